@@ -1,0 +1,349 @@
+//! The checked policy: names resolved, types checked, integers in range.
+//!
+//! Later stages (compile, analyse, evaluate, export, diff) read only this; they never
+//! see the AST and never re-check. Ids are indices into the `Policy` vectors.
+
+use serde::Serialize;
+
+use crate::source::Loc;
+
+pub type EnumId = usize;
+pub type VariantId = usize;
+pub type InputId = usize;
+pub type OutputId = usize;
+pub type DefineId = usize;
+pub type RuleId = usize;
+
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// The header's name, or the root file's stem for a module.
+    pub name: String,
+    pub header: Option<Header>,
+    /// The file that was checked (others were reached through `use`).
+    pub root_file: crate::source::FileId,
+    pub enums: Vec<EnumDef>,
+    pub inputs: Vec<InputDef>,
+    pub outputs: Vec<OutputDef>,
+    pub defines: Vec<DefineDef>,
+    pub assumes: Vec<Constraint>,
+    /// Joined with `and`; empty means every incident is in scope.
+    pub scope: Vec<Constraint>,
+    pub rules: Vec<RuleDef>,
+    pub accepted_gaps: Vec<AcceptedGap>,
+    pub asserts: Vec<AssertDef>,
+    pub scenarios: Vec<ScenarioDef>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Header {
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub version: Option<String>,
+    pub doc: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub variants: Vec<VariantDef>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub loc: Loc,
+}
+
+/// The type of an input, a define or a single-valued output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Bool,
+    Enum(EnumId),
+    /// Inclusive bounds.
+    Int { lo: i64, hi: i64 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OutputTy {
+    Single(Ty),
+    Set(EnumId),
+}
+
+#[derive(Clone, Debug)]
+pub struct InputDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub ty: Ty,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct OutputDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub ty: OutputTy,
+    pub default: Option<Value>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct DefineDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub body: DefineBody,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub enum DefineBody {
+    Bool(Expr),
+    Int(LinExpr),
+}
+
+#[derive(Clone, Debug)]
+pub struct Constraint {
+    pub expr: Expr,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct RuleDef {
+    pub name: String,
+    pub title: Option<String>,
+    pub cites: Option<String>,
+    pub doc: Option<String>,
+    /// Rules this one overrides directly (transitive closure: `compile`).
+    pub overrides: Vec<RuleId>,
+    /// `Expr::Const(true)` when the rule has no `when`.
+    pub when: Expr,
+    pub assigns: Vec<Assign>,
+    pub loc: Loc,
+    /// The rule's name in its declaration.
+    pub name_loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Assign {
+    pub output: OutputId,
+    /// For a set output, `Value::Set` of the variants the rule adds.
+    pub value: Value,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct AcceptedGap {
+    pub output: OutputId,
+    pub reason: String,
+    /// `Expr::Const(true)` when the acceptance has no `when`.
+    pub when: Expr,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct AssertDef {
+    pub name: String,
+    pub title: Option<String>,
+    pub cites: Option<String>,
+    pub doc: Option<String>,
+    /// May mention outputs.
+    pub expr: Expr,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScenarioDef {
+    pub name: String,
+    pub title: Option<String>,
+    pub cites: Option<String>,
+    pub doc: Option<String>,
+    pub given: Vec<Fact>,
+    pub expect: Vec<Expect>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub input: InputId,
+    pub value: Value,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub enum Expect {
+    Value { output: OutputId, value: Value, loc: Loc },
+    Undecided { output: OutputId, loc: Loc },
+    OutOfScope { loc: Loc },
+}
+
+/// A value of an input or output.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Enum(EnumId, VariantId),
+    /// Variants of one enum, sorted by declaration order, no duplicates.
+    Set(EnumId, Vec<VariantId>),
+}
+
+/// A typed boolean expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Const(bool),
+    /// A bool input.
+    Input(InputId),
+    /// A bool define; its body is in `Policy::defines`.
+    Define(DefineId),
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Implies(Box<Expr>, Box<Expr>),
+    /// Both sides boolean: `a == b`.
+    Iff(Box<Expr>, Box<Expr>),
+    /// `lhs op rhs` over integers (int defines are inlined).
+    Cmp { lhs: LinExpr, op: CmpOp, rhs: LinExpr },
+    /// An enum input is one of these variants (`==`, `in`).
+    EnumIn { input: InputId, variants: Vec<VariantId> },
+    /// Two enum inputs of the same enum are equal.
+    EnumEq(InputId, InputId),
+    /// A single-valued output has one of these values (asserts only).
+    OutputIs { output: OutputId, values: Vec<Value> },
+    /// A set output contains a variant (asserts only).
+    SetContains { output: OutputId, variant: VariantId },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn holds(self, a: i64, b: i64) -> bool {
+        match self {
+            CmpOp::Eq => a == b,
+            CmpOp::Ne => a != b,
+            CmpOp::Lt => a < b,
+            CmpOp::Le => a <= b,
+            CmpOp::Gt => a > b,
+            CmpOp::Ge => a >= b,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// `sum(coef * input) + constant`, terms sorted by input, no zero coefficients.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LinExpr {
+    pub terms: Vec<(i64, InputId)>,
+    pub constant: i64,
+}
+
+impl LinExpr {
+    pub fn constant(c: i64) -> Self {
+        LinExpr { terms: Vec::new(), constant: c }
+    }
+
+    pub fn input(id: InputId) -> Self {
+        LinExpr { terms: vec![(1, id)], constant: 0 }
+    }
+
+    /// `self + k * other`, normalised; `None` on overflow.
+    pub fn add_scaled(&self, k: i64, other: &LinExpr) -> Option<LinExpr> {
+        let mut terms = self.terms.clone();
+        for &(c, id) in &other.terms {
+            let c = c.checked_mul(k)?;
+            match terms.iter_mut().find(|(_, i)| *i == id) {
+                Some(t) => t.0 = t.0.checked_add(c)?,
+                None => terms.push((c, id)),
+            }
+        }
+        terms.retain(|(c, _)| *c != 0);
+        terms.sort_by_key(|&(_, id)| id);
+        let constant = self.constant.checked_add(other.constant.checked_mul(k)?)?;
+        Some(LinExpr { terms, constant })
+    }
+
+    /// Value under an assignment of inputs to integers (`None` on overflow).
+    pub fn eval(&self, value_of: impl Fn(InputId) -> i64) -> Option<i64> {
+        let mut acc = self.constant;
+        for &(c, id) in &self.terms {
+            acc = acc.checked_add(c.checked_mul(value_of(id))?)?;
+        }
+        Some(acc)
+    }
+}
+
+impl Policy {
+    pub fn input_by_name(&self, name: &str) -> Option<InputId> {
+        self.inputs.iter().position(|i| i.name == name)
+    }
+
+    pub fn output_by_name(&self, name: &str) -> Option<OutputId> {
+        self.outputs.iter().position(|o| o.name == name)
+    }
+
+    pub fn rule_by_name(&self, name: &str) -> Option<RuleId> {
+        self.rules.iter().position(|r| r.name == name)
+    }
+
+    /// Number of values of an input's type (bool 2, enum its variants, range hi-lo+1).
+    pub fn domain_size(&self, ty: Ty) -> u64 {
+        match ty {
+            Ty::Bool => 2,
+            Ty::Enum(e) => self.enums.get(e).map(|e| e.variants.len() as u64).unwrap_or(0),
+            Ty::Int { lo, hi } => (hi.saturating_sub(lo) as u64).saturating_add(1),
+        }
+    }
+
+    pub fn variant_name(&self, e: EnumId, v: VariantId) -> &str {
+        self.enums
+            .get(e)
+            .and_then(|e| e.variants.get(v))
+            .map(|v| v.name.as_str())
+            .unwrap_or("?")
+    }
+
+    /// A value as the language writes it: `true`, `15`, `nude`, `{outcome_1, outcome_2}`.
+    pub fn show_value(&self, v: &Value) -> String {
+        match v {
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Enum(e, v) => self.variant_name(*e, *v).to_string(),
+            Value::Set(e, vs) => {
+                let names: Vec<&str> = vs.iter().map(|v| self.variant_name(*e, *v)).collect();
+                format!("{{{}}}", names.join(", "))
+            }
+        }
+    }
+
+    /// A value as JSON facts and decisions carry it: booleans, integers, variant names
+    /// as strings, sets as arrays in declaration order.
+    pub fn value_json(&self, v: &Value) -> serde_json::Value {
+        match v {
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Enum(e, v) => serde_json::Value::from(self.variant_name(*e, *v)),
+            Value::Set(e, vs) => serde_json::Value::Array(
+                vs.iter().map(|v| serde_json::Value::from(self.variant_name(*e, *v))).collect(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Diagnostics as values.
+//!
+//! Every stage reports problems as [`Diagnostic`]s: a code documented in
+//! [`codes`], a severity, a message, labelled spans, notes and help. They are
+//! rendered for people by [`render`] (codespan-reporting) and serialised for
+//! machines as JSON.
+
+pub mod codes;
+pub mod render;
+
+use serde::Serialize;
+
+use crate::source::{FileId, Loc, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelStyle {
+    Primary,
+    Secondary,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub style: LabelStyle,
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// A code listed in [`codes::CODES`], such as `E0201`.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+    /// Structured details for machines (an example incident, a region, counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            data: None,
+        }
+    }
+
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    /// The label that says what is wrong here.
+    pub fn primary(mut self, loc: Loc, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            style: LabelStyle::Primary,
+            file: loc.file,
+            span: loc.span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// A label that says why: where a type, a name or a value came from.
+    pub fn secondary(mut self, loc: Loc, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            style: LabelStyle::Secondary,
+            file: loc.file,
+            span: loc.span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn data(mut self, data: serde_json::Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Where the primary label points, if it has one.
+    pub fn primary_loc(&self) -> Option<Loc> {
+        self.labels
+            .iter()
+            .find(|l| l.style == LabelStyle::Primary)
+            .map(|l| Loc::new(l.file, l.span))
+    }
+}
+
+/// Sorts diagnostics by file and position, errors first at equal positions, so
+/// output is stable whatever order the stages found them in.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| {
+        let loc = d.primary_loc().unwrap_or_default();
+        (loc.file, loc.span.start, std::cmp::Reverse(d.severity), d.code)
+    });
+}
