@@ -5,5 +5,6 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod mdd;
 pub mod parse;
 pub mod source;
