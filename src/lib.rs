@@ -10,3 +10,4 @@ pub mod diagnostics;
 pub mod mdd;
 pub mod parse;
 pub mod source;
+pub mod cli;
