@@ -259,6 +259,7 @@ pub static CODES: &[CodeInfo] = &[
         code: "W0004",
         title: "an accepted gap that can never occur",
         explanation: "`accept gap OUTPUT` accepts incidents where the output gets no value. An output with a `default` always has a value, and a `set of` output is empty (not undecided) when no rule adds to it, so neither ever has a gap and the acceptance does nothing.\n\nExample:\n\n    output record_incident: bool default true\n    accept gap record_incident \"Not covered by the letter\"\n\nFix: remove the `accept gap`, or remove the default if the gap is what you mean to record.",
+    },
     // ---- E05xx / W05xx: compile, analyse, decide (owned by the decision-graph stage) ----
     CodeInfo {
         code: "E0501",
