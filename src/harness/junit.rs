@@ -49,7 +49,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
             for r in &c.uncovered {
                 let _ = writeln!(text, "not covered: {}", super::human::rule_line(r));
             }
-            let _ = writeln!(out, "    <system-out>{}</system-out>", escape(&text));
+            let _ = writeln!(out, "    <system-out>{}</system-out>", escape_text(&text));
         }
         out.push_str("  </testsuite>\n");
     }
@@ -61,7 +61,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
             out,
             "    <testcase name=\"min-coverage\" classname=\"coverage\"><failure message=\"{}\" type=\"coverage\">{}</failure></testcase>",
             escape(shortfalls.first().map(String::as_str).unwrap_or_default()),
-            escape(&shortfalls.join("\n"))
+            escape_text(&shortfalls.join("\n"))
         );
         out.push_str("  </testsuite>\n");
     }
@@ -88,7 +88,7 @@ fn testcase(out: &mut String, t: &TestCase) {
         Outcome::Passed => out.push_str("/>\n"),
         Outcome::Skipped => out.push_str("><skipped message=\"filtered out\"/></testcase>\n"),
         Outcome::Failed(f) => {
-            let message = f
+            let first_mismatch = f
                 .examples
                 .first()
                 .and_then(|e| e.mismatches.first())
@@ -96,7 +96,8 @@ fn testcase(out: &mut String, t: &TestCase) {
                     Some(o) => format!("{o}: expected {}, actual {}", m.expected, m.actual),
                     None => format!("expected {}, actual {}", m.expected, m.actual),
                 })
-                .unwrap_or_else(|| f.message.clone());
+                .filter(|_| t.kind == super::TestKind::Scenario);
+            let message = first_mismatch.unwrap_or_else(|| f.message.clone());
             let mut details = String::new();
             super::human::failure_details(&mut details, t);
             let _ = writeln!(
@@ -104,7 +105,7 @@ fn testcase(out: &mut String, t: &TestCase) {
                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                 escape(&message),
                 t.kind.as_str(),
-                escape(&details)
+                escape_text(&details)
             );
         }
     }
@@ -127,6 +128,19 @@ pub fn escape(s: &str) -> String {
             '\t' => out.push_str("&#9;"),
             '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes element text: like [`escape`], but line breaks and tabs stay as they are, so
+/// failure details read as they print.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c => out.push_str(&escape(c.encode_utf8(&mut [0; 4]))),
         }
     }
     out
