@@ -101,7 +101,7 @@ pub(crate) fn failure_details(out: &mut String, t: &TestCase) {
     let _ = writeln!(out, "{}", f.message);
     for n in &f.notes {
         for line in n.lines() {
-            let _ = writeln!(out, "  {line}");
+            let _ = writeln!(out, "  {}", line.trim_end());
         }
     }
     for (i, e) in f.examples.iter().enumerate() {

@@ -251,3 +251,5 @@ pub fn coverage_shortfalls(report: &Report, min: f64) -> Vec<String> {
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod tests;

@@ -174,7 +174,7 @@ fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnosti
             message: format!("{file} has {n} {word}, so its scenarios and asserts cannot run"),
             notes: errors
                 .iter()
-                .map(|d| render::to_string(sources, d))
+                .map(|d| render::to_string(sources, d).trim_end().to_string())
                 .collect(),
             examples: Vec::new(),
         }),
@@ -274,12 +274,9 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         Err(d) => {
             // The policy checks but cannot be compiled (a limit): every test that was to
             // run fails with the reason.
-            let text = render::to_string(sources, &d);
-            for (i, _) in pending_scenarios
-                .iter()
-                .map(|p| (p.0, ()))
-                .chain(pending_asserts.iter().map(|p| (p.0, ())))
-            {
+            let text = render::to_string(sources, &d).trim_end().to_string();
+            let to_run = pending_scenarios.iter().map(|p| p.0);
+            for i in to_run.chain(pending_asserts.iter().map(|p| p.0)) {
                 if let Some(t) = tests.get_mut(i) {
                     t.outcome = Outcome::Failed(Failure {
                         message: "the policy cannot be compiled into a decision graph".into(),
@@ -958,7 +955,7 @@ impl CoverageData {
         }
     }
 
-    fn finish(self) -> Coverage {
+    pub fn finish(self) -> Coverage {
         Coverage {
             rules_total: self.rules.len(),
             rules_covered: self.rules.iter().filter(|r| r.1).count(),
