@@ -88,6 +88,7 @@ pub(crate) fn sample_report() -> Report {
                     leaves_reached: 3,
                     uncovered: vec![rule("r3", "Never tested", Some("001 para 7"), 16)],
                 }),
+                notes: vec!["accepted gap: `resolution` has no value for 2 incident(s) where x; accepted: \"unclear <text>\" at p.policy:40".into()],
             },
             Suite {
                 policy: "broken".into(),
@@ -106,6 +107,7 @@ pub(crate) fn sample_report() -> Report {
                     }),
                 }],
                 coverage: None,
+                notes: Vec::new(),
             },
         ],
     }

@@ -30,6 +30,9 @@ pub struct Suite {
     pub tests: Vec<TestCase>,
     /// Filled when coverage was asked for and the policy checked without errors.
     pub coverage: Option<Coverage>,
+    /// What the report must mention without failing: accepted gaps (docs/language.md,
+    /// "Accepted gaps": still listed by `policyc test`).
+    pub notes: Vec<String>,
 }
 
 /// One scenario, assert, or the check of a file that has errors.

@@ -78,6 +78,7 @@ pub fn run_files(
                     tests: vec![check_failure(sources, &name, &display, &errors)],
                     coverage: None,
                     is_policy: true,
+                    notes: Vec::new(),
                 };
                 ((name.clone(), display.clone()), name, tested)
             }
@@ -104,6 +105,12 @@ pub fn run_files(
         let Some(group) = group else { continue };
         group.suite.files.push(display);
         group.suite.tests.extend(tested.tests);
+        for n in tested.notes {
+            // Files that test one policy share its accepted gaps: say each once.
+            if !group.suite.notes.contains(&n) {
+                group.suite.notes.push(n);
+            }
+        }
         if let Some(c) = tested.coverage {
             match &mut group.coverage {
                 Some(acc) => acc.merge(c),
@@ -138,10 +145,13 @@ fn group_key(sources: &Sources, policy: &Policy, path: &Path) -> (String, String
         .header
         .as_ref()
         .map_or(policy.root_file, |h| h.loc.file);
-    let where_ = sources
-        .path(file)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| path.display().to_string());
+    // `tests/../policies/p.policy` reached through a `use` and `policies/p.policy` named
+    // on the command line are one file.
+    let at = sources.path(file).unwrap_or(path);
+    let where_ = std::fs::canonicalize(at)
+        .unwrap_or_else(|_| at.to_path_buf())
+        .display()
+        .to_string();
     (policy.name.clone(), where_)
 }
 
@@ -158,6 +168,8 @@ pub struct Tested {
     /// The file states a policy (a header or rules), so it is reported even without
     /// tests: a policy with no scenarios has zero coverage, which must show.
     pub is_policy: bool,
+    /// Accepted gaps of the policy, one line each.
+    pub notes: Vec<String>,
 }
 
 fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnostic]) -> TestCase {
@@ -266,6 +278,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             tests,
             coverage: None,
             is_policy,
+            notes: Vec::new(),
         };
     }
 
@@ -289,6 +302,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                 tests,
                 coverage: None,
                 is_policy,
+                notes: Vec::new(),
             };
         }
     };
@@ -325,10 +339,12 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             t.outcome = outcome;
         }
     }
+    let notes = accepted_gap_notes(sources, policy, &analysis);
     Tested {
         tests,
         coverage: Some(coverage),
         is_policy,
+        notes,
     }
 }
 
@@ -837,6 +853,33 @@ fn show_set(policy: &Policy, set: &ValueSet) -> String {
             parts.join(" or ")
         }
     }
+}
+
+/// One line per accepted gap: the output, where, and the reason it is accepted.
+fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -> Vec<String> {
+    analysis
+        .gaps
+        .iter()
+        .filter(|g| !g.accepted_by.is_empty())
+        .map(|g| {
+            let output = policy
+                .outputs
+                .get(g.output)
+                .map_or("?", |o| o.name.as_str());
+            let reasons: Vec<String> = g
+                .accepted_by
+                .iter()
+                .filter_map(|&a| policy.accepted_gaps.get(a))
+                .map(|a| format!("\"{}\" at {}", a.reason, location(sources, a.loc)))
+                .collect();
+            let n = crate::compile::describe::show_count(g.region.count);
+            format!(
+                "accepted gap: `{output}` has no value for {n} incident(s) where {}; accepted: {}",
+                g.region.condition,
+                reasons.join(", ")
+            )
+        })
+        .collect()
 }
 
 fn assert_outcome(ctx: &Ctx<'_>, analysis: &Analysis, index: usize) -> Option<Failure> {
