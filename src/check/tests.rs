@@ -722,7 +722,7 @@ fn use_cycle_names_the_chain() {
     assert_eq!(e[0].code, "E0401");
     assert_eq!(
         e[0].message,
-        "`use` cycle: `/mem/a.policy` -> `/mem/b.policy` -> `/mem/a.policy`"
+        "`use` cycle: `a.policy` -> `b.policy` -> `a.policy`"
     );
     assert_eq!(
         labelled(&s, e[0], LabelStyle::Primary),

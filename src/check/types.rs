@@ -633,9 +633,10 @@ impl<'a> Checker<'a> {
                         "E0309",
                         format!("{} needs a condition, found {desc}", ctx.condition_of()),
                     ),
-                    BoolUse::Operator(op) => {
-                        Diagnostic::error("E0302", format!("`{op}` needs conditions, found {desc}"))
-                    }
+                    BoolUse::Operator(op) => Diagnostic::error(
+                        "E0302",
+                        format!("`{op}` needs a condition, found {desc}"),
+                    ),
                 }
                 .primary(t.loc, "expected `bool`")
                 .note("there is no implicit conversion to `bool`");
@@ -698,7 +699,6 @@ impl<'a> Checker<'a> {
     ) -> Typed<'a> {
         let lt = self.expr(l, cx, Want::Any, d);
         let rt = self.expr(r, cx, Want::Any, d);
-        let (lloc, rloc) = (lt.loc, rt.loc);
         let a = self.as_int(lt, cx, op.symbol());
         let b = self.as_int(rt, cx, op.symbol());
         let (Some(a), Some(b)) = (a, b) else {
@@ -716,8 +716,6 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error("E0304", "a product of two inputs is not linear")
                             .primary(loc, "both sides of `*` depend on inputs")
-                            .secondary(lloc, "this is not a constant")
-                            .secondary(rloc, "nor is this")
                             .note("policies use linear integer arithmetic, so that every analysis stays exact")
                             .help("multiply by a constant, such as `2 * oldest_age`"),
                     );
@@ -892,9 +890,17 @@ impl<'a> Checker<'a> {
 
     fn unordered(&mut self, op: BinOp, lt: &Typed, rt: &Typed, why: &str) {
         let desc = self.desc(lt);
-        let d = Diagnostic::error("E0305", format!("`{}` cannot compare {desc}", op.symbol()))
-            .primary(lt.loc.to_span(rt.loc), why.to_string())
-            .help("use `==` or `!=`; to accept several variants, list them: `x in {a, b}`");
+        let d = Diagnostic::error(
+            "E0305",
+            format!("`{}` needs integers, found {desc}", op.symbol()),
+        )
+        .primary(lt.loc.to_span(rt.loc), why.to_string())
+        .help(match lt.t {
+            T::Enum { .. } => {
+                "use `==` or `!=`; to accept several variants, list them: `x in {a, b}`"
+            }
+            _ => "use `==` or `!=`",
+        });
         let d = self.with_why(d, &[lt, rt]);
         self.error(d);
     }
