@@ -69,11 +69,17 @@ impl Sources {
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id).map(|f| f.name().as_str()).unwrap_or("<unknown>")
+        self.files
+            .get(id)
+            .map(|f| f.name().as_str())
+            .unwrap_or("<unknown>")
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.files.get(id).map(|f| f.source().as_str()).unwrap_or("")
+        self.files
+            .get(id)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
     }
 
     pub fn path(&self, id: FileId) -> Option<&Path> {
@@ -97,7 +103,11 @@ impl Sources {
         let before = text.get(..offset).unwrap_or("");
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let col = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = before
+            .get(line_start..)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line, col)
     }
 
@@ -162,8 +172,9 @@ pub fn load(
         }
     };
     if bytes.len() > MAX_FILE_BYTES {
-        let d = Diagnostic::error("E0003", format!("`{name}` is larger than 8 MiB"))
-            .note("policy files are limited to 8 MiB; split large policies into modules with `use`");
+        let d = Diagnostic::error("E0003", format!("`{name}` is larger than 8 MiB")).note(
+            "policy files are limited to 8 MiB; split large policies into modules with `use`",
+        );
         return Err(with_at(d, "this file is too large"));
     }
     match String::from_utf8(bytes) {

@@ -64,7 +64,10 @@ pub enum Ty {
     Bool,
     Enum(EnumId),
     /// Inclusive bounds.
-    Int { lo: i64, hi: i64 },
+    Int {
+        lo: i64,
+        hi: i64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -174,9 +177,18 @@ pub struct Fact {
 
 #[derive(Clone, Debug)]
 pub enum Expect {
-    Value { output: OutputId, value: Value, loc: Loc },
-    Undecided { output: OutputId, loc: Loc },
-    OutOfScope { loc: Loc },
+    Value {
+        output: OutputId,
+        value: Value,
+        loc: Loc,
+    },
+    Undecided {
+        output: OutputId,
+        loc: Loc,
+    },
+    OutOfScope {
+        loc: Loc,
+    },
 }
 
 /// A value of an input or output.
@@ -204,15 +216,28 @@ pub enum Expr {
     /// Both sides boolean: `a == b`.
     Iff(Box<Expr>, Box<Expr>),
     /// `lhs op rhs` over integers (int defines are inlined).
-    Cmp { lhs: LinExpr, op: CmpOp, rhs: LinExpr },
+    Cmp {
+        lhs: LinExpr,
+        op: CmpOp,
+        rhs: LinExpr,
+    },
     /// An enum input is one of these variants (`==`, `in`).
-    EnumIn { input: InputId, variants: Vec<VariantId> },
+    EnumIn {
+        input: InputId,
+        variants: Vec<VariantId>,
+    },
     /// Two enum inputs of the same enum are equal.
     EnumEq(InputId, InputId),
     /// A single-valued output has one of these values (asserts only).
-    OutputIs { output: OutputId, values: Vec<Value> },
+    OutputIs {
+        output: OutputId,
+        values: Vec<Value>,
+    },
     /// A set output contains a variant (asserts only).
-    SetContains { output: OutputId, variant: VariantId },
+    SetContains {
+        output: OutputId,
+        variant: VariantId,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -258,11 +283,17 @@ pub struct LinExpr {
 
 impl LinExpr {
     pub fn constant(c: i64) -> Self {
-        LinExpr { terms: Vec::new(), constant: c }
+        LinExpr {
+            terms: Vec::new(),
+            constant: c,
+        }
     }
 
     pub fn input(id: InputId) -> Self {
-        LinExpr { terms: vec![(1, id)], constant: 0 }
+        LinExpr {
+            terms: vec![(1, id)],
+            constant: 0,
+        }
     }
 
     /// `self + k * other`, normalised; `None` on overflow.
@@ -308,7 +339,11 @@ impl Policy {
     pub fn domain_size(&self, ty: Ty) -> u64 {
         match ty {
             Ty::Bool => 2,
-            Ty::Enum(e) => self.enums.get(e).map(|e| e.variants.len() as u64).unwrap_or(0),
+            Ty::Enum(e) => self
+                .enums
+                .get(e)
+                .map(|e| e.variants.len() as u64)
+                .unwrap_or(0),
             Ty::Int { lo, hi } => (hi.saturating_sub(lo) as u64).saturating_add(1),
         }
     }
@@ -342,7 +377,9 @@ impl Policy {
             Value::Int(i) => serde_json::Value::from(*i),
             Value::Enum(e, v) => serde_json::Value::from(self.variant_name(*e, *v)),
             Value::Set(e, vs) => serde_json::Value::Array(
-                vs.iter().map(|v| serde_json::Value::from(self.variant_name(*e, *v))).collect(),
+                vs.iter()
+                    .map(|v| serde_json::Value::from(self.variant_name(*e, *v)))
+                    .collect(),
             ),
         }
     }

@@ -18,5 +18,8 @@ pub struct Checked {
 /// Loads `path` and every file it `use`s, parses and checks them.
 pub fn check_file(sources: &mut Sources, fs: &dyn FileSystem, path: &Path) -> Checked {
     let _ = (sources, fs, path);
-    Checked { policy: None, diagnostics: Vec::new() }
+    Checked {
+        policy: None,
+        diagnostics: Vec::new(),
+    }
 }

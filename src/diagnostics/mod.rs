@@ -125,6 +125,11 @@ impl Diagnostic {
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| {
         let loc = d.primary_loc().unwrap_or_default();
-        (loc.file, loc.span.start, std::cmp::Reverse(d.severity), d.code)
+        (
+            loc.file,
+            loc.span.start,
+            std::cmp::Reverse(d.severity),
+            d.code,
+        )
     });
 }

@@ -41,7 +41,12 @@ pub fn to_string(sources: &Sources, d: &Diagnostic) -> String {
     term::emit_into_string(&config, sources.files(), &to_codespan(d)).unwrap_or_else(|e| {
         // A label outside its file is a bug in a stage, but the message must still reach
         // the user rather than vanish.
-        format!("{}[{}]: {} (could not render source: {e})\n", sev_word(d.severity), d.code, d.message)
+        format!(
+            "{}[{}]: {} (could not render source: {e})\n",
+            sev_word(d.severity),
+            d.code,
+            d.message
+        )
     })
 }
 
@@ -88,7 +93,11 @@ pub fn to_json(sources: &Sources, d: &Diagnostic) -> Value {
     let (file, line, column) = match primary {
         Some(loc) => {
             let (line, col) = sources.line_col(loc.file, loc.span.start);
-            (Value::from(sources.name(loc.file)), Value::from(line), Value::from(col))
+            (
+                Value::from(sources.name(loc.file)),
+                Value::from(line),
+                Value::from(col),
+            )
         }
         None => (Value::Null, Value::Null, Value::Null),
     };

@@ -100,7 +100,10 @@ impl ItemKind {
             ItemKind::Rule(d) => Some(&d.name),
             ItemKind::Assert(d) => Some(&d.name),
             ItemKind::Scenario(d) => Some(&d.name),
-            ItemKind::Use(_) | ItemKind::Assume(_) | ItemKind::Scope(_) | ItemKind::AcceptGap(_) => None,
+            ItemKind::Use(_)
+            | ItemKind::Assume(_)
+            | ItemKind::Scope(_)
+            | ItemKind::AcceptGap(_) => None,
         }
     }
 }
@@ -139,9 +142,16 @@ pub enum TypeExpr {
     /// An enum, by name.
     Named(Ident),
     /// `LO..=HI`
-    Range { lo: IntLit, hi: IntLit, span: Span },
+    Range {
+        lo: IntLit,
+        hi: IntLit,
+        span: Span,
+    },
     /// `set of E`
-    Set { elem: Box<TypeExpr>, span: Span },
+    Set {
+        elem: Box<TypeExpr>,
+        span: Span,
+    },
 }
 
 impl TypeExpr {
@@ -253,12 +263,19 @@ pub enum ExprKind {
     /// `{a, b}`
     Set(Vec<Expr>),
     /// `LO..=HI`, only on the right of `in`.
-    Range { lo: IntLit, hi: IntLit },
+    Range {
+        lo: IntLit,
+        hi: IntLit,
+    },
     Paren(Box<Expr>),
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `value in set` / `value not in set`
-    In { value: Box<Expr>, set: Box<Expr>, negated: bool },
+    In {
+        value: Box<Expr>,
+        set: Box<Expr>,
+        negated: bool,
+    },
     /// `set contains value`
     Contains(Box<Expr>, Box<Expr>),
 }
@@ -304,6 +321,9 @@ impl BinOp {
     }
 
     pub fn is_comparison(self) -> bool {
-        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
     }
 }

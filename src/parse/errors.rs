@@ -1,0 +1,295 @@
+//! Turning pest's errors into diagnostics a person can act on.
+//!
+//! pest reports the grammar rules it expected at the failing position; this module
+//! names them in words ("`then`", "a name", "an expression") and adds the context of the
+//! declaration being read ("after the condition of rule `x`").
+
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::grammar::Rule;
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Loc, Span};
+
+/// How a grammar rule is named in a message, or `None` for rules that are never worth
+/// naming on their own (they are covered by a broader word).
+fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        ident | decl_name | keyword_as_name => "a name",
+        string | string_inner => "a string",
+        int | sint => "an integer",
+        doc_comment => "a doc comment",
+        kw_policy => "`policy`",
+        kw_use => "`use`",
+        kw_enum => "`enum`",
+        kw_input => "`input`",
+        kw_output => "`output`",
+        kw_define => "`define`",
+        kw_assume => "`assume`",
+        kw_scope => "`scope`",
+        kw_rule => "`rule`",
+        kw_accept => "`accept`",
+        kw_gap => "`gap`",
+        kw_assert => "`assert`",
+        kw_scenario => "`scenario`",
+        kw_when => "`when`",
+        kw_then => "`then`",
+        kw_overrides => "`overrides`",
+        kw_cites => "`cites`",
+        kw_given => "`given`",
+        kw_expect => "`expect`",
+        kw_always => "`always`",
+        kw_default => "`default`",
+        kw_source => "`source`",
+        kw_version => "`version`",
+        kw_set => "`set`",
+        kw_of => "`of`",
+        kw_bool | type_expr | range_type | set_type => {
+            "a type (`bool`, an enum, `0..=99` or `set of E`)"
+        }
+        kw_undecided | kw_out_of_scope | undecided | out_of_scope => "an expectation",
+        assignment => "an assignment (`name = value`)",
+        expr | paren | set_lit | kw_true | kw_false | kw_not | op_not | op_neg => "an expression",
+        range_lit => "a range (`13..=15`) or a set (`{a, b}`)",
+        op_implies | op_or | op_and | op_eq | op_ne | op_le | op_ge | op_lt | op_gt
+        | op_contains | op_add | op_sub | op_mul | op_in | kw_and | kw_or | kw_implies | kw_in
+        | kw_contains => "an operator",
+        variant => "a variant name",
+        item | policy_decl | use_decl | enum_decl | input_decl | output_decl | define_decl
+        | assume_decl | scope_decl | rule_decl | accept_decl | assert_decl | scenario_decl => {
+            "a declaration (`input`, `output`, `rule`, ...)"
+        }
+        source_clause | version_clause => "`source` or `version`",
+        cites_clause => "`cites`",
+        overrides_clause => "`overrides`",
+        when_clause => "`when`",
+        then_clause => "`then`",
+        given_clause => "`given`",
+        expect_clause => "`expect`",
+        default_clause => "`default`",
+        EOI => "the end of the file",
+        _ => return None,
+    })
+}
+
+/// What the chunk being parsed is: its keyword and name, for context in messages.
+struct Context<'a> {
+    keyword: &'a str,
+    name: Option<&'a str>,
+}
+
+fn context(chunk: &str) -> Option<Context<'_>> {
+    let body = chunk
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))?;
+    let mut words = body
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let keyword = words.next()?;
+    if !super::scan::ITEM_KEYWORDS.contains(&keyword) {
+        return None;
+    }
+    let name = if keyword == "accept" {
+        words.nth(1)
+    } else {
+        words.next()
+    };
+    Some(Context { keyword, name })
+}
+
+fn what(ctx: &Context) -> String {
+    let kind = match ctx.keyword {
+        "accept" => "accepted gap",
+        "policy" => "policy header",
+        k => k,
+    };
+    match ctx.name {
+        Some(n) if !matches!(ctx.keyword, "use" | "assume" | "scope") => format!("{kind} `{n}`"),
+        _ => format!("`{}` declaration", ctx.keyword),
+    }
+}
+
+fn list(items: &[&str]) -> String {
+    match items {
+        [] => "something else".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// The token at `pos`, shown in "found ..." (a word, a symbol or the end of input).
+fn found(chunk: &str, pos: usize) -> (String, usize) {
+    let rest = chunk.get(pos..).unwrap_or("");
+    let Some(c) = rest.chars().next() else {
+        return ("the end of the declaration".to_string(), 0);
+    };
+    if c.is_ascii_alphanumeric() || c == '_' {
+        let w: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let len = w.len();
+        return (format!("`{w}`"), len);
+    }
+    if c == '"' {
+        return (
+            "a string".to_string(),
+            rest.find(['\n']).unwrap_or(rest.len()).clamp(1, 60),
+        );
+    }
+    if rest.starts_with("///") {
+        return (
+            "a doc comment".to_string(),
+            rest.find('\n').unwrap_or(rest.len()),
+        );
+    }
+    (format!("`{c}`"), c.len_utf8())
+}
+
+/// Converts a pest error on `chunk` (which starts at `offset` in the file).
+pub fn to_diagnostic(
+    err: &pest::error::Error<Rule>,
+    file: FileId,
+    chunk: &str,
+    offset: usize,
+) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    // pest reports the position after trailing whitespace; point at the next token.
+    let ctx = context(chunk);
+    let (found_text, found_len) = found(chunk, pos);
+    let at_end = chunk.get(pos..).is_none_or(|r| r.trim().is_empty());
+    let mut expected: Vec<&str> = Vec::new();
+    if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
+        for r in positives {
+            if let Some(d) = describe(*r) {
+                if !expected.contains(&d) {
+                    expected.push(d);
+                }
+            }
+        }
+    }
+    // After a complete expression pest lists every operator; a person wants to hear
+    // about the clause that should come next, and only then about operators.
+    if expected.len() > 1 {
+        if let Some(i) = expected.iter().position(|e| *e == "an operator") {
+            expected.remove(i);
+            expected.push("an operator");
+        }
+    }
+    let before = chunk.get(..pos).unwrap_or("");
+    let last_clause = [
+        "when",
+        "then",
+        "given",
+        "expect",
+        "cites",
+        "overrides",
+        "always",
+        "default",
+    ]
+    .iter()
+    .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
+    .max_by_key(|(i, _)| *i)
+    .map(|(_, k)| k);
+    let place = match (&ctx, last_clause) {
+        (Some(c), Some("when")) if c.keyword == "rule" => {
+            format!(" after the condition of {}", what(c))
+        }
+        (Some(c), Some("then")) => format!(" in the assignments of {}", what(c)),
+        (Some(c), Some("given")) => format!(" in the facts of {}", what(c)),
+        (Some(c), Some("expect")) => format!(" in the expectations of {}", what(c)),
+        (Some(c), _) => format!(" in {}", what(c)),
+        (None, _) => String::new(),
+    };
+    let message = if expected.is_empty() {
+        format!("unexpected {found_text}{place}")
+    } else {
+        format!("expected {}{place}", list(&expected))
+    };
+    let start = offset + pos;
+    let span = Span::new(start, start + found_len.max(if at_end { 0 } else { 1 }));
+    let label = if at_end {
+        format!("expected {} here", list(&expected))
+    } else {
+        format!("found {found_text}")
+    };
+    let mut d = Diagnostic::error("E0101", message).primary(Loc::new(file, span), label);
+    if let Some(h) = hint(&ctx, &expected, chunk.get(pos..).unwrap_or(""), before) {
+        d = d.help(h);
+    }
+    d
+}
+
+fn find_word(hay: &str, word: &str) -> Option<usize> {
+    let mut best = None;
+    let mut start = 0;
+    while let Some(i) = hay
+        .get(start..)
+        .and_then(|h| h.find(word))
+        .map(|i| i + start)
+    {
+        let before_ok = hay
+            .get(..i)
+            .and_then(|b| b.chars().last())
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let after_ok = hay
+            .get(i + word.len()..)
+            .and_then(|a| a.chars().next())
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        if before_ok && after_ok {
+            best = Some(i);
+        }
+        start = i + word.len();
+    }
+    best
+}
+
+/// A suggestion for the most common slips.
+fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> Option<String> {
+    if rest.starts_with("///") {
+        return Some("doc comments (`///`) document the declaration that follows them; use `//` for a comment inside a declaration".into());
+    }
+    if rest.starts_with('=') && !rest.starts_with("==") && expected.contains(&"an operator") {
+        return Some(
+            "compare with `==`; a single `=` assigns a value in `then`, `given` and `expect`"
+                .into(),
+        );
+    }
+    if rest.starts_with("&&") || rest.starts_with("||") {
+        return Some("write `and` and `or` instead of `&&` and `||`".into());
+    }
+    if rest.starts_with('!') && !rest.starts_with("!=") {
+        return Some("write `not` instead of `!`".into());
+    }
+    if rest.starts_with("..") && !rest.starts_with("..=") {
+        return Some("ranges are inclusive and written `13..=15`".into());
+    }
+    if rest.starts_with('\'') {
+        return Some("strings are written with double quotes: \"...\"".into());
+    }
+    if let Some(c) = ctx {
+        if c.keyword == "rule" && expected.contains(&"`then`") {
+            if find_word(before, "when").is_some() {
+                return Some("a rule reads `rule NAME \"title\" cites \"...\" when CONDITION then OUTPUT = VALUE`".into());
+            }
+            return Some(
+                "a rule needs `then` with at least one assignment, e.g. `then response = escalate`"
+                    .into(),
+            );
+        }
+        if c.keyword == "scenario" && expected.contains(&"`expect`") {
+            return Some("a scenario needs `expect`, e.g. `expect response = escalate`".into());
+        }
+        if c.keyword == "assert" && expected.contains(&"`always`") {
+            return Some("an assert reads `assert NAME \"title\" always CONDITION`".into());
+        }
+    }
+    if rest.starts_with('"') && before.trim_end().ends_with('"') {
+        return Some("a declaration has one title string; join the strings into one".into());
+    }
+    None
+}

@@ -1,0 +1,559 @@
+//! Lowering pest's parse tree into the AST.
+//!
+//! The grammar guarantees the shape of each pair, but lowering still never indexes or
+//! unwraps: a shape it does not expect becomes an internal-error diagnostic rather than
+//! a panic, so that a grammar change can never crash the compiler on user input.
+
+use std::sync::LazyLock;
+
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+
+use super::ast::*;
+use super::grammar::Rule;
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Loc, Span};
+
+/// Deepest expression tree the parser builds (long `and`/`or` chains count).
+pub const MAX_EXPR_DEPTH: usize = 1024;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_implies, Assoc::Right))
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_contains, Assoc::Left)
+            | Op::postfix(Rule::op_in))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+});
+
+pub struct Lowerer {
+    pub file: FileId,
+    /// Added to every pest offset: chunks are parsed on their own.
+    pub offset: usize,
+}
+
+type Res<T> = Result<T, Diagnostic>;
+
+impl Lowerer {
+    /// The pair's span without the trailing whitespace pest may include.
+    fn span(&self, p: &Pair<Rule>) -> Span {
+        let s = p.as_span();
+        let len = p.as_str().trim_end().len();
+        Span::new(s.start() + self.offset, s.start() + len + self.offset)
+    }
+
+    fn internal(&self, p: &Pair<Rule>, what: &str) -> Diagnostic {
+        Diagnostic::error("E0199", format!("internal parser error: unexpected {what}"))
+            .primary(
+                Loc::new(self.file, self.span(p)),
+                format!("while reading {:?}", p.as_rule()),
+            )
+            .note("this is a bug in policyc; please report it with this file")
+    }
+
+    fn next<'a>(
+        &self,
+        parent: &Pair<'a, Rule>,
+        it: &mut Pairs<'a, Rule>,
+        what: &str,
+    ) -> Res<Pair<'a, Rule>> {
+        it.next().ok_or_else(|| self.internal(parent, what))
+    }
+
+    /// Lowers one `item` pair; the diagnostics are the non-fatal problems found.
+    pub fn item(&self, pair: Pair<Rule>, diags: &mut Vec<Diagnostic>) -> Res<Item> {
+        let mut doc_lines = Vec::new();
+        let mut doc_span: Option<Span> = None;
+        let mut decl = None;
+        for p in pair.clone().into_inner() {
+            if p.as_rule() == Rule::doc_comment {
+                let sp = self.span(&p);
+                doc_span = Some(doc_span.map_or(sp, |d| d.to(sp)));
+                doc_lines.push(doc_text(p.as_str()));
+            } else {
+                decl = Some(p);
+            }
+        }
+        let decl = decl.ok_or_else(|| self.internal(&pair, "declaration"))?;
+        let doc = doc_span.map(|span| Doc {
+            text: doc_lines.join("\n"),
+            span,
+        });
+        let span = self.span(&decl);
+        let kind = self.decl(decl, diags)?;
+        Ok(Item { doc, kind, span })
+    }
+
+    fn decl(&self, p: Pair<Rule>, diags: &mut Vec<Diagnostic>) -> Res<ItemKind> {
+        let rule = p.as_rule();
+        let mut it = p.clone().into_inner();
+        // Every declaration starts with its keyword.
+        self.next(&p, &mut it, "keyword")?;
+        Ok(match rule {
+            Rule::policy_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let mut h = PolicyHeader {
+                    name,
+                    title: None,
+                    source: None,
+                    version: None,
+                };
+                for c in it {
+                    match c.as_rule() {
+                        Rule::string => h.title = Some(self.string(c)),
+                        Rule::source_clause => h.source = Some(self.clause_string(c)?),
+                        Rule::version_clause => h.version = Some(self.clause_string(c)?),
+                        _ => return Err(self.internal(&c, "header clause")),
+                    }
+                }
+                ItemKind::Policy(h)
+            }
+            Rule::use_decl => ItemKind::Use(UseDecl {
+                path: self.string(self.next(&p, &mut it, "path")?),
+            }),
+            Rule::enum_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let mut variants = Vec::new();
+                for v in it {
+                    let mut docs = Vec::new();
+                    let mut doc_span: Option<Span> = None;
+                    let mut vname = None;
+                    for part in v.clone().into_inner() {
+                        if part.as_rule() == Rule::doc_comment {
+                            let sp = self.span(&part);
+                            doc_span = Some(doc_span.map_or(sp, |d| d.to(sp)));
+                            docs.push(doc_text(part.as_str()));
+                        } else {
+                            vname = Some(self.decl_name(part, diags));
+                        }
+                    }
+                    let vname = vname.ok_or_else(|| self.internal(&v, "variant"))?;
+                    let doc = doc_span.map(|span| Doc {
+                        text: docs.join("\n"),
+                        span,
+                    });
+                    variants.push(Variant { doc, name: vname });
+                }
+                ItemKind::Enum(EnumDecl { name, variants })
+            }
+            Rule::input_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
+                ItemKind::Input(InputDecl { name, ty })
+            }
+            Rule::output_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
+                let default = match it.next() {
+                    Some(d) => {
+                        let mut di = d.clone().into_inner();
+                        self.next(&d, &mut di, "`default`")?;
+                        Some(self.expr(self.next(&d, &mut di, "default value")?)?)
+                    }
+                    None => None,
+                };
+                ItemKind::Output(OutputDecl { name, ty, default })
+            }
+            Rule::define_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let value = self.expr(self.next(&p, &mut it, "expression")?)?;
+                ItemKind::Define(DefineDecl { name, value })
+            }
+            Rule::assume_decl => ItemKind::Assume(CondDecl {
+                cond: self.expr(self.next(&p, &mut it, "expression")?)?,
+            }),
+            Rule::scope_decl => ItemKind::Scope(CondDecl {
+                cond: self.expr(self.next(&p, &mut it, "expression")?)?,
+            }),
+            Rule::rule_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let mut r = RuleDecl {
+                    name,
+                    title: None,
+                    cites: None,
+                    overrides: Vec::new(),
+                    when: None,
+                    then: Vec::new(),
+                };
+                for c in it {
+                    match c.as_rule() {
+                        Rule::string => r.title = Some(self.string(c)),
+                        Rule::cites_clause => r.cites = Some(self.clause_string(c)?),
+                        Rule::overrides_clause => {
+                            r.overrides = c.into_inner().skip(1).map(|i| self.ident(i)).collect();
+                        }
+                        Rule::when_clause => r.when = Some(self.clause_expr(c)?),
+                        Rule::then_clause => r.then = self.assignments(c)?,
+                        _ => return Err(self.internal(&c, "rule clause")),
+                    }
+                }
+                ItemKind::Rule(r)
+            }
+            Rule::accept_decl => {
+                // `accept` was taken above; `gap` comes next.
+                self.next(&p, &mut it, "`gap`")?;
+                let output = self.ident(self.next(&p, &mut it, "output")?);
+                let reason = self.string(self.next(&p, &mut it, "reason")?);
+                let when = match it.next() {
+                    Some(c) => Some(self.clause_expr(c)?),
+                    None => None,
+                };
+                ItemKind::AcceptGap(AcceptGapDecl {
+                    output,
+                    reason,
+                    when,
+                })
+            }
+            Rule::assert_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let mut a = AssertDecl {
+                    name,
+                    title: None,
+                    cites: None,
+                    cond: Expr {
+                        kind: ExprKind::Bool(true),
+                        span: Span::default(),
+                    },
+                };
+                for c in it {
+                    match c.as_rule() {
+                        Rule::string => a.title = Some(self.string(c)),
+                        Rule::cites_clause => a.cites = Some(self.clause_string(c)?),
+                        Rule::kw_always => {}
+                        Rule::expr => a.cond = self.expr(c)?,
+                        _ => return Err(self.internal(&c, "assert clause")),
+                    }
+                }
+                ItemKind::Assert(a)
+            }
+            Rule::scenario_decl => {
+                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
+                let mut s = ScenarioDecl {
+                    name,
+                    title: None,
+                    cites: None,
+                    given: Vec::new(),
+                    expect: Vec::new(),
+                };
+                for c in it {
+                    match c.as_rule() {
+                        Rule::string => s.title = Some(self.string(c)),
+                        Rule::cites_clause => s.cites = Some(self.clause_string(c)?),
+                        Rule::given_clause => s.given = self.assignments(c)?,
+                        Rule::expect_clause => {
+                            for e in c.into_inner().skip(1) {
+                                let span = self.span(&e);
+                                s.expect.push(match e.as_rule() {
+                                    Rule::assignment => Expectation::Value(self.assignment(e)?),
+                                    Rule::out_of_scope => Expectation::OutOfScope(span),
+                                    Rule::undecided => {
+                                        let mut ui = e.clone().into_inner();
+                                        self.next(&e, &mut ui, "`undecided`")?;
+                                        let output = self.ident(self.next(&e, &mut ui, "output")?);
+                                        Expectation::Undecided { output, span }
+                                    }
+                                    _ => return Err(self.internal(&e, "expectation")),
+                                });
+                            }
+                        }
+                        _ => return Err(self.internal(&c, "scenario clause")),
+                    }
+                }
+                ItemKind::Scenario(s)
+            }
+            _ => return Err(self.internal(&p, "declaration")),
+        })
+    }
+
+    fn ident(&self, p: Pair<Rule>) -> Ident {
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(&p),
+        }
+    }
+
+    /// A declaration's name; a keyword there is reported but still used, so that the
+    /// rest of the file checks as if the writer had picked another name.
+    fn decl_name(&self, p: Pair<Rule>, diags: &mut Vec<Diagnostic>) -> Ident {
+        let span = self.span(&p);
+        let inner = p.clone().into_inner().next();
+        if let Some(i) = &inner {
+            if i.as_rule() == Rule::keyword_as_name {
+                let word = i.as_str();
+                diags.push(
+                    Diagnostic::error(
+                        "E0102",
+                        format!("`{word}` is a keyword and cannot be used as a name"),
+                    )
+                    .primary(Loc::new(self.file, span), "keyword used as a name")
+                    .help(format!("choose another name, such as `{word}_`")),
+                );
+            }
+        }
+        Ident {
+            name: p.as_str().to_string(),
+            span,
+        }
+    }
+
+    fn string(&self, p: Pair<Rule>) -> StrLit {
+        let span = self.span(&p);
+        let raw = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
+        StrLit {
+            value: unescape(raw),
+            span,
+        }
+    }
+
+    fn clause_string(&self, c: Pair<Rule>) -> Res<StrLit> {
+        let mut it = c.clone().into_inner();
+        self.next(&c, &mut it, "keyword")?;
+        Ok(self.string(self.next(&c, &mut it, "string")?))
+    }
+
+    fn clause_expr(&self, c: Pair<Rule>) -> Res<Expr> {
+        let mut it = c.clone().into_inner();
+        self.next(&c, &mut it, "keyword")?;
+        self.expr(self.next(&c, &mut it, "expression")?)
+    }
+
+    fn assignments(&self, c: Pair<Rule>) -> Res<Vec<Assignment>> {
+        c.into_inner().skip(1).map(|a| self.assignment(a)).collect()
+    }
+
+    fn assignment(&self, a: Pair<Rule>) -> Res<Assignment> {
+        let span = self.span(&a);
+        let mut it = a.clone().into_inner();
+        let target = self.ident(self.next(&a, &mut it, "name")?);
+        let value = self.expr(self.next(&a, &mut it, "value")?)?;
+        Ok(Assignment {
+            target,
+            value,
+            span,
+        })
+    }
+
+    fn int(&self, p: &Pair<Rule>) -> Res<IntLit> {
+        let span = self.span(p);
+        let value = p.as_str().parse::<i64>().map_err(|_| {
+            Diagnostic::error("E0103", "integer literal is too large")
+                .primary(
+                    Loc::new(self.file, span),
+                    "does not fit in a 64-bit integer",
+                )
+                .help("integers must lie between -9223372036854775808 and 9223372036854775807")
+        })?;
+        Ok(IntLit { value, span })
+    }
+
+    fn type_expr(&self, p: Pair<Rule>) -> Res<TypeExpr> {
+        let inner = p
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| self.internal(&p, "type"))?;
+        let span = self.span(&inner);
+        Ok(match inner.as_rule() {
+            Rule::kw_bool => TypeExpr::Bool(span),
+            Rule::ident => TypeExpr::Named(self.ident(inner)),
+            Rule::range_type => {
+                let mut it = inner.clone().into_inner();
+                let lo = self.int(&self.next(&inner, &mut it, "lower bound")?)?;
+                let hi = self.int(&self.next(&inner, &mut it, "upper bound")?)?;
+                TypeExpr::Range { lo, hi, span }
+            }
+            Rule::set_type => {
+                let mut it = inner.clone().into_inner();
+                self.next(&inner, &mut it, "`set`")?;
+                self.next(&inner, &mut it, "`of`")?;
+                let elem = self.ident(self.next(&inner, &mut it, "element type")?);
+                TypeExpr::Set {
+                    elem: Box::new(TypeExpr::Named(elem)),
+                    span,
+                }
+            }
+            _ => return Err(self.internal(&inner, "type")),
+        })
+    }
+
+    pub fn expr(&self, p: Pair<Rule>) -> Res<Expr> {
+        self.expr_depth(p).map(|(e, _)| e)
+    }
+
+    /// Lowers an expression and reports its depth, refusing trees deeper than
+    /// [`MAX_EXPR_DEPTH`] before they are built (a deep tree would overflow the stack
+    /// of every later stage, and even of `Drop`).
+    fn expr_depth(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
+        let whole = self.span(&p);
+        let check = |e: Expr, d: usize| self.check_depth(e, d, whole);
+        let result = PRATT
+            .map_primary(|prim| self.primary(prim))
+            .map_prefix(|op, rhs| {
+                let (rhs, d) = rhs?;
+                let span = self.span(&op).to(rhs.span);
+                let uop = if op.as_rule() == Rule::op_not {
+                    UnOp::Not
+                } else {
+                    UnOp::Neg
+                };
+                check(
+                    Expr {
+                        kind: ExprKind::Unary(uop, Box::new(rhs)),
+                        span,
+                    },
+                    d + 1,
+                )
+            })
+            .map_postfix(|lhs, op| {
+                let (lhs, d) = lhs?;
+                let span = lhs.span.to(self.span(&op));
+                let mut negated = false;
+                let mut set = None;
+                for part in op.clone().into_inner() {
+                    match part.as_rule() {
+                        Rule::kw_not => negated = true,
+                        Rule::kw_in => {}
+                        Rule::set_lit | Rule::range_lit => set = Some(self.primary(part)?),
+                        _ => return Err(self.internal(&part, "membership")),
+                    }
+                }
+                let (set, sd) = set.ok_or_else(|| self.internal(&op, "membership"))?;
+                let kind = ExprKind::In {
+                    value: Box::new(lhs),
+                    set: Box::new(set),
+                    negated,
+                };
+                check(Expr { kind, span }, d.max(sd) + 1)
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, ld) = lhs?;
+                let (rhs, rd) = rhs?;
+                let span = lhs.span.to(rhs.span);
+                let bop = match op.as_rule() {
+                    Rule::op_implies => BinOp::Implies,
+                    Rule::op_or => BinOp::Or,
+                    Rule::op_and => BinOp::And,
+                    Rule::op_eq => BinOp::Eq,
+                    Rule::op_ne => BinOp::Ne,
+                    Rule::op_lt => BinOp::Lt,
+                    Rule::op_le => BinOp::Le,
+                    Rule::op_gt => BinOp::Gt,
+                    Rule::op_ge => BinOp::Ge,
+                    Rule::op_add => BinOp::Add,
+                    Rule::op_sub => BinOp::Sub,
+                    Rule::op_mul => BinOp::Mul,
+                    Rule::op_contains => {
+                        let kind = ExprKind::Contains(Box::new(lhs), Box::new(rhs));
+                        return check(Expr { kind, span }, ld.max(rd) + 1);
+                    }
+                    _ => return Err(self.internal(&op, "operator")),
+                };
+                check(
+                    Expr {
+                        kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)),
+                        span,
+                    },
+                    ld.max(rd) + 1,
+                )
+            })
+            .parse(p.into_inner());
+        result
+    }
+
+    fn check_depth(&self, e: Expr, depth: usize, whole: Span) -> Res<(Expr, usize)> {
+        if depth > MAX_EXPR_DEPTH {
+            return Err(
+                Diagnostic::error("E0104", "expression is nested too deeply")
+                    .primary(
+                        Loc::new(self.file, whole),
+                        format!("more than {MAX_EXPR_DEPTH} levels deep"),
+                    )
+                    .help("split the expression into named `define`s"),
+            );
+        }
+        Ok((e, depth))
+    }
+
+    fn primary(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
+        let span = self.span(&p);
+        let leaf = |kind| Ok((Expr { kind, span }, 1));
+        match p.as_rule() {
+            Rule::kw_true => leaf(ExprKind::Bool(true)),
+            Rule::kw_false => leaf(ExprKind::Bool(false)),
+            Rule::int => leaf(ExprKind::Int(self.int(&p)?.value)),
+            Rule::ident => leaf(ExprKind::Name(p.as_str().to_string())),
+            Rule::paren => {
+                let inner = p
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| self.internal(&p, "parenthesis"))?;
+                let (e, d) = self.expr_depth(inner)?;
+                Ok((
+                    Expr {
+                        kind: ExprKind::Paren(Box::new(e)),
+                        span,
+                    },
+                    d + 1,
+                ))
+            }
+            Rule::set_lit => {
+                let mut items = Vec::new();
+                let mut depth = 1;
+                for e in p.into_inner() {
+                    let (e, d) = self.expr_depth(e)?;
+                    depth = depth.max(d + 1);
+                    items.push(e);
+                }
+                Ok((
+                    Expr {
+                        kind: ExprKind::Set(items),
+                        span,
+                    },
+                    depth,
+                ))
+            }
+            Rule::range_lit => {
+                let mut it = p.clone().into_inner();
+                let lo = self.int(&self.next(&p, &mut it, "lower bound")?)?;
+                let hi = self.int(&self.next(&p, &mut it, "upper bound")?)?;
+                leaf(ExprKind::Range { lo, hi })
+            }
+            _ => Err(self.internal(&p, "expression")),
+        }
+    }
+}
+
+fn doc_text(line: &str) -> String {
+    let t = line.strip_prefix("///").unwrap_or(line);
+    let t = t.strip_suffix('\r').unwrap_or(t);
+    t.strip_prefix(' ').unwrap_or(t).to_string()
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

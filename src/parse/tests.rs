@@ -1,0 +1,239 @@
+use super::ast::*;
+use super::*;
+
+fn parse_ok(text: &str) -> File {
+    let (file, diags) = parse(0, text);
+    assert!(
+        diags.is_empty(),
+        "unexpected diagnostics for {text:?}: {diags:#?}"
+    );
+    file
+}
+
+fn messages(text: &str) -> Vec<String> {
+    parse(0, text)
+        .1
+        .into_iter()
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect()
+}
+
+/// Prints an expression fully parenthesised, to pin precedence.
+fn show(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Int(i) => i.to_string(),
+        ExprKind::Name(n) => n.clone(),
+        ExprKind::Set(items) => format!(
+            "{{{}}}",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
+        ExprKind::Range { lo, hi } => format!("{}..={}", lo.value, hi.value),
+        ExprKind::Paren(inner) => show(inner),
+        ExprKind::Unary(UnOp::Not, x) => format!("(not {})", show(x)),
+        ExprKind::Unary(UnOp::Neg, x) => format!("(-{})", show(x)),
+        ExprKind::Binary(op, a, b) => format!("({} {} {})", show(a), op.symbol(), show(b)),
+        ExprKind::In {
+            value,
+            set,
+            negated,
+        } => {
+            format!(
+                "({} {}in {})",
+                show(value),
+                if *negated { "not " } else { "" },
+                show(set)
+            )
+        }
+        ExprKind::Contains(a, b) => format!("({} contains {})", show(a), show(b)),
+    }
+}
+
+fn expr(text: &str) -> String {
+    show(&parse_expr(0, text).unwrap_or_else(|d| panic!("{text}: {d:?}")))
+}
+
+#[test]
+fn precedence_follows_the_reference() {
+    assert_eq!(expr("a or b and c"), "(a or (b and c))");
+    assert_eq!(expr("a implies b implies c"), "(a implies (b implies c))");
+    assert_eq!(expr("not a == b"), "(not (a == b))");
+    assert_eq!(expr("not a and b"), "((not a) and b)");
+    assert_eq!(
+        expr("oldest_age - youngest_age >= 3"),
+        "((oldest_age - youngest_age) >= 3)"
+    );
+    assert_eq!(expr("2 * a + b < -3"), "(((2 * a) + b) < (-3))");
+    assert_eq!(
+        expr("s in {a, b} and t not in 13..=15"),
+        "((s in {a, b}) and (t not in 13..=15))"
+    );
+    assert_eq!(expr("a - b - c"), "((a - b) - c)");
+    assert_eq!(expr("outs contains x or y"), "((outs contains x) or y)");
+    assert_eq!(expr("x + 1 in 2..=3"), "((x + 1) in 2..=3)");
+}
+
+#[test]
+fn every_declaration_parses_with_spans() {
+    let text = r#"
+/// Header doc.
+policy p "Title" source "s.txt" version "1"
+use "incident.policy"
+enum E { a, /// doc of b
+  b, }
+input x: 0..=99
+input y: bool
+input e: E
+output o: E default a
+output s: set of E
+define d = x >= 3 and y
+assume x <= 50
+scope not y
+rule r "t" cites "c" overrides q, z when d then o = a, s = {a, b}
+rule always_on "no condition" then o = b
+accept gap o "silent" when x > 10
+assert inv "i" cites "c" always d implies o == a
+scenario sc "t" cites "c" given x = 3, y = true expect o = a, undecided o, out_of_scope
+"#;
+    let f = parse_ok(text);
+    let kinds: Vec<&str> = f.items.iter().map(|i| i.kind.keyword()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "policy",
+            "use",
+            "enum",
+            "input",
+            "input",
+            "input",
+            "output",
+            "output",
+            "define",
+            "assume",
+            "scope",
+            "rule",
+            "rule",
+            "accept gap",
+            "assert",
+            "scenario"
+        ]
+    );
+    let first = &f.items[0];
+    assert_eq!(
+        first.doc.as_ref().map(|d| d.text.as_str()),
+        Some("Header doc.")
+    );
+    assert_eq!(
+        &text[first.span.range()],
+        "policy p \"Title\" source \"s.txt\" version \"1\""
+    );
+    let ItemKind::Enum(e) = &f.items[2].kind else {
+        panic!()
+    };
+    assert_eq!(
+        e.variants[1].doc.as_ref().map(|d| d.text.as_str()),
+        Some("doc of b")
+    );
+    let ItemKind::Rule(r) = &f.items[11].kind else {
+        panic!()
+    };
+    assert_eq!(
+        r.overrides
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["q", "z"]
+    );
+    assert_eq!(&text[r.then[1].span.range()], "s = {a, b}");
+    let ItemKind::Scenario(s) = &f.items[15].kind else {
+        panic!()
+    };
+    assert_eq!(s.given.len(), 2);
+    assert_eq!(s.expect.len(), 3);
+}
+
+#[test]
+fn comments_are_collected_and_strings_unescaped() {
+    let f = parse_ok("// one\ninput a: bool // two\nrule r \"say \\\"hi\\\"\" then o = a\n");
+    assert_eq!(
+        f.comments
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>(),
+        vec![" one", " two"]
+    );
+    let ItemKind::Rule(r) = &f.items[1].kind else {
+        panic!()
+    };
+    assert_eq!(
+        r.title.as_ref().map(|t| t.value.as_str()),
+        Some("say \"hi\"")
+    );
+}
+
+#[test]
+fn errors_name_the_construct_and_recover() {
+    let text = "input a: bool\nrule r \"t\" when a o = b\ninput : bool\ndefine d = (a and\nrule s \"t\" then o = 1\n";
+    let msgs = messages(text);
+    assert_eq!(msgs.len(), 3, "{msgs:#?}");
+    assert!(
+        msgs[0].contains("expected `then`") && msgs[0].contains("after the condition of rule `r`"),
+        "{}",
+        msgs[0]
+    );
+    assert!(
+        msgs[1].contains("expected a name in `input` declaration")
+            || msgs[1].contains("expected a name"),
+        "{}",
+        msgs[1]
+    );
+    assert!(msgs[2].contains("define `d`"), "{}", msgs[2]);
+    // The two good declarations survive.
+    assert_eq!(parse(0, text).0.items.len(), 2);
+}
+
+#[test]
+fn keywords_as_names_are_reported_but_kept() {
+    let (f, d) = parse(0, "input when: bool\n");
+    assert_eq!(f.items.len(), 1);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, "E0102");
+}
+
+#[test]
+fn hostile_inputs_give_diagnostics_not_crashes() {
+    let deep = format!("define x = {}a{}", "(".repeat(100_000), ")".repeat(100_000));
+    assert_eq!(
+        messages(&deep),
+        vec!["E0104: brackets or operators are nested too deeply"]
+    );
+    let long_chain = format!("define x = a{}", " or a".repeat(5_000));
+    assert_eq!(
+        messages(&long_chain),
+        vec!["E0104: expression is nested too deeply"]
+    );
+    let implies = format!("define x = a{}", " implies a".repeat(5_000));
+    assert_eq!(messages(&implies).len(), 1);
+    let nots = format!("define x = {}a", "not ".repeat(5_000));
+    assert_eq!(messages(&nots).len(), 1);
+    assert_eq!(messages(""), vec!["W0100: the file declares nothing"]);
+    assert_eq!(
+        messages("99999999999999999999 garbage"),
+        vec!["E0101: expected a declaration (`input`, `output`, `rule`, ...)"]
+    );
+    assert_eq!(messages("input x: 0..=99999999999999999999").len(), 1);
+    // A chain within the limit is fine.
+    parse_ok(&format!("define x = a{}", " or a".repeat(500)));
+}
+
+#[test]
+fn common_slips_get_hints() {
+    let d = parse(0, "define d = a = b\n").1;
+    assert_eq!(d.len(), 1);
+    assert!(d[0].help.as_deref().unwrap_or("").contains("=="), "{d:#?}");
+    let d = parse(0, "define d = a && b\n").1;
+    assert!(
+        d[0].help.as_deref().unwrap_or("").contains("`and`"),
+        "{d:#?}"
+    );
+}
