@@ -7,3 +7,4 @@ pub mod check;
 pub mod diagnostics;
 pub mod parse;
 pub mod source;
+pub mod cli;

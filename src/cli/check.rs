@@ -1,0 +1,90 @@
+//! `policyc check [PATH...]`
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
+use crate::diagnostics::{render, Diagnostic, Severity};
+use crate::source::{RealFs, Sources};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Policy files or folders (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format: human (default) or json (one JSON object per diagnostic per line).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_name = "LINT")]
+    pub deny: Vec<DenyArg>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DenyArg {
+    Warnings,
+}
+
+/// Checks every file; prints what was found; returns the contract's exit code.
+pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
+    let (files, mut errors) = collect_policy_files(&args.paths);
+    let mut sources = Sources::new();
+    let usage_error = !errors.is_empty();
+    let mut all: Vec<Diagnostic> = Vec::new();
+    all.append(&mut errors);
+    for path in &files {
+        let checked = crate::check::check_file(&mut sources, &RealFs, path);
+        all.extend(checked.diagnostics);
+    }
+    dedup(&sources, &mut all);
+    let deny_warnings = args.deny.contains(&DenyArg::Warnings);
+    if deny_warnings {
+        for d in &mut all {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                d.notes.push("warnings are denied by `--deny warnings`".into());
+            }
+        }
+    }
+    let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = all.iter().filter(|d| d.severity == Severity::Warning).count();
+    match args.format {
+        CheckFormat::Human => {
+            print_human(&sources, &all, color);
+            let files_word = if files.len() == 1 { "file" } else { "files" };
+            eprintln!("checked {} {files_word}: {errors} error(s), {warnings} warning(s)", files.len());
+        }
+        CheckFormat::Json => {
+            for d in &all {
+                out_line(&render::to_json(&sources, d).to_string());
+            }
+        }
+    }
+    if usage_error || files.is_empty() {
+        exit::USAGE
+    } else if errors > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+/// A file `use`d by several policies is checked with each of them; say each thing once.
+fn dedup(sources: &Sources, diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| {
+        let loc = d.primary_loc();
+        let key = (
+            d.code,
+            d.message.clone(),
+            loc.map(|l| (sources.path(l.file).map(|p| p.to_path_buf()), l.span)),
+        );
+        seen.insert(key)
+    });
+}

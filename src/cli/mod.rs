@@ -1,0 +1,144 @@
+//! The command-line face: argument parsing and printing only. Every command calls the
+//! library API; nothing here decides anything about a policy.
+
+pub mod check;
+pub mod explain;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::diagnostics::{render, Diagnostic};
+use crate::source::Sources;
+
+#[derive(Parser, Debug)]
+#[command(name = "policyc", version, about = "Compiler and test harness for safeguarding policies written as code")]
+pub struct Cli {
+    /// When to use colour: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse, type-check and analyse policies (a folder means every `.policy` in it).
+    Check(check::CheckArgs),
+    /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
+    Explain {
+        /// The code, such as E0201 (or `all` to list every code).
+        code: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// Colour for a stream, honouring `NO_COLOR` (https://no-color.org) and whether the
+    /// stream is a terminal.
+    pub fn choice(self, is_terminal: bool) -> ColorChoice {
+        match self {
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+            ColorArg::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                if no_color || !is_terminal {
+                    ColorChoice::Never
+                } else {
+                    ColorChoice::Auto
+                }
+            }
+        }
+    }
+}
+
+/// Exit codes of the command-line contract.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args, cli.color),
+        Command::Explain { code } => explain::run(&code),
+    };
+    ExitCode::from(code)
+}
+
+/// The `.policy` files named by `paths`: files as given, folders searched recursively
+/// (sorted, so output is stable). Paths that do not exist are returned as errors.
+pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    for p in paths {
+        if p.is_dir() {
+            let before = files.len();
+            walk(p, &mut files, 0);
+            if files.len() == before {
+                errors.push(
+                    Diagnostic::error("E0004", format!("no `.policy` files in `{}`", p.display()))
+                        .help("name policy files directly, or a folder that contains them"),
+                );
+            }
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            errors.push(
+                Diagnostic::error("E0001", format!("cannot read `{}`: no such file or folder", p.display()))
+                    .help("check the path; folders are searched for `.policy` files"),
+            );
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    // Symlink loops and absurdly deep trees must not hang or overflow the stack.
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out, depth + 1);
+        } else if p.extension().is_some_and(|e| e == "policy") {
+            out.push(p);
+        }
+    }
+}
+
+/// Prints diagnostics for people on stderr, in colour when wanted.
+pub fn print_human(sources: &Sources, diags: &[Diagnostic], color: ColorArg) {
+    use std::io::IsTerminal;
+    let mut stream = StandardStream::stderr(color.choice(std::io::stderr().is_terminal()));
+    for d in diags {
+        // A closed stderr is not worth a panic or an error code of its own.
+        let _ = render::emit(&mut stream, sources, d);
+    }
+    let _ = stream.flush();
+}
+
+/// Writes a line to stdout, ignoring a closed pipe (`policyc ... | head`).
+pub fn out_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+}

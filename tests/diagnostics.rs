@@ -1,0 +1,103 @@
+//! Every diagnostic, rendered for people and for machines, pinned by a snapshot.
+//!
+//! Each file in `tests/fixtures/diagnostics/` is named after the code it exhibits
+//! (`E0201-unknown-name.policy`); its snapshot holds the human rendering (what
+//! `policyc check` prints) and the JSON lines (what `--format json` prints).
+
+use std::path::Path;
+
+use policyc::diagnostics::{codes, render};
+use policyc::source::{RealFs, Sources};
+
+fn render_fixture(path: &Path) -> String {
+    let mut sources = Sources::new();
+    let checked = policyc::check::check_file(&mut sources, &RealFs, path);
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        out.push_str(&render::to_string(&sources, d));
+    }
+    out.push_str("---- json ----\n");
+    for d in &checked.diagnostics {
+        out.push_str(&serde_json::to_string_pretty(&render::to_json(&sources, d)).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn fixtures_render_as_pinned() {
+    insta::glob!("fixtures/diagnostics/*.policy", |path| {
+        let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path);
+        insta::assert_snapshot!(render_fixture(rel));
+    });
+}
+
+/// The codes a fixture's name promises must be among the codes it produces.
+#[test]
+fn every_fixture_exhibits_its_code() {
+    let dir = Path::new("tests/fixtures/diagnostics");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "policy") {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let code = stem.split('-').next().unwrap();
+        let mut sources = Sources::new();
+        let checked = policyc::check::check_file(&mut sources, &RealFs, &path);
+        let produced: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert!(produced.contains(&code), "{} should produce {code}, produced {produced:?}", path.display());
+    }
+}
+
+/// Every code the sources use is documented for `policyc explain`, and every documented
+/// code has a fixture (so its rendering is pinned).
+#[test]
+fn every_code_is_documented_and_has_a_fixture() {
+    let mut used = std::collections::BTreeSet::new();
+    let mut stack = vec![Path::new("src").to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "rs") && !p.ends_with("codes.rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (i, _) in text.match_indices('"') {
+                    let code = text.get(i + 1..i + 6).unwrap_or("");
+                    let closed = text.get(i + 6..i + 7) == Some("\"");
+                    let shaped = code.len() == 5
+                        && (code.starts_with('E') || code.starts_with('W'))
+                        && code[1..].chars().all(|c| c.is_ascii_digit());
+                    if closed && shaped {
+                        used.insert(code.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let fixtures: Vec<String> = std::fs::read_dir("tests/fixtures/diagnostics")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    for code in &used {
+        assert!(codes::lookup(code).is_some(), "{code} is used in src/ but has no entry in codes.rs");
+    }
+    // Codes that a fixture file cannot show: they are pinned by tests/cli.rs instead.
+    let not_fixturable = [
+        "E0003", // an 8 MiB file
+        "E0004", // a folder without policies
+        "E0199", // an internal error that no input should reach
+    ];
+    for info in codes::CODES {
+        assert!(info.explanation.len() > 80, "{}'s explanation is too thin", info.code);
+        if not_fixturable.contains(&info.code) {
+            continue;
+        }
+        assert!(
+            fixtures.iter().any(|f| f.starts_with(info.code)),
+            "{} has no fixture in tests/fixtures/diagnostics/",
+            info.code
+        );
+    }
+}
