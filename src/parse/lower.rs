@@ -291,7 +291,7 @@ impl Lowerer {
     /// rest of the file checks as if the writer had picked another name.
     fn decl_name(&self, p: Pair<Rule>, diags: &mut Vec<Diagnostic>) -> Ident {
         let span = self.span(&p);
-        let inner = p.clone().into_inner().filter(is_content).next();
+        let inner = p.clone().into_inner().find(is_content);
         if let Some(i) = &inner {
             if i.as_rule() == Rule::keyword_as_name {
                 let word = i.as_str();
@@ -315,8 +315,7 @@ impl Lowerer {
         let span = self.span(&p);
         let raw = p
             .into_inner()
-            .filter(is_content)
-            .next()
+            .find(is_content)
             .map(|i| i.as_str())
             .unwrap_or("");
         StrLit {
@@ -374,8 +373,7 @@ impl Lowerer {
         let inner = p
             .clone()
             .into_inner()
-            .filter(is_content)
-            .next()
+            .find(is_content)
             .ok_or_else(|| self.internal(&p, "type"))?;
         let span = self.span(&inner);
         Ok(match inner.as_rule() {
@@ -511,8 +509,7 @@ impl Lowerer {
                 let inner = p
                     .clone()
                     .into_inner()
-                    .filter(is_content)
-                    .next()
+                    .find(is_content)
                     .ok_or_else(|| self.internal(&p, "parenthesis"))?;
                 let (e, d) = self.expr_depth(inner)?;
                 Ok((
