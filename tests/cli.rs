@@ -1,5 +1,12 @@
 //! The command-line contract: exit codes, formats, and robustness against hostile input.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers fail loudly
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -4,6 +4,13 @@
 //! (`E0201-unknown-name.policy`); its snapshot holds the human rendering (what
 //! `policyc check` prints) and the JSON lines (what `--format json` prints).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers fail loudly
+
 use std::path::Path;
 
 use policyc::diagnostics::{codes, render};

@@ -3,6 +3,13 @@
 //! Each example is checked as a file in `policies/`, so that `use "incident.policy"`
 //! resolves to the bundled vocabulary.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers fail loudly
+
 use std::path::Path;
 
 use policyc::diagnostics::render;
