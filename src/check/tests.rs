@@ -853,3 +853,75 @@ fn int_types_lower_to_ranges() {
     let p = policy("input age: -5..=17\nassume age >= -5");
     assert_eq!(p.inputs[0].ty, Ty::Int { lo: -5, hi: 17 });
 }
+
+#[test]
+fn long_chains_and_deep_brackets_do_not_overflow_the_stack() {
+    let n = 1000;
+    let ands: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+    let decls: String = ands.iter().map(|a| format!("input {a}: bool\n")).collect();
+    let sums: Vec<String> = (0..n).map(|i| format!("x{}", i % 3)).collect();
+    let text = format!(
+        "{decls}input x0: 0..=9\ninput x1: 0..=9\ninput x2: 0..=9\n\
+         assume {}\nassume {} > 5\nassume {}a0{}\nassume {}a0\n",
+        ands.join(" and "),
+        sums.join(" - "),
+        "(".repeat(250),
+        ")".repeat(250),
+        "not ".repeat(250),
+    );
+    // The parser recurses on brackets, so parse with room to spare; the checker must
+    // then manage in a test thread's default 2 MiB.
+    let mut sources = Sources::new();
+    let file = sources.add(ROOT, Some(PathBuf::from(ROOT)), text.clone());
+    let parsed = std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || crate::parse::parse(file, &text))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(parsed.1.iter().all(|d| !d.is_error()), "{:#?}", parsed.1);
+    let program = super::modules::Program {
+        modules: vec![super::modules::Module {
+            file,
+            ast: parsed.0,
+            uses: Vec::new(),
+        }],
+        order: vec![0],
+    };
+    let (p, diags) = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn_scoped(scope, || {
+                super::resolve::Checker::new(&sources, &program, file).run(Path::new(ROOT))
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    });
+    let errs = diags.iter().filter(|d| d.is_error()).count();
+    assert_eq!(errs, 0);
+    let p = p.unwrap();
+    match &p.assumes[0].expr {
+        Expr::And(v) => assert_eq!(v.len(), n),
+        other => panic!("{other:?}"),
+    }
+    // x0 - x1 - x2 - x0 - ...: x0 gets 1 - 333, x1 and x2 get -333 each.
+    match &p.assumes[1].expr {
+        Expr::Cmp { lhs, .. } => {
+            assert_eq!(lhs.terms, vec![(-332, n), (-333, n + 1), (-333, n + 2)])
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(p.assumes[2].expr, Expr::Input(0));
+    // 250 negations: an even number.
+    assert_eq!(p.assumes[3].expr, Expr::Input(0));
+}
+
+#[test]
+fn subtraction_of_a_bracketed_difference_flips_signs() {
+    let p = policy("input a: 0..=9\ninput b: 0..=9\ninput c: 0..=9\nassume a - (b - c) >= 0");
+    match &p.assumes[0].expr {
+        Expr::Cmp { lhs, .. } => assert_eq!(lhs.terms, vec![(1, 0), (-1, 1), (1, 2)]),
+        other => panic!("{other:?}"),
+    }
+}
