@@ -360,6 +360,7 @@ fn unknown_name_is_reported_once_with_a_suggestion() {
     ));
     let d = only_error(&c, "E0203");
     assert_eq!(d.help.as_deref(), Some("did you mean `coercion`?"));
+    assert_eq!(d.data, Some(serde_json::json!({"suggestion": "coercion"})));
     assert_eq!(labelled(&s, d, LabelStyle::Primary), vec!["coersion"]);
     assert!(c.policy.is_none());
 }
