@@ -5,9 +5,10 @@
 
 pub mod analyse;
 pub mod check;
+pub mod cli;
 pub mod compile;
 pub mod diagnostics;
+pub mod evaluate;
 pub mod mdd;
 pub mod parse;
 pub mod source;
-pub mod cli;
