@@ -173,6 +173,14 @@ fn json_has_one_object_per_test_and_a_summary() {
     let coverage = lines.iter().find(|l| l["type"] == "coverage").unwrap();
     assert_eq!(coverage["uncovered"][0]["name"], "older_sexual_act");
     let summary = lines.last().unwrap();
+    // A file that does not check carries its diagnostics in machine form.
+    let o = policyc(&["test", BROKEN, "--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(first["kind"], "check");
+    assert_eq!(first["status"], "failed");
+    assert_eq!(first["diagnostics"][0]["code"], "E0203");
+    assert_eq!(first["diagnostics"][0]["line"], 10);
     assert_eq!(summary["type"], "summary");
     assert_eq!(summary["passed"], 5);
     assert_eq!(summary["failed"], 5);

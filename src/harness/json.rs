@@ -67,6 +67,9 @@ fn test(t: &TestCase) -> Value {
     if let Outcome::Failed(f) = &t.outcome {
         o.insert("message".into(), f.message.clone().into());
         o.insert("notes".into(), f.notes.clone().into());
+        if !f.diagnostics.is_empty() {
+            o.insert("diagnostics".into(), f.diagnostics.clone().into());
+        }
         let failures: Vec<Value> = f.examples.iter().flat_map(failures_of).collect();
         o.insert("failures".into(), failures.into());
     } else {

@@ -189,6 +189,7 @@ fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnosti
                 .map(|d| render::to_string(sources, d).trim_end().to_string())
                 .collect(),
             examples: Vec::new(),
+            diagnostics: errors.iter().map(|d| render::to_json(sources, d)).collect(),
         }),
     }
 }
@@ -288,6 +289,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             // The policy checks but cannot be compiled (a limit): every test that was to
             // run fails with the reason.
             let text = render::to_string(sources, &d).trim_end().to_string();
+            let json = render::to_json(sources, &d);
             let to_run = pending_scenarios.iter().map(|p| p.0);
             for i in to_run.chain(pending_asserts.iter().map(|p| p.0)) {
                 if let Some(t) = tests.get_mut(i) {
@@ -295,6 +297,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                         message: "the policy cannot be compiled into a decision graph".into(),
                         notes: vec![text.clone()],
                         examples: Vec::new(),
+                        diagnostics: vec![json.clone()],
                     });
                 }
             }
@@ -318,10 +321,15 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         graph: &graph,
         leaf_nodes: leaf_nodes(&graph),
     };
-    let mut coverage = CoverageData::new(sources, policy, &graph);
+    // Keying every leaf costs a string per leaf: only when coverage is asked for.
+    let mut coverage = options
+        .coverage
+        .then(|| CoverageData::new(sources, policy, &graph));
     for (i, s) in pending_scenarios {
         let judged = judge(policy, &graph, s);
-        coverage.record(&graph, &judged.reached);
+        if let Some(c) = &mut coverage {
+            c.record(&graph, &judged.reached);
+        }
         let outcome = match scenario_outcome(&ctx, &mut assumes, s, &judged) {
             Some(f) => Outcome::Failed(f),
             None => Outcome::Passed,
@@ -342,7 +350,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
     let notes = accepted_gap_notes(sources, policy, &analysis);
     Tested {
         tests,
-        coverage: Some(coverage),
+        coverage,
         is_policy,
         notes,
     }
@@ -573,6 +581,7 @@ fn scenario_outcome(
         message,
         notes: Vec::new(),
         examples,
+        diagnostics: Vec::new(),
     })
 }
 
@@ -612,6 +621,7 @@ fn impossible_facts(ctx: &Ctx<'_>, assumes: &mut AssumeCheck, j: &Judgement) -> 
         message: "no incident has these facts: they break an assumption of the policy".into(),
         notes,
         examples: Vec::new(),
+        diagnostics: Vec::new(),
     }
 }
 
@@ -915,6 +925,7 @@ fn assert_outcome(ctx: &Ctx<'_>, analysis: &Analysis, index: usize) -> Option<Fa
         message: "refuted: the assert does not hold for every incident".into(),
         notes,
         examples,
+        diagnostics: Vec::new(),
     })
 }
 
@@ -980,19 +991,27 @@ impl CoverageData {
 
     /// Adds what another file's scenarios exercised; the totals stay this file's.
     fn merge(&mut self, other: CoverageData) {
-        for (rule, hit) in other.rules {
-            if !hit {
-                continue;
-            }
-            if let Some(slot) = self.rules.iter_mut().find(|r| r.0 == rule) {
+        // Indexed, so that merging the test files of a policy with many leaves stays
+        // linear.
+        let rules: HashMap<RuleRef, usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.0.clone(), i))
+            .collect();
+        for (rule, _) in other.rules.into_iter().filter(|r| r.1) {
+            if let Some(slot) = rules.get(&rule).and_then(|&i| self.rules.get_mut(i)) {
                 slot.1 = true;
             }
         }
-        for (key, hit) in other.leaves {
-            if !hit {
-                continue;
-            }
-            if let Some(slot) = self.leaves.iter_mut().find(|l| l.0 == key) {
+        let leaves: HashMap<String, usize> = self
+            .leaves
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.0.clone(), i))
+            .collect();
+        for (key, _) in other.leaves.into_iter().filter(|l| l.1) {
+            if let Some(slot) = leaves.get(&key).and_then(|&i| self.leaves.get_mut(i)) {
                 slot.1 = true;
             }
         }
