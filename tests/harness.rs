@@ -17,8 +17,8 @@ fn report(dir: &str, coverage: bool) -> String {
     assert!(errors.is_empty());
     let mut sources = Sources::new();
     let options = run::Options {
-        filter: None,
         coverage,
+        ..run::Options::default()
     };
     let result = run::run_files(&mut sources, &RealFs, &files, &options);
     assert!(result.io_errors.is_empty());

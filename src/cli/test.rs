@@ -56,6 +56,7 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
     let options = run::Options {
         filter: args.filter.clone(),
         coverage: args.coverage || args.min_coverage.is_some(),
+        max_nodes: None,
     };
     let result = run::run_files(&mut sources, &RealFs, &files, &options);
     if !result.io_errors.is_empty() {
