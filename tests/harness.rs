@@ -287,6 +287,39 @@ fn coverage_lists_uncovered_rules_with_locations_and_enforces_the_minimum() {
         "{out}"
     );
 
+    // The test file first: the same group, the same coverage.
+    let tests_first = format!("{SCHOOL}/school_tests.policy");
+    let policy = format!("{SCHOOL}/school.policy");
+    let o = policyc(&["test", &tests_first, &policy, "--coverage"]);
+    let swapped = stdout(&o);
+    assert!(
+        swapped.contains("coverage of school: 6 of 7 rules (85.7%)"),
+        "{swapped}"
+    );
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("coverage of"))
+            .collect::<Vec<_>>(),
+        swapped
+            .lines()
+            .filter(|l| l.starts_with("coverage of"))
+            .collect::<Vec<_>>()
+    );
+    // Each file alone counts only its own scenarios: the policy's three leave out the
+    // age gap and sexual acts under 13 too (the severity left open covers harm_risk).
+    let o = policyc(&["test", &policy, "--coverage"]);
+    let alone = stdout(&o);
+    assert!(
+        alone.contains("coverage of school: 4 of 7 rules"),
+        "{alone}"
+    );
+    let names: Vec<&str> = alone
+        .lines()
+        .filter_map(|l| l.strip_prefix("  not covered: "))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert_eq!(names, ["age_gap", "young_child", "older_sexual_act"]);
+
     // The clean policy is fully covered: any minimum passes.
     let o = policyc(&["test", CLEAN, "--min-coverage", "100"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));

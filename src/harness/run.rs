@@ -81,6 +81,7 @@ pub fn run_files(
                     coverage: None,
                     is_policy: true,
                     notes: Vec::new(),
+                    states_policy: true,
                 };
                 ((name.clone(), display.clone()), name, tested)
             }
@@ -114,8 +115,18 @@ pub fn run_files(
             }
         }
         if let Some(c) = tested.coverage {
-            match &mut group.coverage {
-                Some(acc) => acc.merge(c),
+            // The totals are those of the file that states the policy (a test file could
+            // add rules of its own); the others add what their scenarios exercise.
+            match group.coverage.take() {
+                Some(mut acc) if !tested.states_policy => {
+                    acc.merge(c);
+                    group.coverage = Some(acc);
+                }
+                Some(acc) => {
+                    let mut c = c;
+                    c.merge(acc);
+                    group.coverage = Some(c);
+                }
                 None => group.coverage = Some(c),
             }
         }
@@ -172,6 +183,8 @@ pub struct Tested {
     pub is_policy: bool,
     /// Accepted gaps of the policy, one line each.
     pub notes: Vec<String>,
+    /// The file holds the policy's header (rather than `use`-ing it).
+    pub states_policy: bool,
 }
 
 fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnostic]) -> TestCase {
@@ -224,6 +237,7 @@ fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
 pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tested {
     let root = policy.root_file;
     let is_policy = policy.header.is_some() || !policy.rules.is_empty();
+    let states_policy = policy.header.as_ref().is_none_or(|h| h.loc.file == root);
     let mut tests: Vec<TestCase> = Vec::new();
     let mut pending_scenarios: Vec<(usize, &ScenarioDef)> = Vec::new();
     let mut pending_asserts: Vec<(usize, usize)> = Vec::new();
@@ -281,6 +295,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             tests,
             coverage: None,
             is_policy,
+            states_policy,
             notes: Vec::new(),
         };
     }
@@ -307,6 +322,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                 tests,
                 coverage: None,
                 is_policy,
+                states_policy,
                 notes: Vec::new(),
             };
         }
@@ -344,6 +360,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                 tests,
                 coverage: None,
                 is_policy,
+                states_policy,
                 notes: accepted_gap_notes(sources, policy, &analysis),
             };
         }
@@ -385,6 +402,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         tests,
         coverage,
         is_policy,
+        states_policy,
         notes,
     }
 }
