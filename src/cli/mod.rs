@@ -36,6 +36,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
     Test(test::TestArgs),
+    /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
+    Decide(decide::DecideArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -80,6 +82,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
+        Command::Decide(args) => decide::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)
