@@ -3,8 +3,11 @@
 //! The pipeline runs one way: [`parse`] → [`check`] → compile → analyse / evaluate /
 //! export. See `ARCHITECTURE.md` for the code map.
 
+pub mod analyse;
 pub mod check;
+pub mod compile;
 pub mod diagnostics;
+pub mod mdd;
 pub mod parse;
 pub mod source;
 pub mod cli;
