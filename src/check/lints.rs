@@ -23,7 +23,7 @@ impl Checker<'_> {
             .any(|i| matches!(i.kind, ItemKind::Policy(_) | ItemKind::Rule(_)));
         let mut warnings = Vec::new();
 
-        if !vocabulary {
+        if !vocabulary && !self.parse_failed {
             for (e, at) in self.enum_decls.iter().enumerate() {
                 if at.file == root && self.used_enum.get(e) == Some(&false) {
                     let name = &at.decl.name.name;

@@ -140,6 +140,7 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
+            None if self.lost(&ident.name) => None,
             None => {
                 let cands = self.names_where(|s| matches!(s, Sym::Output(_)));
                 let help = suggest::did_you_mean(&ident.name, cands).unwrap_or_else(|| {
@@ -303,6 +304,7 @@ impl<'a> Checker<'a> {
                     );
                     continue;
                 }
+                None if self.lost(&a.target.name) => continue,
                 None => {
                     let cands = self.names_where(|s| matches!(s, Sym::Input(_)));
                     let help = suggest::did_you_mean(&a.target.name, cands).unwrap_or_else(|| {

@@ -71,7 +71,11 @@ fn check(sources: &mut Sources, fs: &dyn FileSystem, path: &Path, text: Option<S
         };
     };
     let parse_failed = diagnostics.iter().any(Diagnostic::is_error);
-    let (policy, more) = resolve::Checker::new(sources, &program, root).run(path);
+    let mut checker = resolve::Checker::new(sources, &program, root);
+    if parse_failed {
+        checker.after_parse_errors();
+    }
+    let (policy, more) = checker.run(path);
     diagnostics.extend(more);
     crate::diagnostics::sort(&mut diagnostics);
     Checked {

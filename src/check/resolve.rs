@@ -4,7 +4,7 @@
 //! have their own; each enum has its variants, which expressions reach through the type
 //! they expect (so two enums may both have a `none`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::ir::{self, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, VariantId};
 use super::modules::Program;
@@ -124,6 +124,12 @@ pub(crate) struct Checker<'a> {
     pub assigned_output: Vec<bool>,
     /// The integer values an int output can take: those rules assign and its default.
     pub output_values: Vec<BTreeSet<i64>>,
+    /// Names that declarations which failed to parse seem to declare: an unknown name
+    /// among them has already been explained by the syntax error, so it is not
+    /// reported again.
+    pub lost_names: HashSet<String>,
+    /// Some file had a syntax error: warnings about unused declarations would be noise.
+    pub parse_failed: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -159,7 +165,41 @@ impl<'a> Checker<'a> {
             used_define: Vec::new(),
             assigned_output: Vec::new(),
             output_values: Vec::new(),
+            lost_names: HashSet::new(),
+            parse_failed: false,
         }
+    }
+
+    /// Records that some file had syntax errors, and which names its text seems to
+    /// declare (a line starting with a declaring keyword and a name).
+    pub(crate) fn after_parse_errors(&mut self) {
+        self.parse_failed = true;
+        for m in &self.program.modules {
+            for line in self.sources.text(m.file).lines() {
+                let mut words = line.split_whitespace();
+                let Some(kw) = words.next() else { continue };
+                if ![
+                    "enum", "input", "output", "define", "rule", "assert", "scenario",
+                ]
+                .contains(&kw)
+                {
+                    continue;
+                }
+                let Some(rest) = words.next() else { continue };
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    self.lost_names.insert(name);
+                }
+            }
+        }
+    }
+
+    /// An unknown name that a declaration with a syntax error probably declares.
+    pub(crate) fn lost(&self, name: &str) -> bool {
+        self.lost_names.contains(name)
     }
 
     pub(crate) fn error(&mut self, d: Diagnostic) {
@@ -486,6 +526,9 @@ impl<'a> Checker<'a> {
                         *u = true;
                     }
                     return Some(Ty::Enum(e));
+                }
+                if self.lost(&id.name) {
+                    return None;
                 }
                 let mut cands: Vec<&str> = self.ir.enums.iter().map(|e| e.name.as_str()).collect();
                 cands.push("bool");

@@ -167,6 +167,7 @@ impl<'a> Checker<'a> {
                             .help("list the rules whose assignments this rule replaces"),
                         );
                     }
+                    None if self.lost(&ident.name) => {}
                     None => {
                         let cands = self.names_where(|s| matches!(s, Sym::Rule(_)));
                         let help = suggest::did_you_mean(&ident.name, cands).unwrap_or_else(|| {

@@ -473,6 +473,9 @@ impl<'a> Checker<'a> {
 
     /// A name that is not declared: reports it with the closest name that fits.
     pub(crate) fn unknown_name(&mut self, n: &str, loc: Loc, cx: Cx) {
+        if self.lost(n) {
+            return;
+        }
         let reads_outputs = cx.ctx == Ctx::Assert;
         let mut cands = self.names_where(|s| {
             matches!(s, Sym::Input(_) | Sym::Define(_))
