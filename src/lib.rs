@@ -7,6 +7,7 @@ pub mod analyse;
 pub mod check;
 pub mod compile;
 pub mod diagnostics;
+pub mod diff;
 pub mod mdd;
 pub mod parse;
 pub mod source;

@@ -1,0 +1,1 @@
+//! `policyc diff --git REV`: the working tree's policies against a git revision.
