@@ -2,6 +2,7 @@
 //! library API; nothing here decides anything about a policy.
 
 pub mod check;
+pub mod diff;
 pub mod explain;
 
 use std::io::Write;
@@ -28,6 +29,9 @@ pub struct Cli {
 pub enum Command {
     /// Parse, type-check and analyse policies (a folder means every `.policy` in it).
     Check(check::CheckArgs),
+    /// Compare the decisions of two policies, or of the working tree's policies with a
+    /// git revision (`--git REV`): exit 0 same, 1 different, 2 error.
+    Diff(diff::DiffArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -71,6 +75,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Diff(args) => diff::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)

@@ -919,3 +919,94 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
         total,
     })
 }
+
+/// Parses `OLD=NEW` (an output renamed by `--map`).
+pub fn parse_output_map(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((o, n)) if !o.trim().is_empty() && !n.trim().is_empty() => {
+            Ok((o.trim().to_string(), n.trim().to_string()))
+        }
+        _ => Err(format!("`{s}` is not of the form OLD_OUTPUT=NEW_OUTPUT")),
+    }
+}
+
+/// Parses `OUTPUT:OLD=NEW` (a value renamed by `--map-value`).
+pub fn parse_value_map(s: &str) -> Result<ValueMap, String> {
+    let bad = || format!("`{s}` is not of the form OUTPUT:OLD_VALUE=NEW_VALUE");
+    let (output, rest) = s.split_once(':').ok_or_else(bad)?;
+    let (old, new) = rest.split_once('=').ok_or_else(bad)?;
+    let (output, old, new) = (output.trim(), old.trim(), new.trim());
+    if output.is_empty() || old.is_empty() || new.is_empty() {
+        return Err(bad());
+    }
+    Ok(ValueMap {
+        output: output.to_string(),
+        old: old.to_string(),
+        new: new.to_string(),
+    })
+}
+
+/// Reads a mapping file into `opts`: one mapping a line, `output OLD=NEW` or
+/// `value OUTPUT:OLD=NEW`; blank lines and `#` comments are ignored.
+pub fn parse_map_file(text: &str, opts: &mut DiffOptions) -> Result<(), String> {
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let at = |e: String| format!("line {}: {e}", n + 1);
+        match line.split_once(char::is_whitespace) {
+            Some(("output", rest)) => opts.output_map.push(parse_output_map(rest).map_err(at)?),
+            Some(("value", rest)) => opts.value_map.push(parse_value_map(rest).map_err(at)?),
+            _ => {
+                return Err(at(format!(
+                    "`{line}` should start with `output` or `value`"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What comparing two files gave.
+pub enum FileComparison {
+    Diff(Box<PolicyDiff>),
+    /// Neither file is a policy (no `policy` header): shared vocabularies are compared
+    /// through the policies that use them.
+    Modules,
+}
+
+/// Checks two files (each through its own file system: the disk, or a git revision)
+/// and compares their policies. `Err` holds the diagnostics that stopped it.
+pub fn compare_files(
+    sources: &mut crate::source::Sources,
+    old_fs: &dyn crate::source::FileSystem,
+    old_path: &std::path::Path,
+    new_fs: &dyn crate::source::FileSystem,
+    new_path: &std::path::Path,
+    opts: &DiffOptions,
+) -> Result<FileComparison, Vec<Diagnostic>> {
+    let old = crate::check::check_file(sources, old_fs, old_path);
+    let new = crate::check::check_file(sources, new_fs, new_path);
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for (side, checked) in [(Side::Old, &old), (Side::New, &new)] {
+        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
+            errors.push(
+                d.clone()
+                    .note(format!("in the {} policy of the diff", side.word())),
+            );
+        }
+    }
+    let (Some(op), Some(np)) = (old.policy, new.policy) else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if op.header.is_none() && np.header.is_none() {
+        return Ok(FileComparison::Modules);
+    }
+    diff(&op, &np, opts)
+        .map(|d| FileComparison::Diff(Box::new(d)))
+        .map_err(|e| e.diagnostics(&op, &np))
+}
