@@ -41,21 +41,23 @@ pub enum DiffFormat {
 }
 
 fn usage(msg: String) -> Diagnostic {
-    Diagnostic::error("E0602", msg)
-        .help("see `policyc diff --help`; docs/diff.md has examples")
+    Diagnostic::error("E0602", msg).help("see `policyc diff --help`; docs/diff.md has examples")
 }
 
 fn options(args: &DiffArgs) -> Result<DiffOptions, Diagnostic> {
     let mut opts = DiffOptions::default();
     for m in &args.map {
-        opts.output_map.push(diff::parse_output_map(m).map_err(|e| usage(format!("--map {e}")))?);
+        opts.output_map
+            .push(diff::parse_output_map(m).map_err(|e| usage(format!("--map {e}")))?);
     }
     for m in &args.map_value {
-        opts.value_map.push(diff::parse_value_map(m).map_err(|e| usage(format!("--map-value {e}")))?);
+        opts.value_map
+            .push(diff::parse_value_map(m).map_err(|e| usage(format!("--map-value {e}")))?);
     }
     if let Some(f) = &args.map_file {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| Diagnostic::error("E0001", format!("cannot read `{}`: {e}", f.display())))?;
+        let text = std::fs::read_to_string(f).map_err(|e| {
+            Diagnostic::error("E0001", format!("cannot read `{}`: {e}", f.display()))
+        })?;
         diff::parse_map_file(&text, &mut opts)
             .map_err(|e| usage(format!("in `{}`: {e}", f.display())))?;
     }
@@ -162,8 +164,15 @@ fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u
     // A path named on the command line that neither the working tree nor the
     // revision has is a mistake.
     for p in &args.paths {
-        if !p.exists() && revision.policy_files(&cwd, std::slice::from_ref(p)).is_ok_and(|v| v.is_empty()) {
-            errors.push(usage(format!("`{}` is neither in the working tree nor in `{rev}`", p.display())));
+        if !p.exists()
+            && revision
+                .policy_files(&cwd, std::slice::from_ref(p))
+                .is_ok_and(|v| v.is_empty())
+        {
+            errors.push(usage(format!(
+                "`{}` is neither in the working tree nor in `{rev}`",
+                p.display()
+            )));
         }
     }
     errors.retain(|d| d.code != "E0004" || rels.is_empty());
@@ -233,7 +242,8 @@ fn print_git(results: &[(PathBuf, Status)], rev: &str, format: DiffFormat) {
             }
         }
         DiffFormat::Markdown => {
-            let mut out = format!("## policyc diff against `{rev}`\n\n| file | result |\n|---|---|\n");
+            let mut out =
+                format!("## policyc diff against `{rev}`\n\n| file | result |\n|---|---|\n");
             for (rel, s) in results {
                 let what = match s {
                     Status::Compared(d) if d.is_same() => "same decisions".to_string(),
@@ -281,7 +291,9 @@ fn print_git(results: &[(PathBuf, Status)], rev: &str, format: DiffFormat) {
                 Status::Module => true,
                 _ => false,
             });
-            out_line(&serde_json::json!({ "revision": rev, "same": same, "files": files }).to_string());
+            out_line(
+                &serde_json::json!({ "revision": rev, "same": same, "files": files }).to_string(),
+            );
         }
     }
 }

@@ -134,7 +134,9 @@ impl GitRevision {
             .ok()
             .filter(|o| o.status.success())
             .map(|o| o.stdout);
-        self.cache.borrow_mut().insert(rel.to_path_buf(), got.clone());
+        self.cache
+            .borrow_mut()
+            .insert(rel.to_path_buf(), got.clone());
         got
     }
 }

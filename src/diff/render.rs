@@ -115,16 +115,36 @@ fn summary_line(d: &PolicyDiff) -> String {
             d.old_name, d.new_name
         );
     }
-    let outputs = d.outputs.iter().filter(|o| !o.changes.is_empty()).count();
-    let changes = change_count(d);
+    let mut parts: Vec<String> = Vec::new();
+    if !d.domain.is_empty() {
+        parts.push("the values of inputs".into());
+    }
+    if !d.assumptions.is_empty() {
+        parts.push("the assumptions".into());
+    }
+    if !d.scope.is_empty() {
+        parts.push("the scope".into());
+    }
+    for o in d.outputs.iter().filter(|o| !o.changes.is_empty()) {
+        let n = o.changes.len();
+        parts.push(format!(
+            "`{}` ({n} region{})",
+            o.name,
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    let one_side = d.outputs_only_old.len() + d.outputs_only_new.len();
+    if one_side > 0 {
+        parts.push(format!(
+            "{one_side} output{} on one side only",
+            if one_side == 1 { "" } else { "s" }
+        ));
+    }
     format!(
-        "`{}` → `{}`: {} change{} ({} output{} decided differently).",
+        "`{}` → `{}`: the decisions differ in {}.",
         d.old_name,
         d.new_name,
-        changes,
-        if changes == 1 { "" } else { "s" },
-        outputs,
-        if outputs == 1 { "" } else { "s" },
+        parts.join(", ")
     )
 }
 
