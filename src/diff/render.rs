@@ -100,6 +100,15 @@ fn example(region: &Region) -> String {
     serde_json::to_string(&region.example_json).unwrap_or_default()
 }
 
+/// The outputs both policies decide the same way wherever both decide.
+fn same_outputs(d: &PolicyDiff) -> Vec<String> {
+    d.outputs
+        .iter()
+        .filter(|o| o.changes.is_empty())
+        .map(|o| o.name.clone())
+        .collect()
+}
+
 /// How many changes there are (regions: one-sided ones and output changes).
 pub fn change_count(d: &PolicyDiff) -> usize {
     d.domain.len()
@@ -209,6 +218,13 @@ pub fn human(d: &PolicyDiff) -> String {
             ));
         }
     }
+    let same = same_outputs(d);
+    if !same.is_empty() && !d.is_same() {
+        line(format!(
+            "decided the same wherever both policies decide: {}",
+            list(&same)
+        ));
+    }
     for (kind, items) in [
         ("domain", &d.domain),
         ("assumptions", &d.assumptions),
@@ -304,6 +320,10 @@ pub fn markdown(d: &PolicyDiff, heading: &str) -> String {
             "Outputs only in the new policy: {}.",
             list(&d.outputs_only_new)
         ));
+    }
+    let same = same_outputs(d);
+    if !same.is_empty() && !d.is_same() {
+        notes.push(format!("Decided the same wherever both policies decide: {}.", list(&same)));
     }
     for n in &notes {
         out.push_str(&format!("- {n}\n"));
