@@ -5,10 +5,10 @@
 
 pub mod analyse;
 pub mod check;
+pub mod cli;
 pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod mdd;
 pub mod parse;
 pub mod source;
-pub mod cli;

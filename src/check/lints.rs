@@ -23,7 +23,10 @@ impl Checker<'_> {
             .any(|i| matches!(i.kind, ItemKind::Policy(_) | ItemKind::Rule(_)));
         let mut warnings = Vec::new();
 
-        if !vocabulary && !self.parse_failed {
+        // After an error, a declaration often looks unused only because the mistake
+        // hides its use (a misspelt name, a declaration that failed): say nothing then.
+        let errors = self.parse_failed || self.diags.iter().any(Diagnostic::is_error);
+        if !vocabulary && !errors {
             for (e, at) in self.enum_decls.iter().enumerate() {
                 if at.file == root && self.used_enum.get(e) == Some(&false) {
                     let name = &at.decl.name.name;

@@ -203,11 +203,24 @@ fn use_cycle(
     edge_locs: &[Loc],
     cycle: &[usize],
 ) -> Diagnostic {
+    // Names relative to the root's folder read shortest: `a.policy` -> `lib/b.policy`.
+    let root_dir = modules
+        .first()
+        .and_then(|m| {
+            Path::new(sources.name(m.file))
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_default();
     let name = |m: usize| {
-        modules
+        let full = modules
             .get(m)
-            .map(|m| sources.name(m.file).to_string())
-            .unwrap_or_default()
+            .map(|m| sources.name(m.file))
+            .unwrap_or_default();
+        match Path::new(full).strip_prefix(&root_dir) {
+            Ok(rel) if !root_dir.as_os_str().is_empty() => rel.display().to_string(),
+            _ => full.to_string(),
+        }
     };
     let mut chain: Vec<String> = Vec::new();
     if let Some(&(from, _)) = cycle.first().and_then(|k| edges.get(*k)) {
