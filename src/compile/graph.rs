@@ -637,6 +637,46 @@ impl DecisionGraph {
         out
     }
 
+    /// The known inputs that the outcome graph asks on some path consistent with them:
+    /// the facts that mattered, in the order the graph asks them.
+    pub fn facts_asked(&self, given: &[Option<u32>]) -> Vec<InputId> {
+        let mdd = match self.outcome_mdd.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        let mut asked = vec![false; self.order_levels.levels.len()];
+        let mut seen = crate::mdd::hash::FxHashSet::default();
+        let mut stack = vec![self.outcome_root];
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some((level, edges)) = mdd.node(n) else {
+                continue;
+            };
+            let input = self.order_levels.levels.get(level).copied().unwrap_or(0);
+            match given.get(input).copied().flatten() {
+                Some(v) => {
+                    if let Some(a) = asked.get_mut(level) {
+                        *a = true;
+                    }
+                    let i = edges.partition_point(|e| e.end <= v);
+                    if let Some(e) = edges.get(i) {
+                        stack.push(e.child);
+                    }
+                }
+                None => stack.extend(edges.iter().map(|e| e.child)),
+            }
+        }
+        self.order_levels
+            .levels
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| asked.get(*l).copied().unwrap_or(false))
+            .map(|(_, &i)| i)
+            .collect()
+    }
+
     /// The leaves reachable when some inputs are known (`given[input]`).
     pub fn reachable_leaves(&self, given: &[Option<u32>]) -> Vec<usize> {
         self.flat
