@@ -5,6 +5,7 @@ pub mod check;
 pub mod decide;
 pub mod diff;
 pub mod explain;
+pub mod test;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ pub enum Command {
     /// Compare the decisions of two policies, or of the working tree's policies with a
     /// git revision (`--git REV`): exit 0 same, 1 different, 2 error.
     Diff(diff::DiffArgs),
+    /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
+    Test(test::TestArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -81,6 +84,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Diff(args) => diff::run(&args, cli.color),
+        Command::Test(args) => test::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)
