@@ -323,7 +323,10 @@ pub fn markdown(d: &PolicyDiff, heading: &str) -> String {
     }
     let same = same_outputs(d);
     if !same.is_empty() && !d.is_same() {
-        notes.push(format!("Decided the same wherever both policies decide: {}.", list(&same)));
+        notes.push(format!(
+            "Decided the same wherever both policies decide: {}.",
+            list(&same)
+        ));
     }
     for n in &notes {
         out.push_str(&format!("- {n}\n"));
