@@ -308,3 +308,48 @@ fn check_format_github_prints_one_command_per_diagnostic() {
         "{out}"
     );
 }
+
+#[test]
+fn the_bundled_policies_give_a_valid_log_and_annotations() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if !root.join("policies").is_dir() {
+        return;
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .current_dir(&root)
+        .args(["check", "--format", "sarif", "policies/"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let errs = violations(&v);
+    assert!(errs.is_empty(), "{errs:#?}");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        !results.is_empty(),
+        "the bundled policies have warnings and notes"
+    );
+    for r in results {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            uri.starts_with("policies/") && root.join(uri).is_file(),
+            "{uri}"
+        );
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .current_dir(&root)
+        .args(["check", "--format", "github", "policies/"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count(), results.len());
+    for line in out.lines() {
+        assert!(
+            line.starts_with("::warning file=policies/")
+                || line.starts_with("::notice file=policies/")
+                || line.starts_with("::error file=policies/"),
+            "{line}"
+        );
+    }
+}
