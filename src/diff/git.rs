@@ -73,16 +73,22 @@ impl GitRevision {
         let abs = std::path::absolute(path).ok()?;
         let abs = crate::check::modules::normalize(&abs);
         // The file may not exist any more (a removed policy): canonicalise its folder.
-        let canonical = match std::fs::canonicalize(&abs) {
-            Ok(p) => p,
-            Err(_) => {
-                let parent = abs.parent()?;
-                let name = abs.file_name()?;
-                std::fs::canonicalize(parent).ok()?.join(name)
-            }
-        };
         let top = std::fs::canonicalize(&self.toplevel).unwrap_or(self.toplevel.clone());
-        canonical.strip_prefix(&top).ok().map(Path::to_path_buf)
+        let canonical = std::fs::canonicalize(&abs).ok().or_else(|| {
+            let parent = abs.parent()?;
+            let name = abs.file_name()?;
+            std::fs::canonicalize(parent).ok().map(|p| p.join(name))
+        });
+        match canonical.as_deref().map(|c| c.strip_prefix(&top)) {
+            Some(Ok(rel)) => Some(rel.to_path_buf()),
+            // A folder gone from the working tree (the revision still has it): compare
+            // the paths as written.
+            _ => abs
+                .strip_prefix(&top)
+                .or_else(|_| abs.strip_prefix(&self.toplevel))
+                .ok()
+                .map(Path::to_path_buf),
+        }
     }
 
     /// The path under which a repository-relative file is checked (inside the top).
