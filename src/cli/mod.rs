@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod decide;
+pub mod diff;
 pub mod explain;
 pub mod test;
 
@@ -34,6 +35,9 @@ pub struct Cli {
 pub enum Command {
     /// Parse, type-check and analyse policies (a folder means every `.policy` in it).
     Check(check::CheckArgs),
+    /// Compare the decisions of two policies, or of the working tree's policies with a
+    /// git revision (`--git REV`): exit 0 same, 1 different, 2 error.
+    Diff(diff::DiffArgs),
     /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
     Test(test::TestArgs),
     /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
@@ -81,6 +85,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Diff(args) => diff::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
         Command::Decide(args) => decide::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
