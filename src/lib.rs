@@ -4,7 +4,8 @@
 //! export. See `ARCHITECTURE.md` for the code map.
 
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
+pub mod export;
 pub mod parse;
 pub mod source;
-pub mod cli;
