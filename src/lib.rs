@@ -3,9 +3,13 @@
 //! The pipeline runs one way: [`parse`] → [`check`] → compile → analyse / evaluate /
 //! export. See `ARCHITECTURE.md` for the code map.
 
+pub mod analyse;
 pub mod check;
 pub mod cli;
+pub mod compile;
 pub mod diagnostics;
+pub mod evaluate;
 pub mod export;
+pub mod mdd;
 pub mod parse;
 pub mod source;

@@ -2,6 +2,7 @@
 //! library API; nothing here decides anything about a policy.
 
 pub mod check;
+pub mod decide;
 pub mod explain;
 
 use std::io::Write;
