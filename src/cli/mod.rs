@@ -4,6 +4,7 @@
 pub mod check;
 pub mod decide;
 pub mod explain;
+pub mod graph;
 pub mod test;
 
 use std::io::Write;
@@ -36,6 +37,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
     Test(test::TestArgs),
+    /// Export the decision graph: dot, mermaid, svg (drawn by policyc) or json.
+    Graph(graph::GraphArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
+        Command::Graph(args) => graph::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)
