@@ -1,6 +1,6 @@
 //! `policyc graph POLICY --format dot|mermaid|svg|json [-o FILE] [--output NAME]`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
@@ -99,7 +99,7 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
         }
     };
     match &args.out {
-        Some(path) => match write_file(path, &text) {
+        Some(path) => match export::write_file(path, &text) {
             Ok(()) => exit::OK,
             Err(e) => {
                 eprintln!("error: cannot write `{}`: {e}", path.display());
@@ -115,17 +115,4 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
             exit::OK
         }
     }
-}
-
-/// Writes through a temporary file and a rename, so a reader never sees half a file.
-pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = path.with_file_name(format!(".{name}.policyc-tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }

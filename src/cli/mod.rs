@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod decide;
+pub mod doc;
 pub mod explain;
 pub mod graph;
 pub mod test;
@@ -39,6 +40,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Export the decision graph: dot, mermaid, svg (drawn by policyc) or json.
     Graph(graph::GraphArgs),
+    /// Write a static HTML report: an index and a page per policy.
+    Doc(doc::DocArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
         Command::Graph(args) => graph::run(&args, cli.color),
+        Command::Doc(args) => doc::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)

@@ -6,9 +6,12 @@
 
 pub mod build;
 pub mod dot;
+pub mod html;
 pub mod json;
 pub mod layout;
 pub mod mermaid;
+pub mod plain;
+pub mod report;
 pub mod svg;
 pub mod text;
 pub mod view;
@@ -28,6 +31,19 @@ pub fn policy_view(policy: &Policy, which: Which) -> Result<GraphView, Box<Diagn
     let mut c = Compiler::new(policy, &CompileOptions::default()).map_err(fail)?;
     let dg = DecisionGraph::build(&mut c).map_err(fail)?;
     build::graph_view(policy, &mut c, &dg, which).map_err(fail)
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees half a file.
+pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = path.with_file_name(format!(".{name}.policyc-tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 #[cfg(test)]
