@@ -56,7 +56,6 @@ enum Key {
 struct OutKey {
     output: OutputId,
     verdict: Verdict,
-    by: Vec<RuleId>,
     by_default: bool,
     /// Values of a conflict with the rules giving each.
     conflict: Vec<(Value, Vec<RuleId>)>,
@@ -77,8 +76,8 @@ struct Walk<'a> {
     edges: Vec<ViewEdge>,
     questions: HashMap<(usize, Answers), usize>,
     leaves: HashMap<Key, usize>,
-    /// Per-output views: the rules behind each leaf, gathered over every path.
-    leaf_rules: HashMap<usize, Vec<RuleId>>,
+    /// The rules behind each output of each leaf, gathered over every path.
+    leaf_rules: HashMap<usize, Vec<(OutputId, RuleId)>>,
     max_depth: usize,
 }
 
@@ -139,15 +138,16 @@ pub fn graph_view(
     for (&ix, rules) in &w.leaf_rules {
         if let Some(ViewNode::Leaf(leaf)) = w.nodes.get_mut(ix) {
             for o in &mut leaf.outputs {
-                if matches!(o.status, OutputStatus::Value { .. }) {
-                    o.rules = rules
-                        .iter()
-                        .filter_map(|&r| policy.rules.get(r).map(|x| x.name.clone()))
-                        .collect();
-                }
+                let id = policy.output_by_name(&o.output);
+                o.rules = rules
+                    .iter()
+                    .filter(|(out, _)| Some(*out) == id)
+                    .filter_map(|&(_, r)| policy.rules.get(r).map(|x| x.name.clone()))
+                    .collect();
             }
         }
     }
+    let (nodes, edges, root) = renumber(w.nodes, w.edges, root);
     let output = match which {
         Which::Whole => None,
         Which::Output(o) => policy.outputs.get(o).map(|d| d.name.clone()),
@@ -156,10 +156,51 @@ pub fn graph_view(
         policy: policy.name.clone(),
         title: policy.header.as_ref().and_then(|h| h.title.clone()),
         output,
-        nodes: w.nodes,
-        edges: w.edges,
+        nodes,
+        edges,
         root,
     })
+}
+
+/// Numbers the nodes breadth-first from the root, answers in order, so that the
+/// written formats read top down (the walk creates them bottom up).
+fn renumber(
+    nodes: Vec<ViewNode>,
+    edges: Vec<ViewEdge>,
+    root: usize,
+) -> (Vec<ViewNode>, Vec<ViewEdge>, usize) {
+    let mut new_of: Vec<Option<usize>> = vec![None; nodes.len()];
+    let mut order: Vec<usize> = Vec::with_capacity(nodes.len());
+    let mut queue = std::collections::VecDeque::from([root]);
+    if let Some(slot) = new_of.get_mut(root) {
+        *slot = Some(0);
+        order.push(root);
+    }
+    while let Some(u) = queue.pop_front() {
+        for e in edges.iter().filter(|e| e.from == u) {
+            if let Some(slot @ None) = new_of.get_mut(e.to) {
+                *slot = Some(order.len());
+                order.push(e.to);
+                queue.push_back(e.to);
+            }
+        }
+    }
+    let mut old: Vec<Option<ViewNode>> = nodes.into_iter().map(Some).collect();
+    let new_nodes: Vec<ViewNode> = order
+        .iter()
+        .filter_map(|&u| old.get_mut(u).and_then(Option::take))
+        .collect();
+    let mut new_edges: Vec<ViewEdge> = edges
+        .into_iter()
+        .filter_map(|e| {
+            let from = new_of.get(e.from).copied().flatten()?;
+            let to = new_of.get(e.to).copied().flatten()?;
+            Some(ViewEdge { from, to, ..e })
+        })
+        .collect();
+    // Stable: a node's answers keep their order.
+    new_edges.sort_by_key(|e| e.from);
+    (new_nodes, new_edges, 0)
 }
 
 /// A value set as ranges of value indices (bool 0/1, variant ids, offsets from `lo`).
@@ -353,7 +394,7 @@ impl Walk<'_> {
     /// The view leaf for a graph leaf under an acceptance mask.
     fn leaf(&mut self, leaf: usize, mask: u32) -> Option<usize> {
         let l = self.dg.leaves.get(leaf)?;
-        let mut gathered: Vec<RuleId> = Vec::new();
+        let mut gathered: Vec<(OutputId, RuleId)> = Vec::new();
         let key = match l.status {
             Status::BrokenAssumption => return None,
             Status::OutOfScope => Key::OutOfScope,
@@ -386,18 +427,13 @@ impl Walk<'_> {
                         Vec::new()
                     };
                     let by_default = self.is_default(o, &verdict, &by);
-                    let by = if self.which == Which::Whole {
-                        by
-                    } else {
-                        // A per-output graph groups leaves by the result alone; the rules
-                        // behind it are gathered over every path.
-                        gathered = by;
-                        Vec::new()
-                    };
+                    // Leaves are told apart by what they show, not by which rules
+                    // gave it: two boxes saying the same would puzzle a reader. The
+                    // rules behind a box are gathered over every path into it.
+                    gathered.extend(by.iter().map(|&r| (o, r)));
                     outs.push(OutKey {
                         output: o,
                         verdict,
-                        by,
                         by_default,
                         conflict,
                         accepted,
@@ -482,7 +518,7 @@ impl Walk<'_> {
         LeafOutput {
             output: name,
             status,
-            rules: rule_names(&k.by),
+            rules: Vec::new(),
         }
     }
 }

@@ -400,6 +400,75 @@ fn order(v: &[Vnode], layers: &mut [Vec<usize>], sweeps: usize) {
         }
     }
     layers.clone_from_slice(&best);
+    set_pos(layers, &mut pos);
+    transpose(v, layers, &mut pos);
+}
+
+/// Swaps neighbours in a layer while that removes crossings (Gansner et al.'s
+/// "transpose"), which catches what the barycentre sweeps leave. Answers of one question
+/// are never swapped with each other.
+fn transpose(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
+    let pos_of = |pos: &[f64], u: usize| pos.get(u).copied().unwrap_or(0.0);
+    // Crossings among the edges of `a` and `b` (a left of b) to one side.
+    let cross = |pos: &[f64], a: &[usize], b: &[usize]| -> usize {
+        let mut n = 0;
+        for &x in a {
+            for &y in b {
+                if pos_of(pos, x) > pos_of(pos, y) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let ups = |u: usize| v.get(u).map(|x| x.up.clone()).unwrap_or_default();
+    let downs = |u: usize| -> Vec<usize> {
+        v.get(u)
+            .map(|x| x.down.iter().map(|d| d.0).collect())
+            .unwrap_or_default()
+    };
+    let same_question = |a: usize, b: usize| match (v.get(a), v.get(b)) {
+        (Some(x), Some(y)) => {
+            x.kind == Kind::Label && y.kind == Kind::Label && x.up.first() == y.up.first()
+        }
+        _ => false,
+    };
+    for _ in 0..24 {
+        let mut improved = false;
+        for li in 0..layers.len() {
+            let Some(layer) = layers.get(li) else {
+                continue;
+            };
+            let mut layer = layer.clone();
+            for k in 0..layer.len().saturating_sub(1) {
+                let (Some(&a), Some(&b)) = (layer.get(k), layer.get(k + 1)) else {
+                    continue;
+                };
+                if same_question(a, b) {
+                    continue;
+                }
+                let (ua, ub, da, db) = (ups(a), ups(b), downs(a), downs(b));
+                let now = cross(pos, &ua, &ub) + cross(pos, &da, &db);
+                let swapped = cross(pos, &ub, &ua) + cross(pos, &db, &da);
+                if swapped < now {
+                    layer.swap(k, k + 1);
+                    if let Some(p) = pos.get_mut(a) {
+                        *p = (k + 1) as f64;
+                    }
+                    if let Some(p) = pos.get_mut(b) {
+                        *p = k as f64;
+                    }
+                    improved = true;
+                }
+            }
+            if let Some(l) = layers.get_mut(li) {
+                *l = layer;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
 }
 
 fn sort_layer(v: &[Vnode], layers: &mut [Vec<usize>], li: usize, pos: &mut [f64], down: bool) {

@@ -10,14 +10,16 @@ const WRAP: f64 = 260.0;
 /// Writes the graph as a Mermaid `flowchart TD`.
 pub fn to_mermaid(view: &GraphView) -> String {
     let mut out = String::new();
-    let title = view.title.clone().unwrap_or_else(|| view.policy.clone());
-    // A comment, not a front-matter title: front matter is YAML, one more escaping to
-    // get wrong, and older renderers show it as text.
+    // A comment with the policy's name only (an identifier): titles are free text, and
+    // Mermaid reads `%%{...}%%` as a directive anywhere, even in a comment.
     let _ = writeln!(
         out,
-        "%% Decision graph of {}: {}",
+        "%% Decision graph of {}{}",
         one_line_comment(&view.policy),
-        one_line_comment(&title)
+        view.output
+            .as_ref()
+            .map(|o| format!(", output {}", one_line_comment(o)))
+            .unwrap_or_default()
     );
     out.push_str("flowchart TD\n");
     let mut classes: Vec<(&'static str, Vec<usize>)> = Vec::new();
