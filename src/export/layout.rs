@@ -234,8 +234,10 @@ pub fn layout(nodes: &[Size], edges: &[EdgeSpec], opts: &Options) -> Layout {
     let layer_count = v.iter().map(|x| x.layer + 1).max().unwrap_or(0);
     let mut layers = initial_order(&v, layer_count);
     order(&v, &mut layers, opts.order_sweeps);
-    let xs = place(&v, &layers, opts);
-    let (tops, heights) = layer_bands(&v, &layers, opts);
+    let mut xs = place(&v, &layers, opts);
+    straighten(&v, &layers, &chains, &mut xs, opts);
+    shift_to_margin(&v, &mut xs, opts);
+    let (tops, heights) = layer_bands(&v, &layers, &xs, opts);
 
     let boxes: Vec<Rect> = v
         .iter()
@@ -716,18 +718,83 @@ fn place(v: &[Vnode], layers: &[Vec<usize>], opts: &Options) -> Vec<f64> {
             }
         }
     }
-    // Shift everything right of the margin.
+    xs
+}
+
+/// Shifts everything right of the margin.
+fn shift_to_margin(v: &[Vnode], xs: &mut [f64], opts: &Options) {
     let left = v
         .iter()
         .enumerate()
         .map(|(i, x)| xs.get(i).copied().unwrap_or(0.0) - x.w / 2.0)
         .fold(f64::INFINITY, f64::min);
     if left.is_finite() {
-        for x in &mut xs {
+        for x in xs.iter_mut() {
             *x += opts.margin - left;
         }
     }
-    xs
+}
+
+/// Puts the virtual nodes of each long edge on one vertical line where the neighbours
+/// in every layer leave room: the least-squares placement leaves small wiggles, and a
+/// straight line is easier to follow with a finger.
+fn straighten(
+    v: &[Vnode],
+    layers: &[Vec<usize>],
+    chains: &[Vec<usize>],
+    xs: &mut [f64],
+    opts: &Options,
+) {
+    let mut slot: Vec<(usize, usize)> = vec![(0, 0); v.len()];
+    for (li, l) in layers.iter().enumerate() {
+        for (k, &u) in l.iter().enumerate() {
+            if let Some(s) = slot.get_mut(u) {
+                *s = (li, k);
+            }
+        }
+    }
+    let fits = |xs: &[f64], u: usize, x: f64| -> bool {
+        let Some(&(li, k)) = slot.get(u) else {
+            return false;
+        };
+        let Some(layer) = layers.get(li) else {
+            return false;
+        };
+        let left_ok = match k.checked_sub(1).and_then(|j| layer.get(j)) {
+            Some(&l) => xs.get(l).copied().unwrap_or(0.0) + gap_between(v, l, u, opts) <= x + 1e-6,
+            None => true,
+        };
+        let right_ok = match layer.get(k + 1) {
+            Some(&r) => x + gap_between(v, u, r, opts) <= xs.get(r).copied().unwrap_or(0.0) + 1e-6,
+            None => true,
+        };
+        left_ok && right_ok
+    };
+    for _ in 0..3 {
+        for chain in chains {
+            let inner: &[usize] = match chain.len() {
+                0..=3 => continue,
+                n => chain.get(1..n - 1).unwrap_or(&[]),
+            };
+            let mut candidates: Vec<f64> =
+                inner.iter().filter_map(|&u| xs.get(u).copied()).collect();
+            candidates.sort_by(f64::total_cmp);
+            // The median first: it moves the fewest nodes furthest.
+            if let Some(&m) = candidates.get(candidates.len() / 2) {
+                candidates.insert(0, m);
+            }
+            for x in candidates {
+                if inner.iter().all(|&u| fits(xs, u, x)) {
+                    for &u in inner {
+                        if let Some(slot) = xs.get_mut(u) {
+                            *slot = x;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// The `x` closest to `targets` in weighted least squares with `x[i+1] - x[i] >=
@@ -771,7 +838,15 @@ pub(crate) fn constrained_fit(targets: &[f64], weights: &[f64], gaps: &[f64]) ->
 }
 
 /// Top and height of every layer's band.
-fn layer_bands(v: &[Vnode], layers: &[Vec<usize>], opts: &Options) -> (Vec<f64>, Vec<f64>) {
+/// Top and height of every layer's band. The gap below a layer grows with the widest
+/// sideways step an edge takes in it, so that long diagonal edges do not flatten into
+/// near-horizontal lines that a reader cannot tell apart.
+fn layer_bands(
+    v: &[Vnode],
+    layers: &[Vec<usize>],
+    xs: &[f64],
+    opts: &Options,
+) -> (Vec<f64>, Vec<f64>) {
     let mut tops = Vec::with_capacity(layers.len());
     let mut heights = Vec::with_capacity(layers.len());
     let mut y = opts.margin;
@@ -781,9 +856,22 @@ fn layer_bands(v: &[Vnode], layers: &[Vec<usize>], opts: &Options) -> (Vec<f64>,
             .filter_map(|&u| v.get(u).map(|x| x.h))
             .fold(0.0, f64::max)
             .max(4.0);
+        let widest_step = l
+            .iter()
+            .flat_map(|&u| {
+                let x0 = xs.get(u).copied().unwrap_or(0.0);
+                v.get(u)
+                    .map(|n| n.down.as_slice())
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(move |&(w, _)| (xs.get(w).copied().unwrap_or(0.0) - x0).abs())
+            })
+            .fold(0.0, f64::max);
         tops.push(y);
         heights.push(h);
-        y += h + opts.layer_gap;
+        y += h + opts
+            .layer_gap
+            .max((widest_step * 0.12).min(3.0 * opts.layer_gap));
     }
     (tops, heights)
 }
