@@ -499,9 +499,13 @@ impl PageWriter<'_> {
         for (o, (def, view)) in pp.policy.outputs.iter().zip(&pp.outputs).enumerate() {
             let _ = write!(
                 self.out,
-                "<h3 id=\"graph-{}\"><code>{}</code></h3>",
+                "<h3 id=\"graph-{}\"><code>{}</code>{}</h3>",
                 esc(&def.name),
-                esc(&def.name)
+                esc(&def.name),
+                def.doc
+                    .as_deref()
+                    .map(|d| format!(" <span class=\"note\">{}</span>", esc(&one_line(d))))
+                    .unwrap_or_default()
             );
             match view {
                 Ok(v) => {

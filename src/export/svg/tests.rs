@@ -1,6 +1,7 @@
 use super::*;
 use crate::export::sample::sample;
 use crate::export::text::text_width;
+use proptest::prelude::*;
 
 fn parse(svg: &str) -> roxmltree::Document<'_> {
     roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not well-formed: {e}\n{svg}"))
@@ -70,26 +71,24 @@ fn policy_text_is_escaped() {
     );
 }
 
-#[test]
-fn every_text_fits_its_box_and_no_boxes_overlap() {
-    let view = sample();
-    let svg = to_svg(&view, &SvgOptions::default()).unwrap();
-    let doc = parse(&svg);
+/// Every text of the drawing lies inside its box, and no two boxes overlap.
+fn check_fits_and_no_overlap(svg: &str, min_boxes: usize) {
+    let doc = parse(svg);
     let mut boxes = Vec::new();
     // Each node and answer is a <g> holding a <rect> and its <text>s.
     for g in doc.descendants().filter(|n| n.tag_name().name() == "g") {
         let Some(rect) = g.children().find(|c| c.tag_name().name() == "rect") else {
             continue;
         };
+        if g.attribute("class") == Some("legend") {
+            continue;
+        }
         let (x, y, w, h) = (
             num(rect, "x"),
             num(rect, "y"),
             num(rect, "width"),
             num(rect, "height"),
         );
-        if g.attribute("class") == Some("legend") {
-            continue;
-        }
         boxes.push(Rect { x, y, w, h });
         for t in g.children().filter(|c| c.tag_name().name() == "text") {
             let size = num(t, "font-size");
@@ -113,11 +112,81 @@ fn every_text_fits_its_box_and_no_boxes_overlap() {
             );
         }
     }
-    assert!(boxes.len() >= view.nodes.len() + view.edges.len());
+    assert!(boxes.len() >= min_boxes);
     for (i, a) in boxes.iter().enumerate() {
         for b in boxes.iter().skip(i + 1) {
             assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
         }
+    }
+}
+
+#[test]
+fn every_text_fits_its_box_and_no_boxes_overlap() {
+    let view = sample();
+    let svg = to_svg(&view, &SvgOptions::default()).unwrap();
+    check_fits_and_no_overlap(&svg, view.nodes.len() + view.edges.len());
+}
+
+fn words() -> impl Strategy<Value = String> {
+    proptest::collection::vec("[a-zA-Z<>&\"']{1,14}|W{20,40}|≤|≥ 18|é", 1..16)
+        .prop_map(|w| w.join(" "))
+}
+
+/// Random graphs with random words: text fits and nothing overlaps, whatever the text.
+fn random_view() -> impl Strategy<Value = GraphView> {
+    (2usize..14).prop_flat_map(|n| {
+        (
+            proptest::collection::vec((any::<bool>(), words(), words()), n),
+            proptest::collection::vec((0..n, 0..n, words()), 1..(2 * n)),
+        )
+            .prop_map(move |(nodes, edges)| {
+                let nodes = nodes
+                    .into_iter()
+                    .map(|(question, a, b)| {
+                        if question {
+                            ViewNode::Question(crate::export::view::Question { input: a, text: b })
+                        } else {
+                            ViewNode::Leaf(crate::export::view::Leaf::new(vec![
+                                crate::export::view::LeafOutput {
+                                    output: a,
+                                    status: crate::export::view::OutputStatus::Gap {
+                                        accepted: None,
+                                    },
+                                    rules: vec![],
+                                },
+                            ]))
+                        }
+                    })
+                    .collect();
+                let edges = edges
+                    .into_iter()
+                    .filter(|(a, b, _)| a != b)
+                    .map(|(a, b, label)| crate::export::view::ViewEdge {
+                        from: a.min(b),
+                        to: a.max(b),
+                        label,
+                        values: crate::export::view::EdgeValues::Bool(vec![true]),
+                    })
+                    .collect();
+                GraphView {
+                    policy: "p".into(),
+                    title: None,
+                    output: None,
+                    nodes,
+                    edges,
+                    root: 0,
+                }
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn random_drawings_fit_their_text(view in random_view()) {
+        let svg = to_svg(&view, &SvgOptions::default()).unwrap();
+        check_fits_and_no_overlap(&svg, view.nodes.len());
     }
 }
 
