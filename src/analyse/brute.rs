@@ -379,6 +379,13 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
     });
     b.stale = (0..policy.accepted_gaps.len())
         .filter(|&a| !stale_hit.get(a).copied().unwrap_or(true))
+        .filter(|&a| {
+            policy
+                .accepted_gaps
+                .get(a)
+                .and_then(|x| policy.outputs.get(x.output))
+                .is_some_and(|o| o.default.is_none() && matches!(o.ty, OutputTy::Single(_)))
+        })
         .collect();
     b.conflicts = conflicts
         .into_iter()

@@ -175,6 +175,15 @@ fn gaps(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
         }
     }
     for (i, acc) in policy.accepted_gaps.iter().enumerate() {
+        // An acceptance on an output that can never have a gap (a default, or a set)
+        // is the checker's W0004; here only those whose region misses every gap.
+        let can_gap = policy
+            .outputs
+            .get(acc.output)
+            .is_some_and(|o| o.default.is_none() && matches!(o.ty, OutputTy::Single(_)));
+        if !can_gap {
+            continue;
+        }
         let gap = gap_of.get(acc.output).copied().unwrap_or(FALSE);
         let w = acc_when.get(i).copied().unwrap_or(FALSE);
         if !c.mdd.intersects(gap, w) {
@@ -386,14 +395,45 @@ pub fn analyse_policy_with(
     })
 }
 
-fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
-    let n = show_count(r.count);
-    let plural = if r.count == 1 {
-        "incident"
+/// What `policyc check` runs on one file: the checker and, for a policy (a file with a
+/// `policy` header) that checks without errors, the analyses. The diagnostics of both
+/// come back together; the decision graph is not kept.
+pub fn check_and_analyse(
+    sources: &mut crate::source::Sources,
+    fs: &dyn crate::source::FileSystem,
+    path: &std::path::Path,
+) -> crate::check::Checked {
+    let mut checked = crate::check::check_file(sources, fs, path);
+    let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
+    if let Some(policy) = checked
+        .policy
+        .as_ref()
+        .filter(|p| clean && p.header.is_some())
+    {
+        match analyse_policy(policy) {
+            Ok(a) => checked.diagnostics.extend(a.diagnostics),
+            Err(d) => checked.diagnostics.push(*d),
+        }
+    }
+    checked
+}
+
+/// "1 incident", "35 incidents".
+pub fn incidents(n: u128) -> String {
+    if n == 1 {
+        "1 incident".to_string()
     } else {
-        "incidents"
+        format!("{} incidents", show_count(n))
+    }
+}
+
+fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
+    let cond = if r.condition == "true" {
+        "every incident in scope".to_string()
+    } else {
+        r.condition.clone()
     };
-    d.note(format!("{what} {n} {plural}: {}", r.condition))
+    d.note(format!("{what} {}: {cond}", incidents(r.count)))
         .note(format!("for example: {}", r.example_json))
 }
 
@@ -434,9 +474,9 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             let mut d = Diagnostic::error(
                 "E0501",
                 format!(
-                    "output `{}` gets no value for {} incidents",
+                    "output `{}` gets no value for {}",
                     o.name,
-                    show_count(g.region.count)
+                    incidents(g.region.count)
                 ),
             )
             .primary(
@@ -460,9 +500,9 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                 Severity::Note,
                 "W0505",
                 format!(
-                    "accepted gap: output `{}` gets no value for {} incidents",
+                    "accepted gap: output `{}` gets no value for {}",
                     o.name,
-                    show_count(g.region.count)
+                    incidents(g.region.count)
                 ),
             )
             .primary(o.loc, "this output has an accepted gap");
@@ -575,9 +615,22 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         };
         out.push(d);
     }
-    if let Some((&first, rest)) = a.unused_inputs.split_first() {
-        let names: Vec<String> = a
-            .unused_inputs
+    // Inputs of the checked file that nothing mentions are the checker's W0001 already.
+    let mentioned = crate::compile::order::mentioned_inputs(policy);
+    let unused: Vec<InputId> = a
+        .unused_inputs
+        .iter()
+        .copied()
+        .filter(|&i| {
+            mentioned.get(i).copied().unwrap_or(false)
+                || policy
+                    .inputs
+                    .get(i)
+                    .is_some_and(|x| x.loc.file != policy.root_file)
+        })
+        .collect();
+    if let Some((&first, rest)) = unused.split_first() {
+        let names: Vec<String> = unused
             .iter()
             .filter_map(|&i| policy.inputs.get(i))
             .map(|i| format!("`{}`", i.name))
@@ -603,8 +656,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                 d = d.secondary(inp.loc, "nor with this one");
             }
         }
-        let names_plain: Vec<&str> = a
-            .unused_inputs
+        let names_plain: Vec<&str> = unused
             .iter()
             .filter_map(|&i| policy.inputs.get(i))
             .map(|i| i.name.as_str())

@@ -11,6 +11,19 @@ use crate::compile::synth::{generate, SynthSpec};
 use crate::compile::{value_index, OrderStrategy};
 use proptest::prelude::*;
 
+/// Whether an incident belongs to a finding's region, by the reference semantics.
+type Membership = Box<dyn Fn(&[Value]) -> bool>;
+
+fn value_in(set: &crate::compile::graph::ValueSet, v: &Value) -> bool {
+    use crate::compile::graph::ValueSet;
+    match (set, v) {
+        (ValueSet::Bools(bs), Value::Bool(b)) => bs.contains(b),
+        (ValueSet::Variants(_, vs), Value::Enum(_, x)) => vs.contains(x),
+        (ValueSet::Ints(rs), Value::Int(x)) => rs.iter().any(|&(a, b)| a <= *x && *x <= b),
+        _ => false,
+    }
+}
+
 fn indices(p: &Policy, values: &[Value]) -> Vec<u32> {
     p.inputs
         .iter()
@@ -110,6 +123,60 @@ fn check_against_brute_force(p: &Policy, order: OrderStrategy) {
                 Some(&d.verdicts)
             ));
         }
+    }
+    // Every region's condition is exact within the valid incidents.
+    let regions: Vec<(&crate::compile::describe::Region, Membership)> = {
+        let mut v: Vec<(&crate::compile::describe::Region, Membership)> = Vec::new();
+        for gap in &a.gaps {
+            let o = gap.output;
+            let accepted = !gap.accepted_by.is_empty();
+            let p2 = p.clone();
+            v.push((
+                &gap.region,
+                Box::new(move |inc: &[Value]| {
+                    let d = brute::decide(&p2, inc);
+                    let acc = p2
+                        .accepted_gaps
+                        .iter()
+                        .any(|x| x.output == o && brute::eval(&p2, &x.when, inc, None));
+                    d.verdicts.get(o) == Some(&Verdict::Gap) && acc == accepted
+                }),
+            ));
+        }
+        for cf in &a.conflicts {
+            let (o, r1, r2) = (cf.output, cf.rules[0], cf.rules[1]);
+            let p2 = p.clone();
+            v.push((
+                &cf.region,
+                Box::new(move |inc: &[Value]| {
+                    let d = brute::decide(&p2, inc);
+                    d.effective
+                        .get(o)
+                        .is_some_and(|e| e.iter().any(|x| x.0 == r1) && e.iter().any(|x| x.0 == r2))
+                }),
+            ));
+        }
+        v
+    };
+    for (region, member) in &regions {
+        if !region.condition_complete {
+            continue;
+        }
+        brute::for_each_incident(p, |inc| {
+            if brute::decide(p, inc).status != crate::compile::graph::Status::InScope {
+                return;
+            }
+            let in_cubes = region
+                .cubes
+                .iter()
+                .any(|cube| cube.iter().all(|(i, set)| value_in(set, &inc[*i])));
+            assert_eq!(
+                in_cubes,
+                member(inc),
+                "condition `{}` at {inc:?}",
+                region.condition
+            );
+        });
     }
     // Diagnostics: one error per open gap part, conflict and refuted assert.
     let diags = diagnostics(p, &a);

@@ -38,6 +38,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
     Test(test::TestArgs),
+    /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
+    Decide(decide::DecideArgs),
     /// Export the decision graph: dot, mermaid, svg (drawn by policyc) or json.
     Graph(graph::GraphArgs),
     /// Write a static HTML report: an index and a page per policy.
@@ -86,6 +88,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
+        Command::Decide(args) => decide::run(&args, cli.color),
         Command::Graph(args) => graph::run(&args, cli.color),
         Command::Doc(args) => doc::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),

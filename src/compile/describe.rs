@@ -21,6 +21,10 @@ pub struct Region {
     /// True when `condition` covers the region exactly; false when it lists only the
     /// first parts of a region too fragmented to print whole.
     pub condition_complete: bool,
+    /// The parts of `condition`: each a conjunction of (input, the values it may take);
+    /// inputs left out may take any value. Within the valid incidents their union is the
+    /// region when `condition_complete`.
+    pub cubes: Vec<Vec<(InputId, ValueSet)>>,
 }
 
 impl Region {
@@ -61,11 +65,28 @@ pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>>
     let example_json = facts_json(c.policy, &example);
     let simple = c.mdd.simplify(region, c.valid)?;
     let (cubes, complete) = c.mdd.cubes(simple, |t| t == 1, COLLECTED_CUBES);
+    let cubes = if complete {
+        expand_cubes(c, cubes, region)?
+    } else {
+        cubes
+    };
     let mut cubes = merge_cubes(cubes);
     let complete = complete && cubes.len() <= SHOWN_CUBES;
     let more = cubes.len().saturating_sub(SHOWN_CUBES);
     cubes.truncate(SHOWN_CUBES);
     let mut condition = cubes_condition(c, &cubes);
+    let parts: Vec<Vec<(InputId, ValueSet)>> = cubes
+        .iter()
+        .map(|cube| {
+            cube.iter()
+                .enumerate()
+                .filter_map(|(l, set)| {
+                    let input = c.order.levels.get(l).copied()?;
+                    Some((input, value_set(c.input_ty(input), set.as_ref()?)))
+                })
+                .collect()
+        })
+        .collect();
     if !complete {
         if more > 0 {
             condition.push_str(&format!(" or ... ({more} more parts)"));
@@ -79,6 +100,7 @@ pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>>
         example_json,
         condition,
         condition_complete: complete,
+        cubes: parts,
     }))
 }
 
@@ -115,6 +137,68 @@ pub fn show_count(n: u128) -> String {
     } else {
         n.to_string()
     }
+}
+
+fn cube_node(c: &mut Compiler<'_>, cube: &Cube) -> CResult<NodeId> {
+    let mut acc = crate::mdd::TRUE;
+    for (l, set) in cube.iter().enumerate() {
+        if let Some(ranges) = set {
+            let mut lit = FALSE;
+            for &(a, b) in ranges {
+                let r = c.mdd.range(l, a, b + 1)?;
+                lit = c.mdd.or(lit, r)?;
+            }
+            acc = c.mdd.and(acc, lit)?;
+        }
+    }
+    Ok(acc)
+}
+
+/// Drops every literal a cube does not need: a literal goes when the cube without it
+/// still holds only incidents of the region or invalid ones (the scope and assumptions
+/// already imply it). The diagram's variable order can force a literal that the
+/// assumptions make redundant (`oldest_age >= 14` beside `youngest_age >= 14` under
+/// `youngest_age <= oldest_age`); this removes it. Cubes inside others are then dropped.
+fn expand_cubes(c: &mut Compiler<'_>, cubes: Vec<Cube>, region: NodeId) -> CResult<Vec<Cube>> {
+    let bad = c.mdd.diff(c.valid, region)?;
+    let mut out: Vec<Cube> = Vec::with_capacity(cubes.len());
+    for mut cube in cubes {
+        for l in 0..cube.len() {
+            if cube.get(l).is_some_and(|s| s.is_none()) {
+                continue;
+            }
+            let mut wider = cube.clone();
+            if let Some(slot) = wider.get_mut(l) {
+                *slot = None;
+            }
+            let n = cube_node(c, &wider)?;
+            if !c.mdd.intersects(n, bad) {
+                cube = wider;
+            }
+        }
+        out.push(cube);
+    }
+    // Remove cubes contained in another (keep the first of equal ones).
+    let contains = |big: &Cube, small: &Cube| {
+        big.iter().zip(small).all(|(b, s)| match (b, s) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(b), Some(s)) => s
+                .iter()
+                .all(|&(lo, hi)| b.iter().any(|&(a, z)| a <= lo && hi <= z)),
+        })
+    };
+    let mut kept: Vec<Cube> = Vec::new();
+    for (i, cube) in out.iter().enumerate() {
+        let redundant = out
+            .iter()
+            .enumerate()
+            .any(|(j, other)| j != i && contains(other, cube) && (!contains(cube, other) || j < i));
+        if !redundant {
+            kept.push(cube.clone());
+        }
+    }
+    Ok(kept)
 }
 
 /// Unions cubes that differ in one level only, until none do.

@@ -147,6 +147,42 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
+/// Which inputs the policy mentions anywhere (rules, defines, scope, assumptions,
+/// acceptances, asserts, scenarios).
+pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
+    let mut w = Walker {
+        policy,
+        define_inputs: vec![None; policy.defines.len()],
+        relations: Vec::new(),
+    };
+    let mut ins = Vec::new();
+    for c in policy.scope.iter().chain(&policy.assumes) {
+        w.inputs_of(&c.expr, &mut ins, 0);
+    }
+    for r in &policy.rules {
+        w.inputs_of(&r.when, &mut ins, 0);
+    }
+    for a in &policy.accepted_gaps {
+        w.inputs_of(&a.when, &mut ins, 0);
+    }
+    for a in &policy.asserts {
+        w.inputs_of(&a.expr, &mut ins, 0);
+    }
+    for d in 0..policy.defines.len() {
+        ins.extend(w.define(d, 0));
+    }
+    for s in &policy.scenarios {
+        ins.extend(s.given.iter().map(|f| f.input));
+    }
+    let mut out = vec![false; policy.inputs.len()];
+    for i in ins {
+        if let Some(x) = out.get_mut(i) {
+            *x = true;
+        }
+    }
+    out
+}
+
 pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
     let n = policy.inputs.len();
     if strategy == OrderStrategy::Declaration {

@@ -547,7 +547,29 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
             (Answer::None, _) => {}
         }
     }
+    if !policy
+        .outputs
+        .iter()
+        .zip(&d.answers)
+        .any(|(out, a)| match a {
+            Answer::Value {
+                value: Value::Set(_, vs),
+                ..
+            } => !vs.is_empty() && matches!(out.ty, OutputTy::Set(_)),
+            Answer::Value {
+                value: Value::Bool(false),
+                ..
+            } => false,
+            Answer::Value { .. } => true,
+            _ => false,
+        })
+    {
+        s.push_str("- none\n");
+    }
     s.push_str("\n## Actions not taken\n\n");
+    if not_taken.is_empty() && d.overridden.is_empty() {
+        s.push_str("- none\n");
+    }
     for line in &not_taken {
         s.push_str(line);
         s.push('\n');

@@ -107,6 +107,7 @@ fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> Poli
             &run::Options {
                 filter: None,
                 coverage: true,
+                max_nodes: None,
             },
         );
         (tested.tests, tested.coverage.map(|c| c.finish()))

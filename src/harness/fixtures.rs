@@ -68,6 +68,7 @@ pub(crate) fn sample_report() -> Report {
                             message: "an expectation does not hold for every incident with the given facts".into(),
                             notes: vec![],
                             examples: vec![example],
+                            diagnostics: Vec::new(),
                         }),
                     ),
                     scenario("filtered_out", "Not run", Outcome::Skipped),
@@ -88,6 +89,7 @@ pub(crate) fn sample_report() -> Report {
                     leaves_reached: 3,
                     uncovered: vec![rule("r3", "Never tested", Some("001 para 7"), 16)],
                 }),
+                notes: vec!["accepted gap: `resolution` has no value for 2 incident(s) where x; accepted: \"unclear <text>\" at p.policy:40".into()],
             },
             Suite {
                 policy: "broken".into(),
@@ -103,9 +105,11 @@ pub(crate) fn sample_report() -> Report {
                         message: "the file has 1 error, so its scenarios cannot run".into(),
                         notes: vec!["error[E0101]: expected `then`\n  ┌─ broken.policy:2:1\x07".into()],
                         examples: vec![],
+                        diagnostics: vec![serde_json::json!({"code": "E0101"})],
                     }),
                 }],
                 coverage: None,
+                notes: Vec::new(),
             },
         ],
     }

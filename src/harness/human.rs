@@ -36,6 +36,9 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
             };
             let _ = writeln!(out, "test {}{kind} ... {status}", t.full_name());
         }
+        for n in &suite.notes {
+            let _ = writeln!(out, "note: {n}");
+        }
         out.push('\n');
     }
 

@@ -1,6 +1,6 @@
 //! `--format json`: JSON Lines, one object per test, then one per policy's coverage (when
-//! asked for), then a summary object. Every object has a `type`: `test`, `coverage` or
-//! `summary`.
+//! asked for), then a summary object. Every object has a `type`: `test`, `note` (an
+//! accepted gap), `coverage` or `summary`.
 
 use serde_json::{json, Map, Value};
 
@@ -11,6 +11,11 @@ pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
     let mut lines = Vec::new();
     for t in report.suites.iter().flat_map(|s| &s.tests) {
         lines.push(test(t).to_string());
+    }
+    for s in &report.suites {
+        for n in &s.notes {
+            lines.push(json!({"type": "note", "policy": s.policy, "message": n}).to_string());
+        }
     }
     for s in &report.suites {
         let Some(c) = &s.coverage else { continue };
@@ -62,6 +67,9 @@ fn test(t: &TestCase) -> Value {
     if let Outcome::Failed(f) = &t.outcome {
         o.insert("message".into(), f.message.clone().into());
         o.insert("notes".into(), f.notes.clone().into());
+        if !f.diagnostics.is_empty() {
+            o.insert("diagnostics".into(), f.diagnostics.clone().into());
+        }
         let failures: Vec<Value> = f.examples.iter().flat_map(failures_of).collect();
         o.insert("failures".into(), failures.into());
     } else {
@@ -123,8 +131,12 @@ mod tests {
             .collect();
         assert_eq!(
             types,
-            ["test", "test", "test", "test", "test", "coverage", "summary"]
+            ["test", "test", "test", "test", "test", "note", "coverage", "summary"]
         );
+        assert!(values[5]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("accepted gap"));
         let failed = &values[1];
         assert_eq!(failed["status"], "failed");
         assert_eq!(failed["failures"][0]["output"], "resolution");
@@ -133,10 +145,10 @@ mod tests {
         assert_eq!(failed["failures"][0]["example"]["age"], 15);
         assert_eq!(failed["failures"][0]["rules"][0]["cites"], "001 para 6");
         assert_eq!(values[2]["status"], "skipped");
-        assert_eq!(values[6]["passed"], 2);
-        assert_eq!(values[6]["failed"], 2);
-        assert_eq!(values[6]["skipped"], 1);
-        assert_eq!(values[6]["ok"], false);
-        assert_eq!(values[5]["uncovered"][0]["name"], "r3");
+        assert_eq!(values[7]["passed"], 2);
+        assert_eq!(values[7]["failed"], 2);
+        assert_eq!(values[7]["skipped"], 1);
+        assert_eq!(values[7]["ok"], false);
+        assert_eq!(values[6]["uncovered"][0]["name"], "r3");
     }
 }

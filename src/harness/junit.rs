@@ -36,6 +36,10 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         for t in &suite.tests {
             testcase(&mut out, t);
         }
+        let mut system_out = String::new();
+        for n in &suite.notes {
+            let _ = writeln!(system_out, "note: {n}");
+        }
         if let Some(c) = &suite.coverage {
             let mut text = format!(
                 "coverage: {} of {} rules ({:.1}%), {} of {} decision-graph leaves ({:.1}%)\n",
@@ -49,7 +53,14 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
             for r in &c.uncovered {
                 let _ = writeln!(text, "not covered: {}", super::human::rule_line(r));
             }
-            let _ = writeln!(out, "    <system-out>{}</system-out>", escape_text(&text));
+            system_out.push_str(&text);
+        }
+        if !system_out.is_empty() {
+            let _ = writeln!(
+                out,
+                "    <system-out>{}</system-out>",
+                escape_text(&system_out)
+            );
         }
         out.push_str("  </testsuite>\n");
     }

@@ -30,6 +30,9 @@ pub struct Suite {
     pub tests: Vec<TestCase>,
     /// Filled when coverage was asked for and the policy checked without errors.
     pub coverage: Option<Coverage>,
+    /// What the report must mention without failing: accepted gaps (docs/language.md,
+    /// "Accepted gaps": still listed by `policyc test`).
+    pub notes: Vec<String>,
 }
 
 /// One scenario, assert, or the check of a file that has errors.
@@ -101,6 +104,9 @@ pub struct Failure {
     /// Incidents where the expectation breaks; usually one, more only when no single
     /// incident breaks every failing expectation.
     pub examples: Vec<Example>,
+    /// The errors of a file that does not check, in the machine form of
+    /// `policyc check --format json`.
+    pub diagnostics: Vec<serde_json::Value>,
 }
 
 /// One complete incident where an expectation breaks, and why the policy decides it so.
@@ -141,7 +147,7 @@ pub struct Mismatch {
     pub actual: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct RuleRef {
     pub name: String,
     pub title: Option<String>,

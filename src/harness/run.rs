@@ -33,6 +33,8 @@ pub struct Options {
     pub filter: Option<String>,
     /// Measure coverage.
     pub coverage: bool,
+    /// The decision-diagram node limit (default: the compiler's).
+    pub max_nodes: Option<usize>,
 }
 
 /// A run: the report, and the files that could not be read at all (exit code 2).
@@ -78,6 +80,8 @@ pub fn run_files(
                     tests: vec![check_failure(sources, &name, &display, &errors)],
                     coverage: None,
                     is_policy: true,
+                    notes: Vec::new(),
+                    states_policy: true,
                 };
                 ((name.clone(), display.clone()), name, tested)
             }
@@ -104,9 +108,25 @@ pub fn run_files(
         let Some(group) = group else { continue };
         group.suite.files.push(display);
         group.suite.tests.extend(tested.tests);
+        for n in tested.notes {
+            // Files that test one policy share its accepted gaps: say each once.
+            if !group.suite.notes.contains(&n) {
+                group.suite.notes.push(n);
+            }
+        }
         if let Some(c) = tested.coverage {
-            match &mut group.coverage {
-                Some(acc) => acc.merge(c),
+            // The totals are those of the file that states the policy (a test file could
+            // add rules of its own); the others add what their scenarios exercise.
+            match group.coverage.take() {
+                Some(mut acc) if !tested.states_policy => {
+                    acc.merge(c);
+                    group.coverage = Some(acc);
+                }
+                Some(acc) => {
+                    let mut c = c;
+                    c.merge(acc);
+                    group.coverage = Some(c);
+                }
                 None => group.coverage = Some(c),
             }
         }
@@ -138,10 +158,13 @@ fn group_key(sources: &Sources, policy: &Policy, path: &Path) -> (String, String
         .header
         .as_ref()
         .map_or(policy.root_file, |h| h.loc.file);
-    let where_ = sources
-        .path(file)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| path.display().to_string());
+    // `tests/../policies/p.policy` reached through a `use` and `policies/p.policy` named
+    // on the command line are one file.
+    let at = sources.path(file).unwrap_or(path);
+    let where_ = std::fs::canonicalize(at)
+        .unwrap_or_else(|_| at.to_path_buf())
+        .display()
+        .to_string();
     (policy.name.clone(), where_)
 }
 
@@ -158,6 +181,10 @@ pub struct Tested {
     /// The file states a policy (a header or rules), so it is reported even without
     /// tests: a policy with no scenarios has zero coverage, which must show.
     pub is_policy: bool,
+    /// Accepted gaps of the policy, one line each.
+    pub notes: Vec<String>,
+    /// The file holds the policy's header (rather than `use`-ing it).
+    pub states_policy: bool,
 }
 
 fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnostic]) -> TestCase {
@@ -177,6 +204,7 @@ fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnosti
                 .map(|d| render::to_string(sources, d).trim_end().to_string())
                 .collect(),
             examples: Vec::new(),
+            diagnostics: errors.iter().map(|d| render::to_json(sources, d)).collect(),
         }),
     }
 }
@@ -209,6 +237,7 @@ fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
 pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tested {
     let root = policy.root_file;
     let is_policy = policy.header.is_some() || !policy.rules.is_empty();
+    let states_policy = policy.header.as_ref().is_none_or(|h| h.loc.file == root);
     let mut tests: Vec<TestCase> = Vec::new();
     let mut pending_scenarios: Vec<(usize, &ScenarioDef)> = Vec::new();
     let mut pending_asserts: Vec<(usize, usize)> = Vec::new();
@@ -266,15 +295,18 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             tests,
             coverage: None,
             is_policy,
+            states_policy,
+            notes: Vec::new(),
         };
     }
 
-    let compiled = match Compiled::new(policy) {
+    let compiled = match Compiled::new(policy, options.max_nodes) {
         Ok(c) => c,
         Err(d) => {
             // The policy checks but cannot be compiled (a limit): every test that was to
             // run fails with the reason.
             let text = render::to_string(sources, &d).trim_end().to_string();
+            let json = render::to_json(sources, &d);
             let to_run = pending_scenarios.iter().map(|p| p.0);
             for i in to_run.chain(pending_asserts.iter().map(|p| p.0)) {
                 if let Some(t) = tests.get_mut(i) {
@@ -282,6 +314,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                         message: "the policy cannot be compiled into a decision graph".into(),
                         notes: vec![text.clone()],
                         examples: Vec::new(),
+                        diagnostics: vec![json.clone()],
                     });
                 }
             }
@@ -289,6 +322,8 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                 tests,
                 coverage: None,
                 is_policy,
+                states_policy,
+                notes: Vec::new(),
             };
         }
     };
@@ -298,16 +333,53 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         analysis,
         mut assumes,
     } = compiled;
+    let graph = match graph {
+        Ok(g) => g,
+        Err(d) => {
+            // The analyses fit but the graph does not: asserts are still proven or
+            // refuted; scenarios need the graph and fail with the reason.
+            let failure = Failure {
+                message: "the policy's decision graph is too large to run scenarios".into(),
+                notes: vec![render::to_string(sources, &d).trim_end().to_string()],
+                examples: Vec::new(),
+                diagnostics: vec![render::to_json(sources, &d)],
+            };
+            for (i, _) in pending_scenarios {
+                if let Some(t) = tests.get_mut(i) {
+                    t.outcome = Outcome::Failed(failure.clone());
+                }
+            }
+            for (i, a) in pending_asserts {
+                if let (Some(t), Some(f)) =
+                    (tests.get_mut(i), assert_outcome(policy, None, &analysis, a))
+                {
+                    t.outcome = Outcome::Failed(f);
+                }
+            }
+            return Tested {
+                tests,
+                coverage: None,
+                is_policy,
+                states_policy,
+                notes: accepted_gap_notes(sources, policy, &analysis),
+            };
+        }
+    };
     let ctx = Ctx {
         sources,
         policy,
         graph: &graph,
         leaf_nodes: leaf_nodes(&graph),
     };
-    let mut coverage = CoverageData::new(sources, policy, &graph);
+    // Keying every leaf costs a string per leaf: only when coverage is asked for.
+    let mut coverage = options
+        .coverage
+        .then(|| CoverageData::new(sources, policy, &graph));
     for (i, s) in pending_scenarios {
         let judged = judge(policy, &graph, s);
-        coverage.record(&graph, &judged.reached);
+        if let Some(c) = &mut coverage {
+            c.record(&graph, &judged.reached);
+        }
         let outcome = match scenario_outcome(&ctx, &mut assumes, s, &judged) {
             Some(f) => Outcome::Failed(f),
             None => Outcome::Passed,
@@ -317,7 +389,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         }
     }
     for (i, a) in pending_asserts {
-        let outcome = match assert_outcome(&ctx, &analysis, a) {
+        let outcome = match assert_outcome(policy, Some(&ctx), &analysis, a) {
             Some(f) => Outcome::Failed(f),
             None => Outcome::Passed,
         };
@@ -325,17 +397,21 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             t.outcome = outcome;
         }
     }
+    let notes = accepted_gap_notes(sources, policy, &analysis);
     Tested {
         tests,
-        coverage: Some(coverage),
+        coverage,
         is_policy,
+        states_policy,
+        notes,
     }
 }
 
 /// The policy compiled: the graph for scenarios, the analysis for asserts, and the
 /// assumptions' diagrams to say which one a scenario's facts break.
 struct Compiled {
-    graph: DecisionGraph,
+    /// `Err` when the graph alone passes the node limit.
+    graph: Result<DecisionGraph, Diagnostic>,
     analysis: Analysis,
     /// The assumptions' diagrams, to say which one a scenario's facts break.
     assumes: AssumeCheck,
@@ -348,11 +424,14 @@ struct AssumeCheck {
 }
 
 impl Compiled {
-    fn new(policy: &Policy) -> Result<Compiled, Diagnostic> {
-        let mut c =
-            Compiler::new(policy, &CompileOptions::default()).map_err(|e| e.diagnostic(policy))?;
+    fn new(policy: &Policy, max_nodes: Option<usize>) -> Result<Compiled, Diagnostic> {
+        let options = CompileOptions {
+            max_nodes,
+            ..CompileOptions::default()
+        };
+        let mut c = Compiler::new(policy, &options).map_err(|e| e.diagnostic(policy))?;
         let analysis = analyse(&mut c).map_err(|e| e.diagnostic(policy))?;
-        let graph = DecisionGraph::build(&mut c).map_err(|e| e.diagnostic(policy))?;
+        let graph = DecisionGraph::build(&mut c).map_err(|e| e.diagnostic(policy));
         let assumes = AssumeCheck {
             nodes: c.assumes.clone(),
             levels: c.order.levels.clone(),
@@ -557,6 +636,7 @@ fn scenario_outcome(
         message,
         notes: Vec::new(),
         examples,
+        diagnostics: Vec::new(),
     })
 }
 
@@ -596,6 +676,7 @@ fn impossible_facts(ctx: &Ctx<'_>, assumes: &mut AssumeCheck, j: &Judgement) -> 
         message: "no incident has these facts: they break an assumption of the policy".into(),
         notes,
         examples: Vec::new(),
+        diagnostics: Vec::new(),
     }
 }
 
@@ -839,15 +920,47 @@ fn show_set(policy: &Policy, set: &ValueSet) -> String {
     }
 }
 
-fn assert_outcome(ctx: &Ctx<'_>, analysis: &Analysis, index: usize) -> Option<Failure> {
+/// One line per accepted gap: the output, where, and the reason it is accepted.
+fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -> Vec<String> {
+    analysis
+        .gaps
+        .iter()
+        .filter(|g| !g.accepted_by.is_empty())
+        .map(|g| {
+            let output = policy
+                .outputs
+                .get(g.output)
+                .map_or("?", |o| o.name.as_str());
+            let reasons: Vec<String> = g
+                .accepted_by
+                .iter()
+                .filter_map(|&a| policy.accepted_gaps.get(a))
+                .map(|a| format!("\"{}\" at {}", a.reason, location(sources, a.loc)))
+                .collect();
+            let n = crate::compile::describe::show_count(g.region.count);
+            format!(
+                "accepted gap: `{output}` has no value for {n} incident(s) where {}; accepted: {}",
+                g.region.condition,
+                reasons.join(", ")
+            )
+        })
+        .collect()
+}
+
+fn assert_outcome(
+    policy: &Policy,
+    ctx: Option<&Ctx<'_>>,
+    analysis: &Analysis,
+    index: usize,
+) -> Option<Failure> {
     let finding = analysis.asserts.iter().find(|a| a.assert == index)?;
     if finding.holds {
         return None;
     }
-    let policy = ctx.policy;
     let mut examples = Vec::new();
     let mut notes = Vec::new();
     if let Some(region) = &finding.counterexamples {
+        notes.push(format!("the assert fails where {}", region.condition));
         let idx: Vec<Option<u32>> = policy
             .inputs
             .iter()
@@ -855,23 +968,26 @@ fn assert_outcome(ctx: &Ctx<'_>, analysis: &Analysis, index: usize) -> Option<Fa
             .map(|(i, v)| value_index(i.ty, v))
             .collect();
         let complete: Option<Vec<u32>> = idx.iter().copied().collect();
-        if let Some(values) = complete {
-            let leaf = ctx.graph.evaluate(&values);
-            let mut ex = example_at(ctx, &idx, leaf);
-            let count = crate::compile::describe::show_count(region.count);
-            ex.mismatches.push(Mismatch {
-                output: None,
-                expected: "the assert to hold for every incident in scope".into(),
-                actual: format!("it fails for {count} incident(s)"),
-            });
-            examples.push(ex);
+        match (ctx, complete) {
+            (Some(ctx), Some(values)) => {
+                let leaf = ctx.graph.evaluate(&values);
+                let mut ex = example_at(ctx, &idx, leaf);
+                let count = crate::compile::describe::show_count(region.count);
+                ex.mismatches.push(Mismatch {
+                    output: None,
+                    expected: "the assert to hold for every incident in scope".into(),
+                    actual: format!("it fails for {count} incident(s)"),
+                });
+                examples.push(ex);
+            }
+            _ => notes.push(format!("for example: {}", region.example_json)),
         }
-        notes.push(format!("the assert fails where {}", region.condition));
     }
     Some(Failure {
         message: "refuted: the assert does not hold for every incident".into(),
         notes,
         examples,
+        diagnostics: Vec::new(),
     })
 }
 
@@ -937,19 +1053,27 @@ impl CoverageData {
 
     /// Adds what another file's scenarios exercised; the totals stay this file's.
     fn merge(&mut self, other: CoverageData) {
-        for (rule, hit) in other.rules {
-            if !hit {
-                continue;
-            }
-            if let Some(slot) = self.rules.iter_mut().find(|r| r.0 == rule) {
+        // Indexed, so that merging the test files of a policy with many leaves stays
+        // linear.
+        let rules: HashMap<RuleRef, usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.0.clone(), i))
+            .collect();
+        for (rule, _) in other.rules.into_iter().filter(|r| r.1) {
+            if let Some(slot) = rules.get(&rule).and_then(|&i| self.rules.get_mut(i)) {
                 slot.1 = true;
             }
         }
-        for (key, hit) in other.leaves {
-            if !hit {
-                continue;
-            }
-            if let Some(slot) = self.leaves.iter_mut().find(|l| l.0 == key) {
+        let leaves: HashMap<String, usize> = self
+            .leaves
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.0.clone(), i))
+            .collect();
+        for (key, _) in other.leaves.into_iter().filter(|l| l.1) {
+            if let Some(slot) = leaves.get(&key).and_then(|&i| self.leaves.get_mut(i)) {
                 slot.1 = true;
             }
         }
