@@ -4,6 +4,7 @@
 pub mod check;
 pub mod decide;
 pub mod explain;
+pub mod test;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,11 @@ use crate::diagnostics::{render, Diagnostic};
 use crate::source::Sources;
 
 #[derive(Parser, Debug)]
-#[command(name = "policyc", version, about = "Compiler and test harness for safeguarding policies written as code")]
+#[command(
+    name = "policyc",
+    version,
+    about = "Compiler and test harness for safeguarding policies written as code"
+)]
 pub struct Cli {
     /// When to use colour: auto (a terminal, and NO_COLOR unset), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
@@ -29,6 +34,10 @@ pub struct Cli {
 pub enum Command {
     /// Parse, type-check and analyse policies (a folder means every `.policy` in it).
     Check(check::CheckArgs),
+    /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
+    Test(test::TestArgs),
+    /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
+    Decide(decide::DecideArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -72,6 +81,8 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Test(args) => test::run(&args, cli.color),
+        Command::Decide(args) => decide::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)
@@ -83,7 +94,11 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     for p in paths {
         if p.is_dir() {
             let before = files.len();
@@ -98,8 +113,11 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
             files.push(p.clone());
         } else {
             errors.push(
-                Diagnostic::error("E0001", format!("cannot read `{}`: no such file or folder", p.display()))
-                    .help("check the path; folders are searched for `.policy` files"),
+                Diagnostic::error(
+                    "E0001",
+                    format!("cannot read `{}`: no such file or folder", p.display()),
+                )
+                .help("check the path; folders are searched for `.policy` files"),
             );
         }
     }
@@ -111,7 +129,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     if depth > 32 {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
