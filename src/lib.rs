@@ -10,6 +10,7 @@ pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod evaluate;
+pub mod export;
 pub mod harness;
 pub mod mdd;
 pub mod parse;
