@@ -116,6 +116,10 @@ fn attempt<T>(
     c: &mut Compiler<'_>,
     f: impl FnOnce(&mut Compiler<'_>) -> CResult<T>,
 ) -> CResult<Option<T>> {
+    // Garbage from earlier analyses would eat into this one's share of the limit.
+    if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
+        c.compact()?;
+    }
     match f(c) {
         Ok(x) => Ok(Some(x)),
         Err(CompileError::TooLarge { .. }) => {
