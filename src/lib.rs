@@ -4,7 +4,7 @@
 //! export. See `ARCHITECTURE.md` for the code map.
 
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
 pub mod parse;
 pub mod source;
-pub mod cli;

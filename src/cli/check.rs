@@ -48,17 +48,24 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
         for d in &mut all {
             if d.severity == Severity::Warning {
                 d.severity = Severity::Error;
-                d.notes.push("warnings are denied by `--deny warnings`".into());
+                d.notes
+                    .push("warnings are denied by `--deny warnings`".into());
             }
         }
     }
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = all.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warnings = all
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     match args.format {
         CheckFormat::Human => {
             print_human(&sources, &all, color);
             let files_word = if files.len() == 1 { "file" } else { "files" };
-            eprintln!("checked {} {files_word}: {errors} error(s), {warnings} warning(s)", files.len());
+            eprintln!(
+                "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
+                files.len()
+            );
         }
         CheckFormat::Json => {
             for d in &all {
