@@ -18,7 +18,7 @@ use policyc::source::{RealFs, Sources};
 
 fn render_fixture(path: &Path) -> String {
     let mut sources = Sources::new();
-    let checked = policyc::check::check_file(&mut sources, &RealFs, path);
+    let checked = policyc::analyse::check_and_analyse(&mut sources, &RealFs, path);
     let mut out = String::new();
     for d in &checked.diagnostics {
         out.push_str(&render::to_string(&sources, d));
@@ -55,7 +55,7 @@ fn every_fixture_exhibits_its_code() {
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
         let code = stem.split('-').next().unwrap();
         let mut sources = Sources::new();
-        let checked = policyc::check::check_file(&mut sources, &RealFs, &path);
+        let checked = policyc::analyse::check_and_analyse(&mut sources, &RealFs, &path);
         let produced: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
         assert!(
             produced.contains(&code),
@@ -106,6 +106,8 @@ fn every_code_is_documented_and_has_a_fixture() {
         "E0003", // an 8 MiB file
         "E0004", // a folder without policies
         "E0199", // an internal error that no input should reach
+        // Facts errors of `policyc decide`: pinned by src/evaluate and tests/analysis.rs.
+        "E0510", "E0511", "E0512", "E0513", "E0514", "E0515",
     ];
     for info in codes::CODES {
         assert!(

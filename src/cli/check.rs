@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
     let mut all: Vec<Diagnostic> = Vec::new();
     all.append(&mut errors);
     for path in &files {
-        let checked = crate::check::check_file(&mut sources, &RealFs, path);
+        let checked = crate::analyse::check_and_analyse(&mut sources, &RealFs, path);
         all.extend(checked.diagnostics);
     }
     dedup(&sources, &mut all);
