@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compile;
 pub mod diagnostics;
 pub mod evaluate;
+pub mod harness;
 pub mod mdd;
 pub mod parse;
 pub mod source;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod decide;
 pub mod explain;
+pub mod test;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse, type-check and analyse policies (a folder means every `.policy` in it).
     Check(check::CheckArgs),
+    /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
+    Test(test::TestArgs),
     /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
     Decide(decide::DecideArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
@@ -78,6 +81,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Test(args) => test::run(&args, cli.color),
         Command::Decide(args) => decide::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
