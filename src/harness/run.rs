@@ -953,7 +953,18 @@ fn assert_outcome(
     analysis: &Analysis,
     index: usize,
 ) -> Option<Failure> {
-    let finding = analysis.asserts.iter().find(|a| a.assert == index)?;
+    let Some(finding) = analysis.asserts.iter().find(|a| a.assert == index) else {
+        // Not proven either way: the analysis passed the node limit (Unfinished).
+        return Some(Failure {
+            message: format!(
+                "the assert could not be proven or refuted within {} decision-graph nodes",
+                analysis.max_nodes
+            ),
+            notes: Vec::new(),
+            examples: Vec::new(),
+            diagnostics: Vec::new(),
+        });
+    };
     if finding.holds {
         return None;
     }

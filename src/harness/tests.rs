@@ -409,8 +409,10 @@ fn asserts_run_without_the_graph_when_only_the_graph_is_too_large() {
                 Ok(c) => c,
                 Err(_) => continue,
             };
-            if crate::analyse::analyse(&mut c).is_err() {
-                continue;
+            // Analyses past the limit come back unfinished rather than failing.
+            match crate::analyse::analyse(&mut c) {
+                Ok(a) if a.unfinished.is_empty() => {}
+                _ => continue,
             }
             if DecisionGraph::build(&mut c).is_ok() {
                 break;
