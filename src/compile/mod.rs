@@ -205,6 +205,16 @@ pub struct Compiler<'p> {
     pub effective: Vec<Vec<NodeId>>,
     /// Per output (filled by [`Compiler::output_regions`]).
     pub outputs: Vec<OutputRegions>,
+    /// Per `Policy::imports`: what asserts read of the imported policy.
+    pub imports: Vec<ImportRegions>,
+}
+
+/// An imported policy compiled into its importer's store.
+#[derive(Clone, Debug)]
+pub struct ImportRegions {
+    /// Its scope and assumptions.
+    pub valid: NodeId,
+    pub outputs: Vec<OutputRegions>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -262,6 +272,7 @@ impl<'p> Compiler<'p> {
             overriders: Vec::new(),
             effective: Vec::new(),
             outputs: Vec::new(),
+            imports: Vec::new(),
         };
         c.compile_defines()?;
         for a in &policy.assumes {
@@ -283,6 +294,7 @@ impl<'p> Compiler<'p> {
         c.overriders = overriders(policy);
         c.compute_effective()?;
         c.compute_output_regions()?;
+        c.compile_imports()?;
         Ok(c)
     }
 
@@ -461,7 +473,78 @@ impl<'p> Compiler<'p> {
                     })
                 }
             },
+            Expr::ImportedOutputIs {
+                import,
+                output,
+                values,
+            } => {
+                let imp = self.imported(*import)?;
+                let regions: Vec<NodeId> = match imp.outputs.get(*output) {
+                    Some(OutputRegions::Single { decided, .. }) => decided
+                        .iter()
+                        .filter(|(v, _)| values.contains(v))
+                        .map(|p| p.1)
+                        .collect(),
+                    _ => {
+                        return Err(CompileError::Unsupported {
+                            at: None,
+                            what: "an imported output here",
+                        })
+                    }
+                };
+                let valid = imp.valid;
+                let any = self.mdd.or_all(&regions)?;
+                self.mdd.and(valid, any)?
+            }
+            Expr::ImportedSetContains {
+                import,
+                output,
+                variant,
+            } => {
+                let imp = self.imported(*import)?;
+                let member = match imp.outputs.get(*output) {
+                    Some(OutputRegions::Set { members }) => {
+                        members.get(*variant).copied().unwrap_or(FALSE)
+                    }
+                    _ => {
+                        return Err(CompileError::Unsupported {
+                            at: None,
+                            what: "an imported output here",
+                        })
+                    }
+                };
+                let valid = imp.valid;
+                self.mdd.and(valid, member)?
+            }
         })
+    }
+
+    fn imported(&self, import: usize) -> CResult<&ImportRegions> {
+        self.imports.get(import).ok_or(CompileError::Unsupported {
+            at: None,
+            what: "an import that was not compiled",
+        })
+    }
+
+    /// Compiles every imported policy into this store (they read the same inputs, with
+    /// the same order), keeping what asserts read: each one's valid region and output
+    /// regions. An import's own imports are compiled the same way, within its call.
+    fn compile_imports(&mut self) -> CResult<()> {
+        let policy = self.policy;
+        for imp in &policy.imports {
+            let store = std::mem::replace(&mut self.mdd, Mdd::new(Vec::new()));
+            let compiled = Compiler::new_in(&imp.policy, self.order.clone(), store);
+            let mut c = match compiled {
+                Ok(c) => c,
+                Err(e) => return Err(e.at(imp.loc)),
+            };
+            self.mdd = std::mem::replace(&mut c.mdd, Mdd::new(Vec::new()));
+            self.imports.push(ImportRegions {
+                valid: c.valid,
+                outputs: c.outputs,
+            });
+        }
+        Ok(())
     }
 
     /// `lhs op rhs` over integer inputs, exactly: the terms are taken in variable order;
