@@ -1,6 +1,6 @@
 //! policyc: a compiler and test harness for safeguarding policies written as code.
 //!
-//! The pipeline runs one way: [`parse`] → [`check`] → compile → analyse / evaluate /
+//! The pipeline runs one way: [`parse`] → [`check`] → [`compile`] → [`analyse`] / [`evaluate`] /
 //! export. See `ARCHITECTURE.md` for the code map.
 
 pub mod analyse;
@@ -10,6 +10,7 @@ pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod evaluate;
+pub mod export;
 pub mod harness;
 pub mod mdd;
 pub mod parse;

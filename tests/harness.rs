@@ -17,8 +17,8 @@ fn report(dir: &str, coverage: bool) -> String {
     assert!(errors.is_empty());
     let mut sources = Sources::new();
     let options = run::Options {
-        filter: None,
         coverage,
+        ..run::Options::default()
     };
     let result = run::run_files(&mut sources, &RealFs, &files, &options);
     assert!(result.io_errors.is_empty());
@@ -286,6 +286,39 @@ fn coverage_lists_uncovered_rules_with_locations_and_enforces_the_minimum() {
         uncovered[0].ends_with("tests/fixtures/harness/school/school.policy:52"),
         "{out}"
     );
+
+    // The test file first: the same group, the same coverage.
+    let tests_first = format!("{SCHOOL}/school_tests.policy");
+    let policy = format!("{SCHOOL}/school.policy");
+    let o = policyc(&["test", &tests_first, &policy, "--coverage"]);
+    let swapped = stdout(&o);
+    assert!(
+        swapped.contains("coverage of school: 6 of 7 rules (85.7%)"),
+        "{swapped}"
+    );
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("coverage of"))
+            .collect::<Vec<_>>(),
+        swapped
+            .lines()
+            .filter(|l| l.starts_with("coverage of"))
+            .collect::<Vec<_>>()
+    );
+    // Each file alone counts only its own scenarios: the policy's three leave out the
+    // age gap and sexual acts under 13 too (the severity left open covers harm_risk).
+    let o = policyc(&["test", &policy, "--coverage"]);
+    let alone = stdout(&o);
+    assert!(
+        alone.contains("coverage of school: 4 of 7 rules"),
+        "{alone}"
+    );
+    let names: Vec<&str> = alone
+        .lines()
+        .filter_map(|l| l.strip_prefix("  not covered: "))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert_eq!(names, ["age_gap", "young_child", "older_sexual_act"]);
 
     // The clean policy is fully covered: any minimum passes.
     let o = policyc(&["test", CLEAN, "--min-coverage", "100"]);

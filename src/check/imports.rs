@@ -488,6 +488,10 @@ mod tests {
             let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
             let a = analyse(&mut c).unwrap();
             let b = brute::analyse(&p);
+            // Compaction renumbers every node: the imports' regions must follow.
+            c.compact().unwrap();
+            let again = analyse(&mut c).unwrap();
+            assert_eq!(a.asserts, again.asserts, "seed {seed}: after compaction");
             for (k, f) in a.asserts.iter().enumerate() {
                 let count = f.counterexamples.as_ref().map(|r| r.count).unwrap_or(0);
                 assert_eq!(count, b.assert_failures[k], "seed {seed}, assert {k}");

@@ -4,7 +4,9 @@
 pub mod check;
 pub mod decide;
 pub mod diff;
+pub mod doc;
 pub mod explain;
+pub mod graph;
 pub mod test;
 
 use std::io::Write;
@@ -40,6 +42,12 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
     Test(test::TestArgs),
+    /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
+    Decide(decide::DecideArgs),
+    /// Export the decision graph: dot, mermaid, svg (drawn by policyc) or json.
+    Graph(graph::GraphArgs),
+    /// Write a static HTML report: an index and a page per policy.
+    Doc(doc::DocArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -85,6 +93,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Diff(args) => diff::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
+        Command::Decide(args) => decide::run(&args, cli.color),
+        Command::Graph(args) => graph::run(&args, cli.color),
+        Command::Doc(args) => doc::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)

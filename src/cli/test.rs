@@ -56,6 +56,7 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
     let options = run::Options {
         filter: args.filter.clone(),
         coverage: args.coverage || args.min_coverage.is_some(),
+        max_nodes: None,
     };
     let result = run::run_files(&mut sources, &RealFs, &files, &options);
     if !result.io_errors.is_empty() {
@@ -70,6 +71,11 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
     match args.format {
         TestFormat::Human => {
             let text = harness::human::render(report, &shortfalls);
+            let text = if wants_colour(color) {
+                colour_statuses(&text)
+            } else {
+                text
+            };
             // One write: the text ends with a newline, `out_line` adds none past it.
             out_line(text.trim_end_matches('\n'));
         }
@@ -87,5 +93,53 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
         exit::FAILED
     } else {
         exit::OK
+    }
+}
+
+fn wants_colour(color: ColorArg) -> bool {
+    use codespan_reporting::term::termcolor::ColorChoice;
+    use std::io::IsTerminal;
+    !matches!(
+        color.choice(std::io::stdout().is_terminal()),
+        ColorChoice::Never
+    )
+}
+
+/// `ok` in green and `FAILED` in red on the test lines, as `cargo test` shows them.
+fn colour_statuses(text: &str) -> String {
+    const GREEN: &str = "\x1b[32m";
+    const RED: &str = "\x1b[31m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let newline = &line[body.len()..];
+        match (
+            body.starts_with("test "),
+            body.strip_suffix(" ... ok"),
+            body.strip_suffix(" ... FAILED"),
+        ) {
+            (true, Some(head), _) => out.push_str(&format!("{head} ... {GREEN}ok{RESET}{newline}")),
+            (true, _, Some(head)) => {
+                out.push_str(&format!("{head} ... {RED}FAILED{RESET}{newline}"))
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_statuses_of_test_lines_are_coloured() {
+        let text = "running 2 tests for p (p.policy)\ntest p::a ... ok\ntest p::b ... FAILED\n\n1 passed, 1 failed\n";
+        let coloured = colour_statuses(text);
+        assert!(coloured.contains("test p::a ... \x1b[32mok\x1b[0m\n"));
+        assert!(coloured.contains("test p::b ... \x1b[31mFAILED\x1b[0m\n"));
+        assert!(coloured.ends_with("\n1 passed, 1 failed\n"));
+        assert_eq!(colour_statuses("no tests here\n"), "no tests here\n");
     }
 }

@@ -203,8 +203,8 @@ pub struct Compiler<'p> {
     pub overriders: Vec<Vec<RuleId>>,
     /// Per rule, parallel to its `assigns`: where that assignment is effective.
     pub effective: Vec<Vec<NodeId>>,
-    /// Per output (filled by [`Compiler::output_regions`]).
-    pub outputs: Vec<OutputRegions>,
+    /// Per output, once computed by [`Compiler::output_regions`].
+    pub outputs: Vec<Option<OutputRegions>>,
     /// Per `Policy::imports`: what asserts read of the imported policy.
     pub imports: Vec<ImportRegions>,
 }
@@ -271,7 +271,7 @@ impl<'p> Compiler<'p> {
             valid: TRUE,
             overriders: Vec::new(),
             effective: Vec::new(),
-            outputs: Vec::new(),
+            outputs: vec![None; policy.outputs.len()],
             imports: Vec::new(),
         };
         c.compile_defines()?;
@@ -293,7 +293,6 @@ impl<'p> Compiler<'p> {
         }
         c.overriders = overriders(policy);
         c.compute_effective()?;
-        c.compute_output_regions()?;
         c.compile_imports()?;
         Ok(c)
     }
@@ -371,7 +370,7 @@ impl<'p> Compiler<'p> {
     }
 
     /// Compiles a boolean expression over inputs and defines (and, once
-    /// [`Compiler::outputs`] is filled, outputs: asserts).
+    /// outputs, computing their regions on first use: asserts).
     pub fn expr(&mut self, e: &Expr) -> CResult<NodeId> {
         self.expr_rec(e, 0)
     }
@@ -446,8 +445,8 @@ impl<'p> Compiler<'p> {
                 }
                 acc
             }
-            Expr::OutputIs { output, values } => match self.outputs.get(*output) {
-                Some(OutputRegions::Single { decided, .. }) => {
+            Expr::OutputIs { output, values } => match self.output_regions(*output)? {
+                OutputRegions::Single { decided, .. } => {
                     let regions: Vec<NodeId> = decided
                         .iter()
                         .filter(|(v, _)| values.contains(v))
@@ -462,10 +461,8 @@ impl<'p> Compiler<'p> {
                     })
                 }
             },
-            Expr::SetContains { output, variant } => match self.outputs.get(*output) {
-                Some(OutputRegions::Set { members }) => {
-                    members.get(*variant).copied().unwrap_or(FALSE)
-                }
+            Expr::SetContains { output, variant } => match self.output_regions(*output)? {
+                OutputRegions::Set { members } => members.get(*variant).copied().unwrap_or(FALSE),
                 _ => {
                     return Err(CompileError::Unsupported {
                         at: None,
@@ -538,10 +535,24 @@ impl<'p> Compiler<'p> {
                 Ok(c) => c,
                 Err(e) => return Err(e.at(imp.loc)),
             };
+            let mut outputs = Vec::with_capacity(imp.policy.outputs.len());
+            let mut failed = None;
+            for o in 0..imp.policy.outputs.len() {
+                match c.output_regions(o) {
+                    Ok(r) => outputs.push(r),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
             self.mdd = std::mem::replace(&mut c.mdd, Mdd::new(Vec::new()));
+            if let Some(e) = failed {
+                return Err(e.at(imp.loc));
+            }
             self.imports.push(ImportRegions {
                 valid: c.valid,
-                outputs: c.outputs,
+                outputs,
             });
         }
         Ok(())
@@ -653,9 +664,21 @@ impl<'p> Compiler<'p> {
         out
     }
 
-    fn compute_output_regions(&mut self) -> CResult<()> {
+    /// The regions behind output `o`'s value, computed on first use. These are unions
+    /// over every rule assigning the output, the largest diagrams of an analysis; each
+    /// output is computed (and may fail the node limit) on its own.
+    pub fn output_regions(&mut self, o: OutputId) -> CResult<OutputRegions> {
+        if let Some(Some(r)) = self.outputs.get(o) {
+            return Ok(r.clone());
+        }
         let policy = self.policy;
-        for (o, out) in policy.outputs.iter().enumerate() {
+        let Some(out) = policy.outputs.get(o) else {
+            return Err(CompileError::Unsupported {
+                at: None,
+                what: "an unknown output",
+            });
+        };
+        {
             let assigns = self.assignments_to(o);
             let regions = match out.ty {
                 OutputTy::Set(e) => {
@@ -738,9 +761,138 @@ impl<'p> Compiler<'p> {
                     }
                 }
             };
-            self.outputs.push(regions);
+            if let Some(slot) = self.outputs.get_mut(o) {
+                *slot = Some(regions.clone());
+            }
+            Ok(regions)
+        }
+    }
+
+    /// Drops every diagram node the compiler no longer refers to (after an analysis
+    /// passed the node limit), keeping all of its own diagrams valid.
+    pub fn compact(&mut self) -> CResult<()> {
+        let mut roots: Vec<NodeId> = Vec::new();
+        roots.extend(self.defines.iter().flatten());
+        roots.extend(&self.rule_conds);
+        roots.extend(&self.assumes);
+        roots.extend([self.assume_all, self.scope, self.valid]);
+        for e in &self.effective {
+            roots.extend(e);
+        }
+        for imp in &self.imports {
+            roots.push(imp.valid);
+            for r in &imp.outputs {
+                region_roots(r, &mut roots);
+            }
+        }
+        for r in self.outputs.iter().flatten() {
+            match r {
+                OutputRegions::Single {
+                    assigned,
+                    has,
+                    decided,
+                    conflict,
+                } => {
+                    roots.extend(assigned.iter().map(|p| p.1));
+                    roots.extend([*has, *conflict]);
+                    roots.extend(decided.iter().map(|p| p.1));
+                }
+                OutputRegions::Set { members } => roots.extend(members),
+            }
+        }
+        self.mdd.compact(&mut roots)?;
+        let mut it = roots.into_iter();
+        let mut next = || it.next().unwrap_or(FALSE);
+        for d in self.defines.iter_mut().flatten() {
+            *d = next();
+        }
+        for r in self.rule_conds.iter_mut() {
+            *r = next();
+        }
+        for a in self.assumes.iter_mut() {
+            *a = next();
+        }
+        self.assume_all = next();
+        self.scope = next();
+        self.valid = next();
+        for e in self.effective.iter_mut() {
+            for x in e.iter_mut() {
+                *x = next();
+            }
+        }
+        for imp in self.imports.iter_mut() {
+            imp.valid = next();
+            for r in imp.outputs.iter_mut() {
+                reassign_roots(r, &mut next);
+            }
+        }
+        for r in self.outputs.iter_mut().flatten() {
+            match r {
+                OutputRegions::Single {
+                    assigned,
+                    has,
+                    decided,
+                    conflict,
+                } => {
+                    for p in assigned.iter_mut() {
+                        p.1 = next();
+                    }
+                    *has = next();
+                    *conflict = next();
+                    for p in decided.iter_mut() {
+                        p.1 = next();
+                    }
+                }
+                OutputRegions::Set { members } => {
+                    for m in members.iter_mut() {
+                        *m = next();
+                    }
+                }
+            }
         }
         Ok(())
+    }
+}
+
+/// The diagrams of an output's regions, in the order [`reassign_roots`] reads them back.
+fn region_roots(r: &OutputRegions, roots: &mut Vec<NodeId>) {
+    match r {
+        OutputRegions::Single {
+            assigned,
+            has,
+            decided,
+            conflict,
+        } => {
+            roots.extend(assigned.iter().map(|p| p.1));
+            roots.extend([*has, *conflict]);
+            roots.extend(decided.iter().map(|p| p.1));
+        }
+        OutputRegions::Set { members } => roots.extend(members),
+    }
+}
+
+fn reassign_roots(r: &mut OutputRegions, next: &mut impl FnMut() -> NodeId) {
+    match r {
+        OutputRegions::Single {
+            assigned,
+            has,
+            decided,
+            conflict,
+        } => {
+            for p in assigned.iter_mut() {
+                p.1 = next();
+            }
+            *has = next();
+            *conflict = next();
+            for p in decided.iter_mut() {
+                p.1 = next();
+            }
+        }
+        OutputRegions::Set { members } => {
+            for m in members.iter_mut() {
+                *m = next();
+            }
+        }
     }
 }
 

@@ -623,7 +623,7 @@ fn reason(
     }
     rules.sort_unstable();
     let default = match (
-        c.outputs.get(o),
+        c.outputs.get(o).and_then(|r| r.as_ref()),
         p.outputs.get(o).and_then(|d| d.default.as_ref()),
     ) {
         (Some(OutputRegions::Single { has, .. }), Some(d)) => {
@@ -723,11 +723,21 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     }
     let mut a = Compiler::new_in(&wa, order.clone(), store)
         .map_err(|e| DiffError::Compile(Side::Old, e))?;
+    // The compiler builds output regions on first use, in its own store: build the old
+    // side's now, before the store moves to the new side.
+    for o in 0..wa.outputs.len() {
+        a.output_regions(o)
+            .map_err(|e| DiffError::Compile(Side::Old, e))?;
+    }
     // One store for both: the new side's compiler takes it over, and every diagram of
     // the old side stays valid in it.
     let store = std::mem::replace(&mut a.mdd, Mdd::new(Vec::new()));
     let mut b =
         Compiler::new_in(&wb, order, store).map_err(|e| DiffError::Compile(Side::New, e))?;
+    for o in 0..wb.outputs.len() {
+        b.output_regions(o)
+            .map_err(|e| DiffError::Compile(Side::New, e))?;
+    }
     let comp = |e: CompileError| DiffError::Compile(Side::New, e);
 
     // Domains: what each side's inputs can express.
@@ -783,7 +793,10 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     let no_rename = HashMap::new();
     for (k, &(oa, ob)) in outputs.pairs.iter().enumerate() {
         let rename = renames.get(k).unwrap_or(&no_rename);
-        let (Some(ra), Some(rb)) = (a.outputs.get(oa).cloned(), b.outputs.get(ob).cloned()) else {
+        let (Some(ra), Some(rb)) = (
+            a.outputs.get(oa).cloned().flatten(),
+            b.outputs.get(ob).cloned().flatten(),
+        ) else {
             continue;
         };
         let va = verdict_diagram(&mut b.mdd, old, &ra, oa, rename, &mut verdicts)?;

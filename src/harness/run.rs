@@ -33,6 +33,8 @@ pub struct Options {
     pub filter: Option<String>,
     /// Measure coverage.
     pub coverage: bool,
+    /// The decision-diagram node limit (default: the compiler's).
+    pub max_nodes: Option<usize>,
 }
 
 /// A run: the report, and the files that could not be read at all (exit code 2).
@@ -79,6 +81,7 @@ pub fn run_files(
                     coverage: None,
                     is_policy: true,
                     notes: Vec::new(),
+                    states_policy: true,
                 };
                 ((name.clone(), display.clone()), name, tested)
             }
@@ -112,8 +115,18 @@ pub fn run_files(
             }
         }
         if let Some(c) = tested.coverage {
-            match &mut group.coverage {
-                Some(acc) => acc.merge(c),
+            // The totals are those of the file that states the policy (a test file could
+            // add rules of its own); the others add what their scenarios exercise.
+            match group.coverage.take() {
+                Some(mut acc) if !tested.states_policy => {
+                    acc.merge(c);
+                    group.coverage = Some(acc);
+                }
+                Some(acc) => {
+                    let mut c = c;
+                    c.merge(acc);
+                    group.coverage = Some(c);
+                }
                 None => group.coverage = Some(c),
             }
         }
@@ -170,6 +183,8 @@ pub struct Tested {
     pub is_policy: bool,
     /// Accepted gaps of the policy, one line each.
     pub notes: Vec<String>,
+    /// The file holds the policy's header (rather than `use`-ing it).
+    pub states_policy: bool,
 }
 
 fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnostic]) -> TestCase {
@@ -222,6 +237,7 @@ fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
 pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tested {
     let root = policy.root_file;
     let is_policy = policy.header.is_some() || !policy.rules.is_empty();
+    let states_policy = policy.header.as_ref().is_none_or(|h| h.loc.file == root);
     let mut tests: Vec<TestCase> = Vec::new();
     let mut pending_scenarios: Vec<(usize, &ScenarioDef)> = Vec::new();
     let mut pending_asserts: Vec<(usize, usize)> = Vec::new();
@@ -279,11 +295,12 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             tests,
             coverage: None,
             is_policy,
+            states_policy,
             notes: Vec::new(),
         };
     }
 
-    let compiled = match Compiled::new(policy) {
+    let compiled = match Compiled::new(policy, options.max_nodes) {
         Ok(c) => c,
         Err(d) => {
             // The policy checks but cannot be compiled (a limit): every test that was to
@@ -305,6 +322,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                 tests,
                 coverage: None,
                 is_policy,
+                states_policy,
                 notes: Vec::new(),
             };
         }
@@ -315,6 +333,38 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         analysis,
         mut assumes,
     } = compiled;
+    let graph = match graph {
+        Ok(g) => g,
+        Err(d) => {
+            // The analyses fit but the graph does not: asserts are still proven or
+            // refuted; scenarios need the graph and fail with the reason.
+            let failure = Failure {
+                message: "the policy's decision graph is too large to run scenarios".into(),
+                notes: vec![render::to_string(sources, &d).trim_end().to_string()],
+                examples: Vec::new(),
+                diagnostics: vec![render::to_json(sources, &d)],
+            };
+            for (i, _) in pending_scenarios {
+                if let Some(t) = tests.get_mut(i) {
+                    t.outcome = Outcome::Failed(failure.clone());
+                }
+            }
+            for (i, a) in pending_asserts {
+                if let (Some(t), Some(f)) =
+                    (tests.get_mut(i), assert_outcome(policy, None, &analysis, a))
+                {
+                    t.outcome = Outcome::Failed(f);
+                }
+            }
+            return Tested {
+                tests,
+                coverage: None,
+                is_policy,
+                states_policy,
+                notes: accepted_gap_notes(sources, policy, &analysis),
+            };
+        }
+    };
     let ctx = Ctx {
         sources,
         policy,
@@ -339,7 +389,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         }
     }
     for (i, a) in pending_asserts {
-        let outcome = match assert_outcome(&ctx, &analysis, a) {
+        let outcome = match assert_outcome(policy, Some(&ctx), &analysis, a) {
             Some(f) => Outcome::Failed(f),
             None => Outcome::Passed,
         };
@@ -352,6 +402,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         tests,
         coverage,
         is_policy,
+        states_policy,
         notes,
     }
 }
@@ -359,7 +410,8 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
 /// The policy compiled: the graph for scenarios, the analysis for asserts, and the
 /// assumptions' diagrams to say which one a scenario's facts break.
 struct Compiled {
-    graph: DecisionGraph,
+    /// `Err` when the graph alone passes the node limit.
+    graph: Result<DecisionGraph, Diagnostic>,
     analysis: Analysis,
     /// The assumptions' diagrams, to say which one a scenario's facts break.
     assumes: AssumeCheck,
@@ -372,11 +424,14 @@ struct AssumeCheck {
 }
 
 impl Compiled {
-    fn new(policy: &Policy) -> Result<Compiled, Diagnostic> {
-        let mut c =
-            Compiler::new(policy, &CompileOptions::default()).map_err(|e| e.diagnostic(policy))?;
+    fn new(policy: &Policy, max_nodes: Option<usize>) -> Result<Compiled, Diagnostic> {
+        let options = CompileOptions {
+            max_nodes,
+            ..CompileOptions::default()
+        };
+        let mut c = Compiler::new(policy, &options).map_err(|e| e.diagnostic(policy))?;
         let analysis = analyse(&mut c).map_err(|e| e.diagnostic(policy))?;
-        let graph = DecisionGraph::build(&mut c).map_err(|e| e.diagnostic(policy))?;
+        let graph = DecisionGraph::build(&mut c).map_err(|e| e.diagnostic(policy));
         let assumes = AssumeCheck {
             nodes: c.assumes.clone(),
             levels: c.order.levels.clone(),
@@ -892,15 +947,31 @@ fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -
         .collect()
 }
 
-fn assert_outcome(ctx: &Ctx<'_>, analysis: &Analysis, index: usize) -> Option<Failure> {
-    let finding = analysis.asserts.iter().find(|a| a.assert == index)?;
+fn assert_outcome(
+    policy: &Policy,
+    ctx: Option<&Ctx<'_>>,
+    analysis: &Analysis,
+    index: usize,
+) -> Option<Failure> {
+    let Some(finding) = analysis.asserts.iter().find(|a| a.assert == index) else {
+        // Not proven either way: the analysis passed the node limit (Unfinished).
+        return Some(Failure {
+            message: format!(
+                "the assert could not be proven or refuted within {} decision-graph nodes",
+                analysis.max_nodes
+            ),
+            notes: Vec::new(),
+            examples: Vec::new(),
+            diagnostics: Vec::new(),
+        });
+    };
     if finding.holds {
         return None;
     }
-    let policy = ctx.policy;
     let mut examples = Vec::new();
     let mut notes = Vec::new();
     if let Some(region) = &finding.counterexamples {
+        notes.push(format!("the assert fails where {}", region.condition));
         let idx: Vec<Option<u32>> = policy
             .inputs
             .iter()
@@ -908,18 +979,20 @@ fn assert_outcome(ctx: &Ctx<'_>, analysis: &Analysis, index: usize) -> Option<Fa
             .map(|(i, v)| value_index(i.ty, v))
             .collect();
         let complete: Option<Vec<u32>> = idx.iter().copied().collect();
-        if let Some(values) = complete {
-            let leaf = ctx.graph.evaluate(&values);
-            let mut ex = example_at(ctx, &idx, leaf);
-            let count = crate::compile::describe::show_count(region.count);
-            ex.mismatches.push(Mismatch {
-                output: None,
-                expected: "the assert to hold for every incident in scope".into(),
-                actual: format!("it fails for {count} incident(s)"),
-            });
-            examples.push(ex);
+        match (ctx, complete) {
+            (Some(ctx), Some(values)) => {
+                let leaf = ctx.graph.evaluate(&values);
+                let mut ex = example_at(ctx, &idx, leaf);
+                let count = crate::compile::describe::show_count(region.count);
+                ex.mismatches.push(Mismatch {
+                    output: None,
+                    expected: "the assert to hold for every incident in scope".into(),
+                    actual: format!("it fails for {count} incident(s)"),
+                });
+                examples.push(ex);
+            }
+            _ => notes.push(format!("for example: {}", region.example_json)),
         }
-        notes.push(format!("the assert fails where {}", region.condition));
     }
     Some(Failure {
         message: "refuted: the assert does not hold for every incident".into(),

@@ -302,8 +302,8 @@ fn coverage_names_exactly_the_rules_no_scenario_exercises() {
             .collect();
         let graph = graph_of(&policy);
         let options = Options {
-            filter: None,
             coverage: true,
+            ..Options::default()
         };
         let tested = test_policy(&sources, &policy, &options);
         let cov = tested.coverage.unwrap().finish();
@@ -367,7 +367,7 @@ fn filtered_out_scenarios_are_skipped_and_not_run() {
         .collect();
     let options = Options {
         filter: Some("case_1".into()),
-        coverage: false,
+        ..Options::default()
     };
     let tested = test_policy(&sources, &policy, &options);
     let skipped: Vec<&str> = tested
@@ -381,4 +381,63 @@ fn filtered_out_scenarios_are_skipped_and_not_run() {
         "{skipped:?}"
     );
     assert!(!skipped.contains(&"case_1"));
+}
+
+/// When the graph passes the node limit but the analyses fit, asserts are still judged
+/// (with the analysis' counterexample) and scenarios fail saying why.
+#[test]
+fn asserts_run_without_the_graph_when_only_the_graph_is_too_large() {
+    let sources = Sources::new();
+    let mut found = 0;
+    for seed in 0..40u64 {
+        let mut policy = generate(&SynthSpec::small(seed));
+        if policy.asserts.is_empty() {
+            continue;
+        }
+        let mut rng = Rng::new(seed);
+        policy.scenarios = vec![random_scenario(&mut rng, &policy, "s")];
+        let full = test_policy(&sources, &policy, &Options::default());
+        // The smallest limit at which the analyses fit.
+        for limit in 1..4000 {
+            let mut c = match Compiler::new(
+                &policy,
+                &CompileOptions {
+                    max_nodes: Some(limit),
+                    ..CompileOptions::default()
+                },
+            ) {
+                Ok(c) => c,
+                Err(_) => continue,
+            };
+            // Analyses past the limit come back unfinished rather than failing.
+            match crate::analyse::analyse(&mut c) {
+                Ok(a) if a.unfinished.is_empty() => {}
+                _ => continue,
+            }
+            if DecisionGraph::build(&mut c).is_ok() {
+                break;
+            }
+            let options = Options {
+                max_nodes: Some(limit),
+                ..Options::default()
+            };
+            let limited = test_policy(&sources, &policy, &options);
+            for (a, b) in full.tests.iter().zip(&limited.tests) {
+                match a.kind {
+                    TestKind::Assert => assert_eq!(
+                        matches!(a.outcome, Outcome::Passed),
+                        matches!(b.outcome, Outcome::Passed),
+                        "seed {seed} limit {limit}"
+                    ),
+                    _ => match &b.outcome {
+                        Outcome::Failed(f) => assert!(f.message.contains("too large"), "{f:?}"),
+                        o => panic!("seed {seed}: scenario without a graph: {o:?}"),
+                    },
+                }
+            }
+            found += 1;
+            break;
+        }
+    }
+    assert!(found > 3, "{found}");
 }
