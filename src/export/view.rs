@@ -265,14 +265,18 @@ fn merge_ranges(ranges: &[(i64, i64)]) -> Vec<(i64, i64)> {
     out
 }
 
-/// The question a node about `input` asks: the doc comment on one line, or a question
-/// made from the name when there is none.
+/// The question a node about `input` asks: the doc comment's question (its text up to
+/// the first `?`; the rest of a doc comment explains the question and belongs in the
+/// report, not on a node), or a question made from the name when there is no doc.
 pub fn question_text(policy: &Policy, input: usize) -> (String, String) {
     let Some(def) = policy.inputs.get(input) else {
         return (format!("input {input}"), format!("input {input}?"));
     };
     let text = match &def.doc {
-        Some(doc) if !doc.trim().is_empty() => super::text::one_line(doc),
+        Some(doc) if !doc.trim().is_empty() => {
+            let question = doc.find('?').and_then(|i| doc.get(..=i)).unwrap_or(doc);
+            super::text::one_line(question)
+        }
         _ => format!("{}?", def.name.replace('_', " ")),
     };
     (def.name.clone(), text)
@@ -290,7 +294,27 @@ pub fn value_status(policy: &Policy, value: &Value, by_default: bool) -> OutputS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::ir::{EnumDef, VariantDef};
+    use crate::check::ir::{EnumDef, InputDef, Ty, VariantDef};
+
+    #[test]
+    fn a_question_node_shows_the_doc_comments_question_only() {
+        let input = |doc: &str| InputDef {
+            name: "n".into(),
+            doc: Some(doc.into()),
+            ty: Ty::Bool,
+            loc: Loc::default(),
+        };
+        let mut p = Policy::default();
+        p.inputs.push(input(
+            "Is there a significant age\ndifference? The sheet does not define it.",
+        ));
+        p.inputs.push(input("Statement without a question mark"));
+        assert_eq!(
+            question_text(&p, 0).1,
+            "Is there a significant age difference?"
+        );
+        assert_eq!(question_text(&p, 1).1, "Statement without a question mark");
+    }
     use crate::source::Loc;
 
     fn policy_with_enum() -> Policy {
