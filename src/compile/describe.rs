@@ -147,17 +147,6 @@ pub fn show_count(n: u128) -> String {
     out
 }
 
-#[cfg(test)]
-mod count_tests {
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(super::show_count(0), "0");
-        assert_eq!(super::show_count(999), "999");
-        assert_eq!(super::show_count(1000), "1,000");
-        assert_eq!(super::show_count(41_369_600), "41,369,600");
-    }
-}
-
 fn cube_node(c: &mut Compiler<'_>, cube: &Cube) -> CResult<NodeId> {
     let mut acc = crate::mdd::TRUE;
     for (l, set) in cube.iter().enumerate() {
@@ -360,4 +349,15 @@ pub fn literal(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::show_count(0), "0");
+        assert_eq!(super::show_count(999), "999");
+        assert_eq!(super::show_count(1000), "1,000");
+        assert_eq!(super::show_count(41_369_600), "41,369,600");
+    }
 }
