@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod format;
 pub mod parse;
 pub mod source;
 pub mod cli;

@@ -69,4 +69,10 @@ pub static CODES: &[CodeInfo] = &[
         title: "the file declares nothing",
         explanation: "The file is empty or holds only comments. A policy starts with a header:\n\n    policy my_school \"Our sexting policy\"\n      source \"advice.txt\"\n\nfollowed by its inputs, outputs and rules (see docs/language.md).",
     },
+    // ---- formatter and language server (E09xx) ----
+    CodeInfo {
+        code: "E0901",
+        title: "internal formatter error",
+        explanation: "`policyc fmt` formats a file, parses the result and compares it with the original before writing anything. This error means the comparison failed: the formatted text would have said something different from the original (a lost comment or a changed expression).\n\nThe file is left exactly as it was. This is a bug in policyc, not in your policy: please report it with the file that caused it. Until it is fixed, format that file by hand.",
+    },
 ];
