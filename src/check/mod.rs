@@ -1,7 +1,26 @@
 //! Checking: resolves names across `use`d files, checks types and ranges, and builds
 //! the [`ir::Policy`] that every later stage trusts.
+//!
+//! The code map: [`modules`] loads a file and what it `use`s; `resolve` holds the
+//! namespaces and declarations; `types` types and lowers expressions, `values` the
+//! constants of `then`/`given`/`expect`/`default`; `structure` checks define and
+//! override cycles; `lower` runs the checks in order and assembles the IR; `lints`
+//! adds warnings; `suggest` finds "did you mean" names.
 
 pub mod ir;
+
+mod graph;
+mod lints;
+mod lower;
+pub(crate) mod modules;
+mod resolve;
+mod structure;
+mod suggest;
+mod types;
+mod values;
+
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
@@ -15,11 +34,52 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
 /// Loads `path` and every file it `use`s, parses and checks them.
 pub fn check_file(sources: &mut Sources, fs: &dyn FileSystem, path: &Path) -> Checked {
-    let _ = (sources, fs, path);
+    check(sources, fs, path, None)
+}
+
+/// Like [`check_file`], with the root file's text given (an editor's unsaved buffer);
+/// the files it `use`s are still read through `fs`.
+pub fn check_text(
+    sources: &mut Sources,
+    fs: &dyn FileSystem,
+    path: &Path,
+    text: String,
+) -> Checked {
+    check(sources, fs, path, Some(text))
+}
+
+fn check(sources: &mut Sources, fs: &dyn FileSystem, path: &Path, text: Option<String>) -> Checked {
+    let mut diagnostics = Vec::new();
+    let Some(program) = modules::load(sources, fs, path, text, &mut diagnostics) else {
+        return Checked {
+            policy: None,
+            diagnostics,
+        };
+    };
+    let Some(root) = program.root().map(|m| m.file) else {
+        return Checked {
+            policy: None,
+            diagnostics,
+        };
+    };
+    let parse_failed = diagnostics.iter().any(Diagnostic::is_error);
+    let mut checker = resolve::Checker::new(sources, &program, root);
+    if parse_failed {
+        checker.after_parse_errors();
+    }
+    let (policy, more) = checker.run(path);
+    diagnostics.extend(more);
+    crate::diagnostics::sort(&mut diagnostics);
     Checked {
-        policy: None,
-        diagnostics: Vec::new(),
+        policy: if parse_failed { None } else { policy },
+        diagnostics,
     }
 }

@@ -69,6 +69,197 @@ pub static CODES: &[CodeInfo] = &[
         title: "the file declares nothing",
         explanation: "The file is empty or holds only comments. A policy starts with a header:\n\n    policy my_school \"Our sexting policy\"\n      source \"advice.txt\"\n\nfollowed by its inputs, outputs and rules (see docs/language.md).",
     },
+    // ---- check (names E02xx, types E03xx, structure E04xx, warnings W000x) ----
+    CodeInfo {
+        code: "E0201",
+        title: "a name is declared twice",
+        explanation: "Inputs, outputs, defines, rules, asserts and scenarios share one namespace, and enums have another: each name can be declared once in a program (a file and every file it `use`s). The diagnostic points at the second declaration and labels the first, which may be in another file.\n\nExample:\n\n    input coercion: bool\n    rule coercion \"Coercion means escalation\"\n      when coercion\n      then response = escalate\n\nFix: rename one of them, e.g. `rule coercion_escalates`. If a shared vocabulary already declares the input, remove the copy from the policy.",
+    },
+    CodeInfo {
+        code: "E0202",
+        title: "an enum lists a variant twice",
+        explanation: "Each variant of an enum is listed once; a repeated variant is almost always a copy-and-paste slip.\n\nExample:\n\n    enum Severity { semi_nude, nude, nude, sexual_act }\n\nFix: remove the repeated variant:\n\n    enum Severity { semi_nude, nude, sexual_act }",
+    },
+    CodeInfo {
+        code: "E0203",
+        title: "a name is not declared",
+        explanation: "An expression, a `then`, a `given`, an `expect` or an `accept gap` names something that no declaration in the program declares. The help suggests the closest declared name of the right kind when there is one.\n\nExample:\n\n    input coercion: bool\n    rule r \"Coercion\" cites \"002\"\n      when coersion            // misspelt\n      then escalate = true\n\nFix: correct the spelling (`when coercion`), declare the name, or `use` the file that declares it.",
+    },
+    CodeInfo {
+        code: "E0204",
+        title: "a type is not declared",
+        explanation: "The type of an input or output is `bool`, an integer range such as `0..=99`, `set of E` (outputs only), or the name of an enum. This name is none of these.\n\nExample:\n\n    input previous: Previus\n\nFix: correct the name, or declare the enum:\n\n    enum Previous { none, earlier_incident, police_warned }\n    input previous: Previous\n\nIntegers are declared with their range (`input age: 0..=99`), never as `int`.",
+    },
+    CodeInfo {
+        code: "E0205",
+        title: "a name is not a variant of the enum expected here",
+        explanation: "Variant names are resolved by the type the context expects: in `severity == nude` the name `nude` is looked up among the variants of the enum of `severity`, so two enums may share a variant name such as `none`. Here the name is not a variant of the expected enum. The diagnostic lists the variants that would fit.\n\nExample:\n\n    enum Response { escalate, manage_in_school }\n    output response: Response\n    rule r \"Escalate\" cites \"002\"\n      when coercion\n      then response = escalated     // not a variant of Response\n\nFix: use one of the listed variants (`response = escalate`), or add the new value to the enum.",
+    },
+    CodeInfo {
+        code: "E0206",
+        title: "a name refers to the wrong kind of declaration",
+        explanation: "A name is declared, but not as what this place needs: `then` and `expect` name outputs, `given` names inputs, `overrides` names rules, and expressions read inputs, defines and (in asserts) outputs. A rule, assert or scenario is never a value.\n\nExample:\n\n    input coercion: bool\n    output escalate: bool\n    scenario s \"Coerced\"\n      given escalate = true        // an output, not an input\n      expect coercion = true       // an input, not an output\n\nFix: put facts about the incident under `given` and decisions under `expect`:\n\n    scenario s \"Coerced\"\n      given coercion = true\n      expect escalate = true",
+    },
+    CodeInfo {
+        code: "E0301",
+        title: "mismatched types",
+        explanation: "The two sides of a comparison, or a value and the input or output it is given to, have different types. There is no implicit conversion between booleans, integers and enums. A secondary label shows the declaration that gave the other side its type.\n\nExample:\n\n    input coercion: bool\n    rule r \"Coercion\" cites \"002\"\n      when coercion == 1\n      then escalate = true\n\nFix: compare values of one type: `when coercion` (or `coercion == true`); for an enum, compare with one of its variants.",
+    },
+    CodeInfo {
+        code: "E0302",
+        title: "`and`, `or`, `not` or `implies` applied to something that is not a condition",
+        explanation: "The logical operators combine conditions (`bool` values). An integer, an enum value or a set is not a condition on its own.\n\nExample:\n\n    input youngest_age: 0..=99\n    define young = not youngest_age\n\nFix: turn the value into a condition with a comparison first:\n\n    define young = not (youngest_age >= 13)",
+    },
+    CodeInfo {
+        code: "E0303",
+        title: "arithmetic on something that is not an integer",
+        explanation: "`+`, `-` and `*` apply to integer inputs, integer defines and integer literals. Booleans and enums have no numeric value, and outputs cannot take part in arithmetic (compare an integer output with a value instead).\n\nExample:\n\n    input coercion: bool\n    input exploitation: bool\n    define factors = coercion + exploitation\n\nFix: count with conditions instead, or compare directly:\n\n    define aggravating = coercion or exploitation",
+    },
+    CodeInfo {
+        code: "E0304",
+        title: "a product of two inputs",
+        explanation: "Integer arithmetic in a policy is linear: in a product, one side must be a constant. Linear conditions keep every analysis (gaps, conflicts, asserts) exact and fast.\n\nExample:\n\n    define risk = youngest_age * oldest_age >= 200\n\nFix: multiply by constants only, e.g. `2 * oldest_age - youngest_age >= 20`, or state the condition another way (a range on each age).",
+    },
+    CodeInfo {
+        code: "E0305",
+        title: "`<`, `<=`, `>` or `>=` on values that have no order",
+        explanation: "Only integers are ordered. Booleans, enum variants and sets can be compared with `==` and `!=` but not with `<`; the declaration order of an enum's variants is not a ranking.\n\nExample:\n\n    enum Severity { semi_nude, nude, sexual_act, extreme }\n    input severity: Severity\n    define serious = severity >= sexual_act\n\nFix: list the variants that qualify:\n\n    define serious = severity in {sexual_act, extreme}",
+    },
+    CodeInfo {
+        code: "E0306",
+        title: "`in {..}` on something that is not an enum value",
+        explanation: "`x in {a, b}` tests whether an enum input (or, in an assert, an enum output) is one of the listed variants. The left side here is not an enum value, or the right side is not a set of variants or a range.\n\nExample:\n\n    input youngest_age: 0..=99\n    define teen = youngest_age in {13, 14, 15}\n\nFix: for integers, use a range: `youngest_age in 13..=15`. To test whether a `set of` output holds a variant, use `contains`: `likely_outcomes contains outcome_21`.",
+    },
+    CodeInfo {
+        code: "E0307",
+        title: "`in LO..=HI` on something that is not an integer",
+        explanation: "A range `LO..=HI` tests an integer, and can only appear after `in`. The left side here is a boolean or an enum value.\n\nExample:\n\n    input severity: Severity\n    define serious = severity in 2..=3\n\nFix: for an enum, list the variants: `severity in {sexual_act, extreme}`.",
+    },
+    CodeInfo {
+        code: "E0308",
+        title: "`contains` on something that is not a set output",
+        explanation: "`s contains v` tests whether the `set of` output `s` holds the variant `v` (in asserts). The left side here is not a set output.\n\nExample:\n\n    output response: Response\n    assert a \"Escalation is possible\"\n      always response contains escalate\n\nFix: for a single-valued output or an input, use `==` or `in`: `always response == escalate`.",
+    },
+    CodeInfo {
+        code: "E0309",
+        title: "a condition that is not `bool`",
+        explanation: "`when`, `assume`, `scope`, `always` and the `when` of an `accept gap` take a condition. An integer, an enum value or a variant name alone is not one.\n\nExample:\n\n    input youngest_age: 0..=99\n    scope youngest_age\n\nFix: compare the value: `scope youngest_age <= 17`. For an enum, compare it with a variant: `when severity == nude`.",
+    },
+    CodeInfo {
+        code: "E0310",
+        title: "an output read outside an assert",
+        explanation: "Rules decide outputs from inputs, and the analyses treat each rule's condition as a question about the incident alone. A condition that read an output would make the decision depend on itself. Only asserts, which state what every decision satisfies, may read outputs.\n\nExample:\n\n    rule r \"Record what is escalated\" cites \"002\"\n      when response == escalate\n      then record_incident = true\n\nFix: test the inputs that lead to escalation instead; a define can name that condition and both rules can use it:\n\n    define concern = coercion or vulnerable\n    rule r \"Record concerns\" cites \"002\"\n      when concern\n      then record_incident = true",
+    },
+    CodeInfo {
+        code: "E0311",
+        title: "integer overflow",
+        explanation: "Constants are folded when the policy is checked, with 64-bit integers; this computation does not fit.\n\nExample:\n\n    define huge = 9223372036854775807 + 1\n\nFix: use smaller numbers. Incident facts (ages, counts) are small.",
+    },
+    CodeInfo {
+        code: "E0312",
+        title: "an integer outside the declared range",
+        explanation: "An integer input or output is declared with a range, such as `0..=99`. A literal outside that range, compared with the input, given as a fact, or assigned or expected for an output, can never match: such a comparison is always true or always false, and such a scenario or assignment is impossible. A secondary label shows the declared range.\n\nExample:\n\n    input youngest_age: 0..=99\n    scope youngest_age < 120\n\nFix: use a value within the range (`scope youngest_age <= 17`), or widen the declared range if it is too narrow.",
+    },
+    CodeInfo {
+        code: "E0313",
+        title: "an empty range",
+        explanation: "A range `LO..=HI` includes both bounds and needs `LO <= HI`. With the bounds swapped it contains nothing: as a type it would leave the input without any value, and after `in` it would never match.\n\nExample:\n\n    input youngest_age: 99..=0\n\nFix: write the smaller bound first: `input youngest_age: 0..=99`.",
+    },
+    CodeInfo {
+        code: "E0314",
+        title: "a single value given to a set, or a set given to a single value",
+        explanation: "A `set of E` output is assigned and expected as a set in braces, even when it holds one variant; any other output holds exactly one value and is never given a set.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n    rule r \"Outcome 21\" cites \"001 para 6\"\n      when not coercion\n      then likely_outcomes = outcome_21\n\nFix: `then likely_outcomes = {outcome_21}`. For a single-valued output, drop the braces: `response = escalate`.",
+    },
+    CodeInfo {
+        code: "E0315",
+        title: "an expression where a constant value is needed",
+        explanation: "`then`, `given`, `expect` and `default` take constant values: `true`, `false`, an integer, a variant name, or a set of variants. An output cannot be assigned the value of an input or of an expression.\n\nExample:\n\n    output response: Response\n    rule r \"Copy\" cites \"002\"\n      then response = previous\n\nFix: write one rule per case, each assigning a constant:\n\n    rule r \"Escalate repeat incidents\" cites \"002\"\n      when previous != none\n      then response = escalate",
+    },
+    CodeInfo {
+        code: "E0316",
+        title: "an output assigned twice in one rule",
+        explanation: "A rule gives each output one value. Assigning it twice in one `then` is either a slip or two different decisions that belong in two rules.\n\nExample:\n\n    rule r \"Escalate\" cites \"002\"\n      when coercion\n      then response = escalate, response = manage_in_school\n\nFix: remove one assignment, or split the rule into two rules with their own conditions.",
+    },
+    CodeInfo {
+        code: "E0317",
+        title: "a fact given twice in a scenario",
+        explanation: "A scenario describes one incident, so each input has at most one value in its `given`.\n\nExample:\n\n    scenario s \"Coerced teenager\"\n      given coercion = true, youngest_age = 15, coercion = false\n      expect response = escalate\n\nFix: remove one of the facts; to cover both values, write two scenarios, or leave the input out (facts left out are checked for every value).",
+    },
+    CodeInfo {
+        code: "E0318",
+        title: "an output expected twice in a scenario",
+        explanation: "A scenario states one expectation per output: a value, or `undecided`.\n\nExample:\n\n    scenario s \"Coerced\"\n      given coercion = true\n      expect response = escalate, response = manage_in_school\n\nFix: remove one of the expectations.",
+    },
+    CodeInfo {
+        code: "E0319",
+        title: "a define that is neither a condition nor an integer",
+        explanation: "A define names a condition (`coercion or exploitation`) or an integer expression (`oldest_age - youngest_age`). An enum value, a variant or a set cannot be named by a define.\n\nExample:\n\n    define worst = severity\n\nFix: name the condition you need: `define worst = severity == extreme`.",
+    },
+    CodeInfo {
+        code: "E0320",
+        title: "a set type where it is not allowed",
+        explanation: "`set of E` is the type of an output that collects variants of the enum `E`. An input is one fact about an incident and has one value, and the elements of a set must be enum variants.\n\nExample:\n\n    input factors: set of Factor\n\nFix: declare one `bool` input per factor (`input coercion: bool`, `input exploitation: bool`), or an enum input if exactly one value applies.",
+    },
+    CodeInfo {
+        code: "E0321",
+        title: "an enum without variants",
+        explanation: "An input of an enum type takes one of its variants. An enum without variants has no values, so no incident could ever give such an input a value.\n\nExample:\n\n    enum Previous {}\n\nFix: list the possible values: `enum Previous { none, earlier_incident, police_warned }`.",
+    },
+    CodeInfo {
+        code: "E0401",
+        title: "a cycle of `use`",
+        explanation: "A file `use`s another, which (directly or through others) `use`s the first again. The diagnostic names the chain and labels each `use` along it.\n\nExample: `a.policy` contains `use \"b.policy\"` and `b.policy` contains `use \"a.policy\"`.\n\nFix: move the declarations both files need into a third file (a vocabulary) that each of them uses, and remove the `use` that closes the cycle.",
+    },
+    CodeInfo {
+        code: "E0402",
+        title: "more than one `policy` header",
+        explanation: "A program (a file and every file it uses) states one policy, so it has at most one `policy` header. Shared vocabularies that several policies `use` have no header. A secondary label shows the first header.\n\nExample: `school.policy` starts with `policy school \"...\"` and also contains `use \"police.policy\"`, which starts with `policy police \"...\"`.\n\nFix: remove one header, or move the declarations both policies share into a vocabulary file without a header and `use` that instead.",
+    },
+    CodeInfo {
+        code: "E0403",
+        title: "the `policy` header is not the first declaration",
+        explanation: "The header names the policy and its source document, so it comes before every other declaration of its file (doc comments and ordinary comments may precede it).\n\nExample:\n\n    input coercion: bool\n    policy school \"A school policy\"\n\nFix: move the header to the top of the file.",
+    },
+    CodeInfo {
+        code: "E0404",
+        title: "`overrides` names something that is not a rule",
+        explanation: "`overrides` lists the rules whose assignments this rule replaces where both apply. The name is not declared, or is declared as something other than a rule. The help suggests the closest rule name.\n\nExample:\n\n    rule base \"Outcome 21\" cites \"001 para 6\"\n      then resolution = outcome_21\n    rule aggravated \"Investigate\" cites \"001 para 9\"\n      overrides bsae\n      when coercion\n      then resolution = investigation\n\nFix: correct the rule name: `overrides base`.",
+    },
+    CodeInfo {
+        code: "E0405",
+        title: "a rule overrides itself",
+        explanation: "A rule overrides other rules: where both apply, its assignments win. Overriding itself has no meaning and is a slip.\n\nExample:\n\n    rule aggravated \"Investigate\" cites \"001 para 9\"\n      overrides aggravated\n      when coercion\n      then resolution = investigation\n\nFix: remove the name from `overrides`, or name the base rule this exception replaces.",
+    },
+    CodeInfo {
+        code: "E0406",
+        title: "rules override each other in a cycle",
+        explanation: "Overrides say which rule wins where two rules apply. If `a` overrides `b` and `b` (directly or through other rules) overrides `a`, neither can win. The diagnostic names the chain and labels each `overrides` along it.\n\nExample:\n\n    rule a \"A\" cites \"001\" overrides b when coercion then resolution = investigation\n    rule b \"B\" cites \"001\" overrides a when exploitation then resolution = outcome_21\n\nFix: decide which rule is the exception and keep only its `overrides`.",
+    },
+    CodeInfo {
+        code: "E0407",
+        title: "a define depends on itself",
+        explanation: "A define stands for its expression wherever it is used; a define that refers to itself, directly or through other defines, would never finish expanding. The diagnostic names the chain and labels each reference along it.\n\nExample:\n\n    define concern = aggravating or vulnerable\n    define aggravating = coercion or concern\n\nFix: write out the condition without the loop, e.g. `define aggravating = coercion or exploitation`.",
+    },
+    CodeInfo {
+        code: "W0001",
+        title: "a declaration is never used",
+        explanation: "An enum, input or define of the checked file is never used: no input or output has the enum's type; no rule, define, assume, scope, assert or scenario reads the input; nothing refers to the define. It is often a leftover or a misspelt use. Files that only declare a shared vocabulary (no header, no rules) are not warned about, since policies that `use` them are the users.\n\nExample:\n\n    input widely_distributed: bool     // no rule reads it\n\nFix: use it where the policy means to (`when widely_distributed`), or remove it.",
+    },
+    CodeInfo {
+        code: "W0002",
+        title: "an output is never assigned",
+        explanation: "No rule assigns this output. Without a default every incident in scope is a gap for it; with a default every incident gets the default, so the output decides nothing; a set output is always empty.\n\nExample:\n\n    output record_incident: bool        // no rule sets it\n\nFix: add the rules that decide it, e.g.\n\n    rule record_all \"Record every incident\" cites \"002\"\n      then record_incident = true\n\nor remove the output.",
+    },
+    CodeInfo {
+        code: "W0003",
+        title: "a rule does not cite its source",
+        explanation: "Every rule encodes a paragraph of a source document, and `cites` says which one, so that a reviewer can check the rule against the text and the report can justify each decision.\n\nExample:\n\n    rule escalate \"Coercion means escalation\"\n      when coercion\n      then response = escalate\n\nFix: add the citation after the title:\n\n    rule escalate \"Coercion means escalation\"\n      cites \"002 'external coercion'\"\n      when coercion\n      then response = escalate",
+    },
+    CodeInfo {
+        code: "W0004",
+        title: "an accepted gap that can never occur",
+        explanation: "`accept gap OUTPUT` accepts incidents where the output gets no value. An output with a `default` always has a value, and a `set of` output is empty (not undecided) when no rule adds to it, so neither ever has a gap and the acceptance does nothing.\n\nExample:\n\n    output record_incident: bool default true\n    accept gap record_incident \"Not covered by the letter\"\n\nFix: remove the `accept gap`, or remove the default if the gap is what you mean to record.",
+    },
     // ---- formatter and language server (E09xx) ----
     CodeInfo {
         code: "E0901",

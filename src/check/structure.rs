@@ -1,0 +1,261 @@
+//! Structure: defines that depend on themselves, and `overrides` (missing rules,
+//! self-overrides, cycles).
+
+use std::collections::HashSet;
+
+use super::graph::Graph;
+use super::resolve::{Checker, DefTy, Sym};
+use super::suggest;
+use super::types::{Ctx, Cx};
+use crate::diagnostics::Diagnostic;
+use crate::parse::ast::{self, ExprKind};
+use crate::source::{Loc, Span};
+
+/// Every `Name` in an expression, in source order (an explicit stack: no recursion).
+pub(crate) fn names_in(e: &ast::Expr) -> Vec<(&str, Span)> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Name(n) => out.push((n.as_str(), e.span)),
+            ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Range { .. } => {}
+            ExprKind::Set(items) => stack.extend(items.iter().rev()),
+            ExprKind::Paren(x) | ExprKind::Unary(_, x) => stack.push(x),
+            ExprKind::Binary(_, l, r) | ExprKind::Contains(l, r) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            ExprKind::In { value, set, .. } => {
+                stack.push(set);
+                stack.push(value);
+            }
+        }
+    }
+    out
+}
+
+/// The chain of names along a cycle: `a` -> `b` -> `a`.
+fn chain(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+impl<'a> Checker<'a> {
+    /// Reports cycles among defines, then checks every define body, each after the
+    /// defines it uses so that their types are known.
+    pub(crate) fn check_defines(&mut self) {
+        let decls = self.define_decls.clone();
+        let n = decls.len();
+        let mut edges = Vec::new();
+        let mut edge_locs = Vec::new();
+        for (i, at) in decls.iter().enumerate() {
+            for (name, span) in names_in(&at.decl.value) {
+                if let Some(&(Sym::Define(j), _)) = self.values.get(name) {
+                    edges.push((i, j));
+                    edge_locs.push(at.loc(span));
+                }
+            }
+        }
+        let graph = Graph::new(n, edges.clone());
+        for cycle in graph.cycles() {
+            let mut names: Vec<&str> = Vec::new();
+            let mut d: Option<Diagnostic> = None;
+            for (pos, k) in cycle.iter().enumerate() {
+                let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
+                    continue;
+                };
+                let name = |x: usize| {
+                    decls
+                        .get(x)
+                        .map(|a| a.decl.name.name.as_str())
+                        .unwrap_or("?")
+                };
+                if pos == 0 {
+                    names.push(name(from));
+                }
+                names.push(name(to));
+                if let Some(t) = self.define_ty.get_mut(from) {
+                    *t = DefTy::Err;
+                }
+                let msg = if from == to {
+                    format!("`{}` uses itself here", name(from))
+                } else if pos == 0 {
+                    format!("`{}` uses `{}` here", name(from), name(to))
+                } else {
+                    format!("which uses `{}` here", name(to))
+                };
+                d = Some(match d {
+                    None => Diagnostic::error("E0407", String::new()).primary(at, msg),
+                    Some(d) => d.secondary(at, msg),
+                });
+            }
+            if let Some(mut d) = d {
+                let first = names.first().copied().unwrap_or("?");
+                d.message = if names.len() == 2 {
+                    format!("the define `{first}` is defined in terms of itself")
+                } else {
+                    format!("the define `{first}` depends on itself: {}", chain(&names))
+                };
+                self.error(
+                    d.note("a define is expanded where it is used, so it cannot refer to itself, directly or through other defines")
+                        .help("write the condition out in full in one of these defines"),
+                );
+            }
+        }
+        for i in graph.postorder() {
+            if !matches!(self.define_ty.get(i), Some(DefTy::Pending)) {
+                continue;
+            }
+            let Some(&at) = decls.get(i) else { continue };
+            let cx = Cx {
+                file: at.file,
+                ctx: Ctx::Define,
+            };
+            let (ty, body) = self.define_body(&at.decl.value, cx, &at.decl.name.name);
+            if let Some(t) = self.define_ty.get_mut(i) {
+                *t = ty.clone();
+            }
+            let body = match (ty, body) {
+                (DefTy::Int(lin), _) => super::ir::DefineBody::Int(lin),
+                (_, Some(b)) => super::ir::DefineBody::Bool(b),
+                _ => super::ir::DefineBody::Bool(super::ir::Expr::Const(false)),
+            };
+            if let Some(def) = self.ir.defines.get_mut(i) {
+                def.body = body;
+            }
+        }
+    }
+
+    /// Resolves each rule's `overrides` to rule ids, reporting unknown names and
+    /// overriding oneself; then reports cycles of overrides.
+    pub(crate) fn resolve_overrides(&mut self) -> Vec<Vec<usize>> {
+        let rules: Vec<_> = self.rule_decls.clone();
+        let mut all = Vec::with_capacity(rules.len());
+        let mut edges = Vec::new();
+        let mut edge_locs: Vec<Loc> = Vec::new();
+        for (r, at) in rules.iter().enumerate() {
+            let mut ids = Vec::new();
+            let mut seen = HashSet::new();
+            for ident in &at.decl.overrides {
+                let loc = at.loc(ident.span);
+                match self.values.get(ident.name.as_str()).copied() {
+                    Some((Sym::Rule(j), _)) if j == r => {
+                        self.error(
+                            Diagnostic::error("E0405", format!("the rule `{}` overrides itself", ident.name))
+                                .primary(loc, "a rule cannot override itself")
+                                .help("remove this name from `overrides`; list the rules whose assignments this rule replaces"),
+                        );
+                    }
+                    Some((Sym::Rule(j), _)) => {
+                        if seen.insert(j) {
+                            ids.push(j);
+                            edges.push((r, j));
+                            edge_locs.push(loc);
+                        }
+                    }
+                    Some((sym, decl)) => {
+                        self.error(
+                            Diagnostic::error(
+                                "E0404",
+                                format!("`{}` is {}, not a rule", ident.name, sym.a_kind()),
+                            )
+                            .primary(loc, "`overrides` names rules")
+                            .secondary(decl, format!("`{}` is declared here", ident.name))
+                            .help("list the rules whose assignments this rule replaces"),
+                        );
+                    }
+                    None if self.lost(&ident.name) => {}
+                    None => {
+                        let cands = self.names_where(|s| matches!(s, Sym::Rule(_)));
+                        let help = suggest::did_you_mean(&ident.name, cands).unwrap_or_else(|| {
+                            "check the name of the rule this one overrides".into()
+                        });
+                        self.error(
+                            Diagnostic::error(
+                                "E0404",
+                                format!("cannot find the rule `{}`", ident.name),
+                            )
+                            .primary(loc, "no rule has this name")
+                            .help(help),
+                        );
+                    }
+                }
+            }
+            all.push(ids);
+        }
+        let graph = Graph::new(rules.len(), edges.clone());
+        for cycle in graph.cycles() {
+            let mut names: Vec<&str> = Vec::new();
+            let mut d: Option<Diagnostic> = None;
+            for (pos, k) in cycle.iter().enumerate() {
+                let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
+                    continue;
+                };
+                let name = |x: usize| {
+                    rules
+                        .get(x)
+                        .map(|a| a.decl.name.name.as_str())
+                        .unwrap_or("?")
+                };
+                if pos == 0 {
+                    names.push(name(from));
+                }
+                names.push(name(to));
+                let msg = if pos == 0 {
+                    format!("`{}` overrides `{}` here", name(from), name(to))
+                } else {
+                    format!("which overrides `{}` here", name(to))
+                };
+                d = Some(match d {
+                    None => Diagnostic::error("E0406", String::new()).primary(at, msg),
+                    Some(d) => d.secondary(at, msg),
+                });
+            }
+            if let Some(mut d) = d {
+                d.message = format!("rules override each other in a cycle: {}", chain(&names));
+                self.error(
+                    d.note("when rules in a cycle of overrides all apply, none of them can win")
+                        .help("an exception overrides its base rule, never the other way round: remove one `overrides` of the cycle"),
+                );
+            }
+        }
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_names_in_order() {
+        let sp = Span::new(0, 0);
+        let name = |n: &str| ast::Expr {
+            kind: ExprKind::Name(n.into()),
+            span: sp,
+        };
+        let e = ast::Expr {
+            kind: ExprKind::Binary(
+                ast::BinOp::And,
+                Box::new(name("a")),
+                Box::new(ast::Expr {
+                    kind: ExprKind::In {
+                        value: Box::new(name("b")),
+                        set: Box::new(ast::Expr {
+                            kind: ExprKind::Set(vec![name("c"), name("d")]),
+                            span: sp,
+                        }),
+                        negated: false,
+                    },
+                    span: sp,
+                }),
+            ),
+            span: sp,
+        };
+        let names: Vec<&str> = names_in(&e).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, vec!["a", "b", "c", "d"]);
+    }
+}

@@ -1,0 +1,855 @@
+//! Checker tests from policy text, through the real parser, over an in-memory file
+//! system.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::ir::{CmpOp, Expr, LinExpr, OutputTy, Ty, Value};
+use super::{check_file, check_text, Checked};
+use crate::diagnostics::{Diagnostic, LabelStyle, Severity};
+use crate::source::{FileSystem, Sources};
+
+struct MemFs(HashMap<PathBuf, String>);
+
+impl MemFs {
+    fn new(files: &[(&str, &str)]) -> Self {
+        MemFs(
+            files
+                .iter()
+                .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+                .collect(),
+        )
+    }
+}
+
+impl FileSystem for MemFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.0
+            .get(path)
+            .map(|t| t.clone().into_bytes())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
+    }
+}
+
+const ROOT: &str = "/mem/main.policy";
+
+fn run_files(files: &[(&str, &str)], root: &str) -> (Sources, Checked) {
+    let fs = MemFs::new(files);
+    let mut sources = Sources::new();
+    let checked = check_file(&mut sources, &fs, Path::new(root));
+    (sources, checked)
+}
+
+fn run(text: &str) -> (Sources, Checked) {
+    run_files(&[(ROOT, text)], ROOT)
+}
+
+fn codes(c: &Checked) -> Vec<&'static str> {
+    c.diagnostics.iter().map(|d| d.code).collect()
+}
+
+fn errors(c: &Checked) -> Vec<&Diagnostic> {
+    c.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+fn only_error<'c>(c: &'c Checked, code: &str) -> &'c Diagnostic {
+    let errs = errors(c);
+    assert_eq!(
+        errs.len(),
+        1,
+        "expected one error {code}, got {:#?}",
+        c.diagnostics
+    );
+    let d = errs[0];
+    assert_eq!(d.code, code, "{d:#?}");
+    d
+}
+
+fn policy(text: &str) -> super::ir::Policy {
+    let (_, c) = run(text);
+    assert!(
+        errors(&c).is_empty(),
+        "unexpected errors: {:#?}",
+        c.diagnostics
+    );
+    c.policy.expect("a policy when there are no errors")
+}
+
+/// The text a label points at.
+fn labelled<'s>(s: &'s Sources, d: &Diagnostic, style: LabelStyle) -> Vec<&'s str> {
+    d.labels
+        .iter()
+        .filter(|l| l.style == style)
+        .map(|l| s.slice(crate::source::Loc::new(l.file, l.span)))
+        .collect()
+}
+
+const AGES: &str = "input youngest_age: 0..=99\ninput oldest_age: 0..=99\ninput coercion: bool\n";
+
+// ---- lowering ---------------------------------------------------------------
+
+#[test]
+fn lowers_an_age_gap_comparison() {
+    let p = policy(&format!(
+        "{AGES}output big_gap: bool default false\n\
+         rule r \"Gap\" cites \"002\" when oldest_age - youngest_age >= 3 then big_gap = true\n\
+         assert a \"uses coercion\" always coercion or not coercion"
+    ));
+    let r = &p.rules[0];
+    assert_eq!(
+        r.when,
+        Expr::Cmp {
+            lhs: LinExpr {
+                terms: vec![(-1, 0), (1, 1)],
+                constant: 0
+            },
+            op: CmpOp::Ge,
+            rhs: LinExpr::constant(3),
+        }
+    );
+    assert_eq!(r.assigns[0].value, Value::Bool(true));
+    assert_eq!(p.outputs[0].default, Some(Value::Bool(false)));
+}
+
+#[test]
+fn inlines_int_defines_and_folds_constants() {
+    let p = policy(&format!(
+        "{AGES}define age_gap = oldest_age - youngest_age\n\
+         define limit = 2 * (1 + 2) - 3\n\
+         define big = 2 * age_gap + 1 > limit\n\
+         output o: bool default false\n\
+         rule r \"r\" cites \"c\" when big and coercion then o = true"
+    ));
+    assert_eq!(p.defines.len(), 3);
+    match &p.defines[0].body {
+        super::ir::DefineBody::Int(l) => assert_eq!(
+            l,
+            &LinExpr {
+                terms: vec![(-1, 0), (1, 1)],
+                constant: 0
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+    match &p.defines[1].body {
+        super::ir::DefineBody::Int(l) => assert_eq!(l, &LinExpr::constant(3)),
+        other => panic!("{other:?}"),
+    }
+    match &p.defines[2].body {
+        super::ir::DefineBody::Bool(e) => assert_eq!(
+            e,
+            &Expr::Cmp {
+                lhs: LinExpr {
+                    terms: vec![(-2, 0), (2, 1)],
+                    constant: 1
+                },
+                op: CmpOp::Gt,
+                rhs: LinExpr::constant(3)
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+    // A bool define stays a reference.
+    assert_eq!(
+        p.rules[0].when,
+        Expr::And(vec![Expr::Define(2), Expr::Input(2)])
+    );
+}
+
+#[test]
+fn flattens_and_or_and_lowers_not_equal() {
+    let p = policy(
+        "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n\
+         enum Sev { semi_nude, nude, extreme }\ninput sev: Sev\n\
+         output o: bool default false\n\
+         rule r \"r\" cites \"c\" when (a and (b and c)) or d or sev != nude then o = true\n\
+         rule s \"s\" cites \"c\" when sev in {extreme, semi_nude, extreme} then o = true\n\
+         rule t \"t\" cites \"c\" when sev not in {nude} then o = true",
+    );
+    assert_eq!(
+        p.rules[0].when,
+        Expr::Or(vec![
+            Expr::And(vec![Expr::Input(0), Expr::Input(1), Expr::Input(2)]),
+            Expr::Input(3),
+            Expr::Not(Box::new(Expr::EnumIn {
+                input: 4,
+                variants: vec![1]
+            })),
+        ])
+    );
+    assert_eq!(
+        p.rules[1].when,
+        Expr::EnumIn {
+            input: 4,
+            variants: vec![0, 2]
+        }
+    );
+    assert_eq!(
+        p.rules[2].when,
+        Expr::Not(Box::new(Expr::EnumIn {
+            input: 4,
+            variants: vec![1]
+        }))
+    );
+}
+
+#[test]
+fn rule_without_when_is_always_and_sets_are_sorted() {
+    let p = policy(
+        "enum Outcome { outcome_1, outcome_2, outcome_10, outcome_21 }\n\
+         output likely: set of Outcome\n\
+         rule r \"r\" cites \"c\" then likely = {outcome_21, outcome_1, outcome_21}",
+    );
+    assert_eq!(p.rules[0].when, Expr::Const(true));
+    assert_eq!(p.rules[0].assigns[0].value, Value::Set(0, vec![0, 3]));
+    assert_eq!(p.outputs[0].ty, OutputTy::Set(0));
+}
+
+#[test]
+fn ranges_and_bool_equalities() {
+    let p = policy(&format!(
+        "{AGES}output o: bool default false\n\
+         rule r \"r\" cites \"c\" when youngest_age in 13..=15 and coercion == false then o = true\n\
+         rule s \"s\" cites \"c\" when coercion != (oldest_age > 17) then o = true"
+    ));
+    assert_eq!(
+        p.rules[0].when,
+        Expr::And(vec![
+            Expr::Cmp {
+                lhs: LinExpr::input(0),
+                op: CmpOp::Ge,
+                rhs: LinExpr::constant(13)
+            },
+            Expr::Cmp {
+                lhs: LinExpr::input(0),
+                op: CmpOp::Le,
+                rhs: LinExpr::constant(15)
+            },
+            Expr::Not(Box::new(Expr::Input(2))),
+        ])
+    );
+    assert_eq!(
+        p.rules[1].when,
+        Expr::Not(Box::new(Expr::Iff(
+            Box::new(Expr::Input(2)),
+            Box::new(Expr::Cmp {
+                lhs: LinExpr::input(1),
+                op: CmpOp::Gt,
+                rhs: LinExpr::constant(17)
+            })
+        )))
+    );
+}
+
+#[test]
+fn variants_resolve_by_expected_type() {
+    let p = policy(
+        "enum Previous { none, earlier_incident, police_warned }\n\
+         enum Concern { high, none }\n\
+         input previous: Previous\ninput concern: Concern\n\
+         output o: Concern default none\n\
+         rule r \"r\" cites \"c\" when previous == none and none == concern then o = high\n\
+         scenario s \"s\" given previous = none, concern = none expect o = none",
+    );
+    assert_eq!(
+        p.rules[0].when,
+        Expr::And(vec![
+            Expr::EnumIn {
+                input: 0,
+                variants: vec![0]
+            },
+            Expr::EnumIn {
+                input: 1,
+                variants: vec![1]
+            },
+        ])
+    );
+    assert_eq!(p.outputs[0].default, Some(Value::Enum(1, 1)));
+    assert_eq!(p.rules[0].assigns[0].value, Value::Enum(1, 0));
+    let s = &p.scenarios[0];
+    assert_eq!(s.given[0].value, Value::Enum(0, 0));
+    assert_eq!(s.given[1].value, Value::Enum(1, 1));
+    match &s.expect[0] {
+        super::ir::Expect::Value { output, value, .. } => {
+            assert_eq!((*output, value), (0, &Value::Enum(1, 1)));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn outputs_in_asserts() {
+    let p = policy(
+        "input coercion: bool\n\
+         enum Response { escalate, manage }\nenum Outcome { o1, o21 }\n\
+         output response: Response\noutput record: bool default true\n\
+         output likely: set of Outcome\noutput score: 0..=10 default 0\n\
+         rule r \"r\" cites \"c\" when coercion then response = escalate, likely = {o1}, score = 7\n\
+         rule s \"s\" cites \"c\" when not coercion then response = manage, score = 2\n\
+         assert a \"a\" always coercion implies response == escalate and record\n\
+         assert b \"b\" always likely contains o21 or score >= 5\n\
+         assert c \"c\" always likely == {o1}",
+    );
+    assert_eq!(
+        p.asserts[0].expr,
+        Expr::Implies(
+            Box::new(Expr::Input(0)),
+            Box::new(Expr::And(vec![
+                Expr::OutputIs {
+                    output: 0,
+                    values: vec![Value::Enum(0, 0)]
+                },
+                Expr::OutputIs {
+                    output: 1,
+                    values: vec![Value::Bool(true)]
+                },
+            ]))
+        )
+    );
+    assert_eq!(
+        p.asserts[1].expr,
+        Expr::Or(vec![
+            Expr::SetContains {
+                output: 2,
+                variant: 1
+            },
+            // score takes 0 (default), 2 or 7: only 7 is >= 5.
+            Expr::OutputIs {
+                output: 3,
+                values: vec![Value::Int(7)]
+            },
+        ])
+    );
+    assert_eq!(
+        p.asserts[2].expr,
+        Expr::And(vec![
+            Expr::SetContains {
+                output: 2,
+                variant: 0
+            },
+            Expr::Not(Box::new(Expr::SetContains {
+                output: 2,
+                variant: 1
+            })),
+        ])
+    );
+}
+
+#[test]
+fn header_names_the_policy_and_else_the_file_stem() {
+    let p = policy("/// Doc.\npolicy school \"A school\" source \"002.txt\" version \"1\"\ninput a: bool\nassume a or not a");
+    assert_eq!(p.name, "school");
+    let h = p.header.expect("header");
+    assert_eq!(h.source.as_deref(), Some("002.txt"));
+    assert_eq!(h.doc.as_deref(), Some("Doc."));
+    let p = policy("input a: bool\nassume a");
+    assert_eq!(p.name, "main");
+    assert!(p.header.is_none());
+}
+
+// ---- names ------------------------------------------------------------------
+
+#[test]
+fn unknown_name_is_reported_once_with_a_suggestion() {
+    let (s, c) = run(&format!(
+        "{AGES}output o: bool default false\n\
+         rule r \"r\" cites \"c\" when coersion == true and oldest_age > 3 then o = true"
+    ));
+    let d = only_error(&c, "E0203");
+    assert_eq!(d.help.as_deref(), Some("did you mean `coercion`?"));
+    assert_eq!(labelled(&s, d, LabelStyle::Primary), vec!["coersion"]);
+    assert!(c.policy.is_none());
+}
+
+#[test]
+fn unknown_names_in_then_given_expect_and_overrides() {
+    let (_, c) = run("input coercion: bool\noutput response: bool\n\
+         rule base \"b\" cites \"c\" when coercion then response = true\n\
+         rule r \"r\" cites \"c\" overrides bsae when coercion then respons = true\n\
+         scenario s \"s\" given coercoin = true expect respnse = true");
+    let helps: Vec<(&str, Option<&str>)> = c
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        helps,
+        vec![
+            ("E0404", Some("did you mean `base`?")),
+            ("E0203", Some("did you mean `response`?")),
+            ("E0203", Some("did you mean `coercion`?")),
+            ("E0203", Some("did you mean `response`?")),
+        ]
+    );
+}
+
+#[test]
+fn variant_not_in_expected_enum_lists_the_variants() {
+    let (s, c) = run(
+        "enum Response { escalate, manage_in_school }\nenum Other { escalated }\n\
+         input coercion: bool\noutput response: Response\n\
+         rule r \"r\" cites \"c\" when coercion then response = escalated",
+    );
+    let d = only_error(&c, "E0205");
+    assert_eq!(d.message, "`escalated` is not a variant of `Response`");
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("`escalate`, `manage_in_school`")),
+        "{d:#?}"
+    );
+    assert_eq!(d.help.as_deref(), Some("did you mean `escalate`?"));
+    assert_eq!(labelled(&s, d, LabelStyle::Secondary), vec!["Response"]);
+}
+
+#[test]
+fn duplicates_point_at_the_first_declaration_across_files() {
+    let (s, c) = run_files(
+        &[
+            (
+                "/mem/vocab.policy",
+                "input coercion: bool\nenum E { a, b, a }",
+            ),
+            (
+                ROOT,
+                "use \"vocab.policy\"\noutput coercion: bool\nenum E { x }",
+            ),
+        ],
+        ROOT,
+    );
+    let errs = errors(&c);
+    assert_eq!(
+        codes(&c).iter().filter(|c| c.starts_with('E')).count(),
+        3,
+        "{:#?}",
+        c.diagnostics
+    );
+    let dup = errs
+        .iter()
+        .find(|d| d.code == "E0201" && d.message.contains("coercion"))
+        .expect("dup");
+    let second = dup
+        .labels
+        .iter()
+        .find(|l| l.style == LabelStyle::Secondary)
+        .expect("secondary");
+    assert_eq!(s.name(second.file), "/mem/vocab.policy");
+    assert!(errs
+        .iter()
+        .any(|d| d.code == "E0201" && d.message.contains("enum `E`")));
+    assert!(errs.iter().any(|d| d.code == "E0202"));
+}
+
+#[test]
+fn rule_name_used_as_a_value() {
+    let (_, c) =
+        run("input a: bool\noutput o: bool\nrule r \"r\" cites \"c\" when r then o = true");
+    only_error(&c, "E0206");
+}
+
+#[test]
+fn wrong_kinds_in_then_and_given() {
+    let (_, c) = run("input a: bool\noutput o: bool\n\
+         rule r \"r\" cites \"c\" when a then a = true\n\
+         scenario s \"s\" given o = true expect a = true");
+    let errs: Vec<&str> = errors(&c).iter().map(|d| d.code).collect();
+    assert_eq!(errs, vec!["E0206", "E0206", "E0206"]);
+}
+
+// ---- types ------------------------------------------------------------------
+
+#[test]
+fn mismatch_points_at_the_declaration() {
+    let (s, c) = run(&format!(
+        "{AGES}output o: bool\nrule r \"r\" cites \"c\" when coercion == 1 then o = true"
+    ));
+    let d = only_error(&c, "E0301");
+    assert_eq!(labelled(&s, d, LabelStyle::Primary), vec!["1"]);
+    assert_eq!(
+        labelled(&s, d, LabelStyle::Secondary),
+        vec!["coercion", "bool"]
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("no implicit conversion"),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn type_errors_of_every_operator() {
+    let cases: &[(&str, &str)] = &[
+        ("youngest_age and coercion", "E0302"),
+        ("not severity", "E0302"),
+        ("coercion + 1 > 2", "E0303"),
+        ("youngest_age * oldest_age > 2", "E0304"),
+        ("severity < nude", "E0305"),
+        ("coercion < true", "E0305"),
+        ("youngest_age in {nude}", "E0306"),
+        ("severity in 1..=2", "E0307"),
+        ("severity contains nude", "E0308"),
+        ("youngest_age", "E0309"),
+        ("nude", "E0309"),
+        ("response == escalate", "E0310"),
+        ("9223372036854775807 + youngest_age + 1 > 0", "E0311"),
+        ("youngest_age <= 150", "E0312"),
+        ("youngest_age in 10..=5", "E0313"),
+    ];
+    for (cond, code) in cases {
+        let (_, c) = run(&format!(
+            "{AGES}enum Severity {{ semi_nude, nude }}\ninput severity: Severity\n\
+             enum Response {{ escalate, manage }}\noutput response: Response\n\
+             rule r \"r\" cites \"c\" when {cond} then response = escalate"
+        ));
+        let errs = errors(&c);
+        assert_eq!(errs.len(), 1, "`{cond}`: {:#?}", c.diagnostics);
+        assert_eq!(errs[0].code, *code, "`{cond}`: {:#?}", errs[0]);
+    }
+}
+
+#[test]
+fn range_error_labels_the_declared_range() {
+    let (s, c) = run(&format!("{AGES}scope youngest_age < 120"));
+    let d = only_error(&c, "E0312");
+    assert_eq!(labelled(&s, d, LabelStyle::Primary), vec!["120"]);
+    assert_eq!(labelled(&s, d, LabelStyle::Secondary), vec!["0..=99"]);
+}
+
+#[test]
+fn values_out_of_range_and_of_the_wrong_shape() {
+    let (_, c) = run(
+        "input age: 0..=17\nenum Outcome { outcome_1, outcome_21 }\n\
+         output likely: set of Outcome\noutput single: Outcome\noutput n: 0..=5 default 9\n\
+         rule r \"r\" cites \"c\" when age > 3 then likely = outcome_21, single = {outcome_1}, n = 3\n\
+         scenario s \"s\" given age = 18 expect n = -1",
+    );
+    assert_eq!(codes(&c), vec!["E0312", "E0314", "E0314", "E0312", "E0312"]);
+    let set = c
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`likely` is a set"))
+        .expect("E0314");
+    assert_eq!(
+        set.help.as_deref(),
+        Some("write a set: `likely = {outcome_21}`")
+    );
+    let single = c
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`single` holds one value"))
+        .expect("E0314");
+    assert_eq!(
+        single.help.as_deref(),
+        Some("give one value: `single = outcome_1`")
+    );
+}
+
+#[test]
+fn an_empty_type_range_and_an_unknown_type() {
+    let (_, c) =
+        run("input a: 5..=1\ninput b: Sevrity\nenum Severity { x }\nassume a > 2 and b == x");
+    assert_eq!(codes(&c), vec!["E0313", "E0204"]);
+    assert_eq!(
+        c.diagnostics[1].help.as_deref(),
+        Some("did you mean `Severity`?")
+    );
+}
+
+#[test]
+fn output_assigned_twice_and_facts_repeated() {
+    let (s, c) = run("input a: bool\noutput o: bool\noutput p: bool\n\
+         rule r \"r\" cites \"c\" when a then o = true, p = true, o = false\n\
+         scenario s \"s\" given a = true, a = false expect o = true, undecided o");
+    assert_eq!(codes(&c), vec!["E0316", "E0317", "E0318"]);
+    for d in &c.diagnostics {
+        let first = labelled(&s, d, LabelStyle::Secondary);
+        assert_eq!(first.len(), 1, "{d:#?}");
+    }
+}
+
+#[test]
+fn defines_must_be_bool_or_int() {
+    let (_, c) = run("enum E { a, b }\ninput e: E\ndefine d = e\nassume d");
+    assert_eq!(codes(&c), vec!["E0319"]);
+}
+
+#[test]
+fn expressions_are_not_values() {
+    let (_, c) = run("input a: bool\noutput o: bool\nrule r \"r\" cites \"c\" then o = a\nrule s \"s\" cites \"c\" then o = not a");
+    let errs: Vec<&str> = errors(&c).iter().map(|d| d.code).collect();
+    assert_eq!(errs, vec!["E0315", "E0315"]);
+}
+
+#[test]
+fn set_inputs_and_empty_enums() {
+    let (_, c) =
+        run("enum E { a }\nenum Empty {}\ninput s: set of E\ninput x: Empty\nassume x == x");
+    assert_eq!(codes(&c), vec!["E0321", "E0320"]);
+}
+
+// ---- structure --------------------------------------------------------------
+
+#[test]
+fn define_cycle_names_the_chain() {
+    let (s, c) = run(
+        "input v: bool\ndefine concern = aggravating or v\ndefine aggravating = v and concern\n\
+         define selfish = selfish\nassume concern",
+    );
+    let errs = errors(&c);
+    assert_eq!(errs.len(), 2, "{:#?}", c.diagnostics);
+    assert_eq!(errs[0].code, "E0407");
+    assert_eq!(
+        errs[0].message,
+        "the define `concern` depends on itself: `concern` -> `aggravating` -> `concern`"
+    );
+    assert_eq!(
+        labelled(&s, errs[0], LabelStyle::Primary),
+        vec!["aggravating"]
+    );
+    assert_eq!(
+        labelled(&s, errs[0], LabelStyle::Secondary),
+        vec!["concern"]
+    );
+    assert_eq!(
+        errs[1].message,
+        "the define `selfish` is defined in terms of itself"
+    );
+}
+
+#[test]
+fn override_problems() {
+    let (_, c) = run("input a: bool\noutput o: bool\n\
+         rule x \"x\" cites \"c\" overrides y when a then o = true\n\
+         rule y \"y\" cites \"c\" overrides z when a then o = true\n\
+         rule z \"z\" cites \"c\" overrides x, z, a when a then o = false");
+    let msgs: Vec<(&str, &str)> = c
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        msgs,
+        vec![
+            (
+                "E0406",
+                "rules override each other in a cycle: `x` -> `y` -> `z` -> `x`"
+            ),
+            ("E0405", "the rule `z` overrides itself"),
+            ("E0404", "`a` is an input, not a rule"),
+        ]
+    );
+}
+
+#[test]
+fn overrides_are_resolved_to_ids() {
+    let p = policy(
+        "input a: bool\noutput o: bool default false\n\
+         rule base \"b\" cites \"c\" then o = false\n\
+         rule ex \"e\" cites \"c\" overrides base when a then o = true",
+    );
+    assert_eq!(p.rules[1].overrides, vec![0]);
+    assert!(p.rules[0].overrides.is_empty());
+}
+
+#[test]
+fn headers_must_be_first_and_unique() {
+    let (_, c) = run("input a: bool\npolicy p \"p\"\npolicy q \"q\"\nassume a");
+    // The second header is both misplaced and repeated.
+    assert_eq!(codes(&c), vec!["E0403", "E0402", "E0403"]);
+}
+
+// ---- modules ----------------------------------------------------------------
+
+#[test]
+fn a_file_used_twice_is_loaded_once() {
+    let (s, c) = run_files(
+        &[
+            ("/mem/lib/vocab.policy", "input coercion: bool"),
+            (
+                "/mem/lib/more.policy",
+                "use \"vocab.policy\"\ndefine c = coercion",
+            ),
+            (
+                ROOT,
+                "policy p \"p\"\nuse \"lib/vocab.policy\"\nuse \"./lib/../lib/more.policy\"\n\
+                 output o: bool\nrule r \"r\" cites \"c\" when c then o = true\n\
+                 rule r2 \"r\" cites \"c\" when not coercion then o = false",
+            ),
+        ],
+        ROOT,
+    );
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(s.len(), 3);
+    let p = c.policy.expect("policy");
+    assert_eq!(p.inputs.len(), 1);
+    // The vocabulary comes first.
+    assert_eq!(p.inputs[0].loc.file, 1);
+}
+
+#[test]
+fn header_must_precede_use_and_header_names_the_program() {
+    let (_, c) = run_files(
+        &[
+            ("/mem/school.policy", "policy school \"School\"\ninput a: bool\noutput o: bool\nrule r \"r\" cites \"c\" when a then o = true\nrule s \"s\" cites \"c\" when not a then o = false"),
+            (ROOT, "use \"school.policy\"\nscenario t \"t\" given a = true expect o = true"),
+        ],
+        ROOT,
+    );
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    let p = c.policy.expect("policy");
+    assert_eq!(p.name, "school");
+    assert_eq!(p.scenarios.len(), 1);
+    assert_eq!(p.rules.len(), 2);
+}
+
+#[test]
+fn use_cycle_names_the_chain() {
+    let (s, c) = run_files(
+        &[
+            ("/mem/a.policy", "use \"b.policy\"\ninput x: bool"),
+            ("/mem/b.policy", "use \"a.policy\"\ninput y: bool"),
+            ("/mem/c.policy", "use \"c.policy\""),
+        ],
+        "/mem/a.policy",
+    );
+    let e = errors(&c);
+    assert_eq!(e.len(), 1, "{:#?}", c.diagnostics);
+    assert_eq!(e[0].code, "E0401");
+    assert_eq!(
+        e[0].message,
+        "`use` cycle: `a.policy` -> `b.policy` -> `a.policy`"
+    );
+    assert_eq!(
+        labelled(&s, e[0], LabelStyle::Primary),
+        vec!["\"b.policy\""]
+    );
+    assert_eq!(
+        labelled(&s, e[0], LabelStyle::Secondary),
+        vec!["\"a.policy\""]
+    );
+
+    let (_, c) = run_files(
+        &[("/mem/c.policy", "use \"c.policy\"\ninput z: bool")],
+        "/mem/c.policy",
+    );
+    assert_eq!(codes(&c), vec!["E0401"]);
+}
+
+#[test]
+fn a_missing_use_points_at_the_use() {
+    let (s, c) = run_files(&[(ROOT, "use \"nope.policy\"\ninput a: bool")], ROOT);
+    let d = only_error(&c, "E0001");
+    assert_eq!(
+        labelled(&s, d, LabelStyle::Primary),
+        vec!["\"nope.policy\""]
+    );
+}
+
+#[test]
+fn check_text_reads_the_root_from_the_buffer() {
+    let fs = MemFs::new(&[
+        ("/mem/vocab.policy", "input a: bool"),
+        (ROOT, "this is stale"),
+    ]);
+    let mut sources = Sources::new();
+    let c = check_text(
+        &mut sources,
+        &fs,
+        Path::new(ROOT),
+        "use \"vocab.policy\"\nassume a".into(),
+    );
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(c.policy.expect("policy").assumes[0].expr, Expr::Input(0));
+}
+
+// ---- warnings and recovery ----------------------------------------------------
+
+#[test]
+fn warnings_only_for_the_root_and_never_block() {
+    let (_, c) = run_files(
+        &[
+            (
+                "/mem/vocab.policy",
+                "input unused_in_vocab: bool\nenum Unused { a }\ninput a: bool",
+            ),
+            (
+                ROOT,
+                "policy p \"p\"\nuse \"vocab.policy\"\ninput unused: bool\nenum E { x }\n\
+                 define d = a\noutput never: bool default true\noutput o: bool default false\n\
+                 rule r \"r\" when a then o = true\naccept gap never \"has a default\"",
+            ),
+        ],
+        ROOT,
+    );
+    let got: Vec<(&str, &str)> = c
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("W0001", "the input `unused` is never used"),
+            ("W0001", "the enum `E` is never used"),
+            ("W0001", "the define `d` is never used"),
+            ("W0002", "the output `never` is never assigned"),
+            ("W0003", "the rule `r` does not cite its source"),
+            ("W0004", "`never` never has a gap to accept"),
+        ]
+    );
+    assert!(c.policy.is_some());
+}
+
+#[test]
+fn a_vocabulary_module_gets_no_unused_warnings() {
+    let (_, c) = run("enum Previous { none, earlier }\ninput previous: Previous\ninput coercion: bool\ndefine d = coercion");
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    assert!(c.policy.is_some());
+}
+
+#[test]
+fn five_independent_mistakes_are_all_reported() {
+    let (_, c) = run("policy p \"p\"\ninput age: 0..=17\ninput coercion: bool\n\
+         enum Response { escalate, manage }\noutput response: Response\n\
+         rule a \"a\" cites \"c\" when coersion then response = escalate\n\
+         rule b \"b\" cites \"c\" when age > 30 then response = manage\n\
+         rule c \"c\" cites \"c\" when coercion == 1 then response = escalate\n\
+         rule d \"d\" cites \"c\" overrides ee when coercion then response = escalat\n\
+         rule e \"e\" cites \"c\" when not coercion then response = {manage}");
+    assert_eq!(
+        codes(&c),
+        vec!["E0203", "E0312", "E0301", "E0404", "E0205", "E0314"]
+    );
+}
+
+#[test]
+fn a_declaration_with_a_syntax_error_does_not_cascade() {
+    let (_, c) = run(
+        "policy p \"p\"\ninput vulnerable bool\ninput coercion: bool\noutput o: bool default false\n\
+         rule r \"r\" cites \"c\" when vulnerable and coercion then o = true",
+    );
+    assert_eq!(codes(&c), vec!["E0101"]);
+    assert!(c.policy.is_none());
+}
+
+#[test]
+fn deep_chains_of_defines_do_not_overflow() {
+    let mut text = String::from("input a: bool\ndefine d0 = a\n");
+    for i in 1..3000 {
+        text.push_str(&format!("define d{i} = d{} or a\n", i - 1));
+    }
+    text.push_str("assume d2999\n");
+    let p = policy(&text);
+    assert_eq!(p.defines.len(), 3000);
+}
+
+#[test]
+fn int_types_lower_to_ranges() {
+    let p = policy("input age: -5..=17\nassume age >= -5");
+    assert_eq!(p.inputs[0].ty, Ty::Int { lo: -5, hi: 17 });
+}

@@ -1,0 +1,1373 @@
+//! Expressions: types and lowering to IR in one walk.
+//!
+//! Every sub-expression is typed as a [`T`]; a mistake is reported once where it is
+//! found and yields [`T::Err`], which every consumer accepts silently, so one unknown
+//! name gives one diagnostic rather than a cascade.
+
+use super::ir::{self, CmpOp, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, Value, VariantId};
+use super::resolve::{Checker, DefTy, Sym};
+use super::suggest;
+use crate::diagnostics::Diagnostic;
+use crate::parse::ast::{self, BinOp, ExprKind, UnOp};
+use crate::source::{FileId, Loc, Span};
+
+/// Deeper expressions are refused; the parser already stops at 256 levels, so this
+/// only guards hand-built trees.
+const MAX_DEPTH: usize = 512;
+
+/// Where an expression is, which decides whether it may read outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ctx {
+    Define,
+    Assume,
+    Scope,
+    Rule,
+    AcceptGap,
+    Assert,
+}
+
+impl Ctx {
+    fn describe(self) -> &'static str {
+        match self {
+            Ctx::Define => "a define",
+            Ctx::Assume => "an `assume`",
+            Ctx::Scope => "a `scope`",
+            Ctx::Rule => "a rule's `when`",
+            Ctx::AcceptGap => "an `accept gap` condition",
+            Ctx::Assert => "an assert",
+        }
+    }
+
+    /// The name for "X must be a condition".
+    fn condition_of(self) -> &'static str {
+        match self {
+            Ctx::Define => "a define",
+            Ctx::Assume => "`assume`",
+            Ctx::Scope => "`scope`",
+            Ctx::Rule => "`when`",
+            Ctx::AcceptGap => "`when`",
+            Ctx::Assert => "`always`",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cx {
+    pub file: FileId,
+    pub ctx: Ctx,
+}
+
+impl Cx {
+    pub(crate) fn loc(self, span: Span) -> Loc {
+        Loc::new(self.file, span)
+    }
+}
+
+/// The enum a bare name is expected to be a variant of, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Want {
+    Any,
+    Enum(EnumId),
+}
+
+/// Something of enum type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Atom {
+    Input(InputId),
+    Output(OutputId),
+    Variant(VariantId),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum T<'a> {
+    /// Already reported.
+    Err,
+    Bool(ir::Expr),
+    /// `input` is set when the expression is exactly one int input, for range checks.
+    Int {
+        lin: LinExpr,
+        input: Option<InputId>,
+    },
+    /// An int output (asserts only).
+    IntOutput(OutputId),
+    Enum {
+        e: EnumId,
+        atom: Atom,
+    },
+    /// A set output (asserts only).
+    SetOutput {
+        output: OutputId,
+        e: EnumId,
+    },
+    /// `{a, b}`: its elements are resolved against the enum on the other side.
+    SetLit(&'a [ast::Expr]),
+    /// A name that is no input, output or define: a variant, once the expected enum is
+    /// known, or a mistake.
+    Unresolved(&'a str),
+}
+
+/// A typed expression: where it is, and where its type came from (the declaration
+/// a diagnostic can point at to say why).
+#[derive(Clone, Debug)]
+pub(crate) struct Typed<'a> {
+    pub t: T<'a>,
+    pub loc: Loc,
+    pub why: Option<(Loc, String)>,
+}
+
+impl<'a> Typed<'a> {
+    fn new(t: T<'a>, loc: Loc) -> Self {
+        Typed { t, loc, why: None }
+    }
+
+    fn err(loc: Loc) -> Self {
+        Typed::new(T::Err, loc)
+    }
+
+    fn want(&self) -> Want {
+        match self.t {
+            T::Enum { e, .. } => Want::Enum(e),
+            _ => Want::Any,
+        }
+    }
+}
+
+/// Which error a non-boolean operand gets.
+#[derive(Clone, Copy)]
+enum BoolUse {
+    Condition(Ctx),
+    Operator(&'static str),
+}
+
+pub(crate) fn strip_parens(mut e: &ast::Expr) -> &ast::Expr {
+    // Bounded by the expression's depth, which the parser limits.
+    while let ExprKind::Paren(inner) = &e.kind {
+        e = inner;
+    }
+    e
+}
+
+fn is_name(e: &ast::Expr) -> bool {
+    matches!(strip_parens(e).kind, ExprKind::Name(_))
+}
+
+/// `And`/`Or` with nested ones of the same kind flattened, trivial cases folded.
+fn join(and: bool, parts: Vec<ir::Expr>) -> ir::Expr {
+    let mut flat = Vec::with_capacity(parts.len());
+    for p in parts {
+        match p {
+            ir::Expr::And(v) if and => flat.extend(v),
+            ir::Expr::Or(v) if !and => flat.extend(v),
+            other => flat.push(other),
+        }
+    }
+    if flat.len() == 1 {
+        if let Some(only) = flat.pop() {
+            return only;
+        }
+    }
+    if flat.is_empty() {
+        return ir::Expr::Const(and);
+    }
+    if and {
+        ir::Expr::And(flat)
+    } else {
+        ir::Expr::Or(flat)
+    }
+}
+
+fn not(e: ir::Expr) -> ir::Expr {
+    match e {
+        ir::Expr::Const(b) => ir::Expr::Const(!b),
+        other => ir::Expr::Not(Box::new(other)),
+    }
+}
+
+fn cmp_op(op: BinOp) -> Option<CmpOp> {
+    Some(match op {
+        BinOp::Eq => CmpOp::Eq,
+        BinOp::Ne => CmpOp::Ne,
+        BinOp::Lt => CmpOp::Lt,
+        BinOp::Le => CmpOp::Le,
+        BinOp::Gt => CmpOp::Gt,
+        BinOp::Ge => CmpOp::Ge,
+        _ => return None,
+    })
+}
+
+/// `a op b` is `b flip(op) a`.
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    }
+}
+
+fn cmp(lhs: LinExpr, op: CmpOp, rhs: LinExpr) -> ir::Expr {
+    if lhs.terms.is_empty() && rhs.terms.is_empty() {
+        return ir::Expr::Const(op.holds(lhs.constant, rhs.constant));
+    }
+    ir::Expr::Cmp { lhs, op, rhs }
+}
+
+fn scale(k: i64, x: &LinExpr) -> Option<LinExpr> {
+    LinExpr::default().add_scaled(k, x)
+}
+
+impl<'a> Checker<'a> {
+    /// A condition (`when`, `assume`, `scope`, `always`): must be `bool`.
+    pub(crate) fn condition(&mut self, e: &'a ast::Expr, cx: Cx) -> ir::Expr {
+        let t = self.expr(e, cx, Want::Any, 0);
+        self.as_bool(t, cx, BoolUse::Condition(cx.ctx))
+            .unwrap_or(ir::Expr::Const(true))
+    }
+
+    /// A define's body: a condition or an integer expression.
+    pub(crate) fn define_body(
+        &mut self,
+        e: &'a ast::Expr,
+        cx: Cx,
+        name: &str,
+    ) -> (DefTy, Option<ir::Expr>) {
+        let t = self.expr(e, cx, Want::Any, 0);
+        match t.t {
+            T::Err => (DefTy::Err, None),
+            T::Bool(x) => (DefTy::Bool, Some(x)),
+            T::Int { lin, .. } => (DefTy::Int(lin), None),
+            T::Unresolved(n) if self.enums_with_variant(n).is_empty() => {
+                self.unknown_name(n, t.loc, cx);
+                (DefTy::Err, None)
+            }
+            _ => {
+                let desc = self.desc(&t);
+                let mut d = Diagnostic::error(
+                    "E0319",
+                    format!("the define `{name}` is neither a condition nor an integer"),
+                )
+                .primary(t.loc, format!("this is {desc}"))
+                .note("a define names a condition (`a and b`) or an integer expression (`a - b`)");
+                if let Some(h) = self.bool_help(&t) {
+                    d = d.help(h);
+                }
+                self.error(d);
+                (DefTy::Err, None)
+            }
+        }
+    }
+
+    pub(crate) fn expr(&mut self, e: &'a ast::Expr, cx: Cx, want: Want, depth: usize) -> Typed<'a> {
+        let loc = cx.loc(e.span);
+        if depth > MAX_DEPTH {
+            self.error(
+                Diagnostic::error("E0104", "this expression is nested too deeply")
+                    .primary(loc, format!("more than {MAX_DEPTH} levels deep"))
+                    .help("name parts of the expression with `define`"),
+            );
+            return Typed::err(loc);
+        }
+        let d = depth + 1;
+        match &e.kind {
+            ExprKind::Bool(b) => Typed::new(T::Bool(ir::Expr::Const(*b)), loc),
+            ExprKind::Int(i) => Typed::new(
+                T::Int {
+                    lin: LinExpr::constant(*i),
+                    input: None,
+                },
+                loc,
+            ),
+            ExprKind::Name(n) => self.name(n, loc, cx, want),
+            ExprKind::Set(elems) => Typed::new(T::SetLit(elems), loc),
+            ExprKind::Range { .. } => {
+                self.error(
+                    Diagnostic::error("E0307", "a range can only follow `in`")
+                        .primary(loc, "a range is not a value")
+                        .help("test membership: `x in LO..=HI`"),
+                );
+                Typed::err(loc)
+            }
+            ExprKind::Paren(inner) => {
+                let mut t = self.expr(inner, cx, want, d);
+                t.loc = loc;
+                t
+            }
+            ExprKind::Unary(UnOp::Not, x) => {
+                let t = self.expr(x, cx, Want::Any, d);
+                match self.as_bool(t, cx, BoolUse::Operator("not")) {
+                    Some(b) => Typed::new(T::Bool(not(b)), loc),
+                    None => Typed::err(loc),
+                }
+            }
+            ExprKind::Unary(UnOp::Neg, x) => {
+                let t = self.expr(x, cx, Want::Any, d);
+                let Some(lin) = self.as_int(t, cx, "-") else {
+                    return Typed::err(loc);
+                };
+                match scale(-1, &lin) {
+                    Some(lin) => Typed::new(T::Int { lin, input: None }, loc),
+                    None => {
+                        self.overflow(loc);
+                        Typed::err(loc)
+                    }
+                }
+            }
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), l, r) => {
+                let name = op.symbol();
+                let lt = self.expr(l, cx, Want::Any, d);
+                let rt = self.expr(r, cx, Want::Any, d);
+                let a = self.as_bool(lt, cx, BoolUse::Operator(name));
+                let b = self.as_bool(rt, cx, BoolUse::Operator(name));
+                match (a, b) {
+                    (Some(a), Some(b)) => {
+                        Typed::new(T::Bool(join(*op == BinOp::And, vec![a, b])), loc)
+                    }
+                    _ => Typed::err(loc),
+                }
+            }
+            ExprKind::Binary(BinOp::Implies, l, r) => {
+                let lt = self.expr(l, cx, Want::Any, d);
+                let rt = self.expr(r, cx, Want::Any, d);
+                let a = self.as_bool(lt, cx, BoolUse::Operator("implies"));
+                let b = self.as_bool(rt, cx, BoolUse::Operator("implies"));
+                match (a, b) {
+                    (Some(a), Some(b)) => {
+                        Typed::new(T::Bool(ir::Expr::Implies(Box::new(a), Box::new(b))), loc)
+                    }
+                    _ => Typed::err(loc),
+                }
+            }
+            ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), l, r) => {
+                self.arith(*op, l, r, loc, cx, d)
+            }
+            ExprKind::Binary(op, l, r) => self.compare(*op, l, r, loc, cx, d),
+            ExprKind::In {
+                value,
+                set,
+                negated,
+            } => {
+                let t = self.membership(value, set, loc, cx, d);
+                match (t.t, negated) {
+                    (T::Bool(x), true) => Typed::new(T::Bool(not(x)), loc),
+                    (t, _) => Typed::new(t, loc),
+                }
+            }
+            ExprKind::Contains(s, v) => self.contains(s, v, loc, cx, d),
+        }
+    }
+
+    fn name(&mut self, n: &'a str, loc: Loc, cx: Cx, want: Want) -> Typed<'a> {
+        if let Want::Enum(e) = want {
+            if let Some(v) = self.variant(e, n) {
+                return Typed::new(
+                    T::Enum {
+                        e,
+                        atom: Atom::Variant(v),
+                    },
+                    loc,
+                );
+            }
+        }
+        let Some(&(sym, decl)) = self.values.get(n) else {
+            return Typed::new(T::Unresolved(n), loc);
+        };
+        match sym {
+            Sym::Input(i) => {
+                if let Some(u) = self.used_input.get_mut(i) {
+                    *u = true;
+                }
+                let Some(ty) = self.input_ty.get(i).copied().flatten() else {
+                    return Typed::err(loc);
+                };
+                let why = self.input_loc(i).map(|(_, tyloc)| {
+                    (
+                        tyloc,
+                        format!("`{n}` is declared as `{}` here", self.ty_text(ty)),
+                    )
+                });
+                let t = match ty {
+                    Ty::Bool => T::Bool(ir::Expr::Input(i)),
+                    Ty::Enum(e) => T::Enum {
+                        e,
+                        atom: Atom::Input(i),
+                    },
+                    Ty::Int { .. } => T::Int {
+                        lin: LinExpr::input(i),
+                        input: Some(i),
+                    },
+                };
+                Typed { t, loc, why }
+            }
+            Sym::Define(x) => {
+                if let Some(u) = self.used_define.get_mut(x) {
+                    *u = true;
+                }
+                let (t, what) = match self.define_ty.get(x) {
+                    Some(DefTy::Bool) => (T::Bool(ir::Expr::Define(x)), "a condition"),
+                    Some(DefTy::Int(lin)) => (
+                        T::Int {
+                            lin: lin.clone(),
+                            input: None,
+                        },
+                        "an integer",
+                    ),
+                    _ => return Typed::err(loc),
+                };
+                Typed {
+                    t,
+                    loc,
+                    why: Some((decl, format!("`{n}` is defined here as {what}"))),
+                }
+            }
+            Sym::Output(o) => {
+                if cx.ctx != Ctx::Assert {
+                    let mut d = Diagnostic::error(
+                        "E0310",
+                        format!("the output `{n}` is read in {}", cx.ctx.describe()),
+                    )
+                    .primary(loc, "outputs cannot be read here")
+                    .secondary(decl, format!("`{n}` is declared as an output here"))
+                    .note("rules decide outputs from inputs; only asserts may read outputs, to state what every decision satisfies");
+                    d = d.help(match cx.ctx {
+                        Ctx::Rule => "test the inputs that decide this output instead; a `define` can name that condition",
+                        _ => "state this over inputs and defines, or move it into an `assert`",
+                    });
+                    self.error(d);
+                    return Typed::err(loc);
+                }
+                let Some(ty) = self.output_ty.get(o).copied().flatten() else {
+                    return Typed::err(loc);
+                };
+                let why = self.output_loc(o).map(|(_, tyloc)| {
+                    (
+                        tyloc,
+                        format!("`{n}` is declared as `{}` here", self.out_ty_text(ty)),
+                    )
+                });
+                let t = match ty {
+                    OutputTy::Single(Ty::Bool) => T::Bool(ir::Expr::OutputIs {
+                        output: o,
+                        values: vec![Value::Bool(true)],
+                    }),
+                    OutputTy::Single(Ty::Enum(e)) => T::Enum {
+                        e,
+                        atom: Atom::Output(o),
+                    },
+                    OutputTy::Single(Ty::Int { .. }) => T::IntOutput(o),
+                    OutputTy::Set(e) => T::SetOutput { output: o, e },
+                };
+                Typed { t, loc, why }
+            }
+            Sym::Rule(_) | Sym::Assert(_) | Sym::Scenario(_) => {
+                self.error(
+                    Diagnostic::error("E0206", format!("`{n}` is {}, not a value", sym.a_kind()))
+                        .primary(loc, format!("{} cannot be used in an expression", sym.a_kind()))
+                        .secondary(decl, format!("`{n}` is declared here"))
+                        .help("expressions read inputs and defines (and outputs, in asserts); to name a condition, declare a `define`"),
+                );
+                Typed::err(loc)
+            }
+        }
+    }
+
+    /// A name that is not declared: reports it with the closest name that fits.
+    pub(crate) fn unknown_name(&mut self, n: &str, loc: Loc, cx: Cx) {
+        if self.lost(n) {
+            return;
+        }
+        let reads_outputs = cx.ctx == Ctx::Assert;
+        let mut cands = self.names_where(|s| {
+            matches!(s, Sym::Input(_) | Sym::Define(_))
+                || (reads_outputs && matches!(s, Sym::Output(_)))
+        });
+        let variants: Vec<String> = self
+            .ir
+            .enums
+            .iter()
+            .flat_map(|e| e.variants.iter().map(|v| v.name.clone()))
+            .collect();
+        cands.extend(variants.iter().map(String::as_str));
+        let kinds = if reads_outputs {
+            "input, output or define"
+        } else {
+            "input or define"
+        };
+        let help = suggest::did_you_mean(n, cands).unwrap_or_else(|| {
+            format!("declare it (`input {n}: bool`), or `use` the file that declares it")
+        });
+        self.error(
+            Diagnostic::error("E0203", format!("cannot find `{n}`"))
+                .primary(loc, format!("no {kinds} has this name"))
+                .help(help),
+        );
+    }
+
+    /// A name that should be a variant of `e` but is not.
+    pub(crate) fn unknown_variant(&mut self, n: &str, loc: Loc, e: EnumId) {
+        let en = self.enum_name(e).to_string();
+        let variants = self.variant_names(e);
+        let list = variants
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = suggest::did_you_mean(n, variants.iter().copied())
+            .unwrap_or_else(|| format!("use one of the variants of `{en}`, or add `{n}` to it"));
+        let mut d = Diagnostic::error("E0205", format!("`{n}` is not a variant of `{en}`"))
+            .primary(loc, format!("expected a variant of `{en}`"));
+        if let Some(decl) = self.enum_loc(e) {
+            d = d.secondary(decl, format!("`{en}` is declared here"));
+        }
+        d = d.note(format!("the variants of `{en}` are {list}"));
+        if let Some(&(sym, _)) = self.values.get(n) {
+            d = d.note(format!("`{n}` is {}, not a value of `{en}`", sym.a_kind()));
+        } else {
+            let others = self.enums_with_variant(n);
+            if let Some(&other) = others.first() {
+                d = d.note(format!("`{n}` is a variant of `{}`", self.enum_name(other)));
+            }
+        }
+        self.error(d.help(help));
+    }
+
+    /// How a typed expression reads in a message: `` `bool` ``, `an integer`, ...
+    pub(crate) fn desc(&self, t: &Typed) -> String {
+        match &t.t {
+            T::Err => "an erroneous expression".into(),
+            T::Bool(_) => "a condition (`bool`)".into(),
+            T::Int { .. } | T::IntOutput(_) => "an integer".into(),
+            T::Enum {
+                e,
+                atom: Atom::Variant(v),
+            } => {
+                format!(
+                    "the variant `{}` of `{}`",
+                    self.ir.variant_name(*e, *v),
+                    self.enum_name(*e)
+                )
+            }
+            T::Enum { e, .. } => format!("a `{}`", self.enum_name(*e)),
+            T::SetOutput { e, .. } => format!("a `set of {}`", self.enum_name(*e)),
+            T::SetLit(_) => "a set".into(),
+            T::Unresolved(n) => match self.enums_with_variant(n).first() {
+                Some(&e) => format!("the variant `{n}` of `{}`", self.enum_name(e)),
+                None => format!("`{n}`"),
+            },
+        }
+    }
+
+    /// The type a comparison with `t` expects on the other side.
+    fn expected(&self, t: &Typed) -> String {
+        match &t.t {
+            T::Bool(_) => "`bool`".into(),
+            T::Int { .. } | T::IntOutput(_) => "an integer".into(),
+            T::Enum { e, .. } => format!("a `{}`", self.enum_name(*e)),
+            T::SetOutput { e, .. } => format!("a set of `{}`", self.enum_name(*e)),
+            _ => "a value of the same type".into(),
+        }
+    }
+
+    /// Advice for a non-boolean where a condition is needed.
+    fn bool_help(&self, t: &Typed) -> Option<String> {
+        let src = self.sources.slice(t.loc).to_string();
+        Some(match &t.t {
+            T::Int { .. } | T::IntOutput(_) => {
+                format!("compare the integer with something, such as `{src} >= 16`")
+            }
+            T::Enum {
+                e,
+                atom: Atom::Variant(v),
+            } => {
+                let var = self.ir.variant_name(*e, *v);
+                match self.input_of_enum(*e) {
+                    Some(i) => format!("compare an input with it: `{i} == {var}`"),
+                    None => format!("compare a `{}` input with it", self.enum_name(*e)),
+                }
+            }
+            T::Enum { e, .. } => {
+                let first = self.variant_names(*e).first().copied().unwrap_or("a");
+                format!("compare it with a variant, such as `{src} == {first}`")
+            }
+            T::SetOutput { e, .. } => {
+                let first = self.variant_names(*e).first().copied().unwrap_or("a");
+                format!("test a member: `{src} contains {first}`")
+            }
+            T::Unresolved(n) => {
+                let e = *self.enums_with_variant(n).first()?;
+                match self.input_of_enum(e) {
+                    Some(i) => format!("compare an input with it: `{i} == {n}`"),
+                    None => format!("compare a `{}` input with it", self.enum_name(e)),
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    fn with_why(&self, mut d: Diagnostic, ts: &[&Typed]) -> Diagnostic {
+        for t in ts {
+            if let Some((loc, msg)) = &t.why {
+                if d.labels
+                    .iter()
+                    .all(|l| !(l.file == loc.file && l.span == loc.span))
+                {
+                    d = d.secondary(*loc, msg.clone());
+                }
+            }
+        }
+        d
+    }
+
+    fn as_bool(&mut self, t: Typed<'a>, cx: Cx, usage: BoolUse) -> Option<ir::Expr> {
+        match t.t {
+            T::Err => None,
+            T::Bool(e) => Some(e),
+            T::Unresolved(n) if self.enums_with_variant(n).is_empty() => {
+                self.unknown_name(n, t.loc, cx);
+                None
+            }
+            _ => {
+                let desc = self.desc(&t);
+                let d = match usage {
+                    BoolUse::Condition(ctx) => Diagnostic::error(
+                        "E0309",
+                        format!("{} needs a condition, found {desc}", ctx.condition_of()),
+                    ),
+                    BoolUse::Operator(op) => Diagnostic::error(
+                        "E0302",
+                        format!("`{op}` needs a condition, found {desc}"),
+                    ),
+                }
+                .primary(t.loc, "expected `bool`")
+                .note("there is no implicit conversion to `bool`");
+                let mut d = self.with_why(d, &[&t]);
+                if let Some(h) = self.bool_help(&t) {
+                    d = d.help(h);
+                }
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn as_int(&mut self, t: Typed<'a>, cx: Cx, op: &str) -> Option<LinExpr> {
+        match t.t {
+            T::Err => None,
+            T::Int { lin, .. } => Some(lin),
+            T::Unresolved(n) if self.enums_with_variant(n).is_empty() => {
+                self.unknown_name(n, t.loc, cx);
+                None
+            }
+            T::IntOutput(_) => {
+                let d =
+                    Diagnostic::error("E0303", format!("`{op}` cannot be applied to an output"))
+                        .primary(t.loc, "arithmetic is over inputs only")
+                        .help("compare the output with a value instead, such as `score >= 3`");
+                let d = self.with_why(d, &[&t]);
+                self.error(d);
+                None
+            }
+            _ => {
+                let desc = self.desc(&t);
+                let d = Diagnostic::error("E0303", format!("`{op}` needs integers, found {desc}"))
+                    .primary(t.loc, "expected an integer")
+                    .note("arithmetic applies to integer inputs and integer defines; booleans and enums have no numeric value");
+                let d = self.with_why(d, &[&t]);
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn overflow(&mut self, loc: Loc) {
+        self.error(
+            Diagnostic::error("E0311", "integer overflow")
+                .primary(loc, "this value does not fit in a 64-bit integer")
+                .note("constants are folded when the policy is checked, with 64-bit integers")
+                .help("use smaller numbers"),
+        );
+    }
+
+    fn arith(
+        &mut self,
+        op: BinOp,
+        l: &'a ast::Expr,
+        r: &'a ast::Expr,
+        loc: Loc,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let lt = self.expr(l, cx, Want::Any, d);
+        let rt = self.expr(r, cx, Want::Any, d);
+        let a = self.as_int(lt, cx, op.symbol());
+        let b = self.as_int(rt, cx, op.symbol());
+        let (Some(a), Some(b)) = (a, b) else {
+            return Typed::err(loc);
+        };
+        let result = match op {
+            BinOp::Add => a.add_scaled(1, &b),
+            BinOp::Sub => a.add_scaled(-1, &b),
+            _ => {
+                if a.terms.is_empty() {
+                    scale(a.constant, &b)
+                } else if b.terms.is_empty() {
+                    scale(b.constant, &a)
+                } else {
+                    self.error(
+                        Diagnostic::error("E0304", "a product of two inputs is not linear")
+                            .primary(loc, "both sides of `*` depend on inputs")
+                            .note("policies use linear integer arithmetic, so that every analysis stays exact")
+                            .help("multiply by a constant, such as `2 * oldest_age`"),
+                    );
+                    return Typed::err(loc);
+                }
+            }
+        };
+        match result {
+            Some(lin) => Typed::new(T::Int { lin, input: None }, loc),
+            None => {
+                self.overflow(loc);
+                Typed::err(loc)
+            }
+        }
+    }
+
+    /// Resolves a bare name against the enum on the other side of a comparison.
+    fn settle(&mut self, t: Typed<'a>, other: &Typed<'a>) -> Typed<'a> {
+        match (&t.t, &other.t) {
+            (T::Unresolved(n), T::Enum { e, .. }) => match self.variant(*e, n) {
+                Some(v) => Typed::new(
+                    T::Enum {
+                        e: *e,
+                        atom: Atom::Variant(v),
+                    },
+                    t.loc,
+                ),
+                None => {
+                    self.unknown_variant(n, t.loc, *e);
+                    Typed::err(t.loc)
+                }
+            },
+            _ => t,
+        }
+    }
+
+    /// Reports a name that is neither declared nor a variant of any enum.
+    fn report_if_unknown(&mut self, t: &Typed, cx: Cx) -> bool {
+        if let T::Unresolved(n) = t.t {
+            if self.enums_with_variant(n).is_empty() {
+                self.unknown_name(n, t.loc, cx);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn compare(
+        &mut self,
+        op: BinOp,
+        l: &'a ast::Expr,
+        r: &'a ast::Expr,
+        loc: Loc,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let Some(cop) = cmp_op(op) else {
+            return Typed::err(loc);
+        };
+        // A bare name takes its enum from the other side, so type that side first.
+        let (lt, rt) = if is_name(l) && !is_name(r) {
+            let rt = self.expr(r, cx, Want::Any, d);
+            (self.expr(l, cx, rt.want(), d), rt)
+        } else {
+            let lt = self.expr(l, cx, Want::Any, d);
+            let rt = self.expr(r, cx, lt.want(), d);
+            (lt, rt)
+        };
+        let lt = self.settle(lt, &rt);
+        let rt = self.settle(rt, &lt);
+        let eq_only = matches!(cop, CmpOp::Eq | CmpOp::Ne);
+        let result = match (&lt.t, &rt.t) {
+            (T::Err, _) | (_, T::Err) => {
+                self.report_if_unknown(&lt, cx);
+                self.report_if_unknown(&rt, cx);
+                None
+            }
+            (T::Bool(a), T::Bool(b)) => {
+                if eq_only {
+                    let iff = match (a, b) {
+                        (ir::Expr::Const(x), ir::Expr::Const(y)) => ir::Expr::Const(x == y),
+                        (x, ir::Expr::Const(true)) | (ir::Expr::Const(true), x) => x.clone(),
+                        (x, ir::Expr::Const(false)) | (ir::Expr::Const(false), x) => not(x.clone()),
+                        (x, y) => ir::Expr::Iff(Box::new(x.clone()), Box::new(y.clone())),
+                    };
+                    Some(if cop == CmpOp::Ne { not(iff) } else { iff })
+                } else {
+                    self.unordered(op, &lt, &rt, "booleans have no order");
+                    None
+                }
+            }
+            (T::Int { lin: a, input: ia }, T::Int { lin: b, input: ib }) => {
+                if let (Some(i), true) = (ia, b.terms.is_empty()) {
+                    self.check_input_range(*i, b.constant, rt.loc, &lt);
+                }
+                if let (Some(i), true) = (ib, a.terms.is_empty()) {
+                    self.check_input_range(*i, a.constant, lt.loc, &rt);
+                }
+                Some(cmp(a.clone(), cop, b.clone()))
+            }
+            (T::IntOutput(o), T::Int { lin, .. }) => Some(self.output_cmp(*o, cop, lin, &lt, &rt)),
+            (T::Int { lin, .. }, T::IntOutput(o)) => {
+                Some(self.output_cmp(*o, flip(cop), lin, &rt, &lt))
+            }
+            (T::IntOutput(a), T::IntOutput(b)) => Some(self.outputs_cmp(*a, cop, *b)),
+            (T::Enum { e: e1, atom: a }, T::Enum { e: e2, atom: b }) if e1 == e2 => {
+                if eq_only {
+                    let x = self.enum_eq(*e1, *a, *b);
+                    Some(if cop == CmpOp::Ne { not(x) } else { x })
+                } else {
+                    self.unordered(op, &lt, &rt, "enum variants have no order");
+                    None
+                }
+            }
+            (T::SetOutput { output, e }, T::SetLit(elems))
+            | (T::SetLit(elems), T::SetOutput { output, e }) => {
+                if eq_only {
+                    let (output, e) = (*output, *e);
+                    self.variants_of_set(elems, e, cx).map(|vars| {
+                        let all = (0..self.variant_names(e).len())
+                            .map(|w| {
+                                let has = ir::Expr::SetContains { output, variant: w };
+                                if vars.contains(&w) {
+                                    has
+                                } else {
+                                    not(has)
+                                }
+                            })
+                            .collect();
+                        let x = join(true, all);
+                        if cop == CmpOp::Ne {
+                            not(x)
+                        } else {
+                            x
+                        }
+                    })
+                } else {
+                    self.unordered(op, &lt, &rt, "sets have no order");
+                    None
+                }
+            }
+            (T::Unresolved(a), T::Unresolved(b)) => {
+                let common = self
+                    .enums_with_variant(a)
+                    .into_iter()
+                    .find(|e| self.variant(*e, b).is_some());
+                match common {
+                    Some(_) if eq_only => Some(ir::Expr::Const((a == b) == (cop == CmpOp::Eq))),
+                    _ => {
+                        let reported =
+                            self.report_if_unknown(&lt, cx) | self.report_if_unknown(&rt, cx);
+                        if !reported {
+                            self.mismatch(&lt, &rt);
+                        }
+                        None
+                    }
+                }
+            }
+            _ => {
+                let reported = self.report_if_unknown(&lt, cx) | self.report_if_unknown(&rt, cx);
+                if !reported {
+                    self.mismatch(&lt, &rt);
+                }
+                None
+            }
+        };
+        match result {
+            Some(x) => Typed::new(T::Bool(x), loc),
+            None => Typed::err(loc),
+        }
+    }
+
+    fn unordered(&mut self, op: BinOp, lt: &Typed, rt: &Typed, why: &str) {
+        let desc = self.desc(lt);
+        let d = Diagnostic::error(
+            "E0305",
+            format!("`{}` needs integers, found {desc}", op.symbol()),
+        )
+        .primary(lt.loc.to_span(rt.loc), why.to_string())
+        .help(match lt.t {
+            T::Enum { .. } => {
+                "use `==` or `!=`; to accept several variants, list them: `x in {a, b}`"
+            }
+            _ => "use `==` or `!=`",
+        });
+        let d = self.with_why(d, &[lt, rt]);
+        self.error(d);
+    }
+
+    fn mismatch(&mut self, lt: &Typed, rt: &Typed) {
+        let (ld, rd) = (self.desc(lt), self.desc(rt));
+        let d = Diagnostic::error(
+            "E0301",
+            format!("mismatched types: {ld} compared with {rd}"),
+        )
+        .primary(
+            rt.loc,
+            format!("expected {}, found {rd}", self.expected(lt)),
+        )
+        .secondary(lt.loc, format!("this is {ld}"));
+        let mut d = self.with_why(d, &[lt, rt]);
+        let is_bool = |t: &Typed| matches!(t.t, T::Bool(_));
+        let is_int = |t: &Typed| matches!(t.t, T::Int { .. } | T::IntOutput(_));
+        let help = if (is_bool(lt) && is_int(rt)) || (is_int(lt) && is_bool(rt)) {
+            let b = if is_bool(lt) { lt } else { rt };
+            let src = self.sources.slice(b.loc);
+            Some(format!(
+                "there is no implicit conversion between `bool` and integers: write `{src}` or `not {src}`"
+            ))
+        } else if let T::Enum {
+            e,
+            atom: Atom::Input(_) | Atom::Output(_),
+        } = lt.t
+        {
+            let list: Vec<String> = self
+                .variant_names(e)
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect();
+            Some(format!(
+                "compare with a variant of `{}`: {}",
+                self.enum_name(e),
+                list.join(", ")
+            ))
+        } else {
+            None
+        };
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.error(d);
+    }
+
+    /// An integer literal compared with an int input must lie in the input's range.
+    fn check_input_range(&mut self, i: InputId, value: i64, at: Loc, input: &Typed) {
+        let Some(Some(Ty::Int { lo, hi })) = self.input_ty.get(i).copied() else {
+            return;
+        };
+        let name = self
+            .input_decls
+            .get(i)
+            .map(|a| a.decl.name.name.clone())
+            .unwrap_or_default();
+        self.check_range(&name, "input", lo, hi, value, at, input);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_range(
+        &mut self,
+        name: &str,
+        what: &str,
+        lo: i64,
+        hi: i64,
+        value: i64,
+        at: Loc,
+        decl: &Typed,
+    ) -> bool {
+        if (lo..=hi).contains(&value) {
+            return true;
+        }
+        let mut d = Diagnostic::error(
+            "E0312",
+            format!("`{value}` is outside the range of `{name}`"),
+        )
+        .primary(at, format!("`{name}` is between {lo} and {hi}"));
+        if let Some((loc, _)) = &decl.why {
+            d = d.secondary(
+                *loc,
+                format!("the {what} `{name}` is declared with the range `{lo}..={hi}` here"),
+            );
+        }
+        self.error(d
+            .note("a comparison with a value outside the range is always true or always false, which is almost always a mistake")
+            .help(format!("use a value within {lo}..={hi}, or widen the range of `{name}`")));
+        false
+    }
+
+    /// `output op lin` for an int output: the output is one of the values rules give it.
+    fn output_cmp(
+        &mut self,
+        o: OutputId,
+        op: CmpOp,
+        lin: &LinExpr,
+        ot: &Typed,
+        lt: &Typed,
+    ) -> ir::Expr {
+        let vals: Vec<i64> = self
+            .output_values
+            .get(o)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
+        if lin.terms.is_empty() {
+            if let Some(Some(OutputTy::Single(Ty::Int { lo, hi }))) = self.output_ty.get(o).copied()
+            {
+                let name = self
+                    .output_decls
+                    .get(o)
+                    .map(|a| a.decl.name.name.clone())
+                    .unwrap_or_default();
+                self.check_range(&name, "output", lo, hi, lin.constant, lt.loc, ot);
+            }
+            let values = vals
+                .into_iter()
+                .filter(|&v| op.holds(v, lin.constant))
+                .map(Value::Int)
+                .collect();
+            return ir::Expr::OutputIs { output: o, values };
+        }
+        let parts = vals
+            .into_iter()
+            .map(|v| {
+                join(
+                    true,
+                    vec![
+                        ir::Expr::OutputIs {
+                            output: o,
+                            values: vec![Value::Int(v)],
+                        },
+                        cmp(LinExpr::constant(v), op, lin.clone()),
+                    ],
+                )
+            })
+            .collect();
+        join(false, parts)
+    }
+
+    fn outputs_cmp(&mut self, a: OutputId, op: CmpOp, b: OutputId) -> ir::Expr {
+        let get = |o: OutputId| -> Vec<i64> {
+            self.output_values
+                .get(o)
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default()
+        };
+        let (va, vb) = (get(a), get(b));
+        let parts = va
+            .iter()
+            .filter_map(|&x| {
+                let ys: Vec<Value> = vb
+                    .iter()
+                    .filter(|&&y| op.holds(x, y))
+                    .map(|&y| Value::Int(y))
+                    .collect();
+                (!ys.is_empty()).then(|| {
+                    join(
+                        true,
+                        vec![
+                            ir::Expr::OutputIs {
+                                output: a,
+                                values: vec![Value::Int(x)],
+                            },
+                            ir::Expr::OutputIs {
+                                output: b,
+                                values: ys,
+                            },
+                        ],
+                    )
+                })
+            })
+            .collect();
+        join(false, parts)
+    }
+
+    /// `atom in {variants}`.
+    fn atom_in(&self, e: EnumId, atom: Atom, variants: Vec<VariantId>) -> ir::Expr {
+        match atom {
+            Atom::Input(input) => ir::Expr::EnumIn { input, variants },
+            Atom::Output(output) => ir::Expr::OutputIs {
+                output,
+                values: variants.into_iter().map(|v| Value::Enum(e, v)).collect(),
+            },
+            Atom::Variant(v) => ir::Expr::Const(variants.contains(&v)),
+        }
+    }
+
+    fn enum_eq(&self, e: EnumId, a: Atom, b: Atom) -> ir::Expr {
+        match (a, b) {
+            (Atom::Input(x), Atom::Input(y)) if x == y => ir::Expr::Const(true),
+            (Atom::Input(x), Atom::Input(y)) => ir::Expr::EnumEq(x, y),
+            (atom, Atom::Variant(v)) | (Atom::Variant(v), atom) => self.atom_in(e, atom, vec![v]),
+            // An output on either side: they are equal when both have one same variant.
+            (x, y) => join(
+                false,
+                (0..self.variant_names(e).len())
+                    .map(|v| {
+                        join(
+                            true,
+                            vec![self.atom_in(e, x, vec![v]), self.atom_in(e, y, vec![v])],
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The elements of `{a, b}` as variants of `e`, sorted and without repeats.
+    pub(crate) fn variants_of_set(
+        &mut self,
+        elems: &'a [ast::Expr],
+        e: EnumId,
+        cx: Cx,
+    ) -> Option<Vec<VariantId>> {
+        let mut vars = Vec::with_capacity(elems.len());
+        let mut ok = true;
+        for el in elems {
+            let inner = strip_parens(el);
+            let loc = cx.loc(el.span);
+            match &inner.kind {
+                ExprKind::Name(n) => match self.variant(e, n) {
+                    Some(v) => vars.push(v),
+                    None => {
+                        self.unknown_variant(n, loc, e);
+                        ok = false;
+                    }
+                },
+                _ => {
+                    let en = self.enum_name(e).to_string();
+                    let found = match inner.kind {
+                        ExprKind::Int(_) | ExprKind::Unary(UnOp::Neg, _) => "an integer",
+                        ExprKind::Bool(_) => "a boolean",
+                        ExprKind::Set(_) => "a set",
+                        _ => "an expression",
+                    };
+                    let d = Diagnostic::error(
+                        "E0301",
+                        format!("expected a variant of `{en}`, found {found}"),
+                    )
+                    .primary(loc, format!("expected a variant of `{en}`"));
+                    let d = match self.enum_loc(e) {
+                        Some(l) => d.secondary(l, format!("`{en}` is declared here")),
+                        None => d,
+                    };
+                    let list: Vec<String> = self
+                        .variant_names(e)
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect();
+                    self.error(d.help(format!("list variants of `{en}`: {}", list.join(", "))));
+                    ok = false;
+                }
+            }
+        }
+        vars.sort_unstable();
+        vars.dedup();
+        ok.then_some(vars)
+    }
+
+    fn membership(
+        &mut self,
+        value: &'a ast::Expr,
+        set: &'a ast::Expr,
+        loc: Loc,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let set_loc = cx.loc(set.span);
+        match &strip_parens(set).kind {
+            ExprKind::Set(elems) => {
+                let vt = self.expr(value, cx, Want::Any, d);
+                match vt.t {
+                    T::Err => Typed::err(loc),
+                    T::Enum { e, atom } => match self.variants_of_set(elems, e, cx) {
+                        Some(vars) => Typed::new(T::Bool(self.atom_in(e, atom, vars)), loc),
+                        None => Typed::err(loc),
+                    },
+                    _ => {
+                        if !self.report_if_unknown(&vt, cx) {
+                            let desc = self.desc(&vt);
+                            let help = match vt.t {
+                                T::Int { .. } | T::IntOutput(_) => "for integers, use a range: `x in 13..=15`",
+                                T::Bool(_) => "for a condition, write it alone or with `not`",
+                                T::SetOutput { .. } => "to test whether a set output holds a value, write `outputs contains value`",
+                                _ => "`in {..}` tests an enum input against some of its variants",
+                            };
+                            let d = Diagnostic::error(
+                                "E0306",
+                                format!("`in {{..}}` needs an enum value, found {desc}"),
+                            )
+                            .primary(vt.loc, "expected a value of an enum")
+                            .secondary(set_loc, "a set of variants");
+                            let d = self.with_why(d, &[&vt]);
+                            self.error(d.help(help));
+                        }
+                        Typed::err(loc)
+                    }
+                }
+            }
+            ExprKind::Range { lo, hi } => {
+                let vt = self.expr(value, cx, Want::Any, d);
+                let (lo, hi) = (lo.value, hi.value);
+                let empty = lo > hi;
+                if empty {
+                    self.error(
+                        Diagnostic::error("E0313", format!("the range `{lo}..={hi}` is empty"))
+                            .primary(set_loc, "the lower bound is greater than the upper bound")
+                            .help(format!("write the smaller bound first: `{hi}..={lo}`")),
+                    );
+                }
+                let (lo_loc, hi_loc) = match &strip_parens(set).kind {
+                    ExprKind::Range { lo, hi } => (cx.loc(lo.span), cx.loc(hi.span)),
+                    _ => (set_loc, set_loc),
+                };
+                match &vt.t {
+                    T::Err => Typed::err(loc),
+                    T::Int { lin, input } => {
+                        if let Some(i) = input {
+                            self.check_input_range(*i, lo, lo_loc, &vt);
+                            self.check_input_range(*i, hi, hi_loc, &vt);
+                        }
+                        if empty {
+                            return Typed::err(loc);
+                        }
+                        let x = join(
+                            true,
+                            vec![
+                                cmp(lin.clone(), CmpOp::Ge, LinExpr::constant(lo)),
+                                cmp(lin.clone(), CmpOp::Le, LinExpr::constant(hi)),
+                            ],
+                        );
+                        Typed::new(T::Bool(x), loc)
+                    }
+                    T::IntOutput(o) => {
+                        if let Some(Some(OutputTy::Single(Ty::Int { lo: olo, hi: ohi }))) =
+                            self.output_ty.get(*o).copied()
+                        {
+                            let name = self
+                                .output_decls
+                                .get(*o)
+                                .map(|a| a.decl.name.name.clone())
+                                .unwrap_or_default();
+                            self.check_range(&name, "output", olo, ohi, lo, lo_loc, &vt);
+                            self.check_range(&name, "output", olo, ohi, hi, hi_loc, &vt);
+                        }
+                        if empty {
+                            return Typed::err(loc);
+                        }
+                        let values = self
+                            .output_values
+                            .get(*o)
+                            .map(|s| s.range(lo..=hi).copied().map(Value::Int).collect())
+                            .unwrap_or_default();
+                        Typed::new(T::Bool(ir::Expr::OutputIs { output: *o, values }), loc)
+                    }
+                    _ => {
+                        if !self.report_if_unknown(&vt, cx) {
+                            let desc = self.desc(&vt);
+                            let d = Diagnostic::error(
+                                "E0307",
+                                format!("`in LO..=HI` needs an integer, found {desc}"),
+                            )
+                            .primary(vt.loc, "expected an integer")
+                            .secondary(set_loc, "an integer range");
+                            let d = self.with_why(d, &[&vt]);
+                            self.error(d.help("for an enum, list the variants: `x in {a, b}`"));
+                        }
+                        Typed::err(loc)
+                    }
+                }
+            }
+            _ => {
+                let vt = self.expr(value, cx, Want::Any, d);
+                self.report_if_unknown(&vt, cx);
+                let mut dg = Diagnostic::error("E0306", "`in` needs a set of variants or a range")
+                    .primary(set_loc, "expected `{a, b}` or `LO..=HI`");
+                let names_set_output = matches!(
+                    &strip_parens(set).kind,
+                    ExprKind::Name(n) if matches!(self.values.get(n.as_str()), Some((Sym::Output(o), _))
+                        if matches!(self.output_ty.get(*o), Some(Some(OutputTy::Set(_)))))
+                );
+                dg = dg.help(if names_set_output {
+                    "to test whether a set output holds a value, write `outputs contains value`"
+                } else {
+                    "write the variants in braces, `x in {a, b}`, or a range, `x in 13..=15`"
+                });
+                self.error(dg);
+                Typed::err(loc)
+            }
+        }
+    }
+
+    fn contains(
+        &mut self,
+        s: &'a ast::Expr,
+        v: &'a ast::Expr,
+        loc: Loc,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let st = self.expr(s, cx, Want::Any, d);
+        match st.t {
+            T::SetOutput { output, e } => {
+                let vt = self.expr(v, cx, Want::Enum(e), d);
+                match vt.t {
+                    T::Err => Typed::err(loc),
+                    T::Enum { e: e2, atom } if e2 == e => {
+                        let x = match atom {
+                            Atom::Variant(w) => ir::Expr::SetContains { output, variant: w },
+                            atom => join(
+                                false,
+                                (0..self.variant_names(e).len())
+                                    .map(|w| {
+                                        join(
+                                            true,
+                                            vec![
+                                                self.atom_in(e, atom, vec![w]),
+                                                ir::Expr::SetContains { output, variant: w },
+                                            ],
+                                        )
+                                    })
+                                    .collect(),
+                            ),
+                        };
+                        Typed::new(T::Bool(x), loc)
+                    }
+                    T::Unresolved(n) => {
+                        self.unknown_variant(n, vt.loc, e);
+                        Typed::err(loc)
+                    }
+                    _ => {
+                        self.mismatch(&st, &vt);
+                        Typed::err(loc)
+                    }
+                }
+            }
+            T::Err => Typed::err(loc),
+            _ => {
+                if !self.report_if_unknown(&st, cx) {
+                    let desc = self.desc(&st);
+                    let help = match st.t {
+                        T::Enum { .. } => "for a single value, use `x == v` or `x in {a, b}`",
+                        _ => "`contains` tests whether a `set of` output holds a variant",
+                    };
+                    let d = Diagnostic::error(
+                        "E0308",
+                        format!("`contains` needs a set output, found {desc}"),
+                    )
+                    .primary(st.loc, "expected a `set of` output");
+                    let d = self.with_why(d, &[&st]);
+                    self.error(d.help(help));
+                }
+                Typed::err(loc)
+            }
+        }
+    }
+}
+
+trait LocExt {
+    fn to_span(self, other: Loc) -> Loc;
+}
+
+impl LocExt for Loc {
+    /// The smallest location covering both (they are in one file).
+    fn to_span(self, other: Loc) -> Loc {
+        Loc::new(self.file, self.span.to(other.span))
+    }
+}

@@ -1,0 +1,293 @@
+//! Constant values: what `then`, `given`, `expect` and `default` write.
+
+use super::ir::{OutputTy, Ty, Value};
+use super::resolve::Checker;
+use super::types::strip_parens;
+use crate::diagnostics::Diagnostic;
+use crate::parse::ast::{self, ExprKind, UnOp};
+use crate::source::{FileId, Loc};
+
+/// What a value is for: the input or output it is given to.
+pub(crate) struct Target<'t> {
+    pub name: &'t str,
+    /// `input` or `output`.
+    pub what: &'static str,
+    pub ty: OutputTy,
+    /// The declared type, for "declared here" labels.
+    pub ty_loc: Loc,
+}
+
+impl<'a> Checker<'a> {
+    /// Checks a constant against its target's type; `None` after reporting a mistake.
+    pub(crate) fn value(
+        &mut self,
+        e: &'a ast::Expr,
+        file: FileId,
+        target: &Target,
+    ) -> Option<Value> {
+        let loc = Loc::new(file, e.span);
+        let inner = strip_parens(e);
+        let ty_text = self.out_ty_text(target.ty);
+        let declared = |d: Diagnostic| {
+            d.secondary(
+                target.ty_loc,
+                format!("`{}` is declared as `{ty_text}` here", target.name),
+            )
+        };
+        let int_literal = match &inner.kind {
+            ExprKind::Int(i) => Some(Some(*i)),
+            ExprKind::Unary(UnOp::Neg, x) => match strip_parens(x).kind {
+                ExprKind::Int(i) => Some(i.checked_neg()),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (target.ty, &inner.kind) {
+            (OutputTy::Single(Ty::Bool), ExprKind::Bool(b)) => Some(Value::Bool(*b)),
+            (OutputTy::Single(Ty::Int { lo, hi }), _) if int_literal.is_some() => {
+                let Some(v) = int_literal.flatten() else {
+                    self.error(
+                        Diagnostic::error("E0311", "integer overflow")
+                            .primary(loc, "this value does not fit in a 64-bit integer")
+                            .help("use a smaller number"),
+                    );
+                    return None;
+                };
+                if (lo..=hi).contains(&v) {
+                    return Some(Value::Int(v));
+                }
+                let d = Diagnostic::error(
+                    "E0312",
+                    format!("`{v}` is outside the range of `{}`", target.name),
+                )
+                .primary(loc, format!("`{}` is between {lo} and {hi}", target.name))
+                .secondary(
+                    target.ty_loc,
+                    format!(
+                        "the {} `{}` is declared with the range `{lo}..={hi}` here",
+                        target.what, target.name
+                    ),
+                )
+                .help(format!(
+                    "use a value within {lo}..={hi}, or widen the range of `{}`",
+                    target.name
+                ));
+                self.error(d);
+                None
+            }
+            (OutputTy::Single(Ty::Enum(e)), ExprKind::Name(n)) => match self.variant(e, n) {
+                Some(v) => Some(Value::Enum(e, v)),
+                None => {
+                    if !self.not_a_constant(n, loc, target) {
+                        self.unknown_variant(n, loc, e);
+                    }
+                    None
+                }
+            },
+            (OutputTy::Set(e), ExprKind::Set(elems)) => {
+                let mut vars = Vec::with_capacity(elems.len());
+                let mut ok = true;
+                for el in elems {
+                    let el_loc = Loc::new(file, el.span);
+                    match &strip_parens(el).kind {
+                        ExprKind::Name(n) => match self.variant(e, n) {
+                            Some(v) => vars.push(v),
+                            None => {
+                                if !self.not_a_constant(n, el_loc, target) {
+                                    self.unknown_variant(n, el_loc, e);
+                                }
+                                ok = false;
+                            }
+                        },
+                        _ => {
+                            let en = self.enum_name(e).to_string();
+                            let d = Diagnostic::error(
+                                "E0301",
+                                format!("expected a variant of `{en}` in the set"),
+                            )
+                            .primary(el_loc, format!("expected a variant of `{en}`"));
+                            self.error(declared(d));
+                            ok = false;
+                        }
+                    }
+                }
+                vars.sort_unstable();
+                vars.dedup();
+                ok.then_some(Value::Set(e, vars))
+            }
+            (OutputTy::Set(e), _) => {
+                let en = self.enum_name(e).to_string();
+                let src = self.sources.slice(loc).to_string();
+                let single_variant =
+                    matches!(&inner.kind, ExprKind::Name(n) if self.variant(e, n).is_some());
+                if single_variant {
+                    let d = Diagnostic::error(
+                        "E0314",
+                        format!("`{}` is a set, but it is given a single value", target.name),
+                    )
+                    .primary(loc, "a single value")
+                    .note(format!(
+                        "a `set of {en}` {} is given a set of variants, in braces",
+                        target.what
+                    ))
+                    .help(format!("write a set: `{} = {{{src}}}`", target.name));
+                    self.error(declared(d));
+                } else if let ExprKind::Name(n) = &inner.kind {
+                    if !self.not_a_constant(n, loc, target) {
+                        self.unknown_variant(n, loc, e);
+                    }
+                } else {
+                    let first = self
+                        .variant_names(e)
+                        .first()
+                        .copied()
+                        .unwrap_or("a")
+                        .to_string();
+                    let d = Diagnostic::error(
+                        "E0301",
+                        format!("expected a set of `{en}`, found {}", literal_desc(inner)),
+                    )
+                    .primary(loc, format!("expected a set of `{en}`"))
+                    .help(format!(
+                        "write a set of variants: `{} = {{{first}}}`",
+                        target.name
+                    ));
+                    self.error(declared(d));
+                }
+                None
+            }
+            (OutputTy::Single(ty), ExprKind::Set(elems)) => {
+                let example = match (ty, elems.first()) {
+                    (Ty::Enum(_), Some(first)) => {
+                        self.sources.slice(Loc::new(file, first.span)).to_string()
+                    }
+                    (Ty::Enum(e), None) => self
+                        .variant_names(e)
+                        .first()
+                        .copied()
+                        .unwrap_or("a")
+                        .to_string(),
+                    (Ty::Bool, _) => "true".into(),
+                    (Ty::Int { lo, .. }, _) => lo.to_string(),
+                };
+                let d = Diagnostic::error(
+                    "E0314",
+                    format!("`{}` holds one value, but it is given a set", target.name),
+                )
+                .primary(loc, "a set")
+                .note(format!("only a `set of` {} is given a set", target.what))
+                .help(format!("give one value: `{} = {example}`", target.name));
+                self.error(declared(d));
+                None
+            }
+            (OutputTy::Single(ty), ExprKind::Name(n)) => {
+                if !self.not_a_constant(n, loc, target) {
+                    let found = match self.enums_with_variant(n).first() {
+                        Some(&e) => format!("the variant `{n}` of `{}`", self.enum_name(e)),
+                        None => format!("`{n}`"),
+                    };
+                    let d = Diagnostic::error(
+                        "E0301",
+                        format!("expected `{}`, found {found}", self.ty_text(ty)),
+                    )
+                    .primary(loc, format!("expected `{}`", self.ty_text(ty)))
+                    .help(self.value_help(ty, target.name));
+                    self.error(declared(d));
+                }
+                None
+            }
+            (OutputTy::Single(ty), kind)
+                if int_literal.is_some() || matches!(kind, ExprKind::Bool(_)) =>
+            {
+                let d = Diagnostic::error(
+                    "E0301",
+                    format!(
+                        "expected `{}`, found {}",
+                        self.ty_text(ty),
+                        literal_desc(inner)
+                    ),
+                )
+                .primary(loc, format!("expected `{}`", self.ty_text(ty)))
+                .note("there is no implicit conversion between booleans, integers and enums")
+                .help(self.value_help(ty, target.name));
+                self.error(declared(d));
+                None
+            }
+            (OutputTy::Single(ty), _) => {
+                let d = Diagnostic::error("E0315", "expected a constant value")
+                    .primary(loc, "this is an expression, not a value")
+                    .note(format!(
+                        "{} values are written as constants: `true`, `15`, a variant name, or a set `{{a, b}}`",
+                        target.what
+                    ))
+                    .help(self.value_help(ty, target.name));
+                self.error(declared(d));
+                None
+            }
+        }
+    }
+
+    fn value_help(&self, ty: Ty, name: &str) -> String {
+        match ty {
+            Ty::Bool => format!("write `{name} = true` or `{name} = false`"),
+            Ty::Int { lo, hi } => {
+                format!("write an integer from {lo} to {hi}, such as `{name} = {lo}`")
+            }
+            Ty::Enum(e) => {
+                let list: Vec<String> = self
+                    .variant_names(e)
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect();
+                format!(
+                    "write one variant of `{}`: {}",
+                    self.enum_name(e),
+                    list.join(", ")
+                )
+            }
+        }
+    }
+
+    /// A name in value position that is an input, output or other declaration rather
+    /// than a constant; reports it and returns true.
+    fn not_a_constant(&mut self, n: &str, loc: Loc, target: &Target) -> bool {
+        let Some(&(sym, decl)) = self.values.get(n) else {
+            return false;
+        };
+        if let super::ir::OutputTy::Single(Ty::Enum(e)) | super::ir::OutputTy::Set(e) = target.ty {
+            if self.variant(e, n).is_some() {
+                return false;
+            }
+        }
+        let help = match target.ty {
+            OutputTy::Single(ty) => self.value_help(ty, target.name),
+            OutputTy::Set(e) => {
+                let first = self
+                    .variant_names(e)
+                    .first()
+                    .copied()
+                    .unwrap_or("a")
+                    .to_string();
+                format!("write a set of variants: `{} = {{{first}}}`", target.name)
+            }
+        };
+        self.error(
+            Diagnostic::error("E0315", format!("expected a constant value, found {} `{n}`", sym.kind()))
+                .primary(loc, format!("`{n}` is {}", sym.a_kind()))
+                .secondary(decl, format!("`{n}` is declared here"))
+                .note("rules, scenarios and defaults give constant values; to depend on an input, write one rule per case with `when`")
+                .help(help),
+        );
+        true
+    }
+}
+
+fn literal_desc(e: &ast::Expr) -> &'static str {
+    match &e.kind {
+        ExprKind::Bool(_) => "a boolean",
+        ExprKind::Int(_) | ExprKind::Unary(UnOp::Neg, _) => "an integer",
+        ExprKind::Set(_) => "a set",
+        ExprKind::Name(_) => "a name",
+        _ => "an expression",
+    }
+}
