@@ -4,8 +4,9 @@
 //! export. See `ARCHITECTURE.md` for the code map.
 
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
 pub mod format;
+pub mod lsp;
 pub mod parse;
 pub mod source;
-pub mod cli;

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod fmt;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,11 @@ use crate::diagnostics::{render, Diagnostic};
 use crate::source::Sources;
 
 #[derive(Parser, Debug)]
-#[command(name = "policyc", version, about = "Compiler and test harness for safeguarding policies written as code")]
+#[command(
+    name = "policyc",
+    version,
+    about = "Compiler and test harness for safeguarding policies written as code"
+)]
 pub struct Cli {
     /// When to use colour: auto (a terminal, and NO_COLOR unset), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
@@ -33,6 +38,10 @@ pub enum Command {
         /// The code, such as E0201 (or `all` to list every code).
         code: String,
     },
+    /// Format policies in the canonical layout, in place (a folder means every `.policy`).
+    Fmt(fmt::FmtArgs),
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -72,6 +81,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
+        Command::Fmt(args) => fmt::run(&args.paths, args.check, cli.color),
+        Command::Lsp => return crate::lsp::run(),
     };
     ExitCode::from(code)
 }
@@ -82,7 +93,11 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     for p in paths {
         if p.is_dir() {
             let before = files.len();
@@ -97,8 +112,11 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
             files.push(p.clone());
         } else {
             errors.push(
-                Diagnostic::error("E0001", format!("cannot read `{}`: no such file or folder", p.display()))
-                    .help("check the path; folders are searched for `.policy` files"),
+                Diagnostic::error(
+                    "E0001",
+                    format!("cannot read `{}`: no such file or folder", p.display()),
+                )
+                .help("check the path; folders are searched for `.policy` files"),
             );
         }
     }
@@ -110,7 +128,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     if depth > 32 {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {

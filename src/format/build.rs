@@ -250,7 +250,11 @@ impl Builder<'_> {
     }
 
     fn assignment(&mut self, a: &Assignment) -> Doc {
-        Doc::Group(vec![self.ident(&a.target), text(" = "), self.expr(&a.value)])
+        Doc::Group(vec![
+            self.ident(&a.target),
+            text(" = "),
+            self.expr(&a.value),
+        ])
     }
 
     fn expectation(&mut self, e: &Expectation) -> Doc {

@@ -29,7 +29,9 @@ pub enum Doc {
         closing: bool,
     },
     /// Always a newline.
-    Hard { id: usize },
+    Hard {
+        id: usize,
+    },
     /// Text printed only when the enclosing group is broken (a trailing comma).
     IfBroken(&'static str),
     Group(Vec<Doc>),

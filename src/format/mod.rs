@@ -75,10 +75,16 @@ pub fn format_file(file: &File, text: &str) -> String {
         events.push(Event::Break(seps.get(k).copied().unwrap_or(0)));
         let before = events.len();
         doc::events(d, &mut events);
-        first_elem.push(events.get(before..).unwrap_or(&[]).iter().find_map(|e| match e {
-            Event::Elem(s) => Some(*s),
-            Event::Break(_) => None,
-        }));
+        first_elem.push(
+            events
+                .get(before..)
+                .unwrap_or(&[])
+                .iter()
+                .find_map(|e| match e {
+                    Event::Elem(s) => Some(*s),
+                    Event::Break(_) => None,
+                }),
+        );
     }
     let eof = seps.last().copied().unwrap_or(0);
     events.push(Event::Break(eof));
@@ -90,7 +96,13 @@ pub fn format_file(file: &File, text: &str) -> String {
     let empty = Attached::default();
     let n = docs.len();
     if n == 0 {
-        for (k, (c, blank)) in attached.get(&eof).unwrap_or(&empty).own_line.iter().enumerate() {
+        for (k, (c, blank)) in attached
+            .get(&eof)
+            .unwrap_or(&empty)
+            .own_line
+            .iter()
+            .enumerate()
+        {
             if k > 0 && *blank {
                 p.end_line();
             }
@@ -201,7 +213,9 @@ impl<'a> Ctx<'a> {
     fn starts_line(&self, at: usize) -> bool {
         let before = self.text.get(..at).unwrap_or("");
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        before.get(line_start..).is_some_and(|s| s.trim().is_empty())
+        before
+            .get(line_start..)
+            .is_some_and(|s| s.trim().is_empty())
     }
 
     /// Attaches every comment to a break of the layout.
@@ -254,7 +268,11 @@ impl<'a> Ctx<'a> {
                 None => eof,
             };
             let blank = own_line && self.blank_before(c.span.start);
-            attached.entry(brk).or_default().own_line.push((body, blank));
+            attached
+                .entry(brk)
+                .or_default()
+                .own_line
+                .push((body, blank));
         }
         for (brk, list) in demoted {
             let slot = attached.entry(brk).or_default();

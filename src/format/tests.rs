@@ -95,28 +95,41 @@ fn blank_lines_between_one_liners_are_kept_but_never_doubled() {
     let out = fmt("input a: bool\n\n\n\ninput b: bool\ninput c: bool\n");
     assert_eq!(out, "input a: bool\n\ninput b: bool\ninput c: bool\n");
     let out = fmt("rule r \"t\" then x = 1\nrule s \"u\" then x = 2\n");
-    assert_eq!(out, "rule r \"t\"\n  then x = 1\n\nrule s \"u\"\n  then x = 2\n");
+    assert_eq!(
+        out,
+        "rule r \"t\"\n  then x = 1\n\nrule s \"u\"\n  then x = 2\n"
+    );
 }
 
 #[test]
 fn long_conditions_break_before_logical_operators() {
-    let cond = (0..12).map(|i| format!("factor_number_{i}")).collect::<Vec<_>>().join(" and ");
+    let cond = (0..12)
+        .map(|i| format!("factor_number_{i}"))
+        .collect::<Vec<_>>()
+        .join(" and ");
     let out = fmt(&format!("rule r \"t\" when {cond} or other then x = 1\n"));
-    let expected = "rule r \"t\"\n  when factor_number_0\n".to_string()
-        + &(1..12).map(|i| format!("      and factor_number_{i}\n")).collect::<String>();
-    let expected = expected.replacen("  when factor_number_0\n", "  when factor_number_0\n", 1);
     // The `or` chain breaks first; its first operand (the `and` chain) still does not
     // fit, so it breaks too, one level deeper.
-    assert!(out.starts_with("rule r \"t\"\n  when factor_number_0\n      and factor_number_1\n"), "{out}");
+    assert!(
+        out.starts_with("rule r \"t\"\n  when factor_number_0\n      and factor_number_1\n"),
+        "{out}"
+    );
     assert!(out.contains("    or other\n  then x = 1\n"), "{out}");
-    assert_eq!(out.lines().filter(|l| l.trim_start().starts_with("and ")).count(), 11);
-    let _ = expected;
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.trim_start().starts_with("and "))
+            .count(),
+        11
+    );
     assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
 }
 
 #[test]
 fn long_lists_put_one_entry_a_line() {
-    let then = (0..8).map(|i| format!("output_number_{i} = value_{i}")).collect::<Vec<_>>().join(", ");
+    let then = (0..8)
+        .map(|i| format!("output_number_{i} = value_{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let out = fmt(&format!("rule r \"t\"\n  then {then}\n"));
     let mut expected = String::from("rule r \"t\"\n  then output_number_0 = value_0,\n");
     for i in 1..8 {
@@ -128,12 +141,21 @@ fn long_lists_put_one_entry_a_line() {
 
 #[test]
 fn long_sets_and_parentheses_break_inside() {
-    let set = (0..12).map(|i| format!("outcome_number_{i}")).collect::<Vec<_>>().join(", ");
+    let set = (0..12)
+        .map(|i| format!("outcome_number_{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let out = fmt(&format!("rule r \"t\" then likely = {{{set}}}\n"));
-    assert!(out.contains("  then likely = {\n    outcome_number_0,\n"), "{out}");
+    assert!(
+        out.contains("  then likely = {\n    outcome_number_0,\n"),
+        "{out}"
+    );
     assert!(out.contains("    outcome_number_11,\n  }\n"), "{out}");
     // 95 columns inside the parentheses: too long after `  or (`, short enough alone.
-    let conj = (0..5).map(|i| format!("factor_{i}")).collect::<Vec<_>>().join(" and ")
+    let conj = (0..5)
+        .map(|i| format!("factor_{i}"))
+        .collect::<Vec<_>>()
+        .join(" and ")
         + " and "
         + &"x".repeat(30);
     assert_eq!(conj.len(), 95);
@@ -152,7 +174,10 @@ fn parentheses_are_kept_and_never_added() {
 #[test]
 fn strings_are_escaped_back() {
     let out = fmt("rule r \"a \\\"quoted\\\" \\\\ back\\nslash\" then x = 1\n");
-    assert!(out.starts_with("rule r \"a \\\"quoted\\\" \\\\ back\\nslash\"\n"), "{out}");
+    assert!(
+        out.starts_with("rule r \"a \\\"quoted\\\" \\\\ back\\nslash\"\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -183,7 +208,10 @@ fn two_end_of_line_comments_that_meet_on_one_line_stay_two_comments() {
 
 #[test]
 fn comment_only_and_empty_files() {
-    assert_eq!(fmt("// just a note\n\n\n// another\n"), "// just a note\n\n// another\n");
+    assert_eq!(
+        fmt("// just a note\n\n\n// another\n"),
+        "// just a note\n\n// another\n"
+    );
     assert_eq!(fmt(""), "");
 }
 
@@ -195,7 +223,10 @@ fn syntax_errors_are_refused() {
 
 #[test]
 fn crlf_input_gives_lf_output() {
-    assert_eq!(fmt("input a: bool\r\n// c\r\ninput b: bool\r\n"), "input a: bool\n// c\ninput b: bool\n");
+    assert_eq!(
+        fmt("input a: bool\r\n// c\r\ninput b: bool\r\n"),
+        "input a: bool\n// c\ninput b: bool\n"
+    );
 }
 
 #[test]
@@ -210,7 +241,10 @@ fn deep_expressions_format_without_overflow() {
 }
 
 fn deep_expressions() {
-    let chain = (0..900).map(|i| format!("a{i}")).collect::<Vec<_>>().join(" and ");
+    let chain = (0..900)
+        .map(|i| format!("a{i}"))
+        .collect::<Vec<_>>()
+        .join(" and ");
     let out = fmt(&format!("define d = {chain}\n"));
     assert_eq!(out.lines().count(), 900);
     let nested = format!("define d = {}a{}\n", "(".repeat(200), ")".repeat(200));
@@ -260,17 +294,33 @@ mod props {
         let kind = match e.kind {
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (fix(*a), fix(*b));
-                let own = level(&ex(ExprKind::Binary(op, Box::new(a.clone()), Box::new(b.clone()))));
+                let own = level(&ex(ExprKind::Binary(
+                    op,
+                    Box::new(a.clone()),
+                    Box::new(b.clone()),
+                )));
                 let (lmin, rmin) = match op {
                     BinOp::Implies => (own + 1, own),
                     _ if own == 5 => (6, 6),
                     _ => (own, own + 1),
                 };
-                ExprKind::Binary(op, Box::new(paren_below(a, lmin)), Box::new(paren_below(b, rmin)))
+                ExprKind::Binary(
+                    op,
+                    Box::new(paren_below(a, lmin)),
+                    Box::new(paren_below(b, rmin)),
+                )
             }
-            ExprKind::Unary(UnOp::Not, x) => ExprKind::Unary(UnOp::Not, Box::new(paren_below(fix(*x), 4))),
-            ExprKind::Unary(UnOp::Neg, x) => ExprKind::Unary(UnOp::Neg, Box::new(paren_below(fix(*x), 8))),
-            ExprKind::In { value, set, negated } => ExprKind::In {
+            ExprKind::Unary(UnOp::Not, x) => {
+                ExprKind::Unary(UnOp::Not, Box::new(paren_below(fix(*x), 4)))
+            }
+            ExprKind::Unary(UnOp::Neg, x) => {
+                ExprKind::Unary(UnOp::Neg, Box::new(paren_below(fix(*x), 8)))
+            }
+            ExprKind::In {
+                value,
+                set,
+                negated,
+            } => ExprKind::In {
                 value: Box::new(paren_below(fix(*value), 6)),
                 set: Box::new(fix(*set)),
                 negated,
@@ -287,12 +337,22 @@ mod props {
     }
 
     fn name() -> impl Strategy<Value = String> {
-        prop::sample::select(vec!["a", "coercion", "youngest_age", "x1", "Severity", "a_fairly_long_input_name"])
-            .prop_map(str::to_string)
+        prop::sample::select(vec![
+            "a",
+            "coercion",
+            "youngest_age",
+            "x1",
+            "Severity",
+            "a_fairly_long_input_name",
+        ])
+        .prop_map(str::to_string)
     }
 
     fn int_lit() -> impl Strategy<Value = IntLit> {
-        (-50i64..200).prop_map(|value| IntLit { value, span: Span::default() })
+        (-50i64..200).prop_map(|value| IntLit {
+            value,
+            span: Span::default(),
+        })
     }
 
     fn expr() -> impl Strategy<Value = Expr> {
@@ -303,29 +363,56 @@ mod props {
         ];
         leaf.prop_recursive(6, 64, 6, |inner| {
             let op = prop::sample::select(vec![
-                BinOp::Implies, BinOp::Or, BinOp::And, BinOp::Eq, BinOp::Ne, BinOp::Lt, BinOp::Le,
-                BinOp::Gt, BinOp::Ge, BinOp::Add, BinOp::Sub, BinOp::Mul,
+                BinOp::Implies,
+                BinOp::Or,
+                BinOp::And,
+                BinOp::Eq,
+                BinOp::Ne,
+                BinOp::Lt,
+                BinOp::Le,
+                BinOp::Gt,
+                BinOp::Ge,
+                BinOp::Add,
+                BinOp::Sub,
+                BinOp::Mul,
             ]);
             let set = prop::collection::vec(inner.clone(), 0..5).prop_map(|v| ex(ExprKind::Set(v)));
             let range = (int_lit(), int_lit()).prop_map(|(lo, hi)| ex(ExprKind::Range { lo, hi }));
             prop_oneof![
-                (op, inner.clone(), inner.clone())
-                    .prop_map(|(op, a, b)| ex(ExprKind::Binary(op, Box::new(a), Box::new(b)))),
-                inner.clone().prop_map(|x| ex(ExprKind::Unary(UnOp::Not, Box::new(x)))),
-                inner.clone().prop_map(|x| ex(ExprKind::Unary(UnOp::Neg, Box::new(x)))),
+                (op, inner.clone(), inner.clone()).prop_map(|(op, a, b)| ex(ExprKind::Binary(
+                    op,
+                    Box::new(a),
+                    Box::new(b)
+                ))),
+                inner
+                    .clone()
+                    .prop_map(|x| ex(ExprKind::Unary(UnOp::Not, Box::new(x)))),
+                inner
+                    .clone()
+                    .prop_map(|x| ex(ExprKind::Unary(UnOp::Neg, Box::new(x)))),
                 inner.clone().prop_map(|x| ex(ExprKind::Paren(Box::new(x)))),
                 set.clone(),
-                (inner.clone(), prop_oneof![set, range], any::<bool>()).prop_map(|(v, s, negated)| {
-                    ex(ExprKind::In { value: Box::new(v), set: Box::new(s), negated })
-                }),
-                (inner.clone(), inner).prop_map(|(a, b)| ex(ExprKind::Contains(Box::new(a), Box::new(b)))),
+                (inner.clone(), prop_oneof![set, range], any::<bool>()).prop_map(
+                    |(v, s, negated)| {
+                        ex(ExprKind::In {
+                            value: Box::new(v),
+                            set: Box::new(s),
+                            negated,
+                        })
+                    }
+                ),
+                (inner.clone(), inner)
+                    .prop_map(|(a, b)| ex(ExprKind::Contains(Box::new(a), Box::new(b)))),
             ]
         })
         .prop_map(fix)
     }
 
     fn file_with(e: Expr) -> File {
-        let id = |n: &str| Ident { name: n.into(), span: Span::default() };
+        let id = |n: &str| Ident {
+            name: n.into(),
+            span: Span::default(),
+        };
         File {
             items: vec![Item {
                 doc: None,
@@ -335,7 +422,11 @@ mod props {
                     cites: None,
                     overrides: vec![],
                     when: Some(e.clone()),
-                    then: vec![Assignment { target: id("x"), value: e, span: Span::default() }],
+                    then: vec![Assignment {
+                        target: id("x"),
+                        value: e,
+                        span: Span::default(),
+                    }],
                 }),
                 span: Span::default(),
             }],
