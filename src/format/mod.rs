@@ -16,6 +16,7 @@ mod same;
 
 use std::collections::HashMap;
 
+pub use build::quote;
 pub use same::{normalized, same_ast};
 
 use crate::diagnostics::Diagnostic;
