@@ -460,3 +460,59 @@ fn secondary_labels_become_related_information() {
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_burst_of_edits_ends_with_the_diagnostics_of_the_last() {
+    let dir = temp_dir("burst");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    std::fs::write(&policy_path, POLICY).unwrap();
+    let policy = uri(&policy_path);
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": POLICY } }),
+    );
+    c.diagnostics(&policy);
+    for v in 2..12 {
+        let text = if v == 11 {
+            POLICY.replace("coercion\n", "coerced\n")
+        } else {
+            POLICY.replace("when coercion", &format!("when c{v}"))
+        };
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": policy.as_str(), "version": v }, "contentChanges": [{ "text": text }] }),
+        );
+    }
+    // A request after the burst: everything before it has been handled when it answers.
+    c.next_id += 1;
+    let id = RequestId::from(c.next_id);
+    c.conn
+        .sender
+        .send(Message::Request(Request::new(
+            id.clone(),
+            "textDocument/documentSymbol".into(),
+            json!({ "textDocument": { "uri": policy.as_str() } }),
+        )))
+        .unwrap();
+    let mut published = Vec::new();
+    loop {
+        match c.recv() {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                published.push(n.params)
+            }
+            Message::Response(r) if r.id == id => break,
+            _ => {}
+        }
+    }
+    assert!(!published.is_empty() && published.len() <= 10);
+    let last = errors(published.last().unwrap()["diagnostics"].as_array().unwrap());
+    assert!(
+        last.iter().any(|e| e.contains("coerced")),
+        "the last edit's error: {last:?}"
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -75,7 +75,15 @@ pub fn serve(connection: Connection) -> Result<(), String> {
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     connection.initialize(caps).map_err(|e| e.to_string())?;
     let mut server = Server::default();
-    while let Ok(msg) = connection.receiver.recv() {
+    let mut queue: std::collections::VecDeque<Message> = std::collections::VecDeque::new();
+    loop {
+        let msg = match queue.pop_front() {
+            Some(m) => m,
+            None => match connection.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => return Ok(()),
+            },
+        };
         match msg {
             Message::Request(req) => {
                 if connection
@@ -88,6 +96,20 @@ pub fn serve(connection: Connection) -> Result<(), String> {
                 send(&connection, Message::Response(resp))?;
             }
             Message::Notification(n) => {
+                // While typing, edits arrive faster than a large policy checks: take in
+                // what is already waiting, and check a document only at its last edit.
+                queue.extend(connection.receiver.try_iter());
+                let superseded = n.method == DidChangeTextDocument::METHOD
+                    && queue.iter().any(|m| match m {
+                        Message::Notification(later) => {
+                            later.method == DidChangeTextDocument::METHOD
+                                && doc_uri(&later.params) == doc_uri(&n.params)
+                        }
+                        _ => false,
+                    });
+                if superseded {
+                    continue;
+                }
                 for out in server.notification(n) {
                     send(&connection, Message::Notification(out))?;
                 }
@@ -95,7 +117,11 @@ pub fn serve(connection: Connection) -> Result<(), String> {
             Message::Response(_) => {}
         }
     }
-    Ok(())
+}
+
+/// The `textDocument.uri` of a notification's parameters.
+fn doc_uri(params: &serde_json::Value) -> Option<&serde_json::Value> {
+    params.get("textDocument").and_then(|d| d.get("uri"))
 }
 
 fn send(connection: &Connection, msg: Message) -> Result<(), String> {
