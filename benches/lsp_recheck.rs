@@ -1,6 +1,9 @@
 //! How long the language server takes to re-check a 2,000-line policy after a keystroke
 //! (didChange to publishDiagnostics, in-process), and how long formatting it takes.
 
+// A benchmark, not a product path: a failure should be loud.
+#![allow(clippy::indexing_slicing)]
+
 use std::fmt::Write as _;
 use std::time::Duration;
 
