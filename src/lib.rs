@@ -1,12 +1,16 @@
 //! policyc: a compiler and test harness for safeguarding policies written as code.
 //!
-//! The pipeline runs one way: [`parse`] → [`check`] → compile → analyse / evaluate /
+//! The pipeline runs one way: [`parse`] → [`check`] → [`compile`] → [`analyse`] / [`evaluate`] /
 //! export. See `ARCHITECTURE.md` for the code map.
 
+pub mod analyse;
 pub mod check;
 pub mod cli;
+pub mod compile;
 pub mod diagnostics;
+pub mod evaluate;
 pub mod format;
 pub mod lsp;
+pub mod mdd;
 pub mod parse;
 pub mod source;

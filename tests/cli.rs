@@ -1,5 +1,12 @@
 //! The command-line contract: exit codes, formats, and robustness against hostile input.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers fail loudly
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -45,7 +52,12 @@ fn check_exit_codes_follow_the_contract() {
     let dir = temp_dir("exit");
     let clean = write(&dir, "clean.policy", CLEAN.as_bytes());
     let broken = write(&dir, "broken.policy", b"policy p \"x\"\ninput a bool\n");
-    assert_eq!(code(&policyc(&["check", &clean])), 0, "{}", stderr(&policyc(&["check", &clean])));
+    assert_eq!(
+        code(&policyc(&["check", &clean])),
+        0,
+        "{}",
+        stderr(&policyc(&["check", &clean]))
+    );
     assert_eq!(code(&policyc(&["check", &broken])), 1);
     assert_eq!(code(&policyc(&["check", "/no/such/path.policy"])), 2);
     assert_eq!(code(&policyc(&["check", "--no-such-flag"])), 2);
@@ -79,18 +91,44 @@ fn hostile_input_gets_a_diagnostic_never_a_crash() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("utf8.policy", b"policy p \"\xff\xfe\"\n".to_vec(), "E0002"),
         ("empty.policy", Vec::new(), "W0100"),
-        ("parens.policy", format!("define x = {}a{}", "(".repeat(100_000), ")".repeat(100_000)).into_bytes(), "E0104"),
-        ("nots.policy", format!("define x = {}a", "not ".repeat(100_000)).into_bytes(), "E0104"),
-        ("chain.policy", format!("define x = a{}", " or a".repeat(200_000)).into_bytes(), "E0104"),
+        (
+            "parens.policy",
+            format!("define x = {}a{}", "(".repeat(100_000), ")".repeat(100_000)).into_bytes(),
+            "E0104",
+        ),
+        (
+            "nots.policy",
+            format!("define x = {}a", "not ".repeat(100_000)).into_bytes(),
+            "E0104",
+        ),
+        (
+            "chain.policy",
+            format!("define x = a{}", " or a".repeat(200_000)).into_bytes(),
+            "E0104",
+        ),
         ("huge.policy", vec![b'a'; 10 * 1024 * 1024], "E0003"),
-        ("garbage.policy", (0..200_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8 & 0x7f).collect(), "E01"),
+        (
+            "garbage.policy",
+            (0..200_000u32)
+                .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8 & 0x7f)
+                .collect(),
+            "E01",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let path = write(&dir, name, &bytes);
         let o = policyc(&["check", &path]);
         let c = code(&o);
-        assert!(c == 0 || c == 1 || c == 2, "{name}: exit {c} (signal or panic?)\n{}", stderr(&o));
-        assert!(stderr(&o).contains(expected), "{name}: expected {expected} in\n{}", stderr(&o));
+        assert!(
+            c == 0 || c == 1 || c == 2,
+            "{name}: exit {c} (signal or panic?)\n{}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(expected),
+            "{name}: expected {expected} in\n{}",
+            stderr(&o)
+        );
         assert!(!stderr(&o).contains("panicked"), "{name} panicked");
     }
 }
@@ -112,8 +150,14 @@ fn explain_prints_every_code_and_refuses_unknown_ones() {
 fn colour_follows_the_flag_and_no_color() {
     let dir = temp_dir("color");
     let broken = write(&dir, "broken.policy", b"input a bool\n");
-    let o = Command::new(env!("CARGO_BIN_EXE_policyc")).args(["--color", "always", "check", &broken]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(["--color", "always", "check", &broken])
+        .output()
+        .unwrap();
     assert!(stderr(&o).contains('\u{1b}'), "--color always colours");
     let o = policyc(&["check", &broken]);
-    assert!(!stderr(&o).contains('\u{1b}'), "NO_COLOR and a pipe mean no colour");
+    assert!(
+        !stderr(&o).contains('\u{1b}'),
+        "NO_COLOR and a pipe mean no colour"
+    );
 }

@@ -202,7 +202,19 @@ impl<'a> Checker<'a> {
         self.lost_names.contains(name)
     }
 
-    pub(crate) fn error(&mut self, d: Diagnostic) {
+    /// Records a diagnostic. A "did you mean `x`?" help also goes into `data` as
+    /// `{"suggestion": "x"}`, the replacement for the primary label's text, so that an
+    /// editor can offer it as a quick fix.
+    pub(crate) fn error(&mut self, mut d: Diagnostic) {
+        let suggestion = d
+            .help
+            .as_deref()
+            .and_then(|h| h.strip_prefix("did you mean `"))
+            .and_then(|h| h.strip_suffix("`?"))
+            .map(str::to_string);
+        if let (Some(s), None) = (suggestion, &d.data) {
+            d = d.data(serde_json::json!({ "suggestion": s }));
+        }
         self.diags.push(d);
     }
 

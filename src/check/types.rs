@@ -11,9 +11,10 @@ use crate::diagnostics::Diagnostic;
 use crate::parse::ast::{self, BinOp, ExprKind, UnOp};
 use crate::source::{FileId, Loc, Span};
 
-/// Deeper expressions are refused; the parser already stops at 256 levels, so this
-/// only guards hand-built trees.
-const MAX_DEPTH: usize = 512;
+/// Deeper expressions are refused. The parser already refuses deeper trees, and chains
+/// of `and`, `or`, `+` and `-` are walked without recursion, so this only guards
+/// hand-built trees.
+const MAX_DEPTH: usize = crate::parse::MAX_EXPR_DEPTH + 1;
 
 /// Where an expression is, which decides whether it may read outputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,6 +152,50 @@ fn is_name(e: &ast::Expr) -> bool {
     matches!(strip_parens(e).kind, ExprKind::Name(_))
 }
 
+/// The operands of a chain of one associative operator, left to right, through
+/// parentheses: `a and (b and c) and d` gives `[a, b, c, d]`. Iterative.
+fn chain(e: &ast::Expr, same: impl Fn(&ExprKind) -> bool) -> Vec<&ast::Expr> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(x) = stack.pop() {
+        match &x.kind {
+            ExprKind::Binary(_, l, r) if same(&x.kind) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            ExprKind::Paren(inner) if same(&strip_parens(inner).kind) => {
+                stack.push(strip_parens(inner))
+            }
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+/// The terms of a chain of `+` and `-`, with their signs, left to right. Iterative.
+fn sum_terms(e: &ast::Expr) -> Vec<(i64, &ast::Expr)> {
+    let is_sum = |k: &ExprKind| matches!(k, ExprKind::Binary(BinOp::Add | BinOp::Sub, _, _));
+    let mut out = Vec::new();
+    let mut stack = vec![(1i64, e)];
+    while let Some((sign, x)) = stack.pop() {
+        match &x.kind {
+            ExprKind::Binary(BinOp::Add, l, r) => {
+                stack.push((sign, r));
+                stack.push((sign, l));
+            }
+            ExprKind::Binary(BinOp::Sub, l, r) => {
+                stack.push((-sign, r));
+                stack.push((sign, l));
+            }
+            ExprKind::Paren(inner) if is_sum(&strip_parens(inner).kind) => {
+                stack.push((sign, strip_parens(inner)))
+            }
+            _ => out.push((sign, x)),
+        }
+    }
+    out
+}
+
 /// `And`/`Or` with nested ones of the same kind flattened, trivial cases folded.
 fn join(and: bool, parts: Vec<ir::Expr>) -> ir::Expr {
     let mut flat = Vec::with_capacity(parts.len());
@@ -176,9 +221,11 @@ fn join(and: bool, parts: Vec<ir::Expr>) -> ir::Expr {
     }
 }
 
+/// Negation; double negations cancel, so `not not x` does not deepen the IR.
 fn not(e: ir::Expr) -> ir::Expr {
     match e {
         ir::Expr::Const(b) => ir::Expr::Const(!b),
+        ir::Expr::Not(inner) => *inner,
         other => ir::Expr::Not(Box::new(other)),
     }
 }
@@ -313,19 +360,26 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), l, r) => {
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => {
+                // Long chains are walked with a stack, not recursion: the parser lets an
+                // `and`/`or` chain grow far deeper than brackets may nest.
                 let name = op.symbol();
-                let lt = self.expr(l, cx, Want::Any, d);
-                let rt = self.expr(r, cx, Want::Any, d);
-                let a = self.as_bool(lt, cx, BoolUse::Operator(name));
-                let b = self.as_bool(rt, cx, BoolUse::Operator(name));
-                match (a, b) {
-                    (Some(a), Some(b)) => {
-                        Typed::new(T::Bool(join(*op == BinOp::And, vec![a, b])), loc)
+                let mut parts = Vec::new();
+                let mut ok = true;
+                for leaf in chain(e, |k| matches!(k, ExprKind::Binary(o, _, _) if o == op)) {
+                    let t = self.expr(leaf, cx, Want::Any, d);
+                    match self.as_bool(t, cx, BoolUse::Operator(name)) {
+                        Some(x) => parts.push(x),
+                        None => ok = false,
                     }
-                    _ => Typed::err(loc),
+                }
+                if ok {
+                    Typed::new(T::Bool(join(*op == BinOp::And, parts)), loc)
+                } else {
+                    Typed::err(loc)
                 }
             }
+            ExprKind::Binary(BinOp::Add | BinOp::Sub, _, _) => self.sum(e, loc, cx, d),
             ExprKind::Binary(BinOp::Implies, l, r) => {
                 let lt = self.expr(l, cx, Want::Any, d);
                 let rt = self.expr(r, cx, Want::Any, d);
@@ -338,9 +392,7 @@ impl<'a> Checker<'a> {
                     _ => Typed::err(loc),
                 }
             }
-            ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), l, r) => {
-                self.arith(*op, l, r, loc, cx, d)
-            }
+            ExprKind::Binary(op @ BinOp::Mul, l, r) => self.arith(*op, l, r, loc, cx, d),
             ExprKind::Binary(op, l, r) => self.compare(*op, l, r, loc, cx, d),
             ExprKind::In {
                 value,
@@ -686,6 +738,33 @@ impl<'a> Checker<'a> {
                 .note("constants are folded when the policy is checked, with 64-bit integers")
                 .help("use smaller numbers"),
         );
+    }
+
+    /// `a + b - c ...`: every term an integer, accumulated with overflow checks.
+    fn sum(&mut self, e: &'a ast::Expr, loc: Loc, cx: Cx, d: usize) -> Typed<'a> {
+        let mut acc = Some(LinExpr::default());
+        let mut ok = true;
+        let op = match e.kind {
+            ExprKind::Binary(BinOp::Sub, _, _) => "-",
+            _ => "+",
+        };
+        for (sign, term) in sum_terms(e) {
+            let t = self.expr(term, cx, Want::Any, d);
+            match self.as_int(t, cx, op) {
+                Some(lin) => acc = acc.and_then(|a| a.add_scaled(sign, &lin)),
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return Typed::err(loc);
+        }
+        match acc {
+            Some(lin) => Typed::new(T::Int { lin, input: None }, loc),
+            None => {
+                self.overflow(loc);
+                Typed::err(loc)
+            }
+        }
     }
 
     fn arith(

@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
     let mut all: Vec<Diagnostic> = Vec::new();
     all.append(&mut errors);
     for path in &files {
-        let checked = crate::check::check_file(&mut sources, &RealFs, path);
+        let checked = crate::analyse::check_and_analyse(&mut sources, &RealFs, path);
         all.extend(checked.diagnostics);
     }
     dedup(&sources, &mut all);
@@ -48,17 +48,24 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
         for d in &mut all {
             if d.severity == Severity::Warning {
                 d.severity = Severity::Error;
-                d.notes.push("warnings are denied by `--deny warnings`".into());
+                d.notes
+                    .push("warnings are denied by `--deny warnings`".into());
             }
         }
     }
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = all.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warnings = all
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     match args.format {
         CheckFormat::Human => {
             print_human(&sources, &all, color);
             let files_word = if files.len() == 1 { "file" } else { "files" };
-            eprintln!("checked {} {files_word}: {errors} error(s), {warnings} warning(s)", files.len());
+            eprintln!(
+                "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
+                files.len()
+            );
         }
         CheckFormat::Json => {
             for d in &all {

@@ -2,6 +2,7 @@
 //! library API; nothing here decides anything about a policy.
 
 pub mod check;
+pub mod decide;
 pub mod explain;
 pub mod fmt;
 
@@ -33,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse, type-check and analyse policies (a folder means every `.policy` in it).
     Check(check::CheckArgs),
+    /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
+    Decide(decide::DecideArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -80,6 +83,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Decide(args) => decide::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
         Command::Fmt(args) => fmt::run(&args.paths, args.check, cli.color),
         Command::Lsp => return crate::lsp::run(),

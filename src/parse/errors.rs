@@ -67,7 +67,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         given_clause => "`given`",
         expect_clause => "`expect`",
         default_clause => "`default`",
-        EOI => "the end of the file",
+        EOI => "the end of the declaration",
+        assign_tok => "`=`",
+        colon_tok => "`:`",
+        open_brace_tok => "`{`",
+        close_brace_tok => "`}`",
+        close_paren_tok => "`)`",
+        range_dots_tok => "`..=`",
         _ => return None,
     })
 }
@@ -161,7 +167,7 @@ pub fn to_diagnostic(
     // pest reports the position after trailing whitespace; point at the next token.
     let ctx = context(chunk);
     let (found_text, found_len) = found(chunk, pos);
-    let at_end = chunk.get(pos..).is_none_or(|r| r.trim().is_empty());
+    let at_end = chunk.get(pos..).is_none_or(only_comments);
     let mut expected: Vec<&str> = Vec::new();
     if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
         for r in positives {
@@ -172,14 +178,26 @@ pub fn to_diagnostic(
             }
         }
     }
-    // After a complete expression pest lists every operator; a person wants to hear
-    // about the clause that should come next, and only then about operators.
+    // After a complete expression pest lists every operator. A person wants to hear
+    // about the clause that should come next; operators are worth naming only when
+    // what was found looks like a mistyped one (a symbol, not a word).
+    let found_word = chunk
+        .get(pos..)
+        .and_then(|r| r.chars().next())
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
     if expected.len() > 1 {
         if let Some(i) = expected.iter().position(|e| *e == "an operator") {
             expected.remove(i);
-            expected.push("an operator");
+            if !found_word && !at_end {
+                expected.push("an operator");
+            }
         }
     }
+    // "expected the end of the declaration" is pest's way of saying that what follows
+    // a complete declaration does not belong to it.
+    let only_end = expected
+        .iter()
+        .all(|e| *e == "the end of the declaration" || *e == "an operator");
     let before = chunk.get(..pos).unwrap_or("");
     let last_clause = [
         "when",
@@ -205,23 +223,53 @@ pub fn to_diagnostic(
         (Some(c), _) => format!(" in {}", what(c)),
         (None, _) => String::new(),
     };
-    let message = if expected.is_empty() {
+    let trailing_comma = at_end && before.trim_end().ends_with(',');
+    let message = if trailing_comma {
+        format!("trailing `,`{place}")
+    } else if expected.is_empty() || (only_end && !at_end) {
         format!("unexpected {found_text}{place}")
     } else {
         format!("expected {}{place}", list(&expected))
     };
-    let start = offset + pos;
-    let span = Span::new(start, start + found_len.max(if at_end { 0 } else { 1 }));
-    let label = if at_end {
-        format!("expected {} here", list(&expected))
+    // At the end of a declaration, point just after its last token, not at whatever
+    // blank line or comment follows it.
+    let last = offset + before.trim_end().len();
+    let (span, label) = if trailing_comma {
+        (
+            Span::new(last.saturating_sub(1), last),
+            "nothing follows this `,`".to_string(),
+        )
+    } else if at_end {
+        (
+            Span::new(last, last),
+            format!("expected {} here", list(&expected)),
+        )
     } else {
-        format!("found {found_text}")
+        let start = offset + pos;
+        let label = if only_end {
+            "does not belong here".to_string()
+        } else {
+            format!("found {found_text}")
+        };
+        (Span::new(start, start + found_len.max(1)), label)
     };
     let mut d = Diagnostic::error("E0101", message).primary(Loc::new(file, span), label);
+    if trailing_comma {
+        return d.help("remove the `,` after the last item, or add the missing item after it");
+    }
     if let Some(h) = hint(&ctx, &expected, chunk.get(pos..).unwrap_or(""), before) {
         d = d.help(h);
     }
     d
+}
+
+/// Whether the rest of a declaration's text is only blank lines and `//` comments
+/// (which belong to the next declaration's leading comments).
+fn only_comments(rest: &str) -> bool {
+    rest.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || (t.starts_with("//") && !t.starts_with("///"))
+    })
 }
 
 fn find_word(hay: &str, word: &str) -> Option<usize> {

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::*;
@@ -64,7 +64,7 @@ impl Lowerer {
     fn next<'a>(
         &self,
         parent: &Pair<'a, Rule>,
-        it: &mut Pairs<'a, Rule>,
+        it: &mut impl Iterator<Item = Pair<'a, Rule>>,
         what: &str,
     ) -> Res<Pair<'a, Rule>> {
         it.next().ok_or_else(|| self.internal(parent, what))
@@ -75,7 +75,7 @@ impl Lowerer {
         let mut doc_lines = Vec::new();
         let mut doc_span: Option<Span> = None;
         let mut decl = None;
-        for p in pair.clone().into_inner() {
+        for p in pair.clone().into_inner().filter(is_content) {
             if p.as_rule() == Rule::doc_comment {
                 let sp = self.span(&p);
                 doc_span = Some(doc_span.map_or(sp, |d| d.to(sp)));
@@ -96,7 +96,7 @@ impl Lowerer {
 
     fn decl(&self, p: Pair<Rule>, diags: &mut Vec<Diagnostic>) -> Res<ItemKind> {
         let rule = p.as_rule();
-        let mut it = p.clone().into_inner();
+        let mut it = p.clone().into_inner().filter(is_content);
         // Every declaration starts with its keyword.
         self.next(&p, &mut it, "keyword")?;
         Ok(match rule {
@@ -128,7 +128,7 @@ impl Lowerer {
                     let mut docs = Vec::new();
                     let mut doc_span: Option<Span> = None;
                     let mut vname = None;
-                    for part in v.clone().into_inner() {
+                    for part in v.clone().into_inner().filter(is_content) {
                         if part.as_rule() == Rule::doc_comment {
                             let sp = self.span(&part);
                             doc_span = Some(doc_span.map_or(sp, |d| d.to(sp)));
@@ -156,7 +156,7 @@ impl Lowerer {
                 let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
                 let default = match it.next() {
                     Some(d) => {
-                        let mut di = d.clone().into_inner();
+                        let mut di = d.clone().into_inner().filter(is_content);
                         self.next(&d, &mut di, "`default`")?;
                         Some(self.expr(self.next(&d, &mut di, "default value")?)?)
                     }
@@ -190,7 +190,12 @@ impl Lowerer {
                         Rule::string => r.title = Some(self.string(c)),
                         Rule::cites_clause => r.cites = Some(self.clause_string(c)?),
                         Rule::overrides_clause => {
-                            r.overrides = c.into_inner().skip(1).map(|i| self.ident(i)).collect();
+                            r.overrides = c
+                                .into_inner()
+                                .filter(is_content)
+                                .skip(1)
+                                .map(|i| self.ident(i))
+                                .collect();
                         }
                         Rule::when_clause => r.when = Some(self.clause_expr(c)?),
                         Rule::then_clause => r.then = self.assignments(c)?,
@@ -251,13 +256,13 @@ impl Lowerer {
                         Rule::cites_clause => s.cites = Some(self.clause_string(c)?),
                         Rule::given_clause => s.given = self.assignments(c)?,
                         Rule::expect_clause => {
-                            for e in c.into_inner().skip(1) {
+                            for e in c.into_inner().filter(is_content).skip(1) {
                                 let span = self.span(&e);
                                 s.expect.push(match e.as_rule() {
                                     Rule::assignment => Expectation::Value(self.assignment(e)?),
                                     Rule::out_of_scope => Expectation::OutOfScope(span),
                                     Rule::undecided => {
-                                        let mut ui = e.clone().into_inner();
+                                        let mut ui = e.clone().into_inner().filter(is_content);
                                         self.next(&e, &mut ui, "`undecided`")?;
                                         let output = self.ident(self.next(&e, &mut ui, "output")?);
                                         Expectation::Undecided { output, span }
@@ -286,7 +291,7 @@ impl Lowerer {
     /// rest of the file checks as if the writer had picked another name.
     fn decl_name(&self, p: Pair<Rule>, diags: &mut Vec<Diagnostic>) -> Ident {
         let span = self.span(&p);
-        let inner = p.clone().into_inner().next();
+        let inner = p.clone().into_inner().find(is_content);
         if let Some(i) = &inner {
             if i.as_rule() == Rule::keyword_as_name {
                 let word = i.as_str();
@@ -308,7 +313,11 @@ impl Lowerer {
 
     fn string(&self, p: Pair<Rule>) -> StrLit {
         let span = self.span(&p);
-        let raw = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
+        let raw = p
+            .into_inner()
+            .find(is_content)
+            .map(|i| i.as_str())
+            .unwrap_or("");
         StrLit {
             value: unescape(raw),
             span,
@@ -316,24 +325,28 @@ impl Lowerer {
     }
 
     fn clause_string(&self, c: Pair<Rule>) -> Res<StrLit> {
-        let mut it = c.clone().into_inner();
+        let mut it = c.clone().into_inner().filter(is_content);
         self.next(&c, &mut it, "keyword")?;
         Ok(self.string(self.next(&c, &mut it, "string")?))
     }
 
     fn clause_expr(&self, c: Pair<Rule>) -> Res<Expr> {
-        let mut it = c.clone().into_inner();
+        let mut it = c.clone().into_inner().filter(is_content);
         self.next(&c, &mut it, "keyword")?;
         self.expr(self.next(&c, &mut it, "expression")?)
     }
 
     fn assignments(&self, c: Pair<Rule>) -> Res<Vec<Assignment>> {
-        c.into_inner().skip(1).map(|a| self.assignment(a)).collect()
+        c.into_inner()
+            .filter(is_content)
+            .skip(1)
+            .map(|a| self.assignment(a))
+            .collect()
     }
 
     fn assignment(&self, a: Pair<Rule>) -> Res<Assignment> {
         let span = self.span(&a);
-        let mut it = a.clone().into_inner();
+        let mut it = a.clone().into_inner().filter(is_content);
         let target = self.ident(self.next(&a, &mut it, "name")?);
         let value = self.expr(self.next(&a, &mut it, "value")?)?;
         Ok(Assignment {
@@ -360,20 +373,20 @@ impl Lowerer {
         let inner = p
             .clone()
             .into_inner()
-            .next()
+            .find(is_content)
             .ok_or_else(|| self.internal(&p, "type"))?;
         let span = self.span(&inner);
         Ok(match inner.as_rule() {
             Rule::kw_bool => TypeExpr::Bool(span),
             Rule::ident => TypeExpr::Named(self.ident(inner)),
             Rule::range_type => {
-                let mut it = inner.clone().into_inner();
+                let mut it = inner.clone().into_inner().filter(is_content);
                 let lo = self.int(&self.next(&inner, &mut it, "lower bound")?)?;
                 let hi = self.int(&self.next(&inner, &mut it, "upper bound")?)?;
                 TypeExpr::Range { lo, hi, span }
             }
             Rule::set_type => {
-                let mut it = inner.clone().into_inner();
+                let mut it = inner.clone().into_inner().filter(is_content);
                 self.next(&inner, &mut it, "`set`")?;
                 self.next(&inner, &mut it, "`of`")?;
                 let elem = self.ident(self.next(&inner, &mut it, "element type")?);
@@ -419,7 +432,7 @@ impl Lowerer {
                 let span = lhs.span.to(self.span(&op));
                 let mut negated = false;
                 let mut set = None;
-                for part in op.clone().into_inner() {
+                for part in op.clone().into_inner().filter(is_content) {
                     match part.as_rule() {
                         Rule::kw_not => negated = true,
                         Rule::kw_in => {}
@@ -496,7 +509,7 @@ impl Lowerer {
                 let inner = p
                     .clone()
                     .into_inner()
-                    .next()
+                    .find(is_content)
                     .ok_or_else(|| self.internal(&p, "parenthesis"))?;
                 let (e, d) = self.expr_depth(inner)?;
                 Ok((
@@ -510,7 +523,7 @@ impl Lowerer {
             Rule::set_lit => {
                 let mut items = Vec::new();
                 let mut depth = 1;
-                for e in p.into_inner() {
+                for e in p.into_inner().filter(is_content) {
                     let (e, d) = self.expr_depth(e)?;
                     depth = depth.max(d + 1);
                     items.push(e);
@@ -524,7 +537,7 @@ impl Lowerer {
                 ))
             }
             Rule::range_lit => {
-                let mut it = p.clone().into_inner();
+                let mut it = p.clone().into_inner().filter(is_content);
                 let lo = self.int(&self.next(&p, &mut it, "lower bound")?)?;
                 let hi = self.int(&self.next(&p, &mut it, "upper bound")?)?;
                 leaf(ExprKind::Range { lo, hi })
@@ -532,6 +545,20 @@ impl Lowerer {
             _ => Err(self.internal(&p, "expression")),
         }
     }
+}
+
+/// Punctuation is named in the grammar only so that errors can say "expected `:`";
+/// the AST has no use for it.
+fn is_content(p: &Pair<Rule>) -> bool {
+    !matches!(
+        p.as_rule(),
+        Rule::assign_tok
+            | Rule::colon_tok
+            | Rule::open_brace_tok
+            | Rule::close_brace_tok
+            | Rule::close_paren_tok
+            | Rule::range_dots_tok
+    )
 }
 
 fn doc_text(line: &str) -> String {

@@ -1,0 +1,425 @@
+//! The reference semantics: direct interpretation of a policy on one incident, and
+//! analyses by enumerating every incident.
+//!
+//! This is deliberately naive and shares no code with the diagram compiler, so the
+//! property tests and benchmarks can check the compiled graph and the exact analyses
+//! against it. It is only usable on small domains ([`incident_count`]).
+
+use crate::check::ir::*;
+use crate::compile::graph::{Status, Verdict};
+
+/// Expression nesting followed before giving up (the parser limits it far below).
+const MAX_DEPTH: usize = 4096;
+
+/// The number of complete incidents (saturating).
+pub fn incident_count(policy: &Policy) -> u128 {
+    policy.inputs.iter().fold(1u128, |acc, i| {
+        acc.saturating_mul(u128::from(policy.domain_size(i.ty)))
+    })
+}
+
+/// Every value of a type, in index order.
+pub fn values_of(policy: &Policy, ty: Ty) -> Vec<Value> {
+    match ty {
+        Ty::Bool => vec![Value::Bool(false), Value::Bool(true)],
+        Ty::Enum(e) => (0..policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0))
+            .map(|v| Value::Enum(e, v))
+            .collect(),
+        Ty::Int { lo, hi } => (lo..=hi).map(Value::Int).collect(),
+    }
+}
+
+/// Calls `f` on every complete incident (values by input id), in lexicographic order.
+pub fn for_each_incident(policy: &Policy, mut f: impl FnMut(&[Value])) {
+    let domains: Vec<Vec<Value>> = policy
+        .inputs
+        .iter()
+        .map(|i| values_of(policy, i.ty))
+        .collect();
+    if domains.iter().any(|d| d.is_empty()) {
+        return;
+    }
+    let mut idx = vec![0usize; domains.len()];
+    let mut current: Vec<Value> = domains.iter().filter_map(|d| d.first().cloned()).collect();
+    loop {
+        f(&current);
+        // Odometer increment.
+        let mut k = domains.len();
+        loop {
+            if k == 0 {
+                return;
+            }
+            k -= 1;
+            let (Some(i), Some(d)) = (idx.get_mut(k), domains.get(k)) else {
+                return;
+            };
+            *i += 1;
+            if *i < d.len() {
+                if let (Some(slot), Some(v)) = (current.get_mut(k), d.get(*i)) {
+                    *slot = v.clone();
+                }
+                break;
+            }
+            *i = 0;
+            if let (Some(slot), Some(v)) = (current.get_mut(k), d.first()) {
+                *slot = v.clone();
+            }
+        }
+    }
+}
+
+fn int_of(v: Option<&Value>) -> i64 {
+    match v {
+        Some(Value::Int(i)) => *i,
+        Some(Value::Bool(b)) => i64::from(*b),
+        Some(Value::Enum(_, v)) => *v as i64,
+        _ => 0,
+    }
+}
+
+/// Evaluates a boolean expression; `outputs` gives the verdicts for asserts.
+pub fn eval(policy: &Policy, e: &Expr, inputs: &[Value], outputs: Option<&[Verdict]>) -> bool {
+    eval_rec(policy, e, inputs, outputs, 0)
+}
+
+fn eval_rec(
+    policy: &Policy,
+    e: &Expr,
+    inputs: &[Value],
+    outputs: Option<&[Verdict]>,
+    depth: usize,
+) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let ev = |x: &Expr| eval_rec(policy, x, inputs, outputs, depth + 1);
+    match e {
+        Expr::Const(b) => *b,
+        Expr::Input(i) => inputs.get(*i) == Some(&Value::Bool(true)),
+        Expr::Define(d) => match policy.defines.get(*d).map(|d| &d.body) {
+            Some(DefineBody::Bool(b)) => ev(b),
+            _ => false,
+        },
+        Expr::Not(a) => !ev(a),
+        Expr::And(xs) => xs.iter().all(ev),
+        Expr::Or(xs) => xs.iter().any(ev),
+        Expr::Implies(a, b) => !ev(a) || ev(b),
+        Expr::Iff(a, b) => ev(a) == ev(b),
+        Expr::Cmp { lhs, op, rhs } => {
+            let l = i128::from(lhs.constant)
+                + lhs
+                    .terms
+                    .iter()
+                    .map(|&(c, i)| i128::from(c) * i128::from(int_of(inputs.get(i))))
+                    .sum::<i128>();
+            let r = i128::from(rhs.constant)
+                + rhs
+                    .terms
+                    .iter()
+                    .map(|&(c, i)| i128::from(c) * i128::from(int_of(inputs.get(i))))
+                    .sum::<i128>();
+            match op {
+                CmpOp::Eq => l == r,
+                CmpOp::Ne => l != r,
+                CmpOp::Lt => l < r,
+                CmpOp::Le => l <= r,
+                CmpOp::Gt => l > r,
+                CmpOp::Ge => l >= r,
+            }
+        }
+        Expr::EnumIn { input, variants } => match inputs.get(*input) {
+            Some(Value::Enum(_, v)) => variants.contains(v),
+            _ => false,
+        },
+        Expr::EnumEq(a, b) => inputs.get(*a) == inputs.get(*b),
+        Expr::OutputIs { output, values } => match outputs.and_then(|o| o.get(*output)) {
+            Some(Verdict::Value(v)) => values.contains(v),
+            _ => false,
+        },
+        Expr::SetContains { output, variant } => match outputs.and_then(|o| o.get(*output)) {
+            Some(Verdict::Value(Value::Set(_, vs))) => vs.contains(variant),
+            _ => false,
+        },
+    }
+}
+
+/// Whether rule `s` overrides rule `r` directly or through a chain.
+pub fn overrides(policy: &Policy, s: RuleId, r: RuleId) -> bool {
+    let mut seen = vec![false; policy.rules.len()];
+    let mut stack: Vec<RuleId> = policy
+        .rules
+        .get(s)
+        .map(|x| x.overrides.clone())
+        .unwrap_or_default();
+    while let Some(t) = stack.pop() {
+        if t == r {
+            return true;
+        }
+        match seen.get_mut(t) {
+            Some(x) if !*x => *x = true,
+            _ => continue,
+        }
+        if let Some(rule) = policy.rules.get(t) {
+            stack.extend(rule.overrides.iter().copied());
+        }
+    }
+    false
+}
+
+/// The reference decision for one incident.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefDecision {
+    pub status: Status,
+    pub verdicts: Vec<Verdict>,
+    pub applied: Vec<RuleId>,
+    pub overridden: Vec<RuleId>,
+    /// Per output: the effective (rule, value) assignments.
+    pub effective: Vec<Vec<(RuleId, Value)>>,
+}
+
+pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
+    let none = |status| RefDecision {
+        status,
+        verdicts: Vec::new(),
+        applied: Vec::new(),
+        overridden: Vec::new(),
+        effective: Vec::new(),
+    };
+    if !policy
+        .assumes
+        .iter()
+        .all(|a| eval(policy, &a.expr, inputs, None))
+    {
+        return none(Status::BrokenAssumption);
+    }
+    if !policy
+        .scope
+        .iter()
+        .all(|s| eval(policy, &s.expr, inputs, None))
+    {
+        return none(Status::OutOfScope);
+    }
+    let applied: Vec<RuleId> = (0..policy.rules.len())
+        .filter(|&r| {
+            policy
+                .rules
+                .get(r)
+                .is_some_and(|x| eval(policy, &x.when, inputs, None))
+        })
+        .collect();
+    // An assignment of r to o is overridden when an applied rule that overrides r
+    // (transitively) also assigns o.
+    let beaten = |r: RuleId, o: OutputId| {
+        applied.iter().any(|&s| {
+            overrides(policy, s, r)
+                && policy
+                    .rules
+                    .get(s)
+                    .is_some_and(|x| x.assigns.iter().any(|a| a.output == o))
+        })
+    };
+    let mut overridden = Vec::new();
+    let mut effective: Vec<Vec<(RuleId, Value)>> = vec![Vec::new(); policy.outputs.len()];
+    for &r in &applied {
+        let Some(rule) = policy.rules.get(r) else {
+            continue;
+        };
+        let mut any = false;
+        for a in &rule.assigns {
+            if beaten(r, a.output) {
+                any = true;
+            } else if let Some(e) = effective.get_mut(a.output) {
+                e.push((r, a.value.clone()));
+            }
+        }
+        if any {
+            overridden.push(r);
+        }
+    }
+    let verdicts = policy
+        .outputs
+        .iter()
+        .zip(&effective)
+        .map(|(out, eff)| match out.ty {
+            OutputTy::Set(e) => {
+                let mut vs: Vec<VariantId> = Vec::new();
+                for (_, v) in eff {
+                    if let Value::Set(_, items) = v {
+                        for i in items {
+                            if !vs.contains(i) {
+                                vs.push(*i);
+                            }
+                        }
+                    }
+                }
+                vs.sort_unstable();
+                Verdict::Value(Value::Set(e, vs))
+            }
+            OutputTy::Single(_) => {
+                let mut values: Vec<Value> = eff.iter().map(|p| p.1.clone()).collect();
+                values.sort();
+                values.dedup();
+                match values.len() {
+                    0 => out
+                        .default
+                        .clone()
+                        .map(Verdict::Value)
+                        .unwrap_or(Verdict::Gap),
+                    1 => Verdict::Value(values.swap_remove(0)),
+                    _ => Verdict::Conflict(values),
+                }
+            }
+        })
+        .collect();
+    RefDecision {
+        status: Status::InScope,
+        verdicts,
+        applied,
+        overridden,
+        effective,
+    }
+}
+
+/// Analyses by enumeration, for comparison with `crate::analyse`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BruteAnalysis {
+    /// Per output: (unaccepted gap count, accepted gap count).
+    pub gaps: Vec<(u128, u128)>,
+    /// Acceptances covering no gap.
+    pub stale: Vec<usize>,
+    /// (output, rule a, rule b) with a < b, and the number of incidents.
+    pub conflicts: Vec<(OutputId, RuleId, RuleId, u128)>,
+    /// Rules that never apply to a valid incident.
+    pub never_apply: Vec<RuleId>,
+    /// Rules that apply somewhere but every assignment is always overridden.
+    pub always_overridden: Vec<RuleId>,
+    pub unused_inputs: Vec<InputId>,
+    /// Per assert: the number of counterexamples.
+    pub assert_failures: Vec<u128>,
+    pub valid: u128,
+}
+
+pub fn analyse(policy: &Policy) -> BruteAnalysis {
+    let n_out = policy.outputs.len();
+    let mut b = BruteAnalysis {
+        gaps: vec![(0, 0); n_out],
+        assert_failures: vec![0; policy.asserts.len()],
+        ..BruteAnalysis::default()
+    };
+    let mut applies = vec![false; policy.rules.len()];
+    let mut effective_somewhere = vec![false; policy.rules.len()];
+    let mut stale_hit = vec![false; policy.accepted_gaps.len()];
+    let mut conflicts: std::collections::BTreeMap<(OutputId, RuleId, RuleId), u128> =
+        Default::default();
+    // The full observable outcome per incident, for the dependence test.
+    let mut outcomes: Vec<(Status, Vec<Verdict>)> = Vec::new();
+    for_each_incident(policy, |inc| {
+        let d = decide(policy, inc);
+        outcomes.push((d.status, d.verdicts.clone()));
+        if d.status != Status::InScope {
+            return;
+        }
+        b.valid += 1;
+        for &r in &d.applied {
+            if let Some(a) = applies.get_mut(r) {
+                *a = true;
+            }
+        }
+        for (o, eff) in d.effective.iter().enumerate() {
+            for (r, _) in eff {
+                if let Some(x) = effective_somewhere.get_mut(*r) {
+                    *x = true;
+                }
+            }
+            for (i, (r1, v1)) in eff.iter().enumerate() {
+                for (r2, v2) in eff.iter().skip(i + 1) {
+                    let single = matches!(
+                        policy.outputs.get(o).map(|x| x.ty),
+                        Some(OutputTy::Single(_))
+                    );
+                    if single && v1 != v2 && r1 != r2 {
+                        *conflicts
+                            .entry((o, (*r1).min(*r2), (*r1).max(*r2)))
+                            .or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        for (o, v) in d.verdicts.iter().enumerate() {
+            if *v != Verdict::Gap {
+                continue;
+            }
+            let accepting: Vec<usize> = policy
+                .accepted_gaps
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.output == o && eval(policy, &a.when, inc, None))
+                .map(|(i, _)| i)
+                .collect();
+            for &a in &accepting {
+                if let Some(s) = stale_hit.get_mut(a) {
+                    *s = true;
+                }
+            }
+            if let Some(g) = b.gaps.get_mut(o) {
+                if accepting.is_empty() {
+                    g.0 += 1;
+                } else {
+                    g.1 += 1;
+                }
+            }
+        }
+        for (k, a) in policy.asserts.iter().enumerate() {
+            if !eval(policy, &a.expr, inc, Some(&d.verdicts)) {
+                if let Some(f) = b.assert_failures.get_mut(k) {
+                    *f += 1;
+                }
+            }
+        }
+    });
+    b.stale = (0..policy.accepted_gaps.len())
+        .filter(|&a| !stale_hit.get(a).copied().unwrap_or(true))
+        .filter(|&a| {
+            policy
+                .accepted_gaps
+                .get(a)
+                .and_then(|x| policy.outputs.get(x.output))
+                .is_some_and(|o| o.default.is_none() && matches!(o.ty, OutputTy::Single(_)))
+        })
+        .collect();
+    b.conflicts = conflicts
+        .into_iter()
+        .map(|((o, r1, r2), n)| (o, r1, r2, n))
+        .collect();
+    for r in 0..policy.rules.len() {
+        if !applies.get(r).copied().unwrap_or(false) {
+            b.never_apply.push(r);
+        } else if !effective_somewhere.get(r).copied().unwrap_or(false) {
+            b.always_overridden.push(r);
+        }
+    }
+    // Input i is used when two incidents differing only in i have different outcomes.
+    // Incidents are enumerated in odometer order, so the neighbour of incident k in
+    // input i is k ± stride(i).
+    let sizes: Vec<usize> = policy
+        .inputs
+        .iter()
+        .map(|i| policy.domain_size(i.ty) as usize)
+        .collect();
+    for i in 0..policy.inputs.len() {
+        let stride: usize = sizes.iter().skip(i + 1).product();
+        let size = sizes.get(i).copied().unwrap_or(1);
+        let mut used = false;
+        for (k, out) in outcomes.iter().enumerate() {
+            let digit = (k / stride.max(1)) % size.max(1);
+            if digit + 1 < size && outcomes.get(k + stride) != Some(out) {
+                used = true;
+                break;
+            }
+        }
+        if !used {
+            b.unused_inputs.push(i);
+        }
+    }
+    b
+}

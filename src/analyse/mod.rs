@@ -1,0 +1,689 @@
+//! Exact analyses of a compiled policy, inside the scope and under the assumptions.
+//!
+//! Every finding is a set operation on the diagrams of [`crate::compile::Compiler`]:
+//!
+//! - **gap** of a single-valued output without default: `valid and not has(o)`, split
+//!   into the part no `accept gap` covers (an error) and the part one does (a note);
+//!   an acceptance whose region holds no gap is stale (a warning);
+//! - **conflict**: for two rules giving an output different values, the incidents where
+//!   both assignments are effective (each rule applies and no rule that overrides it,
+//!   directly or through a chain, applies and assigns that output);
+//! - **dead rule**: applies to no valid incident, or none of its assignments is ever
+//!   effective;
+//! - **unused inputs**: inputs the outcome (status, and per output its value or why it
+//!   has none) does not depend on;
+//! - **asserts**: `valid and not assert` is empty (proven) or gives counterexamples.
+//!
+//! Each comes with a [`Region`]: how many incidents, one complete example, and the
+//! region as a readable condition. [`brute`] is the enumerating reference the tests
+//! compare against.
+
+pub mod brute;
+
+use serde_json::json;
+
+use crate::check::ir::{InputId, OutputId, OutputTy, Policy, RuleId, Value};
+use crate::compile::describe::{count_json, describe, show_count, Region};
+use crate::compile::graph::DecisionGraph;
+use crate::compile::{CResult, CompileOptions, Compiler, OutputRegions};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapFinding {
+    pub output: OutputId,
+    /// The acceptances covering this part (empty: not accepted, an error).
+    pub accepted_by: Vec<usize>,
+    pub region: Region,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictFinding {
+    pub output: OutputId,
+    /// The two rules, in declaration order, and the values they give.
+    pub rules: [RuleId; 2],
+    pub values: [Value; 2],
+    pub region: Region,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadReason {
+    /// The rule's condition holds for no valid incident.
+    NeverApplies,
+    /// It applies, but every one of its assignments is always overridden.
+    AlwaysOverridden,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadRule {
+    pub rule: RuleId,
+    pub reason: DeadReason,
+    /// For `AlwaysOverridden`: the rules that override it.
+    pub by: Vec<RuleId>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssertFinding {
+    pub assert: usize,
+    pub holds: bool,
+    /// The incidents that break it (when it does not hold).
+    pub counterexamples: Option<Region>,
+}
+
+/// Every finding, as plain data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Analysis {
+    pub gaps: Vec<GapFinding>,
+    /// Acceptances (indices into `Policy::accepted_gaps`) that cover no gap.
+    pub stale_acceptances: Vec<usize>,
+    pub conflicts: Vec<ConflictFinding>,
+    pub dead_rules: Vec<DeadRule>,
+    pub unused_inputs: Vec<InputId>,
+    pub asserts: Vec<AssertFinding>,
+    /// Incidents in scope and satisfying the assumptions.
+    pub valid_count: u128,
+    /// Every combination of input values.
+    pub incident_count: u128,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.gaps.iter().any(|g| g.accepted_by.is_empty())
+            || !self.conflicts.is_empty()
+            || self.asserts.iter().any(|a| !a.holds)
+    }
+}
+
+/// Runs every analysis on a compiled policy.
+pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
+    let policy = c.policy;
+    let mut a = Analysis {
+        valid_count: c.mdd.sat_count(c.valid),
+        incident_count: c.mdd.sat_count(crate::mdd::TRUE),
+        ..Analysis::default()
+    };
+    gaps(c, &mut a)?;
+    conflicts(c, &mut a)?;
+    dead_rules(c, &mut a)?;
+    a.unused_inputs = unused_inputs(c)?;
+    for (k, def) in policy.asserts.iter().enumerate() {
+        let holds_region = c.expr(&def.expr).map_err(|e| e.at(def.loc))?;
+        let broken = c.mdd.diff(c.valid, holds_region)?;
+        let counterexamples = describe(c, broken)?;
+        a.asserts.push(AssertFinding {
+            assert: k,
+            holds: counterexamples.is_none(),
+            counterexamples,
+        });
+    }
+    Ok(a)
+}
+
+fn gaps(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    let policy = c.policy;
+    let mut gap_of: Vec<NodeId> = Vec::with_capacity(policy.outputs.len());
+    for (o, out) in policy.outputs.iter().enumerate() {
+        let gap = match (c.outputs.get(o), &out.default) {
+            (Some(OutputRegions::Single { has, .. }), None) => {
+                let has = *has;
+                c.mdd.diff(c.valid, has)?
+            }
+            _ => FALSE,
+        };
+        gap_of.push(gap);
+    }
+    let mut acc_when: Vec<NodeId> = Vec::with_capacity(policy.accepted_gaps.len());
+    for acc in &policy.accepted_gaps {
+        acc_when.push(c.expr(&acc.when).map_err(|e| e.at(acc.loc))?);
+    }
+    for (o, &gap) in gap_of.iter().enumerate() {
+        if gap == FALSE {
+            continue;
+        }
+        let mine: Vec<usize> = policy
+            .accepted_gaps
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.output == o)
+            .map(|(i, _)| i)
+            .collect();
+        let whens: Vec<NodeId> = mine
+            .iter()
+            .filter_map(|&i| acc_when.get(i).copied())
+            .collect();
+        let accepted_region = c.mdd.or_all(&whens)?;
+        let open = c.mdd.diff(gap, accepted_region)?;
+        if let Some(region) = describe(c, open)? {
+            a.gaps.push(GapFinding {
+                output: o,
+                accepted_by: Vec::new(),
+                region,
+            });
+        }
+        let covered = c.mdd.and(gap, accepted_region)?;
+        let by: Vec<usize> = mine
+            .iter()
+            .copied()
+            .filter(|&i| acc_when.get(i).is_some_and(|&w| c.mdd.intersects(w, gap)))
+            .collect();
+        if let Some(region) = describe(c, covered)? {
+            a.gaps.push(GapFinding {
+                output: o,
+                accepted_by: by,
+                region,
+            });
+        }
+    }
+    for (i, acc) in policy.accepted_gaps.iter().enumerate() {
+        // An acceptance on an output that can never have a gap (a default, or a set)
+        // is the checker's W0004; here only those whose region misses every gap.
+        let can_gap = policy
+            .outputs
+            .get(acc.output)
+            .is_some_and(|o| o.default.is_none() && matches!(o.ty, OutputTy::Single(_)));
+        if !can_gap {
+            continue;
+        }
+        let gap = gap_of.get(acc.output).copied().unwrap_or(FALSE);
+        let w = acc_when.get(i).copied().unwrap_or(FALSE);
+        if !c.mdd.intersects(gap, w) {
+            a.stale_acceptances.push(i);
+        }
+    }
+    Ok(())
+}
+
+fn conflicts(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    let policy = c.policy;
+    for (o, out) in policy.outputs.iter().enumerate() {
+        if !matches!(out.ty, OutputTy::Single(_)) {
+            continue;
+        }
+        // Quick exit: no incident gets two values at all.
+        if let Some(OutputRegions::Single { conflict, .. }) = c.outputs.get(o) {
+            if !c.mdd.intersects(*conflict, c.valid) {
+                continue;
+            }
+        }
+        let assigns = c.assignments_to(o);
+        let value_of = |r: RuleId, k: usize| -> Option<Value> {
+            policy
+                .rules
+                .get(r)
+                .and_then(|x| x.assigns.get(k))
+                .map(|x| x.value.clone())
+        };
+        let valid = c.valid;
+        for (i, &(r1, k1, e1)) in assigns.iter().enumerate() {
+            if e1 == FALSE {
+                continue;
+            }
+            for &(r2, k2, e2) in assigns.iter().skip(i + 1) {
+                let (Some(v1), Some(v2)) = (value_of(r1, k1), value_of(r2, k2)) else {
+                    continue;
+                };
+                if r1 == r2 || v1 == v2 || !c.mdd.intersects(e1, e2) {
+                    continue;
+                }
+                let both = c.mdd.and(e1, e2)?;
+                let region = c.mdd.and(both, valid)?;
+                if let Some(region) = describe(c, region)? {
+                    a.conflicts.push(ConflictFinding {
+                        output: o,
+                        rules: [r1, r2],
+                        values: [v1, v2],
+                        region,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn dead_rules(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    for r in 0..c.policy.rules.len() {
+        let cond = c.rule_conds.get(r).copied().unwrap_or(FALSE);
+        if !c.mdd.intersects(cond, c.valid) {
+            a.dead_rules.push(DeadRule {
+                rule: r,
+                reason: DeadReason::NeverApplies,
+                by: Vec::new(),
+            });
+            continue;
+        }
+        let effs = c.effective.get(r).cloned().unwrap_or_default();
+        if !effs.is_empty() && effs.iter().all(|&e| !c.mdd.intersects(e, c.valid)) {
+            let by: Vec<RuleId> = c
+                .overriders
+                .get(r)
+                .map(|v| {
+                    v.iter()
+                        .copied()
+                        .filter(|&s| {
+                            c.rule_conds
+                                .get(s)
+                                .is_some_and(|&x| c.mdd.intersects(x, cond))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            a.dead_rules.push(DeadRule {
+                rule: r,
+                reason: DeadReason::AlwaysOverridden,
+                by,
+            });
+        }
+    }
+    Ok(())
+}
+
+const T_OUT: u32 = 1 << 29;
+const T_BROKEN: u32 = T_OUT + 1;
+
+/// Inputs the outcome does not depend on: the union of the supports of the status
+/// function and, per output, of its verdict function masked by the status.
+fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
+    let policy = c.policy;
+    let mut used = vec![false; c.mdd.num_levels()];
+    let add = |support: Vec<bool>, used: &mut Vec<bool>| {
+        for (u, s) in used.iter_mut().zip(support) {
+            *u |= s;
+        }
+    };
+    let (scope, assume) = (c.scope, c.assume_all);
+    let in_scope = c
+        .mdd
+        .ite(scope, NodeId::terminal(0), NodeId::terminal(T_OUT))?;
+    let status = c.mdd.ite(assume, in_scope, NodeId::terminal(T_BROKEN))?;
+    add(c.mdd.support(status), &mut used);
+    for (o, out) in policy.outputs.iter().enumerate() {
+        // The output's verdict as a multi-terminal diagram: terminals are sets of the
+        // labels (values or variants) whose regions hold.
+        let labelled: Vec<NodeId> = match c.outputs.get(o) {
+            Some(OutputRegions::Single { assigned, .. }) => assigned.iter().map(|p| p.1).collect(),
+            Some(OutputRegions::Set { members }) => members.clone(),
+            None => Vec::new(),
+        };
+        let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
+        index.insert(Vec::new(), 0);
+        let mut f = NodeId::terminal(0);
+        for (k, &region) in labelled.iter().enumerate() {
+            f = c.mdd.apply_terminals(region, f, |holds, s| {
+                if holds == 0 {
+                    return s;
+                }
+                let mut v = sets.get(s as usize).cloned().unwrap_or_default();
+                v.push(k);
+                if let Some(i) = index.get(&v) {
+                    return *i;
+                }
+                let i = sets.len() as u32;
+                index.insert(v.clone(), i);
+                sets.push(v);
+                i
+            })?;
+        }
+        // A single output with a default: "no value" and "the default's value" are the
+        // same verdict.
+        let default_label = match (&out.default, c.outputs.get(o)) {
+            (Some(d), Some(OutputRegions::Single { assigned, .. })) => {
+                assigned.iter().position(|p| &p.0 == d)
+            }
+            _ => None,
+        };
+        let single = matches!(out.ty, OutputTy::Single(_));
+        let verdict = c.mdd.map_terminals(f, |s| {
+            let set = sets.get(s as usize).cloned().unwrap_or_default();
+            match (single, set.as_slice(), default_label) {
+                (true, [], Some(d)) => index.get(&vec![d]).copied().unwrap_or(s),
+                _ => s,
+            }
+        })?;
+        let masked_scope = c.mdd.ite(scope, verdict, NodeId::terminal(T_OUT))?;
+        let masked = c
+            .mdd
+            .ite(assume, masked_scope, NodeId::terminal(T_BROKEN))?;
+        add(c.mdd.support(masked), &mut used);
+    }
+    let mut out: Vec<InputId> = c
+        .order
+        .levels
+        .iter()
+        .enumerate()
+        .filter(|(l, _)| !used.get(*l).copied().unwrap_or(true))
+        .map(|(_, &i)| i)
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Everything `policyc check` needs after the checker: the decision graph (when it fits
+/// the node limit), the findings as data, and as diagnostics.
+pub struct Analysed {
+    pub graph: Option<DecisionGraph>,
+    pub analysis: Analysis,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Compiles and analyses a checked policy. `Err` only when even the analyses cannot be
+/// computed (the node limit or a compile limit); a decision graph that alone is too
+/// large is reported as an `E0504` diagnostic with `graph: None`.
+pub fn analyse_policy(policy: &Policy) -> Result<Analysed, Box<Diagnostic>> {
+    analyse_policy_with(policy, &CompileOptions::default())
+}
+
+pub fn analyse_policy_with(
+    policy: &Policy,
+    options: &CompileOptions,
+) -> Result<Analysed, Box<Diagnostic>> {
+    let mut c = Compiler::new(policy, options).map_err(|e| Box::new(e.diagnostic(policy)))?;
+    let analysis = analyse(&mut c).map_err(|e| Box::new(e.diagnostic(policy)))?;
+    let mut diagnostics = diagnostics(policy, &analysis);
+    let graph = match DecisionGraph::build(&mut c) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            diagnostics.push(e.diagnostic(policy));
+            None
+        }
+    };
+    Ok(Analysed {
+        graph,
+        analysis,
+        diagnostics,
+    })
+}
+
+/// What `policyc check` runs on one file: the checker and, for a policy (a file with a
+/// `policy` header) that checks without errors, the analyses. The diagnostics of both
+/// come back together; the decision graph is not kept.
+pub fn check_and_analyse(
+    sources: &mut crate::source::Sources,
+    fs: &dyn crate::source::FileSystem,
+    path: &std::path::Path,
+) -> crate::check::Checked {
+    let mut checked = crate::check::check_file(sources, fs, path);
+    let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
+    if let Some(policy) = checked
+        .policy
+        .as_ref()
+        .filter(|p| clean && p.header.is_some())
+    {
+        match analyse_policy(policy) {
+            Ok(a) => checked.diagnostics.extend(a.diagnostics),
+            Err(d) => checked.diagnostics.push(*d),
+        }
+    }
+    checked
+}
+
+/// "1 incident", "35 incidents".
+pub fn incidents(n: u128) -> String {
+    if n == 1 {
+        "1 incident".to_string()
+    } else {
+        format!("{} incidents", show_count(n))
+    }
+}
+
+fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
+    let cond = if r.condition == "true" {
+        "every incident in scope".to_string()
+    } else {
+        r.condition.clone()
+    };
+    d.note(format!("{what} {}: {cond}", incidents(r.count)))
+        .note(format!("for example: {}", r.example_json))
+}
+
+fn region_data(kind: &str, r: &Region, extra: serde_json::Value) -> serde_json::Value {
+    let mut v = json!({
+        "kind": kind,
+        "count": count_json(r.count),
+        "example": r.example_json,
+        "condition": r.condition,
+        "condition_complete": r.condition_complete,
+    });
+    if let (Some(map), serde_json::Value::Object(extra)) = (v.as_object_mut(), extra) {
+        map.extend(extra);
+    }
+    v
+}
+
+/// The findings as diagnostics (gaps, conflicts and refuted asserts are errors; dead
+/// rules, unused inputs and stale acceptances warnings; accepted gaps notes).
+pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let rule_name = |r: RuleId| policy.rules.get(r).map(|x| x.name.as_str()).unwrap_or("?");
+    for g in &a.gaps {
+        let Some(o) = policy.outputs.get(g.output) else {
+            continue;
+        };
+        let assigners: Vec<&crate::check::ir::RuleDef> = policy
+            .rules
+            .iter()
+            .filter(|r| r.assigns.iter().any(|x| x.output == g.output))
+            .collect();
+        let data = region_data(
+            "gap",
+            &g.region,
+            json!({ "output": o.name, "accepted": !g.accepted_by.is_empty() }),
+        );
+        if g.accepted_by.is_empty() {
+            let mut d = Diagnostic::error(
+                "E0501",
+                format!(
+                    "output `{}` gets no value for {}",
+                    o.name,
+                    incidents(g.region.count)
+                ),
+            )
+            .primary(
+                o.loc,
+                "no rule gives this output a value in some incidents, and it has no default",
+            );
+            for r in assigners.iter().take(3) {
+                d = d.secondary(
+                    r.name_loc,
+                    format!("`{}` assigns `{}` but does not apply there", r.name, o.name),
+                );
+            }
+            d = region_notes(d, &g.region, "no value for");
+            d = d.help(format!(
+                "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
+                o.name, g.region.condition
+            ));
+            out.push(d.data(data));
+        } else {
+            let mut d = Diagnostic::new(
+                Severity::Note,
+                "W0505",
+                format!(
+                    "accepted gap: output `{}` gets no value for {}",
+                    o.name,
+                    incidents(g.region.count)
+                ),
+            )
+            .primary(o.loc, "this output has an accepted gap");
+            for &i in &g.accepted_by {
+                if let Some(acc) = policy.accepted_gaps.get(i) {
+                    d = d.secondary(acc.loc, format!("accepted here: {}", acc.reason));
+                }
+            }
+            out.push(region_notes(d, &g.region, "no value for").data(data));
+        }
+    }
+    for &i in &a.stale_acceptances {
+        let Some(acc) = policy.accepted_gaps.get(i) else {
+            continue;
+        };
+        let name = policy
+            .outputs
+            .get(acc.output)
+            .map(|o| o.name.as_str())
+            .unwrap_or("?");
+        out.push(
+            Diagnostic::warning(
+                "W0504",
+                format!("this acceptance of a gap in `{name}` covers no gap"),
+            )
+            .primary(acc.loc, "no incident here lacks a value")
+            .help("remove the `accept gap`: the policy now decides these incidents")
+            .data(json!({ "kind": "stale_acceptance", "output": name })),
+        );
+    }
+    for cf in &a.conflicts {
+        let Some(o) = policy.outputs.get(cf.output) else {
+            continue;
+        };
+        let [r1, r2] = cf.rules;
+        let (Some(d1), Some(d2)) = (policy.rules.get(r1), policy.rules.get(r2)) else {
+            continue;
+        };
+        let (v1, v2) = (
+            policy.show_value(&cf.values[0]),
+            policy.show_value(&cf.values[1]),
+        );
+        let d = Diagnostic::error(
+            "E0502",
+            format!(
+                "rules `{}` and `{}` give `{}` different values ({} and {})",
+                d1.name, d2.name, o.name, v1, v2
+            ),
+        )
+        .primary(d2.name_loc, format!("gives `{}` = {v2}", o.name))
+        .secondary(d1.name_loc, format!("gives `{}` = {v1}", o.name))
+        .secondary(o.loc, "the output");
+        let d = region_notes(d, &cf.region, "both apply to");
+        let d = d
+            .help(format!(
+                "if one is an exception to the other, say so (`overrides {}` on `{}`); otherwise narrow their conditions so they do not overlap",
+                d1.name, d2.name
+            ))
+            .data(region_data(
+                "conflict",
+                &cf.region,
+                json!({ "output": o.name, "rules": [d1.name, d2.name], "values": [policy.value_json(&cf.values[0]), policy.value_json(&cf.values[1])] }),
+            ));
+        out.push(d);
+    }
+    for dr in &a.dead_rules {
+        let Some(rule) = policy.rules.get(dr.rule) else {
+            continue;
+        };
+        let d = match dr.reason {
+            DeadReason::NeverApplies => Diagnostic::warning(
+                "W0501",
+                format!("rule `{}` never applies", rule.name),
+            )
+            .primary(
+                rule.name_loc,
+                "no incident in scope that satisfies the assumptions meets this rule's condition",
+            )
+            .help("check the condition against the scope and the assumptions, or remove the rule")
+            .data(json!({ "kind": "dead_rule", "rule": rule.name, "reason": "never_applies" })),
+            DeadReason::AlwaysOverridden => {
+                let names: Vec<String> = dr
+                    .by
+                    .iter()
+                    .map(|&s| format!("`{}`", rule_name(s)))
+                    .collect();
+                let mut d = Diagnostic::warning(
+                    "W0502",
+                    format!(
+                        "every assignment of rule `{}` is always overridden",
+                        rule.name
+                    ),
+                )
+                .primary(
+                    rule.name_loc,
+                    "wherever this rule applies, a rule that overrides it applies too",
+                );
+                for &s in &dr.by {
+                    if let Some(sr) = policy.rules.get(s) {
+                        d = d.secondary(
+                            sr.name_loc,
+                            format!("`{}` overrides `{}`", sr.name, rule.name),
+                        );
+                    }
+                }
+                d.help("remove the rule, or narrow the overriding rules' conditions")
+                    .note(format!("overridden by {}", names.join(", ")))
+                    .data(json!({ "kind": "dead_rule", "rule": rule.name, "reason": "always_overridden", "by": dr.by.iter().map(|&s| rule_name(s)).collect::<Vec<_>>() }))
+            }
+        };
+        out.push(d);
+    }
+    // Inputs of the checked file that nothing mentions are the checker's W0001 already.
+    let mentioned = crate::compile::order::mentioned_inputs(policy);
+    let unused: Vec<InputId> = a
+        .unused_inputs
+        .iter()
+        .copied()
+        .filter(|&i| {
+            mentioned.get(i).copied().unwrap_or(false)
+                || policy
+                    .inputs
+                    .get(i)
+                    .is_some_and(|x| x.loc.file != policy.root_file)
+        })
+        .collect();
+    if let Some((&first, rest)) = unused.split_first() {
+        let names: Vec<String> = unused
+            .iter()
+            .filter_map(|&i| policy.inputs.get(i))
+            .map(|i| format!("`{}`", i.name))
+            .collect();
+        let (what, verb) = if names.len() == 1 {
+            ("input", "is")
+        } else {
+            ("inputs", "are")
+        };
+        let mut d = Diagnostic::warning(
+            "W0503",
+            format!(
+                "the decision of `{}` never depends on {what} {}",
+                policy.name,
+                names.join(", ")
+            ),
+        );
+        if let Some(i) = policy.inputs.get(first) {
+            d = d.primary(i.loc, "no outcome of this policy changes with this input");
+        }
+        for &i in rest {
+            if let Some(inp) = policy.inputs.get(i) {
+                d = d.secondary(inp.loc, "nor with this one");
+            }
+        }
+        let names_plain: Vec<&str> = unused
+            .iter()
+            .filter_map(|&i| policy.inputs.get(i))
+            .map(|i| i.name.as_str())
+            .collect();
+        out.push(
+            d.note(format!("the listed {what} {verb} never asked by `policyc decide`"))
+                .help("if the source document uses this fact, a rule is missing; if the input comes from a shared vocabulary that other policies use, this warning is expected")
+                .data(json!({ "kind": "unused_inputs", "inputs": names_plain })),
+        );
+    }
+    for af in &a.asserts {
+        let Some(def) = policy.asserts.get(af.assert) else {
+            continue;
+        };
+        let Some(r) = &af.counterexamples else {
+            continue;
+        };
+        let d = Diagnostic::error("E0503", format!("assert `{}` does not hold", def.name))
+            .primary(def.loc, "this invariant fails for some incidents");
+        out.push(
+            region_notes(d, r, "it fails for")
+                .help("fix the rules so the invariant holds, or correct the assert")
+                .data(region_data("assert", r, json!({ "assert": def.name }))),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

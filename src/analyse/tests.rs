@@ -1,0 +1,222 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+use super::*;
+use crate::check::ir::*;
+use crate::compile::graph::{DecisionGraph, Verdict};
+use crate::compile::synth::{generate, SynthSpec};
+use crate::compile::{value_index, OrderStrategy};
+use proptest::prelude::*;
+
+/// Whether an incident belongs to a finding's region, by the reference semantics.
+type Membership = Box<dyn Fn(&[Value]) -> bool>;
+
+fn value_in(set: &crate::compile::graph::ValueSet, v: &Value) -> bool {
+    use crate::compile::graph::ValueSet;
+    match (set, v) {
+        (ValueSet::Bools(bs), Value::Bool(b)) => bs.contains(b),
+        (ValueSet::Variants(_, vs), Value::Enum(_, x)) => vs.contains(x),
+        (ValueSet::Ints(rs), Value::Int(x)) => rs.iter().any(|&(a, b)| a <= *x && *x <= b),
+        _ => false,
+    }
+}
+
+fn indices(p: &Policy, values: &[Value]) -> Vec<u32> {
+    p.inputs
+        .iter()
+        .zip(values)
+        .map(|(i, v)| value_index(i.ty, v).unwrap())
+        .collect()
+}
+
+/// Compiles, analyses and builds the graph, and compares everything with enumeration.
+fn check_against_brute_force(p: &Policy, order: OrderStrategy) {
+    let options = CompileOptions {
+        order,
+        max_nodes: None,
+    };
+    let mut c = Compiler::new(p, &options).unwrap();
+    let a = analyse(&mut c).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let b = brute::analyse(p);
+
+    // The graph decides every incident as the rules say.
+    brute::for_each_incident(p, |inc| {
+        let r = brute::decide(p, inc);
+        let leaf = g.leaf(&indices(p, inc)).unwrap();
+        assert_eq!(leaf.status, r.status, "status of {inc:?}");
+        let verdicts: Vec<Verdict> = leaf.outcomes.iter().map(|o| o.verdict()).collect();
+        assert_eq!(verdicts, r.verdicts, "verdicts of {inc:?}");
+        assert_eq!(leaf.applied, r.applied, "applied rules of {inc:?}");
+        assert_eq!(leaf.overridden, r.overridden, "overridden rules of {inc:?}");
+    });
+
+    assert_eq!(a.valid_count, b.valid);
+    for (o, &(open, accepted)) in b.gaps.iter().enumerate() {
+        let mine = |acc: bool| -> u128 {
+            a.gaps
+                .iter()
+                .filter(|g| g.output == o && g.accepted_by.is_empty() != acc)
+                .map(|g| g.region.count)
+                .sum()
+        };
+        assert_eq!(mine(false), open, "open gaps of output {o}");
+        assert_eq!(mine(true), accepted, "accepted gaps of output {o}");
+    }
+    for gap in &a.gaps {
+        let r = brute::decide(p, &gap.region.example);
+        assert_eq!(
+            r.verdicts[gap.output],
+            Verdict::Gap,
+            "gap example {:?}",
+            gap.region.example
+        );
+    }
+    assert_eq!(a.stale_acceptances, b.stale);
+    let conflicts: Vec<(usize, usize, usize, u128)> = a
+        .conflicts
+        .iter()
+        .map(|c| (c.output, c.rules[0], c.rules[1], c.region.count))
+        .collect();
+    assert_eq!(conflicts, b.conflicts);
+    for cf in &a.conflicts {
+        let r = brute::decide(p, &cf.region.example);
+        let eff = &r.effective[cf.output];
+        assert!(eff
+            .iter()
+            .any(|(x, v)| *x == cf.rules[0] && *v == cf.values[0]));
+        assert!(eff
+            .iter()
+            .any(|(x, v)| *x == cf.rules[1] && *v == cf.values[1]));
+    }
+    let never: Vec<usize> = a
+        .dead_rules
+        .iter()
+        .filter(|d| d.reason == DeadReason::NeverApplies)
+        .map(|d| d.rule)
+        .collect();
+    let shadowed: Vec<usize> = a
+        .dead_rules
+        .iter()
+        .filter(|d| d.reason == DeadReason::AlwaysOverridden)
+        .map(|d| d.rule)
+        .collect();
+    assert_eq!(never, b.never_apply);
+    assert_eq!(shadowed, b.always_overridden);
+    assert_eq!(a.unused_inputs, b.unused_inputs);
+    let failures: Vec<u128> = a
+        .asserts
+        .iter()
+        .map(|x| x.counterexamples.as_ref().map(|r| r.count).unwrap_or(0))
+        .collect();
+    assert_eq!(failures, b.assert_failures);
+    for af in &a.asserts {
+        if let Some(r) = &af.counterexamples {
+            let d = brute::decide(p, &r.example);
+            assert!(!brute::eval(
+                p,
+                &p.asserts[af.assert].expr,
+                &r.example,
+                Some(&d.verdicts)
+            ));
+        }
+    }
+    // Every region's condition is exact within the valid incidents.
+    let regions: Vec<(&crate::compile::describe::Region, Membership)> = {
+        let mut v: Vec<(&crate::compile::describe::Region, Membership)> = Vec::new();
+        for gap in &a.gaps {
+            let o = gap.output;
+            let accepted = !gap.accepted_by.is_empty();
+            let p2 = p.clone();
+            v.push((
+                &gap.region,
+                Box::new(move |inc: &[Value]| {
+                    let d = brute::decide(&p2, inc);
+                    let acc = p2
+                        .accepted_gaps
+                        .iter()
+                        .any(|x| x.output == o && brute::eval(&p2, &x.when, inc, None));
+                    d.verdicts.get(o) == Some(&Verdict::Gap) && acc == accepted
+                }),
+            ));
+        }
+        for cf in &a.conflicts {
+            let (o, r1, r2) = (cf.output, cf.rules[0], cf.rules[1]);
+            let p2 = p.clone();
+            v.push((
+                &cf.region,
+                Box::new(move |inc: &[Value]| {
+                    let d = brute::decide(&p2, inc);
+                    d.effective
+                        .get(o)
+                        .is_some_and(|e| e.iter().any(|x| x.0 == r1) && e.iter().any(|x| x.0 == r2))
+                }),
+            ));
+        }
+        v
+    };
+    for (region, member) in &regions {
+        if !region.condition_complete {
+            continue;
+        }
+        brute::for_each_incident(p, |inc| {
+            if brute::decide(p, inc).status != crate::compile::graph::Status::InScope {
+                return;
+            }
+            let in_cubes = region
+                .cubes
+                .iter()
+                .any(|cube| cube.iter().all(|(i, set)| value_in(set, &inc[*i])));
+            assert_eq!(
+                in_cubes,
+                member(inc),
+                "condition `{}` at {inc:?}",
+                region.condition
+            );
+        });
+    }
+    // Diagnostics: one error per open gap part, conflict and refuted assert.
+    let diags = diagnostics(p, &a);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let expected = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).count()
+        + a.conflicts.len()
+        + a.asserts.iter().filter(|x| !x.holds).count();
+    assert_eq!(errors, expected);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn analyses_match_brute_force(seed in any::<u64>()) {
+        let p = generate(&SynthSpec::small(seed));
+        let order = if seed % 2 == 0 { OrderStrategy::Weighted } else { OrderStrategy::Declaration };
+        check_against_brute_force(&p, order);
+    }
+}
+
+/// The generator must produce every kind of finding often, or the property test above
+/// would pass without testing much.
+#[test]
+fn generator_covers_every_finding() {
+    let mut stats = [0usize; 9];
+    for seed in 0..400u64 {
+        let p = generate(&SynthSpec::small(seed));
+        let b = brute::analyse(&p);
+        stats[0] += usize::from(b.gaps.iter().any(|g| g.0 > 0));
+        stats[1] += usize::from(b.gaps.iter().any(|g| g.1 > 0));
+        stats[2] += usize::from(!b.conflicts.is_empty());
+        stats[3] += usize::from(!b.never_apply.is_empty());
+        stats[4] += usize::from(!b.always_overridden.is_empty());
+        stats[5] += usize::from(!b.unused_inputs.is_empty());
+        stats[6] += usize::from(b.assert_failures.iter().any(|&f| f > 0));
+        stats[7] += usize::from(!b.stale.is_empty());
+        stats[8] += usize::from(!p.assumes.is_empty());
+    }
+    // open gaps, accepted gaps, conflicts, never applies, overridden, unused inputs,
+    // failed asserts, stale acceptances, assumptions
+    assert!(stats.iter().all(|&n| n >= 10), "{stats:?}");
+}

@@ -1,0 +1,335 @@
+//! `policyc decide POLICY --facts FILE.json` (`-` = stdin).
+//!
+//! One JSON object decides one incident (human, json or markdown output). JSON Lines (one
+//! object a line) or a JSON array decide many, answered as JSON Lines in the same order;
+//! a bad line is answered with an error object naming its line and does not stop the
+//! others. Exit codes: 0 decided (or out of scope), 1 undecided, 2 bad facts or usage.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use super::{exit, print_human, ColorArg};
+use crate::check::ir::Policy;
+use crate::compile::graph::DecisionGraph;
+use crate::compile::{CompileOptions, Compiler};
+use crate::diagnostics::{render, Diagnostic};
+use crate::evaluate::{
+    decide, decision_human, decision_json, decision_markdown, parse_facts, DecideStatus,
+};
+use crate::source::{RealFs, Sources};
+
+#[derive(Args, Debug)]
+pub struct DecideArgs {
+    /// The policy file.
+    pub policy: PathBuf,
+    /// The facts: a JSON file, or `-` for standard input. A JSON array or JSON Lines
+    /// decide many incidents at once.
+    #[arg(long, value_name = "FILE")]
+    pub facts: String,
+    /// Output: human (default), json, or markdown (an incident record).
+    #[arg(long, value_enum, default_value_t = DecideFormat::Human)]
+    pub format: DecideFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DecideFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+/// Runs `policyc decide`: loads and checks the policy, compiles its decision graph,
+/// reads the facts and answers. Returns the contract's exit code.
+pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
+    let mut sources = Sources::new();
+    let checked = crate::check::check_file(&mut sources, &RealFs, &args.policy);
+    let errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    let Some(policy) = checked.policy.filter(|_| errors.is_empty()) else {
+        print_human(&sources, &errors, color);
+        if errors.is_empty() {
+            eprintln!("error: `{}` could not be checked", args.policy.display());
+        }
+        return exit::USAGE;
+    };
+    let graph = match Compiler::new(&policy, &CompileOptions::default())
+        .and_then(|mut c| DecisionGraph::build(&mut c))
+    {
+        Ok(g) => g,
+        Err(e) => {
+            print_human(&sources, &[e.diagnostic(&policy)], color);
+            return exit::USAGE;
+        }
+    };
+    let text = if args.facts == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("error: cannot read the facts from standard input: {e}");
+            return exit::USAGE;
+        }
+        s
+    } else {
+        match std::fs::read_to_string(&args.facts) {
+            Ok(s) => s,
+            Err(e) => {
+                print_human(
+                    &sources,
+                    &[
+                        Diagnostic::error("E0001", format!("cannot read `{}`: {e}", args.facts))
+                            .help(
+                                "check the path of the facts file, or use `-` for standard input",
+                            ),
+                    ],
+                    color,
+                );
+                return exit::USAGE;
+            }
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut diags = Vec::new();
+    let code = decide_text(
+        &policy,
+        &graph,
+        &sources,
+        &text,
+        args.format,
+        &mut out,
+        &mut diags,
+    );
+    let _ = out.flush();
+    print_human(&sources, &diags, color);
+    code
+}
+
+/// How the facts text is laid out.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FactsLayout {
+    Single,
+    Array,
+    Lines,
+}
+
+/// A JSON array is a batch; several lines of which the first non-empty one is a whole
+/// JSON value are JSON Lines; anything else is one (possibly pretty-printed) object.
+pub fn layout(text: &str) -> FactsLayout {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        return FactsLayout::Array;
+    }
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next();
+    let more = lines.next().is_some();
+    match first {
+        Some(f) if more && serde_json::from_str::<serde_json::Value>(f).is_ok() => {
+            FactsLayout::Lines
+        }
+        _ => FactsLayout::Single,
+    }
+}
+
+fn invalid_json(e: &serde_json::Error) -> Diagnostic {
+    Diagnostic::error("E0510", format!("the facts are not valid JSON: {e}"))
+        .help("write the facts as {\"input_name\": value, ...}")
+}
+
+fn error_object(sources: &Sources, line: Option<usize>, diags: &[Diagnostic]) -> serde_json::Value {
+    let errors: Vec<serde_json::Value> =
+        diags.iter().map(|d| render::to_json(sources, d)).collect();
+    match line {
+        Some(n) => json!({ "line": n, "status": "error", "errors": errors }),
+        None => json!({ "status": "error", "errors": errors }),
+    }
+}
+
+/// Decides the incidents in `text`, writing answers to `out` and, for a single incident
+/// in human or markdown form, collecting diagnostics in `diags` for the caller to print.
+/// Returns the exit code.
+pub fn decide_text(
+    policy: &Policy,
+    graph: &DecisionGraph,
+    sources: &Sources,
+    text: &str,
+    format: DecideFormat,
+    out: &mut dyn Write,
+    diags: &mut Vec<Diagnostic>,
+) -> u8 {
+    match layout(text) {
+        FactsLayout::Single => {
+            let value: serde_json::Value = match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(e) => {
+                    return report(sources, format, out, diags, vec![invalid_json(&e)]);
+                }
+            };
+            let facts = match parse_facts(policy, &value) {
+                Ok(f) => f,
+                Err(errs) => return report(sources, format, out, diags, errs),
+            };
+            let d = match decide(policy, graph, &facts) {
+                Ok(d) => d,
+                Err(e) => return report(sources, format, out, diags, vec![*e]),
+            };
+            let text = match format {
+                DecideFormat::Human => decision_human(policy, &d),
+                DecideFormat::Json => format!("{}\n", decision_json(policy, &d)),
+                DecideFormat::Markdown => decision_markdown(policy, &facts, &d),
+            };
+            let _ = out.write_all(text.as_bytes());
+            status_code(d.status)
+        }
+        layout => {
+            let items: Vec<(usize, Result<serde_json::Value, Diagnostic>)> = match layout {
+                FactsLayout::Array => match serde_json::from_str::<Vec<serde_json::Value>>(text) {
+                    Ok(vs) => vs
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| (i + 1, Ok(v)))
+                        .collect(),
+                    Err(e) => {
+                        return report(
+                            sources,
+                            DecideFormat::Json,
+                            out,
+                            diags,
+                            vec![invalid_json(&e)],
+                        )
+                    }
+                },
+                _ => text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                    .map(|(i, l)| (i + 1, serde_json::from_str(l).map_err(|e| invalid_json(&e))))
+                    .collect(),
+            };
+            let mut code = exit::OK;
+            for (line, item) in items {
+                let answer = item
+                    .and_then(|v| parse_facts(policy, &v).map_err(|mut es| es.remove(0)))
+                    .and_then(|facts| decide(policy, graph, &facts).map_err(|e| *e));
+                let obj = match answer {
+                    Ok(d) => {
+                        if d.status == DecideStatus::Undecided && code == exit::OK {
+                            code = exit::FAILED;
+                        }
+                        let mut j = decision_json(policy, &d);
+                        if let Some(m) = j.as_object_mut() {
+                            m.insert("line".into(), json!(line));
+                        }
+                        j
+                    }
+                    Err(e) => {
+                        code = exit::USAGE;
+                        error_object(sources, Some(line), &[e])
+                    }
+                };
+                let _ = writeln!(out, "{obj}");
+            }
+            code
+        }
+    }
+}
+
+fn status_code(s: DecideStatus) -> u8 {
+    match s {
+        DecideStatus::Decided | DecideStatus::OutOfScope => exit::OK,
+        DecideStatus::Undecided => exit::FAILED,
+    }
+}
+
+fn report(
+    sources: &Sources,
+    format: DecideFormat,
+    out: &mut dyn Write,
+    diags: &mut Vec<Diagnostic>,
+    errs: Vec<Diagnostic>,
+) -> u8 {
+    if format == DecideFormat::Json {
+        let _ = writeln!(out, "{}", error_object(sources, None, &errs));
+    } else {
+        diags.extend(errs);
+    }
+    exit::USAGE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::synth::{generate, SynthSpec};
+
+    fn setup() -> (Policy, DecisionGraph) {
+        let p = generate(&SynthSpec::small(11));
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        let g = DecisionGraph::build(&mut c).unwrap();
+        (p, g)
+    }
+
+    fn run_text(
+        p: &Policy,
+        g: &DecisionGraph,
+        text: &str,
+        format: DecideFormat,
+    ) -> (String, Vec<Diagnostic>, u8) {
+        let sources = Sources::new();
+        let mut out = Vec::new();
+        let mut diags = Vec::new();
+        let code = decide_text(p, g, &sources, text, format, &mut out, &mut diags);
+        (String::from_utf8(out).unwrap(), diags, code)
+    }
+
+    #[test]
+    fn layouts_are_recognised() {
+        assert_eq!(layout("{\"a\": 1}"), FactsLayout::Single);
+        assert_eq!(layout("{\n  \"a\": 1\n}\n"), FactsLayout::Single);
+        assert_eq!(layout("{\"a\": 1}\n{\"a\": 2}\n"), FactsLayout::Lines);
+        assert_eq!(layout("  [ {\"a\": 1} ]"), FactsLayout::Array);
+    }
+
+    #[test]
+    fn batch_answers_every_line_in_order_and_reports_bad_ones() {
+        let (p, g) = setup();
+        let name = &p.inputs[0].name;
+        let text = format!("{{}}\nnot json\n\n{{\"{name}x\": 1}}\n{{}}\n");
+        let (out, _, code) = run_text(&p, &g, &text, DecideFormat::Human);
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[0]["line"], 1);
+        assert_eq!(lines[1]["line"], 2);
+        assert_eq!(lines[1]["status"], "error");
+        assert_eq!(lines[2]["line"], 4);
+        assert_eq!(lines[2]["errors"][0]["code"], "E0511");
+        assert_eq!(lines[3]["line"], 5);
+        assert_eq!(code, exit::USAGE);
+        let (out, _, _) = run_text(&p, &g, "[{}, {}]", DecideFormat::Json);
+        assert_eq!(out.lines().count(), 2);
+    }
+
+    #[test]
+    fn single_facts_exit_codes() {
+        let (p, g) = setup();
+        let (_, diags, code) = run_text(&p, &g, "{\"nope\": 1}", DecideFormat::Human);
+        assert_eq!(code, exit::USAGE);
+        assert_eq!(diags[0].code, "E0511");
+        let (out, _, code) = run_text(&p, &g, "{\"nope\": 1}", DecideFormat::Json);
+        assert_eq!(code, exit::USAGE);
+        assert!(out.contains("E0511"));
+        let (out, _, code) = run_text(&p, &g, "{}", DecideFormat::Json);
+        let j: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        let expected = match j["status"].as_str().unwrap() {
+            "undecided" => exit::FAILED,
+            _ => exit::OK,
+        };
+        assert_eq!(code, expected);
+    }
+}

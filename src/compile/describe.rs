@@ -1,0 +1,344 @@
+//! Regions of incidents as a person reads them: a count, one complete example, and a
+//! condition in the language's own syntax (`oldest_age in 16..=17 and not coercion`).
+
+use super::graph::{value_set, ValueSet};
+use super::{index_value, CResult, Compiler};
+use crate::check::ir::{InputId, Policy, Ty, Value};
+use crate::mdd::{Cube, NodeId, FALSE};
+
+/// A non-empty set of incidents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Region {
+    /// How many distinct complete incidents it holds (saturating at `u128::MAX`).
+    pub count: u128,
+    /// One of them, one value per input (by input id).
+    pub example: Vec<Value>,
+    /// The same example as JSON facts that `policyc decide` accepts.
+    pub example_json: serde_json::Value,
+    /// The region as a condition, relative to the valid incidents (the scope and the
+    /// assumptions are not repeated).
+    pub condition: String,
+    /// True when `condition` covers the region exactly; false when it lists only the
+    /// first parts of a region too fragmented to print whole.
+    pub condition_complete: bool,
+    /// The parts of `condition`: each a conjunction of (input, the values it may take);
+    /// inputs left out may take any value. Within the valid incidents their union is the
+    /// region when `condition_complete`.
+    pub cubes: Vec<Vec<(InputId, ValueSet)>>,
+}
+
+impl Region {
+    /// The machine form: count, example facts, condition.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "count": count_json(self.count),
+            "example": self.example_json,
+            "condition": self.condition,
+            "condition_complete": self.condition_complete,
+        })
+    }
+}
+
+/// A count as a JSON number when it fits, else as a string.
+pub fn count_json(n: u128) -> serde_json::Value {
+    match u64::try_from(n) {
+        Ok(x) => serde_json::Value::from(x),
+        Err(_) => serde_json::Value::from(show_count(n)),
+    }
+}
+
+/// How many cubes are shown at most in a condition.
+const SHOWN_CUBES: usize = 8;
+/// How many cubes are collected for merging before showing.
+const COLLECTED_CUBES: usize = 64;
+
+/// Describes a region (a boolean diagram); `None` when it is empty.
+pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>> {
+    if region == FALSE {
+        return Ok(None);
+    }
+    let count = c.mdd.sat_count(region);
+    let Some(values) = c.mdd.pick(region, |t| t == 1) else {
+        return Ok(None);
+    };
+    let example = example_values(c, &values);
+    let example_json = facts_json(c.policy, &example);
+    let simple = c.mdd.simplify(region, c.valid)?;
+    let (cubes, complete) = c.mdd.cubes(simple, |t| t == 1, COLLECTED_CUBES);
+    let cubes = if complete {
+        expand_cubes(c, cubes, region)?
+    } else {
+        cubes
+    };
+    let mut cubes = merge_cubes(cubes);
+    let complete = complete && cubes.len() <= SHOWN_CUBES;
+    let more = cubes.len().saturating_sub(SHOWN_CUBES);
+    cubes.truncate(SHOWN_CUBES);
+    let mut condition = cubes_condition(c, &cubes);
+    let parts: Vec<Vec<(InputId, ValueSet)>> = cubes
+        .iter()
+        .map(|cube| {
+            cube.iter()
+                .enumerate()
+                .filter_map(|(l, set)| {
+                    let input = c.order.levels.get(l).copied()?;
+                    Some((input, value_set(c.input_ty(input), set.as_ref()?)))
+                })
+                .collect()
+        })
+        .collect();
+    if !complete {
+        if more > 0 {
+            condition.push_str(&format!(" or ... ({more} more parts)"));
+        } else {
+            condition.push_str(" or ... (more parts)");
+        }
+    }
+    Ok(Some(Region {
+        count,
+        example,
+        example_json,
+        condition,
+        condition_complete: complete,
+        cubes: parts,
+    }))
+}
+
+/// The values per input of an assignment given per level.
+pub fn example_values(c: &Compiler<'_>, per_level: &[u32]) -> Vec<Value> {
+    let mut out: Vec<Value> = c
+        .policy
+        .inputs
+        .iter()
+        .map(|i| index_value(i.ty, 0))
+        .collect();
+    for (l, &input) in c.order.levels.iter().enumerate() {
+        let idx = per_level.get(l).copied().unwrap_or(0);
+        if let Some(slot) = out.get_mut(input) {
+            *slot = index_value(c.input_ty(input), idx);
+        }
+    }
+    out
+}
+
+/// Facts as JSON: input names to booleans, integers and variant names.
+pub fn facts_json(policy: &Policy, values: &[Value]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (input, v) in policy.inputs.iter().zip(values) {
+        map.insert(input.name.clone(), policy.value_json(v));
+    }
+    serde_json::Value::Object(map)
+}
+
+/// A readable number of incidents.
+pub fn show_count(n: u128) -> String {
+    if n == u128::MAX {
+        "more than 10^38".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+fn cube_node(c: &mut Compiler<'_>, cube: &Cube) -> CResult<NodeId> {
+    let mut acc = crate::mdd::TRUE;
+    for (l, set) in cube.iter().enumerate() {
+        if let Some(ranges) = set {
+            let mut lit = FALSE;
+            for &(a, b) in ranges {
+                let r = c.mdd.range(l, a, b + 1)?;
+                lit = c.mdd.or(lit, r)?;
+            }
+            acc = c.mdd.and(acc, lit)?;
+        }
+    }
+    Ok(acc)
+}
+
+/// Drops every literal a cube does not need: a literal goes when the cube without it
+/// still holds only incidents of the region or invalid ones (the scope and assumptions
+/// already imply it). The diagram's variable order can force a literal that the
+/// assumptions make redundant (`oldest_age >= 14` beside `youngest_age >= 14` under
+/// `youngest_age <= oldest_age`); this removes it. Cubes inside others are then dropped.
+fn expand_cubes(c: &mut Compiler<'_>, cubes: Vec<Cube>, region: NodeId) -> CResult<Vec<Cube>> {
+    let bad = c.mdd.diff(c.valid, region)?;
+    let mut out: Vec<Cube> = Vec::with_capacity(cubes.len());
+    for mut cube in cubes {
+        for l in 0..cube.len() {
+            if cube.get(l).is_some_and(|s| s.is_none()) {
+                continue;
+            }
+            let mut wider = cube.clone();
+            if let Some(slot) = wider.get_mut(l) {
+                *slot = None;
+            }
+            let n = cube_node(c, &wider)?;
+            if !c.mdd.intersects(n, bad) {
+                cube = wider;
+            }
+        }
+        out.push(cube);
+    }
+    // Remove cubes contained in another (keep the first of equal ones).
+    let contains = |big: &Cube, small: &Cube| {
+        big.iter().zip(small).all(|(b, s)| match (b, s) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(b), Some(s)) => s
+                .iter()
+                .all(|&(lo, hi)| b.iter().any(|&(a, z)| a <= lo && hi <= z)),
+        })
+    };
+    let mut kept: Vec<Cube> = Vec::new();
+    for (i, cube) in out.iter().enumerate() {
+        let redundant = out
+            .iter()
+            .enumerate()
+            .any(|(j, other)| j != i && contains(other, cube) && (!contains(cube, other) || j < i));
+        if !redundant {
+            kept.push(cube.clone());
+        }
+    }
+    Ok(kept)
+}
+
+/// Unions cubes that differ in one level only, until none do.
+fn merge_cubes(mut cubes: Vec<Cube>) -> Vec<Cube> {
+    loop {
+        let mut merged = false;
+        'outer: for i in 0..cubes.len() {
+            for j in (i + 1)..cubes.len() {
+                let (Some(a), Some(b)) = (cubes.get(i), cubes.get(j)) else {
+                    continue;
+                };
+                let diff: Vec<usize> = (0..a.len()).filter(|&l| a.get(l) != b.get(l)).collect();
+                if diff.len() == 1 {
+                    let l = diff.first().copied().unwrap_or(0);
+                    let (Some(Some(ra)), Some(Some(rb))) = (a.get(l), b.get(l)) else {
+                        continue;
+                    };
+                    let union = union_ranges(ra, rb);
+                    if let Some(slot) = cubes.get_mut(i).and_then(|c| c.get_mut(l)) {
+                        *slot = Some(union);
+                    }
+                    cubes.remove(j);
+                    merged = true;
+                    break 'outer;
+                }
+            }
+        }
+        if !merged {
+            return cubes;
+        }
+    }
+}
+
+fn union_ranges(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut all: Vec<(u32, u32)> = a.iter().chain(b).copied().collect();
+    all.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (lo, hi) in all {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+fn cubes_condition(c: &Compiler<'_>, cubes: &[Cube]) -> String {
+    let parts: Vec<Vec<String>> = cubes
+        .iter()
+        .map(|cube| {
+            let mut lits = Vec::new();
+            for (l, set) in cube.iter().enumerate() {
+                let Some(ranges) = set else { continue };
+                let input = c.order.levels.get(l).copied().unwrap_or(0);
+                let size = c.mdd.size(l);
+                if let Some(lit) = literal(c.policy, input, ranges, size) {
+                    lits.push(lit);
+                }
+            }
+            lits
+        })
+        .collect();
+    if parts.is_empty() {
+        return "false".to_string();
+    }
+    let many = parts.len() > 1;
+    parts
+        .into_iter()
+        .map(|lits| match lits.len() {
+            0 => "true".to_string(),
+            1 => lits.join(""),
+            _ if many => format!("({})", lits.join(" and ")),
+            _ => lits.join(" and "),
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// One input's value set as a condition; `None` when it is every value.
+pub fn literal(
+    policy: &Policy,
+    input: InputId,
+    ranges: &[(u32, u32)],
+    size: u32,
+) -> Option<String> {
+    let inp = policy.inputs.get(input)?;
+    let name = &inp.name;
+    let covered: u64 = ranges.iter().map(|&(a, b)| u64::from(b - a) + 1).sum();
+    if covered >= u64::from(size) {
+        return None;
+    }
+    Some(match value_set(inp.ty, ranges) {
+        ValueSet::Bools(bs) => match bs.as_slice() {
+            [true] => name.clone(),
+            _ => format!("not {name}"),
+        },
+        ValueSet::Variants(e, vs) => {
+            let names: Vec<&str> = vs.iter().map(|&v| policy.variant_name(e, v)).collect();
+            let all = policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0);
+            if names.len() == 1 {
+                format!("{name} == {}", names.join(""))
+            } else if names.len() + 1 == all {
+                let missing = (0..all).find(|v| !vs.contains(v)).unwrap_or(0);
+                format!("{name} != {}", policy.variant_name(e, missing))
+            } else {
+                format!("{name} in {{{}}}", names.join(", "))
+            }
+        }
+        ValueSet::Ints(rs) => {
+            let (lo, hi) = match inp.ty {
+                Ty::Int { lo, hi } => (lo, hi),
+                _ => (0, 0),
+            };
+            let one = |a: i64, b: i64| -> String {
+                if a == b {
+                    format!("{name} == {a}")
+                } else if a == lo {
+                    format!("{name} <= {b}")
+                } else if b == hi {
+                    format!("{name} >= {a}")
+                } else {
+                    format!("{name} in {a}..={b}")
+                }
+            };
+            match rs.as_slice() {
+                [(a, b)] => one(*a, *b),
+                [(a1, b1), (a2, b2)] if *a1 == lo && *b2 == hi => {
+                    // The complement is one range: say what is excluded.
+                    let (x, y) = (b1 + 1, a2 - 1);
+                    if x == y {
+                        format!("{name} != {x}")
+                    } else {
+                        format!("{name} not in {x}..={y}")
+                    }
+                }
+                _ => {
+                    let alts: Vec<String> = rs.iter().map(|&(a, b)| one(a, b)).collect();
+                    format!("({})", alts.join(" or "))
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,788 @@
+//! The decision graph: the compiled artefact that `decide`, `graph`, `diff` and `doc`
+//! read.
+//!
+//! It is a reduced ordered multi-valued decision diagram stored in a petgraph
+//! [`Graph`]: [`GraphNode::Question`] nodes test one input, [`GraphEdge`]s carry the set
+//! of that input's values that lead along them (merged ranges or variant sets), and
+//! [`GraphNode::Leaf`] nodes are outcomes, indexing [`DecisionGraph::leaves`]. A leaf
+//! holds the whole decision for every incident that reaches it: the status (in scope,
+//! out of scope, breaking an assumption), per output its value or why it has none, the
+//! rules that applied and the rules whose assignments were overridden.
+//!
+//! The graph is canonical for the variable order ([`DecisionGraph::order`]): identical
+//! sub-graphs are one node. Alongside it, a flat array copy answers
+//! [`DecisionGraph::evaluate`] by walking from the root (cost: the depth).
+
+use std::sync::Mutex;
+
+use petgraph::graph::{Graph, NodeIndex};
+use serde::Serialize;
+
+use super::{CResult, CompileError, Compiler, Order};
+use crate::check::ir::{EnumId, InputId, OutputId, OutputTy, Policy, RuleId, Ty, Value, VariantId};
+use crate::mdd::hash::FxHashMap;
+use crate::mdd::{Mdd, NodeId, FALSE};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    InScope,
+    OutOfScope,
+    BrokenAssumption,
+}
+
+/// An output's result for an incident, without the rules behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// One value (a set output always has one: the union, maybe empty).
+    Value(Value),
+    /// No rule gives a value and there is no default.
+    Gap,
+    /// Rules give these different values (sorted), none overriding the others.
+    Conflict(Vec<Value>),
+}
+
+/// An output's result with the rules behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The value and the rules whose effective assignments gave it; no rules means the
+    /// default (or, for a set output, that no rule added anything).
+    Value {
+        value: Value,
+        by: Vec<RuleId>,
+    },
+    Gap,
+    /// Each value with the rules that gave it.
+    Conflict {
+        values: Vec<(Value, Vec<RuleId>)>,
+    },
+}
+
+impl Outcome {
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Outcome::Value { value, .. } => Verdict::Value(value.clone()),
+            Outcome::Gap => Verdict::Gap,
+            Outcome::Conflict { values } => {
+                Verdict::Conflict(values.iter().map(|v| v.0.clone()).collect())
+            }
+        }
+    }
+}
+
+/// A decision: what every incident reaching this leaf gets.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Leaf {
+    pub status: Status,
+    /// Per output (empty unless in scope).
+    pub outcomes: Vec<Outcome>,
+    /// Rules whose condition holds, in declaration order (empty unless in scope).
+    pub applied: Vec<RuleId>,
+    /// Applied rules with at least one assignment overridden by another applied rule.
+    pub overridden: Vec<RuleId>,
+}
+
+/// A leaf of a per-output graph.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OutputLeaf {
+    pub status: Status,
+    /// `None` unless in scope.
+    pub verdict: Option<Verdict>,
+}
+
+/// The values an edge stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueSet {
+    Bools(Vec<bool>),
+    Variants(EnumId, Vec<VariantId>),
+    /// Sorted disjoint inclusive ranges.
+    Ints(Vec<(i64, i64)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GraphNode {
+    /// Asks for an input's value.
+    Question { input: InputId },
+    /// An index into the graph's leaves.
+    Leaf { leaf: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphEdge {
+    pub values: ValueSet,
+}
+
+/// A per-output view of the decision (`graph --output NAME`).
+pub struct OutputGraph {
+    pub output: OutputId,
+    pub graph: Graph<GraphNode, GraphEdge>,
+    pub root: NodeIndex,
+    pub leaves: Vec<OutputLeaf>,
+}
+
+/// The class of a leaf that decides the answer (status and verdicts), ignoring which
+/// rules gave it: what "the decision depends on an input" is measured against.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OutcomeClass {
+    pub status: Status,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// A compact copy of a diagram for fast walking.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Flat {
+    /// Per node: the input it asks, and its edge slice.
+    pub(crate) nodes: Vec<(u32, u32, u32)>,
+    /// (end, target): target's top bit marks a leaf index.
+    pub(crate) edges: Vec<(u32, u32)>,
+    pub(crate) root: u32,
+}
+
+const FLAT_LEAF: u32 = 1 << 31;
+
+impl Flat {
+    fn build(mdd: &Mdd, root: NodeId, order: &Order) -> Flat {
+        let nodes = mdd.nodes_of(root);
+        let index: FxHashMap<NodeId, u32> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, i as u32))
+            .collect();
+        let target = |n: NodeId| match n.terminal_value() {
+            Some(t) => t | FLAT_LEAF,
+            None => index.get(&n).copied().unwrap_or(FLAT_LEAF),
+        };
+        let mut flat = Flat {
+            root: target(root),
+            ..Flat::default()
+        };
+        for n in &nodes {
+            if let Some((level, edges)) = mdd.node(*n) {
+                let input = order.levels.get(level).copied().unwrap_or(0) as u32;
+                flat.nodes
+                    .push((input, flat.edges.len() as u32, edges.len() as u32));
+                flat.edges
+                    .extend(edges.iter().map(|e| (e.end, target(e.child))));
+            }
+        }
+        flat
+    }
+
+    /// The leaf reached by an incident given as one value index per input.
+    #[inline]
+    pub(crate) fn eval(&self, values: &[u32]) -> u32 {
+        let mut t = self.root;
+        while t & FLAT_LEAF == 0 {
+            let Some(&(input, start, len)) = self.nodes.get(t as usize) else {
+                return 0;
+            };
+            let v = values.get(input as usize).copied().unwrap_or(0);
+            let Some(edges) = self.edges.get(start as usize..(start + len) as usize) else {
+                return 0;
+            };
+            // Nodes have few edges: a linear scan beats binary search until about 16.
+            t = if edges.len() <= 16 {
+                match edges.iter().find(|e| v < e.0) {
+                    Some(e) => e.1,
+                    None => return 0,
+                }
+            } else {
+                let i = edges.partition_point(|e| e.0 <= v);
+                match edges.get(i) {
+                    Some(e) => e.1,
+                    None => return 0,
+                }
+            };
+        }
+        t & !FLAT_LEAF
+    }
+
+    /// Leaves reachable when some inputs are fixed (`given[input]`).
+    pub(crate) fn reachable_leaves(&self, given: &[Option<u32>]) -> Vec<u32> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut leaves = Vec::new();
+        let mut stack = vec![self.root];
+        while let Some(t) = stack.pop() {
+            if t & FLAT_LEAF != 0 {
+                leaves.push(t & !FLAT_LEAF);
+                continue;
+            }
+            match seen.get_mut(t as usize) {
+                Some(s) if !*s => *s = true,
+                _ => continue,
+            }
+            let Some(&(input, start, len)) = self.nodes.get(t as usize) else {
+                continue;
+            };
+            let edges = self
+                .edges
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[]);
+            match given.get(input as usize).copied().flatten() {
+                Some(v) => {
+                    let i = edges.partition_point(|e| e.0 <= v);
+                    if let Some(e) = edges.get(i) {
+                        stack.push(e.1);
+                    }
+                }
+                None => stack.extend(edges.iter().map(|e| e.1)),
+            }
+        }
+        leaves.sort_unstable();
+        leaves.dedup();
+        leaves
+    }
+}
+
+/// The compiled decision of a policy.
+pub struct DecisionGraph {
+    pub policy_name: String,
+    /// `order[l]` is the input asked at depth level `l` (see `compile::order`).
+    pub order: Vec<InputId>,
+    pub graph: Graph<GraphNode, GraphEdge>,
+    pub root: NodeIndex,
+    pub leaves: Vec<Leaf>,
+    /// Per output, its own graph (the same order; leaves hold only that output).
+    pub outputs: Vec<OutputGraph>,
+    /// Per leaf, its index in `classes`.
+    pub leaf_class: Vec<u32>,
+    pub classes: Vec<OutcomeClass>,
+    pub(crate) flat: Flat,
+    /// The diagram of outcome classes, for questions about partial facts.
+    pub(crate) outcome_mdd: Mutex<Mdd>,
+    pub(crate) outcome_root: NodeId,
+    pub(crate) order_levels: Order,
+}
+
+impl std::fmt::Debug for DecisionGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecisionGraph")
+            .field("policy_name", &self.policy_name)
+            .field("nodes", &self.graph.node_count())
+            .field("leaves", &self.leaves.len())
+            .finish()
+    }
+}
+
+/// Computes the decision for a set of applied rules (sorted), under the override
+/// semantics of docs/language.md "Rules".
+pub fn leaf_for_applied(policy: &Policy, overriders: &[Vec<RuleId>], applied: &[RuleId]) -> Leaf {
+    let mut outcomes = Vec::with_capacity(policy.outputs.len());
+    let mut overridden = Vec::new();
+    let suppressed = |r: RuleId, o: OutputId| -> bool {
+        overriders.get(r).is_some_and(|ss| {
+            ss.iter().any(|&s| {
+                applied.binary_search(&s).is_ok()
+                    && policy
+                        .rules
+                        .get(s)
+                        .is_some_and(|sr| sr.assigns.iter().any(|a| a.output == o))
+            })
+        })
+    };
+    for &r in applied {
+        let Some(rule) = policy.rules.get(r) else {
+            continue;
+        };
+        if rule.assigns.iter().any(|a| suppressed(r, a.output)) {
+            overridden.push(r);
+        }
+    }
+    for (o, out) in policy.outputs.iter().enumerate() {
+        // (value, rules) for every effective assignment to o.
+        let mut given: Vec<(Value, Vec<RuleId>)> = Vec::new();
+        for &r in applied {
+            let Some(rule) = policy.rules.get(r) else {
+                continue;
+            };
+            for a in rule.assigns.iter().filter(|a| a.output == o) {
+                if suppressed(r, o) {
+                    continue;
+                }
+                match given.iter_mut().find(|g| g.0 == a.value) {
+                    Some(g) => {
+                        if !g.1.contains(&r) {
+                            g.1.push(r)
+                        }
+                    }
+                    None => given.push((a.value.clone(), vec![r])),
+                }
+            }
+        }
+        let outcome = match out.ty {
+            OutputTy::Set(e) => {
+                let mut vs: Vec<VariantId> = Vec::new();
+                let mut by: Vec<RuleId> = Vec::new();
+                for (v, rules) in &given {
+                    if let Value::Set(_, items) = v {
+                        vs.extend(items);
+                    }
+                    by.extend(rules);
+                }
+                vs.sort_unstable();
+                vs.dedup();
+                by.sort_unstable();
+                by.dedup();
+                Outcome::Value {
+                    value: Value::Set(e, vs),
+                    by,
+                }
+            }
+            OutputTy::Single(_) => match given.len() {
+                0 => match &out.default {
+                    Some(d) => Outcome::Value {
+                        value: d.clone(),
+                        by: Vec::new(),
+                    },
+                    None => Outcome::Gap,
+                },
+                1 => {
+                    let (value, by) = given.swap_remove(0);
+                    Outcome::Value { value, by }
+                }
+                _ => {
+                    given.sort();
+                    Outcome::Conflict { values: given }
+                }
+            },
+        };
+        outcomes.push(outcome);
+    }
+    Leaf {
+        status: Status::InScope,
+        outcomes,
+        applied: applied.to_vec(),
+        overridden,
+    }
+}
+
+const OUT_OF_SCOPE: u32 = 1 << 29;
+const BROKEN: u32 = OUT_OF_SCOPE + 1;
+
+/// Interns values in a vector, returning their index.
+struct Interner<T: std::hash::Hash + Eq + Clone> {
+    items: Vec<T>,
+    index: FxHashMap<T, u32>,
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
+    fn new() -> Self {
+        Interner {
+            items: Vec::new(),
+            index: FxHashMap::default(),
+        }
+    }
+
+    fn intern(&mut self, t: T) -> u32 {
+        if let Some(i) = self.index.get(&t) {
+            return *i;
+        }
+        let i = self.items.len() as u32;
+        self.index.insert(t.clone(), i);
+        self.items.push(t);
+        i
+    }
+}
+
+/// The values of an input's type that an edge set covers.
+pub fn value_set(ty: Ty, ranges: &[(u32, u32)]) -> ValueSet {
+    match ty {
+        Ty::Bool => {
+            let mut bs = Vec::new();
+            for &(a, b) in ranges {
+                for v in a..=b.min(1) {
+                    bs.push(v == 1);
+                }
+            }
+            ValueSet::Bools(bs)
+        }
+        Ty::Enum(e) => {
+            let mut vs = Vec::new();
+            for &(a, b) in ranges {
+                vs.extend((a..=b).map(|v| v as usize));
+            }
+            ValueSet::Variants(e, vs)
+        }
+        Ty::Int { lo, .. } => ValueSet::Ints(
+            ranges
+                .iter()
+                .map(|&(a, b)| {
+                    (
+                        lo.saturating_add(i64::from(a)),
+                        lo.saturating_add(i64::from(b)),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Builds a petgraph graph from a diagram whose terminals are leaf indices.
+fn to_petgraph(
+    mdd: &Mdd,
+    root: NodeId,
+    policy: &Policy,
+    order: &Order,
+) -> (Graph<GraphNode, GraphEdge>, NodeIndex, Vec<u32>) {
+    let mut g = Graph::new();
+    let mut index: FxHashMap<NodeId, NodeIndex> = FxHashMap::default();
+    let inner = mdd.nodes_of(root);
+    for &n in &inner {
+        let level = mdd.node(n).map(|p| p.0).unwrap_or(0);
+        let input = order.levels.get(level).copied().unwrap_or(0);
+        index.insert(n, g.add_node(GraphNode::Question { input }));
+    }
+    let terminals = mdd.terminals(root);
+    for &t in &terminals {
+        index.insert(
+            NodeId::terminal(t),
+            g.add_node(GraphNode::Leaf { leaf: t as usize }),
+        );
+    }
+    for &n in &inner {
+        let Some((level, edges)) = mdd.node(n) else {
+            continue;
+        };
+        let input = order.levels.get(level).copied().unwrap_or(0);
+        let ty = policy.inputs.get(input).map(|d| d.ty).unwrap_or(Ty::Bool);
+        let mut groups: Vec<(NodeId, Vec<(u32, u32)>)> = Vec::new();
+        let mut prev = 0;
+        for e in edges {
+            let r = (prev, e.end - 1);
+            prev = e.end;
+            match groups.iter_mut().find(|g| g.0 == e.child) {
+                Some(g) => g.1.push(r),
+                None => groups.push((e.child, vec![r])),
+            }
+        }
+        let Some(&from) = index.get(&n) else { continue };
+        for (child, ranges) in groups {
+            if let Some(&to) = index.get(&child) {
+                g.add_edge(
+                    from,
+                    to,
+                    GraphEdge {
+                        values: value_set(ty, &ranges),
+                    },
+                );
+            }
+        }
+    }
+    let root_ix = index
+        .get(&root)
+        .copied()
+        .unwrap_or_else(|| g.add_node(GraphNode::Leaf { leaf: 0 }));
+    (g, root_ix, terminals)
+}
+
+impl DecisionGraph {
+    /// Builds the decision graph of a compiled policy. Fails (with the node limit) when
+    /// the graph would be too large; the analyses do not need it.
+    pub fn build(c: &mut Compiler<'_>) -> CResult<DecisionGraph> {
+        let policy = c.policy;
+        // 1. A diagram whose terminals are the sets of rules that apply.
+        let mut sets: Interner<Vec<RuleId>> = Interner::new();
+        let empty = sets.intern(Vec::new());
+        let mut root = NodeId::terminal(empty);
+        for (r, &cond) in c.rule_conds.iter().enumerate() {
+            if cond == FALSE {
+                continue;
+            }
+            let next = c.mdd.apply_terminals(cond, root, |applies, s| {
+                if applies == 1 {
+                    let mut v = sets.items.get(s as usize).cloned().unwrap_or_default();
+                    v.push(r);
+                    sets.intern(v)
+                } else {
+                    s
+                }
+            });
+            root = next.map_err(|e| {
+                CompileError::from(e).at(policy.rules.get(r).map(|r| r.loc).unwrap_or_default())
+            })?;
+            if sets.items.len() as u32 >= OUT_OF_SCOPE {
+                return Err(CompileError::TooLarge {
+                    max_nodes: c.mdd.max_nodes(),
+                    at: None,
+                });
+            }
+        }
+        // 2. Scope and assumptions on top.
+        let in_scope = c.mdd.ite(c.scope, root, NodeId::terminal(OUT_OF_SCOPE))?;
+        let full = c
+            .mdd
+            .ite(c.assume_all, in_scope, NodeId::terminal(BROKEN))?;
+        // 3. Rule sets to decisions.
+        let mut leaves: Interner<Leaf> = Interner::new();
+        let mut memo: FxHashMap<u32, u32> = FxHashMap::default();
+        let decision = c.mdd.map_terminals(full, |t| {
+            if let Some(l) = memo.get(&t) {
+                return *l;
+            }
+            let leaf = match t {
+                OUT_OF_SCOPE => Leaf {
+                    status: Status::OutOfScope,
+                    outcomes: Vec::new(),
+                    applied: Vec::new(),
+                    overridden: Vec::new(),
+                },
+                BROKEN => Leaf {
+                    status: Status::BrokenAssumption,
+                    outcomes: Vec::new(),
+                    applied: Vec::new(),
+                    overridden: Vec::new(),
+                },
+                s => {
+                    let applied = sets.items.get(s as usize).cloned().unwrap_or_default();
+                    leaf_for_applied(policy, &c.overriders, &applied)
+                }
+            };
+            let l = leaves.intern(leaf);
+            memo.insert(t, l);
+            l
+        })?;
+        let leaves = leaves.items;
+        // 4. Outcome classes.
+        let mut classes: Interner<OutcomeClass> = Interner::new();
+        let leaf_class: Vec<u32> = leaves
+            .iter()
+            .map(|l| {
+                classes.intern(OutcomeClass {
+                    status: l.status,
+                    verdicts: l.outcomes.iter().map(|o| o.verdict()).collect(),
+                })
+            })
+            .collect();
+        let outcome_root = c.mdd.map_terminals(decision, |t| {
+            leaf_class.get(t as usize).copied().unwrap_or(0)
+        })?;
+        // 5. Per-output graphs.
+        let mut outputs = Vec::with_capacity(policy.outputs.len());
+        for o in 0..policy.outputs.len() {
+            let mut ol: Interner<OutputLeaf> = Interner::new();
+            let per_leaf: Vec<u32> = leaves
+                .iter()
+                .map(|l| {
+                    ol.intern(OutputLeaf {
+                        status: l.status,
+                        verdict: l.outcomes.get(o).map(|x| x.verdict()),
+                    })
+                })
+                .collect();
+            let r = c
+                .mdd
+                .map_terminals(decision, |t| per_leaf.get(t as usize).copied().unwrap_or(0))?;
+            let (graph, groot, _) = to_petgraph(&c.mdd, r, policy, &c.order);
+            outputs.push(OutputGraph {
+                output: o,
+                graph,
+                root: groot,
+                leaves: ol.items,
+            });
+        }
+        let (graph, root_ix, _) = to_petgraph(&c.mdd, decision, policy, &c.order);
+        let flat = Flat::build(&c.mdd, decision, &c.order);
+        // The outcome diagram gets a store of its own so the graph does not keep every
+        // intermediate node of compilation alive.
+        let (outcome_mdd, outcome_root) = copy_diagram(&c.mdd, outcome_root)?;
+        Ok(DecisionGraph {
+            policy_name: policy.name.clone(),
+            order: c.order.levels.clone(),
+            graph,
+            root: root_ix,
+            leaves,
+            outputs,
+            leaf_class,
+            classes: classes.items,
+            flat,
+            outcome_mdd: Mutex::new(outcome_mdd),
+            outcome_root,
+            order_levels: c.order.clone(),
+        })
+    }
+
+    /// The leaf for a complete incident given as one MDD value index per input (see
+    /// [`super::value_index`]). Cost: the depth of the graph.
+    #[inline]
+    pub fn evaluate(&self, values: &[u32]) -> usize {
+        self.flat.eval(values) as usize
+    }
+
+    pub fn leaf(&self, values: &[u32]) -> Option<&Leaf> {
+        self.leaves.get(self.evaluate(values))
+    }
+
+    /// The inputs the outcome graph asks along this incident's path, in order: the
+    /// facts that mattered.
+    pub fn facts_used(&self, values: &[u32]) -> Vec<InputId> {
+        // Asked on the outcome diagram rather than the full graph, so inputs that only
+        // change which rule fires but not the decision are left out.
+        let mdd = match self.outcome_mdd.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        let mut out = Vec::new();
+        let mut n = self.outcome_root;
+        while let Some((level, edges)) = mdd.node(n) {
+            let input = self.order_levels.levels.get(level).copied().unwrap_or(0);
+            out.push(input);
+            let v = values.get(input).copied().unwrap_or(0);
+            let i = edges.partition_point(|e| e.end <= v);
+            match edges.get(i) {
+                Some(e) => n = e.child,
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// The known inputs that the outcome graph asks on some path consistent with them:
+    /// the facts that mattered, in the order the graph asks them.
+    pub fn facts_asked(&self, given: &[Option<u32>]) -> Vec<InputId> {
+        let mdd = match self.outcome_mdd.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        let mut asked = vec![false; self.order_levels.levels.len()];
+        let mut seen = crate::mdd::hash::FxHashSet::default();
+        let mut stack = vec![self.outcome_root];
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some((level, edges)) = mdd.node(n) else {
+                continue;
+            };
+            let input = self.order_levels.levels.get(level).copied().unwrap_or(0);
+            match given.get(input).copied().flatten() {
+                Some(v) => {
+                    if let Some(a) = asked.get_mut(level) {
+                        *a = true;
+                    }
+                    let i = edges.partition_point(|e| e.end <= v);
+                    if let Some(e) = edges.get(i) {
+                        stack.push(e.child);
+                    }
+                }
+                None => stack.extend(edges.iter().map(|e| e.child)),
+            }
+        }
+        self.order_levels
+            .levels
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| asked.get(*l).copied().unwrap_or(false))
+            .map(|(_, &i)| i)
+            .collect()
+    }
+
+    /// The leaves reachable when some inputs are known (`given[input]`).
+    pub fn reachable_leaves(&self, given: &[Option<u32>]) -> Vec<usize> {
+        self.flat
+            .reachable_leaves(given)
+            .into_iter()
+            .map(|l| l as usize)
+            .collect()
+    }
+
+    /// The inputs that still matter to the outcome when some are known, in the order
+    /// the graph asks them. Completions that break an assumption are not incidents, so
+    /// inputs that only tell those apart do not count.
+    pub fn still_matter(&self, given: &[Option<u32>]) -> CResult<Vec<InputId>> {
+        let mut mdd = match self.outcome_mdd.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        let assign: Vec<Option<u32>> = self
+            .order_levels
+            .levels
+            .iter()
+            .map(|&i| given.get(i).copied().flatten())
+            .collect();
+        let r = mdd.restrict(self.outcome_root, &assign)?;
+        let broken: Vec<u32> = self
+            .classes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.status == Status::BrokenAssumption)
+            .map(|(i, _)| i as u32)
+            .collect();
+        let care = mdd.map_terminals(r, |t| u32::from(!broken.contains(&t)))?;
+        let s = mdd.simplify(r, care)?;
+        let support = mdd.support(s);
+        Ok(self
+            .order_levels
+            .levels
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| support.get(*l).copied().unwrap_or(false))
+            .map(|(_, &i)| i)
+            .collect())
+    }
+
+    /// Number of question nodes.
+    pub fn question_count(&self) -> usize {
+        self.graph
+            .node_weights()
+            .filter(|n| matches!(n, GraphNode::Question { .. }))
+            .count()
+    }
+
+    /// Longest path from the root, in questions.
+    pub fn depth(&self) -> usize {
+        let mut depth = vec![0usize; self.flat.nodes.len()];
+        // Flat nodes are in topological order (parents first).
+        let mut best = 0;
+        for (i, &(_, start, len)) in self.flat.nodes.iter().enumerate() {
+            let d = depth.get(i).copied().unwrap_or(0) + 1;
+            best = best.max(d);
+            for &(_, t) in self
+                .flat
+                .edges
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[])
+            {
+                if t & FLAT_LEAF == 0 {
+                    if let Some(slot) = depth.get_mut(t as usize) {
+                        *slot = (*slot).max(d);
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Copies the diagram `root` of `from` into a fresh store with the same levels.
+fn copy_diagram(from: &Mdd, root: NodeId) -> CResult<(Mdd, NodeId)> {
+    let sizes: Vec<u32> = (0..from.num_levels()).map(|l| from.size(l)).collect();
+    let mut to = Mdd::new(sizes).with_max_nodes(from.max_nodes());
+    let nodes = from.nodes_of(root);
+    let mut map: FxHashMap<NodeId, NodeId> = FxHashMap::default();
+    // Children before parents.
+    for &n in nodes.iter().rev() {
+        let Some((level, edges)) = from.node(n) else {
+            continue;
+        };
+        let new_edges: Vec<crate::mdd::Edge> = edges
+            .iter()
+            .map(|e| crate::mdd::Edge {
+                end: e.end,
+                child: if e.child.is_terminal() {
+                    e.child
+                } else {
+                    map.get(&e.child).copied().unwrap_or(e.child)
+                },
+            })
+            .collect();
+        let m = to.mk(level, &new_edges)?;
+        map.insert(n, m);
+    }
+    let r = if root.is_terminal() {
+        root
+    } else {
+        map.get(&root).copied().unwrap_or(root)
+    };
+    Ok((to, r))
+}

@@ -1,0 +1,825 @@
+//! Compiling the checked IR into decision diagrams.
+//!
+//! One MDD variable per input, in the order chosen by [`order`]. Booleans have the
+//! values `false = 0, true = 1`, enums their variant ids, an integer range `lo..=hi` the
+//! offsets `0..=hi-lo` (so `x <= 17` is one node with two edges). Linear constraints over
+//! several inputs are built exactly by [`Compiler::linear`].
+//!
+//! [`Compiler`] holds the diagrams every later step needs: the condition of each rule,
+//! each define, the assumptions and the scope, and per rule and output the region where
+//! the rule's assignment is *effective* (it applies and no rule overriding it, directly or
+//! through a chain, applies and assigns the same output). From those, [`graph`] builds the
+//! decision graph and `crate::analyse` the findings.
+
+pub mod describe;
+pub mod graph;
+pub mod order;
+pub mod synth;
+
+use crate::check::ir::{
+    CmpOp, DefineBody, Expr, InputId, LinExpr, OutputId, OutputTy, Policy, RuleId, Ty, Value,
+};
+use crate::diagnostics::Diagnostic;
+use crate::mdd::{BoolOp, Edge, Mdd, MddError, NodeId, FALSE, TRUE};
+use crate::source::Loc;
+pub use order::{choose_order, Order, OrderStrategy};
+
+/// Inputs whose domain is larger than this cannot be a decision-diagram variable.
+pub const MAX_DOMAIN: u64 = 1 << 30;
+/// Steps (value branches) one linear constraint over several inputs may take.
+pub const LINEAR_BUDGET: u64 = 20_000_000;
+/// Expression nesting the compiler follows (the parser already limits it to 256).
+const MAX_EXPR_DEPTH: usize = 2048;
+
+/// Why compiling failed. Small, so it is cheap to pass up; [`CompileError::diagnostic`]
+/// turns it into the user-facing diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompileError {
+    /// The diagram would pass the node limit.
+    TooLarge { max_nodes: usize, at: Option<Loc> },
+    /// A linear constraint needed more work than [`LINEAR_BUDGET`].
+    Budget { at: Option<Loc> },
+    /// An input's integer range is too wide.
+    RangeTooLarge { input: InputId },
+    /// Arithmetic overflow in a linear constraint.
+    Overflow { at: Option<Loc> },
+    /// An expression nests deeper than the compiler follows, or names an output where
+    /// only inputs may appear, or a define that is part of a cycle.
+    Unsupported { at: Option<Loc>, what: &'static str },
+}
+
+impl CompileError {
+    fn from_mdd(e: MddError) -> CompileError {
+        match e {
+            MddError::TooLarge { max_nodes } => CompileError::TooLarge {
+                max_nodes,
+                at: None,
+            },
+            MddError::Budget { .. } => CompileError::Budget { at: None },
+            MddError::Malformed => CompileError::Unsupported {
+                at: None,
+                what: "a malformed node",
+            },
+        }
+    }
+
+    /// Attaches a location if the error has none yet.
+    pub fn at(self, loc: Loc) -> CompileError {
+        match self {
+            CompileError::TooLarge {
+                max_nodes,
+                at: None,
+            } => CompileError::TooLarge {
+                max_nodes,
+                at: Some(loc),
+            },
+            CompileError::Budget { at: None } => CompileError::Budget { at: Some(loc) },
+            CompileError::Overflow { at: None } => CompileError::Overflow { at: Some(loc) },
+            CompileError::Unsupported { at: None, what } => CompileError::Unsupported {
+                at: Some(loc),
+                what,
+            },
+            other => other,
+        }
+    }
+
+    pub fn diagnostic(&self, policy: &Policy) -> Diagnostic {
+        let with = |d: Diagnostic, at: &Option<Loc>, msg: &str| match at {
+            Some(loc) => d.primary(*loc, msg.to_string()),
+            None => d,
+        };
+        match self {
+            CompileError::TooLarge { max_nodes, at } => with(
+                Diagnostic::error(
+                    "E0504",
+                    format!("the decision graph of `{}` would need more than {max_nodes} nodes", policy.name),
+                ),
+                at,
+                "compiling this passed the limit",
+            )
+            .note("policyc bounds the graph so that a huge policy fails with this message rather than exhausting memory")
+            .help("split the policy, or narrow wide integer ranges that rules compare with each other"),
+            CompileError::Budget { at } => with(
+                Diagnostic::error("E0504", "a relation between integer inputs is too expensive to compile exactly"),
+                at,
+                "this relation",
+            )
+            .help("narrow the ranges of the integer inputs it relates"),
+            CompileError::RangeTooLarge { input } => {
+                let inp = policy.inputs.get(*input);
+                let d = Diagnostic::error(
+                    "E0504",
+                    format!(
+                        "the range of input `{}` is too wide for the decision graph",
+                        inp.map(|i| i.name.as_str()).unwrap_or("?")
+                    ),
+                )
+                .help(format!("use a range of at most {MAX_DOMAIN} values"));
+                match inp {
+                    Some(i) => d.primary(i.loc, "this range"),
+                    None => d,
+                }
+            }
+            CompileError::Overflow { at } => with(
+                Diagnostic::error("E0504", "integer overflow while compiling a relation"),
+                at,
+                "this relation",
+            )
+            .help("use smaller coefficients or ranges"),
+            CompileError::Unsupported { at, what } => with(
+                Diagnostic::error("E0504", format!("cannot compile {what}")),
+                at,
+                "here",
+            ),
+        }
+    }
+}
+
+impl From<MddError> for CompileError {
+    fn from(e: MddError) -> Self {
+        CompileError::from_mdd(e)
+    }
+}
+
+pub type CResult<T> = std::result::Result<T, CompileError>;
+
+/// The MDD value index of a value of type `ty` (`None` if it does not fit the type).
+pub fn value_index(ty: Ty, v: &Value) -> Option<u32> {
+    match (ty, v) {
+        (Ty::Bool, Value::Bool(b)) => Some(u32::from(*b)),
+        (Ty::Enum(e), Value::Enum(e2, var)) if e == *e2 => u32::try_from(*var).ok(),
+        (Ty::Int { lo, hi }, Value::Int(x)) if *x >= lo && *x <= hi => {
+            u32::try_from(x.checked_sub(lo)?).ok()
+        }
+        _ => None,
+    }
+}
+
+/// The value of type `ty` at MDD index `idx`.
+pub fn index_value(ty: Ty, idx: u32) -> Value {
+    match ty {
+        Ty::Bool => Value::Bool(idx != 0),
+        Ty::Enum(e) => Value::Enum(e, idx as usize),
+        Ty::Int { lo, .. } => Value::Int(lo.saturating_add(i64::from(idx))),
+    }
+}
+
+/// Per output, the regions behind its value.
+#[derive(Clone, Debug)]
+pub enum OutputRegions {
+    Single {
+        /// Every value some rule assigns or the default, sorted, with the region where
+        /// an effective assignment gives it (`FALSE` for a default no rule assigns).
+        assigned: Vec<(Value, NodeId)>,
+        /// Some effective assignment applies.
+        has: NodeId,
+        /// The region where the output's final value is this (one effective value, or
+        /// none and this is the default).
+        decided: Vec<(Value, NodeId)>,
+        /// Two effective assignments give different values.
+        conflict: NodeId,
+    },
+    Set {
+        /// Per variant of the set's enum: the region where an effective assignment adds it.
+        members: Vec<NodeId>,
+    },
+}
+
+/// A policy compiled into diagrams over one [`Mdd`].
+pub struct Compiler<'p> {
+    pub policy: &'p Policy,
+    pub order: Order,
+    pub mdd: Mdd,
+    /// Bool defines (int defines are inlined by the checker).
+    pub defines: Vec<Option<NodeId>>,
+    pub rule_conds: Vec<NodeId>,
+    /// Each assumption's region.
+    pub assumes: Vec<NodeId>,
+    pub assume_all: NodeId,
+    pub scope: NodeId,
+    /// `assume_all and scope`: the incidents the analyses look at.
+    pub valid: NodeId,
+    /// Per rule, every rule that overrides it directly or through a chain.
+    pub overriders: Vec<Vec<RuleId>>,
+    /// Per rule, parallel to its `assigns`: where that assignment is effective.
+    pub effective: Vec<Vec<NodeId>>,
+    /// Per output (filled by [`Compiler::output_regions`]).
+    pub outputs: Vec<OutputRegions>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CompileOptions {
+    pub order: OrderStrategy,
+    /// The node limit (default [`crate::mdd::DEFAULT_MAX_NODES`]).
+    pub max_nodes: Option<usize>,
+}
+
+impl<'p> Compiler<'p> {
+    /// Compiles defines, assumptions, scope, rule conditions, effective regions and
+    /// output regions.
+    pub fn new(policy: &'p Policy, options: &CompileOptions) -> CResult<Compiler<'p>> {
+        let order = choose_order(policy, options.order);
+        let mut sizes = Vec::with_capacity(policy.inputs.len());
+        for &i in &order.levels {
+            let ty = policy.inputs.get(i).map(|d| d.ty).unwrap_or(Ty::Bool);
+            let n = policy.domain_size(ty);
+            if n > MAX_DOMAIN || n == 0 {
+                return Err(CompileError::RangeTooLarge { input: i });
+            }
+            sizes.push(n as u32);
+        }
+        let mut mdd = Mdd::new(sizes);
+        if let Some(m) = options.max_nodes {
+            mdd = mdd.with_max_nodes(m);
+        }
+        let mut c = Compiler {
+            policy,
+            order,
+            mdd,
+            defines: vec![None; policy.defines.len()],
+            rule_conds: Vec::new(),
+            assumes: Vec::new(),
+            assume_all: TRUE,
+            scope: TRUE,
+            valid: TRUE,
+            overriders: Vec::new(),
+            effective: Vec::new(),
+            outputs: Vec::new(),
+        };
+        c.compile_defines()?;
+        for a in &policy.assumes {
+            let n = c.expr(&a.expr).map_err(|e| e.at(a.loc))?;
+            c.assumes.push(n);
+        }
+        c.assume_all = c.mdd.and_all(&c.assumes.clone())?;
+        let mut scope = TRUE;
+        for s in &policy.scope {
+            let n = c.expr(&s.expr).map_err(|e| e.at(s.loc))?;
+            scope = c.mdd.and(scope, n)?;
+        }
+        c.scope = scope;
+        c.valid = c.mdd.and(c.assume_all, c.scope)?;
+        for r in &policy.rules {
+            let n = c.expr(&r.when).map_err(|e| e.at(r.loc))?;
+            c.rule_conds.push(n);
+        }
+        c.overriders = overriders(policy);
+        c.compute_effective()?;
+        c.compute_output_regions()?;
+        Ok(c)
+    }
+
+    pub fn level(&self, input: InputId) -> usize {
+        self.order.level(input)
+    }
+
+    pub fn input_ty(&self, input: InputId) -> Ty {
+        self.policy
+            .inputs
+            .get(input)
+            .map(|d| d.ty)
+            .unwrap_or(Ty::Bool)
+    }
+
+    fn compile_defines(&mut self) -> CResult<()> {
+        // Compile in dependency order without recursing along define chains, so a long
+        // chain of defines cannot overflow the stack.
+        let n = self.policy.defines.len();
+        let deps: Vec<Vec<usize>> = self
+            .policy
+            .defines
+            .iter()
+            .map(|d| {
+                let mut out = Vec::new();
+                if let DefineBody::Bool(e) = &d.body {
+                    define_refs(e, &mut out, 0);
+                }
+                out
+            })
+            .collect();
+        let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+        let mut topo = Vec::with_capacity(n);
+        for start in 0..n {
+            if state.get(start).copied() != Some(0) {
+                continue;
+            }
+            let mut stack = vec![(start, 0usize)];
+            if let Some(s) = state.get_mut(start) {
+                *s = 1;
+            }
+            while let Some((d, i)) = stack.pop() {
+                match deps.get(d).and_then(|v| v.get(i)).copied() {
+                    Some(next) => {
+                        stack.push((d, i + 1));
+                        if state.get(next).copied() == Some(0) {
+                            if let Some(s) = state.get_mut(next) {
+                                *s = 1;
+                            }
+                            stack.push((next, 0));
+                        }
+                    }
+                    None => {
+                        if let Some(s) = state.get_mut(d) {
+                            *s = 2;
+                        }
+                        topo.push(d);
+                    }
+                }
+            }
+        }
+        for d in topo {
+            let Some(def) = self.policy.defines.get(d) else {
+                continue;
+            };
+            if let DefineBody::Bool(e) = &def.body {
+                let node = self.expr(e).map_err(|err| err.at(def.loc))?;
+                if let Some(slot) = self.defines.get_mut(d) {
+                    *slot = Some(node);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Compiles a boolean expression over inputs and defines (and, once
+    /// [`Compiler::outputs`] is filled, outputs: asserts).
+    pub fn expr(&mut self, e: &Expr) -> CResult<NodeId> {
+        self.expr_rec(e, 0)
+    }
+
+    fn expr_rec(&mut self, e: &Expr, depth: usize) -> CResult<NodeId> {
+        if depth > MAX_EXPR_DEPTH {
+            return Err(CompileError::Unsupported {
+                at: None,
+                what: "an expression nested this deeply",
+            });
+        }
+        let d = depth + 1;
+        Ok(match e {
+            Expr::Const(b) => {
+                if *b {
+                    TRUE
+                } else {
+                    FALSE
+                }
+            }
+            Expr::Input(i) => self.mdd.value_set(self.level(*i), &[1])?,
+            Expr::Define(id) => match self.defines.get(*id).copied().flatten() {
+                Some(n) => n,
+                None => {
+                    return Err(CompileError::Unsupported {
+                        at: None,
+                        what: "a define that refers to itself",
+                    })
+                }
+            },
+            Expr::Not(a) => {
+                let a = self.expr_rec(a, d)?;
+                self.mdd.not(a)?
+            }
+            Expr::And(xs) => {
+                let mut acc = TRUE;
+                for x in xs {
+                    let n = self.expr_rec(x, d)?;
+                    acc = self.mdd.and(acc, n)?;
+                }
+                acc
+            }
+            Expr::Or(xs) => {
+                let mut acc = FALSE;
+                for x in xs {
+                    let n = self.expr_rec(x, d)?;
+                    acc = self.mdd.or(acc, n)?;
+                }
+                acc
+            }
+            Expr::Implies(a, b) => {
+                let (a, b) = (self.expr_rec(a, d)?, self.expr_rec(b, d)?);
+                self.mdd.apply(BoolOp::Implies, a, b)?
+            }
+            Expr::Iff(a, b) => {
+                let (a, b) = (self.expr_rec(a, d)?, self.expr_rec(b, d)?);
+                self.mdd.apply(BoolOp::Iff, a, b)?
+            }
+            Expr::Cmp { lhs, op, rhs } => self.linear(lhs, *op, rhs)?,
+            Expr::EnumIn { input, variants } => {
+                let vs: Vec<u32> = variants.iter().map(|&v| v as u32).collect();
+                self.mdd.value_set(self.level(*input), &vs)?
+            }
+            Expr::EnumEq(a, b) => {
+                let n = self.policy.domain_size(self.input_ty(*a)) as u32;
+                let mut acc = FALSE;
+                for v in 0..n {
+                    let x = self.mdd.value_set(self.level(*a), &[v])?;
+                    let y = self.mdd.value_set(self.level(*b), &[v])?;
+                    let both = self.mdd.and(x, y)?;
+                    acc = self.mdd.or(acc, both)?;
+                }
+                acc
+            }
+            Expr::OutputIs { output, values } => match self.outputs.get(*output) {
+                Some(OutputRegions::Single { decided, .. }) => {
+                    let regions: Vec<NodeId> = decided
+                        .iter()
+                        .filter(|(v, _)| values.contains(v))
+                        .map(|p| p.1)
+                        .collect();
+                    self.mdd.or_all(&regions)?
+                }
+                _ => {
+                    return Err(CompileError::Unsupported {
+                        at: None,
+                        what: "an output here",
+                    })
+                }
+            },
+            Expr::SetContains { output, variant } => match self.outputs.get(*output) {
+                Some(OutputRegions::Set { members }) => {
+                    members.get(*variant).copied().unwrap_or(FALSE)
+                }
+                _ => {
+                    return Err(CompileError::Unsupported {
+                        at: None,
+                        what: "an output here",
+                    })
+                }
+            },
+        })
+    }
+
+    /// `lhs op rhs` over integer inputs, exactly: the terms are taken in variable order;
+    /// the diagram branches on each value of every input but the last, carrying the
+    /// partial sum, and ends in a threshold node on the last input. Partial sums that
+    /// decide the comparison whatever the remaining inputs are cut short, and equal
+    /// (term, partial sum) pairs share one node, so `a - b >= 3` over `0..=99` needs
+    /// about one node per value of `a`.
+    pub fn linear(&mut self, lhs: &LinExpr, op: CmpOp, rhs: &LinExpr) -> CResult<NodeId> {
+        let e = lhs
+            .add_scaled(-1, rhs)
+            .ok_or(CompileError::Overflow { at: None })?;
+        let mut terms: Vec<LinTerm> = Vec::with_capacity(e.terms.len());
+        for &(c, input) in &e.terms {
+            let (lo, size) = match self.input_ty(input) {
+                Ty::Int { lo, hi } => (lo, (hi as i128 - lo as i128 + 1).max(1)),
+                // The checker only lets integer inputs into arithmetic; treat anything
+                // else as its index, which is what the diagram sees.
+                ty => (0, i128::from(self.policy.domain_size(ty) as u32)),
+            };
+            let level = self.level(input);
+            terms.push(LinTerm {
+                coef: i128::from(c),
+                level,
+                lo: i128::from(lo),
+                size,
+            });
+        }
+        terms.sort_by_key(|t| t.level);
+        let k = i128::from(e.constant);
+        if terms.is_empty() {
+            return Ok(if op.holds(k.signum() as i64, 0) {
+                TRUE
+            } else {
+                FALSE
+            });
+        }
+        // min/max of the sum of the terms from i on.
+        let mut min_rest = vec![0i128; terms.len() + 1];
+        let mut max_rest = vec![0i128; terms.len() + 1];
+        for i in (0..terms.len()).rev() {
+            let t = terms.get(i).copied().unwrap_or_default();
+            let a = t.coef * t.lo;
+            let b = t.coef * (t.lo + t.size - 1);
+            let (mn, mx) = (a.min(b), a.max(b));
+            let next_min = min_rest.get(i + 1).copied().unwrap_or(0);
+            let next_max = max_rest.get(i + 1).copied().unwrap_or(0);
+            if let Some(s) = min_rest.get_mut(i) {
+                *s = next_min + mn;
+            }
+            if let Some(s) = max_rest.get_mut(i) {
+                *s = next_max + mx;
+            }
+        }
+        let mut lin = Linear {
+            terms,
+            min_rest,
+            max_rest,
+            op,
+            memo: crate::mdd::hash::FxHashMap::default(),
+            budget: LINEAR_BUDGET,
+        };
+        lin.build(&mut self.mdd, 0, k)
+    }
+
+    fn compute_effective(&mut self) -> CResult<()> {
+        let policy = self.policy;
+        for (r, rule) in policy.rules.iter().enumerate() {
+            let cond = self.rule_conds.get(r).copied().unwrap_or(FALSE);
+            let mut effs = Vec::with_capacity(rule.assigns.len());
+            for a in &rule.assigns {
+                let mut suppress = Vec::new();
+                for &s in self.overriders.get(r).map(|v| v.as_slice()).unwrap_or(&[]) {
+                    let assigns_same = policy
+                        .rules
+                        .get(s)
+                        .is_some_and(|sr| sr.assigns.iter().any(|b| b.output == a.output));
+                    if assigns_same {
+                        suppress.push(self.rule_conds.get(s).copied().unwrap_or(FALSE));
+                    }
+                }
+                let sup = self.mdd.or_all(&suppress)?;
+                effs.push(self.mdd.diff(cond, sup)?);
+            }
+            self.effective.push(effs);
+        }
+        Ok(())
+    }
+
+    /// Every effective assignment to `output`: (rule, assignment index, region).
+    pub fn assignments_to(&self, output: OutputId) -> Vec<(RuleId, usize, NodeId)> {
+        let mut out = Vec::new();
+        for (r, rule) in self.policy.rules.iter().enumerate() {
+            for (k, a) in rule.assigns.iter().enumerate() {
+                if a.output == output {
+                    let eff = self
+                        .effective
+                        .get(r)
+                        .and_then(|v| v.get(k))
+                        .copied()
+                        .unwrap_or(FALSE);
+                    out.push((r, k, eff));
+                }
+            }
+        }
+        out
+    }
+
+    fn compute_output_regions(&mut self) -> CResult<()> {
+        let policy = self.policy;
+        for (o, out) in policy.outputs.iter().enumerate() {
+            let assigns = self.assignments_to(o);
+            let regions = match out.ty {
+                OutputTy::Set(e) => {
+                    let n = policy.enums.get(e).map(|e| e.variants.len()).unwrap_or(0);
+                    let mut members = Vec::with_capacity(n);
+                    for var in 0..n {
+                        let mut parts = Vec::new();
+                        for &(r, k, eff) in &assigns {
+                            let adds = policy
+                                .rules
+                                .get(r)
+                                .and_then(|rule| rule.assigns.get(k))
+                                .is_some_and(
+                                    |a| matches!(&a.value, Value::Set(_, vs) if vs.contains(&var)),
+                                );
+                            if adds {
+                                parts.push(eff);
+                            }
+                        }
+                        members.push(self.mdd.or_all(&parts)?);
+                    }
+                    OutputRegions::Set { members }
+                }
+                OutputTy::Single(_) => {
+                    let mut values: Vec<Value> = assigns
+                        .iter()
+                        .filter_map(|&(r, k, _)| {
+                            policy
+                                .rules
+                                .get(r)
+                                .and_then(|rule| rule.assigns.get(k))
+                                .map(|a| a.value.clone())
+                        })
+                        .collect();
+                    if let Some(d) = &out.default {
+                        values.push(d.clone());
+                    }
+                    values.sort();
+                    values.dedup();
+                    let mut assigned = Vec::with_capacity(values.len());
+                    for v in &values {
+                        let mut parts = Vec::new();
+                        for &(r, k, eff) in &assigns {
+                            let same = policy
+                                .rules
+                                .get(r)
+                                .and_then(|rule| rule.assigns.get(k))
+                                .is_some_and(|a| &a.value == v);
+                            if same {
+                                parts.push(eff);
+                            }
+                        }
+                        assigned.push((v.clone(), self.mdd.or_all(&parts)?));
+                    }
+                    let all: Vec<NodeId> = assigned.iter().map(|p| p.1).collect();
+                    let has = self.mdd.or_all(&all)?;
+                    // Conflict: at least two value regions overlap. Accumulate "seen one
+                    // value" and "seen two" as the values go by.
+                    let mut one = FALSE;
+                    let mut two = FALSE;
+                    for &(_, reg) in &assigned {
+                        let both = self.mdd.and(one, reg)?;
+                        two = self.mdd.or(two, both)?;
+                        one = self.mdd.or(one, reg)?;
+                    }
+                    let mut decided = Vec::with_capacity(assigned.len());
+                    let no_value = self.mdd.not(has)?;
+                    for (v, reg) in &assigned {
+                        let mut d = self.mdd.diff(*reg, two)?;
+                        if out.default.as_ref() == Some(v) {
+                            d = self.mdd.or(d, no_value)?;
+                        }
+                        decided.push((v.clone(), d));
+                    }
+                    OutputRegions::Single {
+                        assigned,
+                        has,
+                        decided,
+                        conflict: two,
+                    }
+                }
+            };
+            self.outputs.push(regions);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct LinTerm {
+    coef: i128,
+    level: usize,
+    lo: i128,
+    size: i128,
+}
+
+struct Linear {
+    terms: Vec<LinTerm>,
+    min_rest: Vec<i128>,
+    max_rest: Vec<i128>,
+    op: CmpOp,
+    memo: crate::mdd::hash::FxHashMap<(usize, i128), NodeId>,
+    budget: u64,
+}
+
+fn floor_div(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    if a % b != 0 && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    }
+}
+
+fn ceil_div(a: i128, b: i128) -> i128 {
+    -floor_div(-a, b)
+}
+
+/// Whether `s op 0` holds for every `s` in `lo..=hi` (`Some(true)`), for none
+/// (`Some(false)`), or depends (`None`).
+fn decided(op: CmpOp, lo: i128, hi: i128) -> Option<bool> {
+    let (all, none) = match op {
+        CmpOp::Eq => (lo == 0 && hi == 0, lo > 0 || hi < 0),
+        CmpOp::Ne => (lo > 0 || hi < 0, lo == 0 && hi == 0),
+        CmpOp::Lt => (hi < 0, lo >= 0),
+        CmpOp::Le => (hi <= 0, lo > 0),
+        CmpOp::Gt => (lo > 0, hi <= 0),
+        CmpOp::Ge => (lo >= 0, hi < 0),
+    };
+    if all {
+        Some(true)
+    } else if none {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+impl Linear {
+    fn build(&mut self, mdd: &mut Mdd, i: usize, partial: i128) -> CResult<NodeId> {
+        let lo = partial + self.min_rest.get(i).copied().unwrap_or(0);
+        let hi = partial + self.max_rest.get(i).copied().unwrap_or(0);
+        if let Some(b) = decided(self.op, lo, hi) {
+            return Ok(if b { TRUE } else { FALSE });
+        }
+        let Some(t) = self.terms.get(i).copied() else {
+            return Ok(if decided(self.op, partial, partial) == Some(true) {
+                TRUE
+            } else {
+                FALSE
+            });
+        };
+        if i + 1 == self.terms.len() {
+            return self.last(mdd, t, partial);
+        }
+        if let Some(n) = self.memo.get(&(i, partial)) {
+            return Ok(*n);
+        }
+        let mut edges: Vec<Edge> = Vec::new();
+        for k in 0..t.size {
+            if self.budget == 0 {
+                return Err(CompileError::Budget { at: None });
+            }
+            self.budget -= 1;
+            let child = self.build(mdd, i + 1, partial + t.coef * (t.lo + k))?;
+            let end = (k + 1) as u32;
+            match edges.last_mut() {
+                Some(last) if last.child == child => last.end = end,
+                _ => edges.push(Edge { end, child }),
+            }
+        }
+        let n = mdd.mk(t.level, &edges)?;
+        self.memo.insert((i, partial), n);
+        Ok(n)
+    }
+
+    /// `coef * x + partial op 0` for the last input `x`: an interval of its values (or
+    /// the complement of one, for `!=`).
+    fn last(&mut self, mdd: &mut Mdd, t: LinTerm, partial: i128) -> CResult<NodeId> {
+        // With x = lo + idx: coef*idx + base op 0.
+        let base = partial + t.coef * t.lo;
+        let c = t.coef;
+        // Index bounds for `c*idx <= bound` and `c*idx >= bound`.
+        let le = |bound: i128| -> (i128, i128) {
+            if c > 0 {
+                (0, floor_div(bound, c))
+            } else {
+                (ceil_div(bound, c), i128::MAX)
+            }
+        };
+        let ge = |bound: i128| -> (i128, i128) {
+            if c > 0 {
+                (ceil_div(bound, c), i128::MAX)
+            } else {
+                (0, floor_div(bound, c))
+            }
+        };
+        let (range, negate) = match self.op {
+            CmpOp::Le => (le(-base), false),
+            CmpOp::Lt => (le(-base - 1), false),
+            CmpOp::Ge => (ge(-base), false),
+            CmpOp::Gt => (ge(-base + 1), false),
+            CmpOp::Eq | CmpOp::Ne => {
+                let (a1, b1) = le(-base);
+                let (a2, b2) = ge(-base);
+                ((a1.max(a2), b1.min(b2)), self.op == CmpOp::Ne)
+            }
+        };
+        let lo = range.0.max(0);
+        let hi = range.1.min(t.size - 1);
+        let n = if lo > hi {
+            FALSE
+        } else {
+            mdd.range(t.level, lo as u32, (hi + 1) as u32)?
+        };
+        Ok(if negate { mdd.not(n)? } else { n })
+    }
+}
+
+fn define_refs(e: &Expr, out: &mut Vec<usize>, depth: usize) {
+    if depth > MAX_EXPR_DEPTH {
+        return;
+    }
+    match e {
+        Expr::Define(d) => out.push(*d),
+        Expr::Not(a) => define_refs(a, out, depth + 1),
+        Expr::And(xs) | Expr::Or(xs) => xs.iter().for_each(|x| define_refs(x, out, depth + 1)),
+        Expr::Implies(a, b) | Expr::Iff(a, b) => {
+            define_refs(a, out, depth + 1);
+            define_refs(b, out, depth + 1);
+        }
+        _ => {}
+    }
+}
+
+/// Per rule, the rules that override it directly or through a chain.
+pub fn overriders(policy: &Policy) -> Vec<Vec<RuleId>> {
+    let n = policy.rules.len();
+    let mut out: Vec<Vec<RuleId>> = vec![Vec::new(); n];
+    for s in 0..n {
+        // Everything s reaches through `overrides` is overridden by s.
+        let mut seen = vec![false; n];
+        let mut stack: Vec<RuleId> = policy
+            .rules
+            .get(s)
+            .map(|r| r.overrides.clone())
+            .unwrap_or_default();
+        while let Some(r) = stack.pop() {
+            if r == s || seen.get(r).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(x) = seen.get_mut(r) {
+                *x = true;
+            }
+            if let Some(v) = out.get_mut(r) {
+                v.push(s);
+            }
+            if let Some(rule) = policy.rules.get(r) {
+                stack.extend(rule.overrides.iter().copied());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,257 @@
+//! The variable order: which input the decision graph asks about first.
+//!
+//! The size of a decision diagram depends on its order, and so does how a reader follows
+//! the exported graph. policyc's default ([`OrderStrategy::Weighted`]):
+//!
+//! 1. Inputs that take part in one relation between several inputs (`oldest_age -
+//!    youngest_age >= 3`, `a == b` over enums) are kept next to each other: a linear
+//!    constraint is then exact with one branch per value of the first input leading to a
+//!    threshold on the next, and the nodes it needs stay local. Such inputs form a
+//!    *group* (connected components of "appear in one relation").
+//! 2. Groups are ordered by weight, heaviest first: the number of rules that test one of
+//!    their inputs, plus the scope and assumptions counted as heavy (they are on every
+//!    path: an out-of-scope incident should be recognised at the top of the graph).
+//!    Inputs that many rules test near the root split the incidents early into the
+//!    parts where different rules apply, so rule conditions share sub-graphs below.
+//! 3. Within a group, heavier inputs first; ties keep declaration order, so the order is
+//!    deterministic and a policy writer can predict it.
+//!
+//! [`OrderStrategy::Declaration`] (the inputs in the order they are declared) is kept for
+//! comparison; BENCHMARKS.md has the measurements.
+
+use crate::check::ir::{DefineBody, Expr, InputId, Policy};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OrderStrategy {
+    /// Declaration order.
+    Declaration,
+    /// Related inputs together, most tested first (see the module documentation).
+    #[default]
+    Weighted,
+}
+
+/// A variable order: `levels[l]` is the input tested at level `l`, `level_of[i]` the
+/// level of input `i`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    pub levels: Vec<InputId>,
+    pub level_of: Vec<usize>,
+}
+
+impl Order {
+    pub fn from_levels(levels: Vec<InputId>) -> Order {
+        let mut level_of = vec![0; levels.len()];
+        for (l, &i) in levels.iter().enumerate() {
+            if let Some(slot) = level_of.get_mut(i) {
+                *slot = l;
+            }
+        }
+        Order { levels, level_of }
+    }
+
+    pub fn level(&self, input: InputId) -> usize {
+        self.level_of.get(input).copied().unwrap_or(0)
+    }
+}
+
+/// Collects the inputs an expression mentions (through defines too) and the groups of
+/// inputs related by one atom. `depth` bounds the walk on deeply nested input.
+struct Walker<'p> {
+    policy: &'p Policy,
+    /// Inputs mentioned by each define (computed once each).
+    define_inputs: Vec<Option<Vec<InputId>>>,
+    relations: Vec<Vec<InputId>>,
+}
+
+const MAX_WALK_DEPTH: usize = 4096;
+
+impl Walker<'_> {
+    fn inputs_of(&mut self, e: &Expr, out: &mut Vec<InputId>, depth: usize) {
+        if depth > MAX_WALK_DEPTH {
+            return;
+        }
+        match e {
+            Expr::Const(_) | Expr::OutputIs { .. } | Expr::SetContains { .. } => {}
+            Expr::Input(i) | Expr::EnumIn { input: i, .. } => out.push(*i),
+            Expr::Define(d) => {
+                let ins = self.define(*d, depth + 1);
+                out.extend(ins);
+            }
+            Expr::Not(a) => self.inputs_of(a, out, depth + 1),
+            Expr::And(xs) | Expr::Or(xs) => {
+                for x in xs {
+                    self.inputs_of(x, out, depth + 1);
+                }
+            }
+            Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                self.inputs_of(a, out, depth + 1);
+                self.inputs_of(b, out, depth + 1);
+            }
+            Expr::Cmp { lhs, rhs, .. } => {
+                let mut rel: Vec<InputId> = lhs
+                    .terms
+                    .iter()
+                    .chain(rhs.terms.iter())
+                    .map(|t| t.1)
+                    .collect();
+                rel.sort_unstable();
+                rel.dedup();
+                out.extend(&rel);
+                if rel.len() > 1 {
+                    self.relations.push(rel);
+                }
+            }
+            Expr::EnumEq(a, b) => {
+                out.push(*a);
+                out.push(*b);
+                self.relations.push(vec![*a, *b]);
+            }
+        }
+    }
+
+    fn define(&mut self, d: usize, depth: usize) -> Vec<InputId> {
+        if let Some(Some(v)) = self.define_inputs.get(d) {
+            return v.clone();
+        }
+        // Mark in progress so a (checker-rejected) cycle cannot loop.
+        if let Some(slot) = self.define_inputs.get_mut(d) {
+            *slot = Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        if let Some(def) = self.policy.defines.get(d) {
+            match &def.body {
+                DefineBody::Bool(e) => self.inputs_of(e, &mut out, depth),
+                DefineBody::Int(l) => out.extend(l.terms.iter().map(|t| t.1)),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        if let Some(slot) = self.define_inputs.get_mut(d) {
+            *slot = Some(out.clone());
+        }
+        out
+    }
+}
+
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while let Some(&p) = parent.get(x) {
+        if p == x {
+            break;
+        }
+        let gp = parent.get(p).copied().unwrap_or(p);
+        if let Some(slot) = parent.get_mut(x) {
+            *slot = gp;
+        }
+        x = gp;
+    }
+    x
+}
+
+/// Which inputs the policy mentions anywhere (rules, defines, scope, assumptions,
+/// acceptances, asserts, scenarios).
+pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
+    let mut w = Walker {
+        policy,
+        define_inputs: vec![None; policy.defines.len()],
+        relations: Vec::new(),
+    };
+    let mut ins = Vec::new();
+    for c in policy.scope.iter().chain(&policy.assumes) {
+        w.inputs_of(&c.expr, &mut ins, 0);
+    }
+    for r in &policy.rules {
+        w.inputs_of(&r.when, &mut ins, 0);
+    }
+    for a in &policy.accepted_gaps {
+        w.inputs_of(&a.when, &mut ins, 0);
+    }
+    for a in &policy.asserts {
+        w.inputs_of(&a.expr, &mut ins, 0);
+    }
+    for d in 0..policy.defines.len() {
+        ins.extend(w.define(d, 0));
+    }
+    for s in &policy.scenarios {
+        ins.extend(s.given.iter().map(|f| f.input));
+    }
+    let mut out = vec![false; policy.inputs.len()];
+    for i in ins {
+        if let Some(x) = out.get_mut(i) {
+            *x = true;
+        }
+    }
+    out
+}
+
+pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
+    let n = policy.inputs.len();
+    if strategy == OrderStrategy::Declaration {
+        return Order::from_levels((0..n).collect());
+    }
+    let mut w = Walker {
+        policy,
+        define_inputs: vec![None; policy.defines.len()],
+        relations: Vec::new(),
+    };
+    let mut weight = vec![0u64; n];
+    let heavy = (policy.rules.len() as u64).max(1);
+    let add = |w: &mut Walker, e: &Expr, amount: u64, weight: &mut Vec<u64>| {
+        let mut ins = Vec::new();
+        w.inputs_of(e, &mut ins, 0);
+        ins.sort_unstable();
+        ins.dedup();
+        for i in ins {
+            if let Some(slot) = weight.get_mut(i) {
+                *slot = slot.saturating_add(amount);
+            }
+        }
+    };
+    for c in policy.scope.iter().chain(&policy.assumes) {
+        add(&mut w, &c.expr, heavy, &mut weight);
+    }
+    for r in &policy.rules {
+        add(&mut w, &r.when, 1, &mut weight);
+    }
+    for a in &policy.accepted_gaps {
+        add(&mut w, &a.when, 1, &mut weight);
+    }
+    for a in &policy.asserts {
+        add(&mut w, &a.expr, 1, &mut weight);
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    for rel in &w.relations {
+        if let Some(&first) = rel.first() {
+            for &other in rel.iter().skip(1) {
+                let (a, b) = (find(&mut parent, first), find(&mut parent, other));
+                if a != b {
+                    if let Some(slot) = parent.get_mut(a.max(b)) {
+                        *slot = a.min(b);
+                    }
+                }
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let mut group_weight = vec![0u64; n];
+    let mut group_first = vec![usize::MAX; n];
+    for i in 0..n {
+        let r = roots.get(i).copied().unwrap_or(i);
+        if let Some(g) = group_weight.get_mut(r) {
+            *g = (*g).max(weight.get(i).copied().unwrap_or(0));
+        }
+        if let Some(g) = group_first.get_mut(r) {
+            *g = (*g).min(i);
+        }
+    }
+    let mut levels: Vec<InputId> = (0..n).collect();
+    levels.sort_by_key(|&i| {
+        let r = roots.get(i).copied().unwrap_or(i);
+        (
+            std::cmp::Reverse(group_weight.get(r).copied().unwrap_or(0)),
+            group_first.get(r).copied().unwrap_or(i),
+            std::cmp::Reverse(weight.get(i).copied().unwrap_or(0)),
+            i,
+        )
+    });
+    Order::from_levels(levels)
+}

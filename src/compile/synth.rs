@@ -1,0 +1,398 @@
+//! A random policy generator that builds IR directly, for property tests and benchmarks.
+//!
+//! Shape (as in DESIGN.md's measurements): a third each bool, 4-variant enum and
+//! integer inputs; rules testing 2 to 5 inputs; every tenth rule overriding an earlier
+//! one. [`SynthSpec::small`] adds the features the property tests need to cover (scope,
+//! assumptions relating two integers, defines, accepted gaps, asserts, set outputs,
+//! defaults) on domains small enough to enumerate.
+
+use crate::check::ir::*;
+use crate::source::Loc;
+
+/// A deterministic xorshift generator, so a seed names a policy.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SynthSpec {
+    pub inputs: usize,
+    pub rules: usize,
+    /// Single-valued enum outputs (3 values each); one set output is added too.
+    pub outputs: usize,
+    pub int_hi: i64,
+    pub variants: usize,
+    /// Scope, assumptions, defines, accepted gaps and asserts.
+    pub extras: bool,
+    pub seed: u64,
+}
+
+impl SynthSpec {
+    /// The benchmark shape: `inputs` inputs over 0..=99 and 4 variants.
+    pub fn large(inputs: usize, rules: usize, seed: u64) -> SynthSpec {
+        SynthSpec {
+            inputs,
+            rules,
+            outputs: 8,
+            int_hi: 99,
+            variants: 4,
+            extras: false,
+            seed,
+        }
+    }
+
+    /// A policy small enough to enumerate every incident.
+    pub fn small(seed: u64) -> SynthSpec {
+        let mut rng = Rng::new(seed ^ 0xABCD);
+        SynthSpec {
+            inputs: 2 + rng.below(4) as usize,
+            rules: 1 + rng.below(8) as usize,
+            outputs: 1 + rng.below(2) as usize,
+            int_hi: 2 + rng.below(4) as i64,
+            variants: 2 + rng.below(2) as usize,
+            extras: true,
+            seed,
+        }
+    }
+}
+
+fn loc() -> Loc {
+    Loc::default()
+}
+
+/// A random literal on one input.
+fn literal(rng: &mut Rng, p: &Policy, input: InputId) -> Expr {
+    match p.inputs.get(input).map(|i| i.ty) {
+        Some(Ty::Bool) | None => {
+            if rng.chance(50) {
+                Expr::Input(input)
+            } else {
+                Expr::Not(Box::new(Expr::Input(input)))
+            }
+        }
+        Some(Ty::Enum(e)) => {
+            let n = p.enums.get(e).map(|d| d.variants.len()).unwrap_or(1);
+            let mut vs: Vec<VariantId> = (0..n).filter(|_| rng.chance(50)).collect();
+            if vs.is_empty() {
+                vs.push(rng.below(n as u64) as usize);
+            }
+            if vs.len() == n {
+                vs.pop();
+            }
+            Expr::EnumIn {
+                input,
+                variants: vs,
+            }
+        }
+        Some(Ty::Int { lo, hi }) => {
+            let span = (hi - lo + 1) as u64;
+            let a = lo + rng.below(span) as i64;
+            let b = lo + rng.below(span) as i64;
+            let x = LinExpr::input(input);
+            match rng.below(3) {
+                0 => Expr::Cmp {
+                    lhs: x,
+                    op: CmpOp::Le,
+                    rhs: LinExpr::constant(a),
+                },
+                1 => Expr::Cmp {
+                    lhs: x,
+                    op: CmpOp::Ge,
+                    rhs: LinExpr::constant(a),
+                },
+                _ => Expr::And(vec![
+                    Expr::Cmp {
+                        lhs: x.clone(),
+                        op: CmpOp::Ge,
+                        rhs: LinExpr::constant(a.min(b)),
+                    },
+                    Expr::Cmp {
+                        lhs: x,
+                        op: CmpOp::Le,
+                        rhs: LinExpr::constant(a.max(b)),
+                    },
+                ]),
+            }
+        }
+    }
+}
+
+/// Generates a policy.
+pub fn generate(spec: &SynthSpec) -> Policy {
+    let mut rng = Rng::new(spec.seed);
+    let mut p = Policy {
+        name: format!("synth_{}", spec.seed),
+        ..Policy::default()
+    };
+    let variant_names = |n: usize, prefix: &str| -> Vec<VariantDef> {
+        (0..n)
+            .map(|i| VariantDef {
+                name: format!("{prefix}{i}"),
+                doc: None,
+                loc: loc(),
+            })
+            .collect()
+    };
+    p.enums.push(EnumDef {
+        name: "Kind".into(),
+        doc: None,
+        variants: variant_names(spec.variants, "k"),
+        loc: loc(),
+    });
+    p.enums.push(EnumDef {
+        name: "Act".into(),
+        doc: None,
+        variants: variant_names(3, "a"),
+        loc: loc(),
+    });
+    p.enums.push(EnumDef {
+        name: "Tag".into(),
+        doc: None,
+        variants: variant_names(3, "t"),
+        loc: loc(),
+    });
+    for i in 0..spec.inputs {
+        let ty = match (i + spec.seed as usize) % 3 {
+            0 => Ty::Bool,
+            1 => Ty::Enum(0),
+            _ => Ty::Int {
+                lo: 0,
+                hi: spec.int_hi,
+            },
+        };
+        p.inputs.push(InputDef {
+            name: format!("in{i}"),
+            doc: None,
+            ty,
+            loc: loc(),
+        });
+    }
+    for o in 0..spec.outputs {
+        let (ty, default) = if spec.extras && o % 2 == 1 {
+            (
+                OutputTy::Single(Ty::Bool),
+                if rng.chance(40) {
+                    Some(Value::Bool(false))
+                } else {
+                    None
+                },
+            )
+        } else {
+            (
+                OutputTy::Single(Ty::Enum(1)),
+                if rng.chance(30) {
+                    Some(Value::Enum(1, 0))
+                } else {
+                    None
+                },
+            )
+        };
+        p.outputs.push(OutputDef {
+            name: format!("out{o}"),
+            doc: None,
+            ty,
+            default,
+            loc: loc(),
+        });
+    }
+    p.outputs.push(OutputDef {
+        name: "tags".into(),
+        doc: None,
+        ty: OutputTy::Set(2),
+        default: None,
+        loc: loc(),
+    });
+    let n_in = spec.inputs.max(1) as u64;
+    if spec.extras {
+        // A define, used by some rules.
+        let a = rng.below(n_in) as usize;
+        let b = rng.below(n_in) as usize;
+        let body = Expr::Or(vec![literal(&mut rng, &p, a), literal(&mut rng, &p, b)]);
+        p.defines.push(DefineDef {
+            name: "flag".into(),
+            doc: None,
+            body: DefineBody::Bool(body),
+            loc: loc(),
+        });
+        let ints: Vec<InputId> = (0..p.inputs.len())
+            .filter(|&i| matches!(p.inputs.get(i).map(|d| d.ty), Some(Ty::Int { .. })))
+            .collect();
+        if ints.len() >= 2 && rng.chance(50) {
+            let (x, y) = (
+                ints.first().copied().unwrap_or(0),
+                ints.get(1).copied().unwrap_or(0),
+            );
+            p.assumes.push(Constraint {
+                expr: Expr::Cmp {
+                    lhs: LinExpr::input(x),
+                    op: CmpOp::Le,
+                    rhs: LinExpr::input(y),
+                },
+                loc: loc(),
+            });
+        }
+        if rng.chance(50) {
+            let i = rng.below(n_in) as usize;
+            p.scope.push(Constraint {
+                expr: literal(&mut rng, &p, i),
+                loc: loc(),
+            });
+        }
+    }
+    for r in 0..spec.rules {
+        let k = 2 + rng.below(4) as usize;
+        let mut tested: Vec<InputId> = Vec::new();
+        for _ in 0..k.min(spec.inputs) {
+            let i = rng.below(n_in) as usize;
+            if !tested.contains(&i) {
+                tested.push(i);
+            }
+        }
+        let mut lits: Vec<Expr> = tested.iter().map(|&i| literal(&mut rng, &p, i)).collect();
+        if spec.extras && !p.defines.is_empty() && rng.chance(20) {
+            lits.push(Expr::Define(0));
+        }
+        if spec.extras && rng.chance(10) {
+            // A relation between two integer inputs, or a disjunction.
+            let ints: Vec<InputId> = (0..p.inputs.len())
+                .filter(|&i| matches!(p.inputs.get(i).map(|d| d.ty), Some(Ty::Int { .. })))
+                .collect();
+            if let (Some(&x), Some(&y)) = (ints.first(), ints.last()) {
+                let lhs = LinExpr::input(x)
+                    .add_scaled(-1, &LinExpr::input(y))
+                    .unwrap_or_default();
+                lits.push(Expr::Cmp {
+                    lhs,
+                    op: CmpOp::Ge,
+                    rhs: LinExpr::constant(rng.below(3) as i64),
+                });
+            }
+        }
+        let when = if spec.extras && rng.chance(10) {
+            Expr::Or(lits)
+        } else if spec.extras && rng.chance(5) {
+            Expr::Const(true)
+        } else {
+            Expr::And(lits)
+        };
+        let mut overrides = Vec::new();
+        if r > 0 && (r % 10 == 9 || (spec.extras && rng.chance(25))) {
+            overrides.push(rng.below(r as u64) as usize);
+        }
+        let mut assigns = Vec::new();
+        let n_assign = 1 + rng.below(2) as usize;
+        for _ in 0..n_assign {
+            let o = rng.below(p.outputs.len() as u64) as usize;
+            if assigns.iter().any(|a: &Assign| a.output == o) {
+                continue;
+            }
+            let value = match p.outputs.get(o).map(|d| d.ty) {
+                Some(OutputTy::Single(Ty::Bool)) => Value::Bool(rng.chance(50)),
+                Some(OutputTy::Set(e)) => {
+                    let mut vs: Vec<VariantId> = (0..3).filter(|_| rng.chance(50)).collect();
+                    if vs.is_empty() {
+                        vs.push(rng.below(3) as usize);
+                    }
+                    Value::Set(e, vs)
+                }
+                _ => Value::Enum(1, rng.below(3) as usize),
+            };
+            assigns.push(Assign {
+                output: o,
+                value,
+                loc: loc(),
+            });
+        }
+        p.rules.push(RuleDef {
+            name: format!("r{r}"),
+            title: Some(format!("Rule {r}")),
+            cites: Some(format!("para {r}")),
+            doc: None,
+            overrides,
+            when,
+            assigns,
+            loc: loc(),
+            name_loc: loc(),
+        });
+    }
+    if spec.extras {
+        if rng.chance(40) {
+            let i = rng.below(n_in) as usize;
+            let when = if rng.chance(30) {
+                Expr::Const(true)
+            } else {
+                literal(&mut rng, &p, i)
+            };
+            p.accepted_gaps.push(AcceptedGap {
+                output: 0,
+                reason: "unknown".into(),
+                when,
+                loc: loc(),
+            });
+        }
+        let i = rng.below(n_in) as usize;
+        let cond = literal(&mut rng, &p, i);
+        let claim = match rng.below(3) {
+            0 => Expr::OutputIs {
+                output: 0,
+                values: vec![Value::Enum(1, rng.below(3) as usize)],
+            },
+            1 => Expr::SetContains {
+                output: p.outputs.len() - 1,
+                variant: rng.below(3) as usize,
+            },
+            _ => Expr::Not(Box::new(Expr::OutputIs {
+                output: 0,
+                values: vec![Value::Enum(1, 0)],
+            })),
+        };
+        p.asserts.push(AssertDef {
+            name: "a0".into(),
+            title: None,
+            cites: None,
+            doc: None,
+            expr: Expr::Implies(Box::new(cond), Box::new(claim)),
+            loc: loc(),
+        });
+        p.asserts.push(AssertDef {
+            name: "a1".into(),
+            title: None,
+            cites: None,
+            doc: None,
+            expr: Expr::Or(vec![
+                Expr::Const(false),
+                literal(&mut rng, &p, i),
+                Expr::Const(true),
+            ]),
+            loc: loc(),
+        });
+    }
+    p
+}

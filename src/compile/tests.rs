@@ -1,0 +1,371 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+use super::describe::describe;
+use super::graph::{DecisionGraph, GraphNode, Status, ValueSet, Verdict};
+use super::*;
+use crate::check::ir::*;
+use crate::mdd::TRUE;
+use proptest::prelude::*;
+
+fn loc() -> Loc {
+    Loc::default()
+}
+
+fn input(name: &str, ty: Ty) -> InputDef {
+    InputDef {
+        name: name.into(),
+        doc: None,
+        ty,
+        loc: loc(),
+    }
+}
+
+fn cmp(lhs: LinExpr, op: CmpOp, rhs: LinExpr) -> Expr {
+    Expr::Cmp { lhs, op, rhs }
+}
+
+fn rule(
+    name: &str,
+    when: Expr,
+    assigns: Vec<(OutputId, Value)>,
+    overrides: Vec<RuleId>,
+) -> RuleDef {
+    RuleDef {
+        name: name.into(),
+        title: Some(format!("title of {name}")),
+        cites: Some(format!("para {name}")),
+        doc: None,
+        overrides,
+        when,
+        assigns: assigns
+            .into_iter()
+            .map(|(output, value)| Assign {
+                output,
+                value,
+                loc: loc(),
+            })
+            .collect(),
+        loc: loc(),
+        name_loc: loc(),
+    }
+}
+
+/// youngest_age, oldest_age: 0..=99; coercion: bool; assume youngest <= oldest; scope
+/// oldest <= 17; output resolution: Resolution { outcome_21, investigation }.
+fn ages_policy() -> Policy {
+    let mut p = Policy {
+        name: "ages".into(),
+        ..Policy::default()
+    };
+    p.enums.push(EnumDef {
+        name: "Resolution".into(),
+        doc: None,
+        variants: ["outcome_21", "investigation"]
+            .iter()
+            .map(|n| VariantDef {
+                name: (*n).into(),
+                doc: None,
+                loc: loc(),
+            })
+            .collect(),
+        loc: loc(),
+    });
+    p.inputs
+        .push(input("youngest_age", Ty::Int { lo: 0, hi: 99 }));
+    p.inputs
+        .push(input("oldest_age", Ty::Int { lo: 0, hi: 99 }));
+    p.inputs.push(input("coercion", Ty::Bool));
+    p.outputs.push(OutputDef {
+        name: "resolution".into(),
+        doc: None,
+        ty: OutputTy::Single(Ty::Enum(0)),
+        default: None,
+        loc: loc(),
+    });
+    p.assumes.push(Constraint {
+        expr: cmp(LinExpr::input(0), CmpOp::Le, LinExpr::input(1)),
+        loc: loc(),
+    });
+    p.scope.push(Constraint {
+        expr: cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(17)),
+        loc: loc(),
+    });
+    p
+}
+
+#[test]
+fn integer_comparison_is_one_interval_node() {
+    let p = ages_policy();
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let n = c
+        .expr(&cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(17)))
+        .unwrap();
+    let (level, edges) = c.mdd.node(n).unwrap();
+    assert_eq!(c.order.levels[level], 1);
+    assert_eq!(edges.len(), 2);
+    assert_eq!(edges[0].end, 18);
+    assert_eq!(c.mdd.sat_count(n), 18 * 100 * 2);
+}
+
+#[test]
+fn age_gap_relation_is_exact_and_small() {
+    let p = ages_policy();
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let gap = LinExpr::input(1)
+        .add_scaled(-1, &LinExpr::input(0))
+        .unwrap();
+    let n = c.expr(&cmp(gap, CmpOp::Ge, LinExpr::constant(3))).unwrap();
+    // One node per first-input value that is not decided, plus the thresholds.
+    assert!(c.mdd.count_nodes(n) <= 200, "{}", c.mdd.count_nodes(n));
+    let (y, o) = (c.level(0), c.level(1));
+    for young in 0..100u32 {
+        for old in 0..100u32 {
+            let mut v = vec![0u32; 3];
+            v[y] = young;
+            v[o] = old;
+            assert_eq!(
+                c.mdd.eval(n, &v) == 1,
+                i64::from(old) - i64::from(young) >= 3
+            );
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct RandLin {
+    coefs: Vec<i64>,
+    constant: i64,
+    op: CmpOp,
+}
+
+fn rand_lin() -> impl Strategy<Value = RandLin> {
+    (
+        prop::collection::vec(-3i64..=3, 3),
+        -8i64..=8,
+        prop_oneof![
+            Just(CmpOp::Eq),
+            Just(CmpOp::Ne),
+            Just(CmpOp::Lt),
+            Just(CmpOp::Le),
+            Just(CmpOp::Gt),
+            Just(CmpOp::Ge)
+        ],
+    )
+        .prop_map(|(coefs, constant, op)| RandLin {
+            coefs,
+            constant,
+            op,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any linear constraint over three integer inputs (with negative bounds too) is
+    /// compiled exactly.
+    #[test]
+    fn linear_constraints_are_exact(l in rand_lin(), decl in any::<bool>()) {
+        let mut p = Policy { name: "lin".into(), ..Policy::default() };
+        p.inputs.push(input("a", Ty::Int { lo: -3, hi: 4 }));
+        p.inputs.push(input("b", Ty::Int { lo: 0, hi: 5 }));
+        p.inputs.push(input("c", Ty::Int { lo: 2, hi: 6 }));
+        let mut lhs = LinExpr::constant(l.constant);
+        for (i, &k) in l.coefs.iter().enumerate() {
+            lhs = lhs.add_scaled(k, &LinExpr::input(i)).unwrap();
+        }
+        let e = cmp(lhs.clone(), l.op, LinExpr::constant(0));
+        let order = if decl { OrderStrategy::Declaration } else { OrderStrategy::Weighted };
+        let mut c = Compiler::new(&p, &CompileOptions { order, max_nodes: None }).unwrap();
+        let n = c.expr(&e).unwrap();
+        for a in -3i64..=4 {
+            for b in 0i64..=5 {
+                for cc in 2i64..=6 {
+                    let vals = [a, b, cc];
+                    let truth = l.op.holds(lhs.eval(|i| vals[i]).unwrap(), 0);
+                    let mut v = vec![0u32; 3];
+                    v[c.level(0)] = (a + 3) as u32;
+                    v[c.level(1)] = b as u32;
+                    v[c.level(2)] = (cc - 2) as u32;
+                    prop_assert_eq!(c.mdd.eval(n, &v) == 1, truth, "{:?} at {:?}", l, vals);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn gap_region_is_described_relative_to_scope() {
+    let mut p = ages_policy();
+    // Investigation when coerced; outcome 21 when not coerced and oldest <= 15.
+    p.rules.push(rule(
+        "coerced",
+        Expr::Input(2),
+        vec![(0, Value::Enum(0, 1))],
+        vec![],
+    ));
+    p.rules.push(rule(
+        "young",
+        Expr::And(vec![
+            Expr::Not(Box::new(Expr::Input(2))),
+            cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(15)),
+        ]),
+        vec![(0, Value::Enum(0, 0))],
+        vec![],
+    ));
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let Some(OutputRegions::Single { has, .. }) = c.outputs.first().cloned() else {
+        panic!()
+    };
+    let gap = c.mdd.diff(c.valid, has).unwrap();
+    let r = describe(&mut c, gap).unwrap().unwrap();
+    assert_eq!(r.condition, "oldest_age >= 16 and not coercion");
+    // youngest <= oldest, oldest in 16..=17: 17 + 18 pairs.
+    assert_eq!(r.count, 17 + 18);
+    assert_eq!(r.example_json["coercion"], serde_json::json!(false));
+    assert!(r.condition_complete);
+    let old = r.example_json["oldest_age"].as_i64().unwrap();
+    assert!((16..=17).contains(&old));
+}
+
+#[test]
+fn overrides_are_transitive_and_per_output() {
+    // base: o0 = a0, o1 = true; mid overrides base: o0 = a1; top overrides mid: o0 = a2.
+    let mut p = Policy {
+        name: "ov".into(),
+        ..Policy::default()
+    };
+    p.enums.push(EnumDef {
+        name: "A".into(),
+        doc: None,
+        variants: (0..3)
+            .map(|i| VariantDef {
+                name: format!("a{i}"),
+                doc: None,
+                loc: loc(),
+            })
+            .collect(),
+        loc: loc(),
+    });
+    p.inputs.push(input("x", Ty::Bool));
+    p.inputs.push(input("y", Ty::Bool));
+    p.outputs.push(OutputDef {
+        name: "o0".into(),
+        doc: None,
+        ty: OutputTy::Single(Ty::Enum(0)),
+        default: None,
+        loc: loc(),
+    });
+    p.outputs.push(OutputDef {
+        name: "o1".into(),
+        doc: None,
+        ty: OutputTy::Single(Ty::Bool),
+        default: None,
+        loc: loc(),
+    });
+    p.rules.push(rule(
+        "base",
+        Expr::Const(true),
+        vec![(0, Value::Enum(0, 0)), (1, Value::Bool(true))],
+        vec![],
+    ));
+    p.rules.push(rule(
+        "mid",
+        Expr::Input(0),
+        vec![(0, Value::Enum(0, 1))],
+        vec![0],
+    ));
+    p.rules.push(rule(
+        "top",
+        Expr::Input(1),
+        vec![(0, Value::Enum(0, 2))],
+        vec![1],
+    ));
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    assert_eq!(c.overriders[0], vec![1, 2]);
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let at = |x: u32, y: u32| {
+        let mut v = vec![0u32; 2];
+        v[0] = x;
+        v[1] = y;
+        g.leaf(&v).unwrap().clone()
+    };
+    // y alone: top beats base through mid even though mid does not apply.
+    let l = at(0, 1);
+    assert_eq!(l.outcomes[0].verdict(), Verdict::Value(Value::Enum(0, 2)));
+    assert_eq!(l.outcomes[1].verdict(), Verdict::Value(Value::Bool(true)));
+    assert_eq!(l.overridden, vec![0]);
+    let l = at(1, 1);
+    assert_eq!(l.outcomes[0].verdict(), Verdict::Value(Value::Enum(0, 2)));
+    assert_eq!(l.overridden, vec![0, 1]);
+    let l = at(0, 0);
+    assert_eq!(l.outcomes[0].verdict(), Verdict::Value(Value::Enum(0, 0)));
+    assert_eq!(l.status, Status::InScope);
+}
+
+#[test]
+fn graph_edges_carry_merged_value_sets() {
+    let mut p = ages_policy();
+    p.rules.push(rule(
+        "all",
+        Expr::Const(true),
+        vec![(0, Value::Enum(0, 0))],
+        vec![],
+    ));
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    // The root asks one of the related ages, one edge per value (each value of it gives
+    // the other a different threshold through the assumption); below, threshold nodes
+    // with two merged ranges each.
+    let GraphNode::Question { input } = g.graph[g.root] else {
+        panic!()
+    };
+    assert!(p.inputs[input].name.ends_with("_age"));
+    assert!(g.question_count() <= 101, "{}", g.question_count());
+    let merged = g
+        .graph
+        .edge_weights()
+        .any(|e| matches!(&e.values, ValueSet::Ints(r) if r.len() == 1 && r[0].1 > r[0].0));
+    assert!(merged);
+    assert_eq!(g.depth(), 2);
+    // Out-of-scope, broken-assumption and in-scope leaves.
+    let statuses: std::collections::BTreeSet<Status> = g.leaves.iter().map(|l| l.status).collect();
+    assert_eq!(statuses.len(), 3);
+    let _ = TRUE;
+}
+
+#[test]
+fn node_limit_gives_a_diagnostic() {
+    let mut p = Policy {
+        name: "big".into(),
+        ..Policy::default()
+    };
+    for i in 0..12 {
+        p.inputs
+            .push(input(&format!("x{i}"), Ty::Int { lo: 0, hi: 9 }));
+    }
+    // x0 == x1 and x1 == x2 ... needs more than 30 nodes.
+    let mut conj = Vec::new();
+    for i in 0..11 {
+        conj.push(cmp(LinExpr::input(i), CmpOp::Eq, LinExpr::input(i + 1)));
+    }
+    p.scope.push(Constraint {
+        expr: Expr::And(conj),
+        loc: loc(),
+    });
+    let err = Compiler::new(
+        &p,
+        &CompileOptions {
+            order: OrderStrategy::Weighted,
+            max_nodes: Some(30),
+        },
+    )
+    .err()
+    .unwrap();
+    let d = err.diagnostic(&p);
+    assert_eq!(d.code, "E0504");
+    assert!(d.message.contains("more than 30 nodes"), "{}", d.message);
+}

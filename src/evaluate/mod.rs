@@ -1,0 +1,603 @@
+//! `decide`: the policy's answer for one incident, and why.
+//!
+//! Complete facts walk the decision graph to one leaf. Partial facts are decided when
+//! every completion that satisfies the assumptions agrees (the leaves reachable under
+//! the given facts); otherwise the answer lists the questions that still matter, in the
+//! order the graph asks them. Facts that break an assumption are an error.
+
+pub mod facts;
+
+use serde_json::json;
+
+pub use facts::{parse_facts, Facts};
+
+use crate::analyse::brute;
+use crate::check::ir::{Expr, InputId, OutputTy, Policy, RuleId, Value};
+use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
+use crate::diagnostics::Diagnostic;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecideStatus {
+    Decided,
+    Undecided,
+    OutOfScope,
+}
+
+impl DecideStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecideStatus::Decided => "decided",
+            DecideStatus::Undecided => "undecided",
+            DecideStatus::OutOfScope => "out_of_scope",
+        }
+    }
+}
+
+/// One output's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Its value, the rules that gave it (none: the default, or an empty set).
+    Value { value: Value, by: Vec<RuleId> },
+    /// No rule gives it a value and it has no default.
+    Gap,
+    /// Rules give different values (each with its rules).
+    Conflict(Vec<(Value, Vec<RuleId>)>),
+    /// The completions of the given facts disagree.
+    Missing,
+    /// Out of scope: the policy decides nothing.
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub status: DecideStatus,
+    /// Per output.
+    pub answers: Vec<Answer>,
+    /// Rules that apply (for partial facts: in every completion).
+    pub fired: Vec<RuleId>,
+    /// Applied rules with an assignment overridden by another applied rule.
+    pub overridden: Vec<RuleId>,
+    /// The given facts the graph asked, in its order.
+    pub facts_used: Vec<InputId>,
+    /// Inputs not given that still matter, in the order the graph asks them.
+    pub missing: Vec<InputId>,
+}
+
+fn inputs_in(e: &Expr, out: &mut Vec<InputId>, depth: usize) {
+    if depth > 4096 {
+        return;
+    }
+    match e {
+        Expr::Input(i) | Expr::EnumIn { input: i, .. } => out.push(*i),
+        Expr::EnumEq(a, b) => out.extend([*a, *b]),
+        Expr::Cmp { lhs, rhs, .. } => out.extend(lhs.terms.iter().chain(&rhs.terms).map(|t| t.1)),
+        Expr::Not(a) => inputs_in(a, out, depth + 1),
+        Expr::And(xs) | Expr::Or(xs) => xs.iter().for_each(|x| inputs_in(x, out, depth + 1)),
+        Expr::Implies(a, b) | Expr::Iff(a, b) => {
+            inputs_in(a, out, depth + 1);
+            inputs_in(b, out, depth + 1);
+        }
+        _ => {}
+    }
+}
+
+/// The error for facts that break an assumption: names the assumptions (with labels)
+/// and the facts they involve.
+fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
+    // With complete facts the broken assumptions are known exactly; with partial facts
+    // every completion breaks one, so point at those the given facts already break, or
+    // else at all of them.
+    let complete = facts.is_complete();
+    let values: Vec<Value> = facts
+        .values
+        .iter()
+        .zip(&policy.inputs)
+        .map(|(v, i)| {
+            v.clone()
+                .unwrap_or_else(|| crate::compile::index_value(i.ty, 0))
+        })
+        .collect();
+    let broken: Vec<usize> = policy
+        .assumes
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !complete || !brute::eval(policy, &a.expr, &values, None))
+        .map(|(i, _)| i)
+        .collect();
+    let mut keys: Vec<InputId> = Vec::new();
+    for &i in &broken {
+        if let Some(a) = policy.assumes.get(i) {
+            inputs_in(&a.expr, &mut keys, 0);
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let shown: Vec<String> = keys
+        .iter()
+        .filter_map(|&k| {
+            let v = facts.get(k)?;
+            Some(format!(
+                "{} = {}",
+                policy.inputs.get(k)?.name,
+                policy.show_value(v)
+            ))
+        })
+        .collect();
+    let what = if complete {
+        "the facts break"
+    } else {
+        "every completion of the facts breaks"
+    };
+    let msg = if shown.is_empty() {
+        format!("{what} an assumption of policy `{}`", policy.name)
+    } else {
+        format!(
+            "{what} an assumption of policy `{}` ({})",
+            policy.name,
+            shown.join(", ")
+        )
+    };
+    let mut d = Diagnostic::error("E0515", msg)
+        .help("no real incident is like this: check the facts (two values swapped?)")
+        .data(json!({
+            "keys": keys.iter().filter_map(|&k| policy.inputs.get(k).map(|i| i.name.clone())).collect::<Vec<_>>()
+        }));
+    for &i in &broken {
+        if let Some(a) = policy.assumes.get(i) {
+            d = d.primary(a.loc, "this assumption does not hold");
+        }
+    }
+    d
+}
+
+fn intersect(a: &mut Vec<RuleId>, b: &[RuleId]) {
+    a.retain(|r| b.contains(r));
+}
+
+/// Decides one incident.
+pub fn decide(
+    policy: &Policy,
+    graph: &DecisionGraph,
+    facts: &Facts,
+) -> Result<Decision, Box<Diagnostic>> {
+    let given = facts.indices(policy);
+    let leaves: Vec<&Leaf> = if given.iter().all(|g| g.is_some()) {
+        // Complete facts: one walk from the root.
+        let values: Vec<u32> = given.iter().map(|g| g.unwrap_or(0)).collect();
+        graph
+            .leaf(&values)
+            .into_iter()
+            .filter(|l| l.status != Status::BrokenAssumption)
+            .collect()
+    } else {
+        graph
+            .reachable_leaves(&given)
+            .into_iter()
+            .filter_map(|l| graph.leaves.get(l))
+            .filter(|l| l.status != Status::BrokenAssumption)
+            .collect()
+    };
+    if leaves.is_empty() {
+        return Err(Box::new(broken_assumption(policy, facts)));
+    }
+    let facts_used = graph.facts_asked(&given);
+    let n_out = policy.outputs.len();
+    if leaves.iter().all(|l| l.status == Status::OutOfScope) {
+        return Ok(Decision {
+            status: DecideStatus::OutOfScope,
+            answers: vec![Answer::None; n_out],
+            fired: Vec::new(),
+            overridden: Vec::new(),
+            facts_used,
+            missing: Vec::new(),
+        });
+    }
+    let some_out = leaves.iter().any(|l| l.status == Status::OutOfScope);
+    let in_scope: Vec<&Leaf> = leaves
+        .iter()
+        .copied()
+        .filter(|l| l.status == Status::InScope)
+        .collect();
+    let mut answers = Vec::with_capacity(n_out);
+    for o in 0..n_out {
+        let outcomes: Vec<&Outcome> = in_scope.iter().filter_map(|l| l.outcomes.get(o)).collect();
+        let first = outcomes.first().map(|x| x.verdict());
+        let agree = !some_out && outcomes.iter().all(|x| Some(x.verdict()) == first);
+        let answer = if !agree {
+            Answer::Missing
+        } else {
+            match outcomes.first() {
+                Some(Outcome::Value { value, by }) => {
+                    let mut by = by.clone();
+                    for x in &outcomes {
+                        if let Outcome::Value { by: b, .. } = x {
+                            intersect(&mut by, b);
+                        }
+                    }
+                    Answer::Value {
+                        value: value.clone(),
+                        by,
+                    }
+                }
+                Some(Outcome::Gap) => Answer::Gap,
+                Some(Outcome::Conflict { values }) => Answer::Conflict(values.clone()),
+                None => Answer::Missing,
+            }
+        };
+        answers.push(answer);
+    }
+    let mut fired = in_scope
+        .first()
+        .map(|l| l.applied.clone())
+        .unwrap_or_default();
+    let mut overridden = in_scope
+        .first()
+        .map(|l| l.overridden.clone())
+        .unwrap_or_default();
+    for l in &in_scope {
+        intersect(&mut fired, &l.applied);
+        intersect(&mut overridden, &l.overridden);
+    }
+    let decided = answers.iter().all(|a| matches!(a, Answer::Value { .. }));
+    let missing = if answers.contains(&Answer::Missing) {
+        graph
+            .still_matter(&given)
+            .map_err(|e| Box::new(e.diagnostic(policy)))?
+    } else {
+        Vec::new()
+    };
+    Ok(Decision {
+        status: if decided {
+            DecideStatus::Decided
+        } else {
+            DecideStatus::Undecided
+        },
+        answers,
+        fired,
+        overridden,
+        facts_used,
+        missing,
+    })
+}
+
+fn rule_json(policy: &Policy, r: RuleId) -> serde_json::Value {
+    match policy.rules.get(r) {
+        Some(rule) => json!({ "name": rule.name, "title": rule.title, "cites": rule.cites }),
+        None => serde_json::Value::Null,
+    }
+}
+
+fn rule_names(policy: &Policy, rs: &[RuleId]) -> Vec<String> {
+    rs.iter()
+        .filter_map(|&r| policy.rules.get(r).map(|x| x.name.clone()))
+        .collect()
+}
+
+/// The contract's JSON form (DESIGN.md, "decide --format json").
+pub fn decision_json(policy: &Policy, d: &Decision) -> serde_json::Value {
+    let mut decision = serde_json::Map::new();
+    let mut undecided = serde_json::Map::new();
+    for (out, a) in policy.outputs.iter().zip(&d.answers) {
+        match a {
+            Answer::Value { value, .. } => {
+                decision.insert(out.name.clone(), policy.value_json(value));
+            }
+            Answer::Gap => {
+                undecided.insert(out.name.clone(), json!({ "reason": "gap" }));
+            }
+            Answer::Conflict(values) => {
+                let vs: Vec<serde_json::Value> = values
+                    .iter()
+                    .map(|(v, rs)| json!({ "value": policy.value_json(v), "rules": rule_names(policy, rs) }))
+                    .collect();
+                undecided.insert(
+                    out.name.clone(),
+                    json!({ "reason": "conflict", "values": vs }),
+                );
+            }
+            Answer::Missing => {
+                undecided.insert(out.name.clone(), json!({ "reason": "missing_facts" }));
+            }
+            Answer::None => {}
+        }
+    }
+    let name = |i: &InputId| {
+        policy
+            .inputs
+            .get(*i)
+            .map(|x| x.name.clone())
+            .unwrap_or_default()
+    };
+    json!({
+        "policy": policy.name,
+        "status": d.status.as_str(),
+        "decision": decision,
+        "undecided": undecided,
+        "rules": d.fired.iter().map(|&r| rule_json(policy, r)).collect::<Vec<_>>(),
+        "overridden": d.overridden.iter().map(|&r| rule_json(policy, r)).collect::<Vec<_>>(),
+        "facts_used": d.facts_used.iter().map(name).collect::<Vec<_>>(),
+        "missing": d.missing.iter().map(name).collect::<Vec<_>>(),
+    })
+}
+
+fn rule_line(policy: &Policy, r: RuleId) -> String {
+    let Some(rule) = policy.rules.get(r) else {
+        return String::new();
+    };
+    let mut s = format!("`{}`", rule.name);
+    if let Some(t) = &rule.title {
+        s.push_str(&format!(" — {t}"));
+    }
+    if let Some(c) = &rule.cites {
+        s.push_str(&format!(" [{c}]"));
+    }
+    s
+}
+
+fn overriders_of(policy: &Policy, d: &Decision, r: RuleId) -> Vec<RuleId> {
+    d.fired
+        .iter()
+        .copied()
+        .filter(|&s| s != r && brute::overrides(policy, s, r))
+        .collect()
+}
+
+/// The answer for people.
+pub fn decision_human(policy: &Policy, d: &Decision) -> String {
+    let mut s = String::new();
+    let status = match d.status {
+        DecideStatus::Decided => "decided",
+        DecideStatus::Undecided => "undecided",
+        DecideStatus::OutOfScope => "out of scope: this policy decides nothing for this incident",
+    };
+    s.push_str(&format!("policy {}: {status}\n", policy.name));
+    if d.status != DecideStatus::OutOfScope {
+        s.push_str("\ndecision:\n");
+        for (out, a) in policy.outputs.iter().zip(&d.answers) {
+            let line = match a {
+                Answer::Value { value, by } if by.is_empty() => {
+                    let why = if matches!(out.ty, OutputTy::Set(_)) {
+                        "no rule adds to it"
+                    } else {
+                        "the default"
+                    };
+                    format!("{} ({why})", policy.show_value(value))
+                }
+                Answer::Value { value, by } => format!(
+                    "{} (by {})",
+                    policy.show_value(value),
+                    rule_names(policy, by).join(", ")
+                ),
+                Answer::Gap => "undecided: no rule gives a value (a gap in the policy)".to_string(),
+                Answer::Conflict(vs) => {
+                    let parts: Vec<String> = vs
+                        .iter()
+                        .map(|(v, rs)| {
+                            format!(
+                                "{} by {}",
+                                policy.show_value(v),
+                                rule_names(policy, rs).join(", ")
+                            )
+                        })
+                        .collect();
+                    format!("undecided: rules conflict ({})", parts.join("; "))
+                }
+                Answer::Missing => "undecided: depends on facts not given".to_string(),
+                Answer::None => String::new(),
+            };
+            s.push_str(&format!("  {} = {line}\n", out.name));
+        }
+    }
+    if !d.fired.is_empty() {
+        s.push_str("\nrules that fired:\n");
+        for &r in &d.fired {
+            s.push_str(&format!("  {}\n", rule_line(policy, r)));
+        }
+    }
+    if !d.overridden.is_empty() {
+        s.push_str("\noverridden:\n");
+        for &r in &d.overridden {
+            let by = rule_names(policy, &overriders_of(policy, d, r));
+            s.push_str(&format!(
+                "  {} (by {})\n",
+                rule_line(policy, r),
+                by.join(", ")
+            ));
+        }
+    }
+    if !d.facts_used.is_empty() {
+        let names: Vec<&str> = d
+            .facts_used
+            .iter()
+            .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.as_str()))
+            .collect();
+        s.push_str(&format!("\nfacts that mattered: {}\n", names.join(", ")));
+    }
+    if !d.missing.is_empty() {
+        s.push_str("\nstill to find out:\n");
+        for &i in &d.missing {
+            if let Some(inp) = policy.inputs.get(i) {
+                match &inp.doc {
+                    Some(q) => s.push_str(&format!("  {} — {}\n", inp.name, q.trim())),
+                    None => s.push_str(&format!("  {}\n", inp.name)),
+                }
+            }
+        }
+    }
+    s
+}
+
+/// An incident record in Markdown: the facts, the decision, the actions taken and not
+/// taken, each with its justification (the rule, its title and citation).
+pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String {
+    let mut s = String::new();
+    let title = policy
+        .header
+        .as_ref()
+        .and_then(|h| h.title.clone())
+        .unwrap_or_else(|| policy.name.clone());
+    s.push_str(&format!("# Incident record: {title}\n\n"));
+    if let Some(src) = policy.header.as_ref().and_then(|h| h.source.clone()) {
+        s.push_str(&format!("Policy `{}`, source {src}.\n\n", policy.name));
+    }
+    s.push_str(&format!(
+        "Status: **{}**\n\n## Facts\n\n| fact | value |\n|---|---|\n",
+        d.status.as_str().replace('_', " ")
+    ));
+    for (inp, v) in policy.inputs.iter().zip(&facts.values) {
+        let shown = v
+            .as_ref()
+            .map(|v| policy.show_value(v))
+            .unwrap_or_else(|| "not known".to_string());
+        let q = inp
+            .doc
+            .as_deref()
+            .map(|q| q.trim().replace('\n', " "))
+            .unwrap_or_else(|| inp.name.clone());
+        s.push_str(&format!("| {q} | {shown} |\n"));
+    }
+    if d.status == DecideStatus::OutOfScope {
+        s.push_str("\nThe incident is outside the scope of this policy: it decides nothing.\n");
+        return s;
+    }
+    s.push_str("\n## Actions taken\n\n");
+    let mut not_taken: Vec<String> = Vec::new();
+    for (out, a) in policy.outputs.iter().zip(&d.answers) {
+        let justification = |by: &[RuleId]| -> String {
+            if by.is_empty() {
+                "the policy's default".to_string()
+            } else {
+                by.iter()
+                    .map(|&r| rule_line(policy, r))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        };
+        match (a, out.ty) {
+            (
+                Answer::Value {
+                    value: Value::Set(e, vs),
+                    by,
+                },
+                OutputTy::Set(_),
+            ) => {
+                if !vs.is_empty() {
+                    s.push_str(&format!(
+                        "- {}: {} — {}\n",
+                        out.name,
+                        policy.show_value(&Value::Set(*e, vs.clone())),
+                        justification(by)
+                    ));
+                }
+                let all = policy.enums.get(*e).map(|d| d.variants.len()).unwrap_or(0);
+                let absent: Vec<&str> = (0..all)
+                    .filter(|v| !vs.contains(v))
+                    .map(|v| policy.variant_name(*e, v))
+                    .collect();
+                if !absent.is_empty() {
+                    not_taken.push(format!(
+                        "- {}: not {} — no applying rule adds them",
+                        out.name,
+                        absent.join(", ")
+                    ));
+                }
+            }
+            (
+                Answer::Value {
+                    value: Value::Bool(false),
+                    by,
+                },
+                _,
+            ) => {
+                not_taken.push(format!("- {}: no — {}", out.name, justification(by)));
+            }
+            (Answer::Value { value, by }, _) => {
+                s.push_str(&format!(
+                    "- {}: {} — {}\n",
+                    out.name,
+                    policy.show_value(value),
+                    justification(by)
+                ));
+            }
+            (Answer::Gap, _) => not_taken.push(format!(
+                "- {}: undecided — the policy gives no value here",
+                out.name
+            )),
+            (Answer::Conflict(vs), _) => {
+                let parts: Vec<String> = vs
+                    .iter()
+                    .map(|(v, rs)| {
+                        format!(
+                            "{} ({})",
+                            policy.show_value(v),
+                            rule_names(policy, rs).join(", ")
+                        )
+                    })
+                    .collect();
+                not_taken.push(format!(
+                    "- {}: undecided — rules conflict: {}",
+                    out.name,
+                    parts.join(" vs ")
+                ));
+            }
+            (Answer::Missing, _) => not_taken.push(format!(
+                "- {}: undecided — depends on facts not known yet",
+                out.name
+            )),
+            (Answer::None, _) => {}
+        }
+    }
+    if !policy
+        .outputs
+        .iter()
+        .zip(&d.answers)
+        .any(|(out, a)| match a {
+            Answer::Value {
+                value: Value::Set(_, vs),
+                ..
+            } => !vs.is_empty() && matches!(out.ty, OutputTy::Set(_)),
+            Answer::Value {
+                value: Value::Bool(false),
+                ..
+            } => false,
+            Answer::Value { .. } => true,
+            _ => false,
+        })
+    {
+        s.push_str("- none\n");
+    }
+    s.push_str("\n## Actions not taken\n\n");
+    if not_taken.is_empty() && d.overridden.is_empty() {
+        s.push_str("- none\n");
+    }
+    for line in &not_taken {
+        s.push_str(line);
+        s.push('\n');
+    }
+    for &r in &d.overridden {
+        let by = rule_names(policy, &overriders_of(policy, d, r));
+        s.push_str(&format!(
+            "- overridden: {} — by {}\n",
+            rule_line(policy, r),
+            by.join(", ")
+        ));
+    }
+    if !d.missing.is_empty() {
+        s.push_str("\n## Still to find out\n\n");
+        for &i in &d.missing {
+            if let Some(inp) = policy.inputs.get(i) {
+                s.push_str(&format!(
+                    "- {}\n",
+                    inp.doc
+                        .as_deref()
+                        .map(|q| q.trim().to_string())
+                        .unwrap_or_else(|| inp.name.clone())
+                ));
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,243 @@
+use super::*;
+use crate::analyse::brute;
+use crate::check::ir::*;
+use crate::compile::graph::{DecisionGraph, Verdict};
+use crate::compile::synth::{generate, Rng, SynthSpec};
+use crate::compile::{CompileOptions, Compiler};
+use proptest::prelude::*;
+
+type BruteAnswer = (
+    DecideStatus,
+    Vec<Option<Verdict>>,
+    Vec<RuleId>,
+    Vec<InputId>,
+);
+
+/// The reference answer for partial facts, by enumerating completions.
+fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
+    let mut completions: Vec<(Vec<Value>, brute::RefDecision)> = Vec::new();
+    brute::for_each_incident(p, |inc| {
+        let fits = facts
+            .values
+            .iter()
+            .zip(inc)
+            .all(|(f, v)| f.as_ref().is_none_or(|f| f == v));
+        if fits {
+            let d = brute::decide(p, inc);
+            if d.status != Status::BrokenAssumption {
+                completions.push((inc.to_vec(), d));
+            }
+        }
+    });
+    if completions.is_empty() {
+        return None;
+    }
+    if completions.iter().all(|c| c.1.status == Status::OutOfScope) {
+        return Some((
+            DecideStatus::OutOfScope,
+            vec![None; p.outputs.len()],
+            vec![],
+            vec![],
+        ));
+    }
+    let some_out = completions.iter().any(|c| c.1.status == Status::OutOfScope);
+    let ins: Vec<&brute::RefDecision> = completions
+        .iter()
+        .map(|c| &c.1)
+        .filter(|d| d.status == Status::InScope)
+        .collect();
+    let verdicts: Vec<Option<Verdict>> = (0..p.outputs.len())
+        .map(|o| {
+            let first = &ins[0].verdicts[o];
+            if !some_out && ins.iter().all(|d| &d.verdicts[o] == first) {
+                Some(first.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
+    let mut fired = ins[0].applied.clone();
+    for d in &ins {
+        fired.retain(|r| d.applied.contains(r));
+    }
+    let decided = verdicts
+        .iter()
+        .all(|v| matches!(v, Some(Verdict::Value(_))));
+    // Inputs that matter: two valid completions differing only there, with different
+    // outcomes.
+    let mut matter = Vec::new();
+    for i in 0..p.inputs.len() {
+        let differs = completions.iter().any(|(a, da)| {
+            completions.iter().any(|(b, db)| {
+                (0..a.len()).all(|k| k == i || a[k] == b[k])
+                    && (da.status, &da.verdicts) != (db.status, &db.verdicts)
+            })
+        });
+        if differs {
+            matter.push(i);
+        }
+    }
+    let status = if decided {
+        DecideStatus::Decided
+    } else {
+        DecideStatus::Undecided
+    };
+    Some((status, verdicts, fired, matter))
+}
+
+fn answer_verdict(a: &Answer) -> Option<Verdict> {
+    match a {
+        Answer::Value { value, .. } => Some(Verdict::Value(value.clone())),
+        Answer::Gap => Some(Verdict::Gap),
+        Answer::Conflict(vs) => Some(Verdict::Conflict(vs.iter().map(|v| v.0.clone()).collect())),
+        Answer::Missing | Answer::None => None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn partial_facts_match_enumeration(seed in any::<u64>()) {
+        let p = generate(&SynthSpec::small(seed));
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        let g = DecisionGraph::build(&mut c).unwrap();
+        let mut rng = Rng::new(seed ^ 77);
+        for _ in 0..6 {
+            let mut facts = Facts { values: vec![None; p.inputs.len()] };
+            for (i, inp) in p.inputs.iter().enumerate() {
+                if rng.chance(50) {
+                    let vals = brute::values_of(&p, inp.ty);
+                    facts.values[i] = Some(vals[rng.below(vals.len() as u64) as usize].clone());
+                }
+            }
+            let mine = decide(&p, &g, &facts);
+            match brute_partial(&p, &facts) {
+                None => prop_assert_eq!(mine.err().map(|d| d.code), Some("E0515")),
+                Some((status, verdicts, fired, matter)) => {
+                    let d = mine.unwrap();
+                    prop_assert_eq!(d.status, status);
+                    if status != DecideStatus::OutOfScope {
+                        let got: Vec<Option<Verdict>> = d.answers.iter().map(answer_verdict).collect();
+                        prop_assert_eq!(got, verdicts);
+                        prop_assert_eq!(&d.fired, &fired);
+                    }
+                    // Every input that matters is asked; without assumptions exactly those.
+                    let undecided = d.answers.contains(&Answer::Missing);
+                    if undecided {
+                        for i in &matter {
+                            prop_assert!(d.missing.contains(i), "{:?} missing from {:?}", i, d.missing);
+                        }
+                        if p.assumes.is_empty() {
+                            prop_assert_eq!(&d.missing, &{
+                                let mut m = matter.clone();
+                                m.sort_by_key(|&i| c.order.level(i));
+                                m
+                            });
+                        }
+                    }
+                    for i in &d.missing {
+                        prop_assert!(facts.values[*i].is_none());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn tiny_policy() -> Policy {
+    let mut p = generate(&SynthSpec::small(3));
+    p.inputs[0].name = "youngest_age".into();
+    p
+}
+
+#[test]
+fn facts_errors_name_the_key() {
+    let mut p = tiny_policy();
+    p.inputs = vec![
+        InputDef {
+            name: "coercion".into(),
+            doc: None,
+            ty: Ty::Bool,
+            loc: Default::default(),
+        },
+        InputDef {
+            name: "youngest_age".into(),
+            doc: None,
+            ty: Ty::Int { lo: 0, hi: 99 },
+            loc: Default::default(),
+        },
+        InputDef {
+            name: "kind".into(),
+            doc: None,
+            ty: Ty::Enum(0),
+            loc: Default::default(),
+        },
+    ];
+    let errs = parse_facts(
+        &p,
+        &serde_json::json!({"coercon": true, "youngest_age": 120, "kind": "k9", "coercion": "yes"}),
+    )
+    .unwrap_err();
+    let codes: Vec<&str> = errs.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec!["E0512", "E0511", "E0514", "E0513"]);
+    assert_eq!(errs[1].help.as_deref(), Some("did you mean `coercion`?"));
+    assert!(errs[2].message.contains("k0, k1"), "{}", errs[2].message);
+    assert!(errs[3].message.contains("0..=99"));
+    let errs = parse_facts(&p, &serde_json::json!([1, 2])).unwrap_err();
+    assert_eq!(errs[0].code, "E0510");
+    let ok = parse_facts(
+        &p,
+        &serde_json::json!({"youngest_age": 15, "kind": "k1", "coercion": null}),
+    )
+    .unwrap();
+    assert_eq!(
+        ok.values,
+        vec![None, Some(Value::Int(15)), Some(Value::Enum(0, 1))]
+    );
+    assert!(parse_facts(&p, &serde_json::json!({"youngest_age": 1.5})).is_err());
+    assert!(parse_facts(
+        &p,
+        &serde_json::json!({"youngest_age": 18446744073709551615u64})
+    )
+    .is_err());
+}
+
+#[test]
+fn json_shape_follows_the_contract() {
+    for seed in 0..40 {
+        let p = generate(&SynthSpec::small(seed));
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        let g = DecisionGraph::build(&mut c).unwrap();
+        let facts = Facts {
+            values: vec![None; p.inputs.len()],
+        };
+        let Ok(d) = decide(&p, &g, &facts) else {
+            continue;
+        };
+        let j = decision_json(&p, &d);
+        for key in [
+            "policy",
+            "status",
+            "decision",
+            "rules",
+            "missing",
+            "undecided",
+        ] {
+            assert!(j.get(key).is_some(), "{key} in {j}");
+        }
+        // Every output is either decided or named in `undecided` (unless out of scope).
+        if d.status != DecideStatus::OutOfScope {
+            for o in &p.outputs {
+                assert!(
+                    j["decision"].get(&o.name).is_some() != j["undecided"].get(&o.name).is_some()
+                );
+            }
+        }
+        assert_eq!(j["status"] == "decided", d.status == DecideStatus::Decided);
+        let human = decision_human(&p, &d);
+        assert!(human.starts_with(&format!("policy {}", p.name)));
+        let md = decision_markdown(&p, &facts, &d);
+        assert!(md.starts_with("# Incident record"));
+    }
+}

@@ -1,0 +1,237 @@
+//! The analyses and `decide` on policies written in the language, through the real
+//! parser and checker: every finding with its region, count and example.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use policyc::analyse::{analyse_policy, Analysed};
+use policyc::check::ir::Policy;
+use policyc::cli::decide::{decide_text, DecideFormat};
+use policyc::diagnostics::{render, Diagnostic};
+use policyc::source::{FileSystem, Sources};
+
+struct MemFs(HashMap<PathBuf, String>);
+
+impl FileSystem for MemFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.0
+            .get(path)
+            .map(|t| t.clone().into_bytes())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
+    }
+}
+
+fn check(text: &str) -> (Sources, Policy) {
+    let fs = MemFs(
+        [(PathBuf::from("/mem/p.policy"), text.to_string())]
+            .into_iter()
+            .collect(),
+    );
+    let mut sources = Sources::new();
+    let checked = policyc::check::check_file(&mut sources, &fs, Path::new("/mem/p.policy"));
+    let errors: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| render::to_string(&sources, d))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    (sources, checked.policy.expect("a policy"))
+}
+
+fn analyse(text: &str) -> (Sources, Policy, Analysed) {
+    let (sources, p) = check(text);
+    let a = analyse_policy(&p).expect("analysable");
+    (sources, p, a)
+}
+
+fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+    let mut c: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    c.sort_unstable();
+    c
+}
+
+const AGES: &str = r#"policy ages "Ages"
+enum Resolution { outcome_21, investigation }
+/// How old is the youngest person involved?
+input youngest_age: 0..=99
+/// How old is the oldest person involved?
+input oldest_age: 0..=99
+/// Was there coercion?
+input coercion: bool
+output resolution: Resolution
+assume youngest_age <= oldest_age
+scope oldest_age <= 17
+
+rule coerced "Coercion is investigated" cites "001 para 9"
+  when coercion
+  then resolution = investigation
+rule young "Young and uncoerced: outcome 21" cites "001 para 6"
+  when not coercion and oldest_age <= 15
+  then resolution = outcome_21
+"#;
+
+#[test]
+fn gap_has_region_count_and_pasteable_example() {
+    let (sources, p, a) = analyse(AGES);
+    assert_eq!(codes(&a.diagnostics), vec!["E0501"]);
+    let gap = &a.analysis.gaps[0];
+    assert_eq!(gap.region.condition, "oldest_age >= 16 and not coercion");
+    assert_eq!(gap.region.count, 17 + 18);
+    let d = &a.diagnostics[0];
+    let text = render::to_string(&sources, d);
+    assert!(text.contains("error[E0501]"), "{text}");
+    assert!(text.contains("oldest_age >= 16 and not coercion"), "{text}");
+    assert!(text.contains("accept gap resolution"), "{text}");
+    // The example pasted into decide is undecided, for the gap's reason.
+    let example = gap.region.example_json.to_string();
+    let graph = a.graph.as_ref().expect("graph");
+    let mut out = Vec::new();
+    let code = decide_text(
+        &p,
+        graph,
+        &sources,
+        &example,
+        DecideFormat::Json,
+        &mut out,
+        &mut Vec::new(),
+    );
+    assert_eq!(code, 1);
+    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["status"], "undecided");
+    assert_eq!(j["undecided"]["resolution"]["reason"], "gap");
+}
+
+#[test]
+fn accepted_gap_is_a_note_and_stale_acceptance_a_warning() {
+    let text = format!(
+        "{AGES}\naccept gap resolution \"The letter is silent on 16 and 17\" when oldest_age >= 16\naccept gap resolution \"stale\" when coercion\n"
+    );
+    let (_, _, a) = analyse(&text);
+    assert_eq!(codes(&a.diagnostics), vec!["W0504", "W0505"]);
+    assert!(!a.analysis.has_errors());
+}
+
+#[test]
+fn conflicts_name_both_rules_and_respect_overrides() {
+    let base = r#"policy c "C"
+enum Resolution { outcome_21, investigation }
+input coercion: bool
+input youngest_age: 0..=99
+output resolution: Resolution default outcome_21
+rule a "A" cites "x" when coercion then resolution = investigation
+rule b "B" cites "x" when youngest_age >= 13 then resolution = outcome_21
+"#;
+    let (_, _, a) = analyse(base);
+    assert_eq!(codes(&a.diagnostics), vec!["E0502"]);
+    let c = &a.analysis.conflicts[0];
+    assert_eq!(c.region.condition, "coercion and youngest_age >= 13");
+    assert_eq!(c.region.count, 87);
+    assert!(a.diagnostics[0].message.contains("`a` and `b`"));
+    assert_eq!(a.diagnostics[0].labels.len(), 3);
+    let fixed = base.replace(
+        "rule a \"A\" cites \"x\"",
+        "rule a \"A\" cites \"x\" overrides b",
+    );
+    let (_, _, a) = analyse(&fixed);
+    // No conflict left; and since `b` now only ever gives the default, the age no
+    // longer matters.
+    assert_eq!(codes(&a.diagnostics), vec!["W0503"]);
+}
+
+#[test]
+fn dead_rules_unused_inputs_and_asserts() {
+    let text = r#"policy d "D"
+enum Resolution { outcome_21, investigation }
+input coercion: bool
+input oldest_age: 0..=99
+input vulnerable: bool
+input image_online: bool
+output resolution: Resolution default outcome_21
+scope oldest_age <= 17
+rule adults "Adults" cites "x" when oldest_age >= 18 then resolution = investigation
+rule base "Base" cites "x" when coercion then resolution = outcome_21
+rule exc "Exception" cites "x" overrides base when coercion then resolution = investigation
+assert coerced_investigated "Coercion is investigated" always coercion implies resolution == investigation
+assert never_investigated "Nothing is investigated" always resolution == outcome_21
+"#;
+    let (_, p, a) = analyse(text);
+    assert_eq!(codes(&a.diagnostics), vec!["E0503", "W0501", "W0502"]);
+    let unused: Vec<&str> = a
+        .analysis
+        .unused_inputs
+        .iter()
+        .map(|&i| p.inputs[i].name.as_str())
+        .collect();
+    assert_eq!(unused, vec!["vulnerable", "image_online"]);
+    let refuted: Vec<&str> = a
+        .analysis
+        .asserts
+        .iter()
+        .filter(|x| !x.holds)
+        .map(|x| p.asserts[x.assert].name.as_str())
+        .collect();
+    assert_eq!(refuted, vec!["never_investigated"]);
+    let ce = a.analysis.asserts[1].counterexamples.as_ref().unwrap();
+    assert_eq!(ce.condition, "coercion");
+    assert_eq!(ce.example_json["coercion"], true);
+}
+
+#[test]
+fn partial_facts_list_the_questions_that_matter() {
+    let (sources, p, a) = analyse(AGES);
+    let graph = a.graph.as_ref().unwrap();
+    let run = |facts: &str| {
+        let mut out = Vec::new();
+        let code = decide_text(
+            &p,
+            graph,
+            &sources,
+            facts,
+            DecideFormat::Json,
+            &mut out,
+            &mut Vec::new(),
+        );
+        (
+            code,
+            serde_json::from_slice::<serde_json::Value>(&out).unwrap(),
+        )
+    };
+    // Coercion alone decides (for every valid completion in scope), but scope still
+    // depends on the ages.
+    let (code, j) = run(r#"{"coercion": true, "oldest_age": 14}"#);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(j["decision"]["resolution"], "investigation");
+    assert_eq!(j["rules"][0]["name"], "coerced");
+    let (code, j) = run(r#"{"coercion": false}"#);
+    assert_eq!(code, 1);
+    assert_eq!(j["missing"], serde_json::json!(["oldest_age"]));
+    let (code, j) = run(r#"{"oldest_age": 40}"#);
+    assert_eq!(code, 0);
+    assert_eq!(j["status"], "out_of_scope");
+    let (code, j) = run(r#"{"youngest_age": 15, "oldest_age": 14, "coercion": true}"#);
+    assert_eq!(code, 2);
+    assert_eq!(j["errors"][0]["code"], "E0515");
+    let mut human = Vec::new();
+    decide_text(
+        &p,
+        graph,
+        &sources,
+        r#"{"coercion": false}"#,
+        DecideFormat::Human,
+        &mut human,
+        &mut Vec::new(),
+    );
+    let human = String::from_utf8(human).unwrap();
+    assert!(
+        human.contains("How old is the oldest person involved?"),
+        "{human}"
+    );
+}
