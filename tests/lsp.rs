@@ -44,7 +44,7 @@ rule escalate_coercion "Coercion means escalation"
 rule in_school "Otherwise the school manages it"
   cites "002 para 5"
   overrides escalate_coercion
-  when not coercion and youngest_age >= 13
+  when not coercion or youngest_age >= 13
   then response = manage_in_school
 "#;
 
@@ -512,6 +512,31 @@ fn a_burst_of_edits_ends_with_the_diagnostics_of_the_last() {
     assert!(
         last.iter().any(|e| e.contains("coerced")),
         "the last edit's error: {last:?}"
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_analyses_report_as_you_type() {
+    let dir = temp_dir("analyses");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    // Without the second rule, `response` gets no value when there is no coercion.
+    let gap = POLICY.split("rule in_school").next().unwrap().to_string();
+    std::fs::write(&policy_path, &gap).unwrap();
+    let policy = uri(&policy_path);
+    let c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": gap } }),
+    );
+    let diags = c.diagnostics(&policy);
+    let errs = errors(&diags);
+    assert!(
+        errs.iter().any(|e| e.starts_with("E0501")),
+        "a gap is reported: {diags:?}"
     );
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);

@@ -88,35 +88,33 @@ fn in_file(mut d: Diagnostic, file: source::FileId) -> Diagnostic {
     d
 }
 
-/// A unified diff of the first [`DIFF_LINES`] changed lines.
+/// A unified diff of the first [`DIFF_LINES`] changed lines, with a line of context.
 pub fn short_diff(old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let mut out = String::new();
     let mut shown = 0usize;
     let mut more = 0usize;
     for group in diff.grouped_ops(1) {
-        for op in group {
-            for change in diff.iter_changes(&op) {
+        for op in &group {
+            for change in diff.iter_changes(op) {
                 let sign = match change.tag() {
                     similar::ChangeTag::Delete => '-',
                     similar::ChangeTag::Insert => '+',
                     similar::ChangeTag::Equal => ' ',
                 };
-                if sign != ' ' {
-                    if shown >= DIFF_LINES {
-                        more += 1;
-                        continue;
-                    }
-                    shown += 1;
+                if shown >= DIFF_LINES {
+                    more += usize::from(sign != ' ');
+                    continue;
                 }
-                if shown < DIFF_LINES || sign == ' ' {
-                    out.push(sign);
-                    out.push_str(change.value().trim_end_matches('\n'));
-                    out.push('\n');
-                }
+                shown += usize::from(sign != ' ');
+                out.push(sign);
+                out.push_str(change.value().trim_end_matches('\n'));
+                out.push('\n');
             }
         }
-        out.push_str("...\n");
+        if more == 0 {
+            out.push_str("...\n");
+        }
     }
     if more > 0 {
         out.push_str(&format!("({more} more changed lines)\n"));

@@ -1,9 +1,10 @@
 //! The canonical layout of every construct, as a [`Doc`].
 //!
 //! A declaration's first line is its keyword line; its clauses follow one per line,
-//! indented. Lists (`then`, `given`, `expect`, `overrides`, sets, enum variants) stay on
-//! one line when they fit and otherwise put one entry per line; long conditions break
-//! before `and`, `or` and `implies`. Parentheses are printed exactly where the writer
+//! indented. Lists (`then`, `given`, `expect`, `overrides`) are filled like a paragraph,
+//! later lines indented; sets and enums stay on one line when they fit and otherwise put
+//! one entry a line; long conditions break before every `and`, `or` or `implies` of a
+//! chain. Parentheses are printed exactly where the writer
 //! put them, never added or removed, so the printed text parses back to the same tree.
 
 use super::doc::{Doc, Ids};
@@ -228,25 +229,21 @@ impl Builder<'_> {
         ])
     }
 
-    /// `head a, b, c` on one line, or one entry a line after the first.
+    /// `head a, b, c`, filled: as many entries a line as fit, later lines indented.
     fn list(&mut self, head: &'static str, entries: Vec<Doc>) -> Doc {
-        let mut rest = Vec::new();
-        let mut first = None;
+        let n = entries.len();
+        let mut items = Vec::new();
         for (k, e) in entries.into_iter().enumerate() {
-            if k == 0 {
-                first = Some(e);
+            if k > 0 {
+                items.push(self.ids.brk(" "));
+            }
+            if k + 1 < n {
+                items.push(Doc::Group(vec![e, text(",")]));
             } else {
-                rest.push(text(","));
-                rest.push(self.ids.brk(" "));
-                rest.push(e);
+                items.push(e);
             }
         }
-        let mut parts = vec![text(head)];
-        parts.extend(first);
-        if !rest.is_empty() {
-            parts.push(Doc::Indent(rest));
-        }
-        Doc::Group(parts)
+        Doc::Group(vec![text(head), Doc::Indent(vec![Doc::Fill(items)])])
     }
 
     fn assignment(&mut self, a: &Assignment) -> Doc {

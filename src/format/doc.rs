@@ -35,6 +35,9 @@ pub enum Doc {
     /// Text printed only when the enclosing group is broken (a trailing comma).
     IfBroken(&'static str),
     Group(Vec<Doc>),
+    /// Entries separated by breaks (`[entry, break, entry, ...]`), filled like a
+    /// paragraph: each break is a newline only where the next entry does not fit.
+    Fill(Vec<Doc>),
     /// Lines broken inside are indented by [`INDENT`] more.
     Indent(Vec<Doc>),
 }
@@ -93,7 +96,7 @@ pub fn events(doc: &Doc, out: &mut Vec<Event>) {
         match d {
             Doc::Elem(_, span) => out.push(Event::Elem(*span)),
             Doc::Break { id, .. } | Doc::Hard { id } => out.push(Event::Break(*id)),
-            Doc::Group(ch) | Doc::Indent(ch) => stack.extend(ch.iter().rev()),
+            Doc::Group(ch) | Doc::Indent(ch) | Doc::Fill(ch) => stack.extend(ch.iter().rev()),
             Doc::Text(_) | Doc::IfBroken(_) => {}
         }
     }
@@ -103,6 +106,8 @@ pub fn events(doc: &Doc, out: &mut Vec<Event>) {
 enum Mode {
     Flat,
     Broken,
+    /// A broken [`Doc::Fill`], continuing at this index of its entries and breaks.
+    FillAt(usize),
 }
 
 type Cmd<'a> = (usize, Mode, &'a Doc);
@@ -133,8 +138,19 @@ impl<'a> Printer<'a> {
     pub fn print(&mut self, doc: &Doc, indent: usize) {
         let mut stack: Vec<Cmd> = vec![(indent, Mode::Broken, doc)];
         while let Some((ind, mode, d)) = stack.pop() {
+            if let (Mode::FillAt(i), Doc::Fill(items)) = (mode, d) {
+                self.fill_step(ind, i, d, items, &mut stack);
+                continue;
+            }
             match d {
                 Doc::Text(s) | Doc::Elem(s, _) => self.text(s),
+                Doc::Fill(ch) => {
+                    if mode == Mode::Flat {
+                        stack.extend(ch.iter().rev().map(|c| (ind, Mode::Flat, c)));
+                    } else {
+                        stack.push((ind, Mode::FillAt(0), d));
+                    }
+                }
                 Doc::IfBroken(s) => {
                     if mode == Mode::Broken {
                         self.text(s);
@@ -161,6 +177,57 @@ impl<'a> Printer<'a> {
                 }
                 Doc::Hard { id } => self.newline(*id, ind, ind),
             }
+        }
+    }
+
+    /// One step of a broken fill: entry `i` (even) laid out flat if it fits, or break
+    /// `i` (odd) kept flat if the entry after it fits on the line.
+    fn fill_step<'d>(
+        &mut self,
+        ind: usize,
+        i: usize,
+        d: &'d Doc,
+        items: &'d [Doc],
+        stack: &mut Vec<Cmd<'d>>,
+    ) {
+        let Some(item) = items.get(i) else {
+            return;
+        };
+        if i + 1 < items.len() {
+            stack.push((ind, Mode::FillAt(i + 1), d));
+        }
+        if i % 2 == 0 {
+            let m = if self.fits((ind, Mode::Flat, item), stack) {
+                Mode::Flat
+            } else {
+                Mode::Broken
+            };
+            stack.push((ind, m, item));
+            return;
+        }
+        let Doc::Break { id, flat, .. } = item else {
+            stack.push((ind, Mode::Broken, item));
+            return;
+        };
+        let next_fits = match items.get(i + 1) {
+            Some(next) if !self.attached.contains_key(id) => {
+                self.col += flat.chars().count();
+                // The entry after the break, then whatever follows it up to a break.
+                let mut rest: Vec<Cmd> = stack.clone();
+                rest.pop();
+                if i + 2 < items.len() {
+                    rest.push((ind, Mode::FillAt(i + 2), d));
+                }
+                let fits = self.fits((ind, Mode::Flat, next), &rest);
+                self.col -= flat.chars().count();
+                fits
+            }
+            _ => false,
+        };
+        if next_fits {
+            self.text(flat);
+        } else {
+            self.newline(*id, ind, ind);
         }
     }
 
@@ -236,8 +303,28 @@ impl<'a> Printer<'a> {
                     }
                 }
             };
+            if let (Mode::FillAt(i), Doc::Fill(items)) = (mode, d) {
+                if i % 2 == 1 {
+                    // A break of a broken fill may end the line here.
+                    return in_rest;
+                }
+                if i + 1 < items.len() {
+                    stack.push((ind, Mode::FillAt(i + 1), d));
+                }
+                if let Some(item) = items.get(i) {
+                    stack.push((ind, Mode::Flat, item));
+                }
+                continue;
+            }
             match d {
                 Doc::Text(s) | Doc::Elem(s, _) => left -= width(s),
+                Doc::Fill(ch) => {
+                    if mode == Mode::Flat {
+                        stack.extend(ch.iter().rev().map(|c| (ind, Mode::Flat, c)));
+                    } else {
+                        stack.push((ind, Mode::FillAt(0), d));
+                    }
+                }
                 Doc::IfBroken(s) => {
                     if mode == Mode::Broken {
                         left -= width(s);

@@ -125,18 +125,15 @@ fn long_conditions_break_before_logical_operators() {
 }
 
 #[test]
-fn long_lists_put_one_entry_a_line() {
+fn long_lists_are_filled_like_a_paragraph() {
     let then = (0..8)
         .map(|i| format!("output_number_{i} = value_{i}"))
         .collect::<Vec<_>>()
         .join(", ");
     let out = fmt(&format!("rule r \"t\"\n  then {then}\n"));
-    let mut expected = String::from("rule r \"t\"\n  then output_number_0 = value_0,\n");
-    for i in 1..8 {
-        let comma = if i < 7 { "," } else { "" };
-        expected.push_str(&format!("    output_number_{i} = value_{i}{comma}\n"));
-    }
+    let expected = "rule r \"t\"\n  then output_number_0 = value_0, output_number_1 = value_1, output_number_2 = value_2,\n    output_number_3 = value_3, output_number_4 = value_4, output_number_5 = value_5,\n    output_number_6 = value_6, output_number_7 = value_7\n";
     assert_eq!(out, expected);
+    assert!(out.lines().all(|l| l.len() <= WIDTH));
 }
 
 #[test]
@@ -147,10 +144,10 @@ fn long_sets_and_parentheses_break_inside() {
         .join(", ");
     let out = fmt(&format!("rule r \"t\" then likely = {{{set}}}\n"));
     assert!(
-        out.contains("  then likely = {\n    outcome_number_0,\n"),
+        out.contains("  then likely = {\n      outcome_number_0,\n"),
         "{out}"
     );
-    assert!(out.contains("    outcome_number_11,\n  }\n"), "{out}");
+    assert!(out.contains("      outcome_number_11,\n    }\n"), "{out}");
     // 95 columns inside the parentheses: too long after `  or (`, short enough alone.
     let conj = (0..5)
         .map(|i| format!("factor_{i}"))

@@ -2,7 +2,8 @@
 //! rust-analyzer).
 //!
 //! A thin face over the library: every open document is checked with
-//! [`crate::check::check_text`] (parse, names, types) and its names indexed from the
+//! [`crate::check::check_text`] (parse, names, types) and, when clean, analysed
+//! ([`crate::analyse::analyse_policy`]) as `policyc check` does; its names are indexed from the
 //! parsed files ([`index`]); the requests answer from those results. Files that the
 //! document `use`s are read from the editor's unsaved buffers when open there
 //! ([`Overlay`]), from disk otherwise.
@@ -620,7 +621,20 @@ fn analyse(
 ) -> (Analysis, Vec<lsp_types::Diagnostic>) {
     let fs = Overlay { docs };
     let mut check_sources = Sources::new();
-    let checked = crate::check::check_text(&mut check_sources, &fs, path, text.clone());
+    let mut checked = crate::check::check_text(&mut check_sources, &fs, path, text.clone());
+    // As `policyc check` does: a policy that checks cleanly is also analysed (gaps,
+    // conflicts, dead rules, asserts).
+    let clean = !checked.has_errors();
+    if let Some(policy) = checked
+        .policy
+        .as_ref()
+        .filter(|p| clean && p.header.is_some())
+    {
+        match crate::analyse::analyse_policy(policy) {
+            Ok(a) => checked.diagnostics.extend(a.diagnostics),
+            Err(d) => checked.diagnostics.push(*d),
+        }
+    }
     let mut diags = to_lsp(&check_sources, path, &checked.diagnostics);
 
     let mut define_types = HashMap::new();
