@@ -11,10 +11,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::json;
 
-/// A policy of about `lines` lines: 60 inputs of every kind, a few outputs, and rules
-/// testing 2 to 4 inputs each.
+/// A module of about `lines` lines: 60 inputs of every kind, a few outputs, and rules
+/// testing 2 to 4 inputs each. Without a `policy` header it is checked but not analysed,
+/// which is what a keystroke waits for (the analyses run in the background).
 fn policy(lines: usize) -> String {
-    let mut s = String::from("policy big \"A generated policy\"\n  source \"generated\"\n\n");
+    let mut s = String::new();
     s.push_str("enum Level { low, medium, high, severe }\nenum Action { record, refer, escalate, none }\n\n");
     for i in 0..60 {
         let ty = match i % 3 {
@@ -73,20 +74,30 @@ fn bench(c: &mut Criterion) {
         "textDocument/didOpen".into(),
         json!({ "textDocument": { "uri": uri, "languageId": "policy", "version": 1, "text": text } }),
     )));
+    // The errors of the next published diagnostics (warnings, such as an input no
+    // rule reads, are expected in a generated policy).
     let wait = || {
         while let Ok(m) = client.receiver.recv_timeout(Duration::from_secs(60)) {
             if let Message::Notification(n) = m {
                 if n.method == "textDocument/publishDiagnostics" {
-                    return n.params["diagnostics"]
+                    let all = n.params["diagnostics"]
                         .as_array()
-                        .map(Vec::len)
-                        .unwrap_or(0);
+                        .cloned()
+                        .unwrap_or_default();
+                    return all
+                        .into_iter()
+                        .filter(|d| d["severity"] == 1)
+                        .collect::<Vec<_>>();
                 }
             }
         }
-        usize::MAX
+        vec![json!("no diagnostics were published")]
     };
-    assert_eq!(wait(), 0, "the generated policy checks cleanly");
+    let first = wait();
+    assert!(
+        first.is_empty(),
+        "the generated policy checks cleanly: {first:?}"
+    );
 
     let mut version = 1;
     let mut group = c.benchmark_group("lsp");
@@ -106,6 +117,20 @@ fn bench(c: &mut Criterion) {
     group.bench_function("format_2000_lines", |b| {
         b.iter(|| policyc::format::format(&text).map(|s| s.len()))
     });
+    // For the record: the background analyses of the same rules as a policy.
+    let as_policy = format!("policy big \"Generated\"\n\n{text}");
+    let mut sources = policyc::source::Sources::new();
+    let checked =
+        policyc::check::check_text(&mut sources, &policyc::source::RealFs, &path, as_policy);
+    if let Some(p) = checked.policy {
+        let t = std::time::Instant::now();
+        let found = policyc::analyse::analyse_policy(&p).map(|a| a.diagnostics.len());
+        eprintln!(
+            "analyses of the 2,000-line policy: {:?} in {:?}",
+            found.map_err(|d| d.code),
+            t.elapsed()
+        );
+    }
     group.bench_function("parse_2000_lines", |b| {
         b.iter(|| policyc::parse::parse(0, &text).0.items.len())
     });

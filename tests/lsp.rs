@@ -134,6 +134,12 @@ impl Client {
         }
     }
 
+    /// The diagnostics published once the background analyses of a clean policy are done
+    /// (they follow the checker's).
+    fn analysed(&self, uri: &Uri) -> Vec<Value> {
+        self.diagnostics(uri)
+    }
+
     fn shutdown(mut self) {
         let r = self.request("shutdown", Value::Null);
         assert_eq!(r, Value::Null);
@@ -185,6 +191,7 @@ fn an_editor_session_on_a_two_file_policy() {
         json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": POLICY } }),
     );
     let diags = c.diagnostics(&policy);
+    assert!(errors(&c.analysed(&policy)).is_empty());
     assert!(
         errors(&diags).is_empty(),
         "a clean policy has no errors: {diags:?}"
@@ -223,6 +230,10 @@ fn an_editor_session_on_a_two_file_policy() {
         json!({ "textDocument": { "uri": policy.as_str(), "version": 4 }, "contentChanges": [{ "text": POLICY }] }),
     );
     assert!(errors(&c.diagnostics(&policy)).is_empty());
+    assert!(
+        errors(&c.analysed(&policy)).is_empty(),
+        "the analyses find nothing either"
+    );
 
     // Hover on an input declared in the other file: its declaration and doc comment.
     let at = pos(POLICY, "coercion\n", 0, 2);
@@ -356,6 +367,7 @@ fn an_editor_session_on_a_two_file_policy() {
         json!({ "textDocument": { "uri": policy.as_str(), "version": 5 }, "contentChanges": [{ "text": ugly }] }),
     );
     c.diagnostics(&policy);
+    c.analysed(&policy);
     let edits = c.request("textDocument/formatting", json!({ "textDocument": { "uri": policy.as_str() }, "options": { "tabSize": 2, "insertSpaces": true } }));
     let edits = edits.as_array().unwrap();
     assert_eq!(edits.len(), 1);
@@ -385,6 +397,7 @@ fn unsaved_used_files_are_read_from_the_editor() {
         json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": POLICY } }),
     );
     assert!(errors(&c.diagnostics(&policy)).is_empty());
+    assert!(errors(&c.analysed(&policy)).is_empty());
 
     // The vocabulary is opened and `coercion` renamed without saving: the policy,
     // re-checked against the buffer, no longer finds it.
@@ -475,6 +488,7 @@ fn a_burst_of_edits_ends_with_the_diagnostics_of_the_last() {
         json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": POLICY } }),
     );
     c.diagnostics(&policy);
+    c.analysed(&policy);
     for v in 2..12 {
         let text = if v == 11 {
             POLICY.replace("coercion\n", "coerced\n")
@@ -507,7 +521,7 @@ fn a_burst_of_edits_ends_with_the_diagnostics_of_the_last() {
             _ => {}
         }
     }
-    assert!(!published.is_empty() && published.len() <= 10);
+    assert!(!published.is_empty() && published.len() <= 11);
     let last = errors(published.last().unwrap()["diagnostics"].as_array().unwrap());
     assert!(
         last.iter().any(|e| e.contains("coerced")),
@@ -527,17 +541,95 @@ fn the_analyses_report_as_you_type() {
     let gap = POLICY.split("rule in_school").next().unwrap().to_string();
     std::fs::write(&policy_path, &gap).unwrap();
     let policy = uri(&policy_path);
-    let c = Client::start();
+    let mut c = Client::start();
     c.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": gap } }),
     );
+    // The checker's findings come first, the analyses' follow from the background.
+    let first = c.diagnostics(&policy);
+    assert!(errors(&first).is_empty(), "{first:?}");
     let diags = c.diagnostics(&policy);
     let errs = errors(&diags);
     assert!(
         errs.iter().any(|e| e.starts_with("E0501")),
         "a gap is reported: {diags:?}"
     );
+    // Hover answers after analysing.
+    let at = pos(&gap, "coercion\n", 0, 1);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("input coercion: bool"));
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The binary speaks the protocol on stdin/stdout, framed as editors frame it.
+#[test]
+fn policyc_lsp_over_stdio() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |v: Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut recv = || -> Value {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            let line = line.trim();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                len = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    };
+    send(
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
+    );
+    assert_eq!(
+        recv()["result"]["capabilities"]["definitionProvider"],
+        json!(true)
+    );
+    send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
+    let uri = "file:///nonexistent-dir/x.policy";
+    send(
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": uri, "languageId": "policy", "version": 1, "text": "policy p \"t\"\ninput a bool\n" } } }),
+    );
+    let published = recv();
+    assert_eq!(
+        published["method"],
+        json!("textDocument/publishDiagnostics")
+    );
+    assert_eq!(
+        published["params"]["diagnostics"][0]["code"],
+        json!("E0101")
+    );
+    assert_eq!(
+        published["params"]["diagnostics"][0]["range"]["start"],
+        json!({ "line": 1, "character": 8 })
+    );
+    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    assert_eq!(recv()["id"], json!(2));
+    send(json!({ "jsonrpc": "2.0", "method": "exit" }));
+    assert!(child.wait().unwrap().success());
 }

@@ -88,11 +88,14 @@ impl Builder<'_> {
                     parts.push(text(" "));
                     parts.push(self.string(t));
                 }
-                if let Some(s) = &h.source {
-                    clauses.push(Doc::Group(vec![text("source "), self.string(s)]));
-                }
-                if let Some(v) = &h.version {
-                    clauses.push(Doc::Group(vec![text("version "), self.string(v)]));
+                // In the writer's order: the tree does not keep it, the spans do, and
+                // moving a clause would move the comments around it.
+                let mut header: Vec<(&'static str, &StrLit)> = Vec::new();
+                header.extend(h.source.as_ref().map(|s| ("source ", s)));
+                header.extend(h.version.as_ref().map(|v| ("version ", v)));
+                header.sort_by_key(|(_, s)| s.span.start);
+                for (kw, s) in header {
+                    clauses.push(Doc::Group(vec![text(kw), self.string(s)]));
                 }
             }
             ItemKind::Use(u) => {

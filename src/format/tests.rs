@@ -479,3 +479,12 @@ mod props {
         }
     }
 }
+
+#[test]
+fn header_clauses_keep_their_order_and_their_comments() {
+    let out = fmt("policy p \"t\"\n  // about the version\n  version \"2\" // v\n  // about the source\n  source \"s\"\n");
+    assert_eq!(
+        out,
+        "policy p \"t\"\n  // about the version\n  version \"2\" // v\n  // about the source\n  source \"s\"\n"
+    );
+}

@@ -3,7 +3,8 @@
 //!
 //! A thin face over the library: every open document is checked with
 //! [`crate::check::check_text`] (parse, names, types) and, when clean, analysed
-//! ([`crate::analyse::analyse_policy`]) as `policyc check` does; its names are indexed from the
+//! ([`crate::analyse::analyse_policy`]) as `policyc check` does, on a thread of its own
+//! so that typing never waits for the analyses; its names are indexed from the
 //! parsed files ([`index`]); the requests answer from those results. Files that the
 //! document `use`s are read from the editor's unsaved buffers when open there
 //! ([`Overlay`]), from disk otherwise.
@@ -75,15 +76,31 @@ pub fn capabilities() -> ServerCapabilities {
 pub fn serve(connection: Connection) -> Result<(), String> {
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     connection.initialize(caps).map_err(|e| e.to_string())?;
-    let mut server = Server::default();
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<Finished>();
+    let mut server = Server {
+        done: Some(done_tx),
+        ..Server::default()
+    };
     let mut queue: std::collections::VecDeque<Message> = std::collections::VecDeque::new();
     loop {
         let msg = match queue.pop_front() {
             Some(m) => m,
-            None => match connection.receiver.recv() {
-                Ok(m) => m,
-                Err(_) => return Ok(()),
-            },
+            None => {
+                crossbeam_channel::select! {
+                    recv(connection.receiver) -> m => match m {
+                        Ok(m) => m,
+                        Err(_) => return Ok(()),
+                    },
+                    recv(done_rx) -> f => {
+                        if let Ok(f) = f {
+                            for out in server.finished(f) {
+                                send(&connection, Message::Notification(out))?;
+                            }
+                        }
+                        continue;
+                    }
+                }
+            }
         };
         match msg {
             Message::Request(req) => {
@@ -166,10 +183,36 @@ struct Analysis {
     define_types: HashMap<String, &'static str>,
 }
 
+/// A policy to analyse off the main loop: the analyses (gaps, conflicts, asserts) may
+/// take far longer than checking, and typing must not wait for them.
+struct Job {
+    path: PathBuf,
+    generation: u64,
+    policy: crate::check::ir::Policy,
+    sources: Sources,
+    /// The checker's diagnostics, published again with the analyses'.
+    checked: Vec<lsp_types::Diagnostic>,
+}
+
+/// What an analysis job sends back.
+struct Finished {
+    path: PathBuf,
+    generation: u64,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+}
+
 #[derive(Default)]
 struct Server {
     docs: HashMap<PathBuf, OpenDoc>,
     analyses: HashMap<PathBuf, Analysis>,
+    /// The latest check of each document; an analysis of an older one is dropped.
+    generations: HashMap<PathBuf, u64>,
+    next_generation: u64,
+    /// Where analysis jobs report (absent: analyse in line).
+    done: Option<crossbeam_channel::Sender<Finished>>,
+    /// At most one analysis runs at a time; the latest job of each document waits.
+    running: bool,
+    waiting: Vec<Job>,
 }
 
 impl Server {
@@ -266,15 +309,70 @@ impl Server {
         users.iter().flat_map(|p| self.recheck(p)).collect()
     }
 
-    /// Checks one open document and publishes its diagnostics.
+    /// Checks one open document and publishes its diagnostics; a policy that checks
+    /// cleanly is then analysed in the background and published again with the findings.
     fn recheck(&mut self, path: &Path) -> Vec<Notification> {
         let Some(doc) = self.docs.get(path) else {
             return Vec::new();
         };
         let uri = doc.uri.clone();
-        let (analysis, diags) = analyse(&self.docs, path, doc.text.clone());
+        self.next_generation += 1;
+        let generation = self.next_generation;
+        self.generations.insert(path.to_path_buf(), generation);
+        let (analysis, diags, job) = analyse(&self.docs, path, doc.text.clone());
         self.analyses.insert(path.to_path_buf(), analysis);
-        vec![publish(uri, diags)]
+        let mut out = vec![publish(uri, diags)];
+        self.waiting.retain(|j| j.path != path);
+        if let Some((policy, sources, checked)) = job {
+            self.waiting.push(Job {
+                path: path.to_path_buf(),
+                generation,
+                policy,
+                sources,
+                checked,
+            });
+            out.extend(self.start_job());
+        }
+        out
+    }
+
+    /// Starts the next waiting analysis if none is running (in line without a channel).
+    fn start_job(&mut self) -> Vec<Notification> {
+        if self.running || self.waiting.is_empty() {
+            return Vec::new();
+        }
+        let job = self.waiting.remove(0);
+        match self.done.clone() {
+            Some(done) => {
+                self.running = true;
+                let spawned = std::thread::Builder::new()
+                    .name("policyc-analyse".into())
+                    .stack_size(256 * 1024 * 1024)
+                    .spawn(move || {
+                        let _ = done.send(run_job(job));
+                    });
+                if spawned.is_err() {
+                    self.running = false;
+                }
+                Vec::new()
+            }
+            None => {
+                let f = run_job(job);
+                self.finished(f)
+            }
+        }
+    }
+
+    /// Publishes a finished analysis if its document has not changed since.
+    fn finished(&mut self, f: Finished) -> Vec<Notification> {
+        self.running = false;
+        let mut out = Vec::new();
+        let current = self.generations.get(&f.path) == Some(&f.generation);
+        if let (true, Some(doc)) = (current, self.docs.get(&f.path)) {
+            out.push(publish(doc.uri.clone(), f.diagnostics));
+        }
+        out.extend(self.start_job());
+        out
     }
 
     fn request(&mut self, req: Request) -> Response {
@@ -614,27 +712,20 @@ fn describe(a: &Analysis, d: &index::Decl) -> String {
 }
 
 /// Checks the document at `path` (text `text`) with the library and indexes its names.
+type JobParts = (
+    crate::check::ir::Policy,
+    Sources,
+    Vec<lsp_types::Diagnostic>,
+);
+
 fn analyse(
     docs: &HashMap<PathBuf, OpenDoc>,
     path: &Path,
     text: String,
-) -> (Analysis, Vec<lsp_types::Diagnostic>) {
+) -> (Analysis, Vec<lsp_types::Diagnostic>, Option<JobParts>) {
     let fs = Overlay { docs };
     let mut check_sources = Sources::new();
-    let mut checked = crate::check::check_text(&mut check_sources, &fs, path, text.clone());
-    // As `policyc check` does: a policy that checks cleanly is also analysed (gaps,
-    // conflicts, dead rules, asserts).
-    let clean = !checked.has_errors();
-    if let Some(policy) = checked
-        .policy
-        .as_ref()
-        .filter(|p| clean && p.header.is_some())
-    {
-        match crate::analyse::analyse_policy(policy) {
-            Ok(a) => checked.diagnostics.extend(a.diagnostics),
-            Err(d) => checked.diagnostics.push(*d),
-        }
-    }
+    let checked = crate::check::check_text(&mut check_sources, &fs, path, text.clone());
     let mut diags = to_lsp(&check_sources, path, &checked.diagnostics);
 
     let mut define_types = HashMap::new();
@@ -676,6 +767,13 @@ fn analyse(
             path,
         ));
     }
+    // As `policyc check` does: a policy that checks cleanly is also analysed (gaps,
+    // conflicts, dead rules, asserts), here in the background.
+    let clean = !checked.has_errors();
+    let job = checked
+        .policy
+        .filter(|p| clean && p.header.is_some())
+        .map(|p| (p, check_sources, diags.clone()));
     (
         Analysis {
             sources,
@@ -685,7 +783,23 @@ fn analyse(
             define_types,
         },
         diags,
+        job,
     )
+}
+
+/// Runs the analyses of one job (on the analysis thread).
+fn run_job(job: Job) -> Finished {
+    let found = match crate::analyse::analyse_policy(&job.policy) {
+        Ok(a) => a.diagnostics,
+        Err(d) => vec![*d],
+    };
+    let mut diagnostics = job.checked;
+    diagnostics.extend(to_lsp(&job.sources, &job.path, &found));
+    Finished {
+        path: job.path,
+        generation: job.generation,
+        diagnostics,
+    }
 }
 
 /// Errors found in files the document `use`s (directly or through others), summed up on
