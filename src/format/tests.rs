@@ -34,8 +34,8 @@ scenario s1 "A case" given coercion = true, youngest_age = 15 expect response = 
 
 const SAMPLE_FORMATTED: &str = r#"/// Devon & Cornwall.
 policy devon "Letter on imagery"
-  source "001.txt"
   version "2017"
+  source "001.txt"
 
 use "incident.policy"
 /// Severity.
