@@ -231,3 +231,46 @@ fn fmt_refuses_files_with_syntax_errors_and_missing_paths_with_2() {
         Some(2)
     );
 }
+
+/// Comments in awkward places (ends of lines, lines of their own inside declarations,
+/// blank lines around them) of every shipped policy: none is lost or reordered, the
+/// tree is unchanged and the result is a fixed point.
+#[test]
+fn comments_everywhere_in_shipped_policies_survive() {
+    big_stack(|| {
+        let mut files = Vec::new();
+        for dir in ["tests/fixtures", "policies"] {
+            policy_files(Path::new(dir), &mut files);
+        }
+        for f in &files {
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            if policyc::parse::parse(0, &text)
+                .1
+                .iter()
+                .any(|d| d.is_error())
+            {
+                continue;
+            }
+            for stride in [2, 3, 7] {
+                let mut out = String::new();
+                for (k, line) in text.lines().enumerate() {
+                    if k % stride == 1 {
+                        out.push_str(&format!("    // own {k}\n"));
+                        if k % 4 == 1 {
+                            out.push('\n');
+                        }
+                    }
+                    out.push_str(line);
+                    if k % stride == 0 && !line.trim().is_empty() && !line.contains("//") {
+                        out.push_str(&format!(" // end {k}"));
+                    }
+                    out.push('\n');
+                }
+                let name = format!("{} (stride {stride})", f.display());
+                check_formats(&name, &out);
+            }
+        }
+    });
+}
