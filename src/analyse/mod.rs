@@ -25,7 +25,7 @@ use serde_json::json;
 use crate::check::ir::{InputId, OutputId, OutputTy, Policy, RuleId, Value};
 use crate::compile::describe::{count_json, describe, show_count, Region};
 use crate::compile::graph::DecisionGraph;
-use crate::compile::{CResult, CompileOptions, Compiler, OutputRegions};
+use crate::compile::{CResult, CompileError, CompileOptions, Compiler, OutputRegions};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
 
@@ -84,13 +84,49 @@ pub struct Analysis {
     pub valid_count: u128,
     /// Every combination of input values.
     pub incident_count: u128,
+    /// Analyses that passed the node limit and so were not completed.
+    pub unfinished: Vec<Unfinished>,
+    /// The node limit they were run with.
+    pub max_nodes: usize,
+}
+
+/// An analysis that could not be completed within the node limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unfinished {
+    Gaps(OutputId),
+    Conflicts(OutputId),
+    DeadRules,
+    UnusedInputs,
+    Assert(usize),
 }
 
 impl Analysis {
     pub fn has_errors(&self) -> bool {
-        self.gaps.iter().any(|g| g.accepted_by.is_empty())
+        !self.unfinished.is_empty()
+            || self.gaps.iter().any(|g| g.accepted_by.is_empty())
             || !self.conflicts.is_empty()
             || self.asserts.iter().any(|a| !a.holds)
+    }
+}
+
+/// Runs `f`; if it passes the node limit, frees the garbage it left and returns
+/// `None` so the other analyses still run. `f` must not leave diagram ids in the
+/// caller's variables: compaction renumbers nodes.
+fn attempt<T>(
+    c: &mut Compiler<'_>,
+    f: impl FnOnce(&mut Compiler<'_>) -> CResult<T>,
+) -> CResult<Option<T>> {
+    // Garbage from earlier analyses would eat into this one's share of the limit.
+    if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
+        c.compact()?;
+    }
+    match f(c) {
+        Ok(x) => Ok(Some(x)),
+        Err(CompileError::TooLarge { .. }) => {
+            c.compact()?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -100,152 +136,160 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     let mut a = Analysis {
         valid_count: c.mdd.sat_count(c.valid),
         incident_count: c.mdd.sat_count(crate::mdd::TRUE),
+        max_nodes: c.mdd.max_nodes(),
         ..Analysis::default()
     };
-    gaps(c, &mut a)?;
-    conflicts(c, &mut a)?;
-    dead_rules(c, &mut a)?;
-    a.unused_inputs = unused_inputs(c)?;
-    for (k, def) in policy.asserts.iter().enumerate() {
-        let holds_region = c.expr(&def.expr).map_err(|e| e.at(def.loc))?;
-        let broken = c.mdd.diff(c.valid, holds_region)?;
-        let counterexamples = describe(c, broken)?;
-        a.asserts.push(AssertFinding {
-            assert: k,
-            holds: counterexamples.is_none(),
-            counterexamples,
-        });
-    }
-    Ok(a)
-}
-
-fn gaps(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
-    let policy = c.policy;
-    let mut gap_of: Vec<NodeId> = Vec::with_capacity(policy.outputs.len());
     for (o, out) in policy.outputs.iter().enumerate() {
-        let gap = match (c.outputs.get(o), &out.default) {
-            (Some(OutputRegions::Single { has, .. }), None) => {
-                let has = *has;
-                c.mdd.diff(c.valid, has)?
+        if out.default.is_some() || !matches!(out.ty, OutputTy::Single(_)) {
+            continue;
+        }
+        match attempt(c, |c| gaps_of_output(c, o))? {
+            Some((found, stale)) => {
+                a.gaps.extend(found);
+                a.stale_acceptances.extend(stale);
             }
-            _ => FALSE,
-        };
-        gap_of.push(gap);
-    }
-    let mut acc_when: Vec<NodeId> = Vec::with_capacity(policy.accepted_gaps.len());
-    for acc in &policy.accepted_gaps {
-        acc_when.push(c.expr(&acc.when).map_err(|e| e.at(acc.loc))?);
-    }
-    for (o, &gap) in gap_of.iter().enumerate() {
-        if gap == FALSE {
-            continue;
-        }
-        let mine: Vec<usize> = policy
-            .accepted_gaps
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| x.output == o)
-            .map(|(i, _)| i)
-            .collect();
-        let whens: Vec<NodeId> = mine
-            .iter()
-            .filter_map(|&i| acc_when.get(i).copied())
-            .collect();
-        let accepted_region = c.mdd.or_all(&whens)?;
-        let open = c.mdd.diff(gap, accepted_region)?;
-        if let Some(region) = describe(c, open)? {
-            a.gaps.push(GapFinding {
-                output: o,
-                accepted_by: Vec::new(),
-                region,
-            });
-        }
-        let covered = c.mdd.and(gap, accepted_region)?;
-        let by: Vec<usize> = mine
-            .iter()
-            .copied()
-            .filter(|&i| acc_when.get(i).is_some_and(|&w| c.mdd.intersects(w, gap)))
-            .collect();
-        if let Some(region) = describe(c, covered)? {
-            a.gaps.push(GapFinding {
-                output: o,
-                accepted_by: by,
-                region,
-            });
+            None => a.unfinished.push(Unfinished::Gaps(o)),
         }
     }
-    for (i, acc) in policy.accepted_gaps.iter().enumerate() {
-        // An acceptance on an output that can never have a gap (a default, or a set)
-        // is the checker's W0004; here only those whose region misses every gap.
-        let can_gap = policy
-            .outputs
-            .get(acc.output)
-            .is_some_and(|o| o.default.is_none() && matches!(o.ty, OutputTy::Single(_)));
-        if !can_gap {
-            continue;
-        }
-        let gap = gap_of.get(acc.output).copied().unwrap_or(FALSE);
-        let w = acc_when.get(i).copied().unwrap_or(FALSE);
-        if !c.mdd.intersects(gap, w) {
-            a.stale_acceptances.push(i);
-        }
-    }
-    Ok(())
-}
-
-fn conflicts(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
-    let policy = c.policy;
+    a.stale_acceptances.sort_unstable();
     for (o, out) in policy.outputs.iter().enumerate() {
         if !matches!(out.ty, OutputTy::Single(_)) {
             continue;
         }
-        // Quick exit: no incident gets two values at all.
-        if let Some(OutputRegions::Single { conflict, .. }) = c.outputs.get(o) {
-            if !c.mdd.intersects(*conflict, c.valid) {
-                continue;
-            }
+        match attempt(c, |c| conflicts_of_output(c, o))? {
+            Some(found) => a.conflicts.extend(found),
+            None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
-        let assigns = c.assignments_to(o);
-        let value_of = |r: RuleId, k: usize| -> Option<Value> {
-            policy
-                .rules
-                .get(r)
-                .and_then(|x| x.assigns.get(k))
-                .map(|x| x.value.clone())
-        };
-        let valid = c.valid;
-        for (i, &(r1, k1, e1)) in assigns.iter().enumerate() {
-            if e1 == FALSE {
+    }
+    match attempt(c, dead_rules)? {
+        Some(d) => a.dead_rules = d,
+        None => a.unfinished.push(Unfinished::DeadRules),
+    }
+    match attempt(c, unused_inputs)? {
+        Some(u) => a.unused_inputs = u,
+        None => a.unfinished.push(Unfinished::UnusedInputs),
+    }
+    for (k, def) in policy.asserts.iter().enumerate() {
+        let found = attempt(c, |c| {
+            let holds_region = c.expr(&def.expr).map_err(|e| e.at(def.loc))?;
+            let broken = c.mdd.diff(c.valid, holds_region)?;
+            describe(c, broken)
+        })?;
+        match found {
+            Some(counterexamples) => a.asserts.push(AssertFinding {
+                assert: k,
+                holds: counterexamples.is_none(),
+                counterexamples,
+            }),
+            None => a.unfinished.push(Unfinished::Assert(k)),
+        }
+    }
+    Ok(a)
+}
+
+/// The gaps of one single-valued output without default (open and accepted parts),
+/// and the acceptances of it that cover no gap.
+fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>, Vec<usize>)> {
+    let policy = c.policy;
+    let has = match c.output_regions(o)? {
+        OutputRegions::Single { has, .. } => has,
+        OutputRegions::Set { .. } => return Ok((Vec::new(), Vec::new())),
+    };
+    let gap = c.mdd.diff(c.valid, has)?;
+    let mine: Vec<usize> = policy
+        .accepted_gaps
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.output == o)
+        .map(|(i, _)| i)
+        .collect();
+    let mut whens: Vec<(usize, NodeId)> = Vec::with_capacity(mine.len());
+    for &i in &mine {
+        if let Some(acc) = policy.accepted_gaps.get(i) {
+            whens.push((i, c.expr(&acc.when).map_err(|e| e.at(acc.loc))?));
+        }
+    }
+    let stale: Vec<usize> = whens
+        .iter()
+        .filter(|(_, w)| !c.mdd.intersects(gap, *w))
+        .map(|p| p.0)
+        .collect();
+    let mut found = Vec::new();
+    if gap == FALSE {
+        return Ok((found, stale));
+    }
+    let parts: Vec<NodeId> = whens.iter().map(|p| p.1).collect();
+    let accepted_region = c.mdd.or_all(&parts)?;
+    let open = c.mdd.diff(gap, accepted_region)?;
+    let covered = c.mdd.and(gap, accepted_region)?;
+    if let Some(region) = describe(c, open)? {
+        found.push(GapFinding {
+            output: o,
+            accepted_by: Vec::new(),
+            region,
+        });
+    }
+    let by: Vec<usize> = whens
+        .iter()
+        .filter(|(_, w)| c.mdd.intersects(*w, gap))
+        .map(|p| p.0)
+        .collect();
+    if let Some(region) = describe(c, covered)? {
+        found.push(GapFinding {
+            output: o,
+            accepted_by: by,
+            region,
+        });
+    }
+    Ok((found, stale))
+}
+
+/// Every pair of rules giving output `o` different values on a valid incident, each
+/// where both assignments are effective.
+fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<ConflictFinding>> {
+    let policy = c.policy;
+    let mut found = Vec::new();
+    let assigns = c.assignments_to(o);
+    let value_of = |r: RuleId, k: usize| -> Option<Value> {
+        policy
+            .rules
+            .get(r)
+            .and_then(|x| x.assigns.get(k))
+            .map(|x| x.value.clone())
+    };
+    let valid = c.valid;
+    for (i, &(r1, k1, e1)) in assigns.iter().enumerate() {
+        if e1 == FALSE {
+            continue;
+        }
+        for &(r2, k2, e2) in assigns.iter().skip(i + 1) {
+            let (Some(v1), Some(v2)) = (value_of(r1, k1), value_of(r2, k2)) else {
+                continue;
+            };
+            if r1 == r2 || v1 == v2 || !c.mdd.intersects(e1, e2) {
                 continue;
             }
-            for &(r2, k2, e2) in assigns.iter().skip(i + 1) {
-                let (Some(v1), Some(v2)) = (value_of(r1, k1), value_of(r2, k2)) else {
-                    continue;
-                };
-                if r1 == r2 || v1 == v2 || !c.mdd.intersects(e1, e2) {
-                    continue;
-                }
-                let both = c.mdd.and(e1, e2)?;
-                let region = c.mdd.and(both, valid)?;
-                if let Some(region) = describe(c, region)? {
-                    a.conflicts.push(ConflictFinding {
-                        output: o,
-                        rules: [r1, r2],
-                        values: [v1, v2],
-                        region,
-                    });
-                }
+            let both = c.mdd.and(e1, e2)?;
+            let region = c.mdd.and(both, valid)?;
+            if let Some(region) = describe(c, region)? {
+                found.push(ConflictFinding {
+                    output: o,
+                    rules: [r1, r2],
+                    values: [v1, v2],
+                    region,
+                });
             }
         }
     }
-    Ok(())
+    Ok(found)
 }
 
-fn dead_rules(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
+    let mut found = Vec::new();
     for r in 0..c.policy.rules.len() {
         let cond = c.rule_conds.get(r).copied().unwrap_or(FALSE);
         if !c.mdd.intersects(cond, c.valid) {
-            a.dead_rules.push(DeadRule {
+            found.push(DeadRule {
                 rule: r,
                 reason: DeadReason::NeverApplies,
                 by: Vec::new(),
@@ -268,14 +312,14 @@ fn dead_rules(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
                         .collect()
                 })
                 .unwrap_or_default();
-            a.dead_rules.push(DeadRule {
+            found.push(DeadRule {
                 rule: r,
                 reason: DeadReason::AlwaysOverridden,
                 by,
             });
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 const T_OUT: u32 = 1 << 29;
@@ -300,10 +344,10 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
     for (o, out) in policy.outputs.iter().enumerate() {
         // The output's verdict as a multi-terminal diagram: terminals are sets of the
         // labels (values or variants) whose regions hold.
-        let labelled: Vec<NodeId> = match c.outputs.get(o) {
-            Some(OutputRegions::Single { assigned, .. }) => assigned.iter().map(|p| p.1).collect(),
-            Some(OutputRegions::Set { members }) => members.clone(),
-            None => Vec::new(),
+        let regions = c.output_regions(o)?;
+        let labelled: Vec<NodeId> = match &regions {
+            OutputRegions::Single { assigned, .. } => assigned.iter().map(|p| p.1).collect(),
+            OutputRegions::Set { members } => members.clone(),
         };
         let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
         let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
@@ -327,8 +371,8 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
         }
         // A single output with a default: "no value" and "the default's value" are the
         // same verdict.
-        let default_label = match (&out.default, c.outputs.get(o)) {
-            (Some(d), Some(OutputRegions::Single { assigned, .. })) => {
+        let default_label = match (&out.default, &regions) {
+            (Some(d), OutputRegions::Single { assigned, .. }) => {
                 assigned.iter().position(|p| &p.0 == d)
             }
             _ => None,
@@ -616,20 +660,37 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         out.push(d);
     }
     // Inputs of the checked file that nothing mentions are the checker's W0001 already.
-    let mentioned = crate::compile::order::mentioned_inputs(policy);
-    let unused: Vec<InputId> = a
+    // An input the policy mentions but that never changes a decision is a finding (a
+    // warning); a shared-vocabulary input the policy never mentions is expected (every
+    // policy reads only some of the shared facts), so it is only noted and never fails
+    // `--deny warnings`.
+    let mentioned = crate::compile::order::decision_inputs(policy);
+    let anywhere = crate::compile::order::mentioned_inputs(policy);
+    let is_mentioned = |i: InputId| mentioned.get(i).copied().unwrap_or(false);
+    let in_scenarios = |i: InputId| anywhere.get(i).copied().unwrap_or(false);
+    let imported = |i: InputId| {
+        policy
+            .inputs
+            .get(i)
+            .is_some_and(|x| x.loc.file != policy.root_file)
+    };
+    // The policy's own inputs that only scenarios give are its writer's concern too.
+    let warned: Vec<InputId> = a
         .unused_inputs
         .iter()
         .copied()
-        .filter(|&i| {
-            mentioned.get(i).copied().unwrap_or(false)
-                || policy
-                    .inputs
-                    .get(i)
-                    .is_some_and(|x| x.loc.file != policy.root_file)
-        })
+        .filter(|&i| is_mentioned(i) || (!imported(i) && in_scenarios(i)))
         .collect();
-    if let Some((&first, rest)) = unused.split_first() {
+    let noted: Vec<InputId> = a
+        .unused_inputs
+        .iter()
+        .copied()
+        .filter(|&i| !is_mentioned(i) && imported(i))
+        .collect();
+    for (unused, severity) in [(warned, Severity::Warning), (noted, Severity::Note)] {
+        let Some((&first, rest)) = unused.split_first() else {
+            continue;
+        };
         let names: Vec<String> = unused
             .iter()
             .filter_map(|&i| policy.inputs.get(i))
@@ -640,7 +701,8 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         } else {
             ("inputs", "are")
         };
-        let mut d = Diagnostic::warning(
+        let mut d = Diagnostic::new(
+            severity,
             "W0503",
             format!(
                 "the decision of `{}` never depends on {what} {}",
@@ -661,10 +723,17 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .filter_map(|&i| policy.inputs.get(i))
             .map(|i| i.name.as_str())
             .collect();
+        let help = if severity == Severity::Note {
+            "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing"
+        } else {
+            "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead or always overridden, or a rule is missing"
+        };
         out.push(
-            d.note(format!("the listed {what} {verb} never asked by `policyc decide`"))
-                .help("if the source document uses this fact, a rule is missing; if the input comes from a shared vocabulary that other policies use, this warning is expected")
-                .data(json!({ "kind": "unused_inputs", "inputs": names_plain })),
+            d.note(format!(
+                "the listed {what} {verb} never asked by `policyc decide`"
+            ))
+            .help(help)
+            .data(json!({ "kind": "unused_inputs", "inputs": names_plain })),
         );
     }
     for af in &a.asserts {
@@ -681,6 +750,58 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                 .help("fix the rules so the invariant holds, or correct the assert")
                 .data(region_data("assert", r, json!({ "assert": def.name }))),
         );
+    }
+    for u in &a.unfinished {
+        let (what, at) = match *u {
+            Unfinished::Gaps(o) => (
+                format!(
+                    "the gaps of output `{}`",
+                    policy
+                        .outputs
+                        .get(o)
+                        .map(|x| x.name.as_str())
+                        .unwrap_or("?")
+                ),
+                policy.outputs.get(o).map(|x| x.loc),
+            ),
+            Unfinished::Conflicts(o) => (
+                format!(
+                    "the conflicts over output `{}`",
+                    policy
+                        .outputs
+                        .get(o)
+                        .map(|x| x.name.as_str())
+                        .unwrap_or("?")
+                ),
+                policy.outputs.get(o).map(|x| x.loc),
+            ),
+            Unfinished::DeadRules => ("the dead rules".to_string(), None),
+            Unfinished::UnusedInputs => ("the inputs the decision depends on".to_string(), None),
+            Unfinished::Assert(k) => (
+                format!(
+                    "assert `{}`",
+                    policy
+                        .asserts
+                        .get(k)
+                        .map(|x| x.name.as_str())
+                        .unwrap_or("?")
+                ),
+                policy.asserts.get(k).map(|x| x.loc),
+            ),
+        };
+        let mut d = Diagnostic::error(
+            "E0504",
+            format!(
+                "{what} could not be analysed exactly within {} decision-graph nodes",
+                a.max_nodes
+            ),
+        )
+        .note("the other analyses were completed; this one is not proven either way")
+        .help("split the policy or narrow the integer ranges its rules compare");
+        if let Some(loc) = at {
+            d = d.primary(loc, "too large to analyse exactly");
+        }
+        out.push(d);
     }
     out
 }

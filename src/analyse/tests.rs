@@ -220,3 +220,50 @@ fn generator_covers_every_finding() {
     // failed asserts, stale acceptances, assumptions
     assert!(stats.iter().all(|&n| n >= 10), "{stats:?}");
 }
+
+/// Past the node limit, the analyses that fit are still exact and complete, and the
+/// others are reported as unfinished (E0504), not as a crash or a silent pass.
+#[test]
+fn node_limit_leaves_the_other_analyses_exact() {
+    let p = generate(&SynthSpec::large(12, 80, 5));
+    let full = {
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        analyse(&mut c).unwrap()
+    };
+    assert!(full.unfinished.is_empty());
+    let options = CompileOptions {
+        order: OrderStrategy::Weighted,
+        max_nodes: Some(4_000),
+    };
+    let mut c = Compiler::new(&p, &options).unwrap();
+    let limited = analyse(&mut c).unwrap();
+    assert!(
+        limited
+            .unfinished
+            .iter()
+            .any(|u| matches!(u, Unfinished::Gaps(_))),
+        "{:?}",
+        limited.unfinished
+    );
+    let finished = |o: usize| !limited.unfinished.contains(&Unfinished::Conflicts(o));
+    let expected: Vec<&ConflictFinding> = full
+        .conflicts
+        .iter()
+        .filter(|c| finished(c.output))
+        .collect();
+    let got: Vec<&ConflictFinding> = limited.conflicts.iter().collect();
+    assert!(!got.is_empty());
+    assert!(
+        got == expected,
+        "conflicts differ; unfinished {:?}",
+        limited.unfinished
+    );
+    if !limited.unfinished.contains(&Unfinished::DeadRules) {
+        assert_eq!(limited.dead_rules, full.dead_rules);
+    }
+    for g in &limited.gaps {
+        assert!(full.gaps.contains(g));
+    }
+    let diags = diagnostics(&p, &limited);
+    assert!(diags.iter().any(|d| d.code == "E0504" && d.is_error()));
+}

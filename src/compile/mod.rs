@@ -203,8 +203,8 @@ pub struct Compiler<'p> {
     pub overriders: Vec<Vec<RuleId>>,
     /// Per rule, parallel to its `assigns`: where that assignment is effective.
     pub effective: Vec<Vec<NodeId>>,
-    /// Per output (filled by [`Compiler::output_regions`]).
-    pub outputs: Vec<OutputRegions>,
+    /// Per output, once computed by [`Compiler::output_regions`].
+    pub outputs: Vec<Option<OutputRegions>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -232,6 +232,23 @@ impl<'p> Compiler<'p> {
         if let Some(m) = options.max_nodes {
             mdd = mdd.with_max_nodes(m);
         }
+        Self::new_in(policy, order, mdd)
+    }
+
+    /// Compiles into an existing store with a given variable order, so that several
+    /// policies over the same inputs (the widened sides of `crate::diff`) share one
+    /// store and their diagrams can be combined. The store's level `l` must have the
+    /// domain size of input `order.levels[l]`.
+    pub fn new_in(policy: &'p Policy, order: Order, mdd: Mdd) -> CResult<Compiler<'p>> {
+        let fits = order.levels.len() == policy.inputs.len()
+            && mdd.num_levels() == policy.inputs.len()
+            && order.levels.iter().enumerate().all(|(l, &i)| {
+                let ty = policy.inputs.get(i).map(|d| d.ty).unwrap_or(Ty::Bool);
+                u64::from(mdd.size(l)) == policy.domain_size(ty)
+            });
+        if !fits {
+            return Err(CompileError::from_mdd(crate::mdd::MddError::Malformed));
+        }
         let mut c = Compiler {
             policy,
             order,
@@ -244,7 +261,7 @@ impl<'p> Compiler<'p> {
             valid: TRUE,
             overriders: Vec::new(),
             effective: Vec::new(),
-            outputs: Vec::new(),
+            outputs: vec![None; policy.outputs.len()],
         };
         c.compile_defines()?;
         for a in &policy.assumes {
@@ -265,7 +282,6 @@ impl<'p> Compiler<'p> {
         }
         c.overriders = overriders(policy);
         c.compute_effective()?;
-        c.compute_output_regions()?;
         Ok(c)
     }
 
@@ -342,7 +358,7 @@ impl<'p> Compiler<'p> {
     }
 
     /// Compiles a boolean expression over inputs and defines (and, once
-    /// [`Compiler::outputs`] is filled, outputs: asserts).
+    /// outputs, computing their regions on first use: asserts).
     pub fn expr(&mut self, e: &Expr) -> CResult<NodeId> {
         self.expr_rec(e, 0)
     }
@@ -417,8 +433,8 @@ impl<'p> Compiler<'p> {
                 }
                 acc
             }
-            Expr::OutputIs { output, values } => match self.outputs.get(*output) {
-                Some(OutputRegions::Single { decided, .. }) => {
+            Expr::OutputIs { output, values } => match self.output_regions(*output)? {
+                OutputRegions::Single { decided, .. } => {
                     let regions: Vec<NodeId> = decided
                         .iter()
                         .filter(|(v, _)| values.contains(v))
@@ -433,10 +449,8 @@ impl<'p> Compiler<'p> {
                     })
                 }
             },
-            Expr::SetContains { output, variant } => match self.outputs.get(*output) {
-                Some(OutputRegions::Set { members }) => {
-                    members.get(*variant).copied().unwrap_or(FALSE)
-                }
+            Expr::SetContains { output, variant } => match self.output_regions(*output)? {
+                OutputRegions::Set { members } => members.get(*variant).copied().unwrap_or(FALSE),
                 _ => {
                     return Err(CompileError::Unsupported {
                         at: None,
@@ -553,9 +567,21 @@ impl<'p> Compiler<'p> {
         out
     }
 
-    fn compute_output_regions(&mut self) -> CResult<()> {
+    /// The regions behind output `o`'s value, computed on first use. These are unions
+    /// over every rule assigning the output, the largest diagrams of an analysis; each
+    /// output is computed (and may fail the node limit) on its own.
+    pub fn output_regions(&mut self, o: OutputId) -> CResult<OutputRegions> {
+        if let Some(Some(r)) = self.outputs.get(o) {
+            return Ok(r.clone());
+        }
         let policy = self.policy;
-        for (o, out) in policy.outputs.iter().enumerate() {
+        let Some(out) = policy.outputs.get(o) else {
+            return Err(CompileError::Unsupported {
+                at: None,
+                what: "an unknown output",
+            });
+        };
+        {
             let assigns = self.assignments_to(o);
             let regions = match out.ty {
                 OutputTy::Set(e) => {
@@ -638,7 +664,82 @@ impl<'p> Compiler<'p> {
                     }
                 }
             };
-            self.outputs.push(regions);
+            if let Some(slot) = self.outputs.get_mut(o) {
+                *slot = Some(regions.clone());
+            }
+            Ok(regions)
+        }
+    }
+
+    /// Drops every diagram node the compiler no longer refers to (after an analysis
+    /// passed the node limit), keeping all of its own diagrams valid.
+    pub fn compact(&mut self) -> CResult<()> {
+        let mut roots: Vec<NodeId> = Vec::new();
+        roots.extend(self.defines.iter().flatten());
+        roots.extend(&self.rule_conds);
+        roots.extend(&self.assumes);
+        roots.extend([self.assume_all, self.scope, self.valid]);
+        for e in &self.effective {
+            roots.extend(e);
+        }
+        for r in self.outputs.iter().flatten() {
+            match r {
+                OutputRegions::Single {
+                    assigned,
+                    has,
+                    decided,
+                    conflict,
+                } => {
+                    roots.extend(assigned.iter().map(|p| p.1));
+                    roots.extend([*has, *conflict]);
+                    roots.extend(decided.iter().map(|p| p.1));
+                }
+                OutputRegions::Set { members } => roots.extend(members),
+            }
+        }
+        self.mdd.compact(&mut roots)?;
+        let mut it = roots.into_iter();
+        let mut next = || it.next().unwrap_or(FALSE);
+        for d in self.defines.iter_mut().flatten() {
+            *d = next();
+        }
+        for r in self.rule_conds.iter_mut() {
+            *r = next();
+        }
+        for a in self.assumes.iter_mut() {
+            *a = next();
+        }
+        self.assume_all = next();
+        self.scope = next();
+        self.valid = next();
+        for e in self.effective.iter_mut() {
+            for x in e.iter_mut() {
+                *x = next();
+            }
+        }
+        for r in self.outputs.iter_mut().flatten() {
+            match r {
+                OutputRegions::Single {
+                    assigned,
+                    has,
+                    decided,
+                    conflict,
+                } => {
+                    for p in assigned.iter_mut() {
+                        p.1 = next();
+                    }
+                    *has = next();
+                    *conflict = next();
+                    for p in decided.iter_mut() {
+                        p.1 = next();
+                    }
+                }
+                OutputRegions::Set { members } => {
+                    for m in members.iter_mut() {
+                        *m = next();
+                    }
+                }
+            }
         }
         Ok(())
     }

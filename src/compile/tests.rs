@@ -217,7 +217,7 @@ fn gap_region_is_described_relative_to_scope() {
         vec![],
     ));
     let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
-    let Some(OutputRegions::Single { has, .. }) = c.outputs.first().cloned() else {
+    let Ok(OutputRegions::Single { has, .. }) = c.output_regions(0) else {
         panic!()
     };
     let gap = c.mdd.diff(c.valid, has).unwrap();

@@ -185,6 +185,17 @@ pub struct Mdd {
 
 const EMPTY_SLOT: u32 = u32::MAX;
 
+/// A finaliser for table indices: the multiplicative hash leaves its low bits weak, and
+/// the tables index by low bits (splitmix64's mixer).
+#[inline]
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
 impl Mdd {
     /// A store for variables with these domain sizes (level `l` has `sizes[l]` values,
     /// each at least 1).
@@ -295,6 +306,51 @@ impl Mdd {
         op
     }
 
+    /// Garbage collection: keeps only the nodes reachable from `roots` (renumbered,
+    /// `roots` updated in place) and forgets every cached result. Used after an
+    /// operation passed the node limit, so later, smaller work still has room.
+    pub fn compact(&mut self, roots: &mut [NodeId]) -> Result<()> {
+        let mut fresh = Mdd::new(self.sizes.clone()).with_max_nodes(self.max_nodes);
+        fresh.next_op = self.next_op;
+        let mut map: FxHashMap<NodeId, NodeId> = FxHashMap::default();
+        // Reachable nodes, deepest level first, so children are copied before parents.
+        let mut all: Vec<NodeId> = Vec::new();
+        let mut seen = hash::FxHashSet::default();
+        let mut stack: Vec<NodeId> = roots.to_vec();
+        while let Some(n) = stack.pop() {
+            if n.is_terminal() || !seen.insert(n) {
+                continue;
+            }
+            all.push(n);
+            stack.extend(self.edges_of(n).iter().map(|e| e.child));
+        }
+        all.sort_by_key(|&n| std::cmp::Reverse(self.level(n)));
+        let mut edges: Vec<Edge> = Vec::new();
+        for n in all {
+            let Some((level, old)) = self.node(n) else {
+                continue;
+            };
+            edges.clear();
+            edges.extend(old.iter().map(|e| Edge {
+                end: e.end,
+                child: if e.child.is_terminal() {
+                    e.child
+                } else {
+                    map.get(&e.child).copied().unwrap_or(e.child)
+                },
+            }));
+            let m = fresh.mk(level, &edges)?;
+            map.insert(n, m);
+        }
+        for r in roots.iter_mut() {
+            if !r.is_terminal() {
+                *r = map.get(r).copied().unwrap_or(*r);
+            }
+        }
+        *self = fresh;
+        Ok(())
+    }
+
     // ---------------------------------------------------------------- unique table
 
     fn hash_node(level: u32, edges: &[Edge]) -> u64 {
@@ -303,7 +359,7 @@ impl Mdd {
         for e in edges {
             h.write_u64((u64::from(e.end) << 32) | u64::from(e.child.0));
         }
-        h.finish()
+        mix(h.finish())
     }
 
     fn lookup_or_insert(&mut self, level: u32, start: usize) -> Result<NodeId> {
@@ -495,7 +551,7 @@ impl Mdd {
         h.write_u32(a);
         h.write_u32(b);
         h.write_u32(c);
-        (h.finish() as usize) & (self.cache.len() - 1)
+        (mix(h.finish()) as usize) & (self.cache.len() - 1)
     }
 
     #[inline]

@@ -335,3 +335,39 @@ fn counts_saturate() {
     assert_eq!(m.sat_count(TRUE), u128::MAX);
     assert_eq!(m.sat_count(FALSE), 0);
 }
+
+#[test]
+fn compaction_keeps_roots_and_frees_the_rest() {
+    let mut m = Mdd::new(vec![10; 6]);
+    let mut keep = FALSE;
+    for l in 0..6 {
+        let r = m.range(l, 2, 5).unwrap();
+        keep = m.apply(BoolOp::Xor, keep, r).unwrap();
+    }
+    let mut garbage = TRUE;
+    for l in 0..6 {
+        let r = m.range(l, 1, 9).unwrap();
+        garbage = m.and(garbage, r).unwrap();
+    }
+    let before = m.total_nodes();
+    let probe: Vec<Vec<u32>> = (0..50u32)
+        .map(|k| (0..6).map(|l| (k * 7 + l * 3) % 10).collect())
+        .collect();
+    let expected: Vec<u32> = probe.iter().map(|v| m.eval(keep, v)).collect();
+    let count = m.sat_count(keep);
+    let mut roots = [keep, TRUE];
+    m.compact(&mut roots).unwrap();
+    assert!(m.total_nodes() < before);
+    assert_eq!(m.total_nodes(), m.count_nodes(roots[0]));
+    assert_eq!(roots[1], TRUE);
+    let got: Vec<u32> = probe.iter().map(|v| m.eval(roots[0], v)).collect();
+    assert_eq!(got, expected);
+    assert_eq!(m.sat_count(roots[0]), count);
+    // Hash-consing still works after compaction.
+    let mut again = FALSE;
+    for l in 0..6 {
+        let r = m.range(l, 2, 5).unwrap();
+        again = m.apply(BoolOp::Xor, again, r).unwrap();
+    }
+    assert_eq!(again, roots[0]);
+}

@@ -1,0 +1,145 @@
+//! `policyc test [PATH...]`
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
+use crate::harness::{self, run};
+use crate::source::{RealFs, Sources};
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Policy and test files or folders (default: the current folder). Every `.policy`
+    /// file found runs the scenarios and asserts it declares.
+    pub paths: Vec<PathBuf>,
+    /// Run only the tests whose `policy::name` or title contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Output format: human (default), json (JSON Lines) or junit (JUnit XML).
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// Report, per policy, the rules and decision-graph leaves the scenarios exercise.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail when a policy's rule coverage is below this percentage (implies --coverage).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Human,
+    Json,
+    Junit,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not a percentage between 0 and 100"))
+    }
+}
+
+pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
+    let (files, errors) = collect_policy_files(&args.paths);
+    let mut sources = Sources::new();
+    if !errors.is_empty() || files.is_empty() {
+        print_human(&sources, &errors, color);
+        return exit::USAGE;
+    }
+    let options = run::Options {
+        filter: args.filter.clone(),
+        coverage: args.coverage || args.min_coverage.is_some(),
+        max_nodes: None,
+    };
+    let result = run::run_files(&mut sources, &RealFs, &files, &options);
+    if !result.io_errors.is_empty() {
+        print_human(&sources, &result.io_errors, color);
+        return exit::USAGE;
+    }
+    let report = &result.report;
+    let shortfalls = args
+        .min_coverage
+        .map(|m| harness::coverage_shortfalls(report, m))
+        .unwrap_or_default();
+    match args.format {
+        TestFormat::Human => {
+            let text = harness::human::render(report, &shortfalls);
+            let text = if wants_colour(color) {
+                colour_statuses(&text)
+            } else {
+                text
+            };
+            // One write: the text ends with a newline, `out_line` adds none past it.
+            out_line(text.trim_end_matches('\n'));
+        }
+        TestFormat::Json => {
+            for line in harness::json::render(report, &shortfalls) {
+                out_line(&line);
+            }
+        }
+        TestFormat::Junit => {
+            let text = harness::junit::render(report, &shortfalls);
+            out_line(text.trim_end_matches('\n'));
+        }
+    }
+    if report.totals().failed > 0 || !shortfalls.is_empty() {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+fn wants_colour(color: ColorArg) -> bool {
+    use codespan_reporting::term::termcolor::ColorChoice;
+    use std::io::IsTerminal;
+    !matches!(
+        color.choice(std::io::stdout().is_terminal()),
+        ColorChoice::Never
+    )
+}
+
+/// `ok` in green and `FAILED` in red on the test lines, as `cargo test` shows them.
+fn colour_statuses(text: &str) -> String {
+    const GREEN: &str = "\x1b[32m";
+    const RED: &str = "\x1b[31m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let newline = &line[body.len()..];
+        match (
+            body.starts_with("test "),
+            body.strip_suffix(" ... ok"),
+            body.strip_suffix(" ... FAILED"),
+        ) {
+            (true, Some(head), _) => out.push_str(&format!("{head} ... {GREEN}ok{RESET}{newline}")),
+            (true, _, Some(head)) => {
+                out.push_str(&format!("{head} ... {RED}FAILED{RESET}{newline}"))
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_statuses_of_test_lines_are_coloured() {
+        let text = "running 2 tests for p (p.policy)\ntest p::a ... ok\ntest p::b ... FAILED\n\n1 passed, 1 failed\n";
+        let coloured = colour_statuses(text);
+        assert!(coloured.contains("test p::a ... \x1b[32mok\x1b[0m\n"));
+        assert!(coloured.contains("test p::b ... \x1b[31mFAILED\x1b[0m\n"));
+        assert!(coloured.ends_with("\n1 passed, 1 failed\n"));
+        assert_eq!(colour_statuses("no tests here\n"), "no tests here\n");
+    }
+}

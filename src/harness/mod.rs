@@ -1,0 +1,261 @@
+//! The scenario test harness behind `policyc test`: runs every scenario and assert of a
+//! policy against its decision graph, measures coverage, and reports in the formats
+//! people and CI read (human, JSON Lines, JUnit XML).
+//!
+//! Running produces a [`Report`] of plain data (strings and numbers, no IR ids), so the
+//! formatters in [`human`], [`json`] and [`junit`] need nothing but the report, and the
+//! same report can be shown in any format. `docs/testing.md` states the semantics.
+
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod run;
+
+use serde::Serialize;
+
+/// Everything one `policyc test` run found, in the order policies were given.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    pub suites: Vec<Suite>,
+}
+
+/// The tests of one policy: its own scenarios and asserts and those of the test files
+/// that `use` it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Suite {
+    /// The policy's name (its header's, or a module's file stem).
+    pub policy: String,
+    /// The files the tests were read from, as the user named them.
+    pub files: Vec<String>,
+    pub tests: Vec<TestCase>,
+    /// Filled when coverage was asked for and the policy checked without errors.
+    pub coverage: Option<Coverage>,
+    /// What the report must mention without failing: accepted gaps (docs/language.md,
+    /// "Accepted gaps": still listed by `policyc test`).
+    pub notes: Vec<String>,
+}
+
+/// One scenario, assert, or the check of a file that has errors.
+#[derive(Clone, Debug, Serialize)]
+pub struct TestCase {
+    pub policy: String,
+    pub name: String,
+    pub kind: TestKind,
+    pub title: Option<String>,
+    pub cites: Option<String>,
+    /// `file:line` of the declaration.
+    pub location: String,
+    pub outcome: Outcome,
+}
+
+impl TestCase {
+    /// `policy::name`, the name `--filter` matches and the report prints.
+    pub fn full_name(&self) -> String {
+        format!("{}::{}", self.policy, self.name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestKind {
+    Scenario,
+    Assert,
+    /// A file that does not check: its errors fail the run like a failed test.
+    Check,
+}
+
+impl TestKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestKind::Scenario => "scenario",
+            TestKind::Assert => "assert",
+            TestKind::Check => "check",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    Failed(Failure),
+    /// Left out by `--filter`.
+    Skipped,
+}
+
+impl Outcome {
+    pub fn status(&self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed(_) => "failed",
+            Outcome::Skipped => "skipped",
+        }
+    }
+}
+
+/// Why a test failed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Failure {
+    /// One line: what broke.
+    pub message: String,
+    /// Lines that say more without an example: a broken assumption, rendered
+    /// diagnostics of a file that does not check.
+    pub notes: Vec<String>,
+    /// Incidents where the expectation breaks; usually one, more only when no single
+    /// incident breaks every failing expectation.
+    pub examples: Vec<Example>,
+    /// The errors of a file that does not check, in the machine form of
+    /// `policyc check --format json`.
+    pub diagnostics: Vec<serde_json::Value>,
+}
+
+/// One complete incident where an expectation breaks, and why the policy decides it so.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Example {
+    /// Every input, in declaration order, as JSON facts carry it.
+    pub facts: Vec<(String, serde_json::Value)>,
+    /// `decided`, `undecided` or `out_of_scope`.
+    pub status: String,
+    /// What this incident broke.
+    pub mismatches: Vec<Mismatch>,
+    /// Rules that applied and were not overridden.
+    pub rules: Vec<RuleRef>,
+    /// Rules that applied but whose assignments lost to an overriding rule.
+    pub overridden: Vec<RuleRef>,
+    /// The questions the decision graph asked, in order, and the answers taken.
+    pub path: Vec<Step>,
+}
+
+impl Example {
+    /// The facts as one JSON object (keys in declaration order).
+    pub fn facts_json(&self) -> String {
+        let items: Vec<String> = self
+            .facts
+            .iter()
+            .map(|(k, v)| format!("{}: {v}", serde_json::Value::from(k.as_str())))
+            .collect();
+        format!("{{{}}}", items.join(", "))
+    }
+}
+
+/// One expectation that does not hold: `output` is `None` for `out_of_scope` and for an
+/// assert.
+#[derive(Clone, Debug, Serialize)]
+pub struct Mismatch {
+    pub output: Option<String>,
+    pub expected: String,
+    pub actual: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RuleRef {
+    pub name: String,
+    pub title: Option<String>,
+    pub cites: Option<String>,
+    /// `file:line`.
+    pub location: String,
+}
+
+/// One question on the way through the decision graph.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub input: String,
+    /// The input's doc comment (the question a person is asked), when it has one.
+    pub question: Option<String>,
+    /// The answer taken, as the language writes a value or a set: `true`, `nude`,
+    /// `13..=15`, `{nude, extreme}`.
+    pub answer: String,
+}
+
+/// How much of a policy its scenarios exercise (`docs/testing.md`, "Coverage").
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Coverage {
+    pub rules_total: usize,
+    pub rules_covered: usize,
+    pub leaves_total: usize,
+    pub leaves_reached: usize,
+    /// Rules no scenario exercises, in declaration order.
+    pub uncovered: Vec<RuleRef>,
+}
+
+impl Coverage {
+    /// Rule coverage in percent; a policy without rules is fully covered.
+    pub fn rule_percent(&self) -> f64 {
+        percent(self.rules_covered, self.rules_total)
+    }
+
+    pub fn leaf_percent(&self) -> f64 {
+        percent(self.leaves_reached, self.leaves_total)
+    }
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+/// The counts of the closing line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Report {
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        for test in self.suites.iter().flat_map(|s| &s.tests) {
+            match test.outcome {
+                Outcome::Passed => t.passed += 1,
+                Outcome::Failed(_) => t.failed += 1,
+                Outcome::Skipped => t.skipped += 1,
+            }
+        }
+        t
+    }
+}
+
+/// Whether `--filter TEXT` selects a test: a substring of `policy::name` or of the title.
+pub fn matches_filter(test: &TestCase, text: &str) -> bool {
+    test.kind == TestKind::Check
+        || test.full_name().contains(text)
+        || test.title.as_deref().is_some_and(|t| t.contains(text))
+}
+
+impl Totals {
+    /// The closing line: exactly `N passed, M failed`, then `, K skipped` when some were.
+    pub fn closing_line(&self) -> String {
+        let mut line = format!("{} passed, {} failed", self.passed, self.failed);
+        if self.skipped > 0 {
+            line.push_str(&format!(", {} skipped", self.skipped));
+        }
+        line
+    }
+}
+
+/// The policies whose rule coverage is below `min` percent, as lines that say so.
+pub fn coverage_shortfalls(report: &Report, min: f64) -> Vec<String> {
+    report
+        .suites
+        .iter()
+        .filter_map(|s| {
+            let c = s.coverage.as_ref()?;
+            (c.rule_percent() < min).then(|| {
+                format!(
+                    "rule coverage of `{}` is {:.1}%, below the required {min}% (--min-coverage)",
+                    s.policy,
+                    c.rule_percent()
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1125 @@
+//! Running scenarios and asserts against a policy's decision graph.
+//!
+//! A scenario's expectation must hold for every completion of its `given` facts that
+//! satisfies the assumptions. The decision graph answers that without enumerating
+//! incidents: fix the given inputs, collect the leaves still reachable, drop the leaves
+//! of incidents that break an assumption, and look at what the others decide. A failing
+//! expectation is shown on one complete incident, found by walking the graph from the
+//! root to a failing leaf along edges the given facts allow.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use super::{
+    matches_filter, Coverage, Example, Failure, Mismatch, Outcome, Report, RuleRef, Step, Suite,
+    TestCase, TestKind,
+};
+use crate::analyse::{analyse, Analysis};
+use crate::check::ir::{Expect, Policy, RuleId, ScenarioDef, Ty, Value};
+use crate::compile::graph::{
+    DecisionGraph, GraphNode, Leaf, Outcome as LeafOutcome, Status, ValueSet,
+};
+use crate::compile::{index_value, value_index, CompileOptions, Compiler};
+use crate::diagnostics::{render, Diagnostic};
+use crate::mdd::FALSE;
+use crate::source::{FileSystem, Loc, Sources};
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Run only tests whose `policy::name` or title contains this text.
+    pub filter: Option<String>,
+    /// Measure coverage.
+    pub coverage: bool,
+    /// The decision-diagram node limit (default: the compiler's).
+    pub max_nodes: Option<usize>,
+}
+
+/// A run: the report, and the files that could not be read at all (exit code 2).
+pub struct Run {
+    pub report: Report,
+    pub io_errors: Vec<Diagnostic>,
+}
+
+/// Checks every file and runs the scenarios and asserts it declares. Tests are grouped by
+/// policy: a test file that `use`s a policy reports under that policy's name.
+pub fn run_files(
+    sources: &mut Sources,
+    fs: &dyn FileSystem,
+    files: &[PathBuf],
+    options: &Options,
+) -> Run {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut io_errors = Vec::new();
+    for path in files {
+        let checked = crate::check::check_file(sources, fs, path);
+        let display = path.display().to_string();
+        if let Some(d) = checked.diagnostics.iter().find(|d| is_io_error(d)) {
+            io_errors.push(d.clone());
+            continue;
+        }
+        let tested = match checked.policy {
+            Some(policy) if !checked.has_errors() => {
+                let key = group_key(sources, &policy, path);
+                let tested = test_policy(sources, &policy, options);
+                (key, policy.name.clone(), tested)
+            }
+            _ => {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| display.clone());
+                let errors: Vec<&Diagnostic> = checked
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .collect();
+                let tested = Tested {
+                    tests: vec![check_failure(sources, &name, &display, &errors)],
+                    coverage: None,
+                    is_policy: true,
+                    notes: Vec::new(),
+                    states_policy: true,
+                };
+                ((name.clone(), display.clone()), name, tested)
+            }
+        };
+        let (key, name, tested) = tested;
+        if !tested.is_policy && tested.tests.is_empty() {
+            // A shared vocabulary: nothing to run, nothing to cover.
+            continue;
+        }
+        let group = match groups.iter_mut().position(|g| g.key == key) {
+            Some(i) => groups.get_mut(i),
+            None => {
+                groups.push(Group {
+                    key,
+                    suite: Suite {
+                        policy: name,
+                        ..Suite::default()
+                    },
+                    coverage: None,
+                });
+                groups.last_mut()
+            }
+        };
+        let Some(group) = group else { continue };
+        group.suite.files.push(display);
+        group.suite.tests.extend(tested.tests);
+        for n in tested.notes {
+            // Files that test one policy share its accepted gaps: say each once.
+            if !group.suite.notes.contains(&n) {
+                group.suite.notes.push(n);
+            }
+        }
+        if let Some(c) = tested.coverage {
+            // The totals are those of the file that states the policy (a test file could
+            // add rules of its own); the others add what their scenarios exercise.
+            match group.coverage.take() {
+                Some(mut acc) if !tested.states_policy => {
+                    acc.merge(c);
+                    group.coverage = Some(acc);
+                }
+                Some(acc) => {
+                    let mut c = c;
+                    c.merge(acc);
+                    group.coverage = Some(c);
+                }
+                None => group.coverage = Some(c),
+            }
+        }
+    }
+    let suites = groups
+        .into_iter()
+        .map(|mut g| {
+            if options.coverage {
+                g.suite.coverage = g.coverage.map(CoverageData::finish);
+            }
+            g.suite
+        })
+        .collect();
+    Run {
+        report: Report { suites },
+        io_errors,
+    }
+}
+
+/// A file named on the command line that cannot be read at all: the read error of the
+/// root file has no label (a `use` that fails points at the `use`).
+fn is_io_error(d: &Diagnostic) -> bool {
+    matches!(d.code, "E0001" | "E0003") && d.labels.is_empty()
+}
+
+/// Tests of one policy share a group: its name and the file that holds its header.
+fn group_key(sources: &Sources, policy: &Policy, path: &Path) -> (String, String) {
+    let file = policy
+        .header
+        .as_ref()
+        .map_or(policy.root_file, |h| h.loc.file);
+    // `tests/../policies/p.policy` reached through a `use` and `policies/p.policy` named
+    // on the command line are one file.
+    let at = sources.path(file).unwrap_or(path);
+    let where_ = std::fs::canonicalize(at)
+        .unwrap_or_else(|_| at.to_path_buf())
+        .display()
+        .to_string();
+    (policy.name.clone(), where_)
+}
+
+struct Group {
+    key: (String, String),
+    suite: Suite,
+    coverage: Option<CoverageData>,
+}
+
+/// What testing one checked file produced.
+pub struct Tested {
+    pub tests: Vec<TestCase>,
+    pub coverage: Option<CoverageData>,
+    /// The file states a policy (a header or rules), so it is reported even without
+    /// tests: a policy with no scenarios has zero coverage, which must show.
+    pub is_policy: bool,
+    /// Accepted gaps of the policy, one line each.
+    pub notes: Vec<String>,
+    /// The file holds the policy's header (rather than `use`-ing it).
+    pub states_policy: bool,
+}
+
+fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnostic]) -> TestCase {
+    let n = errors.len();
+    let word = if n == 1 { "error" } else { "errors" };
+    TestCase {
+        policy: name.to_string(),
+        name: "check".into(),
+        kind: TestKind::Check,
+        title: None,
+        cites: None,
+        location: file.to_string(),
+        outcome: Outcome::Failed(Failure {
+            message: format!("{file} has {n} {word}, so its scenarios and asserts cannot run"),
+            notes: errors
+                .iter()
+                .map(|d| render::to_string(sources, d).trim_end().to_string())
+                .collect(),
+            examples: Vec::new(),
+            diagnostics: errors.iter().map(|d| render::to_json(sources, d)).collect(),
+        }),
+    }
+}
+
+/// `file:line` of a location.
+pub fn location(sources: &Sources, loc: Loc) -> String {
+    let (line, _) = sources.line_col(loc.file, loc.span.start);
+    format!("{}:{line}", sources.name(loc.file))
+}
+
+fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
+    match policy.rules.get(r) {
+        Some(rule) => RuleRef {
+            name: rule.name.clone(),
+            title: rule.title.clone(),
+            cites: rule.cites.clone(),
+            location: location(sources, rule.name_loc),
+        },
+        None => RuleRef {
+            name: format!("#{r}"),
+            title: None,
+            cites: None,
+            location: String::new(),
+        },
+    }
+}
+
+/// Runs the scenarios and asserts that `policy`'s root file declares (those of files it
+/// `use`s run when those files are tested themselves).
+pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tested {
+    let root = policy.root_file;
+    let is_policy = policy.header.is_some() || !policy.rules.is_empty();
+    let states_policy = policy.header.as_ref().is_none_or(|h| h.loc.file == root);
+    let mut tests: Vec<TestCase> = Vec::new();
+    let mut pending_scenarios: Vec<(usize, &ScenarioDef)> = Vec::new();
+    let mut pending_asserts: Vec<(usize, usize)> = Vec::new();
+    for s in policy.scenarios.iter().filter(|s| s.loc.file == root) {
+        let t = TestCase {
+            policy: policy.name.clone(),
+            name: s.name.clone(),
+            kind: TestKind::Scenario,
+            title: s.title.clone(),
+            cites: s.cites.clone(),
+            location: location(sources, s.loc),
+            outcome: Outcome::Passed,
+        };
+        if let Some(f) = &options.filter {
+            if !matches_filter(&t, f) {
+                tests.push(TestCase {
+                    outcome: Outcome::Skipped,
+                    ..t
+                });
+                continue;
+            }
+        }
+        pending_scenarios.push((tests.len(), s));
+        tests.push(t);
+    }
+    for (i, a) in policy
+        .asserts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.loc.file == root)
+    {
+        let t = TestCase {
+            policy: policy.name.clone(),
+            name: a.name.clone(),
+            kind: TestKind::Assert,
+            title: a.title.clone(),
+            cites: a.cites.clone(),
+            location: location(sources, a.loc),
+            outcome: Outcome::Passed,
+        };
+        if let Some(f) = &options.filter {
+            if !matches_filter(&t, f) {
+                tests.push(TestCase {
+                    outcome: Outcome::Skipped,
+                    ..t
+                });
+                continue;
+            }
+        }
+        pending_asserts.push((tests.len(), i));
+        tests.push(t);
+    }
+    if pending_scenarios.is_empty() && pending_asserts.is_empty() && !options.coverage {
+        return Tested {
+            tests,
+            coverage: None,
+            is_policy,
+            states_policy,
+            notes: Vec::new(),
+        };
+    }
+
+    let compiled = match Compiled::new(policy, options.max_nodes) {
+        Ok(c) => c,
+        Err(d) => {
+            // The policy checks but cannot be compiled (a limit): every test that was to
+            // run fails with the reason.
+            let text = render::to_string(sources, &d).trim_end().to_string();
+            let json = render::to_json(sources, &d);
+            let to_run = pending_scenarios.iter().map(|p| p.0);
+            for i in to_run.chain(pending_asserts.iter().map(|p| p.0)) {
+                if let Some(t) = tests.get_mut(i) {
+                    t.outcome = Outcome::Failed(Failure {
+                        message: "the policy cannot be compiled into a decision graph".into(),
+                        notes: vec![text.clone()],
+                        examples: Vec::new(),
+                        diagnostics: vec![json.clone()],
+                    });
+                }
+            }
+            return Tested {
+                tests,
+                coverage: None,
+                is_policy,
+                states_policy,
+                notes: Vec::new(),
+            };
+        }
+    };
+
+    let Compiled {
+        graph,
+        analysis,
+        mut assumes,
+    } = compiled;
+    let graph = match graph {
+        Ok(g) => g,
+        Err(d) => {
+            // The analyses fit but the graph does not: asserts are still proven or
+            // refuted; scenarios need the graph and fail with the reason.
+            let failure = Failure {
+                message: "the policy's decision graph is too large to run scenarios".into(),
+                notes: vec![render::to_string(sources, &d).trim_end().to_string()],
+                examples: Vec::new(),
+                diagnostics: vec![render::to_json(sources, &d)],
+            };
+            for (i, _) in pending_scenarios {
+                if let Some(t) = tests.get_mut(i) {
+                    t.outcome = Outcome::Failed(failure.clone());
+                }
+            }
+            for (i, a) in pending_asserts {
+                if let (Some(t), Some(f)) =
+                    (tests.get_mut(i), assert_outcome(policy, None, &analysis, a))
+                {
+                    t.outcome = Outcome::Failed(f);
+                }
+            }
+            return Tested {
+                tests,
+                coverage: None,
+                is_policy,
+                states_policy,
+                notes: accepted_gap_notes(sources, policy, &analysis),
+            };
+        }
+    };
+    let ctx = Ctx {
+        sources,
+        policy,
+        graph: &graph,
+        leaf_nodes: leaf_nodes(&graph),
+    };
+    // Keying every leaf costs a string per leaf: only when coverage is asked for.
+    let mut coverage = options
+        .coverage
+        .then(|| CoverageData::new(sources, policy, &graph));
+    for (i, s) in pending_scenarios {
+        let judged = judge(policy, &graph, s);
+        if let Some(c) = &mut coverage {
+            c.record(&graph, &judged.reached);
+        }
+        let outcome = match scenario_outcome(&ctx, &mut assumes, s, &judged) {
+            Some(f) => Outcome::Failed(f),
+            None => Outcome::Passed,
+        };
+        if let Some(t) = tests.get_mut(i) {
+            t.outcome = outcome;
+        }
+    }
+    for (i, a) in pending_asserts {
+        let outcome = match assert_outcome(policy, Some(&ctx), &analysis, a) {
+            Some(f) => Outcome::Failed(f),
+            None => Outcome::Passed,
+        };
+        if let Some(t) = tests.get_mut(i) {
+            t.outcome = outcome;
+        }
+    }
+    let notes = accepted_gap_notes(sources, policy, &analysis);
+    Tested {
+        tests,
+        coverage,
+        is_policy,
+        states_policy,
+        notes,
+    }
+}
+
+/// The policy compiled: the graph for scenarios, the analysis for asserts, and the
+/// assumptions' diagrams to say which one a scenario's facts break.
+struct Compiled {
+    /// `Err` when the graph alone passes the node limit.
+    graph: Result<DecisionGraph, Diagnostic>,
+    analysis: Analysis,
+    /// The assumptions' diagrams, to say which one a scenario's facts break.
+    assumes: AssumeCheck,
+}
+
+struct AssumeCheck {
+    mdd: crate::mdd::Mdd,
+    nodes: Vec<crate::mdd::NodeId>,
+    levels: Vec<crate::check::ir::InputId>,
+}
+
+impl Compiled {
+    fn new(policy: &Policy, max_nodes: Option<usize>) -> Result<Compiled, Diagnostic> {
+        let options = CompileOptions {
+            max_nodes,
+            ..CompileOptions::default()
+        };
+        let mut c = Compiler::new(policy, &options).map_err(|e| e.diagnostic(policy))?;
+        let analysis = analyse(&mut c).map_err(|e| e.diagnostic(policy))?;
+        let graph = DecisionGraph::build(&mut c).map_err(|e| e.diagnostic(policy));
+        let assumes = AssumeCheck {
+            nodes: c.assumes.clone(),
+            levels: c.order.levels.clone(),
+            mdd: c.mdd,
+        };
+        Ok(Compiled {
+            graph,
+            analysis,
+            assumes,
+        })
+    }
+}
+
+impl AssumeCheck {
+    /// The assumptions that no completion of `given` (per input) satisfies.
+    fn broken_by(&mut self, given: &[Option<u32>]) -> Vec<usize> {
+        let assign: Vec<Option<u32>> = self
+            .levels
+            .iter()
+            .map(|&i| given.get(i).copied().flatten())
+            .collect();
+        let mut out = Vec::new();
+        for (k, &n) in self.nodes.iter().enumerate() {
+            if let Ok(r) = self.mdd.restrict(n, &assign) {
+                if r == FALSE {
+                    out.push(k);
+                }
+            }
+        }
+        out
+    }
+}
+
+struct Ctx<'a> {
+    sources: &'a Sources,
+    policy: &'a Policy,
+    graph: &'a DecisionGraph,
+    /// Per leaf, its node in the graph.
+    leaf_nodes: HashMap<usize, NodeIndex>,
+}
+
+fn leaf_nodes(graph: &DecisionGraph) -> HashMap<usize, NodeIndex> {
+    graph
+        .graph
+        .node_indices()
+        .filter_map(|n| match graph.graph.node_weight(n) {
+            Some(GraphNode::Leaf { leaf }) => Some((*leaf, n)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the graph says about a scenario, before any text is made of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Judgement {
+    /// The given facts as MDD value indices, per input.
+    pub given: Vec<Option<u32>>,
+    /// Leaves of incidents that complete the facts and satisfy the assumptions.
+    pub reached: Vec<usize>,
+    /// Per expectation (index into `expect`), the reached leaves where it breaks; only
+    /// expectations that break somewhere are listed.
+    pub failing: Vec<(usize, Vec<usize>)>,
+}
+
+impl Judgement {
+    /// No incident completes the facts without breaking an assumption.
+    pub fn impossible(&self) -> bool {
+        self.reached.is_empty()
+    }
+
+    pub fn passes(&self) -> bool {
+        !self.impossible() && self.failing.is_empty()
+    }
+}
+
+/// Judges a scenario on the graph: universal quantification over the completions of
+/// its facts, as a walk over the leaves they can reach. `out_of_scope` must hold for
+/// every completion that satisfies the assumptions; an expectation about an output, for
+/// every such completion in scope, and at least one must be in scope.
+pub fn judge(policy: &Policy, graph: &DecisionGraph, s: &ScenarioDef) -> Judgement {
+    let mut given: Vec<Option<u32>> = vec![None; policy.inputs.len()];
+    for f in &s.given {
+        let ty = policy.inputs.get(f.input).map(|i| i.ty);
+        if let (Some(slot), Some(ty)) = (given.get_mut(f.input), ty) {
+            *slot = value_index(ty, &f.value);
+        }
+    }
+    let reached: Vec<usize> = graph
+        .reachable_leaves(&given)
+        .into_iter()
+        .filter(|&l| {
+            graph
+                .leaves
+                .get(l)
+                .is_some_and(|leaf| leaf.status != Status::BrokenAssumption)
+        })
+        .collect();
+    let any_in_scope = reached.iter().any(|&l| {
+        graph
+            .leaves
+            .get(l)
+            .is_some_and(|leaf| leaf.status == Status::InScope)
+    });
+    let mut failing = Vec::new();
+    for (k, e) in s.expect.iter().enumerate() {
+        let about_outputs = !matches!(e, Expect::OutOfScope { .. });
+        let bad: Vec<usize> = if about_outputs && !any_in_scope {
+            // The policy decides nothing for any incident with these facts: an
+            // expectation about its decision cannot hold.
+            reached.clone()
+        } else {
+            reached
+                .iter()
+                .copied()
+                .filter(|&l| {
+                    graph.leaves.get(l).is_some_and(|leaf| {
+                        // Outside the scope the policy decides nothing, and that is not
+                        // what an expectation about an output is about.
+                        let counts = !about_outputs || leaf.status == Status::InScope;
+                        counts && !holds(e, leaf)
+                    })
+                })
+                .collect()
+        };
+        if !bad.is_empty() {
+            failing.push((k, bad));
+        }
+    }
+    Judgement {
+        given,
+        reached,
+        failing,
+    }
+}
+
+/// Whether an expectation holds for the incidents of one leaf.
+fn holds(e: &Expect, leaf: &Leaf) -> bool {
+    match e {
+        Expect::OutOfScope { .. } => leaf.status == Status::OutOfScope,
+        Expect::Value { output, value, .. } => {
+            leaf.status == Status::InScope
+                && matches!(leaf.outcomes.get(*output),
+                    Some(LeafOutcome::Value { value: v, .. }) if v == value)
+        }
+        Expect::Undecided { output, .. } => {
+            leaf.status == Status::InScope
+                && matches!(
+                    leaf.outcomes.get(*output),
+                    Some(LeafOutcome::Gap | LeafOutcome::Conflict { .. })
+                )
+        }
+    }
+}
+
+fn scenario_outcome(
+    ctx: &Ctx<'_>,
+    assumes: &mut AssumeCheck,
+    s: &ScenarioDef,
+    j: &Judgement,
+) -> Option<Failure> {
+    if j.impossible() {
+        return Some(impossible_facts(ctx, assumes, j));
+    }
+    if j.failing.is_empty() {
+        return None;
+    }
+    // Show as few incidents as possible: each example shows every expectation it
+    // breaks; another example only for expectations the earlier ones do not break.
+    let mut left: Vec<usize> = j.failing.iter().map(|f| f.0).collect();
+    let mut examples = Vec::new();
+    while let Some(&first) = left.first() {
+        let Some(leaf) = j
+            .failing
+            .iter()
+            .find(|f| f.0 == first)
+            .and_then(|f| f.1.first().copied())
+        else {
+            break;
+        };
+        let broken: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|&k| j.failing.iter().any(|f| f.0 == k && f.1.contains(&leaf)))
+            .collect();
+        left.retain(|k| !broken.contains(k));
+        let mut ex = example_at(ctx, &j.given, leaf);
+        let leaf_data = ctx.graph.leaves.get(leaf);
+        ex.mismatches = broken
+            .iter()
+            .filter_map(|&k| s.expect.get(k))
+            .filter_map(|e| leaf_data.map(|l| mismatch(ctx.policy, e, l)))
+            .collect();
+        examples.push(ex);
+    }
+    let n = j.failing.len();
+    let message = if n == 1 {
+        "an expectation does not hold for every incident with the given facts".to_string()
+    } else {
+        format!("{n} expectations do not hold for every incident with the given facts")
+    };
+    Some(Failure {
+        message,
+        notes: Vec::new(),
+        examples,
+        diagnostics: Vec::new(),
+    })
+}
+
+fn impossible_facts(ctx: &Ctx<'_>, assumes: &mut AssumeCheck, j: &Judgement) -> Failure {
+    let broken = assumes.broken_by(&j.given);
+    let mut notes: Vec<String> = broken
+        .iter()
+        .filter_map(|&k| ctx.policy.assumes.get(k))
+        .map(|a| {
+            format!(
+                "the given facts break `{}` at {}",
+                ctx.sources.slice(a.loc).trim(),
+                location(ctx.sources, a.loc)
+            )
+        })
+        .collect();
+    if notes.is_empty() {
+        let all: Vec<String> = ctx
+            .policy
+            .assumes
+            .iter()
+            .map(|a| {
+                format!(
+                    "`{}` at {}",
+                    ctx.sources.slice(a.loc).trim(),
+                    location(ctx.sources, a.loc)
+                )
+            })
+            .collect();
+        notes.push(format!(
+            "each assumption alone can hold, but not all together: {}",
+            all.join(", ")
+        ));
+    }
+    notes.push("change the `given` facts to describe a possible incident".into());
+    Failure {
+        message: "no incident has these facts: they break an assumption of the policy".into(),
+        notes,
+        examples: Vec::new(),
+        diagnostics: Vec::new(),
+    }
+}
+
+/// The text of one output's result at a leaf.
+fn actual(policy: &Policy, leaf: &Leaf, output: usize) -> String {
+    match leaf.status {
+        Status::OutOfScope => return "out_of_scope".into(),
+        Status::BrokenAssumption => return "an impossible incident".into(),
+        Status::InScope => {}
+    }
+    match leaf.outcomes.get(output) {
+        Some(LeafOutcome::Value { value, .. }) => policy.show_value(value),
+        Some(LeafOutcome::Gap) => "undecided (no rule gives it a value)".into(),
+        Some(LeafOutcome::Conflict { values }) => {
+            let parts: Vec<String> = values
+                .iter()
+                .map(|(v, by)| {
+                    let names: Vec<&str> = by
+                        .iter()
+                        .filter_map(|r| policy.rules.get(*r).map(|r| r.name.as_str()))
+                        .collect();
+                    format!("{} from {}", policy.show_value(v), names.join(", "))
+                })
+                .collect();
+            format!("undecided (conflict: {})", parts.join("; "))
+        }
+        None => "?".into(),
+    }
+}
+
+fn mismatch(policy: &Policy, e: &Expect, leaf: &Leaf) -> Mismatch {
+    let output_name = |o: usize| policy.outputs.get(o).map(|d| d.name.clone());
+    match e {
+        Expect::OutOfScope { .. } => Mismatch {
+            output: None,
+            expected: "out_of_scope".into(),
+            actual: format!("in scope, {}", leaf_status(leaf)),
+        },
+        Expect::Value { output, value, .. } => Mismatch {
+            output: output_name(*output),
+            expected: policy.show_value(value),
+            actual: actual(policy, leaf, *output),
+        },
+        Expect::Undecided { output, .. } => Mismatch {
+            output: output_name(*output),
+            expected: "undecided".into(),
+            actual: actual(policy, leaf, *output),
+        },
+    }
+}
+
+fn leaf_status(leaf: &Leaf) -> &'static str {
+    match leaf.status {
+        Status::OutOfScope => "out_of_scope",
+        Status::BrokenAssumption => "impossible",
+        Status::InScope => {
+            if leaf
+                .outcomes
+                .iter()
+                .any(|o| !matches!(o, LeafOutcome::Value { .. }))
+            {
+                "undecided"
+            } else {
+                "decided"
+            }
+        }
+    }
+}
+
+/// One complete incident that completes `given` and reaches `leaf`, with the path taken.
+fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
+    let policy = ctx.policy;
+    let mut values: Vec<Option<Value>> = policy
+        .inputs
+        .iter()
+        .zip(given)
+        .map(|(i, g)| g.map(|g| index_value(i.ty, g)))
+        .collect();
+    let mut path = Vec::new();
+    if let Some(&target) = ctx.leaf_nodes.get(&leaf) {
+        for (input, set) in path_to(ctx, given, target) {
+            let answer = show_set(policy, &set);
+            if let Some(slot) = values.get_mut(input) {
+                if slot.is_none() {
+                    *slot = first_of(&set);
+                }
+            }
+            let inp = policy.inputs.get(input);
+            path.push(Step {
+                input: inp.map(|i| i.name.clone()).unwrap_or_default(),
+                question: inp.and_then(|i| i.doc.clone()),
+                answer,
+            });
+        }
+    }
+    let facts = policy
+        .inputs
+        .iter()
+        .zip(values)
+        .map(|(i, v)| {
+            // Inputs the path does not ask do not change the decision: the first value
+            // of the domain stands for them all.
+            let v = v.unwrap_or_else(|| index_value(i.ty, 0));
+            (i.name.clone(), policy.value_json(&v))
+        })
+        .collect();
+    let leaf_data = ctx.graph.leaves.get(leaf);
+    let (rules, overridden) = match leaf_data {
+        Some(l) => (
+            l.applied
+                .iter()
+                .filter(|r| !l.overridden.contains(r))
+                .map(|&r| rule_ref(ctx.sources, policy, r))
+                .collect(),
+            l.overridden
+                .iter()
+                .map(|&r| rule_ref(ctx.sources, policy, r))
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    Example {
+        facts,
+        status: leaf_data.map(leaf_status).unwrap_or("?").to_string(),
+        mismatches: Vec::new(),
+        rules,
+        overridden,
+        path,
+    }
+}
+
+/// An edge out of a question: the input asked, the answer, the node it leads to.
+type Child = (usize, ValueSet, NodeIndex);
+
+/// The questions and answers from the root to `target` along edges that `given` allows
+/// (depth-first without recursion; nodes that cannot reach the target are remembered).
+fn path_to(ctx: &Ctx<'_>, given: &[Option<u32>], target: NodeIndex) -> Vec<(usize, ValueSet)> {
+    let g = &ctx.graph.graph;
+    let allowed = |input: usize, set: &ValueSet| -> bool {
+        match given.get(input).copied().flatten() {
+            None => true,
+            Some(idx) => {
+                let ty = ctx.policy.inputs.get(input).map_or(Ty::Bool, |i| i.ty);
+                contains(set, &index_value(ty, idx))
+            }
+        }
+    };
+    let children = |n: NodeIndex| -> Vec<Child> {
+        let Some(GraphNode::Question { input }) = g.node_weight(n) else {
+            return Vec::new();
+        };
+        // petgraph lists edges newest first; the oldest edge holds the lowest values,
+        // which make the most natural example.
+        let mut out: Vec<Child> = g
+            .edges(n)
+            .filter(|e| allowed(*input, &e.weight().values))
+            .map(|e| (*input, e.weight().values.clone(), e.target()))
+            .collect();
+        out.reverse();
+        out
+    };
+    let mut dead: BTreeSet<NodeIndex> = BTreeSet::new();
+    // Each frame: a node, its allowed children, the next child to try.
+    let mut stack: Vec<(NodeIndex, Vec<Child>, usize)> =
+        vec![(ctx.graph.root, children(ctx.graph.root), 0)];
+    if ctx.graph.root == target {
+        return Vec::new();
+    }
+    while let Some(top) = stack.last_mut() {
+        let next = top.1.get(top.2).map(|c| c.2);
+        top.2 += 1;
+        match next {
+            Some(child) if child == target => {
+                return stack
+                    .iter()
+                    .filter_map(|(_, kids, i)| kids.get(i.saturating_sub(1)))
+                    .map(|(input, set, _)| (*input, set.clone()))
+                    .collect();
+            }
+            Some(child) => {
+                if !dead.contains(&child) {
+                    let kids = children(child);
+                    stack.push((child, kids, 0));
+                }
+            }
+            None => {
+                if let Some((n, _, _)) = stack.pop() {
+                    dead.insert(n);
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn contains(set: &ValueSet, v: &Value) -> bool {
+    match (set, v) {
+        (ValueSet::Bools(bs), Value::Bool(b)) => bs.contains(b),
+        (ValueSet::Variants(_, vs), Value::Enum(_, x)) => vs.contains(x),
+        (ValueSet::Ints(rs), Value::Int(x)) => rs.iter().any(|&(a, b)| a <= *x && *x <= b),
+        _ => false,
+    }
+}
+
+fn first_of(set: &ValueSet) -> Option<Value> {
+    match set {
+        ValueSet::Bools(bs) => bs.first().map(|b| Value::Bool(*b)),
+        ValueSet::Variants(e, vs) => vs.first().map(|v| Value::Enum(*e, *v)),
+        ValueSet::Ints(rs) => rs.first().map(|r| Value::Int(r.0)),
+    }
+}
+
+/// A value set as the language writes values: `true`, `nude`, `{nude, extreme}`,
+/// `13..=15`, `0..=12 or 16`.
+fn show_set(policy: &Policy, set: &ValueSet) -> String {
+    match set {
+        ValueSet::Bools(bs) => {
+            let parts: Vec<String> = bs.iter().map(|b| b.to_string()).collect();
+            parts.join(" or ")
+        }
+        ValueSet::Variants(e, vs) => {
+            let names: Vec<&str> = vs.iter().map(|v| policy.variant_name(*e, *v)).collect();
+            match names.as_slice() {
+                [one] => one.to_string(),
+                _ => format!("{{{}}}", names.join(", ")),
+            }
+        }
+        ValueSet::Ints(rs) => {
+            let parts: Vec<String> = rs
+                .iter()
+                .map(|&(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a}..={b}")
+                    }
+                })
+                .collect();
+            parts.join(" or ")
+        }
+    }
+}
+
+/// One line per accepted gap: the output, where, and the reason it is accepted.
+fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -> Vec<String> {
+    analysis
+        .gaps
+        .iter()
+        .filter(|g| !g.accepted_by.is_empty())
+        .map(|g| {
+            let output = policy
+                .outputs
+                .get(g.output)
+                .map_or("?", |o| o.name.as_str());
+            let reasons: Vec<String> = g
+                .accepted_by
+                .iter()
+                .filter_map(|&a| policy.accepted_gaps.get(a))
+                .map(|a| format!("\"{}\" at {}", a.reason, location(sources, a.loc)))
+                .collect();
+            let n = crate::compile::describe::show_count(g.region.count);
+            format!(
+                "accepted gap: `{output}` has no value for {n} incident(s) where {}; accepted: {}",
+                g.region.condition,
+                reasons.join(", ")
+            )
+        })
+        .collect()
+}
+
+fn assert_outcome(
+    policy: &Policy,
+    ctx: Option<&Ctx<'_>>,
+    analysis: &Analysis,
+    index: usize,
+) -> Option<Failure> {
+    let Some(finding) = analysis.asserts.iter().find(|a| a.assert == index) else {
+        // Not proven either way: the analysis passed the node limit (Unfinished).
+        return Some(Failure {
+            message: format!(
+                "the assert could not be proven or refuted within {} decision-graph nodes",
+                analysis.max_nodes
+            ),
+            notes: Vec::new(),
+            examples: Vec::new(),
+            diagnostics: Vec::new(),
+        });
+    };
+    if finding.holds {
+        return None;
+    }
+    let mut examples = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(region) = &finding.counterexamples {
+        notes.push(format!("the assert fails where {}", region.condition));
+        let idx: Vec<Option<u32>> = policy
+            .inputs
+            .iter()
+            .zip(&region.example)
+            .map(|(i, v)| value_index(i.ty, v))
+            .collect();
+        let complete: Option<Vec<u32>> = idx.iter().copied().collect();
+        match (ctx, complete) {
+            (Some(ctx), Some(values)) => {
+                let leaf = ctx.graph.evaluate(&values);
+                let mut ex = example_at(ctx, &idx, leaf);
+                let count = crate::compile::describe::show_count(region.count);
+                ex.mismatches.push(Mismatch {
+                    output: None,
+                    expected: "the assert to hold for every incident in scope".into(),
+                    actual: format!("it fails for {count} incident(s)"),
+                });
+                examples.push(ex);
+            }
+            _ => notes.push(format!("for example: {}", region.example_json)),
+        }
+    }
+    Some(Failure {
+        message: "refuted: the assert does not hold for every incident".into(),
+        notes,
+        examples,
+        diagnostics: Vec::new(),
+    })
+}
+
+/// Coverage facts of one checked file, mergeable with those of other files that test
+/// the same policy. Rules and leaves are keyed by what they are (names, locations,
+/// decisions), not by ids, which differ between programs.
+#[derive(Clone, Debug, Default)]
+pub struct CoverageData {
+    rules: Vec<(RuleRef, bool)>,
+    /// Leaf keys of the graph (incidents that break an assumption excluded), and whether
+    /// a scenario reached each.
+    leaves: Vec<(String, bool)>,
+    leaf_index: HashMap<usize, usize>,
+}
+
+impl CoverageData {
+    fn new(sources: &Sources, policy: &Policy, graph: &DecisionGraph) -> CoverageData {
+        let rules = (0..policy.rules.len())
+            .map(|r| (rule_ref(sources, policy, r), false))
+            .collect();
+        let mut leaves = Vec::new();
+        let mut leaf_index = HashMap::new();
+        for n in graph.graph.node_weights() {
+            let GraphNode::Leaf { leaf } = n else {
+                continue;
+            };
+            let Some(l) = graph.leaves.get(*leaf) else {
+                continue;
+            };
+            if l.status == Status::BrokenAssumption || leaf_index.contains_key(leaf) {
+                continue;
+            }
+            leaf_index.insert(*leaf, leaves.len());
+            leaves.push((leaf_key(policy, l), false));
+        }
+        CoverageData {
+            rules,
+            leaves,
+            leaf_index,
+        }
+    }
+
+    /// Marks what a scenario that reaches `reached` exercises.
+    fn record(&mut self, graph: &DecisionGraph, reached: &[usize]) {
+        for &l in reached {
+            if let Some(slot) = self
+                .leaf_index
+                .get(&l)
+                .and_then(|&i| self.leaves.get_mut(i))
+            {
+                slot.1 = true;
+            }
+            let Some(leaf) = graph.leaves.get(l) else {
+                continue;
+            };
+            for &r in leaf.applied.iter().filter(|r| !leaf.overridden.contains(r)) {
+                if let Some(slot) = self.rules.get_mut(r) {
+                    slot.1 = true;
+                }
+            }
+        }
+    }
+
+    /// Adds what another file's scenarios exercised; the totals stay this file's.
+    fn merge(&mut self, other: CoverageData) {
+        // Indexed, so that merging the test files of a policy with many leaves stays
+        // linear.
+        let rules: HashMap<RuleRef, usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.0.clone(), i))
+            .collect();
+        for (rule, _) in other.rules.into_iter().filter(|r| r.1) {
+            if let Some(slot) = rules.get(&rule).and_then(|&i| self.rules.get_mut(i)) {
+                slot.1 = true;
+            }
+        }
+        let leaves: HashMap<String, usize> = self
+            .leaves
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.0.clone(), i))
+            .collect();
+        for (key, _) in other.leaves.into_iter().filter(|l| l.1) {
+            if let Some(slot) = leaves.get(&key).and_then(|&i| self.leaves.get_mut(i)) {
+                slot.1 = true;
+            }
+        }
+    }
+
+    pub fn finish(self) -> Coverage {
+        Coverage {
+            rules_total: self.rules.len(),
+            rules_covered: self.rules.iter().filter(|r| r.1).count(),
+            leaves_total: self.leaves.len(),
+            leaves_reached: self.leaves.iter().filter(|l| l.1).count(),
+            uncovered: self
+                .rules
+                .into_iter()
+                .filter(|r| !r.1)
+                .map(|r| r.0)
+                .collect(),
+        }
+    }
+}
+
+fn leaf_key(policy: &Policy, l: &Leaf) -> String {
+    let names = |rs: &[RuleId]| -> Vec<String> {
+        rs.iter()
+            .filter_map(|r| policy.rules.get(*r).map(|r| r.name.clone()))
+            .collect()
+    };
+    let verdicts: Vec<String> = (0..l.outcomes.len())
+        .map(|o| actual(policy, l, o))
+        .collect();
+    format!(
+        "{:?}|{:?}|{:?}|{:?}",
+        l.status,
+        names(&l.applied),
+        names(&l.overridden),
+        verdicts
+    )
+}

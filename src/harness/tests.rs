@@ -1,0 +1,443 @@
+//! The harness against brute force: on small random policies with random scenarios, the
+//! graph's verdict (universal quantification over completions) must equal enumerating
+//! every completion with the reference interpreter, failure examples must be real
+//! completions that break what they say, and coverage must name exactly the rules no
+//! scenario exercises.
+
+use std::collections::BTreeSet;
+
+use super::run::{judge, test_policy, Options};
+use super::{Outcome, TestKind};
+use crate::analyse::brute::{self, RefDecision};
+use crate::check::ir::{Expect, Fact, OutputTy, Policy, ScenarioDef, Ty, Value};
+use crate::compile::graph::{DecisionGraph, Status, Verdict};
+use crate::compile::synth::{generate, Rng, SynthSpec};
+use crate::compile::{value_index, CompileOptions, Compiler};
+use crate::source::{Loc, Sources};
+
+fn graph_of(policy: &Policy) -> DecisionGraph {
+    let mut c = Compiler::new(policy, &CompileOptions::default()).unwrap();
+    DecisionGraph::build(&mut c).unwrap()
+}
+
+fn pick<'a, T>(rng: &mut Rng, xs: &'a [T]) -> &'a T {
+    &xs[rng.below(xs.len() as u64) as usize]
+}
+
+fn random_output_value(rng: &mut Rng, policy: &Policy, o: usize) -> Value {
+    match policy.outputs[o].ty {
+        OutputTy::Single(ty) => pick(rng, &brute::values_of(policy, ty)).clone(),
+        OutputTy::Set(e) => {
+            let n = policy.enums[e].variants.len();
+            Value::Set(e, (0..n).filter(|_| rng.chance(50)).collect())
+        }
+    }
+}
+
+/// A random scenario: some facts, and expectations that are often right (taken from the
+/// decision of a random completion) and sometimes not.
+fn random_scenario(rng: &mut Rng, policy: &Policy, name: &str) -> ScenarioDef {
+    let mut given = Vec::new();
+    let mut completion = Vec::new();
+    for (i, inp) in policy.inputs.iter().enumerate() {
+        let v = pick(rng, &brute::values_of(policy, inp.ty)).clone();
+        if rng.chance(45) {
+            given.push(Fact {
+                input: i,
+                value: v.clone(),
+                loc: Loc::default(),
+            });
+        }
+        completion.push(v);
+    }
+    let decision = brute::decide(policy, &completion);
+    let mut expect = Vec::new();
+    let mut used = BTreeSet::new();
+    for _ in 0..1 + rng.below(3) {
+        let o = rng.below(policy.outputs.len() as u64) as usize;
+        if rng.chance(15) {
+            if !expect
+                .iter()
+                .any(|e| matches!(e, Expect::OutOfScope { .. }))
+            {
+                expect.push(Expect::OutOfScope {
+                    loc: Loc::default(),
+                });
+            }
+            continue;
+        }
+        if !used.insert(o) {
+            continue;
+        }
+        if rng.chance(20) {
+            expect.push(Expect::Undecided {
+                output: o,
+                loc: Loc::default(),
+            });
+            continue;
+        }
+        let value = match decision.verdicts.get(o) {
+            Some(Verdict::Value(v)) if rng.chance(70) => v.clone(),
+            _ => random_output_value(rng, policy, o),
+        };
+        expect.push(Expect::Value {
+            output: o,
+            value,
+            loc: Loc::default(),
+        });
+    }
+    ScenarioDef {
+        name: name.into(),
+        title: None,
+        cites: None,
+        doc: None,
+        given,
+        expect,
+        loc: Loc::new(policy.root_file, Default::default()),
+    }
+}
+
+/// Every completion of the scenario's facts that satisfies the assumptions.
+fn completions(policy: &Policy, s: &ScenarioDef) -> Vec<(Vec<Value>, RefDecision)> {
+    let mut out = Vec::new();
+    brute::for_each_incident(policy, |inc| {
+        if s.given.iter().all(|f| inc[f.input] == f.value) {
+            let d = brute::decide(policy, inc);
+            if d.status != Status::BrokenAssumption {
+                out.push((inc.to_vec(), d));
+            }
+        }
+    });
+    out
+}
+
+/// Whether one expectation breaks at one completion, given whether any completion is
+/// in scope (the semantics of docs/testing.md, written independently of the harness).
+fn breaks_at(e: &Expect, d: &RefDecision, any_in_scope: bool) -> bool {
+    match e {
+        Expect::OutOfScope { .. } => d.status != Status::OutOfScope,
+        Expect::Value { output, value, .. } => {
+            if !any_in_scope {
+                return true;
+            }
+            d.status == Status::InScope && d.verdicts[*output] != Verdict::Value(value.clone())
+        }
+        Expect::Undecided { output, .. } => {
+            if !any_in_scope {
+                return true;
+            }
+            d.status == Status::InScope && matches!(d.verdicts[*output], Verdict::Value(_))
+        }
+    }
+}
+
+fn value_from_json(policy: &Policy, ty: Ty, v: &serde_json::Value) -> Value {
+    match ty {
+        Ty::Bool => Value::Bool(v.as_bool().unwrap()),
+        Ty::Int { .. } => Value::Int(v.as_i64().unwrap()),
+        Ty::Enum(e) => {
+            let name = v.as_str().unwrap();
+            let idx = policy.enums[e]
+                .variants
+                .iter()
+                .position(|x| x.name == name)
+                .unwrap();
+            Value::Enum(e, idx)
+        }
+    }
+}
+
+#[test]
+fn universal_verdict_equals_enumeration_of_completions() {
+    let sources = Sources::new();
+    let mut checked_fail = 0;
+    let mut checked_pass = 0;
+    let mut impossible = 0;
+    for seed in 0..300u64 {
+        let mut policy = generate(&SynthSpec::small(seed));
+        let mut rng = Rng::new(seed.wrapping_mul(7919) + 1);
+        let scenarios: Vec<ScenarioDef> = (0..4)
+            .map(|k| random_scenario(&mut rng, &policy, &format!("s{k}")))
+            .collect();
+        policy.scenarios = scenarios.clone();
+        let graph = graph_of(&policy);
+        let tested = test_policy(&sources, &policy, &Options::default());
+        for (k, s) in scenarios.iter().enumerate() {
+            let comps = completions(&policy, s);
+            let any_in_scope = comps.iter().any(|c| c.1.status == Status::InScope);
+            let brute_failing: Vec<usize> = (0..s.expect.len())
+                .filter(|&e| {
+                    comps
+                        .iter()
+                        .any(|c| breaks_at(&s.expect[e], &c.1, any_in_scope))
+                })
+                .collect();
+            let j = judge(&policy, &graph, s);
+            let ctx = format!("seed {seed} scenario {k}: {s:?}");
+            assert_eq!(j.impossible(), comps.is_empty(), "{ctx}");
+            let test = &tested.tests[k];
+            assert_eq!(test.kind, TestKind::Scenario);
+            if comps.is_empty() {
+                impossible += 1;
+                assert!(matches!(test.outcome, Outcome::Failed(_)), "{ctx}");
+                continue;
+            }
+            let graph_failing: Vec<usize> = j.failing.iter().map(|f| f.0).collect();
+            assert_eq!(graph_failing, brute_failing, "{ctx}");
+            // The reached leaves are exactly the leaves of the completions.
+            let leaves: BTreeSet<usize> = comps
+                .iter()
+                .map(|(inc, _)| {
+                    let idx: Vec<u32> = policy
+                        .inputs
+                        .iter()
+                        .zip(inc)
+                        .map(|(i, v)| value_index(i.ty, v).unwrap())
+                        .collect();
+                    graph.evaluate(&idx)
+                })
+                .collect();
+            assert_eq!(
+                j.reached.iter().copied().collect::<BTreeSet<_>>(),
+                leaves,
+                "{ctx}"
+            );
+
+            match &test.outcome {
+                Outcome::Passed => {
+                    checked_pass += 1;
+                    assert!(brute_failing.is_empty(), "{ctx}");
+                }
+                Outcome::Failed(f) => {
+                    checked_fail += 1;
+                    assert!(!brute_failing.is_empty(), "{ctx}");
+                    let total: usize = f.examples.iter().map(|e| e.mismatches.len()).sum();
+                    assert_eq!(total, brute_failing.len(), "{ctx}");
+                    for (n, ex) in f.examples.iter().enumerate() {
+                        let inc: Vec<Value> = policy
+                            .inputs
+                            .iter()
+                            .zip(&ex.facts)
+                            .map(|(i, (name, v))| {
+                                assert_eq!(&i.name, name);
+                                value_from_json(&policy, i.ty, v)
+                            })
+                            .collect();
+                        // A completion of the facts that satisfies the assumptions...
+                        assert!(s.given.iter().all(|g| inc[g.input] == g.value), "{ctx}");
+                        let d = brute::decide(&policy, &inc);
+                        assert_ne!(d.status, Status::BrokenAssumption, "{ctx}");
+                        // ...that breaks what the example says it breaks: the first
+                        // example every failing expectation that breaks there.
+                        let broken_here = brute_failing
+                            .iter()
+                            .filter(|&&e| breaks_at(&s.expect[e], &d, any_in_scope))
+                            .count();
+                        assert!(broken_here >= ex.mismatches.len(), "{ctx}");
+                        if n == 0 {
+                            assert_eq!(broken_here, ex.mismatches.len(), "{ctx}");
+                        }
+                        // The rules shown are the rules that fired at that incident.
+                        let fired: Vec<String> = d
+                            .applied
+                            .iter()
+                            .filter(|r| !d.overridden.contains(r))
+                            .map(|&r| policy.rules[r].name.clone())
+                            .collect();
+                        let shown: Vec<String> = ex.rules.iter().map(|r| r.name.clone()).collect();
+                        assert_eq!(shown, fired, "{ctx}");
+                        // The path is a walk of the graph: every answer fits the facts.
+                        for step in &ex.path {
+                            let i = policy.input_by_name(&step.input).unwrap();
+                            let shown = policy.show_value(&inc[i]);
+                            assert!(
+                                answer_contains(&step.answer, &shown),
+                                "{ctx}: {} -> {} does not contain {shown}",
+                                step.input,
+                                step.answer
+                            );
+                        }
+                    }
+                }
+                Outcome::Skipped => unreachable!(),
+            }
+        }
+    }
+    // The generator must exercise every branch, or the test proves little.
+    assert!(
+        checked_fail > 100 && checked_pass > 100 && impossible > 5,
+        "{checked_fail} {checked_pass} {impossible}"
+    );
+}
+
+/// Whether a path answer (`true`, `k1`, `{k0, k2}`, `0..=2 or 4`) covers a value.
+fn answer_contains(answer: &str, value: &str) -> bool {
+    answer
+        .trim_matches(|c| c == '{' || c == '}')
+        .split([',', ' '])
+        .filter(|p| !p.is_empty() && *p != "or")
+        .any(|part| match part.split_once("..=") {
+            Some((a, b)) => {
+                let (a, b, v): (i64, i64, i64) = (
+                    a.parse().unwrap(),
+                    b.parse().unwrap(),
+                    value.parse().unwrap_or(i64::MIN),
+                );
+                a <= v && v <= b
+            }
+            None => part == value,
+        })
+}
+
+#[test]
+fn coverage_names_exactly_the_rules_no_scenario_exercises() {
+    let sources = Sources::new();
+    let mut partial = 0;
+    for seed in 0..200u64 {
+        let mut policy = generate(&SynthSpec::small(seed));
+        let mut rng = Rng::new(seed ^ 0x5eed);
+        let n = rng.below(4) as usize;
+        policy.scenarios = (0..n)
+            .map(|k| random_scenario(&mut rng, &policy, &format!("s{k}")))
+            .collect();
+        let graph = graph_of(&policy);
+        let options = Options {
+            coverage: true,
+            ..Options::default()
+        };
+        let tested = test_policy(&sources, &policy, &options);
+        let cov = tested.coverage.unwrap().finish();
+
+        let mut exercised: BTreeSet<usize> = BTreeSet::new();
+        let mut reached = BTreeSet::new();
+        for s in &policy.scenarios {
+            for (inc, d) in completions(&policy, s) {
+                let idx: Vec<u32> = policy
+                    .inputs
+                    .iter()
+                    .zip(&inc)
+                    .map(|(i, v)| value_index(i.ty, v).unwrap())
+                    .collect();
+                reached.insert(graph.evaluate(&idx));
+                if d.status == Status::InScope {
+                    exercised.extend(d.applied.iter().filter(|r| !d.overridden.contains(r)));
+                }
+            }
+        }
+        let expected_uncovered: Vec<String> = (0..policy.rules.len())
+            .filter(|r| !exercised.contains(r))
+            .map(|r| policy.rules[r].name.clone())
+            .collect();
+        let uncovered: Vec<String> = cov.uncovered.iter().map(|r| r.name.clone()).collect();
+        assert_eq!(uncovered, expected_uncovered, "seed {seed}");
+        assert_eq!(cov.rules_total, policy.rules.len());
+        assert_eq!(
+            cov.rules_covered,
+            policy.rules.len() - expected_uncovered.len()
+        );
+
+        let mut all_leaves = BTreeSet::new();
+        brute::for_each_incident(&policy, |inc| {
+            if brute::decide(&policy, inc).status != Status::BrokenAssumption {
+                let idx: Vec<u32> = policy
+                    .inputs
+                    .iter()
+                    .zip(inc)
+                    .map(|(i, v)| value_index(i.ty, v).unwrap())
+                    .collect();
+                all_leaves.insert(graph.evaluate(&idx));
+            }
+        });
+        assert_eq!(cov.leaves_total, all_leaves.len(), "seed {seed}");
+        assert_eq!(cov.leaves_reached, reached.len(), "seed {seed}");
+        if cov.rules_covered > 0 && cov.rules_covered < cov.rules_total {
+            partial += 1;
+        }
+    }
+    assert!(partial > 20, "{partial}");
+}
+
+#[test]
+fn filtered_out_scenarios_are_skipped_and_not_run() {
+    let sources = Sources::new();
+    let mut policy = generate(&SynthSpec::small(3));
+    let mut rng = Rng::new(3);
+    policy.scenarios = (0..3)
+        .map(|k| random_scenario(&mut rng, &policy, &format!("case_{k}")))
+        .collect();
+    let options = Options {
+        filter: Some("case_1".into()),
+        ..Options::default()
+    };
+    let tested = test_policy(&sources, &policy, &options);
+    let skipped: Vec<&str> = tested
+        .tests
+        .iter()
+        .filter(|t| matches!(t.outcome, Outcome::Skipped))
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(
+        skipped.contains(&"case_0") && skipped.contains(&"case_2"),
+        "{skipped:?}"
+    );
+    assert!(!skipped.contains(&"case_1"));
+}
+
+/// When the graph passes the node limit but the analyses fit, asserts are still judged
+/// (with the analysis' counterexample) and scenarios fail saying why.
+#[test]
+fn asserts_run_without_the_graph_when_only_the_graph_is_too_large() {
+    let sources = Sources::new();
+    let mut found = 0;
+    for seed in 0..40u64 {
+        let mut policy = generate(&SynthSpec::small(seed));
+        if policy.asserts.is_empty() {
+            continue;
+        }
+        let mut rng = Rng::new(seed);
+        policy.scenarios = vec![random_scenario(&mut rng, &policy, "s")];
+        let full = test_policy(&sources, &policy, &Options::default());
+        // The smallest limit at which the analyses fit.
+        for limit in 1..4000 {
+            let mut c = match Compiler::new(
+                &policy,
+                &CompileOptions {
+                    max_nodes: Some(limit),
+                    ..CompileOptions::default()
+                },
+            ) {
+                Ok(c) => c,
+                Err(_) => continue,
+            };
+            // Analyses past the limit come back unfinished rather than failing.
+            match crate::analyse::analyse(&mut c) {
+                Ok(a) if a.unfinished.is_empty() => {}
+                _ => continue,
+            }
+            if DecisionGraph::build(&mut c).is_ok() {
+                break;
+            }
+            let options = Options {
+                max_nodes: Some(limit),
+                ..Options::default()
+            };
+            let limited = test_policy(&sources, &policy, &options);
+            for (a, b) in full.tests.iter().zip(&limited.tests) {
+                match a.kind {
+                    TestKind::Assert => assert_eq!(
+                        matches!(a.outcome, Outcome::Passed),
+                        matches!(b.outcome, Outcome::Passed),
+                        "seed {seed} limit {limit}"
+                    ),
+                    _ => match &b.outcome {
+                        Outcome::Failed(f) => assert!(f.message.contains("too large"), "{f:?}"),
+                        o => panic!("seed {seed}: scenario without a graph: {o:?}"),
+                    },
+                }
+            }
+            found += 1;
+            break;
+        }
+    }
+    assert!(found > 3, "{found}");
+}

@@ -1,0 +1,433 @@
+//! `policyc test`: the report on fixture policies pinned by snapshots, the command-line
+//! contract (exit codes, `--filter`, the JSON and JUnit formats, coverage thresholds), and
+//! the diagnostics scenario files get.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use policyc::harness::{self, run};
+use policyc::source::{RealFs, Sources};
+
+const SCHOOL: &str = "tests/fixtures/harness/school";
+const CLEAN: &str = "tests/fixtures/harness/clean";
+const BROKEN: &str = "tests/fixtures/harness/broken";
+
+fn report(dir: &str, coverage: bool) -> String {
+    let (files, errors) = policyc::cli::collect_policy_files(&[PathBuf::from(dir)]);
+    assert!(errors.is_empty());
+    let mut sources = Sources::new();
+    let options = run::Options {
+        coverage,
+        ..run::Options::default()
+    };
+    let result = run::run_files(&mut sources, &RealFs, &files, &options);
+    assert!(result.io_errors.is_empty());
+    harness::human::render(&result.report, &[])
+}
+
+#[test]
+fn school_report_with_failures_and_coverage() {
+    insta::assert_snapshot!(report(SCHOOL, true));
+}
+
+#[test]
+fn clean_report() {
+    insta::assert_snapshot!(report(CLEAN, false));
+}
+
+#[test]
+fn broken_report_shows_the_check_errors() {
+    insta::assert_snapshot!(report(BROKEN, false));
+}
+
+#[allow(
+    clippy::unwrap_used,
+    reason = "a test helper: a binary that cannot start must fail the test"
+)]
+fn policyc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn last_line(o: &Output) -> String {
+    stdout(o).lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let o = policyc(&["test", CLEAN]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(last_line(&o), "4 passed, 0 failed");
+
+    let o = policyc(&["test", SCHOOL]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(last_line(&o), "5 passed, 5 failed");
+
+    let o = policyc(&["test", BROKEN]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(last_line(&o), "0 passed, 1 failed");
+
+    // A failure anywhere fails the whole run; the counts add up across policies.
+    let o = policyc(&["test", CLEAN, SCHOOL]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(last_line(&o), "9 passed, 5 failed");
+
+    assert_eq!(code(&policyc(&["test", "/no/such/path.policy"])), 2);
+    assert_eq!(code(&policyc(&["test", "--no-such-flag"])), 2);
+    assert_eq!(code(&policyc(&["test", "--format", "xml", CLEAN])), 2);
+    assert_eq!(code(&policyc(&["test", "--min-coverage", "101", CLEAN])), 2);
+    assert_eq!(
+        code(&policyc(&["test", "--min-coverage", "lots", CLEAN])),
+        2
+    );
+}
+
+#[test]
+fn a_folder_without_policies_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("policyc-harness-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = policyc(&["test", dir.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("E0004"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn filter_runs_matching_tests_and_counts_the_rest_as_skipped() {
+    // By name.
+    let o = policyc(&["test", SCHOOL, "--filter", "school::coerced"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("test school::coerced_fifteen ... ok"), "{out}");
+    assert!(
+        out.contains("test school::coerced_semi_nude ... FAILED"),
+        "{out}"
+    );
+    assert!(!out.contains("uncoerced_twelve"), "{out}");
+    assert_eq!(last_line(&o), "1 passed, 1 failed, 8 skipped");
+    // By title.
+    let o = policyc(&["test", SCHOOL, "--filter", "out of scope"]);
+    assert_eq!(last_line(&o), "1 passed, 1 failed, 8 skipped");
+    let o = policyc(&["test", SCHOOL, "--filter", "An 18-year-old"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(last_line(&o), "1 passed, 0 failed, 9 skipped");
+}
+
+#[test]
+fn json_has_one_object_per_test_and_a_summary() {
+    let o = policyc(&["test", SCHOOL, "--format", "json", "--coverage"]);
+    assert_eq!(code(&o), 1);
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let tests: Vec<&serde_json::Value> = lines.iter().filter(|l| l["type"] == "test").collect();
+    assert_eq!(tests.len(), 10);
+    for t in &tests {
+        assert_eq!(t["policy"], "school");
+        for key in ["name", "title", "location", "status", "kind"] {
+            assert!(!t[key].is_null(), "{key} missing in {t}");
+        }
+    }
+    let twelve = tests
+        .iter()
+        .find(|t| t["name"] == "uncoerced_twelve")
+        .unwrap();
+    assert_eq!(twelve["status"], "failed");
+    assert_eq!(
+        twelve["title"],
+        "Without coercion a 12-year-old is managed in school"
+    );
+    let f = &twelve["failures"][0];
+    assert_eq!(f["output"], "response");
+    assert_eq!(f["expected"], "manage_in_school");
+    assert_eq!(f["example"]["youngest_age"], 12);
+    assert_eq!(f["example"]["coercion"], false);
+    assert!(f["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["cites"] == "002 para 7"));
+    assert!(!f["path"].as_array().unwrap().is_empty());
+
+    let peers = tests.iter().find(|t| t["name"] == "peers").unwrap();
+    assert_eq!(peers["status"], "passed");
+    assert_eq!(peers["cites"], serde_json::Value::Null);
+    let coerced = tests
+        .iter()
+        .find(|t| t["name"] == "coerced_fifteen")
+        .unwrap();
+    assert_eq!(coerced["cites"], "002 para 5");
+
+    let coverage = lines.iter().find(|l| l["type"] == "coverage").unwrap();
+    assert_eq!(coverage["uncovered"][0]["name"], "older_sexual_act");
+    let summary = lines.last().unwrap();
+    // A file that does not check carries its diagnostics in machine form.
+    let o = policyc(&["test", BROKEN, "--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(first["kind"], "check");
+    assert_eq!(first["status"], "failed");
+    assert_eq!(first["diagnostics"][0]["code"], "E0203");
+    assert_eq!(first["diagnostics"][0]["line"], 10);
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["passed"], 5);
+    assert_eq!(summary["failed"], 5);
+    assert_eq!(summary["skipped"], 0);
+}
+
+#[test]
+fn junit_is_valid_xml_of_the_expected_shape() {
+    let o = policyc(&[
+        "test", CLEAN, SCHOOL, BROKEN, "--format", "junit", "--filter", "o",
+    ]);
+    assert_eq!(code(&o), 1);
+    let xml = stdout(&o);
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert!(suites.iter().all(|s| s.has_tag_name("testsuite")));
+    let names: Vec<_> = suites
+        .iter()
+        .map(|s| s.attribute("name").unwrap())
+        .collect();
+    assert_eq!(names, ["clean", "school", "broken"]);
+    let mut total = (0, 0, 0);
+    for s in &suites {
+        let cases: Vec<_> = s
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        let failed = cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+            .count();
+        let skipped = cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name("skipped")))
+            .count();
+        // The suite's counts are its cases'.
+        assert_eq!(s.attribute("tests").unwrap(), cases.len().to_string());
+        assert_eq!(s.attribute("failures").unwrap(), failed.to_string());
+        assert_eq!(s.attribute("skipped").unwrap(), skipped.to_string());
+        for c in &cases {
+            assert_eq!(c.attribute("classname"), s.attribute("name"));
+            assert!(c.attribute("name").is_some());
+            for f in c.children().filter(|n| n.has_tag_name("failure")) {
+                assert!(!f.attribute("message").unwrap().is_empty());
+                assert!(!f.text().unwrap_or_default().is_empty());
+            }
+        }
+        total = (total.0 + cases.len(), total.1 + failed, total.2 + skipped);
+    }
+    assert_eq!(root.attribute("tests").unwrap(), total.0.to_string());
+    assert_eq!(root.attribute("failures").unwrap(), total.1.to_string());
+    assert_eq!(root.attribute("skipped").unwrap(), total.2.to_string());
+
+    let school = suites[1];
+    let twelve = school
+        .children()
+        .find(|c| c.attribute("name") == Some("uncoerced_twelve"))
+        .unwrap();
+    assert_eq!(twelve.attribute("line"), Some("4"));
+    assert!(twelve
+        .attribute("file")
+        .unwrap()
+        .ends_with("school_tests.policy"));
+    let failure = twelve
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert!(failure
+        .attribute("message")
+        .unwrap()
+        .starts_with("response: expected manage_in_school, actual undecided"));
+    let text = failure.text().unwrap();
+    assert!(
+        text.contains("young_child \"Sexual acts under 13 are escalated\" (cites \"002 para 7\")"),
+        "{text}"
+    );
+    assert!(text.contains("path through the decision graph"), "{text}");
+    let broken = suites[2]
+        .children()
+        .find(|n| n.has_tag_name("testcase"))
+        .unwrap();
+    let f = broken
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert!(f.text().unwrap().contains("E0203"));
+}
+
+#[test]
+fn coverage_lists_uncovered_rules_with_locations_and_enforces_the_minimum() {
+    let o = policyc(&["test", SCHOOL, "--coverage"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("coverage of school: 6 of 7 rules (85.7%)"),
+        "{out}"
+    );
+    let uncovered: Vec<&str> = out.lines().filter(|l| l.contains("not covered:")).collect();
+    assert_eq!(uncovered.len(), 1, "{out}");
+    assert!(uncovered[0].contains("older_sexual_act"), "{out}");
+    assert!(
+        uncovered[0].ends_with("tests/fixtures/harness/school/school.policy:52"),
+        "{out}"
+    );
+
+    // The test file first: the same group, the same coverage.
+    let tests_first = format!("{SCHOOL}/school_tests.policy");
+    let policy = format!("{SCHOOL}/school.policy");
+    let o = policyc(&["test", &tests_first, &policy, "--coverage"]);
+    let swapped = stdout(&o);
+    assert!(
+        swapped.contains("coverage of school: 6 of 7 rules (85.7%)"),
+        "{swapped}"
+    );
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("coverage of"))
+            .collect::<Vec<_>>(),
+        swapped
+            .lines()
+            .filter(|l| l.starts_with("coverage of"))
+            .collect::<Vec<_>>()
+    );
+    // Each file alone counts only its own scenarios: the policy's three leave out the
+    // age gap and sexual acts under 13 too (the severity left open covers harm_risk).
+    let o = policyc(&["test", &policy, "--coverage"]);
+    let alone = stdout(&o);
+    assert!(
+        alone.contains("coverage of school: 4 of 7 rules"),
+        "{alone}"
+    );
+    let names: Vec<&str> = alone
+        .lines()
+        .filter_map(|l| l.strip_prefix("  not covered: "))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert_eq!(names, ["age_gap", "young_child", "older_sexual_act"]);
+
+    // The clean policy is fully covered: any minimum passes.
+    let o = policyc(&["test", CLEAN, "--min-coverage", "100"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("coverage of clean: 2 of 2 rules (100.0%)"));
+
+    // Coverage below the minimum fails even when every test passes.
+    let o = policyc(&["test", SCHOOL, "--filter", "peers", "--min-coverage", "50"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "error: rule coverage of `school` is 14.3%, below the required 50% (--min-coverage)"
+        ),
+        "{out}"
+    );
+    assert_eq!(last_line(&o), "1 passed, 0 failed, 9 skipped");
+    let o = policyc(&["test", SCHOOL, "--filter", "peers", "--min-coverage", "10"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+/// Scenario files get the checker's diagnostics: each mistake a policy writer can make
+/// in a scenario, with the code it must produce.
+#[test]
+fn scenario_mistakes_get_diagnostics() {
+    let base = "policy p \"P\"\ninput coercion: bool\ninput age: 0..=17\noutput escalate: bool\n\
+        rule r1 \"C\" cites \"1\" when coercion then escalate = true\n\
+        rule r2 \"N\" cites \"1\" when not coercion then escalate = false\n";
+    let cases = [
+        (
+            "given coersion = true\n  expect escalate = true",
+            "E0203",
+            "coersion",
+        ),
+        (
+            "given coercion = true\n  expect escalat = true",
+            "E0203",
+            "escalat",
+        ),
+        (
+            "given escalate = true\n  expect escalate = true",
+            "E0206",
+            "escalate",
+        ),
+        ("given coercion = 1\n  expect escalate = true", "E0301", "1"),
+        ("given age = 18\n  expect escalate = true", "E0312", "18"),
+        (
+            "given coercion = true, coercion = false\n  expect escalate = true",
+            "E0317",
+            "coercion",
+        ),
+        (
+            "given coercion = true\n  expect escalate = true, escalate = false",
+            "E0318",
+            "escalate",
+        ),
+        ("given coercion = true\n  expect escalate = 3", "E0301", "3"),
+    ];
+    for (body, want, at) in cases {
+        let text = format!("{base}scenario s \"S\"\n  {body}\n");
+        let mut sources = Sources::new();
+        let checked =
+            policyc::check::check_text(&mut sources, &RealFs, Path::new("p.policy"), text);
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == want)
+            .unwrap_or_else(|| panic!("{body}: no {want} in {:?}", checked.diagnostics));
+        let loc = d.primary_loc().unwrap();
+        assert!(
+            sources.slice(loc).contains(at),
+            "{body}: points at `{}`",
+            sources.slice(loc)
+        );
+        assert!(checked.policy.is_none() || checked.has_errors());
+    }
+}
+
+/// The example at the top of docs/testing.md is what `policyc test` prints.
+#[test]
+fn the_documented_example_is_real_output() {
+    let doc = std::fs::read_to_string("docs/testing.md").unwrap();
+    let start = doc.find("$ policyc test ").unwrap();
+    let rest = &doc[start..];
+    let (command, rest) = rest.split_once('\n').unwrap();
+    let shown = &rest[..rest.find("```").unwrap()];
+    let args: Vec<&str> = shlex_split(command.trim_start_matches("$ policyc "));
+    let o = policyc(&args);
+    assert_eq!(
+        stdout(&o),
+        shown,
+        "docs/testing.md shows output that `policyc` no longer prints"
+    );
+}
+
+/// Splits on spaces; a double-quoted argument may contain spaces.
+fn shlex_split(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('"') {
+            let end = r.find('"').unwrap_or(r.len());
+            out.push(&r[..end]);
+            rest = r.get(end + 1..).unwrap_or("").trim_start();
+        } else {
+            let end = rest.find(' ').unwrap_or(rest.len());
+            out.push(&rest[..end]);
+            rest = rest[end..].trim_start();
+        }
+    }
+    out
+}
