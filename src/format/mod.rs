@@ -199,7 +199,8 @@ impl<'a> Ctx<'a> {
 
     /// Whether a blank line separates `start` from the code or comment before it.
     fn blank_before(&self, start: usize) -> bool {
-        let idx = self.ends.partition_point(|&e| e <= start);
+        // Strictly before: an empty span at `start` says nothing about the gap.
+        let idx = self.ends.partition_point(|&e| e < start);
         let prev = idx
             .checked_sub(1)
             .and_then(|i| self.ends.get(i))
