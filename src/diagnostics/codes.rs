@@ -369,4 +369,10 @@ pub static CODES: &[CodeInfo] = &[
         title: "a module imported with `as`",
         explanation: "`use \"file.policy\" as name` imports a policy's decisions (its outputs), so the file must be a policy, with a `policy` header. A module (a shared vocabulary without a header) has no decisions.\n\nExample:\n\n    use \"incident.policy\" as incident\n\nFix: to share a module's declarations, write `use \"incident.policy\"` without `as`.",
     },
+    // ---- formatter and language server (E09xx) ----
+    CodeInfo {
+        code: "E0901",
+        title: "internal formatter error",
+        explanation: "`policyc fmt` formats a file, parses the result and compares it with the original before writing anything. This error means the comparison failed: the formatted text would have said something different from the original (a lost comment or a changed expression).\n\nThe file is left exactly as it was. This is a bug in policyc, not in your policy: please report it with the file that caused it. Until it is fixed, format that file by hand.",
+    },
 ];

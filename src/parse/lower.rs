@@ -48,7 +48,12 @@ impl Lowerer {
     /// The pair's span without the trailing whitespace pest may include.
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        let len = trimmed_len(p.as_str());
+        // A doc comment is itself `//` text: only its line end is trimmed.
+        let len = if p.as_rule() == Rule::doc_comment {
+            p.as_str().trim_end().len()
+        } else {
+            trimmed_len(p.as_str())
+        };
         Span::new(s.start() + self.offset, s.start() + len + self.offset)
     }
 
