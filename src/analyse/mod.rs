@@ -713,9 +713,13 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         if let Some(i) = policy.inputs.get(first) {
             d = d.primary(i.loc, "no outcome of this policy changes with this input");
         }
-        for &i in rest {
-            if let Some(inp) = policy.inputs.get(i) {
-                d = d.secondary(inp.loc, "nor with this one");
+        // A note about shared vocabulary points once; pointing at every unread fact
+        // would bury the findings that matter.
+        if severity == Severity::Warning {
+            for &i in rest {
+                if let Some(inp) = policy.inputs.get(i) {
+                    d = d.secondary(inp.loc, "nor with this one");
+                }
             }
         }
         let names_plain: Vec<&str> = unused

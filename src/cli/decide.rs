@@ -186,35 +186,55 @@ pub fn decide_text(
             status_code(d.status)
         }
         layout => {
-            let items: Vec<(usize, Result<serde_json::Value, Diagnostic>)> = match layout {
-                FactsLayout::Array => match serde_json::from_str::<Vec<serde_json::Value>>(text) {
-                    Ok(vs) => vs
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, v)| (i + 1, Ok(v)))
-                        .collect(),
-                    Err(e) => {
-                        return report(
-                            sources,
-                            DecideFormat::Json,
-                            out,
-                            diags,
-                            vec![invalid_json(&e)],
-                        )
+            // JSON Lines are parsed one at a time as they are answered, so a large batch
+            // never holds every parsed line at once.
+            let items: Box<dyn Iterator<Item = (usize, Result<serde_json::Value, Diagnostic>)>> =
+                match layout {
+                    FactsLayout::Array => {
+                        match serde_json::from_str::<Vec<serde_json::Value>>(text) {
+                            Ok(vs) => {
+                                Box::new(vs.into_iter().enumerate().map(|(i, v)| (i + 1, Ok(v))))
+                            }
+                            Err(e) => {
+                                return report(
+                                    sources,
+                                    DecideFormat::Json,
+                                    out,
+                                    diags,
+                                    vec![invalid_json(&e)],
+                                )
+                            }
+                        }
                     }
-                },
-                _ => text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| !l.trim().is_empty())
-                    .map(|(i, l)| (i + 1, serde_json::from_str(l).map_err(|e| invalid_json(&e))))
-                    .collect(),
-            };
+                    _ => Box::new(
+                        text.lines()
+                            .enumerate()
+                            .filter(|(_, l)| !l.trim().is_empty())
+                            .map(|(i, l)| {
+                                (i + 1, serde_json::from_str(l).map_err(|e| invalid_json(&e)))
+                            }),
+                    ),
+                };
+            let index = crate::evaluate::facts::InputIndex::new(policy);
             let mut code = exit::OK;
+            let mut cache = LeafCache::default();
             for (line, item) in items {
-                let answer = item
-                    .and_then(|v| parse_facts(policy, &v).map_err(|mut es| es.remove(0)))
-                    .and_then(|facts| decide(policy, graph, &facts).map_err(|e| *e));
+                let facts = item.and_then(|v| {
+                    crate::evaluate::facts::parse_facts_indexed(policy, &index, &v)
+                        .map_err(|mut es| es.remove(0))
+                });
+                // Complete facts that reach an in-scope or out-of-scope leaf: the
+                // answer is the leaf's, rendered once and reused.
+                if let Ok(f) = &facts {
+                    if let Some((text, status)) = cache.answer(policy, graph, f, line) {
+                        if status == DecideStatus::Undecided && code == exit::OK {
+                            code = exit::FAILED;
+                        }
+                        let _ = writeln!(out, "{text}");
+                        continue;
+                    }
+                }
+                let answer = facts.and_then(|facts| decide(policy, graph, &facts).map_err(|e| *e));
                 let obj = match answer {
                     Ok(d) => {
                         if d.status == DecideStatus::Undecided && code == exit::OK {
@@ -235,6 +255,82 @@ pub fn decide_text(
             }
             code
         }
+    }
+}
+
+/// The parts of a leaf's JSON answer that do not depend on the incident, rendered
+/// once per leaf: a batch of many incidents reaches few leaves.
+struct LeafJson {
+    status: DecideStatus,
+    /// The answer's members before `facts_used`, and those after `line`, in the
+    /// key order `decision_json` prints (sorted).
+    before: String,
+    after: String,
+}
+
+#[derive(Default)]
+struct LeafCache {
+    leaves: std::collections::HashMap<usize, Option<LeafJson>>,
+}
+
+impl LeafCache {
+    fn answer(
+        &mut self,
+        policy: &Policy,
+        graph: &DecisionGraph,
+        facts: &crate::evaluate::Facts,
+        line: usize,
+    ) -> Option<(String, DecideStatus)> {
+        let given = facts.indices(policy);
+        let values: Vec<u32> = given.iter().copied().collect::<Option<Vec<u32>>>()?;
+        let leaf = graph.evaluate(&values);
+        // Two incidents at one gap leaf may differ in whether an `accept gap` covers
+        // them (acceptances are not part of the graph): those take the full path.
+        let has_gap = graph.leaves.get(leaf).is_some_and(|l| {
+            l.outcomes
+                .iter()
+                .any(|o| matches!(o, crate::compile::graph::Outcome::Gap))
+        });
+        if has_gap && !policy.accepted_gaps.is_empty() {
+            return None;
+        }
+        let entry = self.leaves.entry(leaf).or_insert_with(|| {
+            // Broken assumptions take the full path (their error names the facts).
+            let d = decide(policy, graph, facts).ok()?;
+            let j = decision_json(policy, &d);
+            let m = j.as_object()?;
+            let part = |k: &str| m.get(k).map(|v| v.to_string()).unwrap_or_else(|| "null".into());
+            Some(LeafJson {
+                status: d.status,
+                before: format!("{{\"decision\":{},", part("decision")),
+                after: format!(
+                    ",\"missing\":[],\"overridden\":{},\"policy\":{},\"rules\":{},\"status\":{},\"undecided\":{}}}",
+                    part("overridden"),
+                    part("policy"),
+                    part("rules"),
+                    part("status"),
+                    part("undecided")
+                ),
+            })
+        });
+        let cached = entry.as_ref()?;
+        let used: Vec<serde_json::Value> = graph
+            .facts_used(&values)
+            .iter()
+            .filter_map(|&i| {
+                policy
+                    .inputs
+                    .get(i)
+                    .map(|x| serde_json::Value::from(x.name.as_str()))
+            })
+            .collect();
+        let text = format!(
+            "{}\"facts_used\":{},\"line\":{line}{}",
+            cached.before,
+            serde_json::Value::Array(used),
+            cached.after
+        );
+        Some((text, cached.status))
     }
 }
 
@@ -313,6 +409,46 @@ mod tests {
         assert_eq!(code, exit::USAGE);
         let (out, _, _) = run_text(&p, &g, "[{}, {}]", DecideFormat::Json);
         assert_eq!(out.lines().count(), 2);
+    }
+
+    #[test]
+    fn batch_answers_equal_single_answers() {
+        for seed in 0..30 {
+            let p = generate(&SynthSpec::small(seed));
+            let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+            let g = DecisionGraph::build(&mut c).unwrap();
+            let mut text = String::new();
+            let mut expected = Vec::new();
+            crate::analyse::brute::for_each_incident(&p, |inc| {
+                let facts_json = crate::compile::describe::facts_json(&p, inc);
+                text.push_str(&facts_json.to_string());
+                text.push('\n');
+                let facts = parse_facts(&p, &facts_json).unwrap();
+                let line = expected.len() + 1;
+                expected.push(match decide(&p, &g, &facts) {
+                    Ok(d) => {
+                        let mut j = decision_json(&p, &d);
+                        j.as_object_mut()
+                            .unwrap()
+                            .insert("line".into(), json!(line));
+                        j
+                    }
+                    Err(e) => error_object(&Sources::new(), Some(line), &[*e]),
+                });
+            });
+            if expected.len() < 2 {
+                continue;
+            }
+            let (out, _, _) = run_text(&p, &g, &text, DecideFormat::Json);
+            let got: Vec<serde_json::Value> = out
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            for (g, e) in got.iter().zip(&expected) {
+                assert_eq!(g, e, "seed {seed}: the first line that differs");
+            }
+            assert_eq!(got.len(), expected.len(), "seed {seed}");
+        }
     }
 
     #[test]

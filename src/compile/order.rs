@@ -71,7 +71,11 @@ impl Walker<'_> {
             return;
         }
         match e {
-            Expr::Const(_) | Expr::OutputIs { .. } | Expr::SetContains { .. } => {}
+            Expr::Const(_)
+            | Expr::OutputIs { .. }
+            | Expr::SetContains { .. }
+            | Expr::ImportedOutputIs { .. }
+            | Expr::ImportedSetContains { .. } => {}
             Expr::Input(i) | Expr::EnumIn { input: i, .. } => out.push(*i),
             Expr::Define(d) => {
                 let ins = self.define(*d, depth + 1);

@@ -82,6 +82,33 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 /// Reads facts from a JSON value. Every problem is reported (one diagnostic each, naming
 /// the key); `null` means "not known", like a missing key.
 pub fn parse_facts(policy: &Policy, json: &serde_json::Value) -> Result<Facts, Vec<Diagnostic>> {
+    parse_facts_indexed(policy, &InputIndex::new(policy), json)
+}
+
+/// Input names to ids, built once for many facts (batch `decide`).
+pub struct InputIndex<'p> {
+    by_name: std::collections::HashMap<&'p str, InputId>,
+}
+
+impl<'p> InputIndex<'p> {
+    pub fn new(policy: &'p Policy) -> Self {
+        InputIndex {
+            by_name: policy
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.name.as_str(), i))
+                .collect(),
+        }
+    }
+}
+
+/// [`parse_facts`] with a prepared name index.
+pub fn parse_facts_indexed(
+    policy: &Policy,
+    index: &InputIndex<'_>,
+    json: &serde_json::Value,
+) -> Result<Facts, Vec<Diagnostic>> {
     let Some(obj) = json.as_object() else {
         return Err(vec![Diagnostic::error(
             "E0510",
@@ -98,7 +125,7 @@ pub fn parse_facts(policy: &Policy, json: &serde_json::Value) -> Result<Facts, V
     };
     let mut errors = Vec::new();
     for (key, v) in obj {
-        let Some(id) = policy.input_by_name(key) else {
+        let Some(id) = index.by_name.get(key.as_str()).copied() else {
             let mut d = Diagnostic::error(
                 "E0511",
                 format!("`{key}` is not an input of policy `{}`", policy.name),

@@ -101,6 +101,10 @@ impl Builder<'_> {
             ItemKind::Use(u) => {
                 parts.push(text(" "));
                 parts.push(self.string(&u.path));
+                if let Some(alias) = &u.alias {
+                    parts.push(text(" as "));
+                    parts.push(self.ident(alias));
+                }
             }
             ItemKind::Enum(e) => {
                 parts.push(text(" "));

@@ -30,7 +30,12 @@ pub fn normalized(file: &File) -> File {
                     opt_str(s);
                 }
             }
-            ItemKind::Use(u) => string(&mut u.path),
+            ItemKind::Use(u) => {
+                string(&mut u.path);
+                if let Some(a) = &mut u.alias {
+                    ident(a);
+                }
+            }
             ItemKind::Enum(e) => {
                 ident(&mut e.name);
                 for v in &mut e.variants {

@@ -1,0 +1,148 @@
+//! `decide` throughput (see BENCHMARKS.md for figures).
+//!
+//! - in-process: the compiled graph of a seed policy evaluated on 1,000,000 random
+//!   complete incidents (a walk from the root per incident);
+//! - batch: 100,000 JSON Lines of facts answered by the `policyc decide` batch path
+//!   (parse, check the facts, decide, write the JSON answer), next to reading and
+//!   writing the same lines with serde_json alone, in one run.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use policyc::analyse::brute;
+use policyc::check::ir::Policy;
+use policyc::cli::decide::{decide_text, DecideFormat};
+use policyc::compile::graph::DecisionGraph;
+use policyc::compile::synth::Rng;
+use policyc::compile::{value_index, CompileOptions, Compiler};
+use policyc::source::{RealFs, Sources};
+
+const SEED_POLICY: &str = "policies/devon-cornwall-dorset.policy";
+
+fn load() -> Option<(Sources, Policy, DecisionGraph)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED_POLICY);
+    let mut sources = Sources::new();
+    let checked = policyc::check::check_file(&mut sources, &RealFs, &path);
+    let policy = checked.policy?;
+    let mut c = Compiler::new(&policy, &CompileOptions::default()).ok()?;
+    let graph = DecisionGraph::build(&mut c).ok()?;
+    drop(c);
+    Some((sources, policy, graph))
+}
+
+/// Random complete incidents as value indices, `inputs` per incident, back to back.
+fn incidents(policy: &Policy, n: usize, rng: &mut Rng) -> Vec<u32> {
+    let sizes: Vec<u64> = policy
+        .inputs
+        .iter()
+        .map(|i| policy.domain_size(i.ty))
+        .collect();
+    let mut out = Vec::with_capacity(n * sizes.len());
+    for _ in 0..n {
+        for &s in &sizes {
+            out.push(rng.below(s) as u32);
+        }
+    }
+    out
+}
+
+fn in_process(c: &mut Criterion) {
+    let Some((_, policy, graph)) = load() else {
+        eprintln!("{SEED_POLICY} did not check; skipping");
+        return;
+    };
+    let n = 1_000_000;
+    let width = policy.inputs.len().max(1);
+    let data = incidents(&policy, n, &mut Rng::new(1));
+    let mut group = c.benchmark_group("decide_in_process");
+    group.throughput(Throughput::Elements(n as u64));
+    group.sample_size(20);
+    group.bench_function("evaluate_1m_incidents", |b| {
+        b.iter(|| {
+            let mut acc = 0usize;
+            for incident in data.chunks_exact(width) {
+                acc = acc.wrapping_add(graph.evaluate(black_box(incident)));
+            }
+            acc
+        })
+    });
+    group.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let Some((sources, policy, graph)) = load() else {
+        return;
+    };
+    let n = 100_000;
+    let mut rng = Rng::new(2);
+    // Complete facts that satisfy the assumptions, as a user's file would hold.
+    let mut lines = String::new();
+    let mut made = 0;
+    while made < n {
+        let values: Vec<_> = policy
+            .inputs
+            .iter()
+            .map(|i| {
+                let vs = brute::values_of(&policy, i.ty);
+                vs.get(rng.below(vs.len() as u64) as usize).cloned()
+            })
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
+        if !policy
+            .assumes
+            .iter()
+            .all(|a| brute::eval(&policy, &a.expr, &values, None))
+        {
+            continue;
+        }
+        let idx: Option<Vec<u32>> = policy
+            .inputs
+            .iter()
+            .zip(&values)
+            .map(|(i, v)| value_index(i.ty, v))
+            .collect();
+        if idx.is_none() {
+            continue;
+        }
+        let facts = policyc::compile::describe::facts_json(&policy, &values);
+        lines.push_str(&facts.to_string());
+        lines.push('\n');
+        made += 1;
+    }
+    let mut group = c.benchmark_group("decide_batch_jsonl");
+    group.throughput(Throughput::Elements(n as u64));
+    group.sample_size(10);
+    group.bench_function("policyc_decide", |b| {
+        b.iter(|| {
+            let mut out: Vec<u8> = Vec::with_capacity(lines.len() * 4);
+            let mut diags = Vec::new();
+            decide_text(
+                &policy,
+                &graph,
+                &sources,
+                &lines,
+                DecideFormat::Json,
+                &mut out,
+                &mut diags,
+            );
+            out.len()
+        })
+    });
+    group.bench_function("serde_json_read_write_only", |b| {
+        b.iter(|| {
+            let mut out: Vec<u8> = Vec::with_capacity(lines.len() * 2);
+            for line in lines.lines() {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+                    let _ = serde_json::to_writer(&mut out, &v);
+                    out.push(b'\n');
+                }
+            }
+            out.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, in_process, batch);
+criterion_main!(benches);
