@@ -481,6 +481,17 @@ mod props {
 }
 
 #[test]
+fn imports_keep_their_alias_and_dotted_names() {
+    let out = fmt(
+        "use  \"npcc.policy\"   as npcc\nrule r \"t\" when npcc.escalate then x = npcc.response\n",
+    );
+    assert_eq!(
+        out,
+        "use \"npcc.policy\" as npcc\n\nrule r \"t\"\n  when npcc.escalate\n  then x = npcc.response\n"
+    );
+}
+
+#[test]
 fn header_clauses_keep_their_order_and_their_comments() {
     let out = fmt("policy p \"t\"\n  // about the version\n  version \"2\" // v\n  // about the source\n  source \"s\"\n");
     assert_eq!(
