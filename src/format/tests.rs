@@ -499,9 +499,3 @@ fn header_clauses_keep_their_order_and_their_comments() {
         "policy p \"t\"\n  // about the version\n  version \"2\" // v\n  // about the source\n  source \"s\"\n"
     );
 }
-
-#[test]
-fn an_imported_policy_keeps_its_alias() {
-    let out = fmt("use   \"npcc.policy\"   as  npcc\n");
-    assert_eq!(out, "use \"npcc.policy\" as npcc\n");
-}
