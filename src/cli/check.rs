@@ -5,14 +5,16 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
-use crate::diagnostics::{render, Diagnostic, Severity};
+use crate::diagnostics::{github, render, sarif, Diagnostic, Severity};
 use crate::source::{RealFs, Sources};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Policy files or folders (default: the current folder).
     pub paths: Vec<PathBuf>,
-    /// Output format: human (default) or json (one JSON object per diagnostic per line).
+    /// Output format: human (default), json (one JSON object per diagnostic per line),
+    /// sarif (a SARIF 2.1.0 log for code scanning) or github (workflow-command
+    /// annotations for GitHub Actions).
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Treat warnings as errors (`--deny warnings`).
@@ -24,6 +26,8 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -71,6 +75,22 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
             for d in &all {
                 out_line(&render::to_json(&sources, d).to_string());
             }
+        }
+        CheckFormat::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            let success = !usage_error && !files.is_empty();
+            let log = sarif::log(&sources, &all, cwd.as_deref(), success);
+            out_line(&sarif::to_string(&log));
+        }
+        CheckFormat::Github => {
+            for d in &all {
+                out_line(&github::annotation(&sources, d));
+            }
+            let files_word = if files.len() == 1 { "file" } else { "files" };
+            eprintln!(
+                "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
+                files.len()
+            );
         }
     }
     if usage_error || files.is_empty() {

@@ -3,7 +3,10 @@
 
 pub mod check;
 pub mod decide;
+pub mod diff;
+pub mod doc;
 pub mod explain;
+pub mod graph;
 pub mod test;
 
 use std::io::Write;
@@ -34,10 +37,17 @@ pub struct Cli {
 pub enum Command {
     /// Parse, type-check and analyse policies (a folder means every `.policy` in it).
     Check(check::CheckArgs),
+    /// Compare the decisions of two policies, or of the working tree's policies with a
+    /// git revision (`--git REV`): exit 0 same, 1 different, 2 error.
+    Diff(diff::DiffArgs),
     /// Run the scenarios and asserts of policies; closing line `N passed, M failed`.
     Test(test::TestArgs),
     /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
     Decide(decide::DecideArgs),
+    /// Export the decision graph: dot, mermaid, svg (drawn by policyc) or json.
+    Graph(graph::GraphArgs),
+    /// Write a static HTML report: an index and a page per policy.
+    Doc(doc::DocArgs),
     /// Print the long explanation of a diagnostic code, e.g. `policyc explain E0201`.
     Explain {
         /// The code, such as E0201 (or `all` to list every code).
@@ -81,8 +91,11 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Diff(args) => diff::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
         Command::Decide(args) => decide::run(&args, cli.color),
+        Command::Graph(args) => graph::run(&args, cli.color),
+        Command::Doc(args) => doc::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
     };
     ExitCode::from(code)

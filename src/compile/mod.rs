@@ -232,6 +232,23 @@ impl<'p> Compiler<'p> {
         if let Some(m) = options.max_nodes {
             mdd = mdd.with_max_nodes(m);
         }
+        Self::new_in(policy, order, mdd)
+    }
+
+    /// Compiles into an existing store with a given variable order, so that several
+    /// policies over the same inputs (the widened sides of `crate::diff`) share one
+    /// store and their diagrams can be combined. The store's level `l` must have the
+    /// domain size of input `order.levels[l]`.
+    pub fn new_in(policy: &'p Policy, order: Order, mdd: Mdd) -> CResult<Compiler<'p>> {
+        let fits = order.levels.len() == policy.inputs.len()
+            && mdd.num_levels() == policy.inputs.len()
+            && order.levels.iter().enumerate().all(|(l, &i)| {
+                let ty = policy.inputs.get(i).map(|d| d.ty).unwrap_or(Ty::Bool);
+                u64::from(mdd.size(l)) == policy.domain_size(ty)
+            });
+        if !fits {
+            return Err(CompileError::from_mdd(crate::mdd::MddError::Malformed));
+        }
         let mut c = Compiler {
             policy,
             order,

@@ -336,4 +336,20 @@ pub static CODES: &[CodeInfo] = &[
         title: "the facts break an assumption",
         explanation: "Every real incident satisfies the policy's `assume` constraints (`assume youngest_age <= oldest_age`). Facts that break one describe an impossible incident, so `policyc decide` refuses them rather than answer.\n\nFix: correct the facts (often two values swapped).",
     },
+    // ---- E06xx: diff (owned by the diff stage) ----
+    CodeInfo {
+        code: "E0601",
+        title: "an input has types the diff cannot compare",
+        explanation: "`policyc diff` compares two policies incident by incident, matching their inputs by name. An input declared with a different kind of type on each side (a `bool` in one, an enum or an integer range in the other) cannot be matched: there is no one incident that gives it a value on both sides.\n\nDifferent integer ranges (`0..=17` and `0..=99`) and enums with different variants are fine: the diff compares over the union of the values and reports the incidents only one side can describe.\n\nExample:\n\n    // old.policy\n    input previous: bool\n    // new.policy\n    input previous: Previous\n\nFix: give the input one kind of type in both policies, or rename it in one of them if it now means something else.",
+    },
+    CodeInfo {
+        code: "E0602",
+        title: "a diff argument or mapping is wrong",
+        explanation: "`policyc diff` takes two policy files, or `--git REV` and the working-tree paths to compare. `--map OLD=NEW` compares the old output `OLD` with the new output `NEW`; `--map-value OUTPUT:OLD=NEW` reads the old value `OLD` of `OUTPUT` as `NEW`; `--map-file FILE` holds such mappings, one a line (`output OLD=NEW`, `value OUTPUT:OLD=NEW`, `#` comments). This error names an argument that is malformed, or an output or value that one of the policies does not have.\n\nExample:\n\n    policyc diff old.policy new.policy --map resolution=outcome\n\nfails if the new policy has no output `outcome`.\n\nFix: check the spelling against the policies' `output` declarations and their enums.",
+    },
+    CodeInfo {
+        code: "E0603",
+        title: "a git revision cannot be read",
+        explanation: "`policyc diff --git REV` reads the policies of revision `REV` with git (`git cat-file blob REV:path`). This fails outside a git repository, when git is not installed, or when the repository does not know the revision.\n\nIn CI, a shallow clone often lacks the base branch. Fetch it first:\n\n    git fetch --no-tags --depth=1 origin main\n    policyc diff --git origin/main policies/\n\nFix: run inside the repository, and name a revision that `git rev-parse REV` accepts.",
+    },
 ];

@@ -6,7 +6,9 @@
 //! machines as JSON.
 
 pub mod codes;
+pub mod github;
 pub mod render;
+pub mod sarif;
 
 use serde::Serialize;
 

@@ -48,7 +48,7 @@ impl Lowerer {
     /// The pair's span without the trailing whitespace pest may include.
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        let len = p.as_str().trim_end().len();
+        let len = trimmed_len(p.as_str());
         Span::new(s.start() + self.offset, s.start() + len + self.offset)
     }
 
@@ -545,6 +545,37 @@ impl Lowerer {
             _ => Err(self.internal(&p, "expression")),
         }
     }
+}
+
+/// The length of `text` without the whitespace and `//` comments pest may leave at the
+/// end of a pair (its implicit trivia), so that a span ends at the last token.
+fn trimmed_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let body = text.get(..end).unwrap_or("");
+        let line_start = body.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let Some(cut) = body.get(line_start..).and_then(comment_start) else {
+            return end;
+        };
+        end = body.get(..line_start + cut).unwrap_or("").trim_end().len();
+    }
+}
+
+/// Where a `//` comment starts in one line, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Punctuation is named in the grammar only so that errors can say "expected `:`";

@@ -237,3 +237,18 @@ fn common_slips_get_hints() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn spans_end_at_the_last_token_not_at_trailing_comments() {
+    let text = "output o: bool // trailing\n// a comment for the next one\n//   and more\n\ninput i: bool\nrule r \"a // b\" then o = true // but this is\n";
+    let f = parse(0, text).0;
+    let spans: Vec<&str> = f.items.iter().map(|i| &text[i.span.range()]).collect();
+    assert_eq!(
+        spans,
+        vec![
+            "output o: bool",
+            "input i: bool",
+            "rule r \"a // b\" then o = true"
+        ]
+    );
+}

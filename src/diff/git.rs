@@ -1,0 +1,173 @@
+//! `policyc diff --git REV`: the working tree's policies against a git revision.
+//!
+//! [`GitRevision`] is a [`FileSystem`] that serves each file under the repository from
+//! the revision's blobs (`git cat-file blob REV:path`), at the same paths as the working
+//! tree. Checking `policies/a.policy` through it checks the revision's version of the
+//! file, and every `use` resolves to the revision's version of the used file, exactly as
+//! in the working tree, without writing anything to disk.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::FileSystem;
+
+/// The files of one git revision, read through `git`.
+pub struct GitRevision {
+    pub rev: String,
+    /// The repository's top-level folder (as git reports it).
+    pub toplevel: PathBuf,
+    cache: RefCell<HashMap<PathBuf, Option<Vec<u8>>>>,
+}
+
+fn git_error(rev: &str, what: &str, detail: &str) -> Diagnostic {
+    let detail = detail.trim();
+    let mut d = Diagnostic::error("E0603", format!("cannot read git revision `{rev}`: {what}"));
+    if !detail.is_empty() {
+        d = d.note(format!("git says: {detail}"));
+    }
+    d.help("run inside a git repository and name a revision git knows (`main`, `origin/main`, `HEAD~1`, a commit id); in CI, fetch the base branch first (`git fetch origin main`)")
+}
+
+/// Runs git in `cwd` and returns its standard output.
+fn git(cwd: &Path, rev: &str, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(cwd)
+        .args(args)
+        .output()
+        .map_err(|e| git_error(rev, "git could not be run", &e.to_string()))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(git_error(
+            rev,
+            &format!("`git {}` failed", args.join(" ")),
+            &String::from_utf8_lossy(&out.stderr),
+        ))
+    }
+}
+
+impl GitRevision {
+    /// Opens revision `rev` of the repository that contains `cwd`.
+    pub fn open(rev: &str, cwd: &Path) -> Result<GitRevision, Diagnostic> {
+        if rev.starts_with('-') {
+            return Err(git_error(rev, "a revision cannot start with `-`", ""));
+        }
+        let top = git(cwd, rev, &["rev-parse", "--show-toplevel"])?;
+        let toplevel = PathBuf::from(String::from_utf8_lossy(&top).trim_end_matches(['\n', '\r']));
+        let spec = format!("{rev}^{{commit}}");
+        git(cwd, rev, &["rev-parse", "--verify", "--quiet", &spec])
+            .map_err(|_| git_error(rev, "no such revision", ""))?;
+        Ok(GitRevision {
+            rev: rev.to_string(),
+            toplevel,
+            cache: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// A working-tree path relative to the repository's top, if it lies inside it.
+    pub fn repo_relative(&self, path: &Path) -> Option<PathBuf> {
+        let abs = std::path::absolute(path).ok()?;
+        let abs = crate::check::modules::normalize(&abs);
+        // The file may not exist any more (a removed policy): canonicalise its folder.
+        let top = std::fs::canonicalize(&self.toplevel).unwrap_or(self.toplevel.clone());
+        let canonical = std::fs::canonicalize(&abs).ok().or_else(|| {
+            let parent = abs.parent()?;
+            let name = abs.file_name()?;
+            std::fs::canonicalize(parent).ok().map(|p| p.join(name))
+        });
+        match canonical.as_deref().map(|c| c.strip_prefix(&top)) {
+            Some(Ok(rel)) => Some(rel.to_path_buf()),
+            // A folder gone from the working tree (the revision still has it): compare
+            // the paths as written.
+            _ => abs
+                .strip_prefix(&top)
+                .or_else(|_| abs.strip_prefix(&self.toplevel))
+                .ok()
+                .map(Path::to_path_buf),
+        }
+    }
+
+    /// The path under which a repository-relative file is checked (inside the top).
+    pub fn path_of(&self, rel: &Path) -> PathBuf {
+        self.toplevel.join(rel)
+    }
+
+    /// The `.policy` files of the revision under `paths` (relative to `cwd`; every
+    /// file of the revision when `paths` is empty), repository-relative and sorted.
+    pub fn policy_files(&self, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+        let mut args: Vec<String> = vec![
+            "ls-tree".into(),
+            "-r".into(),
+            "-z".into(),
+            "--full-name".into(),
+            "--name-only".into(),
+            self.rev.clone(),
+            "--".into(),
+        ];
+        args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = git(cwd, &self.rev, &refs)?;
+        let mut files: Vec<PathBuf> = out
+            .split(|&b| b == 0)
+            .filter(|s| !s.is_empty())
+            .map(|s| PathBuf::from(String::from_utf8_lossy(s).into_owned()))
+            .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
+    /// Whether the revision has this repository-relative file.
+    pub fn read_ok(&self, rel: &Path) -> bool {
+        self.blob(rel).is_some()
+    }
+
+    fn blob(&self, rel: &Path) -> Option<Vec<u8>> {
+        if let Some(hit) = self.cache.borrow().get(rel) {
+            return hit.clone();
+        }
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let spec = format!("{}:{name}", self.rev);
+        let got = Command::new("git")
+            .arg("-C")
+            .arg(&self.toplevel)
+            .args(["cat-file", "blob", &spec])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| o.stdout);
+        self.cache
+            .borrow_mut()
+            .insert(rel.to_path_buf(), got.clone());
+        got
+    }
+}
+
+impl FileSystem for GitRevision {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        let rel = self.repo_relative(path).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("outside the repository of revision `{}`", self.rev),
+            )
+        })?;
+        match self.blob(&rel) {
+            Some(bytes) if bytes.len() > crate::source::MAX_FILE_BYTES => {
+                // Hand back one byte more than the limit: the loader reports E0003.
+                Ok(bytes
+                    .into_iter()
+                    .take(crate::source::MAX_FILE_BYTES + 1)
+                    .collect())
+            }
+            Some(bytes) => Ok(bytes),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("not in revision `{}`", self.rev),
+            )),
+        }
+    }
+}

@@ -1,0 +1,1025 @@
+//! Semantic diff: which incidents two policies decide differently, and why.
+//!
+//! Both policies are rewritten over the union of their inputs ([`widen`]) and compiled
+//! into **one** decision-diagram store with one variable order, so their diagrams can be
+//! combined exactly. Per incident of the union space each side has a status:
+//!
+//! 1. the incident uses a value the side's inputs cannot express (a wider range, a new
+//!    variant) — *domain* changes;
+//! 2. it breaks one of the side's assumptions — *assumption* changes;
+//! 3. it is out of the side's scope — *scope* changes;
+//! 4. otherwise the side decides it: per output a value, a gap or a conflict.
+//!
+//! Incidents that both sides decide are compared output by output (outputs matched by
+//! name, or by `--map`; values by name, or by `--map-value`). For each output the
+//! comparison is a pair diagram whose terminals are (old verdict, new verdict); every
+//! pair with different verdicts is one *change*: a region (count, example, readable
+//! condition from [`crate::compile::describe`]) and the rules on each side that give
+//! those verdicts there, with their citations.
+//!
+//! An input only one side declares is part of the union space; the side without it
+//! never asks the question, so its decision holds whatever the answer (docs/diff.md).
+
+pub mod git;
+pub mod render;
+pub mod widen;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::check::ir::{OutputId, OutputTy, Policy, RuleId, Ty, Value};
+use crate::compile::describe::{describe, Region};
+use crate::compile::graph::{leaf_for_applied, Outcome};
+use crate::compile::{
+    choose_order, value_index, CompileError, Compiler, Order, OrderStrategy, OutputRegions,
+    MAX_DOMAIN,
+};
+use crate::diagnostics::Diagnostic;
+use crate::mdd::{Mdd, NodeId, FALSE, TRUE};
+pub use widen::Side;
+use widen::{Incompatible, UnionTy, Vocabulary};
+
+/// A renamed value of an output: `--map-value output:old=new`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueMap {
+    /// The output's name in the old policy (or in the new one).
+    pub output: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DiffOptions {
+    /// Renamed outputs: (old name, new name).
+    pub output_map: Vec<(String, String)>,
+    pub value_map: Vec<ValueMap>,
+    /// The node limit of the shared store (default: the engine's).
+    pub max_nodes: Option<usize>,
+}
+
+/// An output value that can be compared across the two policies: enum variants by
+/// name, sets as their sorted variant names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CVal {
+    Bool(bool),
+    Int(i64),
+    Name(String),
+    Set(Vec<String>),
+}
+
+impl CVal {
+    pub fn show(&self) -> String {
+        match self {
+            CVal::Bool(b) => b.to_string(),
+            CVal::Int(i) => i.to_string(),
+            CVal::Name(n) => n.clone(),
+            CVal::Set(vs) => format!("{{{}}}", vs.join(", ")),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            CVal::Bool(b) => serde_json::Value::Bool(*b),
+            CVal::Int(i) => serde_json::Value::from(*i),
+            CVal::Name(n) => serde_json::Value::from(n.as_str()),
+            CVal::Set(vs) => serde_json::Value::from(vs.clone()),
+        }
+    }
+}
+
+/// An output's result for an incident that a side decides.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CVerdict {
+    Value(CVal),
+    /// No rule gives a value and there is no default.
+    Gap,
+    /// Rules give these different values (sorted), none overriding the others.
+    Conflict(Vec<CVal>),
+}
+
+impl CVerdict {
+    pub fn show(&self) -> String {
+        match self {
+            CVerdict::Value(v) => format!("`{}`", v.show()),
+            CVerdict::Gap => "no value (a gap)".to_string(),
+            CVerdict::Conflict(vs) => {
+                let names: Vec<String> = vs.iter().map(|v| format!("`{}`", v.show())).collect();
+                format!("a conflict ({})", names.join(" vs "))
+            }
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            CVerdict::Value(v) => serde_json::json!({ "value": v.to_json() }),
+            CVerdict::Gap => serde_json::json!({ "gap": true }),
+            CVerdict::Conflict(vs) => {
+                serde_json::json!({ "conflict": vs.iter().map(CVal::to_json).collect::<Vec<_>>() })
+            }
+        }
+    }
+}
+
+/// A rule named in a change, with its citation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub name: String,
+    pub title: Option<String>,
+    pub cites: Option<String>,
+}
+
+/// Why one side gives its verdict over a change's region.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The rules whose effective assignments give the verdict somewhere in the region.
+    pub rules: Vec<RuleRef>,
+    /// The output's default gives it somewhere in the region.
+    pub default: bool,
+    /// The rules behind the verdict for the change's example incident.
+    pub example_rules: Vec<String>,
+}
+
+/// Incidents of one output whose verdict changes from `old` to `new`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub old: CVerdict,
+    pub new: CVerdict,
+    /// Described relative to the incidents both policies decide.
+    pub region: Region,
+    pub old_reason: Reason,
+    pub new_reason: Reason,
+}
+
+/// One output present in both policies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputDiff {
+    /// The output's name in the new policy.
+    pub name: String,
+    pub old_name: String,
+    pub changes: Vec<Change>,
+}
+
+impl OutputDiff {
+    pub fn count(&self) -> u128 {
+        self.changes
+            .iter()
+            .fold(0u128, |acc, c| acc.saturating_add(c.region.count))
+    }
+}
+
+/// A region of the union space that only one side has (can express, deems possible,
+/// or has in scope).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OneSided {
+    pub side: Side,
+    pub region: Region,
+}
+
+/// An input both policies declare, with a different domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputChange {
+    pub input: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// Gaps or conflicts of an output appearing and disappearing (incident counts).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Appearing {
+    pub output: String,
+    pub appearing: u128,
+    pub disappearing: u128,
+}
+
+/// The whole comparison, as plain data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyDiff {
+    pub old_name: String,
+    pub new_name: String,
+    pub inputs_only_old: Vec<String>,
+    pub inputs_only_new: Vec<String>,
+    pub input_changes: Vec<InputChange>,
+    pub outputs_only_old: Vec<String>,
+    pub outputs_only_new: Vec<String>,
+    /// Incidents one side's input domains can express and the other's cannot.
+    pub domain: Vec<OneSided>,
+    /// Incidents one side deems possible (its assumptions hold) and the other does not.
+    pub assumptions: Vec<OneSided>,
+    /// Incidents possible for both, in scope on one side only.
+    pub scope: Vec<OneSided>,
+    /// Every output both declare (matched), in the new policy's order.
+    pub outputs: Vec<OutputDiff>,
+    /// Incidents both sides decide (the outputs are compared on these).
+    pub compared: u128,
+    /// Every incident of the union space.
+    pub total: u128,
+}
+
+impl PolicyDiff {
+    /// Whether the two policies make the same decision for every incident: no output
+    /// changes, nothing in scope or possible or expressible on one side only, and no
+    /// output on one side only. (Inputs on one side only that no decision depends on do
+    /// not make a difference.)
+    pub fn is_same(&self) -> bool {
+        self.domain.is_empty()
+            && self.assumptions.is_empty()
+            && self.scope.is_empty()
+            && self.outputs_only_old.is_empty()
+            && self.outputs_only_new.is_empty()
+            && self.outputs.iter().all(|o| o.changes.is_empty())
+    }
+
+    fn appearing(&self, is: impl Fn(&CVerdict) -> bool) -> Vec<Appearing> {
+        let mut out = Vec::new();
+        for o in &self.outputs {
+            let mut a = Appearing {
+                output: o.name.clone(),
+                ..Appearing::default()
+            };
+            for c in &o.changes {
+                if is(&c.new) && !is(&c.old) {
+                    a.appearing = a.appearing.saturating_add(c.region.count);
+                }
+                if is(&c.old) && !is(&c.new) {
+                    a.disappearing = a.disappearing.saturating_add(c.region.count);
+                }
+            }
+            if a.appearing > 0 || a.disappearing > 0 {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// Per output, how many incidents gain or lose a gap.
+    pub fn gaps(&self) -> Vec<Appearing> {
+        self.appearing(|v| matches!(v, CVerdict::Gap))
+    }
+
+    /// Per output, how many incidents gain or lose a conflict.
+    pub fn conflicts(&self) -> Vec<Appearing> {
+        self.appearing(|v| matches!(v, CVerdict::Conflict(_)))
+    }
+}
+
+/// Why a diff could not be computed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DiffError {
+    /// Inputs declared with types that cannot be compared.
+    Incompatible(Vec<Incompatible>),
+    /// A `--map` or `--map-value` that names nothing.
+    Map(String),
+    /// Compiling one side over the union failed.
+    Compile(Side, CompileError),
+}
+
+impl DiffError {
+    pub fn diagnostics(&self, old: &Policy, new: &Policy) -> Vec<Diagnostic> {
+        match self {
+            DiffError::Incompatible(list) => list
+                .iter()
+                .map(|i| {
+                    let mut d = Diagnostic::error(
+                        "E0601",
+                        format!(
+                            "input `{}` is `{}` in the old policy and `{}` in the new one",
+                            i.input, i.old, i.new
+                        ),
+                    )
+                    .help("the diff matches inputs by name: give the input one type on both sides, or rename one of them");
+                    if let Some(inp) = old.input_by_name(&i.input).and_then(|k| old.inputs.get(k)) {
+                        d = d.primary(inp.loc, format!("`{}` here", i.old));
+                    }
+                    if let Some(inp) = new.input_by_name(&i.input).and_then(|k| new.inputs.get(k)) {
+                        d = d.secondary(inp.loc, format!("`{}` here", i.new));
+                    }
+                    d
+                })
+                .collect(),
+            DiffError::Map(msg) => vec![Diagnostic::error("E0602", msg.clone())
+                .help("`--map OLD_OUTPUT=NEW_OUTPUT` renames an output, `--map-value OUTPUT:OLD=NEW` a value of it")],
+            DiffError::Compile(side, e) => {
+                let p = match side {
+                    Side::Old => old,
+                    Side::New => new,
+                };
+                vec![e
+                    .diagnostic(p)
+                    .note(format!("while compiling the {} policy for the diff", side.word()))]
+            }
+        }
+    }
+}
+
+impl From<crate::mdd::MddError> for DiffError {
+    fn from(e: crate::mdd::MddError) -> Self {
+        DiffError::Compile(Side::New, CompileError::from(e))
+    }
+}
+
+/// Interns values, handing out dense ids.
+struct Interner<T> {
+    items: Vec<T>,
+    index: HashMap<T, u32>,
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
+    fn new() -> Self {
+        Interner {
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn id(&mut self, t: T) -> u32 {
+        if let Some(&i) = self.index.get(&t) {
+            return i;
+        }
+        let i = self.items.len() as u32;
+        self.items.push(t.clone());
+        self.index.insert(t, i);
+        i
+    }
+
+    fn get(&self, i: u32) -> Option<&T> {
+        self.items.get(i as usize)
+    }
+}
+
+/// The variable order over the union: each side's own order (related inputs together,
+/// most tested first) is computed on its widened policy, and an input is placed by its
+/// better (smaller) level on either side, ties by the other side's level.
+fn union_order(a: &Policy, b: &Policy) -> Order {
+    let oa = choose_order(a, OrderStrategy::Weighted);
+    let ob = choose_order(b, OrderStrategy::Weighted);
+    let mut levels: Vec<usize> = (0..a.inputs.len()).collect();
+    levels.sort_by_key(|&i| {
+        let (la, lb) = (oa.level(i), ob.level(i));
+        (la.min(lb), la.max(lb), i)
+    });
+    Order::from_levels(levels)
+}
+
+/// Matches the outputs: `(old id, new id)` pairs, and the names on one side only.
+struct OutputMatch {
+    pairs: Vec<(OutputId, OutputId)>,
+    only_old: Vec<String>,
+    only_new: Vec<String>,
+}
+
+fn match_outputs(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<OutputMatch, DiffError> {
+    for (o, n) in &opts.output_map {
+        if old.output_by_name(o).is_none() {
+            return Err(DiffError::Map(format!(
+                "`--map {o}={n}`: the old policy has no output `{o}`"
+            )));
+        }
+        if new.output_by_name(n).is_none() {
+            return Err(DiffError::Map(format!(
+                "`--map {o}={n}`: the new policy has no output `{n}`"
+            )));
+        }
+    }
+    let target = |name: &str| -> String {
+        opts.output_map
+            .iter()
+            .find(|(o, _)| o == name)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| name.to_string())
+    };
+    let mut pairs = Vec::new();
+    let mut only_old = Vec::new();
+    let mut matched_new = vec![false; new.outputs.len()];
+    for (i, o) in old.outputs.iter().enumerate() {
+        match new.output_by_name(&target(&o.name)) {
+            Some(j) if !matched_new.get(j).copied().unwrap_or(true) => {
+                if let Some(m) = matched_new.get_mut(j) {
+                    *m = true;
+                }
+                pairs.push((i, j));
+            }
+            _ => only_old.push(o.name.clone()),
+        }
+    }
+    let only_new = new
+        .outputs
+        .iter()
+        .zip(&matched_new)
+        .filter(|(_, m)| !**m)
+        .map(|(o, _)| o.name.clone())
+        .collect();
+    pairs.sort_by_key(|&(_, j)| j);
+    Ok(OutputMatch {
+        pairs,
+        only_old,
+        only_new,
+    })
+}
+
+/// Whether `name` is a value of output `o` (a variant, `true`/`false`, an integer).
+fn is_value_of(p: &Policy, o: OutputId, name: &str) -> bool {
+    let Some(out) = p.outputs.get(o) else {
+        return false;
+    };
+    let enum_has = |e: usize| {
+        p.enums
+            .get(e)
+            .is_some_and(|d| d.variants.iter().any(|v| v.name == name))
+    };
+    match out.ty {
+        OutputTy::Single(Ty::Bool) => name == "true" || name == "false",
+        OutputTy::Single(Ty::Int { lo, hi }) => {
+            name.parse::<i64>().is_ok_and(|x| x >= lo && x <= hi)
+        }
+        OutputTy::Single(Ty::Enum(e)) | OutputTy::Set(e) => enum_has(e),
+    }
+}
+
+/// Per matched output pair, the old value names renamed to new ones.
+fn value_maps(
+    old: &Policy,
+    new: &Policy,
+    m: &OutputMatch,
+    opts: &DiffOptions,
+) -> Result<Vec<HashMap<String, String>>, DiffError> {
+    let mut maps = vec![HashMap::new(); m.pairs.len()];
+    for vm in &opts.value_map {
+        let k = m.pairs.iter().position(|&(i, j)| {
+            old.outputs.get(i).is_some_and(|o| o.name == vm.output)
+                || new.outputs.get(j).is_some_and(|o| o.name == vm.output)
+        });
+        let Some(k) = k else {
+            return Err(DiffError::Map(format!(
+                "`--map-value {}:{}={}`: no output `{}` in both policies",
+                vm.output, vm.old, vm.new, vm.output
+            )));
+        };
+        let Some(&(i, j)) = m.pairs.get(k) else {
+            continue;
+        };
+        if !is_value_of(old, i, &vm.old) {
+            return Err(DiffError::Map(format!(
+                "`--map-value {}:{}={}`: `{}` is not a value of the old output",
+                vm.output, vm.old, vm.new, vm.old
+            )));
+        }
+        if !is_value_of(new, j, &vm.new) {
+            return Err(DiffError::Map(format!(
+                "`--map-value {}:{}={}`: `{}` is not a value of the new output",
+                vm.output, vm.old, vm.new, vm.new
+            )));
+        }
+        if let Some(map) = maps.get_mut(k) {
+            map.insert(vm.old.clone(), vm.new.clone());
+        }
+    }
+    Ok(maps)
+}
+
+fn cval(p: &Policy, v: &Value, rename: &HashMap<String, String>) -> CVal {
+    let name = |s: String| rename.get(&s).cloned().unwrap_or(s);
+    match v {
+        Value::Bool(b) => match rename.get(&b.to_string()).map(|s| s.as_str()) {
+            Some("true") => CVal::Bool(true),
+            Some("false") => CVal::Bool(false),
+            _ => CVal::Bool(*b),
+        },
+        Value::Int(i) => match rename.get(&i.to_string()).and_then(|s| s.parse().ok()) {
+            Some(x) => CVal::Int(x),
+            None => CVal::Int(*i),
+        },
+        Value::Enum(e, var) => CVal::Name(name(p.variant_name(*e, *var).to_string())),
+        Value::Set(e, vs) => {
+            let mut names: Vec<String> = vs
+                .iter()
+                .map(|v| name(p.variant_name(*e, *v).to_string()))
+                .collect();
+            names.sort();
+            names.dedup();
+            CVal::Set(names)
+        }
+    }
+}
+
+/// The terminal of incidents a pair diagram does not compare.
+const NOT_COMPARED: u32 = 0;
+
+/// One side's verdict for output `o` as a multi-terminal diagram: terminal `1 + k` is
+/// `verdicts[k]`.
+fn verdict_diagram(
+    mdd: &mut Mdd,
+    p: &Policy,
+    regions: &OutputRegions,
+    o: OutputId,
+    rename: &HashMap<String, String>,
+    verdicts: &mut Interner<CVerdict>,
+) -> Result<NodeId, crate::mdd::MddError> {
+    let out = p.outputs.get(o);
+    // Which (indices of) values have an effective assignment: a set of indices per
+    // terminal, folded one value region at a time.
+    let (parts, values): (Vec<NodeId>, Vec<Value>) = match regions {
+        OutputRegions::Single { assigned, .. } => (
+            assigned.iter().map(|a| a.1).collect(),
+            assigned.iter().map(|a| a.0.clone()).collect(),
+        ),
+        OutputRegions::Set { members } => {
+            let e = match out.map(|o| o.ty) {
+                Some(OutputTy::Set(e)) => e,
+                _ => 0,
+            };
+            (
+                members.clone(),
+                (0..members.len()).map(|v| Value::Set(e, vec![v])).collect(),
+            )
+        }
+    };
+    let mut sets: Interner<Vec<usize>> = Interner::new();
+    let empty = sets.id(Vec::new());
+    let mut m = NodeId::terminal(empty);
+    for (k, &reg) in parts.iter().enumerate() {
+        if reg == FALSE {
+            continue;
+        }
+        m = mdd.apply_terminals(m, reg, |s, b| {
+            if b == 0 {
+                return s;
+            }
+            let mut v = sets.get(s).cloned().unwrap_or_default();
+            v.push(k);
+            sets.id(v)
+        })?;
+    }
+    let is_set = matches!(regions, OutputRegions::Set { .. });
+    let default = out.and_then(|o| o.default.clone());
+    let mut table: Vec<u32> = Vec::with_capacity(sets.items.len());
+    for s in &sets.items {
+        let verdict = if is_set {
+            let mut names: Vec<String> = Vec::new();
+            for &k in s {
+                if let Some(CVal::Set(ns)) = values.get(k).map(|v| cval(p, v, rename)) {
+                    names.extend(ns);
+                }
+            }
+            names.sort();
+            names.dedup();
+            CVerdict::Value(CVal::Set(names))
+        } else {
+            let mut vals: Vec<CVal> = s
+                .iter()
+                .filter_map(|&k| values.get(k).map(|v| cval(p, v, rename)))
+                .collect();
+            vals.sort();
+            vals.dedup();
+            match vals.len() {
+                0 => match &default {
+                    Some(d) => CVerdict::Value(cval(p, d, rename)),
+                    None => CVerdict::Gap,
+                },
+                1 => CVerdict::Value(vals.swap_remove(0)),
+                _ => CVerdict::Conflict(vals),
+            }
+        };
+        table.push(1 + verdicts.id(verdict));
+    }
+    mdd.map_terminals(m, |s| {
+        table.get(s as usize).copied().unwrap_or(NOT_COMPARED)
+    })
+}
+
+/// The rules of one side that give `verdict` to output `o` somewhere in `region`.
+fn reason(
+    mdd: &mut Mdd,
+    c: &Compiler<'_>,
+    o: OutputId,
+    verdict: &CVerdict,
+    region: NodeId,
+    rename: &HashMap<String, String>,
+    example: &[u32],
+) -> Result<Reason, crate::mdd::MddError> {
+    let p = c.policy;
+    let mut rules: Vec<RuleId> = Vec::new();
+    for (r, k, eff) in c.assignments_to(o) {
+        let Some(a) = p.rules.get(r).and_then(|rule| rule.assigns.get(k)) else {
+            continue;
+        };
+        let v = cval(p, &a.value, rename);
+        let gives = match verdict {
+            CVerdict::Value(CVal::Set(names)) => match &v {
+                CVal::Set(added) => added.iter().all(|x| names.contains(x)),
+                _ => false,
+            },
+            CVerdict::Value(x) => &v == x,
+            CVerdict::Conflict(xs) => xs.contains(&v),
+            CVerdict::Gap => false,
+        };
+        if gives && !rules.contains(&r) && mdd.intersects(eff, region) {
+            rules.push(r);
+        }
+    }
+    rules.sort_unstable();
+    let default = match (
+        c.outputs.get(o).and_then(|r| r.as_ref()),
+        p.outputs.get(o).and_then(|d| d.default.as_ref()),
+    ) {
+        (Some(OutputRegions::Single { has, .. }), Some(d)) => {
+            let no_rule = mdd.not(*has)?;
+            matches!(verdict, CVerdict::Value(x) if *x == cval(p, d, rename))
+                && mdd.intersects(no_rule, region)
+        }
+        _ => false,
+    };
+    // The example's own rules, under the compile stage's override semantics.
+    let applied: Vec<RuleId> = c
+        .rule_conds
+        .iter()
+        .enumerate()
+        .filter(|(_, &cond)| mdd.eval(cond, example) == 1)
+        .map(|(r, _)| r)
+        .collect();
+    let leaf = leaf_for_applied(p, &c.overriders, &applied);
+    let mut example_rules: Vec<RuleId> = match leaf.outcomes.get(o) {
+        Some(Outcome::Value { by, .. }) => by.clone(),
+        Some(Outcome::Conflict { values }) => values.iter().flat_map(|v| v.1.clone()).collect(),
+        _ => Vec::new(),
+    };
+    example_rules.sort_unstable();
+    example_rules.dedup();
+    let rule_ref = |r: RuleId| {
+        p.rules.get(r).map(|rule| RuleRef {
+            name: rule.name.clone(),
+            title: rule.title.clone(),
+            cites: rule.cites.clone(),
+        })
+    };
+    Ok(Reason {
+        rules: rules.into_iter().filter_map(rule_ref).collect(),
+        default,
+        example_rules: example_rules
+            .into_iter()
+            .filter_map(|r| p.rules.get(r).map(|x| x.name.clone()))
+            .collect(),
+    })
+}
+
+/// Describes a region relative to `care` (the incidents it is a part of), with the
+/// compile stage's region printer.
+fn describe_in(
+    c: &mut Compiler<'_>,
+    region: NodeId,
+    care: NodeId,
+) -> Result<Option<Region>, CompileError> {
+    let saved = c.valid;
+    c.valid = care;
+    let r = describe(c, region);
+    c.valid = saved;
+    r
+}
+
+/// The union value indices (per level) of an example given per input.
+fn example_levels(c: &Compiler<'_>, example: &[Value]) -> Vec<u32> {
+    c.order
+        .levels
+        .iter()
+        .map(|&i| {
+            let ty = c.input_ty(i);
+            example.get(i).and_then(|v| value_index(ty, v)).unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Compares two checked policies.
+pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff, DiffError> {
+    let vocab = Vocabulary::build(old, new).map_err(DiffError::Incompatible)?;
+    let outputs = match_outputs(old, new, opts)?;
+    let renames = value_maps(old, new, &outputs, opts)?;
+    let wa = widen::widen(old, &vocab, Side::Old);
+    let wb = widen::widen(new, &vocab, Side::New);
+    let order = union_order(&wa, &wb);
+    let mut sizes = Vec::with_capacity(vocab.inputs.len());
+    for &u in &order.levels {
+        let n = vocab.size(u);
+        if n == 0 || n > MAX_DOMAIN {
+            let side = if vocab.side_id(u, Side::Old).is_some() {
+                Side::Old
+            } else {
+                Side::New
+            };
+            let input = vocab.side_id(u, side).unwrap_or(0);
+            return Err(DiffError::Compile(
+                side,
+                CompileError::RangeTooLarge { input },
+            ));
+        }
+        sizes.push(n as u32);
+    }
+    let mut store = Mdd::new(sizes);
+    if let Some(m) = opts.max_nodes {
+        store = store.with_max_nodes(m);
+    }
+    let mut a = Compiler::new_in(&wa, order.clone(), store)
+        .map_err(|e| DiffError::Compile(Side::Old, e))?;
+    // The compiler builds output regions on first use, in its own store: build the old
+    // side's now, before the store moves to the new side.
+    for o in 0..wa.outputs.len() {
+        a.output_regions(o)
+            .map_err(|e| DiffError::Compile(Side::Old, e))?;
+    }
+    // One store for both: the new side's compiler takes it over, and every diagram of
+    // the old side stays valid in it.
+    let store = std::mem::replace(&mut a.mdd, Mdd::new(Vec::new()));
+    let mut b =
+        Compiler::new_in(&wb, order, store).map_err(|e| DiffError::Compile(Side::New, e))?;
+    for o in 0..wb.outputs.len() {
+        b.output_regions(o)
+            .map_err(|e| DiffError::Compile(Side::New, e))?;
+    }
+    let comp = |e: CompileError| DiffError::Compile(Side::New, e);
+
+    // Domains: what each side's inputs can express.
+    let mut dom = [TRUE, TRUE];
+    for (s, side) in [Side::Old, Side::New].into_iter().enumerate() {
+        let p = if side == Side::Old { old } else { new };
+        for u in 0..vocab.inputs.len() {
+            if let Some(ranges) = vocab.side_domain(p, side, u) {
+                let level = b.order.level(u);
+                let mut parts = Vec::new();
+                for (lo, hi) in ranges {
+                    parts.push(b.mdd.range(level, lo, hi + 1)?);
+                }
+                let d = b.mdd.or_all(&parts)?;
+                if let Some(slot) = dom.get_mut(s) {
+                    *slot = b.mdd.and(*slot, d)?;
+                }
+            }
+        }
+    }
+    let [dom_a, dom_b] = dom;
+    let mdd = &mut b.mdd;
+    let poss_a = mdd.and(dom_a, a.assume_all)?;
+    let poss_b = mdd.and(dom_b, b.assume_all)?;
+    let mdd = &mut b.mdd;
+    let dom_both = mdd.and(dom_a, dom_b)?;
+    let poss_both = mdd.and(poss_a, poss_b)?;
+    let in_a = mdd.and(poss_both, a.scope)?;
+    let both = mdd.and(in_a, b.scope)?;
+
+    let one_sided = |b: &mut Compiler<'_>,
+                     x: NodeId,
+                     y: NodeId,
+                     within: NodeId|
+     -> Result<Vec<OneSided>, DiffError> {
+        let mut out = Vec::new();
+        for (side, (p, q)) in [(Side::Old, (x, y)), (Side::New, (y, x))] {
+            let only = b.mdd.diff(p, q)?;
+            let only = b.mdd.and(only, within)?;
+            if let Some(region) = describe_in(b, only, within).map_err(comp)? {
+                out.push(OneSided { side, region });
+            }
+        }
+        Ok(out)
+    };
+    let domain = one_sided(&mut b, dom_a, dom_b, TRUE)?;
+    let (assume_b, scope_b) = (b.assume_all, b.scope);
+    let assumptions = one_sided(&mut b, a.assume_all, assume_b, dom_both)?;
+    let scope = one_sided(&mut b, a.scope, scope_b, poss_both)?;
+
+    let mut verdicts: Interner<CVerdict> = Interner::new();
+    let mut output_diffs = Vec::with_capacity(outputs.pairs.len());
+    let no_rename = HashMap::new();
+    for (k, &(oa, ob)) in outputs.pairs.iter().enumerate() {
+        let rename = renames.get(k).unwrap_or(&no_rename);
+        let (Some(ra), Some(rb)) = (
+            a.outputs.get(oa).cloned().flatten(),
+            b.outputs.get(ob).cloned().flatten(),
+        ) else {
+            continue;
+        };
+        let va = verdict_diagram(&mut b.mdd, old, &ra, oa, rename, &mut verdicts)?;
+        let vb = verdict_diagram(&mut b.mdd, new, &rb, ob, &no_rename, &mut verdicts)?;
+        let not_compared = NodeId::terminal(NOT_COMPARED);
+        let va = b.mdd.ite(both, va, not_compared)?;
+        let vb = b.mdd.ite(both, vb, not_compared)?;
+        let mut pairs: Interner<(u32, u32)> = Interner::new();
+        let pair = b.mdd.apply_terminals(va, vb, |x, y| {
+            if x == NOT_COMPARED || y == NOT_COMPARED || x == y {
+                NOT_COMPARED
+            } else {
+                1 + pairs.id((x, y))
+            }
+        })?;
+        let mut changes = Vec::new();
+        for (pid, &(x, y)) in pairs.items.iter().enumerate() {
+            let t = 1 + pid as u32;
+            let region = b.mdd.map_terminals(pair, |s| u32::from(s == t))?;
+            let Some(described) = describe_in(&mut b, region, both).map_err(comp)? else {
+                continue;
+            };
+            let (Some(old_v), Some(new_v)) =
+                (verdicts.get(x - 1).cloned(), verdicts.get(y - 1).cloned())
+            else {
+                continue;
+            };
+            let levels = example_levels(&b, &described.example);
+            let old_reason = reason(&mut b.mdd, &a, oa, &old_v, region, rename, &levels)?;
+            // `reason` reads the compiler's regions and writes only the store: lend the
+            // store out for the new side's own call.
+            let mut store = std::mem::replace(&mut b.mdd, Mdd::new(Vec::new()));
+            let new_reason = reason(&mut store, &b, ob, &new_v, region, &no_rename, &levels);
+            b.mdd = store;
+            let new_reason = new_reason?;
+            changes.push(Change {
+                old: old_v,
+                new: new_v,
+                region: described,
+                old_reason,
+                new_reason,
+            });
+        }
+        changes.sort_by(|x, y| {
+            y.region
+                .count
+                .cmp(&x.region.count)
+                .then_with(|| (&x.old, &x.new).cmp(&(&y.old, &y.new)))
+        });
+        output_diffs.push(OutputDiff {
+            name: new
+                .outputs
+                .get(ob)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            old_name: old
+                .outputs
+                .get(oa)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            changes,
+        });
+    }
+
+    let inputs_only_old = vocab
+        .inputs
+        .iter()
+        .filter(|u| u.new.is_none())
+        .map(|u| u.name.clone())
+        .collect();
+    let inputs_only_new = vocab
+        .inputs
+        .iter()
+        .filter(|u| u.old.is_none())
+        .map(|u| u.name.clone())
+        .collect();
+    let input_changes = vocab
+        .inputs
+        .iter()
+        .filter_map(|u| {
+            let (i, j) = (u.old?, u.new?);
+            let (ti, tj) = (old.inputs.get(i)?.ty, new.inputs.get(j)?.ty);
+            let show = |p: &Policy, t: Ty| match (t, &u.ty) {
+                (Ty::Enum(e), UnionTy::Enum { .. }) => {
+                    format!("{} {{{}}}", widen::type_name(p, t), {
+                        let names: Vec<String> = p
+                            .enums
+                            .get(e)
+                            .map(|d| d.variants.iter().map(|v| v.name.clone()).collect())
+                            .unwrap_or_default();
+                        names.join(", ")
+                    })
+                }
+                _ => widen::type_name(p, t),
+            };
+            let (si, sj) = (show(old, ti), show(new, tj));
+            let same_domain = match (ti, tj) {
+                (Ty::Enum(e1), Ty::Enum(e2)) => {
+                    let names = |p: &Policy, e: usize| -> Vec<String> {
+                        let mut v: Vec<String> = p
+                            .enums
+                            .get(e)
+                            .map(|d| d.variants.iter().map(|v| v.name.clone()).collect())
+                            .unwrap_or_default();
+                        v.sort();
+                        v
+                    };
+                    names(old, e1) == names(new, e2)
+                }
+                _ => si == sj,
+            };
+            (!same_domain).then(|| InputChange {
+                input: u.name.clone(),
+                old: si,
+                new: sj,
+            })
+        })
+        .collect();
+    let total = b.mdd.sat_count(TRUE);
+    let compared = b.mdd.sat_count(both);
+    Ok(PolicyDiff {
+        old_name: old.name.clone(),
+        new_name: new.name.clone(),
+        inputs_only_old,
+        inputs_only_new,
+        input_changes,
+        outputs_only_old: outputs.only_old,
+        outputs_only_new: outputs.only_new,
+        domain,
+        assumptions,
+        scope,
+        outputs: output_diffs,
+        compared,
+        total,
+    })
+}
+
+/// Parses `OLD=NEW` (an output renamed by `--map`).
+pub fn parse_output_map(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((o, n)) if !o.trim().is_empty() && !n.trim().is_empty() => {
+            Ok((o.trim().to_string(), n.trim().to_string()))
+        }
+        _ => Err(format!("`{s}` is not of the form OLD_OUTPUT=NEW_OUTPUT")),
+    }
+}
+
+/// Parses `OUTPUT:OLD=NEW` (a value renamed by `--map-value`).
+pub fn parse_value_map(s: &str) -> Result<ValueMap, String> {
+    let bad = || format!("`{s}` is not of the form OUTPUT:OLD_VALUE=NEW_VALUE");
+    let (output, rest) = s.split_once(':').ok_or_else(bad)?;
+    let (old, new) = rest.split_once('=').ok_or_else(bad)?;
+    let (output, old, new) = (output.trim(), old.trim(), new.trim());
+    if output.is_empty() || old.is_empty() || new.is_empty() {
+        return Err(bad());
+    }
+    Ok(ValueMap {
+        output: output.to_string(),
+        old: old.to_string(),
+        new: new.to_string(),
+    })
+}
+
+/// Reads a mapping file into `opts`: one mapping a line, `output OLD=NEW` or
+/// `value OUTPUT:OLD=NEW`; blank lines and `#` comments are ignored.
+pub fn parse_map_file(text: &str, opts: &mut DiffOptions) -> Result<(), String> {
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let at = |e: String| format!("line {}: {e}", n + 1);
+        match line.split_once(char::is_whitespace) {
+            Some(("output", rest)) => opts.output_map.push(parse_output_map(rest).map_err(at)?),
+            Some(("value", rest)) => opts.value_map.push(parse_value_map(rest).map_err(at)?),
+            _ => {
+                return Err(at(format!(
+                    "`{line}` should start with `output` or `value`"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What comparing two files gave.
+pub enum FileComparison {
+    Diff(Box<PolicyDiff>),
+    /// Neither file is a policy (no `policy` header): shared vocabularies are compared
+    /// through the policies that use them.
+    Modules,
+}
+
+/// Checks two files (each through its own file system: the disk, or a git revision)
+/// and compares their policies. `Err` holds the diagnostics that stopped it.
+pub fn compare_files(
+    sources: &mut crate::source::Sources,
+    old_fs: &dyn crate::source::FileSystem,
+    old_path: &std::path::Path,
+    new_fs: &dyn crate::source::FileSystem,
+    new_path: &std::path::Path,
+    opts: &DiffOptions,
+) -> Result<FileComparison, Vec<Diagnostic>> {
+    let old = crate::check::check_file(sources, old_fs, old_path);
+    let new = crate::check::check_file(sources, new_fs, new_path);
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for (side, checked) in [(Side::Old, &old), (Side::New, &new)] {
+        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
+            errors.push(
+                d.clone()
+                    .note(format!("in the {} policy of the diff", side.word())),
+            );
+        }
+    }
+    let (Some(op), Some(np)) = (old.policy, new.policy) else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if op.header.is_none() && np.header.is_none() {
+        return Ok(FileComparison::Modules);
+    }
+    diff(&op, &np, opts)
+        .map(|d| FileComparison::Diff(Box::new(d)))
+        .map_err(|e| e.diagnostics(&op, &np))
+}

@@ -1,0 +1,470 @@
+//! The union vocabulary of two policies, and each policy rewritten over it.
+//!
+//! Two policies are compared incident by incident, so both must be compiled over the
+//! same inputs with the same domains, in one decision-diagram store. Inputs are matched
+//! by name. For an input both declare:
+//! - `bool` stays `bool`;
+//! - integer ranges become their union (`0..=17` and `0..=99` give `0..=99`); values
+//!   outside one side's range are incidents that side cannot express;
+//! - enums become the union of their variant names (the old side's order, then the new
+//!   side's additions); a variant one side lacks is, again, a value it cannot express.
+//!
+//! An input only one side declares is added to the other side unchanged in type: that
+//! side never tests it, so its decision holds whatever the answer (see docs/diff.md).
+//!
+//! [`widen`] rewrites a side's IR onto the union inputs: every expression is remapped
+//! (input ids, enum variant ids), so the side's compiled diagrams use the union's value
+//! indices. Outputs, rules, defines and their ids are untouched, so findings still name
+//! the side's own rules.
+
+use crate::check::ir::{
+    AcceptedGap, AssertDef, Constraint, DefineBody, DefineDef, EnumDef, Expr, InputDef, InputId,
+    LinExpr, Policy, RuleDef, Ty, VariantDef, VariantId,
+};
+
+/// A type over the union vocabulary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnionTy {
+    Bool,
+    Int {
+        lo: i64,
+        hi: i64,
+    },
+    /// The enum's name (the old side's, else the new side's) and the union of variants.
+    Enum {
+        name: String,
+        variants: Vec<String>,
+    },
+}
+
+/// One input of the union vocabulary.
+#[derive(Clone, Debug)]
+pub struct UnionInput {
+    pub name: String,
+    pub ty: UnionTy,
+    /// The input's id on each side, where it exists.
+    pub old: Option<InputId>,
+    pub new: Option<InputId>,
+}
+
+/// Which policy of the two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Old,
+    New,
+}
+
+impl Side {
+    pub fn word(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+        }
+    }
+
+    pub fn other(self) -> Side {
+        match self {
+            Side::Old => Side::New,
+            Side::New => Side::Old,
+        }
+    }
+}
+
+/// Two declarations of one input that cannot be compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incompatible {
+    pub input: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// The union of the two policies' inputs, in the old policy's declaration order, then
+/// the inputs only the new one declares.
+#[derive(Clone, Debug)]
+pub struct Vocabulary {
+    pub inputs: Vec<UnionInput>,
+}
+
+pub fn type_name(p: &Policy, ty: Ty) -> String {
+    match ty {
+        Ty::Bool => "bool".to_string(),
+        Ty::Int { lo, hi } => format!("{lo}..={hi}"),
+        Ty::Enum(e) => p
+            .enums
+            .get(e)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| "?".into()),
+    }
+}
+
+fn variant_names(p: &Policy, e: usize) -> Vec<String> {
+    p.enums
+        .get(e)
+        .map(|d| d.variants.iter().map(|v| v.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn union_ty(old: &Policy, a: Ty, new: &Policy, b: Ty) -> Option<UnionTy> {
+    match (a, b) {
+        (Ty::Bool, Ty::Bool) => Some(UnionTy::Bool),
+        (Ty::Int { lo: l1, hi: h1 }, Ty::Int { lo: l2, hi: h2 }) => Some(UnionTy::Int {
+            lo: l1.min(l2),
+            hi: h1.max(h2),
+        }),
+        (Ty::Enum(e1), Ty::Enum(e2)) => {
+            let mut variants = variant_names(old, e1);
+            for v in variant_names(new, e2) {
+                if !variants.contains(&v) {
+                    variants.push(v);
+                }
+            }
+            let name = old
+                .enums
+                .get(e1)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            Some(UnionTy::Enum { name, variants })
+        }
+        _ => None,
+    }
+}
+
+fn own_ty(p: &Policy, ty: Ty) -> UnionTy {
+    match ty {
+        Ty::Bool => UnionTy::Bool,
+        Ty::Int { lo, hi } => UnionTy::Int { lo, hi },
+        Ty::Enum(e) => UnionTy::Enum {
+            name: p.enums.get(e).map(|d| d.name.clone()).unwrap_or_default(),
+            variants: variant_names(p, e),
+        },
+    }
+}
+
+impl Vocabulary {
+    /// Matches the inputs by name; every input declared with incompatible types on the
+    /// two sides (a `bool` and an enum, say) is an error.
+    pub fn build(old: &Policy, new: &Policy) -> Result<Vocabulary, Vec<Incompatible>> {
+        let mut inputs = Vec::new();
+        let mut bad = Vec::new();
+        for (i, inp) in old.inputs.iter().enumerate() {
+            let other = new.input_by_name(&inp.name);
+            let ty = match other.and_then(|j| new.inputs.get(j)) {
+                Some(ni) => match union_ty(old, inp.ty, new, ni.ty) {
+                    Some(t) => t,
+                    None => {
+                        bad.push(Incompatible {
+                            input: inp.name.clone(),
+                            old: type_name(old, inp.ty),
+                            new: type_name(new, ni.ty),
+                        });
+                        continue;
+                    }
+                },
+                None => own_ty(old, inp.ty),
+            };
+            inputs.push(UnionInput {
+                name: inp.name.clone(),
+                ty,
+                old: Some(i),
+                new: other,
+            });
+        }
+        for (j, inp) in new.inputs.iter().enumerate() {
+            if old.input_by_name(&inp.name).is_none() {
+                inputs.push(UnionInput {
+                    name: inp.name.clone(),
+                    ty: own_ty(new, inp.ty),
+                    old: None,
+                    new: Some(j),
+                });
+            }
+        }
+        if bad.is_empty() {
+            Ok(Vocabulary { inputs })
+        } else {
+            Err(bad)
+        }
+    }
+
+    pub fn side_id(&self, u: usize, side: Side) -> Option<InputId> {
+        let inp = self.inputs.get(u)?;
+        match side {
+            Side::Old => inp.old,
+            Side::New => inp.new,
+        }
+    }
+
+    /// The union input of a side's input.
+    pub fn union_of(&self, side: Side, id: InputId) -> Option<usize> {
+        self.inputs
+            .iter()
+            .position(|u| self.side_id_of(u, side) == Some(id))
+    }
+
+    fn side_id_of(&self, u: &UnionInput, side: Side) -> Option<InputId> {
+        match side {
+            Side::Old => u.old,
+            Side::New => u.new,
+        }
+    }
+
+    /// The number of values of union input `u`.
+    pub fn size(&self, u: usize) -> u64 {
+        match self.inputs.get(u).map(|i| &i.ty) {
+            Some(UnionTy::Bool) => 2,
+            Some(UnionTy::Int { lo, hi }) => (hi.saturating_sub(*lo) as u64).saturating_add(1),
+            Some(UnionTy::Enum { variants, .. }) => variants.len() as u64,
+            None => 0,
+        }
+    }
+
+    /// The union value indices a side can express for union input `u`, as inclusive
+    /// index ranges; `None` when it can express every value (it has the whole domain,
+    /// or does not declare the input at all).
+    pub fn side_domain(&self, p: &Policy, side: Side, u: usize) -> Option<Vec<(u32, u32)>> {
+        let inp = self.inputs.get(u)?;
+        let id = self.side_id_of(inp, side)?;
+        let ty = p.inputs.get(id)?.ty;
+        match (&inp.ty, ty) {
+            (UnionTy::Int { lo, hi }, Ty::Int { lo: l, hi: h }) => {
+                if l == *lo && h == *hi {
+                    None
+                } else {
+                    let a = u32::try_from(l.saturating_sub(*lo)).ok()?;
+                    let b = u32::try_from(h.saturating_sub(*lo)).ok()?;
+                    Some(vec![(a, b)])
+                }
+            }
+            (UnionTy::Enum { variants, .. }, Ty::Enum(e)) => {
+                let own = variant_names(p, e);
+                if own.len() == variants.len() {
+                    return None;
+                }
+                let mut out: Vec<(u32, u32)> = Vec::new();
+                for (k, v) in variants.iter().enumerate() {
+                    if own.contains(v) {
+                        let k = k as u32;
+                        match out.last_mut() {
+                            Some(last) if last.1 + 1 == k => last.1 = k,
+                            _ => out.push((k, k)),
+                        }
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Rewrites expressions of one side onto the union inputs.
+struct Remap<'a> {
+    side: &'a Policy,
+    /// Side input id -> union input id.
+    input: Vec<usize>,
+    /// Side input id -> (side variant id -> union variant index), for enum inputs.
+    variants: Vec<Vec<VariantId>>,
+}
+
+impl Remap<'_> {
+    fn input(&self, i: InputId) -> InputId {
+        self.input.get(i).copied().unwrap_or(i)
+    }
+
+    fn variant(&self, i: InputId, v: VariantId) -> VariantId {
+        self.variants
+            .get(i)
+            .and_then(|m| m.get(v))
+            .copied()
+            .unwrap_or(v)
+    }
+
+    fn lin(&self, l: &LinExpr) -> LinExpr {
+        let mut terms: Vec<(i64, InputId)> =
+            l.terms.iter().map(|&(c, i)| (c, self.input(i))).collect();
+        terms.sort_by_key(|&(_, i)| i);
+        LinExpr {
+            terms,
+            constant: l.constant,
+        }
+    }
+
+    fn expr(&self, e: &Expr) -> Expr {
+        match e {
+            Expr::Const(b) => Expr::Const(*b),
+            Expr::Input(i) => Expr::Input(self.input(*i)),
+            Expr::Define(d) => Expr::Define(*d),
+            Expr::Not(a) => Expr::Not(Box::new(self.expr(a))),
+            Expr::And(xs) => Expr::And(xs.iter().map(|x| self.expr(x)).collect()),
+            Expr::Or(xs) => Expr::Or(xs.iter().map(|x| self.expr(x)).collect()),
+            Expr::Implies(a, b) => Expr::Implies(Box::new(self.expr(a)), Box::new(self.expr(b))),
+            Expr::Iff(a, b) => Expr::Iff(Box::new(self.expr(a)), Box::new(self.expr(b))),
+            Expr::Cmp { lhs, op, rhs } => Expr::Cmp {
+                lhs: self.lin(lhs),
+                op: *op,
+                rhs: self.lin(rhs),
+            },
+            Expr::EnumIn { input, variants } => {
+                let mut vs: Vec<VariantId> =
+                    variants.iter().map(|&v| self.variant(*input, v)).collect();
+                vs.sort_unstable();
+                vs.dedup();
+                Expr::EnumIn {
+                    input: self.input(*input),
+                    variants: vs,
+                }
+            }
+            Expr::EnumEq(a, b) => {
+                // Spelled out per variant the side knows: the two inputs may have
+                // different union enums when the other side types them differently.
+                let n = self
+                    .side
+                    .inputs
+                    .get(*a)
+                    .and_then(|d| match d.ty {
+                        Ty::Enum(e) => self.side.enums.get(e).map(|x| x.variants.len()),
+                        _ => None,
+                    })
+                    .unwrap_or(0);
+                Expr::Or(
+                    (0..n)
+                        .map(|v| {
+                            Expr::And(vec![
+                                Expr::EnumIn {
+                                    input: self.input(*a),
+                                    variants: vec![self.variant(*a, v)],
+                                },
+                                Expr::EnumIn {
+                                    input: self.input(*b),
+                                    variants: vec![self.variant(*b, v)],
+                                },
+                            ])
+                        })
+                        .collect(),
+                )
+            }
+            Expr::OutputIs { output, values } => Expr::OutputIs {
+                output: *output,
+                values: values.clone(),
+            },
+            Expr::SetContains { output, variant } => Expr::SetContains {
+                output: *output,
+                variant: *variant,
+            },
+        }
+    }
+}
+
+/// A side's policy over the union inputs (same outputs, rules, defines and ids; the
+/// scenarios are dropped: the diff never runs them).
+pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
+    let mut enums: Vec<EnumDef> = p.enums.clone();
+    let mut inputs: Vec<InputDef> = Vec::with_capacity(vocab.inputs.len());
+    for u in &vocab.inputs {
+        let own = vocab.side_id_of(u, side).and_then(|i| p.inputs.get(i));
+        let ty = match &u.ty {
+            UnionTy::Bool => Ty::Bool,
+            UnionTy::Int { lo, hi } => Ty::Int { lo: *lo, hi: *hi },
+            UnionTy::Enum { name, variants } => {
+                enums.push(EnumDef {
+                    name: name.clone(),
+                    doc: None,
+                    variants: variants
+                        .iter()
+                        .map(|v| VariantDef {
+                            name: v.clone(),
+                            doc: None,
+                            loc: Default::default(),
+                        })
+                        .collect(),
+                    loc: Default::default(),
+                });
+                Ty::Enum(enums.len() - 1)
+            }
+        };
+        inputs.push(InputDef {
+            name: u.name.clone(),
+            doc: own.and_then(|d| d.doc.clone()),
+            ty,
+            loc: own.map(|d| d.loc).unwrap_or_default(),
+        });
+    }
+    let mut input_map = vec![0usize; p.inputs.len()];
+    let mut variant_map: Vec<Vec<VariantId>> = vec![Vec::new(); p.inputs.len()];
+    for (k, u) in vocab.inputs.iter().enumerate() {
+        let Some(i) = vocab.side_id_of(u, side) else {
+            continue;
+        };
+        if let Some(slot) = input_map.get_mut(i) {
+            *slot = k;
+        }
+        if let (UnionTy::Enum { variants, .. }, Some(Ty::Enum(e))) =
+            (&u.ty, p.inputs.get(i).map(|d| d.ty))
+        {
+            let own = variant_names(p, e);
+            let m: Vec<VariantId> = own
+                .iter()
+                .map(|v| variants.iter().position(|x| x == v).unwrap_or(0))
+                .collect();
+            if let Some(slot) = variant_map.get_mut(i) {
+                *slot = m;
+            }
+        }
+    }
+    let r = Remap {
+        side: p,
+        input: input_map,
+        variants: variant_map,
+    };
+    let constraint = |c: &Constraint| Constraint {
+        expr: r.expr(&c.expr),
+        loc: c.loc,
+    };
+    Policy {
+        name: p.name.clone(),
+        header: p.header.clone(),
+        root_file: p.root_file,
+        enums,
+        inputs,
+        outputs: p.outputs.clone(),
+        defines: p
+            .defines
+            .iter()
+            .map(|d| DefineDef {
+                body: match &d.body {
+                    DefineBody::Bool(e) => DefineBody::Bool(r.expr(e)),
+                    DefineBody::Int(l) => DefineBody::Int(r.lin(l)),
+                },
+                ..d.clone()
+            })
+            .collect(),
+        assumes: p.assumes.iter().map(constraint).collect(),
+        scope: p.scope.iter().map(constraint).collect(),
+        rules: p
+            .rules
+            .iter()
+            .map(|rule| RuleDef {
+                when: r.expr(&rule.when),
+                ..rule.clone()
+            })
+            .collect(),
+        accepted_gaps: p
+            .accepted_gaps
+            .iter()
+            .map(|a| AcceptedGap {
+                when: r.expr(&a.when),
+                ..a.clone()
+            })
+            .collect(),
+        asserts: p
+            .asserts
+            .iter()
+            .map(|a| AssertDef {
+                expr: r.expr(&a.expr),
+                ..a.clone()
+            })
+            .collect(),
+        scenarios: Vec::new(),
+    }
+}

@@ -1,0 +1,590 @@
+//! From the compiled [`DecisionGraph`] to the [`GraphView`] the writers draw.
+//!
+//! The compiled graph answers every combination of input values, including those that
+//! break an assumption (`youngest_age <= oldest_age`), and it does not show which gaps a
+//! policy accepts (`accept gap ... when ...` is a region of incidents, not a property
+//! of a leaf). A picture needs neither the impossible incidents nor a leaf that hides
+//! whether its gap is accepted, so the view is rebuilt as a decision diagram of its own:
+//!
+//! 1. the graph becomes a multi-valued diagram again, and is combined with a diagram of
+//!    the acceptances, so that each terminal says what a leaf of the drawing shows
+//!    (status; per output the value, gap, accepted gap or conflict); leaves that show the
+//!    same are one terminal, whatever rules produced them;
+//! 2. incidents that break an assumption are *don't care*: the diagram is simplified
+//!    under the care set (the valid incidents and those out of scope). Where an answer
+//!    leads only to impossible incidents it joins a neighbouring answer, and where one
+//!    sub-graph agrees with another on every possible incident it is replaced by it.
+//!    With `assume oldest_age == youngest_age implies not significant_age_difference`
+//!    the second rule is what keeps the picture from asking the oldest age once per
+//!    youngest age;
+//! 3. the result, reduced and shared as every diagram is, is written out as questions
+//!    (one per node, answers merged per child) and leaves.
+//!
+//! Every possible incident still reaches the leaf with its decision (checked against
+//! brute-force enumeration in the tests). With `--output NAME` the terminals keep only
+//! that output's result, which yields that output's own, usually much smaller, graph.
+
+use std::collections::HashMap;
+
+use petgraph::visit::EdgeRef;
+
+use super::view::{
+    answer, question_text, value_status, ConflictValue, GraphView, Leaf, LeafOutput, OutputStatus,
+    Question, ViewEdge, ViewNode,
+};
+use crate::check::ir::{OutputId, OutputTy, Policy, RuleId, Ty, Value};
+use crate::compile::graph::{DecisionGraph, GraphNode, Outcome, Status, ValueSet, Verdict};
+use crate::compile::{CResult, CompileError, Compiler};
+use crate::mdd::{Edge, Mdd, NodeId, FALSE, TRUE};
+
+/// Which decision to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// Every output.
+    Whole,
+    /// One output.
+    Output(OutputId),
+}
+
+/// Acceptances beyond this many are not told apart in the drawing (their gaps show as
+/// open); no real policy comes near it.
+const MAX_ACCEPTANCES: usize = 30;
+
+/// What decides a leaf of the view: the status and, per drawn output, the verdict, the
+/// rules behind it (whole decision only) and the acceptances covering a gap.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    OutOfScope,
+    InScope(Vec<OutKey>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct OutKey {
+    output: OutputId,
+    verdict: Verdict,
+    by_default: bool,
+    /// Values of a conflict with the rules giving each.
+    conflict: Vec<(Value, Vec<RuleId>)>,
+    accepted: Vec<usize>,
+}
+
+/// The terminal for incidents that break an assumption (leaf ids stay far below it).
+const BROKEN: u32 = 1 << 30;
+
+/// The leaves of the drawing, as terminal ids of the diagram.
+struct Keys<'a> {
+    policy: &'a Policy,
+    dg: &'a DecisionGraph,
+    which: Which,
+    ids: HashMap<Key, u32>,
+    keys: Vec<Key>,
+    /// Per key: the rules behind each output, gathered over every graph leaf.
+    rules: Vec<Vec<(OutputId, RuleId)>>,
+}
+
+impl Keys<'_> {
+    /// The terminal of graph leaf `leaf` where the acceptances in `mask` hold.
+    fn id(&mut self, leaf: u32, mask: u32) -> u32 {
+        let Some(l) = self.dg.leaves.get(leaf as usize) else {
+            return BROKEN;
+        };
+        let mut gathered: Vec<(OutputId, RuleId)> = Vec::new();
+        let key = match l.status {
+            Status::BrokenAssumption => return BROKEN,
+            Status::OutOfScope => Key::OutOfScope,
+            Status::InScope => {
+                let outputs: Vec<OutputId> = match self.which {
+                    Which::Whole => (0..self.policy.outputs.len()).collect(),
+                    Which::Output(o) => vec![o],
+                };
+                let mut outs = Vec::new();
+                for o in outputs {
+                    let Some(outcome) = l.outcomes.get(o) else {
+                        continue;
+                    };
+                    let verdict = outcome.verdict();
+                    let (by, conflict) = match outcome {
+                        Outcome::Value { by, .. } => (by.clone(), Vec::new()),
+                        Outcome::Gap => (Vec::new(), Vec::new()),
+                        Outcome::Conflict { values } => (Vec::new(), values.clone()),
+                    };
+                    let accepted: Vec<usize> = if verdict == Verdict::Gap {
+                        self.policy
+                            .accepted_gaps
+                            .iter()
+                            .enumerate()
+                            .take(MAX_ACCEPTANCES)
+                            .filter(|(k, acc)| acc.output == o && mask & (1 << k) != 0)
+                            .map(|(k, _)| k)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let by_default = self.is_default(o, &verdict, &by);
+                    // Leaves are told apart by what they show, not by which rules gave
+                    // it: two boxes saying the same would puzzle a reader.
+                    gathered.extend(by.iter().map(|&r| (o, r)));
+                    outs.push(OutKey {
+                        output: o,
+                        verdict,
+                        by_default,
+                        conflict,
+                        accepted,
+                    });
+                }
+                Key::InScope(outs)
+            }
+        };
+        let id = match self.ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.keys.len() as u32;
+                self.ids.insert(key.clone(), id);
+                self.keys.push(key);
+                self.rules.push(Vec::new());
+                id
+            }
+        };
+        if let Some(rules) = self.rules.get_mut(id as usize) {
+            rules.extend(gathered);
+            rules.sort_unstable();
+            rules.dedup();
+        }
+        id
+    }
+
+    /// No rule gives the value: it is the output's default.
+    fn is_default(&self, o: OutputId, verdict: &Verdict, by: &[RuleId]) -> bool {
+        let Some(def) = self.policy.outputs.get(o) else {
+            return false;
+        };
+        match verdict {
+            Verdict::Value(v) => {
+                by.is_empty()
+                    && matches!(def.ty, OutputTy::Single(_))
+                    && def.default.as_ref() == Some(v)
+            }
+            _ => false,
+        }
+    }
+
+    fn leaf(&self, id: u32) -> Leaf {
+        let Some(key) = self.keys.get(id as usize) else {
+            return Leaf::out_of_scope();
+        };
+        let mut leaf = match key {
+            Key::OutOfScope => Leaf::out_of_scope(),
+            Key::InScope(outs) => Leaf::new(outs.iter().map(|k| self.leaf_output(k)).collect()),
+        };
+        let rules = self
+            .rules
+            .get(id as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for o in &mut leaf.outputs {
+            let out = self.policy.output_by_name(&o.output);
+            o.rules = rules
+                .iter()
+                .filter(|(x, _)| Some(*x) == out)
+                .filter_map(|&(_, r)| self.policy.rules.get(r).map(|x| x.name.clone()))
+                .collect();
+        }
+        leaf
+    }
+
+    fn leaf_output(&self, k: &OutKey) -> LeafOutput {
+        let p = self.policy;
+        let def = p.outputs.get(k.output);
+        let name = def.map(|d| d.name.clone()).unwrap_or_default();
+        let rule_names = |rs: &[RuleId]| -> Vec<String> {
+            rs.iter()
+                .filter_map(|&r| p.rules.get(r).map(|x| x.name.clone()))
+                .collect()
+        };
+        let status = match &k.verdict {
+            Verdict::Value(v) => value_status(p, v, k.by_default),
+            Verdict::Gap => OutputStatus::Gap {
+                accepted: k
+                    .accepted
+                    .first()
+                    .and_then(|&i| p.accepted_gaps.get(i))
+                    .map(|a| a.reason.clone()),
+            },
+            Verdict::Conflict(values) => OutputStatus::Conflict {
+                values: values
+                    .iter()
+                    .map(|v| ConflictValue {
+                        shown: p.show_value(v),
+                        json: p.value_json(v),
+                        rules: k
+                            .conflict
+                            .iter()
+                            .find(|(cv, _)| cv == v)
+                            .map(|(_, rs)| rule_names(rs))
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+            },
+        };
+        LeafOutput {
+            output: name,
+            status,
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// The view of a policy's decision graph. `c` must be the compiler the graph was built
+/// with (or one over the same order): the diagrams of the drawing are built in it.
+pub fn graph_view(
+    policy: &Policy,
+    c: &mut Compiler<'_>,
+    dg: &DecisionGraph,
+    which: Which,
+) -> CResult<GraphView> {
+    if dg.order != c.order.levels {
+        return Err(CompileError::Unsupported {
+            at: None,
+            what: "a decision graph drawn with a compiler of another variable order",
+        });
+    }
+    // A diagram whose terminal is the set (bit mask) of acceptances that hold.
+    let mut mask = NodeId::terminal(0);
+    for (k, acc) in policy
+        .accepted_gaps
+        .iter()
+        .enumerate()
+        .take(MAX_ACCEPTANCES)
+    {
+        let when = c.expr(&acc.when).map_err(|e| e.at(acc.loc))?;
+        let bit = 1u32 << k;
+        mask =
+            c.mdd
+                .apply_terminals(when, mask, |holds, m| if holds == 1 { m | bit } else { m })?;
+    }
+    let leaves = diagram_of(policy, c, dg)?;
+    let mut keys = Keys {
+        policy,
+        dg,
+        which,
+        ids: HashMap::new(),
+        keys: Vec::new(),
+        rules: Vec::new(),
+    };
+    let shown = c
+        .mdd
+        .apply_terminals(leaves, mask, |leaf, m| keys.id(leaf, m))?;
+    let care = c.mdd.map_terminals(shown, |t| u32::from(t != BROKEN))?;
+    let mut simp = Simplifier {
+        mdd: &mut c.mdd,
+        memo: HashMap::new(),
+    };
+    let drawn = simp.run(shown, care)?;
+    let (nodes, edges, root) = to_view(policy, &c.order.levels, &c.mdd, drawn, &keys);
+    let (nodes, edges, root) = renumber(nodes, edges, root);
+    let output = match which {
+        Which::Whole => None,
+        Which::Output(o) => policy.outputs.get(o).map(|d| d.name.clone()),
+    };
+    Ok(GraphView {
+        policy: policy.name.clone(),
+        title: policy.header.as_ref().and_then(|h| h.title.clone()),
+        output,
+        nodes,
+        edges,
+        root,
+    })
+}
+
+/// The decision graph as a diagram again, its terminals the indices of its leaves.
+fn diagram_of(policy: &Policy, c: &mut Compiler<'_>, dg: &DecisionGraph) -> CResult<NodeId> {
+    let order =
+        petgraph::algo::toposort(&dg.graph, None).map_err(|_| CompileError::Unsupported {
+            at: None,
+            what: "a decision graph with a cycle",
+        })?;
+    let mut level_of = vec![usize::MAX; policy.inputs.len()];
+    for (l, &i) in c.order.levels.iter().enumerate() {
+        if let Some(slot) = level_of.get_mut(i) {
+            *slot = l;
+        }
+    }
+    let mut id: HashMap<petgraph::graph::NodeIndex, NodeId> = HashMap::new();
+    // Children before parents.
+    for &n in order.iter().rev() {
+        let node = match dg.graph.node_weight(n) {
+            Some(GraphNode::Leaf { leaf }) => NodeId::terminal(*leaf as u32),
+            Some(GraphNode::Question { input }) => {
+                let level = level_of.get(*input).copied().unwrap_or(usize::MAX);
+                let ty = policy.inputs.get(*input).map(|d| d.ty).unwrap_or(Ty::Bool);
+                let mut parts: Vec<(u32, NodeId)> = Vec::new();
+                for e in dg.graph.edges(n) {
+                    let Some(&child) = id.get(&e.target()) else {
+                        continue;
+                    };
+                    for (_, t) in index_ranges(&e.weight().values, ty) {
+                        parts.push((t.saturating_add(1), child));
+                    }
+                }
+                parts.sort_by_key(|p| p.0);
+                let edges: Vec<Edge> = parts
+                    .into_iter()
+                    .map(|(end, child)| Edge { end, child })
+                    .collect();
+                c.mdd.mk(level, &edges)?
+            }
+            None => continue,
+        };
+        id.insert(n, node);
+    }
+    id.get(&dg.root).copied().ok_or(CompileError::Unsupported {
+        at: None,
+        what: "a decision graph without its root",
+    })
+}
+
+/// Simplification under a care set that also replaces a sub-graph by a sibling that
+/// agrees with it wherever it matters (the "restrict" heuristic only fills in the
+/// values that do not matter).
+struct Simplifier<'m> {
+    mdd: &'m mut Mdd,
+    memo: HashMap<(NodeId, NodeId), Option<NodeId>>,
+}
+
+impl Simplifier<'_> {
+    /// `None` when nothing in `care` reaches `f` (any sub-graph would do).
+    fn run(&mut self, f: NodeId, care: NodeId) -> CResult<Option<NodeId>> {
+        if care == FALSE {
+            return Ok(None);
+        }
+        if f.is_terminal() || care == TRUE {
+            return Ok(Some(f));
+        }
+        if let Some(&r) = self.memo.get(&(f, care)) {
+            return Ok(r);
+        }
+        // Each call goes one level deeper in `f` or `care`: the depth is bounded by the
+        // number of inputs, as in the engine's own operations.
+        let (lf, lc) = (self.mdd.level(f), self.mdd.level(care));
+        let level = lf.min(lc);
+        let size = self.mdd.size(level as usize);
+        let edges_at = |mdd: &Mdd, n: NodeId| -> Vec<Edge> {
+            match mdd.node(n) {
+                Some((l, es)) if l as u32 == level => es.to_vec(),
+                _ => vec![Edge {
+                    end: size,
+                    child: n,
+                }],
+            }
+        };
+        let (fe, ce) = (edges_at(self.mdd, f), edges_at(self.mdd, care));
+        // Elementary pieces: (end, child of f, child of care).
+        let mut pieces: Vec<(u32, NodeId, NodeId)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while let (Some(a), Some(b)) = (fe.get(i), ce.get(j)) {
+            let end = a.end.min(b.end);
+            pieces.push((end, a.child, b.child));
+            if a.end == end {
+                i += 1;
+            }
+            if b.end == end {
+                j += 1;
+            }
+        }
+        // Simplify each piece, then let pieces share one sub-graph where it serves them
+        // all: (sub-graph, where it must be right).
+        let mut groups: Vec<(NodeId, NodeId)> = Vec::new();
+        let mut chosen: Vec<(u32, Option<usize>)> = Vec::with_capacity(pieces.len());
+        for (end, fc, cc) in pieces {
+            let Some(r) = self.run(fc, cc)? else {
+                chosen.push((end, None));
+                continue;
+            };
+            let mut placed = None;
+            for (k, g) in groups.iter_mut().enumerate() {
+                if g.0 == r || self.agree(g.0, r, cc)? {
+                    g.1 = self.mdd.or(g.1, cc)?;
+                    placed = Some(k);
+                    break;
+                }
+                if self.agree(r, g.0, g.1)? {
+                    g.0 = r;
+                    g.1 = self.mdd.or(g.1, cc)?;
+                    placed = Some(k);
+                    break;
+                }
+            }
+            let k = match placed {
+                Some(k) => k,
+                None => {
+                    groups.push((r, cc));
+                    groups.len() - 1
+                }
+            };
+            chosen.push((end, Some(k)));
+        }
+        let result = if groups.is_empty() {
+            None
+        } else {
+            // Pieces that no valid incident reaches take their left (or right)
+            // neighbour's sub-graph, so that they merge away.
+            let first = chosen.iter().find_map(|c| c.1).unwrap_or(0);
+            let mut last = first;
+            let mut edges = Vec::with_capacity(chosen.len());
+            for (end, g) in chosen {
+                let k = g.unwrap_or(last);
+                last = k;
+                let child = groups.get(k).map(|g| g.0).unwrap_or(FALSE);
+                edges.push(Edge { end, child });
+            }
+            Some(self.mdd.mk(level as usize, &edges)?)
+        };
+        self.memo.insert((f, care), result);
+        Ok(result)
+    }
+
+    /// `a` gives what `b` gives on every incident of `care`.
+    fn agree(&mut self, a: NodeId, b: NodeId, care: NodeId) -> CResult<bool> {
+        let differ = self.mdd.apply_terminals(a, b, |x, y| u32::from(x != y))?;
+        Ok(!self.mdd.intersects(care, differ))
+    }
+}
+
+/// The simplified diagram as questions and leaves.
+fn to_view(
+    policy: &Policy,
+    levels: &[usize],
+    mdd: &Mdd,
+    root: Option<NodeId>,
+    keys: &Keys<'_>,
+) -> (Vec<ViewNode>, Vec<ViewEdge>, usize) {
+    let mut nodes: Vec<ViewNode> = Vec::new();
+    let mut edges: Vec<ViewEdge> = Vec::new();
+    let Some(root) = root else {
+        // Every incident breaks an assumption: nothing to decide.
+        return (vec![ViewNode::Leaf(Leaf::out_of_scope())], edges, 0);
+    };
+    let mut index: HashMap<NodeId, usize> = HashMap::new();
+    let mut ix_of = |n: NodeId, nodes: &mut Vec<ViewNode>| -> usize {
+        if let Some(&i) = index.get(&n) {
+            return i;
+        }
+        let i = nodes.len();
+        let node = match n.terminal_value() {
+            Some(t) => ViewNode::Leaf(keys.leaf(t)),
+            None => {
+                let level = mdd.level(n) as usize;
+                let input = levels.get(level).copied().unwrap_or(0);
+                let (name, text) = question_text(policy, input);
+                ViewNode::Question(Question { input: name, text })
+            }
+        };
+        nodes.push(node);
+        index.insert(n, i);
+        i
+    };
+    let root_ix = ix_of(root, &mut nodes);
+    for n in mdd.nodes_of(root) {
+        let Some((level, es)) = mdd.node(n) else {
+            continue;
+        };
+        let from = ix_of(n, &mut nodes);
+        let input = levels.get(level).copied().unwrap_or(0);
+        let ty = policy.inputs.get(input).map(|d| d.ty).unwrap_or(Ty::Bool);
+        let offset = match ty {
+            Ty::Int { lo, .. } => lo,
+            _ => 0,
+        };
+        // Answers that lead to one place are one edge, in the order of their first value.
+        let mut groups: Vec<(NodeId, Vec<(i64, i64)>)> = Vec::new();
+        let mut start = 0u32;
+        for e in es {
+            let r = (
+                offset.saturating_add(i64::from(start)),
+                offset.saturating_add(i64::from(e.end.saturating_sub(1))),
+            );
+            start = e.end;
+            match groups.iter_mut().find(|g| g.0 == e.child) {
+                Some(g) => g.1.push(r),
+                None => groups.push((e.child, vec![r])),
+            }
+        }
+        for (child, ranges) in groups {
+            let to = ix_of(child, &mut nodes);
+            let (label, values) = answer(policy, ty, &ranges);
+            edges.push(ViewEdge {
+                from,
+                to,
+                label,
+                values,
+            });
+        }
+    }
+    (nodes, edges, root_ix)
+}
+
+/// Numbers the nodes breadth-first from the root, answers in order, so that the
+/// written formats read top down (the walk creates them bottom up).
+fn renumber(
+    nodes: Vec<ViewNode>,
+    edges: Vec<ViewEdge>,
+    root: usize,
+) -> (Vec<ViewNode>, Vec<ViewEdge>, usize) {
+    let mut new_of: Vec<Option<usize>> = vec![None; nodes.len()];
+    let mut order: Vec<usize> = Vec::with_capacity(nodes.len());
+    let mut queue = std::collections::VecDeque::from([root]);
+    if let Some(slot) = new_of.get_mut(root) {
+        *slot = Some(0);
+        order.push(root);
+    }
+    while let Some(u) = queue.pop_front() {
+        for e in edges.iter().filter(|e| e.from == u) {
+            if let Some(slot @ None) = new_of.get_mut(e.to) {
+                *slot = Some(order.len());
+                order.push(e.to);
+                queue.push_back(e.to);
+            }
+        }
+    }
+    let mut old: Vec<Option<ViewNode>> = nodes.into_iter().map(Some).collect();
+    let new_nodes: Vec<ViewNode> = order
+        .iter()
+        .filter_map(|&u| old.get_mut(u).and_then(Option::take))
+        .collect();
+    let mut new_edges: Vec<ViewEdge> = edges
+        .into_iter()
+        .filter_map(|e| {
+            let from = new_of.get(e.from).copied().flatten()?;
+            let to = new_of.get(e.to).copied().flatten()?;
+            Some(ViewEdge { from, to, ..e })
+        })
+        .collect();
+    // Stable: a node's answers keep their order.
+    new_edges.sort_by_key(|e| e.from);
+    (new_nodes, new_edges, 0)
+}
+
+/// A value set as ranges of value indices (bool 0/1, variant ids, offsets from `lo`).
+fn index_ranges(vs: &ValueSet, ty: Ty) -> Vec<(u32, u32)> {
+    match vs {
+        ValueSet::Bools(bs) => bs.iter().map(|&b| (u32::from(b), u32::from(b))).collect(),
+        ValueSet::Variants(_, vs) => vs.iter().map(|&v| (v as u32, v as u32)).collect(),
+        ValueSet::Ints(rs) => {
+            let lo = match ty {
+                Ty::Int { lo, .. } => lo,
+                _ => 0,
+            };
+            rs.iter()
+                .filter_map(|&(a, b)| {
+                    Some((
+                        u32::try_from(a.checked_sub(lo)?).ok()?,
+                        u32::try_from(b.checked_sub(lo)?).ok()?,
+                    ))
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1099 @@
+//! The static HTML report: an index and one page per policy. Self-contained (inline CSS,
+//! inline SVG, no scripts, no network: a Content-Security-Policy says so to the
+//! browser too), readable without JavaScript, and printable.
+//!
+//! Every piece of policy text goes through [`esc`]; the tests render a policy whose
+//! title is a `<script>` and check that it shows as text.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::plain::{self, humanise, Piece, TermKind};
+use super::report::{Content, Page, PolicyPage};
+use super::svg::{self, SvgOptions};
+use super::text::{one_line, xml_escape as esc};
+use super::view::{GraphView, LeafKind, ViewNode};
+use crate::analyse::{Analysis, DeadReason};
+use crate::check::ir::{Expect, OutputTy, Policy, Ty};
+use crate::compile::describe::Region;
+use crate::harness::{Outcome, TestCase, TestKind};
+
+const CSS: &str = r#"
+:root { --ink:#1f2937; --muted:#6b7280; --line:#e5e7eb; --red:#b91c1c; --red-bg:#fdecec;
+  --amber:#92400e; --amber-bg:#fff8e6; --green:#166534; --green-bg:#ecfdf3; --blue:#1e3a8a;
+  --blue-bg:#eef4ff; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Roboto, sans-serif; }
+main, header.page, nav.toc, footer { max-width: 72rem; margin: 0 auto; padding: 0 1.5rem; }
+header.page { padding-top: 1.5rem; }
+h1 { font-size: 1.9rem; line-height: 1.25; margin: .2rem 0 .4rem; }
+h2 { font-size: 1.4rem; margin: 2.2rem 0 .6rem; padding-bottom: .3rem; border-bottom: 2px solid var(--line); }
+h3 { font-size: 1.1rem; margin: 1.2rem 0 .3rem; }
+a { color: var(--blue); }
+code, .mono { font-family: "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace; font-size: .88em; }
+code { background: #f3f4f6; padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
+.crumbs { font-size: .9rem; color: var(--muted); }
+.meta { color: var(--muted); margin: 0; }
+.meta dt { display: inline; font-weight: 600; } .meta dd { display: inline; margin: 0 1.2rem 0 .3rem; }
+.lead { font-size: 1.05rem; max-width: 50rem; }
+nav.toc { font-size: .95rem; margin-top: 1rem; }
+nav.toc a { margin-right: 1rem; white-space: nowrap; }
+.summary { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; padding: 0; list-style: none; }
+.summary li { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .8rem; min-width: 9rem; }
+.summary b { display: block; font-size: 1.35rem; }
+.bad { color: var(--red); } .warn { color: var(--amber); } .good { color: var(--green); }
+.badge { display: inline-block; font-size: .78rem; font-weight: 700; letter-spacing: .02em;
+  padding: .05rem .45rem; border-radius: 999px; vertical-align: middle; border: 1px solid; white-space: nowrap; }
+.badge.bad { background: var(--red-bg); } .badge.warn { background: var(--amber-bg); }
+.badge.good { background: var(--green-bg); } .badge.none { color: var(--muted); background: #f3f4f6; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .95rem; }
+th, td { text-align: left; vertical-align: top; padding: .45rem .6rem; border-bottom: 1px solid var(--line); }
+th { background: #f9fafb; font-weight: 600; }
+.term { border-bottom: 1px dotted var(--blue); color: inherit; text-decoration: none; font-weight: 600; }
+.rule, .finding, .scenario { border: 1px solid var(--line); border-left: 5px solid var(--blue);
+  border-radius: 6px; padding: .6rem 1rem; margin: .8rem 0; break-inside: avoid; }
+.finding.gap, .finding.conflict, .finding.failed, .scenario.failed { border-left-color: var(--red); background: #fffafa; }
+.finding.accepted, .finding.dead { border-left-color: #b7791f; }
+.finding.holds, .scenario.passed { border-left-color: #2f7d4a; }
+.scenario.not-run { border-left-color: #9ca3af; }
+.rule h3, .finding h3, .scenario h3 { margin: 0 0 .2rem; }
+.says { font-size: 1.02rem; margin: .3rem 0; }
+blockquote { margin: .4rem 0; padding: .2rem .8rem; border-left: 3px solid var(--line); color: #374151; font-style: italic; }
+.facts { list-style: none; padding: 0; margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .3rem; }
+.facts li { background: #f3f4f6; border-radius: 4px; padding: .05rem .45rem; font-size: .88rem; }
+.graph { overflow-x: auto; margin: .6rem 0 1rem; background: #fff; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line);
+  width: calc(100vw - 2rem); position: relative; left: 50%; transform: translateX(-50%); }
+.graph svg { display: block; margin: 0 auto; }
+table.scen td:first-child { width: 6rem; }
+table.scen .facts { margin: 0; }
+pre.diag { background: #111827; color: #f9fafb; padding: .8rem; border-radius: 6px; overflow-x: auto; font-size: .85rem; }
+.note { color: var(--muted); font-size: .92rem; }
+footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; padding-bottom: 2rem; }
+@media print {
+  body { font-size: 11pt; }
+  nav.toc, .crumbs { display: none; }
+  a { color: inherit; text-decoration: none; }
+  .graph { overflow: visible; border: none; width: auto; left: 0; transform: none; }
+  .graph svg { max-width: 100%; height: auto; }
+  h2, h3 { break-after: avoid; }
+  .summary li, table { break-inside: avoid; }
+}
+"#;
+
+/// Nothing may be fetched or run: styles inline, images only as data.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+fn page_start(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"policyc {}\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(title)
+    );
+}
+
+fn page_end(out: &mut String) {
+    let _ = write!(
+        out,
+        "<footer>Generated by policyc {} from the policy files; every finding is exact for the policy's finite inputs.</footer>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+/// Writes `index.html` and one page per file into `dir`.
+pub fn write_site(pages: &[Page], dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    let index = dir.join("index.html");
+    super::write_file(&index, &index_page(pages))?;
+    written.push(index);
+    for p in pages {
+        let path = dir.join(format!("{}.html", p.slug));
+        super::write_file(&path, &policy_page(p))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn count_badge(n: usize, word: &str, class: &str) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(" <span class=\"badge {class}\">{n} {word}</span>")
+    }
+}
+
+/// The index: every policy with its state at a glance.
+pub fn index_page(pages: &[Page]) -> String {
+    let mut out = String::new();
+    page_start(&mut out, "Policies");
+    out.push_str("<header class=\"page\"><h1>Policies</h1><p class=\"lead\">The safeguarding policies in this report, with what the analyses found and how their scenarios fare. Each page states the policy's rules in plain language, draws its decision and lists its findings.</p></header>\n<main>\n");
+    let policies: Vec<(&Page, &PolicyPage)> = pages
+        .iter()
+        .filter_map(|p| match &p.content {
+            Content::Policy(pp) if pp.is_policy => Some((p, pp.as_ref())),
+            _ => None,
+        })
+        .collect();
+    if !policies.is_empty() {
+        out.push_str("<table class=\"index\"><thead><tr><th>Policy</th><th>Source document</th><th>Rules</th><th>Findings</th><th>Scenarios</th><th>Rule coverage</th></tr></thead><tbody>\n");
+        for (p, pp) in &policies {
+            let h = pp.policy.header.as_ref();
+            let source = h.and_then(|h| h.source.clone()).unwrap_or_default();
+            let version = h.and_then(|h| h.version.clone());
+            let _ = writeln!(
+                out,
+                "<tr><td><a href=\"{}.html\">{}</a><br><code>{}</code></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&p.slug),
+                esc(&pp.title()),
+                esc(&pp.policy.name),
+                esc(&source),
+                version
+                    .map(|v| format!("<br><span class=\"note\">version {}</span>", esc(&v)))
+                    .unwrap_or_default(),
+                pp.policy.rules.len(),
+                findings_cell(pp),
+                scenarios_cell(pp),
+                pp.coverage
+                    .as_ref()
+                    .map(|c| format!(
+                        "{:.0}% <span class=\"note\">({} of {})</span>",
+                        c.rule_percent(),
+                        c.rules_covered,
+                        c.rules_total
+                    ))
+                    .unwrap_or_else(|| "—".into()),
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    let modules: Vec<(&Page, &PolicyPage)> = pages
+        .iter()
+        .filter_map(|p| match &p.content {
+            Content::Policy(pp) if !pp.is_policy => Some((p, pp.as_ref())),
+            _ => None,
+        })
+        .collect();
+    if !modules.is_empty() {
+        out.push_str("<h2>Shared vocabularies</h2><ul>\n");
+        for (p, pp) in modules {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"{}.html\">{}</a>: {} inputs, {} enumerations <span class=\"note\">({})</span></li>",
+                esc(&p.slug),
+                esc(&pp.policy.name),
+                pp.policy.inputs.len(),
+                pp.policy.enums.len(),
+                esc(&p.file)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    let broken: Vec<&Page> = pages
+        .iter()
+        .filter(|p| matches!(p.content, Content::Errors { .. }))
+        .collect();
+    if !broken.is_empty() {
+        out.push_str("<h2>Files with errors</h2><ul>\n");
+        for p in broken {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"{}.html\">{}</a> <span class=\"badge bad\">does not check</span></li>",
+                esc(&p.slug),
+                esc(&p.file)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    if pages.is_empty() {
+        out.push_str("<p>No policy files were given.</p>\n");
+    }
+    out.push_str("</main>\n");
+    page_end(&mut out);
+    out
+}
+
+fn findings_cell(pp: &PolicyPage) -> String {
+    let Ok(a) = &pp.analysis else {
+        return "<span class=\"badge bad\">not analysed</span>".into();
+    };
+    let open = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).count();
+    let accepted = a.gaps.len() - open;
+    let failing = a.asserts.iter().filter(|x| !x.holds).count();
+    let mut s = String::new();
+    s += &count_badge(open, "gaps", "bad");
+    s += &count_badge(a.conflicts.len(), "conflicts", "bad");
+    s += &count_badge(failing, "asserts fail", "bad");
+    s += &count_badge(accepted, "accepted gaps", "warn");
+    s += &count_badge(a.dead_rules.len(), "dead rules", "warn");
+    if s.is_empty() {
+        "<span class=\"badge good\">none</span>".into()
+    } else {
+        s
+    }
+}
+
+fn scenarios_cell(pp: &PolicyPage) -> String {
+    let scen: Vec<&TestCase> = pp
+        .tests
+        .iter()
+        .filter(|t| t.kind == TestKind::Scenario)
+        .collect();
+    if scen.is_empty() {
+        return "<span class=\"badge none\">none</span>".into();
+    }
+    let passed = scen
+        .iter()
+        .filter(|t| matches!(t.outcome, Outcome::Passed))
+        .count();
+    let failed = scen
+        .iter()
+        .filter(|t| matches!(t.outcome, Outcome::Failed(_)))
+        .count();
+    let class = if failed > 0 { "bad" } else { "good" };
+    format!(
+        "<span class=\"badge {class}\">{passed} of {} pass</span>",
+        scen.len()
+    )
+}
+
+/// A page for one file.
+pub fn policy_page(page: &Page) -> String {
+    match &page.content {
+        Content::Errors { name, errors } => {
+            let mut out = String::new();
+            page_start(&mut out, name);
+            let _ = write!(
+                out,
+                "<header class=\"page\"><p class=\"crumbs\"><a href=\"index.html\">All policies</a></p><h1>{}</h1><p class=\"meta\">{}</p></header>\n<main>\n<p><span class=\"badge bad\">does not check</span> This file has errors, so it cannot be analysed or drawn. Run <code>policyc check {}</code> to see them with colour; fix them and generate the report again.</p>\n",
+                esc(name),
+                esc(&page.file),
+                esc(&page.file)
+            );
+            for e in errors {
+                let _ = writeln!(out, "<pre class=\"diag\">{}</pre>", esc(e));
+            }
+            out.push_str("</main>\n");
+            page_end(&mut out);
+            out
+        }
+        Content::Policy(pp) => PageWriter {
+            pp,
+            out: String::new(),
+        }
+        .write(&page.file),
+    }
+}
+
+struct PageWriter<'a> {
+    pp: &'a PolicyPage,
+    out: String,
+}
+
+impl PageWriter<'_> {
+    fn p(&self) -> &Policy {
+        &self.pp.policy
+    }
+
+    fn pieces(&self, pieces: &[Piece]) -> String {
+        let mut s = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => s.push_str(&esc(t)),
+                Piece::Term { kind, name, shown } => {
+                    let (anchor, doc) = match kind {
+                        TermKind::Input => (
+                            "input",
+                            self.p()
+                                .inputs
+                                .iter()
+                                .find(|i| &i.name == name)
+                                .and_then(|i| i.doc.clone()),
+                        ),
+                        TermKind::Define => (
+                            "define",
+                            self.p()
+                                .defines
+                                .iter()
+                                .find(|d| &d.name == name)
+                                .and_then(|d| d.doc.clone()),
+                        ),
+                        TermKind::Output => (
+                            "output",
+                            self.p()
+                                .outputs
+                                .iter()
+                                .find(|o| &o.name == name)
+                                .and_then(|o| o.doc.clone()),
+                        ),
+                    };
+                    let title = match doc {
+                        Some(d) => format!("{name}: {}", one_line(&d)),
+                        None => name.clone(),
+                    };
+                    let _ = write!(
+                        s,
+                        "<a class=\"term\" href=\"#{anchor}-{}\" title=\"{}\">{}</a>",
+                        esc(name),
+                        esc(&title),
+                        esc(shown)
+                    );
+                }
+            }
+        }
+        s
+    }
+
+    fn write(mut self, file: &str) -> String {
+        let pp = self.pp;
+        let title = pp.title();
+        page_start(&mut self.out, &title);
+        self.header(file, &title);
+        self.out.push_str("<main>\n");
+        if pp.is_policy {
+            self.summary();
+            self.graphs();
+            self.rules();
+            self.findings();
+            self.scenarios();
+        }
+        self.vocabulary();
+        if !pp.warnings.is_empty() {
+            self.out
+                .push_str("<h2 id=\"warnings\">Warnings from the checker</h2>\n");
+            for w in &pp.warnings {
+                let _ = writeln!(self.out, "<pre class=\"diag\">{}</pre>", esc(w));
+            }
+        }
+        self.out.push_str("</main>\n");
+        page_end(&mut self.out);
+        self.out
+    }
+
+    fn header(&mut self, file: &str, title: &str) {
+        let p = &self.pp.policy;
+        let _ = write!(
+            self.out,
+            "<header class=\"page\"><p class=\"crumbs\"><a href=\"index.html\">All policies</a></p><h1>{}</h1>\n<dl class=\"meta\"><dt>Policy</dt><dd><code>{}</code></dd>",
+            esc(title),
+            esc(&p.name)
+        );
+        if let Some(h) = &p.header {
+            if let Some(s) = &h.source {
+                let _ = write!(self.out, "<dt>Source document</dt><dd>{}</dd>", esc(s));
+            }
+            if let Some(v) = &h.version {
+                let _ = write!(self.out, "<dt>Version</dt><dd>{}</dd>", esc(v));
+            }
+        }
+        let _ = writeln!(self.out, "<dt>File</dt><dd>{}</dd></dl>", esc(file));
+        if let Some(doc) = p.header.as_ref().and_then(|h| h.doc.as_ref()) {
+            let _ = writeln!(self.out, "<p class=\"lead\">{}</p>", esc(&one_line(doc)));
+        }
+        self.out.push_str("</header>\n");
+        if self.pp.is_policy {
+            self.out.push_str("<nav class=\"toc\" aria-label=\"Sections\"><a href=\"#graph\">Decision graph</a><a href=\"#rules\">Rules</a><a href=\"#findings\">Findings</a><a href=\"#scenarios\">Scenarios</a><a href=\"#inputs\">Inputs</a><a href=\"#outputs\">Outputs</a></nav>\n");
+        }
+    }
+
+    fn summary(&mut self) {
+        let pp = self.pp;
+        let mut items: Vec<String> = Vec::new();
+        items.push(format!("<li><b>{}</b>rules</li>", pp.policy.rules.len()));
+        if let Ok(a) = &pp.analysis {
+            let open = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).count();
+            let accepted = a.gaps.len() - open;
+            let failing = a.asserts.iter().filter(|x| !x.holds).count();
+            let cls = |n: usize, bad: &str| {
+                if n > 0 {
+                    bad.to_string()
+                } else {
+                    "good".into()
+                }
+            };
+            items.push(format!(
+                "<li class=\"{}\"><b>{open}</b>open gaps</li>",
+                cls(open, "bad")
+            ));
+            items.push(format!(
+                "<li class=\"{}\"><b>{}</b>conflicts</li>",
+                cls(a.conflicts.len(), "bad"),
+                a.conflicts.len()
+            ));
+            items.push(format!(
+                "<li class=\"{}\"><b>{accepted}</b>accepted gaps</li>",
+                cls(accepted, "warn")
+            ));
+            items.push(format!(
+                "<li class=\"{}\"><b>{}</b>dead rules</li>",
+                cls(a.dead_rules.len(), "warn"),
+                a.dead_rules.len()
+            ));
+            items.push(format!(
+                "<li class=\"{}\"><b>{} of {}</b>asserts hold</li>",
+                cls(failing, "bad"),
+                a.asserts.len() - failing,
+                a.asserts.len()
+            ));
+        }
+        let scen: Vec<&TestCase> = pp
+            .tests
+            .iter()
+            .filter(|t| t.kind == TestKind::Scenario)
+            .collect();
+        let passed = scen
+            .iter()
+            .filter(|t| matches!(t.outcome, Outcome::Passed))
+            .count();
+        items.push(format!(
+            "<li class=\"{}\"><b>{passed} of {}</b>scenarios pass</li>",
+            if passed < scen.len() { "bad" } else { "good" },
+            scen.len()
+        ));
+        if let Some(c) = &pp.coverage {
+            items.push(format!(
+                "<li><b>{:.0}%</b>rules covered by scenarios</li>",
+                c.rule_percent()
+            ));
+        }
+        let _ = writeln!(self.out, "<ul class=\"summary\">{}</ul>", items.concat());
+    }
+
+    fn svg(&mut self, view: &GraphView, prefix: &str) {
+        let opts = SvgOptions {
+            id_prefix: prefix.to_string(),
+            heading: false,
+        };
+        match svg::to_svg(view, &opts) {
+            Ok(s) => {
+                let _ = writeln!(self.out, "<div class=\"graph\">{s}</div>");
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    self.out,
+                    "<p class=\"note\">{}. The JSON export (<code>policyc graph --format json</code>) has it whole.</p>",
+                    esc(&e.to_string())
+                );
+            }
+        }
+    }
+
+    fn graphs(&mut self) {
+        let pp = self.pp;
+        self.out.push_str("<h2 id=\"graph\">Decision graph</h2>\n<p>Start at the top and answer each question about the incident; the answer on an arrow leads to the next question, until a box at the bottom gives the decision. Red boxes are gaps or conflicts in the policy; amber boxes are gaps the policy accepts.</p>\n");
+        match &pp.whole {
+            Ok(v) => self.svg(v, "all-"),
+            Err(e) => {
+                let _ = writeln!(
+                    self.out,
+                    "<p class=\"bad\">The decision graph could not be built: {}</p>",
+                    esc(e)
+                );
+            }
+        }
+        if pp.outputs.is_empty() {
+            return;
+        }
+        self.out.push_str("<h3>Each output on its own</h3>\n");
+        for (o, (def, view)) in pp.policy.outputs.iter().zip(&pp.outputs).enumerate() {
+            let _ = write!(
+                self.out,
+                "<h3 id=\"graph-{}\"><code>{}</code>{}</h3>",
+                esc(&def.name),
+                esc(&def.name),
+                def.doc
+                    .as_deref()
+                    .map(|d| format!(" <span class=\"note\">{}</span>", esc(&one_line(d))))
+                    .unwrap_or_default()
+            );
+            match view {
+                Ok(v) => {
+                    if let Some(text) = constant_decision(v) {
+                        let _ = writeln!(self.out, "<p>{}</p>", esc(&text));
+                    } else {
+                        self.svg(v, &format!("o{o}-"));
+                    }
+                }
+                Err(e) => {
+                    let _ = writeln!(self.out, "<p class=\"bad\">{}</p>", esc(e));
+                }
+            }
+        }
+    }
+
+    fn rules(&mut self) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        self.out.push_str("<h2 id=\"rules\">Rules</h2>\n");
+        if !p.scope.is_empty() || !p.assumes.is_empty() {
+            self.out.push_str("<h3>Scope and assumptions</h3><ul>\n");
+            for s in &p.scope {
+                let _ = writeln!(
+                    self.out,
+                    "<li>The policy speaks to incidents where {}.</li>",
+                    self.pieces(&plain::condition(p, &s.expr))
+                );
+            }
+            for a in &p.assumes {
+                let _ = writeln!(
+                    self.out,
+                    "<li>Every real incident has {}.</li>",
+                    self.pieces(&plain::condition(p, &a.expr))
+                );
+            }
+            self.out.push_str("</ul>\n");
+        }
+        if p.rules.is_empty() {
+            self.out.push_str("<p>This policy has no rules.</p>\n");
+        }
+        let dead = pp
+            .analysis
+            .as_ref()
+            .map(|a| a.dead_rules.clone())
+            .unwrap_or_default();
+        let uncovered: Vec<String> = pp
+            .coverage
+            .as_ref()
+            .map(|c| c.uncovered.iter().map(|r| r.name.clone()).collect())
+            .unwrap_or_default();
+        for (r, rule) in p.rules.iter().enumerate() {
+            let title = rule.title.clone().unwrap_or_else(|| humanise(&rule.name));
+            let _ = write!(
+                self.out,
+                "<article class=\"rule\" id=\"rule-{}\"><h3>{}</h3><p class=\"note\"><code>{}</code>",
+                esc(&rule.name),
+                esc(&title),
+                esc(&rule.name)
+            );
+            if let Some(d) = dead.iter().find(|d| d.rule == r) {
+                let why = match d.reason {
+                    DeadReason::NeverApplies => "never applies".to_string(),
+                    DeadReason::AlwaysOverridden => {
+                        let by: Vec<&str> =
+                            d.by.iter()
+                                .filter_map(|&b| p.rules.get(b).map(|x| x.name.as_str()))
+                                .collect();
+                        format!("always overridden by {}", by.join(", "))
+                    }
+                };
+                let _ = write!(
+                    self.out,
+                    " <span class=\"badge warn\">dead: {}</span>",
+                    esc(&why)
+                );
+            }
+            if uncovered.contains(&rule.name) {
+                self.out
+                    .push_str(" <span class=\"badge none\">no scenario exercises it</span>");
+            }
+            self.out.push_str("</p>\n");
+            let _ = writeln!(
+                self.out,
+                "<p class=\"says\">{}</p>",
+                self.pieces(&plain::rule(p, rule))
+            );
+            if !rule.overrides.is_empty() {
+                let links: Vec<String> = rule
+                    .overrides
+                    .iter()
+                    .filter_map(|&o| p.rules.get(o))
+                    .map(|o| {
+                        format!(
+                            "<a href=\"#rule-{}\">{}</a>",
+                            esc(&o.name),
+                            esc(o.title.as_deref().unwrap_or(&o.name))
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(
+                    self.out,
+                    "<p>Where it applies, it takes precedence over: {}.</p>",
+                    links.join(", ")
+                );
+            }
+            if let Some(doc) = &rule.doc {
+                let _ = writeln!(self.out, "<p>{}</p>", esc(&one_line(doc)));
+            }
+            match &rule.cites {
+                Some(c) => {
+                    let _ = writeln!(self.out, "<blockquote>{}</blockquote>", esc(c));
+                }
+                None => self.out.push_str(
+                    "<p class=\"warn\">This rule cites no paragraph of the source document.</p>\n",
+                ),
+            }
+            self.out.push_str("</article>\n");
+        }
+    }
+
+    fn region(&mut self, r: &Region) {
+        let n = show_count(r.count);
+        let word = if r.count == 1 {
+            "incident"
+        } else {
+            "incidents"
+        };
+        let _ = writeln!(
+            self.out,
+            "<p>{n} {word}: <code>{}</code>{}</p>",
+            esc(&r.condition),
+            if r.condition_complete {
+                ""
+            } else {
+                " <span class=\"note\">(the first parts of a larger region)</span>"
+            }
+        );
+        self.example(&r.example_json);
+    }
+
+    fn example(&mut self, facts: &serde_json::Value) {
+        let Some(obj) = facts.as_object() else {
+            return;
+        };
+        self.out
+            .push_str("<p class=\"note\">For example:</p><ul class=\"facts\">");
+        // In declaration order, as `decide --facts` takes them; inputs the decision does
+        // not depend on are left out (any value would do).
+        let p = &self.pp.policy;
+        let unused: &[usize] = match &self.pp.analysis {
+            Ok(a) => &a.unused_inputs,
+            Err(_) => &[],
+        };
+        for (i, input) in p.inputs.iter().enumerate() {
+            if unused.contains(&i) {
+                continue;
+            }
+            if let Some(v) = obj.get(&input.name) {
+                let shown = match v {
+                    serde_json::Value::Bool(true) => "yes".to_string(),
+                    serde_json::Value::Bool(false) => "no".to_string(),
+                    serde_json::Value::String(s) => humanise(s),
+                    other => other.to_string(),
+                };
+                let _ = write!(
+                    self.out,
+                    "<li><span title=\"{}\">{}</span>: <b>{}</b></li>",
+                    esc(&input.name),
+                    esc(&humanise(&input.name)),
+                    esc(&shown)
+                );
+            }
+        }
+        self.out.push_str("</ul>\n");
+    }
+
+    fn findings(&mut self) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        self.out.push_str("<h2 id=\"findings\">Findings</h2>\n");
+        let a: &Analysis = match &pp.analysis {
+            Ok(a) => a,
+            Err(e) => {
+                let _ = writeln!(
+                    self.out,
+                    "<p class=\"bad\">The policy could not be analysed: {}</p>",
+                    esc(e)
+                );
+                return;
+            }
+        };
+        let _ = writeln!(
+            self.out,
+            "<p>Every finding below is exact: policyc considers all {} possible incidents ({} of them in scope and consistent with the assumptions).</p>",
+            show_count(a.incident_count),
+            show_count(a.valid_count)
+        );
+        let out_name = |o: usize| p.outputs.get(o).map(|d| d.name.clone()).unwrap_or_default();
+        let rule_name = |r: usize| p.rules.get(r).map(|d| d.name.clone()).unwrap_or_default();
+        let open: Vec<_> = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).collect();
+        let accepted: Vec<_> = a
+            .gaps
+            .iter()
+            .filter(|g| !g.accepted_by.is_empty())
+            .collect();
+        let failing: Vec<_> = a.asserts.iter().filter(|x| !x.holds).collect();
+        if open.is_empty() && a.conflicts.is_empty() && failing.is_empty() {
+            self.out.push_str("<p><span class=\"badge good\">no gaps, no conflicts, every assert holds</span></p>\n");
+        }
+        for g in open {
+            let o = out_name(g.output);
+            let _ = write!(
+                self.out,
+                "<article class=\"finding gap\"><h3><span class=\"badge bad\">gap</span> <code>{}</code> gets no value</h3><p>No rule gives <a class=\"term\" href=\"#output-{}\">{}</a> a value and it has no default, for</p>",
+                esc(&o),
+                esc(&o),
+                esc(&humanise(&o))
+            );
+            self.region(&g.region);
+            self.out.push_str("</article>\n");
+        }
+        for c in &a.conflicts {
+            let o = out_name(c.output);
+            let _ = write!(
+                self.out,
+                "<article class=\"finding conflict\"><h3><span class=\"badge bad\">conflict</span> <code>{}</code>: {} or {}</h3><p>Rule <a href=\"#rule-{r1}\">{r1}</a> gives <b>{}</b> and rule <a href=\"#rule-{r2}\">{r2}</a> gives <b>{}</b>, and neither overrides the other, for</p>",
+                esc(&o),
+                esc(&plain::show_value(p, &c.values[0])),
+                esc(&plain::show_value(p, &c.values[1])),
+                esc(&plain::show_value(p, &c.values[0])),
+                esc(&plain::show_value(p, &c.values[1])),
+                r1 = esc(&rule_name(c.rules[0])),
+                r2 = esc(&rule_name(c.rules[1])),
+            );
+            self.region(&c.region);
+            self.out.push_str("</article>\n");
+        }
+        for f in failing {
+            let Some(def) = p.asserts.get(f.assert) else {
+                continue;
+            };
+            let _ = write!(
+                self.out,
+                "<article class=\"finding failed\"><h3><span class=\"badge bad\">assert fails</span> {}</h3><p><code>{}</code>: {}</p>",
+                esc(def.title.as_deref().unwrap_or(&def.name)),
+                esc(&def.name),
+                self.pieces(&plain::condition(p, &def.expr))
+            );
+            if let Some(c) = &def.cites {
+                let _ = write!(self.out, "<blockquote>{}</blockquote>", esc(c));
+            }
+            if let Some(r) = &f.counterexamples {
+                self.out.push_str("<p>It does not hold for</p>");
+                self.region(r);
+            }
+            self.out.push_str("</article>\n");
+        }
+        for g in accepted {
+            let o = out_name(g.output);
+            let reasons: Vec<String> = g
+                .accepted_by
+                .iter()
+                .filter_map(|&i| p.accepted_gaps.get(i))
+                .map(|x| format!("<blockquote>{}</blockquote>", esc(&x.reason)))
+                .collect();
+            let _ = write!(
+                self.out,
+                "<article class=\"finding accepted\"><h3><span class=\"badge warn\">accepted gap</span> <code>{}</code> gets no value</h3><p>The policy accepts this gap:</p>{}",
+                esc(&o),
+                reasons.concat()
+            );
+            self.region(&g.region);
+            self.out.push_str("</article>\n");
+        }
+        for &i in &a.stale_acceptances {
+            if let Some(acc) = p.accepted_gaps.get(i) {
+                let _ = writeln!(
+                    self.out,
+                    "<article class=\"finding dead\"><h3><span class=\"badge warn\">stale acceptance</span> <code>{}</code></h3><p>An accepted gap covers no gap any more:</p><blockquote>{}</blockquote></article>",
+                    esc(&out_name(acc.output)),
+                    esc(&acc.reason)
+                );
+            }
+        }
+        for d in &a.dead_rules {
+            let name = rule_name(d.rule);
+            let why = match d.reason {
+                DeadReason::NeverApplies => "applies to no possible incident".to_string(),
+                DeadReason::AlwaysOverridden => {
+                    let by: Vec<String> = d.by.iter().map(|&b| rule_name(b)).collect();
+                    format!("is always overridden (by {})", by.join(", "))
+                }
+            };
+            let _ = writeln!(
+                self.out,
+                "<article class=\"finding dead\"><h3><span class=\"badge warn\">dead rule</span> <a href=\"#rule-{n}\">{n}</a></h3><p>This rule {}.</p></article>",
+                esc(&why),
+                n = esc(&name)
+            );
+        }
+        if !a.unused_inputs.is_empty() {
+            let names: Vec<String> = a
+                .unused_inputs
+                .iter()
+                .filter_map(|&i| p.inputs.get(i))
+                .map(|i| format!("<code>{}</code>", esc(&i.name)))
+                .collect();
+            let _ = writeln!(
+                self.out,
+                "<p class=\"note\">The decision does not depend on these inputs of the vocabulary: {}.</p>",
+                names.join(", ")
+            );
+        }
+        let holding: Vec<_> = a.asserts.iter().filter(|x| x.holds).collect();
+        if !holding.is_empty() {
+            self.out
+                .push_str("<h3>Asserts that hold for every incident</h3>\n");
+            for f in holding {
+                let Some(def) = p.asserts.get(f.assert) else {
+                    continue;
+                };
+                let _ = writeln!(
+                    self.out,
+                    "<article class=\"finding holds\"><h3><span class=\"badge good\">holds</span> {}</h3><p><code>{}</code>: {}</p>{}</article>",
+                    esc(def.title.as_deref().unwrap_or(&def.name)),
+                    esc(&def.name),
+                    self.pieces(&plain::condition(p, &def.expr)),
+                    def.cites
+                        .as_ref()
+                        .map(|c| format!("<blockquote>{}</blockquote>", esc(c)))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+
+    fn scenarios(&mut self) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        self.out.push_str("<h2 id=\"scenarios\">Scenarios</h2>\n");
+        let mine: Vec<_> = p
+            .scenarios
+            .iter()
+            .filter(|s| s.loc.file == p.root_file)
+            .collect();
+        if mine.is_empty() {
+            self.out.push_str("<p>This policy has no scenarios.</p>\n");
+            return;
+        }
+        self.out.push_str("<p>Each scenario states facts about an incident and what the policy should decide; facts it leaves out may be anything, and the decision must hold for all of them.</p>\n");
+        if let Some(c) = &pp.coverage {
+            let _ = writeln!(
+                self.out,
+                "<p>The scenarios exercise {} of {} rules ({:.0}%) and reach {} of {} outcomes of the decision graph.</p>",
+                c.rules_covered,
+                c.rules_total,
+                c.rule_percent(),
+                c.leaves_reached,
+                c.leaves_total
+            );
+        }
+        self.out.push_str("<table class=\"scen\"><thead><tr><th>Result</th><th>Scenario</th><th>Given</th><th>The policy should decide</th></tr></thead><tbody>\n");
+        for s in mine {
+            let result = pp
+                .tests
+                .iter()
+                .find(|t| t.kind == TestKind::Scenario && t.name == s.name);
+            let badge = match result.map(|t| &t.outcome) {
+                Some(Outcome::Passed) => "<span class=\"badge good\">passes</span>",
+                Some(Outcome::Failed(_)) => "<span class=\"badge bad\">fails</span>",
+                _ => "<span class=\"badge none\">not run</span>",
+            };
+            let _ = write!(
+                self.out,
+                "<tr id=\"scenario-{n}\"><td>{badge}</td><td><b>{}</b><br><code>{n}</code>",
+                esc(s.title.as_deref().unwrap_or(&s.name)),
+                n = esc(&s.name)
+            );
+            if let Some(doc) = &s.doc {
+                let _ = write!(self.out, "<br>{}", esc(&one_line(doc)));
+            }
+            if let Some(c) = &s.cites {
+                let _ = write!(self.out, "<br><span class=\"note\">{}</span>", esc(c));
+            }
+            self.out.push_str("</td><td><ul class=\"facts\">");
+            for f in &s.given {
+                let name = p
+                    .inputs
+                    .get(f.input)
+                    .map(|i| i.name.as_str())
+                    .unwrap_or("?");
+                let _ = write!(
+                    self.out,
+                    "<li>{}: <b>{}</b></li>",
+                    esc(&humanise(name)),
+                    esc(&plain::show_value(p, &f.value))
+                );
+            }
+            if s.given.is_empty() {
+                self.out.push_str("<li>any incident</li>");
+            }
+            self.out.push_str("</ul></td><td><ul class=\"facts\">");
+            for e in &s.expect {
+                let out_name =
+                    |o: &usize| humanise(p.outputs.get(*o).map(|x| x.name.as_str()).unwrap_or("?"));
+                let text = match e {
+                    Expect::Value { output, value, .. } => {
+                        format!("{}: {}", out_name(output), plain::show_value(p, value))
+                    }
+                    Expect::Undecided { output, .. } => format!("{}: undecided", out_name(output)),
+                    Expect::OutOfScope { .. } => "out of scope".to_string(),
+                };
+                let _ = write!(self.out, "<li>{}</li>", esc(&text));
+            }
+            self.out.push_str("</ul>");
+            if let Some(Outcome::Failed(f)) = result.map(|t| &t.outcome) {
+                let _ = write!(self.out, "<p class=\"bad\">{}</p>", esc(&f.message));
+                for n in &f.notes {
+                    let _ = write!(self.out, "<p class=\"note\">{}</p>", esc(n));
+                }
+                for ex in f.examples.iter().take(1) {
+                    for m in &ex.mismatches {
+                        let _ = write!(
+                            self.out,
+                            "<p>{}expected <b>{}</b>, the policy gives <b>{}</b></p>",
+                            m.output
+                                .as_ref()
+                                .map(|o| format!("{}: ", esc(&humanise(o))))
+                                .unwrap_or_default(),
+                            esc(&m.expected),
+                            esc(&m.actual)
+                        );
+                    }
+                    let facts: serde_json::Map<String, serde_json::Value> =
+                        ex.facts.iter().cloned().collect();
+                    self.example(&serde_json::Value::Object(facts));
+                }
+            }
+            self.out.push_str("</td></tr>\n");
+        }
+        self.out.push_str("</tbody></table>\n");
+    }
+
+    fn vocabulary(&mut self) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        let unused: Vec<usize> = pp
+            .analysis
+            .as_ref()
+            .map(|a| a.unused_inputs.clone())
+            .unwrap_or_default();
+        self.out.push_str("<h2 id=\"inputs\">Inputs: the questions about an incident</h2>\n<table><thead><tr><th>Input</th><th>Question</th><th>Answers</th></tr></thead><tbody>\n");
+        // The inputs the decision depends on first.
+        let mut order: Vec<usize> = (0..p.inputs.len()).collect();
+        if pp.is_policy {
+            order.sort_by_key(|i| unused.contains(i));
+        }
+        for i in order {
+            let Some(input) = p.inputs.get(i) else {
+                continue;
+            };
+            let answers = match input.ty {
+                Ty::Bool => "yes or no".to_string(),
+                Ty::Int { lo, hi } => format!("{lo} to {hi}"),
+                Ty::Enum(e) => self.variants_html(e),
+            };
+            let unused_note = if pp.is_policy && unused.contains(&i) {
+                "<br><span class=\"note\">this policy's decision does not depend on it</span>"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                self.out,
+                "<tr id=\"input-{n}\"><td><code>{n}</code>{unused_note}</td><td>{}</td><td>{answers}</td></tr>",
+                esc(&input.doc.as_deref().map(one_line).unwrap_or_default()),
+                n = esc(&input.name)
+            );
+        }
+        self.out.push_str("</tbody></table>\n");
+        if !p.outputs.is_empty() {
+            self.out.push_str("<h2 id=\"outputs\">Outputs: what the policy decides</h2>\n<table><thead><tr><th>Output</th><th>Meaning</th><th>Values</th><th>Default</th></tr></thead><tbody>\n");
+            for o in &p.outputs {
+                let values = match o.ty {
+                    OutputTy::Single(Ty::Bool) => "yes or no".to_string(),
+                    OutputTy::Single(Ty::Int { lo, hi }) => format!("{lo} to {hi}"),
+                    OutputTy::Single(Ty::Enum(e)) => self.variants_html(e),
+                    OutputTy::Set(e) => format!("any set of: {}", self.variants_html(e)),
+                };
+                let default = o
+                    .default
+                    .as_ref()
+                    .map(|d| esc(&plain::show_value(p, d)))
+                    .unwrap_or_else(|| "none".into());
+                let _ = writeln!(
+                    self.out,
+                    "<tr id=\"output-{n}\"><td><code>{n}</code></td><td>{}</td><td>{values}</td><td>{default}</td></tr>",
+                    esc(&o.doc.as_deref().map(one_line).unwrap_or_default()),
+                    n = esc(&o.name)
+                );
+            }
+            self.out.push_str("</tbody></table>\n");
+        }
+        if !p.defines.is_empty() {
+            self.out.push_str("<h2 id=\"defines\">Definitions</h2>\n<table><thead><tr><th>Name</th><th>Meaning</th></tr></thead><tbody>\n");
+            for d in &p.defines {
+                let body = match &d.body {
+                    crate::check::ir::DefineBody::Bool(e) => self.pieces(&plain::condition(p, e)),
+                    crate::check::ir::DefineBody::Int(_) => {
+                        "a number computed from the inputs".into()
+                    }
+                };
+                let _ = writeln!(
+                    self.out,
+                    "<tr id=\"define-{n}\"><td><code>{n}</code></td><td>{}{body}</td></tr>",
+                    d.doc
+                        .as_deref()
+                        .map(|doc| format!(
+                            "{}<br><span class=\"note\">means:</span> ",
+                            esc(&one_line(doc))
+                        ))
+                        .unwrap_or_default(),
+                    n = esc(&d.name)
+                );
+            }
+            self.out.push_str("</tbody></table>\n");
+        }
+    }
+
+    fn variants_html(&self, e: usize) -> String {
+        let Some(def) = self.p().enums.get(e) else {
+            return String::new();
+        };
+        let items: Vec<String> = def
+            .variants
+            .iter()
+            .map(|v| match &v.doc {
+                Some(d) => format!(
+                    "<code>{}</code> <span class=\"note\">{}</span>",
+                    esc(&v.name),
+                    esc(&one_line(d))
+                ),
+                None => format!("<code>{}</code>", esc(&v.name)),
+            })
+            .collect();
+        items.join("<br>")
+    }
+}
+
+/// `8,232,960`: counts of incidents are large.
+fn show_count(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "The same for every incident in scope: record_crime = true" when a per-output graph
+/// has one outcome besides "out of scope": its questions would only repeat the scope.
+fn constant_decision(v: &GraphView) -> Option<String> {
+    let mut decided = v.nodes.iter().filter_map(|n| match n {
+        ViewNode::Leaf(l) if l.kind != LeafKind::OutOfScope => Some(l),
+        _ => None,
+    });
+    let leaf = decided.next()?;
+    if decided.next().is_some() {
+        return None;
+    }
+    let rules: Vec<&str> = leaf
+        .outputs
+        .iter()
+        .flat_map(|o| o.rules.iter().map(String::as_str))
+        .collect();
+    Some(format!(
+        "The same for every incident in scope: {}{}.",
+        leaf.lines().join("; "),
+        if rules.is_empty() {
+            String::new()
+        } else {
+            format!(" (rule {})", rules.join(", "))
+        }
+    ))
+}
+
+#[cfg(test)]
+mod tests;

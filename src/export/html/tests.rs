@@ -1,0 +1,107 @@
+//! The report built from a fixture policy whose text is full of HTML: every piece shows
+//! as text, and the page has each part the report promises.
+
+use super::*;
+use crate::export::report::build_site;
+use crate::source::{RealFs, Sources};
+
+fn tiny_pages() -> Vec<Page> {
+    let mut sources = Sources::new();
+    let path = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/export/tiny.policy"
+    ));
+    build_site(&mut sources, &RealFs, &[path])
+}
+
+#[test]
+fn policy_text_never_becomes_markup() {
+    let pages = tiny_pages();
+    let html = policy_page(&pages[0]);
+    assert!(
+        !html.contains("<script"),
+        "a <script> element slipped through"
+    );
+    assert!(!html.contains("<b>bold</b>"));
+    assert!(html
+        .contains("Tiny &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;"));
+    assert!(html.contains("tiny-&lt;source&gt;.txt"));
+    assert!(html.contains("&lt;coercion&gt; &amp; grooming"));
+    let index = index_page(&pages);
+    assert!(!index.contains("<script"));
+    assert!(index.contains("Tiny &lt;script&gt;"));
+}
+
+#[test]
+fn the_page_has_every_part() {
+    let pages = tiny_pages();
+    let html = policy_page(&pages[0]);
+    for part in [
+        "id=\"graph\"",
+        "id=\"rules\"",
+        "id=\"findings\"",
+        "id=\"scenarios\"",
+        "id=\"inputs\"",
+        "id=\"outputs\"",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    // The whole decision and one drawing per output that is not constant.
+    assert!(html.matches("<svg ").count() >= 2);
+    // Rules in plain language, linked to the definitions of their terms.
+    assert!(html.contains(
+        "When <a class=\"term\" href=\"#input-coercion\" title=\"coercion: Was there force, coercion or &quot;grooming&quot;?\">coercion</a>, then"
+    ));
+    // Findings of every kind the fixture has.
+    for badge in [
+        "gap</span>",
+        "conflict</span>",
+        "accepted gap</span>",
+        "assert fails</span>",
+        "dead rule</span>",
+        "holds</span>",
+    ] {
+        assert!(html.contains(badge), "{badge}");
+    }
+    // Scenario results from the harness: one passes, one fails on purpose.
+    assert!(html.contains("badge good\">passes"));
+    assert!(html.contains("badge bad\">fails"));
+    assert!(!html.contains("not run"));
+    // No scripts, no network.
+    assert!(html.contains("Content-Security-Policy"));
+    // The only URL is the SVG namespace, which is a name, not a fetch.
+    assert_eq!(
+        html.matches("http://").count() + html.matches("https://").count(),
+        html.matches("http://www.w3.org/2000/svg").count()
+    );
+}
+
+#[test]
+fn ids_in_inline_drawings_are_unique() {
+    let pages = tiny_pages();
+    let html = policy_page(&pages[0]);
+    let mut seen = std::collections::HashSet::new();
+    for part in html.split(" id=\"").skip(1) {
+        let id = part.split('"').next().unwrap();
+        assert!(seen.insert(id.to_string()), "duplicate id {id}");
+    }
+}
+
+#[test]
+fn a_file_with_errors_gets_a_page_that_says_so() {
+    let dir = std::env::temp_dir().join(format!("policyc-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad <b>.policy");
+    std::fs::write(
+        &bad,
+        "policy p \"x\"\ninput a: bool\nrule r \"r\" when <b> then\n",
+    )
+    .unwrap();
+    let mut sources = Sources::new();
+    let pages = build_site(&mut sources, &RealFs, &[bad]);
+    let html = policy_page(&pages[0]);
+    assert!(html.contains("does not check"));
+    assert!(!html.contains("<b>"));
+    assert!(index_page(&pages).contains("Files with errors"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,98 @@
+//! The decision graph as a Mermaid flowchart (renders in GitHub Markdown).
+
+use std::fmt::Write as _;
+
+use super::text::{mermaid_escape, wrap};
+use super::view::{GraphView, LeafKind, OutputStatus, ViewNode};
+
+const WRAP: f64 = 260.0;
+
+/// Writes the graph as a Mermaid `flowchart TD`.
+pub fn to_mermaid(view: &GraphView) -> String {
+    let mut out = String::new();
+    // A comment with the policy's name only (an identifier): titles are free text, and
+    // Mermaid reads `%%{...}%%` as a directive anywhere, even in a comment.
+    let _ = writeln!(
+        out,
+        "%% Decision graph of {}{}",
+        one_line_comment(&view.policy),
+        view.output
+            .as_ref()
+            .map(|o| format!(", output {}", one_line_comment(o)))
+            .unwrap_or_default()
+    );
+    out.push_str("flowchart TD\n");
+    let mut classes: Vec<(&'static str, Vec<usize>)> = Vec::new();
+    let mut add_class =
+        |class: &'static str, i: usize| match classes.iter_mut().find(|c| c.0 == class) {
+            Some(c) => c.1.push(i),
+            None => classes.push((class, vec![i])),
+        };
+    for (i, node) in view.nodes.iter().enumerate() {
+        match node {
+            ViewNode::Question(q) => {
+                let lines: Vec<String> = wrap(&q.text, 13.0, true, WRAP)
+                    .iter()
+                    .map(|l| mermaid_escape(l))
+                    .collect();
+                // `("...")` is a box with rounded corners.
+                let _ = writeln!(
+                    out,
+                    "  n{i}(\"<small>{}</small><br/><b>{}</b>\")",
+                    mermaid_escape(&q.input),
+                    lines.join("<br/>")
+                );
+                add_class("question", i);
+            }
+            ViewNode::Leaf(leaf) => {
+                // The outputs that have no value are in bold, as in the SVG.
+                let lines: Vec<String> = if leaf.kind == LeafKind::OutOfScope {
+                    leaf.lines().iter().map(|l| mermaid_escape(l)).collect()
+                } else {
+                    leaf.outputs
+                        .iter()
+                        .map(|o| match o.status {
+                            OutputStatus::Value { .. } => mermaid_escape(&o.line()),
+                            _ => format!("<b>{}</b>", mermaid_escape(&o.line())),
+                        })
+                        .collect()
+                };
+                let _ = writeln!(out, "  n{i}[\"{}\"]", lines.join("<br/>"));
+                add_class(leaf.kind.as_str(), i);
+            }
+        }
+    }
+    for e in &view.edges {
+        let _ = writeln!(
+            out,
+            "  n{} -->|\"{}\"| n{}",
+            e.from,
+            mermaid_escape(&e.label),
+            e.to
+        );
+    }
+    out.push_str(
+        "  classDef question fill:#eef4ff,stroke:#3b63b8,stroke-width:1.5px,color:#1f2937\n",
+    );
+    out.push_str(
+        "  classDef decided fill:#ecfdf3,stroke:#2f7d4a,stroke-width:1.5px,color:#1f2937\n",
+    );
+    out.push_str("  classDef accepted_gap fill:#fff8e6,stroke:#b7791f,stroke-width:2px,stroke-dasharray:6 3,color:#92400e\n");
+    out.push_str("  classDef gap fill:#fdecec,stroke:#c81e1e,stroke-width:3px,color:#b91c1c\n");
+    out.push_str("  classDef conflict fill:#fce7f3,stroke:#be123c,stroke-width:3px,stroke-dasharray:10 2,color:#b91c1c\n");
+    out.push_str("  classDef out_of_scope fill:#f3f4f6,stroke:#9ca3af,stroke-width:1.5px,stroke-dasharray:4 3,color:#6b7280\n");
+    for (class, ids) in classes {
+        let ids: Vec<String> = ids.iter().map(|i| format!("n{i}")).collect();
+        let _ = writeln!(out, "  class {} {class}", ids.join(","));
+    }
+    out
+}
+
+/// A comment runs to the end of the line: no line breaks in it, and no `%` or braces,
+/// which Mermaid would read as a `%%{init: ...}%%` directive anywhere in the text.
+fn one_line_comment(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['%', '{', '}'], "_")
+}

@@ -1,0 +1,52 @@
+//! Export: the decision graph drawn for people (DOT, Mermaid, SVG) and written for tools
+//! (JSON), and the HTML report.
+//!
+//! Every writer reads a [`view::GraphView`], the graph with its words already chosen;
+//! [`build`] makes one from the compiled decision graph.
+
+pub mod build;
+pub mod dot;
+pub mod html;
+pub mod json;
+pub mod layout;
+pub mod mermaid;
+pub mod plain;
+pub mod report;
+pub mod svg;
+pub mod text;
+pub mod view;
+
+pub use build::Which;
+
+use crate::check::ir::Policy;
+use crate::compile::graph::DecisionGraph;
+use crate::compile::{CompileOptions, Compiler};
+use crate::diagnostics::Diagnostic;
+use view::GraphView;
+
+/// Compiles a checked policy and builds the view of its decision graph (the whole
+/// decision or one output).
+pub fn policy_view(policy: &Policy, which: Which) -> Result<GraphView, Box<Diagnostic>> {
+    let fail = |e: crate::compile::CompileError| Box::new(e.diagnostic(policy));
+    let mut c = Compiler::new(policy, &CompileOptions::default()).map_err(fail)?;
+    let dg = DecisionGraph::build(&mut c).map_err(fail)?;
+    build::graph_view(policy, &mut c, &dg, which).map_err(fail)
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees half a file.
+pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = path.with_file_name(format!(".{name}.policyc-tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod sample;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,528 @@
+//! Conditions and rules in plain language, for people who do not read the policy
+//! language: "When aggravating features and not suspected aggravation, then resolution
+//! is outcome 21".
+//!
+//! Text comes out as [`Piece`]s so that the HTML report can mark the named terms
+//! (inputs, defines, outputs) and link them to their definitions; [`to_text`] joins them
+//! for plain text.
+
+use crate::check::ir::{
+    Assign, CmpOp, Expr, LinExpr, OutputTy, Policy, RuleDef, Ty, Value, VariantId,
+};
+
+/// What a term names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermKind {
+    Input,
+    Define,
+    Output,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// A named thing: `name` as declared, shown as `shown`.
+    Term {
+        kind: TermKind,
+        name: String,
+        shown: String,
+    },
+}
+
+/// A name as a person reads it: `youngest_age` becomes `youngest age`.
+pub fn humanise(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+pub fn to_text(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.as_str(),
+            Piece::Term { shown, .. } => shown.as_str(),
+        })
+        .collect()
+}
+
+/// Binding strength, loosest first: a child looser than its context is bracketed.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Implies,
+    Or,
+    And,
+    Atom,
+}
+
+struct Writer<'p> {
+    policy: &'p Policy,
+    out: Vec<Piece>,
+}
+
+impl Writer<'_> {
+    fn text(&mut self, t: &str) {
+        match self.out.last_mut() {
+            Some(Piece::Text(s)) => s.push_str(t),
+            _ => self.out.push(Piece::Text(t.to_string())),
+        }
+    }
+
+    fn term(&mut self, kind: TermKind, name: &str) {
+        self.out.push(Piece::Term {
+            kind,
+            name: name.to_string(),
+            shown: humanise(name),
+        });
+    }
+
+    fn input(&mut self, i: usize) {
+        let name = self
+            .policy
+            .inputs
+            .get(i)
+            .map(|d| d.name.as_str())
+            .unwrap_or("?");
+        self.term(TermKind::Input, name);
+    }
+
+    fn output(&mut self, o: usize) {
+        let name = self
+            .policy
+            .outputs
+            .get(o)
+            .map(|d| d.name.as_str())
+            .unwrap_or("?");
+        self.term(TermKind::Output, name);
+    }
+
+    fn variants(&mut self, e: usize, vs: &[VariantId]) {
+        let names: Vec<String> = vs
+            .iter()
+            .map(|&v| humanise(self.policy.variant_name(e, v)))
+            .collect();
+        self.text(&or_list(&names));
+    }
+
+    fn lin(&mut self, l: &LinExpr) {
+        let mut first = true;
+        // Positive terms first: `oldest age − youngest age`, not `−youngest age + ...`.
+        let mut terms = l.terms.clone();
+        terms.sort_by_key(|&(c, _)| c < 0);
+        for &(c, i) in &terms {
+            match (first, c) {
+                (true, 1) => {}
+                (true, -1) => self.text("−"),
+                (true, c) => self.text(&format!("{} × ", show_int(c))),
+                (false, 1) => self.text(" + "),
+                (false, -1) => self.text(" − "),
+                (false, c) if c < 0 => self.text(&format!(" − {} × ", c.unsigned_abs())),
+                (false, c) => self.text(&format!(" + {c} × ")),
+            }
+            self.input(i);
+            first = false;
+        }
+        if first {
+            self.text(&show_int(l.constant));
+        } else if l.constant > 0 {
+            self.text(&format!(" + {}", l.constant));
+        } else if l.constant < 0 {
+            self.text(&format!(" − {}", l.constant.unsigned_abs()));
+        }
+    }
+
+    fn expr(&mut self, e: &Expr, ctx: Level, depth: usize) {
+        // The parser bounds nesting at 256; this bound only keeps a hand-made IR safe.
+        if depth > 512 {
+            self.text("…");
+            return;
+        }
+        let level = match e {
+            Expr::Implies(..) | Expr::Iff(..) => Level::Implies,
+            Expr::Or(xs) if xs.len() > 1 => Level::Or,
+            Expr::And(xs) if xs.len() > 1 => Level::And,
+            _ => Level::Atom,
+        };
+        let bracket = level < ctx;
+        if bracket {
+            self.text("(");
+        }
+        match e {
+            Expr::Const(true) => self.text("always"),
+            Expr::Const(false) => self.text("never"),
+            Expr::Input(i) => self.input(*i),
+            Expr::Define(d) => {
+                let name = self
+                    .policy
+                    .defines
+                    .get(*d)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or("?");
+                self.term(TermKind::Define, name);
+            }
+            Expr::Not(x) => self.not(x, depth),
+            Expr::And(xs) | Expr::Or(xs) => {
+                let (word, inner) = match e {
+                    Expr::And(_) => (" and ", Level::And),
+                    _ => (" or ", Level::Or),
+                };
+                // A one-element list binds like its element.
+                let inner = if xs.len() == 1 { ctx } else { inner };
+                for (k, x) in xs.iter().enumerate() {
+                    if k > 0 {
+                        self.text(word);
+                    }
+                    // `a and (b and c)` reads the same without brackets only when the
+                    // child is of the same kind, so children are bracketed one level up.
+                    let child_ctx = if xs.len() == 1 { inner } else { next(inner) };
+                    self.expr(x, child_ctx, depth + 1);
+                }
+            }
+            Expr::Implies(a, b) => {
+                self.text("if ");
+                self.expr(a, Level::Or, depth + 1);
+                self.text(", then ");
+                self.expr(b, Level::Or, depth + 1);
+            }
+            Expr::Iff(a, b) => {
+                self.expr(a, Level::Or, depth + 1);
+                self.text(" exactly when ");
+                self.expr(b, Level::Or, depth + 1);
+            }
+            Expr::Cmp { lhs, op, rhs } => {
+                self.lin(lhs);
+                self.text(&format!(" {} ", op_word(*op)));
+                self.lin(rhs);
+            }
+            Expr::EnumIn { input, variants } => {
+                self.input(*input);
+                let e = self.enum_of(*input);
+                self.text(if variants.len() > 2 {
+                    " is one of "
+                } else {
+                    " is "
+                });
+                self.variants(e, variants);
+            }
+            Expr::EnumEq(a, b) => {
+                self.input(*a);
+                self.text(" is the same as ");
+                self.input(*b);
+            }
+            Expr::OutputIs { output, values } => {
+                self.output(*output);
+                let shown: Vec<String> = values.iter().map(|v| self.value(v)).collect();
+                self.text(if shown.len() > 2 {
+                    " is one of "
+                } else {
+                    " is "
+                });
+                self.text(&or_list(&shown));
+            }
+            Expr::SetContains { output, variant } => {
+                self.output(*output);
+                let e = match self.policy.outputs.get(*output).map(|o| o.ty) {
+                    Some(OutputTy::Set(e)) => e,
+                    _ => 0,
+                };
+                self.text(" includes ");
+                self.text(&humanise(self.policy.variant_name(e, *variant)));
+            }
+        }
+        if bracket {
+            self.text(")");
+        }
+    }
+
+    fn not(&mut self, x: &Expr, depth: usize) {
+        match x {
+            Expr::Cmp { lhs, op, rhs } => {
+                self.lin(lhs);
+                self.text(&format!(" {} ", op_word(negate(*op))));
+                self.lin(rhs);
+            }
+            Expr::EnumIn { input, variants } => {
+                self.input(*input);
+                let e = self.enum_of(*input);
+                self.text(if variants.len() > 2 {
+                    " is none of "
+                } else {
+                    " is not "
+                });
+                self.variants(e, variants);
+            }
+            Expr::EnumEq(a, b) => {
+                self.input(*a);
+                self.text(" differs from ");
+                self.input(*b);
+            }
+            Expr::Not(inner) => self.expr(inner, Level::Atom, depth + 1),
+            _ => {
+                self.text("not ");
+                self.expr(x, Level::Atom, depth + 1);
+            }
+        }
+    }
+
+    fn enum_of(&self, input: usize) -> usize {
+        match self.policy.inputs.get(input).map(|d| d.ty) {
+            Some(Ty::Enum(e)) => e,
+            _ => 0,
+        }
+    }
+
+    /// A value as people read it: `yes`/`no`, `outcome 21`, `15`.
+    fn value(&self, v: &Value) -> String {
+        show_value(self.policy, v)
+    }
+}
+
+fn next(l: Level) -> Level {
+    match l {
+        Level::Implies => Level::Or,
+        Level::Or => Level::And,
+        Level::And | Level::Atom => Level::Atom,
+    }
+}
+
+fn show_int(i: i64) -> String {
+    if i < 0 {
+        format!("−{}", i.unsigned_abs())
+    } else {
+        i.to_string()
+    }
+}
+
+fn op_word(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "=",
+        CmpOp::Ne => "≠",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "≤",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => "≥",
+    }
+}
+
+fn negate(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Eq => CmpOp::Ne,
+        CmpOp::Ne => CmpOp::Eq,
+        CmpOp::Lt => CmpOp::Ge,
+        CmpOp::Le => CmpOp::Gt,
+        CmpOp::Gt => CmpOp::Le,
+        CmpOp::Ge => CmpOp::Lt,
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    join_list(items, "or")
+}
+
+fn join_list(items: &[String], word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
+    }
+}
+
+/// A value as people read it: `yes`/`no` for booleans, names with spaces.
+pub fn show_value(policy: &Policy, v: &Value) -> String {
+    match v {
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Int(i) => show_int(*i),
+        Value::Enum(e, var) => humanise(policy.variant_name(*e, *var)),
+        Value::Set(e, vs) => {
+            if vs.is_empty() {
+                "nothing".into()
+            } else {
+                let names: Vec<String> = vs
+                    .iter()
+                    .map(|&v| humanise(policy.variant_name(*e, v)))
+                    .collect();
+                join_list(&names, "and")
+            }
+        }
+    }
+}
+
+/// A condition in words.
+pub fn condition(policy: &Policy, e: &Expr) -> Vec<Piece> {
+    let mut w = Writer {
+        policy,
+        out: Vec::new(),
+    };
+    w.expr(e, Level::Implies, 0);
+    w.out
+}
+
+/// `resolution is outcome 21`, `likely outcomes gain outcome 1 and outcome 2`.
+fn assignment(w: &mut Writer<'_>, a: &Assign) {
+    w.output(a.output);
+    match &a.value {
+        Value::Set(..) => w.text(" gains "),
+        _ => w.text(" is "),
+    }
+    let shown = w.value(&a.value);
+    w.text(&shown);
+}
+
+/// A whole rule: "When X and not Y, then response is escalate and record is yes".
+pub fn rule(policy: &Policy, r: &RuleDef) -> Vec<Piece> {
+    let mut w = Writer {
+        policy,
+        out: Vec::new(),
+    };
+    match &r.when {
+        Expr::Const(true) => w.text("Always: "),
+        e => {
+            w.text("When ");
+            w.expr(e, Level::Implies, 0);
+            w.text(", then ");
+        }
+    }
+    for (k, a) in r.assigns.iter().enumerate() {
+        if k > 0 {
+            w.text(if k + 1 == r.assigns.len() {
+                " and "
+            } else {
+                ", "
+            });
+        }
+        assignment(&mut w, a);
+    }
+    w.text(".");
+    w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::ir::{EnumDef, InputDef, OutputDef, VariantDef};
+    use crate::source::Loc;
+
+    fn policy() -> Policy {
+        let v = |n: &str| VariantDef {
+            name: n.into(),
+            doc: None,
+            loc: Loc::default(),
+        };
+        let input = |n: &str, ty| InputDef {
+            name: n.into(),
+            doc: None,
+            ty,
+            loc: Loc::default(),
+        };
+        Policy {
+            enums: vec![EnumDef {
+                name: "Severity".into(),
+                doc: None,
+                variants: vec![v("semi_nude"), v("nude"), v("sexual_act"), v("extreme")],
+                loc: Loc::default(),
+            }],
+            inputs: vec![
+                input("coercion", Ty::Bool),
+                input("youngest_age", Ty::Int { lo: 0, hi: 99 }),
+                input("oldest_age", Ty::Int { lo: 0, hi: 99 }),
+                input("severity", Ty::Enum(0)),
+            ],
+            outputs: vec![OutputDef {
+                name: "record_crime".into(),
+                doc: None,
+                ty: OutputTy::Single(Ty::Bool),
+                default: None,
+                loc: Loc::default(),
+            }],
+            ..Policy::default()
+        }
+    }
+
+    fn text(e: &Expr) -> String {
+        to_text(&condition(&policy(), e))
+    }
+
+    fn ge(i: usize, c: i64) -> Expr {
+        Expr::Cmp {
+            lhs: LinExpr::input(i),
+            op: CmpOp::Ge,
+            rhs: LinExpr::constant(c),
+        }
+    }
+
+    #[test]
+    fn conditions_read_as_words() {
+        let e = Expr::And(vec![
+            Expr::Input(0),
+            Expr::Not(Box::new(ge(1, 16))),
+            Expr::Or(vec![
+                Expr::EnumIn {
+                    input: 3,
+                    variants: vec![2, 3],
+                },
+                Expr::Not(Box::new(Expr::Input(0))),
+            ]),
+        ]);
+        assert_eq!(
+            text(&e),
+            "coercion and youngest age < 16 and (severity is sexual act or extreme or not coercion)"
+        );
+    }
+
+    #[test]
+    fn linear_relations_and_negated_sets() {
+        let gap = Expr::Cmp {
+            lhs: LinExpr::input(2)
+                .add_scaled(-1, &LinExpr::input(1))
+                .unwrap(),
+            op: CmpOp::Ge,
+            rhs: LinExpr::constant(3),
+        };
+        assert_eq!(text(&gap), "oldest age − youngest age ≥ 3");
+        let e = Expr::Not(Box::new(Expr::EnumIn {
+            input: 3,
+            variants: vec![0, 1, 2],
+        }));
+        assert_eq!(
+            text(&e),
+            "severity is none of semi nude, nude or sexual act"
+        );
+        let imp = Expr::Implies(Box::new(Expr::Input(0)), Box::new(ge(2, 18)));
+        assert_eq!(text(&imp), "if coercion, then oldest age ≥ 18");
+    }
+
+    #[test]
+    fn or_inside_and_is_bracketed_and_and_inside_or_is_not() {
+        let e = Expr::Or(vec![Expr::And(vec![Expr::Input(0), ge(1, 3)]), ge(2, 18)]);
+        assert_eq!(text(&e), "coercion and youngest age ≥ 3 or oldest age ≥ 18");
+    }
+
+    #[test]
+    fn rules_read_as_sentences() {
+        let p = policy();
+        let r = RuleDef {
+            name: "r".into(),
+            title: None,
+            cites: None,
+            doc: None,
+            overrides: vec![],
+            when: Expr::Input(0),
+            assigns: vec![Assign {
+                output: 0,
+                value: Value::Bool(true),
+                loc: Loc::default(),
+            }],
+            loc: Loc::default(),
+            name_loc: Loc::default(),
+        };
+        assert_eq!(
+            to_text(&rule(&p, &r)),
+            "When coercion, then record crime is yes."
+        );
+        let always = RuleDef {
+            when: Expr::Const(true),
+            ..r
+        };
+        assert_eq!(to_text(&rule(&p, &always)), "Always: record crime is yes.");
+    }
+}

@@ -1,0 +1,205 @@
+//! The data of the HTML report (`policyc doc`): for every file, the checked policy, the
+//! findings of the analyses, the decision graphs and the results of the scenarios. The
+//! report is made of what the other stages produce; nothing here decides anything.
+
+use std::path::{Path, PathBuf};
+
+use super::build::{graph_view, Which};
+use super::view::GraphView;
+use crate::analyse::{self, Analysis};
+use crate::check::ir::Policy;
+use crate::compile::graph::DecisionGraph;
+use crate::compile::{CompileOptions, Compiler};
+use crate::diagnostics::{render, Severity};
+use crate::harness::{self, run};
+use crate::source::{FileSystem, Sources};
+
+/// One page of the report.
+pub struct Page {
+    /// The file as it was named.
+    pub file: String,
+    /// The page's file name without `.html`.
+    pub slug: String,
+    pub content: Content,
+}
+
+pub enum Content {
+    /// The file does not check: its errors, rendered as text.
+    Errors {
+        name: String,
+        errors: Vec<String>,
+    },
+    Policy(Box<PolicyPage>),
+}
+
+pub struct PolicyPage {
+    pub policy: Policy,
+    /// A policy (a header or rules) rather than a shared vocabulary.
+    pub is_policy: bool,
+    /// Warnings of the checker, rendered as text.
+    pub warnings: Vec<String>,
+    /// The findings, or why they could not be computed.
+    pub analysis: Result<Analysis, String>,
+    pub whole: Result<GraphView, String>,
+    /// Per output, in declaration order.
+    pub outputs: Vec<Result<GraphView, String>>,
+    /// Scenario and assert results (empty when there are none).
+    pub tests: Vec<harness::TestCase>,
+    pub coverage: Option<harness::Coverage>,
+}
+
+impl PolicyPage {
+    pub fn title(&self) -> String {
+        self.policy
+            .header
+            .as_ref()
+            .and_then(|h| h.title.clone())
+            .unwrap_or_else(|| self.policy.name.clone())
+    }
+}
+
+/// Checks, analyses, draws and tests every file.
+pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf]) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let mut slugs: Vec<String> = Vec::new();
+    for path in files {
+        let slug = unique_slug(path, &mut slugs);
+        let file = path.display().to_string();
+        let checked = crate::check::check_file(sources, fs, path);
+        let rendered = |sev: Severity| -> Vec<String> {
+            checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == sev)
+                .map(|d| render::to_string(sources, d).trim_end().to_string())
+                .collect()
+        };
+        let errors = rendered(Severity::Error);
+        let warnings = rendered(Severity::Warning);
+        let content = match checked.policy {
+            Some(policy) if errors.is_empty() => {
+                Content::Policy(Box::new(policy_page(sources, policy, warnings)))
+            }
+            _ => Content::Errors {
+                name: path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| file.clone()),
+                errors,
+            },
+        };
+        pages.push(Page {
+            file,
+            slug,
+            content,
+        });
+    }
+    pages
+}
+
+fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> PolicyPage {
+    let is_policy = policy.header.is_some() || !policy.rules.is_empty();
+    let (analysis, whole, outputs) = analyse_and_draw(&policy);
+    let (tests, coverage) = if is_policy {
+        let tested = run::test_policy(
+            sources,
+            &policy,
+            &run::Options {
+                filter: None,
+                coverage: true,
+                max_nodes: None,
+            },
+        );
+        (tested.tests, tested.coverage.map(|c| c.finish()))
+    } else {
+        (Vec::new(), None)
+    };
+    PolicyPage {
+        policy,
+        is_policy,
+        warnings,
+        analysis,
+        whole,
+        outputs,
+        tests,
+        coverage,
+    }
+}
+
+type Drawn = (
+    Result<Analysis, String>,
+    Result<GraphView, String>,
+    Vec<Result<GraphView, String>>,
+);
+
+/// The analyses and the graphs, from one compilation.
+fn analyse_and_draw(policy: &Policy) -> Drawn {
+    let say = |e: crate::compile::CompileError| e.diagnostic(policy).message;
+    let mut c = match Compiler::new(policy, &CompileOptions::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            let m = say(e);
+            return (Err(m.clone()), Err(m), Vec::new());
+        }
+    };
+    let analysis = analyse::analyse(&mut c).map_err(say);
+    let dg = match DecisionGraph::build(&mut c) {
+        Ok(g) => g,
+        Err(e) => {
+            let m = say(e);
+            let outs = policy.outputs.iter().map(|_| Err(m.clone())).collect();
+            return (analysis, Err(m), outs);
+        }
+    };
+    let whole = graph_view(policy, &mut c, &dg, Which::Whole).map_err(say);
+    let outputs = (0..policy.outputs.len())
+        .map(|o| graph_view(policy, &mut c, &dg, Which::Output(o)).map_err(say))
+        .collect();
+    (analysis, whole, outputs)
+}
+
+/// A file name for the page: the file's stem in lower-case letters, digits and `-`,
+/// made unique with a number.
+fn unique_slug(path: &Path, taken: &mut Vec<String>) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut base: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if base.is_empty() || base == "index" {
+        base = format!("policy-{base}");
+    }
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken.contains(&slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.push(slug.clone());
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        let mut taken = Vec::new();
+        let a = unique_slug(Path::new("a/Devon & Cornwall.policy"), &mut taken);
+        let b = unique_slug(Path::new("b/devon & cornwall.policy"), &mut taken);
+        let c = unique_slug(Path::new("index.policy"), &mut taken);
+        assert_eq!(a, "devon---cornwall");
+        assert_eq!(b, "devon---cornwall-2");
+        assert_eq!(c, "policy-index");
+    }
+}

@@ -1,0 +1,601 @@
+//! The decision graph as SVG, laid out and drawn by policyc itself (no Graphviz).
+//!
+//! Boxes are sized from the measured text ([`super::text`]), long questions wrapped;
+//! [`super::layout`] places them. Colours and strokes are presentation attributes, not a
+//! style sheet, so that several drawings inlined in one HTML page cannot restyle each
+//! other and every SVG viewer shows the same picture.
+
+use std::fmt::Write as _;
+
+use super::layout::{self, EdgeSpec, Layout, Options, Rect, Seg, Size};
+use super::text::{text_width, wrap, xml_escape};
+use super::view::{GraphView, Leaf, LeafKind, OutputStatus, ViewNode};
+
+/// The font the text was measured with comes first.
+pub const FONT_FAMILY: &str = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif";
+
+/// Drawing more nodes than this makes a picture nobody can follow and a layout that
+/// takes long; the caller is told to draw one output or use JSON instead.
+pub const MAX_DRAWN_NODES: usize = 3000;
+
+const Q_SIZE: f64 = 13.0;
+const Q_LINE: f64 = 17.0;
+const Q_MAX: f64 = 230.0;
+const CAPTION_SIZE: f64 = 10.5;
+const CAPTION_LINE: f64 = 14.0;
+const LEAF_SIZE: f64 = 12.0;
+const LEAF_LINE: f64 = 16.0;
+const LEAF_MAX: f64 = 300.0;
+const LABEL_SIZE: f64 = 12.0;
+const LABEL_LINE: f64 = 15.0;
+const LABEL_MAX: f64 = 170.0;
+const PAD_X: f64 = 12.0;
+const PAD_Y: f64 = 8.0;
+const LABEL_PAD_X: f64 = 7.0;
+const LABEL_PAD_Y: f64 = 3.0;
+const TITLE_SIZE: f64 = 16.0;
+const SUBTITLE_SIZE: f64 = 12.0;
+
+#[derive(Clone, Debug, Default)]
+pub struct SvgOptions {
+    /// Prefix for element ids (markers, nodes), so that several drawings can share a
+    /// page.
+    pub id_prefix: String,
+    /// Draw the policy's title and the output above the graph.
+    pub heading: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SvgError {
+    TooLarge { nodes: usize, max: usize },
+}
+
+impl std::fmt::Display for SvgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SvgError::TooLarge { nodes, max } => write!(
+                f,
+                "the decision graph has {nodes} nodes, more than the {max} an SVG drawing can show readably"
+            ),
+        }
+    }
+}
+
+/// One line of text in a box: where it goes and how it looks.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    text: String,
+    size: f64,
+    bold: bool,
+    color: &'static str,
+    /// Height the line takes.
+    height: f64,
+}
+
+/// A box's text, measured.
+#[derive(Clone, Debug)]
+struct Block {
+    lines: Vec<Line>,
+    size: Size,
+    /// Text starts at the left padding (leaves) or is centred (questions, labels).
+    centred: bool,
+    pad_x: f64,
+    pad_y: f64,
+}
+
+fn block(lines: Vec<Line>, centred: bool, pad_x: f64, pad_y: f64) -> Block {
+    let w = lines
+        .iter()
+        .map(|l| text_width(&l.text, l.size, l.bold))
+        .fold(0.0, f64::max);
+    let h: f64 = lines.iter().map(|l| l.height).sum();
+    Block {
+        lines,
+        size: Size {
+            // Rounded up so that rounding in the writer never makes text overflow.
+            w: (w + 2.0 * pad_x).ceil(),
+            h: (h + 2.0 * pad_y).ceil(),
+        },
+        centred,
+        pad_x,
+        pad_y,
+    }
+}
+
+fn wrapped(
+    text: &str,
+    size: f64,
+    bold: bool,
+    max: f64,
+    color: &'static str,
+    height: f64,
+) -> Vec<Line> {
+    wrap(text, size, bold, max)
+        .into_iter()
+        .map(|t| Line {
+            text: t,
+            size,
+            bold,
+            color,
+            height,
+        })
+        .collect()
+}
+
+const INK: &str = "#1f2937";
+const MUTED: &str = "#6b7280";
+const RED: &str = "#b91c1c";
+const AMBER: &str = "#92400e";
+const BLUE: &str = "#1e3a8a";
+
+struct Style {
+    fill: &'static str,
+    stroke: &'static str,
+    stroke_width: f64,
+    dash: Option<&'static str>,
+    radius: f64,
+}
+
+fn question_style() -> Style {
+    Style {
+        fill: "#eef4ff",
+        stroke: "#3b63b8",
+        stroke_width: 1.5,
+        dash: None,
+        radius: 12.0,
+    }
+}
+
+fn leaf_style(kind: LeafKind) -> Style {
+    match kind {
+        LeafKind::Decided => Style {
+            fill: "#ecfdf3",
+            stroke: "#2f7d4a",
+            stroke_width: 1.5,
+            dash: None,
+            radius: 2.0,
+        },
+        LeafKind::AcceptedGap => Style {
+            fill: "#fff8e6",
+            stroke: "#b7791f",
+            stroke_width: 2.0,
+            dash: Some("6 3"),
+            radius: 2.0,
+        },
+        LeafKind::Gap => Style {
+            fill: "#fdecec",
+            stroke: "#c81e1e",
+            stroke_width: 3.0,
+            dash: None,
+            radius: 2.0,
+        },
+        LeafKind::Conflict => Style {
+            fill: "#fce7f3",
+            stroke: "#be123c",
+            stroke_width: 3.0,
+            dash: Some("10 2"),
+            radius: 2.0,
+        },
+        LeafKind::OutOfScope => Style {
+            fill: "#f3f4f6",
+            stroke: "#9ca3af",
+            stroke_width: 1.5,
+            dash: Some("4 3"),
+            radius: 2.0,
+        },
+    }
+}
+
+fn leaf_lines(leaf: &Leaf) -> Vec<Line> {
+    let mut lines = Vec::new();
+    if leaf.kind == LeafKind::OutOfScope {
+        lines.extend(wrapped(
+            "Out of scope",
+            LEAF_SIZE,
+            true,
+            LEAF_MAX,
+            MUTED,
+            LEAF_LINE,
+        ));
+        lines.extend(wrapped(
+            "the policy decides nothing here",
+            LEAF_SIZE,
+            false,
+            LEAF_MAX,
+            MUTED,
+            LEAF_LINE,
+        ));
+        return lines;
+    }
+    for o in &leaf.outputs {
+        let (bold, color) = match &o.status {
+            OutputStatus::Value { by_default, .. } => {
+                (false, if *by_default { MUTED } else { INK })
+            }
+            OutputStatus::Gap { accepted: Some(_) } => (true, AMBER),
+            OutputStatus::Gap { accepted: None } | OutputStatus::Conflict { .. } => (true, RED),
+        };
+        lines.extend(wrapped(
+            &o.line(),
+            LEAF_SIZE,
+            bold,
+            LEAF_MAX,
+            color,
+            LEAF_LINE,
+        ));
+    }
+    if lines.is_empty() {
+        lines.extend(wrapped(
+            "(no outputs)",
+            LEAF_SIZE,
+            false,
+            LEAF_MAX,
+            MUTED,
+            LEAF_LINE,
+        ));
+    }
+    lines
+}
+
+fn node_block(node: &ViewNode) -> Block {
+    match node {
+        ViewNode::Question(q) => {
+            let mut lines = wrapped(&q.input, CAPTION_SIZE, false, Q_MAX, MUTED, CAPTION_LINE);
+            lines.extend(wrapped(&q.text, Q_SIZE, true, Q_MAX, INK, Q_LINE));
+            block(lines, true, PAD_X, PAD_Y)
+        }
+        ViewNode::Leaf(leaf) => block(leaf_lines(leaf), false, PAD_X, PAD_Y),
+    }
+}
+
+fn label_block(label: &str) -> Block {
+    block(
+        wrapped(label, LABEL_SIZE, true, LABEL_MAX, BLUE, LABEL_LINE),
+        true,
+        LABEL_PAD_X,
+        LABEL_PAD_Y,
+    )
+}
+
+/// The laid-out drawing before it is written: used by the writer and by the tests that
+/// check that text fits.
+struct Drawing {
+    nodes: Vec<Block>,
+    labels: Vec<Block>,
+    layout: Layout,
+}
+
+fn draw(view: &GraphView) -> Result<Drawing, SvgError> {
+    if view.nodes.len() > MAX_DRAWN_NODES {
+        return Err(SvgError::TooLarge {
+            nodes: view.nodes.len(),
+            max: MAX_DRAWN_NODES,
+        });
+    }
+    let nodes: Vec<Block> = view.nodes.iter().map(node_block).collect();
+    let labels: Vec<Block> = view.edges.iter().map(|e| label_block(&e.label)).collect();
+    let sizes: Vec<Size> = nodes.iter().map(|b| b.size).collect();
+    let specs: Vec<EdgeSpec> = view
+        .edges
+        .iter()
+        .zip(&labels)
+        .map(|(e, l)| EdgeSpec {
+            from: e.from,
+            to: e.to,
+            label: Some(l.size),
+        })
+        .collect();
+    let layout = layout::layout(&sizes, &specs, &Options::default());
+    Ok(Drawing {
+        nodes,
+        labels,
+        layout,
+    })
+}
+
+fn fmt(x: f64) -> String {
+    // One decimal is finer than a pixel and keeps files small and snapshots stable.
+    let r = (x * 10.0).round() / 10.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn write_block(out: &mut String, b: &Block, r: &Rect) {
+    let mut y = r.y + b.pad_y;
+    for line in &b.lines {
+        // Baseline a little below the middle of the line box: DejaVu's ascent is 0.93
+        // em and its descent 0.24 em.
+        let base = y + line.height / 2.0 + line.size * 0.35;
+        let (x, anchor) = if b.centred {
+            (r.cx(), "middle")
+        } else {
+            (r.x + b.pad_x, "start")
+        };
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\" fill=\"{}\"{}>{}</text>",
+            fmt(x),
+            fmt(base),
+            fmt(line.size),
+            line.color,
+            if line.bold { " font-weight=\"bold\"" } else { "" },
+            xml_escape(&line.text)
+        );
+        y += line.height;
+    }
+}
+
+fn path_d(path: &[Seg]) -> String {
+    let mut d = String::new();
+    for s in path {
+        let _ = match *s {
+            Seg::Move(x, y) => write!(d, "M{} {}", fmt(x), fmt(y)),
+            Seg::Line(x, y) => write!(d, "L{} {}", fmt(x), fmt(y)),
+            Seg::Curve(a, b, c, e, x, y) => write!(
+                d,
+                "C{} {} {} {} {} {}",
+                fmt(a),
+                fmt(b),
+                fmt(c),
+                fmt(e),
+                fmt(x),
+                fmt(y)
+            ),
+        };
+    }
+    d
+}
+
+fn rect_el(out: &mut String, r: &Rect, s: &Style) {
+    let _ = write!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
+        fmt(r.x),
+        fmt(r.y),
+        fmt(r.w),
+        fmt(r.h),
+        fmt(s.radius),
+        s.fill,
+        s.stroke,
+        fmt(s.stroke_width),
+        s.dash
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default()
+    );
+}
+
+/// What a tooltip on a node says: the input, or the rules behind each output.
+fn node_tooltip(node: &ViewNode) -> String {
+    match node {
+        ViewNode::Question(q) => format!("{}: {}", q.input, q.text),
+        ViewNode::Leaf(leaf) => {
+            let mut parts = Vec::new();
+            for o in &leaf.outputs {
+                let why = match &o.status {
+                    OutputStatus::Gap {
+                        accepted: Some(reason),
+                    } => format!("accepted gap: {reason}"),
+                    OutputStatus::Conflict { values } => values
+                        .iter()
+                        .map(|v| format!("{} by {}", v.shown, v.rules.join(", ")))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    _ if o.rules.is_empty() => String::new(),
+                    _ => format!("by {}", o.rules.join(", ")),
+                };
+                if why.is_empty() {
+                    parts.push(o.line());
+                } else {
+                    parts.push(format!("{} ({why})", o.line()));
+                }
+            }
+            if parts.is_empty() {
+                "out of scope".to_string()
+            } else {
+                parts.join("\n")
+            }
+        }
+    }
+}
+
+/// Heading lines above the graph.
+fn heading_lines(view: &GraphView) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let title = view.title.clone().unwrap_or_else(|| view.policy.clone());
+    lines.extend(wrapped(&title, TITLE_SIZE, true, 900.0, INK, 22.0));
+    let sub = match &view.output {
+        Some(o) => format!("Decision graph of {}, output {o}", view.policy),
+        None => format!("Decision graph of {}, every output", view.policy),
+    };
+    lines.extend(wrapped(&sub, SUBTITLE_SIZE, false, 900.0, MUTED, 18.0));
+    lines
+}
+
+/// The legend: one sample box per kind of node that appears.
+fn legend(view: &GraphView) -> Vec<(Style, &'static str)> {
+    let mut kinds: Vec<LeafKind> = view
+        .nodes
+        .iter()
+        .filter_map(|n| match n {
+            ViewNode::Leaf(l) => Some(l.kind),
+            ViewNode::Question(_) => None,
+        })
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut items = Vec::new();
+    if view
+        .nodes
+        .iter()
+        .any(|n| matches!(n, ViewNode::Question(_)))
+    {
+        items.push((question_style(), "question"));
+    }
+    for k in kinds {
+        let name = match k {
+            LeafKind::Decided => "decision",
+            LeafKind::AcceptedGap => "accepted gap",
+            LeafKind::Gap => "gap: no value",
+            LeafKind::Conflict => "conflict",
+            LeafKind::OutOfScope => "out of scope",
+        };
+        items.push((leaf_style(k), name));
+    }
+    items
+}
+
+/// Writes the SVG document for a graph.
+pub fn to_svg(view: &GraphView, opts: &SvgOptions) -> Result<String, SvgError> {
+    let d = draw(view)?;
+    let p = xml_escape(&opts.id_prefix);
+    let head = if opts.heading {
+        heading_lines(view)
+    } else {
+        Vec::new()
+    };
+    let head_h: f64 =
+        head.iter().map(|l| l.height).sum::<f64>() + if head.is_empty() { 0.0 } else { 12.0 };
+    let legend_items = legend(view);
+    let legend_h = 34.0;
+    let head_w = head
+        .iter()
+        .map(|l| text_width(&l.text, l.size, l.bold))
+        .fold(0.0, f64::max)
+        + 32.0;
+    let legend_w: f64 = legend_items
+        .iter()
+        .map(|(_, n)| 36.0 + text_width(n, 11.0, false) + 18.0)
+        .sum::<f64>()
+        + 16.0;
+    let width = d.layout.width.max(head_w).max(legend_w).ceil();
+    let height = (d.layout.height + head_h + legend_h).ceil();
+    // Centre the graph under a heading or legend wider than itself.
+    let dx = ((width - d.layout.width) / 2.0).max(0.0);
+
+    let mut out = String::new();
+    let title = match &view.output {
+        Some(o) => format!("Decision graph of {}: {o}", view.policy),
+        None => format!("Decision graph of {}", view.policy),
+    };
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
+        w = fmt(width),
+        h = fmt(height),
+    );
+    let _ = writeln!(out, "<title id=\"{p}title\">{}</title>", xml_escape(&title));
+    let _ = writeln!(
+        out,
+        "<defs><marker id=\"{p}arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#4b5563\"/></marker></defs>"
+    );
+    let _ = writeln!(
+        out,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+    if !head.is_empty() {
+        let mut y = 10.0;
+        out.push_str("<g class=\"heading\">");
+        for l in &head {
+            let _ = write!(
+                out,
+                "<text x=\"16\" y=\"{}\" font-size=\"{}\" fill=\"{}\"{}>{}</text>",
+                fmt(y + l.height / 2.0 + l.size * 0.35),
+                fmt(l.size),
+                l.color,
+                if l.bold { " font-weight=\"bold\"" } else { "" },
+                xml_escape(&l.text)
+            );
+            y += l.height;
+        }
+        out.push_str("</g>\n");
+    }
+    let _ = writeln!(
+        out,
+        "<g transform=\"translate({} {})\">",
+        fmt(dx),
+        fmt(head_h)
+    );
+
+    out.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#4b5563\" stroke-width=\"1.4\">\n");
+    for (i, route) in d.layout.edges.iter().enumerate() {
+        if route.path.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<path id=\"{p}e{i}\" d=\"{}\" marker-end=\"url(#{p}arrow)\"/>",
+            path_d(&route.path)
+        );
+    }
+    out.push_str("</g>\n<g class=\"answers\">\n");
+    for (route, b) in d.layout.edges.iter().zip(&d.labels) {
+        if let Some(r) = &route.label {
+            out.push_str("<g>");
+            rect_el(
+                &mut out,
+                r,
+                &Style {
+                    fill: "#ffffff",
+                    stroke: "#93a4c8",
+                    stroke_width: 1.0,
+                    dash: None,
+                    radius: (r.h / 2.0).min(9.0),
+                },
+            );
+            write_block(&mut out, b, r);
+            out.push_str("</g>\n");
+        }
+    }
+    out.push_str("</g>\n<g class=\"nodes\">\n");
+    for (i, ((node, b), r)) in view
+        .nodes
+        .iter()
+        .zip(&d.nodes)
+        .zip(&d.layout.nodes)
+        .enumerate()
+    {
+        let (class, style) = match node {
+            ViewNode::Question(_) => ("question".to_string(), question_style()),
+            ViewNode::Leaf(l) => (format!("leaf {}", l.kind.as_str()), leaf_style(l.kind)),
+        };
+        let _ = write!(out, "<g id=\"{p}n{i}\" class=\"{class}\">");
+        let _ = write!(out, "<title>{}</title>", xml_escape(&node_tooltip(node)));
+        rect_el(&mut out, r, &style);
+        write_block(&mut out, b, r);
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n</g>\n");
+
+    // Legend along the bottom.
+    let mut x = 16.0;
+    let y = head_h + d.layout.height + 8.0;
+    out.push_str("<g class=\"legend\">");
+    for (style, name) in &legend_items {
+        rect_el(
+            &mut out,
+            &Rect {
+                x,
+                y,
+                w: 28.0,
+                h: 16.0,
+            },
+            style,
+        );
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{MUTED}\">{}</text>",
+            fmt(x + 34.0),
+            fmt(y + 12.0),
+            xml_escape(name)
+        );
+        x += 36.0 + text_width(name, 11.0, false) + 18.0;
+    }
+    out.push_str("</g>\n</svg>\n");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,236 @@
+use super::*;
+use crate::export::sample::sample;
+use crate::export::text::text_width;
+use proptest::prelude::*;
+
+fn parse(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not well-formed: {e}\n{svg}"))
+}
+
+fn num(n: roxmltree::Node, a: &str) -> f64 {
+    n.attribute(a).unwrap().parse().unwrap()
+}
+
+#[test]
+fn well_formed_with_every_node_and_edge() {
+    let view = sample();
+    let svg = to_svg(
+        &view,
+        &SvgOptions {
+            id_prefix: "g1-".into(),
+            heading: true,
+        },
+    )
+    .unwrap();
+    let doc = parse(&svg);
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    let groups: Vec<_> = root
+        .descendants()
+        .filter(|n| n.attribute("id").is_some_and(|i| i.starts_with("g1-n")))
+        .collect();
+    assert_eq!(groups.len(), view.nodes.len());
+    let paths = root
+        .descendants()
+        .filter(|n| n.attribute("id").is_some_and(|i| i.starts_with("g1-e")))
+        .count();
+    assert_eq!(paths, view.edges.len());
+    // Gap and conflict leaves stand out.
+    let classes: Vec<&str> = groups.iter().filter_map(|g| g.attribute("class")).collect();
+    assert!(classes.contains(&"leaf gap") && classes.contains(&"leaf conflict"));
+    let red_thick = groups
+        .iter()
+        .filter(|g| g.attribute("class") == Some("leaf gap"))
+        .flat_map(|g| g.children())
+        .any(|c| c.tag_name().name() == "rect" && c.attribute("stroke-width") == Some("3"));
+    assert!(red_thick, "a gap leaf has a thick red border");
+}
+
+#[test]
+fn policy_text_is_escaped() {
+    let svg = to_svg(
+        &sample(),
+        &SvgOptions {
+            id_prefix: String::new(),
+            heading: true,
+        },
+    )
+    .unwrap();
+    assert!(!svg.contains("<script>"));
+    let doc = parse(&svg);
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("<script>alert(1)</script>")),
+        "{texts:?}"
+    );
+}
+
+/// Every text of the drawing lies inside its box, and no two boxes overlap.
+fn check_fits_and_no_overlap(svg: &str, min_boxes: usize) {
+    let doc = parse(svg);
+    let mut boxes = Vec::new();
+    // Each node and answer is a <g> holding a <rect> and its <text>s.
+    for g in doc.descendants().filter(|n| n.tag_name().name() == "g") {
+        let Some(rect) = g.children().find(|c| c.tag_name().name() == "rect") else {
+            continue;
+        };
+        if g.attribute("class") == Some("legend") {
+            continue;
+        }
+        let (x, y, w, h) = (
+            num(rect, "x"),
+            num(rect, "y"),
+            num(rect, "width"),
+            num(rect, "height"),
+        );
+        boxes.push(Rect { x, y, w, h });
+        for t in g.children().filter(|c| c.tag_name().name() == "text") {
+            let size = num(t, "font-size");
+            let bold = t.attribute("font-weight") == Some("bold");
+            let tw = text_width(t.text().unwrap_or(""), size, bold);
+            let tx = num(t, "x");
+            let (left, right) = match t.attribute("text-anchor") {
+                Some("middle") => (tx - tw / 2.0, tx + tw / 2.0),
+                _ => (tx, tx + tw),
+            };
+            assert!(
+                left >= x - 0.1 && right <= x + w + 0.1,
+                "text {:?} overflows its box",
+                t.text()
+            );
+            let ty = num(t, "y");
+            assert!(
+                ty - size * 0.8 >= y - 0.1 && ty + size * 0.25 <= y + h + 0.1,
+                "text {:?} outside vertically",
+                t.text()
+            );
+        }
+    }
+    assert!(boxes.len() >= min_boxes);
+    for (i, a) in boxes.iter().enumerate() {
+        for b in boxes.iter().skip(i + 1) {
+            assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+        }
+    }
+}
+
+#[test]
+fn every_text_fits_its_box_and_no_boxes_overlap() {
+    let view = sample();
+    let svg = to_svg(&view, &SvgOptions::default()).unwrap();
+    check_fits_and_no_overlap(&svg, view.nodes.len() + view.edges.len());
+}
+
+fn words() -> impl Strategy<Value = String> {
+    proptest::collection::vec("[a-zA-Z<>&\"']{1,14}|W{20,40}|≤|≥ 18|é", 1..16)
+        .prop_map(|w| w.join(" "))
+}
+
+/// Random graphs with random words: text fits and nothing overlaps, whatever the text.
+fn random_view() -> impl Strategy<Value = GraphView> {
+    (2usize..14).prop_flat_map(|n| {
+        (
+            proptest::collection::vec((any::<bool>(), words(), words()), n),
+            proptest::collection::vec((0..n, 0..n, words()), 1..(2 * n)),
+        )
+            .prop_map(move |(nodes, edges)| {
+                let nodes = nodes
+                    .into_iter()
+                    .map(|(question, a, b)| {
+                        if question {
+                            ViewNode::Question(crate::export::view::Question { input: a, text: b })
+                        } else {
+                            ViewNode::Leaf(crate::export::view::Leaf::new(vec![
+                                crate::export::view::LeafOutput {
+                                    output: a,
+                                    status: crate::export::view::OutputStatus::Gap {
+                                        accepted: None,
+                                    },
+                                    rules: vec![],
+                                },
+                            ]))
+                        }
+                    })
+                    .collect();
+                let edges = edges
+                    .into_iter()
+                    .filter(|(a, b, _)| a != b)
+                    .map(|(a, b, label)| crate::export::view::ViewEdge {
+                        from: a.min(b),
+                        to: a.max(b),
+                        label,
+                        values: crate::export::view::EdgeValues::Bool(vec![true]),
+                    })
+                    .collect();
+                GraphView {
+                    policy: "p".into(),
+                    title: None,
+                    output: None,
+                    nodes,
+                    edges,
+                    root: 0,
+                }
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn random_drawings_fit_their_text(view in random_view()) {
+        let svg = to_svg(&view, &SvgOptions::default()).unwrap();
+        check_fits_and_no_overlap(&svg, view.nodes.len());
+    }
+}
+
+#[test]
+fn long_questions_wrap() {
+    let mut view = sample();
+    if let ViewNode::Question(q) = &mut view.nodes[0] {
+        q.text = "word ".repeat(60);
+    }
+    let svg = to_svg(&view, &SvgOptions::default()).unwrap();
+    let doc = parse(&svg);
+    let node = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("n0"))
+        .unwrap();
+    let lines = node
+        .children()
+        .filter(|c| c.tag_name().name() == "text")
+        .count();
+    assert!(lines > 5, "{lines} lines");
+}
+
+#[test]
+fn too_large_graphs_are_refused() {
+    let mut view = sample();
+    let leaf = view.nodes[5].clone();
+    view.nodes.resize(MAX_DRAWN_NODES + 1, leaf);
+    assert!(matches!(
+        to_svg(&view, &SvgOptions::default()),
+        Err(SvgError::TooLarge { .. })
+    ));
+}
+
+#[test]
+#[ignore = "writes the sample drawing to $POLICYC_SAMPLE_SVG for a person to look at"]
+fn write_sample() {
+    let path = std::env::var("POLICYC_SAMPLE_SVG").unwrap();
+    let svg = to_svg(
+        &sample(),
+        &SvgOptions {
+            id_prefix: String::new(),
+            heading: true,
+        },
+    )
+    .unwrap();
+    std::fs::write(path, svg).unwrap();
+}

@@ -1,0 +1,92 @@
+//! Snapshots of the text formats for the hand-made sample graph, and Graphviz's own
+//! verdict on the DOT.
+
+use super::sample::sample;
+use super::{dot, json, mermaid};
+
+#[test]
+fn dot_snapshot() {
+    insta::assert_snapshot!(dot::to_dot(&sample()));
+}
+
+#[test]
+fn mermaid_snapshot() {
+    insta::assert_snapshot!(mermaid::to_mermaid(&sample()));
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_json_snapshot!(json::to_json(&sample()));
+}
+
+#[test]
+fn json_has_one_entry_per_node_and_edge() {
+    let view = sample();
+    let v = json::to_json(&view);
+    let nodes = v["nodes"].as_array().unwrap().len();
+    let leaves = v["leaves"].as_array().unwrap().len();
+    assert_eq!(nodes + leaves, view.nodes.len());
+    assert_eq!(v["edges"].as_array().unwrap().len(), view.edges.len());
+    assert_eq!(v["version"], json::SCHEMA_VERSION);
+}
+
+#[test]
+fn mermaid_labels_hold_no_raw_quotes_or_brackets() {
+    let m = mermaid::to_mermaid(&sample());
+    for line in m.lines().filter(|l| l.trim_start().starts_with('n')) {
+        // Inside a label, between the outer quotes, no `"` and no `<` except tags we
+        // wrote (`<br/>`, `<b>`, `<small>`).
+        if let (Some(a), Some(b)) = (line.find('"'), line.rfind('"')) {
+            let inner = &line[a + 1..b];
+            assert!(!inner.contains('"'), "{line}");
+            let stripped = inner
+                .replace("<br/>", "")
+                .replace("<b>", "")
+                .replace("</b>", "")
+                .replace("<small>", "")
+                .replace("</small>", "");
+            assert!(!stripped.contains('<') && !stripped.contains('>'), "{line}");
+        }
+    }
+}
+
+/// Graphviz must accept the DOT; skipped with a note where `dot` is not installed.
+#[test]
+fn graphviz_accepts_the_dot() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let Ok(mut child) = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("note: Graphviz `dot` is not installed; skipping the DOT validation");
+        return;
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot::to_dot(&sample()).as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "dot failed: {stderr}");
+    assert!(
+        !stderr.contains("Error") && !stderr.contains("Warning"),
+        "{stderr}"
+    );
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(svg.contains("&lt;script&gt;"), "the title is escaped text");
+}
+
+#[test]
+fn mermaid_comment_cannot_hold_a_directive() {
+    let mut view = sample();
+    view.title = Some("x %%{init: {\"theme\": \"dark\"}}%%\nflowchart LR".into());
+    let m = mermaid::to_mermaid(&view);
+    assert!(!m.contains("%%{"), "{m}");
+    assert_eq!(m.lines().filter(|l| l.starts_with("flowchart")).count(), 1);
+}

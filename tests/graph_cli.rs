@@ -1,0 +1,242 @@
+//! `policyc graph`: every bundled policy in every format, valid by the format's own
+//! tools where they are installed; snapshots of a small fixture policy.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers fail loudly
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn policyc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run policyc")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const TINY: &str = "tests/fixtures/export/tiny.policy";
+
+fn bundled() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir("policies")
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "policy"))
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v.push(TINY.to_string());
+    v
+}
+
+fn graph(file: &str, format: &str, extra: &[&str]) -> String {
+    let mut args = vec!["graph", file, "--format", format];
+    args.extend_from_slice(extra);
+    let o = policyc(&args);
+    assert_eq!(code(&o), 0, "{file} {format}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Graphviz's verdict, or `None` when `dot` is not installed.
+fn graphviz(dot: &str) -> Option<Result<(), String>> {
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    Some(
+        if out.status.success() && !err.contains("Error") && !err.contains("Warning") {
+            Ok(())
+        } else {
+            Err(err)
+        },
+    )
+}
+
+#[test]
+fn graphviz_accepts_every_dot() {
+    let mut checked = 0;
+    for file in bundled() {
+        let dot = graph(&file, "dot", &[]);
+        assert!(dot.starts_with("digraph "), "{file}");
+        match graphviz(&dot) {
+            Some(Ok(())) => checked += 1,
+            Some(Err(e)) => panic!("Graphviz rejects the DOT of {file}: {e}"),
+            None => {
+                eprintln!("note: Graphviz `dot` is not installed; DOT checked only for shape");
+                return;
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn every_svg_is_well_formed_and_boxes_do_not_overlap() {
+    for file in bundled() {
+        let svg = graph(&file, "svg", &[]);
+        let doc = roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{file}: SVG not well-formed: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        let num = |n: roxmltree::Node, a: &str| -> f64 { n.attribute(a).unwrap().parse().unwrap() };
+        // Nodes and answer labels: every <rect> inside a <g> of the drawing.
+        let rects: Vec<(f64, f64, f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "rect")
+            .filter(|n| {
+                n.parent()
+                    .and_then(|g| g.parent())
+                    .and_then(|g| g.attribute("class"))
+                    .is_some_and(|c| c == "nodes" || c == "answers")
+            })
+            .map(|r| (num(r, "x"), num(r, "y"), num(r, "width"), num(r, "height")))
+            .collect();
+        assert!(!rects.is_empty(), "{file}");
+        for (i, a) in rects.iter().enumerate() {
+            for b in rects.iter().skip(i + 1) {
+                let overlap =
+                    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3;
+                assert!(!overlap, "{file}: {a:?} overlaps {b:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_json_follows_the_schema() {
+    for file in bundled() {
+        let v: serde_json::Value = serde_json::from_str(&graph(&file, "json", &[])).unwrap();
+        assert_eq!(v["schema"], "policyc-graph");
+        assert_eq!(v["version"], 1);
+        let mut ids = HashSet::new();
+        for n in v["nodes"].as_array().unwrap() {
+            assert!(ids.insert(n["id"].as_str().unwrap().to_string()));
+            assert!(n["input"].is_string() && n["question"].is_string());
+        }
+        for l in v["leaves"].as_array().unwrap() {
+            assert!(ids.insert(l["id"].as_str().unwrap().to_string()));
+            let kind = l["kind"].as_str().unwrap();
+            assert!(["decided", "accepted_gap", "gap", "conflict", "out_of_scope"].contains(&kind));
+        }
+        assert!(ids.contains(v["root"].as_str().unwrap()), "{file}: root");
+        for e in v["edges"].as_array().unwrap() {
+            assert!(ids.contains(e["from"].as_str().unwrap()));
+            assert!(ids.contains(e["to"].as_str().unwrap()));
+            assert!(!e["values"].as_array().unwrap().is_empty());
+        }
+    }
+}
+
+#[test]
+fn mermaid_is_a_flowchart() {
+    for file in bundled() {
+        let m = graph(&file, "mermaid", &[]);
+        assert!(m.lines().any(|l| l == "flowchart TD"), "{file}");
+        assert!(!m.contains("<script"), "{file}");
+    }
+}
+
+#[test]
+fn one_output_draws_a_smaller_graph() {
+    let all: serde_json::Value = serde_json::from_str(&graph(TINY, "json", &[])).unwrap();
+    let one: serde_json::Value =
+        serde_json::from_str(&graph(TINY, "json", &["--output", "tell_police"])).unwrap();
+    assert_eq!(one["output"], "tell_police");
+    let size = |v: &serde_json::Value| v["nodes"].as_array().unwrap().len();
+    assert!(size(&one) < size(&all));
+    for l in one["leaves"].as_array().unwrap() {
+        for o in l["outputs"].as_array().unwrap() {
+            assert_eq!(o["output"], "tell_police");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_output_is_a_usage_error_that_lists_the_outputs() {
+    let o = policyc(&["graph", TINY, "--output", "responce"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("no output `responce`") && err.contains("response, tell_police"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_policy_with_errors_or_a_missing_file_exits_2() {
+    let dir = std::env::temp_dir().join(format!("policyc-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.policy");
+    std::fs::write(&bad, "policy p \"x\"\ninput a: bool\noutput o: bool\nrule r \"r\" cites \"x\" when b then o = true\n").unwrap();
+    let o = policyc(&["graph", bad.to_str().unwrap(), "--format", "svg"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let o = policyc(&["graph", "no/such/file.policy"]);
+    assert_eq!(code(&o), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dash_o_writes_the_file() {
+    let out: PathBuf =
+        std::env::temp_dir().join(format!("policyc-graph-{}.svg", std::process::id()));
+    let o = policyc(&[
+        "graph",
+        TINY,
+        "--format",
+        "svg",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("<svg"));
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn tiny_dot_snapshot() {
+    insta::assert_snapshot!(graph(TINY, "dot", &[]));
+}
+
+#[test]
+fn tiny_mermaid_snapshot() {
+    insta::assert_snapshot!(graph(TINY, "mermaid", &[]));
+}
+
+#[test]
+fn tiny_json_snapshot() {
+    let v: serde_json::Value = serde_json::from_str(&graph(TINY, "json", &[])).unwrap();
+    insta::assert_json_snapshot!(v);
+}
