@@ -1,6 +1,10 @@
 //! One-shot timings of the full exact analysis on large synthetic policies, too slow to
 //! sample with criterion. `POLICYC_SCALE="20x200,40x1000,64x2000" cargo bench --bench
 //! scale` (default: 20x200). Prints one line per size.
+//!
+//! With `POLICYC_EXPORT_DIR=DIR` it instead writes each synthetic policy as JSON (inputs,
+//! outputs, rules as boxes) for `benches/z3_compare.py`, which asks z3 the same
+//! questions.
 
 use std::time::Instant;
 
@@ -8,7 +12,73 @@ use policyc::analyse::analyse;
 use policyc::compile::synth::{generate, SynthSpec};
 use policyc::compile::{CompileOptions, Compiler, OrderStrategy};
 
+/// A synthetic policy as plain JSON: every rule condition is one box (one value range
+/// per tested input), as the generator builds them.
+fn export(policy: &policyc::check::ir::Policy) -> Option<serde_json::Value> {
+    let c = Compiler::new(policy, &CompileOptions::default()).ok()?;
+    let mut rules = Vec::new();
+    for (r, rule) in policy.rules.iter().enumerate() {
+        let cond = *c.rule_conds.get(r)?;
+        let (cubes, _) = c.mdd.cubes(cond, |t| t == 1, 2);
+        if cubes.len() > 1 {
+            return None;
+        }
+        let boxes: Vec<serde_json::Value> = cubes
+            .first()
+            .map(|cube| {
+                cube.iter()
+                    .enumerate()
+                    .filter_map(|(l, set)| {
+                        let input = *c.order.levels.get(l)?;
+                        let ranges = set.as_ref()?;
+                        Some(serde_json::json!({ "input": input, "ranges": ranges }))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let assigns: Vec<serde_json::Value> = rule
+            .assigns
+            .iter()
+            .map(|a| serde_json::json!({ "output": a.output, "value": format!("{:?}", a.value) }))
+            .collect();
+        rules.push(serde_json::json!({
+            "never": cond == policyc::mdd::FALSE,
+            "box": boxes,
+            "overrides": rule.overrides,
+            "assigns": assigns,
+        }));
+    }
+    let inputs: Vec<u64> = policy
+        .inputs
+        .iter()
+        .map(|i| policy.domain_size(i.ty))
+        .collect();
+    let outputs: Vec<serde_json::Value> = policy
+        .outputs
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "single": matches!(o.ty, policyc::check::ir::OutputTy::Single(_)),
+                "default": o.default.as_ref().map(|v| format!("{v:?}")),
+            })
+        })
+        .collect();
+    Some(serde_json::json!({ "inputs": inputs, "outputs": outputs, "rules": rules }))
+}
+
 fn main() {
+    if let Ok(dir) = std::env::var("POLICYC_EXPORT_DIR") {
+        for (inputs, rules) in [(20, 200), (40, 1000), (64, 2000)] {
+            let policy = generate(&SynthSpec::large(inputs, rules, 1));
+            if let Some(j) = export(&policy) {
+                let path = std::path::Path::new(&dir).join(format!("synth_{inputs}x{rules}.json"));
+                if let Err(e) = std::fs::write(&path, j.to_string()) {
+                    eprintln!("cannot write {}: {e}", path.display());
+                }
+            }
+        }
+        return;
+    }
     let sizes = std::env::var("POLICYC_SCALE").unwrap_or_else(|_| "20x200".to_string());
     for size in sizes.split(',') {
         let mut parts = size

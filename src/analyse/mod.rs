@@ -249,7 +249,7 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
 fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<ConflictFinding>> {
     let policy = c.policy;
     let mut found = Vec::new();
-    let assigns = c.assignments_to(o);
+    let mut assigns = c.assignments_to(o);
     let value_of = |r: RuleId, k: usize| -> Option<Value> {
         policy
             .rules
@@ -257,12 +257,16 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<Conflic
             .and_then(|x| x.assigns.get(k))
             .map(|x| x.value.clone())
     };
-    let valid = c.valid;
-    for (i, &(r1, k1, e1)) in assigns.iter().enumerate() {
-        if e1 == FALSE {
-            continue;
-        }
-        for &(r2, k2, e2) in assigns.iter().skip(i + 1) {
+    let n = assigns.len();
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let (Some(&(r1, k1, e1)), Some(&(r2, k2, e2))) = (assigns.get(i), assigns.get(j))
+            else {
+                continue;
+            };
+            if e1 == FALSE {
+                break;
+            }
             let (Some(v1), Some(v2)) = (value_of(r1, k1), value_of(r2, k2)) else {
                 continue;
             };
@@ -270,7 +274,7 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<Conflic
                 continue;
             }
             let both = c.mdd.and(e1, e2)?;
-            let region = c.mdd.and(both, valid)?;
+            let region = c.mdd.and(both, c.valid)?;
             if let Some(region) = describe(c, region)? {
                 found.push(ConflictFinding {
                     output: o,
@@ -278,6 +282,12 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<Conflic
                     values: [v1, v2],
                     region,
                 });
+            }
+            // Thousands of described pairs leave garbage; collect it before it fills
+            // the limit (the compiler's own diagrams survive, renumbered).
+            if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
+                c.compact()?;
+                assigns = c.assignments_to(o);
             }
         }
     }

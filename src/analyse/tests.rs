@@ -245,18 +245,15 @@ fn node_limit_leaves_the_other_analyses_exact() {
         "{:?}",
         limited.unfinished
     );
-    let finished = |o: usize| !limited.unfinished.contains(&Unfinished::Conflicts(o));
-    let expected: Vec<&ConflictFinding> = full
-        .conflicts
+    // Conflicts never need the large unions, and garbage is collected as they go.
+    assert!(!limited
+        .unfinished
         .iter()
-        .filter(|c| finished(c.output))
-        .collect();
-    let got: Vec<&ConflictFinding> = limited.conflicts.iter().collect();
-    assert!(!got.is_empty());
+        .any(|u| matches!(u, Unfinished::Conflicts(_))));
+    assert!(!limited.conflicts.is_empty());
     assert!(
-        got == expected,
-        "conflicts differ; unfinished {:?}",
-        limited.unfinished
+        limited.conflicts == full.conflicts,
+        "conflicts differ under the limit"
     );
     if !limited.unfinished.contains(&Unfinished::DeadRules) {
         assert_eq!(limited.dead_rules, full.dead_rules);
