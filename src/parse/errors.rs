@@ -139,10 +139,12 @@ fn found(chunk: &str, pos: usize) -> (String, usize) {
         return (format!("`{w}`"), len);
     }
     if c == '"' {
-        return (
-            "a string".to_string(),
-            rest.find(['\n']).unwrap_or(rest.len()).clamp(1, 60),
-        );
+        // At most 60 bytes of it, ending on a character boundary.
+        let mut len = rest.find(['\n']).unwrap_or(rest.len()).clamp(1, 60);
+        while !rest.is_char_boundary(len) {
+            len -= 1;
+        }
+        return ("a string".to_string(), len);
     }
     if rest.starts_with("///") {
         return (

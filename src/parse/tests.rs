@@ -263,3 +263,13 @@ fn a_thread_short_of_stack_gets_a_diagnostic_not_a_crash() {
     assert_eq!(diags[0].code, "E0104", "{diags:#?}");
     assert!(diags[0].message.contains("stack"), "{diags:#?}");
 }
+
+#[test]
+fn a_long_string_where_none_belongs_is_underlined_on_character_boundaries() {
+    // The label covers at most 60 bytes of the string; byte 60 is inside `é`.
+    let text = format!("enum E \"{}é\"\n", "x".repeat(58));
+    let (_, diags) = parse(0, &text);
+    let span = diags[0].labels[0].span;
+    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+    assert_eq!(&text[span.range()], &format!("\"{}", "x".repeat(58)));
+}
