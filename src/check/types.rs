@@ -305,17 +305,149 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Types and lowers one expression.
+    ///
+    /// The recursion is one call of this function per level of the tree, and the tree
+    /// may be [`crate::parse::MAX_EXPR_DEPTH`] deep, so this function only dispatches:
+    /// the work on each node happens in helpers that do not recurse, and their locals
+    /// are not on the stack while the operands are typed. (A single function holding
+    /// every case took 5 to 11 KiB of stack per level in debug builds.)
     pub(crate) fn expr(&mut self, e: &'a ast::Expr, cx: Cx, want: Want, depth: usize) -> Typed<'a> {
-        let loc = cx.loc(e.span);
         if depth > MAX_DEPTH {
-            self.error(
-                Diagnostic::error("E0104", "this expression is nested too deeply")
-                    .primary(loc, format!("more than {MAX_DEPTH} levels deep"))
-                    .help("name parts of the expression with `define`"),
-            );
-            return Typed::err(loc);
+            return self.too_deep(cx.loc(e.span));
         }
         let d = depth + 1;
+        match &e.kind {
+            ExprKind::Paren(inner) => self.paren(e, inner, cx, want, d),
+            ExprKind::Unary(op, x) => self.unary(e, *op, x, cx, d),
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => self.bool_chain(e, *op, cx, d),
+            ExprKind::Binary(BinOp::Add | BinOp::Sub, _, _) => self.sum(e, cx.loc(e.span), cx, d),
+            ExprKind::Binary(op @ (BinOp::Implies | BinOp::Mul), l, r) => {
+                self.implies_or_product(e, *op, l, r, cx, d)
+            }
+            ExprKind::Binary(op, l, r) => self.comparison(e, *op, l, r, cx, d),
+            ExprKind::In {
+                value,
+                set,
+                negated,
+            } => self.member(e, value, set, *negated, cx, d),
+            ExprKind::Contains(s, v) => self.set_contains(e, s, v, cx, d),
+            ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Name(_)
+            | ExprKind::Set(_)
+            | ExprKind::Range { .. } => self.leaf(e, cx, want),
+        }
+    }
+
+    // The recursive cases, one small function each (see `expr`).
+
+    fn paren(
+        &mut self,
+        e: &'a ast::Expr,
+        inner: &'a ast::Expr,
+        cx: Cx,
+        want: Want,
+        d: usize,
+    ) -> Typed<'a> {
+        let mut t = self.expr(inner, cx, want, d);
+        t.loc = cx.loc(e.span);
+        t
+    }
+
+    fn unary(
+        &mut self,
+        e: &'a ast::Expr,
+        op: UnOp,
+        x: &'a ast::Expr,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let t = self.expr(x, cx, Want::Any, d);
+        self.unary_typed(op, t, cx.loc(e.span), cx)
+    }
+
+    fn implies_or_product(
+        &mut self,
+        e: &'a ast::Expr,
+        op: BinOp,
+        l: &'a ast::Expr,
+        r: &'a ast::Expr,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let lt = self.expr(l, cx, Want::Any, d);
+        let rt = self.expr(r, cx, Want::Any, d);
+        if op == BinOp::Implies {
+            self.implies(lt, rt, cx.loc(e.span), cx)
+        } else {
+            self.arith(op, lt, rt, cx.loc(e.span), cx)
+        }
+    }
+
+    fn comparison(
+        &mut self,
+        e: &'a ast::Expr,
+        op: BinOp,
+        l: &'a ast::Expr,
+        r: &'a ast::Expr,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        // A bare name takes its enum from the other side, so type that side first.
+        let right_first = is_name(l) && !is_name(r);
+        let (first, second) = if right_first { (r, l) } else { (l, r) };
+        let t1 = self.expr(first, cx, Want::Any, d);
+        let t2 = self.expr(second, cx, t1.want(), d);
+        if right_first {
+            self.compare(op, t2, t1, cx.loc(e.span), cx)
+        } else {
+            self.compare(op, t1, t2, cx.loc(e.span), cx)
+        }
+    }
+
+    fn member(
+        &mut self,
+        e: &'a ast::Expr,
+        value: &'a ast::Expr,
+        set: &'a ast::Expr,
+        negated: bool,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let vt = self.expr(value, cx, Want::Any, d);
+        self.membership(vt, set, negated, cx.loc(e.span), cx)
+    }
+
+    fn set_contains(
+        &mut self,
+        e: &'a ast::Expr,
+        s: &'a ast::Expr,
+        v: &'a ast::Expr,
+        cx: Cx,
+        d: usize,
+    ) -> Typed<'a> {
+        let st = self.expr(s, cx, Want::Any, d);
+        let vt = match st.t {
+            T::SetOutput { e, .. } => Some(self.expr(v, cx, Want::Enum(e), d)),
+            _ => None,
+        };
+        self.contains(st, vt, cx.loc(e.span), cx)
+    }
+
+    #[inline(never)]
+    fn too_deep(&mut self, loc: Loc) -> Typed<'a> {
+        self.error(
+            Diagnostic::error("E0104", "this expression is nested too deeply")
+                .primary(loc, format!("more than {MAX_DEPTH} levels deep"))
+                .help("name parts of the expression with `define`"),
+        );
+        Typed::err(loc)
+    }
+
+    #[inline(never)]
+    fn leaf(&mut self, e: &'a ast::Expr, cx: Cx, want: Want) -> Typed<'a> {
+        let loc = cx.loc(e.span);
         match &e.kind {
             ExprKind::Bool(b) => Typed::new(T::Bool(ir::Expr::Const(*b)), loc),
             ExprKind::Int(i) => Typed::new(
@@ -335,20 +467,18 @@ impl<'a> Checker<'a> {
                 );
                 Typed::err(loc)
             }
-            ExprKind::Paren(inner) => {
-                let mut t = self.expr(inner, cx, want, d);
-                t.loc = loc;
-                t
-            }
-            ExprKind::Unary(UnOp::Not, x) => {
-                let t = self.expr(x, cx, Want::Any, d);
-                match self.as_bool(t, cx, BoolUse::Operator("not")) {
-                    Some(b) => Typed::new(T::Bool(not(b)), loc),
-                    None => Typed::err(loc),
-                }
-            }
-            ExprKind::Unary(UnOp::Neg, x) => {
-                let t = self.expr(x, cx, Want::Any, d);
+            _ => Typed::err(loc),
+        }
+    }
+
+    #[inline(never)]
+    fn unary_typed(&mut self, op: UnOp, t: Typed<'a>, loc: Loc, cx: Cx) -> Typed<'a> {
+        match op {
+            UnOp::Not => match self.as_bool(t, cx, BoolUse::Operator("not")) {
+                Some(b) => Typed::new(T::Bool(not(b)), loc),
+                None => Typed::err(loc),
+            },
+            UnOp::Neg => {
                 let Some(lin) = self.as_int(t, cx, "-") else {
                     return Typed::err(loc);
                 };
@@ -360,52 +490,39 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => {
-                // Long chains are walked with a stack, not recursion: the parser lets an
-                // `and`/`or` chain grow far deeper than brackets may nest.
-                let name = op.symbol();
-                let mut parts = Vec::new();
-                let mut ok = true;
-                for leaf in chain(e, |k| matches!(k, ExprKind::Binary(o, _, _) if o == op)) {
-                    let t = self.expr(leaf, cx, Want::Any, d);
-                    match self.as_bool(t, cx, BoolUse::Operator(name)) {
-                        Some(x) => parts.push(x),
-                        None => ok = false,
-                    }
-                }
-                if ok {
-                    Typed::new(T::Bool(join(*op == BinOp::And, parts)), loc)
-                } else {
-                    Typed::err(loc)
-                }
+        }
+    }
+
+    /// `a and b and c ...` (or `or`): long chains are walked with a loop, not
+    /// recursion, since the parser lets a chain grow far deeper than brackets may nest.
+    fn bool_chain(&mut self, e: &'a ast::Expr, op: BinOp, cx: Cx, d: usize) -> Typed<'a> {
+        let name = op.symbol();
+        let mut parts = Vec::new();
+        let mut ok = true;
+        for leaf in chain(e, |k| matches!(k, ExprKind::Binary(o, _, _) if *o == op)) {
+            let t = self.expr(leaf, cx, Want::Any, d);
+            match self.as_bool(t, cx, BoolUse::Operator(name)) {
+                Some(x) => parts.push(x),
+                None => ok = false,
             }
-            ExprKind::Binary(BinOp::Add | BinOp::Sub, _, _) => self.sum(e, loc, cx, d),
-            ExprKind::Binary(BinOp::Implies, l, r) => {
-                let lt = self.expr(l, cx, Want::Any, d);
-                let rt = self.expr(r, cx, Want::Any, d);
-                let a = self.as_bool(lt, cx, BoolUse::Operator("implies"));
-                let b = self.as_bool(rt, cx, BoolUse::Operator("implies"));
-                match (a, b) {
-                    (Some(a), Some(b)) => {
-                        Typed::new(T::Bool(ir::Expr::Implies(Box::new(a), Box::new(b))), loc)
-                    }
-                    _ => Typed::err(loc),
-                }
+        }
+        let loc = cx.loc(e.span);
+        if ok {
+            Typed::new(T::Bool(join(op == BinOp::And, parts)), loc)
+        } else {
+            Typed::err(loc)
+        }
+    }
+
+    #[inline(never)]
+    fn implies(&mut self, lt: Typed<'a>, rt: Typed<'a>, loc: Loc, cx: Cx) -> Typed<'a> {
+        let a = self.as_bool(lt, cx, BoolUse::Operator("implies"));
+        let b = self.as_bool(rt, cx, BoolUse::Operator("implies"));
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                Typed::new(T::Bool(ir::Expr::Implies(Box::new(a), Box::new(b))), loc)
             }
-            ExprKind::Binary(op @ BinOp::Mul, l, r) => self.arith(*op, l, r, loc, cx, d),
-            ExprKind::Binary(op, l, r) => self.compare(*op, l, r, loc, cx, d),
-            ExprKind::In {
-                value,
-                set,
-                negated,
-            } => {
-                let t = self.membership(value, set, loc, cx, d);
-                match (t.t, negated) {
-                    (T::Bool(x), true) => Typed::new(T::Bool(not(x)), loc),
-                    (t, _) => Typed::new(t, loc),
-                }
-            }
-            ExprKind::Contains(s, v) => self.contains(s, v, loc, cx, d),
+            _ => Typed::err(loc),
         }
     }
 
@@ -767,17 +884,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn arith(
-        &mut self,
-        op: BinOp,
-        l: &'a ast::Expr,
-        r: &'a ast::Expr,
-        loc: Loc,
-        cx: Cx,
-        d: usize,
-    ) -> Typed<'a> {
-        let lt = self.expr(l, cx, Want::Any, d);
-        let rt = self.expr(r, cx, Want::Any, d);
+    #[inline(never)]
+    fn arith(&mut self, op: BinOp, lt: Typed<'a>, rt: Typed<'a>, loc: Loc, cx: Cx) -> Typed<'a> {
         let a = self.as_int(lt, cx, op.symbol());
         let b = self.as_int(rt, cx, op.symbol());
         let (Some(a), Some(b)) = (a, b) else {
@@ -842,26 +950,10 @@ impl<'a> Checker<'a> {
         false
     }
 
-    fn compare(
-        &mut self,
-        op: BinOp,
-        l: &'a ast::Expr,
-        r: &'a ast::Expr,
-        loc: Loc,
-        cx: Cx,
-        d: usize,
-    ) -> Typed<'a> {
+    #[inline(never)]
+    fn compare(&mut self, op: BinOp, lt: Typed<'a>, rt: Typed<'a>, loc: Loc, cx: Cx) -> Typed<'a> {
         let Some(cop) = cmp_op(op) else {
             return Typed::err(loc);
-        };
-        // A bare name takes its enum from the other side, so type that side first.
-        let (lt, rt) = if is_name(l) && !is_name(r) {
-            let rt = self.expr(r, cx, Want::Any, d);
-            (self.expr(l, cx, rt.want(), d), rt)
-        } else {
-            let lt = self.expr(l, cx, Want::Any, d);
-            let rt = self.expr(r, cx, lt.want(), d);
-            (lt, rt)
         };
         let lt = self.settle(lt, &rt);
         let rt = self.settle(rt, &lt);
@@ -1241,48 +1333,60 @@ impl<'a> Checker<'a> {
         ok.then_some(vars)
     }
 
+    /// `value in set` (`not in` when `negated`), the value already typed.
+    #[inline(never)]
     fn membership(
         &mut self,
-        value: &'a ast::Expr,
+        vt: Typed<'a>,
+        set: &'a ast::Expr,
+        negated: bool,
+        loc: Loc,
+        cx: Cx,
+    ) -> Typed<'a> {
+        let t = self.membership_test(vt, set, loc, cx);
+        match (t.t, negated) {
+            (T::Bool(x), true) => Typed::new(T::Bool(not(x)), loc),
+            (t, _) => Typed::new(t, loc),
+        }
+    }
+
+    fn membership_test(
+        &mut self,
+        vt: Typed<'a>,
         set: &'a ast::Expr,
         loc: Loc,
         cx: Cx,
-        d: usize,
     ) -> Typed<'a> {
         let set_loc = cx.loc(set.span);
         match &strip_parens(set).kind {
-            ExprKind::Set(elems) => {
-                let vt = self.expr(value, cx, Want::Any, d);
-                match vt.t {
-                    T::Err => Typed::err(loc),
-                    T::Enum { e, atom } => match self.variants_of_set(elems, e, cx) {
-                        Some(vars) => Typed::new(T::Bool(self.atom_in(e, atom, vars)), loc),
-                        None => Typed::err(loc),
-                    },
-                    _ => {
-                        if !self.report_if_unknown(&vt, cx) {
-                            let desc = self.desc(&vt);
-                            let help = match vt.t {
+            ExprKind::Set(elems) => match vt.t {
+                T::Err => Typed::err(loc),
+                T::Enum { e, atom } => match self.variants_of_set(elems, e, cx) {
+                    Some(vars) => Typed::new(T::Bool(self.atom_in(e, atom, vars)), loc),
+                    None => Typed::err(loc),
+                },
+                _ => {
+                    if !self.report_if_unknown(&vt, cx) {
+                        let desc = self.desc(&vt);
+                        let help = match vt.t {
                                 T::Int { .. } | T::IntOutput(_) => "for integers, use a range: `x in 13..=15`",
                                 T::Bool(_) => "for a condition, write it alone or with `not`",
                                 T::SetOutput { .. } => "to test whether a set output holds a value, write `outputs contains value`",
                                 _ => "`in {..}` tests an enum input against some of its variants",
                             };
-                            let d = Diagnostic::error(
-                                "E0306",
-                                format!("`in {{..}}` needs an enum value, found {desc}"),
-                            )
-                            .primary(vt.loc, "expected a value of an enum")
-                            .secondary(set_loc, "a set of variants");
-                            let d = self.with_why(d, &[&vt]);
-                            self.error(d.help(help));
-                        }
-                        Typed::err(loc)
+                        let d = Diagnostic::error(
+                            "E0306",
+                            format!("`in {{..}}` needs an enum value, found {desc}"),
+                        )
+                        .primary(vt.loc, "expected a value of an enum")
+                        .secondary(set_loc, "a set of variants");
+                        let d = self.with_why(d, &[&vt]);
+                        self.error(d.help(help));
                     }
+                    Typed::err(loc)
                 }
-            }
+            },
             ExprKind::Range { lo, hi } => {
-                let vt = self.expr(value, cx, Want::Any, d);
                 let (lo, hi) = (lo.value, hi.value);
                 let empty = lo > hi;
                 if empty {
@@ -1354,7 +1458,6 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {
-                let vt = self.expr(value, cx, Want::Any, d);
                 self.report_if_unknown(&vt, cx);
                 let mut dg = Diagnostic::error("E0306", "`in` needs a set of variants or a range")
                     .primary(set_loc, "expected `{a, b}` or `LO..=HI`");
@@ -1374,18 +1477,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn contains(
-        &mut self,
-        s: &'a ast::Expr,
-        v: &'a ast::Expr,
-        loc: Loc,
-        cx: Cx,
-        d: usize,
-    ) -> Typed<'a> {
-        let st = self.expr(s, cx, Want::Any, d);
+    /// `s contains v`; `vt` is the typed `v` when `s` is a set output.
+    #[inline(never)]
+    fn contains(&mut self, st: Typed<'a>, vt: Option<Typed<'a>>, loc: Loc, cx: Cx) -> Typed<'a> {
         match st.t {
             T::SetOutput { output, e } => {
-                let vt = self.expr(v, cx, Want::Enum(e), d);
+                let Some(vt) = vt else {
+                    return Typed::err(loc);
+                };
                 match vt.t {
                     T::Err => Typed::err(loc),
                     T::Enum { e: e2, atom } if e2 == e => {

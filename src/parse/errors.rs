@@ -140,10 +140,12 @@ fn found(chunk: &str, pos: usize) -> (String, usize) {
         return (format!("`{w}`"), len);
     }
     if c == '"' {
-        return (
-            "a string".to_string(),
-            rest.find(['\n']).unwrap_or(rest.len()).clamp(1, 60),
-        );
+        // At most 60 bytes of it, ending on a character boundary.
+        let mut len = rest.find(['\n']).unwrap_or(rest.len()).clamp(1, 60);
+        while !rest.is_char_boundary(len) {
+            len -= 1;
+        }
+        return ("a string".to_string(), len);
     }
     if rest.starts_with("///") {
         return (
@@ -165,6 +167,21 @@ pub fn to_diagnostic(
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    if let ErrorVariant::CustomError { message } = &err.variant {
+        // pest stops, rather than overflow, when the thread's stack runs low ("stack
+        // limit reached"), or at a call limit: the nesting is too deep for this thread.
+        let at = offset + pos;
+        return Diagnostic::error(
+            "E0104",
+            format!("nested too deeply to parse here ({message})"),
+        )
+        .primary(
+            Loc::new(file, Span::new(at, at + found(chunk, pos).1)),
+            "the parser ran out of stack here",
+        )
+        .note("policyc needs 8 MiB of stack for expressions at the nesting limits")
+        .help("split the expression into named `define`s");
+    }
     // pest reports the position after trailing whitespace; point at the next token.
     let ctx = context(chunk);
     let (found_text, found_len) = found(chunk, pos);

@@ -4,10 +4,7 @@
 //! unwraps: a shape it does not expect becomes an internal-error diagnostic rather than
 //! a panic, so that a grammar change can never crash the compiler on user input.
 
-use std::sync::LazyLock;
-
 use pest::iterators::Pair;
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::*;
 use super::grammar::Rule;
@@ -16,25 +13,6 @@ use crate::source::{FileId, Loc, Span};
 
 /// Deepest expression tree the parser builds (long `and`/`or` chains count).
 pub const MAX_EXPR_DEPTH: usize = 1024;
-
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::op_implies, Assoc::Right))
-        .op(Op::infix(Rule::op_or, Assoc::Left))
-        .op(Op::infix(Rule::op_and, Assoc::Left))
-        .op(Op::prefix(Rule::op_not))
-        .op(Op::infix(Rule::op_eq, Assoc::Left)
-            | Op::infix(Rule::op_ne, Assoc::Left)
-            | Op::infix(Rule::op_lt, Assoc::Left)
-            | Op::infix(Rule::op_le, Assoc::Left)
-            | Op::infix(Rule::op_gt, Assoc::Left)
-            | Op::infix(Rule::op_ge, Assoc::Left)
-            | Op::infix(Rule::op_contains, Assoc::Left)
-            | Op::postfix(Rule::op_in))
-        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-        .op(Op::infix(Rule::op_mul, Assoc::Left))
-        .op(Op::prefix(Rule::op_neg))
-});
 
 pub struct Lowerer {
     pub file: FileId,
@@ -420,83 +398,260 @@ impl Lowerer {
     }
 
     /// Lowers an expression and reports its depth, refusing trees deeper than
-    /// [`MAX_EXPR_DEPTH`] before they are built (a deep tree would overflow the stack
-    /// of every later stage, and even of `Drop`).
+    /// [`MAX_EXPR_DEPTH`] as they are built (a deep tree would overflow the stack of
+    /// every later stage, and even of `Drop`).
+    ///
+    /// This is a Pratt parser (the same binding powers and order of construction as
+    /// pest's `PrattParser`) run with explicit stacks instead of recursion: operators
+    /// waiting for their right operand, and brackets and sets waiting for their
+    /// contents, live on the heap. Its stack use is therefore the same at any depth;
+    /// recursion here cost about 8 KiB of stack per bracket in debug builds.
     fn expr_depth(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
-        let whole = self.span(&p);
-        let check = |e: Expr, d: usize| self.check_depth(e, d, whole);
-        let result = PRATT
-            .map_primary(|prim| self.primary(prim))
-            .map_prefix(|op, rhs| {
-                let (rhs, d) = rhs?;
-                let span = self.span(&op).to(rhs.span);
-                let uop = if op.as_rule() == Rule::op_not {
-                    UnOp::Not
-                } else {
-                    UnOp::Neg
-                };
-                check(
-                    Expr {
-                        kind: ExprKind::Unary(uop, Box::new(rhs)),
-                        span,
-                    },
-                    d + 1,
-                )
-            })
-            .map_postfix(|lhs, op| {
-                let (lhs, d) = lhs?;
-                let span = lhs.span.to(self.span(&op));
-                let mut negated = false;
-                let mut set = None;
-                for part in op.clone().into_inner().filter(is_content) {
-                    match part.as_rule() {
-                        Rule::kw_not => negated = true,
-                        Rule::kw_in => {}
-                        Rule::set_lit | Rule::range_lit => set = Some(self.primary(part)?),
-                        _ => return Err(self.internal(&part, "membership")),
+        let mut frames = vec![Frame::new(self.span(&p), p, After::Return)];
+        loop {
+            let Some(top) = frames.last_mut() else {
+                return Err(Diagnostic::error(
+                    "E0199",
+                    "internal parser error: lost the expression",
+                ));
+            };
+            match std::mem::replace(&mut top.mode, Mode::Waiting) {
+                Mode::Operand => {
+                    let Some(tok) = next_content(&mut top.tokens) else {
+                        return Err(self.internal_at(top.whole, "end of expression"));
+                    };
+                    match affix(tok.as_rule()) {
+                        Some((Affix::Prefix, prec)) => {
+                            top.ops.push(Pending::Prefix {
+                                op: tok,
+                                rbp: top.rbp,
+                            });
+                            top.rbp = prec - 1;
+                            top.mode = Mode::Operand;
+                        }
+                        Some(_) => return Err(self.internal(&tok, "operator")),
+                        None => match tok.as_rule() {
+                            Rule::paren => {
+                                let span = self.span(&tok);
+                                let inner = tok
+                                    .clone()
+                                    .into_inner()
+                                    .find(is_content)
+                                    .ok_or_else(|| self.internal(&tok, "parenthesis"))?;
+                                let whole = self.span(&inner);
+                                frames.push(Frame::new(whole, inner, After::Paren(span)));
+                            }
+                            Rule::set_lit => {
+                                top.set = Some(SetState::new(self.span(&tok), tok, None));
+                                self.next_element(&mut frames)?;
+                            }
+                            _ => top.mode = Mode::Operator(self.primary(tok)?),
+                        },
                     }
                 }
-                let (set, sd) = set.ok_or_else(|| self.internal(&op, "membership"))?;
-                let kind = ExprKind::In {
-                    value: Box::new(lhs),
-                    set: Box::new(set),
-                    negated,
-                };
-                check(Expr { kind, span }, d.max(sd) + 1)
-            })
-            .map_infix(|lhs, op, rhs| {
-                let (lhs, ld) = lhs?;
-                let (rhs, rd) = rhs?;
-                let span = lhs.span.to(rhs.span);
-                let bop = match op.as_rule() {
-                    Rule::op_implies => BinOp::Implies,
-                    Rule::op_or => BinOp::Or,
-                    Rule::op_and => BinOp::And,
-                    Rule::op_eq => BinOp::Eq,
-                    Rule::op_ne => BinOp::Ne,
-                    Rule::op_lt => BinOp::Lt,
-                    Rule::op_le => BinOp::Le,
-                    Rule::op_gt => BinOp::Gt,
-                    Rule::op_ge => BinOp::Ge,
-                    Rule::op_add => BinOp::Add,
-                    Rule::op_sub => BinOp::Sub,
-                    Rule::op_mul => BinOp::Mul,
-                    Rule::op_contains => {
-                        let kind = ExprKind::Contains(Box::new(lhs), Box::new(rhs));
-                        return check(Expr { kind, span }, ld.max(rd) + 1);
+                Mode::Operator(lhs) => {
+                    let lbp = match peek_content(&mut top.tokens) {
+                        Some(op) => match affix(op.as_rule()) {
+                            Some((_, prec)) => prec,
+                            None => return Err(self.internal(&op, "operator")),
+                        },
+                        None => 0,
+                    };
+                    if top.rbp < lbp {
+                        let Some(op) = next_content(&mut top.tokens) else {
+                            return Err(self.internal_at(top.whole, "operator"));
+                        };
+                        match affix(op.as_rule()) {
+                            Some((Affix::Infix(assoc), prec)) => {
+                                top.ops.push(Pending::Infix {
+                                    lhs,
+                                    op,
+                                    rbp: top.rbp,
+                                });
+                                top.rbp = match assoc {
+                                    Assoc::Left => prec,
+                                    Assoc::Right => prec - 1,
+                                };
+                                top.mode = Mode::Operand;
+                            }
+                            Some((Affix::Postfix, _)) => {
+                                let whole = top.whole;
+                                let mut negated = false;
+                                let mut set = None;
+                                for part in op.clone().into_inner().filter(is_content) {
+                                    match part.as_rule() {
+                                        Rule::kw_not => negated = true,
+                                        Rule::kw_in => {}
+                                        Rule::set_lit | Rule::range_lit => set = Some(part),
+                                        _ => return Err(self.internal(&part, "membership")),
+                                    }
+                                }
+                                let set = set.ok_or_else(|| self.internal(&op, "membership"))?;
+                                let in_op = InOp {
+                                    lhs,
+                                    negated,
+                                    op_span: self.span(&op),
+                                };
+                                if set.as_rule() == Rule::set_lit {
+                                    top.set =
+                                        Some(SetState::new(self.span(&set), set, Some(in_op)));
+                                    self.next_element(&mut frames)?;
+                                } else {
+                                    let set = self.primary(set)?;
+                                    top.mode = Mode::Operator(self.membership(in_op, set, whole)?);
+                                }
+                            }
+                            _ => return Err(self.internal(&op, "operator")),
+                        }
+                    } else {
+                        let whole = top.whole;
+                        match top.ops.pop() {
+                            Some(Pending::Prefix { op, rbp }) => {
+                                let (rhs, d) = lhs;
+                                let span = self.span(&op).to(rhs.span);
+                                let uop = if op.as_rule() == Rule::op_not {
+                                    UnOp::Not
+                                } else {
+                                    UnOp::Neg
+                                };
+                                let kind = ExprKind::Unary(uop, Box::new(rhs));
+                                top.rbp = rbp;
+                                top.mode = Mode::Operator(self.check_depth(
+                                    Expr { kind, span },
+                                    d + 1,
+                                    whole,
+                                )?);
+                            }
+                            Some(Pending::Infix { lhs: l, op, rbp }) => {
+                                top.rbp = rbp;
+                                top.mode = Mode::Operator(self.infix(l, &op, lhs, whole)?);
+                            }
+                            None => {
+                                // The whole (sub)expression is read: hand it to what
+                                // waits for it.
+                                let after = match frames.pop() {
+                                    Some(done) => done.after,
+                                    None => After::Return,
+                                };
+                                match after {
+                                    After::Return => return Ok(lhs),
+                                    After::Paren(span) => {
+                                        let (e, d) = lhs;
+                                        let kind = ExprKind::Paren(Box::new(e));
+                                        let outer = frames
+                                            .last_mut()
+                                            .ok_or_else(|| self.internal_at(span, "parenthesis"))?;
+                                        let whole = outer.whole;
+                                        outer.mode = Mode::Operator(self.check_depth(
+                                            Expr { kind, span },
+                                            d + 1,
+                                            whole,
+                                        )?);
+                                    }
+                                    After::Element => {
+                                        let (e, d) = lhs;
+                                        let set = frames
+                                            .last_mut()
+                                            .and_then(|f| f.set.as_mut())
+                                            .ok_or_else(|| self.internal_at(e.span, "set"))?;
+                                        set.depth = set.depth.max(d + 1);
+                                        set.items.push(e);
+                                        self.next_element(&mut frames)?;
+                                    }
+                                }
+                            }
+                        }
                     }
-                    _ => return Err(self.internal(&op, "operator")),
-                };
-                check(
-                    Expr {
-                        kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)),
-                        span,
-                    },
-                    ld.max(rd) + 1,
-                )
-            })
-            .parse(p.into_inner());
-        result
+                }
+                Mode::Waiting => return Err(self.internal_at(top.whole, "expression")),
+            }
+        }
+    }
+
+    /// Starts reading the next element of the set the top frame is reading, or, when
+    /// there is none left, finishes the set (and the membership test it belongs to).
+    fn next_element<'i>(&self, frames: &mut Vec<Frame<'i>>) -> Res<()> {
+        let Some(top) = frames.last_mut() else {
+            return Err(Diagnostic::error(
+                "E0199",
+                "internal parser error: lost the set",
+            ));
+        };
+        let whole = top.whole;
+        let Some(set) = top.set.as_mut() else {
+            return Err(self.internal_at(whole, "set"));
+        };
+        if let Some(elem) = next_content(&mut set.rest) {
+            let elem_whole = self.span(&elem);
+            frames.push(Frame::new(elem_whole, elem, After::Element));
+            return Ok(());
+        }
+        let Some(set) = top.set.take() else {
+            return Err(self.internal_at(whole, "set"));
+        };
+        let lit = self.check_depth(
+            Expr {
+                kind: ExprKind::Set(set.items),
+                span: set.span,
+            },
+            set.depth,
+            whole,
+        )?;
+        top.mode = Mode::Operator(match set.in_op {
+            Some(in_op) => self.membership(in_op, lit, whole)?,
+            None => lit,
+        });
+        Ok(())
+    }
+
+    fn membership(&self, in_op: InOp, set: (Expr, usize), whole: Span) -> Res<(Expr, usize)> {
+        let (lhs, d) = in_op.lhs;
+        let (set, sd) = set;
+        let span = lhs.span.to(in_op.op_span);
+        let kind = ExprKind::In {
+            value: Box::new(lhs),
+            set: Box::new(set),
+            negated: in_op.negated,
+        };
+        self.check_depth(Expr { kind, span }, d.max(sd) + 1, whole)
+    }
+
+    fn infix(
+        &self,
+        lhs: (Expr, usize),
+        op: &Pair<Rule>,
+        rhs: (Expr, usize),
+        whole: Span,
+    ) -> Res<(Expr, usize)> {
+        let ((lhs, ld), (rhs, rd)) = (lhs, rhs);
+        let span = lhs.span.to(rhs.span);
+        let bop = match op.as_rule() {
+            Rule::op_implies => BinOp::Implies,
+            Rule::op_or => BinOp::Or,
+            Rule::op_and => BinOp::And,
+            Rule::op_eq => BinOp::Eq,
+            Rule::op_ne => BinOp::Ne,
+            Rule::op_lt => BinOp::Lt,
+            Rule::op_le => BinOp::Le,
+            Rule::op_gt => BinOp::Gt,
+            Rule::op_ge => BinOp::Ge,
+            Rule::op_add => BinOp::Add,
+            Rule::op_sub => BinOp::Sub,
+            Rule::op_mul => BinOp::Mul,
+            Rule::op_contains => {
+                let kind = ExprKind::Contains(Box::new(lhs), Box::new(rhs));
+                return self.check_depth(Expr { kind, span }, ld.max(rd) + 1, whole);
+            }
+            _ => return Err(self.internal(op, "operator")),
+        };
+        let kind = ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs));
+        self.check_depth(Expr { kind, span }, ld.max(rd) + 1, whole)
+    }
+
+    fn internal_at(&self, span: Span, what: &str) -> Diagnostic {
+        Diagnostic::error("E0199", format!("internal parser error: unexpected {what}"))
+            .primary(Loc::new(self.file, span), "while reading this expression")
+            .note("this is a bug in policyc; please report it with this file")
     }
 
     fn check_depth(&self, e: Expr, depth: usize, whole: Span) -> Res<(Expr, usize)> {
@@ -513,6 +668,7 @@ impl Lowerer {
         Ok((e, depth))
     }
 
+    /// An operand without operands of its own: a literal, a name or a range.
     fn primary(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
         let span = self.span(&p);
         let leaf = |kind| Ok((Expr { kind, span }, 1));
@@ -521,37 +677,6 @@ impl Lowerer {
             Rule::kw_false => leaf(ExprKind::Bool(false)),
             Rule::int => leaf(ExprKind::Int(self.int(&p)?.value)),
             Rule::ident | Rule::qualified => leaf(ExprKind::Name(p.as_str().to_string())),
-            Rule::paren => {
-                let inner = p
-                    .clone()
-                    .into_inner()
-                    .find(is_content)
-                    .ok_or_else(|| self.internal(&p, "parenthesis"))?;
-                let (e, d) = self.expr_depth(inner)?;
-                Ok((
-                    Expr {
-                        kind: ExprKind::Paren(Box::new(e)),
-                        span,
-                    },
-                    d + 1,
-                ))
-            }
-            Rule::set_lit => {
-                let mut items = Vec::new();
-                let mut depth = 1;
-                for e in p.into_inner().filter(is_content) {
-                    let (e, d) = self.expr_depth(e)?;
-                    depth = depth.max(d + 1);
-                    items.push(e);
-                }
-                Ok((
-                    Expr {
-                        kind: ExprKind::Set(items),
-                        span,
-                    },
-                    depth,
-                ))
-            }
             Rule::range_lit => {
                 let mut it = p.clone().into_inner().filter(is_content);
                 let lo = self.int(&self.next(&p, &mut it, "lower bound")?)?;
@@ -594,6 +719,149 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+type Prec = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Assoc {
+    Left,
+    Right,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Affix {
+    Prefix,
+    Postfix,
+    Infix(Assoc),
+}
+
+/// Binding powers, loosest first (docs/language.md, "Expressions"). Steps of ten, as
+/// pest's `PrattParser` numbers them, so that `prec - 1` lies between two levels.
+fn affix(rule: Rule) -> Option<(Affix, Prec)> {
+    use Affix::*;
+    Some(match rule {
+        Rule::op_implies => (Infix(Assoc::Right), 10),
+        Rule::op_or => (Infix(Assoc::Left), 20),
+        Rule::op_and => (Infix(Assoc::Left), 30),
+        Rule::op_not => (Prefix, 40),
+        Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_lt
+        | Rule::op_le
+        | Rule::op_gt
+        | Rule::op_ge
+        | Rule::op_contains => (Infix(Assoc::Left), 50),
+        Rule::op_in => (Postfix, 50),
+        Rule::op_add | Rule::op_sub => (Infix(Assoc::Left), 60),
+        Rule::op_mul => (Infix(Assoc::Left), 70),
+        Rule::op_neg => (Prefix, 80),
+        _ => return None,
+    })
+}
+
+/// An operator waiting for its right operand.
+enum Pending<'i> {
+    Prefix {
+        op: Pair<'i, Rule>,
+        /// The binding power to go back to once the operator is applied.
+        rbp: Prec,
+    },
+    Infix {
+        lhs: (Expr, usize),
+        op: Pair<'i, Rule>,
+        rbp: Prec,
+    },
+}
+
+/// `x in {` or `x not in {` waiting for its set.
+struct InOp {
+    lhs: (Expr, usize),
+    negated: bool,
+    op_span: Span,
+}
+
+/// A set literal being read element by element.
+struct SetState<'i> {
+    span: Span,
+    items: Vec<Expr>,
+    depth: usize,
+    rest: pest::iterators::Pairs<'i, Rule>,
+    /// The membership test the set is the right side of, if any.
+    in_op: Option<InOp>,
+}
+
+impl<'i> SetState<'i> {
+    fn new(span: Span, lit: Pair<'i, Rule>, in_op: Option<InOp>) -> Self {
+        SetState {
+            span,
+            items: Vec::new(),
+            depth: 1,
+            rest: lit.into_inner(),
+            in_op,
+        }
+    }
+}
+
+/// What a frame expects next.
+enum Mode {
+    /// A prefix operator or an operand.
+    Operand,
+    /// An operator after this operand, or the end.
+    Operator((Expr, usize)),
+    /// A bracket or set inside is being read by the frame above.
+    Waiting,
+}
+
+/// What a finished frame's expression becomes.
+enum After {
+    Return,
+    /// The contents of a bracket at this span.
+    Paren(Span),
+    /// An element of the set the frame below is reading.
+    Element,
+}
+
+/// One `expr` of the grammar being read: the whole expression, a bracket's contents or
+/// a set element.
+struct Frame<'i> {
+    tokens: std::iter::Peekable<pest::iterators::Pairs<'i, Rule>>,
+    whole: Span,
+    rbp: Prec,
+    ops: Vec<Pending<'i>>,
+    mode: Mode,
+    set: Option<SetState<'i>>,
+    after: After,
+}
+
+impl<'i> Frame<'i> {
+    fn new(whole: Span, expr: Pair<'i, Rule>, after: After) -> Self {
+        Frame {
+            tokens: expr.into_inner().peekable(),
+            whole,
+            rbp: 0,
+            ops: Vec::new(),
+            mode: Mode::Operand,
+            set: None,
+            after,
+        }
+    }
+}
+
+fn next_content<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>) -> Option<Pair<'i, Rule>> {
+    it.find(is_content)
+}
+
+fn peek_content<'i>(
+    it: &mut std::iter::Peekable<pest::iterators::Pairs<'i, Rule>>,
+) -> Option<Pair<'i, Rule>> {
+    while let Some(p) = it.peek() {
+        if is_content(p) {
+            return Some(p.clone());
+        }
+        it.next();
+    }
+    None
+}
+
 /// Punctuation is named in the grammar only so that errors can say "expected `:`";
 /// the AST has no use for it.
 fn is_content(p: &Pair<Rule>) -> bool {
@@ -631,3 +899,7 @@ fn unescape(raw: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "lower_tests.rs"]
+mod tests;

@@ -78,7 +78,12 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         diags.push(
             Diagnostic::warning("W0100", "the file declares nothing")
                 .primary(
-                    Loc::new(file, Span::new(0, text.len().min(1))),
+                    // The first character, whole: the text may start with a
+                    // multi-byte space.
+                    Loc::new(
+                        file,
+                        Span::new(0, text.chars().next().map_or(0, char::len_utf8)),
+                    ),
                     "empty file",
                 )
                 .help("a policy starts with `policy NAME \"title\"`; see docs/language.md"),

@@ -267,3 +267,39 @@ fn doc_comment_spans_cover_their_text() {
         "/// V."
     );
 }
+
+#[test]
+fn an_empty_file_warning_points_at_a_whole_character() {
+    // U+3000 is white space of three bytes: the label must not split it.
+    let text = "\u{3000}\n";
+    let (_, diags) = parse(0, text);
+    let d = diags.iter().find(|d| d.code == "W0100").expect("W0100");
+    let span = d.labels[0].span;
+    assert_eq!((span.start, span.end), (0, 3));
+}
+
+#[test]
+fn a_thread_short_of_stack_gets_a_diagnostic_not_a_crash() {
+    // 256 brackets (the limit) need about 0.75 MiB in a debug build; pest stops when
+    // less than 64 KiB is left, and that is reported as nesting too deep.
+    let text = format!("define d = {}a{}\n", "(".repeat(256), ")".repeat(256));
+    let diags = std::thread::Builder::new()
+        .stack_size(160 * 1024)
+        .spawn(move || parse(0, &text).1)
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].code, "E0104", "{diags:#?}");
+    assert!(diags[0].message.contains("stack"), "{diags:#?}");
+}
+
+#[test]
+fn a_long_string_where_none_belongs_is_underlined_on_character_boundaries() {
+    // The label covers at most 60 bytes of the string; byte 60 is inside `é`.
+    let text = format!("enum E \"{}é\"\n", "x".repeat(58));
+    let (_, diags) = parse(0, &text);
+    let span = diags[0].labels[0].span;
+    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+    assert_eq!(&text[span.range()], &format!("\"{}", "x".repeat(58)));
+}
