@@ -157,34 +157,16 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 /// conditions, accepted gaps and asserts, through the defines they use (not scenario
 /// facts, nor defines that nothing uses).
 pub fn decision_inputs(policy: &Policy) -> Vec<bool> {
-    let mut w = Walker {
-        policy,
-        define_inputs: vec![None; policy.defines.len()],
-        relations: Vec::new(),
-    };
-    let mut ins = Vec::new();
-    for c in policy.scope.iter().chain(&policy.assumes) {
-        w.inputs_of(&c.expr, &mut ins, 0);
-    }
-    for r in &policy.rules {
-        w.inputs_of(&r.when, &mut ins, 0);
-    }
-    for a in &policy.accepted_gaps {
-        w.inputs_of(&a.when, &mut ins, 0);
-    }
-    for a in &policy.asserts {
-        w.inputs_of(&a.expr, &mut ins, 0);
-    }
-    let mut out = vec![false; policy.inputs.len()];
-    for i in ins {
-        if let Some(x) = out.get_mut(i) {
-            *x = true;
-        }
-    }
-    out
+    inputs_mentioned(policy, false)
 }
 
+/// Every input the policy mentions anywhere: its decision logic, every define, and the
+/// facts its scenarios give.
 pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
+    inputs_mentioned(policy, true)
+}
+
+fn inputs_mentioned(policy: &Policy, everywhere: bool) -> Vec<bool> {
     let mut w = Walker {
         policy,
         define_inputs: vec![None; policy.defines.len()],
@@ -203,11 +185,13 @@ pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
     for a in &policy.asserts {
         w.inputs_of(&a.expr, &mut ins, 0);
     }
-    for d in 0..policy.defines.len() {
-        ins.extend(w.define(d, 0));
-    }
-    for s in &policy.scenarios {
-        ins.extend(s.given.iter().map(|f| f.input));
+    if everywhere {
+        for d in 0..policy.defines.len() {
+            ins.extend(w.define(d, 0));
+        }
+        for s in &policy.scenarios {
+            ins.extend(s.given.iter().map(|f| f.input));
+        }
     }
     let mut out = vec![false; policy.inputs.len()];
     for i in ins {
