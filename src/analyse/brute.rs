@@ -140,6 +140,29 @@ fn eval_rec(
             Some(Verdict::Value(Value::Set(_, vs))) => vs.contains(variant),
             _ => false,
         },
+        // An imported policy reads the importer's inputs (same ids): decide it directly.
+        Expr::ImportedOutputIs {
+            import,
+            output,
+            values,
+        } => match policy.imports.get(*import) {
+            Some(imp) => match decide(&imp.policy, inputs).verdicts.get(*output) {
+                Some(Verdict::Value(v)) => values.contains(v),
+                _ => false,
+            },
+            None => false,
+        },
+        Expr::ImportedSetContains {
+            import,
+            output,
+            variant,
+        } => match policy.imports.get(*import) {
+            Some(imp) => match decide(&imp.policy, inputs).verdicts.get(*output) {
+                Some(Verdict::Value(Value::Set(_, vs))) => vs.contains(variant),
+                _ => false,
+            },
+            None => false,
+        },
     }
 }
 

@@ -670,20 +670,37 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         out.push(d);
     }
     // Inputs of the checked file that nothing mentions are the checker's W0001 already.
-    let mentioned = crate::compile::order::mentioned_inputs(policy);
-    let unused: Vec<InputId> = a
+    // An input the policy mentions but that never changes a decision is a finding (a
+    // warning); a shared-vocabulary input the policy never mentions is expected (every
+    // policy reads only some of the shared facts), so it is only noted and never fails
+    // `--deny warnings`.
+    let mentioned = crate::compile::order::decision_inputs(policy);
+    let anywhere = crate::compile::order::mentioned_inputs(policy);
+    let is_mentioned = |i: InputId| mentioned.get(i).copied().unwrap_or(false);
+    let in_scenarios = |i: InputId| anywhere.get(i).copied().unwrap_or(false);
+    let imported = |i: InputId| {
+        policy
+            .inputs
+            .get(i)
+            .is_some_and(|x| x.loc.file != policy.root_file)
+    };
+    // The policy's own inputs that only scenarios give are its writer's concern too.
+    let warned: Vec<InputId> = a
         .unused_inputs
         .iter()
         .copied()
-        .filter(|&i| {
-            mentioned.get(i).copied().unwrap_or(false)
-                || policy
-                    .inputs
-                    .get(i)
-                    .is_some_and(|x| x.loc.file != policy.root_file)
-        })
+        .filter(|&i| is_mentioned(i) || (!imported(i) && in_scenarios(i)))
         .collect();
-    if let Some((&first, rest)) = unused.split_first() {
+    let noted: Vec<InputId> = a
+        .unused_inputs
+        .iter()
+        .copied()
+        .filter(|&i| !is_mentioned(i) && imported(i))
+        .collect();
+    for (unused, severity) in [(warned, Severity::Warning), (noted, Severity::Note)] {
+        let Some((&first, rest)) = unused.split_first() else {
+            continue;
+        };
         let names: Vec<String> = unused
             .iter()
             .filter_map(|&i| policy.inputs.get(i))
@@ -694,7 +711,8 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         } else {
             ("inputs", "are")
         };
-        let mut d = Diagnostic::warning(
+        let mut d = Diagnostic::new(
+            severity,
             "W0503",
             format!(
                 "the decision of `{}` never depends on {what} {}",
@@ -705,9 +723,13 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         if let Some(i) = policy.inputs.get(first) {
             d = d.primary(i.loc, "no outcome of this policy changes with this input");
         }
-        for &i in rest {
-            if let Some(inp) = policy.inputs.get(i) {
-                d = d.secondary(inp.loc, "nor with this one");
+        // A note about shared vocabulary points once; pointing at every unread fact
+        // would bury the findings that matter.
+        if severity == Severity::Warning {
+            for &i in rest {
+                if let Some(inp) = policy.inputs.get(i) {
+                    d = d.secondary(inp.loc, "nor with this one");
+                }
             }
         }
         let names_plain: Vec<&str> = unused
@@ -715,10 +737,17 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .filter_map(|&i| policy.inputs.get(i))
             .map(|i| i.name.as_str())
             .collect();
+        let help = if severity == Severity::Note {
+            "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing"
+        } else {
+            "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead or always overridden, or a rule is missing"
+        };
         out.push(
-            d.note(format!("the listed {what} {verb} never asked by `policyc decide`"))
-                .help("if the source document uses this fact, a rule is missing; if the input comes from a shared vocabulary that other policies use, this warning is expected")
-                .data(json!({ "kind": "unused_inputs", "inputs": names_plain })),
+            d.note(format!(
+                "the listed {what} {verb} never asked by `policyc decide`"
+            ))
+            .help(help)
+            .data(json!({ "kind": "unused_inputs", "inputs": names_plain })),
         );
     }
     for af in &a.asserts {

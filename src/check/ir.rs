@@ -32,6 +32,20 @@ pub struct Policy {
     pub accepted_gaps: Vec<AcceptedGap>,
     pub asserts: Vec<AssertDef>,
     pub scenarios: Vec<ScenarioDef>,
+    /// Policies imported with `use "..." as alias`, whose decisions asserts read.
+    pub imports: Vec<Import>,
+}
+
+/// A policy imported with `use "file.policy" as alias`.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub alias: String,
+    /// The imported policy, checked on its own, then rebased onto this policy's inputs:
+    /// its `inputs` are this policy's `inputs` (same ids, same types), so its
+    /// expressions read this policy's incidents directly.
+    pub policy: Policy,
+    /// The `use ... as` declaration.
+    pub loc: Loc,
 }
 
 #[derive(Clone, Debug)]
@@ -235,6 +249,22 @@ pub enum Expr {
     },
     /// A set output contains a variant (asserts only).
     SetContains {
+        output: OutputId,
+        variant: VariantId,
+    },
+    /// `alias.output` has one of these values (asserts only): output `output` of
+    /// `Policy::imports[import]`, values in that policy's enum ids. False where the
+    /// imported policy gives no single value (out of its scope, breaking its
+    /// assumptions, a gap or a conflict).
+    ImportedOutputIs {
+        import: usize,
+        output: OutputId,
+        values: Vec<Value>,
+    },
+    /// `alias.set_output contains variant` (asserts only); false out of the imported
+    /// policy's scope or assumptions.
+    ImportedSetContains {
+        import: usize,
         output: OutputId,
         variant: VariantId,
     },

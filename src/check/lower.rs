@@ -17,6 +17,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn run(mut self, root_path: &Path) -> (Option<ir::Policy>, Vec<Diagnostic>) {
         self.collect();
         self.resolve_types();
+        self.register_imports();
         for at in self.define_decls.clone() {
             self.ir.defines.push(ir::DefineDef {
                 name: at.decl.name.name.clone(),
@@ -34,6 +35,7 @@ impl<'a> Checker<'a> {
         self.lower_asserts();
         self.lower_scenarios();
         self.lints();
+        self.finish_imports();
 
         self.ir.name = match self.header {
             Some(h) => h.decl.name.name.clone(),

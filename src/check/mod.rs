@@ -8,8 +8,10 @@
 //! adds warnings; `suggest` finds "did you mean" names.
 
 pub mod ir;
+pub mod widen;
 
 mod graph;
+mod imports;
 mod lints;
 mod lower;
 pub(crate) mod modules;
@@ -57,6 +59,26 @@ pub fn check_text(
 }
 
 fn check(sources: &mut Sources, fs: &dyn FileSystem, path: &Path, text: Option<String>) -> Checked {
+    check_with(sources, fs, path, text, &Vec::new())
+}
+
+/// Checks a policy imported with `use ... as`, `stack` holding the importing files.
+pub(crate) fn check_nested(
+    sources: &mut Sources,
+    fs: &dyn FileSystem,
+    path: &Path,
+    stack: &imports::ImportStack,
+) -> Checked {
+    check_with(sources, fs, path, None, stack)
+}
+
+fn check_with(
+    sources: &mut Sources,
+    fs: &dyn FileSystem,
+    path: &Path,
+    text: Option<String>,
+    stack: &imports::ImportStack,
+) -> Checked {
     let mut diagnostics = Vec::new();
     let Some(program) = modules::load(sources, fs, path, text, &mut diagnostics) else {
         return Checked {
@@ -71,7 +93,11 @@ fn check(sources: &mut Sources, fs: &dyn FileSystem, path: &Path, text: Option<S
         };
     };
     let parse_failed = diagnostics.iter().any(Diagnostic::is_error);
-    let mut checker = resolve::Checker::new(sources, &program, root);
+    // Imported policies are checked first, on their own; an error in one fails this
+    // policy too (the IR exists only for a policy without errors).
+    let imported = imports::load(sources, fs, &program, path, stack, &mut diagnostics);
+    let import_failed = diagnostics.iter().any(Diagnostic::is_error);
+    let mut checker = resolve::Checker::new(sources, &program, root).with_imports(&imported);
     if parse_failed {
         checker.after_parse_errors();
     }
@@ -79,7 +105,11 @@ fn check(sources: &mut Sources, fs: &dyn FileSystem, path: &Path, text: Option<S
     diagnostics.extend(more);
     crate::diagnostics::sort(&mut diagnostics);
     Checked {
-        policy: if parse_failed { None } else { policy },
+        policy: if parse_failed || import_failed {
+            None
+        } else {
+            policy
+        },
         diagnostics,
     }
 }

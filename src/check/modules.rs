@@ -79,7 +79,9 @@ pub(crate) fn load(
                     .items
                     .iter()
                     .filter_map(|item| match &item.kind {
-                        ast::ItemKind::Use(u) => {
+                        // `use ... as` imports decisions, not declarations: the checker
+                        // checks that file as a policy of its own.
+                        ast::ItemKind::Use(u) if u.alias.is_none() => {
                             Some((Loc::new(m.file, u.path.span), u.path.value.clone()))
                         }
                         _ => None,

@@ -130,6 +130,16 @@ pub(crate) struct Checker<'a> {
     pub lost_names: HashSet<String>,
     /// Some file had a syntax error: warnings about unused declarations would be noise.
     pub parse_failed: bool,
+
+    /// Policies imported with `use ... as` (see `imports.rs`).
+    pub imports: &'a [super::imports::Imported],
+    /// This file's own outputs and enums; ids past them are imported ones.
+    pub own_outputs: usize,
+    pub own_enums: usize,
+    /// Per imported output id (past `own_outputs`): (import, its output id).
+    pub import_outputs: Vec<(usize, OutputId)>,
+    /// Per copied enum id (past `own_enums`): (import, its enum id).
+    pub import_enums: Vec<(usize, EnumId)>,
 }
 
 impl<'a> Checker<'a> {
@@ -167,7 +177,18 @@ impl<'a> Checker<'a> {
             output_values: Vec::new(),
             lost_names: HashSet::new(),
             parse_failed: false,
+            imports: &[],
+            own_outputs: 0,
+            own_enums: 0,
+            import_outputs: Vec::new(),
+            import_enums: Vec::new(),
         }
+    }
+
+    /// The policies this file imports with `use ... as`, checked beforehand.
+    pub(crate) fn with_imports(mut self, imports: &'a [super::imports::Imported]) -> Self {
+        self.imports = imports;
+        self
     }
 
     /// Records that some file had syntax errors, and which names its text seems to

@@ -284,6 +284,16 @@ impl LeafCache {
         let given = facts.indices(policy);
         let values: Vec<u32> = given.iter().copied().collect::<Option<Vec<u32>>>()?;
         let leaf = graph.evaluate(&values);
+        // Two incidents at one gap leaf may differ in whether an `accept gap` covers
+        // them (acceptances are not part of the graph): those take the full path.
+        let has_gap = graph.leaves.get(leaf).is_some_and(|l| {
+            l.outcomes
+                .iter()
+                .any(|o| matches!(o, crate::compile::graph::Outcome::Gap))
+        });
+        if has_gap && !policy.accepted_gaps.is_empty() {
+            return None;
+        }
         let entry = self.leaves.entry(leaf).or_insert_with(|| {
             // Broken assumptions take the full path (their error names the facts).
             let d = decide(policy, graph, facts).ok()?;
@@ -434,7 +444,10 @@ mod tests {
                 .lines()
                 .map(|l| serde_json::from_str(l).unwrap())
                 .collect();
-            assert_eq!(got, expected, "seed {seed}");
+            for (g, e) in got.iter().zip(&expected) {
+                assert_eq!(g, e, "seed {seed}: the first line that differs");
+            }
+            assert_eq!(got.len(), expected.len(), "seed {seed}");
         }
     }
 

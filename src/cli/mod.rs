@@ -6,6 +6,7 @@ pub mod decide;
 pub mod diff;
 pub mod doc;
 pub mod explain;
+pub mod fmt;
 pub mod graph;
 pub mod test;
 
@@ -53,6 +54,10 @@ pub enum Command {
         /// The code, such as E0201 (or `all` to list every code).
         code: String,
     },
+    /// Format policies in the canonical layout, in place (a folder means every `.policy`).
+    Fmt(fmt::FmtArgs),
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -97,6 +102,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Graph(args) => graph::run(&args, cli.color),
         Command::Doc(args) => doc::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),
+        Command::Fmt(args) => fmt::run(&args.paths, args.check, cli.color),
+        Command::Lsp => return crate::lsp::run(),
     };
     ExitCode::from(code)
 }

@@ -131,12 +131,20 @@ pub fn facts_json(policy: &Policy, values: &[Value]) -> serde_json::Value {
 }
 
 /// A readable number of incidents.
+/// A count for people: `41,369,600` (machines get the plain number in `data`).
 pub fn show_count(n: u128) -> String {
     if n == u128::MAX {
-        "more than 10^38".to_string()
-    } else {
-        n.to_string()
+        return "more than 10^38".to_string();
     }
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn cube_node(c: &mut Compiler<'_>, cube: &Cube) -> CResult<NodeId> {
@@ -341,4 +349,15 @@ pub fn literal(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::show_count(0), "0");
+        assert_eq!(super::show_count(999), "999");
+        assert_eq!(super::show_count(1000), "1,000");
+        assert_eq!(super::show_count(41_369_600), "41,369,600");
+    }
 }

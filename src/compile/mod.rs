@@ -205,6 +205,16 @@ pub struct Compiler<'p> {
     pub effective: Vec<Vec<NodeId>>,
     /// Per output, once computed by [`Compiler::output_regions`].
     pub outputs: Vec<Option<OutputRegions>>,
+    /// Per `Policy::imports`: what asserts read of the imported policy.
+    pub imports: Vec<ImportRegions>,
+}
+
+/// An imported policy compiled into its importer's store.
+#[derive(Clone, Debug)]
+pub struct ImportRegions {
+    /// Its scope and assumptions.
+    pub valid: NodeId,
+    pub outputs: Vec<OutputRegions>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -262,6 +272,7 @@ impl<'p> Compiler<'p> {
             overriders: Vec::new(),
             effective: Vec::new(),
             outputs: vec![None; policy.outputs.len()],
+            imports: Vec::new(),
         };
         c.compile_defines()?;
         for a in &policy.assumes {
@@ -282,6 +293,7 @@ impl<'p> Compiler<'p> {
         }
         c.overriders = overriders(policy);
         c.compute_effective()?;
+        c.compile_imports()?;
         Ok(c)
     }
 
@@ -458,7 +470,92 @@ impl<'p> Compiler<'p> {
                     })
                 }
             },
+            Expr::ImportedOutputIs {
+                import,
+                output,
+                values,
+            } => {
+                let imp = self.imported(*import)?;
+                let regions: Vec<NodeId> = match imp.outputs.get(*output) {
+                    Some(OutputRegions::Single { decided, .. }) => decided
+                        .iter()
+                        .filter(|(v, _)| values.contains(v))
+                        .map(|p| p.1)
+                        .collect(),
+                    _ => {
+                        return Err(CompileError::Unsupported {
+                            at: None,
+                            what: "an imported output here",
+                        })
+                    }
+                };
+                let valid = imp.valid;
+                let any = self.mdd.or_all(&regions)?;
+                self.mdd.and(valid, any)?
+            }
+            Expr::ImportedSetContains {
+                import,
+                output,
+                variant,
+            } => {
+                let imp = self.imported(*import)?;
+                let member = match imp.outputs.get(*output) {
+                    Some(OutputRegions::Set { members }) => {
+                        members.get(*variant).copied().unwrap_or(FALSE)
+                    }
+                    _ => {
+                        return Err(CompileError::Unsupported {
+                            at: None,
+                            what: "an imported output here",
+                        })
+                    }
+                };
+                let valid = imp.valid;
+                self.mdd.and(valid, member)?
+            }
         })
+    }
+
+    fn imported(&self, import: usize) -> CResult<&ImportRegions> {
+        self.imports.get(import).ok_or(CompileError::Unsupported {
+            at: None,
+            what: "an import that was not compiled",
+        })
+    }
+
+    /// Compiles every imported policy into this store (they read the same inputs, with
+    /// the same order), keeping what asserts read: each one's valid region and output
+    /// regions. An import's own imports are compiled the same way, within its call.
+    fn compile_imports(&mut self) -> CResult<()> {
+        let policy = self.policy;
+        for imp in &policy.imports {
+            let store = std::mem::replace(&mut self.mdd, Mdd::new(Vec::new()));
+            let compiled = Compiler::new_in(&imp.policy, self.order.clone(), store);
+            let mut c = match compiled {
+                Ok(c) => c,
+                Err(e) => return Err(e.at(imp.loc)),
+            };
+            let mut outputs = Vec::with_capacity(imp.policy.outputs.len());
+            let mut failed = None;
+            for o in 0..imp.policy.outputs.len() {
+                match c.output_regions(o) {
+                    Ok(r) => outputs.push(r),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            self.mdd = std::mem::replace(&mut c.mdd, Mdd::new(Vec::new()));
+            if let Some(e) = failed {
+                return Err(e.at(imp.loc));
+            }
+            self.imports.push(ImportRegions {
+                valid: c.valid,
+                outputs,
+            });
+        }
+        Ok(())
     }
 
     /// `lhs op rhs` over integer inputs, exactly: the terms are taken in variable order;
@@ -682,6 +779,12 @@ impl<'p> Compiler<'p> {
         for e in &self.effective {
             roots.extend(e);
         }
+        for imp in &self.imports {
+            roots.push(imp.valid);
+            for r in &imp.outputs {
+                region_roots(r, &mut roots);
+            }
+        }
         for r in self.outputs.iter().flatten() {
             match r {
                 OutputRegions::Single {
@@ -717,6 +820,12 @@ impl<'p> Compiler<'p> {
                 *x = next();
             }
         }
+        for imp in self.imports.iter_mut() {
+            imp.valid = next();
+            for r in imp.outputs.iter_mut() {
+                reassign_roots(r, &mut next);
+            }
+        }
         for r in self.outputs.iter_mut().flatten() {
             match r {
                 OutputRegions::Single {
@@ -742,6 +851,48 @@ impl<'p> Compiler<'p> {
             }
         }
         Ok(())
+    }
+}
+
+/// The diagrams of an output's regions, in the order [`reassign_roots`] reads them back.
+fn region_roots(r: &OutputRegions, roots: &mut Vec<NodeId>) {
+    match r {
+        OutputRegions::Single {
+            assigned,
+            has,
+            decided,
+            conflict,
+        } => {
+            roots.extend(assigned.iter().map(|p| p.1));
+            roots.extend([*has, *conflict]);
+            roots.extend(decided.iter().map(|p| p.1));
+        }
+        OutputRegions::Set { members } => roots.extend(members),
+    }
+}
+
+fn reassign_roots(r: &mut OutputRegions, next: &mut impl FnMut() -> NodeId) {
+    match r {
+        OutputRegions::Single {
+            assigned,
+            has,
+            decided,
+            conflict,
+        } => {
+            for p in assigned.iter_mut() {
+                p.1 = next();
+            }
+            *has = next();
+            *conflict = next();
+            for p in decided.iter_mut() {
+                p.1 = next();
+            }
+        }
+        OutputRegions::Set { members } => {
+            for m in members.iter_mut() {
+                *m = next();
+            }
+        }
     }
 }
 

@@ -71,7 +71,11 @@ impl Walker<'_> {
             return;
         }
         match e {
-            Expr::Const(_) | Expr::OutputIs { .. } | Expr::SetContains { .. } => {}
+            Expr::Const(_)
+            | Expr::OutputIs { .. }
+            | Expr::SetContains { .. }
+            | Expr::ImportedOutputIs { .. }
+            | Expr::ImportedSetContains { .. } => {}
             Expr::Input(i) | Expr::EnumIn { input: i, .. } => out.push(*i),
             Expr::Define(d) => {
                 let ins = self.define(*d, depth + 1);
@@ -149,6 +153,37 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 
 /// Which inputs the policy mentions anywhere (rules, defines, scope, assumptions,
 /// acceptances, asserts, scenarios).
+/// The inputs that the policy's decision logic mentions: scope, assumptions, rule
+/// conditions, accepted gaps and asserts, through the defines they use (not scenario
+/// facts, nor defines that nothing uses).
+pub fn decision_inputs(policy: &Policy) -> Vec<bool> {
+    let mut w = Walker {
+        policy,
+        define_inputs: vec![None; policy.defines.len()],
+        relations: Vec::new(),
+    };
+    let mut ins = Vec::new();
+    for c in policy.scope.iter().chain(&policy.assumes) {
+        w.inputs_of(&c.expr, &mut ins, 0);
+    }
+    for r in &policy.rules {
+        w.inputs_of(&r.when, &mut ins, 0);
+    }
+    for a in &policy.accepted_gaps {
+        w.inputs_of(&a.when, &mut ins, 0);
+    }
+    for a in &policy.asserts {
+        w.inputs_of(&a.expr, &mut ins, 0);
+    }
+    let mut out = vec![false; policy.inputs.len()];
+    for i in ins {
+        if let Some(x) = out.get_mut(i) {
+            *x = true;
+        }
+    }
+    out
+}
+
 pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
     let mut w = Walker {
         policy,

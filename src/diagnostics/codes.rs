@@ -352,4 +352,27 @@ pub static CODES: &[CodeInfo] = &[
         title: "a git revision cannot be read",
         explanation: "`policyc diff --git REV` reads the policies of revision `REV` with git (`git cat-file blob REV:path`). This fails outside a git repository, when git is not installed, or when the repository does not know the revision.\n\nIn CI, a shallow clone often lacks the base branch. Fetch it first:\n\n    git fetch --no-tags --depth=1 origin main\n    policyc diff --git origin/main policies/\n\nFix: run inside the repository, and name a revision that `git rev-parse REV` accepts.",
     },
+    // ---- imports (`use "x.policy" as x`): owned by the diff branch, see
+    // docs/proposals/import-decisions.md ----
+    CodeInfo {
+        code: "E0207",
+        title: "an imported policy reads an input this policy does not declare",
+        explanation: "`use \"npcc.policy\" as npcc` imports another policy's decisions, which asserts read as `npcc.OUTPUT`. Both policies must decide the same incidents, so every input the imported policy reads must be an input of this policy too.\n\nExample:\n\n    // npcc.policy declares `input vulnerable: bool`; this policy does not.\n    use \"npcc.policy\" as npcc\n\nFix: declare the input here too; usually both policies `use` one shared vocabulary file (`use \"incident.policy\"`), which declares every input once.",
+    },
+    CodeInfo {
+        code: "E0322",
+        title: "an imported policy reads an input with another type",
+        explanation: "An input that this policy and a policy it imports with `use ... as` both declare must have the same type in both (the same range, or an enum with the same variants in the same order): otherwise one incident of this policy is not one incident of the imported policy.\n\nExample:\n\n    // here:      input youngest_age: 0..=17\n    // imported:  input youngest_age: 0..=99\n\nFix: declare the input once, in a vocabulary file both policies `use`.",
+    },
+    CodeInfo {
+        code: "E0408",
+        title: "a module imported with `as`",
+        explanation: "`use \"file.policy\" as name` imports a policy's decisions (its outputs), so the file must be a policy, with a `policy` header. A module (a shared vocabulary without a header) has no decisions.\n\nExample:\n\n    use \"incident.policy\" as incident\n\nFix: to share a module's declarations, write `use \"incident.policy\"` without `as`.",
+    },
+    // ---- formatter and language server (E09xx) ----
+    CodeInfo {
+        code: "E0901",
+        title: "internal formatter error",
+        explanation: "`policyc fmt` formats a file, parses the result and compares it with the original before writing anything. This error means the comparison failed: the formatted text would have said something different from the original (a lost comment or a changed expression).\n\nThe file is left exactly as it was. This is a bug in policyc, not in your policy: please report it with the file that caused it. Until it is fixed, format that file by hand.",
+    },
 ];

@@ -1,6 +1,7 @@
 //! Semantic diff: which incidents two policies decide differently, and why.
 //!
-//! Both policies are rewritten over the union of their inputs ([`widen`]) and compiled
+//! Both policies are rewritten over the union of their inputs
+//! ([`crate::check::widen`]) and compiled
 //! into **one** decision-diagram store with one variable order, so their diagrams can be
 //! combined exactly. Per incident of the union space each side has a status:
 //!
@@ -22,7 +23,6 @@
 
 pub mod git;
 pub mod render;
-pub mod widen;
 
 #[cfg(test)]
 mod tests;
@@ -32,6 +32,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::check::ir::{OutputId, OutputTy, Policy, RuleId, Ty, Value};
+use crate::check::widen;
 use crate::compile::describe::{describe, Region};
 use crate::compile::graph::{leaf_for_applied, Outcome};
 use crate::compile::{

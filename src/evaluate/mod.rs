@@ -12,7 +12,7 @@ use serde_json::json;
 pub use facts::{parse_facts, Facts};
 
 use crate::analyse::brute;
-use crate::check::ir::{Expr, InputId, OutputTy, Policy, RuleId, Value};
+use crate::check::ir::{Expr, InputId, OutputId, OutputTy, Policy, RuleId, Value};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::diagnostics::Diagnostic;
 
@@ -61,6 +61,10 @@ pub struct Decision {
     pub facts_used: Vec<InputId>,
     /// Inputs not given that still matter, in the order the graph asks them.
     pub missing: Vec<InputId>,
+    /// For each output that is a gap the policy accepts (`accept gap`), the reason the
+    /// policy gives: the document's silence is itself the answer to report. Known for
+    /// complete facts.
+    pub accepted_gaps: Vec<(OutputId, String)>,
 }
 
 fn inputs_in(e: &Expr, out: &mut Vec<InputId>, depth: usize) {
@@ -190,6 +194,7 @@ pub fn decide(
             overridden: Vec::new(),
             facts_used,
             missing: Vec::new(),
+            accepted_gaps: Vec::new(),
         });
     }
     let some_out = leaves.iter().any(|l| l.status == Status::OutOfScope);
@@ -252,6 +257,7 @@ pub fn decide(
         } else {
             DecideStatus::Undecided
         },
+        accepted_gaps: accepted_gaps(policy, facts, &answers),
         answers,
         fired,
         overridden,
@@ -267,6 +273,38 @@ fn rule_json(policy: &Policy, r: RuleId) -> serde_json::Value {
     }
 }
 
+/// The reasons of the acceptances that cover each gap of a complete incident.
+fn accepted_gaps(policy: &Policy, facts: &Facts, answers: &[Answer]) -> Vec<(OutputId, String)> {
+    let Some(values) = facts.values.iter().cloned().collect::<Option<Vec<Value>>>() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (o, a) in answers.iter().enumerate() {
+        if !matches!(a, Answer::Gap) {
+            continue;
+        }
+        let reasons: Vec<&str> = policy
+            .accepted_gaps
+            .iter()
+            .filter(|g| {
+                g.output == o && crate::analyse::brute::eval(policy, &g.when, &values, None)
+            })
+            .map(|g| g.reason.as_str())
+            .collect();
+        if !reasons.is_empty() {
+            out.push((o, reasons.join("; ")));
+        }
+    }
+    out
+}
+
+fn accepted_reason(d: &Decision, o: OutputId) -> Option<&str> {
+    d.accepted_gaps
+        .iter()
+        .find(|(x, _)| *x == o)
+        .map(|(_, r)| r.as_str())
+}
+
 fn rule_names(policy: &Policy, rs: &[RuleId]) -> Vec<String> {
     rs.iter()
         .filter_map(|&r| policy.rules.get(r).map(|x| x.name.clone()))
@@ -277,13 +315,17 @@ fn rule_names(policy: &Policy, rs: &[RuleId]) -> Vec<String> {
 pub fn decision_json(policy: &Policy, d: &Decision) -> serde_json::Value {
     let mut decision = serde_json::Map::new();
     let mut undecided = serde_json::Map::new();
-    for (out, a) in policy.outputs.iter().zip(&d.answers) {
+    for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
         match a {
             Answer::Value { value, .. } => {
                 decision.insert(out.name.clone(), policy.value_json(value));
             }
             Answer::Gap => {
-                undecided.insert(out.name.clone(), json!({ "reason": "gap" }));
+                let entry = match accepted_reason(d, o) {
+                    Some(r) => json!({ "reason": "gap", "accepted": true, "because": r }),
+                    None => json!({ "reason": "gap", "accepted": false }),
+                };
+                undecided.insert(out.name.clone(), entry);
             }
             Answer::Conflict(values) => {
                 let vs: Vec<serde_json::Value> = values
@@ -353,8 +395,12 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
     s.push_str(&format!("policy {}: {status}\n", policy.name));
     if d.status != DecideStatus::OutOfScope {
         s.push_str("\ndecision:\n");
-        for (out, a) in policy.outputs.iter().zip(&d.answers) {
+        for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
             let line = match a {
+                Answer::Gap => match accepted_reason(d, o) {
+                    Some(r) => format!("undecided: the policy accepts this gap, because {r}"),
+                    None => "undecided: no rule gives a value (a gap in the policy)".to_string(),
+                },
                 Answer::Value { value, by } if by.is_empty() => {
                     let why = if matches!(out.ty, OutputTy::Set(_)) {
                         "no rule adds to it"
@@ -368,7 +414,6 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
                     policy.show_value(value),
                     rule_names(policy, by).join(", ")
                 ),
-                Answer::Gap => "undecided: no rule gives a value (a gap in the policy)".to_string(),
                 Answer::Conflict(vs) => {
                     let parts: Vec<String> = vs
                         .iter()
@@ -462,7 +507,7 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
     }
     s.push_str("\n## Actions taken\n\n");
     let mut not_taken: Vec<String> = Vec::new();
-    for (out, a) in policy.outputs.iter().zip(&d.answers) {
+    for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
         let justification = |by: &[RuleId]| -> String {
             if by.is_empty() {
                 "the policy's default".to_string()
@@ -519,10 +564,13 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
                     justification(by)
                 ));
             }
-            (Answer::Gap, _) => not_taken.push(format!(
-                "- {}: undecided — the policy gives no value here",
-                out.name
-            )),
+            (Answer::Gap, _) => not_taken.push(match accepted_reason(d, o) {
+                Some(r) => format!(
+                    "- {}: undecided — the policy accepts that its source is silent here: {r}",
+                    out.name
+                ),
+                None => format!("- {}: undecided — the policy gives no value here", out.name),
+            }),
             (Answer::Conflict(vs), _) => {
                 let parts: Vec<String> = vs
                     .iter()

@@ -226,6 +226,57 @@ impl Writer<'_> {
                 self.text(" includes ");
                 self.text(&humanise(self.policy.variant_name(e, *variant)));
             }
+            // An imported policy's decision (`use "..." as alias`): its own names.
+            Expr::ImportedOutputIs {
+                import,
+                output,
+                values,
+            } => {
+                let policy = self.policy;
+                match policy.imports.get(*import) {
+                    Some(imp) => {
+                        let name = imp
+                            .policy
+                            .outputs
+                            .get(*output)
+                            .map(|o| format!("{}.{}", imp.alias, o.name))
+                            .unwrap_or_else(|| "?".into());
+                        self.term(TermKind::Output, &name);
+                        let shown: Vec<String> =
+                            values.iter().map(|v| show_value(&imp.policy, v)).collect();
+                        self.text(if shown.len() > 2 {
+                            " is one of "
+                        } else {
+                            " is "
+                        });
+                        self.text(&or_list(&shown));
+                    }
+                    None => self.text("?"),
+                }
+            }
+            Expr::ImportedSetContains {
+                import,
+                output,
+                variant,
+            } => {
+                let policy = self.policy;
+                match policy.imports.get(*import) {
+                    Some(imp) => {
+                        let out = imp.policy.outputs.get(*output);
+                        let name = out
+                            .map(|o| format!("{}.{}", imp.alias, o.name))
+                            .unwrap_or_else(|| "?".into());
+                        let e = match out.map(|o| o.ty) {
+                            Some(OutputTy::Set(e)) => e,
+                            _ => 0,
+                        };
+                        self.term(TermKind::Output, &name);
+                        self.text(" includes ");
+                        self.text(&humanise(imp.policy.variant_name(e, *variant)));
+                    }
+                    None => self.text("?"),
+                }
+            }
         }
         if bracket {
             self.text(")");

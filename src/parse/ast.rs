@@ -121,6 +121,9 @@ pub struct PolicyHeader {
 #[derive(Clone, Debug, PartialEq)]
 pub struct UseDecl {
     pub path: StrLit,
+    /// `as NAME`: import the policy's decisions under this name instead of its
+    /// declarations.
+    pub alias: Option<Ident>,
 }
 
 /// `enum Name { a, b }`
@@ -258,7 +261,8 @@ pub struct Expr {
 pub enum ExprKind {
     Bool(bool),
     Int(i64),
-    /// An input, output, define or enum variant; `check` decides which.
+    /// An input, output, define or enum variant; `check` decides which. An output of
+    /// an imported policy is written `alias.output` (one name with a dot).
     Name(String),
     /// `{a, b}`
     Set(Vec<Expr>),

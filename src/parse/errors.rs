@@ -15,7 +15,8 @@ use crate::source::{FileId, Loc, Span};
 fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
-        ident | decl_name | keyword_as_name => "a name",
+        ident | decl_name | keyword_as_name | qualified => "a name",
+        use_alias | as_tok => "`as`",
         string | string_inner => "a string",
         int | sint => "an integer",
         doc_comment => "a doc comment",

@@ -48,7 +48,12 @@ impl Lowerer {
     /// The pair's span without the trailing whitespace pest may include.
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        let len = trimmed_len(p.as_str());
+        // A doc comment is itself `//` text: only its line end is trimmed.
+        let len = if p.as_rule() == Rule::doc_comment {
+            p.as_str().trim_end().len()
+        } else {
+            trimmed_len(p.as_str())
+        };
         Span::new(s.start() + self.offset, s.start() + len + self.offset)
     }
 
@@ -118,9 +123,20 @@ impl Lowerer {
                 }
                 ItemKind::Policy(h)
             }
-            Rule::use_decl => ItemKind::Use(UseDecl {
-                path: self.string(self.next(&p, &mut it, "path")?),
-            }),
+            Rule::use_decl => {
+                let path = self.string(self.next(&p, &mut it, "path")?);
+                let alias = match it.next() {
+                    Some(a) => {
+                        let name = a
+                            .into_inner()
+                            .find(|c| c.as_rule() == Rule::ident)
+                            .ok_or_else(|| self.internal(&p, "use alias"))?;
+                        Some(self.ident(name))
+                    }
+                    None => None,
+                };
+                ItemKind::Use(UseDecl { path, alias })
+            }
             Rule::enum_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let mut variants = Vec::new();
@@ -504,7 +520,7 @@ impl Lowerer {
             Rule::kw_true => leaf(ExprKind::Bool(true)),
             Rule::kw_false => leaf(ExprKind::Bool(false)),
             Rule::int => leaf(ExprKind::Int(self.int(&p)?.value)),
-            Rule::ident => leaf(ExprKind::Name(p.as_str().to_string())),
+            Rule::ident | Rule::qualified => leaf(ExprKind::Name(p.as_str().to_string())),
             Rule::paren => {
                 let inner = p
                     .clone()

@@ -252,3 +252,18 @@ fn spans_end_at_the_last_token_not_at_trailing_comments() {
         ]
     );
 }
+
+#[test]
+fn doc_comment_spans_cover_their_text() {
+    let text = "input a: bool\n\n/// Doc.\n/// More.\ninput b: bool\nenum E {\n  /// V.\n  v,\n}\n";
+    let file = parse_ok(text);
+    let doc = file.items[1].doc.as_ref().unwrap();
+    assert_eq!(&text[doc.span.range()], "/// Doc.\n/// More.");
+    let ItemKind::Enum(e) = &file.items[2].kind else {
+        panic!()
+    };
+    assert_eq!(
+        &text[e.variants[0].doc.as_ref().unwrap().span.range()],
+        "/// V."
+    );
+}

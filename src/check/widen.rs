@@ -1,8 +1,9 @@
 //! The union vocabulary of two policies, and each policy rewritten over it.
 //!
-//! Two policies are compared incident by incident, so both must be compiled over the
-//! same inputs with the same domains, in one decision-diagram store. Inputs are matched
-//! by name. For an input both declare:
+//! Two policies compared incident by incident (`crate::diff`), or a policy and the
+//! policies it imports with `use ... as` (whose decisions its asserts read), must be
+//! compiled over the same inputs with the same domains, in one decision-diagram store.
+//! Inputs are matched by name. For an input both declare:
 //! - `bool` stays `bool`;
 //! - integer ranges become their union (`0..=17` and `0..=99` give `0..=99`); values
 //!   outside one side's range are incidents that side cannot express;
@@ -352,6 +353,7 @@ impl Remap<'_> {
                 output: *output,
                 variant: *variant,
             },
+            Expr::ImportedOutputIs { .. } | Expr::ImportedSetContains { .. } => e.clone(),
         }
     }
 }
@@ -466,5 +468,16 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
             })
             .collect(),
         scenarios: Vec::new(),
+        // An imported policy reads the same inputs as its importer: rebase it the same
+        // way, so that the importer's asserts still read it.
+        imports: p
+            .imports
+            .iter()
+            .map(|imp| crate::check::ir::Import {
+                alias: imp.alias.clone(),
+                policy: widen(&imp.policy, vocab, side),
+                loc: imp.loc,
+            })
+            .collect(),
     }
 }

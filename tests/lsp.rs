@@ -1,0 +1,635 @@
+//! The language server, driven over JSON-RPC the way an editor drives it: initialize,
+//! open a two-file policy, edit, hover, go to definition, find references, complete,
+//! list symbols, format, shut down. The server runs in-process over an in-memory
+//! connection (the same messages as stdio, without the framing).
+
+// Helpers outside #[test] functions may fail loudly too: this is a test crate.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types::Uri;
+use serde_json::{json, Value};
+
+const VOCAB: &str = r#"/// Force, coercion, blackmail or grooming.
+input coercion: bool
+/// How old is the youngest person involved?
+input youngest_age: 0..=99
+enum Severity { semi_nude, nude, sexual_act }
+/// The most serious content involved.
+input severity: Severity
+"#;
+
+const POLICY: &str = r#"policy school "A school policy"
+
+use "vocabulary.policy"
+
+enum Response { escalate, manage_in_school }
+output response: Response
+
+/// Coercion is always escalated.
+rule escalate_coercion "Coercion means escalation"
+  cites "002 para 4: 'external coercion'"
+  when coercion
+  then response = escalate
+
+rule in_school "Otherwise the school manages it"
+  cites "002 para 5"
+  overrides escalate_coercion
+  when not coercion or youngest_age >= 13
+  then response = manage_in_school
+"#;
+
+struct Client {
+    conn: Connection,
+    next_id: i32,
+    server: Option<std::thread::JoinHandle<Result<(), String>>>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let (server, client) = Connection::memory();
+        // The parser recurses: give the server the stack the binary gives it.
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024 * 1024)
+            .spawn(move || policyc::lsp::serve(server))
+            .unwrap();
+        let mut c = Client {
+            conn: client,
+            next_id: 0,
+            server: Some(handle),
+        };
+        let caps = c.request("initialize", json!({ "capabilities": {} }));
+        assert_eq!(caps["capabilities"]["hoverProvider"], json!(true), "{caps}");
+        assert_eq!(
+            caps["capabilities"]["documentFormattingProvider"],
+            json!(true)
+        );
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.conn
+            .sender
+            .send(Message::Notification(Notification::new(
+                method.into(),
+                params,
+            )))
+            .unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.conn
+            .sender
+            .send(Message::Request(Request::new(
+                id.clone(),
+                method.into(),
+                params,
+            )))
+            .unwrap();
+        loop {
+            match self.recv() {
+                Message::Response(Response {
+                    id: rid,
+                    response_result,
+                }) if rid == id => {
+                    return response_result.unwrap_or_else(|e| panic!("{method} failed: {e:?}"));
+                }
+                _ => continue,
+            }
+        }
+    }
+
+    fn recv(&self) -> Message {
+        self.conn
+            .receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server answers")
+    }
+
+    /// The next diagnostics published for `uri` (others are skipped).
+    fn diagnostics(&self, uri: &Uri) -> Vec<Value> {
+        loop {
+            if let Message::Notification(n) = self.recv() {
+                if n.method == "textDocument/publishDiagnostics"
+                    && n.params["uri"].as_str() == Some(uri.as_str())
+                {
+                    return n.params["diagnostics"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                }
+            }
+        }
+    }
+
+    /// The diagnostics published once the background analyses of a clean policy are done
+    /// (they follow the checker's).
+    fn analysed(&self, uri: &Uri) -> Vec<Value> {
+        self.diagnostics(uri)
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r, Value::Null);
+        self.notify("exit", Value::Null);
+        let served = self.server.take().unwrap().join().unwrap();
+        assert_eq!(served, Ok(()));
+    }
+}
+
+fn uri(path: &Path) -> Uri {
+    Uri::from_str(&format!("file://{}", path.display())).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("policyc-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The position of the `nth` occurrence of `needle` in `text`, plus `shift` characters.
+fn pos(text: &str, needle: &str, nth: usize, shift: u32) -> Value {
+    let at = text.match_indices(needle).nth(nth).unwrap().0;
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    json!({ "line": line, "character": col as u32 + shift })
+}
+
+fn errors(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d["severity"] == json!(1))
+        .map(|d| format!("{}: {}", d["code"].as_str().unwrap_or(""), d["message"]))
+        .collect()
+}
+
+#[test]
+fn an_editor_session_on_a_two_file_policy() {
+    let dir = temp_dir("session");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    std::fs::write(&policy_path, POLICY).unwrap();
+    let (vocab, policy) = (uri(&vocab_path), uri(&policy_path));
+
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": POLICY } }),
+    );
+    let diags = c.diagnostics(&policy);
+    assert!(errors(&c.analysed(&policy)).is_empty());
+    assert!(
+        errors(&diags).is_empty(),
+        "a clean policy has no errors: {diags:?}"
+    );
+
+    // An edit that breaks a name: the error arrives, pointing at the name, with help.
+    let broken = POLICY.replace("when coercion\n", "when coercoin\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": policy.as_str(), "version": 2 }, "contentChanges": [{ "text": broken }] }),
+    );
+    let diags = c.diagnostics(&policy);
+    let errs = errors(&diags);
+    assert_eq!(errs.len(), 1, "{diags:?}");
+    assert!(errs[0].contains("coercoin"), "{errs:?}");
+    assert_eq!(diags[0]["range"]["start"], pos(&broken, "coercoin", 0, 0));
+    assert_eq!(diags[0]["source"], json!("policyc"));
+
+    // A syntax error is reported too, and formatting leaves such a file alone.
+    let syntax = POLICY.replace("then response = escalate\n", "response = escalate\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": policy.as_str(), "version": 3 }, "contentChanges": [{ "text": syntax }] }),
+    );
+    let diags = c.diagnostics(&policy);
+    assert!(
+        errors(&diags).iter().any(|e| e.starts_with("E0101")),
+        "{diags:?}"
+    );
+    let edits = c.request("textDocument/formatting", json!({ "textDocument": { "uri": policy.as_str() }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    assert_eq!(edits, Value::Null);
+
+    // Back to the clean text.
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": policy.as_str(), "version": 4 }, "contentChanges": [{ "text": POLICY }] }),
+    );
+    assert!(errors(&c.diagnostics(&policy)).is_empty());
+    assert!(
+        errors(&c.analysed(&policy)).is_empty(),
+        "the analyses find nothing either"
+    );
+
+    // Hover on an input declared in the other file: its declaration and doc comment.
+    let at = pos(POLICY, "coercion\n", 0, 2);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("input coercion: bool"), "{text}");
+    assert!(
+        text.contains("Force, coercion, blackmail or grooming."),
+        "{text}"
+    );
+    assert!(text.contains("vocabulary.policy"), "{text}");
+
+    // Hover on a rule name: its title, citation and doc comment.
+    let at = pos(POLICY, "escalate_coercion", 1, 1);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("Coercion means escalation"), "{text}");
+    assert!(text.contains("002 para 4: 'external coercion'"), "{text}");
+    assert!(text.contains("Coercion is always escalated."), "{text}");
+
+    // Go to definition across files.
+    let at = pos(POLICY, "youngest_age", 0, 3);
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    assert_eq!(def["uri"], json!(vocab.as_str()), "{def}");
+    assert_eq!(def["range"]["start"], pos(VOCAB, "youngest_age", 0, 0));
+
+    // Go to definition of a rule named in `overrides`, in the same file.
+    let at = pos(POLICY, "escalate_coercion", 1, 0);
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    assert_eq!(def["uri"], json!(policy.as_str()));
+    assert_eq!(
+        def["range"]["start"],
+        pos(POLICY, "escalate_coercion", 0, 0)
+    );
+
+    // Find references: the declaration in the vocabulary and both uses in the policy.
+    let at = pos(POLICY, "coercion\n", 0, 0);
+    let refs = c.request("textDocument/references", json!({ "textDocument": { "uri": policy.as_str() }, "position": at, "context": { "includeDeclaration": true } }));
+    let refs = refs.as_array().unwrap();
+    assert_eq!(refs.len(), 3, "{refs:?}");
+    assert_eq!(
+        refs.iter()
+            .filter(|r| r["uri"] == json!(vocab.as_str()))
+            .count(),
+        1
+    );
+
+    // Completion: inputs from the vocabulary, outputs, variants, rules and keywords.
+    let at = pos(POLICY, "then response = escalate", 0, 16);
+    let comp = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    let labels: Vec<&str> = comp
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in [
+        "coercion",
+        "youngest_age",
+        "response",
+        "escalate",
+        "manage_in_school",
+        "sexual_act",
+        "in_school",
+        "when",
+    ] {
+        assert!(labels.contains(&want), "{want} missing from {labels:?}");
+    }
+    let at = pos(POLICY, "overrides escalate_coercion", 0, 10);
+    let comp = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    let labels: Vec<&str> = comp
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        vec!["escalate_coercion", "in_school"],
+        "after `overrides` only rules"
+    );
+
+    // Document symbols: the declarations of this file, enum variants nested.
+    let syms = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": policy.as_str() } }),
+    );
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "school",
+            "Response",
+            "response",
+            "escalate_coercion",
+            "in_school"
+        ]
+    );
+    assert_eq!(syms[1]["children"].as_array().unwrap().len(), 2);
+
+    // Formatting: one edit with the canonical text.
+    let ugly = POLICY.replace(
+        "  cites \"002 para 5\"\n",
+        "        cites \"002 para 5\"   // why\n",
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": policy.as_str(), "version": 5 }, "contentChanges": [{ "text": ugly }] }),
+    );
+    c.diagnostics(&policy);
+    c.analysed(&policy);
+    let edits = c.request("textDocument/formatting", json!({ "textDocument": { "uri": policy.as_str() }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    let edits = edits.as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        edits[0]["newText"].as_str().unwrap(),
+        POLICY.replace(
+            "  cites \"002 para 5\"\n",
+            "  cites \"002 para 5\" // why\n"
+        )
+    );
+
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unsaved_used_files_are_read_from_the_editor() {
+    let dir = temp_dir("overlay");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    std::fs::write(&policy_path, POLICY).unwrap();
+    let (vocab, policy) = (uri(&vocab_path), uri(&policy_path));
+    let c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": POLICY } }),
+    );
+    assert!(errors(&c.diagnostics(&policy)).is_empty());
+    assert!(errors(&c.analysed(&policy)).is_empty());
+
+    // The vocabulary is opened and `coercion` renamed without saving: the policy,
+    // re-checked against the buffer, no longer finds it.
+    let renamed = VOCAB.replace("input coercion", "input coerced");
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": vocab.as_str(), "languageId": "policy", "version": 1, "text": renamed } }),
+    );
+    assert!(errors(&c.diagnostics(&vocab)).is_empty());
+    let errs = errors(&c.diagnostics(&policy));
+    assert!(
+        !errs.is_empty() && errs.iter().all(|e| e.contains("coercion")),
+        "{errs:?}"
+    );
+
+    // A syntax error in the used buffer shows on the `use` line of the policy.
+    let broken = format!("{renamed}input broken\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": vocab.as_str(), "version": 2 }, "contentChanges": [{ "text": broken }] }),
+    );
+    assert!(!errors(&c.diagnostics(&vocab)).is_empty());
+    let diags = c.diagnostics(&policy);
+    let on_use = diags
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("used file"))
+        .unwrap();
+    assert_eq!(
+        on_use["range"]["start"],
+        pos(POLICY, "\"vocabulary.policy\"", 0, 0)
+    );
+
+    // Closing the buffer goes back to the file on disk, where `coercion` exists.
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": vocab.as_str() } }),
+    );
+    assert!(c.diagnostics(&vocab).is_empty());
+    assert!(errors(&c.diagnostics(&policy)).is_empty());
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn secondary_labels_become_related_information() {
+    let dir = temp_dir("related");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    let dup = POLICY.replace("enum Response", "input coercion: bool\nenum Response");
+    std::fs::write(&policy_path, &dup).unwrap();
+    let policy = uri(&policy_path);
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": dup } }),
+    );
+    let diags = c.diagnostics(&policy);
+    let e = diags
+        .iter()
+        .find(|d| d["code"] == json!("E0201"))
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let related = e["relatedInformation"].as_array().unwrap();
+    assert_eq!(
+        related[0]["location"]["uri"],
+        json!(uri(&vocab_path).as_str())
+    );
+    assert_eq!(
+        related[0]["location"]["range"]["start"],
+        pos(VOCAB, "coercion", 1, 0)
+    );
+    let _ = c.request("textDocument/hover", json!({ "textDocument": { "uri": policy.as_str() }, "position": { "line": 0, "character": 0 } }));
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_burst_of_edits_ends_with_the_diagnostics_of_the_last() {
+    let dir = temp_dir("burst");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    std::fs::write(&policy_path, POLICY).unwrap();
+    let policy = uri(&policy_path);
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": POLICY } }),
+    );
+    c.diagnostics(&policy);
+    c.analysed(&policy);
+    for v in 2..12 {
+        let text = if v == 11 {
+            POLICY.replace("coercion\n", "coerced\n")
+        } else {
+            POLICY.replace("when coercion", &format!("when c{v}"))
+        };
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": policy.as_str(), "version": v }, "contentChanges": [{ "text": text }] }),
+        );
+    }
+    // A request after the burst: everything before it has been handled when it answers.
+    c.next_id += 1;
+    let id = RequestId::from(c.next_id);
+    c.conn
+        .sender
+        .send(Message::Request(Request::new(
+            id.clone(),
+            "textDocument/documentSymbol".into(),
+            json!({ "textDocument": { "uri": policy.as_str() } }),
+        )))
+        .unwrap();
+    let mut published = Vec::new();
+    loop {
+        match c.recv() {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                published.push(n.params)
+            }
+            Message::Response(r) if r.id == id => break,
+            _ => {}
+        }
+    }
+    assert!(!published.is_empty() && published.len() <= 11);
+    let last = errors(published.last().unwrap()["diagnostics"].as_array().unwrap());
+    assert!(
+        last.iter().any(|e| e.contains("coerced")),
+        "the last edit's error: {last:?}"
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_analyses_report_as_you_type() {
+    let dir = temp_dir("analyses");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    // Without the second rule, `response` gets no value when there is no coercion.
+    let gap = POLICY.split("rule in_school").next().unwrap().to_string();
+    std::fs::write(&policy_path, &gap).unwrap();
+    let policy = uri(&policy_path);
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": gap } }),
+    );
+    // The checker's findings come first, the analyses' follow from the background.
+    let first = c.diagnostics(&policy);
+    assert!(errors(&first).is_empty(), "{first:?}");
+    let diags = c.diagnostics(&policy);
+    let errs = errors(&diags);
+    assert!(
+        errs.iter().any(|e| e.starts_with("E0501")),
+        "a gap is reported: {diags:?}"
+    );
+    // Hover answers after analysing.
+    let at = pos(&gap, "coercion\n", 0, 1);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("input coercion: bool"));
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The binary speaks the protocol on stdin/stdout, framed as editors frame it.
+#[test]
+fn policyc_lsp_over_stdio() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |v: Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut recv = || -> Value {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            let line = line.trim();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                len = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    };
+    send(
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
+    );
+    assert_eq!(
+        recv()["result"]["capabilities"]["definitionProvider"],
+        json!(true)
+    );
+    send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
+    let uri = "file:///nonexistent-dir/x.policy";
+    send(
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": uri, "languageId": "policy", "version": 1, "text": "policy p \"t\"\ninput a bool\n" } } }),
+    );
+    let published = recv();
+    assert_eq!(
+        published["method"],
+        json!("textDocument/publishDiagnostics")
+    );
+    assert_eq!(
+        published["params"]["diagnostics"][0]["code"],
+        json!("E0101")
+    );
+    assert_eq!(
+        published["params"]["diagnostics"][0]["range"]["start"],
+        json!({ "line": 1, "character": 8 })
+    );
+    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    assert_eq!(recv()["id"], json!(2));
+    send(json!({ "jsonrpc": "2.0", "method": "exit" }));
+    assert!(child.wait().unwrap().success());
+}
