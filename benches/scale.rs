@@ -94,6 +94,7 @@ fn main() {
             let options = CompileOptions {
                 order,
                 max_nodes: None,
+                ..CompileOptions::default()
             };
             let mut c = match Compiler::new(&policy, &options) {
                 Ok(c) => c,
@@ -105,8 +106,9 @@ fn main() {
             let compiled = start.elapsed();
             match analyse(&mut c) {
                 Ok(a) => println!(
-                    "{inputs}x{rules} {order:?}: compile {compiled:?}, analysis total {:?}; gaps {}, conflicting rule pairs {}, dead rules {}, unused inputs {}, unfinished {:?}",
+                    "{inputs}x{rules} {order:?}: compile {compiled:?}, analysis total {:?} ({:?}); gaps {}, conflicting rule pairs {}, dead rules {}, unused inputs {}, unfinished {:?}",
                     start.elapsed(),
+                    a.engine,
                     a.gaps.len(),
                     a.conflicts.len(),
                     a.dead_rules.len(),

@@ -91,7 +91,7 @@ fn gap_has_region_count_and_pasteable_example() {
     assert!(text.contains("oldest_age >= 16 and not coercion"), "{text}");
     assert!(text.contains("accept gap resolution"), "{text}");
     // The example pasted into decide is undecided, for the gap's reason.
-    let example = gap.region.example_json.to_string();
+    let example = gap.region.example_json().to_string();
     let graph = a.graph.as_ref().expect("graph");
     let mut out = Vec::new();
     let code = decide_text(
@@ -181,7 +181,7 @@ assert never_investigated "Nothing is investigated" always resolution == outcome
     assert_eq!(refuted, vec!["never_investigated"]);
     let ce = a.analysis.asserts[1].counterexamples.as_ref().unwrap();
     assert_eq!(ce.condition, "coercion");
-    assert_eq!(ce.example_json["coercion"], true);
+    assert_eq!(ce.example_json()["coercion"], true);
 }
 
 #[test]
@@ -234,4 +234,38 @@ fn partial_facts_list_the_questions_that_matter() {
         human.contains("How old is the oldest person involved?"),
         "{human}"
     );
+}
+
+/// A gap the box engine cannot count is still proven, with an incident that gets no
+/// value; the message says what is and is not known.
+#[test]
+fn an_uncounted_gap_is_reported_with_an_example() {
+    use policyc::analyse::analyse_policy_with;
+    use policyc::compile::{CompileOptions, Engine};
+    let (sources, p) = check(AGES);
+    let options = CompileOptions {
+        engine: Engine::Boxes,
+        max_splits: Some(0),
+        ..CompileOptions::default()
+    };
+    let a = analyse_policy_with(&p, &options).expect("analysable");
+    assert_eq!(codes(&a.diagnostics), vec!["E0504"]);
+    let d = &a.diagnostics[0];
+    insta::assert_snapshot!(render::to_string(&sources, d));
+    let example = &a.analysis.gap_examples[0];
+    // The example really gets no value.
+    let graph = a.graph.as_ref().expect("graph");
+    let mut out = Vec::new();
+    let code = decide_text(
+        &p,
+        graph,
+        &sources,
+        &example.example_json.to_string(),
+        DecideFormat::Json,
+        &mut out,
+        &mut Vec::new(),
+    );
+    assert_eq!(code, 1);
+    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["undecided"]["resolution"]["reason"], "gap");
 }

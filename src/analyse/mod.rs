@@ -18,16 +18,24 @@
 //! region as a readable condition. [`brute`] is the enumerating reference the tests
 //! compare against.
 
+pub mod boxes;
 pub mod brute;
+pub mod sat;
+pub mod witness;
 
 use serde_json::json;
 
 use crate::check::ir::{InputId, OutputId, OutputTy, Policy, RuleId, Value};
-use crate::compile::describe::{count_json, describe, show_count, Region};
+use crate::compile::describe::{
+    count_json, describe, example_values, facts_json, show_count, Region,
+};
 use crate::compile::graph::DecisionGraph;
-use crate::compile::{CResult, CompileError, CompileOptions, Compiler, OutputRegions};
+use crate::compile::{
+    CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
+};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
+use boxes::BoxModel;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapFinding {
@@ -88,6 +96,22 @@ pub struct Analysis {
     pub unfinished: Vec<Unfinished>,
     /// The node limit they were run with.
     pub max_nodes: usize,
+    /// Outputs whose gaps were not analysed (in `unfinished`) but are proven to exist,
+    /// each with one incident that gets no value.
+    pub gap_examples: Vec<GapExample>,
+    /// The engine that found the gaps, conflicts and dead rules ([`Engine::Boxes`] or
+    /// [`Engine::Diagrams`]).
+    pub engine: Engine,
+}
+
+/// One incident that gets no value for an output whose gaps could not be counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapExample {
+    pub output: OutputId,
+    /// One value per input (by input id).
+    pub example: Vec<Value>,
+    /// The same, as facts `policyc decide` accepts.
+    pub example_json: serde_json::Value,
 }
 
 /// An analysis that could not be completed within the node limit.
@@ -139,11 +163,39 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         max_nodes: c.mdd.max_nodes(),
         ..Analysis::default()
     };
+    let model = match c.engine {
+        Engine::Diagrams => None,
+        Engine::Auto if policy.rules.len() < BOX_ENGINE_MIN_RULES => None,
+        Engine::Auto | Engine::Boxes => attempt(c, BoxModel::build)?.flatten(),
+    };
+    a.engine = if model.is_some() {
+        Engine::Boxes
+    } else {
+        Engine::Diagrams
+    };
     for (o, out) in policy.outputs.iter().enumerate() {
         if out.default.is_some() || !matches!(out.ty, OutputTy::Single(_)) {
             continue;
         }
-        match attempt(c, |c| gaps_of_output(c, o))? {
+        let found = match &model {
+            Some(m) => match m.gaps_of_output(c, o) {
+                Ok(found) => Some(found),
+                Err(uncounted) => {
+                    a.stale_acceptances.extend(uncounted.stale);
+                    if let Some(levels) = uncounted.example {
+                        let example = example_values(c, &levels);
+                        a.gap_examples.push(GapExample {
+                            output: o,
+                            example_json: facts_json(policy, &example),
+                            example,
+                        });
+                    }
+                    None
+                }
+            },
+            None => attempt(c, |c| gaps_of_output(c, o))?,
+        };
+        match found {
             Some((found, stale)) => {
                 a.gaps.extend(found);
                 a.stale_acceptances.extend(stale);
@@ -156,16 +208,39 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         if !matches!(out.ty, OutputTy::Single(_)) {
             continue;
         }
-        match attempt(c, |c| conflicts_of_output(c, o))? {
+        let found = match &model {
+            Some(m) => Some(m.conflicts_of_output(c, o)),
+            None => attempt(c, |c| conflicts_of_output(c, o))?,
+        };
+        match found {
             Some(found) => a.conflicts.extend(found),
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
     }
-    match attempt(c, dead_rules)? {
+    let dead = match &model {
+        Some(m) => Some(m.dead_rules(c)),
+        None => attempt(c, dead_rules)?,
+    };
+    match dead {
         Some(d) => a.dead_rules = d,
         None => a.unfinished.push(Unfinished::DeadRules),
     }
-    match attempt(c, unused_inputs)? {
+    // Witnesses settle most inputs at once; the diagrams only run for the others.
+    let settled = model.as_ref().and_then(|m| {
+        let used = witness::used_inputs(c, m);
+        let mentioned = crate::compile::order::decision_inputs(policy);
+        let all = used.iter().zip(&mentioned).all(|(u, m)| *u || !*m);
+        all.then(|| {
+            (0..policy.inputs.len())
+                .filter(|&i| !used.get(i).copied().unwrap_or(true))
+                .collect::<Vec<InputId>>()
+        })
+    });
+    let unused = match settled {
+        Some(u) => Some(u),
+        None => attempt(c, unused_inputs)?,
+    };
+    match unused {
         Some(u) => a.unused_inputs = u,
         None => a.unfinished.push(Unfinished::UnusedInputs),
     }
@@ -488,14 +563,14 @@ fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
         r.condition.clone()
     };
     d.note(format!("{what} {}: {cond}", incidents(r.count)))
-        .note(format!("for example: {}", r.example_json))
+        .note(format!("for example: {}", r.example_json()))
 }
 
 fn region_data(kind: &str, r: &Region, extra: serde_json::Value) -> serde_json::Value {
     let mut v = json!({
         "kind": kind,
         "count": count_json(r.count),
-        "example": r.example_json,
+        "example": r.example_json(),
         "condition": r.condition,
         "condition_complete": r.condition_complete,
     });
@@ -803,15 +878,34 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                 policy.asserts.get(k).map(|x| x.loc),
             ),
         };
-        let mut d = Diagnostic::error(
-            "E0504",
+        let boxes_gap = a.engine == Engine::Boxes && matches!(u, Unfinished::Gaps(_));
+        let title = if boxes_gap {
+            format!("{what} are too fragmented to count within the box engine's budget")
+        } else {
             format!(
                 "{what} could not be analysed exactly within {} decision-graph nodes",
                 a.max_nodes
-            ),
-        )
-        .note("the other analyses were completed; this one is not proven either way")
-        .help("split the policy or narrow the integer ranges its rules compare");
+            )
+        };
+        let witness = match u {
+            Unfinished::Gaps(o) => a.gap_examples.iter().find(|g| g.output == *o),
+            _ => None,
+        };
+        let mut d = Diagnostic::error("E0504", title);
+        d = match witness {
+            Some(g) => d
+                .note(format!(
+                    "the output does have gaps: for example, it gets no value for {}",
+                    g.example_json
+                ))
+                .note("how many incidents lack a value, and which, is not known"),
+            None => d.note("the other analyses were completed; this one is not proven either way"),
+        };
+        d = d.help(if witness.is_some() {
+            "give the output a default, or add rules for incidents like the example (`policyc decide` on it shows which rules come close)"
+        } else {
+            "split the policy or narrow the integer ranges its rules compare"
+        });
         if let Some(loc) = at {
             d = d.primary(loc, "too large to analyse exactly");
         }

@@ -1,6 +1,8 @@
 //! Regions of incidents as a person reads them: a count, one complete example, and a
 //! condition in the language's own syntax (`oldest_age in 16..=17 and not coercion`).
 
+use std::sync::Arc;
+
 use super::graph::{value_set, ValueSet};
 use super::{index_value, CResult, Compiler};
 use crate::check::ir::{InputId, Policy, Ty, Value};
@@ -13,8 +15,8 @@ pub struct Region {
     pub count: u128,
     /// One of them, one value per input (by input id).
     pub example: Vec<Value>,
-    /// The same example as JSON facts that `policyc decide` accepts.
-    pub example_json: serde_json::Value,
+    /// The names to show `example` with, shared by every region of a policy.
+    pub names: Arc<FactNames>,
     /// The region as a condition, relative to the valid incidents (the scope and the
     /// assumptions are not repeated).
     pub condition: String,
@@ -27,12 +29,63 @@ pub struct Region {
     pub cubes: Vec<Vec<(InputId, ValueSet)>>,
 }
 
+/// The names of a policy's inputs and variants: what showing an example as facts needs.
+///
+/// Why not the JSON itself in every region: a large policy can have hundreds of
+/// thousands of conflicting rule pairs, each with a region; their examples as JSON maps
+/// took gigabytes, and most are never shown.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FactNames {
+    inputs: Vec<String>,
+    variants: Vec<Vec<String>>,
+}
+
+impl FactNames {
+    pub fn new(policy: &Policy) -> FactNames {
+        FactNames {
+            inputs: policy.inputs.iter().map(|i| i.name.clone()).collect(),
+            variants: policy
+                .enums
+                .iter()
+                .map(|e| e.variants.iter().map(|v| v.name.clone()).collect())
+                .collect(),
+        }
+    }
+
+    fn variant(&self, e: usize, v: usize) -> serde_json::Value {
+        let name = self.variants.get(e).and_then(|vs| vs.get(v));
+        serde_json::Value::from(name.map(String::as_str).unwrap_or("?"))
+    }
+
+    /// Facts as JSON: input names to booleans, integers and variant names.
+    pub fn facts(&self, values: &[Value]) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        for (name, v) in self.inputs.iter().zip(values) {
+            let json = match v {
+                Value::Bool(b) => serde_json::Value::Bool(*b),
+                Value::Int(i) => serde_json::Value::from(*i),
+                Value::Enum(e, x) => self.variant(*e, *x),
+                Value::Set(e, xs) => {
+                    serde_json::Value::Array(xs.iter().map(|x| self.variant(*e, *x)).collect())
+                }
+            };
+            map.insert(name.clone(), json);
+        }
+        serde_json::Value::Object(map)
+    }
+}
+
 impl Region {
+    /// The example as JSON facts that `policyc decide` accepts.
+    pub fn example_json(&self) -> serde_json::Value {
+        self.names.facts(&self.example)
+    }
+
     /// The machine form: count, example facts, condition.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "count": count_json(self.count),
-            "example": self.example_json,
+            "example": self.example_json(),
             "condition": self.condition,
             "condition_complete": self.condition_complete,
         })
@@ -50,7 +103,7 @@ pub fn count_json(n: u128) -> serde_json::Value {
 /// How many cubes are shown at most in a condition.
 const SHOWN_CUBES: usize = 8;
 /// How many cubes are collected for merging before showing.
-const COLLECTED_CUBES: usize = 64;
+pub const COLLECTED_CUBES: usize = 64;
 
 /// Describes a region (a boolean diagram); `None` when it is empty.
 pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>> {
@@ -61,8 +114,6 @@ pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>>
     let Some(values) = c.mdd.pick(region, |t| t == 1) else {
         return Ok(None);
     };
-    let example = example_values(c, &values);
-    let example_json = facts_json(c.policy, &example);
     let simple = c.mdd.simplify(region, c.valid)?;
     let (cubes, complete) = c.mdd.cubes(simple, |t| t == 1, COLLECTED_CUBES);
     let cubes = if complete {
@@ -70,6 +121,19 @@ pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>>
     } else {
         cubes
     };
+    Ok(Some(region_of_cubes(c, count, &values, cubes, complete)))
+}
+
+/// A region from its parts: `count` incidents, one example given per level, and the
+/// first cubes of the region (`complete` when they are all of it), merged and shown.
+pub fn region_of_cubes(
+    c: &Compiler<'_>,
+    count: u128,
+    example_per_level: &[u32],
+    cubes: Vec<Cube>,
+    complete: bool,
+) -> Region {
+    let example = example_values(c, example_per_level);
     let mut cubes = merge_cubes(cubes);
     let complete = complete && cubes.len() <= SHOWN_CUBES;
     let more = cubes.len().saturating_sub(SHOWN_CUBES);
@@ -94,14 +158,14 @@ pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>>
             condition.push_str(" or ... (more parts)");
         }
     }
-    Ok(Some(Region {
+    Region {
         count,
         example,
-        example_json,
+        names: c.fact_names.clone(),
         condition,
         condition_complete: complete,
         cubes: parts,
-    }))
+    }
 }
 
 /// The values per input of an assignment given per level.

@@ -207,6 +207,11 @@ pub struct Compiler<'p> {
     pub outputs: Vec<Option<OutputRegions>>,
     /// Per `Policy::imports`: what asserts read of the imported policy.
     pub imports: Vec<ImportRegions>,
+    pub engine: Engine,
+    /// What the regions' examples are shown with.
+    pub fact_names: std::sync::Arc<describe::FactNames>,
+    /// See [`CompileOptions::max_splits`].
+    pub max_splits: Option<usize>,
 }
 
 /// An imported policy compiled into its importer's store.
@@ -222,7 +227,31 @@ pub struct CompileOptions {
     pub order: OrderStrategy,
     /// The node limit (default [`crate::mdd::DEFAULT_MAX_NODES`]).
     pub max_nodes: Option<usize>,
+    /// How the analyses find gaps, conflicts and dead rules.
+    pub engine: Engine,
+    /// The box engine's budget of splits for counting one output's gaps (default
+    /// [`crate::analyse::boxes::MAX_SPLITS`]).
+    pub max_splits: Option<usize>,
 }
+
+/// The engine behind the analyses of gaps, conflicts and dead rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// Boxes for policies of [`BOX_ENGINE_MIN_RULES`] rules or more whose regions break
+    /// into few boxes; diagrams otherwise.
+    #[default]
+    Auto,
+    /// Decision diagrams only.
+    Diagrams,
+    /// Boxes wherever the regions allow (diagrams otherwise).
+    Boxes,
+}
+
+/// From this many rules, [`Engine::Auto`] uses boxes. Below it diagrams are fast, and
+/// they describe regions better: they simplify under the assumptions (a literal the
+/// assumptions imply is dropped), where boxes of the valid incidents split a region
+/// along the assumptions' shape.
+pub const BOX_ENGINE_MIN_RULES: usize = 100;
 
 impl<'p> Compiler<'p> {
     /// Compiles defines, assumptions, scope, rule conditions, effective regions and
@@ -242,7 +271,10 @@ impl<'p> Compiler<'p> {
         if let Some(m) = options.max_nodes {
             mdd = mdd.with_max_nodes(m);
         }
-        Self::new_in(policy, order, mdd)
+        let mut c = Self::new_in(policy, order, mdd)?;
+        c.engine = options.engine;
+        c.max_splits = options.max_splits;
+        Ok(c)
     }
 
     /// Compiles into an existing store with a given variable order, so that several
@@ -273,6 +305,9 @@ impl<'p> Compiler<'p> {
             effective: Vec::new(),
             outputs: vec![None; policy.outputs.len()],
             imports: Vec::new(),
+            engine: Engine::Auto,
+            fact_names: std::sync::Arc::new(describe::FactNames::new(policy)),
+            max_splits: None,
         };
         c.compile_defines()?;
         for a in &policy.assumes {

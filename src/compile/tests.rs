@@ -179,7 +179,7 @@ proptest! {
         }
         let e = cmp(lhs.clone(), l.op, LinExpr::constant(0));
         let order = if decl { OrderStrategy::Declaration } else { OrderStrategy::Weighted };
-        let mut c = Compiler::new(&p, &CompileOptions { order, max_nodes: None }).unwrap();
+        let mut c = Compiler::new(&p, &CompileOptions { order, max_nodes: None, ..CompileOptions::default() }).unwrap();
         let n = c.expr(&e).unwrap();
         for a in -3i64..=4 {
             for b in 0i64..=5 {
@@ -225,9 +225,9 @@ fn gap_region_is_described_relative_to_scope() {
     assert_eq!(r.condition, "oldest_age >= 16 and not coercion");
     // youngest <= oldest, oldest in 16..=17: 17 + 18 pairs.
     assert_eq!(r.count, 17 + 18);
-    assert_eq!(r.example_json["coercion"], serde_json::json!(false));
+    assert_eq!(r.example_json()["coercion"], serde_json::json!(false));
     assert!(r.condition_complete);
-    let old = r.example_json["oldest_age"].as_i64().unwrap();
+    let old = r.example_json()["oldest_age"].as_i64().unwrap();
     assert!((16..=17).contains(&old));
 }
 
@@ -361,6 +361,7 @@ fn node_limit_gives_a_diagnostic() {
         &CompileOptions {
             order: OrderStrategy::Weighted,
             max_nodes: Some(30),
+            ..CompileOptions::default()
         },
     )
     .err()

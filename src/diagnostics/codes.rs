@@ -279,7 +279,7 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "E0504",
         title: "the decision graph is too large or a relation too expensive to compile",
-        explanation: "policyc compiles a policy into a decision graph with a bounded number of nodes (2,000,000) and bounded work for relations between integer inputs, so that an unusual policy fails with this message instead of exhausting memory.\n\nThis happens with very many rules over unrelated inputs, or with linear relations over several wide integer ranges (`a + b + c <= d` over `0..=100000`).\n\nFix: narrow the integer ranges to what the document needs, split a huge policy into several, or simplify relations between many integer inputs.",
+        explanation: "policyc compiles a policy into a decision graph with a bounded number of nodes (2,000,000) and bounded work for relations between integer inputs, so that an unusual policy fails with this message instead of exhausting memory.\n\nThis happens with very many rules over unrelated inputs, or with linear relations over several wide integer ranges (`a + b + c <= d` over `0..=100000`).\n\nPolicies of many rules are analysed with boxes instead of diagrams (see docs/analysis.md). There, counting the incidents an output leaves without a value is a bounded search; when the gap region is too fragmented to count, the message says so and, when the search found one, gives an incident that gets no value, so the gap is still proven.\n\nFix: narrow the integer ranges to what the document needs, split a huge policy into several, or simplify relations between many integer inputs.",
     },
     CodeInfo {
         code: "W0501",

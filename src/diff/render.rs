@@ -97,7 +97,7 @@ fn list(names: &[String]) -> String {
 }
 
 fn example(region: &Region) -> String {
-    serde_json::to_string(&region.example_json).unwrap_or_default()
+    serde_json::to_string(&region.example_json()).unwrap_or_default()
 }
 
 /// The outputs both policies decide the same way wherever both decide.
@@ -383,7 +383,7 @@ pub fn markdown(d: &PolicyDiff, heading: &str) -> String {
             out.push_str("(the condition lists the first parts of a fragmented region)\n\n");
         }
         out.push_str("Example incident:\n\n```json\n");
-        out.push_str(&serde_json::to_string_pretty(&region.example_json).unwrap_or_default());
+        out.push_str(&serde_json::to_string_pretty(&region.example_json()).unwrap_or_default());
         out.push_str("\n```\n\n");
         for b in body {
             out.push_str(b);
@@ -504,7 +504,7 @@ pub fn to_json(d: &PolicyDiff) -> serde_json::Value {
                     "count": count_json(c.region.count),
                     "condition": c.region.condition,
                     "condition_complete": c.region.condition_complete,
-                    "example": c.region.example_json,
+                    "example": c.region.example_json(),
                     "old_reason": reason_json(&c.old_reason),
                     "new_reason": reason_json(&c.new_reason),
                 })).collect::<Vec<_>>(),

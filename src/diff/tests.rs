@@ -237,7 +237,8 @@ fn check_pair(old: &Policy, new: &Policy, opts: &DiffOptions) -> PolicyDiff {
     let space = union_space(old, new);
     let names: Vec<String> = space.iter().map(|s| s.0.clone()).collect();
     let example_of = |r: &Region| -> Vec<UVal> {
-        let obj = r.example_json.as_object().unwrap();
+        let json = r.example_json();
+        let obj = json.as_object().unwrap();
         assert_eq!(obj.len(), names.len(), "the example names every input");
         names.iter().map(|n| uval_of_json(&obj[n])).collect()
     };

@@ -644,7 +644,7 @@ impl PageWriter<'_> {
                 " <span class=\"note\">(the first parts of a larger region)</span>"
             }
         );
-        self.example(&r.example_json);
+        self.example(&r.example_json());
     }
 
     fn example(&mut self, facts: &serde_json::Value) {

@@ -991,7 +991,7 @@ fn assert_outcome(
                 });
                 examples.push(ex);
             }
-            _ => notes.push(format!("for example: {}", region.example_json)),
+            _ => notes.push(format!("for example: {}", region.example_json())),
         }
     }
     Some(Failure {

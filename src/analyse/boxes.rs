@@ -1,0 +1,1221 @@
+//! The box engine: gaps, conflicts and dead rules computed on regions given as unions of
+//! boxes (one value set per input), for policies with many rules.
+//!
+//! Why a second engine: a gap is the complement of the union of every region that
+//! assigns an output. With hundreds of rules over unrelated inputs that union has no
+//! small decision diagram in any variable order (it passes millions of nodes at 40
+//! inputs and 1,000 rules), while the complement itself is found quickly by splitting
+//! the space one input at a time on the boundaries the boxes create (the "unate
+//! recursive" complement of logic minimisers). Conflicts and dead rules are then plain
+//! box intersections.
+//!
+//! The boxes come from the compiled diagrams ([`Mdd::cubes`](crate::mdd::Mdd::cubes)):
+//! each rule's effective regions, the valid incidents and the accepted gaps. They are
+//! disjoint paths of the diagrams, so the regions built from them are exact, and a
+//! finding is the same set of incidents either engine reports (the property tests run
+//! both against enumeration). A policy whose regions break into too many boxes (such as
+//! a relation between two wide integer inputs) stays with the diagrams.
+
+use std::ops::ControlFlow;
+
+use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
+use crate::check::ir::{OutputId, RuleId, Value};
+use crate::compile::describe::{region_of_cubes, Region, COLLECTED_CUBES};
+use crate::compile::synth::Rng;
+use crate::compile::{CResult, Compiler};
+use crate::mdd::hash::FxHashMap;
+use crate::mdd::{Cube, NodeId, ValueRanges};
+
+/// Boxes one region may break into before the engine declines the policy.
+const MAX_BOXES_PER_REGION: usize = 512;
+/// Boxes in all before the engine declines the policy.
+const MAX_BOXES: usize = 200_000;
+/// Splits one count of a complement may take before it is reported unfinished. Counting
+/// is #SAT: random rules past a few hundred per output exceed any budget, and a search
+/// for one uncovered incident (below) still answers whether there is a gap.
+pub const MAX_SPLITS: usize = 30_000;
+
+/// A product of value sets: the constrained levels, in level order, each with the value
+/// indices it allows. Levels not listed take any value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cuboid {
+    lits: Vec<(usize, ValueRanges)>,
+}
+
+impl Cuboid {
+    fn from_cube(cube: &Cube, sizes: &[u32]) -> Cuboid {
+        let lits = cube
+            .iter()
+            .enumerate()
+            .filter_map(|(l, set)| {
+                let set = set.as_ref()?;
+                let full = sizes.get(l).copied().unwrap_or(0);
+                (len(set) < u64::from(full)).then(|| (l, set.clone()))
+            })
+            .collect();
+        Cuboid { lits }
+    }
+
+    /// The constrained levels, in order, with the values each allows.
+    pub fn literals(&self) -> &[(usize, ValueRanges)] {
+        &self.lits
+    }
+
+    /// The same box without its literal at `level`.
+    pub fn without(&self, level: usize) -> Cuboid {
+        Cuboid {
+            lits: self
+                .lits
+                .iter()
+                .filter(|(l, _)| *l != level)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The values the box allows at `level` (`None`: every value).
+    pub fn set_at(&self, level: usize) -> Option<&ValueRanges> {
+        self.lits.iter().find(|(l, _)| *l == level).map(|(_, s)| s)
+    }
+
+    /// Whether the box constrains this level.
+    pub fn restricts(&self, level: usize) -> bool {
+        self.lits.iter().any(|(l, _)| *l == level)
+    }
+
+    /// A random value the box allows at `level`.
+    pub fn sample(&self, level: usize, sizes: &[u32], rng: &mut Rng) -> u32 {
+        match self.lits.iter().find(|(l, _)| *l == level) {
+            Some((_, set)) => nth(set, rng.below(len(set))),
+            None => rng.below(u64::from(sizes.get(level).copied().unwrap_or(1))) as u32,
+        }
+    }
+
+    /// A random value at `level` the box does not allow, if there is one.
+    pub fn sample_outside(&self, level: usize, sizes: &[u32], rng: &mut Rng) -> Option<u32> {
+        let (_, set) = self.lits.iter().find(|(l, _)| *l == level)?;
+        let n = sizes.get(level).copied()?;
+        let outside = complement(set, n);
+        (!outside.is_empty()).then(|| nth(&outside, rng.below(len(&outside))))
+    }
+
+    /// The intersection, `None` when empty.
+    pub fn meet(&self, other: &Cuboid) -> Option<Cuboid> {
+        let mut lits = Vec::with_capacity(self.lits.len() + other.lits.len());
+        let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    let set = meet(&x.1, &y.1);
+                    if set.is_empty() {
+                        return None;
+                    }
+                    lits.push((x.0, set));
+                    a.next();
+                    b.next();
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => lits.push((*a.next()?).clone()),
+                (Some(_), Some(_)) => lits.push((*b.next()?).clone()),
+                (Some(_), None) => lits.push((*a.next()?).clone()),
+                (None, Some(_)) => lits.push((*b.next()?).clone()),
+                (None, None) => return Some(Cuboid { lits }),
+            }
+        }
+    }
+
+    fn intersects(&self, other: &Cuboid) -> bool {
+        let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            if x.0 == y.0 {
+                if !overlaps(&x.1, &y.1) {
+                    return false;
+                }
+                a.next();
+                b.next();
+            } else if x.0 < y.0 {
+                a.next();
+            } else {
+                b.next();
+            }
+        }
+        true
+    }
+
+    /// One value set per level.
+    pub fn dense(&self, sizes: &[u32]) -> Vec<ValueRanges> {
+        let mut out: Vec<ValueRanges> = sizes.iter().map(|&n| vec![(0, n - 1)]).collect();
+        for (l, set) in &self.lits {
+            if let Some(slot) = out.get_mut(*l) {
+                *slot = set.clone();
+            }
+        }
+        out
+    }
+}
+
+/// The `k`-th value of a set, in order.
+fn nth(set: &[(u32, u32)], mut k: u64) -> u32 {
+    for &(a, b) in set {
+        let n = u64::from(b - a) + 1;
+        if k < n {
+            return a + k as u32;
+        }
+        k -= n;
+    }
+    set.last().map(|r| r.1).unwrap_or(0)
+}
+
+/// The values of `0..n` outside a set.
+fn complement(set: &[(u32, u32)], n: u32) -> ValueRanges {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    for &(a, b) in set {
+        if a > next {
+            out.push((next, a - 1));
+        }
+        next = b.saturating_add(1);
+    }
+    if next < n {
+        out.push((next, n - 1));
+    }
+    out
+}
+
+/// How many values a set holds.
+fn len(set: &[(u32, u32)]) -> u64 {
+    set.iter().map(|&(a, b)| u64::from(b - a) + 1).sum()
+}
+
+fn meet(a: &[(u32, u32)], b: &[(u32, u32)]) -> ValueRanges {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
+        let (lo, hi) = (a0.max(b0), a1.min(b1));
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+        if a1 < b1 {
+            i.next();
+        } else {
+            j.next();
+        }
+    }
+    out
+}
+
+fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
+    let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
+        if a0.max(b0) <= a1.min(b1) {
+            return true;
+        }
+        if a1 < b1 {
+            i.next();
+        } else {
+            j.next();
+        }
+    }
+    false
+}
+
+/// Whether `small` lies inside `big`.
+fn within(small: &[(u32, u32)], big: &[(u32, u32)]) -> bool {
+    small
+        .iter()
+        .all(|&(lo, hi)| big.iter().any(|&(a, b)| a <= lo && hi <= b))
+}
+
+/// Whether value `v` is in the set.
+fn holds(set: &[(u32, u32)], v: u32) -> bool {
+    set.iter().any(|&(a, b)| a <= v && v <= b)
+}
+
+/// The number of incidents in a dense box (saturating).
+fn volume(space: &[ValueRanges]) -> u128 {
+    space
+        .iter()
+        .fold(1u128, |acc, set| acc.saturating_mul(u128::from(len(set))))
+}
+
+/// A dense box as the diagrams' cube (`None` for a level left free).
+fn cube_of(space: &[ValueRanges], sizes: &[u32]) -> Cube {
+    space
+        .iter()
+        .zip(sizes)
+        .map(|(set, &n)| (len(set) < u64::from(n)).then(|| set.clone()))
+        .collect()
+}
+
+/// A region gathered box by box: its size, its first boxes (to describe it) and the
+/// lowest corner of the first one (its example).
+struct Gathered {
+    count: u128,
+    boxes: usize,
+    first: Vec<Cube>,
+    example: Vec<u32>,
+    /// Whether `first` holds every part.
+    complete: bool,
+}
+
+impl Default for Gathered {
+    fn default() -> Gathered {
+        Gathered {
+            count: 0,
+            boxes: 0,
+            first: Vec::new(),
+            example: Vec::new(),
+            complete: true,
+        }
+    }
+}
+
+impl Gathered {
+    /// Adds a region of `count` incidents known by its first parts.
+    fn add_parts(
+        &mut self,
+        count: u128,
+        parts: &[Vec<ValueRanges>],
+        complete: bool,
+        sizes: &[u32],
+    ) {
+        if count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            if let Some(first) = parts.first() {
+                self.example = first
+                    .iter()
+                    .map(|set| set.first().map(|r| r.0).unwrap_or(0))
+                    .collect();
+            }
+        }
+        self.count = self.count.saturating_add(count);
+        self.boxes += parts.len();
+        self.complete &= complete;
+        for part in parts {
+            if self.first.len() < COLLECTED_CUBES {
+                self.first.push(cube_of(part, sizes));
+            }
+        }
+    }
+
+    fn add(&mut self, space: &[ValueRanges], sizes: &[u32]) {
+        self.count = self.count.saturating_add(volume(space));
+        if self.boxes == 0 {
+            self.example = space
+                .iter()
+                .map(|set| set.first().map(|r| r.0).unwrap_or(0))
+                .collect();
+        }
+        self.boxes += 1;
+        if self.first.len() < COLLECTED_CUBES {
+            self.first.push(cube_of(space, sizes));
+        }
+    }
+
+    fn region(self, c: &Compiler<'_>) -> Option<Region> {
+        if self.count == 0 {
+            return None;
+        }
+        let complete = self.complete && self.boxes <= self.first.len();
+        Some(region_of_cubes(
+            c,
+            self.count,
+            &self.example,
+            self.first,
+            complete,
+        ))
+    }
+}
+
+/// The complement was not finished within [`MAX_SPLITS`].
+#[derive(Debug)]
+pub struct Exhausted;
+
+/// A gap too fragmented to count within [`MAX_SPLITS`], with one incident of it when the
+/// SAT search found one.
+#[derive(Debug)]
+pub struct Uncounted {
+    /// Value indices per level.
+    pub example: Option<Vec<u32>>,
+    /// The output's acceptances that cover no gap (found without counting).
+    pub stale: Vec<usize>,
+}
+
+/// One box of the cover during a sweep, with the literals that still restrict it in
+/// the current subspace (bit `p` for `lits[p]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Active {
+    idx: u32,
+    mask: u64,
+}
+
+/// One way a level splits: the values of one child and the boxes left in it (`None`
+/// when a box holds the whole child).
+struct Split {
+    level: usize,
+    children: Vec<(ValueRanges, Option<Vec<Active>>)>,
+}
+
+/// The parts of a subspace that no box of a cover holds.
+///
+/// The space is split one level at a time on the boundaries of the boxes that restrict
+/// it there (values held by the same boxes form one child), until a box holds a child
+/// or no box restricts it. Counting also splits the boxes into groups over disjoint
+/// levels (the uncovered part is then a product, counted as one), and remembers the
+/// count of every set of boxes it has seen, as model counters do; without both, random
+/// rules over 40 inputs take millions of splits. The parts themselves are listed only
+/// up to a limit, skipping children the counts show to be covered.
+struct Sweep<'a> {
+    cover: &'a [&'a Cuboid],
+    /// The subspace: one value set per level.
+    space: Vec<ValueRanges>,
+    splits: usize,
+    max_splits: usize,
+    counts: Vec<u32>,
+    memo: FxHashMap<Vec<Active>, u128>,
+    /// Scratch for grouping boxes by the levels they share.
+    owner: Vec<usize>,
+}
+
+impl<'a> Sweep<'a> {
+    /// A sweep of `space`, with the boxes of `cover` that restrict it; `None` when one
+    /// box holds all of it.
+    fn new(
+        cover: &'a [&'a Cuboid],
+        space: Vec<ValueRanges>,
+        max_splits: usize,
+    ) -> Option<(Sweep<'a>, Vec<Active>)> {
+        let levels = space.len();
+        let mut active = Vec::with_capacity(cover.len());
+        for (idx, b) in cover.iter().enumerate() {
+            let mut mask = 0u64;
+            let mut empty = false;
+            for (p, (l, set)) in b.lits.iter().enumerate() {
+                let Some(here) = space.get(*l) else { continue };
+                if !overlaps(set, here) {
+                    empty = true;
+                    break;
+                }
+                if !within(here, set) {
+                    mask |= 1 << p;
+                }
+            }
+            if empty {
+                continue;
+            }
+            if mask == 0 {
+                return None;
+            }
+            active.push(Active {
+                idx: idx as u32,
+                mask,
+            });
+        }
+        let sweep = Sweep {
+            cover,
+            space,
+            splits: 0,
+            max_splits,
+            counts: vec![0; levels],
+            memo: FxHashMap::default(),
+            owner: vec![usize::MAX; levels],
+        };
+        Some((sweep, active))
+    }
+
+    fn lits(&self, a: Active) -> &'a [(usize, ValueRanges)] {
+        self.cover
+            .get(a.idx as usize)
+            .map(|b| b.lits.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The levels the boxes still restrict, in order.
+    fn levels(&self, active: &[Active]) -> Vec<usize> {
+        let mut out: Vec<usize> = active
+            .iter()
+            .flat_map(|&a| {
+                self.lits(a)
+                    .iter()
+                    .enumerate()
+                    .filter(move |(p, _)| a.mask & (1 << p) != 0)
+                    .map(|(_, (l, _))| *l)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The product of the sizes of `levels` in the subspace.
+    fn size_of(&self, levels: impl Iterator<Item = usize>) -> u128 {
+        levels.fold(1u128, |acc, l| {
+            let n = self.space.get(l).map(|s| len(s)).unwrap_or(1);
+            acc.saturating_mul(u128::from(n))
+        })
+    }
+
+    /// The uncovered points over the levels `active` restricts (other levels left out).
+    fn count(&mut self, active: Vec<Active>) -> Result<u128, Exhausted> {
+        if active.is_empty() {
+            return Ok(1);
+        }
+        if let Some(&n) = self.memo.get(&active) {
+            return Ok(n);
+        }
+        self.splits += 1;
+        if self.splits > self.max_splits {
+            return Err(Exhausted);
+        }
+        let groups = self.components(&active);
+        let n = if groups.len() > 1 {
+            let mut product = 1u128;
+            for g in groups {
+                product = product.saturating_mul(self.count(g)?);
+                if product == 0 {
+                    break;
+                }
+            }
+            product
+        } else {
+            let before = self.levels(&active);
+            let split = self.split(&active);
+            let mut sum = 0u128;
+            for (set, child) in split.children {
+                let Some(child) = child else { continue };
+                let after = self.levels(&child);
+                // Levels the child no longer restricts take any value.
+                let free = self.size_of(
+                    before
+                        .iter()
+                        .copied()
+                        .filter(|l| *l != split.level && after.binary_search(l).is_err()),
+                );
+                let inner = self.count(child)?;
+                let part = u128::from(len(&set))
+                    .saturating_mul(free)
+                    .saturating_mul(inner);
+                sum = sum.saturating_add(part);
+            }
+            sum
+        };
+        self.memo.insert(active, n);
+        Ok(n)
+    }
+
+    /// Groups of boxes over disjoint levels (one group when they are connected).
+    fn components(&mut self, active: &[Active]) -> Vec<Vec<Active>> {
+        // Union-find over the boxes, joined through the levels they restrict.
+        let mut parent: Vec<usize> = (0..active.len()).collect();
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while let Some(&p) = parent.get(x) {
+                if p == x {
+                    break;
+                }
+                let gp = parent.get(p).copied().unwrap_or(p);
+                if let Some(slot) = parent.get_mut(x) {
+                    *slot = gp;
+                }
+                x = gp;
+            }
+            x
+        }
+        let mut touched = Vec::new();
+        for (k, &a) in active.iter().enumerate() {
+            for (p, (l, _)) in self.lits(a).iter().enumerate() {
+                if a.mask & (1 << p) == 0 {
+                    continue;
+                }
+                let Some(slot) = self.owner.get_mut(*l) else {
+                    continue;
+                };
+                if *slot == usize::MAX {
+                    *slot = k;
+                    touched.push(*l);
+                } else {
+                    let (x, y) = (root(&mut parent, *slot), root(&mut parent, k));
+                    if x != y {
+                        if let Some(px) = parent.get_mut(x) {
+                            *px = y;
+                        }
+                    }
+                }
+            }
+        }
+        for l in touched {
+            if let Some(slot) = self.owner.get_mut(l) {
+                *slot = usize::MAX;
+            }
+        }
+        let mut group_of: Vec<usize> = vec![usize::MAX; active.len()];
+        let mut groups: Vec<Vec<Active>> = Vec::new();
+        for (k, &a) in active.iter().enumerate() {
+            let r = root(&mut parent, k);
+            let g = match group_of.get(r).copied() {
+                Some(g) if g != usize::MAX => g,
+                _ => {
+                    groups.push(Vec::new());
+                    let g = groups.len() - 1;
+                    if let Some(slot) = group_of.get_mut(r) {
+                        *slot = g;
+                    }
+                    g
+                }
+            };
+            if let Some(group) = groups.get_mut(g) {
+                group.push(a);
+            }
+        }
+        groups
+    }
+
+    /// Splits the level most boxes still depend on, counting a box with fewer literals
+    /// left more (it is closer to covering the subspace on its own).
+    fn split(&mut self, active: &[Active]) -> Split {
+        let mut best: Option<(usize, u32)> = None;
+        for &a in active {
+            let weight = 1u32 << (8u32.saturating_sub(a.mask.count_ones()) * 2).min(16);
+            for (p, (l, _)) in self.lits(a).iter().enumerate() {
+                if a.mask & (1 << p) != 0 {
+                    if let Some(n) = self.counts.get_mut(*l) {
+                        *n = n.saturating_add(weight);
+                        if best.is_none_or(|(bl, m)| *n > m || (*n == m && *l < bl)) {
+                            best = Some((*l, *n));
+                        }
+                    }
+                }
+            }
+        }
+        for &a in active {
+            for (l, _) in self.lits(a) {
+                if let Some(n) = self.counts.get_mut(*l) {
+                    *n = 0;
+                }
+            }
+        }
+        let level = best.map(|b| b.0).unwrap_or(0);
+        let here = self.space.get(level).cloned().unwrap_or_default();
+        // The boxes restricting this level, with the part of it they allow.
+        let mut takers: Vec<(usize, usize, ValueRanges)> = Vec::new();
+        for (k, &a) in active.iter().enumerate() {
+            for (p, (l, set)) in self.lits(a).iter().enumerate() {
+                if *l == level && a.mask & (1 << p) != 0 {
+                    takers.push((k, p, meet(set, &here)));
+                }
+            }
+        }
+        // Cut the level at every boundary; runs of values between cuts are held by the
+        // same boxes, and runs held by the same boxes form one child.
+        let mut cuts: Vec<u32> = Vec::new();
+        for (_, _, set) in &takers {
+            for &(a, b) in set {
+                cuts.push(a);
+                cuts.push(b + 1);
+            }
+        }
+        for &(a, b) in &here {
+            cuts.push(a);
+            cuts.push(b + 1);
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let words = takers.len().div_ceil(64);
+        let mut groups: Vec<(Vec<u64>, ValueRanges)> = Vec::new();
+        for w in cuts.windows(2) {
+            let (Some(&lo), Some(&end)) = (w.first(), w.get(1)) else {
+                continue;
+            };
+            if !holds(&here, lo) {
+                continue;
+            }
+            let mut sig = vec![0u64; words];
+            for (t, (_, _, set)) in takers.iter().enumerate() {
+                if holds(set, lo) {
+                    if let Some(word) = sig.get_mut(t / 64) {
+                        *word |= 1 << (t % 64);
+                    }
+                }
+            }
+            match groups.iter_mut().find(|(s, _)| *s == sig) {
+                Some((_, set)) => match set.last_mut() {
+                    Some(last) if last.1 + 1 == lo => last.1 = end - 1,
+                    _ => set.push((lo, end - 1)),
+                },
+                None => groups.push((sig, vec![(lo, end - 1)])),
+            }
+        }
+        let mut taker_of: Vec<Option<usize>> = vec![None; active.len()];
+        for (t, (k, _, _)) in takers.iter().enumerate() {
+            if let Some(slot) = taker_of.get_mut(*k) {
+                *slot = Some(t);
+            }
+        }
+        let children = groups
+            .into_iter()
+            .map(|(sig, set)| {
+                let mut next = Vec::with_capacity(active.len());
+                for (k, &a) in active.iter().enumerate() {
+                    match taker_of.get(k).copied().flatten() {
+                        None => next.push(a),
+                        Some(t) => {
+                            let inside = sig.get(t / 64).is_some_and(|w| w & (1 << (t % 64)) != 0);
+                            if inside {
+                                let p = takers.get(t).map(|x| x.1).unwrap_or(0);
+                                let mask = a.mask & !(1 << p);
+                                if mask == 0 {
+                                    return (set, None);
+                                }
+                                next.push(Active { idx: a.idx, mask });
+                            }
+                        }
+                    }
+                }
+                (set, Some(next))
+            })
+            .collect();
+        Split { level, children }
+    }
+
+    /// Hands the uncovered parts to `emit`, in increasing order of their lowest corner,
+    /// until it breaks; children the counts show to be covered are skipped.
+    fn list(
+        &mut self,
+        active: Vec<Active>,
+        emit: &mut dyn FnMut(&[ValueRanges]) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>, Exhausted> {
+        if active.is_empty() {
+            return Ok(emit(&self.space));
+        }
+        let split = self.split(&active);
+        for (set, child) in split.children {
+            let Some(child) = child else { continue };
+            if self.count(child.clone())? == 0 {
+                continue;
+            }
+            let saved = std::mem::replace(self.space.get_mut(split.level).ok_or(Exhausted)?, set);
+            let flow = self.list(child, emit);
+            if let Some(slot) = self.space.get_mut(split.level) {
+                *slot = saved;
+            }
+            if flow?.is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// The uncovered part of `space`: its size, and its first parts (at most `limit`;
+    /// more when the second value is false).
+    fn run(
+        cover: &'a [&'a Cuboid],
+        space: Vec<ValueRanges>,
+        limit: usize,
+        max_splits: usize,
+    ) -> Result<(u128, Vec<Vec<ValueRanges>>, bool), Exhausted> {
+        let Some((mut sweep, active)) = Sweep::new(cover, space, max_splits) else {
+            return Ok((0, Vec::new(), true));
+        };
+        let restricted = sweep.levels(&active);
+        let inner = sweep.count(active.clone())?;
+        let rest =
+            sweep.size_of((0..sweep.space.len()).filter(|l| restricted.binary_search(l).is_err()));
+        let total = inner.saturating_mul(rest);
+        let mut parts = Vec::new();
+        if total == 0 || limit == 0 {
+            return Ok((total, parts, total == 0));
+        }
+        let flow = sweep.list(active, &mut |part| {
+            if parts.len() == limit {
+                return ControlFlow::Break(());
+            }
+            parts.push(part.to_vec());
+            ControlFlow::Continue(())
+        })?;
+        Ok((total, parts, flow.is_continue()))
+    }
+}
+
+/// A policy's regions as boxes.
+pub struct BoxModel {
+    sizes: Vec<u32>,
+    /// The valid incidents (scope and assumptions), as disjoint boxes.
+    valid: Vec<Cuboid>,
+    /// Per rule, its condition.
+    conds: Vec<Vec<Cuboid>>,
+    /// Per rule, parallel to its assignments: where that assignment is effective.
+    effective: Vec<Vec<Vec<Cuboid>>>,
+    /// Per accepted gap, where it applies.
+    accepted: Vec<Vec<Cuboid>>,
+    /// Splits one count may take.
+    max_splits: usize,
+}
+
+impl BoxModel {
+    /// The policy's regions as boxes; `None` when one of them breaks into too many.
+    pub fn build(c: &mut Compiler<'_>) -> CResult<Option<BoxModel>> {
+        let sizes: Vec<u32> = (0..c.mdd.num_levels()).map(|l| c.mdd.size(l)).collect();
+        let mut total = 0usize;
+        let mut boxes = |c: &Compiler<'_>, f: NodeId| -> Option<Vec<Cuboid>> {
+            let (cubes, complete) = c.mdd.cubes(f, |t| t == 1, MAX_BOXES_PER_REGION);
+            total += cubes.len();
+            let ok = complete && total <= MAX_BOXES;
+            let out: Vec<Cuboid> = cubes.iter().map(|q| Cuboid::from_cube(q, &sizes)).collect();
+            // A sweep tracks each box's literals in one machine word.
+            (ok && out.iter().all(|b| b.lits.len() <= 64)).then_some(out)
+        };
+        let Some(valid) = boxes(c, c.valid) else {
+            return Ok(None);
+        };
+        let mut conds = Vec::with_capacity(c.rule_conds.len());
+        for &f in &c.rule_conds {
+            let Some(b) = boxes(c, f) else {
+                return Ok(None);
+            };
+            conds.push(b);
+        }
+        let mut effective = Vec::with_capacity(c.effective.len());
+        for effs in &c.effective {
+            let mut per = Vec::with_capacity(effs.len());
+            for &f in effs {
+                let Some(b) = boxes(c, f) else {
+                    return Ok(None);
+                };
+                per.push(b);
+            }
+            effective.push(per);
+        }
+        let policy = c.policy;
+        let mut accepted = Vec::with_capacity(policy.accepted_gaps.len());
+        for acc in &policy.accepted_gaps {
+            let f = c.expr(&acc.when).map_err(|e| e.at(acc.loc))?;
+            let Some(b) = boxes(c, f) else {
+                return Ok(None);
+            };
+            accepted.push(b);
+        }
+        Ok(Some(BoxModel {
+            max_splits: c.max_splits.unwrap_or(MAX_SPLITS),
+            sizes,
+            valid,
+            conds,
+            effective,
+            accepted,
+        }))
+    }
+
+    /// The rule conditions, as boxes, per rule.
+    pub fn conds(&self) -> &[Vec<Cuboid>] {
+        &self.conds
+    }
+
+    /// The valid incidents, as boxes.
+    pub fn valid(&self) -> &[Cuboid] {
+        &self.valid
+    }
+
+    /// The number of values of each level.
+    pub fn sizes(&self) -> &[u32] {
+        &self.sizes
+    }
+
+    /// Where assignment `k` of rule `r` is effective.
+    pub fn effective_boxes(&self, r: RuleId, k: usize) -> &[Cuboid] {
+        self.effective
+            .get(r)
+            .and_then(|v| v.get(k))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Every effective assignment to `o`: (rule, assignment index, value).
+    fn assignments_to(c: &Compiler<'_>, o: OutputId) -> Vec<(RuleId, usize, Value)> {
+        let mut out = Vec::new();
+        for (r, rule) in c.policy.rules.iter().enumerate() {
+            for (k, a) in rule.assigns.iter().enumerate() {
+                if a.output == o {
+                    out.push((r, k, a.value.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Gathers the parts of `inside` (the valid boxes met with it, if given) that no box
+    /// of `cover` holds.
+    fn uncovered(&self, inside: Option<&Cuboid>, cover: &[&Cuboid]) -> Result<Gathered, Exhausted> {
+        let mut found = Gathered::default();
+        for v in &self.valid {
+            let space = match inside {
+                Some(b) => match v.meet(b) {
+                    Some(m) => m,
+                    None => continue,
+                },
+                None => v.clone(),
+            };
+            let cover: Vec<&Cuboid> = cover
+                .iter()
+                .copied()
+                .filter(|b| b.intersects(&space))
+                .collect();
+            let (count, parts, complete) = Sweep::run(
+                &cover,
+                space.dense(&self.sizes),
+                COLLECTED_CUBES,
+                self.max_splits,
+            )?;
+            found.add_parts(count, &parts, complete, &self.sizes);
+        }
+        Ok(found)
+    }
+
+    /// One valid incident (inside `inside`, if given) that no box of `cover` holds, as
+    /// value indices per level.
+    fn search(&self, inside: Option<&Cuboid>, cover: &[&Cuboid]) -> sat::Found {
+        let mut unknown = false;
+        for v in &self.valid {
+            let space = match inside {
+                Some(b) => match v.meet(b) {
+                    Some(m) => m,
+                    None => continue,
+                },
+                None => v.clone(),
+            };
+            let cover: Vec<&Cuboid> = cover
+                .iter()
+                .copied()
+                .filter(|b| b.intersects(&space))
+                .collect();
+            match sat::outside_all(&self.sizes, &space.dense(&self.sizes), &cover) {
+                sat::Found::Incident(levels) => return sat::Found::Incident(levels),
+                sat::Found::None => {}
+                sat::Found::Unknown => unknown = true,
+            }
+        }
+        if unknown {
+            sat::Found::Unknown
+        } else {
+            sat::Found::None
+        }
+    }
+
+    /// The gaps of one single-valued output without default, and its acceptances that
+    /// cover no gap (as [`super::gaps_of_output`]).
+    pub fn gaps_of_output(
+        &self,
+        c: &Compiler<'_>,
+        o: OutputId,
+    ) -> Result<(Vec<GapFinding>, Vec<usize>), Uncounted> {
+        let policy = c.policy;
+        let mut has: Vec<&Cuboid> = Vec::new();
+        for (r, k, _) in Self::assignments_to(c, o) {
+            has.extend(self.effective_boxes(r, k));
+        }
+        let mine: Vec<usize> = policy
+            .accepted_gaps
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.output == o)
+            .map(|(i, _)| i)
+            .collect();
+        let mut found = Vec::new();
+        // Stale acceptances by search, so they are known even where counting fails.
+        let (mut by, mut stale) = (Vec::new(), Vec::new());
+        for &i in &mine {
+            let whens = self.accepted.get(i).map(|v| v.as_slice()).unwrap_or(&[]);
+            // An unknown answer keeps the acceptance: only a proof makes it stale.
+            let any = whens
+                .iter()
+                .any(|w| self.search(Some(w), &has) != sat::Found::None);
+            if any {
+                by.push(i);
+            } else {
+                stale.push(i);
+            }
+        }
+        let uncounted = |example: Option<Vec<u32>>, stale: &[usize]| Uncounted {
+            example,
+            stale: stale.to_vec(),
+        };
+        // The accepted part, acceptance by acceptance, each without what an earlier one
+        // took, so the boxes stay disjoint.
+        let mut accepted = Gathered::default();
+        let mut cover = has.clone();
+        for &i in &mine {
+            for w in self.accepted.get(i).map(|v| v.as_slice()).unwrap_or(&[]) {
+                let part = self
+                    .uncovered(Some(w), &cover)
+                    .map_err(|_| uncounted(None, &stale))?;
+                accepted.merge(part);
+                cover.push(w);
+            }
+        }
+        let open = match self.uncovered(None, &cover) {
+            Ok(open) => open,
+            // Too fragmented to count: the solver still tells whether there is a gap.
+            Err(Exhausted) => match self.search(None, &cover) {
+                sat::Found::None => Gathered::default(),
+                sat::Found::Incident(levels) => return Err(uncounted(Some(levels), &stale)),
+                sat::Found::Unknown => return Err(uncounted(None, &stale)),
+            },
+        };
+        if let Some(region) = open.region(c) {
+            found.push(GapFinding {
+                output: o,
+                accepted_by: Vec::new(),
+                region,
+            });
+        }
+        if let Some(region) = accepted.region(c) {
+            found.push(GapFinding {
+                output: o,
+                accepted_by: by,
+                region,
+            });
+        }
+        Ok((found, stale))
+    }
+
+    /// Every pair of rules giving output `o` different values on a valid incident (as
+    /// [`super::conflicts_of_output`]): the meet of their effective boxes.
+    pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Vec<ConflictFinding> {
+        let assigns = Self::assignments_to(c, o);
+        let mut found = Vec::new();
+        for (i, (r1, k1, v1)) in assigns.iter().enumerate() {
+            let e1 = self.effective_boxes(*r1, *k1);
+            if e1.is_empty() {
+                continue;
+            }
+            for (r2, k2, v2) in assigns.iter().skip(i + 1) {
+                if r1 == r2 || v1 == v2 {
+                    continue;
+                }
+                let e2 = self.effective_boxes(*r2, *k2);
+                let mut both = Gathered::default();
+                for a in e1 {
+                    for b in e2 {
+                        let Some(ab) = a.meet(b) else { continue };
+                        for v in &self.valid {
+                            if let Some(part) = ab.meet(v) {
+                                both.add(&part.dense(&self.sizes), &self.sizes);
+                            }
+                        }
+                    }
+                }
+                if let Some(region) = both.region(c) {
+                    found.push(ConflictFinding {
+                        output: o,
+                        rules: [*r1, *r2],
+                        values: [v1.clone(), v2.clone()],
+                        region,
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// Rules that never apply, or whose every assignment is always overridden.
+    pub fn dead_rules(&self, c: &Compiler<'_>) -> Vec<DeadRule> {
+        let meets_valid = |boxes: &[Cuboid]| {
+            boxes
+                .iter()
+                .any(|b| self.valid.iter().any(|v| v.intersects(b)))
+        };
+        let mut found = Vec::new();
+        for (r, rule) in c.policy.rules.iter().enumerate() {
+            let cond = self.conds.get(r).map(|v| v.as_slice()).unwrap_or(&[]);
+            if !meets_valid(cond) {
+                found.push(DeadRule {
+                    rule: r,
+                    reason: DeadReason::NeverApplies,
+                    by: Vec::new(),
+                });
+                continue;
+            }
+            let shadowed = !rule.assigns.is_empty()
+                && (0..rule.assigns.len()).all(|k| !meets_valid(self.effective_boxes(r, k)));
+            if shadowed {
+                let by = c
+                    .overriders
+                    .get(r)
+                    .map(|v| {
+                        v.iter()
+                            .copied()
+                            .filter(|&s| {
+                                self.conds.get(s).is_some_and(|other| {
+                                    other.iter().any(|x| cond.iter().any(|y| x.intersects(y)))
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                found.push(DeadRule {
+                    rule: r,
+                    reason: DeadReason::AlwaysOverridden,
+                    by,
+                });
+            }
+        }
+        found
+    }
+}
+
+impl Gathered {
+    fn merge(&mut self, other: Gathered) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = other;
+            return;
+        }
+        self.count = self.count.saturating_add(other.count);
+        self.boxes += other.boxes;
+        self.complete &= other.complete;
+        for cube in other.first {
+            if self.first.len() < COLLECTED_CUBES {
+                self.first.push(cube);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn cuboid(lits: &[(usize, &[(u32, u32)])]) -> Cuboid {
+        Cuboid {
+            lits: lits.iter().map(|(l, s)| (*l, s.to_vec())).collect(),
+        }
+    }
+
+    /// Every point of a small space, as value indices per level.
+    fn points(sizes: &[u32]) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new()];
+        for &n in sizes {
+            out = out
+                .into_iter()
+                .flat_map(|p| {
+                    (0..n).map(move |v| {
+                        let mut q = p.clone();
+                        q.push(v);
+                        q
+                    })
+                })
+                .collect();
+        }
+        out
+    }
+
+    fn inside(space: &[ValueRanges], p: &[u32]) -> bool {
+        space.iter().zip(p).all(|(s, &v)| holds(s, v))
+    }
+
+    fn in_cuboid(b: &Cuboid, p: &[u32]) -> bool {
+        b.lits.iter().all(|(l, s)| holds(s, p[*l]))
+    }
+
+    /// The sweep's parts are disjoint and hold exactly the points no box holds.
+    #[test]
+    fn the_sweep_finds_exactly_the_uncovered_points() {
+        let mut seed = 7u64;
+        let mut next = |n: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % u64::from(n)) as u32
+        };
+        for _ in 0..300 {
+            let sizes: Vec<u32> = (0..1 + next(4)).map(|_| 2 + next(4)).collect();
+            let cover: Vec<Cuboid> = (0..next(7))
+                .map(|_| {
+                    let mut lits = Vec::new();
+                    for (l, &n) in sizes.iter().enumerate() {
+                        if next(2) == 0 {
+                            let a = next(n);
+                            let b = a + next(n - a);
+                            let mut set = vec![(a, b)];
+                            if next(3) == 0 && b + 2 < n {
+                                set.push((b + 2, n - 1));
+                            }
+                            lits.push((l, set));
+                        }
+                    }
+                    Cuboid { lits }
+                })
+                .collect();
+            let refs: Vec<&Cuboid> = cover.iter().collect();
+            let full: Vec<ValueRanges> = sizes.iter().map(|&n| vec![(0, n - 1)]).collect();
+            let (count, parts, complete) =
+                Sweep::run(&refs, full.clone(), usize::MAX, MAX_SPLITS).unwrap();
+            assert!(complete);
+            let mut uncovered = 0u128;
+            for p in points(&sizes) {
+                let holders = parts.iter().filter(|s| inside(s, &p)).count();
+                let covered = cover.iter().any(|b| in_cuboid(b, &p));
+                assert_eq!(holders, usize::from(!covered), "{p:?} in {cover:?}");
+                uncovered += u128::from(!covered);
+            }
+            assert_eq!(count, uncovered, "{cover:?}");
+            // The SAT search agrees on whether there is an uncovered point.
+            let sizes_v: Vec<u32> = sizes.clone();
+            match crate::analyse::sat::outside_all(&sizes_v, &full, &refs) {
+                crate::analyse::sat::Found::Incident(p) => {
+                    assert!(count > 0);
+                    assert!(!cover.iter().any(|b| in_cuboid(b, &p)), "{p:?}");
+                }
+                found => assert_eq!((found, count), (crate::analyse::sat::Found::None, 0)),
+            }
+            // Within a part of the space too, with sets of one or two ranges.
+            let part: Vec<ValueRanges> = sizes
+                .iter()
+                .map(|&n| {
+                    let a = next(n);
+                    let b = a + next(n - a);
+                    if next(3) == 0 && b + 2 < n {
+                        vec![(a, b), (b + 2, n - 1)]
+                    } else {
+                        vec![(a, b)]
+                    }
+                })
+                .collect();
+            let free = points(&sizes)
+                .into_iter()
+                .filter(|p| inside(&part, p) && !cover.iter().any(|b| in_cuboid(b, p)))
+                .count();
+            match crate::analyse::sat::outside_all(&sizes_v, &part, &refs) {
+                crate::analyse::sat::Found::Incident(p) => {
+                    assert!(free > 0);
+                    assert!(inside(&part, &p), "{p:?} outside {part:?}");
+                    assert!(!cover.iter().any(|b| in_cuboid(b, &p)), "{p:?}");
+                }
+                found => assert_eq!((found, free), (crate::analyse::sat::Found::None, 0)),
+            }
+            let (n, _, _) = Sweep::run(&refs, part, usize::MAX, MAX_SPLITS).unwrap();
+            assert_eq!(n, free as u128);
+            // A limit keeps the first parts, in order, and says there are more.
+            let (again, first, done) = Sweep::run(&refs, full, 1, MAX_SPLITS).unwrap();
+            assert_eq!(again, count);
+            assert_eq!(first.first(), parts.first());
+            assert_eq!(done, parts.len() <= 1);
+        }
+    }
+
+    #[test]
+    fn meets_and_intersections_agree() {
+        let a = cuboid(&[(0, &[(0, 2)]), (2, &[(1, 1)])]);
+        let b = cuboid(&[(0, &[(2, 4)]), (1, &[(0, 0)])]);
+        let c = cuboid(&[(2, &[(0, 0), (2, 3)])]);
+        assert_eq!(
+            a.meet(&b),
+            Some(cuboid(&[(0, &[(2, 2)]), (1, &[(0, 0)]), (2, &[(1, 1)])]))
+        );
+        assert!(a.intersects(&b));
+        assert_eq!(a.meet(&c), None);
+        assert!(!a.intersects(&c));
+        assert!(b.intersects(&c));
+    }
+}
