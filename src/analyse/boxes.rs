@@ -230,13 +230,6 @@ fn holds(set: &[(u32, u32)], v: u32) -> bool {
     set.iter().any(|&(a, b)| a <= v && v <= b)
 }
 
-/// The number of incidents in a dense box (saturating).
-fn volume(space: &[ValueRanges]) -> u128 {
-    space
-        .iter()
-        .fold(1u128, |acc, set| acc.saturating_mul(u128::from(len(set))))
-}
-
 /// A dense box as the diagrams' cube (`None` for a level left free).
 fn cube_of(space: &[ValueRanges], sizes: &[u32]) -> Cube {
     space
@@ -299,17 +292,39 @@ impl Gathered {
         }
     }
 
-    fn add(&mut self, space: &[ValueRanges], sizes: &[u32]) {
-        self.count = self.count.saturating_add(volume(space));
+    /// Adds one box, without spelling out the levels it leaves free.
+    fn add_cuboid(&mut self, b: &Cuboid, sizes: &[u32]) {
+        let mut volume = 1u128;
+        let mut lits = b.lits.iter().peekable();
+        for (l, &n) in sizes.iter().enumerate() {
+            let here = match lits.peek() {
+                Some((bl, set)) if *bl == l => {
+                    lits.next();
+                    len(set)
+                }
+                _ => u64::from(n),
+            };
+            volume = volume.saturating_mul(u128::from(here));
+        }
+        self.count = self.count.saturating_add(volume);
         if self.boxes == 0 {
-            self.example = space
-                .iter()
-                .map(|set| set.first().map(|r| r.0).unwrap_or(0))
-                .collect();
+            let mut example = vec![0u32; sizes.len()];
+            for (l, set) in &b.lits {
+                if let (Some(slot), Some(first)) = (example.get_mut(*l), set.first()) {
+                    *slot = first.0;
+                }
+            }
+            self.example = example;
         }
         self.boxes += 1;
         if self.first.len() < COLLECTED_CUBES {
-            self.first.push(cube_of(space, sizes));
+            let mut cube: Cube = vec![None; sizes.len()];
+            for (l, set) in &b.lits {
+                if let Some(slot) = cube.get_mut(*l) {
+                    *slot = Some(set.clone());
+                }
+            }
+            self.first.push(cube);
         }
     }
 
@@ -376,6 +391,8 @@ struct Sweep<'a> {
     memo: FxHashMap<Vec<Active>, u128>,
     /// Scratch for grouping boxes by the levels they share.
     owner: Vec<usize>,
+    parent: Vec<usize>,
+    touched: Vec<usize>,
 }
 
 impl<'a> Sweep<'a> {
@@ -418,8 +435,10 @@ impl<'a> Sweep<'a> {
             splits: 0,
             max_splits,
             counts: vec![0; levels],
-            memo: FxHashMap::default(),
+            memo: FxHashMap::with_capacity_and_hasher(max_splits.min(1 << 16), Default::default()),
             owner: vec![usize::MAX; levels],
+            parent: Vec::new(),
+            touched: Vec::new(),
         };
         Some((sweep, active))
     }
@@ -431,29 +450,34 @@ impl<'a> Sweep<'a> {
             .unwrap_or(&[])
     }
 
-    /// The levels the boxes still restrict, in order.
-    fn levels(&self, active: &[Active]) -> Vec<usize> {
-        let mut out: Vec<usize> = active
-            .iter()
-            .flat_map(|&a| {
-                self.lits(a)
-                    .iter()
-                    .enumerate()
-                    .filter(move |(p, _)| a.mask & (1 << p) != 0)
-                    .map(|(_, (l, _))| *l)
-            })
-            .collect();
-        out.sort_unstable();
-        out.dedup();
+    /// The levels the boxes still restrict, as a bit set (bit `l` of word `l / 64`).
+    fn levels(&self, active: &[Active]) -> Vec<u64> {
+        let mut out = vec![0u64; self.space.len().div_ceil(64)];
+        for &a in active {
+            for (p, (l, _)) in self.lits(a).iter().enumerate() {
+                if a.mask & (1 << p) != 0 {
+                    if let Some(w) = out.get_mut(l / 64) {
+                        *w |= 1 << (l % 64);
+                    }
+                }
+            }
+        }
         out
     }
 
-    /// The product of the sizes of `levels` in the subspace.
-    fn size_of(&self, levels: impl Iterator<Item = usize>) -> u128 {
-        levels.fold(1u128, |acc, l| {
-            let n = self.space.get(l).map(|s| len(s)).unwrap_or(1);
-            acc.saturating_mul(u128::from(n))
-        })
+    /// The product of the sizes of the levels in a bit set.
+    fn size_of(&self, levels: &[u64]) -> u128 {
+        let mut acc = 1u128;
+        for (i, &word) in levels.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                let l = i * 64 + w.trailing_zeros() as usize;
+                w &= w - 1;
+                let n = self.space.get(l).map(|s| len(s)).unwrap_or(1);
+                acc = acc.saturating_mul(u128::from(n));
+            }
+        }
+        acc
     }
 
     /// The uncovered points over the levels `active` restricts (other levels left out).
@@ -468,8 +492,7 @@ impl<'a> Sweep<'a> {
         if self.splits > self.max_splits {
             return Err(Exhausted);
         }
-        let groups = self.components(&active);
-        let n = if groups.len() > 1 {
+        let n = if let Some(groups) = self.components(&active) {
             let mut product = 1u128;
             for g in groups {
                 product = product.saturating_mul(self.count(g)?);
@@ -484,14 +507,16 @@ impl<'a> Sweep<'a> {
             let mut sum = 0u128;
             for (set, child) in split.children {
                 let Some(child) = child else { continue };
-                let after = self.levels(&child);
+                let mut gone = self.levels(&child);
                 // Levels the child no longer restricts take any value.
-                let free = self.size_of(
-                    before
-                        .iter()
-                        .copied()
-                        .filter(|l| *l != split.level && after.binary_search(l).is_err()),
-                );
+                for (i, w) in gone.iter_mut().enumerate() {
+                    let mut was = before.get(i).copied().unwrap_or(0);
+                    if i == split.level / 64 {
+                        was &= !(1 << (split.level % 64));
+                    }
+                    *w = was & !*w;
+                }
+                let free = self.size_of(&gone);
                 let inner = self.count(child)?;
                 let part = u128::from(len(&set))
                     .saturating_mul(free)
@@ -504,10 +529,9 @@ impl<'a> Sweep<'a> {
         Ok(n)
     }
 
-    /// Groups of boxes over disjoint levels (one group when they are connected).
-    fn components(&mut self, active: &[Active]) -> Vec<Vec<Active>> {
+    /// Groups of boxes over disjoint levels; `None` when they are all connected.
+    fn components(&mut self, active: &[Active]) -> Option<Vec<Vec<Active>>> {
         // Union-find over the boxes, joined through the levels they restrict.
-        let mut parent: Vec<usize> = (0..active.len()).collect();
         fn root(parent: &mut [usize], mut x: usize) -> usize {
             while let Some(&p) = parent.get(x) {
                 if p == x {
@@ -521,7 +545,12 @@ impl<'a> Sweep<'a> {
             }
             x
         }
-        let mut touched = Vec::new();
+        let mut parent = std::mem::take(&mut self.parent);
+        parent.clear();
+        parent.extend(0..active.len());
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.clear();
+        let mut joins = 0usize;
         for (k, &a) in active.iter().enumerate() {
             for (p, (l, _)) in self.lits(a).iter().enumerate() {
                 if a.mask & (1 << p) == 0 {
@@ -539,34 +568,43 @@ impl<'a> Sweep<'a> {
                         if let Some(px) = parent.get_mut(x) {
                             *px = y;
                         }
+                        joins += 1;
                     }
                 }
             }
         }
-        for l in touched {
+        for &l in &touched {
             if let Some(slot) = self.owner.get_mut(l) {
                 *slot = usize::MAX;
             }
         }
-        let mut group_of: Vec<usize> = vec![usize::MAX; active.len()];
-        let mut groups: Vec<Vec<Active>> = Vec::new();
-        for (k, &a) in active.iter().enumerate() {
-            let r = root(&mut parent, k);
-            let g = match group_of.get(r).copied() {
-                Some(g) if g != usize::MAX => g,
-                _ => {
-                    groups.push(Vec::new());
-                    let g = groups.len() - 1;
-                    if let Some(slot) = group_of.get_mut(r) {
-                        *slot = g;
+        // n boxes are connected after n - 1 joins.
+        let groups = if joins + 1 >= active.len() {
+            None
+        } else {
+            let mut group_of: Vec<usize> = vec![usize::MAX; active.len()];
+            let mut groups: Vec<Vec<Active>> = Vec::new();
+            for (k, &a) in active.iter().enumerate() {
+                let r = root(&mut parent, k);
+                let g = match group_of.get(r).copied() {
+                    Some(g) if g != usize::MAX => g,
+                    _ => {
+                        groups.push(Vec::new());
+                        let g = groups.len() - 1;
+                        if let Some(slot) = group_of.get_mut(r) {
+                            *slot = g;
+                        }
+                        g
                     }
-                    g
+                };
+                if let Some(group) = groups.get_mut(g) {
+                    group.push(a);
                 }
-            };
-            if let Some(group) = groups.get_mut(g) {
-                group.push(a);
             }
-        }
+            Some(groups)
+        };
+        self.parent = parent;
+        self.touched = touched;
         groups
     }
 
@@ -716,10 +754,19 @@ impl<'a> Sweep<'a> {
         let Some((mut sweep, active)) = Sweep::new(cover, space, max_splits) else {
             return Ok((0, Vec::new(), true));
         };
-        let restricted = sweep.levels(&active);
+        // The levels no box restricts take any value of the space.
+        let mut rest = sweep.levels(&active);
+        let levels = sweep.space.len();
+        for (i, w) in rest.iter_mut().enumerate() {
+            let all = if (i + 1) * 64 <= levels {
+                u64::MAX
+            } else {
+                (1u64 << (levels % 64)) - 1
+            };
+            *w = !*w & all;
+        }
         let inner = sweep.count(active.clone())?;
-        let rest =
-            sweep.size_of((0..sweep.space.len()).filter(|l| restricted.binary_search(l).is_err()));
+        let rest = sweep.size_of(&rest);
         let total = inner.saturating_mul(rest);
         let mut parts = Vec::new();
         if total == 0 || limit == 0 {
@@ -997,7 +1044,7 @@ impl BoxModel {
                         let Some(ab) = a.meet(b) else { continue };
                         for v in &self.valid {
                             if let Some(part) = ab.meet(v) {
-                                both.add(&part.dense(&self.sizes), &self.sizes);
+                                both.add_cuboid(&part, &self.sizes);
                             }
                         }
                     }

@@ -189,6 +189,26 @@ pub fn overrides(policy: &Policy, s: RuleId, r: RuleId) -> bool {
     false
 }
 
+/// Every rule `s` overrides directly or through a chain, as a flag per rule.
+fn overridden_by(policy: &Policy, s: RuleId) -> Vec<bool> {
+    let mut seen = vec![false; policy.rules.len()];
+    let mut stack: Vec<RuleId> = policy
+        .rules
+        .get(s)
+        .map(|x| x.overrides.clone())
+        .unwrap_or_default();
+    while let Some(t) = stack.pop() {
+        match seen.get_mut(t) {
+            Some(x) if !*x => *x = true,
+            _ => continue,
+        }
+        if let Some(rule) = policy.rules.get(t) {
+            stack.extend(rule.overrides.iter().copied());
+        }
+    }
+    seen
+}
+
 /// The reference decision for one incident.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefDecision {
@@ -231,13 +251,18 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
         })
         .collect();
     // An assignment of r to o is overridden when an applied rule that overrides r
-    // (transitively) also assigns o.
+    // (transitively) also assigns o. What each applied rule overrides is walked once:
+    // asking `overrides` per pair made a policy of thousands of rules slow to decide.
+    let reach: Vec<(RuleId, Vec<bool>)> = applied
+        .iter()
+        .map(|&s| (s, overridden_by(policy, s)))
+        .collect();
     let beaten = |r: RuleId, o: OutputId| {
-        applied.iter().any(|&s| {
-            overrides(policy, s, r)
+        reach.iter().any(|(s, over)| {
+            over.get(r).copied().unwrap_or(false)
                 && policy
                     .rules
-                    .get(s)
+                    .get(*s)
                     .is_some_and(|x| x.assigns.iter().any(|a| a.output == o))
         })
     };

@@ -133,6 +133,56 @@ impl Analysis {
     }
 }
 
+/// One output's analysis on the box engine.
+enum Task {
+    Gaps(OutputId),
+    Conflicts(OutputId),
+}
+
+enum BoxResult {
+    Gaps(Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>),
+    Conflicts(Vec<ConflictFinding>),
+}
+
+/// `f` on every item, on as many threads as there are cores; the results in item order
+/// (each item's result is deterministic, so the analysis is too).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                // A panic in an analysis is a bug; let it surface as one.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
+    });
+    done.sort_by_key(|p| p.0);
+    done.into_iter().map(|p| p.1).collect()
+}
+
 /// Runs `f`; if it passes the node limit, frees the garbage it left and returns
 /// `None` so the other analyses still run. `f` must not leave diagram ids in the
 /// caller's variables: compaction renumbers nodes.
@@ -173,27 +223,58 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     } else {
         Engine::Diagrams
     };
-    for (o, out) in policy.outputs.iter().enumerate() {
-        if out.default.is_some() || !matches!(out.ty, OutputTy::Single(_)) {
-            continue;
+    let gap_outputs: Vec<OutputId> = (0..policy.outputs.len())
+        .filter(|&o| {
+            policy
+                .outputs
+                .get(o)
+                .is_some_and(|x| x.default.is_none() && matches!(x.ty, OutputTy::Single(_)))
+        })
+        .collect();
+    let single_outputs: Vec<OutputId> = (0..policy.outputs.len())
+        .filter(|&o| {
+            policy
+                .outputs
+                .get(o)
+                .is_some_and(|x| matches!(x.ty, OutputTy::Single(_)))
+        })
+        .collect();
+    // The box engine's per-output work is independent: run it on every core.
+    let mut boxed: Vec<Option<BoxResult>> = match &model {
+        Some(m) => {
+            let tasks: Vec<Task> = gap_outputs
+                .iter()
+                .map(|&o| Task::Gaps(o))
+                .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
+                .collect();
+            let shared: &Compiler<'_> = c;
+            par_map(&tasks, |t| match *t {
+                Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(shared, o)),
+                Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(shared, o)),
+            })
+            .into_iter()
+            .map(Some)
+            .collect()
         }
-        let found = match &model {
-            Some(m) => match m.gaps_of_output(c, o) {
-                Ok(found) => Some(found),
-                Err(uncounted) => {
-                    a.stale_acceptances.extend(uncounted.stale);
-                    if let Some(levels) = uncounted.example {
-                        let example = example_values(c, &levels);
-                        a.gap_examples.push(GapExample {
-                            output: o,
-                            example_json: facts_json(policy, &example),
-                            example,
-                        });
-                    }
-                    None
+        None => Vec::new(),
+    };
+    let mut boxed = boxed.iter_mut();
+    for &o in &gap_outputs {
+        let found = match boxed.next().and_then(Option::take) {
+            Some(BoxResult::Gaps(Ok(found))) => Some(found),
+            Some(BoxResult::Gaps(Err(uncounted))) => {
+                a.stale_acceptances.extend(uncounted.stale);
+                if let Some(levels) = uncounted.example {
+                    let example = example_values(c, &levels);
+                    a.gap_examples.push(GapExample {
+                        output: o,
+                        example_json: facts_json(policy, &example),
+                        example,
+                    });
                 }
-            },
-            None => attempt(c, |c| gaps_of_output(c, o))?,
+                None
+            }
+            _ => attempt(c, |c| gaps_of_output(c, o))?,
         };
         match found {
             Some((found, stale)) => {
@@ -204,13 +285,10 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         }
     }
     a.stale_acceptances.sort_unstable();
-    for (o, out) in policy.outputs.iter().enumerate() {
-        if !matches!(out.ty, OutputTy::Single(_)) {
-            continue;
-        }
-        let found = match &model {
-            Some(m) => Some(m.conflicts_of_output(c, o)),
-            None => attempt(c, |c| conflicts_of_output(c, o))?,
+    for &o in &single_outputs {
+        let found = match boxed.next().and_then(Option::take) {
+            Some(BoxResult::Conflicts(found)) => Some(found),
+            _ => attempt(c, |c| conflicts_of_output(c, o))?,
         };
         match found {
             Some(found) => a.conflicts.extend(found),
