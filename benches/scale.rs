@@ -8,9 +8,9 @@
 
 use std::time::Instant;
 
-use policyc::analyse::analyse;
+use policyc::analyse::{analyse, Unfinished};
 use policyc::compile::synth::{generate, SynthSpec};
-use policyc::compile::{CompileOptions, Compiler, OrderStrategy};
+use policyc::compile::{CompileOptions, Compiler};
 
 /// A synthetic policy as plain JSON: every rule condition is one box (one value range
 /// per tested input), as the generator builds them.
@@ -88,35 +88,46 @@ fn main() {
             eprintln!("bad size `{size}` (want INPUTSxRULES)");
             continue;
         };
-        for order in [OrderStrategy::Weighted, OrderStrategy::Declaration] {
-            let policy = generate(&SynthSpec::large(inputs, rules, 1));
-            let start = Instant::now();
-            let options = CompileOptions {
-                order,
-                max_nodes: None,
-                ..CompileOptions::default()
-            };
-            let mut c = match Compiler::new(&policy, &options) {
-                Ok(c) => c,
-                Err(e) => {
-                    println!("{inputs}x{rules} {order:?}: compile failed: {e:?}");
-                    continue;
-                }
-            };
-            let compiled = start.elapsed();
-            match analyse(&mut c) {
-                Ok(a) => println!(
-                    "{inputs}x{rules} {order:?}: compile {compiled:?}, analysis total {:?} ({:?}); gaps {}, conflicting rule pairs {}, dead rules {}, unused inputs {}, unfinished {:?}",
+        let policy = generate(&SynthSpec::large(inputs, rules, 1));
+        let start = Instant::now();
+        let mut c = match Compiler::new(&policy, &CompileOptions::default()) {
+            Ok(c) => c,
+            Err(e) => {
+                println!("{inputs}x{rules}: compile failed: {e:?}");
+                continue;
+            }
+        };
+        let compiled = start.elapsed();
+        match analyse(&mut c) {
+            Ok(a) => {
+                let uncounted = a
+                    .unfinished
+                    .iter()
+                    .filter(|u| matches!(u, Unfinished::Gaps(_)))
+                    .count();
+                println!(
+                    "{inputs}x{rules}: compile {compiled:?}, analysis total {:?} ({:?} engine); \
+                     outputs with gaps: {} counted with regions, {} proven by an example but \
+                     not counted ({} uncounted in all); conflicting rule pairs {}, dead rules {}, \
+                     unused inputs {}, other unfinished {:?}",
                     start.elapsed(),
                     a.engine,
                     a.gaps.len(),
+                    a.gap_examples.len(),
+                    uncounted,
                     a.conflicts.len(),
                     a.dead_rules.len(),
                     a.unused_inputs.len(),
                     a.unfinished
-                ),
-                Err(e) => println!("{inputs}x{rules} {order:?}: analysis failed after {:?}: {e:?}", start.elapsed()),
+                        .iter()
+                        .filter(|u| !matches!(u, Unfinished::Gaps(_)))
+                        .collect::<Vec<_>>()
+                );
             }
+            Err(e) => println!(
+                "{inputs}x{rules}: analysis failed after {:?}: {e:?}",
+                start.elapsed()
+            ),
         }
     }
 }

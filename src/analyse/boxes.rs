@@ -21,6 +21,7 @@ use std::ops::ControlFlow;
 use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
 use crate::compile::describe::{region_of_cubes, Region, COLLECTED_CUBES};
+use crate::compile::order::find;
 use crate::compile::synth::Rng;
 use crate::compile::{CResult, Compiler};
 use crate::mdd::hash::FxHashMap;
@@ -166,7 +167,7 @@ fn nth(set: &[(u32, u32)], mut k: u64) -> u32 {
 }
 
 /// The values of `0..n` outside a set.
-fn complement(set: &[(u32, u32)], n: u32) -> ValueRanges {
+pub(crate) fn complement(set: &[(u32, u32)], n: u32) -> ValueRanges {
     let mut out = Vec::new();
     let mut next = 0u32;
     for &(a, b) in set {
@@ -226,7 +227,7 @@ fn within(small: &[(u32, u32)], big: &[(u32, u32)]) -> bool {
 }
 
 /// Whether value `v` is in the set.
-fn holds(set: &[(u32, u32)], v: u32) -> bool {
+pub(crate) fn holds(set: &[(u32, u32)], v: u32) -> bool {
     set.iter().any(|&(a, b)| a <= v && v <= b)
 }
 
@@ -532,19 +533,6 @@ impl<'a> Sweep<'a> {
     /// Groups of boxes over disjoint levels; `None` when they are all connected.
     fn components(&mut self, active: &[Active]) -> Option<Vec<Vec<Active>>> {
         // Union-find over the boxes, joined through the levels they restrict.
-        fn root(parent: &mut [usize], mut x: usize) -> usize {
-            while let Some(&p) = parent.get(x) {
-                if p == x {
-                    break;
-                }
-                let gp = parent.get(p).copied().unwrap_or(p);
-                if let Some(slot) = parent.get_mut(x) {
-                    *slot = gp;
-                }
-                x = gp;
-            }
-            x
-        }
         let mut parent = std::mem::take(&mut self.parent);
         parent.clear();
         parent.extend(0..active.len());
@@ -563,7 +551,7 @@ impl<'a> Sweep<'a> {
                     *slot = k;
                     touched.push(*l);
                 } else {
-                    let (x, y) = (root(&mut parent, *slot), root(&mut parent, k));
+                    let (x, y) = (find(&mut parent, *slot), find(&mut parent, k));
                     if x != y {
                         if let Some(px) = parent.get_mut(x) {
                             *px = y;
@@ -585,7 +573,7 @@ impl<'a> Sweep<'a> {
             let mut group_of: Vec<usize> = vec![usize::MAX; active.len()];
             let mut groups: Vec<Vec<Active>> = Vec::new();
             for (k, &a) in active.iter().enumerate() {
-                let r = root(&mut parent, k);
+                let r = find(&mut parent, k);
                 let g = match group_of.get(r).copied() {
                     Some(g) if g != usize::MAX => g,
                     _ => {
@@ -888,29 +876,35 @@ impl BoxModel {
         out
     }
 
-    /// Gathers the parts of `inside` (the valid boxes met with it, if given) that no box
-    /// of `cover` holds.
-    fn uncovered(&self, inside: Option<&Cuboid>, cover: &[&Cuboid]) -> Result<Gathered, Exhausted> {
-        let mut found = Gathered::default();
-        for v in &self.valid {
+    /// The valid boxes, met with `inside` if given, each with the boxes of `cover` that
+    /// meet it.
+    fn spaces<'s>(
+        &'s self,
+        inside: Option<&'s Cuboid>,
+        cover: &'s [&'s Cuboid],
+    ) -> impl Iterator<Item = (Cuboid, Vec<&'s Cuboid>)> + 's {
+        self.valid.iter().filter_map(move |v| {
             let space = match inside {
-                Some(b) => match v.meet(b) {
-                    Some(m) => m,
-                    None => continue,
-                },
+                Some(b) => v.meet(b)?,
                 None => v.clone(),
             };
-            let cover: Vec<&Cuboid> = cover
+            let near = cover
                 .iter()
                 .copied()
                 .filter(|b| b.intersects(&space))
                 .collect();
-            let (count, parts, complete) = Sweep::run(
-                &cover,
-                space.dense(&self.sizes),
-                COLLECTED_CUBES,
-                self.max_splits,
-            )?;
+            Some((space, near))
+        })
+    }
+
+    /// Gathers the parts of `inside` (the valid boxes met with it, if given) that no box
+    /// of `cover` holds.
+    fn uncovered(&self, inside: Option<&Cuboid>, cover: &[&Cuboid]) -> Result<Gathered, Exhausted> {
+        let mut found = Gathered::default();
+        for (space, near) in self.spaces(inside, cover) {
+            let dense = space.dense(&self.sizes);
+            let (count, parts, complete) =
+                Sweep::run(&near, dense, COLLECTED_CUBES, self.max_splits)?;
             found.add_parts(count, &parts, complete, &self.sizes);
         }
         Ok(found)
@@ -920,20 +914,8 @@ impl BoxModel {
     /// value indices per level.
     fn search(&self, inside: Option<&Cuboid>, cover: &[&Cuboid]) -> sat::Found {
         let mut unknown = false;
-        for v in &self.valid {
-            let space = match inside {
-                Some(b) => match v.meet(b) {
-                    Some(m) => m,
-                    None => continue,
-                },
-                None => v.clone(),
-            };
-            let cover: Vec<&Cuboid> = cover
-                .iter()
-                .copied()
-                .filter(|b| b.intersects(&space))
-                .collect();
-            match sat::outside_all(&self.sizes, &space.dense(&self.sizes), &cover) {
+        for (space, near) in self.spaces(inside, cover) {
+            match sat::outside_all(&self.sizes, &space.dense(&self.sizes), &near) {
                 sat::Found::Incident(levels) => return sat::Found::Incident(levels),
                 sat::Found::None => {}
                 sat::Found::Unknown => unknown = true,
@@ -958,13 +940,7 @@ impl BoxModel {
         for (r, k, _) in Self::assignments_to(c, o) {
             has.extend(self.effective_boxes(r, k));
         }
-        let mine: Vec<usize> = policy
-            .accepted_gaps
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| x.output == o)
-            .map(|(i, _)| i)
-            .collect();
+        let mine = super::acceptances_of(policy, o);
         let mut found = Vec::new();
         // Stale acceptances by search, so they are known even where counting fails.
         let (mut by, mut stale) = (Vec::new(), Vec::new());
@@ -1083,25 +1059,11 @@ impl BoxModel {
             let shadowed = !rule.assigns.is_empty()
                 && (0..rule.assigns.len()).all(|k| !meets_valid(self.effective_boxes(r, k)));
             if shadowed {
-                let by = c
-                    .overriders
-                    .get(r)
-                    .map(|v| {
-                        v.iter()
-                            .copied()
-                            .filter(|&s| {
-                                self.conds.get(s).is_some_and(|other| {
-                                    other.iter().any(|x| cond.iter().any(|y| x.intersects(y)))
-                                })
-                            })
-                            .collect()
+                found.push(super::always_overridden(&c.overriders, r, |s| {
+                    self.conds.get(s).is_some_and(|other| {
+                        other.iter().any(|x| cond.iter().any(|y| x.intersects(y)))
                     })
-                    .unwrap_or_default();
-                found.push(DeadRule {
-                    rule: r,
-                    reason: DeadReason::AlwaysOverridden,
-                    by,
-                });
+                }));
             }
         }
         found

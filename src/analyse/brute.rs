@@ -168,25 +168,7 @@ fn eval_rec(
 
 /// Whether rule `s` overrides rule `r` directly or through a chain.
 pub fn overrides(policy: &Policy, s: RuleId, r: RuleId) -> bool {
-    let mut seen = vec![false; policy.rules.len()];
-    let mut stack: Vec<RuleId> = policy
-        .rules
-        .get(s)
-        .map(|x| x.overrides.clone())
-        .unwrap_or_default();
-    while let Some(t) = stack.pop() {
-        if t == r {
-            return true;
-        }
-        match seen.get_mut(t) {
-            Some(x) if !*x => *x = true,
-            _ => continue,
-        }
-        if let Some(rule) = policy.rules.get(t) {
-            stack.extend(rule.overrides.iter().copied());
-        }
-    }
-    false
+    overridden_by(policy, s).get(r).copied().unwrap_or(false)
 }
 
 /// Every rule `s` overrides directly or through a chain, as a flag per rule.

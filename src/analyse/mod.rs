@@ -340,6 +340,17 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     Ok(a)
 }
 
+/// The `accept gap`s of output `o` (indices into `Policy::accepted_gaps`).
+fn acceptances_of(policy: &Policy, o: OutputId) -> Vec<usize> {
+    policy
+        .accepted_gaps
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.output == o)
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The gaps of one single-valued output without default (open and accepted parts),
 /// and the acceptances of it that cover no gap.
 fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>, Vec<usize>)> {
@@ -349,13 +360,7 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
         OutputRegions::Set { .. } => return Ok((Vec::new(), Vec::new())),
     };
     let gap = c.mdd.diff(c.valid, has)?;
-    let mine: Vec<usize> = policy
-        .accepted_gaps
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| x.output == o)
-        .map(|(i, _)| i)
-        .collect();
+    let mine = acceptances_of(policy, o);
     let mut whens: Vec<(usize, NodeId)> = Vec::with_capacity(mine.len());
     for &i in &mine {
         if let Some(acc) = policy.accepted_gaps.get(i) {
@@ -461,28 +466,30 @@ fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
         }
         let effs = c.effective.get(r).cloned().unwrap_or_default();
         if !effs.is_empty() && effs.iter().all(|&e| !c.mdd.intersects(e, c.valid)) {
-            let by: Vec<RuleId> = c
-                .overriders
-                .get(r)
-                .map(|v| {
-                    v.iter()
-                        .copied()
-                        .filter(|&s| {
-                            c.rule_conds
-                                .get(s)
-                                .is_some_and(|&x| c.mdd.intersects(x, cond))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            found.push(DeadRule {
-                rule: r,
-                reason: DeadReason::AlwaysOverridden,
-                by,
-            });
+            let (conds, mdd) = (&c.rule_conds, &mut c.mdd);
+            let meets = |s: RuleId| conds.get(s).is_some_and(|&x| mdd.intersects(x, cond));
+            found.push(always_overridden(&c.overriders, r, meets));
         }
     }
     Ok(found)
+}
+
+/// Rule `r` as always overridden, by the rules overriding it whose conditions meet its
+/// own (`meets`).
+fn always_overridden(
+    overriders: &[Vec<RuleId>],
+    r: RuleId,
+    mut meets: impl FnMut(RuleId) -> bool,
+) -> DeadRule {
+    let by = overriders
+        .get(r)
+        .map(|v| v.iter().copied().filter(|&s| meets(s)).collect())
+        .unwrap_or_default();
+    DeadRule {
+        rule: r,
+        reason: DeadReason::AlwaysOverridden,
+        by,
+    }
 }
 
 const T_OUT: u32 = 1 << 29;

@@ -13,7 +13,7 @@
 
 use batsat::{lbool, Callbacks, Lit, SolverInterface, SolverOpts, Var};
 
-use super::boxes::Cuboid;
+use super::boxes::{complement, Cuboid};
 use crate::mdd::ValueRanges;
 
 /// Restarts before a search gives up (each is at least a hundred conflicts).
@@ -137,21 +137,6 @@ impl Encoder {
             .map(|k| k as u32)
             .unwrap_or(n.saturating_sub(1))
     }
-}
-
-fn complement(set: &[(u32, u32)], n: u32) -> ValueRanges {
-    let mut out = Vec::new();
-    let mut next = 0u32;
-    for &(a, b) in set {
-        if a > next {
-            out.push((next, a - 1));
-        }
-        next = b.saturating_add(1);
-    }
-    if next < n {
-        out.push((next, n - 1));
-    }
-    out
 }
 
 /// What a search found.

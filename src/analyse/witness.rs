@@ -8,7 +8,7 @@
 //! outside it), so only inputs without a witness are left to the diagrams, and an input
 //! the decision logic never mentions is unused without any proof.
 
-use super::boxes::{BoxModel, Cuboid};
+use super::boxes::{holds, BoxModel, Cuboid};
 use super::brute;
 use super::sat::{self, Found};
 use crate::check::ir::Value;
@@ -126,10 +126,6 @@ fn targeted(c: &Compiler<'_>, model: &BoxModel, level: usize) -> bool {
         }
     }
     false
-}
-
-fn holds(set: &[(u32, u32)], v: u32) -> bool {
-    set.iter().any(|&(a, b)| a <= v && v <= b)
 }
 
 /// The first value of `0..n` outside a set.

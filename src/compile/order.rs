@@ -137,7 +137,8 @@ impl Walker<'_> {
     }
 }
 
-fn find(parent: &mut [usize], mut x: usize) -> usize {
+/// The root of `x` in a union-find forest, halving the path on the way.
+pub(crate) fn find(parent: &mut [usize], mut x: usize) -> usize {
     while let Some(&p) = parent.get(x) {
         if p == x {
             break;
