@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
+use super::{collect_policy_files, exit, out_line, out_lines, print_human, ColorArg};
 use crate::diagnostics::{github, render, sarif, Diagnostic, Severity};
 use crate::source::{RealFs, Sources};
 
@@ -72,9 +72,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
             );
         }
         CheckFormat::Json => {
-            for d in &all {
-                out_line(&render::to_json(&sources, d).to_string());
-            }
+            out_lines(all.iter().map(|d| render::to_json(&sources, d).to_string()));
         }
         CheckFormat::Sarif => {
             let cwd = std::env::current_dir().ok();
@@ -83,9 +81,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
             out_line(&sarif::to_string(&log));
         }
         CheckFormat::Github => {
-            for d in &all {
-                out_line(&github::annotation(&sources, d));
-            }
+            out_lines(all.iter().map(|d| github::annotation(&sources, d)));
             let files_word = if files.len() == 1 { "file" } else { "files" };
             eprintln!(
                 "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",

@@ -178,6 +178,17 @@ pub fn print_human(sources: &Sources, diags: &[Diagnostic], color: ColorArg) {
     let _ = stream.flush();
 }
 
+/// Writes lines to stdout through one buffer, ignoring a closed pipe.
+pub fn out_lines<I: IntoIterator<Item = String>>(lines: I) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return;
+        }
+    }
+    let _ = out.flush();
+}
+
 /// Writes a line to stdout, ignoring a closed pipe (`policyc ... | head`).
 pub fn out_line(line: &str) {
     let mut out = std::io::stdout().lock();
