@@ -130,6 +130,12 @@ fn hostile_input_gets_a_diagnostic_never_a_crash() {
             stderr(&o)
         );
         assert!(!stderr(&o).contains("panicked"), "{name} panicked");
+        // Lines of megabytes are shown in part.
+        assert!(
+            o.stderr.len() < 16 * 1024,
+            "{name}: {} bytes of diagnostics",
+            o.stderr.len()
+        );
     }
 }
 
@@ -159,5 +165,134 @@ fn colour_follows_the_flag_and_no_color() {
     assert!(
         !stderr(&o).contains('\u{1b}'),
         "NO_COLOR and a pipe mean no colour"
+    );
+}
+
+/// Runs policyc with its standard input taken from `stdin`, or from `input` written to
+/// a pipe.
+fn policyc_fed(args: &[&str], stdin: std::process::Stdio, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(stdin)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run policyc");
+    if let Some(mut pipe) = child.stdin.take() {
+        // policyc may stop reading early (a refused stream): a broken pipe is fine.
+        let _ = pipe.write_all(input);
+    }
+    child.wait_with_output().expect("wait for policyc")
+}
+
+fn piped() -> std::process::Stdio {
+    std::process::Stdio::piped()
+}
+
+fn endless() -> std::process::Stdio {
+    std::fs::File::open("/dev/zero").unwrap().into()
+}
+
+#[test]
+fn a_policy_is_read_from_a_pipe_and_an_endless_one_is_refused() {
+    let o = policyc_fed(&["check", "/dev/stdin"], piped(), CLEAN.as_bytes());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = policyc_fed(&["check", "/dev/stdin"], endless(), b"");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("E0003"), "{}", stderr(&o));
+}
+
+#[test]
+fn decide_reads_facts_from_a_pipe_and_refuses_an_endless_one() {
+    let dir = temp_dir("facts-pipe");
+    let policy = write(&dir, "p.policy", CLEAN.as_bytes());
+    let args = ["decide", "--format", "json", &policy, "--facts", "-"];
+    let o = policyc_fed(&args, piped(), br#"{"coercion": true}"#);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("escalate"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // Read up to the limit, then refused: not read until memory runs out.
+    let o = policyc_fed(&args, endless(), b"");
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("larger than 256 MiB"), "{}", stderr(&o));
+}
+
+/// A named pipe with a writer waiting to give `text` to whoever opens it, so that a
+/// policyc that wrongly opens it reads that rather than waiting forever.
+#[cfg(unix)]
+struct Fifo {
+    path: PathBuf,
+    opened: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    writer: std::thread::JoinHandle<()>,
+}
+
+#[cfg(unix)]
+impl Fifo {
+    fn new(path: PathBuf, text: &'static [u8]) -> Fifo {
+        use std::io::Write;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let made = Command::new("mkfifo").arg(&path).status().expect("mkfifo");
+        assert!(made.success());
+        let opened = std::sync::Arc::new(AtomicBool::new(false));
+        let (p, flag) = (path.clone(), opened.clone());
+        let writer = std::thread::spawn(move || {
+            // Blocks until a reader opens the pipe.
+            if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&p) {
+                flag.store(true, Ordering::SeqCst);
+                let _ = f.write_all(text);
+            }
+        });
+        Fifo {
+            path,
+            opened,
+            writer,
+        }
+    }
+
+    /// Whether anything opened the pipe to read it; when nothing did, opens it here to
+    /// let the writer go.
+    fn was_read(self) -> bool {
+        use std::io::Read;
+        let read = self.opened.load(std::sync::atomic::Ordering::SeqCst);
+        if !read {
+            let mut rest = Vec::new();
+            let _ = std::fs::File::open(&self.path).and_then(|mut f| f.read_to_end(&mut rest));
+        }
+        self.writer.join().unwrap();
+        read
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_are_not_checked_in_folders_nor_read_through_use() {
+    // Opening a named pipe that nothing writes to waits forever.
+    let dir = temp_dir("fifo-folder");
+    write(&dir, "ok.policy", CLEAN.as_bytes());
+    let fifo = Fifo::new(dir.join("pipe.policy"), b"not a policy");
+    let o = policyc(&["check", dir.to_str().unwrap()]);
+    assert!(!fifo.was_read(), "the pipe in the folder was read");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("checked 1 file"), "{}", stderr(&o));
+
+    let dir = temp_dir("fifo-use");
+    let main = write(
+        &dir,
+        "main.policy",
+        format!("{CLEAN}use \"pipe.policy\"\n").as_bytes(),
+    );
+    let fifo = Fifo::new(dir.join("pipe.policy"), b"input coercion: bool\n");
+    let o = policyc(&["check", &main]);
+    assert!(!fifo.was_read(), "the used pipe was read");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("E0001") && stderr(&o).contains("not a regular file"),
+        "{}",
+        stderr(&o)
     );
 }

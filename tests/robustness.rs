@@ -4,7 +4,12 @@
 //! Random bytes, random text, random soups of the language's own tokens and random
 //! mutations of the real policies in `policies/` go through `parse` and `check`; every
 //! run must end, every diagnostic must point inside its file and render, and the IR
-//! must be produced exactly when there are no errors, and then be well formed.
+//! must be produced exactly when there are no errors, and then be well formed; a
+//! mutated policy that checks is compiled and analysed too, which must end in results
+//! or a diagnostic. Inputs of pathological size (an enum of tens of thousands of
+//! variants, thousands of unknown names, a line of megabytes) must check and render in
+//! time linear in their size: each such test is small enough to finish in about a
+//! second, and takes minutes where the work is quadratic.
 //! `PROPTEST_CASES=10000 cargo test --release --test robustness` runs longer.
 
 #![allow(
@@ -19,9 +24,11 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
+use policyc::analyse::analyse_policy_with;
 use policyc::check::ir::{self, Expr, LinExpr, OutputTy, Policy, Ty, Value};
 use policyc::check::{check_file, check_text, Checked};
-use policyc::diagnostics::render;
+use policyc::compile::CompileOptions;
+use policyc::diagnostics::{render, Diagnostic};
 use policyc::source::{FileSystem, Loc, Sources};
 
 // ---- harness ---------------------------------------------------------------------
@@ -87,10 +94,9 @@ fn loc_ok(sources: &Sources, loc: Loc) -> Result<(), String> {
     Ok(())
 }
 
-/// Every diagnostic points inside its file and renders, for people and machines; the
-/// IR is there exactly when there are no errors, and is then well formed.
-fn assert_sound(sources: &Sources, checked: &Checked) {
-    for d in &checked.diagnostics {
+/// Every diagnostic points inside its file and renders, for people and machines.
+fn assert_renders(sources: &Sources, diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
         for l in &d.labels {
             if let Err(e) = loc_ok(sources, Loc::new(l.file, l.span)) {
                 panic!("{} `{}`: label {:?}: {e}", d.code, d.message, l.message);
@@ -110,6 +116,12 @@ fn assert_sound(sources: &Sources, checked: &Checked) {
         let json = render::to_json(sources, d);
         assert_eq!(json["code"], d.code);
     }
+}
+
+/// Every diagnostic points inside its file and renders, for people and machines; the
+/// IR is there exactly when there are no errors, and is then well formed.
+fn assert_sound(sources: &Sources, checked: &Checked) {
+    assert_renders(sources, &checked.diagnostics);
     match &checked.policy {
         Some(p) => {
             assert!(
@@ -659,8 +671,63 @@ proptest! {
                 files.push((name.as_str(), t.clone().into_bytes()));
             }
         }
-        check_files(&files, root);
+        let (sources, checked) = check_files(&files, root);
+        analyse_soundly(&sources, &checked, SMALL_MAX_NODES);
     }
+}
+
+proptest! {
+    // One mutation leaves about half the policies checking clean, so that many cases
+    // reach the compiler and the analyses: 15 ms a case in a debug build. The real
+    // policies need a few hundred nodes: node limits around that stop the compiler at
+    // every stage, or not at all.
+    #![proptest_config(cases(96))]
+
+    #[test]
+    fn policies_one_mutation_away_analyse_or_explain(
+        which in any::<usize>(),
+        m in mutation(),
+        max_nodes in 50usize..1000,
+    ) {
+        let all = policies();
+        let (root, original) = &all[which % all.len()];
+        let mutated = mutate(original, &m);
+        let files: Vec<(&str, Vec<u8>)> = all
+            .iter()
+            .map(|(n, t)| {
+                let t = if n == root { &mutated } else { t };
+                (n.as_str(), t.clone().into_bytes())
+            })
+            .collect();
+        let (sources, checked) = check_files(&files, root);
+        analyse_soundly(&sources, &checked, max_nodes);
+    }
+}
+
+/// A node limit for the analyses in the property tests: the real policies fit in it,
+/// and a mutation that makes a policy explode costs a few milliseconds before the limit
+/// stops it with a diagnostic.
+const SMALL_MAX_NODES: usize = 20_000;
+
+/// For a policy that checks clean, compiling and analysing it (what `policyc check`
+/// runs after the checker) ends in an analysis or in a diagnostic, never a panic; and
+/// every diagnostic it gives points inside its file and renders.
+fn analyse_soundly(sources: &Sources, checked: &Checked, max_nodes: usize) {
+    let Some(policy) = checked.policy.as_ref().filter(|p| p.header.is_some()) else {
+        return;
+    };
+    let options = CompileOptions {
+        max_nodes: Some(max_nodes),
+        ..CompileOptions::default()
+    };
+    let diagnostics = match analyse_policy_with(policy, &options) {
+        Ok(a) => a.diagnostics,
+        Err(d) => {
+            assert!(d.is_error(), "analysis failed without an error: {d:#?}");
+            vec![*d]
+        }
+    };
+    assert_renders(sources, &diagnostics);
 }
 
 #[test]
@@ -826,4 +893,185 @@ fn expressions_at_the_depth_limits_check_on_an_8_mib_stack() {
         })
         .unwrap();
     worker.join().expect("parse and check fit in 8 MiB");
+}
+
+// ---- scale -----------------------------------------------------------------------
+//
+// Each input below checks in about a second in a debug build, where quadratic work in
+// its size took minutes (no test measures time: a regression shows as a test that does
+// not end).
+
+/// `v0, v1, ...`: the names of `n` variants.
+fn variants(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("v{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[test]
+fn an_enum_of_many_variants_listed_in_full_checks() {
+    const N: usize = 25_000;
+    let all = variants(N);
+    let text = format!(
+        "policy p \"t\"\nenum E {{ {all} }}\ninput x: E\noutput o: E\noutput s: set of E\n\
+         rule r \"t\" cites \"c\" when x in {{ {all} }} then o = v{last}, s = {{ {all} }}\n\
+         rule q \"t\" cites \"c\" when x == v7 or x not in {{ v1, v{last} }} then o = v0\n",
+        last = N - 1
+    );
+    let (_, checked) = check_buffer(&[], &text);
+    let p = checked.policy.expect("checks");
+    let rule = &p.rules[0];
+    let Expr::EnumIn { variants, .. } = &rule.when else {
+        panic!("{:?}", rule.when);
+    };
+    assert_eq!(*variants, (0..N).collect::<Vec<_>>());
+    assert_eq!(rule.assigns[0].value, Value::Enum(0, N - 1));
+    assert!(matches!(&rule.assigns[1].value, Value::Set(0, vs) if vs.len() == N));
+}
+
+#[test]
+fn an_enum_of_many_variants_read_through_an_import_checks() {
+    // The importer sees the imported policy's enum as a copy of its own: variants of
+    // the copy resolve as those of a declared enum do.
+    const N: usize = 12_000;
+    let all = variants(N);
+    let imported = format!(
+        "policy big \"t\"\nenum E {{ {all} }}\ninput a: bool\noutput o: E default v0\n\
+         rule r \"t\" cites \"c\" when a then o = v{last}\n",
+        last = N - 1
+    );
+    let importer = format!(
+        "policy p \"t\"\nuse \"big.policy\" as b\ninput a: bool\noutput x: bool default false\n\
+         rule r \"t\" cites \"c\" when a then x = true\n\
+         assert known \"t\" always b.o in {{ {all} }}\n\
+         assert first \"t\" always not a implies b.o == v0\n"
+    );
+    let (_, checked) = check_buffer(&[("big.policy", imported.clone().into_bytes())], &importer);
+    let p = checked.policy.expect("checks");
+    assert_eq!(p.asserts.len(), 2);
+    assert_eq!(p.imports.len(), 1);
+    // A misspelt variant of the copy is reported with the copy's name.
+    let broken = importer.replace("b.o == v0", "b.o == v0x");
+    let (_, checked) = check_buffer(&[("big.policy", imported.into_bytes())], &broken);
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "E0205" && d.message == "`v0x` is not a variant of `b.E`"),
+        "{:#?}",
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn thousands_of_unknown_names_are_all_reported_and_the_first_get_suggestions() {
+    // Every misspelt name was compared with every declared one, by edit distance:
+    // 3,000 of them among 3,100 names took many seconds, 100,000 among as many hours.
+    const N: usize = 3_000;
+    let mut text = String::from("policy p \"t\"\noutput o: bool default false\n");
+    for k in 0..100 {
+        text.push_str(&format!("input flag{k}: bool\n"));
+    }
+    for i in 0..N {
+        text.push_str(&format!("define d{i} = flg{}\n", i % 100));
+    }
+    let (_, checked) = check_buffer(&[], &text);
+    let unknown: Vec<&Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0203")
+        .collect();
+    assert_eq!(unknown.len(), N);
+    for (i, d) in unknown.iter().enumerate() {
+        assert_eq!(d.message, format!("cannot find `flg{}`", i % 100));
+    }
+    // The first are suggested the input they misspell, as in a small policy; when the
+    // work for suggestions is spent, the rest get the plain help.
+    assert_eq!(unknown[0].help.as_deref(), Some("did you mean `flag0`?"));
+    assert_eq!(unknown[1].help.as_deref(), Some("did you mean `flag1`?"));
+    let suggested = unknown
+        .iter()
+        .take_while(|d| {
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"))
+        })
+        .count();
+    assert!(suggested >= 10, "only {suggested} suggestions");
+    assert!(suggested < N, "suggestions without a bound");
+    for d in &unknown[suggested..] {
+        assert!(
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("declare it")),
+            "{:?}",
+            d.help
+        );
+    }
+}
+
+/// The longest rendering of a diagnostic on a long line: the window shown of it, as
+/// many carets, and the frame.
+const RENDERED_BOUND: usize = 4 * 1024;
+
+#[test]
+fn a_label_on_a_line_of_megabytes_shows_part_of_it() {
+    const LEN: usize = 1_000_000;
+    let text = format!("{PRELUDE}input z: bool {}\n", "x".repeat(LEN));
+    let (sources, checked) = check_buffer(&[], &text);
+    let d = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0101")
+        .expect("a syntax error");
+    // The message names the word by its start.
+    assert!(d.message.len() < 200, "{}", d.message);
+    let shown = render::to_string(&sources, d);
+    assert!(shown.len() < RENDERED_BOUND, "{} bytes", shown.len());
+    // Line and column are those of the whole file, and the reader is told that the
+    // line is cut.
+    assert!(shown.contains("buffer.policy:9:15"), "{shown}");
+    assert!(shown.contains("shown in part"), "{shown}");
+    assert!(shown.contains("^^^^"), "{shown}");
+    let json = render::to_json(&sources, d);
+    assert_eq!(json["labels"][0]["column"], 15);
+    assert_eq!(json["labels"][0]["end_column"], 15 + LEN);
+}
+
+#[test]
+fn thousands_of_diagnostics_on_one_long_line_each_show_their_part() {
+    // Each would otherwise print the whole line, and as many carets: 3,000 times 40 KB.
+    const N: usize = 3_000;
+    let names: Vec<String> = (0..N).map(|i| format!("u{i}")).collect();
+    let text = format!(
+        "{PRELUDE}rule r \"t\" cites \"c\" when severity in {{ {} }} then x = nude\n",
+        names.join(", ")
+    );
+    let (sources, checked) = check_buffer(&[], &text);
+    let unknown: Vec<&Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0205")
+        .collect();
+    assert_eq!(unknown.len(), N);
+    let line = text.lines().count();
+    for (i, d) in unknown.iter().enumerate() {
+        let shown = render::to_string(&sources, d);
+        assert!(
+            shown.len() < RENDERED_BOUND,
+            "{} bytes:\n{shown}",
+            shown.len()
+        );
+        // The label's own name is in the part shown.
+        let name = &names[i];
+        assert!(shown.contains(&format!("{name},")) || shown.contains(&format!("{name} }}")));
+        let (l, c) = sources.line_col(d.labels[0].file, d.labels[0].span.start);
+        assert_eq!(l, line);
+        assert!(shown.contains(&format!(":{l}:{c}")), "{shown}");
+    }
 }

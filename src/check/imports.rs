@@ -61,7 +61,8 @@ pub(crate) fn load(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Imported> {
     // Collect first: checking an import adds files to `sources`.
-    let mut wanted: Vec<(String, Loc, Loc, PathBuf, String)> = Vec::new();
+    // (alias, its place, the `use`, the path's place, the path, the path as written)
+    let mut wanted: Vec<(String, Loc, Loc, Loc, PathBuf, String)> = Vec::new();
     for m in &program.modules {
         let base = sources
             .path(m.file)
@@ -75,6 +76,7 @@ pub(crate) fn load(
                         alias.name.clone(),
                         Loc::new(m.file, alias.span),
                         Loc::new(m.file, item.span),
+                        Loc::new(m.file, u.path.span),
                         normalize(&base.join(&u.path.value)),
                         u.path.value.clone(),
                     ));
@@ -84,7 +86,7 @@ pub(crate) fn load(
     }
     let mut out: Vec<Imported> = Vec::new();
     let here = identity(root_path);
-    for (alias, alias_loc, loc, path, shown) in wanted {
+    for (alias, alias_loc, loc, path_loc, path, shown) in wanted {
         if let Some(first) = out.iter().find(|i| i.alias == alias) {
             diags.push(
                 Diagnostic::error("E0201", format!("`{alias}` names two imports"))
@@ -116,7 +118,7 @@ pub(crate) fn load(
         }
         let mut inner = stack.clone();
         inner.push(here.clone());
-        let checked = super::check_nested(sources, fs, &path, &inner);
+        let checked = super::check_nested(sources, fs, &path, path_loc, &inner);
         // The imported policy's warnings belong to it (`policyc check` on it says them);
         // its errors stop the importer, so they are said here.
         diags.extend(checked.diagnostics.into_iter().filter(Diagnostic::is_error));
@@ -173,8 +175,7 @@ impl<'a> Checker<'a> {
                     loc: imp.loc,
                 });
                 def.name = format!("{}.{}", imp.alias, def.name);
-                let id = me.ir.enums.len();
-                me.ir.enums.push(def);
+                let id = me.push_enum(def);
                 me.import_enums.push((k, e));
                 if let Some(slot) = enum_map.get_mut(e) {
                     *slot = Some(id);
@@ -236,7 +237,7 @@ impl<'a> Checker<'a> {
                 a
             })
             .collect();
-        self.ir.enums.truncate(self.own_enums);
+        self.truncate_enums(self.own_enums);
         for (imp, policy) in imports.iter().zip(rebased) {
             if let Some(policy) = policy {
                 self.ir.imports.push(ir::Import {
@@ -685,5 +686,18 @@ assert refers "Whenever the police take control, the school escalates"
             ("school.policy", &school("coercion")),
         ]);
         assert!(!codes(&c).is_empty() && c.policy.is_none());
+        // An imported file that cannot be read: the error points at the `use`, as for a
+        // `use` without `as` (a read error without a place is the root's own).
+        let (sources, c) = run(&[
+            ("vocab.policy", VOCAB),
+            ("school.policy", &school("coercion")),
+        ]);
+        let d = c
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "E0001")
+            .expect("a read error");
+        let at = d.primary_loc().expect("a place");
+        assert_eq!(sources.slice(at), "\"national.policy\"");
     }
 }

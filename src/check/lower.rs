@@ -5,7 +5,6 @@ use std::path::Path;
 
 use super::ir::{self, OutputId, OutputTy, Value};
 use super::resolve::{At, Checker, Sym};
-use super::suggest;
 use super::types::{Ctx, Cx};
 use super::values::Target;
 use crate::diagnostics::Diagnostic;
@@ -144,13 +143,16 @@ impl<'a> Checker<'a> {
             }
             None if self.lost(&ident.name) => None,
             None => {
-                let cands = self.names_where(|s| matches!(s, Sym::Output(_)));
-                let help = suggest::did_you_mean(&ident.name, cands).unwrap_or_else(|| {
-                    format!(
-                        "declare it (`output {}: bool`), or `use` the file that declares it",
-                        ident.name
-                    )
-                });
+                let help = self
+                    .did_you_mean(&ident.name, |c| {
+                        c.names_where(|s| matches!(s, Sym::Output(_)))
+                    })
+                    .unwrap_or_else(|| {
+                        format!(
+                            "declare it (`output {}: bool`), or `use` the file that declares it",
+                            ident.name
+                        )
+                    });
                 self.error(
                     Diagnostic::error("E0203", format!("cannot find the output `{}`", ident.name))
                         .primary(loc, "no output has this name")
@@ -308,10 +310,13 @@ impl<'a> Checker<'a> {
                 }
                 None if self.lost(&a.target.name) => continue,
                 None => {
-                    let cands = self.names_where(|s| matches!(s, Sym::Input(_)));
-                    let help = suggest::did_you_mean(&a.target.name, cands).unwrap_or_else(|| {
-                        "`given` states the values of declared inputs".to_string()
-                    });
+                    let help = self
+                        .did_you_mean(&a.target.name, |c| {
+                            c.names_where(|s| matches!(s, Sym::Input(_)))
+                        })
+                        .unwrap_or_else(|| {
+                            "`given` states the values of declared inputs".to_string()
+                        });
                     self.error(
                         Diagnostic::error(
                             "E0203",

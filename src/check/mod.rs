@@ -27,7 +27,7 @@ mod tests;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
-use crate::source::{FileSystem, Sources};
+use crate::source::{FileSystem, Loc, Sources};
 
 /// What checking one file produced: the IR when there were no errors, and every
 /// diagnostic (warnings too) either way.
@@ -59,17 +59,19 @@ pub fn check_text(
 }
 
 fn check(sources: &mut Sources, fs: &dyn FileSystem, path: &Path, text: Option<String>) -> Checked {
-    check_with(sources, fs, path, text, &Vec::new())
+    check_with(sources, fs, path, text, None, &Vec::new())
 }
 
-/// Checks a policy imported with `use ... as`, `stack` holding the importing files.
+/// Checks a policy imported with `use ... as` at `at`, `stack` holding the importing
+/// files.
 pub(crate) fn check_nested(
     sources: &mut Sources,
     fs: &dyn FileSystem,
     path: &Path,
+    at: Loc,
     stack: &imports::ImportStack,
 ) -> Checked {
-    check_with(sources, fs, path, None, stack)
+    check_with(sources, fs, path, None, Some(at), stack)
 }
 
 fn check_with(
@@ -77,10 +79,11 @@ fn check_with(
     fs: &dyn FileSystem,
     path: &Path,
     text: Option<String>,
+    at: Option<Loc>,
     stack: &imports::ImportStack,
 ) -> Checked {
     let mut diagnostics = Vec::new();
-    let Some(program) = modules::load(sources, fs, path, text, &mut diagnostics) else {
+    let Some(program) = modules::load(sources, fs, path, text, at, &mut diagnostics) else {
         return Checked {
             policy: None,
             diagnostics,

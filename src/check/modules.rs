@@ -42,18 +42,20 @@ struct Place {
 }
 
 /// Loads and parses `path` (with `text` when the caller already has it, as an editor
-/// does) and every file it `use`s. Returns `None` when the root itself cannot be read.
+/// does) and every file it `use`s; `at` is the `use ... as` that imports the root, if
+/// one does. Returns `None` when the root itself cannot be read.
 pub(crate) fn load(
     sources: &mut Sources,
     fs: &dyn FileSystem,
     path: &Path,
     text: Option<String>,
+    at: Option<Loc>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Program> {
     let name = path.display().to_string();
     let root_file = match text {
         Some(text) => sources.add(name, Some(path.to_path_buf()), text),
-        None => match source::load(sources, fs, path, &name, None) {
+        None => match source::load(sources, fs, path, &name, at) {
             Ok(id) => id,
             Err(d) => {
                 diags.push(d);

@@ -140,6 +140,53 @@ pub(crate) struct Checker<'a> {
     pub import_outputs: Vec<(usize, OutputId)>,
     /// Per copied enum id (past `own_enums`): (import, its enum id).
     pub import_enums: Vec<(usize, EnumId)>,
+    /// The variants of `ir.enums` by name; enums are added and dropped only through
+    /// [`Checker::push_enum`] and [`Checker::truncate_enums`], which keep it in step.
+    variant_index: VariantIndex,
+    /// What is left of this check's work for "did you mean" (see `suggest.rs`).
+    suggestions: suggest::Budget,
+}
+
+/// Every enum's variants by name, and the enums that have a variant of each name: an
+/// expression names variants one at a time, so looking each up by scanning its enum
+/// made an enum of 100,000 variants listed in a set take minutes to check.
+#[derive(Default)]
+struct VariantIndex {
+    /// Per enum id: variant name to variant id.
+    by_enum: Vec<HashMap<String, VariantId>>,
+    /// Per variant name: the enums that have it, in id (declaration) order.
+    by_name: HashMap<String, Vec<EnumId>>,
+}
+
+impl VariantIndex {
+    fn push(&mut self, def: &ir::EnumDef) {
+        let id = self.by_enum.len();
+        let mut names = HashMap::with_capacity(def.variants.len());
+        for (v, var) in def.variants.iter().enumerate() {
+            // The first of two same names wins, as a scan from the start would find.
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(var.name.clone()) {
+                slot.insert(v);
+                self.by_name.entry(var.name.clone()).or_default().push(id);
+            }
+        }
+        self.by_enum.push(names);
+    }
+
+    fn truncate(&mut self, len: usize) {
+        if len >= self.by_enum.len() {
+            return;
+        }
+        for dropped in self.by_enum.drain(len..) {
+            for name in dropped.keys() {
+                if let Some(ids) = self.by_name.get_mut(name) {
+                    ids.retain(|&e| e < len);
+                    if ids.is_empty() {
+                        self.by_name.remove(name);
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -182,7 +229,39 @@ impl<'a> Checker<'a> {
             own_enums: 0,
             import_outputs: Vec::new(),
             import_enums: Vec::new(),
+            variant_index: VariantIndex::default(),
+            suggestions: suggest::Budget::default(),
         }
+    }
+
+    /// Adds an enum to the IR and to the index of variant names.
+    pub(crate) fn push_enum(&mut self, def: ir::EnumDef) -> EnumId {
+        let id = self.ir.enums.len();
+        self.variant_index.push(&def);
+        self.ir.enums.push(def);
+        id
+    }
+
+    /// "did you mean" for `name` among the candidates `gather` lists, while this check's
+    /// budget for suggestions lasts; after that, `None` without gathering.
+    pub(crate) fn did_you_mean<'s, I>(
+        &'s self,
+        name: &str,
+        gather: impl FnOnce(&'s Self) -> I,
+    ) -> Option<String>
+    where
+        I: IntoIterator<Item = &'s str>,
+    {
+        if self.suggestions.exhausted() {
+            return None;
+        }
+        self.suggestions.did_you_mean(name, gather(self))
+    }
+
+    /// Drops the enums from `len` on, from the IR and from the index.
+    pub(crate) fn truncate_enums(&mut self, len: usize) {
+        self.ir.enums.truncate(len);
+        self.variant_index.truncate(len);
     }
 
     /// The policies this file imports with `use ... as`, checked beforehand.
@@ -469,7 +548,7 @@ impl<'a> Checker<'a> {
                     .help(format!("list the values between the braces: `enum {} {{ a, b }}`", name.name)),
             );
         }
-        self.ir.enums.push(ir::EnumDef {
+        self.push_enum(ir::EnumDef {
             name: name.name.clone(),
             doc: at.doc(),
             variants,
@@ -563,13 +642,14 @@ impl<'a> Checker<'a> {
                 if self.lost(&id.name) {
                     return None;
                 }
-                let mut cands: Vec<&str> = self.ir.enums.iter().map(|e| e.name.as_str()).collect();
-                cands.push("bool");
+                let suggestion = self.did_you_mean(&id.name, |c| {
+                    c.ir.enums.iter().map(|e| e.name.as_str()).chain(["bool"])
+                });
                 let mut d =
                     Diagnostic::error("E0204", format!("cannot find the type `{}`", id.name))
                         .primary(Loc::new(file, id.span), "no enum has this name");
                 let lower = id.name.to_ascii_lowercase();
-                let help = match suggest::did_you_mean(&id.name, cands) {
+                let help = match suggestion {
                     Some(h) => h,
                     None if ["int", "integer", "number", "u8", "i64", "usize", "age"].contains(&lower.as_str()) => {
                         "integers are declared with their range, such as `0..=99`".to_string()
@@ -627,27 +707,47 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn variant(&self, e: EnumId, name: &str) -> Option<VariantId> {
-        self.ir
-            .enums
-            .get(e)?
-            .variants
-            .iter()
-            .position(|v| v.name == name)
+        self.variant_index.by_enum.get(e)?.get(name).copied()
     }
 
-    pub(crate) fn variant_names(&self, e: EnumId) -> Vec<&str> {
+    pub(crate) fn variant_count(&self, e: EnumId) -> usize {
+        self.ir.enums.get(e).map_or(0, |d| d.variants.len())
+    }
+
+    pub(crate) fn variant_names(&self, e: EnumId) -> impl Iterator<Item = &str> {
         self.ir
             .enums
             .get(e)
-            .map(|d| d.variants.iter().map(|v| v.name.as_str()).collect())
-            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|d| d.variants.iter().map(|v| v.name.as_str()))
+    }
+
+    pub(crate) fn first_variant(&self, e: EnumId) -> Option<&str> {
+        self.variant_names(e).next()
+    }
+
+    /// The variants of an enum for a message: `` `a`, `b`, `c` ``, the first
+    /// [`LISTED_VARIANTS`] of them and how many more there are for a longer enum (a
+    /// message per misspelt variant that listed 100,000 of them would swamp the output).
+    pub(crate) fn variant_list(&self, e: EnumId) -> String {
+        let mut list: Vec<String> = self
+            .variant_names(e)
+            .take(LISTED_VARIANTS)
+            .map(|v| format!("`{v}`"))
+            .collect();
+        let more = self.variant_count(e).saturating_sub(LISTED_VARIANTS);
+        if more > 0 {
+            list.push(format!("and {more} more"));
+        }
+        list.join(", ")
     }
 
     /// The enums that have a variant of this name, in declaration order.
-    pub(crate) fn enums_with_variant(&self, name: &str) -> Vec<EnumId> {
-        (0..self.ir.enums.len())
-            .filter(|&e| self.variant(e, name).is_some())
-            .collect()
+    pub(crate) fn enums_with_variant(&self, name: &str) -> &[EnumId] {
+        self.variant_index
+            .by_name
+            .get(name)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Where an enum's name is declared.
@@ -701,6 +801,9 @@ impl<'a> Checker<'a> {
             .map(|at| (at.loc(at.decl.name.span), at.loc(at.decl.ty.span())))
     }
 }
+
+/// How many variants a message lists at most.
+const LISTED_VARIANTS: usize = 20;
 
 /// The span of a declaration's first line, for labels that point at a whole item
 /// without underlining all of it.

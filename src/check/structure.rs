@@ -5,7 +5,6 @@ use std::collections::HashSet;
 
 use super::graph::Graph;
 use super::resolve::{Checker, DefTy, Sym};
-use super::suggest;
 use super::types::{Ctx, Cx};
 use crate::diagnostics::Diagnostic;
 use crate::parse::ast::{self, ExprKind};
@@ -169,10 +168,13 @@ impl<'a> Checker<'a> {
                     }
                     None if self.lost(&ident.name) => {}
                     None => {
-                        let cands = self.names_where(|s| matches!(s, Sym::Rule(_)));
-                        let help = suggest::did_you_mean(&ident.name, cands).unwrap_or_else(|| {
-                            "check the name of the rule this one overrides".into()
-                        });
+                        let help = self
+                            .did_you_mean(&ident.name, |c| {
+                                c.names_where(|s| matches!(s, Sym::Rule(_)))
+                            })
+                            .unwrap_or_else(|| {
+                                "check the name of the rule this one overrides".into()
+                            });
                         self.error(
                             Diagnostic::error(
                                 "E0404",

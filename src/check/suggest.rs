@@ -1,5 +1,7 @@
 //! "Did you mean": the closest known name to a misspelt one.
 
+use std::cell::Cell;
+
 /// Optimal-string-alignment distance (Damerau-Levenshtein where no substring is edited
 /// twice): insertions, deletions, substitutions and swaps of two neighbours cost one.
 pub(crate) fn distance(a: &str, b: &str) -> usize {
@@ -46,37 +48,118 @@ fn threshold(name: &str) -> usize {
     }
 }
 
-/// The candidate closest to `name` within the threshold; ties go to the earliest
-/// candidate (declaration order), so suggestions are stable.
-pub(crate) fn best_match<'c, I>(name: &str, candidates: I) -> Option<&'c str>
+/// The work "did you mean" may do in one check, in units of one candidate looked at,
+/// one character of it, and one cell of the edit-distance table. A misspelt name in a
+/// policy of a hundred names costs some 25,000, so this covers hundreds of suggestions;
+/// without a bound, 100,000 unknown names each compared with 100,000 candidates took
+/// hours (and the language server checks on every keystroke).
+pub(crate) const BUDGET: u64 = 10_000_000;
+
+/// What is left of a check's [`BUDGET`]. A name gets its suggestion only if the whole
+/// search for it fits in what is left, so a suggestion is always the one an unbounded
+/// search would make; once a search does not fit, the rest of the check's unknown names
+/// get plain messages. A `Cell`, so that candidates may borrow the checker that holds it.
+pub(crate) struct Budget {
+    left: Cell<u64>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(BUDGET)
+    }
+}
+
+impl Budget {
+    pub(crate) fn new(units: u64) -> Self {
+        Budget {
+            left: Cell::new(units),
+        }
+    }
+
+    /// Nothing is left: callers skip gathering candidates, which costs as much as
+    /// looking at them.
+    pub(crate) fn exhausted(&self) -> bool {
+        self.left.get() == 0
+    }
+
+    /// [`did_you_mean`], paid for from the budget; `None` when the search does not fit.
+    pub(crate) fn did_you_mean<'c, I>(&self, name: &str, candidates: I) -> Option<String>
+    where
+        I: IntoIterator<Item = &'c str>,
+    {
+        let mut left = self.left.get();
+        let found = search(name, candidates, &mut left);
+        self.left.set(left);
+        found.ok().flatten().map(|c| format!("did you mean `{c}`?"))
+    }
+}
+
+/// The search ran out of budget.
+struct OutOfBudget;
+
+/// The candidate closest to `name` within the threshold, paying from `left` as it goes;
+/// ties go to the earliest candidate (declaration order), so suggestions are stable.
+/// When the budget runs out, `left` is 0 and there is no answer.
+fn search<'c, I>(name: &str, candidates: I, left: &mut u64) -> Result<Option<&'c str>, OutOfBudget>
 where
     I: IntoIterator<Item = &'c str>,
 {
     let limit = threshold(name);
     let lower = name.to_lowercase();
+    let len = name.chars().count();
     let mut best: Option<(usize, &'c str)> = None;
     for cand in candidates {
+        let cand_len = cand.chars().count();
+        // Names whose lengths differ by more than the limit are further apart than it:
+        // their table is never filled, so it is not paid for.
+        let near = len.abs_diff(cand_len) <= limit;
+        let table = if near {
+            len.saturating_mul(cand_len)
+        } else {
+            0
+        };
+        let cost = (1 + cand_len as u64).saturating_add(table as u64);
+        match left.checked_sub(cost) {
+            Some(rest) => *left = rest,
+            None => {
+                *left = 0;
+                return Err(OutOfBudget);
+            }
+        }
         if cand == name {
             continue;
         }
         // A difference in case only is the likeliest slip of all.
         let d = if cand.to_lowercase() == lower {
             0
-        } else {
+        } else if near {
             distance(name, cand)
+        } else {
+            continue;
         };
-        if d > limit || d >= cand.chars().count().max(1) {
+        if d > limit || d >= cand_len.max(1) {
             continue;
         }
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, cand));
         }
     }
-    best.map(|(_, c)| c)
+    Ok(best.map(|(_, c)| c))
 }
 
-/// `did you mean `x`?` for a help line, if some candidate is close enough.
-pub(crate) fn did_you_mean<'c, I>(name: &str, candidates: I) -> Option<String>
+/// The candidate closest to `name` within the threshold, however long the search.
+#[cfg(test)]
+fn best_match<'c, I>(name: &str, candidates: I) -> Option<&'c str>
+where
+    I: IntoIterator<Item = &'c str>,
+{
+    let mut unbounded = u64::MAX;
+    search(name, candidates, &mut unbounded).ok().flatten()
+}
+
+/// `did you mean `x`?` for a help line, however long the search.
+#[cfg(test)]
+fn did_you_mean<'c, I>(name: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'c str>,
 {
@@ -117,6 +200,36 @@ mod tests {
             did_you_mean("nudes", ["semi_nude", "nude"]).as_deref(),
             Some("did you mean `nude`?")
         );
+    }
+
+    #[test]
+    fn a_budget_gives_whole_searches_then_plain_messages() {
+        let names = ["youngest_age", "oldest_age", "coercion", "exploitation"];
+        // What one search for `coersion` costs.
+        let probe = Budget::new(u64::MAX);
+        probe.did_you_mean("coersion", names);
+        let one = u64::MAX - probe.left.get();
+        assert!(one > names.len() as u64);
+
+        // Enough for two searches and a little: both suggest what an unbounded search
+        // would, the third does not fit and suggests nothing, and nothing is left after.
+        let budget = Budget::new(2 * one + one / 2);
+        for _ in 0..2 {
+            assert_eq!(
+                budget.did_you_mean("coersion", names),
+                did_you_mean("coersion", names)
+            );
+            assert!(!budget.exhausted());
+        }
+        assert_eq!(budget.did_you_mean("coersion", names), None);
+        assert!(budget.exhausted());
+        assert_eq!(budget.did_you_mean("Coercion", names), None);
+
+        // A name far longer than every candidate costs a look at each, not a table.
+        let long = "x".repeat(100_000);
+        let budget = Budget::new(one);
+        assert_eq!(budget.did_you_mean(&long, names), None);
+        assert!(!budget.exhausted());
     }
 
     #[test]

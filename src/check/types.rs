@@ -6,7 +6,6 @@
 
 use super::ir::{self, CmpOp, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, Value, VariantId};
 use super::resolve::{Checker, DefTy, Sym};
-use super::suggest;
 use crate::diagnostics::Diagnostic;
 use crate::parse::ast::{self, BinOp, ExprKind, UnOp};
 use crate::source::{FileId, Loc, Span};
@@ -646,23 +645,24 @@ impl<'a> Checker<'a> {
             return;
         }
         let reads_outputs = cx.ctx == Ctx::Assert;
-        let mut cands = self.names_where(|s| {
-            matches!(s, Sym::Input(_) | Sym::Define(_))
-                || (reads_outputs && matches!(s, Sym::Output(_)))
+        let help = self.did_you_mean(n, |c| {
+            let mut cands = c.names_where(|s| {
+                matches!(s, Sym::Input(_) | Sym::Define(_))
+                    || (reads_outputs && matches!(s, Sym::Output(_)))
+            });
+            cands.extend(
+                c.ir.enums
+                    .iter()
+                    .flat_map(|e| e.variants.iter().map(|v| v.name.as_str())),
+            );
+            cands
         });
-        let variants: Vec<String> = self
-            .ir
-            .enums
-            .iter()
-            .flat_map(|e| e.variants.iter().map(|v| v.name.clone()))
-            .collect();
-        cands.extend(variants.iter().map(String::as_str));
         let kinds = if reads_outputs {
             "input, output or define"
         } else {
             "input or define"
         };
-        let help = suggest::did_you_mean(n, cands).unwrap_or_else(|| {
+        let help = help.unwrap_or_else(|| {
             format!("declare it (`input {n}: bool`), or `use` the file that declares it")
         });
         self.error(
@@ -675,13 +675,9 @@ impl<'a> Checker<'a> {
     /// A name that should be a variant of `e` but is not.
     pub(crate) fn unknown_variant(&mut self, n: &str, loc: Loc, e: EnumId) {
         let en = self.enum_name(e).to_string();
-        let variants = self.variant_names(e);
-        let list = variants
-            .iter()
-            .map(|v| format!("`{v}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let help = suggest::did_you_mean(n, variants.iter().copied())
+        let list = self.variant_list(e);
+        let help = self
+            .did_you_mean(n, |c| c.variant_names(e))
             .unwrap_or_else(|| format!("use one of the variants of `{en}`, or add `{n}` to it"));
         let mut d = Diagnostic::error("E0205", format!("`{n}` is not a variant of `{en}`"))
             .primary(loc, format!("expected a variant of `{en}`"));
@@ -755,11 +751,11 @@ impl<'a> Checker<'a> {
                 }
             }
             T::Enum { e, .. } => {
-                let first = self.variant_names(*e).first().copied().unwrap_or("a");
+                let first = self.first_variant(*e).unwrap_or("a");
                 format!("compare it with a variant, such as `{src} == {first}`")
             }
             T::SetOutput { e, .. } => {
-                let first = self.variant_names(*e).first().copied().unwrap_or("a");
+                let first = self.first_variant(*e).unwrap_or("a");
                 format!("test a member: `{src} contains {first}`")
             }
             T::Unresolved(n) => {
@@ -1006,10 +1002,10 @@ impl<'a> Checker<'a> {
                 if eq_only {
                     let (output, e) = (*output, *e);
                     self.variants_of_set(elems, e, cx).map(|vars| {
-                        let all = (0..self.variant_names(e).len())
+                        let all = (0..self.variant_count(e))
                             .map(|w| {
                                 let has = ir::Expr::SetContains { output, variant: w };
-                                if vars.contains(&w) {
+                                if vars.binary_search(&w).is_ok() {
                                     has
                                 } else {
                                     not(has)
@@ -1031,8 +1027,8 @@ impl<'a> Checker<'a> {
             (T::Unresolved(a), T::Unresolved(b)) => {
                 let common = self
                     .enums_with_variant(a)
-                    .into_iter()
-                    .find(|e| self.variant(*e, b).is_some());
+                    .iter()
+                    .find(|&&e| self.variant(e, b).is_some());
                 match common {
                     Some(_) if eq_only => Some(ir::Expr::Const((a == b) == (cop == CmpOp::Eq))),
                     _ => {
@@ -1101,15 +1097,10 @@ impl<'a> Checker<'a> {
             atom: Atom::Input(_) | Atom::Output(_),
         } = lt.t
         {
-            let list: Vec<String> = self
-                .variant_names(e)
-                .iter()
-                .map(|v| format!("`{v}`"))
-                .collect();
             Some(format!(
                 "compare with a variant of `{}`: {}",
                 self.enum_name(e),
-                list.join(", ")
+                self.variant_list(e)
             ))
         } else {
             None
@@ -1269,7 +1260,7 @@ impl<'a> Checker<'a> {
             // An output on either side: they are equal when both have one same variant.
             (x, y) => join(
                 false,
-                (0..self.variant_names(e).len())
+                (0..self.variant_count(e))
                     .map(|v| {
                         join(
                             true,
@@ -1318,12 +1309,8 @@ impl<'a> Checker<'a> {
                         Some(l) => d.secondary(l, format!("`{en}` is declared here")),
                         None => d,
                     };
-                    let list: Vec<String> = self
-                        .variant_names(e)
-                        .iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect();
-                    self.error(d.help(format!("list variants of `{en}`: {}", list.join(", "))));
+                    let list = self.variant_list(e);
+                    self.error(d.help(format!("list variants of `{en}`: {list}")));
                     ok = false;
                 }
             }
@@ -1492,7 +1479,7 @@ impl<'a> Checker<'a> {
                             Atom::Variant(w) => ir::Expr::SetContains { output, variant: w },
                             atom => join(
                                 false,
-                                (0..self.variant_names(e).len())
+                                (0..self.variant_count(e))
                                     .map(|w| {
                                         join(
                                             true,

@@ -137,12 +137,7 @@ impl<'a> Checker<'a> {
                         self.unknown_variant(n, loc, e);
                     }
                 } else {
-                    let first = self
-                        .variant_names(e)
-                        .first()
-                        .copied()
-                        .unwrap_or("a")
-                        .to_string();
+                    let first = self.first_variant(e).unwrap_or("a").to_string();
                     let d = Diagnostic::error(
                         "E0301",
                         format!("expected a set of `{en}`, found {}", literal_desc(inner)),
@@ -161,12 +156,7 @@ impl<'a> Checker<'a> {
                     (Ty::Enum(_), Some(first)) => {
                         self.sources.slice(Loc::new(file, first.span)).to_string()
                     }
-                    (Ty::Enum(e), None) => self
-                        .variant_names(e)
-                        .first()
-                        .copied()
-                        .unwrap_or("a")
-                        .to_string(),
+                    (Ty::Enum(e), None) => self.first_variant(e).unwrap_or("a").to_string(),
                     (Ty::Bool, _) => "true".into(),
                     (Ty::Int { lo, .. }, _) => lo.to_string(),
                 };
@@ -234,15 +224,10 @@ impl<'a> Checker<'a> {
                 format!("write an integer from {lo} to {hi}, such as `{name} = {lo}`")
             }
             Ty::Enum(e) => {
-                let list: Vec<String> = self
-                    .variant_names(e)
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect();
                 format!(
                     "write one variant of `{}`: {}",
                     self.enum_name(e),
-                    list.join(", ")
+                    self.variant_list(e)
                 )
             }
         }
@@ -262,12 +247,7 @@ impl<'a> Checker<'a> {
         let help = match target.ty {
             OutputTy::Single(ty) => self.value_help(ty, target.name),
             OutputTy::Set(e) => {
-                let first = self
-                    .variant_names(e)
-                    .first()
-                    .copied()
-                    .unwrap_or("a")
-                    .to_string();
+                let first = self.first_variant(e).unwrap_or("a").to_string();
                 format!("write a set of variants: `{} = {{{first}}}`", target.name)
             }
         };

@@ -68,14 +68,15 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
         }
     };
     let text = if args.facts == "-" {
-        let mut s = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            eprintln!("error: cannot read the facts from standard input: {e}");
-            return exit::USAGE;
+        match read_facts(std::io::stdin().lock()) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot read the facts from standard input: {e}");
+                return exit::USAGE;
+            }
         }
-        s
     } else {
-        match std::fs::read_to_string(&args.facts) {
+        match std::fs::File::open(&args.facts).and_then(read_facts) {
             Ok(s) => s,
             Err(e) => {
                 print_human(
@@ -107,6 +108,29 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
     let _ = out.flush();
     print_human(&sources, &diags, color);
     code
+}
+
+/// The facts are read whole, so more than this is refused rather than read until
+/// memory runs out (`--facts -` fed by an endless stream, or `--facts /dev/zero`);
+/// 100,000 incidents as JSON Lines take some 10 MiB.
+pub const MAX_FACTS_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads the facts text, at most [`MAX_FACTS_BYTES`] of it.
+pub fn read_facts(from: impl Read) -> std::io::Result<String> {
+    let mut bytes = Vec::new();
+    from.take(MAX_FACTS_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FACTS_BYTES {
+        return Err(std::io::Error::other(format!(
+            "the facts are larger than {} MiB; split the batch",
+            MAX_FACTS_BYTES / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
 }
 
 /// How the facts text is laid out.

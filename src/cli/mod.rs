@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 
 use crate::diagnostics::{render, Diagnostic};
 use crate::source::Sources;
@@ -161,7 +161,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
         }
         if p.is_dir() {
             walk(&p, out, depth + 1);
-        } else if p.extension().is_some_and(|e| e == "policy") {
+        } else if p.extension().is_some_and(|e| e == "policy") && p.is_file() {
+            // Only regular files: reading a named pipe that nothing writes to would
+            // wait forever.
             out.push(p);
         }
     }
@@ -170,7 +172,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
 /// Prints diagnostics for people on stderr, in colour when wanted.
 pub fn print_human(sources: &Sources, diags: &[Diagnostic], color: ColorArg) {
     use std::io::IsTerminal;
-    let mut stream = StandardStream::stderr(color.choice(std::io::stderr().is_terminal()));
+    // Buffered: the renderer writes a character at a time, and unbuffered stderr made
+    // that a system call per character (seconds for one long line).
+    let mut stream = BufferedStandardStream::stderr(color.choice(std::io::stderr().is_terminal()));
     for d in diags {
         // A closed stderr is not worth a panic or an error code of its own.
         let _ = render::emit(&mut stream, sources, d);

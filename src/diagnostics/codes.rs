@@ -22,7 +22,7 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "E0001",
         title: "a file could not be read",
-        explanation: "policyc could not read a file named on the command line or by a `use`.\n\nCheck that the path exists and is readable. Paths in `use` are resolved relative to the file that contains the `use`.",
+        explanation: "policyc could not read a file named on the command line or by a `use`.\n\nCheck that the path exists and is readable. Paths in `use` are resolved relative to the file that contains the `use`, and must lead to regular files: a named pipe or a device could keep policyc waiting forever.",
     },
     CodeInfo {
         code: "E0002",

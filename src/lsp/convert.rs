@@ -12,27 +12,66 @@ use crate::source::Span;
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The UTF-16 units before every [`UNITS_BLOCK`]-th byte: a position is counted
+    /// from the nearest block, not from the start of its line, so a diagnostic per
+    /// name on one line of megabytes does not count the line once per diagnostic.
+    units_before_block: Vec<usize>,
+}
+
+const UNITS_BLOCK: usize = 256;
+
+/// The UTF-16 units of the characters that start in `bytes`: two for a four-byte
+/// character, none for a continuation byte, one otherwise.
+fn units(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0xF0.. => 2,
+            0x80..=0xBF => 0,
+            _ => 1,
+        })
+        .sum()
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        let mut units_before_block = Vec::with_capacity(text.len() / UNITS_BLOCK + 1);
+        let mut count = 0;
+        for block in text.as_bytes().chunks(UNITS_BLOCK) {
+            units_before_block.push(count);
+            count += units(block);
+        }
+        units_before_block.push(count);
+        LineIndex {
+            text,
+            starts,
+            units_before_block,
+        }
+    }
+
+    /// The UTF-16 units before byte `offset`.
+    fn units_before(&self, offset: usize) -> usize {
+        let block = offset / UNITS_BLOCK;
+        let from = block * UNITS_BLOCK;
+        let counted = self.units_before_block.get(block).copied().unwrap_or(0);
+        counted + self.text.as_bytes().get(from..offset).map_or(0, units)
     }
 
     pub fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self
             .starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let col = self
-            .text
-            .get(start..offset)
-            .map(|s| s.encode_utf16().count())
-            .unwrap_or(0);
+            .units_before(offset)
+            .saturating_sub(self.units_before(start));
         Position::new(
             u32::try_from(line).unwrap_or(u32::MAX),
             u32::try_from(col).unwrap_or(u32::MAX),
@@ -121,6 +160,27 @@ mod tests {
         assert_eq!(li.offset(Position::new(1, 4)), z);
         assert_eq!(li.offset(Position::new(0, 99)), 2);
         assert_eq!(li.offset(Position::new(9, 0)), text.len());
+    }
+
+    #[test]
+    fn positions_on_long_lines_count_from_the_line_start() {
+        // Lines across several blocks, of one- to four-byte characters.
+        let mut text = String::new();
+        for (k, c) in ['a', 'é', '∈', '𝄞'].iter().cycle().take(12).enumerate() {
+            text.extend(std::iter::repeat_n(*c, UNITS_BLOCK * (k % 4) + k * 37 + 1));
+            text.push('\n');
+        }
+        let li = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(5).chain([(text.len(), ' ')]) {
+            let before = &text[..offset];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let want = Position::new(
+                before.matches('\n').count() as u32,
+                before[start..].encode_utf16().count() as u32,
+            );
+            assert_eq!(li.position(offset), want, "at {offset}");
+            assert_eq!(li.offset(want), offset);
+        }
     }
 
     #[test]

@@ -169,6 +169,14 @@ impl FileSystem for Overlay<'_> {
             None => RealFs.read(path),
         }
     }
+
+    fn read_used(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        let key = crate::check::modules::normalize(path);
+        match self.docs.get(&key) {
+            Some(d) => Ok(d.text.clone().into_bytes()),
+            None => RealFs.read_used(path),
+        }
+    }
 }
 
 /// What checking one open document produced.
@@ -742,7 +750,8 @@ fn analyse(
     // The index reads the same files through the checker's loader.
     let mut sources = Sources::new();
     let mut ignored = Vec::new();
-    let program = crate::check::modules::load(&mut sources, &fs, path, Some(text), &mut ignored);
+    let program =
+        crate::check::modules::load(&mut sources, &fs, path, Some(text), None, &mut ignored);
     let (index, root, reached) = match &program {
         Some(prog) => {
             let files: Vec<(FileId, &ast::File)> =

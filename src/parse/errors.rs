@@ -125,6 +125,9 @@ fn list(items: &[&str]) -> String {
     }
 }
 
+/// How much of an unexpected word a message quotes.
+const MAX_QUOTED: usize = 40;
+
 /// The token at `pos`, shown in "found ..." (a word, a symbol or the end of input).
 fn found(chunk: &str, pos: usize) -> (String, usize) {
     let rest = chunk.get(pos..).unwrap_or("");
@@ -132,12 +135,15 @@ fn found(chunk: &str, pos: usize) -> (String, usize) {
         return ("the end of the declaration".to_string(), 0);
     };
     if c.is_ascii_alphanumeric() || c == '_' {
-        let w: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        let len = w.len();
-        return (format!("`{w}`"), len);
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let w = rest.get(..len).unwrap_or("");
+        // A word of megabytes is named by its start (it is all ASCII).
+        return match w.get(..MAX_QUOTED) {
+            Some(start) if len > MAX_QUOTED => (format!("`{start}…`"), len),
+            _ => (format!("`{w}`"), len),
+        };
     }
     if c == '"' {
         // At most 60 bytes of it, ending on a character boundary.
