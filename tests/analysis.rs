@@ -269,3 +269,37 @@ fn an_uncounted_gap_is_reported_with_an_example() {
     let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(j["undecided"]["resolution"]["reason"], "gap");
 }
+
+/// Past a hundred conflicting pairs over one output, the rest are summed up per pair of
+/// values in one diagnostic (the analysis still holds every pair).
+#[test]
+fn conflicts_past_the_listed_ones_are_summed_up() {
+    let mut text = String::from(
+        "policy many \"Many\"\nenum Resolution { outcome_21, investigation }\n/// Was there coercion?\ninput coercion: bool\noutput resolution: Resolution\n",
+    );
+    for i in 0..11 {
+        text.push_str(&format!(
+            "rule a{i} \"A {i}\" cites \"p\"\n  when coercion\n  then resolution = outcome_21\n"
+        ));
+        text.push_str(&format!(
+            "rule b{i} \"B {i}\" cites \"p\"\n  when coercion\n  then resolution = investigation\n"
+        ));
+    }
+    let (sources, _, a) = analyse(&text);
+    assert_eq!(a.analysis.conflicts.len(), 121);
+    let listed = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0502" && d.message.starts_with("rules"))
+        .count();
+    assert_eq!(listed, policyc::analyse::LISTED_CONFLICTS);
+    let summary: Vec<&Diagnostic> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0502" && d.message.contains("more pairs"))
+        .collect();
+    assert_eq!(summary.len(), 1);
+    insta::assert_snapshot!(render::to_string(&sources, summary[0]));
+    let data = summary[0].data.as_ref().unwrap();
+    assert_eq!(data["pairs"], 21);
+}

@@ -665,6 +665,11 @@ fn region_data(kind: &str, r: &Region, extra: serde_json::Value) -> serde_json::
     v
 }
 
+/// Conflicting rule pairs listed one by one per output; the rest are summed up per pair
+/// of values in one diagnostic. A policy of thousands of random rules has hundreds of
+/// thousands of pairs: listing them all took gigabytes and helped nobody.
+pub const LISTED_CONFLICTS: usize = 100;
+
 /// The findings as diagnostics (gaps, conflicts and refuted asserts are errors; dead
 /// rules, unused inputs and stale acceptances warnings; accepted gaps notes).
 pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
@@ -747,10 +752,25 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .data(json!({ "kind": "stale_acceptance", "output": name })),
         );
     }
+    // Per output: conflicting pairs past the listed ones, counted per pair of values.
+    let mut unlisted: Vec<Vec<((&Value, &Value), usize)>> = vec![Vec::new(); policy.outputs.len()];
+    let mut listed = vec![0usize; policy.outputs.len()];
     for cf in &a.conflicts {
         let Some(o) = policy.outputs.get(cf.output) else {
             continue;
         };
+        if let (Some(n), Some(rest)) = (listed.get_mut(cf.output), unlisted.get_mut(cf.output)) {
+            if *n >= LISTED_CONFLICTS {
+                let [v1, v2] = &cf.values;
+                let pair = if v1 <= v2 { (v1, v2) } else { (v2, v1) };
+                match rest.iter_mut().find(|(p, _)| *p == pair) {
+                    Some((_, k)) => *k += 1,
+                    None => rest.push((pair, 1)),
+                }
+                continue;
+            }
+            *n += 1;
+        }
         let [r1, r2] = cf.rules;
         let (Some(d1), Some(d2)) = (policy.rules.get(r1), policy.rules.get(r2)) else {
             continue;
@@ -781,6 +801,44 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                 json!({ "output": o.name, "rules": [d1.name, d2.name], "values": [policy.value_json(&cf.values[0]), policy.value_json(&cf.values[1])] }),
             ));
         out.push(d);
+    }
+    for (o, rest) in unlisted.iter().enumerate() {
+        let (Some(out_def), false) = (policy.outputs.get(o), rest.is_empty()) else {
+            continue;
+        };
+        let total: usize = rest.iter().map(|p| p.1).sum();
+        let mut rest = rest.clone();
+        rest.sort();
+        let mut d = Diagnostic::error(
+            "E0502",
+            format!(
+                "{} more pairs of rules give `{}` different values",
+                show_count(total as u128),
+                out_def.name
+            ),
+        )
+        .primary(
+            out_def.loc,
+            "more conflicts over this output than are listed",
+        );
+        for ((v1, v2), k) in &rest {
+            d = d.note(format!(
+                "{} and {}: {} pairs",
+                policy.show_value(v1),
+                policy.show_value(v2),
+                show_count(*k as u128)
+            ));
+        }
+        let by_values: Vec<serde_json::Value> = rest
+            .iter()
+            .map(|((v1, v2), k)| json!({ "values": [policy.value_json(v1), policy.value_json(v2)], "pairs": k }))
+            .collect();
+        out.push(
+            d.help(format!(
+                "the first {LISTED_CONFLICTS} pairs are listed one by one; resolve those, or the overlap they share, and check again"
+            ))
+            .data(json!({ "kind": "conflicts_not_listed", "output": out_def.name, "pairs": total, "by_values": by_values })),
+        );
     }
     for dr in &a.dead_rules {
         let Some(rule) = policy.rules.get(dr.rule) else {

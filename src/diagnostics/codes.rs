@@ -269,7 +269,7 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "E0502",
         title: "two rules give an output different values (a conflict)",
-        explanation: "For some incidents, two rules apply and give the same single-valued output different values, and neither overrides the other (directly or through a chain of `overrides`).\n\nExample:\n\n    rule a \"...\" when coercion then resolution = investigation\n    rule b \"...\" when youngest_age >= 13 then resolution = outcome_21\n\nBoth apply to a coerced 14-year-old. The diagnostic names both rules, the values, the region where they overlap and an example incident.\n\nFix: if one rule is an exception to the other, say so with `overrides` (`rule a ... overrides b`); otherwise narrow the conditions so they do not overlap.",
+        explanation: "For some incidents, two rules apply and give the same single-valued output different values, and neither overrides the other (directly or through a chain of `overrides`).\n\nExample:\n\n    rule a \"...\" when coercion then resolution = investigation\n    rule b \"...\" when youngest_age >= 13 then resolution = outcome_21\n\nBoth apply to a coerced 14-year-old. The diagnostic names both rules, the values, the region where they overlap and an example incident. Past 100 pairs over one output, one more diagnostic counts the rest per pair of values.\n\nFix: if one rule is an exception to the other, say so with `overrides` (`rule a ... overrides b`); otherwise narrow the conditions so they do not overlap.",
     },
     CodeInfo {
         code: "E0503",
