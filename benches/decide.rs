@@ -7,29 +7,14 @@
 //!   writing the same lines with serde_json alone, in one run.
 
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use policyc::analyse::brute;
 use policyc::check::ir::Policy;
 use policyc::cli::decide::{decide_text, DecideFormat};
-use policyc::compile::graph::DecisionGraph;
 use policyc::compile::synth::Rng;
-use policyc::compile::{value_index, CompileOptions, Compiler};
-use policyc::source::{RealFs, Sources};
 
-const SEED_POLICY: &str = "policies/devon-cornwall-dorset.policy";
-
-fn load() -> Option<(Sources, Policy, DecisionGraph)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED_POLICY);
-    let mut sources = Sources::new();
-    let checked = policyc::check::check_file(&mut sources, &RealFs, &path);
-    let policy = checked.policy?;
-    let mut c = Compiler::new(&policy, &CompileOptions::default()).ok()?;
-    let graph = DecisionGraph::build(&mut c).ok()?;
-    drop(c);
-    Some((sources, policy, graph))
-}
+mod common;
+use common::{load, SEED_POLICY};
 
 /// Random complete incidents as value indices, `inputs` per incident, back to back.
 fn incidents(policy: &Policy, n: usize, rng: &mut Rng) -> Vec<u32> {
@@ -75,41 +60,7 @@ fn batch(c: &mut Criterion) {
         return;
     };
     let n = 100_000;
-    let mut rng = Rng::new(2);
-    // Complete facts that satisfy the assumptions, as a user's file would hold.
-    let mut lines = String::new();
-    let mut made = 0;
-    while made < n {
-        let values: Vec<_> = policy
-            .inputs
-            .iter()
-            .map(|i| {
-                let vs = brute::values_of(&policy, i.ty);
-                vs.get(rng.below(vs.len() as u64) as usize).cloned()
-            })
-            .collect::<Option<Vec<_>>>()
-            .unwrap_or_default();
-        if !policy
-            .assumes
-            .iter()
-            .all(|a| brute::eval(&policy, &a.expr, &values, None))
-        {
-            continue;
-        }
-        let idx: Option<Vec<u32>> = policy
-            .inputs
-            .iter()
-            .zip(&values)
-            .map(|(i, v)| value_index(i.ty, v))
-            .collect();
-        if idx.is_none() {
-            continue;
-        }
-        let facts = policyc::compile::describe::facts_json(&policy, &values);
-        lines.push_str(&facts.to_string());
-        lines.push('\n');
-        made += 1;
-    }
+    let lines = common::facts_lines(&policy, n, 2);
     let mut group = c.benchmark_group("decide_batch_jsonl");
     group.throughput(Throughput::Elements(n as u64));
     group.sample_size(10);

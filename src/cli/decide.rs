@@ -5,7 +5,7 @@
 //! a bad line is answered with an error object naming its line and does not stop the
 //! others. Exit codes: 0 decided (or out of scope), 1 undecided, 2 bad facts or usage.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -67,44 +67,58 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
             return exit::USAGE;
         }
     };
-    let text = if args.facts == "-" {
-        match read_facts(std::io::stdin().lock()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot read the facts from standard input: {e}");
-                return exit::USAGE;
-            }
-        }
-    } else {
-        match std::fs::File::open(&args.facts).and_then(read_facts) {
-            Ok(s) => s,
-            Err(e) => {
-                print_human(
-                    &sources,
-                    &[
-                        Diagnostic::error("E0001", format!("cannot read `{}`: {e}", args.facts))
-                            .help(
-                                "check the path of the facts file, or use `-` for standard input",
-                            ),
-                    ],
-                    color,
-                );
-                return exit::USAGE;
-            }
-        }
-    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut diags = Vec::new();
-    let code = decide_text(
-        &policy,
-        &graph,
-        &sources,
-        &text,
-        args.format,
-        &mut out,
-        &mut diags,
-    );
+    let decided = if args.facts == "-" {
+        let stdin = std::io::stdin();
+        decide_reader(
+            &policy,
+            &graph,
+            &sources,
+            stdin.lock(),
+            args.format,
+            &mut out,
+            &mut diags,
+        )
+        .map_err(|e| {
+            (
+                format!("cannot read the facts from standard input: {e}"),
+                e.kind(),
+            )
+        })
+    } else {
+        std::fs::File::open(&args.facts)
+            .and_then(|f| {
+                decide_reader(
+                    &policy,
+                    &graph,
+                    &sources,
+                    std::io::BufReader::new(f),
+                    args.format,
+                    &mut out,
+                    &mut diags,
+                )
+            })
+            .map_err(|e| (format!("cannot read `{}`: {e}", args.facts), e.kind()))
+    };
+    let code = match decided {
+        Ok(code) => code,
+        Err((message, kind)) => {
+            let _ = out.flush();
+            let help = if kind == std::io::ErrorKind::InvalidData {
+                "give the facts as JSON: one object, an array of objects, or one object per line (a line at most 1 MiB)"
+            } else {
+                "check the path of the facts file, or use `-` for standard input"
+            };
+            print_human(
+                &sources,
+                &[Diagnostic::error("E0001", message).help(help)],
+                color,
+            );
+            return exit::USAGE;
+        }
+    };
     let _ = out.flush();
     print_human(&sources, &diags, color);
     code
@@ -115,11 +129,11 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
 /// 100,000 incidents as JSON Lines take some 10 MiB.
 pub const MAX_FACTS_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads the facts text, at most [`MAX_FACTS_BYTES`] of it.
-pub fn read_facts(from: impl Read) -> std::io::Result<String> {
+/// Reads the rest of the facts text, at most `limit` bytes of it.
+fn read_facts(from: impl Read, limit: u64) -> std::io::Result<String> {
     let mut bytes = Vec::new();
-    from.take(MAX_FACTS_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FACTS_BYTES {
+    from.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
         return Err(std::io::Error::other(format!(
             "the facts are larger than {} MiB; split the batch",
             MAX_FACTS_BYTES / (1024 * 1024)
@@ -131,6 +145,141 @@ pub fn read_facts(from: impl Read) -> std::io::Result<String> {
             "stream did not contain valid UTF-8",
         )
     })
+}
+
+/// The longest line of JSON Lines read as a stream.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// One line of a stream, without its line break; `None` at the end.
+fn read_line<R: BufRead>(reader: &mut R) -> std::io::Result<Option<Result<String, String>>> {
+    let mut buf = Vec::new();
+    let n = reader
+        .by_ref()
+        .take(MAX_LINE_BYTES as u64 + 1)
+        .read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    } else if buf.len() > MAX_LINE_BYTES {
+        return Ok(Some(Err(format!(
+            "a line is longer than {} MiB",
+            MAX_LINE_BYTES / (1024 * 1024)
+        ))));
+    }
+    Ok(Some(
+        String::from_utf8(buf).map_err(|_| "a line is not valid UTF-8".to_string()),
+    ))
+}
+
+/// The lines of a stream after the ones already read.
+struct Lines<R> {
+    head: std::vec::IntoIter<Result<String, String>>,
+    reader: R,
+    done: bool,
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = Result<String, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let line = match self.head.next() {
+            Some(l) => l,
+            None => match read_line(&mut self.reader) {
+                Ok(Some(l)) => l,
+                Ok(None) => return None,
+                Err(e) => Err(e.to_string()),
+            },
+        };
+        // A broken line (too long, not UTF-8, unreadable) ends the stream: where the
+        // next line starts cannot be told reliably.
+        self.done = line.is_err();
+        Some(line)
+    }
+}
+
+/// Decides the facts read from `reader`. JSON Lines are answered as they are read, so a
+/// batch of any length runs in constant memory; one object or a JSON array is read
+/// whole (at most [`MAX_FACTS_BYTES`]).
+pub fn decide_reader<R: BufRead>(
+    policy: &Policy,
+    graph: &DecisionGraph,
+    sources: &Sources,
+    mut reader: R,
+    format: DecideFormat,
+    out: &mut dyn Write,
+    diags: &mut Vec<Diagnostic>,
+) -> std::io::Result<u8> {
+    // The head: every line up to the second that is not blank, which tells the layout.
+    let mut head: Vec<Result<String, String>> = Vec::new();
+    let mut filled = 0;
+    while filled < 2 {
+        let Some(line) = read_line(&mut reader)? else {
+            break;
+        };
+        match &line {
+            Ok(l) if l.trim().is_empty() => {}
+            _ => filled += 1,
+        }
+        let broken = line.is_err();
+        head.push(line);
+        if broken {
+            break;
+        }
+    }
+    let first = head.iter().find_map(|l| match l {
+        Ok(l) if l.trim().is_empty() => None,
+        other => Some(other),
+    });
+    let streamed = filled >= 2
+        && first.is_some_and(|f| {
+            f.as_ref()
+                .is_ok_and(|f| serde_json::from_str::<serde_json::Value>(f).is_ok())
+        });
+    if !streamed {
+        let mut text = String::new();
+        for line in head {
+            match line {
+                Ok(l) => {
+                    text.push_str(&l);
+                    text.push('\n');
+                }
+                Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+            }
+        }
+        let budget = MAX_FACTS_BYTES.saturating_sub(text.len() as u64);
+        text.push_str(&read_facts(reader, budget)?);
+        return Ok(decide_text(
+            policy, graph, sources, &text, format, out, diags,
+        ));
+    }
+    let lines = Lines {
+        head: head.into_iter(),
+        reader,
+        done: false,
+    };
+    let items = lines
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .filter(|(_, l)| !matches!(l, Ok(l) if l.trim().is_empty()))
+        .map(|(n, l)| {
+            let item = match l {
+                Ok(l) => serde_json::from_str(&l).map_err(|e| invalid_json(&e)),
+                Err(e) => Err(
+                    Diagnostic::error("E0510", format!("cannot read the facts: {e}"))
+                        .help("give one JSON object per line"),
+                ),
+            };
+            (n, item)
+        });
+    Ok(answer_items(policy, graph, sources, items, out))
 }
 
 /// How the facts text is laid out.
@@ -239,47 +388,58 @@ pub fn decide_text(
                             }),
                     ),
                 };
-            let index = crate::evaluate::facts::InputIndex::new(policy);
-            let mut code = exit::OK;
-            let mut cache = LeafCache::default();
-            for (line, item) in items {
-                let facts = item.and_then(|v| {
-                    crate::evaluate::facts::parse_facts_indexed(policy, &index, &v)
-                        .map_err(|mut es| es.remove(0))
-                });
-                // Complete facts that reach an in-scope or out-of-scope leaf: the
-                // answer is the leaf's, rendered once and reused.
-                if let Ok(f) = &facts {
-                    if let Some((text, status)) = cache.answer(policy, graph, f, line) {
-                        if status == DecideStatus::Undecided && code == exit::OK {
-                            code = exit::FAILED;
-                        }
-                        let _ = writeln!(out, "{text}");
-                        continue;
-                    }
-                }
-                let answer = facts.and_then(|facts| decide(policy, graph, &facts).map_err(|e| *e));
-                let obj = match answer {
-                    Ok(d) => {
-                        if d.status == DecideStatus::Undecided && code == exit::OK {
-                            code = exit::FAILED;
-                        }
-                        let mut j = decision_json(policy, &d);
-                        if let Some(m) = j.as_object_mut() {
-                            m.insert("line".into(), json!(line));
-                        }
-                        j
-                    }
-                    Err(e) => {
-                        code = exit::USAGE;
-                        error_object(sources, Some(line), &[e])
-                    }
-                };
-                let _ = writeln!(out, "{obj}");
-            }
-            code
+            answer_items(policy, graph, sources, items, out)
         }
     }
+}
+
+/// Answers a batch item by item, one JSON line each; the exit code of the batch.
+fn answer_items(
+    policy: &Policy,
+    graph: &DecisionGraph,
+    sources: &Sources,
+    items: impl Iterator<Item = (usize, Result<serde_json::Value, Diagnostic>)>,
+    out: &mut dyn Write,
+) -> u8 {
+    let index = crate::evaluate::facts::InputIndex::new(policy);
+    let mut code = exit::OK;
+    let mut cache = LeafCache::default();
+    for (line, item) in items {
+        let facts = item.and_then(|v| {
+            crate::evaluate::facts::parse_facts_indexed(policy, &index, &v)
+                .map_err(|mut es| es.remove(0))
+        });
+        // Complete facts that reach an in-scope or out-of-scope leaf: the
+        // answer is the leaf's, rendered once and reused.
+        if let Ok(f) = &facts {
+            if let Some((text, status)) = cache.answer(policy, graph, f, line) {
+                if status == DecideStatus::Undecided && code == exit::OK {
+                    code = exit::FAILED;
+                }
+                let _ = writeln!(out, "{text}");
+                continue;
+            }
+        }
+        let answer = facts.and_then(|facts| decide(policy, graph, &facts).map_err(|e| *e));
+        let obj = match answer {
+            Ok(d) => {
+                if d.status == DecideStatus::Undecided && code == exit::OK {
+                    code = exit::FAILED;
+                }
+                let mut j = decision_json(policy, &d);
+                if let Some(m) = j.as_object_mut() {
+                    m.insert("line".into(), json!(line));
+                }
+                j
+            }
+            Err(e) => {
+                code = exit::USAGE;
+                error_object(sources, Some(line), &[e])
+            }
+        };
+        let _ = writeln!(out, "{obj}");
+    }
+    code
 }
 
 /// The parts of a leaf's JSON answer that do not depend on the incident, rendered
@@ -403,6 +563,61 @@ mod tests {
         let mut diags = Vec::new();
         let code = decide_text(p, g, &sources, text, format, &mut out, &mut diags);
         (String::from_utf8(out).unwrap(), diags, code)
+    }
+
+    fn run_reader(
+        p: &Policy,
+        g: &DecisionGraph,
+        bytes: &[u8],
+        format: DecideFormat,
+    ) -> (String, u8) {
+        let sources = Sources::new();
+        let mut out = Vec::new();
+        let mut diags = Vec::new();
+        let code = decide_reader(p, g, &sources, bytes, format, &mut out, &mut diags).unwrap();
+        (String::from_utf8(out).unwrap(), code)
+    }
+
+    /// Streaming JSON Lines answers exactly as reading them whole does, for every
+    /// layout, blank and bad lines included.
+    #[test]
+    fn a_stream_is_answered_as_the_whole_text_is() {
+        let (p, g) = setup();
+        let name = &p.inputs[0].name;
+        for text in [
+            format!("{{}}\nnot json\n\n{{\"{name}x\": 1}}\r\n{{}}\n"),
+            "\n\n{}\n{}".to_string(),
+            "{}".to_string(),
+            "{\n}\n".to_string(),
+            "[{}, {}]".to_string(),
+            "\n  [{}]\n".to_string(),
+            "not json\n{}\n".to_string(),
+            String::new(),
+        ] {
+            for format in [DecideFormat::Json, DecideFormat::Human] {
+                let (whole, _, code) = run_text(&p, &g, &text, format);
+                let streamed = run_reader(&p, &g, text.as_bytes(), format);
+                assert_eq!(streamed, (whole, code), "{text:?}");
+            }
+        }
+    }
+
+    /// A line past the limit is an error for that line, and ends the batch.
+    #[test]
+    fn an_overlong_line_ends_the_stream() {
+        let (p, g) = setup();
+        let mut bytes = b"{}\n{}\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b' ', MAX_LINE_BYTES + 10));
+        bytes.extend(b"\n{}\n");
+        let (out, code) = run_reader(&p, &g, &bytes, DecideFormat::Json);
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert_eq!(lines[2]["line"], 3);
+        assert_eq!(lines[2]["status"], "error");
+        assert_eq!(code, exit::USAGE);
     }
 
     #[test]
