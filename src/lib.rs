@@ -17,3 +17,4 @@ pub mod lsp;
 pub mod mdd;
 pub mod parse;
 pub mod source;
+pub mod xml;

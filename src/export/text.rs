@@ -123,24 +123,8 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Text for XML and HTML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0; a policy cannot contain
-            // them in a string, but a file name might.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text for XML and HTML content and attribute values (line breaks kept as they are).
+pub use crate::xml::escape_text as xml_escape;
 
 /// Text inside a DOT double-quoted string. `\n` in `s` becomes a centred line break;
 /// backslashes are doubled so that Graphviz's escapes (`\N`, `\l`, ...) cannot be
@@ -225,7 +209,7 @@ mod tests {
     fn escapes() {
         assert_eq!(
             xml_escape("<script>alert(\"x\" & 'y')</script>"),
-            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &apos;y&apos;)&lt;/script&gt;"
         );
         assert_eq!(dot_escape("a \"b\" \\N\nc"), "a \\\"b\\\" \\\\N\\nc");
         assert_eq!(

@@ -23,8 +23,9 @@ fn policy_text_never_becomes_markup() {
         "a <script> element slipped through"
     );
     assert!(!html.contains("<b>bold</b>"));
-    assert!(html
-        .contains("Tiny &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;"));
+    assert!(html.contains(
+        "Tiny &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;quotes&apos;"
+    ));
     assert!(html.contains("tiny-&lt;source&gt;.txt"));
     assert!(html.contains("&lt;coercion&gt; &amp; grooming"));
     let index = index_page(&pages);
