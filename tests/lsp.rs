@@ -633,3 +633,56 @@ fn policyc_lsp_over_stdio() {
     send(json!({ "jsonrpc": "2.0", "method": "exit" }));
     assert!(child.wait().unwrap().success());
 }
+
+/// `alias.output` in an assert names the output of a policy imported with `use ... as`:
+/// hover shows that output's declaration, and go to definition opens the imported file.
+#[test]
+fn an_imported_output_resolves_through_its_alias() {
+    const NATIONAL: &str = r#"policy national "National advice"
+use "vocabulary.policy"
+enum PoliceResponse { take_control, support }
+/// How the police respond.
+output police_response: PoliceResponse
+rule control "Coercion" cites "004" when coercion then police_response = take_control
+rule support "No coercion" cites "004" when not coercion then police_response = support
+"#;
+    let dir = temp_dir("alias");
+    std::fs::write(dir.join("vocabulary.policy"), VOCAB).unwrap();
+    std::fs::write(dir.join("national.policy"), NATIONAL).unwrap();
+    let text = POLICY.replace(
+        "use \"vocabulary.policy\"\n",
+        "use \"vocabulary.policy\"\nuse \"national.policy\" as national\n",
+    ) + "\nassert follows \"The school escalates what the police take over\"\n  always national.police_response == take_control implies response == escalate\n";
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&policy_path, &text).unwrap();
+    let (policy, national) = (uri(&policy_path), uri(&dir.join("national.policy")));
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": text } }),
+    );
+    let diags = c.diagnostics(&policy);
+    assert!(errors(&diags).is_empty(), "{diags:?}");
+    let at = pos(&text, "national.police_response", 0, 12);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        shown.contains("output police_response: PoliceResponse"),
+        "{hover}"
+    );
+    assert!(shown.contains("How the police respond."), "{hover}");
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    assert_eq!(def["uri"], json!(national.as_str()), "{def}");
+    assert_eq!(
+        def["range"]["start"],
+        pos(NATIONAL, "police_response", 0, 0)
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -83,8 +83,18 @@ pub struct Index {
 /// The parsed files to index: each file id with its syntax tree.
 pub type Files<'a> = [(FileId, &'a ast::File)];
 
+/// The policies imported with `use ... as`: each alias with its files.
+pub type Imported<'a> = [(String, Vec<(FileId, &'a ast::File)>)];
+
 impl Index {
     pub fn build(sources: &Sources, files: &Files) -> Index {
+        Index::build_with_imports(sources, files, &[])
+    }
+
+    /// Like [`Index::build`], with the policies the root imports with `use ... as`:
+    /// their outputs are declared as `alias.output`, the name rules and asserts read
+    /// them by.
+    pub fn build_with_imports(sources: &Sources, files: &Files, imports: &Imported) -> Index {
         let mut index = Index::default();
         let mut pending: Vec<(FileId, Span, String, Ns)> = Vec::new();
         for &(file, ast) in files {
@@ -92,6 +102,20 @@ impl Index {
             for item in &ast.items {
                 index.declare(file, text, item);
                 collect_mentions(file, item, &mut pending);
+            }
+        }
+        for (alias, imported) in imports {
+            for &(file, ast) in imported {
+                let text = sources.text(file);
+                for item in &ast.items {
+                    if matches!(item.kind, ItemKind::Output(_)) {
+                        let first = index.decls.len();
+                        index.declare(file, text, item);
+                        if let Some(d) = index.decls.get_mut(first) {
+                            d.name = format!("{alias}.{}", d.name);
+                        }
+                    }
+                }
             }
         }
         let mut values: HashMap<&str, usize> = HashMap::new();

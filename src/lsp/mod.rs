@@ -752,6 +752,38 @@ fn analyse(
     let mut ignored = Vec::new();
     let program =
         crate::check::modules::load(&mut sources, &fs, path, Some(text), None, &mut ignored);
+    // The policies the root imports with `use ... as`, loaded the same way, so that
+    // `alias.output` resolves to the imported output.
+    let root_module = program.as_ref().and_then(|prog| prog.root());
+    let base = root_module
+        .and_then(|root| sources.path(root.file))
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let aliased: Vec<(String, String)> = root_module
+        .map(|root| {
+            root.ast
+                .items
+                .iter()
+                .filter_map(|item| match &item.kind {
+                    ast::ItemKind::Use(u) => {
+                        let alias = u.alias.as_ref()?;
+                        Some((alias.name.clone(), u.path.value.clone()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let imported: Vec<(String, crate::check::modules::Program)> = aliased
+        .into_iter()
+        .filter_map(|(alias, target)| {
+            let at = crate::check::modules::normalize(&base.join(target));
+            let prog =
+                crate::check::modules::load(&mut sources, &fs, &at, None, None, &mut ignored)?;
+            Some((alias, prog))
+        })
+        .collect();
     let (index, root, reached) = match &program {
         Some(prog) => {
             let files: Vec<(FileId, &ast::File)> =
@@ -759,11 +791,25 @@ fn analyse(
             let reached = prog
                 .modules
                 .iter()
+                .chain(imported.iter().flat_map(|(_, p)| p.modules.iter()))
                 .filter_map(|m| sources.path(m.file))
                 .map(crate::check::modules::normalize)
                 .collect();
             let root = prog.root().map(|m| m.file).unwrap_or(0);
-            (Index::build(&sources, &files), root, reached)
+            let imports: Vec<(String, Vec<(FileId, &ast::File)>)> = imported
+                .iter()
+                .map(|(alias, p)| {
+                    (
+                        alias.clone(),
+                        p.modules.iter().map(|m| (m.file, &m.ast)).collect(),
+                    )
+                })
+                .collect();
+            (
+                Index::build_with_imports(&sources, &files, &imports),
+                root,
+                reached,
+            )
         }
         None => (Index::default(), 0, Vec::new()),
     };
