@@ -7,32 +7,10 @@
     clippy::indexing_slicing
 )] // test helpers fail loudly
 
+mod common;
+use common::{code, command, policyc, stderr, temp_dir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn policyc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run policyc")
-}
-
-fn code(o: &Output) -> i32 {
-    // A signal (a crash) has no code: make it fail every assertion below.
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("policyc-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const CLEAN: &str = r#"policy p "A clean policy"
 input coercion: bool
@@ -172,9 +150,7 @@ fn colour_follows_the_flag_and_no_color() {
 /// a pipe.
 fn policyc_fed(args: &[&str], stdin: std::process::Stdio, input: &[u8]) -> Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
+    let mut child = command(args)
         .stdin(stdin)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -5,8 +5,9 @@
 // Helpers outside #[test] functions may fail loudly too: this is a test crate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::{policyc, temp_dir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use policyc::format::{format, same_ast};
 
@@ -143,21 +144,6 @@ fn bundled_policies_are_formatted() {
             );
         }
     });
-}
-
-fn policyc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("policyc-fmt-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 const UGLY: &str =

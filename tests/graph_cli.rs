@@ -8,29 +8,11 @@
     clippy::indexing_slicing
 )] // test helpers fail loudly
 
+mod common;
+use common::{code, policyc, stderr, stdout};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn policyc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run policyc")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::{Command, Stdio};
 
 const TINY: &str = "tests/fixtures/export/tiny.policy";
 

@@ -2,8 +2,10 @@
 //! contract (exit codes, `--filter`, the JSON and JUnit formats, coverage thresholds), and
 //! the diagnostics scenario files get.
 
+mod common;
+use common::{code, policyc, stdout};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use policyc::harness::{self, run};
 use policyc::source::{RealFs, Sources};
@@ -38,26 +40,6 @@ fn clean_report() {
 #[test]
 fn broken_report_shows_the_check_errors() {
     insta::assert_snapshot!(report(BROKEN, false));
-}
-
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test helper: a binary that cannot start must fail the test"
-)]
-fn policyc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn last_line(o: &Output) -> String {

@@ -11,7 +11,9 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::temp_dir;
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -151,13 +153,6 @@ impl Client {
 
 fn uri(path: &Path) -> Uri {
     Uri::from_str(&format!("file://{}", path.display())).unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("policyc-lsp-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The position of the `nth` occurrence of `needle` in `text`, plus `shift` characters.

@@ -10,15 +10,10 @@
     clippy::indexing_slicing
 )] // test helpers fail loudly
 
+mod common;
+use common::temp_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("policyc-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn chromium() -> Option<PathBuf> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"]

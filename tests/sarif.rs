@@ -11,6 +11,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::temp_dir;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -244,13 +246,6 @@ fn the_validator_rejects_what_the_schema_rejects() {
             "expected `{want}` in {errs:#?}"
         );
     }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("policyc-sarif-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

@@ -1,0 +1,56 @@
+//! Helpers the integration tests share: running the binary and reading what it did.
+
+#![allow(
+    dead_code,
+    reason = "each test crate includes this module and uses its own part of it"
+)]
+#![allow(clippy::expect_used, reason = "a test helper fails loudly")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `policyc` with `args`, colour off.
+pub fn policyc(args: &[&str]) -> Output {
+    command(args).output().expect("run policyc")
+}
+
+/// Runs `policyc` with `args` in `dir`, colour off.
+pub fn policyc_in(dir: &Path, args: &[&str]) -> Output {
+    command(args)
+        .current_dir(dir)
+        .output()
+        .expect("run policyc")
+}
+
+/// The `policyc` command with `args`, colour off, not started yet.
+pub fn command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_policyc"));
+    cmd.args(args).env("NO_COLOR", "1");
+    cmd
+}
+
+/// The exit code; a signal (a crash) has none and gives -1, which fails every check of
+/// a code.
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh, empty folder for one test, named after the test crate and `name`.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "policyc-{}-{name}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    dir
+}
