@@ -354,6 +354,9 @@ pub struct Exhausted;
 pub struct Uncounted {
     /// Value indices per level.
     pub example: Option<Vec<u32>>,
+    /// A box of the gap around `example`, widened input by input as far as it stays
+    /// in the gap: part of the gap, described and counted exactly.
+    pub part: Option<Region>,
     /// The output's acceptances that cover no gap (found without counting).
     pub stale: Vec<usize>,
 }
@@ -784,6 +787,9 @@ pub struct BoxModel {
     accepted: Vec<Vec<Cuboid>>,
     /// Splits one count may take.
     max_splits: usize,
+    /// Per level, whether its values are ordered (an integer input): a part of the gap
+    /// is then widened to one range there, which reads as `x in a..=b`.
+    ordered: Vec<bool>,
 }
 
 impl BoxModel {
@@ -829,7 +835,14 @@ impl BoxModel {
             };
             accepted.push(b);
         }
+        let ordered = c
+            .order
+            .levels
+            .iter()
+            .map(|&i| matches!(c.input_ty(i), crate::check::ir::Ty::Int { .. }))
+            .collect();
         Ok(Some(BoxModel {
+            ordered,
             max_splits: c.max_splits.unwrap_or(MAX_SPLITS),
             sizes,
             valid,
@@ -928,6 +941,60 @@ impl BoxModel {
         }
     }
 
+    /// Like [`BoxModel::search`] over the valid incidents, with the box around the
+    /// incident found, widened as far as it stays outside every box of `cover`.
+    fn search_part(&self, cover: &[&Cuboid]) -> (sat::Found, Option<Vec<ValueRanges>>) {
+        let mut unknown = false;
+        for (space, near) in self.spaces(None, cover) {
+            match sat::outside_all(&self.sizes, &space.dense(&self.sizes), &near) {
+                sat::Found::Incident(levels) => {
+                    let part = self.widen(&levels, &space, &near);
+                    return (sat::Found::Incident(levels), Some(part));
+                }
+                sat::Found::None => {}
+                sat::Found::Unknown => unknown = true,
+            }
+        }
+        let found = if unknown {
+            sat::Found::Unknown
+        } else {
+            sat::Found::None
+        };
+        (found, None)
+    }
+
+    /// The largest box, grown one level at a time from `point`, inside `space` and
+    /// outside every box of `cover` (which `point` is outside of).
+    fn widen(&self, point: &[u32], space: &Cuboid, cover: &[&Cuboid]) -> Vec<ValueRanges> {
+        let mut sets: Vec<ValueRanges> = point.iter().map(|&v| vec![(v, v)]).collect();
+        for (l, &n) in self.sizes.iter().enumerate() {
+            let Some(&at) = point.get(l) else { continue };
+            let mut allowed = space.set_at(l).cloned().unwrap_or_else(|| vec![(0, n - 1)]);
+            for b in cover {
+                // A box that meets this one on every other level must stay apart here.
+                let meets_rest = b.lits.iter().all(|(bl, set)| {
+                    *bl == l || sets.get(*bl).is_some_and(|mine| overlaps(set, mine))
+                });
+                if !meets_rest {
+                    continue;
+                }
+                allowed = match b.set_at(l) {
+                    Some(set) => meet(&allowed, &complement(set, n)),
+                    None => vec![(at, at)],
+                };
+            }
+            if self.ordered.get(l).copied().unwrap_or(false) {
+                allowed.retain(|&(a, b)| a <= at && at <= b);
+            }
+            if let Some(slot) = sets.get_mut(l) {
+                if holds(&allowed, at) {
+                    *slot = allowed;
+                }
+            }
+        }
+        sets
+    }
+
     /// The gaps of one single-valued output without default, and its acceptances that
     /// cover no gap (as [`super::gaps_of_output`]).
     pub fn gaps_of_output(
@@ -958,6 +1025,7 @@ impl BoxModel {
         }
         let uncounted = |example: Option<Vec<u32>>, stale: &[usize]| Uncounted {
             example,
+            part: None,
             stale: stale.to_vec(),
         };
         // The accepted part, acceptance by acceptance, each without what an earlier one
@@ -976,10 +1044,22 @@ impl BoxModel {
         let open = match self.uncovered(None, &cover) {
             Ok(open) => open,
             // Too fragmented to count: the solver still tells whether there is a gap.
-            Err(Exhausted) => match self.search(None, &cover) {
-                sat::Found::None => Gathered::default(),
-                sat::Found::Incident(levels) => return Err(uncounted(Some(levels), &stale)),
-                sat::Found::Unknown => return Err(uncounted(None, &stale)),
+            Err(Exhausted) => match self.search_part(&cover) {
+                (sat::Found::None, _) => Gathered::default(),
+                (sat::Found::Incident(levels), part) => {
+                    let part = part.map(|b| {
+                        let count = b
+                            .iter()
+                            .fold(1u128, |n, set| n.saturating_mul(u128::from(len(set))));
+                        let cube = cube_of(&b, &self.sizes);
+                        region_of_cubes(c, count, &levels, vec![cube], true)
+                    });
+                    return Err(Uncounted {
+                        part,
+                        ..uncounted(Some(levels), &stale)
+                    });
+                }
+                (sat::Found::Unknown, _) => return Err(uncounted(None, &stale)),
             },
         };
         if let Some(region) = open.region(c) {

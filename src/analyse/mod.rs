@@ -112,6 +112,8 @@ pub struct GapExample {
     pub example: Vec<Value>,
     /// The same, as facts `policyc decide` accepts.
     pub example_json: serde_json::Value,
+    /// A part of the gap around the example, counted and described exactly.
+    pub part: Option<Region>,
 }
 
 /// An analysis that could not be completed within the node limit.
@@ -270,6 +272,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
                         output: o,
                         example_json: facts_json(policy, &example),
                         example,
+                        part: uncounted.part,
                     });
                 }
                 None
@@ -1036,12 +1039,18 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         };
         let mut d = Diagnostic::error("E0504", title);
         d = match witness {
-            Some(g) => d
-                .note(format!(
-                    "the output does have gaps: for example, it gets no value for {}",
-                    g.example_json
-                ))
-                .note("how many incidents lack a value, and which, is not known"),
+            Some(g) => {
+                let d = match &g.part {
+                    Some(part) => d.note(format!(
+                        "the output does have gaps: it gets no value for at least {}, among them every incident where {}",
+                        incidents(part.count),
+                        part.condition
+                    )),
+                    None => d.note("the output does have gaps"),
+                };
+                d.note(format!("for example: {}", g.example_json))
+                    .note("how many incidents lack a value in all, and which, is not known")
+            }
             None => d.note("the other analyses were completed; this one is not proven either way"),
         };
         d = d.help(if witness.is_some() {

@@ -78,6 +78,27 @@ fn check_against_brute_force(
                 .iter()
                 .any(|x| x.output == o && brute::eval(p, &x.when, &g.example, None));
             assert!(!accepted, "the example of an open gap is accepted");
+            // The part around the example is all gap, and counted exactly.
+            let part = g.part.as_ref().expect("a part around the example");
+            assert!(part.condition_complete);
+            let mut inside = 0u128;
+            brute::for_each_incident(p, |inc| {
+                let held = part
+                    .cubes
+                    .iter()
+                    .any(|cube| cube.iter().all(|(i, set)| value_in(set, &inc[*i])));
+                let r = brute::decide(p, inc);
+                if held && r.status == crate::compile::graph::Status::InScope {
+                    inside += 1;
+                    assert_eq!(
+                        r.verdicts[o],
+                        Verdict::Gap,
+                        "{inc:?} in `{}`",
+                        part.condition
+                    );
+                }
+            });
+            assert_eq!(inside, part.count, "`{}`", part.condition);
         }
     }
     for (o, &(open, accepted)) in b.gaps.iter().enumerate() {
