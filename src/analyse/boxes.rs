@@ -1041,26 +1041,34 @@ impl BoxModel {
                 cover.push(w);
             }
         }
-        let open = match self.uncovered(None, &cover) {
-            Ok(open) => open,
-            // Too fragmented to count: the solver still tells whether there is a gap.
-            Err(Exhausted) => match self.search_part(&cover) {
-                (sat::Found::None, _) => Gathered::default(),
-                (sat::Found::Incident(levels), part) => {
-                    let part = part.map(|b| {
-                        let count = b
-                            .iter()
-                            .fold(1u128, |n, set| n.saturating_mul(u128::from(len(set))));
-                        let cube = cube_of(&b, &self.sizes);
-                        region_of_cubes(c, count, &levels, vec![cube], true)
-                    });
-                    return Err(Uncounted {
-                        part,
-                        ..uncounted(Some(levels), &stale)
-                    });
+        // The solver first: it answers in milliseconds whether there is a gap at all,
+        // and the count (which may run out of budget) is only needed when there is.
+        let (found_gap, part) = self.search_part(&cover);
+        let open = match found_gap {
+            sat::Found::None => Gathered::default(),
+            sat::Found::Unknown | sat::Found::Incident(_) => {
+                match self.uncovered(None, &cover) {
+                    Ok(open) => open,
+                    Err(Exhausted) => {
+                        let sat::Found::Incident(levels) = found_gap else {
+                            return Err(uncounted(None, &stale));
+                        };
+                        // Too fragmented to count: the gap is still proven, with a part
+                        // of it around the incident the solver found.
+                        let part = part.map(|b| {
+                            let count = b
+                                .iter()
+                                .fold(1u128, |n, set| n.saturating_mul(u128::from(len(set))));
+                            let cube = cube_of(&b, &self.sizes);
+                            region_of_cubes(c, count, &levels, vec![cube], true)
+                        });
+                        return Err(Uncounted {
+                            part,
+                            ..uncounted(Some(levels), &stale)
+                        });
+                    }
                 }
-                (sat::Found::Unknown, _) => return Err(uncounted(None, &stale)),
-            },
+            }
         };
         if let Some(region) = open.region(c) {
             found.push(GapFinding {
