@@ -673,6 +673,78 @@ fn region_data(kind: &str, r: &Region, extra: serde_json::Value) -> serde_json::
 /// thousands of pairs: listing them all took gigabytes and helped nobody.
 pub const LISTED_CONFLICTS: usize = 100;
 
+/// Which conflicts a report lists one by one, and the rest summed up.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConflictListing {
+    /// Indices into `Analysis::conflicts`: the first [`LISTED_CONFLICTS`] per output.
+    pub listed: Vec<usize>,
+    /// Per output with more, in output order.
+    pub unlisted: Vec<Unlisted>,
+}
+
+/// The conflicts over one output past the listed ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unlisted {
+    pub output: OutputId,
+    /// How many pairs of rules.
+    pub pairs: usize,
+    /// How many per (unordered) pair of values, sorted by the values.
+    pub by_values: Vec<([Value; 2], usize)>,
+}
+
+/// The conflicts to list and the rest, per output (what `policyc check` and the HTML
+/// report show).
+pub fn conflict_listing(a: &Analysis) -> ConflictListing {
+    let mut listing = ConflictListing::default();
+    // Per output: how many pairs seen, and past the listed ones, per pair of values.
+    let mut per_output: Vec<Unlisted> = Vec::new();
+    for (i, cf) in a.conflicts.iter().enumerate() {
+        let slot = match per_output.iter().position(|u| u.output == cf.output) {
+            Some(k) => k,
+            None => {
+                per_output.push(Unlisted {
+                    output: cf.output,
+                    pairs: 0,
+                    by_values: Vec::new(),
+                });
+                per_output.len() - 1
+            }
+        };
+        let Some(Unlisted {
+            pairs: seen,
+            by_values: rest,
+            ..
+        }) = per_output.get_mut(slot)
+        else {
+            continue;
+        };
+        *seen += 1;
+        if *seen <= LISTED_CONFLICTS {
+            listing.listed.push(i);
+            continue;
+        }
+        let [v1, v2] = &cf.values;
+        let pair = if v1 <= v2 {
+            [v1.clone(), v2.clone()]
+        } else {
+            [v2.clone(), v1.clone()]
+        };
+        match rest.iter_mut().find(|(p, _)| *p == pair) {
+            Some((_, k)) => *k += 1,
+            None => rest.push((pair, 1)),
+        }
+    }
+    for mut u in per_output {
+        if u.pairs > LISTED_CONFLICTS {
+            u.pairs -= LISTED_CONFLICTS;
+            u.by_values.sort();
+            listing.unlisted.push(u);
+        }
+    }
+    listing.unlisted.sort_by_key(|u| u.output);
+    listing
+}
+
 /// The findings as diagnostics (gaps, conflicts and refuted asserts are errors; dead
 /// rules, unused inputs and stale acceptances warnings; accepted gaps notes).
 pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
@@ -755,25 +827,11 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .data(json!({ "kind": "stale_acceptance", "output": name })),
         );
     }
-    // Per output: conflicting pairs past the listed ones, counted per pair of values.
-    let mut unlisted: Vec<Vec<((&Value, &Value), usize)>> = vec![Vec::new(); policy.outputs.len()];
-    let mut listed = vec![0usize; policy.outputs.len()];
-    for cf in &a.conflicts {
+    let listing = conflict_listing(a);
+    for cf in listing.listed.iter().filter_map(|&i| a.conflicts.get(i)) {
         let Some(o) = policy.outputs.get(cf.output) else {
             continue;
         };
-        if let (Some(n), Some(rest)) = (listed.get_mut(cf.output), unlisted.get_mut(cf.output)) {
-            if *n >= LISTED_CONFLICTS {
-                let [v1, v2] = &cf.values;
-                let pair = if v1 <= v2 { (v1, v2) } else { (v2, v1) };
-                match rest.iter_mut().find(|(p, _)| *p == pair) {
-                    Some((_, k)) => *k += 1,
-                    None => rest.push((pair, 1)),
-                }
-                continue;
-            }
-            *n += 1;
-        }
         let [r1, r2] = cf.rules;
         let (Some(d1), Some(d2)) = (policy.rules.get(r1), policy.rules.get(r2)) else {
             continue;
@@ -805,13 +863,16 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             ));
         out.push(d);
     }
-    for (o, rest) in unlisted.iter().enumerate() {
-        let (Some(out_def), false) = (policy.outputs.get(o), rest.is_empty()) else {
+    for Unlisted {
+        output,
+        pairs: total,
+        by_values: rest,
+    } in &listing.unlisted
+    {
+        let Some(out_def) = policy.outputs.get(*output) else {
             continue;
         };
-        let total: usize = rest.iter().map(|p| p.1).sum();
-        let mut rest = rest.clone();
-        rest.sort();
+        let total = *total;
         let mut d = Diagnostic::error(
             "E0502",
             format!(
@@ -824,7 +885,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             out_def.loc,
             "more conflicts over this output than are listed",
         );
-        for ((v1, v2), k) in &rest {
+        for ([v1, v2], k) in rest {
             d = d.note(format!(
                 "{} and {}: {} pairs",
                 policy.show_value(v1),
@@ -834,7 +895,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         }
         let by_values: Vec<serde_json::Value> = rest
             .iter()
-            .map(|((v1, v2), k)| json!({ "values": [policy.value_json(v1), policy.value_json(v2)], "pairs": k }))
+            .map(|([v1, v2], k)| json!({ "values": [policy.value_json(v1), policy.value_json(v2)], "pairs": k }))
             .collect();
         out.push(
             d.help(format!(

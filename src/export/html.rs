@@ -13,7 +13,7 @@ use super::report::{Content, Page, PolicyPage};
 use super::svg::{self, SvgOptions};
 use super::text::{one_line, xml_escape as esc};
 use super::view::{GraphView, LeafKind, ViewNode};
-use crate::analyse::{Analysis, DeadReason};
+use crate::analyse::{Analysis, DeadReason, Unfinished};
 use crate::check::ir::{Expect, OutputTy, Policy, Ty};
 use crate::compile::describe::Region;
 use crate::harness::{Outcome, TestCase, TestKind};
@@ -683,6 +683,51 @@ impl PageWriter<'_> {
         self.out.push_str("</ul>\n");
     }
 
+    /// Analyses that could not be finished: not proven either way, or, for a gap too
+    /// fragmented to count, proven by an example and a part of it.
+    fn unfinished(&mut self, a: &Analysis) {
+        let p = &self.pp.policy;
+        let name = |o: usize| p.outputs.get(o).map(|d| d.name.clone()).unwrap_or_default();
+        for u in &a.unfinished {
+            let what = match *u {
+                Unfinished::Gaps(o) => format!("the gaps of <code>{}</code>", esc(&name(o))),
+                Unfinished::Conflicts(o) => {
+                    format!("the conflicts over <code>{}</code>", esc(&name(o)))
+                }
+                Unfinished::DeadRules => "the dead rules".to_string(),
+                Unfinished::UnusedInputs => "the inputs the decision depends on".to_string(),
+                Unfinished::Assert(k) => format!(
+                    "assert <code>{}</code>",
+                    esc(p.asserts.get(k).map(|x| x.name.as_str()).unwrap_or("?"))
+                ),
+            };
+            let _ = write!(
+                self.out,
+                "<article class=\"finding gap\"><h3><span class=\"badge bad\">unfinished</span> {what}</h3>"
+            );
+            let witness = match *u {
+                Unfinished::Gaps(o) => a.gap_examples.iter().find(|g| g.output == o),
+                _ => None,
+            };
+            match witness {
+                Some(g) => {
+                    self.out.push_str("<p>The output does have gaps, too fragmented to count. It gets no value for</p>");
+                    match &g.part {
+                        Some(part) => self.region(part),
+                        None => self.example(&g.example_json),
+                    }
+                    self.out.push_str(
+                        "<p>and maybe for other incidents: how many in all is not known.</p>",
+                    );
+                }
+                None => self.out.push_str(
+                    "<p>This analysis passed policyc's limits, so it is not proven either way.</p>",
+                ),
+            }
+            self.out.push_str("</article>\n");
+        }
+    }
+
     fn findings(&mut self) {
         let pp = self.pp;
         let p = &pp.policy;
@@ -698,9 +743,14 @@ impl PageWriter<'_> {
                 return;
             }
         };
+        let exact = if a.unfinished.is_empty() {
+            "Every finding below is exact"
+        } else {
+            "Every finding below is exact, except the analyses marked unfinished"
+        };
         let _ = writeln!(
             self.out,
-            "<p>Every finding below is exact: policyc considers all {} possible incidents ({} of them in scope and consistent with the assumptions).</p>",
+            "<p>{exact}: policyc considers all {} possible incidents ({} of them in scope and consistent with the assumptions).</p>",
             show_count(a.incident_count),
             show_count(a.valid_count)
         );
@@ -713,7 +763,11 @@ impl PageWriter<'_> {
             .filter(|g| !g.accepted_by.is_empty())
             .collect();
         let failing: Vec<_> = a.asserts.iter().filter(|x| !x.holds).collect();
-        if open.is_empty() && a.conflicts.is_empty() && failing.is_empty() {
+        if open.is_empty()
+            && a.conflicts.is_empty()
+            && failing.is_empty()
+            && a.unfinished.is_empty()
+        {
             self.out.push_str("<p><span class=\"badge good\">no gaps, no conflicts, every assert holds</span></p>\n");
         }
         for g in open {
@@ -728,7 +782,9 @@ impl PageWriter<'_> {
             self.region(&g.region);
             self.out.push_str("</article>\n");
         }
-        for c in &a.conflicts {
+        self.unfinished(a);
+        let listing = crate::analyse::conflict_listing(a);
+        for c in listing.listed.iter().filter_map(|&i| a.conflicts.get(i)) {
             let o = out_name(c.output);
             let _ = write!(
                 self.out,
@@ -743,6 +799,30 @@ impl PageWriter<'_> {
             );
             self.region(&c.region);
             self.out.push_str("</article>\n");
+        }
+        for u in &listing.unlisted {
+            let o = out_name(u.output);
+            let more = u.pairs;
+            let pairs: Vec<String> = u
+                .by_values
+                .iter()
+                .map(|([v1, v2], k)| {
+                    format!(
+                        "<li><b>{}</b> or <b>{}</b>: {} pairs</li>",
+                        esc(&plain::show_value(p, v1)),
+                        esc(&plain::show_value(p, v2)),
+                        show_count(*k as u128)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                self.out,
+                "<article class=\"finding conflict\"><h3><span class=\"badge bad\">conflicts</span> <code>{}</code>: {} more pairs of rules</h3><p>Only the first {} conflicting pairs of rules over this output are listed above. The others, by the values they give:</p><ul>{}</ul></article>",
+                esc(&o),
+                show_count(more as u128),
+                crate::analyse::LISTED_CONFLICTS,
+                pairs.concat()
+            );
         }
         for f in failing {
             let Some(def) = p.asserts.get(f.assert) else {

@@ -106,3 +106,42 @@ fn a_file_with_errors_gets_a_page_that_says_so() {
     assert!(index_page(&pages).contains("Files with errors"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A report never claims more than the analysis proved: unfinished analyses are shown
+/// (with the example and the part of a gap too fragmented to count), and past the
+/// listed conflicts the rest are summed up rather than printed one by one.
+#[test]
+fn unfinished_analyses_and_many_conflicts_are_shown_as_such() {
+    let mut pages = tiny_pages();
+    let Content::Policy(pp) = &mut pages[0].content else {
+        panic!("the fixture is a policy");
+    };
+    let a = pp.analysis.as_mut().unwrap();
+    let first = a
+        .conflicts
+        .first()
+        .cloned()
+        .expect("the fixture has a conflict");
+    a.conflicts = vec![first.clone(); crate::analyse::LISTED_CONFLICTS + 7];
+    let gap = a.gaps.first().cloned().expect("the fixture has a gap");
+    a.unfinished
+        .push(crate::analyse::Unfinished::Gaps(gap.output));
+    a.gap_examples.push(crate::analyse::GapExample {
+        output: gap.output,
+        example: gap.region.example.clone(),
+        example_json: gap.region.example_json(),
+        part: Some(gap.region.clone()),
+    });
+    a.unfinished.push(crate::analyse::Unfinished::DeadRules);
+    let html = policy_page(&pages[0]);
+    assert!(html.contains("except the analyses marked unfinished"));
+    assert_eq!(html.matches("unfinished</span>").count(), 2, "{html}");
+    assert!(html.contains("too fragmented to count"));
+    assert!(html.contains("not proven either way"));
+    assert!(html.contains(": 7 more pairs of rules"), "{html}");
+    assert_eq!(
+        html.matches("<article class=\"finding conflict\">").count(),
+        crate::analyse::LISTED_CONFLICTS + 1
+    );
+    assert!(!html.contains("no gaps, no conflicts"));
+}
