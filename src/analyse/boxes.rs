@@ -1301,6 +1301,29 @@ mod tests {
         }
     }
 
+    /// A level of a billion values costs what its thresholds cost, in the sweep and in
+    /// the solver (the solver once made a variable per value and ran out of memory).
+    #[test]
+    fn wide_levels_cost_only_their_thresholds() {
+        let n = 1u32 << 30;
+        let sizes = [n, 2];
+        let low = cuboid(&[(0, &[(0, 999_999)])]);
+        let high = cuboid(&[(0, &[(2_000_000, n - 1)]), (1, &[(1, 1)])]);
+        let refs = [&low, &high];
+        let full: Vec<ValueRanges> = sizes.iter().map(|&k| vec![(0, k - 1)]).collect();
+        let (count, parts, complete) = Sweep::run(&refs, full.clone(), 8, MAX_SPLITS).unwrap();
+        // Uncovered: 1,000,000..=1,999,999 with either flag, and the rest with flag 0.
+        let rest = u128::from(n - 2_000_000);
+        assert_eq!(count, 2 * 1_000_000 + rest);
+        assert!(complete && !parts.is_empty());
+        match crate::analyse::sat::outside_all(&sizes, &full, &refs) {
+            crate::analyse::sat::Found::Incident(p) => {
+                assert!(!in_cuboid(&low, &p) && !in_cuboid(&high, &p), "{p:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn meets_and_intersections_agree() {
         let a = cuboid(&[(0, &[(0, 2)]), (2, &[(1, 1)])]);

@@ -7,9 +7,10 @@
 //! where a plain depth-first split search runs for seconds. The box engine uses it to
 //! prove a gap it cannot count, and to find the incidents that show an input matters.
 //!
-//! Each input with `n` values gets the order encoding: variables `x <= k` for
-//! `k < n - 1`, chained (`x <= k` implies `x <= k + 1`), so a range of values is a
-//! conjunction of at most two literals and "outside a range" a clause of at most two.
+//! Each input's values are grouped into classes, cut wherever a set of the search starts
+//! or ends, and the classes get the order encoding: variables `class <= k`, chained
+//! (`class <= k` implies `class <= k + 1`), so a range of values is a conjunction of at
+//! most two literals and "outside a range" a clause of at most two.
 
 use batsat::{lbool, Callbacks, Lit, SolverInterface, SolverOpts, Var};
 
@@ -37,17 +38,44 @@ impl Callbacks for Budget {
 
 struct Encoder {
     solver: batsat::Solver<Budget>,
-    /// Per level, the variables `x <= k` for `k` in `0..n - 1`.
+    /// Per level, where its classes start: values between two cuts are alike for every
+    /// set the search mentions, so they are one class. A level of a billion values
+    /// tested at three thresholds has four classes, not a billion variables.
+    cuts: Vec<Vec<u32>>,
+    /// Per level, the variables `class <= k` for every class but the last.
     le: Vec<Vec<Var>>,
     sizes: Vec<u32>,
 }
 
 impl Encoder {
-    fn new(sizes: &[u32]) -> Encoder {
+    /// An encoder for the sets in `space` and `cover`.
+    fn new(sizes: &[u32], space: &[ValueRanges], cover: &[&Cuboid]) -> Encoder {
+        let mut cuts: Vec<Vec<u32>> = sizes.iter().map(|_| vec![0]).collect();
+        let mut cut = |level: usize, set: &[(u32, u32)]| {
+            if let Some(c) = cuts.get_mut(level) {
+                for &(a, b) in set {
+                    c.push(a);
+                    c.push(b.saturating_add(1));
+                }
+            }
+        };
+        for (level, set) in space.iter().enumerate() {
+            cut(level, set);
+        }
+        for b in cover {
+            for (level, set) in b.literals() {
+                cut(*level, set);
+            }
+        }
+        for (c, &n) in cuts.iter_mut().zip(sizes) {
+            c.retain(|&v| v < n);
+            c.sort_unstable();
+            c.dedup();
+        }
         let mut solver = batsat::Solver::new(SolverOpts::default(), Budget::default());
         let mut le = Vec::with_capacity(sizes.len());
-        for &n in sizes {
-            let vars: Vec<Var> = (1..n).map(|_| solver.new_var_default()).collect();
+        for c in &cuts {
+            let vars: Vec<Var> = (1..c.len()).map(|_| solver.new_var_default()).collect();
             for w in vars.windows(2) {
                 if let (Some(&a), Some(&b)) = (w.first(), w.get(1)) {
                     solver.add_clause_reuse(&mut vec![Lit::new(a, false), Lit::new(b, true)]);
@@ -57,26 +85,35 @@ impl Encoder {
         }
         Encoder {
             solver,
+            cuts,
             le,
             sizes: sizes.to_vec(),
         }
     }
 
-    /// `x <= k` at `level`; `None` when it always holds (`k` is the last value).
-    fn at_most(&self, level: usize, k: u32) -> Option<Lit> {
+    /// The class of value `v` at `level`.
+    fn class(&self, level: usize, v: u32) -> usize {
+        let cuts = self.cuts.get(level).map(|c| c.as_slice()).unwrap_or(&[]);
+        cuts.partition_point(|&c| c <= v).saturating_sub(1)
+    }
+
+    /// `class <= k` at `level`; `None` when it always holds (`k` is the last class).
+    fn at_most(&self, level: usize, k: usize) -> Option<Lit> {
         self.le
             .get(level)
-            .and_then(|v| v.get(k as usize))
+            .and_then(|v| v.get(k))
             .map(|&var| Lit::new(var, true))
     }
 
-    /// The literals whose conjunction says the value at `level` is in `lo..=hi`.
+    /// The literals whose conjunction says the value at `level` is in `lo..=hi` (a range
+    /// whose ends are cuts).
     fn within(&self, level: usize, lo: u32, hi: u32) -> Vec<Lit> {
+        let (first, last) = (self.class(level, lo), self.class(level, hi));
         let mut out = Vec::with_capacity(2);
-        if lo > 0 {
-            out.extend(self.at_most(level, lo - 1).map(|l| !l));
+        if first > 0 {
+            out.extend(self.at_most(level, first - 1).map(|l| !l));
         }
-        out.extend(self.at_most(level, hi));
+        out.extend(self.at_most(level, last));
         out
     }
 
@@ -129,13 +166,18 @@ impl Encoder {
         self.solver.add_clause_reuse(&mut clause);
     }
 
+    /// The value the model gives `level`: the first of its class.
     fn value(&self, level: usize) -> u32 {
-        let n = self.sizes.get(level).copied().unwrap_or(1);
         let vars = self.le.get(level).map(|v| v.as_slice()).unwrap_or(&[]);
-        vars.iter()
+        let class = vars
+            .iter()
             .position(|&v| self.solver.value_var(v) == lbool::TRUE)
-            .map(|k| k as u32)
-            .unwrap_or(n.saturating_sub(1))
+            .unwrap_or(vars.len());
+        self.cuts
+            .get(level)
+            .and_then(|c| c.get(class))
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -152,7 +194,7 @@ pub enum Found {
 
 /// An incident of `space` (one value set per level) outside every box of `cover`.
 pub fn outside_all(sizes: &[u32], space: &[ValueRanges], cover: &[&Cuboid]) -> Found {
-    let mut e = Encoder::new(sizes);
+    let mut e = Encoder::new(sizes, space, cover);
     for (level, set) in space.iter().enumerate() {
         let n = sizes.get(level).copied().unwrap_or(1);
         if !matches!(set.as_slice(), [(0, hi)] if *hi + 1 >= n) {

@@ -8,7 +8,7 @@
 //! outside it), so only inputs without a witness are left to the diagrams, and an input
 //! the decision logic never mentions is unused without any proof.
 
-use super::boxes::{holds, BoxModel, Cuboid};
+use super::boxes::{complement, holds, BoxModel, Cuboid};
 use super::brute;
 use super::sat::{self, Found};
 use crate::check::ir::Value;
@@ -130,7 +130,8 @@ fn targeted(c: &Compiler<'_>, model: &BoxModel, level: usize) -> bool {
 
 /// The first value of `0..n` outside a set.
 fn outside(set: &[(u32, u32)], n: u32) -> Option<u32> {
-    (0..n).find(|&v| !holds(set, v))
+    // From the complement's ranges, not value by value: a level may have 2^30 values.
+    complement(set, n).first().map(|r| r.0)
 }
 
 /// Whether two incidents (value indices per level) get different outcomes.
