@@ -27,7 +27,7 @@ use proptest::prelude::*;
 use policyc::analyse::analyse_policy_with;
 use policyc::check::ir::{self, Expr, LinExpr, OutputTy, Policy, Ty, Value};
 use policyc::check::{check_file, check_text, Checked};
-use policyc::compile::CompileOptions;
+use policyc::compile::{CompileOptions, Engine};
 use policyc::diagnostics::{render, Diagnostic};
 use policyc::source::{FileSystem, Loc, Sources};
 
@@ -716,18 +716,24 @@ fn analyse_soundly(sources: &Sources, checked: &Checked, max_nodes: usize) {
     let Some(policy) = checked.policy.as_ref().filter(|p| p.header.is_some()) else {
         return;
     };
-    let options = CompileOptions {
-        max_nodes: Some(max_nodes),
-        ..CompileOptions::default()
-    };
-    let diagnostics = match analyse_policy_with(policy, &options) {
-        Ok(a) => a.diagnostics,
-        Err(d) => {
-            assert!(d.is_error(), "analysis failed without an error: {d:#?}");
-            vec![*d]
-        }
-    };
-    assert_renders(sources, &diagnostics);
+    // Both engines: the box engine (forced, with a split budget as small as the node
+    // limit) sees the same hostile policies as the diagrams.
+    for engine in [Engine::Auto, Engine::Boxes] {
+        let options = CompileOptions {
+            max_nodes: Some(max_nodes),
+            engine,
+            max_splits: Some(max_nodes),
+            ..CompileOptions::default()
+        };
+        let diagnostics = match analyse_policy_with(policy, &options) {
+            Ok(a) => a.diagnostics,
+            Err(d) => {
+                assert!(d.is_error(), "analysis failed without an error: {d:#?}");
+                vec![*d]
+            }
+        };
+        assert_renders(sources, &diagnostics);
+    }
 }
 
 #[test]
