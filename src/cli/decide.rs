@@ -26,7 +26,7 @@ pub struct DecideArgs {
     /// The policy file.
     pub policy: PathBuf,
     /// The facts: a JSON file, or `-` for standard input. A JSON array or JSON Lines
-    /// decide many incidents at once.
+    /// decide many incidents at once; JSON Lines are answered as they are read.
     #[arg(long, value_name = "FILE")]
     pub facts: String,
     /// Output: human (default), json, or markdown (an incident record).
