@@ -12,6 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use policyc::check::ir::Policy;
 use policyc::cli::decide::{decide_text, DecideFormat};
 use policyc::compile::synth::Rng;
+use policyc::evaluate::Decider;
 
 mod common;
 use common::{load, SEED_POLICY};
@@ -70,7 +71,7 @@ fn batch(c: &mut Criterion) {
             let mut diags = Vec::new();
             decide_text(
                 &policy,
-                &graph,
+                &Decider::Graph(&graph),
                 &sources,
                 &lines,
                 DecideFormat::Json,

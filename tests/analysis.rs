@@ -15,6 +15,7 @@ use policyc::analyse::{analyse_policy, Analysed};
 use policyc::check::ir::Policy;
 use policyc::cli::decide::{decide_text, DecideFormat};
 use policyc::diagnostics::{render, Diagnostic};
+use policyc::evaluate::Decider;
 use policyc::source::{FileSystem, Sources};
 
 struct MemFs(HashMap<PathBuf, String>);
@@ -96,7 +97,7 @@ fn gap_has_region_count_and_pasteable_example() {
     let mut out = Vec::new();
     let code = decide_text(
         &p,
-        graph,
+        &Decider::Graph(graph),
         &sources,
         &example,
         DecideFormat::Json,
@@ -192,7 +193,7 @@ fn partial_facts_list_the_questions_that_matter() {
         let mut out = Vec::new();
         let code = decide_text(
             &p,
-            graph,
+            &Decider::Graph(graph),
             &sources,
             facts,
             DecideFormat::Json,
@@ -222,7 +223,7 @@ fn partial_facts_list_the_questions_that_matter() {
     let mut human = Vec::new();
     decide_text(
         &p,
-        graph,
+        &Decider::Graph(graph),
         &sources,
         r#"{"coercion": false}"#,
         DecideFormat::Human,
@@ -258,7 +259,7 @@ fn an_uncounted_gap_is_reported_with_an_example() {
     let mut out = Vec::new();
     let code = decide_text(
         &p,
-        graph,
+        &Decider::Graph(graph),
         &sources,
         &example.example_json.to_string(),
         DecideFormat::Json,
@@ -302,4 +303,54 @@ fn conflicts_past_the_listed_ones_are_summed_up() {
     insta::assert_snapshot!(render::to_string(&sources, summary[0]));
     let data = summary[0].data.as_ref().unwrap();
     assert_eq!(data["pairs"], 21);
+}
+
+/// Without a decision graph (one past the node limit), decide reads the rules: complete
+/// facts get the same answer as through the graph; partial facts are refused (E0516)
+/// naming what is missing.
+#[test]
+fn decide_reads_the_rules_when_there_is_no_graph() {
+    let (sources, p, a) = analyse(AGES);
+    let graph = a.graph.as_ref().unwrap();
+    let run = |decider: &Decider<'_>, facts: &str| {
+        let mut out = Vec::new();
+        let code = decide_text(
+            &p,
+            decider,
+            &sources,
+            facts,
+            DecideFormat::Json,
+            &mut out,
+            &mut Vec::new(),
+        );
+        let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        (code, j)
+    };
+    let rules = Decider::rules(&p);
+    for facts in [
+        r#"{"coercion": true, "oldest_age": 14, "youngest_age": 13}"#,
+        r#"{"coercion": false, "oldest_age": 16, "youngest_age": 13}"#,
+        r#"{"coercion": false, "oldest_age": 40, "youngest_age": 13}"#,
+        r#"{"coercion": true, "oldest_age": 14, "youngest_age": 15}"#,
+    ] {
+        let (code_g, by_graph) = run(&Decider::Graph(graph), facts);
+        let (code_r, mut by_rules) = run(&rules, facts);
+        assert_eq!(code_g, code_r, "{facts}");
+        // Only the facts that mattered differ: the rules read every input they test.
+        if let Some(m) = by_rules.as_object_mut() {
+            if let Some(used) = by_graph.get("facts_used") {
+                m.insert("facts_used".into(), used.clone());
+            }
+        }
+        assert_eq!(by_graph, by_rules, "{facts}");
+    }
+    let (code, j) = run(&rules, r#"{"coercion": true}"#);
+    assert_eq!(code, 2);
+    assert_eq!(j["errors"][0]["code"], "E0516");
+    assert!(
+        j["errors"][0]["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("oldest_age")),
+        "{j}"
+    );
 }

@@ -14,10 +14,10 @@ use serde_json::json;
 use super::{exit, print_human, ColorArg};
 use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
-use crate::compile::{CompileOptions, Compiler};
+use crate::compile::{CompileError, CompileOptions, Compiler};
 use crate::diagnostics::{render, Diagnostic};
 use crate::evaluate::{
-    decide, decision_human, decision_json, decision_markdown, parse_facts, DecideStatus,
+    decide, decision_human, decision_json, decision_markdown, parse_facts, DecideStatus, Decider,
 };
 use crate::source::{RealFs, Sources};
 
@@ -41,8 +41,9 @@ pub enum DecideFormat {
     Markdown,
 }
 
-/// Runs `policyc decide`: loads and checks the policy, compiles its decision graph,
-/// reads the facts and answers. Returns the contract's exit code.
+/// Runs `policyc decide`: loads and checks the policy, compiles its decision graph (or,
+/// past the node limit, decides by reading the rules), reads the facts and answers.
+/// Returns the contract's exit code.
 pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
     let checked = crate::check::check_file(&mut sources, &RealFs, &args.policy);
@@ -61,11 +62,18 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
     let graph = match Compiler::new(&policy, &CompileOptions::default())
         .and_then(|mut c| DecisionGraph::build(&mut c))
     {
-        Ok(g) => g,
+        Ok(g) => Some(g),
+        // A graph past the node limit: complete facts are still decided, by reading the
+        // rules; partial facts get E0516.
+        Err(CompileError::TooLarge { .. }) => None,
         Err(e) => {
             print_human(&sources, &[e.diagnostic(&policy)], color);
             return exit::USAGE;
         }
+    };
+    let decider = match &graph {
+        Some(g) => Decider::Graph(g),
+        None => Decider::rules(&policy),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -74,7 +82,7 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
         let stdin = std::io::stdin();
         decide_reader(
             &policy,
-            &graph,
+            &decider,
             &sources,
             stdin.lock(),
             args.format,
@@ -92,7 +100,7 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
             .and_then(|f| {
                 decide_reader(
                     &policy,
-                    &graph,
+                    &decider,
                     &sources,
                     std::io::BufReader::new(f),
                     args.format,
@@ -210,7 +218,7 @@ impl<R: BufRead> Iterator for Lines<R> {
 /// whole (at most [`MAX_FACTS_BYTES`]).
 pub fn decide_reader<R: BufRead>(
     policy: &Policy,
-    graph: &DecisionGraph,
+    decider: &Decider<'_>,
     sources: &Sources,
     mut reader: R,
     format: DecideFormat,
@@ -257,7 +265,7 @@ pub fn decide_reader<R: BufRead>(
         let budget = MAX_FACTS_BYTES.saturating_sub(text.len() as u64);
         text.push_str(&read_facts(reader, budget)?);
         return Ok(decide_text(
-            policy, graph, sources, &text, format, out, diags,
+            policy, decider, sources, &text, format, out, diags,
         ));
     }
     let lines = Lines {
@@ -279,7 +287,7 @@ pub fn decide_reader<R: BufRead>(
             };
             (n, item)
         });
-    Ok(answer_items(policy, graph, sources, items, out))
+    Ok(answer_items(policy, decider, sources, items, out))
 }
 
 /// How the facts text is laid out.
@@ -327,7 +335,7 @@ fn error_object(sources: &Sources, line: Option<usize>, diags: &[Diagnostic]) ->
 /// Returns the exit code.
 pub fn decide_text(
     policy: &Policy,
-    graph: &DecisionGraph,
+    decider: &Decider<'_>,
     sources: &Sources,
     text: &str,
     format: DecideFormat,
@@ -346,7 +354,7 @@ pub fn decide_text(
                 Ok(f) => f,
                 Err(errs) => return report(sources, format, out, diags, errs),
             };
-            let d = match decide(policy, graph, &facts) {
+            let d = match decider.decide(policy, &facts) {
                 Ok(d) => d,
                 Err(e) => return report(sources, format, out, diags, vec![*e]),
             };
@@ -388,7 +396,7 @@ pub fn decide_text(
                             }),
                     ),
                 };
-            answer_items(policy, graph, sources, items, out)
+            answer_items(policy, decider, sources, items, out)
         }
     }
 }
@@ -396,7 +404,7 @@ pub fn decide_text(
 /// Answers a batch item by item, one JSON line each; the exit code of the batch.
 fn answer_items(
     policy: &Policy,
-    graph: &DecisionGraph,
+    decider: &Decider<'_>,
     sources: &Sources,
     items: impl Iterator<Item = (usize, Result<serde_json::Value, Diagnostic>)>,
     out: &mut dyn Write,
@@ -412,7 +420,10 @@ fn answer_items(
         // Complete facts that reach an in-scope or out-of-scope leaf: the
         // answer is the leaf's, rendered once and reused.
         if let Ok(f) = &facts {
-            if let Some((text, status)) = cache.answer(policy, graph, f, line) {
+            let cached = decider
+                .graph()
+                .and_then(|graph| cache.answer(policy, graph, f, line));
+            if let Some((text, status)) = cached {
                 if status == DecideStatus::Undecided && code == exit::OK {
                     code = exit::FAILED;
                 }
@@ -420,7 +431,7 @@ fn answer_items(
                 continue;
             }
         }
-        let answer = facts.and_then(|facts| decide(policy, graph, &facts).map_err(|e| *e));
+        let answer = facts.and_then(|facts| decider.decide(policy, &facts).map_err(|e| *e));
         let obj = match answer {
             Ok(d) => {
                 if d.status == DecideStatus::Undecided && code == exit::OK {
@@ -561,7 +572,15 @@ mod tests {
         let sources = Sources::new();
         let mut out = Vec::new();
         let mut diags = Vec::new();
-        let code = decide_text(p, g, &sources, text, format, &mut out, &mut diags);
+        let code = decide_text(
+            p,
+            &Decider::Graph(g),
+            &sources,
+            text,
+            format,
+            &mut out,
+            &mut diags,
+        );
         (String::from_utf8(out).unwrap(), diags, code)
     }
 
@@ -574,7 +593,16 @@ mod tests {
         let sources = Sources::new();
         let mut out = Vec::new();
         let mut diags = Vec::new();
-        let code = decide_reader(p, g, &sources, bytes, format, &mut out, &mut diags).unwrap();
+        let code = decide_reader(
+            p,
+            &Decider::Graph(g),
+            &sources,
+            bytes,
+            format,
+            &mut out,
+            &mut diags,
+        )
+        .unwrap();
         (String::from_utf8(out).unwrap(), code)
     }
 

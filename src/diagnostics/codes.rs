@@ -336,6 +336,11 @@ pub static CODES: &[CodeInfo] = &[
         title: "the facts break an assumption",
         explanation: "Every real incident satisfies the policy's `assume` constraints (`assume youngest_age <= oldest_age`). Facts that break one describe an impossible incident, so `policyc decide` refuses them rather than answer.\n\nFix: correct the facts (often two values swapped).",
     },
+    CodeInfo {
+        code: "E0516",
+        title: "partial facts for a policy whose decision graph is too large",
+        explanation: "`policyc decide` answers partial facts from the decision graph: it finds every completion of the facts and the questions that still matter. When a policy's graph passes the node limit (E0504), decide reads the rules directly instead, which answers complete facts only.\n\nFix: give every fact the policy reads (the message lists the missing ones), or split the policy so that its graph fits.",
+    },
     // ---- E06xx: diff (owned by the diff stage) ----
     CodeInfo {
         code: "E0601",

@@ -158,6 +158,42 @@ fn intersect(a: &mut Vec<RuleId>, b: &[RuleId]) {
     a.retain(|r| b.contains(r));
 }
 
+/// How `decide` reaches a decision.
+pub enum Decider<'g> {
+    /// By walking the compiled decision graph: complete and partial facts.
+    Graph(&'g DecisionGraph),
+    /// By reading the rules themselves (the reference semantics), for a policy whose
+    /// decision graph passes the node limit: complete facts only.
+    Rules {
+        /// Per rule, every rule that overrides it (`crate::compile::overriders`).
+        overriders: Vec<Vec<RuleId>>,
+    },
+}
+
+impl<'g> Decider<'g> {
+    /// The decider that reads the rules of `policy`.
+    pub fn rules(policy: &Policy) -> Decider<'g> {
+        Decider::Rules {
+            overriders: crate::compile::overriders(policy),
+        }
+    }
+
+    pub fn graph(&self) -> Option<&'g DecisionGraph> {
+        match self {
+            Decider::Graph(g) => Some(g),
+            Decider::Rules { .. } => None,
+        }
+    }
+
+    /// Decides one incident.
+    pub fn decide(&self, policy: &Policy, facts: &Facts) -> Result<Decision, Box<Diagnostic>> {
+        match self {
+            Decider::Graph(g) => decide(policy, g, facts),
+            Decider::Rules { overriders } => decide_by_rules(policy, overriders, facts),
+        }
+    }
+}
+
 /// Decides one incident.
 pub fn decide(
     policy: &Policy,
@@ -185,6 +221,74 @@ pub fn decide(
         return Err(Box::new(broken_assumption(policy, facts)));
     }
     let facts_used = graph.facts_asked(&given);
+    decision_from_leaves(policy, facts, &leaves, facts_used, || {
+        graph
+            .still_matter(&given)
+            .map_err(|e| Box::new(e.diagnostic(policy)))
+    })
+}
+
+/// Decides complete facts by evaluating the scope, the assumptions and every rule's
+/// condition, with the same override semantics as the graph's leaves. The facts that
+/// mattered are then every input the decision logic reads.
+pub fn decide_by_rules(
+    policy: &Policy,
+    overriders: &[Vec<RuleId>],
+    facts: &Facts,
+) -> Result<Decision, Box<Diagnostic>> {
+    let Some(values) = facts.values.iter().cloned().collect::<Option<Vec<Value>>>() else {
+        let missing: Vec<&str> = facts
+            .values
+            .iter()
+            .zip(&policy.inputs)
+            .filter(|(v, _)| v.is_none())
+            .map(|(_, i)| i.name.as_str())
+            .collect();
+        return Err(Box::new(
+            Diagnostic::error(
+                "E0516",
+                format!(
+                    "the decision graph of `{}` is too large, so it decides only complete facts",
+                    policy.name
+                ),
+            )
+            .help(format!("give every fact; missing: {}", missing.join(", ")))
+            .data(json!({ "keys": missing })),
+        ));
+    };
+    let holds = |e: &Expr| brute::eval(policy, e, &values, None);
+    if !policy.assumes.iter().all(|a| holds(&a.expr)) {
+        return Err(Box::new(broken_assumption(policy, facts)));
+    }
+    let leaf = if policy.scope.iter().all(|s| holds(&s.expr)) {
+        let applied: Vec<RuleId> = (0..policy.rules.len())
+            .filter(|&r| policy.rules.get(r).is_some_and(|x| holds(&x.when)))
+            .collect();
+        crate::compile::graph::leaf_for_applied(policy, overriders, &applied)
+    } else {
+        Leaf {
+            status: Status::OutOfScope,
+            outcomes: Vec::new(),
+            applied: Vec::new(),
+            overridden: Vec::new(),
+        }
+    };
+    let read = crate::compile::order::decision_inputs(policy);
+    let facts_used: Vec<InputId> = (0..policy.inputs.len())
+        .filter(|&i| read.get(i).copied().unwrap_or(false))
+        .collect();
+    decision_from_leaves(policy, facts, &[&leaf], facts_used, || Ok(Vec::new()))
+}
+
+/// The decision of the leaves the facts reach (one for complete facts); `missing`
+/// gives the questions that still matter when they disagree.
+fn decision_from_leaves(
+    policy: &Policy,
+    facts: &Facts,
+    leaves: &[&Leaf],
+    facts_used: Vec<InputId>,
+    missing: impl FnOnce() -> Result<Vec<InputId>, Box<Diagnostic>>,
+) -> Result<Decision, Box<Diagnostic>> {
     let n_out = policy.outputs.len();
     if leaves.iter().all(|l| l.status == Status::OutOfScope) {
         return Ok(Decision {
@@ -245,9 +349,7 @@ pub fn decide(
     }
     let decided = answers.iter().all(|a| matches!(a, Answer::Value { .. }));
     let missing = if answers.contains(&Answer::Missing) {
-        graph
-            .still_matter(&given)
-            .map_err(|e| Box::new(e.diagnostic(policy)))?
+        missing()?
     } else {
         Vec::new()
     };

@@ -145,6 +145,57 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Reading the rules (what decide does when the graph is too large) decides every
+    /// complete incident as the graph does: status, answers with their rules, fired and
+    /// overridden rules, accepted gaps; or refuses it for the same broken assumption.
+    /// Partial facts are refused with E0516.
+    #[test]
+    fn deciding_by_the_rules_agrees_with_the_graph(seed in any::<u64>()) {
+        let p = generate(&SynthSpec::small(seed));
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        let g = DecisionGraph::build(&mut c).unwrap();
+        let (by_graph, by_rules) = (Decider::Graph(&g), Decider::rules(&p));
+        let mut rng = Rng::new(seed ^ 91);
+        for _ in 0..12 {
+            let values: Vec<Value> = p
+                .inputs
+                .iter()
+                .map(|inp| {
+                    let vals = brute::values_of(&p, inp.ty);
+                    vals[rng.below(vals.len() as u64) as usize].clone()
+                })
+                .collect();
+            let facts = Facts { values: values.into_iter().map(Some).collect() };
+            match (by_graph.decide(&p, &facts), by_rules.decide(&p, &facts)) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(a.status, b.status);
+                    prop_assert_eq!(&a.answers, &b.answers);
+                    prop_assert_eq!(&a.fired, &b.fired);
+                    prop_assert_eq!(&a.overridden, &b.overridden);
+                    prop_assert_eq!(&a.accepted_gaps, &b.accepted_gaps);
+                    prop_assert!(b.missing.is_empty());
+                    // The facts that mattered to the graph are among those the rules read.
+                    for i in &a.facts_used {
+                        prop_assert!(b.facts_used.contains(i), "{:?} not in {:?}", i, b.facts_used);
+                    }
+                }
+                (Err(a), Err(b)) => {
+                    prop_assert_eq!(a.code, "E0515");
+                    prop_assert_eq!(b.code, "E0515");
+                }
+                (a, b) => prop_assert!(false, "graph {:?} but rules {:?}", a, b),
+            }
+        }
+        if !p.inputs.is_empty() {
+            let partial = Facts { values: vec![None; p.inputs.len()] };
+            prop_assert_eq!(by_rules.decide(&p, &partial).err().map(|d| d.code), Some("E0516"));
+        }
+    }
+}
+
 fn tiny_policy() -> Policy {
     let mut p = generate(&SynthSpec::small(3));
     p.inputs[0].name = "youngest_age".into();
