@@ -354,3 +354,25 @@ fn decide_reads_the_rules_when_there_is_no_graph() {
         "{j}"
     );
 }
+
+/// The box engine describes a region as the diagrams do: a literal the assumptions imply
+/// is dropped, so the parts the valid incidents' boxes cut it into merge again.
+#[test]
+fn the_box_engine_describes_a_gap_as_the_diagrams_do() {
+    use policyc::analyse::analyse_policy_with;
+    use policyc::compile::{CompileOptions, Engine};
+    let (_, p) = check(AGES);
+    let describe = |engine| {
+        let options = CompileOptions {
+            engine,
+            ..CompileOptions::default()
+        };
+        let a = analyse_policy_with(&p, &options).expect("analysable");
+        assert_eq!(a.analysis.engine, engine);
+        let gap = &a.analysis.gaps[0];
+        (gap.region.condition.clone(), gap.region.count)
+    };
+    let by_diagrams = describe(Engine::Diagrams);
+    assert_eq!(by_diagrams.0, "oldest_age >= 16 and not coercion");
+    assert_eq!(describe(Engine::Boxes), by_diagrams);
+}

@@ -333,7 +333,8 @@ impl Gathered {
         if self.count == 0 {
             return None;
         }
-        let complete = self.complete && self.boxes <= self.first.len();
+        // `first` holds every box up to the limit (fewer once contained ones are dropped).
+        let complete = self.complete && self.boxes <= COLLECTED_CUBES;
         Some(region_of_cubes(
             c,
             self.count,
@@ -941,6 +942,51 @@ impl BoxModel {
         }
     }
 
+    /// Drops from each cube every literal it does not need: one goes when the cube
+    /// without it still meets no box of `cover` among the valid incidents (the
+    /// assumptions imply it). The boxes of the valid incidents cut a region along the
+    /// assumptions' shape (`youngest_age <= 16` beside `oldest_age == 16`); this undoes
+    /// that, as the diagrams' description does, so the parts merge.
+    fn expand(&self, cubes: &mut [Cube], cover: &[&Cuboid]) {
+        // Whether a cube meets no box of the cover among the valid incidents.
+        let clear = |cube: &Cube| {
+            let w = Cuboid::from_cube(cube, &self.sizes);
+            self.valid.iter().all(|v| match w.meet(v) {
+                Some(wv) => cover.iter().all(|b| !b.intersects(&wv)),
+                None => true,
+            })
+        };
+        for cube in cubes.iter_mut() {
+            for l in 0..cube.len() {
+                let Some(Some(set)) = cube.get(l).cloned() else {
+                    continue;
+                };
+                // The literal dropped; or, for an integer, its range run out to an end
+                // of the domain (`oldest_age >= 16` rather than `in 16..=17` under
+                // `scope oldest_age <= 17`).
+                let mut tries: Vec<Option<ValueRanges>> = vec![None];
+                let n = self.sizes.get(l).copied().unwrap_or(1);
+                if let (true, [(a, b)]) = (
+                    self.ordered.get(l).copied().unwrap_or(false),
+                    set.as_slice(),
+                ) {
+                    tries.push(Some(vec![(*a, n - 1)]));
+                    tries.push(Some(vec![(0, *b)]));
+                }
+                for t in tries {
+                    let mut wider = cube.clone();
+                    if let Some(slot) = wider.get_mut(l) {
+                        *slot = t;
+                    }
+                    if clear(&wider) {
+                        *cube = wider;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     /// Like [`BoxModel::search`] over the valid incidents, with the box around the
     /// incident found, widened as far as it stays outside every box of `cover`.
     fn search_part(&self, cover: &[&Cuboid]) -> (sat::Found, Option<Vec<ValueRanges>>) {
@@ -1070,6 +1116,9 @@ impl BoxModel {
                 }
             }
         };
+        let mut open = open;
+        self.expand(&mut open.first, &cover);
+        open.first = crate::compile::describe::drop_contained(std::mem::take(&mut open.first));
         if let Some(region) = open.region(c) {
             found.push(GapFinding {
                 output: o,

@@ -250,7 +250,11 @@ fn expand_cubes(c: &mut Compiler<'_>, cubes: Vec<Cube>, region: NodeId) -> CResu
         }
         out.push(cube);
     }
-    // Remove cubes contained in another (keep the first of equal ones).
+    Ok(drop_contained(out))
+}
+
+/// Removes the cubes contained in another (keeping the first of equal ones).
+pub(crate) fn drop_contained(cubes: Vec<Cube>) -> Vec<Cube> {
     let contains = |big: &Cube, small: &Cube| {
         big.iter().zip(small).all(|(b, s)| match (b, s) {
             (None, _) => true,
@@ -261,8 +265,8 @@ fn expand_cubes(c: &mut Compiler<'_>, cubes: Vec<Cube>, region: NodeId) -> CResu
         })
     };
     let mut kept: Vec<Cube> = Vec::new();
-    for (i, cube) in out.iter().enumerate() {
-        let redundant = out
+    for (i, cube) in cubes.iter().enumerate() {
+        let redundant = cubes
             .iter()
             .enumerate()
             .any(|(j, other)| j != i && contains(other, cube) && (!contains(cube, other) || j < i));
@@ -270,7 +274,7 @@ fn expand_cubes(c: &mut Compiler<'_>, cubes: Vec<Cube>, region: NodeId) -> CResu
             kept.push(cube.clone());
         }
     }
-    Ok(kept)
+    kept
 }
 
 /// Unions cubes that differ in one level only, until none do.
