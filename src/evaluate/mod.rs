@@ -167,14 +167,21 @@ pub enum Decider<'g> {
     Rules {
         /// Per rule, every rule that overrides it (`crate::compile::overriders`).
         overriders: Vec<Vec<RuleId>>,
+        /// The inputs the decision logic reads, in declaration order: the facts that
+        /// matter to a decision made this way.
+        read: Vec<InputId>,
     },
 }
 
 impl<'g> Decider<'g> {
     /// The decider that reads the rules of `policy`.
     pub fn rules(policy: &Policy) -> Decider<'g> {
+        let read = crate::compile::order::decision_inputs(policy);
         Decider::Rules {
             overriders: crate::compile::overriders(policy),
+            read: (0..policy.inputs.len())
+                .filter(|&i| read.get(i).copied().unwrap_or(false))
+                .collect(),
         }
     }
 
@@ -189,7 +196,7 @@ impl<'g> Decider<'g> {
     pub fn decide(&self, policy: &Policy, facts: &Facts) -> Result<Decision, Box<Diagnostic>> {
         match self {
             Decider::Graph(g) => decide(policy, g, facts),
-            Decider::Rules { overriders } => decide_by_rules(policy, overriders, facts),
+            Decider::Rules { overriders, read } => decide_by_rules(policy, overriders, read, facts),
         }
     }
 }
@@ -230,10 +237,11 @@ pub fn decide(
 
 /// Decides complete facts by evaluating the scope, the assumptions and every rule's
 /// condition, with the same override semantics as the graph's leaves. The facts that
-/// mattered are then every input the decision logic reads.
+/// mattered are then `read`: every input the decision logic reads.
 pub fn decide_by_rules(
     policy: &Policy,
     overriders: &[Vec<RuleId>],
+    read: &[InputId],
     facts: &Facts,
 ) -> Result<Decision, Box<Diagnostic>> {
     let Some(values) = facts.values.iter().cloned().collect::<Option<Vec<Value>>>() else {
@@ -273,11 +281,7 @@ pub fn decide_by_rules(
             overridden: Vec::new(),
         }
     };
-    let read = crate::compile::order::decision_inputs(policy);
-    let facts_used: Vec<InputId> = (0..policy.inputs.len())
-        .filter(|&i| read.get(i).copied().unwrap_or(false))
-        .collect();
-    decision_from_leaves(policy, facts, &[&leaf], facts_used, || Ok(Vec::new()))
+    decision_from_leaves(policy, facts, &[&leaf], read.to_vec(), || Ok(Vec::new()))
 }
 
 /// The decision of the leaves the facts reach (one for complete facts); `missing`
