@@ -4,10 +4,11 @@
 //! Why a second engine: a gap is the complement of the union of every region that
 //! assigns an output. With hundreds of rules over unrelated inputs that union has no
 //! small decision diagram in any variable order (it passes millions of nodes at 40
-//! inputs and 1,000 rules), while the complement itself is found quickly by splitting
-//! the space one input at a time on the boundaries the boxes create (the "unate
-//! recursive" complement of logic minimisers). Conflicts and dead rules are then plain
-//! box intersections.
+//! inputs and 1,000 rules). Boxes keep conflicts and dead rules to plain intersections,
+//! and the complement is counted by splitting the space one input at a time on the
+//! boundaries the boxes create (the "unate recursive" complement of logic minimisers,
+//! with the component splitting and memo of model counters). Counting is #SAT: it has a
+//! budget, and past it a SAT solver ([`super::sat`]) still proves or refutes the gap.
 //!
 //! The boxes come from the compiled diagrams ([`Mdd::cubes`](crate::mdd::Mdd::cubes)):
 //! each rule's effective regions, the valid incidents and the accepted gaps. They are
