@@ -253,7 +253,14 @@ fn an_uncounted_gap_is_reported_with_an_example() {
     assert_eq!(codes(&a.diagnostics), vec!["E0504"]);
     let d = &a.diagnostics[0];
     insta::assert_snapshot!(render::to_string(&sources, d));
+    let data = d.data.as_ref().unwrap();
+    assert_eq!(data["kind"], "unfinished");
+    assert_eq!(data["analysis"], "gaps");
+    assert_eq!(data["output"], "resolution");
+    assert_eq!(data["gaps_exist"], true);
+    assert_eq!(data["part"]["count"], 17);
     let example = &a.analysis.gap_examples[0];
+    assert_eq!(data["example"], example.example_json);
     // The example really gets no value.
     let graph = a.graph.as_ref().expect("graph");
     let mut out = Vec::new();

@@ -1122,7 +1122,29 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         if let Some(loc) = at {
             d = d.primary(loc, "too large to analyse exactly");
         }
-        out.push(d);
+        // For CI: what was not finished, and for a gap proven but not counted, the
+        // example and the counted part, as the other findings give them.
+        let (analysis, output) = match *u {
+            Unfinished::Gaps(o) => ("gaps", policy.outputs.get(o).map(|x| x.name.as_str())),
+            Unfinished::Conflicts(o) => {
+                ("conflicts", policy.outputs.get(o).map(|x| x.name.as_str()))
+            }
+            Unfinished::DeadRules => ("dead_rules", None),
+            Unfinished::UnusedInputs => ("unused_inputs", None),
+            Unfinished::Assert(_) => ("assert", None),
+        };
+        let mut data = json!({ "kind": "unfinished", "analysis": analysis, "output": output });
+        if let (Some(g), Some(map)) = (witness, data.as_object_mut()) {
+            map.insert("gaps_exist".into(), json!(true));
+            map.insert("example".into(), g.example_json.clone());
+            if let Some(part) = &g.part {
+                map.insert(
+                    "part".into(),
+                    json!({ "count": count_json(part.count), "condition": part.condition }),
+                );
+            }
+        }
+        out.push(d.data(data));
     }
     out
 }
