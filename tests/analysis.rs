@@ -53,6 +53,26 @@ fn analyse(text: &str) -> (Sources, Policy, Analysed) {
     (sources, p, a)
 }
 
+/// `policyc decide --format json` on `facts`: the exit code and the answer.
+fn decide_json(
+    p: &Policy,
+    decider: &Decider<'_>,
+    sources: &Sources,
+    facts: &str,
+) -> (u8, serde_json::Value) {
+    let mut out = Vec::new();
+    let code = decide_text(
+        p,
+        decider,
+        sources,
+        facts,
+        DecideFormat::Json,
+        &mut out,
+        &mut Vec::new(),
+    );
+    (code, serde_json::from_slice(&out).unwrap())
+}
+
 fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
     let mut c: Vec<&str> = diags.iter().map(|d| d.code).collect();
     c.sort_unstable();
@@ -94,18 +114,8 @@ fn gap_has_region_count_and_pasteable_example() {
     // The example pasted into decide is undecided, for the gap's reason.
     let example = gap.region.example_json().to_string();
     let graph = a.graph.as_ref().expect("graph");
-    let mut out = Vec::new();
-    let code = decide_text(
-        &p,
-        &Decider::Graph(graph),
-        &sources,
-        &example,
-        DecideFormat::Json,
-        &mut out,
-        &mut Vec::new(),
-    );
+    let (code, j) = decide_json(&p, &Decider::Graph(graph), &sources, &example);
     assert_eq!(code, 1);
-    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(j["status"], "undecided");
     assert_eq!(j["undecided"]["resolution"]["reason"], "gap");
 }
@@ -189,22 +199,7 @@ assert never_investigated "Nothing is investigated" always resolution == outcome
 fn partial_facts_list_the_questions_that_matter() {
     let (sources, p, a) = analyse(AGES);
     let graph = a.graph.as_ref().unwrap();
-    let run = |facts: &str| {
-        let mut out = Vec::new();
-        let code = decide_text(
-            &p,
-            &Decider::Graph(graph),
-            &sources,
-            facts,
-            DecideFormat::Json,
-            &mut out,
-            &mut Vec::new(),
-        );
-        (
-            code,
-            serde_json::from_slice::<serde_json::Value>(&out).unwrap(),
-        )
-    };
+    let run = |facts: &str| decide_json(&p, &Decider::Graph(graph), &sources, facts);
     // Coercion alone decides (for every valid completion in scope), but scope still
     // depends on the ages.
     let (code, j) = run(r#"{"coercion": true, "oldest_age": 14}"#);
@@ -263,18 +258,9 @@ fn an_uncounted_gap_is_reported_with_an_example() {
     assert_eq!(data["example"], example.example_json);
     // The example really gets no value.
     let graph = a.graph.as_ref().expect("graph");
-    let mut out = Vec::new();
-    let code = decide_text(
-        &p,
-        &Decider::Graph(graph),
-        &sources,
-        &example.example_json.to_string(),
-        DecideFormat::Json,
-        &mut out,
-        &mut Vec::new(),
-    );
+    let facts = example.example_json.to_string();
+    let (code, j) = decide_json(&p, &Decider::Graph(graph), &sources, &facts);
     assert_eq!(code, 1);
-    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(j["undecided"]["resolution"]["reason"], "gap");
 }
 
@@ -319,20 +305,7 @@ fn conflicts_past_the_listed_ones_are_summed_up() {
 fn decide_reads_the_rules_when_there_is_no_graph() {
     let (sources, p, a) = analyse(AGES);
     let graph = a.graph.as_ref().unwrap();
-    let run = |decider: &Decider<'_>, facts: &str| {
-        let mut out = Vec::new();
-        let code = decide_text(
-            &p,
-            decider,
-            &sources,
-            facts,
-            DecideFormat::Json,
-            &mut out,
-            &mut Vec::new(),
-        );
-        let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        (code, j)
-    };
+    let run = |decider: &Decider<'_>, facts: &str| decide_json(&p, decider, &sources, facts);
     let rules = Decider::rules(&p);
     for facts in [
         r#"{"coercion": true, "oldest_age": 14, "youngest_age": 13}"#,

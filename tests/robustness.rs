@@ -692,16 +692,20 @@ proptest! {
         let all = policies();
         let (root, original) = &all[which % all.len()];
         let mutated = mutate(original, &m);
-        let files: Vec<(&str, Vec<u8>)> = all
-            .iter()
-            .map(|(n, t)| {
-                let t = if n == root { &mutated } else { t };
-                (n.as_str(), t.clone().into_bytes())
-            })
-            .collect();
+        let files = with_root(&all, root, &mutated);
         let (sources, checked) = check_files(&files, root);
         analyse_soundly(&sources, &checked, max_nodes);
     }
+}
+
+/// Every policy file as it is, except `root`, which has `text`.
+fn with_root<'a>(all: &'a [(String, String)], root: &str, text: &str) -> Vec<(&'a str, Vec<u8>)> {
+    all.iter()
+        .map(|(n, t)| {
+            let t = if n == root { text } else { t };
+            (n.as_str(), t.as_bytes().to_vec())
+        })
+        .collect()
 }
 
 /// A node limit for the analyses in the property tests: the real policies fit in it,
@@ -775,13 +779,7 @@ fn mutations_reach_many_diagnostic_codes() {
             _ => Mutation::RepeatLine(next()),
         };
         let mutated = mutate(text, &m);
-        let files: Vec<(&str, Vec<u8>)> = all
-            .iter()
-            .map(|(n, t)| {
-                let t = if n == root { &mutated } else { t };
-                (n.as_str(), t.clone().into_bytes())
-            })
-            .collect();
+        let files = with_root(&all, root, &mutated);
         let (_, checked) = check_files(&files, root);
         codes.extend(checked.diagnostics.iter().map(|d| d.code));
     }

@@ -25,7 +25,7 @@ pub mod witness;
 
 use serde_json::json;
 
-use crate::check::ir::{InputId, OutputId, OutputTy, Policy, RuleId, Value};
+use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
 use crate::compile::describe::{
     count_json, describe, example_values, facts_json, show_count, Region,
 };
@@ -225,44 +225,39 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     } else {
         Engine::Diagrams
     };
+    let single = |o: &OutputDef| matches!(o.ty, OutputTy::Single(_));
     let gap_outputs: Vec<OutputId> = (0..policy.outputs.len())
         .filter(|&o| {
             policy
                 .outputs
                 .get(o)
-                .is_some_and(|x| x.default.is_none() && matches!(x.ty, OutputTy::Single(_)))
+                .is_some_and(|x| x.default.is_none() && single(x))
         })
         .collect();
     let single_outputs: Vec<OutputId> = (0..policy.outputs.len())
-        .filter(|&o| {
-            policy
-                .outputs
-                .get(o)
-                .is_some_and(|x| matches!(x.ty, OutputTy::Single(_)))
-        })
+        .filter(|&o| policy.outputs.get(o).is_some_and(single))
         .collect();
-    // The box engine's per-output work is independent: run it on every core.
-    let mut boxed: Vec<Option<BoxResult>> = match &model {
-        Some(m) => {
-            let tasks: Vec<Task> = gap_outputs
-                .iter()
-                .map(|&o| Task::Gaps(o))
-                .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
-                .collect();
-            let shared: &Compiler<'_> = c;
-            par_map(&tasks, |t| match *t {
-                Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(shared, o)),
-                Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(shared, o)),
-            })
-            .into_iter()
-            .map(Some)
-            .collect()
-        }
+    // The box engine's per-output work is independent: run it on every core. The
+    // results come back in task order, gaps first, which the loops below consume.
+    let tasks: Vec<Task> = match &model {
+        Some(_) => gap_outputs
+            .iter()
+            .map(|&o| Task::Gaps(o))
+            .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
+            .collect(),
         None => Vec::new(),
     };
-    let mut boxed = boxed.iter_mut();
+    let shared: &Compiler<'_> = c;
+    let mut boxed = match &model {
+        Some(m) => par_map(&tasks, |t| match *t {
+            Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(shared, o)),
+            Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(shared, o)),
+        }),
+        None => Vec::new(),
+    }
+    .into_iter();
     for &o in &gap_outputs {
-        let found = match boxed.next().and_then(Option::take) {
+        let found = match boxed.next() {
             Some(BoxResult::Gaps(Ok(found))) => Some(found),
             Some(BoxResult::Gaps(Err(uncounted))) => {
                 a.stale_acceptances.extend(uncounted.stale);
@@ -289,7 +284,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     }
     a.stale_acceptances.sort_unstable();
     for &o in &single_outputs {
-        let found = match boxed.next().and_then(Option::take) {
+        let found = match boxed.next() {
             Some(BoxResult::Conflicts(found)) => Some(found),
             _ => attempt(c, |c| conflicts_of_output(c, o))?,
         };
