@@ -192,10 +192,10 @@ fn decide_reads_facts_from_a_pipe_and_refuses_an_endless_one() {
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
-    // A line without end is refused at its limit, not read until memory runs out.
+    // Read up to the limit, then refused: not read until memory runs out.
     let o = policyc_fed(&args, endless(), b"");
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("longer than 1 MiB"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("larger than 256 MiB"), "{}", stderr(&o));
 }
 
 /// A named pipe with a writer waiting to give `text` to whoever opens it, so that a

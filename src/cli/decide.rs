@@ -137,17 +137,19 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
 /// 100,000 incidents as JSON Lines take some 10 MiB.
 pub const MAX_FACTS_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads the rest of the facts text, at most `limit` bytes of it.
-fn read_facts(from: impl Read, limit: u64) -> std::io::Result<String> {
-    let mut bytes = Vec::new();
-    from.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
+/// The facts text: `head` (already read) and the rest of `from`, at most
+/// [`MAX_FACTS_BYTES`] in all.
+fn read_facts(mut head: Vec<u8>, from: impl Read) -> std::io::Result<String> {
+    let limit = MAX_FACTS_BYTES.saturating_sub(head.len() as u64);
+    let before = head.len();
+    from.take(limit + 1).read_to_end(&mut head)?;
+    if (head.len() - before) as u64 > limit {
         return Err(std::io::Error::other(format!(
             "the facts are larger than {} MiB; split the batch",
             MAX_FACTS_BYTES / (1024 * 1024)
         )));
     }
-    String::from_utf8(bytes).map_err(|_| {
+    String::from_utf8(head).map_err(|_| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             "stream did not contain valid UTF-8",
@@ -158,30 +160,31 @@ fn read_facts(from: impl Read, limit: u64) -> std::io::Result<String> {
 /// The longest line of JSON Lines read as a stream.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// One line of a stream, without its line break; `None` at the end.
-fn read_line<R: BufRead>(reader: &mut R) -> std::io::Result<Option<Result<String, String>>> {
+/// One line of a stream as read, its line break included, and no longer than
+/// [`MAX_LINE_BYTES`] plus one byte (longer means cut short); `None` at the end.
+fn read_raw_line<R: BufRead>(reader: &mut R) -> std::io::Result<Option<Vec<u8>>> {
     let mut buf = Vec::new();
     let n = reader
         .by_ref()
         .take(MAX_LINE_BYTES as u64 + 1)
         .read_until(b'\n', &mut buf)?;
-    if n == 0 {
-        return Ok(None);
-    }
+    Ok((n > 0).then_some(buf))
+}
+
+/// A line read by [`read_raw_line`] as text, without its line break.
+fn line_text(mut buf: Vec<u8>) -> Result<String, String> {
     if buf.last() == Some(&b'\n') {
         buf.pop();
         if buf.last() == Some(&b'\r') {
             buf.pop();
         }
     } else if buf.len() > MAX_LINE_BYTES {
-        return Ok(Some(Err(format!(
+        return Err(format!(
             "a line is longer than {} MiB",
             MAX_LINE_BYTES / (1024 * 1024)
-        ))));
+        ));
     }
-    Ok(Some(
-        String::from_utf8(buf).map_err(|_| "a line is not valid UTF-8".to_string()),
-    ))
+    String::from_utf8(buf).map_err(|_| "a line is not valid UTF-8".to_string())
 }
 
 /// The lines of a stream after the ones already read.
@@ -200,8 +203,8 @@ impl<R: BufRead> Iterator for Lines<R> {
         }
         let line = match self.head.next() {
             Some(l) => l,
-            None => match read_line(&mut self.reader) {
-                Ok(Some(l)) => l,
+            None => match read_raw_line(&mut self.reader) {
+                Ok(Some(l)) => line_text(l),
                 Ok(None) => return None,
                 Err(e) => Err(e.to_string()),
             },
@@ -226,48 +229,39 @@ pub fn decide_reader<R: BufRead>(
     diags: &mut Vec<Diagnostic>,
 ) -> std::io::Result<u8> {
     // The head: every line up to the second that is not blank, which tells the layout.
-    let mut head: Vec<Result<String, String>> = Vec::new();
+    // It is kept as read: one object or an array (maybe one long line) is read whole.
+    let mut head: Vec<Vec<u8>> = Vec::new();
     let mut filled = 0;
     while filled < 2 {
-        let Some(line) = read_line(&mut reader)? else {
+        let Some(raw) = read_raw_line(&mut reader)? else {
             break;
         };
-        match &line {
-            Ok(l) if l.trim().is_empty() => {}
-            _ => filled += 1,
+        let cut = raw.last() != Some(&b'\n') && raw.len() > MAX_LINE_BYTES;
+        if !raw.trim_ascii().is_empty() {
+            filled += 1;
         }
-        let broken = line.is_err();
-        head.push(line);
-        if broken {
+        head.push(raw);
+        if cut {
             break;
         }
     }
-    let first = head.iter().find_map(|l| match l {
-        Ok(l) if l.trim().is_empty() => None,
-        other => Some(other),
-    });
+    let texts: Vec<Result<String, String>> = head.iter().cloned().map(line_text).collect();
+    let first = texts
+        .iter()
+        .find(|l| !matches!(l, Ok(l) if l.trim().is_empty()));
     let streamed = filled >= 2
+        && texts.iter().all(|l| l.is_ok())
         && first.is_some_and(|f| {
             f.as_ref()
                 .is_ok_and(|f| serde_json::from_str::<serde_json::Value>(f).is_ok())
         });
     if !streamed {
-        let mut text = String::new();
-        for line in head {
-            match line {
-                Ok(l) => {
-                    text.push_str(&l);
-                    text.push('\n');
-                }
-                Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
-            }
-        }
-        let budget = MAX_FACTS_BYTES.saturating_sub(text.len() as u64);
-        text.push_str(&read_facts(reader, budget)?);
+        let text = read_facts(head.concat(), reader)?;
         return Ok(decide_text(
             policy, decider, sources, &text, format, out, diags,
         ));
     }
+    let head = texts;
     let lines = Lines {
         head: head.into_iter(),
         reader,
@@ -628,6 +622,19 @@ mod tests {
                 assert_eq!(streamed, (whole, code), "{text:?}");
             }
         }
+    }
+
+    /// A JSON array on one line longer than a JSON Lines line may be is still one
+    /// batch, read whole.
+    #[test]
+    fn a_long_one_line_array_is_read_whole() {
+        let (p, g) = setup();
+        let text = format!("[{{}}, {}{{}}]", " ".repeat(MAX_LINE_BYTES));
+        assert!(text.len() > MAX_LINE_BYTES);
+        let (out, code) = run_reader(&p, &g, text.as_bytes(), DecideFormat::Json);
+        assert_eq!(out.lines().count(), 2);
+        let (whole, _, whole_code) = run_text(&p, &g, &text, DecideFormat::Json);
+        assert_eq!((out, code), (whole, whole_code));
     }
 
     /// A line past the limit is an error for that line, and ends the batch.
