@@ -17,15 +17,12 @@
 //! both against enumeration). A policy whose regions break into too many boxes (such as
 //! a relation between two wide integer inputs) stays with the diagrams.
 
-use std::ops::ControlFlow;
-
+use super::sweep::{Exhausted, Sweep};
 use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
 use crate::compile::describe::{region_of_cubes, Region, COLLECTED_CUBES};
-use crate::compile::order::find;
 use crate::compile::synth::Rng;
 use crate::compile::{CResult, Compiler};
-use crate::mdd::hash::FxHashMap;
 use crate::mdd::{Cube, NodeId, ValueRanges};
 
 /// Boxes one region may break into before the engine declines the policy.
@@ -184,11 +181,11 @@ pub(crate) fn complement(set: &[(u32, u32)], n: u32) -> ValueRanges {
 }
 
 /// How many values a set holds.
-fn len(set: &[(u32, u32)]) -> u64 {
+pub(super) fn len(set: &[(u32, u32)]) -> u64 {
     set.iter().map(|&(a, b)| u64::from(b - a) + 1).sum()
 }
 
-fn meet(a: &[(u32, u32)], b: &[(u32, u32)]) -> ValueRanges {
+pub(super) fn meet(a: &[(u32, u32)], b: &[(u32, u32)]) -> ValueRanges {
     let mut out = Vec::new();
     let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
     while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
@@ -218,13 +215,6 @@ fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
         }
     }
     false
-}
-
-/// Whether `small` lies inside `big`.
-fn within(small: &[(u32, u32)], big: &[(u32, u32)]) -> bool {
-    small
-        .iter()
-        .all(|&(lo, hi)| big.iter().any(|&(a, b)| a <= lo && hi <= b))
 }
 
 /// Whether value `v` is in the set.
@@ -346,10 +336,6 @@ impl Gathered {
     }
 }
 
-/// The complement was not finished within [`MAX_SPLITS`].
-#[derive(Debug)]
-pub struct Exhausted;
-
 /// A gap too fragmented to count within [`MAX_SPLITS`], with one incident of it when the
 /// SAT search found one.
 #[derive(Debug)]
@@ -361,419 +347,6 @@ pub struct Uncounted {
     pub part: Option<Region>,
     /// The output's acceptances that cover no gap (found without counting).
     pub stale: Vec<usize>,
-}
-
-/// One box of the cover during a sweep, with the literals that still restrict it in
-/// the current subspace (bit `p` for `lits[p]`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Active {
-    idx: u32,
-    mask: u64,
-}
-
-/// One way a level splits: the values of one child and the boxes left in it (`None`
-/// when a box holds the whole child).
-struct Split {
-    level: usize,
-    children: Vec<(ValueRanges, Option<Vec<Active>>)>,
-}
-
-/// The parts of a subspace that no box of a cover holds.
-///
-/// The space is split one level at a time on the boundaries of the boxes that restrict
-/// it there (values held by the same boxes form one child), until a box holds a child
-/// or no box restricts it. Counting also splits the boxes into groups over disjoint
-/// levels (the uncovered part is then a product, counted as one), and remembers the
-/// count of every set of boxes it has seen, as model counters do; without both, random
-/// rules over 40 inputs take millions of splits. The parts themselves are listed only
-/// up to a limit, skipping children the counts show to be covered.
-struct Sweep<'a> {
-    cover: &'a [&'a Cuboid],
-    /// The subspace: one value set per level.
-    space: Vec<ValueRanges>,
-    splits: usize,
-    max_splits: usize,
-    counts: Vec<u32>,
-    memo: FxHashMap<Vec<Active>, u128>,
-    /// Scratch for grouping boxes by the levels they share.
-    owner: Vec<usize>,
-    parent: Vec<usize>,
-    touched: Vec<usize>,
-}
-
-impl<'a> Sweep<'a> {
-    /// A sweep of `space`, with the boxes of `cover` that restrict it; `None` when one
-    /// box holds all of it.
-    fn new(
-        cover: &'a [&'a Cuboid],
-        space: Vec<ValueRanges>,
-        max_splits: usize,
-    ) -> Option<(Sweep<'a>, Vec<Active>)> {
-        let levels = space.len();
-        let mut active = Vec::with_capacity(cover.len());
-        for (idx, b) in cover.iter().enumerate() {
-            let mut mask = 0u64;
-            let mut empty = false;
-            for (p, (l, set)) in b.lits.iter().enumerate() {
-                let Some(here) = space.get(*l) else { continue };
-                if !overlaps(set, here) {
-                    empty = true;
-                    break;
-                }
-                if !within(here, set) {
-                    mask |= 1 << p;
-                }
-            }
-            if empty {
-                continue;
-            }
-            if mask == 0 {
-                return None;
-            }
-            active.push(Active {
-                idx: idx as u32,
-                mask,
-            });
-        }
-        let sweep = Sweep {
-            cover,
-            space,
-            splits: 0,
-            max_splits,
-            counts: vec![0; levels],
-            memo: FxHashMap::with_capacity_and_hasher(max_splits.min(1 << 16), Default::default()),
-            owner: vec![usize::MAX; levels],
-            parent: Vec::new(),
-            touched: Vec::new(),
-        };
-        Some((sweep, active))
-    }
-
-    fn lits(&self, a: Active) -> &'a [(usize, ValueRanges)] {
-        self.cover
-            .get(a.idx as usize)
-            .map(|b| b.lits.as_slice())
-            .unwrap_or(&[])
-    }
-
-    /// The levels the boxes still restrict, as a bit set (bit `l` of word `l / 64`).
-    fn levels(&self, active: &[Active]) -> Vec<u64> {
-        let mut out = vec![0u64; self.space.len().div_ceil(64)];
-        for &a in active {
-            for (p, (l, _)) in self.lits(a).iter().enumerate() {
-                if a.mask & (1 << p) != 0 {
-                    if let Some(w) = out.get_mut(l / 64) {
-                        *w |= 1 << (l % 64);
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// The product of the sizes of the levels in a bit set.
-    fn size_of(&self, levels: &[u64]) -> u128 {
-        let mut acc = 1u128;
-        for (i, &word) in levels.iter().enumerate() {
-            let mut w = word;
-            while w != 0 {
-                let l = i * 64 + w.trailing_zeros() as usize;
-                w &= w - 1;
-                let n = self.space.get(l).map(|s| len(s)).unwrap_or(1);
-                acc = acc.saturating_mul(u128::from(n));
-            }
-        }
-        acc
-    }
-
-    /// The uncovered points over the levels `active` restricts (other levels left out).
-    fn count(&mut self, active: Vec<Active>) -> Result<u128, Exhausted> {
-        if active.is_empty() {
-            return Ok(1);
-        }
-        if let Some(&n) = self.memo.get(&active) {
-            return Ok(n);
-        }
-        self.splits += 1;
-        if self.splits > self.max_splits {
-            return Err(Exhausted);
-        }
-        let n = if let Some(groups) = self.components(&active) {
-            let mut product = 1u128;
-            for g in groups {
-                product = product.saturating_mul(self.count(g)?);
-                if product == 0 {
-                    break;
-                }
-            }
-            product
-        } else {
-            let before = self.levels(&active);
-            let split = self.split(&active);
-            let mut sum = 0u128;
-            for (set, child) in split.children {
-                let Some(child) = child else { continue };
-                let mut gone = self.levels(&child);
-                // Levels the child no longer restricts take any value.
-                for (i, w) in gone.iter_mut().enumerate() {
-                    let mut was = before.get(i).copied().unwrap_or(0);
-                    if i == split.level / 64 {
-                        was &= !(1 << (split.level % 64));
-                    }
-                    *w = was & !*w;
-                }
-                let free = self.size_of(&gone);
-                let inner = self.count(child)?;
-                let part = u128::from(len(&set))
-                    .saturating_mul(free)
-                    .saturating_mul(inner);
-                sum = sum.saturating_add(part);
-            }
-            sum
-        };
-        self.memo.insert(active, n);
-        Ok(n)
-    }
-
-    /// Groups of boxes over disjoint levels; `None` when they are all connected.
-    fn components(&mut self, active: &[Active]) -> Option<Vec<Vec<Active>>> {
-        // Union-find over the boxes, joined through the levels they restrict.
-        let mut parent = std::mem::take(&mut self.parent);
-        parent.clear();
-        parent.extend(0..active.len());
-        let mut touched = std::mem::take(&mut self.touched);
-        touched.clear();
-        let mut joins = 0usize;
-        for (k, &a) in active.iter().enumerate() {
-            for (p, (l, _)) in self.lits(a).iter().enumerate() {
-                if a.mask & (1 << p) == 0 {
-                    continue;
-                }
-                let Some(slot) = self.owner.get_mut(*l) else {
-                    continue;
-                };
-                if *slot == usize::MAX {
-                    *slot = k;
-                    touched.push(*l);
-                } else {
-                    let (x, y) = (find(&mut parent, *slot), find(&mut parent, k));
-                    if x != y {
-                        if let Some(px) = parent.get_mut(x) {
-                            *px = y;
-                        }
-                        joins += 1;
-                    }
-                }
-            }
-        }
-        for &l in &touched {
-            if let Some(slot) = self.owner.get_mut(l) {
-                *slot = usize::MAX;
-            }
-        }
-        // n boxes are connected after n - 1 joins.
-        let groups = if joins + 1 >= active.len() {
-            None
-        } else {
-            let mut group_of: Vec<usize> = vec![usize::MAX; active.len()];
-            let mut groups: Vec<Vec<Active>> = Vec::new();
-            for (k, &a) in active.iter().enumerate() {
-                let r = find(&mut parent, k);
-                let g = match group_of.get(r).copied() {
-                    Some(g) if g != usize::MAX => g,
-                    _ => {
-                        groups.push(Vec::new());
-                        let g = groups.len() - 1;
-                        if let Some(slot) = group_of.get_mut(r) {
-                            *slot = g;
-                        }
-                        g
-                    }
-                };
-                if let Some(group) = groups.get_mut(g) {
-                    group.push(a);
-                }
-            }
-            Some(groups)
-        };
-        self.parent = parent;
-        self.touched = touched;
-        groups
-    }
-
-    /// Splits the level most boxes still depend on, counting a box with fewer literals
-    /// left more (it is closer to covering the subspace on its own).
-    fn split(&mut self, active: &[Active]) -> Split {
-        let mut best: Option<(usize, u32)> = None;
-        for &a in active {
-            let weight = 1u32 << (8u32.saturating_sub(a.mask.count_ones()) * 2).min(16);
-            for (p, (l, _)) in self.lits(a).iter().enumerate() {
-                if a.mask & (1 << p) != 0 {
-                    if let Some(n) = self.counts.get_mut(*l) {
-                        *n = n.saturating_add(weight);
-                        if best.is_none_or(|(bl, m)| *n > m || (*n == m && *l < bl)) {
-                            best = Some((*l, *n));
-                        }
-                    }
-                }
-            }
-        }
-        for &a in active {
-            for (l, _) in self.lits(a) {
-                if let Some(n) = self.counts.get_mut(*l) {
-                    *n = 0;
-                }
-            }
-        }
-        let level = best.map(|b| b.0).unwrap_or(0);
-        let here = self.space.get(level).cloned().unwrap_or_default();
-        // The boxes restricting this level, with the part of it they allow.
-        let mut takers: Vec<(usize, usize, ValueRanges)> = Vec::new();
-        for (k, &a) in active.iter().enumerate() {
-            for (p, (l, set)) in self.lits(a).iter().enumerate() {
-                if *l == level && a.mask & (1 << p) != 0 {
-                    takers.push((k, p, meet(set, &here)));
-                }
-            }
-        }
-        // Cut the level at every boundary; runs of values between cuts are held by the
-        // same boxes, and runs held by the same boxes form one child.
-        let mut cuts: Vec<u32> = Vec::new();
-        for (_, _, set) in &takers {
-            for &(a, b) in set {
-                cuts.push(a);
-                cuts.push(b + 1);
-            }
-        }
-        for &(a, b) in &here {
-            cuts.push(a);
-            cuts.push(b + 1);
-        }
-        cuts.sort_unstable();
-        cuts.dedup();
-        let words = takers.len().div_ceil(64);
-        let mut groups: Vec<(Vec<u64>, ValueRanges)> = Vec::new();
-        for w in cuts.windows(2) {
-            let (Some(&lo), Some(&end)) = (w.first(), w.get(1)) else {
-                continue;
-            };
-            if !holds(&here, lo) {
-                continue;
-            }
-            let mut sig = vec![0u64; words];
-            for (t, (_, _, set)) in takers.iter().enumerate() {
-                if holds(set, lo) {
-                    if let Some(word) = sig.get_mut(t / 64) {
-                        *word |= 1 << (t % 64);
-                    }
-                }
-            }
-            match groups.iter_mut().find(|(s, _)| *s == sig) {
-                Some((_, set)) => match set.last_mut() {
-                    Some(last) if last.1 + 1 == lo => last.1 = end - 1,
-                    _ => set.push((lo, end - 1)),
-                },
-                None => groups.push((sig, vec![(lo, end - 1)])),
-            }
-        }
-        let mut taker_of: Vec<Option<usize>> = vec![None; active.len()];
-        for (t, (k, _, _)) in takers.iter().enumerate() {
-            if let Some(slot) = taker_of.get_mut(*k) {
-                *slot = Some(t);
-            }
-        }
-        let children = groups
-            .into_iter()
-            .map(|(sig, set)| {
-                let mut next = Vec::with_capacity(active.len());
-                for (k, &a) in active.iter().enumerate() {
-                    match taker_of.get(k).copied().flatten() {
-                        None => next.push(a),
-                        Some(t) => {
-                            let inside = sig.get(t / 64).is_some_and(|w| w & (1 << (t % 64)) != 0);
-                            if inside {
-                                let p = takers.get(t).map(|x| x.1).unwrap_or(0);
-                                let mask = a.mask & !(1 << p);
-                                if mask == 0 {
-                                    return (set, None);
-                                }
-                                next.push(Active { idx: a.idx, mask });
-                            }
-                        }
-                    }
-                }
-                (set, Some(next))
-            })
-            .collect();
-        Split { level, children }
-    }
-
-    /// Hands the uncovered parts to `emit`, in increasing order of their lowest corner,
-    /// until it breaks; children the counts show to be covered are skipped.
-    fn list(
-        &mut self,
-        active: Vec<Active>,
-        emit: &mut dyn FnMut(&[ValueRanges]) -> ControlFlow<()>,
-    ) -> Result<ControlFlow<()>, Exhausted> {
-        if active.is_empty() {
-            return Ok(emit(&self.space));
-        }
-        let split = self.split(&active);
-        for (set, child) in split.children {
-            let Some(child) = child else { continue };
-            if self.count(child.clone())? == 0 {
-                continue;
-            }
-            let saved = std::mem::replace(self.space.get_mut(split.level).ok_or(Exhausted)?, set);
-            let flow = self.list(child, emit);
-            if let Some(slot) = self.space.get_mut(split.level) {
-                *slot = saved;
-            }
-            if flow?.is_break() {
-                return Ok(ControlFlow::Break(()));
-            }
-        }
-        Ok(ControlFlow::Continue(()))
-    }
-
-    /// The uncovered part of `space`: its size, and its first parts (at most `limit`;
-    /// more when the second value is false).
-    fn run(
-        cover: &'a [&'a Cuboid],
-        space: Vec<ValueRanges>,
-        limit: usize,
-        max_splits: usize,
-    ) -> Result<(u128, Vec<Vec<ValueRanges>>, bool), Exhausted> {
-        let Some((mut sweep, active)) = Sweep::new(cover, space, max_splits) else {
-            return Ok((0, Vec::new(), true));
-        };
-        // The levels no box restricts take any value of the space.
-        let mut rest = sweep.levels(&active);
-        let levels = sweep.space.len();
-        for (i, w) in rest.iter_mut().enumerate() {
-            let all = if (i + 1) * 64 <= levels {
-                u64::MAX
-            } else {
-                (1u64 << (levels % 64)) - 1
-            };
-            *w = !*w & all;
-        }
-        let inner = sweep.count(active.clone())?;
-        let rest = sweep.size_of(&rest);
-        let total = inner.saturating_mul(rest);
-        let mut parts = Vec::new();
-        if total == 0 || limit == 0 {
-            return Ok((total, parts, total == 0));
-        }
-        let flow = sweep.list(active, &mut |part| {
-            if parts.len() == limit {
-                return ControlFlow::Break(());
-            }
-            parts.push(part.to_vec());
-            ControlFlow::Continue(())
-        })?;
-        Ok((total, parts, flow.is_continue()))
-    }
 }
 
 /// A policy's regions as boxes.
@@ -949,12 +522,19 @@ impl BoxModel {
     /// assumptions' shape (`youngest_age <= 16` beside `oldest_age == 16`); this undoes
     /// that, as the diagrams' description does, so the parts merge.
     fn expand(&self, cubes: &mut [Cube], cover: &[&Cuboid]) {
-        // Whether a cube meets no box of the cover among the valid incidents.
+        // What a cube must stay clear of: the boxes of the cover met with the valid
+        // incidents, computed once for every cube and literal tried.
+        let walls: Vec<Cuboid> = self
+            .valid
+            .iter()
+            .flat_map(|v| cover.iter().filter_map(move |b| v.meet(b)))
+            .collect();
         let clear = |cube: &Cube| {
-            let w = Cuboid::from_cube(cube, &self.sizes);
-            self.valid.iter().all(|v| match w.meet(v) {
-                Some(wv) => cover.iter().all(|b| !b.intersects(&wv)),
-                None => true,
+            walls.iter().all(|w| {
+                !w.lits.iter().all(|(l, set)| match cube.get(*l) {
+                    Some(Some(mine)) => overlaps(mine, set),
+                    _ => true,
+                })
             })
         };
         for cube in cubes.iter_mut() {
@@ -965,23 +545,26 @@ impl BoxModel {
                 // The literal dropped; or, for an integer, its range run out to an end
                 // of the domain (`oldest_age >= 16` rather than `in 16..=17` under
                 // `scope oldest_age <= 17`).
-                let mut tries: Vec<Option<ValueRanges>> = vec![None];
+                let mut tries: [Option<Option<ValueRanges>>; 3] = [Some(None), None, None];
                 let n = self.sizes.get(l).copied().unwrap_or(1);
                 if let (true, [(a, b)]) = (
                     self.ordered.get(l).copied().unwrap_or(false),
                     set.as_slice(),
                 ) {
-                    tries.push(Some(vec![(*a, n - 1)]));
-                    tries.push(Some(vec![(0, *b)]));
+                    tries = [
+                        Some(None),
+                        Some(Some(vec![(*a, n - 1)])),
+                        Some(Some(vec![(0, *b)])),
+                    ];
                 }
-                for t in tries {
-                    let mut wider = cube.clone();
-                    if let Some(slot) = wider.get_mut(l) {
-                        *slot = t;
-                    }
-                    if clear(&wider) {
-                        *cube = wider;
+                for t in tries.into_iter().flatten() {
+                    let Some(slot) = cube.get_mut(l) else { break };
+                    *slot = t;
+                    if clear(cube) {
                         break;
+                    }
+                    if let Some(slot) = cube.get_mut(l) {
+                        *slot = Some(set.clone());
                     }
                 }
             }

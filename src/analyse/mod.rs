@@ -21,6 +21,7 @@
 pub mod boxes;
 pub mod brute;
 pub mod sat;
+mod sweep;
 pub mod witness;
 
 use serde_json::json;

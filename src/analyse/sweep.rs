@@ -1,0 +1,572 @@
+//! The counting sweep: the parts of a subspace that no box of a cover holds, counted
+//! exactly and listed in order.
+//!
+//! The space is split one level at a time on the boundaries of the boxes that restrict
+//! it there (values held by the same boxes form one child), until a box holds a child
+//! or no box restricts it. Counting also splits the boxes into groups over disjoint
+//! levels (the uncovered part is then a product, counted as one), and remembers the
+//! count of every set of boxes it has seen, as model counters do; without both, random
+//! rules over 40 inputs take millions of splits. The parts themselves are listed only
+//! up to a limit, skipping children the counts show to be covered.
+//!
+//! A sweep runs hundreds of thousands of splits on large policies, so it allocates
+//! almost nothing per split: the boxes of every open subproblem lie on one stack (a
+//! frame's children above its own list, dropped when it returns), the memo is keyed by
+//! slices of it, and the working sets are kept between splits.
+
+use std::ops::ControlFlow;
+
+use super::boxes::{len, meet, Cuboid};
+use crate::compile::order::find;
+use crate::mdd::hash::FxHashMap;
+use crate::mdd::ValueRanges;
+
+/// The count did not finish within its budget of splits.
+#[derive(Debug)]
+pub struct Exhausted;
+
+/// One box of the cover during a sweep, with the literals that still restrict it in
+/// the current subspace (bit `p` for its literal `p`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Active {
+    idx: u32,
+    mask: u64,
+}
+
+/// One child of a split.
+struct Child {
+    /// Its values at the split level (listed only when the parts are).
+    set: ValueRanges,
+    /// Its values at the split level times the values of the levels it no longer
+    /// restricts (they take any value).
+    weight: u128,
+    /// Its boxes on the stack; `None` when a box holds all of it.
+    boxes: Option<(usize, usize)>,
+}
+
+/// No group yet for a box, or no taker for it.
+const NONE: u32 = u32::MAX;
+
+pub(super) struct Sweep {
+    /// The boxes of the cover that meet the space, cut to it, with only the literals
+    /// that restrict it (at most 64, checked when the boxes are built).
+    boxes: Vec<Vec<(usize, ValueRanges)>>,
+    /// The subspace: one value set per level.
+    space: Vec<ValueRanges>,
+    /// How many values each level of the whole space has.
+    sizes: Vec<u64>,
+    splits: usize,
+    max_splits: usize,
+    memo: FxHashMap<Box<[Active]>, u128>,
+    /// The boxes of every open subproblem, one list above the other.
+    stack: Vec<Active>,
+    // Working sets, kept between splits.
+    counts: Vec<u32>,
+    owner: Vec<usize>,
+    parent: Vec<usize>,
+    touched: Vec<usize>,
+    takers: Vec<(usize, usize)>,
+    taker_of: Vec<u32>,
+    cuts: Vec<u32>,
+    sig: Vec<u64>,
+    sigs: Vec<u64>,
+    grouped: Vec<(u32, u32)>,
+    above: Vec<u64>,
+    below: Vec<u64>,
+}
+
+impl Sweep {
+    /// A sweep of `space` with the boxes of `cover` that meet it (on the stack, from
+    /// 0); `None` when one box holds all of it.
+    fn new(cover: &[&Cuboid], space: Vec<ValueRanges>, max_splits: usize) -> Option<Sweep> {
+        let levels = space.len();
+        let mut boxes = Vec::with_capacity(cover.len());
+        let mut stack = Vec::with_capacity(cover.len());
+        'boxes: for b in cover {
+            let mut lits = Vec::with_capacity(b.literals().len());
+            for (l, set) in b.literals() {
+                let Some(here) = space.get(*l) else { continue };
+                let cut = meet(set, here);
+                if cut.is_empty() {
+                    continue 'boxes;
+                }
+                if len(&cut) < len(here) {
+                    lits.push((*l, cut));
+                }
+            }
+            if lits.is_empty() {
+                return None;
+            }
+            let mask = if lits.len() >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << lits.len()) - 1
+            };
+            stack.push(Active {
+                idx: boxes.len() as u32,
+                mask,
+            });
+            boxes.push(lits);
+        }
+        let words = levels.div_ceil(64);
+        Some(Sweep {
+            boxes,
+            sizes: space.iter().map(|s| len(s)).collect(),
+            space,
+            splits: 0,
+            max_splits,
+            memo: FxHashMap::with_capacity_and_hasher(max_splits.min(1 << 16), Default::default()),
+            stack,
+            counts: vec![0; levels],
+            owner: vec![usize::MAX; levels],
+            parent: Vec::new(),
+            touched: Vec::new(),
+            takers: Vec::new(),
+            taker_of: Vec::new(),
+            cuts: Vec::new(),
+            sig: Vec::new(),
+            sigs: Vec::new(),
+            grouped: Vec::new(),
+            above: vec![0; words],
+            below: vec![0; words],
+        })
+    }
+
+    /// The literals of a box that still restrict it, with their positions.
+    fn lits(
+        boxes: &[Vec<(usize, ValueRanges)>],
+        a: Active,
+    ) -> impl Iterator<Item = (usize, &(usize, ValueRanges))> {
+        boxes
+            .get(a.idx as usize)
+            .map(|b| b.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .filter(move |(p, _)| a.mask & (1 << p) != 0)
+    }
+
+    /// The values literal `p` of box `b` allows.
+    fn set_of(boxes: &[Vec<(usize, ValueRanges)>], (b, p): (usize, usize)) -> &[(u32, u32)] {
+        boxes
+            .get(b)
+            .and_then(|lits| lits.get(p))
+            .map(|(_, set)| set.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn at(&self, k: usize) -> Active {
+        self.stack
+            .get(k)
+            .copied()
+            .unwrap_or(Active { idx: 0, mask: 0 })
+    }
+
+    /// The levels the boxes at `start..end` restrict, as a bit set in `out` (bit `l` of
+    /// word `l / 64`).
+    fn levels_into(&self, start: usize, end: usize, out: &mut [u64]) {
+        out.fill(0);
+        for &a in self.stack.get(start..end).unwrap_or(&[]) {
+            for (_, (l, _)) in Self::lits(&self.boxes, a) {
+                if let Some(w) = out.get_mut(l / 64) {
+                    *w |= 1 << (l % 64);
+                }
+            }
+        }
+    }
+
+    /// The product of the sizes of the levels in a bit set.
+    fn size_of(&self, levels: &[u64]) -> u128 {
+        let mut acc = 1u128;
+        for (i, &word) in levels.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                let l = i * 64 + w.trailing_zeros() as usize;
+                w &= w - 1;
+                let n = self.sizes.get(l).copied().unwrap_or(1);
+                acc = acc.saturating_mul(u128::from(n));
+            }
+        }
+        acc
+    }
+
+    /// The uncovered points of the boxes at `start..end`, over the levels they restrict
+    /// (other levels left out).
+    fn count(&mut self, start: usize, end: usize) -> Result<u128, Exhausted> {
+        if start >= end {
+            return Ok(1);
+        }
+        if let Some(&n) = self.stack.get(start..end).and_then(|k| self.memo.get(k)) {
+            return Ok(n);
+        }
+        self.splits += 1;
+        if self.splits > self.max_splits {
+            return Err(Exhausted);
+        }
+        let top = self.stack.len();
+        let n = self.count_above(start, end);
+        self.stack.truncate(top);
+        let n = n?;
+        if let Some(key) = self.stack.get(start..end) {
+            self.memo.insert(key.into(), n);
+        }
+        Ok(n)
+    }
+
+    /// [`Sweep::count`] without the memo, leaving its subproblems on the stack.
+    fn count_above(&mut self, start: usize, end: usize) -> Result<u128, Exhausted> {
+        if let Some(groups) = self.components(start, end) {
+            let mut product = 1u128;
+            for (s, e) in groups {
+                product = product.saturating_mul(self.count(s, e)?);
+                if product == 0 {
+                    break;
+                }
+            }
+            return Ok(product);
+        }
+        let (_, children) = self.split(start, end, false);
+        let mut sum = 0u128;
+        for child in children {
+            let Some((s, e)) = child.boxes else { continue };
+            let inner = self.count(s, e)?;
+            sum = sum.saturating_add(child.weight.saturating_mul(inner));
+        }
+        Ok(sum)
+    }
+
+    /// The boxes at `start..end` in groups over disjoint levels, each group pushed on
+    /// the stack; `None` when they are all connected.
+    fn components(&mut self, start: usize, end: usize) -> Option<Vec<(usize, usize)>> {
+        let n = end.saturating_sub(start);
+        // Union-find over the boxes, joined through the levels they restrict.
+        let mut parent = std::mem::take(&mut self.parent);
+        parent.clear();
+        parent.extend(0..n);
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.clear();
+        let mut joins = 0usize;
+        for k in 0..n {
+            let a = self.at(start + k);
+            for (_, (l, _)) in Self::lits(&self.boxes, a) {
+                let Some(slot) = self.owner.get_mut(*l) else {
+                    continue;
+                };
+                if *slot == usize::MAX {
+                    *slot = k;
+                    touched.push(*l);
+                } else {
+                    let (x, y) = (find(&mut parent, *slot), find(&mut parent, k));
+                    if x != y {
+                        if let Some(px) = parent.get_mut(x) {
+                            *px = y;
+                        }
+                        joins += 1;
+                    }
+                }
+            }
+        }
+        for &l in &touched {
+            if let Some(slot) = self.owner.get_mut(l) {
+                *slot = usize::MAX;
+            }
+        }
+        self.touched = touched;
+        // n boxes are connected after n - 1 joins.
+        if joins + 1 >= n {
+            self.parent = parent;
+            return None;
+        }
+        // Boxes sorted by their group's root, each group kept in stack order.
+        let mut grouped = std::mem::take(&mut self.grouped);
+        grouped.clear();
+        for k in 0..n {
+            grouped.push((find(&mut parent, k) as u32, k as u32));
+        }
+        grouped.sort_unstable();
+        let mut groups = Vec::new();
+        let mut last = NONE;
+        for &(root, k) in &grouped {
+            if root != last {
+                groups.push((self.stack.len(), self.stack.len()));
+                last = root;
+            }
+            let a = self.at(start + k as usize);
+            self.stack.push(a);
+            if let Some(g) = groups.last_mut() {
+                g.1 = self.stack.len();
+            }
+        }
+        self.grouped = grouped;
+        self.parent = parent;
+        Some(groups)
+    }
+
+    /// The level most boxes at `start..end` still depend on, counting a box with fewer
+    /// literals left more (it is closer to covering the subspace on its own).
+    fn choose(&mut self, start: usize, end: usize) -> usize {
+        let mut best: Option<(usize, u32)> = None;
+        for &a in self.stack.get(start..end).unwrap_or(&[]) {
+            let weight = 1u32 << (8u32.saturating_sub(a.mask.count_ones()) * 2).min(16);
+            for (_, (l, _)) in Self::lits(&self.boxes, a) {
+                if let Some(n) = self.counts.get_mut(*l) {
+                    *n = n.saturating_add(weight);
+                    if best.is_none_or(|(bl, m)| *n > m || (*n == m && *l < bl)) {
+                        best = Some((*l, *n));
+                    }
+                }
+            }
+        }
+        for &a in self.stack.get(start..end).unwrap_or(&[]) {
+            for (_, (l, _)) in Self::lits(&self.boxes, a) {
+                if let Some(n) = self.counts.get_mut(*l) {
+                    *n = 0;
+                }
+            }
+        }
+        best.map(|b| b.0).unwrap_or(0)
+    }
+
+    /// Splits the boxes at `start..end` on one level: the level, and its children in
+    /// increasing order of their lowest value, their boxes pushed on the stack. With
+    /// `sets`, each child carries its values.
+    fn split(&mut self, start: usize, end: usize, sets: bool) -> (usize, Vec<Child>) {
+        let level = self.choose(start, end);
+        let n = end.saturating_sub(start);
+        // The boxes restricting this level: (box, literal).
+        let mut takers = std::mem::take(&mut self.takers);
+        takers.clear();
+        let mut taker_of = std::mem::take(&mut self.taker_of);
+        taker_of.clear();
+        taker_of.resize(n, NONE);
+        for k in 0..n {
+            let a = self.at(start + k);
+            for (p, (l, _)) in Self::lits(&self.boxes, a) {
+                if *l == level {
+                    if let Some(slot) = taker_of.get_mut(k) {
+                        *slot = takers.len() as u32;
+                    }
+                    takers.push((a.idx as usize, p));
+                }
+            }
+        }
+        let here = self.space.get(level).map(|s| s.as_slice()).unwrap_or(&[]);
+        // Cut the level at every boundary; runs of values between cuts are held by the
+        // same boxes, and runs held by the same boxes form one child.
+        let mut cuts = std::mem::take(&mut self.cuts);
+        cuts.clear();
+        for &t in &takers {
+            for &(a, b) in Self::set_of(&self.boxes, t) {
+                cuts.push(a);
+                cuts.push(b + 1);
+            }
+        }
+        for &(a, b) in here {
+            cuts.push(a);
+            cuts.push(b + 1);
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let words = takers.len().div_ceil(64);
+        // Per run of values between two cuts: the takers holding it (`words` words per
+        // run), and whether the subspace holds it; marked range by range, as the cuts
+        // include every range's ends.
+        let runs = cuts.len().saturating_sub(1);
+        let run_of = |cuts: &[u32], v: u32| cuts.binary_search(&v).unwrap_or(runs);
+        let mut sig = std::mem::take(&mut self.sig);
+        sig.clear();
+        sig.resize(runs * (words + 1), 0);
+        for &(a, b) in here {
+            for r in run_of(&cuts, a)..run_of(&cuts, b + 1) {
+                if let Some(word) = sig.get_mut(runs * words + r) {
+                    *word = 1;
+                }
+            }
+        }
+        for (t, &taker) in takers.iter().enumerate() {
+            for &(a, b) in Self::set_of(&self.boxes, taker) {
+                for r in run_of(&cuts, a)..run_of(&cuts, b + 1) {
+                    if let Some(word) = sig.get_mut(r * words + t / 64) {
+                        *word |= 1 << (t % 64);
+                    }
+                }
+            }
+        }
+        let mut sigs = std::mem::take(&mut self.sigs);
+        sigs.clear();
+        // Per child: how many values, and which (with `sets`).
+        let mut groups: Vec<(u64, ValueRanges)> = Vec::new();
+        for (r, w) in cuts.windows(2).enumerate() {
+            let (Some(&lo), Some(&end)) = (w.first(), w.get(1)) else {
+                continue;
+            };
+            if sig.get(runs * words + r) != Some(&1) {
+                continue;
+            }
+            let mine = sig.get(r * words..(r + 1) * words).unwrap_or(&[]);
+            let g = (0..groups.len()).find(|g| sigs.get(g * words..(g + 1) * words) == Some(mine));
+            let group = match g.and_then(|g| groups.get_mut(g)) {
+                Some(group) => group,
+                None => {
+                    sigs.extend_from_slice(mine);
+                    groups.push((0, Vec::new()));
+                    let Some(group) = groups.last_mut() else {
+                        continue;
+                    };
+                    group
+                }
+            };
+            group.0 += u64::from(end - lo);
+            if sets {
+                match group.1.last_mut() {
+                    Some(last) if last.1 + 1 == lo => last.1 = end - 1,
+                    _ => group.1.push((lo, end - 1)),
+                }
+            }
+        }
+        // The levels the parent restricts besides this one: those a child no longer
+        // restricts take any value there.
+        let mut above = std::mem::take(&mut self.above);
+        let mut below = std::mem::take(&mut self.below);
+        self.levels_into(start, end, &mut above);
+        if let Some(w) = above.get_mut(level / 64) {
+            *w &= !(1 << (level % 64));
+        }
+        let mut children = Vec::with_capacity(groups.len());
+        for (g, (size, set)) in groups.into_iter().enumerate() {
+            let sig = sigs.get(g * words..(g + 1) * words).unwrap_or(&[]);
+            let first = self.stack.len();
+            let mut held = false;
+            for k in 0..n {
+                let a = self.at(start + k);
+                let t = taker_of.get(k).copied().unwrap_or(NONE);
+                if t == NONE {
+                    self.stack.push(a);
+                    continue;
+                }
+                let t = t as usize;
+                if sig.get(t / 64).is_some_and(|w| w & (1 << (t % 64)) != 0) {
+                    let p = takers.get(t).map(|x| x.1).unwrap_or(0);
+                    let mask = a.mask & !(1 << p);
+                    if mask == 0 {
+                        held = true;
+                        break;
+                    }
+                    self.stack.push(Active { idx: a.idx, mask });
+                }
+            }
+            if held {
+                self.stack.truncate(first);
+                children.push(Child {
+                    set,
+                    weight: 0,
+                    boxes: None,
+                });
+                continue;
+            }
+            self.levels_into(first, self.stack.len(), &mut below);
+            for (b, a) in below.iter_mut().zip(&above) {
+                *b = a & !*b;
+            }
+            let weight = u128::from(size).saturating_mul(self.size_of(&below));
+            children.push(Child {
+                set,
+                weight,
+                boxes: Some((first, self.stack.len())),
+            });
+        }
+        self.takers = takers;
+        self.taker_of = taker_of;
+        self.cuts = cuts;
+        self.sig = sig;
+        self.sigs = sigs;
+        self.above = above;
+        self.below = below;
+        (level, children)
+    }
+
+    /// Hands the uncovered parts of the boxes at `start..end` to `emit`, in increasing
+    /// order of their lowest corner, until it breaks; children the counts show to be
+    /// covered are skipped.
+    fn list(
+        &mut self,
+        start: usize,
+        end: usize,
+        emit: &mut dyn FnMut(&[ValueRanges]) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>, Exhausted> {
+        if start >= end {
+            return Ok(emit(&self.space));
+        }
+        let top = self.stack.len();
+        let flow = self.list_above(start, end, emit);
+        self.stack.truncate(top);
+        flow
+    }
+
+    fn list_above(
+        &mut self,
+        start: usize,
+        end: usize,
+        emit: &mut dyn FnMut(&[ValueRanges]) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>, Exhausted> {
+        let (level, children) = self.split(start, end, true);
+        for child in children {
+            let Some((s, e)) = child.boxes else { continue };
+            if self.count(s, e)? == 0 {
+                continue;
+            }
+            let slot = self.space.get_mut(level).ok_or(Exhausted)?;
+            let saved = std::mem::replace(slot, child.set);
+            let flow = self.list(s, e, emit);
+            if let Some(slot) = self.space.get_mut(level) {
+                *slot = saved;
+            }
+            if flow?.is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// The uncovered part of `space`: its size, and its first parts (at most `limit`;
+    /// more when the second value is false).
+    pub(super) fn run(
+        cover: &[&Cuboid],
+        space: Vec<ValueRanges>,
+        limit: usize,
+        max_splits: usize,
+    ) -> Result<(u128, Vec<Vec<ValueRanges>>, bool), Exhausted> {
+        let Some(mut sweep) = Sweep::new(cover, space, max_splits) else {
+            return Ok((0, Vec::new(), true));
+        };
+        let n = sweep.stack.len();
+        // The levels no box restricts take any value of the space.
+        let mut rest = std::mem::take(&mut sweep.above);
+        sweep.levels_into(0, n, &mut rest);
+        let levels = sweep.space.len();
+        for (i, w) in rest.iter_mut().enumerate() {
+            let all = if (i + 1) * 64 <= levels {
+                u64::MAX
+            } else {
+                (1u64 << (levels % 64)) - 1
+            };
+            *w = !*w & all;
+        }
+        let rest_size = sweep.size_of(&rest);
+        sweep.above = rest;
+        let inner = sweep.count(0, n)?;
+        let total = inner.saturating_mul(rest_size);
+        let mut parts = Vec::new();
+        if total == 0 || limit == 0 {
+            return Ok((total, parts, total == 0));
+        }
+        let flow = sweep.list(0, n, &mut |part| {
+            if parts.len() == limit {
+                return ControlFlow::Break(());
+            }
+            parts.push(part.to_vec());
+            ControlFlow::Continue(())
+        })?;
+        Ok((total, parts, flow.is_continue()))
+    }
+}
