@@ -66,11 +66,45 @@ fn export(policy: &policyc::check::ir::Policy) -> Option<serde_json::Value> {
     Some(serde_json::json!({ "inputs": inputs, "outputs": outputs, "rules": rules }))
 }
 
+/// Adds policyc's gap count to each output of an exported policy (`gap_count`, a decimal
+/// string; `null` where the count did not finish), for `benches/count_vs_ganak.py` to
+/// check against an independent model counter.
+fn with_gap_counts(policy: &policyc::check::ir::Policy, j: &mut serde_json::Value) {
+    let Ok(mut c) = Compiler::new(policy, &CompileOptions::default()) else {
+        return;
+    };
+    let Ok(a) = analyse(&mut c) else { return };
+    let Some(outputs) = j.get_mut("outputs").and_then(|o| o.as_array_mut()) else {
+        return;
+    };
+    for (o, out) in outputs.iter_mut().enumerate() {
+        let uncounted = a
+            .unfinished
+            .iter()
+            .any(|u| matches!(u, Unfinished::Gaps(x) if *x == o));
+        let count: u128 = a
+            .gaps
+            .iter()
+            .filter(|g| g.output == o)
+            .map(|g| g.region.count)
+            .sum();
+        if let Some(map) = out.as_object_mut() {
+            let value = if uncounted {
+                serde_json::Value::Null
+            } else {
+                serde_json::Value::String(count.to_string())
+            };
+            map.insert("gap_count".to_string(), value);
+        }
+    }
+}
+
 fn main() {
     if let Ok(dir) = std::env::var("POLICYC_EXPORT_DIR") {
         for (inputs, rules) in [(20, 200), (40, 1000), (64, 2000)] {
             let policy = generate(&SynthSpec::large(inputs, rules, 1));
-            if let Some(j) = export(&policy) {
+            if let Some(mut j) = export(&policy) {
+                with_gap_counts(&policy, &mut j);
                 let path = std::path::Path::new(&dir).join(format!("synth_{inputs}x{rules}.json"));
                 if let Err(e) = std::fs::write(&path, j.to_string()) {
                     eprintln!("cannot write {}: {e}", path.display());
