@@ -336,7 +336,9 @@ fn decide_reads_the_rules_when_there_is_no_graph() {
 }
 
 /// The box engine describes a region as the diagrams do: a literal the assumptions imply
-/// is dropped, so the parts the valid incidents' boxes cut it into merge again.
+/// is dropped, so the parts the valid incidents' boxes cut it into merge again; and its
+/// example is the one the diagrams give, though the boxes cut the region along the
+/// relation of the two ages.
 #[test]
 fn the_box_engine_describes_a_gap_as_the_diagrams_do() {
     use policyc::analyse::analyse_policy_with;
@@ -350,9 +352,17 @@ fn the_box_engine_describes_a_gap_as_the_diagrams_do() {
         let a = analyse_policy_with(&p, &options).expect("analysable");
         assert_eq!(a.analysis.engine, engine);
         let gap = &a.analysis.gaps[0];
-        (gap.region.condition.clone(), gap.region.count)
+        (
+            gap.region.condition.clone(),
+            gap.region.count,
+            gap.region.example_json().to_string(),
+        )
     };
     let by_diagrams = describe(Engine::Diagrams);
     assert_eq!(by_diagrams.0, "oldest_age >= 16 and not coercion");
+    assert_eq!(
+        by_diagrams.2,
+        r#"{"coercion":false,"oldest_age":16,"youngest_age":8}"#
+    );
     assert_eq!(describe(Engine::Boxes), by_diagrams);
 }

@@ -95,7 +95,7 @@ fn one_changed_condition_reports_exactly_the_affected_region() {
     );
     assert!(
         text.contains(
-            r#"example: {"coercion":false,"previous":"earlier_incident","youngest_age":0}"#
+            r#"example: {"coercion":false,"previous":"earlier_incident","youngest_age":8}"#
         ),
         "{text}"
     );

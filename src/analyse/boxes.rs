@@ -20,7 +20,7 @@
 use super::sweep::{Exhausted, Sweep};
 use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
-use crate::compile::describe::{region_of_cubes, Region, COLLECTED_CUBES};
+use crate::compile::describe::{boxes_example, region_of_cubes, Region, COLLECTED_CUBES};
 use crate::compile::synth::Rng;
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{Cube, NodeId, ValueRanges};
@@ -231,13 +231,12 @@ fn cube_of(space: &[ValueRanges], sizes: &[u32]) -> Cube {
         .collect()
 }
 
-/// A region gathered box by box: its size, its first boxes (to describe it) and the
-/// lowest corner of the first one (its example).
+/// A region gathered box by box: its size and its first boxes (to describe it and to
+/// take its example from).
 struct Gathered {
     count: u128,
     boxes: usize,
     first: Vec<Cube>,
-    example: Vec<u32>,
     /// Whether `first` holds every part.
     complete: bool,
 }
@@ -248,7 +247,6 @@ impl Default for Gathered {
             count: 0,
             boxes: 0,
             first: Vec::new(),
-            example: Vec::new(),
             complete: true,
         }
     }
@@ -265,14 +263,6 @@ impl Gathered {
     ) {
         if count == 0 {
             return;
-        }
-        if self.count == 0 {
-            if let Some(first) = parts.first() {
-                self.example = first
-                    .iter()
-                    .map(|set| set.first().map(|r| r.0).unwrap_or(0))
-                    .collect();
-            }
         }
         self.count = self.count.saturating_add(count);
         self.boxes += parts.len();
@@ -299,15 +289,6 @@ impl Gathered {
             volume = volume.saturating_mul(u128::from(here));
         }
         self.count = self.count.saturating_add(volume);
-        if self.boxes == 0 {
-            let mut example = vec![0u32; sizes.len()];
-            for (l, set) in &b.lits {
-                if let (Some(slot), Some(first)) = (example.get_mut(*l), set.first()) {
-                    *slot = first.0;
-                }
-            }
-            self.example = example;
-        }
         self.boxes += 1;
         if self.first.len() < COLLECTED_CUBES {
             let mut cube: Cube = vec![None; sizes.len()];
@@ -320,19 +301,19 @@ impl Gathered {
         }
     }
 
-    fn region(self, c: &Compiler<'_>) -> Option<Region> {
+    /// The region, its example taken from the boxes as gathered; `widen` may then
+    /// rewrite them for the description (the example must not come from boxes widened
+    /// past the region).
+    fn region(mut self, c: &Compiler<'_>, widen: impl FnOnce(&mut Vec<Cube>)) -> Option<Region> {
         if self.count == 0 {
             return None;
         }
+        let example = boxes_example(c, &self.first);
+        widen(&mut self.first);
         // `first` holds every box up to the limit (fewer once contained ones are dropped).
         let complete = self.complete && self.boxes <= COLLECTED_CUBES;
-        Some(region_of_cubes(
-            c,
-            self.count,
-            &self.example,
-            self.first,
-            complete,
-        ))
+        let first = self.first;
+        Some(region_of_cubes(c, self.count, &example, first, complete))
     }
 }
 
@@ -684,33 +665,41 @@ impl BoxModel {
                             return Err(uncounted(None, &stale));
                         };
                         // Too fragmented to count: the gap is still proven, with a part
-                        // of it around the incident the solver found.
-                        let part = part.map(|b| {
-                            let count = b
-                                .iter()
-                                .fold(1u128, |n, set| n.saturating_mul(u128::from(len(set))));
-                            let cube = cube_of(&b, &self.sizes);
-                            region_of_cubes(c, count, &levels, vec![cube], true)
-                        });
+                        // of it around the incident the solver found. The example is
+                        // the part's typical point (every point of it is in the gap),
+                        // not the solver's, which is wherever the search ended.
+                        let (example, part) = match part {
+                            Some(b) => {
+                                let count = b
+                                    .iter()
+                                    .fold(1u128, |n, set| n.saturating_mul(u128::from(len(set))));
+                                let cube = cube_of(&b, &self.sizes);
+                                let example = boxes_example(c, std::slice::from_ref(&cube));
+                                let region = region_of_cubes(c, count, &example, vec![cube], true);
+                                (example, Some(region))
+                            }
+                            None => (levels, None),
+                        };
                         return Err(Uncounted {
                             part,
-                            ..uncounted(Some(levels), &stale)
+                            ..uncounted(Some(example), &stale)
                         });
                     }
                 }
             }
         };
-        let mut open = open;
-        self.expand(&mut open.first, &cover);
-        open.first = crate::compile::describe::drop_contained(std::mem::take(&mut open.first));
-        if let Some(region) = open.region(c) {
+        let described = open.region(c, |first| {
+            self.expand(first, &cover);
+            *first = crate::compile::describe::drop_contained(std::mem::take(first));
+        });
+        if let Some(region) = described {
             found.push(GapFinding {
                 output: o,
                 accepted_by: Vec::new(),
                 region,
             });
         }
-        if let Some(region) = accepted.region(c) {
+        if let Some(region) = accepted.region(c, |_| {}) {
             found.push(GapFinding {
                 output: o,
                 accepted_by: by,
@@ -746,7 +735,7 @@ impl BoxModel {
                         }
                     }
                 }
-                if let Some(region) = both.region(c) {
+                if let Some(region) = both.region(c, |_| {}) {
                     found.push(ConflictFinding {
                         output: o,
                         rules: [*r1, *r2],

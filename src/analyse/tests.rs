@@ -238,6 +238,46 @@ fn check_against_brute_force(
     assert_eq!(errors, expected);
 }
 
+/// Both engines take examples by one rule: where the box engine holds every box of a
+/// region, it gives the example the diagrams give.
+fn engines_give_the_same_examples(p: &Policy, order: OrderStrategy) -> usize {
+    let run = |engine| {
+        let options = CompileOptions {
+            order,
+            engine,
+            ..CompileOptions::default()
+        };
+        let mut c = Compiler::new(p, &options).unwrap();
+        analyse(&mut c).unwrap()
+    };
+    let (d, b) = (run(Engine::Diagrams), run(Engine::Boxes));
+    if b.engine != Engine::Boxes {
+        return 0;
+    }
+    let mut compared = 0;
+    let gap_key = |g: &GapFinding| (g.output, g.accepted_by.is_empty());
+    for g in &b.gaps {
+        let mine = d.gaps.iter().find(|x| gap_key(x) == gap_key(g)).unwrap();
+        if g.region.condition_complete {
+            assert_eq!(g.region.example, mine.region.example, "gap of {}", g.output);
+            compared += 1;
+        }
+    }
+    for cf in &b.conflicts {
+        let key = |x: &ConflictFinding| (x.output, x.rules);
+        let mine = d.conflicts.iter().find(|x| key(x) == key(cf)).unwrap();
+        if cf.region.condition_complete {
+            assert_eq!(
+                cf.region.example, mine.region.example,
+                "conflict {:?}",
+                cf.rules
+            );
+            compared += 1;
+        }
+    }
+    compared
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -249,7 +289,20 @@ proptest! {
         check_against_brute_force(&p, order, Engine::Boxes, None);
         // With almost no budget to count, gaps are proven or refuted by search.
         check_against_brute_force(&p, order, Engine::Boxes, Some(2));
+        engines_give_the_same_examples(&p, order);
     }
+}
+
+/// The comparison above must happen often, or it would pass without testing much.
+#[test]
+fn the_engines_examples_are_compared() {
+    let compared: usize = (0..100u64)
+        .map(|seed| {
+            let p = generate(&SynthSpec::small(seed));
+            engines_give_the_same_examples(&p, OrderStrategy::Weighted)
+        })
+        .sum();
+    assert!(compared >= 100, "{compared} regions compared");
 }
 
 /// The box engine must take most small policies, or the property test above would

@@ -111,7 +111,10 @@ pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>>
         return Ok(None);
     }
     let count = c.mdd.sat_count(region);
-    let Some(values) = c.mdd.pick(region, |t| t == 1) else {
+    let Some(values) = c
+        .mdd
+        .pick(region, |t| t == 1, |l, runs| c.typical_at(l, Some(runs)))
+    else {
         return Ok(None);
     };
     let simple = c.mdd.simplify(region, c.valid)?;
@@ -168,21 +171,46 @@ pub fn region_of_cubes(
     }
 }
 
-/// The values per input of an assignment given per level.
+/// The values per input of an assignment given per level (a level not given takes the
+/// typical value of its domain).
 pub fn example_values(c: &Compiler<'_>, per_level: &[u32]) -> Vec<Value> {
-    let mut out: Vec<Value> = c
-        .policy
-        .inputs
-        .iter()
-        .map(|i| index_value(i.ty, 0))
-        .collect();
-    for (l, &input) in c.order.levels.iter().enumerate() {
-        let idx = per_level.get(l).copied().unwrap_or(0);
-        if let Some(slot) = out.get_mut(input) {
-            *slot = index_value(c.input_ty(input), idx);
-        }
-    }
-    out
+    (0..c.policy.inputs.len())
+        .map(|input| {
+            let l = c.level(input);
+            let idx = per_level
+                .get(l)
+                .copied()
+                .unwrap_or_else(|| c.typical_at(l, None));
+            index_value(c.input_ty(input), idx)
+        })
+        .collect()
+}
+
+/// The example of a union of boxes (each one value set per level, `None` for any), by
+/// the rule of the diagrams' walk ([`crate::mdd::Mdd::pick`] in [`describe`]): level by
+/// level, the typical value among those the boxes that hold the values taken so far
+/// allow. So a region given as all of its boxes gets the example the diagrams give it,
+/// and any list of boxes a point of one of them.
+pub fn boxes_example(c: &Compiler<'_>, boxes: &[Cube]) -> Vec<u32> {
+    let mut left: Vec<&Cube> = boxes.iter().collect();
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    (0..c.mdd.num_levels())
+        .map(|l| {
+            fn set_at(b: &Cube, l: usize) -> Option<&[(u32, u32)]> {
+                b.get(l).and_then(|s| s.as_deref())
+            }
+            let v = if left.iter().any(|b| set_at(b, l).is_none()) {
+                c.typical_at(l, None)
+            } else {
+                ranges.clear();
+                ranges.extend(left.iter().filter_map(|b| set_at(b, l)).flatten().copied());
+                ranges.sort_unstable();
+                c.typical_at(l, Some(&ranges))
+            };
+            left.retain(|b| set_at(b, l).is_none_or(|s| s.iter().any(|&(a, z)| a <= v && v <= z)));
+            v
+        })
+        .collect()
 }
 
 /// Facts as JSON: input names to booleans, integers and variant names.

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use petgraph::graph::{Graph, NodeIndex};
 use serde::Serialize;
 
-use super::{CResult, CompileError, Compiler, Order};
+use super::{value_index, CResult, CompileError, Compiler, Order};
 use crate::check::ir::{EnumId, InputId, OutputId, OutputTy, Policy, RuleId, Ty, Value, VariantId};
 use crate::mdd::hash::FxHashMap;
 use crate::mdd::{Mdd, NodeId, FALSE};
@@ -98,6 +98,30 @@ pub enum ValueSet {
     Variants(EnumId, Vec<VariantId>),
     /// Sorted disjoint inclusive ranges.
     Ints(Vec<(i64, i64)>),
+}
+
+impl ValueSet {
+    /// The values as sorted index ranges of type `ty` (values outside it left out).
+    pub fn index_ranges(&self, ty: Ty) -> Vec<(u32, u32)> {
+        let one = |v: Value| value_index(ty, &v).map(|i| (i, i));
+        let mut out: Vec<(u32, u32)> = match self {
+            ValueSet::Bools(bs) => bs.iter().filter_map(|&b| one(Value::Bool(b))).collect(),
+            ValueSet::Variants(e, vs) => {
+                vs.iter().filter_map(|&v| one(Value::Enum(*e, v))).collect()
+            }
+            ValueSet::Ints(rs) => rs
+                .iter()
+                .filter_map(|&(a, b)| {
+                    Some((
+                        value_index(ty, &Value::Int(a))?,
+                        value_index(ty, &Value::Int(b))?,
+                    ))
+                })
+                .collect(),
+        };
+        out.sort_unstable();
+        out
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -165,6 +165,39 @@ pub fn index_value(ty: Ty, idx: u32) -> Value {
     }
 }
 
+/// The value index an example incident takes among the allowed `ranges` (index ranges
+/// of type `ty`, sorted by their start): within the first run of values (ranges that
+/// touch or overlap are one run), its middle rounded down for an integer, its first
+/// value for a boolean or a variant. `None` when nothing is allowed.
+///
+/// Every example incident policyc shows takes its values here, so they all read alike.
+/// Why the middle: the lowest value reads absurdly to the policy's writers (a
+/// 0-year-old), and the middle of what the region allows is a typical member of it. Why
+/// the first value otherwise: booleans and variants have no middle; `false` is the
+/// absence of a factor and the first variant is what a writer declares first (by
+/// convention the plain case: `none`, the least severe), so the example carries only the
+/// factors its region forces.
+pub fn typical_index(ty: Ty, ranges: &[(u32, u32)]) -> Option<u32> {
+    let &(lo, mut hi) = ranges.first()?;
+    for &(a, b) in ranges.iter().skip(1) {
+        if a > hi.saturating_add(1) {
+            break;
+        }
+        hi = hi.max(b);
+    }
+    Some(match ty {
+        Ty::Int { .. } => lo + hi.saturating_sub(lo) / 2,
+        Ty::Bool | Ty::Enum(_) => lo,
+    })
+}
+
+/// The value an example takes when any value of type `ty` will do ([`typical_index`]
+/// over the whole domain).
+pub fn typical_value(policy: &Policy, ty: Ty) -> Value {
+    let last = u32::try_from(policy.domain_size(ty).saturating_sub(1)).unwrap_or(u32::MAX);
+    index_value(ty, typical_index(ty, &[(0, last)]).unwrap_or(0))
+}
+
 /// Per output, the regions behind its value.
 #[derive(Clone, Debug)]
 pub enum OutputRegions {
@@ -343,6 +376,18 @@ impl<'p> Compiler<'p> {
             .get(input)
             .map(|d| d.ty)
             .unwrap_or(Ty::Bool)
+    }
+
+    /// The value index an example takes at `level` among the allowed `ranges`
+    /// ([`typical_index`]); `None` allows the whole domain.
+    pub fn typical_at(&self, level: usize, ranges: Option<&[(u32, u32)]>) -> u32 {
+        let ty = self
+            .order
+            .levels
+            .get(level)
+            .map_or(Ty::Bool, |&i| self.input_ty(i));
+        let all = [(0, self.mdd.size(level).saturating_sub(1))];
+        typical_index(ty, ranges.unwrap_or(&all)).unwrap_or(0)
     }
 
     fn compile_defines(&mut self) -> CResult<()> {

@@ -232,6 +232,115 @@ fn gap_region_is_described_relative_to_scope() {
 }
 
 #[test]
+fn the_typical_value_is_the_middle_of_the_first_run_for_integers_only() {
+    let int = Ty::Int { lo: 0, hi: 99 };
+    assert_eq!(typical_index(int, &[(16, 17)]), Some(16));
+    assert_eq!(typical_index(int, &[(18, 99)]), Some(58));
+    // Ranges that touch are one run; the first run is taken whole.
+    assert_eq!(typical_index(int, &[(0, 4), (5, 17), (30, 40)]), Some(8));
+    assert_eq!(typical_index(int, &[(7, 7), (30, 40)]), Some(7));
+    assert_eq!(typical_index(Ty::Bool, &[(0, 1)]), Some(0));
+    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)]), Some(1));
+    assert_eq!(typical_index(int, &[]), None);
+    let p = ages_policy();
+    assert_eq!(typical_value(&p, int), Value::Int(49));
+    assert_eq!(typical_value(&p, Ty::Int { lo: -5, hi: 4 }), Value::Int(-1));
+}
+
+/// An example takes the middle of the values its region allows, given the values taken
+/// before it along the diagram, so it stays in the region across a relation.
+#[test]
+fn examples_take_the_middle_of_what_the_region_allows() {
+    // youngest <= oldest, scope youngest <= 17 (not ages_policy's scope).
+    let mut p = ages_policy();
+    p.scope[0].expr = cmp(LinExpr::input(0), CmpOp::Le, LinExpr::constant(17));
+    let example = |p: &Policy, order, region: &dyn Fn(&mut Compiler<'_>) -> NodeId| {
+        let options = CompileOptions {
+            order,
+            ..CompileOptions::default()
+        };
+        let mut c = Compiler::new(p, &options).unwrap();
+        let f = region(&mut c);
+        let f = c.mdd.and(f, c.valid).unwrap();
+        let r = describe(&mut c, f).unwrap().unwrap();
+        let j = r.example_json();
+        (
+            j["youngest_age"].as_i64().unwrap(),
+            j["oldest_age"].as_i64().unwrap(),
+            j["coercion"].as_bool().unwrap(),
+        )
+    };
+    let everything = |_: &mut Compiler<'_>| TRUE;
+    // youngest first: youngest in 0..=17, then oldest in 8..=99.
+    assert_eq!(
+        example(&p, OrderStrategy::Declaration, &everything),
+        (8, 53, false)
+    );
+    // oldest first (declared first): oldest in 0..=99, then youngest in 0..=17.
+    let mut q = p.clone();
+    q.inputs.swap(0, 1);
+    for e in [&mut q.assumes[0].expr, &mut q.scope[0].expr] {
+        if let Expr::Cmp { lhs, rhs, .. } = e {
+            for side in [lhs, rhs] {
+                for (_, i) in side.terms.iter_mut() {
+                    *i = 1 - *i;
+                }
+            }
+        }
+    }
+    let options = CompileOptions {
+        order: OrderStrategy::Declaration,
+        ..CompileOptions::default()
+    };
+    let mut c = Compiler::new(&q, &options).unwrap();
+    let valid = c.valid;
+    let r = describe(&mut c, valid).unwrap().unwrap();
+    assert_eq!(r.example_json()["oldest_age"], 49);
+    assert_eq!(r.example_json()["youngest_age"], 8);
+    // A region on one bound: its interval's middle, rounded down.
+    let at_least = |n: i64| {
+        move |c: &mut Compiler<'_>| {
+            c.expr(&cmp(LinExpr::input(1), CmpOp::Ge, LinExpr::constant(n)))
+                .unwrap()
+        }
+    };
+    // youngest in 0..=17, then oldest in 18..=99.
+    assert_eq!(
+        example(&p, OrderStrategy::Declaration, &at_least(18)),
+        (8, 58, false)
+    );
+    let mut teen = ages_policy();
+    teen.scope.clear();
+    let older = |c: &mut Compiler<'_>| {
+        let a = c
+            .expr(&cmp(LinExpr::input(1), CmpOp::Ge, LinExpr::constant(16)))
+            .unwrap();
+        let b = c
+            .expr(&cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(17)))
+            .unwrap();
+        let young = c
+            .expr(&cmp(LinExpr::input(0), CmpOp::Ge, LinExpr::constant(16)))
+            .unwrap();
+        let ab = c.mdd.and(a, b).unwrap();
+        c.mdd.and(ab, young).unwrap()
+    };
+    // youngest in 16..=17 (it must stay <= oldest <= 17), then oldest in 16..=17.
+    assert_eq!(
+        example(&teen, OrderStrategy::Declaration, &older),
+        (16, 16, false)
+    );
+    let adult = |c: &mut Compiler<'_>| {
+        c.expr(&cmp(LinExpr::input(0), CmpOp::Ge, LinExpr::constant(18)))
+            .unwrap()
+    };
+    // youngest in 18..=99, then oldest in 58..=99.
+    assert_eq!(
+        example(&teen, OrderStrategy::Declaration, &adult),
+        (58, 78, false)
+    );
+}
+
+#[test]
 fn overrides_are_transitive_and_per_output() {
     // base: o0 = a0, o1 = true; mid overrides base: o0 = a1; top overrides mid: o0 = a2.
     let mut p = Policy {

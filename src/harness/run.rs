@@ -7,7 +7,7 @@
 //! expectation is shown on one complete incident, found by walking the graph from the
 //! root to a failing leaf along edges the given facts allow.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use petgraph::graph::NodeIndex;
@@ -22,7 +22,9 @@ use crate::check::ir::{Expect, Policy, RuleId, ScenarioDef, Ty, Value};
 use crate::compile::graph::{
     DecisionGraph, GraphNode, Leaf, Outcome as LeafOutcome, Status, ValueSet,
 };
-use crate::compile::{index_value, value_index, CompileOptions, Compiler};
+use crate::compile::{
+    index_value, typical_index, typical_value, value_index, CompileOptions, Compiler,
+};
 use crate::diagnostics::{render, Diagnostic};
 use crate::mdd::FALSE;
 use crate::source::{FileSystem, Loc, Sources};
@@ -757,11 +759,11 @@ fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
         .collect();
     let mut path = Vec::new();
     if let Some(&target) = ctx.leaf_nodes.get(&leaf) {
-        for (input, set) in path_to(ctx, given, target) {
+        for (input, set, value) in path_to(ctx, given, target) {
             let answer = show_set(policy, &set);
             if let Some(slot) = values.get_mut(input) {
                 if slot.is_none() {
-                    *slot = first_of(&set);
+                    *slot = Some(value);
                 }
             }
             let inp = policy.inputs.get(input);
@@ -777,9 +779,9 @@ fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
         .iter()
         .zip(values)
         .map(|(i, v)| {
-            // Inputs the path does not ask do not change the decision: the first value
-            // of the domain stands for them all.
-            let v = v.unwrap_or_else(|| index_value(i.ty, 0));
+            // Inputs the path does not ask do not change the decision: any value will
+            // do, and the typical one reads best.
+            let v = v.unwrap_or_else(|| typical_value(policy, i.ty));
             (i.name.clone(), policy.value_json(&v))
         })
         .collect();
@@ -808,68 +810,80 @@ fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
     }
 }
 
-/// An edge out of a question: the input asked, the answer, the node it leads to.
-type Child = (usize, ValueSet, NodeIndex);
-
-/// The questions and answers from the root to `target` along edges that `given` allows
-/// (depth-first without recursion; nodes that cannot reach the target are remembered).
-fn path_to(ctx: &Ctx<'_>, given: &[Option<u32>], target: NodeIndex) -> Vec<(usize, ValueSet)> {
+/// The questions from the root to `target` along edges that `given` allows: each with
+/// the answer taken and the value the example gives the input (the given one, or the
+/// typical one among the answers that still lead to the target, as the analyses choose
+/// their examples, [`crate::compile::typical_index`]).
+fn path_to(
+    ctx: &Ctx<'_>,
+    given: &[Option<u32>],
+    target: NodeIndex,
+) -> Vec<(usize, ValueSet, Value)> {
     let g = &ctx.graph.graph;
+    let ty_of = |input: usize| ctx.policy.inputs.get(input).map_or(Ty::Bool, |i| i.ty);
     let allowed = |input: usize, set: &ValueSet| -> bool {
         match given.get(input).copied().flatten() {
             None => true,
-            Some(idx) => {
-                let ty = ctx.policy.inputs.get(input).map_or(Ty::Bool, |i| i.ty);
-                contains(set, &index_value(ty, idx))
-            }
+            Some(idx) => contains(set, &index_value(ty_of(input), idx)),
         }
     };
-    let children = |n: NodeIndex| -> Vec<Child> {
-        let Some(GraphNode::Question { input }) = g.node_weight(n) else {
-            return Vec::new();
-        };
-        // petgraph lists edges newest first; the oldest edge holds the lowest values,
-        // which make the most natural example.
-        let mut out: Vec<Child> = g
+    let input_at = |n: NodeIndex| match g.node_weight(n) {
+        Some(GraphNode::Question { input }) => Some(*input),
+        _ => None,
+    };
+    // The nodes that reach the target along allowed edges, found backwards (the graph
+    // is acyclic, each node is visited once).
+    let mut reaches = vec![false; g.node_count()];
+    let mut mark = |n: NodeIndex| match reaches.get_mut(n.index()) {
+        Some(seen) if !*seen => {
+            *seen = true;
+            true
+        }
+        _ => false,
+    };
+    mark(target);
+    let mut stack = vec![target];
+    while let Some(n) = stack.pop() {
+        for e in g.edges_directed(n, petgraph::Direction::Incoming) {
+            let from = e.source();
+            let ok = input_at(from).is_some_and(|i| allowed(i, &e.weight().values));
+            if ok && mark(from) {
+                stack.push(from);
+            }
+        }
+    }
+    let reaches = |n: NodeIndex| reaches.get(n.index()).copied().unwrap_or(false);
+    let mut out = Vec::new();
+    let mut n = ctx.graph.root;
+    while n != target {
+        let Some(input) = input_at(n) else { break };
+        let ty = ty_of(input);
+        let onward: Vec<(&ValueSet, NodeIndex)> = g
             .edges(n)
-            .filter(|e| allowed(*input, &e.weight().values))
-            .map(|e| (*input, e.weight().values.clone(), e.target()))
+            .filter(|e| reaches(e.target()) && allowed(input, &e.weight().values))
+            .map(|e| (&e.weight().values, e.target()))
             .collect();
-        out.reverse();
-        out
-    };
-    let mut dead: BTreeSet<NodeIndex> = BTreeSet::new();
-    // Each frame: a node, its allowed children, the next child to try.
-    let mut stack: Vec<(NodeIndex, Vec<Child>, usize)> =
-        vec![(ctx.graph.root, children(ctx.graph.root), 0)];
-    if ctx.graph.root == target {
-        return Vec::new();
-    }
-    while let Some(top) = stack.last_mut() {
-        let next = top.1.get(top.2).map(|c| c.2);
-        top.2 += 1;
-        match next {
-            Some(child) if child == target => {
-                return stack
-                    .iter()
-                    .filter_map(|(_, kids, i)| kids.get(i.saturating_sub(1)))
-                    .map(|(input, set, _)| (*input, set.clone()))
-                    .collect();
-            }
-            Some(child) => {
-                if !dead.contains(&child) {
-                    let kids = children(child);
-                    stack.push((child, kids, 0));
-                }
-            }
+        let wanted = match given.get(input).copied().flatten() {
+            Some(idx) => Some(idx),
             None => {
-                if let Some((n, _, _)) = stack.pop() {
-                    dead.insert(n);
-                }
+                let mut ranges: Vec<(u32, u32)> = onward
+                    .iter()
+                    .flat_map(|(set, _)| set.index_ranges(ty))
+                    .collect();
+                ranges.sort_unstable();
+                typical_index(ty, &ranges)
             }
-        }
+        };
+        let Some(value) = wanted.map(|idx| index_value(ty, idx)) else {
+            break;
+        };
+        let Some((set, next)) = onward.into_iter().find(|(set, _)| contains(set, &value)) else {
+            break;
+        };
+        out.push((input, set.clone(), value));
+        n = next;
     }
-    Vec::new()
+    out
 }
 
 fn contains(set: &ValueSet, v: &Value) -> bool {
@@ -878,14 +892,6 @@ fn contains(set: &ValueSet, v: &Value) -> bool {
         (ValueSet::Variants(_, vs), Value::Enum(_, x)) => vs.contains(x),
         (ValueSet::Ints(rs), Value::Int(x)) => rs.iter().any(|&(a, b)| a <= *x && *x <= b),
         _ => false,
-    }
-}
-
-fn first_of(set: &ValueSet) -> Option<Value> {
-    match set {
-        ValueSet::Bools(bs) => bs.first().map(|b| Value::Bool(*b)),
-        ValueSet::Variants(e, vs) => vs.first().map(|v| Value::Enum(*e, *v)),
-        ValueSet::Ints(rs) => rs.first().map(|r| Value::Int(r.0)),
     }
 }
 

@@ -1206,27 +1206,58 @@ impl Mdd {
         self.count(f, |t| t != 0)
     }
 
-    /// One complete assignment reaching a terminal accepted by `pred`, with the smallest
-    /// values first (levels `f` does not test get 0); `None` if there is none.
-    pub fn pick<P: Fn(u32) -> bool>(&self, f: NodeId, pred: P) -> Option<Vec<u32>> {
+    /// One complete assignment reaching a terminal accepted by `pred`; `None` if there is
+    /// none.
+    ///
+    /// The caller chooses each value: `choose(level, runs)` gets the values of `level`
+    /// from which such a terminal is still reachable given the values chosen above it
+    /// (sorted, disjoint, adjacent values merged into one run; the whole domain for a
+    /// level `f` does not test on the way) and returns one of them. So the assignment
+    /// stays inside the region whatever is chosen, even where a relation between two
+    /// levels makes the values allowed at one depend on the other. A value outside the
+    /// runs is replaced by the first one.
+    pub fn pick<P, C>(&self, f: NodeId, pred: P, choose: C) -> Option<Vec<u32>>
+    where
+        P: Fn(u32) -> bool,
+        C: Fn(usize, &[(u32, u32)]) -> u32,
+    {
         let mut memo: FxHashMap<NodeId, bool> = FxHashMap::default();
         if !self.reaches(f, &pred, &mut memo) {
             return None;
         }
-        let mut values = vec![0u32; self.num_levels()];
+        let mut values: Vec<u32> = (0..self.num_levels())
+            .map(|l| choose(l, &[(0, self.size(l).saturating_sub(1))]))
+            .collect();
+        let mut runs: Vec<(u32, u32)> = Vec::new();
         let mut n = f;
         while !n.is_terminal() {
             let (level, edges) = self.node(n)?;
+            runs.clear();
             let mut prev = 0;
-            let mut next = None;
             for e in edges {
                 if self.reaches(e.child, &pred, &mut memo) {
-                    next = Some((prev, e.child));
-                    break;
+                    match runs.last_mut() {
+                        Some(last) if last.1.saturating_add(1) == prev => last.1 = e.end - 1,
+                        _ => runs.push((prev, e.end - 1)),
+                    }
                 }
                 prev = e.end;
             }
-            let (v, child) = next?;
+            let wanted = choose(level, &runs);
+            let mut first = None;
+            let mut taken = None;
+            let mut prev = 0;
+            for e in edges {
+                if self.reaches(e.child, &pred, &mut memo) {
+                    first = first.or(Some((prev, e.child)));
+                    if prev <= wanted && wanted < e.end {
+                        taken = Some((wanted, e.child));
+                        break;
+                    }
+                }
+                prev = e.end;
+            }
+            let (v, child) = taken.or(first)?;
             if let Some(slot) = values.get_mut(level) {
                 *slot = v;
             }

@@ -89,6 +89,11 @@ fn in_cube(c: &Cube, v: &[u32]) -> bool {
     })
 }
 
+/// A chooser for [`Mdd::pick`]: the middle of the first run, rounded down.
+fn middle_of_first_run(_level: usize, runs: &[(u32, u32)]) -> u32 {
+    runs.first().map_or(0, |&(lo, hi)| lo + (hi - lo) / 2)
+}
+
 /// Checks the canonical-form invariants on every node reachable from `f`.
 fn check_canonical(m: &Mdd, f: NodeId) {
     for n in m.nodes_of(f) {
@@ -146,9 +151,28 @@ proptest! {
         let mut m = Mdd::new(SIZES.to_vec());
         let a = build(&mut m, &f);
         let all = all_assignments();
-        match m.pick(a, |t| t == 1) {
-            Some(w) => prop_assert!(truth(&f, &w)),
+        match m.pick(a, |t| t == 1, middle_of_first_run) {
+            Some(w) => {
+                prop_assert!(truth(&f, &w));
+                // Level by level, the value is the middle of the first run of values
+                // that some completion of the values above keeps in the region.
+                for l in 0..SIZES.len() {
+                    let allowed: Vec<u32> = (0..SIZES[l])
+                        .filter(|&x| {
+                            all.iter().any(|v| v[..l] == w[..l] && v[l] == x && truth(&f, v))
+                        })
+                        .collect();
+                    let lo = allowed[0];
+                    let run = allowed.iter().zip(lo..).take_while(|(x, y)| **x == *y).count();
+                    let mid = lo + (run as u32 - 1) / 2;
+                    prop_assert_eq!(w[l], mid, "level {} of {:?}", l, w);
+                }
+            }
             None => prop_assert_eq!(a, FALSE),
+        }
+        // Whatever the caller chooses, the assignment stays in the region.
+        if let Some(w) = m.pick(a, |t| t == 1, |_, runs| runs.last().map_or(0, |r| r.1)) {
+            prop_assert!(truth(&f, &w));
         }
         let (cubes, complete) = m.cubes(a, |t| t == 1, 1000);
         prop_assert!(complete);
