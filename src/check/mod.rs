@@ -47,6 +47,26 @@ pub fn check_file(sources: &mut Sources, fs: &dyn FileSystem, path: &Path) -> Ch
     check(sources, fs, path, None)
 }
 
+/// Checks policy text from memory (no `use`), for tests that need a written policy.
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+pub(crate) fn policy_from_text(text: &str) -> ir::Policy {
+    struct NoFiles;
+    impl crate::source::FileSystem for NoFiles {
+        fn read(&self, _: &std::path::Path) -> std::io::Result<Vec<u8>> {
+            Err(std::io::Error::other("no files in this test"))
+        }
+    }
+    let mut sources = crate::source::Sources::new();
+    let checked = check_text(
+        &mut sources,
+        &NoFiles,
+        std::path::Path::new("t.policy"),
+        text.into(),
+    );
+    checked.policy.expect("the test policy checks")
+}
+
 /// Like [`check_file`], with the root file's text given (an editor's unsaved buffer);
 /// the files it `use`s are still read through `fs`.
 pub fn check_text(

@@ -8,11 +8,14 @@
 //!    constraint is then exact with one branch per value of the first input leading to a
 //!    threshold on the next, and the nodes it needs stay local. Such inputs form a
 //!    *group* (connected components of "appear in one relation").
-//! 2. Groups are ordered by weight, heaviest first: the number of rules that test one of
-//!    their inputs, plus the scope and assumptions counted as heavy (they are on every
-//!    path: an out-of-scope incident should be recognised at the top of the graph).
-//!    Inputs that many rules test near the root split the incidents early into the
-//!    parts where different rules apply, so rule conditions share sub-graphs below.
+//! 2. Groups the scope tests come first: the graph asks whether an incident is in scope
+//!    (`reported_to_police`, the ages) before anything else, as a reader of the policy
+//!    and of the exported graph expects, and an out-of-scope incident leaves at the top.
+//!    Then groups are ordered by weight, heaviest first: the number of rules that test
+//!    one of their inputs, plus the scope and assumptions counted as heavy (they are on
+//!    every path). Inputs that many rules test near the root split the incidents early
+//!    into the parts where different rules apply, so rule conditions share sub-graphs
+//!    below.
 //! 3. Within a group, heavier inputs first; ties keep declaration order, so the order is
 //!    deterministic and a policy writer can predict it.
 //!
@@ -229,6 +232,10 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
     for c in policy.scope.iter().chain(&policy.assumes) {
         add(&mut w, &c.expr, heavy, &mut weight);
     }
+    let mut in_scope = vec![0u64; n];
+    for c in &policy.scope {
+        add(&mut w, &c.expr, 1, &mut in_scope);
+    }
     for r in &policy.rules {
         add(&mut w, &r.when, 1, &mut weight);
     }
@@ -253,11 +260,15 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
     }
     let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
     let mut group_weight = vec![0u64; n];
+    let mut group_scope = vec![false; n];
     let mut group_first = vec![usize::MAX; n];
     for i in 0..n {
         let r = roots.get(i).copied().unwrap_or(i);
         if let Some(g) = group_weight.get_mut(r) {
             *g = (*g).max(weight.get(i).copied().unwrap_or(0));
+        }
+        if let Some(g) = group_scope.get_mut(r) {
+            *g |= in_scope.get(i).is_some_and(|&k| k > 0);
         }
         if let Some(g) = group_first.get_mut(r) {
             *g = (*g).min(i);
@@ -267,6 +278,7 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
     levels.sort_by_key(|&i| {
         let r = roots.get(i).copied().unwrap_or(i);
         (
+            !group_scope.get(r).copied().unwrap_or(false),
             std::cmp::Reverse(group_weight.get(r).copied().unwrap_or(0)),
             group_first.get(r).copied().unwrap_or(i),
             std::cmp::Reverse(weight.get(i).copied().unwrap_or(0)),
@@ -274,4 +286,30 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
         )
     });
     Order::from_levels(levels)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing)]
+    use super::*;
+
+    /// A scope input is asked first even when assumptions and many rules weigh other
+    /// inputs more: the graph says "out of scope" at its root.
+    #[test]
+    fn the_scope_is_asked_first() {
+        let p = crate::check::policy_from_text(
+            "policy p \"t\"\ninput reported: bool\ninput a: bool\ninput b: bool\n\
+             input age: 0..=99\noutput o: bool\n\
+             scope reported\nassume a or b\n\
+             rule r1 \"1\" cites \"c\" when a and age <= 12 then o = true\n\
+             rule r2 \"2\" cites \"c\" when a and b then o = true\n\
+             rule r3 \"3\" cites \"c\" when not a and age > 12 then o = false\n\
+             rule r4 \"4\" cites \"c\" when b and age > 15 then o = false\n",
+        );
+        let order = choose_order(&p, OrderStrategy::Weighted);
+        let name = |l: usize| p.inputs[order.levels[l]].name.as_str();
+        assert_eq!(name(0), "reported");
+        // The rest by weight: `a` and `b` carry the assumption, `a` the most rules.
+        assert_eq!((name(1), name(2), name(3)), ("a", "b", "age"));
+    }
 }

@@ -293,27 +293,9 @@ fn json_shape_follows_the_contract() {
     }
 }
 
-/// Checks policy text from memory (no `use`), for tests that need a written policy.
-fn policy_from_text(text: &str) -> Policy {
-    struct NoFiles;
-    impl crate::source::FileSystem for NoFiles {
-        fn read(&self, _: &std::path::Path) -> std::io::Result<Vec<u8>> {
-            Err(std::io::Error::other("no files in this test"))
-        }
-    }
-    let mut sources = crate::source::Sources::new();
-    let checked = crate::check::check_text(
-        &mut sources,
-        &NoFiles,
-        std::path::Path::new("t.policy"),
-        text.into(),
-    );
-    checked.policy.expect("the test policy checks")
-}
-
 #[test]
 fn an_accepted_gap_is_answered_with_its_reason() {
-    let p = policy_from_text(
+    let p = crate::check::policy_from_text(
         "policy p \"t\"\ninput a: bool\ninput b: bool\nenum R { x, y }\noutput r: R\n\
          rule one \"a\" cites \"c\" when a then r = x\n\
          accept gap r \"the document is silent without a\" when not a and b\n",
