@@ -421,6 +421,21 @@ impl<'a> Checker<'a> {
                     if twice(self, o, &output.name, here) {
                         continue;
                     }
+                    if let Some(OutputTy::Set(_)) = self.output_ty.get(o).copied().flatten() {
+                        let name = &output.name;
+                        let decl = self.output_decls.get(o).map(|d| d.loc(d.decl.name.span));
+                        let mut d = Diagnostic::warning(
+                            "W0005",
+                            format!("`{name}` is a set: it is never undecided"),
+                        )
+                        .primary(here, "this expectation can never hold");
+                        if let Some(decl) = decl {
+                            d = d.secondary(decl, "declared as a set here");
+                        }
+                        self.diags.push(d.help(format!(
+                            "a set is empty when no rule adds to it: to expect that, write `{name} = {{}}`"
+                        )));
+                    }
                     out.push(ir::Expect::Undecided {
                         output: o,
                         loc: at.loc(*span),

@@ -260,6 +260,11 @@ pub static CODES: &[CodeInfo] = &[
         title: "an accepted gap that can never occur",
         explanation: "`accept gap OUTPUT` accepts incidents where the output gets no value. An output with a `default` always has a value, and a `set of` output is empty (not undecided) when no rule adds to it, so neither ever has a gap and the acceptance does nothing.\n\nExample:\n\n    output record_incident: bool default true\n    accept gap record_incident \"Not covered by the letter\"\n\nFix: remove the `accept gap`, or remove the default if the gap is what you mean to record.",
     },
+    CodeInfo {
+        code: "W0005",
+        title: "`expect undecided` on a set output",
+        explanation: "`expect undecided OUTPUT` holds when the output gets no value or conflicting values. A `set of` output is never undecided: it collects every value the applying rules add, and is empty when none adds to it. So the expectation fails for every incident, whatever the rules say.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n    scenario none \"No outcome is likely\"\n      given coercion = false\n      expect undecided likely_outcomes\n\nFix: expect the set you mean, for instance the empty set (`expect likely_outcomes = {}`), or expect `undecided` of a single-valued output.",
+    },
     // ---- E05xx / W05xx: compile, analyse, decide (owned by the decision-graph stage) ----
     CodeInfo {
         code: "E0501",
