@@ -98,6 +98,28 @@ pub struct InputDef {
     pub loc: Loc,
 }
 
+/// Whitespace runs (the line breaks of a multi-line doc comment) as single spaces: a
+/// doc's line breaks are how its source was wrapped, and shown inside an indented list
+/// or a table they broke the layout.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl InputDef {
+    /// The doc comment on one line; `None` without one.
+    pub fn doc_line(&self) -> Option<String> {
+        self.doc.as_deref().map(one_line).filter(|d| !d.is_empty())
+    }
+
+    /// The question the input asks: its doc comment up to the first `?`, on one line (the
+    /// rest of a doc explains the question); `None` without a doc.
+    pub fn question(&self) -> Option<String> {
+        let doc = self.doc.as_deref().filter(|d| !d.trim().is_empty())?;
+        let question = doc.find('?').and_then(|i| doc.get(..=i)).unwrap_or(doc);
+        Some(one_line(question))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct OutputDef {
     pub name: String,

@@ -568,8 +568,8 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
         s.push_str("\nstill to find out:\n");
         for &i in &d.missing {
             if let Some(inp) = policy.inputs.get(i) {
-                match &inp.doc {
-                    Some(q) => s.push_str(&format!("  {} — {}\n", inp.name, q.trim())),
+                match inp.doc_line() {
+                    Some(q) => s.push_str(&format!("  {} — {q}\n", inp.name)),
                     None => s.push_str(&format!("  {}\n", inp.name)),
                 }
             }
@@ -600,11 +600,7 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
             .as_ref()
             .map(|v| policy.show_value(v))
             .unwrap_or_else(|| "not known".to_string());
-        let q = inp
-            .doc
-            .as_deref()
-            .map(|q| q.trim().replace('\n', " "))
-            .unwrap_or_else(|| inp.name.clone());
+        let q = inp.doc_line().unwrap_or_else(|| inp.name.clone());
         s.push_str(&format!("| {q} | {shown} |\n"));
     }
     if d.status == DecideStatus::OutOfScope {
@@ -742,10 +738,7 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
             if let Some(inp) = policy.inputs.get(i) {
                 s.push_str(&format!(
                     "- {}\n",
-                    inp.doc
-                        .as_deref()
-                        .map(|q| q.trim().to_string())
-                        .unwrap_or_else(|| inp.name.clone())
+                    inp.doc_line().unwrap_or_else(|| inp.name.clone())
                 ));
             }
         }

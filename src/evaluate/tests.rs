@@ -316,3 +316,32 @@ fn an_accepted_gap_is_answered_with_its_reason() {
     assert_eq!(open["undecided"]["r"]["accepted"], false);
     assert!(open["undecided"]["r"].get("because").is_none());
 }
+
+/// A doc comment wrapped over several lines in the source is one line wherever a
+/// decision shows it: a line break inside an indented list or a table row broke them.
+#[test]
+fn questions_wrapped_in_the_source_are_shown_on_one_line() {
+    let p = crate::check::policy_from_text(
+        "policy p \"t\"\n/// Was there force, coercion or\n/// blackmail? (Grooming counts.)\n\
+         input a: bool\ninput b: bool\noutput r: bool\n\
+         rule one \"a\" cites \"c\" when a and b then r = true\n\
+         rule two \"b\" cites \"c\" when not a or not b then r = false\n",
+    );
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let f = parse_facts(&p, &serde_json::json!({"b": true})).unwrap();
+    let d = decide(&p, &g, &f).unwrap();
+    let whole = "Was there force, coercion or blackmail? (Grooming counts.)";
+    assert!(
+        decision_human(&p, &d).contains(&format!("\n  a — {whole}\n")),
+        "{}",
+        decision_human(&p, &d)
+    );
+    let md = decision_markdown(&p, &f, &d);
+    assert!(md.contains(&format!("| {whole} | not known |")), "{md}");
+    assert!(md.contains(&format!("\n- {whole}\n")), "{md}");
+    assert_eq!(
+        p.inputs[0].question().as_deref(),
+        Some("Was there force, coercion or blackmail?")
+    );
+}

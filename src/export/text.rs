@@ -118,10 +118,7 @@ pub fn wrap(text: &str, size: f64, bold: bool, max_width: f64) -> Vec<String> {
     lines
 }
 
-/// Whitespace runs (newlines of multi-line doc comments) as single spaces.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use crate::check::ir::one_line;
 
 /// Text for XML and HTML content and attribute values (line breaks kept as they are).
 pub use crate::xml::escape_text as xml_escape;

@@ -272,13 +272,9 @@ pub fn question_text(policy: &Policy, input: usize) -> (String, String) {
     let Some(def) = policy.inputs.get(input) else {
         return (format!("input {input}"), format!("input {input}?"));
     };
-    let text = match &def.doc {
-        Some(doc) if !doc.trim().is_empty() => {
-            let question = doc.find('?').and_then(|i| doc.get(..=i)).unwrap_or(doc);
-            super::text::one_line(question)
-        }
-        _ => format!("{}?", def.name.replace('_', " ")),
-    };
+    let text = def
+        .question()
+        .unwrap_or_else(|| format!("{}?", def.name.replace('_', " ")));
     (def.name.clone(), text)
 }
 

@@ -160,7 +160,8 @@ pub struct RuleRef {
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
     pub input: String,
-    /// The input's doc comment (the question a person is asked), when it has one.
+    /// The question the input asks (its doc comment up to the first `?`, on one line, as
+    /// the graph's nodes show it), when it has a doc comment.
     pub question: Option<String>,
     /// The answer taken, as the language writes a value or a set: `true`, `nude`,
     /// `13..=15`, `{nude, extreme}`.

@@ -769,7 +769,7 @@ fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
             let inp = policy.inputs.get(input);
             path.push(Step {
                 input: inp.map(|i| i.name.clone()).unwrap_or_default(),
-                question: inp.and_then(|i| i.doc.clone()),
+                question: inp.and_then(|i| i.question()),
                 answer,
             });
         }
