@@ -14,11 +14,14 @@
 //! frame's children above its own list, dropped when it returns), the memo is keyed by
 //! slices of it, and the working sets are kept between splits.
 
+use std::hash::{Hash, Hasher};
 use std::ops::ControlFlow;
+
+use hashbrown::HashTable;
 
 use super::boxes::{len, meet, Cuboid};
 use crate::compile::order::find;
-use crate::mdd::hash::FxHashMap;
+use crate::mdd::hash::FxHasher;
 use crate::mdd::ValueRanges;
 
 /// The count did not finish within its budget of splits.
@@ -44,6 +47,48 @@ struct Child {
     boxes: Option<(usize, usize)>,
 }
 
+/// The counts of the subproblems a sweep has seen, keyed by their boxes. The keys lie
+/// end to end in one arena: a sweep remembers tens of thousands of them, and a boxed
+/// key each took a fifth of the sweep's time to allocate and free.
+#[derive(Default)]
+struct Memo {
+    keys: Vec<Active>,
+    /// Per subproblem: the hash of its key, where the key lies in `keys`, its count.
+    table: HashTable<(u64, u32, u32, u128)>,
+}
+
+impl Memo {
+    fn hash(key: &[Active]) -> u64 {
+        let mut h = FxHasher::default();
+        key.hash(&mut h);
+        h.finish()
+    }
+
+    fn key(&self, start: u32, len: u32) -> &[Active] {
+        let start = start as usize;
+        self.keys.get(start..start + len as usize).unwrap_or(&[])
+    }
+
+    fn get(&self, key: &[Active]) -> Option<u128> {
+        let hash = Self::hash(key);
+        self.table
+            .find(hash, |&(h, s, l, _)| h == hash && self.key(s, l) == key)
+            .map(|e| e.3)
+    }
+
+    fn insert(&mut self, key: &[Active], count: u128) {
+        let hash = Self::hash(key);
+        let (Ok(start), Ok(len)) = (u32::try_from(self.keys.len()), u32::try_from(key.len()))
+        else {
+            // Past 4 billion remembered boxes: forget rather than wrap.
+            return;
+        };
+        self.keys.extend_from_slice(key);
+        self.table
+            .insert_unique(hash, (hash, start, len, count), |e| e.0);
+    }
+}
+
 /// No group yet for a box, or no taker for it.
 const NONE: u32 = u32::MAX;
 
@@ -57,7 +102,7 @@ pub(super) struct Sweep {
     sizes: Vec<u64>,
     splits: usize,
     max_splits: usize,
-    memo: FxHashMap<Box<[Active]>, u128>,
+    memo: Memo,
     /// The boxes of every open subproblem, one list above the other.
     stack: Vec<Active>,
     // Working sets, kept between splits.
@@ -73,6 +118,7 @@ pub(super) struct Sweep {
     grouped: Vec<(u32, u32)>,
     above: Vec<u64>,
     below: Vec<u64>,
+    base: Vec<u64>,
 }
 
 impl Sweep {
@@ -115,7 +161,7 @@ impl Sweep {
             space,
             splits: 0,
             max_splits,
-            memo: FxHashMap::with_capacity_and_hasher(max_splits.min(1 << 16), Default::default()),
+            memo: Memo::default(),
             stack,
             counts: vec![0; levels],
             owner: vec![usize::MAX; levels],
@@ -129,6 +175,7 @@ impl Sweep {
             grouped: Vec::new(),
             above: vec![0; words],
             below: vec![0; words],
+            base: vec![0; words],
         })
     }
 
@@ -137,13 +184,30 @@ impl Sweep {
         boxes: &[Vec<(usize, ValueRanges)>],
         a: Active,
     ) -> impl Iterator<Item = (usize, &(usize, ValueRanges))> {
-        boxes
+        let lits = boxes
             .get(a.idx as usize)
             .map(|b| b.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-            .filter(move |(p, _)| a.mask & (1 << p) != 0)
+            .unwrap_or(&[]);
+        let mut mask = a.mask;
+        std::iter::from_fn(move || {
+            while mask != 0 {
+                let p = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                if let Some(lit) = lits.get(p) {
+                    return Some((p, lit));
+                }
+            }
+            None
+        })
+    }
+
+    /// Adds the levels box `a` still restricts to the bit set `out`.
+    fn add_levels(boxes: &[Vec<(usize, ValueRanges)>], a: Active, out: &mut [u64]) {
+        for (_, (l, _)) in Self::lits(boxes, a) {
+            if let Some(w) = out.get_mut(l / 64) {
+                *w |= 1 << (l % 64);
+            }
+        }
     }
 
     /// The values literal `p` of box `b` allows.
@@ -167,11 +231,7 @@ impl Sweep {
     fn levels_into(&self, start: usize, end: usize, out: &mut [u64]) {
         out.fill(0);
         for &a in self.stack.get(start..end).unwrap_or(&[]) {
-            for (_, (l, _)) in Self::lits(&self.boxes, a) {
-                if let Some(w) = out.get_mut(l / 64) {
-                    *w |= 1 << (l % 64);
-                }
-            }
+            Self::add_levels(&self.boxes, a, out);
         }
     }
 
@@ -196,7 +256,7 @@ impl Sweep {
         if start >= end {
             return Ok(1);
         }
-        if let Some(&n) = self.stack.get(start..end).and_then(|k| self.memo.get(k)) {
+        if let Some(n) = self.stack.get(start..end).and_then(|k| self.memo.get(k)) {
             return Ok(n);
         }
         self.splits += 1;
@@ -208,7 +268,7 @@ impl Sweep {
         self.stack.truncate(top);
         let n = n?;
         if let Some(key) = self.stack.get(start..end) {
-            self.memo.insert(key.into(), n);
+            self.memo.insert(key, n);
         }
         Ok(n)
     }
@@ -339,6 +399,10 @@ impl Sweep {
         let mut taker_of = std::mem::take(&mut self.taker_of);
         taker_of.clear();
         taker_of.resize(n, NONE);
+        // The levels the boxes that do not restrict this level restrict: every child
+        // keeps those boxes as they are.
+        let mut base = std::mem::take(&mut self.base);
+        base.fill(0);
         for k in 0..n {
             let a = self.at(start + k);
             for (p, (l, _)) in Self::lits(&self.boxes, a) {
@@ -348,6 +412,9 @@ impl Sweep {
                     }
                     takers.push((a.idx as usize, p));
                 }
+            }
+            if taker_of.get(k) == Some(&NONE) {
+                Self::add_levels(&self.boxes, a, &mut base);
             }
         }
         let here = self.space.get(level).map(|s| s.as_slice()).unwrap_or(&[]);
@@ -428,7 +495,12 @@ impl Sweep {
         // restricts take any value there.
         let mut above = std::mem::take(&mut self.above);
         let mut below = std::mem::take(&mut self.below);
-        self.levels_into(start, end, &mut above);
+        above.copy_from_slice(&base);
+        for k in 0..n {
+            if taker_of.get(k) != Some(&NONE) {
+                Self::add_levels(&self.boxes, self.at(start + k), &mut above);
+            }
+        }
         if let Some(w) = above.get_mut(level / 64) {
             *w &= !(1 << (level % 64));
         }
@@ -437,6 +509,7 @@ impl Sweep {
             let sig = sigs.get(g * words..(g + 1) * words).unwrap_or(&[]);
             let first = self.stack.len();
             let mut held = false;
+            below.copy_from_slice(&base);
             for k in 0..n {
                 let a = self.at(start + k);
                 let t = taker_of.get(k).copied().unwrap_or(NONE);
@@ -452,7 +525,9 @@ impl Sweep {
                         held = true;
                         break;
                     }
-                    self.stack.push(Active { idx: a.idx, mask });
+                    let kept = Active { idx: a.idx, mask };
+                    Self::add_levels(&self.boxes, kept, &mut below);
+                    self.stack.push(kept);
                 }
             }
             if held {
@@ -464,7 +539,6 @@ impl Sweep {
                 });
                 continue;
             }
-            self.levels_into(first, self.stack.len(), &mut below);
             for (b, a) in below.iter_mut().zip(&above) {
                 *b = a & !*b;
             }
@@ -482,6 +556,7 @@ impl Sweep {
         self.sigs = sigs;
         self.above = above;
         self.below = below;
+        self.base = base;
         (level, children)
     }
 

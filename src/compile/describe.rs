@@ -314,9 +314,7 @@ fn merge_cubes(mut cubes: Vec<Cube>) -> Vec<Cube> {
                 let (Some(a), Some(b)) = (cubes.get(i), cubes.get(j)) else {
                     continue;
                 };
-                let diff: Vec<usize> = (0..a.len()).filter(|&l| a.get(l) != b.get(l)).collect();
-                if diff.len() == 1 {
-                    let l = diff.first().copied().unwrap_or(0);
+                if let Some(l) = only_difference(a, b) {
                     let (Some(Some(ra)), Some(Some(rb))) = (a.get(l), b.get(l)) else {
                         continue;
                     };
@@ -334,6 +332,22 @@ fn merge_cubes(mut cubes: Vec<Cube>) -> Vec<Cube> {
             return cubes;
         }
     }
+}
+
+/// The one level where two cubes differ; `None` when they differ at none or several.
+/// (Without allocating: merging compares every pair of up to 64 cubes, again after each
+/// merge, and a list of differences per pair was most of describing a gap.)
+fn only_difference(a: &Cube, b: &Cube) -> Option<usize> {
+    let mut found = None;
+    for (l, (x, y)) in a.iter().zip(b).enumerate() {
+        if x != y {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(l);
+        }
+    }
+    found
 }
 
 fn union_ranges(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
