@@ -85,7 +85,7 @@ def run(path):
             answers["dead_rules"] += 1
         solver.pop()
     elapsed = time.perf_counter() - start
-    print(f"{path}: z3 {elapsed:.2f} s, {answers}")
+    print(f"{path}: z3 {elapsed:.3f} s, {answers}")
 
 
 for path in sys.argv[1:]:
