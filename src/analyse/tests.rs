@@ -116,7 +116,7 @@ fn check_against_brute_force(
         assert_eq!(mine(true), accepted, "accepted gaps of output {o}");
     }
     for gap in &a.gaps {
-        let r = brute::decide(p, &gap.region.example);
+        let r = brute::decide(p, &gap.region.example_values());
         assert_eq!(
             r.verdicts[gap.output],
             Verdict::Gap,
@@ -132,7 +132,7 @@ fn check_against_brute_force(
         .collect();
     assert_eq!(conflicts, b.conflicts);
     for cf in &a.conflicts {
-        let r = brute::decide(p, &cf.region.example);
+        let r = brute::decide(p, &cf.region.example_values());
         let eff = &r.effective[cf.output];
         assert!(eff
             .iter()
@@ -164,11 +164,11 @@ fn check_against_brute_force(
     assert_eq!(failures, b.assert_failures);
     for af in &a.asserts {
         if let Some(r) = &af.counterexamples {
-            let d = brute::decide(p, &r.example);
+            let d = brute::decide(p, &r.example_values());
             assert!(!brute::eval(
                 p,
                 &p.asserts[af.assert].expr,
-                &r.example,
+                &r.example_values(),
                 Some(&d.verdicts)
             ));
         }

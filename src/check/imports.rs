@@ -498,11 +498,11 @@ mod tests {
                 assert_eq!(count, b.assert_failures[k], "seed {seed}, assert {k}");
                 if let Some(r) = &f.counterexamples {
                     // The example really breaks the relation.
-                    let d = brute::decide(&p, &r.example);
+                    let d = brute::decide(&p, &r.example_values());
                     assert!(!brute::eval(
                         &p,
                         &p.asserts[k].expr,
-                        &r.example,
+                        &r.example_values(),
                         Some(&d.verdicts)
                     ));
                     failing += 1;

@@ -13,8 +13,11 @@ use crate::mdd::{Cube, NodeId, FALSE};
 pub struct Region {
     /// How many distinct complete incidents it holds (saturating at `u128::MAX`).
     pub count: u128,
-    /// One of them, one value per input (by input id).
-    pub example: Vec<Value>,
+    /// One of them: per input (by input id), the index of its value in the input's type
+    /// ([`crate::compile::index_value`]; [`Region::example_values`] gives the values).
+    /// Indices rather than values: a large policy has hundreds of thousands of regions,
+    /// and their examples as values took two thirds of the analysis's memory.
+    pub example: Box<[u32]>,
     /// The names to show `example` with, shared by every region of a policy.
     pub names: Arc<FactNames>,
     /// The region as a condition, relative to the valid incidents (the scope and the
@@ -38,12 +41,15 @@ pub struct Region {
 pub struct FactNames {
     inputs: Vec<String>,
     variants: Vec<Vec<String>>,
+    /// Per input, its type (to read an example's value indices).
+    tys: Vec<crate::check::ir::Ty>,
 }
 
 impl FactNames {
     pub fn new(policy: &Policy) -> FactNames {
         FactNames {
             inputs: policy.inputs.iter().map(|i| i.name.clone()).collect(),
+            tys: policy.inputs.iter().map(|i| i.ty).collect(),
             variants: policy
                 .enums
                 .iter()
@@ -55,6 +61,15 @@ impl FactNames {
     fn variant(&self, e: usize, v: usize) -> serde_json::Value {
         let name = self.variants.get(e).and_then(|vs| vs.get(v));
         serde_json::Value::from(name.map(String::as_str).unwrap_or("?"))
+    }
+
+    /// The values of an example given as value indices per input.
+    pub fn values(&self, example: &[u32]) -> Vec<Value> {
+        self.tys
+            .iter()
+            .zip(example)
+            .map(|(&ty, &idx)| index_value(ty, idx))
+            .collect()
     }
 
     /// Facts as JSON: input names to booleans, integers and variant names.
@@ -76,9 +91,14 @@ impl FactNames {
 }
 
 impl Region {
+    /// The example's values, per input.
+    pub fn example_values(&self) -> Vec<Value> {
+        self.names.values(&self.example)
+    }
+
     /// The example as JSON facts that `policyc decide` accepts.
     pub fn example_json(&self) -> serde_json::Value {
-        self.names.facts(&self.example)
+        self.names.facts(&self.example_values())
     }
 
     /// The machine form: count, example facts, condition.
@@ -136,7 +156,7 @@ pub fn region_of_cubes(
     cubes: Vec<Cube>,
     complete: bool,
 ) -> Region {
-    let example = example_values(c, example_per_level);
+    let example = example_indices(c, example_per_level);
     let mut cubes = merge_cubes(cubes);
     let complete = complete && cubes.len() <= SHOWN_CUBES;
     let more = cubes.len().saturating_sub(SHOWN_CUBES);
@@ -174,14 +194,18 @@ pub fn region_of_cubes(
 /// The values per input of an assignment given per level (a level not given takes the
 /// typical value of its domain).
 pub fn example_values(c: &Compiler<'_>, per_level: &[u32]) -> Vec<Value> {
+    c.fact_names.values(&example_indices(c, per_level))
+}
+
+/// [`example_values`] as value indices per input.
+fn example_indices(c: &Compiler<'_>, per_level: &[u32]) -> Box<[u32]> {
     (0..c.policy.inputs.len())
         .map(|input| {
             let l = c.level(input);
-            let idx = per_level
+            per_level
                 .get(l)
                 .copied()
-                .unwrap_or_else(|| c.typical_at(l, None));
-            index_value(c.input_ty(input), idx)
+                .unwrap_or_else(|| c.typical_at(l, None))
         })
         .collect()
 }

@@ -36,8 +36,7 @@ use crate::check::widen;
 use crate::compile::describe::{describe, Region};
 use crate::compile::graph::{leaf_for_applied, Outcome};
 use crate::compile::{
-    choose_order, value_index, CompileError, Compiler, Order, OrderStrategy, OutputRegions,
-    MAX_DOMAIN,
+    choose_order, CompileError, Compiler, Order, OrderStrategy, OutputRegions, MAX_DOMAIN,
 };
 use crate::diagnostics::Diagnostic;
 use crate::mdd::{Mdd, NodeId, FALSE, TRUE};
@@ -681,14 +680,11 @@ fn describe_in(
 }
 
 /// The union value indices (per level) of an example given per input.
-fn example_levels(c: &Compiler<'_>, example: &[Value]) -> Vec<u32> {
+fn example_levels(c: &Compiler<'_>, example: &[u32]) -> Vec<u32> {
     c.order
         .levels
         .iter()
-        .map(|&i| {
-            let ty = c.input_ty(i);
-            example.get(i).and_then(|v| value_index(ty, v)).unwrap_or(0)
-        })
+        .map(|&i| example.get(i).copied().unwrap_or(0))
         .collect()
 }
 

@@ -352,9 +352,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                 }
             }
             for (i, a) in pending_asserts {
-                if let (Some(t), Some(f)) =
-                    (tests.get_mut(i), assert_outcome(policy, None, &analysis, a))
-                {
+                if let (Some(t), Some(f)) = (tests.get_mut(i), assert_outcome(None, &analysis, a)) {
                     t.outcome = Outcome::Failed(f);
                 }
             }
@@ -391,7 +389,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         }
     }
     for (i, a) in pending_asserts {
-        let outcome = match assert_outcome(policy, Some(&ctx), &analysis, a) {
+        let outcome = match assert_outcome(Some(&ctx), &analysis, a) {
             Some(f) => Outcome::Failed(f),
             None => Outcome::Passed,
         };
@@ -953,12 +951,7 @@ fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -
         .collect()
 }
 
-fn assert_outcome(
-    policy: &Policy,
-    ctx: Option<&Ctx<'_>>,
-    analysis: &Analysis,
-    index: usize,
-) -> Option<Failure> {
+fn assert_outcome(ctx: Option<&Ctx<'_>>, analysis: &Analysis, index: usize) -> Option<Failure> {
     let Some(finding) = analysis.asserts.iter().find(|a| a.assert == index) else {
         // Not proven either way: the analysis passed the node limit (Unfinished).
         return Some(Failure {
@@ -978,16 +971,10 @@ fn assert_outcome(
     let mut notes = Vec::new();
     if let Some(region) = &finding.counterexamples {
         notes.push(format!("the assert fails where {}", region.condition));
-        let idx: Vec<Option<u32>> = policy
-            .inputs
-            .iter()
-            .zip(&region.example)
-            .map(|(i, v)| value_index(i.ty, v))
-            .collect();
-        let complete: Option<Vec<u32>> = idx.iter().copied().collect();
-        match (ctx, complete) {
-            (Some(ctx), Some(values)) => {
-                let leaf = ctx.graph.evaluate(&values);
+        match ctx {
+            Some(ctx) => {
+                let idx: Vec<Option<u32>> = region.example.iter().map(|&v| Some(v)).collect();
+                let leaf = ctx.graph.evaluate(&region.example);
                 let mut ex = example_at(ctx, &idx, leaf);
                 let count = crate::compile::describe::show_count(region.count);
                 ex.mismatches.push(Mismatch {
@@ -997,7 +984,7 @@ fn assert_outcome(
                 });
                 examples.push(ex);
             }
-            _ => notes.push(format!("for example: {}", region.example_json())),
+            None => notes.push(format!("for example: {}", region.example_json())),
         }
     }
     Some(Failure {

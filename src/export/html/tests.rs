@@ -128,7 +128,7 @@ fn unfinished_analyses_and_many_conflicts_are_shown_as_such() {
         .push(crate::analyse::Unfinished::Gaps(gap.output));
     a.gap_examples.push(crate::analyse::GapExample {
         output: gap.output,
-        example: gap.region.example.clone(),
+        example: gap.region.example_values(),
         example_json: gap.region.example_json(),
         part: Some(gap.region.clone()),
     });
