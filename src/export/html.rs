@@ -65,6 +65,8 @@ blockquote { margin: .4rem 0; padding: .2rem .8rem; border-left: 3px solid var(-
 .graph { overflow-x: auto; margin: .6rem 0 1rem; background: #fff; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line);
   width: calc(100vw - 2rem); position: relative; left: 50%; transform: translateX(-50%); }
 .graph svg { display: block; margin: 0 auto; }
+.graph.from-right { direction: rtl; }
+.graph.from-right svg { direction: ltr; }
 table.scen td:first-child { width: 6rem; }
 table.scen .facts { margin: 0; }
 pre.diag { background: #111827; color: #f9fafb; padding: .8rem; border-radius: 6px; overflow-x: auto; font-size: .85rem; }
@@ -465,9 +467,18 @@ impl PageWriter<'_> {
             id_prefix: prefix.to_string(),
             heading: false,
         };
-        match svg::to_svg(view, &opts) {
-            Ok(s) => {
-                let _ = writeln!(self.out, "<div class=\"graph\">{s}</div>");
+        match svg::drawn(view, &opts) {
+            Ok(d) => {
+                // A graph wider than the page scrolls; it starts at its left edge, which
+                // showed blank paper when the first question sits far right (no script
+                // may scroll it: the report runs none). A right-to-left box starts at
+                // its right edge instead.
+                let class = if d.root_at > 0.5 {
+                    "graph from-right"
+                } else {
+                    "graph"
+                };
+                let _ = writeln!(self.out, "<div class=\"{class}\">{}</div>", d.svg);
             }
             Err(e) => {
                 let _ = writeln!(

@@ -449,6 +449,19 @@ fn legend(view: &GraphView) -> Vec<(Style, &'static str)> {
 
 /// Writes the SVG document for a graph.
 pub fn to_svg(view: &GraphView, opts: &SvgOptions) -> Result<String, SvgError> {
+    drawn(view, opts).map(|d| d.svg)
+}
+
+/// An SVG document and where its first question is.
+pub struct DrawnSvg {
+    pub svg: String,
+    /// The centre of the root's box across the drawing, from 0 (left edge) to 1 (right
+    /// edge): a page showing a drawing wider than itself starts at the root's side.
+    pub root_at: f64,
+}
+
+/// [`to_svg`], saying where the root is drawn.
+pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> {
     let d = draw(view)?;
     let p = xml_escape(&opts.id_prefix);
     let head = if opts.heading {
@@ -594,7 +607,15 @@ pub fn to_svg(view: &GraphView, opts: &SvgOptions) -> Result<String, SvgError> {
         x += 36.0 + text_width(name, 11.0, false) + 18.0;
     }
     out.push_str("</g>\n</svg>\n");
-    Ok(out)
+    let root_x = d
+        .layout
+        .nodes
+        .get(view.root)
+        .map_or(width / 2.0, |r| dx + r.cx());
+    Ok(DrawnSvg {
+        svg: out,
+        root_at: if width > 0.0 { root_x / width } else { 0.5 },
+    })
 }
 
 #[cfg(test)]

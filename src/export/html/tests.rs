@@ -145,3 +145,57 @@ fn unfinished_analyses_and_many_conflicts_are_shown_as_such() {
     );
     assert!(!html.contains("no gaps, no conflicts"));
 }
+
+/// A graph wider than the page opens where its first question is: a browser starts a
+/// scrolling box at its left edge, or at its right edge when the box is right to left.
+/// Checked on the bundled policies (whose roots are drawn right of centre) by where the
+/// root's box lies in the first screen of a 1,280-pixel window.
+#[test]
+fn a_wide_graph_opens_at_its_first_question() {
+    let mut sources = Sources::new();
+    let path =
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/npcc.policy"));
+    let pages = build_site(&mut sources, &RealFs, &[path]);
+    let html = policy_page(&pages[0]);
+    let attr = |s: &str, name: &str| -> f64 {
+        let at = s.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        s[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let screen = 1280.0 - 32.0;
+    let mut wide = 0;
+    for part in html.split("<div class=\"graph").skip(1) {
+        let from_right = part.starts_with(" from-right\"");
+        let svg = &part[part.find("<svg").unwrap()..];
+        let width = attr(svg, "width");
+        // The root is node 0, the first question drawn.
+        let root = &svg[svg.find("n0\" class=\"question\">").unwrap()..];
+        let rect = &root[root.find("<rect").unwrap()..];
+        let (x, w) = (attr(rect, "x"), attr(rect, "width"));
+        let shift = svg
+            .find("<g transform=\"translate(")
+            .map(|i| {
+                svg[i + 24..]
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .parse::<f64>()
+                    .unwrap()
+            })
+            .unwrap();
+        let centre = shift + x + w / 2.0;
+        if width <= screen {
+            continue;
+        }
+        wide += 1;
+        let (left, right) = if from_right {
+            (width - screen, width)
+        } else {
+            (0.0, screen)
+        };
+        assert!(
+            left <= centre && centre <= right,
+            "root at {centre} of {width}, first screen {left}..{right}"
+        );
+    }
+    assert!(wide > 0, "npcc has graphs wider than a screen");
+}
