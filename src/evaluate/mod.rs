@@ -596,10 +596,13 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
         d.status.as_str().replace('_', " ")
     ));
     for (inp, v) in policy.inputs.iter().zip(&facts.values) {
-        let shown = v
-            .as_ref()
-            .map(|v| policy.show_value(v))
-            .unwrap_or_else(|| "not known".to_string());
+        // The record answers questions for people: "yes" reads where `true` does not.
+        let shown = match v {
+            Some(Value::Bool(true)) => "yes".to_string(),
+            Some(Value::Bool(false)) => "no".to_string(),
+            Some(v) => policy.show_value(v),
+            None => "not known".to_string(),
+        };
         let q = inp.doc_line().unwrap_or_else(|| inp.name.clone());
         s.push_str(&format!("| {q} | {shown} |\n"));
     }

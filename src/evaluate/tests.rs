@@ -339,6 +339,8 @@ fn questions_wrapped_in_the_source_are_shown_on_one_line() {
     );
     let md = decision_markdown(&p, &f, &d);
     assert!(md.contains(&format!("| {whole} | not known |")), "{md}");
+    // A boolean fact is answered as a person would.
+    assert!(md.contains("| b | yes |"), "{md}");
     assert!(md.contains(&format!("\n- {whole}\n")), "{md}");
     assert_eq!(
         p.inputs[0].question().as_deref(),
