@@ -166,18 +166,34 @@ pub fn index_value(ty: Ty, idx: u32) -> Value {
 }
 
 /// The value index an example incident takes among the allowed `ranges` (index ranges
-/// of type `ty`, sorted by their start): within the first run of values (ranges that
-/// touch or overlap are one run), its middle rounded down for an integer, its first
-/// value for a boolean or a variant. `None` when nothing is allowed.
+/// of type `ty`, sorted by their start): for an integer the policy prefers a value of
+/// ([`preferred_values`]), the allowed value nearest to it (the lower of two as near);
+/// otherwise, within the first run of values (ranges that touch or overlap are one run),
+/// its middle rounded down for an integer, its first value for a boolean or a variant.
+/// `None` when nothing is allowed.
 ///
 /// Every example incident policyc shows takes its values here, so they all read alike.
-/// Why the middle: the lowest value reads absurdly to the policy's writers (a
-/// 0-year-old), and the middle of what the region allows is a typical member of it. Why
-/// the first value otherwise: booleans and variants have no middle; `false` is the
-/// absence of a factor and the first variant is what a writer declares first (by
-/// convention the plain case: `none`, the least severe), so the example carries only the
-/// factors its region forces.
-pub fn typical_index(ty: Ty, ranges: &[(u32, u32)]) -> Option<u32> {
+/// Why not the lowest value: it reads absurdly to the policy's writers (a 0-year-old).
+/// Why the writer's own values first: the middle of `0..=17` is an 8-year-old, while
+/// the policy's scenarios say what its incidents look like (ages of 14 and 15). Why the
+/// first value of a boolean or a variant: they have no middle; `false` is the absence of
+/// a factor and the first variant is what a writer declares first (by convention the
+/// plain case: `none`, the least severe), so the example carries only the factors its
+/// region forces.
+pub fn typical_index(ty: Ty, ranges: &[(u32, u32)], preferred: Option<u32>) -> Option<u32> {
+    if let (Ty::Int { .. }, Some(p)) = (ty, preferred) {
+        let mut best: Option<(u32, u32)> = None;
+        for &(a, b) in ranges {
+            let v = p.clamp(a, b.max(a));
+            let d = v.abs_diff(p);
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, v));
+            }
+        }
+        if let Some((_, v)) = best {
+            return Some(v);
+        }
+    }
     let &(lo, mut hi) = ranges.first()?;
     for &(a, b) in ranges.iter().skip(1) {
         if a > hi.saturating_add(1) {
@@ -193,9 +209,35 @@ pub fn typical_index(ty: Ty, ranges: &[(u32, u32)]) -> Option<u32> {
 
 /// The value an example takes when any value of type `ty` will do ([`typical_index`]
 /// over the whole domain).
-pub fn typical_value(policy: &Policy, ty: Ty) -> Value {
+pub fn typical_value(policy: &Policy, ty: Ty, preferred: Option<u32>) -> Value {
     let last = u32::try_from(policy.domain_size(ty).saturating_sub(1)).unwrap_or(u32::MAX);
-    index_value(ty, typical_index(ty, &[(0, last)]).unwrap_or(0))
+    index_value(ty, typical_index(ty, &[(0, last)], preferred).unwrap_or(0))
+}
+
+/// Per input, the value (index) its examples prefer: for an integer input the policy's
+/// scenarios give values, the median of those (the lower of the middle two); `None`
+/// for any other input.
+pub fn preferred_values(policy: &Policy) -> Vec<Option<u32>> {
+    let mut given: Vec<Vec<u32>> = vec![Vec::new(); policy.inputs.len()];
+    for fact in policy.scenarios.iter().flat_map(|s| &s.given) {
+        let Some(def) = policy.inputs.get(fact.input) else {
+            continue;
+        };
+        if let (Ty::Int { .. }, Some(idx), Some(values)) = (
+            def.ty,
+            value_index(def.ty, &fact.value),
+            given.get_mut(fact.input),
+        ) {
+            values.push(idx);
+        }
+    }
+    given
+        .into_iter()
+        .map(|mut values| {
+            values.sort_unstable();
+            values.get(values.len().checked_sub(1)? / 2).copied()
+        })
+        .collect()
 }
 
 /// Per output, the regions behind its value.
@@ -244,6 +286,8 @@ pub struct Compiler<'p> {
     pub engine: Engine,
     /// What the regions' examples are shown with.
     pub fact_names: std::sync::Arc<describe::FactNames>,
+    /// Per input, the value its examples prefer ([`preferred_values`]).
+    pub preferred: Vec<Option<u32>>,
     /// See [`CompileOptions::max_splits`].
     pub max_splits: Option<usize>,
 }
@@ -341,6 +385,7 @@ impl<'p> Compiler<'p> {
             imports: Vec::new(),
             engine: Engine::Auto,
             fact_names: std::sync::Arc::new(describe::FactNames::new(policy)),
+            preferred: preferred_values(policy),
             max_splits: None,
         };
         c.compile_defines()?;
@@ -381,13 +426,11 @@ impl<'p> Compiler<'p> {
     /// The value index an example takes at `level` among the allowed `ranges`
     /// ([`typical_index`]); `None` allows the whole domain.
     pub fn typical_at(&self, level: usize, ranges: Option<&[(u32, u32)]>) -> u32 {
-        let ty = self
-            .order
-            .levels
-            .get(level)
-            .map_or(Ty::Bool, |&i| self.input_ty(i));
+        let input = self.order.levels.get(level).copied();
+        let ty = input.map_or(Ty::Bool, |i| self.input_ty(i));
+        let preferred = input.and_then(|i| self.preferred.get(i).copied().flatten());
         let all = [(0, self.mdd.size(level).saturating_sub(1))];
-        typical_index(ty, ranges.unwrap_or(&all)).unwrap_or(0)
+        typical_index(ty, ranges.unwrap_or(&all), preferred).unwrap_or(0)
     }
 
     fn compile_defines(&mut self) -> CResult<()> {

@@ -234,17 +234,53 @@ fn gap_region_is_described_relative_to_scope() {
 #[test]
 fn the_typical_value_is_the_middle_of_the_first_run_for_integers_only() {
     let int = Ty::Int { lo: 0, hi: 99 };
-    assert_eq!(typical_index(int, &[(16, 17)]), Some(16));
-    assert_eq!(typical_index(int, &[(18, 99)]), Some(58));
+    assert_eq!(typical_index(int, &[(16, 17)], None), Some(16));
+    assert_eq!(typical_index(int, &[(18, 99)], None), Some(58));
     // Ranges that touch are one run; the first run is taken whole.
-    assert_eq!(typical_index(int, &[(0, 4), (5, 17), (30, 40)]), Some(8));
-    assert_eq!(typical_index(int, &[(7, 7), (30, 40)]), Some(7));
-    assert_eq!(typical_index(Ty::Bool, &[(0, 1)]), Some(0));
-    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)]), Some(1));
-    assert_eq!(typical_index(int, &[]), None);
+    assert_eq!(
+        typical_index(int, &[(0, 4), (5, 17), (30, 40)], None),
+        Some(8)
+    );
+    assert_eq!(typical_index(int, &[(7, 7), (30, 40)], None), Some(7));
+    assert_eq!(typical_index(Ty::Bool, &[(0, 1)], None), Some(0));
+    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], None), Some(1));
+    assert_eq!(typical_index(int, &[], None), None);
     let p = ages_policy();
-    assert_eq!(typical_value(&p, int), Value::Int(49));
-    assert_eq!(typical_value(&p, Ty::Int { lo: -5, hi: 4 }), Value::Int(-1));
+    assert_eq!(typical_value(&p, int, None), Value::Int(49));
+    assert_eq!(
+        typical_value(&p, Ty::Int { lo: -5, hi: 4 }, None),
+        Value::Int(-1)
+    );
+}
+
+/// A value the policy prefers is taken where allowed, else the allowed value nearest to
+/// it (the lower of two as near); booleans and variants keep their first value.
+#[test]
+fn a_preferred_value_is_taken_or_approached() {
+    let int = Ty::Int { lo: 0, hi: 99 };
+    assert_eq!(typical_index(int, &[(0, 17)], Some(15)), Some(15));
+    assert_eq!(typical_index(int, &[(0, 12)], Some(15)), Some(12));
+    assert_eq!(typical_index(int, &[(18, 99)], Some(15)), Some(18));
+    assert_eq!(typical_index(int, &[(0, 10), (20, 30)], Some(15)), Some(10));
+    assert_eq!(typical_index(int, &[(0, 10), (19, 30)], Some(15)), Some(19));
+    assert_eq!(typical_index(int, &[], Some(15)), None);
+    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], Some(2)), Some(1));
+    assert_eq!(typical_value(&ages_policy(), int, Some(15)), Value::Int(15));
+}
+
+/// The preferred value of an integer input is the median of the values the policy's
+/// scenarios give it; other inputs, and inputs no scenario gives, prefer nothing.
+#[test]
+fn scenarios_say_which_values_are_preferred() {
+    let p = crate::check::policy_from_text(
+        "policy p \"t\"\ninput age: 0..=99\ninput other: 0..=99\ninput b: bool\n\
+         output o: bool default false\n\
+         scenario s1 \"a\" given age = 14, b = true expect o = false\n\
+         scenario s2 \"b\" given age = 15 expect o = false\n\
+         scenario s3 \"c\" given age = 40 expect o = false\n\
+         scenario s4 \"d\" given age = 13 expect o = false\n",
+    );
+    assert_eq!(preferred_values(&p), vec![Some(14), None, None]);
 }
 
 /// An example takes the middle of the values its region allows, given the values taken

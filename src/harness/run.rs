@@ -23,7 +23,8 @@ use crate::compile::graph::{
     DecisionGraph, GraphNode, Leaf, Outcome as LeafOutcome, Status, ValueSet,
 };
 use crate::compile::{
-    index_value, typical_index, typical_value, value_index, CompileOptions, Compiler,
+    index_value, preferred_values, typical_index, typical_value, value_index, CompileOptions,
+    Compiler,
 };
 use crate::diagnostics::{render, Diagnostic};
 use crate::mdd::FALSE;
@@ -370,6 +371,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         policy,
         graph: &graph,
         leaf_nodes: leaf_nodes(&graph),
+        preferred: preferred_values(policy),
     };
     // Keying every leaf costs a string per leaf: only when coverage is asked for.
     let mut coverage = options
@@ -471,6 +473,8 @@ struct Ctx<'a> {
     graph: &'a DecisionGraph,
     /// Per leaf, its node in the graph.
     leaf_nodes: HashMap<usize, NodeIndex>,
+    /// Per input, the value examples prefer ([`crate::compile::preferred_values`]).
+    preferred: Vec<Option<u32>>,
 }
 
 fn leaf_nodes(graph: &DecisionGraph) -> HashMap<usize, NodeIndex> {
@@ -776,10 +780,12 @@ fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
         .inputs
         .iter()
         .zip(values)
-        .map(|(i, v)| {
+        .enumerate()
+        .map(|(k, (i, v))| {
             // Inputs the path does not ask do not change the decision: any value will
             // do, and the typical one reads best.
-            let v = v.unwrap_or_else(|| typical_value(policy, i.ty));
+            let preferred = ctx.preferred.get(k).copied().flatten();
+            let v = v.unwrap_or_else(|| typical_value(policy, i.ty, preferred));
             (i.name.clone(), policy.value_json(&v))
         })
         .collect();
@@ -869,7 +875,7 @@ fn path_to(
                     .flat_map(|(set, _)| set.index_ranges(ty))
                     .collect();
                 ranges.sort_unstable();
-                typical_index(ty, &ranges)
+                typical_index(ty, &ranges, ctx.preferred.get(input).copied().flatten())
             }
         };
         let Some(value) = wanted.map(|idx| index_value(ty, idx)) else {
