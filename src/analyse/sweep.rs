@@ -9,8 +9,8 @@
 //! rules over 40 inputs take millions of splits. The parts themselves are listed only
 //! up to a limit, skipping children the counts show to be covered.
 //!
-//! A sweep runs hundreds of thousands of splits on large policies, so it allocates
-//! almost nothing per split: the boxes of every open subproblem lie on one stack (a
+//! A sweep runs tens of thousands of splits per output on large policies, so it
+//! allocates almost nothing per split: the boxes of every open subproblem lie on one stack (a
 //! frame's children above its own list, dropped when it returns), the memo is keyed by
 //! slices of it, and the working sets are kept between splits.
 
@@ -49,7 +49,7 @@ struct Child {
 
 /// The counts of the subproblems a sweep has seen, keyed by their boxes. The keys lie
 /// end to end in one arena: a sweep remembers tens of thousands of them, and a boxed
-/// key each took a fifth of the sweep's time to allocate and free.
+/// key each took a fifth of the analysis of 200 rules to allocate and free.
 #[derive(Default)]
 struct Memo {
     keys: Vec<Active>,
@@ -98,7 +98,7 @@ pub(super) struct Sweep {
     boxes: Vec<Vec<(usize, ValueRanges)>>,
     /// The subspace: one value set per level.
     space: Vec<ValueRanges>,
-    /// How many values each level of the whole space has.
+    /// How many values each level of the space has.
     sizes: Vec<u64>,
     splits: usize,
     max_splits: usize,
