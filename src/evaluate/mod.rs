@@ -42,8 +42,10 @@ pub enum Answer {
     Gap,
     /// Rules give different values (each with its rules).
     Conflict(Vec<(Value, Vec<RuleId>)>),
-    /// The completions of the given facts disagree.
-    Missing,
+    /// The completions of the given facts disagree. When they disagree only on whether
+    /// the incident is in scope, `if_in_scope` is the value every completion in scope
+    /// gives (so a reader learns the answer before the scope question is settled).
+    Missing { if_in_scope: Option<Value> },
     /// Out of scope: the policy decides nothing.
     None,
 }
@@ -315,9 +317,13 @@ fn decision_from_leaves(
     for o in 0..n_out {
         let outcomes: Vec<&Outcome> = in_scope.iter().filter_map(|l| l.outcomes.get(o)).collect();
         let first = outcomes.first().map(|x| x.verdict());
-        let agree = !some_out && outcomes.iter().all(|x| Some(x.verdict()) == first);
-        let answer = if !agree {
-            Answer::Missing
+        let agree_in_scope = outcomes.iter().all(|x| Some(x.verdict()) == first);
+        let answer = if !agree_in_scope || some_out {
+            let if_in_scope = match outcomes.first() {
+                Some(Outcome::Value { value, .. }) if agree_in_scope => Some(value.clone()),
+                _ => None,
+            };
+            Answer::Missing { if_in_scope }
         } else {
             match outcomes.first() {
                 Some(Outcome::Value { value, by }) => {
@@ -334,7 +340,7 @@ fn decision_from_leaves(
                 }
                 Some(Outcome::Gap) => Answer::Gap,
                 Some(Outcome::Conflict { values }) => Answer::Conflict(values.clone()),
-                None => Answer::Missing,
+                None => Answer::Missing { if_in_scope: None },
             }
         };
         answers.push(answer);
@@ -352,7 +358,7 @@ fn decision_from_leaves(
         intersect(&mut overridden, &l.overridden);
     }
     let decided = answers.iter().all(|a| matches!(a, Answer::Value { .. }));
-    let missing = if answers.contains(&Answer::Missing) {
+    let missing = if answers.iter().any(|a| matches!(a, Answer::Missing { .. })) {
         missing()?
     } else {
         Vec::new()
@@ -443,8 +449,12 @@ pub fn decision_json(policy: &Policy, d: &Decision) -> serde_json::Value {
                     json!({ "reason": "conflict", "values": vs }),
                 );
             }
-            Answer::Missing => {
-                undecided.insert(out.name.clone(), json!({ "reason": "missing_facts" }));
+            Answer::Missing { if_in_scope } => {
+                let mut why = json!({ "reason": "missing_facts" });
+                if let (Some(v), Some(map)) = (if_in_scope, why.as_object_mut()) {
+                    map.insert("if_in_scope".into(), policy.value_json(v));
+                }
+                undecided.insert(out.name.clone(), why);
             }
             Answer::None => {}
         }
@@ -533,7 +543,15 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
                         .collect();
                     format!("undecided: rules conflict ({})", parts.join("; "))
                 }
-                Answer::Missing => "undecided: depends on facts not given".to_string(),
+                Answer::Missing { if_in_scope: None } => {
+                    "undecided: depends on facts not given".to_string()
+                }
+                Answer::Missing {
+                    if_in_scope: Some(v),
+                } => format!(
+                    "undecided: {} if the incident is in scope, which depends on facts not given",
+                    policy.show_value(v)
+                ),
                 Answer::None => String::new(),
             };
             s.push_str(&format!("  {} = {line}\n", out.name));
@@ -693,9 +711,19 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
                     parts.join(" vs ")
                 ));
             }
-            (Answer::Missing, _) => not_taken.push(format!(
+            (Answer::Missing { if_in_scope: None }, _) => not_taken.push(format!(
                 "- {}: undecided — depends on facts not known yet",
                 out.name
+            )),
+            (
+                Answer::Missing {
+                    if_in_scope: Some(v),
+                },
+                _,
+            ) => not_taken.push(format!(
+                "- {}: undecided — {} if the incident is in scope, which depends on facts not known yet",
+                out.name,
+                policy.show_value(v)
             )),
             (Answer::None, _) => {}
         }

@@ -11,6 +11,9 @@ type BruteAnswer = (
     Vec<Option<Verdict>>,
     Vec<RuleId>,
     Vec<InputId>,
+    // Per output, the value every completion in scope gives when only the scope is
+    // still open.
+    Vec<Option<Value>>,
 );
 
 /// The reference answer for partial facts, by enumerating completions.
@@ -38,6 +41,7 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
             vec![None; p.outputs.len()],
             vec![],
             vec![],
+            vec![None; p.outputs.len()],
         ));
     }
     let some_out = completions.iter().any(|c| c.1.status == Status::OutOfScope);
@@ -54,6 +58,16 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
             } else {
                 None
             }
+        })
+        .collect();
+    let if_in_scope: Vec<Option<Value>> = (0..p.outputs.len())
+        .map(|o| match &ins[0].verdicts[o] {
+            Verdict::Value(v)
+                if some_out && ins.iter().all(|d| d.verdicts[o] == ins[0].verdicts[o]) =>
+            {
+                Some(v.clone())
+            }
+            _ => None,
         })
         .collect();
     let mut fired = ins[0].applied.clone();
@@ -82,7 +96,7 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
     } else {
         DecideStatus::Undecided
     };
-    Some((status, verdicts, fired, matter))
+    Some((status, verdicts, fired, matter, if_in_scope))
 }
 
 fn answer_verdict(a: &Answer) -> Option<Verdict> {
@@ -90,7 +104,7 @@ fn answer_verdict(a: &Answer) -> Option<Verdict> {
         Answer::Value { value, .. } => Some(Verdict::Value(value.clone())),
         Answer::Gap => Some(Verdict::Gap),
         Answer::Conflict(vs) => Some(Verdict::Conflict(vs.iter().map(|v| v.0.clone()).collect())),
-        Answer::Missing | Answer::None => None,
+        Answer::Missing { .. } | Answer::None => None,
     }
 }
 
@@ -114,16 +128,28 @@ proptest! {
             let mine = decide(&p, &g, &facts);
             match brute_partial(&p, &facts) {
                 None => prop_assert_eq!(mine.err().map(|d| d.code), Some("E0515")),
-                Some((status, verdicts, fired, matter)) => {
+                Some((status, verdicts, fired, matter, if_in_scope)) => {
                     let d = mine.unwrap();
                     prop_assert_eq!(d.status, status);
                     if status != DecideStatus::OutOfScope {
                         let got: Vec<Option<Verdict>> = d.answers.iter().map(answer_verdict).collect();
                         prop_assert_eq!(got, verdicts);
+                        let scoped: Vec<Option<Value>> = d
+                            .answers
+                            .iter()
+                            .map(|a| match a {
+                                Answer::Missing { if_in_scope } => if_in_scope.clone(),
+                                _ => None,
+                            })
+                            .collect();
+                        prop_assert_eq!(scoped, if_in_scope);
                         prop_assert_eq!(&d.fired, &fired);
                     }
                     // Every input that matters is asked; without assumptions exactly those.
-                    let undecided = d.answers.contains(&Answer::Missing);
+                    let undecided = d
+                        .answers
+                        .iter()
+                        .any(|a| matches!(a, Answer::Missing { .. }));
                     if undecided {
                         for i in &matter {
                             prop_assert!(d.missing.contains(i), "{:?} missing from {:?}", i, d.missing);
