@@ -543,14 +543,9 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
                         .collect();
                     format!("undecided: rules conflict ({})", parts.join("; "))
                 }
-                Answer::Missing { if_in_scope: None } => {
-                    "undecided: depends on facts not given".to_string()
-                }
-                Answer::Missing {
-                    if_in_scope: Some(v),
-                } => format!(
-                    "undecided: {} if the incident is in scope, which depends on facts not given",
-                    policy.show_value(v)
+                Answer::Missing { if_in_scope } => format!(
+                    "undecided: {}",
+                    missing_reason(policy, if_in_scope, "depends on facts not given")
                 ),
                 Answer::None => String::new(),
             };
@@ -594,6 +589,18 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
         }
     }
     s
+}
+
+/// Why an output waits for facts (`why`), with the value it takes once the incident is
+/// known to be in scope, when the facts given already settle it.
+fn missing_reason(policy: &Policy, if_in_scope: &Option<Value>, why: &str) -> String {
+    match if_in_scope {
+        Some(v) => format!(
+            "{} if the incident is in scope, which {why}",
+            policy.show_value(v)
+        ),
+        None => why.to_string(),
+    }
 }
 
 /// An incident record in Markdown: the facts, the decision, the actions taken and not
@@ -711,19 +718,10 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
                     parts.join(" vs ")
                 ));
             }
-            (Answer::Missing { if_in_scope: None }, _) => not_taken.push(format!(
-                "- {}: undecided — depends on facts not known yet",
-                out.name
-            )),
-            (
-                Answer::Missing {
-                    if_in_scope: Some(v),
-                },
-                _,
-            ) => not_taken.push(format!(
-                "- {}: undecided — {} if the incident is in scope, which depends on facts not known yet",
+            (Answer::Missing { if_in_scope }, _) => not_taken.push(format!(
+                "- {}: undecided — {}",
                 out.name,
-                policy.show_value(v)
+                missing_reason(policy, if_in_scope, "depends on facts not known yet")
             )),
             (Answer::None, _) => {}
         }
