@@ -104,7 +104,7 @@ fn gap_has_region_count_and_pasteable_example() {
     let (sources, p, a) = analyse(AGES);
     assert_eq!(codes(&a.diagnostics), vec!["E0501"]);
     let gap = &a.analysis.gaps[0];
-    assert_eq!(gap.region.condition, "oldest_age >= 16 and not coercion");
+    assert_eq!(gap.region.condition(), "oldest_age >= 16 and not coercion");
     assert_eq!(gap.region.count, 17 + 18);
     let d = &a.diagnostics[0];
     let text = render::to_string(&sources, d);
@@ -143,7 +143,7 @@ rule b "B" cites "x" when youngest_age >= 13 then resolution = outcome_21
     let (_, _, a) = analyse(base);
     assert_eq!(codes(&a.diagnostics), vec!["E0502"]);
     let c = &a.analysis.conflicts[0];
-    assert_eq!(c.region.condition, "coercion and youngest_age >= 13");
+    assert_eq!(c.region.condition(), "coercion and youngest_age >= 13");
     assert_eq!(c.region.count, 87);
     assert!(a.diagnostics[0].message.contains("`a` and `b`"));
     assert_eq!(a.diagnostics[0].labels.len(), 3);
@@ -191,7 +191,7 @@ assert never_investigated "Nothing is investigated" always resolution == outcome
         .collect();
     assert_eq!(refuted, vec!["never_investigated"]);
     let ce = a.analysis.asserts[1].counterexamples.as_ref().unwrap();
-    assert_eq!(ce.condition, "coercion");
+    assert_eq!(ce.condition(), "coercion");
     assert_eq!(ce.example_json()["coercion"], true);
 }
 
@@ -353,7 +353,7 @@ fn the_box_engine_describes_a_gap_as_the_diagrams_do() {
         assert_eq!(a.analysis.engine, engine);
         let gap = &a.analysis.gaps[0];
         (
-            gap.region.condition.clone(),
+            gap.region.condition(),
             gap.region.count,
             gap.region.example_json().to_string(),
         )

@@ -641,11 +641,10 @@ pub fn incidents(n: u128) -> String {
 }
 
 fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
-    let cond = if r.condition == "true" {
-        "every incident in scope".to_string()
-    } else {
-        r.condition.clone()
-    };
+    let mut cond = r.condition();
+    if cond == "true" {
+        cond = "every incident in scope".to_string();
+    }
     d.note(format!("{what} {}: {cond}", incidents(r.count)))
         .note(format!("for example: {}", r.example_json()))
 }
@@ -655,7 +654,7 @@ fn region_data(kind: &str, r: &Region, extra: serde_json::Value) -> serde_json::
         "kind": kind,
         "count": count_json(r.count),
         "example": r.example_json(),
-        "condition": r.condition,
+        "condition": r.condition(),
         "condition_complete": r.condition_complete,
     });
     if let (Some(map), serde_json::Value::Object(extra)) = (v.as_object_mut(), extra) {
@@ -782,7 +781,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             d = region_notes(d, &g.region, "no value for");
             d = d.help(format!(
                 "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
-                o.name, g.region.condition
+                o.name, g.region.condition()
             ));
             out.push(d.data(data));
         } else {
@@ -1101,7 +1100,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                     Some(part) => d.note(format!(
                         "the output does have gaps: it gets no value for at least {}, among them every incident where {}",
                         incidents(part.count),
-                        part.condition
+                        part.condition()
                     )),
                     None => d.note("the output does have gaps"),
                 };
@@ -1136,7 +1135,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             if let Some(part) = &g.part {
                 map.insert(
                     "part".into(),
-                    json!({ "count": count_json(part.count), "condition": part.condition }),
+                    json!({ "count": count_json(part.count), "condition": part.condition() }),
                 );
             }
         }

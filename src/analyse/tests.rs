@@ -94,11 +94,11 @@ fn check_against_brute_force(
                         r.verdicts[o],
                         Verdict::Gap,
                         "{inc:?} in `{}`",
-                        part.condition
+                        part.condition()
                     );
                 }
             });
-            assert_eq!(inside, part.count, "`{}`", part.condition);
+            assert_eq!(inside, part.count, "`{}`", part.condition());
         }
     }
     for (o, &(open, accepted)) in b.gaps.iter().enumerate() {
@@ -223,7 +223,7 @@ fn check_against_brute_force(
                 in_cubes,
                 member(inc),
                 "condition `{}` at {inc:?}",
-                region.condition
+                region.condition()
             );
         });
     }

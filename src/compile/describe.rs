@@ -20,15 +20,14 @@ pub struct Region {
     pub example: Box<[u32]>,
     /// The names to show `example` with, shared by every region of a policy.
     pub names: Arc<FactNames>,
-    /// The region as a condition, relative to the valid incidents (the scope and the
-    /// assumptions are not repeated).
-    pub condition: String,
-    /// True when `condition` covers the region exactly; false when it lists only the
-    /// first parts of a region too fragmented to print whole.
+    /// True when `cubes` hold the whole region; false when they are only the first
+    /// parts of a region too fragmented to show whole.
     pub condition_complete: bool,
-    /// The parts of `condition`: each a conjunction of (input, the values it may take);
+    /// How many parts past `cubes` are known to be left out (0 when none or unknown).
+    pub more_parts: usize,
+    /// The region's parts: each a conjunction of (input, the values it may take);
     /// inputs left out may take any value. Within the valid incidents their union is the
-    /// region when `condition_complete`.
+    /// region when `condition_complete`. [`Region::condition`] reads them.
     pub cubes: Vec<Vec<(InputId, ValueSet)>>,
 }
 
@@ -63,6 +62,110 @@ impl FactNames {
         serde_json::Value::from(name.map(String::as_str).unwrap_or("?"))
     }
 
+    /// Parts (conjunctions of input value sets) as one condition: `false` for none,
+    /// `true` for a part that restricts nothing.
+    fn condition(&self, parts: &[Vec<(InputId, ValueSet)>]) -> String {
+        if parts.is_empty() {
+            return "false".to_string();
+        }
+        let many = parts.len() > 1;
+        let mut out = String::new();
+        for (k, part) in parts.iter().enumerate() {
+            if k > 0 {
+                out.push_str(" or ");
+            }
+            let lits: Vec<String> = part
+                .iter()
+                .filter_map(|(input, set)| self.literal(*input, set))
+                .collect();
+            match lits.as_slice() {
+                [] => out.push_str("true"),
+                [one] => out.push_str(one),
+                _ if many => {
+                    out.push('(');
+                    out.push_str(&lits.join(" and "));
+                    out.push(')');
+                }
+                _ => out.push_str(&lits.join(" and ")),
+            }
+        }
+        out
+    }
+
+    /// One input's value set as a condition; `None` when it is every value.
+    pub fn literal(&self, input: InputId, set: &ValueSet) -> Option<String> {
+        let name = self.inputs.get(input)?;
+        let variant = |e: usize, v: usize| -> &str {
+            self.variants
+                .get(e)
+                .and_then(|vs| vs.get(v))
+                .map(String::as_str)
+                .unwrap_or("?")
+        };
+        Some(match (set, *self.tys.get(input)?) {
+            (ValueSet::Bools(bs), _) => match bs.as_slice() {
+                [true] => name.clone(),
+                [false] => format!("not {name}"),
+                _ => return None,
+            },
+            (ValueSet::Variants(e, vs), _) => {
+                let all = self.variants.get(*e).map(Vec::len).unwrap_or(0);
+                if vs.len() >= all {
+                    return None;
+                }
+                let names: Vec<&str> = vs.iter().map(|&v| variant(*e, v)).collect();
+                if let [one] = names.as_slice() {
+                    format!("{name} == {one}")
+                } else if names.len() + 1 == all {
+                    let missing = (0..all).find(|v| !vs.contains(v)).unwrap_or(0);
+                    format!("{name} != {}", variant(*e, missing))
+                } else {
+                    format!("{name} in {{{}}}", names.join(", "))
+                }
+            }
+            (ValueSet::Ints(rs), ty) => {
+                let (lo, hi) = match ty {
+                    Ty::Int { lo, hi } => (lo, hi),
+                    _ => (0, 0),
+                };
+                let covered: i128 = rs
+                    .iter()
+                    .map(|&(a, b)| i128::from(b) - i128::from(a) + 1)
+                    .sum();
+                if covered > i128::from(hi) - i128::from(lo) {
+                    return None;
+                }
+                let one = |a: i64, b: i64| -> String {
+                    if a == b {
+                        format!("{name} == {a}")
+                    } else if a == lo {
+                        format!("{name} <= {b}")
+                    } else if b == hi {
+                        format!("{name} >= {a}")
+                    } else {
+                        format!("{name} in {a}..={b}")
+                    }
+                };
+                match rs.as_slice() {
+                    [(a, b)] => one(*a, *b),
+                    [(a1, b1), (a2, b2)] if *a1 == lo && *b2 == hi => {
+                        // The complement is one range: say what is excluded.
+                        let (x, y) = (b1 + 1, a2 - 1);
+                        if x == y {
+                            format!("{name} != {x}")
+                        } else {
+                            format!("{name} not in {x}..={y}")
+                        }
+                    }
+                    _ => {
+                        let alts: Vec<String> = rs.iter().map(|&(a, b)| one(a, b)).collect();
+                        format!("({})", alts.join(" or "))
+                    }
+                }
+            }
+        })
+    }
+
     /// The values of an example given as value indices per input.
     pub fn values(&self, example: &[u32]) -> Vec<Value> {
         self.tys
@@ -91,6 +194,23 @@ impl FactNames {
 }
 
 impl Region {
+    /// The region as a condition in the language's syntax, relative to the valid
+    /// incidents (the scope and the assumptions are not repeated). Made when asked for,
+    /// not kept: a policy of thousands of rules has hundreds of thousands of conflict
+    /// regions, reports show a few hundred, and making every condition took a fifth of
+    /// the analysis.
+    pub fn condition(&self) -> String {
+        let mut out = self.names.condition(&self.cubes);
+        if !self.condition_complete {
+            if self.more_parts > 0 {
+                out.push_str(&format!(" or ... ({} more parts)", self.more_parts));
+            } else {
+                out.push_str(" or ... (more parts)");
+            }
+        }
+        out
+    }
+
     /// The example's values, per input.
     pub fn example_values(&self) -> Vec<Value> {
         self.names.values(&self.example)
@@ -106,7 +226,7 @@ impl Region {
         serde_json::json!({
             "count": count_json(self.count),
             "example": self.example_json(),
-            "condition": self.condition,
+            "condition": self.condition(),
             "condition_complete": self.condition_complete,
         })
     }
@@ -161,7 +281,6 @@ pub fn region_of_cubes(
     let complete = complete && cubes.len() <= SHOWN_CUBES;
     let more = cubes.len().saturating_sub(SHOWN_CUBES);
     cubes.truncate(SHOWN_CUBES);
-    let mut condition = cubes_condition(c, &cubes);
     let parts: Vec<Vec<(InputId, ValueSet)>> = cubes
         .iter()
         .map(|cube| {
@@ -174,19 +293,12 @@ pub fn region_of_cubes(
                 .collect()
         })
         .collect();
-    if !complete {
-        if more > 0 {
-            condition.push_str(&format!(" or ... ({more} more parts)"));
-        } else {
-            condition.push_str(" or ... (more parts)");
-        }
-    }
     Region {
         count,
         example,
         names: c.fact_names.clone(),
-        condition,
         condition_complete: complete,
+        more_parts: more,
         cubes: parts,
     }
 }
@@ -385,104 +497,6 @@ fn union_ranges(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
         }
     }
     out
-}
-
-fn cubes_condition(c: &Compiler<'_>, cubes: &[Cube]) -> String {
-    let parts: Vec<Vec<String>> = cubes
-        .iter()
-        .map(|cube| {
-            let mut lits = Vec::new();
-            for (l, set) in cube.iter().enumerate() {
-                let Some(ranges) = set else { continue };
-                let input = c.order.levels.get(l).copied().unwrap_or(0);
-                let size = c.mdd.size(l);
-                if let Some(lit) = literal(c.policy, input, ranges, size) {
-                    lits.push(lit);
-                }
-            }
-            lits
-        })
-        .collect();
-    if parts.is_empty() {
-        return "false".to_string();
-    }
-    let many = parts.len() > 1;
-    parts
-        .into_iter()
-        .map(|lits| match lits.len() {
-            0 => "true".to_string(),
-            1 => lits.join(""),
-            _ if many => format!("({})", lits.join(" and ")),
-            _ => lits.join(" and "),
-        })
-        .collect::<Vec<_>>()
-        .join(" or ")
-}
-
-/// One input's value set as a condition; `None` when it is every value.
-pub fn literal(
-    policy: &Policy,
-    input: InputId,
-    ranges: &[(u32, u32)],
-    size: u32,
-) -> Option<String> {
-    let inp = policy.inputs.get(input)?;
-    let name = &inp.name;
-    let covered: u64 = ranges.iter().map(|&(a, b)| u64::from(b - a) + 1).sum();
-    if covered >= u64::from(size) {
-        return None;
-    }
-    Some(match value_set(inp.ty, ranges) {
-        ValueSet::Bools(bs) => match bs.as_slice() {
-            [true] => name.clone(),
-            _ => format!("not {name}"),
-        },
-        ValueSet::Variants(e, vs) => {
-            let names: Vec<&str> = vs.iter().map(|&v| policy.variant_name(e, v)).collect();
-            let all = policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0);
-            if names.len() == 1 {
-                format!("{name} == {}", names.join(""))
-            } else if names.len() + 1 == all {
-                let missing = (0..all).find(|v| !vs.contains(v)).unwrap_or(0);
-                format!("{name} != {}", policy.variant_name(e, missing))
-            } else {
-                format!("{name} in {{{}}}", names.join(", "))
-            }
-        }
-        ValueSet::Ints(rs) => {
-            let (lo, hi) = match inp.ty {
-                Ty::Int { lo, hi } => (lo, hi),
-                _ => (0, 0),
-            };
-            let one = |a: i64, b: i64| -> String {
-                if a == b {
-                    format!("{name} == {a}")
-                } else if a == lo {
-                    format!("{name} <= {b}")
-                } else if b == hi {
-                    format!("{name} >= {a}")
-                } else {
-                    format!("{name} in {a}..={b}")
-                }
-            };
-            match rs.as_slice() {
-                [(a, b)] => one(*a, *b),
-                [(a1, b1), (a2, b2)] if *a1 == lo && *b2 == hi => {
-                    // The complement is one range: say what is excluded.
-                    let (x, y) = (b1 + 1, a2 - 1);
-                    if x == y {
-                        format!("{name} != {x}")
-                    } else {
-                        format!("{name} not in {x}..={y}")
-                    }
-                }
-                _ => {
-                    let alts: Vec<String> = rs.iter().map(|&(a, b)| one(a, b)).collect();
-                    format!("({})", alts.join(" or "))
-                }
-            }
-        }
-    })
 }
 
 #[cfg(test)]

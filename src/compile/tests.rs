@@ -222,7 +222,7 @@ fn gap_region_is_described_relative_to_scope() {
     };
     let gap = c.mdd.diff(c.valid, has).unwrap();
     let r = describe(&mut c, gap).unwrap().unwrap();
-    assert_eq!(r.condition, "oldest_age >= 16 and not coercion");
+    assert_eq!(r.condition(), "oldest_age >= 16 and not coercion");
     // youngest <= oldest, oldest in 16..=17: 17 + 18 pairs.
     assert_eq!(r.count, 17 + 18);
     assert_eq!(r.example_json()["coercion"], serde_json::json!(false));

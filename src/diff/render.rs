@@ -233,7 +233,7 @@ pub fn human(d: &PolicyDiff) -> String {
         for o in items {
             line(String::new());
             line(format!("{kind}: {}", one_sided_title(kind, o)));
-            line(format!("    when {}", o.region.condition));
+            line(format!("    when {}", o.region.condition()));
             line(format!("    example: {}", example(&o.region)));
         }
     }
@@ -245,7 +245,7 @@ pub fn human(d: &PolicyDiff) -> String {
                 change_title(&o.name, c),
                 incidents(c.region.count)
             ));
-            line(format!("    when {}", c.region.condition));
+            line(format!("    when {}", c.region.condition()));
             line(format!("    example: {}", example(&c.region)));
             for (side, reason, verdict) in [
                 ("old", &c.old_reason, &c.old),
@@ -377,7 +377,7 @@ pub fn markdown(d: &PolicyDiff, heading: &str) -> String {
         ));
         out.push_str(&format!(
             "When `{}`\n\n",
-            region.condition.replace('`', "'")
+            region.condition().replace('`', "'")
         ));
         if !region.condition_complete {
             out.push_str("(the condition lists the first parts of a fragmented region)\n\n");
@@ -502,7 +502,7 @@ pub fn to_json(d: &PolicyDiff) -> serde_json::Value {
                     "old": c.old.to_json(),
                     "new": c.new.to_json(),
                     "count": count_json(c.region.count),
-                    "condition": c.region.condition,
+                    "condition": c.region.condition(),
                     "condition_complete": c.region.condition_complete,
                     "example": c.region.example_json(),
                     "old_reason": reason_json(&c.old_reason),

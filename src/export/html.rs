@@ -648,7 +648,7 @@ impl PageWriter<'_> {
         let _ = writeln!(
             self.out,
             "<p>{n} {word}: <code>{}</code>{}</p>",
-            esc(&r.condition),
+            esc(&r.condition()),
             if r.condition_complete {
                 ""
             } else {

@@ -950,7 +950,7 @@ fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -
             let n = crate::compile::describe::show_count(g.region.count);
             format!(
                 "accepted gap: `{output}` has no value for {n} incident(s) where {}; accepted: {}",
-                g.region.condition,
+                g.region.condition(),
                 reasons.join(", ")
             )
         })
@@ -976,7 +976,7 @@ fn assert_outcome(ctx: Option<&Ctx<'_>>, analysis: &Analysis, index: usize) -> O
     let mut examples = Vec::new();
     let mut notes = Vec::new();
     if let Some(region) = &finding.counterexamples {
-        notes.push(format!("the assert fails where {}", region.condition));
+        notes.push(format!("the assert fails where {}", region.condition()));
         match ctx {
             Some(ctx) => {
                 let idx: Vec<Option<u32>> = region.example.iter().map(|&v| Some(v)).collect();
