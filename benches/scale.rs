@@ -1,6 +1,7 @@
 //! One-shot timings of the full exact analysis on large synthetic policies, too slow to
 //! sample with criterion. `POLICYC_SCALE="20x200,40x1000,64x2000" cargo bench --bench
-//! scale` (default: 20x200). Prints one line per size.
+//! scale` (default: 20x200). Prints one line per size. `POLICYC_SEED=N` generates the
+//! policies from another seed (default 1).
 //!
 //! With `POLICYC_EXPORT_DIR=DIR` it instead writes each synthetic policy as JSON (inputs,
 //! outputs, rules as boxes) for `benches/z3_compare.py`, which asks z3 the same
@@ -122,7 +123,11 @@ fn main() {
             eprintln!("bad size `{size}` (want INPUTSxRULES)");
             continue;
         };
-        let policy = generate(&SynthSpec::large(inputs, rules, 1));
+        let seed = std::env::var("POLICYC_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let policy = generate(&SynthSpec::large(inputs, rules, seed));
         let start = Instant::now();
         let mut c = match Compiler::new(&policy, &CompileOptions::default()) {
             Ok(c) => c,

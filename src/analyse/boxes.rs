@@ -29,9 +29,10 @@ use crate::mdd::{Cube, NodeId, ValueRanges};
 const MAX_BOXES_PER_REGION: usize = 512;
 /// Boxes in all before the engine declines the policy.
 const MAX_BOXES: usize = 200_000;
-/// Splits one count of a complement may take before it is reported unfinished. Counting
-/// is #SAT: random rules past a few hundred per output exceed any budget, and a search
-/// for one uncovered incident (below) still answers whether there is a gap.
+/// Splits one count of a complement may take before it is reported unfinished (it
+/// stops sooner when it stalls: `sweep::STALL_SHARE`). Counting is #SAT: random rules
+/// past a few hundred per output exceed any budget, and a search for one uncovered
+/// incident (below) still answers whether there is a gap.
 pub const MAX_SPLITS: usize = 30_000;
 
 /// A product of value sets: the constrained levels, in level order, each with the value
@@ -52,6 +53,12 @@ impl Cuboid {
                 (len(set) < u64::from(full)).then(|| (l, set.clone()))
             })
             .collect();
+        Cuboid { lits }
+    }
+
+    /// A box of the given literals (levels in increasing order).
+    #[cfg(test)]
+    pub(super) fn from_literals(lits: Vec<(usize, ValueRanges)>) -> Cuboid {
         Cuboid { lits }
     }
 
