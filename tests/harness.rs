@@ -13,18 +13,26 @@ use policyc::source::{RealFs, Sources};
 const SCHOOL: &str = "tests/fixtures/harness/school";
 const CLEAN: &str = "tests/fixtures/harness/clean";
 const BROKEN: &str = "tests/fixtures/harness/broken";
+const OVER_LIMIT: &str = "tests/fixtures/harness/over_limit";
+/// A node limit that the analyses of the `over_limit` fixture fit (from 555 nodes) and its
+/// decision graph (1057 nodes) passes.
+const OVER_LIMIT_NODES: usize = 600;
 
 fn report(dir: &str, coverage: bool) -> String {
-    let (files, errors) = policyc::cli::collect_policy_files(&[PathBuf::from(dir)]);
-    assert!(errors.is_empty());
-    let mut sources = Sources::new();
     let options = run::Options {
         coverage,
         ..run::Options::default()
     };
-    let result = run::run_files(&mut sources, &RealFs, &files, &options);
+    harness::human::render(&run_dir(dir, &options), &[])
+}
+
+fn run_dir(dir: &str, options: &run::Options) -> harness::Report {
+    let (files, errors) = policyc::cli::collect_policy_files(&[PathBuf::from(dir)]);
+    assert!(errors.is_empty());
+    let mut sources = Sources::new();
+    let result = run::run_files(&mut sources, &RealFs, &files, options);
     assert!(result.io_errors.is_empty());
-    harness::human::render(&result.report, &[])
+    result.report
 }
 
 #[test]
@@ -40,6 +48,140 @@ fn clean_report() {
 #[test]
 fn broken_report_shows_the_check_errors() {
     insta::assert_snapshot!(report(BROKEN, false));
+}
+
+/// Past the node limit, a scenario whose facts fix every input the decision reads is
+/// judged by reading the rules, as the graph judges it; one with partial facts fails
+/// naming the facts it lacks; coverage says it is not measured.
+#[test]
+fn a_graph_past_the_node_limit_judges_complete_facts_by_reading_the_rules() {
+    let limited = run::Options {
+        coverage: true,
+        max_nodes: Some(OVER_LIMIT_NODES),
+        ..run::Options::default()
+    };
+    let report = run_dir(OVER_LIMIT, &limited);
+    let text = harness::human::render(&report, &[]);
+    // The limit is really passed: without it the graph judges and coverage is measured.
+    assert!(
+        text.contains("would need more than 600 nodes (E0504)"),
+        "{text}"
+    );
+    let with_graph = run_dir(
+        OVER_LIMIT,
+        &run::Options {
+            coverage: true,
+            ..run::Options::default()
+        },
+    );
+    assert!(with_graph.suites[0].coverage.is_some());
+    assert!(with_graph.suites[0].notes.is_empty());
+    insta::assert_snapshot!(text);
+
+    let test = |r: &harness::Report, name: &str| {
+        let t = r.suites[0].tests.iter().find(|t| t.name == name);
+        t.unwrap_or_else(|| panic!("no test {name}"))
+            .outcome
+            .clone()
+    };
+    let status = |r: &harness::Report, name: &str| test(r, name).status();
+    for name in ["coerced_fifteen", "adult", "coercion_escalated"] {
+        assert_eq!(status(&report, name), "passed", "{name}");
+        assert_eq!(status(&with_graph, name), "passed", "{name}");
+    }
+    // Complete facts with a wrong expectation: the same failure as on the graph, on the
+    // same incident with the same rules, only without a path.
+    let (harness::Outcome::Failed(by_rules), harness::Outcome::Failed(by_graph)) = (
+        test(&report, "gap_managed"),
+        test(&with_graph, "gap_managed"),
+    ) else {
+        panic!("gap_managed must fail both ways");
+    };
+    assert_eq!(by_rules.message, by_graph.message);
+    assert_eq!(by_rules.notes, by_graph.notes);
+    let (r, g) = (&by_rules.examples[0], &by_graph.examples[0]);
+    assert_eq!(by_rules.examples.len(), by_graph.examples.len());
+    assert_eq!(r.facts, g.facts);
+    assert_eq!(r.status, g.status);
+    assert_eq!(r.rules, g.rules);
+    assert_eq!(r.overridden, g.overridden);
+    let mismatch = |e: &harness::Example| {
+        let m = &e.mismatches[0];
+        (m.output.clone(), m.expected.clone(), m.actual.clone())
+    };
+    assert_eq!(mismatch(r), mismatch(g));
+    assert_eq!(
+        mismatch(r),
+        (
+            Some("response".into()),
+            "manage_in_school".into(),
+            "escalate".into()
+        )
+    );
+    assert!(r.path.is_none() && g.path.is_some());
+    // Facts that break an assumption whatever the others are: said as on the graph.
+    let (harness::Outcome::Failed(by_rules), harness::Outcome::Failed(by_graph)) =
+        (test(&report, "swapped"), test(&with_graph, "swapped"))
+    else {
+        panic!("swapped must fail both ways");
+    };
+    assert_eq!(by_rules.message, by_graph.message);
+    assert_eq!(by_rules.notes, by_graph.notes);
+    // Partial facts: the inputs the decision reads that are not given, in declaration
+    // order; `parent_reported`, which no rule reads, is not asked for.
+    let harness::Outcome::Failed(partial) = test(&report, "uncoerced") else {
+        panic!("uncoerced must fail");
+    };
+    assert!(
+        partial
+            .message
+            .ends_with("missing: youngest_age, oldest_age, severity"),
+        "{}",
+        partial.message
+    );
+    assert_eq!(partial.diagnostics[0]["code"], "E0504");
+
+    // Every format says coverage is not measured, and stays valid.
+    let lines = harness::json::render(&report, &[]);
+    let values: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let coverage = values.iter().find(|v| v["type"] == "coverage").unwrap();
+    assert_eq!(coverage["measured"], false);
+    assert!(coverage["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("it needs the decision graph, and the decision graph of `over_limit`"));
+    let gap = values.iter().find(|v| v["name"] == "gap_managed").unwrap();
+    assert_eq!(gap["failures"][0]["path"], serde_json::Value::Null);
+    assert_eq!(gap["failures"][0]["actual"], "escalate");
+    let graph_lines = harness::json::render(&with_graph, &[]);
+    assert!(graph_lines.iter().any(|l| l.contains("\"measured\":true")));
+    let summary = values.last().unwrap();
+    assert_eq!(summary["failed"], 3);
+    assert_eq!(summary["ok"], false);
+
+    let xml = harness::junit::render(&report, &[]);
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let system_out = doc
+        .descendants()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert!(
+        system_out.contains("coverage: not measured: it needs the decision graph"),
+        "{system_out}"
+    );
+
+    // Not measured is not enough for a minimum: --min-coverage fails the run.
+    let shortfalls = harness::coverage_shortfalls(&report, 10.0);
+    assert_eq!(shortfalls.len(), 1);
+    assert!(
+        shortfalls[0].starts_with("rule coverage of `over_limit` is not measured"),
+        "{shortfalls:?}"
+    );
+    assert!(harness::coverage_shortfalls(&with_graph, 10.0).is_empty());
 }
 
 fn last_line(o: &Output) -> String {

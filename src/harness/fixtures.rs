@@ -41,7 +41,7 @@ pub(crate) fn sample_report() -> Report {
             14,
         )],
         overridden: vec![rule("r0", "Base", None, 9)],
-        path: vec![
+        path: Some(vec![
             Step {
                 input: "coercion".into(),
                 question: Some("Was there coercion?".into()),
@@ -52,7 +52,7 @@ pub(crate) fn sample_report() -> Report {
                 question: None,
                 answer: "13..=15".into(),
             },
-        ],
+        ]),
     };
     Report {
         suites: vec![
@@ -89,6 +89,7 @@ pub(crate) fn sample_report() -> Report {
                     leaves_reached: 3,
                     uncovered: vec![rule("r3", "Never tested", Some("001 para 7"), 16)],
                 }),
+                coverage_unmeasured: None,
                 notes: vec!["accepted gap: `resolution` has no value for 2 incident(s) where x; accepted: \"unclear <text>\" at p.policy:40".into()],
             },
             Suite {
@@ -109,6 +110,7 @@ pub(crate) fn sample_report() -> Report {
                     }),
                 }],
                 coverage: None,
+                coverage_unmeasured: None,
                 notes: Vec::new(),
             },
         ],

@@ -61,6 +61,10 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
     }
 
     for suite in &report.suites {
+        if let Some(why) = &suite.coverage_unmeasured {
+            let _ = writeln!(out, "coverage of {}: not measured: {why}\n", suite.policy);
+            continue;
+        }
         let Some(c) = &suite.coverage else { continue };
         let _ = writeln!(
             out,
@@ -131,17 +135,26 @@ fn example(out: &mut String, e: &Example) {
     let _ = writeln!(out, "  decision: {}", e.status.replace('_', " "));
     rule_list(out, "rules that fired", &e.rules);
     rule_list(out, "rules overridden", &e.overridden);
-    if e.path.is_empty() {
-        let _ = writeln!(out, "  path through the decision graph: no question asked");
-    } else {
-        let _ = writeln!(out, "  path through the decision graph:");
-        for s in &e.path {
-            match &s.question {
-                Some(q) => {
-                    let _ = writeln!(out, "    {} ({q}) -> {}", s.input, s.answer);
-                }
-                None => {
-                    let _ = writeln!(out, "    {} -> {}", s.input, s.answer);
+    match &e.path {
+        None => {
+            let _ = writeln!(
+                out,
+                "  decided by reading the rules: the decision graph is too large to show a path"
+            );
+        }
+        Some(path) if path.is_empty() => {
+            let _ = writeln!(out, "  path through the decision graph: no question asked");
+        }
+        Some(path) => {
+            let _ = writeln!(out, "  path through the decision graph:");
+            for s in path {
+                match &s.question {
+                    Some(q) => {
+                        let _ = writeln!(out, "    {} ({q}) -> {}", s.input, s.answer);
+                    }
+                    None => {
+                        let _ = writeln!(out, "    {} -> {}", s.input, s.answer);
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! `--format json`: JSON Lines, one object per test, then one per policy's coverage (when
 //! asked for), then a summary object. Every object has a `type`: `test`, `note` (an
-//! accepted gap), `coverage` or `summary`.
+//! accepted gap, a decision graph too large), `coverage` (`measured` false with a
+//! `reason` when the graph could not be built) or `summary`.
 
 use serde_json::{json, Map, Value};
 
@@ -18,12 +19,20 @@ pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
         }
     }
     for s in &report.suites {
+        if let Some(why) = &s.coverage_unmeasured {
+            lines.push(
+                json!({"type": "coverage", "policy": s.policy, "measured": false, "reason": why})
+                    .to_string(),
+            );
+            continue;
+        }
         let Some(c) = &s.coverage else { continue };
         let uncovered: Vec<Value> = c.uncovered.iter().map(rule).collect();
         lines.push(
             json!({
                 "type": "coverage",
                 "policy": s.policy,
+                "measured": true,
                 "rules_total": c.rules_total,
                 "rules_covered": c.rules_covered,
                 "rule_percent": round1(c.rule_percent()),
@@ -83,11 +92,12 @@ fn failures_of(e: &Example) -> Vec<Value> {
     let facts: Map<String, Value> = e.facts.iter().cloned().collect();
     let rules: Vec<Value> = e.rules.iter().map(rule).collect();
     let overridden: Vec<Value> = e.overridden.iter().map(rule).collect();
-    let path: Vec<Value> = e
-        .path
-        .iter()
-        .map(|s| json!({"input": s.input, "question": s.question, "answer": s.answer}))
-        .collect();
+    // No path (null) when the decision was read from the rules: there is no graph.
+    let path: Option<Vec<Value>> = e.path.as_ref().map(|p| {
+        p.iter()
+            .map(|s| json!({"input": s.input, "question": s.question, "answer": s.answer}))
+            .collect()
+    });
     e.mismatches
         .iter()
         .map(|m| {

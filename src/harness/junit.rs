@@ -41,6 +41,9 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         for n in &suite.notes {
             let _ = writeln!(system_out, "note: {n}");
         }
+        if let Some(why) = &suite.coverage_unmeasured {
+            let _ = writeln!(system_out, "coverage: not measured: {why}");
+        }
         if let Some(c) = &suite.coverage {
             let mut text = format!(
                 "coverage: {} of {} rules ({:.1}%), {} of {} decision-graph leaves ({:.1}%)\n",

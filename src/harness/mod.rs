@@ -30,8 +30,12 @@ pub struct Suite {
     pub tests: Vec<TestCase>,
     /// Filled when coverage was asked for and the policy checked without errors.
     pub coverage: Option<Coverage>,
+    /// Coverage was asked for but counts the decision graph's leaves, and the graph
+    /// could not be built: why, in words.
+    pub coverage_unmeasured: Option<String>,
     /// What the report must mention without failing: accepted gaps (docs/language.md,
-    /// "Accepted gaps": still listed by `policyc test`).
+    /// "Accepted gaps": still listed by `policyc test`), a decision graph too large
+    /// (scenarios then decided by reading the rules).
     pub notes: Vec<String>,
 }
 
@@ -122,8 +126,9 @@ pub struct Example {
     pub rules: Vec<RuleRef>,
     /// Rules that applied but whose assignments lost to an overriding rule.
     pub overridden: Vec<RuleRef>,
-    /// The questions the decision graph asked, in order, and the answers taken.
-    pub path: Vec<Step>,
+    /// The questions the decision graph asked, in order, and the answers taken; `None`
+    /// when the decision was read from the rules because the graph is too large.
+    pub path: Option<Vec<Step>>,
 }
 
 impl Example {
@@ -238,12 +243,21 @@ impl Totals {
     }
 }
 
-/// The policies whose rule coverage is below `min` percent, as lines that say so.
+/// The policies whose rule coverage is below `min` percent, or could not be measured,
+/// as lines that say so.
 pub fn coverage_shortfalls(report: &Report, min: f64) -> Vec<String> {
     report
         .suites
         .iter()
         .filter_map(|s| {
+            if let Some(why) = &s.coverage_unmeasured {
+                // A threshold nobody measured is not met: passing it would hide that
+                // the scenarios' coverage is unknown.
+                return Some(format!(
+                    "rule coverage of `{}` is not measured, so the required {min}% is not met (--min-coverage): {why}",
+                    s.policy
+                ));
+            }
             let c = s.coverage.as_ref()?;
             (c.rule_percent() < min).then(|| {
                 format!(

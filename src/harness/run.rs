@@ -18,7 +18,7 @@ use super::{
     TestCase, TestKind,
 };
 use crate::analyse::{analyse, Analysis};
-use crate::check::ir::{Expect, Policy, RuleId, ScenarioDef, Ty, Value};
+use crate::check::ir::{DefineBody, Expect, Expr, InputId, Policy, RuleId, ScenarioDef, Ty, Value};
 use crate::compile::graph::{
     DecisionGraph, GraphNode, Leaf, Outcome as LeafOutcome, Status, ValueSet,
 };
@@ -27,6 +27,7 @@ use crate::compile::{
     Compiler,
 };
 use crate::diagnostics::{render, Diagnostic};
+use crate::evaluate::{Answer, DecideStatus, Decider, Decision, Facts};
 use crate::mdd::FALSE;
 use crate::source::{FileSystem, Loc, Sources};
 
@@ -82,6 +83,7 @@ pub fn run_files(
                 let tested = Tested {
                     tests: vec![check_failure(sources, &name, &display, &errors)],
                     coverage: None,
+                    coverage_unmeasured: None,
                     is_policy: true,
                     notes: Vec::new(),
                     states_policy: true,
@@ -104,6 +106,7 @@ pub fn run_files(
                         ..Suite::default()
                     },
                     coverage: None,
+                    coverage_unmeasured: None,
                 });
                 groups.last_mut()
             }
@@ -116,6 +119,11 @@ pub fn run_files(
             if !group.suite.notes.contains(&n) {
                 group.suite.notes.push(n);
             }
+        }
+        if group.coverage_unmeasured.is_none() {
+            // One file that cannot be measured leaves the policy's coverage unknown: the
+            // other files' figure would count only part of its scenarios.
+            group.coverage_unmeasured = tested.coverage_unmeasured;
         }
         if let Some(c) = tested.coverage {
             // The totals are those of the file that states the policy (a test file could
@@ -138,7 +146,10 @@ pub fn run_files(
         .into_iter()
         .map(|mut g| {
             if options.coverage {
-                g.suite.coverage = g.coverage.map(CoverageData::finish);
+                match g.coverage_unmeasured {
+                    Some(why) => g.suite.coverage_unmeasured = Some(why),
+                    None => g.suite.coverage = g.coverage.map(CoverageData::finish),
+                }
             }
             g.suite
         })
@@ -175,12 +186,16 @@ struct Group {
     key: (String, String),
     suite: Suite,
     coverage: Option<CoverageData>,
+    coverage_unmeasured: Option<String>,
 }
 
 /// What testing one checked file produced.
 pub struct Tested {
     pub tests: Vec<TestCase>,
     pub coverage: Option<CoverageData>,
+    /// Coverage was asked for but needs the decision graph, which could not be built:
+    /// why, in words.
+    pub coverage_unmeasured: Option<String>,
     /// The file states a policy (a header or rules), so it is reported even without
     /// tests: a policy with no scenarios has zero coverage, which must show.
     pub is_policy: bool,
@@ -297,6 +312,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         return Tested {
             tests,
             coverage: None,
+            coverage_unmeasured: None,
             is_policy,
             states_policy,
             notes: Vec::new(),
@@ -324,6 +340,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             return Tested {
                 tests,
                 coverage: None,
+                coverage_unmeasured: options.coverage.then(|| no_graph_coverage(&d)),
                 is_policy,
                 states_policy,
                 notes: Vec::new(),
@@ -340,16 +357,20 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
         Ok(g) => g,
         Err(d) => {
             // The analyses fit but the graph does not: asserts are still proven or
-            // refuted; scenarios need the graph and fail with the reason.
-            let failure = Failure {
-                message: "the policy's decision graph is too large to run scenarios".into(),
-                notes: vec![render::to_string(sources, &d).trim_end().to_string()],
-                examples: Vec::new(),
-                diagnostics: vec![render::to_json(sources, &d)],
-            };
-            for (i, _) in pending_scenarios {
+            // refuted, and a scenario whose facts fix every input the decision reads is
+            // decided by reading the rules, as `policyc decide` decides complete facts.
+            let by_rules = ByRules::new(sources, policy, &d);
+            let mut notes = Vec::new();
+            if !pending_scenarios.is_empty() {
+                notes.push(by_rules.note());
+            }
+            for (i, s) in pending_scenarios {
+                let outcome = match by_rules.scenario_outcome(&mut assumes, s) {
+                    Some(f) => Outcome::Failed(f),
+                    None => Outcome::Passed,
+                };
                 if let Some(t) = tests.get_mut(i) {
-                    t.outcome = Outcome::Failed(failure.clone());
+                    t.outcome = outcome;
                 }
             }
             for (i, a) in pending_asserts {
@@ -357,12 +378,14 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
                     t.outcome = Outcome::Failed(f);
                 }
             }
+            notes.extend(accepted_gap_notes(sources, policy, &analysis));
             return Tested {
                 tests,
                 coverage: None,
+                coverage_unmeasured: options.coverage.then(|| no_graph_coverage(&d)),
                 is_policy,
                 states_policy,
-                notes: accepted_gap_notes(sources, policy, &analysis),
+                notes,
             };
         }
     };
@@ -403,6 +426,7 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
     Tested {
         tests,
         coverage,
+        coverage_unmeasured: None,
         is_policy,
         states_policy,
         notes,
@@ -488,6 +512,255 @@ fn leaf_nodes(graph: &DecisionGraph) -> HashMap<usize, NodeIndex> {
         .collect()
 }
 
+/// Why coverage is not measured for a policy whose decision graph could not be built.
+fn no_graph_coverage(d: &Diagnostic) -> String {
+    format!(
+        "it needs the decision graph, and {} ({})",
+        d.message, d.code
+    )
+}
+
+/// Scenarios of a policy whose decision graph could not be built (E0504), decided by
+/// reading the rules: the reference semantics `policyc decide` falls back on
+/// ([`Decider::Rules`]). That decides one incident at a time, so it judges a scenario
+/// only when its facts fix every input the decision reads: then every completion of
+/// the facts decides alike, and one incident stands for them all.
+struct ByRules<'a> {
+    sources: &'a Sources,
+    policy: &'a Policy,
+    decider: Decider<'a>,
+    /// Per input, whether the scope, an assumption or a rule's condition reads it.
+    read: Vec<bool>,
+    /// Per input, the value examples prefer ([`crate::compile::preferred_values`]).
+    preferred: Vec<Option<u32>>,
+    /// Why there is no graph: the diagnostic's message and code.
+    why: String,
+    /// The diagnostic in the machine form, for the scenarios it stops.
+    diagnostic: serde_json::Value,
+}
+
+impl<'a> ByRules<'a> {
+    fn new(sources: &'a Sources, policy: &'a Policy, d: &Diagnostic) -> ByRules<'a> {
+        ByRules {
+            sources,
+            policy,
+            decider: Decider::rules(policy),
+            read: inputs_decisions_read(policy),
+            preferred: preferred_values(policy),
+            why: format!("{} ({})", d.message, d.code),
+            diagnostic: render::to_json(sources, d),
+        }
+    }
+
+    /// The suite's note: how its scenarios are judged.
+    fn note(&self) -> String {
+        format!(
+            "{}: scenarios are decided by reading the rules, so each must give every fact the rules, scope and assumptions read",
+            self.why
+        )
+    }
+
+    fn scenario_outcome(&self, assumes: &mut AssumeCheck, s: &ScenarioDef) -> Option<Failure> {
+        let policy = self.policy;
+        let given = given_indices(policy, s);
+        let missing: Vec<&str> = policy
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| {
+                self.read.get(i).copied().unwrap_or(false)
+                    && given.get(i).copied().flatten().is_none()
+            })
+            .map(|(_, inp)| inp.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            // Facts that break an assumption whatever the others are: the first thing
+            // to fix, and the assumptions' diagrams say so without the graph.
+            if !assumes.broken_by(&given).is_empty() {
+                return Some(impossible_facts(self.sources, policy, assumes, &given));
+            }
+            return Some(self.missing_facts(&missing));
+        }
+        // The decision does not read the other inputs: any value will do, and the
+        // typical one reads best in the example.
+        let values: Vec<Value> = policy
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(k, inp)| {
+                let given = s
+                    .given
+                    .iter()
+                    .find(|f| f.input == k)
+                    .map(|f| f.value.clone());
+                let preferred = self.preferred.get(k).copied().flatten();
+                given.unwrap_or_else(|| typical_value(policy, inp.ty, preferred))
+            })
+            .collect();
+        let facts = Facts {
+            values: values.iter().cloned().map(Some).collect(),
+        };
+        let decided = match self.decider.decide(policy, &facts) {
+            Ok(d) => leaf_of_decision(&d),
+            Err(d) if d.code == "E0515" => {
+                return Some(impossible_facts(self.sources, policy, assumes, &given));
+            }
+            // Complete facts have no other error today; should one come, it is the reason.
+            Err(d) => {
+                return Some(Failure {
+                    message: d.message.clone(),
+                    notes: vec![render::to_string(self.sources, &d).trim_end().to_string()],
+                    examples: Vec::new(),
+                    diagnostics: vec![render::to_json(self.sources, &d)],
+                });
+            }
+        };
+        let Some(leaf) = decided else {
+            return Some(Failure {
+                message: "the rules give no single decision for these facts".into(),
+                notes: vec![self.why.clone()],
+                examples: Vec::new(),
+                diagnostics: vec![self.diagnostic.clone()],
+            });
+        };
+        let leaves = [leaf];
+        let failing = failing_expectations(s, &[0], |l| leaves.get(l));
+        expectation_failure(
+            policy,
+            s,
+            &failing,
+            |l| leaves.get(l),
+            |l| self.example(&values, leaves.get(l)),
+        )
+    }
+
+    /// A scenario whose facts leave an input the decision reads open.
+    fn missing_facts(&self, missing: &[&str]) -> Failure {
+        Failure {
+            message: format!(
+                "the decision graph of `{}` is too large, so only complete facts can be judged; missing: {}",
+                self.policy.name,
+                missing.join(", ")
+            ),
+            notes: vec![
+                format!(
+                    "{}: a scenario is then decided by reading the rules, which needs every fact the rules, scope and assumptions read",
+                    self.why
+                ),
+                "give the missing facts in `given`, or split the policy so that its decision graph fits".into(),
+            ],
+            examples: Vec::new(),
+            diagnostics: vec![self.diagnostic.clone()],
+        }
+    }
+
+    fn example(&self, values: &[Value], leaf: Option<&Leaf>) -> Example {
+        let policy = self.policy;
+        let (rules, overridden) = leaf_rules(self.sources, policy, leaf);
+        Example {
+            facts: policy
+                .inputs
+                .iter()
+                .zip(values)
+                .map(|(i, v)| (i.name.clone(), policy.value_json(v)))
+                .collect(),
+            status: leaf.map(leaf_status).unwrap_or("?").to_string(),
+            mismatches: Vec::new(),
+            rules,
+            overridden,
+            path: None,
+        }
+    }
+}
+
+/// The leaf of a decision of complete facts: one leaf, so the decision holds all of it
+/// (`None` for an answer only partial facts give).
+fn leaf_of_decision(d: &Decision) -> Option<Leaf> {
+    if d.status == DecideStatus::OutOfScope {
+        return Some(Leaf {
+            status: Status::OutOfScope,
+            outcomes: Vec::new(),
+            applied: Vec::new(),
+            overridden: Vec::new(),
+        });
+    }
+    let outcomes = d
+        .answers
+        .iter()
+        .map(|a| match a {
+            Answer::Value { value, by } => Some(LeafOutcome::Value {
+                value: value.clone(),
+                by: by.clone(),
+            }),
+            Answer::Gap => Some(LeafOutcome::Gap),
+            Answer::Conflict(values) => Some(LeafOutcome::Conflict {
+                values: values.clone(),
+            }),
+            Answer::Missing { .. } | Answer::None => None,
+        })
+        .collect::<Option<Vec<LeafOutcome>>>()?;
+    Some(Leaf {
+        status: Status::InScope,
+        outcomes,
+        applied: d.fired.clone(),
+        overridden: d.overridden.clone(),
+    })
+}
+
+/// Per input, whether the scope, an assumption or a rule's condition reads it (through
+/// the defines they use): the facts that fix the decision of an incident.
+fn inputs_decisions_read(policy: &Policy) -> Vec<bool> {
+    let mut read = vec![false; policy.inputs.len()];
+    let mut define_seen = vec![false; policy.defines.len()];
+    let mut stack: Vec<&Expr> = policy
+        .scope
+        .iter()
+        .chain(&policy.assumes)
+        .map(|c| &c.expr)
+        .chain(policy.rules.iter().map(|r| &r.when))
+        .collect();
+    let mut mark = |i: InputId| {
+        if let Some(x) = read.get_mut(i) {
+            *x = true;
+        }
+    };
+    // A stack rather than recursion: defines may chain deeper than expressions nest.
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Const(_)
+            | Expr::OutputIs { .. }
+            | Expr::SetContains { .. }
+            | Expr::ImportedOutputIs { .. }
+            | Expr::ImportedSetContains { .. } => {}
+            Expr::Input(i) | Expr::EnumIn { input: i, .. } => mark(*i),
+            Expr::EnumEq(a, b) => {
+                mark(*a);
+                mark(*b);
+            }
+            Expr::Cmp { lhs, rhs, .. } => {
+                lhs.terms.iter().chain(&rhs.terms).for_each(|t| mark(t.1))
+            }
+            Expr::Define(d) => {
+                if let Some(seen) = define_seen.get_mut(*d).filter(|seen| !**seen) {
+                    *seen = true;
+                    match policy.defines.get(*d).map(|x| &x.body) {
+                        Some(DefineBody::Bool(b)) => stack.push(b),
+                        Some(DefineBody::Int(l)) => l.terms.iter().for_each(|t| mark(t.1)),
+                        None => {}
+                    }
+                }
+            }
+            Expr::Not(a) => stack.push(a),
+            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs),
+            Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+        }
+    }
+    read
+}
+
 /// What the graph says about a scenario, before any text is made of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Judgement {
@@ -516,13 +789,7 @@ impl Judgement {
 /// every completion that satisfies the assumptions; an expectation about an output, for
 /// every such completion in scope, and at least one must be in scope.
 pub fn judge(policy: &Policy, graph: &DecisionGraph, s: &ScenarioDef) -> Judgement {
-    let mut given: Vec<Option<u32>> = vec![None; policy.inputs.len()];
-    for f in &s.given {
-        let ty = policy.inputs.get(f.input).map(|i| i.ty);
-        if let (Some(slot), Some(ty)) = (given.get_mut(f.input), ty) {
-            *slot = value_index(ty, &f.value);
-        }
-    }
+    let given = given_indices(policy, s);
     let reached: Vec<usize> = graph
         .reachable_leaves(&given)
         .into_iter()
@@ -533,25 +800,50 @@ pub fn judge(policy: &Policy, graph: &DecisionGraph, s: &ScenarioDef) -> Judgeme
                 .is_some_and(|leaf| leaf.status != Status::BrokenAssumption)
         })
         .collect();
-    let any_in_scope = reached.iter().any(|&l| {
-        graph
-            .leaves
-            .get(l)
-            .is_some_and(|leaf| leaf.status == Status::InScope)
-    });
+    let failing = failing_expectations(s, &reached, |l| graph.leaves.get(l));
+    Judgement {
+        given,
+        reached,
+        failing,
+    }
+}
+
+/// The given facts as value indices, per input.
+fn given_indices(policy: &Policy, s: &ScenarioDef) -> Vec<Option<u32>> {
+    let mut given: Vec<Option<u32>> = vec![None; policy.inputs.len()];
+    for f in &s.given {
+        let ty = policy.inputs.get(f.input).map(|i| i.ty);
+        if let (Some(slot), Some(ty)) = (given.get_mut(f.input), ty) {
+            *slot = value_index(ty, &f.value);
+        }
+    }
+    given
+}
+
+/// Per expectation (index into `expect`), the leaves among `reached` (those of the
+/// completions that satisfy the assumptions) where it breaks; only expectations that
+/// break somewhere are listed.
+fn failing_expectations<'l>(
+    s: &ScenarioDef,
+    reached: &[usize],
+    leaf_of: impl Fn(usize) -> Option<&'l Leaf>,
+) -> Vec<(usize, Vec<usize>)> {
+    let any_in_scope = reached
+        .iter()
+        .any(|&l| leaf_of(l).is_some_and(|leaf| leaf.status == Status::InScope));
     let mut failing = Vec::new();
     for (k, e) in s.expect.iter().enumerate() {
         let about_outputs = !matches!(e, Expect::OutOfScope { .. });
         let bad: Vec<usize> = if about_outputs && !any_in_scope {
             // The policy decides nothing for any incident with these facts: an
             // expectation about its decision cannot hold.
-            reached.clone()
+            reached.to_vec()
         } else {
             reached
                 .iter()
                 .copied()
                 .filter(|&l| {
-                    graph.leaves.get(l).is_some_and(|leaf| {
+                    leaf_of(l).is_some_and(|leaf| {
                         // Outside the scope the policy decides nothing, and that is not
                         // what an expectation about an output is about.
                         let counts = !about_outputs || leaf.status == Status::InScope;
@@ -564,11 +856,7 @@ pub fn judge(policy: &Policy, graph: &DecisionGraph, s: &ScenarioDef) -> Judgeme
             failing.push((k, bad));
         }
     }
-    Judgement {
-        given,
-        reached,
-        failing,
-    }
+    failing
 }
 
 /// Whether an expectation holds for the incidents of one leaf.
@@ -597,18 +885,35 @@ fn scenario_outcome(
     j: &Judgement,
 ) -> Option<Failure> {
     if j.impossible() {
-        return Some(impossible_facts(ctx, assumes, j));
+        return Some(impossible_facts(ctx.sources, ctx.policy, assumes, &j.given));
     }
-    if j.failing.is_empty() {
+    expectation_failure(
+        ctx.policy,
+        s,
+        &j.failing,
+        |l| ctx.graph.leaves.get(l),
+        |l| example_at(ctx, &j.given, l),
+    )
+}
+
+/// The failure of the expectations in `failing` (see [`failing_expectations`]), shown
+/// on examples made by `example` at the failing leaves; `None` when none fails.
+fn expectation_failure<'l>(
+    policy: &Policy,
+    s: &ScenarioDef,
+    failing: &[(usize, Vec<usize>)],
+    leaf_of: impl Fn(usize) -> Option<&'l Leaf>,
+    mut example: impl FnMut(usize) -> Example,
+) -> Option<Failure> {
+    if failing.is_empty() {
         return None;
     }
     // Show as few incidents as possible: each example shows every expectation it
     // breaks; another example only for expectations the earlier ones do not break.
-    let mut left: Vec<usize> = j.failing.iter().map(|f| f.0).collect();
+    let mut left: Vec<usize> = failing.iter().map(|f| f.0).collect();
     let mut examples = Vec::new();
     while let Some(&first) = left.first() {
-        let Some(leaf) = j
-            .failing
+        let Some(leaf) = failing
             .iter()
             .find(|f| f.0 == first)
             .and_then(|f| f.1.first().copied())
@@ -618,19 +923,19 @@ fn scenario_outcome(
         let broken: Vec<usize> = left
             .iter()
             .copied()
-            .filter(|&k| j.failing.iter().any(|f| f.0 == k && f.1.contains(&leaf)))
+            .filter(|&k| failing.iter().any(|f| f.0 == k && f.1.contains(&leaf)))
             .collect();
         left.retain(|k| !broken.contains(k));
-        let mut ex = example_at(ctx, &j.given, leaf);
-        let leaf_data = ctx.graph.leaves.get(leaf);
+        let mut ex = example(leaf);
+        let leaf_data = leaf_of(leaf);
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
-            .filter_map(|e| leaf_data.map(|l| mismatch(ctx.policy, e, l)))
+            .filter_map(|e| leaf_data.map(|l| mismatch(policy, e, l)))
             .collect();
         examples.push(ex);
     }
-    let n = j.failing.len();
+    let n = failing.len();
     let message = if n == 1 {
         "an expectation does not hold for every incident with the given facts".to_string()
     } else {
@@ -644,37 +949,32 @@ fn scenario_outcome(
     })
 }
 
-fn impossible_facts(ctx: &Ctx<'_>, assumes: &mut AssumeCheck, j: &Judgement) -> Failure {
-    let broken = assumes.broken_by(&j.given);
-    let mut notes: Vec<String> = broken
-        .iter()
-        .filter_map(|&k| ctx.policy.assumes.get(k))
-        .map(|a| {
-            format!(
-                "the given facts break `{}` at {}",
-                ctx.sources.slice(a.loc).trim(),
-                location(ctx.sources, a.loc)
-            )
-        })
-        .collect();
-    if notes.is_empty() {
-        let all: Vec<String> = ctx
-            .policy
+fn impossible_facts(
+    sources: &Sources,
+    policy: &Policy,
+    assumes: &mut AssumeCheck,
+    given: &[Option<u32>],
+) -> Failure {
+    let notes = broken_assumption_notes(sources, policy, assumes, given);
+    let mut notes = if notes.is_empty() {
+        let all: Vec<String> = policy
             .assumes
             .iter()
             .map(|a| {
                 format!(
                     "`{}` at {}",
-                    ctx.sources.slice(a.loc).trim(),
-                    location(ctx.sources, a.loc)
+                    sources.slice(a.loc).trim(),
+                    location(sources, a.loc)
                 )
             })
             .collect();
-        notes.push(format!(
+        vec![format!(
             "each assumption alone can hold, but not all together: {}",
             all.join(", ")
-        ));
-    }
+        )]
+    } else {
+        notes
+    };
     notes.push("change the `given` facts to describe a possible incident".into());
     Failure {
         message: "no incident has these facts: they break an assumption of the policy".into(),
@@ -682,6 +982,27 @@ fn impossible_facts(ctx: &Ctx<'_>, assumes: &mut AssumeCheck, j: &Judgement) -> 
         examples: Vec::new(),
         diagnostics: Vec::new(),
     }
+}
+
+/// One line per assumption that no completion of `given` satisfies.
+fn broken_assumption_notes(
+    sources: &Sources,
+    policy: &Policy,
+    assumes: &mut AssumeCheck,
+    given: &[Option<u32>],
+) -> Vec<String> {
+    assumes
+        .broken_by(given)
+        .iter()
+        .filter_map(|&k| policy.assumes.get(k))
+        .map(|a| {
+            format!(
+                "the given facts break `{}` at {}",
+                sources.slice(a.loc).trim(),
+                location(sources, a.loc)
+            )
+        })
+        .collect()
 }
 
 /// The text of one output's result at a leaf.
@@ -790,27 +1111,36 @@ fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
         })
         .collect();
     let leaf_data = ctx.graph.leaves.get(leaf);
-    let (rules, overridden) = match leaf_data {
-        Some(l) => (
-            l.applied
-                .iter()
-                .filter(|r| !l.overridden.contains(r))
-                .map(|&r| rule_ref(ctx.sources, policy, r))
-                .collect(),
-            l.overridden
-                .iter()
-                .map(|&r| rule_ref(ctx.sources, policy, r))
-                .collect(),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
+    let (rules, overridden) = leaf_rules(ctx.sources, policy, leaf_data);
     Example {
         facts,
         status: leaf_data.map(leaf_status).unwrap_or("?").to_string(),
         mismatches: Vec::new(),
         rules,
         overridden,
-        path,
+        path: Some(path),
+    }
+}
+
+/// The rules that fired at a leaf (applied, not overridden) and those overridden.
+fn leaf_rules(
+    sources: &Sources,
+    policy: &Policy,
+    leaf: Option<&Leaf>,
+) -> (Vec<RuleRef>, Vec<RuleRef>) {
+    match leaf {
+        Some(l) => (
+            l.applied
+                .iter()
+                .filter(|r| !l.overridden.contains(r))
+                .map(|&r| rule_ref(sources, policy, r))
+                .collect(),
+            l.overridden
+                .iter()
+                .map(|&r| rule_ref(sources, policy, r))
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
     }
 }
 
