@@ -155,22 +155,35 @@ pub(crate) fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
-/// Which inputs the policy mentions anywhere (rules, defines, scope, assumptions,
-/// acceptances, asserts, scenarios).
+/// The inputs that fix an incident's decision: those the scope, the assumptions and the
+/// rules' conditions read, through the defines they use. Any value of the others gives
+/// the same decision.
+pub fn deciding_inputs(policy: &Policy) -> Vec<bool> {
+    inputs_mentioned(policy, Mentions::Deciding)
+}
+
 /// The inputs that the policy's decision logic mentions: scope, assumptions, rule
 /// conditions, accepted gaps and asserts, through the defines they use (not scenario
 /// facts, nor defines that nothing uses).
 pub fn decision_inputs(policy: &Policy) -> Vec<bool> {
-    inputs_mentioned(policy, false)
+    inputs_mentioned(policy, Mentions::Logic)
 }
 
 /// Every input the policy mentions anywhere: its decision logic, every define, and the
 /// facts its scenarios give.
 pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
-    inputs_mentioned(policy, true)
+    inputs_mentioned(policy, Mentions::Everywhere)
 }
 
-fn inputs_mentioned(policy: &Policy, everywhere: bool) -> Vec<bool> {
+/// Where [`inputs_mentioned`] looks, each taking in the one before.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mentions {
+    Deciding,
+    Logic,
+    Everywhere,
+}
+
+fn inputs_mentioned(policy: &Policy, reach: Mentions) -> Vec<bool> {
     let mut w = Walker {
         policy,
         define_inputs: vec![None; policy.defines.len()],
@@ -183,13 +196,15 @@ fn inputs_mentioned(policy: &Policy, everywhere: bool) -> Vec<bool> {
     for r in &policy.rules {
         w.inputs_of(&r.when, &mut ins, 0);
     }
-    for a in &policy.accepted_gaps {
-        w.inputs_of(&a.when, &mut ins, 0);
+    if reach >= Mentions::Logic {
+        for a in &policy.accepted_gaps {
+            w.inputs_of(&a.when, &mut ins, 0);
+        }
+        for a in &policy.asserts {
+            w.inputs_of(&a.expr, &mut ins, 0);
+        }
     }
-    for a in &policy.asserts {
-        w.inputs_of(&a.expr, &mut ins, 0);
-    }
-    if everywhere {
+    if reach == Mentions::Everywhere {
         for d in 0..policy.defines.len() {
             ins.extend(w.define(d, 0));
         }

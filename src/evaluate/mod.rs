@@ -178,7 +178,7 @@ pub enum Decider<'g> {
 impl<'g> Decider<'g> {
     /// The decider that reads the rules of `policy`.
     pub fn rules(policy: &Policy) -> Decider<'g> {
-        let read = crate::compile::order::decision_inputs(policy);
+        let read = crate::compile::order::deciding_inputs(policy);
         Decider::Rules {
             overriders: crate::compile::overriders(policy),
             read: (0..policy.inputs.len())
@@ -237,35 +237,47 @@ pub fn decide(
     })
 }
 
-/// Decides complete facts by evaluating the scope, the assumptions and every rule's
-/// condition, with the same override semantics as the graph's leaves. The facts that
-/// mattered are then `read`: every input the decision logic reads.
+/// Decides facts that fix every input in `read` (those the scope, the assumptions and
+/// the rules read: [`crate::compile::order::deciding_inputs`]) by evaluating the scope,
+/// the assumptions and every rule's condition, with the same override semantics as the
+/// graph's leaves. The facts that mattered are then `read`.
 pub fn decide_by_rules(
     policy: &Policy,
     overriders: &[Vec<RuleId>],
     read: &[InputId],
     facts: &Facts,
 ) -> Result<Decision, Box<Diagnostic>> {
-    let Some(values) = facts.values.iter().cloned().collect::<Option<Vec<Value>>>() else {
-        let missing: Vec<&str> = facts
-            .values
-            .iter()
-            .zip(&policy.inputs)
-            .filter(|(v, _)| v.is_none())
-            .map(|(_, i)| i.name.as_str())
-            .collect();
+    let missing: Vec<&str> = read
+        .iter()
+        .filter(|&&i| facts.values.get(i).is_some_and(Option::is_none))
+        .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.as_str()))
+        .collect();
+    if !missing.is_empty() {
         return Err(Box::new(
             Diagnostic::error(
                 "E0516",
                 format!(
-                    "the decision graph of `{}` is too large, so it decides only complete facts",
+                    "the decision graph of `{}` is too large, so it decides only facts that give every input the rules read",
                     policy.name
                 ),
             )
-            .help(format!("give every fact; missing: {}", missing.join(", ")))
+            .help(format!(
+                "give every fact the rules, scope and assumptions read; missing: {}",
+                missing.join(", ")
+            ))
             .data(json!({ "keys": missing })),
         ));
-    };
+    }
+    // Nothing reads the inputs not given: any value decides alike.
+    let values: Vec<Value> = facts
+        .values
+        .iter()
+        .zip(&policy.inputs)
+        .map(|(v, i)| {
+            v.clone()
+                .unwrap_or_else(|| crate::compile::typical_value(policy, i.ty, None))
+        })
+        .collect();
     let holds = |e: &Expr| brute::eval(policy, e, &values, None);
     if !policy.assumes.iter().all(|a| holds(&a.expr)) {
         return Err(Box::new(broken_assumption(policy, facts)));

@@ -18,7 +18,7 @@ use super::{
     TestCase, TestKind,
 };
 use crate::analyse::{analyse, Analysis};
-use crate::check::ir::{DefineBody, Expect, Expr, InputId, Policy, RuleId, ScenarioDef, Ty, Value};
+use crate::check::ir::{Expect, Policy, RuleId, ScenarioDef, Ty, Value};
 use crate::compile::graph::{
     DecisionGraph, GraphNode, Leaf, Outcome as LeafOutcome, Status, ValueSet,
 };
@@ -545,7 +545,7 @@ impl<'a> ByRules<'a> {
             sources,
             policy,
             decider: Decider::rules(policy),
-            read: inputs_decisions_read(policy),
+            read: crate::compile::order::deciding_inputs(policy),
             preferred: preferred_values(policy),
             why: format!("{} ({})", d.message, d.code),
             diagnostic: render::to_json(sources, d),
@@ -705,60 +705,6 @@ fn leaf_of_decision(d: &Decision) -> Option<Leaf> {
         applied: d.fired.clone(),
         overridden: d.overridden.clone(),
     })
-}
-
-/// Per input, whether the scope, an assumption or a rule's condition reads it (through
-/// the defines they use): the facts that fix the decision of an incident.
-fn inputs_decisions_read(policy: &Policy) -> Vec<bool> {
-    let mut read = vec![false; policy.inputs.len()];
-    let mut define_seen = vec![false; policy.defines.len()];
-    let mut stack: Vec<&Expr> = policy
-        .scope
-        .iter()
-        .chain(&policy.assumes)
-        .map(|c| &c.expr)
-        .chain(policy.rules.iter().map(|r| &r.when))
-        .collect();
-    let mut mark = |i: InputId| {
-        if let Some(x) = read.get_mut(i) {
-            *x = true;
-        }
-    };
-    // A stack rather than recursion: defines may chain deeper than expressions nest.
-    while let Some(e) = stack.pop() {
-        match e {
-            Expr::Const(_)
-            | Expr::OutputIs { .. }
-            | Expr::SetContains { .. }
-            | Expr::ImportedOutputIs { .. }
-            | Expr::ImportedSetContains { .. } => {}
-            Expr::Input(i) | Expr::EnumIn { input: i, .. } => mark(*i),
-            Expr::EnumEq(a, b) => {
-                mark(*a);
-                mark(*b);
-            }
-            Expr::Cmp { lhs, rhs, .. } => {
-                lhs.terms.iter().chain(&rhs.terms).for_each(|t| mark(t.1))
-            }
-            Expr::Define(d) => {
-                if let Some(seen) = define_seen.get_mut(*d).filter(|seen| !**seen) {
-                    *seen = true;
-                    match policy.defines.get(*d).map(|x| &x.body) {
-                        Some(DefineBody::Bool(b)) => stack.push(b),
-                        Some(DefineBody::Int(l)) => l.terms.iter().for_each(|t| mark(t.1)),
-                        None => {}
-                    }
-                }
-            }
-            Expr::Not(a) => stack.push(a),
-            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs),
-            Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-        }
-    }
-    read
 }
 
 /// What the graph says about a scenario, before any text is made of it.
