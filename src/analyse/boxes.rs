@@ -20,7 +20,9 @@
 use super::sweep::{Exhausted, Sweep};
 use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
-use crate::compile::describe::{boxes_example, region_of_cubes, Region, COLLECTED_CUBES};
+use crate::compile::describe::{
+    boxes_example, region_of_box, region_of_cubes, typical_example, Region, COLLECTED_CUBES,
+};
 use crate::compile::synth::Rng;
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{Cube, NodeId, ValueRanges};
@@ -720,6 +722,7 @@ impl BoxModel {
     /// [`super::conflicts_of_output`]): the meet of their effective boxes.
     pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Vec<ConflictFinding> {
         let assigns = Self::assignments_to(c, o);
+        let typical = typical_example(c);
         let mut found = Vec::new();
         for (i, (r1, k1, v1)) in assigns.iter().enumerate() {
             let e1 = self.effective_boxes(*r1, *k1);
@@ -731,6 +734,18 @@ impl BoxModel {
                     continue;
                 }
                 let e2 = self.effective_boxes(*r2, *k2);
+                // Most pairs meet in one box: describe it directly.
+                if let ([a], [b], [v]) = (e1, e2, self.valid.as_slice()) {
+                    if let Some(both) = a.meet(b).and_then(|ab| ab.meet(v)) {
+                        found.push(ConflictFinding {
+                            output: o,
+                            rules: [*r1, *r2],
+                            values: [v1.clone(), v2.clone()],
+                            region: region_of_box(c, &typical, &both.lits),
+                        });
+                    }
+                    continue;
+                }
                 let mut both = Gathered::default();
                 for a in e1 {
                     for b in e2 {
@@ -842,6 +857,32 @@ mod tests {
 
     fn in_cuboid(b: &Cuboid, p: &[u32]) -> bool {
         b.lits.iter().all(|(l, s)| holds(s, p[*l]))
+    }
+
+    /// A conflict region that is one box is described directly; the description must
+    /// be the one the general path (gathered boxes, merged and shown) gives.
+    #[test]
+    fn one_box_regions_read_as_gathered_ones() {
+        use crate::compile::synth::{generate, SynthSpec};
+        use crate::compile::CompileOptions;
+        let p = generate(&SynthSpec::large(16, 150, 5));
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        let model = BoxModel::build(&mut c).unwrap().unwrap();
+        let typical = typical_example(&c);
+        let mut compared = 0;
+        for cond in model.conds.iter().flatten() {
+            for other in model.conds.iter().flatten().take(40) {
+                let Some(both) = cond.meet(other) else {
+                    continue;
+                };
+                let mut gathered = Gathered::default();
+                gathered.add_cuboid(&both, &model.sizes);
+                let slow = gathered.region(&c, |_| {}).unwrap();
+                assert_eq!(region_of_box(&c, &typical, &both.lits), slow);
+                compared += 1;
+            }
+        }
+        assert!(compared > 1000, "{compared}");
     }
 
     /// The sweep's parts are disjoint and hold exactly the points no box holds.

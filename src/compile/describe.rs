@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::graph::{value_set, ValueSet};
 use super::{index_value, CResult, Compiler};
 use crate::check::ir::{InputId, Policy, Ty, Value};
-use crate::mdd::{Cube, NodeId, FALSE};
+use crate::mdd::{Cube, NodeId, ValueRanges, FALSE};
 
 /// A non-empty set of incidents.
 #[derive(Clone, Debug, PartialEq)]
@@ -307,6 +307,48 @@ pub fn region_of_cubes(
 /// typical value of its domain).
 pub fn example_values(c: &Compiler<'_>, per_level: &[u32]) -> Vec<Value> {
     c.fact_names.values(&example_indices(c, per_level))
+}
+
+/// The region of one box, given by the levels it restricts (in increasing order) with
+/// the value indices each allows: what [`region_of_cubes`] makes of that box alone,
+/// without spelling out the levels it leaves free. Most conflict regions are one box,
+/// and a large policy has hundreds of thousands of them. `typical` is the example of
+/// the whole space ([`typical_example`]).
+pub fn region_of_box(c: &Compiler<'_>, typical: &[u32], lits: &[(usize, ValueRanges)]) -> Region {
+    let mut example: Box<[u32]> = typical.into();
+    let mut part = Vec::with_capacity(lits.len());
+    let mut count = 1u128;
+    let mut restricted = lits.iter().peekable();
+    for l in 0..c.mdd.num_levels() {
+        let here = match restricted.peek() {
+            Some((at, set)) if *at == l => {
+                restricted.next();
+                if let Some(&input) = c.order.levels.get(l) {
+                    if let Some(slot) = example.get_mut(input) {
+                        *slot = c.typical_at(l, Some(set));
+                    }
+                    part.push((input, value_set(c.input_ty(input), set)));
+                }
+                set.iter().map(|&(a, b)| u128::from(b - a) + 1).sum()
+            }
+            _ => u128::from(c.mdd.size(l)),
+        };
+        count = count.saturating_mul(here);
+    }
+    Region {
+        count,
+        example,
+        names: c.fact_names.clone(),
+        condition_complete: true,
+        more_parts: 0,
+        cubes: vec![part],
+    }
+}
+
+/// The example of the whole space, as value indices per input: every input at its
+/// typical value.
+pub fn typical_example(c: &Compiler<'_>) -> Box<[u32]> {
+    example_indices(c, &[])
 }
 
 /// [`example_values`] as value indices per input.
