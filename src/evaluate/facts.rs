@@ -20,6 +20,15 @@ impl Facts {
         self.values.get(input).and_then(|v| v.as_ref())
     }
 
+    /// Every input's value: the one given, or `fill` of its type.
+    pub fn or_else(&self, policy: &Policy, fill: impl Fn(Ty) -> Value) -> Vec<Value> {
+        self.values
+            .iter()
+            .zip(&policy.inputs)
+            .map(|(v, i)| v.clone().unwrap_or_else(|| fill(i.ty)))
+            .collect()
+    }
+
     /// The given facts as MDD value indices (see [`crate::compile::value_index`]).
     pub fn indices(&self, policy: &Policy) -> Vec<Option<u32>> {
         policy

@@ -94,15 +94,7 @@ fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
     // every completion breaks one, so point at those the given facts already break, or
     // else at all of them.
     let complete = facts.is_complete();
-    let values: Vec<Value> = facts
-        .values
-        .iter()
-        .zip(&policy.inputs)
-        .map(|(v, i)| {
-            v.clone()
-                .unwrap_or_else(|| crate::compile::index_value(i.ty, 0))
-        })
-        .collect();
+    let values = facts.or_else(policy, |ty| crate::compile::index_value(ty, 0));
     let broken: Vec<usize> = policy
         .assumes
         .iter()
@@ -268,19 +260,15 @@ pub fn decide_by_rules(
             .data(json!({ "keys": missing })),
         ));
     }
-    // Nothing reads the inputs not given: any value decides alike.
-    let values: Vec<Value> = facts
-        .values
-        .iter()
-        .zip(&policy.inputs)
-        .map(|(v, i)| {
-            v.clone()
-                .unwrap_or_else(|| crate::compile::typical_value(policy, i.ty, None))
-        })
-        .collect();
+    // Nothing reads the inputs not given: any value decides alike, and settles the
+    // assumptions as exactly as complete facts do.
+    let values = facts.or_else(policy, |ty| crate::compile::typical_value(policy, ty, None));
     let holds = |e: &Expr| brute::eval(policy, e, &values, None);
     if !policy.assumes.iter().all(|a| holds(&a.expr)) {
-        return Err(Box::new(broken_assumption(policy, facts)));
+        let complete = Facts {
+            values: values.iter().cloned().map(Some).collect(),
+        };
+        return Err(Box::new(broken_assumption(policy, &complete)));
     }
     let leaf = if policy.scope.iter().all(|s| holds(&s.expr)) {
         let applied: Vec<RuleId> = (0..policy.rules.len())

@@ -212,7 +212,11 @@ proptest! {
                     prop_assert_eq!(&a.fired, &b.fired);
                     prop_assert_eq!(&a.facts_used, &b.facts_used);
                 }
-                (Err(a), Err(b)) => prop_assert_eq!(a.code, b.code),
+                (Err(a), Err(b)) => {
+                    prop_assert_eq!(a.code, b.code);
+                    prop_assert_eq!(&a.message, &b.message);
+                    prop_assert_eq!(&a.notes, &b.notes);
+                }
                 (a, b) => prop_assert!(false, "complete {:?} but read only {:?}", a, b),
             }
             match (by_graph.decide(&p, &facts), by_rules.decide(&p, &facts)) {
