@@ -718,6 +718,35 @@ impl BoxModel {
         Ok((found, stale))
     }
 
+    /// The order to run `tasks` in, longest first as far as it can be told beforehand:
+    /// the witnesses of used inputs (a search per input), then the gap counts by how
+    /// many boxes they cover with (a count's work grows with them, and the largest ran
+    /// last and alone before), then the conflicts by how many assignments they pair.
+    pub(super) fn longest_first(&self, c: &Compiler<'_>, tasks: &[super::Task]) -> Vec<usize> {
+        let boxes_of = |o: OutputId| -> usize {
+            Self::assignments_to(c, o)
+                .iter()
+                .map(|&(r, k, _)| self.effective_boxes(r, k).len())
+                .sum()
+        };
+        let mut keyed: Vec<((u8, std::cmp::Reverse<usize>), usize)> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let key = match *t {
+                    super::Task::UsedInputs => (0, std::cmp::Reverse(0)),
+                    super::Task::Gaps(o) => (1, std::cmp::Reverse(boxes_of(o))),
+                    super::Task::Conflicts(o) => {
+                        (2, std::cmp::Reverse(Self::assignments_to(c, o).len()))
+                    }
+                };
+                (key, i)
+            })
+            .collect();
+        keyed.sort();
+        keyed.into_iter().map(|p| p.1).collect()
+    }
+
     /// Every pair of rules giving output `o` different values on a valid incident (as
     /// [`super::conflicts_of_output`]): the meet of their effective boxes.
     pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Vec<ConflictFinding> {

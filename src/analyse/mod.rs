@@ -136,20 +136,25 @@ impl Analysis {
     }
 }
 
-/// One output's analysis on the box engine.
+/// One part of the analysis on the box engine.
 enum Task {
     Gaps(OutputId),
     Conflicts(OutputId),
+    /// The inputs witnesses show to be used ([`witness::used_inputs`]).
+    UsedInputs,
 }
 
 enum BoxResult {
     Gaps(Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>),
     Conflicts(Vec<ConflictFinding>),
+    UsedInputs(Vec<bool>),
 }
 
-/// `f` on every item, on as many threads as there are cores; the results in item order
-/// (each item's result is deterministic, so the analysis is too).
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// `f` on every item, on as many threads as there are cores, taking the items in the
+/// order of `first` (indices; the longest tasks first, so that no core is left with a
+/// long one at the end); the results in item order (each item's result is
+/// deterministic, so the analysis is too).
+fn par_map<T: Sync, R: Send>(items: &[T], first: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -165,8 +170,9 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
                 scope.spawn(|| {
                     let mut mine = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&i) = first.get(k) else { break };
+                        let Some(item) = items.get(i) else { continue };
                         mine.push((i, f(item)));
                     }
                     mine
@@ -238,21 +244,23 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     let single_outputs: Vec<OutputId> = (0..policy.outputs.len())
         .filter(|&o| policy.outputs.get(o).is_some_and(single))
         .collect();
-    // The box engine's per-output work is independent: run it on every core. The
+    // The box engine's work is independent per output: run it on every core. The
     // results come back in task order, gaps first, which the loops below consume.
     let tasks: Vec<Task> = match &model {
         Some(_) => gap_outputs
             .iter()
             .map(|&o| Task::Gaps(o))
             .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
+            .chain([Task::UsedInputs])
             .collect(),
         None => Vec::new(),
     };
     let shared: &Compiler<'_> = c;
     let mut boxed = match &model {
-        Some(m) => par_map(&tasks, |t| match *t {
+        Some(m) => par_map(&tasks, &m.longest_first(shared, &tasks), |t| match *t {
             Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(shared, o)),
             Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(shared, o)),
+            Task::UsedInputs => BoxResult::UsedInputs(witness::used_inputs(shared, m)),
         }),
         None => Vec::new(),
     }
@@ -284,6 +292,17 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         }
     }
     a.stale_acceptances.sort_unstable();
+    // Hundreds of thousands of conflicts on large policies: one allocation, not a copy
+    // per doubling.
+    let found: usize = boxed
+        .as_slice()
+        .iter()
+        .map(|r| match r {
+            BoxResult::Conflicts(f) => f.len(),
+            _ => 0,
+        })
+        .sum();
+    a.conflicts.reserve(found);
     for &o in &single_outputs {
         let found = match boxed.next() {
             Some(BoxResult::Conflicts(found)) => Some(found),
@@ -303,8 +322,11 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         None => a.unfinished.push(Unfinished::DeadRules),
     }
     // Witnesses settle most inputs at once; the diagrams only run for the others.
-    let settled = model.as_ref().and_then(|m| {
-        let used = witness::used_inputs(c, m);
+    let witnessed = match boxed.next() {
+        Some(BoxResult::UsedInputs(used)) => Some(used),
+        _ => None,
+    };
+    let settled = witnessed.and_then(|used| {
         let mentioned = crate::compile::order::decision_inputs(policy);
         let all = used.iter().zip(&mentioned).all(|(u, m)| *u || !*m);
         all.then(|| {
