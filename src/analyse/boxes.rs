@@ -765,7 +765,15 @@ impl BoxModel {
                 let e2 = self.effective_boxes(*r2, *k2);
                 // Most pairs meet in one box: describe it directly.
                 if let ([a], [b], [v]) = (e1, e2, self.valid.as_slice()) {
-                    if let Some(both) = a.meet(b).and_then(|ab| ab.meet(v)) {
+                    // (The valid incidents are often every incident: no second copy then.)
+                    let inside = |ab: Cuboid| {
+                        if v.lits.is_empty() {
+                            Some(ab)
+                        } else {
+                            ab.meet(v)
+                        }
+                    };
+                    if let Some(both) = a.meet(b).and_then(inside) {
                         found.push(ConflictFinding {
                             output: o,
                             rules: [*r1, *r2],
