@@ -326,7 +326,7 @@ impl Gathered {
     }
 }
 
-/// A gap too fragmented to count within [`MAX_SPLITS`], with one incident of it when the
+/// A gap too fragmented to count (past [`MAX_SPLITS`], or stalled), with one incident of it when the
 /// SAT search found one.
 #[derive(Debug)]
 pub struct Uncounted {

@@ -1104,7 +1104,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         };
         let boxes_gap = a.engine == Engine::Boxes && matches!(u, Unfinished::Gaps(_));
         let title = if boxes_gap {
-            format!("{what} are too fragmented to count within the box engine's budget")
+            format!("{what} are too fragmented to count within the box engine's limits")
         } else {
             format!(
                 "{what} could not be analysed exactly within {} decision-graph nodes",
