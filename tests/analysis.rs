@@ -366,3 +366,50 @@ fn the_box_engine_describes_a_gap_as_the_diagrams_do() {
     );
     assert_eq!(describe(Engine::Boxes), by_diagrams);
 }
+
+/// A policy without scenarios shows the ages its inputs declare `typical` in its
+/// examples, wherever the finding's region allows them, and the nearest allowed age
+/// where it does not.
+#[test]
+fn examples_take_the_declared_typical_values() {
+    let text = r#"policy typical "Typical ages"
+enum Action { escalate, in_school }
+input youngest_age: 0..=99 typical 15
+input oldest_age: 0..=99 typical 15
+input coercion: bool
+assume youngest_age <= oldest_age
+output action: Action
+rule coerced "Coercion is escalated" cites "x"
+  when coercion
+  then action = escalate
+rule young "Under 13s are escalated" cites "x"
+  when youngest_age < 13
+  then action = escalate
+rule older "Older teenagers are managed in school" cites "x"
+  when oldest_age >= 16 and oldest_age <= 17
+  then action = in_school
+"#;
+    let ages = |region: &policyc::compile::describe::Region| {
+        let e = region.example_json();
+        (e["youngest_age"].clone(), e["oldest_age"].clone())
+    };
+    let (_, _, a) = analyse(text);
+    let gap = &a.analysis.gaps[0];
+    assert_eq!(
+        ages(&gap.region),
+        (15.into(), 15.into()),
+        "{}",
+        gap.region.condition()
+    );
+    // Where `coerced` and `older` both apply, the oldest is 16 or 17: 16 is nearest 15.
+    let cf = &a.analysis.conflicts[0];
+    assert_eq!(
+        ages(&cf.region),
+        (15.into(), 16.into()),
+        "{}",
+        cf.region.condition()
+    );
+    // Without `typical`, the gap's oldest age is the middle of what it allows.
+    let (_, _, b) = analyse(&text.replace(" typical 15", ""));
+    assert_ne!(ages(&b.analysis.gaps[0].region), (15.into(), 15.into()));
+}

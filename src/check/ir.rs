@@ -96,6 +96,9 @@ pub struct InputDef {
     pub doc: Option<String>,
     pub ty: Ty,
     pub loc: Loc,
+    /// The value declared `typical`: what examples take where the region allows it and
+    /// the policy's scenarios say nothing (`compile::preferred_values`).
+    pub typical: Option<Value>,
 }
 
 /// Whitespace runs (the line breaks of a multi-line doc comment) as single spaces: a

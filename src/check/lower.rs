@@ -27,6 +27,7 @@ impl<'a> Checker<'a> {
         }
         self.check_defines();
         self.lower_defaults();
+        self.lower_typicals();
         self.lower_constraints();
         let overrides = self.resolve_overrides();
         self.lower_rules(overrides);
@@ -62,6 +63,7 @@ impl<'a> Checker<'a> {
             what: "output",
             ty,
             ty_loc: at.loc(at.decl.ty.span()),
+            after: None,
         })
     }
 
@@ -82,10 +84,41 @@ impl<'a> Checker<'a> {
             let Some(target) = self.output_target(o) else {
                 continue;
             };
+            let target = Target {
+                after: Some("default"),
+                ..target
+            };
             if let Some(v) = self.value(default, at.file, &target) {
                 self.record_value(o, &v);
                 if let Some(out) = self.ir.outputs.get_mut(o) {
                     out.default = Some(v);
+                }
+            }
+        }
+    }
+
+    /// The inputs' `typical` values, checked against their types as a scenario's facts are.
+    fn lower_typicals(&mut self) {
+        for i in 0..self.input_decls.len() {
+            let (Some(at), Some(Some(ty))) = (
+                self.input_decls.get(i).copied(),
+                self.input_ty.get(i).copied(),
+            ) else {
+                continue;
+            };
+            let Some(typical) = &at.decl.typical else {
+                continue;
+            };
+            let target = Target {
+                name: &at.decl.name.name,
+                what: "input",
+                ty: OutputTy::Single(ty),
+                ty_loc: at.loc(at.decl.ty.span()),
+                after: Some("typical"),
+            };
+            if let Some(v) = self.value(typical, at.file, &target) {
+                if let Some(input) = self.ir.inputs.get_mut(i) {
+                    input.typical = Some(v);
                 }
             }
         }
@@ -358,6 +391,7 @@ impl<'a> Checker<'a> {
                 what: "input",
                 ty: OutputTy::Single(ty),
                 ty_loc: decl.loc(decl.decl.ty.span()),
+                after: None,
             };
             if let Some(value) = self.value(&a.value, at.file, &target) {
                 facts.push(ir::Fact {

@@ -584,6 +584,8 @@ impl<'a> Checker<'a> {
                 doc: at.doc(),
                 ty: ty.unwrap_or(Ty::Bool),
                 loc: at.item_loc(),
+                // Checked against the type once every type is known (`lower.rs`).
+                typical: None,
             });
         }
         for o in 0..self.output_decls.len() {

@@ -15,6 +15,9 @@ pub(crate) struct Target<'t> {
     pub ty: OutputTy,
     /// The declared type, for "declared here" labels.
     pub ty_loc: Loc,
+    /// The keyword the value follows (`default`, `typical`), or `None` where it is
+    /// assigned (`name = value`): how the help spells a value to write.
+    pub after: Option<&'static str>,
 }
 
 impl<'a> Checker<'a> {
@@ -181,7 +184,7 @@ impl<'a> Checker<'a> {
                         format!("expected `{}`, found {found}", self.ty_text(ty)),
                     )
                     .primary(loc, format!("expected `{}`", self.ty_text(ty)))
-                    .help(self.value_help(ty, target.name));
+                    .help(self.value_help(ty, target));
                     self.error(declared(d));
                 }
                 None
@@ -199,7 +202,7 @@ impl<'a> Checker<'a> {
                 )
                 .primary(loc, format!("expected `{}`", self.ty_text(ty)))
                 .note("there is no implicit conversion between booleans, integers and enums")
-                .help(self.value_help(ty, target.name));
+                .help(self.value_help(ty, target));
                 self.error(declared(d));
                 None
             }
@@ -210,18 +213,25 @@ impl<'a> Checker<'a> {
                         "{} values are written as constants: `true`, `15`, a variant name, or a set `{{a, b}}`",
                         target.what
                     ))
-                    .help(self.value_help(ty, target.name));
+                    .help(self.value_help(ty, target));
                 self.error(declared(d));
                 None
             }
         }
     }
 
-    fn value_help(&self, ty: Ty, name: &str) -> String {
+    fn value_help(&self, ty: Ty, target: &Target) -> String {
+        let spelt = |v: &str| match target.after {
+            Some(keyword) => format!("`{keyword} {v}`"),
+            None => format!("`{} = {v}`", target.name),
+        };
         match ty {
-            Ty::Bool => format!("write `{name} = true` or `{name} = false`"),
+            Ty::Bool => format!("write {} or {}", spelt("true"), spelt("false")),
             Ty::Int { lo, hi } => {
-                format!("write an integer from {lo} to {hi}, such as `{name} = {lo}`")
+                format!(
+                    "write an integer from {lo} to {hi}, such as {}",
+                    spelt(&lo.to_string())
+                )
             }
             Ty::Enum(e) => {
                 format!(
@@ -245,7 +255,7 @@ impl<'a> Checker<'a> {
             }
         }
         let help = match target.ty {
-            OutputTy::Single(ty) => self.value_help(ty, target.name),
+            OutputTy::Single(ty) => self.value_help(ty, target),
             OutputTy::Set(e) => {
                 let first = self.first_variant(e).unwrap_or("a").to_string();
                 format!("write a set of variants: `{} = {{{first}}}`", target.name)

@@ -20,7 +20,7 @@
 
 use crate::check::ir::{
     AcceptedGap, AssertDef, Constraint, DefineBody, DefineDef, EnumDef, Expr, InputDef, InputId,
-    LinExpr, Policy, RuleDef, Ty, VariantDef, VariantId,
+    LinExpr, Policy, RuleDef, Ty, Value, VariantDef, VariantId,
 };
 
 /// A type over the union vocabulary.
@@ -385,11 +385,24 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
                 Ty::Enum(enums.len() - 1)
             }
         };
+        // The side's typical value over the union: an enum's variant by its name.
+        let typical = own
+            .and_then(|d| d.typical.as_ref())
+            .and_then(|v| match (v, ty, &u.ty) {
+                (Value::Enum(e, x), Ty::Enum(union), UnionTy::Enum { variants, .. }) => {
+                    let name = p.variant_name(*e, *x);
+                    let k = variants.iter().position(|n| n == name)?;
+                    Some(Value::Enum(union, k))
+                }
+                (Value::Enum(..), _, _) => None,
+                (v, _, _) => Some(v.clone()),
+            });
         inputs.push(InputDef {
             name: u.name.clone(),
             doc: own.and_then(|d| d.doc.clone()),
             ty,
             loc: own.map(|d| d.loc).unwrap_or_default(),
+            typical,
         });
     }
     let mut input_map = vec![0usize; p.inputs.len()];
@@ -479,5 +492,49 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
                 loc: imp.loc,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// A side's typical values carry over to the union vocabulary: integers and
+    /// booleans as they are, a variant by its name (its index may change).
+    #[test]
+    fn typical_values_follow_the_union_vocabulary() {
+        let old = crate::check::policy_from_text(
+            "policy a \"a\"\nenum K { x, y }\ninput k: K typical y\ninput age: 0..=17 typical 15\n\
+             input b: bool typical true\noutput o: bool default false\n",
+        );
+        let new = crate::check::policy_from_text(
+            "policy b \"b\"\nenum K { z, y, x }\ninput k: K typical z\ninput age: 0..=99\n\
+             input b: bool\noutput o: bool default false\n",
+        );
+        let vocab = Vocabulary::build(&old, &new).unwrap();
+        let (wa, wb) = (
+            widen(&old, &vocab, Side::Old),
+            widen(&new, &vocab, Side::New),
+        );
+        let typical = |p: &Policy, name: &str| {
+            let i = p.inputs.iter().find(|i| i.name == name).unwrap();
+            i.typical.clone().map(|v| p.show_value(&v))
+        };
+        // The union of K is x, y (the old side's order), then z.
+        assert_eq!(typical(&wa, "k").as_deref(), Some("y"));
+        assert_eq!(typical(&wb, "k").as_deref(), Some("z"));
+        let k = wb.inputs.iter().find(|i| i.name == "k").unwrap();
+        assert_eq!(k.typical, Some(Value::Enum(enum_of(k.ty), 2)));
+        assert_eq!(typical(&wa, "age").as_deref(), Some("15"));
+        assert_eq!(typical(&wb, "age"), None);
+        assert_eq!(typical(&wa, "b").as_deref(), Some("true"));
+    }
+
+    fn enum_of(ty: Ty) -> usize {
+        match ty {
+            Ty::Enum(e) => e,
+            _ => usize::MAX,
+        }
     }
 }

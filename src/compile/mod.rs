@@ -168,9 +168,10 @@ pub fn index_value(ty: Ty, idx: u32) -> Value {
 /// The value index an example incident takes among the allowed `ranges` (index ranges
 /// of type `ty`, sorted by their start): for an integer the policy prefers a value of
 /// ([`preferred_values`]), the allowed value nearest to it (the lower of two as near);
-/// otherwise, within the first run of values (ranges that touch or overlap are one run),
-/// its middle rounded down for an integer, its first value for a boolean or a variant.
-/// `None` when nothing is allowed.
+/// for a boolean or a variant it prefers, that one if allowed; otherwise, within the
+/// first run of values (ranges that touch or overlap are one run), its middle rounded
+/// down for an integer, its first value for a boolean or a variant. `None` when nothing
+/// is allowed.
 ///
 /// Every example incident policyc shows takes its values here, so they all read alike.
 /// Why not the lowest value: it reads absurdly to the policy's writers (a 0-year-old).
@@ -181,6 +182,11 @@ pub fn index_value(ty: Ty, idx: u32) -> Value {
 /// plain case: `none`, the least severe), so the example carries only the factors its
 /// region forces.
 pub fn typical_index(ty: Ty, ranges: &[(u32, u32)], preferred: Option<u32>) -> Option<u32> {
+    if let (Ty::Bool | Ty::Enum(_), Some(p)) = (ty, preferred) {
+        if ranges.iter().any(|&(a, b)| a <= p && p <= b) {
+            return Some(p);
+        }
+    }
     if let (Ty::Int { .. }, Some(p)) = (ty, preferred) {
         let mut best: Option<(u32, u32)> = None;
         for &(a, b) in ranges {
@@ -215,8 +221,10 @@ pub fn typical_value(policy: &Policy, ty: Ty, preferred: Option<u32>) -> Value {
 }
 
 /// Per input, the value (index) its examples prefer: for an integer input the policy's
-/// scenarios give values, the median of those (the lower of the middle two); `None`
-/// for any other input.
+/// scenarios give values, the median of those (the lower of the middle two); else the
+/// value its declaration calls `typical`; else `None`. The scenarios come first: they
+/// are this policy's own incidents, where a shared vocabulary's `typical` speaks for
+/// every policy that uses it.
 pub fn preferred_values(policy: &Policy) -> Vec<Option<u32>> {
     let mut given: Vec<Vec<u32>> = vec![Vec::new(); policy.inputs.len()];
     for fact in policy.scenarios.iter().flat_map(|s| &s.given) {
@@ -233,9 +241,15 @@ pub fn preferred_values(policy: &Policy) -> Vec<Option<u32>> {
     }
     given
         .into_iter()
-        .map(|mut values| {
+        .zip(&policy.inputs)
+        .map(|(mut values, def)| {
             values.sort_unstable();
-            values.get(values.len().checked_sub(1)? / 2).copied()
+            let median = values
+                .len()
+                .checked_sub(1)
+                .and_then(|last| values.get(last / 2))
+                .copied();
+            median.or_else(|| value_index(def.ty, def.typical.as_ref()?))
         })
         .collect()
 }

@@ -192,6 +192,7 @@ pub fn generate(spec: &SynthSpec) -> Policy {
             doc: None,
             ty,
             loc: loc(),
+            typical: None,
         });
     }
     for o in 0..spec.outputs {

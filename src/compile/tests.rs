@@ -21,6 +21,7 @@ fn input(name: &str, ty: Ty) -> InputDef {
         doc: None,
         ty,
         loc: loc(),
+        typical: None,
     }
 }
 
@@ -253,8 +254,9 @@ fn the_typical_value_is_the_middle_of_the_first_run_for_integers_only() {
     );
 }
 
-/// A value the policy prefers is taken where allowed, else the allowed value nearest to
-/// it (the lower of two as near); booleans and variants keep their first value.
+/// A value the policy prefers is taken where allowed, else (for an integer) the allowed
+/// value nearest to it (the lower of two as near), or (for a boolean or a variant) the
+/// first allowed value.
 #[test]
 fn a_preferred_value_is_taken_or_approached() {
     let int = Ty::Int { lo: 0, hi: 99 };
@@ -264,7 +266,10 @@ fn a_preferred_value_is_taken_or_approached() {
     assert_eq!(typical_index(int, &[(0, 10), (20, 30)], Some(15)), Some(10));
     assert_eq!(typical_index(int, &[(0, 10), (19, 30)], Some(15)), Some(19));
     assert_eq!(typical_index(int, &[], Some(15)), None);
-    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], Some(2)), Some(1));
+    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], Some(2)), Some(2));
+    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], Some(0)), Some(1));
+    assert_eq!(typical_index(Ty::Bool, &[(0, 1)], Some(1)), Some(1));
+    assert_eq!(typical_index(Ty::Bool, &[(0, 0)], Some(1)), Some(0));
     assert_eq!(typical_value(&ages_policy(), int, Some(15)), Value::Int(15));
 }
 
@@ -281,6 +286,23 @@ fn scenarios_say_which_values_are_preferred() {
          scenario s4 \"d\" given age = 13 expect o = false\n",
     );
     assert_eq!(preferred_values(&p), vec![Some(14), None, None]);
+}
+
+/// Where the scenarios give an input no value, its declared `typical` value is
+/// preferred, of any type; where they do, their median wins.
+#[test]
+fn declared_typical_values_are_preferred_where_scenarios_are_silent() {
+    let p = crate::check::policy_from_text(
+        "policy p \"t\"\nenum K { a, b, c }\n\
+         input age: 0..=99 typical 15\ninput other: 0..=99 typical 40\n\
+         input b: bool typical true\ninput k: K typical c\ninput plain: 0..=99\n\
+         output o: bool default false\n\
+         scenario s1 \"a\" given age = 14 expect o = false\n",
+    );
+    assert_eq!(
+        preferred_values(&p),
+        vec![Some(14), Some(40), Some(1), Some(2), None]
+    );
 }
 
 /// An example takes the middle of the values its region allows, given the values taken

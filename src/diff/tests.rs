@@ -452,6 +452,7 @@ fn add_bool_input(rng: &mut Rng, p: &mut Policy, name: &str) {
         doc: None,
         ty: Ty::Bool,
         loc: Default::default(),
+        typical: None,
     });
     let i = p.inputs.len() - 1;
     if let Some(r) = p.rules.first().cloned() {

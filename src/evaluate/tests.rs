@@ -261,18 +261,21 @@ fn facts_errors_name_the_key() {
             doc: None,
             ty: Ty::Bool,
             loc: Default::default(),
+            typical: None,
         },
         InputDef {
             name: "youngest_age".into(),
             doc: None,
             ty: Ty::Int { lo: 0, hi: 99 },
             loc: Default::default(),
+            typical: None,
         },
         InputDef {
             name: "kind".into(),
             doc: None,
             ty: Ty::Enum(0),
             loc: Default::default(),
+            typical: None,
         },
     ];
     let errs = parse_facts(

@@ -464,6 +464,7 @@ mod tests {
             doc: None,
             ty,
             loc: Loc::default(),
+            typical: None,
         };
         Policy {
             enums: vec![EnumDef {

@@ -299,6 +299,7 @@ mod tests {
             doc: Some(doc.into()),
             ty: Ty::Bool,
             loc: Loc::default(),
+            typical: None,
         };
         let mut p = Policy::default();
         p.inputs.push(input(

@@ -118,6 +118,10 @@ impl Builder<'_> {
                 parts.push(self.ident(&i.name));
                 parts.push(text(": "));
                 parts.push(self.ty(&i.ty));
+                if let Some(t) = &i.typical {
+                    parts.push(text(" typical "));
+                    parts.push(self.expr(t));
+                }
             }
             ItemKind::Output(o) => {
                 parts.push(text(" "));

@@ -46,6 +46,9 @@ pub fn normalized(file: &File) -> File {
             ItemKind::Input(i) => {
                 ident(&mut i.name);
                 ty(&mut i.ty);
+                if let Some(t) = &mut i.typical {
+                    expr(t);
+                }
             }
             ItemKind::Output(o) => {
                 ident(&mut o.name);

@@ -642,6 +642,7 @@ const KEYWORDS: &[&str] = &[
     "bool",
     "set of",
     "default",
+    "typical",
     "source",
     "version",
     "undecided",

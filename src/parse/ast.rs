@@ -167,11 +167,13 @@ impl TypeExpr {
     }
 }
 
-/// `input NAME: TYPE`
+/// `input NAME: TYPE [typical VALUE]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputDecl {
     pub name: Ident,
     pub ty: TypeExpr,
+    /// The value examples prefer for this input (see `compile::preferred_values`).
+    pub typical: Option<Expr>,
 }
 
 /// `output NAME: TYPE [default VALUE]`

@@ -68,6 +68,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         given_clause => "`given`",
         expect_clause => "`expect`",
         default_clause => "`default`",
+        typical_clause => "`typical`",
         EOI => "the end of the declaration",
         assign_tok => "`=`",
         colon_tok => "`:`",

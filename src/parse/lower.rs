@@ -143,7 +143,15 @@ impl Lowerer {
             Rule::input_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
-                ItemKind::Input(InputDecl { name, ty })
+                let typical = match it.next() {
+                    Some(t) => {
+                        let mut ti = t.clone().into_inner().filter(is_content);
+                        self.next(&t, &mut ti, "`typical`")?;
+                        Some(self.expr(self.next(&t, &mut ti, "typical value")?)?)
+                    }
+                    None => None,
+                };
+                ItemKind::Input(InputDecl { name, ty, typical })
             }
             Rule::output_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
