@@ -20,6 +20,17 @@ pub(crate) struct Target<'t> {
     pub after: Option<&'static str>,
 }
 
+impl Target<'_> {
+    /// A value `v` as the writer would write it here: `name = v`, or after the clause's
+    /// keyword (`default v`, `typical v`).
+    fn spell(&self, v: &str) -> String {
+        match self.after {
+            Some(keyword) => format!("`{keyword} {v}`"),
+            None => format!("`{} = {v}`", self.name),
+        }
+    }
+}
+
 impl<'a> Checker<'a> {
     /// Checks a constant against its target's type; `None` after reporting a mistake.
     pub(crate) fn value(
@@ -210,7 +221,7 @@ impl<'a> Checker<'a> {
                 let d = Diagnostic::error("E0315", "expected a constant value")
                     .primary(loc, "this is an expression, not a value")
                     .note(format!(
-                        "{} values are written as constants: `true`, `15`, a variant name, or a set `{{a, b}}`",
+                        "{} values are written as constants: `true`, `15` or a variant name",
                         target.what
                     ))
                     .help(self.value_help(ty, target));
@@ -221,10 +232,7 @@ impl<'a> Checker<'a> {
     }
 
     fn value_help(&self, ty: Ty, target: &Target) -> String {
-        let spelt = |v: &str| match target.after {
-            Some(keyword) => format!("`{keyword} {v}`"),
-            None => format!("`{} = {v}`", target.name),
-        };
+        let spelt = |v: &str| target.spell(v);
         match ty {
             Ty::Bool => format!("write {} or {}", spelt("true"), spelt("false")),
             Ty::Int { lo, hi } => {
@@ -258,14 +266,20 @@ impl<'a> Checker<'a> {
             OutputTy::Single(ty) => self.value_help(ty, target),
             OutputTy::Set(e) => {
                 let first = self.first_variant(e).unwrap_or("a").to_string();
-                format!("write a set of variants: `{} = {{{first}}}`", target.name)
+                format!(
+                    "write a set of variants: {}",
+                    target.spell(&format!("{{{first}}}"))
+                )
             }
         };
         self.error(
             Diagnostic::error("E0315", format!("expected a constant value, found {} `{n}`", sym.kind()))
                 .primary(loc, format!("`{n}` is {}", sym.a_kind()))
                 .secondary(decl, format!("`{n}` is declared here"))
-                .note("rules, scenarios and defaults give constant values; to depend on an input, write one rule per case with `when`")
+                .note(match target.after {
+                    Some("typical") => "`typical` names one constant value of the input's type: the value an incident usually has",
+                    _ => "rules, scenarios and defaults give constant values; to depend on an input, write one rule per case with `when`",
+                })
                 .help(help),
         );
         true
