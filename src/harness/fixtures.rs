@@ -87,6 +87,7 @@ pub(crate) fn sample_report() -> Report {
                     rules_covered: 2,
                     leaves_total: 4,
                     leaves_reached: 3,
+                    leaves_unmeasured: None,
                     uncovered: vec![rule("r3", "Never tested", Some("001 para 7"), 16)],
                 }),
                 coverage_unmeasured: None,

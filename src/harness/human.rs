@@ -66,17 +66,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
             continue;
         }
         let Some(c) = &suite.coverage else { continue };
-        let _ = writeln!(
-            out,
-            "coverage of {}: {} of {} rules ({:.1}%), {} of {} decision-graph leaves ({:.1}%)",
-            suite.policy,
-            c.rules_covered,
-            c.rules_total,
-            c.rule_percent(),
-            c.leaves_reached,
-            c.leaves_total,
-            c.leaf_percent()
-        );
+        let _ = writeln!(out, "coverage of {}: {}", suite.policy, c.summary());
         for r in &c.uncovered {
             let _ = writeln!(out, "  not covered: {}", rule_line(r));
         }

@@ -28,21 +28,27 @@ pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
         }
         let Some(c) = &s.coverage else { continue };
         let uncovered: Vec<Value> = c.uncovered.iter().map(rule).collect();
-        lines.push(
-            json!({
-                "type": "coverage",
-                "policy": s.policy,
-                "measured": true,
-                "rules_total": c.rules_total,
-                "rules_covered": c.rules_covered,
-                "rule_percent": round1(c.rule_percent()),
-                "leaves_total": c.leaves_total,
-                "leaves_reached": c.leaves_reached,
-                "leaf_percent": round1(c.leaf_percent()),
-                "uncovered": uncovered,
-            })
-            .to_string(),
-        );
+        let mut line = json!({
+            "type": "coverage",
+            "policy": s.policy,
+            "measured": true,
+            "rules_total": c.rules_total,
+            "rules_covered": c.rules_covered,
+            "rule_percent": round1(c.rule_percent()),
+            "leaves_measured": c.leaves_unmeasured.is_none(),
+            "leaves_total": c.leaves_total,
+            "leaves_reached": c.leaves_reached,
+            "leaf_percent": round1(c.leaf_percent()),
+            "uncovered": uncovered,
+        });
+        if let (Some(why), Some(map)) = (&c.leaves_unmeasured, line.as_object_mut()) {
+            // No graph, no leaves: null figures and the reason, rather than zeros.
+            for key in ["leaves_total", "leaves_reached", "leaf_percent"] {
+                map.insert(key.into(), Value::Null);
+            }
+            map.insert("leaves_reason".into(), Value::from(why.as_str()));
+        }
+        lines.push(line.to_string());
     }
     let t = report.totals();
     lines.push(

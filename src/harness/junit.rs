@@ -45,15 +45,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
             let _ = writeln!(system_out, "coverage: not measured: {why}");
         }
         if let Some(c) = &suite.coverage {
-            let mut text = format!(
-                "coverage: {} of {} rules ({:.1}%), {} of {} decision-graph leaves ({:.1}%)\n",
-                c.rules_covered,
-                c.rules_total,
-                c.rule_percent(),
-                c.leaves_reached,
-                c.leaves_total,
-                c.leaf_percent()
-            );
+            let mut text = format!("coverage: {}\n", c.summary());
             for r in &c.uncovered {
                 let _ = writeln!(text, "not covered: {}", super::human::rule_line(r));
             }

@@ -30,8 +30,8 @@ pub struct Suite {
     pub tests: Vec<TestCase>,
     /// Filled when coverage was asked for and the policy checked without errors.
     pub coverage: Option<Coverage>,
-    /// Coverage was asked for but counts the decision graph's leaves, and the graph
-    /// could not be built: why, in words.
+    /// Coverage was asked for but nothing could be measured (the policy could not be
+    /// compiled at all): why, in words.
     pub coverage_unmeasured: Option<String>,
     /// What the report must mention without failing: accepted gaps (docs/language.md,
     /// "Accepted gaps": still listed by `policyc test`), a decision graph too large
@@ -180,6 +180,9 @@ pub struct Coverage {
     pub rules_covered: usize,
     pub leaves_total: usize,
     pub leaves_reached: usize,
+    /// Why the leaves are not counted (the decision graph is too large); the leaf
+    /// figures are then 0 and mean nothing.
+    pub leaves_unmeasured: Option<String>,
     /// Rules no scenario exercises, in declaration order.
     pub uncovered: Vec<RuleRef>,
 }
@@ -192,6 +195,26 @@ impl Coverage {
 
     pub fn leaf_percent(&self) -> f64 {
         percent(self.leaves_reached, self.leaves_total)
+    }
+
+    /// The figures in words: `3 of 4 rules (75.0%), 5 of 9 decision-graph leaves
+    /// (55.6%)`, or the rules and why the leaves are not counted.
+    pub fn summary(&self) -> String {
+        let rules = format!(
+            "{} of {} rules ({:.1}%)",
+            self.rules_covered,
+            self.rules_total,
+            self.rule_percent()
+        );
+        match &self.leaves_unmeasured {
+            Some(why) => format!("{rules}; decision-graph leaves not measured: {why}"),
+            None => format!(
+                "{rules}, {} of {} decision-graph leaves ({:.1}%)",
+                self.leaves_reached,
+                self.leaves_total,
+                self.leaf_percent()
+            ),
+        }
     }
 }
 

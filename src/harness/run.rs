@@ -193,8 +193,8 @@ struct Group {
 pub struct Tested {
     pub tests: Vec<TestCase>,
     pub coverage: Option<CoverageData>,
-    /// Coverage was asked for but needs the decision graph, which could not be built:
-    /// why, in words.
+    /// Coverage was asked for but nothing could be measured (the policy could not be
+    /// compiled at all): why, in words.
     pub coverage_unmeasured: Option<String>,
     /// The file states a policy (a header or rules), so it is reported even without
     /// tests: a policy with no scenarios has zero coverage, which must show.
@@ -364,8 +364,13 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             if !pending_scenarios.is_empty() {
                 notes.push(by_rules.note());
             }
+            // Rule coverage needs only the rules each scenario fires; leaf coverage
+            // needs the graph's leaves.
+            let mut coverage = options.coverage.then(|| {
+                CoverageData::without_graph(sources, policy, format!("{} ({})", d.message, d.code))
+            });
             for (i, s) in pending_scenarios {
-                let outcome = match by_rules.scenario_outcome(&mut assumes, s) {
+                let outcome = match by_rules.scenario_outcome(&mut assumes, s, coverage.as_mut()) {
                     Some(f) => Outcome::Failed(f),
                     None => Outcome::Passed,
                 };
@@ -381,8 +386,8 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             notes.extend(accepted_gap_notes(sources, policy, &analysis));
             return Tested {
                 tests,
-                coverage: None,
-                coverage_unmeasured: options.coverage.then(|| no_graph_coverage(&d)),
+                coverage,
+                coverage_unmeasured: None,
                 is_policy,
                 states_policy,
                 notes,
@@ -560,7 +565,13 @@ impl<'a> ByRules<'a> {
         )
     }
 
-    fn scenario_outcome(&self, assumes: &mut AssumeCheck, s: &ScenarioDef) -> Option<Failure> {
+    /// Judges `s`; where it is decided, marks the rules it exercises in `coverage`.
+    fn scenario_outcome(
+        &self,
+        assumes: &mut AssumeCheck,
+        s: &ScenarioDef,
+        coverage: Option<&mut CoverageData>,
+    ) -> Option<Failure> {
         let policy = self.policy;
         let given = given_indices(policy, s);
         let missing: Vec<&str> = policy
@@ -623,6 +634,9 @@ impl<'a> ByRules<'a> {
                 diagnostics: vec![self.diagnostic.clone()],
             });
         };
+        if let Some(c) = coverage {
+            c.record_rules(&leaf);
+        }
         let leaves = [leaf];
         let failing = failing_expectations(s, &[0], |l| leaves.get(l));
         expectation_failure(
@@ -1287,6 +1301,8 @@ pub struct CoverageData {
     /// a scenario reached each.
     leaves: Vec<(String, bool)>,
     leaf_index: HashMap<usize, usize>,
+    /// Why the leaves are not counted (there is no decision graph); `None` when they are.
+    leaves_unmeasured: Option<String>,
 }
 
 impl CoverageData {
@@ -1313,6 +1329,28 @@ impl CoverageData {
             rules,
             leaves,
             leaf_index,
+            leaves_unmeasured: None,
+        }
+    }
+
+    /// Rule coverage alone, for a policy without a decision graph (`why`).
+    fn without_graph(sources: &Sources, policy: &Policy, why: String) -> CoverageData {
+        CoverageData {
+            rules: (0..policy.rules.len())
+                .map(|r| (rule_ref(sources, policy, r), false))
+                .collect(),
+            leaves: Vec::new(),
+            leaf_index: HashMap::new(),
+            leaves_unmeasured: Some(why),
+        }
+    }
+
+    /// Marks the rules a decision exercises: those that fired and were not overridden.
+    fn record_rules(&mut self, leaf: &Leaf) {
+        for &r in leaf.applied.iter().filter(|r| !leaf.overridden.contains(r)) {
+            if let Some(slot) = self.rules.get_mut(r) {
+                slot.1 = true;
+            }
         }
     }
 
@@ -1326,19 +1364,17 @@ impl CoverageData {
             {
                 slot.1 = true;
             }
-            let Some(leaf) = graph.leaves.get(l) else {
-                continue;
-            };
-            for &r in leaf.applied.iter().filter(|r| !leaf.overridden.contains(r)) {
-                if let Some(slot) = self.rules.get_mut(r) {
-                    slot.1 = true;
-                }
+            if let Some(leaf) = graph.leaves.get(l) {
+                self.record_rules(leaf);
             }
         }
     }
 
     /// Adds what another file's scenarios exercised; the totals stay this file's.
     fn merge(&mut self, other: CoverageData) {
+        if self.leaves_unmeasured.is_none() {
+            self.leaves_unmeasured = other.leaves_unmeasured;
+        }
         // Indexed, so that merging the test files of a policy with many leaves stays
         // linear.
         let rules: HashMap<RuleRef, usize> = self
@@ -1371,6 +1407,7 @@ impl CoverageData {
             rules_covered: self.rules.iter().filter(|r| r.1).count(),
             leaves_total: self.leaves.len(),
             leaves_reached: self.leaves.iter().filter(|l| l.1).count(),
+            leaves_unmeasured: self.leaves_unmeasured,
             uncovered: self
                 .rules
                 .into_iter()
