@@ -67,6 +67,19 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Input `i` as the target of a value, written after `after` (or assigned).
+    fn input_target(&self, i: usize, after: Option<&'static str>) -> Option<Target<'a>> {
+        let at = self.input_decls.get(i)?;
+        let ty = self.input_ty.get(i).copied().flatten()?;
+        Some(Target {
+            name: &at.decl.name.name,
+            what: "input",
+            ty: OutputTy::Single(ty),
+            ty_loc: at.loc(at.decl.ty.span()),
+            after,
+        })
+    }
+
     fn record_value(&mut self, o: OutputId, v: &Value) {
         if let (Value::Int(i), Some(set)) = (v, self.output_values.get_mut(o)) {
             set.insert(*i);
@@ -100,21 +113,13 @@ impl<'a> Checker<'a> {
     /// The inputs' `typical` values, checked against their types as a scenario's facts are.
     fn lower_typicals(&mut self) {
         for i in 0..self.input_decls.len() {
-            let (Some(at), Some(Some(ty))) = (
-                self.input_decls.get(i).copied(),
-                self.input_ty.get(i).copied(),
-            ) else {
+            let Some(at) = self.input_decls.get(i).copied() else {
                 continue;
             };
-            let Some(typical) = &at.decl.typical else {
+            let (Some(typical), Some(target)) =
+                (&at.decl.typical, self.input_target(i, Some("typical")))
+            else {
                 continue;
-            };
-            let target = Target {
-                name: &at.decl.name.name,
-                what: "input",
-                ty: OutputTy::Single(ty),
-                ty_loc: at.loc(at.decl.ty.span()),
-                after: Some("typical"),
             };
             if let Some(v) = self.value(typical, at.file, &target) {
                 if let Some(input) = self.ir.inputs.get_mut(i) {
@@ -380,18 +385,8 @@ impl<'a> Checker<'a> {
                 continue;
             }
             seen.insert(input, here);
-            let (Some(Some(ty)), Some(decl)) = (
-                self.input_ty.get(input).copied(),
-                self.input_decls.get(input).copied(),
-            ) else {
+            let Some(target) = self.input_target(input, None) else {
                 continue;
-            };
-            let target = Target {
-                name: &decl.decl.name.name,
-                what: "input",
-                ty: OutputTy::Single(ty),
-                ty_loc: decl.loc(decl.decl.ty.span()),
-                after: None,
             };
             if let Some(value) = self.value(&a.value, at.file, &target) {
                 facts.push(ir::Fact {
