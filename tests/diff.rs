@@ -472,3 +472,55 @@ fn git_mode_compares_the_working_tree_with_a_revision() {
     let o = policyc_in(&dir, &["diff", "--git", "main", "policies/force.policy"]);
     assert_eq!(code(&o), 2, "{}", stdout(&o));
 }
+
+/// A diff's example takes the values the policies' own examples prefer: here the
+/// median of the new policy's scenarios (14), not the middle of `0..=17` (8) that the
+/// widened policies, which carry no scenarios, would otherwise give.
+#[test]
+fn examples_prefer_the_policies_own_scenario_values() {
+    let dir = setup("preferred");
+    let with_scenario = format!(
+        "{}scenario first \"A first incident at 14\"\n  given coercion = false, previous = none, youngest_age = 14\n  expect resolution = outcome_21\n",
+        one_condition_changed()
+    );
+    write(&dir, "new.policy", &with_scenario);
+    let o = policyc_in(&dir, &["diff", "old.policy", "new.policy"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            r#"example: {"coercion":false,"previous":"earlier_incident","youngest_age":14}"#
+        ),
+        "{text}"
+    );
+}
+
+/// docs/diff.md shows two diffs of the bundled policies as their real output: it must
+/// stay so when examples, orders or wording change.
+#[test]
+fn the_guide_shows_the_real_output() {
+    let guide = std::fs::read_to_string("docs/diff.md").unwrap();
+    for args in [
+        &[
+            "diff",
+            "policies/devon-cornwall-dorset.policy",
+            "policies/npcc.policy",
+        ][..],
+        &[
+            "diff",
+            "policies/gloucestershire.policy",
+            "policies/devon-cornwall-dorset.policy",
+            "--map",
+            "crime_report=record_crime",
+        ][..],
+    ] {
+        let o = common::policyc(args);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            guide.contains(out.trim_end()),
+            "update docs/diff.md with the output of `policyc {}`:\n{out}",
+            args.join(" ")
+        );
+    }
+}

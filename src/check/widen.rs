@@ -358,6 +358,20 @@ impl Remap<'_> {
     }
 }
 
+/// A value of a side's input as a value of its union input (type `ty`, from `union`):
+/// the same boolean or integer, an enum's variant by its name.
+pub fn to_union(p: &Policy, v: &Value, ty: Ty, union: &UnionTy) -> Option<Value> {
+    match (v, ty, union) {
+        (Value::Enum(e, x), Ty::Enum(u), UnionTy::Enum { variants, .. }) => {
+            let name = p.variant_name(*e, *x);
+            let k = variants.iter().position(|n| n == name)?;
+            Some(Value::Enum(u, k))
+        }
+        (Value::Enum(..), _, _) => None,
+        (v, _, _) => Some(v.clone()),
+    }
+}
+
 /// A side's policy over the union inputs (same outputs, rules, defines and ids; the
 /// scenarios are dropped: the diff never runs them).
 pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
@@ -385,18 +399,9 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
                 Ty::Enum(enums.len() - 1)
             }
         };
-        // The side's typical value over the union: an enum's variant by its name.
         let typical = own
             .and_then(|d| d.typical.as_ref())
-            .and_then(|v| match (v, ty, &u.ty) {
-                (Value::Enum(e, x), Ty::Enum(union), UnionTy::Enum { variants, .. }) => {
-                    let name = p.variant_name(*e, *x);
-                    let k = variants.iter().position(|n| n == name)?;
-                    Some(Value::Enum(union, k))
-                }
-                (Value::Enum(..), _, _) => None,
-                (v, _, _) => Some(v.clone()),
-            });
+            .and_then(|v| to_union(p, v, ty, &u.ty));
         inputs.push(InputDef {
             name: u.name.clone(),
             doc: own.and_then(|d| d.doc.clone()),

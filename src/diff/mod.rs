@@ -688,13 +688,36 @@ fn example_levels(c: &Compiler<'_>, example: &[u32]) -> Vec<u32> {
         .collect()
 }
 
+/// Gives a widened side the values its examples prefer as its `typical` values: the
+/// widening drops the scenarios whose medians they may be, and the diff's examples
+/// should read as the side's own analyses' do (`compile::preferred_values`).
+fn carry_preferred(p: &Policy, w: &mut Policy, vocab: &Vocabulary, side: Side) {
+    let preferred = crate::compile::preferred_values(p);
+    for (u, union) in vocab.inputs.iter().enumerate() {
+        let Some(i) = vocab.side_id(u, side) else {
+            continue;
+        };
+        let (Some(Some(k)), Some(def), Some(target)) =
+            (preferred.get(i), p.inputs.get(i), w.inputs.get_mut(u))
+        else {
+            continue;
+        };
+        let value = crate::compile::index_value(def.ty, *k);
+        if let Some(v) = widen::to_union(p, &value, target.ty, &union.ty) {
+            target.typical = Some(v);
+        }
+    }
+}
+
 /// Compares two checked policies.
 pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff, DiffError> {
     let vocab = Vocabulary::build(old, new).map_err(DiffError::Incompatible)?;
     let outputs = match_outputs(old, new, opts)?;
     let renames = value_maps(old, new, &outputs, opts)?;
-    let wa = widen::widen(old, &vocab, Side::Old);
-    let wb = widen::widen(new, &vocab, Side::New);
+    let mut wa = widen::widen(old, &vocab, Side::Old);
+    let mut wb = widen::widen(new, &vocab, Side::New);
+    carry_preferred(old, &mut wa, &vocab, Side::Old);
+    carry_preferred(new, &mut wb, &vocab, Side::New);
     let order = union_order(&wa, &wb);
     let mut sizes = Vec::with_capacity(vocab.inputs.len());
     for &u in &order.levels {
