@@ -84,6 +84,10 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; padding-botto
 "#;
 
 /// Nothing may be fetched or run: styles inline, images only as data.
+/// Drawings wider than this (pixels) get a link to their first question: wider than
+/// the pages of most laptops.
+const WIDE_GRAPH: f64 = 1200.0;
+
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 fn page_start(out: &mut String, title: &str) {
@@ -478,6 +482,15 @@ impl PageWriter<'_> {
                 } else {
                     "graph"
                 };
+                // Wider than most screens, the root may still lie off screen when it is
+                // near the middle: a link to it scrolls there, without a script.
+                if d.width > WIDE_GRAPH {
+                    let _ = writeln!(
+                        self.out,
+                        "<p class=\"note\">This graph is wider than most screens: scroll it sideways, or <a href=\"#{}\">go to its first question</a>.</p>",
+                        esc(&d.root_id)
+                    );
+                }
                 let _ = writeln!(self.out, "<div class=\"{class}\">{}</div>", d.svg);
             }
             Err(e) => {

@@ -458,6 +458,10 @@ pub struct DrawnSvg {
     /// The centre of the root's box across the drawing, from 0 (left edge) to 1 (right
     /// edge): a page showing a drawing wider than itself starts at the root's side.
     pub root_at: f64,
+    /// The id of the root's element, for a link to it.
+    pub root_id: String,
+    /// The drawing's width in pixels.
+    pub width: f64,
 }
 
 /// [`to_svg`], saying where the root is drawn.
@@ -615,6 +619,8 @@ pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> 
     Ok(DrawnSvg {
         svg: out,
         root_at: if width > 0.0 { root_x / width } else { 0.5 },
+        root_id: format!("{}n{}", opts.id_prefix, view.root),
+        width,
     })
 }
 

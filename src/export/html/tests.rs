@@ -199,3 +199,46 @@ fn a_wide_graph_opens_at_its_first_question() {
     }
     assert!(wide > 0, "npcc has graphs wider than a screen");
 }
+
+/// A graph wider than most screens is introduced by a link to its first question, which
+/// names the root's element; a narrow graph is not.
+#[test]
+fn a_wide_graph_links_to_its_first_question() {
+    let mut sources = Sources::new();
+    let path =
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/npcc.policy"));
+    let pages = build_site(&mut sources, &RealFs, &[path]);
+    let html = policy_page(&pages[0]);
+    let (mut linked, mut narrow) = (0, 0);
+    for (before, part) in html
+        .split("<div class=\"graph")
+        .zip(html.split("<div class=\"graph").skip(1))
+    {
+        let svg = &part[part.find("<svg").unwrap()..];
+        let width: f64 = svg[svg.find(" width=\"").unwrap() + 8..]
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let link = before
+            .rsplit("<p class=\"note\">")
+            .next()
+            .and_then(|p| p.strip_prefix("This graph is wider than most screens"))
+            .and_then(|p| p.split("href=\"#").nth(1))
+            .map(|p| p.split('"').next().unwrap().to_string());
+        if width > super::WIDE_GRAPH {
+            let id = link.unwrap_or_else(|| panic!("no link before a graph {width} wide"));
+            assert!(
+                svg.contains(&format!("<g id=\"{id}\" class=\"question\">")),
+                "{id} is not a question of the graph that follows"
+            );
+            assert!(id.ends_with("n0"), "{id}: the root is node 0");
+            linked += 1;
+        } else {
+            assert!(link.is_none(), "a graph {width} wide needs no link");
+            narrow += 1;
+        }
+    }
+    assert!(linked > 0 && narrow > 0, "{linked} wide, {narrow} narrow");
+}
