@@ -75,6 +75,7 @@ impl Client {
             caps["capabilities"]["documentFormattingProvider"],
             json!(true)
         );
+        assert_eq!(caps["capabilities"]["codeActionProvider"], json!(true));
         c.notify("initialized", json!({}));
         c
     }
@@ -677,6 +678,109 @@ rule support "No coercion" cites "004" when not coercion then police_response = 
     assert_eq!(
         def["range"]["start"],
         pos(NATIONAL, "police_response", 0, 0)
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `text` with one LSP edit applied (ASCII text: columns are bytes).
+fn apply(text: &str, edit: &Value) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let col = p["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        start + col
+    };
+    let (a, b) = (
+        offset(&edit["range"]["start"]),
+        offset(&edit["range"]["end"]),
+    );
+    format!(
+        "{}{}{}",
+        &text[..a],
+        edit["newText"].as_str().unwrap(),
+        &text[b..]
+    )
+}
+
+/// The quick fixes the server offers for `diags`, as (title, the one edit).
+fn quick_fixes(c: &mut Client, doc: &Uri, diags: &[Value]) -> Vec<(String, Value)> {
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": doc.as_str() },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "context": { "diagnostics": diags },
+        }),
+    );
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            assert_eq!(a["kind"], json!("quickfix"));
+            let edits = a["edit"]["changes"][doc.as_str()].as_array().unwrap();
+            assert_eq!(edits.len(), 1, "{a}");
+            (a["title"].as_str().unwrap().to_string(), edits[0].clone())
+        })
+        .collect()
+}
+
+/// A misspelt name is fixed by the "did you mean" name; a gap is accepted by a clause
+/// added at the end of the file, after which the gap is no longer an error.
+#[test]
+fn quick_fixes_replace_a_misspelt_name_and_accept_a_gap() {
+    let dir = temp_dir("fixes");
+    let vocab_path = dir.join("vocabulary.policy");
+    let policy_path = dir.join("school.policy");
+    std::fs::write(&vocab_path, VOCAB).unwrap();
+    let misspelt = POLICY.replace("when coercion\n", "when coercoin\n");
+    std::fs::write(&policy_path, &misspelt).unwrap();
+    let policy = uri(&policy_path);
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": misspelt } }),
+    );
+    let diags = c.diagnostics(&policy);
+    let fixes = quick_fixes(&mut c, &policy, &diags);
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    assert_eq!(fixes[0].0, "Replace with `coercion`");
+    assert_eq!(apply(&misspelt, &fixes[0].1), POLICY);
+
+    // Without the overriding rule, an incident without coercion gets no response.
+    let gap = POLICY[..POLICY.find("rule in_school").unwrap()].to_string();
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": policy.as_str(), "version": 2 }, "contentChanges": [{ "text": gap }] }),
+    );
+    let _ = c.diagnostics(&policy);
+    let diags = c.analysed(&policy);
+    assert!(
+        diags.iter().any(|d| d["code"] == json!("E0501")),
+        "{diags:?}"
+    );
+    let fixes = quick_fixes(&mut c, &policy, &diags);
+    let (title, edit) = fixes
+        .iter()
+        .find(|f| f.0.starts_with("Accept this gap"))
+        .unwrap_or_else(|| panic!("{fixes:?}"));
+    assert_eq!(title, "Accept this gap (then give the reason)");
+    let accepted = apply(&gap, edit);
+    assert!(
+        accepted.ends_with("\naccept gap response \"reason\" when not coercion\n"),
+        "{accepted}"
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": policy.as_str(), "version": 3 }, "contentChanges": [{ "text": accepted }] }),
+    );
+    let _ = c.diagnostics(&policy);
+    let diags = c.analysed(&policy);
+    assert!(errors(&diags).is_empty(), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d["code"] == json!("W0505")),
+        "{diags:?}"
     );
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);

@@ -776,11 +776,22 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter(|r| r.assigns.iter().any(|x| x.output == g.output))
             .collect();
-        let data = region_data(
-            "gap",
-            &g.region,
-            json!({ "output": o.name, "accepted": !g.accepted_by.is_empty() }),
-        );
+        let mut extra = json!({ "output": o.name, "accepted": !g.accepted_by.is_empty() });
+        // The clause that accepts the gap, for an editor's quick fix: only when the
+        // condition is the whole region (a cut-short one is not valid syntax).
+        if g.accepted_by.is_empty() && g.region.condition_complete {
+            if let Some(map) = extra.as_object_mut() {
+                map.insert(
+                    "accept".into(),
+                    json!(format!(
+                        "accept gap {} \"reason\" when {}",
+                        o.name,
+                        g.region.condition()
+                    )),
+                );
+            }
+        }
+        let data = region_data("gap", &g.region, extra);
         if g.accepted_by.is_empty() {
             let mut d = Diagnostic::error(
                 "E0501",

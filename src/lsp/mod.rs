@@ -22,15 +22,16 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
-    Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    References, Request as _,
 };
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionOptions, CompletionResponse,
-    DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse,
-    GotoDefinitionResponse, Hover, HoverContents, HoverProviderCapability, Location, MarkupContent,
-    MarkupKind, NumberOrString, OneOf, PublishDiagnosticsParams, ServerCapabilities, SymbolKind,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit, Uri,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionProviderCapability, CompletionItem,
+    CompletionItemKind, CompletionOptions, CompletionResponse, DiagnosticRelatedInformation,
+    DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
+    HoverContents, HoverProviderCapability, Location, MarkupContent, MarkupKind, NumberOrString,
+    OneOf, PublishDiagnosticsParams, ServerCapabilities, SymbolKind, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextEdit, Uri,
 };
 
 use crate::diagnostics::{Diagnostic, LabelStyle, Severity};
@@ -67,6 +68,7 @@ pub fn capabilities() -> ServerCapabilities {
         completion_provider: Some(CompletionOptions::default()),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -392,6 +394,7 @@ impl Server {
             Completion::METHOD => self.completion(req).map(to_json),
             DocumentSymbolRequest::METHOD => self.symbols(req).map(to_json),
             Formatting::METHOD => self.formatting(req).map(to_json),
+            CodeActionRequest::METHOD => self.code_actions(req).map(to_json),
             _ => {
                 return Response::new_err(
                     id,
@@ -610,6 +613,64 @@ impl Server {
         Ok(Some(vec![TextEdit::new(li.range(whole), formatted)]))
     }
 }
+
+impl Server {
+    /// Quick fixes for the diagnostics the editor asks about, from what their `data`
+    /// carries (see [`FIXES`]): a "did you mean" name replaces the misspelt one; an
+    /// unaccepted gap can be accepted by a clause added at the end of the file, its
+    /// reason left for the writer to fill in.
+    fn code_actions(&self, req: Request) -> Result<Option<Vec<CodeActionOrCommand>>, String> {
+        let p: lsp_types::CodeActionParams = params(req)?;
+        let uri = p.text_document.uri;
+        let end = uri_to_path(&uri)
+            .and_then(|path| self.docs.get(&path))
+            .map(|doc| {
+                LineIndex::new(&doc.text)
+                    .range(crate::source::Span::new(doc.text.len(), doc.text.len()))
+                    .start
+            });
+        let mut actions = Vec::new();
+        for d in &p.context.diagnostics {
+            if d.source.as_deref() != Some("policyc") {
+                continue;
+            }
+            let Some(data) = &d.data else { continue };
+            let mut fix = |title: String, edit: TextEdit, preferred: bool| {
+                // lsp_types keys a workspace edit's changes by `Uri`, whose cache clippy
+                // takes for mutability; the key is never changed once inserted.
+                #[allow(clippy::mutable_key_type)]
+                let changes = HashMap::from([(uri.clone(), vec![edit])]);
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(lsp_types::WorkspaceEdit::new(changes)),
+                    is_preferred: Some(preferred),
+                    ..CodeAction::default()
+                }));
+            };
+            if let Some(name) = data.get("suggestion").and_then(|v| v.as_str()) {
+                fix(
+                    format!("Replace with `{name}`"),
+                    TextEdit::new(d.range, name.to_string()),
+                    true,
+                );
+            }
+            if let (Some(clause), Some(end)) = (data.get("accept").and_then(|v| v.as_str()), end) {
+                fix(
+                    "Accept this gap (then give the reason)".to_string(),
+                    TextEdit::new(lsp_types::Range::new(end, end), format!("\n{clause}\n")),
+                    false,
+                );
+            }
+        }
+        Ok(Some(actions))
+    }
+}
+
+/// The keys of a diagnostic's `data` that become quick fixes; only these are sent to the
+/// editor (the rest, such as a region's example, can be large).
+const FIXES: [&str; 2] = ["suggestion", "accept"];
 
 const KEYWORDS: &[&str] = &[
     "policy",
@@ -941,6 +1002,16 @@ fn foreign_errors(
 
 /// The diagnostics that belong in the document at `path`, as the protocol has them:
 /// secondary labels become related information, help and notes join the message.
+/// The part of a diagnostic's `data` that quick fixes read ([`FIXES`]), if any.
+fn fixes_of(d: &Diagnostic) -> Option<serde_json::Value> {
+    let data = d.data.as_ref()?.as_object()?;
+    let kept: serde_json::Map<String, serde_json::Value> = FIXES
+        .iter()
+        .filter_map(|k| Some((k.to_string(), data.get(*k)?.clone())))
+        .collect();
+    (!kept.is_empty()).then_some(serde_json::Value::Object(kept))
+}
+
 fn to_lsp(sources: &Sources, path: &Path, diags: &[Diagnostic]) -> Vec<lsp_types::Diagnostic> {
     let in_doc = |file: FileId| {
         sources
@@ -999,6 +1070,7 @@ fn to_lsp(sources: &Sources, path: &Path, diags: &[Diagnostic]) -> Vec<lsp_types
             source: Some("policyc".into()),
             message,
             related_information: (!related.is_empty()).then_some(related),
+            data: fixes_of(d),
             ..lsp_types::Diagnostic::default()
         });
     }
