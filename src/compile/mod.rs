@@ -98,7 +98,7 @@ impl CompileError {
                 "compiling this passed the limit",
             )
             .note("policyc bounds the graph so that a huge policy fails with this message rather than exhausting memory")
-            .note("`policyc decide` and the scenarios of `policyc test` still decide incidents whose facts give every input the rules read, by reading the rules")
+            .note("`policyc decide` and the scenarios of `policyc test` still decide incidents whose facts give every input the rules, scope and assumptions read, by reading the rules")
             .help("split the policy, or narrow wide integer ranges that rules compare with each other"),
             CompileError::Budget { at } => with(
                 Diagnostic::error("E0504", "a relation between integer inputs is too expensive to compile exactly"),

@@ -162,6 +162,12 @@ pub fn deciding_inputs(policy: &Policy) -> Vec<bool> {
     inputs_mentioned(policy, Mentions::Deciding)
 }
 
+/// [`deciding_inputs`] and the inputs the accepted gaps' conditions read: what a
+/// decision says about an incident, including whether a gap of it is accepted.
+pub fn answer_inputs(policy: &Policy) -> Vec<bool> {
+    inputs_mentioned(policy, Mentions::Answer)
+}
+
 /// The inputs that the policy's decision logic mentions: scope, assumptions, rule
 /// conditions, accepted gaps and asserts, through the defines they use (not scenario
 /// facts, nor defines that nothing uses).
@@ -179,6 +185,7 @@ pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Mentions {
     Deciding,
+    Answer,
     Logic,
     Everywhere,
 }
@@ -196,10 +203,12 @@ fn inputs_mentioned(policy: &Policy, reach: Mentions) -> Vec<bool> {
     for r in &policy.rules {
         w.inputs_of(&r.when, &mut ins, 0);
     }
-    if reach >= Mentions::Logic {
+    if reach >= Mentions::Answer {
         for a in &policy.accepted_gaps {
             w.inputs_of(&a.when, &mut ins, 0);
         }
+    }
+    if reach >= Mentions::Logic {
         for a in &policy.asserts {
             w.inputs_of(&a.expr, &mut ins, 0);
         }

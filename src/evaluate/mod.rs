@@ -157,12 +157,13 @@ pub enum Decider<'g> {
     /// By walking the compiled decision graph: complete and partial facts.
     Graph(&'g DecisionGraph),
     /// By reading the rules themselves (the reference semantics), for a policy whose
-    /// decision graph passes the node limit: complete facts only.
+    /// decision graph passes the node limit: facts that give every input in `read`.
     Rules {
         /// Per rule, every rule that overrides it (`crate::compile::overriders`).
         overriders: Vec<Vec<RuleId>>,
-        /// The inputs the decision logic reads, in declaration order: the facts that
-        /// matter to a decision made this way.
+        /// The inputs the scope, the assumptions, the rules and the accepted gaps read,
+        /// in declaration order ([`crate::compile::order::answer_inputs`]): the facts
+        /// that matter to a decision made this way.
         read: Vec<InputId>,
     },
 }
@@ -170,7 +171,7 @@ pub enum Decider<'g> {
 impl<'g> Decider<'g> {
     /// The decider that reads the rules of `policy`.
     pub fn rules(policy: &Policy) -> Decider<'g> {
-        let read = crate::compile::order::deciding_inputs(policy);
+        let read = crate::compile::order::answer_inputs(policy);
         Decider::Rules {
             overriders: crate::compile::overriders(policy),
             read: (0..policy.inputs.len())
@@ -229,10 +230,10 @@ pub fn decide(
     })
 }
 
-/// Decides facts that fix every input in `read` (those the scope, the assumptions and
-/// the rules read: [`crate::compile::order::deciding_inputs`]) by evaluating the scope,
-/// the assumptions and every rule's condition, with the same override semantics as the
-/// graph's leaves. The facts that mattered are then `read`.
+/// Decides facts that fix every input in `read` (those the scope, the assumptions, the
+/// rules and the accepted gaps read: [`crate::compile::order::answer_inputs`]) by
+/// evaluating the scope, the assumptions and every rule's condition, with the same
+/// override semantics as the graph's leaves. The facts that mattered are then `read`.
 pub fn decide_by_rules(
     policy: &Policy,
     overriders: &[Vec<RuleId>],
@@ -249,25 +250,25 @@ pub fn decide_by_rules(
             Diagnostic::error(
                 "E0516",
                 format!(
-                    "the decision graph of `{}` is too large, so it decides only facts that give every input the rules read",
+                    "the decision graph of `{}` is too large, so it decides only facts that give every input its rules read",
                     policy.name
                 ),
             )
             .help(format!(
-                "give every fact the rules, scope and assumptions read; missing: {}",
+                "give every fact the rules, scope, assumptions and accepted gaps read; missing: {}",
                 missing.join(", ")
             ))
             .data(json!({ "keys": missing })),
         ));
     }
     // Nothing reads the inputs not given: any value decides alike, and settles the
-    // assumptions as exactly as complete facts do.
+    // assumptions and the acceptances as exactly as complete facts do.
     let values = facts.or_else(policy, |ty| crate::compile::typical_value(policy, ty, None));
+    let complete = Facts {
+        values: values.iter().cloned().map(Some).collect(),
+    };
     let holds = |e: &Expr| brute::eval(policy, e, &values, None);
     if !policy.assumes.iter().all(|a| holds(&a.expr)) {
-        let complete = Facts {
-            values: values.iter().cloned().map(Some).collect(),
-        };
         return Err(Box::new(broken_assumption(policy, &complete)));
     }
     let leaf = if policy.scope.iter().all(|s| holds(&s.expr)) {
@@ -283,7 +284,13 @@ pub fn decide_by_rules(
             overridden: Vec::new(),
         }
     };
-    decision_from_leaves(policy, facts, &[&leaf], read.to_vec(), || Ok(Vec::new()))
+    decision_from_leaves(
+        policy,
+        &complete,
+        &[&leaf],
+        read.to_vec(),
+        || Ok(Vec::new()),
+    )
 }
 
 /// The decision of the leaves the facts reach (one for complete facts); `missing`

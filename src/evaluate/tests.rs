@@ -196,8 +196,9 @@ proptest! {
                 })
                 .collect();
             let facts = Facts { values: values.iter().cloned().map(Some).collect() };
-            // The rules need only the inputs they (with the scope and assumptions) read.
-            let reads = crate::compile::order::deciding_inputs(&p);
+            // The rules need only the inputs they, the scope, the assumptions and the
+            // accepted gaps read.
+            let reads = crate::compile::order::answer_inputs(&p);
             let read_only = Facts {
                 values: values
                     .iter()
@@ -211,6 +212,7 @@ proptest! {
                     prop_assert_eq!(&a.answers, &b.answers);
                     prop_assert_eq!(&a.fired, &b.fired);
                     prop_assert_eq!(&a.facts_used, &b.facts_used);
+                    prop_assert_eq!(&a.accepted_gaps, &b.accepted_gaps);
                 }
                 (Err(a), Err(b)) => {
                     prop_assert_eq!(a.code, b.code);
@@ -239,7 +241,7 @@ proptest! {
                 (a, b) => prop_assert!(false, "graph {:?} but rules {:?}", a, b),
             }
         }
-        if crate::compile::order::deciding_inputs(&p).contains(&true) {
+        if crate::compile::order::answer_inputs(&p).contains(&true) {
             let partial = Facts { values: vec![None; p.inputs.len()] };
             prop_assert_eq!(by_rules.decide(&p, &partial).err().map(|d| d.code), Some("E0516"));
         }
