@@ -484,15 +484,22 @@ fn examples_prefer_the_policies_own_scenario_values() {
         one_condition_changed()
     );
     write(&dir, "new.policy", &with_scenario);
-    let o = policyc_in(&dir, &["diff", "old.policy", "new.policy"]);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let text = stdout(&o);
-    assert!(
-        text.contains(
-            r#"example: {"coercion":false,"previous":"earlier_incident","youngest_age":14}"#
-        ),
-        "{text}"
-    );
+    // The scenario in either policy: the new one's preferences come first, the old
+    // one's stand in where the new one has none.
+    for args in [
+        ["diff", "old.policy", "new.policy"],
+        ["diff", "new.policy", "old.policy"],
+    ] {
+        let o = policyc_in(&dir, &args);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(
+            text.contains(
+                r#"example: {"coercion":false,"previous":"earlier_incident","youngest_age":14}"#
+            ),
+            "{args:?}: {text}"
+        );
+    }
 }
 
 /// docs/diff.md shows two diffs of the bundled policies as their real output: it must

@@ -688,24 +688,21 @@ fn example_levels(c: &Compiler<'_>, example: &[u32]) -> Vec<u32> {
         .collect()
 }
 
-/// Gives a widened side the values its examples prefer as its `typical` values: the
-/// widening drops the scenarios whose medians they may be, and the diff's examples
-/// should read as the side's own analyses' do (`compile::preferred_values`).
-fn carry_preferred(p: &Policy, w: &mut Policy, vocab: &Vocabulary, side: Side) {
-    let preferred = crate::compile::preferred_values(p);
+/// Gives a widened side, per input, the value the first of `sides` that prefers one
+/// prefers, as its `typical` value: the widening drops the scenarios whose medians they
+/// may be, and the diff's examples should read as the policies' own analyses' do
+/// (`compile::preferred_values`).
+fn carry_preferred(w: &mut Policy, sides: [(&Policy, Side); 2], vocab: &Vocabulary) {
+    let preferred = sides.map(|(p, side)| (p, side, crate::compile::preferred_values(p)));
     for (u, union) in vocab.inputs.iter().enumerate() {
-        let Some(i) = vocab.side_id(u, side) else {
+        let Some(target) = w.inputs.get_mut(u) else {
             continue;
         };
-        let (Some(Some(k)), Some(def), Some(target)) =
-            (preferred.get(i), p.inputs.get(i), w.inputs.get_mut(u))
-        else {
-            continue;
-        };
-        let value = crate::compile::index_value(def.ty, *k);
-        if let Some(v) = widen::to_union(p, &value, target.ty, &union.ty) {
-            target.typical = Some(v);
-        }
+        target.typical = preferred.iter().find_map(|(p, side, pref)| {
+            let i = vocab.side_id(u, *side)?;
+            let value = crate::compile::index_value(p.inputs.get(i)?.ty, (*pref.get(i)?)?);
+            widen::to_union(p, &value, target.ty, &union.ty)
+        });
     }
 }
 
@@ -716,8 +713,10 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     let renames = value_maps(old, new, &outputs, opts)?;
     let mut wa = widen::widen(old, &vocab, Side::Old);
     let mut wb = widen::widen(new, &vocab, Side::New);
-    carry_preferred(old, &mut wa, &vocab, Side::Old);
-    carry_preferred(new, &mut wb, &vocab, Side::New);
+    // Each side prefers its own values, else the other side's (the new side's compiler
+    // describes the changes, and the old policy may be the one with scenarios).
+    carry_preferred(&mut wa, [(old, Side::Old), (new, Side::New)], &vocab);
+    carry_preferred(&mut wb, [(new, Side::New), (old, Side::Old)], &vocab);
     let order = union_order(&wa, &wb);
     let mut sizes = Vec::with_capacity(vocab.inputs.len());
     for &u in &order.levels {
