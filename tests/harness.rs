@@ -52,7 +52,8 @@ fn broken_report_shows_the_check_errors() {
 
 /// Past the node limit, a scenario whose facts fix every input the decision reads is
 /// judged by reading the rules, as the graph judges it; one with partial facts fails
-/// naming the facts it lacks; coverage says it is not measured.
+/// naming the facts it lacks; rule coverage counts what the decided scenarios fire, and
+/// the leaves are not measured.
 #[test]
 fn a_graph_past_the_node_limit_judges_complete_facts_by_reading_the_rules() {
     let limited = run::Options {

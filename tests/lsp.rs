@@ -785,3 +785,32 @@ fn quick_fixes_replace_a_misspelt_name_and_accept_a_gap() {
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `typical` value names a variant: hover and go to definition reach its declaration.
+#[test]
+fn a_typical_variant_is_a_mention() {
+    let dir = temp_dir("typical");
+    let path = dir.join("t.policy");
+    let text = "policy t \"T\"\nenum Severity { semi_nude, nude }\ninput severity: Severity typical nude\noutput o: bool default false\n";
+    std::fs::write(&path, text).unwrap();
+    let doc = uri(&path);
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": doc.as_str(), "languageId": "policy", "version": 1, "text": text } }),
+    );
+    let _ = c.diagnostics(&doc);
+    let at = pos(text, "nude", 2, 1);
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": doc.as_str() }, "position": at }),
+    );
+    let target = if def.is_array() { def[0].clone() } else { def };
+    assert_eq!(
+        target["range"]["start"],
+        pos(text, "nude", 1, 0),
+        "{target}"
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}

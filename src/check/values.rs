@@ -144,7 +144,10 @@ impl<'a> Checker<'a> {
                         "a `set of {en}` {} is given a set of variants, in braces",
                         target.what
                     ))
-                    .help(format!("write a set: `{} = {{{src}}}`", target.name));
+                    .help(format!(
+                        "write a set: {}",
+                        target.spell(&format!("{{{src}}}"))
+                    ));
                     self.error(declared(d));
                 } else if let ExprKind::Name(n) = &inner.kind {
                     if !self.not_a_constant(n, loc, target) {
@@ -158,8 +161,8 @@ impl<'a> Checker<'a> {
                     )
                     .primary(loc, format!("expected a set of `{en}`"))
                     .help(format!(
-                        "write a set of variants: `{} = {{{first}}}`",
-                        target.name
+                        "write a set of variants: {}",
+                        target.spell(&format!("{{{first}}}"))
                     ));
                     self.error(declared(d));
                 }
@@ -179,8 +182,13 @@ impl<'a> Checker<'a> {
                     format!("`{}` holds one value, but it is given a set", target.name),
                 )
                 .primary(loc, "a set")
-                .note(format!("only a `set of` {} is given a set", target.what))
-                .help(format!("give one value: `{} = {example}`", target.name));
+                .note(match target.what {
+                    "input" => {
+                        "an input holds one value: sets are for `set of` outputs".to_string()
+                    }
+                    what => format!("only a `set of` {what} is given a set"),
+                })
+                .help(format!("give one value: {}", target.spell(&example)));
                 self.error(declared(d));
                 None
             }

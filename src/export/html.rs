@@ -83,11 +83,11 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; padding-botto
 }
 "#;
 
-/// Nothing may be fetched or run: styles inline, images only as data.
 /// Drawings wider than this (pixels) get a link to their first question: wider than
 /// the pages of most laptops.
 const WIDE_GRAPH: f64 = 1200.0;
 
+/// Nothing may be fetched or run: styles inline, images only as data.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 fn page_start(out: &mut String, title: &str) {

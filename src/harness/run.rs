@@ -440,22 +440,24 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
 
 /// The policy compiled: the graph for scenarios, the analysis for asserts, and the
 /// assumptions' diagrams to say which one a scenario's facts break.
-struct Compiled {
+pub(super) struct Compiled {
     /// `Err` when the graph alone passes the node limit.
     graph: Result<DecisionGraph, Diagnostic>,
     analysis: Analysis,
     /// The assumptions' diagrams, to say which one a scenario's facts break.
-    assumes: AssumeCheck,
+    pub(super) assumes: AssumeCheck,
 }
 
-struct AssumeCheck {
+pub(super) struct AssumeCheck {
     mdd: crate::mdd::Mdd,
     nodes: Vec<crate::mdd::NodeId>,
+    /// All the assumptions together.
+    all: crate::mdd::NodeId,
     levels: Vec<crate::check::ir::InputId>,
 }
 
 impl Compiled {
-    fn new(policy: &Policy, max_nodes: Option<usize>) -> Result<Compiled, Diagnostic> {
+    pub(super) fn new(policy: &Policy, max_nodes: Option<usize>) -> Result<Compiled, Diagnostic> {
         let options = CompileOptions {
             max_nodes,
             ..CompileOptions::default()
@@ -465,6 +467,7 @@ impl Compiled {
         let graph = DecisionGraph::build(&mut c).map_err(|e| e.diagnostic(policy));
         let assumes = AssumeCheck {
             nodes: c.assumes.clone(),
+            all: c.assume_all,
             levels: c.order.levels.clone(),
             mdd: c.mdd,
         };
@@ -477,13 +480,16 @@ impl Compiled {
 }
 
 impl AssumeCheck {
-    /// The assumptions that no completion of `given` (per input) satisfies.
-    fn broken_by(&mut self, given: &[Option<u32>]) -> Vec<usize> {
-        let assign: Vec<Option<u32>> = self
-            .levels
+    fn per_level(&self, given: &[Option<u32>]) -> Vec<Option<u32>> {
+        self.levels
             .iter()
             .map(|&i| given.get(i).copied().flatten())
-            .collect();
+            .collect()
+    }
+
+    /// The assumptions that no completion of `given` (per input) satisfies.
+    fn broken_by(&mut self, given: &[Option<u32>]) -> Vec<usize> {
+        let assign = self.per_level(given);
         let mut out = Vec::new();
         for (k, &n) in self.nodes.iter().enumerate() {
             if let Ok(r) = self.mdd.restrict(n, &assign) {
@@ -493,6 +499,13 @@ impl AssumeCheck {
             }
         }
         out
+    }
+
+    /// Whether some completion of `given` satisfies every assumption at once (they may
+    /// each hold alone and not together).
+    fn possible(&mut self, given: &[Option<u32>]) -> bool {
+        let assign = self.per_level(given);
+        self.mdd.restrict(self.all, &assign) != Ok(FALSE)
     }
 }
 
@@ -530,7 +543,7 @@ fn no_graph_coverage(d: &Diagnostic) -> String {
 /// ([`Decider::Rules`]). That decides one incident at a time, so it judges a scenario
 /// only when its facts fix every input the decision reads: then every completion of
 /// the facts decides alike, and one incident stands for them all.
-struct ByRules<'a> {
+pub(super) struct ByRules<'a> {
     sources: &'a Sources,
     policy: &'a Policy,
     decider: Decider<'a>,
@@ -545,7 +558,7 @@ struct ByRules<'a> {
 }
 
 impl<'a> ByRules<'a> {
-    fn new(sources: &'a Sources, policy: &'a Policy, d: &Diagnostic) -> ByRules<'a> {
+    pub(super) fn new(sources: &'a Sources, policy: &'a Policy, d: &Diagnostic) -> ByRules<'a> {
         ByRules {
             sources,
             policy,
@@ -566,7 +579,7 @@ impl<'a> ByRules<'a> {
     }
 
     /// Judges `s`; where it is decided, marks the rules it exercises in `coverage`.
-    fn scenario_outcome(
+    pub(super) fn scenario_outcome(
         &self,
         assumes: &mut AssumeCheck,
         s: &ScenarioDef,
@@ -585,9 +598,9 @@ impl<'a> ByRules<'a> {
             .map(|(_, inp)| inp.name.as_str())
             .collect();
         if !missing.is_empty() {
-            // Facts that break an assumption whatever the others are: the first thing
+            // Facts that break the assumptions whatever the others are: the first thing
             // to fix, and the assumptions' diagrams say so without the graph.
-            if !assumes.broken_by(&given).is_empty() {
+            if !assumes.possible(&given) {
                 return Some(impossible_facts(self.sources, policy, assumes, &given));
             }
             return Some(self.missing_facts(&missing));

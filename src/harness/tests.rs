@@ -489,6 +489,13 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
                     }
                     (_, Outcome::Failed(f)) if f.message.contains("only complete facts") => {
                         assert!(!complete, "{ctx}");
+                        // Facts no incident has fail for that, with the graph or without.
+                        if let Outcome::Failed(fa) = &a.outcome {
+                            assert!(
+                                !fa.message.starts_with("no incident has these facts"),
+                                "{ctx}"
+                            );
+                        }
                         let names = f.message.rsplit_once("missing: ").unwrap().1;
                         for name in names.split(", ") {
                             let i = policy.input_by_name(name).unwrap();
@@ -513,5 +520,35 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
     assert!(
         complete_passed > 2 && complete_failed > 2 && missing > 2,
         "{complete_passed} {complete_failed} {missing}"
+    );
+}
+
+/// Facts that break the assumptions only together (each can hold alone) fail as facts no
+/// incident has, without the graph as with it, before any missing fact is asked for.
+#[test]
+fn without_the_graph_jointly_broken_assumptions_are_impossible_facts() {
+    let policy = crate::check::policy_from_text(
+        "policy p \"t\"\ninput x: 0..=9\ninput y: 0..=9\ninput z: 0..=9\n\
+         assume x <= y\nassume y <= z\noutput o: bool\n\
+         rule r \"r\" cites \"c\" when x <= z then o = true\n\
+         rule s \"s\" cites \"c\" when x > z then o = false\n\
+         scenario s1 \"t\" given x = 5, z = 3 expect o = false\n",
+    );
+    let sources = Sources::new();
+    let d = crate::diagnostics::Diagnostic::error("E0504", "too large");
+    let by_rules = super::run::ByRules::new(&sources, &policy, &d);
+    let mut assumes = super::run::Compiled::new(&policy, None).unwrap().assumes;
+    let f = by_rules
+        .scenario_outcome(&mut assumes, &policy.scenarios[0], None)
+        .unwrap();
+    assert!(
+        f.message.starts_with("no incident has these facts"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.notes[0].starts_with("each assumption alone can hold"),
+        "{:?}",
+        f.notes
     );
 }

@@ -269,7 +269,10 @@ fn collect_mentions(file: FileId, item: &ast::Item, out: &mut Vec<(FileId, Span,
         TypeExpr::Bool(_) | TypeExpr::Range { .. } => {}
     };
     match &item.kind {
-        ItemKind::Input(i) => ty(&i.ty, &mut push),
+        ItemKind::Input(i) => {
+            ty(&i.ty, &mut push);
+            exprs.extend(i.typical.iter());
+        }
         ItemKind::Output(o) => {
             ty(&o.ty, &mut push);
             exprs.extend(o.default.iter());

@@ -1000,8 +1000,6 @@ fn foreign_errors(
     out
 }
 
-/// The diagnostics that belong in the document at `path`, as the protocol has them:
-/// secondary labels become related information, help and notes join the message.
 /// The part of a diagnostic's `data` that quick fixes read ([`FIXES`]), if any.
 fn fixes_of(d: &Diagnostic) -> Option<serde_json::Value> {
     let data = d.data.as_ref()?.as_object()?;
@@ -1012,6 +1010,8 @@ fn fixes_of(d: &Diagnostic) -> Option<serde_json::Value> {
     (!kept.is_empty()).then_some(serde_json::Value::Object(kept))
 }
 
+/// The diagnostics that belong in the document at `path`, as the protocol has them:
+/// secondary labels become related information, help and notes join the message.
 fn to_lsp(sources: &Sources, path: &Path, diags: &[Diagnostic]) -> Vec<lsp_types::Diagnostic> {
     let in_doc = |file: FileId| {
         sources
