@@ -267,11 +267,31 @@ pub fn decide_by_rules(
     let complete = Facts {
         values: values.iter().cloned().map(Some).collect(),
     };
-    let holds = |e: &Expr| brute::eval(policy, e, &values, None);
-    if !policy.assumes.iter().all(|a| holds(&a.expr)) {
+    let Some(leaf) = leaf_by_rules(policy, overriders, &values) else {
         return Err(Box::new(broken_assumption(policy, &complete)));
+    };
+    decision_from_leaves(
+        policy,
+        &complete,
+        &[&leaf],
+        read.to_vec(),
+        || Ok(Vec::new()),
+    )
+}
+
+/// The leaf of one complete incident (a value per input) by the reference semantics:
+/// the scope, then every rule's condition, with the graph's override semantics;
+/// `None` when the incident breaks an assumption.
+pub fn leaf_by_rules(
+    policy: &Policy,
+    overriders: &[Vec<RuleId>],
+    values: &[Value],
+) -> Option<Leaf> {
+    let holds = |e: &Expr| brute::eval(policy, e, values, None);
+    if !policy.assumes.iter().all(|a| holds(&a.expr)) {
+        return None;
     }
-    let leaf = if policy.scope.iter().all(|s| holds(&s.expr)) {
+    Some(if policy.scope.iter().all(|s| holds(&s.expr)) {
         let applied: Vec<RuleId> = (0..policy.rules.len())
             .filter(|&r| policy.rules.get(r).is_some_and(|x| holds(&x.when)))
             .collect();
@@ -283,14 +303,7 @@ pub fn decide_by_rules(
             applied: Vec::new(),
             overridden: Vec::new(),
         }
-    };
-    decision_from_leaves(
-        policy,
-        &complete,
-        &[&leaf],
-        read.to_vec(),
-        || Ok(Vec::new()),
-    )
+    })
 }
 
 /// The decision of the leaves the facts reach (one for complete facts); `missing`

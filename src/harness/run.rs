@@ -27,7 +27,7 @@ use crate::compile::{
     Compiler,
 };
 use crate::diagnostics::{render, Diagnostic};
-use crate::evaluate::{Answer, DecideStatus, Decider, Decision, Facts};
+use crate::evaluate::leaf_by_rules;
 use crate::mdd::FALSE;
 use crate::source::{FileSystem, Loc, Sources};
 
@@ -366,9 +366,9 @@ pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tes
             }
             // Rule coverage needs only the rules each scenario fires; leaf coverage
             // needs the graph's leaves.
-            let mut coverage = options.coverage.then(|| {
-                CoverageData::without_graph(sources, policy, format!("{} ({})", d.message, d.code))
-            });
+            let mut coverage = options
+                .coverage
+                .then(|| CoverageData::without_graph(sources, policy, why_no_graph(&d)));
             for (i, s) in pending_scenarios {
                 let outcome = match by_rules.scenario_outcome(&mut assumes, s, coverage.as_mut()) {
                     Some(f) => Outcome::Failed(f),
@@ -532,10 +532,12 @@ fn leaf_nodes(graph: &DecisionGraph) -> HashMap<usize, NodeIndex> {
 
 /// Why coverage is not measured for a policy whose decision graph could not be built.
 fn no_graph_coverage(d: &Diagnostic) -> String {
-    format!(
-        "it needs the decision graph, and {} ({})",
-        d.message, d.code
-    )
+    format!("it needs the decision graph, and {}", why_no_graph(d))
+}
+
+/// Why there is no decision graph, in words: the diagnostic's message and code.
+fn why_no_graph(d: &Diagnostic) -> String {
+    format!("{} ({})", d.message, d.code)
 }
 
 /// Scenarios of a policy whose decision graph could not be built (E0504), decided by
@@ -546,7 +548,8 @@ fn no_graph_coverage(d: &Diagnostic) -> String {
 pub(super) struct ByRules<'a> {
     sources: &'a Sources,
     policy: &'a Policy,
-    decider: Decider<'a>,
+    /// Per rule, every rule that overrides it (`crate::compile::overriders`).
+    overriders: Vec<Vec<RuleId>>,
     /// Per input, whether the scope, an assumption or a rule's condition reads it.
     read: Vec<bool>,
     /// Per input, the value examples prefer ([`crate::compile::preferred_values`]).
@@ -562,10 +565,10 @@ impl<'a> ByRules<'a> {
         ByRules {
             sources,
             policy,
-            decider: Decider::rules(policy),
+            overriders: crate::compile::overriders(policy),
             read: crate::compile::order::deciding_inputs(policy),
             preferred: preferred_values(policy),
-            why: format!("{} ({})", d.message, d.code),
+            why: why_no_graph(d),
             diagnostic: render::to_json(sources, d),
         }
     }
@@ -621,31 +624,8 @@ impl<'a> ByRules<'a> {
                 given.unwrap_or_else(|| typical_value(policy, inp.ty, preferred))
             })
             .collect();
-        let facts = Facts {
-            values: values.iter().cloned().map(Some).collect(),
-        };
-        let decided = match self.decider.decide(policy, &facts) {
-            Ok(d) => leaf_of_decision(&d),
-            Err(d) if d.code == "E0515" => {
-                return Some(impossible_facts(self.sources, policy, assumes, &given));
-            }
-            // Complete facts have no other error today; should one come, it is the reason.
-            Err(d) => {
-                return Some(Failure {
-                    message: d.message.clone(),
-                    notes: vec![render::to_string(self.sources, &d).trim_end().to_string()],
-                    examples: Vec::new(),
-                    diagnostics: vec![render::to_json(self.sources, &d)],
-                });
-            }
-        };
-        let Some(leaf) = decided else {
-            return Some(Failure {
-                message: "the rules give no single decision for these facts".into(),
-                notes: vec![self.why.clone()],
-                examples: Vec::new(),
-                diagnostics: vec![self.diagnostic.clone()],
-            });
+        let Some(leaf) = leaf_by_rules(policy, &self.overriders, &values) else {
+            return Some(impossible_facts(self.sources, policy, assumes, &given));
         };
         if let Some(c) = coverage {
             c.record_rules(&leaf);
@@ -698,40 +678,6 @@ impl<'a> ByRules<'a> {
             path: None,
         }
     }
-}
-
-/// The leaf of a decision of complete facts: one leaf, so the decision holds all of it
-/// (`None` for an answer only partial facts give).
-fn leaf_of_decision(d: &Decision) -> Option<Leaf> {
-    if d.status == DecideStatus::OutOfScope {
-        return Some(Leaf {
-            status: Status::OutOfScope,
-            outcomes: Vec::new(),
-            applied: Vec::new(),
-            overridden: Vec::new(),
-        });
-    }
-    let outcomes = d
-        .answers
-        .iter()
-        .map(|a| match a {
-            Answer::Value { value, by } => Some(LeafOutcome::Value {
-                value: value.clone(),
-                by: by.clone(),
-            }),
-            Answer::Gap => Some(LeafOutcome::Gap),
-            Answer::Conflict(values) => Some(LeafOutcome::Conflict {
-                values: values.clone(),
-            }),
-            Answer::Missing { .. } | Answer::None => None,
-        })
-        .collect::<Option<Vec<LeafOutcome>>>()?;
-    Some(Leaf {
-        status: Status::InScope,
-        outcomes,
-        applied: d.fired.clone(),
-        overridden: d.overridden.clone(),
-    })
 }
 
 /// What the graph says about a scenario, before any text is made of it.
