@@ -44,6 +44,19 @@ impl Lowerer {
             .note("this is a bug in policyc; please report it with this file")
     }
 
+    /// An optional `KEYWORD VALUE` clause (`default`, `typical`): its value.
+    fn value_clause(
+        &self,
+        clause: Option<Pair<'_, Rule>>,
+        keyword: &str,
+        what: &str,
+    ) -> Res<Option<Expr>> {
+        let Some(c) = clause else { return Ok(None) };
+        let mut inner = c.clone().into_inner().filter(is_content);
+        self.next(&c, &mut inner, keyword)?;
+        Ok(Some(self.expr(self.next(&c, &mut inner, what)?)?))
+    }
+
     fn next<'a>(
         &self,
         parent: &Pair<'a, Rule>,
@@ -143,27 +156,13 @@ impl Lowerer {
             Rule::input_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
-                let typical = match it.next() {
-                    Some(t) => {
-                        let mut ti = t.clone().into_inner().filter(is_content);
-                        self.next(&t, &mut ti, "`typical`")?;
-                        Some(self.expr(self.next(&t, &mut ti, "typical value")?)?)
-                    }
-                    None => None,
-                };
+                let typical = self.value_clause(it.next(), "`typical`", "typical value")?;
                 ItemKind::Input(InputDecl { name, ty, typical })
             }
             Rule::output_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
-                let default = match it.next() {
-                    Some(d) => {
-                        let mut di = d.clone().into_inner().filter(is_content);
-                        self.next(&d, &mut di, "`default`")?;
-                        Some(self.expr(self.next(&d, &mut di, "default value")?)?)
-                    }
-                    None => None,
-                };
+                let default = self.value_clause(it.next(), "`default`", "default value")?;
                 ItemKind::Output(OutputDecl { name, ty, default })
             }
             Rule::define_decl => {
