@@ -614,14 +614,9 @@ impl<'a> ByRules<'a> {
             .inputs
             .iter()
             .enumerate()
-            .map(|(k, inp)| {
-                let given = s
-                    .given
-                    .iter()
-                    .find(|f| f.input == k)
-                    .map(|f| f.value.clone());
-                let preferred = self.preferred.get(k).copied().flatten();
-                given.unwrap_or_else(|| typical_value(policy, inp.ty, preferred))
+            .map(|(k, inp)| match given.get(k).copied().flatten() {
+                Some(idx) => index_value(inp.ty, idx),
+                None => typical_value(policy, inp.ty, self.preferred.get(k).copied().flatten()),
             })
             .collect();
         let Some(leaf) = leaf_by_rules(policy, &self.overriders, &values) else {
