@@ -63,9 +63,9 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
         .and_then(|mut c| DecisionGraph::build(&mut c))
     {
         Ok(g) => Some(g),
-        // A graph past the node limit: facts that give every input the rules, scope,
-        // assumptions and accepted gaps read are still decided, by reading the rules;
-        // other partial facts get E0516.
+        // A graph past the node limit: facts that give every input the rules, scope
+        // and assumptions read are still decided, by reading the rules; other partial
+        // facts get E0516.
         Err(CompileError::TooLarge { .. }) => None,
         Err(e) => {
             print_human(&sources, &[e.diagnostic(&policy)], color);

@@ -162,10 +162,18 @@ pub fn deciding_inputs(policy: &Policy) -> Vec<bool> {
     inputs_mentioned(policy, Mentions::Deciding)
 }
 
-/// [`deciding_inputs`] and the inputs the accepted gaps' conditions read: what a
-/// decision says about an incident, including whether a gap of it is accepted.
-pub fn answer_inputs(policy: &Policy) -> Vec<bool> {
-    inputs_mentioned(policy, Mentions::Answer)
+/// The inputs `e` reads, through the defines it uses (each once, in no set order).
+pub fn expr_inputs(policy: &Policy, e: &Expr) -> Vec<InputId> {
+    let mut w = Walker {
+        policy,
+        define_inputs: vec![None; policy.defines.len()],
+        relations: Vec::new(),
+    };
+    let mut out = Vec::new();
+    w.inputs_of(e, &mut out, 0);
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The inputs that the policy's decision logic mentions: scope, assumptions, rule
@@ -185,7 +193,6 @@ pub fn mentioned_inputs(policy: &Policy) -> Vec<bool> {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Mentions {
     Deciding,
-    Answer,
     Logic,
     Everywhere,
 }
@@ -203,12 +210,10 @@ fn inputs_mentioned(policy: &Policy, reach: Mentions) -> Vec<bool> {
     for r in &policy.rules {
         w.inputs_of(&r.when, &mut ins, 0);
     }
-    if reach >= Mentions::Answer {
+    if reach >= Mentions::Logic {
         for a in &policy.accepted_gaps {
             w.inputs_of(&a.when, &mut ins, 0);
         }
-    }
-    if reach >= Mentions::Logic {
         for a in &policy.asserts {
             w.inputs_of(&a.expr, &mut ins, 0);
         }

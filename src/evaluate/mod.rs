@@ -161,9 +161,9 @@ pub enum Decider<'g> {
     Rules {
         /// Per rule, every rule that overrides it (`crate::compile::overriders`).
         overriders: Vec<Vec<RuleId>>,
-        /// The inputs the scope, the assumptions, the rules and the accepted gaps read,
-        /// in declaration order ([`crate::compile::order::answer_inputs`]): the facts
-        /// that matter to a decision made this way.
+        /// The inputs the scope, the assumptions and the rules read, in declaration
+        /// order ([`crate::compile::order::deciding_inputs`]): the facts that matter to
+        /// a decision made this way.
         read: Vec<InputId>,
     },
 }
@@ -171,7 +171,7 @@ pub enum Decider<'g> {
 impl<'g> Decider<'g> {
     /// The decider that reads the rules of `policy`.
     pub fn rules(policy: &Policy) -> Decider<'g> {
-        let read = crate::compile::order::answer_inputs(policy);
+        let read = crate::compile::order::deciding_inputs(policy);
         Decider::Rules {
             overriders: crate::compile::overriders(policy),
             read: (0..policy.inputs.len())
@@ -230,10 +230,10 @@ pub fn decide(
     })
 }
 
-/// Decides facts that fix every input in `read` (those the scope, the assumptions, the
-/// rules and the accepted gaps read: [`crate::compile::order::answer_inputs`]) by
-/// evaluating the scope, the assumptions and every rule's condition, with the same
-/// override semantics as the graph's leaves. The facts that mattered are then `read`.
+/// Decides facts that fix every input in `read` (those the scope, the assumptions and
+/// the rules read: [`crate::compile::order::deciding_inputs`]) by evaluating the scope,
+/// the assumptions and every rule's condition, with the same override semantics as the
+/// graph's leaves. The facts that mattered are then `read`.
 pub fn decide_by_rules(
     policy: &Policy,
     overriders: &[Vec<RuleId>],
@@ -255,14 +255,15 @@ pub fn decide_by_rules(
                 ),
             )
             .help(format!(
-                "give every fact the rules, scope, assumptions and accepted gaps read; missing: {}",
+                "give every fact the rules, scope and assumptions read; missing: {}",
                 missing.join(", ")
             ))
             .data(json!({ "keys": missing })),
         ));
     }
-    // Nothing reads the inputs not given: any value decides alike, and settles the
-    // assumptions and the acceptances as exactly as complete facts do.
+    // Nothing that decides reads the inputs not given: any value decides alike, and
+    // settles the assumptions as exactly as complete facts do. (Acceptances are read
+    // from the facts given: `accepted_gaps`.)
     let values = facts.or_else(policy, |ty| crate::compile::typical_value(policy, ty, None));
     let complete = Facts {
         values: values.iter().cloned().map(Some).collect(),
@@ -270,13 +271,7 @@ pub fn decide_by_rules(
     let Some(leaf) = leaf_by_rules(policy, overriders, &values) else {
         return Err(Box::new(broken_assumption(policy, &complete)));
     };
-    decision_from_leaves(
-        policy,
-        &complete,
-        &[&leaf],
-        read.to_vec(),
-        || Ok(Vec::new()),
-    )
+    decision_from_leaves(policy, facts, &[&leaf], read.to_vec(), || Ok(Vec::new()))
 }
 
 /// The leaf of one complete incident (a value per input) by the reference semantics:
@@ -405,11 +400,14 @@ fn rule_json(policy: &Policy, r: RuleId) -> serde_json::Value {
     }
 }
 
-/// The reasons of the acceptances that cover each gap of a complete incident.
+/// The reasons of the acceptances that cover each gap of the incident. An acceptance is
+/// read when the facts give every input its condition reads (whatever the decision
+/// graph or the rules needed): with fewer, whether it covers the incident is not known,
+/// and the gap is shown unaccepted.
 fn accepted_gaps(policy: &Policy, facts: &Facts, answers: &[Answer]) -> Vec<(OutputId, String)> {
-    let Some(values) = facts.values.iter().cloned().collect::<Option<Vec<Value>>>() else {
-        return Vec::new();
-    };
+    // The inputs not given take any value: only acceptances that do not read them are
+    // evaluated.
+    let values = facts.or_else(policy, |ty| crate::compile::index_value(ty, 0));
     let mut out = Vec::new();
     for (o, a) in answers.iter().enumerate() {
         if !matches!(a, Answer::Gap) {
@@ -419,7 +417,11 @@ fn accepted_gaps(policy: &Policy, facts: &Facts, answers: &[Answer]) -> Vec<(Out
             .accepted_gaps
             .iter()
             .filter(|g| {
-                g.output == o && crate::analyse::brute::eval(policy, &g.when, &values, None)
+                g.output == o
+                    && crate::compile::order::expr_inputs(policy, &g.when)
+                        .iter()
+                        .all(|&i| facts.get(i).is_some())
+                    && crate::analyse::brute::eval(policy, &g.when, &values, None)
             })
             .map(|g| g.reason.as_str())
             .collect();
