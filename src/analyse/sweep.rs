@@ -102,8 +102,10 @@ const NONE: u32 = u32::MAX;
 /// count that finishes within 30,000 splits settled at least 10^-3 of its search in
 /// every 2,000 splits (some settle only 10^-7 of the incidents: the second measure is
 /// for them); 88 of the 93 gap counts of 40x1000 and 64x2000, which no budget finishes,
-/// stall by both measures at 3,000 splits. A heuristic: a count it stops is reported
-/// unfinished (`E0504`, with an example), never wrong.
+/// stall by both measures at 3,000 splits. A heuristic: when the hard part is one of
+/// about a thousand children of a split (a rule per range of a wide integer), both
+/// measures barely move and a count that would finish can still be stopped. A count it
+/// stops is reported unfinished (`E0504`, with an example), never wrong.
 const STALL_SHARE: f64 = 1e-5;
 /// See [`STALL_SHARE`] and [`Progress`].
 const STALL_TREE: f64 = 1e-5;
