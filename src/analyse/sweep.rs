@@ -827,6 +827,19 @@ mod tests {
 
     const MAX: usize = 1_000_000;
 
+    /// `boxes` random boxes over `levels` levels of 6 values (levels 1 and up), each also
+    /// restricted to `at` on level 0: a corner of the space where the count is hard.
+    fn corner_cover(rng: &mut Rng, levels: usize, boxes: usize, at: (u32, u32)) -> Vec<Cuboid> {
+        random_cover(rng, levels, 6, boxes, 4)
+            .into_iter()
+            .map(|b| {
+                let mut lits = vec![(0, vec![at])];
+                lits.extend(b.literals().iter().map(|(l, s)| (l + 1, s.clone())));
+                Cuboid::from_literals(lits)
+            })
+            .collect()
+    }
+
     /// A count whose hard part is one value of a wide level (a rule covers every other
     /// value) settles almost none of the space's incidents while it works on that
     /// corner, however close it is to finishing: it must not be taken for stalled.
@@ -835,14 +848,7 @@ mod tests {
         for seed in 1..=4 {
             let mut rng = Rng::new(seed);
             // Level 0 is an identifier of 100,000 values; levels 1 to 14 have 6.
-            let corner: Vec<Cuboid> = random_cover(&mut rng, 14, 6, 30, 4)
-                .into_iter()
-                .map(|b| {
-                    let mut lits = vec![(0, vec![(0, 0)])];
-                    lits.extend(b.literals().iter().map(|(l, s)| (l + 1, s.clone())));
-                    Cuboid::from_literals(lits)
-                })
-                .collect();
+            let corner = corner_cover(&mut rng, 14, 30, (0, 0));
             let rest = Cuboid::from_literals(vec![(0, vec![(1, 99_999)])]);
             let mut space = vec![vec![(0, 5)]; 15];
             space[0] = vec![(0, 99_999)];
@@ -867,14 +873,7 @@ mod tests {
         for seed in 1..=6 {
             let mut rng = Rng::new(seed);
             // Level 0: 100 values per range; the corner is the first range.
-            let corner: Vec<Cuboid> = random_cover(&mut rng, 16, 6, 45, 4)
-                .into_iter()
-                .map(|b| {
-                    let mut lits = vec![(0, vec![(0, 99)])];
-                    lits.extend(b.literals().iter().map(|(l, s)| (l + 1, s.clone())));
-                    Cuboid::from_literals(lits)
-                })
-                .collect();
+            let corner = corner_cover(&mut rng, 16, 45, (0, 99));
             let rest: Vec<Cuboid> = (1..=ranges)
                 .map(|j| Cuboid::from_literals(vec![(0, vec![(100 * j, 100 * j + 99)])]))
                 .collect();
