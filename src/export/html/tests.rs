@@ -146,31 +146,38 @@ fn unfinished_analyses_and_many_conflicts_are_shown_as_such() {
     assert!(!html.contains("no gaps, no conflicts"));
 }
 
+/// The report page of the bundled NPCC policy, whose graphs are wider than a screen.
+fn npcc_page() -> String {
+    let mut sources = Sources::new();
+    let path =
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/npcc.policy"));
+    let pages = build_site(&mut sources, &RealFs, &[path]);
+    policy_page(&pages[0])
+}
+
+/// The number in attribute `name` of the first element in `s` that has it.
+fn svg_attr(s: &str, name: &str) -> f64 {
+    let at = s.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    s[at..].split('"').next().unwrap().parse().unwrap()
+}
+
 /// A graph wider than the page opens where its first question is: a browser starts a
 /// scrolling box at its left edge, or at its right edge when the box is right to left.
 /// Checked on the bundled policies (whose roots are drawn right of centre) by where the
 /// root's box lies in the first screen of a 1,280-pixel window.
 #[test]
 fn a_wide_graph_opens_at_its_first_question() {
-    let mut sources = Sources::new();
-    let path =
-        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/npcc.policy"));
-    let pages = build_site(&mut sources, &RealFs, &[path]);
-    let html = policy_page(&pages[0]);
-    let attr = |s: &str, name: &str| -> f64 {
-        let at = s.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-        s[at..].split('"').next().unwrap().parse().unwrap()
-    };
+    let html = npcc_page();
     let screen = 1280.0 - 32.0;
     let mut wide = 0;
     for part in html.split("<div class=\"graph").skip(1) {
         let from_right = part.starts_with(" from-right\"");
         let svg = &part[part.find("<svg").unwrap()..];
-        let width = attr(svg, "width");
+        let width = svg_attr(svg, "width");
         // The root is node 0, the first question drawn.
         let root = &svg[svg.find("n0\" class=\"question\">").unwrap()..];
         let rect = &root[root.find("<rect").unwrap()..];
-        let (x, w) = (attr(rect, "x"), attr(rect, "width"));
+        let (x, w) = (svg_attr(rect, "x"), svg_attr(rect, "width"));
         let shift = svg
             .find("<g transform=\"translate(")
             .map(|i| {
@@ -204,23 +211,14 @@ fn a_wide_graph_opens_at_its_first_question() {
 /// names the root's element; a narrow graph is not.
 #[test]
 fn a_wide_graph_links_to_its_first_question() {
-    let mut sources = Sources::new();
-    let path =
-        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/npcc.policy"));
-    let pages = build_site(&mut sources, &RealFs, &[path]);
-    let html = policy_page(&pages[0]);
+    let html = npcc_page();
     let (mut linked, mut narrow) = (0, 0);
     for (before, part) in html
         .split("<div class=\"graph")
         .zip(html.split("<div class=\"graph").skip(1))
     {
         let svg = &part[part.find("<svg").unwrap()..];
-        let width: f64 = svg[svg.find(" width=\"").unwrap() + 8..]
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let width = svg_attr(svg, "width");
         let link = before
             .rsplit("<p class=\"note\">")
             .next()
