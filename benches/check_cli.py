@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""`policyc check` end to end on the synthetic policies of benches/scale.rs.
+
+    POLICYC_EXPORT_DIR=/tmp/synth cargo bench --bench scale
+    cargo build --release
+    python3 benches/check_cli.py target/release/policyc /tmp/synth/synth_*.json
+
+Writes each exported policy (rules as boxes) back as a `.policy` file beside its JSON and
+times the binary on it: reading, parsing, checking, every analysis and rendering every
+diagnostic, what a user waits for. The inputs keep their domains (`bool`, a four-variant
+enum, `0..=99`) under the names x0, x1, ...; the outputs are o0, o1, ... Prints the best
+of three runs per policy.
+"""
+import json
+import re
+import subprocess
+import sys
+import time
+
+
+def ty(size):
+    return {2: "bool", 4: "E4"}.get(size, f"0..={size - 1}")
+
+
+def literal(inputs, b):
+    size, x = inputs[b["input"]], f"x{b['input']}"
+    parts = []
+    for lo, hi in b["ranges"]:
+        if size == 2:
+            parts.append("true" if lo != hi else (x if lo == 1 else f"not {x}"))
+        elif size == 4:
+            parts.extend(f"{x} == a{k}" for k in range(lo, hi + 1))
+        else:
+            parts.append(f"{x} == {lo}" if lo == hi else f"{x} in {lo}..={hi}")
+    text = " or ".join(parts)
+    return f"({text})" if len(parts) > 1 else text
+
+
+def value(v):
+    m = re.fullmatch(r"Enum\(\d+, (\d+)\)", v)
+    if m:
+        return f"v{m.group(1)}"
+    m = re.fullmatch(r"Set\(\d+, \[(.*)\]\)", v)
+    if not m:
+        raise ValueError(f"unexpected value {v}")
+    return "{" + ", ".join(f"v{k.strip()}" for k in m.group(1).split(",") if k.strip()) + "}"
+
+
+def policy_text(d):
+    out = ['policy synth "Synthetic"', "", "enum E4 { a0, a1, a2, a3 }", "enum V { v0, v1, v2 }", ""]
+    out += [f"input x{i}: {ty(n)}" for i, n in enumerate(d["inputs"])]
+    for o, od in enumerate(d["outputs"]):
+        default = f" default {value(od['default'])}" if od["default"] else ""
+        out.append(f"output o{o}: {'V' if od['single'] else 'set of V'}{default}")
+    out.append("")
+    for r, rd in enumerate(d["rules"]):
+        out += [f'rule r{r} "Rule {r}"', '  cites "synthetic"']
+        if rd["overrides"]:
+            out.append("  overrides " + ", ".join(f"r{k}" for k in rd["overrides"]))
+        if rd["never"]:
+            out.append("  when false")
+        elif rd["box"]:
+            out.append("  when " + " and ".join(literal(d["inputs"], b) for b in rd["box"]))
+        out.append("  then " + ", ".join(f"o{a['output']} = {value(a['value'])}" for a in rd["assigns"]))
+        out.append("")
+    return "\n".join(out)
+
+
+def main():
+    binary, paths = sys.argv[1], sys.argv[2:]
+    for path in paths:
+        with open(path) as f:
+            d = json.load(f)
+        target = re.sub(r"\.json$", ".policy", path)
+        with open(target, "w") as f:
+            f.write(policy_text(d))
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            run = subprocess.run([binary, "check", "--color", "never", target], capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
+        if run.returncode == 2:
+            sys.exit(f"{target}: policyc check failed:\n{run.stdout}{run.stderr}")
+        summary = (run.stdout + run.stderr).strip().splitlines()[-1]
+        print(f"policyc check {target.split('/')[-1]}: {min(times) * 1000:.0f} ms (best of 3; {summary})")
+
+
+if __name__ == "__main__":
+    main()
