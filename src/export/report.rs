@@ -10,7 +10,8 @@ use crate::analyse::{self, Analysis};
 use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
 use crate::compile::{CompileOptions, Compiler};
-use crate::diagnostics::{render, Severity};
+use crate::diagnostics::{render, Diagnostic, Severity};
+use crate::harness::run::Compiled;
 use crate::harness::{self, run};
 use crate::source::{FileSystem, Sources};
 
@@ -99,9 +100,9 @@ pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf])
 
 fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> PolicyPage {
     let is_policy = policy.header.is_some() || !policy.rules.is_empty();
-    let (analysis, whole, outputs) = analyse_and_draw(&policy);
+    let (mut compiled, whole, outputs) = analyse_and_draw(&policy);
     let (tests, coverage) = if is_policy {
-        let tested = run::test_policy(
+        let tested = run::test_compiled(
             sources,
             &policy,
             &run::Options {
@@ -109,11 +110,13 @@ fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> Poli
                 coverage: true,
                 max_nodes: None,
             },
+            compiled.as_mut().map_err(|d| &*d),
         );
         (tested.tests, tested.coverage.map(|c| c.finish()))
     } else {
         (Vec::new(), None)
     };
+    let analysis = compiled.map(Compiled::into_analysis).map_err(|d| d.message);
     PolicyPage {
         policy,
         is_policy,
@@ -127,35 +130,45 @@ fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> Poli
 }
 
 type Drawn = (
-    Result<Analysis, String>,
+    Result<Compiled, Diagnostic>,
     Result<GraphView, String>,
     Vec<Result<GraphView, String>>,
 );
 
-/// The analyses and the graphs, from one compilation.
+/// The analyses, the graphs and what the tests need, from one compilation: a policy of
+/// many rules can take seconds to find that its graph passes the node limit, and the
+/// tests need the same graph.
 fn analyse_and_draw(policy: &Policy) -> Drawn {
-    let say = |e: crate::compile::CompileError| e.diagnostic(policy).message;
     let mut c = match Compiler::new(policy, &CompileOptions::default()) {
         Ok(c) => c,
         Err(e) => {
-            let m = say(e);
-            return (Err(m.clone()), Err(m), Vec::new());
+            let d = e.diagnostic(policy);
+            let m = d.message.clone();
+            return (Err(d), Err(m), Vec::new());
         }
     };
-    let analysis = analyse::analyse(&mut c).map_err(say);
-    let dg = match DecisionGraph::build(&mut c) {
-        Ok(g) => g,
+    let analysis = analyse::analyse(&mut c).map_err(|e| e.diagnostic(policy));
+    let say = |e: crate::compile::CompileError| e.diagnostic(policy).message;
+    let (graph, whole, outputs) = match DecisionGraph::build(&mut c) {
+        Ok(dg) => {
+            let whole = graph_view(policy, &mut c, &dg, Which::Whole).map_err(say);
+            let outputs = (0..policy.outputs.len())
+                .map(|o| graph_view(policy, &mut c, &dg, Which::Output(o)).map_err(say))
+                .collect();
+            (Ok(dg), whole, outputs)
+        }
         Err(e) => {
-            let m = say(e);
-            let outs = policy.outputs.iter().map(|_| Err(m.clone())).collect();
-            return (analysis, Err(m), outs);
+            let d = e.diagnostic(policy);
+            let outs = policy
+                .outputs
+                .iter()
+                .map(|_| Err(d.message.clone()))
+                .collect();
+            (Err(d.clone()), Err(d.message), outs)
         }
     };
-    let whole = graph_view(policy, &mut c, &dg, Which::Whole).map_err(say);
-    let outputs = (0..policy.outputs.len())
-        .map(|o| graph_view(policy, &mut c, &dg, Which::Output(o)).map_err(say))
-        .collect();
-    (analysis, whole, outputs)
+    let compiled = analysis.map(|a| Compiled::from_parts(c, a, graph));
+    (compiled, whole, outputs)
 }
 
 /// A file name for the page: the file's stem in lower-case letters, digits and `-`,

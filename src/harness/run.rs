@@ -251,196 +251,266 @@ fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
 }
 
 /// Runs the scenarios and asserts that `policy`'s root file declares (those of files it
-/// `use`s run when those files are tested themselves).
+/// `use`s run when those files are tested themselves). The policy is compiled only when
+/// a scenario, an assert or coverage needs it.
 pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tested {
-    let root = policy.root_file;
-    let is_policy = policy.header.is_some() || !policy.rules.is_empty();
-    let states_policy = policy.header.as_ref().is_none_or(|h| h.loc.file == root);
-    let mut tests: Vec<TestCase> = Vec::new();
-    let mut pending_scenarios: Vec<(usize, &ScenarioDef)> = Vec::new();
-    let mut pending_asserts: Vec<(usize, usize)> = Vec::new();
-    for s in policy.scenarios.iter().filter(|s| s.loc.file == root) {
-        let t = TestCase {
-            policy: policy.name.clone(),
-            name: s.name.clone(),
-            kind: TestKind::Scenario,
-            title: s.title.clone(),
-            cites: s.cites.clone(),
-            location: location(sources, s.loc),
-            outcome: Outcome::Passed,
-        };
-        if let Some(f) = &options.filter {
-            if !matches_filter(&t, f) {
-                tests.push(TestCase {
-                    outcome: Outcome::Skipped,
-                    ..t
-                });
-                continue;
-            }
-        }
-        pending_scenarios.push((tests.len(), s));
-        tests.push(t);
+    let plan = Plan::new(sources, policy, options);
+    if !plan.needs_compiling(options) {
+        return plan.into_tested(Vec::new(), None, None);
     }
-    for (i, a) in policy
-        .asserts
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.loc.file == root)
-    {
-        let t = TestCase {
-            policy: policy.name.clone(),
-            name: a.name.clone(),
-            kind: TestKind::Assert,
-            title: a.title.clone(),
-            cites: a.cites.clone(),
-            location: location(sources, a.loc),
-            outcome: Outcome::Passed,
-        };
-        if let Some(f) = &options.filter {
-            if !matches_filter(&t, f) {
-                tests.push(TestCase {
-                    outcome: Outcome::Skipped,
-                    ..t
-                });
-                continue;
+    let mut compiled = Compiled::new(policy, options.max_nodes);
+    plan.run(sources, policy, options, compiled.as_mut().map_err(|d| &*d))
+}
+
+/// [`test_policy`] with the policy compiled already: `policyc doc` compiles it once for
+/// its diagrams, its findings and its tests (`compiled` is `Err` when it could not be).
+pub fn test_compiled(
+    sources: &Sources,
+    policy: &Policy,
+    options: &Options,
+    compiled: Result<&mut Compiled, &Diagnostic>,
+) -> Tested {
+    Plan::new(sources, policy, options).run(sources, policy, options, compiled)
+}
+
+/// The tests of one file, before any runs: each passed until judged, or skipped by the
+/// filter.
+struct Plan<'p> {
+    tests: Vec<TestCase>,
+    /// Index in `tests`, and the scenario.
+    scenarios: Vec<(usize, &'p ScenarioDef)>,
+    /// Index in `tests`, and the assert's index in the policy.
+    asserts: Vec<(usize, usize)>,
+    is_policy: bool,
+    states_policy: bool,
+}
+
+impl<'p> Plan<'p> {
+    fn new(sources: &Sources, policy: &'p Policy, options: &Options) -> Plan<'p> {
+        let root = policy.root_file;
+        let is_policy = policy.header.is_some() || !policy.rules.is_empty();
+        let states_policy = policy.header.as_ref().is_none_or(|h| h.loc.file == root);
+        let mut tests: Vec<TestCase> = Vec::new();
+        let mut pending_scenarios: Vec<(usize, &ScenarioDef)> = Vec::new();
+        let mut pending_asserts: Vec<(usize, usize)> = Vec::new();
+        for s in policy.scenarios.iter().filter(|s| s.loc.file == root) {
+            let t = TestCase {
+                policy: policy.name.clone(),
+                name: s.name.clone(),
+                kind: TestKind::Scenario,
+                title: s.title.clone(),
+                cites: s.cites.clone(),
+                location: location(sources, s.loc),
+                outcome: Outcome::Passed,
+            };
+            if let Some(f) = &options.filter {
+                if !matches_filter(&t, f) {
+                    tests.push(TestCase {
+                        outcome: Outcome::Skipped,
+                        ..t
+                    });
+                    continue;
+                }
             }
+            pending_scenarios.push((tests.len(), s));
+            tests.push(t);
         }
-        pending_asserts.push((tests.len(), i));
-        tests.push(t);
-    }
-    if pending_scenarios.is_empty() && pending_asserts.is_empty() && !options.coverage {
-        return Tested {
+        for (i, a) in policy
+            .asserts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.loc.file == root)
+        {
+            let t = TestCase {
+                policy: policy.name.clone(),
+                name: a.name.clone(),
+                kind: TestKind::Assert,
+                title: a.title.clone(),
+                cites: a.cites.clone(),
+                location: location(sources, a.loc),
+                outcome: Outcome::Passed,
+            };
+            if let Some(f) = &options.filter {
+                if !matches_filter(&t, f) {
+                    tests.push(TestCase {
+                        outcome: Outcome::Skipped,
+                        ..t
+                    });
+                    continue;
+                }
+            }
+            pending_asserts.push((tests.len(), i));
+            tests.push(t);
+        }
+        Plan {
             tests,
-            coverage: None,
+            scenarios: pending_scenarios,
+            asserts: pending_asserts,
+            is_policy,
+            states_policy,
+        }
+    }
+
+    fn needs_compiling(&self, options: &Options) -> bool {
+        !self.scenarios.is_empty() || !self.asserts.is_empty() || options.coverage
+    }
+
+    fn into_tested(
+        self,
+        notes: Vec<String>,
+        coverage: Option<CoverageData>,
+        coverage_unmeasured: Option<String>,
+    ) -> Tested {
+        Tested {
+            tests: self.tests,
+            coverage,
+            coverage_unmeasured,
+            is_policy: self.is_policy,
+            states_policy: self.states_policy,
+            notes,
+        }
+    }
+
+    /// Judges every planned scenario and assert.
+    fn run(
+        self,
+        sources: &Sources,
+        policy: &Policy,
+        options: &Options,
+        compiled: Result<&mut Compiled, &Diagnostic>,
+    ) -> Tested {
+        let Plan {
+            mut tests,
+            scenarios: pending_scenarios,
+            asserts: pending_asserts,
+            is_policy,
+            states_policy,
+        } = self;
+        let compiled = match compiled {
+            Ok(c) => c,
+            Err(d) => {
+                // The policy checks but cannot be compiled (a limit): every test that was to
+                // run fails with the reason.
+                let text = render::to_string(sources, d).trim_end().to_string();
+                let json = render::to_json(sources, d);
+                let to_run = pending_scenarios.iter().map(|p| p.0);
+                for i in to_run.chain(pending_asserts.iter().map(|p| p.0)) {
+                    if let Some(t) = tests.get_mut(i) {
+                        t.outcome = Outcome::Failed(Failure {
+                            message: "the policy cannot be compiled into a decision graph".into(),
+                            notes: vec![text.clone()],
+                            examples: Vec::new(),
+                            diagnostics: vec![json.clone()],
+                        });
+                    }
+                }
+                return Tested {
+                    tests,
+                    coverage: None,
+                    coverage_unmeasured: options.coverage.then(|| no_graph_coverage(d)),
+                    is_policy,
+                    states_policy,
+                    notes: Vec::new(),
+                };
+            }
+        };
+
+        let Compiled {
+            graph,
+            analysis,
+            assumes,
+        } = compiled;
+        let graph = match graph {
+            Ok(g) => g,
+            Err(d) => {
+                // The analyses fit but the graph does not: asserts are still proven or
+                // refuted, and a scenario whose facts fix every input the decision reads is
+                // decided by reading the rules, as `policyc decide` decides complete facts.
+                let by_rules = ByRules::new(sources, policy, d);
+                let mut notes = Vec::new();
+                if !pending_scenarios.is_empty() {
+                    notes.push(by_rules.note());
+                }
+                // Rule coverage needs only the rules each scenario fires; leaf coverage
+                // needs the graph's leaves.
+                let mut coverage = options
+                    .coverage
+                    .then(|| CoverageData::without_graph(sources, policy, why_no_graph(d)));
+                for (i, s) in pending_scenarios {
+                    let outcome = match by_rules.scenario_outcome(assumes, s, coverage.as_mut()) {
+                        Some(f) => Outcome::Failed(f),
+                        None => Outcome::Passed,
+                    };
+                    if let Some(t) = tests.get_mut(i) {
+                        t.outcome = outcome;
+                    }
+                }
+                for (i, a) in pending_asserts {
+                    if let (Some(t), Some(f)) =
+                        (tests.get_mut(i), assert_outcome(None, analysis, a))
+                    {
+                        t.outcome = Outcome::Failed(f);
+                    }
+                }
+                notes.extend(accepted_gap_notes(sources, policy, analysis));
+                return Tested {
+                    tests,
+                    coverage,
+                    coverage_unmeasured: None,
+                    is_policy,
+                    states_policy,
+                    notes,
+                };
+            }
+        };
+        let ctx = Ctx {
+            sources,
+            policy,
+            graph,
+            leaf_nodes: leaf_nodes(graph),
+            preferred: preferred_values(policy),
+        };
+        // Keying every leaf costs a string per leaf: only when coverage is asked for.
+        let mut coverage = options
+            .coverage
+            .then(|| CoverageData::new(sources, policy, graph));
+        for (i, s) in pending_scenarios {
+            let judged = judge(policy, graph, s);
+            if let Some(c) = &mut coverage {
+                c.record(graph, &judged.reached);
+            }
+            let outcome = match scenario_outcome(&ctx, assumes, s, &judged) {
+                Some(f) => Outcome::Failed(f),
+                None => Outcome::Passed,
+            };
+            if let Some(t) = tests.get_mut(i) {
+                t.outcome = outcome;
+            }
+        }
+        for (i, a) in pending_asserts {
+            let outcome = match assert_outcome(Some(&ctx), analysis, a) {
+                Some(f) => Outcome::Failed(f),
+                None => Outcome::Passed,
+            };
+            if let Some(t) = tests.get_mut(i) {
+                t.outcome = outcome;
+            }
+        }
+        let notes = accepted_gap_notes(sources, policy, analysis);
+        Tested {
+            tests,
+            coverage,
             coverage_unmeasured: None,
             is_policy,
             states_policy,
-            notes: Vec::new(),
-        };
-    }
-
-    let compiled = match Compiled::new(policy, options.max_nodes) {
-        Ok(c) => c,
-        Err(d) => {
-            // The policy checks but cannot be compiled (a limit): every test that was to
-            // run fails with the reason.
-            let text = render::to_string(sources, &d).trim_end().to_string();
-            let json = render::to_json(sources, &d);
-            let to_run = pending_scenarios.iter().map(|p| p.0);
-            for i in to_run.chain(pending_asserts.iter().map(|p| p.0)) {
-                if let Some(t) = tests.get_mut(i) {
-                    t.outcome = Outcome::Failed(Failure {
-                        message: "the policy cannot be compiled into a decision graph".into(),
-                        notes: vec![text.clone()],
-                        examples: Vec::new(),
-                        diagnostics: vec![json.clone()],
-                    });
-                }
-            }
-            return Tested {
-                tests,
-                coverage: None,
-                coverage_unmeasured: options.coverage.then(|| no_graph_coverage(&d)),
-                is_policy,
-                states_policy,
-                notes: Vec::new(),
-            };
+            notes,
         }
-    };
-
-    let Compiled {
-        graph,
-        analysis,
-        mut assumes,
-    } = compiled;
-    let graph = match graph {
-        Ok(g) => g,
-        Err(d) => {
-            // The analyses fit but the graph does not: asserts are still proven or
-            // refuted, and a scenario whose facts fix every input the decision reads is
-            // decided by reading the rules, as `policyc decide` decides complete facts.
-            let by_rules = ByRules::new(sources, policy, &d);
-            let mut notes = Vec::new();
-            if !pending_scenarios.is_empty() {
-                notes.push(by_rules.note());
-            }
-            // Rule coverage needs only the rules each scenario fires; leaf coverage
-            // needs the graph's leaves.
-            let mut coverage = options
-                .coverage
-                .then(|| CoverageData::without_graph(sources, policy, why_no_graph(&d)));
-            for (i, s) in pending_scenarios {
-                let outcome = match by_rules.scenario_outcome(&mut assumes, s, coverage.as_mut()) {
-                    Some(f) => Outcome::Failed(f),
-                    None => Outcome::Passed,
-                };
-                if let Some(t) = tests.get_mut(i) {
-                    t.outcome = outcome;
-                }
-            }
-            for (i, a) in pending_asserts {
-                if let (Some(t), Some(f)) = (tests.get_mut(i), assert_outcome(None, &analysis, a)) {
-                    t.outcome = Outcome::Failed(f);
-                }
-            }
-            notes.extend(accepted_gap_notes(sources, policy, &analysis));
-            return Tested {
-                tests,
-                coverage,
-                coverage_unmeasured: None,
-                is_policy,
-                states_policy,
-                notes,
-            };
-        }
-    };
-    let ctx = Ctx {
-        sources,
-        policy,
-        graph: &graph,
-        leaf_nodes: leaf_nodes(&graph),
-        preferred: preferred_values(policy),
-    };
-    // Keying every leaf costs a string per leaf: only when coverage is asked for.
-    let mut coverage = options
-        .coverage
-        .then(|| CoverageData::new(sources, policy, &graph));
-    for (i, s) in pending_scenarios {
-        let judged = judge(policy, &graph, s);
-        if let Some(c) = &mut coverage {
-            c.record(&graph, &judged.reached);
-        }
-        let outcome = match scenario_outcome(&ctx, &mut assumes, s, &judged) {
-            Some(f) => Outcome::Failed(f),
-            None => Outcome::Passed,
-        };
-        if let Some(t) = tests.get_mut(i) {
-            t.outcome = outcome;
-        }
-    }
-    for (i, a) in pending_asserts {
-        let outcome = match assert_outcome(Some(&ctx), &analysis, a) {
-            Some(f) => Outcome::Failed(f),
-            None => Outcome::Passed,
-        };
-        if let Some(t) = tests.get_mut(i) {
-            t.outcome = outcome;
-        }
-    }
-    let notes = accepted_gap_notes(sources, policy, &analysis);
-    Tested {
-        tests,
-        coverage,
-        coverage_unmeasured: None,
-        is_policy,
-        states_policy,
-        notes,
     }
 }
 
 /// The policy compiled: the graph for scenarios, the analysis for asserts, and the
 /// assumptions' diagrams to say which one a scenario's facts break.
-pub(super) struct Compiled {
+pub struct Compiled {
     /// `Err` when the graph alone passes the node limit.
     graph: Result<DecisionGraph, Diagnostic>,
     analysis: Analysis,
@@ -457,7 +527,7 @@ pub(super) struct AssumeCheck {
 }
 
 impl Compiled {
-    pub(super) fn new(policy: &Policy, max_nodes: Option<usize>) -> Result<Compiled, Diagnostic> {
+    pub fn new(policy: &Policy, max_nodes: Option<usize>) -> Result<Compiled, Diagnostic> {
         let options = CompileOptions {
             max_nodes,
             ..CompileOptions::default()
@@ -465,17 +535,32 @@ impl Compiled {
         let mut c = Compiler::new(policy, &options).map_err(|e| e.diagnostic(policy))?;
         let analysis = analyse(&mut c).map_err(|e| e.diagnostic(policy))?;
         let graph = DecisionGraph::build(&mut c).map_err(|e| e.diagnostic(policy));
+        Ok(Compiled::from_parts(c, analysis, graph))
+    }
+
+    /// From a compiler whose analyses and graph are made (`graph` is `Err` when it
+    /// passed the node limit).
+    pub fn from_parts(
+        c: Compiler<'_>,
+        analysis: Analysis,
+        graph: Result<DecisionGraph, Diagnostic>,
+    ) -> Compiled {
         let assumes = AssumeCheck {
             nodes: c.assumes.clone(),
             all: c.assume_all,
             levels: c.order.levels.clone(),
             mdd: c.mdd,
         };
-        Ok(Compiled {
+        Compiled {
             graph,
             analysis,
             assumes,
-        })
+        }
+    }
+
+    /// The analyses, once the tests are done with them.
+    pub fn into_analysis(self) -> Analysis {
+        self.analysis
     }
 }
 
