@@ -273,6 +273,23 @@ pub fn test_compiled(
     Plan::new(sources, policy, options).run(sources, policy, options, compiled)
 }
 
+/// Adds a test, skipped when the filter leaves it out; its index when it is to run.
+fn add_test(tests: &mut Vec<TestCase>, t: TestCase, options: &Options) -> Option<usize> {
+    let runs = options
+        .filter
+        .as_ref()
+        .is_none_or(|f| matches_filter(&t, f));
+    tests.push(if runs {
+        t
+    } else {
+        TestCase {
+            outcome: Outcome::Skipped,
+            ..t
+        }
+    });
+    runs.then(|| tests.len() - 1)
+}
+
 /// The tests of one file, before any runs: each passed until judged, or skipped by the
 /// filter.
 struct Plan<'p> {
@@ -303,17 +320,9 @@ impl<'p> Plan<'p> {
                 location: location(sources, s.loc),
                 outcome: Outcome::Passed,
             };
-            if let Some(f) = &options.filter {
-                if !matches_filter(&t, f) {
-                    tests.push(TestCase {
-                        outcome: Outcome::Skipped,
-                        ..t
-                    });
-                    continue;
-                }
+            if let Some(k) = add_test(&mut tests, t, options) {
+                pending_scenarios.push((k, s));
             }
-            pending_scenarios.push((tests.len(), s));
-            tests.push(t);
         }
         for (i, a) in policy
             .asserts
@@ -330,17 +339,9 @@ impl<'p> Plan<'p> {
                 location: location(sources, a.loc),
                 outcome: Outcome::Passed,
             };
-            if let Some(f) = &options.filter {
-                if !matches_filter(&t, f) {
-                    tests.push(TestCase {
-                        outcome: Outcome::Skipped,
-                        ..t
-                    });
-                    continue;
-                }
+            if let Some(k) = add_test(&mut tests, t, options) {
+                pending_asserts.push((k, i));
             }
-            pending_asserts.push((tests.len(), i));
-            tests.push(t);
         }
         Plan {
             tests,
