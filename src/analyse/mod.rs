@@ -30,7 +30,6 @@ use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, V
 use crate::compile::describe::{
     count_json, describe, example_values, facts_json, show_count, Region,
 };
-use crate::compile::graph::DecisionGraph;
 use crate::compile::{
     CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
 };
@@ -594,19 +593,18 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
     Ok(out)
 }
 
-/// Everything `policyc check` needs after the checker: the decision graph (when the
-/// analyses ran on diagrams and it fits the node limit), the findings as data, and as
-/// diagnostics.
+/// Everything `policyc check` needs after the checker: the findings as data, and as
+/// diagnostics. No decision graph: it is not a finding (its size is a limit of the
+/// tool, not a fault of the policy), and for a policy of many rules building it takes
+/// seconds where the analyses take milliseconds. The commands that use the graph
+/// (`graph`, `doc`, `decide`, `test`) build it and report `E0504` when it is too large.
 pub struct Analysed {
-    pub graph: Option<DecisionGraph>,
     pub analysis: Analysis,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Compiles and analyses a checked policy. `Err` only when even the analyses cannot be
-/// computed (the node limit or a compile limit). After diagrams, a decision graph that
-/// alone is too large is reported as an `E0504` diagnostic with `graph: None`; after
-/// boxes no graph is built (`graph: None`, no diagnostic).
+/// computed (the node limit or a compile limit).
 pub fn analyse_policy(policy: &Policy) -> Result<Analysed, Box<Diagnostic>> {
     analyse_policy_with(policy, &CompileOptions::default())
 }
@@ -617,23 +615,8 @@ pub fn analyse_policy_with(
 ) -> Result<Analysed, Box<Diagnostic>> {
     let mut c = Compiler::new(policy, options).map_err(|e| Box::new(e.diagnostic(policy)))?;
     let analysis = analyse(&mut c).map_err(|e| Box::new(e.diagnostic(policy)))?;
-    let mut diagnostics = diagnostics(policy, &analysis);
-    // After diagrams the graph is cheap: every rule's diagram is built already. A policy
-    // analysed with boxes is one of many rules, whose graph can take seconds to build or
-    // to pass the node limit (2 s for 200 random rules, against 35 ms for the analyses);
-    // nothing here needs it, and the commands that do build it and report E0504.
-    let graph = match analysis.engine {
-        Engine::Boxes => None,
-        Engine::Diagrams | Engine::Auto => match DecisionGraph::build(&mut c) {
-            Ok(g) => Some(g),
-            Err(e) => {
-                diagnostics.push(e.diagnostic(policy));
-                None
-            }
-        },
-    };
+    let diagnostics = diagnostics(policy, &analysis);
     Ok(Analysed {
-        graph,
         analysis,
         diagnostics,
     })
@@ -641,7 +624,7 @@ pub fn analyse_policy_with(
 
 /// What `policyc check` runs on one file: the checker and, for a policy (a file with a
 /// `policy` header) that checks without errors, the analyses. The diagnostics of both
-/// come back together; the decision graph is not kept.
+/// come back together.
 pub fn check_and_analyse(
     sources: &mut crate::source::Sources,
     fs: &dyn crate::source::FileSystem,
