@@ -804,10 +804,20 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                 );
             }
             d = region_notes(d, &g.region, "no value for");
-            d = d.help(format!(
-                "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
-                o.name, g.region.condition()
-            ));
+            // A cut-short condition ends in "or ... (N more parts)": pasted into the
+            // clause it is not valid syntax, so the help then names the clause's shape.
+            d = d.help(if g.region.condition_complete {
+                format!(
+                    "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
+                    o.name,
+                    g.region.condition()
+                )
+            } else {
+                format!(
+                    "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when CONDITION`, with a condition that holds in these incidents (they take more parts to describe than are shown)",
+                    o.name
+                )
+            });
             out.push(d.data(data));
         } else {
             let mut d = Diagnostic::new(

@@ -202,7 +202,9 @@ impl Region {
     pub fn condition(&self) -> String {
         let mut out = self.names.condition(&self.cubes);
         if !self.condition_complete {
-            if self.more_parts > 0 {
+            if self.more_parts == 1 {
+                out.push_str(" or ... (1 more part)");
+            } else if self.more_parts > 1 {
                 out.push_str(&format!(" or ... ({} more parts)", self.more_parts));
             } else {
                 out.push_str(" or ... (more parts)");
@@ -278,9 +280,15 @@ pub fn region_of_cubes(
 ) -> Region {
     let example = example_indices(c, example_per_level);
     let mut cubes = merge_cubes(cubes);
-    let complete = complete && cubes.len() <= SHOWN_CUBES;
-    let more = cubes.len().saturating_sub(SHOWN_CUBES);
-    cubes.truncate(SHOWN_CUBES);
+    // "... (1 more part)" takes about the room of the part itself: show it instead.
+    let shown = if cubes.len() == SHOWN_CUBES + 1 {
+        cubes.len()
+    } else {
+        SHOWN_CUBES
+    };
+    let complete = complete && cubes.len() <= shown;
+    let more = cubes.len().saturating_sub(shown);
+    cubes.truncate(shown);
     let parts: Vec<Vec<(InputId, ValueSet)>> = cubes
         .iter()
         .map(|cube| {
