@@ -571,3 +571,21 @@ fn shlex_split(s: &str) -> Vec<&str> {
     }
     out
 }
+
+/// An assert holds vacuously where the scope and the assumptions leave no incident: the
+/// harness fails it rather than passing it (check reports E0505).
+#[test]
+fn a_vacuous_assert_fails() {
+    let o = policyc(&[
+        "test",
+        "tests/fixtures/diagnostics/E0505-empty-scope.policy",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("test ages::never (assert) ... FAILED"),
+        "{out}"
+    );
+    assert!(out.contains("vacuous: no incident is in scope"), "{out}");
+    assert_eq!(last_line(&o), "0 passed, 1 failed");
+}

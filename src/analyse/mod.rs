@@ -90,6 +90,8 @@ pub struct Analysis {
     pub asserts: Vec<AssertFinding>,
     /// Incidents in scope and satisfying the assumptions.
     pub valid_count: u128,
+    /// Incidents satisfying the assumptions (in scope or not).
+    pub assumed_count: u128,
     /// Every combination of input values.
     pub incident_count: u128,
     /// Analyses that passed the node limit and so were not completed.
@@ -217,6 +219,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     let policy = c.policy;
     let mut a = Analysis {
         valid_count: c.mdd.sat_count(c.valid),
+        assumed_count: c.mdd.sat_count(c.assume_all),
         incident_count: c.mdd.sat_count(crate::mdd::TRUE),
         max_nodes: c.mdd.max_nodes(),
         ..Analysis::default()
@@ -645,6 +648,39 @@ pub fn check_and_analyse(
     checked
 }
 
+/// `E0505`: the scope and the assumptions leave no incident to decide, so every other
+/// analysis would hold vacuously.
+fn no_valid_incident(policy: &Policy, a: &Analysis) -> Diagnostic {
+    let contradictory = a.assumed_count == 0;
+    let mut d = if contradictory {
+        Diagnostic::error("E0505", "no incident satisfies every assumption")
+    } else if policy.assumes.is_empty() {
+        Diagnostic::error("E0505", "no incident is in scope")
+    } else {
+        Diagnostic::error(
+            "E0505",
+            "no incident that satisfies the assumptions is in scope",
+        )
+    };
+    for s in &policy.scope {
+        d = d.primary(s.loc, "part of the scope");
+    }
+    for (k, s) in policy.assumes.iter().enumerate() {
+        d = if contradictory && k == 0 {
+            d.primary(s.loc, "assumed here")
+        } else {
+            d.secondary(s.loc, "assumed here")
+        };
+    }
+    d.note("the policy decides nothing: every rule would be dead and every assert would hold, so no other finding is reported")
+        .help(if contradictory {
+            "correct or remove the assumption that excludes real incidents"
+        } else {
+            "widen the scope to the incidents the policy speaks to, or correct the assumptions"
+        })
+        .data(json!({ "kind": "no_valid_incident", "assumptions_contradict": contradictory }))
+}
+
 /// "1 incident", "35 incidents".
 pub fn incidents(n: u128) -> String {
     if n == 1 {
@@ -758,6 +794,12 @@ pub fn conflict_listing(a: &Analysis) -> ConflictListing {
 /// rules, unused inputs and stale acceptances warnings; accepted gaps notes).
 pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if a.valid_count == 0 {
+        // Every rule would be dead, every input unused and every assert would hold:
+        // findings about nothing, which only bury the one that matters.
+        out.push(no_valid_incident(policy, a));
+        return out;
+    }
     let rule_name = |r: RuleId| policy.rules.get(r).map(|x| x.name.as_str()).unwrap_or("?");
     for g in &a.gaps {
         let Some(o) = policy.outputs.get(g.output) else {

@@ -1300,6 +1300,19 @@ fn assert_outcome(ctx: Option<&Ctx<'_>>, analysis: &Analysis, index: usize) -> O
             diagnostics: Vec::new(),
         });
     };
+    if finding.holds && analysis.valid_count == 0 {
+        // It holds only because nothing is left to hold for: not a pass (E0505).
+        return Some(Failure {
+            message: "vacuous: no incident is in scope and satisfies the assumptions (E0505)"
+                .into(),
+            notes: vec![
+                "`policyc check` shows the scope and assumptions that exclude every incident"
+                    .into(),
+            ],
+            examples: Vec::new(),
+            diagnostics: Vec::new(),
+        });
+    }
     if finding.holds {
         return None;
     }
