@@ -5,7 +5,7 @@
 //!
 //! With `POLICYC_EXPORT_DIR=DIR` it instead writes each synthetic policy as JSON (inputs,
 //! outputs, rules as boxes) for `benches/z3_compare.py`, which asks z3 the same
-//! questions.
+//! questions (sizes from `POLICYC_SCALE`, default 20x200, 40x1000 and 64x2000).
 
 use std::time::Instant;
 
@@ -100,10 +100,32 @@ fn with_gap_counts(policy: &policyc::check::ir::Policy, j: &mut serde_json::Valu
     }
 }
 
+/// The sizes of `POLICYC_SCALE` (or `default`), as (inputs, rules).
+fn sizes(default: &str) -> Vec<(usize, usize)> {
+    let sizes = std::env::var("POLICYC_SCALE").unwrap_or_else(|_| default.to_string());
+    sizes
+        .split(',')
+        .filter_map(|size| {
+            let mut parts = size
+                .split('x')
+                .filter_map(|s| s.trim().parse::<usize>().ok());
+            let parsed = parts.next().zip(parts.next());
+            if parsed.is_none() {
+                eprintln!("bad size `{size}` (want INPUTSxRULES)");
+            }
+            parsed
+        })
+        .collect()
+}
+
 fn main() {
+    let seed = std::env::var("POLICYC_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     if let Ok(dir) = std::env::var("POLICYC_EXPORT_DIR") {
-        for (inputs, rules) in [(20, 200), (40, 1000), (64, 2000)] {
-            let policy = generate(&SynthSpec::large(inputs, rules, 1));
+        for (inputs, rules) in sizes("20x200,40x1000,64x2000") {
+            let policy = generate(&SynthSpec::large(inputs, rules, seed));
             if let Some(mut j) = export(&policy) {
                 with_gap_counts(&policy, &mut j);
                 let path = std::path::Path::new(&dir).join(format!("synth_{inputs}x{rules}.json"));
@@ -114,19 +136,7 @@ fn main() {
         }
         return;
     }
-    let sizes = std::env::var("POLICYC_SCALE").unwrap_or_else(|_| "20x200".to_string());
-    for size in sizes.split(',') {
-        let mut parts = size
-            .split('x')
-            .filter_map(|s| s.trim().parse::<usize>().ok());
-        let (Some(inputs), Some(rules)) = (parts.next(), parts.next()) else {
-            eprintln!("bad size `{size}` (want INPUTSxRULES)");
-            continue;
-        };
-        let seed = std::env::var("POLICYC_SEED")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1);
+    for (inputs, rules) in sizes("20x200") {
         let policy = generate(&SynthSpec::large(inputs, rules, seed));
         let start = Instant::now();
         let mut c = match Compiler::new(&policy, &CompileOptions::default()) {

@@ -17,7 +17,7 @@
 //! both against enumeration). A policy whose regions break into too many boxes (such as
 //! a relation between two wide integer inputs) stays with the diagrams.
 
-use super::sweep::{Exhausted, Sweep};
+use super::sweep::{Budget, Exhausted, Sweep};
 use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
 use crate::compile::describe::{
@@ -351,7 +351,7 @@ pub struct BoxModel {
     /// Per accepted gap, where it applies.
     accepted: Vec<Vec<Cuboid>>,
     /// Splits one count may take.
-    max_splits: usize,
+    budget: Budget,
     /// Per level, whether its values are ordered (an integer input): a part of the gap
     /// is then widened to one range there, which reads as `x in a..=b`.
     ordered: Vec<bool>,
@@ -408,7 +408,7 @@ impl BoxModel {
             .collect();
         Ok(Some(BoxModel {
             ordered,
-            max_splits: c.max_splits.unwrap_or(MAX_SPLITS),
+            budget: c.max_splits.map_or(Budget::DEFAULT, Budget::exactly),
             sizes,
             valid,
             conds,
@@ -481,8 +481,7 @@ impl BoxModel {
         let mut found = Gathered::default();
         for (space, near) in self.spaces(inside, cover) {
             let dense = space.dense(&self.sizes);
-            let (count, parts, complete) =
-                Sweep::run(&near, dense, COLLECTED_CUBES, self.max_splits)?;
+            let (count, parts, complete) = Sweep::run(&near, dense, COLLECTED_CUBES, self.budget)?;
             found.add_parts(count, &parts, complete, &self.sizes);
         }
         Ok(found)
@@ -954,7 +953,7 @@ mod tests {
             let refs: Vec<&Cuboid> = cover.iter().collect();
             let full: Vec<ValueRanges> = sizes.iter().map(|&n| vec![(0, n - 1)]).collect();
             let (count, parts, complete) =
-                Sweep::run(&refs, full.clone(), usize::MAX, MAX_SPLITS).unwrap();
+                Sweep::run(&refs, full.clone(), usize::MAX, Budget::DEFAULT).unwrap();
             assert!(complete);
             let mut uncovered = 0u128;
             for p in points(&sizes) {
@@ -998,10 +997,10 @@ mod tests {
                 }
                 found => assert_eq!((found, free), (crate::analyse::sat::Found::None, 0)),
             }
-            let (n, _, _) = Sweep::run(&refs, part, usize::MAX, MAX_SPLITS).unwrap();
+            let (n, _, _) = Sweep::run(&refs, part, usize::MAX, Budget::DEFAULT).unwrap();
             assert_eq!(n, free as u128);
             // A limit keeps the first parts, in order, and says there are more.
-            let (again, first, done) = Sweep::run(&refs, full, 1, MAX_SPLITS).unwrap();
+            let (again, first, done) = Sweep::run(&refs, full, 1, Budget::DEFAULT).unwrap();
             assert_eq!(again, count);
             assert_eq!(first.first(), parts.first());
             assert_eq!(done, parts.len() <= 1);
@@ -1018,7 +1017,7 @@ mod tests {
         let high = cuboid(&[(0, &[(2_000_000, n - 1)]), (1, &[(1, 1)])]);
         let refs = [&low, &high];
         let full: Vec<ValueRanges> = sizes.iter().map(|&k| vec![(0, k - 1)]).collect();
-        let (count, parts, complete) = Sweep::run(&refs, full.clone(), 8, MAX_SPLITS).unwrap();
+        let (count, parts, complete) = Sweep::run(&refs, full.clone(), 8, Budget::DEFAULT).unwrap();
         // Uncovered: 1,000,000..=1,999,999 with either flag, and the rest with flag 0.
         let rest = u128::from(n - 2_000_000);
         assert_eq!(count, 2 * 1_000_000 + rest);

@@ -98,6 +98,10 @@ pub struct Analysis {
     pub unfinished: Vec<Unfinished>,
     /// The node limit they were run with.
     pub max_nodes: usize,
+    /// The box engine's budget of splits per count when one was asked for
+    /// (`CompileOptions::max_splits`); `None` for the default, which also stops a count
+    /// that stalls.
+    pub max_splits: Option<usize>,
     /// Outputs whose gaps were not analysed (in `unfinished`) but are proven to exist,
     /// each with one incident that gets no value.
     pub gap_examples: Vec<GapExample>,
@@ -222,6 +226,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         assumed_count: c.mdd.sat_count(c.assume_all),
         incident_count: c.mdd.sat_count(crate::mdd::TRUE),
         max_nodes: c.mdd.max_nodes(),
+        max_splits: c.max_splits,
         ..Analysis::default()
     };
     let model = match c.engine {
@@ -633,6 +638,16 @@ pub fn check_and_analyse(
     fs: &dyn crate::source::FileSystem,
     path: &std::path::Path,
 ) -> crate::check::Checked {
+    check_and_analyse_with(sources, fs, path, &CompileOptions::default())
+}
+
+/// [`check_and_analyse`] with compile options (`policyc check --count-budget`).
+pub fn check_and_analyse_with(
+    sources: &mut crate::source::Sources,
+    fs: &dyn crate::source::FileSystem,
+    path: &std::path::Path,
+    options: &CompileOptions,
+) -> crate::check::Checked {
     let mut checked = crate::check::check_file(sources, fs, path);
     let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
     if let Some(policy) = checked
@@ -640,7 +655,7 @@ pub fn check_and_analyse(
         .as_ref()
         .filter(|p| clean && p.header.is_some())
     {
-        match analyse_policy(policy) {
+        match analyse_policy_with(policy, options) {
             Ok(a) => checked.diagnostics.extend(a.diagnostics),
             Err(d) => checked.diagnostics.push(*d),
         }
@@ -1181,8 +1196,24 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                     )),
                     None => d.note("the output does have gaps"),
                 };
+                let budget = match a.max_splits {
+                    None => format!(
+                        "the count stopped at its budget of {} splits, or sooner when it stopped making progress; `policyc check --count-budget N` spends N splits on it",
+                        show_count(crate::analyse::boxes::MAX_SPLITS as u128)
+                    ),
+                    Some(n) => format!(
+                        "the count stopped at its budget of {} split{} (`--count-budget`)",
+                        show_count(n as u128),
+                        if n == 1 { "" } else { "s" }
+                    ),
+                };
+                let unknown = "how many incidents lack a value in all, and which, is not known";
                 d.note(format!("for example: {}", g.example_json))
-                    .note("how many incidents lack a value in all, and which, is not known")
+                    .note(if boxes_gap {
+                        format!("{unknown}: {budget}")
+                    } else {
+                        unknown.to_string()
+                    })
             }
             None => d.note("the other analyses were completed; this one is not proven either way"),
         };

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{collect_policy_files, exit, out_line, out_lines, print_human, ColorArg};
+use crate::compile::CompileOptions;
 use crate::diagnostics::{github, render, sarif, Diagnostic, Severity};
 use crate::source::{RealFs, Sources};
 
@@ -20,6 +21,12 @@ pub struct CheckArgs {
     /// Treat warnings as errors (`--deny warnings`).
     #[arg(long, value_name = "LINT")]
     pub deny: Vec<DenyArg>,
+    /// Splits each gap count of a policy of many rules may take (default 30,000, and
+    /// fewer when the count stops making progress). A gap too fragmented to count
+    /// within it is proven with an example but not counted (E0504); a larger budget
+    /// counts more, at about 400 bytes of memory per split.
+    #[arg(long, value_name = "SPLITS")]
+    pub count_budget: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -43,7 +50,15 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
     let mut all: Vec<Diagnostic> = Vec::new();
     all.append(&mut errors);
     for path in &files {
-        let checked = crate::analyse::check_and_analyse(&mut sources, &RealFs, path);
+        let checked = crate::analyse::check_and_analyse_with(
+            &mut sources,
+            &RealFs,
+            path,
+            &CompileOptions {
+                max_splits: args.count_budget,
+                ..CompileOptions::default()
+            },
+        );
         all.extend(checked.diagnostics);
     }
     dedup(&sources, &mut all);
