@@ -16,8 +16,9 @@ use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
 use crate::compile::{CompileError, CompileOptions, Compiler};
 use crate::diagnostics::{render, Diagnostic};
+use crate::evaluate::facts::{parse_facts_json, FactsJson, InputIndex};
 use crate::evaluate::{
-    decide, decision_human, decision_json, decision_markdown, parse_facts, DecideStatus, Decider,
+    decide, decision_human, decision_json, decision_markdown, DecideStatus, Decider,
 };
 use crate::source::{RealFs, Sources};
 
@@ -59,14 +60,18 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
         }
         return exit::USAGE;
     };
+    if policy.header.is_none() && policy.rules.is_empty() {
+        print_human(&sources, &[module_error(&policy, &args.policy)], color);
+        return exit::USAGE;
+    }
     let graph = match Compiler::new(&policy, &CompileOptions::default())
         .and_then(|mut c| DecisionGraph::build(&mut c))
     {
         Ok(g) => Some(g),
-        // A graph past the node limit: facts that give every input the rules, scope
-        // and assumptions read are still decided, by reading the rules; other partial
-        // facts get E0516.
-        Err(CompileError::TooLarge { .. }) => None,
+        // No graph within its limits: facts that give every input the rules, scope and
+        // assumptions read are still decided, by reading the rules; other partial facts
+        // get E0516.
+        Err(e) if rules_still_decide(&policy, &e) => None,
         Err(e) => {
             print_human(&sources, &[e.diagnostic(&policy)], color);
             return exit::USAGE;
@@ -133,6 +138,84 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
     code
 }
 
+/// Whether `decide` still answers `policy`, by reading the rules, when its decision
+/// graph failed with `e`. The graph's limits (its node count, the work or the 64-bit
+/// arithmetic of compiling a relation between integer inputs, the width of an input's
+/// range) are not limits of reading the rules, which evaluates each condition on the
+/// facts exactly, in 128-bit arithmetic, as long as no side of a comparison can leave
+/// that range ([`comparisons_fit_i128`]). A construct the compiler does not follow
+/// (`Unsupported`) is not known to be read exactly, so it stays an error.
+fn rules_still_decide(policy: &Policy, e: &CompileError) -> bool {
+    match e {
+        CompileError::TooLarge { .. } => true,
+        CompileError::Budget { .. }
+        | CompileError::RangeTooLarge { .. }
+        | CompileError::Overflow { .. } => comparisons_fit_i128(policy),
+        CompileError::Unsupported { .. } => false,
+    }
+}
+
+/// Whether every side of every comparison that deciding reads (assumptions, scope,
+/// rules, defines, accepted gaps) stays within `i128` over the inputs' ranges. With
+/// 64-bit coefficients and values one term always does; a sum of several may not.
+fn comparisons_fit_i128(policy: &Policy) -> bool {
+    use crate::check::ir::{DefineBody, Expr, LinExpr, Ty};
+    let bound = |l: &LinExpr| -> Option<u128> {
+        l.terms
+            .iter()
+            .try_fold(u128::from(l.constant.unsigned_abs()), |acc, &(c, i)| {
+                let magnitude = match policy.inputs.get(i).map(|x| x.ty) {
+                    Some(Ty::Int { lo, hi }) => lo.unsigned_abs().max(hi.unsigned_abs()),
+                    // Booleans and enum variants are read as small indices.
+                    Some(ty) => policy.domain_size(ty),
+                    None => u64::MAX,
+                };
+                acc.checked_add(u128::from(c.unsigned_abs()) * u128::from(magnitude))
+            })
+    };
+    let side_fits = |l: &LinExpr| bound(l).is_some_and(|b| b <= i128::MAX as u128);
+    fn fits(e: &Expr, side_fits: &dyn Fn(&LinExpr) -> bool) -> bool {
+        match e {
+            Expr::Cmp { lhs, rhs, .. } => side_fits(lhs) && side_fits(rhs),
+            Expr::Not(a) => fits(a, side_fits),
+            Expr::And(xs) | Expr::Or(xs) => xs.iter().all(|x| fits(x, side_fits)),
+            Expr::Implies(a, b) | Expr::Iff(a, b) => fits(a, side_fits) && fits(b, side_fits),
+            // A define's body is checked once, below, where defines are.
+            _ => true,
+        }
+    }
+    let mut exprs = policy
+        .assumes
+        .iter()
+        .chain(&policy.scope)
+        .map(|c| &c.expr)
+        .chain(policy.rules.iter().map(|r| &r.when))
+        .chain(policy.accepted_gaps.iter().map(|a| &a.when))
+        .chain(policy.defines.iter().filter_map(|d| match &d.body {
+            DefineBody::Bool(b) => Some(b),
+            DefineBody::Int(_) => None,
+        }));
+    exprs.all(|e| fits(e, &side_fits))
+}
+
+/// A file without a `policy` header and without rules is a module, a shared
+/// vocabulary: every incident would be "decided" with nothing in it.
+fn module_error(policy: &Policy, path: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(
+        "E0518",
+        format!(
+            "`{}` is a module (no `policy` header, no rules): it declares a vocabulary and decides nothing",
+            path.display()
+        ),
+    )
+    .help(format!(
+        "decide with a policy that `use`s it (`use \"{}\"`)",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| policy.name.clone())
+    ))
+}
+
 /// The facts are read whole, so more than this is refused rather than read until
 /// memory runs out (`--facts -` fed by an endless stream, or `--facts /dev/zero`);
 /// 100,000 incidents as JSON Lines take some 10 MiB.
@@ -161,65 +244,183 @@ fn read_facts(mut head: Vec<u8>, from: impl Read) -> std::io::Result<String> {
 /// The longest line of JSON Lines read as a stream.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// One line of a stream as read, its line break included, and no longer than
-/// [`MAX_LINE_BYTES`] plus one byte (longer means cut short); `None` at the end.
-fn read_raw_line<R: BufRead>(reader: &mut R) -> std::io::Result<Option<Vec<u8>>> {
+/// A line of a stream as read.
+enum RawLine {
+    /// The whole line, its line break included (none at the end of the stream).
+    Whole(Vec<u8>),
+    /// The first [`MAX_LINE_BYTES`] + 1 bytes of a longer line; the rest is unread.
+    Cut(Vec<u8>),
+}
+
+impl RawLine {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            RawLine::Whole(b) | RawLine::Cut(b) => b,
+        }
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            RawLine::Whole(b) | RawLine::Cut(b) => b,
+        }
+    }
+}
+
+/// One line of a stream, holding at most [`MAX_LINE_BYTES`] + 1 bytes; `None` at the end.
+fn read_raw_line<R: BufRead>(reader: &mut R) -> std::io::Result<Option<RawLine>> {
     let mut buf = Vec::new();
     let n = reader
         .by_ref()
         .take(MAX_LINE_BYTES as u64 + 1)
         .read_until(b'\n', &mut buf)?;
-    Ok((n > 0).then_some(buf))
-}
-
-/// A line read by [`read_raw_line`] as text, without its line break.
-fn line_text(mut buf: Vec<u8>) -> Result<String, String> {
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
+    Ok((n > 0).then(|| {
+        if buf.last() != Some(&b'\n') && buf.len() > MAX_LINE_BYTES {
+            RawLine::Cut(buf)
+        } else {
+            RawLine::Whole(buf)
         }
-    } else if buf.len() > MAX_LINE_BYTES {
-        return Err(format!(
-            "a line is longer than {} MiB",
-            MAX_LINE_BYTES / (1024 * 1024)
-        ));
-    }
-    String::from_utf8(buf).map_err(|_| "a line is not valid UTF-8".to_string())
+    }))
 }
 
-/// The lines of a stream after the ones already read.
+/// Reads past the rest of a line cut short, holding none of it: an over-long line is
+/// skipped in bounded memory and the stream goes on at the next line.
+fn skip_line<R: BufRead>(reader: &mut R) -> std::io::Result<()> {
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+/// A line without its line break (`\n` or `\r\n`), as `str::lines` gives it.
+fn strip_break(mut line: &[u8]) -> &[u8] {
+    if let Some(l) = line.strip_suffix(b"\n") {
+        line = l.strip_suffix(b"\r").unwrap_or(l);
+    }
+    line
+}
+
+/// A whole line as text, without its line break; a line that is not UTF-8 is one bad
+/// line (it was read whole, so the next line starts after it).
+fn line_text(buf: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
+    let len = strip_break(&buf).len();
+    let mut buf = buf;
+    buf.truncate(len);
+    String::from_utf8(buf).map_err(|_| bad_line("the line is not valid UTF-8".into()))
+}
+
+fn bad_line(why: String) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error("E0510", format!("cannot read the facts: {why}"))
+            .help("give one JSON object per line"),
+    ]
+}
+
+fn too_long() -> Vec<Diagnostic> {
+    bad_line(format!(
+        "the line is longer than {} MiB (it was skipped)",
+        MAX_LINE_BYTES / (1024 * 1024)
+    ))
+}
+
+/// JSON whitespace: a line of only this is blank, and skipped in a batch.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+fn is_json(line: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
+}
+
+/// Whether facts whose first two non-blank lines are `first` and `second` (line breaks
+/// removed) are JSON Lines rather than one document (perhaps pretty-printed): the first
+/// line is a JSON value on its own; or the second is a JSON object on its own and the
+/// two lines cannot begin one JSON document (a syntax error before their end, not just
+/// an unfinished value), so the first is a bad line of a batch. A pretty-printed
+/// object, even a broken one, has no line that is an object on its own after its `{`
+/// line, so it stays one document and its syntax error is reported once, with its
+/// position.
+fn is_json_lines(first: &[u8], second: &[u8]) -> bool {
+    if is_json(first) {
+        return true;
+    }
+    if !(second.trim_ascii_start().starts_with(b"{") && is_json(second)) {
+        return false;
+    }
+    let mut both = Vec::with_capacity(first.len() + 1 + second.len());
+    both.extend_from_slice(first);
+    both.push(b'\n');
+    both.extend_from_slice(second);
+    matches!(serde_json::from_slice::<serde::de::IgnoredAny>(&both), Err(e) if !e.is_eof())
+}
+
+fn starts_array(text: &[u8]) -> bool {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    text.iter().find(|b| !blank(b)) == Some(&b'[')
+}
+
+/// The lines of a stream after the ones already read, each a line's text or the error
+/// that answers it.
 struct Lines<R> {
-    head: std::vec::IntoIter<Result<String, String>>,
+    head: std::vec::IntoIter<Result<String, Vec<Diagnostic>>>,
     reader: R,
-    done: bool,
+    /// After an I/O error: where the next line starts is unknown.
+    failed: bool,
 }
 
 impl<R: BufRead> Iterator for Lines<R> {
-    type Item = Result<String, String>;
+    type Item = Result<String, Vec<Diagnostic>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
+        if let Some(l) = self.head.next() {
+            return Some(l);
+        }
+        if self.failed {
             return None;
         }
-        let line = match self.head.next() {
-            Some(l) => l,
-            None => match read_raw_line(&mut self.reader) {
-                Ok(Some(l)) => line_text(l),
-                Ok(None) => return None,
-                Err(e) => Err(e.to_string()),
-            },
-        };
-        // A broken line (too long, not UTF-8, unreadable) ends the stream: where the
-        // next line starts cannot be told reliably.
-        self.done = line.is_err();
-        Some(line)
+        let read = read_raw_line(&mut self.reader).and_then(|raw| match raw {
+            Some(RawLine::Cut(_)) => skip_line(&mut self.reader).map(|()| Some(Err(too_long()))),
+            Some(RawLine::Whole(l)) => Ok(Some(line_text(l))),
+            None => Ok(None),
+        });
+        match read {
+            Ok(item) => item,
+            Err(e) => {
+                // Said on the line where reading stopped, so a short answer is not
+                // mistaken for a whole one.
+                self.failed = true;
+                Some(Err(vec![Diagnostic::error(
+                    "E0001",
+                    format!("cannot read the facts from this line on: {e}"),
+                )
+                .help(
+                    "this line and the ones after it are not answered; answer them again",
+                )]))
+            }
+        }
     }
 }
 
 /// Decides the facts read from `reader`. JSON Lines are answered as they are read, so a
 /// batch of any length runs in constant memory; one object or a JSON array is read
-/// whole (at most [`MAX_FACTS_BYTES`]).
+/// whole (at most [`MAX_FACTS_BYTES`]). Which layout the facts have is told from their
+/// first two lines that are not blank ([`layout`] has the rule).
 pub fn decide_reader<R: BufRead>(
     policy: &Policy,
     decider: &Decider<'_>,
@@ -229,16 +430,16 @@ pub fn decide_reader<R: BufRead>(
     out: &mut dyn Write,
     diags: &mut Vec<Diagnostic>,
 ) -> std::io::Result<u8> {
-    // The head: every line up to the second that is not blank, which tells the layout.
-    // It is kept as read: one object or an array (maybe one long line) is read whole.
-    let mut head: Vec<Vec<u8>> = Vec::new();
+    // The head: every line up to the second that is not blank. It is kept as read: one
+    // object or an array (maybe one long line) is read whole.
+    let mut head: Vec<RawLine> = Vec::new();
     let mut filled = 0;
     while filled < 2 {
         let Some(raw) = read_raw_line(&mut reader)? else {
             break;
         };
-        let cut = raw.last() != Some(&b'\n') && raw.len() > MAX_LINE_BYTES;
-        if !raw.trim_ascii().is_empty() {
+        let cut = matches!(raw, RawLine::Cut(_));
+        if cut || !is_blank(raw.bytes()) {
             filled += 1;
         }
         head.push(raw);
@@ -246,43 +447,53 @@ pub fn decide_reader<R: BufRead>(
             break;
         }
     }
-    let texts: Vec<Result<String, String>> = head.iter().cloned().map(line_text).collect();
-    let first = texts
+    let mut filled_lines = head
         .iter()
-        .find(|l| !matches!(l, Ok(l) if l.trim().is_empty()));
-    let streamed = filled >= 2
-        && texts.iter().all(|l| l.is_ok())
-        && first.is_some_and(|f| {
-            f.as_ref()
-                .is_ok_and(|f| serde_json::from_str::<serde_json::Value>(f).is_ok())
-        });
+        .filter(|l| matches!(l, RawLine::Cut(_)) || !is_blank(l.bytes()));
+    let streamed = match (filled_lines.next(), filled_lines.next()) {
+        (Some(RawLine::Whole(first)), Some(second)) if !starts_array(first) => {
+            let first = strip_break(first);
+            match second {
+                // An over-long second line is a bad line of a batch whose first line
+                // is a JSON value; otherwise the facts may be one long document.
+                RawLine::Cut(_) => is_json(first),
+                RawLine::Whole(second) => is_json_lines(first, strip_break(second)),
+            }
+        }
+        _ => false,
+    };
     if !streamed {
-        let text = read_facts(head.concat(), reader)?;
+        let bytes: Vec<u8> = head.into_iter().flat_map(RawLine::into_bytes).collect();
+        let text = read_facts(bytes, reader)?;
         return Ok(decide_text(
             policy, decider, sources, &text, format, out, diags,
         ));
     }
-    let head = texts;
+    let mut texts = Vec::with_capacity(head.len());
+    for raw in head {
+        texts.push(match raw {
+            RawLine::Whole(l) => line_text(l),
+            RawLine::Cut(_) => {
+                skip_line(&mut reader)?;
+                Err(too_long())
+            }
+        });
+    }
     let lines = Lines {
-        head: head.into_iter(),
+        head: texts.into_iter(),
         reader,
-        done: false,
+        failed: false,
     };
     let items = lines
         .enumerate()
         .map(|(i, l)| (i + 1, l))
-        .filter(|(_, l)| !matches!(l, Ok(l) if l.trim().is_empty()))
-        .map(|(n, l)| {
-            let item = match l {
-                Ok(l) => serde_json::from_str(&l).map_err(|e| invalid_json(&e)),
-                Err(e) => Err(
-                    Diagnostic::error("E0510", format!("cannot read the facts: {e}"))
-                        .help("give one JSON object per line"),
-                ),
-            };
-            (n, item)
-        });
+        .filter(|(_, l)| !matches!(l, Ok(l) if is_blank(l.as_bytes())))
+        .map(|(n, l)| (n, l.and_then(|l| parse_line(&l))));
     Ok(answer_items(policy, decider, sources, items, out))
+}
+
+fn parse_line(line: &str) -> Result<FactsJson, Vec<Diagnostic>> {
+    serde_json::from_str(line).map_err(|e| vec![invalid_json(&e)])
 }
 
 /// How the facts text is laid out.
@@ -293,22 +504,96 @@ pub enum FactsLayout {
     Lines,
 }
 
-/// A JSON array is a batch; several lines of which the first non-empty one is a whole
-/// JSON value are JSON Lines; anything else is one (possibly pretty-printed) object.
+/// A text that starts with `[` is a JSON array, a batch. A text of two or more
+/// non-blank lines is JSON Lines when its first non-blank line is a JSON value on its
+/// own, or when its second is a JSON object on its own and the first cannot begin one
+/// document with it (see [`is_json_lines`]): so a bad first line is one bad line of the
+/// batch. Anything else is one (possibly pretty-printed) object, whose syntax error is
+/// reported once, with its position.
 pub fn layout(text: &str) -> FactsLayout {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
+    if starts_array(text.as_bytes()) {
         return FactsLayout::Array;
     }
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let first = lines.next();
-    let more = lines.next().is_some();
-    match first {
-        Some(f) if more && serde_json::from_str::<serde_json::Value>(f).is_ok() => {
-            FactsLayout::Lines
-        }
+    let mut lines = text.lines().filter(|l| !is_blank(l.as_bytes()));
+    match (lines.next(), lines.next()) {
+        (Some(f), Some(s)) if is_json_lines(f.as_bytes(), s.as_bytes()) => FactsLayout::Lines,
         _ => FactsLayout::Single,
     }
+}
+
+/// The elements of the JSON array `text`, each with the line it starts on; a syntax
+/// error anywhere is the error of the whole text (its position counted from the start).
+fn array_items(text: &str) -> Result<Vec<(usize, FactsJson)>, serde_json::Error> {
+    let whole_error = |e: serde_json::Error| {
+        serde_json::from_str::<Vec<serde::de::IgnoredAny>>(text)
+            .err()
+            .unwrap_or(e)
+    };
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    let mut line = 1;
+    // Moves `pos` past JSON whitespace, counting lines.
+    let skip_blank = |pos: &mut usize, line: &mut usize| {
+        while let Some(&b) = bytes.get(*pos) {
+            match b {
+                b'\n' => *line += 1,
+                b' ' | b'\t' | b'\r' => {}
+                _ => break,
+            }
+            *pos += 1;
+        }
+    };
+    let syntax = |at: usize| {
+        whole_error(serde::de::Error::custom(format!(
+            "unexpected character at byte {at}"
+        )))
+    };
+    skip_blank(&mut pos, &mut line);
+    if bytes.get(pos) != Some(&b'[') {
+        return Err(syntax(pos));
+    }
+    pos += 1;
+    let mut items = Vec::new();
+    skip_blank(&mut pos, &mut line);
+    if bytes.get(pos) == Some(&b']') {
+        pos += 1;
+    } else {
+        loop {
+            let rest = text.get(pos..).unwrap_or("");
+            let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<FactsJson>();
+            let item = match stream.next() {
+                Some(Ok(item)) => item,
+                Some(Err(e)) => return Err(whole_error(e)),
+                None => return Err(syntax(pos)),
+            };
+            let end = pos + stream.byte_offset();
+            items.push((line, item));
+            line += bytes
+                .get(pos..end)
+                .unwrap_or_default()
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            pos = end;
+            skip_blank(&mut pos, &mut line);
+            match bytes.get(pos) {
+                Some(b',') => {
+                    pos += 1;
+                    skip_blank(&mut pos, &mut line);
+                }
+                Some(b']') => {
+                    pos += 1;
+                    break;
+                }
+                _ => return Err(syntax(pos)),
+            }
+        }
+    }
+    skip_blank(&mut pos, &mut line);
+    if pos < bytes.len() {
+        return Err(syntax(pos));
+    }
+    Ok(items)
 }
 
 fn invalid_json(e: &serde_json::Error) -> Diagnostic {
@@ -339,13 +624,14 @@ pub fn decide_text(
 ) -> u8 {
     match layout(text) {
         FactsLayout::Single => {
-            let value: serde_json::Value = match serde_json::from_str(text) {
+            let doc: FactsJson = match serde_json::from_str(text) {
                 Ok(v) => v,
                 Err(e) => {
                     return report(sources, format, out, diags, vec![invalid_json(&e)]);
                 }
             };
-            let facts = match parse_facts(policy, &value) {
+            let index = InputIndex::new(policy);
+            let facts = match parse_facts_json(policy, &index, &doc) {
                 Ok(f) => f,
                 Err(errs) => return report(sources, format, out, diags, errs),
             };
@@ -361,57 +647,49 @@ pub fn decide_text(
             let _ = out.write_all(text.as_bytes());
             status_code(d.status)
         }
-        layout => {
-            // JSON Lines are parsed one at a time as they are answered, so a large batch
-            // never holds every parsed line at once.
-            let items: Box<dyn Iterator<Item = (usize, Result<serde_json::Value, Diagnostic>)>> =
-                match layout {
-                    FactsLayout::Array => {
-                        match serde_json::from_str::<Vec<serde_json::Value>>(text) {
-                            Ok(vs) => {
-                                Box::new(vs.into_iter().enumerate().map(|(i, v)| (i + 1, Ok(v))))
-                            }
-                            Err(e) => {
-                                return report(
-                                    sources,
-                                    DecideFormat::Json,
-                                    out,
-                                    diags,
-                                    vec![invalid_json(&e)],
-                                )
-                            }
-                        }
-                    }
-                    _ => Box::new(
-                        text.lines()
-                            .enumerate()
-                            .filter(|(_, l)| !l.trim().is_empty())
-                            .map(|(i, l)| {
-                                (i + 1, serde_json::from_str(l).map_err(|e| invalid_json(&e)))
-                            }),
-                    ),
-                };
+        FactsLayout::Array => match array_items(text) {
+            Ok(items) => answer_items(
+                policy,
+                decider,
+                sources,
+                items.into_iter().map(|(line, item)| (line, Ok(item))),
+                out,
+            ),
+            Err(e) => report(
+                sources,
+                DecideFormat::Json,
+                out,
+                diags,
+                vec![invalid_json(&e)],
+            ),
+        },
+        // JSON Lines are parsed one at a time as they are answered, so a large batch
+        // never holds every parsed line at once.
+        FactsLayout::Lines => {
+            let items = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !is_blank(l.as_bytes()))
+                .map(|(i, l)| (i + 1, parse_line(l)));
             answer_items(policy, decider, sources, items, out)
         }
     }
 }
 
-/// Answers a batch item by item, one JSON line each; the exit code of the batch.
+/// Answers a batch item by item, one JSON line each, every error of an item in its
+/// answer; the exit code of the batch.
 fn answer_items(
     policy: &Policy,
     decider: &Decider<'_>,
     sources: &Sources,
-    items: impl Iterator<Item = (usize, Result<serde_json::Value, Diagnostic>)>,
+    items: impl Iterator<Item = (usize, Result<FactsJson, Vec<Diagnostic>>)>,
     out: &mut dyn Write,
 ) -> u8 {
-    let index = crate::evaluate::facts::InputIndex::new(policy);
+    let index = InputIndex::new(policy);
     let mut code = exit::OK;
     let mut cache = LeafCache::default();
     for (line, item) in items {
-        let facts = item.and_then(|v| {
-            crate::evaluate::facts::parse_facts_indexed(policy, &index, &v)
-                .map_err(|mut es| es.remove(0))
-        });
+        let facts = item.and_then(|doc| parse_facts_json(policy, &index, &doc));
         // Complete facts that reach an in-scope or out-of-scope leaf: the
         // answer is the leaf's, rendered once and reused.
         if let Ok(f) = &facts {
@@ -426,7 +704,7 @@ fn answer_items(
                 continue;
             }
         }
-        let answer = facts.and_then(|facts| decider.decide(policy, &facts).map_err(|e| *e));
+        let answer = facts.and_then(|facts| decider.decide(policy, &facts).map_err(|e| vec![*e]));
         let obj = match answer {
             Ok(d) => {
                 if d.status == DecideStatus::Undecided && code == exit::OK {
@@ -438,9 +716,9 @@ fn answer_items(
                 }
                 j
             }
-            Err(e) => {
+            Err(es) => {
                 code = exit::USAGE;
-                error_object(sources, Some(line), &[e])
+                error_object(sources, Some(line), &es)
             }
         };
         let _ = writeln!(out, "{obj}");
@@ -615,6 +893,11 @@ mod tests {
             "[{}, {}]".to_string(),
             "\n  [{}]\n".to_string(),
             "not json\n{}\n".to_string(),
+            "garbage\n{}\n{}".to_string(),
+            "{\n\"a\" 1\n}".to_string(),
+            "[{}]\n{}\n".to_string(),
+            "[{},\n\n{}]".to_string(),
+            format!("{{\"{name}\": 1, \"{name}\": 1}}\n{{}}"),
             String::new(),
         ] {
             for format in [DecideFormat::Json, DecideFormat::Human] {
@@ -638,22 +921,259 @@ mod tests {
         assert_eq!((out, code), (whole, whole_code));
     }
 
-    /// A line past the limit is an error for that line, and ends the batch.
-    #[test]
-    fn an_overlong_line_ends_the_stream() {
-        let (p, g) = setup();
-        let mut bytes = b"{}\n{}\n".to_vec();
-        bytes.extend(std::iter::repeat_n(b' ', MAX_LINE_BYTES + 10));
-        bytes.extend(b"\n{}\n");
-        let (out, code) = run_reader(&p, &g, &bytes, DecideFormat::Json);
-        let lines: Vec<serde_json::Value> = out
-            .lines()
+    fn answers(out: &str) -> Vec<serde_json::Value> {
+        out.lines()
             .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        assert_eq!(lines.len(), 3, "{out}");
-        assert_eq!(lines[2]["line"], 3);
-        assert_eq!(lines[2]["status"], "error");
+            .collect()
+    }
+
+    /// The line numbers and statuses of a batch's answers.
+    fn shape(out: &str) -> Vec<(u64, String)> {
+        answers(out)
+            .iter()
+            .map(|a| {
+                (
+                    a["line"].as_u64().unwrap(),
+                    a["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// A line past the limit is skipped, without being held, and answered with an
+    /// error; the lines after it are answered.
+    #[test]
+    fn an_overlong_line_is_skipped_and_the_rest_answered() {
+        let (p, g) = setup();
+        for at_head in [false, true] {
+            let mut bytes = if at_head {
+                b"{}\n".to_vec()
+            } else {
+                b"{}\n{}\n".to_vec()
+            };
+            bytes.extend(std::iter::repeat_n(b'x', 3 * MAX_LINE_BYTES + 10));
+            bytes.extend(b"\n{}\n\n{}\n");
+            let (out, code) = run_reader(&p, &g, &bytes, DecideFormat::Json);
+            let shape = shape(&out);
+            let bad = if at_head { 2 } else { 3 };
+            let lines: Vec<u64> = shape.iter().map(|s| s.0).collect();
+            let expected: Vec<u64> = (1..=bad + 1).chain([bad + 3]).collect();
+            assert_eq!(lines, expected, "{out}");
+            let errors: Vec<u64> = shape
+                .iter()
+                .filter(|s| s.1 == "error")
+                .map(|s| s.0)
+                .collect();
+            assert_eq!(errors, vec![bad], "{out}");
+            assert!(out.contains("longer than 1 MiB"), "{out}");
+            assert_eq!(code, exit::USAGE);
+        }
+    }
+
+    /// A line that is not UTF-8 is one bad line: it was read whole, so the next line is
+    /// where it ends.
+    #[test]
+    fn a_line_not_utf8_is_one_bad_line() {
+        let (p, g) = setup();
+        for bytes in [
+            &b"{}\n{}\n{\"k\":\"\xff\"}\n{}\n{}\n"[..],
+            &b"\xff\xfe\n{}\n{}\n"[..],
+            &b"{}\n\xff\n{}\n"[..],
+        ] {
+            let (out, code) = run_reader(&p, &g, bytes, DecideFormat::Json);
+            let shape = shape(&out);
+            let n = bytes
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count();
+            assert_eq!(shape.len(), n, "{out}");
+            let bad: Vec<&(u64, String)> = shape.iter().filter(|s| s.1 == "error").collect();
+            assert_eq!(bad.len(), 1, "{out}");
+            assert!(out.contains("not valid UTF-8"), "{out}");
+            assert_eq!(code, exit::USAGE);
+        }
+    }
+
+    /// A reader that gives `good` and then fails.
+    struct Failing<'a> {
+        good: &'a [u8],
+    }
+
+    impl Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.good.is_empty() {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            self.good.read(buf)
+        }
+    }
+
+    /// An I/O error in the middle of a stream is said, on the line where reading
+    /// stopped: the batch does not just end early.
+    #[test]
+    fn a_read_error_mid_stream_is_said() {
+        let (p, g) = setup();
+        let sources = Sources::new();
+        let mut out = Vec::new();
+        let reader = std::io::BufReader::with_capacity(
+            4,
+            Failing {
+                good: b"{}\n{}\n{}\n",
+            },
+        );
+        let code = decide_reader(
+            &p,
+            &Decider::Graph(&g),
+            &sources,
+            reader,
+            DecideFormat::Json,
+            &mut out,
+            &mut Vec::new(),
+        )
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let answers = answers(&out);
+        assert_eq!(answers.len(), 4, "{out}");
+        assert_eq!(answers[3]["line"], 4);
+        assert_eq!(answers[3]["errors"][0]["code"], "E0001");
+        assert!(out.contains("the disk went away"), "{out}");
         assert_eq!(code, exit::USAGE);
+    }
+
+    /// A bad first line is one bad line of a batch, as a bad second line is.
+    #[test]
+    fn a_bad_first_line_is_one_bad_line() {
+        let (p, g) = setup();
+        for text in [
+            "garbage\n{}\n{}\n",
+            "\n{\"unclosed\": 1\n{}\n{}\n",
+            "{\n{}\n{}\n",
+        ] {
+            let (out, _, code) = run_text(&p, &g, text, DecideFormat::Json);
+            let shape = shape(&out);
+            let lines: Vec<u64> = shape.iter().map(|s| s.0).collect();
+            let first = if text.starts_with('\n') { 2 } else { 1 };
+            assert_eq!(lines, vec![first, first + 1, first + 2], "{text:?}: {out}");
+            assert_eq!(shape[0].1, "error");
+            assert!(shape[1..].iter().all(|s| s.1 != "error"), "{out}");
+            assert_eq!(code, exit::USAGE);
+            let streamed = run_reader(&p, &g, text.as_bytes(), DecideFormat::Json);
+            assert_eq!(streamed, (out, code), "{text:?}");
+        }
+    }
+
+    /// A pretty-printed object with a syntax error is one document: one error, with
+    /// its position in the whole text.
+    #[test]
+    fn a_broken_pretty_object_is_one_error() {
+        let (p, g) = setup();
+        let name = &p.inputs[0].name;
+        for text in [
+            format!("{{\n  \"{name}\": 1\n  \"x\": 2\n}}\n"),
+            format!("{{\n  \"{name}\" 1,\n  \"x\": 2\n}}\n"),
+            format!("{{\"{name}\":\n{{}}\n"),
+        ] {
+            assert_eq!(layout(&text), FactsLayout::Single, "{text:?}");
+            let (out, diags, code) = run_text(&p, &g, &text, DecideFormat::Human);
+            assert_eq!(out, "");
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(diags[0].code, "E0510");
+            assert!(
+                diags[0].message.contains("at line "),
+                "{}",
+                diags[0].message
+            );
+            assert_eq!(code, exit::USAGE);
+            let streamed = run_reader(&p, &g, text.as_bytes(), DecideFormat::Json);
+            let (whole, _, _) = run_text(&p, &g, &text, DecideFormat::Json);
+            assert_eq!(streamed, (whole, code));
+        }
+    }
+
+    /// An answer to an element of an array names the line the element starts on.
+    #[test]
+    fn array_answers_name_the_line_of_their_element() {
+        let (p, g) = setup();
+        let text = "[\n  {},\n\n  {\n    \"nope\": 1\n  }, {}\n,{}]";
+        let (out, _, code) = run_text(&p, &g, text, DecideFormat::Json);
+        let lines: Vec<u64> = shape(&out).iter().map(|s| s.0).collect();
+        assert_eq!(lines, vec![2, 4, 6, 7], "{out}");
+        assert_eq!(code, exit::USAGE);
+        let (out, _, code) = run_text(&p, &g, "[]", DecideFormat::Json);
+        assert_eq!((out.as_str(), code), ("", exit::OK));
+        // A syntax error is reported once, at its place in the whole text.
+        let (out, _, code) = run_text(&p, &g, "[{},\n{}\n{}]", DecideFormat::Json);
+        assert!(out.contains("at line 3 column 1"), "{out}");
+        assert_eq!(answers(&out).len(), 1);
+        assert_eq!(code, exit::USAGE);
+        let (out, _, _) = run_text(&p, &g, "[{},\n{}] x", DecideFormat::Json);
+        assert!(out.contains("trailing characters at line 2"), "{out}");
+    }
+
+    /// Every bad key of a line is reported, not only the first.
+    #[test]
+    fn every_bad_key_of_a_line_is_reported() {
+        let (p, g) = setup();
+        let name = &p.inputs[0].name;
+        let text =
+            format!("{{}}\n{{\"a_nope\": 1, \"b_nope\": 2, \"{name}\": 1, \"{name}\": 2}}\n");
+        let (out, _, _) = run_text(&p, &g, &text, DecideFormat::Json);
+        let answers = answers(&out);
+        let codes: Vec<&str> = answers[1]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes.len(), 3, "{out}");
+        assert_eq!(codes.iter().filter(|&&c| c == "E0511").count(), 2, "{out}");
+        assert!(codes.contains(&"E0517"), "{out}");
+    }
+
+    /// Reading the rules stands in for the graph past its other limits too, where the
+    /// rules are read exactly.
+    #[test]
+    fn compile_limits_fall_back_to_reading_the_rules() {
+        let p = crate::check::policy_from_text(
+            "policy w \"w\"\ninput a: 0..=10\ninput b: 0..=10\noutput o: bool default false\n\
+             rule r \"r\" cites \"c\" when a > b then o = true\n",
+        );
+        for e in [
+            CompileError::TooLarge {
+                max_nodes: 1,
+                at: None,
+            },
+            CompileError::Budget { at: None },
+            CompileError::RangeTooLarge { input: 0 },
+            CompileError::Overflow { at: None },
+        ] {
+            assert!(rules_still_decide(&p, &e), "{e:?}");
+        }
+        let unsupported = CompileError::Unsupported {
+            at: None,
+            what: "x",
+        };
+        assert!(!rules_still_decide(&p, &unsupported));
+        // Three maximal terms leave i128: only the node limit (reached after the
+        // relation compiled) still reads the rules.
+        let max = i64::MAX;
+        let wide = format!("{}..={max}", i64::MIN);
+        let p = crate::check::policy_from_text(&format!(
+            "policy w \"w\"\ninput a: {wide}\ninput b: {wide}\ninput c: {wide}\n\
+             output o: bool default false\n\
+             rule r \"r\" cites \"c\" when {max} * a + {max} * b + {max} * c > 0 then o = true\n"
+        ));
+        assert!(!comparisons_fit_i128(&p));
+        assert!(!rules_still_decide(
+            &p,
+            &CompileError::RangeTooLarge { input: 0 }
+        ));
+        let p = crate::check::policy_from_text(&format!(
+            "policy w \"w\"\ninput a: {wide}\ninput b: {wide}\n\
+             output o: bool default false\n\
+             rule r \"r\" cites \"c\" when {max} * a > {max} * b then o = true\n"
+        ));
+        assert!(comparisons_fit_i128(&p));
     }
 
     #[test]
@@ -662,6 +1182,10 @@ mod tests {
         assert_eq!(layout("{\n  \"a\": 1\n}\n"), FactsLayout::Single);
         assert_eq!(layout("{\"a\": 1}\n{\"a\": 2}\n"), FactsLayout::Lines);
         assert_eq!(layout("  [ {\"a\": 1} ]"), FactsLayout::Array);
+        assert_eq!(layout("[{}]\n{}\n"), FactsLayout::Array);
+        assert_eq!(layout("garbage\n{\"a\": 2}\n"), FactsLayout::Lines);
+        assert_eq!(layout("garbage\n\"a\": 2\n"), FactsLayout::Single);
+        assert_eq!(layout("{\"a\":\n{\"b\": 2}\n}"), FactsLayout::Single);
     }
 
     #[test]
@@ -698,7 +1222,7 @@ mod tests {
                 let facts_json = crate::compile::describe::facts_json(&p, inc);
                 text.push_str(&facts_json.to_string());
                 text.push('\n');
-                let facts = parse_facts(&p, &facts_json).unwrap();
+                let facts = crate::evaluate::parse_facts(&p, &facts_json).unwrap();
                 let line = expected.len() + 1;
                 expected.push(match decide(&p, &g, &facts) {
                     Ok(d) => {

@@ -349,7 +349,17 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "E0516",
         title: "partial facts for a policy whose decision graph is too large",
-        explanation: "`policyc decide` answers partial facts from the decision graph: it finds every completion of the facts and the questions that still matter. When a policy's graph passes the node limit (E0504), decide reads the rules directly instead, which needs every fact the rules, the scope and the assumptions read (the others may be left out: no decision depends on them; an accepted gap is named as accepted when the facts give what its condition reads, as with the graph).\n\nFix: give the missing facts (the message lists them), or split the policy so that its graph fits.",
+        explanation: "`policyc decide` answers partial facts from the decision graph: it finds every completion of the facts and the questions that still matter. When a policy's graph cannot be built within its limits (E0504: the node limit, the work or 64-bit arithmetic of compiling a relation between integer inputs, an input range too wide), decide reads the rules directly instead, which needs every fact the rules, the scope and the assumptions read (the others may be left out: no decision depends on them; an accepted gap is named as accepted when the facts give what its condition reads, as with the graph).\n\nFix: give the missing facts (the message lists them), or split the policy so that its graph fits.",
+    },
+    CodeInfo {
+        code: "E0517",
+        title: "a fact is given more than once",
+        explanation: "A key appears twice in one facts object (`{\"severity\": \"nude\", \"severity\": \"semi_nude\"}`). JSON leaves the meaning of a repeated key open: some readers keep the first value, some the last. Deciding on either could answer a different incident from the one the writer meant, so `policyc decide` refuses the facts and names the key (in a batch, only that line).\n\nFix: give each fact once; check the program that writes the facts for a field it adds twice.",
+    },
+    CodeInfo {
+        code: "E0518",
+        title: "`decide` was given a module, not a policy",
+        explanation: "The file named to `policyc decide` has no `policy` header and no rules: it is a module, a shared vocabulary of enums and inputs that policies `use`. It decides nothing, so every incident would get an empty decision; this is refused rather than answered.\n\nFix: name the policy that `use`s the module (`policyc decide npcc.policy --facts incident.json`). A file without a header that has rules is still decided.",
     },
     // ---- E06xx: diff (owned by the diff stage) ----
     CodeInfo {

@@ -76,11 +76,26 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Whether `n` is an integer too large for any input's range: serde_json reads an
+/// integer literal past 64 bits as a float, which has no fraction and is at least 2^63
+/// in size (no float that large has one).
+fn is_huge_integer(n: &serde_json::Number) -> bool {
+    n.as_f64()
+        .is_some_and(|f| f.is_finite() && f.abs() >= 9_223_372_036_854_775_808.0)
+        && !n.is_i64()
+        && !n.is_u64()
+}
+
 fn json_kind(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() || is_huge_integer(n) => {
+            "an integer"
+        }
+        serde_json::Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+            "a number written with a fraction or an exponent"
+        }
         serde_json::Value::Number(_) => "a number with a fraction",
         serde_json::Value::String(_) => "a string",
         serde_json::Value::Array(_) => "an array",
@@ -118,6 +133,122 @@ pub fn parse_facts_indexed(
     index: &InputIndex<'_>,
     json: &serde_json::Value,
 ) -> Result<Facts, Vec<Diagnostic>> {
+    check_facts(policy, index, json, &[])
+}
+
+/// [`parse_facts_indexed`] for facts read as a [`FactsJson`]: a key given twice is an
+/// error too (E0517).
+pub fn parse_facts_json(
+    policy: &Policy,
+    index: &InputIndex<'_>,
+    doc: &FactsJson,
+) -> Result<Facts, Vec<Diagnostic>> {
+    check_facts(policy, index, &doc.value, &doc.duplicates)
+}
+
+/// One facts document as read: its value, and the keys of its top-level object that
+/// were given more than once. `serde_json::Value` keeps the last of duplicated keys
+/// silently; which one a writer meant cannot be told, so they are kept to be refused.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FactsJson {
+    pub value: serde_json::Value,
+    pub duplicates: Vec<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for FactsJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FactsVisitor)
+    }
+}
+
+/// Builds the value as `serde_json::Value` does, noting duplicated keys of the top
+/// level (the only level facts have: deeper objects are wrong types anyway).
+struct FactsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FactsVisitor {
+    type Value = FactsJson;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FactsJson, A::Error> {
+        let mut obj = serde_json::Map::new();
+        let mut duplicates = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: serde_json::Value = map.next_value()?;
+            match obj.entry(key) {
+                serde_json::map::Entry::Vacant(e) => {
+                    e.insert(value);
+                }
+                serde_json::map::Entry::Occupied(mut e) => {
+                    if !duplicates.contains(e.key()) {
+                        duplicates.push(e.key().clone());
+                    }
+                    e.insert(value);
+                }
+            }
+        }
+        Ok(FactsJson {
+            value: serde_json::Value::Object(obj),
+            duplicates,
+        })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<FactsJson, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+            items.push(v);
+        }
+        Ok(plain(serde_json::Value::Array(items)))
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, x: i64) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::from(x)))
+    }
+
+    fn visit_u64<E>(self, x: u64) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::from(x)))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::from(x)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::from(s)))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::String(s)))
+    }
+
+    fn visit_unit<E>(self) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<FactsJson, E> {
+        Ok(plain(serde_json::Value::Null))
+    }
+}
+
+fn plain(value: serde_json::Value) -> FactsJson {
+    FactsJson {
+        value,
+        duplicates: Vec::new(),
+    }
+}
+
+fn check_facts(
+    policy: &Policy,
+    index: &InputIndex<'_>,
+    json: &serde_json::Value,
+    duplicates: &[String],
+) -> Result<Facts, Vec<Diagnostic>> {
     let Some(obj) = json.as_object() else {
         return Err(vec![Diagnostic::error(
             "E0510",
@@ -134,6 +265,15 @@ pub fn parse_facts_indexed(
     };
     let mut errors = Vec::new();
     for (key, v) in obj {
+        if duplicates.contains(key) {
+            errors.push(
+                Diagnostic::error("E0517", format!("fact `{key}` is given more than once"))
+                    .help(format!(
+                        "give `{key}` once: which of its values is meant cannot be told"
+                    ))
+                    .data(json!({ "key": key })),
+            );
+        }
         let Some(id) = index.by_name.get(key.as_str()).copied() else {
             let mut d = Diagnostic::error(
                 "E0511",
@@ -186,7 +326,7 @@ pub fn parse_facts_indexed(
                     );
                     continue;
                 }
-                None if v.as_u64().is_some() => {
+                None if v.as_u64().is_some() || v.as_number().is_some_and(is_huge_integer) => {
                     errors.push(
                         Diagnostic::error(
                             "E0513",
@@ -246,5 +386,81 @@ pub fn parse_facts_indexed(
         Ok(facts)
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        crate::check::policy_from_text(
+            "policy p \"p\"\ninput age: 0..=20\ninput flag: bool\noutput o: bool default false\n\
+             rule r \"r\" cites \"c\" when flag and age > 3 then o = true\n",
+        )
+    }
+
+    fn errors(p: &Policy, text: &str) -> Vec<Diagnostic> {
+        let doc: FactsJson = serde_json::from_str(text).unwrap();
+        parse_facts_json(p, &InputIndex::new(p), &doc).unwrap_err()
+    }
+
+    /// An integer literal past 64 bits is an integer out of range, not a fraction.
+    #[test]
+    fn a_huge_integer_is_out_of_range() {
+        let p = policy();
+        for huge in ["99999999999999999999999", "-99999999999999999999999"] {
+            let e = errors(&p, &format!("{{\"age\": {huge}}}"));
+            assert_eq!(e.len(), 1);
+            assert_eq!(e[0].code, "E0513", "{}", e[0].message);
+            assert!(
+                e[0].message.contains("outside its range 0..=20"),
+                "{}",
+                e[0].message
+            );
+            let e = errors(&p, &format!("{{\"flag\": {huge}}}"));
+            assert!(
+                e[0].message.ends_with("but it is an integer"),
+                "{}",
+                e[0].message
+            );
+        }
+        let e = errors(&p, "{\"age\": 1.5}");
+        assert!(
+            e[0].message.ends_with("a number with a fraction"),
+            "{}",
+            e[0].message
+        );
+        let e = errors(&p, "{\"age\": 1e1}");
+        assert_eq!(e[0].code, "E0512");
+        assert!(
+            e[0].message.contains("fraction or an exponent"),
+            "{}",
+            e[0].message
+        );
+    }
+
+    /// A key given twice is refused, naming the key, once however often it repeats.
+    #[test]
+    fn a_key_given_twice_is_refused() {
+        let p = policy();
+        let e = errors(
+            &p,
+            "{\"flag\": true, \"age\": 4, \"flag\": false, \"flag\": true}",
+        );
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].code, "E0517");
+        assert_eq!(e[0].data.as_ref().unwrap()["key"], "flag");
+        // Nested objects are read as values (a wrong type), duplicates and all.
+        let doc: FactsJson = serde_json::from_str("{\"age\": {\"x\": 1, \"x\": 2}}").unwrap();
+        assert!(doc.duplicates.is_empty());
+        let doc: FactsJson = serde_json::from_str("{\"age\": 4, \"flag\": true}").unwrap();
+        assert_eq!(doc.value, serde_json::json!({"age": 4, "flag": true}));
+        assert!(parse_facts_json(&p, &InputIndex::new(&p), &doc).is_ok());
+        for other in ["[1, {\"a\": 1}]", "1", "-2", "1.5", "\"s\"", "null", "true"] {
+            let doc: FactsJson = serde_json::from_str(other).unwrap();
+            let value: serde_json::Value = serde_json::from_str(other).unwrap();
+            assert_eq!(doc.value, value, "{other}");
+        }
     }
 }

@@ -1,0 +1,166 @@
+//! `policyc decide` end to end: batches with bad lines, facts it refuses, and policies
+//! it decides without a decision graph.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers fail loudly
+
+mod common;
+use common::{code, command, stderr, stdout, temp_dir};
+use std::path::Path;
+use std::process::Output;
+
+const AGES: &str = r#"policy p1 "probe"
+input youngest_age: 0..=20
+input oldest_age: 0..=20
+enum Sev { low, mid, high }
+input sev: Sev
+assume youngest_age <= oldest_age
+scope oldest_age <= 17
+output flag: bool default false
+rule r1 "high" cites "x" when sev == high then flag = true
+"#;
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+fn fed(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = command(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run policyc");
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(input);
+    }
+    child.wait_with_output().expect("wait for policyc")
+}
+
+/// Line number and status of each answer of a batch.
+fn shape(o: &Output) -> Vec<(u64, String)> {
+    stdout(o)
+        .lines()
+        .map(|l| {
+            let j: serde_json::Value = serde_json::from_str(l).expect("each line is JSON");
+            (
+                j["line"].as_u64().unwrap(),
+                j["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+/// Bad lines (not UTF-8, not JSON, the first one included) are answered with an error
+/// each, and every other line is answered, in order.
+#[test]
+fn bad_lines_do_not_stop_a_batch() {
+    let dir = temp_dir("bad-lines");
+    let policy = write(&dir, "p.policy", AGES.as_bytes());
+    let facts = write(
+        &dir,
+        "f.jsonl",
+        b"{\"oldest_age\":18}\n{\"oldest_age\":18}\n{\"sev\":\"\xff\"}\n{\"oldest_age\":19}\n{\"oldest_age\":19}\n",
+    );
+    let o = command(&["decide", &policy, "--facts", &facts])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let out = (1..=5)
+        .map(|n| (n, s(if n == 3 { "error" } else { "out_of_scope" })))
+        .collect::<Vec<_>>();
+    assert_eq!(shape(&o), out, "{}", stdout(&o));
+    let o = fed(
+        &["decide", &policy, "--facts", "-"],
+        b"garbage\n{\"oldest_age\": 19}\n{\"oldest_age\": 3, \"youngest_age\": 2, \"sev\": \"low\"}\n",
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        shape(&o),
+        vec![(1, s("error")), (2, s("out_of_scope")), (3, s("decided"))]
+    );
+}
+
+/// A key given twice (E0517) is refused, naming it; its rendering is pinned.
+#[test]
+fn a_key_given_twice_is_refused() {
+    let dir = temp_dir("twice");
+    let policy = write(&dir, "p.policy", AGES.as_bytes());
+    let o = fed(
+        &["decide", &policy, "--facts", "-"],
+        br#"{"sev": "low", "oldest_age": 99999999999999999999999, "sev": "high"}"#,
+    );
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o).replace(&policy, "p.policy");
+    insta::assert_snapshot!(err);
+}
+
+/// A module decides nothing: `decide` on one is a usage error (E0518), not an empty
+/// decision.
+#[test]
+fn a_module_is_not_decided() {
+    let o = fed(
+        &["decide", "policies/incident.policy", "--facts", "-"],
+        b"{}",
+    );
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    insta::assert_snapshot!(stderr(&o));
+}
+
+/// Past compile limits other than the node limit (the width of a range, 64-bit
+/// arithmetic, the work of a relation), facts that give what the rules read are still
+/// decided, by reading the rules; partial facts get E0516.
+#[test]
+fn compile_limits_still_decide_complete_facts() {
+    let dir = temp_dir("limits");
+    let cases = [
+        (
+            "range",
+            "input a: 0..=10000000000\noutput o: bool default false\n\
+             rule r \"r\" cites \"c\" when a > 5000000000 then o = true\n",
+            r#"{"a": 6000000000}"#,
+        ),
+        (
+            "overflow",
+            "input a: 0..=10\ninput b: 0..=10\noutput o: bool default false\n\
+             rule r \"r\" cites \"c\" when a + 9223372036854775807 > b - 10 then o = true\n",
+            r#"{"a": 1, "b": 2}"#,
+        ),
+        (
+            "budget",
+            "input a: 0..=100000\ninput b: 0..=100000\ninput c: 0..=100000\ninput d: 0..=100000\n\
+             output o: bool default false\n\
+             rule r \"r\" cites \"c\" when a + b + c <= d then o = true\n",
+            r#"{"a": 1, "b": 2, "c": 3, "d": 10}"#,
+        ),
+    ];
+    for (name, body, facts) in cases {
+        let policy = write(
+            &dir,
+            &format!("{name}.policy"),
+            format!("policy {name} \"{name}\"\n{body}").as_bytes(),
+        );
+        let args = ["decide", "--format", "json", &policy, "--facts", "-"];
+        let o = fed(&args, facts.as_bytes());
+        assert_eq!(code(&o), 0, "{name}: {}{}", stdout(&o), stderr(&o));
+        let j: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(j["decision"]["o"], true, "{name}: {j}");
+        assert_eq!(j["rules"][0]["name"], "r", "{name}: {j}");
+        let o = fed(&args, b"{}");
+        assert_eq!(code(&o), 2, "{name}");
+        assert!(stdout(&o).contains("E0516"), "{name}: {}", stdout(&o));
+    }
+}
