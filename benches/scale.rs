@@ -5,7 +5,8 @@
 //!
 //! With `POLICYC_EXPORT_DIR=DIR` it instead writes each synthetic policy as JSON (inputs,
 //! outputs, rules as boxes) for `benches/z3_compare.py`, which asks z3 the same
-//! questions (sizes from `POLICYC_SCALE`, default 20x200, 40x1000 and 64x2000).
+//! questions (sizes from `POLICYC_SCALE`, default 20x200, 40x1000 and 64x2000), with
+//! the gap counts of a budget `POLICYC_COUNT_BUDGET` (as `policyc check --count-budget`).
 
 use std::time::Instant;
 
@@ -71,7 +72,14 @@ fn export(policy: &policyc::check::ir::Policy) -> Option<serde_json::Value> {
 /// string; `null` where the count did not finish), for `benches/count_vs_ganak.py` to
 /// check against an independent model counter.
 fn with_gap_counts(policy: &policyc::check::ir::Policy, j: &mut serde_json::Value) {
-    let Ok(mut c) = Compiler::new(policy, &CompileOptions::default()) else {
+    // `POLICYC_COUNT_BUDGET=N`: as `policyc check --count-budget N`.
+    let options = CompileOptions {
+        max_splits: std::env::var("POLICYC_COUNT_BUDGET")
+            .ok()
+            .and_then(|v| v.parse().ok()),
+        ..CompileOptions::default()
+    };
+    let Ok(mut c) = Compiler::new(policy, &options) else {
         return;
     };
     let Ok(a) = analyse(&mut c) else { return };
