@@ -466,3 +466,26 @@ fn check_of_many_rules_reports_only_the_analyses() {
         assert_eq!(kind, Some(serde_json::json!("unfinished")), "{}", d.message);
     }
 }
+
+/// A gap bounded by a relation between two inputs is described with the relation, in
+/// one part, and the clause its diagnostic offers accepts exactly that gap.
+#[test]
+fn a_gap_bounded_by_a_relation_is_said_with_it() {
+    let text = std::fs::read_to_string("tests/fixtures/diagnostics/E0501-gap-relation.policy")
+        .expect("fixture");
+    let (_, _, a) = analyse(&text);
+    assert_eq!(codes(&a.diagnostics), vec!["E0501"]);
+    let gap = &a.analysis.gaps[0];
+    assert_eq!(
+        gap.region.condition(),
+        "oldest_age - youngest_age <= 2 and not coercion"
+    );
+    let data = a.diagnostics[0].data.as_ref().unwrap();
+    let clause = data["accept"]
+        .as_str()
+        .unwrap()
+        .replace("\"reason\"", "\"silent\"");
+    let (_, _, accepted) = analyse(&format!("{text}\n{clause}\n"));
+    assert_eq!(codes(&accepted.diagnostics), vec!["W0505"]);
+    assert_eq!(accepted.analysis.gaps[0].region.count, gap.region.count);
+}

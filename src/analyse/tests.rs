@@ -24,6 +24,17 @@ fn value_in(set: &crate::compile::graph::ValueSet, v: &Value) -> bool {
     }
 }
 
+/// Whether an incident is in one of a region's parts: its inputs' value sets and its
+/// comparisons between inputs.
+fn in_region(p: &Policy, r: &Region, inc: &[Value]) -> bool {
+    r.cubes.iter().enumerate().any(|(k, cube)| {
+        cube.iter().all(|(i, set)| value_in(set, &inc[*i]))
+            && r.relations
+                .get(k)
+                .is_none_or(|rs| rs.iter().all(|e| brute::eval(p, e, inc, None)))
+    })
+}
+
 fn indices(p: &Policy, values: &[Value]) -> Vec<u32> {
     p.inputs
         .iter()
@@ -83,10 +94,7 @@ fn check_against_brute_force(
             assert!(part.condition_complete);
             let mut inside = 0u128;
             brute::for_each_incident(p, |inc| {
-                let held = part
-                    .cubes
-                    .iter()
-                    .any(|cube| cube.iter().all(|(i, set)| value_in(set, &inc[*i])));
+                let held = in_region(p, part, inc);
                 let r = brute::decide(p, inc);
                 if held && r.status == crate::compile::graph::Status::InScope {
                     inside += 1;
@@ -215,10 +223,7 @@ fn check_against_brute_force(
             if brute::decide(p, inc).status != crate::compile::graph::Status::InScope {
                 return;
             }
-            let in_cubes = region
-                .cubes
-                .iter()
-                .any(|cube| cube.iter().all(|(i, set)| value_in(set, &inc[*i])));
+            let in_cubes = in_region(p, region, inc);
             assert_eq!(
                 in_cubes,
                 member(inc),

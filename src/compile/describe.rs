@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::graph::{value_set, ValueSet};
 use super::{index_value, CResult, Compiler};
-use crate::check::ir::{InputId, Policy, Ty, Value};
+use crate::check::ir::{CmpOp, DefineBody, Expr, InputId, LinExpr, Policy, Ty, Value};
 use crate::mdd::{Cube, NodeId, ValueRanges, FALSE};
 
 /// A non-empty set of incidents.
@@ -29,6 +29,10 @@ pub struct Region {
     /// inputs left out may take any value. Within the valid incidents their union is the
     /// region when `condition_complete`. [`Region::condition`] reads them.
     pub cubes: Vec<Vec<(InputId, ValueSet)>>,
+    /// Per part, comparisons between inputs that also hold there (`oldest_age -
+    /// youngest_age <= 2`), each an [`Expr::Cmp`]; empty when there are none. A region
+    /// bounded by a relation takes a part per value of one input without them.
+    pub relations: Vec<Vec<Expr>>,
 }
 
 /// The names of a policy's inputs and variants: what showing an example as facts needs.
@@ -64,7 +68,7 @@ impl FactNames {
 
     /// Parts (conjunctions of input value sets) as one condition: `false` for none,
     /// `true` for a part that restricts nothing.
-    fn condition(&self, parts: &[Vec<(InputId, ValueSet)>]) -> String {
+    fn condition(&self, parts: &[Vec<(InputId, ValueSet)>], relations: &[Vec<Expr>]) -> String {
         if parts.is_empty() {
             return "false".to_string();
         }
@@ -74,9 +78,15 @@ impl FactNames {
             if k > 0 {
                 out.push_str(" or ");
             }
-            let lits: Vec<String> = part
-                .iter()
-                .filter_map(|(input, set)| self.literal(*input, set))
+            let lits: Vec<String> = relations
+                .get(k)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| self.relation(r))
+                .chain(
+                    part.iter()
+                        .filter_map(|(input, set)| self.literal(*input, set)),
+                )
                 .collect();
             match lits.as_slice() {
                 [] => out.push_str("true"),
@@ -90,6 +100,77 @@ impl FactNames {
             }
         }
         out
+    }
+
+    /// A comparison between inputs as written: `oldest_age - youngest_age <= 2`.
+    fn relation(&self, e: &Expr) -> Option<String> {
+        let Expr::Cmp { lhs, op, rhs } = e else {
+            return None;
+        };
+        // `-a - b <= 2` reads better as `a + b >= -2`.
+        let flipped;
+        let (lhs, op, rhs) =
+            if rhs.terms.is_empty() && !lhs.terms.is_empty() && lhs.terms.iter().all(|t| t.0 < 0) {
+                let neg = |l: &LinExpr| LinExpr {
+                    terms: l
+                        .terms
+                        .iter()
+                        .map(|&(k, i)| (k.saturating_neg(), i))
+                        .collect(),
+                    constant: l.constant.saturating_neg(),
+                };
+                let op = match op {
+                    CmpOp::Lt => CmpOp::Gt,
+                    CmpOp::Le => CmpOp::Ge,
+                    CmpOp::Gt => CmpOp::Lt,
+                    CmpOp::Ge => CmpOp::Le,
+                    other => *other,
+                };
+                flipped = (neg(lhs), neg(rhs));
+                (&flipped.0, op, &flipped.1)
+            } else {
+                (lhs, *op, rhs)
+            };
+        let op = match op {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        };
+        Some(format!("{} {op} {}", self.linear(lhs)?, self.linear(rhs)?))
+    }
+
+    /// `oldest_age - youngest_age`, `2 * a + 1`, `3`.
+    fn linear(&self, l: &LinExpr) -> Option<String> {
+        let mut out = String::new();
+        // Positive terms first: `oldest_age - youngest_age`, not `-youngest_age +
+        // oldest_age`.
+        let mut terms = l.terms.clone();
+        terms.sort_by_key(|t| t.0 < 0);
+        for (k, &(coef, input)) in terms.iter().enumerate() {
+            let name = self.inputs.get(input)?;
+            let size = coef.unsigned_abs();
+            let sign = match (k, coef < 0) {
+                (0, false) => "",
+                (0, true) => "-",
+                (_, false) => " + ",
+                (_, true) => " - ",
+            };
+            out.push_str(sign);
+            if size != 1 {
+                out.push_str(&format!("{size} * "));
+            }
+            out.push_str(name);
+        }
+        if l.terms.is_empty() {
+            out = l.constant.to_string();
+        } else if l.constant != 0 {
+            let sign = if l.constant < 0 { "-" } else { "+" };
+            out.push_str(&format!(" {sign} {}", l.constant.unsigned_abs()));
+        }
+        Some(out)
     }
 
     /// One input's value set as a condition; `None` when it is every value.
@@ -200,7 +281,7 @@ impl Region {
     /// regions, reports show a few hundred, and making every condition took a fifth of
     /// the analysis.
     pub fn condition(&self) -> String {
-        let mut out = self.names.condition(&self.cubes);
+        let mut out = self.names.condition(&self.cubes, &self.relations);
         if !self.condition_complete {
             if self.more_parts == 1 {
                 out.push_str(" or ... (1 more part)");
@@ -266,7 +347,23 @@ pub fn describe(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Region>>
     } else {
         cubes
     };
-    Ok(Some(region_of_cubes(c, count, &values, cubes, complete)))
+    let mut described = region_of_cubes(c, count, &values, cubes, complete);
+    // A region bounded by a comparison between inputs takes a part per value of one of
+    // them in cubes: said with the comparison, it is often one part.
+    let parts = described.cubes.len() + described.more_parts;
+    if parts > 1 || !described.condition_complete {
+        if let Some((cubes, relations)) = by_relations(c, region)? {
+            let better = cubes.len() <= SHOWN_CUBES
+                && (cubes.len() < parts || !described.condition_complete);
+            if better {
+                described.cubes = cubes;
+                described.relations = relations;
+                described.condition_complete = true;
+                described.more_parts = 0;
+            }
+        }
+    }
+    Ok(Some(described))
 }
 
 /// A region from its parts: `count` incidents, one example given per level, and the
@@ -289,18 +386,8 @@ pub fn region_of_cubes(
     let complete = complete && cubes.len() <= shown;
     let more = cubes.len().saturating_sub(shown);
     cubes.truncate(shown);
-    let parts: Vec<Vec<(InputId, ValueSet)>> = cubes
-        .iter()
-        .map(|cube| {
-            cube.iter()
-                .enumerate()
-                .filter_map(|(l, set)| {
-                    let input = c.order.levels.get(l).copied()?;
-                    Some((input, value_set(c.input_ty(input), set.as_ref()?)))
-                })
-                .collect()
-        })
-        .collect();
+    let parts: Vec<Vec<(InputId, ValueSet)>> =
+        cubes.iter().map(|cube| cube_part(c, cube)).collect();
     Region {
         count,
         example,
@@ -308,7 +395,266 @@ pub fn region_of_cubes(
         condition_complete: complete,
         more_parts: more,
         cubes: parts,
+        relations: Vec::new(),
     }
+}
+
+/// A cube (a value set per level) as a part of a condition: (input, values) for the
+/// inputs it restricts.
+fn cube_part(c: &Compiler<'_>, cube: &Cube) -> Vec<(InputId, ValueSet)> {
+    cube.iter()
+        .enumerate()
+        .filter_map(|(l, set)| {
+            let input = c.order.levels.get(l).copied()?;
+            Some((input, value_set(c.input_ty(input), set.as_ref()?)))
+        })
+        .collect()
+}
+
+/// At most this many comparisons between inputs take part in a region's description:
+/// each doubles the cells to look at.
+const MAX_RELATIONS: usize = 4;
+
+/// The comparisons between two or more inputs that the policy's conditions make (rules,
+/// scope, assumptions, accepted gaps, asserts and the defines they use), each once, in
+/// the order they first appear.
+fn relation_atoms(policy: &Policy) -> Vec<Expr> {
+    fn walk(policy: &Policy, e: &Expr, out: &mut Vec<Expr>, depth: usize) {
+        // Defines cannot be cyclic once checked; the depth only guards the walk.
+        if depth > 64 {
+            return;
+        }
+        match e {
+            Expr::Cmp { lhs, rhs, .. } => {
+                let mut inputs: Vec<InputId> =
+                    lhs.terms.iter().chain(&rhs.terms).map(|t| t.1).collect();
+                inputs.sort_unstable();
+                inputs.dedup();
+                if inputs.len() >= 2 && !out.contains(e) {
+                    out.push(e.clone());
+                }
+            }
+            Expr::Not(a) => walk(policy, a, out, depth + 1),
+            Expr::And(xs) | Expr::Or(xs) => {
+                for x in xs {
+                    walk(policy, x, out, depth + 1);
+                }
+            }
+            Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                walk(policy, a, out, depth + 1);
+                walk(policy, b, out, depth + 1);
+            }
+            Expr::Define(d) => {
+                if let Some(DefineBody::Bool(body)) = policy.defines.get(*d).map(|d| &d.body) {
+                    walk(policy, body, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let exprs = policy
+        .assumes
+        .iter()
+        .chain(&policy.scope)
+        .map(|c| &c.expr)
+        .chain(policy.rules.iter().map(|r| &r.when))
+        .chain(policy.accepted_gaps.iter().map(|a| &a.when))
+        .chain(policy.asserts.iter().map(|a| &a.expr));
+    for e in exprs {
+        walk(policy, e, &mut out, 0);
+    }
+    out
+}
+
+/// The comparison that holds where `e` (a comparison) does not: `a - b >= 3` gives
+/// `a - b <= 2` (over integers, against a constant), `a <= b` gives `a > b`.
+fn negated(e: &Expr) -> Expr {
+    let Expr::Cmp { lhs, op, rhs } = e else {
+        return Expr::Not(Box::new(e.clone()));
+    };
+    let constant = rhs.terms.is_empty();
+    let (op, k) = match op {
+        CmpOp::Eq => (CmpOp::Ne, rhs.constant),
+        CmpOp::Ne => (CmpOp::Eq, rhs.constant),
+        CmpOp::Lt => (CmpOp::Ge, rhs.constant),
+        CmpOp::Le => (CmpOp::Gt, rhs.constant),
+        CmpOp::Gt => (CmpOp::Le, rhs.constant),
+        CmpOp::Ge => (CmpOp::Lt, rhs.constant),
+    };
+    // `x < 3` reads better as `x <= 2`, and `x > 2` as `x >= 3`.
+    let (op, k) = match (op, constant) {
+        (CmpOp::Lt, true) if k > i64::MIN => (CmpOp::Le, k - 1),
+        (CmpOp::Gt, true) if k < i64::MAX => (CmpOp::Ge, k + 1),
+        (op, _) => (op, k),
+    };
+    Expr::Cmp {
+        lhs: lhs.clone(),
+        op,
+        rhs: if constant {
+            LinExpr::constant(k)
+        } else {
+            rhs.clone()
+        },
+    }
+}
+
+/// A region's parts ([`Region::cubes`]) with their comparisons ([`Region::relations`]).
+type Described = (Vec<Vec<(InputId, ValueSet)>>, Vec<Vec<Expr>>);
+
+/// A description of `region` with the policy's comparisons between inputs: for each
+/// way the comparisons can hold or fail, the rest of the region there, simplified with
+/// the comparisons as given. `None` when the policy makes no such comparison, or the
+/// parts are not all whole; the parts are checked to make up exactly the region.
+fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Described>> {
+    let valid = c.valid;
+    // Only comparisons that can both hold and fail among the valid incidents.
+    let mut atoms: Vec<(Expr, NodeId, NodeId)> = Vec::new();
+    for e in relation_atoms(c.policy) {
+        if atoms.len() == MAX_RELATIONS {
+            break;
+        }
+        let yes = c.expr(&e)?;
+        let no = c.mdd.not(yes)?;
+        if c.mdd.and(valid, yes)? != FALSE && c.mdd.and(valid, no)? != FALSE {
+            atoms.push((e, yes, no));
+        }
+    }
+    if atoms.is_empty() {
+        return Ok(None);
+    }
+    // The cells: which comparisons hold (per atom, `true` holds), with their incidents.
+    let mut cells: Vec<(Vec<bool>, NodeId)> = vec![(Vec::new(), valid)];
+    for (_, yes, no) in &atoms {
+        let mut next = Vec::with_capacity(cells.len() * 2);
+        for (signs, cell) in cells {
+            for (sign, lit) in [(true, *yes), (false, *no)] {
+                let sub = c.mdd.and(cell, lit)?;
+                if sub != FALSE {
+                    let mut signs = signs.clone();
+                    signs.push(sign);
+                    next.push((signs, sub));
+                }
+            }
+        }
+        cells = next;
+    }
+    // Per cell, the region there, simplified knowing the cell's comparisons hold.
+    let mut parts: Vec<(Vec<Option<bool>>, NodeId, NodeId)> = Vec::new();
+    for (signs, cell) in cells {
+        let here = c.mdd.and(region, cell)?;
+        if here == FALSE {
+            continue;
+        }
+        let rest = c.mdd.simplify(here, cell)?;
+        parts.push((signs.into_iter().map(Some).collect(), cell, rest));
+    }
+    // Cells that differ in one comparison only and hold the same rest are one part,
+    // without that comparison.
+    let mut merged = true;
+    while merged {
+        merged = false;
+        'pairs: for i in 0..parts.len() {
+            for k in (i + 1)..parts.len() {
+                let (Some(a), Some(b)) = (parts.get(i), parts.get(k)) else {
+                    continue;
+                };
+                if a.2 != b.2 {
+                    continue;
+                }
+                let differ: Vec<usize> = (0..a.0.len())
+                    .filter(|&j| a.0.get(j) != b.0.get(j))
+                    .collect();
+                let [j] = differ.as_slice() else {
+                    continue;
+                };
+                if a.0.get(*j).copied().flatten().is_none()
+                    || b.0.get(*j).copied().flatten().is_none()
+                {
+                    continue;
+                }
+                let cell = c.mdd.or(a.1, b.1)?;
+                let mut signs = a.0.clone();
+                if let Some(slot) = signs.get_mut(*j) {
+                    *slot = None;
+                }
+                let rest = a.2;
+                parts.remove(k);
+                if let Some(slot) = parts.get_mut(i) {
+                    *slot = (signs, cell, rest);
+                }
+                merged = true;
+                break 'pairs;
+            }
+        }
+    }
+    // A comparison the others and the rest imply among the valid incidents says
+    // nothing: left out.
+    for (signs, _, rest) in &mut parts {
+        for j in 0..signs.len() {
+            if signs.get(j).copied().flatten().is_none() {
+                continue;
+            }
+            let with = literals(c, &atoms, signs, *rest)?;
+            let mut without = signs.clone();
+            if let Some(slot) = without.get_mut(j) {
+                *slot = None;
+            }
+            let less = literals(c, &atoms, &without, *rest)?;
+            if c.mdd.and(with, valid)? == c.mdd.and(less, valid)? {
+                *signs = without;
+            }
+        }
+    }
+    // Checked: the parts make up exactly the region among the valid incidents.
+    let mut union = FALSE;
+    for (signs, _, rest) in &parts {
+        let part = literals(c, &atoms, signs, *rest)?;
+        union = c.mdd.or(union, part)?;
+    }
+    if c.mdd.and(union, valid)? != c.mdd.and(region, valid)? {
+        return Ok(None);
+    }
+    let mut cubes_out = Vec::new();
+    let mut relations_out = Vec::new();
+    for (signs, _, rest) in parts {
+        let (cubes, complete) = c.mdd.cubes(rest, |t| t == 1, COLLECTED_CUBES);
+        if !complete {
+            return Ok(None);
+        }
+        let relations: Vec<Expr> = atoms
+            .iter()
+            .zip(&signs)
+            .filter_map(|((e, _, _), sign)| match sign {
+                Some(true) => Some(e.clone()),
+                Some(false) => Some(negated(e)),
+                None => None,
+            })
+            .collect();
+        for cube in merge_cubes(cubes) {
+            cubes_out.push(cube_part(c, &cube));
+            relations_out.push(relations.clone());
+        }
+    }
+    Ok(Some((cubes_out, relations_out)))
+}
+
+/// The incidents where the comparisons hold or fail as `signs` say, and `rest` holds.
+fn literals(
+    c: &mut Compiler<'_>,
+    atoms: &[(Expr, NodeId, NodeId)],
+    signs: &[Option<bool>],
+    rest: NodeId,
+) -> CResult<NodeId> {
+    let mut acc = rest;
+    for ((_, yes, no), sign) in atoms.iter().zip(signs) {
+        acc = match sign {
+            Some(true) => c.mdd.and(acc, *yes)?,
+            Some(false) => c.mdd.and(acc, *no)?,
+            None => acc,
+        };
+    }
+    Ok(acc)
 }
 
 /// The values per input of an assignment given per level (a level not given takes the
@@ -350,6 +696,7 @@ pub fn region_of_box(c: &Compiler<'_>, typical: &[u32], lits: &[(usize, ValueRan
         condition_complete: true,
         more_parts: 0,
         cubes: vec![part],
+        relations: Vec::new(),
     }
 }
 
