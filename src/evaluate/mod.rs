@@ -427,6 +427,39 @@ fn rule_json(policy: &Policy, r: RuleId) -> serde_json::Value {
     }
 }
 
+/// An overridden rule: its name, title and citation, the rules whose assignments won
+/// over it (`by`), per output it lost the winners (`lost`), the outputs its assignments
+/// still give (`stands`) and those the facts leave open (`open`, partial facts only).
+fn overridden_json(policy: &Policy, d: &Decision, r: RuleId) -> serde_json::Value {
+    let mut j = rule_json(policy, r);
+    let detail = overridden_detail(policy, d, r);
+    let out_name = |o: &OutputId| policy.outputs.get(*o).map(|x| x.name.clone());
+    if let Some(map) = j.as_object_mut() {
+        map.insert("by".into(), json!(rule_names(policy, &detail.by(d))));
+        map.insert(
+            "lost".into(),
+            json!(detail
+                .lost
+                .iter()
+                .map(|(o, by)| json!({ "output": out_name(o), "by": rule_names(policy, by) }))
+                .collect::<Vec<_>>()),
+        );
+        map.insert(
+            "stands".into(),
+            json!(detail
+                .stands
+                .iter()
+                .filter_map(out_name)
+                .collect::<Vec<_>>()),
+        );
+        map.insert(
+            "open".into(),
+            json!(detail.open.iter().filter_map(out_name).collect::<Vec<_>>()),
+        );
+    }
+    j
+}
+
 /// For each gap of the incident, the reasons of the acceptances that cover it in every
 /// completion of the facts; or, when none does but some may, those acceptances with the
 /// inputs not given they read. An acceptance is read from the facts alone (whatever
@@ -554,7 +587,7 @@ pub fn decision_json(policy: &Policy, d: &Decision) -> serde_json::Value {
         "decision": decision,
         "undecided": undecided,
         "rules": d.fired.iter().map(|&r| rule_json(policy, r)).collect::<Vec<_>>(),
-        "overridden": d.overridden.iter().map(|&r| rule_json(policy, r)).collect::<Vec<_>>(),
+        "overridden": d.overridden.iter().map(|&r| overridden_json(policy, d, r)).collect::<Vec<_>>(),
         "facts_used": d.facts_used.iter().map(name).collect::<Vec<_>>(),
         "missing": d.missing.iter().map(name).collect::<Vec<_>>(),
     })
@@ -574,12 +607,128 @@ fn rule_line(policy: &Policy, r: RuleId) -> String {
     s
 }
 
-fn overriders_of(policy: &Policy, d: &Decision, r: RuleId) -> Vec<RuleId> {
-    d.fired
+/// What became of the assignments of an overridden rule `r`.
+struct Overridden {
+    /// Per output `r` assigns that an overriding rule wins: the winners, the applying
+    /// rules that override `r` (directly or through a chain) and assign that output.
+    lost: Vec<(OutputId, Vec<RuleId>)>,
+    /// The outputs whose value `r` still gives (alone or with others, or in a conflict).
+    stands: Vec<OutputId>,
+    /// The outputs whose fate the facts do not settle (partial facts only).
+    open: Vec<OutputId>,
+}
+
+impl Overridden {
+    /// The rules whose assignments won over `r`, in the order they fired.
+    fn by(&self, d: &Decision) -> Vec<RuleId> {
+        d.fired
+            .iter()
+            .copied()
+            .filter(|s| self.lost.iter().any(|(_, by)| by.contains(s)))
+            .collect()
+    }
+}
+
+fn overridden_detail(policy: &Policy, d: &Decision, r: RuleId) -> Overridden {
+    let mut outputs: Vec<OutputId> = policy
+        .rules
+        .get(r)
+        .map(|x| x.assigns.iter().map(|a| a.output).collect())
+        .unwrap_or_default();
+    outputs.sort_unstable();
+    outputs.dedup();
+    // Only an overriding rule that assigns the same output wins over `r` there: one
+    // that assigns other outputs leaves `r`'s assignments standing.
+    let overriders: Vec<RuleId> = d
+        .fired
         .iter()
         .copied()
         .filter(|&s| s != r && brute::overrides(policy, s, r))
-        .collect()
+        .collect();
+    let mut detail = Overridden {
+        lost: Vec::new(),
+        stands: Vec::new(),
+        open: Vec::new(),
+    };
+    for o in outputs {
+        let winners: Vec<RuleId> = overriders
+            .iter()
+            .copied()
+            .filter(|&s| {
+                policy
+                    .rules
+                    .get(s)
+                    .is_some_and(|x| x.assigns.iter().any(|a| a.output == o))
+            })
+            .collect();
+        let gives = match d.answers.get(o) {
+            Some(Answer::Value { by, .. }) => by.contains(&r),
+            Some(Answer::Conflict(vs)) => vs.iter().any(|(_, rs)| rs.contains(&r)),
+            _ => false,
+        };
+        if !winners.is_empty() {
+            detail.lost.push((o, winners));
+        } else if gives {
+            detail.stands.push(o);
+        } else {
+            detail.open.push(o);
+        }
+    }
+    detail
+}
+
+/// How an overridden rule reads: which of its outputs were won by which rules, and
+/// what of it still stands.
+fn overridden_text(policy: &Policy, d: &Decision, r: RuleId) -> String {
+    let detail = overridden_detail(policy, d, r);
+    let out_names = |os: &[OutputId]| {
+        os.iter()
+            .filter_map(|&o| policy.outputs.get(o).map(|x| x.name.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if detail.lost.is_empty() {
+        parts.push("overridden, by rules that depend on facts not given".into());
+    } else {
+        let lost: Vec<String> = detail
+            .lost
+            .iter()
+            .enumerate()
+            .map(|(k, (o, by))| {
+                let name = policy
+                    .outputs
+                    .get(*o)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or("");
+                let by = rule_names(policy, by).join(", ");
+                if k == 0 {
+                    format!("{name} overridden by {by}")
+                } else {
+                    format!("{name} by {by}")
+                }
+            })
+            .collect();
+        parts.push(lost.join(", "));
+    }
+    if !detail.stands.is_empty() {
+        let verb = if detail.stands.len() == 1 {
+            "stands"
+        } else {
+            "stand"
+        };
+        parts.push(format!("its {} {verb}", out_names(&detail.stands)));
+    }
+    if !detail.open.is_empty() {
+        parts.push(format!(
+            "whether its {} stands depends on facts not given",
+            out_names(&detail.open)
+        ));
+    }
+    if detail.stands.is_empty() && detail.open.is_empty() && !detail.lost.is_empty() {
+        parts.push("none of its assignments stands".into());
+    }
+    parts.join("; ")
 }
 
 /// The answer for people.
@@ -650,11 +799,10 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
     if !d.overridden.is_empty() {
         s.push_str("\noverridden:\n");
         for &r in &d.overridden {
-            let by = rule_names(policy, &overriders_of(policy, d, r));
             s.push_str(&format!(
-                "  {} (by {})\n",
+                "  {}: {}\n",
                 rule_line(policy, r),
-                by.join(", ")
+                overridden_text(policy, d, r)
             ));
         }
     }
@@ -851,11 +999,10 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
         s.push('\n');
     }
     for &r in &d.overridden {
-        let by = rule_names(policy, &overriders_of(policy, d, r));
         s.push_str(&format!(
-            "- overridden: {} — by {}\n",
+            "- overridden: {} — {}\n",
             rule_line(policy, r),
-            by.join(", ")
+            overridden_text(policy, d, r)
         ));
     }
     if !d.missing.is_empty() {

@@ -695,6 +695,78 @@ fn settling_a_condition_tries_the_values_not_given() {
     );
 }
 
+const CHAIN: &str =
+    "policy chain \"chain\"\ninput a: bool\ninput b: bool\ninput c: bool\ninput x: bool\n\
+    enum V { va, vb, vc }\noutput o: V default vc\noutput p: bool default false\n\
+    output q: bool default false\n\
+    rule ra \"A\" cites \"x\" overrides rb when a then o = va\n\
+    rule rb \"B\" cites \"x\" overrides rc, rd when b then p = true\n\
+    rule rc \"C\" cites \"x\" when c then o = vb\n\
+    rule rd \"D\" cites \"x\" when c then o = vb, q = true\n\
+    rule rx \"X\" cites \"x\" overrides rd when x then q = false\n";
+
+/// An overridden rule is overridden by the applying rules that override it (through a
+/// chain too) and assign one of its outputs: `rb` overrides `rc` but assigns only `p`,
+/// so `rc` loses `o` to `ra` alone. What it still gives is said.
+#[test]
+fn an_overridden_rule_names_only_the_rules_that_won() {
+    let p = crate::check::policy_from_text(CHAIN);
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let run = |facts: serde_json::Value| {
+        let f = parse_facts(&p, &facts).unwrap();
+        let d = decide(&p, &g, &f).unwrap();
+        (
+            decision_json(&p, &d),
+            decision_human(&p, &d),
+            decision_markdown(&p, &f, &d),
+        )
+    };
+    let (j, human, md) = run(serde_json::json!({"a": true, "b": true, "c": true, "x": false}));
+    assert!(
+        human.contains("\n  `rc` — C [x]: o overridden by ra; none of its assignments stands\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("\n  `rd` — D [x]: o overridden by ra; its q stands\n"),
+        "{human}"
+    );
+    assert!(!human.contains("by ra, rb"), "{human}");
+    assert!(
+        md.contains(
+            "\n- overridden: `rc` — C [x] — o overridden by ra; none of its assignments stands\n"
+        ),
+        "{md}"
+    );
+    assert_eq!(j["overridden"][0]["name"], "rc");
+    assert_eq!(j["overridden"][0]["by"], serde_json::json!(["ra"]));
+    assert_eq!(
+        j["overridden"][0]["lost"],
+        serde_json::json!([{"output": "o", "by": ["ra"]}])
+    );
+    assert_eq!(j["overridden"][0]["stands"], serde_json::json!([]));
+    assert_eq!(j["overridden"][1]["name"], "rd");
+    assert_eq!(j["overridden"][1]["stands"], serde_json::json!(["q"]));
+    assert_eq!(j["overridden"][1]["open"], serde_json::json!([]));
+    // Every output lost, to different rules.
+    let (j, human, _) = run(serde_json::json!({"a": true, "b": true, "c": true, "x": true}));
+    assert!(
+        human.contains(
+            "\n  `rd` — D [x]: o overridden by ra, q by rx; none of its assignments stands\n"
+        ),
+        "{human}"
+    );
+    assert_eq!(j["overridden"][1]["by"], serde_json::json!(["ra", "rx"]));
+    // With x unknown, whether rd's q stands is not known.
+    let (j, human, _) = run(serde_json::json!({"a": true, "b": true, "c": true}));
+    assert!(
+        human.contains("\n  `rd` — D [x]: o overridden by ra; whether its q stands depends on facts not given\n"),
+        "{human}"
+    );
+    assert_eq!(j["overridden"][1]["stands"], serde_json::json!([]));
+    assert_eq!(j["overridden"][1]["open"], serde_json::json!(["q"]));
+}
+
 /// How an answer reads, in the three forms, pinned.
 fn renderings(p: &Policy, facts: &[serde_json::Value]) -> String {
     let mut c = Compiler::new(p, &CompileOptions::default()).unwrap();
@@ -726,6 +798,18 @@ fn open_acceptances_render_as_pinned() {
         &[
             serde_json::json!({"a": false}),
             serde_json::json!({"a": false, "n": 2})
+        ]
+    ));
+}
+
+#[test]
+fn overridden_rules_render_as_pinned() {
+    let p = crate::check::policy_from_text(CHAIN);
+    insta::assert_snapshot!(renderings(
+        &p,
+        &[
+            serde_json::json!({"a": true, "b": true, "c": true, "x": false}),
+            serde_json::json!({"a": true, "b": true, "c": true}),
         ]
     ));
 }
