@@ -5,6 +5,7 @@
 //! the given facts); otherwise the answer lists the questions that still matter, in the
 //! order the graph asks them. Facts that break an assumption are an error.
 
+pub mod accept;
 pub mod facts;
 
 use serde_json::json;
@@ -64,9 +65,23 @@ pub struct Decision {
     /// Inputs not given that still matter, in the order the graph asks them.
     pub missing: Vec<InputId>,
     /// For each output that is a gap the policy accepts (`accept gap`), the reason the
-    /// policy gives: the document's silence is itself the answer to report. Known for
-    /// complete facts.
+    /// policy gives: the document's silence is itself the answer to report. An
+    /// acceptance counts when its condition holds in every completion of the facts.
     pub accepted_gaps: Vec<(OutputId, String)>,
+    /// The gaps no acceptance is known to cover but one may, depending on facts not
+    /// given (those inputs are in `missing` too): neither accepted nor unaccepted yet.
+    pub open_acceptances: Vec<OpenAcceptance>,
+}
+
+/// A gap whose acceptance the facts do not settle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenAcceptance {
+    pub output: OutputId,
+    /// The reasons of the acceptances that may cover it, joined by "; ".
+    pub reasons: String,
+    /// The inputs not given that those acceptances read, in declaration order: giving
+    /// them settles whether the gap is accepted.
+    pub depends_on: Vec<InputId>,
 }
 
 fn inputs_in(e: &Expr, out: &mut Vec<InputId>, depth: usize) {
@@ -263,7 +278,7 @@ pub fn decide_by_rules(
     }
     // Nothing that decides reads the inputs not given: any value decides alike, and
     // settles the assumptions as exactly as complete facts do. (Acceptances are read
-    // from the facts given: `accepted_gaps`.)
+    // from the facts given: `acceptances`.)
     let values = facts.or_else(policy, |ty| crate::compile::typical_value(policy, ty, None));
     let complete = Facts {
         values: values.iter().cloned().map(Some).collect(),
@@ -320,6 +335,7 @@ fn decision_from_leaves(
             facts_used,
             missing: Vec::new(),
             accepted_gaps: Vec::new(),
+            open_acceptances: Vec::new(),
         });
     }
     let some_out = leaves.iter().any(|l| l.status == Status::OutOfScope);
@@ -373,18 +389,29 @@ fn decision_from_leaves(
         intersect(&mut overridden, &l.overridden);
     }
     let decided = answers.iter().all(|a| matches!(a, Answer::Value { .. }));
-    let missing = if answers.iter().any(|a| matches!(a, Answer::Missing { .. })) {
+    let mut missing = if answers.iter().any(|a| matches!(a, Answer::Missing { .. })) {
         missing()?
     } else {
         Vec::new()
     };
+    let (accepted_gaps, open_acceptances) = acceptances(policy, facts, &answers);
+    // Whether a gap is accepted is a question still to ask, after those of the
+    // decision itself.
+    for open in &open_acceptances {
+        for &i in &open.depends_on {
+            if !missing.contains(&i) {
+                missing.push(i);
+            }
+        }
+    }
     Ok(Decision {
         status: if decided {
             DecideStatus::Decided
         } else {
             DecideStatus::Undecided
         },
-        accepted_gaps: accepted_gaps(policy, facts, &answers),
+        accepted_gaps,
+        open_acceptances,
         answers,
         fired,
         overridden,
@@ -400,36 +427,84 @@ fn rule_json(policy: &Policy, r: RuleId) -> serde_json::Value {
     }
 }
 
-/// The reasons of the acceptances that cover each gap of the incident. An acceptance is
-/// read when the facts give every input its condition reads (whatever the decision
-/// graph or the rules needed): with fewer, whether it covers the incident is not known,
-/// and the gap is shown unaccepted.
-fn accepted_gaps(policy: &Policy, facts: &Facts, answers: &[Answer]) -> Vec<(OutputId, String)> {
-    // The inputs not given take any value: only acceptances that do not read them are
-    // evaluated.
-    let values = facts.or_else(policy, |ty| crate::compile::index_value(ty, 0));
-    let mut out = Vec::new();
+/// An overridden rule: its name, title and citation, the rules whose assignments won
+/// over it (`by`), per output it lost the winners (`lost`), the outputs its assignments
+/// still give (`stands`) and those the facts leave open (`open`, partial facts only).
+fn overridden_json(policy: &Policy, d: &Decision, r: RuleId) -> serde_json::Value {
+    let mut j = rule_json(policy, r);
+    let detail = overridden_detail(policy, d, r);
+    let out_name = |o: &OutputId| policy.outputs.get(*o).map(|x| x.name.clone());
+    if let Some(map) = j.as_object_mut() {
+        map.insert("by".into(), json!(rule_names(policy, &detail.by(d))));
+        map.insert(
+            "lost".into(),
+            json!(detail
+                .lost
+                .iter()
+                .map(|(o, by)| json!({ "output": out_name(o), "by": rule_names(policy, by) }))
+                .collect::<Vec<_>>()),
+        );
+        map.insert(
+            "stands".into(),
+            json!(detail
+                .stands
+                .iter()
+                .filter_map(out_name)
+                .collect::<Vec<_>>()),
+        );
+        map.insert(
+            "open".into(),
+            json!(detail.open.iter().filter_map(out_name).collect::<Vec<_>>()),
+        );
+    }
+    j
+}
+
+/// For each gap of the incident, the reasons of the acceptances that cover it in every
+/// completion of the facts; or, when none does but some may, those acceptances with the
+/// inputs not given they read. An acceptance is read from the facts alone (whatever
+/// the decision graph or the rules needed), so both ways of deciding agree on it.
+fn acceptances(
+    policy: &Policy,
+    facts: &Facts,
+    answers: &[Answer],
+) -> (Vec<(OutputId, String)>, Vec<OpenAcceptance>) {
+    let mut accepted = Vec::new();
+    let mut open = Vec::new();
     for (o, a) in answers.iter().enumerate() {
         if !matches!(a, Answer::Gap) {
             continue;
         }
-        let reasons: Vec<&str> = policy
-            .accepted_gaps
-            .iter()
-            .filter(|g| {
-                g.output == o
-                    && crate::compile::order::expr_inputs(policy, &g.when)
-                        .iter()
-                        .all(|&i| facts.get(i).is_some())
-                    && crate::analyse::brute::eval(policy, &g.when, &values, None)
-            })
-            .map(|g| g.reason.as_str())
-            .collect();
-        if !reasons.is_empty() {
-            out.push((o, reasons.join("; ")));
+        let mut covers: Vec<&str> = Vec::new();
+        let mut may: Vec<&str> = Vec::new();
+        let mut depends_on: Vec<InputId> = Vec::new();
+        for g in policy.accepted_gaps.iter().filter(|g| g.output == o) {
+            match accept::settle(policy, &g.when, facts) {
+                Some(true) => covers.push(&g.reason),
+                Some(false) => {}
+                None => {
+                    may.push(&g.reason);
+                    depends_on.extend(
+                        crate::compile::order::expr_inputs(policy, &g.when)
+                            .into_iter()
+                            .filter(|&i| facts.get(i).is_none()),
+                    );
+                }
+            }
+        }
+        if !covers.is_empty() {
+            accepted.push((o, covers.join("; ")));
+        } else if !may.is_empty() {
+            depends_on.sort_unstable();
+            depends_on.dedup();
+            open.push(OpenAcceptance {
+                output: o,
+                reasons: may.join("; "),
+                depends_on,
+            });
         }
     }
-    out
+    (accepted, open)
 }
 
 fn accepted_reason(d: &Decision, o: OutputId) -> Option<&str> {
@@ -437,6 +512,16 @@ fn accepted_reason(d: &Decision, o: OutputId) -> Option<&str> {
         .iter()
         .find(|(x, _)| *x == o)
         .map(|(_, r)| r.as_str())
+}
+
+fn open_acceptance(d: &Decision, o: OutputId) -> Option<&OpenAcceptance> {
+    d.open_acceptances.iter().find(|x| x.output == o)
+}
+
+fn input_names(policy: &Policy, is: &[InputId]) -> Vec<String> {
+    is.iter()
+        .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.clone()))
+        .collect()
 }
 
 fn rule_names(policy: &Policy, rs: &[RuleId]) -> Vec<String> {
@@ -455,9 +540,17 @@ pub fn decision_json(policy: &Policy, d: &Decision) -> serde_json::Value {
                 decision.insert(out.name.clone(), policy.value_json(value));
             }
             Answer::Gap => {
-                let entry = match accepted_reason(d, o) {
-                    Some(r) => json!({ "reason": "gap", "accepted": true, "because": r }),
-                    None => json!({ "reason": "gap", "accepted": false }),
+                // `accepted` is null while the facts leave it open: `false` would claim
+                // that no acceptance covers the incident.
+                let entry = match (accepted_reason(d, o), open_acceptance(d, o)) {
+                    (Some(r), _) => json!({ "reason": "gap", "accepted": true, "because": r }),
+                    (None, Some(open)) => json!({
+                        "reason": "gap",
+                        "accepted": null,
+                        "may_be_accepted_because": open.reasons,
+                        "depends_on": input_names(policy, &open.depends_on),
+                    }),
+                    (None, None) => json!({ "reason": "gap", "accepted": false }),
                 };
                 undecided.insert(out.name.clone(), entry);
             }
@@ -494,7 +587,7 @@ pub fn decision_json(policy: &Policy, d: &Decision) -> serde_json::Value {
         "decision": decision,
         "undecided": undecided,
         "rules": d.fired.iter().map(|&r| rule_json(policy, r)).collect::<Vec<_>>(),
-        "overridden": d.overridden.iter().map(|&r| rule_json(policy, r)).collect::<Vec<_>>(),
+        "overridden": d.overridden.iter().map(|&r| overridden_json(policy, d, r)).collect::<Vec<_>>(),
         "facts_used": d.facts_used.iter().map(name).collect::<Vec<_>>(),
         "missing": d.missing.iter().map(name).collect::<Vec<_>>(),
     })
@@ -514,12 +607,128 @@ fn rule_line(policy: &Policy, r: RuleId) -> String {
     s
 }
 
-fn overriders_of(policy: &Policy, d: &Decision, r: RuleId) -> Vec<RuleId> {
-    d.fired
+/// What became of the assignments of an overridden rule `r`.
+struct Overridden {
+    /// Per output `r` assigns that an overriding rule wins: the winners, the applying
+    /// rules that override `r` (directly or through a chain) and assign that output.
+    lost: Vec<(OutputId, Vec<RuleId>)>,
+    /// The outputs whose value `r` still gives (alone or with others, or in a conflict).
+    stands: Vec<OutputId>,
+    /// The outputs whose fate the facts do not settle (partial facts only).
+    open: Vec<OutputId>,
+}
+
+impl Overridden {
+    /// The rules whose assignments won over `r`, in the order they fired.
+    fn by(&self, d: &Decision) -> Vec<RuleId> {
+        d.fired
+            .iter()
+            .copied()
+            .filter(|s| self.lost.iter().any(|(_, by)| by.contains(s)))
+            .collect()
+    }
+}
+
+fn overridden_detail(policy: &Policy, d: &Decision, r: RuleId) -> Overridden {
+    let mut outputs: Vec<OutputId> = policy
+        .rules
+        .get(r)
+        .map(|x| x.assigns.iter().map(|a| a.output).collect())
+        .unwrap_or_default();
+    outputs.sort_unstable();
+    outputs.dedup();
+    // Only an overriding rule that assigns the same output wins over `r` there: one
+    // that assigns other outputs leaves `r`'s assignments standing.
+    let overriders: Vec<RuleId> = d
+        .fired
         .iter()
         .copied()
         .filter(|&s| s != r && brute::overrides(policy, s, r))
-        .collect()
+        .collect();
+    let mut detail = Overridden {
+        lost: Vec::new(),
+        stands: Vec::new(),
+        open: Vec::new(),
+    };
+    for o in outputs {
+        let winners: Vec<RuleId> = overriders
+            .iter()
+            .copied()
+            .filter(|&s| {
+                policy
+                    .rules
+                    .get(s)
+                    .is_some_and(|x| x.assigns.iter().any(|a| a.output == o))
+            })
+            .collect();
+        let gives = match d.answers.get(o) {
+            Some(Answer::Value { by, .. }) => by.contains(&r),
+            Some(Answer::Conflict(vs)) => vs.iter().any(|(_, rs)| rs.contains(&r)),
+            _ => false,
+        };
+        if !winners.is_empty() {
+            detail.lost.push((o, winners));
+        } else if gives {
+            detail.stands.push(o);
+        } else {
+            detail.open.push(o);
+        }
+    }
+    detail
+}
+
+/// How an overridden rule reads: which of its outputs were won by which rules, and
+/// what of it still stands.
+fn overridden_text(policy: &Policy, d: &Decision, r: RuleId) -> String {
+    let detail = overridden_detail(policy, d, r);
+    let out_names = |os: &[OutputId]| {
+        os.iter()
+            .filter_map(|&o| policy.outputs.get(o).map(|x| x.name.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if detail.lost.is_empty() {
+        parts.push("overridden, by rules that depend on facts not given".into());
+    } else {
+        let lost: Vec<String> = detail
+            .lost
+            .iter()
+            .enumerate()
+            .map(|(k, (o, by))| {
+                let name = policy
+                    .outputs
+                    .get(*o)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or("");
+                let by = rule_names(policy, by).join(", ");
+                if k == 0 {
+                    format!("{name} overridden by {by}")
+                } else {
+                    format!("{name} by {by}")
+                }
+            })
+            .collect();
+        parts.push(lost.join(", "));
+    }
+    if !detail.stands.is_empty() {
+        let verb = if detail.stands.len() == 1 {
+            "stands"
+        } else {
+            "stand"
+        };
+        parts.push(format!("its {} {verb}", out_names(&detail.stands)));
+    }
+    if !detail.open.is_empty() {
+        parts.push(format!(
+            "whether its {} stands depends on facts not given",
+            out_names(&detail.open)
+        ));
+    }
+    if detail.stands.is_empty() && detail.open.is_empty() && !detail.lost.is_empty() {
+        parts.push("none of its assignments stands".into());
+    }
+    parts.join("; ")
 }
 
 /// The answer for people.
@@ -535,9 +744,16 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
         s.push_str("\ndecision:\n");
         for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
             let line = match a {
-                Answer::Gap => match accepted_reason(d, o) {
-                    Some(r) => format!("undecided: the policy accepts this gap, because {r}"),
-                    None => "undecided: no rule gives a value (a gap in the policy)".to_string(),
+                Answer::Gap => match (accepted_reason(d, o), open_acceptance(d, o)) {
+                    (Some(r), _) => format!("undecided: the policy accepts this gap, because {r}"),
+                    (None, Some(open)) => format!(
+                        "undecided: no rule gives a value (a gap in the policy); whether the policy accepts it ({}) depends on facts not given: {}",
+                        open.reasons,
+                        input_names(policy, &open.depends_on).join(", ")
+                    ),
+                    (None, None) => {
+                        "undecided: no rule gives a value (a gap in the policy)".to_string()
+                    }
                 },
                 Answer::Value { value, by } if by.is_empty() => {
                     let why = if matches!(out.ty, OutputTy::Set(_)) {
@@ -583,11 +799,10 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
     if !d.overridden.is_empty() {
         s.push_str("\noverridden:\n");
         for &r in &d.overridden {
-            let by = rule_names(policy, &overriders_of(policy, d, r));
             s.push_str(&format!(
-                "  {} (by {})\n",
+                "  {}: {}\n",
                 rule_line(policy, r),
-                by.join(", ")
+                overridden_text(policy, d, r)
             ));
         }
     }
@@ -716,12 +931,20 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
                     justification(by)
                 ));
             }
-            (Answer::Gap, _) => not_taken.push(match accepted_reason(d, o) {
-                Some(r) => format!(
+            (Answer::Gap, _) => not_taken.push(match (accepted_reason(d, o), open_acceptance(d, o)) {
+                (Some(r), _) => format!(
                     "- {}: undecided — the policy accepts that its source is silent here: {r}",
                     out.name
                 ),
-                None => format!("- {}: undecided — the policy gives no value here", out.name),
+                (None, Some(open)) => format!(
+                    "- {}: undecided — the policy gives no value here; whether it accepts that its source is silent here ({}) depends on facts not known yet: {}",
+                    out.name,
+                    open.reasons,
+                    input_names(policy, &open.depends_on).join(", ")
+                ),
+                (None, None) => {
+                    format!("- {}: undecided — the policy gives no value here", out.name)
+                }
             }),
             (Answer::Conflict(vs), _) => {
                 let parts: Vec<String> = vs
@@ -776,11 +999,10 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
         s.push('\n');
     }
     for &r in &d.overridden {
-        let by = rule_names(policy, &overriders_of(policy, d, r));
         s.push_str(&format!(
-            "- overridden: {} — by {}\n",
+            "- overridden: {} — {}\n",
             rule_line(policy, r),
-            by.join(", ")
+            overridden_text(policy, d, r)
         ));
     }
     if !d.missing.is_empty() {

@@ -99,6 +99,128 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
     Some((status, verdicts, fired, matter, if_in_scope))
 }
 
+/// The random policy with an acceptance per rule now and then, of a rule's condition or
+/// its negation (conditions over several inputs, unlike the generator's literals), each
+/// acceptance with its own reason so that answers name which ones cover a gap.
+fn with_acceptances(mut p: Policy, seed: u64) -> Policy {
+    let mut rng = Rng::new(seed ^ 0x5EED);
+    let mut extra: Vec<AcceptedGap> = Vec::new();
+    for r in &p.rules {
+        if rng.chance(40) {
+            let when = r.when.clone();
+            extra.push(AcceptedGap {
+                output: rng.below(p.outputs.len() as u64) as usize,
+                reason: String::new(),
+                when: if rng.chance(50) {
+                    when
+                } else {
+                    Expr::Not(Box::new(when))
+                },
+                loc: Default::default(),
+            });
+        }
+    }
+    p.accepted_gaps.extend(extra);
+    for (k, g) in p.accepted_gaps.iter_mut().enumerate() {
+        g.reason = format!("g{k}");
+    }
+    p
+}
+
+/// The facts' completions that keep the assumptions.
+fn valid_completions(p: &Policy, facts: &Facts) -> Vec<Vec<Value>> {
+    let mut out = Vec::new();
+    brute::for_each_incident(p, |inc| {
+        let fits = facts
+            .values
+            .iter()
+            .zip(inc)
+            .all(|(f, v)| f.as_ref().is_none_or(|f| f == v));
+        if fits && p.assumes.iter().all(|a| brute::eval(p, &a.expr, inc, None)) {
+            out.push(inc.to_vec());
+        }
+    });
+    out
+}
+
+/// Each gap's acceptance against the completions: an acceptance named as covering the
+/// gap holds in every completion; a gap named unaccepted is covered in none; without
+/// assumptions (which the answer may read only in part) exactly the acceptances that
+/// hold everywhere cover it, and it is open exactly when one holds somewhere but none
+/// everywhere. Giving the inputs an open acceptance depends on settles it.
+fn check_acceptances(
+    p: &Policy,
+    g: &DecisionGraph,
+    facts: &Facts,
+    d: &Decision,
+    rng: &mut Rng,
+) -> Result<(), TestCaseError> {
+    let completions = valid_completions(p, facts);
+    for (o, a) in d.answers.iter().enumerate() {
+        let accepted = d.accepted_gaps.iter().find(|x| x.0 == o);
+        let open = d.open_acceptances.iter().find(|x| x.output == o);
+        if !matches!(a, Answer::Gap) {
+            prop_assert!(accepted.is_none() && open.is_none());
+            continue;
+        }
+        prop_assert!(accepted.is_none() || open.is_none());
+        let mut everywhere = Vec::new();
+        let mut somewhere = Vec::new();
+        for acc in p.accepted_gaps.iter().filter(|x| x.output == o) {
+            let holds: Vec<bool> = completions
+                .iter()
+                .map(|c| brute::eval(p, &acc.when, c, None))
+                .collect();
+            if holds.iter().all(|&h| h) {
+                everywhere.push(acc.reason.as_str());
+            } else if holds.iter().any(|&h| h) {
+                somewhere.push(acc.reason.as_str());
+            }
+        }
+        match (accepted, open) {
+            (Some((_, reasons)), _) => {
+                for r in reasons.split("; ") {
+                    prop_assert!(
+                        everywhere.contains(&r),
+                        "{} named but holds only in part",
+                        r
+                    );
+                }
+                if p.assumes.is_empty() {
+                    prop_assert_eq!(reasons, &everywhere.join("; "));
+                }
+            }
+            (None, Some(open)) => {
+                for i in &open.depends_on {
+                    prop_assert!(facts.values[*i].is_none());
+                }
+                if p.assumes.is_empty() {
+                    prop_assert!(everywhere.is_empty());
+                    prop_assert_eq!(&open.reasons, &somewhere.join("; "));
+                }
+                let pick = &completions[rng.below(completions.len() as u64) as usize];
+                let mut more = facts.clone();
+                for &i in &open.depends_on {
+                    more.values[i] = Some(pick[i].clone());
+                }
+                let settled = decide(p, g, &more).unwrap();
+                prop_assert!(settled.open_acceptances.iter().all(|x| x.output != o));
+                let covered = p
+                    .accepted_gaps
+                    .iter()
+                    .any(|x| x.output == o && brute::eval(p, &x.when, pick, None));
+                if matches!(settled.answers[o], Answer::Gap) {
+                    prop_assert_eq!(settled.accepted_gaps.iter().any(|x| x.0 == o), covered);
+                }
+            }
+            (None, None) => {
+                prop_assert!(everywhere.is_empty() && somewhere.is_empty());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn answer_verdict(a: &Answer) -> Option<Verdict> {
     match a {
         Answer::Value { value, .. } => Some(Verdict::Value(value.clone())),
@@ -113,7 +235,7 @@ proptest! {
 
     #[test]
     fn partial_facts_match_enumeration(seed in any::<u64>()) {
-        let p = generate(&SynthSpec::small(seed));
+        let p = with_acceptances(generate(&SynthSpec::small(seed)), seed);
         let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
         let g = DecisionGraph::build(&mut c).unwrap();
         let mut rng = Rng::new(seed ^ 77);
@@ -150,18 +272,32 @@ proptest! {
                         .answers
                         .iter()
                         .any(|a| matches!(a, Answer::Missing { .. }));
+                    // After the decision's questions come those of the acceptances.
+                    let then_acceptances = |mut m: Vec<InputId>| {
+                        for open in &d.open_acceptances {
+                            for &i in &open.depends_on {
+                                if !m.contains(&i) {
+                                    m.push(i);
+                                }
+                            }
+                        }
+                        m
+                    };
                     if undecided {
                         for i in &matter {
                             prop_assert!(d.missing.contains(i), "{:?} missing from {:?}", i, d.missing);
                         }
                         if p.assumes.is_empty() {
-                            prop_assert_eq!(&d.missing, &{
+                            prop_assert_eq!(&d.missing, &then_acceptances({
                                 let mut m = matter.clone();
                                 m.sort_by_key(|&i| c.order.level(i));
                                 m
-                            });
+                            }));
                         }
+                    } else {
+                        prop_assert_eq!(&d.missing, &then_acceptances(Vec::new()));
                     }
+                    check_acceptances(&p, &g, &facts, &d, &mut rng)?;
                     for i in &d.missing {
                         prop_assert!(facts.values[*i].is_none());
                     }
@@ -181,7 +317,7 @@ proptest! {
     /// decision reads are refused with E0516.
     #[test]
     fn deciding_by_the_rules_agrees_with_the_graph(seed in any::<u64>()) {
-        let p = generate(&SynthSpec::small(seed));
+        let p = with_acceptances(generate(&SynthSpec::small(seed)), seed);
         let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
         let g = DecisionGraph::build(&mut c).unwrap();
         let (by_graph, by_rules) = (Decider::Graph(&g), Decider::rules(&p));
@@ -225,6 +361,8 @@ proptest! {
                 prop_assert_eq!(a.status, b.status);
                 prop_assert_eq!(&a.answers, &b.answers);
                 prop_assert_eq!(&a.accepted_gaps, &b.accepted_gaps);
+                prop_assert_eq!(&a.open_acceptances, &b.open_acceptances);
+                prop_assert_eq!(&a.missing, &b.missing);
             }
             match (by_graph.decide(&p, &facts), by_rules.decide(&p, &facts)) {
                 (Ok(a), Ok(b)) => {
@@ -233,6 +371,7 @@ proptest! {
                     prop_assert_eq!(&a.fired, &b.fired);
                     prop_assert_eq!(&a.overridden, &b.overridden);
                     prop_assert_eq!(&a.accepted_gaps, &b.accepted_gaps);
+                    prop_assert!(a.open_acceptances.is_empty() && b.open_acceptances.is_empty());
                     prop_assert!(b.missing.is_empty());
                     // The facts that mattered to the graph are among those the rules read.
                     for i in &a.facts_used {
@@ -406,4 +545,271 @@ fn questions_wrapped_in_the_source_are_shown_on_one_line() {
         p.inputs[0].question().as_deref(),
         Some("Was there force, coercion or blackmail?")
     );
+}
+
+/// With partial facts an acceptance is settled when its condition takes one value in
+/// every completion; otherwise the gap is neither accepted nor unaccepted, and the
+/// inputs that settle it are asked for.
+#[test]
+fn an_acceptance_the_facts_leave_open_is_asked_about() {
+    let p = crate::check::policy_from_text(
+        "policy t \"t\"\ninput a: bool\ninput b: bool\ninput n: 0..=9\noutput o: bool\n\
+         rule r1 \"x\" cites \"c\" when a then o = true\n\
+         accept gap o \"part\" when not a and n <= 3\n\
+         accept gap o \"overlap\" when not a and n <= 5 and b\n",
+    );
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let run = |facts: serde_json::Value| {
+        let f = parse_facts(&p, &facts).unwrap();
+        let by_graph = decide(&p, &g, &f).unwrap();
+        let by_rules = Decider::rules(&p).decide(&p, &f).unwrap();
+        assert_eq!(by_graph.accepted_gaps, by_rules.accepted_gaps);
+        assert_eq!(by_graph.open_acceptances, by_rules.open_acceptances);
+        assert_eq!(by_graph.missing, by_rules.missing);
+        (
+            decision_json(&p, &by_graph),
+            decision_human(&p, &by_graph),
+            decision_markdown(&p, &f, &by_graph),
+        )
+    };
+    // Nothing about n or b: both acceptances may cover the gap.
+    let (j, human, md) = run(serde_json::json!({"a": false}));
+    assert_eq!(j["undecided"]["o"]["reason"], "gap");
+    assert_eq!(j["undecided"]["o"]["accepted"], serde_json::Value::Null);
+    assert_eq!(
+        j["undecided"]["o"]["may_be_accepted_because"],
+        "part; overlap"
+    );
+    assert_eq!(
+        j["undecided"]["o"]["depends_on"],
+        serde_json::json!(["b", "n"])
+    );
+    assert_eq!(j["missing"], serde_json::json!(["b", "n"]));
+    assert_eq!(j["status"], "undecided");
+    assert!(
+        human.contains("o = undecided: no rule gives a value (a gap in the policy); whether the policy accepts it (part; overlap) depends on facts not given: b, n\n"),
+        "{human}"
+    );
+    assert!(human.contains("still to find out:\n  b\n  n\n"), "{human}");
+    assert!(md.contains("whether it accepts that its source is silent here (part; overlap) depends on facts not known yet: b, n"), "{md}");
+    assert!(md.contains("## Still to find out\n\n- b\n- n\n"), "{md}");
+    // n settles "part" either way; "overlap" still waits for b where n allows it.
+    let (j, ..) = run(serde_json::json!({"a": false, "n": 2}));
+    assert_eq!(j["undecided"]["o"]["accepted"], true);
+    assert_eq!(j["undecided"]["o"]["because"], "part");
+    assert_eq!(j["missing"], serde_json::json!([]));
+    let (j, ..) = run(serde_json::json!({"a": false, "n": 5}));
+    assert_eq!(j["undecided"]["o"]["accepted"], serde_json::Value::Null);
+    assert_eq!(j["undecided"]["o"]["may_be_accepted_because"], "overlap");
+    assert_eq!(j["missing"], serde_json::json!(["b"]));
+    // Past 5 neither covers the incident, whatever b is.
+    let (j, human, _) = run(serde_json::json!({"a": false, "n": 7}));
+    assert_eq!(j["undecided"]["o"]["accepted"], false);
+    assert!(j["undecided"]["o"].get("depends_on").is_none());
+    assert_eq!(j["missing"], serde_json::json!([]));
+    assert!(!human.contains("still to find out"), "{human}");
+    let (j, ..) = run(serde_json::json!({"a": false, "b": false}));
+    assert_eq!(j["undecided"]["o"]["may_be_accepted_because"], "part");
+    assert_eq!(j["missing"], serde_json::json!(["n"]));
+}
+
+/// A condition a three-valued reading leaves open is settled by trying the values not
+/// given, leaving out those the assumptions rule out; past the limit it stays open.
+#[test]
+fn settling_a_condition_tries_the_values_not_given() {
+    let p = crate::check::policy_from_text(
+        "policy t \"t\"\ninput a: bool\ninput n: 0..=9\ninput m: 0..=9\ninput big: 0..=100000\n\
+         enum K { k1, k2 }\ninput k: K\noutput o: bool\n\
+         assume m <= n\n\
+         rule r1 \"x\" cites \"c\" when a then o = true\n",
+    );
+    let expr = |src: &str| {
+        let q = crate::check::policy_from_text(&format!(
+            "policy t \"t\"\ninput a: bool\ninput n: 0..=9\ninput m: 0..=9\ninput big: 0..=100000\n\
+             enum K {{ k1, k2 }}\ninput k: K\noutput o: bool\n\
+             rule r1 \"x\" cites \"c\" when {src} then o = true\n"
+        ));
+        q.rules[0].when.clone()
+    };
+    let facts = |v: serde_json::Value| parse_facts(&p, &v).unwrap();
+    let none = facts(serde_json::json!({}));
+    // Kleene: an unknown disjunct does not hide a true one; bounds decide comparisons.
+    assert_eq!(
+        accept::settle(
+            &p,
+            &expr("a or n <= 3"),
+            &facts(serde_json::json!({"a": true}))
+        ),
+        Some(true)
+    );
+    assert_eq!(accept::settle(&p, &expr("n <= 9"), &none), Some(true));
+    assert_eq!(
+        accept::settle(
+            &p,
+            &expr("n + m >= 18"),
+            &facts(serde_json::json!({"n": 9}))
+        ),
+        None
+    );
+    assert_eq!(
+        accept::settle(
+            &p,
+            &expr("n + m >= 19"),
+            &facts(serde_json::json!({"n": 9}))
+        ),
+        Some(false)
+    );
+    assert_eq!(accept::settle(&p, &expr("n - n == 0"), &none), Some(true));
+    assert_eq!(
+        accept::settle(&p, &expr("big <= 100000"), &none),
+        Some(true)
+    );
+    assert_eq!(
+        accept::settle(&p, &expr("k == k1 or k == k2"), &none),
+        Some(true)
+    );
+    // What the three-valued reading leaves open, enumeration settles.
+    assert_eq!(
+        accept::settle(&p, &expr("n <= 3 or n >= 2"), &none),
+        Some(true)
+    );
+    assert_eq!(
+        accept::settle(&p, &expr("n <= 3 and n >= 4"), &none),
+        Some(false)
+    );
+    assert_eq!(accept::settle(&p, &expr("n <= 3"), &none), None);
+    // The assumption m <= n: with n = 2, m is at most 2.
+    assert_eq!(
+        accept::settle(&p, &expr("m <= 2"), &facts(serde_json::json!({"n": 2}))),
+        Some(true)
+    );
+    assert_eq!(
+        accept::settle(&p, &expr("m <= 1"), &facts(serde_json::json!({"n": 2}))),
+        None
+    );
+    // Too many values to try: open, never settled wrongly.
+    assert_eq!(
+        accept::settle(&p, &expr("big <= 3 or big >= 2"), &none),
+        None
+    );
+}
+
+const CHAIN: &str =
+    "policy chain \"chain\"\ninput a: bool\ninput b: bool\ninput c: bool\ninput x: bool\n\
+    enum V { va, vb, vc }\noutput o: V default vc\noutput p: bool default false\n\
+    output q: bool default false\n\
+    rule ra \"A\" cites \"x\" overrides rb when a then o = va\n\
+    rule rb \"B\" cites \"x\" overrides rc, rd when b then p = true\n\
+    rule rc \"C\" cites \"x\" when c then o = vb\n\
+    rule rd \"D\" cites \"x\" when c then o = vb, q = true\n\
+    rule rx \"X\" cites \"x\" overrides rd when x then q = false\n";
+
+/// An overridden rule is overridden by the applying rules that override it (through a
+/// chain too) and assign one of its outputs: `rb` overrides `rc` but assigns only `p`,
+/// so `rc` loses `o` to `ra` alone. What it still gives is said.
+#[test]
+fn an_overridden_rule_names_only_the_rules_that_won() {
+    let p = crate::check::policy_from_text(CHAIN);
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let run = |facts: serde_json::Value| {
+        let f = parse_facts(&p, &facts).unwrap();
+        let d = decide(&p, &g, &f).unwrap();
+        (
+            decision_json(&p, &d),
+            decision_human(&p, &d),
+            decision_markdown(&p, &f, &d),
+        )
+    };
+    let (j, human, md) = run(serde_json::json!({"a": true, "b": true, "c": true, "x": false}));
+    assert!(
+        human.contains("\n  `rc` — C [x]: o overridden by ra; none of its assignments stands\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("\n  `rd` — D [x]: o overridden by ra; its q stands\n"),
+        "{human}"
+    );
+    assert!(!human.contains("by ra, rb"), "{human}");
+    assert!(
+        md.contains(
+            "\n- overridden: `rc` — C [x] — o overridden by ra; none of its assignments stands\n"
+        ),
+        "{md}"
+    );
+    assert_eq!(j["overridden"][0]["name"], "rc");
+    assert_eq!(j["overridden"][0]["by"], serde_json::json!(["ra"]));
+    assert_eq!(
+        j["overridden"][0]["lost"],
+        serde_json::json!([{"output": "o", "by": ["ra"]}])
+    );
+    assert_eq!(j["overridden"][0]["stands"], serde_json::json!([]));
+    assert_eq!(j["overridden"][1]["name"], "rd");
+    assert_eq!(j["overridden"][1]["stands"], serde_json::json!(["q"]));
+    assert_eq!(j["overridden"][1]["open"], serde_json::json!([]));
+    // Every output lost, to different rules.
+    let (j, human, _) = run(serde_json::json!({"a": true, "b": true, "c": true, "x": true}));
+    assert!(
+        human.contains(
+            "\n  `rd` — D [x]: o overridden by ra, q by rx; none of its assignments stands\n"
+        ),
+        "{human}"
+    );
+    assert_eq!(j["overridden"][1]["by"], serde_json::json!(["ra", "rx"]));
+    // With x unknown, whether rd's q stands is not known.
+    let (j, human, _) = run(serde_json::json!({"a": true, "b": true, "c": true}));
+    assert!(
+        human.contains("\n  `rd` — D [x]: o overridden by ra; whether its q stands depends on facts not given\n"),
+        "{human}"
+    );
+    assert_eq!(j["overridden"][1]["stands"], serde_json::json!([]));
+    assert_eq!(j["overridden"][1]["open"], serde_json::json!(["q"]));
+}
+
+/// How an answer reads, in the three forms, pinned.
+fn renderings(p: &Policy, facts: &[serde_json::Value]) -> String {
+    let mut c = Compiler::new(p, &CompileOptions::default()).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let mut out = String::new();
+    for facts in facts {
+        let f = parse_facts(p, facts).unwrap();
+        let d = decide(p, &g, &f).unwrap();
+        out.push_str(&format!(
+            "=== {} {facts}\n--- human\n{}--- json\n{}\n--- markdown\n{}\n",
+            p.name,
+            decision_human(p, &d),
+            serde_json::to_string_pretty(&decision_json(p, &d)).unwrap(),
+            decision_markdown(p, &f, &d)
+        ));
+    }
+    out
+}
+
+#[test]
+fn open_acceptances_render_as_pinned() {
+    let p = crate::check::policy_from_text(
+        "policy t \"t\"\ninput a: bool\ninput b: bool\ninput n: 0..=9\noutput o: bool\n\
+         rule r1 \"x\" cites \"c\" when a then o = true\n\
+         accept gap o \"part\" when not a and n <= 3\n",
+    );
+    insta::assert_snapshot!(renderings(
+        &p,
+        &[
+            serde_json::json!({"a": false}),
+            serde_json::json!({"a": false, "n": 2})
+        ]
+    ));
+}
+
+#[test]
+fn overridden_rules_render_as_pinned() {
+    let p = crate::check::policy_from_text(CHAIN);
+    insta::assert_snapshot!(renderings(
+        &p,
+        &[
+            serde_json::json!({"a": true, "b": true, "c": true, "x": false}),
+            serde_json::json!({"a": true, "b": true, "c": true}),
+        ]
+    ));
 }
