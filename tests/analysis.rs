@@ -489,3 +489,40 @@ fn a_gap_bounded_by_a_relation_is_said_with_it() {
     assert_eq!(codes(&accepted.diagnostics), vec!["W0505"]);
     assert_eq!(accepted.analysis.gaps[0].region.count, gap.region.count);
 }
+
+/// A rule always overridden is overridden by the rules that win its outputs: in a chain
+/// `ra` over `rb` over `rc` where `rb` assigns another output, only `ra`.
+#[test]
+fn an_always_overridden_rule_names_the_rules_that_win() {
+    let text = r#"policy chain "Chain"
+/// Is a so?
+input a: bool
+/// Is b so?
+input b: bool
+enum V { va, vb, vc }
+/// O?
+output o: V default vc
+/// P?
+output p: bool default false
+rule ra "A"
+  cites "x"
+  overrides rb
+  when a
+  then o = va
+rule rb "B"
+  cites "x"
+  overrides rc
+  when b
+  then p = true
+rule rc "C"
+  cites "x"
+  when a and b
+  then o = vb
+"#;
+    let (_, _, a) = analyse(text);
+    let dead: Vec<_> = a.diagnostics.iter().filter(|d| d.code == "W0502").collect();
+    assert_eq!(dead.len(), 1, "{:?}", a.diagnostics);
+    let data = dead[0].data.as_ref().unwrap();
+    assert_eq!(data["rule"], "rc");
+    assert_eq!(data["by"], serde_json::json!(["ra"]));
+}

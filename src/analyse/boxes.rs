@@ -827,7 +827,7 @@ impl BoxModel {
             let shadowed = !rule.assigns.is_empty()
                 && (0..rule.assigns.len()).all(|k| !meets_valid(self.effective_boxes(r, k)));
             if shadowed {
-                found.push(super::always_overridden(&c.overriders, r, |s| {
+                found.push(super::always_overridden(c.policy, &c.overriders, r, |s| {
                     self.conds.get(s).is_some_and(|other| {
                         other.iter().any(|x| cond.iter().any(|y| x.intersects(y)))
                     })

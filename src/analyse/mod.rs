@@ -496,22 +496,36 @@ fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
         if !effs.is_empty() && effs.iter().all(|&e| !c.mdd.intersects(e, c.valid)) {
             let (conds, mdd) = (&c.rule_conds, &mut c.mdd);
             let meets = |s: RuleId| conds.get(s).is_some_and(|&x| mdd.intersects(x, cond));
-            found.push(always_overridden(&c.overriders, r, meets));
+            found.push(always_overridden(c.policy, &c.overriders, r, meets));
         }
     }
     Ok(found)
 }
 
-/// Rule `r` as always overridden, by the rules overriding it whose conditions meet its
-/// own (`meets`).
+/// Rule `r` as always overridden, by the rules overriding it that assign one of its
+/// outputs (only those win over it) and whose conditions meet its own (`meets`).
 fn always_overridden(
+    policy: &Policy,
     overriders: &[Vec<RuleId>],
     r: RuleId,
     mut meets: impl FnMut(RuleId) -> bool,
 ) -> DeadRule {
+    let outputs = |x: RuleId| {
+        policy
+            .rules
+            .get(x)
+            .map(|rule| rule.assigns.iter().map(|a| a.output).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let mine = outputs(r);
     let by = overriders
         .get(r)
-        .map(|v| v.iter().copied().filter(|&s| meets(s)).collect())
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|&s| outputs(s).iter().any(|o| mine.contains(o)) && meets(s))
+                .collect()
+        })
         .unwrap_or_default();
     DeadRule {
         rule: r,
