@@ -526,3 +526,28 @@ rule rc "C"
     assert_eq!(data["rule"], "rc");
     assert_eq!(data["by"], serde_json::json!(["ra"]));
 }
+
+/// An input only an acceptance reads is not unused: `decide` says whether a gap is
+/// accepted, and here the two parts of the gap are accepted for different reasons.
+#[test]
+fn an_input_an_acceptance_reads_is_used() {
+    let text = r#"policy t "T"
+/// A?
+input a: bool
+/// N?
+input n: 0..=9
+/// O?
+output o: bool
+rule r1 "x"
+  cites "c"
+  when a
+  then o = true
+accept gap o "the letter is silent for small numbers"
+  when not a and n <= 3
+accept gap o "the letter is silent for large numbers"
+  when not a and n > 3
+"#;
+    let (_, _, a) = analyse(text);
+    assert!(a.analysis.unused_inputs.is_empty());
+    assert_eq!(codes(&a.diagnostics), vec!["W0505"]);
+}

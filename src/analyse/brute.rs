@@ -447,7 +447,9 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
                 break;
             }
         }
-        if !used {
+        // An input an acceptance reads is used: `decide` says whether a gap is
+        // accepted (the acceptance itself is read syntactically, as the engines do).
+        if !used && !super::accepting_inputs(policy).contains(&i) {
             b.unused_inputs.push(i);
         }
     }

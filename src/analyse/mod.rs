@@ -347,7 +347,14 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         None => attempt(c, unused_inputs)?,
     };
     match unused {
-        Some(u) => a.unused_inputs = u,
+        Some(mut u) => {
+            // `decide` says whether an `accept gap` covers an incident, so an input an
+            // acceptance reads is used even where no outcome depends on it (two
+            // acceptances of one gap, told apart by it, with their own reasons).
+            let accepting = accepting_inputs(policy);
+            u.retain(|i| !accepting.contains(i));
+            a.unused_inputs = u;
+        }
         None => a.unfinished.push(Unfinished::UnusedInputs),
     }
     for (k, def) in policy.asserts.iter().enumerate() {
@@ -500,6 +507,18 @@ fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
         }
     }
     Ok(found)
+}
+
+/// The inputs the policy's `accept gap` conditions read.
+pub fn accepting_inputs(policy: &Policy) -> Vec<InputId> {
+    let mut out: Vec<InputId> = policy
+        .accepted_gaps
+        .iter()
+        .flat_map(|g| crate::compile::order::expr_inputs(policy, &g.when))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Rule `r` as always overridden, by the rules overriding it that assign one of its
