@@ -107,30 +107,7 @@ impl FactNames {
         let Expr::Cmp { lhs, op, rhs } = e else {
             return None;
         };
-        // `-a - b <= 2` reads better as `a + b >= -2`.
-        let flipped;
-        let (lhs, op, rhs) =
-            if rhs.terms.is_empty() && !lhs.terms.is_empty() && lhs.terms.iter().all(|t| t.0 < 0) {
-                let neg = |l: &LinExpr| LinExpr {
-                    terms: l
-                        .terms
-                        .iter()
-                        .map(|&(k, i)| (k.saturating_neg(), i))
-                        .collect(),
-                    constant: l.constant.saturating_neg(),
-                };
-                let op = match op {
-                    CmpOp::Lt => CmpOp::Gt,
-                    CmpOp::Le => CmpOp::Ge,
-                    CmpOp::Gt => CmpOp::Lt,
-                    CmpOp::Ge => CmpOp::Le,
-                    other => *other,
-                };
-                flipped = (neg(lhs), neg(rhs));
-                (&flipped.0, op, &flipped.1)
-            } else {
-                (lhs, *op, rhs)
-            };
+        let (lhs, op, rhs) = readable(lhs.clone(), *op, rhs.clone());
         let op = match op {
             CmpOp::Eq => "==",
             CmpOp::Ne => "!=",
@@ -139,7 +116,11 @@ impl FactNames {
             CmpOp::Gt => ">",
             CmpOp::Ge => ">=",
         };
-        Some(format!("{} {op} {}", self.linear(lhs)?, self.linear(rhs)?))
+        Some(format!(
+            "{} {op} {}",
+            self.linear(&lhs)?,
+            self.linear(&rhs)?
+        ))
     }
 
     /// `oldest_age - youngest_age`, `2 * a + 1`, `3`.
@@ -272,6 +253,51 @@ impl FactNames {
         }
         serde_json::Value::Object(map)
     }
+}
+
+/// A comparison said the way people write it, meaning the same: the inputs on the left
+/// (`3 <= a - b` as `a - b >= 3`), a strict bound against a constant made inclusive
+/// (`x < 3` as `x <= 2`), and a left side of only negative terms negated (`-a - b <= 2`
+/// as `a + b >= -2`).
+fn readable(lhs: LinExpr, op: CmpOp, rhs: LinExpr) -> (LinExpr, CmpOp, LinExpr) {
+    let mirror = |op: CmpOp| match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    };
+    let (mut lhs, mut op, mut rhs) = if lhs.terms.is_empty() && !rhs.terms.is_empty() {
+        (rhs, mirror(op), lhs)
+    } else {
+        (lhs, op, rhs)
+    };
+    let constant = rhs.terms.is_empty();
+    if constant && !lhs.terms.is_empty() && lhs.terms.iter().all(|t| t.0 < 0) {
+        let neg = |l: &LinExpr| LinExpr {
+            terms: l
+                .terms
+                .iter()
+                .map(|&(k, i)| (k.saturating_neg(), i))
+                .collect(),
+            constant: l.constant.saturating_neg(),
+        };
+        (lhs, op, rhs) = (neg(&lhs), mirror(op), neg(&rhs));
+    }
+    if constant {
+        match op {
+            CmpOp::Lt if rhs.constant > i64::MIN => {
+                op = CmpOp::Le;
+                rhs.constant -= 1;
+            }
+            CmpOp::Gt if rhs.constant < i64::MAX => {
+                op = CmpOp::Ge;
+                rhs.constant += 1;
+            }
+            _ => {}
+        }
+    }
+    (lhs, op, rhs)
 }
 
 impl Region {
@@ -414,6 +440,8 @@ fn cube_part(c: &Compiler<'_>, cube: &Cube) -> Vec<(InputId, ValueSet)> {
 /// At most this many comparisons between inputs take part in a region's description:
 /// each doubles the cells to look at.
 const MAX_RELATIONS: usize = 4;
+/// At most this many of the policy's comparisons are weighed for a description.
+const MAX_CANDIDATES: usize = 16;
 
 /// The comparisons between two or more inputs that the policy's conditions make (rules,
 /// scope, assumptions, accepted gaps, asserts and the defines they use), each once, in
@@ -468,34 +496,23 @@ fn relation_atoms(policy: &Policy) -> Vec<Expr> {
 }
 
 /// The comparison that holds where `e` (a comparison) does not: `a - b >= 3` gives
-/// `a - b <= 2` (over integers, against a constant), `a <= b` gives `a > b`.
+/// `a - b < 3` (shown `a - b <= 2`: [`readable`]).
 fn negated(e: &Expr) -> Expr {
     let Expr::Cmp { lhs, op, rhs } = e else {
         return Expr::Not(Box::new(e.clone()));
     };
-    let constant = rhs.terms.is_empty();
-    let (op, k) = match op {
-        CmpOp::Eq => (CmpOp::Ne, rhs.constant),
-        CmpOp::Ne => (CmpOp::Eq, rhs.constant),
-        CmpOp::Lt => (CmpOp::Ge, rhs.constant),
-        CmpOp::Le => (CmpOp::Gt, rhs.constant),
-        CmpOp::Gt => (CmpOp::Le, rhs.constant),
-        CmpOp::Ge => (CmpOp::Lt, rhs.constant),
-    };
-    // `x < 3` reads better as `x <= 2`, and `x > 2` as `x >= 3`.
-    let (op, k) = match (op, constant) {
-        (CmpOp::Lt, true) if k > i64::MIN => (CmpOp::Le, k - 1),
-        (CmpOp::Gt, true) if k < i64::MAX => (CmpOp::Ge, k + 1),
-        (op, _) => (op, k),
+    let op = match op {
+        CmpOp::Eq => CmpOp::Ne,
+        CmpOp::Ne => CmpOp::Eq,
+        CmpOp::Lt => CmpOp::Ge,
+        CmpOp::Le => CmpOp::Gt,
+        CmpOp::Gt => CmpOp::Le,
+        CmpOp::Ge => CmpOp::Lt,
     };
     Expr::Cmp {
         lhs: lhs.clone(),
         op,
-        rhs: if constant {
-            LinExpr::constant(k)
-        } else {
-            rhs.clone()
-        },
+        rhs: rhs.clone(),
     }
 }
 
@@ -508,18 +525,30 @@ type Described = (Vec<Vec<(InputId, ValueSet)>>, Vec<Vec<Expr>>);
 /// parts are not all whole; the parts are checked to make up exactly the region.
 fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Described>> {
     let valid = c.valid;
-    // Only comparisons that can both hold and fail among the valid incidents.
-    let mut atoms: Vec<(Expr, NodeId, NodeId)> = Vec::new();
-    for e in relation_atoms(c.policy) {
-        if atoms.len() == MAX_RELATIONS {
-            break;
-        }
+    // Comparisons that can both hold and fail among the valid incidents, those that
+    // simplify the region most first: knowing one that bounds it leaves little to say
+    // on either side (the region's diagram simplified in each is small).
+    let mut scored: Vec<(usize, Expr, NodeId, NodeId)> = Vec::new();
+    for e in relation_atoms(c.policy).into_iter().take(MAX_CANDIDATES) {
         let yes = c.expr(&e)?;
         let no = c.mdd.not(yes)?;
-        if c.mdd.and(valid, yes)? != FALSE && c.mdd.and(valid, no)? != FALSE {
-            atoms.push((e, yes, no));
+        let (in_yes, in_no) = (c.mdd.and(valid, yes)?, c.mdd.and(valid, no)?);
+        if in_yes == FALSE || in_no == FALSE {
+            continue;
         }
+        let a = c.mdd.simplify(region, in_yes)?;
+        let b = c.mdd.simplify(region, in_no)?;
+        let score = c.mdd.count_nodes(a) + c.mdd.count_nodes(b);
+        scored.push((score, e, yes, no));
     }
+    let whole = c.mdd.count_nodes(region);
+    scored.retain(|s| s.0 < 2 * whole);
+    scored.sort_by_key(|s| s.0);
+    let atoms: Vec<(Expr, NodeId, NodeId)> = scored
+        .into_iter()
+        .take(MAX_RELATIONS)
+        .map(|(_, e, yes, no)| (e, yes, no))
+        .collect();
     if atoms.is_empty() {
         return Ok(None);
     }
@@ -540,7 +569,7 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
         cells = next;
     }
     // Per cell, the region there, simplified knowing the cell's comparisons hold.
-    let mut parts: Vec<(Vec<Option<bool>>, NodeId, NodeId)> = Vec::new();
+    let mut parts: Vec<RelPart> = Vec::new();
     for (signs, cell) in cells {
         let here = c.mdd.and(region, cell)?;
         if here == FALSE {
@@ -550,62 +579,11 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
         parts.push((signs.into_iter().map(Some).collect(), cell, rest));
     }
     // Cells that differ in one comparison only and hold the same rest are one part,
-    // without that comparison.
-    let mut merged = true;
-    while merged {
-        merged = false;
-        'pairs: for i in 0..parts.len() {
-            for k in (i + 1)..parts.len() {
-                let (Some(a), Some(b)) = (parts.get(i), parts.get(k)) else {
-                    continue;
-                };
-                if a.2 != b.2 {
-                    continue;
-                }
-                let differ: Vec<usize> = (0..a.0.len())
-                    .filter(|&j| a.0.get(j) != b.0.get(j))
-                    .collect();
-                let [j] = differ.as_slice() else {
-                    continue;
-                };
-                if a.0.get(*j).copied().flatten().is_none()
-                    || b.0.get(*j).copied().flatten().is_none()
-                {
-                    continue;
-                }
-                let cell = c.mdd.or(a.1, b.1)?;
-                let mut signs = a.0.clone();
-                if let Some(slot) = signs.get_mut(*j) {
-                    *slot = None;
-                }
-                let rest = a.2;
-                parts.remove(k);
-                if let Some(slot) = parts.get_mut(i) {
-                    *slot = (signs, cell, rest);
-                }
-                merged = true;
-                break 'pairs;
-            }
-        }
-    }
-    // A comparison the others and the rest imply among the valid incidents says
-    // nothing: left out.
-    for (signs, _, rest) in &mut parts {
-        for j in 0..signs.len() {
-            if signs.get(j).copied().flatten().is_none() {
-                continue;
-            }
-            let with = literals(c, &atoms, signs, *rest)?;
-            let mut without = signs.clone();
-            if let Some(slot) = without.get_mut(j) {
-                *slot = None;
-            }
-            let less = literals(c, &atoms, &without, *rest)?;
-            if c.mdd.and(with, valid)? == c.mdd.and(less, valid)? {
-                *signs = without;
-            }
-        }
-    }
+    // without that comparison; a comparison the others and the rest imply among the
+    // valid incidents is left out, which can make more parts alike.
+    merge_parts(c, &atoms, &mut parts)?;
+    drop_implied(c, &atoms, &mut parts)?;
+    merge_parts(c, &atoms, &mut parts)?;
     // Checked: the parts make up exactly the region among the valid incidents.
     let mut union = FALSE;
     for (signs, _, rest) in &parts {
@@ -637,6 +615,91 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
         }
     }
     Ok(Some((cubes_out, relations_out)))
+}
+
+/// A part of a description by comparisons: per comparison whether it holds (`None`:
+/// either), the cell's incidents, and the rest of the region there.
+type RelPart = (Vec<Option<bool>>, NodeId, NodeId);
+
+/// Parts that differ in one comparison only become one part without it, when the rest
+/// of one of them says the region in both cells (the rests, simplified in different
+/// cells, can differ as diagrams and still say the same there).
+fn merge_parts(
+    c: &mut Compiler<'_>,
+    atoms: &[(Expr, NodeId, NodeId)],
+    parts: &mut Vec<RelPart>,
+) -> CResult<()> {
+    let valid = c.valid;
+    let mut merged = true;
+    while merged {
+        merged = false;
+        'pairs: for i in 0..parts.len() {
+            for k in (i + 1)..parts.len() {
+                let (Some(a), Some(b)) = (parts.get(i).cloned(), parts.get(k).cloned()) else {
+                    continue;
+                };
+                let differ: Vec<usize> = (0..a.0.len())
+                    .filter(|&j| a.0.get(j) != b.0.get(j))
+                    .collect();
+                let [j] = differ.as_slice() else {
+                    continue;
+                };
+                if a.0.get(*j).copied().flatten().is_none()
+                    || b.0.get(*j).copied().flatten().is_none()
+                {
+                    continue;
+                }
+                let mut signs = a.0.clone();
+                if let Some(slot) = signs.get_mut(*j) {
+                    *slot = None;
+                }
+                let in_a = literals(c, atoms, &a.0, a.2)?;
+                let in_b = literals(c, atoms, &b.0, b.2)?;
+                let both = c.mdd.or(in_a, in_b)?;
+                let both = c.mdd.and(both, valid)?;
+                for rest in [a.2, b.2] {
+                    let one = literals(c, atoms, &signs, rest)?;
+                    if c.mdd.and(one, valid)? == both {
+                        let cell = c.mdd.or(a.1, b.1)?;
+                        parts.remove(k);
+                        if let Some(slot) = parts.get_mut(i) {
+                            *slot = (signs, cell, rest);
+                        }
+                        merged = true;
+                        break 'pairs;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Leaves out of each part a comparison that the others and the rest imply among the
+/// valid incidents.
+fn drop_implied(
+    c: &mut Compiler<'_>,
+    atoms: &[(Expr, NodeId, NodeId)],
+    parts: &mut [RelPart],
+) -> CResult<()> {
+    let valid = c.valid;
+    for (signs, _, rest) in parts.iter_mut() {
+        for j in 0..signs.len() {
+            if signs.get(j).copied().flatten().is_none() {
+                continue;
+            }
+            let with = literals(c, atoms, signs, *rest)?;
+            let mut without = signs.clone();
+            if let Some(slot) = without.get_mut(j) {
+                *slot = None;
+            }
+            let less = literals(c, atoms, &without, *rest)?;
+            if c.mdd.and(with, valid)? == c.mdd.and(less, valid)? {
+                *signs = without;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The incidents where the comparisons hold or fail as `signs` say, and `rest` holds.

@@ -116,7 +116,10 @@ fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> Poli
     } else {
         (Vec::new(), None)
     };
-    let analysis = compiled.map(Compiled::into_analysis).map_err(|d| d.message);
+    let analysis = compiled
+        .map(Compiled::into_analysis)
+        .map_err(|d| d.message)
+        .and_then(|a| nothing_to_decide(&policy, a));
     PolicyPage {
         policy,
         is_policy,
@@ -127,6 +130,25 @@ fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> Poli
         tests,
         coverage,
     }
+}
+
+/// A policy whose scope and assumptions admit no incident (E0505) has only vacuous
+/// findings: every rule dead, every assert holding. Its page says why it cannot be
+/// analysed instead, as `policyc check` reports only that.
+fn nothing_to_decide(policy: &Policy, a: Analysis) -> Result<Analysis, String> {
+    if a.valid_count > 0 {
+        return Ok(a);
+    }
+    let d = analyse::diagnostics(policy, &a);
+    Err(match d.iter().find(|d| d.code == "E0505") {
+        Some(d) => format!(
+            "{} ({}); {}",
+            d.message,
+            d.code,
+            d.help.as_deref().unwrap_or_default()
+        ),
+        None => "no incident is in scope and satisfies the assumptions (E0505)".to_string(),
+    })
 }
 
 type Drawn = (

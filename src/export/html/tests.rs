@@ -146,13 +146,33 @@ fn unfinished_analyses_and_many_conflicts_are_shown_as_such() {
     assert!(!html.contains("no gaps, no conflicts"));
 }
 
-/// The report page of the bundled NPCC policy, whose graphs are wider than a screen.
-fn npcc_page() -> String {
+/// The report page of a policy file of this repository.
+fn page_of(rel: &str) -> String {
     let mut sources = Sources::new();
-    let path =
-        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/npcc.policy"));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
     let pages = build_site(&mut sources, &RealFs, &[path]);
     policy_page(&pages[0])
+}
+
+/// The report page of the bundled NPCC policy, whose graphs are wider than a screen.
+fn npcc_page() -> String {
+    page_of("policies/npcc.policy")
+}
+
+/// A policy whose scope and assumptions admit no incident is not analysed, as `policyc
+/// check` says (E0505): no vacuous dead rule, no assert said to hold.
+#[test]
+fn a_policy_with_nothing_to_decide_is_not_analysed() {
+    let html = page_of("tests/fixtures/diagnostics/E0505-empty-scope.policy");
+    assert!(
+        html.contains(
+            "could not be analysed: no incident that satisfies the assumptions is in scope (E0505)"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("asserts hold"), "{html}");
+    assert!(!html.contains("dead rule"), "{html}");
+    assert!(!html.contains("every assert holds"), "{html}");
 }
 
 /// The number in attribute `name` of the first element in `s` that has it.
