@@ -24,10 +24,15 @@ pub struct CheckArgs {
     /// Splits each gap count of a policy of many rules may take (default 30,000, and
     /// fewer when the count stops making progress). A gap too fragmented to count
     /// within it is proven with an example but not counted (E0504); a larger budget
-    /// counts more, at about 400 bytes of memory per split.
-    #[arg(long, value_name = "SPLITS")]
-    pub count_budget: Option<usize>,
+    /// counts more, at about 400 bytes of memory per split (at most 50,000,000).
+    #[arg(long, value_name = "SPLITS", value_parser = clap::value_parser!(u64).range(0..=MAX_COUNT_BUDGET))]
+    pub count_budget: Option<u64>,
 }
+
+/// The largest `--count-budget`: some 20 GB of counting memory at about 400 bytes a
+/// split. A count that needs more is not one a machine finishes; a budget past it would
+/// only end in running out of memory.
+pub const MAX_COUNT_BUDGET: u64 = 50_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -55,7 +60,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
             &RealFs,
             path,
             &CompileOptions {
-                max_splits: args.count_budget,
+                max_splits: args.count_budget.and_then(|n| usize::try_from(n).ok()),
                 ..CompileOptions::default()
             },
         );
