@@ -336,5 +336,8 @@ fn count_budget_bounds_the_gap_count() {
         notes.contains("its budget of 1 split (`--count-budget`)"),
         "{notes}"
     );
+    // A budget no machine's memory holds is refused, not run until memory runs out.
+    let o = policyc(&["check", "--count-budget", "50000001", &path]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
