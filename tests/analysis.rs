@@ -551,3 +551,44 @@ accept gap o "the letter is silent for large numbers"
     assert!(a.analysis.unused_inputs.is_empty());
     assert_eq!(codes(&a.diagnostics), vec!["W0505"]);
 }
+
+/// An output compared with `==` or `!=` must have a value, as docs/analysis.md says of
+/// every atom on an output: `o == false` and `o != true` fail where `o` has no value
+/// (they were `not o`, which holds there), and so does `e != x` on an enum output.
+#[test]
+fn output_comparisons_fail_where_the_output_has_no_value() {
+    let text = r#"policy t "T"
+/// A?
+input a: bool
+/// O?
+output o: bool
+enum E { x, y, z }
+/// E?
+output e: E
+rule r "R"
+  cites "c"
+  when a
+  then o = true, e = x
+accept gap o "silent"
+accept gap e "silent"
+assert o_false "O false"
+  always not a implies o == false
+assert o_not_true "O not true"
+  always not a implies o != true
+assert e_not_x "E not x"
+  always not a implies e != x
+assert where_decided "Where decided"
+  always a implies o == true and o != false and e == x and e != y
+assert negation_is_classical "not o holds on a gap"
+  always not a implies not o
+"#;
+    let (_, p, a) = analyse(text);
+    let refuted: Vec<&str> = a
+        .analysis
+        .asserts
+        .iter()
+        .filter(|f| !f.holds)
+        .map(|f| p.asserts[f.assert].name.as_str())
+        .collect();
+    assert_eq!(refuted, vec!["o_false", "o_not_true", "e_not_x"]);
+}

@@ -962,13 +962,7 @@ impl<'a> Checker<'a> {
             }
             (T::Bool(a), T::Bool(b)) => {
                 if eq_only {
-                    let iff = match (a, b) {
-                        (ir::Expr::Const(x), ir::Expr::Const(y)) => ir::Expr::Const(x == y),
-                        (x, ir::Expr::Const(true)) | (ir::Expr::Const(true), x) => x.clone(),
-                        (x, ir::Expr::Const(false)) | (ir::Expr::Const(false), x) => not(x.clone()),
-                        (x, y) => ir::Expr::Iff(Box::new(x.clone()), Box::new(y.clone())),
-                    };
-                    Some(if cop == CmpOp::Ne { not(iff) } else { iff })
+                    Some(self.bool_eq(a, b, cop == CmpOp::Ne))
                 } else {
                     self.unordered(op, &lt, &rt, "booleans have no order");
                     None
@@ -990,8 +984,11 @@ impl<'a> Checker<'a> {
             (T::IntOutput(a), T::IntOutput(b)) => Some(self.outputs_cmp(*a, cop, *b)),
             (T::Enum { e: e1, atom: a }, T::Enum { e: e2, atom: b }) if e1 == e2 => {
                 if eq_only {
-                    let x = self.enum_eq(*e1, *a, *b);
-                    Some(if cop == CmpOp::Ne { not(x) } else { x })
+                    Some(if cop == CmpOp::Ne {
+                        self.enum_ne(*e1, *a, *b)
+                    } else {
+                        self.enum_eq(*e1, *a, *b)
+                    })
                 } else {
                     self.unordered(op, &lt, &rt, "enum variants have no order");
                     None
@@ -1268,6 +1265,97 @@ impl<'a> Checker<'a> {
                         )
                     })
                     .collect(),
+            ),
+        }
+    }
+
+    /// `a != b` over enum `e`. Where an output is compared, both `==` and `!=` say it
+    /// has a value (docs/analysis.md: an atom on an output is false where it has no
+    /// single value), so `!=` is not the negation of `==` there: it is the output
+    /// having another value.
+    fn enum_ne(&self, e: EnumId, a: Atom, b: Atom) -> ir::Expr {
+        let output = |x: &Atom| matches!(x, Atom::Output(_));
+        if !output(&a) && !output(&b) {
+            return not(self.enum_eq(e, a, b));
+        }
+        let n = self.variant_count(e);
+        let others = |v: VariantId| (0..n).filter(|&w| w != v).collect::<Vec<_>>();
+        match (a, b) {
+            (atom, Atom::Variant(v)) | (Atom::Variant(v), atom) => self.atom_in(e, atom, others(v)),
+            (x, y) => join(
+                false,
+                (0..n)
+                    .map(|v| {
+                        join(
+                            true,
+                            vec![self.atom_in(e, x, vec![v]), self.atom_in(e, y, others(v))],
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// `a == b` (or `a != b` when `ne`) over booleans. A bool output read as a condition
+    /// is true where it is `true` and false where it is `false` or has no value; compared
+    /// with `==` or `!=` it must have a value, as every output atom does: `o == false`
+    /// is the output being `false`, not `not o` (which also holds on a gap).
+    fn bool_eq(&self, a: &ir::Expr, b: &ir::Expr, ne: bool) -> ir::Expr {
+        // Where each side holds, and where it fails.
+        let sides = |x: &ir::Expr| -> (ir::Expr, ir::Expr) {
+            match x {
+                ir::Expr::OutputIs { output, values }
+                    if values.as_slice() == [Value::Bool(true)]
+                        && matches!(
+                            self.output_ty.get(*output).copied().flatten(),
+                            Some(OutputTy::Single(Ty::Bool))
+                        ) =>
+                {
+                    let fails = ir::Expr::OutputIs {
+                        output: *output,
+                        values: vec![Value::Bool(false)],
+                    };
+                    (x.clone(), fails)
+                }
+                other => (other.clone(), not(other.clone())),
+            }
+        };
+        let ((h1, f1), (h2, f2)) = (sides(a), sides(b));
+        // A bool output atom is the one side whose failing is not its negation.
+        let output = |x: &ir::Expr, fails: &ir::Expr| *fails != not(x.clone());
+        if !output(a, &f1) && !output(b, &f2) {
+            // No output compared: `==` is `iff`, `!=` its negation.
+            let iff = match (a, b) {
+                (ir::Expr::Const(x), ir::Expr::Const(y)) => ir::Expr::Const(x == y),
+                (x, ir::Expr::Const(true)) | (ir::Expr::Const(true), x) => x.clone(),
+                (x, ir::Expr::Const(false)) | (ir::Expr::Const(false), x) => not(x.clone()),
+                (x, y) => ir::Expr::Iff(Box::new(x.clone()), Box::new(y.clone())),
+            };
+            return if ne { not(iff) } else { iff };
+        }
+        match (a, b) {
+            (ir::Expr::Const(x), ir::Expr::Const(y)) => ir::Expr::Const((x == y) != ne),
+            (_, ir::Expr::Const(c)) => {
+                if *c != ne {
+                    h1
+                } else {
+                    f1
+                }
+            }
+            (ir::Expr::Const(c), _) => {
+                if *c != ne {
+                    h2
+                } else {
+                    f2
+                }
+            }
+            _ if !ne => join(
+                false,
+                vec![join(true, vec![h1, h2]), join(true, vec![f1, f2])],
+            ),
+            _ => join(
+                false,
+                vec![join(true, vec![h1, f2]), join(true, vec![f1, h2])],
             ),
         }
     }
