@@ -222,3 +222,21 @@ fn tiny_json_snapshot() {
     let v: serde_json::Value = serde_json::from_str(&graph(TINY, "json", &[])).unwrap();
     insta::assert_json_snapshot!(v);
 }
+
+/// A leaf that two acceptances cover gives both reasons, as `policyc decide` does.
+#[test]
+fn a_leaf_two_acceptances_cover_gives_both_reasons() {
+    let dir = common::temp_dir("two-acceptances");
+    let path = dir.join("ag.policy");
+    std::fs::write(
+        &path,
+        "policy ag \"Two acceptances\"\n/// A?\ninput a: bool\n/// D?\ninput d: bool\n/// O?\noutput o: bool\nrule r \"R\"\n  cites \"c\"\n  when a\n  then o = true\naccept gap o \"silent\"\n  when d\naccept gap o \"second\"\n  when not a\n",
+    )
+    .unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let o = policyc(&["graph", &path, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("\"silent; second\""), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -203,12 +203,16 @@ impl Keys<'_> {
         };
         let status = match &k.verdict {
             Verdict::Value(v) => value_status(p, v, k.by_default),
+            // Every acceptance that covers the leaf, as `decide` names them.
             Verdict::Gap => OutputStatus::Gap {
-                accepted: k
-                    .accepted
-                    .first()
-                    .and_then(|&i| p.accepted_gaps.get(i))
-                    .map(|a| a.reason.clone()),
+                accepted: (!k.accepted.is_empty()).then(|| {
+                    k.accepted
+                        .iter()
+                        .filter_map(|&i| p.accepted_gaps.get(i))
+                        .map(|a| a.reason.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }),
             },
             Verdict::Conflict(values) => OutputStatus::Conflict {
                 values: values
