@@ -327,10 +327,19 @@ fn check_facts(
                     continue;
                 }
                 None if v.as_u64().is_some() || v.as_number().is_some_and(is_huge_integer) => {
+                    // Past 64 bits the reader holds only a float (`1e+23`): say what it
+                    // is rather than show that.
+                    let shown = match v.as_u64() {
+                        Some(x) => x.to_string(),
+                        None if v.as_f64().is_some_and(|f| f < 0.0) => {
+                            "an integer below -2^63".to_string()
+                        }
+                        None => "an integer past 2^64".to_string(),
+                    };
                     errors.push(
                         Diagnostic::error(
                             "E0513",
-                            format!("fact `{key}` = {v} is outside its range {lo}..={hi}"),
+                            format!("fact `{key}` = {shown} is outside its range {lo}..={hi}"),
                         )
                         .primary(input.loc, format!("`{key}` is declared here"))
                         .data(json!({ "key": key })),
@@ -418,6 +427,8 @@ mod tests {
                 "{}",
                 e[0].message
             );
+            // Said as an integer, not as the float the reader holds.
+            assert!(!e[0].message.contains("e+"), "{}", e[0].message);
             let e = errors(&p, &format!("{{\"flag\": {huge}}}"));
             assert!(
                 e[0].message.ends_with("but it is an integer"),
