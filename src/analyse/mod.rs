@@ -1211,7 +1211,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         } else {
             format!(
                 "{what} could not be analysed exactly within {} decision-graph nodes",
-                a.max_nodes
+                show_count(a.max_nodes as u128)
             )
         };
         let witness = match u {

@@ -92,7 +92,11 @@ impl CompileError {
             CompileError::TooLarge { max_nodes, at } => with(
                 Diagnostic::error(
                     "E0504",
-                    format!("the decision graph of `{}` would need more than {max_nodes} nodes", policy.name),
+                    format!(
+                        "the decision graph of `{}` would need more than {} nodes",
+                        policy.name,
+                        describe::show_count(*max_nodes as u128)
+                    ),
                 ),
                 at,
                 "compiling this passed the limit",

@@ -1293,7 +1293,7 @@ fn assert_outcome(ctx: Option<&Ctx<'_>>, analysis: &Analysis, index: usize) -> O
         return Some(Failure {
             message: format!(
                 "the assert could not be proven or refuted within {} decision-graph nodes",
-                analysis.max_nodes
+                crate::compile::describe::show_count(analysis.max_nodes as u128)
             ),
             notes: Vec::new(),
             examples: Vec::new(),
