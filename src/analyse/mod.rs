@@ -1139,10 +1139,11 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .filter_map(|&i| policy.inputs.get(i))
             .map(|i| i.name.as_str())
             .collect();
-        let help = if severity == Severity::Note {
-            "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing"
-        } else {
-            "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead or always overridden, or a rule is missing"
+        let help = match (severity == Severity::Note, unused.len() == 1) {
+            (true, false) => "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing",
+            (true, true) => "this input comes from a shared vocabulary and this policy never mentions it; if the source document uses this fact, a rule is missing",
+            (false, false) => "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead or always overridden, or a rule is missing",
+            (false, true) => "the policy mentions this input, but no outcome changes with it: a condition that tests it is dead or always overridden, or a rule is missing",
         };
         out.push(
             d.note(format!(

@@ -243,7 +243,7 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "W0001",
         title: "a declaration is never used",
-        explanation: "An enum, input or define of the checked file is never used: no input or output has the enum's type; no rule, define, assume, scope, assert or scenario reads the input; nothing refers to the define. It is often a leftover or a misspelt use. Files that only declare a shared vocabulary (no header, no rules) are not warned about, since policies that `use` them are the users.\n\nExample:\n\n    input widely_distributed: bool     // no rule reads it\n\nFix: use it where the policy means to (`when widely_distributed`), or remove it.",
+        explanation: "An enum, input or define of the checked file is never used: no input or output has the enum's type; no rule, define, assume, scope, accept gap, assert or scenario reads the input; nothing refers to the define. It is often a leftover or a misspelt use. Files that only declare a shared vocabulary (no header, no rules) are not warned about, since policies that `use` them are the users.\n\nExample:\n\n    input widely_distributed: bool     // no rule reads it\n\nFix: use it where the policy means to (`when widely_distributed`), or remove it.",
     },
     CodeInfo {
         code: "W0002",
