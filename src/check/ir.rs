@@ -317,6 +317,29 @@ impl CmpOp {
         }
     }
 
+    /// The operator that holds exactly where this one does not (`<` for `>=`).
+    pub fn negated(self) -> CmpOp {
+        match self {
+            CmpOp::Eq => CmpOp::Ne,
+            CmpOp::Ne => CmpOp::Eq,
+            CmpOp::Lt => CmpOp::Ge,
+            CmpOp::Le => CmpOp::Gt,
+            CmpOp::Gt => CmpOp::Le,
+            CmpOp::Ge => CmpOp::Lt,
+        }
+    }
+
+    /// The operator with its sides swapped: `a < b` is `b > a`.
+    pub fn mirrored(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            other => other,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             CmpOp::Eq => "==",
@@ -378,6 +401,18 @@ impl LinExpr {
 }
 
 impl Policy {
+    /// Every condition the policy states over inputs: its assumptions, its scope, its
+    /// rules' conditions and its acceptances' conditions (not its asserts, which may
+    /// read outputs).
+    pub fn conditions(&self) -> impl Iterator<Item = &Expr> {
+        self.assumes
+            .iter()
+            .chain(&self.scope)
+            .map(|c| &c.expr)
+            .chain(self.rules.iter().map(|r| &r.when))
+            .chain(self.accepted_gaps.iter().map(|a| &a.when))
+    }
+
     pub fn input_by_name(&self, name: &str) -> Option<InputId> {
         self.inputs.iter().position(|i| i.name == name)
     }

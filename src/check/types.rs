@@ -241,17 +241,6 @@ fn cmp_op(op: BinOp) -> Option<CmpOp> {
     })
 }
 
-/// `a op b` is `b flip(op) a`.
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        other => other,
-    }
-}
-
 fn cmp(lhs: LinExpr, op: CmpOp, rhs: LinExpr) -> ir::Expr {
     if lhs.terms.is_empty() && rhs.terms.is_empty() {
         return ir::Expr::Const(op.holds(lhs.constant, rhs.constant));
@@ -979,7 +968,7 @@ impl<'a> Checker<'a> {
             }
             (T::IntOutput(o), T::Int { lin, .. }) => Some(self.output_cmp(*o, cop, lin, &lt, &rt)),
             (T::Int { lin, .. }, T::IntOutput(o)) => {
-                Some(self.output_cmp(*o, flip(cop), lin, &rt, &lt))
+                Some(self.output_cmp(*o, cop.mirrored(), lin, &rt, &lt))
             }
             (T::IntOutput(a), T::IntOutput(b)) => Some(self.outputs_cmp(*a, cop, *b)),
             (T::Enum { e: e1, atom: a }, T::Enum { e: e2, atom: b }) if e1 == e2 => {

@@ -184,17 +184,13 @@ fn comparisons_fit_i128(policy: &Policy) -> bool {
             _ => true,
         }
     }
-    let mut exprs = policy
-        .assumes
-        .iter()
-        .chain(&policy.scope)
-        .map(|c| &c.expr)
-        .chain(policy.rules.iter().map(|r| &r.when))
-        .chain(policy.accepted_gaps.iter().map(|a| &a.when))
-        .chain(policy.defines.iter().filter_map(|d| match &d.body {
-            DefineBody::Bool(b) => Some(b),
-            DefineBody::Int(_) => None,
-        }));
+    let mut exprs =
+        policy
+            .conditions()
+            .chain(policy.defines.iter().filter_map(|d| match &d.body {
+                DefineBody::Bool(b) => Some(b),
+                DefineBody::Int(_) => None,
+            }));
     exprs.all(|e| fits(e, &side_fits))
 }
 

@@ -108,14 +108,7 @@ impl FactNames {
             return None;
         };
         let (lhs, op, rhs) = readable(lhs.clone(), *op, rhs.clone());
-        let op = match op {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        };
+        let op = op.symbol();
         Some(format!(
             "{} {op} {}",
             self.linear(&lhs)?,
@@ -260,15 +253,8 @@ impl FactNames {
 /// (`x < 3` as `x <= 2`), and a left side of only negative terms negated (`-a - b <= 2`
 /// as `a + b >= -2`).
 fn readable(lhs: LinExpr, op: CmpOp, rhs: LinExpr) -> (LinExpr, CmpOp, LinExpr) {
-    let mirror = |op: CmpOp| match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        other => other,
-    };
     let (mut lhs, mut op, mut rhs) = if lhs.terms.is_empty() && !rhs.terms.is_empty() {
-        (rhs, mirror(op), lhs)
+        (rhs, op.mirrored(), lhs)
     } else {
         (lhs, op, rhs)
     };
@@ -282,7 +268,7 @@ fn readable(lhs: LinExpr, op: CmpOp, rhs: LinExpr) -> (LinExpr, CmpOp, LinExpr) 
                 .collect(),
             constant: l.constant.saturating_neg(),
         };
-        (lhs, op, rhs) = (neg(&lhs), mirror(op), neg(&rhs));
+        (lhs, op, rhs) = (neg(&lhs), op.mirrored(), neg(&rhs));
     }
     if constant {
         match op {
@@ -482,12 +468,7 @@ fn relation_atoms(policy: &Policy) -> Vec<Expr> {
     }
     let mut out = Vec::new();
     let exprs = policy
-        .assumes
-        .iter()
-        .chain(&policy.scope)
-        .map(|c| &c.expr)
-        .chain(policy.rules.iter().map(|r| &r.when))
-        .chain(policy.accepted_gaps.iter().map(|a| &a.when))
+        .conditions()
         .chain(policy.asserts.iter().map(|a| &a.expr));
     for e in exprs {
         walk(policy, e, &mut out, 0);
@@ -501,17 +482,9 @@ fn negated(e: &Expr) -> Expr {
     let Expr::Cmp { lhs, op, rhs } = e else {
         return Expr::Not(Box::new(e.clone()));
     };
-    let op = match op {
-        CmpOp::Eq => CmpOp::Ne,
-        CmpOp::Ne => CmpOp::Eq,
-        CmpOp::Lt => CmpOp::Ge,
-        CmpOp::Le => CmpOp::Gt,
-        CmpOp::Gt => CmpOp::Le,
-        CmpOp::Ge => CmpOp::Lt,
-    };
     Expr::Cmp {
         lhs: lhs.clone(),
-        op,
+        op: op.negated(),
         rhs: rhs.clone(),
     }
 }

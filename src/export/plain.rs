@@ -287,7 +287,7 @@ impl Writer<'_> {
         match x {
             Expr::Cmp { lhs, op, rhs } => {
                 self.lin(lhs);
-                self.text(&format!(" {} ", op_word(negate(*op))));
+                self.text(&format!(" {} ", op_word(op.negated())));
                 self.lin(rhs);
             }
             Expr::EnumIn { input, variants } => {
@@ -350,17 +350,6 @@ fn op_word(op: CmpOp) -> &'static str {
         CmpOp::Le => "≤",
         CmpOp::Gt => ">",
         CmpOp::Ge => "≥",
-    }
-}
-
-fn negate(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Eq => CmpOp::Ne,
-        CmpOp::Ne => CmpOp::Eq,
-        CmpOp::Lt => CmpOp::Ge,
-        CmpOp::Le => CmpOp::Gt,
-        CmpOp::Gt => CmpOp::Le,
-        CmpOp::Ge => CmpOp::Lt,
     }
 }
 
