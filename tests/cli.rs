@@ -8,9 +8,9 @@
 )] // test helpers fail loudly
 
 mod common;
-use common::{code, command, policyc, stderr, temp_dir};
+use common::{code, policyc, policyc_fed, stderr, temp_dir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const CLEAN: &str = r#"policy p "A clean policy"
 input coercion: bool
@@ -144,23 +144,6 @@ fn colour_follows_the_flag_and_no_color() {
         !stderr(&o).contains('\u{1b}'),
         "NO_COLOR and a pipe mean no colour"
     );
-}
-
-/// Runs policyc with its standard input taken from `stdin`, or from `input` written to
-/// a pipe.
-fn policyc_fed(args: &[&str], stdin: std::process::Stdio, input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = command(args)
-        .stdin(stdin)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run policyc");
-    if let Some(mut pipe) = child.stdin.take() {
-        // policyc may stop reading early (a refused stream): a broken pipe is fine.
-        let _ = pipe.write_all(input);
-    }
-    child.wait_with_output().expect("wait for policyc")
 }
 
 fn piped() -> std::process::Stdio {

@@ -31,17 +31,7 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> String {
 }
 
 fn fed(args: &[&str], input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = command(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run policyc");
-    if let Some(mut pipe) = child.stdin.take() {
-        let _ = pipe.write_all(input);
-    }
-    child.wait_with_output().expect("wait for policyc")
+    common::policyc_fed(args, std::process::Stdio::piped(), input)
 }
 
 /// Line number and status of each answer of a batch.

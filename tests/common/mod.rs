@@ -22,6 +22,27 @@ pub fn policyc_in(dir: &Path, args: &[&str]) -> Output {
         .expect("run policyc")
 }
 
+/// Runs policyc with its standard input taken from `stdin`, or from `input` written to
+/// it when `stdin` is a pipe.
+#[allow(
+    dead_code,
+    reason = "each test binary uses its own part of this module"
+)]
+pub fn policyc_fed(args: &[&str], stdin: std::process::Stdio, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = command(args)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run policyc");
+    if let Some(mut pipe) = child.stdin.take() {
+        // policyc may stop reading early (a refused stream): a broken pipe is fine.
+        let _ = pipe.write_all(input);
+    }
+    child.wait_with_output().expect("wait for policyc")
+}
+
 /// The `policyc` command with `args`, colour off, not started yet.
 pub fn command(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_policyc"));
