@@ -552,9 +552,11 @@ accept gap o "the letter is silent for large numbers"
     assert_eq!(codes(&a.diagnostics), vec!["W0505"]);
 }
 
-/// An output compared with `==` or `!=` must have a value, as docs/analysis.md says of
-/// every atom on an output: `o == false` and `o != true` fail where `o` has no value
-/// (they were `not o`, which holds there), and so does `e != x` on an enum output.
+/// An output compared with `==`, `!=` or `not in` must have a value, as docs/analysis.md
+/// says of every atom on an output: `o == false` and `o != true` fail where `o` has no
+/// value (they were `not o`, which holds there), and so do `e != x`, `e not in {y}` and
+/// `n not in 1..=3`. A comparison in parentheses is a condition: `(o == true) == false`
+/// holds where `o` has no value, and a condition equals itself.
 #[test]
 fn output_comparisons_fail_where_the_output_has_no_value() {
     let text = r#"policy t "T"
@@ -565,12 +567,15 @@ output o: bool
 enum E { x, y, z }
 /// E?
 output e: E
+/// N?
+output n: 0..=10
 rule r "R"
   cites "c"
   when a
-  then o = true, e = x
+  then o = true, e = x, n = 2
 accept gap o "silent"
 accept gap e "silent"
+accept gap n "silent"
 assert o_false "O false"
   always not a implies o == false
 assert o_not_true "O not true"
@@ -581,6 +586,16 @@ assert where_decided "Where decided"
   always a implies o == true and o != false and e == x and e != y
 assert negation_is_classical "not o holds on a gap"
   always not a implies not o
+assert e_not_in "E not in {y}"
+  always not a implies e not in {y}
+assert n_not_in "N not in 1..=3"
+  always not a implies n not in 1..=3
+assert n_ne "N not 2"
+  always not a implies n != 2
+assert conditions_compared "A condition equals itself"
+  always (o == true) == (o == true)
+assert condition_false "A condition that fails on a gap"
+  always not a implies (o == true) == false
 "#;
     let (_, p, a) = analyse(text);
     let refuted: Vec<&str> = a
@@ -590,5 +605,15 @@ assert negation_is_classical "not o holds on a gap"
         .filter(|f| !f.holds)
         .map(|f| p.asserts[f.assert].name.as_str())
         .collect();
-    assert_eq!(refuted, vec!["o_false", "o_not_true", "e_not_x"]);
+    assert_eq!(
+        refuted,
+        vec![
+            "o_false",
+            "o_not_true",
+            "e_not_x",
+            "e_not_in",
+            "n_not_in",
+            "n_ne"
+        ]
+    );
 }

@@ -387,10 +387,13 @@ impl<'a> Checker<'a> {
         let (first, second) = if right_first { (r, l) } else { (l, r) };
         let t1 = self.expr(first, cx, Want::Any, d);
         let t2 = self.expr(second, cx, t1.want(), d);
+        // Which operands are written as a bare name: a bool output compared as one
+        // must have a value (`bool_eq`); a comparison in parentheses is a condition.
+        let names = (is_name(l), is_name(r));
         if right_first {
-            self.compare(op, t2, t1, cx.loc(e.span), cx)
+            self.compare(op, t2, t1, cx.loc(e.span), cx, names)
         } else {
-            self.compare(op, t1, t2, cx.loc(e.span), cx)
+            self.compare(op, t1, t2, cx.loc(e.span), cx, names)
         }
     }
 
@@ -936,7 +939,15 @@ impl<'a> Checker<'a> {
     }
 
     #[inline(never)]
-    fn compare(&mut self, op: BinOp, lt: Typed<'a>, rt: Typed<'a>, loc: Loc, cx: Cx) -> Typed<'a> {
+    fn compare(
+        &mut self,
+        op: BinOp,
+        lt: Typed<'a>,
+        rt: Typed<'a>,
+        loc: Loc,
+        cx: Cx,
+        names: (bool, bool),
+    ) -> Typed<'a> {
         let Some(cop) = cmp_op(op) else {
             return Typed::err(loc);
         };
@@ -951,7 +962,7 @@ impl<'a> Checker<'a> {
             }
             (T::Bool(a), T::Bool(b)) => {
                 if eq_only {
-                    Some(self.bool_eq(a, b, cop == CmpOp::Ne))
+                    Some(self.bool_eq((a, names.0), (b, names.1), cop == CmpOp::Ne))
                 } else {
                     self.unordered(op, &lt, &rt, "booleans have no order");
                     None
@@ -1289,12 +1300,19 @@ impl<'a> Checker<'a> {
     /// is true where it is `true` and false where it is `false` or has no value; compared
     /// with `==` or `!=` it must have a value, as every output atom does: `o == false`
     /// is the output being `false`, not `not o` (which also holds on a gap).
-    fn bool_eq(&self, a: &ir::Expr, b: &ir::Expr, ne: bool) -> ir::Expr {
-        // Where each side holds, and where it fails.
-        let sides = |x: &ir::Expr| -> (ir::Expr, ir::Expr) {
+    fn bool_eq(
+        &self,
+        (a, a_name): (&ir::Expr, bool),
+        (b, b_name): (&ir::Expr, bool),
+        ne: bool,
+    ) -> ir::Expr {
+        // Where each side holds, and where it fails. Only an output written as a bare
+        // name is read as the output; `(o == true)` is a condition like any other.
+        let sides = |x: &ir::Expr, name: bool| -> (ir::Expr, ir::Expr) {
             match x {
                 ir::Expr::OutputIs { output, values }
-                    if values.as_slice() == [Value::Bool(true)]
+                    if name
+                        && values.as_slice() == [Value::Bool(true)]
                         && matches!(
                             self.output_ty.get(*output).copied().flatten(),
                             Some(OutputTy::Single(Ty::Bool))
@@ -1309,7 +1327,7 @@ impl<'a> Checker<'a> {
                 other => (other.clone(), not(other.clone())),
             }
         };
-        let ((h1, f1), (h2, f2)) = (sides(a), sides(b));
+        let ((h1, f1), (h2, f2)) = (sides(a, a_name), sides(b, b_name));
         // A bool output atom is the one side whose failing is not its negation.
         let output = |x: &ir::Expr, fails: &ir::Expr| *fails != not(x.clone());
         if !output(a, &f1) && !output(b, &f2) {
@@ -1409,9 +1427,38 @@ impl<'a> Checker<'a> {
     ) -> Typed<'a> {
         let t = self.membership_test(vt, set, loc, cx);
         match (t.t, negated) {
-            (T::Bool(x), true) => Typed::new(T::Bool(not(x)), loc),
+            // An output `not in` some values has another value, as with `!=`: false
+            // where it has none.
+            (T::Bool(x), true) => {
+                let other = self.output_other(&x).unwrap_or_else(|| not(x));
+                Typed::new(T::Bool(other), loc)
+            }
             (t, _) => Typed::new(t, loc),
         }
+    }
+
+    /// For `output is one of these values`, the output having one of its other values;
+    /// `None` for any other condition.
+    fn output_other(&self, x: &ir::Expr) -> Option<ir::Expr> {
+        let ir::Expr::OutputIs { output, values } = x else {
+            return None;
+        };
+        let domain: Vec<Value> = match self.output_ty.get(*output).copied().flatten()? {
+            OutputTy::Single(Ty::Bool) => vec![Value::Bool(false), Value::Bool(true)],
+            OutputTy::Single(Ty::Enum(e)) => (0..self.variant_count(e))
+                .map(|v| Value::Enum(e, v))
+                .collect(),
+            OutputTy::Single(Ty::Int { .. }) => self
+                .output_values
+                .get(*output)
+                .map(|vs| vs.iter().map(|&v| Value::Int(v)).collect())
+                .unwrap_or_default(),
+            OutputTy::Set(_) => return None,
+        };
+        Some(ir::Expr::OutputIs {
+            output: *output,
+            values: domain.into_iter().filter(|v| !values.contains(v)).collect(),
+        })
     }
 
     fn membership_test(

@@ -334,7 +334,7 @@ fn check_facts(
                         None if v.as_f64().is_some_and(|f| f < 0.0) => {
                             "an integer below -2^63".to_string()
                         }
-                        None => "an integer past 2^64".to_string(),
+                        None => "an integer of 2^64 or more".to_string(),
                     };
                     errors.push(
                         Diagnostic::error(
