@@ -710,8 +710,14 @@ fn no_valid_incident(policy: &Policy, a: &Analysis) -> Diagnostic {
             "no incident that satisfies the assumptions is in scope",
         )
     };
-    for s in &policy.scope {
-        d = d.primary(s.loc, "part of the scope");
+    // One primary label: the formats that take one location (GitHub annotations, the
+    // language server's range) show the others as related.
+    for (k, s) in policy.scope.iter().enumerate() {
+        d = if k == 0 && !contradictory {
+            d.primary(s.loc, "part of the scope")
+        } else {
+            d.secondary(s.loc, "part of the scope")
+        };
     }
     for (k, s) in policy.assumes.iter().enumerate() {
         d = if contradictory && k == 0 {
