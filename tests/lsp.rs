@@ -814,3 +814,45 @@ fn a_typical_variant_is_a_mention() {
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Findings about a policy that point into a `use`d file (a gap on an output the
+/// vocabulary declares; assumptions there that leave no incident) are shown on the
+/// document, naming where they point: `policyc check` fails on them.
+#[test]
+fn findings_pointing_into_a_used_file_are_shown_on_the_document() {
+    let dir = temp_dir("foreign-findings");
+    let vocab_path = dir.join("vocab.policy");
+    std::fs::write(
+        &vocab_path,
+        "/// Youngest?\ninput youngest_age: 0..=99\n/// Oldest?\ninput oldest_age: 0..=99\n/// Respond?\noutput response: bool\n",
+    )
+    .unwrap();
+    let gap_path = dir.join("gap.policy");
+    let gap = "policy p \"Gap\"\nuse \"vocab.policy\"\nrule r \"R\"\n  cites \"x\"\n  when oldest_age - youngest_age >= 3\n  then response = true\n";
+    std::fs::write(&gap_path, gap).unwrap();
+    let doc = uri(&gap_path);
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": doc.as_str(), "languageId": "policy", "version": 1, "text": gap } }),
+    );
+    let _checked = c.diagnostics(&doc);
+    let diags = c.analysed(&doc);
+    let gap_diag = diags
+        .iter()
+        .find(|d| d["code"] == "E0501")
+        .unwrap_or_else(|| panic!("the gap is shown: {diags:?}"));
+    let message = gap_diag["message"].as_str().unwrap();
+    assert!(message.contains("(at "), "{message}");
+    assert!(message.contains("vocab.policy:6)"), "{message}");
+    // On the rule of this document that assigns the output.
+    assert_eq!(gap_diag["range"]["start"]["line"], 2, "{gap_diag}");
+    // The accept quick fix is offered for it.
+    let fixes = quick_fixes(&mut c, &doc, &diags);
+    assert!(
+        fixes.iter().any(|(title, _)| title.contains("Accept")),
+        "{fixes:?}"
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}

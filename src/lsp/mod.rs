@@ -911,7 +911,7 @@ fn run_job(job: Job) -> Finished {
         Err(d) => vec![*d],
     };
     let mut diagnostics = job.checked;
-    diagnostics.extend(to_lsp(&job.sources, &job.path, &found));
+    diagnostics.extend(to_lsp_in(&job.sources, &job.path, &found, true));
     Finished {
         path: job.path,
         generation: job.generation,
@@ -1013,24 +1013,58 @@ fn fixes_of(d: &Diagnostic) -> Option<serde_json::Value> {
 /// The diagnostics that belong in the document at `path`, as the protocol has them:
 /// secondary labels become related information, help and notes join the message.
 fn to_lsp(sources: &Sources, path: &Path, diags: &[Diagnostic]) -> Vec<lsp_types::Diagnostic> {
+    to_lsp_in(sources, path, diags, false)
+}
+
+/// [`to_lsp`]; with `ours`, findings about this document's policy that point into a
+/// `use`d file (a gap on an output the shared vocabulary declares, assumptions that
+/// leave nothing) are shown on this document: on its first label here, else at its
+/// start, naming where they point. The checker's errors in other files are summed up
+/// on the `use` instead ([`foreign_errors`]), so they are left out.
+fn to_lsp_in(
+    sources: &Sources,
+    path: &Path,
+    diags: &[Diagnostic],
+    ours: bool,
+) -> Vec<lsp_types::Diagnostic> {
     let in_doc = |file: FileId| {
         sources
             .path(file)
             .is_some_and(|p| crate::check::modules::normalize(p) == path)
     };
+    let doc_start = || {
+        sources
+            .find_path(path)
+            .map(|f| (f, crate::source::Span::new(0, 0)))
+    };
     let mut out = Vec::new();
     for d in diags {
         let primary = d.primary_loc();
+        let mut elsewhere = None;
         let (file, span) = match primary {
             Some(loc) if in_doc(loc.file) => (loc.file, loc.span),
+            Some(loc) if ours => {
+                elsewhere = Some(loc);
+                match d.labels.iter().find(|l| in_doc(l.file)) {
+                    Some(l) => (l.file, l.span),
+                    None => match doc_start() {
+                        Some(at) => at,
+                        None => continue,
+                    },
+                }
+            }
             Some(_) => continue,
-            None => match sources.find_path(path) {
-                Some(f) => (f, crate::source::Span::new(0, 0)),
+            None => match doc_start() {
+                Some(at) => at,
                 None => continue,
             },
         };
         let li = LineIndex::new(sources.text(file));
         let mut message = d.message.clone();
+        if let Some(loc) = elsewhere {
+            let (line, _) = sources.line_col(loc.file, loc.span.start);
+            message.push_str(&format!(" (at {}:{line})", sources.name(loc.file)));
+        }
         for n in &d.notes {
             message.push_str(&format!("\nnote: {n}"));
         }
@@ -1040,7 +1074,7 @@ fn to_lsp(sources: &Sources, path: &Path, diags: &[Diagnostic]) -> Vec<lsp_types
         let related: Vec<DiagnosticRelatedInformation> = d
             .labels
             .iter()
-            .filter(|l| l.style == LabelStyle::Secondary)
+            .filter(|l| l.style == LabelStyle::Secondary || elsewhere.is_some())
             .filter_map(|l| {
                 let uri = path_to_uri(sources.path(l.file)?)?;
                 let range = LineIndex::new(sources.text(l.file)).range(l.span);
