@@ -531,3 +531,27 @@ fn the_guide_shows_the_real_output() {
         );
     }
 }
+
+/// A changed region bounded by a comparison that only the old policy makes is said
+/// with that comparison, as it is when the policies are given the other way round.
+#[test]
+fn a_region_bounded_by_either_sides_comparison_is_said_with_it() {
+    let dir = temp_dir("relation");
+    let old = "policy p \"Old\"\n/// A?\ninput a: 0..=20\n/// B?\ninput b: 0..=20\n/// C?\ninput c: bool\n/// Respond?\noutput response: bool default false\nassume b <= a\nrule wide \"Wide\"\n  cites \"x\"\n  when c or a - b >= 3\n  then response = true\n";
+    write(&dir, "old.policy", old);
+    write(
+        &dir,
+        "new.policy",
+        &old.replace("when c or a - b >= 3", "when c"),
+    );
+    for (from, to) in [("old.policy", "new.policy"), ("new.policy", "old.policy")] {
+        let o = policyc_in(&dir, &["diff", from, to]);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(
+            text.contains("when a - b >= 3 and not c"),
+            "{from} -> {to}: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -432,7 +432,7 @@ const MAX_CANDIDATES: usize = 16;
 /// The comparisons between two or more inputs that the policy's conditions make (rules,
 /// scope, assumptions, accepted gaps, asserts and the defines they use), each once, in
 /// the order they first appear.
-fn relation_atoms(policy: &Policy) -> Vec<Expr> {
+pub fn relation_atoms(policy: &Policy) -> Vec<Expr> {
     fn walk(policy: &Policy, e: &Expr, out: &mut Vec<Expr>, depth: usize) {
         // Defines cannot be cyclic once checked; the depth only guards the walk.
         if depth > 64 {
@@ -502,7 +502,13 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
     // simplify the region most first: knowing one that bounds it leaves little to say
     // on either side (the region's diagram simplified in each is small).
     let mut scored: Vec<(usize, Expr, NodeId, NodeId)> = Vec::new();
-    for e in relation_atoms(c.policy).into_iter().take(MAX_CANDIDATES) {
+    let mut candidates = relation_atoms(c.policy);
+    for e in &c.other_relations {
+        if !candidates.contains(e) {
+            candidates.push(e.clone());
+        }
+    }
+    for e in candidates.into_iter().take(MAX_CANDIDATES) {
         let yes = c.expr(&e)?;
         let no = c.mdd.not(yes)?;
         let (in_yes, in_no) = (c.mdd.and(valid, yes)?, c.mdd.and(valid, no)?);

@@ -308,6 +308,10 @@ pub struct Compiler<'p> {
     pub preferred: Vec<Option<u32>>,
     /// See [`CompileOptions::max_splits`].
     pub max_splits: Option<usize>,
+    /// Comparisons between inputs that region descriptions may use besides the
+    /// policy's own ([`describe::describe`]): the diff gives the other side's, since a
+    /// changed region can be bounded by either policy's.
+    pub other_relations: Vec<crate::check::ir::Expr>,
 }
 
 /// An imported policy compiled into its importer's store.
@@ -405,6 +409,7 @@ impl<'p> Compiler<'p> {
             fact_names: std::sync::Arc::new(describe::FactNames::new(policy)),
             preferred: preferred_values(policy),
             max_splits: None,
+            other_relations: Vec::new(),
         };
         c.compile_defines()?;
         for a in &policy.assumes {

@@ -752,6 +752,9 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     let store = std::mem::replace(&mut a.mdd, Mdd::new(Vec::new()));
     let mut b =
         Compiler::new_in(&wb, order, store).map_err(|e| DiffError::Compile(Side::New, e))?;
+    // A changed region may be bounded by either side's comparisons between inputs; both
+    // widened sides read the one union vocabulary, so the old side's compile here.
+    b.other_relations = crate::compile::describe::relation_atoms(&wa);
     for o in 0..wb.outputs.len() {
         b.output_regions(o)
             .map_err(|e| DiffError::Compile(Side::New, e))?;
