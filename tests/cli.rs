@@ -319,6 +319,28 @@ fn count_budget_bounds_the_gap_count() {
         notes.contains("its budget of 1 split (`--count-budget`)"),
         "{notes}"
     );
+    // With part of the gap accepted, the open part is still proven when the count of
+    // the accepted part runs out.
+    let accepting = write(
+        &dir,
+        "accepting.policy",
+        format!("{text}accept gap o \"silent\"\n  when c >= 28\n").as_bytes(),
+    );
+    let o = policyc(&[
+        "check",
+        "--format",
+        "json",
+        "--count-budget",
+        "1",
+        &accepting,
+    ]);
+    let cut: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let e0504: Vec<_> = cut.iter().filter(|d| d["code"] == "E0504").collect();
+    assert_eq!(e0504.len(), 1, "{cut:?}");
+    assert_eq!(e0504[0]["data"]["gaps_exist"], true, "{cut:?}");
     // A budget no machine's memory holds is refused, not run until memory runs out.
     let o = policyc(&["check", "--count-budget", "50000001", &path]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));

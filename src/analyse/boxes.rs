@@ -647,53 +647,54 @@ impl BoxModel {
             part: None,
             stale: stale.to_vec(),
         };
+        // The solver first, over the whole cover (the rules and every acceptance): it
+        // answers in milliseconds whether there is an open gap at all, and proves one
+        // even when a count below runs out of budget.
+        let mut cover = has.clone();
+        for &i in &mine {
+            cover.extend(self.accepted.get(i).into_iter().flatten());
+        }
+        let (found_gap, part) = self.search_part(&cover);
+        // Too fragmented to count: an open gap the solver found is still proven, with
+        // a part of it around the incident. The example is the part's typical point
+        // (every point of it is in the gap), not the solver's, which is wherever the
+        // search ended.
+        let proven = || -> Uncounted {
+            let sat::Found::Incident(levels) = &found_gap else {
+                return uncounted(None, &stale);
+            };
+            let (example, part) = match &part {
+                Some(b) => {
+                    let count = b
+                        .iter()
+                        .fold(1u128, |n, set| n.saturating_mul(u128::from(len(set))));
+                    let cube = cube_of(b, &self.sizes);
+                    let example = boxes_example(c, std::slice::from_ref(&cube));
+                    let region = region_of_cubes(c, count, &example, vec![cube], true);
+                    (example, Some(region))
+                }
+                None => (levels.clone(), None),
+            };
+            Uncounted {
+                part,
+                ..uncounted(Some(example), &stale)
+            }
+        };
         // The accepted part, acceptance by acceptance, each without what an earlier one
         // took, so the boxes stay disjoint.
         let mut accepted = Gathered::default();
-        let mut cover = has.clone();
+        let mut taken = has.clone();
         for &i in &mine {
             for w in self.accepted.get(i).map(|v| v.as_slice()).unwrap_or(&[]) {
-                let part = self
-                    .uncovered(Some(w), &cover)
-                    .map_err(|_| uncounted(None, &stale))?;
+                let part = self.uncovered(Some(w), &taken).map_err(|_| proven())?;
                 accepted.merge(part);
-                cover.push(w);
+                taken.push(w);
             }
         }
-        // The solver first: it answers in milliseconds whether there is a gap at all,
-        // and the count (which may run out of budget) is only needed when there is.
-        let (found_gap, part) = self.search_part(&cover);
         let open = match found_gap {
             sat::Found::None => Gathered::default(),
             sat::Found::Unknown | sat::Found::Incident(_) => {
-                match self.uncovered(None, &cover) {
-                    Ok(open) => open,
-                    Err(Exhausted) => {
-                        let sat::Found::Incident(levels) = found_gap else {
-                            return Err(uncounted(None, &stale));
-                        };
-                        // Too fragmented to count: the gap is still proven, with a part
-                        // of it around the incident the solver found. The example is
-                        // the part's typical point (every point of it is in the gap),
-                        // not the solver's, which is wherever the search ended.
-                        let (example, part) = match part {
-                            Some(b) => {
-                                let count = b
-                                    .iter()
-                                    .fold(1u128, |n, set| n.saturating_mul(u128::from(len(set))));
-                                let cube = cube_of(&b, &self.sizes);
-                                let example = boxes_example(c, std::slice::from_ref(&cube));
-                                let region = region_of_cubes(c, count, &example, vec![cube], true);
-                                (example, Some(region))
-                            }
-                            None => (levels, None),
-                        };
-                        return Err(Uncounted {
-                            part,
-                            ..uncounted(Some(example), &stale)
-                        });
-                    }
-                }
+                self.uncovered(None, &cover).map_err(|_| proven())?
             }
         };
         let described = open.region(c, |first| {
