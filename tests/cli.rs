@@ -346,3 +346,31 @@ fn count_budget_bounds_the_gap_count() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A folder walk skips the paths a `.policyignore` lists, relative to its folder (for
+/// its subtree only); a path named on the command line is read all the same.
+#[test]
+fn a_folder_walk_skips_what_policyignore_lists() {
+    let dir = temp_dir("policyignore");
+    write(&dir, "clean.policy", CLEAN.as_bytes());
+    std::fs::create_dir_all(dir.join("fixtures/deep")).unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let broken = b"policy p \"x\"\ninput a bool\n";
+    write(&dir.join("fixtures/deep"), "broken.policy", broken);
+    write(&dir.join("sub"), "broken.policy", broken);
+    write(&dir.join("sub"), "clean.policy", CLEAN.as_bytes());
+    write(
+        &dir,
+        ".policyignore",
+        b"# malformed on purpose\n./fixtures/\n",
+    );
+    write(&dir.join("sub"), ".policyignore", b"broken.policy\n");
+    let d = dir.to_string_lossy().into_owned();
+    let o = policyc(&["check", &d]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("checked 2 files"), "{}", stderr(&o));
+    // Named, an ignored folder is searched.
+    let fixtures = dir.join("fixtures").to_string_lossy().into_owned();
+    assert_eq!(code(&policyc(&["check", &fixtures])), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -122,7 +122,7 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
     for p in paths {
         if p.is_dir() {
             let before = files.len();
-            walk(p, &mut files, 0);
+            walk(p, &mut files, 0, &mut Vec::new());
             if files.len() == before {
                 errors.push(
                     Diagnostic::error("E0004", format!("no `.policy` files in `{}`", p.display()))
@@ -144,7 +144,12 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
     (files, errors)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+/// The name of the file that lists paths a folder walk skips (docs/language.md).
+pub const IGNORE_FILE: &str = ".policyignore";
+
+/// `ignored` holds the paths the `.policyignore` files of `dir`'s parents list; those
+/// of `dir` are added for its subtree only.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize, ignored: &mut Vec<PathBuf>) {
     // Symlink loops and absurdly deep trees must not hang or overflow the stack.
     if depth > 32 {
         return;
@@ -152,21 +157,48 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
+    let inherited = ignored.len();
+    ignored.extend(ignore_list(dir));
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "target" {
+        if name.starts_with('.') || name == "target" || ignored.contains(&p) {
             continue;
         }
         if p.is_dir() {
-            walk(&p, out, depth + 1);
+            walk(&p, out, depth + 1, ignored);
         } else if p.extension().is_some_and(|e| e == "policy") && p.is_file() {
             // Only regular files: reading a named pipe that nothing writes to would
             // wait forever.
             out.push(p);
         }
     }
+    ignored.truncate(inherited);
+}
+
+/// The paths `dir/.policyignore` lists: one a line, relative to `dir` (`tests/fixtures`,
+/// `drafts/old.policy`); blank lines and lines starting with `#` are skipped. Plain
+/// paths, not patterns: a listed folder is skipped with everything in it.
+fn ignore_list(dir: &Path) -> Vec<PathBuf> {
+    let path = dir.join(IGNORE_FILE);
+    // Only a regular file: a named pipe of that name would block the walk.
+    if !path.is_file() {
+        return Vec::new();
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let l = l.strip_prefix("./").unwrap_or(l).trim_end_matches('/');
+            l.split('/')
+                .filter(|part| !part.is_empty())
+                .fold(dir.to_path_buf(), |acc, part| acc.join(part))
+        })
+        .collect()
 }
 
 /// Prints diagnostics for people on stderr, in colour when wanted.
