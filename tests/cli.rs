@@ -372,5 +372,15 @@ fn a_folder_walk_skips_what_policyignore_lists() {
     // Named, an ignored folder is searched.
     let fixtures = dir.join("fixtures").to_string_lossy().into_owned();
     assert_eq!(code(&policyc(&["check", &fixtures])), 1);
+    // A list above where a walk starts applies too, and `..` steps out of a folder.
+    write(
+        &dir,
+        ".policyignore",
+        b"sub/../fixtures/deep
+",
+    );
+    let o = policyc(&["check", &fixtures]);
+    assert_eq!(code(&o), 2, "no .policy files left: {}", stderr(&o));
+    assert!(stderr(&o).contains("E0004"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -122,7 +122,7 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
     for p in paths {
         if p.is_dir() {
             let before = files.len();
-            walk(p, &mut files, 0, &mut Vec::new());
+            walk(p, &mut files, 0, &mut Vec::new(), &inherited_ignores(p));
             if files.len() == before {
                 errors.push(
                     Diagnostic::error("E0004", format!("no `.policy` files in `{}`", p.display()))
@@ -147,9 +147,16 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
 /// The name of the file that lists paths a folder walk skips (docs/language.md).
 pub const IGNORE_FILE: &str = ".policyignore";
 
-/// `ignored` holds the paths the `.policyignore` files of `dir`'s parents list; those
-/// of `dir` are added for its subtree only.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize, ignored: &mut Vec<PathBuf>) {
+/// `ignored` holds the paths the `.policyignore` files met on the way down list; those
+/// of `dir` are added for its subtree only. `above` holds those of the folders above
+/// where the walk started, as canonical paths ([`inherited_ignores`]).
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    depth: usize,
+    ignored: &mut Vec<PathBuf>,
+    above: &[PathBuf],
+) {
     // Symlink loops and absurdly deep trees must not hang or overflow the stack.
     if depth > 32 {
         return;
@@ -163,11 +170,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize, ignored: &mut Vec<Path
     entries.sort();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "target" || ignored.contains(&p) {
+        let listed_above =
+            || !above.is_empty() && std::fs::canonicalize(&p).is_ok_and(|c| above.contains(&c));
+        if name.starts_with('.') || name == "target" || ignored.contains(&p) || listed_above() {
             continue;
         }
         if p.is_dir() {
-            walk(&p, out, depth + 1, ignored);
+            walk(&p, out, depth + 1, ignored, above);
         } else if p.extension().is_some_and(|e| e == "policy") && p.is_file() {
             // Only regular files: reading a named pipe that nothing writes to would
             // wait forever.
@@ -177,9 +186,20 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize, ignored: &mut Vec<Path
     ignored.truncate(inherited);
 }
 
+/// What the `.policyignore` files of the folders above `dir` list, as canonical paths:
+/// a list at the top of a project still applies to a walk started in one of its
+/// folders (`policyc fmt tests` skips what the root's list names).
+fn inherited_ignores(dir: &Path) -> Vec<PathBuf> {
+    let Ok(abs) = std::fs::canonicalize(dir) else {
+        return Vec::new();
+    };
+    abs.ancestors().skip(1).flat_map(ignore_list).collect()
+}
+
 /// The paths `dir/.policyignore` lists: one a line, relative to `dir` (`tests/fixtures`,
-/// `drafts/old.policy`); blank lines and lines starting with `#` are skipped. Plain
-/// paths, not patterns: a listed folder is skipped with everything in it.
+/// `drafts/old.policy`; a leading `/` is read from `dir` too); blank lines and lines
+/// starting with `#` are skipped. Plain paths, not patterns: a listed folder is skipped
+/// with everything in it.
 fn ignore_list(dir: &Path) -> Vec<PathBuf> {
     let path = dir.join(IGNORE_FILE);
     // Only a regular file: a named pipe of that name would block the walk.
@@ -192,11 +212,20 @@ fn ignore_list(dir: &Path) -> Vec<PathBuf> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let l = l.strip_prefix("./").unwrap_or(l).trim_end_matches('/');
-            l.split('/')
-                .filter(|part| !part.is_empty())
-                .fold(dir.to_path_buf(), |acc, part| acc.join(part))
+        .filter_map(|l| {
+            // `..` steps out of a folder named before it (`sub/../drafts` is `drafts`);
+            // a path leading out of `dir` is left out: only `dir`'s subtree is walked.
+            let mut parts: Vec<&str> = Vec::new();
+            for part in l.split(['/', '\\']) {
+                match part {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop()?;
+                    }
+                    p => parts.push(p),
+                }
+            }
+            (!parts.is_empty()).then(|| parts.iter().fold(dir.to_path_buf(), |acc, p| acc.join(p)))
         })
         .collect()
 }
