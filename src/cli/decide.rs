@@ -14,7 +14,7 @@ use serde_json::json;
 use super::{exit, print_human, ColorArg};
 use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
-use crate::compile::{CompileError, CompileOptions, Compiler};
+use crate::compile::{CompileOptions, Compiler};
 use crate::diagnostics::{render, Diagnostic};
 use crate::evaluate::facts::{parse_facts_json, FactsJson, InputIndex};
 use crate::evaluate::{
@@ -71,7 +71,7 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
         // No graph within its limits: facts that give every input the rules, scope and
         // assumptions read are still decided, by reading the rules; other partial facts
         // get E0516.
-        Err(e) if rules_still_decide(&policy, &e) => None,
+        Err(e) if crate::evaluate::rules_still_decide(&policy, &e) => None,
         Err(e) => {
             print_human(&sources, &[e.diagnostic(&policy)], color);
             return exit::USAGE;
@@ -136,62 +136,6 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
     let _ = out.flush();
     print_human(&sources, &diags, color);
     code
-}
-
-/// Whether `decide` still answers `policy`, by reading the rules, when its decision
-/// graph failed with `e`. The graph's limits (its node count, the work or the 64-bit
-/// arithmetic of compiling a relation between integer inputs, the width of an input's
-/// range) are not limits of reading the rules, which evaluates each condition on the
-/// facts exactly, in 128-bit arithmetic, as long as no side of a comparison can leave
-/// that range ([`comparisons_fit_i128`]). A construct the compiler does not follow
-/// (`Unsupported`) is not known to be read exactly, so it stays an error.
-fn rules_still_decide(policy: &Policy, e: &CompileError) -> bool {
-    match e {
-        CompileError::TooLarge { .. } => true,
-        CompileError::Budget { .. }
-        | CompileError::RangeTooLarge { .. }
-        | CompileError::Overflow { .. } => comparisons_fit_i128(policy),
-        CompileError::Unsupported { .. } => false,
-    }
-}
-
-/// Whether every side of every comparison that deciding reads (assumptions, scope,
-/// rules, defines, accepted gaps) stays within `i128` over the inputs' ranges. With
-/// 64-bit coefficients and values one term always does; a sum of several may not.
-fn comparisons_fit_i128(policy: &Policy) -> bool {
-    use crate::check::ir::{DefineBody, Expr, LinExpr, Ty};
-    let bound = |l: &LinExpr| -> Option<u128> {
-        l.terms
-            .iter()
-            .try_fold(u128::from(l.constant.unsigned_abs()), |acc, &(c, i)| {
-                let magnitude = match policy.inputs.get(i).map(|x| x.ty) {
-                    Some(Ty::Int { lo, hi }) => lo.unsigned_abs().max(hi.unsigned_abs()),
-                    // Booleans and enum variants are read as small indices.
-                    Some(ty) => policy.domain_size(ty),
-                    None => u64::MAX,
-                };
-                acc.checked_add(u128::from(c.unsigned_abs()) * u128::from(magnitude))
-            })
-    };
-    let side_fits = |l: &LinExpr| bound(l).is_some_and(|b| b <= i128::MAX as u128);
-    fn fits(e: &Expr, side_fits: &dyn Fn(&LinExpr) -> bool) -> bool {
-        match e {
-            Expr::Cmp { lhs, rhs, .. } => side_fits(lhs) && side_fits(rhs),
-            Expr::Not(a) => fits(a, side_fits),
-            Expr::And(xs) | Expr::Or(xs) => xs.iter().all(|x| fits(x, side_fits)),
-            Expr::Implies(a, b) | Expr::Iff(a, b) => fits(a, side_fits) && fits(b, side_fits),
-            // A define's body is checked once, below, where defines are.
-            _ => true,
-        }
-    }
-    let mut exprs =
-        policy
-            .conditions()
-            .chain(policy.defines.iter().filter_map(|d| match &d.body {
-                DefineBody::Bool(b) => Some(b),
-                DefineBody::Int(_) => None,
-            }));
-    exprs.all(|e| fits(e, &side_fits))
 }
 
 /// A file without a `policy` header and without rules is a module, a shared
@@ -1124,52 +1068,6 @@ mod tests {
         assert_eq!(codes.len(), 3, "{out}");
         assert_eq!(codes.iter().filter(|&&c| c == "E0511").count(), 2, "{out}");
         assert!(codes.contains(&"E0517"), "{out}");
-    }
-
-    /// Reading the rules stands in for the graph past its other limits too, where the
-    /// rules are read exactly.
-    #[test]
-    fn compile_limits_fall_back_to_reading_the_rules() {
-        let p = crate::check::policy_from_text(
-            "policy w \"w\"\ninput a: 0..=10\ninput b: 0..=10\noutput o: bool default false\n\
-             rule r \"r\" cites \"c\" when a > b then o = true\n",
-        );
-        for e in [
-            CompileError::TooLarge {
-                max_nodes: 1,
-                at: None,
-            },
-            CompileError::Budget { at: None },
-            CompileError::RangeTooLarge { input: 0 },
-            CompileError::Overflow { at: None },
-        ] {
-            assert!(rules_still_decide(&p, &e), "{e:?}");
-        }
-        let unsupported = CompileError::Unsupported {
-            at: None,
-            what: "x",
-        };
-        assert!(!rules_still_decide(&p, &unsupported));
-        // Three maximal terms leave i128: only the node limit (reached after the
-        // relation compiled) still reads the rules.
-        let max = i64::MAX;
-        let wide = format!("{}..={max}", i64::MIN);
-        let p = crate::check::policy_from_text(&format!(
-            "policy w \"w\"\ninput a: {wide}\ninput b: {wide}\ninput c: {wide}\n\
-             output o: bool default false\n\
-             rule r \"r\" cites \"c\" when {max} * a + {max} * b + {max} * c > 0 then o = true\n"
-        ));
-        assert!(!comparisons_fit_i128(&p));
-        assert!(!rules_still_decide(
-            &p,
-            &CompileError::RangeTooLarge { input: 0 }
-        ));
-        let p = crate::check::policy_from_text(&format!(
-            "policy w \"w\"\ninput a: {wide}\ninput b: {wide}\n\
-             output o: bool default false\n\
-             rule r \"r\" cites \"c\" when {max} * a > {max} * b then o = true\n"
-        ));
-        assert!(comparisons_fit_i128(&p));
     }
 
     #[test]

@@ -216,7 +216,7 @@ fn int_of(v: &Value) -> i128 {
 }
 
 /// The least and greatest value an input of type `ty` takes in a comparison.
-fn bounds(policy: &Policy, ty: Ty) -> Option<(i128, i128)> {
+pub(super) fn bounds(policy: &Policy, ty: Ty) -> Option<(i128, i128)> {
     match ty {
         Ty::Bool => Some((0, 1)),
         Ty::Int { lo, hi } => Some((i128::from(lo), i128::from(hi))),

@@ -211,6 +211,59 @@ impl<'g> Decider<'g> {
     }
 }
 
+/// Whether `decide` still answers `policy`, by reading the rules, when its decision
+/// graph failed with `e`. The graph's limits (its node count, the work or the 64-bit
+/// arithmetic of compiling a relation between integer inputs, the width of an input's
+/// range) are not limits of reading the rules, which evaluates each condition on the
+/// facts exactly, in 128-bit arithmetic, as long as no side of a comparison can leave
+/// that range ([`comparisons_fit_i128`]). A construct the compiler does not follow
+/// (`Unsupported`) is not known to be read exactly, so it stays an error.
+pub fn rules_still_decide(policy: &Policy, e: &crate::compile::CompileError) -> bool {
+    use crate::compile::CompileError;
+    match e {
+        CompileError::TooLarge { .. } => true,
+        CompileError::Budget { .. }
+        | CompileError::RangeTooLarge { .. }
+        | CompileError::Overflow { .. } => comparisons_fit_i128(policy),
+        CompileError::Unsupported { .. } => false,
+    }
+}
+
+/// Whether every side of every comparison that deciding reads (assumptions, scope,
+/// rules, defines, accepted gaps) stays within `i128` over the inputs' ranges. With
+/// 64-bit coefficients and values one term always does; a sum of several may not.
+fn comparisons_fit_i128(policy: &Policy) -> bool {
+    use crate::check::ir::{DefineBody, LinExpr};
+    let bound = |l: &LinExpr| -> Option<u128> {
+        l.terms
+            .iter()
+            .try_fold(u128::from(l.constant.unsigned_abs()), |acc, &(c, i)| {
+                let (lo, hi) = accept::bounds(policy, policy.inputs.get(i)?.ty)?;
+                let magnitude = lo.unsigned_abs().max(hi.unsigned_abs());
+                acc.checked_add(u128::from(c.unsigned_abs()).checked_mul(magnitude)?)
+            })
+    };
+    let side_fits = |l: &LinExpr| bound(l).is_some_and(|b| b <= i128::MAX as u128);
+    fn fits(e: &Expr, side_fits: &dyn Fn(&LinExpr) -> bool) -> bool {
+        match e {
+            Expr::Cmp { lhs, rhs, .. } => side_fits(lhs) && side_fits(rhs),
+            Expr::Not(a) => fits(a, side_fits),
+            Expr::And(xs) | Expr::Or(xs) => xs.iter().all(|x| fits(x, side_fits)),
+            Expr::Implies(a, b) | Expr::Iff(a, b) => fits(a, side_fits) && fits(b, side_fits),
+            // A define's body is checked once, below, where defines are.
+            _ => true,
+        }
+    }
+    let mut exprs =
+        policy
+            .conditions()
+            .chain(policy.defines.iter().filter_map(|d| match &d.body {
+                DefineBody::Bool(b) => Some(b),
+                DefineBody::Int(_) => None,
+            }));
+    exprs.all(|e| fits(e, &side_fits))
+}
+
 /// Decides one incident.
 pub fn decide(
     policy: &Policy,
@@ -807,11 +860,7 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
         }
     }
     if !d.facts_used.is_empty() {
-        let names: Vec<&str> = d
-            .facts_used
-            .iter()
-            .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.as_str()))
-            .collect();
+        let names = input_names(policy, &d.facts_used);
         s.push_str(&format!("\nfacts that mattered: {}\n", names.join(", ")));
     }
     if !d.missing.is_empty() {

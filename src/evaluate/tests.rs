@@ -813,3 +813,49 @@ fn overridden_rules_render_as_pinned() {
         ]
     ));
 }
+
+/// Reading the rules stands in for the graph past its other limits too, where the
+/// rules are read exactly.
+#[test]
+fn compile_limits_fall_back_to_reading_the_rules() {
+    let p = crate::check::policy_from_text(
+        "policy w \"w\"\ninput a: 0..=10\ninput b: 0..=10\noutput o: bool default false\n\
+         rule r \"r\" cites \"c\" when a > b then o = true\n",
+    );
+    for e in [
+        crate::compile::CompileError::TooLarge {
+            max_nodes: 1,
+            at: None,
+        },
+        crate::compile::CompileError::Budget { at: None },
+        crate::compile::CompileError::RangeTooLarge { input: 0 },
+        crate::compile::CompileError::Overflow { at: None },
+    ] {
+        assert!(rules_still_decide(&p, &e), "{e:?}");
+    }
+    let unsupported = crate::compile::CompileError::Unsupported {
+        at: None,
+        what: "x",
+    };
+    assert!(!rules_still_decide(&p, &unsupported));
+    // Three maximal terms leave i128: only the node limit (reached after the
+    // relation compiled) still reads the rules.
+    let max = i64::MAX;
+    let wide = format!("{}..={max}", i64::MIN);
+    let p = crate::check::policy_from_text(&format!(
+        "policy w \"w\"\ninput a: {wide}\ninput b: {wide}\ninput c: {wide}\n\
+         output o: bool default false\n\
+         rule r \"r\" cites \"c\" when {max} * a + {max} * b + {max} * c > 0 then o = true\n"
+    ));
+    assert!(!comparisons_fit_i128(&p));
+    assert!(!rules_still_decide(
+        &p,
+        &crate::compile::CompileError::RangeTooLarge { input: 0 }
+    ));
+    let p = crate::check::policy_from_text(&format!(
+        "policy w \"w\"\ninput a: {wide}\ninput b: {wide}\n\
+         output o: bool default false\n\
+         rule r \"r\" cites \"c\" when {max} * a > {max} * b then o = true\n"
+    ));
+    assert!(comparisons_fit_i128(&p));
+}

@@ -273,8 +273,33 @@ pub fn test_compiled(
     Plan::new(sources, policy, options).run(sources, policy, options, compiled)
 }
 
-/// Adds a test, skipped when the filter leaves it out; its index when it is to run.
-fn add_test(tests: &mut Vec<TestCase>, t: TestCase, options: &Options) -> Option<usize> {
+/// What a scenario and an assert have alike as tests.
+struct Declared<'d> {
+    kind: TestKind,
+    name: &'d str,
+    title: &'d Option<String>,
+    cites: &'d Option<String>,
+    loc: crate::source::Loc,
+}
+
+/// Adds a test, passed until judged, or skipped when the filter leaves it out; its
+/// index when it is to run.
+fn add_test(
+    tests: &mut Vec<TestCase>,
+    sources: &Sources,
+    policy: &Policy,
+    d: Declared<'_>,
+    options: &Options,
+) -> Option<usize> {
+    let t = TestCase {
+        policy: policy.name.clone(),
+        name: d.name.to_string(),
+        kind: d.kind,
+        title: d.title.clone(),
+        cites: d.cites.clone(),
+        location: location(sources, d.loc),
+        outcome: Outcome::Passed,
+    };
     let runs = options
         .filter
         .as_ref()
@@ -311,16 +336,14 @@ impl<'p> Plan<'p> {
         let mut pending_scenarios: Vec<(usize, &ScenarioDef)> = Vec::new();
         let mut pending_asserts: Vec<(usize, usize)> = Vec::new();
         for s in policy.scenarios.iter().filter(|s| s.loc.file == root) {
-            let t = TestCase {
-                policy: policy.name.clone(),
-                name: s.name.clone(),
+            let d = Declared {
                 kind: TestKind::Scenario,
-                title: s.title.clone(),
-                cites: s.cites.clone(),
-                location: location(sources, s.loc),
-                outcome: Outcome::Passed,
+                name: &s.name,
+                title: &s.title,
+                cites: &s.cites,
+                loc: s.loc,
             };
-            if let Some(k) = add_test(&mut tests, t, options) {
+            if let Some(k) = add_test(&mut tests, sources, policy, d, options) {
                 pending_scenarios.push((k, s));
             }
         }
@@ -330,16 +353,14 @@ impl<'p> Plan<'p> {
             .enumerate()
             .filter(|(_, a)| a.loc.file == root)
         {
-            let t = TestCase {
-                policy: policy.name.clone(),
-                name: a.name.clone(),
+            let d = Declared {
                 kind: TestKind::Assert,
-                title: a.title.clone(),
-                cites: a.cites.clone(),
-                location: location(sources, a.loc),
-                outcome: Outcome::Passed,
+                name: &a.name,
+                title: &a.title,
+                cites: &a.cites,
+                loc: a.loc,
             };
-            if let Some(k) = add_test(&mut tests, t, options) {
+            if let Some(k) = add_test(&mut tests, sources, policy, d, options) {
                 pending_asserts.push((k, i));
             }
         }
