@@ -555,7 +555,7 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
             continue;
         }
         let rest = c.mdd.simplify(here, cell)?;
-        parts.push((signs.into_iter().map(Some).collect(), cell, rest));
+        parts.push((signs.into_iter().map(Some).collect(), rest));
     }
     // Cells that differ in one comparison only and hold the same rest are one part,
     // without that comparison; a comparison the others and the rest imply among the
@@ -565,7 +565,7 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
     merge_parts(c, &atoms, &mut parts)?;
     // Checked: the parts make up exactly the region among the valid incidents.
     let mut union = FALSE;
-    for (signs, _, rest) in &parts {
+    for (signs, rest) in &parts {
         let part = literals(c, &atoms, signs, *rest)?;
         union = c.mdd.or(union, part)?;
     }
@@ -574,7 +574,7 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
     }
     let mut cubes_out = Vec::new();
     let mut relations_out = Vec::new();
-    for (signs, _, rest) in parts {
+    for (signs, rest) in parts {
         let (cubes, complete) = c.mdd.cubes(rest, |t| t == 1, COLLECTED_CUBES);
         if !complete {
             return Ok(None);
@@ -597,8 +597,8 @@ fn by_relations(c: &mut Compiler<'_>, region: NodeId) -> CResult<Option<Describe
 }
 
 /// A part of a description by comparisons: per comparison whether it holds (`None`:
-/// either), the cell's incidents, and the rest of the region there.
-type RelPart = (Vec<Option<bool>>, NodeId, NodeId);
+/// either), and the rest of the region there.
+type RelPart = (Vec<Option<bool>>, NodeId);
 
 /// Parts that differ in one comparison only become one part without it, when the rest
 /// of one of them says the region in both cells (the rests, simplified in different
@@ -632,17 +632,16 @@ fn merge_parts(
                 if let Some(slot) = signs.get_mut(*j) {
                     *slot = None;
                 }
-                let in_a = literals(c, atoms, &a.0, a.2)?;
-                let in_b = literals(c, atoms, &b.0, b.2)?;
+                let in_a = literals(c, atoms, &a.0, a.1)?;
+                let in_b = literals(c, atoms, &b.0, b.1)?;
                 let both = c.mdd.or(in_a, in_b)?;
                 let both = c.mdd.and(both, valid)?;
-                for rest in [a.2, b.2] {
+                for rest in [a.1, b.1] {
                     let one = literals(c, atoms, &signs, rest)?;
                     if c.mdd.and(one, valid)? == both {
-                        let cell = c.mdd.or(a.1, b.1)?;
                         parts.remove(k);
                         if let Some(slot) = parts.get_mut(i) {
-                            *slot = (signs, cell, rest);
+                            *slot = (signs, rest);
                         }
                         merged = true;
                         break 'pairs;
@@ -662,7 +661,7 @@ fn drop_implied(
     parts: &mut [RelPart],
 ) -> CResult<()> {
     let valid = c.valid;
-    for (signs, _, rest) in parts.iter_mut() {
+    for (signs, rest) in parts.iter_mut() {
         for j in 0..signs.len() {
             if signs.get(j).copied().flatten().is_none() {
                 continue;
