@@ -617,3 +617,20 @@ assert condition_false "A condition that fails on a gap"
         ]
     );
 }
+
+/// Bounds on one difference are said as one comparison: `== 2`, `in 2..=4`.
+#[test]
+fn bounds_on_one_difference_are_joined() {
+    let text = |high: u32| {
+        format!(
+            "policy t \"T\"\n/// Youngest?\ninput youngest_age: 0..=20\n/// Oldest?\ninput oldest_age: 0..=20\nassume youngest_age <= oldest_age\nenum R {{ escalate, keep }}\n/// R?\noutput r: R\nrule wide \"Wide\"\n  cites \"c\"\n  when oldest_age - youngest_age >= {high}\n  then r = escalate\nrule near \"Near\"\n  cites \"c\"\n  when oldest_age - youngest_age <= 1\n  then r = keep\n"
+        )
+    };
+    for (high, said) in [
+        (3, "oldest_age - youngest_age == 2"),
+        (5, "oldest_age - youngest_age in 2..=4"),
+    ] {
+        let (_, _, a) = analyse(&text(high));
+        assert_eq!(a.analysis.gaps[0].region.condition(), said);
+    }
+}

@@ -78,11 +78,9 @@ impl FactNames {
             if k > 0 {
                 out.push_str(" or ");
             }
-            let lits: Vec<String> = relations
-                .get(k)
+            let lits: Vec<String> = self
+                .relations(relations.get(k).map(Vec::as_slice).unwrap_or(&[]))
                 .into_iter()
-                .flatten()
-                .filter_map(|r| self.relation(r))
                 .chain(
                     part.iter()
                         .filter_map(|(input, set)| self.literal(*input, set)),
@@ -102,17 +100,85 @@ impl FactNames {
         out
     }
 
-    /// A comparison between inputs as written: `oldest_age - youngest_age <= 2`.
-    fn relation(&self, e: &Expr) -> Option<String> {
-        let Expr::Cmp { lhs, op, rhs } = e else {
-            return None;
-        };
-        let (lhs, op, rhs) = readable(lhs.clone(), *op, rhs.clone());
-        let op = op.symbol();
+    /// A part's comparisons between inputs as written, bounds on one sum joined:
+    /// `oldest_age - youngest_age >= 2` and `... <= 2` read `oldest_age - youngest_age
+    /// == 2`, and `>= 2` with `<= 5` read `in 2..=5`.
+    fn relations(&self, rs: &[Expr]) -> Vec<String> {
+        // Per sum compared with constants: its lowest and highest allowed value.
+        let mut bounded: Vec<(LinExpr, Option<i64>, Option<i64>)> = Vec::new();
+        let mut out: Vec<Option<String>> = Vec::new();
+        // Where each bounded sum is shown, among `out`.
+        let mut at: Vec<usize> = Vec::new();
+        for e in rs {
+            let Expr::Cmp { lhs, op, rhs } = e else {
+                continue;
+            };
+            let (lhs, op, rhs) = readable(lhs.clone(), *op, rhs.clone());
+            let (lo, hi) = match op {
+                CmpOp::Ge => (Some(rhs.constant), None),
+                CmpOp::Le => (None, Some(rhs.constant)),
+                CmpOp::Eq => (Some(rhs.constant), Some(rhs.constant)),
+                _ => (None, None),
+            };
+            if !rhs.terms.is_empty() || (lo.is_none() && hi.is_none()) {
+                out.push(self.comparison(&lhs, op, &rhs));
+                continue;
+            }
+            match bounded.iter().position(|b| b.0 == lhs) {
+                Some(k) => {
+                    if let Some(b) = bounded.get_mut(k) {
+                        b.1 = b.1.max(lo);
+                        b.2 = match (b.2, hi) {
+                            (Some(x), Some(y)) => Some(x.min(y)),
+                            (x, y) => x.or(y),
+                        };
+                    }
+                }
+                None => {
+                    at.push(out.len());
+                    out.push(None);
+                    bounded.push((lhs, lo, hi));
+                }
+            }
+        }
+        for ((lhs, lo, hi), k) in bounded.into_iter().zip(at) {
+            let shown = match (lo, hi) {
+                (Some(a), Some(b)) if a == b => {
+                    self.comparison(&lhs, CmpOp::Eq, &LinExpr::constant(a))
+                }
+                (Some(a), Some(b)) if a < b => {
+                    self.linear(&lhs).map(|l| format!("{l} in {a}..={b}"))
+                }
+                (Some(a), _) => self.comparison(&lhs, CmpOp::Ge, &LinExpr::constant(a)),
+                (None, Some(b)) => self.comparison(&lhs, CmpOp::Le, &LinExpr::constant(b)),
+                (None, None) => None,
+            };
+            // Bounds that cross (no value between) do not occur in a region that holds
+            // incidents; said apart, they still read right.
+            let shown = match (lo, hi) {
+                (Some(a), Some(b)) if a > b => [
+                    self.comparison(&lhs, CmpOp::Ge, &LinExpr::constant(a)),
+                    self.comparison(&lhs, CmpOp::Le, &LinExpr::constant(b)),
+                ]
+                .into_iter()
+                .flatten()
+                .reduce(|x, y| format!("{x} and {y}")),
+                _ => shown,
+            };
+            if let Some(slot) = out.get_mut(k) {
+                *slot = shown;
+            }
+        }
+        out.into_iter().flatten().collect()
+    }
+
+    /// `lhs op rhs`, already readable ([`readable`]).
+    fn comparison(&self, lhs: &LinExpr, op: CmpOp, rhs: &LinExpr) -> Option<String> {
         Some(format!(
-            "{} {op} {}",
-            self.linear(&lhs)?,
-            self.linear(&rhs)?
+            "{} {} {}",
+            self.linear(lhs)?,
+            op.symbol(),
+            self.linear(rhs)?
         ))
     }
 
