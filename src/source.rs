@@ -229,7 +229,7 @@ pub fn load(
     name: &str,
     at: Option<Loc>,
 ) -> Result<FileId, crate::diagnostics::Diagnostic> {
-    use crate::diagnostics::Diagnostic;
+    use crate::diagnostics::{Code, Diagnostic};
     let with_at = |d: Diagnostic, msg: &str| match at {
         Some(loc) => d.primary(loc, msg.to_string()),
         None => d,
@@ -241,12 +241,12 @@ pub fn load(
     let bytes = match read {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error("E0001", format!("cannot read `{name}`: {e}"));
+            let d = Diagnostic::error(Code::E0001, format!("cannot read `{name}`: {e}"));
             return Err(with_at(d, "this file cannot be read"));
         }
     };
     if bytes.len() > MAX_FILE_BYTES {
-        let d = Diagnostic::error("E0003", format!("`{name}` is larger than 8 MiB")).note(
+        let d = Diagnostic::error(Code::E0003, format!("`{name}` is larger than 8 MiB")).note(
             "policy files are limited to 8 MiB; split large policies into modules with `use`",
         );
         return Err(with_at(d, "this file is too large"));
@@ -260,7 +260,7 @@ pub fn load(
             let prefix = String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
             let shown = format!("{prefix}\u{FFFD}");
             let id = sources.add(name, Some(path.to_path_buf()), shown);
-            let d = Diagnostic::error("E0002", format!("`{name}` is not valid UTF-8"))
+            let d = Diagnostic::error(Code::E0002, format!("`{name}` is not valid UTF-8"))
                 .primary(
                     Loc::new(id, Span::new(valid, valid + '\u{FFFD}'.len_utf8())),
                     format!("invalid UTF-8 at byte {valid}"),

@@ -82,7 +82,7 @@ fn decide_json(
 }
 
 fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
-    let mut c: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let mut c: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
     c.sort_unstable();
     c
 }

@@ -16,7 +16,7 @@ use common::temp_dir;
 use std::path::PathBuf;
 use std::process::Command;
 
-use policyc::diagnostics::codes::CODES;
+use policyc::diagnostics::Code;
 use policyc::diagnostics::{sarif, Diagnostic};
 use policyc::source::{Loc, Sources, Span};
 use serde_json::Value;
@@ -136,14 +136,14 @@ fn sample() -> (Sources, Vec<Diagnostic>) {
     );
     let abs = sources.add("/abs/other.policy", None, "input b: bool\n".to_string());
     diags.push(
-        Diagnostic::error("E0101", "two things disagree")
+        Diagnostic::error(Code::E0101, "two things disagree")
             .primary(Loc::new(f, Span::new(13, 18)), "this one")
             .secondary(Loc::new(abs, Span::new(6, 7)), "and that one")
             .note("a note, with 100% of the detail")
             .help("do something")
             .data(serde_json::json!({"example": {"a": true}})),
     );
-    diags.push(Diagnostic::warning("W0100", "no location at all"));
+    diags.push(Diagnostic::warning(Code::W0100, "no location at all"));
     (sources, diags)
 }
 
@@ -165,18 +165,19 @@ fn the_sarif_log_validates_against_the_2_1_0_rules() {
     assert_eq!(run["tool"]["driver"]["name"], "policyc");
     // A rule for every documented code, each with its title.
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), CODES.len());
-    for (r, c) in rules.iter().zip(CODES) {
-        assert_eq!(r["id"], c.code);
-        assert_eq!(r["shortDescription"]["text"], c.title);
+    assert_eq!(rules.len(), Code::ALL.len());
+    for (r, c) in rules.iter().zip(Code::ALL) {
+        assert_eq!(r["id"], c.as_str());
+        assert_eq!(r["shortDescription"]["text"], c.title());
     }
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), diags.len());
     for (r, d) in results.iter().zip(&diags) {
-        assert_eq!(r["ruleId"], d.code);
+        assert_eq!(r["ruleId"], d.code.as_str());
         let idx = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(
-            rules[idx]["id"], d.code,
+            rules[idx]["id"],
+            d.code.as_str(),
             "ruleIndex points at the right rule"
         );
         assert!(r["message"]["text"]

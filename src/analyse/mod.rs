@@ -33,7 +33,7 @@ use crate::compile::describe::{
 use crate::compile::{
     CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
 };
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
 use boxes::BoxModel;
 
@@ -701,12 +701,12 @@ pub fn check_and_analyse_with(
 fn no_valid_incident(policy: &Policy, a: &Analysis) -> Diagnostic {
     let contradictory = a.assumed_count == 0;
     let mut d = if contradictory {
-        Diagnostic::error("E0505", "no incident satisfies every assumption")
+        Diagnostic::error(Code::E0505, "no incident satisfies every assumption")
     } else if policy.assumes.is_empty() {
-        Diagnostic::error("E0505", "no incident is in scope")
+        Diagnostic::error(Code::E0505, "no incident is in scope")
     } else {
         Diagnostic::error(
-            "E0505",
+            Code::E0505,
             "no incident that satisfies the assumptions is in scope",
         )
     };
@@ -882,7 +882,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         let data = region_data("gap", &g.region, extra);
         if g.accepted_by.is_empty() {
             let mut d = Diagnostic::error(
-                "E0501",
+                Code::E0501,
                 format!(
                     "output `{}` gets no value for {}",
                     o.name,
@@ -918,7 +918,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         } else {
             let mut d = Diagnostic::new(
                 Severity::Note,
-                "W0505",
+                Code::W0505,
                 format!(
                     "accepted gap: output `{}` gets no value for {}",
                     o.name,
@@ -945,7 +945,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .unwrap_or("?");
         out.push(
             Diagnostic::warning(
-                "W0504",
+                Code::W0504,
                 format!("this acceptance of a gap in `{name}` covers no gap"),
             )
             .primary(acc.loc, "no incident here lacks a value")
@@ -967,7 +967,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             policy.show_value(&cf.values[1]),
         );
         let d = Diagnostic::error(
-            "E0502",
+            Code::E0502,
             format!(
                 "rules `{}` and `{}` give `{}` different values ({} and {})",
                 d1.name, d2.name, o.name, v1, v2
@@ -1000,7 +1000,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         };
         let total = *total;
         let mut d = Diagnostic::error(
-            "E0502",
+            Code::E0502,
             format!(
                 "{} more pairs of rules give `{}` different values",
                 show_count(total as u128),
@@ -1036,7 +1036,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         };
         let d = match dr.reason {
             DeadReason::NeverApplies => Diagnostic::warning(
-                "W0501",
+                Code::W0501,
                 format!("rule `{}` never applies", rule.name),
             )
             .primary(
@@ -1052,7 +1052,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                     .map(|&s| format!("`{}`", rule_name(s)))
                     .collect();
                 let mut d = Diagnostic::warning(
-                    "W0502",
+                    Code::W0502,
                     format!(
                         "every assignment of rule `{}` is always overridden",
                         rule.name
@@ -1121,7 +1121,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         };
         let mut d = Diagnostic::new(
             severity,
-            "W0503",
+            Code::W0503,
             format!(
                 "the decision of `{}` never depends on {what} {}",
                 policy.name,
@@ -1166,7 +1166,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         let Some(r) = &af.counterexamples else {
             continue;
         };
-        let d = Diagnostic::error("E0503", format!("assert `{}` does not hold", def.name))
+        let d = Diagnostic::error(Code::E0503, format!("assert `{}` does not hold", def.name))
             .primary(def.loc, "this invariant fails for some incidents");
         out.push(
             region_notes(d, r, "it fails for")
@@ -1225,7 +1225,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             Unfinished::Gaps(o) => a.gap_examples.iter().find(|g| g.output == *o),
             _ => None,
         };
-        let mut d = Diagnostic::error("E0504", title);
+        let mut d = Diagnostic::error(Code::E0504, title);
         d = match witness {
             Some(g) => {
                 let d = match &g.part {

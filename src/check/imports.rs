@@ -19,7 +19,7 @@ use super::ir::{self, EnumId, OutputId, OutputTy, Ty, Value};
 use super::modules::{normalize, Program};
 use super::resolve::{Checker, Sym};
 use super::widen::{self, Side, Vocabulary};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
 use crate::source::{FileSystem, Loc, Sources};
 
@@ -89,7 +89,7 @@ pub(crate) fn load(
     for (alias, alias_loc, loc, path_loc, path, shown) in wanted {
         if let Some(first) = out.iter().find(|i| i.alias == alias) {
             diags.push(
-                Diagnostic::error("E0201", format!("`{alias}` names two imports"))
+                Diagnostic::error(Code::E0201, format!("`{alias}` names two imports"))
                     .primary(alias_loc, "imported again under this name")
                     .secondary(first.alias_loc, "first imported here")
                     .help("give each imported policy its own name after `as`"),
@@ -99,7 +99,7 @@ pub(crate) fn load(
         let key = identity(&path);
         if key == here || stack.contains(&key) {
             diags.push(
-                Diagnostic::error("E0401", format!("`use` cycle: `{shown}` imports, directly or through other imports, the policy that imports it"))
+                Diagnostic::error(Code::E0401, format!("`use` cycle: `{shown}` imports, directly or through other imports, the policy that imports it"))
                     .primary(loc, "this import closes the cycle")
                     .help("a policy cannot read its own decisions: remove one of the imports"),
             );
@@ -108,7 +108,7 @@ pub(crate) fn load(
         if stack.len() >= MAX_IMPORT_DEPTH {
             diags.push(
                 Diagnostic::error(
-                    "E0401",
+                    Code::E0401,
                     format!("imports nest more than {MAX_IMPORT_DEPTH} policies deep"),
                 )
                 .primary(loc, "this import is too deep")
@@ -128,7 +128,7 @@ pub(crate) fn load(
         if policy.header.is_none() {
             diags.push(
                 Diagnostic::error(
-                    "E0408",
+                    Code::E0408,
                     format!("`{shown}` is a module, not a policy: it has no decisions to import"),
                 )
                 .primary(loc, "`use ... as` imports a policy's decisions")
@@ -261,7 +261,7 @@ impl<'a> Checker<'a> {
                     ok = false;
                     self.diags.push(
                         Diagnostic::error(
-                            "E0207",
+                            Code::E0207,
                             format!("the imported policy `{}` reads the input `{}`, which this policy does not declare", imp.alias, inp.name),
                         )
                         .primary(imp.loc, format!("`{}` is imported here", imp.alias))
@@ -287,7 +287,7 @@ impl<'a> Checker<'a> {
                         let mine_ty = widen::type_name(&self.ir, my.ty);
                         self.diags.push(
                             Diagnostic::error(
-                                "E0322",
+                                Code::E0322,
                                 format!("the input `{}` is `{mine_ty}` here and `{theirs}` in the imported policy `{}`", inp.name, imp.alias),
                             )
                             .primary(my.loc, format!("`{mine_ty}` here"))
@@ -577,7 +577,7 @@ assert refers "Whenever the police take control, the school escalates"
         c.diagnostics
             .iter()
             .filter(|d| d.is_error())
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .collect()
     }
 

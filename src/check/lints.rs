@@ -6,7 +6,7 @@
 use super::ir::OutputTy;
 use super::lower::never_gaps;
 use super::resolve::Checker;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::ItemKind;
 
 impl Checker<'_> {
@@ -31,12 +31,15 @@ impl Checker<'_> {
                 if at.file == root && self.used_enum.get(e) == Some(&false) {
                     let name = &at.decl.name.name;
                     warnings.push(
-                        Diagnostic::warning("W0001", format!("the enum `{name}` is never used"))
-                            .primary(
-                                at.loc(at.decl.name.span),
-                                "no input or output has this type",
-                            )
-                            .help("remove it, or declare an input or output of this type"),
+                        Diagnostic::warning(
+                            Code::W0001,
+                            format!("the enum `{name}` is never used"),
+                        )
+                        .primary(
+                            at.loc(at.decl.name.span),
+                            "no input or output has this type",
+                        )
+                        .help("remove it, or declare an input or output of this type"),
                     );
                 }
             }
@@ -44,9 +47,15 @@ impl Checker<'_> {
                 if at.file == root && self.used_input.get(i) == Some(&false) {
                     let name = &at.decl.name.name;
                     warnings.push(
-                        Diagnostic::warning("W0001", format!("the input `{name}` is never used"))
-                            .primary(at.loc(at.decl.name.span), "no rule, define, assume, scope, assert or scenario reads this input")
-                            .help("remove it, or use it in a rule's `when`"),
+                        Diagnostic::warning(
+                            Code::W0001,
+                            format!("the input `{name}` is never used"),
+                        )
+                        .primary(
+                            at.loc(at.decl.name.span),
+                            "no rule, define, assume, scope, assert or scenario reads this input",
+                        )
+                        .help("remove it, or use it in a rule's `when`"),
                     );
                 }
             }
@@ -54,9 +63,12 @@ impl Checker<'_> {
                 if at.file == root && self.used_define.get(d) == Some(&false) {
                     let name = &at.decl.name.name;
                     warnings.push(
-                        Diagnostic::warning("W0001", format!("the define `{name}` is never used"))
-                            .primary(at.loc(at.decl.name.span), "nothing refers to this define")
-                            .help("remove it, or use it in a rule's `when`"),
+                        Diagnostic::warning(
+                            Code::W0001,
+                            format!("the define `{name}` is never used"),
+                        )
+                        .primary(at.loc(at.decl.name.span), "nothing refers to this define")
+                        .help("remove it, or use it in a rule's `when`"),
                     );
                 }
             }
@@ -77,7 +89,7 @@ impl Checker<'_> {
                     };
                     warnings.push(
                         Diagnostic::warning(
-                            "W0002",
+                            Code::W0002,
                             format!("the output `{name}` is never assigned"),
                         )
                         .primary(at.loc(at.decl.name.span), "no rule assigns this output")
@@ -92,7 +104,7 @@ impl Checker<'_> {
                 let name = &at.decl.name.name;
                 warnings.push(
                     Diagnostic::warning(
-                        "W0003",
+                        Code::W0003,
                         format!("the rule `{name}` does not cite its source"),
                     )
                     .primary(at.loc(at.decl.name.span), "this rule has no `cites`")
@@ -128,7 +140,7 @@ impl Checker<'_> {
                     "it is a set, which is empty when no rule adds to it"
                 };
                 warnings.push(
-                    Diagnostic::warning("W0004", format!("`{name}` never has a gap to accept"))
+                    Diagnostic::warning(Code::W0004, format!("`{name}` never has a gap to accept"))
                         .primary(
                             gap.loc(gap.decl.output.span),
                             format!("`{name}` always has a value: {why}"),

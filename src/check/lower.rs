@@ -7,7 +7,7 @@ use super::ir::{self, OutputId, OutputTy, Value};
 use super::resolve::{At, Checker, Sym};
 use super::types::{Ctx, Cx};
 use super::values::Target;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
 use crate::source::{FileId, Loc};
 
@@ -170,7 +170,7 @@ impl<'a> Checker<'a> {
                 };
                 self.error(
                     Diagnostic::error(
-                        "E0206",
+                        Code::E0206,
                         format!("`{}` is {}, not an output", ident.name, sym.a_kind()),
                     )
                     .primary(loc, "expected an output")
@@ -192,9 +192,12 @@ impl<'a> Checker<'a> {
                         )
                     });
                 self.error(
-                    Diagnostic::error("E0203", format!("cannot find the output `{}`", ident.name))
-                        .primary(loc, "no output has this name")
-                        .help(help),
+                    Diagnostic::error(
+                        Code::E0203,
+                        format!("cannot find the output `{}`", ident.name),
+                    )
+                    .primary(loc, "no output has this name")
+                    .help(help),
                 );
                 None
             }
@@ -225,7 +228,7 @@ impl<'a> Checker<'a> {
                 if let Some(&first) = seen.get(&o) {
                     self.error(
                         Diagnostic::error(
-                            "E0316",
+                            Code::E0316,
                             format!("`{}` is assigned twice in the rule `{}`", a.target.name, at.decl.name.name),
                         )
                         .primary(here, "assigned again here")
@@ -337,7 +340,7 @@ impl<'a> Checker<'a> {
                     };
                     self.error(
                         Diagnostic::error(
-                            "E0206",
+                            Code::E0206,
                             format!("`{}` is {}, not an input", a.target.name, sym.a_kind()),
                         )
                         .primary(here, "expected an input")
@@ -357,7 +360,7 @@ impl<'a> Checker<'a> {
                         });
                     self.error(
                         Diagnostic::error(
-                            "E0203",
+                            Code::E0203,
                             format!("cannot find the input `{}`", a.target.name),
                         )
                         .primary(here, "no input has this name")
@@ -372,7 +375,7 @@ impl<'a> Checker<'a> {
             if let Some(&first) = seen.get(&input) {
                 self.error(
                     Diagnostic::error(
-                        "E0317",
+                        Code::E0317,
                         format!(
                             "`{}` is given twice in the scenario `{}`",
                             a.target.name, at.decl.name.name
@@ -406,7 +409,7 @@ impl<'a> Checker<'a> {
             if let Some(&first) = seen.get(&o) {
                 c.error(
                     Diagnostic::error(
-                        "E0318",
+                        Code::E0318,
                         format!(
                             "`{name}` is expected twice in the scenario `{}`",
                             at.decl.name.name
@@ -454,7 +457,7 @@ impl<'a> Checker<'a> {
                         let name = &output.name;
                         let decl = self.output_decls.get(o).map(|d| d.loc(d.decl.name.span));
                         let mut d = Diagnostic::warning(
-                            "W0005",
+                            Code::W0005,
                             format!("`{name}` is a set: it is never undecided"),
                         )
                         .primary(here, "this expectation can never hold");

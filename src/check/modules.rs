@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::graph::Graph;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
 use crate::source::{self, FileId, FileSystem, Loc, Sources};
 
@@ -235,7 +235,7 @@ fn use_cycle(
             chain.push(format!("`{}`", name(to)));
         }
     }
-    let mut d = Diagnostic::error("E0401", format!("`use` cycle: {}", chain.join(" -> ")));
+    let mut d = Diagnostic::error(Code::E0401, format!("`use` cycle: {}", chain.join(" -> ")));
     for (i, k) in cycle.iter().enumerate() {
         let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
             continue;

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use super::ir::{self, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, VariantId};
 use super::modules::Program;
 use super::suggest;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
 use crate::source::{FileId, Loc, Sources, Span};
 
@@ -353,7 +353,7 @@ impl<'a> Checker<'a> {
         let here = at.loc(at.decl.name.span);
         if let Some(prev) = first_other {
             self.error(
-                Diagnostic::error("E0403", "the `policy` header must come first in its file")
+                Diagnostic::error(Code::E0403, "the `policy` header must come first in its file")
                     .primary(here, "this header comes after other declarations")
                     .secondary(
                         at.loc(keyword_span(prev)),
@@ -367,7 +367,7 @@ impl<'a> Checker<'a> {
                 let first_name = &first.decl.name.name;
                 self.error(
                     Diagnostic::error(
-                        "E0402",
+                        Code::E0402,
                         format!("a second `policy` header: `{}`", at.decl.name.name),
                     )
                     .primary(here, "second `policy` header")
@@ -477,11 +477,27 @@ impl<'a> Checker<'a> {
         let here = Loc::new(file, name.span);
         match self.values.get(name.name.as_str()) {
             Some(&(first, first_loc)) => {
-                let d = Diagnostic::error("E0201", format!("`{}` is declared twice", name.name))
-                    .primary(here, format!("`{}` is declared again here, as {}", name.name, sym.a_kind()))
-                    .secondary(first_loc, format!("first declared here, as {}", first.a_kind()))
-                    .note("inputs, outputs, defines, rules, asserts and scenarios share one namespace")
-                    .help(format!("rename one of the two, or remove the second `{}`", name.name));
+                let d = Diagnostic::error(
+                    Code::E0201,
+                    format!("`{}` is declared twice", name.name),
+                )
+                .primary(
+                    here,
+                    format!(
+                        "`{}` is declared again here, as {}",
+                        name.name,
+                        sym.a_kind()
+                    ),
+                )
+                .secondary(
+                    first_loc,
+                    format!("first declared here, as {}", first.a_kind()),
+                )
+                .note("inputs, outputs, defines, rules, asserts and scenarios share one namespace")
+                .help(format!(
+                    "rename one of the two, or remove the second `{}`",
+                    name.name
+                ));
                 self.error(d);
             }
             None => {
@@ -499,7 +515,7 @@ impl<'a> Checker<'a> {
             Some(&(_, first)) => {
                 self.error(
                     Diagnostic::error(
-                        "E0201",
+                        Code::E0201,
                         format!("the enum `{}` is declared twice", name.name),
                     )
                     .primary(here, "declared again here")
@@ -521,7 +537,7 @@ impl<'a> Checker<'a> {
             if let Some(&first) = seen.get(v.name.name.as_str()) {
                 self.error(
                     Diagnostic::error(
-                        "E0202",
+                        Code::E0202,
                         format!(
                             "the variant `{}` appears twice in enum `{}`",
                             v.name.name, name.name
@@ -542,7 +558,7 @@ impl<'a> Checker<'a> {
         }
         if variants.is_empty() {
             self.error(
-                Diagnostic::error("E0321", format!("the enum `{}` has no variants", name.name))
+                Diagnostic::error(Code::E0321, format!("the enum `{}` has no variants", name.name))
                     .primary(here, "this enum is empty")
                     .note("an input of an empty enum could never have a value, so no incident would be possible")
                     .help(format!("list the values between the braces: `enum {} {{ a, b }}`", name.name)),
@@ -567,7 +583,7 @@ impl<'a> Checker<'a> {
             let ty = match &at.decl.ty {
                 ast::TypeExpr::Set { span, .. } => {
                     self.error(
-                        Diagnostic::error("E0320", format!("the input `{}` cannot be a set", at.decl.name.name))
+                        Diagnostic::error(Code::E0320, format!("the input `{}` cannot be a set", at.decl.name.name))
                             .primary(at.loc(*span), "inputs hold one value")
                             .note("an input is one fact about an incident; only outputs may collect a set of values")
                             .help("declare one `bool` input per member, or use an enum if exactly one value applies"),
@@ -606,7 +622,7 @@ impl<'a> Checker<'a> {
                         };
                         self.error(
                             Diagnostic::error(
-                                "E0320",
+                                Code::E0320,
                                 format!("`set of` needs an enum, found {what}"),
                             )
                             .primary(at.loc(other.span()), "not an enum")
@@ -648,7 +664,7 @@ impl<'a> Checker<'a> {
                     c.ir.enums.iter().map(|e| e.name.as_str()).chain(["bool"])
                 });
                 let mut d =
-                    Diagnostic::error("E0204", format!("cannot find the type `{}`", id.name))
+                    Diagnostic::error(Code::E0204, format!("cannot find the type `{}`", id.name))
                         .primary(Loc::new(file, id.span), "no enum has this name");
                 let lower = id.name.to_ascii_lowercase();
                 let help = match suggestion {
@@ -672,7 +688,7 @@ impl<'a> Checker<'a> {
                 if lo.value > hi.value {
                     self.error(
                         Diagnostic::error(
-                            "E0313",
+                            Code::E0313,
                             format!("the range `{}..={}` is empty", lo.value, hi.value),
                         )
                         .primary(
@@ -693,7 +709,7 @@ impl<'a> Checker<'a> {
             }
             ast::TypeExpr::Set { span, .. } => {
                 self.error(
-                    Diagnostic::error("E0320", "a set is not allowed here")
+                    Diagnostic::error(Code::E0320, "a set is not allowed here")
                         .primary(Loc::new(file, *span), "sets are only for outputs")
                         .help("use `set of E` only as the type of an output"),
                 );

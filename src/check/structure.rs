@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::graph::Graph;
 use super::resolve::{Checker, DefTy, Sym};
 use super::types::{Ctx, Cx};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, ExprKind};
 use crate::source::{Loc, Span};
 
@@ -87,7 +87,7 @@ impl<'a> Checker<'a> {
                     format!("which uses `{}` here", name(to))
                 };
                 d = Some(match d {
-                    None => Diagnostic::error("E0407", String::new()).primary(at, msg),
+                    None => Diagnostic::error(Code::E0407, String::new()).primary(at, msg),
                     Some(d) => d.secondary(at, msg),
                 });
             }
@@ -143,7 +143,7 @@ impl<'a> Checker<'a> {
                 match self.values.get(ident.name.as_str()).copied() {
                     Some((Sym::Rule(j), _)) if j == r => {
                         self.error(
-                            Diagnostic::error("E0405", format!("the rule `{}` overrides itself", ident.name))
+                            Diagnostic::error(Code::E0405, format!("the rule `{}` overrides itself", ident.name))
                                 .primary(loc, "a rule cannot override itself")
                                 .help("remove this name from `overrides`; list the rules whose assignments this rule replaces"),
                         );
@@ -158,7 +158,7 @@ impl<'a> Checker<'a> {
                     Some((sym, decl)) => {
                         self.error(
                             Diagnostic::error(
-                                "E0404",
+                                Code::E0404,
                                 format!("`{}` is {}, not a rule", ident.name, sym.a_kind()),
                             )
                             .primary(loc, "`overrides` names rules")
@@ -177,7 +177,7 @@ impl<'a> Checker<'a> {
                             });
                         self.error(
                             Diagnostic::error(
-                                "E0404",
+                                Code::E0404,
                                 format!("cannot find the rule `{}`", ident.name),
                             )
                             .primary(loc, "no rule has this name")
@@ -212,7 +212,7 @@ impl<'a> Checker<'a> {
                     format!("which overrides `{}` here", name(to))
                 };
                 d = Some(match d {
-                    None => Diagnostic::error("E0406", String::new()).primary(at, msg),
+                    None => Diagnostic::error(Code::E0406, String::new()).primary(at, msg),
                     Some(d) => d.secondary(at, msg),
                 });
             }

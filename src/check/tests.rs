@@ -45,7 +45,7 @@ fn run(text: &str) -> (Sources, Checked) {
 }
 
 fn codes(c: &Checked) -> Vec<&'static str> {
-    c.diagnostics.iter().map(|d| d.code).collect()
+    c.diagnostics.iter().map(|d| d.code.as_str()).collect()
 }
 
 fn errors(c: &Checked) -> Vec<&Diagnostic> {
@@ -374,7 +374,7 @@ fn unknown_names_in_then_given_expect_and_overrides() {
     let helps: Vec<(&str, Option<&str>)> = c
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.help.as_deref()))
+        .map(|d| (d.code.as_str(), d.help.as_deref()))
         .collect();
     assert_eq!(
         helps,
@@ -456,7 +456,7 @@ fn wrong_kinds_in_then_and_given() {
     let (_, c) = run("input a: bool\noutput o: bool\n\
          rule r \"r\" cites \"c\" when a then a = true\n\
          scenario s \"s\" given o = true expect a = true");
-    let errs: Vec<&str> = errors(&c).iter().map(|d| d.code).collect();
+    let errs: Vec<&str> = errors(&c).iter().map(|d| d.code.as_str()).collect();
     assert_eq!(errs, vec!["E0206", "E0206", "E0206"]);
 }
 
@@ -582,7 +582,7 @@ fn defines_must_be_bool_or_int() {
 #[test]
 fn expressions_are_not_values() {
     let (_, c) = run("input a: bool\noutput o: bool\nrule r \"r\" cites \"c\" then o = a\nrule s \"s\" cites \"c\" then o = not a");
-    let errs: Vec<&str> = errors(&c).iter().map(|d| d.code).collect();
+    let errs: Vec<&str> = errors(&c).iter().map(|d| d.code.as_str()).collect();
     assert_eq!(errs, vec!["E0315", "E0315"]);
 }
 
@@ -631,7 +631,7 @@ fn override_problems() {
     let msgs: Vec<(&str, &str)> = c
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.message.as_str()))
+        .map(|d| (d.code.as_str(), d.message.as_str()))
         .collect();
     assert_eq!(
         msgs,
@@ -790,7 +790,7 @@ fn warnings_only_for_the_root_and_never_block() {
     let got: Vec<(&str, &str)> = c
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.message.as_str()))
+        .map(|d| (d.code.as_str(), d.message.as_str()))
         .collect();
     assert_eq!(
         got,

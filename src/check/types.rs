@@ -6,7 +6,7 @@
 
 use super::ir::{self, CmpOp, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, Value, VariantId};
 use super::resolve::{Checker, DefTy, Sym};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, BinOp, ExprKind, UnOp};
 use crate::source::{FileId, Loc, Span};
 
@@ -279,7 +279,7 @@ impl<'a> Checker<'a> {
             _ => {
                 let desc = self.desc(&t);
                 let mut d = Diagnostic::error(
-                    "E0319",
+                    Code::E0319,
                     format!("the define `{name}` is neither a condition nor an integer"),
                 )
                 .primary(t.loc, format!("this is {desc}"))
@@ -429,7 +429,7 @@ impl<'a> Checker<'a> {
     #[inline(never)]
     fn too_deep(&mut self, loc: Loc) -> Typed<'a> {
         self.error(
-            Diagnostic::error("E0104", "this expression is nested too deeply")
+            Diagnostic::error(Code::E0104, "this expression is nested too deeply")
                 .primary(loc, format!("more than {MAX_DEPTH} levels deep"))
                 .help("name parts of the expression with `define`"),
         );
@@ -452,7 +452,7 @@ impl<'a> Checker<'a> {
             ExprKind::Set(elems) => Typed::new(T::SetLit(elems), loc),
             ExprKind::Range { .. } => {
                 self.error(
-                    Diagnostic::error("E0307", "a range can only follow `in`")
+                    Diagnostic::error(Code::E0307, "a range can only follow `in`")
                         .primary(loc, "a range is not a value")
                         .help("test membership: `x in LO..=HI`"),
                 );
@@ -583,7 +583,7 @@ impl<'a> Checker<'a> {
             Sym::Output(o) => {
                 if cx.ctx != Ctx::Assert {
                     let mut d = Diagnostic::error(
-                        "E0310",
+                        Code::E0310,
                         format!("the output `{n}` is read in {}", cx.ctx.describe()),
                     )
                     .primary(loc, "outputs cannot be read here")
@@ -621,7 +621,7 @@ impl<'a> Checker<'a> {
             }
             Sym::Rule(_) | Sym::Assert(_) | Sym::Scenario(_) => {
                 self.error(
-                    Diagnostic::error("E0206", format!("`{n}` is {}, not a value", sym.a_kind()))
+                    Diagnostic::error(Code::E0206, format!("`{n}` is {}, not a value", sym.a_kind()))
                         .primary(loc, format!("{} cannot be used in an expression", sym.a_kind()))
                         .secondary(decl, format!("`{n}` is declared here"))
                         .help("expressions read inputs and defines (and outputs, in asserts); to name a condition, declare a `define`"),
@@ -658,7 +658,7 @@ impl<'a> Checker<'a> {
             format!("declare it (`input {n}: bool`), or `use` the file that declares it")
         });
         self.error(
-            Diagnostic::error("E0203", format!("cannot find `{n}`"))
+            Diagnostic::error(Code::E0203, format!("cannot find `{n}`"))
                 .primary(loc, format!("no {kinds} has this name"))
                 .help(help),
         );
@@ -671,7 +671,7 @@ impl<'a> Checker<'a> {
         let help = self
             .did_you_mean(n, |c| c.variant_names(e))
             .unwrap_or_else(|| format!("use one of the variants of `{en}`, or add `{n}` to it"));
-        let mut d = Diagnostic::error("E0205", format!("`{n}` is not a variant of `{en}`"))
+        let mut d = Diagnostic::error(Code::E0205, format!("`{n}` is not a variant of `{en}`"))
             .primary(loc, format!("expected a variant of `{en}`"));
         if let Some(decl) = self.enum_loc(e) {
             d = d.secondary(decl, format!("`{en}` is declared here"));
@@ -787,11 +787,11 @@ impl<'a> Checker<'a> {
                 let desc = self.desc(&t);
                 let d = match usage {
                     BoolUse::Condition(ctx) => Diagnostic::error(
-                        "E0309",
+                        Code::E0309,
                         format!("{} needs a condition, found {desc}", ctx.condition_of()),
                     ),
                     BoolUse::Operator(op) => Diagnostic::error(
-                        "E0302",
+                        Code::E0302,
                         format!("`{op}` needs a condition, found {desc}"),
                     ),
                 }
@@ -816,17 +816,19 @@ impl<'a> Checker<'a> {
                 None
             }
             T::IntOutput(_) => {
-                let d =
-                    Diagnostic::error("E0303", format!("`{op}` cannot be applied to an output"))
-                        .primary(t.loc, "arithmetic is over inputs only")
-                        .help("compare the output with a value instead, such as `score >= 3`");
+                let d = Diagnostic::error(
+                    Code::E0303,
+                    format!("`{op}` cannot be applied to an output"),
+                )
+                .primary(t.loc, "arithmetic is over inputs only")
+                .help("compare the output with a value instead, such as `score >= 3`");
                 let d = self.with_why(d, &[&t]);
                 self.error(d);
                 None
             }
             _ => {
                 let desc = self.desc(&t);
-                let d = Diagnostic::error("E0303", format!("`{op}` needs integers, found {desc}"))
+                let d = Diagnostic::error(Code::E0303, format!("`{op}` needs integers, found {desc}"))
                     .primary(t.loc, "expected an integer")
                     .note("arithmetic applies to integer inputs and integer defines; booleans and enums have no numeric value");
                 let d = self.with_why(d, &[&t]);
@@ -838,7 +840,7 @@ impl<'a> Checker<'a> {
 
     fn overflow(&mut self, loc: Loc) {
         self.error(
-            Diagnostic::error("E0311", "integer overflow")
+            Diagnostic::error(Code::E0311, "integer overflow")
                 .primary(loc, "this value does not fit in a 64-bit integer")
                 .note("constants are folded when the policy is checked, with 64-bit integers")
                 .help("use smaller numbers"),
@@ -889,7 +891,7 @@ impl<'a> Checker<'a> {
                     scale(b.constant, &a)
                 } else {
                     self.error(
-                        Diagnostic::error("E0304", "a product of two inputs is not linear")
+                        Diagnostic::error(Code::E0304, "a product of two inputs is not linear")
                             .primary(loc, "both sides of `*` depend on inputs")
                             .note("policies use linear integer arithmetic, so that every analysis stays exact")
                             .help("multiply by a constant, such as `2 * oldest_age`"),
@@ -1055,7 +1057,7 @@ impl<'a> Checker<'a> {
     fn unordered(&mut self, op: BinOp, lt: &Typed, rt: &Typed, why: &str) {
         let desc = self.desc(lt);
         let d = Diagnostic::error(
-            "E0305",
+            Code::E0305,
             format!("`{}` needs integers, found {desc}", op.symbol()),
         )
         .primary(lt.loc.to_span(rt.loc), why.to_string())
@@ -1072,7 +1074,7 @@ impl<'a> Checker<'a> {
     fn mismatch(&mut self, lt: &Typed, rt: &Typed) {
         let (ld, rd) = (self.desc(lt), self.desc(rt));
         let d = Diagnostic::error(
-            "E0301",
+            Code::E0301,
             format!("mismatched types: {ld} compared with {rd}"),
         )
         .primary(
@@ -1136,7 +1138,7 @@ impl<'a> Checker<'a> {
             return true;
         }
         let mut d = Diagnostic::error(
-            "E0312",
+            Code::E0312,
             format!("`{value}` is outside the range of `{name}`"),
         )
         .primary(at, format!("`{name}` is between {lo} and {hi}"));
@@ -1396,7 +1398,7 @@ impl<'a> Checker<'a> {
                         _ => "an expression",
                     };
                     let d = Diagnostic::error(
-                        "E0301",
+                        Code::E0301,
                         format!("expected a variant of `{en}`, found {found}"),
                     )
                     .primary(loc, format!("expected a variant of `{en}`"));
@@ -1486,7 +1488,7 @@ impl<'a> Checker<'a> {
                                 _ => "`in {..}` tests an enum input against some of its variants",
                             };
                         let d = Diagnostic::error(
-                            "E0306",
+                            Code::E0306,
                             format!("`in {{..}}` needs an enum value, found {desc}"),
                         )
                         .primary(vt.loc, "expected a value of an enum")
@@ -1502,7 +1504,7 @@ impl<'a> Checker<'a> {
                 let empty = lo > hi;
                 if empty {
                     self.error(
-                        Diagnostic::error("E0313", format!("the range `{lo}..={hi}` is empty"))
+                        Diagnostic::error(Code::E0313, format!("the range `{lo}..={hi}` is empty"))
                             .primary(set_loc, "the lower bound is greater than the upper bound")
                             .help(format!("write the smaller bound first: `{hi}..={lo}`")),
                     );
@@ -1556,7 +1558,7 @@ impl<'a> Checker<'a> {
                         if !self.report_if_unknown(&vt, cx) {
                             let desc = self.desc(&vt);
                             let d = Diagnostic::error(
-                                "E0307",
+                                Code::E0307,
                                 format!("`in LO..=HI` needs an integer, found {desc}"),
                             )
                             .primary(vt.loc, "expected an integer")
@@ -1570,8 +1572,9 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 self.report_if_unknown(&vt, cx);
-                let mut dg = Diagnostic::error("E0306", "`in` needs a set of variants or a range")
-                    .primary(set_loc, "expected `{a, b}` or `LO..=HI`");
+                let mut dg =
+                    Diagnostic::error(Code::E0306, "`in` needs a set of variants or a range")
+                        .primary(set_loc, "expected `{a, b}` or `LO..=HI`");
                 let names_set_output = matches!(
                     &strip_parens(set).kind,
                     ExprKind::Name(n) if matches!(self.values.get(n.as_str()), Some((Sym::Output(o), _))
@@ -1637,7 +1640,7 @@ impl<'a> Checker<'a> {
                         _ => "`contains` tests whether a `set of` output holds a variant",
                     };
                     let d = Diagnostic::error(
-                        "E0308",
+                        Code::E0308,
                         format!("`contains` needs a set output, found {desc}"),
                     )
                     .primary(st.loc, "expected a `set of` output");

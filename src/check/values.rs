@@ -3,7 +3,7 @@
 use super::ir::{OutputTy, Ty, Value};
 use super::resolve::Checker;
 use super::types::strip_parens;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, ExprKind, UnOp};
 use crate::source::{FileId, Loc};
 
@@ -61,7 +61,7 @@ impl<'a> Checker<'a> {
             (OutputTy::Single(Ty::Int { lo, hi }), _) if int_literal.is_some() => {
                 let Some(v) = int_literal.flatten() else {
                     self.error(
-                        Diagnostic::error("E0311", "integer overflow")
+                        Diagnostic::error(Code::E0311, "integer overflow")
                             .primary(loc, "this value does not fit in a 64-bit integer")
                             .help("use a smaller number"),
                     );
@@ -71,7 +71,7 @@ impl<'a> Checker<'a> {
                     return Some(Value::Int(v));
                 }
                 let d = Diagnostic::error(
-                    "E0312",
+                    Code::E0312,
                     format!("`{v}` is outside the range of `{}`", target.name),
                 )
                 .primary(loc, format!("`{}` is between {lo} and {hi}", target.name))
@@ -116,7 +116,7 @@ impl<'a> Checker<'a> {
                         _ => {
                             let en = self.enum_name(e).to_string();
                             let d = Diagnostic::error(
-                                "E0301",
+                                Code::E0301,
                                 format!("expected a variant of `{en}` in the set"),
                             )
                             .primary(el_loc, format!("expected a variant of `{en}`"));
@@ -136,7 +136,7 @@ impl<'a> Checker<'a> {
                     matches!(&inner.kind, ExprKind::Name(n) if self.variant(e, n).is_some());
                 if single_variant {
                     let d = Diagnostic::error(
-                        "E0314",
+                        Code::E0314,
                         format!("`{}` is a set, but it is given a single value", target.name),
                     )
                     .primary(loc, "a single value")
@@ -156,7 +156,7 @@ impl<'a> Checker<'a> {
                 } else {
                     let first = self.first_variant(e).unwrap_or("a").to_string();
                     let d = Diagnostic::error(
-                        "E0301",
+                        Code::E0301,
                         format!("expected a set of `{en}`, found {}", literal_desc(inner)),
                     )
                     .primary(loc, format!("expected a set of `{en}`"))
@@ -178,7 +178,7 @@ impl<'a> Checker<'a> {
                     (Ty::Int { lo, .. }, _) => lo.to_string(),
                 };
                 let d = Diagnostic::error(
-                    "E0314",
+                    Code::E0314,
                     format!("`{}` holds one value, but it is given a set", target.name),
                 )
                 .primary(loc, "a set")
@@ -199,7 +199,7 @@ impl<'a> Checker<'a> {
                         None => format!("`{n}`"),
                     };
                     let d = Diagnostic::error(
-                        "E0301",
+                        Code::E0301,
                         format!("expected `{}`, found {found}", self.ty_text(ty)),
                     )
                     .primary(loc, format!("expected `{}`", self.ty_text(ty)))
@@ -212,7 +212,7 @@ impl<'a> Checker<'a> {
                 if int_literal.is_some() || matches!(kind, ExprKind::Bool(_)) =>
             {
                 let d = Diagnostic::error(
-                    "E0301",
+                    Code::E0301,
                     format!(
                         "expected `{}`, found {}",
                         self.ty_text(ty),
@@ -226,7 +226,7 @@ impl<'a> Checker<'a> {
                 None
             }
             (OutputTy::Single(ty), _) => {
-                let d = Diagnostic::error("E0315", "expected a constant value")
+                let d = Diagnostic::error(Code::E0315, "expected a constant value")
                     .primary(loc, "this is an expression, not a value")
                     .note(format!(
                         "{} values are written as constants: `true`, `15` or a variant name",
@@ -281,7 +281,7 @@ impl<'a> Checker<'a> {
             }
         };
         self.error(
-            Diagnostic::error("E0315", format!("expected a constant value, found {} `{n}`", sym.kind()))
+            Diagnostic::error(Code::E0315, format!("expected a constant value, found {} `{n}`", sym.kind()))
                 .primary(loc, format!("`{n}` is {}", sym.a_kind()))
                 .secondary(decl, format!("`{n}` is declared here"))
                 .note(match target.after {

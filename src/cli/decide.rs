@@ -15,7 +15,7 @@ use super::{exit, print_human, ColorArg};
 use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
 use crate::compile::{CompileOptions, Compiler};
-use crate::diagnostics::{render, Diagnostic};
+use crate::diagnostics::{render, Code, Diagnostic};
 use crate::evaluate::facts::{parse_facts_json, FactsJson, InputIndex};
 use crate::evaluate::{
     decide, decision_human, decision_json, decision_markdown, DecideStatus, Decider,
@@ -127,7 +127,7 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
             };
             print_human(
                 &sources,
-                &[Diagnostic::error("E0001", message).help(help)],
+                &[Diagnostic::error(Code::E0001, message).help(help)],
                 color,
             );
             return exit::USAGE;
@@ -142,7 +142,7 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
 /// vocabulary: every incident would be "decided" with nothing in it.
 fn module_error(policy: &Policy, path: &std::path::Path) -> Diagnostic {
     Diagnostic::error(
-        "E0518",
+        Code::E0518,
         format!(
             "`{}` is a module (no `policy` header, no rules): it declares a vocabulary and decides nothing",
             path.display()
@@ -266,7 +266,7 @@ fn line_text(buf: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
 
 fn bad_line(why: String) -> Vec<Diagnostic> {
     vec![
-        Diagnostic::error("E0510", format!("cannot read the facts: {why}"))
+        Diagnostic::error(Code::E0510, format!("cannot read the facts: {why}"))
             .help("give one JSON object per line"),
     ]
 }
@@ -346,7 +346,7 @@ impl<R: BufRead> Iterator for Lines<R> {
                 // mistaken for a whole one.
                 self.failed = true;
                 Some(Err(vec![Diagnostic::error(
-                    "E0001",
+                    Code::E0001,
                     format!("cannot read the facts from this line on: {e}"),
                 )
                 .help(
@@ -537,7 +537,7 @@ fn array_items(text: &str) -> Result<Vec<(usize, FactsJson)>, serde_json::Error>
 }
 
 fn invalid_json(e: &serde_json::Error) -> Diagnostic {
-    Diagnostic::error("E0510", format!("the facts are not valid JSON: {e}"))
+    Diagnostic::error(Code::E0510, format!("the facts are not valid JSON: {e}"))
         .help("write the facts as {\"input_name\": value, ...}")
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::diff::git::GitRevision;
 use crate::diff::{self, render, DiffOptions, FileComparison, PolicyDiff};
 use crate::source::{RealFs, Sources};
@@ -41,7 +41,7 @@ pub enum DiffFormat {
 }
 
 fn usage(msg: String) -> Diagnostic {
-    Diagnostic::error("E0602", msg).help("see `policyc diff --help`; docs/diff.md has examples")
+    Diagnostic::error(Code::E0602, msg).help("see `policyc diff --help`; docs/diff.md has examples")
 }
 
 fn options(args: &DiffArgs) -> Result<DiffOptions, Diagnostic> {
@@ -56,7 +56,7 @@ fn options(args: &DiffArgs) -> Result<DiffOptions, Diagnostic> {
     }
     if let Some(f) = &args.map_file {
         let text = std::fs::read_to_string(f).map_err(|e| {
-            Diagnostic::error("E0001", format!("cannot read `{}`: {e}", f.display()))
+            Diagnostic::error(Code::E0001, format!("cannot read `{}`: {e}", f.display()))
         })?;
         diff::parse_map_file(&text, &mut opts)
             .map_err(|e| usage(format!("in `{}`: {e}", f.display())))?;
@@ -175,7 +175,7 @@ fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u
             )));
         }
     }
-    errors.retain(|d| d.code != "E0004" || rels.is_empty());
+    errors.retain(|d| d.code != Code::E0004 || rels.is_empty());
     rels.sort();
     let mut results: Vec<(PathBuf, Status)> = Vec::new();
     for (rel, worktree) in rels {

@@ -1,20 +1,21 @@
 //! `policyc explain CODE`
 
 use super::{exit, out_line};
-use crate::diagnostics::codes;
+use crate::diagnostics::Code;
 
 pub fn run(code: &str) -> u8 {
     if code.eq_ignore_ascii_case("all") {
-        for c in codes::CODES {
-            out_line(&format!("{}  {}", c.code, c.title));
+        for c in Code::ALL {
+            out_line(&format!("{c}  {}", c.title()));
         }
         return exit::OK;
     }
-    match codes::lookup(code) {
+    match Code::lookup(code) {
         Some(info) => {
             out_line(&format!(
-                "{}: {}\n\n{}",
-                info.code, info.title, info.explanation
+                "{info}: {}\n\n{}",
+                info.title(),
+                info.explanation()
             ));
             exit::OK
         }
@@ -22,9 +23,9 @@ pub fn run(code: &str) -> u8 {
             eprintln!("error: no diagnostic has the code `{code}`");
             // Codes of the same stage share their first three characters.
             let prefix: String = code.trim().to_ascii_uppercase().chars().take(3).collect();
-            let near: Vec<&str> = codes::CODES
+            let near: Vec<&str> = Code::ALL
                 .iter()
-                .map(|c| c.code)
+                .map(|c| c.as_str())
                 .filter(|c| prefix.len() == 3 && c.starts_with(&prefix))
                 .collect();
             if !near.is_empty() {

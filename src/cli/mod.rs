@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 
-use crate::diagnostics::{render, Diagnostic};
+use crate::diagnostics::{render, Code, Diagnostic};
 use crate::source::Sources;
 
 #[derive(Parser, Debug)]
@@ -125,8 +125,11 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
             walk(p, &mut files, 0, &mut Vec::new(), &inherited_ignores(p));
             if files.len() == before {
                 errors.push(
-                    Diagnostic::error("E0004", format!("no `.policy` files in `{}`", p.display()))
-                        .help("name policy files directly, or a folder that contains them"),
+                    Diagnostic::error(
+                        Code::E0004,
+                        format!("no `.policy` files in `{}`", p.display()),
+                    )
+                    .help("name policy files directly, or a folder that contains them"),
                 );
             }
         } else if p.exists() {
@@ -134,7 +137,7 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
         } else {
             errors.push(
                 Diagnostic::error(
-                    "E0001",
+                    Code::E0001,
                     format!("cannot read `{}`: no such file or folder", p.display()),
                 )
                 .help("check the path; folders are searched for `.policy` files"),

@@ -19,7 +19,7 @@ pub mod synth;
 use crate::check::ir::{
     CmpOp, DefineBody, Expr, InputId, LinExpr, OutputId, OutputTy, Policy, RuleId, Ty, Value,
 };
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::mdd::{BoolOp, Edge, Mdd, MddError, NodeId, FALSE, TRUE};
 use crate::source::Loc;
 pub use order::{choose_order, Order, OrderStrategy};
@@ -91,7 +91,7 @@ impl CompileError {
         match self {
             CompileError::TooLarge { max_nodes, at } => with(
                 Diagnostic::error(
-                    "E0504",
+                    Code::E0504,
                     format!(
                         "the decision graph of `{}` would need more than {} nodes",
                         policy.name,
@@ -105,7 +105,7 @@ impl CompileError {
             .note("`policyc decide` and the scenarios of `policyc test` still decide incidents whose facts give every input the rules, scope and assumptions read, by reading the rules")
             .help("split the policy, or narrow wide integer ranges that rules compare with each other"),
             CompileError::Budget { at } => with(
-                Diagnostic::error("E0504", "a relation between integer inputs is too expensive to compile exactly"),
+                Diagnostic::error(Code::E0504, "a relation between integer inputs is too expensive to compile exactly"),
                 at,
                 "this relation",
             )
@@ -113,7 +113,7 @@ impl CompileError {
             CompileError::RangeTooLarge { input } => {
                 let inp = policy.inputs.get(*input);
                 let d = Diagnostic::error(
-                    "E0504",
+                    Code::E0504,
                     format!(
                         "the range of input `{}` is too wide for the decision graph",
                         inp.map(|i| i.name.as_str()).unwrap_or("?")
@@ -126,13 +126,13 @@ impl CompileError {
                 }
             }
             CompileError::Overflow { at } => with(
-                Diagnostic::error("E0504", "integer overflow while compiling a relation"),
+                Diagnostic::error(Code::E0504, "integer overflow while compiling a relation"),
                 at,
                 "this relation",
             )
             .help("use smaller coefficients or ranges"),
             CompileError::Unsupported { at, what } => with(
-                Diagnostic::error("E0504", format!("cannot compile {what}")),
+                Diagnostic::error(Code::E0504, format!("cannot compile {what}")),
                 at,
                 "here",
             ),

@@ -1,403 +1,414 @@
 //! Every diagnostic code, with the long explanation `policyc explain CODE` prints.
 //!
 //! Codes are grouped by stage: `E00xx` input and files, `E01xx` syntax, `E02xx` names,
-//! `E03xx` types, `E04xx` structure and cycles, `E05xx` analysis findings,
-//! `W0xxx` warnings. A test checks that every code used in `src/` is listed here and has
-//! a fixture under `tests/fixtures/diagnostics/`.
+//! `E03xx` types, `E04xx` structure and cycles, `E05xx` analysis findings, `E06xx` diff,
+//! `E09xx` internal errors, `W0xxx` warnings. A code is a [`Code`], so a misspelt code does
+//! not compile and every code has its explanation beside it; a test checks that every
+//! code has a fixture under `tests/fixtures/diagnostics/`.
 
-pub struct CodeInfo {
-    pub code: &'static str,
-    /// One line: what the code is about.
-    pub title: &'static str,
-    /// Several paragraphs: why it is a problem, an example, and how to fix it.
-    pub explanation: &'static str,
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// Declares [`Code`] from one table, so the enum, its spelling, its title and its
+/// explanation cannot drift apart.
+macro_rules! codes {
+    ($($code:ident => { title: $title:expr, explanation: $explanation:expr $(,)? },)*) => {
+        /// A diagnostic code, such as `E0201`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($code,)*
+        }
+
+        impl Code {
+            /// Every code, in the order `policyc explain all` lists them.
+            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
+
+            /// The code as written, `E0201`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)*
+                }
+            }
+
+            /// One line: what the code is about.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Code::$code => $title,)*
+                }
+            }
+
+            /// Several paragraphs: why it is a problem, an example, and how to fix it.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$code => $explanation,)*
+                }
+            }
+        }
+    };
 }
 
-pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    let code = code.trim();
-    CODES.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+impl Code {
+    /// The code written as `code` (any case, surrounding spaces ignored).
+    pub fn lookup(code: &str) -> Option<Code> {
+        let code = code.trim();
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(code))
+    }
+
+    pub fn is_warning(self) -> bool {
+        self.as_str().starts_with('W')
+    }
 }
 
-pub static CODES: &[CodeInfo] = &[
-    CodeInfo {
-        code: "E0001",
+// Ordered by spelling, so diagnostics sorted by code come out as they always did.
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+codes! {
+    // ---- files and input (E00xx) ----
+    E0001 => {
         title: "a file could not be read",
         explanation: "policyc could not read a file named on the command line or by a `use`.\n\nCheck that the path exists and is readable. Paths in `use` are resolved relative to the file that contains the `use`, and must lead to regular files: a named pipe or a device could keep policyc waiting forever.",
     },
-    CodeInfo {
-        code: "E0002",
+    E0002 => {
         title: "a file is not valid UTF-8",
         explanation: "Policy files must be UTF-8 text. The diagnostic points at the first byte that is not valid UTF-8.\n\nRe-save the file as UTF-8 in your editor.",
     },
-    CodeInfo {
-        code: "E0003",
+    E0003 => {
         title: "a file is too large",
         explanation: "policyc refuses files larger than 8 MiB: no real policy is that large, and such a file is almost certainly not a policy.\n\nSplit the policy into modules with `use`, or check that the right file was named.",
     },
-    CodeInfo {
-        code: "E0004",
+    E0004 => {
         title: "no policy files were found",
         explanation: "A folder named on the command line contains no `.policy` files.\n\nName the files directly, or check the path.",
     },
-    CodeInfo {
-        code: "E0101",
+    // ---- syntax (E01xx) ----
+    E0101 => {
         title: "syntax error",
         explanation: "The parser expected something else at this point of a declaration. The message says what it expected and in which declaration, e.g. \"expected `then` after the condition of rule `x`\".\n\nEvery declaration starts with its keyword at the start of a line and ends where the next one begins, so a mistake in one declaration does not hide mistakes in the next.\n\nExample:\n\n    rule escalate \"Escalate\"\n      when coercion\n      response = escalate      // `then` is missing\n\nFix:\n\n    rule escalate \"Escalate\"\n      when coercion\n      then response = escalate\n\nSee docs/language.md for the form of every declaration.",
     },
-    CodeInfo {
-        code: "E0102",
+    E0102 => {
         title: "a keyword used as a name",
         explanation: "Keywords such as `when`, `then`, `scope` or `default` cannot name an input, output, rule or other declaration, because the parser would not know where a clause begins.\n\nExample:\n\n    input scope: bool\n\nFix: choose another name, such as `in_scope`. docs/language.md lists every keyword.",
     },
-    CodeInfo {
-        code: "E0103",
+    E0103 => {
         title: "an integer literal is too large",
         explanation: "Integers are 64-bit. A literal outside -9223372036854775808..=9223372036854775807 cannot be represented.\n\nIncident facts are small numbers (ages, counts); check the literal for a typo.",
     },
-    CodeInfo {
-        code: "E0104",
+    E0104 => {
         title: "nesting too deep",
         explanation: "An expression nests deeper than the parser accepts: more than 256 levels of brackets, prefix operators or `implies`, or an expression tree deeper than 1,024 levels (a very long chain of `and`/`or` counts).\n\nThese limits keep every stage of policyc from exhausting its stack on hostile input. No real policy needs such depth: split the expression into named `define`s, e.g.\n\n    define aggravating = coercion or exploitation or malicious_intent\n    define concern = aggravating or vulnerable",
     },
-    CodeInfo {
-        code: "E0199",
+    E0199 => {
         title: "internal parser error",
         explanation: "The parser met a parse tree it did not expect. This is a bug in policyc, not in your policy: please report it with the file that caused it.",
     },
-    CodeInfo {
-        code: "W0100",
-        title: "the file declares nothing",
-        explanation: "The file is empty or holds only comments. A policy starts with a header:\n\n    policy my_school \"Our sexting policy\"\n      source \"advice.txt\"\n\nfollowed by its inputs, outputs and rules (see docs/language.md).",
-    },
-    // ---- check (names E02xx, types E03xx, structure E04xx, warnings W000x) ----
-    CodeInfo {
-        code: "E0201",
+    // ---- names (E02xx) ----
+    E0201 => {
         title: "a name is declared twice",
         explanation: "Inputs, outputs, defines, rules, asserts and scenarios share one namespace, and enums have another: each name can be declared once in a program (a file and every file it `use`s). The diagnostic points at the second declaration and labels the first, which may be in another file.\n\nExample:\n\n    input coercion: bool\n    rule coercion \"Coercion means escalation\"\n      when coercion\n      then response = escalate\n\nFix: rename one of them, e.g. `rule coercion_escalates`. If a shared vocabulary already declares the input, remove the copy from the policy.",
     },
-    CodeInfo {
-        code: "E0202",
+    E0202 => {
         title: "an enum lists a variant twice",
         explanation: "Each variant of an enum is listed once; a repeated variant is almost always a copy-and-paste slip.\n\nExample:\n\n    enum Severity { semi_nude, nude, nude, sexual_act }\n\nFix: remove the repeated variant:\n\n    enum Severity { semi_nude, nude, sexual_act }",
     },
-    CodeInfo {
-        code: "E0203",
+    E0203 => {
         title: "a name is not declared",
         explanation: "An expression, a `then`, a `given`, an `expect` or an `accept gap` names something that no declaration in the program declares. The help suggests the closest declared name of the right kind when there is one.\n\nExample:\n\n    input coercion: bool\n    rule r \"Coercion\" cites \"002\"\n      when coersion            // misspelt\n      then escalate = true\n\nFix: correct the spelling (`when coercion`), declare the name, or `use` the file that declares it.",
     },
-    CodeInfo {
-        code: "E0204",
+    E0204 => {
         title: "a type is not declared",
         explanation: "The type of an input or output is `bool`, an integer range such as `0..=99`, `set of E` (outputs only), or the name of an enum. This name is none of these.\n\nExample:\n\n    input previous: Previus\n\nFix: correct the name, or declare the enum:\n\n    enum Previous { none, earlier_incident, police_warned }\n    input previous: Previous\n\nIntegers are declared with their range (`input age: 0..=99`), never as `int`.",
     },
-    CodeInfo {
-        code: "E0205",
+    E0205 => {
         title: "a name is not a variant of the enum expected here",
         explanation: "Variant names are resolved by the type the context expects: in `severity == nude` the name `nude` is looked up among the variants of the enum of `severity`, so two enums may share a variant name such as `none`. Here the name is not a variant of the expected enum. The diagnostic lists the variants that would fit.\n\nExample:\n\n    enum Response { escalate, manage_in_school }\n    output response: Response\n    rule r \"Escalate\" cites \"002\"\n      when coercion\n      then response = escalated     // not a variant of Response\n\nFix: use one of the listed variants (`response = escalate`), or add the new value to the enum.",
     },
-    CodeInfo {
-        code: "E0206",
+    E0206 => {
         title: "a name refers to the wrong kind of declaration",
         explanation: "A name is declared, but not as what this place needs: `then` and `expect` name outputs, `given` names inputs, `overrides` names rules, and expressions read inputs, defines and (in asserts) outputs. A rule, assert or scenario is never a value.\n\nExample:\n\n    input coercion: bool\n    output escalate: bool\n    scenario s \"Coerced\"\n      given escalate = true        // an output, not an input\n      expect coercion = true       // an input, not an output\n\nFix: put facts about the incident under `given` and decisions under `expect`:\n\n    scenario s \"Coerced\"\n      given coercion = true\n      expect escalate = true",
     },
-    CodeInfo {
-        code: "E0301",
-        title: "mismatched types",
-        explanation: "The two sides of a comparison, or a value and the input or output it is given to, have different types. There is no implicit conversion between booleans, integers and enums. A secondary label shows the declaration that gave the other side its type.\n\nExample:\n\n    input coercion: bool\n    rule r \"Coercion\" cites \"002\"\n      when coercion == 1\n      then escalate = true\n\nFix: compare values of one type: `when coercion` (or `coercion == true`); for an enum, compare with one of its variants.",
-    },
-    CodeInfo {
-        code: "E0302",
-        title: "`and`, `or`, `not` or `implies` applied to something that is not a condition",
-        explanation: "The logical operators combine conditions (`bool` values). An integer, an enum value or a set is not a condition on its own.\n\nExample:\n\n    input youngest_age: 0..=99\n    define young = not youngest_age\n\nFix: turn the value into a condition with a comparison first:\n\n    define young = not (youngest_age >= 13)",
-    },
-    CodeInfo {
-        code: "E0303",
-        title: "arithmetic on something that is not an integer",
-        explanation: "`+`, `-` and `*` apply to integer inputs, integer defines and integer literals. Booleans and enums have no numeric value, and outputs cannot take part in arithmetic (compare an integer output with a value instead).\n\nExample:\n\n    input coercion: bool\n    input exploitation: bool\n    define factors = coercion + exploitation\n\nFix: count with conditions instead, or compare directly:\n\n    define aggravating = coercion or exploitation",
-    },
-    CodeInfo {
-        code: "E0304",
-        title: "a product of two inputs",
-        explanation: "Integer arithmetic in a policy is linear: in a product, one side must be a constant. Linear conditions keep every analysis (gaps, conflicts, asserts) exact and fast.\n\nExample:\n\n    define risk = youngest_age * oldest_age >= 200\n\nFix: multiply by constants only, e.g. `2 * oldest_age - youngest_age >= 20`, or state the condition another way (a range on each age).",
-    },
-    CodeInfo {
-        code: "E0305",
-        title: "`<`, `<=`, `>` or `>=` on values that have no order",
-        explanation: "Only integers are ordered. Booleans, enum variants and sets can be compared with `==` and `!=` but not with `<`; the declaration order of an enum's variants is not a ranking.\n\nExample:\n\n    enum Severity { semi_nude, nude, sexual_act, extreme }\n    input severity: Severity\n    define serious = severity >= sexual_act\n\nFix: list the variants that qualify:\n\n    define serious = severity in {sexual_act, extreme}",
-    },
-    CodeInfo {
-        code: "E0306",
-        title: "`in {..}` on something that is not an enum value",
-        explanation: "`x in {a, b}` tests whether an enum input (or, in an assert, an enum output) is one of the listed variants. The left side here is not an enum value, or the right side is not a set of variants or a range.\n\nExample:\n\n    input youngest_age: 0..=99\n    define teen = youngest_age in {13, 14, 15}\n\nFix: for integers, use a range: `youngest_age in 13..=15`. To test whether a `set of` output holds a variant, use `contains`: `likely_outcomes contains outcome_21`.",
-    },
-    CodeInfo {
-        code: "E0307",
-        title: "`in LO..=HI` on something that is not an integer",
-        explanation: "A range `LO..=HI` tests an integer, and can only appear after `in`. The left side here is a boolean or an enum value.\n\nExample:\n\n    input severity: Severity\n    define serious = severity in 2..=3\n\nFix: for an enum, list the variants: `severity in {sexual_act, extreme}`.",
-    },
-    CodeInfo {
-        code: "E0308",
-        title: "`contains` on something that is not a set output",
-        explanation: "`s contains v` tests whether the `set of` output `s` holds the variant `v` (in asserts). The left side here is not a set output.\n\nExample:\n\n    output response: Response\n    assert a \"Escalation is possible\"\n      always response contains escalate\n\nFix: for a single-valued output or an input, use `==` or `in`: `always response == escalate`.",
-    },
-    CodeInfo {
-        code: "E0309",
-        title: "a condition that is not `bool`",
-        explanation: "`when`, `assume`, `scope`, `always` and the `when` of an `accept gap` take a condition. An integer, an enum value or a variant name alone is not one.\n\nExample:\n\n    input youngest_age: 0..=99\n    scope youngest_age\n\nFix: compare the value: `scope youngest_age <= 17`. For an enum, compare it with a variant: `when severity == nude`.",
-    },
-    CodeInfo {
-        code: "E0310",
-        title: "an output read outside an assert",
-        explanation: "Rules decide outputs from inputs, and the analyses treat each rule's condition as a question about the incident alone. A condition that read an output would make the decision depend on itself. Only asserts, which state what every decision satisfies, may read outputs.\n\nExample:\n\n    rule r \"Record what is escalated\" cites \"002\"\n      when response == escalate\n      then record_incident = true\n\nFix: test the inputs that lead to escalation instead; a define can name that condition and both rules can use it:\n\n    define concern = coercion or vulnerable\n    rule r \"Record concerns\" cites \"002\"\n      when concern\n      then record_incident = true",
-    },
-    CodeInfo {
-        code: "E0311",
-        title: "integer overflow",
-        explanation: "Constants are folded when the policy is checked, with 64-bit integers; this computation does not fit.\n\nExample:\n\n    define huge = 9223372036854775807 + 1\n\nFix: use smaller numbers. Incident facts (ages, counts) are small.",
-    },
-    CodeInfo {
-        code: "E0312",
-        title: "an integer outside the declared range",
-        explanation: "An integer input or output is declared with a range, such as `0..=99`. A literal outside that range, compared with the input, given as a fact, or assigned or expected for an output, can never match: such a comparison is always true or always false, and such a scenario or assignment is impossible. A secondary label shows the declared range.\n\nExample:\n\n    input youngest_age: 0..=99\n    scope youngest_age < 120\n\nFix: use a value within the range (`scope youngest_age <= 17`), or widen the declared range if it is too narrow.",
-    },
-    CodeInfo {
-        code: "E0313",
-        title: "an empty range",
-        explanation: "A range `LO..=HI` includes both bounds and needs `LO <= HI`. With the bounds swapped it contains nothing: as a type it would leave the input without any value, and after `in` it would never match.\n\nExample:\n\n    input youngest_age: 99..=0\n\nFix: write the smaller bound first: `input youngest_age: 0..=99`.",
-    },
-    CodeInfo {
-        code: "E0314",
-        title: "a single value given to a set, or a set given to a single value",
-        explanation: "A `set of E` output is assigned and expected as a set in braces, even when it holds one variant; any other output holds exactly one value and is never given a set.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n    rule r \"Outcome 21\" cites \"001 para 6\"\n      when not coercion\n      then likely_outcomes = outcome_21\n\nFix: `then likely_outcomes = {outcome_21}`. For a single-valued output, drop the braces: `response = escalate`.",
-    },
-    CodeInfo {
-        code: "E0315",
-        title: "an expression where a constant value is needed",
-        explanation: "`then`, `given`, `expect` and `default` take constant values: `true`, `false`, an integer, a variant name, or a set of variants. An output cannot be assigned the value of an input or of an expression.\n\nExample:\n\n    output response: Response\n    rule r \"Copy\" cites \"002\"\n      then response = previous\n\nFix: write one rule per case, each assigning a constant:\n\n    rule r \"Escalate repeat incidents\" cites \"002\"\n      when previous != none\n      then response = escalate",
-    },
-    CodeInfo {
-        code: "E0316",
-        title: "an output assigned twice in one rule",
-        explanation: "A rule gives each output one value. Assigning it twice in one `then` is either a slip or two different decisions that belong in two rules.\n\nExample:\n\n    rule r \"Escalate\" cites \"002\"\n      when coercion\n      then response = escalate, response = manage_in_school\n\nFix: remove one assignment, or split the rule into two rules with their own conditions.",
-    },
-    CodeInfo {
-        code: "E0317",
-        title: "a fact given twice in a scenario",
-        explanation: "A scenario describes one incident, so each input has at most one value in its `given`.\n\nExample:\n\n    scenario s \"Coerced teenager\"\n      given coercion = true, youngest_age = 15, coercion = false\n      expect response = escalate\n\nFix: remove one of the facts; to cover both values, write two scenarios, or leave the input out (facts left out are checked for every value).",
-    },
-    CodeInfo {
-        code: "E0318",
-        title: "an output expected twice in a scenario",
-        explanation: "A scenario states one expectation per output: a value, or `undecided`.\n\nExample:\n\n    scenario s \"Coerced\"\n      given coercion = true\n      expect response = escalate, response = manage_in_school\n\nFix: remove one of the expectations.",
-    },
-    CodeInfo {
-        code: "E0319",
-        title: "a define that is neither a condition nor an integer",
-        explanation: "A define names a condition (`coercion or exploitation`) or an integer expression (`oldest_age - youngest_age`). An enum value, a variant or a set cannot be named by a define.\n\nExample:\n\n    define worst = severity\n\nFix: name the condition you need: `define worst = severity == extreme`.",
-    },
-    CodeInfo {
-        code: "E0320",
-        title: "a set type where it is not allowed",
-        explanation: "`set of E` is the type of an output that collects variants of the enum `E`. An input is one fact about an incident and has one value, and the elements of a set must be enum variants.\n\nExample:\n\n    input factors: set of Factor\n\nFix: declare one `bool` input per factor (`input coercion: bool`, `input exploitation: bool`), or an enum input if exactly one value applies.",
-    },
-    CodeInfo {
-        code: "E0321",
-        title: "an enum without variants",
-        explanation: "An input of an enum type takes one of its variants. An enum without variants has no values, so no incident could ever give such an input a value.\n\nExample:\n\n    enum Previous {}\n\nFix: list the possible values: `enum Previous { none, earlier_incident, police_warned }`.",
-    },
-    CodeInfo {
-        code: "E0401",
-        title: "a cycle of `use`",
-        explanation: "A file `use`s another, which (directly or through others) `use`s the first again. The diagnostic names the chain and labels each `use` along it.\n\nExample: `a.policy` contains `use \"b.policy\"` and `b.policy` contains `use \"a.policy\"`.\n\nFix: move the declarations both files need into a third file (a vocabulary) that each of them uses, and remove the `use` that closes the cycle.",
-    },
-    CodeInfo {
-        code: "E0402",
-        title: "more than one `policy` header",
-        explanation: "A program (a file and every file it uses) states one policy, so it has at most one `policy` header. Shared vocabularies that several policies `use` have no header. A secondary label shows the first header.\n\nExample: `school.policy` starts with `policy school \"...\"` and also contains `use \"police.policy\"`, which starts with `policy police \"...\"`.\n\nFix: remove one header, or move the declarations both policies share into a vocabulary file without a header and `use` that instead.",
-    },
-    CodeInfo {
-        code: "E0403",
-        title: "the `policy` header is not the first declaration",
-        explanation: "The header names the policy and its source document, so it comes before every other declaration of its file (doc comments and ordinary comments may precede it).\n\nExample:\n\n    input coercion: bool\n    policy school \"A school policy\"\n\nFix: move the header to the top of the file.",
-    },
-    CodeInfo {
-        code: "E0404",
-        title: "`overrides` names something that is not a rule",
-        explanation: "`overrides` lists the rules whose assignments this rule replaces where both apply. The name is not declared, or is declared as something other than a rule. The help suggests the closest rule name.\n\nExample:\n\n    rule base \"Outcome 21\" cites \"001 para 6\"\n      then resolution = outcome_21\n    rule aggravated \"Investigate\" cites \"001 para 9\"\n      overrides bsae\n      when coercion\n      then resolution = investigation\n\nFix: correct the rule name: `overrides base`.",
-    },
-    CodeInfo {
-        code: "E0405",
-        title: "a rule overrides itself",
-        explanation: "A rule overrides other rules: where both apply, its assignments win. Overriding itself has no meaning and is a slip.\n\nExample:\n\n    rule aggravated \"Investigate\" cites \"001 para 9\"\n      overrides aggravated\n      when coercion\n      then resolution = investigation\n\nFix: remove the name from `overrides`, or name the base rule this exception replaces.",
-    },
-    CodeInfo {
-        code: "E0406",
-        title: "rules override each other in a cycle",
-        explanation: "Overrides say which rule wins where two rules apply. If `a` overrides `b` and `b` (directly or through other rules) overrides `a`, neither can win. The diagnostic names the chain and labels each `overrides` along it.\n\nExample:\n\n    rule a \"A\" cites \"001\" overrides b when coercion then resolution = investigation\n    rule b \"B\" cites \"001\" overrides a when exploitation then resolution = outcome_21\n\nFix: decide which rule is the exception and keep only its `overrides`.",
-    },
-    CodeInfo {
-        code: "E0407",
-        title: "a define depends on itself",
-        explanation: "A define stands for its expression wherever it is used; a define that refers to itself, directly or through other defines, would never finish expanding. The diagnostic names the chain and labels each reference along it.\n\nExample:\n\n    define concern = aggravating or vulnerable\n    define aggravating = coercion or concern\n\nFix: write out the condition without the loop, e.g. `define aggravating = coercion or exploitation`.",
-    },
-    CodeInfo {
-        code: "W0001",
-        title: "a declaration is never used",
-        explanation: "An enum, input or define of the checked file is never used: no input or output has the enum's type; no rule, define, assume, scope, accept gap, assert or scenario reads the input; nothing refers to the define. It is often a leftover or a misspelt use. Files that only declare a shared vocabulary (no header, no rules) are not warned about, since policies that `use` them are the users.\n\nExample:\n\n    input widely_distributed: bool     // no rule reads it\n\nFix: use it where the policy means to (`when widely_distributed`), or remove it.",
-    },
-    CodeInfo {
-        code: "W0002",
-        title: "an output is never assigned",
-        explanation: "No rule assigns this output. Without a default every incident in scope is a gap for it; with a default every incident gets the default, so the output decides nothing; a set output is always empty.\n\nExample:\n\n    output record_incident: bool        // no rule sets it\n\nFix: add the rules that decide it, e.g.\n\n    rule record_all \"Record every incident\" cites \"002\"\n      then record_incident = true\n\nor remove the output.",
-    },
-    CodeInfo {
-        code: "W0003",
-        title: "a rule does not cite its source",
-        explanation: "Every rule encodes a paragraph of a source document, and `cites` says which one, so that a reviewer can check the rule against the text and the report can justify each decision.\n\nExample:\n\n    rule escalate \"Coercion means escalation\"\n      when coercion\n      then response = escalate\n\nFix: add the citation after the title:\n\n    rule escalate \"Coercion means escalation\"\n      cites \"002 'external coercion'\"\n      when coercion\n      then response = escalate",
-    },
-    CodeInfo {
-        code: "W0004",
-        title: "an accepted gap that can never occur",
-        explanation: "`accept gap OUTPUT` accepts incidents where the output gets no value. An output with a `default` always has a value, and a `set of` output is empty (not undecided) when no rule adds to it, so neither ever has a gap and the acceptance does nothing.\n\nExample:\n\n    output record_incident: bool default true\n    accept gap record_incident \"Not covered by the letter\"\n\nFix: remove the `accept gap`, or remove the default if the gap is what you mean to record.",
-    },
-    CodeInfo {
-        code: "W0005",
-        title: "`expect undecided` on a set output",
-        explanation: "`expect undecided OUTPUT` holds when the output gets no value or conflicting values. A `set of` output is never undecided: it collects every value the applying rules add, and is empty when none adds to it. So the expectation fails for every incident, whatever the rules say.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n    scenario none \"No outcome is likely\"\n      given coercion = false\n      expect undecided likely_outcomes\n\nFix: expect the set you mean, for instance the empty set (`expect likely_outcomes = {}`), or expect `undecided` of a single-valued output.",
-    },
-    // ---- E05xx / W05xx: compile, analyse, decide (owned by the decision-graph stage) ----
-    CodeInfo {
-        code: "E0501",
-        title: "an output gets no value for some incidents (a gap)",
-        explanation: "A single-valued output without a `default` must get a value for every incident in scope that satisfies the assumptions. For the incidents listed, no rule that assigns the output applies (or every such rule is overridden there).\n\nExample:\n\n    output resolution: Resolution\n    rule clear \"No suspicion\" cites \"001 para 6\"\n      when not suspected_aggravation\n      then resolution = outcome_21\n\nHere `resolution` has no value when `suspected_aggravation` is true. The diagnostic gives the whole region as a condition, how many incidents it holds, and one complete example you can paste into `policyc decide --facts`.\n\nFix: add a rule for those incidents, give the output a default (only if the document really says so), or, where the source document is silent, accept the gap with a reason:\n\n    accept gap resolution \"The letter does not say\" when suspected_aggravation",
-    },
-    CodeInfo {
-        code: "E0502",
-        title: "two rules give an output different values (a conflict)",
-        explanation: "For some incidents, two rules apply and give the same single-valued output different values, and neither overrides the other (directly or through a chain of `overrides`).\n\nExample:\n\n    rule a \"...\" when coercion then resolution = investigation\n    rule b \"...\" when youngest_age >= 13 then resolution = outcome_21\n\nBoth apply to a coerced 14-year-old. The diagnostic names both rules, the values, the region where they overlap and an example incident. Past 100 pairs over one output, one more diagnostic counts the rest per pair of values.\n\nFix: if one rule is an exception to the other, say so with `overrides` (`rule a ... overrides b`); otherwise narrow the conditions so they do not overlap.",
-    },
-    CodeInfo {
-        code: "E0503",
-        title: "an assert does not hold",
-        explanation: "An `assert` must hold for every incident in scope that satisfies the assumptions. policyc checked every incident exhaustively and found counterexamples; the diagnostic shows how many, the region as a condition, and one complete example.\n\nExample:\n\n    assert coercion_investigated \"Coercion always leads to an investigation\"\n      always coercion implies resolution == investigation\n\nfails if some rule gives `outcome_21` to a coerced incident.\n\nFix: correct the rules so the invariant holds, or correct the assert if it claims more than the document does. Run `policyc decide` on the example to see which rules fired.",
-    },
-    CodeInfo {
-        code: "E0504",
-        title: "the decision graph or an analysis is too large to compute exactly",
-        explanation: "policyc compiles a policy into a decision graph with a bounded number of nodes (2,000,000) and bounded work for relations between integer inputs, so that an unusual policy fails with this message instead of exhausting memory.\n\nThis happens with very many rules over unrelated inputs, or with linear relations over several wide integer ranges (`a + b + c <= d` over `0..=100000`).\n\nPolicies of many rules are analysed with boxes instead of diagrams (see docs/analysis.md). There, counting the incidents an output leaves without a value is a bounded search (at most 30,000 splits per count, stopped sooner when it stops making progress); when the gap region is too fragmented to count, the message says so and, when the search found one, gives an incident that gets no value and a counted part of the gap around it, so the gap is still proven. `policyc check --count-budget N` gives each count N splits instead, spent whole (about 400 bytes of memory per split), to count gaps more fragmented than the default allows.\n\nWhen only the decision graph is too large, the analyses still run: `policyc check` does not build the graph (its size is a limit of the tool, not a finding about the policy). The commands that need it (`graph`, `doc`, `decide` and `test`) build it and report this when it is too large. Then `policyc decide` still answers facts that fix every input the rules, scope and assumptions read, by reading the rules (other partial facts need the graph: E0516). `policyc test` judges scenarios the same way: one whose facts fix those inputs is decided by reading the rules; one that leaves some open fails, naming them. Asserts are still proven and rule coverage still measured; leaf coverage and the exported graph need the graph.\n\nFix: narrow the integer ranges to what the document needs, split a huge policy into several, or simplify relations between many integer inputs.",
-    },
-    CodeInfo {
-        code: "E0505",
-        title: "no incident is in scope and satisfies the assumptions",
-        explanation: "The analyses look at every incident that is in scope and satisfies every `assume`. When none is, the policy decides nothing: every rule would be dead, every input unused and every assert would hold, vacuously. policyc reports this one error instead of those findings.\n\nExample:\n\n    assume youngest_age <= oldest_age\n    scope oldest_age <= 17 and youngest_age >= 18\n\nNo incident has a youngest person of 18 or more and an oldest of 17 or less. With `assume coercion and not coercion` the assumptions alone contradict each other.\n\nFix: widen the scope to the incidents the policy speaks to, or correct the assumption that excludes real incidents.",
-    },
-    CodeInfo {
-        code: "W0501",
-        title: "a rule never applies",
-        explanation: "No incident that is in scope and satisfies the assumptions meets the rule's condition, so the rule can never fire.\n\nExample:\n\n    scope oldest_age <= 17\n    rule adults \"...\" when oldest_age >= 18 then ...\n\nFix: check the condition against the scope and the assumptions (a typo in a bound is common), or remove the rule.",
-    },
-    CodeInfo {
-        code: "W0502",
-        title: "every assignment of a rule is always overridden",
-        explanation: "The rule applies to some incidents, but wherever it does, a rule that overrides it (directly or through a chain) also applies and assigns the same outputs, so none of its assignments ever takes effect.\n\nExample:\n\n    rule base \"...\" when coercion then resolution = outcome_21\n    rule exception \"...\" overrides base when coercion then resolution = investigation\n\nFix: remove the rule, or narrow the overriding rule's condition to the real exception.",
-    },
-    CodeInfo {
-        code: "W0503",
-        title: "the decision never depends on some inputs",
-        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
-    },
-    CodeInfo {
-        code: "W0504",
-        title: "an accepted gap covers no gap",
-        explanation: "An `accept gap` names incidents for which the output is not in fact missing a value (a rule, or a default, decides them), so the acceptance is stale.\n\nExample:\n\n    accept gap resolution \"the letter is silent\" when suspected_aggravation\n\nafter a rule for `suspected_aggravation` was added.\n\nFix: remove the `accept gap`.",
-    },
-    CodeInfo {
-        code: "W0505",
-        title: "an accepted gap (a note, not a failure)",
-        explanation: "The output gets no value for these incidents, and an `accept gap` says why the policy leaves them open. The gap is listed in every report so readers see it, but it does not fail `policyc check`.\n\nFix: nothing, unless the document has since been clarified; then add the rule and remove the acceptance.",
-    },
-    CodeInfo {
-        code: "E0510",
-        title: "facts are not a JSON object",
-        explanation: "`policyc decide` reads facts as a JSON object keyed by input name (or, in batch mode, one object per line or a JSON array of objects). The input could not be read as that.\n\nExample of valid facts:\n\n    {\"youngest_age\": 15, \"coercion\": false, \"severity\": \"nude\"}\n\nFix: check the JSON syntax; booleans are `true`/`false`, integers plain numbers, enum values strings.",
-    },
-    CodeInfo {
-        code: "E0511",
-        title: "facts name an input the policy does not have",
-        explanation: "A key of the facts object is not the name of an input of the policy (or of the vocabulary it uses). A silent default would give a wrong decision, so this is an error.\n\nFix: correct the spelling (the message suggests the closest name), or remove the key.",
-    },
-    CodeInfo {
-        code: "E0512",
-        title: "a fact has the wrong type",
-        explanation: "The value given for an input does not have the input's type: booleans are `true`/`false`, integer inputs take JSON integers, enum inputs take the variant name as a string.\n\nExample: `{\"coercion\": \"yes\"}` for a `bool` input.\n\nFix: give a value of the input's type.",
-    },
-    CodeInfo {
-        code: "E0513",
-        title: "an integer fact is out of its input's range",
-        explanation: "Integer inputs have a declared range (`input youngest_age: 0..=99`) and the value given is outside it.\n\nFix: give a value in the range, or widen the range in the vocabulary if real incidents can have such values.",
-    },
-    CodeInfo {
-        code: "E0514",
-        title: "an enum fact names no variant",
-        explanation: "The string given for an enum input is not one of its variants. The message lists the valid ones.\n\nFix: use one of the listed variant names, spelled exactly.",
-    },
-    CodeInfo {
-        code: "E0515",
-        title: "the facts break an assumption",
-        explanation: "Every real incident satisfies the policy's `assume` constraints (`assume youngest_age <= oldest_age`). Facts that break one describe an impossible incident, so `policyc decide` refuses them rather than answer.\n\nFix: correct the facts (often two values swapped).",
-    },
-    CodeInfo {
-        code: "E0516",
-        title: "partial facts for a policy whose decision graph is too large",
-        explanation: "`policyc decide` answers partial facts from the decision graph: it finds every completion of the facts and the questions that still matter. When a policy's graph cannot be built within its limits (E0504: the node limit, the work or 64-bit arithmetic of compiling a relation between integer inputs, an input range too wide), decide reads the rules directly instead, which needs every fact the rules, the scope and the assumptions read (the others may be left out: no decision depends on them; an accepted gap is named as accepted when the facts give what its condition reads, as with the graph).\n\nFix: give the missing facts (the message lists them), or split the policy so that its graph fits.",
-    },
-    CodeInfo {
-        code: "E0517",
-        title: "a fact is given more than once",
-        explanation: "A key appears twice in one facts object (`{\"severity\": \"nude\", \"severity\": \"semi_nude\"}`). JSON leaves the meaning of a repeated key open: some readers keep the first value, some the last. Deciding on either could answer a different incident from the one the writer meant, so `policyc decide` refuses the facts and names the key (in a batch, only that line).\n\nFix: give each fact once; check the program that writes the facts for a field it adds twice.",
-    },
-    CodeInfo {
-        code: "E0518",
-        title: "`decide` was given a module, not a policy",
-        explanation: "The file named to `policyc decide` has no `policy` header and no rules: it is a module, a shared vocabulary of enums and inputs that policies `use`. It decides nothing, so every incident would get an empty decision; this is refused rather than answered.\n\nFix: name the policy that `use`s the module (`policyc decide npcc.policy --facts incident.json`). A file without a header that has rules is still decided.",
-    },
-    // ---- E06xx: diff (owned by the diff stage) ----
-    CodeInfo {
-        code: "E0601",
-        title: "an input has types the diff cannot compare",
-        explanation: "`policyc diff` compares two policies incident by incident, matching their inputs by name. An input declared with a different kind of type on each side (a `bool` in one, an enum or an integer range in the other) cannot be matched: there is no one incident that gives it a value on both sides.\n\nDifferent integer ranges (`0..=17` and `0..=99`) and enums with different variants are fine: the diff compares over the union of the values and reports the incidents only one side can describe.\n\nExample:\n\n    // old.policy\n    input previous: bool\n    // new.policy\n    input previous: Previous\n\nFix: give the input one kind of type in both policies, or rename it in one of them if it now means something else.",
-    },
-    CodeInfo {
-        code: "E0602",
-        title: "a diff argument or mapping is wrong",
-        explanation: "`policyc diff` takes two policy files, or `--git REV` and the working-tree paths to compare. `--map OLD=NEW` compares the old output `OLD` with the new output `NEW`; `--map-value OUTPUT:OLD=NEW` reads the old value `OLD` of `OUTPUT` as `NEW`; `--map-file FILE` holds such mappings, one a line (`output OLD=NEW`, `value OUTPUT:OLD=NEW`, `#` comments). This error names an argument that is malformed, or an output or value that one of the policies does not have.\n\nExample:\n\n    policyc diff old.policy new.policy --map resolution=outcome\n\nfails if the new policy has no output `outcome`.\n\nFix: check the spelling against the policies' `output` declarations and their enums.",
-    },
-    CodeInfo {
-        code: "E0603",
-        title: "a git revision cannot be read",
-        explanation: "`policyc diff --git REV` reads the policies of revision `REV` with git (`git cat-file blob REV:path`). This fails outside a git repository, when git is not installed, or when the repository does not know the revision.\n\nIn CI, a shallow clone often lacks the base branch. Fetch it first:\n\n    git fetch --no-tags --depth=1 origin main\n    policyc diff --git origin/main policies/\n\nFix: run inside the repository, and name a revision that `git rev-parse REV` accepts.",
-    },
-    // ---- imports (`use "x.policy" as x`): owned by the diff branch, see
-    // docs/proposals/import-decisions.md ----
-    CodeInfo {
-        code: "E0207",
+    E0207 => {
         title: "an imported policy reads an input this policy does not declare",
         explanation: "`use \"npcc.policy\" as npcc` imports another policy's decisions, which asserts read as `npcc.OUTPUT`. Both policies must decide the same incidents, so every input the imported policy reads must be an input of this policy too.\n\nExample:\n\n    // npcc.policy declares `input vulnerable: bool`; this policy does not.\n    use \"npcc.policy\" as npcc\n\nFix: declare the input here too; usually both policies `use` one shared vocabulary file (`use \"incident.policy\"`), which declares every input once.",
     },
-    CodeInfo {
-        code: "E0322",
+    // ---- types and values (E03xx) ----
+    E0301 => {
+        title: "mismatched types",
+        explanation: "The two sides of a comparison, or a value and the input or output it is given to, have different types. There is no implicit conversion between booleans, integers and enums. A secondary label shows the declaration that gave the other side its type.\n\nExample:\n\n    input coercion: bool\n    rule r \"Coercion\" cites \"002\"\n      when coercion == 1\n      then escalate = true\n\nFix: compare values of one type: `when coercion` (or `coercion == true`); for an enum, compare with one of its variants.",
+    },
+    E0302 => {
+        title: "`and`, `or`, `not` or `implies` applied to something that is not a condition",
+        explanation: "The logical operators combine conditions (`bool` values). An integer, an enum value or a set is not a condition on its own.\n\nExample:\n\n    input youngest_age: 0..=99\n    define young = not youngest_age\n\nFix: turn the value into a condition with a comparison first:\n\n    define young = not (youngest_age >= 13)",
+    },
+    E0303 => {
+        title: "arithmetic on something that is not an integer",
+        explanation: "`+`, `-` and `*` apply to integer inputs, integer defines and integer literals. Booleans and enums have no numeric value, and outputs cannot take part in arithmetic (compare an integer output with a value instead).\n\nExample:\n\n    input coercion: bool\n    input exploitation: bool\n    define factors = coercion + exploitation\n\nFix: count with conditions instead, or compare directly:\n\n    define aggravating = coercion or exploitation",
+    },
+    E0304 => {
+        title: "a product of two inputs",
+        explanation: "Integer arithmetic in a policy is linear: in a product, one side must be a constant. Linear conditions keep every analysis (gaps, conflicts, asserts) exact and fast.\n\nExample:\n\n    define risk = youngest_age * oldest_age >= 200\n\nFix: multiply by constants only, e.g. `2 * oldest_age - youngest_age >= 20`, or state the condition another way (a range on each age).",
+    },
+    E0305 => {
+        title: "`<`, `<=`, `>` or `>=` on values that have no order",
+        explanation: "Only integers are ordered. Booleans, enum variants and sets can be compared with `==` and `!=` but not with `<`; the declaration order of an enum's variants is not a ranking.\n\nExample:\n\n    enum Severity { semi_nude, nude, sexual_act, extreme }\n    input severity: Severity\n    define serious = severity >= sexual_act\n\nFix: list the variants that qualify:\n\n    define serious = severity in {sexual_act, extreme}",
+    },
+    E0306 => {
+        title: "`in {..}` on something that is not an enum value",
+        explanation: "`x in {a, b}` tests whether an enum input (or, in an assert, an enum output) is one of the listed variants. The left side here is not an enum value, or the right side is not a set of variants or a range.\n\nExample:\n\n    input youngest_age: 0..=99\n    define teen = youngest_age in {13, 14, 15}\n\nFix: for integers, use a range: `youngest_age in 13..=15`. To test whether a `set of` output holds a variant, use `contains`: `likely_outcomes contains outcome_21`.",
+    },
+    E0307 => {
+        title: "`in LO..=HI` on something that is not an integer",
+        explanation: "A range `LO..=HI` tests an integer, and can only appear after `in`. The left side here is a boolean or an enum value.\n\nExample:\n\n    input severity: Severity\n    define serious = severity in 2..=3\n\nFix: for an enum, list the variants: `severity in {sexual_act, extreme}`.",
+    },
+    E0308 => {
+        title: "`contains` on something that is not a set output",
+        explanation: "`s contains v` tests whether the `set of` output `s` holds the variant `v` (in asserts). The left side here is not a set output.\n\nExample:\n\n    output response: Response\n    assert a \"Escalation is possible\"\n      always response contains escalate\n\nFix: for a single-valued output or an input, use `==` or `in`: `always response == escalate`.",
+    },
+    E0309 => {
+        title: "a condition that is not `bool`",
+        explanation: "`when`, `assume`, `scope`, `always` and the `when` of an `accept gap` take a condition. An integer, an enum value or a variant name alone is not one.\n\nExample:\n\n    input youngest_age: 0..=99\n    scope youngest_age\n\nFix: compare the value: `scope youngest_age <= 17`. For an enum, compare it with a variant: `when severity == nude`.",
+    },
+    E0310 => {
+        title: "an output read outside an assert",
+        explanation: "Rules decide outputs from inputs, and the analyses treat each rule's condition as a question about the incident alone. A condition that read an output would make the decision depend on itself. Only asserts, which state what every decision satisfies, may read outputs.\n\nExample:\n\n    rule r \"Record what is escalated\" cites \"002\"\n      when response == escalate\n      then record_incident = true\n\nFix: test the inputs that lead to escalation instead; a define can name that condition and both rules can use it:\n\n    define concern = coercion or vulnerable\n    rule r \"Record concerns\" cites \"002\"\n      when concern\n      then record_incident = true",
+    },
+    E0311 => {
+        title: "integer overflow",
+        explanation: "Constants are folded when the policy is checked, with 64-bit integers; this computation does not fit.\n\nExample:\n\n    define huge = 9223372036854775807 + 1\n\nFix: use smaller numbers. Incident facts (ages, counts) are small.",
+    },
+    E0312 => {
+        title: "an integer outside the declared range",
+        explanation: "An integer input or output is declared with a range, such as `0..=99`. A literal outside that range, compared with the input, given as a fact, or assigned or expected for an output, can never match: such a comparison is always true or always false, and such a scenario or assignment is impossible. A secondary label shows the declared range.\n\nExample:\n\n    input youngest_age: 0..=99\n    scope youngest_age < 120\n\nFix: use a value within the range (`scope youngest_age <= 17`), or widen the declared range if it is too narrow.",
+    },
+    E0313 => {
+        title: "an empty range",
+        explanation: "A range `LO..=HI` includes both bounds and needs `LO <= HI`. With the bounds swapped it contains nothing: as a type it would leave the input without any value, and after `in` it would never match.\n\nExample:\n\n    input youngest_age: 99..=0\n\nFix: write the smaller bound first: `input youngest_age: 0..=99`.",
+    },
+    E0314 => {
+        title: "a single value given to a set, or a set given to a single value",
+        explanation: "A `set of E` output is assigned and expected as a set in braces, even when it holds one variant; any other output holds exactly one value and is never given a set.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n    rule r \"Outcome 21\" cites \"001 para 6\"\n      when not coercion\n      then likely_outcomes = outcome_21\n\nFix: `then likely_outcomes = {outcome_21}`. For a single-valued output, drop the braces: `response = escalate`.",
+    },
+    E0315 => {
+        title: "an expression where a constant value is needed",
+        explanation: "`then`, `given`, `expect` and `default` take constant values: `true`, `false`, an integer, a variant name, or a set of variants. An output cannot be assigned the value of an input or of an expression.\n\nExample:\n\n    output response: Response\n    rule r \"Copy\" cites \"002\"\n      then response = previous\n\nFix: write one rule per case, each assigning a constant:\n\n    rule r \"Escalate repeat incidents\" cites \"002\"\n      when previous != none\n      then response = escalate",
+    },
+    E0316 => {
+        title: "an output assigned twice in one rule",
+        explanation: "A rule gives each output one value. Assigning it twice in one `then` is either a slip or two different decisions that belong in two rules.\n\nExample:\n\n    rule r \"Escalate\" cites \"002\"\n      when coercion\n      then response = escalate, response = manage_in_school\n\nFix: remove one assignment, or split the rule into two rules with their own conditions.",
+    },
+    E0317 => {
+        title: "a fact given twice in a scenario",
+        explanation: "A scenario describes one incident, so each input has at most one value in its `given`.\n\nExample:\n\n    scenario s \"Coerced teenager\"\n      given coercion = true, youngest_age = 15, coercion = false\n      expect response = escalate\n\nFix: remove one of the facts; to cover both values, write two scenarios, or leave the input out (facts left out are checked for every value).",
+    },
+    E0318 => {
+        title: "an output expected twice in a scenario",
+        explanation: "A scenario states one expectation per output: a value, or `undecided`.\n\nExample:\n\n    scenario s \"Coerced\"\n      given coercion = true\n      expect response = escalate, response = manage_in_school\n\nFix: remove one of the expectations.",
+    },
+    E0319 => {
+        title: "a define that is neither a condition nor an integer",
+        explanation: "A define names a condition (`coercion or exploitation`) or an integer expression (`oldest_age - youngest_age`). An enum value, a variant or a set cannot be named by a define.\n\nExample:\n\n    define worst = severity\n\nFix: name the condition you need: `define worst = severity == extreme`.",
+    },
+    E0320 => {
+        title: "a set type where it is not allowed",
+        explanation: "`set of E` is the type of an output that collects variants of the enum `E`. An input is one fact about an incident and has one value, and the elements of a set must be enum variants.\n\nExample:\n\n    input factors: set of Factor\n\nFix: declare one `bool` input per factor (`input coercion: bool`, `input exploitation: bool`), or an enum input if exactly one value applies.",
+    },
+    E0321 => {
+        title: "an enum without variants",
+        explanation: "An input of an enum type takes one of its variants. An enum without variants has no values, so no incident could ever give such an input a value.\n\nExample:\n\n    enum Previous {}\n\nFix: list the possible values: `enum Previous { none, earlier_incident, police_warned }`.",
+    },
+    E0322 => {
         title: "an imported policy reads an input with another type",
         explanation: "An input that this policy and a policy it imports with `use ... as` both declare must have the same type in both (the same range, or an enum with the same variants in the same order): otherwise one incident of this policy is not one incident of the imported policy.\n\nExample:\n\n    // here:      input youngest_age: 0..=17\n    // imported:  input youngest_age: 0..=99\n\nFix: declare the input once, in a vocabulary file both policies `use`.",
     },
-    CodeInfo {
-        code: "E0408",
+    // ---- structure and cycles (E04xx) ----
+    E0401 => {
+        title: "a cycle of `use`",
+        explanation: "A file `use`s another, which (directly or through others) `use`s the first again. The diagnostic names the chain and labels each `use` along it.\n\nExample: `a.policy` contains `use \"b.policy\"` and `b.policy` contains `use \"a.policy\"`.\n\nFix: move the declarations both files need into a third file (a vocabulary) that each of them uses, and remove the `use` that closes the cycle.",
+    },
+    E0402 => {
+        title: "more than one `policy` header",
+        explanation: "A program (a file and every file it uses) states one policy, so it has at most one `policy` header. Shared vocabularies that several policies `use` have no header. A secondary label shows the first header.\n\nExample: `school.policy` starts with `policy school \"...\"` and also contains `use \"police.policy\"`, which starts with `policy police \"...\"`.\n\nFix: remove one header, or move the declarations both policies share into a vocabulary file without a header and `use` that instead.",
+    },
+    E0403 => {
+        title: "the `policy` header is not the first declaration",
+        explanation: "The header names the policy and its source document, so it comes before every other declaration of its file (doc comments and ordinary comments may precede it).\n\nExample:\n\n    input coercion: bool\n    policy school \"A school policy\"\n\nFix: move the header to the top of the file.",
+    },
+    E0404 => {
+        title: "`overrides` names something that is not a rule",
+        explanation: "`overrides` lists the rules whose assignments this rule replaces where both apply. The name is not declared, or is declared as something other than a rule. The help suggests the closest rule name.\n\nExample:\n\n    rule base \"Outcome 21\" cites \"001 para 6\"\n      then resolution = outcome_21\n    rule aggravated \"Investigate\" cites \"001 para 9\"\n      overrides bsae\n      when coercion\n      then resolution = investigation\n\nFix: correct the rule name: `overrides base`.",
+    },
+    E0405 => {
+        title: "a rule overrides itself",
+        explanation: "A rule overrides other rules: where both apply, its assignments win. Overriding itself has no meaning and is a slip.\n\nExample:\n\n    rule aggravated \"Investigate\" cites \"001 para 9\"\n      overrides aggravated\n      when coercion\n      then resolution = investigation\n\nFix: remove the name from `overrides`, or name the base rule this exception replaces.",
+    },
+    E0406 => {
+        title: "rules override each other in a cycle",
+        explanation: "Overrides say which rule wins where two rules apply. If `a` overrides `b` and `b` (directly or through other rules) overrides `a`, neither can win. The diagnostic names the chain and labels each `overrides` along it.\n\nExample:\n\n    rule a \"A\" cites \"001\" overrides b when coercion then resolution = investigation\n    rule b \"B\" cites \"001\" overrides a when exploitation then resolution = outcome_21\n\nFix: decide which rule is the exception and keep only its `overrides`.",
+    },
+    E0407 => {
+        title: "a define depends on itself",
+        explanation: "A define stands for its expression wherever it is used; a define that refers to itself, directly or through other defines, would never finish expanding. The diagnostic names the chain and labels each reference along it.\n\nExample:\n\n    define concern = aggravating or vulnerable\n    define aggravating = coercion or concern\n\nFix: write out the condition without the loop, e.g. `define aggravating = coercion or exploitation`.",
+    },
+    E0408 => {
         title: "a module imported with `as`",
         explanation: "`use \"file.policy\" as name` imports a policy's decisions (its outputs), so the file must be a policy, with a `policy` header. A module (a shared vocabulary without a header) has no decisions.\n\nExample:\n\n    use \"incident.policy\" as incident\n\nFix: to share a module's declarations, write `use \"incident.policy\"` without `as`.",
     },
-    // ---- formatter and language server (E09xx) ----
-    CodeInfo {
-        code: "E0901",
+    // ---- analysis findings and decide (E05xx) ----
+    E0501 => {
+        title: "an output gets no value for some incidents (a gap)",
+        explanation: "A single-valued output without a `default` must get a value for every incident in scope that satisfies the assumptions. For the incidents listed, no rule that assigns the output applies (or every such rule is overridden there).\n\nExample:\n\n    output resolution: Resolution\n    rule clear \"No suspicion\" cites \"001 para 6\"\n      when not suspected_aggravation\n      then resolution = outcome_21\n\nHere `resolution` has no value when `suspected_aggravation` is true. The diagnostic gives the whole region as a condition, how many incidents it holds, and one complete example you can paste into `policyc decide --facts`.\n\nFix: add a rule for those incidents, give the output a default (only if the document really says so), or, where the source document is silent, accept the gap with a reason:\n\n    accept gap resolution \"The letter does not say\" when suspected_aggravation",
+    },
+    E0502 => {
+        title: "two rules give an output different values (a conflict)",
+        explanation: "For some incidents, two rules apply and give the same single-valued output different values, and neither overrides the other (directly or through a chain of `overrides`).\n\nExample:\n\n    rule a \"...\" when coercion then resolution = investigation\n    rule b \"...\" when youngest_age >= 13 then resolution = outcome_21\n\nBoth apply to a coerced 14-year-old. The diagnostic names both rules, the values, the region where they overlap and an example incident. Past 100 pairs over one output, one more diagnostic counts the rest per pair of values.\n\nFix: if one rule is an exception to the other, say so with `overrides` (`rule a ... overrides b`); otherwise narrow the conditions so they do not overlap.",
+    },
+    E0503 => {
+        title: "an assert does not hold",
+        explanation: "An `assert` must hold for every incident in scope that satisfies the assumptions. policyc checked every incident exhaustively and found counterexamples; the diagnostic shows how many, the region as a condition, and one complete example.\n\nExample:\n\n    assert coercion_investigated \"Coercion always leads to an investigation\"\n      always coercion implies resolution == investigation\n\nfails if some rule gives `outcome_21` to a coerced incident.\n\nFix: correct the rules so the invariant holds, or correct the assert if it claims more than the document does. Run `policyc decide` on the example to see which rules fired.",
+    },
+    E0504 => {
+        title: "the decision graph or an analysis is too large to compute exactly",
+        explanation: "policyc compiles a policy into a decision graph with a bounded number of nodes (2,000,000) and bounded work for relations between integer inputs, so that an unusual policy fails with this message instead of exhausting memory.\n\nThis happens with very many rules over unrelated inputs, or with linear relations over several wide integer ranges (`a + b + c <= d` over `0..=100000`).\n\nPolicies of many rules are analysed with boxes instead of diagrams (see docs/analysis.md). There, counting the incidents an output leaves without a value is a bounded search (at most 30,000 splits per count, stopped sooner when it stops making progress); when the gap region is too fragmented to count, the message says so and, when the search found one, gives an incident that gets no value and a counted part of the gap around it, so the gap is still proven. `policyc check --count-budget N` gives each count N splits instead, spent whole (about 400 bytes of memory per split), to count gaps more fragmented than the default allows.\n\nWhen only the decision graph is too large, the analyses still run: `policyc check` does not build the graph (its size is a limit of the tool, not a finding about the policy). The commands that need it (`graph`, `doc`, `decide` and `test`) build it and report this when it is too large. Then `policyc decide` still answers facts that fix every input the rules, scope and assumptions read, by reading the rules (other partial facts need the graph: E0516). `policyc test` judges scenarios the same way: one whose facts fix those inputs is decided by reading the rules; one that leaves some open fails, naming them. Asserts are still proven and rule coverage still measured; leaf coverage and the exported graph need the graph.\n\nFix: narrow the integer ranges to what the document needs, split a huge policy into several, or simplify relations between many integer inputs.",
+    },
+    E0505 => {
+        title: "no incident is in scope and satisfies the assumptions",
+        explanation: "The analyses look at every incident that is in scope and satisfies every `assume`. When none is, the policy decides nothing: every rule would be dead, every input unused and every assert would hold, vacuously. policyc reports this one error instead of those findings.\n\nExample:\n\n    assume youngest_age <= oldest_age\n    scope oldest_age <= 17 and youngest_age >= 18\n\nNo incident has a youngest person of 18 or more and an oldest of 17 or less. With `assume coercion and not coercion` the assumptions alone contradict each other.\n\nFix: widen the scope to the incidents the policy speaks to, or correct the assumption that excludes real incidents.",
+    },
+    E0510 => {
+        title: "facts are not a JSON object",
+        explanation: "`policyc decide` reads facts as a JSON object keyed by input name (or, in batch mode, one object per line or a JSON array of objects). The input could not be read as that.\n\nExample of valid facts:\n\n    {\"youngest_age\": 15, \"coercion\": false, \"severity\": \"nude\"}\n\nFix: check the JSON syntax; booleans are `true`/`false`, integers plain numbers, enum values strings.",
+    },
+    E0511 => {
+        title: "facts name an input the policy does not have",
+        explanation: "A key of the facts object is not the name of an input of the policy (or of the vocabulary it uses). A silent default would give a wrong decision, so this is an error.\n\nFix: correct the spelling (the message suggests the closest name), or remove the key.",
+    },
+    E0512 => {
+        title: "a fact has the wrong type",
+        explanation: "The value given for an input does not have the input's type: booleans are `true`/`false`, integer inputs take JSON integers, enum inputs take the variant name as a string.\n\nExample: `{\"coercion\": \"yes\"}` for a `bool` input.\n\nFix: give a value of the input's type.",
+    },
+    E0513 => {
+        title: "an integer fact is out of its input's range",
+        explanation: "Integer inputs have a declared range (`input youngest_age: 0..=99`) and the value given is outside it.\n\nFix: give a value in the range, or widen the range in the vocabulary if real incidents can have such values.",
+    },
+    E0514 => {
+        title: "an enum fact names no variant",
+        explanation: "The string given for an enum input is not one of its variants. The message lists the valid ones.\n\nFix: use one of the listed variant names, spelled exactly.",
+    },
+    E0515 => {
+        title: "the facts break an assumption",
+        explanation: "Every real incident satisfies the policy's `assume` constraints (`assume youngest_age <= oldest_age`). Facts that break one describe an impossible incident, so `policyc decide` refuses them rather than answer.\n\nFix: correct the facts (often two values swapped).",
+    },
+    E0516 => {
+        title: "partial facts for a policy whose decision graph is too large",
+        explanation: "`policyc decide` answers partial facts from the decision graph: it finds every completion of the facts and the questions that still matter. When a policy's graph cannot be built within its limits (E0504: the node limit, the work or 64-bit arithmetic of compiling a relation between integer inputs, an input range too wide), decide reads the rules directly instead, which needs every fact the rules, the scope and the assumptions read (the others may be left out: no decision depends on them; an accepted gap is named as accepted when the facts give what its condition reads, as with the graph).\n\nFix: give the missing facts (the message lists them), or split the policy so that its graph fits.",
+    },
+    E0517 => {
+        title: "a fact is given more than once",
+        explanation: "A key appears twice in one facts object (`{\"severity\": \"nude\", \"severity\": \"semi_nude\"}`). JSON leaves the meaning of a repeated key open: some readers keep the first value, some the last. Deciding on either could answer a different incident from the one the writer meant, so `policyc decide` refuses the facts and names the key (in a batch, only that line).\n\nFix: give each fact once; check the program that writes the facts for a field it adds twice.",
+    },
+    E0518 => {
+        title: "`decide` was given a module, not a policy",
+        explanation: "The file named to `policyc decide` has no `policy` header and no rules: it is a module, a shared vocabulary of enums and inputs that policies `use`. It decides nothing, so every incident would get an empty decision; this is refused rather than answered.\n\nFix: name the policy that `use`s the module (`policyc decide npcc.policy --facts incident.json`). A file without a header that has rules is still decided.",
+    },
+    // ---- diff (E06xx) ----
+    E0601 => {
+        title: "an input has types the diff cannot compare",
+        explanation: "`policyc diff` compares two policies incident by incident, matching their inputs by name. An input declared with a different kind of type on each side (a `bool` in one, an enum or an integer range in the other) cannot be matched: there is no one incident that gives it a value on both sides.\n\nDifferent integer ranges (`0..=17` and `0..=99`) and enums with different variants are fine: the diff compares over the union of the values and reports the incidents only one side can describe.\n\nExample:\n\n    // old.policy\n    input previous: bool\n    // new.policy\n    input previous: Previous\n\nFix: give the input one kind of type in both policies, or rename it in one of them if it now means something else.",
+    },
+    E0602 => {
+        title: "a diff argument or mapping is wrong",
+        explanation: "`policyc diff` takes two policy files, or `--git REV` and the working-tree paths to compare. `--map OLD=NEW` compares the old output `OLD` with the new output `NEW`; `--map-value OUTPUT:OLD=NEW` reads the old value `OLD` of `OUTPUT` as `NEW`; `--map-file FILE` holds such mappings, one a line (`output OLD=NEW`, `value OUTPUT:OLD=NEW`, `#` comments). This error names an argument that is malformed, or an output or value that one of the policies does not have.\n\nExample:\n\n    policyc diff old.policy new.policy --map resolution=outcome\n\nfails if the new policy has no output `outcome`.\n\nFix: check the spelling against the policies' `output` declarations and their enums.",
+    },
+    E0603 => {
+        title: "a git revision cannot be read",
+        explanation: "`policyc diff --git REV` reads the policies of revision `REV` with git (`git cat-file blob REV:path`). This fails outside a git repository, when git is not installed, or when the repository does not know the revision.\n\nIn CI, a shallow clone often lacks the base branch. Fetch it first:\n\n    git fetch --no-tags --depth=1 origin main\n    policyc diff --git origin/main policies/\n\nFix: run inside the repository, and name a revision that `git rev-parse REV` accepts.",
+    },
+    // ---- internal errors (E09xx) ----
+    E0901 => {
         title: "internal formatter error",
         explanation: "`policyc fmt` formats a file, parses the result and compares it with the original before writing anything. This error means the comparison failed: the formatted text would have said something different from the original (a lost comment or a changed expression).\n\nThe file is left exactly as it was. This is a bug in policyc, not in your policy: please report it with the file that caused it. Until it is fixed, format that file by hand.",
     },
-];
+    // ---- warnings of the parser and checker (W00xx, W01xx) ----
+    W0001 => {
+        title: "a declaration is never used",
+        explanation: "An enum, input or define of the checked file is never used: no input or output has the enum's type; no rule, define, assume, scope, accept gap, assert or scenario reads the input; nothing refers to the define. It is often a leftover or a misspelt use. Files that only declare a shared vocabulary (no header, no rules) are not warned about, since policies that `use` them are the users.\n\nExample:\n\n    input widely_distributed: bool     // no rule reads it\n\nFix: use it where the policy means to (`when widely_distributed`), or remove it.",
+    },
+    W0002 => {
+        title: "an output is never assigned",
+        explanation: "No rule assigns this output. Without a default every incident in scope is a gap for it; with a default every incident gets the default, so the output decides nothing; a set output is always empty.\n\nExample:\n\n    output record_incident: bool        // no rule sets it\n\nFix: add the rules that decide it, e.g.\n\n    rule record_all \"Record every incident\" cites \"002\"\n      then record_incident = true\n\nor remove the output.",
+    },
+    W0003 => {
+        title: "a rule does not cite its source",
+        explanation: "Every rule encodes a paragraph of a source document, and `cites` says which one, so that a reviewer can check the rule against the text and the report can justify each decision.\n\nExample:\n\n    rule escalate \"Coercion means escalation\"\n      when coercion\n      then response = escalate\n\nFix: add the citation after the title:\n\n    rule escalate \"Coercion means escalation\"\n      cites \"002 'external coercion'\"\n      when coercion\n      then response = escalate",
+    },
+    W0004 => {
+        title: "an accepted gap that can never occur",
+        explanation: "`accept gap OUTPUT` accepts incidents where the output gets no value. An output with a `default` always has a value, and a `set of` output is empty (not undecided) when no rule adds to it, so neither ever has a gap and the acceptance does nothing.\n\nExample:\n\n    output record_incident: bool default true\n    accept gap record_incident \"Not covered by the letter\"\n\nFix: remove the `accept gap`, or remove the default if the gap is what you mean to record.",
+    },
+    W0005 => {
+        title: "`expect undecided` on a set output",
+        explanation: "`expect undecided OUTPUT` holds when the output gets no value or conflicting values. A `set of` output is never undecided: it collects every value the applying rules add, and is empty when none adds to it. So the expectation fails for every incident, whatever the rules say.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n    scenario none \"No outcome is likely\"\n      given coercion = false\n      expect undecided likely_outcomes\n\nFix: expect the set you mean, for instance the empty set (`expect likely_outcomes = {}`), or expect `undecided` of a single-valued output.",
+    },
+    W0100 => {
+        title: "the file declares nothing",
+        explanation: "The file is empty or holds only comments. A policy starts with a header:\n\n    policy my_school \"Our sexting policy\"\n      source \"advice.txt\"\n\nfollowed by its inputs, outputs and rules (see docs/language.md).",
+    },
+    // ---- analysis notes and warnings (W05xx) ----
+    W0501 => {
+        title: "a rule never applies",
+        explanation: "No incident that is in scope and satisfies the assumptions meets the rule's condition, so the rule can never fire.\n\nExample:\n\n    scope oldest_age <= 17\n    rule adults \"...\" when oldest_age >= 18 then ...\n\nFix: check the condition against the scope and the assumptions (a typo in a bound is common), or remove the rule.",
+    },
+    W0502 => {
+        title: "every assignment of a rule is always overridden",
+        explanation: "The rule applies to some incidents, but wherever it does, a rule that overrides it (directly or through a chain) also applies and assigns the same outputs, so none of its assignments ever takes effect.\n\nExample:\n\n    rule base \"...\" when coercion then resolution = outcome_21\n    rule exception \"...\" overrides base when coercion then resolution = investigation\n\nFix: remove the rule, or narrow the overriding rule's condition to the real exception.",
+    },
+    W0503 => {
+        title: "the decision never depends on some inputs",
+        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
+    },
+    W0504 => {
+        title: "an accepted gap covers no gap",
+        explanation: "An `accept gap` names incidents for which the output is not in fact missing a value (a rule, or a default, decides them), so the acceptance is stale.\n\nExample:\n\n    accept gap resolution \"the letter is silent\" when suspected_aggravation\n\nafter a rule for `suspected_aggravation` was added.\n\nFix: remove the `accept gap`.",
+    },
+    W0505 => {
+        title: "an accepted gap (a note, not a failure)",
+        explanation: "The output gets no value for these incidents, and an `accept gap` says why the policy leaves them open. The gap is listed in every report so readers see it, but it does not fail `policyc check`.\n\nFix: nothing, unless the document has since been clarified; then add the rule and remove the acceptance.",
+    },
+}

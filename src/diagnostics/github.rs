@@ -50,7 +50,7 @@ pub fn annotation(sources: &Sources, d: &Diagnostic) -> String {
         props.push(format!("endLine={end_line}"));
         props.push(format!("endColumn={end_col}"));
     }
-    props.push(format!("title={}", escape_property(d.code)));
+    props.push(format!("title={}", escape_property(d.code.as_str())));
     let mut text = super::sarif::result_text(d);
     for l in &d.labels {
         if l.style == LabelStyle::Secondary {
@@ -73,6 +73,7 @@ pub fn annotation(sources: &Sources, d: &Diagnostic) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Code;
     use crate::source::{Loc, Span};
 
     #[test]
@@ -91,7 +92,7 @@ mod tests {
             None,
             "input a bool\nrule r\n".to_string(),
         );
-        let d = Diagnostic::error("E0101", "expected `:` after the input name")
+        let d = Diagnostic::error(Code::E0101, "expected `:` after the input name")
             .primary(Loc::new(f, Span::new(8, 12)), "here")
             .secondary(Loc::new(f, Span::new(13, 17)), "declared here")
             .help("write `input a: bool`");
@@ -108,7 +109,7 @@ mod tests {
     #[test]
     fn a_diagnostic_without_a_place_is_still_an_annotation() {
         let s = Sources::new();
-        let mut d = Diagnostic::warning("W0100", "nothing");
+        let mut d = Diagnostic::warning(Code::W0100, "nothing");
         d.severity = Severity::Note;
         assert_eq!(annotation(&s, &d), "::notice title=W0100::nothing");
     }

@@ -1,7 +1,7 @@
 //! Diagnostics as a SARIF 2.1.0 log, the format code-scanning services (GitHub code
 //! scanning, Azure DevOps, GitLab) read.
 //!
-//! One run, tool `policyc`, with a rule for every code in [`super::codes::CODES`] (so a
+//! One run, tool `policyc`, with a rule for every code in [`super::Code::ALL`] (so a
 //! viewer can show the long explanation of any result) and a result per diagnostic: the
 //! primary labels are its locations, the secondary labels its related locations.
 //! Columns are counted in Unicode code points, as [`Sources::line_col`] counts them,
@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::codes::{CodeInfo, CODES};
+use super::Code;
 use super::{Diagnostic, LabelStyle, Severity};
 use crate::source::{Loc, Sources, Span};
 
@@ -149,33 +149,32 @@ pub fn level(s: Severity) -> &'static str {
 
 /// The level a code has unless `--deny` raised it: its letter says (`E` error, `W`
 /// warning).
-fn default_level(code: &str) -> &'static str {
-    if code.starts_with('E') {
-        "error"
-    } else if code.starts_with('W') {
+fn default_level(code: Code) -> &'static str {
+    if code.is_warning() {
         "warning"
     } else {
-        "note"
+        "error"
     }
 }
 
-fn rule_of(info: &'static CodeInfo) -> ReportingDescriptor {
+fn rule_of(info: Code) -> ReportingDescriptor {
     ReportingDescriptor {
-        id: info.code,
+        id: info.as_str(),
         short_description: MultiformatMessageString {
-            text: info.title.to_string(),
+            text: info.title().to_string(),
         },
         full_description: MultiformatMessageString {
-            text: info.explanation.to_string(),
+            text: info.explanation().to_string(),
         },
         help: MultiformatMessageString {
             text: format!(
                 "{}\n\nRun `policyc explain {}` for this text in a terminal.",
-                info.explanation, info.code
+                info.explanation(),
+                info
             ),
         },
         default_configuration: ReportingConfiguration {
-            level: default_level(info.code),
+            level: default_level(info),
         },
     }
 }
@@ -274,8 +273,8 @@ fn result_of(sources: &Sources, d: &Diagnostic) -> SarifResult {
         }
     }
     SarifResult {
-        rule_id: d.code,
-        rule_index: CODES.iter().position(|c| c.code == d.code),
+        rule_id: d.code.as_str(),
+        rule_index: Code::ALL.iter().position(|&c| c == d.code),
         level: level(d.severity),
         message: Message {
             text: result_text(d),
@@ -323,7 +322,7 @@ pub fn log(
                     name: "policyc",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: CODES.iter().map(rule_of).collect(),
+                    rules: Code::ALL.iter().copied().map(rule_of).collect(),
                 },
             },
             original_uri_base_ids,

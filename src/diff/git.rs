@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::FileSystem;
 
 /// The files of one git revision, read through `git`.
@@ -24,7 +24,10 @@ pub struct GitRevision {
 
 fn git_error(rev: &str, what: &str, detail: &str) -> Diagnostic {
     let detail = detail.trim();
-    let mut d = Diagnostic::error("E0603", format!("cannot read git revision `{rev}`: {what}"));
+    let mut d = Diagnostic::error(
+        Code::E0603,
+        format!("cannot read git revision `{rev}`: {what}"),
+    );
     if !detail.is_empty() {
         d = d.note(format!("git says: {detail}"));
     }

@@ -38,7 +38,7 @@ use crate::compile::graph::{leaf_for_applied, Outcome};
 use crate::compile::{
     choose_order, CompileError, Compiler, Order, OrderStrategy, OutputRegions, MAX_DOMAIN,
 };
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::mdd::{Mdd, NodeId, FALSE, TRUE};
 pub use widen::Side;
 use widen::{Incompatible, UnionTy, Vocabulary};
@@ -284,7 +284,7 @@ impl DiffError {
                 .iter()
                 .map(|i| {
                     let mut d = Diagnostic::error(
-                        "E0601",
+                        Code::E0601,
                         format!(
                             "input `{}` is `{}` in the old policy and `{}` in the new one",
                             i.input, i.old, i.new
@@ -300,7 +300,7 @@ impl DiffError {
                     d
                 })
                 .collect(),
-            DiffError::Map(msg) => vec![Diagnostic::error("E0602", msg.clone())
+            DiffError::Map(msg) => vec![Diagnostic::error(Code::E0602, msg.clone())
                 .help("`--map OLD_OUTPUT=NEW_OUTPUT` renames an output, `--map-value OUTPUT:OLD=NEW` a value of it")],
             DiffError::Compile(side, e) => {
                 let p = match side {

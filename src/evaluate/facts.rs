@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::check::ir::{InputId, Policy, Ty, Value};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Known facts, one slot per input (`None`: not given).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -251,7 +251,7 @@ fn check_facts(
 ) -> Result<Facts, Vec<Diagnostic>> {
     let Some(obj) = json.as_object() else {
         return Err(vec![Diagnostic::error(
-            "E0510",
+            Code::E0510,
             format!(
                 "facts must be a JSON object keyed by input name, not {}",
                 json_kind(json)
@@ -267,7 +267,7 @@ fn check_facts(
     for (key, v) in obj {
         if duplicates.contains(key) {
             errors.push(
-                Diagnostic::error("E0517", format!("fact `{key}` is given more than once"))
+                Diagnostic::error(Code::E0517, format!("fact `{key}` is given more than once"))
                     .help(format!(
                         "give `{key}` once: which of its values is meant cannot be told"
                     ))
@@ -276,7 +276,7 @@ fn check_facts(
         }
         let Some(id) = index.by_name.get(key.as_str()).copied() else {
             let mut d = Diagnostic::error(
-                "E0511",
+                Code::E0511,
                 format!("`{key}` is not an input of policy `{}`", policy.name),
             )
             .data(json!({ "key": key }));
@@ -297,7 +297,7 @@ fn check_facts(
         };
         let wrong = |expected: &str| {
             Diagnostic::error(
-                "E0512",
+                Code::E0512,
                 format!(
                     "fact `{key}` must be {expected}, but it is {}",
                     json_kind(v)
@@ -318,7 +318,7 @@ fn check_facts(
                 Some(x) => {
                     errors.push(
                         Diagnostic::error(
-                            "E0513",
+                            Code::E0513,
                             format!("fact `{key}` = {x} is outside its range {lo}..={hi}"),
                         )
                         .primary(input.loc, format!("`{key}` is declared here"))
@@ -338,7 +338,7 @@ fn check_facts(
                     };
                     errors.push(
                         Diagnostic::error(
-                            "E0513",
+                            Code::E0513,
                             format!("fact `{key}` = {shown} is outside its range {lo}..={hi}"),
                         )
                         .primary(input.loc, format!("`{key}` is declared here"))
@@ -362,7 +362,7 @@ fn check_facts(
                         Some(var) => Value::Enum(e, var),
                         None => {
                             let mut d = Diagnostic::error(
-                                "E0514",
+                                Code::E0514,
                                 format!(
                                     "fact `{key}` = \"{s}\" is not one of: {}",
                                     variants.join(", ")

@@ -15,7 +15,7 @@ pub use facts::{parse_facts, Facts};
 use crate::analyse::brute;
 use crate::check::ir::{Expr, InputId, OutputId, OutputTy, Policy, RuleId, Value};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecideStatus {
@@ -150,7 +150,7 @@ fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
             shown.join(", ")
         )
     };
-    let mut d = Diagnostic::error("E0515", msg)
+    let mut d = Diagnostic::error(Code::E0515, msg)
         .help("no real incident is like this: check the facts (two values swapped?)")
         .data(json!({
             "keys": keys.iter().filter_map(|&k| policy.inputs.get(k).map(|i| i.name.clone())).collect::<Vec<_>>()
@@ -316,7 +316,7 @@ pub fn decide_by_rules(
     if !missing.is_empty() {
         return Err(Box::new(
             Diagnostic::error(
-                "E0516",
+                Code::E0516,
                 format!(
                     "the decision graph of `{}` is too large, so it decides only facts that give every input its rules read",
                     policy.name

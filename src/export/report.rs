@@ -10,7 +10,7 @@ use crate::analyse::{self, Analysis};
 use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
 use crate::compile::{CompileOptions, Compiler};
-use crate::diagnostics::{render, Diagnostic, Severity};
+use crate::diagnostics::{render, Code, Diagnostic, Severity};
 use crate::harness::run::Compiled;
 use crate::harness::{self, run};
 use crate::source::{FileSystem, Sources};
@@ -140,7 +140,7 @@ fn nothing_to_decide(policy: &Policy, a: Analysis) -> Result<Analysis, String> {
         return Ok(a);
     }
     let d = analyse::diagnostics(policy, &a);
-    Err(match d.iter().find(|d| d.code == "E0505") {
+    Err(match d.iter().find(|d| d.code == Code::E0505) {
         Some(d) => format!(
             "{} ({}); {}",
             d.message,

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 pub use build::quote;
 pub use same::{normalized, same_ast};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{File, ItemKind};
 use crate::source::{Loc, Span};
 use doc::{Attached, Event, Ids, Printer};
@@ -39,7 +39,7 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
     let (again, diags2) = crate::parse::parse(0, &out);
     if diags2.iter().any(Diagnostic::is_error) || !same_ast(&file, &again) {
         return Err(vec![Diagnostic::error(
-            "E0901",
+            Code::E0901,
             "internal formatter error: the formatted text would change the policy",
         )
         .primary(Loc::new(0, Span::new(0, 0)), "while formatting this file")

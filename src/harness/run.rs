@@ -26,7 +26,7 @@ use crate::compile::{
     index_value, preferred_values, typical_index, typical_value, value_index, CompileOptions,
     Compiler,
 };
-use crate::diagnostics::{render, Diagnostic};
+use crate::diagnostics::{render, Code, Diagnostic};
 use crate::evaluate::leaf_by_rules;
 use crate::mdd::FALSE;
 use crate::source::{FileSystem, Loc, Sources};
@@ -163,7 +163,7 @@ pub fn run_files(
 /// A file named on the command line that cannot be read at all: the read error of the
 /// root file has no label (a `use` that fails points at the `use`).
 fn is_io_error(d: &Diagnostic) -> bool {
-    matches!(d.code, "E0001" | "E0003") && d.labels.is_empty()
+    matches!(d.code, Code::E0001 | Code::E0003) && d.labels.is_empty()
 }
 
 /// Tests of one policy share a group: its name and the file that holds its header.

@@ -4,6 +4,7 @@
 //! completions that break what they say, and coverage must name exactly the rules no
 //! scenario exercises.
 
+use crate::diagnostics::Code;
 use std::collections::BTreeSet;
 
 use super::run::{judge, test_policy, Options};
@@ -535,7 +536,7 @@ fn without_the_graph_jointly_broken_assumptions_are_impossible_facts() {
          scenario s1 \"t\" given x = 5, z = 3 expect o = false\n",
     );
     let sources = Sources::new();
-    let d = crate::diagnostics::Diagnostic::error("E0504", "too large");
+    let d = crate::diagnostics::Diagnostic::error(Code::E0504, "too large");
     let by_rules = super::run::ByRules::new(&sources, &policy, &d);
     let mut assumes = super::run::Compiled::new(&policy, None).unwrap().assumes;
     let f = by_rules

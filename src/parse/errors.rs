@@ -7,7 +7,7 @@
 use pest::error::{ErrorVariant, InputLocation};
 
 use super::grammar::Rule;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Loc, Span};
 
 /// How a grammar rule is named in a message, or `None` for rules that are never worth
@@ -179,7 +179,7 @@ pub fn to_diagnostic(
         // limit reached"), or at a call limit: the nesting is too deep for this thread.
         let at = offset + pos;
         return Diagnostic::error(
-            "E0104",
+            Code::E0104,
             format!("nested too deeply to parse here ({message})"),
         )
         .primary(
@@ -278,7 +278,7 @@ pub fn to_diagnostic(
         };
         (Span::new(start, start + found_len.max(1)), label)
     };
-    let mut d = Diagnostic::error("E0101", message).primary(Loc::new(file, span), label);
+    let mut d = Diagnostic::error(Code::E0101, message).primary(Loc::new(file, span), label);
     if trailing_comma {
         return d.help("remove the `,` after the last item, or add the missing item after it");
     }

@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 
 use super::ast::*;
 use super::grammar::Rule;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Loc, Span};
 
 /// Deepest expression tree the parser builds (long `and`/`or` chains count).
@@ -36,12 +36,15 @@ impl Lowerer {
     }
 
     fn internal(&self, p: &Pair<Rule>, what: &str) -> Diagnostic {
-        Diagnostic::error("E0199", format!("internal parser error: unexpected {what}"))
-            .primary(
-                Loc::new(self.file, self.span(p)),
-                format!("while reading {:?}", p.as_rule()),
-            )
-            .note("this is a bug in policyc; please report it with this file")
+        Diagnostic::error(
+            Code::E0199,
+            format!("internal parser error: unexpected {what}"),
+        )
+        .primary(
+            Loc::new(self.file, self.span(p)),
+            format!("while reading {:?}", p.as_rule()),
+        )
+        .note("this is a bug in policyc; please report it with this file")
     }
 
     /// An optional `KEYWORD VALUE` clause (`default`, `typical`): its value.
@@ -298,7 +301,7 @@ impl Lowerer {
                 let word = i.as_str();
                 diags.push(
                     Diagnostic::error(
-                        "E0102",
+                        Code::E0102,
                         format!("`{word}` is a keyword and cannot be used as a name"),
                     )
                     .primary(Loc::new(self.file, span), "keyword used as a name")
@@ -360,7 +363,7 @@ impl Lowerer {
     fn int(&self, p: &Pair<Rule>) -> Res<IntLit> {
         let span = self.span(p);
         let value = p.as_str().parse::<i64>().map_err(|_| {
-            Diagnostic::error("E0103", "integer literal is too large")
+            Diagnostic::error(Code::E0103, "integer literal is too large")
                 .primary(
                     Loc::new(self.file, span),
                     "does not fit in a 64-bit integer",
@@ -418,7 +421,7 @@ impl Lowerer {
         loop {
             let Some(top) = frames.last_mut() else {
                 return Err(Diagnostic::error(
-                    "E0199",
+                    Code::E0199,
                     "internal parser error: lost the expression",
                 ));
             };
@@ -580,7 +583,7 @@ impl Lowerer {
     fn next_element<'i>(&self, frames: &mut Vec<Frame<'i>>) -> Res<()> {
         let Some(top) = frames.last_mut() else {
             return Err(Diagnostic::error(
-                "E0199",
+                Code::E0199,
                 "internal parser error: lost the set",
             ));
         };
@@ -656,15 +659,18 @@ impl Lowerer {
     }
 
     fn internal_at(&self, span: Span, what: &str) -> Diagnostic {
-        Diagnostic::error("E0199", format!("internal parser error: unexpected {what}"))
-            .primary(Loc::new(self.file, span), "while reading this expression")
-            .note("this is a bug in policyc; please report it with this file")
+        Diagnostic::error(
+            Code::E0199,
+            format!("internal parser error: unexpected {what}"),
+        )
+        .primary(Loc::new(self.file, span), "while reading this expression")
+        .note("this is a bug in policyc; please report it with this file")
     }
 
     fn check_depth(&self, e: Expr, depth: usize, whole: Span) -> Res<(Expr, usize)> {
         if depth > MAX_EXPR_DEPTH {
             return Err(
-                Diagnostic::error("E0104", "expression is nested too deeply")
+                Diagnostic::error(Code::E0104, "expression is nested too deeply")
                     .primary(
                         Loc::new(self.file, whole),
                         format!("more than {MAX_EXPR_DEPTH} levels deep"),

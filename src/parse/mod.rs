@@ -17,7 +17,7 @@ pub use scan::MAX_NESTING;
 
 use pest::Parser;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Loc, Span};
 use grammar::{PolicyParser, Rule};
 
@@ -32,7 +32,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     };
     if let Some(span) = scanned.too_deep {
         diags.push(
-            Diagnostic::error("E0104", "brackets or operators are nested too deeply")
+            Diagnostic::error(Code::E0104, "brackets or operators are nested too deeply")
                 .primary(
                     Loc::new(file, span),
                     format!("more than {MAX_NESTING} levels deep here"),
@@ -63,7 +63,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                         Err(d) => diags.push(d),
                     },
                     None => diags.push(
-                        Diagnostic::error("E0199", "internal parser error: no declaration")
+                        Diagnostic::error(Code::E0199, "internal parser error: no declaration")
                             .primary(
                                 Loc::new(file, *chunk_span),
                                 "while reading this declaration",
@@ -76,7 +76,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     }
     if text.trim().is_empty() || (out.items.is_empty() && diags.is_empty()) {
         diags.push(
-            Diagnostic::warning("W0100", "the file declares nothing")
+            Diagnostic::warning(Code::W0100, "the file declares nothing")
                 .primary(
                     // The first character, whole: the text may start with a
                     // multi-byte space.
@@ -97,7 +97,7 @@ pub fn parse_expr(file: FileId, text: &str) -> Result<ast::Expr, Diagnostic> {
     let scanned = scan::scan(text);
     if let Some(span) = scanned.too_deep {
         return Err(
-            Diagnostic::error("E0104", "brackets or operators are nested too deeply").primary(
+            Diagnostic::error(Code::E0104, "brackets or operators are nested too deeply").primary(
                 Loc::new(file, span),
                 format!("more than {MAX_NESTING} levels deep here"),
             ),
@@ -107,13 +107,13 @@ pub fn parse_expr(file: FileId, text: &str) -> Result<ast::Expr, Diagnostic> {
     let expr_only = PolicyParser::parse(Rule::expr, text)
         .map_err(|e| errors::to_diagnostic(&e, file, text, 0))?;
     let pair = expr_only.into_iter().next().ok_or_else(|| {
-        Diagnostic::error("E0101", "expected an expression")
+        Diagnostic::error(Code::E0101, "expected an expression")
             .primary(Loc::new(file, Span::new(0, 0)), "here")
     })?;
     if pair.as_span().end() != text.trim_end().len() {
         let at = pair.as_span().end();
         return Err(
-            Diagnostic::error("E0101", "unexpected text after the expression").primary(
+            Diagnostic::error(Code::E0101, "unexpected text after the expression").primary(
                 Loc::new(file, Span::new(at, text.len())),
                 "not part of the expression",
             ),
