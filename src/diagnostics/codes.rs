@@ -248,7 +248,7 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "W0002",
         title: "an output is never assigned",
-        explanation: "No rule assigns this output. Without a default every incident in scope is a gap for it; with a default every incident gets the default, so the output decides nothing; a set output is always empty.\n\nExample:\n\n    output record_incident: bool        // no rule sets it\n\nFix: add the rules that decide it, e.g.\n\n    rule record_all \"Record every incident\" cites \"002\"\n      then record_incident = true\n\nor remove the output.",
+        explanation: "No rule assigns this output. Without a default every incident in scope is a gap for it; with a default every incident gets the default, so the output decides nothing; a set output is always empty.\n\nExample:\n\n    output record_incident: bool        // no rule sets it\n\nFix: add the rules that decide it, e.g.\n\n    rule record_all \"Record every incident\" cites \"002\"\n      then record_incident = true\n\nor remove the output. An output without a default whose gaps an `accept gap` accepts (a document that names a decision and never makes it) is left undecided on purpose and gets no warning.",
     },
     CodeInfo {
         code: "W0003",
