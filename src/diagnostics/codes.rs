@@ -304,7 +304,7 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "W0503",
         title: "the decision never depends on some inputs",
-        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
+        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it. A file without outputs that imports policies with `use ... as` only relates their decisions in asserts and is not reported.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
     },
     CodeInfo {
         code: "W0504",
