@@ -384,3 +384,18 @@ fn a_folder_walk_skips_what_policyignore_lists() {
     assert!(stderr(&o).contains("E0004"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The bundled policies and the comparisons under `policies/compare/` check clean with
+/// warnings denied and pass their tests: an output a document names but never decides
+/// (every gap accepted, W0002) and a file that only relates other policies' decisions
+/// (no outputs, W0503) warn nothing.
+#[test]
+fn the_bundled_policies_check_and_test_clean() {
+    let o = policyc(&["check", "--deny", "warnings", "policies"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = policyc(&["test", "policies"]);
+    let out = common::stdout(&o);
+    assert_eq!(code(&o), 0, "{out}");
+    // The walk reaches the comparisons in the subfolder.
+    assert!(out.contains("test school_advice_vs_ukcis::"), "{out}");
+}

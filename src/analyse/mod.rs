@@ -1105,8 +1105,11 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         .copied()
         .filter(|&i| !is_mentioned(i) && imported(i))
         .collect();
+    // A file with no outputs that imports policies (`use ... as`) only relates their
+    // decisions in asserts: it has no decision of its own to depend on anything.
+    let relates_only = policy.outputs.is_empty() && !policy.imports.is_empty();
     for (unused, severity) in [(warned, Severity::Warning), (noted, Severity::Note)] {
-        let Some((&first, rest)) = unused.split_first() else {
+        let Some((&first, rest)) = unused.split_first().filter(|_| !relates_only) else {
             continue;
         };
         let names: Vec<String> = unused

@@ -73,7 +73,13 @@ impl Checker<'_> {
                 }
             }
             for (o, at) in self.output_decls.iter().enumerate() {
-                if at.file == root && self.assigned_output.get(o) == Some(&false) {
+                // No rule assigns it, and its gaps are accepted: left undecided on purpose.
+                let accepted = at.decl.default.is_none()
+                    && self
+                        .accept_decls
+                        .iter()
+                        .any(|g| g.decl.output.name == at.decl.name.name);
+                if at.file == root && self.assigned_output.get(o) == Some(&false) && !accepted {
                     let name = &at.decl.name.name;
                     let help = match (&at.decl.default, self.output_ty.get(o).copied().flatten()) {
                         (Some(d), _) => format!(

@@ -1182,3 +1182,24 @@ fn lowering_preserves_meaning_on_random_expressions() {
     }
     assert!(compared > 250, "only {compared} expressions compared");
 }
+
+#[test]
+fn an_output_left_undecided_on_purpose_gets_no_w0002() {
+    // A document that names a decision and never makes it: every gap is accepted.
+    let (_, c) = run(
+        "policy p \"p\"\n/// A?\ninput a: bool\n/// M?\noutput meeting: bool\n\
+         accept gap meeting \"never said\" when a\naccept gap meeting \"nor here\" when not a",
+    );
+    assert!(
+        c.diagnostics.iter().all(|d| d.code != "W0002"),
+        "{:#?}",
+        c.diagnostics
+    );
+    // Without an acceptance it is still reported.
+    let (_, c) = run("policy p \"p\"\n/// A?\ninput a: bool\n/// M?\noutput meeting: bool");
+    assert!(
+        c.diagnostics.iter().any(|d| d.code == "W0002"),
+        "{:#?}",
+        c.diagnostics
+    );
+}

@@ -372,7 +372,7 @@ codes! {
     },
     W0002 => {
         title: "an output is never assigned",
-        explanation: "No rule assigns this output. Without a default every incident in scope is a gap for it; with a default every incident gets the default, so the output decides nothing; a set output is always empty.\n\nExample:\n\n    output record_incident: bool        // no rule sets it\n\nFix: add the rules that decide it, e.g.\n\n    rule record_all \"Record every incident\" cites \"002\"\n      then record_incident = true\n\nor remove the output.",
+        explanation: "No rule assigns this output. Without a default every incident in scope is a gap for it; with a default every incident gets the default, so the output decides nothing; a set output is always empty.\n\nExample:\n\n    output record_incident: bool        // no rule sets it\n\nFix: add the rules that decide it, e.g.\n\n    rule record_all \"Record every incident\" cites \"002\"\n      then record_incident = true\n\nor remove the output. An output without a default whose gaps an `accept gap` accepts (a document that names a decision and never makes it) is left undecided on purpose and gets no warning.",
     },
     W0003 => {
         title: "a rule does not cite its source",
@@ -401,7 +401,7 @@ codes! {
     },
     W0503 => {
         title: "the decision never depends on some inputs",
-        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
+        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it. A file without outputs that imports policies with `use ... as` only relates their decisions in asserts and is not reported.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
     },
     W0504 => {
         title: "an accepted gap covers no gap",
