@@ -33,7 +33,7 @@ use crate::compile::describe::{
 use crate::compile::{
     CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
 };
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
 use boxes::BoxModel;
 
@@ -864,21 +864,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter(|r| r.assigns.iter().any(|x| x.output == g.output))
             .collect();
-        let mut extra = json!({ "output": o.name, "accepted": !g.accepted_by.is_empty() });
-        // The clause that accepts the gap, for an editor's quick fix: only when the
-        // condition is the whole region (a cut-short one is not valid syntax).
-        if g.accepted_by.is_empty() && g.region.condition_complete {
-            if let Some(map) = extra.as_object_mut() {
-                map.insert(
-                    "accept".into(),
-                    json!(format!(
-                        "accept gap {} \"reason\" when {}",
-                        o.name,
-                        g.region.condition()
-                    )),
-                );
-            }
-        }
+        let extra = json!({ "output": o.name, "accepted": !g.accepted_by.is_empty() });
         let data = region_data("gap", &g.region, extra);
         if g.accepted_by.is_empty() {
             let mut d = Diagnostic::error(
@@ -914,6 +900,15 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
                     o.name
                 )
             });
+            // The clause that accepts the gap: only when the condition is the whole
+            // region (a cut-short one is not valid syntax).
+            if g.region.condition_complete {
+                d = d.fix(Fix::AcceptGap {
+                    file: policy.root_file,
+                    output: o.name.clone(),
+                    condition: g.region.condition(),
+                });
+            }
             out.push(d.data(data));
         } else {
             let mut d = Diagnostic::new(

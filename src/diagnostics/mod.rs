@@ -6,11 +6,13 @@
 //! machines as JSON.
 
 pub mod codes;
+pub mod fix;
 pub mod github;
 pub mod render;
 pub mod sarif;
 
 pub use codes::Code;
+pub use fix::{Edit, Fix};
 
 use serde::Serialize;
 
@@ -50,6 +52,9 @@ pub struct Diagnostic {
     /// Structured details for machines (an example incident, a region, counts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Changes to the text that resolve it, for editors (quick fixes) and tools.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -62,6 +67,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             data: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -108,6 +114,37 @@ impl Diagnostic {
     pub fn data(mut self, data: serde_json::Value) -> Self {
         self.data = Some(data);
         self
+    }
+
+    /// [`Diagnostic::data`] from a typed payload; a payload that is not a JSON value
+    /// (a map with keys that are not strings) is a bug in a stage and leaves none.
+    pub fn data_of(mut self, data: &impl Serialize) -> Self {
+        self.data = serde_json::to_value(data).ok();
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// `data` as machines read it (`--format json`, SARIF): the details of the finding
+    /// and, per fix, its entry ([`Fix::data_entry`]: `suggestion`, `accept`).
+    pub fn machine_data(&self) -> Option<serde_json::Value> {
+        if self.fixes.is_empty() {
+            return self.data.clone();
+        }
+        let mut data = self
+            .data
+            .clone()
+            .unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let Some(map) = data.as_object_mut() {
+            for f in &self.fixes {
+                let (key, value) = f.data_entry();
+                map.insert(key.to_string(), serde_json::Value::String(value));
+            }
+        }
+        Some(data)
     }
 
     pub fn is_error(&self) -> bool {
