@@ -473,19 +473,26 @@ fn check_of_many_rules_reports_only_the_analyses() {
 fn a_gap_bounded_by_a_relation_is_said_with_it() {
     let text = std::fs::read_to_string("tests/fixtures/diagnostics/E0501-gap-relation.policy")
         .expect("fixture");
-    let (_, _, a) = analyse(&text);
+    let (sources, _, a) = analyse(&text);
     assert_eq!(codes(&a.diagnostics), vec!["E0501"]);
     let gap = &a.analysis.gaps[0];
     assert_eq!(
         gap.region.condition(),
         "oldest_age - youngest_age <= 2 and not coercion"
     );
-    let data = a.diagnostics[0].data.as_ref().unwrap();
-    let clause = data["accept"]
-        .as_str()
+    let d = &a.diagnostics[0];
+    let [fix] = d.fixes.as_slice() else {
+        panic!("one fix: {d:?}")
+    };
+    // Machines read the clause in `data`.
+    let clause = d.machine_data().unwrap()["accept"].clone();
+    assert_eq!(clause, fix.data_entry().1.as_str());
+    let edit = fix.edit(&sources);
+    let fixed = edit
+        .apply(&text)
         .unwrap()
         .replace("\"reason\"", "\"silent\"");
-    let (_, _, accepted) = analyse(&format!("{text}\n{clause}\n"));
+    let (_, _, accepted) = analyse(&fixed);
     assert_eq!(codes(&accepted.diagnostics), vec!["W0505"]);
     assert_eq!(accepted.analysis.gaps[0].region.count, gap.region.count);
 }

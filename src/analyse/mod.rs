@@ -20,20 +20,21 @@
 
 pub mod boxes;
 pub mod brute;
+mod findings;
 pub mod sat;
 mod sweep;
 pub mod witness;
 
-use serde_json::json;
+pub use findings::{
+    conflict_listing, diagnostics, incidents, ConflictListing, Unlisted, LISTED_CONFLICTS,
+};
 
 use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
-use crate::compile::describe::{
-    count_json, describe, example_values, facts_json, show_count, Region,
-};
+use crate::compile::describe::{describe, example_values, facts_json, Region};
 use crate::compile::{
     CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
 };
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
 use boxes::BoxModel;
 
@@ -54,7 +55,8 @@ pub struct ConflictFinding {
     pub region: Region,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DeadReason {
     /// The rule's condition holds for no valid incident.
     NeverApplies,
@@ -149,8 +151,12 @@ enum Task {
     UsedInputs,
 }
 
+/// One output's gaps on the box engine: the gaps and the acceptances that cover none,
+/// or gaps it proved but could not count.
+type BoxGaps = Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>;
+
 enum BoxResult {
-    Gaps(Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>),
+    Gaps(BoxGaps),
     Conflicts(Vec<ConflictFinding>),
     UsedInputs(Vec<bool>),
 }
@@ -218,7 +224,9 @@ fn attempt<T>(
     }
 }
 
-/// Runs every analysis on a compiled policy.
+/// Runs every analysis on a compiled policy: on the box engine for a policy of many
+/// rules, whose work per output runs on every core, and on the diagrams for the rest
+/// and for what the box engine leaves.
 pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     let policy = c.policy;
     let mut a = Analysis {
@@ -229,66 +237,118 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         max_splits: c.max_splits,
         ..Analysis::default()
     };
-    let model = match c.engine {
-        Engine::Diagrams => None,
-        Engine::Auto if policy.rules.len() < BOX_ENGINE_MIN_RULES => None,
-        Engine::Auto | Engine::Boxes => attempt(c, BoxModel::build)?.flatten(),
-    };
+    let model = box_model(c)?;
     a.engine = if model.is_some() {
         Engine::Boxes
     } else {
         Engine::Diagrams
     };
     let single = |o: &OutputDef| matches!(o.ty, OutputTy::Single(_));
-    let gap_outputs: Vec<OutputId> = (0..policy.outputs.len())
-        .filter(|&o| {
-            policy
-                .outputs
-                .get(o)
-                .is_some_and(|x| x.default.is_none() && single(x))
-        })
-        .collect();
-    let single_outputs: Vec<OutputId> = (0..policy.outputs.len())
-        .filter(|&o| policy.outputs.get(o).is_some_and(single))
-        .collect();
-    // The box engine's work is independent per output: run it on every core. The
-    // results come back in task order, gaps first, which the loops below consume.
-    let tasks: Vec<Task> = match &model {
-        Some(_) => gap_outputs
-            .iter()
-            .map(|&o| Task::Gaps(o))
-            .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
-            .chain([Task::UsedInputs])
-            .collect(),
-        None => Vec::new(),
+    let gap_outputs = outputs_where(policy, |o| o.default.is_none() && single(o));
+    let single_outputs = outputs_where(policy, single);
+    let boxed = match &model {
+        Some(m) => run_boxes(c, m, &gap_outputs, &single_outputs),
+        None => Boxed::default(),
     };
-    let shared: &Compiler<'_> = c;
-    let mut boxed = match &model {
-        Some(m) => par_map(&tasks, &m.longest_first(shared, &tasks), |t| match *t {
-            Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(shared, o)),
-            Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(shared, o)),
-            Task::UsedInputs => BoxResult::UsedInputs(witness::used_inputs(shared, m)),
-        }),
-        None => Vec::new(),
+    find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
+    find_conflicts(c, &mut a, &single_outputs, boxed.conflicts)?;
+    a.dead_rules = match &model {
+        Some(m) => m.dead_rules(c),
+        None => match attempt(c, dead_rules)? {
+            Some(d) => d,
+            None => {
+                a.unfinished.push(Unfinished::DeadRules);
+                Vec::new()
+            }
+        },
+    };
+    find_unused_inputs(c, &mut a, boxed.used_inputs)?;
+    find_asserts(c, &mut a)?;
+    Ok(a)
+}
+
+/// The box engine's model of the rules when it is to be used (a policy of many rules,
+/// or when asked for) and can be built within the node limit; `None` for the diagrams.
+fn box_model(c: &mut Compiler<'_>) -> CResult<Option<BoxModel>> {
+    Ok(match c.engine {
+        Engine::Diagrams => None,
+        Engine::Auto if c.policy.rules.len() < BOX_ENGINE_MIN_RULES => None,
+        Engine::Auto | Engine::Boxes => attempt(c, BoxModel::build)?.flatten(),
+    })
+}
+
+/// The outputs `keep` holds for, in declaration order.
+fn outputs_where(policy: &Policy, keep: impl Fn(&OutputDef) -> bool) -> Vec<OutputId> {
+    (0..policy.outputs.len())
+        .filter(|&o| policy.outputs.get(o).is_some_and(&keep))
+        .collect()
+}
+
+/// What the box engine found, per kind of task, in output order.
+#[derive(Default)]
+struct Boxed {
+    gaps: Vec<BoxGaps>,
+    conflicts: Vec<Vec<ConflictFinding>>,
+    used_inputs: Option<Vec<bool>>,
+}
+
+/// The box engine's work, independent per output, on every core.
+fn run_boxes(
+    c: &Compiler<'_>,
+    m: &BoxModel,
+    gap_outputs: &[OutputId],
+    single_outputs: &[OutputId],
+) -> Boxed {
+    let tasks: Vec<Task> = gap_outputs
+        .iter()
+        .map(|&o| Task::Gaps(o))
+        .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
+        .chain([Task::UsedInputs])
+        .collect();
+    let results = par_map(&tasks, &m.longest_first(c, &tasks), |t| match *t {
+        Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(c, o)),
+        Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(c, o)),
+        Task::UsedInputs => BoxResult::UsedInputs(witness::used_inputs(c, m)),
+    });
+    let mut boxed = Boxed::default();
+    for r in results {
+        match r {
+            BoxResult::Gaps(g) => boxed.gaps.push(g),
+            BoxResult::Conflicts(f) => boxed.conflicts.push(f),
+            BoxResult::UsedInputs(u) => boxed.used_inputs = Some(u),
+        }
     }
-    .into_iter();
-    for &o in &gap_outputs {
+    boxed
+}
+
+/// The gaps of `outputs` (single-valued, without default) and the acceptances that
+/// cover none: from the box engine's results where it has one per output, else on the
+/// diagrams. A gap the box engine proves but cannot count is unfinished, with an
+/// example.
+fn find_gaps(
+    c: &mut Compiler<'_>,
+    a: &mut Analysis,
+    outputs: &[OutputId],
+    boxed: Vec<BoxGaps>,
+) -> CResult<()> {
+    let mut boxed = boxed.into_iter();
+    for &o in outputs {
         let found = match boxed.next() {
-            Some(BoxResult::Gaps(Ok(found))) => Some(found),
-            Some(BoxResult::Gaps(Err(uncounted))) => {
+            Some(Ok(found)) => Some(found),
+            Some(Err(uncounted)) => {
                 a.stale_acceptances.extend(uncounted.stale);
                 if let Some(levels) = uncounted.example {
                     let example = example_values(c, &levels);
                     a.gap_examples.push(GapExample {
                         output: o,
-                        example_json: facts_json(policy, &example),
+                        example_json: facts_json(c.policy, &example),
                         example,
                         part: uncounted.part,
                     });
                 }
                 None
             }
-            _ => attempt(c, |c| gaps_of_output(c, o))?,
+            None => attempt(c, |c| gaps_of_output(c, o))?,
         };
         match found {
             Some((found, stale)) => {
@@ -299,40 +359,43 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         }
     }
     a.stale_acceptances.sort_unstable();
+    Ok(())
+}
+
+/// The conflicts over `outputs` (single-valued): from the box engine's results where
+/// it has one per output, else on the diagrams.
+fn find_conflicts(
+    c: &mut Compiler<'_>,
+    a: &mut Analysis,
+    outputs: &[OutputId],
+    boxed: Vec<Vec<ConflictFinding>>,
+) -> CResult<()> {
     // Hundreds of thousands of conflicts on large policies: one allocation, not a copy
     // per doubling.
-    let found: usize = boxed
-        .as_slice()
-        .iter()
-        .map(|r| match r {
-            BoxResult::Conflicts(f) => f.len(),
-            _ => 0,
-        })
-        .sum();
-    a.conflicts.reserve(found);
-    for &o in &single_outputs {
+    a.conflicts.reserve(boxed.iter().map(Vec::len).sum());
+    let mut boxed = boxed.into_iter();
+    for &o in outputs {
         let found = match boxed.next() {
-            Some(BoxResult::Conflicts(found)) => Some(found),
-            _ => attempt(c, |c| conflicts_of_output(c, o))?,
+            Some(found) => Some(found),
+            None => attempt(c, |c| conflicts_of_output(c, o))?,
         };
         match found {
             Some(found) => a.conflicts.extend(found),
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
     }
-    let dead = match &model {
-        Some(m) => Some(m.dead_rules(c)),
-        None => attempt(c, dead_rules)?,
-    };
-    match dead {
-        Some(d) => a.dead_rules = d,
-        None => a.unfinished.push(Unfinished::DeadRules),
-    }
-    // Witnesses settle most inputs at once; the diagrams only run for the others.
-    let witnessed = match boxed.next() {
-        Some(BoxResult::UsedInputs(used)) => Some(used),
-        _ => None,
-    };
+    Ok(())
+}
+
+/// The inputs no outcome depends on. Witnesses (`witnessed`, from the box engine)
+/// settle most inputs at once; the diagrams only run when some input the decision
+/// mentions is left.
+fn find_unused_inputs(
+    c: &mut Compiler<'_>,
+    a: &mut Analysis,
+    witnessed: Option<Vec<bool>>,
+) -> CResult<()> {
+    let policy = c.policy;
     let settled = witnessed.and_then(|used| {
         let mentioned = crate::compile::order::decision_inputs(policy);
         let all = used.iter().zip(&mentioned).all(|(u, m)| *u || !*m);
@@ -357,7 +420,12 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         }
         None => a.unfinished.push(Unfinished::UnusedInputs),
     }
-    for (k, def) in policy.asserts.iter().enumerate() {
+    Ok(())
+}
+
+/// Every assert: proven, or refuted with the incidents that break it.
+fn find_asserts(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    for (k, def) in c.policy.asserts.iter().enumerate() {
         let found = attempt(c, |c| {
             let holds_region = c.expr(&def.expr).map_err(|e| e.at(def.loc))?;
             let broken = c.mdd.diff(c.valid, holds_region)?;
@@ -372,7 +440,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
             None => a.unfinished.push(Unfinished::Assert(k)),
         }
     }
-    Ok(a)
+    Ok(())
 }
 
 /// The `accept gap`s of output `o` (indices into `Policy::accepted_gaps`).
@@ -694,605 +762,6 @@ pub fn check_and_analyse_with(
         }
     }
     checked
-}
-
-/// `E0505`: the scope and the assumptions leave no incident to decide, so every other
-/// analysis would hold vacuously.
-fn no_valid_incident(policy: &Policy, a: &Analysis) -> Diagnostic {
-    let contradictory = a.assumed_count == 0;
-    let mut d = if contradictory {
-        Diagnostic::error(Code::E0505, "no incident satisfies every assumption")
-    } else if policy.assumes.is_empty() {
-        Diagnostic::error(Code::E0505, "no incident is in scope")
-    } else {
-        Diagnostic::error(
-            Code::E0505,
-            "no incident that satisfies the assumptions is in scope",
-        )
-    };
-    // One primary label: the formats that take one location (GitHub annotations, the
-    // language server's range) show the others as related.
-    for (k, s) in policy.scope.iter().enumerate() {
-        d = if k == 0 && !contradictory {
-            d.primary(s.loc, "part of the scope")
-        } else {
-            d.secondary(s.loc, "part of the scope")
-        };
-    }
-    for (k, s) in policy.assumes.iter().enumerate() {
-        d = if contradictory && k == 0 {
-            d.primary(s.loc, "assumed here")
-        } else {
-            d.secondary(s.loc, "assumed here")
-        };
-    }
-    d.note("the policy decides nothing: every rule would be dead and every assert would hold, so no other finding is reported")
-        .help(if contradictory {
-            "correct or remove the assumption that excludes real incidents"
-        } else {
-            "widen the scope to the incidents the policy speaks to, or correct the assumptions"
-        })
-        .data(json!({ "kind": "no_valid_incident", "assumptions_contradict": contradictory }))
-}
-
-/// "1 incident", "35 incidents".
-pub fn incidents(n: u128) -> String {
-    if n == 1 {
-        "1 incident".to_string()
-    } else {
-        format!("{} incidents", show_count(n))
-    }
-}
-
-fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
-    let mut cond = r.condition();
-    if cond == "true" {
-        cond = "every incident in scope".to_string();
-    }
-    d.note(format!("{what} {}: {cond}", incidents(r.count)))
-        .note(format!("for example: {}", r.example_json()))
-}
-
-fn region_data(kind: &str, r: &Region, extra: serde_json::Value) -> serde_json::Value {
-    let mut v = json!({
-        "kind": kind,
-        "count": count_json(r.count),
-        "example": r.example_json(),
-        "condition": r.condition(),
-        "condition_complete": r.condition_complete,
-    });
-    if let (Some(map), serde_json::Value::Object(extra)) = (v.as_object_mut(), extra) {
-        map.extend(extra);
-    }
-    v
-}
-
-/// Conflicting rule pairs listed one by one per output; the rest are summed up per pair
-/// of values in one diagnostic. A policy of thousands of random rules has hundreds of
-/// thousands of pairs: listing them all took gigabytes and helped nobody.
-pub const LISTED_CONFLICTS: usize = 100;
-
-/// Which conflicts a report lists one by one, and the rest summed up.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ConflictListing {
-    /// Indices into `Analysis::conflicts`: the first [`LISTED_CONFLICTS`] per output.
-    pub listed: Vec<usize>,
-    /// Per output with more, in output order.
-    pub unlisted: Vec<Unlisted>,
-}
-
-/// The conflicts over one output past the listed ones.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Unlisted {
-    pub output: OutputId,
-    /// How many pairs of rules.
-    pub pairs: usize,
-    /// How many per (unordered) pair of values, sorted by the values.
-    pub by_values: Vec<([Value; 2], usize)>,
-}
-
-/// The conflicts to list and the rest, per output (what `policyc check` and the HTML
-/// report show).
-pub fn conflict_listing(a: &Analysis) -> ConflictListing {
-    let mut listing = ConflictListing::default();
-    // Per output: how many pairs seen, and past the listed ones, per pair of values.
-    let mut per_output: Vec<Unlisted> = Vec::new();
-    for (i, cf) in a.conflicts.iter().enumerate() {
-        let slot = match per_output.iter().position(|u| u.output == cf.output) {
-            Some(k) => k,
-            None => {
-                per_output.push(Unlisted {
-                    output: cf.output,
-                    pairs: 0,
-                    by_values: Vec::new(),
-                });
-                per_output.len() - 1
-            }
-        };
-        let Some(Unlisted {
-            pairs: seen,
-            by_values: rest,
-            ..
-        }) = per_output.get_mut(slot)
-        else {
-            continue;
-        };
-        *seen += 1;
-        if *seen <= LISTED_CONFLICTS {
-            listing.listed.push(i);
-            continue;
-        }
-        let [v1, v2] = &cf.values;
-        let pair = if v1 <= v2 {
-            [v1.clone(), v2.clone()]
-        } else {
-            [v2.clone(), v1.clone()]
-        };
-        match rest.iter_mut().find(|(p, _)| *p == pair) {
-            Some((_, k)) => *k += 1,
-            None => rest.push((pair, 1)),
-        }
-    }
-    for mut u in per_output {
-        if u.pairs > LISTED_CONFLICTS {
-            u.pairs -= LISTED_CONFLICTS;
-            u.by_values.sort();
-            listing.unlisted.push(u);
-        }
-    }
-    listing.unlisted.sort_by_key(|u| u.output);
-    listing
-}
-
-/// The findings as diagnostics (gaps, conflicts and refuted asserts are errors; dead
-/// rules, unused inputs and stale acceptances warnings; accepted gaps notes).
-pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if a.valid_count == 0 {
-        // Every rule would be dead, every input unused and every assert would hold:
-        // findings about nothing, which only bury the one that matters.
-        out.push(no_valid_incident(policy, a));
-        return out;
-    }
-    let rule_name = |r: RuleId| policy.rules.get(r).map(|x| x.name.as_str()).unwrap_or("?");
-    for g in &a.gaps {
-        let Some(o) = policy.outputs.get(g.output) else {
-            continue;
-        };
-        let assigners: Vec<&crate::check::ir::RuleDef> = policy
-            .rules
-            .iter()
-            .filter(|r| r.assigns.iter().any(|x| x.output == g.output))
-            .collect();
-        let mut extra = json!({ "output": o.name, "accepted": !g.accepted_by.is_empty() });
-        // The clause that accepts the gap, for an editor's quick fix: only when the
-        // condition is the whole region (a cut-short one is not valid syntax).
-        if g.accepted_by.is_empty() && g.region.condition_complete {
-            if let Some(map) = extra.as_object_mut() {
-                map.insert(
-                    "accept".into(),
-                    json!(format!(
-                        "accept gap {} \"reason\" when {}",
-                        o.name,
-                        g.region.condition()
-                    )),
-                );
-            }
-        }
-        let data = region_data("gap", &g.region, extra);
-        if g.accepted_by.is_empty() {
-            let mut d = Diagnostic::error(
-                Code::E0501,
-                format!(
-                    "output `{}` gets no value for {}",
-                    o.name,
-                    incidents(g.region.count)
-                ),
-            )
-            .primary(
-                o.loc,
-                "no rule gives this output a value in some incidents, and it has no default",
-            );
-            for r in assigners.iter().take(3) {
-                d = d.secondary(
-                    r.name_loc,
-                    format!("`{}` assigns `{}` but does not apply there", r.name, o.name),
-                );
-            }
-            d = region_notes(d, &g.region, "no value for");
-            // A cut-short condition ends in "or ... (N more parts)": pasted into the
-            // clause it is not valid syntax, so the help then names the clause's shape.
-            d = d.help(if g.region.condition_complete {
-                format!(
-                    "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
-                    o.name,
-                    g.region.condition()
-                )
-            } else {
-                format!(
-                    "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when CONDITION`, with a condition that holds in these incidents (they take more parts to describe than are shown)",
-                    o.name
-                )
-            });
-            out.push(d.data(data));
-        } else {
-            let mut d = Diagnostic::new(
-                Severity::Note,
-                Code::W0505,
-                format!(
-                    "accepted gap: output `{}` gets no value for {}",
-                    o.name,
-                    incidents(g.region.count)
-                ),
-            )
-            .primary(o.loc, "this output has an accepted gap");
-            for &i in &g.accepted_by {
-                if let Some(acc) = policy.accepted_gaps.get(i) {
-                    d = d.secondary(acc.loc, format!("accepted here: {}", acc.reason));
-                }
-            }
-            out.push(region_notes(d, &g.region, "no value for").data(data));
-        }
-    }
-    for &i in &a.stale_acceptances {
-        let Some(acc) = policy.accepted_gaps.get(i) else {
-            continue;
-        };
-        let name = policy
-            .outputs
-            .get(acc.output)
-            .map(|o| o.name.as_str())
-            .unwrap_or("?");
-        out.push(
-            Diagnostic::warning(
-                Code::W0504,
-                format!("this acceptance of a gap in `{name}` covers no gap"),
-            )
-            .primary(acc.loc, "no incident here lacks a value")
-            .help("remove the `accept gap`: the policy now decides these incidents")
-            .data(json!({ "kind": "stale_acceptance", "output": name })),
-        );
-    }
-    let listing = conflict_listing(a);
-    for cf in listing.listed.iter().filter_map(|&i| a.conflicts.get(i)) {
-        let Some(o) = policy.outputs.get(cf.output) else {
-            continue;
-        };
-        let [r1, r2] = cf.rules;
-        let (Some(d1), Some(d2)) = (policy.rules.get(r1), policy.rules.get(r2)) else {
-            continue;
-        };
-        let (v1, v2) = (
-            policy.show_value(&cf.values[0]),
-            policy.show_value(&cf.values[1]),
-        );
-        let d = Diagnostic::error(
-            Code::E0502,
-            format!(
-                "rules `{}` and `{}` give `{}` different values ({} and {})",
-                d1.name, d2.name, o.name, v1, v2
-            ),
-        )
-        .primary(d2.name_loc, format!("gives `{}` = {v2}", o.name))
-        .secondary(d1.name_loc, format!("gives `{}` = {v1}", o.name))
-        .secondary(o.loc, "the output");
-        let d = region_notes(d, &cf.region, "both apply to");
-        let d = d
-            .help(format!(
-                "if one is an exception to the other, say so (`overrides {}` on `{}`); otherwise narrow their conditions so they do not overlap",
-                d1.name, d2.name
-            ))
-            .data(region_data(
-                "conflict",
-                &cf.region,
-                json!({ "output": o.name, "rules": [d1.name, d2.name], "values": [policy.value_json(&cf.values[0]), policy.value_json(&cf.values[1])] }),
-            ));
-        out.push(d);
-    }
-    for Unlisted {
-        output,
-        pairs: total,
-        by_values: rest,
-    } in &listing.unlisted
-    {
-        let Some(out_def) = policy.outputs.get(*output) else {
-            continue;
-        };
-        let total = *total;
-        let mut d = Diagnostic::error(
-            Code::E0502,
-            format!(
-                "{} more pairs of rules give `{}` different values",
-                show_count(total as u128),
-                out_def.name
-            ),
-        )
-        .primary(
-            out_def.loc,
-            "more conflicts over this output than are listed",
-        );
-        for ([v1, v2], k) in rest {
-            d = d.note(format!(
-                "{} and {}: {} pairs",
-                policy.show_value(v1),
-                policy.show_value(v2),
-                show_count(*k as u128)
-            ));
-        }
-        let by_values: Vec<serde_json::Value> = rest
-            .iter()
-            .map(|([v1, v2], k)| json!({ "values": [policy.value_json(v1), policy.value_json(v2)], "pairs": k }))
-            .collect();
-        out.push(
-            d.help(format!(
-                "the first {LISTED_CONFLICTS} pairs are listed one by one; resolve those, or the overlap they share, and check again"
-            ))
-            .data(json!({ "kind": "conflicts_not_listed", "output": out_def.name, "pairs": total, "by_values": by_values })),
-        );
-    }
-    for dr in &a.dead_rules {
-        let Some(rule) = policy.rules.get(dr.rule) else {
-            continue;
-        };
-        let d = match dr.reason {
-            DeadReason::NeverApplies => Diagnostic::warning(
-                Code::W0501,
-                format!("rule `{}` never applies", rule.name),
-            )
-            .primary(
-                rule.name_loc,
-                "no incident in scope that satisfies the assumptions meets this rule's condition",
-            )
-            .help("check the condition against the scope and the assumptions, or remove the rule")
-            .data(json!({ "kind": "dead_rule", "rule": rule.name, "reason": "never_applies" })),
-            DeadReason::AlwaysOverridden => {
-                let names: Vec<String> = dr
-                    .by
-                    .iter()
-                    .map(|&s| format!("`{}`", rule_name(s)))
-                    .collect();
-                let mut d = Diagnostic::warning(
-                    Code::W0502,
-                    format!(
-                        "every assignment of rule `{}` is always overridden",
-                        rule.name
-                    ),
-                )
-                .primary(
-                    rule.name_loc,
-                    "wherever this rule applies, a rule that overrides it applies too",
-                );
-                for &s in &dr.by {
-                    if let Some(sr) = policy.rules.get(s) {
-                        d = d.secondary(
-                            sr.name_loc,
-                            format!("`{}` overrides `{}`", sr.name, rule.name),
-                        );
-                    }
-                }
-                d.help("remove the rule, or narrow the overriding rules' conditions")
-                    .note(format!("overridden by {}", names.join(", ")))
-                    .data(json!({ "kind": "dead_rule", "rule": rule.name, "reason": "always_overridden", "by": dr.by.iter().map(|&s| rule_name(s)).collect::<Vec<_>>() }))
-            }
-        };
-        out.push(d);
-    }
-    // Inputs of the checked file that nothing mentions are the checker's W0001 already.
-    // An input the policy mentions but that never changes a decision is a finding (a
-    // warning); a shared-vocabulary input the policy never mentions is expected (every
-    // policy reads only some of the shared facts), so it is only noted and never fails
-    // `--deny warnings`.
-    let mentioned = crate::compile::order::decision_inputs(policy);
-    let anywhere = crate::compile::order::mentioned_inputs(policy);
-    let is_mentioned = |i: InputId| mentioned.get(i).copied().unwrap_or(false);
-    let in_scenarios = |i: InputId| anywhere.get(i).copied().unwrap_or(false);
-    let imported = |i: InputId| {
-        policy
-            .inputs
-            .get(i)
-            .is_some_and(|x| x.loc.file != policy.root_file)
-    };
-    // The policy's own inputs that only scenarios give are its writer's concern too.
-    let warned: Vec<InputId> = a
-        .unused_inputs
-        .iter()
-        .copied()
-        .filter(|&i| is_mentioned(i) || (!imported(i) && in_scenarios(i)))
-        .collect();
-    let noted: Vec<InputId> = a
-        .unused_inputs
-        .iter()
-        .copied()
-        .filter(|&i| !is_mentioned(i) && imported(i))
-        .collect();
-    // A file with no outputs that imports policies (`use ... as`) only relates their
-    // decisions in asserts: it has no decision of its own to depend on anything.
-    let relates_only = policy.outputs.is_empty() && !policy.imports.is_empty();
-    for (unused, severity) in [(warned, Severity::Warning), (noted, Severity::Note)] {
-        let Some((&first, rest)) = unused.split_first().filter(|_| !relates_only) else {
-            continue;
-        };
-        let names: Vec<String> = unused
-            .iter()
-            .filter_map(|&i| policy.inputs.get(i))
-            .map(|i| format!("`{}`", i.name))
-            .collect();
-        let (what, verb) = if names.len() == 1 {
-            ("input", "is")
-        } else {
-            ("inputs", "are")
-        };
-        let mut d = Diagnostic::new(
-            severity,
-            Code::W0503,
-            format!(
-                "the decision of `{}` never depends on {what} {}",
-                policy.name,
-                names.join(", ")
-            ),
-        );
-        if let Some(i) = policy.inputs.get(first) {
-            d = d.primary(i.loc, "no outcome of this policy changes with this input");
-        }
-        // A note about shared vocabulary points once; pointing at every unread fact
-        // would bury the findings that matter.
-        if severity == Severity::Warning {
-            for &i in rest {
-                if let Some(inp) = policy.inputs.get(i) {
-                    d = d.secondary(inp.loc, "nor with this one");
-                }
-            }
-        }
-        let names_plain: Vec<&str> = unused
-            .iter()
-            .filter_map(|&i| policy.inputs.get(i))
-            .map(|i| i.name.as_str())
-            .collect();
-        let help = match (severity == Severity::Note, unused.len() == 1) {
-            (true, false) => "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing",
-            (true, true) => "this input comes from a shared vocabulary and this policy never mentions it; if the source document uses this fact, a rule is missing",
-            (false, false) => "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead or always overridden, or a rule is missing",
-            (false, true) => "the policy mentions this input, but no outcome changes with it: a condition that tests it is dead or always overridden, or a rule is missing",
-        };
-        out.push(
-            d.note(format!(
-                "the listed {what} {verb} never asked by `policyc decide`"
-            ))
-            .help(help)
-            .data(json!({ "kind": "unused_inputs", "inputs": names_plain })),
-        );
-    }
-    for af in &a.asserts {
-        let Some(def) = policy.asserts.get(af.assert) else {
-            continue;
-        };
-        let Some(r) = &af.counterexamples else {
-            continue;
-        };
-        let d = Diagnostic::error(Code::E0503, format!("assert `{}` does not hold", def.name))
-            .primary(def.loc, "this invariant fails for some incidents");
-        out.push(
-            region_notes(d, r, "it fails for")
-                .help("fix the rules so the invariant holds, or correct the assert")
-                .data(region_data("assert", r, json!({ "assert": def.name }))),
-        );
-    }
-    for u in &a.unfinished {
-        let (what, at) = match *u {
-            Unfinished::Gaps(o) => (
-                format!(
-                    "the gaps of output `{}`",
-                    policy
-                        .outputs
-                        .get(o)
-                        .map(|x| x.name.as_str())
-                        .unwrap_or("?")
-                ),
-                policy.outputs.get(o).map(|x| x.loc),
-            ),
-            Unfinished::Conflicts(o) => (
-                format!(
-                    "the conflicts over output `{}`",
-                    policy
-                        .outputs
-                        .get(o)
-                        .map(|x| x.name.as_str())
-                        .unwrap_or("?")
-                ),
-                policy.outputs.get(o).map(|x| x.loc),
-            ),
-            Unfinished::DeadRules => ("the dead rules".to_string(), None),
-            Unfinished::UnusedInputs => ("the inputs the decision depends on".to_string(), None),
-            Unfinished::Assert(k) => (
-                format!(
-                    "assert `{}`",
-                    policy
-                        .asserts
-                        .get(k)
-                        .map(|x| x.name.as_str())
-                        .unwrap_or("?")
-                ),
-                policy.asserts.get(k).map(|x| x.loc),
-            ),
-        };
-        let boxes_gap = a.engine == Engine::Boxes && matches!(u, Unfinished::Gaps(_));
-        let title = if boxes_gap {
-            format!("{what} are too fragmented to count within the box engine's limits")
-        } else {
-            format!(
-                "{what} could not be analysed exactly within {} decision-graph nodes",
-                show_count(a.max_nodes as u128)
-            )
-        };
-        let witness = match u {
-            Unfinished::Gaps(o) => a.gap_examples.iter().find(|g| g.output == *o),
-            _ => None,
-        };
-        let mut d = Diagnostic::error(Code::E0504, title);
-        d = match witness {
-            Some(g) => {
-                let d = match &g.part {
-                    Some(part) => d.note(format!(
-                        "the output does have gaps: it gets no value for at least {}, among them every incident where {}",
-                        incidents(part.count),
-                        part.condition()
-                    )),
-                    None => d.note("the output does have gaps"),
-                };
-                let budget = match a.max_splits {
-                    None => format!(
-                        "the count stopped at its budget of {} splits, or sooner when it stopped making progress; `policyc check --count-budget N` spends N splits on it",
-                        show_count(crate::analyse::boxes::MAX_SPLITS as u128)
-                    ),
-                    Some(n) => format!(
-                        "the count stopped at its budget of {} split{} (`--count-budget`)",
-                        show_count(n as u128),
-                        if n == 1 { "" } else { "s" }
-                    ),
-                };
-                let unknown = "how many incidents lack a value in all, and which, is not known";
-                d.note(format!("for example: {}", g.example_json))
-                    .note(if boxes_gap {
-                        format!("{unknown}: {budget}")
-                    } else {
-                        unknown.to_string()
-                    })
-            }
-            None => d.note("the other analyses were completed; this one is not proven either way"),
-        };
-        d = d.help(if witness.is_some() {
-            "give the output a default, or add rules for incidents like the example (`policyc decide` on it shows which rules come close)"
-        } else {
-            "split the policy or narrow the integer ranges its rules compare"
-        });
-        if let Some(loc) = at {
-            d = d.primary(loc, "too large to analyse exactly");
-        }
-        // For CI: what was not finished, and for a gap proven but not counted, the
-        // example and the counted part, as the other findings give them.
-        let (analysis, output) = match *u {
-            Unfinished::Gaps(o) => ("gaps", policy.outputs.get(o).map(|x| x.name.as_str())),
-            Unfinished::Conflicts(o) => {
-                ("conflicts", policy.outputs.get(o).map(|x| x.name.as_str()))
-            }
-            Unfinished::DeadRules => ("dead_rules", None),
-            Unfinished::UnusedInputs => ("unused_inputs", None),
-            Unfinished::Assert(_) => ("assert", None),
-        };
-        let mut data = json!({ "kind": "unfinished", "analysis": analysis, "output": output });
-        if let (Some(g), Some(map)) = (witness, data.as_object_mut()) {
-            map.insert("gaps_exist".into(), json!(true));
-            map.insert("example".into(), g.example_json.clone());
-            if let Some(part) = &g.part {
-                map.insert(
-                    "part".into(),
-                    json!({ "count": count_json(part.count), "condition": part.condition() }),
-                );
-            }
-        }
-        out.push(d.data(data));
-    }
-    out
 }
 
 #[cfg(test)]

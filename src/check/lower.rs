@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::ir::{self, OutputId, OutputTy, Value};
 use super::resolve::{At, Checker, Sym};
+use super::suggest::HelpOr;
 use super::types::{Ctx, Cx};
 use super::values::Target;
 use crate::diagnostics::{Code, Diagnostic};
@@ -181,23 +182,21 @@ impl<'a> Checker<'a> {
             }
             None if self.lost(&ident.name) => None,
             None => {
-                let help = self
-                    .did_you_mean(&ident.name, |c| {
-                        c.names_where(|s| matches!(s, Sym::Output(_)))
-                    })
-                    .unwrap_or_else(|| {
-                        format!(
-                            "declare it (`output {}: bool`), or `use` the file that declares it",
-                            ident.name
-                        )
-                    });
+                let suggestion = self.did_you_mean(&ident.name, loc, |c| {
+                    c.names_where(|s| matches!(s, Sym::Output(_)))
+                });
                 self.error(
                     Diagnostic::error(
                         Code::E0203,
                         format!("cannot find the output `{}`", ident.name),
                     )
                     .primary(loc, "no output has this name")
-                    .help(help),
+                    .help_or(suggestion, || {
+                        format!(
+                            "declare it (`output {}: bool`), or `use` the file that declares it",
+                            ident.name
+                        )
+                    }),
                 );
                 None
             }
@@ -351,20 +350,18 @@ impl<'a> Checker<'a> {
                 }
                 None if self.lost(&a.target.name) => continue,
                 None => {
-                    let help = self
-                        .did_you_mean(&a.target.name, |c| {
-                            c.names_where(|s| matches!(s, Sym::Input(_)))
-                        })
-                        .unwrap_or_else(|| {
-                            "`given` states the values of declared inputs".to_string()
-                        });
+                    let suggestion = self.did_you_mean(&a.target.name, here, |c| {
+                        c.names_where(|s| matches!(s, Sym::Input(_)))
+                    });
                     self.error(
                         Diagnostic::error(
                             Code::E0203,
                             format!("cannot find the input `{}`", a.target.name),
                         )
                         .primary(here, "no input has this name")
-                        .help(help),
+                        .help_or(suggestion, || {
+                            "`given` states the values of declared inputs".to_string()
+                        }),
                     );
                     continue;
                 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::ir::{self, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, VariantId};
 use super::modules::Program;
-use super::suggest;
+use super::suggest::{self, HelpOr, Suggestion};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
 use crate::source::{FileId, Loc, Sources, Span};
@@ -242,20 +242,23 @@ impl<'a> Checker<'a> {
         id
     }
 
-    /// "did you mean" for `name` among the candidates `gather` lists, while this check's
-    /// budget for suggestions lasts; after that, `None` without gathering.
+    /// "did you mean" for `name`, misspelt at `at`, among the candidates `gather` lists,
+    /// while this check's budget for suggestions lasts; after that, `None` without
+    /// gathering.
     pub(crate) fn did_you_mean<'s, I>(
         &'s self,
         name: &str,
+        at: Loc,
         gather: impl FnOnce(&'s Self) -> I,
-    ) -> Option<String>
+    ) -> Option<Suggestion>
     where
         I: IntoIterator<Item = &'s str>,
     {
         if self.suggestions.exhausted() {
             return None;
         }
-        self.suggestions.did_you_mean(name, gather(self))
+        let name = self.suggestions.did_you_mean(name, gather(self))?;
+        Some(Suggestion { at, name })
     }
 
     /// Drops the enums from `len` on, from the IR and from the index.
@@ -302,19 +305,8 @@ impl<'a> Checker<'a> {
         self.lost_names.contains(name)
     }
 
-    /// Records a diagnostic. A "did you mean `x`?" help also goes into `data` as
-    /// `{"suggestion": "x"}`, the replacement for the primary label's text, so that an
-    /// editor can offer it as a quick fix.
-    pub(crate) fn error(&mut self, mut d: Diagnostic) {
-        let suggestion = d
-            .help
-            .as_deref()
-            .and_then(|h| h.strip_prefix("did you mean `"))
-            .and_then(|h| h.strip_suffix("`?"))
-            .map(str::to_string);
-        if let (Some(s), None) = (suggestion, &d.data) {
-            d = d.data(serde_json::json!({ "suggestion": s }));
-        }
+    /// Records a diagnostic.
+    pub(crate) fn error(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
@@ -660,28 +652,29 @@ impl<'a> Checker<'a> {
                 if self.lost(&id.name) {
                     return None;
                 }
-                let suggestion = self.did_you_mean(&id.name, |c| {
+                let at = Loc::new(file, id.span);
+                let suggestion = self.did_you_mean(&id.name, at, |c| {
                     c.ir.enums.iter().map(|e| e.name.as_str()).chain(["bool"])
                 });
-                let mut d =
+                let d =
                     Diagnostic::error(Code::E0204, format!("cannot find the type `{}`", id.name))
-                        .primary(Loc::new(file, id.span), "no enum has this name");
+                        .primary(at, "no enum has this name");
                 let lower = id.name.to_ascii_lowercase();
-                let help = match suggestion {
-                    Some(h) => h,
-                    None if ["int", "integer", "number", "u8", "i64", "usize", "age"].contains(&lower.as_str()) => {
+                let help = || {
+                    match lower.as_str() {
+                    l if ["int", "integer", "number", "u8", "i64", "usize", "age"].contains(&l) => {
                         "integers are declared with their range, such as `0..=99`".to_string()
                     }
-                    None if ["string", "str", "text"].contains(&lower.as_str()) => {
+                    l if ["string", "str", "text"].contains(&l) => {
                         "inputs have finite types: `bool`, an enum, or a range `LO..=HI`; declare an enum of the possible values".to_string()
                     }
-                    None => format!(
+                    _ => format!(
                         "declare it with `enum {} {{ ... }}`, or `use` the file that declares it",
                         id.name
                     ),
+                }
                 };
-                d = d.help(help);
-                self.error(d);
+                self.error(d.help_or(suggestion, help));
                 None
             }
             ast::TypeExpr::Range { lo, hi, span } => {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::graph::Graph;
 use super::resolve::{Checker, DefTy, Sym};
+use super::suggest::HelpOr;
 use super::types::{Ctx, Cx};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, ExprKind};
@@ -168,20 +169,18 @@ impl<'a> Checker<'a> {
                     }
                     None if self.lost(&ident.name) => {}
                     None => {
-                        let help = self
-                            .did_you_mean(&ident.name, |c| {
-                                c.names_where(|s| matches!(s, Sym::Rule(_)))
-                            })
-                            .unwrap_or_else(|| {
-                                "check the name of the rule this one overrides".into()
-                            });
+                        let suggestion = self.did_you_mean(&ident.name, loc, |c| {
+                            c.names_where(|s| matches!(s, Sym::Rule(_)))
+                        });
                         self.error(
                             Diagnostic::error(
                                 Code::E0404,
                                 format!("cannot find the rule `{}`", ident.name),
                             )
                             .primary(loc, "no rule has this name")
-                            .help(help),
+                            .help_or(suggestion, || {
+                                "check the name of the rule this one overrides".into()
+                            }),
                         );
                     }
                 }

@@ -2,6 +2,35 @@
 
 use std::cell::Cell;
 
+use crate::diagnostics::{Diagnostic, Fix};
+use crate::source::Loc;
+
+/// A declared name close to the misspelt one at `at`: a help line for people and a
+/// fix for editors, made together so that they always agree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Suggestion {
+    pub(crate) at: Loc,
+    pub(crate) name: String,
+}
+
+/// The help of a diagnostic about a name that is not declared.
+pub(crate) trait HelpOr {
+    /// "did you mean `x`?" with the fix that puts `x` in place of the misspelt name when
+    /// there is a suggestion, else the help `otherwise` gives.
+    fn help_or(self, suggestion: Option<Suggestion>, otherwise: impl FnOnce() -> String) -> Self;
+}
+
+impl HelpOr for Diagnostic {
+    fn help_or(self, suggestion: Option<Suggestion>, otherwise: impl FnOnce() -> String) -> Self {
+        match suggestion {
+            Some(Suggestion { at, name }) => self
+                .help(format!("did you mean `{name}`?"))
+                .fix(Fix::Rename { loc: at, to: name }),
+            None => self.help(otherwise()),
+        }
+    }
+}
+
 /// Optimal-string-alignment distance (Damerau-Levenshtein where no substring is edited
 /// twice): insertions, deletions, substitutions and swaps of two neighbours cost one.
 pub(crate) fn distance(a: &str, b: &str) -> usize {
@@ -82,7 +111,8 @@ impl Budget {
         self.left.get() == 0
     }
 
-    /// [`did_you_mean`], paid for from the budget; `None` when the search does not fit.
+    /// The closest candidate to `name` ([`search`]), paid for from the budget; `None`
+    /// when there is none or the search does not fit.
     pub(crate) fn did_you_mean<'c, I>(&self, name: &str, candidates: I) -> Option<String>
     where
         I: IntoIterator<Item = &'c str>,
@@ -90,7 +120,7 @@ impl Budget {
         let mut left = self.left.get();
         let found = search(name, candidates, &mut left);
         self.left.set(left);
-        found.ok().flatten().map(|c| format!("did you mean `{c}`?"))
+        found.ok().flatten().map(str::to_string)
     }
 }
 
@@ -157,15 +187,6 @@ where
     search(name, candidates, &mut unbounded).ok().flatten()
 }
 
-/// `did you mean `x`?` for a help line, however long the search.
-#[cfg(test)]
-fn did_you_mean<'c, I>(name: &str, candidates: I) -> Option<String>
-where
-    I: IntoIterator<Item = &'c str>,
-{
-    best_match(name, candidates).map(|c| format!("did you mean `{c}`?"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,10 +217,7 @@ mod tests {
         // Short names only tolerate one edit.
         assert_eq!(best_match("ab", ["xy", "ac"]), Some("ac"));
         assert_eq!(best_match("ab", ["xy"]), None);
-        assert_eq!(
-            did_you_mean("nudes", ["semi_nude", "nude"]).as_deref(),
-            Some("did you mean `nude`?")
-        );
+        assert_eq!(best_match("nudes", ["semi_nude", "nude"]), Some("nude"));
     }
 
     #[test]
@@ -216,8 +234,8 @@ mod tests {
         let budget = Budget::new(2 * one + one / 2);
         for _ in 0..2 {
             assert_eq!(
-                budget.did_you_mean("coersion", names),
-                did_you_mean("coersion", names)
+                budget.did_you_mean("coersion", names).as_deref(),
+                best_match("coersion", names)
             );
             assert!(!budget.exhausted());
         }

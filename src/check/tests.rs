@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::ir::{CmpOp, Expr, LinExpr, OutputTy, Ty, Value};
 use super::{check_file, check_text, Checked};
-use crate::diagnostics::{Diagnostic, LabelStyle, Severity};
+use crate::diagnostics::{Diagnostic, Fix, LabelStyle, Severity};
 use crate::source::{FileSystem, Sources};
 
 struct MemFs(HashMap<PathBuf, String>);
@@ -360,9 +360,57 @@ fn unknown_name_is_reported_once_with_a_suggestion() {
     ));
     let d = only_error(&c, "E0203");
     assert_eq!(d.help.as_deref(), Some("did you mean `coercion`?"));
-    assert_eq!(d.data, Some(serde_json::json!({"suggestion": "coercion"})));
+    assert_eq!(d.data, None);
+    assert_eq!(
+        d.machine_data(),
+        Some(serde_json::json!({"suggestion": "coercion"}))
+    );
     assert_eq!(labelled(&s, d, LabelStyle::Primary), vec!["coersion"]);
     assert!(c.policy.is_none());
+}
+
+/// The fix the checker builds for a misspelt name puts the suggested name in its place,
+/// and the text it makes checks clean: every kind of name that "did you mean" serves.
+#[test]
+fn a_fix_for_a_misspelt_name_applies_and_checks_clean() {
+    let clean = format!(
+        "{AGES}enum Level {{ low, high }}\ninput level: Level\noutput respond: bool default false\n\
+         rule base \"b\" cites \"c\" when coercion and level == high then respond = true\n\
+         rule r \"r\" cites \"c\" overrides base when oldest_age > 3 then respond = false\n\
+         scenario s \"s\" given coercion = true, level = low, oldest_age = 2, youngest_age = 1 expect respond = false\n"
+    );
+    assert!(errors(&run(&clean).1).is_empty(), "{clean}");
+    for (right, wrong) in [
+        ("when coercion", "when coersion"),
+        ("== high", "== hihg"),
+        ("overrides base", "overrides bsae"),
+        ("then respond = false", "then repsond = false"),
+        ("given coercion", "given coercoin"),
+        ("input level: Level", "input level: Levle"),
+    ] {
+        let misspelt = clean.replacen(right, wrong, 1);
+        let (s, c) = run(&misspelt);
+        let d = errors(&c)[0];
+        let [fix] = d.fixes.as_slice() else {
+            panic!("one fix for {wrong}: {d:#?}")
+        };
+        assert!(matches!(fix, Fix::Rename { .. }), "{fix:?}");
+        assert_eq!(
+            d.help.as_deref(),
+            Some(format!("did you mean `{}`?", fix.data_entry().1).as_str())
+        );
+        let edit = fix.edit(&s);
+        let fixed = edit
+            .apply(s.text(edit.loc.file))
+            .expect("the span is in the text");
+        assert_eq!(fixed, clean, "{wrong}");
+        let (_, again) = run(&fixed);
+        assert!(
+            again.diagnostics.iter().all(|d| !d.is_error()),
+            "{wrong}: {:#?}",
+            again.diagnostics
+        );
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 use super::ir::{self, CmpOp, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, Value, VariantId};
 use super::resolve::{Checker, DefTy, Sym};
+use super::suggest::HelpOr;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, BinOp, ExprKind, UnOp};
 use crate::source::{FileId, Loc, Span};
@@ -637,7 +638,7 @@ impl<'a> Checker<'a> {
             return;
         }
         let reads_outputs = cx.ctx == Ctx::Assert;
-        let help = self.did_you_mean(n, |c| {
+        let suggestion = self.did_you_mean(n, loc, |c| {
             let mut cands = c.names_where(|s| {
                 matches!(s, Sym::Input(_) | Sym::Define(_))
                     || (reads_outputs && matches!(s, Sym::Output(_)))
@@ -654,13 +655,12 @@ impl<'a> Checker<'a> {
         } else {
             "input or define"
         };
-        let help = help.unwrap_or_else(|| {
-            format!("declare it (`input {n}: bool`), or `use` the file that declares it")
-        });
         self.error(
             Diagnostic::error(Code::E0203, format!("cannot find `{n}`"))
                 .primary(loc, format!("no {kinds} has this name"))
-                .help(help),
+                .help_or(suggestion, || {
+                    format!("declare it (`input {n}: bool`), or `use` the file that declares it")
+                }),
         );
     }
 
@@ -668,9 +668,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn unknown_variant(&mut self, n: &str, loc: Loc, e: EnumId) {
         let en = self.enum_name(e).to_string();
         let list = self.variant_list(e);
-        let help = self
-            .did_you_mean(n, |c| c.variant_names(e))
-            .unwrap_or_else(|| format!("use one of the variants of `{en}`, or add `{n}` to it"));
+        let suggestion = self.did_you_mean(n, loc, |c| c.variant_names(e));
         let mut d = Diagnostic::error(Code::E0205, format!("`{n}` is not a variant of `{en}`"))
             .primary(loc, format!("expected a variant of `{en}`"));
         if let Some(decl) = self.enum_loc(e) {
@@ -685,7 +683,9 @@ impl<'a> Checker<'a> {
                 d = d.note(format!("`{n}` is a variant of `{}`", self.enum_name(other)));
             }
         }
-        self.error(d.help(help));
+        self.error(d.help_or(suggestion, || {
+            format!("use one of the variants of `{en}`, or add `{n}` to it")
+        }));
     }
 
     /// How a typed expression reads in a message: `` `bool` ``, `an integer`, ...

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use super::graph::{value_set, ValueSet};
 use super::{index_value, CResult, Compiler};
 use crate::check::ir::{CmpOp, DefineBody, Expr, InputId, LinExpr, Policy, Ty, Value};
@@ -383,22 +385,51 @@ impl Region {
     }
 
     /// The machine form: count, example facts, condition.
+    pub fn data(&self) -> RegionData {
+        RegionData {
+            count: Count(self.count),
+            example: self.example_json(),
+            condition: self.condition(),
+            condition_complete: self.condition_complete,
+        }
+    }
+
+    /// [`Region::data`] as a JSON value.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "count": count_json(self.count),
-            "example": self.example_json(),
-            "condition": self.condition(),
-            "condition_complete": self.condition_complete,
-        })
+        serde_json::to_value(self.data()).unwrap_or_default()
     }
 }
 
-/// A count as a JSON number when it fits, else as a string.
-pub fn count_json(n: u128) -> serde_json::Value {
-    match u64::try_from(n) {
-        Ok(x) => serde_json::Value::from(x),
-        Err(_) => serde_json::Value::from(show_count(n)),
+/// A region as machines read it (a finding's `data`, `policyc diff --format json`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionData {
+    /// How many incidents.
+    pub count: Count,
+    /// One of them, as facts `policyc decide` accepts.
+    pub example: serde_json::Value,
+    /// All of them, in the language's syntax.
+    pub condition: String,
+    /// Whether `condition` is the whole region (not cut short).
+    pub condition_complete: bool,
+}
+
+/// A count of incidents for machines: a JSON number when it fits in 64 bits, else a
+/// string (JSON readers lose precision past 2^53 anyway; past 2^64 many fail).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Count(pub u128);
+
+impl Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match u64::try_from(self.0) {
+            Ok(x) => s.serialize_u64(x),
+            Err(_) => s.serialize_str(&show_count(self.0)),
+        }
     }
+}
+
+/// A count as a JSON number when it fits, else as a string ([`Count`]).
+pub fn count_json(n: u128) -> serde_json::Value {
+    serde_json::to_value(Count(n)).unwrap_or_default()
 }
 
 /// How many cubes are shown at most in a condition.

@@ -1,16 +1,20 @@
 //! Diagnostics as values.
 //!
 //! Every stage reports problems as [`Diagnostic`]s: a code documented in
-//! [`codes`], a severity, a message, labelled spans, notes and help. They are
-//! rendered for people by [`render`] (codespan-reporting) and serialised for
-//! machines as JSON.
+//! [`codes`], a severity, a message, labelled spans, notes and help, details for
+//! machines (`data`) and the [`Fix`]es that resolve it. They are rendered for people
+//! by [`render`] (codespan-reporting) and serialised for machines as JSON, SARIF
+//! ([`sarif`]) and GitHub annotations ([`github`]). This module depends on nothing
+//! above [`crate::source`].
 
 pub mod codes;
+pub mod fix;
 pub mod github;
 pub mod render;
 pub mod sarif;
 
 pub use codes::Code;
+pub use fix::{Edit, Fix};
 
 use serde::Serialize;
 
@@ -50,6 +54,9 @@ pub struct Diagnostic {
     /// Structured details for machines (an example incident, a region, counts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Changes to the text that resolve it, for editors (quick fixes) and tools.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -62,6 +69,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             data: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -108,6 +116,37 @@ impl Diagnostic {
     pub fn data(mut self, data: serde_json::Value) -> Self {
         self.data = Some(data);
         self
+    }
+
+    /// [`Diagnostic::data`] from a typed payload; a payload that is not a JSON value
+    /// (a map with keys that are not strings) is a bug in a stage and leaves none.
+    pub fn data_of(mut self, data: &impl Serialize) -> Self {
+        self.data = serde_json::to_value(data).ok();
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// `data` as machines read it (`--format json`, SARIF): the details of the finding
+    /// and, per fix, its entry ([`Fix::data_entry`]: `suggestion`, `accept`).
+    pub fn machine_data(&self) -> Option<serde_json::Value> {
+        if self.fixes.is_empty() {
+            return self.data.clone();
+        }
+        let mut data = self
+            .data
+            .clone()
+            .unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let Some(map) = data.as_object_mut() {
+            for f in &self.fixes {
+                let (key, value) = f.data_entry();
+                map.insert(key.to_string(), serde_json::Value::String(value));
+            }
+        }
+        Some(data)
     }
 
     pub fn is_error(&self) -> bool {

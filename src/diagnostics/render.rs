@@ -6,7 +6,8 @@ use std::ops::Range;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::{self, termcolor::WriteColor, Config};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{Diagnostic, LabelStyle, Severity};
 use crate::source::{FileId, Sources};
@@ -208,53 +209,75 @@ fn sev_word(s: Severity) -> &'static str {
     }
 }
 
+/// The machine form of a diagnostic (`--format json`, one per line).
+#[derive(Serialize)]
+struct JsonDiagnostic<'d> {
+    code: super::Code,
+    severity: Severity,
+    message: &'d str,
+    /// Where the primary label points, when there is one.
+    file: Option<&'d str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    labels: Vec<JsonLabel<'d>>,
+    notes: &'d [String],
+    help: Option<&'d str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'d> {
+    style: LabelStyle,
+    file: &'d str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_start: usize,
+    byte_end: usize,
+    message: &'d str,
+}
+
 /// The machine form of a diagnostic: code, severity, message, file, and for every label
-/// its file, line/column range and byte range; help, notes and data when present.
+/// its file, line/column range and byte range; help, notes and data when present. A
+/// JSON value (its keys in order), for the commands that embed it in their own output.
 pub fn to_json(sources: &Sources, d: &Diagnostic) -> Value {
-    let labels: Vec<Value> = d
+    let labels = d
         .labels
         .iter()
         .map(|l| {
             let (line, column) = sources.line_col(l.file, l.span.start);
             let (end_line, end_column) = sources.line_col(l.file, l.span.end);
-            json!({
-                "style": l.style,
-                "file": sources.name(l.file),
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-                "byte_start": l.span.start,
-                "byte_end": l.span.end,
-                "message": l.message,
-            })
+            JsonLabel {
+                style: l.style,
+                file: sources.name(l.file),
+                line,
+                column,
+                end_line,
+                end_column,
+                byte_start: l.span.start,
+                byte_end: l.span.end,
+                message: &l.message,
+            }
         })
         .collect();
-    let primary = d.primary_loc();
-    let (file, line, column) = match primary {
-        Some(loc) => {
-            let (line, col) = sources.line_col(loc.file, loc.span.start);
-            (
-                Value::from(sources.name(loc.file)),
-                Value::from(line),
-                Value::from(col),
-            )
-        }
-        None => (Value::Null, Value::Null, Value::Null),
+    let primary = d
+        .primary_loc()
+        .map(|loc| (loc.file, sources.line_col(loc.file, loc.span.start)));
+    let json = JsonDiagnostic {
+        code: d.code,
+        severity: d.severity,
+        message: &d.message,
+        file: primary.map(|(file, _)| sources.name(file)),
+        line: primary.map(|(_, (line, _))| line),
+        column: primary.map(|(_, (_, column))| column),
+        labels,
+        notes: &d.notes,
+        help: d.help.as_deref(),
+        data: d.machine_data(),
     };
-    let mut obj = json!({
-        "code": d.code,
-        "severity": d.severity,
-        "message": d.message,
-        "file": file,
-        "line": line,
-        "column": column,
-        "labels": labels,
-        "notes": d.notes,
-        "help": d.help,
-    });
-    if let (Some(data), Some(map)) = (&d.data, obj.as_object_mut()) {
-        map.insert("data".into(), data.clone());
-    }
-    obj
+    // Plain data of strings and numbers always serialises; should it ever not, the
+    // message still reaches the reader.
+    serde_json::to_value(json).unwrap_or_else(|e| Value::String(format!("{}: {e}", d.message)))
 }

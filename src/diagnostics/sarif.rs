@@ -96,7 +96,14 @@ pub struct SarifResult {
     pub related_locations: Vec<Location>,
     /// The diagnostic's machine data (an example incident, a region, counts).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub properties: Option<serde_json::Value>,
+    pub properties: Option<Properties>,
+}
+
+/// A result's property bag: the diagnostic's `data` as `policyc check --format json`
+/// gives it.
+#[derive(Serialize, Debug)]
+pub struct Properties {
+    pub data: serde_json::Value,
 }
 
 #[derive(Serialize, Debug)]
@@ -281,10 +288,7 @@ fn result_of(sources: &Sources, d: &Diagnostic) -> SarifResult {
         },
         locations,
         related_locations: related,
-        properties: d
-            .data
-            .clone()
-            .map(|data| serde_json::json!({ "data": data })),
+        properties: d.machine_data().map(|data| Properties { data }),
     }
 }
 

@@ -754,7 +754,6 @@ impl PageWriter<'_> {
 
     fn findings(&mut self) {
         let pp = self.pp;
-        let p = &pp.policy;
         self.out.push_str("<h2 id=\"findings\">Findings</h2>\n");
         let a: &Analysis = match &pp.analysis {
             Ok(a) => a,
@@ -767,6 +766,36 @@ impl PageWriter<'_> {
                 return;
             }
         };
+        self.findings_intro(a);
+        self.open_gaps(a);
+        self.unfinished(a);
+        self.conflicts(a);
+        self.failed_asserts(a);
+        self.accepted_gaps(a);
+        self.stale_acceptances(a);
+        self.dead_rules(a);
+        self.unused_inputs(a);
+        self.holding_asserts(a);
+    }
+
+    fn output_name(&self, o: usize) -> String {
+        self.p()
+            .outputs
+            .get(o)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn rule_name(&self, r: usize) -> String {
+        self.p()
+            .rules
+            .get(r)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// How exact the findings are, and a badge when there is nothing wrong.
+    fn findings_intro(&mut self, a: &Analysis) {
         let exact = if a.unfinished.is_empty() {
             "Every finding below is exact"
         } else {
@@ -778,24 +807,16 @@ impl PageWriter<'_> {
             show_count(a.incident_count),
             show_count(a.valid_count)
         );
-        let out_name = |o: usize| p.outputs.get(o).map(|d| d.name.clone()).unwrap_or_default();
-        let rule_name = |r: usize| p.rules.get(r).map(|d| d.name.clone()).unwrap_or_default();
-        let open: Vec<_> = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).collect();
-        let accepted: Vec<_> = a
-            .gaps
-            .iter()
-            .filter(|g| !g.accepted_by.is_empty())
-            .collect();
-        let failing: Vec<_> = a.asserts.iter().filter(|x| !x.holds).collect();
-        if open.is_empty()
-            && a.conflicts.is_empty()
-            && failing.is_empty()
-            && a.unfinished.is_empty()
-        {
+        let open = a.gaps.iter().any(|g| g.accepted_by.is_empty());
+        let failing = a.asserts.iter().any(|x| !x.holds);
+        if !open && a.conflicts.is_empty() && !failing && a.unfinished.is_empty() {
             self.out.push_str("<p><span class=\"badge good\">no gaps, no conflicts, every assert holds</span></p>\n");
         }
-        for g in open {
-            let o = out_name(g.output);
+    }
+
+    fn open_gaps(&mut self, a: &Analysis) {
+        for g in a.gaps.iter().filter(|g| g.accepted_by.is_empty()) {
+            let o = self.output_name(g.output);
             let _ = write!(
                 self.out,
                 "<article class=\"finding gap\"><h3><span class=\"badge bad\">gap</span> <code>{}</code> gets no value</h3><p>No rule gives <a class=\"term\" href=\"#output-{}\">{}</a> a value and it has no default, for</p>",
@@ -806,10 +827,15 @@ impl PageWriter<'_> {
             self.region(&g.region);
             self.out.push_str("</article>\n");
         }
-        self.unfinished(a);
+    }
+
+    /// The conflicts listed one by one, then per output the rest by pair of values.
+    fn conflicts(&mut self, a: &Analysis) {
+        let pp = self.pp;
+        let p = &pp.policy;
         let listing = crate::analyse::conflict_listing(a);
         for c in listing.listed.iter().filter_map(|&i| a.conflicts.get(i)) {
-            let o = out_name(c.output);
+            let o = self.output_name(c.output);
             let _ = write!(
                 self.out,
                 "<article class=\"finding conflict\"><h3><span class=\"badge bad\">conflict</span> <code>{}</code>: {} or {}</h3><p>Rule <a href=\"#rule-{r1}\">{r1}</a> gives <b>{}</b> and rule <a href=\"#rule-{r2}\">{r2}</a> gives <b>{}</b>, and neither overrides the other, for</p>",
@@ -818,15 +844,13 @@ impl PageWriter<'_> {
                 esc(&plain::show_value(p, &c.values[1])),
                 esc(&plain::show_value(p, &c.values[0])),
                 esc(&plain::show_value(p, &c.values[1])),
-                r1 = esc(&rule_name(c.rules[0])),
-                r2 = esc(&rule_name(c.rules[1])),
+                r1 = esc(&self.rule_name(c.rules[0])),
+                r2 = esc(&self.rule_name(c.rules[1])),
             );
             self.region(&c.region);
             self.out.push_str("</article>\n");
         }
         for u in &listing.unlisted {
-            let o = out_name(u.output);
-            let more = u.pairs;
             let pairs: Vec<String> = u
                 .by_values
                 .iter()
@@ -842,13 +866,18 @@ impl PageWriter<'_> {
             let _ = writeln!(
                 self.out,
                 "<article class=\"finding conflict\"><h3><span class=\"badge bad\">conflicts</span> <code>{}</code>: {} more pairs of rules</h3><p>Only the first {} conflicting pairs of rules over this output are listed above. The others, by the values they give:</p><ul>{}</ul></article>",
-                esc(&o),
-                show_count(more as u128),
+                esc(&self.output_name(u.output)),
+                show_count(u.pairs as u128),
                 crate::analyse::LISTED_CONFLICTS,
                 pairs.concat()
             );
         }
-        for f in failing {
+    }
+
+    fn failed_asserts(&mut self, a: &Analysis) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        for f in a.asserts.iter().filter(|x| !x.holds) {
             let Some(def) = p.asserts.get(f.assert) else {
                 continue;
             };
@@ -868,8 +897,12 @@ impl PageWriter<'_> {
             }
             self.out.push_str("</article>\n");
         }
-        for g in accepted {
-            let o = out_name(g.output);
+    }
+
+    fn accepted_gaps(&mut self, a: &Analysis) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        for g in a.gaps.iter().filter(|g| !g.accepted_by.is_empty()) {
             let reasons: Vec<String> = g
                 .accepted_by
                 .iter()
@@ -879,28 +912,36 @@ impl PageWriter<'_> {
             let _ = write!(
                 self.out,
                 "<article class=\"finding accepted\"><h3><span class=\"badge warn\">accepted gap</span> <code>{}</code> gets no value</h3><p>The policy accepts this gap:</p>{}",
-                esc(&o),
+                esc(&self.output_name(g.output)),
                 reasons.concat()
             );
             self.region(&g.region);
             self.out.push_str("</article>\n");
         }
-        for &i in &a.stale_acceptances {
-            if let Some(acc) = p.accepted_gaps.get(i) {
-                let _ = writeln!(
-                    self.out,
-                    "<article class=\"finding dead\"><h3><span class=\"badge warn\">stale acceptance</span> <code>{}</code></h3><p>An accepted gap covers no gap any more:</p><blockquote>{}</blockquote></article>",
-                    esc(&out_name(acc.output)),
-                    esc(&acc.reason)
-                );
-            }
+    }
+
+    fn stale_acceptances(&mut self, a: &Analysis) {
+        let pp = self.pp;
+        for acc in a
+            .stale_acceptances
+            .iter()
+            .filter_map(|&i| pp.policy.accepted_gaps.get(i))
+        {
+            let _ = writeln!(
+                self.out,
+                "<article class=\"finding dead\"><h3><span class=\"badge warn\">stale acceptance</span> <code>{}</code></h3><p>An accepted gap covers no gap any more:</p><blockquote>{}</blockquote></article>",
+                esc(&self.output_name(acc.output)),
+                esc(&acc.reason)
+            );
         }
+    }
+
+    fn dead_rules(&mut self, a: &Analysis) {
         for d in &a.dead_rules {
-            let name = rule_name(d.rule);
             let why = match d.reason {
                 DeadReason::NeverApplies => "applies to no possible incident".to_string(),
                 DeadReason::AlwaysOverridden => {
-                    let by: Vec<String> = d.by.iter().map(|&b| rule_name(b)).collect();
+                    let by: Vec<String> = d.by.iter().map(|&b| self.rule_name(b)).collect();
                     format!("is always overridden (by {})", by.join(", "))
                 }
             };
@@ -908,42 +949,49 @@ impl PageWriter<'_> {
                 self.out,
                 "<article class=\"finding dead\"><h3><span class=\"badge warn\">dead rule</span> <a href=\"#rule-{n}\">{n}</a></h3><p>This rule {}.</p></article>",
                 esc(&why),
-                n = esc(&name)
+                n = esc(&self.rule_name(d.rule))
             );
         }
-        if !a.unused_inputs.is_empty() {
-            let names: Vec<String> = a
-                .unused_inputs
-                .iter()
-                .filter_map(|&i| p.inputs.get(i))
-                .map(|i| format!("<code>{}</code>", esc(&i.name)))
-                .collect();
+    }
+
+    fn unused_inputs(&mut self, a: &Analysis) {
+        if a.unused_inputs.is_empty() {
+            return;
+        }
+        let names: Vec<String> = a
+            .unused_inputs
+            .iter()
+            .filter_map(|&i| self.p().inputs.get(i))
+            .map(|i| format!("<code>{}</code>", esc(&i.name)))
+            .collect();
+        let _ = writeln!(
+            self.out,
+            "<p class=\"note\">The decision does not depend on these inputs of the vocabulary: {}.</p>",
+            names.join(", ")
+        );
+    }
+
+    fn holding_asserts(&mut self, a: &Analysis) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        let holding: Vec<_> = a.asserts.iter().filter(|x| x.holds).collect();
+        if holding.is_empty() {
+            return;
+        }
+        self.out
+            .push_str("<h3>Asserts that hold for every incident</h3>\n");
+        for def in holding.iter().filter_map(|f| p.asserts.get(f.assert)) {
             let _ = writeln!(
                 self.out,
-                "<p class=\"note\">The decision does not depend on these inputs of the vocabulary: {}.</p>",
-                names.join(", ")
+                "<article class=\"finding holds\"><h3><span class=\"badge good\">holds</span> {}</h3><p><code>{}</code>: {}</p>{}</article>",
+                esc(def.title.as_deref().unwrap_or(&def.name)),
+                esc(&def.name),
+                self.pieces(&plain::condition(p, &def.expr)),
+                def.cites
+                    .as_ref()
+                    .map(|c| format!("<blockquote>{}</blockquote>", esc(c)))
+                    .unwrap_or_default()
             );
-        }
-        let holding: Vec<_> = a.asserts.iter().filter(|x| x.holds).collect();
-        if !holding.is_empty() {
-            self.out
-                .push_str("<h3>Asserts that hold for every incident</h3>\n");
-            for f in holding {
-                let Some(def) = p.asserts.get(f.assert) else {
-                    continue;
-                };
-                let _ = writeln!(
-                    self.out,
-                    "<article class=\"finding holds\"><h3><span class=\"badge good\">holds</span> {}</h3><p><code>{}</code>: {}</p>{}</article>",
-                    esc(def.title.as_deref().unwrap_or(&def.name)),
-                    esc(&def.name),
-                    self.pieces(&plain::condition(p, &def.expr)),
-                    def.cites
-                        .as_ref()
-                        .map(|c| format!("<blockquote>{}</blockquote>", esc(c)))
-                        .unwrap_or_default()
-                );
-            }
         }
     }
 

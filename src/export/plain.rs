@@ -145,6 +145,14 @@ impl Writer<'_> {
         if bracket {
             self.text("(");
         }
+        self.unbracketed(e, ctx, depth);
+        if bracket {
+            self.text(")");
+        }
+    }
+
+    /// [`Writer::expr`] without the brackets its context may need around it.
+    fn unbracketed(&mut self, e: &Expr, ctx: Level, depth: usize) {
         match e {
             Expr::Const(true) => self.text("always"),
             Expr::Const(false) => self.text("never"),
@@ -159,23 +167,8 @@ impl Writer<'_> {
                 self.term(TermKind::Define, name);
             }
             Expr::Not(x) => self.not(x, depth),
-            Expr::And(xs) | Expr::Or(xs) => {
-                let (word, inner) = match e {
-                    Expr::And(_) => (" and ", Level::And),
-                    _ => (" or ", Level::Or),
-                };
-                // A one-element list binds like its element.
-                let inner = if xs.len() == 1 { ctx } else { inner };
-                for (k, x) in xs.iter().enumerate() {
-                    if k > 0 {
-                        self.text(word);
-                    }
-                    // `a and (b and c)` reads the same without brackets only when the
-                    // child is of the same kind, so children are bracketed one level up.
-                    let child_ctx = if xs.len() == 1 { inner } else { next(inner) };
-                    self.expr(x, child_ctx, depth + 1);
-                }
-            }
+            Expr::And(xs) => self.list(xs, " and ", Level::And, ctx, depth),
+            Expr::Or(xs) => self.list(xs, " or ", Level::Or, ctx, depth),
             Expr::Implies(a, b) => {
                 self.text("if ");
                 self.expr(a, Level::Or, depth + 1);
@@ -195,11 +188,7 @@ impl Writer<'_> {
             Expr::EnumIn { input, variants } => {
                 self.input(*input);
                 let e = self.enum_of(*input);
-                self.text(if variants.len() > 2 {
-                    " is one of "
-                } else {
-                    " is "
-                });
+                self.text(is_one_of(variants.len()));
                 self.variants(e, variants);
             }
             Expr::EnumEq(a, b) => {
@@ -210,11 +199,7 @@ impl Writer<'_> {
             Expr::OutputIs { output, values } => {
                 self.output(*output);
                 let shown: Vec<String> = values.iter().map(|v| self.value(v)).collect();
-                self.text(if shown.len() > 2 {
-                    " is one of "
-                } else {
-                    " is "
-                });
+                self.text(is_one_of(shown.len()));
                 self.text(&or_list(&shown));
             }
             Expr::SetContains { output, variant } => {
@@ -226,61 +211,71 @@ impl Writer<'_> {
                 self.text(" includes ");
                 self.text(&humanise(self.policy.variant_name(e, *variant)));
             }
-            // An imported policy's decision (`use "..." as alias`): its own names.
             Expr::ImportedOutputIs {
                 import,
                 output,
                 values,
-            } => {
-                let policy = self.policy;
-                match policy.imports.get(*import) {
-                    Some(imp) => {
-                        let name = imp
-                            .policy
-                            .outputs
-                            .get(*output)
-                            .map(|o| format!("{}.{}", imp.alias, o.name))
-                            .unwrap_or_else(|| "?".into());
-                        self.term(TermKind::Output, &name);
-                        let shown: Vec<String> =
-                            values.iter().map(|v| show_value(&imp.policy, v)).collect();
-                        self.text(if shown.len() > 2 {
-                            " is one of "
-                        } else {
-                            " is "
-                        });
-                        self.text(&or_list(&shown));
-                    }
-                    None => self.text("?"),
-                }
-            }
+            } => self.imported_output_is(*import, *output, values),
             Expr::ImportedSetContains {
                 import,
                 output,
                 variant,
-            } => {
-                let policy = self.policy;
-                match policy.imports.get(*import) {
-                    Some(imp) => {
-                        let out = imp.policy.outputs.get(*output);
-                        let name = out
-                            .map(|o| format!("{}.{}", imp.alias, o.name))
-                            .unwrap_or_else(|| "?".into());
-                        let e = match out.map(|o| o.ty) {
-                            Some(OutputTy::Set(e)) => e,
-                            _ => 0,
-                        };
-                        self.term(TermKind::Output, &name);
-                        self.text(" includes ");
-                        self.text(&humanise(imp.policy.variant_name(e, *variant)));
-                    }
-                    None => self.text("?"),
-                }
+            } => self.imported_set_contains(*import, *output, *variant),
+        }
+    }
+
+    /// The operands of `and` or `or` (`word`, binding as `level`) in context `ctx`.
+    fn list(&mut self, xs: &[Expr], word: &str, level: Level, ctx: Level, depth: usize) {
+        // A one-element list binds like its element.
+        let inner = if xs.len() == 1 { ctx } else { level };
+        for (k, x) in xs.iter().enumerate() {
+            if k > 0 {
+                self.text(word);
             }
+            // `a and (b and c)` reads the same without brackets only when the child is
+            // of the same kind, so children are bracketed one level up.
+            let child_ctx = if xs.len() == 1 { inner } else { next(inner) };
+            self.expr(x, child_ctx, depth + 1);
         }
-        if bracket {
-            self.text(")");
-        }
+    }
+
+    /// An imported policy's decision (`use "..." as alias`), in its own names.
+    fn imported_output_is(&mut self, import: usize, output: usize, values: &[Value]) {
+        let policy = self.policy;
+        let Some(imp) = policy.imports.get(import) else {
+            self.text("?");
+            return;
+        };
+        let name = imp
+            .policy
+            .outputs
+            .get(output)
+            .map(|o| format!("{}.{}", imp.alias, o.name))
+            .unwrap_or_else(|| "?".into());
+        self.term(TermKind::Output, &name);
+        let shown: Vec<String> = values.iter().map(|v| show_value(&imp.policy, v)).collect();
+        self.text(is_one_of(shown.len()));
+        self.text(&or_list(&shown));
+    }
+
+    /// Whether an imported policy's set output includes a variant, in its own names.
+    fn imported_set_contains(&mut self, import: usize, output: usize, variant: VariantId) {
+        let policy = self.policy;
+        let Some(imp) = policy.imports.get(import) else {
+            self.text("?");
+            return;
+        };
+        let out = imp.policy.outputs.get(output);
+        let name = out
+            .map(|o| format!("{}.{}", imp.alias, o.name))
+            .unwrap_or_else(|| "?".into());
+        let e = match out.map(|o| o.ty) {
+            Some(OutputTy::Set(e)) => e,
+            _ => 0,
+        };
+        self.term(TermKind::Output, &name);
+        self.text(" includes ");
+        self.text(&humanise(imp.policy.variant_name(e, variant)));
     }
 
     fn not(&mut self, x: &Expr, depth: usize) {
@@ -323,6 +318,16 @@ impl Writer<'_> {
     /// A value as people read it: `yes`/`no`, `outcome 21`, `15`.
     fn value(&self, v: &Value) -> String {
         show_value(self.policy, v)
+    }
+}
+
+/// " is one of " before more than two alternatives, " is " before one or two (`x is a
+/// or b`).
+fn is_one_of(alternatives: usize) -> &'static str {
+    if alternatives > 2 {
+        " is one of "
+    } else {
+        " is "
     }
 }
 

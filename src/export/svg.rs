@@ -468,54 +468,115 @@ pub struct DrawnSvg {
 pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> {
     let d = draw(view)?;
     let p = xml_escape(&opts.id_prefix);
-    let head = if opts.heading {
-        heading_lines(view)
-    } else {
-        Vec::new()
-    };
-    let head_h: f64 =
-        head.iter().map(|l| l.height).sum::<f64>() + if head.is_empty() { 0.0 } else { 12.0 };
-    let legend_items = legend(view);
-    let legend_h = 34.0;
-    let head_w = head
-        .iter()
-        .map(|l| text_width(&l.text, l.size, l.bold))
-        .fold(0.0, f64::max)
-        + 32.0;
-    let legend_w: f64 = legend_items
-        .iter()
-        .map(|(_, n)| 36.0 + text_width(n, 11.0, false) + 18.0)
-        .sum::<f64>()
-        + 16.0;
-    let width = d.layout.width.max(head_w).max(legend_w).ceil();
-    let height = (d.layout.height + head_h + legend_h).ceil();
-    // Centre the graph under a heading or legend wider than itself.
-    let dx = ((width - d.layout.width) / 2.0).max(0.0);
-
+    let frame = Frame::new(view, &d, opts.heading);
     let mut out = String::new();
-    let title = match &view.output {
-        Some(o) => format!("Decision graph of {}: {o}", view.policy),
-        None => format!("Decision graph of {}", view.policy),
-    };
+    frame.open(&mut out, view, &p);
+    frame.heading(&mut out);
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
-        w = fmt(width),
-        h = fmt(height),
+        "<g transform=\"translate({} {})\">",
+        fmt(frame.dx),
+        fmt(frame.head_h)
     );
-    let _ = writeln!(out, "<title id=\"{p}title\">{}</title>", xml_escape(&title));
-    let _ = writeln!(
-        out,
-        "<defs><marker id=\"{p}arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#4b5563\"/></marker></defs>"
-    );
-    let _ = writeln!(
-        out,
-        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
-    );
-    if !head.is_empty() {
+    edges(&mut out, &d, &p);
+    answers(&mut out, &d);
+    nodes(&mut out, view, &d, &p);
+    out.push_str("</g>\n");
+    frame.legend(&mut out, d.layout.height);
+    out.push_str("</svg>\n");
+    let root_x = d
+        .layout
+        .nodes
+        .get(view.root)
+        .map_or(frame.width / 2.0, |r| frame.dx + r.cx());
+    Ok(DrawnSvg {
+        svg: out,
+        root_at: if frame.width > 0.0 {
+            root_x / frame.width
+        } else {
+            0.5
+        },
+        root_id: format!("{}n{}", opts.id_prefix, view.root),
+        width: frame.width,
+    })
+}
+
+/// What surrounds the graph: the heading above it, the legend below, and the size of
+/// the whole, wide enough for the widest of the three.
+struct Frame {
+    head: Vec<Line>,
+    head_h: f64,
+    legend: Vec<(Style, &'static str)>,
+    width: f64,
+    height: f64,
+    /// How far the graph is moved right, to centre it under a wider heading or legend.
+    dx: f64,
+}
+
+const LEGEND_H: f64 = 34.0;
+
+impl Frame {
+    fn new(view: &GraphView, d: &Drawing, heading: bool) -> Frame {
+        let head = if heading {
+            heading_lines(view)
+        } else {
+            Vec::new()
+        };
+        let head_h: f64 =
+            head.iter().map(|l| l.height).sum::<f64>() + if head.is_empty() { 0.0 } else { 12.0 };
+        let legend = legend(view);
+        let head_w = head
+            .iter()
+            .map(|l| text_width(&l.text, l.size, l.bold))
+            .fold(0.0, f64::max)
+            + 32.0;
+        let legend_w: f64 = legend
+            .iter()
+            .map(|(_, n)| legend_item_width(n))
+            .sum::<f64>()
+            + 16.0;
+        let width = d.layout.width.max(head_w).max(legend_w).ceil();
+        let height = (d.layout.height + head_h + LEGEND_H).ceil();
+        Frame {
+            head,
+            head_h,
+            legend,
+            width,
+            height,
+            dx: ((width - d.layout.width) / 2.0).max(0.0),
+        }
+    }
+
+    /// The document's start: its size, title, arrow marker and white background.
+    fn open(&self, out: &mut String, view: &GraphView, p: &str) {
+        let title = match &view.output {
+            Some(o) => format!("Decision graph of {}: {o}", view.policy),
+            None => format!("Decision graph of {}", view.policy),
+        };
+        let _ = writeln!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
+            w = fmt(self.width),
+            h = fmt(self.height),
+        );
+        let _ = writeln!(out, "<title id=\"{p}title\">{}</title>", xml_escape(&title));
+        let _ = writeln!(
+            out,
+            "<defs><marker id=\"{p}arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#4b5563\"/></marker></defs>"
+        );
+        let _ = writeln!(
+            out,
+            "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+        );
+    }
+
+    fn heading(&self, out: &mut String) {
+        if self.head.is_empty() {
+            return;
+        }
         let mut y = 10.0;
         out.push_str("<g class=\"heading\">");
-        for l in &head {
+        for l in &self.head {
             let _ = write!(
                 out,
                 "<text x=\"16\" y=\"{}\" font-size=\"{}\" fill=\"{}\"{}>{}</text>",
@@ -529,13 +590,42 @@ pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> 
         }
         out.push_str("</g>\n");
     }
-    let _ = writeln!(
-        out,
-        "<g transform=\"translate({} {})\">",
-        fmt(dx),
-        fmt(head_h)
-    );
 
+    /// The legend along the bottom, under a graph `graph_h` high.
+    fn legend(&self, out: &mut String, graph_h: f64) {
+        let mut x = 16.0;
+        let y = self.head_h + graph_h + 8.0;
+        out.push_str("<g class=\"legend\">");
+        for (style, name) in &self.legend {
+            rect_el(
+                out,
+                &Rect {
+                    x,
+                    y,
+                    w: 28.0,
+                    h: 16.0,
+                },
+                style,
+            );
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{MUTED}\">{}</text>",
+                fmt(x + 34.0),
+                fmt(y + 12.0),
+                xml_escape(name)
+            );
+            x += legend_item_width(name);
+        }
+        out.push_str("</g>\n");
+    }
+}
+
+/// A legend item's width: its swatch, its name and the space after it.
+fn legend_item_width(name: &str) -> f64 {
+    36.0 + text_width(name, 11.0, false) + 18.0
+}
+
+fn edges(out: &mut String, d: &Drawing, p: &str) {
     out.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#4b5563\" stroke-width=\"1.4\">\n");
     for (i, route) in d.layout.edges.iter().enumerate() {
         if route.path.is_empty() {
@@ -547,12 +637,17 @@ pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> 
             path_d(&route.path)
         );
     }
-    out.push_str("</g>\n<g class=\"answers\">\n");
+    out.push_str("</g>\n");
+}
+
+/// The answers on the edges, in rounded boxes.
+fn answers(out: &mut String, d: &Drawing) {
+    out.push_str("<g class=\"answers\">\n");
     for (route, b) in d.layout.edges.iter().zip(&d.labels) {
         if let Some(r) = &route.label {
             out.push_str("<g>");
             rect_el(
-                &mut out,
+                out,
                 r,
                 &Style {
                     fill: "#ffffff",
@@ -562,11 +657,16 @@ pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> 
                     radius: (r.h / 2.0).min(9.0),
                 },
             );
-            write_block(&mut out, b, r);
+            write_block(out, b, r);
             out.push_str("</g>\n");
         }
     }
-    out.push_str("</g>\n<g class=\"nodes\">\n");
+    out.push_str("</g>\n");
+}
+
+/// The questions and the leaves, each with its tooltip.
+fn nodes(out: &mut String, view: &GraphView, d: &Drawing, p: &str) {
+    out.push_str("<g class=\"nodes\">\n");
     for (i, ((node, b), r)) in view
         .nodes
         .iter()
@@ -580,48 +680,11 @@ pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> 
         };
         let _ = write!(out, "<g id=\"{p}n{i}\" class=\"{class}\">");
         let _ = write!(out, "<title>{}</title>", xml_escape(&node_tooltip(node)));
-        rect_el(&mut out, r, &style);
-        write_block(&mut out, b, r);
+        rect_el(out, r, &style);
+        write_block(out, b, r);
         out.push_str("</g>\n");
     }
-    out.push_str("</g>\n</g>\n");
-
-    // Legend along the bottom.
-    let mut x = 16.0;
-    let y = head_h + d.layout.height + 8.0;
-    out.push_str("<g class=\"legend\">");
-    for (style, name) in &legend_items {
-        rect_el(
-            &mut out,
-            &Rect {
-                x,
-                y,
-                w: 28.0,
-                h: 16.0,
-            },
-            style,
-        );
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{MUTED}\">{}</text>",
-            fmt(x + 34.0),
-            fmt(y + 12.0),
-            xml_escape(name)
-        );
-        x += 36.0 + text_width(name, 11.0, false) + 18.0;
-    }
-    out.push_str("</g>\n</svg>\n");
-    let root_x = d
-        .layout
-        .nodes
-        .get(view.root)
-        .map_or(width / 2.0, |r| dx + r.cx());
-    Ok(DrawnSvg {
-        svg: out,
-        root_at: if width > 0.0 { root_x / width } else { 0.5 },
-        root_id: format!("{}n{}", opts.id_prefix, view.root),
-        width,
-    })
+    out.push_str("</g>\n");
 }
 
 #[cfg(test)]

@@ -615,62 +615,60 @@ impl Server {
 }
 
 impl Server {
-    /// Quick fixes for the diagnostics the editor asks about, from what their `data`
-    /// carries (see [`FIXES`]): a "did you mean" name replaces the misspelt one; an
-    /// unaccepted gap can be accepted by a clause added at the end of the file, its
-    /// reason left for the writer to fill in.
+    /// Quick fixes for the diagnostics the editor asks about: the fixes they carry in
+    /// their `data` ([`Carried`]), made where each diagnostic was built (a "did you
+    /// mean" name in place of the misspelt one; an `accept gap` clause at the end of the
+    /// file, its reason left for the writer to fill in).
     fn code_actions(&self, req: Request) -> Result<Option<Vec<CodeActionOrCommand>>, String> {
         let p: lsp_types::CodeActionParams = params(req)?;
         let uri = p.text_document.uri;
-        let end = uri_to_path(&uri)
-            .and_then(|path| self.docs.get(&path))
-            .map(|doc| {
-                LineIndex::new(&doc.text)
-                    .range(crate::source::Span::new(doc.text.len(), doc.text.len()))
-                    .start
-            });
         let mut actions = Vec::new();
         for d in &p.context.diagnostics {
             if d.source.as_deref() != Some("policyc") {
                 continue;
             }
-            let Some(data) = &d.data else { continue };
-            let mut fix = |title: String, edit: TextEdit, preferred: bool| {
+            let Some(carried) = d
+                .data
+                .clone()
+                .and_then(|data| serde_json::from_value::<Carried>(data).ok())
+            else {
+                continue;
+            };
+            for fix in carried.fixes {
                 // lsp_types keys a workspace edit's changes by `Uri`, whose cache clippy
                 // takes for mutability; the key is never changed once inserted.
                 #[allow(clippy::mutable_key_type)]
-                let changes = HashMap::from([(uri.clone(), vec![edit])]);
+                let changes = HashMap::from([(uri.clone(), vec![fix.edit])]);
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title,
+                    title: fix.title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
                     edit: Some(lsp_types::WorkspaceEdit::new(changes)),
-                    is_preferred: Some(preferred),
+                    is_preferred: Some(fix.preferred),
                     ..CodeAction::default()
                 }));
-            };
-            if let Some(name) = data.get("suggestion").and_then(|v| v.as_str()) {
-                fix(
-                    format!("Replace with `{name}`"),
-                    TextEdit::new(d.range, name.to_string()),
-                    true,
-                );
-            }
-            if let (Some(clause), Some(end)) = (data.get("accept").and_then(|v| v.as_str()), end) {
-                fix(
-                    "Accept this gap (then give the reason)".to_string(),
-                    TextEdit::new(lsp_types::Range::new(end, end), format!("\n{clause}\n")),
-                    false,
-                );
             }
         }
         Ok(Some(actions))
     }
 }
 
-/// The keys of a diagnostic's `data` that become quick fixes; only these are sent to the
-/// editor (the rest, such as a region's example, can be large).
-const FIXES: [&str; 2] = ["suggestion", "accept"];
+/// What a diagnostic sent to the editor carries in `data`, and the editor hands back
+/// when it asks for code actions: the diagnostic's fixes ([`crate::diagnostics::Fix`]),
+/// ready to apply to the document. Only these are sent (the rest of a diagnostic's
+/// data, such as a region's example, can be large); one type writes and reads them.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Carried {
+    fixes: Vec<QuickFix>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct QuickFix {
+    title: String,
+    preferred: bool,
+    /// In the document the diagnostic is shown on.
+    edit: TextEdit,
+}
 
 const KEYWORDS: &[&str] = &[
     "policy",
@@ -1000,14 +998,39 @@ fn foreign_errors(
     out
 }
 
-/// The part of a diagnostic's `data` that quick fixes read ([`FIXES`]), if any.
-fn fixes_of(d: &Diagnostic) -> Option<serde_json::Value> {
-    let data = d.data.as_ref()?.as_object()?;
-    let kept: serde_json::Map<String, serde_json::Value> = FIXES
+/// The `data` of a diagnostic as the editor gets it: its fixes that edit the document
+/// (`in_doc`), as [`Carried`]; `None` when there are none. `shown` is the file the
+/// diagnostic is shown in and `li` its line index, reused for the fixes in it.
+fn carried(
+    sources: &Sources,
+    d: &Diagnostic,
+    in_doc: impl Fn(FileId) -> bool,
+    (shown, li): (FileId, &LineIndex),
+) -> Option<serde_json::Value> {
+    let fixes: Vec<QuickFix> = d
+        .fixes
         .iter()
-        .filter_map(|k| Some((k.to_string(), data.get(*k)?.clone())))
+        .filter_map(|f| {
+            let edit = f.edit(sources);
+            if !in_doc(edit.loc.file) {
+                return None;
+            }
+            let range = if edit.loc.file == shown {
+                li.range(edit.loc.span)
+            } else {
+                LineIndex::new(sources.text(edit.loc.file)).range(edit.loc.span)
+            };
+            Some(QuickFix {
+                title: f.title(),
+                preferred: f.preferred(),
+                edit: TextEdit::new(range, edit.text),
+            })
+        })
         .collect();
-    (!kept.is_empty()).then_some(serde_json::Value::Object(kept))
+    if fixes.is_empty() {
+        return None;
+    }
+    serde_json::to_value(Carried { fixes }).ok()
 }
 
 /// The diagnostics that belong in the document at `path`, as the protocol has them:
@@ -1104,7 +1127,7 @@ fn to_lsp_in(
             source: Some("policyc".into()),
             message,
             related_information: (!related.is_empty()).then_some(related),
-            data: fixes_of(d),
+            data: carried(sources, d, in_doc, (file, &li)),
             ..lsp_types::Diagnostic::default()
         });
     }

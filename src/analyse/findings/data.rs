@@ -1,0 +1,87 @@
+//! The `data` of the analyses' diagnostics: what machines read of a finding (`policyc
+//! check --format json`, SARIF result properties). One enum, so that the whole shape is
+//! in one place; `kind` names the variant. A region's count, example, condition and
+//! whether the condition is complete ([`RegionData`]) sit beside the other keys.
+
+use serde::Serialize;
+
+use crate::analyse::DeadReason;
+use crate::compile::describe::{Count, RegionData};
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum Data<'p> {
+    /// `E0501`, `W0505`: incidents an output gets no value for.
+    Gap {
+        #[serde(flatten)]
+        region: RegionData,
+        output: &'p str,
+        accepted: bool,
+    },
+    /// `W0504`: an `accept gap` that covers no gap.
+    StaleAcceptance { output: &'p str },
+    /// `E0502`: two rules giving an output different values.
+    Conflict {
+        #[serde(flatten)]
+        region: RegionData,
+        output: &'p str,
+        rules: [&'p str; 2],
+        values: [serde_json::Value; 2],
+    },
+    /// `E0502`: the conflicts over an output past the listed ones.
+    ConflictsNotListed {
+        output: &'p str,
+        pairs: usize,
+        by_values: Vec<ValuePairs>,
+    },
+    /// `W0501`, `W0502`; `by` (the rules that win) only when always overridden.
+    DeadRule {
+        rule: &'p str,
+        reason: DeadReason,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        by: Option<Vec<&'p str>>,
+    },
+    /// `W0503`.
+    UnusedInputs { inputs: Vec<&'p str> },
+    /// `E0503`: the incidents that break an assert.
+    Assert {
+        #[serde(flatten)]
+        region: RegionData,
+        assert: &'p str,
+    },
+    /// `E0504`: what was not finished (`gaps`, `conflicts`, `dead_rules`,
+    /// `unused_inputs`, `assert`), over which output if any; for gaps proven but not
+    /// counted, the proof.
+    Unfinished {
+        analysis: &'static str,
+        output: Option<&'p str>,
+        #[serde(flatten)]
+        proven: Option<ProvenGaps>,
+    },
+    /// `E0505`.
+    NoValidIncident { assumptions_contradict: bool },
+}
+
+/// How many conflicting pairs of rules give one pair of values.
+#[derive(Serialize)]
+pub(super) struct ValuePairs {
+    pub(super) values: [serde_json::Value; 2],
+    pub(super) pairs: usize,
+}
+
+/// Gaps that exist but could not be counted: one incident in them and, when one was
+/// counted, a part of them around it.
+#[derive(Serialize)]
+pub(super) struct ProvenGaps {
+    /// Always true: present so that a reader need not know the other keys.
+    pub(super) gaps_exist: bool,
+    pub(super) example: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) part: Option<Part>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Part {
+    pub(super) count: Count,
+    pub(super) condition: String,
+}

@@ -1,0 +1,96 @@
+//! The findings of an [`Analysis`] as diagnostics: one builder per kind of finding, in
+//! its own file, each with the `data` machines read ([`data::Data`]).
+//!
+//! - [`gap`]: gaps (`E0501`), accepted gaps (`W0505`), stale acceptances (`W0504`);
+//! - [`conflict`]: conflicts (`E0502`), listed one by one up to [`LISTED_CONFLICTS`] per
+//!   output and the rest summed up;
+//! - [`dead`]: rules that never apply (`W0501`) or are always overridden (`W0502`);
+//! - [`unused`]: inputs no outcome depends on (`W0503`);
+//! - [`assert`]: asserts that do not hold (`E0503`);
+//! - [`unfinished`]: analyses past the tool's limits (`E0504`);
+//! - [`no_incident`]: a scope and assumptions that leave nothing to decide (`E0505`).
+
+mod assert;
+mod conflict;
+mod data;
+mod dead;
+mod gap;
+mod no_incident;
+mod unfinished;
+mod unused;
+
+pub use conflict::{conflict_listing, ConflictListing, Unlisted, LISTED_CONFLICTS};
+
+use super::Analysis;
+use crate::check::ir::Policy;
+use crate::compile::describe::{show_count, Region};
+use crate::diagnostics::Diagnostic;
+
+/// The findings as diagnostics (gaps, conflicts, refuted asserts and unfinished
+/// analyses are errors; dead rules, unused inputs and stale acceptances warnings;
+/// accepted gaps notes), kind by kind in the order of this module's list.
+pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    if a.valid_count == 0 {
+        // Every rule would be dead, every input unused and every assert would hold:
+        // findings about nothing, which only bury the one that matters.
+        return vec![no_incident::no_valid_incident(policy, a)];
+    }
+    let mut out = Vec::new();
+    out.extend(a.gaps.iter().filter_map(|g| gap::gap(policy, g)));
+    out.extend(
+        a.stale_acceptances
+            .iter()
+            .filter_map(|&i| gap::stale_acceptance(policy, i)),
+    );
+    let listing = conflict_listing(a);
+    out.extend(
+        listing
+            .listed
+            .iter()
+            .filter_map(|&i| a.conflicts.get(i))
+            .filter_map(|cf| conflict::conflict(policy, cf)),
+    );
+    out.extend(
+        listing
+            .unlisted
+            .iter()
+            .filter_map(|u| conflict::unlisted(policy, u)),
+    );
+    out.extend(
+        a.dead_rules
+            .iter()
+            .filter_map(|dr| dead::dead_rule(policy, dr)),
+    );
+    out.extend(unused::unused_inputs(policy, &a.unused_inputs));
+    out.extend(
+        a.asserts
+            .iter()
+            .filter_map(|af| assert::refuted(policy, af)),
+    );
+    out.extend(
+        a.unfinished
+            .iter()
+            .map(|u| unfinished::unfinished(policy, a, u)),
+    );
+    out
+}
+
+/// "1 incident", "35 incidents".
+pub fn incidents(n: u128) -> String {
+    if n == 1 {
+        "1 incident".to_string()
+    } else {
+        format!("{} incidents", show_count(n))
+    }
+}
+
+/// The region of a finding for people: how many incidents, which (`what` says how the
+/// finding touches them), and one example.
+fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
+    let mut cond = r.condition();
+    if cond == "true" {
+        cond = "every incident in scope".to_string();
+    }
+    d.note(format!("{what} {}: {cond}", incidents(r.count)))
+        .note(format!("for example: {}", r.example_json()))
+}

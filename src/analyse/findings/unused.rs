@@ -1,0 +1,97 @@
+//! Unused inputs (`W0503`): inputs no outcome of the policy depends on.
+
+use super::data::Data;
+use crate::check::ir::{InputId, Policy};
+use crate::compile::order::{decision_inputs, mentioned_inputs};
+use crate::diagnostics::{Code, Diagnostic, Severity};
+
+/// Inputs of the checked file that nothing mentions are the checker's `W0001` already.
+/// An input the policy mentions but that never changes a decision is a finding (a
+/// warning); a shared-vocabulary input the policy never mentions is expected (every
+/// policy reads only some of the shared facts), so it is only noted and never fails
+/// `--deny warnings`. At most one diagnostic of each.
+pub(super) fn unused_inputs(policy: &Policy, unused: &[InputId]) -> Vec<Diagnostic> {
+    // A file with no outputs that imports policies (`use ... as`) only relates their
+    // decisions in asserts: it has no decision of its own to depend on anything.
+    if policy.outputs.is_empty() && !policy.imports.is_empty() {
+        return Vec::new();
+    }
+    let mentioned = decision_inputs(policy);
+    let anywhere = mentioned_inputs(policy);
+    let is_mentioned = |i: InputId| mentioned.get(i).copied().unwrap_or(false);
+    let in_scenarios = |i: InputId| anywhere.get(i).copied().unwrap_or(false);
+    let imported = |i: InputId| {
+        policy
+            .inputs
+            .get(i)
+            .is_some_and(|x| x.loc.file != policy.root_file)
+    };
+    // The policy's own inputs that only scenarios give are its writer's concern too.
+    let warned: Vec<InputId> = unused
+        .iter()
+        .copied()
+        .filter(|&i| is_mentioned(i) || (!imported(i) && in_scenarios(i)))
+        .collect();
+    let noted: Vec<InputId> = unused
+        .iter()
+        .copied()
+        .filter(|&i| !is_mentioned(i) && imported(i))
+        .collect();
+    [(warned, Severity::Warning), (noted, Severity::Note)]
+        .into_iter()
+        .filter_map(|(inputs, severity)| unused_diagnostic(policy, &inputs, severity))
+        .collect()
+}
+
+/// One diagnostic about `unused` (none when it is empty): a warning points at every
+/// input, a note at the first only.
+fn unused_diagnostic(
+    policy: &Policy,
+    unused: &[InputId],
+    severity: Severity,
+) -> Option<Diagnostic> {
+    let (&first, rest) = unused.split_first()?;
+    let names: Vec<&str> = unused
+        .iter()
+        .filter_map(|&i| policy.inputs.get(i))
+        .map(|i| i.name.as_str())
+        .collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let (what, verb) = if names.len() == 1 {
+        ("input", "is")
+    } else {
+        ("inputs", "are")
+    };
+    let mut d = Diagnostic::new(
+        severity,
+        Code::W0503,
+        format!(
+            "the decision of `{}` never depends on {what} {}",
+            policy.name,
+            quoted.join(", ")
+        ),
+    );
+    if let Some(i) = policy.inputs.get(first) {
+        d = d.primary(i.loc, "no outcome of this policy changes with this input");
+    }
+    // A note about shared vocabulary points once; pointing at every unread fact would
+    // bury the findings that matter.
+    if severity == Severity::Warning {
+        for inp in rest.iter().filter_map(|&i| policy.inputs.get(i)) {
+            d = d.secondary(inp.loc, "nor with this one");
+        }
+    }
+    let help = match (severity == Severity::Note, unused.len() == 1) {
+        (true, false) => "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing",
+        (true, true) => "this input comes from a shared vocabulary and this policy never mentions it; if the source document uses this fact, a rule is missing",
+        (false, false) => "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead or always overridden, or a rule is missing",
+        (false, true) => "the policy mentions this input, but no outcome changes with it: a condition that tests it is dead or always overridden, or a rule is missing",
+    };
+    Some(
+        d.note(format!(
+            "the listed {what} {verb} never asked by `policyc decide`"
+        ))
+        .help(help)
+        .data_of(&Data::UnusedInputs { inputs: names }),
+    )
+}
