@@ -121,12 +121,6 @@ pub struct Page {
     pub roff: Vec<u8>,
 }
 
-/// Every page of `cmd` as `policyc man --dir` writes them: its own, then one per
-/// command and per command of a command, in the order `--help` lists them.
-pub fn pages(cmd: clap::Command) -> Vec<Page> {
-    all_pages(&built(cmd))
-}
-
 /// `cmd` built as for `--help`: subcommands know their full names (`policyc-check`,
 /// `policyc check`) and the global options are copied into them. `policyc help` is
 /// left out: it has nothing to document that `policyc(1)` does not say.
@@ -144,6 +138,8 @@ fn visible(cmd: &clap::Command) -> impl Iterator<Item = &clap::Command> {
     cmd.get_subcommands().filter(|c| !c.is_hide_set())
 }
 
+/// Every page, as `policyc man --dir` writes them: policyc's, then one per command and
+/// per command of a command, in the order `--help` lists them.
 fn all_pages(root: &clap::Command) -> Vec<Page> {
     fn walk(root: &clap::Command, cmd: &clap::Command, out: &mut Vec<Page>) {
         out.push(page(root, cmd));
