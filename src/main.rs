@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = policyc::cli::Cli::parse();
+    let cli = policyc::cli::parse();
     // Every recursive stage is depth-bounded, but the bounds are sized for a generous
     // stack: run on one of our own rather than the platform's default main thread.
     let worker = std::thread::Builder::new()

@@ -2,12 +2,14 @@
 //! library API; nothing here decides anything about a policy.
 
 pub mod check;
+pub mod completions;
 pub mod decide;
 pub mod diff;
 pub mod doc;
 pub mod explain;
 pub mod fmt;
 pub mod graph;
+pub mod man;
 pub mod test;
 
 use std::io::Write;
@@ -58,6 +60,10 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Run the language server on stdin and stdout (for editors).
     Lsp,
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page of policyc or of one command, or write them all (`--dir`).
+    Man(man::ManArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -86,6 +92,22 @@ impl ColorArg {
     }
 }
 
+/// The command line: the derive's definition with what a derive cannot state filled
+/// in (the commands `policyc man` takes). Parsing, completions and man pages all read
+/// this one definition.
+pub fn command() -> clap::Command {
+    man::complete_definition(<Cli as clap::CommandFactory>::command())
+}
+
+/// The arguments of this process, parsed by [`command`]; exits as clap does on an
+/// error or `--help`.
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let mut cmd = command();
+    let matches = cmd.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+}
+
 /// Exit codes of the command-line contract.
 pub mod exit {
     pub const OK: u8 = 0;
@@ -104,6 +126,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain { code } => explain::run(&code),
         Command::Fmt(args) => fmt::run(&args.paths, args.check, cli.color),
         Command::Lsp => return crate::lsp::run(),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
     };
     ExitCode::from(code)
 }
