@@ -16,12 +16,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::ir::{self, EnumId, OutputId, OutputTy, Ty, Value};
-use super::modules::{normalize, Program};
+use super::modules::Program;
 use super::resolve::{Checker, Sym};
 use super::widen::{self, Side, Vocabulary};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
-use crate::source::{FileSystem, Loc, Sources};
+use crate::source::{normalize, FileSystem, Loc, Sources};
 
 /// How many policies deep imports may go (each imports the next).
 pub const MAX_IMPORT_DEPTH: usize = 16;
@@ -41,13 +41,6 @@ pub(crate) struct Imported {
 
 /// Where the checker is in a chain of imports: the files above this one.
 pub(crate) type ImportStack = Vec<PathBuf>;
-
-fn identity(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| match std::path::absolute(path) {
-        Ok(p) => normalize(&p),
-        Err(_) => normalize(path),
-    })
-}
 
 /// Checks every policy the program imports with `use ... as`. Their diagnostics join
 /// `diags`; an import that does not check is left out (its errors say why, and they
@@ -85,7 +78,7 @@ pub(crate) fn load(
         }
     }
     let mut out: Vec<Imported> = Vec::new();
-    let here = identity(root_path);
+    let here = fs.canonical(root_path);
     for (alias, alias_loc, loc, path_loc, path, shown) in wanted {
         if let Some(first) = out.iter().find(|i| i.alias == alias) {
             diags.push(
@@ -96,7 +89,7 @@ pub(crate) fn load(
             );
             continue;
         }
-        let key = identity(&path);
+        let key = fs.canonical(&path);
         if key == here || stack.contains(&key) {
             diags.push(
                 Diagnostic::error(Code::E0401, format!("`use` cycle: `{shown}` imports, directly or through other imports, the policy that imports it"))
@@ -373,14 +366,14 @@ mod tests {
         clippy::panic
     )]
 
-    use std::collections::HashMap;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use crate::analyse::{analyse, brute};
     use crate::check::ir::*;
     use crate::compile::synth::{generate, Rng, SynthSpec};
     use crate::compile::{CompileOptions, Compiler};
-    use crate::source::{FileSystem, Sources};
+    use crate::source::Sources;
+    use crate::testing::MemFs;
 
     /// A random relation between the importer's outputs and the import's.
     fn relation(rng: &mut Rng, p: &Policy, imp: &Policy) -> Expr {
@@ -517,17 +510,6 @@ mod tests {
         );
     }
 
-    struct MemFs(HashMap<PathBuf, String>);
-
-    impl FileSystem for MemFs {
-        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-            self.0
-                .get(path)
-                .map(|t| t.clone().into_bytes())
-                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
-        }
-    }
-
     const VOCAB: &str = r#"enum Previous { none, earlier_incident, police_warned }
 input coercion: bool
 input previous: Previous
@@ -561,12 +543,7 @@ assert refers "Whenever the police take control, the school escalates"
     }
 
     fn run(files: &[(&str, &str)]) -> (Sources, crate::check::Checked) {
-        let fs = MemFs(
-            files
-                .iter()
-                .map(|(p, t)| (PathBuf::from(format!("/mem/{p}")), t.to_string()))
-                .collect(),
-        );
+        let fs = files.iter().copied().collect::<MemFs>().under("/mem");
         let mut sources = Sources::new();
         let checked =
             crate::analyse::check_and_analyse(&mut sources, &fs, Path::new("/mem/school.policy"));

@@ -10,6 +10,7 @@
 pub mod ir;
 pub mod widen;
 
+mod files;
 mod graph;
 mod imports;
 mod lints;
@@ -25,6 +26,8 @@ mod values;
 mod tests;
 
 use std::path::Path;
+
+pub use files::{load_file, policy_files};
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileSystem, Loc, Sources};
@@ -51,16 +54,10 @@ pub fn check_file(sources: &mut Sources, fs: &dyn FileSystem, path: &Path) -> Ch
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 pub(crate) fn policy_from_text(text: &str) -> ir::Policy {
-    struct NoFiles;
-    impl crate::source::FileSystem for NoFiles {
-        fn read(&self, _: &std::path::Path) -> std::io::Result<Vec<u8>> {
-            Err(std::io::Error::other("no files in this test"))
-        }
-    }
     let mut sources = crate::source::Sources::new();
     let checked = check_text(
         &mut sources,
-        &NoFiles,
+        &crate::testing::MemFs::new(),
         std::path::Path::new("t.policy"),
         text.into(),
     );

@@ -1,40 +1,18 @@
 //! Checker tests from policy text, through the real parser, over an in-memory file
 //! system.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::ir::{CmpOp, Expr, LinExpr, OutputTy, Ty, Value};
 use super::{check_file, check_text, Checked};
 use crate::diagnostics::{Diagnostic, LabelStyle, Severity};
-use crate::source::{FileSystem, Sources};
-
-struct MemFs(HashMap<PathBuf, String>);
-
-impl MemFs {
-    fn new(files: &[(&str, &str)]) -> Self {
-        MemFs(
-            files
-                .iter()
-                .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-                .collect(),
-        )
-    }
-}
-
-impl FileSystem for MemFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.0
-            .get(path)
-            .map(|t| t.clone().into_bytes())
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
-    }
-}
+use crate::source::Sources;
+use crate::testing::MemFs;
 
 const ROOT: &str = "/mem/main.policy";
 
 fn run_files(files: &[(&str, &str)], root: &str) -> (Sources, Checked) {
-    let fs = MemFs::new(files);
+    let fs: MemFs = files.iter().copied().collect();
     let mut sources = Sources::new();
     let checked = check_file(&mut sources, &fs, Path::new(root));
     (sources, checked)
@@ -753,7 +731,7 @@ fn a_missing_use_points_at_the_use() {
 
 #[test]
 fn check_text_reads_the_root_from_the_buffer() {
-    let fs = MemFs::new(&[
+    let fs = MemFs::from([
         ("/mem/vocab.policy", "input a: bool"),
         (ROOT, "this is stale"),
     ]);
