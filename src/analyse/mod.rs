@@ -20,6 +20,7 @@
 
 pub mod boxes;
 pub mod brute;
+pub mod cuboid;
 pub mod sat;
 mod sweep;
 pub mod witness;

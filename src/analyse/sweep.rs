@@ -19,7 +19,7 @@ use std::ops::ControlFlow;
 
 use hashbrown::HashTable;
 
-use super::boxes::{len, meet, Cuboid, MAX_SPLITS};
+use super::cuboid::{len, meet, Cuboid};
 use crate::compile::order::find;
 use crate::mdd::hash::FxHasher;
 use crate::mdd::ValueRanges;
@@ -149,6 +149,12 @@ impl Progress {
 /// Splits between two looks at a count's progress. The first judgement is at three
 /// windows, so no count stops before 3,000 splits.
 const STALL_WINDOW: usize = 1_000;
+
+/// Splits one count of a complement may take before it is reported unfinished (it
+/// stops sooner when it stalls: [`STALL_SHARE`]). Counting is #SAT: random rules past a
+/// few hundred per output exceed any budget, and a search for one uncovered incident
+/// (`sat`) still answers whether there is a gap.
+pub const MAX_SPLITS: usize = 30_000;
 
 /// How long one count may run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
