@@ -151,7 +151,7 @@ impl Progress {
 const STALL_WINDOW: usize = 1_000;
 
 /// Splits one count of a complement may take before it is reported unfinished (it
-/// stops sooner when it stalls: [`STALL_SHARE`]). Counting is #SAT: random rules past a
+/// stops sooner when it stalls: `STALL_SHARE`). Counting is #SAT: random rules past a
 /// few hundred per output exceed any budget, and a search for one uncovered incident
 /// (`sat`) still answers whether there is a gap.
 pub const MAX_SPLITS: usize = 30_000;

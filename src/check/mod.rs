@@ -1,15 +1,23 @@
 //! Checking: resolves names across `use`d files, checks types and ranges, and builds
 //! the [`ir::Policy`] that every later stage trusts.
 //!
-//! The code map: [`modules`] loads a file and what it `use`s; `resolve` holds the
-//! namespaces and declarations; `types` types and lowers expressions, `values` the
-//! constants of `then`/`given`/`expect`/`default`; `structure` checks define and
-//! override cycles; `lower` runs the checks in order and assembles the IR; `lints`
-//! adds warnings; `suggest` finds "did you mean" names.
+//! The code map: `files` words why a file cannot be read or a folder holds no policy;
+//! `modules` loads a file and what it `use`s; `imports` checks the policies imported
+//! with `use ... as` and adds their outputs; `checker` runs the passes in order and
+//! assembles the IR. The passes share tables (`tables`: declarations, their types,
+//! usage flags; `enums`: enums and variants by name) and report into one `sink`:
+//! `resolve` collects the declarations and resolves declared types; `types` types and
+//! lowers expressions (a `Typer` borrows the tables), `values` the constants of
+//! `then`/`given`/`expect`/`default`, `lower` each kind of declaration; `structure`
+//! checks define and override cycles; `lints` adds warnings; `suggest` finds "did you
+//! mean" names; `graph` finds cycles and orders; `widen` rewrites a policy over
+//! another vocabulary.
 
 pub mod ir;
 pub mod widen;
 
+mod checker;
+mod enums;
 mod files;
 mod graph;
 mod imports;
@@ -17,8 +25,10 @@ mod lints;
 mod lower;
 pub(crate) mod modules;
 mod resolve;
+mod sink;
 mod structure;
 mod suggest;
+mod tables;
 mod types;
 mod values;
 
@@ -117,7 +127,7 @@ fn check_with(
     // policy too (the IR exists only for a policy without errors).
     let imported = imports::load(sources, fs, &program, path, stack, &mut diagnostics);
     let import_failed = diagnostics.iter().any(Diagnostic::is_error);
-    let mut checker = resolve::Checker::new(sources, &program, root).with_imports(&imported);
+    let mut checker = checker::Checker::new(sources, &program, root).with_imports(&imported);
     if parse_failed {
         checker.after_parse_errors();
     }

@@ -871,7 +871,7 @@ fn long_chains_and_deep_brackets_do_not_overflow_the_stack() {
         std::thread::Builder::new()
             .stack_size(2 * 1024 * 1024)
             .spawn_scoped(scope, || {
-                super::resolve::Checker::new(&sources, &program, file).run(Path::new(ROOT))
+                super::checker::Checker::new(&sources, &program, file).run(Path::new(ROOT))
             })
             .unwrap()
             .join()

@@ -1,8 +1,7 @@
 //! Constant values: what `then`, `given`, `expect` and `default` write.
 
 use super::ir::{OutputTy, Ty, Value};
-use super::resolve::Checker;
-use super::types::strip_parens;
+use super::types::{strip_parens, Typer};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, ExprKind, UnOp};
 use crate::source::{FileId, Loc};
@@ -31,7 +30,7 @@ impl Target<'_> {
     }
 }
 
-impl<'a> Checker<'a> {
+impl<'a> Typer<'_, 'a> {
     /// Checks a constant against its target's type; `None` after reporting a mistake.
     pub(crate) fn value(
         &mut self,
@@ -41,7 +40,7 @@ impl<'a> Checker<'a> {
     ) -> Option<Value> {
         let loc = Loc::new(file, e.span);
         let inner = strip_parens(e);
-        let ty_text = self.out_ty_text(target.ty);
+        let ty_text = self.enums.out_ty_text(target.ty);
         let declared = |d: Diagnostic| {
             d.secondary(
                 target.ty_loc,
@@ -60,7 +59,7 @@ impl<'a> Checker<'a> {
             (OutputTy::Single(Ty::Bool), ExprKind::Bool(b)) => Some(Value::Bool(*b)),
             (OutputTy::Single(Ty::Int { lo, hi }), _) if int_literal.is_some() => {
                 let Some(v) = int_literal.flatten() else {
-                    self.error(
+                    self.sink.error(
                         Diagnostic::error(Code::E0311, "integer overflow")
                             .primary(loc, "this value does not fit in a 64-bit integer")
                             .help("use a smaller number"),
@@ -86,10 +85,10 @@ impl<'a> Checker<'a> {
                     "use a value within {lo}..={hi}, or widen the range of `{}`",
                     target.name
                 ));
-                self.error(d);
+                self.sink.error(d);
                 None
             }
-            (OutputTy::Single(Ty::Enum(e)), ExprKind::Name(n)) => match self.variant(e, n) {
+            (OutputTy::Single(Ty::Enum(e)), ExprKind::Name(n)) => match self.enums.variant(e, n) {
                 Some(v) => Some(Value::Enum(e, v)),
                 None => {
                     if !self.not_a_constant(n, loc, target) {
@@ -104,7 +103,7 @@ impl<'a> Checker<'a> {
                 for el in elems {
                     let el_loc = Loc::new(file, el.span);
                     match &strip_parens(el).kind {
-                        ExprKind::Name(n) => match self.variant(e, n) {
+                        ExprKind::Name(n) => match self.enums.variant(e, n) {
                             Some(v) => vars.push(v),
                             None => {
                                 if !self.not_a_constant(n, el_loc, target) {
@@ -114,13 +113,13 @@ impl<'a> Checker<'a> {
                             }
                         },
                         _ => {
-                            let en = self.enum_name(e).to_string();
+                            let en = self.enums.name(e).to_string();
                             let d = Diagnostic::error(
                                 Code::E0301,
                                 format!("expected a variant of `{en}` in the set"),
                             )
                             .primary(el_loc, format!("expected a variant of `{en}`"));
-                            self.error(declared(d));
+                            self.sink.error(declared(d));
                             ok = false;
                         }
                     }
@@ -130,10 +129,10 @@ impl<'a> Checker<'a> {
                 ok.then_some(Value::Set(e, vars))
             }
             (OutputTy::Set(e), _) => {
-                let en = self.enum_name(e).to_string();
+                let en = self.enums.name(e).to_string();
                 let src = self.sources.slice(loc).to_string();
                 let single_variant =
-                    matches!(&inner.kind, ExprKind::Name(n) if self.variant(e, n).is_some());
+                    matches!(&inner.kind, ExprKind::Name(n) if self.enums.variant(e, n).is_some());
                 if single_variant {
                     let d = Diagnostic::error(
                         Code::E0314,
@@ -148,13 +147,13 @@ impl<'a> Checker<'a> {
                         "write a set: {}",
                         target.spell(&format!("{{{src}}}"))
                     ));
-                    self.error(declared(d));
+                    self.sink.error(declared(d));
                 } else if let ExprKind::Name(n) = &inner.kind {
                     if !self.not_a_constant(n, loc, target) {
                         self.unknown_variant(n, loc, e);
                     }
                 } else {
-                    let first = self.first_variant(e).unwrap_or("a").to_string();
+                    let first = self.enums.first_variant(e).unwrap_or("a").to_string();
                     let d = Diagnostic::error(
                         Code::E0301,
                         format!("expected a set of `{en}`, found {}", literal_desc(inner)),
@@ -164,7 +163,7 @@ impl<'a> Checker<'a> {
                         "write a set of variants: {}",
                         target.spell(&format!("{{{first}}}"))
                     ));
-                    self.error(declared(d));
+                    self.sink.error(declared(d));
                 }
                 None
             }
@@ -173,7 +172,7 @@ impl<'a> Checker<'a> {
                     (Ty::Enum(_), Some(first)) => {
                         self.sources.slice(Loc::new(file, first.span)).to_string()
                     }
-                    (Ty::Enum(e), None) => self.first_variant(e).unwrap_or("a").to_string(),
+                    (Ty::Enum(e), None) => self.enums.first_variant(e).unwrap_or("a").to_string(),
                     (Ty::Bool, _) => "true".into(),
                     (Ty::Int { lo, .. }, _) => lo.to_string(),
                 };
@@ -189,22 +188,22 @@ impl<'a> Checker<'a> {
                     what => format!("only a `set of` {what} is given a set"),
                 })
                 .help(format!("give one value: {}", target.spell(&example)));
-                self.error(declared(d));
+                self.sink.error(declared(d));
                 None
             }
             (OutputTy::Single(ty), ExprKind::Name(n)) => {
                 if !self.not_a_constant(n, loc, target) {
-                    let found = match self.enums_with_variant(n).first() {
-                        Some(&e) => format!("the variant `{n}` of `{}`", self.enum_name(e)),
+                    let found = match self.enums.with_variant(n).first() {
+                        Some(&e) => format!("the variant `{n}` of `{}`", self.enums.name(e)),
                         None => format!("`{n}`"),
                     };
                     let d = Diagnostic::error(
                         Code::E0301,
-                        format!("expected `{}`, found {found}", self.ty_text(ty)),
+                        format!("expected `{}`, found {found}", self.enums.ty_text(ty)),
                     )
-                    .primary(loc, format!("expected `{}`", self.ty_text(ty)))
+                    .primary(loc, format!("expected `{}`", self.enums.ty_text(ty)))
                     .help(self.value_help(ty, target));
-                    self.error(declared(d));
+                    self.sink.error(declared(d));
                 }
                 None
             }
@@ -215,14 +214,14 @@ impl<'a> Checker<'a> {
                     Code::E0301,
                     format!(
                         "expected `{}`, found {}",
-                        self.ty_text(ty),
+                        self.enums.ty_text(ty),
                         literal_desc(inner)
                     ),
                 )
-                .primary(loc, format!("expected `{}`", self.ty_text(ty)))
+                .primary(loc, format!("expected `{}`", self.enums.ty_text(ty)))
                 .note("there is no implicit conversion between booleans, integers and enums")
                 .help(self.value_help(ty, target));
-                self.error(declared(d));
+                self.sink.error(declared(d));
                 None
             }
             (OutputTy::Single(ty), _) => {
@@ -233,7 +232,7 @@ impl<'a> Checker<'a> {
                         target.what
                     ))
                     .help(self.value_help(ty, target));
-                self.error(declared(d));
+                self.sink.error(declared(d));
                 None
             }
         }
@@ -252,8 +251,8 @@ impl<'a> Checker<'a> {
             Ty::Enum(e) => {
                 format!(
                     "write one variant of `{}`: {}",
-                    self.enum_name(e),
-                    self.variant_list(e)
+                    self.enums.name(e),
+                    self.enums.variant_list(e)
                 )
             }
         }
@@ -262,25 +261,25 @@ impl<'a> Checker<'a> {
     /// A name in value position that is an input, output or other declaration rather
     /// than a constant; reports it and returns true.
     fn not_a_constant(&mut self, n: &str, loc: Loc, target: &Target) -> bool {
-        let Some(&(sym, decl)) = self.values.get(n) else {
+        let Some(&(sym, decl)) = self.decls.values.get(n) else {
             return false;
         };
         if let super::ir::OutputTy::Single(Ty::Enum(e)) | super::ir::OutputTy::Set(e) = target.ty {
-            if self.variant(e, n).is_some() {
+            if self.enums.variant(e, n).is_some() {
                 return false;
             }
         }
         let help = match target.ty {
             OutputTy::Single(ty) => self.value_help(ty, target),
             OutputTy::Set(e) => {
-                let first = self.first_variant(e).unwrap_or("a").to_string();
+                let first = self.enums.first_variant(e).unwrap_or("a").to_string();
                 format!(
                     "write a set of variants: {}",
                     target.spell(&format!("{{{first}}}"))
                 )
             }
         };
-        self.error(
+        self.sink.error(
             Diagnostic::error(Code::E0315, format!("expected a constant value, found {} `{n}`", sym.kind()))
                 .primary(loc, format!("`{n}` is {}", sym.a_kind()))
                 .secondary(decl, format!("`{n}` is declared here"))
