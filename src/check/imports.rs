@@ -581,11 +581,9 @@ assert refers "Whenever the police take control, the school escalates"
             ("school.policy", &holds),
         ]);
         assert_eq!(codes(&c), Vec::<&str>::new(), "{:#?}", c.diagnostics);
-        let p = c.policy.unwrap();
-        assert_eq!(p.imports.len(), 1);
-        assert!(
-            matches!(p.asserts[0].expr, Expr::Implies(ref a, _) if matches!(**a, Expr::ImportedOutputIs { import: 0, output: 0, .. }))
-        );
+        // The assert reads the import's output in the imported policy's own enum; the
+        // imported policy is rebased onto the school's inputs (same names, same ids).
+        insta::assert_snapshot!(c.policy.unwrap().pretty());
         // The school forgets police warnings: the national advice takes control there.
         let fails = school("coercion or previous == earlier_incident");
         let (_, c) = run(&[
