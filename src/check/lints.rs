@@ -9,7 +9,7 @@ use super::sink::Sink;
 use super::tables::{Decls, Sym, TypeTable, Usage};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::ItemKind;
-use crate::source::Sources;
+use crate::source::{FileId, Sources};
 
 /// `true` when the output can never be undecided for want of a rule.
 pub(crate) fn never_gaps(ty: Option<OutputTy>, has_default: bool) -> bool {
@@ -38,74 +38,93 @@ pub(crate) fn lints(
         .iter()
         .any(|i| matches!(i.kind, ItemKind::Policy(_) | ItemKind::Rule(_)));
     let mut warnings = Vec::new();
-
     // After an error, a declaration often looks unused only because the mistake
     // hides its use (a misspelt name, a declaration that failed): say nothing then.
     let errors = sink.parse_failed() || sink.has_errors();
     if !vocabulary && !errors {
-        for (e, at) in decls.enums.iter().enumerate() {
-            if at.file == root && usage.enums.get(e) == Some(&false) {
-                let name = &at.decl.name.name;
-                warnings.push(
-                    Diagnostic::warning(Code::W0001, format!("the enum `{name}` is never used"))
-                        .primary(
-                            at.loc(at.decl.name.span),
-                            "no input or output has this type",
-                        )
-                        .help("remove it, or declare an input or output of this type"),
-                );
-            }
-        }
-        for (i, at) in decls.inputs.iter().enumerate() {
-            if at.file == root && usage.inputs.get(i) == Some(&false) {
-                let name = &at.decl.name.name;
-                warnings.push(
-                    Diagnostic::warning(Code::W0001, format!("the input `{name}` is never used"))
-                        .primary(
-                            at.loc(at.decl.name.span),
-                            "no rule, define, assume, scope, assert or scenario reads this input",
-                        )
-                        .help("remove it, or use it in a rule's `when`"),
-                );
-            }
-        }
-        for (d, at) in decls.defines.iter().enumerate() {
-            if at.file == root && usage.defines.get(d) == Some(&false) {
-                let name = &at.decl.name.name;
-                warnings.push(
-                    Diagnostic::warning(Code::W0001, format!("the define `{name}` is never used"))
-                        .primary(at.loc(at.decl.name.span), "nothing refers to this define")
-                        .help("remove it, or use it in a rule's `when`"),
-                );
-            }
-        }
-        for (o, at) in decls.outputs.iter().enumerate() {
-            if at.file == root && usage.assigned_outputs.get(o) == Some(&false) {
-                let name = &at.decl.name.name;
-                let help = match (&at.decl.default, types.outputs.get(o).copied().flatten()) {
-                    (Some(d), _) => format!(
-                        "every incident gets the default `{}`; add a rule that assigns `{name}`, or remove it",
-                        sources.slice(at.loc(d.span))
-                    ),
-                    (None, Some(OutputTy::Set(_))) => {
-                        format!("`{name}` is always empty; add a rule that assigns it, or remove it")
-                    }
-                    (None, _) => format!(
-                        "`{name}` has no value for any incident; add a rule that assigns it, or remove it"
-                    ),
-                };
-                warnings.push(
-                    Diagnostic::warning(
-                        Code::W0002,
-                        format!("the output `{name}` is never assigned"),
+        unused(sources, root, decls, usage, types, &mut warnings);
+    }
+    uncited(root, decls, &mut warnings);
+    needless_acceptances(root, decls, types, &mut warnings);
+    for w in warnings {
+        sink.push(w);
+    }
+}
+
+/// Enums, inputs and defines nothing reads, outputs no rule assigns.
+fn unused(
+    sources: &Sources,
+    root: FileId,
+    decls: &Decls,
+    usage: &Usage,
+    types: &TypeTable,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for (e, at) in decls.enums.iter().enumerate() {
+        if at.file == root && usage.enums.get(e) == Some(&false) {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(Code::W0001, format!("the enum `{name}` is never used"))
+                    .primary(
+                        at.loc(at.decl.name.span),
+                        "no input or output has this type",
                     )
-                    .primary(at.loc(at.decl.name.span), "no rule assigns this output")
-                    .help(help),
-                );
-            }
+                    .help("remove it, or declare an input or output of this type"),
+            );
         }
     }
+    for (i, at) in decls.inputs.iter().enumerate() {
+        if at.file == root && usage.inputs.get(i) == Some(&false) {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(Code::W0001, format!("the input `{name}` is never used"))
+                    .primary(
+                        at.loc(at.decl.name.span),
+                        "no rule, define, assume, scope, assert or scenario reads this input",
+                    )
+                    .help("remove it, or use it in a rule's `when`"),
+            );
+        }
+    }
+    for (d, at) in decls.defines.iter().enumerate() {
+        if at.file == root && usage.defines.get(d) == Some(&false) {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(Code::W0001, format!("the define `{name}` is never used"))
+                    .primary(at.loc(at.decl.name.span), "nothing refers to this define")
+                    .help("remove it, or use it in a rule's `when`"),
+            );
+        }
+    }
+    for (o, at) in decls.outputs.iter().enumerate() {
+        if at.file == root && usage.assigned_outputs.get(o) == Some(&false) {
+            let name = &at.decl.name.name;
+            let help = match (&at.decl.default, types.outputs.get(o).copied().flatten()) {
+                (Some(d), _) => format!(
+                    "every incident gets the default `{}`; add a rule that assigns `{name}`, or remove it",
+                    sources.slice(at.loc(d.span))
+                ),
+                (None, Some(OutputTy::Set(_))) => {
+                    format!("`{name}` is always empty; add a rule that assigns it, or remove it")
+                }
+                (None, _) => format!(
+                    "`{name}` has no value for any incident; add a rule that assigns it, or remove it"
+                ),
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    Code::W0002,
+                    format!("the output `{name}` is never assigned"),
+                )
+                .primary(at.loc(at.decl.name.span), "no rule assigns this output")
+                .help(help),
+            );
+        }
+    }
+}
 
+/// Rules without `cites`.
+fn uncited(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
     for at in &decls.rules {
         if at.file == root && at.decl.cites.is_none() {
             let name = &at.decl.name.name;
@@ -122,7 +141,15 @@ pub(crate) fn lints(
             );
         }
     }
+}
 
+/// `accept gap` for an output that always has a value.
+fn needless_acceptances(
+    root: FileId,
+    decls: &Decls,
+    types: &TypeTable,
+    warnings: &mut Vec<Diagnostic>,
+) {
     for gap in &decls.accepts {
         if gap.file != root {
             continue;
@@ -151,8 +178,5 @@ pub(crate) fn lints(
                     .help("remove this `accept gap`"),
             );
         }
-    }
-    for w in warnings {
-        sink.push(w);
     }
 }
