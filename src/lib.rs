@@ -17,4 +17,6 @@ pub mod lsp;
 pub mod mdd;
 pub mod parse;
 pub mod source;
+#[doc(hidden)]
+pub mod testing;
 pub mod xml;

@@ -8,8 +8,7 @@
     clippy::panic
 )]
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use policyc::analyse::{analyse_policy, Analysed};
 use policyc::check::ir::Policy;
@@ -18,25 +17,11 @@ use policyc::compile::graph::DecisionGraph;
 use policyc::compile::{CompileError, CompileOptions, Compiler};
 use policyc::diagnostics::{render, Diagnostic};
 use policyc::evaluate::Decider;
-use policyc::source::{FileSystem, Sources};
-
-struct MemFs(HashMap<PathBuf, String>);
-
-impl FileSystem for MemFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.0
-            .get(path)
-            .map(|t| t.clone().into_bytes())
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
-    }
-}
+use policyc::source::Sources;
+use policyc::testing::MemFs;
 
 fn check(text: &str) -> (Sources, Policy) {
-    let fs = MemFs(
-        [(PathBuf::from("/mem/p.policy"), text.to_string())]
-            .into_iter()
-            .collect(),
-    );
+    let fs = MemFs::from([("/mem/p.policy", text)]);
     let mut sources = Sources::new();
     let checked = policyc::check::check_file(&mut sources, &fs, Path::new("/mem/p.policy"));
     let errors: Vec<String> = checked

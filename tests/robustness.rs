@@ -19,8 +19,7 @@
     clippy::indexing_slicing
 )] // test helpers fail loudly
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proptest::prelude::*;
 
@@ -29,31 +28,15 @@ use policyc::check::ir::{self, Expr, LinExpr, OutputTy, Policy, Ty, Value};
 use policyc::check::{check_file, check_text, Checked};
 use policyc::compile::{CompileOptions, Engine};
 use policyc::diagnostics::{render, Diagnostic};
-use policyc::source::{FileSystem, Loc, Sources};
+use policyc::source::{Loc, Sources};
+use policyc::testing::MemFs;
 
 // ---- harness ---------------------------------------------------------------------
-
-/// Files held in memory, as an editor's buffers are.
-struct MemFs(HashMap<PathBuf, Vec<u8>>);
-
-impl FileSystem for MemFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.0
-            .get(path)
-            .cloned()
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
-    }
-}
 
 const DIR: &str = "/mem";
 
 fn mem_fs(files: &[(&str, Vec<u8>)]) -> MemFs {
-    MemFs(
-        files
-            .iter()
-            .map(|(name, bytes)| (Path::new(DIR).join(name), bytes.clone()))
-            .collect(),
-    )
+    files.iter().cloned().collect::<MemFs>().under(DIR)
 }
 
 /// Checks `root` (read through the file system) and every invariant of the result.

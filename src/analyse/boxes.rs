@@ -17,13 +17,14 @@
 //! both against enumeration). A policy whose regions break into too many boxes (such as
 //! a relation between two wide integer inputs) stays with the diagrams.
 
+use super::cuboid::{complement, holds, len, meet, overlaps, Cuboid};
+pub use super::sweep::MAX_SPLITS;
 use super::sweep::{Budget, Exhausted, Sweep};
 use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
 use crate::compile::describe::{
     boxes_example, region_of_box, region_of_cubes, typical_example, Region, COLLECTED_CUBES,
 };
-use crate::compile::synth::Rng;
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{Cube, NodeId, ValueRanges};
 
@@ -31,205 +32,6 @@ use crate::mdd::{Cube, NodeId, ValueRanges};
 const MAX_BOXES_PER_REGION: usize = 512;
 /// Boxes in all before the engine declines the policy.
 const MAX_BOXES: usize = 200_000;
-/// Splits one count of a complement may take before it is reported unfinished (it
-/// stops sooner when it stalls: `sweep::STALL_SHARE`). Counting is #SAT: random rules
-/// past a few hundred per output exceed any budget, and a search for one uncovered
-/// incident (below) still answers whether there is a gap.
-pub const MAX_SPLITS: usize = 30_000;
-
-/// A product of value sets: the constrained levels, in level order, each with the value
-/// indices it allows. Levels not listed take any value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cuboid {
-    lits: Vec<(usize, ValueRanges)>,
-}
-
-impl Cuboid {
-    fn from_cube(cube: &Cube, sizes: &[u32]) -> Cuboid {
-        let lits = cube
-            .iter()
-            .enumerate()
-            .filter_map(|(l, set)| {
-                let set = set.as_ref()?;
-                let full = sizes.get(l).copied().unwrap_or(0);
-                (len(set) < u64::from(full)).then(|| (l, set.clone()))
-            })
-            .collect();
-        Cuboid { lits }
-    }
-
-    /// A box of the given literals (levels in increasing order).
-    #[cfg(test)]
-    pub(super) fn from_literals(lits: Vec<(usize, ValueRanges)>) -> Cuboid {
-        Cuboid { lits }
-    }
-
-    /// The constrained levels, in order, with the values each allows.
-    pub fn literals(&self) -> &[(usize, ValueRanges)] {
-        &self.lits
-    }
-
-    /// The same box without its literal at `level`.
-    pub fn without(&self, level: usize) -> Cuboid {
-        Cuboid {
-            lits: self
-                .lits
-                .iter()
-                .filter(|(l, _)| *l != level)
-                .cloned()
-                .collect(),
-        }
-    }
-
-    /// The values the box allows at `level` (`None`: every value).
-    pub fn set_at(&self, level: usize) -> Option<&ValueRanges> {
-        self.lits.iter().find(|(l, _)| *l == level).map(|(_, s)| s)
-    }
-
-    /// Whether the box constrains this level.
-    pub fn restricts(&self, level: usize) -> bool {
-        self.lits.iter().any(|(l, _)| *l == level)
-    }
-
-    /// A random value the box allows at `level`.
-    pub fn sample(&self, level: usize, sizes: &[u32], rng: &mut Rng) -> u32 {
-        match self.lits.iter().find(|(l, _)| *l == level) {
-            Some((_, set)) => nth(set, rng.below(len(set))),
-            None => rng.below(u64::from(sizes.get(level).copied().unwrap_or(1))) as u32,
-        }
-    }
-
-    /// A random value at `level` the box does not allow, if there is one.
-    pub fn sample_outside(&self, level: usize, sizes: &[u32], rng: &mut Rng) -> Option<u32> {
-        let (_, set) = self.lits.iter().find(|(l, _)| *l == level)?;
-        let n = sizes.get(level).copied()?;
-        let outside = complement(set, n);
-        (!outside.is_empty()).then(|| nth(&outside, rng.below(len(&outside))))
-    }
-
-    /// The intersection, `None` when empty.
-    pub fn meet(&self, other: &Cuboid) -> Option<Cuboid> {
-        let mut lits = Vec::with_capacity(self.lits.len() + other.lits.len());
-        let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
-        loop {
-            match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x.0 == y.0 => {
-                    let set = meet(&x.1, &y.1);
-                    if set.is_empty() {
-                        return None;
-                    }
-                    lits.push((x.0, set));
-                    a.next();
-                    b.next();
-                }
-                (Some(x), Some(y)) if x.0 < y.0 => lits.push((*a.next()?).clone()),
-                (Some(_), Some(_)) => lits.push((*b.next()?).clone()),
-                (Some(_), None) => lits.push((*a.next()?).clone()),
-                (None, Some(_)) => lits.push((*b.next()?).clone()),
-                (None, None) => return Some(Cuboid { lits }),
-            }
-        }
-    }
-
-    fn intersects(&self, other: &Cuboid) -> bool {
-        let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
-        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-            if x.0 == y.0 {
-                if !overlaps(&x.1, &y.1) {
-                    return false;
-                }
-                a.next();
-                b.next();
-            } else if x.0 < y.0 {
-                a.next();
-            } else {
-                b.next();
-            }
-        }
-        true
-    }
-
-    /// One value set per level.
-    pub fn dense(&self, sizes: &[u32]) -> Vec<ValueRanges> {
-        let mut out: Vec<ValueRanges> = sizes.iter().map(|&n| vec![(0, n - 1)]).collect();
-        for (l, set) in &self.lits {
-            if let Some(slot) = out.get_mut(*l) {
-                *slot = set.clone();
-            }
-        }
-        out
-    }
-}
-
-/// The `k`-th value of a set, in order.
-fn nth(set: &[(u32, u32)], mut k: u64) -> u32 {
-    for &(a, b) in set {
-        let n = u64::from(b - a) + 1;
-        if k < n {
-            return a + k as u32;
-        }
-        k -= n;
-    }
-    set.last().map(|r| r.1).unwrap_or(0)
-}
-
-/// The values of `0..n` outside a set.
-pub(crate) fn complement(set: &[(u32, u32)], n: u32) -> ValueRanges {
-    let mut out = Vec::new();
-    let mut next = 0u32;
-    for &(a, b) in set {
-        if a > next {
-            out.push((next, a - 1));
-        }
-        next = b.saturating_add(1);
-    }
-    if next < n {
-        out.push((next, n - 1));
-    }
-    out
-}
-
-/// How many values a set holds.
-pub(super) fn len(set: &[(u32, u32)]) -> u64 {
-    set.iter().map(|&(a, b)| u64::from(b - a) + 1).sum()
-}
-
-pub(super) fn meet(a: &[(u32, u32)], b: &[(u32, u32)]) -> ValueRanges {
-    let mut out = Vec::new();
-    let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
-    while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
-        let (lo, hi) = (a0.max(b0), a1.min(b1));
-        if lo <= hi {
-            out.push((lo, hi));
-        }
-        if a1 < b1 {
-            i.next();
-        } else {
-            j.next();
-        }
-    }
-    out
-}
-
-fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
-    let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
-    while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
-        if a0.max(b0) <= a1.min(b1) {
-            return true;
-        }
-        if a1 < b1 {
-            i.next();
-        } else {
-            j.next();
-        }
-    }
-    false
-}
-
-/// Whether value `v` is in the set.
-pub(crate) fn holds(set: &[(u32, u32)], v: u32) -> bool {
-    set.iter().any(|&(a, b)| a <= v && v <= b)
-}
 
 /// A dense box as the diagrams' cube (`None` for a level left free).
 fn cube_of(space: &[ValueRanges], sizes: &[u32]) -> Cube {
@@ -286,7 +88,7 @@ impl Gathered {
     /// Adds one box, without spelling out the levels it leaves free.
     fn add_cuboid(&mut self, b: &Cuboid, sizes: &[u32]) {
         let mut volume = 1u128;
-        let mut lits = b.lits.iter().peekable();
+        let mut lits = b.literals().iter().peekable();
         for (l, &n) in sizes.iter().enumerate() {
             let here = match lits.peek() {
                 Some((bl, set)) if *bl == l => {
@@ -301,7 +103,7 @@ impl Gathered {
         self.boxes += 1;
         if self.first.len() < COLLECTED_CUBES {
             let mut cube: Cube = vec![None; sizes.len()];
-            for (l, set) in &b.lits {
+            for (l, set) in b.literals() {
                 if let Some(slot) = cube.get_mut(*l) {
                     *slot = Some(set.clone());
                 }
@@ -368,7 +170,7 @@ impl BoxModel {
             let ok = complete && total <= MAX_BOXES;
             let out: Vec<Cuboid> = cubes.iter().map(|q| Cuboid::from_cube(q, &sizes)).collect();
             // A sweep tracks each box's literals in one machine word.
-            (ok && out.iter().all(|b| b.lits.len() <= 64)).then_some(out)
+            (ok && out.iter().all(|b| b.literals().len() <= 64)).then_some(out)
         };
         let Some(valid) = boxes(c, c.valid) else {
             return Ok(None);
@@ -520,7 +322,7 @@ impl BoxModel {
             .collect();
         let clear = |cube: &Cube| {
             walls.iter().all(|w| {
-                !w.lits.iter().all(|(l, set)| match cube.get(*l) {
+                !w.literals().iter().all(|(l, set)| match cube.get(*l) {
                     Some(Some(mine)) => overlaps(mine, set),
                     _ => true,
                 })
@@ -591,7 +393,7 @@ impl BoxModel {
             let mut allowed = space.set_at(l).cloned().unwrap_or_else(|| vec![(0, n - 1)]);
             for b in cover {
                 // A box that meets this one on every other level must stay apart here.
-                let meets_rest = b.lits.iter().all(|(bl, set)| {
+                let meets_rest = b.literals().iter().all(|(bl, set)| {
                     *bl == l || sets.get(*bl).is_some_and(|mine| overlaps(set, mine))
                 });
                 if !meets_rest {
@@ -767,7 +569,7 @@ impl BoxModel {
                 if let ([a], [b], [v]) = (e1, e2, self.valid.as_slice()) {
                     // (The valid incidents are often every incident: no second copy then.)
                     let inside = |ab: Cuboid| {
-                        if v.lits.is_empty() {
+                        if v.literals().is_empty() {
                             Some(ab)
                         } else {
                             ab.meet(v)
@@ -778,7 +580,7 @@ impl BoxModel {
                             output: o,
                             rules: [*r1, *r2],
                             values: [v1.clone(), v2.clone()],
-                            region: region_of_box(c, &typical, &both.lits),
+                            region: region_of_box(c, &typical, both.literals()),
                         });
                     }
                     continue;
@@ -863,11 +665,10 @@ impl Gathered {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use crate::analyse::cuboid::holds;
 
     fn cuboid(lits: &[(usize, &[(u32, u32)])]) -> Cuboid {
-        Cuboid {
-            lits: lits.iter().map(|(l, s)| (*l, s.to_vec())).collect(),
-        }
+        Cuboid::from_literals(lits.iter().map(|(l, s)| (*l, s.to_vec())).collect())
     }
 
     /// Every point of a small space, as value indices per level.
@@ -893,7 +694,7 @@ mod tests {
     }
 
     fn in_cuboid(b: &Cuboid, p: &[u32]) -> bool {
-        b.lits.iter().all(|(l, s)| holds(s, p[*l]))
+        b.literals().iter().all(|(l, s)| holds(s, p[*l]))
     }
 
     /// A conflict region that is one box is described directly; the description must
@@ -915,7 +716,7 @@ mod tests {
                 let mut gathered = Gathered::default();
                 gathered.add_cuboid(&both, &model.sizes);
                 let slow = gathered.region(&c, |_| {}).unwrap();
-                assert_eq!(region_of_box(&c, &typical, &both.lits), slow);
+                assert_eq!(region_of_box(&c, &typical, both.literals()), slow);
                 compared += 1;
             }
         }
@@ -948,7 +749,7 @@ mod tests {
                             lits.push((l, set));
                         }
                     }
-                    Cuboid { lits }
+                    Cuboid::from_literals(lits)
                 })
                 .collect();
             let refs: Vec<&Cuboid> = cover.iter().collect();
@@ -1029,20 +830,5 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn meets_and_intersections_agree() {
-        let a = cuboid(&[(0, &[(0, 2)]), (2, &[(1, 1)])]);
-        let b = cuboid(&[(0, &[(2, 4)]), (1, &[(0, 0)])]);
-        let c = cuboid(&[(2, &[(0, 0), (2, 3)])]);
-        assert_eq!(
-            a.meet(&b),
-            Some(cuboid(&[(0, &[(2, 2)]), (1, &[(0, 0)]), (2, &[(1, 1)])]))
-        );
-        assert!(a.intersects(&b));
-        assert_eq!(a.meet(&c), None);
-        assert!(!a.intersects(&c));
-        assert!(b.intersects(&c));
     }
 }

@@ -1,6 +1,8 @@
 //! Exact analyses of a compiled policy, inside the scope and under the assumptions.
 //!
-//! Every finding is a set operation on the diagrams of [`crate::compile::Compiler`]:
+//! Every finding is a set operation: on the diagrams of [`crate::compile::Compiler`],
+//! or, for policies with many rules, on unions of boxes ([`boxes`], over the box
+//! algebra of [`cuboid`]; counted by `sweep`, searched by [`sat`]):
 //!
 //! - **gap** of a single-valued output without default: `valid and not has(o)`, split
 //!   into the part no `accept gap` covers (an error) and the part one does (a note);
@@ -20,6 +22,7 @@
 
 pub mod boxes;
 pub mod brute;
+pub mod cuboid;
 mod findings;
 pub mod sat;
 mod sweep;

@@ -14,7 +14,7 @@
 
 use batsat::{lbool, Callbacks, Lit, SolverInterface, SolverOpts, Var};
 
-use super::boxes::{complement, Cuboid};
+use super::cuboid::{complement, Cuboid};
 use crate::mdd::ValueRanges;
 
 /// Restarts before a search gives up (each is at least a hundred conflicts).

@@ -19,7 +19,7 @@ use std::ops::ControlFlow;
 
 use hashbrown::HashTable;
 
-use super::boxes::{len, meet, Cuboid, MAX_SPLITS};
+use super::cuboid::{len, meet, Cuboid};
 use crate::compile::order::find;
 use crate::mdd::hash::FxHasher;
 use crate::mdd::ValueRanges;
@@ -150,6 +150,12 @@ impl Progress {
 /// windows, so no count stops before 3,000 splits.
 const STALL_WINDOW: usize = 1_000;
 
+/// Splits one count of a complement may take before it is reported unfinished (it
+/// stops sooner when it stalls: `STALL_SHARE`). Counting is #SAT: random rules past a
+/// few hundred per output exceed any budget, and a search for one uncovered incident
+/// (`sat`) still answers whether there is a gap.
+pub const MAX_SPLITS: usize = 30_000;
+
 /// How long one count may run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
@@ -176,6 +182,68 @@ impl Budget {
     }
 }
 
+/// What one split works with, kept between splits so that each does not allocate.
+/// Level sets are bit sets (bit `l` of word `l / 64`).
+#[derive(Default)]
+struct SplitWork {
+    /// The boxes restricting the split level: (box, literal).
+    takers: Vec<(usize, usize)>,
+    /// Per box of the subproblem, its index in `takers`, or [`NONE`].
+    taker_of: Vec<u32>,
+    /// The boundaries the takers and the space make on the level, sorted.
+    cuts: Vec<u32>,
+    /// Per run of values between two cuts, the takers holding it (`words` words per
+    /// run); then, per run, 1 where the subspace holds it.
+    sig: Vec<u64>,
+    /// Per child, the takers holding its values (`words` words per child).
+    sigs: Vec<u64>,
+    /// The levels the parent restricts besides the split level.
+    above: Vec<u64>,
+    /// The levels a child's boxes restrict (then: those it no longer restricts).
+    below: Vec<u64>,
+    /// The levels the boxes that do not restrict the split level restrict.
+    base: Vec<u64>,
+}
+
+impl SplitWork {
+    /// Groups the runs the subspace holds by the takers holding them: one group per
+    /// child, with how many values it has and (with `sets`) which.
+    fn group_runs(&mut self, runs: usize, words: usize, sets: bool) -> Vec<(u64, ValueRanges)> {
+        self.sigs.clear();
+        let mut groups: Vec<(u64, ValueRanges)> = Vec::new();
+        for (r, w) in self.cuts.windows(2).enumerate() {
+            let (Some(&lo), Some(&end)) = (w.first(), w.get(1)) else {
+                continue;
+            };
+            if self.sig.get(runs * words + r) != Some(&1) {
+                continue;
+            }
+            let mine = self.sig.get(r * words..(r + 1) * words).unwrap_or(&[]);
+            let g =
+                (0..groups.len()).find(|g| self.sigs.get(g * words..(g + 1) * words) == Some(mine));
+            let group = match g.and_then(|g| groups.get_mut(g)) {
+                Some(group) => group,
+                None => {
+                    self.sigs.extend_from_slice(mine);
+                    groups.push((0, Vec::new()));
+                    let Some(group) = groups.last_mut() else {
+                        continue;
+                    };
+                    group
+                }
+            };
+            group.0 += u64::from(end - lo);
+            if sets {
+                match group.1.last_mut() {
+                    Some(last) if last.1 + 1 == lo => last.1 = end - 1,
+                    _ => group.1.push((lo, end - 1)),
+                }
+            }
+        }
+        groups
+    }
+}
+
 pub(super) struct Sweep {
     /// The boxes of the cover that meet the space, cut to it, with only the literals
     /// that restrict it (at most 64, checked when the boxes are built).
@@ -194,15 +262,9 @@ pub(super) struct Sweep {
     owner: Vec<usize>,
     parent: Vec<usize>,
     touched: Vec<usize>,
-    takers: Vec<(usize, usize)>,
-    taker_of: Vec<u32>,
-    cuts: Vec<u32>,
-    sig: Vec<u64>,
-    sigs: Vec<u64>,
     grouped: Vec<(u32, u32)>,
-    above: Vec<u64>,
-    below: Vec<u64>,
-    base: Vec<u64>,
+    /// The working sets of [`Sweep::split`].
+    work: SplitWork,
     /// How much of the count is settled, by two measures ([`Progress`]): each
     /// subproblem holds a share, added here when it is settled without a split.
     settled: Progress,
@@ -261,15 +323,13 @@ impl Sweep {
             owner: vec![usize::MAX; levels],
             parent: Vec::new(),
             touched: Vec::new(),
-            takers: Vec::new(),
-            taker_of: Vec::new(),
-            cuts: Vec::new(),
-            sig: Vec::new(),
-            sigs: Vec::new(),
             grouped: Vec::new(),
-            above: vec![0; words],
-            below: vec![0; words],
-            base: vec![0; words],
+            work: SplitWork {
+                above: vec![0; words],
+                below: vec![0; words],
+                base: vec![0; words],
+                ..SplitWork::default()
+            },
             settled: Progress::NONE,
             share: Progress::ALL,
             looks: [Progress::NONE; 2],
@@ -529,140 +589,132 @@ impl Sweep {
     fn split(&mut self, start: usize, end: usize, sets: bool) -> (usize, Vec<Child>) {
         let level = self.choose(start, end);
         let n = end.saturating_sub(start);
-        // The boxes restricting this level: (box, literal).
-        let mut takers = std::mem::take(&mut self.takers);
-        takers.clear();
-        let mut taker_of = std::mem::take(&mut self.taker_of);
-        taker_of.clear();
-        taker_of.resize(n, NONE);
-        // The levels the boxes that do not restrict this level restrict: every child
-        // keeps those boxes as they are.
-        let mut base = std::mem::take(&mut self.base);
-        base.fill(0);
+        let mut w = std::mem::take(&mut self.work);
+        self.find_takers(&mut w, level, start, n);
+        let (runs, words) = self.mark_runs(&mut w, level);
+        let groups = w.group_runs(runs, words, sets);
+        self.levels_above(&mut w, level, start, n);
+        let children = self.children(&mut w, groups, words, start, n);
+        self.work = w;
+        (level, children)
+    }
+
+    /// The boxes at `start..start + n` that restrict `level` (the takers), and the
+    /// levels the others restrict: every child keeps those boxes as they are.
+    fn find_takers(&self, w: &mut SplitWork, level: usize, start: usize, n: usize) {
+        w.takers.clear();
+        w.taker_of.clear();
+        w.taker_of.resize(n, NONE);
+        w.base.fill(0);
         for k in 0..n {
             let a = self.at(start + k);
             for (p, (l, _)) in Self::lits(&self.boxes, a) {
                 if *l == level {
-                    if let Some(slot) = taker_of.get_mut(k) {
-                        *slot = takers.len() as u32;
+                    if let Some(slot) = w.taker_of.get_mut(k) {
+                        *slot = w.takers.len() as u32;
                     }
-                    takers.push((a.idx as usize, p));
+                    w.takers.push((a.idx as usize, p));
                 }
             }
-            if taker_of.get(k) == Some(&NONE) {
-                Self::add_levels(&self.boxes, a, &mut base);
+            if w.taker_of.get(k) == Some(&NONE) {
+                Self::add_levels(&self.boxes, a, &mut w.base);
             }
         }
+    }
+
+    /// Cuts the level at every boundary of the takers and the space: runs of values
+    /// between cuts are held by the same boxes. Marks, range by range (the cuts include
+    /// every range's ends), the takers holding each run and whether the subspace holds
+    /// it. The number of runs, and of words per run's takers.
+    fn mark_runs(&self, w: &mut SplitWork, level: usize) -> (usize, usize) {
         let here = self.space.get(level).map(|s| s.as_slice()).unwrap_or(&[]);
-        // Cut the level at every boundary; runs of values between cuts are held by the
-        // same boxes, and runs held by the same boxes form one child.
-        let mut cuts = std::mem::take(&mut self.cuts);
-        cuts.clear();
-        for &t in &takers {
+        w.cuts.clear();
+        for &t in &w.takers {
             for &(a, b) in Self::set_of(&self.boxes, t) {
-                cuts.push(a);
-                cuts.push(b + 1);
+                w.cuts.push(a);
+                w.cuts.push(b + 1);
             }
         }
         for &(a, b) in here {
-            cuts.push(a);
-            cuts.push(b + 1);
+            w.cuts.push(a);
+            w.cuts.push(b + 1);
         }
-        cuts.sort_unstable();
-        cuts.dedup();
-        let words = takers.len().div_ceil(64);
-        // Per run of values between two cuts: the takers holding it (`words` words per
-        // run), and whether the subspace holds it; marked range by range, as the cuts
-        // include every range's ends.
-        let runs = cuts.len().saturating_sub(1);
+        w.cuts.sort_unstable();
+        w.cuts.dedup();
+        let words = w.takers.len().div_ceil(64);
+        let runs = w.cuts.len().saturating_sub(1);
         let run_of = |cuts: &[u32], v: u32| cuts.binary_search(&v).unwrap_or(runs);
-        let mut sig = std::mem::take(&mut self.sig);
-        sig.clear();
-        sig.resize(runs * (words + 1), 0);
+        w.sig.clear();
+        w.sig.resize(runs * (words + 1), 0);
         for &(a, b) in here {
-            for r in run_of(&cuts, a)..run_of(&cuts, b + 1) {
-                if let Some(word) = sig.get_mut(runs * words + r) {
+            for r in run_of(&w.cuts, a)..run_of(&w.cuts, b + 1) {
+                if let Some(word) = w.sig.get_mut(runs * words + r) {
                     *word = 1;
                 }
             }
         }
-        for (t, &taker) in takers.iter().enumerate() {
+        for (t, &taker) in w.takers.iter().enumerate() {
             for &(a, b) in Self::set_of(&self.boxes, taker) {
-                for r in run_of(&cuts, a)..run_of(&cuts, b + 1) {
-                    if let Some(word) = sig.get_mut(r * words + t / 64) {
+                for r in run_of(&w.cuts, a)..run_of(&w.cuts, b + 1) {
+                    if let Some(word) = w.sig.get_mut(r * words + t / 64) {
                         *word |= 1 << (t % 64);
                     }
                 }
             }
         }
-        let mut sigs = std::mem::take(&mut self.sigs);
-        sigs.clear();
-        // Per child: how many values, and which (with `sets`).
-        let mut groups: Vec<(u64, ValueRanges)> = Vec::new();
-        for (r, w) in cuts.windows(2).enumerate() {
-            let (Some(&lo), Some(&end)) = (w.first(), w.get(1)) else {
-                continue;
-            };
-            if sig.get(runs * words + r) != Some(&1) {
-                continue;
-            }
-            let mine = sig.get(r * words..(r + 1) * words).unwrap_or(&[]);
-            let g = (0..groups.len()).find(|g| sigs.get(g * words..(g + 1) * words) == Some(mine));
-            let group = match g.and_then(|g| groups.get_mut(g)) {
-                Some(group) => group,
-                None => {
-                    sigs.extend_from_slice(mine);
-                    groups.push((0, Vec::new()));
-                    let Some(group) = groups.last_mut() else {
-                        continue;
-                    };
-                    group
-                }
-            };
-            group.0 += u64::from(end - lo);
-            if sets {
-                match group.1.last_mut() {
-                    Some(last) if last.1 + 1 == lo => last.1 = end - 1,
-                    _ => group.1.push((lo, end - 1)),
-                }
-            }
-        }
-        // The levels the parent restricts besides this one: those a child no longer
-        // restricts take any value there.
-        let mut above = std::mem::take(&mut self.above);
-        let mut below = std::mem::take(&mut self.below);
-        above.copy_from_slice(&base);
+        (runs, words)
+    }
+
+    /// The levels the parent restricts besides `level`: those a child no longer
+    /// restricts take any value there.
+    fn levels_above(&self, w: &mut SplitWork, level: usize, start: usize, n: usize) {
+        w.above.copy_from_slice(&w.base);
         for k in 0..n {
-            if taker_of.get(k) != Some(&NONE) {
-                Self::add_levels(&self.boxes, self.at(start + k), &mut above);
+            if w.taker_of.get(k) != Some(&NONE) {
+                Self::add_levels(&self.boxes, self.at(start + k), &mut w.above);
             }
         }
-        if let Some(w) = above.get_mut(level / 64) {
-            *w &= !(1 << (level % 64));
+        if let Some(word) = w.above.get_mut(level / 64) {
+            *word &= !(1 << (level % 64));
         }
+    }
+
+    /// Per group of runs, a child: its boxes pushed on the stack (each taker without
+    /// its literal on the split level), unless one of them holds all of it.
+    fn children(
+        &mut self,
+        w: &mut SplitWork,
+        groups: Vec<(u64, ValueRanges)>,
+        words: usize,
+        start: usize,
+        n: usize,
+    ) -> Vec<Child> {
         let mut children = Vec::with_capacity(groups.len());
         for (g, (size, set)) in groups.into_iter().enumerate() {
-            let sig = sigs.get(g * words..(g + 1) * words).unwrap_or(&[]);
+            let sig = w.sigs.get(g * words..(g + 1) * words).unwrap_or(&[]);
             let first = self.stack.len();
             let mut held = false;
-            below.copy_from_slice(&base);
+            w.below.copy_from_slice(&w.base);
             for k in 0..n {
                 let a = self.at(start + k);
-                let t = taker_of.get(k).copied().unwrap_or(NONE);
+                let t = w.taker_of.get(k).copied().unwrap_or(NONE);
                 if t == NONE {
                     self.stack.push(a);
                     continue;
                 }
                 let t = t as usize;
-                if sig.get(t / 64).is_some_and(|w| w & (1 << (t % 64)) != 0) {
-                    let p = takers.get(t).map(|x| x.1).unwrap_or(0);
+                if sig
+                    .get(t / 64)
+                    .is_some_and(|word| word & (1 << (t % 64)) != 0)
+                {
+                    let p = w.takers.get(t).map(|x| x.1).unwrap_or(0);
                     let mask = a.mask & !(1 << p);
                     if mask == 0 {
                         held = true;
                         break;
                     }
                     let kept = Active { idx: a.idx, mask };
-                    Self::add_levels(&self.boxes, kept, &mut below);
+                    Self::add_levels(&self.boxes, kept, &mut w.below);
                     self.stack.push(kept);
                 }
             }
@@ -676,10 +728,10 @@ impl Sweep {
                 });
                 continue;
             }
-            for (b, a) in below.iter_mut().zip(&above) {
+            for (b, a) in w.below.iter_mut().zip(&w.above) {
                 *b = a & !*b;
             }
-            let weight = u128::from(size).saturating_mul(self.size_of(&below));
+            let weight = u128::from(size).saturating_mul(self.size_of(&w.below));
             children.push(Child {
                 set,
                 weight,
@@ -687,15 +739,7 @@ impl Sweep {
                 values: size,
             });
         }
-        self.takers = takers;
-        self.taker_of = taker_of;
-        self.cuts = cuts;
-        self.sig = sig;
-        self.sigs = sigs;
-        self.above = above;
-        self.below = below;
-        self.base = base;
-        (level, children)
+        children
     }
 
     /// Hands the uncovered parts of the boxes at `start..end` to `emit`, in increasing
@@ -754,7 +798,7 @@ impl Sweep {
         };
         let n = sweep.stack.len();
         // The levels no box restricts take any value of the space.
-        let mut rest = std::mem::take(&mut sweep.above);
+        let mut rest = std::mem::take(&mut sweep.work.above);
         sweep.levels_into(0, n, &mut rest);
         let levels = sweep.space.len();
         for (i, w) in rest.iter_mut().enumerate() {
@@ -766,7 +810,7 @@ impl Sweep {
             *w = !*w & all;
         }
         let rest_size = sweep.size_of(&rest);
-        sweep.above = rest;
+        sweep.work.above = rest;
         let inner = sweep.count(0, n)?;
         sweep.watch = false;
         let total = inner.saturating_mul(rest_size);

@@ -8,8 +8,9 @@
 //! outside it), so only inputs without a witness are left to the diagrams, and an input
 //! the decision logic never mentions is unused without any proof.
 
-use super::boxes::{complement, holds, BoxModel, Cuboid};
+use super::boxes::BoxModel;
 use super::brute;
+use super::cuboid::{complement, holds, Cuboid};
 use super::sat::{self, Found};
 use crate::check::ir::Value;
 use crate::compile::describe::example_values;

@@ -2,6 +2,9 @@
 //!
 //! Later stages (compile, analyse, evaluate, export, diff) read only this; they never
 //! see the AST and never re-check. Ids are indices into the `Policy` vectors.
+//! [`Policy::pretty`] (`pretty.rs`) writes it as text.
+
+mod pretty;
 
 use serde::Serialize;
 

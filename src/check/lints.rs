@@ -4,157 +4,185 @@
 //! is linted when it is checked itself, not once per policy that uses it.
 
 use super::ir::OutputTy;
-use super::lower::never_gaps;
-use super::resolve::Checker;
+use super::modules::Program;
+use super::sink::Sink;
+use super::tables::{Decls, Sym, TypeTable, Usage};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::ItemKind;
+use crate::source::{FileId, Sources};
 
-impl Checker<'_> {
-    pub(crate) fn lints(&mut self) {
-        let root = self.root_file;
-        let root_items = self
-            .program
-            .root()
-            .map(|m| m.ast.items.as_slice())
-            .unwrap_or(&[]);
-        // A vocabulary module declares facts for other files: nothing in it is unused.
-        let vocabulary = !root_items
-            .iter()
-            .any(|i| matches!(i.kind, ItemKind::Policy(_) | ItemKind::Rule(_)));
-        let mut warnings = Vec::new();
+/// `true` when the output can never be undecided for want of a rule.
+pub(crate) fn never_gaps(ty: Option<OutputTy>, has_default: bool) -> bool {
+    has_default || matches!(ty, Some(OutputTy::Set(_)))
+}
 
-        // After an error, a declaration often looks unused only because the mistake
-        // hides its use (a misspelt name, a declaration that failed): say nothing then.
-        let errors = self.parse_failed || self.diags.iter().any(Diagnostic::is_error);
-        if !vocabulary && !errors {
-            for (e, at) in self.enum_decls.iter().enumerate() {
-                if at.file == root && self.used_enum.get(e) == Some(&false) {
-                    let name = &at.decl.name.name;
-                    warnings.push(
-                        Diagnostic::warning(
-                            Code::W0001,
-                            format!("the enum `{name}` is never used"),
-                        )
-                        .primary(
-                            at.loc(at.decl.name.span),
-                            "no input or output has this type",
-                        )
-                        .help("remove it, or declare an input or output of this type"),
-                    );
-                }
-            }
-            for (i, at) in self.input_decls.iter().enumerate() {
-                if at.file == root && self.used_input.get(i) == Some(&false) {
-                    let name = &at.decl.name.name;
-                    warnings.push(
-                        Diagnostic::warning(
-                            Code::W0001,
-                            format!("the input `{name}` is never used"),
-                        )
-                        .primary(
-                            at.loc(at.decl.name.span),
-                            "no rule, define, assume, scope, assert or scenario reads this input",
-                        )
-                        .help("remove it, or use it in a rule's `when`"),
-                    );
-                }
-            }
-            for (d, at) in self.define_decls.iter().enumerate() {
-                if at.file == root && self.used_define.get(d) == Some(&false) {
-                    let name = &at.decl.name.name;
-                    warnings.push(
-                        Diagnostic::warning(
-                            Code::W0001,
-                            format!("the define `{name}` is never used"),
-                        )
-                        .primary(at.loc(at.decl.name.span), "nothing refers to this define")
-                        .help("remove it, or use it in a rule's `when`"),
-                    );
-                }
-            }
-            for (o, at) in self.output_decls.iter().enumerate() {
-                // No rule assigns it, and its gaps are accepted: left undecided on purpose.
-                let accepted = at.decl.default.is_none()
-                    && self
-                        .accept_decls
-                        .iter()
-                        .any(|g| g.decl.output.name == at.decl.name.name);
-                if at.file == root && self.assigned_output.get(o) == Some(&false) && !accepted {
-                    let name = &at.decl.name.name;
-                    let help = match (&at.decl.default, self.output_ty.get(o).copied().flatten()) {
-                        (Some(d), _) => format!(
-                            "every incident gets the default `{}`; add a rule that assigns `{name}`, or remove it",
-                            self.sources.slice(at.loc(d.span))
-                        ),
-                        (None, Some(OutputTy::Set(_))) => {
-                            format!("`{name}` is always empty; add a rule that assigns it, or remove it")
-                        }
-                        (None, _) => format!(
-                            "`{name}` has no value for any incident; add a rule that assigns it, or remove it"
-                        ),
-                    };
-                    warnings.push(
-                        Diagnostic::warning(
-                            Code::W0002,
-                            format!("the output `{name}` is never assigned"),
-                        )
-                        .primary(at.loc(at.decl.name.span), "no rule assigns this output")
-                        .help(help),
-                    );
-                }
-            }
-        }
+/// Warns about the root file's declarations: unused ones (unless there was an error),
+/// rules without a citation, acceptances of gaps that cannot happen.
+pub(crate) fn lints(
+    sources: &Sources,
+    program: &Program,
+    decls: &Decls,
+    usage: &Usage,
+    types: &TypeTable,
+    sink: &mut Sink,
+) {
+    let Some(root) = program.root().map(|m| m.file) else {
+        return;
+    };
+    let root_items = program
+        .root()
+        .map(|m| m.ast.items.as_slice())
+        .unwrap_or(&[]);
+    // A vocabulary module declares facts for other files: nothing in it is unused.
+    let vocabulary = !root_items
+        .iter()
+        .any(|i| matches!(i.kind, ItemKind::Policy(_) | ItemKind::Rule(_)));
+    let mut warnings = Vec::new();
+    // After an error, a declaration often looks unused only because the mistake
+    // hides its use (a misspelt name, a declaration that failed): say nothing then.
+    let errors = sink.parse_failed() || sink.has_errors();
+    if !vocabulary && !errors {
+        unused(sources, root, decls, usage, types, &mut warnings);
+    }
+    uncited(root, decls, &mut warnings);
+    needless_acceptances(root, decls, types, &mut warnings);
+    for w in warnings {
+        sink.push(w);
+    }
+}
 
-        for at in &self.rule_decls {
-            if at.file == root && at.decl.cites.is_none() {
-                let name = &at.decl.name.name;
-                warnings.push(
-                    Diagnostic::warning(
-                        Code::W0003,
-                        format!("the rule `{name}` does not cite its source"),
+/// Enums, inputs and defines nothing reads, outputs no rule assigns.
+fn unused(
+    sources: &Sources,
+    root: FileId,
+    decls: &Decls,
+    usage: &Usage,
+    types: &TypeTable,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for (e, at) in decls.enums.iter().enumerate() {
+        if at.file == root && usage.enums.get(e) == Some(&false) {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(Code::W0001, format!("the enum `{name}` is never used"))
+                    .primary(
+                        at.loc(at.decl.name.span),
+                        "no input or output has this type",
                     )
-                    .primary(at.loc(at.decl.name.span), "this rule has no `cites`")
-                    .note(
-                        "a citation lets a reader check the rule against the paragraph it encodes",
-                    )
-                    .help(format!(
-                        "add `cites \"DOCUMENT para N\"` after the title of `{name}`"
-                    )),
-                );
-            }
+                    .help("remove it, or declare an input or output of this type"),
+            );
         }
-
-        for gap in &self.accept_decls {
-            if gap.file != root {
-                continue;
-            }
-            let Some(&(super::resolve::Sym::Output(o), _)) =
-                self.values.get(gap.decl.output.name.as_str())
-            else {
-                continue;
+    }
+    for (i, at) in decls.inputs.iter().enumerate() {
+        if at.file == root && usage.inputs.get(i) == Some(&false) {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(Code::W0001, format!("the input `{name}` is never used"))
+                    .primary(
+                        at.loc(at.decl.name.span),
+                        "no rule, define, assume, scope, assert or scenario reads this input",
+                    )
+                    .help("remove it, or use it in a rule's `when`"),
+            );
+        }
+    }
+    for (d, at) in decls.defines.iter().enumerate() {
+        if at.file == root && usage.defines.get(d) == Some(&false) {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(Code::W0001, format!("the define `{name}` is never used"))
+                    .primary(at.loc(at.decl.name.span), "nothing refers to this define")
+                    .help("remove it, or use it in a rule's `when`"),
+            );
+        }
+    }
+    for (o, at) in decls.outputs.iter().enumerate() {
+        // No rule assigns it, and its gaps are accepted: left undecided on purpose.
+        let accepted = at.decl.default.is_none()
+            && decls
+                .accepts
+                .iter()
+                .any(|g| g.decl.output.name == at.decl.name.name);
+        if at.file == root && usage.assigned_outputs.get(o) == Some(&false) && !accepted {
+            let name = &at.decl.name.name;
+            let help = match (&at.decl.default, types.outputs.get(o).copied().flatten()) {
+                (Some(d), _) => format!(
+                    "every incident gets the default `{}`; add a rule that assigns `{name}`, or remove it",
+                    sources.slice(at.loc(d.span))
+                ),
+                (None, Some(OutputTy::Set(_))) => {
+                    format!("`{name}` is always empty; add a rule that assigns it, or remove it")
+                }
+                (None, _) => format!(
+                    "`{name}` has no value for any incident; add a rule that assigns it, or remove it"
+                ),
             };
-            let ty = self.output_ty.get(o).copied().flatten();
-            let has_default = self
-                .output_decls
-                .get(o)
-                .is_some_and(|d| d.decl.default.is_some());
-            if never_gaps(ty, has_default) {
-                let name = &gap.decl.output.name;
-                let why = if has_default {
-                    "it has a default"
-                } else {
-                    "it is a set, which is empty when no rule adds to it"
-                };
-                warnings.push(
-                    Diagnostic::warning(Code::W0004, format!("`{name}` never has a gap to accept"))
-                        .primary(
-                            gap.loc(gap.decl.output.span),
-                            format!("`{name}` always has a value: {why}"),
-                        )
-                        .help("remove this `accept gap`"),
-                );
-            }
+            warnings.push(
+                Diagnostic::warning(
+                    Code::W0002,
+                    format!("the output `{name}` is never assigned"),
+                )
+                .primary(at.loc(at.decl.name.span), "no rule assigns this output")
+                .help(help),
+            );
         }
-        self.diags.extend(warnings);
+    }
+}
+
+/// Rules without `cites`.
+fn uncited(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
+    for at in &decls.rules {
+        if at.file == root && at.decl.cites.is_none() {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(
+                    Code::W0003,
+                    format!("the rule `{name}` does not cite its source"),
+                )
+                .primary(at.loc(at.decl.name.span), "this rule has no `cites`")
+                .note("a citation lets a reader check the rule against the paragraph it encodes")
+                .help(format!(
+                    "add `cites \"DOCUMENT para N\"` after the title of `{name}`"
+                )),
+            );
+        }
+    }
+}
+
+/// `accept gap` for an output that always has a value.
+fn needless_acceptances(
+    root: FileId,
+    decls: &Decls,
+    types: &TypeTable,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for gap in &decls.accepts {
+        if gap.file != root {
+            continue;
+        }
+        let Some(&(Sym::Output(o), _)) = decls.values.get(gap.decl.output.name.as_str()) else {
+            continue;
+        };
+        let ty = types.outputs.get(o).copied().flatten();
+        let has_default = decls
+            .outputs
+            .get(o)
+            .is_some_and(|d| d.decl.default.is_some());
+        if never_gaps(ty, has_default) {
+            let name = &gap.decl.output.name;
+            let why = if has_default {
+                "it has a default"
+            } else {
+                "it is a set, which is empty when no rule adds to it"
+            };
+            warnings.push(
+                Diagnostic::warning(Code::W0004, format!("`{name}` never has a gap to accept"))
+                    .primary(
+                        gap.loc(gap.decl.output.span),
+                        format!("`{name}` always has a value: {why}"),
+                    )
+                    .help("remove this `accept gap`"),
+            );
+        }
     }
 }

@@ -1,64 +1,22 @@
-//! Declarations to IR: the order of the checks and the assembly of [`ir::Policy`].
+//! Declarations to IR: defaults, typical values, constraints, rules, acceptances,
+//! asserts and scenarios, each typed and lowered by a [`Typer`]. The order of the
+//! passes and the assembly of [`ir::Policy`] are `checker.rs`'s.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use super::ir::{self, OutputId, OutputTy, Value};
-use super::resolve::{At, Checker, Sym};
 use super::suggest::HelpOr;
-use super::types::{Ctx, Cx};
+use super::tables::{At, Sym, Usage};
+use super::types::{Ctx, Cx, Typer};
 use super::values::Target;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
 use crate::source::{FileId, Loc};
 
-impl<'a> Checker<'a> {
-    /// Runs every check; the IR comes back only when there is no error.
-    pub(crate) fn run(mut self, root_path: &Path) -> (Option<ir::Policy>, Vec<Diagnostic>) {
-        self.collect();
-        self.resolve_types();
-        self.register_imports();
-        for at in self.define_decls.clone() {
-            self.ir.defines.push(ir::DefineDef {
-                name: at.decl.name.name.clone(),
-                doc: at.doc(),
-                body: ir::DefineBody::Bool(ir::Expr::Const(false)),
-                loc: at.item_loc(),
-            });
-        }
-        self.check_defines();
-        self.lower_defaults();
-        self.lower_typicals();
-        self.lower_constraints();
-        let overrides = self.resolve_overrides();
-        self.lower_rules(overrides);
-        self.lower_accepted_gaps();
-        self.lower_asserts();
-        self.lower_scenarios();
-        self.lints();
-        self.finish_imports();
-
-        self.ir.name = match self.header {
-            Some(h) => h.decl.name.name.clone(),
-            None => root_path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        };
-        self.ir.header = self.header.map(|h| ir::Header {
-            title: h.decl.title.as_ref().map(|s| s.value.clone()),
-            source: h.decl.source.as_ref().map(|s| s.value.clone()),
-            version: h.decl.version.as_ref().map(|s| s.value.clone()),
-            doc: h.doc(),
-            loc: h.item_loc(),
-        });
-        let ok = !self.diags.iter().any(Diagnostic::is_error);
-        (ok.then_some(self.ir), self.diags)
-    }
-
+impl<'a> Typer<'_, 'a> {
     fn output_target(&self, o: OutputId) -> Option<Target<'a>> {
-        let at = self.output_decls.get(o)?;
-        let ty = self.output_ty.get(o).copied().flatten()?;
+        let at = self.decls.outputs.get(o)?;
+        let ty = self.types.outputs.get(o).copied().flatten()?;
         Some(Target {
             name: &at.decl.name.name,
             what: "output",
@@ -70,8 +28,8 @@ impl<'a> Checker<'a> {
 
     /// Input `i` as the target of a value, written after `after` (or assigned).
     fn input_target(&self, i: usize, after: Option<&'static str>) -> Option<Target<'a>> {
-        let at = self.input_decls.get(i)?;
-        let ty = self.input_ty.get(i).copied().flatten()?;
+        let at = self.decls.inputs.get(i)?;
+        let ty = self.types.inputs.get(i).copied().flatten()?;
         Some(Target {
             name: &at.decl.name.name,
             what: "input",
@@ -82,14 +40,15 @@ impl<'a> Checker<'a> {
     }
 
     fn record_value(&mut self, o: OutputId, v: &Value) {
-        if let (Value::Int(i), Some(set)) = (v, self.output_values.get_mut(o)) {
+        if let (Value::Int(i), Some(set)) = (v, self.types.output_values.get_mut(o)) {
             set.insert(*i);
         }
     }
 
-    fn lower_defaults(&mut self) {
-        for o in 0..self.output_decls.len() {
-            let Some(at) = self.output_decls.get(o).copied() else {
+    /// The outputs' defaults, checked against their types, into `outputs`.
+    pub(crate) fn lower_defaults(&mut self, outputs: &mut [ir::OutputDef]) {
+        for o in 0..self.decls.outputs.len() {
+            let Some(at) = self.decls.outputs.get(o).copied() else {
                 continue;
             };
             let Some(default) = &at.decl.default else {
@@ -104,7 +63,7 @@ impl<'a> Checker<'a> {
             };
             if let Some(v) = self.value(default, at.file, &target) {
                 self.record_value(o, &v);
-                if let Some(out) = self.ir.outputs.get_mut(o) {
+                if let Some(out) = outputs.get_mut(o) {
                     out.default = Some(v);
                 }
             }
@@ -112,9 +71,9 @@ impl<'a> Checker<'a> {
     }
 
     /// The inputs' `typical` values, checked against their types as a scenario's facts are.
-    fn lower_typicals(&mut self) {
-        for i in 0..self.input_decls.len() {
-            let Some(at) = self.input_decls.get(i).copied() else {
+    pub(crate) fn lower_typicals(&mut self, inputs: &mut [ir::InputDef]) {
+        for i in 0..self.decls.inputs.len() {
+            let Some(at) = self.decls.inputs.get(i).copied() else {
                 continue;
             };
             let (Some(typical), Some(target)) =
@@ -123,53 +82,40 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if let Some(v) = self.value(typical, at.file, &target) {
-                if let Some(input) = self.ir.inputs.get_mut(i) {
+                if let Some(input) = inputs.get_mut(i) {
                     input.typical = Some(v);
                 }
             }
         }
     }
 
-    fn lower_constraints(&mut self) {
-        for at in self.assume_decls.clone() {
-            let expr = self.condition(
-                &at.decl.cond,
-                Cx {
-                    file: at.file,
-                    ctx: Ctx::Assume,
-                },
-            );
-            self.ir.assumes.push(ir::Constraint {
-                expr,
-                loc: at.item_loc(),
-            });
-        }
-        for at in self.scope_decls.clone() {
-            let expr = self.condition(
-                &at.decl.cond,
-                Cx {
-                    file: at.file,
-                    ctx: Ctx::Scope,
-                },
-            );
-            self.ir.scope.push(ir::Constraint {
-                expr,
-                loc: at.item_loc(),
-            });
-        }
+    /// The `assume` and `scope` conditions.
+    pub(crate) fn lower_constraints(&mut self) -> (Vec<ir::Constraint>, Vec<ir::Constraint>) {
+        let decls = self.decls;
+        let lower = |t: &mut Self, list: &[At<'a, ast::CondDecl>], ctx: Ctx| {
+            list.iter()
+                .map(|at| ir::Constraint {
+                    expr: t.condition(&at.decl.cond, Cx { file: at.file, ctx }),
+                    loc: at.item_loc(),
+                })
+                .collect()
+        };
+        let assumes = lower(self, &decls.assumes, Ctx::Assume);
+        let scope = lower(self, &decls.scopes, Ctx::Scope);
+        (assumes, scope)
     }
 
     /// The output a `then`, `expect` or `accept gap` names.
     fn find_output(&mut self, ident: &ast::Ident, file: FileId, role: &str) -> Option<OutputId> {
         let loc = Loc::new(file, ident.span);
-        match self.values.get(ident.name.as_str()).copied() {
+        match self.decls.values.get(ident.name.as_str()).copied() {
             Some((Sym::Output(o), _)) => Some(o),
             Some((sym, decl)) => {
                 let help = match sym {
                     Sym::Input(_) => format!("inputs are facts about the incident: a scenario states them under `given`, and {role} names outputs"),
                     _ => format!("{role} names an output"),
                 };
-                self.error(
+                self.sink.error(
                     Diagnostic::error(
                         Code::E0206,
                         format!("`{}` is {}, not an output", ident.name, sym.a_kind()),
@@ -180,12 +126,13 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
-            None if self.lost(&ident.name) => None,
+            None if self.sink.lost(&ident.name) => None,
             None => {
-                let suggestion = self.did_you_mean(&ident.name, loc, |c| {
-                    c.names_where(|s| matches!(s, Sym::Output(_)))
+                let decls = self.decls;
+                let suggestion = self.sink.did_you_mean(&ident.name, loc, || {
+                    decls.names_where(|s| matches!(s, Sym::Output(_)))
                 });
-                self.error(
+                self.sink.error(
                     Diagnostic::error(
                         Code::E0203,
                         format!("cannot find the output `{}`", ident.name),
@@ -203,9 +150,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn lower_rules(&mut self, overrides: Vec<Vec<usize>>) {
-        let rules = self.rule_decls.clone();
-        for (r, at) in rules.iter().enumerate() {
+    /// The rules, with the `overrides` already resolved.
+    pub(crate) fn lower_rules(&mut self, overrides: Vec<Vec<usize>>) -> Vec<ir::RuleDef> {
+        let decls = self.decls;
+        let mut rules = Vec::with_capacity(decls.rules.len());
+        for (r, at) in decls.rules.iter().enumerate() {
             let cx = Cx {
                 file: at.file,
                 ctx: Ctx::Rule,
@@ -220,12 +169,10 @@ impl<'a> Checker<'a> {
                 let Some(o) = self.find_output(&a.target, at.file, "`then`") else {
                     continue;
                 };
-                if let Some(slot) = self.assigned_output.get_mut(o) {
-                    *slot = true;
-                }
+                Usage::mark(&mut self.usage.assigned_outputs, o);
                 let here = at.loc(a.target.span);
                 if let Some(&first) = seen.get(&o) {
-                    self.error(
+                    self.sink.error(
                         Diagnostic::error(
                             Code::E0316,
                             format!("`{}` is assigned twice in the rule `{}`", a.target.name, at.decl.name.name),
@@ -249,7 +196,7 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
-            self.ir.rules.push(ir::RuleDef {
+            rules.push(ir::RuleDef {
                 name: at.decl.name.name.clone(),
                 title: at.decl.title.as_ref().map(|s| s.value.clone()),
                 cites: at.decl.cites.as_ref().map(|s| s.value.clone()),
@@ -261,10 +208,13 @@ impl<'a> Checker<'a> {
                 name_loc: at.loc(at.decl.name.span),
             });
         }
+        rules
     }
 
-    fn lower_accepted_gaps(&mut self) {
-        for at in self.accept_decls.clone() {
+    pub(crate) fn lower_accepted_gaps(&mut self) -> Vec<ir::AcceptedGap> {
+        let decls = self.decls;
+        let mut gaps = Vec::with_capacity(decls.accepts.len());
+        for &at in &decls.accepts {
             let output = self.find_output(&at.decl.output, at.file, "`accept gap`");
             let when = match &at.decl.when {
                 Some(w) => self.condition(
@@ -277,7 +227,7 @@ impl<'a> Checker<'a> {
                 None => ir::Expr::Const(true),
             };
             if let Some(output) = output {
-                self.ir.accepted_gaps.push(ir::AcceptedGap {
+                gaps.push(ir::AcceptedGap {
                     output,
                     reason: at.decl.reason.value.clone(),
                     when,
@@ -285,10 +235,13 @@ impl<'a> Checker<'a> {
                 });
             }
         }
+        gaps
     }
 
-    fn lower_asserts(&mut self) {
-        for at in self.assert_decls.clone() {
+    pub(crate) fn lower_asserts(&mut self) -> Vec<ir::AssertDef> {
+        let decls = self.decls;
+        let mut asserts = Vec::with_capacity(decls.asserts.len());
+        for &at in &decls.asserts {
             let expr = self.condition(
                 &at.decl.cond,
                 Cx {
@@ -296,7 +249,7 @@ impl<'a> Checker<'a> {
                     ctx: Ctx::Assert,
                 },
             );
-            self.ir.asserts.push(ir::AssertDef {
+            asserts.push(ir::AssertDef {
                 name: at.decl.name.name.clone(),
                 title: at.decl.title.as_ref().map(|s| s.value.clone()),
                 cites: at.decl.cites.as_ref().map(|s| s.value.clone()),
@@ -305,13 +258,16 @@ impl<'a> Checker<'a> {
                 loc: at.item_loc(),
             });
         }
+        asserts
     }
 
-    fn lower_scenarios(&mut self) {
-        for at in self.scenario_decls.clone() {
+    pub(crate) fn lower_scenarios(&mut self) -> Vec<ir::ScenarioDef> {
+        let decls = self.decls;
+        let mut scenarios = Vec::with_capacity(decls.scenarios.len());
+        for &at in &decls.scenarios {
             let given = self.lower_given(at);
             let expect = self.lower_expect(at);
-            self.ir.scenarios.push(ir::ScenarioDef {
+            scenarios.push(ir::ScenarioDef {
                 name: at.decl.name.name.clone(),
                 title: at.decl.title.as_ref().map(|s| s.value.clone()),
                 cites: at.decl.cites.as_ref().map(|s| s.value.clone()),
@@ -321,6 +277,7 @@ impl<'a> Checker<'a> {
                 loc: at.item_loc(),
             });
         }
+        scenarios
     }
 
     fn lower_given(&mut self, at: At<'a, ast::ScenarioDecl>) -> Vec<ir::Fact> {
@@ -328,7 +285,7 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<usize, Loc> = HashMap::new();
         for a in &at.decl.given {
             let here = at.loc(a.target.span);
-            let input = match self.values.get(a.target.name.as_str()).copied() {
+            let input = match self.decls.values.get(a.target.name.as_str()).copied() {
                 Some((Sym::Input(i), _)) => i,
                 Some((sym, decl)) => {
                     let help = match sym {
@@ -337,7 +294,7 @@ impl<'a> Checker<'a> {
                         }
                         _ => "`given` states the values of inputs".to_string(),
                     };
-                    self.error(
+                    self.sink.error(
                         Diagnostic::error(
                             Code::E0206,
                             format!("`{}` is {}, not an input", a.target.name, sym.a_kind()),
@@ -348,12 +305,13 @@ impl<'a> Checker<'a> {
                     );
                     continue;
                 }
-                None if self.lost(&a.target.name) => continue,
+                None if self.sink.lost(&a.target.name) => continue,
                 None => {
-                    let suggestion = self.did_you_mean(&a.target.name, here, |c| {
-                        c.names_where(|s| matches!(s, Sym::Input(_)))
+                    let decls = self.decls;
+                    let suggestion = self.sink.did_you_mean(&a.target.name, here, || {
+                        decls.names_where(|s| matches!(s, Sym::Input(_)))
                     });
-                    self.error(
+                    self.sink.error(
                         Diagnostic::error(
                             Code::E0203,
                             format!("cannot find the input `{}`", a.target.name),
@@ -366,11 +324,9 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             };
-            if let Some(u) = self.used_input.get_mut(input) {
-                *u = true;
-            }
+            Usage::mark(&mut self.usage.inputs, input);
             if let Some(&first) = seen.get(&input) {
-                self.error(
+                self.sink.error(
                     Diagnostic::error(
                         Code::E0317,
                         format!(
@@ -404,7 +360,7 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<OutputId, Loc> = HashMap::new();
         let mut twice = |c: &mut Self, o: OutputId, name: &str, here: Loc| -> bool {
             if let Some(&first) = seen.get(&o) {
-                c.error(
+                c.sink.error(
                     Diagnostic::error(
                         Code::E0318,
                         format!(
@@ -450,9 +406,9 @@ impl<'a> Checker<'a> {
                     if twice(self, o, &output.name, here) {
                         continue;
                     }
-                    if let Some(OutputTy::Set(_)) = self.output_ty.get(o).copied().flatten() {
+                    if let Some(OutputTy::Set(_)) = self.types.outputs.get(o).copied().flatten() {
                         let name = &output.name;
-                        let decl = self.output_decls.get(o).map(|d| d.loc(d.decl.name.span));
+                        let decl = self.decls.outputs.get(o).map(|d| d.loc(d.decl.name.span));
                         let mut d = Diagnostic::warning(
                             Code::W0005,
                             format!("`{name}` is a set: it is never undecided"),
@@ -461,7 +417,7 @@ impl<'a> Checker<'a> {
                         if let Some(decl) = decl {
                             d = d.secondary(decl, "declared as a set here");
                         }
-                        self.diags.push(d.help(format!(
+                        self.sink.push(d.help(format!(
                             "a set is empty when no rule adds to it: to expect that, write `{name} = {{}}`"
                         )));
                     }
@@ -477,9 +433,4 @@ impl<'a> Checker<'a> {
         }
         out
     }
-}
-
-/// `true` when the output can never be undecided for want of a rule.
-pub(crate) fn never_gaps(ty: Option<OutputTy>, has_default: bool) -> bool {
-    has_default || matches!(ty, Some(OutputTy::Set(_)))
 }

@@ -1,23 +1,34 @@
 //! Checking: resolves names across `use`d files, checks types and ranges, and builds
 //! the [`ir::Policy`] that every later stage trusts.
 //!
-//! The code map: [`modules`] loads a file and what it `use`s; `resolve` holds the
-//! namespaces and declarations; `types` types and lowers expressions, `values` the
-//! constants of `then`/`given`/`expect`/`default`; `structure` checks define and
-//! override cycles; `lower` runs the checks in order and assembles the IR; `lints`
-//! adds warnings; `suggest` finds "did you mean" names.
+//! The code map: `files` words why a file cannot be read or a folder holds no policy;
+//! `modules` loads a file and what it `use`s; `imports` checks the policies imported
+//! with `use ... as` and adds their outputs; `checker` runs the passes in order and
+//! assembles the IR. The passes share tables (`tables`: declarations, their types,
+//! usage flags; `enums`: enums and variants by name) and report into one `sink`:
+//! `resolve` collects the declarations and resolves declared types; `types` types and
+//! lowers expressions (a `Typer` borrows the tables), `values` the constants of
+//! `then`/`given`/`expect`/`default`, `lower` each kind of declaration; `structure`
+//! checks define and override cycles; `lints` adds warnings; `suggest` finds "did you
+//! mean" names; `graph` finds cycles and orders; `widen` rewrites a policy over
+//! another vocabulary.
 
 pub mod ir;
 pub mod widen;
 
+mod checker;
+mod enums;
+mod files;
 mod graph;
 mod imports;
 mod lints;
 mod lower;
 pub(crate) mod modules;
 mod resolve;
+mod sink;
 mod structure;
 mod suggest;
+mod tables;
 mod types;
 mod values;
 
@@ -25,6 +36,8 @@ mod values;
 mod tests;
 
 use std::path::Path;
+
+pub use files::{load_file, policy_files};
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileSystem, Loc, Sources};
@@ -51,16 +64,10 @@ pub fn check_file(sources: &mut Sources, fs: &dyn FileSystem, path: &Path) -> Ch
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 pub(crate) fn policy_from_text(text: &str) -> ir::Policy {
-    struct NoFiles;
-    impl crate::source::FileSystem for NoFiles {
-        fn read(&self, _: &std::path::Path) -> std::io::Result<Vec<u8>> {
-            Err(std::io::Error::other("no files in this test"))
-        }
-    }
     let mut sources = crate::source::Sources::new();
     let checked = check_text(
         &mut sources,
-        &NoFiles,
+        &crate::testing::MemFs::new(),
         std::path::Path::new("t.policy"),
         text.into(),
     );
@@ -120,7 +127,7 @@ fn check_with(
     // policy too (the IR exists only for a policy without errors).
     let imported = imports::load(sources, fs, &program, path, stack, &mut diagnostics);
     let import_failed = diagnostics.iter().any(Diagnostic::is_error);
-    let mut checker = resolve::Checker::new(sources, &program, root).with_imports(&imported);
+    let mut checker = checker::Checker::new(sources, &program, root).with_imports(&imported);
     if parse_failed {
         checker.after_parse_errors();
     }

@@ -1,12 +1,13 @@
 //! Loading a file and every file it `use`s, transitively, each once.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
+use super::files::load_file;
 use super::graph::Graph;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast;
-use crate::source::{self, FileId, FileSystem, Loc, Sources};
+use crate::source::{normalize, FileId, FileSystem, Loc, Sources};
 
 /// One loaded and parsed file.
 pub(crate) struct Module {
@@ -55,7 +56,7 @@ pub(crate) fn load(
     let name = path.display().to_string();
     let root_file = match text {
         Some(text) => sources.add(name, Some(path.to_path_buf()), text),
-        None => match source::load(sources, fs, path, &name, at) {
+        None => match load_file(sources, fs, path, &name, at) {
             Ok(id) => id,
             Err(d) => {
                 diags.push(d);
@@ -68,7 +69,7 @@ pub(crate) fn load(
         display: path.to_path_buf(),
     }];
     let mut by_key: HashMap<PathBuf, usize> = HashMap::new();
-    by_key.insert(key_of(path), 0);
+    by_key.insert(fs.canonical(path), 0);
     let mut modules = vec![parse_module(sources, root_file, diags)];
 
     // Breadth-first over `use`s; `next` is the first module whose uses are not loaded.
@@ -106,13 +107,13 @@ pub(crate) fn load(
         for (at, target) in uses {
             let read = normalize(&base_read.join(&target));
             let display = normalize(&base_display.join(&target));
-            let key = key_of(&read);
+            let key = fs.canonical(&read);
             if let Some(&index) = by_key.get(&key) {
                 resolved.push((at, Some(index)));
                 continue;
             }
             let shown = display.display().to_string();
-            match source::load(sources, fs, &read, &shown, Some(at)) {
+            match load_file(sources, fs, &read, &shown, Some(at)) {
                 Ok(id) => {
                     let index = modules.len();
                     by_key.insert(key, index);
@@ -167,37 +168,6 @@ fn parse_module(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
         ast,
         uses: Vec::new(),
     }
-}
-
-/// The identity of a file: its canonical path when it exists on disk, else its
-/// absolute, lexically normalised path (files that only exist in an editor).
-fn key_of(path: &Path) -> PathBuf {
-    if let Ok(p) = std::fs::canonicalize(path) {
-        return p;
-    }
-    match std::path::absolute(path) {
-        Ok(p) => normalize(&p),
-        Err(_) => normalize(path),
-    }
-}
-
-/// Removes `.` and folds `dir/..` without touching the file system.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            other => out.push(other),
-        }
-    }
-    out.iter().map(|c| c.as_os_str()).collect()
 }
 
 fn use_cycle(
@@ -255,23 +225,4 @@ fn use_cycle(
     }
     d.note("a file cannot use itself, directly or through other files")
         .help("move the declarations both files need into a separate file that each of them uses, and remove one `use` of the cycle")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalizes_lexically() {
-        assert_eq!(
-            normalize(Path::new("a/./b/../c.policy")),
-            PathBuf::from("a/c.policy")
-        );
-        assert_eq!(
-            normalize(Path::new("../x/../y.policy")),
-            PathBuf::from("../y.policy")
-        );
-        assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
-        assert_eq!(normalize(Path::new("b.policy")), PathBuf::from("b.policy"));
-    }
 }

@@ -4,9 +4,11 @@
 use std::collections::HashSet;
 
 use super::graph::Graph;
-use super::resolve::{Checker, DefTy, Sym};
+use super::ir;
+use super::sink::Sink;
 use super::suggest::HelpOr;
-use super::types::{Ctx, Cx};
+use super::tables::{Decls, DefTy, Sym};
+use super::types::{Ctx, Cx, Typer};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, ExprKind};
 use crate::source::{Loc, Span};
@@ -43,188 +45,197 @@ fn chain(names: &[&str]) -> String {
         .join(" -> ")
 }
 
-impl<'a> Checker<'a> {
-    /// Reports cycles among defines, then checks every define body, each after the
-    /// defines it uses so that their types are known.
-    pub(crate) fn check_defines(&mut self) {
-        let decls = self.define_decls.clone();
-        let n = decls.len();
-        let mut edges = Vec::new();
-        let mut edge_locs = Vec::new();
-        for (i, at) in decls.iter().enumerate() {
-            for (name, span) in names_in(&at.decl.value) {
-                if let Some(&(Sym::Define(j), _)) = self.values.get(name) {
-                    edges.push((i, j));
-                    edge_locs.push(at.loc(span));
-                }
+/// Reports cycles among defines, then checks every define body, each after the
+/// defines it uses so that their types are known. Returns the defines' IR.
+pub(crate) fn check_defines(t: &mut Typer) -> Vec<ir::DefineDef> {
+    let all: &Decls = t.decls;
+    let decls = &all.defines;
+    let mut defs: Vec<ir::DefineDef> = decls
+        .iter()
+        .map(|at| ir::DefineDef {
+            name: at.decl.name.name.clone(),
+            doc: at.doc(),
+            body: ir::DefineBody::Bool(ir::Expr::Const(false)),
+            loc: at.item_loc(),
+        })
+        .collect();
+    let n = decls.len();
+    let mut edges = Vec::new();
+    let mut edge_locs = Vec::new();
+    for (i, at) in decls.iter().enumerate() {
+        for (name, span) in names_in(&at.decl.value) {
+            if let Some(&(Sym::Define(j), _)) = all.values.get(name) {
+                edges.push((i, j));
+                edge_locs.push(at.loc(span));
             }
         }
-        let graph = Graph::new(n, edges.clone());
-        for cycle in graph.cycles() {
-            let mut names: Vec<&str> = Vec::new();
-            let mut d: Option<Diagnostic> = None;
-            for (pos, k) in cycle.iter().enumerate() {
-                let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
-                    continue;
-                };
-                let name = |x: usize| {
-                    decls
-                        .get(x)
-                        .map(|a| a.decl.name.name.as_str())
-                        .unwrap_or("?")
-                };
-                if pos == 0 {
-                    names.push(name(from));
-                }
-                names.push(name(to));
-                if let Some(t) = self.define_ty.get_mut(from) {
-                    *t = DefTy::Err;
-                }
-                let msg = if from == to {
-                    format!("`{}` uses itself here", name(from))
-                } else if pos == 0 {
-                    format!("`{}` uses `{}` here", name(from), name(to))
-                } else {
-                    format!("which uses `{}` here", name(to))
-                };
-                d = Some(match d {
-                    None => Diagnostic::error(Code::E0407, String::new()).primary(at, msg),
-                    Some(d) => d.secondary(at, msg),
-                });
-            }
-            if let Some(mut d) = d {
-                let first = names.first().copied().unwrap_or("?");
-                d.message = if names.len() == 2 {
-                    format!("the define `{first}` is defined in terms of itself")
-                } else {
-                    format!("the define `{first}` depends on itself: {}", chain(&names))
-                };
-                self.error(
-                    d.note("a define is expanded where it is used, so it cannot refer to itself, directly or through other defines")
-                        .help("write the condition out in full in one of these defines"),
-                );
-            }
-        }
-        for i in graph.postorder() {
-            if !matches!(self.define_ty.get(i), Some(DefTy::Pending)) {
+    }
+    let graph = Graph::new(n, edges.clone());
+    for cycle in graph.cycles() {
+        let mut names: Vec<&str> = Vec::new();
+        let mut d: Option<Diagnostic> = None;
+        for (pos, k) in cycle.iter().enumerate() {
+            let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
                 continue;
-            }
-            let Some(&at) = decls.get(i) else { continue };
-            let cx = Cx {
-                file: at.file,
-                ctx: Ctx::Define,
             };
-            let (ty, body) = self.define_body(&at.decl.value, cx, &at.decl.name.name);
-            if let Some(t) = self.define_ty.get_mut(i) {
-                *t = ty.clone();
-            }
-            let body = match (ty, body) {
-                (DefTy::Int(lin), _) => super::ir::DefineBody::Int(lin),
-                (_, Some(b)) => super::ir::DefineBody::Bool(b),
-                _ => super::ir::DefineBody::Bool(super::ir::Expr::Const(false)),
+            let name = |x: usize| {
+                decls
+                    .get(x)
+                    .map(|a| a.decl.name.name.as_str())
+                    .unwrap_or("?")
             };
-            if let Some(def) = self.ir.defines.get_mut(i) {
-                def.body = body;
+            if pos == 0 {
+                names.push(name(from));
             }
+            names.push(name(to));
+            if let Some(t) = t.types.defines.get_mut(from) {
+                *t = DefTy::Err;
+            }
+            let msg = if from == to {
+                format!("`{}` uses itself here", name(from))
+            } else if pos == 0 {
+                format!("`{}` uses `{}` here", name(from), name(to))
+            } else {
+                format!("which uses `{}` here", name(to))
+            };
+            d = Some(match d {
+                None => Diagnostic::error(Code::E0407, String::new()).primary(at, msg),
+                Some(d) => d.secondary(at, msg),
+            });
+        }
+        if let Some(mut d) = d {
+            let first = names.first().copied().unwrap_or("?");
+            d.message = if names.len() == 2 {
+                format!("the define `{first}` is defined in terms of itself")
+            } else {
+                format!("the define `{first}` depends on itself: {}", chain(&names))
+            };
+            t.sink.error(
+                d.note("a define is expanded where it is used, so it cannot refer to itself, directly or through other defines")
+                    .help("write the condition out in full in one of these defines"),
+            );
         }
     }
+    for i in graph.postorder() {
+        if !matches!(t.types.defines.get(i), Some(DefTy::Pending)) {
+            continue;
+        }
+        let Some(&at) = decls.get(i) else { continue };
+        let cx = Cx {
+            file: at.file,
+            ctx: Ctx::Define,
+        };
+        let (ty, body) = t.define_body(&at.decl.value, cx, &at.decl.name.name);
+        if let Some(t) = t.types.defines.get_mut(i) {
+            *t = ty.clone();
+        }
+        let body = match (ty, body) {
+            (DefTy::Int(lin), _) => ir::DefineBody::Int(lin),
+            (_, Some(b)) => ir::DefineBody::Bool(b),
+            _ => ir::DefineBody::Bool(ir::Expr::Const(false)),
+        };
+        if let Some(def) = defs.get_mut(i) {
+            def.body = body;
+        }
+    }
+    defs
+}
 
-    /// Resolves each rule's `overrides` to rule ids, reporting unknown names and
-    /// overriding oneself; then reports cycles of overrides.
-    pub(crate) fn resolve_overrides(&mut self) -> Vec<Vec<usize>> {
-        let rules: Vec<_> = self.rule_decls.clone();
-        let mut all = Vec::with_capacity(rules.len());
-        let mut edges = Vec::new();
-        let mut edge_locs: Vec<Loc> = Vec::new();
-        for (r, at) in rules.iter().enumerate() {
-            let mut ids = Vec::new();
-            let mut seen = HashSet::new();
-            for ident in &at.decl.overrides {
-                let loc = at.loc(ident.span);
-                match self.values.get(ident.name.as_str()).copied() {
-                    Some((Sym::Rule(j), _)) if j == r => {
-                        self.error(
-                            Diagnostic::error(Code::E0405, format!("the rule `{}` overrides itself", ident.name))
-                                .primary(loc, "a rule cannot override itself")
-                                .help("remove this name from `overrides`; list the rules whose assignments this rule replaces"),
-                        );
-                    }
-                    Some((Sym::Rule(j), _)) => {
-                        if seen.insert(j) {
-                            ids.push(j);
-                            edges.push((r, j));
-                            edge_locs.push(loc);
-                        }
-                    }
-                    Some((sym, decl)) => {
-                        self.error(
-                            Diagnostic::error(
-                                Code::E0404,
-                                format!("`{}` is {}, not a rule", ident.name, sym.a_kind()),
-                            )
-                            .primary(loc, "`overrides` names rules")
-                            .secondary(decl, format!("`{}` is declared here", ident.name))
-                            .help("list the rules whose assignments this rule replaces"),
-                        );
-                    }
-                    None if self.lost(&ident.name) => {}
-                    None => {
-                        let suggestion = self.did_you_mean(&ident.name, loc, |c| {
-                            c.names_where(|s| matches!(s, Sym::Rule(_)))
-                        });
-                        self.error(
-                            Diagnostic::error(
-                                Code::E0404,
-                                format!("cannot find the rule `{}`", ident.name),
-                            )
-                            .primary(loc, "no rule has this name")
-                            .help_or(suggestion, || {
-                                "check the name of the rule this one overrides".into()
-                            }),
-                        );
+/// Resolves each rule's `overrides` to rule ids, reporting unknown names and
+/// overriding oneself; then reports cycles of overrides.
+pub(crate) fn resolve_overrides(decls: &Decls, sink: &mut Sink) -> Vec<Vec<usize>> {
+    let rules = &decls.rules;
+    let mut all = Vec::with_capacity(rules.len());
+    let mut edges = Vec::new();
+    let mut edge_locs: Vec<Loc> = Vec::new();
+    for (r, at) in rules.iter().enumerate() {
+        let mut ids = Vec::new();
+        let mut seen = HashSet::new();
+        for ident in &at.decl.overrides {
+            let loc = at.loc(ident.span);
+            match decls.values.get(ident.name.as_str()).copied() {
+                Some((Sym::Rule(j), _)) if j == r => {
+                    sink.error(
+                        Diagnostic::error(Code::E0405, format!("the rule `{}` overrides itself", ident.name))
+                            .primary(loc, "a rule cannot override itself")
+                            .help("remove this name from `overrides`; list the rules whose assignments this rule replaces"),
+                    );
+                }
+                Some((Sym::Rule(j), _)) => {
+                    if seen.insert(j) {
+                        ids.push(j);
+                        edges.push((r, j));
+                        edge_locs.push(loc);
                     }
                 }
-            }
-            all.push(ids);
-        }
-        let graph = Graph::new(rules.len(), edges.clone());
-        for cycle in graph.cycles() {
-            let mut names: Vec<&str> = Vec::new();
-            let mut d: Option<Diagnostic> = None;
-            for (pos, k) in cycle.iter().enumerate() {
-                let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
-                    continue;
-                };
-                let name = |x: usize| {
-                    rules
-                        .get(x)
-                        .map(|a| a.decl.name.name.as_str())
-                        .unwrap_or("?")
-                };
-                if pos == 0 {
-                    names.push(name(from));
+                Some((sym, decl)) => {
+                    sink.error(
+                        Diagnostic::error(
+                            Code::E0404,
+                            format!("`{}` is {}, not a rule", ident.name, sym.a_kind()),
+                        )
+                        .primary(loc, "`overrides` names rules")
+                        .secondary(decl, format!("`{}` is declared here", ident.name))
+                        .help("list the rules whose assignments this rule replaces"),
+                    );
                 }
-                names.push(name(to));
-                let msg = if pos == 0 {
-                    format!("`{}` overrides `{}` here", name(from), name(to))
-                } else {
-                    format!("which overrides `{}` here", name(to))
-                };
-                d = Some(match d {
-                    None => Diagnostic::error(Code::E0406, String::new()).primary(at, msg),
-                    Some(d) => d.secondary(at, msg),
-                });
-            }
-            if let Some(mut d) = d {
-                d.message = format!("rules override each other in a cycle: {}", chain(&names));
-                self.error(
-                    d.note("when rules in a cycle of overrides all apply, none of them can win")
-                        .help("an exception overrides its base rule, never the other way round: remove one `overrides` of the cycle"),
-                );
+                None if sink.lost(&ident.name) => {}
+                None => {
+                    let suggestion = sink.did_you_mean(&ident.name, loc, || {
+                        decls.names_where(|s| matches!(s, Sym::Rule(_)))
+                    });
+                    sink.error(
+                        Diagnostic::error(
+                            Code::E0404,
+                            format!("cannot find the rule `{}`", ident.name),
+                        )
+                        .primary(loc, "no rule has this name")
+                        .help_or(suggestion, || {
+                            "check the name of the rule this one overrides".into()
+                        }),
+                    );
+                }
             }
         }
-        all
+        all.push(ids);
     }
+    let graph = Graph::new(rules.len(), edges.clone());
+    for cycle in graph.cycles() {
+        let mut names: Vec<&str> = Vec::new();
+        let mut d: Option<Diagnostic> = None;
+        for (pos, k) in cycle.iter().enumerate() {
+            let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
+                continue;
+            };
+            let name = |x: usize| {
+                rules
+                    .get(x)
+                    .map(|a| a.decl.name.name.as_str())
+                    .unwrap_or("?")
+            };
+            if pos == 0 {
+                names.push(name(from));
+            }
+            names.push(name(to));
+            let msg = if pos == 0 {
+                format!("`{}` overrides `{}` here", name(from), name(to))
+            } else {
+                format!("which overrides `{}` here", name(to))
+            };
+            d = Some(match d {
+                None => Diagnostic::error(Code::E0406, String::new()).primary(at, msg),
+                Some(d) => d.secondary(at, msg),
+            });
+        }
+        if let Some(mut d) = d {
+            d.message = format!("rules override each other in a cycle: {}", chain(&names));
+            sink.error(
+                d.note("when rules in a cycle of overrides all apply, none of them can win")
+                    .help("an exception overrides its base rule, never the other way round: remove one `overrides` of the cycle"),
+            );
+        }
+    }
+    all
 }
 
 #[cfg(test)]

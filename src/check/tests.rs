@@ -1,40 +1,18 @@
 //! Checker tests from policy text, through the real parser, over an in-memory file
 //! system.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::ir::{CmpOp, Expr, LinExpr, OutputTy, Ty, Value};
+use super::ir::{CmpOp, Expr, Ty};
 use super::{check_file, check_text, Checked};
 use crate::diagnostics::{Diagnostic, Fix, LabelStyle, Severity};
-use crate::source::{FileSystem, Sources};
-
-struct MemFs(HashMap<PathBuf, String>);
-
-impl MemFs {
-    fn new(files: &[(&str, &str)]) -> Self {
-        MemFs(
-            files
-                .iter()
-                .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-                .collect(),
-        )
-    }
-}
-
-impl FileSystem for MemFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.0
-            .get(path)
-            .map(|t| t.clone().into_bytes())
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
-    }
-}
+use crate::source::Sources;
+use crate::testing::MemFs;
 
 const ROOT: &str = "/mem/main.policy";
 
 fn run_files(files: &[(&str, &str)], root: &str) -> (Sources, Checked) {
-    let fs = MemFs::new(files);
+    let fs: MemFs = files.iter().copied().collect();
     let mut sources = Sources::new();
     let checked = check_file(&mut sources, &fs, Path::new(root));
     (sources, checked)
@@ -98,20 +76,8 @@ fn lowers_an_age_gap_comparison() {
          rule r \"Gap\" cites \"002\" when oldest_age - youngest_age >= 3 then big_gap = true\n\
          assert a \"uses coercion\" always coercion or not coercion"
     ));
-    let r = &p.rules[0];
-    assert_eq!(
-        r.when,
-        Expr::Cmp {
-            lhs: LinExpr {
-                terms: vec![(-1, 0), (1, 1)],
-                constant: 0
-            },
-            op: CmpOp::Ge,
-            rhs: LinExpr::constant(3),
-        }
-    );
-    assert_eq!(r.assigns[0].value, Value::Bool(true));
-    assert_eq!(p.outputs[0].default, Some(Value::Bool(false)));
+    // `oldest_age - youngest_age >= 3`: a linear comparison, terms in input order.
+    insta::assert_snapshot!(p.pretty());
 }
 
 #[test]
@@ -123,40 +89,9 @@ fn inlines_int_defines_and_folds_constants() {
          output o: bool default false\n\
          rule r \"r\" cites \"c\" when big and coercion then o = true"
     ));
-    assert_eq!(p.defines.len(), 3);
-    match &p.defines[0].body {
-        super::ir::DefineBody::Int(l) => assert_eq!(
-            l,
-            &LinExpr {
-                terms: vec![(-1, 0), (1, 1)],
-                constant: 0
-            }
-        ),
-        other => panic!("{other:?}"),
-    }
-    match &p.defines[1].body {
-        super::ir::DefineBody::Int(l) => assert_eq!(l, &LinExpr::constant(3)),
-        other => panic!("{other:?}"),
-    }
-    match &p.defines[2].body {
-        super::ir::DefineBody::Bool(e) => assert_eq!(
-            e,
-            &Expr::Cmp {
-                lhs: LinExpr {
-                    terms: vec![(-2, 0), (2, 1)],
-                    constant: 1
-                },
-                op: CmpOp::Gt,
-                rhs: LinExpr::constant(3)
-            }
-        ),
-        other => panic!("{other:?}"),
-    }
-    // A bool define stays a reference.
-    assert_eq!(
-        p.rules[0].when,
-        Expr::And(vec![Expr::Define(2), Expr::Input(2)])
-    );
+    // Int defines are folded and inlined (`big` reads `2*oldest_age - 2*youngest_age +
+    // 1 > 3`); a bool define stays a reference in the rule.
+    insta::assert_snapshot!(p.pretty());
 }
 
 #[test]
@@ -169,31 +104,9 @@ fn flattens_and_or_and_lowers_not_equal() {
          rule s \"s\" cites \"c\" when sev in {extreme, semi_nude, extreme} then o = true\n\
          rule t \"t\" cites \"c\" when sev not in {nude} then o = true",
     );
-    assert_eq!(
-        p.rules[0].when,
-        Expr::Or(vec![
-            Expr::And(vec![Expr::Input(0), Expr::Input(1), Expr::Input(2)]),
-            Expr::Input(3),
-            Expr::Not(Box::new(Expr::EnumIn {
-                input: 4,
-                variants: vec![1]
-            })),
-        ])
-    );
-    assert_eq!(
-        p.rules[1].when,
-        Expr::EnumIn {
-            input: 4,
-            variants: vec![0, 2]
-        }
-    );
-    assert_eq!(
-        p.rules[2].when,
-        Expr::Not(Box::new(Expr::EnumIn {
-            input: 4,
-            variants: vec![1]
-        }))
-    );
+    // Nested `and`s flatten into one chain; `!=` and `not in` are the negation of
+    // membership; a set of variants is sorted, without repeats.
+    insta::assert_snapshot!(p.pretty());
 }
 
 #[test]
@@ -203,9 +116,8 @@ fn rule_without_when_is_always_and_sets_are_sorted() {
          output likely: set of Outcome\n\
          rule r \"r\" cites \"c\" then likely = {outcome_21, outcome_1, outcome_21}",
     );
-    assert_eq!(p.rules[0].when, Expr::Const(true));
-    assert_eq!(p.rules[0].assigns[0].value, Value::Set(0, vec![0, 3]));
-    assert_eq!(p.outputs[0].ty, OutputTy::Set(0));
+    // No `when` is `true`; the set assigned is sorted by declaration, without repeats.
+    insta::assert_snapshot!(p.pretty());
 }
 
 #[test]
@@ -215,33 +127,9 @@ fn ranges_and_bool_equalities() {
          rule r \"r\" cites \"c\" when youngest_age in 13..=15 and coercion == false then o = true\n\
          rule s \"s\" cites \"c\" when coercion != (oldest_age > 17) then o = true"
     ));
-    assert_eq!(
-        p.rules[0].when,
-        Expr::And(vec![
-            Expr::Cmp {
-                lhs: LinExpr::input(0),
-                op: CmpOp::Ge,
-                rhs: LinExpr::constant(13)
-            },
-            Expr::Cmp {
-                lhs: LinExpr::input(0),
-                op: CmpOp::Le,
-                rhs: LinExpr::constant(15)
-            },
-            Expr::Not(Box::new(Expr::Input(2))),
-        ])
-    );
-    assert_eq!(
-        p.rules[1].when,
-        Expr::Not(Box::new(Expr::Iff(
-            Box::new(Expr::Input(2)),
-            Box::new(Expr::Cmp {
-                lhs: LinExpr::input(1),
-                op: CmpOp::Gt,
-                rhs: LinExpr::constant(17)
-            })
-        )))
-    );
+    // A range is two comparisons; `== false` is `not`; `!=` between conditions is
+    // the negation of `iff`.
+    insta::assert_snapshot!(p.pretty());
 }
 
 #[test]
@@ -254,30 +142,9 @@ fn variants_resolve_by_expected_type() {
          rule r \"r\" cites \"c\" when previous == none and none == concern then o = high\n\
          scenario s \"s\" given previous = none, concern = none expect o = none",
     );
-    assert_eq!(
-        p.rules[0].when,
-        Expr::And(vec![
-            Expr::EnumIn {
-                input: 0,
-                variants: vec![0]
-            },
-            Expr::EnumIn {
-                input: 1,
-                variants: vec![1]
-            },
-        ])
-    );
-    assert_eq!(p.outputs[0].default, Some(Value::Enum(1, 1)));
-    assert_eq!(p.rules[0].assigns[0].value, Value::Enum(1, 0));
-    let s = &p.scenarios[0];
-    assert_eq!(s.given[0].value, Value::Enum(0, 0));
-    assert_eq!(s.given[1].value, Value::Enum(1, 1));
-    match &s.expect[0] {
-        super::ir::Expect::Value { output, value, .. } => {
-            assert_eq!((*output, value), (0, &Value::Enum(1, 1)));
-        }
-        other => panic!("{other:?}"),
-    }
+    // `none` is `Previous::none` or `Concern::none` by the type it is compared with or
+    // given to.
+    insta::assert_snapshot!(p.pretty());
 }
 
 #[test]
@@ -293,49 +160,9 @@ fn outputs_in_asserts() {
          assert b \"b\" always likely contains o21 or score >= 5\n\
          assert c \"c\" always likely == {o1}",
     );
-    assert_eq!(
-        p.asserts[0].expr,
-        Expr::Implies(
-            Box::new(Expr::Input(0)),
-            Box::new(Expr::And(vec![
-                Expr::OutputIs {
-                    output: 0,
-                    values: vec![Value::Enum(0, 0)]
-                },
-                Expr::OutputIs {
-                    output: 1,
-                    values: vec![Value::Bool(true)]
-                },
-            ]))
-        )
-    );
-    assert_eq!(
-        p.asserts[1].expr,
-        Expr::Or(vec![
-            Expr::SetContains {
-                output: 2,
-                variant: 1
-            },
-            // score takes 0 (default), 2 or 7: only 7 is >= 5.
-            Expr::OutputIs {
-                output: 3,
-                values: vec![Value::Int(7)]
-            },
-        ])
-    );
-    assert_eq!(
-        p.asserts[2].expr,
-        Expr::And(vec![
-            Expr::SetContains {
-                output: 2,
-                variant: 0
-            },
-            Expr::Not(Box::new(Expr::SetContains {
-                output: 2,
-                variant: 1
-            })),
-        ])
-    );
+    // A bool output read alone is `is {true}`; `score >= 5` is the values rules give
+    // it (0, 2, 7) that satisfy it; a set equality is membership of each variant.
+    insta::assert_snapshot!(p.pretty());
 }
 
 #[test]
@@ -801,7 +628,7 @@ fn a_missing_use_points_at_the_use() {
 
 #[test]
 fn check_text_reads_the_root_from_the_buffer() {
-    let fs = MemFs::new(&[
+    let fs = MemFs::from([
         ("/mem/vocab.policy", "input a: bool"),
         (ROOT, "this is stale"),
     ]);
@@ -813,7 +640,7 @@ fn check_text_reads_the_root_from_the_buffer() {
         "use \"vocab.policy\"\nassume a".into(),
     );
     assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
-    assert_eq!(c.policy.expect("policy").assumes[0].expr, Expr::Input(0));
+    insta::assert_snapshot!(c.policy.expect("policy").pretty());
 }
 
 // ---- warnings and recovery ----------------------------------------------------
@@ -941,7 +768,7 @@ fn long_chains_and_deep_brackets_do_not_overflow_the_stack() {
         std::thread::Builder::new()
             .stack_size(2 * 1024 * 1024)
             .spawn_scoped(scope, || {
-                super::resolve::Checker::new(&sources, &program, file).run(Path::new(ROOT))
+                super::checker::Checker::new(&sources, &program, file).run(Path::new(ROOT))
             })
             .unwrap()
             .join()
@@ -969,10 +796,8 @@ fn long_chains_and_deep_brackets_do_not_overflow_the_stack() {
 #[test]
 fn subtraction_of_a_bracketed_difference_flips_signs() {
     let p = policy("input a: 0..=9\ninput b: 0..=9\ninput c: 0..=9\nassume a - (b - c) >= 0");
-    match &p.assumes[0].expr {
-        Expr::Cmp { lhs, .. } => assert_eq!(lhs.terms, vec![(1, 0), (-1, 1), (1, 2)]),
-        other => panic!("{other:?}"),
-    }
+    // `a - (b - c)` is `a - b + c`.
+    insta::assert_snapshot!(p.pretty());
 }
 
 // ---- lowering preserves meaning -------------------------------------------------

@@ -4,12 +4,14 @@
 //! found and yields [`T::Err`], which every consumer accepts silently, so one unknown
 //! name gives one diagnostic rather than a cascade.
 
+use super::enums::Enums;
 use super::ir::{self, CmpOp, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty, Value, VariantId};
-use super::resolve::{Checker, DefTy, Sym};
+use super::sink::Sink;
 use super::suggest::HelpOr;
+use super::tables::{Decls, DefTy, Sym, TypeTable, Usage};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, BinOp, ExprKind, UnOp};
-use crate::source::{FileId, Loc, Span};
+use crate::source::{FileId, Loc, Sources, Span};
 
 /// Deeper expressions are refused. The parser already refuses deeper trees, and chains
 /// of `and`, `or`, `+` and `-` are walked without recursion, so this only guards
@@ -62,6 +64,19 @@ impl Cx {
     pub(crate) fn loc(self, span: Span) -> Loc {
         Loc::new(self.file, span)
     }
+}
+
+/// What typing and lowering read and write: the declarations, the enums and the
+/// types resolved so far to read; the types learnt (defines, the values outputs take),
+/// which declarations are used, and diagnostics to write. One per pass over
+/// expressions, borrowed from the checker's tables.
+pub(crate) struct Typer<'c, 'a> {
+    pub sources: &'a Sources,
+    pub decls: &'c Decls<'a>,
+    pub enums: &'c Enums,
+    pub types: &'c mut TypeTable,
+    pub usage: &'c mut Usage,
+    pub sink: &'c mut Sink,
 }
 
 /// The enum a bare name is expected to be a variant of, if any.
@@ -253,7 +268,7 @@ fn scale(k: i64, x: &LinExpr) -> Option<LinExpr> {
     LinExpr::default().add_scaled(k, x)
 }
 
-impl<'a> Checker<'a> {
+impl<'a> Typer<'_, 'a> {
     /// A condition (`when`, `assume`, `scope`, `always`): must be `bool`.
     pub(crate) fn condition(&mut self, e: &'a ast::Expr, cx: Cx) -> ir::Expr {
         let t = self.expr(e, cx, Want::Any, 0);
@@ -273,7 +288,7 @@ impl<'a> Checker<'a> {
             T::Err => (DefTy::Err, None),
             T::Bool(x) => (DefTy::Bool, Some(x)),
             T::Int { lin, .. } => (DefTy::Int(lin), None),
-            T::Unresolved(n) if self.enums_with_variant(n).is_empty() => {
+            T::Unresolved(n) if self.enums.with_variant(n).is_empty() => {
                 self.unknown_name(n, t.loc, cx);
                 (DefTy::Err, None)
             }
@@ -288,7 +303,7 @@ impl<'a> Checker<'a> {
                 if let Some(h) = self.bool_help(&t) {
                     d = d.help(h);
                 }
-                self.error(d);
+                self.sink.error(d);
                 (DefTy::Err, None)
             }
         }
@@ -429,7 +444,7 @@ impl<'a> Checker<'a> {
 
     #[inline(never)]
     fn too_deep(&mut self, loc: Loc) -> Typed<'a> {
-        self.error(
+        self.sink.error(
             Diagnostic::error(Code::E0104, "this expression is nested too deeply")
                 .primary(loc, format!("more than {MAX_DEPTH} levels deep"))
                 .help("name parts of the expression with `define`"),
@@ -452,7 +467,7 @@ impl<'a> Checker<'a> {
             ExprKind::Name(n) => self.name(n, loc, cx, want),
             ExprKind::Set(elems) => Typed::new(T::SetLit(elems), loc),
             ExprKind::Range { .. } => {
-                self.error(
+                self.sink.error(
                     Diagnostic::error(Code::E0307, "a range can only follow `in`")
                         .primary(loc, "a range is not a value")
                         .help("test membership: `x in LO..=HI`"),
@@ -520,7 +535,7 @@ impl<'a> Checker<'a> {
 
     fn name(&mut self, n: &'a str, loc: Loc, cx: Cx, want: Want) -> Typed<'a> {
         if let Want::Enum(e) = want {
-            if let Some(v) = self.variant(e, n) {
+            if let Some(v) = self.enums.variant(e, n) {
                 return Typed::new(
                     T::Enum {
                         e,
@@ -530,21 +545,19 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let Some(&(sym, decl)) = self.values.get(n) else {
+        let Some(&(sym, decl)) = self.decls.values.get(n) else {
             return Typed::new(T::Unresolved(n), loc);
         };
         match sym {
             Sym::Input(i) => {
-                if let Some(u) = self.used_input.get_mut(i) {
-                    *u = true;
-                }
-                let Some(ty) = self.input_ty.get(i).copied().flatten() else {
+                Usage::mark(&mut self.usage.inputs, i);
+                let Some(ty) = self.types.inputs.get(i).copied().flatten() else {
                     return Typed::err(loc);
                 };
-                let why = self.input_loc(i).map(|(_, tyloc)| {
+                let why = self.decls.input_loc(i).map(|(_, tyloc)| {
                     (
                         tyloc,
-                        format!("`{n}` is declared as `{}` here", self.ty_text(ty)),
+                        format!("`{n}` is declared as `{}` here", self.enums.ty_text(ty)),
                     )
                 });
                 let t = match ty {
@@ -561,10 +574,8 @@ impl<'a> Checker<'a> {
                 Typed { t, loc, why }
             }
             Sym::Define(x) => {
-                if let Some(u) = self.used_define.get_mut(x) {
-                    *u = true;
-                }
-                let (t, what) = match self.define_ty.get(x) {
+                Usage::mark(&mut self.usage.defines, x);
+                let (t, what) = match self.types.defines.get(x) {
                     Some(DefTy::Bool) => (T::Bool(ir::Expr::Define(x)), "a condition"),
                     Some(DefTy::Int(lin)) => (
                         T::Int {
@@ -594,16 +605,16 @@ impl<'a> Checker<'a> {
                         Ctx::Rule => "test the inputs that decide this output instead; a `define` can name that condition",
                         _ => "state this over inputs and defines, or move it into an `assert`",
                     });
-                    self.error(d);
+                    self.sink.error(d);
                     return Typed::err(loc);
                 }
-                let Some(ty) = self.output_ty.get(o).copied().flatten() else {
+                let Some(ty) = self.types.outputs.get(o).copied().flatten() else {
                     return Typed::err(loc);
                 };
-                let why = self.output_loc(o).map(|(_, tyloc)| {
+                let why = self.decls.output_loc(o).map(|(_, tyloc)| {
                     (
                         tyloc,
-                        format!("`{n}` is declared as `{}` here", self.out_ty_text(ty)),
+                        format!("`{n}` is declared as `{}` here", self.enums.out_ty_text(ty)),
                     )
                 });
                 let t = match ty {
@@ -621,7 +632,7 @@ impl<'a> Checker<'a> {
                 Typed { t, loc, why }
             }
             Sym::Rule(_) | Sym::Assert(_) | Sym::Scenario(_) => {
-                self.error(
+                self.sink.error(
                     Diagnostic::error(Code::E0206, format!("`{n}` is {}, not a value", sym.a_kind()))
                         .primary(loc, format!("{} cannot be used in an expression", sym.a_kind()))
                         .secondary(decl, format!("`{n}` is declared here"))
@@ -634,20 +645,17 @@ impl<'a> Checker<'a> {
 
     /// A name that is not declared: reports it with the closest name that fits.
     pub(crate) fn unknown_name(&mut self, n: &str, loc: Loc, cx: Cx) {
-        if self.lost(n) {
+        if self.sink.lost(n) {
             return;
         }
         let reads_outputs = cx.ctx == Ctx::Assert;
-        let suggestion = self.did_you_mean(n, loc, |c| {
-            let mut cands = c.names_where(|s| {
+        let (decls, enums) = (self.decls, self.enums);
+        let suggestion = self.sink.did_you_mean(n, loc, || {
+            let mut cands = decls.names_where(|s| {
                 matches!(s, Sym::Input(_) | Sym::Define(_))
                     || (reads_outputs && matches!(s, Sym::Output(_)))
             });
-            cands.extend(
-                c.ir.enums
-                    .iter()
-                    .flat_map(|e| e.variants.iter().map(|v| v.name.as_str())),
-            );
+            cands.extend(enums.all_variant_names());
             cands
         });
         let kinds = if reads_outputs {
@@ -655,7 +663,7 @@ impl<'a> Checker<'a> {
         } else {
             "input or define"
         };
-        self.error(
+        self.sink.error(
             Diagnostic::error(Code::E0203, format!("cannot find `{n}`"))
                 .primary(loc, format!("no {kinds} has this name"))
                 .help_or(suggestion, || {
@@ -666,24 +674,29 @@ impl<'a> Checker<'a> {
 
     /// A name that should be a variant of `e` but is not.
     pub(crate) fn unknown_variant(&mut self, n: &str, loc: Loc, e: EnumId) {
-        let en = self.enum_name(e).to_string();
-        let list = self.variant_list(e);
-        let suggestion = self.did_you_mean(n, loc, |c| c.variant_names(e));
+        let en = self.enums.name(e).to_string();
+        let list = self.enums.variant_list(e);
+        let suggestion = self
+            .sink
+            .did_you_mean(n, loc, || self.enums.variant_names(e));
         let mut d = Diagnostic::error(Code::E0205, format!("`{n}` is not a variant of `{en}`"))
             .primary(loc, format!("expected a variant of `{en}`"));
-        if let Some(decl) = self.enum_loc(e) {
+        if let Some(decl) = self.decls.enum_loc(e) {
             d = d.secondary(decl, format!("`{en}` is declared here"));
         }
         d = d.note(format!("the variants of `{en}` are {list}"));
-        if let Some(&(sym, _)) = self.values.get(n) {
+        if let Some(&(sym, _)) = self.decls.values.get(n) {
             d = d.note(format!("`{n}` is {}, not a value of `{en}`", sym.a_kind()));
         } else {
-            let others = self.enums_with_variant(n);
+            let others = self.enums.with_variant(n);
             if let Some(&other) = others.first() {
-                d = d.note(format!("`{n}` is a variant of `{}`", self.enum_name(other)));
+                d = d.note(format!(
+                    "`{n}` is a variant of `{}`",
+                    self.enums.name(other)
+                ));
             }
         }
-        self.error(d.help_or(suggestion, || {
+        self.sink.error(d.help_or(suggestion, || {
             format!("use one of the variants of `{en}`, or add `{n}` to it")
         }));
     }
@@ -700,15 +713,15 @@ impl<'a> Checker<'a> {
             } => {
                 format!(
                     "the variant `{}` of `{}`",
-                    self.ir.variant_name(*e, *v),
-                    self.enum_name(*e)
+                    self.enums.variant_name(*e, *v),
+                    self.enums.name(*e)
                 )
             }
-            T::Enum { e, .. } => format!("a `{}`", self.enum_name(*e)),
-            T::SetOutput { e, .. } => format!("a `set of {}`", self.enum_name(*e)),
+            T::Enum { e, .. } => format!("a `{}`", self.enums.name(*e)),
+            T::SetOutput { e, .. } => format!("a `set of {}`", self.enums.name(*e)),
             T::SetLit(_) => "a set".into(),
-            T::Unresolved(n) => match self.enums_with_variant(n).first() {
-                Some(&e) => format!("the variant `{n}` of `{}`", self.enum_name(e)),
+            T::Unresolved(n) => match self.enums.with_variant(n).first() {
+                Some(&e) => format!("the variant `{n}` of `{}`", self.enums.name(e)),
                 None => format!("`{n}`"),
             },
         }
@@ -719,8 +732,8 @@ impl<'a> Checker<'a> {
         match &t.t {
             T::Bool(_) => "`bool`".into(),
             T::Int { .. } | T::IntOutput(_) => "an integer".into(),
-            T::Enum { e, .. } => format!("a `{}`", self.enum_name(*e)),
-            T::SetOutput { e, .. } => format!("a set of `{}`", self.enum_name(*e)),
+            T::Enum { e, .. } => format!("a `{}`", self.enums.name(*e)),
+            T::SetOutput { e, .. } => format!("a set of `{}`", self.enums.name(*e)),
             _ => "a value of the same type".into(),
         }
     }
@@ -736,29 +749,39 @@ impl<'a> Checker<'a> {
                 e,
                 atom: Atom::Variant(v),
             } => {
-                let var = self.ir.variant_name(*e, *v);
+                let var = self.enums.variant_name(*e, *v);
                 match self.input_of_enum(*e) {
                     Some(i) => format!("compare an input with it: `{i} == {var}`"),
-                    None => format!("compare a `{}` input with it", self.enum_name(*e)),
+                    None => format!("compare a `{}` input with it", self.enums.name(*e)),
                 }
             }
             T::Enum { e, .. } => {
-                let first = self.first_variant(*e).unwrap_or("a");
+                let first = self.enums.first_variant(*e).unwrap_or("a");
                 format!("compare it with a variant, such as `{src} == {first}`")
             }
             T::SetOutput { e, .. } => {
-                let first = self.first_variant(*e).unwrap_or("a");
+                let first = self.enums.first_variant(*e).unwrap_or("a");
                 format!("test a member: `{src} contains {first}`")
             }
             T::Unresolved(n) => {
-                let e = *self.enums_with_variant(n).first()?;
+                let e = *self.enums.with_variant(n).first()?;
                 match self.input_of_enum(e) {
                     Some(i) => format!("compare an input with it: `{i} == {n}`"),
-                    None => format!("compare a `{}` input with it", self.enum_name(e)),
+                    None => format!("compare a `{}` input with it", self.enums.name(e)),
                 }
             }
             _ => return None,
         })
+    }
+
+    /// The first input whose type is this enum, for examples in help messages.
+    fn input_of_enum(&self, e: EnumId) -> Option<&str> {
+        self.types
+            .inputs
+            .iter()
+            .position(|t| *t == Some(Ty::Enum(e)))
+            .and_then(|i| self.decls.inputs.get(i))
+            .map(|at| at.decl.name.name.as_str())
     }
 
     fn with_why(&self, mut d: Diagnostic, ts: &[&Typed]) -> Diagnostic {
@@ -779,7 +802,7 @@ impl<'a> Checker<'a> {
         match t.t {
             T::Err => None,
             T::Bool(e) => Some(e),
-            T::Unresolved(n) if self.enums_with_variant(n).is_empty() => {
+            T::Unresolved(n) if self.enums.with_variant(n).is_empty() => {
                 self.unknown_name(n, t.loc, cx);
                 None
             }
@@ -801,7 +824,7 @@ impl<'a> Checker<'a> {
                 if let Some(h) = self.bool_help(&t) {
                     d = d.help(h);
                 }
-                self.error(d);
+                self.sink.error(d);
                 None
             }
         }
@@ -811,7 +834,7 @@ impl<'a> Checker<'a> {
         match t.t {
             T::Err => None,
             T::Int { lin, .. } => Some(lin),
-            T::Unresolved(n) if self.enums_with_variant(n).is_empty() => {
+            T::Unresolved(n) if self.enums.with_variant(n).is_empty() => {
                 self.unknown_name(n, t.loc, cx);
                 None
             }
@@ -823,7 +846,7 @@ impl<'a> Checker<'a> {
                 .primary(t.loc, "arithmetic is over inputs only")
                 .help("compare the output with a value instead, such as `score >= 3`");
                 let d = self.with_why(d, &[&t]);
-                self.error(d);
+                self.sink.error(d);
                 None
             }
             _ => {
@@ -832,14 +855,14 @@ impl<'a> Checker<'a> {
                     .primary(t.loc, "expected an integer")
                     .note("arithmetic applies to integer inputs and integer defines; booleans and enums have no numeric value");
                 let d = self.with_why(d, &[&t]);
-                self.error(d);
+                self.sink.error(d);
                 None
             }
         }
     }
 
     fn overflow(&mut self, loc: Loc) {
-        self.error(
+        self.sink.error(
             Diagnostic::error(Code::E0311, "integer overflow")
                 .primary(loc, "this value does not fit in a 64-bit integer")
                 .note("constants are folded when the policy is checked, with 64-bit integers")
@@ -890,7 +913,7 @@ impl<'a> Checker<'a> {
                 } else if b.terms.is_empty() {
                     scale(b.constant, &a)
                 } else {
-                    self.error(
+                    self.sink.error(
                         Diagnostic::error(Code::E0304, "a product of two inputs is not linear")
                             .primary(loc, "both sides of `*` depend on inputs")
                             .note("policies use linear integer arithmetic, so that every analysis stays exact")
@@ -912,7 +935,7 @@ impl<'a> Checker<'a> {
     /// Resolves a bare name against the enum on the other side of a comparison.
     fn settle(&mut self, t: Typed<'a>, other: &Typed<'a>) -> Typed<'a> {
         match (&t.t, &other.t) {
-            (T::Unresolved(n), T::Enum { e, .. }) => match self.variant(*e, n) {
+            (T::Unresolved(n), T::Enum { e, .. }) => match self.enums.variant(*e, n) {
                 Some(v) => Typed::new(
                     T::Enum {
                         e: *e,
@@ -932,7 +955,7 @@ impl<'a> Checker<'a> {
     /// Reports a name that is neither declared nor a variant of any enum.
     fn report_if_unknown(&mut self, t: &Typed, cx: Cx) -> bool {
         if let T::Unresolved(n) = t.t {
-            if self.enums_with_variant(n).is_empty() {
+            if self.enums.with_variant(n).is_empty() {
                 self.unknown_name(n, t.loc, cx);
                 return true;
             }
@@ -1001,7 +1024,7 @@ impl<'a> Checker<'a> {
                 if eq_only {
                     let (output, e) = (*output, *e);
                     self.variants_of_set(elems, e, cx).map(|vars| {
-                        let all = (0..self.variant_count(e))
+                        let all = (0..self.enums.variant_count(e))
                             .map(|w| {
                                 let has = ir::Expr::SetContains { output, variant: w };
                                 if vars.binary_search(&w).is_ok() {
@@ -1025,9 +1048,10 @@ impl<'a> Checker<'a> {
             }
             (T::Unresolved(a), T::Unresolved(b)) => {
                 let common = self
-                    .enums_with_variant(a)
+                    .enums
+                    .with_variant(a)
                     .iter()
-                    .find(|&&e| self.variant(e, b).is_some());
+                    .find(|&&e| self.enums.variant(e, b).is_some());
                 match common {
                     Some(_) if eq_only => Some(ir::Expr::Const((a == b) == (cop == CmpOp::Eq))),
                     _ => {
@@ -1068,7 +1092,7 @@ impl<'a> Checker<'a> {
             _ => "use `==` or `!=`",
         });
         let d = self.with_why(d, &[lt, rt]);
-        self.error(d);
+        self.sink.error(d);
     }
 
     fn mismatch(&mut self, lt: &Typed, rt: &Typed) {
@@ -1098,8 +1122,8 @@ impl<'a> Checker<'a> {
         {
             Some(format!(
                 "compare with a variant of `{}`: {}",
-                self.enum_name(e),
-                self.variant_list(e)
+                self.enums.name(e),
+                self.enums.variant_list(e)
             ))
         } else {
             None
@@ -1107,16 +1131,17 @@ impl<'a> Checker<'a> {
         if let Some(h) = help {
             d = d.help(h);
         }
-        self.error(d);
+        self.sink.error(d);
     }
 
     /// An integer literal compared with an int input must lie in the input's range.
     fn check_input_range(&mut self, i: InputId, value: i64, at: Loc, input: &Typed) {
-        let Some(Some(Ty::Int { lo, hi })) = self.input_ty.get(i).copied() else {
+        let Some(Some(Ty::Int { lo, hi })) = self.types.inputs.get(i).copied() else {
             return;
         };
         let name = self
-            .input_decls
+            .decls
+            .inputs
             .get(i)
             .map(|a| a.decl.name.name.clone())
             .unwrap_or_default();
@@ -1148,7 +1173,7 @@ impl<'a> Checker<'a> {
                 format!("the {what} `{name}` is declared with the range `{lo}..={hi}` here"),
             );
         }
-        self.error(d
+        self.sink.error(d
             .note("a comparison with a value outside the range is always true or always false, which is almost always a mistake")
             .help(format!("use a value within {lo}..={hi}, or widen the range of `{name}`")));
         false
@@ -1164,15 +1189,18 @@ impl<'a> Checker<'a> {
         lt: &Typed,
     ) -> ir::Expr {
         let vals: Vec<i64> = self
+            .types
             .output_values
             .get(o)
             .map(|s| s.iter().copied().collect())
             .unwrap_or_default();
         if lin.terms.is_empty() {
-            if let Some(Some(OutputTy::Single(Ty::Int { lo, hi }))) = self.output_ty.get(o).copied()
+            if let Some(Some(OutputTy::Single(Ty::Int { lo, hi }))) =
+                self.types.outputs.get(o).copied()
             {
                 let name = self
-                    .output_decls
+                    .decls
+                    .outputs
                     .get(o)
                     .map(|a| a.decl.name.name.clone())
                     .unwrap_or_default();
@@ -1205,7 +1233,8 @@ impl<'a> Checker<'a> {
 
     fn outputs_cmp(&mut self, a: OutputId, op: CmpOp, b: OutputId) -> ir::Expr {
         let get = |o: OutputId| -> Vec<i64> {
-            self.output_values
+            self.types
+                .output_values
                 .get(o)
                 .map(|s| s.iter().copied().collect())
                 .unwrap_or_default()
@@ -1259,7 +1288,7 @@ impl<'a> Checker<'a> {
             // An output on either side: they are equal when both have one same variant.
             (x, y) => join(
                 false,
-                (0..self.variant_count(e))
+                (0..self.enums.variant_count(e))
                     .map(|v| {
                         join(
                             true,
@@ -1280,7 +1309,7 @@ impl<'a> Checker<'a> {
         if !output(&a) && !output(&b) {
             return not(self.enum_eq(e, a, b));
         }
-        let n = self.variant_count(e);
+        let n = self.enums.variant_count(e);
         let others = |v: VariantId| (0..n).filter(|&w| w != v).collect::<Vec<_>>();
         match (a, b) {
             (atom, Atom::Variant(v)) | (Atom::Variant(v), atom) => self.atom_in(e, atom, others(v)),
@@ -1316,7 +1345,7 @@ impl<'a> Checker<'a> {
                     if name
                         && values.as_slice() == [Value::Bool(true)]
                         && matches!(
-                            self.output_ty.get(*output).copied().flatten(),
+                            self.types.outputs.get(*output).copied().flatten(),
                             Some(OutputTy::Single(Ty::Bool))
                         ) =>
                 {
@@ -1382,7 +1411,7 @@ impl<'a> Checker<'a> {
             let inner = strip_parens(el);
             let loc = cx.loc(el.span);
             match &inner.kind {
-                ExprKind::Name(n) => match self.variant(e, n) {
+                ExprKind::Name(n) => match self.enums.variant(e, n) {
                     Some(v) => vars.push(v),
                     None => {
                         self.unknown_variant(n, loc, e);
@@ -1390,7 +1419,7 @@ impl<'a> Checker<'a> {
                     }
                 },
                 _ => {
-                    let en = self.enum_name(e).to_string();
+                    let en = self.enums.name(e).to_string();
                     let found = match inner.kind {
                         ExprKind::Int(_) | ExprKind::Unary(UnOp::Neg, _) => "an integer",
                         ExprKind::Bool(_) => "a boolean",
@@ -1402,12 +1431,13 @@ impl<'a> Checker<'a> {
                         format!("expected a variant of `{en}`, found {found}"),
                     )
                     .primary(loc, format!("expected a variant of `{en}`"));
-                    let d = match self.enum_loc(e) {
+                    let d = match self.decls.enum_loc(e) {
                         Some(l) => d.secondary(l, format!("`{en}` is declared here")),
                         None => d,
                     };
-                    let list = self.variant_list(e);
-                    self.error(d.help(format!("list variants of `{en}`: {list}")));
+                    let list = self.enums.variant_list(e);
+                    self.sink
+                        .error(d.help(format!("list variants of `{en}`: {list}")));
                     ok = false;
                 }
             }
@@ -1445,12 +1475,13 @@ impl<'a> Checker<'a> {
         let ir::Expr::OutputIs { output, values } = x else {
             return None;
         };
-        let domain: Vec<Value> = match self.output_ty.get(*output).copied().flatten()? {
+        let domain: Vec<Value> = match self.types.outputs.get(*output).copied().flatten()? {
             OutputTy::Single(Ty::Bool) => vec![Value::Bool(false), Value::Bool(true)],
-            OutputTy::Single(Ty::Enum(e)) => (0..self.variant_count(e))
+            OutputTy::Single(Ty::Enum(e)) => (0..self.enums.variant_count(e))
                 .map(|v| Value::Enum(e, v))
                 .collect(),
             OutputTy::Single(Ty::Int { .. }) => self
+                .types
                 .output_values
                 .get(*output)
                 .map(|vs| vs.iter().map(|&v| Value::Int(v)).collect())
@@ -1494,7 +1525,7 @@ impl<'a> Checker<'a> {
                         .primary(vt.loc, "expected a value of an enum")
                         .secondary(set_loc, "a set of variants");
                         let d = self.with_why(d, &[&vt]);
-                        self.error(d.help(help));
+                        self.sink.error(d.help(help));
                     }
                     Typed::err(loc)
                 }
@@ -1503,7 +1534,7 @@ impl<'a> Checker<'a> {
                 let (lo, hi) = (lo.value, hi.value);
                 let empty = lo > hi;
                 if empty {
-                    self.error(
+                    self.sink.error(
                         Diagnostic::error(Code::E0313, format!("the range `{lo}..={hi}` is empty"))
                             .primary(set_loc, "the lower bound is greater than the upper bound")
                             .help(format!("write the smaller bound first: `{hi}..={lo}`")),
@@ -1534,10 +1565,11 @@ impl<'a> Checker<'a> {
                     }
                     T::IntOutput(o) => {
                         if let Some(Some(OutputTy::Single(Ty::Int { lo: olo, hi: ohi }))) =
-                            self.output_ty.get(*o).copied()
+                            self.types.outputs.get(*o).copied()
                         {
                             let name = self
-                                .output_decls
+                                .decls
+                                .outputs
                                 .get(*o)
                                 .map(|a| a.decl.name.name.clone())
                                 .unwrap_or_default();
@@ -1548,6 +1580,7 @@ impl<'a> Checker<'a> {
                             return Typed::err(loc);
                         }
                         let values = self
+                            .types
                             .output_values
                             .get(*o)
                             .map(|s| s.range(lo..=hi).copied().map(Value::Int).collect())
@@ -1564,7 +1597,8 @@ impl<'a> Checker<'a> {
                             .primary(vt.loc, "expected an integer")
                             .secondary(set_loc, "an integer range");
                             let d = self.with_why(d, &[&vt]);
-                            self.error(d.help("for an enum, list the variants: `x in {a, b}`"));
+                            self.sink
+                                .error(d.help("for an enum, list the variants: `x in {a, b}`"));
                         }
                         Typed::err(loc)
                     }
@@ -1577,15 +1611,15 @@ impl<'a> Checker<'a> {
                         .primary(set_loc, "expected `{a, b}` or `LO..=HI`");
                 let names_set_output = matches!(
                     &strip_parens(set).kind,
-                    ExprKind::Name(n) if matches!(self.values.get(n.as_str()), Some((Sym::Output(o), _))
-                        if matches!(self.output_ty.get(*o), Some(Some(OutputTy::Set(_)))))
+                    ExprKind::Name(n) if matches!(self.decls.values.get(n.as_str()), Some((Sym::Output(o), _))
+                        if matches!(self.types.outputs.get(*o), Some(Some(OutputTy::Set(_)))))
                 );
                 dg = dg.help(if names_set_output {
                     "to test whether a set output holds a value, write `outputs contains value`"
                 } else {
                     "write the variants in braces, `x in {a, b}`, or a range, `x in 13..=15`"
                 });
-                self.error(dg);
+                self.sink.error(dg);
                 Typed::err(loc)
             }
         }
@@ -1606,7 +1640,7 @@ impl<'a> Checker<'a> {
                             Atom::Variant(w) => ir::Expr::SetContains { output, variant: w },
                             atom => join(
                                 false,
-                                (0..self.variant_count(e))
+                                (0..self.enums.variant_count(e))
                                     .map(|w| {
                                         join(
                                             true,
@@ -1645,7 +1679,7 @@ impl<'a> Checker<'a> {
                     )
                     .primary(st.loc, "expected a `set of` output");
                     let d = self.with_why(d, &[&st]);
-                    self.error(d.help(help));
+                    self.sink.error(d.help(help));
                 }
                 Typed::err(loc)
             }

@@ -33,7 +33,7 @@ pub fn run(paths: &[PathBuf], check: bool, color: ColorArg) -> u8 {
     let mut changed = 0usize;
     for path in &files {
         let name = path.display().to_string();
-        let id = match source::load(&mut sources, &RealFs, path, &name, None) {
+        let id = match crate::check::load_file(&mut sources, &RealFs, path, &name, None) {
             Ok(id) => id,
             Err(d) => {
                 print_human(&sources, &[d], color);

@@ -11,7 +11,8 @@ use clap::{Args, ValueHint};
 use clap_mangen::roff::{bold, italic, roman, Roff};
 use clap_mangen::Man;
 
-use super::{exit, IGNORE_FILE};
+use super::exit;
+use crate::source::walk::IGNORE_FILE;
 
 #[derive(Args, Debug)]
 #[command(after_long_help = READ)]

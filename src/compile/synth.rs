@@ -151,6 +151,25 @@ pub fn generate(spec: &SynthSpec) -> Policy {
         name: format!("synth_{}", spec.seed),
         ..Policy::default()
     };
+    // The draws from `rng` happen in this order; the property tests' regressions and
+    // the benchmarks' policies depend on it.
+    declarations(spec, &mut rng, &mut p);
+    if spec.extras {
+        constraints(spec, &mut rng, &mut p);
+    }
+    for r in 0..spec.rules {
+        let rule = rule(spec, &mut rng, &p, r);
+        p.rules.push(rule);
+    }
+    if spec.extras {
+        acceptance_and_asserts(spec, &mut rng, &mut p);
+    }
+    p
+}
+
+/// The enums (`Kind` for inputs, `Act` for outputs, `Tag` for the set output), inputs
+/// and outputs.
+fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
     let variant_names = |n: usize, prefix: &str| -> Vec<VariantDef> {
         (0..n)
             .map(|i| VariantDef {
@@ -230,170 +249,185 @@ pub fn generate(spec: &SynthSpec) -> Policy {
         default: None,
         loc: loc(),
     });
+}
+
+/// A define, an assumption and a scope.
+fn constraints(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
     let n_in = spec.inputs.max(1) as u64;
-    if spec.extras {
-        // A define, used by some rules.
-        let a = rng.below(n_in) as usize;
-        let b = rng.below(n_in) as usize;
-        let body = Expr::Or(vec![literal(&mut rng, &p, a), literal(&mut rng, &p, b)]);
-        p.defines.push(DefineDef {
-            name: "flag".into(),
-            doc: None,
-            body: DefineBody::Bool(body),
+    // A define, used by some rules.
+    let a = rng.below(n_in) as usize;
+    let b = rng.below(n_in) as usize;
+    let body = Expr::Or(vec![literal(rng, p, a), literal(rng, p, b)]);
+    p.defines.push(DefineDef {
+        name: "flag".into(),
+        doc: None,
+        body: DefineBody::Bool(body),
+        loc: loc(),
+    });
+    let ints: Vec<InputId> = (0..p.inputs.len())
+        .filter(|&i| matches!(p.inputs.get(i).map(|d| d.ty), Some(Ty::Int { .. })))
+        .collect();
+    if ints.len() >= 2 && rng.chance(50) {
+        let (x, y) = (
+            ints.first().copied().unwrap_or(0),
+            ints.get(1).copied().unwrap_or(0),
+        );
+        p.assumes.push(Constraint {
+            expr: Expr::Cmp {
+                lhs: LinExpr::input(x),
+                op: CmpOp::Le,
+                rhs: LinExpr::input(y),
+            },
             loc: loc(),
         });
+    }
+    if rng.chance(50) {
+        let i = rng.below(n_in) as usize;
+        p.scope.push(Constraint {
+            expr: literal(rng, p, i),
+            loc: loc(),
+        });
+    }
+}
+
+/// Rule `r`: a conjunction of literals over a few inputs (with extras, sometimes a
+/// define, a relation, a disjunction or no condition), an override of an earlier rule
+/// now and then, and one or two assignments.
+fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
+    let n_in = spec.inputs.max(1) as u64;
+    let k = 2 + rng.below(4) as usize;
+    let mut tested: Vec<InputId> = Vec::new();
+    for _ in 0..k.min(spec.inputs) {
+        let i = rng.below(n_in) as usize;
+        if !tested.contains(&i) {
+            tested.push(i);
+        }
+    }
+    let mut lits: Vec<Expr> = tested.iter().map(|&i| literal(rng, p, i)).collect();
+    if spec.extras && !p.defines.is_empty() && rng.chance(20) {
+        lits.push(Expr::Define(0));
+    }
+    if spec.extras && rng.chance(10) {
+        // A relation between two integer inputs, or a disjunction.
         let ints: Vec<InputId> = (0..p.inputs.len())
             .filter(|&i| matches!(p.inputs.get(i).map(|d| d.ty), Some(Ty::Int { .. })))
             .collect();
-        if ints.len() >= 2 && rng.chance(50) {
-            let (x, y) = (
-                ints.first().copied().unwrap_or(0),
-                ints.get(1).copied().unwrap_or(0),
-            );
-            p.assumes.push(Constraint {
-                expr: Expr::Cmp {
-                    lhs: LinExpr::input(x),
-                    op: CmpOp::Le,
-                    rhs: LinExpr::input(y),
-                },
-                loc: loc(),
-            });
-        }
-        if rng.chance(50) {
-            let i = rng.below(n_in) as usize;
-            p.scope.push(Constraint {
-                expr: literal(&mut rng, &p, i),
-                loc: loc(),
+        if let (Some(&x), Some(&y)) = (ints.first(), ints.last()) {
+            let lhs = LinExpr::input(x)
+                .add_scaled(-1, &LinExpr::input(y))
+                .unwrap_or_default();
+            lits.push(Expr::Cmp {
+                lhs,
+                op: CmpOp::Ge,
+                rhs: LinExpr::constant(rng.below(3) as i64),
             });
         }
     }
-    for r in 0..spec.rules {
-        let k = 2 + rng.below(4) as usize;
-        let mut tested: Vec<InputId> = Vec::new();
-        for _ in 0..k.min(spec.inputs) {
-            let i = rng.below(n_in) as usize;
-            if !tested.contains(&i) {
-                tested.push(i);
+    let when = if spec.extras && rng.chance(10) {
+        Expr::Or(lits)
+    } else if spec.extras && rng.chance(5) {
+        Expr::Const(true)
+    } else {
+        Expr::And(lits)
+    };
+    let mut overrides = Vec::new();
+    if r > 0 && (r % 10 == 9 || (spec.extras && rng.chance(25))) {
+        overrides.push(rng.below(r as u64) as usize);
+    }
+    let assigns = assignments(rng, p);
+    RuleDef {
+        name: format!("r{r}"),
+        title: Some(format!("Rule {r}")),
+        cites: Some(format!("para {r}")),
+        doc: None,
+        overrides,
+        when,
+        assigns,
+        loc: loc(),
+        name_loc: loc(),
+    }
+}
+
+/// One or two assignments to different outputs.
+fn assignments(rng: &mut Rng, p: &Policy) -> Vec<Assign> {
+    let mut assigns = Vec::new();
+    let n_assign = 1 + rng.below(2) as usize;
+    for _ in 0..n_assign {
+        let o = rng.below(p.outputs.len() as u64) as usize;
+        if assigns.iter().any(|a: &Assign| a.output == o) {
+            continue;
+        }
+        let value = match p.outputs.get(o).map(|d| d.ty) {
+            Some(OutputTy::Single(Ty::Bool)) => Value::Bool(rng.chance(50)),
+            Some(OutputTy::Set(e)) => {
+                let mut vs: Vec<VariantId> = (0..3).filter(|_| rng.chance(50)).collect();
+                if vs.is_empty() {
+                    vs.push(rng.below(3) as usize);
+                }
+                Value::Set(e, vs)
             }
-        }
-        let mut lits: Vec<Expr> = tested.iter().map(|&i| literal(&mut rng, &p, i)).collect();
-        if spec.extras && !p.defines.is_empty() && rng.chance(20) {
-            lits.push(Expr::Define(0));
-        }
-        if spec.extras && rng.chance(10) {
-            // A relation between two integer inputs, or a disjunction.
-            let ints: Vec<InputId> = (0..p.inputs.len())
-                .filter(|&i| matches!(p.inputs.get(i).map(|d| d.ty), Some(Ty::Int { .. })))
-                .collect();
-            if let (Some(&x), Some(&y)) = (ints.first(), ints.last()) {
-                let lhs = LinExpr::input(x)
-                    .add_scaled(-1, &LinExpr::input(y))
-                    .unwrap_or_default();
-                lits.push(Expr::Cmp {
-                    lhs,
-                    op: CmpOp::Ge,
-                    rhs: LinExpr::constant(rng.below(3) as i64),
-                });
-            }
-        }
-        let when = if spec.extras && rng.chance(10) {
-            Expr::Or(lits)
-        } else if spec.extras && rng.chance(5) {
+            _ => Value::Enum(1, rng.below(3) as usize),
+        };
+        assigns.push(Assign {
+            output: o,
+            value,
+            loc: loc(),
+        });
+    }
+    assigns
+}
+
+/// An accepted gap, and two asserts.
+fn acceptance_and_asserts(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
+    let n_in = spec.inputs.max(1) as u64;
+    if rng.chance(40) {
+        let i = rng.below(n_in) as usize;
+        let when = if rng.chance(30) {
             Expr::Const(true)
         } else {
-            Expr::And(lits)
+            literal(rng, p, i)
         };
-        let mut overrides = Vec::new();
-        if r > 0 && (r % 10 == 9 || (spec.extras && rng.chance(25))) {
-            overrides.push(rng.below(r as u64) as usize);
-        }
-        let mut assigns = Vec::new();
-        let n_assign = 1 + rng.below(2) as usize;
-        for _ in 0..n_assign {
-            let o = rng.below(p.outputs.len() as u64) as usize;
-            if assigns.iter().any(|a: &Assign| a.output == o) {
-                continue;
-            }
-            let value = match p.outputs.get(o).map(|d| d.ty) {
-                Some(OutputTy::Single(Ty::Bool)) => Value::Bool(rng.chance(50)),
-                Some(OutputTy::Set(e)) => {
-                    let mut vs: Vec<VariantId> = (0..3).filter(|_| rng.chance(50)).collect();
-                    if vs.is_empty() {
-                        vs.push(rng.below(3) as usize);
-                    }
-                    Value::Set(e, vs)
-                }
-                _ => Value::Enum(1, rng.below(3) as usize),
-            };
-            assigns.push(Assign {
-                output: o,
-                value,
-                loc: loc(),
-            });
-        }
-        p.rules.push(RuleDef {
-            name: format!("r{r}"),
-            title: Some(format!("Rule {r}")),
-            cites: Some(format!("para {r}")),
-            doc: None,
-            overrides,
+        p.accepted_gaps.push(AcceptedGap {
+            output: 0,
+            reason: "unknown".into(),
             when,
-            assigns,
-            loc: loc(),
-            name_loc: loc(),
-        });
-    }
-    if spec.extras {
-        if rng.chance(40) {
-            let i = rng.below(n_in) as usize;
-            let when = if rng.chance(30) {
-                Expr::Const(true)
-            } else {
-                literal(&mut rng, &p, i)
-            };
-            p.accepted_gaps.push(AcceptedGap {
-                output: 0,
-                reason: "unknown".into(),
-                when,
-                loc: loc(),
-            });
-        }
-        let i = rng.below(n_in) as usize;
-        let cond = literal(&mut rng, &p, i);
-        let claim = match rng.below(3) {
-            0 => Expr::OutputIs {
-                output: 0,
-                values: vec![Value::Enum(1, rng.below(3) as usize)],
-            },
-            1 => Expr::SetContains {
-                output: p.outputs.len() - 1,
-                variant: rng.below(3) as usize,
-            },
-            _ => Expr::Not(Box::new(Expr::OutputIs {
-                output: 0,
-                values: vec![Value::Enum(1, 0)],
-            })),
-        };
-        p.asserts.push(AssertDef {
-            name: "a0".into(),
-            title: None,
-            cites: None,
-            doc: None,
-            expr: Expr::Implies(Box::new(cond), Box::new(claim)),
-            loc: loc(),
-        });
-        p.asserts.push(AssertDef {
-            name: "a1".into(),
-            title: None,
-            cites: None,
-            doc: None,
-            expr: Expr::Or(vec![
-                Expr::Const(false),
-                literal(&mut rng, &p, i),
-                Expr::Const(true),
-            ]),
             loc: loc(),
         });
     }
-    p
+    let i = rng.below(n_in) as usize;
+    let cond = literal(rng, p, i);
+    let claim = match rng.below(3) {
+        0 => Expr::OutputIs {
+            output: 0,
+            values: vec![Value::Enum(1, rng.below(3) as usize)],
+        },
+        1 => Expr::SetContains {
+            output: p.outputs.len() - 1,
+            variant: rng.below(3) as usize,
+        },
+        _ => Expr::Not(Box::new(Expr::OutputIs {
+            output: 0,
+            values: vec![Value::Enum(1, 0)],
+        })),
+    };
+    p.asserts.push(AssertDef {
+        name: "a0".into(),
+        title: None,
+        cites: None,
+        doc: None,
+        expr: Expr::Implies(Box::new(cond), Box::new(claim)),
+        loc: loc(),
+    });
+    p.asserts.push(AssertDef {
+        name: "a1".into(),
+        title: None,
+        cites: None,
+        doc: None,
+        expr: Expr::Or(vec![
+            Expr::Const(false),
+            literal(rng, p, i),
+            Expr::Const(true),
+        ]),
+        loc: loc(),
+    });
 }

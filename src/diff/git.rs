@@ -74,7 +74,7 @@ impl GitRevision {
     /// A working-tree path relative to the repository's top, if it lies inside it.
     pub fn repo_relative(&self, path: &Path) -> Option<PathBuf> {
         let abs = std::path::absolute(path).ok()?;
-        let abs = crate::check::modules::normalize(&abs);
+        let abs = crate::source::normalize(&abs);
         // The file may not exist any more (a removed policy): canonicalise its folder.
         let top = std::fs::canonicalize(&self.toplevel).unwrap_or(self.toplevel.clone());
         let canonical = std::fs::canonicalize(&abs).ok().or_else(|| {

@@ -66,7 +66,7 @@ pub fn run_files(
         }
         let tested = match checked.policy {
             Some(policy) if !checked.has_errors() => {
-                let key = group_key(sources, &policy, path);
+                let key = group_key(sources, fs, &policy, path);
                 let tested = test_policy(sources, &policy, options);
                 (key, policy.name.clone(), tested)
             }
@@ -167,7 +167,12 @@ fn is_io_error(d: &Diagnostic) -> bool {
 }
 
 /// Tests of one policy share a group: its name and the file that holds its header.
-fn group_key(sources: &Sources, policy: &Policy, path: &Path) -> (String, String) {
+fn group_key(
+    sources: &Sources,
+    fs: &dyn FileSystem,
+    policy: &Policy,
+    path: &Path,
+) -> (String, String) {
     let file = policy
         .header
         .as_ref()
@@ -175,10 +180,7 @@ fn group_key(sources: &Sources, policy: &Policy, path: &Path) -> (String, String
     // `tests/../policies/p.policy` reached through a `use` and `policies/p.policy` named
     // on the command line are one file.
     let at = sources.path(file).unwrap_or(path);
-    let where_ = std::fs::canonicalize(at)
-        .unwrap_or_else(|_| at.to_path_buf())
-        .display()
-        .to_string();
+    let where_ = fs.canonical(at).display().to_string();
     (policy.name.clone(), where_)
 }
 

@@ -113,7 +113,7 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     // `file:///path` (empty host) or `file://localhost/path`.
     let rest = rest.strip_prefix("localhost").unwrap_or(rest);
     let decoded = percent_decode(rest)?;
-    Some(crate::check::modules::normalize(Path::new(&decoded)))
+    Some(crate::source::normalize(Path::new(&decoded)))
 }
 
 /// The `file:` URI of a path (made absolute if needed).

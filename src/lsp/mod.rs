@@ -165,7 +165,7 @@ pub struct Overlay<'a> {
 
 impl FileSystem for Overlay<'_> {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let key = crate::check::modules::normalize(path);
+        let key = crate::source::normalize(path);
         match self.docs.get(&key) {
             Some(d) => Ok(d.text.clone().into_bytes()),
             None => RealFs.read(path),
@@ -173,10 +173,20 @@ impl FileSystem for Overlay<'_> {
     }
 
     fn read_used(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let key = crate::check::modules::normalize(path);
+        let key = crate::source::normalize(path);
         match self.docs.get(&key) {
             Some(d) => Ok(d.text.clone().into_bytes()),
             None => RealFs.read_used(path),
+        }
+    }
+
+    /// An open document is its path (it may exist nowhere else); any other file is
+    /// on the disk, with the disk's identity, as `policyc check` sees it.
+    fn canonical(&self, path: &Path) -> PathBuf {
+        let key = crate::source::normalize(path);
+        match self.docs.get(&key) {
+            Some(_) => key,
+            None => RealFs.canonical(path),
         }
     }
 }
@@ -838,7 +848,7 @@ fn analyse(
     let imported: Vec<(String, crate::check::modules::Program)> = aliased
         .into_iter()
         .filter_map(|(alias, target)| {
-            let at = crate::check::modules::normalize(&base.join(target));
+            let at = crate::source::normalize(&base.join(target));
             let prog =
                 crate::check::modules::load(&mut sources, &fs, &at, None, None, &mut ignored)?;
             Some((alias, prog))
@@ -853,7 +863,7 @@ fn analyse(
                 .iter()
                 .chain(imported.iter().flat_map(|(_, p)| p.modules.iter()))
                 .filter_map(|m| sources.path(m.file))
-                .map(crate::check::modules::normalize)
+                .map(crate::source::normalize)
                 .collect();
             let root = prog.root().map(|m| m.file).unwrap_or(0);
             let imports: Vec<(String, Vec<(FileId, &ast::File)>)> = imported
@@ -926,7 +936,7 @@ fn foreign_errors(
     prog: &crate::check::modules::Program,
     path: &Path,
 ) -> Vec<lsp_types::Diagnostic> {
-    let norm = |p: &Path| crate::check::modules::normalize(p);
+    let norm = |p: &Path| crate::source::normalize(p);
     let mut errors: HashMap<PathBuf, (usize, String)> = HashMap::new();
     for d in diags.iter().filter(|d| d.is_error()) {
         let Some(p) = d
@@ -1053,7 +1063,7 @@ fn to_lsp_in(
     let in_doc = |file: FileId| {
         sources
             .path(file)
-            .is_some_and(|p| crate::check::modules::normalize(p) == path)
+            .is_some_and(|p| crate::source::normalize(p) == path)
     };
     let doc_start = || {
         sources

@@ -99,63 +99,9 @@ impl Lowerer {
         // Every declaration starts with its keyword.
         self.next(&p, &mut it, "keyword")?;
         Ok(match rule {
-            Rule::policy_decl => {
-                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
-                let mut h = PolicyHeader {
-                    name,
-                    title: None,
-                    source: None,
-                    version: None,
-                };
-                for c in it {
-                    match c.as_rule() {
-                        Rule::string => h.title = Some(self.string(c)),
-                        Rule::source_clause => h.source = Some(self.clause_string(c)?),
-                        Rule::version_clause => h.version = Some(self.clause_string(c)?),
-                        _ => return Err(self.internal(&c, "header clause")),
-                    }
-                }
-                ItemKind::Policy(h)
-            }
-            Rule::use_decl => {
-                let path = self.string(self.next(&p, &mut it, "path")?);
-                let alias = match it.next() {
-                    Some(a) => {
-                        let name = a
-                            .into_inner()
-                            .find(|c| c.as_rule() == Rule::ident)
-                            .ok_or_else(|| self.internal(&p, "use alias"))?;
-                        Some(self.ident(name))
-                    }
-                    None => None,
-                };
-                ItemKind::Use(UseDecl { path, alias })
-            }
-            Rule::enum_decl => {
-                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
-                let mut variants = Vec::new();
-                for v in it {
-                    let mut docs = Vec::new();
-                    let mut doc_span: Option<Span> = None;
-                    let mut vname = None;
-                    for part in v.clone().into_inner().filter(is_content) {
-                        if part.as_rule() == Rule::doc_comment {
-                            let sp = self.span(&part);
-                            doc_span = Some(doc_span.map_or(sp, |d| d.to(sp)));
-                            docs.push(doc_text(part.as_str()));
-                        } else {
-                            vname = Some(self.decl_name(part, diags));
-                        }
-                    }
-                    let vname = vname.ok_or_else(|| self.internal(&v, "variant"))?;
-                    let doc = doc_span.map(|span| Doc {
-                        text: docs.join("\n"),
-                        span,
-                    });
-                    variants.push(Variant { doc, name: vname });
-                }
-                ItemKind::Enum(EnumDecl { name, variants })
-            }
+            Rule::policy_decl => ItemKind::Policy(self.policy_decl(&p, it, diags)?),
+            Rule::use_decl => ItemKind::Use(self.use_decl(&p, it)?),
+            Rule::enum_decl => ItemKind::Enum(self.enum_decl(&p, it, diags)?),
             Rule::input_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
@@ -179,109 +125,217 @@ impl Lowerer {
             Rule::scope_decl => ItemKind::Scope(CondDecl {
                 cond: self.expr(self.next(&p, &mut it, "expression")?)?,
             }),
-            Rule::rule_decl => {
-                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
-                let mut r = RuleDecl {
-                    name,
-                    title: None,
-                    cites: None,
-                    overrides: Vec::new(),
-                    when: None,
-                    then: Vec::new(),
-                };
-                for c in it {
-                    match c.as_rule() {
-                        Rule::string => r.title = Some(self.string(c)),
-                        Rule::cites_clause => r.cites = Some(self.clause_string(c)?),
-                        Rule::overrides_clause => {
-                            r.overrides = c
-                                .into_inner()
-                                .filter(is_content)
-                                .skip(1)
-                                .map(|i| self.ident(i))
-                                .collect();
-                        }
-                        Rule::when_clause => r.when = Some(self.clause_expr(c)?),
-                        Rule::then_clause => r.then = self.assignments(c)?,
-                        _ => return Err(self.internal(&c, "rule clause")),
-                    }
-                }
-                ItemKind::Rule(r)
-            }
-            Rule::accept_decl => {
-                // `accept` was taken above; `gap` comes next.
-                self.next(&p, &mut it, "`gap`")?;
-                let output = self.ident(self.next(&p, &mut it, "output")?);
-                let reason = self.string(self.next(&p, &mut it, "reason")?);
-                let when = match it.next() {
-                    Some(c) => Some(self.clause_expr(c)?),
-                    None => None,
-                };
-                ItemKind::AcceptGap(AcceptGapDecl {
-                    output,
-                    reason,
-                    when,
-                })
-            }
-            Rule::assert_decl => {
-                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
-                let mut a = AssertDecl {
-                    name,
-                    title: None,
-                    cites: None,
-                    cond: Expr {
-                        kind: ExprKind::Bool(true),
-                        span: Span::default(),
-                    },
-                };
-                for c in it {
-                    match c.as_rule() {
-                        Rule::string => a.title = Some(self.string(c)),
-                        Rule::cites_clause => a.cites = Some(self.clause_string(c)?),
-                        Rule::kw_always => {}
-                        Rule::expr => a.cond = self.expr(c)?,
-                        _ => return Err(self.internal(&c, "assert clause")),
-                    }
-                }
-                ItemKind::Assert(a)
-            }
-            Rule::scenario_decl => {
-                let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
-                let mut s = ScenarioDecl {
-                    name,
-                    title: None,
-                    cites: None,
-                    given: Vec::new(),
-                    expect: Vec::new(),
-                };
-                for c in it {
-                    match c.as_rule() {
-                        Rule::string => s.title = Some(self.string(c)),
-                        Rule::cites_clause => s.cites = Some(self.clause_string(c)?),
-                        Rule::given_clause => s.given = self.assignments(c)?,
-                        Rule::expect_clause => {
-                            for e in c.into_inner().filter(is_content).skip(1) {
-                                let span = self.span(&e);
-                                s.expect.push(match e.as_rule() {
-                                    Rule::assignment => Expectation::Value(self.assignment(e)?),
-                                    Rule::out_of_scope => Expectation::OutOfScope(span),
-                                    Rule::undecided => {
-                                        let mut ui = e.clone().into_inner().filter(is_content);
-                                        self.next(&e, &mut ui, "`undecided`")?;
-                                        let output = self.ident(self.next(&e, &mut ui, "output")?);
-                                        Expectation::Undecided { output, span }
-                                    }
-                                    _ => return Err(self.internal(&e, "expectation")),
-                                });
-                            }
-                        }
-                        _ => return Err(self.internal(&c, "scenario clause")),
-                    }
-                }
-                ItemKind::Scenario(s)
-            }
+            Rule::rule_decl => ItemKind::Rule(self.rule_decl(&p, it, diags)?),
+            Rule::accept_decl => ItemKind::AcceptGap(self.accept_decl(&p, it)?),
+            Rule::assert_decl => ItemKind::Assert(self.assert_decl(&p, it, diags)?),
+            Rule::scenario_decl => ItemKind::Scenario(self.scenario_decl(&p, it, diags)?),
             _ => return Err(self.internal(&p, "declaration")),
         })
+    }
+
+    // One function per declaration with clauses; `it` holds the parts after the keyword.
+
+    fn policy_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        mut it: impl Iterator<Item = Pair<'i, Rule>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Res<PolicyHeader> {
+        let name = self.decl_name(self.next(p, &mut it, "name")?, diags);
+        let mut h = PolicyHeader {
+            name,
+            title: None,
+            source: None,
+            version: None,
+        };
+        for c in it {
+            match c.as_rule() {
+                Rule::string => h.title = Some(self.string(c)),
+                Rule::source_clause => h.source = Some(self.clause_string(c)?),
+                Rule::version_clause => h.version = Some(self.clause_string(c)?),
+                _ => return Err(self.internal(&c, "header clause")),
+            }
+        }
+        Ok(h)
+    }
+
+    fn use_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        mut it: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> Res<UseDecl> {
+        let path = self.string(self.next(p, &mut it, "path")?);
+        let alias = match it.next() {
+            Some(a) => {
+                let name = a
+                    .into_inner()
+                    .find(|c| c.as_rule() == Rule::ident)
+                    .ok_or_else(|| self.internal(p, "use alias"))?;
+                Some(self.ident(name))
+            }
+            None => None,
+        };
+        Ok(UseDecl { path, alias })
+    }
+
+    fn enum_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        mut it: impl Iterator<Item = Pair<'i, Rule>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Res<EnumDecl> {
+        let name = self.decl_name(self.next(p, &mut it, "name")?, diags);
+        let mut variants = Vec::new();
+        for v in it {
+            let mut docs = Vec::new();
+            let mut doc_span: Option<Span> = None;
+            let mut vname = None;
+            for part in v.clone().into_inner().filter(is_content) {
+                if part.as_rule() == Rule::doc_comment {
+                    let sp = self.span(&part);
+                    doc_span = Some(doc_span.map_or(sp, |d| d.to(sp)));
+                    docs.push(doc_text(part.as_str()));
+                } else {
+                    vname = Some(self.decl_name(part, diags));
+                }
+            }
+            let vname = vname.ok_or_else(|| self.internal(&v, "variant"))?;
+            let doc = doc_span.map(|span| Doc {
+                text: docs.join("\n"),
+                span,
+            });
+            variants.push(Variant { doc, name: vname });
+        }
+        Ok(EnumDecl { name, variants })
+    }
+
+    fn rule_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        mut it: impl Iterator<Item = Pair<'i, Rule>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Res<RuleDecl> {
+        let name = self.decl_name(self.next(p, &mut it, "name")?, diags);
+        let mut r = RuleDecl {
+            name,
+            title: None,
+            cites: None,
+            overrides: Vec::new(),
+            when: None,
+            then: Vec::new(),
+        };
+        for c in it {
+            match c.as_rule() {
+                Rule::string => r.title = Some(self.string(c)),
+                Rule::cites_clause => r.cites = Some(self.clause_string(c)?),
+                Rule::overrides_clause => {
+                    r.overrides = c
+                        .into_inner()
+                        .filter(is_content)
+                        .skip(1)
+                        .map(|i| self.ident(i))
+                        .collect();
+                }
+                Rule::when_clause => r.when = Some(self.clause_expr(c)?),
+                Rule::then_clause => r.then = self.assignments(c)?,
+                _ => return Err(self.internal(&c, "rule clause")),
+            }
+        }
+        Ok(r)
+    }
+
+    fn accept_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        mut it: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> Res<AcceptGapDecl> {
+        // `accept` was taken already; `gap` comes next.
+        self.next(p, &mut it, "`gap`")?;
+        let output = self.ident(self.next(p, &mut it, "output")?);
+        let reason = self.string(self.next(p, &mut it, "reason")?);
+        let when = match it.next() {
+            Some(c) => Some(self.clause_expr(c)?),
+            None => None,
+        };
+        Ok(AcceptGapDecl {
+            output,
+            reason,
+            when,
+        })
+    }
+
+    fn assert_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        mut it: impl Iterator<Item = Pair<'i, Rule>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Res<AssertDecl> {
+        let name = self.decl_name(self.next(p, &mut it, "name")?, diags);
+        let mut a = AssertDecl {
+            name,
+            title: None,
+            cites: None,
+            cond: Expr {
+                kind: ExprKind::Bool(true),
+                span: Span::default(),
+            },
+        };
+        for c in it {
+            match c.as_rule() {
+                Rule::string => a.title = Some(self.string(c)),
+                Rule::cites_clause => a.cites = Some(self.clause_string(c)?),
+                Rule::kw_always => {}
+                Rule::expr => a.cond = self.expr(c)?,
+                _ => return Err(self.internal(&c, "assert clause")),
+            }
+        }
+        Ok(a)
+    }
+
+    fn scenario_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        mut it: impl Iterator<Item = Pair<'i, Rule>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Res<ScenarioDecl> {
+        let name = self.decl_name(self.next(p, &mut it, "name")?, diags);
+        let mut s = ScenarioDecl {
+            name,
+            title: None,
+            cites: None,
+            given: Vec::new(),
+            expect: Vec::new(),
+        };
+        for c in it {
+            match c.as_rule() {
+                Rule::string => s.title = Some(self.string(c)),
+                Rule::cites_clause => s.cites = Some(self.clause_string(c)?),
+                Rule::given_clause => s.given = self.assignments(c)?,
+                Rule::expect_clause => s.expect.extend(self.expectations(c)?),
+                _ => return Err(self.internal(&c, "scenario clause")),
+            }
+        }
+        Ok(s)
+    }
+
+    /// The expectations of an `expect` clause.
+    fn expectations(&self, c: Pair<Rule>) -> Res<Vec<Expectation>> {
+        let mut out = Vec::new();
+        for e in c.into_inner().filter(is_content).skip(1) {
+            let span = self.span(&e);
+            out.push(match e.as_rule() {
+                Rule::assignment => Expectation::Value(self.assignment(e)?),
+                Rule::out_of_scope => Expectation::OutOfScope(span),
+                Rule::undecided => {
+                    let mut ui = e.clone().into_inner().filter(is_content);
+                    self.next(&e, &mut ui, "`undecided`")?;
+                    let output = self.ident(self.next(&e, &mut ui, "output")?);
+                    Expectation::Undecided { output, span }
+                }
+                _ => return Err(self.internal(&e, "expectation")),
+            });
+        }
+        Ok(out)
     }
 
     fn ident(&self, p: Pair<Rule>) -> Ident {
@@ -419,163 +473,198 @@ impl Lowerer {
     fn expr_depth(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
         let mut frames = vec![Frame::new(self.span(&p), p, After::Return)];
         loop {
-            let Some(top) = frames.last_mut() else {
-                return Err(Diagnostic::error(
-                    Code::E0199,
-                    "internal parser error: lost the expression",
-                ));
-            };
+            let top = self.top(&mut frames)?;
             match std::mem::replace(&mut top.mode, Mode::Waiting) {
-                Mode::Operand => {
-                    let Some(tok) = next_content(&mut top.tokens) else {
-                        return Err(self.internal_at(top.whole, "end of expression"));
-                    };
-                    match affix(tok.as_rule()) {
-                        Some((Affix::Prefix, prec)) => {
-                            top.ops.push(Pending::Prefix {
-                                op: tok,
-                                rbp: top.rbp,
-                            });
-                            top.rbp = prec - 1;
-                            top.mode = Mode::Operand;
-                        }
-                        Some(_) => return Err(self.internal(&tok, "operator")),
-                        None => match tok.as_rule() {
-                            Rule::paren => {
-                                let span = self.span(&tok);
-                                let inner = tok
-                                    .clone()
-                                    .into_inner()
-                                    .find(is_content)
-                                    .ok_or_else(|| self.internal(&tok, "parenthesis"))?;
-                                let whole = self.span(&inner);
-                                frames.push(Frame::new(whole, inner, After::Paren(span)));
-                            }
-                            Rule::set_lit => {
-                                top.set = Some(SetState::new(self.span(&tok), tok, None));
-                                self.next_element(&mut frames)?;
-                            }
-                            _ => top.mode = Mode::Operator(self.primary(tok)?),
-                        },
-                    }
-                }
+                Mode::Operand => self.operand(&mut frames)?,
                 Mode::Operator(lhs) => {
-                    let lbp = match peek_content(&mut top.tokens) {
-                        Some(op) => match affix(op.as_rule()) {
-                            Some((_, prec)) => prec,
-                            None => return Err(self.internal(&op, "operator")),
-                        },
-                        None => 0,
-                    };
-                    if top.rbp < lbp {
-                        let Some(op) = next_content(&mut top.tokens) else {
-                            return Err(self.internal_at(top.whole, "operator"));
-                        };
-                        match affix(op.as_rule()) {
-                            Some((Affix::Infix(assoc), prec)) => {
-                                top.ops.push(Pending::Infix {
-                                    lhs,
-                                    op,
-                                    rbp: top.rbp,
-                                });
-                                top.rbp = match assoc {
-                                    Assoc::Left => prec,
-                                    Assoc::Right => prec - 1,
-                                };
-                                top.mode = Mode::Operand;
-                            }
-                            Some((Affix::Postfix, _)) => {
-                                let whole = top.whole;
-                                let mut negated = false;
-                                let mut set = None;
-                                for part in op.clone().into_inner().filter(is_content) {
-                                    match part.as_rule() {
-                                        Rule::kw_not => negated = true,
-                                        Rule::kw_in => {}
-                                        Rule::set_lit | Rule::range_lit => set = Some(part),
-                                        _ => return Err(self.internal(&part, "membership")),
-                                    }
-                                }
-                                let set = set.ok_or_else(|| self.internal(&op, "membership"))?;
-                                let in_op = InOp {
-                                    lhs,
-                                    negated,
-                                    op_span: self.span(&op),
-                                };
-                                if set.as_rule() == Rule::set_lit {
-                                    top.set =
-                                        Some(SetState::new(self.span(&set), set, Some(in_op)));
-                                    self.next_element(&mut frames)?;
-                                } else {
-                                    let set = self.primary(set)?;
-                                    top.mode = Mode::Operator(self.membership(in_op, set, whole)?);
-                                }
-                            }
-                            _ => return Err(self.internal(&op, "operator")),
-                        }
-                    } else {
-                        let whole = top.whole;
-                        match top.ops.pop() {
-                            Some(Pending::Prefix { op, rbp }) => {
-                                let (rhs, d) = lhs;
-                                let span = self.span(&op).to(rhs.span);
-                                let uop = if op.as_rule() == Rule::op_not {
-                                    UnOp::Not
-                                } else {
-                                    UnOp::Neg
-                                };
-                                let kind = ExprKind::Unary(uop, Box::new(rhs));
-                                top.rbp = rbp;
-                                top.mode = Mode::Operator(self.check_depth(
-                                    Expr { kind, span },
-                                    d + 1,
-                                    whole,
-                                )?);
-                            }
-                            Some(Pending::Infix { lhs: l, op, rbp }) => {
-                                top.rbp = rbp;
-                                top.mode = Mode::Operator(self.infix(l, &op, lhs, whole)?);
-                            }
-                            None => {
-                                // The whole (sub)expression is read: hand it to what
-                                // waits for it.
-                                let after = match frames.pop() {
-                                    Some(done) => done.after,
-                                    None => After::Return,
-                                };
-                                match after {
-                                    After::Return => return Ok(lhs),
-                                    After::Paren(span) => {
-                                        let (e, d) = lhs;
-                                        let kind = ExprKind::Paren(Box::new(e));
-                                        let outer = frames
-                                            .last_mut()
-                                            .ok_or_else(|| self.internal_at(span, "parenthesis"))?;
-                                        let whole = outer.whole;
-                                        outer.mode = Mode::Operator(self.check_depth(
-                                            Expr { kind, span },
-                                            d + 1,
-                                            whole,
-                                        )?);
-                                    }
-                                    After::Element => {
-                                        let (e, d) = lhs;
-                                        let set = frames
-                                            .last_mut()
-                                            .and_then(|f| f.set.as_mut())
-                                            .ok_or_else(|| self.internal_at(e.span, "set"))?;
-                                        set.depth = set.depth.max(d + 1);
-                                        set.items.push(e);
-                                        self.next_element(&mut frames)?;
-                                    }
-                                }
-                            }
-                        }
+                    if let Some(done) = self.operator(&mut frames, lhs)? {
+                        return Ok(done);
                     }
                 }
                 Mode::Waiting => return Err(self.internal_at(top.whole, "expression")),
             }
         }
+    }
+
+    /// The frame being read.
+    fn top<'f, 'i>(&self, frames: &'f mut [Frame<'i>]) -> Res<&'f mut Frame<'i>> {
+        frames.last_mut().ok_or_else(|| {
+            Diagnostic::error(Code::E0199, "internal parser error: lost the expression")
+        })
+    }
+
+    /// Reads what an operand starts with: a prefix operator, a bracket (a new frame),
+    /// a set (its first element), or a primary.
+    fn operand<'i>(&self, frames: &mut Vec<Frame<'i>>) -> Res<()> {
+        let top = self.top(frames)?;
+        let Some(tok) = next_content(&mut top.tokens) else {
+            return Err(self.internal_at(top.whole, "end of expression"));
+        };
+        match affix(tok.as_rule()) {
+            Some((Affix::Prefix, prec)) => {
+                top.ops.push(Pending::Prefix {
+                    op: tok,
+                    rbp: top.rbp,
+                });
+                top.rbp = prec - 1;
+                top.mode = Mode::Operand;
+            }
+            Some(_) => return Err(self.internal(&tok, "operator")),
+            None => match tok.as_rule() {
+                Rule::paren => {
+                    let span = self.span(&tok);
+                    let inner = tok
+                        .clone()
+                        .into_inner()
+                        .find(is_content)
+                        .ok_or_else(|| self.internal(&tok, "parenthesis"))?;
+                    let whole = self.span(&inner);
+                    frames.push(Frame::new(whole, inner, After::Paren(span)));
+                }
+                Rule::set_lit => {
+                    top.set = Some(SetState::new(self.span(&tok), tok, None));
+                    self.next_element(frames)?;
+                }
+                _ => top.mode = Mode::Operator(self.primary(tok)?),
+            },
+        }
+        Ok(())
+    }
+
+    /// With an operand read: takes the next operator if it binds tighter than the one
+    /// waiting, else applies the waiting one (or finishes the frame). The whole
+    /// expression, once read.
+    fn operator<'i>(
+        &self,
+        frames: &mut Vec<Frame<'i>>,
+        lhs: (Expr, usize),
+    ) -> Res<Option<(Expr, usize)>> {
+        let top = self.top(frames)?;
+        let lbp = match peek_content(&mut top.tokens) {
+            Some(op) => match affix(op.as_rule()) {
+                Some((_, prec)) => prec,
+                None => return Err(self.internal(&op, "operator")),
+            },
+            None => 0,
+        };
+        if top.rbp >= lbp {
+            return self.reduce(frames, lhs);
+        }
+        let Some(op) = next_content(&mut top.tokens) else {
+            return Err(self.internal_at(top.whole, "operator"));
+        };
+        match affix(op.as_rule()) {
+            Some((Affix::Infix(assoc), prec)) => {
+                top.ops.push(Pending::Infix {
+                    lhs,
+                    op,
+                    rbp: top.rbp,
+                });
+                top.rbp = match assoc {
+                    Assoc::Left => prec,
+                    Assoc::Right => prec - 1,
+                };
+                top.mode = Mode::Operand;
+            }
+            Some((Affix::Postfix, _)) => self.postfix(frames, lhs, op)?,
+            _ => return Err(self.internal(&op, "operator")),
+        }
+        Ok(None)
+    }
+
+    /// `lhs in {..}`, `lhs not in LO..=HI`: a set is read element by element.
+    fn postfix<'i>(
+        &self,
+        frames: &mut Vec<Frame<'i>>,
+        lhs: (Expr, usize),
+        op: Pair<'i, Rule>,
+    ) -> Res<()> {
+        let top = self.top(frames)?;
+        let whole = top.whole;
+        let mut negated = false;
+        let mut set = None;
+        for part in op.clone().into_inner().filter(is_content) {
+            match part.as_rule() {
+                Rule::kw_not => negated = true,
+                Rule::kw_in => {}
+                Rule::set_lit | Rule::range_lit => set = Some(part),
+                _ => return Err(self.internal(&part, "membership")),
+            }
+        }
+        let set = set.ok_or_else(|| self.internal(&op, "membership"))?;
+        let in_op = InOp {
+            lhs,
+            negated,
+            op_span: self.span(&op),
+        };
+        if set.as_rule() == Rule::set_lit {
+            top.set = Some(SetState::new(self.span(&set), set, Some(in_op)));
+            self.next_element(frames)?;
+        } else {
+            let set = self.primary(set)?;
+            top.mode = Mode::Operator(self.membership(in_op, set, whole)?);
+        }
+        Ok(())
+    }
+
+    /// Applies the operator waiting for `lhs`, or, with none waiting, hands the frame's
+    /// expression to what waits for it: the caller (the whole expression, returned), a
+    /// bracket, or a set.
+    fn reduce<'i>(
+        &self,
+        frames: &mut Vec<Frame<'i>>,
+        lhs: (Expr, usize),
+    ) -> Res<Option<(Expr, usize)>> {
+        let top = self.top(frames)?;
+        let whole = top.whole;
+        match top.ops.pop() {
+            Some(Pending::Prefix { op, rbp }) => {
+                let (rhs, d) = lhs;
+                let span = self.span(&op).to(rhs.span);
+                let uop = if op.as_rule() == Rule::op_not {
+                    UnOp::Not
+                } else {
+                    UnOp::Neg
+                };
+                let kind = ExprKind::Unary(uop, Box::new(rhs));
+                top.rbp = rbp;
+                top.mode = Mode::Operator(self.check_depth(Expr { kind, span }, d + 1, whole)?);
+            }
+            Some(Pending::Infix { lhs: l, op, rbp }) => {
+                top.rbp = rbp;
+                top.mode = Mode::Operator(self.infix(l, &op, lhs, whole)?);
+            }
+            None => {
+                let after = match frames.pop() {
+                    Some(done) => done.after,
+                    None => After::Return,
+                };
+                match after {
+                    After::Return => return Ok(Some(lhs)),
+                    After::Paren(span) => {
+                        let (e, d) = lhs;
+                        let kind = ExprKind::Paren(Box::new(e));
+                        let outer = frames
+                            .last_mut()
+                            .ok_or_else(|| self.internal_at(span, "parenthesis"))?;
+                        let whole = outer.whole;
+                        outer.mode =
+                            Mode::Operator(self.check_depth(Expr { kind, span }, d + 1, whole)?);
+                    }
+                    After::Element => {
+                        let (e, d) = lhs;
+                        let set = frames
+                            .last_mut()
+                            .and_then(|f| f.set.as_mut())
+                            .ok_or_else(|| self.internal_at(e.span, "set"))?;
+                        set.depth = set.depth.max(d + 1);
+                        set.items.push(e);
+                        self.next_element(frames)?;
+                    }
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Starts reading the next element of the set the top frame is reading, or, when

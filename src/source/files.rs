@@ -1,50 +1,10 @@
-//! Source files and byte spans.
-//!
-//! Every stage refers to text through a [`Loc`] (file and byte span), so that
-//! diagnostics from any stage point at the policy writer's own text.
+//! The files read in one run, and lines and columns in logarithmic time.
 
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::files::SimpleFiles;
-use serde::Serialize;
 
-/// Index of a file in [`Sources`].
-pub type FileId = usize;
-
-/// A half-open byte range `start..end` in one file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-
-    pub fn range(self) -> std::ops::Range<usize> {
-        self.start..self.end
-    }
-}
-
-/// A span in a particular file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Loc {
-    pub file: FileId,
-    pub span: Span,
-}
-
-impl Loc {
-    pub fn new(file: FileId, span: Span) -> Self {
-        Loc { file, span }
-    }
-}
+use super::{FileId, Loc};
 
 /// The files read in one run: their display names, paths and text.
 #[derive(Default)]
@@ -166,108 +126,6 @@ impl Sources {
 
     pub fn is_empty(&self) -> bool {
         self.paths.is_empty()
-    }
-}
-
-/// Where files come from: the disk, or an editor's unsaved buffers (the language server).
-pub trait FileSystem {
-    /// Reads a file someone asked for by name (on the command line, say), whatever it
-    /// is: `policyc check /dev/stdin` reads a pipe.
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
-
-    /// Reads a file that a policy names with `use`. Where files can be pipes or devices,
-    /// only a regular file may be read so: opening a named pipe that nothing writes to
-    /// waits forever, so a `use` of one would hang the checker (and the language server,
-    /// which checks as the user types).
-    fn read_used(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.read(path)
-    }
-}
-
-/// The real file system.
-pub struct RealFs;
-
-impl FileSystem for RealFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let meta = std::fs::metadata(path)?;
-        if meta.is_dir() {
-            return Err(std::io::Error::other("is a folder, not a file"));
-        }
-        // Read one byte past the limit at most, so a huge file is refused without
-        // being loaded whole.
-        use std::io::Read;
-        let mut buf = Vec::new();
-        std::fs::File::open(path)?
-            .take(MAX_FILE_BYTES as u64 + 1)
-            .read_to_end(&mut buf)?;
-        Ok(buf)
-    }
-
-    fn read_used(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let meta = std::fs::metadata(path)?;
-        if !meta.is_dir() && !meta.is_file() {
-            return Err(std::io::Error::other(
-                "not a regular file (a pipe or a device)",
-            ));
-        }
-        self.read(path)
-    }
-}
-
-/// Files larger than this are refused (`E0003`).
-pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
-
-/// Reads a file into `sources`, or explains why it cannot be used.
-///
-/// `name` is how the file is shown in diagnostics; `at` is the `use` that names the
-/// file, if any: a diagnostic points there, and it must be a regular file
-/// ([`FileSystem::read_used`]).
-pub fn load(
-    sources: &mut Sources,
-    fs: &dyn FileSystem,
-    path: &Path,
-    name: &str,
-    at: Option<Loc>,
-) -> Result<FileId, crate::diagnostics::Diagnostic> {
-    use crate::diagnostics::{Code, Diagnostic};
-    let with_at = |d: Diagnostic, msg: &str| match at {
-        Some(loc) => d.primary(loc, msg.to_string()),
-        None => d,
-    };
-    let read = match at {
-        Some(_) => fs.read_used(path),
-        None => fs.read(path),
-    };
-    let bytes = match read {
-        Ok(b) => b,
-        Err(e) => {
-            let d = Diagnostic::error(Code::E0001, format!("cannot read `{name}`: {e}"));
-            return Err(with_at(d, "this file cannot be read"));
-        }
-    };
-    if bytes.len() > MAX_FILE_BYTES {
-        let d = Diagnostic::error(Code::E0003, format!("`{name}` is larger than 8 MiB")).note(
-            "policy files are limited to 8 MiB; split large policies into modules with `use`",
-        );
-        return Err(with_at(d, "this file is too large"));
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(sources.add(name, Some(path.to_path_buf()), text)),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            // Keep the valid prefix so the diagnostic can point at the first bad byte.
-            let prefix = String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
-            let shown = format!("{prefix}\u{FFFD}");
-            let id = sources.add(name, Some(path.to_path_buf()), shown);
-            let d = Diagnostic::error(Code::E0002, format!("`{name}` is not valid UTF-8"))
-                .primary(
-                    Loc::new(id, Span::new(valid, valid + '\u{FFFD}'.len_utf8())),
-                    format!("invalid UTF-8 at byte {valid}"),
-                )
-                .help("save the file as UTF-8");
-            Err(d)
-        }
     }
 }
 

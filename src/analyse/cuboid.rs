@@ -1,0 +1,228 @@
+//! Boxes: products of value sets, one per input level (a level left out takes any
+//! value), and the algebra of the sorted range lists that are their sides. The box
+//! engine (`boxes`), the counting sweep (`sweep`), the SAT search (`sat`) and the input
+//! witnesses (`witness`) all work on them.
+
+use crate::compile::synth::Rng;
+use crate::mdd::{Cube, ValueRanges};
+
+/// A product of value sets: the constrained levels, in level order, each with the value
+/// indices it allows. Levels not listed take any value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cuboid {
+    lits: Vec<(usize, ValueRanges)>,
+}
+
+impl Cuboid {
+    pub(super) fn from_cube(cube: &Cube, sizes: &[u32]) -> Cuboid {
+        let lits = cube
+            .iter()
+            .enumerate()
+            .filter_map(|(l, set)| {
+                let set = set.as_ref()?;
+                let full = sizes.get(l).copied().unwrap_or(0);
+                (len(set) < u64::from(full)).then(|| (l, set.clone()))
+            })
+            .collect();
+        Cuboid { lits }
+    }
+
+    /// A box of the given literals (levels in increasing order).
+    #[cfg(test)]
+    pub(super) fn from_literals(lits: Vec<(usize, ValueRanges)>) -> Cuboid {
+        Cuboid { lits }
+    }
+
+    /// The constrained levels, in order, with the values each allows.
+    pub fn literals(&self) -> &[(usize, ValueRanges)] {
+        &self.lits
+    }
+
+    /// The same box without its literal at `level`.
+    pub fn without(&self, level: usize) -> Cuboid {
+        Cuboid {
+            lits: self
+                .lits
+                .iter()
+                .filter(|(l, _)| *l != level)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The values the box allows at `level` (`None`: every value).
+    pub fn set_at(&self, level: usize) -> Option<&ValueRanges> {
+        self.lits.iter().find(|(l, _)| *l == level).map(|(_, s)| s)
+    }
+
+    /// Whether the box constrains this level.
+    pub fn restricts(&self, level: usize) -> bool {
+        self.lits.iter().any(|(l, _)| *l == level)
+    }
+
+    /// A random value the box allows at `level`.
+    pub fn sample(&self, level: usize, sizes: &[u32], rng: &mut Rng) -> u32 {
+        match self.lits.iter().find(|(l, _)| *l == level) {
+            Some((_, set)) => nth(set, rng.below(len(set))),
+            None => rng.below(u64::from(sizes.get(level).copied().unwrap_or(1))) as u32,
+        }
+    }
+
+    /// A random value at `level` the box does not allow, if there is one.
+    pub fn sample_outside(&self, level: usize, sizes: &[u32], rng: &mut Rng) -> Option<u32> {
+        let (_, set) = self.lits.iter().find(|(l, _)| *l == level)?;
+        let n = sizes.get(level).copied()?;
+        let outside = complement(set, n);
+        (!outside.is_empty()).then(|| nth(&outside, rng.below(len(&outside))))
+    }
+
+    /// The intersection, `None` when empty.
+    pub fn meet(&self, other: &Cuboid) -> Option<Cuboid> {
+        let mut lits = Vec::with_capacity(self.lits.len() + other.lits.len());
+        let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    let set = meet(&x.1, &y.1);
+                    if set.is_empty() {
+                        return None;
+                    }
+                    lits.push((x.0, set));
+                    a.next();
+                    b.next();
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => lits.push((*a.next()?).clone()),
+                (Some(_), Some(_)) => lits.push((*b.next()?).clone()),
+                (Some(_), None) => lits.push((*a.next()?).clone()),
+                (None, Some(_)) => lits.push((*b.next()?).clone()),
+                (None, None) => return Some(Cuboid { lits }),
+            }
+        }
+    }
+
+    /// Whether the two boxes share a point.
+    pub fn intersects(&self, other: &Cuboid) -> bool {
+        let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            if x.0 == y.0 {
+                if !overlaps(&x.1, &y.1) {
+                    return false;
+                }
+                a.next();
+                b.next();
+            } else if x.0 < y.0 {
+                a.next();
+            } else {
+                b.next();
+            }
+        }
+        true
+    }
+
+    /// One value set per level.
+    pub fn dense(&self, sizes: &[u32]) -> Vec<ValueRanges> {
+        let mut out: Vec<ValueRanges> = sizes.iter().map(|&n| vec![(0, n - 1)]).collect();
+        for (l, set) in &self.lits {
+            if let Some(slot) = out.get_mut(*l) {
+                *slot = set.clone();
+            }
+        }
+        out
+    }
+}
+
+/// The `k`-th value of a set, in order.
+fn nth(set: &[(u32, u32)], mut k: u64) -> u32 {
+    for &(a, b) in set {
+        let n = u64::from(b - a) + 1;
+        if k < n {
+            return a + k as u32;
+        }
+        k -= n;
+    }
+    set.last().map(|r| r.1).unwrap_or(0)
+}
+
+/// The values of `0..n` outside a set.
+pub fn complement(set: &[(u32, u32)], n: u32) -> ValueRanges {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    for &(a, b) in set {
+        if a > next {
+            out.push((next, a - 1));
+        }
+        next = b.saturating_add(1);
+    }
+    if next < n {
+        out.push((next, n - 1));
+    }
+    out
+}
+
+/// How many values a set holds.
+pub fn len(set: &[(u32, u32)]) -> u64 {
+    set.iter().map(|&(a, b)| u64::from(b - a) + 1).sum()
+}
+
+/// The values in both sets.
+pub fn meet(a: &[(u32, u32)], b: &[(u32, u32)]) -> ValueRanges {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
+        let (lo, hi) = (a0.max(b0), a1.min(b1));
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+        if a1 < b1 {
+            i.next();
+        } else {
+            j.next();
+        }
+    }
+    out
+}
+
+/// Whether the two sets share a value.
+pub fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
+    let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
+        if a0.max(b0) <= a1.min(b1) {
+            return true;
+        }
+        if a1 < b1 {
+            i.next();
+        } else {
+            j.next();
+        }
+    }
+    false
+}
+
+/// Whether value `v` is in the set.
+pub fn holds(set: &[(u32, u32)], v: u32) -> bool {
+    set.iter().any(|&(a, b)| a <= v && v <= b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cuboid(lits: &[(usize, &[(u32, u32)])]) -> Cuboid {
+        Cuboid::from_literals(lits.iter().map(|(l, s)| (*l, s.to_vec())).collect())
+    }
+
+    #[test]
+    fn meets_and_intersections_agree() {
+        let a = cuboid(&[(0, &[(0, 2)]), (2, &[(1, 1)])]);
+        let b = cuboid(&[(0, &[(2, 4)]), (1, &[(0, 0)])]);
+        let c = cuboid(&[(2, &[(0, 0), (2, 3)])]);
+        assert_eq!(
+            a.meet(&b),
+            Some(cuboid(&[(0, &[(2, 2)]), (1, &[(0, 0)]), (2, &[(1, 1)])]))
+        );
+        assert!(a.intersects(&b));
+        assert_eq!(a.meet(&c), None);
+        assert!(!a.intersects(&c));
+        assert!(b.intersects(&c));
+    }
+}
