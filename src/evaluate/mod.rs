@@ -9,12 +9,14 @@ pub mod accept;
 pub mod batch;
 pub mod facts;
 pub mod render;
+mod rules;
 
 use facts::FactsData;
 pub use facts::{parse_facts, Facts};
 pub use render::human::decision_human;
 pub use render::json::decision_json;
 pub use render::markdown::decision_markdown;
+pub use rules::{rules_still_decide, RulesDecider};
 
 use std::path::Path;
 
@@ -196,33 +198,20 @@ pub enum Decider<'g> {
     /// By walking the compiled decision graph: complete and partial facts.
     Graph(&'g DecisionGraph),
     /// By reading the rules themselves (the reference semantics), for a policy whose
-    /// decision graph passes the node limit: facts that give every input in `read`.
-    Rules {
-        /// Per rule, every rule that overrides it (`crate::compile::overriders`).
-        overriders: Vec<Vec<RuleId>>,
-        /// The inputs the scope, the assumptions and the rules read, in declaration
-        /// order ([`crate::compile::order::deciding_inputs`]): the facts that matter to
-        /// a decision made this way.
-        read: Vec<InputId>,
-    },
+    /// decision graph passes a limit: facts that give every input the rules read.
+    Rules(RulesDecider),
 }
 
 impl<'g> Decider<'g> {
     /// The decider that reads the rules of `policy`.
     pub fn rules(policy: &Policy) -> Decider<'g> {
-        let read = crate::compile::order::deciding_inputs(policy);
-        Decider::Rules {
-            overriders: crate::compile::overriders(policy),
-            read: (0..policy.inputs.len())
-                .filter(|&i| read.get(i).copied().unwrap_or(false))
-                .collect(),
-        }
+        Decider::Rules(RulesDecider::new(policy))
     }
 
     pub fn graph(&self) -> Option<&'g DecisionGraph> {
         match self {
             Decider::Graph(g) => Some(g),
-            Decider::Rules { .. } => None,
+            Decider::Rules(_) => None,
         }
     }
 
@@ -230,7 +219,7 @@ impl<'g> Decider<'g> {
     pub fn decide(&self, policy: &Policy, facts: &Facts) -> Result<Decision, Box<Diagnostic>> {
         match self {
             Decider::Graph(g) => decide(policy, g, facts),
-            Decider::Rules { overriders, read } => decide_by_rules(policy, overriders, read, facts),
+            Decider::Rules(r) => r.decide(policy, facts),
         }
     }
 }
@@ -273,59 +262,6 @@ fn module_error(policy: &Policy, path: &Path) -> Diagnostic {
     ))
 }
 
-/// Whether `decide` still answers `policy`, by reading the rules, when its decision
-/// graph failed with `e`. The graph's limits (its node count, the work or the 64-bit
-/// arithmetic of compiling a relation between integer inputs, the width of an input's
-/// range) are not limits of reading the rules, which evaluates each condition on the
-/// facts exactly, in 128-bit arithmetic, as long as no side of a comparison can leave
-/// that range ([`comparisons_fit_i128`]). A construct the compiler does not follow
-/// (`Unsupported`) is not known to be read exactly, so it stays an error.
-pub fn rules_still_decide(policy: &Policy, e: &crate::compile::CompileError) -> bool {
-    use crate::compile::CompileError;
-    match e {
-        CompileError::TooLarge { .. } => true,
-        CompileError::Budget { .. }
-        | CompileError::RangeTooLarge { .. }
-        | CompileError::Overflow { .. } => comparisons_fit_i128(policy),
-        CompileError::Unsupported { .. } => false,
-    }
-}
-
-/// Whether every side of every comparison that deciding reads (assumptions, scope,
-/// rules, defines, accepted gaps) stays within `i128` over the inputs' ranges. With
-/// 64-bit coefficients and values one term always does; a sum of several may not.
-fn comparisons_fit_i128(policy: &Policy) -> bool {
-    use crate::check::ir::{DefineBody, LinExpr};
-    let bound = |l: &LinExpr| -> Option<u128> {
-        l.terms
-            .iter()
-            .try_fold(u128::from(l.constant.unsigned_abs()), |acc, &(c, i)| {
-                let (lo, hi) = accept::bounds(policy, policy.inputs.get(i)?.ty)?;
-                let magnitude = lo.unsigned_abs().max(hi.unsigned_abs());
-                acc.checked_add(u128::from(c.unsigned_abs()).checked_mul(magnitude)?)
-            })
-    };
-    let side_fits = |l: &LinExpr| bound(l).is_some_and(|b| b <= i128::MAX as u128);
-    fn fits(e: &Expr, side_fits: &dyn Fn(&LinExpr) -> bool) -> bool {
-        match e {
-            Expr::Cmp { lhs, rhs, .. } => side_fits(lhs) && side_fits(rhs),
-            Expr::Not(a) => fits(a, side_fits),
-            Expr::And(xs) | Expr::Or(xs) => xs.iter().all(|x| fits(x, side_fits)),
-            Expr::Implies(a, b) | Expr::Iff(a, b) => fits(a, side_fits) && fits(b, side_fits),
-            // A define's body is checked once, below, where defines are.
-            _ => true,
-        }
-    }
-    let mut exprs =
-        policy
-            .conditions()
-            .chain(policy.defines.iter().filter_map(|d| match &d.body {
-                DefineBody::Bool(b) => Some(b),
-                DefineBody::Int(_) => None,
-            }));
-    exprs.all(|e| fits(e, &side_fits))
-}
-
 /// Decides one incident.
 pub fn decide(
     policy: &Policy,
@@ -357,77 +293,6 @@ pub fn decide(
         graph
             .still_matter(&given)
             .map_err(|e| Box::new(e.diagnostic(policy)))
-    })
-}
-
-/// Decides facts that fix every input in `read` (those the scope, the assumptions and
-/// the rules read: [`crate::compile::order::deciding_inputs`]) by evaluating the scope,
-/// the assumptions and every rule's condition, with the same override semantics as the
-/// graph's leaves. The facts that mattered are then `read`.
-pub fn decide_by_rules(
-    policy: &Policy,
-    overriders: &[Vec<RuleId>],
-    read: &[InputId],
-    facts: &Facts,
-) -> Result<Decision, Box<Diagnostic>> {
-    let missing: Vec<&str> = read
-        .iter()
-        .filter(|&&i| facts.values.get(i).is_some_and(Option::is_none))
-        .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.as_str()))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Box::new(
-            Diagnostic::error(
-                Code::E0516,
-                format!(
-                    "the decision graph of `{}` is too large, so it decides only facts that give every input its rules read",
-                    policy.name
-                ),
-            )
-            .help(format!(
-                "give every fact the rules, scope and assumptions read; missing: {}",
-                missing.join(", ")
-            ))
-            .data(FactsData::keys(missing)),
-        ));
-    }
-    // Nothing that decides reads the inputs not given: any value decides alike, and
-    // settles the assumptions as exactly as complete facts do. (Acceptances are read
-    // from the facts given: `acceptances`.)
-    let values = facts.or_else(policy, |ty| crate::compile::typical_value(policy, ty, None));
-    let complete = Facts {
-        values: values.iter().cloned().map(Some).collect(),
-    };
-    let Some(leaf) = leaf_by_rules(policy, overriders, &values) else {
-        return Err(Box::new(broken_assumption(policy, &complete)));
-    };
-    decision_from_leaves(policy, facts, &[&leaf], read.to_vec(), || Ok(Vec::new()))
-}
-
-/// The leaf of one complete incident (a value per input) by the reference semantics:
-/// the scope, then every rule's condition, with the graph's override semantics;
-/// `None` when the incident breaks an assumption.
-pub fn leaf_by_rules(
-    policy: &Policy,
-    overriders: &[Vec<RuleId>],
-    values: &[Value],
-) -> Option<Leaf> {
-    let holds = |e: &Expr| brute::eval(policy, e, values, None);
-    if !policy.assumes.iter().all(|a| holds(&a.expr)) {
-        return None;
-    }
-    Some(if policy.scope.iter().all(|s| holds(&s.expr)) {
-        let applied: Vec<RuleId> = (0..policy.rules.len())
-            .filter(|&r| policy.rules.get(r).is_some_and(|x| holds(&x.when)))
-            .collect();
-        crate::compile::graph::leaf_for_applied(policy, overriders, &applied)
-    } else {
-        Leaf {
-            status: Status::OutOfScope,
-            outcomes: Vec::new(),
-            applied: Vec::new(),
-            overridden: Vec::new(),
-        }
     })
 }
 

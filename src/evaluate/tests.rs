@@ -1,3 +1,4 @@
+use super::rules::comparisons_fit_i128;
 use super::*;
 use crate::analyse::brute;
 use crate::check::ir::*;
