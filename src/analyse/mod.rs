@@ -24,11 +24,14 @@ pub mod sat;
 mod sweep;
 pub mod witness;
 
+mod files;
+pub use files::check_files;
+
 use serde_json::json;
 
 use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
 use crate::compile::describe::{
-    count_json, describe, example_values, facts_json, show_count, Region,
+    count_json, describe, example_values, facts_json, incidents, show_count, Region,
 };
 use crate::compile::{
     CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
@@ -733,15 +736,6 @@ fn no_valid_incident(policy: &Policy, a: &Analysis) -> Diagnostic {
             "widen the scope to the incidents the policy speaks to, or correct the assumptions"
         })
         .data(json!({ "kind": "no_valid_incident", "assumptions_contradict": contradictory }))
-}
-
-/// "1 incident", "35 incidents".
-pub fn incidents(n: u128) -> String {
-    if n == 1 {
-        "1 incident".to_string()
-    } else {
-        format!("{} incidents", show_count(n))
-    }
 }
 
 fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
