@@ -75,19 +75,20 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
         }
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut diags = Vec::new();
-    let code = answer(
+    let answered = answer(
         &policy,
         &decider,
         &sources,
         incidents,
         args.format,
         &mut out,
-        &mut diags,
     );
     let _ = out.flush();
-    print_human(&sources, &diags, color);
-    code
+    answered.unwrap_or_else(|errs| {
+        // One incident's errors, in human or markdown form.
+        print_human(&sources, &errs, color);
+        exit::USAGE
+    })
 }
 
 /// The incidents of the facts file (`-`: standard input), or why they cannot be read.
@@ -110,9 +111,9 @@ fn read_facts(facts: &str) -> Result<Incidents<'static>, Diagnostic> {
     })
 }
 
-/// Answers the incidents on `out`: one in `format`, a batch as JSON Lines. Errors of
-/// one incident in human or markdown form go to `diags`, for the caller to print.
-/// Returns the exit code.
+/// Answers the incidents on `out`: one in `format`, a batch as JSON Lines. Returns the
+/// exit code, or the errors of one incident in human or markdown form, for the caller
+/// to print.
 fn answer(
     policy: &Policy,
     decider: &Decider<'_>,
@@ -120,34 +121,31 @@ fn answer(
     incidents: Incidents<'_>,
     format: DecideFormat,
     out: &mut dyn Write,
-    diags: &mut Vec<Diagnostic>,
-) -> u8 {
+) -> Result<u8, Vec<Diagnostic>> {
     let items = match incidents {
         Incidents::One(doc) => {
-            return match doc.and_then(|doc| batch::decide_one(policy, decider, &doc)) {
-                Ok((facts, d)) => {
-                    let text = match format {
-                        DecideFormat::Human => decision_human(policy, &d),
-                        DecideFormat::Json => json_line(&decision_json(policy, &d)),
-                        DecideFormat::Markdown => decision_markdown(policy, &facts, &d),
-                    };
-                    let _ = out.write_all(text.as_bytes());
-                    status_code(d.status)
-                }
-                Err(errs) if format == DecideFormat::Json => {
-                    let _ =
-                        out.write_all(json_line(&ErrorJson::new(sources, None, &errs)).as_bytes());
-                    exit::USAGE
-                }
-                Err(errs) => {
-                    diags.extend(errs);
-                    exit::USAGE
-                }
+            let (text, code) = match doc.and_then(|doc| batch::decide_one(policy, decider, &doc)) {
+                Ok((facts, d)) => match format {
+                    DecideFormat::Human => (decision_human(policy, &d), status_code(d.status)),
+                    DecideFormat::Json => {
+                        (json_line(&decision_json(policy, &d)), status_code(d.status))
+                    }
+                    DecideFormat::Markdown => {
+                        (decision_markdown(policy, &facts, &d), status_code(d.status))
+                    }
+                },
+                Err(errs) if format == DecideFormat::Json => (
+                    json_line(&ErrorJson::new(sources, None, &errs)),
+                    exit::USAGE,
+                ),
+                Err(errs) => return Err(errs),
             };
+            let _ = out.write_all(text.as_bytes());
+            return Ok(code);
         }
         Incidents::Many(Err(errs)) => {
             let _ = out.write_all(json_line(&ErrorJson::new(sources, None, &errs)).as_bytes());
-            return exit::USAGE;
+            return Ok(exit::USAGE);
         }
         Incidents::Many(Ok(items)) => items,
     };
@@ -167,7 +165,7 @@ fn answer(
             let _ = out.write_all(&line);
         }
     }
-    code
+    Ok(code)
 }
 
 fn json_line(v: &impl serde::Serialize) -> String {
