@@ -18,7 +18,7 @@ pub use layout::{layout, FactsLayout};
 pub use stream::{from_reader, MAX_FACTS_BYTES, MAX_LINE_BYTES};
 
 use super::facts::{parse_facts_json, FactsJson, InputIndex};
-use super::render::json::{decision_json, AnswerJson, ErrorJson, LeafJson};
+use super::render::json::{decision_json, AnswerJson, DecisionJson, ErrorJson, LeafJson};
 use super::{decide, DecideStatus, Decider, Decision, Facts};
 use crate::check::ir::{InputId, Policy};
 use crate::compile::graph::Outcome;
@@ -192,7 +192,7 @@ impl Decided {
     /// The JSON answer (`line`: the incident's, in a batch).
     pub fn json<'a>(&'a self, policy: &'a Policy, line: Option<usize>) -> AnswerJson<'a> {
         match &self.0 {
-            Made::Alone(d) => AnswerJson::Decided(crate::evaluate::render::json::DecisionJson {
+            Made::Alone(d) => AnswerJson::Decided(DecisionJson {
                 line,
                 ..decision_json(policy, d)
             }),
