@@ -125,15 +125,14 @@ fn answer(
     let items = match incidents {
         Incidents::One(doc) => {
             let (text, code) = match doc.and_then(|doc| batch::decide_one(policy, decider, &doc)) {
-                Ok((facts, d)) => match format {
-                    DecideFormat::Human => (decision_human(policy, &d), status_code(d.status)),
-                    DecideFormat::Json => {
-                        (json_line(&decision_json(policy, &d)), status_code(d.status))
-                    }
-                    DecideFormat::Markdown => {
-                        (decision_markdown(policy, &facts, &d), status_code(d.status))
-                    }
-                },
+                Ok((facts, d)) => {
+                    let text = match format {
+                        DecideFormat::Human => decision_human(policy, &d),
+                        DecideFormat::Json => json_line(&decision_json(policy, &d)),
+                        DecideFormat::Markdown => decision_markdown(policy, &facts, &d),
+                    };
+                    (text, status_code(d.status))
+                }
                 Err(errs) if format == DecideFormat::Json => (
                     json_line(&ErrorJson::new(sources, None, &errs)),
                     exit::USAGE,
