@@ -2,16 +2,16 @@
 //!
 //! - in-process: the compiled graph of a seed policy evaluated on 1,000,000 random
 //!   complete incidents (a walk from the root per incident);
-//! - batch: 100,000 JSON Lines of facts answered by the `policyc decide` batch path
-//!   (parse, check the facts, decide, write the JSON answer), next to reading and
+//! - batch: 100,000 JSON Lines of facts answered by the `policyc decide` batch path,
+//!   `evaluate::batch` (parse, check the facts, decide, write the JSON answer), next to reading and
 //!   writing the same lines with serde_json alone, in one run.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use policyc::check::ir::Policy;
-use policyc::cli::decide::{decide_text, DecideFormat};
 use policyc::compile::synth::Rng;
+use policyc::evaluate::batch::{self, Batch, Incidents};
 use policyc::evaluate::Decider;
 
 mod common;
@@ -68,16 +68,18 @@ fn batch(c: &mut Criterion) {
     group.bench_function("policyc_decide", |b| {
         b.iter(|| {
             let mut out: Vec<u8> = Vec::with_capacity(lines.len() * 4);
-            let mut diags = Vec::new();
-            decide_text(
-                &policy,
-                &Decider::Graph(&graph),
-                &sources,
-                &lines,
-                DecideFormat::Json,
-                &mut out,
-                &mut diags,
-            );
+            let decider = Decider::Graph(&graph);
+            let Incidents::Many(Ok(items)) = batch::from_text(&lines) else {
+                return 0;
+            };
+            // As `policyc decide` answers: each answer serialized, one a line.
+            let mut batch = Batch::new(&policy, &decider);
+            for item in items {
+                let answer = batch.answer(item);
+                if serde_json::to_writer(&mut out, &answer.json(&policy, &sources)).is_ok() {
+                    out.push(b'\n');
+                }
+            }
             out.len()
         })
     });

@@ -12,11 +12,12 @@ use std::path::Path;
 
 use policyc::analyse::{analyse_policy, Analysed};
 use policyc::check::ir::Policy;
-use policyc::cli::decide::{decide_text, DecideFormat};
 use policyc::compile::graph::DecisionGraph;
 use policyc::compile::{CompileError, CompileOptions, Compiler};
 use policyc::diagnostics::{render, Diagnostic};
-use policyc::evaluate::Decider;
+use policyc::evaluate::batch::{self, Incidents};
+use policyc::evaluate::render::json::ErrorJson;
+use policyc::evaluate::{decision_human, decision_json, DecideStatus, Decider};
 use policyc::source::Sources;
 use policyc::testing::MemFs;
 
@@ -46,24 +47,27 @@ fn analyse(text: &str) -> (Sources, Policy, Analysed) {
     (sources, p, a)
 }
 
-/// `policyc decide --format json` on `facts`: the exit code and the answer.
+/// `policyc decide --format json` on one incident's `facts`: the exit code and the
+/// answer.
 fn decide_json(
     p: &Policy,
     decider: &Decider<'_>,
     sources: &Sources,
     facts: &str,
 ) -> (u8, serde_json::Value) {
-    let mut out = Vec::new();
-    let code = decide_text(
-        p,
-        decider,
-        sources,
-        facts,
-        DecideFormat::Json,
-        &mut out,
-        &mut Vec::new(),
-    );
-    (code, serde_json::from_slice(&out).unwrap())
+    let Incidents::One(Ok(doc)) = batch::from_text(facts) else {
+        panic!("one incident: {facts}");
+    };
+    match batch::decide_one(p, decider, &doc) {
+        Ok((_, d)) => {
+            let code = u8::from(d.status == DecideStatus::Undecided);
+            (code, serde_json::to_value(decision_json(p, &d)).unwrap())
+        }
+        Err(es) => (
+            2,
+            serde_json::to_value(ErrorJson::new(sources, None, &es)).unwrap(),
+        ),
+    }
 }
 
 fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
@@ -208,17 +212,11 @@ fn partial_facts_list_the_questions_that_matter() {
     let (code, j) = run(r#"{"youngest_age": 15, "oldest_age": 14, "coercion": true}"#);
     assert_eq!(code, 2);
     assert_eq!(j["errors"][0]["code"], "E0515");
-    let mut human = Vec::new();
-    decide_text(
-        &p,
-        &Decider::Graph(&graph),
-        &sources,
-        r#"{"coercion": false}"#,
-        DecideFormat::Human,
-        &mut human,
-        &mut Vec::new(),
-    );
-    let human = String::from_utf8(human).unwrap();
+    let Incidents::One(Ok(doc)) = batch::from_text(r#"{"coercion": false}"#) else {
+        panic!("one incident");
+    };
+    let (_, d) = batch::decide_one(&p, &Decider::Graph(&graph), &doc).unwrap();
+    let human = decision_human(&p, &d);
     assert!(
         human.contains("How old is the oldest person involved?"),
         "{human}"

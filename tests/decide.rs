@@ -154,3 +154,22 @@ fn compile_limits_still_decide_complete_facts() {
         assert!(stdout(&o).contains("E0516"), "{name}: {}", stdout(&o));
     }
 }
+
+/// The bytes of a batch's answers (JSON Lines, keys in alphabetical order): answers
+/// made for an incident and shared by a leaf, partial facts, bad lines, an array.
+#[test]
+fn batch_answers_are_pinned() {
+    let dir = temp_dir("pinned-batch");
+    let policy = write(&dir, "p.policy", AGES.as_bytes());
+    let mut out = String::new();
+    for facts in [
+        &b"{\"oldest_age\": 3, \"youngest_age\": 2, \"sev\": \"high\"}\n{\"oldest_age\": 4, \"youngest_age\": 2, \"sev\": \"high\"}\n{\"sev\": \"low\"}\nnope\n{\"oldest_age\": 30}\n{\"oldest_age\": 3, \"youngest_age\": 9}\n{\"sev\": \"hgh\", \"x\": 1}\n"[..],
+        &b"[{\"sev\": \"mid\"},\n {\"oldest_age\": 17, \"youngest_age\": 17, \"sev\": \"low\"}]"[..],
+        &b"{\"sev\": \"high\"}"[..],
+    ] {
+        let o = fed(&["decide", &policy, "--facts", "-", "--format", "json"], facts);
+        out.push_str(&stdout(&o).replace(&policy, "p.policy"));
+        out.push_str(&format!("exit {}\n", code(&o)));
+    }
+    insta::assert_snapshot!(out);
+}

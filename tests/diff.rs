@@ -555,3 +555,26 @@ fn a_region_bounded_by_either_sides_comparison_is_said_with_it() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The bytes `--format json` prints, keys in alphabetical order: a changed region with
+/// its reasons, regions on one side only, inputs on one side and with other values.
+#[test]
+fn json_output_is_pinned() {
+    let dir = setup("json-bytes");
+    let o = policyc_in(
+        &dir,
+        &["diff", "old.policy", "new.policy", "--format", "json"],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let changed = stdout(&o);
+    let wider = VOCAB.replace("0..=17", "0..=19") + "/// New question.\ninput vulnerable: bool\n";
+    write(&dir, "wide/vocab.policy", &wider);
+    let new = one_condition_changed() + "scope youngest_age <= 15\n";
+    write(&dir, "wide/new.policy", &new);
+    let o = policyc_in(
+        &dir,
+        &["diff", "old.policy", "wide/new.policy", "--format", "json"],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    insta::assert_snapshot!(format!("{changed}{}", stdout(&o)));
+}

@@ -28,6 +28,8 @@ pub mod sat;
 mod sweep;
 pub mod witness;
 
+mod files;
+pub use files::check_files;
 pub use findings::{
     conflict_listing, diagnostics, incidents, ConflictListing, Unlisted, LISTED_CONFLICTS,
 };

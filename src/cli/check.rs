@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use super::{collect_policy_files, exit, out_line, out_lines, print_human, ColorArg};
 use crate::compile::CompileOptions;
-use crate::diagnostics::{github, render, sarif, Diagnostic, Severity};
+use crate::diagnostics::{github, render, sarif, Severity};
 use crate::source::{RealFs, Sources};
 
 #[derive(Args, Debug)]
@@ -49,34 +49,21 @@ pub enum DenyArg {
 
 /// Checks every file; prints what was found; returns the contract's exit code.
 pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
-    let (files, mut errors) = collect_policy_files(&args.paths);
-    let mut sources = Sources::new();
+    let (files, errors) = collect_policy_files(&args.paths);
     let usage_error = !errors.is_empty();
-    let mut all: Vec<Diagnostic> = Vec::new();
-    all.append(&mut errors);
-    for path in &files {
-        let checked = crate::analyse::check_and_analyse_with(
-            &mut sources,
-            &RealFs,
-            path,
-            &CompileOptions {
-                max_splits: args.count_budget.and_then(|n| usize::try_from(n).ok()),
-                ..CompileOptions::default()
-            },
-        );
-        all.extend(checked.diagnostics);
-    }
-    dedup(&sources, &mut all);
+    let mut sources = Sources::new();
+    let options = CompileOptions {
+        max_splits: args.count_budget.and_then(|n| usize::try_from(n).ok()),
+        ..CompileOptions::default()
+    };
     let deny_warnings = args.deny.contains(&DenyArg::Warnings);
-    if deny_warnings {
-        for d in &mut all {
-            if d.severity == Severity::Warning {
-                d.severity = Severity::Error;
-                d.notes
-                    .push("warnings are denied by `--deny warnings`".into());
-            }
-        }
-    }
+    let all = crate::analyse::check_files(
+        &mut sources,
+        &RealFs,
+        (&files, errors),
+        &options,
+        deny_warnings,
+    );
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = all
         .iter()
@@ -116,18 +103,4 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
     } else {
         exit::OK
     }
-}
-
-/// A file `use`d by several policies is checked with each of them; say each thing once.
-fn dedup(sources: &Sources, diags: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::HashSet::new();
-    diags.retain(|d| {
-        let loc = d.primary_loc();
-        let key = (
-            d.code,
-            d.message.clone(),
-            loc.map(|l| (sources.path(l.file).map(|p| p.to_path_buf()), l.span)),
-        );
-        seen.insert(key)
-    });
 }

@@ -76,11 +76,7 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
     let text = match args.format {
         GraphFormat::Dot => export::dot::to_dot(&view),
         GraphFormat::Mermaid => export::mermaid::to_mermaid(&view),
-        GraphFormat::Json => {
-            let mut s = export::json::to_json(&view).to_string();
-            s.push('\n');
-            s
-        }
+        GraphFormat::Json => export::json::to_string(&view),
         GraphFormat::Svg => {
             let opts = svg::SvgOptions {
                 id_prefix: String::new(),

@@ -72,7 +72,7 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
         TestFormat::Human => {
             let text = harness::human::render(report, &shortfalls);
             let text = if wants_colour(color) {
-                colour_statuses(&text)
+                harness::human::colour_statuses(&text)
             } else {
                 text
             };
@@ -103,43 +103,4 @@ fn wants_colour(color: ColorArg) -> bool {
         color.choice(std::io::stdout().is_terminal()),
         ColorChoice::Never
     )
-}
-
-/// `ok` in green and `FAILED` in red on the test lines, as `cargo test` shows them.
-fn colour_statuses(text: &str) -> String {
-    const GREEN: &str = "\x1b[32m";
-    const RED: &str = "\x1b[31m";
-    const RESET: &str = "\x1b[0m";
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches('\n');
-        let newline = &line[body.len()..];
-        match (
-            body.starts_with("test "),
-            body.strip_suffix(" ... ok"),
-            body.strip_suffix(" ... FAILED"),
-        ) {
-            (true, Some(head), _) => out.push_str(&format!("{head} ... {GREEN}ok{RESET}{newline}")),
-            (true, _, Some(head)) => {
-                out.push_str(&format!("{head} ... {RED}FAILED{RESET}{newline}"))
-            }
-            _ => out.push_str(line),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_statuses_of_test_lines_are_coloured() {
-        let text = "running 2 tests for p (p.policy)\ntest p::a ... ok\ntest p::b ... FAILED\n\n1 passed, 1 failed\n";
-        let coloured = colour_statuses(text);
-        assert!(coloured.contains("test p::a ... \x1b[32mok\x1b[0m\n"));
-        assert!(coloured.contains("test p::b ... \x1b[31mFAILED\x1b[0m\n"));
-        assert!(coloured.ends_with("\n1 passed, 1 failed\n"));
-        assert_eq!(colour_statuses("no tests here\n"), "no tests here\n");
-    }
 }

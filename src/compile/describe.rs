@@ -893,8 +893,8 @@ pub fn facts_json(policy: &Policy, values: &[Value]) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
-/// A readable number of incidents.
-/// A count for people: `41,369,600` (machines get the plain number in `data`).
+/// A count for people: `41,369,600` (machines get the plain number in `data`); past
+/// what 128 bits count, "more than 10^38".
 pub fn show_count(n: u128) -> String {
     if n == u128::MAX {
         return "more than 10^38".to_string();
@@ -908,6 +908,15 @@ pub fn show_count(n: u128) -> String {
         out.push(c);
     }
     out
+}
+
+/// "1 incident", "35 incidents", "41,369,600 incidents".
+pub fn incidents(n: u128) -> String {
+    if n == 1 {
+        "1 incident".to_string()
+    } else {
+        format!("{} incidents", show_count(n))
+    }
 }
 
 fn cube_node(c: &mut Compiler<'_>, cube: &Cube) -> CResult<NodeId> {

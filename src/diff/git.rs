@@ -174,3 +174,107 @@ impl FileSystem for GitRevision {
         }
     }
 }
+
+/// How one policy file of the working tree compares with a revision.
+pub enum FileStatus {
+    Compared(Box<super::PolicyDiff>),
+    /// Not in the revision.
+    Added,
+    /// In the revision, gone from the working tree.
+    Removed,
+    /// A file without a `policy` header, compared through the policies that use it.
+    Module,
+}
+
+/// The working tree's policy files compared with a revision, each by its path relative
+/// to the repository, in order; and what stopped a comparison or named no file.
+pub struct RevisionDiff {
+    pub revision: String,
+    pub files: Vec<(PathBuf, FileStatus)>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl RevisionDiff {
+    /// Some file's decisions differ, or a policy was added or removed.
+    pub fn differs(&self) -> bool {
+        self.files.iter().any(|(_, s)| match s {
+            FileStatus::Compared(d) => !d.is_same(),
+            FileStatus::Added | FileStatus::Removed => true,
+            FileStatus::Module => false,
+        })
+    }
+}
+
+/// Compares the policy files named by `paths` (relative to `cwd`; none: every one) in
+/// the working tree with the same files at `revision`. `worktree` holds the working
+/// tree's policy files under the paths that exist, and the errors of finding them.
+/// `Err` when the revision cannot list its files.
+pub fn compare_with_revision(
+    sources: &mut crate::source::Sources,
+    revision: &GitRevision,
+    cwd: &Path,
+    paths: &[PathBuf],
+    worktree: (Vec<PathBuf>, Vec<Diagnostic>),
+    opts: &super::DiffOptions,
+) -> Result<RevisionDiff, Diagnostic> {
+    let (files, mut errors) = worktree;
+    let at_rev = revision.policy_files(cwd, paths)?;
+    let mut rels: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    for f in &files {
+        match revision.repo_relative(f) {
+            Some(rel) => rels.push((rel, Some(f.clone()))),
+            None => errors.push(super::usage(format!(
+                "`{}` is not inside the git repository",
+                f.display()
+            ))),
+        }
+    }
+    for rel in at_rev {
+        if !rels.iter().any(|(r, _)| *r == rel) && !revision.path_of(&rel).exists() {
+            rels.push((rel, None));
+        }
+    }
+    // A path named on the command line that neither the working tree nor the
+    // revision has is a mistake.
+    for p in paths {
+        if !p.exists()
+            && revision
+                .policy_files(cwd, std::slice::from_ref(p))
+                .is_ok_and(|v| v.is_empty())
+        {
+            errors.push(super::usage(format!(
+                "`{}` is neither in the working tree nor in `{}`",
+                p.display(),
+                revision.rev
+            )));
+        }
+    }
+    errors.retain(|d| d.code != Code::E0004 || rels.is_empty());
+    rels.sort();
+    let mut compared = Vec::new();
+    for (rel, worktree) in rels {
+        let status = match (worktree, revision.read_ok(&rel)) {
+            (Some(_), false) => FileStatus::Added,
+            (None, _) => FileStatus::Removed,
+            (Some(path), true) => {
+                // The revision's file is checked at its working-tree path, so that
+                // diagnostics and `use` read the same in both.
+                let fs = crate::source::RealFs;
+                match super::compare_files(sources, revision, &path, &fs, &path, opts) {
+                    Ok(super::FileComparison::Diff(d)) => FileStatus::Compared(d),
+                    Ok(super::FileComparison::Modules) => FileStatus::Module,
+                    Err(diags) => {
+                        errors.extend(diags);
+                        continue;
+                    }
+                }
+            }
+        };
+        compared.push((rel, status));
+    }
+    Ok(RevisionDiff {
+        revision: revision.rev.clone(),
+        files: compared,
+        errors,
+    })
+}

@@ -43,6 +43,11 @@ use crate::mdd::{Mdd, NodeId, FALSE, TRUE};
 pub use widen::Side;
 use widen::{Incompatible, UnionTy, Vocabulary};
 
+/// A mistake in how `policyc diff` was asked (E0602).
+pub fn usage(msg: String) -> Diagnostic {
+    Diagnostic::error(Code::E0602, msg).help("see `policyc diff --help`; docs/diff.md has examples")
+}
+
 /// A renamed value of an output: `--map-value output:old=new`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueMap {
@@ -109,16 +114,6 @@ impl CVerdict {
             CVerdict::Conflict(vs) => {
                 let names: Vec<String> = vs.iter().map(|v| format!("`{}`", v.show())).collect();
                 format!("a conflict ({})", names.join(" vs "))
-            }
-        }
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            CVerdict::Value(v) => serde_json::json!({ "value": v.to_json() }),
-            CVerdict::Gap => serde_json::json!({ "gap": true }),
-            CVerdict::Conflict(vs) => {
-                serde_json::json!({ "conflict": vs.iter().map(CVal::to_json).collect::<Vec<_>>() })
             }
         }
     }
@@ -717,69 +712,10 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     // describes the changes, and the old policy may be the one with scenarios).
     carry_preferred(&mut wa, [(old, Side::Old), (new, Side::New)], &vocab);
     carry_preferred(&mut wb, [(new, Side::New), (old, Side::Old)], &vocab);
-    let order = union_order(&wa, &wb);
-    let mut sizes = Vec::with_capacity(vocab.inputs.len());
-    for &u in &order.levels {
-        let n = vocab.size(u);
-        if n == 0 || n > MAX_DOMAIN {
-            let side = if vocab.side_id(u, Side::Old).is_some() {
-                Side::Old
-            } else {
-                Side::New
-            };
-            let input = vocab.side_id(u, side).unwrap_or(0);
-            return Err(DiffError::Compile(
-                side,
-                CompileError::RangeTooLarge { input },
-            ));
-        }
-        sizes.push(n as u32);
-    }
-    let mut store = Mdd::new(sizes);
-    if let Some(m) = opts.max_nodes {
-        store = store.with_max_nodes(m);
-    }
-    let mut a = Compiler::new_in(&wa, order.clone(), store)
-        .map_err(|e| DiffError::Compile(Side::Old, e))?;
-    // The compiler builds output regions on first use, in its own store: build the old
-    // side's now, before the store moves to the new side.
-    for o in 0..wa.outputs.len() {
-        a.output_regions(o)
-            .map_err(|e| DiffError::Compile(Side::Old, e))?;
-    }
-    // One store for both: the new side's compiler takes it over, and every diagram of
-    // the old side stays valid in it.
-    let store = std::mem::replace(&mut a.mdd, Mdd::new(Vec::new()));
-    let mut b =
-        Compiler::new_in(&wb, order, store).map_err(|e| DiffError::Compile(Side::New, e))?;
-    // A changed region may be bounded by either side's comparisons between inputs; both
-    // widened sides read the one union vocabulary, so the old side's compile here.
-    b.other_relations = crate::compile::describe::relation_atoms(&wa);
-    for o in 0..wb.outputs.len() {
-        b.output_regions(o)
-            .map_err(|e| DiffError::Compile(Side::New, e))?;
-    }
+    let (a, mut b) = compile_both(&wa, &wb, &vocab, opts)?;
     let comp = |e: CompileError| DiffError::Compile(Side::New, e);
 
-    // Domains: what each side's inputs can express.
-    let mut dom = [TRUE, TRUE];
-    for (s, side) in [Side::Old, Side::New].into_iter().enumerate() {
-        let p = if side == Side::Old { old } else { new };
-        for u in 0..vocab.inputs.len() {
-            if let Some(ranges) = vocab.side_domain(p, side, u) {
-                let level = b.order.level(u);
-                let mut parts = Vec::new();
-                for (lo, hi) in ranges {
-                    parts.push(b.mdd.range(level, lo, hi + 1)?);
-                }
-                let d = b.mdd.or_all(&parts)?;
-                if let Some(slot) = dom.get_mut(s) {
-                    *slot = b.mdd.and(*slot, d)?;
-                }
-            }
-        }
-    }
-    let [dom_a, dom_b] = dom;
+    let [dom_a, dom_b] = domains(&mut b, &vocab, [old, new])?;
     let mdd = &mut b.mdd;
     let poss_a = mdd.and(dom_a, a.assume_all)?;
     let poss_b = mdd.and(dom_b, b.assume_all)?;
@@ -814,87 +750,206 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     let no_rename = HashMap::new();
     for (k, &(oa, ob)) in outputs.pairs.iter().enumerate() {
         let rename = renames.get(k).unwrap_or(&no_rename);
-        let (Some(ra), Some(rb)) = (
-            a.outputs.get(oa).cloned().flatten(),
-            b.outputs.get(ob).cloned().flatten(),
-        ) else {
+        let pair = OutputPair {
+            sides: [(old, oa), (new, ob)],
+            rename,
+            both,
+        };
+        if let Some(d) = output_diff(&a, &mut b, &pair, &mut verdicts)? {
+            output_diffs.push(d);
+        }
+    }
+    let total = b.mdd.sat_count(TRUE);
+    let compared = b.mdd.sat_count(both);
+    Ok(PolicyDiff {
+        old_name: old.name.clone(),
+        new_name: new.name.clone(),
+        inputs_only_old: vocab
+            .inputs
+            .iter()
+            .filter(|u| u.new.is_none())
+            .map(|u| u.name.clone())
+            .collect(),
+        inputs_only_new: vocab
+            .inputs
+            .iter()
+            .filter(|u| u.old.is_none())
+            .map(|u| u.name.clone())
+            .collect(),
+        input_changes: input_changes(&vocab, old, new),
+        outputs_only_old: outputs.only_old,
+        outputs_only_new: outputs.only_new,
+        domain,
+        assumptions,
+        scope,
+        outputs: output_diffs,
+        compared,
+        total,
+    })
+}
+
+/// Both widened policies compiled into one decision-diagram store with one order: the
+/// old side's output regions built first, then the store handed to the new side, so
+/// every diagram of either side is valid in it.
+fn compile_both<'w>(
+    wa: &'w Policy,
+    wb: &'w Policy,
+    vocab: &Vocabulary,
+    opts: &DiffOptions,
+) -> Result<(Compiler<'w>, Compiler<'w>), DiffError> {
+    let order = union_order(wa, wb);
+    let mut sizes = Vec::with_capacity(vocab.inputs.len());
+    for &u in &order.levels {
+        let n = vocab.size(u);
+        if n == 0 || n > MAX_DOMAIN {
+            let side = if vocab.side_id(u, Side::Old).is_some() {
+                Side::Old
+            } else {
+                Side::New
+            };
+            let input = vocab.side_id(u, side).unwrap_or(0);
+            return Err(DiffError::Compile(
+                side,
+                CompileError::RangeTooLarge { input },
+            ));
+        }
+        sizes.push(n as u32);
+    }
+    let mut store = Mdd::new(sizes);
+    if let Some(m) = opts.max_nodes {
+        store = store.with_max_nodes(m);
+    }
+    let mut a =
+        Compiler::new_in(wa, order.clone(), store).map_err(|e| DiffError::Compile(Side::Old, e))?;
+    // The compiler builds output regions on first use, in its own store: build the old
+    // side's now, before the store moves to the new side.
+    for o in 0..wa.outputs.len() {
+        a.output_regions(o)
+            .map_err(|e| DiffError::Compile(Side::Old, e))?;
+    }
+    // One store for both: the new side's compiler takes it over, and every diagram of
+    // the old side stays valid in it.
+    let store = std::mem::replace(&mut a.mdd, Mdd::new(Vec::new()));
+    let mut b = Compiler::new_in(wb, order, store).map_err(|e| DiffError::Compile(Side::New, e))?;
+    // A changed region may be bounded by either side's comparisons between inputs; both
+    // widened sides read the one union vocabulary, so the old side's compile here.
+    b.other_relations = crate::compile::describe::relation_atoms(wa);
+    for o in 0..wb.outputs.len() {
+        b.output_regions(o)
+            .map_err(|e| DiffError::Compile(Side::New, e))?;
+    }
+    Ok((a, b))
+}
+
+/// Per side (old, new), the incidents its inputs' domains can express, in `b`'s store.
+fn domains(
+    b: &mut Compiler<'_>,
+    vocab: &Vocabulary,
+    policies: [&Policy; 2],
+) -> Result<[NodeId; 2], DiffError> {
+    let mut dom = [TRUE, TRUE];
+    for (s, (side, p)) in [Side::Old, Side::New].into_iter().zip(policies).enumerate() {
+        for u in 0..vocab.inputs.len() {
+            if let Some(ranges) = vocab.side_domain(p, side, u) {
+                let level = b.order.level(u);
+                let mut parts = Vec::new();
+                for (lo, hi) in ranges {
+                    parts.push(b.mdd.range(level, lo, hi + 1)?);
+                }
+                let d = b.mdd.or_all(&parts)?;
+                if let Some(slot) = dom.get_mut(s) {
+                    *slot = b.mdd.and(*slot, d)?;
+                }
+            }
+        }
+    }
+    Ok(dom)
+}
+
+/// One output both policies declare: per side the policy and the output's id, the old
+/// value names renamed, and the incidents both decide.
+struct OutputPair<'a> {
+    sides: [(&'a Policy, OutputId); 2],
+    rename: &'a HashMap<String, String>,
+    both: NodeId,
+}
+
+/// The regions where the output's verdict changes, most incidents first, each with the
+/// reasons of both sides; `None` when a side has no regions for it.
+fn output_diff(
+    a: &Compiler<'_>,
+    b: &mut Compiler<'_>,
+    pair: &OutputPair<'_>,
+    verdicts: &mut Interner<CVerdict>,
+) -> Result<Option<OutputDiff>, DiffError> {
+    let [(old, oa), (new, ob)] = pair.sides;
+    let no_rename = HashMap::new();
+    let (Some(ra), Some(rb)) = (
+        a.outputs.get(oa).cloned().flatten(),
+        b.outputs.get(ob).cloned().flatten(),
+    ) else {
+        return Ok(None);
+    };
+    let va = verdict_diagram(&mut b.mdd, old, &ra, oa, pair.rename, verdicts)?;
+    let vb = verdict_diagram(&mut b.mdd, new, &rb, ob, &no_rename, verdicts)?;
+    let not_compared = NodeId::terminal(NOT_COMPARED);
+    let va = b.mdd.ite(pair.both, va, not_compared)?;
+    let vb = b.mdd.ite(pair.both, vb, not_compared)?;
+    let mut pairs: Interner<(u32, u32)> = Interner::new();
+    let pair_diagram = b.mdd.apply_terminals(va, vb, |x, y| {
+        if x == NOT_COMPARED || y == NOT_COMPARED || x == y {
+            NOT_COMPARED
+        } else {
+            1 + pairs.id((x, y))
+        }
+    })?;
+    let mut changes = Vec::new();
+    for (pid, &(x, y)) in pairs.items.iter().enumerate() {
+        let t = 1 + pid as u32;
+        let region = b.mdd.map_terminals(pair_diagram, |s| u32::from(s == t))?;
+        let Some(described) =
+            describe_in(b, region, pair.both).map_err(|e| DiffError::Compile(Side::New, e))?
+        else {
             continue;
         };
-        let va = verdict_diagram(&mut b.mdd, old, &ra, oa, rename, &mut verdicts)?;
-        let vb = verdict_diagram(&mut b.mdd, new, &rb, ob, &no_rename, &mut verdicts)?;
-        let not_compared = NodeId::terminal(NOT_COMPARED);
-        let va = b.mdd.ite(both, va, not_compared)?;
-        let vb = b.mdd.ite(both, vb, not_compared)?;
-        let mut pairs: Interner<(u32, u32)> = Interner::new();
-        let pair = b.mdd.apply_terminals(va, vb, |x, y| {
-            if x == NOT_COMPARED || y == NOT_COMPARED || x == y {
-                NOT_COMPARED
-            } else {
-                1 + pairs.id((x, y))
-            }
-        })?;
-        let mut changes = Vec::new();
-        for (pid, &(x, y)) in pairs.items.iter().enumerate() {
-            let t = 1 + pid as u32;
-            let region = b.mdd.map_terminals(pair, |s| u32::from(s == t))?;
-            let Some(described) = describe_in(&mut b, region, both).map_err(comp)? else {
-                continue;
-            };
-            let (Some(old_v), Some(new_v)) =
-                (verdicts.get(x - 1).cloned(), verdicts.get(y - 1).cloned())
-            else {
-                continue;
-            };
-            let levels = example_levels(&b, &described.example);
-            let old_reason = reason(&mut b.mdd, &a, oa, &old_v, region, rename, &levels)?;
-            // `reason` reads the compiler's regions and writes only the store: lend the
-            // store out for the new side's own call.
-            let mut store = std::mem::replace(&mut b.mdd, Mdd::new(Vec::new()));
-            let new_reason = reason(&mut store, &b, ob, &new_v, region, &no_rename, &levels);
-            b.mdd = store;
-            let new_reason = new_reason?;
-            changes.push(Change {
-                old: old_v,
-                new: new_v,
-                region: described,
-                old_reason,
-                new_reason,
-            });
-        }
-        changes.sort_by(|x, y| {
-            y.region
-                .count
-                .cmp(&x.region.count)
-                .then_with(|| (&x.old, &x.new).cmp(&(&y.old, &y.new)))
-        });
-        output_diffs.push(OutputDiff {
-            name: new
-                .outputs
-                .get(ob)
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
-            old_name: old
-                .outputs
-                .get(oa)
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
-            changes,
+        let (Some(old_v), Some(new_v)) =
+            (verdicts.get(x - 1).cloned(), verdicts.get(y - 1).cloned())
+        else {
+            continue;
+        };
+        let levels = example_levels(b, &described.example);
+        let old_reason = reason(&mut b.mdd, a, oa, &old_v, region, pair.rename, &levels)?;
+        // `reason` reads the compiler's regions and writes only the store: lend the
+        // store out for the new side's own call.
+        let mut store = std::mem::replace(&mut b.mdd, Mdd::new(Vec::new()));
+        let new_reason = reason(&mut store, b, ob, &new_v, region, &no_rename, &levels);
+        b.mdd = store;
+        let new_reason = new_reason?;
+        changes.push(Change {
+            old: old_v,
+            new: new_v,
+            region: described,
+            old_reason,
+            new_reason,
         });
     }
+    changes.sort_by(|x, y| {
+        y.region
+            .count
+            .cmp(&x.region.count)
+            .then_with(|| (&x.old, &x.new).cmp(&(&y.old, &y.new)))
+    });
+    let name = |p: &Policy, o: OutputId| p.outputs.get(o).map(|o| o.name.clone());
+    Ok(Some(OutputDiff {
+        name: name(new, ob).unwrap_or_default(),
+        old_name: name(old, oa).unwrap_or_default(),
+        changes,
+    }))
+}
 
-    let inputs_only_old = vocab
-        .inputs
-        .iter()
-        .filter(|u| u.new.is_none())
-        .map(|u| u.name.clone())
-        .collect();
-    let inputs_only_new = vocab
-        .inputs
-        .iter()
-        .filter(|u| u.old.is_none())
-        .map(|u| u.name.clone())
-        .collect();
-    let input_changes = vocab
+/// The inputs both policies declare whose values differ, each side's domain in words.
+fn input_changes(vocab: &Vocabulary, old: &Policy, new: &Policy) -> Vec<InputChange> {
+    vocab
         .inputs
         .iter()
         .filter_map(|u| {
@@ -935,24 +990,7 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
                 new: sj,
             })
         })
-        .collect();
-    let total = b.mdd.sat_count(TRUE);
-    let compared = b.mdd.sat_count(both);
-    Ok(PolicyDiff {
-        old_name: old.name.clone(),
-        new_name: new.name.clone(),
-        inputs_only_old,
-        inputs_only_new,
-        input_changes,
-        outputs_only_old: outputs.only_old,
-        outputs_only_new: outputs.only_new,
-        domain,
-        assumptions,
-        scope,
-        outputs: output_diffs,
-        compared,
-        total,
-    })
+        .collect()
 }
 
 /// Parses `OLD=NEW` (an output renamed by `--map`).

@@ -1,8 +1,6 @@
 //! Facts: JSON objects keyed by input name, checked against the policy's inputs.
 
-use serde_json::json;
-
-use crate::check::ir::{InputId, Policy, Ty, Value};
+use crate::check::ir::{InputDef, InputId, Policy, Ty, Value};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Known facts, one slot per input (`None`: not given).
@@ -258,7 +256,13 @@ fn check_facts(
             ),
         )
         .help("write the facts as {\"input_name\": value, ...}")
-        .data(json!({ "kind": "facts" }))]);
+        .data(
+            FactsData {
+                kind: Some("facts"),
+                ..FactsData::default()
+            }
+            .value(),
+        )]);
     };
     let mut facts = Facts {
         values: vec![None; policy.inputs.len()],
@@ -271,130 +275,170 @@ fn check_facts(
                     .help(format!(
                         "give `{key}` once: which of its values is meant cannot be told"
                     ))
-                    .data(json!({ "key": key })),
+                    .data(FactsData::key(key)),
             );
         }
         let Some(id) = index.by_name.get(key.as_str()).copied() else {
-            let mut d = Diagnostic::error(
-                Code::E0511,
-                format!("`{key}` is not an input of policy `{}`", policy.name),
-            )
-            .data(json!({ "key": key }));
-            if let Some(s) = did_you_mean(key, policy.inputs.iter().map(|i| i.name.as_str())) {
-                d = d.help(format!("did you mean `{s}`?"));
-            } else {
-                let names: Vec<&str> = policy.inputs.iter().map(|i| i.name.as_str()).collect();
-                d = d.note(format!("the inputs are: {}", names.join(", ")));
-            }
-            errors.push(d);
+            errors.push(unknown_key(policy, key));
             continue;
         };
-        if v.is_null() {
-            continue;
-        }
-        let Some(input) = policy.inputs.get(id) else {
+        let Some(input) = policy.inputs.get(id).filter(|_| !v.is_null()) else {
             continue;
         };
-        let wrong = |expected: &str| {
-            Diagnostic::error(
-                Code::E0512,
-                format!(
-                    "fact `{key}` must be {expected}, but it is {}",
-                    json_kind(v)
-                ),
-            )
-            .data(json!({ "key": key }))
-        };
-        let value = match input.ty {
-            Ty::Bool => match v.as_bool() {
-                Some(b) => Value::Bool(b),
-                None => {
-                    errors.push(wrong("a boolean (`true` or `false`)"));
-                    continue;
-                }
-            },
-            Ty::Int { lo, hi } => match v.as_i64() {
-                Some(x) if x >= lo && x <= hi => Value::Int(x),
-                Some(x) => {
-                    errors.push(
-                        Diagnostic::error(
-                            Code::E0513,
-                            format!("fact `{key}` = {x} is outside its range {lo}..={hi}"),
-                        )
-                        .primary(input.loc, format!("`{key}` is declared here"))
-                        .data(json!({ "key": key })),
-                    );
-                    continue;
-                }
-                None if v.as_u64().is_some() || v.as_number().is_some_and(is_huge_integer) => {
-                    // Past 64 bits the reader holds only a float (`1e+23`): say what it
-                    // is rather than show that.
-                    let shown = match v.as_u64() {
-                        Some(x) => x.to_string(),
-                        None if v.as_f64().is_some_and(|f| f < 0.0) => {
-                            "an integer below -2^63".to_string()
-                        }
-                        None => "an integer of 2^64 or more".to_string(),
-                    };
-                    errors.push(
-                        Diagnostic::error(
-                            Code::E0513,
-                            format!("fact `{key}` = {shown} is outside its range {lo}..={hi}"),
-                        )
-                        .primary(input.loc, format!("`{key}` is declared here"))
-                        .data(json!({ "key": key })),
-                    );
-                    continue;
-                }
-                None => {
-                    errors.push(wrong(&format!("an integer in {lo}..={hi}")));
-                    continue;
-                }
-            },
-            Ty::Enum(e) => {
-                let variants: Vec<&str> = policy
-                    .enums
-                    .get(e)
-                    .map(|d| d.variants.iter().map(|v| v.name.as_str()).collect())
-                    .unwrap_or_default();
-                match v.as_str() {
-                    Some(s) => match variants.iter().position(|n| *n == s) {
-                        Some(var) => Value::Enum(e, var),
-                        None => {
-                            let mut d = Diagnostic::error(
-                                Code::E0514,
-                                format!(
-                                    "fact `{key}` = \"{s}\" is not one of: {}",
-                                    variants.join(", ")
-                                ),
-                            )
-                            .primary(input.loc, format!("`{key}` is declared here"))
-                            .data(json!({ "key": key, "valid": variants }));
-                            if let Some(m) = did_you_mean(s, variants.iter().copied()) {
-                                d = d.help(format!("did you mean \"{m}\"?"));
-                            }
-                            errors.push(d);
-                            continue;
-                        }
-                    },
-                    None => {
-                        errors.push(wrong(&format!(
-                            "one of the strings {}",
-                            variants.join(", ")
-                        )));
-                        continue;
-                    }
+        match fact_value(policy, input, key, v) {
+            Ok(value) => {
+                if let Some(slot) = facts.values.get_mut(id) {
+                    *slot = Some(value);
                 }
             }
-        };
-        if let Some(slot) = facts.values.get_mut(id) {
-            *slot = Some(value);
+            Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {
         Ok(facts)
     } else {
         Err(errors)
+    }
+}
+
+/// A key that names no input: the nearest name, or else every name.
+fn unknown_key(policy: &Policy, key: &str) -> Diagnostic {
+    let d = Diagnostic::error(
+        Code::E0511,
+        format!("`{key}` is not an input of policy `{}`", policy.name),
+    )
+    .data(FactsData::key(key));
+    match did_you_mean(key, policy.inputs.iter().map(|i| i.name.as_str())) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => {
+            let names: Vec<&str> = policy.inputs.iter().map(|i| i.name.as_str()).collect();
+            d.note(format!("the inputs are: {}", names.join(", ")))
+        }
+    }
+}
+
+/// The value of fact `key` (not null) for `input`, or why it is not one.
+fn fact_value(
+    policy: &Policy,
+    input: &InputDef,
+    key: &str,
+    v: &serde_json::Value,
+) -> Result<Value, Diagnostic> {
+    let wrong = |expected: &str| {
+        Diagnostic::error(
+            Code::E0512,
+            format!(
+                "fact `{key}` must be {expected}, but it is {}",
+                json_kind(v)
+            ),
+        )
+        .data(FactsData::key(key))
+    };
+    match input.ty {
+        Ty::Bool => v
+            .as_bool()
+            .map(Value::Bool)
+            .ok_or_else(|| wrong("a boolean (`true` or `false`)")),
+        Ty::Int { lo, hi } => {
+            let out_of_range = |shown: &str| {
+                Diagnostic::error(
+                    Code::E0513,
+                    format!("fact `{key}` = {shown} is outside its range {lo}..={hi}"),
+                )
+                .primary(input.loc, format!("`{key}` is declared here"))
+                .data(FactsData::key(key))
+            };
+            match v.as_i64() {
+                Some(x) if x >= lo && x <= hi => Ok(Value::Int(x)),
+                Some(x) => Err(out_of_range(&x.to_string())),
+                // Past 64 bits the reader holds only a float (`1e+23`): say what it is
+                // rather than show that.
+                None => match v.as_u64() {
+                    Some(x) => Err(out_of_range(&x.to_string())),
+                    None if v.as_number().is_some_and(is_huge_integer) => {
+                        Err(out_of_range(if v.as_f64().is_some_and(|f| f < 0.0) {
+                            "an integer below -2^63"
+                        } else {
+                            "an integer of 2^64 or more"
+                        }))
+                    }
+                    None => Err(wrong(&format!("an integer in {lo}..={hi}"))),
+                },
+            }
+        }
+        Ty::Enum(e) => {
+            let variants: Vec<&str> = policy
+                .enums
+                .get(e)
+                .map(|d| d.variants.iter().map(|v| v.name.as_str()).collect())
+                .unwrap_or_default();
+            let Some(s) = v.as_str() else {
+                return Err(wrong(&format!(
+                    "one of the strings {}",
+                    variants.join(", ")
+                )));
+            };
+            if let Some(var) = variants.iter().position(|n| *n == s) {
+                return Ok(Value::Enum(e, var));
+            }
+            let mut d = Diagnostic::error(
+                Code::E0514,
+                format!(
+                    "fact `{key}` = \"{s}\" is not one of: {}",
+                    variants.join(", ")
+                ),
+            )
+            .primary(input.loc, format!("`{key}` is declared here"));
+            if let Some(m) = did_you_mean(s, variants.iter().copied()) {
+                d = d.help(format!("did you mean \"{m}\"?"));
+            }
+            Err(d.data(
+                FactsData {
+                    key: Some(key),
+                    valid: Some(variants),
+                    ..FactsData::default()
+                }
+                .value(),
+            ))
+        }
+    }
+}
+
+/// The `data` of an error about facts, for machines (`--format json`, editors): the key
+/// or keys it names; for an enum, its valid variants; `kind` for facts that are not an
+/// object.
+#[derive(Default, serde::Serialize)]
+pub(crate) struct FactsData<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Vec<&'a str>>,
+}
+
+impl<'a> FactsData<'a> {
+    pub(crate) fn key(key: &'a str) -> serde_json::Value {
+        FactsData {
+            key: Some(key),
+            ..FactsData::default()
+        }
+        .value()
+    }
+
+    pub(crate) fn keys(keys: Vec<&'a str>) -> serde_json::Value {
+        FactsData {
+            keys: Some(keys),
+            ..FactsData::default()
+        }
+        .value()
+    }
+
+    /// As the `data` of a diagnostic (a map of strings always converts).
+    pub(crate) fn value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 

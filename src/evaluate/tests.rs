@@ -1,3 +1,4 @@
+use super::rules::comparisons_fit_i128;
 use super::*;
 use crate::analyse::brute;
 use crate::check::ir::*;
@@ -465,7 +466,7 @@ fn json_shape_follows_the_contract() {
         let Ok(d) = decide(&p, &g, &facts) else {
             continue;
         };
-        let j = decision_json(&p, &d);
+        let j = json_of(&p, &d);
         for key in [
             "policy",
             "status",
@@ -503,7 +504,7 @@ fn an_accepted_gap_is_answered_with_its_reason() {
     let g = DecisionGraph::build(&mut c).unwrap();
     let decide_json = |facts: serde_json::Value| {
         let f = parse_facts(&p, &facts).unwrap();
-        decision_json(&p, &decide(&p, &g, &f).unwrap())
+        json_of(&p, &decide(&p, &g, &f).unwrap())
     };
     let accepted = decide_json(serde_json::json!({"a": false, "b": true}));
     assert_eq!(accepted["undecided"]["r"]["accepted"], true);
@@ -568,7 +569,7 @@ fn an_acceptance_the_facts_leave_open_is_asked_about() {
         assert_eq!(by_graph.open_acceptances, by_rules.open_acceptances);
         assert_eq!(by_graph.missing, by_rules.missing);
         (
-            decision_json(&p, &by_graph),
+            json_of(&p, &by_graph),
             decision_human(&p, &by_graph),
             decision_markdown(&p, &f, &by_graph),
         )
@@ -717,7 +718,7 @@ fn an_overridden_rule_names_only_the_rules_that_won() {
         let f = parse_facts(&p, &facts).unwrap();
         let d = decide(&p, &g, &f).unwrap();
         (
-            decision_json(&p, &d),
+            json_of(&p, &d),
             decision_human(&p, &d),
             decision_markdown(&p, &f, &d),
         )
@@ -858,4 +859,9 @@ fn compile_limits_fall_back_to_reading_the_rules() {
          rule r \"r\" cites \"c\" when {max} * a > {max} * b then o = true\n"
     ));
     assert!(comparisons_fit_i128(&p));
+}
+
+/// A decision's JSON answer as a value, to look into.
+fn json_of(p: &Policy, d: &Decision) -> serde_json::Value {
+    serde_json::to_value(decision_json(p, d)).unwrap()
 }

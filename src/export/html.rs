@@ -15,7 +15,7 @@ use super::text::{one_line, xml_escape as esc};
 use super::view::{GraphView, LeafKind, ViewNode};
 use crate::analyse::{Analysis, DeadReason, Unfinished};
 use crate::check::ir::{Expect, OutputTy, Policy, Ty};
-use crate::compile::describe::Region;
+use crate::compile::describe::{show_count, Region};
 use crate::harness::{Outcome, TestCase, TestKind};
 
 const CSS: &str = r#"
@@ -1205,19 +1205,6 @@ impl PageWriter<'_> {
             .collect();
         items.join("<br>")
     }
-}
-
-/// `8,232,960`: counts of incidents are large.
-fn show_count(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// "The same for every incident in scope: record_crime = true" when a per-output graph

@@ -1,94 +1,193 @@
 //! The decision graph as JSON, for other tools. The schema is documented in
 //! `docs/graph-json.md`; bump [`SCHEMA_VERSION`] on any incompatible change.
+//!
+//! The fields of every object are declared in alphabetical order, the order the graph
+//! has always been written in (its objects were `serde_json::Map`s, which sort their
+//! keys); the document's example lists them in another, and promises no order.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::view::{EdgeValues, GraphView, OutputStatus, ViewNode};
+use super::view::{EdgeValues, GraphView, LeafOutput, OutputStatus, ViewEdge, ViewNode};
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole graph (docs/graph-json.md, "Top level").
+#[derive(Debug, Serialize)]
+pub struct GraphJson<'a> {
+    pub edges: Vec<EdgeJson<'a>>,
+    pub leaves: Vec<LeafJson<'a>>,
+    pub nodes: Vec<QuestionJson<'a>>,
+    pub output: Option<&'a str>,
+    pub policy: &'a str,
+    pub root: String,
+    /// Always `policyc-graph`.
+    pub schema: &'static str,
+    pub title: Option<&'a str>,
+    pub version: u32,
+}
+
+/// A question (docs/graph-json.md, "Questions").
+#[derive(Debug, Serialize)]
+pub struct QuestionJson<'a> {
+    pub id: String,
+    pub input: &'a str,
+    pub question: &'a str,
+}
+
+/// An outcome (docs/graph-json.md, "Outcomes").
+#[derive(Debug, Serialize)]
+pub struct LeafJson<'a> {
+    pub id: String,
+    pub kind: &'static str,
+    pub outputs: Vec<OutputJson<'a>>,
+}
+
+/// One output at a leaf, by its `status`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum OutputJson<'a> {
+    Decided {
+        default: bool,
+        output: &'a str,
+        rules: &'a [String],
+        /// Always `decided`.
+        status: &'static str,
+        value: &'a Value,
+    },
+    /// `status` `gap` (`reason` null) or `accepted_gap` (the acceptance's reason).
+    Gap {
+        output: &'a str,
+        reason: Option<&'a str>,
+        status: &'static str,
+    },
+    Conflict {
+        output: &'a str,
+        /// Always `conflict`.
+        status: &'static str,
+        values: Vec<ConflictJson<'a>>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConflictJson<'a> {
+    pub rules: &'a [String],
+    pub value: &'a Value,
+}
+
+/// An answer (docs/graph-json.md, "Answers").
+#[derive(Debug, Serialize)]
+pub struct EdgeJson<'a> {
+    pub from: String,
+    pub label: &'a str,
+    pub to: String,
+    pub values: ValuesJson<'a>,
+}
+
+/// The values of an edge: booleans, variant names, or inclusive integer ranges.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ValuesJson<'a> {
+    Bools(&'a [bool]),
+    Variants(&'a [String]),
+    Ranges(Vec<RangeJson>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct RangeJson {
+    pub max: i64,
+    pub min: i64,
+}
 
 fn id(i: usize) -> String {
     format!("n{i}")
 }
 
-/// The graph as a JSON value (see `docs/graph-json.md`).
-pub fn to_json(view: &GraphView) -> Value {
+/// The graph in the form of `docs/graph-json.md`.
+pub fn to_json(view: &GraphView) -> GraphJson<'_> {
     let mut nodes = Vec::new();
     let mut leaves = Vec::new();
     for (i, node) in view.nodes.iter().enumerate() {
         match node {
-            ViewNode::Question(q) => nodes.push(json!({
-                "id": id(i),
-                "input": q.input,
-                "question": q.text,
-            })),
-            ViewNode::Leaf(leaf) => {
-                let outputs: Vec<Value> = leaf
-                    .outputs
-                    .iter()
-                    .map(|o| match &o.status {
-                        OutputStatus::Value {
-                            json, by_default, ..
-                        } => json!({
-                            "output": o.output,
-                            "status": "decided",
-                            "value": json,
-                            "default": by_default,
-                            "rules": o.rules,
-                        }),
-                        OutputStatus::Gap { accepted } => json!({
-                            "output": o.output,
-                            "status": if accepted.is_some() { "accepted_gap" } else { "gap" },
-                            "reason": accepted,
-                        }),
-                        OutputStatus::Conflict { values } => json!({
-                            "output": o.output,
-                            "status": "conflict",
-                            "values": values
-                                .iter()
-                                .map(|v| json!({"value": v.json, "rules": v.rules}))
-                                .collect::<Vec<_>>(),
-                        }),
-                    })
-                    .collect();
-                leaves.push(json!({
-                    "id": id(i),
-                    "kind": leaf.kind.as_str(),
-                    "outputs": outputs,
-                }));
-            }
+            ViewNode::Question(q) => nodes.push(QuestionJson {
+                id: id(i),
+                input: &q.input,
+                question: &q.text,
+            }),
+            ViewNode::Leaf(leaf) => leaves.push(LeafJson {
+                id: id(i),
+                kind: leaf.kind.as_str(),
+                outputs: leaf.outputs.iter().map(output_json).collect(),
+            }),
         }
     }
-    let edges: Vec<Value> = view
-        .edges
-        .iter()
-        .map(|e| {
-            let values = match &e.values {
-                EdgeValues::Bool(bs) => json!(bs),
-                EdgeValues::Enum(vs) => json!(vs),
-                EdgeValues::Ranges(rs) => Value::Array(
-                    rs.iter()
-                        .map(|&(lo, hi)| json!({"min": lo, "max": hi}))
-                        .collect(),
-                ),
-            };
-            json!({
-                "from": id(e.from),
-                "to": id(e.to),
-                "label": e.label,
-                "values": values,
-            })
-        })
-        .collect();
-    json!({
-        "schema": "policyc-graph",
-        "version": SCHEMA_VERSION,
-        "policy": view.policy,
-        "title": view.title,
-        "output": view.output,
-        "root": id(view.root),
-        "nodes": nodes,
-        "leaves": leaves,
-        "edges": edges,
-    })
+    GraphJson {
+        edges: view.edges.iter().map(edge_json).collect(),
+        leaves,
+        nodes,
+        output: view.output.as_deref(),
+        policy: &view.policy,
+        root: id(view.root),
+        schema: "policyc-graph",
+        title: view.title.as_deref(),
+        version: SCHEMA_VERSION,
+    }
+}
+
+/// The graph as one line of JSON, with its line break.
+pub fn to_string(view: &GraphView) -> String {
+    let mut s = serde_json::to_string(&to_json(view)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn output_json(o: &LeafOutput) -> OutputJson<'_> {
+    match &o.status {
+        OutputStatus::Value {
+            json, by_default, ..
+        } => OutputJson::Decided {
+            default: *by_default,
+            output: &o.output,
+            rules: &o.rules,
+            status: "decided",
+            value: json,
+        },
+        OutputStatus::Gap { accepted } => OutputJson::Gap {
+            output: &o.output,
+            reason: accepted.as_deref(),
+            status: if accepted.is_some() {
+                "accepted_gap"
+            } else {
+                "gap"
+            },
+        },
+        OutputStatus::Conflict { values } => OutputJson::Conflict {
+            output: &o.output,
+            status: "conflict",
+            values: values
+                .iter()
+                .map(|v| ConflictJson {
+                    rules: &v.rules,
+                    value: &v.json,
+                })
+                .collect(),
+        },
+    }
+}
+
+fn edge_json(e: &ViewEdge) -> EdgeJson<'_> {
+    EdgeJson {
+        from: id(e.from),
+        label: &e.label,
+        to: id(e.to),
+        values: match &e.values {
+            EdgeValues::Bool(bs) => ValuesJson::Bools(bs),
+            EdgeValues::Enum(vs) => ValuesJson::Variants(vs),
+            EdgeValues::Ranges(rs) => ValuesJson::Ranges(
+                rs.iter()
+                    .map(|&(min, max)| RangeJson { max, min })
+                    .collect(),
+            ),
+        },
+    }
 }

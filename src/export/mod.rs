@@ -18,6 +18,9 @@ pub mod view;
 
 pub use build::Which;
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
 use crate::compile::{CompileOptions, Compiler};
@@ -33,17 +36,38 @@ pub fn policy_view(policy: &Policy, which: Which) -> Result<GraphView, Box<Diagn
     build::graph_view(policy, &mut c, &dg, which).map_err(fail)
 }
 
-/// Writes through a temporary file and a rename, so a reader never sees half a file.
-pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let name = path
+/// Replaces `path` with `text` so that a reader (or a crash) sees the old file or the
+/// new one, never a half-written one (`policyc fmt`, `graph -o`, `doc`): write a temporary file beside it, flush it to
+/// disk, then rename it over the original (atomic on one file system).
+pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let tmp = path.with_file_name(format!(".{name}.policyc-tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    let tmp = dir.join(format!(".{file_name}.policyc-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // Make the rename itself durable; not every platform can open a folder.
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    })
+    }
+    result
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! (the compiler's graphs are used by the integration tests).
 
 use super::view::*;
-use serde_json::json;
 
 fn q(input: &str, text: &str) -> ViewNode {
     ViewNode::Question(Question {
@@ -16,7 +15,11 @@ fn val(output: &str, v: &str, rules: &[&str]) -> LeafOutput {
         output: output.into(),
         status: OutputStatus::Value {
             shown: v.into(),
-            json: if v == "true" { json!(true) } else { json!(v) },
+            json: if v == "true" {
+                serde_json::Value::Bool(true)
+            } else {
+                serde_json::Value::from(v)
+            },
             by_default: rules.is_empty(),
         },
         rules: rules.iter().map(|r| r.to_string()).collect(),
@@ -72,12 +75,12 @@ pub fn sample() -> GraphView {
                     values: vec![
                         ConflictValue {
                             shown: "escalate".into(),
-                            json: json!("escalate"),
+                            json: serde_json::Value::from("escalate"),
                             rules: vec!["extreme_content".into()],
                         },
                         ConflictValue {
                             shown: "manage_in_school".into(),
-                            json: json!("manage_in_school"),
+                            json: serde_json::Value::from("manage_in_school"),
                             rules: vec!["\"quoted\" <rule>".into()],
                         },
                     ],

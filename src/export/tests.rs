@@ -19,10 +19,16 @@ fn json_snapshot() {
     insta::assert_json_snapshot!(json::to_json(&sample()));
 }
 
+/// The bytes `policyc graph --format json` writes: one line, keys in alphabetical order.
+#[test]
+fn json_line_snapshot() {
+    insta::assert_snapshot!(json::to_string(&sample()));
+}
+
 #[test]
 fn json_has_one_entry_per_node_and_edge() {
     let view = sample();
-    let v = json::to_json(&view);
+    let v = serde_json::to_value(json::to_json(&view)).unwrap();
     let nodes = v["nodes"].as_array().unwrap().len();
     let leaves = v["leaves"].as_array().unwrap().len();
     assert_eq!(nodes + leaves, view.nodes.len());
@@ -89,4 +95,31 @@ fn mermaid_comment_cannot_hold_a_directive() {
     let m = mermaid::to_mermaid(&view);
     assert!(!m.contains("%%{"), "{m}");
     assert_eq!(m.lines().filter(|l| l.starts_with("flowchart")).count(), 1);
+}
+
+#[test]
+fn an_atomic_write_replaces_the_file_and_leaves_no_temporary() {
+    let dir = std::env::temp_dir().join(format!("policyc-write-unit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("a.policy");
+    std::fs::write(&p, "old").unwrap();
+    super::write_file(&p, "new\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "new\n");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The report counts incidents as the CLI does: past what 128 bits hold it says so,
+/// rather than print 39 digits.
+#[test]
+fn counts_past_128_bits_read_as_the_cli_says_them() {
+    assert_eq!(
+        crate::compile::describe::show_count(u128::MAX),
+        "more than 10^38"
+    );
+    assert_eq!(crate::compile::describe::show_count(8_232_960), "8,232,960");
 }

@@ -11,6 +11,7 @@
 //! return it unless the tree is the same as the input's ([`same_ast`]).
 
 mod build;
+pub mod changes;
 mod doc;
 mod same;
 

@@ -107,7 +107,11 @@ pub(crate) fn sample_report() -> Report {
                         message: "the file has 1 error, so its scenarios cannot run".into(),
                         notes: vec!["error[E0101]: expected `then`\n  ┌─ broken.policy:2:1\x07".into()],
                         examples: vec![],
-                        diagnostics: vec![serde_json::json!({"code": "E0101"})],
+                        diagnostics: vec![serde_json::Value::Object(
+                            [("code".to_string(), serde_json::Value::from("E0101"))]
+                                .into_iter()
+                                .collect(),
+                        )],
                     }),
                 }],
                 coverage: None,

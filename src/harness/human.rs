@@ -181,6 +181,31 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// `ok` in green and `FAILED` in red on the test lines, as `cargo test` shows them on
+/// a terminal (ANSI colours).
+pub fn colour_statuses(text: &str) -> String {
+    const GREEN: &str = "\x1b[32m";
+    const RED: &str = "\x1b[31m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let newline = line.get(body.len()..).unwrap_or_default();
+        match (
+            body.starts_with("test "),
+            body.strip_suffix(" ... ok"),
+            body.strip_suffix(" ... FAILED"),
+        ) {
+            (true, Some(head), _) => out.push_str(&format!("{head} ... {GREEN}ok{RESET}{newline}")),
+            (true, _, Some(head)) => {
+                out.push_str(&format!("{head} ... {RED}FAILED{RESET}{newline}"))
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::sample_report;
@@ -210,5 +235,15 @@ mod tests {
     #[test]
     fn report_renders_as_pinned() {
         insta::assert_snapshot!(render(&sample_report(), &[]));
+    }
+
+    #[test]
+    fn only_statuses_of_test_lines_are_coloured() {
+        let text = "running 2 tests for p (p.policy)\ntest p::a ... ok\ntest p::b ... FAILED\n\n1 passed, 1 failed\n";
+        let coloured = colour_statuses(text);
+        assert!(coloured.contains("test p::a ... \x1b[32mok\x1b[0m\n"));
+        assert!(coloured.contains("test p::b ... \x1b[31mFAILED\x1b[0m\n"));
+        assert!(coloured.ends_with("\n1 passed, 1 failed\n"));
+        assert_eq!(colour_statuses("no tests here\n"), "no tests here\n");
     }
 }

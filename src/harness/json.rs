@@ -1,132 +1,254 @@
 //! `--format json`: JSON Lines, one object per test, then one per policy's coverage (when
 //! asked for), then a summary object. Every object has a `type`: `test`, `note` (an
 //! accepted gap, a decision graph too large), `coverage` (`measured` false with a
-//! `reason` when the graph could not be built) or `summary`.
+//! `reason` when the graph could not be built) or `summary`. docs/testing.md has the
+//! schema.
+//!
+//! The fields of every line are declared in alphabetical order, the order the lines have
+//! always printed in (they were `serde_json::Map`s, which sort their keys); no document
+//! promises an order.
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
-use super::{Example, Outcome, Report, RuleRef, TestCase};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Coverage, Example, Outcome, Report, RuleRef, Step, TestCase};
 
 /// The lines of the report, each one JSON object.
 pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
     let mut lines = Vec::new();
     for t in report.suites.iter().flat_map(|s| &s.tests) {
-        lines.push(test(t).to_string());
+        lines.push(line(&TestLine::new(t)));
     }
     for s in &report.suites {
         for n in &s.notes {
-            lines.push(json!({"type": "note", "policy": s.policy, "message": n}).to_string());
+            lines.push(line(&NoteLine {
+                message: n,
+                policy: &s.policy,
+                r#type: "note",
+            }));
         }
     }
     for s in &report.suites {
         if let Some(why) = &s.coverage_unmeasured {
-            lines.push(
-                json!({"type": "coverage", "policy": s.policy, "measured": false, "reason": why})
-                    .to_string(),
-            );
-            continue;
+            lines.push(line(&UnmeasuredLine {
+                measured: false,
+                policy: &s.policy,
+                reason: why,
+                r#type: "coverage",
+            }));
+        } else if let Some(c) = &s.coverage {
+            lines.push(line(&CoverageLine::new(&s.policy, c)));
         }
-        let Some(c) = &s.coverage else { continue };
-        let uncovered: Vec<Value> = c.uncovered.iter().map(rule).collect();
-        let mut line = json!({
-            "type": "coverage",
-            "policy": s.policy,
-            "measured": true,
-            "rules_total": c.rules_total,
-            "rules_covered": c.rules_covered,
-            "rule_percent": round1(c.rule_percent()),
-            "leaves_measured": c.leaves_unmeasured.is_none(),
-            "leaves_total": c.leaves_total,
-            "leaves_reached": c.leaves_reached,
-            "leaf_percent": round1(c.leaf_percent()),
-            "uncovered": uncovered,
-        });
-        if let (Some(why), Some(map)) = (&c.leaves_unmeasured, line.as_object_mut()) {
-            // No graph, no leaves: null figures and the reason, rather than zeros.
-            for key in ["leaves_total", "leaves_reached", "leaf_percent"] {
-                map.insert(key.into(), Value::Null);
-            }
-            map.insert("leaves_reason".into(), Value::from(why.as_str()));
-        }
-        lines.push(line.to_string());
     }
     let t = report.totals();
-    lines.push(
-        json!({
-            "type": "summary",
-            "passed": t.passed,
-            "failed": t.failed,
-            "skipped": t.skipped,
-            "coverage_failures": shortfalls,
-            "ok": t.failed == 0 && shortfalls.is_empty(),
-        })
-        .to_string(),
-    );
+    lines.push(line(&SummaryLine {
+        coverage_failures: shortfalls,
+        failed: t.failed,
+        ok: t.failed == 0 && shortfalls.is_empty(),
+        passed: t.passed,
+        skipped: t.skipped,
+        r#type: "summary",
+    }));
     lines
+}
+
+/// One line (plain data always serializes).
+fn line(v: &impl Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn test(t: &TestCase) -> Value {
-    let mut o = Map::new();
-    o.insert("type".into(), "test".into());
-    o.insert("policy".into(), t.policy.clone().into());
-    o.insert("name".into(), t.name.clone().into());
-    o.insert("kind".into(), t.kind.as_str().into());
-    o.insert("title".into(), opt(&t.title));
-    o.insert("cites".into(), opt(&t.cites));
-    o.insert("location".into(), t.location.clone().into());
-    o.insert("status".into(), t.outcome.status().into());
-    if let Outcome::Failed(f) = &t.outcome {
-        o.insert("message".into(), f.message.clone().into());
-        o.insert("notes".into(), f.notes.clone().into());
-        if !f.diagnostics.is_empty() {
-            o.insert("diagnostics".into(), f.diagnostics.clone().into());
+/// `{"type": "test", ...}`: one test and, when it failed, why.
+#[derive(Serialize)]
+struct TestLine<'a> {
+    cites: Option<&'a str>,
+    /// The errors of a file that does not check, or of a graph too large.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnostics: Option<&'a [Value]>,
+    failures: Vec<FailureLine<'a>>,
+    kind: &'static str,
+    location: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a [String]>,
+    policy: &'a str,
+    status: &'static str,
+    title: Option<&'a str>,
+    r#type: &'static str,
+}
+
+impl<'a> TestLine<'a> {
+    fn new(t: &'a TestCase) -> TestLine<'a> {
+        let failure = match &t.outcome {
+            Outcome::Failed(f) => Some(f),
+            Outcome::Passed | Outcome::Skipped => None,
+        };
+        TestLine {
+            cites: t.cites.as_deref(),
+            diagnostics: failure
+                .filter(|f| !f.diagnostics.is_empty())
+                .map(|f| f.diagnostics.as_slice()),
+            failures: failure
+                .map(|f| f.examples.iter().flat_map(FailureLine::of).collect())
+                .unwrap_or_default(),
+            kind: t.kind.as_str(),
+            location: &t.location,
+            message: failure.map(|f| f.message.as_str()),
+            name: &t.name,
+            notes: failure.map(|f| f.notes.as_slice()),
+            policy: &t.policy,
+            status: t.outcome.status(),
+            title: t.title.as_deref(),
+            r#type: "test",
         }
-        let failures: Vec<Value> = f.examples.iter().flat_map(failures_of).collect();
-        o.insert("failures".into(), failures.into());
-    } else {
-        o.insert("failures".into(), Value::Array(Vec::new()));
     }
-    Value::Object(o)
 }
 
-/// One entry per expectation that an example breaks, each carrying the example.
-fn failures_of(e: &Example) -> Vec<Value> {
-    let facts: Map<String, Value> = e.facts.iter().cloned().collect();
-    let rules: Vec<Value> = e.rules.iter().map(rule).collect();
-    let overridden: Vec<Value> = e.overridden.iter().map(rule).collect();
-    // No path (null) when the decision was read from the rules: there is no graph.
-    let path: Option<Vec<Value>> = e.path.as_ref().map(|p| {
-        p.iter()
-            .map(|s| json!({"input": s.input, "question": s.question, "answer": s.answer}))
-            .collect()
-    });
-    e.mismatches
-        .iter()
-        .map(|m| {
-            json!({
-                "output": m.output,
-                "expected": m.expected,
-                "actual": m.actual,
-                "example": facts,
-                "decision_status": e.status,
-                "rules": rules,
-                "overridden": overridden,
-                "path": path,
+/// One expectation an example breaks, carrying the example.
+#[derive(Serialize)]
+struct FailureLine<'a> {
+    actual: &'a str,
+    decision_status: &'a str,
+    /// The facts, keyed by input.
+    example: BTreeMap<&'a str, &'a Value>,
+    expected: &'a str,
+    output: Option<&'a str>,
+    overridden: Vec<RuleLine<'a>>,
+    /// No path (null) when the decision was read from the rules: there is no graph.
+    path: Option<Vec<StepLine<'a>>>,
+    rules: Vec<RuleLine<'a>>,
+}
+
+impl<'a> FailureLine<'a> {
+    /// One entry per expectation that `e` breaks.
+    fn of(e: &'a Example) -> Vec<FailureLine<'a>> {
+        e.mismatches
+            .iter()
+            .map(|m| FailureLine {
+                actual: &m.actual,
+                decision_status: &e.status,
+                example: e.facts.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+                expected: &m.expected,
+                output: m.output.as_deref(),
+                overridden: e.overridden.iter().map(RuleLine::new).collect(),
+                path: e
+                    .path
+                    .as_ref()
+                    .map(|p| p.iter().map(StepLine::new).collect()),
+                rules: e.rules.iter().map(RuleLine::new).collect(),
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
-fn rule(r: &RuleRef) -> Value {
-    json!({"name": r.name, "title": r.title, "cites": r.cites, "location": r.location})
+#[derive(Serialize)]
+struct RuleLine<'a> {
+    cites: Option<&'a str>,
+    location: &'a str,
+    name: &'a str,
+    title: Option<&'a str>,
 }
 
-fn opt(s: &Option<String>) -> Value {
-    s.as_ref().map_or(Value::Null, |s| Value::from(s.as_str()))
+impl<'a> RuleLine<'a> {
+    fn new(r: &'a RuleRef) -> RuleLine<'a> {
+        RuleLine {
+            cites: r.cites.as_deref(),
+            location: &r.location,
+            name: &r.name,
+            title: r.title.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StepLine<'a> {
+    answer: &'a str,
+    input: &'a str,
+    question: Option<&'a str>,
+}
+
+impl<'a> StepLine<'a> {
+    fn new(s: &'a Step) -> StepLine<'a> {
+        StepLine {
+            answer: &s.answer,
+            input: &s.input,
+            question: s.question.as_deref(),
+        }
+    }
+}
+
+/// `{"type": "note", ...}`: an accepted gap, a graph too large.
+#[derive(Serialize)]
+struct NoteLine<'a> {
+    message: &'a str,
+    policy: &'a str,
+    r#type: &'static str,
+}
+
+/// `{"type": "coverage", "measured": false, ...}`: why nothing was measured.
+#[derive(Serialize)]
+struct UnmeasuredLine<'a> {
+    measured: bool,
+    policy: &'a str,
+    reason: &'a str,
+    r#type: &'static str,
+}
+
+/// `{"type": "coverage", "measured": true, ...}`. Without a graph the leaf figures are
+/// null and `leaves_reason` says why, rather than zeros.
+#[derive(Serialize)]
+struct CoverageLine<'a> {
+    leaf_percent: Option<f64>,
+    leaves_measured: bool,
+    leaves_reached: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    leaves_reason: Option<&'a str>,
+    leaves_total: Option<usize>,
+    measured: bool,
+    policy: &'a str,
+    rule_percent: f64,
+    rules_covered: usize,
+    rules_total: usize,
+    r#type: &'static str,
+    uncovered: Vec<RuleLine<'a>>,
+}
+
+impl<'a> CoverageLine<'a> {
+    fn new(policy: &'a str, c: &'a Coverage) -> CoverageLine<'a> {
+        let leaves = c.leaves_unmeasured.is_none();
+        CoverageLine {
+            leaf_percent: leaves.then(|| round1(c.leaf_percent())),
+            leaves_measured: leaves,
+            leaves_reached: leaves.then_some(c.leaves_reached),
+            leaves_reason: c.leaves_unmeasured.as_deref(),
+            leaves_total: leaves.then_some(c.leaves_total),
+            measured: true,
+            policy,
+            rule_percent: round1(c.rule_percent()),
+            rules_covered: c.rules_covered,
+            rules_total: c.rules_total,
+            r#type: "coverage",
+            uncovered: c.uncovered.iter().map(RuleLine::new).collect(),
+        }
+    }
+}
+
+/// `{"type": "summary", ...}`: the closing counts.
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    coverage_failures: &'a [String],
+    failed: usize,
+    ok: bool,
+    passed: usize,
+    skipped: usize,
+    r#type: &'static str,
 }
 
 #[cfg(test)]
@@ -166,5 +288,18 @@ mod tests {
         assert_eq!(values[7]["skipped"], 1);
         assert_eq!(values[7]["ok"], false);
         assert_eq!(values[6]["uncovered"][0]["name"], "r3");
+    }
+
+    /// The bytes of every kind of line, keys in alphabetical order.
+    #[test]
+    fn lines_are_pinned() {
+        let mut report = sample_report();
+        let mut lines = render(&report, &["a shortfall".into()]);
+        if let Some(c) = report.suites[0].coverage.as_mut() {
+            c.leaves_unmeasured = Some("no graph".into());
+        }
+        report.suites[1].coverage_unmeasured = Some("cannot compile".into());
+        lines.extend(render(&report, &[]));
+        insta::assert_snapshot!(lines.join("\n"));
     }
 }

@@ -23,7 +23,8 @@ pub use conflict::{conflict_listing, ConflictListing, Unlisted, LISTED_CONFLICTS
 
 use super::Analysis;
 use crate::check::ir::Policy;
-use crate::compile::describe::{show_count, Region};
+pub use crate::compile::describe::incidents;
+use crate::compile::describe::Region;
 use crate::diagnostics::Diagnostic;
 
 /// The findings as diagnostics (gaps, conflicts, refuted asserts and unfinished
@@ -73,15 +74,6 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .map(|u| unfinished::unfinished(policy, a, u)),
     );
     out
-}
-
-/// "1 incident", "35 incidents".
-pub fn incidents(n: u128) -> String {
-    if n == 1 {
-        "1 incident".to_string()
-    } else {
-        format!("{} incidents", show_count(n))
-    }
 }
 
 /// The region of a finding for people: how many incidents, which (`what` says how the

@@ -1,0 +1,108 @@
+//! A decision for people, as `policyc decide` prints it on a terminal.
+
+use super::{input_names, missing_reason, overridden_text, rule_line, rule_names};
+use crate::check::ir::{OutputId, OutputTy, Policy};
+use crate::evaluate::{Answer, DecideStatus, Decision};
+
+/// The answer for people.
+pub fn decision_human(policy: &Policy, d: &Decision) -> String {
+    let mut s = String::new();
+    let status = match d.status {
+        DecideStatus::Decided => "decided",
+        DecideStatus::Undecided => "undecided",
+        DecideStatus::OutOfScope => "out of scope: this policy decides nothing for this incident",
+    };
+    s.push_str(&format!("policy {}: {status}\n", policy.name));
+    if d.status != DecideStatus::OutOfScope {
+        s.push_str("\ndecision:\n");
+        for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
+            s.push_str(&format!(
+                "  {} = {}\n",
+                out.name,
+                answer_text(policy, d, o, a)
+            ));
+        }
+    }
+    if !d.fired.is_empty() {
+        s.push_str("\nrules that fired:\n");
+        for &r in &d.fired {
+            s.push_str(&format!("  {}\n", rule_line(policy, r)));
+        }
+    }
+    if !d.overridden.is_empty() {
+        s.push_str("\noverridden:\n");
+        for &r in &d.overridden {
+            s.push_str(&format!(
+                "  {}: {}\n",
+                rule_line(policy, r),
+                overridden_text(policy, d, r)
+            ));
+        }
+    }
+    if !d.facts_used.is_empty() {
+        let names = input_names(policy, &d.facts_used);
+        s.push_str(&format!("\nfacts that mattered: {}\n", names.join(", ")));
+    }
+    if !d.missing.is_empty() {
+        s.push_str("\nstill to find out:\n");
+        for &i in &d.missing {
+            if let Some(inp) = policy.inputs.get(i) {
+                match inp.doc_line() {
+                    Some(q) => s.push_str(&format!("  {} — {q}\n", inp.name)),
+                    None => s.push_str(&format!("  {}\n", inp.name)),
+                }
+            }
+        }
+    }
+    s
+}
+
+/// What output `o` is, and why.
+fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String {
+    match a {
+        Answer::Gap => match (d.accepted_reason(o), d.open_acceptance(o)) {
+            (Some(r), _) => format!("undecided: the policy accepts this gap, because {r}"),
+            (None, Some(open)) => format!(
+                "undecided: no rule gives a value (a gap in the policy); whether the policy accepts it ({}) depends on facts not given: {}",
+                open.reasons,
+                input_names(policy, &open.depends_on).join(", ")
+            ),
+            (None, None) => "undecided: no rule gives a value (a gap in the policy)".to_string(),
+        },
+        Answer::Value { value, by } if by.is_empty() => {
+            let is_set = policy
+                .outputs
+                .get(o)
+                .is_some_and(|out| matches!(out.ty, OutputTy::Set(_)));
+            let why = if is_set {
+                "no rule adds to it"
+            } else {
+                "the default"
+            };
+            format!("{} ({why})", policy.show_value(value))
+        }
+        Answer::Value { value, by } => format!(
+            "{} (by {})",
+            policy.show_value(value),
+            rule_names(policy, by).join(", ")
+        ),
+        Answer::Conflict(vs) => {
+            let parts: Vec<String> = vs
+                .iter()
+                .map(|(v, rs)| {
+                    format!(
+                        "{} by {}",
+                        policy.show_value(v),
+                        rule_names(policy, rs).join(", ")
+                    )
+                })
+                .collect();
+            format!("undecided: rules conflict ({})", parts.join("; "))
+        }
+        Answer::Missing { if_in_scope } => format!(
+            "undecided: {}",
+            missing_reason(policy, if_in_scope, "depends on facts not given")
+        ),
+        Answer::None => String::new(),
+    }
+}

@@ -1,0 +1,196 @@
+//! A decision as an incident record in Markdown: the facts, the decision, the actions
+//! taken and not taken, each with its justification (the rule, its title and citation).
+
+use super::{input_names, missing_reason, overridden_text, rule_line, rule_names};
+use crate::check::ir::{OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
+use crate::evaluate::{Answer, DecideStatus, Decision, Facts};
+
+/// An incident record in Markdown: the facts, the decision, the actions taken and not
+/// taken, each with its justification (the rule, its title and citation).
+pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String {
+    let mut s = heading(policy, d);
+    s.push_str(&facts_table(policy, facts));
+    if d.status == DecideStatus::OutOfScope {
+        s.push_str("\nThe incident is outside the scope of this policy: it decides nothing.\n");
+        return s;
+    }
+    let mut actions = Actions::default();
+    for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
+        actions.add(policy, d, o, out, a);
+    }
+    s.push_str("\n## Actions taken\n\n");
+    if actions.taken.is_empty() {
+        s.push_str("- none\n");
+    }
+    for line in &actions.taken {
+        s.push_str(&format!("{line}\n"));
+    }
+    s.push_str("\n## Actions not taken\n\n");
+    if actions.not_taken.is_empty() && d.overridden.is_empty() {
+        s.push_str("- none\n");
+    }
+    for line in &actions.not_taken {
+        s.push_str(&format!("{line}\n"));
+    }
+    for &r in &d.overridden {
+        s.push_str(&format!(
+            "- overridden: {} — {}\n",
+            rule_line(policy, r),
+            overridden_text(policy, d, r)
+        ));
+    }
+    if !d.missing.is_empty() {
+        s.push_str("\n## Still to find out\n\n");
+        for &i in &d.missing {
+            if let Some(inp) = policy.inputs.get(i) {
+                s.push_str(&format!(
+                    "- {}\n",
+                    inp.doc_line().unwrap_or_else(|| inp.name.clone())
+                ));
+            }
+        }
+    }
+    s
+}
+
+/// The title, the policy's source and the status.
+fn heading(policy: &Policy, d: &Decision) -> String {
+    let title = policy
+        .header
+        .as_ref()
+        .and_then(|h| h.title.clone())
+        .unwrap_or_else(|| policy.name.clone());
+    let mut s = format!("# Incident record: {title}\n\n");
+    if let Some(src) = policy.header.as_ref().and_then(|h| h.source.clone()) {
+        s.push_str(&format!("Policy `{}`, source {src}.\n\n", policy.name));
+    }
+    s.push_str(&format!(
+        "Status: **{}**\n\n",
+        d.status.as_str().replace('_', " ")
+    ));
+    s
+}
+
+/// Every input, asked as a question, with the fact given or "not known".
+fn facts_table(policy: &Policy, facts: &Facts) -> String {
+    let mut s = String::from("## Facts\n\n| fact | value |\n|---|---|\n");
+    for (inp, v) in policy.inputs.iter().zip(&facts.values) {
+        // The record answers questions for people: "yes" reads where `true` does not.
+        let shown = match v {
+            Some(Value::Bool(true)) => "yes".to_string(),
+            Some(Value::Bool(false)) => "no".to_string(),
+            Some(v) => policy.show_value(v),
+            None => "not known".to_string(),
+        };
+        let q = inp.doc_line().unwrap_or_else(|| inp.name.clone());
+        s.push_str(&format!("| {q} | {shown} |\n"));
+    }
+    s
+}
+
+/// The lines of the two action lists, one per action.
+#[derive(Default)]
+struct Actions {
+    taken: Vec<String>,
+    not_taken: Vec<String>,
+}
+
+impl Actions {
+    /// What output `o` (`out`) answered `a` adds to the lists: a value given is an action
+    /// taken; `false`, the variants a set leaves out and every undecided output are
+    /// actions not taken.
+    fn add(&mut self, policy: &Policy, d: &Decision, o: OutputId, out: &OutputDef, a: &Answer) {
+        let name = &out.name;
+        match (a, out.ty) {
+            (
+                Answer::Value {
+                    value: Value::Set(e, vs),
+                    by,
+                },
+                OutputTy::Set(_),
+            ) => {
+                if !vs.is_empty() {
+                    self.taken.push(format!(
+                        "- {name}: {} — {}",
+                        policy.show_value(&Value::Set(*e, vs.clone())),
+                        justification(policy, by)
+                    ));
+                }
+                let all = policy.enums.get(*e).map(|d| d.variants.len()).unwrap_or(0);
+                let absent: Vec<&str> = (0..all)
+                    .filter(|v| !vs.contains(v))
+                    .map(|v| policy.variant_name(*e, v))
+                    .collect();
+                if !absent.is_empty() {
+                    self.not_taken.push(format!(
+                        "- {name}: not {} — no applying rule adds them",
+                        absent.join(", ")
+                    ));
+                }
+            }
+            (
+                Answer::Value {
+                    value: Value::Bool(false),
+                    by,
+                },
+                _,
+            ) => self
+                .not_taken
+                .push(format!("- {name}: no — {}", justification(policy, by))),
+            (Answer::Value { value, by }, _) => self.taken.push(format!(
+                "- {name}: {} — {}",
+                policy.show_value(value),
+                justification(policy, by)
+            )),
+            (Answer::Gap, _) => self.not_taken.push(gap_line(policy, d, o, name)),
+            (Answer::Conflict(vs), _) => {
+                let parts: Vec<String> = vs
+                    .iter()
+                    .map(|(v, rs)| {
+                        format!(
+                            "{} ({})",
+                            policy.show_value(v),
+                            rule_names(policy, rs).join(", ")
+                        )
+                    })
+                    .collect();
+                self.not_taken.push(format!(
+                    "- {name}: undecided — rules conflict: {}",
+                    parts.join(" vs ")
+                ));
+            }
+            (Answer::Missing { if_in_scope }, _) => self.not_taken.push(format!(
+                "- {name}: undecided — {}",
+                missing_reason(policy, if_in_scope, "depends on facts not known yet")
+            )),
+            (Answer::None, _) => {}
+        }
+    }
+}
+
+/// The rules that gave a value, or the default.
+fn justification(policy: &Policy, by: &[RuleId]) -> String {
+    if by.is_empty() {
+        "the policy's default".to_string()
+    } else {
+        by.iter()
+            .map(|&r| rule_line(policy, r))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// A gap, accepted or not, or whose acceptance waits for facts.
+fn gap_line(policy: &Policy, d: &Decision, o: OutputId, name: &str) -> String {
+    match (d.accepted_reason(o), d.open_acceptance(o)) {
+        (Some(r), _) => format!(
+            "- {name}: undecided — the policy accepts that its source is silent here: {r}"
+        ),
+        (None, Some(open)) => format!(
+            "- {name}: undecided — the policy gives no value here; whether it accepts that its source is silent here ({}) depends on facts not known yet: {}",
+            open.reasons,
+            input_names(policy, &open.depends_on).join(", ")
+        ),
+        (None, None) => format!("- {name}: undecided — the policy gives no value here"),
+    }
+}

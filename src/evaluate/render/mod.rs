@@ -1,0 +1,173 @@
+//! A [`Decision`] for people and for machines: `human.rs` (the terminal), `markdown.rs`
+//! (an incident record) and `json.rs` (the contract of `decide --format json`). What
+//! they say alike about rules and overridden rules is here.
+
+pub mod human;
+pub mod json;
+pub mod markdown;
+
+use super::{Answer, Decision};
+use crate::analyse::brute;
+use crate::check::ir::{InputId, OutputId, Policy, RuleId, Value};
+
+fn input_names(policy: &Policy, is: &[InputId]) -> Vec<String> {
+    is.iter()
+        .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.clone()))
+        .collect()
+}
+
+fn rule_names(policy: &Policy, rs: &[RuleId]) -> Vec<String> {
+    rs.iter()
+        .filter_map(|&r| policy.rules.get(r).map(|x| x.name.clone()))
+        .collect()
+}
+
+fn rule_line(policy: &Policy, r: RuleId) -> String {
+    let Some(rule) = policy.rules.get(r) else {
+        return String::new();
+    };
+    let mut s = format!("`{}`", rule.name);
+    if let Some(t) = &rule.title {
+        s.push_str(&format!(" — {t}"));
+    }
+    if let Some(c) = &rule.cites {
+        s.push_str(&format!(" [{c}]"));
+    }
+    s
+}
+
+/// What became of the assignments of an overridden rule `r`.
+struct Overridden {
+    /// Per output `r` assigns that an overriding rule wins: the winners, the applying
+    /// rules that override `r` (directly or through a chain) and assign that output.
+    lost: Vec<(OutputId, Vec<RuleId>)>,
+    /// The outputs whose value `r` still gives (alone or with others, or in a conflict).
+    stands: Vec<OutputId>,
+    /// The outputs whose fate the facts do not settle (partial facts only).
+    open: Vec<OutputId>,
+}
+
+impl Overridden {
+    /// The rules whose assignments won over `r`, in the order they fired.
+    fn by(&self, d: &Decision) -> Vec<RuleId> {
+        d.fired
+            .iter()
+            .copied()
+            .filter(|s| self.lost.iter().any(|(_, by)| by.contains(s)))
+            .collect()
+    }
+}
+
+fn overridden_detail(policy: &Policy, d: &Decision, r: RuleId) -> Overridden {
+    let mut outputs: Vec<OutputId> = policy
+        .rules
+        .get(r)
+        .map(|x| x.assigns.iter().map(|a| a.output).collect())
+        .unwrap_or_default();
+    outputs.sort_unstable();
+    outputs.dedup();
+    // Only an overriding rule that assigns the same output wins over `r` there: one
+    // that assigns other outputs leaves `r`'s assignments standing.
+    let overriders: Vec<RuleId> = d
+        .fired
+        .iter()
+        .copied()
+        .filter(|&s| s != r && brute::overrides(policy, s, r))
+        .collect();
+    let mut detail = Overridden {
+        lost: Vec::new(),
+        stands: Vec::new(),
+        open: Vec::new(),
+    };
+    for o in outputs {
+        let winners: Vec<RuleId> = overriders
+            .iter()
+            .copied()
+            .filter(|&s| {
+                policy
+                    .rules
+                    .get(s)
+                    .is_some_and(|x| x.assigns.iter().any(|a| a.output == o))
+            })
+            .collect();
+        let gives = match d.answers.get(o) {
+            Some(Answer::Value { by, .. }) => by.contains(&r),
+            Some(Answer::Conflict(vs)) => vs.iter().any(|(_, rs)| rs.contains(&r)),
+            _ => false,
+        };
+        if !winners.is_empty() {
+            detail.lost.push((o, winners));
+        } else if gives {
+            detail.stands.push(o);
+        } else {
+            detail.open.push(o);
+        }
+    }
+    detail
+}
+
+/// How an overridden rule reads: which of its outputs were won by which rules, and
+/// what of it still stands.
+fn overridden_text(policy: &Policy, d: &Decision, r: RuleId) -> String {
+    let detail = overridden_detail(policy, d, r);
+    let out_names = |os: &[OutputId]| {
+        os.iter()
+            .filter_map(|&o| policy.outputs.get(o).map(|x| x.name.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if detail.lost.is_empty() {
+        parts.push("overridden, by rules that depend on facts not given".into());
+    } else {
+        let lost: Vec<String> = detail
+            .lost
+            .iter()
+            .enumerate()
+            .map(|(k, (o, by))| {
+                let name = policy
+                    .outputs
+                    .get(*o)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or("");
+                let by = rule_names(policy, by).join(", ");
+                if k == 0 {
+                    format!("{name} overridden by {by}")
+                } else {
+                    format!("{name} by {by}")
+                }
+            })
+            .collect();
+        parts.push(lost.join(", "));
+    }
+    if !detail.stands.is_empty() {
+        let verb = if detail.stands.len() == 1 {
+            "stands"
+        } else {
+            "stand"
+        };
+        parts.push(format!("its {} {verb}", out_names(&detail.stands)));
+    }
+    if !detail.open.is_empty() {
+        parts.push(format!(
+            "whether its {} stands depends on facts not given",
+            out_names(&detail.open)
+        ));
+    }
+    if detail.stands.is_empty() && detail.open.is_empty() && !detail.lost.is_empty() {
+        parts.push("none of its assignments stands".into());
+    }
+    parts.join("; ")
+}
+
+/// Why an output waits for facts (`why`), with the value it takes once the incident is
+/// known to be in scope, when the facts given already settle it.
+fn missing_reason(policy: &Policy, if_in_scope: &Option<Value>, why: &str) -> String {
+    match if_in_scope {
+        Some(v) => format!(
+            "{} if the incident is in scope, which {why}",
+            policy.show_value(v)
+        ),
+        None => why.to_string(),
+    }
+}

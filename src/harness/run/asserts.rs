@@ -1,0 +1,69 @@
+//! Judging an assert: proven or refuted by the analysis; a refuted one is shown on an
+//! incident where it fails.
+
+use super::example::{example_at, Ctx};
+use crate::analyse::Analysis;
+use crate::harness::{Failure, Mismatch};
+
+/// The failure of assert `index` of the policy, `None` when it holds; with `ctx` (the
+/// decision graph) a refuted assert is shown on an incident and its path.
+pub(super) fn assert_outcome(
+    ctx: Option<&Ctx<'_>>,
+    analysis: &Analysis,
+    index: usize,
+) -> Option<Failure> {
+    let Some(finding) = analysis.asserts.iter().find(|a| a.assert == index) else {
+        // Not proven either way: the analysis passed the node limit (Unfinished).
+        return Some(Failure {
+            message: format!(
+                "the assert could not be proven or refuted within {} decision-graph nodes",
+                crate::compile::describe::show_count(analysis.max_nodes as u128)
+            ),
+            notes: Vec::new(),
+            examples: Vec::new(),
+            diagnostics: Vec::new(),
+        });
+    };
+    if finding.holds && analysis.valid_count == 0 {
+        // It holds only because nothing is left to hold for: not a pass (E0505).
+        return Some(Failure {
+            message: "vacuous: no incident is in scope and satisfies the assumptions (E0505)"
+                .into(),
+            notes: vec![
+                "`policyc check` shows the scope and assumptions that exclude every incident"
+                    .into(),
+            ],
+            examples: Vec::new(),
+            diagnostics: Vec::new(),
+        });
+    }
+    if finding.holds {
+        return None;
+    }
+    let mut examples = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(region) = &finding.counterexamples {
+        notes.push(format!("the assert fails where {}", region.condition()));
+        match ctx {
+            Some(ctx) => {
+                let idx: Vec<Option<u32>> = region.example.iter().map(|&v| Some(v)).collect();
+                let leaf = ctx.graph.evaluate(&region.example);
+                let mut ex = example_at(ctx, &idx, leaf);
+                let count = crate::compile::describe::show_count(region.count);
+                ex.mismatches.push(Mismatch {
+                    output: None,
+                    expected: "the assert to hold for every incident in scope".into(),
+                    actual: format!("it fails for {count} incident(s)"),
+                });
+                examples.push(ex);
+            }
+            None => notes.push(format!("for example: {}", region.example_json())),
+        }
+    }
+    Some(Failure {
+        message: "refuted: the assert does not hold for every incident".into(),
+        notes,
+        examples,
+        diagnostics: Vec::new(),
+    })
+}

@@ -1,0 +1,144 @@
+//! Scenarios of a policy whose decision graph passes its limit, judged by reading the
+//! rules as `policyc decide` does ([`crate::evaluate::RulesDecider`]).
+
+use super::compiled::why_no_graph;
+use super::compiled::AssumeCheck;
+use super::coverage::CoverageData;
+use super::leaf::{leaf_rules, leaf_status};
+use super::scenario::{expectation_failure, failing_expectations, given_indices, impossible_facts};
+use crate::check::ir::{Policy, ScenarioDef, Value};
+use crate::compile::graph::Leaf;
+use crate::compile::{index_value, preferred_values, typical_value};
+use crate::diagnostics::{render, Diagnostic};
+use crate::evaluate::RulesDecider;
+use crate::harness::{Example, Failure};
+use crate::source::Sources;
+
+/// Scenarios of a policy whose decision graph could not be built (E0504), decided by
+/// reading the rules: the reference semantics `policyc decide` falls back on
+/// ([`RulesDecider`]). That decides one incident at a time, so it judges a scenario
+/// only when its facts fix every input the decision reads: then every completion of
+/// the facts decides alike, and one incident stands for them all.
+pub(crate) struct ByRules<'a> {
+    sources: &'a Sources,
+    policy: &'a Policy,
+    /// What deciding by the rules needs, as `policyc decide` makes it.
+    rules: RulesDecider,
+    /// Per input, the value examples prefer ([`crate::compile::preferred_values`]).
+    preferred: Vec<Option<u32>>,
+    /// Why there is no graph: the diagnostic's message and code.
+    why: String,
+    /// The diagnostic in the machine form, for the scenarios it stops.
+    diagnostic: serde_json::Value,
+}
+
+impl<'a> ByRules<'a> {
+    pub(crate) fn new(sources: &'a Sources, policy: &'a Policy, d: &Diagnostic) -> ByRules<'a> {
+        ByRules {
+            sources,
+            policy,
+            rules: RulesDecider::new(policy),
+            preferred: preferred_values(policy),
+            why: why_no_graph(d),
+            diagnostic: render::to_json(sources, d),
+        }
+    }
+
+    /// The suite's note: how its scenarios are judged.
+    pub(super) fn note(&self) -> String {
+        format!(
+            "{}: scenarios are decided by reading the rules, so each must give every fact the rules, scope and assumptions read",
+            self.why
+        )
+    }
+
+    /// Judges `s`; where it is decided, marks the rules it exercises in `coverage`.
+    pub(crate) fn scenario_outcome(
+        &self,
+        assumes: &mut AssumeCheck,
+        s: &ScenarioDef,
+        coverage: Option<&mut CoverageData>,
+    ) -> Option<Failure> {
+        let policy = self.policy;
+        let given = given_indices(policy, s);
+        let missing: Vec<&str> = self
+            .rules
+            .read()
+            .iter()
+            .filter(|&&i| given.get(i).copied().flatten().is_none())
+            .filter_map(|&i| policy.inputs.get(i).map(|inp| inp.name.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            // Facts that break the assumptions whatever the others are: the first thing
+            // to fix, and the assumptions' diagrams say so without the graph.
+            if !assumes.possible(&given) {
+                return Some(impossible_facts(self.sources, policy, assumes, &given));
+            }
+            return Some(self.missing_facts(&missing));
+        }
+        // The decision does not read the other inputs: any value will do, and the
+        // typical one reads best in the example.
+        let values: Vec<Value> = policy
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(k, inp)| match given.get(k).copied().flatten() {
+                Some(idx) => index_value(inp.ty, idx),
+                None => typical_value(policy, inp.ty, self.preferred.get(k).copied().flatten()),
+            })
+            .collect();
+        let Some(leaf) = self.rules.leaf(policy, &values) else {
+            return Some(impossible_facts(self.sources, policy, assumes, &given));
+        };
+        if let Some(c) = coverage {
+            c.record_rules(&leaf);
+        }
+        let leaves = [leaf];
+        let failing = failing_expectations(s, &[0], |l| leaves.get(l));
+        expectation_failure(
+            policy,
+            s,
+            &failing,
+            |l| leaves.get(l),
+            |l| self.example(&values, leaves.get(l)),
+        )
+    }
+
+    /// A scenario whose facts leave an input the decision reads open.
+    fn missing_facts(&self, missing: &[&str]) -> Failure {
+        Failure {
+            message: format!(
+                "the decision graph of `{}` is too large, so only complete facts can be judged; missing: {}",
+                self.policy.name,
+                missing.join(", ")
+            ),
+            notes: vec![
+                format!(
+                    "{}: a scenario is then decided by reading the rules, which needs every fact the rules, scope and assumptions read",
+                    self.why
+                ),
+                "give the missing facts in `given`, or split the policy so that its decision graph fits".into(),
+            ],
+            examples: Vec::new(),
+            diagnostics: vec![self.diagnostic.clone()],
+        }
+    }
+
+    fn example(&self, values: &[Value], leaf: Option<&Leaf>) -> Example {
+        let policy = self.policy;
+        let (rules, overridden) = leaf_rules(self.sources, policy, leaf);
+        Example {
+            facts: policy
+                .inputs
+                .iter()
+                .zip(values)
+                .map(|(i, v)| (i.name.clone(), policy.value_json(v)))
+                .collect(),
+            status: leaf.map(leaf_status).unwrap_or("?").to_string(),
+            mismatches: Vec::new(),
+            rules,
+            overridden,
+            path: None,
+        }
+    }
+}

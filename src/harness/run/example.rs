@@ -1,0 +1,220 @@
+//! One complete incident that shows a failure: the facts given, completed along the
+//! path the decision graph takes to a failing leaf (each input the typical value among
+//! those that still lead there), the questions asked and the rules that fired.
+
+use std::collections::HashMap;
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use super::leaf::{leaf_rules, leaf_status};
+use crate::check::ir::{Policy, Ty, Value};
+use crate::compile::graph::{DecisionGraph, GraphNode, ValueSet};
+use crate::compile::{index_value, preferred_values, typical_index, typical_value};
+use crate::harness::{Example, Step};
+use crate::source::Sources;
+
+/// What making examples on the decision graph needs.
+pub(super) struct Ctx<'a> {
+    pub(super) sources: &'a Sources,
+    pub(super) policy: &'a Policy,
+    pub(super) graph: &'a DecisionGraph,
+    /// Per leaf, its node in the graph.
+    leaf_nodes: HashMap<usize, NodeIndex>,
+    /// Per input, the value examples prefer ([`crate::compile::preferred_values`]).
+    preferred: Vec<Option<u32>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(
+        sources: &'a Sources,
+        policy: &'a Policy,
+        graph: &'a DecisionGraph,
+    ) -> Ctx<'a> {
+        Ctx {
+            sources,
+            policy,
+            graph,
+            leaf_nodes: leaf_nodes(graph),
+            preferred: preferred_values(policy),
+        }
+    }
+}
+
+pub(super) fn leaf_nodes(graph: &DecisionGraph) -> HashMap<usize, NodeIndex> {
+    graph
+        .graph
+        .node_indices()
+        .filter_map(|n| match graph.graph.node_weight(n) {
+            Some(GraphNode::Leaf { leaf }) => Some((*leaf, n)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One complete incident that completes `given` and reaches `leaf`, with the path taken.
+pub(super) fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
+    let policy = ctx.policy;
+    let mut values: Vec<Option<Value>> = policy
+        .inputs
+        .iter()
+        .zip(given)
+        .map(|(i, g)| g.map(|g| index_value(i.ty, g)))
+        .collect();
+    let mut path = Vec::new();
+    if let Some(&target) = ctx.leaf_nodes.get(&leaf) {
+        for (input, set, value) in path_to(ctx, given, target) {
+            let answer = show_set(policy, &set);
+            if let Some(slot) = values.get_mut(input) {
+                if slot.is_none() {
+                    *slot = Some(value);
+                }
+            }
+            let inp = policy.inputs.get(input);
+            path.push(Step {
+                input: inp.map(|i| i.name.clone()).unwrap_or_default(),
+                question: inp.and_then(|i| i.question()),
+                answer,
+            });
+        }
+    }
+    let facts = policy
+        .inputs
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(k, (i, v))| {
+            // Inputs the path does not ask do not change the decision: any value will
+            // do, and the typical one reads best.
+            let preferred = ctx.preferred.get(k).copied().flatten();
+            let v = v.unwrap_or_else(|| typical_value(policy, i.ty, preferred));
+            (i.name.clone(), policy.value_json(&v))
+        })
+        .collect();
+    let leaf_data = ctx.graph.leaves.get(leaf);
+    let (rules, overridden) = leaf_rules(ctx.sources, policy, leaf_data);
+    Example {
+        facts,
+        status: leaf_data.map(leaf_status).unwrap_or("?").to_string(),
+        mismatches: Vec::new(),
+        rules,
+        overridden,
+        path: Some(path),
+    }
+}
+
+/// The questions from the root to `target` along edges that `given` allows: each with
+/// the answer taken and the value the example gives the input (the given one, or the
+/// typical one among the answers that still lead to the target, as the analyses choose
+/// their examples, [`crate::compile::typical_index`]).
+pub(super) fn path_to(
+    ctx: &Ctx<'_>,
+    given: &[Option<u32>],
+    target: NodeIndex,
+) -> Vec<(usize, ValueSet, Value)> {
+    let g = &ctx.graph.graph;
+    let ty_of = |input: usize| ctx.policy.inputs.get(input).map_or(Ty::Bool, |i| i.ty);
+    let allowed = |input: usize, set: &ValueSet| -> bool {
+        match given.get(input).copied().flatten() {
+            None => true,
+            Some(idx) => contains(set, &index_value(ty_of(input), idx)),
+        }
+    };
+    let input_at = |n: NodeIndex| match g.node_weight(n) {
+        Some(GraphNode::Question { input }) => Some(*input),
+        _ => None,
+    };
+    // The nodes that reach the target along allowed edges, found backwards (the graph
+    // is acyclic, each node is visited once).
+    let mut reaches = vec![false; g.node_count()];
+    let mut mark = |n: NodeIndex| match reaches.get_mut(n.index()) {
+        Some(seen) if !*seen => {
+            *seen = true;
+            true
+        }
+        _ => false,
+    };
+    mark(target);
+    let mut stack = vec![target];
+    while let Some(n) = stack.pop() {
+        for e in g.edges_directed(n, petgraph::Direction::Incoming) {
+            let from = e.source();
+            let ok = input_at(from).is_some_and(|i| allowed(i, &e.weight().values));
+            if ok && mark(from) {
+                stack.push(from);
+            }
+        }
+    }
+    let reaches = |n: NodeIndex| reaches.get(n.index()).copied().unwrap_or(false);
+    let mut out = Vec::new();
+    let mut n = ctx.graph.root;
+    while n != target {
+        let Some(input) = input_at(n) else { break };
+        let ty = ty_of(input);
+        let onward: Vec<(&ValueSet, NodeIndex)> = g
+            .edges(n)
+            .filter(|e| reaches(e.target()) && allowed(input, &e.weight().values))
+            .map(|e| (&e.weight().values, e.target()))
+            .collect();
+        let wanted = match given.get(input).copied().flatten() {
+            Some(idx) => Some(idx),
+            None => {
+                let mut ranges: Vec<(u32, u32)> = onward
+                    .iter()
+                    .flat_map(|(set, _)| set.index_ranges(ty))
+                    .collect();
+                ranges.sort_unstable();
+                typical_index(ty, &ranges, ctx.preferred.get(input).copied().flatten())
+            }
+        };
+        let Some(value) = wanted.map(|idx| index_value(ty, idx)) else {
+            break;
+        };
+        let Some((set, next)) = onward.into_iter().find(|(set, _)| contains(set, &value)) else {
+            break;
+        };
+        out.push((input, set.clone(), value));
+        n = next;
+    }
+    out
+}
+
+pub(super) fn contains(set: &ValueSet, v: &Value) -> bool {
+    match (set, v) {
+        (ValueSet::Bools(bs), Value::Bool(b)) => bs.contains(b),
+        (ValueSet::Variants(_, vs), Value::Enum(_, x)) => vs.contains(x),
+        (ValueSet::Ints(rs), Value::Int(x)) => rs.iter().any(|&(a, b)| a <= *x && *x <= b),
+        _ => false,
+    }
+}
+
+/// A value set as the language writes values: `true`, `nude`, `{nude, extreme}`,
+/// `13..=15`, `0..=12 or 16`.
+pub(super) fn show_set(policy: &Policy, set: &ValueSet) -> String {
+    match set {
+        ValueSet::Bools(bs) => {
+            let parts: Vec<String> = bs.iter().map(|b| b.to_string()).collect();
+            parts.join(" or ")
+        }
+        ValueSet::Variants(e, vs) => {
+            let names: Vec<&str> = vs.iter().map(|v| policy.variant_name(*e, *v)).collect();
+            match names.as_slice() {
+                [one] => one.to_string(),
+                _ => format!("{{{}}}", names.join(", ")),
+            }
+        }
+        ValueSet::Ints(rs) => {
+            let parts: Vec<String> = rs
+                .iter()
+                .map(|&(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a}..={b}")
+                    }
+                })
+                .collect();
+            parts.join(" or ")
+        }
+    }
+}

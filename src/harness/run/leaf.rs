@@ -1,0 +1,98 @@
+//! How a leaf of the decision graph reads in a report: its status, an output's result,
+//! its rules; and where a declaration is.
+
+use crate::check::ir::{Policy, RuleId};
+use crate::compile::graph::{Leaf, Outcome as LeafOutcome, Status};
+use crate::harness::RuleRef;
+use crate::source::{Loc, Sources};
+
+/// `file:line` of a location.
+pub fn location(sources: &Sources, loc: Loc) -> String {
+    let (line, _) = sources.line_col(loc.file, loc.span.start);
+    format!("{}:{line}", sources.name(loc.file))
+}
+
+/// A rule as the report names it: name, title, citation and where it is declared.
+pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
+    match policy.rules.get(r) {
+        Some(rule) => RuleRef {
+            name: rule.name.clone(),
+            title: rule.title.clone(),
+            cites: rule.cites.clone(),
+            location: location(sources, rule.name_loc),
+        },
+        None => RuleRef {
+            name: format!("#{r}"),
+            title: None,
+            cites: None,
+            location: String::new(),
+        },
+    }
+}
+
+/// The rules that fired at a leaf (applied, not overridden) and those overridden.
+pub(super) fn leaf_rules(
+    sources: &Sources,
+    policy: &Policy,
+    leaf: Option<&Leaf>,
+) -> (Vec<RuleRef>, Vec<RuleRef>) {
+    match leaf {
+        Some(l) => (
+            l.applied
+                .iter()
+                .filter(|r| !l.overridden.contains(r))
+                .map(|&r| rule_ref(sources, policy, r))
+                .collect(),
+            l.overridden
+                .iter()
+                .map(|&r| rule_ref(sources, policy, r))
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
+/// The text of one output's result at a leaf.
+pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: usize) -> String {
+    match leaf.status {
+        Status::OutOfScope => return "out_of_scope".into(),
+        Status::BrokenAssumption => return "an impossible incident".into(),
+        Status::InScope => {}
+    }
+    match leaf.outcomes.get(output) {
+        Some(LeafOutcome::Value { value, .. }) => policy.show_value(value),
+        Some(LeafOutcome::Gap) => "undecided (no rule gives it a value)".into(),
+        Some(LeafOutcome::Conflict { values }) => {
+            let parts: Vec<String> = values
+                .iter()
+                .map(|(v, by)| {
+                    let names: Vec<&str> = by
+                        .iter()
+                        .filter_map(|r| policy.rules.get(*r).map(|r| r.name.as_str()))
+                        .collect();
+                    format!("{} from {}", policy.show_value(v), names.join(", "))
+                })
+                .collect();
+            format!("undecided (conflict: {})", parts.join("; "))
+        }
+        None => "?".into(),
+    }
+}
+
+pub(super) fn leaf_status(leaf: &Leaf) -> &'static str {
+    match leaf.status {
+        Status::OutOfScope => "out_of_scope",
+        Status::BrokenAssumption => "impossible",
+        Status::InScope => {
+            if leaf
+                .outcomes
+                .iter()
+                .any(|o| !matches!(o, LeafOutcome::Value { .. }))
+            {
+                "undecided"
+            } else {
+                "decided"
+            }
+        }
+    }
+}

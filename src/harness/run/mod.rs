@@ -1,0 +1,233 @@
+//! Running the tests of policy files: `mod.rs` checks each file and groups its tests
+//! by the policy they test; `plan.rs` lists a file's tests and runs them on the policy
+//! compiled once (`compiled.rs`); `scenario.rs` judges a scenario on the decision graph
+//! and `by_rules.rs` by reading the rules when the graph is too large; `example.rs`
+//! finds a failing incident and its path, `leaf.rs` says what a leaf decides;
+//! `asserts.rs` judges asserts from the analysis; `coverage.rs` measures what the
+//! scenarios exercise.
+//!
+//! A scenario's expectation must hold for every completion of its `given` facts that
+//! satisfies the assumptions. The decision graph answers that without enumerating
+//! incidents: fix the given inputs, collect the leaves still reachable, drop the leaves
+//! of incidents that break an assumption, and look at what the others decide. A failing
+//! expectation is shown on one complete incident, found by walking the graph from the
+//! root to a failing leaf along edges the given facts allow.
+
+mod asserts;
+mod by_rules;
+mod compiled;
+mod coverage;
+mod example;
+mod leaf;
+mod plan;
+mod scenario;
+
+use std::path::{Path, PathBuf};
+
+#[cfg(test)]
+pub(crate) use by_rules::ByRules;
+pub use compiled::Compiled;
+pub use coverage::CoverageData;
+pub use leaf::location;
+pub use plan::{test_compiled, test_policy, Tested};
+pub use scenario::{judge, Judgement};
+
+use super::{Failure, Outcome, Report, Suite, TestCase, TestKind};
+use crate::check::ir::Policy;
+use crate::diagnostics::{render, Code, Diagnostic};
+use crate::source::{FileSystem, Sources};
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Run only tests whose `policy::name` or title contains this text.
+    pub filter: Option<String>,
+    /// Measure coverage.
+    pub coverage: bool,
+    /// The decision-diagram node limit (default: the compiler's).
+    pub max_nodes: Option<usize>,
+}
+
+/// A run: the report, and the files that could not be read at all (exit code 2).
+pub struct Run {
+    pub report: Report,
+    pub io_errors: Vec<Diagnostic>,
+}
+
+/// Checks every file and runs the scenarios and asserts it declares. Tests are grouped by
+/// policy: a test file that `use`s a policy reports under that policy's name.
+pub fn run_files(
+    sources: &mut Sources,
+    fs: &dyn FileSystem,
+    files: &[PathBuf],
+    options: &Options,
+) -> Run {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut io_errors = Vec::new();
+    for path in files {
+        let checked = crate::check::check_file(sources, fs, path);
+        let display = path.display().to_string();
+        if let Some(d) = checked.diagnostics.iter().find(|d| is_io_error(d)) {
+            io_errors.push(d.clone());
+            continue;
+        }
+        let (key, name, tested) = match checked.policy {
+            Some(policy) if !checked.has_errors() => {
+                let key = group_key(sources, fs, &policy, path);
+                let tested = test_policy(sources, &policy, options);
+                (key, policy.name.clone(), tested)
+            }
+            _ => {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| display.clone());
+                let errors: Vec<&Diagnostic> = checked
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .collect();
+                let tested = Tested {
+                    tests: vec![check_failure(sources, &name, &display, &errors)],
+                    coverage: None,
+                    coverage_unmeasured: None,
+                    is_policy: true,
+                    notes: Vec::new(),
+                    states_policy: true,
+                };
+                ((name.clone(), display.clone()), name, tested)
+            }
+        };
+        if !tested.is_policy && tested.tests.is_empty() {
+            // A shared vocabulary: nothing to run, nothing to cover.
+            continue;
+        }
+        let at = match groups.iter().position(|g| g.key == key) {
+            Some(i) => i,
+            None => {
+                groups.push(Group::new(key, name));
+                groups.len() - 1
+            }
+        };
+        if let Some(group) = groups.get_mut(at) {
+            group.add(display, tested);
+        }
+    }
+    let suites = groups.into_iter().map(|g| g.finish(options)).collect();
+    Run {
+        report: Report { suites },
+        io_errors,
+    }
+}
+
+/// A file named on the command line that cannot be read at all: the read error of the
+/// root file has no label (a `use` that fails points at the `use`).
+fn is_io_error(d: &Diagnostic) -> bool {
+    matches!(d.code, Code::E0001 | Code::E0003) && d.labels.is_empty()
+}
+
+/// Tests of one policy share a group: its name and the file that holds its header.
+fn group_key(
+    sources: &Sources,
+    fs: &dyn FileSystem,
+    policy: &Policy,
+    path: &Path,
+) -> (String, String) {
+    let file = policy
+        .header
+        .as_ref()
+        .map_or(policy.root_file, |h| h.loc.file);
+    // `tests/../policies/p.policy` reached through a `use` and `policies/p.policy` named
+    // on the command line are one file.
+    let at = sources.path(file).unwrap_or(path);
+    let where_ = fs.canonical(at).display().to_string();
+    (policy.name.clone(), where_)
+}
+
+/// The tests of one policy, from every file that tests it.
+struct Group {
+    key: (String, String),
+    suite: Suite,
+    coverage: Option<CoverageData>,
+    coverage_unmeasured: Option<String>,
+}
+
+impl Group {
+    fn new(key: (String, String), policy: String) -> Group {
+        Group {
+            key,
+            suite: Suite {
+                policy,
+                ..Suite::default()
+            },
+            coverage: None,
+            coverage_unmeasured: None,
+        }
+    }
+
+    /// Adds what testing one more file (`file`) produced.
+    fn add(&mut self, file: String, tested: Tested) {
+        self.suite.files.push(file);
+        self.suite.tests.extend(tested.tests);
+        for n in tested.notes {
+            // Files that test one policy share its accepted gaps: say each once.
+            if !self.suite.notes.contains(&n) {
+                self.suite.notes.push(n);
+            }
+        }
+        if self.coverage_unmeasured.is_none() {
+            // One file that cannot be measured leaves the policy's coverage unknown: the
+            // other files' figure would count only part of its scenarios.
+            self.coverage_unmeasured = tested.coverage_unmeasured;
+        }
+        if let Some(c) = tested.coverage {
+            // The totals are those of the file that states the policy (a test file could
+            // add rules of its own); the others add what their scenarios exercise.
+            self.coverage = Some(match self.coverage.take() {
+                Some(mut acc) if !tested.states_policy => {
+                    acc.merge(c);
+                    acc
+                }
+                Some(acc) => {
+                    let mut c = c;
+                    c.merge(acc);
+                    c
+                }
+                None => c,
+            });
+        }
+    }
+
+    /// The suite, with its coverage when it was asked for.
+    fn finish(mut self, options: &Options) -> Suite {
+        if options.coverage {
+            match self.coverage_unmeasured {
+                Some(why) => self.suite.coverage_unmeasured = Some(why),
+                None => self.suite.coverage = self.coverage.map(CoverageData::finish),
+            }
+        }
+        self.suite
+    }
+}
+
+/// The test that stands for a file that does not check: failed, with its errors.
+fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnostic]) -> TestCase {
+    let n = errors.len();
+    let word = if n == 1 { "error" } else { "errors" };
+    TestCase {
+        policy: name.to_string(),
+        name: "check".into(),
+        kind: TestKind::Check,
+        title: None,
+        cites: None,
+        location: file.to_string(),
+        outcome: Outcome::Failed(Failure {
+            message: format!("{file} has {n} {word}, so its scenarios and asserts cannot run"),
+            notes: errors
+                .iter()
+                .map(|d| render::to_string(sources, d).trim_end().to_string())
+                .collect(),
+            examples: Vec::new(),
+            diagnostics: errors.iter().map(|d| render::to_json(sources, d)).collect(),
+        }),
+    }
+}

@@ -1,0 +1,277 @@
+//! Judging a scenario on the decision graph: universal quantification over the
+//! completions of its facts, as a walk over the leaves they can reach; and the failure
+//! of the expectations that break, shown on as few incidents as possible.
+
+use super::compiled::AssumeCheck;
+use super::example::{example_at, Ctx};
+use super::leaf::{actual, leaf_status, location};
+use crate::check::ir::{Expect, Policy, ScenarioDef};
+use crate::compile::graph::{DecisionGraph, Leaf, Outcome as LeafOutcome, Status};
+use crate::compile::value_index;
+use crate::harness::{Example, Failure, Mismatch};
+use crate::source::Sources;
+
+/// What the graph says about a scenario, before any text is made of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Judgement {
+    /// The given facts as MDD value indices, per input.
+    pub given: Vec<Option<u32>>,
+    /// Leaves of incidents that complete the facts and satisfy the assumptions.
+    pub reached: Vec<usize>,
+    /// Per expectation (index into `expect`), the reached leaves where it breaks; only
+    /// expectations that break somewhere are listed.
+    pub failing: Vec<(usize, Vec<usize>)>,
+}
+
+impl Judgement {
+    /// No incident completes the facts without breaking an assumption.
+    pub fn impossible(&self) -> bool {
+        self.reached.is_empty()
+    }
+
+    pub fn passes(&self) -> bool {
+        !self.impossible() && self.failing.is_empty()
+    }
+}
+
+/// Judges a scenario on the graph: universal quantification over the completions of
+/// its facts, as a walk over the leaves they can reach. `out_of_scope` must hold for
+/// every completion that satisfies the assumptions; an expectation about an output, for
+/// every such completion in scope, and at least one must be in scope.
+pub fn judge(policy: &Policy, graph: &DecisionGraph, s: &ScenarioDef) -> Judgement {
+    let given = given_indices(policy, s);
+    let reached: Vec<usize> = graph
+        .reachable_leaves(&given)
+        .into_iter()
+        .filter(|&l| {
+            graph
+                .leaves
+                .get(l)
+                .is_some_and(|leaf| leaf.status != Status::BrokenAssumption)
+        })
+        .collect();
+    let failing = failing_expectations(s, &reached, |l| graph.leaves.get(l));
+    Judgement {
+        given,
+        reached,
+        failing,
+    }
+}
+
+/// The given facts as value indices, per input.
+pub(super) fn given_indices(policy: &Policy, s: &ScenarioDef) -> Vec<Option<u32>> {
+    let mut given: Vec<Option<u32>> = vec![None; policy.inputs.len()];
+    for f in &s.given {
+        let ty = policy.inputs.get(f.input).map(|i| i.ty);
+        if let (Some(slot), Some(ty)) = (given.get_mut(f.input), ty) {
+            *slot = value_index(ty, &f.value);
+        }
+    }
+    given
+}
+
+/// Per expectation (index into `expect`), the leaves among `reached` (those of the
+/// completions that satisfy the assumptions) where it breaks; only expectations that
+/// break somewhere are listed.
+pub(super) fn failing_expectations<'l>(
+    s: &ScenarioDef,
+    reached: &[usize],
+    leaf_of: impl Fn(usize) -> Option<&'l Leaf>,
+) -> Vec<(usize, Vec<usize>)> {
+    let any_in_scope = reached
+        .iter()
+        .any(|&l| leaf_of(l).is_some_and(|leaf| leaf.status == Status::InScope));
+    let mut failing = Vec::new();
+    for (k, e) in s.expect.iter().enumerate() {
+        let about_outputs = !matches!(e, Expect::OutOfScope { .. });
+        let bad: Vec<usize> = if about_outputs && !any_in_scope {
+            // The policy decides nothing for any incident with these facts: an
+            // expectation about its decision cannot hold.
+            reached.to_vec()
+        } else {
+            reached
+                .iter()
+                .copied()
+                .filter(|&l| {
+                    leaf_of(l).is_some_and(|leaf| {
+                        // Outside the scope the policy decides nothing, and that is not
+                        // what an expectation about an output is about.
+                        let counts = !about_outputs || leaf.status == Status::InScope;
+                        counts && !holds(e, leaf)
+                    })
+                })
+                .collect()
+        };
+        if !bad.is_empty() {
+            failing.push((k, bad));
+        }
+    }
+    failing
+}
+
+/// Whether an expectation holds for the incidents of one leaf.
+pub(super) fn holds(e: &Expect, leaf: &Leaf) -> bool {
+    match e {
+        Expect::OutOfScope { .. } => leaf.status == Status::OutOfScope,
+        Expect::Value { output, value, .. } => {
+            leaf.status == Status::InScope
+                && matches!(leaf.outcomes.get(*output),
+                    Some(LeafOutcome::Value { value: v, .. }) if v == value)
+        }
+        Expect::Undecided { output, .. } => {
+            leaf.status == Status::InScope
+                && matches!(
+                    leaf.outcomes.get(*output),
+                    Some(LeafOutcome::Gap | LeafOutcome::Conflict { .. })
+                )
+        }
+    }
+}
+
+pub(super) fn scenario_outcome(
+    ctx: &Ctx<'_>,
+    assumes: &mut AssumeCheck,
+    s: &ScenarioDef,
+    j: &Judgement,
+) -> Option<Failure> {
+    if j.impossible() {
+        return Some(impossible_facts(ctx.sources, ctx.policy, assumes, &j.given));
+    }
+    expectation_failure(
+        ctx.policy,
+        s,
+        &j.failing,
+        |l| ctx.graph.leaves.get(l),
+        |l| example_at(ctx, &j.given, l),
+    )
+}
+
+/// The failure of the expectations in `failing` (see [`failing_expectations`]), shown
+/// on examples made by `example` at the failing leaves; `None` when none fails.
+pub(super) fn expectation_failure<'l>(
+    policy: &Policy,
+    s: &ScenarioDef,
+    failing: &[(usize, Vec<usize>)],
+    leaf_of: impl Fn(usize) -> Option<&'l Leaf>,
+    mut example: impl FnMut(usize) -> Example,
+) -> Option<Failure> {
+    if failing.is_empty() {
+        return None;
+    }
+    // Show as few incidents as possible: each example shows every expectation it
+    // breaks; another example only for expectations the earlier ones do not break.
+    let mut left: Vec<usize> = failing.iter().map(|f| f.0).collect();
+    let mut examples = Vec::new();
+    while let Some(&first) = left.first() {
+        let Some(leaf) = failing
+            .iter()
+            .find(|f| f.0 == first)
+            .and_then(|f| f.1.first().copied())
+        else {
+            break;
+        };
+        let broken: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|&k| failing.iter().any(|f| f.0 == k && f.1.contains(&leaf)))
+            .collect();
+        left.retain(|k| !broken.contains(k));
+        let mut ex = example(leaf);
+        let leaf_data = leaf_of(leaf);
+        ex.mismatches = broken
+            .iter()
+            .filter_map(|&k| s.expect.get(k))
+            .filter_map(|e| leaf_data.map(|l| mismatch(policy, e, l)))
+            .collect();
+        examples.push(ex);
+    }
+    let n = failing.len();
+    let message = if n == 1 {
+        "an expectation does not hold for every incident with the given facts".to_string()
+    } else {
+        format!("{n} expectations do not hold for every incident with the given facts")
+    };
+    Some(Failure {
+        message,
+        notes: Vec::new(),
+        examples,
+        diagnostics: Vec::new(),
+    })
+}
+
+pub(super) fn impossible_facts(
+    sources: &Sources,
+    policy: &Policy,
+    assumes: &mut AssumeCheck,
+    given: &[Option<u32>],
+) -> Failure {
+    let notes = broken_assumption_notes(sources, policy, assumes, given);
+    let mut notes = if notes.is_empty() {
+        let all: Vec<String> = policy
+            .assumes
+            .iter()
+            .map(|a| {
+                format!(
+                    "`{}` at {}",
+                    sources.slice(a.loc).trim(),
+                    location(sources, a.loc)
+                )
+            })
+            .collect();
+        vec![format!(
+            "each assumption alone can hold, but not all together: {}",
+            all.join(", ")
+        )]
+    } else {
+        notes
+    };
+    notes.push("change the `given` facts to describe a possible incident".into());
+    Failure {
+        message: "no incident has these facts: they break an assumption of the policy".into(),
+        notes,
+        examples: Vec::new(),
+        diagnostics: Vec::new(),
+    }
+}
+
+/// One line per assumption that no completion of `given` satisfies.
+pub(super) fn broken_assumption_notes(
+    sources: &Sources,
+    policy: &Policy,
+    assumes: &mut AssumeCheck,
+    given: &[Option<u32>],
+) -> Vec<String> {
+    assumes
+        .broken_by(given)
+        .iter()
+        .filter_map(|&k| policy.assumes.get(k))
+        .map(|a| {
+            format!(
+                "the given facts break `{}` at {}",
+                sources.slice(a.loc).trim(),
+                location(sources, a.loc)
+            )
+        })
+        .collect()
+}
+
+pub(super) fn mismatch(policy: &Policy, e: &Expect, leaf: &Leaf) -> Mismatch {
+    let output_name = |o: usize| policy.outputs.get(o).map(|d| d.name.clone());
+    match e {
+        Expect::OutOfScope { .. } => Mismatch {
+            output: None,
+            expected: "out_of_scope".into(),
+            actual: format!("in scope, {}", leaf_status(leaf)),
+        },
+        Expect::Value { output, value, .. } => Mismatch {
+            output: output_name(*output),
+            expected: policy.show_value(value),
+            actual: actual(policy, leaf, *output),
+        },
+        Expect::Undecided { output, .. } => Mismatch {
+            output: output_name(*output),
+            expected: "undecided".into(),
+            actual: actual(policy, leaf, *output),
+        },
+    }
+}
