@@ -14,6 +14,7 @@ pub mod export;
 pub mod format;
 pub mod harness;
 pub mod lsp;
+pub mod manual;
 pub mod mdd;
 pub mod parse;
 pub mod source;
