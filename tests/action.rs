@@ -436,6 +436,13 @@ struct Setup {
     cargo_stub: bool,
 }
 
+// A run copies the binary into its tool cache: remove it when the test is done.
+impl Drop for Setup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
 impl Setup {
     fn new(name: &str) -> Setup {
         let root = common::temp_dir(&format!("action-{name}"));
@@ -1012,18 +1019,20 @@ fn warnings_fail_only_when_denied() {
 #[test]
 fn min_coverage_fails_the_tests_below_the_percentage() {
     let Some(action) = action() else { return };
+    // The setup lives as long as its run: its files go with it.
     let run = |percent: &str| {
-        Setup::new(&format!("coverage-{percent}"))
+        let setup = Setup::new(&format!("coverage-{percent}"))
             .file("half.policy", HALF_COVERED)
             .input("check", "false")
-            .input("min-coverage", percent)
-            .run(&action)
+            .input("min-coverage", percent);
+        let run = setup.run(&action);
+        (setup, run)
     };
-    let strict = run("100");
+    let (_strict_setup, strict) = run("100");
     assert!(strict.failed, "{}", strict.log());
     assert_eq!(strict.step("test").code, Some(1));
     assert_eq!(strict.step("check").outcome, "skipped");
-    let lenient = run("50");
+    let (_lenient_setup, lenient) = run("50");
     assert!(!lenient.failed, "{}", lenient.log());
     assert_eq!(junit_totals(&lenient.outputs["junit-file"]), (1, 0));
 }

@@ -64,13 +64,12 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A fresh, empty folder for one test, named after the test crate and `name`.
+/// A fresh, empty folder for one test, named after the test crate and `name`, under
+/// cargo's temporary folder for tests (`target/tmp`): each run replaces the last one's,
+/// so runs do not pile up copies of the binary and the policies in the system's /tmp.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "policyc-{}-{name}-{}",
-        env!("CARGO_CRATE_NAME"),
-        std::process::id()
-    ));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("policyc-{}-{name}", env!("CARGO_CRATE_NAME")));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     dir
