@@ -631,6 +631,48 @@ fn the_analyses_report_as_you_type() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A document just opened gets the checker's findings at once and the analyses' when
+/// they are done; an edit is published once, with both (nothing vanishes meanwhile).
+#[test]
+fn opening_shows_the_checker_at_once_and_edits_wait_for_the_analyses() {
+    let dir = temp_dir("opening");
+    std::fs::write(dir.join("vocabulary.policy"), VOCAB).unwrap();
+    // An input no rule reads (the checker's W0001) and a gap (the analyses' E0501).
+    let gap = POLICY.split("rule in_school").next().unwrap().to_string() + "input unread: bool\n";
+    let path = dir.join("school.policy");
+    let policy = uri(&path);
+    let c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": policy.as_str(), "languageId": "policy", "version": 1, "text": gap } }),
+    );
+    let codes = |d: &[Value]| -> Vec<String> {
+        let mut c: Vec<String> = d
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+    let (v, first) = c.publication(&policy);
+    assert_eq!((v, codes(&first)), (Some(1), vec!["W0001".to_string()]));
+    let (v, second) = c.publication(&policy);
+    assert_eq!(v, Some(1));
+    assert!(codes(&second).contains(&"E0501".to_string()), "{second:?}");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": policy.as_str(), "version": 2 }, "contentChanges": [
+            { "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "// edited\n" },
+        ] }),
+    );
+    let (v, edited) = c.publication(&policy);
+    assert_eq!(v, Some(2));
+    assert_eq!(codes(&edited), codes(&second));
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The binary speaks the protocol on stdin/stdout, framed as editors frame it.
 #[test]
 fn policyc_lsp_over_stdio() {

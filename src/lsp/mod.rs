@@ -56,11 +56,13 @@ const APPLY_FIX: &str = "policyc.applyFix";
 /// How the server behaves in time.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
-    /// How long the checker's diagnostics of a clean policy wait for its analyses, to be
-    /// published once with them rather than twice (the analyses' warnings would vanish
-    /// and come back on every edit). An analysis that takes longer is preceded by the
-    /// checker's diagnostics, then published whole when it is done. Zero: the
-    /// checker's diagnostics are always published first.
+    /// How long the checker's diagnostics of an edited clean policy wait for its
+    /// analyses, to be published once with them rather than twice (the analyses'
+    /// warnings would vanish and come back on every edit). An analysis that takes
+    /// longer is preceded by the checker's diagnostics, then published whole when it is
+    /// done. A document just opened gets the checker's diagnostics at once (there is
+    /// nothing on screen to flicker). Zero: the checker's diagnostics are always
+    /// published first.
     pub analysis_grace: Duration,
 }
 
@@ -114,8 +116,8 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
-            // Values are offered after `=`, `==`, `!=`, `{` and `,` of a set.
-            trigger_characters: Some(vec!["=".into(), "{".into(), ",".into(), " ".into()]),
+            // Values are offered after `=`, `==`, `!=`, and `{` and `,` in a set.
+            trigger_characters: Some(vec!["=".into(), "{".into(), ",".into()]),
             ..CompletionOptions::default()
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
@@ -733,7 +735,11 @@ impl Server {
             caps: self.caps,
             checked: diags.clone(),
         });
-        if self.options.analysis_grace.is_zero() {
+        // A document just opened shows nothing yet: what the checker found is new,
+        // and the analyses' findings follow. Later versions wait for them (a
+        // publication without them would drop their warnings until they are back).
+        let opening = !self.published.contains_key(path);
+        if self.options.analysis_grace.is_zero() || (opening && !diags.is_empty()) {
             return self.publish(path, uri, Some(version), diags);
         }
         self.held.insert(

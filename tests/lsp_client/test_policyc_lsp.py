@@ -168,12 +168,17 @@ async def test_incremental_edits_keep_the_server_in_step(folder: pathlib.Path):
 async def test_diagnostics_are_published_once_per_version_never_empty_first(
     folder: pathlib.Path,
 ):
-    """A clean policy with a gap: its checker's diagnostics are not published empty
-    before the analyses' (the gap would flicker on every edit)."""
+    """A clean policy with a gap: after an edit its checker's diagnostics are not
+    published before the analyses' (the gap would vanish and come back on every
+    edit), and nothing is published empty."""
     gap = POLICY[: POLICY.index("rule otherwise")]
     async with session(caps()) as ed:
         uri = ed.open(folder / "school.policy", gap)
         p = await ed.publication(uri, 1)
+        if "E0501" not in codes(p):
+            # At opening the checker's findings may come first, never an empty list.
+            assert p.diagnostics, p
+            p = await ed.publication(uri, 1)
         assert "E0501" in codes(p), p
         for n in range(3):
             v = ed.replace(uri, "always", f"always{n}")
