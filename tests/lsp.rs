@@ -793,6 +793,24 @@ rule support "No coercion" cites "004" when not coercion then police_response = 
         def["range"]["start"],
         pos(NATIONAL, "police_response", 0, 0)
     );
+    // The imported output's values complete after `==`, and resolve.
+    let at = pos(&text, "== take_control", 0, 3);
+    let comp = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": at }),
+    );
+    let labels: Vec<&str> = comp
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, vec!["take_control", "support"]);
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": policy.as_str() }, "position": pos(&text, "take_control", 0, 1) }),
+    );
+    assert_eq!(def["uri"], json!(national.as_str()), "{def}");
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
