@@ -46,7 +46,8 @@ use lsp_types::{
 use crate::parse::ast;
 use crate::source::{FileId, FileSystem, RealFs, Sources, Span};
 use caps::ClientCaps;
-use convert::{apply_change, uri_to_path, Encoding, LineCache};
+pub use convert::Encoding;
+use convert::{apply_change, uri_to_path, LineCache};
 use index::Index;
 
 /// The command a quick fix becomes for a client without code action literals: the
