@@ -214,6 +214,10 @@ fn exit_codes() {
     );
     assert_eq!(code(&o), 2);
     assert!(common::stderr(&o).contains("cannot write"));
+    // A line that is not UTF-8 is asked again.
+    let o = policyc_fed(&["ask", SCHOOL], Stdio::piped(), b"1\xff5\n30\n18\n");
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("that line is not UTF-8 text: type it again\n> 30\n"));
 }
 
 #[test]

@@ -108,12 +108,22 @@ struct Talk<L> {
 impl<L: Iterator<Item = std::io::Result<String>>> Talk<L> {
     /// The next line typed, after a prompt; `None` at the end of the input.
     fn read(&mut self) -> Option<String> {
-        say(if self.bold { "\x1b[1m> \x1b[0m" } else { "> " });
-        let line = self.lines.next()?.ok()?;
-        if self.echo {
-            say(&format!("{line}\n"));
+        loop {
+            say(if self.bold { "\x1b[1m> \x1b[0m" } else { "> " });
+            match self.lines.next()? {
+                Ok(line) => {
+                    if self.echo {
+                        say(&format!("{line}\n"));
+                    }
+                    break Some(line);
+                }
+                // The line was read, and can be typed again.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    say(&text::note("that line is not UTF-8 text: type it again"));
+                }
+                Err(_) => break None,
+            }
         }
-        Some(line)
     }
 }
 

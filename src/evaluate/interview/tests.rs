@@ -579,3 +579,30 @@ fn a_line_typed_moves_the_interview_or_stays() {
     assert!(iv.steps().is_empty());
     assert_eq!(iv.reply(&q, "q"), Turn::Quit);
 }
+
+/// Whatever is typed, a reply is read or refused in words, never a panic.
+#[test]
+fn any_line_typed_is_read_or_refused() {
+    let (path, p) = school();
+    let g = graph_of(&path, &p);
+    let decider = Decider::Graph(&g);
+    let mut iv = Interview::new(&p, &decider, none(&p)).unwrap();
+    let alphabet: Vec<char> = "0123456789 -+?dbrqhsSyn\t\u{a0}é🙂'x.e".chars().collect();
+    let mut rng = Rng::new(7);
+    for _ in 0..3000 {
+        let len = rng.below(12) as usize;
+        let line: String = (0..len)
+            .map(|_| alphabet[rng.below(alphabet.len() as u64) as usize])
+            .collect();
+        for name in ["severity", "youngest_age", "coercion"] {
+            let _ = parse_reply(&question(&p, name), &line);
+        }
+        if let Some(q) = iv.next_question() {
+            if iv.reply(&q, &line) == Turn::Quit {
+                iv.restart();
+            }
+        } else {
+            iv.restart();
+        }
+    }
+}
