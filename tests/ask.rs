@@ -254,7 +254,7 @@ fn a_session_in_a_terminal() {
     let dir = temp_dir("pty");
     let saved = dir.join("saved.json");
     let bin = env!("CARGO_BIN_EXE_policyc");
-    for colour in ["never", "always"] {
+    for colour in ["auto", "always"] {
         let answers = [
             "15",
             "15",
@@ -268,7 +268,7 @@ fn a_session_in_a_terminal() {
         let o = std::process::Command::new("python3")
             .args(["-c", PTY_DRIVER, bin, "ask", SCHOOL, "--color", colour])
             .env("ANSWERS", answers.join("\n"))
-            .env("NO_COLOR", if colour == "never" { "1" } else { "" })
+            .env("NO_COLOR", if colour == "auto" { "1" } else { "" })
             .output()
             .unwrap();
         let out = String::from_utf8_lossy(&o.stdout).replace("\r\n", "\n");
@@ -293,8 +293,8 @@ fn a_session_in_a_terminal() {
             .match_indices('\x1b')
             .map(|(i, _)| &out[i..i + 4])
             .collect();
-        if colour == "never" {
-            assert!(escapes.is_empty(), "no colour: {escapes:?}");
+        if colour == "auto" {
+            assert!(escapes.is_empty(), "NO_COLOR: {escapes:?}");
         } else {
             // A bold prompt, and nothing else: no cursor movement, no redraw.
             assert!(!escapes.is_empty());
