@@ -547,7 +547,9 @@ impl Frame {
         }
     }
 
-    /// The document's start: its size, title, arrow marker and white background.
+    /// The document's start: its title, arrow marker and white background. The size is
+    /// only a `viewBox`: the drawing scales to the width it is given (a browser window,
+    /// a page's column), never past its natural size, where text would grow coarse.
     fn open(&self, out: &mut String, view: &GraphView, p: &str) {
         let title = match &view.output {
             Some(o) => format!("Decision graph of {}: {o}", view.policy),
@@ -555,7 +557,7 @@ impl Frame {
         };
         let _ = writeln!(
             out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" style=\"max-width:{w}px\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
             w = fmt(self.width),
             h = fmt(self.height),
         );

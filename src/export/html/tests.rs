@@ -175,6 +175,12 @@ fn a_policy_with_nothing_to_decide_is_not_analysed() {
     assert!(!html.contains("every assert holds"), "{html}");
 }
 
+/// The natural width of the drawing in `s`, from its `viewBox`.
+fn svg_width(s: &str) -> f64 {
+    let at = s.find(" viewBox=\"0 0 ").unwrap() + 14;
+    s[at..].split(' ').next().unwrap().parse().unwrap()
+}
+
 /// The number in attribute `name` of the first element in `s` that has it.
 fn svg_attr(s: &str, name: &str) -> f64 {
     let at = s.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
@@ -193,7 +199,7 @@ fn a_wide_graph_opens_at_its_first_question() {
     for part in html.split("<div class=\"graph").skip(1) {
         let from_right = part.starts_with(" from-right\"");
         let svg = &part[part.find("<svg").unwrap()..];
-        let width = svg_attr(svg, "width");
+        let width = svg_width(svg);
         // The root is node 0, the first question drawn.
         let root = &svg[svg.find("n0\" class=\"question\">").unwrap()..];
         let rect = &root[root.find("<rect").unwrap()..];
@@ -238,7 +244,7 @@ fn a_wide_graph_links_to_its_first_question() {
         .zip(html.split("<div class=\"graph").skip(1))
     {
         let svg = &part[part.find("<svg").unwrap()..];
-        let width = svg_attr(svg, "width");
+        let width = svg_width(svg);
         let link = before
             .rsplit("<p class=\"note\">")
             .next()
