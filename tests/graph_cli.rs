@@ -16,15 +16,26 @@ use std::process::{Command, Stdio};
 
 const TINY: &str = "tests/fixtures/export/tiny.policy";
 
+/// Every bundled policy (`policies/`, `policies/compare/`, the example) and the fixture;
+/// not the shared vocabulary, a module, which has no graph (E0518).
 fn bundled() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir("policies")
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "policy"))
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect()
+    let mut v: Vec<String> = ["policies", "policies/compare", "examples"]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(dir)
+                .map(|d| {
+                    d.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "policy"))
+                        .filter(|p| {
+                            std::fs::read_to_string(p)
+                                .is_ok_and(|t| t.lines().any(|l| l.starts_with("policy ")))
+                        })
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
         })
-        .unwrap_or_default();
+        .collect();
     v.sort();
     v.push(TINY.to_string());
     v
@@ -81,6 +92,53 @@ fn graphviz_accepts_every_dot() {
         }
     }
     assert!(checked > 0);
+}
+
+/// Issue 19: a title with control characters (a NUL, an escape) was copied raw into the
+/// DOT, and an answer listing thousands of variants made a label over Graphviz's
+/// 16,384-character limit; Graphviz rejected both.
+#[test]
+fn graphviz_accepts_hostile_titles_and_huge_enums() {
+    let dir = common::temp_dir("hostile-dot");
+    let variants: Vec<String> = (0..10_000).map(|i| format!("v{i}")).collect();
+    let even: Vec<String> = (0..10_000).step_by(2).map(|i| format!("v{i}")).collect();
+    let text = format!(
+        "policy hostile \"A NUL \u{0} a bell \u{7} an escape \u{1b}[31m a DEL \u{7f}\"\nenum Big {{ {} }}\ninput big: Big\noutput flag: bool default false\nrule even \"Even variants\"\n  when big in {{{}}}\n  then flag = true\n",
+        variants.join(", "),
+        even.join(", ")
+    );
+    let file = dir.join("hostile.policy");
+    std::fs::write(&file, text).unwrap();
+    let dot = graph(file.to_str().unwrap(), "dot", &[]);
+    assert!(
+        !dot.contains('\u{0}') && !dot.contains('\u{1b}'),
+        "control characters copied"
+    );
+    assert!(
+        dot.lines().all(|l| l.len() < 16_000),
+        "a label longer than Graphviz reads"
+    );
+    match graphviz(&dot) {
+        Some(Ok(())) => {}
+        Some(Err(e)) => panic!("Graphviz rejects the DOT: {e}"),
+        None => eprintln!("note: Graphviz `dot` is not installed; DOT checked only for shape"),
+    }
+    let m = graph(file.to_str().unwrap(), "mermaid", &[]);
+    assert!(!m.contains('\u{0}'));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A module (the shared vocabulary: no header, no rules) decides nothing: `graph`
+/// refuses it as `decide` does (E0518, exit 2) instead of drawing one empty box, which
+/// Mermaid's parser rejected (`n0[""]`).
+#[test]
+fn a_module_has_no_graph() {
+    for format in ["dot", "mermaid", "svg", "json"] {
+        let o = policyc(&["graph", "policies/incident.policy", "--format", format]);
+        assert_eq!(code(&o), 2, "{format}");
+        assert!(stderr(&o).contains("E0518"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
 }
 
 #[test]

@@ -30,8 +30,9 @@ use petgraph::visit::EdgeRef;
 
 use super::view::{
     answer, question_text, value_status, ConflictValue, GraphView, Leaf, LeafOutput, OutputStatus,
-    Question, ViewEdge, ViewNode,
+    Question, ValueSource, ViewEdge, ViewNode,
 };
+use super::words;
 use crate::check::ir::{OutputId, OutputTy, Policy, RuleId, Ty, Value};
 use crate::compile::graph::{DecisionGraph, GraphNode, Outcome, Status, ValueSet, Verdict};
 use crate::compile::{CResult, CompileError, Compiler};
@@ -202,7 +203,15 @@ impl Keys<'_> {
                 .collect()
         };
         let status = match &k.verdict {
-            Verdict::Value(v) => value_status(p, v, k.by_default),
+            Verdict::Value(v) => value_status(
+                p,
+                v,
+                if k.by_default {
+                    ValueSource::Default
+                } else {
+                    ValueSource::Rules
+                },
+            ),
             // Every acceptance that covers the leaf, as `decide` names them.
             Verdict::Gap => OutputStatus::Gap {
                 accepted: (!k.accepted.is_empty()).then(|| {
@@ -218,7 +227,8 @@ impl Keys<'_> {
                 values: values
                     .iter()
                     .map(|v| ConflictValue {
-                        shown: p.show_value(v),
+                        shown: words::value(p, v),
+                        code: p.show_value(v),
                         json: p.value_json(v),
                         rules: k
                             .conflict
@@ -231,6 +241,7 @@ impl Keys<'_> {
             },
         };
         LeafOutput {
+            asks: words::output(p, k.output),
             output: name,
             status,
             rules: Vec::new(),
@@ -515,11 +526,12 @@ fn to_view(
         }
         for (child, ranges) in groups {
             let to = ix_of(child, &mut nodes);
-            let (label, values) = answer(policy, ty, &ranges);
+            let (label, code, values) = answer(policy, ty, &ranges);
             edges.push(ViewEdge {
                 from,
                 to,
                 label,
+                code,
                 values,
             });
         }

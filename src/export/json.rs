@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::view::{EdgeValues, GraphView, OutputStatus, ViewNode};
+use super::view::{EdgeValues, GraphView, OutputStatus, ValueSource, ViewNode};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -27,13 +27,11 @@ pub fn to_json(view: &GraphView) -> Value {
                     .outputs
                     .iter()
                     .map(|o| match &o.status {
-                        OutputStatus::Value {
-                            json, by_default, ..
-                        } => json!({
+                        OutputStatus::Value { json, source, .. } => json!({
                             "output": o.output,
                             "status": "decided",
                             "value": json,
-                            "default": by_default,
+                            "default": *source == ValueSource::Default,
                             "rules": o.rules,
                         }),
                         OutputStatus::Gap { accepted } => json!({
@@ -75,7 +73,7 @@ pub fn to_json(view: &GraphView) -> Value {
             json!({
                 "from": id(e.from),
                 "to": id(e.to),
-                "label": e.label,
+                "label": e.code,
                 "values": values,
             })
         })

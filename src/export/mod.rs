@@ -15,6 +15,7 @@ pub mod report;
 pub mod svg;
 pub mod text;
 pub mod view;
+pub mod words;
 
 pub use build::Which;
 
@@ -25,12 +26,28 @@ use crate::diagnostics::Diagnostic;
 use view::GraphView;
 
 /// Compiles a checked policy and builds the view of its decision graph (the whole
-/// decision or one output).
+/// decision or one output). A module (no `policy` header, no rules) decides nothing and
+/// is refused with E0518, as `decide` refuses it: its graph would be one empty box.
 pub fn policy_view(policy: &Policy, which: Which) -> Result<GraphView, Box<Diagnostic>> {
+    if policy.header.is_none() && policy.rules.is_empty() {
+        return Err(Box::new(module_error(policy)));
+    }
     let fail = |e: crate::compile::CompileError| Box::new(e.diagnostic(policy));
     let mut c = Compiler::new(policy, &CompileOptions::default()).map_err(fail)?;
     let dg = DecisionGraph::build(&mut c).map_err(fail)?;
     build::graph_view(policy, &mut c, &dg, which).map_err(fail)
+}
+
+/// E0518 for a module given where a policy is needed.
+fn module_error(policy: &Policy) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostics::Code::E0518,
+        format!(
+            "`{}` is a module (no `policy` header, no rules): it declares a vocabulary and decides nothing, so it has no decision graph",
+            policy.name
+        ),
+    )
+    .help("draw a policy that `use`s it")
 }
 
 /// Writes through a temporary file and a rename, so a reader never sees half a file.

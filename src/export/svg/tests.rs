@@ -93,7 +93,13 @@ fn check_fits_and_no_overlap(svg: &str, min_boxes: usize) {
         for t in g.children().filter(|c| c.tag_name().name() == "text") {
             let size = num(t, "font-size");
             let bold = t.attribute("font-weight") == Some("bold");
-            let tw = text_width(t.text().unwrap_or(""), size, bold);
+            // A bold answer may follow the text in a <tspan>.
+            let tail: String = t
+                .children()
+                .filter(|c| c.tag_name().name() == "tspan")
+                .map(|c| c.text().unwrap_or("").to_string())
+                .collect();
+            let tw = text_width(t.text().unwrap_or(""), size, bold) + text_width(&tail, size, true);
             let tx = num(t, "x");
             let (left, right) = match t.attribute("text-anchor") {
                 Some("middle") => (tx - tw / 2.0, tx + tw / 2.0),
@@ -148,6 +154,7 @@ fn random_view() -> impl Strategy<Value = GraphView> {
                         } else {
                             ViewNode::Leaf(crate::export::view::Leaf::new(vec![
                                 crate::export::view::LeafOutput {
+                                    asks: a.clone(),
                                     output: a,
                                     status: crate::export::view::OutputStatus::Gap {
                                         accepted: None,
@@ -164,6 +171,7 @@ fn random_view() -> impl Strategy<Value = GraphView> {
                     .map(|(a, b, label)| crate::export::view::ViewEdge {
                         from: a.min(b),
                         to: a.max(b),
+                        code: label.clone(),
                         label,
                         values: crate::export::view::EdgeValues::Bool(vec![true]),
                     })
