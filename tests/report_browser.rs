@@ -110,7 +110,7 @@ fn the_report_opens_in_a_browser_with_its_content() {
     );
     // The rules in plain language, with their citations.
     assert!(
-        text.contains("When coercion , then response is escalate and tell police is yes."),
+        text.contains("When coercion , then response is Referred to police & social care and tell police is yes."),
         "{text}"
     );
     assert!(text.contains("para 1: \"<coercion> & grooming\""));
@@ -119,7 +119,7 @@ fn the_report_opens_in_a_browser_with_its_content() {
     assert!(text.contains("How old is the oldest person involved?"));
     // The findings, and the scenarios with their results.
     for finding in [
-        "gets no value",
+        "No answer to",
         "conflict",
         "accepted gap",
         "assert fails",
