@@ -75,7 +75,15 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
     };
     let text = match args.format {
         GraphFormat::Dot => export::dot::to_dot(&view),
-        GraphFormat::Mermaid => export::mermaid::to_mermaid(&view),
+        GraphFormat::Mermaid => {
+            let text = export::mermaid::to_mermaid(&view);
+            if let Some(why) = export::mermaid::too_long(&text) {
+                eprintln!("error: {why}");
+                eprintln!("help: draw one output with `--output NAME`, or use `--format svg`");
+                return exit::USAGE;
+            }
+            text
+        }
         GraphFormat::Json => {
             let mut s = export::json::to_json(&view).to_string();
             s.push('\n');

@@ -14,6 +14,20 @@ const MERMAID_WIDTH: u32 = 340;
 const SIZE: f64 = 16.0;
 const EDGE_WRAP: f64 = 180.0;
 
+/// Mermaid refuses a diagram longer than this many characters (its default
+/// `maxTextSize`, which GitHub keeps): it shows "Maximum text size in diagram exceeded".
+pub const MAX_TEXT: usize = 50_000;
+
+/// Why Mermaid would not render `text`, in words; `None` when it fits.
+pub fn too_long(text: &str) -> Option<String> {
+    let n = text.chars().count();
+    (n > MAX_TEXT).then(|| {
+        format!(
+            "the Mermaid text of this graph is {n} characters, more than the {MAX_TEXT} Mermaid (and GitHub) renders"
+        )
+    })
+}
+
 /// Writes the graph as a Mermaid `flowchart TD`.
 pub fn to_mermaid(view: &GraphView) -> String {
     let mut out = String::new();
@@ -60,9 +74,16 @@ pub fn to_mermaid(view: &GraphView) -> String {
             ViewNode::Leaf(leaf) => {
                 // Each output's question, then its answer in bold, as in the SVG.
                 let lines: Vec<String> = if leaf.kind == LeafKind::OutOfScope {
-                    leaf.lines().iter().map(|l| mermaid_escape(l)).collect()
+                    leaf.lines()
+                        .iter()
+                        .flat_map(|l| wrap(l, SIZE, false, WRAP))
+                        .map(|l| mermaid_escape(&l))
+                        .collect()
                 } else if leaf.outputs.is_empty() {
-                    vec![mermaid_escape(NO_OUTPUTS)]
+                    wrap(NO_OUTPUTS, SIZE, false, WRAP)
+                        .iter()
+                        .map(|l| mermaid_escape(l))
+                        .collect()
                 } else {
                     leaf.outputs
                         .iter()
