@@ -94,7 +94,7 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
                 id_prefix: String::new(),
                 heading: true,
             };
-            match svg::to_svg(&view, &opts) {
+            match export::svg_document(&policy, which, &view, &opts) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e}");

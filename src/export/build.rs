@@ -45,6 +45,9 @@ pub enum Which {
     Whole,
     /// One output.
     Output(OutputId),
+    /// Whether a set output holds one variant: a set of five reasons has 32 values, and
+    /// its graph is wide; each member's yes or no is a small graph of its own.
+    Member(OutputId, usize),
 }
 
 /// Acceptances beyond this many are not told apart in the drawing (their gaps show as
@@ -96,7 +99,7 @@ impl Keys<'_> {
             Status::InScope => {
                 let outputs: Vec<OutputId> = match self.which {
                     Which::Whole => (0..self.policy.outputs.len()).collect(),
-                    Which::Output(o) => vec![o],
+                    Which::Output(o) | Which::Member(o, _) => vec![o],
                 };
                 let mut outs = Vec::new();
                 for o in outputs {
@@ -108,6 +111,10 @@ impl Keys<'_> {
                         Outcome::Value { by, .. } => (by.clone(), Vec::new()),
                         Outcome::Gap => (Vec::new(), Vec::new()),
                         Outcome::Conflict { values } => (Vec::new(), values.clone()),
+                    };
+                    let (verdict, by) = match self.which {
+                        Which::Member(_, v) => self.member(o, v, verdict, by),
+                        _ => (verdict, by),
                     };
                     let accepted: Vec<usize> = if verdict == Verdict::Gap {
                         self.policy
@@ -152,6 +159,47 @@ impl Keys<'_> {
             rules.dedup();
         }
         id
+    }
+
+    /// A set output's verdict as whether it holds variant `v`, with the rules that put
+    /// it there.
+    fn member(
+        &self,
+        o: OutputId,
+        v: usize,
+        verdict: Verdict,
+        by: Vec<RuleId>,
+    ) -> (Verdict, Vec<RuleId>) {
+        let holds = |value: &Value| matches!(value, Value::Set(_, vs) if vs.contains(&v));
+        match verdict {
+            Verdict::Value(value) => {
+                let yes = holds(&value);
+                let by = if yes {
+                    by.into_iter()
+                        .filter(|&r| {
+                            self.policy.rules.get(r).is_some_and(|rule| {
+                                rule.assigns
+                                    .iter()
+                                    .any(|a| a.output == o && holds(&a.value))
+                            })
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                (Verdict::Value(Value::Bool(yes)), by)
+            }
+            Verdict::Conflict(values) => {
+                let mut bs: Vec<Value> = values.iter().map(|x| Value::Bool(holds(x))).collect();
+                bs.sort_by_key(|b| matches!(b, Value::Bool(true)));
+                bs.dedup();
+                match bs.as_slice() {
+                    [one] => (Verdict::Value(one.clone()), Vec::new()),
+                    _ => (Verdict::Conflict(bs), Vec::new()),
+                }
+            }
+            Verdict::Gap => (Verdict::Gap, Vec::new()),
+        }
     }
 
     /// No rule gives the value: it is the output's default.
@@ -240,8 +288,22 @@ impl Keys<'_> {
                     .collect(),
             },
         };
+        let asks = match self.which {
+            Which::Member(o, v) => match p.outputs.get(o).map(|d| d.ty) {
+                Some(OutputTy::Set(e)) => format!("Among them: “{}”?", words::variant(p, e, v)),
+                _ => words::output(p, k.output),
+            },
+            _ => words::output(p, k.output),
+        };
+        let name = match self.which {
+            Which::Member(o, v) => match p.outputs.get(o).map(|d| d.ty) {
+                Some(OutputTy::Set(e)) => format!("{name} includes {}", p.variant_name(e, v)),
+                _ => name,
+            },
+            _ => name,
+        };
         LeafOutput {
-            asks: words::output(p, k.output),
+            asks,
             output: name,
             status,
             rules: Vec::new(),
@@ -299,12 +361,24 @@ pub fn graph_view(
     let (nodes, edges, root) = renumber(nodes, edges, root);
     let output = match which {
         Which::Whole => None,
-        Which::Output(o) => policy.outputs.get(o).map(|d| d.name.clone()),
+        Which::Output(o) | Which::Member(o, _) => policy.outputs.get(o).map(|d| d.name.clone()),
+    };
+    let part = match which {
+        Which::Member(o, v) => match policy.outputs.get(o).map(|d| d.ty) {
+            Some(OutputTy::Set(e)) => Some(format!(
+                "{} “{}”",
+                words::output(policy, o),
+                words::variant(policy, e, v)
+            )),
+            _ => None,
+        },
+        _ => None,
     };
     Ok(GraphView {
         policy: policy.name.clone(),
         title: policy.header.as_ref().and_then(|h| h.title.clone()),
         output,
+        part,
         nodes,
         edges,
         root,

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::plain::{self, humanise, Piece, TermKind};
 use super::report::{Content, Page, PolicyPage};
+use super::split::Plan;
 use super::svg::{self, SvgOptions};
 use super::text::{one_line, xml_escape as esc};
 use super::view::{GraphView, LeafKind, ViewNode};
@@ -31,6 +32,8 @@ header.page { padding-top: 1.5rem; }
 h1 { font-size: 1.9rem; line-height: 1.25; margin: .2rem 0 .4rem; }
 h2 { font-size: 1.4rem; margin: 2.2rem 0 .6rem; padding-bottom: .3rem; border-bottom: 2px solid var(--line); }
 h3 { font-size: 1.1rem; margin: 1.2rem 0 .3rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .2rem; }
+.part { font-size: 1rem; color: var(--blue); }
 a { color: var(--blue); }
 code, .mono { font-family: "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace; font-size: .88em; }
 code { background: #f3f4f6; padding: .05em .3em; border-radius: 3px; }
@@ -605,6 +608,38 @@ impl PageWriter<'_> {
         }
     }
 
+    /// A decision's drawing, or its parts under their headings when it is too wide to
+    /// read whole, saying what was cut.
+    fn drawing(&mut self, view: &GraphView, plan: Option<&Plan>, prefix: &str) {
+        let Some(plan) = plan.filter(|p| !p.is_whole()) else {
+            self.svg(view, prefix);
+            return;
+        };
+        if let Some(note) = &plan.note {
+            let _ = writeln!(self.out, "<p class=\"note\">{}</p>", esc(note));
+        }
+        let mut last: Option<&str> = None;
+        for (k, (title, part)) in plan.parts().enumerate() {
+            if title != last {
+                if let Some(t) = title {
+                    let _ = writeln!(self.out, "<h3>{}</h3>", esc(t));
+                }
+                last = title;
+            }
+            if !part.path.is_empty() {
+                // Under a section's title a level below it; else right below the page's
+                // section (headings go down one level at a time).
+                let h = if title.is_some() { "h4" } else { "h3" };
+                let _ = writeln!(
+                    self.out,
+                    "<{h} class=\"part\">Where {}</{h}>",
+                    esc(&part.heading())
+                );
+            }
+            self.svg(&part.view, &format!("{prefix}p{k}-"));
+        }
+    }
+
     fn graphs(&mut self) {
         let pp = self.pp;
         self.out.push_str("<h2 id=\"graph\">Decision graphs</h2>\n<p>Start at the top and answer each question about the incident; the answer on an arrow leads to the next question, until a box at the bottom gives the decision. Red boxes are gaps or conflicts in the policy; amber boxes are gaps the policy accepts. Open a graph to see it; hover over a box for the policy's own names.</p>\n");
@@ -613,7 +648,22 @@ impl PageWriter<'_> {
             "<details class=\"graphs\" open><summary>The whole decision: every question and every answer</summary>"
         );
         match &pp.whole {
-            Ok(v) => self.svg(v, "all-"),
+            Ok(v) => {
+                // Drawn per output, the whole decision would repeat the sections below.
+                let per_output = pp
+                    .whole_plan
+                    .as_ref()
+                    .is_some_and(|p| p.sections.iter().any(|s| s.title.is_some()));
+                if per_output {
+                    let _ = writeln!(
+                        self.out,
+                        "<p class=\"note\">The whole decision has too many outcomes to draw at once (every combination of its {} outputs is a box of its own): each output is drawn on its own below.</p>",
+                        pp.policy.outputs.len()
+                    );
+                } else {
+                    self.drawing(v, pp.whole_plan.as_ref(), "all-");
+                }
+            }
             Err(e) => {
                 let _ = writeln!(
                     self.out,
@@ -636,7 +686,8 @@ impl PageWriter<'_> {
                     if let Some(text) = constant_decision(v) {
                         let _ = writeln!(self.out, "<p>{}</p>", esc(&text));
                     } else {
-                        self.svg(v, &format!("o{o}-"));
+                        let plan = pp.output_plans.get(o).and_then(Option::as_ref);
+                        self.drawing(v, plan, &format!("o{o}-"));
                     }
                 }
                 Err(e) => {

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod mermaid;
 pub mod plain;
 pub mod report;
+pub mod split;
 pub mod svg;
 pub mod text;
 pub mod view;
@@ -36,6 +37,26 @@ pub fn policy_view(policy: &Policy, which: Which) -> Result<GraphView, Box<Diagn
     let mut c = Compiler::new(policy, &CompileOptions::default()).map_err(fail)?;
     let dg = DecisionGraph::build(&mut c).map_err(fail)?;
     build::graph_view(policy, &mut c, &dg, which).map_err(fail)
+}
+
+/// The SVG document of `view`, the drawing of `which`: the drawing itself when it is
+/// narrow enough to read, else the decision in parts ([`split::plan`]: by region, per
+/// output, per member of a set output), saying what was cut. Compiles the policy again
+/// only for a drawing too wide.
+pub fn svg_document(
+    policy: &Policy,
+    which: Which,
+    view: &GraphView,
+    opts: &svg::SvgOptions,
+) -> Result<String, String> {
+    if svg::natural_width(view) <= split::MAX_WIDTH {
+        return svg::to_svg(view, opts).map_err(|e| e.to_string());
+    }
+    let fail = |e: crate::compile::CompileError| e.diagnostic(policy).message;
+    let mut c = Compiler::new(policy, &CompileOptions::default()).map_err(fail)?;
+    let dg = DecisionGraph::build(&mut c).map_err(fail)?;
+    let plan = split::plan(policy, &mut c, &dg, which, view).map_err(fail)?;
+    svg::to_svg_plan(view, &plan, opts).map_err(|e| e.to_string())
 }
 
 /// E0518 for a module given where a policy is needed.

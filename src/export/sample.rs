@@ -161,6 +161,7 @@ pub fn sample() -> GraphView {
         policy: "sample".into(),
         title: Some("Sample <script>alert(1)</script> & \"quotes\"".into()),
         output: None,
+        part: None,
         nodes,
         edges,
         root: 0,

@@ -447,22 +447,22 @@ fn heading_lines(view: &GraphView) -> Vec<Line> {
 
 /// The legend: one sample box per kind of node that appears.
 fn legend(view: &GraphView) -> Vec<(Style, &'static str)> {
-    let mut kinds: Vec<LeafKind> = view
-        .nodes
-        .iter()
-        .filter_map(|n| match n {
-            ViewNode::Leaf(l) => Some(l.kind),
-            ViewNode::Question(_) => None,
-        })
-        .collect();
+    legend_of(&view.nodes)
+}
+
+fn legend_of<'a>(nodes: impl IntoIterator<Item = &'a ViewNode>) -> Vec<(Style, &'static str)> {
+    let mut kinds: Vec<LeafKind> = Vec::new();
+    let mut questions = false;
+    for n in nodes {
+        match n {
+            ViewNode::Leaf(l) => kinds.push(l.kind),
+            ViewNode::Question(_) => questions = true,
+        }
+    }
     kinds.sort();
     kinds.dedup();
     let mut items = Vec::new();
-    if view
-        .nodes
-        .iter()
-        .any(|n| matches!(n, ViewNode::Question(_)))
-    {
+    if questions {
         items.push((question_style(), "question"));
     }
     for k in kinds {
@@ -476,6 +476,159 @@ fn legend(view: &GraphView) -> Vec<(Style, &'static str)> {
         items.push((leaf_style(k), name));
     }
     items
+}
+
+/// A decision drawn in parts ([`super::split::Plan`]), one below another in one
+/// document: the heading and what was cut, then each section's title, each part's
+/// heading and its drawing; one legend at the bottom. `view` is the decision the plan
+/// was made for (its title heads the document).
+pub fn to_svg_plan(
+    view: &GraphView,
+    plan: &super::split::Plan,
+    opts: &SvgOptions,
+) -> Result<String, SvgError> {
+    enum Item {
+        Text(Vec<Line>),
+        Drawing(Box<Drawing>, usize),
+    }
+    let p = xml_escape(&opts.id_prefix);
+    let mut items: Vec<Item> = Vec::new();
+    let mut head = if opts.heading {
+        heading_lines(view)
+    } else {
+        Vec::new()
+    };
+    if let Some(note) = &plan.note {
+        head.extend(wrapped(note, SUBTITLE_SIZE, false, 900.0, INK, 18.0));
+    }
+    items.push(Item::Text(head));
+    let mut last_title: Option<&str> = None;
+    let parts: Vec<(Option<&str>, &super::split::Part)> = plan.parts().collect();
+    for (k, (title, part)) in parts.iter().enumerate() {
+        let mut lines = Vec::new();
+        if *title != last_title {
+            if let Some(t) = title {
+                lines.extend(wrapped(t, 15.0, true, 900.0, INK, 22.0));
+            }
+            last_title = *title;
+        }
+        if !part.path.is_empty() {
+            lines.extend(wrapped(
+                &format!("Where {}", part.heading()),
+                13.0,
+                true,
+                900.0,
+                BLUE,
+                19.0,
+            ));
+        }
+        if !lines.is_empty() {
+            items.push(Item::Text(lines));
+        }
+        items.push(Item::Drawing(Box::new(draw(&part.view)?), k));
+    }
+    let legend = legend_of(parts.iter().flat_map(|(_, part)| part.view.nodes.iter()));
+    let text_w = |lines: &[Line]| lines.iter().map(Line::width).fold(0.0, f64::max) + 32.0;
+    let width = items
+        .iter()
+        .map(|it| match it {
+            Item::Text(lines) => text_w(lines),
+            Item::Drawing(d, _) => d.layout.width,
+        })
+        .fold(0.0, f64::max)
+        .max(
+            legend
+                .iter()
+                .map(|(_, n)| legend_item_width(n))
+                .sum::<f64>()
+                + 16.0,
+        )
+        .ceil();
+    let height = items
+        .iter()
+        .map(|it| match it {
+            Item::Text(lines) => lines.iter().map(|l| l.height).sum::<f64>() + 8.0,
+            Item::Drawing(d, _) => d.layout.height,
+        })
+        .sum::<f64>()
+        + LEGEND_H;
+    let height = height.ceil();
+    let mut out = String::new();
+    let title = match &view.output {
+        Some(o) => format!("Decision graph of {}: {o}, in parts", view.policy),
+        None => format!("Decision graph of {}, in parts", view.policy),
+    };
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" style=\"max-width:{w}px\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
+        w = fmt(width),
+        h = fmt(height),
+    );
+    let _ = writeln!(out, "<title id=\"{p}title\">{}</title>", xml_escape(&title));
+    out.push_str("<defs>");
+    for k in 0..parts.len() {
+        let _ = write!(
+            out,
+            "<marker id=\"{p}{k}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#4b5563\"/></marker>"
+        );
+    }
+    out.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    let mut y = 0.0;
+    for it in &items {
+        match it {
+            Item::Text(lines) => {
+                y += 8.0;
+                out.push_str("<g class=\"heading\">");
+                for l in lines {
+                    let _ = write!(
+                        out,
+                        "<text x=\"16\" y=\"{}\" font-size=\"{}\" fill=\"{}\"{}>{}</text>",
+                        fmt(y + l.height / 2.0 + l.size * 0.35),
+                        fmt(l.size),
+                        l.color,
+                        if l.bold { " font-weight=\"bold\"" } else { "" },
+                        xml_escape(&l.text)
+                    );
+                    y += l.height;
+                }
+                out.push_str("</g>\n");
+            }
+            Item::Drawing(d, k) => {
+                let part = parts.get(*k).map(|x| x.1);
+                let _ = writeln!(
+                    out,
+                    "<g class=\"part\" transform=\"translate({} {})\">",
+                    fmt(((width - d.layout.width) / 2.0).max(0.0)),
+                    fmt(y)
+                );
+                let pk = format!("{p}{k}-");
+                edges(&mut out, d, &pk);
+                if let Some(part) = part {
+                    answers(&mut out, &part.view, d);
+                    nodes(&mut out, &part.view, d, &pk);
+                }
+                out.push_str("</g>\n");
+                y += d.layout.height;
+            }
+        }
+    }
+    let frame = Frame {
+        head: Vec::new(),
+        head_h: 0.0,
+        legend,
+        width,
+        height,
+        dx: 0.0,
+    };
+    frame.legend(&mut out, y);
+    out.push_str("</svg>\n");
+    Ok(out)
+}
+
+/// The width of `view`'s drawing in pixels, without its heading and legend; infinite
+/// for a graph too large to draw.
+pub fn natural_width(view: &GraphView) -> f64 {
+    draw(view).map_or(f64::INFINITY, |d| d.layout.width)
 }
 
 /// Writes the SVG document for a graph.

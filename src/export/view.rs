@@ -18,6 +18,10 @@ pub struct GraphView {
     pub title: Option<String>,
     /// The output this graph decides, or `None` for the whole decision.
     pub output: Option<String>,
+    /// Which part of that decision it draws, in words, when not all of it: one member
+    /// of a set output, or the incidents that answer the first questions one way
+    /// (a drawing too wide to read whole, cut by [`super::split`]).
+    pub part: Option<String>,
     pub nodes: Vec<ViewNode>,
     pub edges: Vec<ViewEdge>,
     pub root: NodeIx,

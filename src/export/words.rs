@@ -12,7 +12,7 @@ use crate::check::ir::{one_line, OutputTy, Policy, Ty, Value};
 
 /// A doc comment's first sentence stands for a value when it is at most this long;
 /// longer ones are explanations, shown on hover or in the report's tables.
-const MAX_VALUE_WORDS: usize = 70;
+const MAX_VALUE_WORDS: usize = 90;
 
 /// The same for an answer on an edge, whose label is small.
 const MAX_EDGE_WORDS: usize = 40;

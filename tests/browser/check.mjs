@@ -5,7 +5,7 @@
 //
 // JOB.json: {
 //   "screenshots": [{"url": "file:///...", "out": "x.png", "width": 1280, "height": 900,
-//                    "full": true}],
+//                    "full": true, "clip": {"x": 0, "y": 0, "width": 800, "height": 600}}],
 //   "axe": ["file:///.../index.html", ...],
 //   "mermaid": [{"name": "npcc", "text": "flowchart TD ...", "out": "npcc.png"}]
 // }
@@ -41,7 +41,9 @@ try {
   for (const s of job.screenshots || []) {
     await page.setViewport({ width: s.width || 1280, height: s.height || 900 });
     await page.goto(s.url, { waitUntil: "load" });
-    await page.screenshot({ path: s.out, fullPage: s.full !== false });
+    await page.screenshot(
+      s.clip ? { path: s.out, clip: s.clip } : { path: s.out, fullPage: s.full !== false },
+    );
   }
   for (const url of job.axe || []) {
     await page.setViewport({ width: 1280, height: 900 });

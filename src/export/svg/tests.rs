@@ -180,6 +180,7 @@ fn random_view() -> impl Strategy<Value = GraphView> {
                     policy: "p".into(),
                     title: None,
                     output: None,
+                    part: None,
                     nodes,
                     edges,
                     root: 0,
