@@ -149,7 +149,9 @@ fn screenshots_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
     let dir = target.join("screenshots");
-    let _ = std::fs::remove_dir_all(&dir);
+    // Pictures are overwritten, not the folder removed: a reviewer's notes beside them
+    // (REVIEW.md) stay.
+    let _ = std::fs::remove_dir_all(dir.join("site"));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
