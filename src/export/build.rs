@@ -290,7 +290,9 @@ impl Keys<'_> {
         };
         let asks = match self.which {
             Which::Member(o, v) => match p.outputs.get(o).map(|d| d.ty) {
-                Some(OutputTy::Set(e)) => format!("Among them: “{}”?", words::variant(p, e, v)),
+                Some(OutputTy::Set(e)) => {
+                    format!("Among them: “{}”?", words::variant_long(p, e, v))
+                }
                 _ => words::output(p, k.output),
             },
             _ => words::output(p, k.output),
@@ -368,7 +370,7 @@ pub fn graph_view(
             Some(OutputTy::Set(e)) => Some(format!(
                 "{} “{}”",
                 words::output(policy, o),
-                words::variant(policy, e, v)
+                words::variant_long(policy, e, v)
             )),
             _ => None,
         },

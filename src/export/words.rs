@@ -52,6 +52,14 @@ pub fn variant(policy: &Policy, e: usize, v: usize) -> String {
         .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
 }
 
+/// A variant in a heading, which may wrap: its doc comment's whole first sentence, else
+/// its name made readable.
+pub fn variant_long(policy: &Policy, e: usize, v: usize) -> String {
+    let def = policy.enums.get(e).and_then(|d| d.variants.get(v));
+    def.and_then(|d| first_sentence(d.doc.as_deref()))
+        .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
+}
+
 /// A variant as an answer on an edge: shorter still, the doc comment's first sentence
 /// when it fits a small label, else the readable name.
 pub fn variant_short(policy: &Policy, e: usize, v: usize) -> String {
