@@ -180,6 +180,8 @@ pub fn index_page(pages: &[Page]) -> String {
                 scenarios_cell(pp),
                 pp.coverage
                     .as_ref()
+                    // No rules, nothing to cover: "100% (0 of 0)" claimed coverage.
+                    .filter(|c| c.rules_total > 0)
                     .map(|c| format!(
                         "{:.0}% <span class=\"note\">({} of {})</span>",
                         c.rule_percent(),
@@ -487,7 +489,7 @@ impl PageWriter<'_> {
             if passed < scen.len() { "bad" } else { "good" },
             scen.len()
         ));
-        if let Some(c) = &pp.coverage {
+        if let Some(c) = pp.coverage.as_ref().filter(|c| c.rules_total > 0) {
             items.push(format!(
                 "<li><b>{:.0}%</b>rules covered by scenarios</li>",
                 c.rule_percent()
