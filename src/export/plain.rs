@@ -95,7 +95,7 @@ impl Writer<'_> {
     fn variants(&mut self, e: usize, vs: &[VariantId]) {
         let names: Vec<String> = vs
             .iter()
-            .map(|&v| words::variant_short(self.policy, e, v))
+            .map(|&v| quoted(self.policy, e, v, words::variant_short))
             .collect();
         self.text(&or_list(&names));
     }
@@ -207,7 +207,7 @@ impl Writer<'_> {
                     _ => 0,
                 };
                 self.text(" includes ");
-                self.text(&words::variant_short(self.policy, e, *variant));
+                self.text(&quoted(self.policy, e, *variant, words::variant_short));
             }
             Expr::ImportedOutputIs {
                 import,
@@ -326,7 +326,7 @@ impl Writer<'_> {
                     _ => 0,
                 };
                 self.text(" does not include ");
-                self.text(&words::variant_short(self.policy, e, *variant));
+                self.text(&quoted(self.policy, e, *variant, words::variant_short));
             }
             _ => {
                 self.text("not ");
@@ -405,16 +405,30 @@ pub fn show_value(policy: &Policy, v: &Value) -> String {
         Value::Bool(true) => "yes".into(),
         Value::Bool(false) => "no".into(),
         Value::Int(i) => show_int(*i),
-        Value::Enum(e, var) => words::variant(policy, *e, *var),
+        Value::Enum(e, var) => quoted(policy, *e, *var, words::variant),
         Value::Set(e, vs) => {
             if vs.is_empty() {
                 "nothing".into()
             } else {
-                let names: Vec<String> =
-                    vs.iter().map(|&v| words::variant(policy, *e, v)).collect();
+                let names: Vec<String> = vs
+                    .iter()
+                    .map(|&v| quoted(policy, *e, v, words::variant))
+                    .collect();
                 join_list(&names, "and")
             }
         }
+    }
+}
+
+/// A variant in the words `say` picks, in quotation marks when they are its doc
+/// comment's sentence ("police response is “The police take control of the
+/// incident”"), bare when they are its name ("severity is nude").
+fn quoted(policy: &Policy, e: usize, v: usize, say: fn(&Policy, usize, usize) -> String) -> String {
+    let w = say(policy, e, v);
+    if w == humanise(policy.variant_name(e, v)) {
+        w
+    } else {
+        format!("“{w}”")
     }
 }
 
@@ -452,7 +466,12 @@ pub fn region(policy: &Policy, r: &crate::compile::describe::Region) -> Vec<Piec
             }
             first = false;
         };
-        let bracket = parts > 1;
+        let literals = r.cubes.get(k).map_or(0, |c| {
+            c.iter()
+                .filter(|(i, set)| r.names.literal(*i, set).is_some())
+                .count()
+        }) + r.relations.get(k).map_or(0, Vec::len);
+        let bracket = parts > 1 && literals > 1;
         if bracket {
             w.text("(");
         }

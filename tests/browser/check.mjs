@@ -5,7 +5,8 @@
 //
 // JOB.json: {
 //   "screenshots": [{"url": "file:///...", "out": "x.png", "width": 1280, "height": 900,
-//                    "full": true, "clip": {"x": 0, "y": 0, "width": 800, "height": 600}}],
+//                    "full": true, "clip": {"x": 0, "y": 0, "width": 800, "height": 600},
+//                    "tile": 2000}],
 //   "axe": ["file:///.../index.html", ...],
 //   "mermaid": [{"name": "npcc", "text": "flowchart TD ...", "out": "npcc.png"}]
 // }
@@ -35,15 +36,30 @@ const browser = await puppeteer.launch({
     "--font-render-hinting=none",
   ],
 });
-const result = { axe: {}, mermaid: {} };
+const result = { axe: {}, mermaid: {}, tiles: [] };
 try {
   const page = await browser.newPage();
   for (const s of job.screenshots || []) {
     await page.setViewport({ width: s.width || 1280, height: s.height || 900 });
     await page.goto(s.url, { waitUntil: "load" });
-    await page.screenshot(
-      s.clip ? { path: s.out, clip: s.clip } : { path: s.out, fullPage: s.full !== false },
-    );
+    if (s.tile) {
+      // A long page as pictures of `tile` pixels each (`out` numbered -01, -02, ...):
+      // one picture 20,000 pixels tall is too small to read once shown on a screen.
+      const total = await page.evaluate(() => document.documentElement.scrollHeight);
+      for (let k = 0, y = 0; y < total; k++, y += s.tile) {
+        const out = s.out.replace(/\.png$/, `-${String(k + 1).padStart(2, "0")}.png`);
+        await page.screenshot({
+          path: out,
+          clip: { x: 0, y, width: s.width || 1280, height: Math.min(s.tile, total - y) },
+          captureBeyondViewport: true,
+        });
+        result.tiles.push(out);
+      }
+    } else {
+      await page.screenshot(
+        s.clip ? { path: s.out, clip: s.clip } : { path: s.out, fullPage: s.full !== false },
+      );
+    }
   }
   for (const url of job.axe || []) {
     await page.setViewport({ width: 1280, height: 900 });
