@@ -33,6 +33,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
                 TestKind::Scenario => "",
                 TestKind::Assert => " (assert)",
                 TestKind::Check => "",
+                TestKind::Finding => " (check)",
             };
             let _ = writeln!(out, "test {}{kind} ... {status}", t.full_name());
         }
@@ -67,8 +68,8 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         }
         let Some(c) = &suite.coverage else { continue };
         let _ = writeln!(out, "coverage of {}: {}", suite.policy, c.summary());
-        for r in &c.uncovered {
-            let _ = writeln!(out, "  not covered: {}", rule_line(r));
+        for u in &c.uncovered {
+            let _ = writeln!(out, "  not covered: {}", u.line());
         }
         out.push('\n');
     }
@@ -86,9 +87,11 @@ pub(crate) fn failure_details(out: &mut String, t: &TestCase) {
         return;
     };
     let _ = writeln!(out, "---- {} ----", t.full_name());
+    // A finding's title is its diagnostic's message, which its rendering below shows.
     let title = t
         .title
         .as_deref()
+        .filter(|_| t.kind != TestKind::Finding)
         .map(|s| format!(" {}", quoted(s)))
         .unwrap_or_default();
     let _ = writeln!(out, "{}{title} at {}", t.kind.as_str(), t.location);
