@@ -8,7 +8,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::view::{EdgeValues, GraphView, LeafOutput, OutputStatus, ViewEdge, ViewNode};
+use super::view::{
+    EdgeValues, GraphView, LeafOutput, OutputStatus, ValueSource, ViewEdge, ViewNode,
+};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -143,10 +145,8 @@ pub fn to_string(view: &GraphView) -> String {
 
 fn output_json(o: &LeafOutput) -> OutputJson<'_> {
     match &o.status {
-        OutputStatus::Value {
-            json, by_default, ..
-        } => OutputJson::Decided {
-            default: *by_default,
+        OutputStatus::Value { json, source, .. } => OutputJson::Decided {
+            default: *source == ValueSource::Default,
             output: &o.output,
             rules: &o.rules,
             status: "decided",
@@ -178,7 +178,7 @@ fn output_json(o: &LeafOutput) -> OutputJson<'_> {
 fn edge_json(e: &ViewEdge) -> EdgeJson<'_> {
     EdgeJson {
         from: id(e.from),
-        label: &e.label,
+        label: &e.code,
         to: id(e.to),
         values: match &e.values {
             EdgeValues::Bool(bs) => ValuesJson::Bools(bs),

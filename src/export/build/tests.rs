@@ -56,8 +56,8 @@ fn check_leaf(
     for (lo, &o) in leaf.outputs.iter().zip(outs) {
         assert_eq!(lo.output, policy.outputs[o].name);
         match (&r.verdicts[o], &lo.status) {
-            (Verdict::Value(v), OutputStatus::Value { shown, .. }) => {
-                assert_eq!(*shown, policy.show_value(v));
+            (Verdict::Value(v), OutputStatus::Value { code, .. }) => {
+                assert_eq!(*code, policy.show_value(v));
             }
             (Verdict::Gap, OutputStatus::Gap { accepted }) => {
                 let covered = policy
@@ -68,7 +68,7 @@ fn check_leaf(
             }
             (Verdict::Conflict(vs), OutputStatus::Conflict { values }) => {
                 let shown: Vec<String> = vs.iter().map(|v| policy.show_value(v)).collect();
-                let got: Vec<String> = values.iter().map(|v| v.shown.clone()).collect();
+                let got: Vec<String> = values.iter().map(|v| v.code.clone()).collect();
                 assert_eq!(shown, got);
             }
             (want, got) => panic!("{}: expected {want:?}, drawn {got:?}", lo.output),
