@@ -25,6 +25,10 @@ pub struct TestArgs {
     /// Fail when a policy's rule coverage is below this percentage (implies --coverage).
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
+    /// Print only what fails (failed tests with their details, coverage shortfalls) and
+    /// the closing line (human format; json and junit are always complete).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -70,7 +74,11 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
         .unwrap_or_default();
     match args.format {
         TestFormat::Human => {
-            let text = harness::human::render(report, &shortfalls);
+            let text = if args.quiet {
+                harness::human::render_failures(report, &shortfalls)
+            } else {
+                harness::human::render(report, &shortfalls)
+            };
             let text = if wants_colour(color) {
                 harness::human::colour_statuses(&text)
             } else {

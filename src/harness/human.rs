@@ -43,23 +43,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         out.push('\n');
     }
 
-    let failed: Vec<&TestCase> = report
-        .suites
-        .iter()
-        .flat_map(|s| &s.tests)
-        .filter(|t| matches!(t.outcome, Outcome::Failed(_)))
-        .collect();
-    if !failed.is_empty() {
-        out.push_str("failures:\n\n");
-        for t in &failed {
-            failure_details(&mut out, t);
-        }
-        out.push_str("failures:\n");
-        for t in &failed {
-            let _ = writeln!(out, "    {}", t.full_name());
-        }
-        out.push('\n');
-    }
+    failures(&mut out, report);
 
     for suite in &report.suites {
         if let Some(why) = &suite.coverage_unmeasured {
@@ -80,6 +64,41 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
     out.push_str(&report.totals().closing_line());
     out.push('\n');
     out
+}
+
+/// Only what fails (`policyc test --quiet`): the details of every failed test, the
+/// coverage shortfalls and the closing line.
+pub fn render_failures(report: &Report, shortfalls: &[String]) -> String {
+    let mut out = String::new();
+    failures(&mut out, report);
+    for s in shortfalls {
+        let _ = writeln!(out, "error: {s}");
+    }
+    out.push_str(&report.totals().closing_line());
+    out.push('\n');
+    out
+}
+
+/// The details of every failed test, then their names.
+fn failures(out: &mut String, report: &Report) {
+    let failed: Vec<&TestCase> = report
+        .suites
+        .iter()
+        .flat_map(|s| &s.tests)
+        .filter(|t| matches!(t.outcome, Outcome::Failed(_)))
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    out.push_str("failures:\n\n");
+    for t in &failed {
+        failure_details(out, t);
+    }
+    out.push_str("failures:\n");
+    for t in &failed {
+        let _ = writeln!(out, "    {}", t.full_name());
+    }
+    out.push('\n');
 }
 
 pub(crate) fn failure_details(out: &mut String, t: &TestCase) {

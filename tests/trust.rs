@@ -1,0 +1,190 @@
+//! Findings a safeguarding lead can trust and act on (issue 16): `test` never passes what
+//! `check` rejects, quiet clean runs, one error for one mistake, no silent acceptance of
+//! garbage, flags that do what they say, and text from a policy that cannot drive the
+//! terminal.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers fail loudly
+
+mod common;
+use common::{code, policyc, stderr, stdout, temp_dir};
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> String {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+// ---- test never passes a policy check rejects --------------------------------------
+
+#[test]
+fn the_example_with_an_open_gap_fails_its_tests_in_every_format() {
+    let o = policyc(&["test", "examples/school.policy"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("test school::first_time ... ok"), "{out}");
+    assert!(
+        out.contains("test school::gap:response (check) ... FAILED"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error[E0501]: output `response` gets no value"),
+        "{out}"
+    );
+    assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
+
+    let o = policyc(&["test", "examples/school.policy", "--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let gap = lines.iter().find(|l| l["kind"] == "finding").unwrap();
+    assert_eq!(gap["name"], "gap:response");
+    assert_eq!(gap["status"], "failed");
+    assert_eq!(gap["diagnostics"][0]["code"], "E0501");
+    assert_eq!(lines.last().unwrap()["ok"], false);
+
+    let o = policyc(&["test", "examples/school.policy", "--format", "junit"]);
+    assert_eq!(code(&o), 1);
+    let xml = stdout(&o);
+    assert!(
+        xml.contains("<testcase name=\"gap:response\"") && xml.contains("<failure"),
+        "{xml}"
+    );
+}
+
+/// Every error-level finding, whatever its kind, fails the run: a conflict, a refuted
+/// assert in a file that is not itself tested, an empty scope.
+#[test]
+fn every_error_level_finding_is_a_failed_test() {
+    let dir = temp_dir("findings");
+    let conflict = write(
+        &dir,
+        "conflict.policy",
+        b"policy c \"Conflict\"\ninput a: bool\noutput o: bool\n\
+          rule r1 \"R1\" cites \"1\" when a then o = true\n\
+          rule r2 \"R2\" cites \"1\" then o = false\n",
+    );
+    let o = policyc(&["test", &conflict]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("test c::conflict:o:r1:r2 (check) ... FAILED"),
+        "{}",
+        stdout(&o)
+    );
+    // An assert of a policy, tested only through a file that `use`s it.
+    write(
+        &dir,
+        "asserted/policy.policy",
+        b"policy a \"Assert\"\ninput x: bool\noutput o: bool\n\
+          rule r1 \"R1\" cites \"1\" when x then o = true\n\
+          rule r2 \"R2\" cites \"1\" when not x then o = false\n\
+          assert always_true \"O holds\" always o == true\n",
+    );
+    let tests = write(
+        &dir,
+        "asserted/tests/t.policy",
+        b"use \"../policy.policy\"\nscenario s \"X\" given x = true expect o = true\n",
+    );
+    let o = policyc(&["test", &tests]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("test a::assert:always_true (check) ... FAILED"),
+        "{}",
+        stdout(&o)
+    );
+    // Tested with the policy, the assert is one test, not two.
+    let o = policyc(&["test", dir.join("asserted").to_str().unwrap()]);
+    assert_eq!(
+        stdout(&o).matches("always_true").count(),
+        3,
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).ends_with("1 passed, 1 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+// ---- quiet clean runs ---------------------------------------------------------------
+
+#[test]
+fn quiet_runs_print_only_what_fails_and_the_summary() {
+    let o = policyc(&["check", "--quiet", "policies/"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("checked 11 files: 0 error(s), 0 warning(s)"));
+
+    let o = policyc(&["test", "-q", "policies/"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with(" passed, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+
+    // What fails is all there is: the failure and the closing line.
+    let o = policyc(&["test", "--quiet", "examples/school.policy"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("failures:\n\n---- school::gap:response ----\n"),
+        "{out}"
+    );
+    assert!(!out.contains("running") && !out.contains("... ok"), "{out}");
+    assert!(out.ends_with("\n1 passed, 1 failed\n"), "{out}");
+    let o = policyc(&["check", "-q", "examples/school.policy"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("error[E0501]"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("W0503"), "{}", stderr(&o));
+}
+
+/// The policies that share `policies/incident.policy` each read only some of it: that is
+/// one note, naming what each policy leaves unread, not one note per policy.
+#[test]
+fn a_shared_vocabulary_is_noted_once() {
+    let o = policyc(&["check", "policies/"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches("W0503").count(), 1, "{err}");
+    assert!(
+        err.contains("note[W0503]: 6 policies never depend on some inputs of the shared vocabulary `policies/incident.policy`"),
+        "{err}"
+    );
+    for p in ["derbyshire", "school_advice", "ukcis_2024"] {
+        assert!(
+            err.contains(&format!("= the decision of `{p}` never depends on")),
+            "{err}"
+        );
+    }
+    let o = policyc(&["check", "--format", "json", "policies/"]);
+    let notes: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|d| d["code"] == "W0503")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    let by_policy = notes[0]["data"]["by_policy"].as_array().unwrap();
+    assert_eq!(by_policy.len(), 6);
+    assert_eq!(by_policy[0]["policy"], "derbyshire");
+    // One policy over the vocabulary keeps its own note, as before.
+    let o = policyc(&["check", "examples/school.policy"]);
+    assert!(
+        stderr(&o).contains("note[W0503]: the decision of `school` never depends on inputs"),
+        "{}",
+        stderr(&o)
+    );
+}
