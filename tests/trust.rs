@@ -188,3 +188,129 @@ fn a_shared_vocabulary_is_noted_once() {
         stderr(&o)
     );
 }
+
+// ---- one error for one mistake ------------------------------------------------------
+
+/// Copies `policies/` into a fresh folder with `school-advice.policy` and a copy of the
+/// example whose `use` has a typo.
+fn mistyped_uses(dir: &Path) -> (String, String) {
+    let policies = dir.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    for f in ["incident.policy", "school-advice.policy"] {
+        std::fs::copy(Path::new("policies").join(f), policies.join(f)).unwrap();
+    }
+    let advice = std::fs::read_to_string(policies.join("school-advice.policy"))
+        .unwrap()
+        .replace("use \"incident.policy\"", "use \"incidnt.policy\"");
+    let advice = write(&policies, "school-advice.policy", advice.as_bytes());
+    let example = std::fs::read_to_string("examples/school.policy")
+        .unwrap()
+        .replace(
+            "../policies/incident.policy",
+            "../policies/incident2.policy",
+        );
+    let example = write(&dir.join("examples"), "school.policy", example.as_bytes());
+    (example, advice)
+}
+
+#[test]
+fn a_mistyped_use_is_one_error_that_offers_the_nearest_file() {
+    let dir = temp_dir("mistyped-use");
+    let (example, advice) = mistyped_uses(&dir);
+    for (path, typo) in [(&example, "incident2.policy"), (&advice, "incidnt.policy")] {
+        let o = policyc(&["check", path]);
+        assert_eq!(code(&o), 1);
+        let err = stderr(&o);
+        assert_eq!(err.matches("error[").count(), 1, "{err}");
+        assert!(err.contains("error[E0001]: cannot read"), "{err}");
+        assert!(err.contains(typo), "{err}");
+        assert!(
+            err.contains("help: did you mean `incident.policy`?"),
+            "{err}"
+        );
+        assert!(!err.contains("E0203"), "{err}");
+        assert!(
+            err.contains("declared nowhere else, and not reported while this file cannot be read"),
+            "{err}"
+        );
+        assert!(
+            err.contains("checked 1 file: 1 error(s), 0 warning(s)"),
+            "{err}"
+        );
+        // The fix machines and editors apply: the path with the nearest file.
+        let o = policyc(&["check", "--format", "json", path]);
+        let d: serde_json::Value =
+            serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+        let fixed = d["data"]["suggestion"].as_str().unwrap();
+        assert!(fixed.ends_with("incident.policy\""), "{fixed}");
+    }
+    // Tested, the one error is the one failed test.
+    let o = policyc(&["test", &example]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o).matches("error[").count(), 1, "{}", stdout(&o));
+}
+
+/// An undeclared name's help declares it with the type the place needs.
+#[test]
+fn an_undeclared_name_is_declared_with_the_type_its_place_needs() {
+    let dir = temp_dir("undeclared");
+    let p = write(
+        &dir,
+        "p.policy",
+        b"policy p \"P\"\noutput o: bool\n\
+          rule r1 \"R1\" cites \"1\" when youngest_age < 13 then o = true\n\
+          rule r2 \"R2\" cites \"1\" when vulnerable then o = false\n",
+    );
+    let err = stderr(&policyc(&["check", &p]));
+    assert!(
+        err.contains("declare it (`input youngest_age: 0..=99`)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("declare it (`input vulnerable: bool`)"),
+        "{err}"
+    );
+}
+
+/// `diff --git` on a policy whose `use` leaves the repository: that error, and no
+/// summary that says there was nothing to compare.
+#[test]
+fn a_diff_whose_use_leaves_the_repository_is_one_error() {
+    let dir = temp_dir("diff-outside");
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::copy("policies/incident.policy", dir.join("outside.policy")).unwrap();
+    let example = std::fs::read_to_string("examples/school.policy")
+        .unwrap()
+        .replace("../policies/incident.policy", "../outside.policy");
+    write(&repo, "school.policy", example.as_bytes());
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output();
+        o.is_ok_and(|o| o.status.success())
+    };
+    if !(git(&["init", "-q"]) && git(&["add", "."]) && git(&["commit", "-qm", "init"])) {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    let o = common::policyc_in(&repo, &["diff", "--git", "HEAD"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
+    assert!(
+        err.contains("outside the repository of revision `HEAD`"),
+        "{err}"
+    );
+    assert!(!err.contains("E0203"), "{err}");
+    assert!(
+        !stdout(&o).contains("no policy files to compare"),
+        "{}",
+        stdout(&o)
+    );
+}
