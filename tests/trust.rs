@@ -314,3 +314,57 @@ fn a_diff_whose_use_leaves_the_repository_is_one_error() {
         stdout(&o)
     );
 }
+
+// ---- no silent acceptance of garbage ------------------------------------------------
+
+const SMALL: &str = "policy a \"t\"\ninput x: bool\noutput y: bool\n\
+rule r \"t\" cites \"c\" when x then y = true\nrule s \"t\" cites \"c\" when not x then y = false\n";
+
+#[test]
+fn a_word_or_text_before_the_first_declaration_is_an_error() {
+    let dir = temp_dir("garbage");
+    let xyz = write(&dir, "xyz.policy", b"xyz\n");
+    let o = policyc(&["check", &xyz]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[E0101]"), "{}", stderr(&o));
+    let before = write(
+        &dir,
+        "before.policy",
+        format!("garbage here\n{SMALL}").as_bytes(),
+    );
+    let o = policyc(&["check", &before]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("found `garbage`"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_byte_order_mark_starts_a_policy_or_facts_file() {
+    let dir = temp_dir("bom");
+    let policy = write(&dir, "a.policy", format!("\u{feff}{SMALL}").as_bytes());
+    let o = policyc(&["check", &policy]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let one = write(&dir, "one.json", "\u{feff}{\"x\": true}\n".as_bytes());
+    let o = policyc(&["decide", &policy, "--facts", &one, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("\"y\":true"), "{}", stdout(&o));
+    let lines = write(
+        &dir,
+        "lines.json",
+        "\u{feff}{\"x\": true}\n{\"x\": false}\n".as_bytes(),
+    );
+    let o = policyc(&["decide", &policy, "--facts", &lines, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains("error"), "{}", stdout(&o));
+}
+
+#[test]
+fn cr_only_line_endings_are_read_as_lines() {
+    let dir = temp_dir("cr");
+    let text = format!("{SMALL}rule t \"t\" when x then y = true\n").replace('\n', "\r");
+    let policy = write(&dir, "mac.policy", text.as_bytes());
+    let o = policyc(&["check", &policy]);
+    let err = stderr(&o);
+    // The rule without `cites` is on line 6, where an editor shows it.
+    assert!(err.contains("mac.policy:6:6"), "{err}");
+    assert!(err.contains("6 │ rule t"), "{err}");
+}

@@ -15,6 +15,26 @@ pub struct Sources {
     chars: Vec<CharIndex>,
 }
 
+/// `text` with every CR that is not followed by LF replaced by LF (byte for byte, so
+/// offsets do not move).
+pub fn lone_cr_as_lf(text: String) -> String {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return text;
+    }
+    let mut out = text.into_bytes();
+    for i in 0..out.len() {
+        if out.get(i) == Some(&b'\r') && out.get(i + 1) != Some(&b'\n') {
+            if let Some(b) = out.get_mut(i) {
+                *b = b'\n';
+            }
+        }
+    }
+    // ASCII for ASCII: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// The number of characters before every [`CharIndex::BLOCK`]-th byte of a file, so
 /// that a column is counted from the nearest block rather than from the start of its
 /// line: a diagnostic per name on one line of megabytes would otherwise count the
@@ -59,8 +79,12 @@ impl Sources {
         Self::default()
     }
 
-    /// Adds a file's text; `path` is where it was read from, if anywhere.
+    /// Adds a file's text; `path` is where it was read from, if anywhere. A line break
+    /// that is a lone CR (old Mac files) is read as LF: every stage, and every line and
+    /// column shown, then sees the lines an editor shows. It is the same length, so byte
+    /// offsets are those of the file.
     pub fn add(&mut self, name: impl Into<String>, path: Option<PathBuf>, text: String) -> FileId {
+        let text = lone_cr_as_lf(text);
         self.paths.push(path);
         self.chars.push(CharIndex::new(&text));
         self.files.add(name.into(), text)
