@@ -368,3 +368,91 @@ fn cr_only_line_endings_are_read_as_lines() {
     assert!(err.contains("mac.policy:6:6"), "{err}");
     assert!(err.contains("6 │ rule t"), "{err}");
 }
+
+// ---- flags that do what they say ----------------------------------------------------
+
+/// A batch in the human and markdown formats is one record per incident, each naming
+/// its line, not JSON Lines; the exit code is the worst answer's.
+#[test]
+fn a_batch_honours_the_human_and_markdown_formats() {
+    let dir = temp_dir("batch-formats");
+    let policy = write(&dir, "a.policy", SMALL.as_bytes());
+    let good = write(&dir, "good.jsonl", b"{\"x\": true}\n{\"x\": false}\n");
+    let bad = write(
+        &dir,
+        "bad.jsonl",
+        b"{\"x\": true}\nnot json\n{\"x\": false}\n",
+    );
+    let o = policyc(&["decide", &policy, "--facts", &good]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.lines().any(|l| l.starts_with('{')), "{out}");
+    assert!(
+        out.contains("── incident on line 1 of the facts ──"),
+        "{out}"
+    );
+    assert!(
+        out.contains("── incident on line 2 of the facts ──"),
+        "{out}"
+    );
+    assert!(
+        out.contains("y = true (by r)") && out.contains("y = false (by s)"),
+        "{out}"
+    );
+    let o = policyc(&["decide", &policy, "--facts", &bad]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("── incident on line 2 of the facts ──\nerror[E0510]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("── incident on line 3 of the facts ──"),
+        "{out}"
+    );
+    let o = policyc(&["decide", &policy, "--facts", &bad, "--format", "markdown"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.lines().any(|l| l.starts_with('{')), "{out}");
+    assert_eq!(out.matches("\n---\n").count(), 2, "{out}");
+    assert!(
+        out.contains("# Incident record: t (line 1 of the facts)"),
+        "{out}"
+    );
+    assert!(out.contains("# Incident on line 2 of the facts"), "{out}");
+    assert!(
+        out.contains("# Incident record: t (line 3 of the facts)"),
+        "{out}"
+    );
+    // JSON Lines stay the machines' form.
+    let o = policyc(&["decide", &policy, "--facts", &good, "--format", "json"]);
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    assert!(stdout(&o).lines().all(|l| l.starts_with('{')));
+}
+
+/// `test --filter` that matches no scenario or assert says so and exits 2: a mistyped
+/// filter must not pass a CI run that tested nothing.
+#[test]
+fn a_filter_that_matches_nothing_says_so() {
+    let school = "tests/fixtures/harness/school";
+    for format in ["human", "json", "junit"] {
+        let o = policyc(&[
+            "test",
+            school,
+            "--filter",
+            "no-such-test",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code(&o), 2, "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("no scenario or assert matches `--filter no-such-test`"),
+            "{format}: {}",
+            stderr(&o)
+        );
+    }
+    // A filter that matches runs as before (this fixture's tests fail: exit 1).
+    let o = policyc(&["test", school, "--filter", "12-year-old"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("matches `--filter"), "{}", stderr(&o));
+}

@@ -97,6 +97,15 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
             out_line(text.trim_end_matches('\n'));
         }
     }
+    if let Some(text) = args.filter.as_deref().filter(|_| report.selected() == 0) {
+        // A mistyped filter would otherwise pass a run that tested nothing.
+        let skipped = report.totals().skipped;
+        eprintln!("error: no scenario or assert matches `--filter {text}`");
+        eprintln!(
+            "  = {skipped} scenario(s) and assert(s) left out; the filter matches part of `policy::name` or of the title"
+        );
+        return exit::USAGE;
+    }
     if report.totals().failed > 0 || !shortfalls.is_empty() {
         exit::FAILED
     } else {

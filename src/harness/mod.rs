@@ -293,6 +293,17 @@ pub struct Totals {
 }
 
 impl Report {
+    /// How many scenarios and asserts ran (were not left out by `--filter`): findings and
+    /// files that do not check always run, so they are not counted.
+    pub fn selected(&self) -> usize {
+        self.suites
+            .iter()
+            .flat_map(|s| &s.tests)
+            .filter(|t| matches!(t.kind, TestKind::Scenario | TestKind::Assert))
+            .filter(|t| !matches!(t.outcome, Outcome::Skipped))
+            .count()
+    }
+
     pub fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for test in self.suites.iter().flat_map(|s| &s.tests) {
