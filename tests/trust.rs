@@ -456,3 +456,61 @@ fn a_filter_that_matches_nothing_says_so() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(!stderr(&o).contains("matches `--filter"), "{}", stderr(&o));
 }
+
+// ---- terminal safety ----------------------------------------------------------------
+
+/// Text from a policy or facts file (a citation, a title, a question, a comment in a
+/// quoted line) that holds ESC sequences, a bell, a carriage return or a bidirectional
+/// control is printed escaped by every face for people: it cannot clear the screen or
+/// set the window title of whoever runs policyc.
+#[test]
+fn control_characters_from_a_file_are_escaped() {
+    let dir = temp_dir("controls");
+    // (A lone carriage return would end the line: it is read as a line break.)
+    let evil = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}";
+    let policy = write(
+        &dir,
+        "evil.policy",
+        format!(
+            "policy evil \"t{evil}\"\n/// Is it x{evil}?\ninput x: bool\ninput z: bool // {evil}\n\
+             output y: bool\n\
+             rule r \"title {evil}\" cites \"cites {evil}\" when x then y = true\n\
+             rule s \"t\" cites \"c\" when not x then y = false\n\
+             scenario wrong \"w{evil}\" given x = true expect y = false\n"
+        )
+        .as_bytes(),
+    );
+    let facts = write(&dir, "f.json", b"{\"x\": true}\n");
+    let batch = write(&dir, "b.jsonl", b"{\"x\": true}\n{\"x\": false}\n");
+    let clean = |what: &str, o: &std::process::Output| {
+        let all = format!("{}{}", stdout(o), stderr(o));
+        for c in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!all.contains(c), "{what} printed {c:?}: {all:?}");
+        }
+        all
+    };
+    for format in ["human", "markdown"] {
+        let o = policyc(&["decide", &policy, "--facts", &facts, "--format", format]);
+        let all = clean(&format!("decide {format}"), &o);
+        assert!(
+            all.contains("cites \\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{202e}"),
+            "{all}"
+        );
+        let o = policyc(&["decide", &policy, "--facts", &batch, "--format", format]);
+        clean(&format!("batch decide {format}"), &o);
+    }
+    let o = policyc(&["test", &policy]);
+    assert_eq!(code(&o), 1);
+    let all = clean("test", &o);
+    assert!(all.contains("\\u{1b}[2J"), "{all}");
+    let o = policyc(&["check", &policy]);
+    let all = clean("check", &o);
+    // The quoted line shows the comment's controls as visible characters.
+    assert!(
+        all.contains("input z: bool // ?[2J?]0;pwned?\u{fffd}"),
+        "{all}"
+    );
+    let o = common::policyc_fed(&["ask", &policy], std::process::Stdio::piped(), b"yes\n\n");
+    let all = clean("ask", &o);
+    assert!(all.contains("Is it x\\u{1b}[2J"), "{all}");
+}

@@ -142,7 +142,7 @@ fn answer(
                 ),
                 Err(errs) => return Err(errs),
             };
-            let _ = out.write_all(text.as_bytes());
+            let _ = out.write_all(for_people(format, &text).as_bytes());
             return Ok(code);
         }
         Incidents::Many(Err(errs)) if format == DecideFormat::Json => {
@@ -198,9 +198,19 @@ fn records(
             DecideFormat::Markdown => batch_record_markdown(policy, item.line, k == 0, &answered),
             _ => batch_record_human(policy, sources, item.line, &answered),
         };
-        let _ = out.write_all(text.as_bytes());
+        let _ = out.write_all(for_people(format, &text).as_bytes());
     }
     code
+}
+
+/// Text for people with the control characters of titles, citations and facts escaped:
+/// a policy or facts file must not drive the terminal of whoever decides with it. JSON
+/// escapes its own.
+fn for_people(format: DecideFormat, text: &str) -> std::borrow::Cow<'_, str> {
+    match format {
+        DecideFormat::Json => std::borrow::Cow::Borrowed(text),
+        _ => crate::terminal::escape_controls(text),
+    }
 }
 
 fn json_line(v: &impl serde::Serialize) -> String {

@@ -79,6 +79,9 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
             } else {
                 harness::human::render(report, &shortfalls)
             };
+            // Titles, citations and paths come from the files: escaped before the
+            // colours are added.
+            let text = crate::terminal::escape_controls(&text).into_owned();
             let text = if wants_colour(color) {
                 harness::human::colour_statuses(&text)
             } else {

@@ -13,6 +13,9 @@ pub struct Sources {
     paths: Vec<Option<PathBuf>>,
     /// Per file, [`CharIndex`] for columns.
     chars: Vec<CharIndex>,
+    /// Per file that holds control characters, its text as a diagnostic's snippet shows
+    /// it ([`crate::terminal::same_length_visible`]).
+    shown: Vec<Option<String>>,
 }
 
 /// `text` with every CR that is not followed by LF replaced by LF (byte for byte, so
@@ -87,7 +90,17 @@ impl Sources {
         let text = lone_cr_as_lf(text);
         self.paths.push(path);
         self.chars.push(CharIndex::new(&text));
+        self.shown.push(crate::terminal::same_length_visible(&text));
         self.files.add(name.into(), text)
+    }
+
+    /// The text of a file as a diagnostic's snippet shows it: its control characters
+    /// replaced by visible ones of the same length, so offsets are the file's.
+    pub fn shown_text(&self, id: FileId) -> &str {
+        match self.shown.get(id) {
+            Some(Some(t)) => t,
+            _ => self.text(id),
+        }
     }
 
     pub fn files(&self) -> &SimpleFiles<String, String> {
