@@ -77,6 +77,13 @@ impl<'a> Checker<'a> {
         self.sink.after_parse_errors(lost);
     }
 
+    /// Records the errors of `use`s whose file could not be loaded: names it may
+    /// declare are then not reported as unknown (one error for one mistake); the errors
+    /// come back with the checker's diagnostics, listing those names.
+    pub(crate) fn after_failed_uses(&mut self, errors: Vec<Diagnostic>) {
+        self.sink.after_failed_uses(errors);
+    }
+
     /// Runs every check; the IR comes back only when there is no error.
     pub(crate) fn run(self, root_path: &Path) -> (Option<ir::Policy>, Vec<Diagnostic>) {
         let Checker {

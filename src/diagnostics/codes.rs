@@ -104,7 +104,7 @@ codes! {
     // ---- files and input (E00xx) ----
     E0001 => {
         title: "a file could not be read",
-        explanation: "policyc could not read a file named on the command line or by a `use`.\n\nCheck that the path exists and is readable. Paths in `use` are resolved relative to the file that contains the `use`, and must lead to regular files: a named pipe or a device could keep policyc waiting forever.",
+        explanation: "policyc could not read a file named on the command line or by a `use`.\n\nCheck that the path exists and is readable. Paths in `use` are resolved relative to the file that contains the `use`, and must lead to regular files: a named pipe or a device could keep policyc waiting forever.\n\nWhen a `use` fails, the help offers the nearest `.policy` file in the folder the path names, and the names the program uses that no other file declares are listed on this error rather than reported one by one (the missing file may declare them): fix the path, and they are checked.",
     },
     E0002 => {
         title: "a file is not valid UTF-8",

@@ -733,7 +733,7 @@ impl PageWriter<'_> {
         let uncovered: Vec<String> = pp
             .coverage
             .as_ref()
-            .map(|c| c.uncovered.iter().map(|r| r.name.clone()).collect())
+            .map(|c| c.uncovered.iter().map(|u| u.rule.name.clone()).collect())
             .unwrap_or_default();
         for (r, rule) in p.rules.iter().enumerate() {
             let title = rule.title.clone().unwrap_or_else(|| humanise(&rule.name));

@@ -160,7 +160,27 @@ fn found(chunk: &str, pos: usize) -> (String, usize) {
             rest.find('\n').unwrap_or(rest.len()),
         );
     }
-    (format!("`{c}`"), c.len_utf8())
+    (shown_char(c), c.len_utf8())
+}
+
+/// A character as "found" names it: itself in backticks when it can be seen, else its
+/// code point and name, since an invisible one in backticks (a byte-order mark, a
+/// control character) leaves the reader nothing to find.
+fn shown_char(c: char) -> String {
+    let name = match c {
+        '\u{feff}' => Some("a byte-order mark"),
+        '\u{200b}' => Some("a zero-width space"),
+        '\u{00a0}' => Some("a no-break space"),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            Some("a bidirectional control character")
+        }
+        c if c.is_control() => Some("a control character"),
+        _ => None,
+    };
+    match name {
+        Some(n) => format!("U+{:04X} ({n})", u32::from(c)),
+        None => format!("`{c}`"),
+    }
 }
 
 /// Converts a pest error on `chunk` (which starts at `offset` in the file).
@@ -236,9 +256,19 @@ pub fn to_diagnostic(
     ]
     .iter()
     .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
-    .max_by_key(|(i, _)| *i)
-    .map(|(_, k)| k);
+    .max_by_key(|(i, _)| *i);
+    // `when` followed by nothing but blanks: there is no condition to be "after".
+    let no_condition = last_clause.is_some_and(|(i, k)| {
+        k == "when"
+            && before
+                .get(i + k.len()..)
+                .is_some_and(|rest| rest.trim().is_empty())
+    });
+    let last_clause = last_clause.map(|(_, k)| k);
     let place = match (&ctx, last_clause) {
+        (Some(c), Some("when")) if no_condition => {
+            format!(" after `when` in {}", what(c))
+        }
         (Some(c), Some("when")) if c.keyword == "rule" => {
             format!(" after the condition of {}", what(c))
         }
@@ -251,6 +281,8 @@ pub fn to_diagnostic(
     let trailing_comma = at_end && before.trim_end().ends_with(',');
     let message = if trailing_comma {
         format!("trailing `,`{place}")
+    } else if no_condition {
+        format!("the condition is missing: expected a condition{place}")
     } else if expected.is_empty() || (only_end && !at_end) {
         format!("unexpected {found_text}{place}")
     } else {
@@ -281,6 +313,9 @@ pub fn to_diagnostic(
     let mut d = Diagnostic::error(Code::E0101, message).primary(Loc::new(file, span), label);
     if trailing_comma {
         return d.help("remove the `,` after the last item, or add the missing item after it");
+    }
+    if no_condition {
+        return d.help("write the condition between `when` and `then`, e.g. `when coercion`");
     }
     if let Some(h) = hint(&ctx, &expected, chunk.get(pos..).unwrap_or(""), before) {
         d = d.help(h);
@@ -343,6 +378,12 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
     }
     if rest.starts_with('\'') {
         return Some("strings are written with double quotes: \"...\"".into());
+    }
+    if ctx.is_none() && expected.contains(&"a declaration (`input`, `output`, `rule`, ...)") {
+        return Some(
+            "every line of a policy file is part of a declaration, a `//` comment or blank; remove this text or make it a comment"
+                .into(),
+        );
     }
     if let Some(c) = ctx {
         if c.keyword == "rule" && expected.contains(&"`then`") {

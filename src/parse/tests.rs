@@ -303,3 +303,49 @@ fn a_long_string_where_none_belongs_is_underlined_on_character_boundaries() {
     assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
     assert_eq!(&text[span.range()], &format!("\"{}", "x".repeat(58)));
 }
+
+/// Every byte of a file belongs to a declaration, a comment or whitespace: a lone word,
+/// or text before the first declaration, is an error, not a file that declares nothing.
+#[test]
+fn text_before_the_first_declaration_is_an_error() {
+    assert_eq!(
+        messages("xyz"),
+        vec!["E0101: expected a declaration (`input`, `output`, `rule`, ...)"]
+    );
+    assert_eq!(
+        messages("garbage here\npolicy a \"t\"\ninput x: bool\n"),
+        vec!["E0101: expected a declaration (`input`, `output`, `rule`, ...)"]
+    );
+    // On the line of the first declaration, before it.
+    assert_eq!(messages("x input y: bool\n").len(), 1);
+    assert_eq!(messages("\"s\"\ninput y: bool\n").len(), 1);
+    assert_eq!(messages("{\ninput y: bool\n").len(), 1);
+    // Comments and doc comments before it are not.
+    parse_ok("// a comment\n/// a doc comment\ninput y: bool\n");
+}
+
+/// A byte-order mark at the start is not text; one elsewhere is named, since it cannot
+/// be seen.
+#[test]
+fn a_byte_order_mark_is_skipped_at_the_start_and_named_elsewhere() {
+    parse_ok("\u{feff}policy a \"t\"\ninput x: bool\n");
+    let d = parse(0, "input x: bool\n\u{feff}input y: bool\n").1;
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0].message.contains("U+FEFF (a byte-order mark)"),
+        "{d:#?}"
+    );
+}
+
+/// `when then` has no condition: the message says so, rather than "after the condition".
+#[test]
+fn a_missing_condition_is_named() {
+    let msgs = messages("rule r \"t\" when then o = a\n");
+    assert_eq!(
+        msgs,
+        vec!["E0101: the condition is missing: expected a condition after `when` in rule `r`"]
+    );
+    let msgs = messages("rule r \"t\" when\n");
+    assert_eq!(msgs.len(), 1);
+    assert!(msgs[0].contains("the condition is missing"), "{msgs:?}");
+}

@@ -8,7 +8,17 @@ use crate::evaluate::{Answer, DecideStatus, Decision, Facts};
 /// An incident record in Markdown: the facts, the decision, the actions taken and not
 /// taken, each with its justification (the rule, its title and citation).
 pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String {
-    let mut s = heading(policy, d);
+    record_markdown(policy, facts, d, None)
+}
+
+/// The incident record, its title naming the `line` of the facts it answers in a batch.
+pub(super) fn record_markdown(
+    policy: &Policy,
+    facts: &Facts,
+    d: &Decision,
+    line: Option<usize>,
+) -> String {
+    let mut s = heading(policy, d, line);
     s.push_str(&facts_table(policy, facts));
     if d.status == DecideStatus::OutOfScope {
         s.push_str("\nThe incident is outside the scope of this policy: it decides nothing.\n");
@@ -54,13 +64,16 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
 }
 
 /// The title, the policy's source and the status.
-fn heading(policy: &Policy, d: &Decision) -> String {
+fn heading(policy: &Policy, d: &Decision, line: Option<usize>) -> String {
     let title = policy
         .header
         .as_ref()
         .and_then(|h| h.title.clone())
         .unwrap_or_else(|| policy.name.clone());
-    let mut s = format!("# Incident record: {title}\n\n");
+    let mut s = match line {
+        Some(line) => format!("# Incident record: {title} (line {line} of the facts)\n\n"),
+        None => format!("# Incident record: {title}\n\n"),
+    };
     if let Some(src) = policy.header.as_ref().and_then(|h| h.source.clone()) {
         s.push_str(&format!("Policy `{}`, source {src}.\n\n", policy.name));
     }

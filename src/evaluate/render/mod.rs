@@ -1,10 +1,12 @@
 //! A [`Decision`] for people and for machines: `human.rs` (the terminal), `markdown.rs`
-//! (an incident record) and `json.rs` (the contract of `decide --format json`). What
+//! (an incident record), `json.rs` (the contract of `decide --format json`) and
+//! `record.rs` (one record per incident of a batch, for people). What
 //! they say alike about rules and overridden rules is here.
 
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod record;
 
 use super::{Answer, Decision};
 use crate::analyse::brute;
