@@ -212,6 +212,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             ty,
             loc: loc(),
             typical: None,
+            judgement: None,
         });
     }
     for o in 0..spec.outputs {
@@ -240,6 +241,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             ty,
             default,
             loc: loc(),
+            hit: HitPolicy::Any,
         });
     }
     p.outputs.push(OutputDef {
@@ -248,6 +250,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
         ty: OutputTy::Set(2),
         default: None,
         loc: loc(),
+        hit: HitPolicy::Any,
     });
 }
 

@@ -22,6 +22,7 @@ fn input(name: &str, ty: Ty) -> InputDef {
         ty,
         loc: loc(),
         typical: None,
+        judgement: None,
     }
 }
 
@@ -86,6 +87,7 @@ fn ages_policy() -> Policy {
         ty: OutputTy::Single(Ty::Enum(0)),
         default: None,
         loc: loc(),
+        hit: Default::default(),
     });
     p.assumes.push(Constraint {
         expr: cmp(LinExpr::input(0), CmpOp::Le, LinExpr::input(1)),
@@ -425,6 +427,7 @@ fn overrides_are_transitive_and_per_output() {
         ty: OutputTy::Single(Ty::Enum(0)),
         default: None,
         loc: loc(),
+        hit: Default::default(),
     });
     p.outputs.push(OutputDef {
         name: "o1".into(),
@@ -432,6 +435,7 @@ fn overrides_are_transitive_and_per_output() {
         ty: OutputTy::Single(Ty::Bool),
         default: None,
         loc: loc(),
+        hit: Default::default(),
     });
     p.rules.push(rule(
         "base",

@@ -168,6 +168,10 @@ codes! {
         title: "an imported policy reads an input this policy does not declare",
         explanation: "`use \"npcc.policy\" as npcc` imports another policy's decisions, which asserts read as `npcc.OUTPUT`. Both policies must decide the same incidents, so every input the imported policy reads must be an input of this policy too.\n\nExample:\n\n    // npcc.policy declares `input vulnerable: bool`; this policy does not.\n    use \"npcc.policy\" as npcc\n\nFix: declare the input here too; usually both policies `use` one shared vocabulary file (`use \"incident.policy\"`), which declares every input once.",
     },
+    E0209 => {
+        title: "an input declared ignored is read",
+        explanation: "`ignore a, b \"reason\"` states that the policy deliberately does not read these inputs (usually facts of a shared vocabulary its document never uses), and `policyc check` then stops noting them as unused (W0503). The statement must be true: a rule, scope or `accept gap` that reads the input (directly or through a define), or an assumption or define of the policy's own file that reads it, makes it untrue. (An assumption of a `use`d vocabulary constrains what an incident can be for every policy and is not a read; asserts and scenarios speak about the policy and are not reads either.)\n\nExample:\n\n    ignore image_online \"002's characteristics do not include it\"\n    define unnamed_fact = exploitation or image_online\n\nThe labels show each place that reads the input (up to four), and the `ignore` that names it.\n\nFix: if the policy does use the fact, remove it from the `ignore`; otherwise remove the reading.",
+    },
     // ---- types and values (E03xx) ----
     E0301 => {
         title: "mismatched types",
@@ -256,6 +260,14 @@ codes! {
     E0322 => {
         title: "an imported policy reads an input with another type",
         explanation: "An input that this policy and a policy it imports with `use ... as` both declare must have the same type in both (the same range, or an enum with the same variants in the same order): otherwise one incident of this policy is not one incident of the imported policy.\n\nExample:\n\n    // here:      input youngest_age: 0..=17\n    // imported:  input youngest_age: 0..=99\n\nFix: declare the input once, in a vocabulary file both policies `use`.",
+    },
+    E0323 => {
+        title: "a hit policy that does not fit its output",
+        explanation: "An output may declare what happens where two rules' assignments to it overlap: `precedence a > b` (the higher value wins) or `exclusive` (no two rules may overlap at all). Each fits only some outputs:\n\n- `precedence` ranks the values of a single-valued `bool` or enum output; an integer's values are not choices to rank, and a set output collects every value, so there is nothing to choose;\n- `exclusive` fits any single-valued output, not a set output (which collects every value the applying rules add, by design);\n- an output has one hit policy: `precedence` and `exclusive` exclude each other (one lets rules overlap, the other forbids it), and a clause written twice is one too many.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n      precedence outcome_1 > outcome_21\n\nFix: remove the clause, or keep the one the document supports.",
+    },
+    E0324 => {
+        title: "a value listed twice in a precedence",
+        explanation: "A precedence ranks each value of the output once, highest first; a value listed twice would have two ranks.\n\nExample:\n\n    output response: Response\n      precedence escalate > manage_in_school > escalate\n\nFix: remove one of the two.",
     },
     // ---- structure and cycles (E04xx) ----
     E0401 => {
@@ -396,12 +408,12 @@ codes! {
         explanation: "No incident that is in scope and satisfies the assumptions meets the rule's condition, so the rule can never fire.\n\nExample:\n\n    scope oldest_age <= 17\n    rule adults \"...\" when oldest_age >= 18 then ...\n\nFix: check the condition against the scope and the assumptions (a typo in a bound is common), or remove the rule.",
     },
     W0502 => {
-        title: "every assignment of a rule is always overridden",
-        explanation: "The rule applies to some incidents, but wherever it does, a rule that overrides it (directly or through a chain) also applies and assigns the same outputs, so none of its assignments ever takes effect.\n\nExample:\n\n    rule base \"...\" when coercion then resolution = outcome_21\n    rule exception \"...\" overrides base when coercion then resolution = investigation\n\nFix: remove the rule, or narrow the overriding rule's condition to the real exception.",
+        title: "every assignment of a rule is always overridden or outranked",
+        explanation: "The rule applies to some incidents, but wherever it does, none of its assignments decides: each is overridden (a rule that overrides it, directly or through a chain, also applies and assigns the same output) or outranked (another applying rule gives the output a value its `precedence` ranks higher, and every value applying there is ranked).\n\nExample:\n\n    rule base \"...\" when coercion then resolution = outcome_21\n    rule exception \"...\" overrides base when coercion then resolution = investigation\n\nor, with `output response: Response precedence escalate > manage_in_school`:\n\n    rule refer \"...\" when coercion then response = escalate\n    rule manage \"...\" when coercion and nude then response = manage_in_school\n\nFix: remove the rule, or narrow the overriding (or higher-ranked) rule's condition to the real exception.",
     },
     W0503 => {
         title: "the decision never depends on some inputs",
-        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it. A file without outputs that imports policies with `use ... as` only relates their decisions in asserts and is not reported.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
+        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it. A file without outputs that imports policies with `use ... as` only relates their decisions in asserts and is not reported.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input; or, when the document deliberately does not use the fact, say so with the reason: `ignore image_online \"002's characteristics do not include it\"`, and the input is no longer listed (E0209 makes sure nothing reads it).",
     },
     W0504 => {
         title: "an accepted gap covers no gap",

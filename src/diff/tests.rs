@@ -453,6 +453,7 @@ fn add_bool_input(rng: &mut Rng, p: &mut Policy, name: &str) {
         ty: Ty::Bool,
         loc: Default::default(),
         typical: None,
+        judgement: None,
     });
     let i = p.inputs.len() - 1;
     if let Some(r) = p.rules.first().cloned() {

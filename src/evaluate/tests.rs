@@ -409,6 +409,7 @@ fn facts_errors_name_the_key() {
             ty: Ty::Bool,
             loc: Default::default(),
             typical: None,
+            judgement: None,
         },
         InputDef {
             name: "youngest_age".into(),
@@ -416,6 +417,7 @@ fn facts_errors_name_the_key() {
             ty: Ty::Int { lo: 0, hi: 99 },
             loc: Default::default(),
             typical: None,
+            judgement: None,
         },
         InputDef {
             name: "kind".into(),
@@ -423,6 +425,7 @@ fn facts_errors_name_the_key() {
             ty: Ty::Enum(0),
             loc: Default::default(),
             typical: None,
+            judgement: None,
         },
     ];
     let errs = parse_facts(

@@ -459,6 +459,7 @@ mod tests {
             ty,
             loc: Loc::default(),
             typical: None,
+            judgement: None,
         };
         Policy {
             enums: vec![EnumDef {
@@ -479,6 +480,7 @@ mod tests {
                 ty: OutputTy::Single(Ty::Bool),
                 default: None,
                 loc: Loc::default(),
+                hit: Default::default(),
             }],
             ..Policy::default()
         }

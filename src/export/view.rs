@@ -300,6 +300,7 @@ mod tests {
             ty: Ty::Bool,
             loc: Loc::default(),
             typical: None,
+            judgement: None,
         };
         let mut p = Policy::default();
         p.inputs.push(input(

@@ -122,6 +122,13 @@ impl Builder<'_> {
                     parts.push(text(" typical "));
                     parts.push(self.expr(t));
                 }
+                if let Some(j) = &i.judgement {
+                    clauses.push(Doc::Group(vec![
+                        elem("judgement", j.keyword),
+                        text(" "),
+                        self.string(&j.citation),
+                    ]));
+                }
             }
             ItemKind::Output(o) => {
                 parts.push(text(" "));
@@ -131,6 +138,9 @@ impl Builder<'_> {
                 if let Some(d) = &o.default {
                     parts.push(text(" default "));
                     parts.push(self.expr(d));
+                }
+                for h in &o.hit {
+                    clauses.push(self.hit_clause(h));
                 }
             }
             ItemKind::Define(d) => {
@@ -172,6 +182,24 @@ impl Builder<'_> {
                     clauses.push(Doc::Group(vec![text("when "), self.expr(w)]));
                 }
             }
+            ItemKind::Ignore(g) => {
+                parts.push(text(" "));
+                let n = g.inputs.len();
+                let mut names = Vec::new();
+                for (k, i) in g.inputs.iter().enumerate() {
+                    if k > 0 {
+                        names.push(self.ids.brk(" "));
+                    }
+                    if k + 1 < n {
+                        names.push(Doc::Group(vec![self.ident(i), text(",")]));
+                    } else {
+                        names.push(self.ident(i));
+                    }
+                }
+                names.push(self.ids.brk(" "));
+                names.push(self.string(&g.reason));
+                parts.push(Doc::Indent(vec![Doc::Fill(names)]));
+            }
             ItemKind::Assert(a) => {
                 parts.push(text(" "));
                 parts.push(self.ident(&a.name));
@@ -211,6 +239,31 @@ impl Builder<'_> {
             parts.push(Doc::Indent(body));
         }
         Doc::Group(parts)
+    }
+
+    /// `precedence a > b > c` (filled like a list) or `exclusive`.
+    fn hit_clause(&mut self, h: &HitClause) -> Doc {
+        match h {
+            HitClause::Precedence {
+                keyword, values, ..
+            } => {
+                let mut items = Vec::new();
+                for (k, v) in values.iter().enumerate() {
+                    if k > 0 {
+                        items.push(self.ids.brk(" "));
+                        items.push(Doc::Group(vec![text("> "), self.expr(v)]));
+                    } else {
+                        items.push(self.expr(v));
+                    }
+                }
+                Doc::Group(vec![
+                    elem("precedence", *keyword),
+                    text(" "),
+                    Doc::Indent(vec![Doc::Fill(items)]),
+                ])
+            }
+            HitClause::Exclusive(span) => elem("exclusive", *span),
+        }
     }
 
     /// `{ a, b }` on one line when it fits and no variant has a doc comment, else one

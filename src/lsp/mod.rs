@@ -434,7 +434,7 @@ impl Server {
             return Ok(None);
         };
         let Some(occ) = a.index.at(a.root, offset) else {
-            return Ok(None);
+            return Ok(clause_hover(a.sources.text(a.root), offset));
         };
         let mut parts = Vec::new();
         for &d in &occ.decls {
@@ -716,7 +716,43 @@ const KEYWORDS: &[&str] = &[
     "version",
     "undecided",
     "out_of_scope",
+    "judgement",
+    "precedence",
+    "exclusive",
+    "ignore",
 ];
+
+/// What the clause keywords of issues 16, 17 and 23 say, for hover on the keyword.
+fn clause_keyword(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "judgement" => "`judgement \"CITATION\"`: a person decides this input (the cited paragraph leaves it to them). It is an input like any other in the analyses; `decide` lists it, when missing, as a judgement for the person handling the incident.",
+        "precedence" => "`precedence a > b`: where rules that apply give this output different values, the highest listed value wins (DMN's priority), after `overrides`. Each such overlap is a note (W0506); a value not listed still conflicts (E0502).",
+        "exclusive" => "`exclusive`: no two rules that assign this output may apply to one incident, neither overriding the other, equal values included (DMN's unique); an overlap is E0506.",
+        "ignore" => "`ignore a, b \"reason\"`: the policy deliberately does not read these inputs. They are no longer listed as unused (W0503); reading one is E0209.",
+        _ => return None,
+    })
+}
+
+/// Hover on a clause keyword (`judgement`, `precedence`, `exclusive`, `ignore`).
+fn clause_hover(text: &str, offset: usize) -> Option<Hover> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let start = text
+        .get(..offset)?
+        .rfind(|c: char| !is_word(c))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)?
+        .find(|c: char| !is_word(c))
+        .map_or(text.len(), |i| offset + i);
+    let doc = clause_keyword(text.get(start..end)?)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: doc.to_string(),
+        }),
+        range: Some(LineIndex::new(text).range(crate::source::Span::new(start, end))),
+    })
+}
 
 fn keyword(k: &str) -> CompletionItem {
     CompletionItem {
@@ -774,10 +810,10 @@ fn describe(a: &Analysis, d: &index::Decl) -> String {
         s.push_str(&format!("\n\n**{t}**"));
     }
     if let Some(c) = &d.cites {
-        let what = if d.kind == DeclKind::Policy {
-            "source"
-        } else {
-            "cites"
+        let what = match d.kind {
+            DeclKind::Policy => "source",
+            DeclKind::Input => "a judgement for the person handling the incident",
+            _ => "cites",
         };
         s.push_str(&format!("\n\n{what}: {c}"));
     }

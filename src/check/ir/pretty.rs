@@ -11,7 +11,7 @@
 
 use std::fmt::Write;
 
-use super::{DefineBody, Expect, Expr, LinExpr, OutputTy, Policy, Ty, Value};
+use super::{DefineBody, Expect, Expr, HitPolicy, LinExpr, OutputTy, Policy, Ty, Value};
 
 impl Policy {
     /// The whole policy as text (see the module's documentation).
@@ -104,6 +104,9 @@ impl Policy {
                 None => String::new(),
             };
             line(format!("input {}: {}{typical}", i.name, self.ty_name(i.ty)));
+            if let Some(j) = &i.judgement {
+                line(format!("  judgement {:?}", j.citation));
+            }
         }
         for o in &self.outputs {
             for d in doc_lines(&o.doc) {
@@ -118,6 +121,14 @@ impl Policy {
                 None => String::new(),
             };
             line(format!("output {}: {ty}{default}", o.name));
+            match &o.hit {
+                HitPolicy::Any => {}
+                HitPolicy::Precedence { order, .. } => {
+                    let values: Vec<String> = order.iter().map(|v| self.pretty_value(v)).collect();
+                    line(format!("  precedence {}", values.join(" > ")));
+                }
+                HitPolicy::Exclusive { .. } => line("  exclusive".to_string()),
+            }
         }
         for d in &self.defines {
             for doc in doc_lines(&d.doc) {
@@ -192,6 +203,13 @@ impl Policy {
                     Expect::OutOfScope { .. } => "  expect out of scope".to_string(),
                 });
             }
+        }
+        for x in &self.ignored {
+            line(format!(
+                "ignore {} because {:?}",
+                self.input_name(x.input),
+                x.reason
+            ));
         }
         for imp in &self.imports {
             line(format!("import {}:", imp.alias));
