@@ -1,5 +1,8 @@
 //! How long the language server takes to re-check a 2,000-line policy after a keystroke
-//! (didChange to publishDiagnostics, in-process), and how long formatting it takes.
+//! (didChange to publishDiagnostics, in-process), and how long formatting it takes; and,
+//! on a document of 20,000 `input` lines (20,000 warnings: no rule reads them), how long
+//! from opening it to its first diagnostics, and to the answer of a hover sent with it
+//! (issue 18: these took 10.4 s before a line index was kept per file).
 
 // A benchmark, not a product path: a failure should be loud.
 #![allow(clippy::indexing_slicing)]
@@ -137,6 +140,77 @@ fn bench(c: &mut Criterion) {
     let parsed = policyc::parse::parse(0, &text).0;
     group.bench_function("print_2000_lines", |b| {
         b.iter(|| policyc::format::format_file(&parsed, &text).len())
+    });
+    group.finish();
+
+    // A document of 20,000 inputs, opened afresh (a new URI) in each iteration and
+    // closed after it.
+    let mut big =
+        String::from("policy big \"Generated\"\nenum E { a, b, c }\noutput o: E default a\n");
+    for i in 0..20_000 {
+        let _ = writeln!(big, "input i{i}: bool");
+    }
+    let mut opened = 0;
+    let mut next_id = 100;
+    // The next publication for `uri` (the empty ones of closed documents are skipped),
+    // or the response to request `id`.
+    let wait_for = |uri: &str, id: Option<i32>| {
+        while let Ok(m) = client.receiver.recv_timeout(Duration::from_secs(60)) {
+            match m {
+                Message::Notification(n)
+                    if id.is_none()
+                        && n.method == "textDocument/publishDiagnostics"
+                        && n.params["uri"] == uri =>
+                {
+                    return n.params["diagnostics"].as_array().map_or(0, Vec::len);
+                }
+                Message::Response(r) if id.is_some_and(|id| r.id == RequestId::from(id)) => {
+                    return 1;
+                }
+                _ => {}
+            }
+        }
+        0
+    };
+    let mut group = c.benchmark_group("lsp_20000_lines");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("open_to_first_diagnostics", |b| {
+        b.iter(|| {
+            opened += 1;
+            let uri = format!("file://{}/open{opened}.policy", dir.display());
+            send(Message::Notification(Notification::new(
+                "textDocument/didOpen".into(),
+                json!({ "textDocument": { "uri": uri, "languageId": "policy", "version": 1, "text": big } }),
+            )));
+            let n = wait_for(&uri, None);
+            assert_eq!(n, 20_001, "a warning per input and one for the output");
+            send(Message::Notification(Notification::new(
+                "textDocument/didClose".into(),
+                json!({ "textDocument": { "uri": uri } }),
+            )));
+        })
+    });
+    group.bench_function("open_to_hover", |b| {
+        b.iter(|| {
+            opened += 1;
+            next_id += 1;
+            let uri = format!("file://{}/open{opened}.policy", dir.display());
+            send(Message::Notification(Notification::new(
+                "textDocument/didOpen".into(),
+                json!({ "textDocument": { "uri": uri, "languageId": "policy", "version": 1, "text": big } }),
+            )));
+            send(Message::Request(Request::new(
+                RequestId::from(next_id),
+                "textDocument/hover".into(),
+                json!({ "textDocument": { "uri": uri }, "position": { "line": 10_003, "character": 8 } }),
+            )));
+            wait_for(&uri, Some(next_id));
+            send(Message::Notification(Notification::new(
+                "textDocument/didClose".into(),
+                json!({ "textDocument": { "uri": uri } }),
+            )));
+        })
     });
     group.finish();
 

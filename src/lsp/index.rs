@@ -56,6 +56,34 @@ pub struct Decl {
     pub cites: Option<String>,
     /// For a variant: its enum.
     pub parent: Option<usize>,
+    /// For an input or output: the type of its values, as written.
+    pub ty: Option<ValueType>,
+}
+
+/// The type of an input's or output's values, by name: what completion offers where
+/// one of its values is expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    Bool,
+    Int,
+    /// An enum, by name.
+    Enum(String),
+    /// `set of E`, by the enum's name.
+    SetOf(String),
+}
+
+impl ValueType {
+    pub fn of(t: &TypeExpr) -> Option<ValueType> {
+        Some(match t {
+            TypeExpr::Bool(_) => ValueType::Bool,
+            TypeExpr::Range { .. } => ValueType::Int,
+            TypeExpr::Named(i) => ValueType::Enum(i.name.clone()),
+            TypeExpr::Set { elem, .. } => match elem.as_ref() {
+                TypeExpr::Named(i) => ValueType::SetOf(i.name.clone()),
+                _ => return None,
+            },
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,18 +132,30 @@ impl Index {
                 collect_mentions(file, item, &mut pending);
             }
         }
+        // The same file may be loaded again for an import (a shared vocabulary):
+        // its enums are declared once.
+        let mut declared: Vec<&std::path::Path> =
+            files.iter().filter_map(|&(f, _)| sources.path(f)).collect();
         for (alias, imported) in imports {
             for &(file, ast) in imported {
                 let text = sources.text(file);
+                let path = sources.path(file);
+                let new_file = path.is_some_and(|p| !declared.contains(&p));
                 for item in &ast.items {
-                    if matches!(item.kind, ItemKind::Output(_)) {
-                        let first = index.decls.len();
-                        index.declare(file, text, item);
-                        if let Some(d) = index.decls.get_mut(first) {
-                            d.name = format!("{alias}.{}", d.name);
+                    match item.kind {
+                        ItemKind::Output(_) => {
+                            let first = index.decls.len();
+                            index.declare(file, text, item);
+                            if let Some(d) = index.decls.get_mut(first) {
+                                d.name = format!("{alias}.{}", d.name);
+                            }
                         }
+                        // The values of imported outputs, as asserts compare them.
+                        ItemKind::Enum(_) if new_file => index.declare(file, text, item),
+                        _ => {}
                     }
                 }
+                declared.extend(path);
             }
         }
         let mut values: HashMap<&str, usize> = HashMap::new();
@@ -217,6 +257,11 @@ impl Index {
             title: title.map(|t| t.value.clone()),
             cites: cites.map(|c| c.value.clone()),
             parent: None,
+            ty: match &item.kind {
+                ItemKind::Input(i) => ValueType::of(&i.ty),
+                ItemKind::Output(o) => ValueType::of(&o.ty),
+                _ => None,
+            },
         });
         if let ItemKind::Enum(e) = &item.kind {
             for v in &e.variants {
@@ -231,6 +276,7 @@ impl Index {
                     title: None,
                     cites: None,
                     parent: Some(index),
+                    ty: None,
                 });
             }
         }
@@ -242,6 +288,40 @@ impl Index {
             .iter()
             .filter(|o| o.file == file && o.span.start <= offset && offset <= o.span.end)
             .min_by_key(|o| o.span.end - o.span.start)
+    }
+
+    /// The input, output or define named `name` (`alias.output` for an imported one).
+    pub fn value(&self, name: &str) -> Option<&Decl> {
+        self.decls.iter().find(|d| {
+            d.name == name
+                && matches!(
+                    d.kind,
+                    DeclKind::Input | DeclKind::Output | DeclKind::Define
+                )
+        })
+    }
+
+    /// The variants of the enum named `name`, preferring one declared in `file` (two
+    /// policies may each declare an enum of that name).
+    pub fn variants(&self, name: &str, file: FileId) -> Vec<&Decl> {
+        let enums: Vec<usize> = (0..self.decls.len())
+            .filter(|&i| {
+                self.decls
+                    .get(i)
+                    .is_some_and(|d| d.kind == DeclKind::Enum && d.name == name)
+            })
+            .collect();
+        let chosen = enums
+            .iter()
+            .find(|&&i| self.decls.get(i).is_some_and(|d| d.file == file))
+            .or(enums.first());
+        let Some(&e) = chosen else {
+            return Vec::new();
+        };
+        self.decls
+            .iter()
+            .filter(|d| d.kind == DeclKind::Variant && d.parent == Some(e))
+            .collect()
     }
 
     /// Every mention of declaration `decl`, its declaration included.

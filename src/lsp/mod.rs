@@ -1,104 +1,184 @@
-//! `policyc lsp`: a language server on stdin/stdout (lsp-server and lsp-types, as in
-//! rust-analyzer).
+//! `policyc lsp`: a language server on stdin/stdout (lsp-server's message types and
+//! lsp-types, with our own framing: [`transport`]).
 //!
 //! A thin face over the library: every open document is checked with
 //! [`crate::check::check_text`] (parse, names, types) and, when clean, analysed
 //! ([`crate::analyse::analyse_policy`]) as `policyc check` does, on a thread of its own
 //! so that typing never waits for the analyses; its names are indexed from the
-//! parsed files ([`index`]); the requests answer from those results. Files that the
-//! document `use`s are read from the editor's unsaved buffers when open there
-//! ([`Overlay`]), from disk otherwise.
+//! parsed files ([`index`]); the requests answer from those results ([`requests`]).
+//! Files that the document `use`s are read from the editor's unsaved buffers when open
+//! there ([`Overlay`]), from disk otherwise.
+//!
+//! The protocol as the specification has it: the lifecycle (a request before
+//! `initialized` is answered `ServerNotInitialized` and the session goes on; after
+//! `shutdown` requests are refused; `exit` ends with 0 only after `shutdown`),
+//! incremental synchronisation in the position encoding the client negotiated
+//! ([`convert::apply_change`]: a change that cannot be applied is refused, never
+//! guessed), diagnostics tagged with the version they were computed for and never
+//! published for a version already replaced, and answers in the forms the client
+//! declared ([`caps`]).
 
+mod caps;
+mod complete;
 mod convert;
 pub mod index;
+mod publish;
+mod requests;
+pub mod transport;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
-};
-use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    References, Request as _,
+    Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionProviderCapability, CompletionItem,
-    CompletionItemKind, CompletionOptions, CompletionResponse, DiagnosticRelatedInformation,
-    DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
-    HoverContents, HoverProviderCapability, Location, MarkupContent, MarkupKind, NumberOrString,
-    OneOf, PublishDiagnosticsParams, ServerCapabilities, SymbolKind, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextEdit, Uri,
+    CodeActionProviderCapability, CompletionOptions, DiagnosticSeverity, ExecuteCommandOptions,
+    HoverProviderCapability, MessageType, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
+    SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 
-use crate::diagnostics::{Diagnostic, LabelStyle, Severity};
 use crate::parse::ast;
-use crate::source::{FileId, FileSystem, RealFs, Sources};
-use convert::{path_to_uri, uri_to_path, LineIndex};
-use index::{DeclKind, Index};
+use crate::source::{FileId, FileSystem, RealFs, Sources, Span};
+use caps::ClientCaps;
+pub use convert::Encoding;
+use convert::{apply_change, uri_to_path, LineCache};
+use index::Index;
 
-/// Runs the server on stdin/stdout until the client says `exit`.
-pub fn run() -> ExitCode {
-    let (connection, io_threads) = Connection::stdio();
-    let served = serve(connection);
-    let joined = io_threads.join();
-    match (served, joined) {
-        (Ok(()), Ok(())) => ExitCode::SUCCESS,
-        (Err(e), _) => {
-            eprintln!("error: policyc lsp: {e}");
-            ExitCode::from(1)
+/// The command a quick fix becomes for a client without code action literals: the
+/// server applies its edit with `workspace/applyEdit`.
+const APPLY_FIX: &str = "policyc.applyFix";
+
+/// How the server behaves in time.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// How long the checker's diagnostics of an edited clean policy wait for its
+    /// analyses, to be published once with them rather than twice (the analyses'
+    /// warnings would vanish and come back on every edit). An analysis that takes
+    /// longer is preceded by the checker's diagnostics, then published whole when it is
+    /// done. A document just opened gets the checker's diagnostics at once (there is
+    /// nothing on screen to flicker). Zero: the checker's diagnostics are always
+    /// published first.
+    pub analysis_grace: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            analysis_grace: Duration::from_millis(300),
         }
-        (_, Err(e)) => {
+    }
+}
+
+/// Runs the server on stdin/stdout until the client says `exit`: 0 after `shutdown`,
+/// 1 otherwise (the protocol's rule), or when the stream broke.
+pub fn run() -> ExitCode {
+    let (connection, io_threads) = match transport::stdio() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: policyc lsp: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let served = serve(connection);
+    // A broken stream is the cause of whatever `serve` then says: report it first.
+    match (io_threads.join(), served) {
+        (Ok(()), Ok(())) => ExitCode::SUCCESS,
+        (Err(e), _) | (Ok(()), Err(e)) => {
             eprintln!("error: policyc lsp: {e}");
             ExitCode::from(1)
         }
     }
 }
 
-/// The capabilities the server offers.
-pub fn capabilities() -> ServerCapabilities {
+/// The capabilities the server offers, positions counted in `encoding`.
+pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        position_encoding: Some(match encoding {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
-        completion_provider: Some(CompletionOptions::default()),
+        completion_provider: Some(CompletionOptions {
+            // Values are offered after `=`, `==`, `!=`, and `{` and `,` in a set.
+            trigger_characters: Some(vec!["=".into(), "{".into(), ",".into()]),
+            ..CompletionOptions::default()
+        }),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![APPLY_FIX.into()],
+            ..ExecuteCommandOptions::default()
+        }),
         ..ServerCapabilities::default()
     }
 }
 
-/// Serves one client over `connection` (stdio, or an in-memory pair in tests): the
-/// initialize handshake, then requests and notifications until shutdown.
+/// Serves one client over `connection` (stdio, or an in-memory pair in tests) until
+/// `exit`, with the default [`Options`].
 pub fn serve(connection: Connection) -> Result<(), String> {
-    let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
-    connection.initialize(caps).map_err(|e| e.to_string())?;
+    serve_with(connection, Options::default())
+}
+
+/// Serves one client: the initialize handshake, then requests and notifications until
+/// `exit`. `Ok` when the client shut the server down before `exit`.
+pub fn serve_with(connection: Connection, options: Options) -> Result<(), String> {
+    let caps = handshake(&connection)?;
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<Finished>();
-    let mut server = Server {
-        done: Some(done_tx),
-        ..Server::default()
-    };
-    let mut queue: std::collections::VecDeque<Message> = std::collections::VecDeque::new();
+    let mut server = Server::new(caps, options, Some(done_tx));
+    let mut queue: VecDeque<Message> = VecDeque::new();
+    let mut shutting_down = false;
     loop {
-        let msg = match queue.pop_front() {
+        let msg = match queue
+            .pop_front()
+            .or_else(|| connection.receiver.try_recv().ok())
+        {
             Some(m) => m,
             None => {
+                // Nothing waiting: check what the edits left unchecked, a document at
+                // a time (a burst of edits is checked once, at its last).
+                if let Some(path) = server.next_dirty() {
+                    let out = server.recheck(&path);
+                    flush(&connection, &mut queue, &mut server, out)?;
+                    continue;
+                }
+                let timer = server
+                    .next_deadline()
+                    .map_or_else(crossbeam_channel::never, crossbeam_channel::at);
                 crossbeam_channel::select! {
                     recv(connection.receiver) -> m => match m {
                         Ok(m) => m,
-                        Err(_) => return Ok(()),
+                        Err(_) if shutting_down => return Ok(()),
+                        Err(_) => return Err("the client closed the connection without `shutdown` and `exit`".into()),
                     },
                     recv(done_rx) -> f => {
                         if let Ok(f) = f {
-                            for out in server.finished(f) {
-                                send(&connection, Message::Notification(out))?;
-                            }
+                            let out = server.finished(f);
+                            flush(&connection, &mut queue, &mut server, out)?;
                         }
+                        continue;
+                    }
+                    recv(timer) -> _ => {
+                        let out = server.deadlines(Instant::now());
+                        flush(&connection, &mut queue, &mut server, out)?;
                         continue;
                     }
                 }
@@ -106,42 +186,154 @@ pub fn serve(connection: Connection) -> Result<(), String> {
         };
         match msg {
             Message::Request(req) => {
-                if connection
-                    .handle_shutdown(&req)
-                    .map_err(|e| e.to_string())?
-                {
-                    return Ok(());
+                let resp = if shutting_down {
+                    Some(Response::new_err(
+                        req.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".into(),
+                    ))
+                } else if req.method == "shutdown" {
+                    shutting_down = true;
+                    server.stop();
+                    Some(Response::new_ok(req.id, serde_json::Value::Null))
+                } else if req.method == "initialize" {
+                    Some(Response::new_err(
+                        req.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is already initialized".into(),
+                    ))
+                } else {
+                    let out = server.request(req);
+                    flush(&connection, &mut queue, &mut server, out)?;
+                    None
+                };
+                if let Some(resp) = resp {
+                    send(&connection, Message::Response(resp))?;
                 }
-                let resp = server.request(req);
-                send(&connection, Message::Response(resp))?;
             }
+            Message::Notification(n) if n.method == "exit" => {
+                return if shutting_down {
+                    Ok(())
+                } else {
+                    Err("the client sent `exit` without `shutdown`".into())
+                };
+            }
+            Message::Notification(_) if shutting_down => {}
             Message::Notification(n) => {
-                // While typing, edits arrive faster than a large policy checks: take in
-                // what is already waiting, and check a document only at its last edit.
-                queue.extend(connection.receiver.try_iter());
-                let superseded = n.method == DidChangeTextDocument::METHOD
-                    && queue.iter().any(|m| match m {
-                        Message::Notification(later) => {
-                            later.method == DidChangeTextDocument::METHOD
-                                && doc_uri(&later.params) == doc_uri(&n.params)
-                        }
-                        _ => false,
-                    });
-                if superseded {
-                    continue;
-                }
-                for out in server.notification(n) {
-                    send(&connection, Message::Notification(out))?;
-                }
+                let out = server.notification(n);
+                flush(&connection, &mut queue, &mut server, out)?;
             }
+            // Answers to our `workspace/applyEdit`: nothing to do either way.
             Message::Response(_) => {}
         }
     }
 }
 
-/// The `textDocument.uri` of a notification's parameters.
-fn doc_uri(params: &serde_json::Value) -> Option<&serde_json::Value> {
-    params.get("textDocument").and_then(|d| d.get("uri"))
+/// The lifecycle up to `initialized`: requests before it are answered
+/// `ServerNotInitialized` and the session goes on; notifications before it are dropped.
+fn handshake(connection: &Connection) -> Result<ClientCaps, String> {
+    let ended = || "the client closed the connection before `initialized`".to_string();
+    let exited = || "the client sent `exit` before `initialized`".to_string();
+    let caps = loop {
+        match connection.receiver.recv().map_err(|_| ended())? {
+            Message::Request(req) if req.method == "initialize" => {
+                let caps = ClientCaps::read(&req.params);
+                let result = lsp_types::InitializeResult {
+                    capabilities: capabilities(caps.encoding),
+                    server_info: Some(ServerInfo {
+                        name: "policyc".into(),
+                        version: Some(env!("CARGO_PKG_VERSION").into()),
+                    }),
+                };
+                send(
+                    connection,
+                    Message::Response(Response::new_ok(req.id, result)),
+                )?;
+                break caps;
+            }
+            Message::Request(req) => {
+                send(connection, not_initialized(req, "waits for `initialize`"))?
+            }
+            Message::Notification(n) if n.method == "exit" => return Err(exited()),
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    };
+    loop {
+        match connection.receiver.recv().map_err(|_| ended())? {
+            Message::Notification(n) if n.method == "initialized" => return Ok(caps),
+            Message::Notification(n) if n.method == "exit" => return Err(exited()),
+            Message::Request(req) if req.method == "initialize" => send(
+                connection,
+                Message::Response(Response::new_err(
+                    req.id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is already initialized".into(),
+                )),
+            )?,
+            Message::Request(req) => send(
+                connection,
+                not_initialized(req, "waits for the `initialized` notification"),
+            )?,
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+}
+
+fn not_initialized(req: Request, waits: &str) -> Message {
+    Message::Response(Response::new_err(
+        req.id,
+        ErrorCode::ServerNotInitialized as i32,
+        format!("`{}` is too early: the server {waits}", req.method),
+    ))
+}
+
+/// Sends what the server produced, except diagnostics of a document already edited
+/// again (the edit is waiting: its own diagnostics follow), then starts the next
+/// analysis.
+fn flush(
+    connection: &Connection,
+    queue: &mut VecDeque<Message>,
+    server: &mut Server,
+    out: Vec<Message>,
+) -> Result<(), String> {
+    queue.extend(connection.receiver.try_iter());
+    let edited: Vec<PathBuf> = queue
+        .iter()
+        .filter_map(|m| match m {
+            Message::Notification(n)
+                if n.method == DidChangeTextDocument::METHOD
+                    || n.method == DidCloseTextDocument::METHOD =>
+            {
+                let uri = n.params.pointer("/textDocument/uri")?.as_str()?;
+                uri_to_path(&uri.parse().ok()?)
+            }
+            _ => None,
+        })
+        .collect();
+    for msg in out {
+        if let Message::Notification(n) = &msg {
+            if n.method == PublishDiagnostics::METHOD {
+                let stale = n
+                    .params
+                    .get("uri")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|u| u.parse::<Uri>().ok())
+                    .and_then(|u| uri_to_path(&u))
+                    .is_some_and(|p| edited.contains(&p));
+                if stale {
+                    continue;
+                }
+            }
+        }
+        send(connection, msg)?;
+    }
+    for path in &edited {
+        server.drop_waiting(path);
+    }
+    for msg in server.start_job() {
+        send(connection, msg)?;
+    }
+    Ok(())
 }
 
 fn send(connection: &Connection, msg: Message) -> Result<(), String> {
@@ -155,6 +347,13 @@ fn send(connection: &Connection, msg: Message) -> Result<(), String> {
 struct OpenDoc {
     uri: Uri,
     text: String,
+    version: i32,
+    /// Edited since it was last checked: when (documents are checked in the order
+    /// they changed, a document before those that use it).
+    dirty: Option<u64>,
+    /// Why its text is no longer known: an edit could not be applied. Nothing is
+    /// checked until the client sends the whole text again (reopening it).
+    lost: Option<String>,
 }
 
 /// The open documents, read before the disk: `use`d files that are being edited are
@@ -163,18 +362,22 @@ pub struct Overlay<'a> {
     docs: &'a HashMap<PathBuf, OpenDoc>,
 }
 
+impl Overlay<'_> {
+    fn open(&self, path: &Path) -> Option<&OpenDoc> {
+        self.docs.get(&crate::source::normalize(path))
+    }
+}
+
 impl FileSystem for Overlay<'_> {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let key = crate::source::normalize(path);
-        match self.docs.get(&key) {
+        match self.open(path) {
             Some(d) => Ok(d.text.clone().into_bytes()),
             None => RealFs.read(path),
         }
     }
 
     fn read_used(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let key = crate::source::normalize(path);
-        match self.docs.get(&key) {
+        match self.open(path) {
             Some(d) => Ok(d.text.clone().into_bytes()),
             None => RealFs.read_used(path),
         }
@@ -191,25 +394,48 @@ impl FileSystem for Overlay<'_> {
     }
 }
 
-/// What checking one open document produced.
+/// What checking one open document produced, for the requests.
 struct Analysis {
     /// The files the index refers to (the document and what it `use`s).
     sources: Sources,
+    lines: LineCache,
     root: FileId,
     index: Index,
     /// Every file the document reached, by path (to re-check it when one changes).
     reached: Vec<PathBuf>,
+    /// The document's `use`s: where each path string is, and the path it names.
+    uses: Vec<(Span, PathBuf)>,
     /// Inferred types of defines, by name (when the policy checked).
     define_types: HashMap<String, &'static str>,
+}
+
+impl Analysis {
+    fn empty(path: &Path, text: String, encoding: Encoding) -> Analysis {
+        let mut sources = Sources::new();
+        let root = sources.add(path.display().to_string(), Some(path.to_path_buf()), text);
+        let lines = LineCache::new(&sources, encoding);
+        Analysis {
+            sources,
+            lines,
+            root,
+            index: Index::default(),
+            reached: Vec::new(),
+            uses: Vec::new(),
+            define_types: HashMap::new(),
+        }
+    }
 }
 
 /// A policy to analyse off the main loop: the analyses (gaps, conflicts, asserts) may
 /// take far longer than checking, and typing must not wait for them.
 struct Job {
     path: PathBuf,
+    version: i32,
     generation: u64,
     policy: crate::check::ir::Policy,
     sources: Sources,
+    lines: LineCache,
+    caps: ClientCaps,
     /// The checker's diagnostics, published again with the analyses'.
     checked: Vec<lsp_types::Diagnostic>,
 }
@@ -217,26 +443,67 @@ struct Job {
 /// What an analysis job sends back.
 struct Finished {
     path: PathBuf,
+    version: i32,
     generation: u64,
     diagnostics: Vec<lsp_types::Diagnostic>,
 }
 
-#[derive(Default)]
+/// The checker's diagnostics of a clean policy, held while its analyses run.
+struct Held {
+    generation: u64,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+    until: Instant,
+}
+
 struct Server {
+    caps: ClientCaps,
+    options: Options,
     docs: HashMap<PathBuf, OpenDoc>,
     analyses: HashMap<PathBuf, Analysis>,
     /// The latest check of each document; an analysis of an older one is dropped.
     generations: HashMap<PathBuf, u64>,
     next_generation: u64,
+    held: HashMap<PathBuf, Held>,
+    /// What was last published for each document (and for which version): the same
+    /// again is not sent, and code actions find a diagnostic's fixes here when the
+    /// client does not hand back its `data`.
+    published: HashMap<PathBuf, (Option<i32>, Vec<lsp_types::Diagnostic>)>,
     /// Where analysis jobs report (absent: analyse in line).
     done: Option<crossbeam_channel::Sender<Finished>>,
     /// At most one analysis runs at a time; the latest job of each document waits.
     running: bool,
     waiting: Vec<Job>,
+    /// Ids of the requests the server sends (`workspace/applyEdit`).
+    next_request: u64,
+    /// The order in which documents were marked to be checked.
+    next_mark: u64,
 }
 
 impl Server {
-    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+    fn new(
+        caps: ClientCaps,
+        options: Options,
+        done: Option<crossbeam_channel::Sender<Finished>>,
+    ) -> Server {
+        Server {
+            caps,
+            options,
+            docs: HashMap::new(),
+            analyses: HashMap::new(),
+            generations: HashMap::new(),
+            next_generation: 0,
+            held: HashMap::new(),
+            published: HashMap::new(),
+            done,
+            running: false,
+            waiting: Vec::new(),
+            next_request: 0,
+            next_mark: 0,
+        }
+    }
+
+    fn notification(&mut self, n: Notification) -> Vec<Message> {
+        let mut out = Vec::new();
         let changed = match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
                 let Ok(p) =
@@ -253,6 +520,9 @@ impl Server {
                     OpenDoc {
                         uri: doc.uri,
                         text: doc.text,
+                        version: doc.version,
+                        dirty: None,
+                        lost: None,
                     },
                 );
                 path
@@ -266,22 +536,7 @@ impl Server {
                 let Some(path) = uri_to_path(&p.text_document.uri) else {
                     return Vec::new();
                 };
-                // Full synchronisation: the last change holds the whole text.
-                let Some(change) = p.content_changes.into_iter().last() else {
-                    return Vec::new();
-                };
-                match self.docs.get_mut(&path) {
-                    Some(d) => d.text = change.text,
-                    None => {
-                        self.docs.insert(
-                            path.clone(),
-                            OpenDoc {
-                                uri: p.text_document.uri,
-                                text: change.text,
-                            },
-                        );
-                    }
-                }
+                out.extend(self.change(&path, p));
                 path
             }
             DidSaveTextDocument::METHOD => {
@@ -306,58 +561,237 @@ impl Server {
                 };
                 self.docs.remove(&path);
                 self.analyses.remove(&path);
-                let mut out = vec![publish(p.text_document.uri, Vec::new())];
-                // Documents that use the closed one now read it from disk.
-                out.extend(self.recheck_users_of(&path));
-                return out;
+                self.held.remove(&path);
+                self.published.remove(&path);
+                self.drop_waiting(&path);
+                self.mark_users_of(&path);
+                return vec![publish(p.text_document.uri, None, Vec::new())];
             }
             _ => return Vec::new(),
         };
-        let mut out = self.recheck(&changed);
-        out.extend(self.recheck_users_of(&changed));
+        self.mark(&changed);
+        self.mark_users_of(&changed);
         out
     }
 
-    /// Re-checks the other open documents that reached `path`.
-    fn recheck_users_of(&mut self, path: &Path) -> Vec<Notification> {
-        let users: Vec<PathBuf> = self
+    /// Applies an edit to an open document, in order. A change that cannot be applied
+    /// loses the document's text: it is said so, not guessed.
+    fn change(&mut self, path: &Path, p: lsp_types::DidChangeTextDocumentParams) -> Vec<Message> {
+        let encoding = self.caps.encoding;
+        let doc = match self.docs.get_mut(path) {
+            Some(doc) => doc,
+            None => {
+                // Not opened: usable only from a change that holds the whole text.
+                let Some(last_whole) = p.content_changes.iter().rposition(|c| c.range.is_none())
+                else {
+                    eprintln!(
+                        "warning: policyc lsp: an edit of `{}`, which is not open, was ignored",
+                        path.display()
+                    );
+                    return Vec::new();
+                };
+                self.docs.insert(
+                    path.to_path_buf(),
+                    OpenDoc {
+                        uri: p.text_document.uri.clone(),
+                        text: String::new(),
+                        version: p.text_document.version,
+                        dirty: None,
+                        lost: None,
+                    },
+                );
+                let Some(doc) = self.docs.get_mut(path) else {
+                    return Vec::new();
+                };
+                let mut text = String::new();
+                for c in p.content_changes.iter().skip(last_whole) {
+                    if let Err(e) = apply_change(&mut text, c, encoding) {
+                        doc.lost = Some(e);
+                        break;
+                    }
+                }
+                doc.text = text;
+                return Vec::new();
+            }
+        };
+        doc.version = p.text_document.version;
+        let mut out = Vec::new();
+        for c in &p.content_changes {
+            if c.range.is_none() {
+                // The whole text: whatever was lost is known again.
+                doc.text.clone_from(&c.text);
+                doc.lost = None;
+                continue;
+            }
+            if doc.lost.is_some() {
+                continue;
+            }
+            if let Err(e) = apply_change(&mut doc.text, c, encoding) {
+                eprintln!(
+                    "error: policyc lsp: an edit of `{}` (version {}) cannot be applied: {e}",
+                    path.display(),
+                    doc.version
+                );
+                out.push(Message::Notification(Notification::new(
+                    ShowMessage::METHOD.into(),
+                    ShowMessageParams {
+                        typ: MessageType::ERROR,
+                        message: format!(
+                            "policyc lost track of `{}`: an edit could not be applied ({e}). \
+                             Close and reopen the file to check it again.",
+                            path.display()
+                        ),
+                    },
+                )));
+                doc.lost = Some(e);
+            }
+        }
+        out
+    }
+
+    /// Marks a document to be checked again, after those marked before it.
+    fn mark(&mut self, path: &Path) {
+        if let Some(doc) = self.docs.get_mut(path) {
+            if doc.dirty.is_none() {
+                self.next_mark += 1;
+                doc.dirty = Some(self.next_mark);
+            }
+        }
+    }
+
+    /// Marks the other open documents that reached `path` to be checked again.
+    fn mark_users_of(&mut self, path: &Path) {
+        let mut users: Vec<PathBuf> = self
             .analyses
             .iter()
             .filter(|(p, a)| p.as_path() != path && a.reached.iter().any(|r| r == path))
             .map(|(p, _)| p.clone())
             .collect();
-        users.iter().flat_map(|p| self.recheck(p)).collect()
+        users.sort();
+        for p in users {
+            self.mark(&p);
+        }
+    }
+
+    /// The open document that changed first of those not checked since.
+    fn next_dirty(&self) -> Option<PathBuf> {
+        self.docs
+            .iter()
+            .filter_map(|(p, d)| Some((d.dirty?, p)))
+            .min()
+            .map(|(_, p)| p.clone())
     }
 
     /// Checks one open document and publishes its diagnostics; a policy that checks
-    /// cleanly is then analysed in the background and published again with the findings.
-    fn recheck(&mut self, path: &Path) -> Vec<Notification> {
-        let Some(doc) = self.docs.get(path) else {
+    /// cleanly is then analysed in the background and published with the findings
+    /// (the checker's diagnostics wait for them for [`Options::analysis_grace`]).
+    fn recheck(&mut self, path: &Path) -> Vec<Message> {
+        let Some(doc) = self.docs.get_mut(path) else {
             return Vec::new();
         };
-        let uri = doc.uri.clone();
+        doc.dirty = None;
+        let (uri, version) = (doc.uri.clone(), doc.version);
         self.next_generation += 1;
         let generation = self.next_generation;
         self.generations.insert(path.to_path_buf(), generation);
-        let (analysis, diags, job) = analyse(&self.docs, path, doc.text.clone());
-        self.analyses.insert(path.to_path_buf(), analysis);
-        let mut out = vec![publish(uri, diags)];
-        self.waiting.retain(|j| j.path != path);
-        if let Some((policy, sources, checked)) = job {
-            self.waiting.push(Job {
-                path: path.to_path_buf(),
-                generation,
-                policy,
-                sources,
-                checked,
-            });
-            out.extend(self.start_job());
+        self.held.remove(path);
+        self.drop_waiting(path);
+        let Some(doc) = self.docs.get(path) else {
+            return Vec::new();
+        };
+        let encoding = self.caps.encoding;
+        if let Some(reason) = &doc.lost {
+            self.analyses.insert(
+                path.to_path_buf(),
+                Analysis::empty(path, String::new(), encoding),
+            );
+            let lost = lsp_types::Diagnostic {
+                severity: Some(DiagnosticSeverity::ERROR),
+                source: Some("policyc".into()),
+                message: format!(
+                    "policyc lost track of this document's text: an edit could not be \
+                     applied ({reason}). Nothing in it is checked until it is closed and \
+                     reopened."
+                ),
+                ..lsp_types::Diagnostic::default()
+            };
+            return self.publish(path, uri, Some(version), vec![lost]);
         }
-        out
+        if doc.text.len() > crate::source::MAX_FILE_BYTES {
+            // As `policyc check` refuses such a file, unread.
+            let too_large = crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::Code::E0003,
+                format!("`{}` is larger than 8 MiB", path.display()),
+            )
+            .note(
+                "policy files are limited to 8 MiB; split large policies into modules with `use`",
+            );
+            let a = Analysis::empty(path, String::new(), encoding);
+            let diags = publish::to_lsp(&a.sources, &a.lines, self.caps, path, &[too_large], false);
+            self.analyses.insert(path.to_path_buf(), a);
+            return self.publish(path, uri, Some(version), diags);
+        }
+        let (analysis, diags, job) = check_document(&self.docs, path, doc.text.clone(), self.caps);
+        self.analyses.insert(path.to_path_buf(), analysis);
+        let Some((policy, sources, lines)) = job else {
+            return self.publish(path, uri, Some(version), diags);
+        };
+        self.waiting.push(Job {
+            path: path.to_path_buf(),
+            version,
+            generation,
+            policy,
+            sources,
+            lines,
+            caps: self.caps,
+            checked: diags.clone(),
+        });
+        // A document just opened shows nothing yet: what the checker found is new,
+        // and the analyses' findings follow. Later versions wait for them (a
+        // publication without them would drop their warnings until they are back).
+        let opening = !self.published.contains_key(path);
+        if self.options.analysis_grace.is_zero() || (opening && !diags.is_empty()) {
+            return self.publish(path, uri, Some(version), diags);
+        }
+        self.held.insert(
+            path.to_path_buf(),
+            Held {
+                generation,
+                diagnostics: diags,
+                until: Instant::now() + self.options.analysis_grace,
+            },
+        );
+        Vec::new()
+    }
+
+    /// Publishes `diagnostics` for the document at `path`, unless they are what was
+    /// last published for the same version.
+    fn publish(
+        &mut self,
+        path: &Path,
+        uri: Uri,
+        version: Option<i32>,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+    ) -> Vec<Message> {
+        if self
+            .published
+            .get(path)
+            .is_some_and(|(v, d)| *v == version && *d == diagnostics)
+        {
+            return Vec::new();
+        }
+        self.published
+            .insert(path.to_path_buf(), (version, diagnostics.clone()));
+        vec![publish(uri, version, diagnostics)]
+    }
+
+    /// Forgets the waiting analysis of a document (it changed again).
+    fn drop_waiting(&mut self, path: &Path) {
+        self.waiting.retain(|j| j.path != path);
     }
 
     /// Starts the next waiting analysis if none is running (in line without a channel).
-    fn start_job(&mut self) -> Vec<Notification> {
+    fn start_job(&mut self) -> Vec<Message> {
         if self.running || self.waiting.is_empty() {
             return Vec::new();
         }
@@ -384,463 +818,91 @@ impl Server {
     }
 
     /// Publishes a finished analysis if its document has not changed since.
-    fn finished(&mut self, f: Finished) -> Vec<Notification> {
+    fn finished(&mut self, f: Finished) -> Vec<Message> {
         self.running = false;
-        let mut out = Vec::new();
         let current = self.generations.get(&f.path) == Some(&f.generation);
-        if let (true, Some(doc)) = (current, self.docs.get(&f.path)) {
-            out.push(publish(doc.uri.clone(), f.diagnostics));
+        let Some(doc) = self.docs.get(&f.path) else {
+            return Vec::new();
+        };
+        if !current || doc.version != f.version {
+            return Vec::new();
         }
-        out.extend(self.start_job());
+        let uri = doc.uri.clone();
+        self.held.remove(&f.path);
+        self.publish(&f.path, uri, Some(f.version), f.diagnostics)
+    }
+
+    /// When the analyses take longer than the grace: the checker's diagnostics now.
+    fn deadlines(&mut self, now: Instant) -> Vec<Message> {
+        let due: Vec<PathBuf> = self
+            .held
+            .iter()
+            .filter(|(_, h)| h.until <= now)
+            .map(|(p, _)| p.clone())
+            .collect();
+        let mut out = Vec::new();
+        for path in due {
+            let Some(held) = self.held.remove(&path) else {
+                continue;
+            };
+            if self.generations.get(&path) != Some(&held.generation) {
+                continue;
+            }
+            let Some(doc) = self.docs.get(&path) else {
+                continue;
+            };
+            let (uri, version) = (doc.uri.clone(), doc.version);
+            out.extend(self.publish(&path, uri, Some(version), held.diagnostics));
+        }
         out
     }
 
-    fn request(&mut self, req: Request) -> Response {
-        let id = req.id.clone();
-        let result = match req.method.as_str() {
-            HoverRequest::METHOD => self.hover(req).map(to_json),
-            GotoDefinition::METHOD => self.definition(req).map(to_json),
-            References::METHOD => self.references(req).map(to_json),
-            Completion::METHOD => self.completion(req).map(to_json),
-            DocumentSymbolRequest::METHOD => self.symbols(req).map(to_json),
-            Formatting::METHOD => self.formatting(req).map(to_json),
-            CodeActionRequest::METHOD => self.code_actions(req).map(to_json),
-            _ => {
-                return Response::new_err(
-                    id,
-                    ErrorCode::MethodNotFound as i32,
-                    format!("policyc lsp does not handle `{}`", req.method),
-                )
-            }
-        };
-        match result {
-            Ok(value) => Response::new_ok(id, value),
-            Err(msg) => Response::new_err(id, ErrorCode::InvalidParams as i32, msg),
-        }
+    fn next_deadline(&self) -> Option<Instant> {
+        self.held.values().map(|h| h.until).min()
     }
 
-    /// The analysis of the document at `uri` and the byte offset of `pos` in it.
-    fn locate(&self, uri: &Uri, pos: lsp_types::Position) -> Option<(&Analysis, usize)> {
-        let path = uri_to_path(uri)?;
-        let a = self.analyses.get(&path)?;
-        let offset = LineIndex::new(a.sources.text(a.root)).offset(pos);
-        Some((a, offset))
-    }
-
-    fn hover(&self, req: Request) -> Result<Option<Hover>, String> {
-        let p: lsp_types::HoverParams = params(req)?;
-        let tdp = p.text_document_position_params;
-        let Some((a, offset)) = self.locate(&tdp.text_document.uri, tdp.position) else {
-            return Ok(None);
-        };
-        let Some(occ) = a.index.at(a.root, offset) else {
-            return Ok(clause_hover(a.sources.text(a.root), offset));
-        };
-        let mut parts = Vec::new();
-        for &d in &occ.decls {
-            if let Some(decl) = a.index.decls.get(d) {
-                parts.push(describe(a, decl));
-            }
-        }
-        if parts.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: parts.join("\n\n---\n\n"),
-            }),
-            range: Some(LineIndex::new(a.sources.text(a.root)).range(occ.span)),
-        }))
-    }
-
-    fn definition(&self, req: Request) -> Result<Option<GotoDefinitionResponse>, String> {
-        let p: lsp_types::GotoDefinitionParams = params(req)?;
-        let tdp = p.text_document_position_params;
-        let Some((a, offset)) = self.locate(&tdp.text_document.uri, tdp.position) else {
-            return Ok(None);
-        };
-        let Some(occ) = a.index.at(a.root, offset) else {
-            return Ok(None);
-        };
-        let locs: Vec<Location> = occ
-            .decls
-            .iter()
-            .filter_map(|&d| a.index.decls.get(d))
-            .filter_map(|d| location(a, d.file, d.name_span))
-            .collect();
-        Ok(match locs.len() {
-            0 => None,
-            1 => locs.into_iter().next().map(GotoDefinitionResponse::Scalar),
-            _ => Some(GotoDefinitionResponse::Array(locs)),
-        })
-    }
-
-    fn references(&self, req: Request) -> Result<Option<Vec<Location>>, String> {
-        let p: lsp_types::ReferenceParams = params(req)?;
-        let tdp = p.text_document_position;
-        let Some((a, offset)) = self.locate(&tdp.text_document.uri, tdp.position) else {
-            return Ok(None);
-        };
-        let Some(occ) = a.index.at(a.root, offset) else {
-            return Ok(None);
-        };
-        let mut locs = Vec::new();
-        for &d in &occ.decls {
-            let Some(decl) = a.index.decls.get(d) else {
-                continue;
-            };
-            for o in a.index.references(d) {
-                let is_decl = o.file == decl.file && o.span == decl.name_span;
-                if is_decl && !p.context.include_declaration {
-                    continue;
-                }
-                locs.extend(location(a, o.file, o.span));
-            }
-        }
-        Ok(Some(locs))
-    }
-
-    fn completion(&self, req: Request) -> Result<Option<CompletionResponse>, String> {
-        let p: lsp_types::CompletionParams = params(req)?;
-        let tdp = p.text_document_position;
-        let Some((a, offset)) = self.locate(&tdp.text_document.uri, tdp.position) else {
-            return Ok(None);
-        };
-        let text = a.sources.text(a.root);
-        let line_start = text
-            .get(..offset)
-            .and_then(|t| t.rfind('\n'))
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let line = text.get(line_start..offset).unwrap_or("");
-        let words: Vec<&str> = line
-            .split(|c: char| !c.is_alphanumeric() && c != '_')
-            .collect();
-        let in_type = line.contains(':') && !line.contains('=') && words.len() <= 4;
-        let in_overrides = line.trim_start().starts_with("overrides");
-        let mut items = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for d in &a.index.decls {
-            let wanted = if in_overrides {
-                d.kind == DeclKind::Rule
-            } else if in_type {
-                d.kind == DeclKind::Enum
-            } else {
-                !matches!(d.kind, DeclKind::Policy | DeclKind::Enum)
-            };
-            if !wanted || !seen.insert((d.name.clone(), d.kind.word())) {
-                continue;
-            }
-            let kind = match d.kind {
-                DeclKind::Input => CompletionItemKind::VARIABLE,
-                DeclKind::Output => CompletionItemKind::FIELD,
-                DeclKind::Define => CompletionItemKind::CONSTANT,
-                DeclKind::Variant => CompletionItemKind::ENUM_MEMBER,
-                DeclKind::Enum => CompletionItemKind::ENUM,
-                DeclKind::Rule | DeclKind::Assert | DeclKind::Scenario => {
-                    CompletionItemKind::FUNCTION
-                }
-                DeclKind::Policy => CompletionItemKind::MODULE,
-            };
-            items.push(CompletionItem {
-                label: d.name.clone(),
-                kind: Some(kind),
-                detail: Some(d.signature.clone()),
-                documentation: d.doc.clone().map(lsp_types::Documentation::String),
-                ..CompletionItem::default()
-            });
-        }
-        if in_type {
-            for kw in ["bool", "set of"] {
-                items.push(keyword(kw));
-            }
-        } else if !in_overrides {
-            items.extend(KEYWORDS.iter().map(|k| keyword(k)));
-        }
-        Ok(Some(CompletionResponse::Array(items)))
-    }
-
-    fn symbols(&self, req: Request) -> Result<Option<DocumentSymbolResponse>, String> {
-        let p: lsp_types::DocumentSymbolParams = params(req)?;
-        let Some(path) = uri_to_path(&p.text_document.uri) else {
-            return Ok(None);
-        };
-        let Some(a) = self.analyses.get(&path) else {
-            return Ok(None);
-        };
-        let li = LineIndex::new(a.sources.text(a.root));
-        let mut out: Vec<DocumentSymbol> = Vec::new();
-        for d in a.index.decls.iter().filter(|d| d.file == a.root) {
-            let kind = match d.kind {
-                DeclKind::Policy => SymbolKind::MODULE,
-                DeclKind::Enum => SymbolKind::ENUM,
-                DeclKind::Variant => SymbolKind::ENUM_MEMBER,
-                DeclKind::Input => SymbolKind::VARIABLE,
-                DeclKind::Output => SymbolKind::FIELD,
-                DeclKind::Define => SymbolKind::CONSTANT,
-                DeclKind::Rule | DeclKind::Assert | DeclKind::Scenario => SymbolKind::FUNCTION,
-            };
-            #[allow(deprecated)] // `deprecated` is a required field of the struct
-            let sym = DocumentSymbol {
-                name: d.name.clone(),
-                detail: Some(d.title.clone().unwrap_or_else(|| d.kind.word().to_string())),
-                kind,
-                tags: None,
-                deprecated: None,
-                range: li.range(d.item_span),
-                selection_range: li.range(d.name_span),
-                children: None,
-            };
-            if d.kind == DeclKind::Variant {
-                if let Some(parent) = out.last_mut() {
-                    parent.children.get_or_insert_with(Vec::new).push(sym);
-                    continue;
-                }
-            }
-            out.push(sym);
-        }
-        Ok(Some(DocumentSymbolResponse::Nested(out)))
-    }
-
-    fn formatting(&self, req: Request) -> Result<Option<Vec<TextEdit>>, String> {
-        let p: lsp_types::DocumentFormattingParams = params(req)?;
-        let Some(path) = uri_to_path(&p.text_document.uri) else {
-            return Ok(None);
-        };
-        let Some(doc) = self.docs.get(&path) else {
-            return Ok(None);
-        };
-        // A file with syntax errors is left alone; its diagnostics say why.
-        let Ok(formatted) = crate::format::format(&doc.text) else {
-            return Ok(None);
-        };
-        if formatted == doc.text {
-            return Ok(Some(Vec::new()));
-        }
-        let li = LineIndex::new(&doc.text);
-        let whole = crate::source::Span::new(0, doc.text.len());
-        Ok(Some(vec![TextEdit::new(li.range(whole), formatted)]))
+    /// After `shutdown`: nothing more is checked or published.
+    fn stop(&mut self) {
+        self.docs.clear();
+        self.analyses.clear();
+        self.held.clear();
+        self.waiting.clear();
     }
 }
 
-impl Server {
-    /// Quick fixes for the diagnostics the editor asks about: the fixes they carry in
-    /// their `data` ([`Carried`]), made where each diagnostic was built (a "did you
-    /// mean" name in place of the misspelt one; an `accept gap` clause at the end of the
-    /// file, its reason left for the writer to fill in).
-    fn code_actions(&self, req: Request) -> Result<Option<Vec<CodeActionOrCommand>>, String> {
-        let p: lsp_types::CodeActionParams = params(req)?;
-        let uri = p.text_document.uri;
-        let mut actions = Vec::new();
-        for d in &p.context.diagnostics {
-            if d.source.as_deref() != Some("policyc") {
-                continue;
-            }
-            let Some(carried) = d
-                .data
-                .clone()
-                .and_then(|data| serde_json::from_value::<Carried>(data).ok())
-            else {
-                continue;
-            };
-            for fix in carried.fixes {
-                // lsp_types keys a workspace edit's changes by `Uri`, whose cache clippy
-                // takes for mutability; the key is never changed once inserted.
-                #[allow(clippy::mutable_key_type)]
-                let changes = HashMap::from([(uri.clone(), vec![fix.edit])]);
-                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: fix.title,
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![d.clone()]),
-                    edit: Some(lsp_types::WorkspaceEdit::new(changes)),
-                    is_preferred: Some(fix.preferred),
-                    ..CodeAction::default()
-                }));
-            }
-        }
-        Ok(Some(actions))
-    }
-}
-
-/// What a diagnostic sent to the editor carries in `data`, and the editor hands back
-/// when it asks for code actions: the diagnostic's fixes ([`crate::diagnostics::Fix`]),
-/// ready to apply to the document. Only these are sent (the rest of a diagnostic's
-/// data, such as a region's example, can be large); one type writes and reads them.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Carried {
-    fixes: Vec<QuickFix>,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct QuickFix {
-    title: String,
-    preferred: bool,
-    /// In the document the diagnostic is shown on.
-    edit: TextEdit,
-}
-
-const KEYWORDS: &[&str] = &[
-    "policy",
-    "use",
-    "enum",
-    "input",
-    "output",
-    "define",
-    "assume",
-    "scope",
-    "rule",
-    "accept gap",
-    "assert",
-    "scenario",
-    "when",
-    "then",
-    "overrides",
-    "cites",
-    "given",
-    "expect",
-    "always",
-    "and",
-    "or",
-    "not",
-    "implies",
-    "in",
-    "contains",
-    "true",
-    "false",
-    "bool",
-    "set of",
-    "default",
-    "typical",
-    "source",
-    "version",
-    "undecided",
-    "out_of_scope",
-    "judgement",
-    "precedence",
-    "exclusive",
-    "ignore",
-];
-
-/// What the clause keywords of issues 16, 17 and 23 say, for hover on the keyword.
-fn clause_keyword(word: &str) -> Option<&'static str> {
-    Some(match word {
-        "judgement" => "`judgement \"CITATION\"`: a person decides this input (the cited paragraph leaves it to them). It is an input like any other in the analyses; `decide` lists it, when missing, as a judgement for the person handling the incident.",
-        "precedence" => "`precedence a > b`: where rules that apply give this output different values, the highest listed value wins (DMN's priority), after `overrides`. Each such overlap is a note (W0506); a value not listed still conflicts (E0502).",
-        "exclusive" => "`exclusive`: no two rules that assign this output may apply to one incident, neither overriding the other, equal values included (DMN's unique); an overlap is E0506.",
-        "ignore" => "`ignore a, b \"reason\"`: the policy deliberately does not read these inputs. They are no longer listed as unused (W0503); reading one is E0209.",
-        _ => return None,
-    })
-}
-
-/// Hover on a clause keyword (`judgement`, `precedence`, `exclusive`, `ignore`).
-fn clause_hover(text: &str, offset: usize) -> Option<Hover> {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let start = text
-        .get(..offset)?
-        .rfind(|c: char| !is_word(c))
-        .map_or(0, |i| i + 1);
-    let end = text
-        .get(offset..)?
-        .find(|c: char| !is_word(c))
-        .map_or(text.len(), |i| offset + i);
-    let doc = clause_keyword(text.get(start..end)?)?;
-    Some(Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: doc.to_string(),
-        }),
-        range: Some(LineIndex::new(text).range(crate::source::Span::new(start, end))),
-    })
-}
-
-fn keyword(k: &str) -> CompletionItem {
-    CompletionItem {
-        label: k.to_string(),
-        kind: Some(CompletionItemKind::KEYWORD),
-        ..CompletionItem::default()
-    }
-}
-
-fn params<P: serde::de::DeserializeOwned>(req: Request) -> Result<P, String> {
-    serde_json::from_value(req.params).map_err(|e| format!("invalid parameters: {e}"))
-}
-
-fn to_json<T: serde::Serialize>(v: T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
-
-fn publish(uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) -> Notification {
-    Notification::new(
+fn publish(uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) -> Message {
+    Message::Notification(Notification::new(
         PublishDiagnostics::METHOD.to_string(),
         PublishDiagnosticsParams {
             uri,
             diagnostics,
-            version: None,
+            version,
         },
-    )
-}
-
-fn location(a: &Analysis, file: FileId, span: crate::source::Span) -> Option<Location> {
-    let uri = path_to_uri(a.sources.path(file)?)?;
-    Some(Location::new(
-        uri,
-        LineIndex::new(a.sources.text(file)).range(span),
     ))
 }
 
-/// Hover text for a declaration: its first line, type, doc comment, title and citation.
-fn describe(a: &Analysis, d: &index::Decl) -> String {
-    let mut s = format!("```policy\n{}\n```", d.signature);
-    if d.kind == DeclKind::Define {
-        if let Some(ty) = a.define_types.get(&d.name) {
-            s.push_str(&format!("\n\ntype: `{ty}`"));
-        }
-    }
-    if d.kind == DeclKind::Variant {
-        if let Some(e) = d.parent.and_then(|p| a.index.decls.get(p)) {
-            s.push_str(&format!("\n\nvariant of enum `{}`", e.name));
-        }
-    }
-    if let Some(doc) = &d.doc {
-        s.push_str("\n\n");
-        s.push_str(doc);
-    }
-    if let Some(t) = &d.title {
-        s.push_str(&format!("\n\n**{t}**"));
-    }
-    if let Some(c) = &d.cites {
-        let what = match d.kind {
-            DeclKind::Policy => "source",
-            DeclKind::Input => "a judgement for the person handling the incident",
-            _ => "cites",
-        };
-        s.push_str(&format!("\n\n{what}: {c}"));
-    }
-    if d.file != a.root {
-        if let Some(p) = a.sources.path(d.file) {
-            s.push_str(&format!("\n\n*declared in `{}`*", p.display()));
-        }
-    }
-    s
-}
+/// The policy of a clean document, and its files, for the analyses.
+type JobParts = (crate::check::ir::Policy, Sources, LineCache);
 
 /// Checks the document at `path` (text `text`) with the library and indexes its names.
-type JobParts = (
-    crate::check::ir::Policy,
-    Sources,
-    Vec<lsp_types::Diagnostic>,
-);
-
-fn analyse(
+fn check_document(
     docs: &HashMap<PathBuf, OpenDoc>,
     path: &Path,
     text: String,
+    caps: ClientCaps,
 ) -> (Analysis, Vec<lsp_types::Diagnostic>, Option<JobParts>) {
     let fs = Overlay { docs };
     let mut check_sources = Sources::new();
     let checked = crate::check::check_text(&mut check_sources, &fs, path, text.clone());
-    let mut diags = to_lsp(&check_sources, path, &checked.diagnostics);
+    let check_lines = LineCache::new(&check_sources, caps.encoding);
+    let mut diags = publish::to_lsp(
+        &check_sources,
+        &check_lines,
+        caps,
+        path,
+        &checked.diagnostics,
+        false,
+    );
 
     let mut define_types = HashMap::new();
     if let Some(policy) = &checked.policy {
@@ -866,30 +928,29 @@ fn analyse(
         .and_then(Path::parent)
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let aliased: Vec<(String, String)> = root_module
-        .map(|root| {
-            root.ast
-                .items
-                .iter()
-                .filter_map(|item| match &item.kind {
-                    ast::ItemKind::Use(u) => {
-                        let alias = u.alias.as_ref()?;
-                        Some((alias.name.clone(), u.path.value.clone()))
-                    }
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut uses = Vec::new();
+    let mut aliased: Vec<(String, PathBuf)> = Vec::new();
+    for item in root_module
+        .map(|root| root.ast.items.as_slice())
+        .unwrap_or(&[])
+    {
+        if let ast::ItemKind::Use(u) = &item.kind {
+            let target = crate::source::normalize(&base.join(&u.path.value));
+            if let Some(alias) = &u.alias {
+                aliased.push((alias.name.clone(), target.clone()));
+            }
+            uses.push((u.path.span, target));
+        }
+    }
     let imported: Vec<(String, crate::check::modules::Program)> = aliased
         .into_iter()
-        .filter_map(|(alias, target)| {
-            let at = crate::source::normalize(&base.join(target));
+        .filter_map(|(alias, at)| {
             let prog =
                 crate::check::modules::load(&mut sources, &fs, &at, None, None, &mut ignored)?;
             Some((alias, prog))
         })
         .collect();
+    let lines = LineCache::new(&sources, caps.encoding);
     let (index, root, reached) = match &program {
         Some(prog) => {
             let files: Vec<(FileId, &ast::File)> =
@@ -920,10 +981,11 @@ fn analyse(
         None => (Index::default(), 0, Vec::new()),
     };
     if let Some(prog) = &program {
-        diags.extend(foreign_errors(
+        diags.extend(publish::foreign_errors(
             &check_sources,
             &checked.diagnostics,
             &sources,
+            &lines,
             prog,
             path,
         ));
@@ -934,13 +996,15 @@ fn analyse(
     let job = checked
         .policy
         .filter(|p| clean && p.header.is_some())
-        .map(|p| (p, check_sources, diags.clone()));
+        .map(|p| (p, check_sources, check_lines));
     (
         Analysis {
             sources,
+            lines,
             root,
             index,
             reached,
+            uses,
             define_types,
         },
         diags,
@@ -955,227 +1019,18 @@ fn run_job(job: Job) -> Finished {
         Err(d) => vec![*d],
     };
     let mut diagnostics = job.checked;
-    diagnostics.extend(to_lsp_in(&job.sources, &job.path, &found, true));
+    diagnostics.extend(publish::to_lsp(
+        &job.sources,
+        &job.lines,
+        job.caps,
+        &job.path,
+        &found,
+        true,
+    ));
     Finished {
         path: job.path,
+        version: job.version,
         generation: job.generation,
         diagnostics,
     }
-}
-
-/// Errors found in files the document `use`s (directly or through others), summed up on
-/// the `use` that reaches them: the document cannot check until they are fixed.
-fn foreign_errors(
-    check_sources: &Sources,
-    diags: &[Diagnostic],
-    sources: &Sources,
-    prog: &crate::check::modules::Program,
-    path: &Path,
-) -> Vec<lsp_types::Diagnostic> {
-    let norm = |p: &Path| crate::source::normalize(p);
-    let mut errors: HashMap<PathBuf, (usize, String)> = HashMap::new();
-    for d in diags.iter().filter(|d| d.is_error()) {
-        let Some(p) = d
-            .primary_loc()
-            .and_then(|l| check_sources.path(l.file))
-            .map(norm)
-        else {
-            continue;
-        };
-        if p != path {
-            let e = errors.entry(p).or_insert((0, d.message.clone()));
-            e.0 += 1;
-        }
-    }
-    let Some(root) = prog.root() else {
-        return Vec::new();
-    };
-    let li = LineIndex::new(sources.text(root.file));
-    let mut out = Vec::new();
-    for (loc, target) in &root.uses {
-        let Some(start) = target else { continue };
-        // Every module this `use` reaches.
-        let mut seen = vec![*start];
-        let mut k = 0;
-        while let Some(&m) = seen.get(k) {
-            for (_, next) in prog
-                .modules
-                .get(m)
-                .map(|m| m.uses.as_slice())
-                .unwrap_or(&[])
-            {
-                if let Some(n) = next {
-                    if !seen.contains(n) {
-                        seen.push(*n);
-                    }
-                }
-            }
-            k += 1;
-        }
-        let mut count = 0;
-        let mut first = None;
-        for m in &seen {
-            let Some(p) = prog
-                .modules
-                .get(*m)
-                .and_then(|m| sources.path(m.file))
-                .map(norm)
-            else {
-                continue;
-            };
-            if let Some((n, msg)) = errors.remove(&p) {
-                count += n;
-                first.get_or_insert((p, msg));
-            }
-        }
-        if let Some((p, msg)) = first {
-            out.push(lsp_types::Diagnostic {
-                range: li.range(loc.span),
-                severity: Some(DiagnosticSeverity::ERROR),
-                source: Some("policyc".into()),
-                message: format!(
-                    "{count} error(s) in used file `{}`; the first: {msg}",
-                    p.display()
-                ),
-                ..lsp_types::Diagnostic::default()
-            });
-        }
-    }
-    out
-}
-
-/// The `data` of a diagnostic as the editor gets it: its fixes that edit the document
-/// (`in_doc`), as [`Carried`]; `None` when there are none. `shown` is the file the
-/// diagnostic is shown in and `li` its line index, reused for the fixes in it.
-fn carried(
-    sources: &Sources,
-    d: &Diagnostic,
-    in_doc: impl Fn(FileId) -> bool,
-    (shown, li): (FileId, &LineIndex),
-) -> Option<serde_json::Value> {
-    let fixes: Vec<QuickFix> = d
-        .fixes
-        .iter()
-        .filter_map(|f| {
-            let edit = f.edit(sources);
-            if !in_doc(edit.loc.file) {
-                return None;
-            }
-            let range = if edit.loc.file == shown {
-                li.range(edit.loc.span)
-            } else {
-                LineIndex::new(sources.text(edit.loc.file)).range(edit.loc.span)
-            };
-            Some(QuickFix {
-                title: f.title(),
-                preferred: f.preferred(),
-                edit: TextEdit::new(range, edit.text),
-            })
-        })
-        .collect();
-    if fixes.is_empty() {
-        return None;
-    }
-    serde_json::to_value(Carried { fixes }).ok()
-}
-
-/// The diagnostics that belong in the document at `path`, as the protocol has them:
-/// secondary labels become related information, help and notes join the message.
-fn to_lsp(sources: &Sources, path: &Path, diags: &[Diagnostic]) -> Vec<lsp_types::Diagnostic> {
-    to_lsp_in(sources, path, diags, false)
-}
-
-/// [`to_lsp`]; with `ours`, findings about this document's policy that point into a
-/// `use`d file (a gap on an output the shared vocabulary declares, assumptions that
-/// leave nothing) are shown on this document: on its first label here, else at its
-/// start, naming where they point. The checker's errors in other files are summed up
-/// on the `use` instead ([`foreign_errors`]), so they are left out.
-fn to_lsp_in(
-    sources: &Sources,
-    path: &Path,
-    diags: &[Diagnostic],
-    ours: bool,
-) -> Vec<lsp_types::Diagnostic> {
-    let in_doc = |file: FileId| {
-        sources
-            .path(file)
-            .is_some_and(|p| crate::source::normalize(p) == path)
-    };
-    let doc_start = || {
-        sources
-            .find_path(path)
-            .map(|f| (f, crate::source::Span::new(0, 0)))
-    };
-    let mut out = Vec::new();
-    for d in diags {
-        let primary = d.primary_loc();
-        let mut elsewhere = None;
-        let (file, span) = match primary {
-            Some(loc) if in_doc(loc.file) => (loc.file, loc.span),
-            Some(loc) if ours => {
-                elsewhere = Some(loc);
-                match d.labels.iter().find(|l| in_doc(l.file)) {
-                    Some(l) => (l.file, l.span),
-                    None => match doc_start() {
-                        Some(at) => at,
-                        None => continue,
-                    },
-                }
-            }
-            Some(_) => continue,
-            None => match doc_start() {
-                Some(at) => at,
-                None => continue,
-            },
-        };
-        let li = LineIndex::new(sources.text(file));
-        let mut message = d.message.clone();
-        if let Some(loc) = elsewhere {
-            let (line, _) = sources.line_col(loc.file, loc.span.start);
-            message.push_str(&format!(" (at {}:{line})", sources.name(loc.file)));
-        }
-        for n in &d.notes {
-            message.push_str(&format!("\nnote: {n}"));
-        }
-        if let Some(h) = &d.help {
-            message.push_str(&format!("\nhelp: {h}"));
-        }
-        let related: Vec<DiagnosticRelatedInformation> = d
-            .labels
-            .iter()
-            .filter(|l| l.style == LabelStyle::Secondary || elsewhere.is_some())
-            .filter_map(|l| {
-                let uri = path_to_uri(sources.path(l.file)?)?;
-                let range = LineIndex::new(sources.text(l.file)).range(l.span);
-                Some(DiagnosticRelatedInformation {
-                    location: Location::new(uri, range),
-                    message: l.message.clone(),
-                })
-            })
-            .collect();
-        let primary_label = d
-            .labels
-            .iter()
-            .find(|l| l.style == LabelStyle::Primary)
-            .map(|l| l.message.as_str())
-            .unwrap_or("");
-        if !primary_label.is_empty() && !message.contains(primary_label) {
-            message = format!("{message}\n{primary_label}");
-        }
-        out.push(lsp_types::Diagnostic {
-            range: li.range(span),
-            severity: Some(match d.severity {
-                Severity::Error => DiagnosticSeverity::ERROR,
-                Severity::Warning => DiagnosticSeverity::WARNING,
-                Severity::Note => DiagnosticSeverity::INFORMATION,
-            }),
-            code: Some(NumberOrString::String(d.code.to_string())),
-            source: Some("policyc".into()),
-            message,
-            related_information: (!related.is_empty()).then_some(related),
-            data: carried(sources, d, in_doc, (file, &li)),
-            ..lsp_types::Diagnostic::default()
-        });
-    }
-    out
 }
