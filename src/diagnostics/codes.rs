@@ -323,6 +323,10 @@ codes! {
         title: "no incident is in scope and satisfies the assumptions",
         explanation: "The analyses look at every incident that is in scope and satisfies every `assume`. When none is, the policy decides nothing: every rule would be dead, every input unused and every assert would hold, vacuously. policyc reports this one error instead of those findings.\n\nExample:\n\n    assume youngest_age <= oldest_age\n    scope oldest_age <= 17 and youngest_age >= 18\n\nNo incident has a youngest person of 18 or more and an oldest of 17 or less. With `assume coercion and not coercion` the assumptions alone contradict each other.\n\nFix: widen the scope to the incidents the policy speaks to, or correct the assumption that excludes real incidents.",
     },
+    E0506 => {
+        title: "rules overlap on an exclusive output",
+        explanation: "An output declared `exclusive` (DMN's *unique* hit policy) says that no two rules assigning it ever apply to one incident, unless one overrides the other (directly or through a chain). For these incidents two rules' assignments are both effective: an error with its region, a count and an example, whether the values are equal or not (an equal value is still two rules where the policy says there is one). `policyc decide` gives such an incident no value for the output.\n\nExample:\n\n    output eligibility: Eligibility\n      exclusive\n    rule young \"...\" when age <= 15 then eligibility = support\n    rule vulnerable \"...\" when vulnerable then eligibility = support\n\nBoth apply to a vulnerable 14-year-old.\n\nFix: narrow the conditions so that they do not overlap, say which rule is the exception with `overrides`, or remove `exclusive` if the document lets the cases overlap.",
+    },
     E0510 => {
         title: "facts are not a JSON object",
         explanation: "`policyc decide` reads facts as a JSON object keyed by input name (or, in batch mode, one object per line or a JSON array of objects). The input could not be read as that.\n\nExample of valid facts:\n\n    {\"youngest_age\": 15, \"coercion\": false, \"severity\": \"nude\"}\n\nFix: check the JSON syntax; booleans are `true`/`false`, integers plain numbers, enum values strings.",
@@ -418,6 +422,10 @@ codes! {
     W0504 => {
         title: "an accepted gap covers no gap",
         explanation: "An `accept gap` names incidents for which the output is not in fact missing a value (a rule, or a default, decides them), so the acceptance is stale.\n\nExample:\n\n    accept gap resolution \"the letter is silent\" when suspected_aggravation\n\nafter a rule for `suspected_aggravation` was added.\n\nFix: remove the `accept gap`.",
+    },
+    W0506 => {
+        title: "rules disagree and precedence decides (a note)",
+        explanation: "Two rules give an output different values for these incidents, neither overriding the other, and the output's `precedence` settles it: the higher value wins. This is what the precedence is for (\"if in doubt, refer\"), so it is a note, never a failure; it is listed so that the overlap is not hidden: the note names both rules, the value that wins, the region, a count and an example. `policyc decide` on such an incident names every rule involved and says which value won by precedence over which.\n\nA rule whose every assignment always loses this way is reported as dead (W0502).\n\nFix: nothing, if the document supports the precedence; otherwise narrow the rules so that they do not overlap.",
     },
     W0505 => {
         title: "an accepted gap (a note, not a failure)",

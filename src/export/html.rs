@@ -600,6 +600,14 @@ impl PageWriter<'_> {
                                 .collect();
                         format!("always overridden by {}", by.join(", "))
                     }
+                    DeadReason::Outranked => {
+                        let by: Vec<&str> = d
+                            .outranked_by
+                            .iter()
+                            .filter_map(|&b| p.rules.get(b).map(|x| x.name.as_str()))
+                            .collect();
+                        format!("always outranked by precedence by {}", by.join(", "))
+                    }
                 };
                 let _ = write!(
                     self.out,
@@ -943,6 +951,11 @@ impl PageWriter<'_> {
                 DeadReason::AlwaysOverridden => {
                     let by: Vec<String> = d.by.iter().map(|&b| self.rule_name(b)).collect();
                     format!("is always overridden (by {})", by.join(", "))
+                }
+                DeadReason::Outranked => {
+                    let by: Vec<String> =
+                        d.outranked_by.iter().map(|&b| self.rule_name(b)).collect();
+                    format!("is always outranked by precedence (by {})", by.join(", "))
                 }
             };
             let _ = writeln!(

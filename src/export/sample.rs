@@ -7,6 +7,7 @@ fn q(input: &str, text: &str) -> ViewNode {
     ViewNode::Question(Question {
         input: input.into(),
         text: text.into(),
+        judgement: None,
     })
 }
 
@@ -21,6 +22,7 @@ fn val(output: &str, v: &str, rules: &[&str]) -> LeafOutput {
                 serde_json::Value::from(v)
             },
             by_default: rules.is_empty(),
+            outranked: Vec::new(),
         },
         rules: rules.iter().map(|r| r.to_string()).collect(),
     }

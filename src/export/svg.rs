@@ -213,7 +213,9 @@ fn leaf_lines(leaf: &Leaf) -> Vec<Line> {
                 (false, if *by_default { MUTED } else { INK })
             }
             OutputStatus::Gap { accepted: Some(_) } => (true, AMBER),
-            OutputStatus::Gap { accepted: None } | OutputStatus::Conflict { .. } => (true, RED),
+            OutputStatus::Gap { accepted: None }
+            | OutputStatus::Conflict { .. }
+            | OutputStatus::Overlap { .. } => (true, RED),
         };
         lines.extend(wrapped(
             &o.line(),

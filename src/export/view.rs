@@ -36,6 +36,9 @@ pub struct Question {
     pub input: String,
     /// The question as a person reads it: the input's doc comment, or its name.
     pub text: String,
+    /// For a judgement input (`judgement "CITATION"`): the paragraph that leaves the
+    /// answer to a person.
+    pub judgement: Option<String>,
 }
 
 /// An outcome: what the policy decides for every incident that reaches it.
@@ -56,7 +59,8 @@ pub enum LeafKind {
     AcceptedGap,
     /// Some output has no value: a gap in the policy.
     Gap,
-    /// Some output gets two different values from rules that do not override each other.
+    /// Some output gets two different values from rules that do not override each other
+    /// (and no precedence settles them), or two rules assign an `exclusive` output.
     Conflict,
     /// Outside the policy's scope: it decides nothing here, and that is not a gap.
     OutOfScope,
@@ -91,6 +95,9 @@ pub enum OutputStatus {
         json: serde_json::Value,
         /// No rule assigns the output here; this is its `default`.
         by_default: bool,
+        /// Where the output's precedence chose the value among the values of rules
+        /// that apply: each value it won over, with those rules (empty otherwise).
+        outranked: Vec<ConflictValue>,
     },
     Gap {
         /// The reason of the `accept gap` that covers this gap, if one does.
@@ -98,6 +105,11 @@ pub enum OutputStatus {
     },
     Conflict {
         /// Each value some applying rule gives, with those rules.
+        values: Vec<ConflictValue>,
+    },
+    /// Two or more rules assign an `exclusive` output (its values may be equal).
+    Overlap {
+        /// Each value the applying rules give, with those rules.
         values: Vec<ConflictValue>,
     },
 }
@@ -114,10 +126,20 @@ impl LeafOutput {
     pub fn line(&self) -> String {
         match &self.status {
             OutputStatus::Value {
-                shown, by_default, ..
+                shown,
+                by_default,
+                outranked,
+                ..
             } => {
                 if *by_default {
                     format!("{} = {shown} (default)", self.output)
+                } else if !outranked.is_empty() {
+                    let vs: Vec<&str> = outranked.iter().map(|v| v.shown.as_str()).collect();
+                    format!(
+                        "{} = {shown} (by precedence over {})",
+                        self.output,
+                        vs.join(", ")
+                    )
                 } else {
                     format!("{} = {shown}", self.output)
                 }
@@ -130,6 +152,10 @@ impl LeafOutput {
                 let vs: Vec<&str> = values.iter().map(|v| v.shown.as_str()).collect();
                 format!("{}: CONFLICT {}", self.output, vs.join(" vs "))
             }
+            OutputStatus::Overlap { values } => {
+                let vs: Vec<&str> = values.iter().map(|v| v.shown.as_str()).collect();
+                format!("{}: OVERLAP {} (exclusive)", self.output, vs.join(", "))
+            }
         }
     }
 
@@ -138,7 +164,7 @@ impl LeafOutput {
             OutputStatus::Value { .. } => LeafKind::Decided,
             OutputStatus::Gap { accepted: Some(_) } => LeafKind::AcceptedGap,
             OutputStatus::Gap { accepted: None } => LeafKind::Gap,
-            OutputStatus::Conflict { .. } => LeafKind::Conflict,
+            OutputStatus::Conflict { .. } | OutputStatus::Overlap { .. } => LeafKind::Conflict,
         }
     }
 }
@@ -284,6 +310,7 @@ pub fn value_status(policy: &Policy, value: &Value, by_default: bool) -> OutputS
         shown: policy.show_value(value),
         json: policy.value_json(value),
         by_default,
+        outranked: Vec::new(),
     }
 }
 
