@@ -14,17 +14,31 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+/// A box: x, y, width, height.
+type Rect = (f64, f64, f64, f64);
+
 const TINY: &str = "tests/fixtures/export/tiny.policy";
 
+/// Every bundled policy (`policies/`, `policies/compare/`, the example) and the fixture;
+/// not the shared vocabulary, a module, which has no graph (E0518).
 fn bundled() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir("policies")
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "policy"))
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect()
+    let mut v: Vec<String> = ["policies", "policies/compare", "examples"]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(dir)
+                .map(|d| {
+                    d.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "policy"))
+                        .filter(|p| {
+                            std::fs::read_to_string(p)
+                                .is_ok_and(|t| t.lines().any(|l| l.starts_with("policy ")))
+                        })
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
         })
-        .unwrap_or_default();
+        .collect();
     v.sort();
     v.push(TINY.to_string());
     v
@@ -83,6 +97,53 @@ fn graphviz_accepts_every_dot() {
     assert!(checked > 0);
 }
 
+/// Issue 19: a title with control characters (a NUL, an escape) was copied raw into the
+/// DOT, and an answer listing thousands of variants made a label over Graphviz's
+/// 16,384-character limit; Graphviz rejected both.
+#[test]
+fn graphviz_accepts_hostile_titles_and_huge_enums() {
+    let dir = common::temp_dir("hostile-dot");
+    let variants: Vec<String> = (0..10_000).map(|i| format!("v{i}")).collect();
+    let even: Vec<String> = (0..10_000).step_by(2).map(|i| format!("v{i}")).collect();
+    let text = format!(
+        "policy hostile \"A NUL \u{0} a bell \u{7} an escape \u{1b}[31m a DEL \u{7f}\"\nenum Big {{ {} }}\ninput big: Big\noutput flag: bool default false\nrule even \"Even variants\"\n  when big in {{{}}}\n  then flag = true\n",
+        variants.join(", "),
+        even.join(", ")
+    );
+    let file = dir.join("hostile.policy");
+    std::fs::write(&file, text).unwrap();
+    let dot = graph(file.to_str().unwrap(), "dot", &[]);
+    assert!(
+        !dot.contains('\u{0}') && !dot.contains('\u{1b}'),
+        "control characters copied"
+    );
+    assert!(
+        dot.lines().all(|l| l.len() < 16_000),
+        "a label longer than Graphviz reads"
+    );
+    match graphviz(&dot) {
+        Some(Ok(())) => {}
+        Some(Err(e)) => panic!("Graphviz rejects the DOT: {e}"),
+        None => eprintln!("note: Graphviz `dot` is not installed; DOT checked only for shape"),
+    }
+    let m = graph(file.to_str().unwrap(), "mermaid", &[]);
+    assert!(!m.contains('\u{0}'));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A module (the shared vocabulary: no header, no rules) decides nothing: `graph`
+/// refuses it as `decide` does (E0518, exit 2) instead of drawing one empty box, which
+/// Mermaid's parser rejected (`n0[""]`).
+#[test]
+fn a_module_has_no_graph() {
+    for format in ["dot", "mermaid", "svg", "json"] {
+        let o = policyc(&["graph", "policies/incident.policy", "--format", format]);
+        assert_eq!(code(&o), 2, "{format}");
+        assert!(stderr(&o).contains("E0518"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+}
+
 #[test]
 fn every_svg_is_well_formed_and_boxes_do_not_overlap() {
     for file in bundled() {
@@ -92,7 +153,7 @@ fn every_svg_is_well_formed_and_boxes_do_not_overlap() {
         assert_eq!(doc.root_element().tag_name().name(), "svg");
         let num = |n: roxmltree::Node, a: &str| -> f64 { n.attribute(a).unwrap().parse().unwrap() };
         // Nodes and answer labels: every <rect> inside a <g> of the drawing.
-        let rects: Vec<(f64, f64, f64, f64)> = doc
+        let rects: Vec<(Option<roxmltree::NodeId>, Rect)> = doc
             .descendants()
             .filter(|n| n.tag_name().name() == "rect")
             .filter(|n| {
@@ -101,14 +162,24 @@ fn every_svg_is_well_formed_and_boxes_do_not_overlap() {
                     .and_then(|g| g.attribute("class"))
                     .is_some_and(|c| c == "nodes" || c == "answers")
             })
-            .map(|r| (num(r, "x"), num(r, "y"), num(r, "width"), num(r, "height")))
+            .map(|r| {
+                // A drawing in parts places each part in a <g class="part"> of its own.
+                let part = r
+                    .ancestors()
+                    .find(|g| g.attribute("class") == Some("part"))
+                    .map(|g| g.id());
+                (
+                    part,
+                    (num(r, "x"), num(r, "y"), num(r, "width"), num(r, "height")),
+                )
+            })
             .collect();
         assert!(!rects.is_empty(), "{file}");
-        for (i, a) in rects.iter().enumerate() {
-            for b in rects.iter().skip(i + 1) {
+        for (i, (pa, a)) in rects.iter().enumerate() {
+            for (pb, b) in rects.iter().skip(i + 1) {
                 let overlap =
                     a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3;
-                assert!(!overlap, "{file}: {a:?} overlaps {b:?}");
+                assert!(pa != pb || !overlap, "{file}: {a:?} overlaps {b:?}");
             }
         }
     }
@@ -139,12 +210,36 @@ fn every_json_follows_the_schema() {
     }
 }
 
+/// Every graph is a flowchart Mermaid can take: one longer than Mermaid's 50,000
+/// characters is refused with a help to draw one output, and each output then fits.
 #[test]
 fn mermaid_is_a_flowchart() {
     for file in bundled() {
-        let m = graph(&file, "mermaid", &[]);
-        assert!(m.lines().any(|l| l == "flowchart TD"), "{file}");
-        assert!(!m.contains("<script"), "{file}");
+        let o = policyc(&["graph", &file, "--format", "mermaid"]);
+        let texts: Vec<String> = if code(&o) == 0 {
+            vec![stdout(&o)]
+        } else {
+            assert_eq!(code(&o), 2, "{file}: {}", stderr(&o));
+            assert!(stderr(&o).contains("--output NAME"), "{}", stderr(&o));
+            let json: serde_json::Value = serde_json::from_str(&graph(&file, "json", &[])).unwrap();
+            let outputs: HashSet<String> = json["leaves"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|l| l["outputs"].as_array().unwrap().iter())
+                .map(|o| o["output"].as_str().unwrap().to_string())
+                .collect();
+            assert!(!outputs.is_empty());
+            outputs
+                .iter()
+                .map(|name| graph(&file, "mermaid", &["--output", name]))
+                .collect()
+        };
+        for m in texts {
+            assert!(m.lines().any(|l| l == "flowchart TD"), "{file}");
+            assert!(!m.contains("<script"), "{file}");
+            assert!(m.chars().count() <= 50_000, "{file}");
+        }
     }
 }
 

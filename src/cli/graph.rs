@@ -75,14 +75,22 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
     };
     let text = match args.format {
         GraphFormat::Dot => export::dot::to_dot(&view),
-        GraphFormat::Mermaid => export::mermaid::to_mermaid(&view),
+        GraphFormat::Mermaid => {
+            let text = export::mermaid::to_mermaid(&view);
+            if let Some(why) = export::mermaid::too_long(&text) {
+                eprintln!("error: {why}");
+                eprintln!("help: draw one output with `--output NAME`, or use `--format svg`");
+                return exit::USAGE;
+            }
+            text
+        }
         GraphFormat::Json => export::json::to_string(&view),
         GraphFormat::Svg => {
             let opts = svg::SvgOptions {
                 id_prefix: String::new(),
                 heading: true,
             };
-            match svg::to_svg(&view, &opts) {
+            match export::svg_document(&policy, which, &view, &opts) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -127,7 +127,8 @@ const EXIT_STATUSES: &[(u8, &str)] = &[
         exit::FAILED,
         "The command ran and found what it reports: errors (check), failures or \
          coverage below --min-coverage (test), decisions that differ (diff), an \
-         undecided incident (decide), files not formatted (fmt --check).",
+         undecided incident (decide), an interview that ends undecided or out of \
+         scope (ask), files not formatted (fmt --check).",
     ),
     (
         exit::USAGE,

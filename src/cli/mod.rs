@@ -1,6 +1,7 @@
 //! The command-line face: argument parsing and printing only. Every command calls the
 //! library API; nothing here decides anything about a policy.
 
+pub mod ask;
 pub mod check;
 pub mod completions;
 pub mod decide;
@@ -47,6 +48,9 @@ pub enum Command {
     Test(test::TestArgs),
     /// Decide one incident (or many: JSON Lines or a JSON array) and explain why.
     Decide(decide::DecideArgs),
+    /// Ask the questions that matter, one at a time, until the policy decides (an
+    /// interview in the terminal, or answers a line each on standard input).
+    Ask(ask::AskArgs),
     /// Export the decision graph: dot, mermaid, svg (drawn by policyc) or json.
     Graph(graph::GraphArgs),
     /// Write a static HTML report: an index and a page per policy.
@@ -121,6 +125,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff(args) => diff::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
         Command::Decide(args) => decide::run(&args, cli.color),
+        Command::Ask(args) => ask::run(&args, cli.color),
         Command::Graph(args) => graph::run(&args, cli.color),
         Command::Doc(args) => doc::run(&args, cli.color),
         Command::Explain { code } => explain::run(&code),

@@ -360,8 +360,8 @@ codes! {
         explanation: "A key appears twice in one facts object (`{\"severity\": \"nude\", \"severity\": \"semi_nude\"}`). JSON leaves the meaning of a repeated key open: some readers keep the first value, some the last. Deciding on either could answer a different incident from the one the writer meant, so `policyc decide` refuses the facts and names the key (in a batch, only that line).\n\nFix: give each fact once; check the program that writes the facts for a field it adds twice.",
     },
     E0518 => {
-        title: "`decide` was given a module, not a policy",
-        explanation: "The file named to `policyc decide` has no `policy` header and no rules: it is a module, a shared vocabulary of enums and inputs that policies `use`. It decides nothing, so every incident would get an empty decision; this is refused rather than answered.\n\nFix: name the policy that `use`s the module (`policyc decide npcc.policy --facts incident.json`). A file without a header that has rules is still decided.",
+        title: "`decide` or `graph` was given a module, not a policy",
+        explanation: "The file named to `policyc decide` or `policyc graph` has no `policy` header and no rules: it is a module, a shared vocabulary of enums and inputs that policies `use`. It decides nothing, so every incident would get an empty decision and its graph would be one empty box; this is refused rather than answered.\n\nFix: name the policy that `use`s the module (`policyc decide npcc.policy --facts incident.json`, `policyc graph npcc.policy`). A file without a header that has rules is still decided and drawn.",
     },
     // ---- diff (E06xx) ----
     E0601 => {

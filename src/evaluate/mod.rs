@@ -8,6 +8,7 @@
 pub mod accept;
 pub mod batch;
 pub mod facts;
+pub mod interview;
 pub mod render;
 mod rules;
 

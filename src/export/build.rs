@@ -30,8 +30,9 @@ use petgraph::visit::EdgeRef;
 
 use super::view::{
     answer, question_text, value_status, ConflictValue, GraphView, Leaf, LeafOutput, OutputStatus,
-    Question, ViewEdge, ViewNode,
+    Question, ValueSource, ViewEdge, ViewNode,
 };
+use super::words;
 use crate::check::ir::{OutputId, OutputTy, Policy, RuleId, Ty, Value};
 use crate::compile::graph::{DecisionGraph, GraphNode, Outcome, Status, ValueSet, Verdict};
 use crate::compile::{CResult, CompileError, Compiler};
@@ -44,6 +45,9 @@ pub enum Which {
     Whole,
     /// One output.
     Output(OutputId),
+    /// Whether a set output holds one variant: a set of five reasons has 32 values, and
+    /// its graph is wide; each member's yes or no is a small graph of its own.
+    Member(OutputId, usize),
 }
 
 /// Acceptances beyond this many are not told apart in the drawing (their gaps show as
@@ -97,7 +101,7 @@ impl Keys<'_> {
             Status::InScope => {
                 let outputs: Vec<OutputId> = match self.which {
                     Which::Whole => (0..self.policy.outputs.len()).collect(),
-                    Which::Output(o) => vec![o],
+                    Which::Output(o) | Which::Member(o, _) => vec![o],
                 };
                 let mut outs = Vec::new();
                 for o in outputs {
@@ -111,6 +115,10 @@ impl Keys<'_> {
                         Outcome::Conflict { values } | Outcome::Overlap { values } => {
                             (Vec::new(), values.clone(), Vec::new())
                         }
+                    };
+                    let (verdict, by) = match self.which {
+                        Which::Member(_, v) => self.member(o, v, verdict, by),
+                        _ => (verdict, by),
                     };
                     let accepted: Vec<usize> = if verdict == Verdict::Gap {
                         self.policy
@@ -156,6 +164,49 @@ impl Keys<'_> {
             rules.dedup();
         }
         id
+    }
+
+    /// A set output's verdict as whether it holds variant `v`, with the rules that put
+    /// it there.
+    fn member(
+        &self,
+        o: OutputId,
+        v: usize,
+        verdict: Verdict,
+        by: Vec<RuleId>,
+    ) -> (Verdict, Vec<RuleId>) {
+        let holds = |value: &Value| matches!(value, Value::Set(_, vs) if vs.contains(&v));
+        match verdict {
+            Verdict::Value(value) => {
+                let yes = holds(&value);
+                let by = if yes {
+                    by.into_iter()
+                        .filter(|&r| {
+                            self.policy.rules.get(r).is_some_and(|rule| {
+                                rule.assigns
+                                    .iter()
+                                    .any(|a| a.output == o && holds(&a.value))
+                            })
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                (Verdict::Value(Value::Bool(yes)), by)
+            }
+            Verdict::Conflict(values) => {
+                let mut bs: Vec<Value> = values.iter().map(|x| Value::Bool(holds(x))).collect();
+                bs.sort_by_key(|b| matches!(b, Value::Bool(true)));
+                bs.dedup();
+                match bs.as_slice() {
+                    [one] => (Verdict::Value(one.clone()), Vec::new()),
+                    _ => (Verdict::Conflict(bs), Vec::new()),
+                }
+            }
+            Verdict::Gap => (Verdict::Gap, Vec::new()),
+            // Only a single-valued output is exclusive: never a set's member.
+            Verdict::Overlap(values) => (Verdict::Overlap(values), Vec::new()),
+        }
     }
 
     /// No rule gives the value: it is the output's default.
@@ -210,7 +261,8 @@ impl Keys<'_> {
             values
                 .iter()
                 .map(|v| ConflictValue {
-                    shown: p.show_value(v),
+                    shown: words::value(p, v),
+                    code: p.show_value(v),
                     json: p.value_json(v),
                     rules: of
                         .iter()
@@ -221,23 +273,32 @@ impl Keys<'_> {
                 .collect()
         };
         let status = match &k.verdict {
-            Verdict::Value(v) => match value_status(p, v, k.by_default) {
-                OutputStatus::Value {
-                    shown,
-                    json,
-                    by_default,
-                    ..
-                } => {
-                    let losers: Vec<Value> = k.over.iter().map(|o| o.0.clone()).collect();
+            Verdict::Value(v) if !k.over.is_empty() => {
+                match value_status(p, v, ValueSource::Precedence) {
                     OutputStatus::Value {
-                        shown,
-                        json,
-                        by_default,
-                        outranked: with_rules(&losers, &k.over),
+                        shown, code, json, ..
+                    } => {
+                        let losers: Vec<Value> = k.over.iter().map(|o| o.0.clone()).collect();
+                        OutputStatus::Value {
+                            shown,
+                            code,
+                            json,
+                            source: ValueSource::Precedence,
+                            outranked: with_rules(&losers, &k.over),
+                        }
                     }
+                    other => other,
                 }
-                other => other,
-            },
+            }
+            Verdict::Value(v) => value_status(
+                p,
+                v,
+                if k.by_default {
+                    ValueSource::Default
+                } else {
+                    ValueSource::Rules
+                },
+            ),
             Verdict::Overlap(values) => OutputStatus::Overlap {
                 values: with_rules(values, &k.conflict),
             },
@@ -256,7 +317,8 @@ impl Keys<'_> {
                 values: values
                     .iter()
                     .map(|v| ConflictValue {
-                        shown: p.show_value(v),
+                        shown: words::value(p, v),
+                        code: p.show_value(v),
                         json: p.value_json(v),
                         rules: k
                             .conflict
@@ -268,7 +330,24 @@ impl Keys<'_> {
                     .collect(),
             },
         };
+        let asks = match self.which {
+            Which::Member(o, v) => match p.outputs.get(o).map(|d| d.ty) {
+                Some(OutputTy::Set(e)) => {
+                    format!("Among them: “{}”?", words::variant_long(p, e, v))
+                }
+                _ => words::output(p, k.output),
+            },
+            _ => words::output(p, k.output),
+        };
+        let name = match self.which {
+            Which::Member(o, v) => match p.outputs.get(o).map(|d| d.ty) {
+                Some(OutputTy::Set(e)) => format!("{name} includes {}", p.variant_name(e, v)),
+                _ => name,
+            },
+            _ => name,
+        };
         LeafOutput {
+            asks,
             output: name,
             status,
             rules: Vec::new(),
@@ -326,12 +405,24 @@ pub fn graph_view(
     let (nodes, edges, root) = renumber(nodes, edges, root);
     let output = match which {
         Which::Whole => None,
-        Which::Output(o) => policy.outputs.get(o).map(|d| d.name.clone()),
+        Which::Output(o) | Which::Member(o, _) => policy.outputs.get(o).map(|d| d.name.clone()),
+    };
+    let part = match which {
+        Which::Member(o, v) => match policy.outputs.get(o).map(|d| d.ty) {
+            Some(OutputTy::Set(e)) => Some(format!(
+                "{} “{}”",
+                words::output(policy, o),
+                words::variant_long(policy, e, v)
+            )),
+            _ => None,
+        },
+        _ => None,
     };
     Ok(GraphView {
         policy: policy.name.clone(),
         title: policy.header.as_ref().and_then(|h| h.title.clone()),
         output,
+        part,
         nodes,
         edges,
         root,
@@ -562,11 +653,12 @@ fn to_view(
         }
         for (child, ranges) in groups {
             let to = ix_of(child, &mut nodes);
-            let (label, values) = answer(policy, ty, &ranges);
+            let (label, code, values) = answer(policy, ty, &ranges);
             edges.push(ViewEdge {
                 from,
                 to,
                 label,
+                code,
                 values,
             });
         }

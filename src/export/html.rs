@@ -10,16 +10,18 @@ use std::path::Path;
 
 use super::plain::{self, humanise, Piece, TermKind};
 use super::report::{Content, Page, PolicyPage};
+use super::split::Plan;
 use super::svg::{self, SvgOptions};
 use super::text::{one_line, xml_escape as esc};
 use super::view::{GraphView, LeafKind, ViewNode};
+use super::words;
 use crate::analyse::{Analysis, DeadReason, Unfinished};
 use crate::check::ir::{Expect, OutputTy, Policy, Ty};
 use crate::compile::describe::{show_count, Region};
 use crate::harness::{Outcome, TestCase, TestKind};
 
 const CSS: &str = r#"
-:root { --ink:#1f2937; --muted:#6b7280; --line:#e5e7eb; --red:#b91c1c; --red-bg:#fdecec;
+:root { --ink:#1f2937; --muted:#4b5563; --line:#e5e7eb; --red:#b91c1c; --red-bg:#fdecec;
   --amber:#92400e; --amber-bg:#fff8e6; --green:#166534; --green-bg:#ecfdf3; --blue:#1e3a8a;
   --blue-bg:#eef4ff; }
 * { box-sizing: border-box; }
@@ -30,9 +32,11 @@ header.page { padding-top: 1.5rem; }
 h1 { font-size: 1.9rem; line-height: 1.25; margin: .2rem 0 .4rem; }
 h2 { font-size: 1.4rem; margin: 2.2rem 0 .6rem; padding-bottom: .3rem; border-bottom: 2px solid var(--line); }
 h3 { font-size: 1.1rem; margin: 1.2rem 0 .3rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .2rem; }
+.part { font-size: 1rem; color: var(--blue); }
 a { color: var(--blue); }
 code, .mono { font-family: "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace; font-size: .88em; }
-code { background: #f3f4f6; padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
+code { background: #f3f4f6; padding: .05em .3em; border-radius: 3px; }
 .crumbs { font-size: .9rem; color: var(--muted); }
 .meta { color: var(--muted); margin: 0; }
 .meta dt { display: inline; font-weight: 600; } .meta dd { display: inline; margin: 0 1.2rem 0 .3rem; }
@@ -62,11 +66,16 @@ th { background: #f9fafb; font-weight: 600; }
 blockquote { margin: .4rem 0; padding: .2rem .8rem; border-left: 3px solid var(--line); color: #374151; font-style: italic; }
 .facts { list-style: none; padding: 0; margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .3rem; }
 .facts li { background: #f3f4f6; border-radius: 4px; padding: .05rem .45rem; font-size: .88rem; }
-.graph { overflow-x: auto; margin: .6rem 0 1rem; background: #fff; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line);
-  width: calc(100vw - 2rem); position: relative; left: 50%; transform: translateX(-50%); }
-.graph svg { display: block; margin: 0 auto; }
-.graph.from-right { direction: rtl; }
-.graph.from-right svg { direction: ltr; }
+.graph { margin: .6rem 0 1rem; background: #fff; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); }
+.graph svg { display: block; margin: 0 auto; width: 100%; height: auto; }
+details.graphs { border: 1px solid var(--line); border-radius: 6px; padding: .3rem 1rem; margin: .6rem 0; }
+details.graphs > summary { cursor: pointer; font-weight: 600; padding: .3rem 0; }
+details.graphs[open] > summary { margin-bottom: .4rem; }
+ul.decides { padding-left: 1.2rem; }
+ul.decides li { margin: .45rem 0; }
+ul.decides .answers { color: var(--muted); }
+details.code > summary { color: var(--muted); font-size: .88rem; cursor: pointer; }
+details.code code { overflow-wrap: break-word; }
 table.scen td:first-child { width: 6rem; }
 table.scen .facts { margin: 0; }
 pre.diag { background: #111827; color: #f9fafb; padding: .8rem; border-radius: 6px; overflow-x: auto; font-size: .85rem; }
@@ -76,16 +85,12 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; padding-botto
   body { font-size: 11pt; }
   nav.toc, .crumbs { display: none; }
   a { color: inherit; text-decoration: none; }
-  .graph { overflow: visible; border: none; width: auto; left: 0; transform: none; }
-  .graph svg { max-width: 100%; height: auto; }
+  .graph { border: none; }
+  details.graphs { border: none; padding: 0; }
   h2, h3 { break-after: avoid; }
   .summary li, table { break-inside: avoid; }
 }
 "#;
-
-/// Drawings wider than this (pixels) get a link to their first question: wider than
-/// the pages of most laptops.
-const WIDE_GRAPH: f64 = 1200.0;
 
 /// Nothing may be fetched or run: styles inline, images only as data.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -122,12 +127,24 @@ pub fn write_site(pages: &[Page], dir: &Path) -> std::io::Result<Vec<std::path::
     Ok(written)
 }
 
-fn count_badge(n: usize, word: &str, class: &str) -> String {
+/// `1 accepted gap`, `2 accepted gaps`: `one` and `many` are the two forms.
+fn count_badge(n: usize, one: &str, many: &str, class: &str) -> String {
     if n == 0 {
         String::new()
     } else {
+        let word = if n == 1 { one } else { many };
         format!(" <span class=\"badge {class}\">{n} {word}</span>")
     }
+}
+
+/// `1 rule`, `3 rules`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// An identifier that may break only between its words (after `_`), never inside one.
+fn ident(name: &str) -> String {
+    esc(name).replace('_', "_<wbr>")
 }
 
 /// The index: every policy with its state at a glance.
@@ -153,7 +170,7 @@ pub fn index_page(pages: &[Page]) -> String {
                 "<tr><td><a href=\"{}.html\">{}</a><br><code>{}</code></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&p.slug),
                 esc(&pp.title()),
-                esc(&pp.policy.name),
+                ident(&pp.policy.name),
                 esc(&source),
                 version
                     .map(|v| format!("<br><span class=\"note\">version {}</span>", esc(&v)))
@@ -163,6 +180,8 @@ pub fn index_page(pages: &[Page]) -> String {
                 scenarios_cell(pp),
                 pp.coverage
                     .as_ref()
+                    // No rules, nothing to cover: "100% (0 of 0)" claimed coverage.
+                    .filter(|c| c.rules_total > 0)
                     .map(|c| format!(
                         "{:.0}% <span class=\"note\">({} of {})</span>",
                         c.rule_percent(),
@@ -186,11 +205,11 @@ pub fn index_page(pages: &[Page]) -> String {
         for (p, pp) in modules {
             let _ = writeln!(
                 out,
-                "<li><a href=\"{}.html\">{}</a>: {} inputs, {} enumerations <span class=\"note\">({})</span></li>",
+                "<li><a href=\"{}.html\">{}</a>: {}, {} <span class=\"note\">({})</span></li>",
                 esc(&p.slug),
                 esc(&pp.policy.name),
-                pp.policy.inputs.len(),
-                pp.policy.enums.len(),
+                plural(pp.policy.inputs.len(), "input", "inputs"),
+                plural(pp.policy.enums.len(), "enumeration", "enumerations"),
                 esc(&p.file)
             );
         }
@@ -228,11 +247,11 @@ fn findings_cell(pp: &PolicyPage) -> String {
     let accepted = a.gaps.len() - open;
     let failing = a.asserts.iter().filter(|x| !x.holds).count();
     let mut s = String::new();
-    s += &count_badge(open, "gaps", "bad");
-    s += &count_badge(a.conflicts.len(), "conflicts", "bad");
-    s += &count_badge(failing, "asserts fail", "bad");
-    s += &count_badge(accepted, "accepted gaps", "warn");
-    s += &count_badge(a.dead_rules.len(), "dead rules", "warn");
+    s += &count_badge(open, "gap", "gaps", "bad");
+    s += &count_badge(a.conflicts.len(), "conflict", "conflicts", "bad");
+    s += &count_badge(failing, "assert fails", "asserts fail", "bad");
+    s += &count_badge(accepted, "accepted gap", "accepted gaps", "warn");
+    s += &count_badge(a.dead_rules.len(), "dead rule", "dead rules", "warn");
     if s.is_empty() {
         "<span class=\"badge good\">none</span>".into()
     } else {
@@ -358,11 +377,14 @@ impl PageWriter<'_> {
         self.header(file, &title);
         self.out.push_str("<main>\n");
         if pp.is_policy {
+            // What the policy decides and leaves open first; the drawings, long for a
+            // policy of many outcomes, after the rules and findings.
             self.summary();
-            self.graphs();
-            self.rules();
+            self.decides();
             self.findings();
+            self.rules();
             self.scenarios();
+            self.graphs();
         }
         self.vocabulary();
         if !pp.warnings.is_empty() {
@@ -399,14 +421,20 @@ impl PageWriter<'_> {
         }
         self.out.push_str("</header>\n");
         if self.pp.is_policy {
-            self.out.push_str("<nav class=\"toc\" aria-label=\"Sections\"><a href=\"#graph\">Decision graph</a><a href=\"#rules\">Rules</a><a href=\"#findings\">Findings</a><a href=\"#scenarios\">Scenarios</a><a href=\"#inputs\">Inputs</a><a href=\"#outputs\">Outputs</a></nav>\n");
+            self.out.push_str("<nav class=\"toc\" aria-label=\"Sections\"><a href=\"#decides\">What it decides</a><a href=\"#findings\">Findings</a><a href=\"#rules\">Rules</a><a href=\"#scenarios\">Scenarios</a><a href=\"#graph\">Decision graphs</a><a href=\"#inputs\">Inputs</a><a href=\"#outputs\">Outputs</a></nav>\n");
         }
     }
 
     fn summary(&mut self) {
         let pp = self.pp;
         let mut items: Vec<String> = Vec::new();
-        items.push(format!("<li><b>{}</b>rules</li>", pp.policy.rules.len()));
+        let word =
+            |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        let rules = pp.policy.rules.len();
+        items.push(format!(
+            "<li><b>{rules}</b>{}</li>",
+            word(rules, "rule", "rules")
+        ));
         if let Ok(a) = &pp.analysis {
             let open = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).count();
             let accepted = a.gaps.len() - open;
@@ -419,22 +447,26 @@ impl PageWriter<'_> {
                 }
             };
             items.push(format!(
-                "<li class=\"{}\"><b>{open}</b>open gaps</li>",
-                cls(open, "bad")
+                "<li class=\"{}\"><b>{open}</b>{}</li>",
+                cls(open, "bad"),
+                word(open, "open gap", "open gaps")
             ));
             items.push(format!(
-                "<li class=\"{}\"><b>{}</b>conflicts</li>",
+                "<li class=\"{}\"><b>{}</b>{}</li>",
                 cls(a.conflicts.len(), "bad"),
-                a.conflicts.len()
+                a.conflicts.len(),
+                word(a.conflicts.len(), "conflict", "conflicts")
             ));
             items.push(format!(
-                "<li class=\"{}\"><b>{accepted}</b>accepted gaps</li>",
-                cls(accepted, "warn")
+                "<li class=\"{}\"><b>{accepted}</b>{}</li>",
+                cls(accepted, "warn"),
+                word(accepted, "accepted gap", "accepted gaps")
             ));
             items.push(format!(
-                "<li class=\"{}\"><b>{}</b>dead rules</li>",
+                "<li class=\"{}\"><b>{}</b>{}</li>",
                 cls(a.dead_rules.len(), "warn"),
-                a.dead_rules.len()
+                a.dead_rules.len(),
+                word(a.dead_rules.len(), "dead rule", "dead rules")
             ));
             items.push(format!(
                 "<li class=\"{}\"><b>{} of {}</b>asserts hold</li>",
@@ -457,7 +489,7 @@ impl PageWriter<'_> {
             if passed < scen.len() { "bad" } else { "good" },
             scen.len()
         ));
-        if let Some(c) = &pp.coverage {
+        if let Some(c) = pp.coverage.as_ref().filter(|c| c.rules_total > 0) {
             items.push(format!(
                 "<li><b>{:.0}%</b>rules covered by scenarios</li>",
                 c.rule_percent()
@@ -466,32 +498,107 @@ impl PageWriter<'_> {
         let _ = writeln!(self.out, "<ul class=\"summary\">{}</ul>", items.concat());
     }
 
+    /// What the policy decides, output by output in the writer's words, and what it
+    /// leaves open: the part of a reader's first screen that answers "what does this
+    /// policy tell me to do?".
+    fn decides(&mut self) {
+        let pp = self.pp;
+        let p = &pp.policy;
+        self.out
+            .push_str("<h2 id=\"decides\">What the policy decides</h2>\n");
+        if !p.scope.is_empty() {
+            let scope: Vec<String> = p
+                .scope
+                .iter()
+                .map(|s| self.pieces(&plain::condition(p, &s.expr)))
+                .collect();
+            let _ = writeln!(
+                self.out,
+                "<p>It speaks to incidents where {}; for any other incident it decides nothing.</p>",
+                scope.join(", and ")
+            );
+        }
+        if p.outputs.is_empty() {
+            self.out.push_str("<p>It declares no outputs: it decides nothing, and its asserts compare the decisions of the policies it imports.</p>\n");
+            return;
+        }
+        let n = p.outputs.len();
+        let _ = writeln!(
+            self.out,
+            "<p>For each incident it speaks to, it answers {}:</p>\n<ul class=\"decides\">",
+            if n == 1 {
+                "one question".to_string()
+            } else {
+                format!("{n} questions")
+            }
+        );
+        let analysis = pp.analysis.as_ref().ok();
+        for (o, def) in p.outputs.iter().enumerate() {
+            let values = words::output_values(p, o);
+            let answers = match def.ty {
+                OutputTy::Set(_) => format!("any of: {}", values.join("; ")),
+                _ => values.join(" · "),
+            };
+            let mut open_notes = String::new();
+            if let Some(a) = analysis {
+                let count = |accepted: bool| -> u128 {
+                    a.gaps
+                        .iter()
+                        .filter(|g| g.output == o && g.accepted_by.is_empty() != accepted)
+                        .map(|g| g.region.count)
+                        .sum()
+                };
+                let (open, accepted) = (count(false), count(true));
+                let incidents = |n: u128| {
+                    format!(
+                        "{} {}",
+                        show_count(n),
+                        if n == 1 { "incident" } else { "incidents" }
+                    )
+                };
+                if open > 0 {
+                    let _ = write!(
+                        open_notes,
+                        "<br><span class=\"bad\">Left open, a gap: no answer for {}.</span>",
+                        incidents(open)
+                    );
+                }
+                if accepted > 0 {
+                    let _ = write!(
+                        open_notes,
+                        "<br><span class=\"warn\">Left open on purpose (accepted gaps): no answer for {}.</span>",
+                        incidents(accepted)
+                    );
+                }
+                let conflicts = a.conflicts.iter().filter(|c| c.output == o).count();
+                if conflicts > 0 {
+                    let _ = write!(
+                        open_notes,
+                        "<br><span class=\"bad\">Rules disagree ({}): see the findings.</span>",
+                        plural(conflicts, "conflict", "conflicts")
+                    );
+                }
+            }
+            let _ = writeln!(
+                self.out,
+                "<li><a class=\"term\" href=\"#output-{}\">{}</a> <span class=\"answers\">{}</span>{open_notes}</li>",
+                esc(&def.name),
+                esc(&words::output(p, o)),
+                esc(&answers)
+            );
+        }
+        self.out.push_str("</ul>\n");
+    }
+
     fn svg(&mut self, view: &GraphView, prefix: &str) {
         let opts = SvgOptions {
             id_prefix: prefix.to_string(),
             heading: false,
         };
         match svg::drawn(view, &opts) {
+            // The drawing scales to the page's width (its viewBox), never past its own.
             Ok(d) => {
-                // A graph wider than the page scrolls; it starts at its left edge, which
-                // showed blank paper when the first question sits far right (no script
-                // may scroll it: the report runs none). A right-to-left box starts at
-                // its right edge instead.
-                let class = if d.root_at > 0.5 {
-                    "graph from-right"
-                } else {
-                    "graph"
-                };
-                // Wider than most screens, the root may still lie off screen when it is
-                // near the middle: a link to it scrolls there, without a script.
-                if d.width > WIDE_GRAPH {
-                    let _ = writeln!(
-                        self.out,
-                        "<p class=\"note\">This graph is wider than most screens: scroll it sideways, or <a href=\"#{}\">go to its first question</a>.</p>",
-                        esc(&d.root_id)
-                    );
-                }
-                let _ = writeln!(self.out, "<div class=\"{class}\">{}</div>", d.svg);
+                let _ = writeln!(self.out, "<div class=\"graph\">{}</div>", d.svg);
             }
             Err(e) => {
                 let _ = writeln!(
@@ -503,11 +610,62 @@ impl PageWriter<'_> {
         }
     }
 
+    /// A decision's drawing, or its parts under their headings when it is too wide to
+    /// read whole, saying what was cut.
+    fn drawing(&mut self, view: &GraphView, plan: Option<&Plan>, prefix: &str) {
+        let Some(plan) = plan.filter(|p| !p.is_whole()) else {
+            self.svg(view, prefix);
+            return;
+        };
+        if let Some(note) = &plan.note {
+            let _ = writeln!(self.out, "<p class=\"note\">{}</p>", esc(note));
+        }
+        let mut last: Option<&str> = None;
+        for (k, (title, part)) in plan.parts().enumerate() {
+            if title != last {
+                if let Some(t) = title {
+                    let _ = writeln!(self.out, "<h3>{}</h3>", esc(t));
+                }
+                last = title;
+            }
+            if !part.path.is_empty() {
+                // Under a section's title a level below it; else right below the page's
+                // section (headings go down one level at a time).
+                let h = if title.is_some() { "h4" } else { "h3" };
+                let _ = writeln!(
+                    self.out,
+                    "<{h} class=\"part\">Where {}</{h}>",
+                    esc(&part.heading())
+                );
+            }
+            self.svg(&part.view, &format!("{prefix}p{k}-"));
+        }
+    }
+
     fn graphs(&mut self) {
         let pp = self.pp;
-        self.out.push_str("<h2 id=\"graph\">Decision graph</h2>\n<p>Start at the top and answer each question about the incident; the answer on an arrow leads to the next question, until a box at the bottom gives the decision. Red boxes are gaps or conflicts in the policy; amber boxes are gaps the policy accepts.</p>\n");
+        self.out.push_str("<h2 id=\"graph\">Decision graphs</h2>\n<p>Start at the top and answer each question about the incident; the answer on an arrow leads to the next question, until a box at the bottom gives the decision. Red boxes are gaps or conflicts in the policy; amber boxes are gaps the policy accepts. Open a graph to see it; hover over a box for the policy's own names.</p>\n");
+        let _ = write!(
+            self.out,
+            "<details class=\"graphs\" open><summary>The whole decision: every question and every answer</summary>"
+        );
         match &pp.whole {
-            Ok(v) => self.svg(v, "all-"),
+            Ok(v) => {
+                // Drawn per output, the whole decision would repeat the sections below.
+                let per_output = pp
+                    .whole_plan
+                    .as_ref()
+                    .is_some_and(|p| p.sections.iter().any(|s| s.title.is_some()));
+                if per_output {
+                    let _ = writeln!(
+                        self.out,
+                        "<p class=\"note\">The whole decision has too many outcomes to draw at once (every combination of its {} outputs is a box of its own): each output is drawn on its own below.</p>",
+                        pp.policy.outputs.len()
+                    );
+                } else {
+                    self.drawing(v, pp.whole_plan.as_ref(), "all-");
+                }
+            }
             Err(e) => {
                 let _ = writeln!(
                     self.out,
@@ -516,33 +674,29 @@ impl PageWriter<'_> {
                 );
             }
         }
-        if pp.outputs.is_empty() {
-            return;
-        }
-        self.out.push_str("<h3>Each output on its own</h3>\n");
+        self.out.push_str("</details>\n");
         for (o, (def, view)) in pp.policy.outputs.iter().zip(&pp.outputs).enumerate() {
             let _ = write!(
                 self.out,
-                "<h3 id=\"graph-{}\"><code>{}</code>{}</h3>",
+                "<details class=\"graphs\" id=\"graph-{}\"><summary>{} <span class=\"note\"><code>{}</code></span></summary>",
                 esc(&def.name),
-                esc(&def.name),
-                def.doc
-                    .as_deref()
-                    .map(|d| format!(" <span class=\"note\">{}</span>", esc(&one_line(d))))
-                    .unwrap_or_default()
+                esc(&words::output(&pp.policy, o)),
+                ident(&def.name),
             );
             match view {
                 Ok(v) => {
                     if let Some(text) = constant_decision(v) {
                         let _ = writeln!(self.out, "<p>{}</p>", esc(&text));
                     } else {
-                        self.svg(v, &format!("o{o}-"));
+                        let plan = pp.output_plans.get(o).and_then(Option::as_ref);
+                        self.drawing(v, plan, &format!("o{o}-"));
                     }
                 }
                 Err(e) => {
                     let _ = writeln!(self.out, "<p class=\"bad\">{}</p>", esc(e));
                 }
             }
+            self.out.push_str("</details>\n");
         }
     }
 
@@ -588,7 +742,7 @@ impl PageWriter<'_> {
                 "<article class=\"rule\" id=\"rule-{}\"><h3>{}</h3><p class=\"note\"><code>{}</code>",
                 esc(&rule.name),
                 esc(&title),
-                esc(&rule.name)
+                ident(&rule.name)
             );
             if let Some(d) = dead.iter().find(|d| d.rule == r) {
                 let why = match d.reason {
@@ -666,15 +820,18 @@ impl PageWriter<'_> {
         } else {
             "incidents"
         };
+        // In words first; the condition in the policy's language for those who write
+        // it, folded away.
         let _ = writeln!(
             self.out,
-            "<p>{n} {word}: <code>{}</code>{}</p>",
-            esc(&r.condition()),
+            "<p>{n} {word}: {}{}</p><details class=\"code\"><summary>As the policy language writes it</summary><p><code>{}</code></p></details>",
+            self.pieces(&plain::region(self.p(), r)),
             if r.condition_complete {
                 ""
             } else {
                 " <span class=\"note\">(the first parts of a larger region)</span>"
-            }
+            },
+            esc(&r.condition()),
         );
         self.example(&r.example_json());
     }
@@ -697,11 +854,17 @@ impl PageWriter<'_> {
                 continue;
             }
             if let Some(v) = obj.get(&input.name) {
-                let shown = match v {
-                    serde_json::Value::Bool(true) => "yes".to_string(),
-                    serde_json::Value::Bool(false) => "no".to_string(),
-                    serde_json::Value::String(s) => humanise(s),
-                    other => other.to_string(),
+                let shown = match (v, input.ty) {
+                    (serde_json::Value::Bool(true), _) => "yes".to_string(),
+                    (serde_json::Value::Bool(false), _) => "no".to_string(),
+                    (serde_json::Value::String(s), Ty::Enum(e)) => p
+                        .enums
+                        .get(e)
+                        .and_then(|d| d.variants.iter().position(|x| &x.name == s))
+                        .map(|k| words::variant_short(p, e, k))
+                        .unwrap_or_else(|| humanise(s)),
+                    (serde_json::Value::String(s), _) => humanise(s),
+                    (other, _) => other.to_string(),
                 };
                 let _ = write!(
                     self.out,
@@ -827,8 +990,9 @@ impl PageWriter<'_> {
             let o = self.output_name(g.output);
             let _ = write!(
                 self.out,
-                "<article class=\"finding gap\"><h3><span class=\"badge bad\">gap</span> <code>{}</code> gets no value</h3><p>No rule gives <a class=\"term\" href=\"#output-{}\">{}</a> a value and it has no default, for</p>",
-                esc(&o),
+                "<article class=\"finding gap\"><h3><span class=\"badge bad\">gap</span> No answer to “{}” <code>{}</code></h3><p>No rule gives <a class=\"term\" href=\"#output-{}\">{}</a> a value and it has no default, for</p>",
+                esc(&words::output(self.p(), g.output)),
+                ident(&o),
                 esc(&o),
                 esc(&humanise(&o))
             );
@@ -846,8 +1010,9 @@ impl PageWriter<'_> {
             let o = self.output_name(c.output);
             let _ = write!(
                 self.out,
-                "<article class=\"finding conflict\"><h3><span class=\"badge bad\">conflict</span> <code>{}</code>: {} or {}</h3><p>Rule <a href=\"#rule-{r1}\">{r1}</a> gives <b>{}</b> and rule <a href=\"#rule-{r2}\">{r2}</a> gives <b>{}</b>, and neither overrides the other, for</p>",
-                esc(&o),
+                "<article class=\"finding conflict\"><h3><span class=\"badge bad\">conflict</span> “{}” <code>{}</code>: {} or {}</h3><p>Rule <a href=\"#rule-{r1}\">{r1}</a> gives <b>{}</b> and rule <a href=\"#rule-{r2}\">{r2}</a> gives <b>{}</b>, and neither overrides the other, for</p>",
+                esc(&words::output(p, c.output)),
+                ident(&o),
                 esc(&plain::show_value(p, &c.values[0])),
                 esc(&plain::show_value(p, &c.values[1])),
                 esc(&plain::show_value(p, &c.values[0])),
@@ -919,8 +1084,9 @@ impl PageWriter<'_> {
                 .collect();
             let _ = write!(
                 self.out,
-                "<article class=\"finding accepted\"><h3><span class=\"badge warn\">accepted gap</span> <code>{}</code> gets no value</h3><p>The policy accepts this gap:</p>{}",
-                esc(&self.output_name(g.output)),
+                "<article class=\"finding accepted\"><h3><span class=\"badge warn\">accepted gap</span> No answer to “{}” <code>{}</code></h3><p>The policy accepts this gap:</p>{}",
+                esc(&words::output(p, g.output)),
+                ident(&self.output_name(g.output)),
                 reasons.concat()
             );
             self.region(&g.region);
@@ -1046,8 +1212,9 @@ impl PageWriter<'_> {
             };
             let _ = write!(
                 self.out,
-                "<tr id=\"scenario-{n}\"><td>{badge}</td><td><b>{}</b><br><code>{n}</code>",
+                "<tr id=\"scenario-{n}\"><td>{badge}</td><td><b>{}</b><br><code>{}</code>",
                 esc(s.title.as_deref().unwrap_or(&s.name)),
+                ident(&s.name),
                 n = esc(&s.name)
             );
             if let Some(doc) = &s.doc {
@@ -1145,9 +1312,10 @@ impl PageWriter<'_> {
             };
             let _ = writeln!(
                 self.out,
-                "<tr id=\"input-{n}\"><td><code>{n}</code>{unused_note}</td><td>{}</td><td>{answers}</td></tr>",
+                "<tr id=\"input-{}\"><td><code>{}</code>{unused_note}</td><td>{}</td><td>{answers}</td></tr>",
+                esc(&input.name),
+                ident(&input.name),
                 esc(&input.doc.as_deref().map(one_line).unwrap_or_default()),
-                n = esc(&input.name)
             );
         }
         self.out.push_str("</tbody></table>\n");
@@ -1167,9 +1335,10 @@ impl PageWriter<'_> {
                     .unwrap_or_else(|| "none".into());
                 let _ = writeln!(
                     self.out,
-                    "<tr id=\"output-{n}\"><td><code>{n}</code></td><td>{}</td><td>{values}</td><td>{default}</td></tr>",
+                    "<tr id=\"output-{}\"><td><code>{}</code></td><td>{}</td><td>{values}</td><td>{default}</td></tr>",
+                    esc(&o.name),
+                    ident(&o.name),
                     esc(&o.doc.as_deref().map(one_line).unwrap_or_default()),
-                    n = esc(&o.name)
                 );
             }
             self.out.push_str("</tbody></table>\n");
@@ -1185,7 +1354,8 @@ impl PageWriter<'_> {
                 };
                 let _ = writeln!(
                     self.out,
-                    "<tr id=\"define-{n}\"><td><code>{n}</code></td><td>{}{body}</td></tr>",
+                    "<tr id=\"define-{n}\"><td><code>{}</code></td><td>{}{body}</td></tr>",
+                    ident(&d.name),
                     d.doc
                         .as_deref()
                         .map(|doc| format!(
@@ -1208,12 +1378,12 @@ impl PageWriter<'_> {
             .variants
             .iter()
             .map(|v| match &v.doc {
-                Some(d) => format!(
-                    "<code>{}</code> <span class=\"note\">{}</span>",
-                    esc(&v.name),
-                    esc(&one_line(d))
+                Some(d) => format!("{} <code>{}</code>", esc(&one_line(d)), ident(&v.name)),
+                None => format!(
+                    "{} <code>{}</code>",
+                    esc(&humanise(&v.name)),
+                    ident(&v.name)
                 ),
-                None => format!("<code>{}</code>", esc(&v.name)),
             })
             .collect();
         items.join("<br>")

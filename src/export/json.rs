@@ -8,7 +8,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::view::{EdgeValues, GraphView, LeafOutput, OutputStatus, ViewEdge, ViewNode};
+use super::view::{
+    EdgeValues, GraphView, LeafOutput, OutputStatus, ValueSource, ViewEdge, ViewNode,
+};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -153,11 +155,11 @@ fn output_json(o: &LeafOutput) -> OutputJson<'_> {
     match &o.status {
         OutputStatus::Value {
             json,
-            by_default,
+            source,
             outranked,
             ..
         } => OutputJson::Decided {
-            default: *by_default,
+            default: *source == ValueSource::Default,
             output: &o.output,
             outranked: conflict_json(outranked),
             rules: &o.rules,
@@ -199,7 +201,7 @@ fn conflict_json(values: &[super::view::ConflictValue]) -> Vec<ConflictJson<'_>>
 fn edge_json(e: &ViewEdge) -> EdgeJson<'_> {
     EdgeJson {
         from: id(e.from),
-        label: &e.label,
+        label: &e.code,
         to: id(e.to),
         values: match &e.values {
             EdgeValues::Bool(bs) => ValuesJson::Bools(bs),

@@ -10,7 +10,9 @@
 //! 3. Order: barycentre sweeps down and up, each node placed at the mean position of its
 //!    neighbours in the layer before (an answer's edge counts at its place among its
 //!    node's answers, so `no` tends to the left of `yes`); the order with the fewest
-//!    crossings seen is kept.
+//!    crossings seen is kept. Last, the edges of one question are put in one order in
+//!    every layer they pass, so that they never cross each other: a label is always on
+//!    the side its edge runs to.
 //! 4. Coordinates: each layer is placed as close as it can be to its neighbours
 //!    (weighted least squares under minimum gaps, solved exactly by pool-adjacent-
 //!    violators), sweeping down and up; virtual nodes weigh more so long edges run
@@ -404,11 +406,83 @@ fn order(v: &[Vnode], layers: &mut [Vec<usize>], sweeps: usize) {
     layers.clone_from_slice(&best);
     set_pos(layers, &mut pos);
     transpose(v, layers, &mut pos);
+    siblings_apart(v, layers, &mut pos);
+}
+
+/// The edges of one question never cross each other. The barycentre sweeps already
+/// tend to read a question's answers in their order (`no` before `yes`): each answer's
+/// edge weighs in at its place among its node's answers. Where the sweeps left two of
+/// them crossing, the answers keep the order that does not cross: an answer whose label
+/// sat left of its neighbour's while its edge ran right of it was read as the
+/// neighbour's answer.
+fn siblings_apart(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
+    let set_pos = |layer: &[usize], pos: &mut [f64]| {
+        for (k, &u) in layer.iter().enumerate() {
+            if let Some(p) = pos.get_mut(u) {
+                *p = k as f64;
+            }
+        }
+    };
+    // Whatever the sweeps chose, the edges of one question keep one left-to-right order
+    // in every layer they pass, so that no two of them cross: from the bottom up, in each
+    // layer their labels and bends take the slots they hold in the order of the nodes
+    // they lead to in the layer below.
+    let layer_count = layers.len();
+    let source_of = |u: usize| -> Option<usize> {
+        let mut at = u;
+        // Virtual nodes have one neighbour each way; a chain is no longer than the
+        // number of layers.
+        for _ in 0..=layer_count {
+            let n = v.get(at)?;
+            match n.kind {
+                Kind::Real(_) => return Some(at),
+                Kind::Label | Kind::Through => at = *n.up.first()?,
+            }
+        }
+        None
+    };
+    for li in (0..layers.len()).rev() {
+        let Some(layer) = layers.get(li) else {
+            continue;
+        };
+        let mut layer = layer.clone();
+        let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (slot, &u) in layer.iter().enumerate() {
+            if v.get(u).is_some_and(|x| !matches!(x.kind, Kind::Real(_))) {
+                if let Some(src) = source_of(u) {
+                    groups.entry(src).or_default().push(slot);
+                }
+            }
+        }
+        let below = |u: usize| {
+            v.get(u)
+                .and_then(|x| x.down.first())
+                .and_then(|d| pos.get(d.0).copied())
+                .unwrap_or(0.0)
+        };
+        for slots in groups.values().filter(|m| m.len() > 1) {
+            let mut members: Vec<usize> = slots
+                .iter()
+                .filter_map(|&s| layer.get(s).copied())
+                .collect();
+            // Stable: edges that go on to one node keep their order.
+            members.sort_by(|&a, &b| below(a).total_cmp(&below(b)));
+            for (&slot, u) in slots.iter().zip(members) {
+                if let Some(x) = layer.get_mut(slot) {
+                    *x = u;
+                }
+            }
+        }
+        set_pos(&layer, pos);
+        if let Some(l) = layers.get_mut(li) {
+            *l = layer;
+        }
+    }
 }
 
 /// Swaps neighbours in a layer while that removes crossings (Gansner et al.'s
 /// "transpose"), which catches what the barycentre sweeps leave. Answers of one question
-/// are never swapped with each other.
+/// are swapped too: their order is restored afterwards where that costs no crossing.
 fn transpose(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
     let pos_of = |pos: &[f64], u: usize| pos.get(u).copied().unwrap_or(0.0);
     // Crossings among the edges of `a` and `b` (a left of b) to one side.
@@ -429,12 +503,6 @@ fn transpose(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
             .map(|x| x.down.iter().map(|d| d.0).collect())
             .unwrap_or_default()
     };
-    let same_question = |a: usize, b: usize| match (v.get(a), v.get(b)) {
-        (Some(x), Some(y)) => {
-            x.kind == Kind::Label && y.kind == Kind::Label && x.up.first() == y.up.first()
-        }
-        _ => false,
-    };
     for _ in 0..24 {
         let mut improved = false;
         for li in 0..layers.len() {
@@ -446,9 +514,6 @@ fn transpose(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
                 let (Some(&a), Some(&b)) = (layer.get(k), layer.get(k + 1)) else {
                     continue;
                 };
-                if same_question(a, b) {
-                    continue;
-                }
                 let (ua, ub, da, db) = (ups(a), ups(b), downs(a), downs(b));
                 let now = cross(pos, &ua, &ub) + cross(pos, &da, &db);
                 let swapped = cross(pos, &ub, &ua) + cross(pos, &db, &da);
@@ -509,8 +574,7 @@ fn sort_layer(v: &[Vnode], layers: &mut [Vec<usize>], li: usize, pos: &mut [f64]
         .collect();
     // Stable: ties keep the present order.
     keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut new: Vec<usize> = keyed.into_iter().map(|(_, u)| u).collect();
-    keep_answer_order(v, &mut new);
+    let new: Vec<usize> = keyed.into_iter().map(|(_, u)| u).collect();
     for (k, &u) in new.iter().enumerate() {
         if let Some(p) = pos.get_mut(u) {
             *p = k as f64;
@@ -518,43 +582,6 @@ fn sort_layer(v: &[Vnode], layers: &mut [Vec<usize>], li: usize, pos: &mut [f64]
     }
     if let Some(l) = layers.get_mut(li) {
         *l = new;
-    }
-}
-
-/// A question's answers read in their order (`no` before `yes`, `≤ 12` before `13..=15`):
-/// the label nodes of one source keep the slots the sweep gave them, but take them in
-/// answer order. Crossings this adds below are worth a picture that reads in order.
-fn keep_answer_order(v: &[Vnode], layer: &mut [usize]) {
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for (slot, &u) in layer.iter().enumerate() {
-        if let Some(x) = v.get(u) {
-            if x.kind == Kind::Label {
-                if let Some(&src) = x.up.first() {
-                    groups.entry(src).or_default().push(slot);
-                }
-            }
-        }
-    }
-    for (src, slots) in groups {
-        if slots.len() < 2 {
-            continue;
-        }
-        let port_of = |u: usize| {
-            v.get(src)
-                .and_then(|s| s.down.iter().find(|d| d.0 == u))
-                .map(|d| d.1)
-                .unwrap_or(0.0)
-        };
-        let mut members: Vec<usize> = slots
-            .iter()
-            .filter_map(|&s| layer.get(s).copied())
-            .collect();
-        members.sort_by(|&a, &b| port_of(a).total_cmp(&port_of(b)));
-        for (&slot, u) in slots.iter().zip(members) {
-            if let Some(x) = layer.get_mut(slot) {
-                *x = u;
-            }
-        }
     }
 }
 
@@ -1021,3 +1048,116 @@ fn reverse_path(path: &[Seg]) -> Vec<Seg> {
 
 #[cfg(test)]
 mod tests;
+
+/// Where two edges of a drawing cross, counted from the drawn geometry (curves
+/// flattened): the measure a reader sees, not the layer-by-layer count the ordering
+/// heuristics use. Edges that meet at a node's port do not count; two edges that cross
+/// more than once count once per crossing.
+pub fn drawn_crossings(l: &Layout) -> usize {
+    crossing_pairs(l).len()
+}
+
+/// The pairs of edges (by index) that cross, one entry per crossing.
+pub fn crossing_pairs(l: &Layout) -> Vec<(usize, usize)> {
+    let polys: Vec<Vec<(f64, f64)>> = l.edges.iter().map(|e| flatten(&e.path)).collect();
+    let bounds: Vec<(f64, f64, f64, f64)> = polys
+        .iter()
+        .map(|p| {
+            p.iter().fold(
+                (
+                    f64::INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NEG_INFINITY,
+                ),
+                |(a, b, c, d), &(x, y)| (a.min(x), b.min(y), c.max(x), d.max(y)),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, (p, bp)) in polys.iter().zip(&bounds).enumerate() {
+        for (j, (q, bq)) in polys.iter().zip(&bounds).enumerate().skip(i + 1) {
+            if bp.2 < bq.0 || bq.2 < bp.0 || bp.3 < bq.1 || bq.3 < bp.1 {
+                continue;
+            }
+            let mut points: Vec<(f64, f64)> = Vec::new();
+            for a in p.windows(2) {
+                for b in q.windows(2) {
+                    if let ([a0, a1], [b0, b1]) = (a, b) {
+                        if let Some(x) = proper_intersection(*a0, *a1, *b0, *b1) {
+                            // A crossing at a joint of the flattened curve shows twice.
+                            if !points
+                                .iter()
+                                .any(|pt| (pt.0 - x.0).abs() < 2.0 && (pt.1 - x.1).abs() < 2.0)
+                            {
+                                points.push(x);
+                            }
+                        }
+                    }
+                }
+            }
+            out.extend(points.iter().map(|_| (i, j)));
+        }
+    }
+    out
+}
+
+/// An edge's path as points, each cubic curve cut into straight pieces.
+fn flatten(path: &[Seg]) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = Vec::new();
+    let mut at = (0.0, 0.0);
+    for s in path {
+        match *s {
+            Seg::Move(x, y) => {
+                at = (x, y);
+                pts.push(at);
+            }
+            Seg::Line(x, y) => {
+                at = (x, y);
+                pts.push(at);
+            }
+            Seg::Curve(c1x, c1y, c2x, c2y, x, y) => {
+                const STEPS: usize = 16;
+                for k in 1..=STEPS {
+                    let t = k as f64 / STEPS as f64;
+                    let u = 1.0 - t;
+                    let px = u * u * u * at.0
+                        + 3.0 * u * u * t * c1x
+                        + 3.0 * u * t * t * c2x
+                        + t * t * t * x;
+                    let py = u * u * u * at.1
+                        + 3.0 * u * u * t * c1y
+                        + 3.0 * u * t * t * c2y
+                        + t * t * t * y;
+                    pts.push((px, py));
+                }
+                at = (x, y);
+            }
+        }
+    }
+    pts
+}
+
+/// Where segments `a0 a1` and `b0 b1` cross, strictly inside both (touching at an end,
+/// as edges do at a shared port, is not a crossing).
+fn proper_intersection(
+    a0: (f64, f64),
+    a1: (f64, f64),
+    b0: (f64, f64),
+    b1: (f64, f64),
+) -> Option<(f64, f64)> {
+    let (dx, dy) = (a1.0 - a0.0, a1.1 - a0.1);
+    let (ex, ey) = (b1.0 - b0.0, b1.1 - b0.1);
+    let den = dx * ey - dy * ex;
+    if den.abs() < 1e-12 {
+        return None;
+    }
+    let t = ((b0.0 - a0.0) * ey - (b0.1 - a0.1) * ex) / den;
+    let u = ((b0.0 - a0.0) * dy - (b0.1 - a0.1) * dx) / den;
+    const E: f64 = 1e-6;
+    if t > E && t < 1.0 - E && u > E && u < 1.0 - E {
+        Some((a0.0 + t * dx, a0.1 + t * dy))
+    } else {
+        None
+    }
+}

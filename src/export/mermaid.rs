@@ -2,14 +2,41 @@
 
 use std::fmt::Write as _;
 
-use super::text::{mermaid_escape, wrap};
-use super::view::{GraphView, LeafKind, OutputStatus, ViewNode};
+use super::text::{mermaid_escape, text_width, wrap};
+use super::view::{GraphView, LeafKind, ViewNode, NO_OUTPUTS};
 
-const WRAP: f64 = 260.0;
+/// Lines are broken here at this width, measured in DejaVu Sans at 16 px (wider than
+/// the Trebuchet MS Mermaid draws with), and Mermaid is told to wrap only past
+/// [`MERMAID_WIDTH`]: by default it re-wraps any line over 200 px, which broke
+/// policyc's lines a second time into ragged ones.
+const WRAP: f64 = 300.0;
+const MERMAID_WIDTH: u32 = 340;
+const SIZE: f64 = 16.0;
+const EDGE_WRAP: f64 = 180.0;
+
+/// Mermaid refuses a diagram longer than this many characters (its default
+/// `maxTextSize`, which GitHub keeps): it shows "Maximum text size in diagram exceeded".
+pub const MAX_TEXT: usize = 50_000;
+
+/// Why Mermaid would not render `text`, in words; `None` when it fits.
+pub fn too_long(text: &str) -> Option<String> {
+    let n = text.chars().count();
+    (n > MAX_TEXT).then(|| {
+        format!(
+            "the Mermaid text of this graph is {n} characters, more than the {MAX_TEXT} Mermaid (and GitHub) renders"
+        )
+    })
+}
 
 /// Writes the graph as a Mermaid `flowchart TD`.
 pub fn to_mermaid(view: &GraphView) -> String {
     let mut out = String::new();
+    // Front matter (not a `%%{init}%%` directive, which policy text must never reach):
+    // the one setting, the width past which Mermaid wraps a label itself.
+    let _ = writeln!(
+        out,
+        "---\nconfig:\n  flowchart:\n    wrappingWidth: {MERMAID_WIDTH}\n---"
+    );
     // A comment with the policy's name only (an identifier): titles are free text, and
     // Mermaid reads `%%{...}%%` as a directive anywhere, even in a comment.
     let _ = writeln!(
@@ -31,7 +58,7 @@ pub fn to_mermaid(view: &GraphView) -> String {
     for (i, node) in view.nodes.iter().enumerate() {
         match node {
             ViewNode::Question(q) => {
-                let lines: Vec<String> = wrap(&q.text, 13.0, true, WRAP)
+                let lines: Vec<String> = wrap(&q.text, SIZE, true, WRAP)
                     .iter()
                     .map(|l| mermaid_escape(l))
                     .collect();
@@ -45,15 +72,41 @@ pub fn to_mermaid(view: &GraphView) -> String {
                 add_class("question", i);
             }
             ViewNode::Leaf(leaf) => {
-                // The outputs that have no value are in bold, as in the SVG.
+                // Each output's question, then its answer in bold, as in the SVG.
                 let lines: Vec<String> = if leaf.kind == LeafKind::OutOfScope {
-                    leaf.lines().iter().map(|l| mermaid_escape(l)).collect()
+                    leaf.lines()
+                        .iter()
+                        .flat_map(|l| wrap(l, SIZE, false, WRAP))
+                        .map(|l| mermaid_escape(&l))
+                        .collect()
+                } else if leaf.outputs.is_empty() {
+                    wrap(NO_OUTPUTS, SIZE, false, WRAP)
+                        .iter()
+                        .map(|l| mermaid_escape(l))
+                        .collect()
                 } else {
                     leaf.outputs
                         .iter()
-                        .map(|o| match o.status {
-                            OutputStatus::Value { .. } => mermaid_escape(&o.line()),
-                            _ => format!("<b>{}</b>", mermaid_escape(&o.line())),
+                        .flat_map(|o| {
+                            let mut ls: Vec<String> = wrap(&o.prompt(), SIZE, false, WRAP)
+                                .iter()
+                                .map(|l| mermaid_escape(l))
+                                .collect();
+                            let answer = o.answer();
+                            let fits = ls.last().is_some_and(|l| {
+                                text_width(l, SIZE, false) + text_width(&answer, SIZE, true) < WRAP
+                            });
+                            match ls.last_mut() {
+                                Some(l) if fits => {
+                                    let _ = write!(l, " <b>{}</b>", mermaid_escape(&answer));
+                                }
+                                _ => ls.extend(
+                                    wrap(&answer, SIZE, true, WRAP)
+                                        .iter()
+                                        .map(|a| format!("<b>{}</b>", mermaid_escape(a))),
+                                ),
+                            }
+                            ls
                         })
                         .collect()
                 };
@@ -63,11 +116,19 @@ pub fn to_mermaid(view: &GraphView) -> String {
         }
     }
     for e in &view.edges {
+        // Mermaid wraps edge labels at 200 px whatever the setting: each value is
+        // broken to fit inside that here.
+        let lines: Vec<String> = e
+            .label
+            .lines()
+            .flat_map(|l| wrap(l, SIZE, false, EDGE_WRAP))
+            .map(|l| mermaid_escape(&l))
+            .collect();
         let _ = writeln!(
             out,
             "  n{} -->|\"{}\"| n{}",
             e.from,
-            mermaid_escape(&e.label),
+            lines.join("<br/>"),
             e.to
         );
     }

@@ -12,9 +12,11 @@ pub mod layout;
 pub mod mermaid;
 pub mod plain;
 pub mod report;
+pub mod split;
 pub mod svg;
 pub mod text;
 pub mod view;
+pub mod words;
 
 pub use build::Which;
 
@@ -28,12 +30,48 @@ use crate::diagnostics::Diagnostic;
 use view::GraphView;
 
 /// Compiles a checked policy and builds the view of its decision graph (the whole
-/// decision or one output).
+/// decision or one output). A module (no `policy` header, no rules) decides nothing and
+/// is refused with E0518, as `decide` refuses it: its graph would be one empty box.
 pub fn policy_view(policy: &Policy, which: Which) -> Result<GraphView, Box<Diagnostic>> {
+    if policy.header.is_none() && policy.rules.is_empty() {
+        return Err(Box::new(module_error(policy)));
+    }
     let fail = |e: crate::compile::CompileError| Box::new(e.diagnostic(policy));
     let mut c = Compiler::new(policy, &CompileOptions::default()).map_err(fail)?;
     let dg = DecisionGraph::build(&mut c).map_err(fail)?;
     build::graph_view(policy, &mut c, &dg, which).map_err(fail)
+}
+
+/// The SVG document of `view`, the drawing of `which`: the drawing itself when it is
+/// narrow enough to read, else the decision in parts ([`split::plan`]: by region, per
+/// output, per member of a set output), saying what was cut. Compiles the policy again
+/// only for a drawing too wide.
+pub fn svg_document(
+    policy: &Policy,
+    which: Which,
+    view: &GraphView,
+    opts: &svg::SvgOptions,
+) -> Result<String, String> {
+    if svg::natural_width(view) <= split::MAX_WIDTH {
+        return svg::to_svg(view, opts).map_err(|e| e.to_string());
+    }
+    let fail = |e: crate::compile::CompileError| e.diagnostic(policy).message;
+    let mut c = Compiler::new(policy, &CompileOptions::default()).map_err(fail)?;
+    let dg = DecisionGraph::build(&mut c).map_err(fail)?;
+    let plan = split::plan(policy, &mut c, &dg, which, view, &svg::natural_width).map_err(fail)?;
+    svg::to_svg_plan(view, &plan, opts).map_err(|e| e.to_string())
+}
+
+/// E0518 for a module given where a policy is needed.
+fn module_error(policy: &Policy) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostics::Code::E0518,
+        format!(
+            "`{}` is a module (no `policy` header, no rules): it declares a vocabulary and decides nothing, so it has no decision graph",
+            policy.name
+        ),
+    )
+    .help("draw a policy that `use`s it")
 }
 
 /// Replaces `path` with `text` so that a reader (or a crash) sees the old file or the

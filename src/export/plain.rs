@@ -6,6 +6,7 @@
 //! (inputs, defines, outputs) and link them to their definitions; [`to_text`] joins them
 //! for plain text.
 
+use super::words;
 use crate::check::ir::{
     Assign, CmpOp, Expr, LinExpr, OutputTy, Policy, RuleDef, Ty, Value, VariantId,
 };
@@ -29,10 +30,7 @@ pub enum Piece {
     },
 }
 
-/// A name as a person reads it: `youngest_age` becomes `youngest age`.
-pub fn humanise(name: &str) -> String {
-    name.replace('_', " ")
-}
+pub use super::words::humanise;
 
 pub fn to_text(pieces: &[Piece]) -> String {
     pieces
@@ -97,7 +95,7 @@ impl Writer<'_> {
     fn variants(&mut self, e: usize, vs: &[VariantId]) {
         let names: Vec<String> = vs
             .iter()
-            .map(|&v| humanise(self.policy.variant_name(e, v)))
+            .map(|&v| quoted(self.policy, e, v, words::variant_short))
             .collect();
         self.text(&or_list(&names));
     }
@@ -209,7 +207,7 @@ impl Writer<'_> {
                     _ => 0,
                 };
                 self.text(" includes ");
-                self.text(&humanise(self.policy.variant_name(e, *variant)));
+                self.text(&quoted(self.policy, e, *variant, words::variant_short));
             }
             Expr::ImportedOutputIs {
                 import,
@@ -301,6 +299,35 @@ impl Writer<'_> {
                 self.input(*b);
             }
             Expr::Not(inner) => self.expr(inner, Level::Atom, depth + 1),
+            // "inform parents is no", not "not inform parents is yes".
+            Expr::OutputIs { output, values } => {
+                self.output(*output);
+                match values.as_slice() {
+                    [Value::Bool(b)] => {
+                        self.text(" is ");
+                        let flipped = self.value(&Value::Bool(!*b));
+                        self.text(&flipped);
+                    }
+                    _ => {
+                        let shown: Vec<String> = values.iter().map(|v| self.value(v)).collect();
+                        self.text(if shown.len() > 2 {
+                            " is none of "
+                        } else {
+                            " is not "
+                        });
+                        self.text(&or_list(&shown));
+                    }
+                }
+            }
+            Expr::SetContains { output, variant } => {
+                self.output(*output);
+                let e = match self.policy.outputs.get(*output).map(|o| o.ty) {
+                    Some(OutputTy::Set(e)) => e,
+                    _ => 0,
+                };
+                self.text(" does not include ");
+                self.text(&quoted(self.policy, e, *variant, words::variant_short));
+            }
             _ => {
                 self.text("not ");
                 self.expr(x, Level::Atom, depth + 1);
@@ -371,24 +398,37 @@ fn join_list(items: &[String], word: &str) -> String {
     }
 }
 
-/// A value as people read it: `yes`/`no` for booleans, names with spaces.
+/// A value as people read it: `yes`/`no` for booleans, a variant in the writer's words
+/// (its doc comment's first sentence, else its name with spaces).
 pub fn show_value(policy: &Policy, v: &Value) -> String {
     match v {
         Value::Bool(true) => "yes".into(),
         Value::Bool(false) => "no".into(),
         Value::Int(i) => show_int(*i),
-        Value::Enum(e, var) => humanise(policy.variant_name(*e, *var)),
+        Value::Enum(e, var) => quoted(policy, *e, *var, words::variant),
         Value::Set(e, vs) => {
             if vs.is_empty() {
                 "nothing".into()
             } else {
                 let names: Vec<String> = vs
                     .iter()
-                    .map(|&v| humanise(policy.variant_name(*e, v)))
+                    .map(|&v| quoted(policy, *e, v, words::variant))
                     .collect();
                 join_list(&names, "and")
             }
         }
+    }
+}
+
+/// A variant in the words `say` picks, in quotation marks when they are its doc
+/// comment's sentence ("police response is “The police take control of the
+/// incident”"), bare when they are its name ("severity is nude").
+fn quoted(policy: &Policy, e: usize, v: usize, say: fn(&Policy, usize, usize) -> String) -> String {
+    let w = say(policy, e, v);
+    if w == humanise(policy.variant_name(e, v)) {
+        w
+    } else {
+        format!("“{w}”")
     }
 }
 
@@ -399,6 +439,97 @@ pub fn condition(policy: &Policy, e: &Expr) -> Vec<Piece> {
         out: Vec::new(),
     };
     w.expr(e, Level::Implies, 0);
+    w.out
+}
+
+/// A region of incidents in words: its parts joined by "or", each the values its inputs
+/// take ("oldest age is 17 or under and not coercion"), and the comparisons between
+/// inputs that bound it. `None` parts (every incident) read "every incident".
+pub fn region(policy: &Policy, r: &crate::compile::describe::Region) -> Vec<Piece> {
+    use crate::compile::graph::ValueSet;
+    let mut w = Writer {
+        policy,
+        out: Vec::new(),
+    };
+    let parts = r.cubes.len().max(r.relations.len());
+    if parts == 0 {
+        w.text("every incident");
+    }
+    for k in 0..parts {
+        if k > 0 {
+            w.text(" or ");
+        }
+        let mut first = true;
+        let mut and = |w: &mut Writer<'_>| {
+            if !first {
+                w.text(" and ");
+            }
+            first = false;
+        };
+        let literals = r.cubes.get(k).map_or(0, |c| {
+            c.iter()
+                .filter(|(i, set)| r.names.literal(*i, set).is_some())
+                .count()
+        }) + r.relations.get(k).map_or(0, Vec::len);
+        let bracket = parts > 1 && literals > 1;
+        if bracket {
+            w.text("(");
+        }
+        for (input, set) in r.cubes.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+            let ty = policy.inputs.get(*input).map(|d| d.ty);
+            match (set, ty) {
+                (ValueSet::Bools(bs), _) => match bs.as_slice() {
+                    [true] => {
+                        and(&mut w);
+                        w.input(*input);
+                    }
+                    [false] => {
+                        and(&mut w);
+                        w.text("not ");
+                        w.input(*input);
+                    }
+                    _ => {}
+                },
+                (ValueSet::Variants(e, vs), _) => {
+                    let all = policy.enums.get(*e).map(|d| d.variants.len()).unwrap_or(0);
+                    if vs.len() < all {
+                        and(&mut w);
+                        w.input(*input);
+                        w.text(is_one_of(vs.len()));
+                        w.variants(*e, vs);
+                    }
+                }
+                (ValueSet::Ints(rs), Some(Ty::Int { lo, hi })) => {
+                    and(&mut w);
+                    w.input(*input);
+                    w.text(" is ");
+                    let shown: Vec<String> = rs
+                        .iter()
+                        .map(|&(a, b)| words::range(a, b, lo, hi))
+                        .collect();
+                    w.text(&or_list(&shown));
+                }
+                _ => {}
+            }
+        }
+        for e in r.relations.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+            and(&mut w);
+            w.expr(e, Level::And, 0);
+        }
+        if first {
+            w.text("every incident");
+        }
+        if bracket {
+            w.text(")");
+        }
+    }
+    if !r.condition_complete {
+        w.text(&match r.more_parts {
+            0 => " or … (more parts)".to_string(),
+            1 => " or … (1 more part)".to_string(),
+            n => format!(" or … ({n} more parts)"),
+        });
+    }
     w.out
 }
 
@@ -537,6 +668,18 @@ mod tests {
         );
         let imp = Expr::Implies(Box::new(Expr::Input(0)), Box::new(ge(2, 18)));
         assert_eq!(text(&imp), "if coercion, then oldest age ≥ 18");
+    }
+
+    /// Issue 20: "then not inform parents is yes" read as no English sentence.
+    #[test]
+    fn negated_decisions_read_as_english() {
+        let not_recorded = Expr::Not(Box::new(Expr::OutputIs {
+            output: 0,
+            values: vec![Value::Bool(true)],
+        }));
+        assert_eq!(text(&not_recorded), "record crime is no");
+        let imp = Expr::Implies(Box::new(Expr::Input(0)), Box::new(not_recorded));
+        assert_eq!(text(&imp), "if coercion, then record crime is no");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::build::{graph_view, Which};
+use super::split::{self, Plan};
 use super::view::GraphView;
 use crate::analyse::{self, Analysis};
 use crate::check::ir::Policy;
@@ -42,8 +43,12 @@ pub struct PolicyPage {
     /// The findings, or why they could not be computed.
     pub analysis: Result<Analysis, String>,
     pub whole: Result<GraphView, String>,
+    /// How the whole decision is drawn: whole, or in parts when too wide to read.
+    pub whole_plan: Option<Plan>,
     /// Per output, in declaration order.
     pub outputs: Vec<Result<GraphView, String>>,
+    /// How each output is drawn (`None` where its graph could not be built).
+    pub output_plans: Vec<Option<Plan>>,
     /// Scenario and assert results (empty when there are none).
     pub tests: Vec<harness::TestCase>,
     pub coverage: Option<harness::Coverage>,
@@ -100,7 +105,7 @@ pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf])
 
 fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> PolicyPage {
     let is_policy = policy.header.is_some() || !policy.rules.is_empty();
-    let (mut compiled, whole, outputs) = analyse_and_draw(&policy);
+    let (mut compiled, (whole, whole_plan), (outputs, output_plans)) = analyse_and_draw(&policy);
     let (tests, coverage) = if is_policy {
         let tested = run::test_compiled(
             sources,
@@ -126,7 +131,9 @@ fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> Poli
         warnings,
         analysis,
         whole,
+        whole_plan,
         outputs,
+        output_plans,
         tests,
         coverage,
     }
@@ -153,8 +160,8 @@ fn nothing_to_decide(policy: &Policy, a: Analysis) -> Result<Analysis, String> {
 
 type Drawn = (
     Result<Compiled, Diagnostic>,
-    Result<GraphView, String>,
-    Vec<Result<GraphView, String>>,
+    (Result<GraphView, String>, Option<Plan>),
+    (Vec<Result<GraphView, String>>, Vec<Option<Plan>>),
 );
 
 /// The analyses, the graphs and what the tests need, from one compilation: a policy of
@@ -166,17 +173,24 @@ fn analyse_and_draw(policy: &Policy) -> Drawn {
         Err(e) => {
             let d = e.diagnostic(policy);
             let m = d.message.clone();
-            return (Err(d), Err(m), Vec::new());
+            return (Err(d), (Err(m), None), (Vec::new(), Vec::new()));
         }
     };
     let analysis = analyse::analyse(&mut c).map_err(|e| e.diagnostic(policy));
     let say = |e: crate::compile::CompileError| e.diagnostic(policy).message;
     let (graph, whole, outputs) = match DecisionGraph::build(&mut c) {
         Ok(dg) => {
-            let whole = graph_view(policy, &mut c, &dg, Which::Whole).map_err(say);
-            let outputs = (0..policy.outputs.len())
-                .map(|o| graph_view(policy, &mut c, &dg, Which::Output(o)).map_err(say))
-                .collect();
+            let mut draw = |which: Which| -> (Result<GraphView, String>, Option<Plan>) {
+                let view = graph_view(policy, &mut c, &dg, which).map_err(say);
+                let plan = view.as_ref().ok().and_then(|v| {
+                    split::plan(policy, &mut c, &dg, which, v, &super::svg::natural_width).ok()
+                });
+                (view, plan)
+            };
+            let whole = draw(Which::Whole);
+            let outputs: (Vec<_>, Vec<_>) = (0..policy.outputs.len())
+                .map(|o| draw(Which::Output(o)))
+                .unzip();
             (Ok(dg), whole, outputs)
         }
         Err(e) => {
@@ -186,7 +200,8 @@ fn analyse_and_draw(policy: &Policy) -> Drawn {
                 .iter()
                 .map(|_| Err(d.message.clone()))
                 .collect();
-            (Err(d.clone()), Err(d.message), outs)
+            let none = policy.outputs.iter().map(|_| None).collect();
+            (Err(d.clone()), (Err(d.message), None), (outs, none))
         }
     };
     let compiled = analysis.map(|a| Compiled::from_parts(c, a, graph));

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::layout::{self, EdgeSpec, Layout, Options, Rect, Seg, Size};
 use super::text::{text_width, wrap, xml_escape};
-use super::view::{GraphView, Leaf, LeafKind, OutputStatus, ViewNode};
+use super::view::{GraphView, Leaf, LeafKind, OutputStatus, ValueSource, ViewNode, NO_OUTPUTS};
 
 /// The font the text was measured with comes first.
 pub const FONT_FAMILY: &str = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif";
@@ -70,6 +70,19 @@ struct Line {
     color: &'static str,
     /// Height the line takes.
     height: f64,
+    /// A bold run after the text, in its own colour: a leaf's answer on the line of its
+    /// question ("Is the crime recorded? **yes**").
+    tail: Option<(String, &'static str)>,
+}
+
+impl Line {
+    fn width(&self) -> f64 {
+        let tail = self
+            .tail
+            .as_ref()
+            .map_or(0.0, |(t, _)| text_width(&format!(" {t}"), self.size, true));
+        text_width(&self.text, self.size, self.bold) + tail
+    }
 }
 
 /// A box's text, measured.
@@ -84,10 +97,7 @@ struct Block {
 }
 
 fn block(lines: Vec<Line>, centred: bool, pad_x: f64, pad_y: f64) -> Block {
-    let w = lines
-        .iter()
-        .map(|l| text_width(&l.text, l.size, l.bold))
-        .fold(0.0, f64::max);
+    let w = lines.iter().map(Line::width).fold(0.0, f64::max);
     let h: f64 = lines.iter().map(|l| l.height).sum();
     Block {
         lines,
@@ -118,12 +128,14 @@ fn wrapped(
             bold,
             color,
             height,
+            tail: None,
         })
         .collect()
 }
 
 const INK: &str = "#1f2937";
-const MUTED: &str = "#6b7280";
+/// Grey text at least 7:1 on every fill the drawing uses (WCAG AA asks 4.5:1).
+const MUTED: &str = "#4b5563";
 const RED: &str = "#b91c1c";
 const AMBER: &str = "#92400e";
 const BLUE: &str = "#1e3a8a";
@@ -208,34 +220,42 @@ fn leaf_lines(leaf: &Leaf) -> Vec<Line> {
         return lines;
     }
     for o in &leaf.outputs {
-        let (bold, color) = match &o.status {
-            OutputStatus::Value { by_default, .. } => {
-                (false, if *by_default { MUTED } else { INK })
-            }
-            OutputStatus::Gap { accepted: Some(_) } => (true, AMBER),
+        let color = match &o.status {
+            OutputStatus::Value {
+                source: ValueSource::Default,
+                ..
+            } => MUTED,
+            OutputStatus::Value { .. } => INK,
+            OutputStatus::Gap { accepted: Some(_) } => AMBER,
             OutputStatus::Gap { accepted: None }
             | OutputStatus::Conflict { .. }
-            | OutputStatus::Overlap { .. } => (true, RED),
+            | OutputStatus::Overlap { .. } => RED,
         };
-        lines.extend(wrapped(
-            &o.line(),
-            LEAF_SIZE,
-            bold,
-            LEAF_MAX,
-            color,
-            LEAF_LINE,
-        ));
+        lines.extend(question_and_answer(&o.prompt(), &o.answer(), color));
     }
     if lines.is_empty() {
         lines.extend(wrapped(
-            "(no outputs)",
-            LEAF_SIZE,
-            false,
-            LEAF_MAX,
-            MUTED,
-            LEAF_LINE,
+            NO_OUTPUTS, LEAF_SIZE, false, LEAF_MAX, MUTED, LEAF_LINE,
         ));
     }
+    lines
+}
+
+/// An output's question in regular type and its answer in bold, on the question's last
+/// line when it fits there, else on lines of its own.
+fn question_and_answer(asks: &str, answer: &str, color: &'static str) -> Vec<Line> {
+    let mut lines = wrapped(asks, LEAF_SIZE, false, LEAF_MAX, INK, LEAF_LINE);
+    if let Some(last) = lines.last_mut() {
+        let with = Line {
+            tail: Some((answer.to_string(), color)),
+            ..last.clone()
+        };
+        if with.width() <= LEAF_MAX {
+            *last = with;
+            return lines;
+        }
+    }
+    lines.extend(wrapped(answer, LEAF_SIZE, true, LEAF_MAX, color, LEAF_LINE));
     lines
 }
 
@@ -250,13 +270,13 @@ fn node_block(node: &ViewNode) -> Block {
     }
 }
 
+/// An answer's label: each value on its own line(s).
 fn label_block(label: &str) -> Block {
-    block(
-        wrapped(label, LABEL_SIZE, true, LABEL_MAX, BLUE, LABEL_LINE),
-        true,
-        LABEL_PAD_X,
-        LABEL_PAD_Y,
-    )
+    let lines = label
+        .lines()
+        .flat_map(|l| wrapped(l, LABEL_SIZE, true, LABEL_MAX, BLUE, LABEL_LINE))
+        .collect();
+    block(lines, true, LABEL_PAD_X, LABEL_PAD_Y)
 }
 
 /// The laid-out drawing before it is written: used by the writer and by the tests that
@@ -316,9 +336,19 @@ fn write_block(out: &mut String, b: &Block, r: &Rect) {
         } else {
             (r.x + b.pad_x, "start")
         };
+        let tail = line
+            .tail
+            .as_ref()
+            .map(|(t, color)| {
+                format!(
+                    "<tspan font-weight=\"bold\" fill=\"{color}\"> {}</tspan>",
+                    xml_escape(t)
+                )
+            })
+            .unwrap_or_default();
         let _ = write!(
             out,
-            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\" fill=\"{}\"{}>{}</text>",
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\" fill=\"{}\"{}>{}{tail}</text>",
             fmt(x),
             fmt(base),
             fmt(line.size),
@@ -369,7 +399,8 @@ fn rect_el(out: &mut String, r: &Rect, s: &Style) {
     );
 }
 
-/// What a tooltip on a node says: the input, or the rules behind each output.
+/// What a tooltip on a node says, in the policy's names for readers who need them: the
+/// input, or each output's value and the rules behind it.
 fn node_tooltip(node: &ViewNode) -> String {
     match node {
         ViewNode::Question(q) => format!("{}: {}", q.input, q.text),
@@ -382,16 +413,16 @@ fn node_tooltip(node: &ViewNode) -> String {
                     } => format!("accepted gap: {reason}"),
                     OutputStatus::Conflict { values } => values
                         .iter()
-                        .map(|v| format!("{} by {}", v.shown, v.rules.join(", ")))
+                        .map(|v| format!("{} by {}", v.code, v.rules.join(", ")))
                         .collect::<Vec<_>>()
                         .join("; "),
                     _ if o.rules.is_empty() => String::new(),
                     _ => format!("by {}", o.rules.join(", ")),
                 };
                 if why.is_empty() {
-                    parts.push(o.line());
+                    parts.push(o.code_line());
                 } else {
-                    parts.push(format!("{} ({why})", o.line()));
+                    parts.push(format!("{} ({why})", o.code_line()));
                 }
             }
             if parts.is_empty() {
@@ -418,22 +449,22 @@ fn heading_lines(view: &GraphView) -> Vec<Line> {
 
 /// The legend: one sample box per kind of node that appears.
 fn legend(view: &GraphView) -> Vec<(Style, &'static str)> {
-    let mut kinds: Vec<LeafKind> = view
-        .nodes
-        .iter()
-        .filter_map(|n| match n {
-            ViewNode::Leaf(l) => Some(l.kind),
-            ViewNode::Question(_) => None,
-        })
-        .collect();
+    legend_of(&view.nodes)
+}
+
+fn legend_of<'a>(nodes: impl IntoIterator<Item = &'a ViewNode>) -> Vec<(Style, &'static str)> {
+    let mut kinds: Vec<LeafKind> = Vec::new();
+    let mut questions = false;
+    for n in nodes {
+        match n {
+            ViewNode::Leaf(l) => kinds.push(l.kind),
+            ViewNode::Question(_) => questions = true,
+        }
+    }
     kinds.sort();
     kinds.dedup();
     let mut items = Vec::new();
-    if view
-        .nodes
-        .iter()
-        .any(|n| matches!(n, ViewNode::Question(_)))
-    {
+    if questions {
         items.push((question_style(), "question"));
     }
     for k in kinds {
@@ -447,6 +478,159 @@ fn legend(view: &GraphView) -> Vec<(Style, &'static str)> {
         items.push((leaf_style(k), name));
     }
     items
+}
+
+/// A decision drawn in parts ([`super::split::Plan`]), one below another in one
+/// document: the heading and what was cut, then each section's title, each part's
+/// heading and its drawing; one legend at the bottom. `view` is the decision the plan
+/// was made for (its title heads the document).
+pub fn to_svg_plan(
+    view: &GraphView,
+    plan: &super::split::Plan,
+    opts: &SvgOptions,
+) -> Result<String, SvgError> {
+    enum Item {
+        Text(Vec<Line>),
+        Drawing(Box<Drawing>, usize),
+    }
+    let p = xml_escape(&opts.id_prefix);
+    let mut items: Vec<Item> = Vec::new();
+    let mut head = if opts.heading {
+        heading_lines(view)
+    } else {
+        Vec::new()
+    };
+    if let Some(note) = &plan.note {
+        head.extend(wrapped(note, SUBTITLE_SIZE, false, 900.0, INK, 18.0));
+    }
+    items.push(Item::Text(head));
+    let mut last_title: Option<&str> = None;
+    let parts: Vec<(Option<&str>, &super::split::Part)> = plan.parts().collect();
+    for (k, (title, part)) in parts.iter().enumerate() {
+        let mut lines = Vec::new();
+        if *title != last_title {
+            if let Some(t) = title {
+                lines.extend(wrapped(t, 15.0, true, 900.0, INK, 22.0));
+            }
+            last_title = *title;
+        }
+        if !part.path.is_empty() {
+            lines.extend(wrapped(
+                &format!("Where {}", part.heading()),
+                13.0,
+                true,
+                900.0,
+                BLUE,
+                19.0,
+            ));
+        }
+        if !lines.is_empty() {
+            items.push(Item::Text(lines));
+        }
+        items.push(Item::Drawing(Box::new(draw(&part.view)?), k));
+    }
+    let legend = legend_of(parts.iter().flat_map(|(_, part)| part.view.nodes.iter()));
+    let text_w = |lines: &[Line]| lines.iter().map(Line::width).fold(0.0, f64::max) + 32.0;
+    let width = items
+        .iter()
+        .map(|it| match it {
+            Item::Text(lines) => text_w(lines),
+            Item::Drawing(d, _) => d.layout.width,
+        })
+        .fold(0.0, f64::max)
+        .max(
+            legend
+                .iter()
+                .map(|(_, n)| legend_item_width(n))
+                .sum::<f64>()
+                + 16.0,
+        )
+        .ceil();
+    let height = items
+        .iter()
+        .map(|it| match it {
+            Item::Text(lines) => lines.iter().map(|l| l.height).sum::<f64>() + 8.0,
+            Item::Drawing(d, _) => d.layout.height,
+        })
+        .sum::<f64>()
+        + LEGEND_H;
+    let height = height.ceil();
+    let mut out = String::new();
+    let title = match &view.output {
+        Some(o) => format!("Decision graph of {}: {o}, in parts", view.policy),
+        None => format!("Decision graph of {}, in parts", view.policy),
+    };
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" style=\"max-width:{w}px\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
+        w = fmt(width),
+        h = fmt(height),
+    );
+    let _ = writeln!(out, "<title id=\"{p}title\">{}</title>", xml_escape(&title));
+    out.push_str("<defs>");
+    for k in 0..parts.len() {
+        let _ = write!(
+            out,
+            "<marker id=\"{p}{k}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#4b5563\"/></marker>"
+        );
+    }
+    out.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    let mut y = 0.0;
+    for it in &items {
+        match it {
+            Item::Text(lines) => {
+                y += 8.0;
+                out.push_str("<g class=\"heading\">");
+                for l in lines {
+                    let _ = write!(
+                        out,
+                        "<text x=\"16\" y=\"{}\" font-size=\"{}\" fill=\"{}\"{}>{}</text>",
+                        fmt(y + l.height / 2.0 + l.size * 0.35),
+                        fmt(l.size),
+                        l.color,
+                        if l.bold { " font-weight=\"bold\"" } else { "" },
+                        xml_escape(&l.text)
+                    );
+                    y += l.height;
+                }
+                out.push_str("</g>\n");
+            }
+            Item::Drawing(d, k) => {
+                let part = parts.get(*k).map(|x| x.1);
+                let _ = writeln!(
+                    out,
+                    "<g class=\"part\" transform=\"translate({} {})\">",
+                    fmt(((width - d.layout.width) / 2.0).max(0.0)),
+                    fmt(y)
+                );
+                let pk = format!("{p}{k}-");
+                edges(&mut out, d, &pk);
+                if let Some(part) = part {
+                    answers(&mut out, &part.view, d);
+                    nodes(&mut out, &part.view, d, &pk);
+                }
+                out.push_str("</g>\n");
+                y += d.layout.height;
+            }
+        }
+    }
+    let frame = Frame {
+        head: Vec::new(),
+        head_h: 0.0,
+        legend,
+        width,
+        height,
+        dx: 0.0,
+    };
+    frame.legend(&mut out, y);
+    out.push_str("</svg>\n");
+    Ok(out)
+}
+
+/// The width of `view`'s drawing in pixels, without its heading and legend; infinite
+/// for a graph too large to draw.
+pub fn natural_width(view: &GraphView) -> f64 {
+    draw(view).map_or(f64::INFINITY, |d| d.layout.width)
 }
 
 /// Writes the SVG document for a graph.
@@ -481,7 +665,7 @@ pub fn drawn(view: &GraphView, opts: &SvgOptions) -> Result<DrawnSvg, SvgError> 
         fmt(frame.head_h)
     );
     edges(&mut out, &d, &p);
-    answers(&mut out, &d);
+    answers(&mut out, view, &d);
     nodes(&mut out, view, &d, &p);
     out.push_str("</g>\n");
     frame.legend(&mut out, d.layout.height);
@@ -549,7 +733,9 @@ impl Frame {
         }
     }
 
-    /// The document's start: its size, title, arrow marker and white background.
+    /// The document's start: its title, arrow marker and white background. The size is
+    /// only a `viewBox`: the drawing scales to the width it is given (a browser window,
+    /// a page's column), never past its natural size, where text would grow coarse.
     fn open(&self, out: &mut String, view: &GraphView, p: &str) {
         let title = match &view.output {
             Some(o) => format!("Decision graph of {}: {o}", view.policy),
@@ -557,7 +743,7 @@ impl Frame {
         };
         let _ = writeln!(
             out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" style=\"max-width:{w}px\" role=\"img\" aria-labelledby=\"{p}title\" font-family=\"{FONT_FAMILY}\">",
             w = fmt(self.width),
             h = fmt(self.height),
         );
@@ -643,11 +829,19 @@ fn edges(out: &mut String, d: &Drawing, p: &str) {
 }
 
 /// The answers on the edges, in rounded boxes.
-fn answers(out: &mut String, d: &Drawing) {
+fn answers(out: &mut String, view: &GraphView, d: &Drawing) {
     out.push_str("<g class=\"answers\">\n");
-    for (route, b) in d.layout.edges.iter().zip(&d.labels) {
+    for ((route, b), e) in d.layout.edges.iter().zip(&d.labels).zip(&view.edges) {
         if let Some(r) = &route.label {
-            out.push_str("<g>");
+            let input = match view.nodes.get(e.from) {
+                Some(ViewNode::Question(q)) => q.input.as_str(),
+                _ => "",
+            };
+            let _ = write!(
+                out,
+                "<g><title>{}</title>",
+                xml_escape(&format!("{input}: {}", e.code))
+            );
             rect_el(
                 out,
                 r,

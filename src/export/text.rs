@@ -125,7 +125,8 @@ pub use crate::xml::escape_text as xml_escape;
 
 /// Text inside a DOT double-quoted string. `\n` in `s` becomes a centred line break;
 /// backslashes are doubled so that Graphviz's escapes (`\N`, `\l`, ...) cannot be
-/// triggered by policy text.
+/// triggered by policy text. Other control characters (a NUL in a title makes Graphviz
+/// reject the file) become U+FFFD, as in XML.
 pub fn dot_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -134,9 +135,21 @@ pub fn dot_escape(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => {}
+            '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
+    out
+}
+
+/// `s` cut to at most `max` characters, an ellipsis marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
     out
 }
 
@@ -209,6 +222,9 @@ mod tests {
             "&lt;script&gt;alert(&quot;x&quot; &amp; &apos;y&apos;)&lt;/script&gt;"
         );
         assert_eq!(dot_escape("a \"b\" \\N\nc"), "a \\\"b\\\" \\\\N\\nc");
+        assert_eq!(dot_escape("a\u{0}b\u{7f}c\td"), "a\u{fffd}b\u{fffd}c d");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
         assert_eq!(
             mermaid_escape("a \"b\" #1 <i>"),
             "a #quot;b#quot; #35;1 #lt;i#gt;"

@@ -18,6 +18,10 @@ pub struct GraphView {
     pub title: Option<String>,
     /// The output this graph decides, or `None` for the whole decision.
     pub output: Option<String>,
+    /// Which part of that decision it draws, in words, when not all of it: one member
+    /// of a set output, or the incidents that answer the first questions one way
+    /// (a drawing too wide to read whole, cut by [`super::split`]).
+    pub part: Option<String>,
     pub nodes: Vec<ViewNode>,
     pub edges: Vec<ViewEdge>,
     pub root: NodeIx,
@@ -81,22 +85,40 @@ impl LeafKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LeafOutput {
+    /// The output's name (an identifier: JSON and tooltips).
     pub output: String,
+    /// The output in the writer's words: the question its doc comment asks ("Is the
+    /// crime recorded?"), or its name made readable.
+    pub asks: String,
     pub status: OutputStatus,
     /// The rules whose assignment to this output stands here.
     pub rules: Vec<String>,
 }
 
+/// Where a decided value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueSource {
+    /// Rules that apply give it.
+    Rules,
+    /// No rule assigns the output here; this is its `default`.
+    Default,
+    /// Rules that apply give the output different values, and its precedence chose
+    /// this one (`OutputStatus::Value::outranked` holds the others, with their rules).
+    Precedence,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum OutputStatus {
     Value {
-        /// As the language writes it (`outcome_21`, `true`, `{a, b}`).
+        /// In the writer's words (`Youth caution`, `yes`, `Charge or summons; Youth
+        /// caution`).
         shown: String,
+        /// As the language writes it (`outcome_21`, `true`, `{a, b}`).
+        code: String,
         json: serde_json::Value,
-        /// No rule assigns the output here; this is its `default`.
-        by_default: bool,
-        /// Where the output's precedence chose the value among the values of rules
-        /// that apply: each value it won over, with those rules (empty otherwise).
+        source: ValueSource,
+        /// For [`ValueSource::Precedence`]: each value the precedence ranked below this
+        /// one, with the rules that gave it (empty otherwise).
         outranked: Vec<ConflictValue>,
     },
     Gap {
@@ -116,45 +138,93 @@ pub enum OutputStatus {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConflictValue {
+    /// In the writer's words.
     pub shown: String,
+    /// As the language writes it.
+    pub code: String,
     pub json: serde_json::Value,
     pub rules: Vec<String>,
 }
 
 impl LeafOutput {
-    /// `output = value` as leaves show it.
-    pub fn line(&self) -> String {
+    /// The answer a leaf gives for this output, in words: the value, or what is wrong.
+    pub fn answer(&self) -> String {
         match &self.status {
             OutputStatus::Value {
                 shown,
-                by_default,
+                source: ValueSource::Default,
+                ..
+            } => format!("{shown} (the default)"),
+            OutputStatus::Value {
+                shown,
+                source: ValueSource::Precedence,
                 outranked,
                 ..
             } => {
-                if *by_default {
-                    format!("{} = {shown} (default)", self.output)
-                } else if !outranked.is_empty() {
-                    let vs: Vec<&str> = outranked.iter().map(|v| v.shown.as_str()).collect();
-                    format!(
-                        "{} = {shown} (by precedence over {})",
-                        self.output,
-                        vs.join(", ")
-                    )
-                } else {
-                    format!("{} = {shown}", self.output)
-                }
+                let vs: Vec<&str> = outranked.iter().map(|v| v.shown.as_str()).collect();
+                format!("{shown} (by precedence over {})", vs.join(", "))
             }
-            OutputStatus::Gap { accepted: Some(_) } => {
-                format!("{}: no value (accepted gap)", self.output)
-            }
-            OutputStatus::Gap { accepted: None } => format!("{}: GAP, no value", self.output),
+            OutputStatus::Value { shown, .. } => shown.clone(),
+            OutputStatus::Gap { accepted: Some(_) } => "no answer (accepted gap)".to_string(),
+            OutputStatus::Gap { accepted: None } => "NO ANSWER: a gap".to_string(),
             OutputStatus::Conflict { values } => {
                 let vs: Vec<&str> = values.iter().map(|v| v.shown.as_str()).collect();
-                format!("{}: CONFLICT {}", self.output, vs.join(" vs "))
+                format!("CONFLICT: {}", vs.join(" or "))
             }
             OutputStatus::Overlap { values } => {
                 let vs: Vec<&str> = values.iter().map(|v| v.shown.as_str()).collect();
-                format!("{}: OVERLAP {} (exclusive)", self.output, vs.join(", "))
+                format!("OVERLAP of exclusive rules: {}", vs.join(", "))
+            }
+        }
+    }
+
+    /// The output as the lead-in to its answer: its question, or its words and a colon
+    /// ("What the school does with the incident:").
+    pub fn prompt(&self) -> String {
+        if self.asks.ends_with('?') || self.asks.ends_with(':') {
+            self.asks.clone()
+        } else {
+            format!("{}:", self.asks)
+        }
+    }
+
+    /// The output and its answer on one line: "Is the crime recorded? yes".
+    pub fn line(&self) -> String {
+        format!("{} {}", self.prompt(), self.answer())
+    }
+
+    /// `output = value` as the language writes it, for readers who need the names
+    /// (tooltips).
+    pub fn code_line(&self) -> String {
+        match &self.status {
+            OutputStatus::Value {
+                code,
+                source,
+                outranked,
+                ..
+            } => match source {
+                ValueSource::Default => format!("{} = {code} (default)", self.output),
+                ValueSource::Rules => format!("{} = {code}", self.output),
+                ValueSource::Precedence => {
+                    let vs: Vec<&str> = outranked.iter().map(|v| v.code.as_str()).collect();
+                    format!(
+                        "{} = {code} (by precedence over {})",
+                        self.output,
+                        vs.join(", ")
+                    )
+                }
+            },
+            OutputStatus::Gap { accepted: Some(_) } => {
+                format!("{}: no value (accepted gap)", self.output)
+            }
+            OutputStatus::Gap { accepted: None } => format!("{}: no value (gap)", self.output),
+            OutputStatus::Conflict { values } => {
+                let vs: Vec<&str> = values.iter().map(|v| v.code.as_str()).collect();
+                format!("{}: conflict, {}", self.output, vs.join(" vs "))
+            }
+            OutputStatus::Overlap { values } => {
+                let vs: Vec<&str> = values.iter().map(|v| v.code.as_str()).collect();
+                format!("{}: overlap (exclusive), {}", self.output, vs.join(", "))
             }
         }
     }
@@ -193,19 +263,27 @@ impl Leaf {
             return vec!["Out of scope: the policy decides nothing here".to_string()];
         }
         if self.outputs.is_empty() {
-            return vec!["(no outputs)".to_string()];
+            return vec![NO_OUTPUTS.to_string()];
         }
         self.outputs.iter().map(LeafOutput::line).collect()
     }
 }
+
+/// What a leaf of a policy without outputs says.
+pub const NO_OUTPUTS: &str = "This policy declares no outputs: it decides nothing";
 
 /// An answer to a question: the values of the input that lead along this edge.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewEdge {
     pub from: NodeIx,
     pub to: NodeIx,
-    /// The answer as a person reads it: `yes`, `nude, extreme`, `13..=15`, `≥ 18`.
+    /// The answer in words, one value a line where it names several: `yes`, `13 to
+    /// 15`, `18 or over`, `Nude images` and `Images of violent or extreme acts` on two
+    /// lines.
     pub label: String,
+    /// The answer in the names of the language: `yes`, `13..=15`, `≥ 18`, `nude,
+    /// extreme` (JSON's label, tooltips).
+    pub code: String,
     pub values: EdgeValues,
 }
 
@@ -218,10 +296,15 @@ pub enum EdgeValues {
     Ranges(Vec<(i64, i64)>),
 }
 
-/// The edge label and values for the values of an input of type `ty` given as inclusive
-/// ranges of its value indices (bool: 0 = false, 1 = true; enum: variant index; integer:
-/// the integer itself). Adjacent and overlapping ranges are merged.
-pub fn answer(policy: &Policy, ty: Ty, ranges: &[(i64, i64)]) -> (String, EdgeValues) {
+/// An answer's label lists at most this many values, then says how many more: a label
+/// is read at a glance (and Graphviz refuses one over 16,384 characters).
+const MAX_LISTED: usize = 12;
+
+/// The edge label (in words), its code and values for the values of an input of type
+/// `ty` given as inclusive ranges of its value indices (bool: 0 = false, 1 = true; enum:
+/// variant index; integer: the integer itself). Adjacent and overlapping ranges are
+/// merged.
+pub fn answer(policy: &Policy, ty: Ty, ranges: &[(i64, i64)]) -> (String, String, EdgeValues) {
     let merged = merge_ranges(ranges);
     match ty {
         Ty::Bool => {
@@ -240,27 +323,69 @@ pub fn answer(policy: &Policy, ty: Ty, ranges: &[(i64, i64)]) -> (String, EdgeVa
             if t {
                 vals.push(true);
             }
-            (label.to_string(), EdgeValues::Bool(vals))
+            (label.to_string(), label.to_string(), EdgeValues::Bool(vals))
         }
         Ty::Enum(e) => {
             let count = policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0);
-            let names: Vec<String> = (0..count)
+            let picked: Vec<usize> = (0..count)
                 .filter(|&v| {
                     let v = v as i64;
                     merged.iter().any(|&(lo, hi)| lo <= v && v <= hi)
                 })
-                .map(|v| policy.variant_name(e, v).to_string())
                 .collect();
-            (names.join(", "), EdgeValues::Enum(names))
+            let names: Vec<String> = picked
+                .iter()
+                .map(|&v| policy.variant_name(e, v).to_string())
+                .collect();
+            let mut words: Vec<String> = picked
+                .iter()
+                .take(MAX_LISTED)
+                .map(|&v| super::words::variant_short(policy, e, v))
+                .collect();
+            if picked.len() > MAX_LISTED {
+                words.push(format!("{} more", picked.len() - MAX_LISTED));
+            }
+            (or_lines(&words), names.join(", "), EdgeValues::Enum(names))
         }
         Ty::Int { lo, hi } => {
-            let parts: Vec<String> = merged
+            let mut words: Vec<String> = merged
+                .iter()
+                .take(MAX_LISTED)
+                .map(|&(a, b)| super::words::range(a, b, lo, hi))
+                .collect();
+            if merged.len() > MAX_LISTED {
+                words.push(format!("{} more", merged.len() - MAX_LISTED));
+            }
+            let code: Vec<String> = merged
                 .iter()
                 .map(|&(a, b)| range_label(a, b, lo, hi))
                 .collect();
-            (parts.join(", "), EdgeValues::Ranges(merged))
+            (
+                words.join(", "),
+                code.join(", "),
+                EdgeValues::Ranges(merged),
+            )
         }
     }
+}
+
+/// Alternatives one a line, as a reader says them: `a,` / `b` / `or c`.
+fn or_lines(items: &[String]) -> String {
+    let n = items.len();
+    items
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            if n > 1 && k + 1 == n {
+                format!("or {w}")
+            } else if k + 2 < n {
+                format!("{w},")
+            } else {
+                w.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `15`, `≤ 12`, `≥ 18`, `13..=15`, `any` for a range of a domain `lo..=hi`.
@@ -305,11 +430,12 @@ pub fn question_text(policy: &Policy, input: usize) -> (String, String) {
 }
 
 /// A decided value as leaves show it and JSON carries it.
-pub fn value_status(policy: &Policy, value: &Value, by_default: bool) -> OutputStatus {
+pub fn value_status(policy: &Policy, value: &Value, source: ValueSource) -> OutputStatus {
     OutputStatus::Value {
-        shown: policy.show_value(value),
+        shown: super::words::value(policy, value),
+        code: policy.show_value(value),
         json: policy.value_json(value),
-        by_default,
+        source,
         outranked: Vec::new(),
     }
 }
@@ -365,7 +491,7 @@ mod tests {
         assert_eq!(answer(&p, Ty::Bool, &[(1, 1)]).0, "yes");
         assert_eq!(answer(&p, Ty::Bool, &[(0, 0)]).0, "no");
         assert_eq!(
-            answer(&p, Ty::Bool, &[(0, 1)]).1,
+            answer(&p, Ty::Bool, &[(0, 1)]).2,
             EdgeValues::Bool(vec![false, true])
         );
     }
@@ -373,8 +499,9 @@ mod tests {
     #[test]
     fn enum_answers_merge_in_declaration_order() {
         let p = policy_with_enum();
-        let (label, vals) = answer(&p, Ty::Enum(0), &[(3, 3), (1, 1)]);
-        assert_eq!(label, "nude, extreme");
+        let (label, code, vals) = answer(&p, Ty::Enum(0), &[(3, 3), (1, 1)]);
+        assert_eq!(label, "nude\nor extreme");
+        assert_eq!(code, "nude, extreme");
         assert_eq!(
             vals,
             EdgeValues::Enum(vec!["nude".into(), "extreme".into()])
@@ -385,12 +512,14 @@ mod tests {
     fn int_answers_merge_adjacent_ranges() {
         let p = Policy::default();
         let ty = Ty::Int { lo: 0, hi: 99 };
-        assert_eq!(answer(&p, ty, &[(13, 14), (15, 15)]).0, "13..=15");
-        assert_eq!(answer(&p, ty, &[(0, 12)]).0, "≤ 12");
-        assert_eq!(answer(&p, ty, &[(18, 99)]).0, "≥ 18");
+        assert_eq!(answer(&p, ty, &[(13, 14), (15, 15)]).0, "13 to 15");
+        assert_eq!(answer(&p, ty, &[(13, 14), (15, 15)]).1, "13..=15");
+        assert_eq!(answer(&p, ty, &[(0, 12)]).0, "12 or under");
+        assert_eq!(answer(&p, ty, &[(18, 99)]).0, "18 or over");
         assert_eq!(answer(&p, ty, &[(0, 99)]).0, "any");
-        let (label, vals) = answer(&p, ty, &[(0, 3), (7, 7), (20, 99)]);
-        assert_eq!(label, "≤ 3, 7, ≥ 20");
+        let (label, code, vals) = answer(&p, ty, &[(0, 3), (7, 7), (20, 99)]);
+        assert_eq!(label, "3 or under, 7, 20 or over");
+        assert_eq!(code, "≤ 3, 7, ≥ 20");
         assert_eq!(vals, EdgeValues::Ranges(vec![(0, 3), (7, 7), (20, 99)]));
     }
 }

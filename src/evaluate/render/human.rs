@@ -61,7 +61,7 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
 }
 
 /// What output `o` is, and why.
-fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String {
+pub(crate) fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String {
     match a {
         Answer::Gap => match (d.accepted_reason(o), d.open_acceptance(o)) {
             (Some(r), _) => format!("undecided: the policy accepts this gap, because {r}"),

@@ -59,10 +59,10 @@ fn check_leaf(
             (
                 Verdict::Value(v),
                 OutputStatus::Value {
-                    shown, outranked, ..
+                    code, outranked, ..
                 },
             ) => {
-                assert_eq!(*shown, policy.show_value(v));
+                assert_eq!(*code, policy.show_value(v));
                 // A value precedence chose is drawn with the values it won over.
                 let mut others: Vec<String> = r.effective[o]
                     .iter()
@@ -71,7 +71,7 @@ fn check_leaf(
                     .collect();
                 others.sort();
                 others.dedup();
-                let mut drawn: Vec<String> = outranked.iter().map(|x| x.shown.clone()).collect();
+                let mut drawn: Vec<String> = outranked.iter().map(|x| x.code.clone()).collect();
                 drawn.sort();
                 assert_eq!(drawn, others, "{}: outranked values", lo.output);
             }
@@ -85,7 +85,7 @@ fn check_leaf(
             (Verdict::Conflict(vs), OutputStatus::Conflict { values })
             | (Verdict::Overlap(vs), OutputStatus::Overlap { values }) => {
                 let shown: Vec<String> = vs.iter().map(|v| policy.show_value(v)).collect();
-                let got: Vec<String> = values.iter().map(|v| v.shown.clone()).collect();
+                let got: Vec<String> = values.iter().map(|v| v.code.clone()).collect();
                 assert_eq!(shown, got);
             }
             (want, got) => panic!("{}: expected {want:?}, drawn {got:?}", lo.output),

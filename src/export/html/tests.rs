@@ -175,88 +175,73 @@ fn a_policy_with_nothing_to_decide_is_not_analysed() {
     assert!(!html.contains("every assert holds"), "{html}");
 }
 
-/// The number in attribute `name` of the first element in `s` that has it.
-fn svg_attr(s: &str, name: &str) -> f64 {
-    let at = s.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-    s[at..].split('"').next().unwrap().parse().unwrap()
-}
-
-/// A graph wider than the page opens where its first question is: a browser starts a
-/// scrolling box at its left edge, or at its right edge when the box is right to left.
-/// Checked on the bundled policies (whose roots are drawn right of centre) by where the
-/// root's box lies in the first screen of a 1,280-pixel window.
+/// Every drawing scales to the page: a viewBox and no fixed size, so a wide graph is not
+/// a slice of itself in a browser window.
 #[test]
-fn a_wide_graph_opens_at_its_first_question() {
+fn drawings_scale_to_the_page() {
     let html = npcc_page();
-    let screen = 1280.0 - 32.0;
-    let mut wide = 0;
-    for part in html.split("<div class=\"graph").skip(1) {
-        let from_right = part.starts_with(" from-right\"");
-        let svg = &part[part.find("<svg").unwrap()..];
-        let width = svg_attr(svg, "width");
-        // The root is node 0, the first question drawn.
-        let root = &svg[svg.find("n0\" class=\"question\">").unwrap()..];
-        let rect = &root[root.find("<rect").unwrap()..];
-        let (x, w) = (svg_attr(rect, "x"), svg_attr(rect, "width"));
-        let shift = svg
-            .find("<g transform=\"translate(")
-            .map(|i| {
-                svg[i + 24..]
-                    .split(' ')
-                    .next()
-                    .unwrap()
-                    .parse::<f64>()
-                    .unwrap()
-            })
-            .unwrap();
-        let centre = shift + x + w / 2.0;
-        if width <= screen {
-            continue;
-        }
-        wide += 1;
-        let (left, right) = if from_right {
-            (width - screen, width)
-        } else {
-            (0.0, screen)
-        };
+    let mut drawn = 0;
+    for part in html.split("<div class=\"graph\">").skip(1) {
+        let open = &part[..part.find('>').unwrap()];
+        assert!(open.starts_with("<svg"), "{open}");
+        assert!(open.contains(" viewBox=\"0 0 "), "{open}");
         assert!(
-            left <= centre && centre <= right,
-            "root at {centre} of {width}, first screen {left}..{right}"
+            !open.contains(" width=") && !open.contains(" height="),
+            "{open}"
         );
+        drawn += 1;
     }
-    assert!(wide > 0, "npcc has graphs wider than a screen");
+    assert!(drawn > 1, "npcc has a whole graph and per-output graphs");
 }
 
-/// A graph wider than most screens is introduced by a link to its first question, which
-/// names the root's element; a narrow graph is not.
+/// The page leads with what the policy decides and leaves open, then its findings, rules
+/// and scenarios; the drawings come after, each in a section a reader opens or closes.
 #[test]
-fn a_wide_graph_links_to_its_first_question() {
+fn the_page_leads_with_what_the_policy_decides() {
     let html = npcc_page();
-    let (mut linked, mut narrow) = (0, 0);
-    for (before, part) in html
-        .split("<div class=\"graph")
-        .zip(html.split("<div class=\"graph").skip(1))
-    {
-        let svg = &part[part.find("<svg").unwrap()..];
-        let width = svg_attr(svg, "width");
-        let link = before
-            .rsplit("<p class=\"note\">")
-            .next()
-            .and_then(|p| p.strip_prefix("This graph is wider than most screens"))
-            .and_then(|p| p.split("href=\"#").nth(1))
-            .map(|p| p.split('"').next().unwrap().to_string());
-        if width > super::WIDE_GRAPH {
-            let id = link.unwrap_or_else(|| panic!("no link before a graph {width} wide"));
-            assert!(
-                svg.contains(&format!("<g id=\"{id}\" class=\"question\">")),
-                "{id} is not a question of the graph that follows"
-            );
-            assert!(id.ends_with("n0"), "{id}: the root is node 0");
-            linked += 1;
-        } else {
-            assert!(link.is_none(), "a graph {width} wide needs no link");
-            narrow += 1;
-        }
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no {s}"));
+    let order = [
+        "id=\"decides\"",
+        "id=\"findings\"",
+        "id=\"rules\"",
+        "id=\"scenarios\"",
+        "id=\"graph\"",
+        "id=\"inputs\"",
+    ];
+    for pair in order.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{} before {}", pair[0], pair[1]);
     }
-    assert!(linked > 0 && narrow > 0, "{linked} wide, {narrow} narrow");
+    assert!(
+        at("<svg") > at("id=\"graph\""),
+        "no drawing before the graphs section"
+    );
+    // The outputs as their questions, with their answers in words.
+    assert!(html.contains("Do the police record the incident as a crime?"));
+    assert!(html.contains("A disclosure is unlikely"));
+    // Every drawing sits in a <details>.
+    let drawings = html.matches("<div class=\"graph\">").count();
+    let sections = html.matches("<details class=\"graphs\"").count();
+    assert!(
+        drawings > 0 && sections >= drawings,
+        "{drawings} drawings, {sections} sections"
+    );
+}
+
+/// Counts agree with their nouns; identifiers break only between their words.
+#[test]
+fn counts_read_as_english_and_identifiers_break_between_words() {
+    assert_eq!(
+        super::count_badge(1, "accepted gap", "accepted gaps", "warn"),
+        " <span class=\"badge warn\">1 accepted gap</span>"
+    );
+    assert!(
+        super::count_badge(2, "accepted gap", "accepted gaps", "warn").contains("2 accepted gaps")
+    );
+    assert_eq!(super::ident("child_in_need"), "child_<wbr>in_<wbr>need");
+    let html = npcc_page();
+    assert!(
+        !html.contains("overflow-wrap: anywhere"),
+        "code may break inside a word"
+    );
+    assert!(!html.contains("4 accepted gap<") && html.contains("accepted gaps"));
 }

@@ -93,7 +93,13 @@ fn check_fits_and_no_overlap(svg: &str, min_boxes: usize) {
         for t in g.children().filter(|c| c.tag_name().name() == "text") {
             let size = num(t, "font-size");
             let bold = t.attribute("font-weight") == Some("bold");
-            let tw = text_width(t.text().unwrap_or(""), size, bold);
+            // A bold answer may follow the text in a <tspan>.
+            let tail: String = t
+                .children()
+                .filter(|c| c.tag_name().name() == "tspan")
+                .map(|c| c.text().unwrap_or("").to_string())
+                .collect();
+            let tw = text_width(t.text().unwrap_or(""), size, bold) + text_width(&tail, size, true);
             let tx = num(t, "x");
             let (left, right) = match t.attribute("text-anchor") {
                 Some("middle") => (tx - tw / 2.0, tx + tw / 2.0),
@@ -152,6 +158,7 @@ fn random_view() -> impl Strategy<Value = GraphView> {
                         } else {
                             ViewNode::Leaf(crate::export::view::Leaf::new(vec![
                                 crate::export::view::LeafOutput {
+                                    asks: a.clone(),
                                     output: a,
                                     status: crate::export::view::OutputStatus::Gap {
                                         accepted: None,
@@ -168,6 +175,7 @@ fn random_view() -> impl Strategy<Value = GraphView> {
                     .map(|(a, b, label)| crate::export::view::ViewEdge {
                         from: a.min(b),
                         to: a.max(b),
+                        code: label.clone(),
                         label,
                         values: crate::export::view::EdgeValues::Bool(vec![true]),
                     })
@@ -176,6 +184,7 @@ fn random_view() -> impl Strategy<Value = GraphView> {
                     policy: "p".into(),
                     title: None,
                     output: None,
+                    part: None,
                     nodes,
                     edges,
                     root: 0,
@@ -237,4 +246,114 @@ fn write_sample() {
     )
     .unwrap();
     std::fs::write(path, svg).unwrap();
+}
+
+/// Every bundled policy's drawings (the whole decision and each output), by name.
+fn bundled_views() -> Vec<(String, GraphView)> {
+    use crate::export::build::Which;
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for dir in ["policies", "policies/compare", "examples"] {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "policy") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let mut sources = crate::source::Sources::new();
+        let checked = crate::check::check_file(&mut sources, &crate::source::RealFs, &f);
+        let Some(policy) = checked.policy else {
+            continue;
+        };
+        if policy.outputs.is_empty() {
+            continue;
+        }
+        let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
+        out.push((
+            stem.clone(),
+            crate::export::policy_view(&policy, Which::Whole).unwrap(),
+        ));
+        for (o, def) in policy.outputs.iter().enumerate() {
+            out.push((
+                format!("{stem}:{}", def.name),
+                crate::export::policy_view(&policy, Which::Output(o)).unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+/// Edge crossings of every bundled policy's drawings, as the drawn curves cross. The
+/// counts before the answers' labels were allowed to leave answer order (issue 20) are
+/// the ceiling: a change to the layout may remove crossings, never add them.
+#[test]
+fn bundled_drawings_cross_no_more_than_before() {
+    let ceiling: &[(&str, usize)] = &[
+        ("school", 0),
+        ("school:response", 0),
+        ("derbyshire", 2),
+        ("derbyshire:term", 2),
+        ("derbyshire:record_crime", 1),
+        ("derbyshire:investigation", 2),
+        ("derbyshire:likely_outcomes", 2),
+        ("derbyshire:referral", 2),
+        ("derbyshire:seize_devices", 2),
+        ("derbyshire:delete_imagery", 2),
+        ("devon-cornwall-dorset", 10),
+        ("devon-cornwall-dorset:record_crime", 1),
+        ("devon-cornwall-dorset:resolution", 10),
+        ("devon-cornwall-dorset:education_and_intervention", 3),
+        ("devon-cornwall-dorset:dbs_disclosure", 3),
+        ("gloucestershire", 0),
+        ("gloucestershire:crime_report", 0),
+        ("gloucestershire:dbs_disclosure", 0),
+        ("npcc", 3),
+        ("npcc:record_crime", 1),
+        ("npcc:police_response", 2),
+        ("npcc:strategy_meeting", 1),
+        ("npcc:caid_referral", 1),
+        ("npcc:dbs_disclosure", 2),
+        ("school-advice", 8),
+        ("school-advice:response", 8),
+        ("school-advice:record_incident", 0),
+        ("ukcis-2024", 207),
+        ("ukcis-2024:report_to_dsl", 0),
+        ("ukcis-2024:record_incident", 0),
+        ("ukcis-2024:immediate_referral", 2),
+        ("ukcis-2024:immediate_referral_triggers", 186),
+        ("ukcis-2024:response", 2),
+        ("ukcis-2024:parents_informed", 0),
+        ("ukcis-2024:imagery_viewing", 0),
+        ("ukcis-2024:deletion", 4),
+    ];
+    let mut report = String::new();
+    for (name, view) in bundled_views() {
+        let Ok(d) = draw(&view) else { continue };
+        let pairs = crate::export::layout::crossing_pairs(&d.layout);
+        let n = pairs.len();
+        report.push_str(&format!("(\"{name}\", {n}),\n"));
+        let max = ceiling
+            .iter()
+            .find(|(n2, _)| *n2 == name)
+            .map(|c| c.1)
+            .unwrap_or_else(|| panic!("{name}: no count recorded"));
+        assert!(n <= max, "{name}: {n} crossings, more than {max}");
+        // Two answers of one question never cross: a reader follows the answer's label
+        // down its own edge, and an edge that crosses its sibling leads the eye to the
+        // sibling's outcome.
+        for (a, b) in pairs {
+            assert_ne!(
+                view.edges[a].from, view.edges[b].from,
+                "{name}: answers {:?} and {:?} of one question cross",
+                view.edges[a].label, view.edges[b].label
+            );
+        }
+    }
+    eprintln!("{report}");
 }

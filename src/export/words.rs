@@ -1,0 +1,245 @@
+//! The writer's words for a policy's names, for people who do not read the policy
+//! language: an output as the question its doc comment asks ("Is the crime recorded?"),
+//! a value as its doc comment says it ("Charge or summons"), a range of ages as "13 to
+//! 17". Where a doc comment is missing or too long to stand in a box, a readable form of
+//! the identifier ("outcome 21"). Identifiers stay available to readers who need them
+//! (tooltips, a small second line) and in JSON; these words are for the eye only.
+//!
+//! One place, so that the graphs, the HTML report and `decide`'s human forms say a value
+//! the same way.
+
+use crate::check::ir::{one_line, OutputTy, Policy, Ty, Value};
+
+/// A doc comment's first sentence stands for a value when it is at most this long;
+/// longer ones are explanations, shown on hover or in the report's tables.
+const MAX_VALUE_WORDS: usize = 90;
+
+/// The same for an answer on an edge, whose label is small.
+const MAX_EDGE_WORDS: usize = 40;
+
+/// `youngest_age` as `youngest age`.
+pub fn humanise(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// The first sentence of a doc comment, on one line, without its final full stop:
+/// "Charge or summons". `None` when there is no doc comment.
+fn first_sentence(doc: Option<&str>) -> Option<String> {
+    let line = one_line(doc?);
+    if line.is_empty() {
+        return None;
+    }
+    // A sentence ends at a full stop followed by a space (not inside "e.g. x" or "1.5").
+    let end = line
+        .match_indices(". ")
+        .map(|(i, _)| i)
+        .find(|&i| {
+            !line
+                .get(..i)
+                .is_some_and(|h| h.ends_with("e.g") || h.ends_with("i.e"))
+        })
+        .unwrap_or(line.len());
+    let s = line.get(..end).unwrap_or(&line);
+    Some(s.trim_end_matches('.').trim().to_string())
+}
+
+/// A variant in the writer's words: its doc comment's first sentence when short enough,
+/// else its name made readable.
+pub fn variant(policy: &Policy, e: usize, v: usize) -> String {
+    let def = policy.enums.get(e).and_then(|d| d.variants.get(v));
+    def.and_then(|d| first_sentence(d.doc.as_deref()))
+        .filter(|s| s.chars().count() <= MAX_VALUE_WORDS)
+        .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
+}
+
+/// A variant in a heading, which may wrap: its doc comment's whole first sentence, else
+/// its name made readable.
+pub fn variant_long(policy: &Policy, e: usize, v: usize) -> String {
+    let def = policy.enums.get(e).and_then(|d| d.variants.get(v));
+    def.and_then(|d| first_sentence(d.doc.as_deref()))
+        .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
+}
+
+/// A variant as an answer on an edge: shorter still, the doc comment's first sentence
+/// when it fits a small label, else the readable name.
+pub fn variant_short(policy: &Policy, e: usize, v: usize) -> String {
+    let def = policy.enums.get(e).and_then(|d| d.variants.get(v));
+    def.and_then(|d| first_sentence(d.doc.as_deref()))
+        .filter(|s| s.chars().count() <= MAX_EDGE_WORDS)
+        .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
+}
+
+/// A value in the writer's words: `yes`/`no`, a variant's words, a set's members one
+/// after another (`Charge or summons; Youth caution`), `none` for the empty set.
+pub fn value(policy: &Policy, v: &Value) -> String {
+    match v {
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Int(i) => number(*i),
+        Value::Enum(e, var) => variant(policy, *e, *var),
+        Value::Set(e, vs) => {
+            if vs.is_empty() {
+                "none".into()
+            } else {
+                // Semicolons: a variant's words may hold commas and "or" ("Charge or
+                // summons").
+                vs.iter()
+                    .map(|&x| variant(policy, *e, x))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        }
+    }
+}
+
+/// An output as its doc comment asks it ("Is the crime recorded?"), its first sentence
+/// when the doc asks no question, or its name made readable.
+pub fn output(policy: &Policy, o: usize) -> String {
+    let Some(def) = policy.outputs.get(o) else {
+        return String::new();
+    };
+    let doc = def.doc.as_deref().map(one_line).unwrap_or_default();
+    if let Some(q) = doc.find('?').and_then(|i| doc.get(..=i)) {
+        return q.to_string();
+    }
+    first_sentence(Some(&doc)).unwrap_or_else(|| humanise(&def.name))
+}
+
+/// The same, by name (a leaf of a drawing names its outputs).
+pub fn output_named(policy: &Policy, name: &str) -> String {
+    match policy.output_by_name(name) {
+        Some(o) => output(policy, o),
+        None => humanise(name),
+    }
+}
+
+/// `−3` for negative numbers, as print does.
+pub fn number(i: i64) -> String {
+    if i < 0 {
+        format!("−{}", i.unsigned_abs())
+    } else {
+        i.to_string()
+    }
+}
+
+/// A range `a..=b` of an integer input whose domain is `lo..=hi`, in words: `15`, `12 or
+/// under`, `18 or over`, `13 to 17`, `any`.
+pub fn range(a: i64, b: i64, lo: i64, hi: i64) -> String {
+    if a == b {
+        number(a)
+    } else if a <= lo && b >= hi {
+        "any".to_string()
+    } else if a <= lo {
+        format!("{} or under", number(b))
+    } else if b >= hi {
+        format!("{} or over", number(a))
+    } else {
+        format!("{} to {}", number(a), number(b))
+    }
+}
+
+/// The values an output can take, in words, for a table: `yes or no`, `0 to 99`, or
+/// the variants.
+pub fn output_values(policy: &Policy, o: usize) -> Vec<String> {
+    let Some(def) = policy.outputs.get(o) else {
+        return Vec::new();
+    };
+    let e = match def.ty {
+        OutputTy::Single(Ty::Bool) => return vec!["yes".into(), "no".into()],
+        OutputTy::Single(Ty::Int { lo, hi }) => return vec![format!("{lo} to {hi}")],
+        OutputTy::Single(Ty::Enum(e)) | OutputTy::Set(e) => e,
+    };
+    let count = policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0);
+    (0..count).map(|v| variant(policy, e, v)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::ir::{EnumDef, OutputDef, VariantDef};
+    use crate::source::Loc;
+
+    fn policy() -> Policy {
+        let v = |n: &str, doc: Option<&str>| VariantDef {
+            name: n.into(),
+            doc: doc.map(Into::into),
+            loc: Loc::default(),
+        };
+        Policy {
+            enums: vec![EnumDef {
+                name: "Outcome".into(),
+                doc: None,
+                variants: vec![
+                    v("outcome_1", Some("Charge or summons.")),
+                    v("outcome_2", Some("Youth caution.")),
+                    v(
+                        "outcome_10",
+                        Some("Not in the public interest to proceed after an investigation, a decision the police take alone and record with reasons (police decision)."),
+                    ),
+                    v("outcome_21", None),
+                ],
+                loc: Loc::default(),
+            }],
+            outputs: vec![
+                OutputDef {
+                    name: "likely_outcomes".into(),
+                    doc: Some("Which outcome codes are likely? Said of the crime.".into()),
+                    ty: OutputTy::Set(0),
+                    default: None,
+                    loc: Loc::default(),
+                    hit: Default::default(),
+                },
+                OutputDef {
+                    name: "response".into(),
+                    doc: Some("What the school does. More text.".into()),
+                    ty: OutputTy::Single(Ty::Enum(0)),
+                    default: None,
+                    loc: Loc::default(),
+                    hit: Default::default(),
+                },
+                OutputDef {
+                    name: "record_crime".into(),
+                    doc: None,
+                    ty: OutputTy::Single(Ty::Bool),
+                    default: None,
+                    loc: Loc::default(),
+                    hit: Default::default(),
+                },
+            ],
+            ..Policy::default()
+        }
+    }
+
+    #[test]
+    fn values_in_the_writers_words() {
+        let p = policy();
+        assert_eq!(
+            value(&p, &Value::Set(0, vec![0, 1])),
+            "Charge or summons; Youth caution"
+        );
+        // Too long to stand in a box: the readable name.
+        assert_eq!(value(&p, &Value::Enum(0, 2)), "outcome 10");
+        assert_eq!(value(&p, &Value::Enum(0, 3)), "outcome 21");
+        assert_eq!(value(&p, &Value::Set(0, vec![])), "none");
+        assert_eq!(value(&p, &Value::Bool(true)), "yes");
+        assert_eq!(value(&p, &Value::Int(-3)), "−3");
+    }
+
+    #[test]
+    fn outputs_as_their_questions() {
+        let p = policy();
+        assert_eq!(output(&p, 0), "Which outcome codes are likely?");
+        assert_eq!(output(&p, 1), "What the school does");
+        assert_eq!(output(&p, 2), "record crime");
+        assert_eq!(output_values(&p, 2), vec!["yes", "no"]);
+    }
+
+    #[test]
+    fn ranges_in_words() {
+        assert_eq!(range(13, 17, 0, 99), "13 to 17");
+        assert_eq!(range(18, 99, 0, 99), "18 or over");
+        assert_eq!(range(0, 12, 0, 99), "12 or under");
+        assert_eq!(range(0, 99, 0, 99), "any");
+        assert_eq!(range(15, 15, 0, 99), "15");
+    }
+}
