@@ -328,6 +328,67 @@ fn precedence_winner(out: &OutputDef, values: &[Value]) -> Option<Value> {
     order.iter().find(|x| values.contains(x)).cloned()
 }
 
+type Pairs = std::collections::BTreeMap<(OutputId, RuleId, RuleId), u128>;
+
+/// At one incident, for output `o` (`out`) with effective assignments `eff`: marks the
+/// rules whose assignment decides (effective and not outranked by precedence), and counts
+/// each pair of rules into `lists`: conflicts, decisions of a precedence, overlaps.
+fn deciding_and_pairs(
+    out: &OutputDef,
+    o: OutputId,
+    eff: &[(RuleId, Value)],
+    effective_somewhere: &mut [bool],
+    lists: [&mut Pairs; 3],
+) {
+    let [conflicts, resolved, overlaps] = lists;
+    let single = matches!(out.ty, OutputTy::Single(_));
+    let ranked = |v: &Value| match &out.hit {
+        HitPolicy::Precedence { order, .. } => order.contains(v),
+        _ => false,
+    };
+    let all_ranked = eff.iter().all(|(_, v)| ranked(v));
+    // The value precedence chose here, if it chose.
+    let mut values: Vec<Value> = eff.iter().map(|p| p.1.clone()).collect();
+    values.sort();
+    values.dedup();
+    let winner = if values.len() >= 2 {
+        precedence_winner(out, &values)
+    } else {
+        None
+    };
+    for (r, v) in eff {
+        let outranked = winner.as_ref().is_some_and(|w| w != v);
+        if outranked {
+            continue;
+        }
+        if let Some(x) = effective_somewhere.get_mut(*r) {
+            *x = true;
+        }
+    }
+    for (i, (r1, v1)) in eff.iter().enumerate() {
+        for (r2, v2) in eff.iter().skip(i + 1) {
+            if !single || r1 == r2 {
+                continue;
+            }
+            let key = (o, (*r1).min(*r2), (*r1).max(*r2));
+            let list = match &out.hit {
+                HitPolicy::Exclusive { .. } => &mut *overlaps,
+                _ if v1 == v2 => continue,
+                HitPolicy::Precedence { .. } if ranked(v1) && ranked(v2) => {
+                    if !all_ranked {
+                        // An unranked value applies too: the pairs with it are the
+                        // conflict.
+                        continue;
+                    }
+                    &mut *resolved
+                }
+                _ => &mut *conflicts,
+            };
+            *list.entry(key).or_insert(0) += 1;
+        }
+    }
+}
+
 /// Analyses by enumeration, for comparison with `crate::analyse`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BruteAnalysis {
@@ -363,7 +424,6 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
     let mut applies = vec![false; policy.rules.len()];
     let mut effective_somewhere = vec![false; policy.rules.len()];
     let mut stale_hit = vec![false; policy.accepted_gaps.len()];
-    type Pairs = std::collections::BTreeMap<(OutputId, RuleId, RuleId), u128>;
     let mut conflicts: Pairs = Default::default();
     let mut resolved: Pairs = Default::default();
     let mut overlaps: Pairs = Default::default();
@@ -385,52 +445,13 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
             let Some(out) = policy.outputs.get(o) else {
                 continue;
             };
-            let single = matches!(out.ty, OutputTy::Single(_));
-            let ranked = |v: &Value| match &out.hit {
-                HitPolicy::Precedence { order, .. } => order.contains(v),
-                _ => false,
-            };
-            let all_ranked = eff.iter().all(|(_, v)| ranked(v));
-            // The value precedence chose here, if it chose.
-            let mut values: Vec<Value> = eff.iter().map(|p| p.1.clone()).collect();
-            values.sort();
-            values.dedup();
-            let winner = if values.len() >= 2 {
-                precedence_winner(out, &values)
-            } else {
-                None
-            };
-            for (r, v) in eff {
-                let outranked = winner.as_ref().is_some_and(|w| w != v);
-                if outranked {
-                    continue;
-                }
-                if let Some(x) = effective_somewhere.get_mut(*r) {
-                    *x = true;
-                }
-            }
-            for (i, (r1, v1)) in eff.iter().enumerate() {
-                for (r2, v2) in eff.iter().skip(i + 1) {
-                    if !single || r1 == r2 {
-                        continue;
-                    }
-                    let key = (o, (*r1).min(*r2), (*r1).max(*r2));
-                    let list = match &out.hit {
-                        HitPolicy::Exclusive { .. } => &mut overlaps,
-                        _ if v1 == v2 => continue,
-                        HitPolicy::Precedence { .. } if ranked(v1) && ranked(v2) => {
-                            if !all_ranked {
-                                // An unranked value applies too: the pairs with it are
-                                // the conflict.
-                                continue;
-                            }
-                            &mut resolved
-                        }
-                        _ => &mut conflicts,
-                    };
-                    *list.entry(key).or_insert(0) += 1;
-                }
-            }
+            deciding_and_pairs(
+                out,
+                o,
+                eff,
+                &mut effective_somewhere,
+                [&mut conflicts, &mut resolved, &mut overlaps],
+            );
         }
         for (o, v) in d.verdicts.iter().enumerate() {
             if *v != Verdict::Gap {

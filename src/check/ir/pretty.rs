@@ -109,25 +109,8 @@ impl Policy {
             }
         }
         for o in &self.outputs {
-            for d in doc_lines(&o.doc) {
-                line(d);
-            }
-            let ty = match o.ty {
-                OutputTy::Single(t) => self.ty_name(t),
-                OutputTy::Set(e) => format!("set of {}", self.enum_name(e)),
-            };
-            let default = match &o.default {
-                Some(v) => format!(" default {}", self.pretty_value(v)),
-                None => String::new(),
-            };
-            line(format!("output {}: {ty}{default}", o.name));
-            match &o.hit {
-                HitPolicy::Any => {}
-                HitPolicy::Precedence { order, .. } => {
-                    let values: Vec<String> = order.iter().map(|v| self.pretty_value(v)).collect();
-                    line(format!("  precedence {}", values.join(" > ")));
-                }
-                HitPolicy::Exclusive { .. } => line("  exclusive".to_string()),
+            for l in self.output_lines(o) {
+                line(l);
             }
         }
         for d in &self.defines {
@@ -216,6 +199,29 @@ impl Policy {
             for nested in imp.policy.pretty_lines() {
                 line(format!("  {nested}"));
             }
+        }
+        lines
+    }
+
+    /// An output's declaration: doc comment, type and default, hit policy.
+    fn output_lines(&self, o: &super::OutputDef) -> Vec<String> {
+        let mut lines = doc_lines(&o.doc);
+        let ty = match o.ty {
+            OutputTy::Single(t) => self.ty_name(t),
+            OutputTy::Set(e) => format!("set of {}", self.enum_name(e)),
+        };
+        let default = match &o.default {
+            Some(v) => format!(" default {}", self.pretty_value(v)),
+            None => String::new(),
+        };
+        lines.push(format!("output {}: {ty}{default}", o.name));
+        match &o.hit {
+            HitPolicy::Any => {}
+            HitPolicy::Precedence { order, .. } => {
+                let values: Vec<String> = order.iter().map(|v| self.pretty_value(v)).collect();
+                lines.push(format!("  precedence {}", values.join(" > ")));
+            }
+            HitPolicy::Exclusive { .. } => lines.push("  exclusive".to_string()),
         }
         lines
     }
