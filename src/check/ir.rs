@@ -249,6 +249,19 @@ pub struct RuleDef {
     pub loc: Loc,
     /// The rule's name in its declaration.
     pub name_loc: Loc,
+    /// Where a fix adds a name to the rule's `overrides` (settling a conflict).
+    pub overrides_at: OverridesAt,
+}
+
+/// Where a name goes in a rule's `overrides`: after the last name of its clause, or,
+/// where it has none, in a new clause after its `cites`, title or name (the clauses'
+/// order is fixed by the grammar).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OverridesAt {
+    /// An empty span.
+    pub loc: Loc,
+    /// No `overrides` clause yet: the fix writes one.
+    pub new_clause: bool,
 }
 
 #[derive(Clone, Debug)]

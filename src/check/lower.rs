@@ -336,6 +336,7 @@ impl<'a> Typer<'_, 'a> {
                 assigns,
                 loc: at.item_loc(),
                 name_loc: at.loc(at.decl.name.span),
+                overrides_at: overrides_at(at.file, at.decl),
             });
         }
         rules
@@ -562,5 +563,24 @@ impl<'a> Typer<'_, 'a> {
             }
         }
         out
+    }
+}
+
+/// Where a name is added to `rule`'s `overrides` (see [`ir::OverridesAt`]).
+fn overrides_at(file: FileId, rule: &ast::RuleDecl) -> ir::OverridesAt {
+    let (end, new_clause) = match rule.overrides.last() {
+        Some(last) => (last.span.end, false),
+        None => {
+            let end = rule
+                .cites
+                .as_ref()
+                .or(rule.title.as_ref())
+                .map_or(rule.name.span.end, |s| s.span.end);
+            (end, true)
+        }
+    };
+    ir::OverridesAt {
+        loc: Loc::new(file, crate::source::Span::new(end, end)),
+        new_clause,
     }
 }

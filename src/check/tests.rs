@@ -224,7 +224,7 @@ fn a_fix_for_a_misspelt_name_applies_and_checks_clean() {
         assert!(matches!(fix, Fix::Rename { .. }), "{fix:?}");
         assert_eq!(
             d.help.as_deref(),
-            Some(format!("did you mean `{}`?", fix.data_entry().1).as_str())
+            Some(format!("did you mean `{}`?", fix.data_entry().unwrap_or_default().1).as_str())
         );
         let edit = fix.edit(&s);
         let fixed = edit

@@ -385,6 +385,7 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
         assigns,
         loc: loc(),
         name_loc: loc(),
+        overrides_at: Default::default(),
     }
 }
 

@@ -53,6 +53,7 @@ fn rule(
             .collect(),
         loc: loc(),
         name_loc: loc(),
+        overrides_at: Default::default(),
     }
 }
 

@@ -705,6 +705,7 @@ mod tests {
             }],
             loc: Loc::default(),
             name_loc: Loc::default(),
+            overrides_at: Default::default(),
         };
         assert_eq!(
             to_text(&rule(&p, &r)),

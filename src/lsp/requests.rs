@@ -334,7 +334,7 @@ impl Server {
     /// Quick fixes for the diagnostics the editor asks about: the fixes they carry in
     /// their `data` ([`Carried`]), made where each diagnostic was built (a "did you
     /// mean" name in place of the misspelt one; an `accept gap` clause at the end of the
-    /// file, its reason left for the writer to fill in). A client that does not hand
+    /// file, its reason left for the writer to fill in; a conflict settled each way). A client that does not hand
     /// `data` back gets the fixes of the published diagnostic it names; one without
     /// code action literals gets commands the server applies itself.
     fn code_actions(&self, req: Request) -> Result<Option<Vec<CodeActionOrCommand>>, String> {

@@ -14,7 +14,8 @@ use crate::analyse::{brute, Analysis, ConflictFinding};
 use crate::check::ir::{HitPolicy, OutputDef, OutputId, OutputTy, Policy, RuleId, Ty, Value};
 use crate::compile::describe::show_count;
 use crate::compile::graph::{leaf_for_applied, Outcome};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
+use crate::source::{Loc, Span};
 
 /// Conflicting rule pairs listed one by one per output; the rest are summed up per pair
 /// of values in one diagnostic. A policy of thousands of random rules has hundreds of
@@ -274,21 +275,45 @@ pub(super) fn conflict(
             else {
                 continue;
             };
-            d = d.note(format!(
-                "with `overrides {}` on `{}`, the example gets {}",
-                l.name,
-                w.name,
-                settle.says(&settle.with_override(wi, li))
-            ));
+            let decides = settle.says(&settle.with_override(wi, li));
+            d = d
+                .note(format!(
+                    "with `overrides {}` on `{}`, the example gets {decides}",
+                    l.name, w.name,
+                ))
+                .fix(Fix::Override {
+                    at: w.overrides_at.loc,
+                    new_clause: w.overrides_at.new_clause,
+                    rule: w.name.clone(),
+                    other: l.name.clone(),
+                    decides,
+                });
         }
         let offers = settle.precedences(value1, value2);
         let declared = o.hit.is_precedence();
+        // A declared precedence is changed in place; a new one goes on a line of its
+        // own at the end of the output's declaration.
+        let (at, replace) = match &o.hit {
+            HitPolicy::Precedence { loc, .. } => (*loc, true),
+            _ => (
+                Loc::new(o.loc.file, Span::new(o.loc.span.end, o.loc.span.end)),
+                false,
+            ),
+        };
         for (text, hit) in &offers {
-            d = d.note(format!(
-                "with `{text}` on `{}`, the example gets {}",
-                o.name,
-                settle.says(&settle.with_hit(hit.clone()))
-            ));
+            let decides = settle.says(&settle.with_hit(hit.clone()));
+            d = d
+                .note(format!(
+                    "with `{text}` on `{}`, the example gets {decides}",
+                    o.name,
+                ))
+                .fix(Fix::Precedence {
+                    at,
+                    replace,
+                    output: o.name.clone(),
+                    clause: text.clone(),
+                    decides,
+                });
         }
         if declared {
             let unranked: Vec<String> = [value1, value2]
