@@ -31,7 +31,8 @@ pub mod witness;
 mod files;
 pub use files::check_files;
 pub use findings::{
-    conflict_listing, diagnostics, incidents, ConflictListing, Unlisted, LISTED_CONFLICTS,
+    conflict_listing, diagnostics, incidents, pair_listing, ConflictListing, Unlisted,
+    LISTED_CONFLICTS,
 };
 
 use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};

@@ -45,6 +45,18 @@ pub struct Question {
     pub judgement: Option<String>,
 }
 
+impl Question {
+    /// The small line above the question in a drawing: the input's name, and for a
+    /// judgement input that a person answers it (the tooltip and the JSON give the
+    /// citation).
+    pub fn caption(&self) -> String {
+        match &self.judgement {
+            Some(_) => format!("{} (a judgement)", self.input),
+            None => self.input.clone(),
+        }
+    }
+}
+
 /// An outcome: what the policy decides for every incident that reaches it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Leaf {
