@@ -885,7 +885,7 @@ fn on_the_bundled_policies_the_action_annotates_and_writes_a_junit_report() {
     assert!(
         check
             .stdout
-            .contains("::notice file=policies/incident.policy,line="),
+            .contains("::notice file=policies/npcc.policy,line="),
         "{log}"
     );
     assert!(!check.stdout.contains("::error"), "{log}");

@@ -469,7 +469,7 @@ fn a_gap_bounded_by_a_relation_is_said_with_it() {
     };
     // Machines read the clause in `data`.
     let clause = d.machine_data().unwrap()["accept"].clone();
-    assert_eq!(clause, fix.data_entry().1.as_str());
+    assert_eq!(clause, fix.data_entry().unwrap().1.as_str());
     let edit = fix.edit(&sources);
     let fixed = edit
         .apply(&text)

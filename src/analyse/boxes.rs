@@ -549,24 +549,53 @@ impl BoxModel {
         keyed.into_iter().map(|p| p.1).collect()
     }
 
-    /// Every pair of rules giving output `o` different values on a valid incident (as
-    /// [`super::conflicts_of_output`]): the meet of their effective boxes.
-    pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Vec<ConflictFinding> {
+    /// Every pair of rules whose effective assignments to output `o` meet on a valid
+    /// incident, by kind (as [`super::conflicts_of_output`]): the meet of their
+    /// effective boxes, less, for a decision of the precedence, where a value it does not
+    /// rank applies too. `None` when that subtraction passes the budget of a count (the
+    /// diagrams then take the output).
+    pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Option<super::Pairs> {
         let assigns = Self::assignments_to(c, o);
         let typical = typical_example(c);
-        let mut found = Vec::new();
+        let mut found = super::Pairs::default();
+        let out = c.policy.outputs.get(o)?;
+        // The boxes where a value the precedence does not rank applies.
+        let unranked: Vec<&Cuboid> = if out.hit.is_precedence() {
+            assigns
+                .iter()
+                .filter(|(_, _, v)| out.hit.rank(v).is_none())
+                .flat_map(|(r, k, _)| self.effective_boxes(*r, *k))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (i, (r1, k1, v1)) in assigns.iter().enumerate() {
             let e1 = self.effective_boxes(*r1, *k1);
             if e1.is_empty() {
                 continue;
             }
             for (r2, k2, v2) in assigns.iter().skip(i + 1) {
-                if r1 == r2 || v1 == v2 {
+                let Some(kind) = super::pair_kind(out, v1, v2) else {
+                    continue;
+                };
+                if r1 == r2 {
                     continue;
                 }
                 let e2 = self.effective_boxes(*r2, *k2);
+                let list = match kind {
+                    super::PairKind::Conflict => &mut found.conflicts,
+                    super::PairKind::Resolved => &mut found.resolved,
+                    super::PairKind::Overlap => &mut found.overlaps,
+                };
+                let finding = |region| ConflictFinding {
+                    output: o,
+                    rules: [*r1, *r2],
+                    values: [v1.clone(), v2.clone()],
+                    region,
+                };
+                let subtract = kind == super::PairKind::Resolved && !unranked.is_empty();
                 // Most pairs meet in one box: describe it directly.
-                if let ([a], [b], [v]) = (e1, e2, self.valid.as_slice()) {
+                if let ([a], [b], [v], false) = (e1, e2, self.valid.as_slice(), subtract) {
                     // (The valid incidents are often every incident: no second copy then.)
                     let inside = |ab: Cuboid| {
                         if v.literals().is_empty() {
@@ -576,12 +605,7 @@ impl BoxModel {
                         }
                     };
                     if let Some(both) = a.meet(b).and_then(inside) {
-                        found.push(ConflictFinding {
-                            output: o,
-                            rules: [*r1, *r2],
-                            values: [v1.clone(), v2.clone()],
-                            region: region_of_box(c, &typical, both.literals()),
-                        });
+                        list.push(finding(region_of_box(c, &typical, both.literals())));
                     }
                     continue;
                 }
@@ -589,6 +613,10 @@ impl BoxModel {
                 for a in e1 {
                     for b in e2 {
                         let Some(ab) = a.meet(b) else { continue };
+                        if subtract {
+                            both.merge(self.uncovered(Some(&ab), &unranked).ok()?);
+                            continue;
+                        }
                         for v in &self.valid {
                             if let Some(part) = ab.meet(v) {
                                 both.add_cuboid(&part, &self.sizes);
@@ -597,16 +625,11 @@ impl BoxModel {
                     }
                 }
                 if let Some(region) = both.region(c, |_| {}) {
-                    found.push(ConflictFinding {
-                        output: o,
-                        rules: [*r1, *r2],
-                        values: [v1.clone(), v2.clone()],
-                        region,
-                    });
+                    list.push(finding(region));
                 }
             }
         }
-        found
+        Some(found)
     }
 
     /// Rules that never apply, or whose every assignment is always overridden.
@@ -624,20 +647,87 @@ impl BoxModel {
                     rule: r,
                     reason: DeadReason::NeverApplies,
                     by: Vec::new(),
+                    outranked_by: Vec::new(),
                 });
                 continue;
             }
+            let mut outranked_by = Vec::new();
             let shadowed = !rule.assigns.is_empty()
-                && (0..rule.assigns.len()).all(|k| !meets_valid(self.effective_boxes(r, k)));
+                && (0..rule.assigns.len()).all(|k| !self.decides(c, r, k, &mut outranked_by));
             if shadowed {
-                found.push(super::always_overridden(c.policy, &c.overriders, r, |s| {
+                outranked_by.sort_unstable();
+                outranked_by.dedup();
+                let meets = |s: RuleId| {
                     self.conds.get(s).is_some_and(|other| {
                         other.iter().any(|x| cond.iter().any(|y| x.intersects(y)))
                     })
-                }));
+                };
+                found.push(super::always_overridden(
+                    c.policy,
+                    &c.overriders,
+                    r,
+                    meets,
+                    outranked_by,
+                ));
             }
         }
         found
+    }
+}
+
+impl BoxModel {
+    /// Whether assignment `k` of rule `r` decides somewhere (as `super::deciding`):
+    /// where it is effective on a valid incident and no value its output's precedence
+    /// ranks higher applies, or a value it does not rank does (then nothing is
+    /// outranked: it is a conflict). Adds the rules whose higher values outrank it
+    /// somewhere to `outranked_by`.
+    fn decides(
+        &self,
+        c: &Compiler<'_>,
+        r: RuleId,
+        k: usize,
+        outranked_by: &mut Vec<RuleId>,
+    ) -> bool {
+        let mine = self.effective_boxes(r, k);
+        let meets_valid = |b: &Cuboid| self.valid.iter().any(|v| v.intersects(b));
+        let assign = c.policy.rules.get(r).and_then(|x| x.assigns.get(k));
+        let ranked = assign.and_then(|a| {
+            let def = c.policy.outputs.get(a.output)?;
+            Some((a.output, def, def.hit.rank(&a.value)?))
+        });
+        let Some((o, def, rank)) = ranked else {
+            return mine.iter().any(meets_valid);
+        };
+        let others = Self::assignments_to(c, o);
+        let unranked: Vec<&Cuboid> = others
+            .iter()
+            .filter(|(_, _, v)| def.hit.rank(v).is_none())
+            .flat_map(|(s, j, _)| self.effective_boxes(*s, *j))
+            .collect();
+        let higher: Vec<(RuleId, &Cuboid)> = others
+            .iter()
+            .filter(|(_, _, v)| def.hit.rank(v).is_some_and(|h| h < rank))
+            .flat_map(|(s, j, _)| self.effective_boxes(*s, *j).iter().map(move |b| (*s, b)))
+            .collect();
+        let cover: Vec<&Cuboid> = higher.iter().map(|p| p.1).collect();
+        let mut decides = false;
+        for b in mine {
+            // With an unranked value: a conflict, not outranked.
+            let with_unranked = unranked
+                .iter()
+                .any(|u| b.meet(u).is_some_and(|m| meets_valid(&m)));
+            // An unknown answer keeps the assignment deciding: only a proof makes it
+            // lose.
+            if with_unranked || self.search(Some(b), &cover) != sat::Found::None {
+                decides = true;
+            }
+            for (s, h) in &higher {
+                if b.meet(h).is_some_and(|m| meets_valid(&m)) && !outranked_by.contains(s) {
+                    outranked_by.push(*s);
+                }
+            }
+        }
+        decides
     }
 }
 

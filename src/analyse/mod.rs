@@ -31,7 +31,8 @@ pub mod witness;
 mod files;
 pub use files::check_files;
 pub use findings::{
-    conflict_listing, diagnostics, incidents, ConflictListing, Unlisted, LISTED_CONFLICTS,
+    conflict_listing, diagnostics, incidents, pair_listing, ConflictListing, Unlisted,
+    LISTED_CONFLICTS,
 };
 
 use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
@@ -51,6 +52,11 @@ pub struct GapFinding {
     pub region: Region,
 }
 
+/// Two rules whose effective assignments to one single-valued output meet: a conflict
+/// (different values, no precedence settles them), a decision of the output's
+/// precedence (different values, every value applying ranked), or an overlap of an
+/// `exclusive` output's rules (any values). Which list of [`Analysis`] holds it says
+/// which.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConflictFinding {
     pub output: OutputId,
@@ -60,6 +66,38 @@ pub struct ConflictFinding {
     pub region: Region,
 }
 
+/// The pairs of rules over one output, by kind (see [`ConflictFinding`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pairs {
+    pub conflicts: Vec<ConflictFinding>,
+    pub resolved: Vec<ConflictFinding>,
+    pub overlaps: Vec<ConflictFinding>,
+}
+
+/// Which list a pair of rules over output `out` giving `v1` and `v2` belongs to
+/// (`None`: none, they agree on an output that lets them); a precedence decides only
+/// where no unranked value applies, which the caller subtracts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PairKind {
+    Conflict,
+    Resolved,
+    Overlap,
+}
+
+fn pair_kind(out: &OutputDef, v1: &Value, v2: &Value) -> Option<PairKind> {
+    use crate::check::ir::HitPolicy;
+    match &out.hit {
+        HitPolicy::Exclusive { .. } => Some(PairKind::Overlap),
+        _ if v1 == v2 => None,
+        HitPolicy::Precedence { .. }
+            if out.hit.rank(v1).is_some() && out.hit.rank(v2).is_some() =>
+        {
+            Some(PairKind::Resolved)
+        }
+        _ => Some(PairKind::Conflict),
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadReason {
@@ -67,14 +105,21 @@ pub enum DeadReason {
     NeverApplies,
     /// It applies, but every one of its assignments is always overridden.
     AlwaysOverridden,
+    /// It applies, but every one of its assignments is always overridden or outranked
+    /// (another applying rule gives a value the output's precedence ranks higher), and
+    /// at least one is outranked.
+    Outranked,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeadRule {
     pub rule: RuleId,
     pub reason: DeadReason,
-    /// For `AlwaysOverridden`: the rules that override it.
+    /// For `AlwaysOverridden` and `Outranked`: the rules that override it.
     pub by: Vec<RuleId>,
+    /// For `Outranked`: the rules whose values, ranked higher by precedence, win over
+    /// one of its assignments somewhere.
+    pub outranked_by: Vec<RuleId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -92,6 +137,10 @@ pub struct Analysis {
     /// Acceptances (indices into `Policy::accepted_gaps`) that cover no gap.
     pub stale_acceptances: Vec<usize>,
     pub conflicts: Vec<ConflictFinding>,
+    /// Where a precedence decides between two rules (W0506, notes).
+    pub resolved: Vec<ConflictFinding>,
+    /// Where two rules of an `exclusive` output overlap (E0506).
+    pub overlaps: Vec<ConflictFinding>,
     pub dead_rules: Vec<DeadRule>,
     pub unused_inputs: Vec<InputId>,
     pub asserts: Vec<AssertFinding>,
@@ -144,6 +193,7 @@ impl Analysis {
         !self.unfinished.is_empty()
             || self.gaps.iter().any(|g| g.accepted_by.is_empty())
             || !self.conflicts.is_empty()
+            || !self.overlaps.is_empty()
             || self.asserts.iter().any(|a| !a.holds)
     }
 }
@@ -162,7 +212,8 @@ type BoxGaps = Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>;
 
 enum BoxResult {
     Gaps(BoxGaps),
-    Conflicts(Vec<ConflictFinding>),
+    /// `None` when the box engine could not finish (the diagrams then do it).
+    Conflicts(Option<Pairs>),
     UsedInputs(Vec<bool>),
 }
 
@@ -293,7 +344,7 @@ fn outputs_where(policy: &Policy, keep: impl Fn(&OutputDef) -> bool) -> Vec<Outp
 #[derive(Default)]
 struct Boxed {
     gaps: Vec<BoxGaps>,
-    conflicts: Vec<Vec<ConflictFinding>>,
+    conflicts: Vec<Option<Pairs>>,
     used_inputs: Option<Vec<bool>>,
 }
 
@@ -367,25 +418,31 @@ fn find_gaps(
     Ok(())
 }
 
-/// The conflicts over `outputs` (single-valued): from the box engine's results where
-/// it has one per output, else on the diagrams.
+/// The pairs of rules over `outputs` (single-valued): conflicts, precedence decisions
+/// and overlaps, from the box engine's results where it has one per output, else on
+/// the diagrams.
 fn find_conflicts(
     c: &mut Compiler<'_>,
     a: &mut Analysis,
     outputs: &[OutputId],
-    boxed: Vec<Vec<ConflictFinding>>,
+    boxed: Vec<Option<Pairs>>,
 ) -> CResult<()> {
     // Hundreds of thousands of conflicts on large policies: one allocation, not a copy
     // per doubling.
-    a.conflicts.reserve(boxed.iter().map(Vec::len).sum());
+    a.conflicts
+        .reserve(boxed.iter().flatten().map(|p| p.conflicts.len()).sum());
     let mut boxed = boxed.into_iter();
     for &o in outputs {
         let found = match boxed.next() {
-            Some(found) => Some(found),
-            None => attempt(c, |c| conflicts_of_output(c, o))?,
+            Some(Some(found)) => Some(found),
+            _ => attempt(c, |c| conflicts_of_output(c, o))?,
         };
         match found {
-            Some(found) => a.conflicts.extend(found),
+            Some(found) => {
+                a.conflicts.extend(found.conflicts);
+                a.resolved.extend(found.resolved);
+                a.overlaps.extend(found.overlaps);
+            }
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
     }
@@ -510,11 +567,16 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
     Ok((found, stale))
 }
 
-/// Every pair of rules giving output `o` different values on a valid incident, each
-/// where both assignments are effective.
-fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<ConflictFinding>> {
+/// Every pair of rules whose effective assignments to output `o` meet on a valid
+/// incident, by kind: giving different values (a conflict, or where every value applying
+/// is ranked, a decision of the precedence), or on an `exclusive` output whatever the
+/// values (an overlap).
+fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
     let policy = c.policy;
-    let mut found = Vec::new();
+    let mut found = Pairs::default();
+    let Some(out) = policy.outputs.get(o) else {
+        return Ok(found);
+    };
     let mut assigns = c.assignments_to(o);
     let value_of = |r: RuleId, k: usize| -> Option<Value> {
         policy
@@ -523,6 +585,24 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<Conflic
             .and_then(|x| x.assigns.get(k))
             .map(|x| x.value.clone())
     };
+    // Where a value no precedence ranks applies: a precedence decides nowhere there.
+    let unranked = |c: &mut Compiler<'_>| -> CResult<NodeId> {
+        if !out.hit.is_precedence() {
+            return Ok(FALSE);
+        }
+        match c.output_regions(o)? {
+            OutputRegions::Single { assigned, .. } => {
+                let parts: Vec<NodeId> = assigned
+                    .iter()
+                    .filter(|(v, _)| out.hit.rank(v).is_none())
+                    .map(|p| p.1)
+                    .collect();
+                Ok(c.mdd.or_all(&parts)?)
+            }
+            OutputRegions::Set { .. } => Ok(FALSE),
+        }
+    };
+    let mut unranked_region = unranked(c)?;
     let n = assigns.len();
     for i in 0..n {
         for j in (i + 1)..n {
@@ -536,28 +616,83 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<Conflic
             let (Some(v1), Some(v2)) = (value_of(r1, k1), value_of(r2, k2)) else {
                 continue;
             };
-            if r1 == r2 || v1 == v2 || !c.mdd.intersects(e1, e2) {
+            let Some(kind) = pair_kind(out, &v1, &v2) else {
+                continue;
+            };
+            if r1 == r2 || !c.mdd.intersects(e1, e2) {
                 continue;
             }
             let both = c.mdd.and(e1, e2)?;
-            let region = c.mdd.and(both, c.valid)?;
+            let mut region = c.mdd.and(both, c.valid)?;
+            if kind == PairKind::Resolved {
+                region = c.mdd.diff(region, unranked_region)?;
+            }
             if let Some(region) = describe(c, region)? {
-                found.push(ConflictFinding {
+                let finding = ConflictFinding {
                     output: o,
                     rules: [r1, r2],
                     values: [v1, v2],
                     region,
-                });
+                };
+                match kind {
+                    PairKind::Conflict => found.conflicts.push(finding),
+                    PairKind::Resolved => found.resolved.push(finding),
+                    PairKind::Overlap => found.overlaps.push(finding),
+                }
             }
             // Thousands of described pairs leave garbage; collect it before it fills
             // the limit (the compiler's own diagrams survive, renumbered).
             if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
                 c.compact()?;
                 assigns = c.assignments_to(o);
+                unranked_region = unranked(c)?;
             }
         }
     }
     Ok(found)
+}
+
+/// Per assignment of rule `r`, where it decides: where it is effective and no value
+/// its output's precedence ranks higher applies with it (where every value applying is
+/// ranked); with the rules whose higher values outrank it somewhere.
+fn deciding(c: &mut Compiler<'_>, r: RuleId) -> CResult<(Vec<NodeId>, Vec<RuleId>)> {
+    let policy = c.policy;
+    let effs = c.effective.get(r).cloned().unwrap_or_default();
+    let Some(rule) = policy.rules.get(r) else {
+        return Ok((effs, Vec::new()));
+    };
+    let mut out = Vec::with_capacity(effs.len());
+    let mut outranked_by = Vec::new();
+    for (a, &eff) in rule.assigns.iter().zip(&effs) {
+        let Some(def) = policy.outputs.get(a.output) else {
+            out.push(eff);
+            continue;
+        };
+        let Some(rank) = def.hit.rank(&a.value) else {
+            out.push(eff);
+            continue;
+        };
+        let OutputRegions::Single { resolved, .. } = c.output_regions(a.output)? else {
+            out.push(eff);
+            continue;
+        };
+        let mut higher = Vec::new();
+        for (s, k, e) in c.assignments_to(a.output) {
+            let value = policy.rules.get(s).and_then(|x| x.assigns.get(k));
+            if value.is_some_and(|x| def.hit.rank(&x.value).is_some_and(|h| h < rank)) {
+                let beats = c.mdd.and(e, resolved)?;
+                if c.mdd.intersects(beats, eff) && !outranked_by.contains(&s) {
+                    outranked_by.push(s);
+                }
+                higher.push(e);
+            }
+        }
+        let above = c.mdd.or_all(&higher)?;
+        let beaten = c.mdd.and(above, resolved)?;
+        out.push(c.mdd.diff(eff, beaten)?);
+    }
+    outranked_by.sort_unstable();
+    Ok((out, outranked_by))
 }
 
 fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
@@ -569,14 +704,21 @@ fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
                 rule: r,
                 reason: DeadReason::NeverApplies,
                 by: Vec::new(),
+                outranked_by: Vec::new(),
             });
             continue;
         }
-        let effs = c.effective.get(r).cloned().unwrap_or_default();
+        let (effs, outranked_by) = deciding(c, r)?;
         if !effs.is_empty() && effs.iter().all(|&e| !c.mdd.intersects(e, c.valid)) {
             let (conds, mdd) = (&c.rule_conds, &mut c.mdd);
             let meets = |s: RuleId| conds.get(s).is_some_and(|&x| mdd.intersects(x, cond));
-            found.push(always_overridden(c.policy, &c.overriders, r, meets));
+            found.push(always_overridden(
+                c.policy,
+                &c.overriders,
+                r,
+                meets,
+                outranked_by,
+            ));
         }
     }
     Ok(found)
@@ -594,13 +736,15 @@ pub fn accepting_inputs(policy: &Policy) -> Vec<InputId> {
     out
 }
 
-/// Rule `r` as always overridden, by the rules overriding it that assign one of its
-/// outputs (only those win over it) and whose conditions meet its own (`meets`).
+/// Rule `r` as always overridden (or outranked, by `outranked_by`), by the rules
+/// overriding it that assign one of its outputs (only those win over it) and whose
+/// conditions meet its own (`meets`).
 fn always_overridden(
     policy: &Policy,
     overriders: &[Vec<RuleId>],
     r: RuleId,
     mut meets: impl FnMut(RuleId) -> bool,
+    outranked_by: Vec<RuleId>,
 ) -> DeadRule {
     let outputs = |x: RuleId| {
         policy
@@ -621,8 +765,13 @@ fn always_overridden(
         .unwrap_or_default();
     DeadRule {
         rule: r,
-        reason: DeadReason::AlwaysOverridden,
+        reason: if outranked_by.is_empty() {
+            DeadReason::AlwaysOverridden
+        } else {
+            DeadReason::Outranked
+        },
         by,
+        outranked_by,
     }
 }
 
@@ -647,11 +796,20 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
     add(c.mdd.support(status), &mut used);
     for (o, out) in policy.outputs.iter().enumerate() {
         // The output's verdict as a multi-terminal diagram: terminals are sets of the
-        // labels (values or variants) whose regions hold.
+        // labels (values or variants, and an exclusive output's overlap) whose regions
+        // hold.
         let regions = c.output_regions(o)?;
-        let labelled: Vec<NodeId> = match &regions {
-            OutputRegions::Single { assigned, .. } => assigned.iter().map(|p| p.1).collect(),
-            OutputRegions::Set { members } => members.clone(),
+        let (labelled, values): (Vec<NodeId>, Vec<Value>) = match &regions {
+            OutputRegions::Single {
+                assigned, overlap, ..
+            } => {
+                let mut l: Vec<NodeId> = assigned.iter().map(|p| p.1).collect();
+                if out.hit.is_exclusive() {
+                    l.push(*overlap);
+                }
+                (l, assigned.iter().map(|p| p.0.clone()).collect())
+            }
+            OutputRegions::Set { members } => (members.clone(), Vec::new()),
         };
         let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
         let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
@@ -673,22 +831,34 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
                 i
             })?;
         }
-        // A single output with a default: "no value" and "the default's value" are the
-        // same verdict.
-        let default_label = match (&out.default, &regions) {
-            (Some(d), OutputRegions::Single { assigned, .. }) => {
-                assigned.iter().position(|p| &p.0 == d)
-            }
-            _ => None,
-        };
+        // Label sets that decide alike (no value and the default; two values and the
+        // one a precedence chooses) are one verdict.
         let single = matches!(out.ty, OutputTy::Single(_));
-        let verdict = c.mdd.map_terminals(f, |s| {
-            let set = sets.get(s as usize).cloned().unwrap_or_default();
-            match (single, set.as_slice(), default_label) {
-                (true, [], Some(d)) => index.get(&vec![d]).copied().unwrap_or(s),
-                _ => s,
+        let mut verdicts: FxHashMap<crate::compile::graph::Verdict, u32> = FxHashMap::default();
+        let mut canonical: Vec<u32> = Vec::with_capacity(sets.len());
+        for (k, set) in sets.iter().enumerate() {
+            if !single {
+                canonical.push(k as u32);
+                continue;
             }
-        })?;
+            let overlap = set.contains(&values.len());
+            let given: Vec<(Value, Vec<RuleId>)> = set
+                .iter()
+                .filter_map(|&l| values.get(l))
+                .map(|v| (v.clone(), if overlap { vec![0, 1] } else { vec![0] }))
+                .collect();
+            let verdict = if overlap {
+                let vs = given.into_iter().map(|g| g.0).collect();
+                crate::compile::graph::Verdict::Overlap(vs)
+            } else {
+                crate::compile::graph::Outcome::of_single(out, given).verdict()
+            };
+            let next = verdicts.len() as u32;
+            canonical.push(*verdicts.entry(verdict).or_insert(next));
+        }
+        let verdict = c
+            .mdd
+            .map_terminals(f, |s| canonical.get(s as usize).copied().unwrap_or(s))?;
         let masked_scope = c.mdd.ite(scope, verdict, NodeId::terminal(T_OUT))?;
         let masked = c
             .mdd

@@ -69,6 +69,27 @@ fn check_against_brute_force(
         let verdicts: Vec<Verdict> = leaf.outcomes.iter().map(|o| o.verdict()).collect();
         assert_eq!(verdicts, r.verdicts, "verdicts of {inc:?}");
         assert_eq!(leaf.applied, r.applied, "applied rules of {inc:?}");
+        // A value precedence chose carries every value it won over, with its rules.
+        for (o, outcome) in leaf.outcomes.iter().enumerate() {
+            let crate::compile::graph::Outcome::Value { value, over, .. } = outcome else {
+                continue;
+            };
+            if matches!(p.outputs[o].ty, OutputTy::Set(_)) {
+                continue;
+            }
+            let mut want: Vec<(Value, RuleId)> = r.effective[o]
+                .iter()
+                .filter(|(_, v)| v != value)
+                .map(|(x, v)| (v.clone(), *x))
+                .collect();
+            want.sort();
+            let mut got: Vec<(Value, RuleId)> = over
+                .iter()
+                .flat_map(|(v, rs)| rs.iter().map(move |x| (v.clone(), *x)))
+                .collect();
+            got.sort();
+            assert_eq!(got, want, "values outranked at {inc:?}");
+        }
         assert_eq!(leaf.overridden, r.overridden, "overridden rules of {inc:?}");
     });
 
@@ -133,13 +154,15 @@ fn check_against_brute_force(
         );
     }
     assert_eq!(a.stale_acceptances, b.stale);
-    let conflicts: Vec<(usize, usize, usize, u128)> = a
-        .conflicts
-        .iter()
-        .map(|c| (c.output, c.rules[0], c.rules[1], c.region.count))
-        .collect();
-    assert_eq!(conflicts, b.conflicts);
-    for cf in &a.conflicts {
+    let pairs = |list: &[ConflictFinding]| -> Vec<(usize, usize, usize, u128)> {
+        list.iter()
+            .map(|c| (c.output, c.rules[0], c.rules[1], c.region.count))
+            .collect()
+    };
+    assert_eq!(pairs(&a.conflicts), b.conflicts, "conflicts");
+    assert_eq!(pairs(&a.resolved), b.resolved, "decisions of precedence");
+    assert_eq!(pairs(&a.overlaps), b.overlaps, "overlaps");
+    for cf in a.conflicts.iter().chain(&a.resolved).chain(&a.overlaps) {
         let r = brute::decide(p, &cf.region.example_values());
         let eff = &r.effective[cf.output];
         assert!(eff
@@ -158,9 +181,17 @@ fn check_against_brute_force(
     let shadowed: Vec<usize> = a
         .dead_rules
         .iter()
-        .filter(|d| d.reason == DeadReason::AlwaysOverridden)
+        .filter(|d| d.reason != DeadReason::NeverApplies)
         .map(|d| d.rule)
         .collect();
+    // A rule reported outranked has a rule outranking it, of the same output.
+    for d in &a.dead_rules {
+        assert_eq!(
+            d.reason == DeadReason::Outranked,
+            !d.outranked_by.is_empty(),
+            "{d:?}"
+        );
+    }
     assert_eq!(never, b.never_apply);
     assert_eq!(shadowed, b.always_overridden);
     assert_eq!(a.unused_inputs, b.unused_inputs);
@@ -200,7 +231,7 @@ fn check_against_brute_force(
                 }),
             ));
         }
-        for cf in &a.conflicts {
+        for cf in a.conflicts.iter().chain(&a.overlaps) {
             let (o, r1, r2) = (cf.output, cf.rules[0], cf.rules[1]);
             let p2 = p.clone();
             v.push((
@@ -210,6 +241,23 @@ fn check_against_brute_force(
                     d.effective
                         .get(o)
                         .is_some_and(|e| e.iter().any(|x| x.0 == r1) && e.iter().any(|x| x.0 == r2))
+                }),
+            ));
+        }
+        // A precedence decides where both apply and every value applying is ranked.
+        for cf in &a.resolved {
+            let (o, r1, r2) = (cf.output, cf.rules[0], cf.rules[1]);
+            let p2 = p.clone();
+            v.push((
+                &cf.region,
+                Box::new(move |inc: &[Value]| {
+                    let d = brute::decide(&p2, inc);
+                    let ranked = |v: &Value| p2.outputs[o].hit.rank(v).is_some();
+                    d.effective.get(o).is_some_and(|e| {
+                        e.iter().any(|x| x.0 == r1)
+                            && e.iter().any(|x| x.0 == r2)
+                            && e.iter().all(|x| ranked(&x.1))
+                    })
                 }),
             ));
         }
@@ -238,9 +286,17 @@ fn check_against_brute_force(
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let expected = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).count()
         + a.conflicts.len()
+        + a.overlaps.len()
         + a.asserts.iter().filter(|x| !x.holds).count()
         + a.unfinished.len();
     assert_eq!(errors, expected);
+    // One note per decision of a precedence, never an error.
+    let notes = diags.iter().filter(|d| d.code == "W0506").count();
+    assert_eq!(notes, a.resolved.len());
+    assert!(diags
+        .iter()
+        .filter(|d| d.code == "W0506")
+        .all(|d| !d.is_error()));
 }
 
 /// Both engines take examples by one rule: where the box engine holds every box of a
@@ -268,9 +324,17 @@ fn engines_give_the_same_examples(p: &Policy, order: OrderStrategy) -> usize {
             compared += 1;
         }
     }
-    for cf in &b.conflicts {
+    for (theirs, ours) in [
+        (&b.conflicts, &d.conflicts),
+        (&b.resolved, &d.resolved),
+        (&b.overlaps, &d.overlaps),
+    ]
+    .into_iter()
+    .flat_map(|(t, o)| t.iter().map(move |x| (x, o)))
+    {
+        let cf = theirs;
         let key = |x: &ConflictFinding| (x.output, x.rules);
-        let mine = d.conflicts.iter().find(|x| key(x) == key(cf)).unwrap();
+        let mine = ours.iter().find(|x| key(x) == key(cf)).unwrap();
         if cf.region.condition_complete {
             assert_eq!(
                 cf.region.example, mine.region.example,
@@ -342,10 +406,22 @@ fn the_box_engine_takes_the_small_policies() {
 /// would pass without testing much.
 #[test]
 fn generator_covers_every_finding() {
-    let mut stats = [0usize; 9];
+    let mut stats = [0usize; 12];
     for seed in 0..400u64 {
         let p = generate(&SynthSpec::small(seed));
         let b = brute::analyse(&p);
+        stats[9] += usize::from(!b.resolved.is_empty());
+        stats[10] += usize::from(!b.overlaps.is_empty());
+        // A rule outranked wherever it applies (dead by precedence, W0502).
+        let a = {
+            let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+            analyse(&mut c).unwrap()
+        };
+        stats[11] += usize::from(
+            a.dead_rules
+                .iter()
+                .any(|d| d.reason == DeadReason::Outranked),
+        );
         stats[0] += usize::from(b.gaps.iter().any(|g| g.0 > 0));
         stats[1] += usize::from(b.gaps.iter().any(|g| g.1 > 0));
         stats[2] += usize::from(!b.conflicts.is_empty());
@@ -357,7 +433,8 @@ fn generator_covers_every_finding() {
         stats[8] += usize::from(!p.assumes.is_empty());
     }
     // open gaps, accepted gaps, conflicts, never applies, overridden, unused inputs,
-    // failed asserts, stale acceptances, assumptions
+    // failed asserts, stale acceptances, assumptions, decisions of a precedence,
+    // overlaps of an exclusive output, rules outranked wherever they apply
     assert!(stats.iter().all(|&n| n >= 10), "{stats:?}");
 }
 

@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use super::enums::Enums;
+use super::ignore;
 use super::imports::{self, Imported};
 use super::ir;
 use super::lints::lints;
@@ -109,6 +110,7 @@ impl<'a> Checker<'a> {
         };
         let defines = structure::check_defines(&mut typer);
         typer.lower_defaults(&mut outputs);
+        typer.lower_hit_policies(&mut outputs);
         typer.lower_typicals(&mut inputs);
         let (assumes, scope) = typer.lower_constraints();
         let overrides = structure::resolve_overrides(&decls, typer.sink);
@@ -116,6 +118,7 @@ impl<'a> Checker<'a> {
         let accepted_gaps = typer.lower_accepted_gaps();
         let asserts = typer.lower_asserts();
         let scenarios = typer.lower_scenarios();
+        let ignored = ignore::lower_ignores(&decls, &mut usage, &mut sink);
         lints(sources, program, &decls, &usage, &types, &mut sink);
 
         let mut ir = ir::Policy {
@@ -135,7 +138,9 @@ impl<'a> Checker<'a> {
             asserts,
             scenarios,
             imports: Vec::new(),
+            ignored,
         };
+        ignore::check_reads(root_file, &decls, &ir, &mut sink);
         imports::finish(imports, &ids, &mut ir, &mut sink);
         let ok = !sink.has_errors();
         (ok.then_some(ir), sink.into_diagnostics())

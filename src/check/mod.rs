@@ -20,6 +20,7 @@ mod checker;
 mod enums;
 mod files;
 mod graph;
+mod ignore;
 mod imports;
 mod lints;
 mod lower;

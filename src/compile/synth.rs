@@ -51,6 +51,10 @@ pub struct SynthSpec {
     pub variants: usize,
     /// Scope, assumptions, defines, accepted gaps and asserts.
     pub extras: bool,
+    /// Hit policies on the single-valued outputs: a precedence (of some or all values,
+    /// in a random order) or `exclusive`, drawn after everything else from a generator
+    /// of their own, so the rest of a seed's policy is what it was without them.
+    pub hit_policies: bool,
     pub seed: u64,
 }
 
@@ -64,6 +68,7 @@ impl SynthSpec {
             int_hi: 99,
             variants: 4,
             extras: false,
+            hit_policies: false,
             seed,
         }
     }
@@ -78,6 +83,7 @@ impl SynthSpec {
             int_hi: 2 + rng.below(4) as i64,
             variants: 2 + rng.below(2) as usize,
             extras: true,
+            hit_policies: true,
             seed,
         }
     }
@@ -164,7 +170,38 @@ pub fn generate(spec: &SynthSpec) -> Policy {
     if spec.extras {
         acceptance_and_asserts(spec, &mut rng, &mut p);
     }
+    if spec.hit_policies {
+        hit_policies(&mut Rng::new(spec.seed ^ 0x4849_5450), &mut p);
+    }
     p
+}
+
+/// A hit policy for each single-valued output: about two in five a precedence (the
+/// values in a random order, sometimes one left out, so that it still conflicts), one
+/// in five `exclusive`, the rest none.
+fn hit_policies(rng: &mut Rng, p: &mut Policy) {
+    for o in p.outputs.iter_mut() {
+        let values: Vec<Value> = match o.ty {
+            OutputTy::Single(Ty::Bool) => vec![Value::Bool(false), Value::Bool(true)],
+            OutputTy::Single(Ty::Enum(e)) => (0..3).map(|v| Value::Enum(e, v)).collect(),
+            _ => continue,
+        };
+        o.hit = match rng.below(5) {
+            0 | 1 => {
+                let mut order = values;
+                // Fisher-Yates, then perhaps one value left unranked.
+                for i in (1..order.len()).rev() {
+                    order.swap(i, rng.below(i as u64 + 1) as usize);
+                }
+                if order.len() > 2 && rng.chance(40) {
+                    order.pop();
+                }
+                HitPolicy::Precedence { order, loc: loc() }
+            }
+            2 => HitPolicy::Exclusive { loc: loc() },
+            _ => HitPolicy::Any,
+        };
+    }
 }
 
 /// The enums (`Kind` for inputs, `Act` for outputs, `Tag` for the set output), inputs
@@ -212,6 +249,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             ty,
             loc: loc(),
             typical: None,
+            judgement: None,
         });
     }
     for o in 0..spec.outputs {
@@ -240,6 +278,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             ty,
             default,
             loc: loc(),
+            hit: HitPolicy::Any,
         });
     }
     p.outputs.push(OutputDef {
@@ -248,6 +287,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
         ty: OutputTy::Set(2),
         default: None,
         loc: loc(),
+        hit: HitPolicy::Any,
     });
 }
 
@@ -345,6 +385,7 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
         assigns,
         loc: loc(),
         name_loc: loc(),
+        overrides_at: Default::default(),
     }
 }
 

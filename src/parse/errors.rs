@@ -41,6 +41,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_expect => "`expect`",
         kw_always => "`always`",
         kw_default => "`default`",
+        kw_typical => "`typical`",
+        kw_judgement | judgement_clause => "`judgement`",
+        kw_precedence | precedence_clause => "`precedence`",
+        kw_exclusive | exclusive_clause => "`exclusive`",
+        kw_ignore => "`ignore`",
+        gt_tok => "`>`",
+        precedence_value => "a value (a variant, `true` or `false`)",
         kw_source => "`source`",
         kw_version => "`version`",
         kw_set => "`set`",
@@ -57,9 +64,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | kw_contains => "an operator",
         variant => "a variant name",
         item | policy_decl | use_decl | enum_decl | input_decl | output_decl | define_decl
-        | assume_decl | scope_decl | rule_decl | accept_decl | assert_decl | scenario_decl => {
-            "a declaration (`input`, `output`, `rule`, ...)"
-        }
+        | assume_decl | scope_decl | rule_decl | accept_decl | assert_decl | scenario_decl
+        | ignore_decl => "a declaration (`input`, `output`, `rule`, ...)",
         source_clause | version_clause => "`source` or `version`",
         cites_clause => "`cites`",
         overrides_clause => "`overrides`",
@@ -113,7 +119,9 @@ fn what(ctx: &Context) -> String {
         k => k,
     };
     match ctx.name {
-        Some(n) if !matches!(ctx.keyword, "use" | "assume" | "scope") => format!("{kind} `{n}`"),
+        Some(n) if !matches!(ctx.keyword, "use" | "assume" | "scope" | "ignore") => {
+            format!("{kind} `{n}`")
+        }
         _ => format!("`{}` declaration", ctx.keyword),
     }
 }
@@ -253,6 +261,8 @@ pub fn to_diagnostic(
         "overrides",
         "always",
         "default",
+        "precedence",
+        "judgement",
     ]
     .iter()
     .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
@@ -401,9 +411,65 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
         if c.keyword == "assert" && expected.contains(&"`always`") {
             return Some("an assert reads `assert NAME \"title\" always CONDITION`".into());
         }
+        if let Some(h) = clause_hint(c, expected, rest, before) {
+            return Some(h);
+        }
     }
     if rest.starts_with('"') && before.trim_end().ends_with('"') {
         return Some("a declaration has one title string; join the strings into one".into());
     }
     None
+}
+
+/// Hints for the clauses that qualify an input or an output, and for `ignore`.
+fn clause_hint(c: &Context, expected: &[&str], rest: &str, before: &str) -> Option<String> {
+    let word = |w: &str| {
+        rest.strip_prefix(w)
+            .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    };
+    match c.keyword {
+        "output" if find_word(before, "precedence").is_some() => {
+            if word("default") {
+                return Some("`default` comes before `precedence`: `output o: Response default manage_in_school precedence escalate > manage_in_school`".into());
+            }
+            if expected.contains(&"`>`") && rest.starts_with(',') {
+                return Some("the values of a precedence are separated by `>`, highest first: `precedence escalate > manage_in_school`".into());
+            }
+            if expected.contains(&"`>`") {
+                return Some("a precedence lists two or more values, highest first: `precedence escalate > manage_in_school`".into());
+            }
+            if expected.iter().any(|e| e.starts_with("a value")) {
+                return Some("a precedence lists values of the output's type (variant names, `true`, `false`), highest first, separated by `>`".into());
+            }
+            None
+        }
+        "output" if word("default") && find_word(before, "exclusive").is_some() => Some(
+            "`default` comes before `exclusive`: `output o: Eligibility default none exclusive`"
+                .into(),
+        ),
+        "output" if word("judgement") => Some(
+            "`judgement` qualifies an input (a fact a person decides); an output is decided by the rules"
+                .into(),
+        ),
+        "input" if word("typical") && find_word(before, "judgement").is_some() => Some(
+            "`typical` comes before `judgement`: `input x: bool typical false judgement \"...\"`"
+                .into(),
+        ),
+        "input" if word("precedence") || word("exclusive") || word("default") => Some(format!(
+            "`{}` qualifies an output; an input may have `typical` and `judgement`",
+            rest.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("")
+        )),
+        "input" if expected.contains(&"a string") && find_word(before, "judgement").is_some() => {
+            Some("`judgement` is followed by the citation that leaves the matter to a person: `judgement \"001 para 7: 'a careful assessment'\"`".into())
+        }
+        "ignore" if expected.contains(&"a string") => Some(
+            "an `ignore` names inputs and gives the reason: `ignore image_online, previous \"the document never uses these facts\"`"
+                .into(),
+        ),
+        "ignore" if expected.contains(&"a name") => Some(
+            "an `ignore` names the inputs the policy does not read, separated by commas, then the reason in a string"
+                .into(),
+        ),
+        _ => None,
+    }
 }

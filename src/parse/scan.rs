@@ -14,7 +14,7 @@ pub const MAX_NESTING: usize = 256;
 /// Keywords that start a declaration.
 pub const ITEM_KEYWORDS: &[&str] = &[
     "policy", "use", "enum", "input", "output", "define", "assume", "scope", "rule", "accept",
-    "assert", "scenario",
+    "assert", "scenario", "ignore",
 ];
 
 pub struct Scan {
