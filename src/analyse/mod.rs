@@ -24,6 +24,7 @@ pub mod boxes;
 pub mod brute;
 pub mod cuboid;
 mod findings;
+mod redundant;
 pub mod sat;
 mod sweep;
 pub mod witness;
@@ -42,6 +43,7 @@ use crate::compile::{
 use crate::diagnostics::Diagnostic;
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
 use boxes::BoxModel;
+pub use redundant::RedundantRule;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapFinding {
@@ -141,6 +143,12 @@ pub struct Analysis {
     /// Where two rules of an `exclusive` output overlap (E0506).
     pub overlaps: Vec<ConflictFinding>,
     pub dead_rules: Vec<DeadRule>,
+    /// Rules whose removal changes no decision (W0507), twins reported once.
+    pub redundant: Vec<RedundantRule>,
+    /// Rules the redundancy analysis left unsettled: too many rules meet them
+    /// (`redundant::MAX_MEETING`) for an exact comparison, and no quick proof showed
+    /// them needed. Not reported (a bound of the warning, not a finding).
+    pub redundant_unsettled: Vec<RuleId>,
     pub unused_inputs: Vec<InputId>,
     pub asserts: Vec<AssertFinding>,
     /// Incidents in scope and satisfying the assumptions.
@@ -183,6 +191,7 @@ pub enum Unfinished {
     Gaps(OutputId),
     Conflicts(OutputId),
     DeadRules,
+    RedundantRules,
     UnusedInputs,
     Assert(usize),
 }
@@ -317,6 +326,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
             }
         },
     };
+    find_redundant_rules(c, &mut a)?;
     find_unused_inputs(c, &mut a, boxed.used_inputs)?;
     find_asserts(c, &mut a)?;
     Ok(a)
@@ -444,6 +454,24 @@ fn find_conflicts(
             }
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
+    }
+    Ok(())
+}
+
+/// The rules whose removal changes no decision, apart from the dead ones (reported
+/// as such). Unfinished when the dead rules are.
+fn find_redundant_rules(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    if a.unfinished.contains(&Unfinished::DeadRules) {
+        a.unfinished.push(Unfinished::RedundantRules);
+        return Ok(());
+    }
+    let dead: Vec<RuleId> = a.dead_rules.iter().map(|d| d.rule).collect();
+    match attempt(c, |c| redundant::redundant_rules(c, &dead))? {
+        Some((found, unsettled)) => {
+            a.redundant = found;
+            a.redundant_unsettled = unsettled;
+        }
+        None => a.unfinished.push(Unfinished::RedundantRules),
     }
     Ok(())
 }

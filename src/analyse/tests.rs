@@ -194,6 +194,25 @@ fn check_against_brute_force(
     }
     assert_eq!(never, b.never_apply);
     assert_eq!(shadowed, b.always_overridden);
+    // Redundant rules: every one removable alone, twins included; each names what
+    // covers it, and twins cover each other alone.
+    let mut redundant: Vec<RuleId> = a
+        .redundant
+        .iter()
+        .flat_map(|x| std::iter::once(x.rule).chain(x.twin))
+        .collect();
+    redundant.sort_unstable();
+    assert_eq!(redundant, b.redundant, "redundant rules");
+    for x in &a.redundant {
+        let assigns = !p.rules[x.rule].assigns.is_empty();
+        assert!(
+            !assigns || !x.covered_by.is_empty() || x.by_default,
+            "{x:?} names nothing that covers it"
+        );
+        if let Some(t) = x.twin {
+            assert!(x.rule < t && x.covered_by == [t], "{x:?}");
+        }
+    }
     assert_eq!(a.unused_inputs, b.unused_inputs);
     let failures: Vec<u128> = a
         .asserts
@@ -406,7 +425,7 @@ fn the_box_engine_takes_the_small_policies() {
 /// would pass without testing much.
 #[test]
 fn generator_covers_every_finding() {
-    let mut stats = [0usize; 12];
+    let mut stats = [0usize; 14];
     for seed in 0..400u64 {
         let p = generate(&SynthSpec::small(seed));
         let b = brute::analyse(&p);
@@ -431,10 +450,13 @@ fn generator_covers_every_finding() {
         stats[6] += usize::from(b.assert_failures.iter().any(|&f| f > 0));
         stats[7] += usize::from(!b.stale.is_empty());
         stats[8] += usize::from(!p.assumes.is_empty());
+        stats[12] += usize::from(!b.redundant.is_empty());
+        stats[13] += usize::from(a.redundant.iter().any(|x| x.twin.is_some()));
     }
     // open gaps, accepted gaps, conflicts, never applies, overridden, unused inputs,
     // failed asserts, stale acceptances, assumptions, decisions of a precedence,
-    // overlaps of an exclusive output, rules outranked wherever they apply
+    // overlaps of an exclusive output, rules outranked wherever they apply, redundant
+    // rules, twins
     assert!(stats.iter().all(|&n| n >= 10), "{stats:?}");
 }
 

@@ -7,6 +7,7 @@
 //!   and decisions of a precedence (`W0506`, notes), listed the same way;
 //! - [`dead`]: rules that never apply (`W0501`) or are always overridden or outranked
 //!   (`W0502`);
+//! - [`redundant`]: rules whose removal changes no decision (`W0507`);
 //! - [`unused`]: inputs no outcome depends on (`W0503`);
 //! - [`assert`]: asserts that do not hold (`E0503`);
 //! - [`unfinished`]: analyses past the tool's limits (`E0504`);
@@ -18,6 +19,7 @@ mod data;
 mod dead;
 mod gap;
 mod no_incident;
+mod redundant;
 mod unfinished;
 mod unused;
 
@@ -96,6 +98,11 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         a.dead_rules
             .iter()
             .filter_map(|dr| dead::dead_rule(policy, dr)),
+    );
+    out.extend(
+        a.redundant
+            .iter()
+            .filter_map(|x| redundant::redundant(policy, x, &a.redundant)),
     );
     out.extend(unused::unused_inputs(policy, &a.unused_inputs));
     out.extend(
