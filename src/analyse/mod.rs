@@ -24,6 +24,7 @@ pub mod boxes;
 pub mod brute;
 pub mod cuboid;
 mod findings;
+mod isolate;
 mod redundant;
 pub mod sat;
 mod sweep;
@@ -65,6 +66,10 @@ pub struct ConflictFinding {
     pub rules: [RuleId; 2],
     pub values: [Value; 2],
     pub region: Region,
+    /// Whether the example applies only these two of the rules that assign the output
+    /// (`isolate::isolate_examples` looks for one): `Some(false)` when no incident of
+    /// the region does, `None` when not looked at (past the listed pairs).
+    pub isolating: Option<bool>,
 }
 
 /// The pairs of rules over one output, by kind (see [`ConflictFinding`]).
@@ -316,6 +321,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     };
     find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
     find_conflicts(c, &mut a, &single_outputs, boxed.conflicts)?;
+    isolate::isolate_examples(c, &mut a)?;
     a.dead_rules = match &model {
         Some(m) => m.dead_rules(c),
         None => match attempt(c, dead_rules)? {
@@ -660,6 +666,7 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
                     rules: [r1, r2],
                     values: [v1, v2],
                     region,
+                    isolating: None,
                 };
                 match kind {
                     PairKind::Conflict => found.conflicts.push(finding),

@@ -845,7 +845,7 @@ pub fn typical_example(c: &Compiler<'_>) -> Box<[u32]> {
 }
 
 /// [`example_values`] as value indices per input.
-fn example_indices(c: &Compiler<'_>, per_level: &[u32]) -> Box<[u32]> {
+pub(crate) fn example_indices(c: &Compiler<'_>, per_level: &[u32]) -> Box<[u32]> {
     (0..c.policy.inputs.len())
         .map(|input| {
             let l = c.level(input);

@@ -118,6 +118,19 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     out
 }
 
+/// The region of a pair of rules over one output for people, saying so when every
+/// incident of it applies other rules of the output too (the example then does).
+fn pair_notes(d: Diagnostic, policy: &Policy, cf: &super::ConflictFinding) -> Diagnostic {
+    let d = region_notes(d, &cf.region, "both apply to");
+    match (cf.isolating, policy.outputs.get(cf.output)) {
+        (Some(false), Some(o)) => d.note(format!(
+            "no incident here applies only these two of the rules that assign `{}`: the example applies others too",
+            o.name
+        )),
+        _ => d,
+    }
+}
+
 /// The region of a finding for people: how many incidents, which (`what` says how the
 /// finding touches them), and one example.
 fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
