@@ -166,7 +166,7 @@ fn main() {
                     "{inputs}x{rules}: compile {compiled:?}, analysis total {:?} ({:?} engine); \
                      outputs with gaps: {} counted with regions, {} proven by an example but \
                      not counted ({} uncounted in all); conflicting rule pairs {}, dead rules {}, \
-                     unused inputs {}, other unfinished {:?}",
+                     redundant rules {} ({} unsettled), unused inputs {}, other unfinished {:?}",
                     start.elapsed(),
                     a.engine,
                     a.gaps.len(),
@@ -174,6 +174,8 @@ fn main() {
                     uncounted,
                     a.conflicts.len(),
                     a.dead_rules.len(),
+                    a.redundant.len(),
+                    a.redundant_unsettled.len(),
                     a.unused_inputs.len(),
                     a.unfinished
                         .iter()

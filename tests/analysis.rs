@@ -149,9 +149,14 @@ rule b "B" cites "x" when youngest_age >= 13 then resolution = outcome_21
         "rule a \"A\" cites \"x\" overrides b",
     );
     let (_, _, a) = analyse(&fixed);
-    // No conflict left; and since `b` now only ever gives the default, the age no
-    // longer matters.
-    assert_eq!(codes(&a.diagnostics), vec!["W0503"]);
+    // No conflict left; and since `b` now only ever gives the default, it is redundant
+    // (covered by the default) and the age no longer matters.
+    assert_eq!(codes(&a.diagnostics), vec!["W0503", "W0507"]);
+    let redundant = a.diagnostics.iter().find(|d| d.code == "W0507").unwrap();
+    assert!(redundant
+        .notes
+        .iter()
+        .any(|n| n.contains("the default of `resolution`")));
 }
 
 #[test]

@@ -592,6 +592,7 @@ impl BoxModel {
                     rules: [*r1, *r2],
                     values: [v1.clone(), v2.clone()],
                     region,
+                    isolating: None,
                 };
                 let subtract = kind == super::PairKind::Resolved && !unranked.is_empty();
                 // Most pairs meet in one box: describe it directly.

@@ -408,6 +408,9 @@ pub struct BruteAnalysis {
     /// Rules that apply somewhere but every assignment is always overridden or
     /// outranked by precedence.
     pub always_overridden: Vec<RuleId>,
+    /// Rules, neither never applying nor always overridden, that can be removed (made
+    /// never to apply) without changing any verdict of any valid incident.
+    pub redundant: Vec<RuleId>,
     pub unused_inputs: Vec<InputId>,
     /// Per assert: the number of counterexamples.
     pub assert_failures: Vec<u128>,
@@ -508,6 +511,28 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
             b.never_apply.push(r);
         } else if !effective_somewhere.get(r).copied().unwrap_or(false) {
             b.always_overridden.push(r);
+        }
+    }
+    for r in 0..policy.rules.len() {
+        if b.never_apply.contains(&r) || b.always_overridden.contains(&r) {
+            continue;
+        }
+        let mut without = policy.clone();
+        if let Some(rule) = without.rules.get_mut(r) {
+            rule.when = Expr::Const(false);
+        }
+        let mut changes = false;
+        let mut k = 0usize;
+        for_each_incident(policy, |inc| {
+            let here = outcomes.get(k);
+            k += 1;
+            if changes || here.is_none_or(|h| h.0 != Status::InScope) {
+                return;
+            }
+            changes = here.is_some_and(|h| h.1 != decide(&without, inc).verdicts);
+        });
+        if !changes {
+            b.redundant.push(r);
         }
     }
     // Input i is used when two incidents differing only in i have different outcomes.

@@ -24,6 +24,8 @@ pub mod boxes;
 pub mod brute;
 pub mod cuboid;
 mod findings;
+mod isolate;
+mod redundant;
 pub mod sat;
 mod sweep;
 pub mod witness;
@@ -43,6 +45,7 @@ use crate::compile::{
 use crate::diagnostics::Diagnostic;
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
 use boxes::BoxModel;
+pub use redundant::RedundantRule;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapFinding {
@@ -64,6 +67,10 @@ pub struct ConflictFinding {
     pub rules: [RuleId; 2],
     pub values: [Value; 2],
     pub region: Region,
+    /// Whether the example applies only these two of the rules that assign the output
+    /// (`isolate::isolate_examples` looks for one): `Some(false)` when no incident of
+    /// the region does, `None` when not looked at (past the listed pairs).
+    pub isolating: Option<bool>,
 }
 
 /// The pairs of rules over one output, by kind (see [`ConflictFinding`]).
@@ -142,6 +149,12 @@ pub struct Analysis {
     /// Where two rules of an `exclusive` output overlap (E0506).
     pub overlaps: Vec<ConflictFinding>,
     pub dead_rules: Vec<DeadRule>,
+    /// Rules whose removal changes no decision (W0507), twins reported once.
+    pub redundant: Vec<RedundantRule>,
+    /// Rules the redundancy analysis left unsettled: too many rules meet them
+    /// (`redundant::MAX_MEETING`) for an exact comparison, and no quick proof showed
+    /// them needed. Not reported (a bound of the warning, not a finding).
+    pub redundant_unsettled: Vec<RuleId>,
     pub unused_inputs: Vec<InputId>,
     pub asserts: Vec<AssertFinding>,
     /// Incidents in scope and satisfying the assumptions.
@@ -184,6 +197,7 @@ pub enum Unfinished {
     Gaps(OutputId),
     Conflicts(OutputId),
     DeadRules,
+    RedundantRules,
     UnusedInputs,
     Assert(usize),
 }
@@ -308,6 +322,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     };
     find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
     find_conflicts(c, &mut a, &single_outputs, boxed.conflicts)?;
+    isolate::isolate_examples(c, &mut a)?;
     a.dead_rules = match &model {
         Some(m) => m.dead_rules(c),
         None => match attempt(c, dead_rules)? {
@@ -318,6 +333,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
             }
         },
     };
+    find_redundant_rules(c, &mut a)?;
     find_unused_inputs(c, &mut a, boxed.used_inputs)?;
     find_asserts(c, &mut a)?;
     Ok(a)
@@ -445,6 +461,24 @@ fn find_conflicts(
             }
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
+    }
+    Ok(())
+}
+
+/// The rules whose removal changes no decision, apart from the dead ones (reported
+/// as such). Unfinished when the dead rules are.
+fn find_redundant_rules(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    if a.unfinished.contains(&Unfinished::DeadRules) {
+        a.unfinished.push(Unfinished::RedundantRules);
+        return Ok(());
+    }
+    let dead: Vec<RuleId> = a.dead_rules.iter().map(|d| d.rule).collect();
+    match attempt(c, |c| redundant::redundant_rules(c, &dead))? {
+        Some((found, unsettled)) => {
+            a.redundant = found;
+            a.redundant_unsettled = unsettled;
+        }
+        None => a.unfinished.push(Unfinished::RedundantRules),
     }
     Ok(())
 }
@@ -633,6 +667,7 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
                     rules: [r1, r2],
                     values: [v1, v2],
                     region,
+                    isolating: None,
                 };
                 match kind {
                     PairKind::Conflict => found.conflicts.push(finding),

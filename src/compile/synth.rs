@@ -172,8 +172,23 @@ pub fn generate(spec: &SynthSpec) -> Policy {
     }
     if spec.hit_policies {
         hit_policies(&mut Rng::new(spec.seed ^ 0x4849_5450), &mut p);
+        twin(&mut Rng::new(spec.seed ^ 0x5457_494E), &mut p);
     }
     p
+}
+
+/// One time in five, a copy of a rule added after the others (a table row written
+/// twice: redundant rules, W0507), drawn from a generator of its own like the hit
+/// policies.
+fn twin(rng: &mut Rng, p: &mut Policy) {
+    if p.rules.is_empty() || !rng.chance(20) {
+        return;
+    }
+    let k = rng.below(p.rules.len() as u64) as usize;
+    if let Some(mut copy) = p.rules.get(k).cloned() {
+        copy.name = format!("r{}", p.rules.len());
+        p.rules.push(copy);
+    }
 }
 
 /// A hit policy for each single-valued output: about two in five a precedence (the

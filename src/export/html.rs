@@ -918,6 +918,7 @@ impl PageWriter<'_> {
                     format!("the conflicts over <code>{}</code>", esc(&name(o)))
                 }
                 Unfinished::DeadRules => "the dead rules".to_string(),
+                Unfinished::RedundantRules => "the redundant rules".to_string(),
                 Unfinished::UnusedInputs => "the inputs the decision depends on".to_string(),
                 Unfinished::Assert(k) => format!(
                     "assert <code>{}</code>",

@@ -9,7 +9,6 @@
 //! each with what it would decide for the conflict's example incident.
 
 use super::data::{Data, ValuePairs};
-use super::region_notes;
 use crate::analyse::{brute, Analysis, ConflictFinding};
 use crate::check::ir::{HitPolicy, OutputDef, OutputId, OutputTy, Policy, RuleId, Ty, Value};
 use crate::compile::describe::show_count;
@@ -266,7 +265,7 @@ pub(super) fn conflict(
         rules: [&d1.name, &d2.name],
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
-    let mut d = region_notes(d, &cf.region, "both apply to");
+    let mut d = super::pair_notes(d, policy, cf);
     let mut help = "decide from the document which rule is the exception and give it `overrides` naming the other".to_string();
     if let Some(settle) = Settle::new(policy, cf, overriders) {
         // Both directions, in declaration order only because one must come first.
@@ -376,7 +375,7 @@ pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
         winner: policy.value_json(wv),
     };
     Some(
-        region_notes(d, &cf.region, "both apply to")
+        super::pair_notes(d, policy, cf)
             .note(format!(
                 "`policyc decide` names both rules there and says that {win} won by precedence over {lose}"
             ))
@@ -416,7 +415,7 @@ pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnosti
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
     Some(
-        region_notes(d, &cf.region, "both apply to")
+        super::pair_notes(d, policy, cf)
             .note(format!(
                 "`policyc decide` gives `{}` no value there",
                 o.name

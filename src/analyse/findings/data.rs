@@ -64,6 +64,16 @@ pub(super) enum Data<'p> {
         #[serde(skip_serializing_if = "Option::is_none")]
         outranked_by: Option<Vec<&'p str>>,
     },
+    /// `W0507`: a rule whose removal changes no decision, the rules that decide the
+    /// same where it applies and whether the default does somewhere; `twin`: a rule
+    /// that decides exactly what it does (either may go, not both).
+    RedundantRule {
+        rule: &'p str,
+        covered_by: Vec<&'p str>,
+        by_default: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        twin: Option<&'p str>,
+    },
     /// `W0503`.
     UnusedInputs { inputs: Vec<&'p str> },
     /// `E0503`: the incidents that break an assert.

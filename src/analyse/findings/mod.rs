@@ -7,6 +7,7 @@
 //!   and decisions of a precedence (`W0506`, notes), listed the same way;
 //! - [`dead`]: rules that never apply (`W0501`) or are always overridden or outranked
 //!   (`W0502`);
+//! - [`redundant`]: rules whose removal changes no decision (`W0507`);
 //! - [`unused`]: inputs no outcome depends on (`W0503`);
 //! - [`assert`]: asserts that do not hold (`E0503`);
 //! - [`unfinished`]: analyses past the tool's limits (`E0504`);
@@ -18,6 +19,7 @@ mod data;
 mod dead;
 mod gap;
 mod no_incident;
+mod redundant;
 mod unfinished;
 mod unused;
 
@@ -97,6 +99,11 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|dr| dead::dead_rule(policy, dr)),
     );
+    out.extend(
+        a.redundant
+            .iter()
+            .filter_map(|x| redundant::redundant(policy, x, &a.redundant)),
+    );
     out.extend(unused::unused_inputs(policy, &a.unused_inputs));
     out.extend(
         a.asserts
@@ -109,6 +116,19 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .map(|u| unfinished::unfinished(policy, a, u)),
     );
     out
+}
+
+/// The region of a pair of rules over one output for people, saying so when every
+/// incident of it applies other rules of the output too (the example then does).
+fn pair_notes(d: Diagnostic, policy: &Policy, cf: &super::ConflictFinding) -> Diagnostic {
+    let d = region_notes(d, &cf.region, "both apply to");
+    match (cf.isolating, policy.outputs.get(cf.output)) {
+        (Some(false), Some(o)) => d.note(format!(
+            "no incident here applies only these two of the rules that assign `{}`: the example applies others too",
+            o.name
+        )),
+        _ => d,
+    }
 }
 
 /// The region of a finding for people: how many incidents, which (`what` says how the
