@@ -81,7 +81,7 @@ pub fn run() -> ExitCode {
     let (connection, io_threads) = match transport::stdio() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: policyc lsp: cannot start: {e}");
+            crate::output::eprintln(&format!("error: policyc lsp: cannot start: {e}"));
             return ExitCode::from(1);
         }
     };
@@ -90,7 +90,7 @@ pub fn run() -> ExitCode {
     match (io_threads.join(), served) {
         (Ok(()), Ok(())) => ExitCode::SUCCESS,
         (Err(e), _) | (Ok(()), Err(e)) => {
-            eprintln!("error: policyc lsp: {e}");
+            crate::output::eprintln(&format!("error: policyc lsp: {e}"));
             ExitCode::from(1)
         }
     }
@@ -584,10 +584,10 @@ impl Server {
                 // Not opened: usable only from a change that holds the whole text.
                 let Some(last_whole) = p.content_changes.iter().rposition(|c| c.range.is_none())
                 else {
-                    eprintln!(
+                    crate::output::eprintln(&format!(
                         "warning: policyc lsp: an edit of `{}`, which is not open, was ignored",
                         path.display()
-                    );
+                    ));
                     return Vec::new();
                 };
                 self.docs.insert(
@@ -627,11 +627,11 @@ impl Server {
                 continue;
             }
             if let Err(e) = apply_change(&mut doc.text, c, encoding) {
-                eprintln!(
+                crate::output::eprintln(&format!(
                     "error: policyc lsp: an edit of `{}` (version {}) cannot be applied: {e}",
                     path.display(),
                     doc.version
-                );
+                ));
                 out.push(Message::Notification(Notification::new(
                     ShowMessage::METHOD.into(),
                     ShowMessageParams {
