@@ -15,6 +15,8 @@ pub mod diff;
 pub mod evaluate;
 pub mod export;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod harness;
 pub mod lsp;
 pub mod manual;

@@ -141,9 +141,23 @@ pub fn serve(connection: Connection) -> Result<(), String> {
 /// Serves one client: the initialize handshake, then requests and notifications until
 /// `exit`. `Ok` when the client shut the server down before `exit`.
 pub fn serve_with(connection: Connection, options: Options) -> Result<(), String> {
+    serve_session(connection, options, true)
+}
+
+/// Serves one client with every analysis run in line rather than on a thread, so that
+/// a session depends on its messages alone (the fuzzer's, `crate::fuzzing`).
+#[doc(hidden)]
+pub fn serve_in_line(connection: Connection) -> Result<(), String> {
+    let options = Options {
+        analysis_grace: Duration::ZERO,
+    };
+    serve_session(connection, options, false)
+}
+
+fn serve_session(connection: Connection, options: Options, threads: bool) -> Result<(), String> {
     let caps = handshake(&connection)?;
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<Finished>();
-    let mut server = Server::new(caps, options, Some(done_tx));
+    let mut server = Server::new(caps, options, threads.then_some(done_tx));
     let mut queue: VecDeque<Message> = VecDeque::new();
     let mut shutting_down = false;
     loop {
