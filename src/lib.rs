@@ -3,6 +3,9 @@
 //! The pipeline runs one way: [`parse`] → [`check`] → [`compile`] → [`analyse`] / [`evaluate`] /
 //! export. See `ARCHITECTURE.md` for the code map.
 
+// Output goes through `output`: the standard macros panic on a failed write.
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+
 pub mod analyse;
 pub mod check;
 pub mod cli;
@@ -12,10 +15,13 @@ pub mod diff;
 pub mod evaluate;
 pub mod export;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod harness;
 pub mod lsp;
 pub mod manual;
 pub mod mdd;
+pub mod output;
 pub mod parse;
 pub mod source;
 pub mod terminal;

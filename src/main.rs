@@ -1,5 +1,8 @@
 //! The `policyc` binary: a thin face over the library (see `policyc::cli`).
 
+// Output goes through `policyc::output`: the standard macros panic on a failed write.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -13,11 +16,13 @@ fn main() -> ExitCode {
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {
-            eprintln!("error: policyc crashed; this is a bug, please report it with the input that caused it");
+            policyc::output::eprintln(
+                "error: policyc crashed; this is a bug, please report it with the input that caused it",
+            );
             ExitCode::from(101)
         }
         Err(e) => {
-            eprintln!("error: could not start: {e}");
+            policyc::output::eprintln(&format!("error: could not start: {e}"));
             ExitCode::from(2)
         }
     }

@@ -158,9 +158,21 @@ fn endless() -> std::process::Stdio {
 fn a_policy_is_read_from_a_pipe_and_an_endless_one_is_refused() {
     let o = policyc_fed(&["check", "/dev/stdin"], piped(), CLEAN.as_bytes());
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = policyc_fed(&["check", "/dev/stdin"], endless(), b"");
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    // A named file that cannot be read whole is an I/O error, as for `test`.
+    let mut yes = Command::new("yes")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let endless_pipe: std::process::Stdio = yes.stdout.take().unwrap().into();
+    let o = policyc_fed(&["check", "/dev/stdin"], endless_pipe, b"");
+    let _ = yes.kill();
+    let _ = yes.wait();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("E0003"), "{}", stderr(&o));
+    // A device is not read at all (issue 19: `check /dev/zero` is exit 2).
+    let o = policyc_fed(&["check", "/dev/stdin"], endless(), b"");
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
 }
 
 #[test]

@@ -400,7 +400,8 @@ fn junit_is_valid_xml_of_the_expected_shape() {
     }
     assert_eq!(root.attribute("tests").unwrap(), total.0.to_string());
     assert_eq!(root.attribute("failures").unwrap(), total.1.to_string());
-    assert_eq!(root.attribute("skipped").unwrap(), total.2.to_string());
+    // Skipped counts are the suites' (the JUnit schemas have none on <testsuites>).
+    assert_eq!(root.attribute("skipped"), None);
 
     let school = suites[1];
     let twelve = school

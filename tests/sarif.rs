@@ -287,6 +287,60 @@ fn check_format_sarif_prints_one_valid_log() {
     assert_eq!(v["runs"][0]["results"][0]["ruleId"], "E0001");
 }
 
+/// Issue 19: a root file named `x:y.policy` was the URI `x:y.policy`, of scheme `x`;
+/// and results had no `partialFingerprints`, so an upload through the API (which
+/// computes none) could not match the alerts it had.
+#[test]
+fn uris_are_relative_references_and_results_have_stable_fingerprints() {
+    let dir = temp_dir("colon");
+    let text = "policy p \"x\"\ninput a bool\ninput b bool\n";
+    std::fs::write(dir.join("x:y.policy"), text).unwrap();
+    let run = || {
+        let o = Command::new(env!("CARGO_BIN_EXE_policyc"))
+            .current_dir(&dir)
+            .args(["check", "--format", "sarif", "x:y.policy"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&o.stdout).expect("one JSON document");
+        assert!(violations(&v).is_empty(), "{:#?}", violations(&v));
+        v
+    };
+    let v = run();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() >= 2, "{v:#}");
+    let mut prints = Vec::new();
+    for r in results {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert_eq!(uri, "x%3Ay.policy");
+        let print = r["partialFingerprints"]["policyc/v1"].as_str().unwrap();
+        prints.push(print.to_string());
+    }
+    let mut unique = prints.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        prints.len(),
+        "each result its own: {prints:?}"
+    );
+    // The same findings after lines are added above them: the same fingerprints.
+    std::fs::write(dir.join("x:y.policy"), format!("// a comment\n\n{text}")).unwrap();
+    let again: Vec<String> = run()["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["policyc/v1"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(again, prints);
+}
+
 #[test]
 fn check_format_github_prints_one_command_per_diagnostic() {
     let dir = temp_dir("github");

@@ -75,7 +75,25 @@ pub fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 format!("cannot read `{}`: no such file or folder", p.display()),
             )
             .help("check the path; folders are searched for `.policy` files"),
+            Unfound::NotAFile(p) => Diagnostic::error(
+                Code::E0001,
+                format!(
+                    "cannot read `{}`: not a regular file (a device or a socket)",
+                    p.display()
+                ),
+            )
+            .help("name policy files or folders; a pipe is read (`/dev/stdin`)"),
+            Unfound::Unreadable(p, why) => {
+                Diagnostic::error(Code::E0001, format!("cannot read `{}`: {why}", p.display()))
+            }
         })
         .collect();
     (files, errors)
+}
+
+/// Whether `d` says a file named on the command line (not one a `use` names, whose
+/// diagnostic points at the `use`) could not be read at all: an I/O error, exit 2,
+/// rather than an error in a policy.
+pub fn is_load_failure(d: &Diagnostic) -> bool {
+    matches!(d.code, Code::E0001 | Code::E0003) && d.labels.is_empty()
 }

@@ -38,7 +38,7 @@ mod tests;
 
 use std::path::Path;
 
-pub use files::{load_file, policy_files};
+pub use files::{is_load_failure, load_file, policy_files};
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileSystem, Loc, Sources};

@@ -4,7 +4,7 @@
 //! terminal, so a piped session reads as a transcript); errors that stop policyc are on
 //! standard error. Exit codes: 0 decided, 1 undecided or out of scope, 2 usage or I/O.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -134,11 +134,9 @@ fn tell(text: &str) {
     say(&crate::terminal::escape_controls(text));
 }
 
-/// Prints on standard output at once (a prompt has no newline), ignoring a closed pipe.
+/// Prints on standard output at once (a prompt has no newline).
 fn say(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    let _ = crate::output::print(text);
 }
 
 /// Writes `text` to `path`; says where, or why not (in the interview, or on standard

@@ -68,6 +68,9 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
         &options,
         deny_warnings,
     );
+    // A file that cannot be read at all is an I/O error, as `test` has it; a `use`d
+    // one is an error in the policy that names it.
+    let usage_error = usage_error || all.iter().any(crate::check::is_load_failure);
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = all
         .iter()

@@ -4,8 +4,6 @@
 use clap::Args;
 use clap_complete::Shell;
 
-use std::io::Write;
-
 use super::exit;
 
 #[derive(Args, Debug)]
@@ -38,8 +36,7 @@ pub fn run(args: &CompletionsArgs) -> u8 {
     exit::OK
 }
 
-/// Writes `bytes` to stdout, ignoring a closed pipe.
+/// Writes `bytes` to stdout ([`crate::output`]).
 pub(super) fn write_stdout(bytes: &[u8]) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(bytes).and_then(|()| out.flush());
+    let _ = crate::output::print(bytes);
 }

@@ -76,7 +76,7 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
             return exit::USAGE;
         }
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::output::Writer(crate::output::Stream::Out));
     let answered = answer(
         &policy,
         &decider,
@@ -168,7 +168,11 @@ fn answer(
         line.clear();
         if serde_json::to_writer(&mut line, &a.json(policy, sources)).is_ok() {
             line.push(b'\n');
-            let _ = out.write_all(&line);
+            // Nobody reads the answers any more (a closed pipe), or they cannot be
+            // written: deciding the rest would be lost work.
+            if out.write_all(&line).is_err() {
+                break;
+            }
         }
     }
     Ok(code)

@@ -1,6 +1,6 @@
 //! `policyc diff OLD NEW` and `policyc diff --git REV [PATH...]`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
@@ -116,7 +116,7 @@ fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
 fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let revision = match GitRevision::open(rev, &cwd) {
+    let revision = match GitRevision::open(rev, &repository_folder(&args.paths, &cwd)) {
         Ok(r) => r,
         Err(d) => {
             print_human(&sources, &[d], color);
@@ -154,4 +154,18 @@ fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u
     } else {
         exit::OK
     }
+}
+
+/// Where to look for the repository: the first path named (its folder, or the nearest
+/// folder above it that exists, for a file gone from the working tree), so that
+/// `policyc diff --git main ../repo/policies` works from outside the repository; the
+/// current folder when none is named.
+fn repository_folder(paths: &[PathBuf], cwd: &Path) -> PathBuf {
+    let Some(first) = paths.first() else {
+        return cwd.to_path_buf();
+    };
+    cwd.join(first)
+        .ancestors()
+        .find(|a| a.is_dir())
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
 }

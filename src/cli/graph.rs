@@ -111,11 +111,7 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
             }
         },
         None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`policyc graph ... | head`) is not an error worth a code.
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
+            print!("{text}");
             exit::OK
         }
     }

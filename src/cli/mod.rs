@@ -1,5 +1,23 @@
 //! The command-line face: argument parsing and printing only. Every command calls the
 //! library API; nothing here decides anything about a policy.
+//!
+//! Everything the commands print goes through [`crate::output`], which never panics on a
+//! failed write and keeps the failure for the exit code: `print!` and `eprintln!` are
+//! redefined below for every module of the CLI (the crate denies the standard ones).
+
+/// `print!` through [`crate::output`]: a failed write is kept, never a panic.
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        let _ = $crate::output::print(format!($($arg)*));
+    }};
+}
+
+/// `eprintln!` through [`crate::output`]: a failed write is kept, never a panic.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        $crate::output::eprintln(&format!($($arg)*))
+    };
+}
 
 pub mod ask;
 pub mod check;
@@ -18,7 +36,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
+use codespan_reporting::term::termcolor::ColorChoice;
 
 use crate::diagnostics::{render, Diagnostic};
 use crate::source::Sources;
@@ -103,13 +121,36 @@ pub fn command() -> clap::Command {
     man::complete_definition(<Cli as clap::CommandFactory>::command())
 }
 
-/// The arguments of this process, parsed by [`command`]; exits as clap does on an
-/// error or `--help`.
+/// The arguments of this process, parsed by [`command`]; ends the process as clap
+/// does on an error or `--help`, with what clap says written through
+/// [`crate::output`].
 pub fn parse() -> Cli {
     use clap::FromArgMatches;
     let mut cmd = command();
-    let matches = cmd.get_matches_mut();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+    let parsed = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.unwrap_or_else(|e| {
+        use std::io::IsTerminal;
+        let e = e.format(&mut cmd);
+        let on_terminal = if e.use_stderr() {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
+        let styled = e.render();
+        let text = match ColorArg::Auto.choice(on_terminal) {
+            ColorChoice::Never => styled.to_string(),
+            _ => styled.ansi().to_string(),
+        };
+        if e.use_stderr() {
+            crate::output::eprint(text);
+        } else {
+            let _ = crate::output::print(text);
+        }
+        let code = u8::try_from(e.exit_code()).unwrap_or(exit::USAGE);
+        std::process::exit(i32::from(crate::output::exit_code(code)))
+    })
 }
 
 /// Exit codes of the command-line contract.
@@ -134,7 +175,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     };
-    ExitCode::from(code)
+    ExitCode::from(crate::output::exit_code(code))
 }
 
 /// The `.policy` files named by `paths`, and why a path named none
@@ -145,20 +186,26 @@ pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>
 
 /// Prints diagnostics for people on stderr, in colour when wanted.
 pub fn print_human(sources: &Sources, diags: &[Diagnostic], color: ColorArg) {
+    use codespan_reporting::term::termcolor::Buffer;
     use std::io::IsTerminal;
-    // Buffered: the renderer writes a character at a time, and unbuffered stderr made
-    // that a system call per character (seconds for one long line).
-    let mut stream = BufferedStandardStream::stderr(color.choice(std::io::stderr().is_terminal()));
+    // Rendered whole, then written at once: the renderer writes a character at a time.
+    let mut buf = match color.choice(std::io::stderr().is_terminal()) {
+        ColorChoice::Never => Buffer::no_color(),
+        // What termcolor's `Auto` does on a terminal: no colour for a dumb one.
+        ColorChoice::Auto if std::env::var_os("TERM").is_none_or(|t| t == "dumb") => {
+            Buffer::no_color()
+        }
+        _ => Buffer::ansi(),
+    };
     for d in diags {
-        // A closed stderr is not worth a panic or an error code of its own.
-        let _ = render::emit(&mut stream, sources, d);
+        let _ = render::emit(&mut buf, sources, d);
     }
-    let _ = stream.flush();
+    crate::output::eprint(buf.as_slice());
 }
 
-/// Writes lines to stdout through one buffer, ignoring a closed pipe.
+/// Writes lines to stdout through one buffer, stopping at a failed write.
 pub fn out_lines<I: IntoIterator<Item = String>>(lines: I) {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::output::Writer(crate::output::Stream::Out));
     for line in lines {
         if writeln!(out, "{line}").is_err() {
             return;
@@ -167,8 +214,7 @@ pub fn out_lines<I: IntoIterator<Item = String>>(lines: I) {
     let _ = out.flush();
 }
 
-/// Writes a line to stdout, ignoring a closed pipe (`policyc ... | head`).
+/// Writes a line to stdout.
 pub fn out_line(line: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
+    let _ = crate::output::println(line);
 }

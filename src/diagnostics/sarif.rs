@@ -94,10 +94,18 @@ pub struct SarifResult {
     pub locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_locations: Vec<Location>,
+    /// What identifies the result from one run to the next, so that an upload
+    /// through the code-scanning API (which computes none) matches the alerts it
+    /// already has: [`FINGERPRINT`] to [`fingerprint`].
+    pub partial_fingerprints: std::collections::BTreeMap<&'static str, String>,
     /// The diagnostic's machine data (an example incident, a region, counts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<Properties>,
 }
+
+/// The key of policyc's partial fingerprint; the version changes when what it hashes
+/// does.
+pub const FINGERPRINT: &str = "policyc/v1";
 
 /// A result's property bag: the diagnostic's `data` as `policyc check --format json`
 /// gives it.
@@ -204,6 +212,16 @@ pub fn path_to_uri_ref(path: &str) -> String {
     out
 }
 
+/// A relative path as a relative URI reference: a `:` before the first `/` is
+/// percent-encoded, or `x:y.policy` would read as the URI of scheme `x`.
+pub fn relative_uri_ref(path: &str) -> String {
+    let uri = path_to_uri_ref(path);
+    match uri.split_once('/') {
+        Some((first, rest)) => format!("{}/{rest}", first.replace(':', "%3A")),
+        None => uri.replace(':', "%3A"),
+    }
+}
+
 /// Where a file is, as SARIF wants it: a path relative to [`SRCROOT`] when the file's
 /// display name is relative, else an absolute `file://` URI.
 fn artifact(sources: &Sources, file: crate::source::FileId) -> ArtifactLocation {
@@ -220,7 +238,7 @@ fn artifact(sources: &Sources, file: crate::source::FileId) -> ArtifactLocation 
         }
     } else {
         ArtifactLocation {
-            uri: path_to_uri_ref(relative),
+            uri: relative_uri_ref(relative),
             uri_base_id: Some(SRCROOT),
         }
     }
@@ -286,10 +304,45 @@ fn result_of(sources: &Sources, d: &Diagnostic) -> SarifResult {
         message: Message {
             text: result_text(d),
         },
+        partial_fingerprints: std::collections::BTreeMap::from([(
+            FINGERPRINT,
+            fingerprint(sources, d),
+        )]),
         locations,
         related_locations: related,
         properties: d.machine_data().map(|data| Properties { data }),
     }
+}
+
+/// A hash of what makes a diagnostic the same finding when the file around it changes:
+/// its code, its file, the text its primary label covers (spaces folded) and its
+/// message without digits (counts change as rules do; line numbers are left out, so
+/// a finding keeps its fingerprint when lines are added above it). FNV-1a, 64 bits, in
+/// hex: stable across Rust versions and platforms, unlike the standard hasher.
+pub fn fingerprint(sources: &Sources, d: &Diagnostic) -> String {
+    let primary = d
+        .labels
+        .iter()
+        .find(|l| l.style == LabelStyle::Primary)
+        .or(d.labels.first());
+    let (file, text) = match primary {
+        Some(l) => {
+            let text = sources.text(l.file);
+            let covered = text.get(l.span.start..l.span.end).unwrap_or_default();
+            let folded: Vec<&str> = covered.split_whitespace().take(64).collect();
+            (artifact(sources, l.file).uri, folded.join(" "))
+        }
+        None => (String::new(), String::new()),
+    };
+    let message: String = d.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [d.code.as_str(), &file, &text, &message] {
+        for b in part.bytes().chain([0]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 /// The SARIF log for one run of `policyc check`. `root` is the folder relative paths
@@ -334,9 +387,25 @@ pub fn log(
                 execution_successful: success,
             }],
             column_kind: "unicodeCodePoints",
-            results: diags.iter().map(|d| result_of(sources, d)).collect(),
+            results: numbered(diags.iter().map(|d| result_of(sources, d)).collect()),
         }],
     }
+}
+
+/// Results whose fingerprints are equal (the same finding twice in a file) told apart
+/// by their order: `:2`, `:3`... after the second and later ones.
+fn numbered(mut results: Vec<SarifResult>) -> Vec<SarifResult> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in &mut results {
+        if let Some(f) = r.partial_fingerprints.get_mut(FINGERPRINT) {
+            let n = seen.entry(f.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                f.push_str(&format!(":{n}"));
+            }
+        }
+    }
+    results
 }
 
 /// The log as pretty-printed JSON.
@@ -361,6 +430,9 @@ mod tests {
             "my%20policies/a%20b.policy"
         );
         assert_eq!(path_to_uri_ref("é#?.policy"), "%C3%A9%23%3F.policy");
+        // A `:` in the first segment would make a scheme of what is before it.
+        assert_eq!(relative_uri_ref("x:y.policy"), "x%3Ay.policy");
+        assert_eq!(relative_uri_ref("a:b/c:d.policy"), "a%3Ab/c:d.policy");
     }
 
     #[test]

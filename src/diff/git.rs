@@ -111,9 +111,21 @@ impl GitRevision {
             self.rev.clone(),
             "--".into(),
         ];
-        args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
+        // Paths as absolute ones, read by git in the repository: the current folder may
+        // be outside it (`policyc diff --git main ../repo/policies`).
+        args.extend(
+            paths
+                .iter()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                .map(|p| p.to_string_lossy().into_owned()),
+        );
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = git(cwd, &self.rev, &refs)?;
+        let at = if paths.is_empty() {
+            cwd
+        } else {
+            &self.toplevel
+        };
+        let out = git(at, &self.rev, &refs)?;
         let mut files: Vec<PathBuf> = out
             .split(|&b| b == 0)
             .filter(|s| !s.is_empty())

@@ -74,10 +74,39 @@ fn module_error(policy: &Policy) -> Diagnostic {
     .help("draw a policy that `use`s it")
 }
 
-/// Replaces `path` with `text` so that a reader (or a crash) sees the old file or the
-/// new one, never a half-written one (`policyc fmt`, `graph -o`, `doc`): write a temporary file beside it, flush it to
-/// disk, then rename it over the original (atomic on one file system).
+/// Writes `text` to `path` (`policyc fmt`, `graph -o`, `doc`). A regular file, or a
+/// new one, is replaced so that a reader (or a crash) sees the old file or the new
+/// one, never a half-written one: a temporary file beside it, flushed to disk, then
+/// renamed over it (atomic on one file system). Through a symbolic link, the file it
+/// points to is replaced and the link kept. Anything else (`/dev/stdout`, `/dev/full`,
+/// a named pipe, a terminal) is written in place: renaming over it would put a
+/// regular file where the device or pipe was.
 pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => replace_file(&std::fs::canonicalize(path)?, text),
+        Ok(m) if m.is_dir() => Err(std::io::Error::other("is a folder")),
+        Ok(_) => write_in_place(path, text),
+        // A link to a file not there yet: create that file, keep the link.
+        Err(_) if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) => {
+            write_in_place(path, text)
+        }
+        Err(_) => replace_file(path, text),
+    }
+}
+
+/// Writes to what `path` is, without replacing it.
+fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.flush()
+}
+
+/// Replaces the regular file `path` (or creates it) atomically.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -81,7 +81,7 @@ pub fn run() -> ExitCode {
     let (connection, io_threads) = match transport::stdio() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: policyc lsp: cannot start: {e}");
+            crate::output::eprintln(&format!("error: policyc lsp: cannot start: {e}"));
             return ExitCode::from(1);
         }
     };
@@ -90,7 +90,7 @@ pub fn run() -> ExitCode {
     match (io_threads.join(), served) {
         (Ok(()), Ok(())) => ExitCode::SUCCESS,
         (Err(e), _) | (Ok(()), Err(e)) => {
-            eprintln!("error: policyc lsp: {e}");
+            crate::output::eprintln(&format!("error: policyc lsp: {e}"));
             ExitCode::from(1)
         }
     }
@@ -141,9 +141,23 @@ pub fn serve(connection: Connection) -> Result<(), String> {
 /// Serves one client: the initialize handshake, then requests and notifications until
 /// `exit`. `Ok` when the client shut the server down before `exit`.
 pub fn serve_with(connection: Connection, options: Options) -> Result<(), String> {
+    serve_session(connection, options, true)
+}
+
+/// Serves one client with every analysis run in line rather than on a thread, so that
+/// a session depends on its messages alone (the fuzzer's, `crate::fuzzing`).
+#[doc(hidden)]
+pub fn serve_in_line(connection: Connection) -> Result<(), String> {
+    let options = Options {
+        analysis_grace: Duration::ZERO,
+    };
+    serve_session(connection, options, false)
+}
+
+fn serve_session(connection: Connection, options: Options, threads: bool) -> Result<(), String> {
     let caps = handshake(&connection)?;
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<Finished>();
-    let mut server = Server::new(caps, options, Some(done_tx));
+    let mut server = Server::new(caps, options, threads.then_some(done_tx));
     let mut queue: VecDeque<Message> = VecDeque::new();
     let mut shutting_down = false;
     loop {
@@ -588,10 +602,10 @@ impl Server {
                 // Not opened: usable only from a change that holds the whole text.
                 let Some(last_whole) = p.content_changes.iter().rposition(|c| c.range.is_none())
                 else {
-                    eprintln!(
+                    crate::output::eprintln(&format!(
                         "warning: policyc lsp: an edit of `{}`, which is not open, was ignored",
                         path.display()
-                    );
+                    ));
                     return Vec::new();
                 };
                 self.docs.insert(
@@ -631,11 +645,11 @@ impl Server {
                 continue;
             }
             if let Err(e) = apply_change(&mut doc.text, c, encoding) {
-                eprintln!(
+                crate::output::eprintln(&format!(
                     "error: policyc lsp: an edit of `{}` (version {}) cannot be applied: {e}",
                     path.display(),
                     doc.version
-                );
+                ));
                 out.push(Message::Notification(Notification::new(
                     ShowMessage::METHOD.into(),
                     ShowMessageParams {

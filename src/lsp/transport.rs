@@ -275,7 +275,7 @@ pub fn read_all(
                 }
             }
             Incoming::Invalid { id, reason } => {
-                eprintln!("error: policyc lsp: {reason}; skipped");
+                crate::output::eprintln(&format!("error: policyc lsp: {reason}; skipped"));
                 if let Some(id) = id {
                     let _ = replies.send(Message::Response(Response::new_err(
                         id,

@@ -1,0 +1,4 @@
+//! `policyc::fuzzing::lsp` on the fuzzer's bytes (docs/fuzzing.md).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| policyc::fuzzing::lsp(data));
