@@ -104,6 +104,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|x| redundant::redundant(policy, x, &a.redundant)),
     );
+    out.extend(redundant::unsettled(policy, &a.redundant_unsettled));
     out.extend(unused::unused_inputs(policy, &a.unused_inputs));
     out.extend(
         a.asserts

@@ -137,3 +137,62 @@ fn merged_cites(a: Option<&str>, b: Option<&str>) -> Option<String> {
         _ => None,
     }
 }
+
+/// The rules the redundancy search left unsettled (too many assignments meet them for an
+/// exact comparison): a note, so that no reader takes the absence of W0507 for a proof.
+pub(super) fn unsettled(policy: &Policy, rules: &[RuleId]) -> Option<Diagnostic> {
+    const SHOWN: usize = 10;
+    let first = policy.rules.get(*rules.first()?)?;
+    let names: Vec<String> = rules
+        .iter()
+        .take(SHOWN)
+        .filter_map(|&r| policy.rules.get(r).map(|r| format!("`{}`", r.name)))
+        .collect();
+    let more = rules.len().saturating_sub(SHOWN);
+    let listed = if more > 0 {
+        format!("{} and {more} more", names.join(", "))
+    } else {
+        names.join(", ")
+    };
+    Some(
+        Diagnostic::new(
+            crate::diagnostics::Severity::Note,
+            Code::W0507,
+            format!(
+                "{} rule(s) were not checked for redundancy: too many other rules decide the same outputs where they apply",
+                rules.len()
+            ),
+        )
+        .primary(first.name_loc, "not checked for redundancy")
+        .note(format!("not checked: {listed}"))
+        .help(
+            "nothing is wrong with these rules as far as the other findings go; split the policy into smaller outputs, or check a smaller copy, to have them compared",
+        ),
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests index what they just built
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+
+    #[test]
+    fn rules_left_unsettled_are_named_in_a_note() {
+        let policy = crate::check::policy_from_text(
+            "policy p \"t\"\ninput a: bool\noutput o: bool\n\
+             rule r1 \"t\" cites \"c\" when a then o = true\n\
+             rule r2 \"t\" cites \"c\" when not a then o = false\n",
+        );
+        let ids: Vec<RuleId> = (0..policy.rules.len()).collect();
+        assert!(unsettled(&policy, &[]).is_none());
+        let d = unsettled(&policy, &ids).expect("a note");
+        assert_eq!(d.severity, Severity::Note);
+        assert!(
+            d.message.starts_with("2 rule(s) were not checked"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.notes, ["not checked: `r1`, `r2`"]);
+    }
+}
