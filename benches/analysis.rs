@@ -97,6 +97,7 @@ fn exact_vs_brute_force(c: &mut Criterion) {
         int_hi: 9,
         variants: 4,
         extras: false,
+        table: false,
         seed: 7,
     };
     let policy = generate(&spec);

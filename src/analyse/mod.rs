@@ -140,6 +140,11 @@ pub enum Unfinished {
 }
 
 impl Analysis {
+    /// How many pairs of rules conflict, over every output.
+    pub fn conflict_pairs(&self) -> usize {
+        self.conflicts.len()
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.unfinished.is_empty()
             || self.gaps.iter().any(|g| g.accepted_by.is_empty())
