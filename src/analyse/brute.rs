@@ -310,6 +310,42 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
     }
 }
 
+/// What an incident's decision says, as the dependence test (unused inputs) compares
+/// it: the status and, in scope, each output's verdict and, for a conflict, which rule
+/// gives which value. `decide` names the conflicting rules, and a writer resolves a
+/// conflict rule by rule: two conflicts between different rules are different
+/// decisions even when the values are the same (on a decision table where every
+/// incident is a conflict between every value, the values alone would make every input
+/// look unused).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observed {
+    pub status: Status,
+    pub verdicts: Vec<Verdict>,
+    /// Per output in conflict: the effective (rule, value) assignments, sorted.
+    pub conflicts: Vec<(OutputId, Vec<(RuleId, Value)>)>,
+}
+
+/// The observable decision of [`decide`].
+pub fn observed(d: &RefDecision) -> Observed {
+    let conflicts = d
+        .verdicts
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| matches!(v, Verdict::Conflict(_)))
+        .map(|(o, _)| {
+            let mut eff = d.effective.get(o).cloned().unwrap_or_default();
+            eff.sort();
+            eff.dedup();
+            (o, eff)
+        })
+        .collect();
+    Observed {
+        status: d.status,
+        verdicts: d.verdicts.clone(),
+        conflicts,
+    }
+}
+
 /// Analyses by enumeration, for comparison with `crate::analyse`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BruteAnalysis {
@@ -342,10 +378,10 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
     let mut conflicts: std::collections::BTreeMap<(OutputId, RuleId, RuleId), u128> =
         Default::default();
     // The full observable outcome per incident, for the dependence test.
-    let mut outcomes: Vec<(Status, Vec<Verdict>)> = Vec::new();
+    let mut outcomes: Vec<Observed> = Vec::new();
     for_each_incident(policy, |inc| {
         let d = decide(policy, inc);
-        outcomes.push((d.status, d.verdicts.clone()));
+        outcomes.push(observed(&d));
         if d.status != Status::InScope {
             return;
         }

@@ -699,6 +699,9 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
             .mdd
             .ite(assume, masked_scope, NodeId::terminal(T_BROKEN))?;
         add(c.mdd.support(masked), &mut used);
+        if let OutputRegions::Single { assigned, .. } = &regions {
+            conflict_support(c, o, assigned, &mut used)?;
+        }
     }
     let mut out: Vec<InputId> = c
         .order
@@ -710,6 +713,37 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
         .collect();
     out.sort_unstable();
     Ok(out)
+}
+
+/// Adds to `used` the inputs that change which rules conflict over single output `o`
+/// (`assigned`: its regions per value): a conflict between other rules is another
+/// decision (`brute::observed`). Per assignment, where the output is in conflict and
+/// the incident valid, whether the assignment is effective; with the verdict and the
+/// status these tell the whole outcome apart, so the union of their supports is the
+/// support of the outcome.
+fn conflict_support(
+    c: &mut Compiler<'_>,
+    o: OutputId,
+    assigned: &[(Value, NodeId)],
+    used: &mut [bool],
+) -> CResult<()> {
+    let (mut one, mut two) = (FALSE, FALSE);
+    for &(_, region) in assigned {
+        let both = c.mdd.and(one, region)?;
+        two = c.mdd.or(two, both)?;
+        one = c.mdd.or(one, region)?;
+    }
+    let conflict = c.mdd.and(two, c.valid)?;
+    if conflict == FALSE {
+        return Ok(());
+    }
+    for (_, _, eff) in c.assignments_to(o) {
+        let part = c.mdd.and(conflict, eff)?;
+        for (u, s) in used.iter_mut().zip(c.mdd.support(part)) {
+            *u |= s;
+        }
+    }
+    Ok(())
 }
 
 /// Everything `policyc check` needs after the checker: the findings as data, and as

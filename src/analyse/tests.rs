@@ -406,3 +406,35 @@ fn node_limit_leaves_the_other_analyses_exact() {
     let diags = diagnostics(&p, &limited);
     assert!(diags.iter().any(|d| d.code == "E0504" && d.is_error()));
 }
+
+/// The cause of a wrong W0503 on a decision table where every incident is a conflict
+/// between every value: an input that changes which rules conflict changes what
+/// `decide` says, so it is used, on both engines and by the reference semantics.
+#[test]
+fn an_input_that_changes_the_conflicting_rules_is_used() {
+    let p = crate::check::policy_from_text(
+        r#"policy t "T"
+enum V { x, y }
+input a: bool
+input b: bool
+output o: V
+rule r1 "R1" cites "t" when a then o = x
+rule r2 "R2" cites "t" when not a then o = x
+rule r3 "R3" cites "t" when b or not b then o = y
+"#,
+    );
+    let b = brute::analyse(&p);
+    // Every incident is the same conflict of values, between other rules as `a` changes.
+    assert_eq!(b.unused_inputs, vec![1]);
+    for engine in [Engine::Diagrams, Engine::Boxes] {
+        check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
+    }
+    let analysed = analyse_policy(&p).unwrap();
+    let unused: Vec<&str> = analysed
+        .analysis
+        .unused_inputs
+        .iter()
+        .map(|&i| p.inputs[i].name.as_str())
+        .collect();
+    assert_eq!(unused, vec!["b"]);
+}

@@ -1,6 +1,7 @@
 //! Inputs the outcome depends on, each proven by a witness: two incidents that differ
 //! in that input alone and get different outcomes under the reference semantics
-//! ([`super::brute::decide`]).
+//! ([`super::brute::decide`], compared as [`super::brute::observed`]: a conflict
+//! between other rules is another outcome).
 //!
 //! Why: the diagram proof of which inputs matter needs, per output, the union of every
 //! rule assigning it, which is what blows up on large policies. A witness is usually
@@ -14,7 +15,6 @@ use super::cuboid::{complement, holds, Cuboid};
 use super::sat::{self, Found};
 use crate::check::ir::Value;
 use crate::compile::describe::example_values;
-use crate::compile::graph::Status;
 use crate::compile::order::decision_inputs;
 use crate::compile::synth::Rng;
 use crate::compile::Compiler;
@@ -140,8 +140,7 @@ fn differ(c: &Compiler<'_>, a: &[u32], b: &[u32]) -> bool {
     let policy = c.policy;
     let here = brute::decide(policy, &example_values(c, a));
     let there = brute::decide(policy, &example_values(c, b));
-    here.status != there.status
-        || (here.status == Status::InScope && here.verdicts != there.verdicts)
+    brute::observed(&here) != brute::observed(&there)
 }
 
 /// One try: an incident inside `b` (and valid, when `b` meets a valid box) against the
