@@ -20,7 +20,7 @@
 use super::cuboid::{complement, holds, len, meet, overlaps, Cuboid};
 pub use super::sweep::MAX_SPLITS;
 use super::sweep::{Budget, Exhausted, Sweep};
-use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
+use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding, OutputConflicts};
 use crate::check::ir::{OutputId, RuleId, Value};
 use crate::compile::describe::{
     boxes_example, region_of_box, region_of_cubes, typical_example, Region, COLLECTED_CUBES,
@@ -551,10 +551,10 @@ impl BoxModel {
 
     /// Every pair of rules giving output `o` different values on a valid incident (as
     /// [`super::conflicts_of_output`]): the meet of their effective boxes.
-    pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Vec<ConflictFinding> {
+    pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> OutputConflicts {
         let assigns = Self::assignments_to(c, o);
         let typical = typical_example(c);
-        let mut found = Vec::new();
+        let mut found = OutputConflicts::default();
         for (i, (r1, k1, v1)) in assigns.iter().enumerate() {
             let e1 = self.effective_boxes(*r1, *k1);
             if e1.is_empty() {
@@ -565,6 +565,12 @@ impl BoxModel {
                     continue;
                 }
                 let e2 = self.effective_boxes(*r2, *k2);
+                if !found.lists_next() {
+                    if self.meet_validly(e1, e2) {
+                        found.count(o, v1, v2);
+                    }
+                    continue;
+                }
                 // Most pairs meet in one box: describe it directly.
                 if let ([a], [b], [v]) = (e1, e2, self.valid.as_slice()) {
                     // (The valid incidents are often every incident: no second copy then.)
@@ -576,7 +582,7 @@ impl BoxModel {
                         }
                     };
                     if let Some(both) = a.meet(b).and_then(inside) {
-                        found.push(ConflictFinding {
+                        found.listed.push(ConflictFinding {
                             output: o,
                             rules: [*r1, *r2],
                             values: [v1.clone(), v2.clone()],
@@ -597,7 +603,7 @@ impl BoxModel {
                     }
                 }
                 if let Some(region) = both.region(c, |_| {}) {
-                    found.push(ConflictFinding {
+                    found.listed.push(ConflictFinding {
                         output: o,
                         rules: [*r1, *r2],
                         values: [v1.clone(), v2.clone()],
@@ -607,6 +613,21 @@ impl BoxModel {
             }
         }
         found
+    }
+
+    /// Whether two unions of boxes meet on a valid incident, without building the
+    /// meeting: a conflict past the listed ones is only counted.
+    fn meet_validly(&self, e1: &[Cuboid], e2: &[Cuboid]) -> bool {
+        e1.iter().any(|a| {
+            e2.iter().any(|b| match self.valid.as_slice() {
+                [v] if v.literals().is_empty() => a.intersects(b),
+                valid => {
+                    a.intersects(b)
+                        && a.meet(b)
+                            .is_some_and(|ab| valid.iter().any(|v| v.intersects(&ab)))
+                }
+            })
+        })
     }
 
     /// Rules that never apply, or whose every assignment is always overridden.

@@ -91,7 +91,13 @@ pub struct Analysis {
     pub gaps: Vec<GapFinding>,
     /// Acceptances (indices into `Policy::accepted_gaps`) that cover no gap.
     pub stale_acceptances: Vec<usize>,
+    /// The conflicts a report lists, with their regions: the first
+    /// [`LISTED_CONFLICTS`] pairs of rules per output, in declaration order.
     pub conflicts: Vec<ConflictFinding>,
+    /// Per output with more conflicting pairs than are listed: the rest, counted per
+    /// pair of values without a region each (a decision table of thousands of rules has
+    /// millions of pairs; a region per pair took gigabytes to list a hundred).
+    pub unlisted_conflicts: Vec<Unlisted>,
     pub dead_rules: Vec<DeadRule>,
     pub unused_inputs: Vec<InputId>,
     pub asserts: Vec<AssertFinding>,
@@ -143,6 +149,22 @@ impl Analysis {
     /// How many pairs of rules conflict, over every output.
     pub fn conflict_pairs(&self) -> usize {
         self.conflicts.len()
+            + self
+                .unlisted_conflicts
+                .iter()
+                .map(|u| u.pairs)
+                .sum::<usize>()
+    }
+
+    /// How many pairs of rules conflict over output `o`.
+    pub fn conflict_pairs_over(&self, o: OutputId) -> usize {
+        self.conflicts.iter().filter(|c| c.output == o).count()
+            + self
+                .unlisted_conflicts
+                .iter()
+                .filter(|u| u.output == o)
+                .map(|u| u.pairs)
+                .sum::<usize>()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -165,9 +187,42 @@ enum Task {
 /// or gaps it proved but could not count.
 type BoxGaps = Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>;
 
+/// One output's conflicts: a region for each listed pair of rules, counts for the rest.
+#[derive(Debug, Default)]
+pub struct OutputConflicts {
+    pub listed: Vec<ConflictFinding>,
+    pub unlisted: Option<Unlisted>,
+}
+
+impl OutputConflicts {
+    /// Whether the next conflicting pair found is listed, and so needs its region.
+    pub fn lists_next(&self) -> bool {
+        self.listed.len() < LISTED_CONFLICTS
+    }
+
+    /// Counts one conflicting pair past the listed ones.
+    pub fn count(&mut self, o: OutputId, v1: &Value, v2: &Value) {
+        let u = self.unlisted.get_or_insert_with(|| Unlisted {
+            output: o,
+            pairs: 0,
+            by_values: Vec::new(),
+        });
+        u.pairs += 1;
+        let pair = if v1 <= v2 { [v1, v2] } else { [v2, v1] };
+        match u
+            .by_values
+            .iter_mut()
+            .find(|(p, _)| p[0] == *pair[0] && p[1] == *pair[1])
+        {
+            Some((_, k)) => *k += 1,
+            None => u.by_values.push(([pair[0].clone(), pair[1].clone()], 1)),
+        }
+    }
+}
+
 enum BoxResult {
     Gaps(BoxGaps),
-    Conflicts(Vec<ConflictFinding>),
+    Conflicts(OutputConflicts),
     UsedInputs(Vec<bool>),
 }
 
@@ -298,7 +353,7 @@ fn outputs_where(policy: &Policy, keep: impl Fn(&OutputDef) -> bool) -> Vec<Outp
 #[derive(Default)]
 struct Boxed {
     gaps: Vec<BoxGaps>,
-    conflicts: Vec<Vec<ConflictFinding>>,
+    conflicts: Vec<OutputConflicts>,
     used_inputs: Option<Vec<bool>>,
 }
 
@@ -378,11 +433,8 @@ fn find_conflicts(
     c: &mut Compiler<'_>,
     a: &mut Analysis,
     outputs: &[OutputId],
-    boxed: Vec<Vec<ConflictFinding>>,
+    boxed: Vec<OutputConflicts>,
 ) -> CResult<()> {
-    // Hundreds of thousands of conflicts on large policies: one allocation, not a copy
-    // per doubling.
-    a.conflicts.reserve(boxed.iter().map(Vec::len).sum());
     let mut boxed = boxed.into_iter();
     for &o in outputs {
         let found = match boxed.next() {
@@ -390,7 +442,10 @@ fn find_conflicts(
             None => attempt(c, |c| conflicts_of_output(c, o))?,
         };
         match found {
-            Some(found) => a.conflicts.extend(found),
+            Some(found) => {
+                a.conflicts.extend(found.listed);
+                a.unlisted_conflicts.extend(found.unlisted);
+            }
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
     }
@@ -516,10 +571,11 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
 }
 
 /// Every pair of rules giving output `o` different values on a valid incident, each
-/// where both assignments are effective.
-fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<ConflictFinding>> {
+/// where both assignments are effective: the listed ones with their regions, the rest
+/// counted.
+fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<OutputConflicts> {
     let policy = c.policy;
-    let mut found = Vec::new();
+    let mut found = OutputConflicts::default();
     let mut assigns = c.assignments_to(o);
     let value_of = |r: RuleId, k: usize| -> Option<Value> {
         policy
@@ -545,9 +601,15 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Vec<Conflic
                 continue;
             }
             let both = c.mdd.and(e1, e2)?;
+            if !found.lists_next() {
+                if c.mdd.intersects(both, c.valid) {
+                    found.count(o, &v1, &v2);
+                }
+                continue;
+            }
             let region = c.mdd.and(both, c.valid)?;
             if let Some(region) = describe(c, region)? {
-                found.push(ConflictFinding {
+                found.listed.push(ConflictFinding {
                     output: o,
                     rules: [r1, r2],
                     values: [v1, v2],

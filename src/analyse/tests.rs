@@ -138,7 +138,43 @@ fn check_against_brute_force(
         .iter()
         .map(|c| (c.output, c.rules[0], c.rules[1], c.region.count))
         .collect();
-    assert_eq!(conflicts, b.conflicts);
+    // The first LISTED_CONFLICTS pairs per output with their regions, the rest counted
+    // per pair of values.
+    let mut seen = vec![0usize; p.outputs.len()];
+    let mut rest: Vec<(usize, [Value; 2], usize)> = Vec::new();
+    let mut listed = Vec::new();
+    for &(o, r1, r2, n) in &b.conflicts {
+        seen[o] += 1;
+        if seen[o] <= LISTED_CONFLICTS {
+            listed.push((o, r1, r2, n));
+            continue;
+        }
+        let value = |r: usize| {
+            p.rules[r]
+                .assigns
+                .iter()
+                .find(|x| x.output == o)
+                .unwrap()
+                .value
+                .clone()
+        };
+        let (v1, v2) = (value(r1), value(r2));
+        let pair = if v1 <= v2 { [v1, v2] } else { [v2, v1] };
+        match rest.iter_mut().find(|x| x.0 == o && x.1 == pair) {
+            Some(x) => x.2 += 1,
+            None => rest.push((o, pair, 1)),
+        }
+    }
+    assert_eq!(conflicts, listed);
+    rest.sort();
+    let mut counted: Vec<(usize, [Value; 2], usize)> = a
+        .unlisted_conflicts
+        .iter()
+        .flat_map(|u| u.by_values.iter().map(|(v, k)| (u.output, v.clone(), *k)))
+        .collect();
+    counted.sort();
+    assert_eq!(counted, rest);
+    assert_eq!(a.conflict_pairs(), b.conflicts.len());
     for cf in &a.conflicts {
         let r = brute::decide(p, &cf.region.example_values());
         let eff = &r.effective[cf.output];
@@ -232,12 +268,13 @@ fn check_against_brute_force(
             );
         });
     }
-    // Diagnostics: one error per open gap part, conflict, refuted assert and unfinished
-    // analysis.
+    // Diagnostics: one error per open gap part, listed conflict, output with more
+    // conflicts than are listed, refuted assert and unfinished analysis.
     let diags = diagnostics(p, &a);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let expected = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).count()
         + a.conflicts.len()
+        + a.unlisted_conflicts.len()
         + a.asserts.iter().filter(|x| !x.holds).count()
         + a.unfinished.len();
     assert_eq!(errors, expected);
@@ -437,4 +474,22 @@ rule r3 "R3" cites "t" when b or not b then o = y
         .map(|&i| p.inputs[i].name.as_str())
         .collect();
     assert_eq!(unused, vec!["b"]);
+}
+
+/// On the decision-table shape most pairs of rules conflict: past the listed ones they
+/// are counted per pair of values, on both engines, as enumeration counts them.
+#[test]
+fn conflicts_past_the_listed_ones_are_counted_exactly() {
+    let mut unlisted = 0;
+    for seed in 0..3u64 {
+        let mut spec = SynthSpec::table(6, 40, seed);
+        spec.int_hi = 3;
+        let p = generate(&spec);
+        let b = brute::analyse(&p);
+        unlisted += b.conflicts.len().saturating_sub(LISTED_CONFLICTS);
+        for engine in [Engine::Diagrams, Engine::Boxes] {
+            check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
+        }
+    }
+    assert!(unlisted > 100, "{unlisted} pairs past the listed ones");
 }

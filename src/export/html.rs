@@ -248,7 +248,7 @@ fn findings_cell(pp: &PolicyPage) -> String {
     let failing = a.asserts.iter().filter(|x| !x.holds).count();
     let mut s = String::new();
     s += &count_badge(open, "gap", "gaps", "bad");
-    s += &count_badge(a.conflicts.len(), "conflict", "conflicts", "bad");
+    s += &count_badge(a.conflict_pairs(), "conflict", "conflicts", "bad");
     s += &count_badge(failing, "assert fails", "asserts fail", "bad");
     s += &count_badge(accepted, "accepted gap", "accepted gaps", "warn");
     s += &count_badge(a.dead_rules.len(), "dead rule", "dead rules", "warn");
@@ -453,9 +453,9 @@ impl PageWriter<'_> {
             ));
             items.push(format!(
                 "<li class=\"{}\"><b>{}</b>{}</li>",
-                cls(a.conflicts.len(), "bad"),
-                a.conflicts.len(),
-                word(a.conflicts.len(), "conflict", "conflicts")
+                cls(a.conflict_pairs(), "bad"),
+                a.conflict_pairs(),
+                word(a.conflict_pairs(), "conflict", "conflicts")
             ));
             items.push(format!(
                 "<li class=\"{}\"><b>{accepted}</b>{}</li>",
@@ -570,7 +570,7 @@ impl PageWriter<'_> {
                         incidents(accepted)
                     );
                 }
-                let conflicts = a.conflicts.iter().filter(|c| c.output == o).count();
+                let conflicts = a.conflict_pairs_over(o);
                 if conflicts > 0 {
                     let _ = write!(
                         open_notes,

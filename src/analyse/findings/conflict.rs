@@ -77,9 +77,30 @@ pub fn conflict_listing(a: &Analysis) -> ConflictListing {
     for mut u in per_output {
         if u.pairs > LISTED_CONFLICTS {
             u.pairs -= LISTED_CONFLICTS;
-            u.by_values.sort();
             listing.unlisted.push(u);
         }
+    }
+    // The engines count the pairs past the listed ones themselves, without regions.
+    for counted in &a.unlisted_conflicts {
+        match listing
+            .unlisted
+            .iter_mut()
+            .find(|u| u.output == counted.output)
+        {
+            Some(u) => {
+                u.pairs += counted.pairs;
+                for (pair, k) in &counted.by_values {
+                    match u.by_values.iter_mut().find(|(p, _)| p == pair) {
+                        Some((_, n)) => *n += k,
+                        None => u.by_values.push((pair.clone(), *k)),
+                    }
+                }
+            }
+            None => listing.unlisted.push(counted.clone()),
+        }
+    }
+    for u in &mut listing.unlisted {
+        u.by_values.sort();
     }
     listing.unlisted.sort_by_key(|u| u.output);
     listing
