@@ -28,8 +28,11 @@ use crate::compile::describe::{
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{Cube, NodeId, ValueRanges};
 
-/// Boxes one region may break into before the engine declines the policy.
-const MAX_BOXES_PER_REGION: usize = 512;
+/// Boxes one region may break into before the engine declines the policy. A rule of a
+/// decision table overridden, directly or through a chain, by four rules of five
+/// literals each is effective in up to 5^4 boxes: at 512 the engine declined a table of
+/// 2,000 rules and the diagrams passed their limit (E0504) after 8 s.
+const MAX_BOXES_PER_REGION: usize = 4096;
 /// Boxes in all before the engine declines the policy.
 const MAX_BOXES: usize = 200_000;
 
@@ -169,6 +172,7 @@ impl BoxModel {
             total += cubes.len();
             let ok = complete && total <= MAX_BOXES;
             let out: Vec<Cuboid> = cubes.iter().map(|q| Cuboid::from_cube(q, &sizes)).collect();
+
             // A sweep tracks each box's literals in one machine word.
             (ok && out.iter().all(|b| b.literals().len() <= 64)).then_some(out)
         };
@@ -621,11 +625,7 @@ impl BoxModel {
         e1.iter().any(|a| {
             e2.iter().any(|b| match self.valid.as_slice() {
                 [v] if v.literals().is_empty() => a.intersects(b),
-                valid => {
-                    a.intersects(b)
-                        && a.meet(b)
-                            .is_some_and(|ab| valid.iter().any(|v| v.intersects(&ab)))
-                }
+                valid => a.intersects(b) && valid.iter().any(|v| v.intersects_both(a, b)),
             })
         })
     }
@@ -716,6 +716,35 @@ mod tests {
 
     fn in_cuboid(b: &Cuboid, p: &[u32]) -> bool {
         b.literals().iter().all(|(l, s)| holds(s, p[*l]))
+    }
+
+    /// The allocation-free test of three boxes meeting agrees with the points.
+    #[test]
+    fn three_boxes_meet_as_their_points_say() {
+        let sizes = [3u32, 4, 2];
+        let mut rng = crate::compile::synth::Rng::new(11);
+        let random_box = |rng: &mut crate::compile::synth::Rng| {
+            let mut lits: Vec<(usize, ValueRanges)> = Vec::new();
+            for (l, &n) in sizes.iter().enumerate() {
+                if rng.chance(60) {
+                    let lo = rng.below(u64::from(n)) as u32;
+                    let hi = lo + rng.below(u64::from(n - lo)) as u32;
+                    lits.push((l, vec![(lo, hi)]));
+                }
+            }
+            Cuboid::from_literals(lits)
+        };
+        for _ in 0..2000 {
+            let (a, b, v) = (
+                random_box(&mut rng),
+                random_box(&mut rng),
+                random_box(&mut rng),
+            );
+            let shared = points(&sizes)
+                .iter()
+                .any(|p| in_cuboid(&a, p) && in_cuboid(&b, p) && in_cuboid(&v, p));
+            assert_eq!(v.intersects_both(&a, &b), shared, "{a:?} {b:?} {v:?}");
+        }
     }
 
     /// A conflict region that is one box is described directly; the description must

@@ -119,6 +119,20 @@ impl Cuboid {
         true
     }
 
+    /// Whether the three boxes share a point, without building their meeting.
+    pub fn intersects_both(&self, a: &Cuboid, b: &Cuboid) -> bool {
+        if !a.intersects(b) || !self.intersects(a) || !self.intersects(b) {
+            return false;
+        }
+        // Pairwise overlaps leave only the levels all three restrict to check.
+        self.lits
+            .iter()
+            .all(|(l, set)| match (a.set_at(*l), b.set_at(*l)) {
+                (Some(x), Some(y)) => overlaps(&meet(set, x), y),
+                _ => true,
+            })
+    }
+
     /// One value set per level.
     pub fn dense(&self, sizes: &[u32]) -> Vec<ValueRanges> {
         let mut out: Vec<ValueRanges> = sizes.iter().map(|&n| vec![(0, n - 1)]).collect();

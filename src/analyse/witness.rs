@@ -21,6 +21,8 @@ use crate::compile::Compiler;
 
 /// Tries per input before it is left to the diagrams.
 const TRIES: usize = 24;
+/// Random tries before the targeted search.
+const FIRST_TRIES: usize = 2;
 
 /// Per input: whether a witness shows the outcome depends on it. `false` proves
 /// nothing on its own, except for inputs the decision logic never mentions.
@@ -46,11 +48,16 @@ pub fn used_inputs(c: &Compiler<'_>, model: &BoxModel) -> Vec<bool> {
         if sources.is_empty() {
             continue;
         }
-        *slot = targeted(c, model, level)
-            || (0..TRIES).any(|t| {
+        let mut random = |tries: std::ops::Range<usize>| {
+            tries.into_iter().any(|t| {
                 let b = sources.get(t % sources.len()).copied();
                 b.is_some_and(|b| witness(c, model, b, level, &sizes, &mut rng))
-            });
+            })
+        };
+        // A few random tries first: on a decision table most incidents are conflicts,
+        // and moving one input out of one rule's box changes which rules conflict,
+        // while the targeted search builds a cover of thousands of boxes per try.
+        *slot = random(0..FIRST_TRIES) || targeted(c, model, level) || random(FIRST_TRIES..TRIES);
     }
     used
 }
