@@ -23,8 +23,9 @@ for shape in synth table; do
   # The same policies as `.policy` files, through `policyc check` end to end.
   python3 benches/check_cli.py target/release/policyc $files
 done
-/usr/bin/time -f "policyc check table_64x2000: peak %M KB, %e s" \
-  target/release/policyc check "$dir"/table_64x2000.policy > /dev/null || true
+/usr/bin/time -o "$dir"/time.txt -f "policyc check table_64x2000: peak %M KB, %e s" \
+  target/release/policyc check "$dir"/table_64x2000.policy > /dev/null 2>&1 || true
+cat "$dir"/time.txt
 python3 - "$dir"/table_64x2000.policy > "$dir"/incident.json <<'PY'
 import json, re, sys
 facts = {}
@@ -35,6 +36,7 @@ for line in open(sys.argv[1]):
         facts[name] = True if ty == "bool" else "a1" if ty == "E4" else 50
 print(json.dumps(facts))
 PY
-/usr/bin/time -f "policyc decide table_64x2000 (one complete incident): %e s, peak %M KB" \
-  target/release/policyc decide --facts "$dir"/incident.json "$dir"/table_64x2000.policy > /dev/null || true
+/usr/bin/time -o "$dir"/time.txt -f "policyc decide table_64x2000 (one complete incident): %e s, peak %M KB" \
+  target/release/policyc decide --facts "$dir"/incident.json "$dir"/table_64x2000.policy > /dev/null 2>&1 || true
+cat "$dir"/time.txt
 rm -rf "$dir"

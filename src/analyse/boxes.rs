@@ -595,9 +595,16 @@ impl BoxModel {
                     }
                     continue;
                 }
+                // Test before building: most pairs of many boxes do not meet.
+                if !self.meet_validly(e1, e2) {
+                    continue;
+                }
                 let mut both = Gathered::default();
                 for a in e1 {
                     for b in e2 {
+                        if !a.intersects(b) {
+                            continue;
+                        }
                         let Some(ab) = a.meet(b) else { continue };
                         for v in &self.valid {
                             if let Some(part) = ab.meet(v) {
@@ -622,10 +629,11 @@ impl BoxModel {
     /// Whether two unions of boxes meet on a valid incident, without building the
     /// meeting: a conflict past the listed ones is only counted.
     fn meet_validly(&self, e1: &[Cuboid], e2: &[Cuboid]) -> bool {
+        let everything = self.valid.iter().any(|v| v.literals().is_empty());
         e1.iter().any(|a| {
-            e2.iter().any(|b| match self.valid.as_slice() {
-                [v] if v.literals().is_empty() => a.intersects(b),
-                valid => a.intersects(b) && valid.iter().any(|v| v.intersects_both(a, b)),
+            e2.iter().any(|b| {
+                a.intersects(b)
+                    && (everything || self.valid.iter().any(|v| v.intersects_both(a, b)))
             })
         })
     }

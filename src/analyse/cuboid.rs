@@ -128,7 +128,7 @@ impl Cuboid {
         self.lits
             .iter()
             .all(|(l, set)| match (a.set_at(*l), b.set_at(*l)) {
-                (Some(x), Some(y)) => overlaps(&meet(set, x), y),
+                (Some(x), Some(y)) => overlaps3(set, x, y),
                 _ => true,
             })
     }
@@ -207,6 +207,26 @@ pub fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
             i.next();
         } else {
             j.next();
+        }
+    }
+    false
+}
+
+/// Whether three sets share a value, without building their meet.
+pub fn overlaps3(a: &[(u32, u32)], b: &[(u32, u32)], c: &[(u32, u32)]) -> bool {
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    while let (Some(&(a0, a1)), Some(&(b0, b1)), Some(&(c0, c1))) = (a.get(i), b.get(j), c.get(k)) {
+        let end = a1.min(b1).min(c1);
+        if a0.max(b0).max(c0) <= end {
+            return true;
+        }
+        // The range ending first cannot hold a shared value past its end.
+        if a1 == end {
+            i += 1;
+        } else if b1 == end {
+            j += 1;
+        } else {
+            k += 1;
         }
     }
     false
