@@ -98,6 +98,7 @@ fn exact_vs_brute_force(c: &mut Criterion) {
         variants: 4,
         extras: false,
         table: false,
+        hit_policies: false,
         seed: 7,
     };
     let policy = generate(&spec);

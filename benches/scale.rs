@@ -200,7 +200,7 @@ fn run(prefix: &str, inputs: usize, rules: usize, policy: &policyc::check::ir::P
                 "{prefix} {inputs}x{rules}: compile {compiled:?}, analysis total {:?} ({:?} engine); \
                  outputs with gaps: {} counted with regions, {} proven by an example but \
                  not counted ({} uncounted in all); conflicting rule pairs {}, dead rules {}, \
-                 unused inputs {}, other unfinished {:?}",
+                 redundant rules {} ({} unsettled), unused inputs {}, other unfinished {:?}",
                 start.elapsed(),
                 a.engine,
                 a.gaps.len(),
@@ -208,6 +208,8 @@ fn run(prefix: &str, inputs: usize, rules: usize, policy: &policyc::check::ir::P
                 uncounted,
                 a.conflict_pairs(),
                 a.dead_rules.len(),
+                a.redundant.len(),
+                a.redundant_unsettled.len(),
                 a.unused_inputs.len(),
                 a.unfinished
                     .iter()

@@ -28,8 +28,9 @@ if [ "$(cat node_modules/.policyc-lock 2>/dev/null)" != "$lock" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   printf '%s\n' "$lock" > node_modules/.policyc-lock
 fi
-# The repository states its licence in Cargo.toml (MIT OR Apache-2.0, also in
-# package.json) and has no LICENSE file for vsce to find.
+# The licence (MIT OR Apache-2.0) is stated in package.json; the texts are
+# LICENSE-MIT and LICENSE-APACHE at the repository's root, which vsce does not
+# look for, hence --skip-license in package.json.
 if [ -n "$out" ]; then
   npm run --silent package -- --out "$out"
 else

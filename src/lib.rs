@@ -18,6 +18,7 @@ pub mod manual;
 pub mod mdd;
 pub mod parse;
 pub mod source;
+pub mod terminal;
 #[doc(hidden)]
 pub mod testing;
 pub mod xml;

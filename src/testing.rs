@@ -49,6 +49,15 @@ impl FileSystem for MemFs {
             .cloned()
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
     }
+
+    fn policy_files_in(&self, dir: &Path) -> Vec<String> {
+        self.files
+            .keys()
+            .filter(|p| p.parent() == Some(dir))
+            .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
+            .filter(|n| n.ends_with(".policy"))
+            .collect()
+    }
 }
 
 impl<P: Into<PathBuf>, B: Into<Vec<u8>>> FromIterator<(P, B)> for MemFs {

@@ -885,7 +885,7 @@ fn on_the_bundled_policies_the_action_annotates_and_writes_a_junit_report() {
     assert!(
         check
             .stdout
-            .contains("::notice file=policies/incident.policy,line="),
+            .contains("::notice file=policies/npcc.policy,line="),
         "{log}"
     );
     assert!(!check.stdout.contains("::error"), "{log}");
@@ -971,9 +971,10 @@ fn a_broken_policy_fails_the_action_after_every_report_is_written() {
         ("failure", Some(1)),
         "{log}"
     );
-    assert_eq!(junit_totals(&run.outputs["junit-file"]), (1, 1));
+    // The failing scenario, and the gap `check` rejects the policy for.
+    assert_eq!(junit_totals(&run.outputs["junit-file"]), (2, 2));
     // The failure is shown to people too, not only written for tools.
-    assert!(test.stdout.contains("0 passed, 1 failed"), "{log}");
+    assert!(test.stdout.contains("0 passed, 2 failed"), "{log}");
 
     let annotated = Setup::new("broken-github")
         .file("broken.policy", BROKEN)

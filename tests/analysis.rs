@@ -149,9 +149,14 @@ rule b "B" cites "x" when youngest_age >= 13 then resolution = outcome_21
         "rule a \"A\" cites \"x\" overrides b",
     );
     let (_, _, a) = analyse(&fixed);
-    // No conflict left; and since `b` now only ever gives the default, the age no
-    // longer matters.
-    assert_eq!(codes(&a.diagnostics), vec!["W0503"]);
+    // No conflict left; and since `b` now only ever gives the default, it is redundant
+    // (covered by the default) and the age no longer matters.
+    assert_eq!(codes(&a.diagnostics), vec!["W0503", "W0507"]);
+    let redundant = a.diagnostics.iter().find(|d| d.code == "W0507").unwrap();
+    assert!(redundant
+        .notes
+        .iter()
+        .any(|n| n.contains("the default of `resolution`")));
 }
 
 #[test]
@@ -473,7 +478,7 @@ fn a_gap_bounded_by_a_relation_is_said_with_it() {
     };
     // Machines read the clause in `data`.
     let clause = d.machine_data().unwrap()["accept"].clone();
-    assert_eq!(clause, fix.data_entry().1.as_str());
+    assert_eq!(clause, fix.data_entry().unwrap().1.as_str());
     let edit = fix.edit(&sources);
     let fixed = edit
         .apply(&text)

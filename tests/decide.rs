@@ -63,7 +63,7 @@ fn bad_lines_do_not_stop_a_batch() {
         "f.jsonl",
         b"{\"oldest_age\":18}\n{\"oldest_age\":18}\n{\"sev\":\"\xff\"}\n{\"oldest_age\":19}\n{\"oldest_age\":19}\n",
     );
-    let o = command(&["decide", &policy, "--facts", &facts])
+    let o = command(&["decide", &policy, "--facts", &facts, "--format", "json"])
         .output()
         .unwrap();
     assert_eq!(code(&o), 2, "{}", stderr(&o));
@@ -72,7 +72,7 @@ fn bad_lines_do_not_stop_a_batch() {
         .collect::<Vec<_>>();
     assert_eq!(shape(&o), out, "{}", stdout(&o));
     let o = fed(
-        &["decide", &policy, "--facts", "-"],
+        &["decide", &policy, "--facts", "-", "--format", "json"],
         b"garbage\n{\"oldest_age\": 19}\n{\"oldest_age\": 3, \"youngest_age\": 2, \"sev\": \"low\"}\n",
     );
     assert_eq!(code(&o), 2, "{}", stderr(&o));

@@ -105,3 +105,54 @@ fn every_code_is_explained_and_has_a_fixture() {
         );
     }
 }
+
+/// A conflict's quick fixes settle it each way, never one alone: per direction of
+/// `overrides` and per order of a precedence, each titled with what the example then
+/// gets. Each applies cleanly, and the fixed policy no longer has that conflict.
+#[test]
+fn conflict_fixes_offer_every_way_and_each_settles_the_pair() {
+    use policyc::testing::MemFs;
+    for fixture in ["E0502-conflict.policy", "E0502-precedence-extend.policy"] {
+        let path = Path::new("tests/fixtures/diagnostics").join(fixture);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut sources = Sources::new();
+        let checked = policyc::analyse::check_and_analyse(&mut sources, &RealFs, &path);
+        let conflicts: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::E0502)
+            .collect();
+        assert!(!conflicts.is_empty(), "{fixture}");
+        let mut shown = String::new();
+        for d in conflicts {
+            let rules = d.data.as_ref().unwrap()["rules"].clone();
+            assert_eq!(d.fixes.len(), 4, "{fixture}: two directions, two orders");
+            shown.push_str(&format!("{}\n", d.message));
+            for fix in &d.fixes {
+                assert!(!fix.preferred(), "settling a conflict is never obvious");
+                let fixed = fix.edit(&sources).apply(&text).unwrap();
+                let changed: Vec<&str> = fixed
+                    .lines()
+                    .filter(|l| !text.lines().any(|t| t == *l))
+                    .collect();
+                shown.push_str(&format!("  {}\n", fix.title()));
+                for l in changed {
+                    shown.push_str(&format!("    | {l}\n"));
+                }
+                let mut fs = MemFs::new();
+                fs.insert("fixed.policy", fixed.clone());
+                let mut s2 = Sources::new();
+                let again =
+                    policyc::analyse::check_and_analyse(&mut s2, &fs, Path::new("fixed.policy"));
+                assert!(
+                    !again.diagnostics.iter().any(|e| e.code == Code::E0101
+                        || (e.code == Code::E0502
+                            && e.data.as_ref().is_some_and(|x| x["rules"] == rules))),
+                    "{fixture}: `{}` leaves the conflict or breaks the syntax:\n{fixed}",
+                    fix.title()
+                );
+            }
+        }
+        insta::assert_snapshot!(format!("conflict_fixes@{fixture}"), shown);
+    }
+}

@@ -20,7 +20,7 @@
 use super::cuboid::{complement, holds, len, meet, overlaps, Cuboid};
 pub use super::sweep::MAX_SPLITS;
 use super::sweep::{Budget, Exhausted, Sweep};
-use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding, OutputConflicts};
+use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
 use crate::compile::describe::{
     boxes_example, region_of_box, region_of_cubes, typical_example, Region, COLLECTED_CUBES,
@@ -553,30 +553,60 @@ impl BoxModel {
         keyed.into_iter().map(|p| p.1).collect()
     }
 
-    /// Every pair of rules giving output `o` different values on a valid incident (as
-    /// [`super::conflicts_of_output`]): the meet of their effective boxes.
-    pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> OutputConflicts {
+    /// Every pair of rules whose effective assignments to output `o` meet on a valid
+    /// incident, by kind (as [`super::conflicts_of_output`]): the meet of their
+    /// effective boxes, less, for a decision of the precedence, where a value it does not
+    /// rank applies too. Per kind the listed pairs with their regions, the rest counted.
+    /// `None` when that subtraction passes the budget of a count (the diagrams then take
+    /// the output).
+    pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Option<super::Pairs> {
         let assigns = Self::assignments_to(c, o);
         let typical = typical_example(c);
-        let mut found = OutputConflicts::default();
+        let mut found = super::Pairs::default();
+        let out = c.policy.outputs.get(o)?;
+        // The boxes where a value the precedence does not rank applies.
+        let unranked: Vec<&Cuboid> = if out.hit.is_precedence() {
+            assigns
+                .iter()
+                .filter(|(_, _, v)| out.hit.rank(v).is_none())
+                .flat_map(|(r, k, _)| self.effective_boxes(*r, *k))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (i, (r1, k1, v1)) in assigns.iter().enumerate() {
             let e1 = self.effective_boxes(*r1, *k1);
             if e1.is_empty() {
                 continue;
             }
             for (r2, k2, v2) in assigns.iter().skip(i + 1) {
-                if r1 == r2 || v1 == v2 {
+                let Some(kind) = super::pair_kind(out, v1, v2) else {
+                    continue;
+                };
+                if r1 == r2 {
                     continue;
                 }
                 let e2 = self.effective_boxes(*r2, *k2);
-                if !found.lists_next() {
+                let list = found.of_kind(kind);
+                let finding = |region| ConflictFinding {
+                    output: o,
+                    rules: [*r1, *r2],
+                    values: [v1.clone(), v2.clone()],
+                    region,
+                    isolating: None,
+                };
+                let subtract = kind == super::PairKind::Resolved && !unranked.is_empty();
+                // Past the listed pairs only whether they meet, without a region (where
+                // the precedence decides, by the count of the meeting less the unranked).
+                let listed = list.lists_next();
+                if !listed && !subtract {
                     if self.meet_validly(e1, e2) {
-                        found.count(o, v1, v2);
+                        list.count(o, v1, v2);
                     }
                     continue;
                 }
                 // Most pairs meet in one box: describe it directly.
-                if let ([a], [b], [v]) = (e1, e2, self.valid.as_slice()) {
+                if let ([a], [b], [v], false) = (e1, e2, self.valid.as_slice(), subtract) {
                     // (The valid incidents are often every incident: no second copy then.)
                     let inside = |ab: Cuboid| {
                         if v.literals().is_empty() {
@@ -586,12 +616,8 @@ impl BoxModel {
                         }
                     };
                     if let Some(both) = a.meet(b).and_then(inside) {
-                        found.listed.push(ConflictFinding {
-                            output: o,
-                            rules: [*r1, *r2],
-                            values: [v1.clone(), v2.clone()],
-                            region: region_of_box(c, &typical, both.literals()),
-                        });
+                        list.listed
+                            .push(finding(region_of_box(c, &typical, both.literals())));
                     }
                     continue;
                 }
@@ -606,6 +632,10 @@ impl BoxModel {
                             continue;
                         }
                         let Some(ab) = a.meet(b) else { continue };
+                        if subtract {
+                            both.merge(self.uncovered(Some(&ab), &unranked).ok()?);
+                            continue;
+                        }
                         for v in &self.valid {
                             if let Some(part) = ab.meet(v) {
                                 both.add_cuboid(&part, &self.sizes);
@@ -613,17 +643,18 @@ impl BoxModel {
                         }
                     }
                 }
+                if !listed {
+                    if both.count > 0 {
+                        list.count(o, v1, v2);
+                    }
+                    continue;
+                }
                 if let Some(region) = both.region(c, |_| {}) {
-                    found.listed.push(ConflictFinding {
-                        output: o,
-                        rules: [*r1, *r2],
-                        values: [v1.clone(), v2.clone()],
-                        region,
-                    });
+                    list.listed.push(finding(region));
                 }
             }
         }
-        found
+        Some(found)
     }
 
     /// Whether two unions of boxes meet on a valid incident, without building the
@@ -653,20 +684,87 @@ impl BoxModel {
                     rule: r,
                     reason: DeadReason::NeverApplies,
                     by: Vec::new(),
+                    outranked_by: Vec::new(),
                 });
                 continue;
             }
+            let mut outranked_by = Vec::new();
             let shadowed = !rule.assigns.is_empty()
-                && (0..rule.assigns.len()).all(|k| !meets_valid(self.effective_boxes(r, k)));
+                && (0..rule.assigns.len()).all(|k| !self.decides(c, r, k, &mut outranked_by));
             if shadowed {
-                found.push(super::always_overridden(c.policy, &c.overriders, r, |s| {
+                outranked_by.sort_unstable();
+                outranked_by.dedup();
+                let meets = |s: RuleId| {
                     self.conds.get(s).is_some_and(|other| {
                         other.iter().any(|x| cond.iter().any(|y| x.intersects(y)))
                     })
-                }));
+                };
+                found.push(super::always_overridden(
+                    c.policy,
+                    &c.overriders,
+                    r,
+                    meets,
+                    outranked_by,
+                ));
             }
         }
         found
+    }
+}
+
+impl BoxModel {
+    /// Whether assignment `k` of rule `r` decides somewhere (as `super::deciding`):
+    /// where it is effective on a valid incident and no value its output's precedence
+    /// ranks higher applies, or a value it does not rank does (then nothing is
+    /// outranked: it is a conflict). Adds the rules whose higher values outrank it
+    /// somewhere to `outranked_by`.
+    fn decides(
+        &self,
+        c: &Compiler<'_>,
+        r: RuleId,
+        k: usize,
+        outranked_by: &mut Vec<RuleId>,
+    ) -> bool {
+        let mine = self.effective_boxes(r, k);
+        let meets_valid = |b: &Cuboid| self.valid.iter().any(|v| v.intersects(b));
+        let assign = c.policy.rules.get(r).and_then(|x| x.assigns.get(k));
+        let ranked = assign.and_then(|a| {
+            let def = c.policy.outputs.get(a.output)?;
+            Some((a.output, def, def.hit.rank(&a.value)?))
+        });
+        let Some((o, def, rank)) = ranked else {
+            return mine.iter().any(meets_valid);
+        };
+        let others = Self::assignments_to(c, o);
+        let unranked: Vec<&Cuboid> = others
+            .iter()
+            .filter(|(_, _, v)| def.hit.rank(v).is_none())
+            .flat_map(|(s, j, _)| self.effective_boxes(*s, *j))
+            .collect();
+        let higher: Vec<(RuleId, &Cuboid)> = others
+            .iter()
+            .filter(|(_, _, v)| def.hit.rank(v).is_some_and(|h| h < rank))
+            .flat_map(|(s, j, _)| self.effective_boxes(*s, *j).iter().map(move |b| (*s, b)))
+            .collect();
+        let cover: Vec<&Cuboid> = higher.iter().map(|p| p.1).collect();
+        let mut decides = false;
+        for b in mine {
+            // With an unranked value: a conflict, not outranked.
+            let with_unranked = unranked
+                .iter()
+                .any(|u| b.meet(u).is_some_and(|m| meets_valid(&m)));
+            // An unknown answer keeps the assignment deciding: only a proof makes it
+            // lose.
+            if with_unranked || self.search(Some(b), &cover) != sat::Found::None {
+                decides = true;
+            }
+            for (s, h) in &higher {
+                if b.meet(h).is_some_and(|m| meets_valid(&m)) && !outranked_by.contains(s) {
+                    outranked_by.push(*s);
+                }
+            }
+        }
+        decides
     }
 }
 

@@ -289,6 +289,9 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
                 let mut values: Vec<Value> = eff.iter().map(|p| p.1.clone()).collect();
                 values.sort();
                 values.dedup();
+                if let (HitPolicy::Exclusive { .. }, true) = (&out.hit, eff.len() >= 2) {
+                    return Verdict::Overlap(values);
+                }
                 match values.len() {
                     0 => out
                         .default
@@ -296,7 +299,10 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
                         .map(Verdict::Value)
                         .unwrap_or(Verdict::Gap),
                     1 => Verdict::Value(values.swap_remove(0)),
-                    _ => Verdict::Conflict(values),
+                    _ => match precedence_winner(out, &values) {
+                        Some(w) => Verdict::Value(w),
+                        None => Verdict::Conflict(values),
+                    },
                 }
             }
         })
@@ -311,8 +317,8 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
 }
 
 /// What an incident's decision says, as the dependence test (unused inputs) compares
-/// it: the status and, in scope, each output's verdict and, for a conflict, which rule
-/// gives which value. `decide` names the conflicting rules, and a writer resolves a
+/// it: the status and, in scope, each output's verdict and, for a conflict or an
+/// overlap, which rule gives which value. `decide` names the conflicting rules, and a writer resolves a
 /// conflict rule by rule: two conflicts between different rules are different
 /// decisions even when the values are the same (on a decision table where every
 /// incident is a conflict between every value, the values alone would make every input
@@ -321,7 +327,7 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
 pub struct Observed {
     pub status: Status,
     pub verdicts: Vec<Verdict>,
-    /// Per output in conflict: the effective (rule, value) assignments, sorted.
+    /// Per output in conflict or overlap: the effective (rule, value) assignments, sorted.
     pub conflicts: Vec<(OutputId, Vec<(RuleId, Value)>)>,
 }
 
@@ -331,7 +337,7 @@ pub fn observed(d: &RefDecision) -> Observed {
         .verdicts
         .iter()
         .enumerate()
-        .filter(|(_, v)| matches!(v, Verdict::Conflict(_)))
+        .filter(|(_, v)| matches!(v, Verdict::Conflict(_) | Verdict::Overlap(_)))
         .map(|(o, _)| {
             let mut eff = d.effective.get(o).cloned().unwrap_or_default();
             eff.sort();
@@ -346,6 +352,79 @@ pub fn observed(d: &RefDecision) -> Observed {
     }
 }
 
+/// Where `values` (two or more, different) apply to a precedence output: the one ranked
+/// highest, when every one is ranked.
+fn precedence_winner(out: &OutputDef, values: &[Value]) -> Option<Value> {
+    let HitPolicy::Precedence { order, .. } = &out.hit else {
+        return None;
+    };
+    if !values.iter().all(|v| order.contains(v)) {
+        return None;
+    }
+    order.iter().find(|x| values.contains(x)).cloned()
+}
+
+type Pairs = std::collections::BTreeMap<(OutputId, RuleId, RuleId), u128>;
+
+/// At one incident, for output `o` (`out`) with effective assignments `eff`: marks the
+/// rules whose assignment decides (effective and not outranked by precedence), and counts
+/// each pair of rules into `lists`: conflicts, decisions of a precedence, overlaps.
+fn deciding_and_pairs(
+    out: &OutputDef,
+    o: OutputId,
+    eff: &[(RuleId, Value)],
+    effective_somewhere: &mut [bool],
+    lists: [&mut Pairs; 3],
+) {
+    let [conflicts, resolved, overlaps] = lists;
+    let single = matches!(out.ty, OutputTy::Single(_));
+    let ranked = |v: &Value| match &out.hit {
+        HitPolicy::Precedence { order, .. } => order.contains(v),
+        _ => false,
+    };
+    let all_ranked = eff.iter().all(|(_, v)| ranked(v));
+    // The value precedence chose here, if it chose.
+    let mut values: Vec<Value> = eff.iter().map(|p| p.1.clone()).collect();
+    values.sort();
+    values.dedup();
+    let winner = if values.len() >= 2 {
+        precedence_winner(out, &values)
+    } else {
+        None
+    };
+    for (r, v) in eff {
+        let outranked = winner.as_ref().is_some_and(|w| w != v);
+        if outranked {
+            continue;
+        }
+        if let Some(x) = effective_somewhere.get_mut(*r) {
+            *x = true;
+        }
+    }
+    for (i, (r1, v1)) in eff.iter().enumerate() {
+        for (r2, v2) in eff.iter().skip(i + 1) {
+            if !single || r1 == r2 {
+                continue;
+            }
+            let key = (o, (*r1).min(*r2), (*r1).max(*r2));
+            let list = match &out.hit {
+                HitPolicy::Exclusive { .. } => &mut *overlaps,
+                _ if v1 == v2 => continue,
+                HitPolicy::Precedence { .. } if ranked(v1) && ranked(v2) => {
+                    if !all_ranked {
+                        // An unranked value applies too: the pairs with it are the
+                        // conflict.
+                        continue;
+                    }
+                    &mut *resolved
+                }
+                _ => &mut *conflicts,
+            };
+            *list.entry(key).or_insert(0) += 1;
+        }
+    }
+}
+
 /// Analyses by enumeration, for comparison with `crate::analyse`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BruteAnalysis {
@@ -355,10 +434,19 @@ pub struct BruteAnalysis {
     pub stale: Vec<usize>,
     /// (output, rule a, rule b) with a < b, and the number of incidents.
     pub conflicts: Vec<(OutputId, RuleId, RuleId, u128)>,
+    /// Pairs of rules giving a precedence output different values where its precedence
+    /// decides (every value applying ranked), as `conflicts`.
+    pub resolved: Vec<(OutputId, RuleId, RuleId, u128)>,
+    /// Pairs of rules both effective on an `exclusive` output, as `conflicts`.
+    pub overlaps: Vec<(OutputId, RuleId, RuleId, u128)>,
     /// Rules that never apply to a valid incident.
     pub never_apply: Vec<RuleId>,
-    /// Rules that apply somewhere but every assignment is always overridden.
+    /// Rules that apply somewhere but every assignment is always overridden or
+    /// outranked by precedence.
     pub always_overridden: Vec<RuleId>,
+    /// Rules, neither never applying nor always overridden, that can be removed (made
+    /// never to apply) without changing any verdict of any valid incident.
+    pub redundant: Vec<RuleId>,
     pub unused_inputs: Vec<InputId>,
     /// Per assert: the number of counterexamples.
     pub assert_failures: Vec<u128>,
@@ -375,8 +463,9 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
     let mut applies = vec![false; policy.rules.len()];
     let mut effective_somewhere = vec![false; policy.rules.len()];
     let mut stale_hit = vec![false; policy.accepted_gaps.len()];
-    let mut conflicts: std::collections::BTreeMap<(OutputId, RuleId, RuleId), u128> =
-        Default::default();
+    let mut conflicts: Pairs = Default::default();
+    let mut resolved: Pairs = Default::default();
+    let mut overlaps: Pairs = Default::default();
     // The full observable outcome per incident, for the dependence test.
     let mut outcomes: Vec<Observed> = Vec::new();
     for_each_incident(policy, |inc| {
@@ -392,24 +481,16 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
             }
         }
         for (o, eff) in d.effective.iter().enumerate() {
-            for (r, _) in eff {
-                if let Some(x) = effective_somewhere.get_mut(*r) {
-                    *x = true;
-                }
-            }
-            for (i, (r1, v1)) in eff.iter().enumerate() {
-                for (r2, v2) in eff.iter().skip(i + 1) {
-                    let single = matches!(
-                        policy.outputs.get(o).map(|x| x.ty),
-                        Some(OutputTy::Single(_))
-                    );
-                    if single && v1 != v2 && r1 != r2 {
-                        *conflicts
-                            .entry((o, (*r1).min(*r2), (*r1).max(*r2)))
-                            .or_insert(0) += 1;
-                    }
-                }
-            }
+            let Some(out) = policy.outputs.get(o) else {
+                continue;
+            };
+            deciding_and_pairs(
+                out,
+                o,
+                eff,
+                &mut effective_somewhere,
+                [&mut conflicts, &mut resolved, &mut overlaps],
+            );
         }
         for (o, v) in d.verdicts.iter().enumerate() {
             if *v != Verdict::Gap {
@@ -453,15 +534,41 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
                 .is_some_and(|o| o.default.is_none() && matches!(o.ty, OutputTy::Single(_)))
         })
         .collect();
-    b.conflicts = conflicts
-        .into_iter()
-        .map(|((o, r1, r2), n)| (o, r1, r2, n))
-        .collect();
+    let listed = |m: Pairs| {
+        m.into_iter()
+            .map(|((o, r1, r2), n)| (o, r1, r2, n))
+            .collect()
+    };
+    b.conflicts = listed(conflicts);
+    b.resolved = listed(resolved);
+    b.overlaps = listed(overlaps);
     for r in 0..policy.rules.len() {
         if !applies.get(r).copied().unwrap_or(false) {
             b.never_apply.push(r);
         } else if !effective_somewhere.get(r).copied().unwrap_or(false) {
             b.always_overridden.push(r);
+        }
+    }
+    for r in 0..policy.rules.len() {
+        if b.never_apply.contains(&r) || b.always_overridden.contains(&r) {
+            continue;
+        }
+        let mut without = policy.clone();
+        if let Some(rule) = without.rules.get_mut(r) {
+            rule.when = Expr::Const(false);
+        }
+        let mut changes = false;
+        let mut k = 0usize;
+        for_each_incident(policy, |inc| {
+            let here = outcomes.get(k);
+            k += 1;
+            if changes || here.is_none_or(|h| h.status != Status::InScope) {
+                return;
+            }
+            changes = here.is_some_and(|h| h.verdicts != decide(&without, inc).verdicts);
+        });
+        if !changes {
+            b.redundant.push(r);
         }
     }
     // Input i is used when two incidents differing only in i have different outcomes.

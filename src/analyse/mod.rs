@@ -24,6 +24,8 @@ pub mod boxes;
 pub mod brute;
 pub mod cuboid;
 mod findings;
+mod isolate;
+mod redundant;
 pub mod sat;
 mod sweep;
 pub mod witness;
@@ -31,7 +33,8 @@ pub mod witness;
 mod files;
 pub use files::check_files;
 pub use findings::{
-    conflict_listing, diagnostics, incidents, ConflictListing, Unlisted, LISTED_CONFLICTS,
+    conflict_listing, diagnostics, incidents, pair_listing, ConflictListing, Unlisted,
+    LISTED_CONFLICTS,
 };
 
 use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
@@ -42,6 +45,7 @@ use crate::compile::{
 use crate::diagnostics::Diagnostic;
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
 use boxes::BoxModel;
+pub use redundant::RedundantRule;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapFinding {
@@ -51,6 +55,11 @@ pub struct GapFinding {
     pub region: Region,
 }
 
+/// Two rules whose effective assignments to one single-valued output meet: a conflict
+/// (different values, no precedence settles them), a decision of the output's
+/// precedence (different values, every value applying ranked), or an overlap of an
+/// `exclusive` output's rules (any values). Which list of [`Analysis`] holds it says
+/// which.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConflictFinding {
     pub output: OutputId,
@@ -58,6 +67,53 @@ pub struct ConflictFinding {
     pub rules: [RuleId; 2],
     pub values: [Value; 2],
     pub region: Region,
+    /// Whether the example applies only these two of the rules that assign the output
+    /// (`isolate::isolate_examples` looks for one): `Some(false)` when no incident of
+    /// the region does, `None` when not looked at (past the listed pairs).
+    pub isolating: Option<bool>,
+}
+
+/// The pairs of rules over one output, by kind (see [`ConflictFinding`]), each listed
+/// up to [`LISTED_CONFLICTS`] and counted past that.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pairs {
+    pub conflicts: PairList,
+    pub resolved: PairList,
+    pub overlaps: PairList,
+}
+
+impl Pairs {
+    fn of_kind(&mut self, kind: PairKind) -> &mut PairList {
+        match kind {
+            PairKind::Conflict => &mut self.conflicts,
+            PairKind::Resolved => &mut self.resolved,
+            PairKind::Overlap => &mut self.overlaps,
+        }
+    }
+}
+
+/// Which list a pair of rules over output `out` giving `v1` and `v2` belongs to
+/// (`None`: none, they agree on an output that lets them); a precedence decides only
+/// where no unranked value applies, which the caller subtracts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PairKind {
+    Conflict,
+    Resolved,
+    Overlap,
+}
+
+fn pair_kind(out: &OutputDef, v1: &Value, v2: &Value) -> Option<PairKind> {
+    use crate::check::ir::HitPolicy;
+    match &out.hit {
+        HitPolicy::Exclusive { .. } => Some(PairKind::Overlap),
+        _ if v1 == v2 => None,
+        HitPolicy::Precedence { .. }
+            if out.hit.rank(v1).is_some() && out.hit.rank(v2).is_some() =>
+        {
+            Some(PairKind::Resolved)
+        }
+        _ => Some(PairKind::Conflict),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -67,14 +123,21 @@ pub enum DeadReason {
     NeverApplies,
     /// It applies, but every one of its assignments is always overridden.
     AlwaysOverridden,
+    /// It applies, but every one of its assignments is always overridden or outranked
+    /// (another applying rule gives a value the output's precedence ranks higher), and
+    /// at least one is outranked.
+    Outranked,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeadRule {
     pub rule: RuleId,
     pub reason: DeadReason,
-    /// For `AlwaysOverridden`: the rules that override it.
+    /// For `AlwaysOverridden` and `Outranked`: the rules that override it.
     pub by: Vec<RuleId>,
+    /// For `Outranked`: the rules whose values, ranked higher by precedence, win over
+    /// one of its assignments somewhere.
+    pub outranked_by: Vec<RuleId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +161,24 @@ pub struct Analysis {
     /// pair of values without a region each (a decision table of thousands of rules has
     /// millions of pairs; a region per pair took gigabytes to list a hundred).
     pub unlisted_conflicts: Vec<Unlisted>,
+    /// Where a precedence decides between two rules (W0506, notes): the listed pairs,
+    /// as `conflicts`.
+    pub resolved: Vec<ConflictFinding>,
+    /// The decisions of a precedence past the listed ones, counted as
+    /// `unlisted_conflicts`.
+    pub unlisted_resolved: Vec<Unlisted>,
+    /// Where two rules of an `exclusive` output overlap (E0506): the listed pairs, as
+    /// `conflicts`.
+    pub overlaps: Vec<ConflictFinding>,
+    /// The overlaps past the listed ones, counted as `unlisted_conflicts`.
+    pub unlisted_overlaps: Vec<Unlisted>,
     pub dead_rules: Vec<DeadRule>,
+    /// Rules whose removal changes no decision (W0507), twins reported once.
+    pub redundant: Vec<RedundantRule>,
+    /// Rules the redundancy analysis left unsettled: too many rules meet them
+    /// (`redundant::MAX_MEETING`) for an exact comparison, and no quick proof showed
+    /// them needed. Not reported (a bound of the warning, not a finding).
+    pub redundant_unsettled: Vec<RuleId>,
     pub unused_inputs: Vec<InputId>,
     pub asserts: Vec<AssertFinding>,
     /// Incidents in scope and satisfying the assumptions.
@@ -141,6 +221,7 @@ pub enum Unfinished {
     Gaps(OutputId),
     Conflicts(OutputId),
     DeadRules,
+    RedundantRules,
     UnusedInputs,
     Assert(usize),
 }
@@ -148,31 +229,54 @@ pub enum Unfinished {
 impl Analysis {
     /// How many pairs of rules conflict, over every output.
     pub fn conflict_pairs(&self) -> usize {
-        self.conflicts.len()
-            + self
-                .unlisted_conflicts
-                .iter()
-                .map(|u| u.pairs)
-                .sum::<usize>()
+        pair_count(&self.conflicts, &self.unlisted_conflicts, None)
     }
 
     /// How many pairs of rules conflict over output `o`.
     pub fn conflict_pairs_over(&self, o: OutputId) -> usize {
-        self.conflicts.iter().filter(|c| c.output == o).count()
-            + self
-                .unlisted_conflicts
-                .iter()
-                .filter(|u| u.output == o)
-                .map(|u| u.pairs)
-                .sum::<usize>()
+        pair_count(&self.conflicts, &self.unlisted_conflicts, Some(o))
+    }
+
+    /// How many pairs of rules a precedence decides between, over every output.
+    pub fn resolved_pairs(&self) -> usize {
+        pair_count(&self.resolved, &self.unlisted_resolved, None)
+    }
+
+    /// How many pairs of rules a precedence decides between over output `o`.
+    pub fn resolved_pairs_over(&self, o: OutputId) -> usize {
+        pair_count(&self.resolved, &self.unlisted_resolved, Some(o))
+    }
+
+    /// How many pairs of rules overlap on an `exclusive` output, over every output.
+    pub fn overlap_pairs(&self) -> usize {
+        pair_count(&self.overlaps, &self.unlisted_overlaps, None)
+    }
+
+    /// How many pairs of rules overlap over `exclusive` output `o`.
+    pub fn overlap_pairs_over(&self, o: OutputId) -> usize {
+        pair_count(&self.overlaps, &self.unlisted_overlaps, Some(o))
     }
 
     pub fn has_errors(&self) -> bool {
         !self.unfinished.is_empty()
             || self.gaps.iter().any(|g| g.accepted_by.is_empty())
             || !self.conflicts.is_empty()
+            || !self.overlaps.is_empty()
+            || !self.unlisted_conflicts.is_empty()
+            || !self.unlisted_overlaps.is_empty()
             || self.asserts.iter().any(|a| !a.holds)
     }
+}
+
+/// How many pairs of one kind (listed and counted), over output `o` or every output.
+fn pair_count(listed: &[ConflictFinding], unlisted: &[Unlisted], o: Option<OutputId>) -> usize {
+    let over = |x: OutputId| o.is_none_or(|o| o == x);
+    listed.iter().filter(|c| over(c.output)).count()
+        + unlisted
+            .iter()
+            .filter(|u| over(u.output))
+            .map(|u| u.pairs)
+            .sum::<usize>()
 }
 
 /// One part of the analysis on the box engine.
@@ -187,20 +291,21 @@ enum Task {
 /// or gaps it proved but could not count.
 type BoxGaps = Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>;
 
-/// One output's conflicts: a region for each listed pair of rules, counts for the rest.
-#[derive(Debug, Default)]
-pub struct OutputConflicts {
+/// One output's pairs of one kind: a region for each listed pair of rules (the first
+/// [`LISTED_CONFLICTS`]), counts for the rest.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PairList {
     pub listed: Vec<ConflictFinding>,
     pub unlisted: Option<Unlisted>,
 }
 
-impl OutputConflicts {
-    /// Whether the next conflicting pair found is listed, and so needs its region.
+impl PairList {
+    /// Whether the next pair found is listed, and so needs its region.
     pub fn lists_next(&self) -> bool {
         self.listed.len() < LISTED_CONFLICTS
     }
 
-    /// Counts one conflicting pair past the listed ones.
+    /// Counts one pair past the listed ones.
     pub fn count(&mut self, o: OutputId, v1: &Value, v2: &Value) {
         let u = self.unlisted.get_or_insert_with(|| Unlisted {
             output: o,
@@ -222,7 +327,8 @@ impl OutputConflicts {
 
 enum BoxResult {
     Gaps(BoxGaps),
-    Conflicts(OutputConflicts),
+    /// `None` when the box engine could not finish (the diagrams then do it).
+    Conflicts(Option<Pairs>),
     UsedInputs(Vec<bool>),
 }
 
@@ -317,6 +423,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     };
     find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
     find_conflicts(c, &mut a, &single_outputs, boxed.conflicts)?;
+    isolate::isolate_examples(c, &mut a)?;
     a.dead_rules = match &model {
         Some(m) => m.dead_rules(c),
         None => match attempt(c, dead_rules)? {
@@ -327,6 +434,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
             }
         },
     };
+    find_redundant_rules(c, &mut a)?;
     find_unused_inputs(c, &mut a, boxed.used_inputs)?;
     find_asserts(c, &mut a)?;
     Ok(a)
@@ -353,7 +461,7 @@ fn outputs_where(policy: &Policy, keep: impl Fn(&OutputDef) -> bool) -> Vec<Outp
 #[derive(Default)]
 struct Boxed {
     gaps: Vec<BoxGaps>,
-    conflicts: Vec<OutputConflicts>,
+    conflicts: Vec<Option<Pairs>>,
     used_inputs: Option<Vec<bool>>,
 }
 
@@ -427,27 +535,50 @@ fn find_gaps(
     Ok(())
 }
 
-/// The conflicts over `outputs` (single-valued): from the box engine's results where
-/// it has one per output, else on the diagrams.
+/// The pairs of rules over `outputs` (single-valued): conflicts, precedence decisions
+/// and overlaps, from the box engine's results where it has one per output, else on
+/// the diagrams.
 fn find_conflicts(
     c: &mut Compiler<'_>,
     a: &mut Analysis,
     outputs: &[OutputId],
-    boxed: Vec<OutputConflicts>,
+    boxed: Vec<Option<Pairs>>,
 ) -> CResult<()> {
     let mut boxed = boxed.into_iter();
     for &o in outputs {
         let found = match boxed.next() {
-            Some(found) => Some(found),
-            None => attempt(c, |c| conflicts_of_output(c, o))?,
+            Some(Some(found)) => Some(found),
+            _ => attempt(c, |c| conflicts_of_output(c, o))?,
         };
         match found {
             Some(found) => {
-                a.conflicts.extend(found.listed);
-                a.unlisted_conflicts.extend(found.unlisted);
+                a.conflicts.extend(found.conflicts.listed);
+                a.unlisted_conflicts.extend(found.conflicts.unlisted);
+                a.resolved.extend(found.resolved.listed);
+                a.unlisted_resolved.extend(found.resolved.unlisted);
+                a.overlaps.extend(found.overlaps.listed);
+                a.unlisted_overlaps.extend(found.overlaps.unlisted);
             }
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
+    }
+    Ok(())
+}
+
+/// The rules whose removal changes no decision, apart from the dead ones (reported
+/// as such). Unfinished when the dead rules are.
+fn find_redundant_rules(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    if a.unfinished.contains(&Unfinished::DeadRules) {
+        a.unfinished.push(Unfinished::RedundantRules);
+        return Ok(());
+    }
+    let dead: Vec<RuleId> = a.dead_rules.iter().map(|d| d.rule).collect();
+    match attempt(c, |c| redundant::redundant_rules(c, &dead))? {
+        Some((found, unsettled)) => {
+            a.redundant = found;
+            a.redundant_unsettled = unsettled;
+        }
+        None => a.unfinished.push(Unfinished::RedundantRules),
     }
     Ok(())
 }
@@ -570,12 +701,16 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
     Ok((found, stale))
 }
 
-/// Every pair of rules giving output `o` different values on a valid incident, each
-/// where both assignments are effective: the listed ones with their regions, the rest
-/// counted.
-fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<OutputConflicts> {
+/// Every pair of rules whose effective assignments to output `o` meet on a valid
+/// incident, by kind: giving different values (a conflict, or where every value applying
+/// is ranked, a decision of the precedence), or on an `exclusive` output whatever the
+/// values (an overlap). Per kind the listed pairs with their regions, the rest counted.
+fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
     let policy = c.policy;
-    let mut found = OutputConflicts::default();
+    let mut found = Pairs::default();
+    let Some(out) = policy.outputs.get(o) else {
+        return Ok(found);
+    };
     let mut assigns = c.assignments_to(o);
     let value_of = |r: RuleId, k: usize| -> Option<Value> {
         policy
@@ -584,6 +719,24 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<OutputConfl
             .and_then(|x| x.assigns.get(k))
             .map(|x| x.value.clone())
     };
+    // Where a value no precedence ranks applies: a precedence decides nowhere there.
+    let unranked = |c: &mut Compiler<'_>| -> CResult<NodeId> {
+        if !out.hit.is_precedence() {
+            return Ok(FALSE);
+        }
+        match c.output_regions(o)? {
+            OutputRegions::Single { assigned, .. } => {
+                let parts: Vec<NodeId> = assigned
+                    .iter()
+                    .filter(|(v, _)| out.hit.rank(v).is_none())
+                    .map(|p| p.1)
+                    .collect();
+                Ok(c.mdd.or_all(&parts)?)
+            }
+            OutputRegions::Set { .. } => Ok(FALSE),
+        }
+    };
+    let mut unranked_region = unranked(c)?;
     let n = assigns.len();
     for i in 0..n {
         for j in (i + 1)..n {
@@ -597,34 +750,93 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<OutputConfl
             let (Some(v1), Some(v2)) = (value_of(r1, k1), value_of(r2, k2)) else {
                 continue;
             };
-            if r1 == r2 || v1 == v2 || !c.mdd.intersects(e1, e2) {
+            let Some(kind) = pair_kind(out, &v1, &v2) else {
+                continue;
+            };
+            if r1 == r2 || !c.mdd.intersects(e1, e2) {
                 continue;
             }
             let both = c.mdd.and(e1, e2)?;
-            if !found.lists_next() {
-                if c.mdd.intersects(both, c.valid) {
-                    found.count(o, &v1, &v2);
+            let list = found.of_kind(kind);
+            if !list.lists_next() {
+                // Past the listed pairs only whether they meet, without a region.
+                let meet = if kind == PairKind::Resolved {
+                    let region = c.mdd.and(both, c.valid)?;
+                    c.mdd.diff(region, unranked_region)? != FALSE
+                } else {
+                    c.mdd.intersects(both, c.valid)
+                };
+                if meet {
+                    list.count(o, &v1, &v2);
                 }
-                continue;
-            }
-            let region = c.mdd.and(both, c.valid)?;
-            if let Some(region) = describe(c, region)? {
-                found.listed.push(ConflictFinding {
-                    output: o,
-                    rules: [r1, r2],
-                    values: [v1, v2],
-                    region,
-                });
+            } else {
+                let mut region = c.mdd.and(both, c.valid)?;
+                if kind == PairKind::Resolved {
+                    region = c.mdd.diff(region, unranked_region)?;
+                }
+                if let Some(region) = describe(c, region)? {
+                    found.of_kind(kind).listed.push(ConflictFinding {
+                        output: o,
+                        rules: [r1, r2],
+                        values: [v1, v2],
+                        region,
+                        isolating: None,
+                    });
+                }
             }
             // Thousands of described pairs leave garbage; collect it before it fills
             // the limit (the compiler's own diagrams survive, renumbered).
             if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
                 c.compact()?;
                 assigns = c.assignments_to(o);
+                unranked_region = unranked(c)?;
             }
         }
     }
     Ok(found)
+}
+
+/// Per assignment of rule `r`, where it decides: where it is effective and no value
+/// its output's precedence ranks higher applies with it (where every value applying is
+/// ranked); with the rules whose higher values outrank it somewhere.
+fn deciding(c: &mut Compiler<'_>, r: RuleId) -> CResult<(Vec<NodeId>, Vec<RuleId>)> {
+    let policy = c.policy;
+    let effs = c.effective.get(r).cloned().unwrap_or_default();
+    let Some(rule) = policy.rules.get(r) else {
+        return Ok((effs, Vec::new()));
+    };
+    let mut out = Vec::with_capacity(effs.len());
+    let mut outranked_by = Vec::new();
+    for (a, &eff) in rule.assigns.iter().zip(&effs) {
+        let Some(def) = policy.outputs.get(a.output) else {
+            out.push(eff);
+            continue;
+        };
+        let Some(rank) = def.hit.rank(&a.value) else {
+            out.push(eff);
+            continue;
+        };
+        let OutputRegions::Single { resolved, .. } = c.output_regions(a.output)? else {
+            out.push(eff);
+            continue;
+        };
+        let mut higher = Vec::new();
+        for (s, k, e) in c.assignments_to(a.output) {
+            let value = policy.rules.get(s).and_then(|x| x.assigns.get(k));
+            if value.is_some_and(|x| def.hit.rank(&x.value).is_some_and(|h| h < rank)) {
+                let beats = c.mdd.and(e, resolved)?;
+                if c.mdd.intersects(beats, eff) && !outranked_by.contains(&s) {
+                    outranked_by.push(s);
+                }
+                higher.push(e);
+            }
+        }
+        let above = c.mdd.or_all(&higher)?;
+        let beaten = c.mdd.and(above, resolved)?;
+        out.push(c.mdd.diff(eff, beaten)?);
+    }
+    outranked_by.sort_unstable();
+    Ok((out, outranked_by))
 }
 
 fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
@@ -636,14 +848,21 @@ fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
                 rule: r,
                 reason: DeadReason::NeverApplies,
                 by: Vec::new(),
+                outranked_by: Vec::new(),
             });
             continue;
         }
-        let effs = c.effective.get(r).cloned().unwrap_or_default();
+        let (effs, outranked_by) = deciding(c, r)?;
         if !effs.is_empty() && effs.iter().all(|&e| !c.mdd.intersects(e, c.valid)) {
             let (conds, mdd) = (&c.rule_conds, &mut c.mdd);
             let meets = |s: RuleId| conds.get(s).is_some_and(|&x| mdd.intersects(x, cond));
-            found.push(always_overridden(c.policy, &c.overriders, r, meets));
+            found.push(always_overridden(
+                c.policy,
+                &c.overriders,
+                r,
+                meets,
+                outranked_by,
+            ));
         }
     }
     Ok(found)
@@ -661,13 +880,15 @@ pub fn accepting_inputs(policy: &Policy) -> Vec<InputId> {
     out
 }
 
-/// Rule `r` as always overridden, by the rules overriding it that assign one of its
-/// outputs (only those win over it) and whose conditions meet its own (`meets`).
+/// Rule `r` as always overridden (or outranked, by `outranked_by`), by the rules
+/// overriding it that assign one of its outputs (only those win over it) and whose
+/// conditions meet its own (`meets`).
 fn always_overridden(
     policy: &Policy,
     overriders: &[Vec<RuleId>],
     r: RuleId,
     mut meets: impl FnMut(RuleId) -> bool,
+    outranked_by: Vec<RuleId>,
 ) -> DeadRule {
     let outputs = |x: RuleId| {
         policy
@@ -688,8 +909,13 @@ fn always_overridden(
         .unwrap_or_default();
     DeadRule {
         rule: r,
-        reason: DeadReason::AlwaysOverridden,
+        reason: if outranked_by.is_empty() {
+            DeadReason::AlwaysOverridden
+        } else {
+            DeadReason::Outranked
+        },
         by,
+        outranked_by,
     }
 }
 
@@ -714,11 +940,20 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
     add(c.mdd.support(status), &mut used);
     for (o, out) in policy.outputs.iter().enumerate() {
         // The output's verdict as a multi-terminal diagram: terminals are sets of the
-        // labels (values or variants) whose regions hold.
+        // labels (values or variants, and an exclusive output's overlap) whose regions
+        // hold.
         let regions = c.output_regions(o)?;
-        let labelled: Vec<NodeId> = match &regions {
-            OutputRegions::Single { assigned, .. } => assigned.iter().map(|p| p.1).collect(),
-            OutputRegions::Set { members } => members.clone(),
+        let (labelled, values): (Vec<NodeId>, Vec<Value>) = match &regions {
+            OutputRegions::Single {
+                assigned, overlap, ..
+            } => {
+                let mut l: Vec<NodeId> = assigned.iter().map(|p| p.1).collect();
+                if out.hit.is_exclusive() {
+                    l.push(*overlap);
+                }
+                (l, assigned.iter().map(|p| p.0.clone()).collect())
+            }
+            OutputRegions::Set { members } => (members.clone(), Vec::new()),
         };
         let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
         let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
@@ -740,29 +975,45 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
                 i
             })?;
         }
-        // A single output with a default: "no value" and "the default's value" are the
-        // same verdict.
-        let default_label = match (&out.default, &regions) {
-            (Some(d), OutputRegions::Single { assigned, .. }) => {
-                assigned.iter().position(|p| &p.0 == d)
-            }
-            _ => None,
-        };
+        // Label sets that decide alike (no value and the default; two values and the
+        // one a precedence chooses) are one verdict.
         let single = matches!(out.ty, OutputTy::Single(_));
-        let verdict = c.mdd.map_terminals(f, |s| {
-            let set = sets.get(s as usize).cloned().unwrap_or_default();
-            match (single, set.as_slice(), default_label) {
-                (true, [], Some(d)) => index.get(&vec![d]).copied().unwrap_or(s),
-                _ => s,
+        let mut verdicts: FxHashMap<crate::compile::graph::Verdict, u32> = FxHashMap::default();
+        let mut canonical: Vec<u32> = Vec::with_capacity(sets.len());
+        for (k, set) in sets.iter().enumerate() {
+            if !single {
+                canonical.push(k as u32);
+                continue;
             }
-        })?;
+            let overlap = set.contains(&values.len());
+            let given: Vec<(Value, Vec<RuleId>)> = set
+                .iter()
+                .filter_map(|&l| values.get(l))
+                .map(|v| (v.clone(), if overlap { vec![0, 1] } else { vec![0] }))
+                .collect();
+            let verdict = if overlap {
+                let vs = given.into_iter().map(|g| g.0).collect();
+                crate::compile::graph::Verdict::Overlap(vs)
+            } else {
+                crate::compile::graph::Outcome::of_single(out, given).verdict()
+            };
+            let next = verdicts.len() as u32;
+            canonical.push(*verdicts.entry(verdict).or_insert(next));
+        }
+        let verdict = c
+            .mdd
+            .map_terminals(f, |s| canonical.get(s as usize).copied().unwrap_or(s))?;
         let masked_scope = c.mdd.ite(scope, verdict, NodeId::terminal(T_OUT))?;
         let masked = c
             .mdd
             .ite(assume, masked_scope, NodeId::terminal(T_BROKEN))?;
         add(c.mdd.support(masked), &mut used);
-        if let OutputRegions::Single { assigned, .. } = &regions {
-            conflict_support(c, o, assigned, &mut used)?;
+        if let OutputRegions::Single {
+            conflict, overlap, ..
+        } = regions
+        {
+            let named = c.mdd.or(conflict, overlap)?;
+            conflict_support(c, o, named, &mut used)?;
         }
     }
     let mut out: Vec<InputId> = c
@@ -777,25 +1028,20 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
     Ok(out)
 }
 
-/// Adds to `used` the inputs that change which rules conflict over single output `o`
-/// (`assigned`: its regions per value): a conflict between other rules is another
-/// decision (`brute::observed`). Per assignment, where the output is in conflict and
-/// the incident valid, whether the assignment is effective; with the verdict and the
+/// Adds to `used` the inputs that change which rules conflict (or overlap) over single
+/// output `o` (`named`: where its verdict is a conflict or an overlap, which names the
+/// rules): a conflict between other rules is another decision (`brute::observed`). Per
+/// assignment, where the output is in conflict and the incident valid, whether the
+/// assignment is effective; with the verdict and the
 /// status these tell the whole outcome apart, so the union of their supports is the
 /// support of the outcome.
 fn conflict_support(
     c: &mut Compiler<'_>,
     o: OutputId,
-    assigned: &[(Value, NodeId)],
+    named: NodeId,
     used: &mut [bool],
 ) -> CResult<()> {
-    let (mut one, mut two) = (FALSE, FALSE);
-    for &(_, region) in assigned {
-        let both = c.mdd.and(one, region)?;
-        two = c.mdd.or(two, both)?;
-        one = c.mdd.or(one, region)?;
-    }
-    let conflict = c.mdd.and(two, c.valid)?;
+    let conflict = c.mdd.and(named, c.valid)?;
     if conflict == FALSE {
         return Ok(());
     }

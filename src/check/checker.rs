@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use super::enums::Enums;
+use super::ignore;
 use super::imports::{self, Imported};
 use super::ir;
 use super::lints::lints;
@@ -77,6 +78,13 @@ impl<'a> Checker<'a> {
         self.sink.after_parse_errors(lost);
     }
 
+    /// Records the errors of `use`s whose file could not be loaded: names it may
+    /// declare are then not reported as unknown (one error for one mistake); the errors
+    /// come back with the checker's diagnostics, listing those names.
+    pub(crate) fn after_failed_uses(&mut self, errors: Vec<Diagnostic>) {
+        self.sink.after_failed_uses(errors);
+    }
+
     /// Runs every check; the IR comes back only when there is no error.
     pub(crate) fn run(self, root_path: &Path) -> (Option<ir::Policy>, Vec<Diagnostic>) {
         let Checker {
@@ -102,6 +110,7 @@ impl<'a> Checker<'a> {
         };
         let defines = structure::check_defines(&mut typer);
         typer.lower_defaults(&mut outputs);
+        typer.lower_hit_policies(&mut outputs);
         typer.lower_typicals(&mut inputs);
         let (assumes, scope) = typer.lower_constraints();
         let overrides = structure::resolve_overrides(&decls, typer.sink);
@@ -109,6 +118,7 @@ impl<'a> Checker<'a> {
         let accepted_gaps = typer.lower_accepted_gaps();
         let asserts = typer.lower_asserts();
         let scenarios = typer.lower_scenarios();
+        let ignored = ignore::lower_ignores(&decls, &mut usage, &mut sink);
         lints(sources, program, &decls, &usage, &types, &mut sink);
 
         let mut ir = ir::Policy {
@@ -128,7 +138,9 @@ impl<'a> Checker<'a> {
             asserts,
             scenarios,
             imports: Vec::new(),
+            ignored,
         };
+        ignore::check_reads(root_file, &decls, &ir, &mut sink);
         imports::finish(imports, &ids, &mut ir, &mut sink);
         let ok = !sink.has_errors();
         (ok.then_some(ir), sink.into_diagnostics())

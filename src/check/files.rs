@@ -30,8 +30,15 @@ fn load_error(e: LoadError, name: &str, at: Option<Loc>) -> Diagnostic {
     };
     match e {
         LoadError::Unreadable(e) => {
+            let missing = e.kind() == std::io::ErrorKind::NotFound;
             let d = Diagnostic::error(Code::E0001, format!("cannot read `{name}`: {e}"));
-            with_at(d, "this file cannot be read")
+            let d = with_at(d, "this file cannot be read");
+            match at {
+                Some(_) if missing => {
+                    d.help("a `use` path is relative to the folder of the file that has the `use`")
+                }
+                _ => d,
+            }
         }
         LoadError::TooLarge => {
             let d = Diagnostic::error(Code::E0003, format!("`{name}` is larger than 8 MiB")).note(

@@ -37,6 +37,19 @@ pub struct Policy {
     pub scenarios: Vec<ScenarioDef>,
     /// Policies imported with `use "..." as alias`, whose decisions asserts read.
     pub imports: Vec<Import>,
+    /// Inputs the policy states it deliberately does not read (`ignore a, b "reason"`),
+    /// one entry per input, in declaration order.
+    pub ignored: Vec<Ignored>,
+}
+
+/// An input named by `ignore`: the checker has proven that nothing the policy decides
+/// with reads it (E0209), so the analyses stop noting it as unused (W0503).
+#[derive(Clone, Debug)]
+pub struct Ignored {
+    pub input: InputId,
+    pub reason: String,
+    /// The input's name in the `ignore` declaration.
+    pub loc: Loc,
 }
 
 /// A policy imported with `use "file.policy" as alias`.
@@ -102,6 +115,17 @@ pub struct InputDef {
     /// The value declared `typical`: what examples take where the region allows it and
     /// the policy's scenarios say nothing (`compile::preferred_values`).
     pub typical: Option<Value>,
+    /// `judgement "CITATION"`: a person decides this input. In every analysis it is an
+    /// input like any other; faces present it as a judgement.
+    pub judgement: Option<Judgement>,
+}
+
+/// Why an input is a judgement: the paragraph that leaves it to a person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    pub citation: String,
+    /// The `judgement` clause.
+    pub loc: Loc,
 }
 
 /// Whitespace runs (the line breaks of a multi-line doc comment) as single spaces: a
@@ -133,6 +157,62 @@ pub struct OutputDef {
     pub ty: OutputTy,
     pub default: Option<Value>,
     pub loc: Loc,
+    /// What happens where the effective assignments of two rules overlap.
+    pub hit: HitPolicy,
+}
+
+/// An output's hit policy: what an overlap of effective assignments means
+/// (docs/proposals/hit-policies-and-judgements.md).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum HitPolicy {
+    /// Rules may overlap where they give the same value; different values conflict
+    /// (DMN's *any*).
+    #[default]
+    Any,
+    /// `precedence a > b`: where the values still applying differ and every one is
+    /// listed, the highest wins (DMN's *priority*). Single-valued `bool` or enum outputs
+    /// only; each value at most once.
+    Precedence {
+        /// Highest first.
+        order: Vec<Value>,
+        /// The clause.
+        loc: Loc,
+    },
+    /// `exclusive`: no two rules' effective assignments may overlap, equal values
+    /// included (DMN's *unique*). Single-valued outputs only.
+    Exclusive { loc: Loc },
+}
+
+impl HitPolicy {
+    /// The rank of `v` in a precedence (0 is the highest); `None` when it is not listed
+    /// or there is no precedence.
+    pub fn rank(&self, v: &Value) -> Option<usize> {
+        match self {
+            HitPolicy::Precedence { order, .. } => order.iter().position(|x| x == v),
+            _ => None,
+        }
+    }
+
+    pub fn is_precedence(&self) -> bool {
+        matches!(self, HitPolicy::Precedence { .. })
+    }
+
+    pub fn is_exclusive(&self) -> bool {
+        matches!(self, HitPolicy::Exclusive { .. })
+    }
+
+    /// The value precedence gives where `values` (two or more, different) still apply:
+    /// the highest, when every one is listed; `None` otherwise (a conflict).
+    pub fn winner<'v>(&self, values: &[&'v Value]) -> Option<&'v Value> {
+        let mut best: Option<(usize, &'v Value)> = None;
+        for &v in values {
+            let r = self.rank(v)?;
+            if best.is_none_or(|(b, _)| r < b) {
+                best = Some((r, v));
+            }
+        }
+        best.map(|p| p.1)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -169,6 +249,19 @@ pub struct RuleDef {
     pub loc: Loc,
     /// The rule's name in its declaration.
     pub name_loc: Loc,
+    /// Where a fix adds a name to the rule's `overrides` (settling a conflict).
+    pub overrides_at: OverridesAt,
+}
+
+/// Where a name goes in a rule's `overrides`: after the last name of its clause, or,
+/// where it has none, in a new clause after its `cites`, title or name (the clauses'
+/// order is fixed by the grammar).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OverridesAt {
+    /// An empty span.
+    pub loc: Loc,
+    /// No `overrides` clause yet: the fix writes one.
+    pub new_clause: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -422,6 +515,11 @@ impl Policy {
 
     pub fn output_by_name(&self, name: &str) -> Option<OutputId> {
         self.outputs.iter().position(|o| o.name == name)
+    }
+
+    /// Whether the policy states that it does not read input `i` (`ignore`).
+    pub fn is_ignored(&self, i: InputId) -> bool {
+        self.ignored.iter().any(|x| x.input == i)
     }
 
     pub fn rule_by_name(&self, name: &str) -> Option<RuleId> {

@@ -70,6 +70,136 @@ impl<'a> Typer<'_, 'a> {
         }
     }
 
+    /// The outputs' hit policies (`precedence`, `exclusive`), checked against their
+    /// types, into `outputs`.
+    pub(crate) fn lower_hit_policies(&mut self, outputs: &mut [ir::OutputDef]) {
+        for o in 0..self.decls.outputs.len() {
+            let Some(at) = self.decls.outputs.get(o).copied() else {
+                continue;
+            };
+            if at.decl.hit.is_empty() {
+                continue;
+            }
+            let name = &at.decl.name.name;
+            // One hit policy an output; a second is reported and the first kept.
+            let Some((first, rest)) = at.decl.hit.split_first() else {
+                continue;
+            };
+            let mut fits = true;
+            if let Some(second) = rest.first() {
+                fits = false;
+                let (message, note) = if second.keyword() == first.keyword() {
+                    (
+                        format!("`{name}` declares `{}` twice", first.keyword()),
+                        "an output has one hit policy",
+                    )
+                } else {
+                    (
+                        format!("`{name}` declares both `precedence` and `exclusive`"),
+                        "`precedence` lets rules overlap and says which value wins there; `exclusive` says no two rules may overlap at all",
+                    )
+                };
+                self.sink.error(
+                    Diagnostic::error(Code::E0323, message)
+                        .primary(at.loc(second.span()), "a second hit policy")
+                        .secondary(at.loc(first.span()), "the first")
+                        .note(note)
+                        .help(if second.keyword() == first.keyword() {
+                            "keep one of the two clauses"
+                        } else {
+                            "keep the one the document supports and remove the other"
+                        }),
+                );
+            }
+            let Some(ty) = self.types.outputs.get(o).copied().flatten() else {
+                continue;
+            };
+            let hit_loc = at.loc(first.span());
+            let ty_loc = at.loc(at.decl.ty.span());
+            let ty_text = self.enums.out_ty_text(ty);
+            let wrong = |what: &str, why: String, help: &str| {
+                Diagnostic::error(
+                    Code::E0323,
+                    format!("`{what}` does not fit `{name}`, an output of type `{ty_text}`"),
+                )
+                .primary(hit_loc, format!("`{what}` here"))
+                .secondary(ty_loc, format!("`{name}` is declared as `{ty_text}` here"))
+                .note(why)
+                .help(help.to_string())
+            };
+            match (first, ty) {
+                (ast::HitClause::Exclusive(_), OutputTy::Set(_)) => {
+                    self.sink.error(wrong(
+                        "exclusive",
+                        "a set output collects every value the applying rules add, so rules may overlap on it by design".into(),
+                        "remove `exclusive`, or make the output single-valued",
+                    ));
+                }
+                (ast::HitClause::Exclusive(_), OutputTy::Single(_)) => {
+                    if let Some(out) = outputs.get_mut(o).filter(|_| fits) {
+                        out.hit = ir::HitPolicy::Exclusive { loc: hit_loc };
+                    }
+                }
+                (ast::HitClause::Precedence { .. }, OutputTy::Set(_)) => {
+                    self.sink.error(wrong(
+                        "precedence",
+                        "a set output collects every value the applying rules add, so there is nothing to choose between".into(),
+                        "remove `precedence`",
+                    ));
+                }
+                (ast::HitClause::Precedence { .. }, OutputTy::Single(ir::Ty::Int { .. })) => {
+                    self.sink.error(wrong(
+                        "precedence",
+                        "a precedence orders the values of a `bool` or enum output; an integer's values are not choices to rank".into(),
+                        "declare an enum of the outcomes and rank its variants, or remove `precedence`",
+                    ));
+                }
+                (ast::HitClause::Precedence { values, .. }, OutputTy::Single(_)) => {
+                    let target = match self.output_target(o) {
+                        Some(t) => Target {
+                            after: Some("precedence"),
+                            ..t
+                        },
+                        None => continue,
+                    };
+                    let mut order: Vec<(Value, Loc)> = Vec::new();
+                    let mut ok = true;
+                    for v in values {
+                        let here = at.loc(v.span);
+                        let Some(value) = self.value(v, at.file, &target) else {
+                            ok = false;
+                            continue;
+                        };
+                        if let Some((_, first_at)) = order.iter().find(|(x, _)| *x == value) {
+                            ok = false;
+                            let shown = self.sources.slice(here).to_string();
+                            self.sink.error(
+                                Diagnostic::error(
+                                    Code::E0324,
+                                    format!(
+                                        "`{shown}` is listed twice in the precedence of `{name}`"
+                                    ),
+                                )
+                                .primary(here, "listed again here")
+                                .secondary(*first_at, "first listed here")
+                                .note("a precedence ranks each value once, highest first")
+                                .help("remove one of the two"),
+                            );
+                            continue;
+                        }
+                        order.push((value, here));
+                    }
+                    if let Some(out) = outputs.get_mut(o).filter(|_| ok && fits) {
+                        out.hit = ir::HitPolicy::Precedence {
+                            order: order.into_iter().map(|p| p.0).collect(),
+                            loc: hit_loc,
+                        };
+                    }
+                }
+            }
+        }
+    }
+
     /// The inputs' `typical` values, checked against their types as a scenario's facts are.
     pub(crate) fn lower_typicals(&mut self, inputs: &mut [ir::InputDef]) {
         for i in 0..self.decls.inputs.len() {
@@ -206,6 +336,7 @@ impl<'a> Typer<'_, 'a> {
                 assigns,
                 loc: at.item_loc(),
                 name_loc: at.loc(at.decl.name.span),
+                overrides_at: overrides_at(at.file, at.decl),
             });
         }
         rules
@@ -432,5 +563,24 @@ impl<'a> Typer<'_, 'a> {
             }
         }
         out
+    }
+}
+
+/// Where a name is added to `rule`'s `overrides` (see [`ir::OverridesAt`]).
+fn overrides_at(file: FileId, rule: &ast::RuleDecl) -> ir::OverridesAt {
+    let (end, new_clause) = match rule.overrides.last() {
+        Some(last) => (last.span.end, false),
+        None => {
+            let end = rule
+                .cites
+                .as_ref()
+                .or(rule.title.as_ref())
+                .map_or(rule.name.span.end, |s| s.span.end);
+            (end, true)
+        }
+    };
+    ir::OverridesAt {
+        loc: Loc::new(file, crate::source::Span::new(end, end)),
+        new_clause,
     }
 }

@@ -20,6 +20,7 @@ mod checker;
 mod enums;
 mod files;
 mod graph;
+mod ignore;
 mod imports;
 mod lints;
 mod lower;
@@ -130,6 +131,24 @@ fn check_with(
     let mut checker = checker::Checker::new(sources, &program, root).with_imports(&imported);
     if parse_failed {
         checker.after_parse_errors();
+    }
+    // A `use` whose file cannot be loaded: its errors go to the checker, which leaves
+    // the names that file may declare unreported and lists them on these errors.
+    let failed: Vec<Loc> = program
+        .modules
+        .iter()
+        .flat_map(|m| m.uses.iter().filter(|u| u.1.is_none()).map(|u| u.0))
+        .collect();
+    if !failed.is_empty() {
+        let (at_use, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            diagnostics.into_iter().partition(|d| {
+                // A file that is not UTF-8 is pointed at where it goes wrong, not at the
+                // `use`.
+                d.code == crate::diagnostics::Code::E0002
+                    || d.primary_loc().is_some_and(|l| failed.contains(&l))
+            });
+        diagnostics = rest;
+        checker.after_failed_uses(at_use);
     }
     let (policy, more) = checker.run(path);
     diagnostics.extend(more);

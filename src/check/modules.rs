@@ -122,7 +122,7 @@ pub(crate) fn load(
                     resolved.push((at, Some(index)));
                 }
                 Err(d) => {
-                    diags.push(d);
+                    diags.push(nearest_file(fs, d, at, &target, &read));
                     resolved.push((at, None));
                 }
             }
@@ -150,6 +150,43 @@ pub(crate) fn load(
     // Post-order from the root only: every module is reachable from it.
     let order = reachable_postorder(&graph, modules.len());
     Some(Program { modules, order })
+}
+
+/// The error of a `use` whose file cannot be read, with the nearest `.policy` file in
+/// the folder it names ("did you mean `incident.policy`?", and the fix that writes it).
+fn nearest_file(
+    fs: &dyn FileSystem,
+    d: Diagnostic,
+    at: Loc,
+    target: &str,
+    read: &Path,
+) -> Diagnostic {
+    if d.code != Code::E0001 {
+        return d;
+    }
+    let dir = read.parent().unwrap_or(Path::new(""));
+    let name = read
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let files = fs.policy_files_in(dir);
+    let budget = super::suggest::Budget::default();
+    match budget.did_you_mean(&name, files.iter().map(String::as_str)) {
+        Some(found) => {
+            // The path as written, with its last part replaced.
+            let path = match target.rfind(['/', '\\']) {
+                Some(i) => format!("{}{found}", target.get(..=i).unwrap_or_default()),
+                None => found.clone(),
+            };
+            let quoted = format!("\"{}\"", path.replace('\\', "\\\\").replace('"', "\\\""));
+            d.help(format!("did you mean `{found}`?"))
+                .fix(crate::diagnostics::Fix::Rename {
+                    loc: at,
+                    to: quoted,
+                })
+        }
+        None => d,
+    }
 }
 
 fn reachable_postorder(graph: &Graph, n: usize) -> Vec<usize> {

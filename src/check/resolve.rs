@@ -194,6 +194,11 @@ impl<'a> Collector<'_, 'a> {
                 item,
                 file,
             }),
+            K::Ignore(d) => self.decls.ignores.push(At {
+                decl: d,
+                item,
+                file,
+            }),
         }
     }
 
@@ -338,6 +343,10 @@ impl Resolver<'_, '_> {
                 loc: at.item_loc(),
                 // Checked against the type once every type is known (`lower.rs`).
                 typical: None,
+                judgement: at.decl.judgement.as_ref().map(|j| ir::Judgement {
+                    citation: j.citation.value.clone(),
+                    loc: at.loc(j.keyword.to(j.citation.span)),
+                }),
             });
         }
         for &at in &decls.outputs {
@@ -374,6 +383,8 @@ impl Resolver<'_, '_> {
                 ty: ty.unwrap_or(OutputTy::Single(Ty::Bool)),
                 default: None,
                 loc: at.item_loc(),
+                // Typed once every type is known (`lower.rs`).
+                hit: ir::HitPolicy::Any,
             });
         }
         (types, inputs, outputs)

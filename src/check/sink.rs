@@ -1,6 +1,7 @@
 //! Where the checker's passes put diagnostics, and what they need to word them well:
 //! the names a syntax error already explains, and the budget for "did you mean".
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use super::suggest::{self, Suggestion};
@@ -16,6 +17,11 @@ pub(crate) struct Sink {
     lost_names: HashSet<String>,
     /// Some file had a syntax error: warnings about unused declarations would be noise.
     parse_failed: bool,
+    /// The errors of `use`s whose file could not be loaded: any unknown name may be one
+    /// that file declares, so none is reported; they are listed on these errors.
+    failed_uses: Vec<Diagnostic>,
+    /// The unknown names not reported because a `use` failed, in the order met.
+    unreported: RefCell<Vec<String>>,
     /// What is left of this check's work for "did you mean" (see `suggest.rs`).
     suggestions: suggest::Budget,
 }
@@ -46,9 +52,26 @@ impl Sink {
         self.parse_failed
     }
 
-    /// An unknown name that a declaration with a syntax error probably declares.
+    /// Records the errors of `use`s whose file could not be loaded (taken from the
+    /// loader's diagnostics; [`Sink::into_diagnostics`] gives them back).
+    pub(crate) fn after_failed_uses(&mut self, errors: Vec<Diagnostic>) {
+        self.failed_uses.extend(errors);
+    }
+
+    /// An unknown name that is explained already: a declaration with a syntax error
+    /// probably declares it, or a file a `use` names could not be read and may.
     pub(crate) fn lost(&self, name: &str) -> bool {
-        self.lost_names.contains(name)
+        if self.lost_names.contains(name) {
+            return true;
+        }
+        if self.failed_uses.is_empty() {
+            return false;
+        }
+        let mut unreported = self.unreported.borrow_mut();
+        if !unreported.iter().any(|n| n == name) {
+            unreported.push(name.to_string());
+        }
+        true
     }
 
     /// "did you mean" for `name`, misspelt at `at`, among the candidates `gather` lists,
@@ -70,7 +93,33 @@ impl Sink {
         Some(Suggestion { at, name })
     }
 
+    /// Every diagnostic; the errors of failed `use`s say which names they leave
+    /// unchecked.
     pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.diags
+        let mut diags = self.diags;
+        let names = self.unreported.into_inner();
+        let listed = |names: &[String]| {
+            const SHOWN: usize = 8;
+            let mut s: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+            if names.len() > SHOWN {
+                s.push(format!("and {} more", names.len() - SHOWN));
+            }
+            s.join(", ")
+        };
+        for d in self.failed_uses {
+            diags.push(if names.is_empty() {
+                d
+            } else {
+                let (n, what) = match names.len() {
+                    1 => (String::new(), "name this program uses is"),
+                    k => (format!("{k} "), "names this program uses are"),
+                };
+                d.note(format!(
+                    "{n}{what} declared nowhere else, and not reported while this file cannot be read (it may declare them): {}",
+                    listed(&names)
+                ))
+            });
+        }
+        diags
     }
 }

@@ -90,6 +90,7 @@ pub(crate) struct Decls<'a> {
     pub accepts: Vec<At<'a, ast::AcceptGapDecl>>,
     pub asserts: Vec<At<'a, ast::AssertDecl>>,
     pub scenarios: Vec<At<'a, ast::ScenarioDecl>>,
+    pub ignores: Vec<At<'a, ast::IgnoreDecl>>,
     /// The value namespace: inputs, outputs, defines, rules, asserts and scenarios, each
     /// name with its first declaration.
     pub values: HashMap<&'a str, (Sym, Loc)>,

@@ -224,7 +224,7 @@ fn a_fix_for_a_misspelt_name_applies_and_checks_clean() {
         assert!(matches!(fix, Fix::Rename { .. }), "{fix:?}");
         assert_eq!(
             d.help.as_deref(),
-            Some(format!("did you mean `{}`?", fix.data_entry().1).as_str())
+            Some(format!("did you mean `{}`?", fix.data_entry().unwrap_or_default().1).as_str())
         );
         let edit = fix.edit(&s);
         let fixed = edit
@@ -1075,4 +1075,128 @@ fn an_output_left_undecided_on_purpose_gets_no_w0002() {
         "{:#?}",
         c.diagnostics
     );
+}
+
+// ---- hit policies, judgements and ignored inputs (issues 16, 17, 23) ----------
+
+#[test]
+fn hit_policies_judgements_and_ignores_lower_to_ir() {
+    let vocab = "enum Response { escalate, manage_in_school }\n\
+                 /// Is an image online?\ninput image_online: bool\ninput previous: bool\n\
+                 input coercion: bool\n\
+                 // A vocabulary's assumption constrains incidents, it is no read.\n\
+                 assume image_online implies coercion\n";
+    let main = "policy p \"t\"\nuse \"v.policy\"\n\
+                /// Has a careful assessment found it non-abusive?\n\
+                input assessed: bool typical false judgement \"001 para 7: 'a careful assessment'\"\n\
+                output response: Response\n  precedence escalate > manage_in_school\n\
+                output flag: bool default false\n  precedence true > false\n\
+                output single: Response default manage_in_school\n  exclusive\n\
+                ignore image_online, previous, image_online \"002 never uses these facts\"\n\
+                rule r \"r\" cites \"c\" when coercion and not assessed\n\
+                  then response = escalate, flag = true, single = escalate\n";
+    let (_, c) = run_files(&[("/mem/v.policy", vocab), (ROOT, main)], ROOT);
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    let p = c.policy.expect("policy");
+    // Variants by the output's type; a name given twice in `ignore` is one entry.
+    insta::assert_snapshot!(p.pretty());
+}
+
+#[test]
+fn hit_policies_that_do_not_fit_are_refused() {
+    let base = "enum R { a, b, c }\n";
+    let code_of = |decl: &str| {
+        let (_, c) = run(&format!("{base}{decl}\n"));
+        codes(&c)
+    };
+    assert_eq!(code_of("output o: set of R precedence a > b"), ["E0323"]);
+    assert_eq!(code_of("output o: set of R exclusive"), ["E0323"]);
+    assert_eq!(code_of("output o: 0..=3 precedence 1 > 2"), ["E0323"]);
+    assert_eq!(code_of("output o: R exclusive precedence a > b"), ["E0323"]);
+    assert_eq!(
+        code_of("output o: R precedence a > b precedence b > c"),
+        ["E0323"]
+    );
+    assert_eq!(code_of("output o: R precedence a > b > a"), ["E0324"]);
+    // Values take the output's type: a boolean for an enum, a variant of another enum.
+    assert_eq!(code_of("output o: R precedence a > true"), ["E0301"]);
+    assert_eq!(code_of("output o: bool precedence true > a"), ["E0301"]);
+    assert_eq!(code_of("output o: R precedence a > d"), ["E0205"]);
+    // An exclusive integer output is fine, and so is a precedence listing some values.
+    assert!(code_of("output o: 0..=3 exclusive")
+        .iter()
+        .all(|c| c.starts_with('W')));
+    assert!(code_of("output o: R precedence c > a")
+        .iter()
+        .all(|c| c.starts_with('W')));
+}
+
+#[test]
+fn ignore_names_inputs_with_did_you_mean() {
+    let (_, c) =
+        run("input image_online: bool\noutput o: bool default true\nignore image_onlin \"r\"\n");
+    let d = only_error(&c, "E0203");
+    assert_eq!(d.help.as_deref(), Some("did you mean `image_online`?"));
+    let (s, c) = run("input a: bool\noutput o: bool default true\nignore o \"r\"\n");
+    let d = only_error(&c, "E0206");
+    assert_eq!(labelled(&s, d, LabelStyle::Primary), ["o"]);
+}
+
+/// Every way of reading an ignored input is E0209, pointing at where it is read; an
+/// assumption of a used vocabulary, an assert or a scenario is not a read.
+#[test]
+fn reading_an_ignored_input_is_refused_where_it_is_read() {
+    let vocab = "input x: bool\ninput y: bool\ndefine vx = x\nassume x implies y\n";
+    let check = |body: &str| {
+        let main = format!(
+            "policy p \"t\"\nuse \"v.policy\"\noutput o: bool default false\nignore x \"r\"\n{body}"
+        );
+        run_files(&[("/mem/v.policy", vocab), (ROOT, &main)], ROOT)
+    };
+    let read_at = |body: &str| -> Vec<String> {
+        let (s, c) = check(body);
+        let d = only_error(&c, "E0209");
+        let mut at: Vec<String> = labelled(&s, d, LabelStyle::Primary)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        at.extend(
+            labelled(&s, d, LabelStyle::Secondary)
+                .into_iter()
+                .map(str::to_string),
+        );
+        at
+    };
+    assert_eq!(
+        read_at("rule r \"r\" cites \"c\" when x then o = true\n"),
+        ["x", "x"]
+    );
+    // Through a define of the vocabulary: the define's name where the rule reads it.
+    assert_eq!(
+        read_at("rule r \"r\" cites \"c\" when vx and y then o = true\n"),
+        ["vx", "x"]
+    );
+    assert_eq!(read_at("scope not x\n"), ["x", "x"]);
+    assert_eq!(read_at("accept gap o \"r\" when x\n"), ["x", "x"]);
+    assert_eq!(read_at("assume x or y\n"), ["x", "x"]);
+    // A define of the policy's own file reads it even when nothing uses the define.
+    assert_eq!(read_at("define mine = not x\n"), ["x", "x"]);
+    // Not reads: the vocabulary's assumption, an assert, a scenario.
+    let (_, c) = check(
+        "rule r \"r\" cites \"c\" when y then o = true\n\
+         assert a \"a\" always x implies y\n\
+         scenario s \"s\" given x = true, y = true expect o = true\n",
+    );
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+}
+
+/// An ignored input of the checked file is not "never used" (W0001): the policy says so.
+#[test]
+fn an_ignored_input_is_not_reported_unused() {
+    let (_, c) = run(
+        "policy p \"t\"\ninput a: bool\ninput b: bool\noutput o: bool default false\n\
+         ignore b \"the document never uses it\"\n\
+         rule r \"r\" cites \"c\" when a then o = true\n",
+    );
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
 }

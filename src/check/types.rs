@@ -289,7 +289,7 @@ impl<'a> Typer<'_, 'a> {
             T::Bool(x) => (DefTy::Bool, Some(x)),
             T::Int { lin, .. } => (DefTy::Int(lin), None),
             T::Unresolved(n) if self.enums.with_variant(n).is_empty() => {
-                self.unknown_name(n, t.loc, cx);
+                self.unknown_name(n, t.loc, cx, None);
                 (DefTy::Err, None)
             }
             _ => {
@@ -643,8 +643,10 @@ impl<'a> Typer<'_, 'a> {
         }
     }
 
-    /// A name that is not declared: reports it with the closest name that fits.
-    pub(crate) fn unknown_name(&mut self, n: &str, loc: Loc, cx: Cx) {
+    /// A name that is not declared: reports it with the closest name that fits. `ty` is
+    /// the type the place needs, when it says (`bool` for a condition, an integer range
+    /// for a comparison of numbers), for the declaration the help shows.
+    pub(crate) fn unknown_name(&mut self, n: &str, loc: Loc, cx: Cx, ty: Option<&str>) {
         if self.sink.lost(n) {
             return;
         }
@@ -666,8 +668,13 @@ impl<'a> Typer<'_, 'a> {
         self.sink.error(
             Diagnostic::error(Code::E0203, format!("cannot find `{n}`"))
                 .primary(loc, format!("no {kinds} has this name"))
-                .help_or(suggestion, || {
-                    format!("declare it (`input {n}: bool`), or `use` the file that declares it")
+                .help_or(suggestion, || match ty {
+                    Some(ty) => format!(
+                        "declare it (`input {n}: {ty}`), or `use` the file that declares it"
+                    ),
+                    None => format!(
+                        "declare it (`input {n}: TYPE` or `define {n} = ...`), or `use` the file that declares it"
+                    ),
                 }),
         );
     }
@@ -803,7 +810,7 @@ impl<'a> Typer<'_, 'a> {
             T::Err => None,
             T::Bool(e) => Some(e),
             T::Unresolved(n) if self.enums.with_variant(n).is_empty() => {
-                self.unknown_name(n, t.loc, cx);
+                self.unknown_name(n, t.loc, cx, Some("bool"));
                 None
             }
             _ => {
@@ -835,7 +842,7 @@ impl<'a> Typer<'_, 'a> {
             T::Err => None,
             T::Int { lin, .. } => Some(lin),
             T::Unresolved(n) if self.enums.with_variant(n).is_empty() => {
-                self.unknown_name(n, t.loc, cx);
+                self.unknown_name(n, t.loc, cx, Some("0..=99"));
                 None
             }
             T::IntOutput(_) => {
@@ -954,13 +961,38 @@ impl<'a> Typer<'_, 'a> {
 
     /// Reports a name that is neither declared nor a variant of any enum.
     fn report_if_unknown(&mut self, t: &Typed, cx: Cx) -> bool {
+        self.report_if_unknown_as(t, cx, None)
+    }
+
+    /// [`Self::report_if_unknown`], with the type the place needs (`ty`) for the help.
+    fn report_if_unknown_as(&mut self, t: &Typed, cx: Cx, ty: Option<&str>) -> bool {
         if let T::Unresolved(n) = t.t {
             if self.enums.with_variant(n).is_empty() {
-                self.unknown_name(n, t.loc, cx);
+                self.unknown_name(n, t.loc, cx, ty);
                 return true;
             }
         }
         false
+    }
+
+    /// Reports the unknown names among the two sides of a comparison, each declared in
+    /// the help with the other side's type (an ordering compares numbers).
+    fn report_unknown_sides(&mut self, lt: &Typed, rt: &Typed, cx: Cx, ordered: bool) -> bool {
+        let l = self.type_beside(rt, ordered);
+        let r = self.type_beside(lt, ordered);
+        self.report_if_unknown_as(lt, cx, l.as_deref())
+            | self.report_if_unknown_as(rt, cx, r.as_deref())
+    }
+
+    /// The type a name compared with `other` would have, in the language's words.
+    fn type_beside(&self, other: &Typed, ordered: bool) -> Option<String> {
+        match other.t {
+            T::Bool(_) => Some("bool".into()),
+            T::Enum { e, .. } => Some(self.enums.name(e).to_string()),
+            T::Int { .. } | T::IntOutput(_) => Some("0..=99".into()),
+            _ if ordered => Some("0..=99".into()),
+            _ => None,
+        }
     }
 
     #[inline(never)]
@@ -1065,7 +1097,7 @@ impl<'a> Typer<'_, 'a> {
                 }
             }
             _ => {
-                let reported = self.report_if_unknown(&lt, cx) | self.report_if_unknown(&rt, cx);
+                let reported = self.report_unknown_sides(&lt, &rt, cx, !eq_only);
                 if !reported {
                     self.mismatch(&lt, &rt);
                 }

@@ -408,6 +408,7 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
             ty,
             loc: own.map(|d| d.loc).unwrap_or_default(),
             typical,
+            judgement: own.and_then(|d| d.judgement.clone()),
         });
     }
     let mut input_map = vec![0usize; p.inputs.len()];
@@ -486,6 +487,14 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
             })
             .collect(),
         scenarios: Vec::new(),
+        ignored: p
+            .ignored
+            .iter()
+            .map(|x| crate::check::ir::Ignored {
+                input: r.input(x.input),
+                ..x.clone()
+            })
+            .collect(),
         // An imported policy reads the same inputs as its importer: rebase it the same
         // way, so that the importer's asserts still read it.
         imports: p
@@ -534,6 +543,35 @@ mod tests {
         assert_eq!(typical(&wa, "age").as_deref(), Some("15"));
         assert_eq!(typical(&wb, "age"), None);
         assert_eq!(typical(&wa, "b").as_deref(), Some("true"));
+    }
+
+    /// Judgements, hit policies and ignored inputs carry over: the ignored inputs to
+    /// their union ids, the hit policy unchanged (outputs keep their own enums).
+    #[test]
+    fn judgements_hit_policies_and_ignores_follow_the_union_vocabulary() {
+        let old = crate::check::policy_from_text(
+            "policy a \"a\"\nenum R { x, y }\ninput only_old: bool\n\
+             input j: bool judgement \"para 7\"\ninput gone: bool\n\
+             output o: R default x precedence y > x\nignore gone \"unused\"\n",
+        );
+        let new = crate::check::policy_from_text(
+            "policy b \"b\"\ninput gone: bool\ninput j: bool\noutput o: bool default false exclusive\n",
+        );
+        let vocab = Vocabulary::build(&old, &new).unwrap();
+        let wa = widen(&old, &vocab, Side::Old);
+        let wb = widen(&new, &vocab, Side::New);
+        let j = wa.input_by_name("j").unwrap();
+        assert_eq!(
+            wa.inputs[j].judgement.as_ref().map(|x| x.citation.as_str()),
+            Some("para 7")
+        );
+        assert_eq!(wb.inputs[wb.input_by_name("j").unwrap()].judgement, None);
+        let gone = wa.input_by_name("gone").unwrap();
+        assert_eq!(wa.ignored.len(), 1);
+        assert_eq!(wa.ignored[0].input, gone);
+        assert_eq!(wa.ignored[0].reason, "unused");
+        assert_eq!(wa.outputs[0].hit, old.outputs[0].hit);
+        assert!(wb.outputs[0].hit.is_exclusive());
     }
 
     fn enum_of(ty: Ty) -> usize {

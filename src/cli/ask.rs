@@ -61,16 +61,16 @@ pub fn run(args: &AskArgs, color: ColorArg) -> u8 {
         bold: color.choice(std::io::stdout().is_terminal()) != ColorChoice::Never,
         lines: std::io::stdin().lock().lines(),
     };
-    say(&text::intro(&interview));
+    tell(&text::intro(&interview));
     'interview: while let Some(q) = interview.next_question() {
-        say(&text::question(&q));
+        tell(&text::question(&q));
         loop {
             let Some(line) = talk.read() else {
                 break 'interview;
             };
             match interview.reply(&q, &line) {
-                Turn::Stay(said) => say(&said),
-                Turn::Moved(said) => break say(&said),
+                Turn::Stay(said) => tell(&said),
+                Turn::Moved(said) => break tell(&said),
                 Turn::Save(file) => {
                     save(Path::new(&file), &interview.facts_json(), true);
                 }
@@ -78,7 +78,7 @@ pub fn run(args: &AskArgs, color: ColorArg) -> u8 {
             }
         }
     }
-    say(&text::ending(&interview));
+    tell(&text::ending(&interview));
     let mut ok = true;
     if let Some(path) = &args.save {
         ok &= save(path, &interview.facts_json(), false);
@@ -113,7 +113,7 @@ impl<L: Iterator<Item = std::io::Result<String>>> Talk<L> {
             match self.lines.next()? {
                 Ok(line) => {
                     if self.echo {
-                        say(&format!("{line}\n"));
+                        tell(&format!("{line}\n"));
                     }
                     break Some(line);
                 }
@@ -125,6 +125,13 @@ impl<L: Iterator<Item = std::io::Result<String>>> Talk<L> {
             }
         }
     }
+}
+
+/// Prints what the policy and the answers say (questions from doc comments, titles,
+/// citations, the lines typed), its control characters escaped: they must not drive
+/// the terminal.
+fn tell(text: &str) {
+    say(&crate::terminal::escape_controls(text));
 }
 
 /// Prints on standard output at once (a prompt has no newline), ignoring a closed pipe.

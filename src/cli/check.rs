@@ -27,6 +27,10 @@ pub struct CheckArgs {
     /// counts more, at about 400 bytes of memory per split (at most 50,000,000).
     #[arg(long, value_name = "SPLITS", value_parser = clap::value_parser!(u64).range(0..=MAX_COUNT_BUDGET))]
     pub count_budget: Option<u64>,
+    /// Print only what fails (errors) and the summary: no warnings or notes (human and
+    /// github formats; json and sarif are always complete).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// The largest `--count-budget`: some 20 GB of counting memory at about 400 bytes a
@@ -69,9 +73,15 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
+    // `--quiet`: what fails the run, for people; the counts still say what else there is.
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|d| !args.quiet || d.is_error())
+        .cloned()
+        .collect();
     match args.format {
         CheckFormat::Human => {
-            print_human(&sources, &all, color);
+            print_human(&sources, &shown, color);
             let files_word = if files.len() == 1 { "file" } else { "files" };
             eprintln!(
                 "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
@@ -88,7 +98,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
             out_line(&sarif::to_string(&log));
         }
         CheckFormat::Github => {
-            out_lines(all.iter().map(|d| github::annotation(&sources, d)));
+            out_lines(shown.iter().map(|d| github::annotation(&sources, d)));
             let files_word = if files.len() == 1 { "file" } else { "files" };
             eprintln!(
                 "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",

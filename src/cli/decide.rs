@@ -1,8 +1,8 @@
 //! `policyc decide POLICY --facts FILE.json` (`-` = stdin).
 //!
 //! One JSON object decides one incident (human, json or markdown output). JSON Lines (one
-//! object a line) or a JSON array decide many, answered as JSON Lines in the same order
-//! (`evaluate::batch`). Exit codes: 0 decided (or out of scope), 1 undecided, 2 bad facts
+//! object a line) or a JSON array decide many, answered in the same order as JSON Lines
+//! (`evaluate::batch`) or, in human and markdown, one record per incident. Exit codes: 0 decided (or out of scope), 1 undecided, 2 bad facts
 //! or usage.
 
 use std::io::Write;
@@ -15,6 +15,7 @@ use crate::check::ir::Policy;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::evaluate::batch::{self, Batch, Incidents};
 use crate::evaluate::render::json::ErrorJson;
+use crate::evaluate::render::record::{batch_record_human, batch_record_markdown};
 use crate::evaluate::{decision_human, decision_json, decision_markdown, DecideStatus, Decider};
 use crate::source::{RealFs, Sources};
 
@@ -26,7 +27,8 @@ pub struct DecideArgs {
     /// decide many incidents at once; JSON Lines are answered as they are read.
     #[arg(long, value_name = "FILE")]
     pub facts: String,
-    /// Output: human (default), json, or markdown (an incident record).
+    /// Output: human (default), json, or markdown (an incident record); a batch gives
+    /// JSON Lines in json, one record per incident otherwise.
     #[arg(long, value_enum, default_value_t = DecideFormat::Human)]
     pub format: DecideFormat,
 }
@@ -118,7 +120,8 @@ fn read_facts(facts: &str) -> Result<Incidents<'static>, Diagnostic> {
     })
 }
 
-/// Answers the incidents on `out`: one in `format`, a batch as JSON Lines. Returns the
+/// Answers the incidents on `out`: one in `format`, a batch as JSON Lines or one record
+/// per incident in `format`. Returns the
 /// exit code, or the errors of one incident in human or markdown form, for the caller
 /// to print.
 fn answer(
@@ -146,15 +149,19 @@ fn answer(
                 ),
                 Err(errs) => return Err(errs),
             };
-            let _ = out.write_all(text.as_bytes());
+            let _ = out.write_all(for_people(format, &text).as_bytes());
             return Ok(code);
         }
-        Incidents::Many(Err(errs)) => {
+        Incidents::Many(Err(errs)) if format == DecideFormat::Json => {
             let _ = out.write_all(json_line(&ErrorJson::new(sources, None, &errs)).as_bytes());
             return Ok(exit::USAGE);
         }
+        Incidents::Many(Err(errs)) => return Err(errs),
         Incidents::Many(Ok(items)) => items,
     };
+    if format != DecideFormat::Json {
+        return Ok(records(policy, decider, sources, items, format, out));
+    }
     let mut batch = Batch::new(policy, decider);
     let mut code = exit::OK;
     let mut line = Vec::new();
@@ -172,6 +179,45 @@ fn answer(
         }
     }
     Ok(code)
+}
+
+/// Answers a batch for people: one record per incident, in order, each naming its line
+/// (decided one by one: the shared leaf answers of [`Batch`] are for JSON). Returns the
+/// worst exit code, as for JSON Lines.
+fn records(
+    policy: &Policy,
+    decider: &Decider<'_>,
+    sources: &Sources,
+    items: batch::Items<'_>,
+    format: DecideFormat,
+    out: &mut dyn Write,
+) -> u8 {
+    let mut code = exit::OK;
+    for (k, item) in items.enumerate() {
+        let answered = item
+            .facts
+            .and_then(|doc| batch::decide_one(policy, decider, &doc));
+        code = code.max(match &answered {
+            Ok((_, d)) => status_code(d.status),
+            Err(_) => exit::USAGE,
+        });
+        let text = match format {
+            DecideFormat::Markdown => batch_record_markdown(policy, item.line, k == 0, &answered),
+            _ => batch_record_human(policy, sources, item.line, &answered),
+        };
+        let _ = out.write_all(for_people(format, &text).as_bytes());
+    }
+    code
+}
+
+/// Text for people with the control characters of titles, citations and facts escaped:
+/// a policy or facts file must not drive the terminal of whoever decides with it. JSON
+/// escapes its own.
+fn for_people(format: DecideFormat, text: &str) -> std::borrow::Cow<'_, str> {
+    match format {
+        DecideFormat::Json => std::borrow::Cow::Borrowed(text),
+        _ => crate::terminal::escape_controls(text),
+    }
 }
 
 fn json_line(v: &impl serde::Serialize) -> String {

@@ -9,6 +9,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::diff::git::{self, GitRevision};
 use crate::diff::{self, render, usage, DiffOptions, FileComparison};
 use crate::source::{RealFs, Sources};
+use crate::terminal::escape_controls;
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
@@ -97,8 +98,10 @@ fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
         Ok(FileComparison::Diff(d)) => {
             let heading = format!("policyc diff `{}` → `{}`", old.display(), new.display());
             match args.format {
-                DiffFormat::Human => print!("{}", render::human(&d)),
-                DiffFormat::Markdown => print!("{}", render::markdown(&d, &heading)),
+                DiffFormat::Human => print!("{}", escape_controls(&render::human(&d))),
+                DiffFormat::Markdown => {
+                    print!("{}", escape_controls(&render::markdown(&d, &heading)))
+                }
                 DiffFormat::Json => out_line(&render::json::to_string(&d)),
             }
             if d.is_same() {
@@ -140,8 +143,8 @@ fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u
         print_human(&sources, &r.errors, color);
     }
     match args.format {
-        DiffFormat::Human => print!("{}", render::human::revision(&r)),
-        DiffFormat::Markdown => print!("{}", render::markdown::revision(&r)),
+        DiffFormat::Human => print!("{}", escape_controls(&render::human::revision(&r))),
+        DiffFormat::Markdown => print!("{}", escape_controls(&render::markdown::revision(&r))),
         DiffFormat::Json => out_line(&render::json::revision(&r)),
     }
     if !r.errors.is_empty() {

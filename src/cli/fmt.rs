@@ -55,7 +55,9 @@ pub fn run(paths: &[PathBuf], check: bool, color: ColorArg) -> u8 {
         changed += 1;
         if check {
             out_line(&format!("would reformat {name}"));
-            out_line(&crate::format::changes::short_diff(&text, &formatted));
+            out_line(&crate::terminal::escape_controls(
+                &crate::format::changes::short_diff(&text, &formatted),
+            ));
         } else if let Err(e) = crate::export::write_file(path, &formatted) {
             eprintln!("error[E0001]: cannot write `{name}`: {e}");
             failed = true;

@@ -25,6 +25,10 @@ pub struct TestArgs {
     /// Fail when a policy's rule coverage is below this percentage (implies --coverage).
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
+    /// Print only what fails (failed tests with their details, coverage shortfalls) and
+    /// the closing line (human format; json and junit are always complete).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -70,7 +74,14 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
         .unwrap_or_default();
     match args.format {
         TestFormat::Human => {
-            let text = harness::human::render(report, &shortfalls);
+            let text = if args.quiet {
+                harness::human::render_failures(report, &shortfalls)
+            } else {
+                harness::human::render(report, &shortfalls)
+            };
+            // Titles, citations and paths come from the files: escaped before the
+            // colours are added.
+            let text = crate::terminal::escape_controls(&text).into_owned();
             let text = if wants_colour(color) {
                 harness::human::colour_statuses(&text)
             } else {
@@ -88,6 +99,15 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
             let text = harness::junit::render(report, &shortfalls);
             out_line(text.trim_end_matches('\n'));
         }
+    }
+    if let Some(text) = args.filter.as_deref().filter(|_| report.selected() == 0) {
+        // A mistyped filter would otherwise pass a run that tested nothing.
+        let skipped = report.totals().skipped;
+        eprintln!("error: no scenario or assert matches `--filter {text}`");
+        eprintln!(
+            "  = {skipped} scenario(s) and assert(s) left out; the filter matches part of `policy::name` or of the title"
+        );
+        return exit::USAGE;
     }
     if report.totals().failed > 0 || !shortfalls.is_empty() {
         exit::FAILED

@@ -48,6 +48,45 @@ pub struct FactNames {
     variants: Vec<Vec<String>>,
     /// Per input, its type (to read an example's value indices).
     tys: Vec<crate::check::ir::Ty>,
+    /// Per input, whether the rules, scope or assumptions compare it by order (`<`,
+    /// `>=`...): a bound at the edge of its range is then said as such a comparison.
+    ordered: Vec<bool>,
+}
+
+/// Per input, whether some comparison by order reads it (through defines too).
+fn compared_by_order(policy: &Policy) -> Vec<bool> {
+    use crate::check::ir::{CmpOp, DefineBody};
+    let mut ordered = vec![false; policy.inputs.len()];
+    let mut stack: Vec<&Expr> = policy.rules.iter().map(|r| &r.when).collect();
+    stack.extend(policy.scope.iter().chain(&policy.assumes).map(|c| &c.expr));
+    let mut seen = vec![false; policy.defines.len()];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Cmp { lhs, op, rhs } if !matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                for &(_, i) in lhs.terms.iter().chain(&rhs.terms) {
+                    if let Some(x) = ordered.get_mut(i) {
+                        *x = true;
+                    }
+                }
+            }
+            Expr::Define(d) => {
+                if let Some(x) = seen.get_mut(*d).filter(|x| !**x) {
+                    *x = true;
+                    if let Some(DefineBody::Bool(b)) = policy.defines.get(*d).map(|d| &d.body) {
+                        stack.push(b);
+                    }
+                }
+            }
+            Expr::Not(a) => stack.push(a),
+            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter()),
+            Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            _ => {}
+        }
+    }
+    ordered
 }
 
 impl FactNames {
@@ -55,6 +94,7 @@ impl FactNames {
         FactNames {
             inputs: policy.inputs.iter().map(|i| i.name.clone()).collect(),
             tys: policy.inputs.iter().map(|i| i.ty).collect(),
+            ordered: compared_by_order(policy),
             variants: policy
                 .enums
                 .iter()
@@ -259,7 +299,14 @@ impl FactNames {
                     return None;
                 }
                 let one = |a: i64, b: i64| -> String {
-                    if a == b {
+                    // At an edge of the declared range a reader writes the comparison
+                    // the rules use (`loan_size > 5000`), not the edge (`== 5001`).
+                    let ordered = self.ordered.get(input).copied().unwrap_or(false);
+                    if a == b && a == hi && lo < hi && ordered {
+                        format!("{name} > {}", a - 1)
+                    } else if a == b && a == lo && lo < hi && ordered {
+                        format!("{name} < {}", a + 1)
+                    } else if a == b {
                         format!("{name} == {a}")
                     } else if a == lo {
                         format!("{name} <= {b}")
@@ -845,7 +892,7 @@ pub fn typical_example(c: &Compiler<'_>) -> Box<[u32]> {
 }
 
 /// [`example_values`] as value indices per input.
-fn example_indices(c: &Compiler<'_>, per_level: &[u32]) -> Box<[u32]> {
+pub(crate) fn example_indices(c: &Compiler<'_>, per_level: &[u32]) -> Box<[u32]> {
     (0..c.policy.inputs.len())
         .map(|input| {
             let l = c.level(input);

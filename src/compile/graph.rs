@@ -19,7 +19,9 @@ use petgraph::graph::{Graph, NodeIndex};
 use serde::Serialize;
 
 use super::{value_index, CResult, CompileError, Compiler, Order};
-use crate::check::ir::{EnumId, InputId, OutputId, OutputTy, Policy, RuleId, Ty, Value, VariantId};
+use crate::check::ir::{
+    EnumId, InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Ty, Value, VariantId,
+};
 use crate::mdd::hash::FxHashMap;
 use crate::mdd::{Mdd, NodeId, FALSE};
 
@@ -31,15 +33,22 @@ pub enum Status {
     BrokenAssumption,
 }
 
-/// An output's result for an incident, without the rules behind it.
+/// An output's result for an incident, without the rules behind it. A value that
+/// precedence chose is a `Value` like any other: the verdict is what the incident gets,
+/// and partial facts are decided when their completions agree on it; which values it
+/// won over is in the [`Outcome`] (and in an [`OutputLeaf`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
     /// One value (a set output always has one: the union, maybe empty).
     Value(Value),
     /// No rule gives a value and there is no default.
     Gap,
-    /// Rules give these different values (sorted), none overriding the others.
+    /// Rules give these different values (sorted), none overriding the others, and no
+    /// precedence settles them.
     Conflict(Vec<Value>),
+    /// Two or more rules assign an `exclusive` output, none overriding the others: the
+    /// values they give (sorted, each once; one when they agree).
+    Overlap(Vec<Value>),
 }
 
 /// An output's result with the rules behind it.
@@ -50,10 +59,18 @@ pub enum Outcome {
     Value {
         value: Value,
         by: Vec<RuleId>,
+        /// The values the output's precedence ranked below `value` and that effective
+        /// assignments gave too, each with its rules (sorted by value): empty unless
+        /// precedence decided.
+        over: Vec<(Value, Vec<RuleId>)>,
     },
     Gap,
     /// Each value with the rules that gave it.
     Conflict {
+        values: Vec<(Value, Vec<RuleId>)>,
+    },
+    /// An `exclusive` output that two or more rules assign: each value with its rules.
+    Overlap {
         values: Vec<(Value, Vec<RuleId>)>,
     },
 }
@@ -65,6 +82,61 @@ impl Outcome {
             Outcome::Gap => Verdict::Gap,
             Outcome::Conflict { values } => {
                 Verdict::Conflict(values.iter().map(|v| v.0.clone()).collect())
+            }
+            Outcome::Overlap { values } => {
+                Verdict::Overlap(values.iter().map(|v| v.0.clone()).collect())
+            }
+        }
+    }
+
+    /// The values precedence ranked below this outcome's value (empty unless it
+    /// decided).
+    pub fn outranked(&self) -> Vec<Value> {
+        match self {
+            Outcome::Value { over, .. } => over.iter().map(|v| v.0.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A single-valued output's outcome from its effective assignments (`given`: each
+    /// value with the rules giving it, in any order), under its hit policy: the one
+    /// value; the default or a gap without any; an overlap of an `exclusive` output's
+    /// rules; the highest value where every value applying is in its precedence; a
+    /// conflict otherwise.
+    pub fn of_single(out: &OutputDef, mut given: Vec<(Value, Vec<RuleId>)>) -> Outcome {
+        given.sort();
+        let rules: usize = given.iter().map(|g| g.1.len()).sum();
+        if out.hit.is_exclusive() && rules >= 2 {
+            return Outcome::Overlap { values: given };
+        }
+        match given.len() {
+            0 => match &out.default {
+                Some(d) => Outcome::Value {
+                    value: d.clone(),
+                    by: Vec::new(),
+                    over: Vec::new(),
+                },
+                None => Outcome::Gap,
+            },
+            1 => {
+                let (value, by) = given.swap_remove(0);
+                Outcome::Value {
+                    value,
+                    by,
+                    over: Vec::new(),
+                }
+            }
+            _ => {
+                let values: Vec<&Value> = given.iter().map(|g| &g.0).collect();
+                match out.hit.winner(&values).cloned() {
+                    Some(w) => {
+                        let (won, over): (Vec<_>, Vec<_>) =
+                            given.into_iter().partition(|g| g.0 == w);
+                        let by = won.into_iter().flat_map(|g| g.1).collect();
+                        Outcome::Value { value: w, by, over }
+                    }
+                    None => Outcome::Conflict { values: given },
+                }
             }
         }
     }
@@ -88,6 +160,9 @@ pub struct OutputLeaf {
     pub status: Status,
     /// `None` unless in scope.
     pub verdict: Option<Verdict>,
+    /// Where precedence chose the value: the values it ranked below it (sorted), so a
+    /// leaf decided by precedence is told apart from one decided plainly.
+    pub outranked: Vec<Value>,
 }
 
 /// The values an edge stands for.
@@ -351,25 +426,10 @@ pub fn leaf_for_applied(policy: &Policy, overriders: &[Vec<RuleId>], applied: &[
                 Outcome::Value {
                     value: Value::Set(e, vs),
                     by,
+                    over: Vec::new(),
                 }
             }
-            OutputTy::Single(_) => match given.len() {
-                0 => match &out.default {
-                    Some(d) => Outcome::Value {
-                        value: d.clone(),
-                        by: Vec::new(),
-                    },
-                    None => Outcome::Gap,
-                },
-                1 => {
-                    let (value, by) = given.swap_remove(0);
-                    Outcome::Value { value, by }
-                }
-                _ => {
-                    given.sort();
-                    Outcome::Conflict { values: given }
-                }
-            },
+            OutputTy::Single(_) => Outcome::of_single(out, given),
         };
         outcomes.push(outcome);
     }
@@ -591,6 +651,7 @@ impl DecisionGraph {
                     ol.intern(OutputLeaf {
                         status: l.status,
                         verdict: l.outcomes.get(o).map(|x| x.verdict()),
+                        outranked: l.outcomes.get(o).map(|x| x.outranked()).unwrap_or_default(),
                     })
                 })
                 .collect();

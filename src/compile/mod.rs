@@ -17,7 +17,8 @@ pub mod order;
 pub mod synth;
 
 use crate::check::ir::{
-    CmpOp, DefineBody, Expr, InputId, LinExpr, OutputId, OutputTy, Policy, RuleId, Ty, Value,
+    CmpOp, DefineBody, Expr, HitPolicy, InputId, LinExpr, OutputId, OutputTy, Policy, RuleId, Ty,
+    Value,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::mdd::{BoolOp, Edge, Mdd, MddError, NodeId, FALSE, TRUE};
@@ -267,11 +268,18 @@ pub enum OutputRegions {
         assigned: Vec<(Value, NodeId)>,
         /// Some effective assignment applies.
         has: NodeId,
-        /// The region where the output's final value is this (one effective value, or
-        /// none and this is the default).
+        /// The region where the output's final value is this (one effective value, the
+        /// value its precedence ranks highest, or none and this is the default).
         decided: Vec<(Value, NodeId)>,
-        /// Two effective assignments give different values.
+        /// Two effective assignments give different values and no precedence settles
+        /// them.
         conflict: NodeId,
+        /// Two effective assignments give different values and the precedence settles
+        /// them (`FALSE` without a precedence).
+        resolved: NodeId,
+        /// Two rules' effective assignments to an `exclusive` output overlap, whatever
+        /// their values (`FALSE` unless exclusive).
+        overlap: NodeId,
     },
     Set {
         /// Per variant of the set's enum: the region where an effective assignment adds it.
@@ -883,32 +891,7 @@ impl<'p> Compiler<'p> {
                         }
                         assigned.push((v.clone(), self.mdd.or_all(&parts)?));
                     }
-                    let all: Vec<NodeId> = assigned.iter().map(|p| p.1).collect();
-                    let has = self.mdd.or_all(&all)?;
-                    // Conflict: at least two value regions overlap. Accumulate "seen one
-                    // value" and "seen two" as the values go by.
-                    let mut one = FALSE;
-                    let mut two = FALSE;
-                    for &(_, reg) in &assigned {
-                        let both = self.mdd.and(one, reg)?;
-                        two = self.mdd.or(two, both)?;
-                        one = self.mdd.or(one, reg)?;
-                    }
-                    let mut decided = Vec::with_capacity(assigned.len());
-                    let no_value = self.mdd.not(has)?;
-                    for (v, reg) in &assigned {
-                        let mut d = self.mdd.diff(*reg, two)?;
-                        if out.default.as_ref() == Some(v) {
-                            d = self.mdd.or(d, no_value)?;
-                        }
-                        decided.push((v.clone(), d));
-                    }
-                    OutputRegions::Single {
-                        assigned,
-                        has,
-                        decided,
-                        conflict: two,
-                    }
+                    self.single_regions(out, &assigns, assigned)?
                 }
             };
             if let Some(slot) = self.outputs.get_mut(o) {
@@ -916,6 +899,92 @@ impl<'p> Compiler<'p> {
             }
             Ok(regions)
         }
+    }
+
+    /// A single-valued output's regions from its value regions (`assigned`), under its
+    /// hit policy (docs/analysis.md, "Precedence and exclusive outputs").
+    fn single_regions(
+        &mut self,
+        out: &crate::check::ir::OutputDef,
+        assigns: &[(RuleId, usize, NodeId)],
+        assigned: Vec<(Value, NodeId)>,
+    ) -> CResult<OutputRegions> {
+        let all: Vec<NodeId> = assigned.iter().map(|p| p.1).collect();
+        let has = self.mdd.or_all(&all)?;
+        // At least two values: accumulate "seen one" and "seen two" as they go by.
+        let mut one = FALSE;
+        let mut two = FALSE;
+        for &(_, reg) in &assigned {
+            let both = self.mdd.and(one, reg)?;
+            two = self.mdd.or(two, both)?;
+            one = self.mdd.or(one, reg)?;
+        }
+        let no_value = self.mdd.not(has)?;
+        let mut decided = Vec::with_capacity(assigned.len());
+        let (conflict, resolved, overlap) = match &out.hit {
+            HitPolicy::Any => {
+                for (v, reg) in &assigned {
+                    decided.push((v.clone(), self.mdd.diff(*reg, two)?));
+                }
+                (two, FALSE, FALSE)
+            }
+            HitPolicy::Precedence { .. } => {
+                // Two values where one is not ranked: still a conflict.
+                let unranked: Vec<NodeId> = assigned
+                    .iter()
+                    .filter(|(v, _)| out.hit.rank(v).is_none())
+                    .map(|p| p.1)
+                    .collect();
+                let any_unranked = self.mdd.or_all(&unranked)?;
+                let conflict = self.mdd.and(two, any_unranked)?;
+                let resolved = self.mdd.diff(two, conflict)?;
+                for (v, reg) in &assigned {
+                    let alone = self.mdd.diff(*reg, two)?;
+                    let won = match out.hit.rank(v) {
+                        Some(r) => {
+                            let higher: Vec<NodeId> = assigned
+                                .iter()
+                                .filter(|(x, _)| out.hit.rank(x).is_some_and(|rx| rx < r))
+                                .map(|p| p.1)
+                                .collect();
+                            let beaten = self.mdd.or_all(&higher)?;
+                            let here = self.mdd.and(*reg, resolved)?;
+                            self.mdd.diff(here, beaten)?
+                        }
+                        None => FALSE,
+                    };
+                    decided.push((v.clone(), self.mdd.or(alone, won)?));
+                }
+                (conflict, resolved, FALSE)
+            }
+            HitPolicy::Exclusive { .. } => {
+                // Two rules, whatever their values.
+                let mut one_rule = FALSE;
+                let mut overlap = FALSE;
+                for &(_, _, eff) in assigns {
+                    let both = self.mdd.and(one_rule, eff)?;
+                    overlap = self.mdd.or(overlap, both)?;
+                    one_rule = self.mdd.or(one_rule, eff)?;
+                }
+                for (v, reg) in &assigned {
+                    decided.push((v.clone(), self.mdd.diff(*reg, overlap)?));
+                }
+                (FALSE, FALSE, overlap)
+            }
+        };
+        if let Some(d) = &out.default {
+            if let Some(slot) = decided.iter_mut().find(|p| &p.0 == d) {
+                slot.1 = self.mdd.or(slot.1, no_value)?;
+            }
+        }
+        Ok(OutputRegions::Single {
+            assigned,
+            has,
+            decided,
+            conflict,
+            resolved,
+            overlap,
+        })
     }
 
     /// Drops every diagram node the compiler no longer refers to (after an analysis
@@ -936,19 +1005,7 @@ impl<'p> Compiler<'p> {
             }
         }
         for r in self.outputs.iter().flatten() {
-            match r {
-                OutputRegions::Single {
-                    assigned,
-                    has,
-                    decided,
-                    conflict,
-                } => {
-                    roots.extend(assigned.iter().map(|p| p.1));
-                    roots.extend([*has, *conflict]);
-                    roots.extend(decided.iter().map(|p| p.1));
-                }
-                OutputRegions::Set { members } => roots.extend(members),
-            }
+            region_roots(r, &mut roots);
         }
         self.mdd.compact(&mut roots)?;
         let mut it = roots.into_iter();
@@ -977,28 +1034,7 @@ impl<'p> Compiler<'p> {
             }
         }
         for r in self.outputs.iter_mut().flatten() {
-            match r {
-                OutputRegions::Single {
-                    assigned,
-                    has,
-                    decided,
-                    conflict,
-                } => {
-                    for p in assigned.iter_mut() {
-                        p.1 = next();
-                    }
-                    *has = next();
-                    *conflict = next();
-                    for p in decided.iter_mut() {
-                        p.1 = next();
-                    }
-                }
-                OutputRegions::Set { members } => {
-                    for m in members.iter_mut() {
-                        *m = next();
-                    }
-                }
-            }
+            reassign_roots(r, &mut next);
         }
         Ok(())
     }
@@ -1012,9 +1048,11 @@ fn region_roots(r: &OutputRegions, roots: &mut Vec<NodeId>) {
             has,
             decided,
             conflict,
+            resolved,
+            overlap,
         } => {
             roots.extend(assigned.iter().map(|p| p.1));
-            roots.extend([*has, *conflict]);
+            roots.extend([*has, *conflict, *resolved, *overlap]);
             roots.extend(decided.iter().map(|p| p.1));
         }
         OutputRegions::Set { members } => roots.extend(members),
@@ -1028,12 +1066,16 @@ fn reassign_roots(r: &mut OutputRegions, next: &mut impl FnMut() -> NodeId) {
             has,
             decided,
             conflict,
+            resolved,
+            overlap,
         } => {
             for p in assigned.iter_mut() {
                 p.1 = next();
             }
             *has = next();
             *conflict = next();
+            *resolved = next();
+            *overlap = next();
             for p in decided.iter_mut() {
                 p.1 = next();
             }

@@ -53,6 +53,10 @@ pub struct SynthSpec {
     pub extras: bool,
     /// The decision-table shape ([`SynthSpec::table`]) instead of the shape above.
     pub table: bool,
+    /// Hit policies on the single-valued outputs: a precedence (of some or all values,
+    /// in a random order) or `exclusive`, drawn after everything else from a generator
+    /// of their own, so the rest of a seed's policy is what it was without them.
+    pub hit_policies: bool,
     pub seed: u64,
 }
 
@@ -70,6 +74,7 @@ impl SynthSpec {
             variants: 4,
             extras: false,
             table: false,
+            hit_policies: false,
             seed,
         }
     }
@@ -88,6 +93,7 @@ impl SynthSpec {
             variants: 4,
             extras: false,
             table: true,
+            hit_policies: false,
             seed,
         }
     }
@@ -103,6 +109,7 @@ impl SynthSpec {
             variants: 2 + rng.below(2) as usize,
             extras: true,
             table: false,
+            hit_policies: true,
             seed,
         }
     }
@@ -223,7 +230,53 @@ pub fn generate(spec: &SynthSpec) -> Policy {
     if spec.extras {
         acceptance_and_asserts(spec, &mut rng, &mut p);
     }
+    if spec.hit_policies {
+        hit_policies(&mut Rng::new(spec.seed ^ 0x4849_5450), &mut p);
+        twin(&mut Rng::new(spec.seed ^ 0x5457_494E), &mut p);
+    }
     p
+}
+
+/// One time in five, a copy of a rule added after the others (a table row written
+/// twice: redundant rules, W0507), drawn from a generator of its own like the hit
+/// policies.
+fn twin(rng: &mut Rng, p: &mut Policy) {
+    if p.rules.is_empty() || !rng.chance(20) {
+        return;
+    }
+    let k = rng.below(p.rules.len() as u64) as usize;
+    if let Some(mut copy) = p.rules.get(k).cloned() {
+        copy.name = format!("r{}", p.rules.len());
+        p.rules.push(copy);
+    }
+}
+
+/// A hit policy for each single-valued output: about two in five a precedence (the
+/// values in a random order, sometimes one left out, so that it still conflicts), one
+/// in five `exclusive`, the rest none.
+fn hit_policies(rng: &mut Rng, p: &mut Policy) {
+    for o in p.outputs.iter_mut() {
+        let values: Vec<Value> = match o.ty {
+            OutputTy::Single(Ty::Bool) => vec![Value::Bool(false), Value::Bool(true)],
+            OutputTy::Single(Ty::Enum(e)) => (0..3).map(|v| Value::Enum(e, v)).collect(),
+            _ => continue,
+        };
+        o.hit = match rng.below(5) {
+            0 | 1 => {
+                let mut order = values;
+                // Fisher-Yates, then perhaps one value left unranked.
+                for i in (1..order.len()).rev() {
+                    order.swap(i, rng.below(i as u64 + 1) as usize);
+                }
+                if order.len() > 2 && rng.chance(40) {
+                    order.pop();
+                }
+                HitPolicy::Precedence { order, loc: loc() }
+            }
+            2 => HitPolicy::Exclusive { loc: loc() },
+            _ => HitPolicy::Any,
+        };
+    }
 }
 
 /// The enums (`Kind` for inputs, `Act` for outputs, `Tag` for the set output), inputs
@@ -272,6 +325,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             ty,
             loc: loc(),
             typical: None,
+            judgement: None,
         });
     }
     if spec.table {
@@ -281,6 +335,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             ty: OutputTy::Single(Ty::Enum(1)),
             default: None,
             loc: loc(),
+            hit: HitPolicy::Any,
         });
         return;
     }
@@ -310,6 +365,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             ty,
             default,
             loc: loc(),
+            hit: HitPolicy::Any,
         });
     }
     p.outputs.push(OutputDef {
@@ -318,6 +374,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
         ty: OutputTy::Set(2),
         default: None,
         loc: loc(),
+        hit: HitPolicy::Any,
     });
 }
 
@@ -442,6 +499,7 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
         assigns,
         loc: loc(),
         name_loc: loc(),
+        overrides_at: Default::default(),
     }
 }
 

@@ -22,6 +22,7 @@ fn input(name: &str, ty: Ty) -> InputDef {
         ty,
         loc: loc(),
         typical: None,
+        judgement: None,
     }
 }
 
@@ -52,6 +53,7 @@ fn rule(
             .collect(),
         loc: loc(),
         name_loc: loc(),
+        overrides_at: Default::default(),
     }
 }
 
@@ -86,6 +88,7 @@ fn ages_policy() -> Policy {
         ty: OutputTy::Single(Ty::Enum(0)),
         default: None,
         loc: loc(),
+        hit: Default::default(),
     });
     p.assumes.push(Constraint {
         expr: cmp(LinExpr::input(0), CmpOp::Le, LinExpr::input(1)),
@@ -425,6 +428,7 @@ fn overrides_are_transitive_and_per_output() {
         ty: OutputTy::Single(Ty::Enum(0)),
         default: None,
         loc: loc(),
+        hit: Default::default(),
     });
     p.outputs.push(OutputDef {
         name: "o1".into(),
@@ -432,6 +436,7 @@ fn overrides_are_transitive_and_per_output() {
         ty: OutputTy::Single(Ty::Bool),
         default: None,
         loc: loc(),
+        hit: Default::default(),
     });
     p.rules.push(rule(
         "base",

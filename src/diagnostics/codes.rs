@@ -104,7 +104,7 @@ codes! {
     // ---- files and input (E00xx) ----
     E0001 => {
         title: "a file could not be read",
-        explanation: "policyc could not read a file named on the command line or by a `use`.\n\nCheck that the path exists and is readable. Paths in `use` are resolved relative to the file that contains the `use`, and must lead to regular files: a named pipe or a device could keep policyc waiting forever.",
+        explanation: "policyc could not read a file named on the command line or by a `use`.\n\nCheck that the path exists and is readable. Paths in `use` are resolved relative to the file that contains the `use`, and must lead to regular files: a named pipe or a device could keep policyc waiting forever.\n\nWhen a `use` fails, the help offers the nearest `.policy` file in the folder the path names, and the names the program uses that no other file declares are listed on this error rather than reported one by one (the missing file may declare them): fix the path, and they are checked.",
     },
     E0002 => {
         title: "a file is not valid UTF-8",
@@ -167,6 +167,10 @@ codes! {
     E0207 => {
         title: "an imported policy reads an input this policy does not declare",
         explanation: "`use \"npcc.policy\" as npcc` imports another policy's decisions, which asserts read as `npcc.OUTPUT`. Both policies must decide the same incidents, so every input the imported policy reads must be an input of this policy too.\n\nExample:\n\n    // npcc.policy declares `input vulnerable: bool`; this policy does not.\n    use \"npcc.policy\" as npcc\n\nFix: declare the input here too; usually both policies `use` one shared vocabulary file (`use \"incident.policy\"`), which declares every input once.",
+    },
+    E0209 => {
+        title: "an input declared ignored is read",
+        explanation: "`ignore a, b \"reason\"` states that the policy deliberately does not read these inputs (usually facts of a shared vocabulary its document never uses), and `policyc check` then stops noting them as unused (W0503). The statement must be true: a rule, scope or `accept gap` that reads the input (directly or through a define), or an assumption or define of the policy's own file that reads it, makes it untrue. (An assumption of a `use`d vocabulary constrains what an incident can be for every policy and is not a read; asserts and scenarios speak about the policy and are not reads either.)\n\nExample:\n\n    ignore image_online \"002's characteristics do not include it\"\n    define unnamed_fact = exploitation or image_online\n\nThe labels show each place that reads the input (up to four), and the `ignore` that names it.\n\nFix: if the policy does use the fact, remove it from the `ignore`; otherwise remove the reading.",
     },
     // ---- types and values (E03xx) ----
     E0301 => {
@@ -257,6 +261,14 @@ codes! {
         title: "an imported policy reads an input with another type",
         explanation: "An input that this policy and a policy it imports with `use ... as` both declare must have the same type in both (the same range, or an enum with the same variants in the same order): otherwise one incident of this policy is not one incident of the imported policy.\n\nExample:\n\n    // here:      input youngest_age: 0..=17\n    // imported:  input youngest_age: 0..=99\n\nFix: declare the input once, in a vocabulary file both policies `use`.",
     },
+    E0323 => {
+        title: "a hit policy that does not fit its output",
+        explanation: "An output may declare what happens where two rules' assignments to it overlap: `precedence a > b` (the higher value wins) or `exclusive` (no two rules may overlap at all). Each fits only some outputs:\n\n- `precedence` ranks the values of a single-valued `bool` or enum output; an integer's values are not choices to rank, and a set output collects every value, so there is nothing to choose;\n- `exclusive` fits any single-valued output, not a set output (which collects every value the applying rules add, by design);\n- an output has one hit policy: `precedence` and `exclusive` exclude each other (one lets rules overlap, the other forbids it), and a clause written twice is one too many.\n\nExample:\n\n    output likely_outcomes: set of Outcome\n      precedence outcome_1 > outcome_21\n\nFix: remove the clause, or keep the one the document supports.",
+    },
+    E0324 => {
+        title: "a value listed twice in a precedence",
+        explanation: "A precedence ranks each value of the output once, highest first; a value listed twice would have two ranks.\n\nExample:\n\n    output response: Response\n      precedence escalate > manage_in_school > escalate\n\nFix: remove one of the two.",
+    },
     // ---- structure and cycles (E04xx) ----
     E0401 => {
         title: "a cycle of `use`",
@@ -297,7 +309,7 @@ codes! {
     },
     E0502 => {
         title: "two rules give an output different values (a conflict)",
-        explanation: "For some incidents, two rules apply and give the same single-valued output different values, and neither overrides the other (directly or through a chain of `overrides`).\n\nExample:\n\n    rule a \"...\" when coercion then resolution = investigation\n    rule b \"...\" when youngest_age >= 13 then resolution = outcome_21\n\nBoth apply to a coerced 14-year-old. The diagnostic names both rules, the values, the region where they overlap and an example incident. Past 100 pairs over one output, one more diagnostic counts the rest per pair of values.\n\nFix: if one rule is an exception to the other, say so with `overrides` (`rule a ... overrides b`); otherwise narrow the conditions so they do not overlap.",
+        explanation: "For some incidents, two rules apply and give the same single-valued output different values, and neither overrides the other (directly or through a chain of `overrides`).\n\nExample:\n\n    rule a \"...\" when coercion then resolution = investigation\n    rule b \"...\" when youngest_age >= 13 then resolution = outcome_21\n\nBoth apply to a coerced 14-year-old. The diagnostic names both rules, the values, the region where they overlap and an example incident, and what the example would get with either rule overriding the other and, for a `bool` or enum output, with a precedence in either order. Which rule is written first says nothing about which is the exception, so no direction is proposed. Past 100 pairs over one output, one more diagnostic counts the rest per pair of values.\n\nOn an output with a `precedence`, two rules conflict only when one of their values is not ranked (where both are, the precedence decides: W0506): the help recommends extending the precedence.\n\nFix: if the document makes one rule the exception to the other, say so with `overrides` on it (`rule a ... overrides b`); if it ranks the values (\"if in doubt, refer\"), declare or extend the output's `precedence`; otherwise narrow the conditions so they do not overlap.",
     },
     E0503 => {
         title: "an assert does not hold",
@@ -310,6 +322,10 @@ codes! {
     E0505 => {
         title: "no incident is in scope and satisfies the assumptions",
         explanation: "The analyses look at every incident that is in scope and satisfies every `assume`. When none is, the policy decides nothing: every rule would be dead, every input unused and every assert would hold, vacuously. policyc reports this one error instead of those findings.\n\nExample:\n\n    assume youngest_age <= oldest_age\n    scope oldest_age <= 17 and youngest_age >= 18\n\nNo incident has a youngest person of 18 or more and an oldest of 17 or less. With `assume coercion and not coercion` the assumptions alone contradict each other.\n\nFix: widen the scope to the incidents the policy speaks to, or correct the assumption that excludes real incidents.",
+    },
+    E0506 => {
+        title: "rules overlap on an exclusive output",
+        explanation: "An output declared `exclusive` (DMN's *unique* hit policy) says that no two rules assigning it ever apply to one incident, unless one overrides the other (directly or through a chain). For these incidents two rules' assignments are both effective: an error with its region, a count and an example, whether the values are equal or not (an equal value is still two rules where the policy says there is one). `policyc decide` gives such an incident no value for the output.\n\nExample:\n\n    output eligibility: Eligibility\n      exclusive\n    rule young \"...\" when age <= 15 then eligibility = support\n    rule vulnerable \"...\" when vulnerable then eligibility = support\n\nBoth apply to a vulnerable 14-year-old.\n\nFix: narrow the conditions so that they do not overlap, say which rule is the exception with `overrides`, or remove `exclusive` if the document lets the cases overlap.",
     },
     E0510 => {
         title: "facts are not a JSON object",
@@ -396,16 +412,24 @@ codes! {
         explanation: "No incident that is in scope and satisfies the assumptions meets the rule's condition, so the rule can never fire.\n\nExample:\n\n    scope oldest_age <= 17\n    rule adults \"...\" when oldest_age >= 18 then ...\n\nFix: check the condition against the scope and the assumptions (a typo in a bound is common), or remove the rule.",
     },
     W0502 => {
-        title: "every assignment of a rule is always overridden",
-        explanation: "The rule applies to some incidents, but wherever it does, a rule that overrides it (directly or through a chain) also applies and assigns the same outputs, so none of its assignments ever takes effect.\n\nExample:\n\n    rule base \"...\" when coercion then resolution = outcome_21\n    rule exception \"...\" overrides base when coercion then resolution = investigation\n\nFix: remove the rule, or narrow the overriding rule's condition to the real exception.",
+        title: "every assignment of a rule is always overridden or outranked",
+        explanation: "The rule applies to some incidents, but wherever it does, none of its assignments decides: each is overridden (a rule that overrides it, directly or through a chain, also applies and assigns the same output) or outranked (another applying rule gives the output a value its `precedence` ranks higher, and every value applying there is ranked).\n\nExample:\n\n    rule base \"...\" when coercion then resolution = outcome_21\n    rule exception \"...\" overrides base when coercion then resolution = investigation\n\nor, with `output response: Response precedence escalate > manage_in_school`:\n\n    rule refer \"...\" when coercion then response = escalate\n    rule manage \"...\" when coercion and nude then response = manage_in_school\n\nFix: remove the rule, or narrow the overriding (or higher-ranked) rule's condition to the real exception.",
     },
     W0503 => {
         title: "the decision never depends on some inputs",
-        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it. A file without outputs that imports policies with `use ... as` only relates their decisions in asserts and is not reported.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input, or ignore the warning for a shared vocabulary.",
+        explanation: "No outcome of the policy (whether an incident is in scope, and the value of every output) changes with these inputs, and no `accept gap` reads them, so `policyc decide` never asks for them. (An input only an acceptance reads is not reported: `decide` says whether a gap is accepted, and two acceptances of one gap can be told apart by it. A file without outputs that imports policies with `use ... as` only relates their decisions in asserts and is not reported.)\n\nThis is expected when a policy imports a shared vocabulary of facts that only other policies use; it is a sign of a missing rule when the source document does use the fact.\n\nFix: add the rules that use the input; or, when the document deliberately does not use the fact, say so with the reason: `ignore image_online \"002's characteristics do not include it\"`, and the input is no longer listed (E0209 makes sure nothing reads it).",
     },
     W0504 => {
         title: "an accepted gap covers no gap",
         explanation: "An `accept gap` names incidents for which the output is not in fact missing a value (a rule, or a default, decides them), so the acceptance is stale.\n\nExample:\n\n    accept gap resolution \"the letter is silent\" when suspected_aggravation\n\nafter a rule for `suspected_aggravation` was added.\n\nFix: remove the `accept gap`.",
+    },
+    W0506 => {
+        title: "rules disagree and precedence decides (a note)",
+        explanation: "Two rules give an output different values for these incidents, neither overriding the other, and the output's `precedence` settles it: the higher value wins. This is what the precedence is for (\"if in doubt, refer\"), so it is a note, never a failure; it is listed so that the overlap is not hidden: the note names both rules, the value that wins, the region, a count and an example. `policyc decide` on such an incident names every rule involved and says which value won by precedence over which.\n\nA rule whose every assignment always loses this way is reported as dead (W0502).\n\nFix: nothing, if the document supports the precedence; otherwise narrow the rules so that they do not overlap.",
+    },
+    W0507 => {
+        title: "a rule is redundant: removing it changes no decision",
+        explanation: "Wherever the rule applies, the policy decides every output the same without it: other rules give the same values (or, with a `precedence`, values ranked higher), or the output's default does, and no assignment the rule overrides would come back. The warning names the rules that cover it. `overrides` is taken into account as everywhere else: a rule that beats an exception's target is not redundant if the target would then decide. A rule that shares only one assignment with another (both record the incident, say) is not redundant: its other assignments still decide.\n\nExample (a decision table's row written twice):\n\n    rule r1 \"Row 1\" cites \"row 1\" when property1 in {input1} then output_ = output_\n    rule r2 \"Row 2\" cites \"row 2\" when property1 in {input1} then output_ = output_\n\nTwo rules that decide the same are each redundant alone, not both: they are reported once, as a pair, with the suggestion to keep the first and give it both citations (`cites \"row 1; row 2\"`). When a rule is covered by rules that are redundant too, remove one rule at a time and check again.\n\nRules that never apply or are always overridden are reported as dead instead (W0501, W0502).\n\nFix: remove the rule (moving its citation to the rule that covers it), or, if it was meant to decide something of its own, correct its condition or values.",
     },
     W0505 => {
         title: "an accepted gap (a note, not a failure)",

@@ -21,6 +21,29 @@ pub enum Fix {
         output: String,
         condition: String,
     },
+    /// A conflict settled one way: `overrides OTHER` added to `rule` at `at` (an empty
+    /// span: after the last name of its clause, or with `new_clause`, as one). A
+    /// conflict offers one per direction, never one alone: which rule is the exception
+    /// is the document's to say, so each title says what the conflict's example would
+    /// then get (`decides`).
+    Override {
+        at: Loc,
+        new_clause: bool,
+        rule: String,
+        other: String,
+        decides: String,
+    },
+    /// A conflict settled by the output's precedence: `clause` (`precedence a > b`) in
+    /// place of the declared one at `at` (`replace`), or else as a new clause at `at`,
+    /// the end of the output's declaration. Offered in both orders, each title saying
+    /// what the example would then get.
+    Precedence {
+        at: Loc,
+        replace: bool,
+        output: String,
+        clause: String,
+        decides: String,
+    },
 }
 
 /// One change to one file: the text at `loc` replaced by `text` (an empty span inserts).
@@ -36,11 +59,31 @@ impl Fix {
         match self {
             Fix::Rename { to, .. } => format!("Replace with `{to}`"),
             Fix::AcceptGap { .. } => "Accept this gap (then give the reason)".to_string(),
+            Fix::Override {
+                rule,
+                other,
+                decides,
+                ..
+            } => format!("Make `{rule}` override `{other}`: the example gets {decides}"),
+            Fix::Precedence {
+                output,
+                clause,
+                decides,
+                replace,
+                ..
+            } => {
+                if *replace {
+                    format!("Extend the precedence of `{output}` to `{clause}`: the example gets {decides}")
+                } else {
+                    format!("Declare `{clause}` on `{output}`: the example gets {decides}")
+                }
+            }
         }
     }
 
-    /// The one obvious fix, which an editor may apply without asking. Accepting a gap is
-    /// a decision about the policy, never the obvious thing to do.
+    /// The one obvious fix, which an editor may apply without asking. Accepting a gap, or
+    /// settling a conflict one way, is a decision about the policy, never the obvious
+    /// thing to do.
     pub fn preferred(&self) -> bool {
         matches!(self, Fix::Rename { .. })
     }
@@ -56,24 +99,55 @@ impl Fix {
                 let end = sources.text(*file).len();
                 Edit {
                     loc: Loc::new(*file, Span::new(end, end)),
-                    text: format!("\n{}\n", self.data_entry().1),
+                    text: format!("\n{}\n", self.accept_clause()),
                 }
             }
+            Fix::Override {
+                at,
+                new_clause,
+                other,
+                ..
+            } => Edit {
+                loc: *at,
+                text: if *new_clause {
+                    format!("\n  overrides {other}")
+                } else {
+                    format!(", {other}")
+                },
+            },
+            Fix::Precedence {
+                at,
+                replace,
+                clause,
+                ..
+            } => Edit {
+                loc: *at,
+                text: if *replace {
+                    clause.clone()
+                } else {
+                    format!("\n  {clause}")
+                },
+            },
         }
     }
 
     /// The entry machines read in a diagnostic's `data` (`--format json`, SARIF): the
     /// name to put in place of the misspelt one (`suggestion`), the clause that accepts
-    /// a gap (`accept`).
-    pub fn data_entry(&self) -> (&'static str, String) {
+    /// a gap (`accept`). A conflict's ways of settling it have none: its notes say them.
+    pub fn data_entry(&self) -> Option<(&'static str, String)> {
         match self {
-            Fix::Rename { to, .. } => ("suggestion", to.clone()),
+            Fix::Rename { to, .. } => Some(("suggestion", to.clone())),
+            Fix::AcceptGap { .. } => Some(("accept", self.accept_clause())),
+            Fix::Override { .. } | Fix::Precedence { .. } => None,
+        }
+    }
+
+    fn accept_clause(&self) -> String {
+        match self {
             Fix::AcceptGap {
                 output, condition, ..
-            } => (
-                "accept",
-                format!("accept gap {output} \"reason\" when {condition}"),
-            ),
+            } => format!("accept gap {output} \"reason\" when {condition}"),
+            _ => String::new(),
         }
     }
 }
@@ -122,5 +196,42 @@ mod tests {
             text: String::new(),
         };
         assert_eq!(outside.apply(text), None);
+    }
+
+    #[test]
+    fn an_override_joins_a_clause_or_makes_one_and_has_no_data_entry() {
+        let mut sources = Sources::default();
+        let text = "rule r \"R\"\n  overrides a\n  then o = true\n";
+        let file = sources.add("p.policy", None, text.to_string());
+        let end = text.find(" a\n").unwrap_or_default() + 2;
+        let join = Fix::Override {
+            at: Loc::new(file, Span::new(end, end)),
+            new_clause: false,
+            rule: "r".into(),
+            other: "b".into(),
+            decides: "`o` = true".into(),
+        };
+        assert_eq!(
+            join.edit(&sources).apply(text).as_deref(),
+            Some("rule r \"R\"\n  overrides a, b\n  then o = true\n")
+        );
+        let title_end = text.find('\n').unwrap_or_default();
+        let new = Fix::Override {
+            at: Loc::new(file, Span::new(title_end, title_end)),
+            new_clause: true,
+            rule: "r".into(),
+            other: "b".into(),
+            decides: "`o` = true".into(),
+        };
+        assert_eq!(
+            new.edit(&sources).apply(text).as_deref(),
+            Some("rule r \"R\"\n  overrides b\n  overrides a\n  then o = true\n")
+        );
+        assert_eq!(
+            join.title(),
+            "Make `r` override `b`: the example gets `o` = true"
+        );
+        assert!(!join.preferred());
+        assert_eq!(join.data_entry(), None);
     }
 }

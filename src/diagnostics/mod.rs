@@ -141,8 +141,7 @@ impl Diagnostic {
             .clone()
             .unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
         if let Some(map) = data.as_object_mut() {
-            for f in &self.fixes {
-                let (key, value) = f.data_entry();
+            for (key, value) in self.fixes.iter().filter_map(Fix::data_entry) {
                 map.insert(key.to_string(), serde_json::Value::String(value));
             }
         }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::{Diagnostic, LabelStyle, Severity};
 use crate::source::{FileId, Sources};
+use crate::terminal::escape_controls;
 
 /// Lines longer than this many bytes are shown in part, around their labels: a
 /// label on one line of megabytes would otherwise print all of it, and as many
@@ -109,12 +110,18 @@ impl<'s> Files<'s> for Shown<'s> {
     type Name = String;
     type Source = &'s str;
 
+    /// A file's name, and below its text, with control characters made visible: a file
+    /// must not drive the terminal of whoever checks it.
     fn name(&'s self, id: FileId) -> Result<String, files::Error> {
-        self.sources.files().name(id)
+        self.sources
+            .files()
+            .name(id)
+            .map(|n| escape_controls(&n).into_owned())
     }
 
     fn source(&'s self, id: FileId) -> Result<&'s str, files::Error> {
-        self.sources.files().source(id)
+        self.sources.files().source(id)?;
+        Ok(self.sources.shown_text(id))
     }
 
     fn line_index(&'s self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
@@ -156,21 +163,26 @@ fn to_codespan(d: &Diagnostic, shown: &Shown) -> cs::Diagnostic<usize> {
                 LabelStyle::Secondary => cs::LabelStyle::Secondary,
             };
             cs::Label::new(style, l.file, shown.clamp(l.file, l.span.range()))
-                .with_message(l.message.clone())
+                .with_message(escape_controls(&l.message))
         })
         .collect();
-    let mut notes = d.notes.clone();
+    // Messages quote titles, citations and strings of the file.
+    let mut notes: Vec<String> = d
+        .notes
+        .iter()
+        .map(|n| escape_controls(n).into_owned())
+        .collect();
     if shown.cuts() {
         notes.push(format!(
             "lines longer than {LONG_LINE} bytes are shown in part, around the labels"
         ));
     }
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", escape_controls(help)));
     }
     cs::Diagnostic::new(severity)
         .with_code(d.code)
-        .with_message(d.message.clone())
+        .with_message(escape_controls(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }

@@ -153,8 +153,9 @@ impl GitRevision {
 impl FileSystem for GitRevision {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         let rel = self.repo_relative(path).ok_or_else(|| {
+            // Not a missing file: the revision cannot hold it, wherever it points.
             std::io::Error::new(
-                std::io::ErrorKind::NotFound,
+                std::io::ErrorKind::PermissionDenied,
                 format!("outside the repository of revision `{}`", self.rev),
             )
         })?;

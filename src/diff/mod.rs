@@ -100,21 +100,64 @@ impl CVal {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CVerdict {
     Value(CVal),
+    /// A value the side's precedence chose over the other values of rules that apply
+    /// (`over`, sorted). The decision is `value`: a change from or to it is a change of
+    /// value, and it is shown resolved.
+    Resolved {
+        value: CVal,
+        over: Vec<CVal>,
+    },
     /// No rule gives a value and there is no default.
     Gap,
-    /// Rules give these different values (sorted), none overriding the others.
+    /// Rules give these different values (sorted), none overriding the others, and no
+    /// precedence settles them.
     Conflict(Vec<CVal>),
+    /// Two or more rules assign an `exclusive` output: the values they give (sorted,
+    /// each once).
+    Overlap(Vec<CVal>),
 }
 
 impl CVerdict {
     pub fn show(&self) -> String {
+        let names = |vs: &[CVal], sep: &str| {
+            vs.iter()
+                .map(|v| format!("`{}`", v.show()))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
         match self {
             CVerdict::Value(v) => format!("`{}`", v.show()),
+            CVerdict::Resolved { value, over } => format!(
+                "`{}` (by precedence over {})",
+                value.show(),
+                names(over, ", ")
+            ),
             CVerdict::Gap => "no value (a gap)".to_string(),
-            CVerdict::Conflict(vs) => {
-                let names: Vec<String> = vs.iter().map(|v| format!("`{}`", v.show())).collect();
-                format!("a conflict ({})", names.join(" vs "))
+            CVerdict::Conflict(vs) => format!("a conflict ({})", names(vs, " vs ")),
+            CVerdict::Overlap(vs) => {
+                format!(
+                    "an overlap of an exclusive output's rules ({})",
+                    names(vs, ", ")
+                )
             }
+        }
+    }
+
+    /// The value the output takes, when it takes one (plainly or by precedence).
+    pub fn value(&self) -> Option<&CVal> {
+        match self {
+            CVerdict::Value(v) | CVerdict::Resolved { value: v, .. } => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether two verdicts decide alike: the same value (whether or not precedence
+    /// chose it), or the same kind of undecided. What the diff compares.
+    pub fn same_decision(&self, other: &CVerdict) -> bool {
+        match (self.value(), other.value()) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => self == other,
+            _ => false,
         }
     }
 }
@@ -532,6 +575,14 @@ fn verdict_diagram(
             )
         }
     };
+    // An exclusive output's overlap is one more label, after the values'.
+    let overlap_label = parts.len();
+    let mut parts = parts;
+    if let OutputRegions::Single { overlap, .. } = regions {
+        if *overlap != FALSE {
+            parts.push(*overlap);
+        }
+    }
     let mut sets: Interner<Vec<usize>> = Interner::new();
     let empty = sets.id(Vec::new());
     let mut m = NodeId::terminal(empty);
@@ -563,19 +614,27 @@ fn verdict_diagram(
             names.dedup();
             CVerdict::Value(CVal::Set(names))
         } else {
-            let mut vals: Vec<CVal> = s
-                .iter()
-                .filter_map(|&k| values.get(k).map(|v| cval(p, v, rename)))
-                .collect();
+            let own: Vec<&Value> = s.iter().filter_map(|&k| values.get(k)).collect();
+            let mut vals: Vec<CVal> = own.iter().map(|v| cval(p, v, rename)).collect();
             vals.sort();
             vals.dedup();
-            match vals.len() {
-                0 => match &default {
-                    Some(d) => CVerdict::Value(cval(p, d, rename)),
-                    None => CVerdict::Gap,
-                },
-                1 => CVerdict::Value(vals.swap_remove(0)),
-                _ => CVerdict::Conflict(vals),
+            let winner = out.and_then(|o| o.hit.winner(&own));
+            if s.contains(&overlap_label) {
+                CVerdict::Overlap(vals)
+            } else {
+                match (vals.len(), winner) {
+                    (0, _) => match &default {
+                        Some(d) => CVerdict::Value(cval(p, d, rename)),
+                        None => CVerdict::Gap,
+                    },
+                    (1, _) => CVerdict::Value(vals.swap_remove(0)),
+                    (_, Some(w)) => {
+                        let value = cval(p, w, rename);
+                        vals.retain(|v| *v != value);
+                        CVerdict::Resolved { value, over: vals }
+                    }
+                    (_, None) => CVerdict::Conflict(vals),
+                }
             }
         };
         table.push(1 + verdicts.id(verdict));
@@ -608,7 +667,9 @@ fn reason(
                 _ => false,
             },
             CVerdict::Value(x) => &v == x,
-            CVerdict::Conflict(xs) => xs.contains(&v),
+            // Every rule involved: the value's, and those it won over.
+            CVerdict::Resolved { value, over } => &v == value || over.contains(&v),
+            CVerdict::Conflict(xs) | CVerdict::Overlap(xs) => xs.contains(&v),
             CVerdict::Gap => false,
         };
         if gives && !rules.contains(&r) && mdd.intersects(eff, region) {
@@ -637,8 +698,14 @@ fn reason(
         .collect();
     let leaf = leaf_for_applied(p, &c.overriders, &applied);
     let mut example_rules: Vec<RuleId> = match leaf.outcomes.get(o) {
-        Some(Outcome::Value { by, .. }) => by.clone(),
-        Some(Outcome::Conflict { values }) => values.iter().flat_map(|v| v.1.clone()).collect(),
+        Some(Outcome::Value { by, over, .. }) => by
+            .iter()
+            .copied()
+            .chain(over.iter().flat_map(|v| v.1.clone()))
+            .collect(),
+        Some(Outcome::Conflict { values } | Outcome::Overlap { values }) => {
+            values.iter().flat_map(|v| v.1.clone()).collect()
+        }
         _ => Vec::new(),
     };
     example_rules.sort_unstable();
@@ -896,8 +963,14 @@ fn output_diff(
     let va = b.mdd.ite(pair.both, va, not_compared)?;
     let vb = b.mdd.ite(pair.both, vb, not_compared)?;
     let mut pairs: Interner<(u32, u32)> = Interner::new();
+    // A value precedence chose and the same value given plainly decide alike: not a
+    // change (the verdicts, interned, differ).
+    let alike = |x: u32, y: u32| match (verdicts.get(x - 1), verdicts.get(y - 1)) {
+        (Some(v), Some(w)) => v.same_decision(w),
+        _ => x == y,
+    };
     let pair_diagram = b.mdd.apply_terminals(va, vb, |x, y| {
-        if x == NOT_COMPARED || y == NOT_COMPARED || x == y {
+        if x == NOT_COMPARED || y == NOT_COMPARED || x == y || alike(x, y) {
             NOT_COMPARED
         } else {
             1 + pairs.id((x, y))

@@ -90,17 +90,40 @@ fn uval_of_json(v: &serde_json::Value) -> UVal {
     }
 }
 
-fn to_cverdict(p: &Policy, v: &Verdict, rename: &HashMap<String, String>) -> CVerdict {
+/// Output `o`'s verdict for a reference decision, as the diff names it: a value with
+/// other values applying too is one a precedence chose.
+fn to_cverdict(
+    p: &Policy,
+    r: &brute::RefDecision,
+    o: OutputId,
+    rename: &HashMap<String, String>,
+) -> CVerdict {
     let c = |v: &Value| cval(p, v, rename);
-    match v {
-        Verdict::Value(x) => CVerdict::Value(c(x)),
-        Verdict::Gap => CVerdict::Gap,
-        Verdict::Conflict(xs) => {
-            let mut vs: Vec<CVal> = xs.iter().map(c).collect();
-            vs.sort();
-            vs.dedup();
-            CVerdict::Conflict(vs)
+    let sorted = |xs: &[Value]| -> Vec<CVal> {
+        let mut vs: Vec<CVal> = xs.iter().map(c).collect();
+        vs.sort();
+        vs.dedup();
+        vs
+    };
+    match &r.verdicts[o] {
+        Verdict::Value(x) => {
+            let others: Vec<Value> = r.effective[o]
+                .iter()
+                .map(|e| e.1.clone())
+                .filter(|v| v != x && matches!(p.outputs[o].ty, OutputTy::Single(_)))
+                .collect();
+            if others.is_empty() {
+                CVerdict::Value(c(x))
+            } else {
+                CVerdict::Resolved {
+                    value: c(x),
+                    over: sorted(&others),
+                }
+            }
         }
+        Verdict::Gap => CVerdict::Gap,
+        Verdict::Conflict(xs) => CVerdict::Conflict(sorted(xs)),
+        Verdict::Overlap(xs) => CVerdict::Overlap(sorted(xs)),
     }
 }
 
@@ -166,9 +189,9 @@ fn expected(old: &Policy, new: &Policy, opts: &DiffOptions) -> Expected {
                 } else if !out(&ra) {
                     e.compared += 1;
                     for &(i, j) in &pairs {
-                        let va = to_cverdict(old, &ra.verdicts[i], &renames_for(old, i, opts));
-                        let vb = to_cverdict(new, &rb.verdicts[j], &HashMap::new());
-                        if va != vb {
+                        let va = to_cverdict(old, &ra, i, &renames_for(old, i, opts));
+                        let vb = to_cverdict(new, &rb, j, &HashMap::new());
+                        if !va.same_decision(&vb) {
                             *e.changes
                                 .entry((new.outputs[j].name.clone(), va, vb))
                                 .or_default() += 1;
@@ -250,11 +273,8 @@ fn check_pair(old: &Policy, new: &Policy, opts: &DiffOptions) -> PolicyDiff {
             let ra = brute::decide(old, &project(old, &names, &inc).unwrap());
             let rb = brute::decide(new, &project(new, &names, &inc).unwrap());
             assert_eq!((ra.status, rb.status), (Status::InScope, Status::InScope));
-            assert_eq!(
-                to_cverdict(old, &ra.verdicts[i], &renames_for(old, i, opts)),
-                c.old
-            );
-            assert_eq!(to_cverdict(new, &rb.verdicts[j], &HashMap::new()), c.new);
+            assert_eq!(to_cverdict(old, &ra, i, &renames_for(old, i, opts)), c.old);
+            assert_eq!(to_cverdict(new, &rb, j, &HashMap::new()), c.new);
             for (p, r, o_id, reason) in [(old, &ra, i, &c.old_reason), (new, &rb, j, &c.new_reason)]
             {
                 let mut eff: Vec<String> = r.effective[o_id]
@@ -453,6 +473,7 @@ fn add_bool_input(rng: &mut Rng, p: &mut Policy, name: &str) {
         ty: Ty::Bool,
         loc: Default::default(),
         typical: None,
+        judgement: None,
     });
     let i = p.inputs.len() - 1;
     if let Some(r) = p.rules.first().cloned() {

@@ -47,12 +47,22 @@ impl DecideStatus {
 /// One output's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
-    /// Its value, the rules that gave it (none: the default, or an empty set).
-    Value { value: Value, by: Vec<RuleId> },
+    /// Its value, the rules that gave it (none: the default, or an empty set), and,
+    /// where the output's precedence chose it, the values it won over, each with the
+    /// rules that gave it (empty otherwise; for partial facts, the values outranked in
+    /// every completion, each with the rules that give it in every one, which may be
+    /// none).
+    Value {
+        value: Value,
+        by: Vec<RuleId>,
+        over: Vec<(Value, Vec<RuleId>)>,
+    },
     /// No rule gives it a value and it has no default.
     Gap,
     /// Rules give different values (each with its rules).
     Conflict(Vec<(Value, Vec<RuleId>)>),
+    /// Two or more rules assign an `exclusive` output (each value with its rules).
+    Overlap(Vec<(Value, Vec<RuleId>)>),
     /// The completions of the given facts disagree. When they disagree only on whether
     /// the incident is in scope, `if_in_scope` is the value every completion in scope
     /// gives (so a reader learns the answer before the scope question is settled).
@@ -376,20 +386,33 @@ fn decision_from_leaves(
             Answer::Missing { if_in_scope }
         } else {
             match outcomes.first() {
-                Some(Outcome::Value { value, by }) => {
+                Some(Outcome::Value { value, by, over }) => {
                     let mut by = by.clone();
+                    let mut over = over.clone();
                     for x in &outcomes {
-                        if let Outcome::Value { by: b, .. } = x {
+                        if let Outcome::Value { by: b, over: o, .. } = x {
                             intersect(&mut by, b);
+                            // A value outranked in every completion, by the rules that
+                            // give it in every one (perhaps none: they depend on facts
+                            // not given).
+                            over.retain_mut(|(v, rules)| match o.iter().find(|p| &p.0 == v) {
+                                Some((_, theirs)) => {
+                                    intersect(rules, theirs);
+                                    true
+                                }
+                                None => false,
+                            });
                         }
                     }
                     Answer::Value {
                         value: value.clone(),
                         by,
+                        over,
                     }
                 }
                 Some(Outcome::Gap) => Answer::Gap,
                 Some(Outcome::Conflict { values }) => Answer::Conflict(values.clone()),
+                Some(Outcome::Overlap { values }) => Answer::Overlap(values.clone()),
                 None => Answer::Missing { if_in_scope: None },
             }
         };

@@ -227,6 +227,7 @@ fn answer_verdict(a: &Answer) -> Option<Verdict> {
         Answer::Value { value, .. } => Some(Verdict::Value(value.clone())),
         Answer::Gap => Some(Verdict::Gap),
         Answer::Conflict(vs) => Some(Verdict::Conflict(vs.iter().map(|v| v.0.clone()).collect())),
+        Answer::Overlap(vs) => Some(Verdict::Overlap(vs.iter().map(|v| v.0.clone()).collect())),
         Answer::Missing { .. } | Answer::None => None,
     }
 }
@@ -409,6 +410,7 @@ fn facts_errors_name_the_key() {
             ty: Ty::Bool,
             loc: Default::default(),
             typical: None,
+            judgement: None,
         },
         InputDef {
             name: "youngest_age".into(),
@@ -416,6 +418,7 @@ fn facts_errors_name_the_key() {
             ty: Ty::Int { lo: 0, hi: 99 },
             loc: Default::default(),
             typical: None,
+            judgement: None,
         },
         InputDef {
             name: "kind".into(),
@@ -423,6 +426,7 @@ fn facts_errors_name_the_key() {
             ty: Ty::Enum(0),
             loc: Default::default(),
             typical: None,
+            judgement: None,
         },
     ];
     let errs = parse_facts(
@@ -864,4 +868,37 @@ fn compile_limits_fall_back_to_reading_the_rules() {
 /// A decision's JSON answer as a value, to look into.
 fn json_of(p: &Policy, d: &Decision) -> serde_json::Value {
     serde_json::to_value(decision_json(p, d)).unwrap()
+}
+
+/// A value precedence chose names every rule involved and what it won over; an overlap
+/// of an exclusive output's rules, equal values included, is undecided; a missing
+/// judgement is asked as one, with its citation (issues 16, 17, 23).
+const HIT_POLICIES: &str = "policy h \"h\"\nenum R { escalate, manage }\n\
+    /// Is there coercion?\ninput coercion: bool\n\
+    /// Has a careful assessment found it non-abusive?\n\
+    input assessed: bool judgement \"001 para 7: 'a careful assessment'\"\n\
+    input vulnerable: bool\n\
+    output response: R\n  precedence escalate > manage\n\
+    output single: bool default false\n  exclusive\n\
+    rule refer \"Coercion\" cites \"002\" when coercion then response = escalate, single = true\n\
+    rule calm \"Assessed non-abusive\" cites \"001\" when assessed then response = manage\n\
+    rule not_assessed \"Not assessed non-abusive\" cites \"001\" when not assessed then response = escalate\n\
+    rule v \"Vulnerable\" cites \"002\" when vulnerable then single = true\n";
+
+#[test]
+fn hit_policies_and_judgements_render_as_pinned() {
+    let p = crate::check::policy_from_text(HIT_POLICIES);
+    insta::assert_snapshot!(renderings(
+        &p,
+        &[
+            // Precedence decides, and both exclusive rules apply.
+            serde_json::json!({"coercion": true, "assessed": true, "vulnerable": true}),
+            // Escalate in every completion, by precedence in some: no precedence named.
+            serde_json::json!({"coercion": true, "vulnerable": false}),
+            // Nothing to decide between: a plain value.
+            serde_json::json!({"coercion": false, "assessed": true, "vulnerable": false}),
+            // The judgement is still to find out.
+            serde_json::json!({"coercion": false, "vulnerable": false}),
+        ]
+    ));
 }

@@ -67,8 +67,10 @@ struct OutKey {
     output: OutputId,
     verdict: Verdict,
     by_default: bool,
-    /// Values of a conflict with the rules giving each.
+    /// Values of a conflict or an overlap with the rules giving each.
     conflict: Vec<(Value, Vec<RuleId>)>,
+    /// The values a precedence ranked below the value, with their rules.
+    over: Vec<(Value, Vec<RuleId>)>,
     accepted: Vec<usize>,
 }
 
@@ -107,10 +109,12 @@ impl Keys<'_> {
                         continue;
                     };
                     let verdict = outcome.verdict();
-                    let (by, conflict) = match outcome {
-                        Outcome::Value { by, .. } => (by.clone(), Vec::new()),
-                        Outcome::Gap => (Vec::new(), Vec::new()),
-                        Outcome::Conflict { values } => (Vec::new(), values.clone()),
+                    let (by, conflict, over) = match outcome {
+                        Outcome::Value { by, over, .. } => (by.clone(), Vec::new(), over.clone()),
+                        Outcome::Gap => (Vec::new(), Vec::new(), Vec::new()),
+                        Outcome::Conflict { values } | Outcome::Overlap { values } => {
+                            (Vec::new(), values.clone(), Vec::new())
+                        }
                     };
                     let (verdict, by) = match self.which {
                         Which::Member(_, v) => self.member(o, v, verdict, by),
@@ -137,6 +141,7 @@ impl Keys<'_> {
                         verdict,
                         by_default,
                         conflict,
+                        over,
                         accepted,
                     });
                 }
@@ -199,6 +204,8 @@ impl Keys<'_> {
                 }
             }
             Verdict::Gap => (Verdict::Gap, Vec::new()),
+            // Only a single-valued output is exclusive: never a set's member.
+            Verdict::Overlap(values) => (Verdict::Overlap(values), Vec::new()),
         }
     }
 
@@ -250,7 +257,39 @@ impl Keys<'_> {
                 .filter_map(|&r| p.rules.get(r).map(|x| x.name.clone()))
                 .collect()
         };
+        let with_rules = |values: &[Value], of: &[(Value, Vec<RuleId>)]| -> Vec<ConflictValue> {
+            values
+                .iter()
+                .map(|v| ConflictValue {
+                    shown: words::value(p, v),
+                    code: p.show_value(v),
+                    json: p.value_json(v),
+                    rules: of
+                        .iter()
+                        .find(|(cv, _)| cv == v)
+                        .map(|(_, rs)| rule_names(rs))
+                        .unwrap_or_default(),
+                })
+                .collect()
+        };
         let status = match &k.verdict {
+            Verdict::Value(v) if !k.over.is_empty() => {
+                match value_status(p, v, ValueSource::Precedence) {
+                    OutputStatus::Value {
+                        shown, code, json, ..
+                    } => {
+                        let losers: Vec<Value> = k.over.iter().map(|o| o.0.clone()).collect();
+                        OutputStatus::Value {
+                            shown,
+                            code,
+                            json,
+                            source: ValueSource::Precedence,
+                            outranked: with_rules(&losers, &k.over),
+                        }
+                    }
+                    other => other,
+                }
+            }
             Verdict::Value(v) => value_status(
                 p,
                 v,
@@ -260,6 +299,9 @@ impl Keys<'_> {
                     ValueSource::Rules
                 },
             ),
+            Verdict::Overlap(values) => OutputStatus::Overlap {
+                values: with_rules(values, &k.conflict),
+            },
             // Every acceptance that covers the leaf, as `decide` names them.
             Verdict::Gap => OutputStatus::Gap {
                 accepted: (!k.accepted.is_empty()).then(|| {
@@ -567,7 +609,16 @@ fn to_view(
                 let level = mdd.level(n) as usize;
                 let input = levels.get(level).copied().unwrap_or(0);
                 let (name, text) = question_text(policy, input);
-                ViewNode::Question(Question { input: name, text })
+                let judgement = policy
+                    .inputs
+                    .get(input)
+                    .and_then(|i| i.judgement.as_ref())
+                    .map(|j| j.citation.clone());
+                ViewNode::Question(Question {
+                    input: name,
+                    text,
+                    judgement,
+                })
             }
         };
         nodes.push(node);

@@ -30,7 +30,7 @@ fn node_attrs(node: &ViewNode) -> String {
                 .collect();
             format!(
                 "shape=box, style=\"rounded,filled\", fillcolor=\"#eef4ff\", color=\"#3b63b8\", penwidth=1.5, label=<<FONT POINT-SIZE=\"9\" COLOR=\"#4b5563\">{}</FONT><BR/><B>{}</B>>",
-                xml_escape(&clip(&q.input, MAX_TEXT)),
+                xml_escape(&clip(&q.caption(), MAX_TEXT)),
                 lines.join("<BR/>")
             )
         }

@@ -16,7 +16,7 @@ use super::text::{one_line, xml_escape as esc};
 use super::view::{GraphView, LeafKind, ViewNode};
 use super::words;
 use crate::analyse::{Analysis, DeadReason, Unfinished};
-use crate::check::ir::{Expect, OutputTy, Policy, Ty};
+use crate::check::ir::{Expect, HitPolicy, OutputTy, Policy, Ty};
 use crate::compile::describe::{show_count, Region};
 use crate::harness::{Outcome, TestCase, TestKind};
 
@@ -249,6 +249,7 @@ fn findings_cell(pp: &PolicyPage) -> String {
     let mut s = String::new();
     s += &count_badge(open, "gap", "gaps", "bad");
     s += &count_badge(a.conflict_pairs(), "conflict", "conflicts", "bad");
+    s += &count_badge(a.overlap_pairs(), "overlap", "overlaps", "bad");
     s += &count_badge(failing, "assert fails", "asserts fail", "bad");
     s += &count_badge(accepted, "accepted gap", "accepted gaps", "warn");
     s += &count_badge(a.dead_rules.len(), "dead rule", "dead rules", "warn");
@@ -457,6 +458,17 @@ impl PageWriter<'_> {
                 a.conflict_pairs(),
                 word(a.conflict_pairs(), "conflict", "conflicts")
             ));
+            if a.overlap_pairs() > 0 {
+                items.push(format!(
+                    "<li class=\"bad\"><b>{}</b>{}</li>",
+                    a.overlap_pairs(),
+                    word(
+                        a.overlap_pairs(),
+                        "overlap of exclusive rules",
+                        "overlaps of exclusive rules"
+                    )
+                ));
+            }
             items.push(format!(
                 "<li class=\"{}\"><b>{accepted}</b>{}</li>",
                 cls(accepted, "warn"),
@@ -576,6 +588,22 @@ impl PageWriter<'_> {
                         open_notes,
                         "<br><span class=\"bad\">Rules disagree ({}): see the findings.</span>",
                         plural(conflicts, "conflict", "conflicts")
+                    );
+                }
+                let overlaps = a.overlap_pairs_over(o);
+                if overlaps > 0 {
+                    let _ = write!(
+                        open_notes,
+                        "<br><span class=\"bad\">Rules the policy declares exclusive overlap ({}): see the findings.</span>",
+                        plural(overlaps, "pair", "pairs")
+                    );
+                }
+                let resolved = a.resolved_pairs_over(o);
+                if resolved > 0 {
+                    let _ = write!(
+                        open_notes,
+                        "<br><span class=\"note\">Where rules disagree, the declared precedence decides ({}): see the findings.</span>",
+                        plural(resolved, "pair of rules", "pairs of rules")
                     );
                 }
             }
@@ -733,7 +761,7 @@ impl PageWriter<'_> {
         let uncovered: Vec<String> = pp
             .coverage
             .as_ref()
-            .map(|c| c.uncovered.iter().map(|r| r.name.clone()).collect())
+            .map(|c| c.uncovered.iter().map(|u| u.rule.name.clone()).collect())
             .unwrap_or_default();
         for (r, rule) in p.rules.iter().enumerate() {
             let title = rule.title.clone().unwrap_or_else(|| humanise(&rule.name));
@@ -753,6 +781,14 @@ impl PageWriter<'_> {
                                 .filter_map(|&b| p.rules.get(b).map(|x| x.name.as_str()))
                                 .collect();
                         format!("always overridden by {}", by.join(", "))
+                    }
+                    DeadReason::Outranked => {
+                        let by: Vec<&str> = d
+                            .outranked_by
+                            .iter()
+                            .filter_map(|&b| p.rules.get(b).map(|x| x.name.as_str()))
+                            .collect();
+                        format!("always outranked by precedence by {}", by.join(", "))
                     }
                 };
                 let _ = write!(
@@ -882,6 +918,7 @@ impl PageWriter<'_> {
                     format!("the conflicts over <code>{}</code>", esc(&name(o)))
                 }
                 Unfinished::DeadRules => "the dead rules".to_string(),
+                Unfinished::RedundantRules => "the redundant rules".to_string(),
                 Unfinished::UnusedInputs => "the inputs the decision depends on".to_string(),
                 Unfinished::Assert(k) => format!(
                     "assert <code>{}</code>",
@@ -933,10 +970,12 @@ impl PageWriter<'_> {
         self.open_gaps(a);
         self.unfinished(a);
         self.conflicts(a);
+        self.overlaps(a);
         self.failed_asserts(a);
         self.accepted_gaps(a);
         self.stale_acceptances(a);
         self.dead_rules(a);
+        self.resolved(a);
         self.unused_inputs(a);
         self.holding_asserts(a);
     }
@@ -972,7 +1011,12 @@ impl PageWriter<'_> {
         );
         let open = a.gaps.iter().any(|g| g.accepted_by.is_empty());
         let failing = a.asserts.iter().any(|x| !x.holds);
-        if !open && a.conflicts.is_empty() && !failing && a.unfinished.is_empty() {
+        if !open
+            && a.conflicts.is_empty()
+            && a.overlaps.is_empty()
+            && !failing
+            && a.unfinished.is_empty()
+        {
             self.out.push_str("<p><span class=\"badge good\">no gaps, no conflicts, every assert holds</span></p>\n");
         }
     }
@@ -1035,6 +1079,81 @@ impl PageWriter<'_> {
                 show_count(u.pairs as u128),
                 crate::analyse::LISTED_CONFLICTS,
                 pairs.concat()
+            );
+        }
+    }
+
+    /// Pairs of rules that both assign an `exclusive` output, listed as conflicts are.
+    fn overlaps(&mut self, a: &Analysis) {
+        let p = &self.pp.policy;
+        let listing = crate::analyse::pair_listing(&a.overlaps, &a.unlisted_overlaps);
+        for c in listing.listed.iter().filter_map(|&i| a.overlaps.get(i)) {
+            let o = self.output_name(c.output);
+            let (v1, v2) = (
+                plain::show_value(p, &c.values[0]),
+                plain::show_value(p, &c.values[1]),
+            );
+            let gives = if v1 == v2 {
+                format!("both give <b>{}</b>", esc(&v1))
+            } else {
+                format!("give <b>{}</b> and <b>{}</b>", esc(&v1), esc(&v2))
+            };
+            let _ = write!(
+                self.out,
+                "<article class=\"finding conflict\"><h3><span class=\"badge bad\">overlap</span> “{}” <code>{}</code></h3><p>The policy declares that no two rules deciding this apply together (<code>exclusive</code>), yet rules <a href=\"#rule-{r1}\">{r1}</a> and <a href=\"#rule-{r2}\">{r2}</a> {gives}, neither overriding the other, so the policy gives no answer, for</p>",
+                esc(&words::output(p, c.output)),
+                ident(&o),
+                r1 = esc(&self.rule_name(c.rules[0])),
+                r2 = esc(&self.rule_name(c.rules[1])),
+            );
+            self.region(&c.region);
+            self.out.push_str("</article>\n");
+        }
+        for u in &listing.unlisted {
+            let _ = writeln!(
+                self.out,
+                "<article class=\"finding conflict\"><h3><span class=\"badge bad\">overlaps</span> <code>{}</code>: {} more pairs of rules</h3></article>",
+                esc(&self.output_name(u.output)),
+                show_count(u.pairs as u128),
+            );
+        }
+    }
+
+    /// Pairs of rules whose disagreement the output's precedence decides: not wrong,
+    /// but never hidden.
+    fn resolved(&mut self, a: &Analysis) {
+        let p = &self.pp.policy;
+        let listing = crate::analyse::pair_listing(&a.resolved, &a.unlisted_resolved);
+        for c in listing.listed.iter().filter_map(|&i| a.resolved.get(i)) {
+            let Some(def) = p.outputs.get(c.output) else {
+                continue;
+            };
+            let first_wins = def.hit.rank(&c.values[0]) < def.hit.rank(&c.values[1]);
+            let (win, lose) = if first_wins {
+                (&c.values[0], &c.values[1])
+            } else {
+                (&c.values[1], &c.values[0])
+            };
+            let _ = write!(
+                self.out,
+                "<article class=\"finding holds\"><h3><span class=\"badge warn\">decided by precedence</span> “{}” <code>{}</code>: {} over {}</h3><p>Rules <a href=\"#rule-{r1}\">{r1}</a> and <a href=\"#rule-{r2}\">{r2}</a> give different answers, and the policy's precedence ranks <b>{}</b> higher, for</p>",
+                esc(&words::output(p, c.output)),
+                ident(&def.name),
+                esc(&plain::show_value(p, win)),
+                esc(&plain::show_value(p, lose)),
+                esc(&plain::show_value(p, win)),
+                r1 = esc(&self.rule_name(c.rules[0])),
+                r2 = esc(&self.rule_name(c.rules[1])),
+            );
+            self.region(&c.region);
+            self.out.push_str("</article>\n");
+        }
+        for u in &listing.unlisted {
+            let _ = writeln!(
+                self.out,
+                "<article class=\"finding holds\"><h3><span class=\"badge warn\">decided by precedence</span> <code>{}</code>: {} more pairs of rules</h3></article>",
+                esc(&self.output_name(u.output)),
+                show_count(u.pairs as u128),
             );
         }
     }
@@ -1109,6 +1228,11 @@ impl PageWriter<'_> {
                 DeadReason::AlwaysOverridden => {
                     let by: Vec<String> = d.by.iter().map(|&b| self.rule_name(b)).collect();
                     format!("is always overridden (by {})", by.join(", "))
+                }
+                DeadReason::Outranked => {
+                    let by: Vec<String> =
+                        d.outranked_by.iter().map(|&b| self.rule_name(b)).collect();
+                    format!("is always outranked by precedence (by {})", by.join(", "))
                 }
             };
             let _ = writeln!(
@@ -1292,11 +1416,31 @@ impl PageWriter<'_> {
                 Ty::Int { lo, hi } => format!("{lo} to {hi}"),
                 Ty::Enum(e) => self.variants_html(e),
             };
-            let unused_note = if pp.is_policy && unused.contains(&i) {
-                "<br><span class=\"note\">this policy's decision does not depend on it</span>"
-            } else {
-                ""
-            };
+            let mut unused_note = String::new();
+            if let Some(cites) = &input.judgement {
+                let _ = write!(
+                    unused_note,
+                    "<br><span class=\"note\">a judgement for the person handling the incident: {}</span>",
+                    esc(&cites.citation)
+                );
+            }
+            let ignored: Vec<&str> = p
+                .ignored
+                .iter()
+                .filter(|g| g.input == i)
+                .map(|g| g.reason.as_str())
+                .collect();
+            if pp.is_policy && !ignored.is_empty() {
+                let _ = write!(
+                    unused_note,
+                    "<br><span class=\"note\">this policy does not read it: {}</span>",
+                    esc(&ignored.join("; "))
+                );
+            } else if pp.is_policy && unused.contains(&i) {
+                unused_note.push_str(
+                    "<br><span class=\"note\">this policy's decision does not depend on it</span>",
+                );
+            }
             let _ = writeln!(
                 self.out,
                 "<tr id=\"input-{}\"><td><code>{}</code>{unused_note}</td><td>{}</td><td>{answers}</td></tr>",
@@ -1320,6 +1464,20 @@ impl PageWriter<'_> {
                     .as_ref()
                     .map(|d| esc(&plain::show_value(p, d)))
                     .unwrap_or_else(|| "none".into());
+                let values = match &o.hit {
+                    HitPolicy::Any => values,
+                    HitPolicy::Precedence { order, .. } => {
+                        let ranked: Vec<String> =
+                            order.iter().map(|v| esc(&plain::show_value(p, v))).collect();
+                        format!(
+                            "{values}<br><span class=\"note\">where rules disagree: {} (precedence)</span>",
+                            ranked.join(" over ")
+                        )
+                    }
+                    HitPolicy::Exclusive { .. } => format!(
+                        "{values}<br><span class=\"note\">no two rules may decide it together (exclusive)</span>"
+                    ),
+                };
                 let _ = writeln!(
                     self.out,
                     "<tr id=\"output-{}\"><td><code>{}</code></td><td>{}</td><td>{values}</td><td>{default}</td></tr>",

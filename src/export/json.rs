@@ -34,6 +34,9 @@ pub struct GraphJson<'a> {
 pub struct QuestionJson<'a> {
     pub id: String,
     pub input: &'a str,
+    /// For a judgement input: the paragraph that leaves the answer to a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<&'a str>,
     pub question: &'a str,
 }
 
@@ -52,6 +55,10 @@ pub enum OutputJson<'a> {
     Decided {
         default: bool,
         output: &'a str,
+        /// Where the output's precedence chose the value: each value it won over, with
+        /// its rules (present only then).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        outranked: Vec<ConflictJson<'a>>,
         rules: &'a [String],
         /// Always `decided`.
         status: &'static str,
@@ -63,9 +70,9 @@ pub enum OutputJson<'a> {
         reason: Option<&'a str>,
         status: &'static str,
     },
+    /// `status` `conflict`, or `overlap` (an `exclusive` output two rules assign).
     Conflict {
         output: &'a str,
-        /// Always `conflict`.
         status: &'static str,
         values: Vec<ConflictJson<'a>>,
     },
@@ -114,6 +121,7 @@ pub fn to_json(view: &GraphView) -> GraphJson<'_> {
             ViewNode::Question(q) => nodes.push(QuestionJson {
                 id: id(i),
                 input: &q.input,
+                judgement: q.judgement.as_deref(),
                 question: &q.text,
             }),
             ViewNode::Leaf(leaf) => leaves.push(LeafJson {
@@ -145,9 +153,15 @@ pub fn to_string(view: &GraphView) -> String {
 
 fn output_json(o: &LeafOutput) -> OutputJson<'_> {
     match &o.status {
-        OutputStatus::Value { json, source, .. } => OutputJson::Decided {
+        OutputStatus::Value {
+            json,
+            source,
+            outranked,
+            ..
+        } => OutputJson::Decided {
             default: *source == ValueSource::Default,
             output: &o.output,
+            outranked: conflict_json(outranked),
             rules: &o.rules,
             status: "decided",
             value: json,
@@ -164,15 +178,24 @@ fn output_json(o: &LeafOutput) -> OutputJson<'_> {
         OutputStatus::Conflict { values } => OutputJson::Conflict {
             output: &o.output,
             status: "conflict",
-            values: values
-                .iter()
-                .map(|v| ConflictJson {
-                    rules: &v.rules,
-                    value: &v.json,
-                })
-                .collect(),
+            values: conflict_json(values),
+        },
+        OutputStatus::Overlap { values } => OutputJson::Conflict {
+            output: &o.output,
+            status: "overlap",
+            values: conflict_json(values),
         },
     }
+}
+
+fn conflict_json(values: &[super::view::ConflictValue]) -> Vec<ConflictJson<'_>> {
+    values
+        .iter()
+        .map(|v| ConflictJson {
+            rules: &v.rules,
+            value: &v.json,
+        })
+        .collect()
 }
 
 fn edge_json(e: &ViewEdge) -> EdgeJson<'_> {

@@ -66,7 +66,7 @@ pub fn to_mermaid(view: &GraphView) -> String {
                 let _ = writeln!(
                     out,
                     "  n{i}(\"<small>{}</small><br/><b>{}</b>\")",
-                    mermaid_escape(&q.input),
+                    mermaid_escape(&q.caption()),
                     lines.join("<br/>")
                 );
                 add_class("question", i);

@@ -590,6 +590,7 @@ mod tests {
             ty,
             loc: Loc::default(),
             typical: None,
+            judgement: None,
         };
         Policy {
             enums: vec![EnumDef {
@@ -610,6 +611,7 @@ mod tests {
                 ty: OutputTy::Single(Ty::Bool),
                 default: None,
                 loc: Loc::default(),
+                hit: Default::default(),
             }],
             ..Policy::default()
         }
@@ -703,6 +705,7 @@ mod tests {
             }],
             loc: Loc::default(),
             name_loc: Loc::default(),
+            overrides_at: Default::default(),
         };
         assert_eq!(
             to_text(&rule(&p, &r)),

@@ -5,6 +5,7 @@ use super::view::*;
 
 fn q(input: &str, text: &str) -> ViewNode {
     ViewNode::Question(Question {
+        judgement: None,
         input: input.into(),
         text: text.into(),
     })
@@ -44,6 +45,7 @@ fn val(output: &str, v: &str, rules: &[&str]) -> LeafOutput {
             } else {
                 ValueSource::Rules
             },
+            outranked: Vec::new(),
         },
         rules: rules.iter().map(|r| r.to_string()).collect(),
     }

@@ -227,7 +227,9 @@ fn leaf_lines(leaf: &Leaf) -> Vec<Line> {
             } => MUTED,
             OutputStatus::Value { .. } => INK,
             OutputStatus::Gap { accepted: Some(_) } => AMBER,
-            OutputStatus::Gap { accepted: None } | OutputStatus::Conflict { .. } => RED,
+            OutputStatus::Gap { accepted: None }
+            | OutputStatus::Conflict { .. }
+            | OutputStatus::Overlap { .. } => RED,
         };
         lines.extend(question_and_answer(&o.prompt(), &o.answer(), color));
     }
@@ -260,7 +262,14 @@ fn question_and_answer(asks: &str, answer: &str, color: &'static str) -> Vec<Lin
 fn node_block(node: &ViewNode) -> Block {
     match node {
         ViewNode::Question(q) => {
-            let mut lines = wrapped(&q.input, CAPTION_SIZE, false, Q_MAX, MUTED, CAPTION_LINE);
+            let mut lines = wrapped(
+                &q.caption(),
+                CAPTION_SIZE,
+                false,
+                Q_MAX,
+                MUTED,
+                CAPTION_LINE,
+            );
             lines.extend(wrapped(&q.text, Q_SIZE, true, Q_MAX, INK, Q_LINE));
             block(lines, true, PAD_X, PAD_Y)
         }
@@ -401,7 +410,13 @@ fn rect_el(out: &mut String, r: &Rect, s: &Style) {
 /// input, or each output's value and the rules behind it.
 fn node_tooltip(node: &ViewNode) -> String {
     match node {
-        ViewNode::Question(q) => format!("{}: {}", q.input, q.text),
+        ViewNode::Question(q) => match &q.judgement {
+            Some(cites) => format!(
+                "{}: {} (a judgement for the person handling the incident: {cites})",
+                q.input, q.text
+            ),
+            None => format!("{}: {}", q.input, q.text),
+        },
         ViewNode::Leaf(leaf) => {
             let mut parts = Vec::new();
             for o in &leaf.outputs {

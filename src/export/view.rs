@@ -40,6 +40,21 @@ pub struct Question {
     pub input: String,
     /// The question as a person reads it: the input's doc comment, or its name.
     pub text: String,
+    /// For a judgement input (`judgement "CITATION"`): the paragraph that leaves the
+    /// answer to a person.
+    pub judgement: Option<String>,
+}
+
+impl Question {
+    /// The small line above the question in a drawing: the input's name, and for a
+    /// judgement input that a person answers it (the tooltip and the JSON give the
+    /// citation).
+    pub fn caption(&self) -> String {
+        match &self.judgement {
+            Some(_) => format!("{} (a judgement)", self.input),
+            None => self.input.clone(),
+        }
+    }
 }
 
 /// An outcome: what the policy decides for every incident that reaches it.
@@ -60,7 +75,8 @@ pub enum LeafKind {
     AcceptedGap,
     /// Some output has no value: a gap in the policy.
     Gap,
-    /// Some output gets two different values from rules that do not override each other.
+    /// Some output gets two different values from rules that do not override each other
+    /// (and no precedence settles them), or two rules assign an `exclusive` output.
     Conflict,
     /// Outside the policy's scope: it decides nothing here, and that is not a gap.
     OutOfScope,
@@ -92,15 +108,15 @@ pub struct LeafOutput {
 }
 
 /// Where a decided value comes from.
-///
-/// (When the language gains output precedence, a value "resolved by precedence" among
-/// rules that disagree is a third case here, and each writer says so on the leaf.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueSource {
     /// Rules that apply give it.
     Rules,
     /// No rule assigns the output here; this is its `default`.
     Default,
+    /// Rules that apply give the output different values, and its precedence chose
+    /// this one (`OutputStatus::Value::outranked` holds the others, with their rules).
+    Precedence,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,6 +129,9 @@ pub enum OutputStatus {
         code: String,
         json: serde_json::Value,
         source: ValueSource,
+        /// For [`ValueSource::Precedence`]: each value the precedence ranked below this
+        /// one, with the rules that gave it (empty otherwise).
+        outranked: Vec<ConflictValue>,
     },
     Gap {
         /// The reason of the `accept gap` that covers this gap, if one does.
@@ -120,6 +139,11 @@ pub enum OutputStatus {
     },
     Conflict {
         /// Each value some applying rule gives, with those rules.
+        values: Vec<ConflictValue>,
+    },
+    /// Two or more rules assign an `exclusive` output (its values may be equal).
+    Overlap {
+        /// Each value the applying rules give, with those rules.
         values: Vec<ConflictValue>,
     },
 }
@@ -143,12 +167,25 @@ impl LeafOutput {
                 source: ValueSource::Default,
                 ..
             } => format!("{shown} (the default)"),
+            OutputStatus::Value {
+                shown,
+                source: ValueSource::Precedence,
+                outranked,
+                ..
+            } => {
+                let vs: Vec<&str> = outranked.iter().map(|v| v.shown.as_str()).collect();
+                format!("{shown} (by precedence over {})", vs.join(", "))
+            }
             OutputStatus::Value { shown, .. } => shown.clone(),
             OutputStatus::Gap { accepted: Some(_) } => "no answer (accepted gap)".to_string(),
             OutputStatus::Gap { accepted: None } => "NO ANSWER: a gap".to_string(),
             OutputStatus::Conflict { values } => {
                 let vs: Vec<&str> = values.iter().map(|v| v.shown.as_str()).collect();
                 format!("CONFLICT: {}", vs.join(" or "))
+            }
+            OutputStatus::Overlap { values } => {
+                let vs: Vec<&str> = values.iter().map(|v| v.shown.as_str()).collect();
+                format!("OVERLAP of exclusive rules: {}", vs.join(", "))
             }
         }
     }
@@ -172,9 +209,22 @@ impl LeafOutput {
     /// (tooltips).
     pub fn code_line(&self) -> String {
         match &self.status {
-            OutputStatus::Value { code, source, .. } => match source {
+            OutputStatus::Value {
+                code,
+                source,
+                outranked,
+                ..
+            } => match source {
                 ValueSource::Default => format!("{} = {code} (default)", self.output),
                 ValueSource::Rules => format!("{} = {code}", self.output),
+                ValueSource::Precedence => {
+                    let vs: Vec<&str> = outranked.iter().map(|v| v.code.as_str()).collect();
+                    format!(
+                        "{} = {code} (by precedence over {})",
+                        self.output,
+                        vs.join(", ")
+                    )
+                }
             },
             OutputStatus::Gap { accepted: Some(_) } => {
                 format!("{}: no value (accepted gap)", self.output)
@@ -184,6 +234,10 @@ impl LeafOutput {
                 let vs: Vec<&str> = values.iter().map(|v| v.code.as_str()).collect();
                 format!("{}: conflict, {}", self.output, vs.join(" vs "))
             }
+            OutputStatus::Overlap { values } => {
+                let vs: Vec<&str> = values.iter().map(|v| v.code.as_str()).collect();
+                format!("{}: overlap (exclusive), {}", self.output, vs.join(", "))
+            }
         }
     }
 
@@ -192,7 +246,7 @@ impl LeafOutput {
             OutputStatus::Value { .. } => LeafKind::Decided,
             OutputStatus::Gap { accepted: Some(_) } => LeafKind::AcceptedGap,
             OutputStatus::Gap { accepted: None } => LeafKind::Gap,
-            OutputStatus::Conflict { .. } => LeafKind::Conflict,
+            OutputStatus::Conflict { .. } | OutputStatus::Overlap { .. } => LeafKind::Conflict,
         }
     }
 }
@@ -394,6 +448,7 @@ pub fn value_status(policy: &Policy, value: &Value, source: ValueSource) -> Outp
         code: policy.show_value(value),
         json: policy.value_json(value),
         source,
+        outranked: Vec::new(),
     }
 }
 
@@ -410,6 +465,7 @@ mod tests {
             ty: Ty::Bool,
             loc: Loc::default(),
             typical: None,
+            judgement: None,
         };
         let mut p = Policy::default();
         p.inputs.push(input(

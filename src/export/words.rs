@@ -187,6 +187,7 @@ mod tests {
                     ty: OutputTy::Set(0),
                     default: None,
                     loc: Loc::default(),
+                    hit: Default::default(),
                 },
                 OutputDef {
                     name: "response".into(),
@@ -194,6 +195,7 @@ mod tests {
                     ty: OutputTy::Single(Ty::Enum(0)),
                     default: None,
                     loc: Loc::default(),
+                    hit: Default::default(),
                 },
                 OutputDef {
                     name: "record_crime".into(),
@@ -201,6 +203,7 @@ mod tests {
                     ty: OutputTy::Single(Ty::Bool),
                     default: None,
                     loc: Loc::default(),
+                    hit: Default::default(),
                 },
             ],
             ..Policy::default()

@@ -113,26 +113,8 @@ impl Builder<'_> {
                 let close = Span::new(item.span.end.saturating_sub(1), item.span.end);
                 parts.push(self.variants(&e.variants, close));
             }
-            ItemKind::Input(i) => {
-                parts.push(text(" "));
-                parts.push(self.ident(&i.name));
-                parts.push(text(": "));
-                parts.push(self.ty(&i.ty));
-                if let Some(t) = &i.typical {
-                    parts.push(text(" typical "));
-                    parts.push(self.expr(t));
-                }
-            }
-            ItemKind::Output(o) => {
-                parts.push(text(" "));
-                parts.push(self.ident(&o.name));
-                parts.push(text(": "));
-                parts.push(self.ty(&o.ty));
-                if let Some(d) = &o.default {
-                    parts.push(text(" default "));
-                    parts.push(self.expr(d));
-                }
-            }
+            ItemKind::Input(i) => self.input(i, &mut parts, &mut clauses),
+            ItemKind::Output(o) => self.output(o, &mut parts, &mut clauses),
             ItemKind::Define(d) => {
                 parts.push(text(" "));
                 parts.push(self.ident(&d.name));
@@ -171,6 +153,10 @@ impl Builder<'_> {
                 if let Some(w) = &a.when {
                     clauses.push(Doc::Group(vec![text("when "), self.expr(w)]));
                 }
+            }
+            ItemKind::Ignore(g) => {
+                parts.push(text(" "));
+                parts.push(self.ignored(g));
             }
             ItemKind::Assert(a) => {
                 parts.push(text(" "));
@@ -211,6 +197,84 @@ impl Builder<'_> {
             parts.push(Doc::Indent(body));
         }
         Doc::Group(parts)
+    }
+
+    /// `input NAME: TYPE [typical V]` on the first line, `judgement "..."` below.
+    fn input(&mut self, i: &InputDecl, parts: &mut Vec<Doc>, clauses: &mut Vec<Doc>) {
+        parts.push(text(" "));
+        parts.push(self.ident(&i.name));
+        parts.push(text(": "));
+        parts.push(self.ty(&i.ty));
+        if let Some(t) = &i.typical {
+            parts.push(text(" typical "));
+            parts.push(self.expr(t));
+        }
+        if let Some(j) = &i.judgement {
+            clauses.push(Doc::Group(vec![
+                elem("judgement", j.keyword),
+                text(" "),
+                self.string(&j.citation),
+            ]));
+        }
+    }
+
+    /// `output NAME: TYPE [default V]` on the first line, its hit policy below.
+    fn output(&mut self, o: &OutputDecl, parts: &mut Vec<Doc>, clauses: &mut Vec<Doc>) {
+        parts.push(text(" "));
+        parts.push(self.ident(&o.name));
+        parts.push(text(": "));
+        parts.push(self.ty(&o.ty));
+        if let Some(d) = &o.default {
+            parts.push(text(" default "));
+            parts.push(self.expr(d));
+        }
+        for h in &o.hit {
+            clauses.push(self.hit_clause(h));
+        }
+    }
+
+    /// `a, b, c "reason"`, filled like a list.
+    fn ignored(&mut self, g: &IgnoreDecl) -> Doc {
+        let n = g.inputs.len();
+        let mut names = Vec::new();
+        for (k, i) in g.inputs.iter().enumerate() {
+            if k > 0 {
+                names.push(self.ids.brk(" "));
+            }
+            if k + 1 < n {
+                names.push(Doc::Group(vec![self.ident(i), text(",")]));
+            } else {
+                names.push(self.ident(i));
+            }
+        }
+        names.push(self.ids.brk(" "));
+        names.push(self.string(&g.reason));
+        Doc::Indent(vec![Doc::Fill(names)])
+    }
+
+    /// `precedence a > b > c` (filled like a list) or `exclusive`.
+    fn hit_clause(&mut self, h: &HitClause) -> Doc {
+        match h {
+            HitClause::Precedence {
+                keyword, values, ..
+            } => {
+                let mut items = Vec::new();
+                for (k, v) in values.iter().enumerate() {
+                    if k > 0 {
+                        items.push(self.ids.brk(" "));
+                        items.push(Doc::Group(vec![text("> "), self.expr(v)]));
+                    } else {
+                        items.push(self.expr(v));
+                    }
+                }
+                Doc::Group(vec![
+                    elem("precedence", *keyword),
+                    text(" "),
+                    Doc::Indent(vec![Doc::Fill(items)]),
+                ])
+            }
+            HitClause::Exclusive(span) => elem("exclusive", *span),
+        }
     }
 
     /// `{ a, b }` on one line when it fits and no variant has a doc comment, else one

@@ -61,6 +61,7 @@ fn groups(kind: &ItemKind) -> bool {
             | ItemKind::Define(_)
             | ItemKind::Assume(_)
             | ItemKind::Scope(_)
+            | ItemKind::Ignore(_)
     )
 }
 

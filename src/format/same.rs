@@ -49,6 +49,10 @@ pub fn normalized(file: &File) -> File {
                 if let Some(t) = &mut i.typical {
                     expr(t);
                 }
+                if let Some(j) = &mut i.judgement {
+                    j.keyword = Span::default();
+                    string(&mut j.citation);
+                }
             }
             ItemKind::Output(o) => {
                 ident(&mut o.name);
@@ -56,6 +60,24 @@ pub fn normalized(file: &File) -> File {
                 if let Some(d) = &mut o.default {
                     expr(d);
                 }
+                for h in &mut o.hit {
+                    match h {
+                        HitClause::Precedence {
+                            keyword,
+                            values,
+                            span,
+                        } => {
+                            *keyword = Span::default();
+                            *span = Span::default();
+                            values.iter_mut().for_each(expr);
+                        }
+                        HitClause::Exclusive(span) => *span = Span::default(),
+                    }
+                }
+            }
+            ItemKind::Ignore(g) => {
+                g.inputs.iter_mut().for_each(ident);
+                string(&mut g.reason);
             }
             ItemKind::Define(d) => {
                 ident(&mut d.name);

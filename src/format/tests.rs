@@ -22,6 +22,10 @@ input oldest_age: 0..=99
 output response: Response
 output likely: set of Outcome
 output record: bool default true
+input assessed: bool typical false judgement "001 para 7: 'careful assessment'"
+output referral: Response default refer precedence refer  >  manage > -1
+output unique: bool exclusive
+ignore image_online,previous  "never used"
 define age_gap = oldest_age - youngest_age
 define serious = severity in {sexual_act, extreme} or (coercion and youngest_age in 0..=12)
 assume youngest_age <= oldest_age
@@ -54,6 +58,13 @@ input oldest_age: 0..=99
 output response: Response
 output likely: set of Outcome
 output record: bool default true
+input assessed: bool typical false
+  judgement "001 para 7: 'careful assessment'"
+output referral: Response default refer
+  precedence refer > manage > -1
+output unique: bool
+  exclusive
+ignore image_online, previous "never used"
 define age_gap = oldest_age - youngest_age
 define serious = severity in {sexual_act, extreme} or (coercion and youngest_age in 0..=12)
 assume youngest_age <= oldest_age
@@ -478,6 +489,44 @@ mod props {
             prop_assert_eq!(format(&formatted).unwrap(), formatted.clone());
         }
     }
+}
+
+/// A long precedence or ignore list fills lines like `then`; comments next to the
+/// clauses stay with them.
+#[test]
+fn hit_policies_and_ignores_fill_and_keep_comments() {
+    let values: Vec<String> = (0..14).map(|k| format!("value_number_{k}")).collect();
+    let out = fmt(&format!(
+        "output o: E precedence {}
+",
+        values.join(" > ")
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "output o: E");
+    assert!(
+        lines[1].starts_with("  precedence value_number_0 > value_number_1 > "),
+        "{out}"
+    );
+    assert!(lines[2].starts_with("    > value_number_"), "{out}");
+    assert!(lines.iter().all(|l| l.len() <= WIDTH), "{out}");
+    let names: Vec<String> = (0..14).map(|k| format!("an_input_number_{k}")).collect();
+    let out = fmt(&format!("ignore {} \"the reason\"\n", names.join(", ")));
+    assert!(
+        out.starts_with("ignore an_input_number_0, an_input_number_1,"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("  an_input_number_")),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("\"the reason\""), "{out}");
+    let out = fmt("input a: bool // a fact\n  judgement \"x\" // why\noutput o: bool\n  // the rules never overlap\n  exclusive\n");
+    assert_eq!(
+        out,
+        "input a: bool // a fact\n  judgement \"x\" // why\noutput o: bool\n  // the rules never overlap\n  exclusive\n"
+    );
 }
 
 #[test]

@@ -85,10 +85,15 @@ pub(crate) fn sample_report() -> Report {
                 coverage: Some(Coverage {
                     rules_total: 3,
                     rules_covered: 2,
+                    rules_reached: 3,
                     leaves_total: 4,
+                    leaves_covered: 2,
                     leaves_reached: 3,
                     leaves_unmeasured: None,
-                    uncovered: vec![rule("r3", "Never tested", Some("001 para 7"), 16)],
+                    uncovered: vec![Uncovered {
+                        rule: rule("r3", "Never tested", Some("001 para 7"), 16),
+                        reached_by: Some("broad".into()),
+                    }],
                 }),
                 coverage_unmeasured: None,
                 notes: vec!["accepted gap: `resolution` has no value for 2 incident(s) where x; accepted: \"unclear <text>\" at p.policy:40".into()],

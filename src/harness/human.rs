@@ -33,6 +33,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
                 TestKind::Scenario => "",
                 TestKind::Assert => " (assert)",
                 TestKind::Check => "",
+                TestKind::Finding => " (check)",
             };
             let _ = writeln!(out, "test {}{kind} ... {status}", t.full_name());
         }
@@ -42,23 +43,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         out.push('\n');
     }
 
-    let failed: Vec<&TestCase> = report
-        .suites
-        .iter()
-        .flat_map(|s| &s.tests)
-        .filter(|t| matches!(t.outcome, Outcome::Failed(_)))
-        .collect();
-    if !failed.is_empty() {
-        out.push_str("failures:\n\n");
-        for t in &failed {
-            failure_details(&mut out, t);
-        }
-        out.push_str("failures:\n");
-        for t in &failed {
-            let _ = writeln!(out, "    {}", t.full_name());
-        }
-        out.push('\n');
-    }
+    failures(&mut out, report);
 
     for suite in &report.suites {
         if let Some(why) = &suite.coverage_unmeasured {
@@ -67,8 +52,8 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         }
         let Some(c) = &suite.coverage else { continue };
         let _ = writeln!(out, "coverage of {}: {}", suite.policy, c.summary());
-        for r in &c.uncovered {
-            let _ = writeln!(out, "  not covered: {}", rule_line(r));
+        for u in &c.uncovered {
+            let _ = writeln!(out, "  not covered: {}", u.line());
         }
         out.push('\n');
     }
@@ -81,14 +66,51 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
     out
 }
 
+/// Only what fails (`policyc test --quiet`): the details of every failed test, the
+/// coverage shortfalls and the closing line.
+pub fn render_failures(report: &Report, shortfalls: &[String]) -> String {
+    let mut out = String::new();
+    failures(&mut out, report);
+    for s in shortfalls {
+        let _ = writeln!(out, "error: {s}");
+    }
+    out.push_str(&report.totals().closing_line());
+    out.push('\n');
+    out
+}
+
+/// The details of every failed test, then their names.
+fn failures(out: &mut String, report: &Report) {
+    let failed: Vec<&TestCase> = report
+        .suites
+        .iter()
+        .flat_map(|s| &s.tests)
+        .filter(|t| matches!(t.outcome, Outcome::Failed(_)))
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    out.push_str("failures:\n\n");
+    for t in &failed {
+        failure_details(out, t);
+    }
+    out.push_str("failures:\n");
+    for t in &failed {
+        let _ = writeln!(out, "    {}", t.full_name());
+    }
+    out.push('\n');
+}
+
 pub(crate) fn failure_details(out: &mut String, t: &TestCase) {
     let Outcome::Failed(f) = &t.outcome else {
         return;
     };
     let _ = writeln!(out, "---- {} ----", t.full_name());
+    // A finding's title is its diagnostic's message, which its rendering below shows.
     let title = t
         .title
         .as_deref()
+        .filter(|_| t.kind != TestKind::Finding)
         .map(|s| format!(" {}", quoted(s)))
         .unwrap_or_default();
     let _ = writeln!(out, "{}{title} at {}", t.kind.as_str(), t.location);

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Coverage, Example, Outcome, Report, RuleRef, Step, TestCase};
+use super::{Coverage, Example, Outcome, Report, RuleRef, Step, TestCase, Uncovered};
 
 /// The lines of the report, each one JSON object.
 pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
@@ -156,6 +156,29 @@ struct RuleLine<'a> {
     title: Option<&'a str>,
 }
 
+/// A rule no scenario covers, and the scenario that reaches it for some completion.
+#[derive(Serialize)]
+struct UncoveredLine<'a> {
+    cites: Option<&'a str>,
+    location: &'a str,
+    name: &'a str,
+    reached_by: Option<&'a str>,
+    title: Option<&'a str>,
+}
+
+impl<'a> UncoveredLine<'a> {
+    fn new(u: &'a Uncovered) -> UncoveredLine<'a> {
+        let r = &u.rule;
+        UncoveredLine {
+            cites: r.cites.as_deref(),
+            location: &r.location,
+            name: &r.name,
+            reached_by: u.reached_by.as_deref(),
+            title: r.title.as_deref(),
+        }
+    }
+}
+
 impl<'a> RuleLine<'a> {
     fn new(r: &'a RuleRef) -> RuleLine<'a> {
         RuleLine {
@@ -206,6 +229,7 @@ struct UnmeasuredLine<'a> {
 #[derive(Serialize)]
 struct CoverageLine<'a> {
     leaf_percent: Option<f64>,
+    leaves_covered: Option<usize>,
     leaves_measured: bool,
     leaves_reached: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -215,9 +239,10 @@ struct CoverageLine<'a> {
     policy: &'a str,
     rule_percent: f64,
     rules_covered: usize,
+    rules_reached: usize,
     rules_total: usize,
     r#type: &'static str,
-    uncovered: Vec<RuleLine<'a>>,
+    uncovered: Vec<UncoveredLine<'a>>,
 }
 
 impl<'a> CoverageLine<'a> {
@@ -225,6 +250,7 @@ impl<'a> CoverageLine<'a> {
         let leaves = c.leaves_unmeasured.is_none();
         CoverageLine {
             leaf_percent: leaves.then(|| round1(c.leaf_percent())),
+            leaves_covered: leaves.then_some(c.leaves_covered),
             leaves_measured: leaves,
             leaves_reached: leaves.then_some(c.leaves_reached),
             leaves_reason: c.leaves_unmeasured.as_deref(),
@@ -233,9 +259,10 @@ impl<'a> CoverageLine<'a> {
             policy,
             rule_percent: round1(c.rule_percent()),
             rules_covered: c.rules_covered,
+            rules_reached: c.rules_reached,
             rules_total: c.rules_total,
             r#type: "coverage",
-            uncovered: c.uncovered.iter().map(RuleLine::new).collect(),
+            uncovered: c.uncovered.iter().map(UncoveredLine::new).collect(),
         }
     }
 }

@@ -46,8 +46,8 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         }
         if let Some(c) = &suite.coverage {
             let mut text = format!("coverage: {}\n", c.summary());
-            for r in &c.uncovered {
-                let _ = writeln!(text, "not covered: {}", super::human::rule_line(r));
+            for u in &c.uncovered {
+                let _ = writeln!(text, "not covered: {}", u.line());
             }
             system_out.push_str(&text);
         }

@@ -66,6 +66,9 @@ pub enum TestKind {
     Assert,
     /// A file that does not check: its errors fail the run like a failed test.
     Check,
+    /// An error-level finding of the analyses (a gap, a conflict...): `policyc check`
+    /// rejects the policy, so its tests fail too.
+    Finding,
 }
 
 impl TestKind {
@@ -74,6 +77,7 @@ impl TestKind {
             TestKind::Scenario => "scenario",
             TestKind::Assert => "assert",
             TestKind::Check => "check",
+            TestKind::Finding => "finding",
         }
     }
 }
@@ -174,17 +178,49 @@ pub struct Step {
 }
 
 /// How much of a policy its scenarios exercise (`docs/testing.md`, "Coverage").
+///
+/// A rule is *covered* by a scenario when, for every completion of the scenario's facts
+/// that is in scope and keeps the assumptions, the rule applies and none of its
+/// assignments is overridden; a leaf, when every such completion ends there. The looser
+/// figures, *reached*, count what some completion fires or ends at: a scenario that
+/// leaves most facts open reaches much and covers little.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Coverage {
     pub rules_total: usize,
+    /// The figure `--min-coverage` holds to.
     pub rules_covered: usize,
+    pub rules_reached: usize,
     pub leaves_total: usize,
+    pub leaves_covered: usize,
     pub leaves_reached: usize,
     /// Why the leaves are not counted (the decision graph is too large); the leaf
     /// figures are then 0 and mean nothing.
     pub leaves_unmeasured: Option<String>,
-    /// Rules no scenario exercises, in declaration order.
-    pub uncovered: Vec<RuleRef>,
+    /// Rules no scenario covers, in declaration order.
+    pub uncovered: Vec<Uncovered>,
+}
+
+/// A rule no scenario covers.
+#[derive(Clone, Debug, Serialize)]
+pub struct Uncovered {
+    #[serde(flatten)]
+    pub rule: RuleRef,
+    /// The first scenario that fires it for some completion of its facts but not all:
+    /// the one to make more specific. `None`: no scenario fires it at all.
+    pub reached_by: Option<String>,
+}
+
+impl Uncovered {
+    /// The rule's line in a report, and what reaches it.
+    pub fn line(&self) -> String {
+        let mut s = human::rule_line(&self.rule);
+        if let Some(by) = &self.reached_by {
+            s.push_str(&format!(
+                " (fires for some incidents of scenario `{by}`, not all)"
+            ));
+        }
+        s
+    }
 }
 
 impl Coverage {
@@ -194,11 +230,12 @@ impl Coverage {
     }
 
     pub fn leaf_percent(&self) -> f64 {
-        percent(self.leaves_reached, self.leaves_total)
+        percent(self.leaves_covered, self.leaves_total)
     }
 
     /// The figures in words: `3 of 4 rules (75.0%), 5 of 9 decision-graph leaves
-    /// (55.6%)`, or the rules and why the leaves are not counted.
+    /// (55.6%)`, or the rules and why the leaves are not counted; then the looser
+    /// figures when they differ.
     pub fn summary(&self) -> String {
         let rules = format!(
             "{} of {} rules ({:.1}%)",
@@ -206,14 +243,35 @@ impl Coverage {
             self.rules_total,
             self.rule_percent()
         );
-        match &self.leaves_unmeasured {
-            Some(why) => format!("{rules}; decision-graph leaves not measured: {why}"),
-            None => format!(
-                "{rules}, {} of {} decision-graph leaves ({:.1}%)",
-                self.leaves_reached,
-                self.leaves_total,
-                self.leaf_percent()
+        let (figures, looser) = match &self.leaves_unmeasured {
+            Some(why) => (
+                format!("{rules}; decision-graph leaves not measured: {why}"),
+                (self.rules_reached != self.rules_covered)
+                    .then(|| format!("{} of {} rules", self.rules_reached, self.rules_total)),
             ),
+            None => (
+                format!(
+                    "{rules}, {} of {} decision-graph leaves ({:.1}%)",
+                    self.leaves_covered,
+                    self.leaves_total,
+                    self.leaf_percent()
+                ),
+                (self.rules_reached != self.rules_covered
+                    || self.leaves_reached != self.leaves_covered)
+                    .then(|| {
+                        format!(
+                            "{} of {} rules, {} of {} leaves",
+                            self.rules_reached,
+                            self.rules_total,
+                            self.leaves_reached,
+                            self.leaves_total
+                        )
+                    }),
+            ),
+        };
+        match looser {
+            Some(l) => format!("{figures}; reached by some incident of a scenario: {l}"),
+            None => figures,
         }
     }
 }
@@ -235,6 +293,17 @@ pub struct Totals {
 }
 
 impl Report {
+    /// How many scenarios and asserts ran (were not left out by `--filter`): findings and
+    /// files that do not check always run, so they are not counted.
+    pub fn selected(&self) -> usize {
+        self.suites
+            .iter()
+            .flat_map(|s| &s.tests)
+            .filter(|t| matches!(t.kind, TestKind::Scenario | TestKind::Assert))
+            .filter(|t| !matches!(t.outcome, Outcome::Skipped))
+            .count()
+    }
+
     pub fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for test in self.suites.iter().flat_map(|s| &s.tests) {
@@ -249,8 +318,11 @@ impl Report {
 }
 
 /// Whether `--filter TEXT` selects a test: a substring of `policy::name` or of the title.
+/// A file that does not check and an error-level finding always report: the filter
+/// chooses among scenarios and asserts, it never passes a policy `policyc check`
+/// rejects.
 pub fn matches_filter(test: &TestCase, text: &str) -> bool {
-    test.kind == TestKind::Check
+    matches!(test.kind, TestKind::Check | TestKind::Finding)
         || test.full_name().contains(text)
         || test.title.as_deref().is_some_and(|t| t.contains(text))
 }

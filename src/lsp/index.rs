@@ -220,6 +220,7 @@ impl Index {
             ItemKind::Rule(r) => (r.title.as_ref(), r.cites.as_ref()),
             ItemKind::Assert(a) => (a.title.as_ref(), a.cites.as_ref()),
             ItemKind::Scenario(s) => (s.title.as_ref(), s.cites.as_ref()),
+            ItemKind::Input(i) => (None, i.judgement.as_ref().map(|j| &j.citation)),
             _ => (None, None),
         };
         let signature = match &item.kind {
@@ -238,6 +239,10 @@ impl Index {
                 }
                 s
             }
+            // The judgement is said on its own line of the hover.
+            ItemKind::Input(ast::InputDecl {
+                judgement: Some(j), ..
+            }) => collapse(text.get(item.span.start..j.keyword.start).unwrap_or("")),
             _ => collapse(text.get(item.span.range()).unwrap_or("")),
         };
         let index = self.decls.len();
@@ -356,6 +361,16 @@ fn collect_mentions(file: FileId, item: &ast::Item, out: &mut Vec<(FileId, Span,
         ItemKind::Output(o) => {
             ty(&o.ty, &mut push);
             exprs.extend(o.default.iter());
+            for h in &o.hit {
+                if let ast::HitClause::Precedence { values, .. } = h {
+                    exprs.extend(values.iter());
+                }
+            }
+        }
+        ItemKind::Ignore(g) => {
+            for i in &g.inputs {
+                push(i.span, &i.name, Ns::Value);
+            }
         }
         ItemKind::Define(d) => exprs.push(&d.value),
         ItemKind::Assume(c) | ItemKind::Scope(c) => exprs.push(&c.cond),
@@ -451,6 +466,22 @@ mod tests {
         assert_eq!(idx.decls[ty.decls[0]].kind, DeclKind::Enum);
         let refs: Vec<_> = idx.references(ty.decls[0]).map(|o| o.file).collect();
         assert_eq!(refs, vec![0, 0]);
+    }
+
+    /// A judgement input carries its citation for hover, precedence values resolve to
+    /// their variants, and `ignore` names the inputs it ignores.
+    #[test]
+    fn judgements_precedences_and_ignores_are_indexed() {
+        let text = "enum R { a, b }\ninput j: bool judgement \"para 7\"\n\
+                    output o: R\n  precedence b > a\nignore j \"r\"\n";
+        let (_, idx) = index(&[text]);
+        let j = idx.decls.iter().find(|d| d.name == "j").unwrap();
+        assert_eq!(j.cites.as_deref(), Some("para 7"));
+        assert_eq!(j.signature, "input j: bool");
+        let b = idx.at(0, text.find("b > a").unwrap()).unwrap();
+        assert_eq!(idx.decls[b.decls[0]].kind, DeclKind::Variant);
+        let ignored = idx.at(0, text.rfind("j \"r\"").unwrap()).unwrap();
+        assert_eq!(idx.decls[ignored.decls[0]].kind, DeclKind::Input);
     }
 
     #[test]

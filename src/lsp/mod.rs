@@ -392,6 +392,10 @@ impl FileSystem for Overlay<'_> {
             None => RealFs.canonical(path),
         }
     }
+
+    fn policy_files_in(&self, dir: &Path) -> Vec<String> {
+        RealFs.policy_files_in(dir)
+    }
 }
 
 /// What checking one open document produced, for the requests.

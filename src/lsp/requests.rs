@@ -80,10 +80,10 @@ impl Server {
         let Some((a, offset)) = self.locate(&tdp.text_document.uri, tdp.position) else {
             return Ok(None);
         };
-        let Some(occ) = a.index.at(a.root, offset) else {
-            return Ok(None);
-        };
         let markdown = self.caps.hover_markdown;
+        let Some(occ) = a.index.at(a.root, offset) else {
+            return Ok(clause_hover(a, offset, markdown));
+        };
         let parts: Vec<String> = occ
             .decls
             .iter()
@@ -334,7 +334,7 @@ impl Server {
     /// Quick fixes for the diagnostics the editor asks about: the fixes they carry in
     /// their `data` ([`Carried`]), made where each diagnostic was built (a "did you
     /// mean" name in place of the misspelt one; an `accept gap` clause at the end of the
-    /// file, its reason left for the writer to fill in). A client that does not hand
+    /// file, its reason left for the writer to fill in; a conflict settled each way). A client that does not hand
     /// `data` back gets the fixes of the published diagnostic it names; one without
     /// code action literals gets commands the server applies itself.
     fn code_actions(&self, req: Request) -> Result<Option<Vec<CodeActionOrCommand>>, String> {
@@ -491,7 +491,52 @@ const KEYWORDS: &[&str] = &[
     "version",
     "undecided",
     "out_of_scope",
+    "judgement",
+    "precedence",
+    "exclusive",
+    "ignore",
 ];
+
+/// What the clause keywords of issues 16, 17 and 23 say, for hover on the keyword.
+fn clause_keyword(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "judgement" => "judgement \"CITATION\": a person decides this input (the cited paragraph leaves it to them). It is an input like any other in the analyses; `decide` lists it, when missing, as a judgement for the person handling the incident.",
+        "precedence" => "precedence a > b: where rules that apply give this output different values, the highest listed value wins (DMN's priority), after `overrides`. Each such overlap is a note (W0506); a value not listed still conflicts (E0502).",
+        "exclusive" => "exclusive: no two rules that assign this output may apply to one incident, neither overriding the other, equal values included (DMN's unique); an overlap is E0506.",
+        "ignore" => "ignore a, b \"reason\": the policy deliberately does not read these inputs. They are no longer listed as unused (W0503); reading one is E0209.",
+        _ => return None,
+    })
+}
+
+/// Hover on a clause keyword (`judgement`, `precedence`, `exclusive`, `ignore`).
+fn clause_hover(a: &Analysis, offset: usize, markdown: bool) -> Option<Hover> {
+    let text = a.sources.text(a.root);
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let start = text
+        .get(..offset)?
+        .rfind(|c: char| !is_word(c))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)?
+        .find(|c: char| !is_word(c))
+        .map_or(text.len(), |i| offset + i);
+    let doc = clause_keyword(text.get(start..end)?)?;
+    let kind = if markdown {
+        MarkupKind::Markdown
+    } else {
+        MarkupKind::PlainText
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind,
+            value: doc.to_string(),
+        }),
+        range: Some(
+            a.lines
+                .range(&a.sources, a.root, crate::source::Span::new(start, end)),
+        ),
+    })
+}
 
 fn keyword(k: &str) -> CompletionItem {
     CompletionItem {
@@ -551,10 +596,10 @@ fn describe(a: &Analysis, d: &index::Decl, markdown: bool) -> String {
         }
     }
     if let Some(c) = &d.cites {
-        let what = if d.kind == DeclKind::Policy {
-            "source"
-        } else {
-            "cites"
+        let what = match d.kind {
+            DeclKind::Policy => "source",
+            DeclKind::Input => "a judgement for the person handling the incident",
+            _ => "cites",
         };
         s.push_str(&format!("\n\n{what}: {c}"));
     }

@@ -68,6 +68,7 @@ pub enum ItemKind {
     AcceptGap(AcceptGapDecl),
     Assert(AssertDecl),
     Scenario(ScenarioDecl),
+    Ignore(IgnoreDecl),
 }
 
 impl ItemKind {
@@ -86,6 +87,7 @@ impl ItemKind {
             ItemKind::AcceptGap(_) => "accept gap",
             ItemKind::Assert(_) => "assert",
             ItemKind::Scenario(_) => "scenario",
+            ItemKind::Ignore(_) => "ignore",
         }
     }
 
@@ -103,7 +105,8 @@ impl ItemKind {
             ItemKind::Use(_)
             | ItemKind::Assume(_)
             | ItemKind::Scope(_)
-            | ItemKind::AcceptGap(_) => None,
+            | ItemKind::AcceptGap(_)
+            | ItemKind::Ignore(_) => None,
         }
     }
 }
@@ -167,21 +170,72 @@ impl TypeExpr {
     }
 }
 
-/// `input NAME: TYPE [typical VALUE]`
+/// `input NAME: TYPE [typical VALUE] [judgement "CITATION"]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputDecl {
     pub name: Ident,
     pub ty: TypeExpr,
     /// The value examples prefer for this input (see `compile::preferred_values`).
     pub typical: Option<Expr>,
+    /// `judgement "CITATION"`: a person decides this input.
+    pub judgement: Option<Judgement>,
 }
 
-/// `output NAME: TYPE [default VALUE]`
+/// `judgement "CITATION"` after an input's type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judgement {
+    /// The keyword `judgement`.
+    pub keyword: Span,
+    /// The paragraph that leaves the matter to a person.
+    pub citation: StrLit,
+}
+
+/// `output NAME: TYPE [default VALUE] [precedence a > b | exclusive]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputDecl {
     pub name: Ident,
     pub ty: TypeExpr,
     pub default: Option<Expr>,
+    /// The hit policy clauses as written (more than one is the checker's E0323).
+    pub hit: Vec<HitClause>,
+}
+
+/// A clause saying what happens where rules overlap on an output.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HitClause {
+    /// `precedence a > b > c`: the values, highest first (constants: names, `true`,
+    /// `false`, integers, typed by the checker).
+    Precedence {
+        keyword: Span,
+        values: Vec<Expr>,
+        span: Span,
+    },
+    /// `exclusive`
+    Exclusive(Span),
+}
+
+impl HitClause {
+    /// From the keyword to the end of the clause.
+    pub fn span(&self) -> Span {
+        match self {
+            HitClause::Precedence { span, .. } | HitClause::Exclusive(span) => *span,
+        }
+    }
+
+    /// The keyword, as written.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            HitClause::Precedence { .. } => "precedence",
+            HitClause::Exclusive(_) => "exclusive",
+        }
+    }
+}
+
+/// `ignore a, b "reason"`: inputs the policy deliberately does not read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IgnoreDecl {
+    pub inputs: Vec<Ident>,
+    pub reason: StrLit,
 }
 
 /// `define NAME = EXPR`

@@ -41,6 +41,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_expect => "`expect`",
         kw_always => "`always`",
         kw_default => "`default`",
+        kw_typical => "`typical`",
+        kw_judgement | judgement_clause => "`judgement`",
+        kw_precedence | precedence_clause => "`precedence`",
+        kw_exclusive | exclusive_clause => "`exclusive`",
+        kw_ignore => "`ignore`",
+        gt_tok => "`>`",
+        precedence_value => "a value (a variant, `true` or `false`)",
         kw_source => "`source`",
         kw_version => "`version`",
         kw_set => "`set`",
@@ -57,9 +64,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | kw_contains => "an operator",
         variant => "a variant name",
         item | policy_decl | use_decl | enum_decl | input_decl | output_decl | define_decl
-        | assume_decl | scope_decl | rule_decl | accept_decl | assert_decl | scenario_decl => {
-            "a declaration (`input`, `output`, `rule`, ...)"
-        }
+        | assume_decl | scope_decl | rule_decl | accept_decl | assert_decl | scenario_decl
+        | ignore_decl => "a declaration (`input`, `output`, `rule`, ...)",
         source_clause | version_clause => "`source` or `version`",
         cites_clause => "`cites`",
         overrides_clause => "`overrides`",
@@ -113,7 +119,9 @@ fn what(ctx: &Context) -> String {
         k => k,
     };
     match ctx.name {
-        Some(n) if !matches!(ctx.keyword, "use" | "assume" | "scope") => format!("{kind} `{n}`"),
+        Some(n) if !matches!(ctx.keyword, "use" | "assume" | "scope" | "ignore") => {
+            format!("{kind} `{n}`")
+        }
         _ => format!("`{}` declaration", ctx.keyword),
     }
 }
@@ -160,7 +168,27 @@ fn found(chunk: &str, pos: usize) -> (String, usize) {
             rest.find('\n').unwrap_or(rest.len()),
         );
     }
-    (format!("`{c}`"), c.len_utf8())
+    (shown_char(c), c.len_utf8())
+}
+
+/// A character as "found" names it: itself in backticks when it can be seen, else its
+/// code point and name, since an invisible one in backticks (a byte-order mark, a
+/// control character) leaves the reader nothing to find.
+fn shown_char(c: char) -> String {
+    let name = match c {
+        '\u{feff}' => Some("a byte-order mark"),
+        '\u{200b}' => Some("a zero-width space"),
+        '\u{00a0}' => Some("a no-break space"),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            Some("a bidirectional control character")
+        }
+        c if c.is_control() => Some("a control character"),
+        _ => None,
+    };
+    match name {
+        Some(n) => format!("U+{:04X} ({n})", u32::from(c)),
+        None => format!("`{c}`"),
+    }
 }
 
 /// Converts a pest error on `chunk` (which starts at `offset` in the file).
@@ -233,12 +261,24 @@ pub fn to_diagnostic(
         "overrides",
         "always",
         "default",
+        "precedence",
+        "judgement",
     ]
     .iter()
     .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
-    .max_by_key(|(i, _)| *i)
-    .map(|(_, k)| k);
+    .max_by_key(|(i, _)| *i);
+    // `when` followed by nothing but blanks: there is no condition to be "after".
+    let no_condition = last_clause.is_some_and(|(i, k)| {
+        k == "when"
+            && before
+                .get(i + k.len()..)
+                .is_some_and(|rest| rest.trim().is_empty())
+    });
+    let last_clause = last_clause.map(|(_, k)| k);
     let place = match (&ctx, last_clause) {
+        (Some(c), Some("when")) if no_condition => {
+            format!(" after `when` in {}", what(c))
+        }
         (Some(c), Some("when")) if c.keyword == "rule" => {
             format!(" after the condition of {}", what(c))
         }
@@ -251,6 +291,8 @@ pub fn to_diagnostic(
     let trailing_comma = at_end && before.trim_end().ends_with(',');
     let message = if trailing_comma {
         format!("trailing `,`{place}")
+    } else if no_condition {
+        format!("the condition is missing: expected a condition{place}")
     } else if expected.is_empty() || (only_end && !at_end) {
         format!("unexpected {found_text}{place}")
     } else {
@@ -281,6 +323,9 @@ pub fn to_diagnostic(
     let mut d = Diagnostic::error(Code::E0101, message).primary(Loc::new(file, span), label);
     if trailing_comma {
         return d.help("remove the `,` after the last item, or add the missing item after it");
+    }
+    if no_condition {
+        return d.help("write the condition between `when` and `then`, e.g. `when coercion`");
     }
     if let Some(h) = hint(&ctx, &expected, chunk.get(pos..).unwrap_or(""), before) {
         d = d.help(h);
@@ -344,6 +389,12 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
     if rest.starts_with('\'') {
         return Some("strings are written with double quotes: \"...\"".into());
     }
+    if ctx.is_none() && expected.contains(&"a declaration (`input`, `output`, `rule`, ...)") {
+        return Some(
+            "every line of a policy file is part of a declaration, a `//` comment or blank; remove this text or make it a comment"
+                .into(),
+        );
+    }
     if let Some(c) = ctx {
         if c.keyword == "rule" && expected.contains(&"`then`") {
             if find_word(before, "when").is_some() {
@@ -360,9 +411,65 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
         if c.keyword == "assert" && expected.contains(&"`always`") {
             return Some("an assert reads `assert NAME \"title\" always CONDITION`".into());
         }
+        if let Some(h) = clause_hint(c, expected, rest, before) {
+            return Some(h);
+        }
     }
     if rest.starts_with('"') && before.trim_end().ends_with('"') {
         return Some("a declaration has one title string; join the strings into one".into());
     }
     None
+}
+
+/// Hints for the clauses that qualify an input or an output, and for `ignore`.
+fn clause_hint(c: &Context, expected: &[&str], rest: &str, before: &str) -> Option<String> {
+    let word = |w: &str| {
+        rest.strip_prefix(w)
+            .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    };
+    match c.keyword {
+        "output" if find_word(before, "precedence").is_some() => {
+            if word("default") {
+                return Some("`default` comes before `precedence`: `output o: Response default manage_in_school precedence escalate > manage_in_school`".into());
+            }
+            if expected.contains(&"`>`") && rest.starts_with(',') {
+                return Some("the values of a precedence are separated by `>`, highest first: `precedence escalate > manage_in_school`".into());
+            }
+            if expected.contains(&"`>`") {
+                return Some("a precedence lists two or more values, highest first: `precedence escalate > manage_in_school`".into());
+            }
+            if expected.iter().any(|e| e.starts_with("a value")) {
+                return Some("a precedence lists values of the output's type (variant names, `true`, `false`), highest first, separated by `>`".into());
+            }
+            None
+        }
+        "output" if word("default") && find_word(before, "exclusive").is_some() => Some(
+            "`default` comes before `exclusive`: `output o: Eligibility default none exclusive`"
+                .into(),
+        ),
+        "output" if word("judgement") => Some(
+            "`judgement` qualifies an input (a fact a person decides); an output is decided by the rules"
+                .into(),
+        ),
+        "input" if word("typical") && find_word(before, "judgement").is_some() => Some(
+            "`typical` comes before `judgement`: `input x: bool typical false judgement \"...\"`"
+                .into(),
+        ),
+        "input" if word("precedence") || word("exclusive") || word("default") => Some(format!(
+            "`{}` qualifies an output; an input may have `typical` and `judgement`",
+            rest.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("")
+        )),
+        "input" if expected.contains(&"a string") && find_word(before, "judgement").is_some() => {
+            Some("`judgement` is followed by the citation that leaves the matter to a person: `judgement \"001 para 7: 'a careful assessment'\"`".into())
+        }
+        "ignore" if expected.contains(&"a string") => Some(
+            "an `ignore` names inputs and gives the reason: `ignore image_online, previous \"the document never uses these facts\"`"
+                .into(),
+        ),
+        "ignore" if expected.contains(&"a name") => Some(
+            "an `ignore` names the inputs the policy does not read, separated by commas, then the reason in a string"
+                .into(),
+        ),
+        _ => None,
+    }
 }

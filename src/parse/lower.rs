@@ -105,15 +105,47 @@ impl Lowerer {
             Rule::input_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
-                let typical = self.value_clause(it.next(), "`typical`", "typical value")?;
-                ItemKind::Input(InputDecl { name, ty, typical })
+                let mut typical = None;
+                let mut judgement = None;
+                for c in it {
+                    match c.as_rule() {
+                        Rule::typical_clause => {
+                            typical = self.value_clause(Some(c), "`typical`", "typical value")?
+                        }
+                        Rule::judgement_clause => judgement = Some(self.judgement(c)?),
+                        _ => return Err(self.internal(&c, "input clause")),
+                    }
+                }
+                ItemKind::Input(InputDecl {
+                    name,
+                    ty,
+                    typical,
+                    judgement,
+                })
             }
             Rule::output_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let ty = self.type_expr(self.next(&p, &mut it, "type")?)?;
-                let default = self.value_clause(it.next(), "`default`", "default value")?;
-                ItemKind::Output(OutputDecl { name, ty, default })
+                let mut default = None;
+                let mut hit = Vec::new();
+                for c in it {
+                    match c.as_rule() {
+                        Rule::default_clause => {
+                            default = self.value_clause(Some(c), "`default`", "default value")?
+                        }
+                        Rule::precedence_clause => hit.push(self.precedence(c)?),
+                        Rule::exclusive_clause => hit.push(HitClause::Exclusive(self.span(&c))),
+                        _ => return Err(self.internal(&c, "output clause")),
+                    }
+                }
+                ItemKind::Output(OutputDecl {
+                    name,
+                    ty,
+                    default,
+                    hit,
+                })
             }
+            Rule::ignore_decl => ItemKind::Ignore(self.ignore_decl(&p, it)?),
             Rule::define_decl => {
                 let name = self.decl_name(self.next(&p, &mut it, "name")?, diags);
                 let value = self.expr(self.next(&p, &mut it, "expression")?)?;
@@ -242,6 +274,68 @@ impl Lowerer {
             }
         }
         Ok(r)
+    }
+
+    /// `judgement "CITATION"`.
+    fn judgement(&self, c: Pair<Rule>) -> Res<Judgement> {
+        let mut it = c.clone().into_inner().filter(is_content);
+        let keyword = self.span(&self.next(&c, &mut it, "`judgement`")?);
+        let citation = self.string(self.next(&c, &mut it, "citation")?);
+        Ok(Judgement { keyword, citation })
+    }
+
+    /// `precedence a > b > c`: the values as constant expressions, highest first.
+    fn precedence(&self, c: Pair<Rule>) -> Res<HitClause> {
+        let span = self.span(&c);
+        let mut it = c.clone().into_inner().filter(is_content);
+        let keyword = self.span(&self.next(&c, &mut it, "`precedence`")?);
+        let mut values = Vec::new();
+        for v in it {
+            match v.as_rule() {
+                Rule::gt_tok => {}
+                Rule::precedence_value => {
+                    let inner = v
+                        .clone()
+                        .into_inner()
+                        .find(is_content)
+                        .ok_or_else(|| self.internal(&v, "precedence value"))?;
+                    let vspan = self.span(&inner);
+                    let kind = match inner.as_rule() {
+                        Rule::kw_true => ExprKind::Bool(true),
+                        Rule::kw_false => ExprKind::Bool(false),
+                        Rule::sint => ExprKind::Int(self.int(&inner)?.value),
+                        Rule::ident => ExprKind::Name(inner.as_str().to_string()),
+                        _ => return Err(self.internal(&inner, "precedence value")),
+                    };
+                    values.push(Expr { kind, span: vspan });
+                }
+                _ => return Err(self.internal(&v, "precedence value")),
+            }
+        }
+        Ok(HitClause::Precedence {
+            keyword,
+            values,
+            span,
+        })
+    }
+
+    /// `ignore a, b "reason"`.
+    fn ignore_decl<'i>(
+        &self,
+        p: &Pair<'i, Rule>,
+        it: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> Res<IgnoreDecl> {
+        let mut inputs = Vec::new();
+        let mut reason = None;
+        for c in it {
+            match c.as_rule() {
+                Rule::ident => inputs.push(self.ident(c)),
+                Rule::string => reason = Some(self.string(c)),
+                _ => return Err(self.internal(&c, "`ignore` declaration")),
+            }
+        }
+        let reason = reason.ok_or_else(|| self.internal(p, "reason"))?;
+        Ok(IgnoreDecl { inputs, reason })
     }
 
     fn accept_decl<'i>(
@@ -975,6 +1069,7 @@ fn is_content(p: &Pair<Rule>) -> bool {
             | Rule::close_brace_tok
             | Rule::close_paren_tok
             | Rule::range_dots_tok
+            | Rule::gt_tok
     )
 }
 

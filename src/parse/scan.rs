@@ -14,7 +14,7 @@ pub const MAX_NESTING: usize = 256;
 /// Keywords that start a declaration.
 pub const ITEM_KEYWORDS: &[&str] = &[
     "policy", "use", "enum", "input", "output", "define", "assume", "scope", "rule", "accept",
-    "assert", "scenario",
+    "assert", "scenario", "ignore",
 ];
 
 pub struct Scan {
@@ -37,7 +37,8 @@ pub fn scan(text: &str) -> Scan {
     // Start of the pending run of doc comments that will belong to the next declaration.
     let mut doc_start: Option<usize> = None;
     let mut at_line_start = true;
-    let mut i = 0;
+    // A byte-order mark at the start (an editor's buffer may keep one) is not text.
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     while i < bytes.len() {
         let c = bytes.get(i).copied().unwrap_or(b' ');
         match c {
@@ -54,7 +55,17 @@ pub fn scan(text: &str) -> Scan {
         }
         let line_start = at_line_start;
         at_line_start = false;
-        if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+        let is_comment = c == b'/' && bytes.get(i + 1) == Some(&b'/');
+        if starts.is_empty() && !is_comment {
+            // Text before the first declaration is a chunk of its own (it is an error,
+            // whatever it is: a word, a string, a symbol); every byte of a file belongs
+            // to a declaration, a comment or whitespace.
+            let word = word_at(text, i);
+            if !(line_start && ITEM_KEYWORDS.contains(&word)) {
+                starts.push(doc_start.take().unwrap_or(i));
+            }
+        }
+        if is_comment {
             let end = text
                 .get(i..)
                 .and_then(|r| r.find('\n'))
@@ -125,10 +136,6 @@ pub fn scan(text: &str) -> Scan {
             i = j;
             continue;
         }
-        if line_start && starts.is_empty() {
-            // Text before the first declaration is a chunk of its own (it is an error).
-            starts.push(doc_start.take().unwrap_or(i));
-        }
         doc_start = None;
         match c {
             b'(' | b'{' => {
@@ -170,6 +177,15 @@ pub fn scan(text: &str) -> Scan {
         too_deep,
         chunks,
     }
+}
+
+/// The word (letters, digits, `_`) at byte `i`, empty if none starts there.
+fn word_at(text: &str, i: usize) -> &str {
+    let rest = text.get(i..).unwrap_or("");
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    rest.get(..len).unwrap_or("")
 }
 
 #[cfg(test)]

@@ -303,3 +303,153 @@ fn a_long_string_where_none_belongs_is_underlined_on_character_boundaries() {
     assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
     assert_eq!(&text[span.range()], &format!("\"{}", "x".repeat(58)));
 }
+
+/// Every byte of a file belongs to a declaration, a comment or whitespace: a lone word,
+/// or text before the first declaration, is an error, not a file that declares nothing.
+#[test]
+fn text_before_the_first_declaration_is_an_error() {
+    assert_eq!(
+        messages("xyz"),
+        vec!["E0101: expected a declaration (`input`, `output`, `rule`, ...)"]
+    );
+    assert_eq!(
+        messages("garbage here\npolicy a \"t\"\ninput x: bool\n"),
+        vec!["E0101: expected a declaration (`input`, `output`, `rule`, ...)"]
+    );
+    // On the line of the first declaration, before it.
+    assert_eq!(messages("x input y: bool\n").len(), 1);
+    assert_eq!(messages("\"s\"\ninput y: bool\n").len(), 1);
+    assert_eq!(messages("{\ninput y: bool\n").len(), 1);
+    // Comments and doc comments before it are not.
+    parse_ok("// a comment\n/// a doc comment\ninput y: bool\n");
+}
+
+/// A byte-order mark at the start is not text; one elsewhere is named, since it cannot
+/// be seen.
+#[test]
+fn a_byte_order_mark_is_skipped_at_the_start_and_named_elsewhere() {
+    parse_ok("\u{feff}policy a \"t\"\ninput x: bool\n");
+    let d = parse(0, "input x: bool\n\u{feff}input y: bool\n").1;
+    assert_eq!(d.len(), 1, "{d:#?}");
+    // Named in the message or in the label under it (where depends on the message's
+    // shape), never shown as an invisible character.
+    let named = std::iter::once(&d[0].message)
+        .chain(d[0].labels.iter().map(|l| &l.message))
+        .any(|m| m.contains("U+FEFF (a byte-order mark)"));
+    assert!(named, "{d:#?}");
+}
+
+/// `when then` has no condition: the message says so, rather than "after the condition".
+#[test]
+fn a_missing_condition_is_named() {
+    let msgs = messages("rule r \"t\" when then o = a\n");
+    assert_eq!(
+        msgs,
+        vec!["E0101: the condition is missing: expected a condition after `when` in rule `r`"]
+    );
+    let msgs = messages("rule r \"t\" when\n");
+    assert_eq!(msgs.len(), 1);
+    assert!(msgs[0].contains("the condition is missing"), "{msgs:?}");
+}
+
+/// The clauses of issues 16, 17 and 23: judgement, precedence, exclusive and ignore.
+#[test]
+fn hit_policies_judgements_and_ignores_parse_with_spans() {
+    let text = "input a: bool typical false judgement \"001 para 7\"\n\
+                output r: Response default m\n  precedence e > m > -1 > true\n\
+                output x: bool exclusive\n\
+                ignore a, b \"not used\"\n";
+    let f = parse_ok(text);
+    let ItemKind::Input(i) = &f.items[0].kind else {
+        panic!("{:?}", f.items[0])
+    };
+    let j = i.judgement.as_ref().unwrap();
+    assert_eq!(&text[j.keyword.range()], "judgement");
+    assert_eq!(j.citation.value, "001 para 7");
+    assert!(i.typical.is_some());
+    let ItemKind::Output(o) = &f.items[1].kind else {
+        panic!()
+    };
+    assert!(o.default.is_some());
+    let [HitClause::Precedence {
+        keyword,
+        values,
+        span,
+    }] = o.hit.as_slice()
+    else {
+        panic!("{:?}", o.hit)
+    };
+    assert_eq!(&text[keyword.range()], "precedence");
+    assert_eq!(&text[span.range()], "precedence e > m > -1 > true");
+    let shown: Vec<String> = values.iter().map(show).collect();
+    assert_eq!(shown, ["e", "m", "-1", "true"]);
+    assert_eq!(&text[values[2].span.range()], "-1");
+    let ItemKind::Output(x) = &f.items[2].kind else {
+        panic!()
+    };
+    assert!(
+        matches!(x.hit.as_slice(), [HitClause::Exclusive(s)] if &text[s.range()] == "exclusive")
+    );
+    let ItemKind::Ignore(g) = &f.items[3].kind else {
+        panic!()
+    };
+    let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(g.reason.value, "not used");
+    assert_eq!(&text[f.items[3].span.range()], "ignore a, b \"not used\"");
+    // Two hit clauses parse (the checker says why they do not go together).
+    let f = parse_ok("output x: bool exclusive precedence true > false\n");
+    let ItemKind::Output(x) = &f.items[0].kind else {
+        panic!()
+    };
+    assert_eq!(x.hit.len(), 2);
+}
+
+/// `judgement`, `precedence` and `exclusive` only follow a type, so they stay names;
+/// `ignore` starts a declaration and is reserved.
+#[test]
+fn the_new_words_are_names_except_ignore() {
+    parse_ok("input judgement: bool\ninput precedence: bool\noutput exclusive: bool exclusive\n");
+    let (f, d) = parse(0, "input ignore: bool\n");
+    assert_eq!(f.items.len(), 1);
+    assert_eq!(d[0].code, "E0102", "{d:#?}");
+    // A line starting with `ignore` is a declaration of its own: the one before it
+    // parses on its own.
+    let (f, d) = parse(0, "input a: bool\nignore a \"r\"\ninput b: bool\n");
+    assert!(d.is_empty(), "{d:#?}");
+    assert_eq!(f.items.len(), 3);
+}
+
+/// Malformed clauses get messages that say what the clause is and how it is written.
+#[test]
+fn malformed_clauses_get_hints() {
+    let help = |text: &str| -> (String, String) {
+        let d = parse(0, text).1;
+        assert_eq!(d.len(), 1, "{text}: {d:#?}");
+        (d[0].message.clone(), d[0].help.clone().unwrap_or_default())
+    };
+    let (m, h) = help("output o: bool precedence true\n");
+    assert!(m.contains("expected `>`"), "{m}");
+    assert!(h.contains("two or more values"), "{h}");
+    let (_, h) = help("output o: bool precedence true, false\n");
+    assert!(h.contains("separated by `>`"), "{h}");
+    let (m, _) = help("output o: bool precedence true >\n");
+    assert!(m.contains("expected a value"), "{m}");
+    let (_, h) = help("output o: R precedence a > b default a\n");
+    assert!(h.contains("`default` comes before `precedence`"), "{h}");
+    let (_, h) = help("output o: bool exclusive default true\n");
+    assert!(h.contains("`default` comes before `exclusive`"), "{h}");
+    let (_, h) = help("input i: bool judgement\n");
+    assert!(h.contains("citation"), "{h}");
+    let (_, h) = help("input i: bool judgement \"x\" typical true\n");
+    assert!(h.contains("`typical` comes before `judgement`"), "{h}");
+    let (_, h) = help("output o: bool judgement \"x\"\n");
+    assert!(h.contains("qualifies an input"), "{h}");
+    let (_, h) = help("input i: bool exclusive\n");
+    assert!(h.contains("qualifies an output"), "{h}");
+    let (m, h) = help("ignore a, b\n");
+    assert!(m.contains("`ignore` declaration"), "{m}");
+    assert!(h.contains("gives the reason"), "{h}");
+    let (_, h) = help("ignore \"x\"\n");
+    assert!(h.contains("names the inputs"), "{h}");
+}

@@ -13,6 +13,29 @@ pub struct Sources {
     paths: Vec<Option<PathBuf>>,
     /// Per file, [`CharIndex`] for columns.
     chars: Vec<CharIndex>,
+    /// Per file that holds control characters, its text as a diagnostic's snippet shows
+    /// it ([`crate::terminal::same_length_visible`]).
+    shown: Vec<Option<String>>,
+}
+
+/// `text` with every CR that is not followed by LF replaced by LF (byte for byte, so
+/// offsets do not move).
+pub fn lone_cr_as_lf(text: String) -> String {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return text;
+    }
+    let mut out = text.into_bytes();
+    for i in 0..out.len() {
+        if out.get(i) == Some(&b'\r') && out.get(i + 1) != Some(&b'\n') {
+            if let Some(b) = out.get_mut(i) {
+                *b = b'\n';
+            }
+        }
+    }
+    // ASCII for ASCII: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The number of characters before every [`CharIndex::BLOCK`]-th byte of a file, so
@@ -59,11 +82,25 @@ impl Sources {
         Self::default()
     }
 
-    /// Adds a file's text; `path` is where it was read from, if anywhere.
+    /// Adds a file's text; `path` is where it was read from, if anywhere. A line break
+    /// that is a lone CR (old Mac files) is read as LF: every stage, and every line and
+    /// column shown, then sees the lines an editor shows. It is the same length, so byte
+    /// offsets are those of the file.
     pub fn add(&mut self, name: impl Into<String>, path: Option<PathBuf>, text: String) -> FileId {
+        let text = lone_cr_as_lf(text);
         self.paths.push(path);
         self.chars.push(CharIndex::new(&text));
+        self.shown.push(crate::terminal::same_length_visible(&text));
         self.files.add(name.into(), text)
+    }
+
+    /// The text of a file as a diagnostic's snippet shows it: its control characters
+    /// replaced by visible ones of the same length, so offsets are the file's.
+    pub fn shown_text(&self, id: FileId) -> &str {
+        match self.shown.get(id) {
+            Some(Some(t)) => t,
+            _ => self.text(id),
+        }
     }
 
     pub fn files(&self) -> &SimpleFiles<String, String> {

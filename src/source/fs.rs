@@ -25,7 +25,18 @@ pub trait FileSystem {
     fn canonical(&self, path: &Path) -> PathBuf {
         absolute(path)
     }
+
+    /// The names of the `.policy` files in the folder `dir`, for "did you mean" when a
+    /// `use` names a file that is not there; none where files cannot be listed.
+    fn policy_files_in(&self, dir: &Path) -> Vec<String> {
+        let _ = dir;
+        Vec::new()
+    }
 }
+
+/// How many entries of a folder "did you mean" looks at: a `use` into a huge folder
+/// must not make a check slow.
+pub const MAX_LISTED: usize = 10_000;
 
 /// The real file system.
 pub struct RealFs;
@@ -60,6 +71,26 @@ impl FileSystem for RealFs {
     /// path as [`FileSystem::canonical`] gives it without the disk.
     fn canonical(&self, path: &Path) -> PathBuf {
         std::fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
+    }
+
+    fn policy_files_in(&self, dir: &Path) -> Vec<String> {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .take(MAX_LISTED)
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".policy"))
+            .collect();
+        names.sort();
+        names
     }
 }
 

@@ -37,7 +37,15 @@ pub fn load(
         return Err(LoadError::TooLarge);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(sources.add(name, Some(path.to_path_buf()), text)),
+        // A byte-order mark (some Windows editors write one) says only that the file is
+        // UTF-8: it is not text of the policy, and lines and columns start after it.
+        Ok(text) => {
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+            Ok(sources.add(name, Some(path.to_path_buf()), text))
+        }
         Err(e) => {
             let valid_up_to = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();

@@ -1,12 +1,20 @@
-//! Conflicts (`E0502`): two rules giving an output different values, listed one by one
-//! up to [`LISTED_CONFLICTS`] per output, the rest summed up per pair of values.
+//! Pairs of rules over one output: conflicts (`E0502`, two rules giving an output
+//! different values), listed one by one up to [`LISTED_CONFLICTS`] per output, the rest
+//! summed up per pair of values; decisions of a precedence (`W0506`, notes) and overlaps
+//! of an `exclusive` output's rules (`E0506`), listed the same way.
+//!
+//! A conflict's help never proposes a direction from source order (which rule is
+//! written later says nothing about which is the exception): it shows both `overrides`
+//! directions and, for a `bool` or enum output, the precedence that would settle it,
+//! each with what it would decide for the conflict's example incident.
 
 use super::data::{Data, ValuePairs};
-use super::region_notes;
-use crate::analyse::{Analysis, ConflictFinding};
-use crate::check::ir::{OutputId, Policy, Value};
+use crate::analyse::{brute, Analysis, ConflictFinding};
+use crate::check::ir::{HitPolicy, OutputDef, OutputId, OutputTy, Policy, RuleId, Ty, Value};
 use crate::compile::describe::show_count;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::compile::graph::{leaf_for_applied, Outcome};
+use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
+use crate::source::{Loc, Span};
 
 /// Conflicting rule pairs listed one by one per output; the rest are summed up per pair
 /// of values in one diagnostic. A policy of thousands of random rules has hundreds of
@@ -35,10 +43,16 @@ pub struct Unlisted {
 /// The conflicts to list and the rest, per output (what `policyc check` and the HTML
 /// report show).
 pub fn conflict_listing(a: &Analysis) -> ConflictListing {
+    pair_listing(&a.conflicts, &a.unlisted_conflicts)
+}
+
+/// The pairs of `findings` to list and the rest, per output, with `counted`: the pairs
+/// the engines counted past the listed ones (as `Analysis::unlisted_conflicts`).
+pub fn pair_listing(findings: &[ConflictFinding], counted: &[Unlisted]) -> ConflictListing {
     let mut listing = ConflictListing::default();
     // Per output: how many pairs seen, and past the listed ones, per pair of values.
     let mut per_output: Vec<Unlisted> = Vec::new();
-    for (i, cf) in a.conflicts.iter().enumerate() {
+    for (i, cf) in findings.iter().enumerate() {
         let slot = match per_output.iter().position(|u| u.output == cf.output) {
             Some(k) => k,
             None => {
@@ -81,7 +95,7 @@ pub fn conflict_listing(a: &Analysis) -> ConflictListing {
         }
     }
     // The engines count the pairs past the listed ones themselves, without regions.
-    for counted in &a.unlisted_conflicts {
+    for counted in counted {
         match listing
             .unlisted
             .iter_mut()
@@ -106,8 +120,152 @@ pub fn conflict_listing(a: &Analysis) -> ConflictListing {
     listing
 }
 
+/// What the rules of a pair decide for its example, and how each way of settling the
+/// conflict would decide it: both `overrides` directions and, for a `bool` or enum
+/// output, a precedence (declared, extended, or new) in both orders.
+struct Settle<'p> {
+    policy: &'p Policy,
+    out: &'p OutputDef,
+    o: OutputId,
+    /// The rules that apply to the example.
+    applied: Vec<RuleId>,
+    overriders: Vec<Vec<RuleId>>,
+}
+
+impl<'p> Settle<'p> {
+    fn new(policy: &'p Policy, cf: &ConflictFinding, overriders: &[Vec<RuleId>]) -> Option<Self> {
+        let example = cf.region.example_values();
+        let applied = policy
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| brute::eval(policy, &r.when, &example, None))
+            .map(|(k, _)| k)
+            .collect();
+        Some(Settle {
+            policy,
+            out: policy.outputs.get(cf.output)?,
+            o: cf.output,
+            applied,
+            overriders: overriders.to_vec(),
+        })
+    }
+
+    /// The example's outcome for the output with `winner` overriding `loser` too.
+    fn with_override(&self, winner: RuleId, loser: RuleId) -> Outcome {
+        let mut ov = self.overriders.clone();
+        // The winner, and every rule that overrides it, now override the loser and
+        // every rule the loser overrides.
+        let mut over_winner = vec![winner];
+        over_winner.extend(ov.get(winner).cloned().unwrap_or_default());
+        for (t, list) in ov.iter_mut().enumerate() {
+            if t == loser || self.overriders.get(t).is_some_and(|l| l.contains(&loser)) {
+                for &w in &over_winner {
+                    if w != t && !list.contains(&w) {
+                        list.push(w);
+                    }
+                }
+            }
+        }
+        self.outcome(&ov, None)
+    }
+
+    /// The example's outcome for the output under another hit policy.
+    fn with_hit(&self, hit: HitPolicy) -> Outcome {
+        self.outcome(&self.overriders, Some(hit))
+    }
+
+    fn outcome(&self, overriders: &[Vec<RuleId>], hit: Option<HitPolicy>) -> Outcome {
+        let leaf = leaf_for_applied(self.policy, overriders, &self.applied);
+        let outcome = leaf.outcomes.get(self.o).cloned().unwrap_or(Outcome::Gap);
+        let Some(hit) = hit else {
+            return outcome;
+        };
+        // The same effective assignments, judged under the other hit policy.
+        let given = match outcome {
+            Outcome::Conflict { values } | Outcome::Overlap { values } => values,
+            Outcome::Value {
+                value,
+                by,
+                mut over,
+            } => {
+                over.push((value, by));
+                over
+            }
+            Outcome::Gap => Vec::new(),
+        };
+        let out = OutputDef {
+            hit,
+            ..self.out.clone()
+        };
+        Outcome::of_single(&out, given)
+    }
+
+    /// What an outcome gives the output, in words: `= escalate`, or that it still
+    /// conflicts.
+    fn says(&self, outcome: &Outcome) -> String {
+        let p = self.policy;
+        match outcome {
+            Outcome::Value { value, .. } => {
+                format!("`{}` = {}", self.out.name, p.show_value(value))
+            }
+            Outcome::Conflict { values } | Outcome::Overlap { values } => {
+                let vs: Vec<String> = values.iter().map(|(v, _)| p.show_value(v)).collect();
+                format!(
+                    "`{}` still in conflict ({}: other rules apply too)",
+                    self.out.name,
+                    vs.join(" vs ")
+                )
+            }
+            Outcome::Gap => format!("no value for `{}`", self.out.name),
+        }
+    }
+
+    /// The precedences to offer for values `a` and `b`, with the clause each writes:
+    /// the declared one extended by the value(s) it lacks (first or last: where it
+    /// belongs is the document's to say), or a new one in both orders. None for an
+    /// integer output.
+    fn precedences(&self, a: &Value, b: &Value) -> Vec<(String, HitPolicy)> {
+        if !matches!(self.out.ty, OutputTy::Single(Ty::Bool | Ty::Enum(_))) {
+            return Vec::new();
+        }
+        let p = self.policy;
+        let clause = |order: &[Value]| {
+            let names: Vec<String> = order.iter().map(|v| p.show_value(v)).collect();
+            format!("precedence {}", names.join(" > "))
+        };
+        let hit = |order: Vec<Value>| HitPolicy::Precedence {
+            order,
+            loc: Default::default(),
+        };
+        match &self.out.hit {
+            HitPolicy::Precedence { order, .. } => {
+                let missing: Vec<Value> = [a, b]
+                    .into_iter()
+                    .filter(|v| !order.contains(v))
+                    .cloned()
+                    .collect();
+                let mut first = missing.clone();
+                first.extend(order.iter().cloned());
+                let mut last = order.clone();
+                last.extend(missing);
+                vec![(clause(&first), hit(first)), (clause(&last), hit(last))]
+            }
+            _ => {
+                let ab = vec![a.clone(), b.clone()];
+                let ba = vec![b.clone(), a.clone()];
+                vec![(clause(&ab), hit(ab)), (clause(&ba), hit(ba))]
+            }
+        }
+    }
+}
+
 /// One listed conflict, pointing at both rules and the output.
-pub(super) fn conflict(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnostic> {
+pub(super) fn conflict(
+    policy: &Policy,
+    cf: &ConflictFinding,
+    overriders: &[Vec<RuleId>],
+) -> Option<Diagnostic> {
     let o = policy.outputs.get(cf.output)?;
     let [r1, r2] = cf.rules;
     let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
@@ -129,31 +287,205 @@ pub(super) fn conflict(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
         rules: [&d1.name, &d2.name],
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
+    let mut d = super::pair_notes(d, policy, cf);
+    let mut help = "decide from the document which rule is the exception and give it `overrides` naming the other".to_string();
+    if let Some(settle) = Settle::new(policy, cf, overriders) {
+        // Both directions, in declaration order only because one must come first.
+        for (w, l) in [(d1, d2), (d2, d1)] {
+            let (Some(wi), Some(li)) = (policy.rule_by_name(&w.name), policy.rule_by_name(&l.name))
+            else {
+                continue;
+            };
+            let decides = settle.says(&settle.with_override(wi, li));
+            d = d
+                .note(format!(
+                    "with `overrides {}` on `{}`, the example gets {decides}",
+                    l.name, w.name,
+                ))
+                .fix(Fix::Override {
+                    at: w.overrides_at.loc,
+                    new_clause: w.overrides_at.new_clause,
+                    rule: w.name.clone(),
+                    other: l.name.clone(),
+                    decides,
+                });
+        }
+        let offers = settle.precedences(value1, value2);
+        let declared = o.hit.is_precedence();
+        // A declared precedence is changed in place; a new one goes on a line of its
+        // own at the end of the output's declaration.
+        let (at, replace) = match &o.hit {
+            HitPolicy::Precedence { loc, .. } => (*loc, true),
+            _ => (
+                Loc::new(o.loc.file, Span::new(o.loc.span.end, o.loc.span.end)),
+                false,
+            ),
+        };
+        for (text, hit) in &offers {
+            let decides = settle.says(&settle.with_hit(hit.clone()));
+            d = d
+                .note(format!(
+                    "with `{text}` on `{}`, the example gets {decides}",
+                    o.name,
+                ))
+                .fix(Fix::Precedence {
+                    at,
+                    replace,
+                    output: o.name.clone(),
+                    clause: text.clone(),
+                    decides,
+                });
+        }
+        if declared {
+            let unranked: Vec<String> = [value1, value2]
+                .into_iter()
+                .filter(|v| o.hit.rank(v).is_none())
+                .map(|v| format!("`{}`", policy.show_value(v)))
+                .collect();
+            help = format!(
+                "`{}` has a precedence that does not rank {}: extend it where the document ranks {} (\"if in doubt, refer\"); or {help}",
+                o.name,
+                unranked.join(" and "),
+                if unranked.len() == 1 { "it" } else { "them" },
+            );
+        } else if !offers.is_empty() {
+            help = format!(
+                "{help}; or, where the document ranks the values of `{}` (\"if in doubt, refer\"), declare its precedence",
+                o.name
+            );
+        }
+    }
     Some(
-        region_notes(d, &cf.region, "both apply to")
-            .help(format!(
-                "if one is an exception to the other, say so (`overrides {}` on `{}`); otherwise narrow their conditions so they do not overlap",
-                d1.name, d2.name
+        d.help(format!(
+            "{help}; otherwise narrow their conditions so they do not overlap"
+        ))
+        .data_of(&data),
+    )
+}
+
+/// `W0506`: two rules give an output different values and its precedence decides.
+pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnostic> {
+    let o = policy.outputs.get(cf.output)?;
+    let [r1, r2] = cf.rules;
+    let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
+    let [value1, value2] = &cf.values;
+    let first_wins = o.hit.rank(value1) < o.hit.rank(value2);
+    let ((wr, wv), (lr, lv)) = if first_wins {
+        ((d1, value1), (d2, value2))
+    } else {
+        ((d2, value2), (d1, value1))
+    };
+    let (win, lose) = (policy.show_value(wv), policy.show_value(lv));
+    let mut d = Diagnostic::new(
+        Severity::Note,
+        Code::W0506,
+        format!(
+            "rules `{}` and `{}` give `{}` different values; its precedence decides {win} over {lose}",
+            d1.name, d2.name, o.name
+        ),
+    )
+    .primary(lr.name_loc, format!("gives `{}` = {lose}, outranked", o.name))
+    .secondary(wr.name_loc, format!("gives `{}` = {win}, ranked higher", o.name));
+    if let HitPolicy::Precedence { loc, .. } = &o.hit {
+        d = d.secondary(*loc, "the precedence");
+    }
+    let data = Data::Resolved {
+        region: cf.region.data(),
+        output: &o.name,
+        rules: [&d1.name, &d2.name],
+        values: [policy.value_json(value1), policy.value_json(value2)],
+        winner: policy.value_json(wv),
+    };
+    Some(
+        super::pair_notes(d, policy, cf)
+            .note(format!(
+                "`policyc decide` names both rules there and says that {win} won by precedence over {lose}"
             ))
+            .help("nothing to do if the document ranks these values so; otherwise narrow the rules' conditions so they do not overlap")
+            .data_of(&data),
+    )
+}
+
+/// `E0506`: two rules assign an `exclusive` output on the same incidents.
+pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnostic> {
+    let o = policy.outputs.get(cf.output)?;
+    let [r1, r2] = cf.rules;
+    let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
+    let [value1, value2] = &cf.values;
+    let (v1, v2) = (policy.show_value(value1), policy.show_value(value2));
+    let values = if value1 == value2 {
+        format!("both give {v1}")
+    } else {
+        format!("{v1} and {v2}")
+    };
+    let mut d = Diagnostic::error(
+        Code::E0506,
+        format!(
+            "rules `{}` and `{}` both assign `{}`, which is exclusive ({values})",
+            d1.name, d2.name, o.name
+        ),
+    )
+    .primary(d2.name_loc, format!("gives `{}` = {v2}", o.name))
+    .secondary(d1.name_loc, format!("gives `{}` = {v1}", o.name));
+    if let HitPolicy::Exclusive { loc } = &o.hit {
+        d = d.secondary(*loc, "no two rules may apply together");
+    }
+    let data = Data::Overlap {
+        region: cf.region.data(),
+        output: &o.name,
+        rules: [&d1.name, &d2.name],
+        values: [policy.value_json(value1), policy.value_json(value2)],
+    };
+    Some(
+        super::pair_notes(d, policy, cf)
+            .note(format!(
+                "`policyc decide` gives `{}` no value there",
+                o.name
+            ))
+            .help("narrow the rules' conditions so they do not overlap, or, if the document makes one the exception, give it `overrides` naming the other; if the document lets the cases overlap, remove `exclusive`")
             .data_of(&data),
     )
 }
 
 /// The conflicts over one output past the listed ones, counted per pair of values.
-pub(super) fn unlisted(policy: &Policy, u: &Unlisted) -> Option<Diagnostic> {
+/// Which kind of pair a summary of the unlisted ones is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum PairWord {
+    Conflict,
+    Resolved,
+    Overlap,
+}
+
+pub(super) fn unlisted(policy: &Policy, u: &Unlisted, word: PairWord) -> Option<Diagnostic> {
     let out_def = policy.outputs.get(u.output)?;
-    let mut d = Diagnostic::error(
-        Code::E0502,
-        format!(
-            "{} more pairs of rules give `{}` different values",
-            show_count(u.pairs as u128),
-            out_def.name
+    let count = show_count(u.pairs as u128);
+    let (code, severity, message, label) = match word {
+        PairWord::Conflict => (
+            Code::E0502,
+            Severity::Error,
+            format!("{count} more pairs of rules give `{}` different values", out_def.name),
+            "more conflicts over this output than are listed",
         ),
-    )
-    .primary(
-        out_def.loc,
-        "more conflicts over this output than are listed",
-    );
+        PairWord::Resolved => (
+            Code::W0506,
+            Severity::Note,
+            format!(
+                "{count} more pairs of rules give `{}` different values that its precedence settles",
+                out_def.name
+            ),
+            "more overlaps settled by precedence than are listed",
+        ),
+        PairWord::Overlap => (
+            Code::E0506,
+            Severity::Error,
+            format!(
+                "{count} more pairs of rules both assign `{}`, which is exclusive",
+                out_def.name
+            ),
+            "more overlaps over this output than are listed",
+        ),
+    };
+    let mut d = Diagnostic::new(severity, code, message).primary(out_def.loc, label);
     for ([v1, v2], k) in &u.by_values {
         d = d.note(format!(
             "{} and {}: {} pairs",

@@ -28,18 +28,51 @@ pub(super) enum Data<'p> {
         rules: [&'p str; 2],
         values: [serde_json::Value; 2],
     },
-    /// `E0502`: the conflicts over an output past the listed ones.
+    /// `W0506`: two rules giving an output different values, settled by its
+    /// precedence for `winner`.
+    Resolved {
+        #[serde(flatten)]
+        region: RegionData,
+        output: &'p str,
+        rules: [&'p str; 2],
+        values: [serde_json::Value; 2],
+        winner: serde_json::Value,
+    },
+    /// `E0506`: two rules both assigning an `exclusive` output (the values may be
+    /// equal).
+    Overlap {
+        #[serde(flatten)]
+        region: RegionData,
+        output: &'p str,
+        rules: [&'p str; 2],
+        values: [serde_json::Value; 2],
+    },
+    /// `E0502`, `W0506`, `E0506`: the pairs over an output past the listed ones.
     ConflictsNotListed {
         output: &'p str,
         pairs: usize,
         by_values: Vec<ValuePairs>,
     },
-    /// `W0501`, `W0502`; `by` (the rules that win) only when always overridden.
+    /// `W0501`, `W0502`; `by` (the rules that win) only when always overridden or
+    /// outranked; `outranked_by` (the rules whose values a precedence ranks higher)
+    /// only when outranked.
     DeadRule {
         rule: &'p str,
         reason: DeadReason,
         #[serde(skip_serializing_if = "Option::is_none")]
         by: Option<Vec<&'p str>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        outranked_by: Option<Vec<&'p str>>,
+    },
+    /// `W0507`: a rule whose removal changes no decision, the rules that decide the
+    /// same where it applies and whether the default does somewhere; `twin`: a rule
+    /// that decides exactly what it does (either may go, not both).
+    RedundantRule {
+        rule: &'p str,
+        covered_by: Vec<&'p str>,
+        by_default: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        twin: Option<&'p str>,
     },
     /// `W0503`.
     UnusedInputs { inputs: Vec<&'p str> },

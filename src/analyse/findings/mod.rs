@@ -3,8 +3,11 @@
 //!
 //! - [`gap`]: gaps (`E0501`), accepted gaps (`W0505`), stale acceptances (`W0504`);
 //! - [`conflict`]: conflicts (`E0502`), listed one by one up to [`LISTED_CONFLICTS`] per
-//!   output and the rest summed up;
-//! - [`dead`]: rules that never apply (`W0501`) or are always overridden (`W0502`);
+//!   output and the rest summed up; overlaps of an `exclusive` output's rules (`E0506`)
+//!   and decisions of a precedence (`W0506`, notes), listed the same way;
+//! - [`dead`]: rules that never apply (`W0501`) or are always overridden or outranked
+//!   (`W0502`);
+//! - [`redundant`]: rules whose removal changes no decision (`W0507`);
 //! - [`unused`]: inputs no outcome depends on (`W0503`);
 //! - [`assert`]: asserts that do not hold (`E0503`);
 //! - [`unfinished`]: analyses past the tool's limits (`E0504`);
@@ -16,10 +19,11 @@ mod data;
 mod dead;
 mod gap;
 mod no_incident;
+mod redundant;
 mod unfinished;
 mod unused;
 
-pub use conflict::{conflict_listing, ConflictListing, Unlisted, LISTED_CONFLICTS};
+pub use conflict::{conflict_listing, pair_listing, ConflictListing, Unlisted, LISTED_CONFLICTS};
 
 use super::Analysis;
 use crate::check::ir::Policy;
@@ -44,23 +48,61 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .filter_map(|&i| gap::stale_acceptance(policy, i)),
     );
     let listing = conflict_listing(a);
+    let overriders = if listing.listed.is_empty() {
+        Vec::new()
+    } else {
+        crate::compile::overriders(policy)
+    };
     out.extend(
         listing
             .listed
             .iter()
             .filter_map(|&i| a.conflicts.get(i))
-            .filter_map(|cf| conflict::conflict(policy, cf)),
+            .filter_map(|cf| conflict::conflict(policy, cf, &overriders)),
     );
     out.extend(
         listing
             .unlisted
             .iter()
-            .filter_map(|u| conflict::unlisted(policy, u)),
+            .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Conflict)),
+    );
+    let listing = pair_listing(&a.overlaps, &a.unlisted_overlaps);
+    out.extend(
+        listing
+            .listed
+            .iter()
+            .filter_map(|&i| a.overlaps.get(i))
+            .filter_map(|cf| conflict::overlap(policy, cf)),
+    );
+    out.extend(
+        listing
+            .unlisted
+            .iter()
+            .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Overlap)),
+    );
+    let listing = pair_listing(&a.resolved, &a.unlisted_resolved);
+    out.extend(
+        listing
+            .listed
+            .iter()
+            .filter_map(|&i| a.resolved.get(i))
+            .filter_map(|cf| conflict::resolved(policy, cf)),
+    );
+    out.extend(
+        listing
+            .unlisted
+            .iter()
+            .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Resolved)),
     );
     out.extend(
         a.dead_rules
             .iter()
             .filter_map(|dr| dead::dead_rule(policy, dr)),
+    );
+    out.extend(
+        a.redundant
+            .iter()
+            .filter_map(|x| redundant::redundant(policy, x, &a.redundant)),
     );
     out.extend(unused::unused_inputs(policy, &a.unused_inputs));
     out.extend(
@@ -74,6 +116,19 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .map(|u| unfinished::unfinished(policy, a, u)),
     );
     out
+}
+
+/// The region of a pair of rules over one output for people, saying so when every
+/// incident of it applies other rules of the output too (the example then does).
+fn pair_notes(d: Diagnostic, policy: &Policy, cf: &super::ConflictFinding) -> Diagnostic {
+    let d = region_notes(d, &cf.region, "both apply to");
+    match (cf.isolating, policy.outputs.get(cf.output)) {
+        (Some(false), Some(o)) => d.note(format!(
+            "no incident here applies only these two of the rules that assign `{}`: the example applies others too",
+            o.name
+        )),
+        _ => d,
+    }
 }
 
 /// The region of a finding for people: how many incidents, which (`what` says how the

@@ -32,6 +32,12 @@ pub(super) fn unfinished(policy: &Policy, a: &Analysis, u: &Unfinished) -> Diagn
             output(o).map(|x| x.loc),
         ),
         Unfinished::DeadRules => ("the dead rules".to_string(), "dead_rules", None, None),
+        Unfinished::RedundantRules => (
+            "the redundant rules".to_string(),
+            "redundant_rules",
+            None,
+            None,
+        ),
         Unfinished::UnusedInputs => (
             "the inputs the decision depends on".to_string(),
             "unused_inputs",

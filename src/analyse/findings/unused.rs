@@ -26,6 +26,13 @@ pub(super) fn unused_inputs(policy: &Policy, unused: &[InputId]) -> Vec<Diagnost
             .get(i)
             .is_some_and(|x| x.loc.file != policy.root_file)
     };
+    // An input the policy says it does not read (`ignore`, with a reason) is said
+    // already; the checker has proven that nothing reads it (E0209).
+    let unused: Vec<InputId> = unused
+        .iter()
+        .copied()
+        .filter(|&i| !policy.is_ignored(i))
+        .collect();
     // The policy's own inputs that only scenarios give are its writer's concern too.
     let warned: Vec<InputId> = unused
         .iter()
@@ -82,10 +89,10 @@ fn unused_diagnostic(
         }
     }
     let help = match (severity == Severity::Note, unused.len() == 1) {
-        (true, false) => "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing",
-        (true, true) => "this input comes from a shared vocabulary and this policy never mentions it; if the source document uses this fact, a rule is missing",
-        (false, false) => "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead or always overridden, or a rule is missing",
-        (false, true) => "the policy mentions this input, but no outcome changes with it: a condition that tests it is dead or always overridden, or a rule is missing",
+        (true, false) => "these inputs come from a shared vocabulary and this policy never mentions them; if the source document uses one of these facts, a rule is missing; if it deliberately does not, say so: `ignore NAME, ... \"reason\"`",
+        (true, true) => "this input comes from a shared vocabulary and this policy never mentions it; if the source document uses this fact, a rule is missing; if it deliberately does not, say so: `ignore NAME \"reason\"`",
+        (false, false) => "the policy mentions these inputs, but no outcome changes with them: a condition that tests them is dead, always overridden or always outranked by precedence, or a rule is missing",
+        (false, true) => "the policy mentions this input, but no outcome changes with it: a condition that tests it is dead, always overridden or always outranked by precedence, or a rule is missing",
     };
     Some(
         d.note(format!(

@@ -11,7 +11,7 @@
 
 use std::fmt::Write;
 
-use super::{DefineBody, Expect, Expr, LinExpr, OutputTy, Policy, Ty, Value};
+use super::{DefineBody, Expect, Expr, HitPolicy, LinExpr, OutputTy, Policy, Ty, Value};
 
 impl Policy {
     /// The whole policy as text (see the module's documentation).
@@ -104,20 +104,14 @@ impl Policy {
                 None => String::new(),
             };
             line(format!("input {}: {}{typical}", i.name, self.ty_name(i.ty)));
+            if let Some(j) = &i.judgement {
+                line(format!("  judgement {:?}", j.citation));
+            }
         }
         for o in &self.outputs {
-            for d in doc_lines(&o.doc) {
-                line(d);
+            for l in self.output_lines(o) {
+                line(l);
             }
-            let ty = match o.ty {
-                OutputTy::Single(t) => self.ty_name(t),
-                OutputTy::Set(e) => format!("set of {}", self.enum_name(e)),
-            };
-            let default = match &o.default {
-                Some(v) => format!(" default {}", self.pretty_value(v)),
-                None => String::new(),
-            };
-            line(format!("output {}: {ty}{default}", o.name));
         }
         for d in &self.defines {
             for doc in doc_lines(&d.doc) {
@@ -193,11 +187,41 @@ impl Policy {
                 });
             }
         }
+        for x in &self.ignored {
+            line(format!(
+                "ignore {} because {:?}",
+                self.input_name(x.input),
+                x.reason
+            ));
+        }
         for imp in &self.imports {
             line(format!("import {}:", imp.alias));
             for nested in imp.policy.pretty_lines() {
                 line(format!("  {nested}"));
             }
+        }
+        lines
+    }
+
+    /// An output's declaration: doc comment, type and default, hit policy.
+    fn output_lines(&self, o: &super::OutputDef) -> Vec<String> {
+        let mut lines = doc_lines(&o.doc);
+        let ty = match o.ty {
+            OutputTy::Single(t) => self.ty_name(t),
+            OutputTy::Set(e) => format!("set of {}", self.enum_name(e)),
+        };
+        let default = match &o.default {
+            Some(v) => format!(" default {}", self.pretty_value(v)),
+            None => String::new(),
+        };
+        lines.push(format!("output {}: {ty}{default}", o.name));
+        match &o.hit {
+            HitPolicy::Any => {}
+            HitPolicy::Precedence { order, .. } => {
+                let values: Vec<String> = order.iter().map(|v| self.pretty_value(v)).collect();
+                lines.push(format!("  precedence {}", values.join(" > ")));
+            }
+            HitPolicy::Exclusive { .. } => lines.push("  exclusive".to_string()),
         }
         lines
     }

@@ -133,7 +133,9 @@ pub fn revision(r: &RevisionDiff) -> String {
             )),
         }
     }
-    if r.files.is_empty() {
+    // With errors (printed before this), "nothing to compare" would mislead: the files
+    // were there, and could not be read.
+    if r.files.is_empty() && r.errors.is_empty() {
         out.push_str("no policy files to compare\n");
     }
     out

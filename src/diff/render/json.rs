@@ -74,13 +74,17 @@ pub struct ChangeJson<'a> {
     pub old_reason: ReasonJson<'a>,
 }
 
-/// A verdict: `{"value": V}`, `{"gap": true}` or `{"conflict": [V, ...]}`.
+/// A verdict: `{"value": V}`, `{"resolved": {"value": V, "over": [V, ...]}}` (a value
+/// the policy's precedence chose), `{"gap": true}`, `{"conflict": [V, ...]}` or
+/// `{"overlap": [V, ...]}` (rules of an exclusive output overlap).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictJson {
     Value(Value),
+    Resolved { over: Vec<Value>, value: Value },
     Gap(bool),
     Conflict(Vec<Value>),
+    Overlap(Vec<Value>),
 }
 
 /// Why one side gives its verdict.
@@ -203,7 +207,12 @@ fn verdict(v: &CVerdict) -> VerdictJson {
     match v {
         CVerdict::Value(v) => VerdictJson::Value(v.to_json()),
         CVerdict::Gap => VerdictJson::Gap(true),
+        CVerdict::Resolved { value, over } => VerdictJson::Resolved {
+            over: over.iter().map(CVal::to_json).collect(),
+            value: value.to_json(),
+        },
         CVerdict::Conflict(vs) => VerdictJson::Conflict(vs.iter().map(CVal::to_json).collect()),
+        CVerdict::Overlap(vs) => VerdictJson::Overlap(vs.iter().map(CVal::to_json).collect()),
     }
 }
 

@@ -199,6 +199,13 @@ pub fn revision(r: &RevisionDiff) -> String {
         out.push_str(&format!("| `{}` | {what} |\n", shown(rel)));
     }
     out.push('\n');
+    if !r.errors.is_empty() {
+        let n = r.errors.len();
+        out.push_str(&format!(
+            "**Not every file could be compared: {n} error{} (in the log of `policyc diff`).**\n\n",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     for (rel, s) in &r.files {
         if let FileStatus::Compared(d) = s {
             if !d.is_same() {

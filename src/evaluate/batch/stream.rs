@@ -28,9 +28,14 @@ pub fn from_reader<'a, R: BufRead + 'a>(mut reader: R) -> std::io::Result<Incide
     let mut head: Vec<RawLine> = Vec::new();
     let mut filled = 0;
     while filled < 2 {
-        let Some(raw) = read_raw_line(&mut reader)? else {
+        let Some(mut raw) = read_raw_line(&mut reader)? else {
             break;
         };
+        if head.is_empty() {
+            // A byte-order mark (some Windows editors write one) says only that the
+            // facts are UTF-8; it is not JSON.
+            raw.strip_bom();
+        }
         let cut = matches!(raw, RawLine::Cut(_));
         if cut || !is_blank(raw.bytes()) {
             filled += 1;
@@ -122,6 +127,13 @@ impl RawLine {
     fn bytes(&self) -> &[u8] {
         match self {
             RawLine::Whole(b) | RawLine::Cut(b) => b,
+        }
+    }
+
+    fn strip_bom(&mut self) {
+        let (RawLine::Whole(b) | RawLine::Cut(b)) = self;
+        if b.starts_with(b"\xef\xbb\xbf") {
+            b.drain(..3);
         }
     }
 

@@ -110,11 +110,18 @@ impl Question {
     }
 }
 
-/// The citation of a judgement input. The `judgement "CITATION"` clause
-/// (docs/proposals/hit-policies-and-judgements.md) is not in the IR yet: when it is,
-/// this reads it, and the question is put as a judgement (`text::question`).
-fn judgement(_policy: &Policy, _input: InputId) -> Option<String> {
-    None
+/// The citation of a judgement input (`judgement "CITATION"`): the question is then put
+/// as a judgement (`text::question`).
+fn judgement(policy: &Policy, input: InputId) -> Option<String> {
+    Some(
+        policy
+            .inputs
+            .get(input)?
+            .judgement
+            .as_ref()?
+            .citation
+            .clone(),
+    )
 }
 
 /// Reads a line typed in answer to `q`: a command, a choice (its number or its name), or

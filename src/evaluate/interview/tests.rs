@@ -108,6 +108,7 @@ fn verdict(a: &Answer) -> Option<Verdict> {
         Answer::Value { value, .. } => Some(Verdict::Value(value.clone())),
         Answer::Gap => Some(Verdict::Gap),
         Answer::Conflict(vs) => Some(Verdict::Conflict(vs.iter().map(|v| v.0.clone()).collect())),
+        Answer::Overlap(vs) => Some(Verdict::Overlap(vs.iter().map(|v| v.0.clone()).collect())),
         Answer::Missing { .. } | Answer::None => None,
     }
 }
@@ -490,6 +491,15 @@ fn questions_in_words() {
          grooming, or encouragement from anyone beyond the sender and the receiver?\n   \
          The policy leaves this to the judgement of the person handling the incident: 001 para\n   \
          7: 'a careful assessment'\n   1) yes\n   2) no\n"
+    );
+    // The clause itself puts a question as a judgement.
+    let judged = crate::check::policy_from_text(
+        "policy w \"w\"\ninput a: bool judgement \"001 para 7\"\noutput o: bool default false\n\
+         rule r \"r\" cites \"c\" when a then o = true\n",
+    );
+    assert_eq!(
+        question(&judged, "a").judgement.as_deref(),
+        Some("001 para 7")
     );
     let bare = crate::check::policy_from_text(
         "policy w \"w\"\ninput a: bool\ninput n: 1..=5\noutput o: bool default false\n\

@@ -138,7 +138,7 @@ pub fn progress(interview: &Interview<'_>) -> String {
 /// accepted or not.
 fn settled(d: &Decision, o: OutputId, a: &Answer) -> bool {
     match a {
-        Answer::Value { .. } | Answer::Conflict(_) => true,
+        Answer::Value { .. } | Answer::Conflict(_) | Answer::Overlap(_) => true,
         Answer::Gap => d.open_acceptance(o).is_none(),
         Answer::Missing { .. } | Answer::None => false,
     }

@@ -1,6 +1,9 @@
 //! A decision for people, as `policyc decide` prints it on a terminal.
 
-use super::{input_names, missing_reason, overridden_text, rule_line, rule_names};
+use super::{
+    input_names, missing_question, missing_reason, overridden_text, precedence_text, rule_line,
+    rule_names, values_by,
+};
 use crate::check::ir::{OutputId, OutputTy, Policy};
 use crate::evaluate::{Answer, DecideStatus, Decision};
 
@@ -47,7 +50,7 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
         s.push_str("\nstill to find out:\n");
         for &i in &d.missing {
             if let Some(inp) = policy.inputs.get(i) {
-                match inp.doc_line() {
+                match missing_question(policy, i).filter(|q| !q.is_empty()) {
                     Some(q) => s.push_str(&format!("  {} — {q}\n", inp.name)),
                     None => s.push_str(&format!("  {}\n", inp.name)),
                 }
@@ -69,7 +72,10 @@ pub(crate) fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer
             ),
             (None, None) => "undecided: no rule gives a value (a gap in the policy)".to_string(),
         },
-        Answer::Value { value, by } if by.is_empty() => {
+        Answer::Value { value, by, over } if !over.is_empty() => {
+            precedence_text(policy, value, by, over)
+        }
+        Answer::Value { value, by, .. } if by.is_empty() => {
             let is_set = policy
                 .outputs
                 .get(o)
@@ -81,24 +87,16 @@ pub(crate) fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer
             };
             format!("{} ({why})", policy.show_value(value))
         }
-        Answer::Value { value, by } => format!(
+        Answer::Value { value, by, .. } => format!(
             "{} (by {})",
             policy.show_value(value),
             rule_names(policy, by).join(", ")
         ),
-        Answer::Conflict(vs) => {
-            let parts: Vec<String> = vs
-                .iter()
-                .map(|(v, rs)| {
-                    format!(
-                        "{} by {}",
-                        policy.show_value(v),
-                        rule_names(policy, rs).join(", ")
-                    )
-                })
-                .collect();
-            format!("undecided: rules conflict ({})", parts.join("; "))
-        }
+        Answer::Conflict(vs) => format!("undecided: rules conflict ({})", values_by(policy, vs)),
+        Answer::Overlap(vs) => format!(
+            "undecided: the output is exclusive and rules overlap ({})",
+            values_by(policy, vs)
+        ),
         Answer::Missing { if_in_scope } => format!(
             "undecided: {}",
             missing_reason(policy, if_in_scope, "depends on facts not given")

@@ -28,11 +28,16 @@ pub struct DecisionJson<
     O = Vec<OverriddenJson<'a>>,
     R = Vec<RuleJson<'a>>,
     U = BTreeMap<&'a str, UndecidedJson<'a>>,
+    P = BTreeMap<&'a str, PrecedenceJson<'a>>,
 > {
     /// Every output decided, also when the status is `undecided`.
     pub decision: D,
     /// The given facts the decision asked, in the graph's order.
     pub facts_used: Vec<&'a str>,
+    /// The inputs of `missing` that are judgements (`judgement "CITATION"`), each with
+    /// the paragraph that leaves it to a person; absent when there is none.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub judgements: BTreeMap<&'a str, &'a str>,
     /// The line the incident starts on, in a batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -40,6 +45,10 @@ pub struct DecisionJson<
     pub missing: Vec<&'a str>,
     pub overridden: O,
     pub policy: &'a str,
+    /// The decided outputs whose value the output's precedence chose where rules gave
+    /// it different values: absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precedence: Option<P>,
     /// The rules that fired.
     pub rules: R,
     pub status: DecideStatus,
@@ -69,6 +78,15 @@ pub struct OverriddenJson<'a> {
     pub title: Option<&'a str>,
 }
 
+/// A value precedence chose: the value's rules, and each value it won over with its
+/// rules (`"over": [{"rules": [...], "value": ...}]`).
+#[derive(Clone, Debug, Serialize)]
+pub struct PrecedenceJson<'a> {
+    pub over: Vec<ConflictValueJson<'a>>,
+    pub rules: Vec<&'a str>,
+    pub value: Value,
+}
+
 /// An output an overridden rule lost, and the rules that won it.
 #[derive(Clone, Debug, Serialize)]
 pub struct LostJson<'a> {
@@ -94,7 +112,8 @@ pub enum UndecidedJson<'a> {
         may_be_accepted_because: Option<&'a str>,
         reason: Reason,
     },
-    /// Rules give different values.
+    /// Rules give different values (`reason: conflict`), or two or more rules assign
+    /// an `exclusive` output, whatever their values (`reason: overlap`).
     Conflict {
         reason: Reason,
         values: Vec<ConflictValueJson<'a>>,
@@ -113,6 +132,7 @@ pub enum UndecidedJson<'a> {
 pub enum Reason {
     Gap,
     Conflict,
+    Overlap,
     MissingFacts,
 }
 
@@ -127,10 +147,21 @@ pub struct ConflictValueJson<'a> {
 pub fn decision_json<'a>(policy: &'a Policy, d: &'a Decision) -> DecisionJson<'a> {
     let mut decision = BTreeMap::new();
     let mut undecided = BTreeMap::new();
+    let mut precedence = BTreeMap::new();
     for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
         match a {
-            Answer::Value { value, .. } => {
+            Answer::Value { value, by, over } => {
                 decision.insert(out.name.as_str(), policy.value_json(value));
+                if !over.is_empty() {
+                    precedence.insert(
+                        out.name.as_str(),
+                        PrecedenceJson {
+                            over: values_json(policy, over),
+                            rules: rule_refs(policy, by),
+                            value: policy.value_json(value),
+                        },
+                    );
+                }
             }
             Answer::None => {}
             _ => {
@@ -143,6 +174,7 @@ pub fn decision_json<'a>(policy: &'a Policy, d: &'a Decision) -> DecisionJson<'a
     DecisionJson {
         decision,
         facts_used: input_names(policy, &d.facts_used),
+        judgements: judgements(policy, &d.missing),
         line: None,
         missing: input_names(policy, &d.missing),
         overridden: d
@@ -158,7 +190,29 @@ pub fn decision_json<'a>(policy: &'a Policy, d: &'a Decision) -> DecisionJson<'a
             .collect(),
         status: d.status,
         undecided,
+        precedence: (!precedence.is_empty()).then_some(precedence),
     }
+}
+
+/// The judgement inputs among `missing`, with their citations.
+fn judgements<'a>(policy: &'a Policy, missing: &[InputId]) -> BTreeMap<&'a str, &'a str> {
+    missing
+        .iter()
+        .filter_map(|&i| policy.inputs.get(i))
+        .filter_map(|inp| Some((inp.name.as_str(), inp.judgement.as_ref()?.citation.as_str())))
+        .collect()
+}
+
+fn values_json<'a>(
+    policy: &'a Policy,
+    vs: &[(crate::check::ir::Value, Vec<RuleId>)],
+) -> Vec<ConflictValueJson<'a>> {
+    vs.iter()
+        .map(|(v, rs)| ConflictValueJson {
+            rules: rule_refs(policy, rs),
+            value: policy.value_json(v),
+        })
+        .collect()
 }
 
 fn undecided_json<'a>(
@@ -196,13 +250,11 @@ fn undecided_json<'a>(
         }
         Answer::Conflict(values) => UndecidedJson::Conflict {
             reason: Reason::Conflict,
-            values: values
-                .iter()
-                .map(|(v, rs)| ConflictValueJson {
-                    rules: rule_refs(policy, rs),
-                    value: policy.value_json(v),
-                })
-                .collect(),
+            values: values_json(policy, values),
+        },
+        Answer::Overlap(values) => UndecidedJson::Conflict {
+            reason: Reason::Overlap,
+            values: values_json(policy, values),
         },
         Answer::Missing { if_in_scope } => UndecidedJson::Missing {
             if_in_scope: if_in_scope.as_ref().map(|v| policy.value_json(v)),
@@ -263,10 +315,12 @@ pub struct LeafJson {
     overridden: Box<RawValue>,
     rules: Box<RawValue>,
     undecided: Box<RawValue>,
+    precedence: Option<Box<RawValue>>,
 }
 
 /// A [`DecisionJson`] whose leaf parts are a [`LeafJson`]'s.
-pub type CachedJson<'a> = DecisionJson<'a, &'a RawValue, &'a RawValue, &'a RawValue, &'a RawValue>;
+pub type CachedJson<'a> =
+    DecisionJson<'a, &'a RawValue, &'a RawValue, &'a RawValue, &'a RawValue, &'a RawValue>;
 
 impl LeafJson {
     pub fn new(j: &DecisionJson<'_>) -> Result<LeafJson, serde_json::Error> {
@@ -275,6 +329,11 @@ impl LeafJson {
             overridden: serde_json::value::to_raw_value(&j.overridden)?,
             rules: serde_json::value::to_raw_value(&j.rules)?,
             undecided: serde_json::value::to_raw_value(&j.undecided)?,
+            precedence: j
+                .precedence
+                .as_ref()
+                .map(serde_json::value::to_raw_value)
+                .transpose()?,
         })
     }
 
@@ -290,6 +349,7 @@ impl LeafJson {
         DecisionJson {
             decision: &self.decision,
             facts_used: input_names(policy, facts_used),
+            judgements: judgements(policy, &d.missing),
             line,
             missing: input_names(policy, &d.missing),
             overridden: &self.overridden,
@@ -297,6 +357,7 @@ impl LeafJson {
             rules: &self.rules,
             status: d.status,
             undecided: &self.undecided,
+            precedence: self.precedence.as_deref(),
         }
     }
 }

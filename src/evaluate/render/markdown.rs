@@ -1,14 +1,26 @@
 //! A decision as an incident record in Markdown: the facts, the decision, the actions
 //! taken and not taken, each with its justification (the rule, its title and citation).
 
-use super::{input_names, missing_reason, overridden_text, rule_line, rule_names};
+use super::{
+    input_names, missing_question, missing_reason, overridden_text, rule_line, rule_names,
+};
 use crate::check::ir::{OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
 use crate::evaluate::{Answer, DecideStatus, Decision, Facts};
 
 /// An incident record in Markdown: the facts, the decision, the actions taken and not
 /// taken, each with its justification (the rule, its title and citation).
 pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String {
-    let mut s = heading(policy, d);
+    record_markdown(policy, facts, d, None)
+}
+
+/// The incident record, its title naming the `line` of the facts it answers in a batch.
+pub(super) fn record_markdown(
+    policy: &Policy,
+    facts: &Facts,
+    d: &Decision,
+    line: Option<usize>,
+) -> String {
+    let mut s = heading(policy, d, line);
     s.push_str(&facts_table(policy, facts));
     if d.status == DecideStatus::OutOfScope {
         s.push_str("\nThe incident is outside the scope of this policy: it decides nothing.\n");
@@ -45,7 +57,9 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
             if let Some(inp) = policy.inputs.get(i) {
                 s.push_str(&format!(
                     "- {}\n",
-                    inp.doc_line().unwrap_or_else(|| inp.name.clone())
+                    missing_question(policy, i)
+                        .filter(|q| !q.is_empty())
+                        .unwrap_or_else(|| inp.name.clone())
                 ));
             }
         }
@@ -54,13 +68,16 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
 }
 
 /// The title, the policy's source and the status.
-fn heading(policy: &Policy, d: &Decision) -> String {
+fn heading(policy: &Policy, d: &Decision, line: Option<usize>) -> String {
     let title = policy
         .header
         .as_ref()
         .and_then(|h| h.title.clone())
         .unwrap_or_else(|| policy.name.clone());
-    let mut s = format!("# Incident record: {title}\n\n");
+    let mut s = match line {
+        Some(line) => format!("# Incident record: {title} (line {line} of the facts)\n\n"),
+        None => format!("# Incident record: {title}\n\n"),
+    };
     if let Some(src) = policy.header.as_ref().and_then(|h| h.source.clone()) {
         s.push_str(&format!("Policy `{}`, source {src}.\n\n", policy.name));
     }
@@ -106,6 +123,7 @@ impl Actions {
                 Answer::Value {
                     value: Value::Set(e, vs),
                     by,
+                    ..
                 },
                 OutputTy::Set(_),
             ) => {
@@ -132,15 +150,19 @@ impl Actions {
                 Answer::Value {
                     value: Value::Bool(false),
                     by,
+                    over,
                 },
                 _,
-            ) => self
-                .not_taken
-                .push(format!("- {name}: no — {}", justification(policy, by))),
-            (Answer::Value { value, by }, _) => self.taken.push(format!(
-                "- {name}: {} — {}",
+            ) => self.not_taken.push(format!(
+                "- {name}: no — {}{}",
+                justification(policy, by),
+                outranked(policy, over)
+            )),
+            (Answer::Value { value, by, over }, _) => self.taken.push(format!(
+                "- {name}: {} — {}{}",
                 policy.show_value(value),
-                justification(policy, by)
+                justification(policy, by),
+                outranked(policy, over)
             )),
             (Answer::Gap, _) => self.not_taken.push(gap_line(policy, d, o, name)),
             (Answer::Conflict(vs), _) => {
@@ -157,6 +179,22 @@ impl Actions {
                 self.not_taken.push(format!(
                     "- {name}: undecided — rules conflict: {}",
                     parts.join(" vs ")
+                ));
+            }
+            (Answer::Overlap(vs), _) => {
+                let parts: Vec<String> = vs
+                    .iter()
+                    .map(|(v, rs)| {
+                        format!(
+                            "{} ({})",
+                            policy.show_value(v),
+                            rule_names(policy, rs).join(", ")
+                        )
+                    })
+                    .collect();
+                self.not_taken.push(format!(
+                    "- {name}: undecided — the output is exclusive and rules overlap: {}",
+                    parts.join(", ")
                 ));
             }
             (Answer::Missing { if_in_scope }, _) => self.not_taken.push(format!(
@@ -178,6 +216,29 @@ fn justification(policy: &Policy, by: &[RuleId]) -> String {
             .collect::<Vec<_>>()
             .join("; ")
     }
+}
+
+/// `; by precedence over manage_in_school (manage_in_school_otherwise: ...)`: the values
+/// a precedence ranked below the one taken, with the rules that gave them.
+fn outranked(policy: &Policy, over: &[(Value, Vec<RuleId>)]) -> String {
+    if over.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = over
+        .iter()
+        .map(|(v, rs)| {
+            let rules: Vec<String> = rs.iter().map(|&r| rule_line(policy, r)).collect();
+            if rules.is_empty() {
+                format!(
+                    "{} (by rules that depend on facts not known yet)",
+                    policy.show_value(v)
+                )
+            } else {
+                format!("{} ({})", policy.show_value(v), rules.join("; "))
+            }
+        })
+        .collect();
+    format!("; by precedence over {}", parts.join(", "))
 }
 
 /// A gap, accepted or not, or whose acceptance waits for facts.

@@ -1,10 +1,12 @@
 //! A [`Decision`] for people and for machines: `human.rs` (the terminal), `markdown.rs`
-//! (an incident record) and `json.rs` (the contract of `decide --format json`). What
+//! (an incident record), `json.rs` (the contract of `decide --format json`) and
+//! `record.rs` (one record per incident of a batch, for people). What
 //! they say alike about rules and overridden rules is here.
 
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod record;
 
 use super::{Answer, Decision};
 use crate::analyse::brute;
@@ -43,6 +45,8 @@ struct Overridden {
     lost: Vec<(OutputId, Vec<RuleId>)>,
     /// The outputs whose value `r` still gives (alone or with others, or in a conflict).
     stands: Vec<OutputId>,
+    /// The outputs where `r`'s value lost by precedence to a value ranked higher.
+    outranked: Vec<OutputId>,
     /// The outputs whose fate the facts do not settle (partial facts only).
     open: Vec<OutputId>,
 }
@@ -77,6 +81,7 @@ fn overridden_detail(policy: &Policy, d: &Decision, r: RuleId) -> Overridden {
     let mut detail = Overridden {
         lost: Vec::new(),
         stands: Vec::new(),
+        outranked: Vec::new(),
         open: Vec::new(),
     };
     for o in outputs {
@@ -92,13 +97,21 @@ fn overridden_detail(policy: &Policy, d: &Decision, r: RuleId) -> Overridden {
             .collect();
         let gives = match d.answers.get(o) {
             Some(Answer::Value { by, .. }) => by.contains(&r),
-            Some(Answer::Conflict(vs)) => vs.iter().any(|(_, rs)| rs.contains(&r)),
+            Some(Answer::Conflict(vs) | Answer::Overlap(vs)) => {
+                vs.iter().any(|(_, rs)| rs.contains(&r))
+            }
+            _ => false,
+        };
+        let outranked = match d.answers.get(o) {
+            Some(Answer::Value { over, .. }) => over.iter().any(|(_, rs)| rs.contains(&r)),
             _ => false,
         };
         if !winners.is_empty() {
             detail.lost.push((o, winners));
         } else if gives {
             detail.stands.push(o);
+        } else if outranked {
+            detail.outranked.push(o);
         } else {
             detail.open.push(o);
         }
@@ -148,16 +161,95 @@ fn overridden_text(policy: &Policy, d: &Decision, r: RuleId) -> String {
         };
         parts.push(format!("its {} {verb}", out_names(&detail.stands)));
     }
+    if !detail.outranked.is_empty() {
+        parts.push(format!(
+            "its {} lost by precedence",
+            out_names(&detail.outranked)
+        ));
+    }
     if !detail.open.is_empty() {
         parts.push(format!(
             "whether its {} stands depends on facts not given",
             out_names(&detail.open)
         ));
     }
-    if detail.stands.is_empty() && detail.open.is_empty() && !detail.lost.is_empty() {
+    if detail.stands.is_empty()
+        && detail.open.is_empty()
+        && detail.outranked.is_empty()
+        && !detail.lost.is_empty()
+    {
         parts.push("none of its assignments stands".into());
     }
     parts.join("; ")
+}
+
+/// `escalate by precedence over manage_in_school (escalate by r1; manage_in_school by
+/// r2)`: a value precedence chose, every rule involved, and what it won over.
+fn precedence_text(
+    policy: &Policy,
+    value: &Value,
+    by: &[RuleId],
+    over: &[(Value, Vec<RuleId>)],
+) -> String {
+    let losers: Vec<String> = over.iter().map(|(v, _)| policy.show_value(v)).collect();
+    let mut parts = vec![format!(
+        "{} by {}",
+        policy.show_value(value),
+        rule_names(policy, by).join(", ")
+    )];
+    parts.extend(over.iter().map(|(v, rs)| {
+        if rs.is_empty() {
+            format!(
+                "{} by rules that depend on facts not given",
+                policy.show_value(v)
+            )
+        } else {
+            format!(
+                "{} by {}",
+                policy.show_value(v),
+                rule_names(policy, rs).join(", ")
+            )
+        }
+    }));
+    format!(
+        "{} by precedence over {} ({})",
+        policy.show_value(value),
+        losers.join(", "),
+        parts.join("; ")
+    )
+}
+
+/// Each value of a conflict or an overlap with its rules: `a by r1; b by r2, r3`.
+fn values_by(policy: &Policy, vs: &[(Value, Vec<RuleId>)]) -> String {
+    vs.iter()
+        .map(|(v, rs)| {
+            format!(
+                "{} by {}",
+                policy.show_value(v),
+                rule_names(policy, rs).join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// How a missing input is asked: its question, and for a judgement that it is one,
+/// with the paragraph that leaves it to a person.
+fn missing_question(policy: &Policy, i: InputId) -> Option<String> {
+    let inp = policy.inputs.get(i)?;
+    let question = inp.doc_line();
+    Some(match (&inp.judgement, question) {
+        (Some(j), Some(q)) => format!(
+            "a judgement for the person handling the incident: {q} ({})",
+            j.citation
+        ),
+        (Some(j), None) => format!(
+            "a judgement for the person handling the incident ({})",
+            j.citation
+        ),
+        (None, Some(q)) => q,
+        (None, None) => String::new(),
+    })
 }
 
 /// Why an output waits for facts (`why`), with the value it takes once the incident is

@@ -56,8 +56,24 @@ fn check_leaf(
     for (lo, &o) in leaf.outputs.iter().zip(outs) {
         assert_eq!(lo.output, policy.outputs[o].name);
         match (&r.verdicts[o], &lo.status) {
-            (Verdict::Value(v), OutputStatus::Value { code, .. }) => {
+            (
+                Verdict::Value(v),
+                OutputStatus::Value {
+                    code, outranked, ..
+                },
+            ) => {
                 assert_eq!(*code, policy.show_value(v));
+                // A value precedence chose is drawn with the values it won over.
+                let mut others: Vec<String> = r.effective[o]
+                    .iter()
+                    .filter(|e| &e.1 != v && matches!(policy.outputs[o].ty, OutputTy::Single(_)))
+                    .map(|e| policy.show_value(&e.1))
+                    .collect();
+                others.sort();
+                others.dedup();
+                let mut drawn: Vec<String> = outranked.iter().map(|x| x.code.clone()).collect();
+                drawn.sort();
+                assert_eq!(drawn, others, "{}: outranked values", lo.output);
             }
             (Verdict::Gap, OutputStatus::Gap { accepted }) => {
                 let covered = policy
@@ -66,7 +82,8 @@ fn check_leaf(
                     .any(|a| a.output == o && brute::eval(policy, &a.when, incident, None));
                 assert_eq!(accepted.is_some(), covered, "acceptance of {}", lo.output);
             }
-            (Verdict::Conflict(vs), OutputStatus::Conflict { values }) => {
+            (Verdict::Conflict(vs), OutputStatus::Conflict { values })
+            | (Verdict::Overlap(vs), OutputStatus::Overlap { values }) => {
                 let shown: Vec<String> = vs.iter().map(|v| policy.show_value(v)).collect();
                 let got: Vec<String> = values.iter().map(|v| v.code.clone()).collect();
                 assert_eq!(shown, got);

@@ -245,3 +245,43 @@ fn counts_read_as_english_and_identifiers_break_between_words() {
     );
     assert!(!html.contains("4 accepted gap<") && html.contains("accepted gaps"));
 }
+
+/// Hit policies, judgements and ignored inputs reach the reader: a decision of a
+/// precedence and an overlap of exclusive rules are findings, the outputs table says how
+/// rules that disagree are settled, and the inputs table which answers are a person's
+/// judgement and which facts the policy states it does not read, with the reason.
+#[test]
+fn precedence_exclusive_judgement_and_ignore_are_shown() {
+    let html = page_of("tests/fixtures/diagnostics/W0506-precedence-decides.policy");
+    assert!(html.contains("decided by precedence</span>"), "{html}");
+    assert!(html.contains("the policy's precedence ranks <b>"), "{html}");
+    assert!(html.contains("where rules disagree: "), "{html}");
+    assert!(html.contains("(by precedence over "), "{html}");
+
+    let html = page_of("tests/fixtures/diagnostics/E0506-exclusive-overlap.policy");
+    assert!(
+        html.contains("<span class=\"badge bad\">overlap</span>"),
+        "{html}"
+    );
+    assert!(html.contains("overlap of exclusive rules"), "{html}");
+    assert!(html.contains("(exclusive)</span>"), "{html}");
+    assert!(
+        !html.contains("no gaps, no conflicts, every assert holds"),
+        "an overlap is an error"
+    );
+
+    let html = page_of("policies/school-advice.policy");
+    assert!(
+        html.contains("a judgement for the person handling the incident: 002: "),
+        "{html}"
+    );
+    assert!(
+        html.contains("this policy does not read it: 002 decides what the school does"),
+        "{html}"
+    );
+    // The drawings mark a judgement's question.
+    assert!(
+        html.contains("significant_age_difference (a judgement)"),
+        "{html}"
+    );
+}

@@ -150,7 +150,11 @@ fn random_view() -> impl Strategy<Value = GraphView> {
                     .into_iter()
                     .map(|(question, a, b)| {
                         if question {
-                            ViewNode::Question(crate::export::view::Question { input: a, text: b })
+                            ViewNode::Question(crate::export::view::Question {
+                                input: a,
+                                text: b,
+                                judgement: None,
+                            })
                         } else {
                             ViewNode::Leaf(crate::export::view::Leaf::new(vec![
                                 crate::export::view::LeafOutput {

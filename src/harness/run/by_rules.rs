@@ -91,7 +91,7 @@ impl<'a> ByRules<'a> {
             return Some(impossible_facts(self.sources, policy, assumes, &given));
         };
         if let Some(c) = coverage {
-            c.record_rules(&leaf);
+            c.record_rules(&s.name, &leaf);
         }
         let leaves = [leaf];
         let failing = failing_expectations(s, &[0], |l| leaves.get(l));

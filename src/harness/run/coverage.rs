@@ -1,23 +1,50 @@
-//! How much of a policy its scenarios exercise: the rules that fired (not overridden)
-//! and the decision graph's leaves reached (docs/testing.md, "Coverage").
+//! How much of a policy its scenarios exercise (docs/testing.md, "Coverage"): a rule is
+//! covered by a scenario when it fires (applies, none of its assignments overridden) for
+//! every completion of the facts that is in scope and keeps the assumptions, and a
+//! leaf when every such completion ends there. The looser figures (fired or reached by
+//! some completion) are kept beside them.
 
 use std::collections::HashMap;
 
 use super::leaf::{actual, rule_ref};
 use crate::check::ir::{Policy, RuleId};
 use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, Status};
-use crate::harness::{Coverage, RuleRef};
+use crate::harness::{Coverage, RuleRef, Uncovered};
 use crate::source::Sources;
+
+/// What the scenarios did to one rule or leaf.
+#[derive(Clone, Debug, Default)]
+struct Mark {
+    /// For every completion of some scenario's facts (in scope, keeping the
+    /// assumptions).
+    covered: bool,
+    /// The first scenario that fires or reaches it for some completion.
+    reached_by: Option<String>,
+}
+
+impl Mark {
+    fn reach(&mut self, scenario: &str) {
+        if self.reached_by.is_none() {
+            self.reached_by = Some(scenario.to_string());
+        }
+    }
+
+    fn merge(&mut self, other: Mark) {
+        self.covered |= other.covered;
+        if self.reached_by.is_none() {
+            self.reached_by = other.reached_by;
+        }
+    }
+}
 
 /// Coverage facts of one checked file, mergeable with those of other files that test
 /// the same policy. Rules and leaves are keyed by what they are (names, locations,
 /// decisions), not by ids, which differ between programs.
 #[derive(Clone, Debug, Default)]
 pub struct CoverageData {
-    rules: Vec<(RuleRef, bool)>,
-    /// Leaf keys of the graph (incidents that break an assumption excluded), and whether
-    /// a scenario reached each.
-    leaves: Vec<(String, bool)>,
+    rules: Vec<(RuleRef, Mark)>,
+    /// Leaf keys of the graph (incidents that break an assumption excluded).
+    leaves: Vec<(String, Mark)>,
     leaf_index: HashMap<usize, usize>,
     /// Why the leaves are not counted (there is no decision graph); `None` when they are.
     leaves_unmeasured: Option<String>,
@@ -26,7 +53,7 @@ pub struct CoverageData {
 impl CoverageData {
     pub(super) fn new(sources: &Sources, policy: &Policy, graph: &DecisionGraph) -> CoverageData {
         let rules = (0..policy.rules.len())
-            .map(|r| (rule_ref(sources, policy, r), false))
+            .map(|r| (rule_ref(sources, policy, r), Mark::default()))
             .collect();
         let mut leaves = Vec::new();
         let mut leaf_index = HashMap::new();
@@ -41,7 +68,7 @@ impl CoverageData {
                 continue;
             }
             leaf_index.insert(*leaf, leaves.len());
-            leaves.push((leaf_key(policy, l), false));
+            leaves.push((leaf_key(policy, l), Mark::default()));
         }
         CoverageData {
             rules,
@@ -55,7 +82,7 @@ impl CoverageData {
     pub(super) fn without_graph(sources: &Sources, policy: &Policy, why: String) -> CoverageData {
         CoverageData {
             rules: (0..policy.rules.len())
-                .map(|r| (rule_ref(sources, policy, r), false))
+                .map(|r| (rule_ref(sources, policy, r), Mark::default()))
                 .collect(),
             leaves: Vec::new(),
             leaf_index: HashMap::new(),
@@ -63,27 +90,66 @@ impl CoverageData {
         }
     }
 
-    /// Marks the rules a decision exercises: those that fired and were not overridden.
-    pub(super) fn record_rules(&mut self, leaf: &Leaf) {
-        for &r in leaf.applied.iter().filter(|r| !leaf.overridden.contains(r)) {
-            if let Some(slot) = self.rules.get_mut(r) {
-                slot.1 = true;
+    /// Marks the rules the one decision of every completion of `scenario`'s facts
+    /// exercises (complete facts, decided by reading the rules): those that fired and
+    /// were not overridden, covered as well as reached.
+    pub(super) fn record_rules(&mut self, scenario: &str, leaf: &Leaf) {
+        if leaf.status != Status::InScope {
+            return;
+        }
+        for r in fired(leaf) {
+            if let Some((_, m)) = self.rules.get_mut(r) {
+                m.covered = true;
+                m.reach(scenario);
             }
         }
     }
 
-    /// Marks what a scenario that reaches `reached` exercises.
-    pub(super) fn record(&mut self, graph: &DecisionGraph, reached: &[usize]) {
+    /// Marks what `scenario`, whose completions (keeping the assumptions) end at the
+    /// leaves `reached`, exercises.
+    pub(super) fn record(&mut self, graph: &DecisionGraph, scenario: &str, reached: &[usize]) {
+        let leaf = |l: usize| graph.leaves.get(l);
+        let in_scope: Vec<usize> = reached
+            .iter()
+            .copied()
+            .filter(|&l| leaf(l).is_some_and(|x| x.status == Status::InScope))
+            .collect();
+        // A leaf is covered when every completion in scope ends there; when none is in
+        // scope, when every completion does (the one leaf out of scope).
+        let covered_leaf = match (in_scope.as_slice(), reached) {
+            ([one], _) => Some(*one),
+            ([], [one]) => Some(*one),
+            _ => None,
+        };
         for &l in reached {
-            if let Some(slot) = self
+            if let Some((_, m)) = self
                 .leaf_index
                 .get(&l)
                 .and_then(|&i| self.leaves.get_mut(i))
             {
-                slot.1 = true;
+                m.reach(scenario);
+                m.covered |= covered_leaf == Some(l);
             }
-            if let Some(leaf) = graph.leaves.get(l) {
-                self.record_rules(leaf);
+        }
+        for &l in &in_scope {
+            for r in leaf(l).map(fired).unwrap_or_default() {
+                if let Some((_, m)) = self.rules.get_mut(r) {
+                    m.reach(scenario);
+                }
+            }
+        }
+        // Covered: fired at every leaf in scope, so for every completion in scope.
+        let mut always: Option<Vec<RuleId>> = None;
+        for &l in &in_scope {
+            let here = leaf(l).map(fired).unwrap_or_default();
+            always = Some(match always {
+                None => here,
+                Some(before) => before.into_iter().filter(|r| here.contains(r)).collect(),
+            });
+        }
+        for r in always.unwrap_or_default() {
+            if let Some((_, m)) = self.rules.get_mut(r) {
+                m.covered = true;
             }
         }
     }
@@ -101,9 +167,9 @@ impl CoverageData {
             .enumerate()
             .map(|(i, r)| (r.0.clone(), i))
             .collect();
-        for (rule, _) in other.rules.into_iter().filter(|r| r.1) {
+        for (rule, mark) in other.rules {
             if let Some(slot) = rules.get(&rule).and_then(|&i| self.rules.get_mut(i)) {
-                slot.1 = true;
+                slot.1.merge(mark);
             }
         }
         let leaves: HashMap<String, usize> = self
@@ -112,9 +178,9 @@ impl CoverageData {
             .enumerate()
             .map(|(i, l)| (l.0.clone(), i))
             .collect();
-        for (key, _) in other.leaves.into_iter().filter(|l| l.1) {
+        for (key, mark) in other.leaves {
             if let Some(slot) = leaves.get(&key).and_then(|&i| self.leaves.get_mut(i)) {
-                slot.1 = true;
+                slot.1.merge(mark);
             }
         }
     }
@@ -122,18 +188,36 @@ impl CoverageData {
     pub fn finish(self) -> Coverage {
         Coverage {
             rules_total: self.rules.len(),
-            rules_covered: self.rules.iter().filter(|r| r.1).count(),
+            rules_covered: count(&self.rules, |m| m.covered),
+            rules_reached: count(&self.rules, |m| m.reached_by.is_some()),
             leaves_total: self.leaves.len(),
-            leaves_reached: self.leaves.iter().filter(|l| l.1).count(),
+            leaves_covered: count(&self.leaves, |m| m.covered),
+            leaves_reached: count(&self.leaves, |m| m.reached_by.is_some()),
             leaves_unmeasured: self.leaves_unmeasured,
             uncovered: self
                 .rules
                 .into_iter()
-                .filter(|r| !r.1)
-                .map(|r| r.0)
+                .filter(|r| !r.1.covered)
+                .map(|(rule, m)| Uncovered {
+                    rule,
+                    reached_by: m.reached_by,
+                })
                 .collect(),
         }
     }
+}
+
+fn count<K>(xs: &[(K, Mark)], f: fn(&Mark) -> bool) -> usize {
+    xs.iter().filter(|x| f(&x.1)).count()
+}
+
+/// The rules that fired at a leaf: applied, and none of their assignments overridden.
+fn fired(leaf: &Leaf) -> Vec<RuleId> {
+    leaf.applied
+        .iter()
+        .copied()
+        .filter(|r| !leaf.overridden.contains(r))
+        .collect()
 }
 
 pub(super) fn leaf_key(policy: &Policy, l: &Leaf) -> String {

@@ -59,21 +59,39 @@ pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: usize) -> String {
         Status::BrokenAssumption => return "an impossible incident".into(),
         Status::InScope => {}
     }
+    let from = |values: &[(crate::check::ir::Value, Vec<RuleId>)]| -> String {
+        let parts: Vec<String> = values
+            .iter()
+            .map(|(v, by)| {
+                let names: Vec<&str> = by
+                    .iter()
+                    .filter_map(|r| policy.rules.get(*r).map(|r| r.name.as_str()))
+                    .collect();
+                format!("{} from {}", policy.show_value(v), names.join(", "))
+            })
+            .collect();
+        parts.join("; ")
+    };
     match leaf.outcomes.get(output) {
+        // A value precedence chose is the value: what a scenario expects of it.
+        Some(LeafOutcome::Value { value, over, .. }) if !over.is_empty() => {
+            let losers: Vec<String> = over.iter().map(|(v, _)| policy.show_value(v)).collect();
+            format!(
+                "{} (by precedence over {})",
+                policy.show_value(value),
+                losers.join(", ")
+            )
+        }
         Some(LeafOutcome::Value { value, .. }) => policy.show_value(value),
         Some(LeafOutcome::Gap) => "undecided (no rule gives it a value)".into(),
         Some(LeafOutcome::Conflict { values }) => {
-            let parts: Vec<String> = values
-                .iter()
-                .map(|(v, by)| {
-                    let names: Vec<&str> = by
-                        .iter()
-                        .filter_map(|r| policy.rules.get(*r).map(|r| r.name.as_str()))
-                        .collect();
-                    format!("{} from {}", policy.show_value(v), names.join(", "))
-                })
-                .collect();
-            format!("undecided (conflict: {})", parts.join("; "))
+            format!("undecided (conflict: {})", from(values))
+        }
+        Some(LeafOutcome::Overlap { values }) => {
+            format!(
+                "undecided (the output is exclusive; rules overlap: {})",
+                from(values)
+            )
         }
         None => "?".into(),
     }

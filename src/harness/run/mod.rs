@@ -18,6 +18,7 @@ mod by_rules;
 mod compiled;
 mod coverage;
 mod example;
+mod findings;
 mod leaf;
 mod plan;
 mod scenario;
@@ -167,7 +168,18 @@ impl Group {
     /// Adds what testing one more file (`file`) produced.
     fn add(&mut self, file: String, tested: Tested) {
         self.suite.files.push(file);
-        self.suite.tests.extend(tested.tests);
+        for t in tested.tests {
+            // A policy and its test files share its findings: each is one failed test.
+            let said = t.kind == TestKind::Finding
+                && self
+                    .suite
+                    .tests
+                    .iter()
+                    .any(|u| u.kind == TestKind::Finding && u.name == t.name);
+            if !said {
+                self.suite.tests.push(t);
+            }
+        }
         for n in tested.notes {
             // Files that test one policy share its accepted gaps: say each once.
             if !self.suite.notes.contains(&n) {
@@ -199,6 +211,18 @@ impl Group {
 
     /// The suite, with its coverage when it was asked for.
     fn finish(mut self, options: &Options) -> Suite {
+        // An assert that another file of the group runs as a test is judged there: its
+        // finding (from a file that `use`s it) would count it twice.
+        let asserts: Vec<String> = self
+            .suite
+            .tests
+            .iter()
+            .filter(|t| t.kind == TestKind::Assert)
+            .map(|t| format!("assert:{}", t.name))
+            .collect();
+        self.suite
+            .tests
+            .retain(|t| t.kind != TestKind::Finding || !asserts.contains(&t.name));
         if options.coverage {
             match self.coverage_unmeasured {
                 Some(why) => self.suite.coverage_unmeasured = Some(why),

@@ -8,11 +8,13 @@ use super::compiled::why_no_graph;
 use super::compiled::Compiled;
 use super::coverage::CoverageData;
 use super::example::Ctx;
+use super::findings::finding_tests;
 use super::leaf::location;
 use super::scenario::{judge, scenario_outcome};
 use super::Options;
 use crate::analyse::Analysis;
 use crate::check::ir::{Policy, ScenarioDef};
+use crate::compile::CompileOptions;
 use crate::diagnostics::{render, Diagnostic};
 use crate::harness::{matches_filter, Failure, Outcome, TestCase, TestKind};
 use crate::source::Sources;
@@ -36,13 +38,48 @@ pub struct Tested {
 /// Runs the scenarios and asserts that `policy`'s root file declares (those of files it
 /// `use`s run when those files are tested themselves). The policy is compiled only when
 /// a scenario, an assert or coverage needs it.
+///
+/// Every error-level finding of the analyses (what makes `policyc check` reject a
+/// policy: a gap, a conflict, a refuted assert, an analysis past the limits) is a
+/// failed test as well, so the run never passes a policy `check` rejects. As `check`
+/// does, only a file with a `policy` header (its own or `use`d) is analysed.
 pub fn test_policy(sources: &Sources, policy: &Policy, options: &Options) -> Tested {
     let plan = Plan::new(sources, policy, options);
+    let analysed = policy.header.is_some();
     if !plan.needs_compiling(options) {
-        return plan.into_tested(Vec::new(), None, None);
+        if !analysed {
+            return plan.into_tested(Vec::new(), None, None);
+        }
+        // Nothing to run on the graph: the analyses alone, as `policyc check` runs them.
+        let compile = CompileOptions {
+            max_nodes: options.max_nodes,
+            ..CompileOptions::default()
+        };
+        let (notes, findings) = match crate::analyse::analyse_policy_with(policy, &compile) {
+            Ok(a) => (
+                accepted_gap_notes(sources, policy, &a.analysis),
+                a.diagnostics,
+            ),
+            Err(d) => (Vec::new(), vec![*d]),
+        };
+        let mut tested = plan.into_tested(notes, None, None);
+        tested
+            .tests
+            .extend(finding_tests(sources, policy, &findings));
+        return tested;
     }
     let mut compiled = Compiled::new(policy, options.max_nodes);
-    plan.run(sources, policy, options, compiled.as_mut().map_err(|d| &*d))
+    let mut tested = plan.run(sources, policy, options, compiled.as_mut().map_err(|d| &*d));
+    if analysed {
+        let findings = match &compiled {
+            Ok(c) => crate::analyse::diagnostics(policy, &c.analysis),
+            Err(d) => vec![d.clone()],
+        };
+        tested
+            .tests
+            .extend(finding_tests(sources, policy, &findings));
+    }
+    tested
 }
 
 /// [`test_policy`] with the policy compiled already: `policyc doc` compiles it once for
@@ -206,7 +243,7 @@ impl<'p> Plan<'p> {
                 for &(i, s) in &self.scenarios {
                     let judged = judge(policy, graph, s);
                     if let Some(c) = &mut coverage {
-                        c.record(graph, &judged.reached);
+                        c.record(graph, &s.name, &judged.reached);
                     }
                     settle(
                         &mut self.tests,

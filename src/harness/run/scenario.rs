@@ -122,7 +122,11 @@ pub(super) fn holds(e: &Expect, leaf: &Leaf) -> bool {
             leaf.status == Status::InScope
                 && matches!(
                     leaf.outcomes.get(*output),
-                    Some(LeafOutcome::Gap | LeafOutcome::Conflict { .. })
+                    Some(
+                        LeafOutcome::Gap
+                            | LeafOutcome::Conflict { .. }
+                            | LeafOutcome::Overlap { .. }
+                    )
                 )
         }
     }

@@ -1,0 +1,86 @@
+//! Examples that isolate a pairwise finding: for two rules over one output (a
+//! conflict, a decision of a precedence, an overlap), an example incident where no
+//! other rule that assigns the output applies, when the region holds one. An example
+//! that fires other rows of a table too explains less (and took `false` and the first
+//! variant by default, often a "decline" row). Among those incidents the example is
+//! chosen by the one rule of every example (`compile::typical_index`).
+//!
+//! Done on the diagrams for both engines, after the pairs are found, so both give the
+//! same example; only for the pairs listed one by one ([`super::LISTED_CONFLICTS`] per
+//! output and kind), the ones shown with their example.
+
+use super::{Analysis, ConflictFinding, LISTED_CONFLICTS};
+use crate::check::ir::OutputId;
+use crate::compile::{CResult, Compiler};
+use crate::mdd::{NodeId, FALSE};
+
+pub(super) fn isolate_examples(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    for list in [&mut a.conflicts, &mut a.resolved, &mut a.overlaps] {
+        let mut seen: Vec<(OutputId, usize)> = Vec::new();
+        for cf in list.iter_mut() {
+            let n = match seen.iter_mut().find(|x| x.0 == cf.output) {
+                Some(x) => {
+                    x.1 += 1;
+                    x.1
+                }
+                None => {
+                    seen.push((cf.output, 1));
+                    1
+                }
+            };
+            if n > LISTED_CONFLICTS {
+                continue;
+            }
+            // Past the node limit the example stays as found, not looked at.
+            if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
+                c.compact()?;
+            }
+            match isolate(c, cf) {
+                Ok(()) => {}
+                Err(crate::compile::CompileError::TooLarge { .. }) => c.compact()?,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The effective region of rule `r`'s assignment to `o`.
+fn effective_on(c: &Compiler<'_>, r: usize, o: OutputId) -> NodeId {
+    let k = c
+        .policy
+        .rules
+        .get(r)
+        .and_then(|x| x.assigns.iter().position(|a| a.output == o));
+    k.and_then(|k| c.effective.get(r).and_then(|v| v.get(k)))
+        .copied()
+        .unwrap_or(FALSE)
+}
+
+fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding) -> CResult<()> {
+    let o = cf.output;
+    let [r1, r2] = cf.rules;
+    let (e1, e2) = (effective_on(c, r1, o), effective_on(c, r2, o));
+    let both = c.mdd.and(e1, e2)?;
+    let mut alone = c.mdd.and(both, c.valid)?;
+    for (t, rule) in c.policy.rules.iter().enumerate() {
+        if alone == FALSE {
+            break;
+        }
+        if t == r1 || t == r2 || !rule.assigns.iter().any(|a| a.output == o) {
+            continue;
+        }
+        let cond = c.rule_conds.get(t).copied().unwrap_or(FALSE);
+        if c.mdd.intersects(cond, alone) {
+            alone = c.mdd.diff(alone, cond)?;
+        }
+    }
+    let example = c
+        .mdd
+        .pick(alone, |t| t == 1, |l, runs| c.typical_at(l, Some(runs)));
+    cf.isolating = Some(example.is_some());
+    if let Some(levels) = example {
+        cf.region.example = crate::compile::describe::example_indices(c, &levels);
+    }
+    Ok(())
+}

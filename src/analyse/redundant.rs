@@ -1,0 +1,517 @@
+//! Redundant rules: a rule whose removal changes no decision of any output for any
+//! valid incident (W0507).
+//!
+//! No remove-and-recheck of the policy: a rule `r` can change a decision only where it
+//! applies, and only of the outputs it assigns (overriding is per output). There,
+//! removing it takes away its own effective assignments and gives back the assignments
+//! it alone overrode (those of the rules it overrides, directly or through a chain,
+//! that no other applying overrider beats; the chain through `r` is kept, as in a
+//! policy where `r` merely never applies). So for each output of `r`, the output's
+//! verdict is compared with and without `r` over the assignments that meet `r`'s
+//! condition: a multi-terminal diagram whose terminals are the sets of assignments
+//! present, each side's set turned into a verdict as the decision graph makes it. The
+//! work per rule is a pass over the assignments to its outputs (an intersection test
+//! each, as the conflicts make) and diagram operations on the few that meet it.
+
+use crate::check::ir::{OutputTy, Policy, RuleId, Value};
+use crate::compile::graph::{Outcome, Verdict};
+use crate::compile::{CResult, Compiler};
+use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
+
+/// A rule whose removal changes no decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedundantRule {
+    pub rule: RuleId,
+    /// The rules whose assignments decide what it decides wherever it is effective:
+    /// giving the same value (or, for a set output, the same members), or a value the
+    /// precedence ranks higher; in declaration order.
+    pub covered_by: Vec<RuleId>,
+    /// Somewhere only the output's default gives what it gives.
+    pub by_default: bool,
+    /// A rule that is redundant too and covered by this one alone, as this one is by
+    /// it: the two are one rule written twice. Each may go, not both; the pair is
+    /// reported once, on the first (`rule`), with the second here.
+    pub twin: Option<RuleId>,
+}
+
+/// How a quick proof chooses a value among the runs a level still allows.
+type Choose = fn(&[(u32, u32)]) -> u32;
+
+/// One assignment present somewhere, as the verdict reads it: the rule and the value.
+type Label = (RuleId, Value);
+
+/// Rules whose comparison would take more than this many assignments meeting them (of
+/// one output) are left unsettled: on large random policies every rule meets hundreds,
+/// and none of them is redundant; real policies stay far below.
+pub const MAX_MEETING: usize = 32;
+
+/// Every rule (applying somewhere, not in `dead`) whose removal changes no decision,
+/// twins paired; and the rules left unsettled (more than [`MAX_MEETING`] assignments
+/// meet them and no quick proof showed them needed).
+pub fn redundant_rules(
+    c: &mut Compiler<'_>,
+    dead: &[RuleId],
+) -> CResult<(Vec<RedundantRule>, Vec<RuleId>)> {
+    let mut unsettled = Vec::new();
+    let policy = c.policy;
+    let mut found: Vec<RedundantRule> = Vec::new();
+    let assigns = |c: &Compiler<'_>| -> Vec<Vec<(RuleId, usize, NodeId)>> {
+        (0..policy.outputs.len())
+            .map(|o| c.assignments_to(o))
+            .collect()
+    };
+    let mut assigns_of = assigns(c);
+    for r in 0..policy.rules.len() {
+        // Each rule's comparison leaves garbage; collect it before it fills the limit
+        // (the compiler's own diagrams survive, renumbered).
+        if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
+            c.compact()?;
+            assigns_of = assigns(c);
+        }
+        if dead.contains(&r) {
+            continue;
+        }
+        let cond = c.rule_conds.get(r).copied().unwrap_or(FALSE);
+        let here = c.mdd.and(cond, c.valid)?;
+        if here == FALSE {
+            continue;
+        }
+        if changes_at_some_point(c, &assigns_of, r, here) {
+            continue;
+        }
+        if meeting(c, &assigns_of, r, here) > MAX_MEETING {
+            unsettled.push(r);
+            continue;
+        }
+        if changes_where_alone(c, &assigns_of, r, here)? {
+            continue;
+        }
+        if meeting(c, &assigns_of, r, here) > MAX_MEETING {
+            unsettled.push(r);
+            continue;
+        }
+        if let Some(x) = redundant_rule(c, &assigns_of, r, here)? {
+            found.push(x);
+        }
+    }
+    Ok((pair_twins(found), unsettled))
+}
+
+/// The most assignments to one of `r`'s outputs that meet `here`, an output at a time.
+fn meeting(
+    c: &mut Compiler<'_>,
+    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
+    r: RuleId,
+    here: NodeId,
+) -> usize {
+    let outputs: Vec<usize> = c
+        .policy
+        .rules
+        .get(r)
+        .map(|x| x.assigns.iter().map(|a| a.output).collect())
+        .unwrap_or_default();
+    let mut most = 0;
+    for o in outputs {
+        let mut n = 0;
+        for &(s, _, eff) in assigns_of.get(o).map(|v| v.as_slice()).unwrap_or(&[]) {
+            let cond = c.rule_conds.get(s).copied().unwrap_or(FALSE);
+            let released = c.overriders.get(s).is_some_and(|v| v.contains(&r));
+            if c.mdd.intersects(eff, here) || (released && c.mdd.intersects(cond, here)) {
+                n += 1;
+                if n > MAX_MEETING {
+                    return n;
+                }
+            }
+        }
+        most = most.max(n);
+    }
+    most
+}
+
+/// A quick proof that rule `r` is not redundant: a few incidents where it applies
+/// (the lowest, highest and middle values of its region, level by level), each decided
+/// with and without it by reading which assignments are effective there. Most rules
+/// that are not redundant change the decision at the first; the exact comparison is
+/// left for the rest.
+fn changes_at_some_point(
+    c: &Compiler<'_>,
+    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
+    r: RuleId,
+    here: NodeId,
+) -> bool {
+    let policy = c.policy;
+    let Some(rule) = policy.rules.get(r) else {
+        return false;
+    };
+    let picks: [Choose; 3] = [
+        |runs| runs.first().map_or(0, |x| x.0),
+        |runs| runs.last().map_or(0, |x| x.1),
+        |runs| {
+            runs.get(runs.len() / 2)
+                .map_or(0, |x| x.0 + (x.1 - x.0) / 2)
+        },
+    ];
+    for choose in picks {
+        let Some(point) = c.mdd.pick(here, |t| t == 1, |_, runs| choose(runs)) else {
+            return false;
+        };
+        let holds = |f: NodeId| c.mdd.eval(f, &point) == 1;
+        let applies = |s: RuleId| c.rule_conds.get(s).is_some_and(|&f| holds(f));
+        for a in &rule.assigns {
+            let o = a.output;
+            let mut with: Vec<(Label, NodeId)> = Vec::new();
+            let mut without: Vec<(Label, NodeId)> = Vec::new();
+            for &(s, k, eff) in assigns_of.get(o).map(|v| v.as_slice()).unwrap_or(&[]) {
+                let Some(value) = policy.rules.get(s).and_then(|x| x.assigns.get(k)) else {
+                    continue;
+                };
+                let label = (s, value.value.clone());
+                if holds(eff) {
+                    with.push((label.clone(), FALSE));
+                    if s != r {
+                        without.push((label, FALSE));
+                    }
+                    continue;
+                }
+                let overridden_by_r = c.overriders.get(s).is_some_and(|v| v.contains(&r));
+                let beaten_by_other = || {
+                    c.overriders.get(s).is_some_and(|ts| {
+                        ts.iter().any(|&t| {
+                            t != r
+                                && applies(t)
+                                && policy
+                                    .rules
+                                    .get(t)
+                                    .is_some_and(|x| x.assigns.iter().any(|b| b.output == o))
+                        })
+                    })
+                };
+                if overridden_by_r && applies(s) && !beaten_by_other() {
+                    without.push((label, FALSE));
+                }
+            }
+            let verdict = |labels: &[(Label, NodeId)]| {
+                verdict_of(policy, o, labels.iter().map(|x| &x.0).collect())
+            };
+            if verdict(&with) != verdict(&without) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A second quick proof, for the rules the first leaves: for each assignment of `r`,
+/// the incidents where it is effective and no other rule gives its value (or, for a
+/// set output, one of its members) are where its removal most likely changes the
+/// decision; a few of them are decided with and without it.
+fn changes_where_alone(
+    c: &mut Compiler<'_>,
+    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
+    r: RuleId,
+    here: NodeId,
+) -> CResult<bool> {
+    let policy = c.policy;
+    let Some(rule) = policy.rules.get(r) else {
+        return Ok(false);
+    };
+    for (k, a) in rule.assigns.iter().enumerate() {
+        let eff = c
+            .effective
+            .get(r)
+            .and_then(|v| v.get(k))
+            .copied()
+            .unwrap_or(FALSE);
+        let mine = c.mdd.and(eff, here)?;
+        if mine == FALSE {
+            continue;
+        }
+        let shares = |v: &Value| match (&a.value, v) {
+            (Value::Set(_, x), Value::Set(_, y)) => x.iter().any(|m| y.contains(m)),
+            (x, y) => x == y,
+        };
+        let mut same = Vec::new();
+        for &(s, j, e) in assigns_of
+            .get(a.output)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+        {
+            let value = policy.rules.get(s).and_then(|x| x.assigns.get(j));
+            if s != r && value.is_some_and(|x| shares(&x.value)) && c.mdd.intersects(e, mine) {
+                same.push(c.mdd.and(e, mine)?);
+            }
+        }
+        let covered = c.mdd.or_all(&same)?;
+        let alone = c.mdd.diff(mine, covered)?;
+        if alone != FALSE && changes_at_some_point(c, assigns_of, r, alone) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Output `o`'s verdict where the assignments `labels` are effective.
+fn verdict_of(policy: &Policy, o: usize, labels: Vec<&Label>) -> Option<Verdict> {
+    let out = policy.outputs.get(o)?;
+    Some(match out.ty {
+        OutputTy::Set(e) => {
+            let mut members: Vec<usize> = Vec::new();
+            for (_, v) in labels {
+                if let Value::Set(_, vs) = v {
+                    members.extend(vs.iter().copied());
+                }
+            }
+            members.sort_unstable();
+            members.dedup();
+            Verdict::Value(Value::Set(e, members))
+        }
+        OutputTy::Single(_) => {
+            let mut given: Vec<(Value, Vec<RuleId>)> = Vec::new();
+            for (s, v) in labels {
+                match given.iter_mut().find(|g| g.0 == *v) {
+                    Some(g) => g.1.push(*s),
+                    None => given.push((v.clone(), vec![*s])),
+                }
+            }
+            Outcome::of_single(out, given).verdict()
+        }
+    })
+}
+
+/// Whether rule `r` (applying in `here`) is redundant, with what covers it.
+fn redundant_rule(
+    c: &mut Compiler<'_>,
+    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
+    r: RuleId,
+    here: NodeId,
+) -> CResult<Option<RedundantRule>> {
+    let policy = c.policy;
+    let Some(rule) = policy.rules.get(r) else {
+        return Ok(None);
+    };
+    let mut outputs: Vec<usize> = rule.assigns.iter().map(|a| a.output).collect();
+    outputs.sort_unstable();
+    outputs.dedup();
+    let mut covered_by = Vec::new();
+    let mut by_default = false;
+    for o in outputs {
+        let Some(out) = policy.outputs.get(o) else {
+            continue;
+        };
+        let mut with: Vec<(Label, NodeId)> = Vec::new();
+        let mut without: Vec<(Label, NodeId)> = Vec::new();
+        let mine_values: Vec<&Value> = rule
+            .assigns
+            .iter()
+            .filter(|a| a.output == o)
+            .map(|a| &a.value)
+            .collect();
+        let mut mine = FALSE;
+        for &(s, k, eff) in assigns_of.get(o).map(|v| v.as_slice()).unwrap_or(&[]) {
+            let Some(value) = policy
+                .rules
+                .get(s)
+                .and_then(|x| x.assigns.get(k))
+                .map(|a| a.value.clone())
+            else {
+                continue;
+            };
+            let overridden_by_r = c.overriders.get(s).is_some_and(|v| v.contains(&r));
+            if s == r {
+                let e = c.mdd.and(eff, here)?;
+                mine = c.mdd.or(mine, e)?;
+                if e != FALSE {
+                    with.push(((s, value), e));
+                }
+            } else if overridden_by_r {
+                // Beaten wherever `r` applies; without it, effective where no other
+                // applying overrider that assigns `o` beats it.
+                let cond_s = c.rule_conds.get(s).copied().unwrap_or(FALSE);
+                if !c.mdd.intersects(cond_s, here) {
+                    continue;
+                }
+                let mut others = Vec::new();
+                for &t in c.overriders.get(s).map(|v| v.as_slice()).unwrap_or(&[]) {
+                    let assigns_o = policy
+                        .rules
+                        .get(t)
+                        .is_some_and(|x| x.assigns.iter().any(|a| a.output == o));
+                    if t != r && assigns_o {
+                        others.push(c.rule_conds.get(t).copied().unwrap_or(FALSE));
+                    }
+                }
+                let beaten = c.mdd.or_all(&others)?;
+                let applies = c.mdd.and(cond_s, here)?;
+                let released = c.mdd.diff(applies, beaten)?;
+                if released != FALSE {
+                    without.push(((s, value), released));
+                }
+            } else if c.mdd.intersects(eff, here) {
+                let e = c.mdd.and(eff, here)?;
+                with.push(((s, value.clone()), e));
+                without.push(((s, value), e));
+            }
+        }
+        let differs = verdicts_differ(c, policy, o, &with, &without)?;
+        if c.mdd.intersects(differs, here) {
+            return Ok(None);
+        }
+        // What covers it: the other rules that give what it gives (or outrank it)
+        // where it is effective, before or after its removal.
+        let ranked_above = |v: &Value| {
+            mine_values.iter().any(|m| {
+                let (Some(a), Some(b)) = (out.hit.rank(v), out.hit.rank(m)) else {
+                    return false;
+                };
+                a < b
+            })
+        };
+        let shares = |v: &Value| {
+            mine_values.iter().any(|m| match (m, v) {
+                (Value::Set(_, a), Value::Set(_, b)) => a.iter().any(|x| b.contains(x)),
+                _ => *m == v,
+            })
+        };
+        let mut same = Vec::new();
+        for ((s, v), e) in with.iter().chain(&without) {
+            if *s == r || !(shares(v) || ranked_above(v)) || !c.mdd.intersects(*e, mine) {
+                continue;
+            }
+            if shares(v) {
+                same.push(*e);
+            }
+            if !covered_by.contains(s) {
+                covered_by.push(*s);
+            }
+        }
+        if let (Some(d), OutputTy::Single(_)) = (&out.default, out.ty) {
+            if mine_values.contains(&d) {
+                let given = c.mdd.or_all(&same)?;
+                by_default |= c.mdd.diff(mine, given)? != FALSE;
+            }
+        }
+    }
+    covered_by.sort_unstable();
+    Ok(Some(RedundantRule {
+        rule: r,
+        covered_by,
+        by_default,
+        twin: None,
+    }))
+}
+
+/// Where output `o`'s verdict differs between the assignments present in `with` and
+/// in `without` (each a label and where it is present). The verdict reads only which
+/// values are present (for a set output, which members), and for an `exclusive`
+/// output whether two assignments are: the labels are grouped so, which keeps the
+/// terminals few however many rules meet.
+fn verdicts_differ(
+    c: &mut Compiler<'_>,
+    policy: &Policy,
+    o: usize,
+    with: &[(Label, NodeId)],
+    without: &[(Label, NodeId)],
+) -> CResult<NodeId> {
+    let Some(out) = policy.outputs.get(o) else {
+        return Ok(FALSE);
+    };
+    let exclusive = out.hit.is_exclusive();
+    // Per side: (key, region) where `None` is "two or more assignments".
+    let mut keyed: Vec<(bool, Option<Value>, NodeId)> = Vec::new();
+    for (side, labels) in [(false, with), (true, without)] {
+        let mut groups: Vec<(Value, Vec<NodeId>)> = Vec::new();
+        let (mut one, mut two) = (FALSE, FALSE);
+        for ((_, v), region) in labels {
+            let keys: Vec<Value> = match v {
+                Value::Set(e, vs) => vs.iter().map(|m| Value::Set(*e, vec![*m])).collect(),
+                v => vec![v.clone()],
+            };
+            for key in keys {
+                match groups.iter_mut().find(|g| g.0 == key) {
+                    Some(g) => g.1.push(*region),
+                    None => groups.push((key, vec![*region])),
+                }
+            }
+            if exclusive {
+                let both = c.mdd.and(one, *region)?;
+                two = c.mdd.or(two, both)?;
+                one = c.mdd.or(one, *region)?;
+            }
+        }
+        for (key, regions) in groups {
+            let present = c.mdd.or_all(&regions)?;
+            keyed.push((side, Some(key), present));
+        }
+        if exclusive {
+            keyed.push((side, None, two));
+        }
+    }
+    // Terminals: sets of indices into `keyed`.
+    let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
+    index.insert(Vec::new(), 0);
+    let mut f = NodeId::terminal(0);
+    for (k, (_, _, region)) in keyed.iter().enumerate() {
+        f = c.mdd.apply_terminals(*region, f, |holds, s| {
+            if holds == 0 {
+                return s;
+            }
+            let mut v = sets.get(s as usize).cloned().unwrap_or_default();
+            v.push(k);
+            if let Some(i) = index.get(&v) {
+                return *i;
+            }
+            let i = sets.len() as u32;
+            index.insert(v.clone(), i);
+            sets.push(v);
+            i
+        })?;
+    }
+    let side_verdict = |set: &[usize], side: bool| -> Option<Verdict> {
+        let mut values: Vec<Value> = Vec::new();
+        let mut two = false;
+        for (s, key, _) in set.iter().filter_map(|&k| keyed.get(k)) {
+            match key {
+                _ if *s != side => {}
+                Some(v) => values.push(v.clone()),
+                None => two = true,
+            }
+        }
+        if two {
+            values.sort();
+            values.dedup();
+            return Some(Verdict::Overlap(values));
+        }
+        // One assignment per key, so counts read right (under two, for `exclusive`).
+        let labels: Vec<Label> = values.into_iter().map(|v| (0, v)).collect();
+        verdict_of(policy, o, labels.iter().collect())
+    };
+    let differ: Vec<u32> = sets
+        .iter()
+        .map(|set| u32::from(side_verdict(set, false) != side_verdict(set, true)))
+        .collect();
+    Ok(c.mdd
+        .map_terminals(f, |s| differ.get(s as usize).copied().unwrap_or(1))?)
+}
+
+/// Two redundant rules each covered by the other alone are one finding, on the first.
+fn pair_twins(found: Vec<RedundantRule>) -> Vec<RedundantRule> {
+    let by_rule: FxHashMap<RuleId, &RedundantRule> = found.iter().map(|x| (x.rule, x)).collect();
+    let twin_of = |x: &RedundantRule| -> Option<RuleId> {
+        let [s] = x.covered_by.as_slice() else {
+            return None;
+        };
+        let other = by_rule.get(s)?;
+        (other.covered_by == [x.rule] && !x.by_default && !other.by_default).then_some(*s)
+    };
+    let mut out = Vec::with_capacity(found.len());
+    for x in &found {
+        let mut x = x.clone();
+        match twin_of(&x) {
+            Some(s) if s < x.rule => continue,
+            twin => x.twin = twin,
+        }
+        out.push(x);
+    }
+    out
+}
