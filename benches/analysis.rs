@@ -97,6 +97,7 @@ fn exact_vs_brute_force(c: &mut Criterion) {
         int_hi: 9,
         variants: 4,
         extras: false,
+        table: false,
         hit_policies: false,
         seed: 7,
     };
@@ -113,5 +114,29 @@ fn exact_vs_brute_force(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bundled_policies, synthetic, exact_vs_brute_force);
+/// A relation between wide integer inputs that is too expensive to compile: `check`
+/// refuses it (E0504) from the ranges alone, without spending the compile budget first
+/// (issue 18: it took 5 to 10 s in every command).
+fn expensive_relation(c: &mut Criterion) {
+    let text = "policy rel \"Relation\"\ninput a: 0..=1000000\ninput b: 0..=1000000\n\
+                input c: 0..=1000000\noutput big: bool default false\n\
+                rule sum \"Sum exceeds\" cites \"x\" when a + b > c then big = true\n";
+    let fs = policyc::testing::MemFs::from([("/mem/rel.policy", text)]);
+    c.bench_function("relation/refused_a_plus_b_gt_c_1e6", |b| {
+        b.iter(|| {
+            let mut sources = Sources::new();
+            let checked = check_and_analyse(&mut sources, &fs, Path::new("/mem/rel.policy"));
+            assert!(checked.diagnostics.iter().any(|d| d.code == "E0504"));
+            checked
+        })
+    });
+}
+
+criterion_group!(
+    benches,
+    bundled_policies,
+    synthetic,
+    exact_vs_brute_force,
+    expensive_relation
+);
 criterion_main!(benches);

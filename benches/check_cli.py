@@ -8,8 +8,8 @@
 Writes each exported policy (rules as boxes) back as a `.policy` file beside its JSON and
 times the binary on it: reading, parsing, checking, every analysis and rendering every
 diagnostic, what a user waits for. The inputs keep their domains (`bool`, a four-variant
-enum, `0..=99`) under the names x0, x1, ...; the outputs are o0, o1, ... Prints the best
-of three runs per policy.
+enum, `0..=99`) under the names x0, x1, ...; the outputs are o0, o1, ..., their values
+v0, v1, ... Prints the best of three runs per policy.
 """
 import json
 import re
@@ -47,7 +47,8 @@ def value(v):
 
 
 def policy_text(d):
-    out = ['policy synth "Synthetic"', "", "enum E4 { a0, a1, a2, a3 }", "enum V { v0, v1, v2 }", ""]
+    values = ", ".join(f"v{k}" for k in range(d.get("values", 3)))
+    out = ['policy synth "Synthetic"', "", "enum E4 { a0, a1, a2, a3 }", f"enum V {{ {values} }}", ""]
     out += [f"input x{i}: {ty(n)}" for i, n in enumerate(d["inputs"])]
     for o, od in enumerate(d["outputs"]):
         default = f" default {value(od['default'])}" if od["default"] else ""

@@ -1,7 +1,9 @@
 //! One-shot timings of the full exact analysis on large synthetic policies, too slow to
 //! sample with criterion. `POLICYC_SCALE="20x200,40x1000,64x2000" cargo bench --bench
 //! scale` (default: 20x200). Prints one line per size. `POLICYC_SEED=N` generates the
-//! policies from another seed (default 1).
+//! policies from another seed (default 1). `POLICYC_SHAPE=table` takes the
+//! decision-table shape instead (`SynthSpec::table`: one output of six values decided by
+//! every rule), `POLICYC_SHAPE=both` both shapes.
 //!
 //! With `POLICYC_EXPORT_DIR=DIR` it instead writes each synthetic policy as JSON (inputs,
 //! outputs, rules as boxes) for `benches/z3_compare.py`, which asks z3 the same
@@ -65,7 +67,13 @@ fn export(policy: &policyc::check::ir::Policy) -> Option<serde_json::Value> {
             })
         })
         .collect();
-    Some(serde_json::json!({ "inputs": inputs, "outputs": outputs, "rules": rules }))
+    let values = policy.enums.get(1).map_or(0, |e| e.variants.len());
+    Some(serde_json::json!({
+        "inputs": inputs,
+        "outputs": outputs,
+        "values": values,
+        "rules": rules,
+    }))
 }
 
 /// Adds policyc's gap count to each output of an exported policy (`gap_count`, a decimal
@@ -126,67 +134,92 @@ fn sizes(default: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// A shape's file prefix and its generator (inputs, rules, seed).
+type Shape = (&'static str, fn(usize, usize, u64) -> SynthSpec);
+
+/// The shapes of `POLICYC_SHAPE` (`rules`, the default; `table`; or `both`), each with
+/// the prefix of its exported files.
+fn shapes() -> Vec<Shape> {
+    let rules: Shape = ("synth", SynthSpec::large);
+    let table: Shape = ("table", SynthSpec::table);
+    match std::env::var("POLICYC_SHAPE").as_deref() {
+        Ok("table") => vec![table],
+        Ok("both") => vec![rules, table],
+        _ => vec![rules],
+    }
+}
+
 fn main() {
     let seed = std::env::var("POLICYC_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
     if let Ok(dir) = std::env::var("POLICYC_EXPORT_DIR") {
-        for (inputs, rules) in sizes("20x200,40x1000,64x2000") {
-            let policy = generate(&SynthSpec::large(inputs, rules, seed));
-            if let Some(mut j) = export(&policy) {
-                with_gap_counts(&policy, &mut j);
-                let path = std::path::Path::new(&dir).join(format!("synth_{inputs}x{rules}.json"));
-                if let Err(e) = std::fs::write(&path, j.to_string()) {
-                    eprintln!("cannot write {}: {e}", path.display());
+        for (prefix, spec) in shapes() {
+            for (inputs, rules) in sizes("20x200,40x1000,64x2000") {
+                let policy = generate(&spec(inputs, rules, seed));
+                if let Some(mut j) = export(&policy) {
+                    with_gap_counts(&policy, &mut j);
+                    let path =
+                        std::path::Path::new(&dir).join(format!("{prefix}_{inputs}x{rules}.json"));
+                    if let Err(e) = std::fs::write(&path, j.to_string()) {
+                        eprintln!("cannot write {}: {e}", path.display());
+                    }
                 }
             }
         }
         return;
     }
-    for (inputs, rules) in sizes("20x200") {
-        let policy = generate(&SynthSpec::large(inputs, rules, seed));
-        let start = Instant::now();
-        let mut c = match Compiler::new(&policy, &CompileOptions::default()) {
-            Ok(c) => c,
-            Err(e) => {
-                println!("{inputs}x{rules}: compile failed: {e:?}");
-                continue;
-            }
-        };
-        let compiled = start.elapsed();
-        match analyse(&mut c) {
-            Ok(a) => {
-                let uncounted = a
-                    .unfinished
-                    .iter()
-                    .filter(|u| matches!(u, Unfinished::Gaps(_)))
-                    .count();
-                println!(
-                    "{inputs}x{rules}: compile {compiled:?}, analysis total {:?} ({:?} engine); \
-                     outputs with gaps: {} counted with regions, {} proven by an example but \
-                     not counted ({} uncounted in all); conflicting rule pairs {}, dead rules {}, \
-                     redundant rules {} ({} unsettled), unused inputs {}, other unfinished {:?}",
-                    start.elapsed(),
-                    a.engine,
-                    a.gaps.len(),
-                    a.gap_examples.len(),
-                    uncounted,
-                    a.conflicts.len(),
-                    a.dead_rules.len(),
-                    a.redundant.len(),
-                    a.redundant_unsettled.len(),
-                    a.unused_inputs.len(),
-                    a.unfinished
-                        .iter()
-                        .filter(|u| !matches!(u, Unfinished::Gaps(_)))
-                        .collect::<Vec<_>>()
-                );
-            }
-            Err(e) => println!(
-                "{inputs}x{rules}: analysis failed after {:?}: {e:?}",
-                start.elapsed()
-            ),
+    for (prefix, spec) in shapes() {
+        for (inputs, rules) in sizes("20x200") {
+            let policy = generate(&spec(inputs, rules, seed));
+            run(prefix, inputs, rules, &policy);
         }
+    }
+}
+
+/// Analyses one policy and prints what it found and how long it took.
+fn run(prefix: &str, inputs: usize, rules: usize, policy: &policyc::check::ir::Policy) {
+    let start = Instant::now();
+    let mut c = match Compiler::new(policy, &CompileOptions::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("{prefix} {inputs}x{rules}: compile failed: {e:?}");
+            return;
+        }
+    };
+    let compiled = start.elapsed();
+    match analyse(&mut c) {
+        Ok(a) => {
+            let uncounted = a
+                .unfinished
+                .iter()
+                .filter(|u| matches!(u, Unfinished::Gaps(_)))
+                .count();
+            println!(
+                "{prefix} {inputs}x{rules}: compile {compiled:?}, analysis total {:?} ({:?} engine); \
+                 outputs with gaps: {} counted with regions, {} proven by an example but \
+                 not counted ({} uncounted in all); conflicting rule pairs {}, dead rules {}, \
+                 redundant rules {} ({} unsettled), unused inputs {}, other unfinished {:?}",
+                start.elapsed(),
+                a.engine,
+                a.gaps.len(),
+                a.gap_examples.len(),
+                uncounted,
+                a.conflict_pairs(),
+                a.dead_rules.len(),
+                a.redundant.len(),
+                a.redundant_unsettled.len(),
+                a.unused_inputs.len(),
+                a.unfinished
+                    .iter()
+                    .filter(|u| !matches!(u, Unfinished::Gaps(_)))
+                    .collect::<Vec<_>>()
+            );
+        }
+        Err(e) => println!(
+            "{prefix} {inputs}x{rules}: analysis failed after {:?}: {e:?}",
+            start.elapsed()
+        ),
     }
 }

@@ -28,8 +28,11 @@ use crate::compile::describe::{
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{Cube, NodeId, ValueRanges};
 
-/// Boxes one region may break into before the engine declines the policy.
-const MAX_BOXES_PER_REGION: usize = 512;
+/// Boxes one region may break into before the engine declines the policy. A rule of a
+/// decision table overridden, directly or through a chain, by four rules of five
+/// literals each is effective in up to 5^4 boxes: at 512 the engine declined a table of
+/// 2,000 rules and the diagrams passed their limit (E0504) after 8 s.
+const MAX_BOXES_PER_REGION: usize = 4096;
 /// Boxes in all before the engine declines the policy.
 const MAX_BOXES: usize = 200_000;
 
@@ -169,6 +172,7 @@ impl BoxModel {
             total += cubes.len();
             let ok = complete && total <= MAX_BOXES;
             let out: Vec<Cuboid> = cubes.iter().map(|q| Cuboid::from_cube(q, &sizes)).collect();
+
             // A sweep tracks each box's literals in one machine word.
             (ok && out.iter().all(|b| b.literals().len() <= 64)).then_some(out)
         };
@@ -552,8 +556,9 @@ impl BoxModel {
     /// Every pair of rules whose effective assignments to output `o` meet on a valid
     /// incident, by kind (as [`super::conflicts_of_output`]): the meet of their
     /// effective boxes, less, for a decision of the precedence, where a value it does not
-    /// rank applies too. `None` when that subtraction passes the budget of a count (the
-    /// diagrams then take the output).
+    /// rank applies too. Per kind the listed pairs with their regions, the rest counted.
+    /// `None` when that subtraction passes the budget of a count (the diagrams then take
+    /// the output).
     pub fn conflicts_of_output(&self, c: &Compiler<'_>, o: OutputId) -> Option<super::Pairs> {
         let assigns = Self::assignments_to(c, o);
         let typical = typical_example(c);
@@ -582,11 +587,7 @@ impl BoxModel {
                     continue;
                 }
                 let e2 = self.effective_boxes(*r2, *k2);
-                let list = match kind {
-                    super::PairKind::Conflict => &mut found.conflicts,
-                    super::PairKind::Resolved => &mut found.resolved,
-                    super::PairKind::Overlap => &mut found.overlaps,
-                };
+                let list = found.of_kind(kind);
                 let finding = |region| ConflictFinding {
                     output: o,
                     rules: [*r1, *r2],
@@ -595,6 +596,15 @@ impl BoxModel {
                     isolating: None,
                 };
                 let subtract = kind == super::PairKind::Resolved && !unranked.is_empty();
+                // Past the listed pairs only whether they meet, without a region (where
+                // the precedence decides, by the count of the meeting less the unranked).
+                let listed = list.lists_next();
+                if !listed && !subtract {
+                    if self.meet_validly(e1, e2) {
+                        list.count(o, v1, v2);
+                    }
+                    continue;
+                }
                 // Most pairs meet in one box: describe it directly.
                 if let ([a], [b], [v], false) = (e1, e2, self.valid.as_slice(), subtract) {
                     // (The valid incidents are often every incident: no second copy then.)
@@ -606,13 +616,21 @@ impl BoxModel {
                         }
                     };
                     if let Some(both) = a.meet(b).and_then(inside) {
-                        list.push(finding(region_of_box(c, &typical, both.literals())));
+                        list.listed
+                            .push(finding(region_of_box(c, &typical, both.literals())));
                     }
+                    continue;
+                }
+                // Test before building: most pairs of many boxes do not meet.
+                if !self.meet_validly(e1, e2) {
                     continue;
                 }
                 let mut both = Gathered::default();
                 for a in e1 {
                     for b in e2 {
+                        if !a.intersects(b) {
+                            continue;
+                        }
                         let Some(ab) = a.meet(b) else { continue };
                         if subtract {
                             both.merge(self.uncovered(Some(&ab), &unranked).ok()?);
@@ -625,12 +643,30 @@ impl BoxModel {
                         }
                     }
                 }
+                if !listed {
+                    if both.count > 0 {
+                        list.count(o, v1, v2);
+                    }
+                    continue;
+                }
                 if let Some(region) = both.region(c, |_| {}) {
-                    list.push(finding(region));
+                    list.listed.push(finding(region));
                 }
             }
         }
         Some(found)
+    }
+
+    /// Whether two unions of boxes meet on a valid incident, without building the
+    /// meeting: a conflict past the listed ones is only counted.
+    fn meet_validly(&self, e1: &[Cuboid], e2: &[Cuboid]) -> bool {
+        let everything = self.valid.iter().any(|v| v.literals().is_empty());
+        e1.iter().any(|a| {
+            e2.iter().any(|b| {
+                a.intersects(b)
+                    && (everything || self.valid.iter().any(|v| v.intersects_both(a, b)))
+            })
+        })
     }
 
     /// Rules that never apply, or whose every assignment is always overridden.
@@ -786,6 +822,35 @@ mod tests {
 
     fn in_cuboid(b: &Cuboid, p: &[u32]) -> bool {
         b.literals().iter().all(|(l, s)| holds(s, p[*l]))
+    }
+
+    /// The allocation-free test of three boxes meeting agrees with the points.
+    #[test]
+    fn three_boxes_meet_as_their_points_say() {
+        let sizes = [3u32, 4, 2];
+        let mut rng = crate::compile::synth::Rng::new(11);
+        let random_box = |rng: &mut crate::compile::synth::Rng| {
+            let mut lits: Vec<(usize, ValueRanges)> = Vec::new();
+            for (l, &n) in sizes.iter().enumerate() {
+                if rng.chance(60) {
+                    let lo = rng.below(u64::from(n)) as u32;
+                    let hi = lo + rng.below(u64::from(n - lo)) as u32;
+                    lits.push((l, vec![(lo, hi)]));
+                }
+            }
+            Cuboid::from_literals(lits)
+        };
+        for _ in 0..2000 {
+            let (a, b, v) = (
+                random_box(&mut rng),
+                random_box(&mut rng),
+                random_box(&mut rng),
+            );
+            let shared = points(&sizes)
+                .iter()
+                .any(|p| in_cuboid(&a, p) && in_cuboid(&b, p) && in_cuboid(&v, p));
+            assert_eq!(v.intersects_both(&a, &b), shared, "{a:?} {b:?} {v:?}");
+        }
     }
 
     /// A conflict region that is one box is described directly; the description must

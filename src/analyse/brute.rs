@@ -316,6 +316,42 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
     }
 }
 
+/// What an incident's decision says, as the dependence test (unused inputs) compares
+/// it: the status and, in scope, each output's verdict and, for a conflict or an
+/// overlap, which rule gives which value. `decide` names the conflicting rules, and a writer resolves a
+/// conflict rule by rule: two conflicts between different rules are different
+/// decisions even when the values are the same (on a decision table where every
+/// incident is a conflict between every value, the values alone would make every input
+/// look unused).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observed {
+    pub status: Status,
+    pub verdicts: Vec<Verdict>,
+    /// Per output in conflict or overlap: the effective (rule, value) assignments, sorted.
+    pub conflicts: Vec<(OutputId, Vec<(RuleId, Value)>)>,
+}
+
+/// The observable decision of [`decide`].
+pub fn observed(d: &RefDecision) -> Observed {
+    let conflicts = d
+        .verdicts
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| matches!(v, Verdict::Conflict(_) | Verdict::Overlap(_)))
+        .map(|(o, _)| {
+            let mut eff = d.effective.get(o).cloned().unwrap_or_default();
+            eff.sort();
+            eff.dedup();
+            (o, eff)
+        })
+        .collect();
+    Observed {
+        status: d.status,
+        verdicts: d.verdicts.clone(),
+        conflicts,
+    }
+}
+
 /// Where `values` (two or more, different) apply to a precedence output: the one ranked
 /// highest, when every one is ranked.
 fn precedence_winner(out: &OutputDef, values: &[Value]) -> Option<Value> {
@@ -431,10 +467,10 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
     let mut resolved: Pairs = Default::default();
     let mut overlaps: Pairs = Default::default();
     // The full observable outcome per incident, for the dependence test.
-    let mut outcomes: Vec<(Status, Vec<Verdict>)> = Vec::new();
+    let mut outcomes: Vec<Observed> = Vec::new();
     for_each_incident(policy, |inc| {
         let d = decide(policy, inc);
-        outcomes.push((d.status, d.verdicts.clone()));
+        outcomes.push(observed(&d));
         if d.status != Status::InScope {
             return;
         }
@@ -526,10 +562,10 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
         for_each_incident(policy, |inc| {
             let here = outcomes.get(k);
             k += 1;
-            if changes || here.is_none_or(|h| h.0 != Status::InScope) {
+            if changes || here.is_none_or(|h| h.status != Status::InScope) {
                 return;
             }
-            changes = here.is_some_and(|h| h.1 != decide(&without, inc).verdicts);
+            changes = here.is_some_and(|h| h.verdicts != decide(&without, inc).verdicts);
         });
         if !changes {
             b.redundant.push(r);

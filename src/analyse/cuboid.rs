@@ -119,6 +119,20 @@ impl Cuboid {
         true
     }
 
+    /// Whether the three boxes share a point, without building their meeting.
+    pub fn intersects_both(&self, a: &Cuboid, b: &Cuboid) -> bool {
+        if !a.intersects(b) || !self.intersects(a) || !self.intersects(b) {
+            return false;
+        }
+        // Pairwise overlaps leave only the levels all three restrict to check.
+        self.lits
+            .iter()
+            .all(|(l, set)| match (a.set_at(*l), b.set_at(*l)) {
+                (Some(x), Some(y)) => overlaps3(set, x, y),
+                _ => true,
+            })
+    }
+
     /// One value set per level.
     pub fn dense(&self, sizes: &[u32]) -> Vec<ValueRanges> {
         let mut out: Vec<ValueRanges> = sizes.iter().map(|&n| vec![(0, n - 1)]).collect();
@@ -193,6 +207,26 @@ pub fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
             i.next();
         } else {
             j.next();
+        }
+    }
+    false
+}
+
+/// Whether three sets share a value, without building their meet.
+pub fn overlaps3(a: &[(u32, u32)], b: &[(u32, u32)], c: &[(u32, u32)]) -> bool {
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    while let (Some(&(a0, a1)), Some(&(b0, b1)), Some(&(c0, c1))) = (a.get(i), b.get(j), c.get(k)) {
+        let end = a1.min(b1).min(c1);
+        if a0.max(b0).max(c0) <= end {
+            return true;
+        }
+        // The range ending first cannot hold a shared value past its end.
+        if a1 == end {
+            i += 1;
+        } else if b1 == end {
+            j += 1;
+        } else {
+            k += 1;
         }
     }
     false

@@ -73,12 +73,23 @@ pub struct ConflictFinding {
     pub isolating: Option<bool>,
 }
 
-/// The pairs of rules over one output, by kind (see [`ConflictFinding`]).
+/// The pairs of rules over one output, by kind (see [`ConflictFinding`]), each listed
+/// up to [`LISTED_CONFLICTS`] and counted past that.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pairs {
-    pub conflicts: Vec<ConflictFinding>,
-    pub resolved: Vec<ConflictFinding>,
-    pub overlaps: Vec<ConflictFinding>,
+    pub conflicts: PairList,
+    pub resolved: PairList,
+    pub overlaps: PairList,
+}
+
+impl Pairs {
+    fn of_kind(&mut self, kind: PairKind) -> &mut PairList {
+        match kind {
+            PairKind::Conflict => &mut self.conflicts,
+            PairKind::Resolved => &mut self.resolved,
+            PairKind::Overlap => &mut self.overlaps,
+        }
+    }
 }
 
 /// Which list a pair of rules over output `out` giving `v1` and `v2` belongs to
@@ -143,11 +154,24 @@ pub struct Analysis {
     pub gaps: Vec<GapFinding>,
     /// Acceptances (indices into `Policy::accepted_gaps`) that cover no gap.
     pub stale_acceptances: Vec<usize>,
+    /// The conflicts a report lists, with their regions: the first
+    /// [`LISTED_CONFLICTS`] pairs of rules per output, in declaration order.
     pub conflicts: Vec<ConflictFinding>,
-    /// Where a precedence decides between two rules (W0506, notes).
+    /// Per output with more conflicting pairs than are listed: the rest, counted per
+    /// pair of values without a region each (a decision table of thousands of rules has
+    /// millions of pairs; a region per pair took gigabytes to list a hundred).
+    pub unlisted_conflicts: Vec<Unlisted>,
+    /// Where a precedence decides between two rules (W0506, notes): the listed pairs,
+    /// as `conflicts`.
     pub resolved: Vec<ConflictFinding>,
-    /// Where two rules of an `exclusive` output overlap (E0506).
+    /// The decisions of a precedence past the listed ones, counted as
+    /// `unlisted_conflicts`.
+    pub unlisted_resolved: Vec<Unlisted>,
+    /// Where two rules of an `exclusive` output overlap (E0506): the listed pairs, as
+    /// `conflicts`.
     pub overlaps: Vec<ConflictFinding>,
+    /// The overlaps past the listed ones, counted as `unlisted_conflicts`.
+    pub unlisted_overlaps: Vec<Unlisted>,
     pub dead_rules: Vec<DeadRule>,
     /// Rules whose removal changes no decision (W0507), twins reported once.
     pub redundant: Vec<RedundantRule>,
@@ -203,13 +227,56 @@ pub enum Unfinished {
 }
 
 impl Analysis {
+    /// How many pairs of rules conflict, over every output.
+    pub fn conflict_pairs(&self) -> usize {
+        pair_count(&self.conflicts, &self.unlisted_conflicts, None)
+    }
+
+    /// How many pairs of rules conflict over output `o`.
+    pub fn conflict_pairs_over(&self, o: OutputId) -> usize {
+        pair_count(&self.conflicts, &self.unlisted_conflicts, Some(o))
+    }
+
+    /// How many pairs of rules a precedence decides between, over every output.
+    pub fn resolved_pairs(&self) -> usize {
+        pair_count(&self.resolved, &self.unlisted_resolved, None)
+    }
+
+    /// How many pairs of rules a precedence decides between over output `o`.
+    pub fn resolved_pairs_over(&self, o: OutputId) -> usize {
+        pair_count(&self.resolved, &self.unlisted_resolved, Some(o))
+    }
+
+    /// How many pairs of rules overlap on an `exclusive` output, over every output.
+    pub fn overlap_pairs(&self) -> usize {
+        pair_count(&self.overlaps, &self.unlisted_overlaps, None)
+    }
+
+    /// How many pairs of rules overlap over `exclusive` output `o`.
+    pub fn overlap_pairs_over(&self, o: OutputId) -> usize {
+        pair_count(&self.overlaps, &self.unlisted_overlaps, Some(o))
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.unfinished.is_empty()
             || self.gaps.iter().any(|g| g.accepted_by.is_empty())
             || !self.conflicts.is_empty()
             || !self.overlaps.is_empty()
+            || !self.unlisted_conflicts.is_empty()
+            || !self.unlisted_overlaps.is_empty()
             || self.asserts.iter().any(|a| !a.holds)
     }
+}
+
+/// How many pairs of one kind (listed and counted), over output `o` or every output.
+fn pair_count(listed: &[ConflictFinding], unlisted: &[Unlisted], o: Option<OutputId>) -> usize {
+    let over = |x: OutputId| o.is_none_or(|o| o == x);
+    listed.iter().filter(|c| over(c.output)).count()
+        + unlisted
+            .iter()
+            .filter(|u| over(u.output))
+            .map(|u| u.pairs)
+            .sum::<usize>()
 }
 
 /// One part of the analysis on the box engine.
@@ -223,6 +290,40 @@ enum Task {
 /// One output's gaps on the box engine: the gaps and the acceptances that cover none,
 /// or gaps it proved but could not count.
 type BoxGaps = Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>;
+
+/// One output's pairs of one kind: a region for each listed pair of rules (the first
+/// [`LISTED_CONFLICTS`]), counts for the rest.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PairList {
+    pub listed: Vec<ConflictFinding>,
+    pub unlisted: Option<Unlisted>,
+}
+
+impl PairList {
+    /// Whether the next pair found is listed, and so needs its region.
+    pub fn lists_next(&self) -> bool {
+        self.listed.len() < LISTED_CONFLICTS
+    }
+
+    /// Counts one pair past the listed ones.
+    pub fn count(&mut self, o: OutputId, v1: &Value, v2: &Value) {
+        let u = self.unlisted.get_or_insert_with(|| Unlisted {
+            output: o,
+            pairs: 0,
+            by_values: Vec::new(),
+        });
+        u.pairs += 1;
+        let pair = if v1 <= v2 { [v1, v2] } else { [v2, v1] };
+        match u
+            .by_values
+            .iter_mut()
+            .find(|(p, _)| p[0] == *pair[0] && p[1] == *pair[1])
+        {
+            Some((_, k)) => *k += 1,
+            None => u.by_values.push(([pair[0].clone(), pair[1].clone()], 1)),
+        }
+    }
+}
 
 enum BoxResult {
     Gaps(BoxGaps),
@@ -443,10 +544,6 @@ fn find_conflicts(
     outputs: &[OutputId],
     boxed: Vec<Option<Pairs>>,
 ) -> CResult<()> {
-    // Hundreds of thousands of conflicts on large policies: one allocation, not a copy
-    // per doubling.
-    a.conflicts
-        .reserve(boxed.iter().flatten().map(|p| p.conflicts.len()).sum());
     let mut boxed = boxed.into_iter();
     for &o in outputs {
         let found = match boxed.next() {
@@ -455,9 +552,12 @@ fn find_conflicts(
         };
         match found {
             Some(found) => {
-                a.conflicts.extend(found.conflicts);
-                a.resolved.extend(found.resolved);
-                a.overlaps.extend(found.overlaps);
+                a.conflicts.extend(found.conflicts.listed);
+                a.unlisted_conflicts.extend(found.conflicts.unlisted);
+                a.resolved.extend(found.resolved.listed);
+                a.unlisted_resolved.extend(found.resolved.unlisted);
+                a.overlaps.extend(found.overlaps.listed);
+                a.unlisted_overlaps.extend(found.overlaps.unlisted);
             }
             None => a.unfinished.push(Unfinished::Conflicts(o)),
         }
@@ -604,7 +704,7 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
 /// Every pair of rules whose effective assignments to output `o` meet on a valid
 /// incident, by kind: giving different values (a conflict, or where every value applying
 /// is ranked, a decision of the precedence), or on an `exclusive` output whatever the
-/// values (an overlap).
+/// values (an overlap). Per kind the listed pairs with their regions, the rest counted.
 fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
     let policy = c.policy;
     let mut found = Pairs::default();
@@ -657,22 +757,31 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
                 continue;
             }
             let both = c.mdd.and(e1, e2)?;
-            let mut region = c.mdd.and(both, c.valid)?;
-            if kind == PairKind::Resolved {
-                region = c.mdd.diff(region, unranked_region)?;
-            }
-            if let Some(region) = describe(c, region)? {
-                let finding = ConflictFinding {
-                    output: o,
-                    rules: [r1, r2],
-                    values: [v1, v2],
-                    region,
-                    isolating: None,
+            let list = found.of_kind(kind);
+            if !list.lists_next() {
+                // Past the listed pairs only whether they meet, without a region.
+                let meet = if kind == PairKind::Resolved {
+                    let region = c.mdd.and(both, c.valid)?;
+                    c.mdd.diff(region, unranked_region)? != FALSE
+                } else {
+                    c.mdd.intersects(both, c.valid)
                 };
-                match kind {
-                    PairKind::Conflict => found.conflicts.push(finding),
-                    PairKind::Resolved => found.resolved.push(finding),
-                    PairKind::Overlap => found.overlaps.push(finding),
+                if meet {
+                    list.count(o, &v1, &v2);
+                }
+            } else {
+                let mut region = c.mdd.and(both, c.valid)?;
+                if kind == PairKind::Resolved {
+                    region = c.mdd.diff(region, unranked_region)?;
+                }
+                if let Some(region) = describe(c, region)? {
+                    found.of_kind(kind).listed.push(ConflictFinding {
+                        output: o,
+                        rules: [r1, r2],
+                        values: [v1, v2],
+                        region,
+                        isolating: None,
+                    });
                 }
             }
             // Thousands of described pairs leave garbage; collect it before it fills
@@ -899,6 +1008,13 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
             .mdd
             .ite(assume, masked_scope, NodeId::terminal(T_BROKEN))?;
         add(c.mdd.support(masked), &mut used);
+        if let OutputRegions::Single {
+            conflict, overlap, ..
+        } = regions
+        {
+            let named = c.mdd.or(conflict, overlap)?;
+            conflict_support(c, o, named, &mut used)?;
+        }
     }
     let mut out: Vec<InputId> = c
         .order
@@ -910,6 +1026,32 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
         .collect();
     out.sort_unstable();
     Ok(out)
+}
+
+/// Adds to `used` the inputs that change which rules conflict (or overlap) over single
+/// output `o` (`named`: where its verdict is a conflict or an overlap, which names the
+/// rules): a conflict between other rules is another decision (`brute::observed`). Per
+/// assignment, where the output is in conflict and the incident valid, whether the
+/// assignment is effective; with the verdict and the
+/// status these tell the whole outcome apart, so the union of their supports is the
+/// support of the outcome.
+fn conflict_support(
+    c: &mut Compiler<'_>,
+    o: OutputId,
+    named: NodeId,
+    used: &mut [bool],
+) -> CResult<()> {
+    let conflict = c.mdd.and(named, c.valid)?;
+    if conflict == FALSE {
+        return Ok(());
+    }
+    for (_, _, eff) in c.assignments_to(o) {
+        let part = c.mdd.and(conflict, eff)?;
+        for (u, s) in used.iter_mut().zip(c.mdd.support(part)) {
+            *u |= s;
+        }
+    }
+    Ok(())
 }
 
 /// Everything `policyc check` needs after the checker: the findings as data, and as

@@ -43,6 +43,55 @@ fn indices(p: &Policy, values: &[Value]) -> Vec<u32> {
         .collect()
 }
 
+/// One kind of pair found (`listed` with regions, `unlisted` counted) against the brute
+/// force's list of it: the first [`LISTED_CONFLICTS`] per output listed with their
+/// counts, the rest counted per pair of values.
+fn same_pairs(
+    p: &Policy,
+    listed: &[ConflictFinding],
+    unlisted: &[Unlisted],
+    brute: &[(usize, usize, usize, u128)],
+    kind: &str,
+) {
+    let found: Vec<(usize, usize, usize, u128)> = listed
+        .iter()
+        .map(|c| (c.output, c.rules[0], c.rules[1], c.region.count))
+        .collect();
+    let mut seen = vec![0usize; p.outputs.len()];
+    let mut rest: Vec<(usize, [Value; 2], usize)> = Vec::new();
+    let mut first = Vec::new();
+    for &(o, r1, r2, n) in brute {
+        seen[o] += 1;
+        if seen[o] <= LISTED_CONFLICTS {
+            first.push((o, r1, r2, n));
+            continue;
+        }
+        let value = |r: usize| {
+            p.rules[r]
+                .assigns
+                .iter()
+                .find(|x| x.output == o)
+                .unwrap()
+                .value
+                .clone()
+        };
+        let (v1, v2) = (value(r1), value(r2));
+        let pair = if v1 <= v2 { [v1, v2] } else { [v2, v1] };
+        match rest.iter_mut().find(|x| x.0 == o && x.1 == pair) {
+            Some(x) => x.2 += 1,
+            None => rest.push((o, pair, 1)),
+        }
+    }
+    assert_eq!(found, first, "{kind}");
+    rest.sort();
+    let mut counted: Vec<(usize, [Value; 2], usize)> = unlisted
+        .iter()
+        .flat_map(|u| u.by_values.iter().map(|(v, k)| (u.output, v.clone(), *k)))
+        .collect();
+    counted.sort();
+    assert_eq!(counted, rest, "{kind} past the listed ones");
+}
+
 /// Compiles, analyses and builds the graph, and compares everything with enumeration.
 fn check_against_brute_force(
     p: &Policy,
@@ -154,14 +203,32 @@ fn check_against_brute_force(
         );
     }
     assert_eq!(a.stale_acceptances, b.stale);
-    let pairs = |list: &[ConflictFinding]| -> Vec<(usize, usize, usize, u128)> {
-        list.iter()
-            .map(|c| (c.output, c.rules[0], c.rules[1], c.region.count))
-            .collect()
-    };
-    assert_eq!(pairs(&a.conflicts), b.conflicts, "conflicts");
-    assert_eq!(pairs(&a.resolved), b.resolved, "decisions of precedence");
-    assert_eq!(pairs(&a.overlaps), b.overlaps, "overlaps");
+    // Per kind, the first LISTED_CONFLICTS pairs per output with their regions, the
+    // rest counted per pair of values.
+    same_pairs(
+        p,
+        &a.conflicts,
+        &a.unlisted_conflicts,
+        &b.conflicts,
+        "conflicts",
+    );
+    same_pairs(
+        p,
+        &a.resolved,
+        &a.unlisted_resolved,
+        &b.resolved,
+        "decisions of precedence",
+    );
+    same_pairs(
+        p,
+        &a.overlaps,
+        &a.unlisted_overlaps,
+        &b.overlaps,
+        "overlaps",
+    );
+    assert_eq!(a.conflict_pairs(), b.conflicts.len());
+    assert_eq!(a.resolved_pairs(), b.resolved.len());
+    assert_eq!(a.overlap_pairs(), b.overlaps.len());
     for cf in a.conflicts.iter().chain(&a.resolved).chain(&a.overlaps) {
         let r = brute::decide(p, &cf.region.example_values());
         let eff = &r.effective[cf.output];
@@ -329,19 +396,21 @@ fn check_against_brute_force(
             );
         });
     }
-    // Diagnostics: one error per open gap part, conflict, refuted assert and unfinished
-    // analysis.
+    // Diagnostics: one error per open gap part, listed conflict, output with more
+    // conflicts than are listed, refuted assert and unfinished analysis.
     let diags = diagnostics(p, &a);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let expected = a.gaps.iter().filter(|g| g.accepted_by.is_empty()).count()
         + a.conflicts.len()
+        + a.unlisted_conflicts.len()
         + a.overlaps.len()
+        + a.unlisted_overlaps.len()
         + a.asserts.iter().filter(|x| !x.holds).count()
         + a.unfinished.len();
     assert_eq!(errors, expected);
     // One note per decision of a precedence, never an error.
     let notes = diags.iter().filter(|d| d.code == "W0506").count();
-    assert_eq!(notes, a.resolved.len());
+    assert_eq!(notes, a.resolved.len() + a.unlisted_resolved.len());
     assert!(diags
         .iter()
         .filter(|d| d.code == "W0506")
@@ -542,4 +611,106 @@ fn node_limit_leaves_the_other_analyses_exact() {
     }
     let diags = diagnostics(&p, &limited);
     assert!(diags.iter().any(|d| d.code == "E0504" && d.is_error()));
+}
+
+/// The cause of a wrong W0503 on a decision table where every incident is a conflict
+/// between every value: an input that changes which rules conflict changes what
+/// `decide` says, so it is used, on both engines and by the reference semantics.
+#[test]
+fn an_input_that_changes_the_conflicting_rules_is_used() {
+    let p = crate::check::policy_from_text(
+        r#"policy t "T"
+enum V { x, y }
+input a: bool
+input b: bool
+output o: V
+rule r1 "R1" cites "t" when a then o = x
+rule r2 "R2" cites "t" when not a then o = x
+rule r3 "R3" cites "t" when b or not b then o = y
+"#,
+    );
+    let b = brute::analyse(&p);
+    // Every incident is the same conflict of values, between other rules as `a` changes.
+    assert_eq!(b.unused_inputs, vec![1]);
+    for engine in [Engine::Diagrams, Engine::Boxes] {
+        check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
+    }
+    let analysed = analyse_policy(&p).unwrap();
+    let unused: Vec<&str> = analysed
+        .analysis
+        .unused_inputs
+        .iter()
+        .map(|&i| p.inputs[i].name.as_str())
+        .collect();
+    assert_eq!(unused, vec!["b"]);
+}
+
+/// On the decision-table shape most pairs of rules conflict: past the listed ones they
+/// are counted per pair of values, on both engines, as enumeration counts them; so are
+/// the decisions of a precedence (of every value, or leaving some unranked) and the
+/// overlaps of an `exclusive` output.
+#[test]
+fn conflicts_past_the_listed_ones_are_counted_exactly() {
+    let values =
+        |n: usize| -> Vec<Value> { (0..n).rev().map(|v| Value::Enum(1, v)).collect::<Vec<_>>() };
+    let hits = [
+        HitPolicy::Any,
+        HitPolicy::Exclusive {
+            loc: Default::default(),
+        },
+        HitPolicy::Precedence {
+            order: values(crate::compile::synth::TABLE_VALUES),
+            loc: Default::default(),
+        },
+        HitPolicy::Precedence {
+            order: values(crate::compile::synth::TABLE_VALUES - 2),
+            loc: Default::default(),
+        },
+    ];
+    let mut unlisted = [0usize; 3];
+    for seed in 0..3u64 {
+        let mut spec = SynthSpec::table(6, 40, seed);
+        spec.int_hi = 3;
+        for hit in &hits {
+            let mut p = generate(&spec);
+            p.outputs[0].hit = hit.clone();
+            let b = brute::analyse(&p);
+            for (n, list) in unlisted
+                .iter_mut()
+                .zip([&b.conflicts, &b.resolved, &b.overlaps])
+            {
+                *n += list.len().saturating_sub(LISTED_CONFLICTS);
+            }
+            for engine in [Engine::Diagrams, Engine::Boxes] {
+                check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
+            }
+        }
+    }
+    assert!(
+        unlisted.iter().all(|&n| n > 100),
+        "{unlisted:?} pairs past the listed ones"
+    );
+}
+
+/// As for a conflict, an input that changes which rules overlap on an `exclusive`
+/// output changes what `decide` says (it names them), so it is used.
+#[test]
+fn an_input_that_changes_the_overlapping_rules_is_used() {
+    let p = crate::check::policy_from_text(
+        r#"policy t "T"
+enum V { x, y }
+input a: bool
+input b: bool
+output o: V
+  exclusive
+rule r1 "R1" cites "t" when a then o = x
+rule r2 "R2" cites "t" when not a then o = x
+rule r3 "R3" cites "t" when b or not b then o = x
+"#,
+    );
+    let b = brute::analyse(&p);
+    assert_eq!(b.unused_inputs, vec![1]);
+    for engine in [Engine::Diagrams, Engine::Boxes] {
+        check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
+    }
 }

@@ -1,6 +1,7 @@
 //! Inputs the outcome depends on, each proven by a witness: two incidents that differ
 //! in that input alone and get different outcomes under the reference semantics
-//! ([`super::brute::decide`]).
+//! ([`super::brute::decide`], compared as [`super::brute::observed`]: a conflict
+//! between other rules is another outcome).
 //!
 //! Why: the diagram proof of which inputs matter needs, per output, the union of every
 //! rule assigning it, which is what blows up on large policies. A witness is usually
@@ -14,13 +15,14 @@ use super::cuboid::{complement, holds, Cuboid};
 use super::sat::{self, Found};
 use crate::check::ir::Value;
 use crate::compile::describe::example_values;
-use crate::compile::graph::Status;
 use crate::compile::order::decision_inputs;
 use crate::compile::synth::Rng;
 use crate::compile::Compiler;
 
 /// Tries per input before it is left to the diagrams.
 const TRIES: usize = 24;
+/// Random tries before the targeted search.
+const FIRST_TRIES: usize = 2;
 
 /// Per input: whether a witness shows the outcome depends on it. `false` proves
 /// nothing on its own, except for inputs the decision logic never mentions.
@@ -46,11 +48,16 @@ pub fn used_inputs(c: &Compiler<'_>, model: &BoxModel) -> Vec<bool> {
         if sources.is_empty() {
             continue;
         }
-        *slot = targeted(c, model, level)
-            || (0..TRIES).any(|t| {
+        let mut random = |tries: std::ops::Range<usize>| {
+            tries.into_iter().any(|t| {
                 let b = sources.get(t % sources.len()).copied();
                 b.is_some_and(|b| witness(c, model, b, level, &sizes, &mut rng))
-            });
+            })
+        };
+        // A few random tries first: on a decision table most incidents are conflicts,
+        // and moving one input out of one rule's box changes which rules conflict,
+        // while the targeted search builds a cover of thousands of boxes per try.
+        *slot = random(0..FIRST_TRIES) || targeted(c, model, level) || random(FIRST_TRIES..TRIES);
     }
     used
 }
@@ -140,8 +147,7 @@ fn differ(c: &Compiler<'_>, a: &[u32], b: &[u32]) -> bool {
     let policy = c.policy;
     let here = brute::decide(policy, &example_values(c, a));
     let there = brute::decide(policy, &example_values(c, b));
-    here.status != there.status
-        || (here.status == Status::InScope && here.verdicts != there.verdicts)
+    brute::observed(&here) != brute::observed(&there)
 }
 
 /// One try: an incident inside `b` (and valid, when `b` meets a valid box) against the

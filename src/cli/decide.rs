@@ -58,7 +58,21 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
         }
         return exit::USAGE;
     };
-    let graph = match crate::evaluate::deciding_graph(&policy, &args.policy) {
+    let incidents = match read_facts(&args.facts) {
+        Ok(i) => i,
+        Err(d) => {
+            print_human(&sources, &[d], color);
+            return exit::USAGE;
+        }
+    };
+    // One incident the rules can decide does not wait for a large graph.
+    let graph = match &incidents {
+        Incidents::One(Ok(doc)) => {
+            crate::evaluate::deciding_graph_for_one(&policy, &args.policy, doc)
+        }
+        _ => crate::evaluate::deciding_graph(&policy, &args.policy),
+    };
+    let graph = match graph {
         Ok(g) => g,
         Err(d) => {
             print_human(&sources, &[d], color);
@@ -68,13 +82,6 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
     let decider = match &graph {
         Some(g) => Decider::Graph(g),
         None => Decider::rules(&policy),
-    };
-    let incidents = match read_facts(&args.facts) {
-        Ok(i) => i,
-        Err(d) => {
-            print_human(&sources, &[d], color);
-            return exit::USAGE;
-        }
     };
     let mut out = std::io::BufWriter::new(crate::output::Writer(crate::output::Stream::Out));
     let answered = answer(

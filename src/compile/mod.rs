@@ -765,6 +765,9 @@ impl<'p> Compiler<'p> {
                 *s = next_max + mx;
             }
         }
+        if linear_steps(&terms, &min_rest, &max_rest, k) > u128::from(LINEAR_BUDGET) {
+            return Err(CompileError::Budget { at: None });
+        }
         let mut lin = Linear {
             terms,
             min_rest,
@@ -1100,6 +1103,50 @@ struct Linear {
     op: CmpOp,
     memo: crate::mdd::hash::FxHashMap<(usize, i128), NodeId>,
     budget: u64,
+}
+
+/// An upper bound on the steps [`Linear::build`] takes, from the ranges alone, so that a
+/// relation too expensive to compile is refused at once instead of after spending the
+/// whole budget (`a + b > c` over three `0..=1000000` took seconds to fail, in every
+/// command). Level `i` is entered once per distinct partial sum that leaves the
+/// comparison undecided, and branches on every value of its input: the partial sums of
+/// the terms before it lie in an interval, on a grid of the gcd of their coefficients,
+/// and an undecided one lies within the span of the remaining terms' sums, so their
+/// number is at most the grid points in both (and at most the combinations of values
+/// before it).
+fn linear_steps(terms: &[LinTerm], min_rest: &[i128], max_rest: &[i128], k: i128) -> u128 {
+    fn gcd(a: i128, b: i128) -> i128 {
+        if b == 0 {
+            a.abs()
+        } else {
+            gcd(b, a % b)
+        }
+    }
+    let (mut lo, mut hi, mut g) = (k, k, 0i128);
+    let mut combos: u128 = 1;
+    let mut steps: u128 = 0;
+    // The last term is a threshold node, not a branch per value.
+    for (i, t) in terms.iter().enumerate().take(terms.len().saturating_sub(1)) {
+        let rest_lo = min_rest.get(i).copied().unwrap_or(0);
+        let rest_hi = max_rest.get(i).copied().unwrap_or(0);
+        // Undecided: partial + rest straddles zero for some rest in the span.
+        let (a, b) = (lo.max(-rest_hi), hi.min(-rest_lo));
+        let grid = if a > b {
+            0
+        } else if g == 0 {
+            1
+        } else {
+            u128::try_from((b - a) / g + 1).unwrap_or(u128::MAX)
+        };
+        let entered = grid.min(combos);
+        steps = steps.saturating_add(entered.saturating_mul(t.size.max(0) as u128));
+        let (x, y) = (t.coef * t.lo, t.coef * (t.lo + t.size - 1));
+        lo += x.min(y);
+        hi += x.max(y);
+        g = gcd(g, t.coef);
+        combos = combos.saturating_mul(t.size.max(0) as u128);
+    }
+    steps
 }
 
 fn floor_div(a: i128, b: i128) -> i128 {

@@ -51,12 +51,17 @@ pub struct SynthSpec {
     pub variants: usize,
     /// Scope, assumptions, defines, accepted gaps and asserts.
     pub extras: bool,
+    /// The decision-table shape ([`SynthSpec::table`]) instead of the shape above.
+    pub table: bool,
     /// Hit policies on the single-valued outputs: a precedence (of some or all values,
     /// in a random order) or `exclusive`, drawn after everything else from a generator
     /// of their own, so the rest of a seed's policy is what it was without them.
     pub hit_policies: bool,
     pub seed: u64,
 }
+
+/// Values of the one output of [`SynthSpec::table`].
+pub const TABLE_VALUES: usize = 6;
 
 impl SynthSpec {
     /// The benchmark shape: `inputs` inputs over 0..=99 and 4 variants.
@@ -68,6 +73,26 @@ impl SynthSpec {
             int_hi: 99,
             variants: 4,
             extras: false,
+            table: false,
+            hit_policies: false,
+            seed,
+        }
+    }
+
+    /// A decision table, as DMN users and policy writers build them: one output of
+    /// [`TABLE_VALUES`] values decided by many rules. A third each bool, 4-variant enum
+    /// and `0..=99` inputs (in that order); each rule tests 2 to 5 inputs (a bool
+    /// literal, an enum in one or two variants, an integer `<` or `>=` a threshold) and
+    /// gives the output one value; every tenth rule overrides an earlier one.
+    pub fn table(inputs: usize, rules: usize, seed: u64) -> SynthSpec {
+        SynthSpec {
+            inputs,
+            rules,
+            outputs: 1,
+            int_hi: 99,
+            variants: 4,
+            extras: false,
+            table: true,
             hit_policies: false,
             seed,
         }
@@ -83,6 +108,7 @@ impl SynthSpec {
             int_hi: 2 + rng.below(4) as i64,
             variants: 2 + rng.below(2) as usize,
             extras: true,
+            table: false,
             hit_policies: true,
             seed,
         }
@@ -91,6 +117,40 @@ impl SynthSpec {
 
 fn loc() -> Loc {
     Loc::default()
+}
+
+/// A literal of a decision table's rule on one input: a bool, an enum in one or two
+/// variants, an integer below or from a threshold.
+fn table_literal(rng: &mut Rng, p: &Policy, input: InputId) -> Expr {
+    match p.inputs.get(input).map(|i| i.ty) {
+        Some(Ty::Enum(e)) => {
+            let n = p.enums.get(e).map(|d| d.variants.len()).unwrap_or(1).max(1);
+            let first = rng.below(n as u64) as usize;
+            let mut vs = vec![first];
+            if rng.chance(50) {
+                let second = rng.below(n as u64) as usize;
+                if second != first {
+                    vs.push(second);
+                    vs.sort_unstable();
+                }
+            }
+            Expr::EnumIn {
+                input,
+                variants: vs,
+            }
+        }
+        Some(Ty::Int { lo, hi }) => {
+            // A threshold that leaves values on both sides.
+            let t = lo + 1 + rng.below((hi - lo).max(1) as u64) as i64;
+            let op = if rng.chance(50) { CmpOp::Lt } else { CmpOp::Ge };
+            Expr::Cmp {
+                lhs: LinExpr::input(input),
+                op,
+                rhs: LinExpr::constant(t),
+            }
+        }
+        _ => literal(rng, p, input),
+    }
 }
 
 /// A random literal on one input.
@@ -240,7 +300,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
     p.enums.push(EnumDef {
         name: "Act".into(),
         doc: None,
-        variants: variant_names(3, "a"),
+        variants: variant_names(if spec.table { TABLE_VALUES } else { 3 }, "a"),
         loc: loc(),
     });
     p.enums.push(EnumDef {
@@ -250,7 +310,8 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
         loc: loc(),
     });
     for i in 0..spec.inputs {
-        let ty = match (i + spec.seed as usize) % 3 {
+        let shift = if spec.table { 0 } else { spec.seed as usize };
+        let ty = match (i + shift) % 3 {
             0 => Ty::Bool,
             1 => Ty::Enum(0),
             _ => Ty::Int {
@@ -266,6 +327,17 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             typical: None,
             judgement: None,
         });
+    }
+    if spec.table {
+        p.outputs.push(OutputDef {
+            name: "out".into(),
+            doc: None,
+            ty: OutputTy::Single(Ty::Enum(1)),
+            default: None,
+            loc: loc(),
+            hit: HitPolicy::Any,
+        });
+        return;
     }
     for o in 0..spec.outputs {
         let (ty, default) = if spec.extras && o % 2 == 1 {
@@ -352,13 +424,32 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
     let n_in = spec.inputs.max(1) as u64;
     let k = 2 + rng.below(4) as usize;
     let mut tested: Vec<InputId> = Vec::new();
-    for _ in 0..k.min(spec.inputs) {
-        let i = rng.below(n_in) as usize;
-        if !tested.contains(&i) {
-            tested.push(i);
+    if spec.table {
+        // Distinct inputs: a decision table's row has one cell per column.
+        while tested.len() < k.min(spec.inputs) {
+            let i = rng.below(n_in) as usize;
+            if !tested.contains(&i) {
+                tested.push(i);
+            }
+        }
+    } else {
+        for _ in 0..k.min(spec.inputs) {
+            let i = rng.below(n_in) as usize;
+            if !tested.contains(&i) {
+                tested.push(i);
+            }
         }
     }
-    let mut lits: Vec<Expr> = tested.iter().map(|&i| literal(rng, p, i)).collect();
+    let mut lits: Vec<Expr> = tested
+        .iter()
+        .map(|&i| {
+            if spec.table {
+                table_literal(rng, p, i)
+            } else {
+                literal(rng, p, i)
+            }
+        })
+        .collect();
     if spec.extras && !p.defines.is_empty() && rng.chance(20) {
         lits.push(Expr::Define(0));
     }
@@ -389,7 +480,15 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
     if r > 0 && (r % 10 == 9 || (spec.extras && rng.chance(25))) {
         overrides.push(rng.below(r as u64) as usize);
     }
-    let assigns = assignments(rng, p);
+    let assigns = if spec.table {
+        vec![Assign {
+            output: 0,
+            value: Value::Enum(1, rng.below(TABLE_VALUES as u64) as usize),
+            loc: loc(),
+        }]
+    } else {
+        assignments(rng, p)
+    };
     RuleDef {
         name: format!("r{r}"),
         title: Some(format!("Rule {r}")),

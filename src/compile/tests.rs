@@ -542,3 +542,47 @@ fn node_limit_gives_a_diagnostic() {
     assert_eq!(d.code, "E0504");
     assert!(d.message.contains("more than 30 nodes"), "{}", d.message);
 }
+
+proptest! {
+    /// The upfront bound that refuses an expensive relation at once is an upper bound
+    /// on the steps the exact construction takes, so it refuses nothing that would
+    /// have compiled within the budget.
+    #[test]
+    fn linear_steps_bound_the_construction(
+        terms in proptest::collection::vec((-4i128..=4, -5i128..=5, 1i128..=12), 1..=4),
+        k in -30i128..=30,
+        op in 0usize..6,
+    ) {
+        let terms: Vec<LinTerm> = terms
+            .into_iter()
+            .filter(|t| t.0 != 0)
+            .enumerate()
+            .map(|(level, (coef, lo, size))| LinTerm { coef, level, lo, size })
+            .collect();
+        prop_assume!(!terms.is_empty());
+        let n = terms.len();
+        let mut min_rest = vec![0i128; n + 1];
+        let mut max_rest = vec![0i128; n + 1];
+        for i in (0..n).rev() {
+            let t = terms[i];
+            let (a, b) = (t.coef * t.lo, t.coef * (t.lo + t.size - 1));
+            min_rest[i] = min_rest[i + 1] + a.min(b);
+            max_rest[i] = max_rest[i + 1] + a.max(b);
+        }
+        let bound = linear_steps(&terms, &min_rest, &max_rest, k);
+        let op = [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge][op];
+        let sizes: Vec<u32> = terms.iter().map(|t| t.size as u32).collect();
+        let mut mdd = crate::mdd::Mdd::new(sizes);
+        let mut lin = Linear {
+            terms,
+            min_rest,
+            max_rest,
+            op,
+            memo: crate::mdd::hash::FxHashMap::default(),
+            budget: LINEAR_BUDGET,
+        };
+        lin.build(&mut mdd, 0, k).unwrap();
+        let used = u128::from(LINEAR_BUDGET - lin.budget);
+        prop_assert!(used <= bound, "{used} steps, bound {bound}");
+    }
+}

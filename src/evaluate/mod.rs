@@ -240,10 +240,48 @@ impl<'g> Decider<'g> {
 /// [`Decider::rules`] decides. A module (no `policy` header, no rules) decides nothing
 /// and is refused (E0518), as is a policy that cannot be compiled.
 pub fn deciding_graph(policy: &Policy, path: &Path) -> Result<Option<DecisionGraph>, Diagnostic> {
+    deciding_graph_within(policy, path, None)
+}
+
+/// Nodes the decision graph may take when one incident whose facts the rules can decide
+/// is asked ([`deciding_graph_for_one`]).
+pub const ONE_INCIDENT_NODES: usize = 50_000;
+
+/// [`deciding_graph`] for one incident (`doc`, its facts as read). When the facts give
+/// every input the rules, the scope and the assumptions read, reading the rules answers
+/// them whatever the graph's size, so the graph is only built while it stays small
+/// ([`ONE_INCIDENT_NODES`]): on a policy of thousands of rules its construction passed
+/// the node limit only after seconds, to then decide by the rules anyway. Other facts
+/// (partial, or not readable: their errors come from deciding) need the whole graph.
+pub fn deciding_graph_for_one(
+    policy: &Policy,
+    path: &Path,
+    doc: &facts::FactsJson,
+) -> Result<Option<DecisionGraph>, Diagnostic> {
+    let index = facts::InputIndex::new(policy);
+    let complete = facts::parse_facts_json(policy, &index, doc).is_ok_and(|f| {
+        RulesDecider::new(policy)
+            .read()
+            .iter()
+            .all(|&i| f.values.get(i).is_some_and(Option::is_some))
+    });
+    deciding_graph_within(policy, path, complete.then_some(ONE_INCIDENT_NODES))
+}
+
+/// [`deciding_graph`] within a node limit (`None`: the default).
+fn deciding_graph_within(
+    policy: &Policy,
+    path: &Path,
+    max_nodes: Option<usize>,
+) -> Result<Option<DecisionGraph>, Diagnostic> {
     if policy.header.is_none() && policy.rules.is_empty() {
         return Err(module_error(policy, path));
     }
-    match crate::compile::Compiler::new(policy, &crate::compile::CompileOptions::default())
+    let options = crate::compile::CompileOptions {
+        max_nodes,
+        ..crate::compile::CompileOptions::default()
+    };
+    match crate::compile::Compiler::new(policy, &options)
         .and_then(|mut c| DecisionGraph::build(&mut c))
     {
         Ok(g) => Ok(Some(g)),

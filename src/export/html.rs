@@ -248,8 +248,8 @@ fn findings_cell(pp: &PolicyPage) -> String {
     let failing = a.asserts.iter().filter(|x| !x.holds).count();
     let mut s = String::new();
     s += &count_badge(open, "gap", "gaps", "bad");
-    s += &count_badge(a.conflicts.len(), "conflict", "conflicts", "bad");
-    s += &count_badge(a.overlaps.len(), "overlap", "overlaps", "bad");
+    s += &count_badge(a.conflict_pairs(), "conflict", "conflicts", "bad");
+    s += &count_badge(a.overlap_pairs(), "overlap", "overlaps", "bad");
     s += &count_badge(failing, "assert fails", "asserts fail", "bad");
     s += &count_badge(accepted, "accepted gap", "accepted gaps", "warn");
     s += &count_badge(a.dead_rules.len(), "dead rule", "dead rules", "warn");
@@ -454,16 +454,16 @@ impl PageWriter<'_> {
             ));
             items.push(format!(
                 "<li class=\"{}\"><b>{}</b>{}</li>",
-                cls(a.conflicts.len(), "bad"),
-                a.conflicts.len(),
-                word(a.conflicts.len(), "conflict", "conflicts")
+                cls(a.conflict_pairs(), "bad"),
+                a.conflict_pairs(),
+                word(a.conflict_pairs(), "conflict", "conflicts")
             ));
-            if !a.overlaps.is_empty() {
+            if a.overlap_pairs() > 0 {
                 items.push(format!(
                     "<li class=\"bad\"><b>{}</b>{}</li>",
-                    a.overlaps.len(),
+                    a.overlap_pairs(),
                     word(
-                        a.overlaps.len(),
+                        a.overlap_pairs(),
                         "overlap of exclusive rules",
                         "overlaps of exclusive rules"
                     )
@@ -582,7 +582,7 @@ impl PageWriter<'_> {
                         incidents(accepted)
                     );
                 }
-                let conflicts = a.conflicts.iter().filter(|c| c.output == o).count();
+                let conflicts = a.conflict_pairs_over(o);
                 if conflicts > 0 {
                     let _ = write!(
                         open_notes,
@@ -590,7 +590,7 @@ impl PageWriter<'_> {
                         plural(conflicts, "conflict", "conflicts")
                     );
                 }
-                let overlaps = a.overlaps.iter().filter(|c| c.output == o).count();
+                let overlaps = a.overlap_pairs_over(o);
                 if overlaps > 0 {
                     let _ = write!(
                         open_notes,
@@ -598,7 +598,7 @@ impl PageWriter<'_> {
                         plural(overlaps, "pair", "pairs")
                     );
                 }
-                let resolved = a.resolved.iter().filter(|c| c.output == o).count();
+                let resolved = a.resolved_pairs_over(o);
                 if resolved > 0 {
                     let _ = write!(
                         open_notes,
@@ -1086,7 +1086,7 @@ impl PageWriter<'_> {
     /// Pairs of rules that both assign an `exclusive` output, listed as conflicts are.
     fn overlaps(&mut self, a: &Analysis) {
         let p = &self.pp.policy;
-        let listing = crate::analyse::pair_listing(&a.overlaps);
+        let listing = crate::analyse::pair_listing(&a.overlaps, &a.unlisted_overlaps);
         for c in listing.listed.iter().filter_map(|&i| a.overlaps.get(i)) {
             let o = self.output_name(c.output);
             let (v1, v2) = (
@@ -1123,7 +1123,7 @@ impl PageWriter<'_> {
     /// but never hidden.
     fn resolved(&mut self, a: &Analysis) {
         let p = &self.pp.policy;
-        let listing = crate::analyse::pair_listing(&a.resolved);
+        let listing = crate::analyse::pair_listing(&a.resolved, &a.unlisted_resolved);
         for c in listing.listed.iter().filter_map(|&i| a.resolved.get(i)) {
             let Some(def) = p.outputs.get(c.output) else {
                 continue;

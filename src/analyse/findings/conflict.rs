@@ -43,11 +43,12 @@ pub struct Unlisted {
 /// The conflicts to list and the rest, per output (what `policyc check` and the HTML
 /// report show).
 pub fn conflict_listing(a: &Analysis) -> ConflictListing {
-    pair_listing(&a.conflicts)
+    pair_listing(&a.conflicts, &a.unlisted_conflicts)
 }
 
-/// The pairs of `findings` to list and the rest, per output.
-pub fn pair_listing(findings: &[ConflictFinding]) -> ConflictListing {
+/// The pairs of `findings` to list and the rest, per output, with `counted`: the pairs
+/// the engines counted past the listed ones (as `Analysis::unlisted_conflicts`).
+pub fn pair_listing(findings: &[ConflictFinding], counted: &[Unlisted]) -> ConflictListing {
     let mut listing = ConflictListing::default();
     // Per output: how many pairs seen, and past the listed ones, per pair of values.
     let mut per_output: Vec<Unlisted> = Vec::new();
@@ -90,9 +91,30 @@ pub fn pair_listing(findings: &[ConflictFinding]) -> ConflictListing {
     for mut u in per_output {
         if u.pairs > LISTED_CONFLICTS {
             u.pairs -= LISTED_CONFLICTS;
-            u.by_values.sort();
             listing.unlisted.push(u);
         }
+    }
+    // The engines count the pairs past the listed ones themselves, without regions.
+    for counted in counted {
+        match listing
+            .unlisted
+            .iter_mut()
+            .find(|u| u.output == counted.output)
+        {
+            Some(u) => {
+                u.pairs += counted.pairs;
+                for (pair, k) in &counted.by_values {
+                    match u.by_values.iter_mut().find(|(p, _)| p == pair) {
+                        Some((_, n)) => *n += k,
+                        None => u.by_values.push((pair.clone(), *k)),
+                    }
+                }
+            }
+            None => listing.unlisted.push(counted.clone()),
+        }
+    }
+    for u in &mut listing.unlisted {
+        u.by_values.sort();
     }
     listing.unlisted.sort_by_key(|u| u.output);
     listing

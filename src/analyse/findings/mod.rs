@@ -66,7 +66,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Conflict)),
     );
-    let listing = pair_listing(&a.overlaps);
+    let listing = pair_listing(&a.overlaps, &a.unlisted_overlaps);
     out.extend(
         listing
             .listed
@@ -80,7 +80,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Overlap)),
     );
-    let listing = pair_listing(&a.resolved);
+    let listing = pair_listing(&a.resolved, &a.unlisted_resolved);
     out.extend(
         listing
             .listed
