@@ -21,4 +21,5 @@ pub mod source;
 pub mod terminal;
 #[doc(hidden)]
 pub mod testing;
+pub mod words;
 pub mod xml;
