@@ -146,7 +146,10 @@ fn share(n: u128, of: u128) -> String {
     let tail = "of the incidents it speaks to";
     // Whole percentages where they are at least 1%; below that, "1 in N".
     let percent = n.saturating_mul(100) / of;
-    if percent >= 1 {
+    if percent >= 99 {
+        // "about 99%" would hide that a few incidents are decided.
+        "almost every incident it speaks to".to_string()
+    } else if percent >= 1 {
         format!("about {percent}% {tail}")
     } else {
         let one_in = (of + n / 2) / n.max(1);

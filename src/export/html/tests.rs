@@ -285,3 +285,19 @@ fn precedence_exclusive_judgement_and_ignore_are_shown() {
         "{html}"
     );
 }
+
+/// How much a policy leaves undecided reads as a share, not a count in the millions.
+#[test]
+fn undecided_incidents_read_as_a_share() {
+    let tail = "of the incidents it speaks to";
+    assert_eq!(
+        super::share(5_603_328, 5_181_014_016),
+        format!("about 1 in 925 {tail}")
+    );
+    assert_eq!(super::share(1, 2), format!("about 50% {tail}"));
+    assert_eq!(
+        super::share(998, 1000),
+        "almost every incident it speaks to"
+    );
+    assert_eq!(super::share(7, 7), "every incident it speaks to");
+}
