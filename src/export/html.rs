@@ -1290,7 +1290,9 @@ impl PageWriter<'_> {
     }
 
     fn unused_inputs(&mut self, a: &Analysis) {
-        if a.unused_inputs.is_empty() {
+        // A policy with no outputs (a comparison) has no decision of its own: listing the
+        // inputs it "does not depend on" named the very inputs its asserts read.
+        if a.unused_inputs.is_empty() || self.pp.policy.outputs.is_empty() {
             return;
         }
         let names: Vec<String> = a
