@@ -27,4 +27,5 @@ pub mod source;
 pub mod terminal;
 #[doc(hidden)]
 pub mod testing;
+pub mod words;
 pub mod xml;

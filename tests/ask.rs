@@ -237,7 +237,7 @@ fn a_facts_file_answers_questions_before_they_are_asked() {
         !out.contains("Question 1"),
         "decided before any question: {out}"
     );
-    assert!(out.contains("response = escalate (by escalate_on_concern)"));
+    assert!(out.contains("(response = escalate, by escalate_on_concern)"));
 }
 
 /// A session in a pseudo-terminal (Python's `pty`): answers typed at prompts, the
@@ -376,7 +376,7 @@ fn past_the_graph_every_input_the_rules_read_is_asked() {
     assert_eq!(code(&o), 0, "{out}");
     assert!(out.contains("Question 1: How many?\n   (a whole number from 0 to 10)\n> 1\n"));
     assert!(out.contains("Question 2: What is `b`?\n"), "{out}");
-    assert!(out.contains("  o = true (by r)\n"), "{out}");
+    assert!(out.contains("  o: yes (o = true, by r)\n"), "{out}");
     let o = fed(&["ask", &policy], "?\n2\n");
     let out = stdout(&o);
     assert_eq!(code(&o), 1, "{out}");

@@ -424,7 +424,7 @@ fn a_batch_honours_the_human_and_markdown_formats() {
         "{out}"
     );
     assert!(
-        out.contains("y = true (by r)") && out.contains("y = false (by s)"),
+        out.contains("(y = true, by r)") && out.contains("(y = false, by s)"),
         "{out}"
     );
     let o = policyc(&["decide", &policy, "--facts", &bad]);

@@ -593,11 +593,11 @@ fn an_acceptance_the_facts_leave_open_is_asked_about() {
     assert_eq!(j["missing"], serde_json::json!(["b", "n"]));
     assert_eq!(j["status"], "undecided");
     assert!(
-        human.contains("o = undecided: no rule gives a value (a gap in the policy); whether the policy accepts it (part; overlap) depends on facts not given: b, n\n"),
+        human.contains("o: undecided: a gap in the policy (o: no rule gives a value); whether the policy accepts it (part; overlap) depends on facts not given: b, n\n"),
         "{human}"
     );
     assert!(human.contains("still to find out:\n  b\n  n\n"), "{human}");
-    assert!(md.contains("whether it accepts that its source is silent here (part; overlap) depends on facts not known yet: b, n"), "{md}");
+    assert!(md.contains("whether the policy leaves it undecided on purpose (part; overlap) depends on facts not known yet: b, n"), "{md}");
     assert!(md.contains("## Still to find out\n\n- b\n- n\n"), "{md}");
     // n settles "part" either way; "overlap" still waits for b where n allows it.
     let (j, ..) = run(serde_json::json!({"a": false, "n": 2}));

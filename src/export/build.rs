@@ -613,7 +613,7 @@ fn to_view(
                     .inputs
                     .get(input)
                     .and_then(|i| i.judgement.as_ref())
-                    .map(|j| j.citation.clone());
+                    .map(|j| super::words::citation(policy, &j.citation));
                 ViewNode::Question(Question {
                     input: name,
                     text,

@@ -137,6 +137,26 @@ fn count_badge(n: usize, one: &str, many: &str, class: &str) -> String {
     }
 }
 
+/// `n` incidents as a share of the `of` incidents the policy speaks to: "about 1 in 920
+/// of the incidents it speaks to", "about 40% of ...", "every incident it speaks to".
+fn share(n: u128, of: u128) -> String {
+    if of == 0 || n >= of {
+        return "every incident it speaks to".into();
+    }
+    let tail = "of the incidents it speaks to";
+    // Whole percentages where they are at least 1%; below that, "1 in N".
+    let percent = n.saturating_mul(100) / of;
+    if percent >= 99 {
+        // "about 99%" would hide that a few incidents are decided.
+        "almost every incident it speaks to".to_string()
+    } else if percent >= 1 {
+        format!("about {percent}% {tail}")
+    } else {
+        let one_in = (of + n / 2) / n.max(1);
+        format!("about 1 in {} {tail}", show_count(one_in))
+    }
+}
+
 /// `1 rule`, `3 rules`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -163,7 +183,10 @@ pub fn index_page(pages: &[Page]) -> String {
         out.push_str("<table class=\"index\"><thead><tr><th>Policy</th><th>Source document</th><th>Rules</th><th>Findings</th><th>Scenarios</th><th>Rule coverage</th></tr></thead><tbody>\n");
         for (p, pp) in &policies {
             let h = pp.policy.header.as_ref();
-            let source = h.and_then(|h| h.source.clone()).unwrap_or_default();
+            let source = h
+                .and_then(|h| h.source.as_deref())
+                .map(words::source)
+                .unwrap_or_default();
             let version = h.and_then(|h| h.version.clone());
             let _ = writeln!(
                 out,
@@ -251,7 +274,12 @@ fn findings_cell(pp: &PolicyPage) -> String {
     s += &count_badge(a.conflict_pairs(), "conflict", "conflicts", "bad");
     s += &count_badge(a.overlap_pairs(), "overlap", "overlaps", "bad");
     s += &count_badge(failing, "assert fails", "asserts fail", "bad");
-    s += &count_badge(accepted, "accepted gap", "accepted gaps", "warn");
+    s += &count_badge(
+        accepted,
+        "left undecided on purpose",
+        "left undecided on purpose",
+        "warn",
+    );
     s += &count_badge(a.dead_rules.len(), "dead rule", "dead rules", "warn");
     if s.is_empty() {
         "<span class=\"badge good\">none</span>".into()
@@ -410,7 +438,12 @@ impl PageWriter<'_> {
         );
         if let Some(h) = &p.header {
             if let Some(s) = &h.source {
-                let _ = write!(self.out, "<dt>Source document</dt><dd>{}</dd>", esc(s));
+                let _ = write!(
+                    self.out,
+                    "<dt>Source document</dt><dd><span title=\"{}\">{}</span></dd>",
+                    esc(s),
+                    esc(&words::source(s))
+                );
             }
             if let Some(v) = &h.version {
                 let _ = write!(self.out, "<dt>Version</dt><dd>{}</dd>", esc(v));
@@ -472,7 +505,11 @@ impl PageWriter<'_> {
             items.push(format!(
                 "<li class=\"{}\"><b>{accepted}</b>{}</li>",
                 cls(accepted, "warn"),
-                word(accepted, "accepted gap", "accepted gaps")
+                word(
+                    accepted,
+                    "left undecided on purpose",
+                    "left undecided on purpose"
+                )
             ));
             items.push(format!(
                 "<li class=\"{}\"><b>{}</b>{}</li>",
@@ -496,11 +533,16 @@ impl PageWriter<'_> {
             .iter()
             .filter(|t| matches!(t.outcome, Outcome::Passed))
             .count();
-        items.push(format!(
-            "<li class=\"{}\"><b>{passed} of {}</b>scenarios pass</li>",
-            if passed < scen.len() { "bad" } else { "good" },
-            scen.len()
-        ));
+        // No scenarios is not a success: said plainly, without the green of a pass.
+        if scen.is_empty() {
+            items.push("<li><b>no</b>scenarios</li>".to_string());
+        } else {
+            items.push(format!(
+                "<li class=\"{}\"><b>{passed} of {}</b>scenarios pass</li>",
+                if passed < scen.len() { "bad" } else { "good" },
+                scen.len()
+            ));
+        }
         if let Some(c) = pp.coverage.as_ref().filter(|c| c.rules_total > 0) {
             items.push(format!(
                 "<li><b>{:.0}%</b>rules covered by scenarios</li>",
@@ -561,24 +603,20 @@ impl PageWriter<'_> {
                         .sum()
                 };
                 let (open, accepted) = (count(false), count(true));
-                let incidents = |n: u128| {
-                    format!(
-                        "{} {}",
-                        show_count(n),
-                        if n == 1 { "incident" } else { "incidents" }
-                    )
-                };
+                // A share of the incidents the policy speaks to, not a count in the
+                // millions that tells a reader nothing.
+                let incidents = |n: u128| share(n, a.valid_count);
                 if open > 0 {
                     let _ = write!(
                         open_notes,
-                        "<br><span class=\"bad\">Left open, a gap: no answer for {}.</span>",
+                        "<br><span class=\"bad\">Undecided, a gap in the policy: {}.</span>",
                         incidents(open)
                     );
                 }
                 if accepted > 0 {
                     let _ = write!(
                         open_notes,
-                        "<br><span class=\"warn\">Left open on purpose (accepted gaps): no answer for {}.</span>",
+                        "<br><span class=\"warn\">Left undecided on purpose (the policy accepts these gaps): {}.</span>",
                         incidents(accepted)
                     );
                 }
@@ -831,7 +869,11 @@ impl PageWriter<'_> {
             }
             match &rule.cites {
                 Some(c) => {
-                    let _ = writeln!(self.out, "<blockquote>{}</blockquote>", esc(c));
+                    let _ = writeln!(
+                        self.out,
+                        "<blockquote>{}</blockquote>",
+                        esc(&words::citation(p, c))
+                    );
                 }
                 None => self.out.push_str(
                     "<p class=\"warn\">This rule cites no paragraph of the source document.</p>\n",
@@ -1173,7 +1215,11 @@ impl PageWriter<'_> {
                 self.pieces(&plain::condition(p, &def.expr))
             );
             if let Some(c) = &def.cites {
-                let _ = write!(self.out, "<blockquote>{}</blockquote>", esc(c));
+                let _ = write!(
+                    self.out,
+                    "<blockquote>{}</blockquote>",
+                    esc(&words::citation(p, c))
+                );
             }
             if let Some(r) = &f.counterexamples {
                 self.out.push_str("<p>It does not hold for</p>");
@@ -1195,7 +1241,7 @@ impl PageWriter<'_> {
                 .collect();
             let _ = write!(
                 self.out,
-                "<article class=\"finding accepted\"><h3><span class=\"badge warn\">accepted gap</span> No answer to “{}” <code>{}</code></h3><p>The policy accepts this gap:</p>{}",
+                "<article class=\"finding accepted\"><h3><span class=\"badge warn\">undecided on purpose</span> No answer to “{}” <code>{}</code></h3><p>The policy leaves this undecided on purpose (an accepted gap), because:</p>{}",
                 esc(&words::output(p, g.output)),
                 ident(&self.output_name(g.output)),
                 reasons.concat()
@@ -1245,7 +1291,9 @@ impl PageWriter<'_> {
     }
 
     fn unused_inputs(&mut self, a: &Analysis) {
-        if a.unused_inputs.is_empty() {
+        // A policy with no outputs (a comparison) has no decision of its own: listing the
+        // inputs it "does not depend on" named the very inputs its asserts read.
+        if a.unused_inputs.is_empty() || self.pp.policy.outputs.is_empty() {
             return;
         }
         let names: Vec<String> = a
@@ -1279,7 +1327,7 @@ impl PageWriter<'_> {
                 self.pieces(&plain::condition(p, &def.expr)),
                 def.cites
                     .as_ref()
-                    .map(|c| format!("<blockquote>{}</blockquote>", esc(c)))
+                    .map(|c| format!("<blockquote>{}</blockquote>", esc(&words::citation(p, c))))
                     .unwrap_or_default()
             );
         }
@@ -1300,14 +1348,34 @@ impl PageWriter<'_> {
         }
         self.out.push_str("<p>Each scenario states facts about an incident and what the policy should decide; facts it leaves out may be anything, and the decision must hold for all of them.</p>\n");
         if let Some(c) = &pp.coverage {
+            // The outcomes counted are the compiled graph's; say them only where they are
+            // the boxes the reader sees: the whole decision drawn in one piece with as
+            // many boxes at the bottom.
+            let drawn_boxes = pp
+                .whole
+                .as_ref()
+                .ok()
+                .filter(|_| pp.whole_plan.as_ref().is_none_or(Plan::is_whole))
+                .map(|v| {
+                    v.nodes
+                        .iter()
+                        .filter(|n| matches!(n, ViewNode::Leaf(_)))
+                        .count()
+                });
+            let outcomes = if drawn_boxes == Some(c.leaves_total) {
+                format!(
+                    " and reach {} of the {} boxes at the bottom of the whole decision's graph",
+                    c.leaves_reached, c.leaves_total
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 self.out,
-                "<p>The scenarios exercise {} of {} rules ({:.0}%) and reach {} of {} outcomes of the decision graph.</p>",
+                "<p>The scenarios exercise {} of {} rules ({:.0}%){outcomes}.</p>",
                 c.rules_covered,
                 c.rules_total,
                 c.rule_percent(),
-                c.leaves_reached,
-                c.leaves_total
             );
         }
         self.out.push_str("<table class=\"scen\"><thead><tr><th>Result</th><th>Scenario</th><th>Given</th><th>The policy should decide</th></tr></thead><tbody>\n");
@@ -1332,7 +1400,11 @@ impl PageWriter<'_> {
                 let _ = write!(self.out, "<br>{}", esc(&one_line(doc)));
             }
             if let Some(c) = &s.cites {
-                let _ = write!(self.out, "<br><span class=\"note\">{}</span>", esc(c));
+                let _ = write!(
+                    self.out,
+                    "<br><span class=\"note\">{}</span>",
+                    esc(&words::citation(p, c))
+                );
             }
             self.out.push_str("</td><td><ul class=\"facts\">");
             for f in &s.given {
@@ -1421,7 +1493,7 @@ impl PageWriter<'_> {
                 let _ = write!(
                     unused_note,
                     "<br><span class=\"note\">a judgement for the person handling the incident: {}</span>",
-                    esc(&cites.citation)
+                    esc(&words::citation(p, &cites.citation))
                 );
             }
             let ignored: Vec<&str> = p

@@ -16,7 +16,7 @@ pub mod split;
 pub mod svg;
 pub mod text;
 pub mod view;
-pub mod words;
+pub use crate::words;
 
 pub use build::Which;
 

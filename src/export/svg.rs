@@ -423,7 +423,7 @@ fn node_tooltip(node: &ViewNode) -> String {
                 let why = match &o.status {
                     OutputStatus::Gap {
                         accepted: Some(reason),
-                    } => format!("accepted gap: {reason}"),
+                    } => super::words::undecided_on_purpose(reason),
                     OutputStatus::Conflict { values } => values
                         .iter()
                         .map(|v| format!("{} by {}", v.code, v.rules.join(", ")))
@@ -483,8 +483,8 @@ fn legend_of<'a>(nodes: impl IntoIterator<Item = &'a ViewNode>) -> Vec<(Style, &
     for k in kinds {
         let name = match k {
             LeafKind::Decided => "decision",
-            LeafKind::AcceptedGap => "accepted gap",
-            LeafKind::Gap => "gap: no value",
+            LeafKind::AcceptedGap => "undecided on purpose",
+            LeafKind::Gap => "undecided: a gap",
             LeafKind::Conflict => "conflict",
             LeafKind::OutOfScope => "out of scope",
         };

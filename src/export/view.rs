@@ -177,8 +177,10 @@ impl LeafOutput {
                 format!("{shown} (by precedence over {})", vs.join(", "))
             }
             OutputStatus::Value { shown, .. } => shown.clone(),
-            OutputStatus::Gap { accepted: Some(_) } => "no answer (accepted gap)".to_string(),
-            OutputStatus::Gap { accepted: None } => "NO ANSWER: a gap".to_string(),
+            OutputStatus::Gap { accepted: Some(_) } => {
+                super::words::UNDECIDED_ON_PURPOSE.to_string()
+            }
+            OutputStatus::Gap { accepted: None } => "UNDECIDED: a gap in the policy".to_string(),
             OutputStatus::Conflict { values } => {
                 let vs: Vec<&str> = values.iter().map(|v| v.shown.as_str()).collect();
                 format!("CONFLICT: {}", vs.join(" or "))
@@ -227,9 +229,9 @@ impl LeafOutput {
                 }
             },
             OutputStatus::Gap { accepted: Some(_) } => {
-                format!("{}: no value (accepted gap)", self.output)
+                format!("{}: undecided on purpose (accept gap)", self.output)
             }
-            OutputStatus::Gap { accepted: None } => format!("{}: no value (gap)", self.output),
+            OutputStatus::Gap { accepted: None } => format!("{}: undecided (gap)", self.output),
             OutputStatus::Conflict { values } => {
                 let vs: Vec<&str> = values.iter().map(|v| v.code.as_str()).collect();
                 format!("{}: conflict, {}", self.output, vs.join(" vs "))

@@ -445,7 +445,7 @@ fn an_acceptance_off_the_path_is_asked_after_it() {
     assert_eq!(iv.decision().accepted_reason(0), Some("para 3 is silent"));
     assert_eq!(
         text::progress(&iv),
-        "   o = undecided: the policy accepts this gap, because para 3 is silent\n"
+        "   o: undecided on purpose: para 3 is silent (o)\n"
     );
 }
 
@@ -579,7 +579,10 @@ fn a_line_typed_moves_the_interview_or_stays() {
     assert_eq!(iv.reply(&q, "s x.json"), Turn::Save("x.json".into()));
     assert_eq!(
         iv.reply(&q, "15"),
-        Turn::Moved("   decided: record_incident = true (by record_all)\n".into())
+        Turn::Moved(
+            "   decided: Is the incident recorded, with the actions taken and not taken, and why? yes\n     (record_incident = true, by record_all)\n"
+                .into()
+        )
     );
     let q = iv.next_question().unwrap();
     assert!(matches!(iv.reply(&q, "16"), Turn::Stay(s) if s.contains("impossible")));

@@ -7,7 +7,7 @@ use super::question::{Question, QuestionKind};
 use super::Interview;
 use crate::check::ir::{InputId, OutputId, Policy, Value};
 use crate::diagnostics::Diagnostic;
-use crate::evaluate::render::human::answer_text;
+use crate::evaluate::render::human::answer_line;
 use crate::evaluate::{accept, decision_human, Answer, DecideStatus, Decision, Facts};
 
 /// Lines are wrapped to this many characters.
@@ -119,7 +119,7 @@ pub fn progress(interview: &Interview<'_>) -> String {
         };
     }
     let mut s = String::new();
-    for (o, (out, a)) in policy.outputs.iter().zip(&after.answers).enumerate() {
+    for (o, a) in after.answers.iter().enumerate() {
         let was = before.answers.get(o).is_some_and(|b| settled(before, o, b));
         if !was && settled(after, o, a) {
             let verb = if matches!(a, Answer::Value { .. }) {
@@ -127,7 +127,7 @@ pub fn progress(interview: &Interview<'_>) -> String {
             } else {
                 ""
             };
-            let line = format!("{verb}{} = {}", out.name, answer_text(policy, after, o, a));
+            let line = format!("{verb}{}", answer_line(policy, after, o, a));
             s.push_str(&wrap(&line, "   ", "     "));
         }
     }

@@ -1,11 +1,12 @@
 //! A decision for people, as `policyc decide` prints it on a terminal.
 
 use super::{
-    input_names, missing_question, missing_reason, overridden_text, precedence_text, rule_line,
-    rule_names, values_by,
+    input_names, missing_question, missing_reason, overridden_text, precedence_text, question,
+    rule_line, rule_names, said, values_by,
 };
 use crate::check::ir::{OutputId, OutputTy, Policy};
 use crate::evaluate::{Answer, DecideStatus, Decision};
+use crate::words;
 
 /// The answer for people.
 pub fn decision_human(policy: &Policy, d: &Decision) -> String {
@@ -18,12 +19,8 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
     s.push_str(&format!("policy {}: {status}\n", policy.name));
     if d.status != DecideStatus::OutOfScope {
         s.push_str("\ndecision:\n");
-        for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
-            s.push_str(&format!(
-                "  {} = {}\n",
-                out.name,
-                answer_text(policy, d, o, a)
-            ));
+        for (o, a) in d.answers.iter().enumerate() {
+            s.push_str(&format!("  {}\n", answer_line(policy, d, o, a)));
         }
     }
     if !d.fired.is_empty() {
@@ -60,21 +57,31 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
     s
 }
 
-/// What output `o` is, and why.
-pub(crate) fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String {
+/// Output `o` asked in the writer's words and answered: "Is the crime recorded? yes
+/// (recorded = true, by r1)", the policy's names in parentheses for its writers.
+pub(crate) fn answer_line(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String {
+    format!("{} {}", question(policy, o), answer_text(policy, d, o, a))
+}
+
+/// What output `o` is, in words, and why, with the policy's names in parentheses.
+fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String {
+    let name = policy.outputs.get(o).map_or("", |out| out.name.as_str());
     match a {
         Answer::Gap => match (d.accepted_reason(o), d.open_acceptance(o)) {
-            (Some(r), _) => format!("undecided: the policy accepts this gap, because {r}"),
+            (Some(r), _) => format!("{} ({name})", words::undecided_on_purpose(r)),
             (None, Some(open)) => format!(
-                "undecided: no rule gives a value (a gap in the policy); whether the policy accepts it ({}) depends on facts not given: {}",
+                "{} ({name}: no rule gives a value); whether the policy accepts it ({}) depends on facts not given: {}",
+                words::UNDECIDED_GAP,
                 open.reasons,
                 input_names(policy, &open.depends_on).join(", ")
             ),
-            (None, None) => "undecided: no rule gives a value (a gap in the policy)".to_string(),
+            (None, None) => format!("{} ({name}: no rule gives a value)", words::UNDECIDED_GAP),
         },
-        Answer::Value { value, by, over } if !over.is_empty() => {
+        Answer::Value { value, by, over } if !over.is_empty() => format!(
+            "{} ({name} = {})",
+            said(policy, value),
             precedence_text(policy, value, by, over)
-        }
+        ),
         Answer::Value { value, by, .. } if by.is_empty() => {
             let is_set = policy
                 .outputs
@@ -85,20 +92,28 @@ pub(crate) fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer
             } else {
                 "the default"
             };
-            format!("{} ({why})", policy.show_value(value))
+            format!(
+                "{} ({name} = {}, {why})",
+                said(policy, value),
+                policy.show_value(value)
+            )
         }
         Answer::Value { value, by, .. } => format!(
-            "{} (by {})",
+            "{} ({name} = {}, by {})",
+            said(policy, value),
             policy.show_value(value),
             rule_names(policy, by).join(", ")
         ),
-        Answer::Conflict(vs) => format!("undecided: rules conflict ({})", values_by(policy, vs)),
+        Answer::Conflict(vs) => format!(
+            "undecided: rules conflict ({name}: {})",
+            values_by(policy, vs)
+        ),
         Answer::Overlap(vs) => format!(
-            "undecided: the output is exclusive and rules overlap ({})",
+            "undecided: the output is exclusive and rules overlap ({name}: {})",
             values_by(policy, vs)
         ),
         Answer::Missing { if_in_scope } => format!(
-            "undecided: {}",
+            "undecided: {} ({name})",
             missing_reason(policy, if_in_scope, "depends on facts not given")
         ),
         Answer::None => String::new(),

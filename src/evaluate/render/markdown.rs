@@ -2,10 +2,12 @@
 //! taken and not taken, each with its justification (the rule, its title and citation).
 
 use super::{
-    input_names, missing_question, missing_reason, overridden_text, rule_line, rule_names,
+    input_names, missing_question, missing_reason, overridden_text, question, rule_line,
+    rule_names, said,
 };
 use crate::check::ir::{OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
 use crate::evaluate::{Answer, DecideStatus, Decision, Facts};
+use crate::words;
 
 /// An incident record in Markdown: the facts, the decision, the actions taken and not
 /// taken, each with its justification (the rule, its title and citation).
@@ -79,7 +81,11 @@ fn heading(policy: &Policy, d: &Decision, line: Option<usize>) -> String {
         None => format!("# Incident record: {title}\n\n"),
     };
     if let Some(src) = policy.header.as_ref().and_then(|h| h.source.clone()) {
-        s.push_str(&format!("Policy `{}`, source {src}.\n\n", policy.name));
+        s.push_str(&format!(
+            "Policy `{}`, source {}.\n\n",
+            policy.name,
+            words::source(&src)
+        ));
     }
     s.push_str(&format!(
         "Status: **{}**\n\n",
@@ -117,6 +123,8 @@ impl Actions {
     /// taken; `false`, the variants a set leaves out and every undecided output are
     /// actions not taken.
     fn add(&mut self, policy: &Policy, d: &Decision, o: OutputId, out: &OutputDef, a: &Answer) {
+        // The writer's question and words first; the policy's names in code for writers.
+        let q = question(policy, o);
         let name = &out.name;
         match (a, out.ty) {
             (
@@ -128,21 +136,27 @@ impl Actions {
                 OutputTy::Set(_),
             ) => {
                 if !vs.is_empty() {
+                    let v = Value::Set(*e, vs.clone());
                     self.taken.push(format!(
-                        "- {name}: {} — {}",
-                        policy.show_value(&Value::Set(*e, vs.clone())),
+                        "- {q} {} (`{name} = {}`) — {}",
+                        said(policy, &v),
+                        policy.show_value(&v),
                         justification(policy, by)
                     ));
                 }
                 let all = policy.enums.get(*e).map(|d| d.variants.len()).unwrap_or(0);
-                let absent: Vec<&str> = (0..all)
-                    .filter(|v| !vs.contains(v))
-                    .map(|v| policy.variant_name(*e, v))
-                    .collect();
+                let absent: Vec<usize> = (0..all).filter(|v| !vs.contains(v)).collect();
                 if !absent.is_empty() {
+                    let said: Vec<String> = absent
+                        .iter()
+                        .map(|&v| words::variant(policy, *e, v))
+                        .collect();
+                    let names: Vec<&str> =
+                        absent.iter().map(|&v| policy.variant_name(*e, v)).collect();
                     self.not_taken.push(format!(
-                        "- {name}: not {} — no applying rule adds them",
-                        absent.join(", ")
+                        "- {q} none of: {} (`{name}` lacks `{}`) — no applying rule adds them",
+                        said.join("; "),
+                        names.join(", ")
                     ));
                 }
             }
@@ -154,17 +168,18 @@ impl Actions {
                 },
                 _,
             ) => self.not_taken.push(format!(
-                "- {name}: no — {}{}",
+                "- {q} no (`{name} = false`) — {}{}",
                 justification(policy, by),
                 outranked(policy, over)
             )),
             (Answer::Value { value, by, over }, _) => self.taken.push(format!(
-                "- {name}: {} — {}{}",
+                "- {q} {} (`{name} = {}`) — {}{}",
+                said(policy, value),
                 policy.show_value(value),
                 justification(policy, by),
                 outranked(policy, over)
             )),
-            (Answer::Gap, _) => self.not_taken.push(gap_line(policy, d, o, name)),
+            (Answer::Gap, _) => self.not_taken.push(gap_line(policy, d, o, &q, name)),
             (Answer::Conflict(vs), _) => {
                 let parts: Vec<String> = vs
                     .iter()
@@ -177,7 +192,7 @@ impl Actions {
                     })
                     .collect();
                 self.not_taken.push(format!(
-                    "- {name}: undecided — rules conflict: {}",
+                    "- {q} undecided: rules conflict (`{name}`): {}",
                     parts.join(" vs ")
                 ));
             }
@@ -193,12 +208,12 @@ impl Actions {
                     })
                     .collect();
                 self.not_taken.push(format!(
-                    "- {name}: undecided — the output is exclusive and rules overlap: {}",
+                    "- {q} undecided: the output is exclusive and rules overlap (`{name}`): {}",
                     parts.join(", ")
                 ));
             }
             (Answer::Missing { if_in_scope }, _) => self.not_taken.push(format!(
-                "- {name}: undecided — {}",
+                "- {q} undecided (`{name}`): {}",
                 missing_reason(policy, if_in_scope, "depends on facts not known yet")
             )),
             (Answer::None, _) => {}
@@ -242,16 +257,15 @@ fn outranked(policy: &Policy, over: &[(Value, Vec<RuleId>)]) -> String {
 }
 
 /// A gap, accepted or not, or whose acceptance waits for facts.
-fn gap_line(policy: &Policy, d: &Decision, o: OutputId, name: &str) -> String {
+fn gap_line(policy: &Policy, d: &Decision, o: OutputId, q: &str, name: &str) -> String {
     match (d.accepted_reason(o), d.open_acceptance(o)) {
-        (Some(r), _) => format!(
-            "- {name}: undecided — the policy accepts that its source is silent here: {r}"
-        ),
+        (Some(r), _) => format!("- {q} {} (`{name}`)", words::undecided_on_purpose(r)),
         (None, Some(open)) => format!(
-            "- {name}: undecided — the policy gives no value here; whether it accepts that its source is silent here ({}) depends on facts not known yet: {}",
+            "- {q} {} (`{name}`); whether the policy leaves it undecided on purpose ({}) depends on facts not known yet: {}",
+            words::UNDECIDED_GAP,
             open.reasons,
             input_names(policy, &open.depends_on).join(", ")
         ),
-        (None, None) => format!("- {name}: undecided — the policy gives no value here"),
+        (None, None) => format!("- {q} {} (`{name}`)", words::UNDECIDED_GAP),
     }
 }

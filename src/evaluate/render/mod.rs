@@ -11,6 +11,24 @@ pub mod record;
 use super::{Answer, Decision};
 use crate::analyse::brute;
 use crate::check::ir::{InputId, OutputId, Policy, RuleId, Value};
+use crate::words;
+
+/// An output as the policy's writer asks it, ready for its answer to follow: "Is the
+/// crime recorded?", or, where the doc comment asks no question, its words and a colon.
+/// The report says the same (`export::words`), so `decide`, `ask` and the report agree.
+pub(crate) fn question(policy: &Policy, o: OutputId) -> String {
+    let q = words::output(policy, o);
+    if q.ends_with('?') {
+        q
+    } else {
+        format!("{q}:")
+    }
+}
+
+/// A value in the writer's words ("Manage the incident in school", "yes").
+fn said(policy: &Policy, v: &Value) -> String {
+    words::value(policy, v)
+}
 
 fn input_names(policy: &Policy, is: &[InputId]) -> Vec<String> {
     is.iter()
@@ -33,7 +51,7 @@ fn rule_line(policy: &Policy, r: RuleId) -> String {
         s.push_str(&format!(" — {t}"));
     }
     if let Some(c) = &rule.cites {
-        s.push_str(&format!(" [{c}]"));
+        s.push_str(&format!(" [{}]", words::citation(policy, c)));
     }
     s
 }

@@ -57,7 +57,7 @@ fn the_page_has_every_part() {
     for badge in [
         "gap</span>",
         "conflict</span>",
-        "accepted gap</span>",
+        "undecided on purpose</span>",
         "assert fails</span>",
         "dead rule</span>",
         "holds</span>",
@@ -243,7 +243,7 @@ fn counts_read_as_english_and_identifiers_break_between_words() {
         !html.contains("overflow-wrap: anywhere"),
         "code may break inside a word"
     );
-    assert!(!html.contains("4 accepted gap<") && html.contains("accepted gaps"));
+    assert!(html.contains("<b>4</b>left undecided on purpose"));
 }
 
 /// Hit policies, judgements and ignored inputs reach the reader: a decision of a
@@ -284,4 +284,20 @@ fn precedence_exclusive_judgement_and_ignore_are_shown() {
         html.contains("significant_age_difference (a judgement)"),
         "{html}"
     );
+}
+
+/// How much a policy leaves undecided reads as a share, not a count in the millions.
+#[test]
+fn undecided_incidents_read_as_a_share() {
+    let tail = "of the incidents it speaks to";
+    assert_eq!(
+        super::share(5_603_328, 5_181_014_016),
+        format!("about 1 in 925 {tail}")
+    );
+    assert_eq!(super::share(1, 2), format!("about 50% {tail}"));
+    assert_eq!(
+        super::share(998, 1000),
+        "almost every incident it speaks to"
+    );
+    assert_eq!(super::share(7, 7), "every incident it speaks to");
 }

@@ -138,6 +138,54 @@ pub fn range(a: i64, b: i64, lo: i64, hi: i64) -> String {
     }
 }
 
+/// The one phrase for an output the policy leaves without a value where it has not
+/// chosen to: said the same way by the drawings, the report, `decide` and `ask`.
+pub const UNDECIDED_GAP: &str = "undecided: a gap in the policy";
+
+/// The one phrase for an output the policy leaves without a value on purpose (an
+/// `accept gap`), followed by its reason: "undecided on purpose: <reason>".
+pub const UNDECIDED_ON_PURPOSE: &str = "undecided on purpose";
+
+/// `undecided on purpose: the letter is silent here`.
+pub fn undecided_on_purpose(reason: &str) -> String {
+    format!("{UNDECIDED_ON_PURPOSE}: {reason}")
+}
+
+/// A policy's `source` as a reader names the document: "document 003" for an archive
+/// file named by its number and a content hash (`003_1df043a44150df7c.txt`), else the
+/// file's name without its folders. The hash tells a reader nothing; the number is how
+/// the policy's citations ("003 para 6") name the document.
+pub fn source(source: &str) -> String {
+    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    let stem = name.split_once('.').map_or(name, |(s, _)| s);
+    if let Some((number, hash)) = stem.split_once('_') {
+        let is_number = !number.is_empty() && number.chars().all(|c| c.is_ascii_digit());
+        let is_hash = hash.len() >= 8 && hash.chars().all(|c| c.is_ascii_hexdigit());
+        if is_number && is_hash {
+            return format!("document {number}");
+        }
+    }
+    name.to_string()
+}
+
+/// A citation as a reader reads it: one that starts with the policy's `source` file
+/// name starts with the document's name instead ("document 003 para 6: ..."), so that
+/// no hash file name is shown.
+pub fn citation(policy: &Policy, cites: &str) -> String {
+    let Some(src) = policy.header.as_ref().and_then(|h| h.source.as_deref()) else {
+        return cites.to_string();
+    };
+    match cites.strip_prefix(src) {
+        Some(rest) if !src.is_empty() => {
+            let name = source(src);
+            let mut chars = name.chars();
+            let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+            format!("{}{}{rest}", first.unwrap_or_default(), chars.as_str())
+        }
+        _ => cites.to_string(),
+    }
+}
+
 /// The values an output can take, in words, for a table: `yes or no`, `0 to 99`, or
 /// the variants.
 pub fn output_values(policy: &Policy, o: usize) -> Vec<String> {
@@ -158,6 +206,20 @@ mod tests {
     use super::*;
     use crate::check::ir::{EnumDef, OutputDef, VariantDef};
     use crate::source::Loc;
+
+    #[test]
+    fn a_source_archive_file_is_named_by_its_number() {
+        assert_eq!(source("003_1df043a44150df7c.txt"), "document 003");
+        assert_eq!(
+            source("../shared/reference/ukcis-sharing-nudes.md"),
+            "ukcis-sharing-nudes.md"
+        );
+        assert_eq!(source("003_notahash.txt"), "003_notahash.txt");
+        assert_eq!(
+            undecided_on_purpose("para 3 is silent"),
+            "undecided on purpose: para 3 is silent"
+        );
+    }
 
     fn policy() -> Policy {
         let v = |n: &str, doc: Option<&str>| VariantDef {
