@@ -660,3 +660,30 @@ fn a_vacuous_assert_fails() {
     );
     assert_eq!(last_line(&o), "0 passed, 2 failed");
 }
+
+/// Every overlap of an `exclusive` output is its own failed test, named after the pair
+/// (not one `e0506` for all of them).
+#[test]
+fn each_overlap_is_its_own_failed_test() {
+    let dir = common::temp_dir("overlaps");
+    let file = dir.join("ex.policy");
+    std::fs::write(
+        &file,
+        "policy ex \"Overlaps\"\n\nenum R { a, b }\n\ninput x: bool\n\n/// The response.\noutput r: R default a\n  exclusive\n\nrule p \"p\" cites \"1\" when x then r = a\nrule q \"q\" cites \"2\" when x then r = b\nrule s \"s\" cites \"3\" when x then r = b\n",
+    )
+    .unwrap();
+    let o = policyc(&["test", file.to_str().unwrap(), "--format", "json"]);
+    let names: Vec<String> = stdout(&o)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|t| t["kind"] == "finding")
+        .map(|t| t["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["overlap:r:p:q", "overlap:r:p:s", "overlap:r:q:s"],
+        "{}",
+        stdout(&o)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

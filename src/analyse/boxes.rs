@@ -20,7 +20,7 @@
 use super::cuboid::{complement, holds, len, meet, overlaps, Cuboid};
 pub use super::sweep::MAX_SPLITS;
 use super::sweep::{Budget, Exhausted, Sweep};
-use super::{sat, ConflictFinding, DeadReason, DeadRule, GapFinding};
+use super::{sat, ConflictFinding, DeadAssignment, DeadReason, DeadRule, GapFinding};
 use crate::check::ir::{OutputId, RuleId, Value};
 use crate::compile::describe::{
     boxes_example, region_of_box, region_of_cubes, typical_example, Region, COLLECTED_CUBES,
@@ -669,14 +669,16 @@ impl BoxModel {
         })
     }
 
-    /// Rules that never apply, or whose every assignment is always overridden.
-    pub fn dead_rules(&self, c: &Compiler<'_>) -> Vec<DeadRule> {
+    /// Rules that never apply, or whose every assignment is always overridden; and the
+    /// assignments that never take effect of the other rules.
+    pub fn dead_rules(&self, c: &Compiler<'_>) -> (Vec<DeadRule>, Vec<DeadAssignment>) {
         let meets_valid = |boxes: &[Cuboid]| {
             boxes
                 .iter()
                 .any(|b| self.valid.iter().any(|v| v.intersects(b)))
         };
         let mut found = Vec::new();
+        let mut assigns = Vec::new();
         for (r, rule) in c.policy.rules.iter().enumerate() {
             let cond = self.conds.get(r).map(|v| v.as_slice()).unwrap_or(&[]);
             if !meets_valid(cond) {
@@ -688,17 +690,23 @@ impl BoxModel {
                 });
                 continue;
             }
-            let mut outranked_by = Vec::new();
-            let shadowed = !rule.assigns.is_empty()
-                && (0..rule.assigns.len()).all(|k| !self.decides(c, r, k, &mut outranked_by));
-            if shadowed {
+            let per: Vec<(bool, Vec<RuleId>)> = (0..rule.assigns.len())
+                .map(|k| {
+                    let mut by = Vec::new();
+                    let live = self.decides(c, r, k, &mut by);
+                    by.sort_unstable();
+                    (live, by)
+                })
+                .collect();
+            let meets = |s: RuleId| {
+                self.conds
+                    .get(s)
+                    .is_some_and(|other| other.iter().any(|x| cond.iter().any(|y| x.intersects(y))))
+            };
+            if !per.is_empty() && per.iter().all(|p| !p.0) {
+                let mut outranked_by: Vec<RuleId> = per.into_iter().flat_map(|p| p.1).collect();
                 outranked_by.sort_unstable();
                 outranked_by.dedup();
-                let meets = |s: RuleId| {
-                    self.conds.get(s).is_some_and(|other| {
-                        other.iter().any(|x| cond.iter().any(|y| x.intersects(y)))
-                    })
-                };
                 found.push(super::always_overridden(
                     c.policy,
                     &c.overriders,
@@ -706,9 +714,22 @@ impl BoxModel {
                     meets,
                     outranked_by,
                 ));
+            } else {
+                for (k, (live, by)) in per.into_iter().enumerate() {
+                    if !live {
+                        assigns.push(super::dead_assignment(
+                            c.policy,
+                            &c.overriders,
+                            r,
+                            k,
+                            &meets,
+                            by,
+                        ));
+                    }
+                }
             }
         }
-        found
+        (found, assigns)
     }
 }
 

@@ -367,13 +367,15 @@ fn precedence_winner(out: &OutputDef, values: &[Value]) -> Option<Value> {
 type Pairs = std::collections::BTreeMap<(OutputId, RuleId, RuleId), u128>;
 
 /// At one incident, for output `o` (`out`) with effective assignments `eff`: marks the
-/// rules whose assignment decides (effective and not outranked by precedence), and counts
+/// assignments (per rule, by index) that decide (effective and not outranked by
+/// precedence), and counts
 /// each pair of rules into `lists`: conflicts, decisions of a precedence, overlaps.
 fn deciding_and_pairs(
     out: &OutputDef,
     o: OutputId,
     eff: &[(RuleId, Value)],
-    effective_somewhere: &mut [bool],
+    rules: &[crate::check::ir::RuleDef],
+    effective_somewhere: &mut [Vec<bool>],
     lists: [&mut Pairs; 3],
 ) {
     let [conflicts, resolved, overlaps] = lists;
@@ -397,8 +399,12 @@ fn deciding_and_pairs(
         if outranked {
             continue;
         }
-        if let Some(x) = effective_somewhere.get_mut(*r) {
-            *x = true;
+        let assigns = rules.get(*r).map(|x| x.assigns.as_slice()).unwrap_or(&[]);
+        let marks = effective_somewhere.get_mut(*r).map(|x| x.iter_mut());
+        for (a, x) in assigns.iter().zip(marks.into_iter().flatten()) {
+            if a.output == o && a.value == *v {
+                *x = true;
+            }
         }
     }
     for (i, (r1, v1)) in eff.iter().enumerate() {
@@ -444,6 +450,9 @@ pub struct BruteAnalysis {
     /// Rules that apply somewhere but every assignment is always overridden or
     /// outranked by precedence.
     pub always_overridden: Vec<RuleId>,
+    /// Assignments (rule, index) that never take effect (overridden or outranked
+    /// wherever their rule applies), of rules that apply and are not always overridden.
+    pub dead_assignments: Vec<(RuleId, usize)>,
     /// Rules, neither never applying nor always overridden, that can be removed (made
     /// never to apply) without changing any verdict of any valid incident.
     pub redundant: Vec<RuleId>,
@@ -461,7 +470,11 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
         ..BruteAnalysis::default()
     };
     let mut applies = vec![false; policy.rules.len()];
-    let mut effective_somewhere = vec![false; policy.rules.len()];
+    let mut effective_somewhere: Vec<Vec<bool>> = policy
+        .rules
+        .iter()
+        .map(|r| vec![false; r.assigns.len()])
+        .collect();
     let mut stale_hit = vec![false; policy.accepted_gaps.len()];
     let mut conflicts: Pairs = Default::default();
     let mut resolved: Pairs = Default::default();
@@ -488,6 +501,7 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
                 out,
                 o,
                 eff,
+                &policy.rules,
                 &mut effective_somewhere,
                 [&mut conflicts, &mut resolved, &mut overlaps],
             );
@@ -545,8 +559,17 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
     for r in 0..policy.rules.len() {
         if !applies.get(r).copied().unwrap_or(false) {
             b.never_apply.push(r);
-        } else if !effective_somewhere.get(r).copied().unwrap_or(false) {
-            b.always_overridden.push(r);
+        } else {
+            let marks = effective_somewhere
+                .get(r)
+                .map(|x| x.as_slice())
+                .unwrap_or(&[]);
+            if !marks.is_empty() && marks.iter().all(|x| !x) {
+                b.always_overridden.push(r);
+            } else {
+                let dead = marks.iter().enumerate().filter(|p| !p.1);
+                b.dead_assignments.extend(dead.map(|(k, _)| (r, k)));
+            }
         }
     }
     for r in 0..policy.rules.len() {

@@ -140,6 +140,21 @@ pub struct DeadRule {
     pub outranked_by: Vec<RuleId>,
 }
 
+/// An assignment that never takes effect (always overridden or outranked), of a rule
+/// that is not dead: some other assignment of it does take effect somewhere (W0502).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadAssignment {
+    pub rule: RuleId,
+    /// Its index in the rule's assignments.
+    pub assign: usize,
+    /// `AlwaysOverridden` or `Outranked`, as for a dead rule.
+    pub reason: DeadReason,
+    /// The rules overriding it that assign its output and meet its rule's condition.
+    pub by: Vec<RuleId>,
+    /// The rules whose values, ranked higher by precedence, win over it somewhere.
+    pub outranked_by: Vec<RuleId>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssertFinding {
     pub assert: usize,
@@ -173,6 +188,8 @@ pub struct Analysis {
     /// The overlaps past the listed ones, counted as `unlisted_conflicts`.
     pub unlisted_overlaps: Vec<Unlisted>,
     pub dead_rules: Vec<DeadRule>,
+    /// Assignments that never take effect, of rules that are not dead (W0502).
+    pub dead_assignments: Vec<DeadAssignment>,
     /// Rules whose removal changes no decision (W0507), twins reported once.
     pub redundant: Vec<RedundantRule>,
     /// Rules the redundancy analysis left unsettled: too many rules meet them
@@ -424,13 +441,13 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
     find_conflicts(c, &mut a, &single_outputs, boxed.conflicts)?;
     isolate::isolate_examples(c, &mut a)?;
-    a.dead_rules = match &model {
+    (a.dead_rules, a.dead_assignments) = match &model {
         Some(m) => m.dead_rules(c),
         None => match attempt(c, dead_rules)? {
             Some(d) => d,
             None => {
                 a.unfinished.push(Unfinished::DeadRules);
-                Vec::new()
+                (Vec::new(), Vec::new())
             }
         },
     };
@@ -799,28 +816,28 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
 /// Per assignment of rule `r`, where it decides: where it is effective and no value
 /// its output's precedence ranks higher applies with it (where every value applying is
 /// ranked); with the rules whose higher values outrank it somewhere.
-fn deciding(c: &mut Compiler<'_>, r: RuleId) -> CResult<(Vec<NodeId>, Vec<RuleId>)> {
+fn deciding(c: &mut Compiler<'_>, r: RuleId) -> CResult<Vec<(NodeId, Vec<RuleId>)>> {
     let policy = c.policy;
     let effs = c.effective.get(r).cloned().unwrap_or_default();
     let Some(rule) = policy.rules.get(r) else {
-        return Ok((effs, Vec::new()));
+        return Ok(effs.into_iter().map(|e| (e, Vec::new())).collect());
     };
     let mut out = Vec::with_capacity(effs.len());
-    let mut outranked_by = Vec::new();
     for (a, &eff) in rule.assigns.iter().zip(&effs) {
         let Some(def) = policy.outputs.get(a.output) else {
-            out.push(eff);
+            out.push((eff, Vec::new()));
             continue;
         };
         let Some(rank) = def.hit.rank(&a.value) else {
-            out.push(eff);
+            out.push((eff, Vec::new()));
             continue;
         };
         let OutputRegions::Single { resolved, .. } = c.output_regions(a.output)? else {
-            out.push(eff);
+            out.push((eff, Vec::new()));
             continue;
         };
         let mut higher = Vec::new();
+        let mut outranked_by = Vec::new();
         for (s, k, e) in c.assignments_to(a.output) {
             let value = policy.rules.get(s).and_then(|x| x.assigns.get(k));
             if value.is_some_and(|x| def.hit.rank(&x.value).is_some_and(|h| h < rank)) {
@@ -831,16 +848,19 @@ fn deciding(c: &mut Compiler<'_>, r: RuleId) -> CResult<(Vec<NodeId>, Vec<RuleId
                 higher.push(e);
             }
         }
+        outranked_by.sort_unstable();
         let above = c.mdd.or_all(&higher)?;
         let beaten = c.mdd.and(above, resolved)?;
-        out.push(c.mdd.diff(eff, beaten)?);
+        out.push((c.mdd.diff(eff, beaten)?, outranked_by));
     }
-    outranked_by.sort_unstable();
-    Ok((out, outranked_by))
+    Ok(out)
 }
 
-fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
+type DeadFound = (Vec<DeadRule>, Vec<DeadAssignment>);
+
+fn dead_rules(c: &mut Compiler<'_>) -> CResult<DeadFound> {
     let mut found = Vec::new();
+    let mut assigns = Vec::new();
     for r in 0..c.policy.rules.len() {
         let cond = c.rule_conds.get(r).copied().unwrap_or(FALSE);
         if !c.mdd.intersects(cond, c.valid) {
@@ -852,10 +872,17 @@ fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
             });
             continue;
         }
-        let (effs, outranked_by) = deciding(c, r)?;
-        if !effs.is_empty() && effs.iter().all(|&e| !c.mdd.intersects(e, c.valid)) {
-            let (conds, mdd) = (&c.rule_conds, &mut c.mdd);
-            let meets = |s: RuleId| conds.get(s).is_some_and(|&x| mdd.intersects(x, cond));
+        let effs = deciding(c, r)?;
+        let live: Vec<bool> = effs
+            .iter()
+            .map(|(e, _)| c.mdd.intersects(*e, c.valid))
+            .collect();
+        let (conds, mdd) = (&c.rule_conds, &mut c.mdd);
+        let mut meets = |s: RuleId| conds.get(s).is_some_and(|&x| mdd.intersects(x, cond));
+        if !effs.is_empty() && live.iter().all(|l| !l) {
+            let mut outranked_by: Vec<RuleId> = effs.into_iter().flat_map(|(_, o)| o).collect();
+            outranked_by.sort_unstable();
+            outranked_by.dedup();
             found.push(always_overridden(
                 c.policy,
                 &c.overriders,
@@ -863,9 +890,14 @@ fn dead_rules(c: &mut Compiler<'_>) -> CResult<Vec<DeadRule>> {
                 meets,
                 outranked_by,
             ));
+        } else {
+            let dead = effs.into_iter().zip(live).enumerate();
+            assigns.extend(dead.filter(|(_, (_, l))| !l).map(|(k, ((_, o), _))| {
+                dead_assignment(c.policy, &c.overriders, r, k, &mut meets, o)
+            }));
         }
     }
-    Ok(found)
+    Ok((found, assigns))
 }
 
 /// The inputs the policy's `accept gap` conditions read.
@@ -909,6 +941,50 @@ fn always_overridden(
         .unwrap_or_default();
     DeadRule {
         rule: r,
+        reason: if outranked_by.is_empty() {
+            DeadReason::AlwaysOverridden
+        } else {
+            DeadReason::Outranked
+        },
+        by,
+        outranked_by,
+    }
+}
+
+/// Assignment `k` of rule `r` as never taking effect (outranked, by `outranked_by`, or
+/// overridden), with the rules overriding it that assign its output and whose
+/// conditions meet its rule's (`meets`).
+fn dead_assignment(
+    policy: &Policy,
+    overriders: &[Vec<RuleId>],
+    r: RuleId,
+    k: usize,
+    mut meets: impl FnMut(RuleId) -> bool,
+    outranked_by: Vec<RuleId>,
+) -> DeadAssignment {
+    let output = policy
+        .rules
+        .get(r)
+        .and_then(|x| x.assigns.get(k))
+        .map(|a| a.output);
+    let assigns_it = |s: RuleId| {
+        policy
+            .rules
+            .get(s)
+            .is_some_and(|x| x.assigns.iter().any(|a| Some(a.output) == output))
+    };
+    let by = overriders
+        .get(r)
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|&s| assigns_it(s) && meets(s))
+                .collect()
+        })
+        .unwrap_or_default();
+    DeadAssignment {
+        rule: r,
+        assign: k,
         reason: if outranked_by.is_empty() {
             DeadReason::AlwaysOverridden
         } else {

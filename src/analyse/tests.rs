@@ -291,6 +291,19 @@ fn check_against_brute_force(
     }
     assert_eq!(never, b.never_apply);
     assert_eq!(shadowed, b.always_overridden);
+    let dead_assigns: Vec<(RuleId, usize)> = a
+        .dead_assignments
+        .iter()
+        .map(|d| (d.rule, d.assign))
+        .collect();
+    assert_eq!(dead_assigns, b.dead_assignments);
+    for d in &a.dead_assignments {
+        assert_eq!(
+            d.reason == DeadReason::Outranked,
+            !d.outranked_by.is_empty(),
+            "{d:?}"
+        );
+    }
     // Redundant rules: every one removable alone, twins included; each names what
     // covers it, and twins cover each other alone.
     let mut redundant: Vec<RuleId> = a
@@ -524,7 +537,7 @@ fn the_box_engine_takes_the_small_policies() {
 /// would pass without testing much.
 #[test]
 fn generator_covers_every_finding() {
-    let mut stats = [0usize; 14];
+    let mut stats = [0usize; 15];
     for seed in 0..400u64 {
         let p = generate(&SynthSpec::small(seed));
         let b = brute::analyse(&p);
@@ -551,11 +564,12 @@ fn generator_covers_every_finding() {
         stats[8] += usize::from(!p.assumes.is_empty());
         stats[12] += usize::from(!b.redundant.is_empty());
         stats[13] += usize::from(a.redundant.iter().any(|x| x.twin.is_some()));
+        stats[14] += usize::from(!b.dead_assignments.is_empty());
     }
     // open gaps, accepted gaps, conflicts, never applies, overridden, unused inputs,
     // failed asserts, stale acceptances, assumptions, decisions of a precedence,
     // overlaps of an exclusive output, rules outranked wherever they apply, redundant
-    // rules, twins
+    // rules, twins, assignments that never take effect of rules that are not dead
     assert!(stats.iter().all(|&n| n >= 10), "{stats:?}");
 }
 

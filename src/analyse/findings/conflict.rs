@@ -401,7 +401,13 @@ pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
             .note(format!(
                 "`policyc decide` names both rules there and says that {win} won by precedence over {lose}"
             ))
-            .help("nothing to do if the document ranks these values so; otherwise narrow the rules' conditions so they do not overlap")
+            .help(format!(
+                "check the order of the precedence: here `{}`{} loses: for {} `{}` is {win}, not {lose}; if the document ranks {lose} higher, reverse the precedence; if it ranks them so, nothing to do",
+                lr.name,
+                lr.title.as_ref().map(|t| format!(" (\"{t}\")")).unwrap_or_default(),
+                super::incidents(cf.region.count),
+                o.name
+            ))
             .data_of(&data),
     )
 }

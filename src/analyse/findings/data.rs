@@ -64,6 +64,16 @@ pub(super) enum Data<'p> {
         #[serde(skip_serializing_if = "Option::is_none")]
         outranked_by: Option<Vec<&'p str>>,
     },
+    /// `W0502`: an assignment that never takes effect, of a rule whose other
+    /// assignments do; `by` and `outranked_by` as for a dead rule.
+    DeadAssignment {
+        rule: &'p str,
+        output: &'p str,
+        value: serde_json::Value,
+        reason: DeadReason,
+        by: Vec<&'p str>,
+        outranked_by: Vec<&'p str>,
+    },
     /// `W0507`: a rule whose removal changes no decision, the rules that decide the
     /// same where it applies and whether the default does somewhere; `twin`: a rule
     /// that decides exactly what it does (either may go, not both).

@@ -6,7 +6,7 @@
 //!   output and the rest summed up; overlaps of an `exclusive` output's rules (`E0506`)
 //!   and decisions of a precedence (`W0506`, notes), listed the same way;
 //! - [`dead`]: rules that never apply (`W0501`) or are always overridden or outranked
-//!   (`W0502`);
+//!   (`W0502`), and assignments that never take effect of the other rules (`W0502`);
 //! - [`redundant`]: rules whose removal changes no decision (`W0507`);
 //! - [`unused`]: inputs no outcome depends on (`W0503`);
 //! - [`assert`]: asserts that do not hold (`E0503`);
@@ -98,6 +98,11 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         a.dead_rules
             .iter()
             .filter_map(|dr| dead::dead_rule(policy, dr)),
+    );
+    out.extend(
+        a.dead_assignments
+            .iter()
+            .filter_map(|da| dead::dead_assignment(policy, da)),
     );
     out.extend(
         a.redundant

@@ -80,7 +80,8 @@ fn what(code: Code) -> &'static str {
 
 /// A name that says what to fix, from the finding's machine data: `gap:OUTPUT`,
 /// `conflict:OUTPUT:RULE:RULE` (`conflict:OUTPUT:more` for the pairs not listed one by
-/// one), `assert:NAME`, `unfinished:ANALYSIS[:OUTPUT]`, `no_incident`; else the code.
+/// one), `overlap:OUTPUT:RULE:RULE` (`overlap:OUTPUT:more`) for an `exclusive` output,
+/// `assert:NAME`, `unfinished:ANALYSIS[:OUTPUT]`, `no_incident`; else the code.
 pub(super) fn finding_name(code: Code, data: Option<&Value>) -> String {
     let s = |key: &str| str_at(data, key);
     let rules: Option<Vec<&str>> = data
@@ -90,6 +91,10 @@ pub(super) fn finding_name(code: Code, data: Option<&Value>) -> String {
     let named = match (s("kind"), s("output")) {
         (Some("gap"), Some(o)) => Some(format!("gap:{o}")),
         (Some("conflict"), Some(o)) => rules.map(|r| format!("conflict:{o}:{}", r.join(":"))),
+        (Some("overlap"), Some(o)) => rules.map(|r| format!("overlap:{o}:{}", r.join(":"))),
+        (Some("conflicts_not_listed"), Some(o)) if code == Code::E0506 => {
+            Some(format!("overlap:{o}:more"))
+        }
         (Some("conflicts_not_listed"), Some(o)) => Some(format!("conflict:{o}:more")),
         (Some("assert"), _) => s("assert").map(|a| format!("assert:{a}")),
         (Some("unfinished"), o) => s("analysis").map(|a| match o {
