@@ -162,17 +162,38 @@ impl<'a> Typer<'_, 'a> {
                         },
                         None => continue,
                     };
-                    let mut order: Vec<(Value, Loc)> = Vec::new();
+                    let mut order: Vec<(Value, Loc, usize)> = Vec::new();
                     let mut ok = true;
-                    for v in values {
+                    let written: Vec<String> = values
+                        .iter()
+                        .map(|v| self.sources.slice(at.loc(v.span)).to_string())
+                        .collect();
+                    for (at_index, v) in values.iter().enumerate() {
                         let here = at.loc(v.span);
                         let Some(value) = self.value(v, at.file, &target) else {
                             ok = false;
                             continue;
                         };
-                        if let Some((_, first_at)) = order.iter().find(|(x, _)| *x == value) {
+                        if let Some((_, first_at, first_index)) =
+                            order.iter().find(|(x, _, _)| *x == value)
+                        {
                             ok = false;
                             let shown = self.sources.slice(here).to_string();
+                            // Which copy goes decides the ranking: show both results.
+                            let without = |drop: usize| {
+                                written
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(i, _)| *i != drop)
+                                    .map(|(_, w)| w.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(" > ")
+                            };
+                            let help = format!(
+                                "remove one of the two; which one decides the ranking: remove the first: `{}`; remove the second: `{}`",
+                                without(*first_index),
+                                without(at_index)
+                            );
                             self.sink.error(
                                 Diagnostic::error(
                                     Code::E0324,
@@ -183,15 +204,15 @@ impl<'a> Typer<'_, 'a> {
                                 .primary(here, "listed again here")
                                 .secondary(*first_at, "first listed here")
                                 .note("a precedence ranks each value once, highest first")
-                                .help("remove one of the two"),
+                                .help(help),
                             );
                             continue;
                         }
-                        order.push((value, here));
+                        order.push((value, here, at_index));
                     }
                     if let Some(out) = outputs.get_mut(o).filter(|_| ok && fits) {
                         out.hit = ir::HitPolicy::Precedence {
-                            order: order.into_iter().map(|p| p.0).collect(),
+                            order: order.into_iter().map(|(v, _, _)| v).collect(),
                             loc: hit_loc,
                         };
                     }

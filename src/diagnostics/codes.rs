@@ -267,7 +267,7 @@ codes! {
     },
     E0324 => {
         title: "a value listed twice in a precedence",
-        explanation: "A precedence ranks each value of the output once, highest first; a value listed twice would have two ranks.\n\nExample:\n\n    output response: Response\n      precedence escalate > manage_in_school > escalate\n\nFix: remove one of the two.",
+        explanation: "A precedence ranks each value of the output once, highest first; a value listed twice would have two ranks.\n\nExample:\n\n    output response: Response\n      precedence escalate > manage_in_school > escalate\n\nFix: remove one of the two, choosing with care: which one you remove decides the ranking. Removing the first gives `manage_in_school > escalate`; removing the second gives `escalate > manage_in_school` (highest first). The help shows both results.",
     },
     // ---- structure and cycles (E04xx) ----
     E0401 => {
