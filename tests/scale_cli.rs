@@ -98,3 +98,28 @@ fn one_complete_incident_of_a_large_table_is_decided_by_reading_the_rules() {
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
     assert!(stderr(&o).contains("E0516"), "{}", stderr(&o));
 }
+
+/// A decision table of 800 rows on one output is past the redundancy search's budget:
+/// check still answers, and a note says the rules were not compared, so no reader takes
+/// the absence of W0507 for a proof.
+#[test]
+fn a_table_past_the_redundancy_budget_says_its_rules_were_not_compared() {
+    let dir = temp_dir("redundancy-budget");
+    let mut text = String::from("policy t \"Table\"\ninput x: 0..=799\noutput o: bool\n");
+    for i in 0..800 {
+        let v = i % 2 == 0;
+        text.push_str(&format!(
+            "rule r{i} \"Row {i}\" cites \"row {i}\"\n  when x == {i}\n  then o = {v}\n"
+        ));
+    }
+    let policy = dir.join("t.policy");
+    std::fs::write(&policy, text).unwrap();
+    let o = policyc(&["check", policy.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note[W0507]: 800 rule(s) were not checked for redundancy"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
