@@ -187,7 +187,7 @@ pub(crate) fn check_reads(root: FileId, decls: &Decls, policy: &ir::Policy, sink
             d.secondary(ig.loc, "declared ignored here")
                 .note("`ignore` states that no rule, scope, acceptance, assumption or define of the policy reads the input; here that would be untrue")
                 .help(format!(
-                    "remove `{name}` from the `ignore` declaration, or stop reading it"
+                    "remove `{name}` from the `ignore` declaration: the policy reads it; only if the document does not speak of `{name}`, remove the readings instead, which changes what the rules decide (`policyc diff` shows how)"
                 )),
         );
     }
