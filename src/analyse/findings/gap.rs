@@ -54,12 +54,12 @@ fn open(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
     // fix.
     if !g.region.condition_complete {
         return d.help(format!(
-            "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when CONDITION`, with a condition that holds in these incidents (they take more parts to describe than are shown)",
+            "add a rule for these incidents, give `{0}` a default (only if the document says what happens otherwise: a default also answers every gap a later edit opens), or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when CONDITION`, with a condition that holds in these incidents (they take more parts to describe than are shown)",
             o.name
         ));
     }
     d.help(format!(
-        "add a rule for these incidents, give `{0}` a default, or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
+        "add a rule for these incidents, give `{0}` a default (only if the document says what happens otherwise: a default also answers every gap a later edit opens), or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
         o.name,
         g.region.condition()
     ))
