@@ -1102,6 +1102,21 @@ fn hit_policies_judgements_and_ignores_lower_to_ir() {
     insta::assert_snapshot!(p.pretty());
 }
 
+/// A wrong value in a precedence is answered with a precedence that parses: two values
+/// at least, never `precedence true` alone.
+#[test]
+fn a_wrong_boolean_in_a_precedence_is_answered_with_a_whole_precedence() {
+    let (_, c) = run("output o: bool\n  precedence yes > no\n");
+    let helps: Vec<&str> = errors(&c)
+        .iter()
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        ["write `precedence true > false` or `precedence false > true`"; 2]
+    );
+}
+
 #[test]
 fn hit_policies_that_do_not_fit_are_refused() {
     let base = "enum R { a, b, c }\n";

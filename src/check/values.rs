@@ -24,6 +24,8 @@ impl Target<'_> {
     /// keyword (`default v`, `typical v`).
     fn spell(&self, v: &str) -> String {
         match self.after {
+            // A precedence lists two or more values: one alone is no clause to write.
+            Some("precedence") => format!("`{v}` (as in `precedence {v} > ...`)"),
             Some(keyword) => format!("`{keyword} {v}`"),
             None => format!("`{} = {v}`", self.name),
         }
@@ -276,6 +278,9 @@ impl<'a> Typer<'_, 'a> {
     fn value_help(&self, ty: Ty, target: &Target) -> String {
         let spelt = |v: &str| target.spell(v);
         match ty {
+            Ty::Bool if target.after == Some("precedence") => {
+                "write `precedence true > false` or `precedence false > true`".to_string()
+            }
             Ty::Bool => format!("write {} or {}", spelt("true"), spelt("false")),
             Ty::Int { lo, hi } => {
                 format!(
