@@ -129,10 +129,26 @@ fn unused(
     }
 }
 
-/// Rules without `cites`.
+/// Rules without `cites`, or with a blank one (`cites ""` cites nothing either).
 fn uncited(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
     for at in &decls.rules {
-        if at.file == root && at.decl.cites.is_none() {
+        if at.file != root {
+            continue;
+        }
+        if let Some(c) = at.decl.cites.as_ref().filter(|c| c.value.trim().is_empty()) {
+            let name = &at.decl.name.name;
+            warnings.push(
+                Diagnostic::warning(
+                    Code::W0003,
+                    format!("the rule `{name}` does not cite its source"),
+                )
+                .primary(at.loc(c.span), "this citation is empty")
+                .note("a citation lets a reader check the rule against the paragraph it encodes")
+                .help("write the paragraph the rule encodes: `cites \"DOCUMENT para N\"`"),
+            );
+            continue;
+        }
+        if at.decl.cites.is_none() {
             let name = &at.decl.name.name;
             warnings.push(
                 Diagnostic::warning(

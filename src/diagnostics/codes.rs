@@ -392,7 +392,7 @@ codes! {
     },
     W0003 => {
         title: "a rule does not cite its source",
-        explanation: "Every rule encodes a paragraph of a source document, and `cites` says which one, so that a reviewer can check the rule against the text and the report can justify each decision.\n\nExample:\n\n    rule escalate \"Coercion means escalation\"\n      when coercion\n      then response = escalate\n\nFix: add the citation after the title:\n\n    rule escalate \"Coercion means escalation\"\n      cites \"002 'external coercion'\"\n      when coercion\n      then response = escalate",
+        explanation: "Every rule encodes a paragraph of a source document, and `cites` says which one, so that a reviewer can check the rule against the text and the report can justify each decision.\n\nExample:\n\n    rule escalate \"Coercion means escalation\"\n      when coercion\n      then response = escalate\n\nA blank citation (`cites \"\"`) is reported the same way: it cites nothing.\n\nFix: add the citation after the title:\n\n    rule escalate \"Coercion means escalation\"\n      cites \"002 'external coercion'\"\n      when coercion\n      then response = escalate",
     },
     W0004 => {
         title: "an accepted gap that can never occur",
