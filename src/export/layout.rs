@@ -12,14 +12,18 @@
 //!    node's answers, so `no` tends to the left of `yes`); the order with the fewest
 //!    crossings seen is kept. Last, the edges of one question are put in one order in
 //!    every layer they pass, so that they never cross each other: a label is always on
-//!    the side its edge runs to.
+//!    the side its edge runs to. In a layer of labels, one question's labels sit
+//!    together where that costs no crossing, so an unavoidable crossing falls below
+//!    the labels rather than among them.
 //! 4. Coordinates: each layer is placed as close as it can be to its neighbours
 //!    (weighted least squares under minimum gaps, solved exactly by pool-adjacent-
 //!    violators), sweeping down and up; virtual nodes weigh more so long edges run
 //!    straight. Gaps between neighbours are never below the minimum, so no two boxes
-//!    overlap by construction.
+//!    overlap by construction; an edge passing a label keeps a wider gap
+//!    (`label_clearance`), as a line close by a label reads as its edge.
 //! 5. Edges: straight down through their own column inside a layer, a cubic curve in the
-//!    gap between two layers, which holds no boxes.
+//!    gap between two layers, which holds no boxes. A gap is `layer_gap` tall, taller
+//!    where an edge steps far sideways in it or two edges cross in it.
 //!
 //! Nothing recurses; every loop is bounded by the graph's size.
 
@@ -44,6 +48,8 @@ pub struct Options {
     pub node_gap: f64,
     /// Least horizontal gap next to an edge passing through a layer.
     pub edge_gap: f64,
+    /// Least horizontal gap between an answer's label and another edge passing it.
+    pub label_clearance: f64,
     /// Vertical gap between two layers (edges curve in it).
     pub layer_gap: f64,
     /// Empty border around the drawing.
@@ -59,7 +65,8 @@ impl Default for Options {
         Options {
             node_gap: 28.0,
             edge_gap: 10.0,
-            layer_gap: 22.0,
+            label_clearance: 24.0,
+            layer_gap: 16.0,
             margin: 16.0,
             order_sweeps: 12,
             place_sweeps: 8,
@@ -406,7 +413,76 @@ fn order(v: &[Vnode], layers: &mut [Vec<usize>], sweeps: usize) {
     layers.clone_from_slice(&best);
     set_pos(layers, &mut pos);
     transpose(v, layers, &mut pos);
+    labels_under_their_question(v, layers, &mut pos);
     siblings_apart(v, layers, &mut pos);
+}
+
+/// In each layer of labels, the labels of one question side by side, in the order of
+/// the questions, where that costs no crossing. A crossing the order cannot avoid then
+/// falls below the labels, where each edge is already marked by its own label, rather
+/// than between a question and its labels, where the label of one question would sit
+/// among another's and be read as its answer.
+fn labels_under_their_question(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
+    let set_pos = |layer: &[usize], pos: &mut [f64]| {
+        for (k, &u) in layer.iter().enumerate() {
+            if let Some(p) = pos.get_mut(u) {
+                *p = k as f64;
+            }
+        }
+    };
+    for li in 0..layers.len() {
+        let Some(layer) = layers.get(li) else {
+            continue;
+        };
+        let is_label = |u: usize| v.get(u).is_some_and(|x| x.kind == Kind::Label);
+        let slots: Vec<usize> = (0..layer.len())
+            .filter(|&k| layer.get(k).is_some_and(|&u| is_label(u)))
+            .collect();
+        if slots.len() < 2 {
+            continue;
+        }
+        let key = |u: usize| -> (f64, f64) {
+            let x = v.get(u);
+            let above = x
+                .and_then(|x| x.up.first())
+                .and_then(|&a| pos.get(a).copied())
+                .unwrap_or(0.0);
+            let below = x
+                .and_then(|x| x.down.first())
+                .and_then(|d| pos.get(d.0).copied())
+                .unwrap_or(0.0);
+            (above, below)
+        };
+        let mut members: Vec<usize> = slots
+            .iter()
+            .filter_map(|&k| layer.get(k).copied())
+            .collect();
+        members.sort_by(|&a, &b| {
+            let (ka, kb) = (key(a), key(b));
+            ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+        });
+        let mut proposal = layer.clone();
+        for (&k, &u) in slots.iter().zip(&members) {
+            if let Some(x) = proposal.get_mut(k) {
+                *x = u;
+            }
+        }
+        if proposal == *layer {
+            continue;
+        }
+        let old = layer.clone();
+        let before = crossings(v, layers, pos);
+        set_pos(&proposal, pos);
+        if let Some(l) = layers.get_mut(li) {
+            *l = proposal;
+        }
+        if crossings(v, layers, pos) > before {
+            set_pos(&old, pos);
+            if let Some(l) = layers.get_mut(li) {
+                *l = old;
+            }
+        }
+    }
 }
 
 /// The edges of one question never cross each other. The barycentre sweeps already
@@ -661,11 +737,11 @@ fn gap_between(v: &[Vnode], a: usize, b: usize, opts: &Options) -> f64 {
     let (Some(x), Some(y)) = (v.get(a), v.get(b)) else {
         return opts.node_gap;
     };
-    let thin = |k: Kind| k == Kind::Through;
-    let gap = if thin(x.kind) || thin(y.kind) {
-        opts.edge_gap
-    } else {
-        opts.node_gap
+    let gap = match (x.kind, y.kind) {
+        // A line passing close by a label reads as the label's own edge.
+        (Kind::Through, Kind::Label) | (Kind::Label, Kind::Through) => opts.label_clearance,
+        (Kind::Through, _) | (_, Kind::Through) => opts.edge_gap,
+        _ => opts.node_gap,
     };
     (x.w + y.w) / 2.0 + gap
 }
@@ -864,10 +940,10 @@ pub(crate) fn constrained_fit(targets: &[f64], weights: &[f64], gaps: &[f64]) ->
     out
 }
 
-/// Top and height of every layer's band.
 /// Top and height of every layer's band. The gap below a layer grows with the widest
 /// sideways step an edge takes in it, so that long diagonal edges do not flatten into
-/// near-horizontal lines that a reader cannot tell apart.
+/// near-horizontal lines that a reader cannot tell apart, and where two edges cross in
+/// it, so that they cross steeply, as an X a reader can follow.
 fn layer_bands(
     v: &[Vnode],
     layers: &[Vec<usize>],
@@ -894,11 +970,31 @@ fn layer_bands(
                     .map(move |&(w, _)| (xs.get(w).copied().unwrap_or(0.0) - x0).abs())
             })
             .fold(0.0, f64::max);
+        // Each edge leaving the layer as (x at the top of the gap, x at its bottom).
+        let mut steps: Vec<(f64, f64)> = l
+            .iter()
+            .flat_map(|&u| {
+                let x0 = xs.get(u).copied().unwrap_or(0.0);
+                v.get(u)
+                    .map(|n| n.down.as_slice())
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(move |&(w, _)| (x0, xs.get(w).copied().unwrap_or(0.0)))
+            })
+            .collect();
+        steps.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let crossing = steps
+            .windows(2)
+            .any(|p| matches!(p, [a, b] if a.0 < b.0 - 1e-6 && a.1 > b.1 + 1e-6));
+        let mut gap = opts
+            .layer_gap
+            .max((widest_step * 0.1).min(2.5 * opts.layer_gap));
+        if crossing {
+            gap = gap.max(3.0 * opts.layer_gap);
+        }
         tops.push(y);
         heights.push(h);
-        y += h + opts
-            .layer_gap
-            .max((widest_step * 0.12).min(3.0 * opts.layer_gap));
+        y += h + gap;
     }
     (tops, heights)
 }
@@ -1100,6 +1196,59 @@ pub fn crossing_pairs(l: &Layout) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The pairs `(edge, label)` where `edge` passes within `clearance` pixels of the label
+/// box of edge `label`: a line running past a label reads as the label's own edge.
+pub fn label_intrusions(l: &Layout, clearance: f64) -> Vec<(usize, usize)> {
+    let polys: Vec<Vec<(f64, f64)>> = l.edges.iter().map(|e| flatten(&e.path)).collect();
+    let mut out = Vec::new();
+    for (j, e) in l.edges.iter().enumerate() {
+        let Some(r) = e.label else { continue };
+        let grown = Rect {
+            x: r.x - clearance,
+            y: r.y - clearance,
+            w: r.w + 2.0 * clearance,
+            h: r.h + 2.0 * clearance,
+        };
+        for (i, p) in polys.iter().enumerate() {
+            if i != j
+                && p.windows(2)
+                    .any(|s| matches!(s, [a, b] if segment_meets_rect(*a, *b, &grown)))
+            {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
+
+/// Whether segment `a b` has a point strictly inside `r`.
+fn segment_meets_rect(a: (f64, f64), b: (f64, f64), r: &Rect) -> bool {
+    // Liang-Barsky clipping against the open rectangle.
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let mut t0: f64 = 0.0;
+    let mut t1: f64 = 1.0;
+    for (p, q) in [
+        (-dx, a.0 - r.x),
+        (dx, r.right() - a.0),
+        (-dy, a.1 - r.y),
+        (dy, r.bottom() - a.1),
+    ] {
+        if p.abs() < 1e-12 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t1 - t0 > 1e-9
 }
 
 /// An edge's path as points, each cubic curve cut into straight pieces.

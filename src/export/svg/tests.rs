@@ -357,3 +357,142 @@ fn bundled_drawings_cross_no_more_than_before() {
     }
     eprintln!("{report}");
 }
+
+/// The numbers a layout change is judged by, for every bundled drawing: run with
+/// `cargo test --lib measure_bundled -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints measurements"]
+fn measure_bundled() {
+    use crate::export::layout::{crossing_pairs, label_intrusions};
+    let mut total = (0usize, 0.0f64, 0usize, 0usize);
+    for (name, view) in bundled_views() {
+        let Ok(d) = draw(&view) else { continue };
+        let l = &d.layout;
+        let (c, hit, near) = (
+            crossing_pairs(l).len(),
+            label_intrusions(l, 0.0).len(),
+            label_intrusions(l, 8.0).len(),
+        );
+        total.0 += c;
+        total.1 += l.height;
+        total.2 += hit;
+        total.3 += near;
+        eprintln!(
+            "{name:55} cross {c:4} h {:6.0} w {:6.0} through-label {hit:3} near-label {near:3}",
+            l.height, l.width
+        );
+    }
+    eprintln!(
+        "TOTAL cross {} h {:.0} through-label {} near-label {}",
+        total.0, total.1, total.2, total.3
+    );
+}
+
+/// Writes the whole (unsplit) drawing named by `POLICYC_DRAW` (as `measure_bundled`
+/// names it) to the file `POLICYC_DRAW_OUT`, for looking at a layout.
+#[test]
+#[ignore = "writes a file for a person to look at"]
+fn draw_one_bundled() {
+    let (Ok(name), Ok(out)) = (
+        std::env::var("POLICYC_DRAW"),
+        std::env::var("POLICYC_DRAW_OUT"),
+    ) else {
+        return;
+    };
+    for (n, view) in bundled_views() {
+        if n == name {
+            let opts = SvgOptions {
+                id_prefix: String::new(),
+                heading: true,
+            };
+            std::fs::write(&out, to_svg(&view, &opts).unwrap()).unwrap();
+        }
+    }
+}
+
+/// Whether the labels of two questions interleave: a label of one question between two
+/// labels of another reads as the other's answer. The pairs of questions whose labels
+/// do, as (left question, right question).
+fn interleaved_labels(view: &GraphView, l: &Layout) -> Vec<(usize, usize)> {
+    // Labels in one band share their top edge's band: group them by row.
+    let mut labels: Vec<(f64, f64, usize)> = view
+        .edges
+        .iter()
+        .zip(&l.edges)
+        .filter_map(|(e, r)| r.label.map(|b| (b.cy(), b.cx(), e.from)))
+        .collect();
+    labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut out = Vec::new();
+    for row in labels.chunk_by(|a, b| (a.0 - b.0).abs() < 20.0) {
+        let owners: Vec<usize> = row.iter().map(|x| x.2).collect();
+        for (i, &a) in owners.iter().enumerate() {
+            // a … b … a in one row.
+            if let Some(j) = owners.iter().rposition(|&x| x == a) {
+                for &b in owners.get(i + 1..j).unwrap_or(&[]) {
+                    if b != a {
+                        out.push((a, b));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// An answer's label is read as belonging to the line nearest it: no edge passes
+/// through another answer's label, none passes within a few pixels of one in the
+/// drawings shown whole, and the labels of one question sit together, under it.
+#[test]
+fn bundled_labels_stand_clear_of_other_edges() {
+    use crate::export::layout::label_intrusions;
+    for (name, view) in bundled_views() {
+        let Ok(d) = draw(&view) else { continue };
+        let l = &d.layout;
+        let through = label_intrusions(l, 0.0);
+        assert!(
+            through.is_empty(),
+            "{name}: edges through labels: {through:?}"
+        );
+        if l.width <= crate::export::split::MAX_WIDTH {
+            let near = label_intrusions(l, 4.0);
+            assert!(near.is_empty(), "{name}: edges brushing labels: {near:?}");
+            let mixed = interleaved_labels(&view, l);
+            assert!(
+                mixed.is_empty(),
+                "{name}: labels of questions mixed: {mixed:?}"
+            );
+        }
+    }
+}
+
+/// The height of `graph POLICY --format svg` (the whole decision, in parts where too
+/// wide), from its viewBox.
+fn document_height(file: &str) -> f64 {
+    use crate::export::build::Which;
+    let mut sources = crate::source::Sources::new();
+    let checked = crate::check::check_file(
+        &mut sources,
+        &crate::source::RealFs,
+        std::path::Path::new(file),
+    );
+    let policy = checked.policy.unwrap();
+    let view = crate::export::policy_view(&policy, Which::Whole).unwrap();
+    let opts = SvgOptions {
+        id_prefix: String::new(),
+        heading: true,
+    };
+    let svg = crate::export::svg_document(&policy, Which::Whole, &view, &opts).unwrap();
+    let doc = parse(&svg);
+    let vb = doc.root_element().attribute("viewBox").unwrap();
+    vb.split(' ').nth(3).unwrap().parse().unwrap()
+}
+
+/// UKCIS's drawing was 8,930 pixels tall before issue 20's tighter layers and wider
+/// questions where a drawing has room; a reader scrolls through all of it.
+#[test]
+fn ukcis_drawing_is_shorter_than_before() {
+    let h = document_height("policies/ukcis-2024.policy");
+    assert!(h <= 8000.0, "ukcis-2024 is {h} pixels tall");
+}
