@@ -86,7 +86,7 @@ fn one_changed_condition_reports_exactly_the_affected_region() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let text = stdout(&o);
     assert!(
-        text.contains("`resolution` changes from `investigation` to `outcome_21` for 18 incidents"),
+        text.contains("`resolution` changes from `investigation` to `outcome_21` for 1 incident\n"),
         "{text}"
     );
     assert!(
@@ -94,9 +94,12 @@ fn one_changed_condition_reports_exactly_the_affected_region() {
         "{text}"
     );
     assert!(
-        text.contains(
-            r#"example: {"coercion":false,"previous":"earlier_incident","youngest_age":8}"#
-        ),
+        text.contains(r#"example: {"coercion":false,"previous":"earlier_incident"}"#),
+        "{text}"
+    );
+    // Neither policy reads `youngest_age`: the counts are over the inputs they read.
+    assert!(
+        text.contains("compared 6 incidents that both policies decide, of 6 over the inputs either policy reads"),
         "{text}"
     );
     assert!(
@@ -112,7 +115,7 @@ fn one_changed_condition_reports_exactly_the_affected_region() {
         "{text}"
     );
     assert!(
-        text.contains("compared 108 incidents that both policies decide"),
+        text.contains("compared 6 incidents that both policies decide"),
         "{text}"
     );
 
@@ -124,7 +127,7 @@ fn one_changed_condition_reports_exactly_the_affected_region() {
     assert_eq!(v["same"], false);
     let changes = v["outputs"][0]["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 1);
-    assert_eq!(changes[0]["count"], 18);
+    assert_eq!(changes[0]["count"], 1);
     assert_eq!(changes[0]["old"]["value"], "investigation");
     assert_eq!(changes[0]["new"]["value"], "outcome_21");
     assert_eq!(changes[0]["old_reason"]["rules"][0]["cites"], "001 para 9");
@@ -186,7 +189,7 @@ fn markdown_has_a_summary_table_then_details() {
         .find("| what | old | new | incidents |")
         .expect("a table");
     let row = md
-        .find("| `resolution` | `investigation` | `outcome_21` | 18 |")
+        .find("| `resolution` | `investigation` | `outcome_21` | 1 |")
         .expect("a row");
     let details = md
         .find("<details><summary><code>resolution</code> changes")
@@ -212,12 +215,13 @@ fn scope_domain_and_inputs_on_one_side_are_listed() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["inputs_only_new"], serde_json::json!(["vulnerable"]));
     assert_eq!(v["input_changes"][0]["input"], "youngest_age");
-    // Ages 18 and 19 exist only in the new vocabulary: 2 ages x 2 x 3 x 2 (vulnerable).
+    // Ages 18 and 19 exist only in the new vocabulary: 2 ages x 2 x 3 (neither policy
+    // reads `vulnerable`, so the count is not doubled for it).
     assert_eq!(v["domain"][0]["only_in"], "new");
-    assert_eq!(v["domain"][0]["count"], 24);
+    assert_eq!(v["domain"][0]["count"], 12);
     // Ages 16 and 17 are in scope only in the old policy.
     assert_eq!(v["scope"][0]["only_in"], "old");
-    assert_eq!(v["scope"][0]["count"], 24);
+    assert_eq!(v["scope"][0]["count"], 12);
     assert_eq!(v["scope"][0]["condition"], "youngest_age >= 16");
     assert!(v["outputs"][0]["changes"].as_array().unwrap().is_empty());
 }
@@ -480,7 +484,7 @@ fn git_mode_compares_the_working_tree_with_a_revision() {
 fn examples_prefer_the_policies_own_scenario_values() {
     let dir = setup("preferred");
     let with_scenario = format!(
-        "{}scenario first \"A first incident at 14\"\n  given coercion = false, previous = none, youngest_age = 14\n  expect resolution = outcome_21\n",
+        "{}scope youngest_age <= 17\nscenario first \"A first incident at 14\"\n  given coercion = false, previous = none, youngest_age = 14\n  expect resolution = outcome_21\n",
         one_condition_changed()
     );
     write(&dir, "new.policy", &with_scenario);

@@ -542,3 +542,80 @@ fn control_characters_from_a_file_are_escaped() {
     let all = clean("ask", &o);
     assert!(all.contains("Is it x\\u{1b}[2J"), "{all}");
 }
+
+// ---- examples and counts in the policy's terms --------------------------------------
+
+/// The incident record lists the facts the policy asks about, and an output that waits
+/// for facts is still to find out, not an action not taken.
+#[test]
+fn the_incident_record_lists_only_the_facts_the_policy_reads() {
+    let dir = temp_dir("record_reads");
+    let facts = write(
+        &dir,
+        "facts.json",
+        br#"{"youngest_age":14,"oldest_age":14,"coercion":false,"severity":"nude"}"#,
+    );
+    let o = policyc(&[
+        "decide",
+        "examples/school.policy",
+        "--facts",
+        &facts,
+        "--format",
+        "markdown",
+    ]);
+    let md = stdout(&o);
+    let table = md
+        .split("## Facts")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .nth(1)
+        .unwrap();
+    // A header, its rule, and the five facts the school policy reads.
+    assert_eq!(table.lines().count(), 7, "{md}");
+    assert!(!md.contains("reported to the police"), "{md}");
+    assert!(
+        md.contains("Also given, but not read by this policy: severity."),
+        "{md}"
+    );
+    let not_taken = md.split("## Actions not taken").nth(1).unwrap();
+    let not_taken = not_taken.split("## Still to find out").next().unwrap();
+    assert!(!not_taken.contains("undecided"), "{md}");
+    let open = md.split("## Still to find out").nth(1).unwrap();
+    assert!(
+        open.contains("- What the school does with the incident: undecided (`response`)"),
+        "{md}"
+    );
+}
+
+/// The gap's count and example speak of the five facts the school policy reads, not of
+/// the shared vocabulary's 22 inputs; the example, pasted into `decide`, gets no response.
+#[test]
+fn the_gap_is_counted_and_shown_over_the_facts_the_policy_reads() {
+    let o = policyc(&["check", "examples/school.policy", "--format", "json"]);
+    let out = stdout(&o);
+    let gap: serde_json::Value = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|d| d["code"] == "E0501")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(
+        gap["message"],
+        "output `response` gets no value for 342 incidents"
+    );
+    let example = &gap["data"]["example"];
+    assert_eq!(example.as_object().unwrap().len(), 5, "{example}");
+    let dir = temp_dir("gap_example");
+    let facts = write(&dir, "gap.json", example.to_string().as_bytes());
+    let o = policyc(&[
+        "decide",
+        "examples/school.policy",
+        "--facts",
+        &facts,
+        "--format",
+        "json",
+    ]);
+    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(d["undecided"]["response"]["reason"], "gap", "{d}");
+    assert_eq!(d["missing"], serde_json::json!([]), "{d}");
+}

@@ -38,7 +38,7 @@ pub use findings::{
 };
 
 use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
-use crate::compile::describe::{describe, example_values, facts_json, Region};
+use crate::compile::describe::{describe, example_values, Region};
 use crate::compile::{
     CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
 };
@@ -204,6 +204,9 @@ pub struct Analysis {
     pub assumed_count: u128,
     /// Every combination of input values.
     pub incident_count: u128,
+    /// The inputs the policy reads: the counts above and every region's count are over
+    /// all inputs; [`Reads::count`] says one over the read inputs, as people are told.
+    pub reads: crate::check::ir::Reads,
     /// Analyses that passed the node limit and so were not completed.
     pub unfinished: Vec<Unfinished>,
     /// The node limit they were run with.
@@ -421,6 +424,7 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         valid_count: c.mdd.sat_count(c.valid),
         assumed_count: c.mdd.sat_count(c.assume_all),
         incident_count: c.mdd.sat_count(crate::mdd::TRUE),
+        reads: c.fact_names.reads().clone(),
         max_nodes: c.mdd.max_nodes(),
         max_splits: c.max_splits,
         ..Analysis::default()
@@ -531,7 +535,7 @@ fn find_gaps(
                     let example = example_values(c, &levels);
                     a.gap_examples.push(GapExample {
                         output: o,
-                        example_json: facts_json(c.policy, &example),
+                        example_json: c.fact_names.facts(&example),
                         example,
                         part: uncounted.part,
                     });

@@ -109,6 +109,7 @@ fn check_against_brute_force(
     let a = analyse(&mut c).unwrap();
     let g = DecisionGraph::build(&mut c).unwrap();
     let b = brute::analyse(p);
+    read_counts_match_brute_force(p, &a);
 
     // The graph decides every incident as the rules say.
     brute::for_each_incident(p, |inc| {
@@ -476,6 +477,134 @@ fn engines_give_the_same_examples(p: &Policy, order: OrderStrategy) -> usize {
         }
     }
     compared
+}
+
+/// The counts people are told, over the inputs the policy reads, against enumeration:
+/// per set of incidents, the distinct choices of the read inputs among them, each found
+/// with every choice of the unread ones (so that dividing is exact).
+fn read_counts_match_brute_force(p: &Policy, a: &Analysis) {
+    use std::collections::HashMap;
+    let reads = p.reads();
+    assert_eq!(&a.reads, &reads);
+    let project = |inc: &[Value]| -> Vec<Value> {
+        inc.iter()
+            .enumerate()
+            .filter(|(i, _)| reads.contains(*i))
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    // Per set: per projection, how many incidents.
+    type Tally = HashMap<Vec<Value>, u128>;
+    let check = |what: &str, tally: &Tally, told: u128| {
+        assert_eq!(
+            tally.len() as u128,
+            told,
+            "{what}: count over the read inputs"
+        );
+        for (proj, n) in tally {
+            assert_eq!(
+                *n,
+                reads.unread_ways(),
+                "{what}: {proj:?} misses unread values"
+            );
+        }
+    };
+    let mut valid = Tally::new();
+    let mut open: Vec<Tally> = vec![Tally::new(); p.outputs.len()];
+    let complete_gaps: Vec<&crate::compile::describe::Region> = a
+        .gaps
+        .iter()
+        .map(|g| &g.region)
+        .chain(a.conflicts.iter().map(|c| &c.region))
+        .filter(|r| r.condition_complete)
+        .collect();
+    let mut regions: Vec<Tally> = vec![Tally::new(); complete_gaps.len()];
+    brute::for_each_incident(p, |inc| {
+        let r = brute::decide(p, inc);
+        if r.status != crate::compile::graph::Status::InScope {
+            return;
+        }
+        let proj = project(inc);
+        *valid.entry(proj.clone()).or_default() += 1;
+        for (o, v) in r.verdicts.iter().enumerate() {
+            let accepted = p
+                .accepted_gaps
+                .iter()
+                .any(|x| x.output == o && brute::eval(p, &x.when, inc, None));
+            if *v == Verdict::Gap && !accepted {
+                *open[o].entry(proj.clone()).or_default() += 1;
+            }
+        }
+        for (k, region) in complete_gaps.iter().enumerate() {
+            if in_region(p, region, inc) {
+                *regions[k].entry(proj.clone()).or_default() += 1;
+            }
+        }
+    });
+    check("valid incidents", &valid, reads.count(a.valid_count));
+    for (o, tally) in open.iter().enumerate() {
+        if a.unfinished.contains(&Unfinished::Gaps(o)) {
+            continue;
+        }
+        let told: u128 = a
+            .gaps
+            .iter()
+            .filter(|g| g.output == o && g.accepted_by.is_empty())
+            .map(|g| g.region.read_count())
+            .sum();
+        check(&format!("open gaps of output {o}"), tally, told);
+    }
+    for (k, region) in complete_gaps.iter().enumerate() {
+        check(&region.condition(), &regions[k], region.read_count());
+        // The example names the read inputs only.
+        let shown = region.example_json();
+        let keys: Vec<&String> = shown.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), reads.len(), "{shown}");
+    }
+}
+
+/// A policy with inputs it never reads: a bool and an enum of three, appended.
+fn with_unread_inputs(mut p: Policy) -> Policy {
+    let loc = p.inputs.first().map(|i| i.loc).unwrap_or_default();
+    p.enums.push(EnumDef {
+        name: "Unread".into(),
+        doc: None,
+        variants: ["a", "b", "c"]
+            .iter()
+            .map(|n| VariantDef {
+                name: (*n).into(),
+                doc: None,
+                loc,
+            })
+            .collect(),
+        loc,
+    });
+    let e = p.enums.len() - 1;
+    for (name, ty) in [("unread_flag", Ty::Bool), ("unread_kind", Ty::Enum(e))] {
+        p.inputs.push(InputDef {
+            name: name.into(),
+            doc: None,
+            ty,
+            loc,
+            typical: None,
+            judgement: None,
+        });
+    }
+    p
+}
+
+#[test]
+fn counts_over_the_read_inputs_match_brute_force() {
+    let mut unread = 0;
+    for seed in 0..40u64 {
+        let p = with_unread_inputs(generate(&SynthSpec::small(seed)));
+        let reads = p.reads();
+        assert!(!reads.contains(p.inputs.len() - 1) && !reads.contains(p.inputs.len() - 2));
+        unread += usize::from(reads.unread_ways() > 1);
+        check_against_brute_force(&p, OrderStrategy::Weighted, Engine::Diagrams, None);
+        check_against_brute_force(&p, OrderStrategy::Declaration, Engine::Boxes, None);
+    }
+    assert_eq!(unread, 40);
 }
 
 proptest! {

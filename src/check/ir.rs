@@ -5,6 +5,9 @@
 //! [`Policy::pretty`] (`pretty.rs`) writes it as text.
 
 mod pretty;
+mod reads;
+
+pub use reads::Reads;
 
 use serde::Serialize;
 

@@ -51,6 +51,8 @@ pub struct FactNames {
     /// Per input, whether the rules, scope or assumptions compare it by order (`<`,
     /// `>=`...): a bound at the edge of its range is then said as such a comparison.
     ordered: Vec<bool>,
+    /// The inputs the policy reads: examples show only these, counts are over them.
+    reads: crate::check::ir::Reads,
 }
 
 /// Per input, whether some comparison by order reads it (through defines too).
@@ -91,7 +93,14 @@ fn compared_by_order(policy: &Policy) -> Vec<bool> {
 
 impl FactNames {
     pub fn new(policy: &Policy) -> FactNames {
+        FactNames::with_reads(policy, policy.reads())
+    }
+
+    /// Names for regions over `policy`'s inputs that speak of the inputs in `reads`
+    /// (`diff`: the inputs either policy reads).
+    pub fn with_reads(policy: &Policy, reads: crate::check::ir::Reads) -> FactNames {
         FactNames {
+            reads,
             inputs: policy.inputs.iter().map(|i| i.name.clone()).collect(),
             tys: policy.inputs.iter().map(|i| i.ty).collect(),
             ordered: compared_by_order(policy),
@@ -345,10 +354,19 @@ impl FactNames {
             .collect()
     }
 
-    /// Facts as JSON: input names to booleans, integers and variant names.
+    /// The inputs the policy reads.
+    pub fn reads(&self) -> &crate::check::ir::Reads {
+        &self.reads
+    }
+
+    /// Facts as JSON: input names to booleans, integers and variant names, for the
+    /// inputs the policy reads only (`decide` needs no other to decide them the same).
     pub fn facts(&self, values: &[Value]) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        for (name, v) in self.inputs.iter().zip(values) {
+        for (i, (name, v)) in self.inputs.iter().zip(values).enumerate() {
+            if !self.reads.contains(i) {
+                continue;
+            }
             let json = match v {
                 Value::Bool(b) => serde_json::Value::Bool(*b),
                 Value::Int(i) => serde_json::Value::from(*i),
@@ -426,15 +444,23 @@ impl Region {
         self.names.values(&self.example)
     }
 
-    /// The example as JSON facts that `policyc decide` accepts.
+    /// The example as JSON facts that `policyc decide` accepts: the inputs the policy
+    /// reads (every other input is one `decide` never asks about).
     pub fn example_json(&self) -> serde_json::Value {
         self.names.facts(&self.example_values())
     }
 
-    /// The machine form: count, example facts, condition.
+    /// How many incidents, over the inputs the policy reads: what findings, the report
+    /// and the diff say (`count` is over every input of the vocabulary, what the engines
+    /// compute and compare).
+    pub fn read_count(&self) -> u128 {
+        self.names.reads.count(self.count)
+    }
+
+    /// The machine form: count (over the read inputs), example facts, condition.
     pub fn data(&self) -> RegionData {
         RegionData {
-            count: Count(self.count),
+            count: Count(self.read_count()),
             example: self.example_json(),
             condition: self.condition(),
             condition_complete: self.condition_complete,
@@ -450,7 +476,7 @@ impl Region {
 /// A region as machines read it (a finding's `data`, `policyc diff --format json`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegionData {
-    /// How many incidents.
+    /// How many incidents, over the inputs the policy reads.
     pub count: Count,
     /// One of them, as facts `policyc decide` accepts.
     pub example: serde_json::Value,

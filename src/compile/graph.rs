@@ -352,6 +352,8 @@ pub struct DecisionGraph {
     pub(crate) outcome_mdd: Mutex<Mdd>,
     pub(crate) outcome_root: NodeId,
     pub(crate) order_levels: Order,
+    /// The inputs the policy reads (examples show only these).
+    pub reads: crate::check::ir::Reads,
 }
 
 impl std::fmt::Debug for DecisionGraph {
@@ -684,6 +686,7 @@ impl DecisionGraph {
             outcome_mdd: Mutex::new(outcome_mdd),
             outcome_root,
             order_levels: c.order.clone(),
+            reads: c.fact_names.reads().clone(),
         })
     }
 

@@ -178,9 +178,13 @@ pub fn expr_inputs(policy: &Policy, e: &Expr) -> Vec<InputId> {
 
 /// The inputs that the policy's decision logic mentions: scope, assumptions, rule
 /// conditions, accepted gaps and asserts, through the defines they use (not scenario
-/// facts, nor defines that nothing uses).
+/// facts, nor defines that nothing uses): the inputs the policy reads
+/// ([`Policy::reads`]), per input.
 pub fn decision_inputs(policy: &Policy) -> Vec<bool> {
-    inputs_mentioned(policy, Mentions::Logic)
+    let reads = policy.reads();
+    (0..policy.inputs.len())
+        .map(|i| reads.contains(i))
+        .collect()
 }
 
 /// Every input the policy mentions anywhere: its decision logic, every define, and the

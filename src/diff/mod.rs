@@ -207,6 +207,13 @@ impl OutputDiff {
             .iter()
             .fold(0u128, |acc, c| acc.saturating_add(c.region.count))
     }
+
+    /// [`OutputDiff::count`] over the inputs either policy reads.
+    pub fn read_count(&self) -> u128 {
+        self.changes
+            .iter()
+            .fold(0u128, |acc, c| acc.saturating_add(c.region.read_count()))
+    }
 }
 
 /// A region of the union space that only one side has (can express, deems possible,
@@ -229,6 +236,7 @@ pub struct InputChange {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Appearing {
     pub output: String,
+    /// Incidents, over the inputs either policy reads.
     pub appearing: u128,
     pub disappearing: u128,
 }
@@ -255,6 +263,9 @@ pub struct PolicyDiff {
     pub compared: u128,
     /// Every incident of the union space.
     pub total: u128,
+    /// The inputs either policy reads: what `compared` and `total` are said over, as
+    /// every region's count is (`Reads::count`).
+    pub reads: crate::check::ir::Reads,
 }
 
 impl PolicyDiff {
@@ -280,10 +291,10 @@ impl PolicyDiff {
             };
             for c in &o.changes {
                 if is(&c.new) && !is(&c.old) {
-                    a.appearing = a.appearing.saturating_add(c.region.count);
+                    a.appearing = a.appearing.saturating_add(c.region.read_count());
                 }
                 if is(&c.old) && !is(&c.new) {
-                    a.disappearing = a.disappearing.saturating_add(c.region.count);
+                    a.disappearing = a.disappearing.saturating_add(c.region.read_count());
                 }
             }
             if a.appearing > 0 || a.disappearing > 0 {
@@ -780,6 +791,21 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     carry_preferred(&mut wa, [(old, Side::Old), (new, Side::New)], &vocab);
     carry_preferred(&mut wb, [(new, Side::New), (old, Side::Old)], &vocab);
     let (a, mut b) = compile_both(&wa, &wb, &vocab, opts)?;
+    // The new side describes the changes: over the inputs either policy reads, and any
+    // whose values the two policies' types give differently (the domains constrain it).
+    let differing = (0..vocab.inputs.len()).filter(|&u| {
+        vocab.side_domain(old, Side::Old, u).is_some()
+            || vocab.side_domain(new, Side::New, u).is_some()
+    });
+    let domain = |i| wb.input_domain(i);
+    let reads = wa
+        .reads()
+        .union(&wb.reads(), domain)
+        .with(differing, domain);
+    b.fact_names = std::sync::Arc::new(crate::compile::describe::FactNames::with_reads(
+        &wb,
+        reads.clone(),
+    ));
     let comp = |e: CompileError| DiffError::Compile(Side::New, e);
 
     let [dom_a, dom_b] = domains(&mut b, &vocab, [old, new])?;
@@ -829,6 +855,7 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     let total = b.mdd.sat_count(TRUE);
     let compared = b.mdd.sat_count(both);
     Ok(PolicyDiff {
+        reads,
         old_name: old.name.clone(),
         new_name: new.name.clone(),
         inputs_only_old: vocab

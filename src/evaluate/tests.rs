@@ -902,3 +902,65 @@ fn hit_policies_and_judgements_render_as_pinned() {
         ]
     ));
 }
+
+/// Every example a finding of a bundled policy shows gives only the inputs the policy
+/// reads, and `decide` decides it exactly as the whole incident it stands for.
+#[test]
+fn bundled_examples_without_unread_inputs_decide_as_the_whole_incident() {
+    use crate::source::{RealFs, Sources};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<std::path::PathBuf> = ["policies", "examples"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+        .filter(|p| !p.ends_with("incident.policy"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 7, "{paths:?}");
+    let mut shown = 0;
+    let mut unread = 0;
+    for path in paths {
+        let checked = crate::check::check_file(&mut Sources::new(), &RealFs, &path);
+        let p = checked.policy.unwrap_or_else(|| panic!("{path:?} checks"));
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        let a = crate::analyse::analyse(&mut c).unwrap();
+        let g = DecisionGraph::build(&mut c).unwrap();
+        let regions = a
+            .gaps
+            .iter()
+            .map(|x| &x.region)
+            .chain(a.conflicts.iter().map(|x| &x.region))
+            .chain(a.resolved.iter().map(|x| &x.region))
+            .chain(a.overlaps.iter().map(|x| &x.region))
+            .chain(a.asserts.iter().filter_map(|x| x.counterexamples.as_ref()));
+        for r in regions {
+            let whole = Facts {
+                values: r.example_values().into_iter().map(Some).collect(),
+            };
+            let json = r.example_json();
+            let keys = json.as_object().unwrap();
+            let partial = facts::parse_facts(&p, &json).unwrap();
+            for (i, input) in p.inputs.iter().enumerate() {
+                assert_eq!(
+                    keys.contains_key(&input.name),
+                    a.reads.contains(i),
+                    "{path:?}"
+                );
+            }
+            unread += usize::from(keys.len() < p.inputs.len());
+            let d_whole = decide(&p, &g, &whole).unwrap();
+            let d_partial = decide(&p, &g, &partial).unwrap();
+            assert_eq!(
+                serde_json::to_value(decision_json(&p, &d_whole)).unwrap(),
+                serde_json::to_value(decision_json(&p, &d_partial)).unwrap(),
+                "{path:?}: {json}"
+            );
+            shown += 1;
+        }
+    }
+    assert!(
+        shown >= 5 && unread >= 1,
+        "{shown} examples, {unread} without unread inputs"
+    );
+}

@@ -884,8 +884,8 @@ impl PageWriter<'_> {
     }
 
     fn region(&mut self, r: &Region) {
-        let n = show_count(r.count);
-        let word = if r.count == 1 {
+        let n = show_count(r.read_count());
+        let word = if r.read_count() == 1 {
             "incident"
         } else {
             "incidents"
@@ -1047,9 +1047,10 @@ impl PageWriter<'_> {
         };
         let _ = writeln!(
             self.out,
-            "<p>{exact}: policyc considers all {} possible incidents ({} of them in scope and consistent with the assumptions).</p>",
-            show_count(a.incident_count),
-            show_count(a.valid_count)
+            "<p>{exact}: policyc considers all {} possible incidents, every combination of {} ({} of them in scope and consistent with the assumptions).</p>",
+            show_count(a.reads.count(a.incident_count)),
+            plural(a.reads.len(), "fact the policy reads", "facts the policy reads"),
+            show_count(a.reads.count(a.valid_count))
         );
         let open = a.gaps.iter().any(|g| g.accepted_by.is_empty());
         let failing = a.asserts.iter().any(|x| !x.holds);

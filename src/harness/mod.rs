@@ -120,7 +120,7 @@ pub struct Failure {
 /// One complete incident where an expectation breaks, and why the policy decides it so.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Example {
-    /// Every input, in declaration order, as JSON facts carry it.
+    /// Every input the policy reads, in declaration order, as JSON facts carry it.
     pub facts: Vec<(String, serde_json::Value)>,
     /// `decided`, `undecided` or `out_of_scope`.
     pub status: String,

@@ -405,7 +405,7 @@ pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
                 "check the order of the precedence: here `{}`{} loses: for {} `{}` is {win}, not {lose}; if the document ranks {lose} higher, reverse the precedence; if it ranks them so, nothing to do",
                 lr.name,
                 lr.title.as_ref().map(|t| format!(" (\"{t}\")")).unwrap_or_default(),
-                super::incidents(cf.region.count),
+                super::incidents(cf.region.read_count()),
                 o.name
             ))
             .data_of(&data),

@@ -31,7 +31,7 @@ fn open(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
         format!(
             "output `{}` gets no value for {}",
             o.name,
-            incidents(g.region.count)
+            incidents(g.region.read_count())
         ),
     )
     .primary(
@@ -78,7 +78,7 @@ fn accepted(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
         format!(
             "accepted gap: output `{}` gets no value for {}",
             o.name,
-            incidents(g.region.count)
+            incidents(g.region.read_count())
         ),
     )
     .primary(o.loc, "this output has an accepted gap");

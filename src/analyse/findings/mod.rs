@@ -144,6 +144,6 @@ fn region_notes(d: Diagnostic, r: &Region, what: &str) -> Diagnostic {
     if cond == "true" {
         cond = "every incident in scope".to_string();
     }
-    d.note(format!("{what} {}: {cond}", incidents(r.count)))
+    d.note(format!("{what} {}: {cond}", incidents(r.read_count())))
         .note(format!("for example: {}", r.example_json()))
 }

@@ -86,7 +86,7 @@ pub(super) fn unfinished(policy: &Policy, a: &Analysis, u: &Unfinished) -> Diagn
             gaps_exist: true,
             example: g.example_json.clone(),
             part: g.part.as_ref().map(|part| Part {
-                count: Count(part.count),
+                count: Count(part.read_count()),
                 condition: part.condition(),
             }),
         }),
@@ -98,7 +98,7 @@ fn proven_gaps(d: Diagnostic, a: &Analysis, g: &GapExample, boxes_gap: bool) -> 
     let d = match &g.part {
         Some(part) => d.note(format!(
             "the output does have gaps: it gets no value for at least {}, among them every incident where {}",
-            incidents(part.count),
+            incidents(part.read_count()),
             part.condition()
         )),
         None => d.note("the output does have gaps"),

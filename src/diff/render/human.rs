@@ -79,7 +79,7 @@ pub fn human(d: &PolicyDiff) -> String {
             line(format!(
                 "{} for {}",
                 change_title(&o.name, c),
-                incidents(c.region.count)
+                incidents(c.region.read_count())
             ));
             line(format!("    when {}", c.region.condition()));
             line(format!("    example: {}", example(&c.region)));
@@ -108,9 +108,9 @@ pub fn human(d: &PolicyDiff) -> String {
     }
     line(String::new());
     line(format!(
-        "compared {} that both policies decide, of {} over the union of their inputs",
-        incidents(d.compared),
-        show_count(d.total)
+        "compared {} that both policies decide, of {} over the inputs either policy reads",
+        incidents(d.reads.count(d.compared)),
+        show_count(d.reads.count(d.total))
     ));
     out
 }

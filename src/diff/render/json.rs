@@ -123,7 +123,7 @@ pub fn to_json(d: &PolicyDiff) -> DiffJson<'_> {
     };
     DiffJson {
         assumptions: one_sided(&d.assumptions),
-        compared: count_json(d.compared),
+        compared: count_json(d.reads.count(d.compared)),
         conflicts: appearing(d.conflicts()),
         domain: one_sided(&d.domain),
         gaps: appearing(d.gaps()),
@@ -137,7 +137,7 @@ pub fn to_json(d: &PolicyDiff) -> DiffJson<'_> {
             .iter()
             .map(|o| OutputJson {
                 changes: o.changes.iter().map(change).collect(),
-                count: count_json(o.count()),
+                count: count_json(o.read_count()),
                 old_output: &o.old_name,
                 output: &o.name,
             })
@@ -146,7 +146,7 @@ pub fn to_json(d: &PolicyDiff) -> DiffJson<'_> {
         outputs_only_old: &d.outputs_only_old,
         same: d.is_same(),
         scope: one_sided(&d.scope),
-        total: count_json(d.total),
+        total: count_json(d.reads.count(d.total)),
     }
 }
 
@@ -176,7 +176,7 @@ fn region(r: &Region) -> (String, bool, Value, Value) {
     (
         r.condition(),
         r.condition_complete,
-        count_json(r.count),
+        count_json(r.read_count()),
         r.example_json(),
     )
 }

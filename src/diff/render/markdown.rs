@@ -33,7 +33,7 @@ pub fn markdown(d: &PolicyDiff, heading: &str) -> String {
             let title = format!(
                 "{} for {}",
                 change_title(&o.name, c),
-                incidents(c.region.count)
+                incidents(c.region.read_count())
             );
             details(&mut out, &title, &c.region, &change_body(c));
         }
@@ -44,9 +44,9 @@ pub fn markdown(d: &PolicyDiff, heading: &str) -> String {
         out.push_str(&format!("- {l}\n"));
     }
     out.push_str(&format!(
-        "\n<sub>Compared {} that both policies decide, of {} over the union of their inputs.</sub>\n",
-        incidents(d.compared),
-        show_count(d.total)
+        "\n<sub>Compared {} that both policies decide, of {} over the inputs either policy reads.</sub>\n",
+        incidents(d.reads.count(d.compared)),
+        show_count(d.reads.count(d.total))
     ));
     out
 }
@@ -121,7 +121,7 @@ fn table(d: &PolicyDiff) -> String {
         };
         out.push_str(&format!(
             "| {what} | {old} | {new} | {} |\n",
-            show_count(o.region.count)
+            show_count(o.region.read_count())
         ));
     }
     for o in &d.outputs {
@@ -131,7 +131,7 @@ fn table(d: &PolicyDiff) -> String {
                 cell(&o.name),
                 cell(&c.old.show()),
                 cell(&c.new.show()),
-                show_count(c.region.count)
+                show_count(c.region.read_count())
             ));
         }
     }

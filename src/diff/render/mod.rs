@@ -93,7 +93,7 @@ fn one_sided_title(kind: &str, o: &OneSided) -> String {
     };
     format!(
         "{} {what} {}",
-        incidents(o.region.count),
+        incidents(o.region.read_count()),
         side_policy(o.side)
     )
 }

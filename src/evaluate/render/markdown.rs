@@ -53,8 +53,18 @@ pub(super) fn record_markdown(
             overridden_text(policy, d, r)
         ));
     }
-    if !d.missing.is_empty() {
+    if !d.missing.is_empty() || !actions.waiting.is_empty() {
         s.push_str("\n## Still to find out\n\n");
+        // An output that waits for facts is not an action not taken: it is open.
+        if !actions.waiting.is_empty() {
+            s.push_str("Decisions that wait for facts:\n\n");
+            for line in &actions.waiting {
+                s.push_str(&format!("{line}\n"));
+            }
+            if !d.missing.is_empty() {
+                s.push_str("\nFacts to find out:\n\n");
+            }
+        }
         for &i in &d.missing {
             if let Some(inp) = policy.inputs.get(i) {
                 s.push_str(&format!(
@@ -94,10 +104,20 @@ fn heading(policy: &Policy, d: &Decision, line: Option<usize>) -> String {
     s
 }
 
-/// Every input, asked as a question, with the fact given or "not known".
+/// Every input the policy reads, asked as a question, with the fact given or "not
+/// known". An input of the vocabulary the policy never reads is no open question: it
+/// is left out, or, when given, named below the table.
 fn facts_table(policy: &Policy, facts: &Facts) -> String {
+    let reads = policy.reads();
     let mut s = String::from("## Facts\n\n| fact | value |\n|---|---|\n");
-    for (inp, v) in policy.inputs.iter().zip(&facts.values) {
+    let mut unread_given: Vec<&str> = Vec::new();
+    for (i, (inp, v)) in policy.inputs.iter().zip(&facts.values).enumerate() {
+        if !reads.contains(i) {
+            if v.is_some() {
+                unread_given.push(inp.name.as_str());
+            }
+            continue;
+        }
         // The record answers questions for people: "yes" reads where `true` does not.
         let shown = match v {
             Some(Value::Bool(true)) => "yes".to_string(),
@@ -108,6 +128,12 @@ fn facts_table(policy: &Policy, facts: &Facts) -> String {
         let q = inp.doc_line().unwrap_or_else(|| inp.name.clone());
         s.push_str(&format!("| {q} | {shown} |\n"));
     }
+    if !unread_given.is_empty() {
+        s.push_str(&format!(
+            "\nAlso given, but not read by this policy: {}.\n",
+            unread_given.join(", ")
+        ));
+    }
     s
 }
 
@@ -116,12 +142,14 @@ fn facts_table(policy: &Policy, facts: &Facts) -> String {
 struct Actions {
     taken: Vec<String>,
     not_taken: Vec<String>,
+    /// Outputs undecided until facts not known yet are (under "Still to find out").
+    waiting: Vec<String>,
 }
 
 impl Actions {
     /// What output `o` (`out`) answered `a` adds to the lists: a value given is an action
-    /// taken; `false`, the variants a set leaves out and every undecided output are
-    /// actions not taken.
+    /// taken; `false`, the variants a set leaves out, a gap, a conflict and an overlap
+    /// are actions not taken; an output that waits for facts is still to find out.
     fn add(&mut self, policy: &Policy, d: &Decision, o: OutputId, out: &OutputDef, a: &Answer) {
         // The writer's question and words first; the policy's names in code for writers.
         let q = question(policy, o);
@@ -212,7 +240,7 @@ impl Actions {
                     parts.join(", ")
                 ));
             }
-            (Answer::Missing { if_in_scope }, _) => self.not_taken.push(format!(
+            (Answer::Missing { if_in_scope }, _) => self.waiting.push(format!(
                 "- {q} undecided (`{name}`): {}",
                 missing_reason(policy, if_in_scope, "depends on facts not known yet")
             )),

@@ -301,3 +301,19 @@ fn undecided_incidents_read_as_a_share() {
     );
     assert_eq!(super::share(7, 7), "every incident it speaks to");
 }
+
+/// The report counts incidents over the facts the policy reads, as `check` does: the
+/// school example reads 5 of its vocabulary's 22 inputs.
+#[test]
+fn the_report_counts_over_the_facts_the_policy_reads() {
+    let html = page_of("examples/school.policy");
+    assert!(
+        html.contains("policyc considers all 120,000 possible incidents, every combination of 5 facts the policy reads ("),
+        "{}",
+        html.lines().find(|l| l.contains("considers all")).unwrap_or_default()
+    );
+    assert!(
+        html.contains("342 incidents"),
+        "the gap, counted as check counts it"
+    );
+}

@@ -49,7 +49,7 @@ pub(super) fn assert_outcome(
                 let idx: Vec<Option<u32>> = region.example.iter().map(|&v| Some(v)).collect();
                 let leaf = ctx.graph.evaluate(&region.example);
                 let mut ex = example_at(ctx, &idx, leaf);
-                let count = crate::compile::describe::show_count(region.count);
+                let count = crate::compile::describe::show_count(region.read_count());
                 ex.mismatches.push(Mismatch {
                     output: None,
                     expected: "the assert to hold for every incident in scope".into(),

@@ -30,6 +30,9 @@ pub(crate) struct ByRules<'a> {
     why: String,
     /// The diagnostic in the machine form, for the scenarios it stops.
     diagnostic: serde_json::Value,
+    /// The inputs the policy reads: an example shows these (there is no graph to hold
+    /// them).
+    reads: crate::check::ir::Reads,
 }
 
 impl<'a> ByRules<'a> {
@@ -41,6 +44,7 @@ impl<'a> ByRules<'a> {
             preferred: preferred_values(policy),
             why: why_no_graph(d),
             diagnostic: render::to_json(sources, d),
+            reads: policy.reads(),
         }
     }
 
@@ -132,7 +136,9 @@ impl<'a> ByRules<'a> {
                 .inputs
                 .iter()
                 .zip(values)
-                .map(|(i, v)| (i.name.clone(), policy.value_json(v)))
+                .enumerate()
+                .filter(|(k, _)| self.reads.contains(*k))
+                .map(|(_, (i, v))| (i.name.clone(), policy.value_json(v)))
                 .collect(),
             status: leaf.map(leaf_status).unwrap_or("?").to_string(),
             mismatches: Vec::new(),

@@ -83,6 +83,9 @@ pub(super) fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> E
         .iter()
         .zip(values)
         .enumerate()
+        // An input the policy never reads is no part of the example: `decide` decides
+        // the incident the same without it.
+        .filter(|(k, _)| ctx.graph.reads.contains(*k))
         .map(|(k, (i, v))| {
             // Inputs the path does not ask do not change the decision: any value will
             // do, and the typical one reads best.

@@ -333,7 +333,7 @@ fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -
                 .filter_map(|&a| policy.accepted_gaps.get(a))
                 .map(|a| format!("\"{}\" at {}", a.reason, location(sources, a.loc)))
                 .collect();
-            let n = crate::compile::describe::show_count(g.region.count);
+            let n = crate::compile::describe::show_count(g.region.read_count());
             format!(
                 "accepted gap: `{output}` has no value for {n} incident(s) where {}; accepted: {}",
                 g.region.condition(),
