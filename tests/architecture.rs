@@ -37,7 +37,6 @@ fn no_cycles_between_sibling_or_top_level_modules() {
 }
 
 #[test]
-#[ignore = "until issue 15's branches merge"]
 fn no_function_is_longer_than_the_limit() {
     let crate_ = Crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path());
     let long: Vec<String> = crate_

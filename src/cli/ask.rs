@@ -8,7 +8,6 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use codespan_reporting::term::termcolor::ColorChoice;
 
 use super::{exit, usage_error, ColorArg};
 use crate::evaluate::interview::{start_facts, text, Interview, Turn};
@@ -55,7 +54,7 @@ pub fn run(args: &AskArgs, color: ColorArg) -> u8 {
     };
     let mut talk = Talk {
         echo: !std::io::stdin().is_terminal(),
-        bold: color.choice(std::io::stdout().is_terminal()) != ColorChoice::Never,
+        bold: color.on_stdout(),
         lines: std::io::stdin().lock().lines(),
     };
     tell(&text::intro(&interview));

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{exit, out_line, print_human, usage_error, ColorArg};
-use crate::diff::{self, render, usage, DiffOptions, FileComparison};
+use crate::diff::{render, DiffOptions, FileComparison};
 use crate::ops::diff as ops;
-use crate::source::{RealFs, Sources};
+use crate::source::Sources;
 use crate::terminal::escape_controls;
 
 #[derive(Args, Debug)]
@@ -55,21 +55,15 @@ pub fn run(args: &DiffArgs, color: ColorArg) -> u8 {
 
 fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    let [old, new] = args.paths.as_slice() else {
-        let d = usage(format!(
-            "`policyc diff` takes two policy files (OLD NEW), or `--git REV [PATH...]`; got {} path(s)",
-            args.paths.len()
-        ));
-        return usage_error(&sources, &[d], color);
-    };
-    match diff::compare_files(&mut sources, &RealFs, old, &RealFs, new, opts) {
+    match ops::two_files(&mut sources, &args.paths, opts) {
         Err(diags) => usage_error(&sources, &diags, color),
         Ok(FileComparison::Modules) => {
             eprintln!("neither file is a policy (no `policy` header): nothing to compare");
             exit::OK
         }
         Ok(FileComparison::Diff(d)) => {
-            let heading = format!("policyc diff `{}` → `{}`", old.display(), new.display());
+            let names: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+            let heading = format!("policyc diff `{}`", names.join("` → `"));
             match args.format {
                 DiffFormat::Human => print!("{}", escape_controls(&render::human(&d))),
                 DiffFormat::Markdown => {

@@ -154,9 +154,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// Prints diagnostics for people on stderr, in colour when wanted.
-pub fn print_human(sources: &Sources, diags: &[Diagnostic], color: ColorArg) {
-    crate::output::eprint_diagnostics(sources, diags, color);
-}
+pub use crate::output::eprint_diagnostics as print_human;
 
 /// Prints diagnostics for people, then answers the exit code of a command that could
 /// not run.

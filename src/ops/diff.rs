@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::diff::git::{self, GitRevision, RevisionDiff};
-use crate::diff::{self, usage, DiffOptions};
-use crate::source::Sources;
+use crate::diff::{self, usage, DiffOptions, FileComparison};
+use crate::source::{RealFs, Sources};
 
 /// The options of `--map OLD=NEW`, `--map-value OUTPUT:OLD=NEW` and `--map-file FILE`.
 pub fn options(
@@ -31,6 +31,21 @@ pub fn options(
             .map_err(|e| usage(format!("in `{}`: {e}", f.display())))?;
     }
     Ok(opts)
+}
+
+/// The two policy files of `policyc diff OLD NEW` compared.
+pub fn two_files(
+    sources: &mut Sources,
+    paths: &[PathBuf],
+    opts: &DiffOptions,
+) -> Result<FileComparison, Vec<Diagnostic>> {
+    let [old, new] = paths else {
+        return Err(vec![usage(format!(
+            "`policyc diff` takes two policy files (OLD NEW), or `--git REV [PATH...]`; got {} path(s)",
+            paths.len()
+        ))]);
+    };
+    diff::compare_files(sources, &RealFs, old, &RealFs, new, opts)
 }
 
 /// The working tree's policies under `paths` (none: the current folder) compared with
