@@ -46,15 +46,7 @@ pub fn load(
     fs: &dyn FileSystem,
     path: &Path,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let checked = crate::check::check_file(sources, fs, path);
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    let Some(policy) = checked.policy.filter(|_| errors.is_empty()) else {
-        return Err(errors);
-    };
+    let policy = super::type_checked(sources, fs, path)?;
     // What `policyc check` adds to a policy that type-checks (a module decides nothing,
     // and deciding with one is refused on its own).
     let check_errors = match policy.header {

@@ -75,15 +75,7 @@ pub fn draw(
     output: Option<&str>,
     drawing: Drawing,
 ) -> Result<String, NotDrawn> {
-    let checked = crate::check::check_file(sources, fs, path);
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    let Some(policy) = checked.policy.filter(|_| errors.is_empty()) else {
-        return Err(NotDrawn::Errors(errors));
-    };
+    let policy = super::type_checked(sources, fs, path).map_err(NotDrawn::Errors)?;
     let which = match output {
         None => Which::Whole,
         Some(name) => match policy.output_by_name(name) {
