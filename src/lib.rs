@@ -21,6 +21,7 @@ pub mod harness;
 pub mod lsp;
 pub mod manual;
 pub mod mdd;
+pub mod ops;
 pub mod output;
 pub mod parse;
 pub mod source;

@@ -8,12 +8,185 @@ use std::io::Write;
 use clap_mangen::roff::{bold, italic, roman, Roff};
 use clap_mangen::Man;
 
-/// What a page says that the clap definition does not.
-pub struct Extra<'a> {
-    /// Each exit code with what it means.
-    pub exit_statuses: &'a [(u8, &'a str)],
-    /// The name of the file that lists paths a folder walk skips.
-    pub ignore_file: &'a str,
+/// What each exit code means, for policyc's page (the CLI's `exit` codes).
+const EXIT_STATUSES: &[(u8, &str)] = &[
+    (
+        0,
+        "Success: the policies check (warnings allowed), every scenario and assert \
+         passes, the policies decide the same, the incident is decided.",
+    ),
+    (
+        1,
+        "The command ran and found what it reports: errors (check), failures or \
+         coverage below --min-coverage (test), decisions that differ (diff), an \
+         undecided incident (decide), an interview that ends undecided or out of \
+         scope (ask), files not formatted (fmt --check).",
+    ),
+    (
+        2,
+        "The command could not run: a usage error, a path that does not exist or \
+         holds no .policy file, a file that cannot be read or written.",
+    ),
+];
+
+/// What each exit code means for the commands whose page says it (as docs/cli.md,
+/// docs/testing.md and docs/ask.md do).
+const COMMAND_EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
+    (
+        "check",
+        &[
+            (
+                0,
+                "Every policy checks: no errors (warnings allowed, unless --deny warnings).",
+            ),
+            (
+                1,
+                "A policy has errors (or, with --deny warnings, warnings).",
+            ),
+            (
+                2,
+                "A path does not exist, holds no .policy file or cannot be read.",
+            ),
+        ],
+    ),
+    (
+        "test",
+        &[
+            (
+                0,
+                "Every scenario and assert passed (and coverage is high enough).",
+            ),
+            (
+                1,
+                "A test failed, a file has errors, or rule coverage is below --min-coverage.",
+            ),
+            (
+                2,
+                "A usage error (such as a --filter that matches nothing) or a path that \
+                 cannot be read.",
+            ),
+        ],
+    ),
+    (
+        "decide",
+        &[
+            (
+                0,
+                "Decided, or out of scope: the policy decides nothing for the incident.",
+            ),
+            (
+                1,
+                "Undecided: an output is not decided (a gap, a conflict, facts missing).",
+            ),
+            (
+                2,
+                "The facts cannot be read or break an assumption, or the policy has \
+                 errors that stop it deciding. For many incidents (a JSON array or JSON \
+                 Lines) the worst answer sets the code: 2 if any incident's facts are \
+                 bad, else 1 if any is undecided, else 0.",
+            ),
+        ],
+    ),
+    (
+        "ask",
+        &[
+            (0, "Every output is decided at the end."),
+            (
+                1,
+                "Undecided or out of scope at the end, or stopped before.",
+            ),
+            (
+                2,
+                "The policy has errors or is a module, the facts file is unreadable or \
+                 breaks an assumption, or --save or --record cannot be written.",
+            ),
+        ],
+    ),
+];
+
+/// Notes of `policyc man --help`: reading and installing the pages.
+pub const MAN_NOTES: &str = "\
+Read a page without installing it:
+  policyc man check | man -l -
+Install every page where man finds them (man looks in ../share/man beside each folder
+of PATH, so this works where ~/.cargo/bin is on PATH):
+  policyc man --dir ~/.cargo/share/man/man1
+  man policyc-check";
+
+/// How to load the script in each shell: `policyc completions --help` and the README
+/// say the same.
+pub const COMPLETIONS_NOTES: &str = "\
+Install the script where the shell looks for completions (make the folder if missing):
+  bash        policyc completions bash > ~/.local/share/bash-completion/completions/policyc
+  zsh         policyc completions zsh > ~/.zfunc/_policyc
+              and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+  fish        policyc completions fish > ~/.config/fish/completions/policyc.fish
+  powershell  policyc completions powershell >> $PROFILE
+  elvish      policyc completions elvish >> ~/.config/elvish/rc.elv
+Open a new shell afterwards. Write the script again after upgrading policyc.";
+
+/// The name of the `man` command, as the derive names the `Man` variant.
+const MAN: &str = "man";
+
+/// The part of the definition a derive cannot state: the commands `policyc man` takes
+/// are the commands of the binary, read from the definition itself (with their
+/// one-line help, which zsh and fish show beside each completion).
+pub fn complete_definition(cmd: clap::Command) -> clap::Command {
+    use clap::builder::{PossibleValue, PossibleValuesParser};
+    let names: Vec<PossibleValue> = visible(&cmd)
+        .map(|c| {
+            let value = PossibleValue::new(c.get_name().to_owned());
+            match c.get_about() {
+                Some(about) => value.help(about.clone()),
+                None => value,
+            }
+        })
+        .collect();
+    if cmd.find_subcommand(MAN).is_none() {
+        return cmd;
+    }
+    cmd.mut_subcommand(MAN, |man| {
+        man.mut_arg("command", |arg| {
+            // Listed in `--help` they would repeat the list of commands beside it.
+            arg.value_parser(PossibleValuesParser::new(names))
+                .hide_possible_values(true)
+        })
+    })
+}
+
+/// The pages `policyc man` gives: of the command named (`None`: policyc's, or with
+/// `every`, all of them). `Err`: no such command, with the names of those there are.
+pub fn pages(
+    root: &clap::Command,
+    command: Option<&str>,
+    every: bool,
+) -> Result<Vec<Page>, Vec<String>> {
+    let root = built(root.clone());
+    match command {
+        None if every => Ok(all_pages(&root)),
+        None => Ok(vec![page(&root, &root)]),
+        Some(name) => match visible(&root).find(|c| c.get_name() == name) {
+            Some(sub) => Ok(vec![page(&root, sub)]),
+            None => Err(visible(&root).map(|c| c.get_name().to_string()).collect()),
+        },
+    }
+}
+
+/// Writes `pages` into `dir` (created if missing); the paths written, or the one that
+/// could not be.
+pub fn write_pages(
+    dir: &std::path::Path,
+    pages: &[Page],
+) -> Result<Vec<std::path::PathBuf>, (std::path::PathBuf, std::io::Error)> {
+    std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    pages
+        .iter()
+        .map(|p| {
+            let path = dir.join(&p.file_name);
+            std::fs::write(&path, &p.roff).map_err(|e| (path.clone(), e))?;
+            Ok(path)
+        })
+        .collect()
 }
 
 /// One manual page: its file name (`policyc-check.1`) and its roff source.
@@ -42,22 +215,22 @@ pub fn visible(cmd: &clap::Command) -> impl Iterator<Item = &clap::Command> {
 
 /// Every page, as `policyc man --dir` writes them: policyc's, then one per command and
 /// per command of a command, in the order `--help` lists them.
-pub fn all_pages(root: &clap::Command, extra: &Extra) -> Vec<Page> {
-    fn walk(root: &clap::Command, cmd: &clap::Command, extra: &Extra, out: &mut Vec<Page>) {
-        out.push(page(root, cmd, extra));
+pub fn all_pages(root: &clap::Command) -> Vec<Page> {
+    fn walk(root: &clap::Command, cmd: &clap::Command, out: &mut Vec<Page>) {
+        out.push(page(root, cmd));
         for sub in visible(cmd) {
-            walk(root, sub, extra, out);
+            walk(root, sub, out);
         }
     }
     let mut out = Vec::new();
-    walk(root, root, extra, &mut out);
+    walk(root, root, &mut out);
     out
 }
 
 /// The page of `cmd`, `root` itself or one of its commands. clap_mangen writes the
 /// sections clap knows; the ones a reader of a page expects besides (exit status,
 /// environment, files, see also) come from here.
-pub fn page(root: &clap::Command, cmd: &clap::Command, extra: &Extra) -> Page {
+pub fn page(root: &clap::Command, cmd: &clap::Command) -> Page {
     let is_root = std::ptr::eq(root, cmd);
     let version = root.get_version().unwrap_or_default();
     let man = Man::new(cmd.clone());
@@ -104,8 +277,14 @@ pub fn page(root: &clap::Command, cmd: &clap::Command, extra: &Extra) -> Page {
         section(&|w| notes_section(&notes.to_string()).to_writer(w));
     }
     if is_root {
-        section(&|w| root_sections(root, extra).to_writer(w));
+        section(&|w| root_sections(root).to_writer(w));
     } else {
+        let statuses = COMMAND_EXIT_STATUSES
+            .iter()
+            .find(|(name, _)| *name == cmd.get_name());
+        if let Some((_, statuses)) = statuses {
+            section(&|w| exit_statuses(statuses).to_writer(w));
+        }
         section(&|w| see_also(root, Some(cmd)).to_writer(w));
     }
     section(&|w| {
@@ -162,14 +341,20 @@ fn notes_section(text: &str) -> Roff {
     r
 }
 
-fn root_sections(root: &clap::Command, extra: &Extra) -> Roff {
+/// The EXIT STATUS section: each code with what it means.
+fn exit_statuses(statuses: &[(u8, &str)]) -> Roff {
     let mut r = Roff::new();
     r.control("SH", ["EXIT STATUS"]);
-    for &(code, text) in extra.exit_statuses {
+    for &(code, text) in statuses {
         r.control("TP", [])
             .text([bold(code.to_string())])
             .text([roman(text)]);
     }
+    r
+}
+
+fn root_sections(root: &clap::Command) -> Roff {
+    let mut r = exit_statuses(EXIT_STATUSES);
     r.control("TP", []).text([bold("101")]).text([roman(
         "policyc crashed: a bug, to be reported with the input that caused it.",
     )]);
@@ -179,7 +364,7 @@ fn root_sections(root: &clap::Command, extra: &Extra) -> Roff {
     )]);
     r.control("SH", ["FILES"]);
     r.control("TP", [])
-        .text([bold(extra.ignore_file)])
+        .text([bold(crate::source::walk::IGNORE_FILE)])
         .text([roman(
             "In a folder that check, test or fmt search for .policy files: paths relative to \
          the folder, one a line, that the search skips (# starts a comment line).",

@@ -107,6 +107,40 @@ pub fn eprintln(line: &str) {
     eprint(format!("{line}\n"));
 }
 
+/// Writes lines to standard output through one buffer, stopping at a failed write.
+pub fn println_all<I: IntoIterator<Item = String>>(lines: I) {
+    let mut out = io::BufWriter::new(Writer(Stream::Out));
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return;
+        }
+    }
+    let _ = out.flush();
+}
+
+/// Writes diagnostics for people on standard error, in colour when `color` wants it.
+pub fn eprint_diagnostics(
+    sources: &crate::source::Sources,
+    diags: &[crate::diagnostics::Diagnostic],
+    color: crate::terminal::Color,
+) {
+    use codespan_reporting::term::termcolor::{Buffer, ColorChoice};
+    use std::io::IsTerminal;
+    // Rendered whole, then written at once: the renderer writes a character at a time.
+    let mut buf = match color.choice(io::stderr().is_terminal()) {
+        ColorChoice::Never => Buffer::no_color(),
+        // What termcolor's `Auto` does on a terminal: no colour for a dumb one.
+        ColorChoice::Auto if std::env::var_os("TERM").is_none_or(|t| t == "dumb") => {
+            Buffer::no_color()
+        }
+        _ => Buffer::ansi(),
+    };
+    for d in diags {
+        let _ = crate::diagnostics::render::emit(&mut buf, sources, d);
+    }
+    eprint(buf.as_slice());
+}
+
 /// The exit code of a command that would exit with `code`, given how its writes went:
 /// a failed write (other than a closed pipe) is said once on standard error and exits
 /// 2, as any I/O error does; a closed pipe stops the output quietly and leaves `code`

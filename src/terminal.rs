@@ -9,6 +9,42 @@
 
 use std::borrow::Cow;
 
+use codespan_reporting::term::termcolor::ColorChoice;
+
+/// When to use colour (`--color`): on a terminal (and `NO_COLOR` unset), always or
+/// never.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Colour for a stream, honouring `NO_COLOR` (https://no-color.org) and whether the
+    /// stream is a terminal.
+    pub fn choice(self, is_terminal: bool) -> ColorChoice {
+        match self {
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+            Color::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                if no_color || !is_terminal {
+                    ColorChoice::Never
+                } else {
+                    ColorChoice::Auto
+                }
+            }
+        }
+    }
+
+    /// Whether standard output gets colour.
+    pub fn on_stdout(self) -> bool {
+        use std::io::IsTerminal;
+        self.choice(std::io::stdout().is_terminal()) != ColorChoice::Never
+    }
+}
+
 /// Whether `c` is escaped: control characters (C0 but line feed and tab, DEL, C1) and
 /// the invisible characters that reorder text (bidirectional controls).
 pub fn is_unsafe(c: char) -> bool {

@@ -37,7 +37,6 @@ fn no_cycles_between_sibling_or_top_level_modules() {
 }
 
 #[test]
-#[ignore = "until issue 15's branches merge"]
 fn no_function_is_longer_than_the_limit() {
     let crate_ = Crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path());
     let long: Vec<String> = crate_
@@ -53,7 +52,6 @@ fn no_function_is_longer_than_the_limit() {
 }
 
 #[test]
-#[ignore = "until issue 15's branches merge"]
 fn the_cli_is_a_thin_face() {
     let crate_ = Crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path());
     let lines = crate_.lines_under("cli/");
@@ -64,7 +62,6 @@ fn the_cli_is_a_thin_face() {
 }
 
 #[test]
-#[ignore = "until issue 15's branches merge"]
 fn json_is_built_from_typed_data() {
     let crate_ = Crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path());
     let sites = crate_.json_macros();

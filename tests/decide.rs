@@ -173,3 +173,52 @@ fn batch_answers_are_pinned() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// A policy `policyc check` rejects (three overlaps of an exclusive output) still
+/// decides, but says so: a line on standard error, and `check_errors` in JSON.
+#[test]
+fn a_policy_check_rejects_says_so_when_it_decides() {
+    let policy = "tests/fixtures/decide/rejected.policy";
+    let dir = temp_dir("decide-rejected");
+    let facts = write(&dir, "f.json", br#"{"youngest_age": 14, "oldest_age": 15}"#);
+    let warning = "warning: this policy does not pass `policyc check` (3 errors); answers may be undecided or wrong";
+    let o = common::policyc(&["decide", policy, "--facts", &facts]);
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    let o = common::policyc(&["decide", policy, "--facts", &facts, "--format", "json"]);
+    let answer: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(answer["check_errors"], 3, "{answer}");
+    // `ask` says it before the first question.
+    let o = fed(&["ask", policy], b"");
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    // A policy that passes says nothing of the kind.
+    let clean = write(&dir, "p.policy", AGES.as_bytes());
+    let facts = write(
+        &dir,
+        "g.json",
+        br#"{"youngest_age": 14, "oldest_age": 15, "sev": "low"}"#,
+    );
+    let o = common::policyc(&["decide", &clean, "--facts", &facts, "--format", "json"]);
+    assert!(!stderr(&o).contains("policyc check"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("check_errors"), "{}", stdout(&o));
+}
+
+/// A JSON array on one line: every answer has line 1, and its `index` tells them apart.
+#[test]
+fn answers_of_a_one_line_array_carry_their_index() {
+    let dir = temp_dir("decide-index");
+    let policy = write(&dir, "p.policy", AGES.as_bytes());
+    let facts = br#"[{"youngest_age": 14, "oldest_age": 15, "sev": "high"}, {"sev": "low"}, 7]"#;
+    let o = fed(
+        &["decide", &policy, "--facts", "-", "--format", "json"],
+        facts,
+    );
+    let answers: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 3, "{}", stdout(&o));
+    for (k, a) in answers.iter().enumerate() {
+        assert_eq!(a["line"], 1, "{a}");
+        assert_eq!(a["index"], k, "{a}");
+    }
+}

@@ -27,7 +27,7 @@ fn report(dir: &str, coverage: bool) -> String {
 }
 
 fn run_dir(dir: &str, options: &run::Options) -> harness::Report {
-    let (files, errors) = policyc::cli::collect_policy_files(&[PathBuf::from(dir)]);
+    let (files, errors) = policyc::check::policy_files(&[PathBuf::from(dir)]);
     assert!(errors.is_empty());
     let mut sources = Sources::new();
     let result = run::run_files(&mut sources, &RealFs, &files, options);

@@ -391,3 +391,26 @@ fn the_readme_installs_the_completions_as_the_binary_says() {
         assert!(readme.contains(needle), "the README lacks `{needle}`");
     }
 }
+
+/// The pages of the commands CI runs say what their exit codes mean, decide's batch
+/// rule (the worst answer) included.
+#[test]
+fn command_pages_say_their_exit_status() {
+    for c in ["check", "test", "decide", "ask"] {
+        let o = policyc(&["man", c]);
+        assert_eq!(code(&o), 0, "{c}: {}", stderr(&o));
+        let roff = stdout(&o);
+        assert!(roff.contains(".SH \"EXIT STATUS\""), "{c}: {roff}");
+        for n in ["0", "1", "2"] {
+            assert!(
+                roff.contains(&format!(".TP\n\\fB{n}\\fR")),
+                "{c}: {n} in {roff}"
+            );
+        }
+    }
+    let decide = stdout(&policyc(&["man", "decide"]));
+    assert!(
+        decide.contains("the worst answer sets the code"),
+        "{decide}"
+    );
+}

@@ -572,6 +572,16 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
             }
         }
     }
+    b.redundant = redundant(policy, &b, &outcomes);
+    b.unused_inputs = unused_inputs(policy, &outcomes);
+    b
+}
+
+/// The rules, neither never applying nor always overridden, that can be made never to
+/// apply without changing any verdict of any valid incident (`outcomes`: each
+/// incident's, in enumeration order).
+fn redundant(policy: &Policy, b: &BruteAnalysis, outcomes: &[Observed]) -> Vec<RuleId> {
+    let mut redundant = Vec::new();
     for r in 0..policy.rules.len() {
         if b.never_apply.contains(&r) || b.always_overridden.contains(&r) {
             continue;
@@ -591,9 +601,15 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
             changes = here.is_some_and(|h| h.verdicts != decide(&without, inc).verdicts);
         });
         if !changes {
-            b.redundant.push(r);
+            redundant.push(r);
         }
     }
+    redundant
+}
+
+/// The inputs no outcome depends on (`outcomes`: each incident's, in enumeration order).
+fn unused_inputs(policy: &Policy, outcomes: &[Observed]) -> Vec<InputId> {
+    let mut unused = Vec::new();
     // Input i is used when two incidents differing only in i have different outcomes.
     // Incidents are enumerated in odometer order, so the neighbour of incident k in
     // input i is k ± stride(i).
@@ -616,8 +632,8 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
         // An input an acceptance reads is used: `decide` says whether a gap is
         // accepted (the acceptance itself is read syntactically, as the engines do).
         if !used && !super::accepting_inputs(policy).contains(&i) {
-            b.unused_inputs.push(i);
+            unused.push(i);
         }
     }
-    b
+    unused
 }

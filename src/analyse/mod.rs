@@ -1035,26 +1035,7 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
             }
             OutputRegions::Set { members } => (members.clone(), Vec::new()),
         };
-        let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
-        let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
-        index.insert(Vec::new(), 0);
-        let mut f = NodeId::terminal(0);
-        for (k, &region) in labelled.iter().enumerate() {
-            f = c.mdd.apply_terminals(region, f, |holds, s| {
-                if holds == 0 {
-                    return s;
-                }
-                let mut v = sets.get(s as usize).cloned().unwrap_or_default();
-                v.push(k);
-                if let Some(i) = index.get(&v) {
-                    return *i;
-                }
-                let i = sets.len() as u32;
-                index.insert(v.clone(), i);
-                sets.push(v);
-                i
-            })?;
-        }
+        let (f, sets) = label_sets(&mut c.mdd, labelled.iter().copied())?;
         // Label sets that decide alike (no value and the default; two values and the
         // one a precedence chooses) are one verdict.
         let single = matches!(out.ty, OutputTy::Single(_));
@@ -1194,6 +1175,35 @@ pub fn check_and_analyse_with(
         }
     }
     checked
+}
+
+/// A diagram whose terminals number the sets of `regions` (by their place) that hold
+/// together, and those sets: terminal 0 is the empty set.
+pub(crate) fn label_sets(
+    mdd: &mut crate::mdd::Mdd,
+    regions: impl IntoIterator<Item = NodeId>,
+) -> crate::mdd::Result<(NodeId, Vec<Vec<usize>>)> {
+    let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
+    index.insert(Vec::new(), 0);
+    let mut f = NodeId::terminal(0);
+    for (k, region) in regions.into_iter().enumerate() {
+        f = mdd.apply_terminals(region, f, |holds, s| {
+            if holds == 0 {
+                return s;
+            }
+            let mut v = sets.get(s as usize).cloned().unwrap_or_default();
+            v.push(k);
+            if let Some(i) = index.get(&v) {
+                return *i;
+            }
+            let i = sets.len() as u32;
+            index.insert(v.clone(), i);
+            sets.push(v);
+            i
+        })?;
+    }
+    Ok((f, sets))
 }
 
 #[cfg(test)]

@@ -468,26 +468,7 @@ fn verdicts_differ(
         }
     }
     // Terminals: sets of indices into `keyed`.
-    let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
-    let mut index: FxHashMap<Vec<usize>, u32> = FxHashMap::default();
-    index.insert(Vec::new(), 0);
-    let mut f = NodeId::terminal(0);
-    for (k, (_, _, region)) in keyed.iter().enumerate() {
-        f = c.mdd.apply_terminals(*region, f, |holds, s| {
-            if holds == 0 {
-                return s;
-            }
-            let mut v = sets.get(s as usize).cloned().unwrap_or_default();
-            v.push(k);
-            if let Some(i) = index.get(&v) {
-                return *i;
-            }
-            let i = sets.len() as u32;
-            index.insert(v.clone(), i);
-            sets.push(v);
-            i
-        })?;
-    }
+    let (f, sets) = super::label_sets(&mut c.mdd, keyed.iter().map(|k| k.2))?;
     let side_verdict = |set: &[usize], side: bool| -> Option<Verdict> {
         let mut values: Vec<Value> = Vec::new();
         let mut two = false;

@@ -8,10 +8,8 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use codespan_reporting::term::termcolor::ColorChoice;
 
-use super::{exit, print_human, ColorArg};
-use crate::diagnostics::Diagnostic;
+use super::{exit, usage_error, ColorArg};
 use crate::evaluate::interview::{start_facts, text, Interview, Turn};
 use crate::evaluate::{deciding_graph, Decider};
 use crate::source::{RealFs, Sources};
@@ -33,32 +31,30 @@ pub struct AskArgs {
 
 pub fn run(args: &AskArgs, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    let checked = crate::check::check_file(&mut sources, &RealFs, &args.policy);
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.is_error())
-        .collect();
-    let Some(policy) = checked.policy.filter(|_| errors.is_empty()) else {
-        print_human(&sources, &errors, color);
-        return exit::USAGE;
+    let loaded = match crate::ops::decide::load(&mut sources, &RealFs, &args.policy) {
+        Ok(l) => l,
+        Err(errors) => return usage_error(&sources, &errors, color),
     };
-    let graph = match deciding_graph(&policy, &args.policy) {
+    let policy = &loaded.policy;
+    let graph = match deciding_graph(policy, &args.policy) {
         Ok(g) => g,
-        Err(d) => return fail(&sources, vec![d], color),
+        Err(d) => return usage_error(&sources, &[d], color),
     };
+    if let Some(warning) = loaded.warning() {
+        eprintln!("{warning}");
+    }
     let decider = graph
         .as_ref()
-        .map_or_else(|| Decider::rules(&policy), Decider::Graph);
-    let interview = start_facts(&policy, args.facts.as_deref())
-        .and_then(|s| Interview::new(&policy, &decider, s).map_err(|d| vec![*d]));
+        .map_or_else(|| Decider::rules(policy), Decider::Graph);
+    let interview = start_facts(policy, args.facts.as_deref())
+        .and_then(|s| Interview::new(policy, &decider, s).map_err(|d| vec![*d]));
     let mut interview = match interview {
         Ok(i) => i,
-        Err(ds) => return fail(&sources, ds, color),
+        Err(ds) => return usage_error(&sources, &ds, color),
     };
     let mut talk = Talk {
         echo: !std::io::stdin().is_terminal(),
-        bold: color.choice(std::io::stdout().is_terminal()) != ColorChoice::Never,
+        bold: color.on_stdout(),
         lines: std::io::stdin().lock().lines(),
     };
     tell(&text::intro(&interview));
@@ -153,9 +149,4 @@ fn save(path: &Path, text: &str, in_interview: bool) -> bool {
         (false, false) => eprintln!("error: {said}"),
     }
     result.is_ok()
-}
-
-fn fail(sources: &Sources, diagnostics: Vec<Diagnostic>, color: ColorArg) -> u8 {
-    print_human(sources, &diagnostics, color);
-    exit::USAGE
 }

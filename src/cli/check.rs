@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{collect_policy_files, exit, out_line, out_lines, print_human, ColorArg};
+use super::{exit, out_line, print_human, ColorArg};
 use crate::compile::CompileOptions;
-use crate::diagnostics::{github, render, sarif, Severity};
-use crate::source::{RealFs, Sources};
+use crate::diagnostics::{github, render, sarif};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -53,65 +52,36 @@ pub enum DenyArg {
 
 /// Checks every file; prints what was found; returns the contract's exit code.
 pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
-    let (files, errors) = collect_policy_files(&args.paths);
-    let usage_error = !errors.is_empty();
-    let mut sources = Sources::new();
     let options = CompileOptions {
         max_splits: args.count_budget.and_then(|n| usize::try_from(n).ok()),
         ..CompileOptions::default()
     };
     let deny_warnings = args.deny.contains(&DenyArg::Warnings);
-    let all = crate::analyse::check_files(
-        &mut sources,
-        &RealFs,
-        (&files, errors),
-        &options,
-        deny_warnings,
-    );
-    // A file that cannot be read at all is an I/O error, as `test` has it; a `use`d
-    // one is an error in the policy that names it.
-    let usage_error = usage_error || all.iter().any(crate::check::is_load_failure);
-    let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = all
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    // `--quiet`: what fails the run, for people; the counts still say what else there is.
-    let shown: Vec<_> = all
-        .iter()
-        .filter(|d| !args.quiet || d.is_error())
-        .cloned()
-        .collect();
+    let c = crate::ops::check::check_paths(&args.paths, &options, deny_warnings);
+    let (sources, all, files) = (&c.sources, &c.diagnostics, &c.files);
+    let shown = c.shown(args.quiet);
     match args.format {
         CheckFormat::Human => {
-            print_human(&sources, &shown, color);
-            let files_word = if files.len() == 1 { "file" } else { "files" };
-            eprintln!(
-                "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
-                files.len()
-            );
+            print_human(sources, &shown, color);
+            eprintln!("{}", c.summary());
         }
         CheckFormat::Json => {
-            out_lines(all.iter().map(|d| render::to_json(&sources, d).to_string()));
+            crate::output::println_all(all.iter().map(|d| render::to_json(sources, d).to_string()));
         }
         CheckFormat::Sarif => {
             let cwd = std::env::current_dir().ok();
-            let success = !usage_error && !files.is_empty();
-            let log = sarif::log(&sources, &all, cwd.as_deref(), success);
+            let success = !c.usage_error && !files.is_empty();
+            let log = sarif::log(sources, all, cwd.as_deref(), success);
             out_line(&sarif::to_string(&log));
         }
         CheckFormat::Github => {
-            out_lines(shown.iter().map(|d| github::annotation(&sources, d)));
-            let files_word = if files.len() == 1 { "file" } else { "files" };
-            eprintln!(
-                "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
-                files.len()
-            );
+            crate::output::println_all(shown.iter().map(|d| github::annotation(sources, d)));
+            eprintln!("{}", c.summary());
         }
     }
-    if usage_error || files.is_empty() {
+    if c.usage_error || files.is_empty() {
         exit::USAGE
-    } else if errors > 0 {
+    } else if c.errors() > 0 {
         exit::FAILED
     } else {
         exit::OK

@@ -7,24 +7,12 @@ use clap_complete::Shell;
 use super::exit;
 
 #[derive(Args, Debug)]
-#[command(after_long_help = INSTALL)]
+#[command(after_long_help = crate::manual::COMPLETIONS_NOTES)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: Shell,
 }
-
-/// How to load the script in each shell: `policyc completions --help` and the README
-/// say the same.
-const INSTALL: &str = "\
-Install the script where the shell looks for completions (make the folder if missing):
-  bash        policyc completions bash > ~/.local/share/bash-completion/completions/policyc
-  zsh         policyc completions zsh > ~/.zfunc/_policyc
-              and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
-  fish        policyc completions fish > ~/.config/fish/completions/policyc.fish
-  powershell  policyc completions powershell >> $PROFILE
-  elvish      policyc completions elvish >> ~/.config/elvish/rc.elv
-Open a new shell afterwards. Write the script again after upgrading policyc.";
 
 pub fn run(args: &CompletionsArgs) -> u8 {
     let mut cmd = super::command();

@@ -1,14 +1,13 @@
 //! `policyc diff OLD NEW` and `policyc diff --git REV [PATH...]`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
-use crate::diagnostics::{Code, Diagnostic};
-use crate::diff::git::{self, GitRevision};
-use crate::diff::{self, render, usage, DiffOptions, FileComparison};
-use crate::source::{RealFs, Sources};
+use super::{exit, out_line, print_human, usage_error, ColorArg};
+use crate::diff::{render, DiffOptions, FileComparison};
+use crate::ops::diff as ops;
+use crate::source::Sources;
 use crate::terminal::escape_controls;
 
 #[derive(Args, Debug)]
@@ -41,34 +40,12 @@ pub enum DiffFormat {
     Markdown,
 }
 
-fn options(args: &DiffArgs) -> Result<DiffOptions, Diagnostic> {
-    let mut opts = DiffOptions::default();
-    for m in &args.map {
-        opts.output_map
-            .push(diff::parse_output_map(m).map_err(|e| usage(format!("--map {e}")))?);
-    }
-    for m in &args.map_value {
-        opts.value_map
-            .push(diff::parse_value_map(m).map_err(|e| usage(format!("--map-value {e}")))?);
-    }
-    if let Some(f) = &args.map_file {
-        let text = std::fs::read_to_string(f).map_err(|e| {
-            Diagnostic::error(Code::E0001, format!("cannot read `{}`: {e}", f.display()))
-        })?;
-        diff::parse_map_file(&text, &mut opts)
-            .map_err(|e| usage(format!("in `{}`: {e}", f.display())))?;
-    }
-    Ok(opts)
-}
-
 pub fn run(args: &DiffArgs, color: ColorArg) -> u8 {
     let sources = Sources::new();
-    let opts = match options(args) {
+    let opts = crate::ops::diff::options(&args.map, &args.map_value, args.map_file.as_deref());
+    let opts = match opts {
         Ok(o) => o,
-        Err(d) => {
-            print_human(&sources, &[d], color);
-            return exit::USAGE;
-        }
+        Err(d) => return usage_error(&sources, &[d], color),
     };
     match &args.git {
         Some(rev) => run_git(args, rev, &opts, color),
@@ -78,25 +55,15 @@ pub fn run(args: &DiffArgs, color: ColorArg) -> u8 {
 
 fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    let [old, new] = args.paths.as_slice() else {
-        let d = usage(format!(
-            "`policyc diff` takes two policy files (OLD NEW), or `--git REV [PATH...]`; got {} path(s)",
-            args.paths.len()
-        ));
-        print_human(&sources, &[d], color);
-        return exit::USAGE;
-    };
-    match diff::compare_files(&mut sources, &RealFs, old, &RealFs, new, opts) {
-        Err(diags) => {
-            print_human(&sources, &diags, color);
-            exit::USAGE
-        }
+    match ops::two_files(&mut sources, &args.paths, opts) {
+        Err(diags) => usage_error(&sources, &diags, color),
         Ok(FileComparison::Modules) => {
             eprintln!("neither file is a policy (no `policy` header): nothing to compare");
             exit::OK
         }
         Ok(FileComparison::Diff(d)) => {
-            let heading = format!("policyc diff `{}` → `{}`", old.display(), new.display());
+            let names: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+            let heading = format!("policyc diff `{}`", names.join("` → `"));
             match args.format {
                 DiffFormat::Human => print!("{}", escape_controls(&render::human(&d))),
                 DiffFormat::Markdown => {
@@ -115,29 +82,9 @@ fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
 
 fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let revision = match GitRevision::open(rev, &repository_folder(&args.paths, &cwd)) {
+    let r = match ops::with_revision(&mut sources, rev, &args.paths, opts) {
         Ok(r) => r,
-        Err(d) => {
-            print_human(&sources, &[d], color);
-            return exit::USAGE;
-        }
-    };
-    // Paths that are gone from the working tree may still name files of the revision.
-    let existing: Vec<PathBuf> = args.paths.iter().filter(|p| p.exists()).cloned().collect();
-    let worktree = if args.paths.is_empty() || !existing.is_empty() {
-        collect_policy_files(&existing)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let compared =
-        git::compare_with_revision(&mut sources, &revision, &cwd, &args.paths, worktree, opts);
-    let r = match compared {
-        Ok(r) => r,
-        Err(d) => {
-            print_human(&sources, &[d], color);
-            return exit::USAGE;
-        }
+        Err(d) => return usage_error(&sources, &[d], color),
     };
     if !r.errors.is_empty() {
         print_human(&sources, &r.errors, color);
@@ -154,18 +101,4 @@ fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u
     } else {
         exit::OK
     }
-}
-
-/// Where to look for the repository: the first path named (its folder, or the nearest
-/// folder above it that exists, for a file gone from the working tree), so that
-/// `policyc diff --git main ../repo/policies` works from outside the repository; the
-/// current folder when none is named.
-fn repository_folder(paths: &[PathBuf], cwd: &Path) -> PathBuf {
-    let Some(first) = paths.first() else {
-        return cwd.to_path_buf();
-    };
-    cwd.join(first)
-        .ancestors()
-        .find(|a| a.is_dir())
-        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{collect_policy_files, exit, print_human, ColorArg};
+use super::{exit, usage_error, ColorArg};
 use crate::export::{html, report};
 use crate::source::{RealFs, Sources};
 
@@ -19,13 +19,11 @@ pub struct DocArgs {
 }
 
 pub fn run(args: &DocArgs, color: ColorArg) -> u8 {
-    let (files, errors) = collect_policy_files(&args.paths);
-    let sources = Sources::new();
+    let (files, errors) = crate::check::policy_files(&args.paths);
+    let mut sources = Sources::new();
     if !errors.is_empty() || files.is_empty() {
-        print_human(&sources, &errors, color);
-        return exit::USAGE;
+        return usage_error(&sources, &errors, color);
     }
-    let mut sources = sources;
     let pages = report::build_site(&mut sources, &RealFs, &files);
     for p in &pages {
         if let report::Content::Errors { .. } = p.content {

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
-use crate::diagnostics::Diagnostic;
-use crate::source::{self, RealFs, Sources};
+use super::{exit, out_line, print_human, ColorArg};
+use crate::ops::fmt::{format_file, summary, Formatted};
+use crate::source::{RealFs, Sources};
 
 #[derive(Args, Debug)]
 pub struct FmtArgs {
@@ -22,54 +22,39 @@ pub struct FmtArgs {
 /// `check` only reports. Exit code: 0 done (or nothing to change), 1 `check` found
 /// files to change, 2 a file could not be read, parsed or written.
 pub fn run(paths: &[PathBuf], check: bool, color: ColorArg) -> u8 {
-    let (files, errors) = collect_policy_files(paths);
+    let (files, errors) = crate::check::policy_files(paths);
     let mut sources = Sources::new();
     let mut failed = !errors.is_empty();
     print_human(&sources, &errors, color);
     let mut changed = 0usize;
     for path in &files {
         let name = path.display().to_string();
-        let id = match crate::check::load_file(&mut sources, &RealFs, path, &name, None) {
-            Ok(id) => id,
-            Err(d) => {
+        match format_file(&mut sources, &RealFs, path, &name) {
+            Formatted::Unchanged => {}
+            Formatted::Unread(d) => {
                 print_human(&sources, &[d], color);
                 failed = true;
-                continue;
             }
-        };
-        let text = sources.text(id).to_string();
-        let formatted = match crate::format::format(&text) {
-            Ok(f) => f,
-            Err(diags) => {
-                // The formatter parses the text alone, as file 0: point at this file.
-                let diags: Vec<Diagnostic> = diags.into_iter().map(|d| in_file(d, id)).collect();
+            Formatted::Unparsed(diags) => {
                 print_human(&sources, &diags, color);
                 eprintln!("error: `{name}` was not formatted");
                 failed = true;
-                continue;
             }
-        };
-        if formatted == text {
-            continue;
-        }
-        changed += 1;
-        if check {
-            out_line(&format!("would reformat {name}"));
-            out_line(&crate::terminal::escape_controls(
-                &crate::format::changes::short_diff(&text, &formatted),
-            ));
-        } else if let Err(e) = crate::export::write_file(path, &formatted) {
-            eprintln!("error[E0001]: cannot write `{name}`: {e}");
-            failed = true;
+            Formatted::Changed { text, formatted } => {
+                changed += 1;
+                if check {
+                    out_line(&format!("would reformat {name}"));
+                    out_line(&crate::terminal::escape_controls(
+                        &crate::format::changes::short_diff(&text, &formatted),
+                    ));
+                } else if let Err(e) = crate::export::write_file(path, &formatted) {
+                    eprintln!("error[E0001]: cannot write `{name}`: {e}");
+                    failed = true;
+                }
+            }
         }
     }
-    let verb = if check {
-        "would reformat"
-    } else {
-        "reformatted"
-    };
-    let files_word = if files.len() == 1 { "file" } else { "files" };
-    eprintln!("{verb} {changed} of {} {files_word}", files.len());
+    eprintln!("{}", summary(check, changed, files.len()));
     if failed || files.is_empty() {
         exit::USAGE
     } else if check && changed > 0 {
@@ -77,11 +62,4 @@ pub fn run(paths: &[PathBuf], check: bool, color: ColorArg) -> u8 {
     } else {
         exit::OK
     }
-}
-
-fn in_file(mut d: Diagnostic, file: source::FileId) -> Diagnostic {
-    for l in &mut d.labels {
-        l.file = file;
-    }
-    d
 }

@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{exit, print_human, ColorArg};
-use crate::diagnostics::Diagnostic;
-use crate::export::{self, svg, Which};
+use crate::ops::graph::{draw, Drawing, NotDrawn};
 use crate::source::{RealFs, Sources};
 
 #[derive(Args, Debug)]
@@ -35,75 +34,33 @@ pub enum GraphFormat {
 
 pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    let checked = crate::check::check_file(&mut sources, &RealFs, &args.policy);
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    let Some(policy) = checked.policy.filter(|_| errors.is_empty()) else {
-        print_human(&sources, &errors, color);
-        eprintln!(
-            "error: `{}` has errors, so its decision graph cannot be drawn (see `policyc check`)",
-            args.policy.display()
-        );
-        return exit::USAGE;
+    let drawing = match args.format {
+        GraphFormat::Dot => Drawing::Dot,
+        GraphFormat::Mermaid => Drawing::Mermaid,
+        GraphFormat::Svg => Drawing::Svg,
+        GraphFormat::Json => Drawing::Json,
     };
-    let which = match &args.output {
-        None => Which::Whole,
-        Some(name) => match policy.output_by_name(name) {
-            Some(o) => Which::Output(o),
-            None => {
-                let names: Vec<&str> = policy.outputs.iter().map(|o| o.name.as_str()).collect();
-                eprintln!("error: `{}` has no output `{name}`", policy.name);
-                if names.is_empty() {
-                    eprintln!("note: it declares no outputs");
-                } else {
-                    eprintln!("help: its outputs are: {}", names.join(", "));
-                }
-                return exit::USAGE;
+    let drawn = draw(
+        &mut sources,
+        &RealFs,
+        &args.policy,
+        args.output.as_deref(),
+        drawing,
+    );
+    let text = match drawn {
+        Ok(text) => text,
+        Err(not) => {
+            if let NotDrawn::Errors(diags) | NotDrawn::View(diags) = &not {
+                print_human(&sources, diags, color);
             }
-        },
-    };
-    let view = match export::policy_view(&policy, which) {
-        Ok(v) => v,
-        Err(d) => {
-            print_human(&sources, &[*d], color);
+            for line in not.lines(&args.policy) {
+                eprintln!("{line}");
+            }
             return exit::USAGE;
         }
     };
-    let text = match args.format {
-        GraphFormat::Dot => export::dot::to_dot(&view),
-        GraphFormat::Mermaid => {
-            let text = export::mermaid::to_mermaid(&view);
-            if let Some(why) = export::mermaid::too_long(&text) {
-                eprintln!("error: {why}");
-                eprintln!("help: draw one output with `--output NAME`, or use `--format svg`");
-                return exit::USAGE;
-            }
-            text
-        }
-        GraphFormat::Json => export::json::to_string(&view),
-        GraphFormat::Svg => {
-            let opts = svg::SvgOptions {
-                id_prefix: String::new(),
-                heading: true,
-            };
-            match export::svg_document(&policy, which, &view, &opts) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    eprintln!(
-                        "help: draw one output with `--output NAME`, or use `--format json` or `--format dot`"
-                    );
-                    return exit::USAGE;
-                }
-            }
-        }
-    };
     match &args.out {
-        Some(path) => match export::write_file(path, &text) {
+        Some(path) => match crate::export::write_file(path, &text) {
             Ok(()) => exit::OK,
             Err(e) => {
                 eprintln!("error: cannot write `{}`: {e}", path.display());

@@ -31,14 +31,12 @@ pub mod graph;
 pub mod man;
 pub mod test;
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use codespan_reporting::term::termcolor::ColorChoice;
 
-use crate::diagnostics::{render, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::source::Sources;
 
 #[derive(Parser, Debug)]
@@ -88,37 +86,14 @@ pub enum Command {
     Man(man::ManArgs),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorArg {
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorArg {
-    /// Colour for a stream, honouring `NO_COLOR` (https://no-color.org) and whether the
-    /// stream is a terminal.
-    pub fn choice(self, is_terminal: bool) -> ColorChoice {
-        match self {
-            ColorArg::Always => ColorChoice::Always,
-            ColorArg::Never => ColorChoice::Never,
-            ColorArg::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                if no_color || !is_terminal {
-                    ColorChoice::Never
-                } else {
-                    ColorChoice::Auto
-                }
-            }
-        }
-    }
-}
+/// `--color`: when to use colour.
+pub use crate::terminal::Color as ColorArg;
 
 /// The command line: the derive's definition with what a derive cannot state filled
 /// in (the commands `policyc man` takes). Parsing, completions and man pages all read
 /// this one definition.
 pub fn command() -> clap::Command {
-    man::complete_definition(<Cli as clap::CommandFactory>::command())
+    crate::manual::complete_definition(<Cli as clap::CommandFactory>::command())
 }
 
 /// The arguments of this process, parsed by [`command`]; ends the process as clap
@@ -178,40 +153,14 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(crate::output::exit_code(code))
 }
 
-/// The `.policy` files named by `paths`, and why a path named none
-/// ([`crate::check::policy_files`]: the folder walk and `.policyignore`).
-pub fn collect_policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    crate::check::policy_files(paths)
-}
-
 /// Prints diagnostics for people on stderr, in colour when wanted.
-pub fn print_human(sources: &Sources, diags: &[Diagnostic], color: ColorArg) {
-    use codespan_reporting::term::termcolor::Buffer;
-    use std::io::IsTerminal;
-    // Rendered whole, then written at once: the renderer writes a character at a time.
-    let mut buf = match color.choice(std::io::stderr().is_terminal()) {
-        ColorChoice::Never => Buffer::no_color(),
-        // What termcolor's `Auto` does on a terminal: no colour for a dumb one.
-        ColorChoice::Auto if std::env::var_os("TERM").is_none_or(|t| t == "dumb") => {
-            Buffer::no_color()
-        }
-        _ => Buffer::ansi(),
-    };
-    for d in diags {
-        let _ = render::emit(&mut buf, sources, d);
-    }
-    crate::output::eprint(buf.as_slice());
-}
+pub use crate::output::eprint_diagnostics as print_human;
 
-/// Writes lines to stdout through one buffer, stopping at a failed write.
-pub fn out_lines<I: IntoIterator<Item = String>>(lines: I) {
-    let mut out = std::io::BufWriter::new(crate::output::Writer(crate::output::Stream::Out));
-    for line in lines {
-        if writeln!(out, "{line}").is_err() {
-            return;
-        }
-    }
-    let _ = out.flush();
+/// Prints diagnostics for people, then answers the exit code of a command that could
+/// not run.
+pub fn usage_error(sources: &Sources, diags: &[Diagnostic], color: ColorArg) -> u8 {
+    print_human(sources, diags, color);
+    exit::USAGE
 }
 
 /// Writes a line to stdout.

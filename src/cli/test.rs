@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{collect_policy_files, exit, out_line, print_human, ColorArg};
+use super::{exit, out_line, usage_error, ColorArg};
 use crate::harness::{self, run};
+use crate::ops::test::{render, Format};
 use crate::source::{RealFs, Sources};
 
 #[derive(Args, Debug)]
@@ -51,11 +52,10 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
-    let (files, errors) = collect_policy_files(&args.paths);
+    let (files, errors) = crate::check::policy_files(&args.paths);
     let mut sources = Sources::new();
     if !errors.is_empty() || files.is_empty() {
-        print_human(&sources, &errors, color);
-        return exit::USAGE;
+        return usage_error(&sources, &errors, color);
     }
     let options = run::Options {
         filter: args.filter.clone(),
@@ -64,44 +64,12 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
     };
     let result = run::run_files(&mut sources, &RealFs, &files, &options);
     if !result.io_errors.is_empty() {
-        print_human(&sources, &result.io_errors, color);
-        return exit::USAGE;
+        return usage_error(&sources, &result.io_errors, color);
     }
     let report = &result.report;
-    let shortfalls = args
-        .min_coverage
-        .map(|m| harness::coverage_shortfalls(report, m))
-        .unwrap_or_default();
-    match args.format {
-        TestFormat::Human => {
-            let text = if args.quiet {
-                harness::human::render_failures(report, &shortfalls)
-            } else {
-                harness::human::render(report, &shortfalls)
-            };
-            // Titles, citations and paths come from the files: escaped before the
-            // colours are added.
-            let text = crate::terminal::escape_controls(&text).into_owned();
-            let text = if wants_colour(color) {
-                harness::human::colour_statuses(&text)
-            } else {
-                text
-            };
-            // One write: the text ends with a newline, `out_line` adds none past it.
-            out_line(text.trim_end_matches('\n'));
-        }
-        TestFormat::Json => {
-            for line in harness::json::render(report, &shortfalls) {
-                out_line(&line);
-            }
-        }
-        TestFormat::Junit => {
-            let text = harness::junit::render(report, &shortfalls);
-            out_line(text.trim_end_matches('\n'));
-        }
-    }
     if let Some(text) = args.filter.as_deref().filter(|_| report.selected() == 0) {
-        // A mistyped filter would otherwise pass a run that tested nothing.
+        // A mistyped filter would otherwise pass a run that tested nothing; no report
+        // either, whose closing line (`0 failed`) would read as a pass.
         let skipped = report.totals().skipped;
         eprintln!("error: no scenario or assert matches `--filter {text}`");
         eprintln!(
@@ -109,18 +77,26 @@ pub fn run(args: &TestArgs, color: ColorArg) -> u8 {
         );
         return exit::USAGE;
     }
+    let shortfalls = args
+        .min_coverage
+        .map(|m| harness::coverage_shortfalls(report, m))
+        .unwrap_or_default();
+    let format = match args.format {
+        TestFormat::Human => Format::Human {
+            quiet: args.quiet,
+            colour: color.on_stdout(),
+        },
+        TestFormat::Json => Format::Json,
+        TestFormat::Junit => Format::Junit,
+    };
+    let text = render(report, &shortfalls, format);
+    if !text.is_empty() {
+        // One write: the text ends with a newline, `out_line` adds none past it.
+        out_line(text.trim_end_matches('\n'));
+    }
     if report.totals().failed > 0 || !shortfalls.is_empty() {
         exit::FAILED
     } else {
         exit::OK
     }
-}
-
-fn wants_colour(color: ColorArg) -> bool {
-    use codespan_reporting::term::termcolor::ColorChoice;
-    use std::io::IsTerminal;
-    !matches!(
-        color.choice(std::io::stdout().is_terminal()),
-        ColorChoice::Never
-    )
 }

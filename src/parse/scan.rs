@@ -87,19 +87,7 @@ pub fn scan(text: &str) -> Scan {
             continue;
         }
         if c == b'"' {
-            // Strings end at the closing quote or the line's end (strings are one line).
-            let mut j = i + 1;
-            while let Some(&b) = bytes.get(j) {
-                if b == b'\\' {
-                    j += 2;
-                    continue;
-                }
-                if b == b'"' || b == b'\n' {
-                    break;
-                }
-                j += 1;
-            }
-            i = (j + 1).min(bytes.len());
+            i = string_end(bytes, i);
             doc_start = None;
             prefix_run = 0;
             continue;
@@ -167,16 +155,39 @@ pub fn scan(text: &str) -> Scan {
             starts.push(d);
         }
     }
-    let mut chunks = Vec::with_capacity(starts.len());
-    for (k, &s) in starts.iter().enumerate() {
-        let e = starts.get(k + 1).copied().unwrap_or(text.len());
-        chunks.push(Span::new(s, e));
-    }
     Scan {
         comments,
         too_deep,
-        chunks,
+        chunks: chunks(&starts, text.len()),
     }
+}
+
+/// Where the string that opens at byte `i` ends, past its closing quote: strings are
+/// one line, so it ends at the line's end without one.
+fn string_end(bytes: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while let Some(&b) = bytes.get(j) {
+        if b == b'\\' {
+            j += 2;
+            continue;
+        }
+        if b == b'"' || b == b'\n' {
+            break;
+        }
+        j += 1;
+    }
+    (j + 1).min(bytes.len())
+}
+
+/// The declarations' byte ranges: each from its start to the next one's (the last to
+/// the end of the text, `len`).
+fn chunks(starts: &[usize], len: usize) -> Vec<Span> {
+    let mut chunks = Vec::with_capacity(starts.len());
+    for (k, &s) in starts.iter().enumerate() {
+        let e = starts.get(k + 1).copied().unwrap_or(len);
+        chunks.push(Span::new(s, e));
+    }
+    chunks
 }
 
 /// The word (letters, digits, `_`) at byte `i`, empty if none starts there.

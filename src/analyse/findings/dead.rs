@@ -76,17 +76,7 @@ fn always_overridden(policy: &Policy, rule: &RuleDef, by: &[RuleId]) -> Diagnost
 /// `rule`, outranked by precedence (by the rules `dr.outranked_by`) or overridden (by
 /// `dr.by`) wherever it applies.
 fn outranked(policy: &Policy, rule: &RuleDef, dr: &DeadRule) -> Diagnostic {
-    let names = |rs: &[RuleId]| -> Vec<&str> {
-        rs.iter()
-            .map(|&s| policy.rules.get(s).map(|x| x.name.as_str()).unwrap_or("?"))
-            .collect()
-    };
-    let quoted = |ns: &[&str]| -> String {
-        ns.iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = |rs: &[RuleId]| rule_names(policy, rs);
     let (over, by) = (names(&dr.outranked_by), names(&dr.by));
     let mut d = Diagnostic::warning(
         Code::W0502,
@@ -200,17 +190,7 @@ pub(super) fn dead_assignment(policy: &Policy, da: &DeadAssignment) -> Option<Di
     let rule = policy.rules.get(da.rule)?;
     let a = rule.assigns.get(da.assign)?;
     let o = policy.outputs.get(a.output)?;
-    let names = |rs: &[RuleId]| -> Vec<&str> {
-        rs.iter()
-            .map(|&s| policy.rules.get(s).map(|x| x.name.as_str()).unwrap_or("?"))
-            .collect()
-    };
-    let quoted = |ns: &[&str]| -> String {
-        ns.iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = |rs: &[RuleId]| rule_names(policy, rs);
     let (over, by) = (names(&da.outranked_by), names(&da.by));
     let value = policy.show_value(&a.value);
     let how = match da.reason {
@@ -270,4 +250,19 @@ pub(super) fn dead_assignment(policy: &Policy, da: &DeadAssignment) -> Option<Di
         by,
         outranked_by: over,
     }))
+}
+
+/// The names of rules `rs`.
+fn rule_names<'p>(policy: &'p Policy, rs: &[RuleId]) -> Vec<&'p str> {
+    rs.iter()
+        .map(|&s| policy.rules.get(s).map(|x| x.name.as_str()).unwrap_or("?"))
+        .collect()
+}
+
+/// Names in backticks, separated by commas.
+fn quoted(ns: &[&str]) -> String {
+    ns.iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -77,6 +77,8 @@ pub struct Batch<'p> {
     /// Per leaf of the decision graph reached with complete facts, its answer; `None`
     /// for a leaf whose incidents take the full path.
     leaves: HashMap<usize, Option<Rc<LeafAnswer>>>,
+    /// How many incidents it has answered.
+    answered: usize,
 }
 
 /// One incident of a batch, answered.
@@ -84,6 +86,9 @@ pub struct Batch<'p> {
 pub struct Answer {
     /// The line the incident starts on.
     pub line: usize,
+    /// Its place in the batch, from 0: a JSON array's element, or the JSON Lines line
+    /// among the lines that are not blank.
+    pub index: usize,
     /// Its decision, or every error of its line.
     pub result: Result<Decided, Vec<Diagnostic>>,
 }
@@ -118,6 +123,7 @@ impl<'p> Batch<'p> {
             decider,
             index: InputIndex::new(policy),
             leaves: HashMap::new(),
+            answered: 0,
         }
     }
 
@@ -134,8 +140,10 @@ impl<'p> Batch<'p> {
                 .map(|d| Decided(Made::Alone(d)))
                 .map_err(|e| vec![*e]),
         });
+        self.answered += 1;
         Answer {
             line: item.line,
+            index: self.answered - 1,
             result,
         }
     }
@@ -206,10 +214,11 @@ impl Decided {
 impl Answer {
     /// The answer as a line of the batch's JSON Lines: the decision, or the errors.
     pub fn json<'a>(&'a self, policy: &'a Policy, sources: &Sources) -> AnswerJson<'a> {
-        match &self.result {
+        let j = match &self.result {
             Ok(d) => d.json(policy, Some(self.line)),
             Err(es) => AnswerJson::Error(ErrorJson::new(sources, Some(self.line), es)),
-        }
+        };
+        j.with_index(self.index)
     }
 }
 

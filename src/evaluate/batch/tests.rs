@@ -341,11 +341,13 @@ fn batch_answers_equal_single_answers() {
                     assert_eq!(got.status(), d.status);
                     let mut j = crate::evaluate::decision_json(&p, d);
                     j.line = Some(n);
+                    j.index = Some(n - 1);
                     serde_json::to_string(&j).unwrap()
                 }
                 (Err(e), Err(_)) => {
-                    serde_json::to_string(&ErrorJson::new(&sources, Some(n), &[(**e).clone()]))
-                        .unwrap()
+                    let mut j = ErrorJson::new(&sources, Some(n), &[(**e).clone()]);
+                    j.index = Some(n - 1);
+                    serde_json::to_string(&j).unwrap()
                 }
                 _ => panic!("seed {seed}, line {n}: {e:?} and {:?}", a.result),
             };

@@ -30,6 +30,9 @@ pub struct DecisionJson<
     U = BTreeMap<&'a str, UndecidedJson<'a>>,
     P = BTreeMap<&'a str, PrecedenceJson<'a>>,
 > {
+    /// The number of errors `policyc check` finds in the policy: absent when it passes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_errors: Option<usize>,
     /// Every output decided, also when the status is `undecided`.
     pub decision: D,
     /// The given facts the decision asked, in the graph's order.
@@ -38,6 +41,9 @@ pub struct DecisionJson<
     /// the paragraph that leaves it to a person; absent when there is none.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub judgements: BTreeMap<&'a str, &'a str>,
+    /// The incident's place in a batch, from 0 (an array's element, a JSON Lines line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
     /// The line the incident starts on, in a batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -172,9 +178,11 @@ pub fn decision_json<'a>(policy: &'a Policy, d: &'a Decision) -> DecisionJson<'a
         }
     }
     DecisionJson {
+        check_errors: None,
         decision,
         facts_used: input_names(policy, &d.facts_used),
         judgements: judgements(policy, &d.missing),
+        index: None,
         line: None,
         missing: input_names(policy, &d.missing),
         overridden: d
@@ -347,9 +355,11 @@ impl LeafJson {
         line: Option<usize>,
     ) -> CachedJson<'a> {
         DecisionJson {
+            check_errors: None,
             decision: &self.decision,
             facts_used: input_names(policy, facts_used),
             judgements: judgements(policy, &d.missing),
+            index: None,
             line,
             missing: input_names(policy, &d.missing),
             overridden: &self.overridden,
@@ -366,7 +376,13 @@ impl LeafJson {
 /// `policyc check --format json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ErrorJson {
+    /// As in [`DecisionJson`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_errors: Option<usize>,
     pub errors: Vec<Value>,
+    /// As in [`DecisionJson`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
     /// The line of the incident, in a batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -377,7 +393,9 @@ pub struct ErrorJson {
 impl ErrorJson {
     pub fn new(sources: &Sources, line: Option<usize>, diags: &[Diagnostic]) -> ErrorJson {
         ErrorJson {
+            check_errors: None,
             errors: diags.iter().map(|d| render::to_json(sources, d)).collect(),
+            index: None,
             line,
             status: "error",
         }
@@ -392,4 +410,28 @@ pub enum AnswerJson<'a> {
     Decided(DecisionJson<'a>),
     AtLeaf(CachedJson<'a>),
     Error(ErrorJson),
+}
+
+impl AnswerJson<'_> {
+    /// The answer saying how many errors `policyc check` finds in its policy (`None`:
+    /// it passes).
+    pub fn with_check_errors(mut self, n: Option<usize>) -> Self {
+        *self.fields().0 = n;
+        self
+    }
+
+    /// The answer carrying the incident's place in a batch.
+    pub fn with_index(mut self, index: usize) -> Self {
+        *self.fields().1 = Some(index);
+        self
+    }
+
+    /// Its `check_errors` and `index`, whichever kind of answer it is.
+    fn fields(&mut self) -> (&mut Option<usize>, &mut Option<usize>) {
+        match self {
+            AnswerJson::Decided(j) => (&mut j.check_errors, &mut j.index),
+            AnswerJson::AtLeaf(j) => (&mut j.check_errors, &mut j.index),
+            AnswerJson::Error(j) => (&mut j.check_errors, &mut j.index),
+        }
+    }
 }

@@ -208,38 +208,14 @@ impl Actions {
                 outranked(policy, over)
             )),
             (Answer::Gap, _) => self.not_taken.push(gap_line(policy, d, o, &q, name)),
-            (Answer::Conflict(vs), _) => {
-                let parts: Vec<String> = vs
-                    .iter()
-                    .map(|(v, rs)| {
-                        format!(
-                            "{} ({})",
-                            policy.show_value(v),
-                            rule_names(policy, rs).join(", ")
-                        )
-                    })
-                    .collect();
-                self.not_taken.push(format!(
-                    "- {q} undecided: rules conflict (`{name}`): {}",
-                    parts.join(" vs ")
-                ));
-            }
-            (Answer::Overlap(vs), _) => {
-                let parts: Vec<String> = vs
-                    .iter()
-                    .map(|(v, rs)| {
-                        format!(
-                            "{} ({})",
-                            policy.show_value(v),
-                            rule_names(policy, rs).join(", ")
-                        )
-                    })
-                    .collect();
-                self.not_taken.push(format!(
-                    "- {q} undecided: the output is exclusive and rules overlap (`{name}`): {}",
-                    parts.join(", ")
-                ));
-            }
+            (Answer::Conflict(vs), _) => self.not_taken.push(format!(
+                "- {q} undecided: rules conflict (`{name}`): {}",
+                value_parts(policy, vs).join(" vs ")
+            )),
+            (Answer::Overlap(vs), _) => self.not_taken.push(format!(
+                "- {q} undecided: the output is exclusive and rules overlap (`{name}`): {}",
+                value_parts(policy, vs).join(", ")
+            )),
             (Answer::Missing { if_in_scope }, _) => self.waiting.push(format!(
                 "- {q} undecided (`{name}`): {}",
                 missing_reason(policy, if_in_scope, "depends on facts not known yet")
@@ -296,4 +272,17 @@ fn gap_line(policy: &Policy, d: &Decision, o: OutputId, q: &str, name: &str) -> 
         ),
         (None, None) => format!("- {q} {} (`{name}`)", words::UNDECIDED_GAP),
     }
+}
+
+/// Each value of a conflict or an overlap with the rules that give it: `value (r1, r2)`.
+fn value_parts(policy: &Policy, vs: &[(Value, Vec<RuleId>)]) -> Vec<String> {
+    vs.iter()
+        .map(|(v, rs)| {
+            format!(
+                "{} ({})",
+                policy.show_value(v),
+                rule_names(policy, rs).join(", ")
+            )
+        })
+        .collect()
 }

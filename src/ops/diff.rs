@@ -1,0 +1,89 @@
+//! `policyc diff`'s work besides comparing (`crate::diff`): the mappings of renamed
+//! outputs and values read from the arguments, and where the compared files are.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::diff::git::{self, GitRevision, RevisionDiff};
+use crate::diff::{self, usage, DiffOptions, FileComparison};
+use crate::source::{RealFs, Sources};
+
+/// The options of `--map OLD=NEW`, `--map-value OUTPUT:OLD=NEW` and `--map-file FILE`.
+pub fn options(
+    map: &[String],
+    map_value: &[String],
+    map_file: Option<&Path>,
+) -> Result<DiffOptions, Diagnostic> {
+    let mut opts = DiffOptions::default();
+    for m in map {
+        opts.output_map
+            .push(diff::parse_output_map(m).map_err(|e| usage(format!("--map {e}")))?);
+    }
+    for m in map_value {
+        opts.value_map
+            .push(diff::parse_value_map(m).map_err(|e| usage(format!("--map-value {e}")))?);
+    }
+    if let Some(f) = map_file {
+        let text = std::fs::read_to_string(f).map_err(|e| {
+            Diagnostic::error(Code::E0001, format!("cannot read `{}`: {e}", f.display()))
+        })?;
+        diff::parse_map_file(&text, &mut opts)
+            .map_err(|e| usage(format!("in `{}`: {e}", f.display())))?;
+    }
+    Ok(opts)
+}
+
+/// The two policy files of `policyc diff OLD NEW` compared.
+pub fn two_files(
+    sources: &mut Sources,
+    paths: &[PathBuf],
+    opts: &DiffOptions,
+) -> Result<FileComparison, Vec<Diagnostic>> {
+    let [old, new] = paths else {
+        return Err(vec![usage(format!(
+            "`policyc diff` takes two policy files (OLD NEW), or `--git REV [PATH...]`; got {} path(s)",
+            paths.len()
+        ))]);
+    };
+    diff::compare_files(sources, &RealFs, old, &RealFs, new, opts)
+}
+
+/// The working tree's policies under `paths` (none: the current folder) compared with
+/// the same files at git revision `rev`.
+pub fn with_revision(
+    sources: &mut Sources,
+    rev: &str,
+    paths: &[PathBuf],
+    opts: &DiffOptions,
+) -> Result<RevisionDiff, Diagnostic> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let revision = GitRevision::open(rev, &repository_folder(paths, &cwd))?;
+    let worktree = worktree_files(paths);
+    git::compare_with_revision(sources, &revision, &cwd, paths, worktree, opts)
+}
+
+/// The working tree's `.policy` files under `paths` and why a path named none: paths
+/// that are gone from the working tree may still name files of the revision, so they
+/// are not walked.
+fn worktree_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let existing: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+    if paths.is_empty() || !existing.is_empty() {
+        crate::check::policy_files(&existing)
+    } else {
+        (Vec::new(), Vec::new())
+    }
+}
+
+/// Where to look for the repository: the first path named (its folder, or the nearest
+/// folder above it that exists, for a file gone from the working tree), so that
+/// `policyc diff --git main ../repo/policies` works from outside the repository; the
+/// current folder when none is named.
+fn repository_folder(paths: &[PathBuf], cwd: &Path) -> PathBuf {
+    let Some(first) = paths.first() else {
+        return cwd.to_path_buf();
+    };
+    cwd.join(first)
+        .ancestors()
+        .find(|a| a.is_dir())
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+}
