@@ -19,14 +19,36 @@ use crate::source::{FileSystem, Sources};
 pub struct Loaded {
     pub policy: Policy,
     /// The errors `policyc check` finds in it (gaps, conflicts, overlaps): it type-checks,
-    /// so it decides, but its answers may be undecided or wrong.
-    pub check_errors: usize,
+    /// so it decides, but its answers may be undecided or wrong. Counted on another
+    /// thread while the decider is built: on a policy of thousands of rules the analysis
+    /// costs as much as deciding, and the two need not wait for each other.
+    check_errors: CheckErrors,
+}
+
+/// The count of `policyc check`'s errors: running, or known.
+struct CheckErrors {
+    running: std::sync::Mutex<Option<std::thread::JoinHandle<usize>>>,
+    known: std::sync::OnceLock<usize>,
 }
 
 impl Loaded {
+    /// The errors `policyc check` finds in the policy (waiting for the analysis).
+    pub fn check_errors(&self) -> usize {
+        *self.check_errors.known.get_or_init(|| {
+            let handle = match self.check_errors.running.lock() {
+                Ok(mut running) => running.take(),
+                Err(poisoned) => poisoned.into_inner().take(),
+            };
+            // An analysis that panicked is one the writer must hear about: it counts
+            // as an error rather than a pass.
+            handle.map_or(0, |h| h.join().unwrap_or(1))
+        })
+    }
+
     /// `check_errors` where there are any, for a JSON answer.
     pub fn rejected(&self) -> Option<usize> {
-        (self.check_errors > 0).then_some(self.check_errors)
+        let n = self.check_errors();
+        (n > 0).then_some(n)
     }
 
     /// The line that says the policy does not pass `policyc check`, if it does not.
@@ -39,8 +61,8 @@ impl Loaded {
     }
 }
 
-/// The policy at `path`, type-checked and analysed; its errors when it does not
-/// type-check (a policy that cannot decide at all).
+/// The policy at `path`, type-checked, with its analysis started; its errors when it
+/// does not type-check (a policy that cannot decide at all).
 pub fn load(
     sources: &mut Sources,
     fs: &dyn FileSystem,
@@ -49,17 +71,34 @@ pub fn load(
     let policy = super::type_checked(sources, fs, path)?;
     // What `policyc check` adds to a policy that type-checks (a module decides nothing,
     // and deciding with one is refused on its own).
-    let check_errors = match policy.header {
-        None => 0,
-        Some(_) => match crate::analyse::analyse_policy_with(&policy, &CompileOptions::default()) {
-            Ok(a) => a.diagnostics.iter().filter(|d| d.is_error()).count(),
-            Err(d) => usize::from(d.severity == Severity::Error),
-        },
-    };
+    let known = std::sync::OnceLock::new();
+    let mut running = None;
+    if policy.header.is_some() {
+        let copy = policy.clone();
+        let analysis = move || count_check_errors(&copy);
+        match std::thread::Builder::new().spawn(analysis) {
+            Ok(handle) => running = Some(handle),
+            // No thread to be had: count here, before deciding.
+            Err(_) => {
+                let _ = known.set(count_check_errors(&policy));
+            }
+        }
+    }
     Ok(Loaded {
         policy,
-        check_errors,
+        check_errors: CheckErrors {
+            running: std::sync::Mutex::new(running),
+            known,
+        },
     })
+}
+
+/// The errors `policyc check`'s analysis finds in a policy that type-checks.
+fn count_check_errors(policy: &Policy) -> usize {
+    match crate::analyse::analyse_policy_with(policy, &CompileOptions::default()) {
+        Ok(a) => a.diagnostics.iter().filter(|d| d.is_error()).count(),
+        Err(d) => usize::from(d.severity == Severity::Error),
+    }
 }
 
 /// How the answers are written.
