@@ -1096,7 +1096,9 @@ fn hit_policies_judgements_and_ignores_lower_to_ir() {
                 rule r \"r\" cites \"c\" when coercion and not assessed\n\
                   then response = escalate, flag = true, single = escalate\n";
     let (_, c) = run_files(&[("/mem/v.policy", vocab), (ROOT, main)], ROOT);
-    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    // A name given twice in one `ignore` is a warning (most often a slip for another).
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["W0007"], "{:#?}", c.diagnostics);
     let p = c.policy.expect("policy");
     // Variants by the output's type; a name given twice in `ignore` is one entry.
     insta::assert_snapshot!(p.pretty());

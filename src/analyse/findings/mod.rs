@@ -1,7 +1,8 @@
 //! The findings of an [`Analysis`] as diagnostics: one builder per kind of finding, in
 //! its own file, each with the `data` machines read ([`data::Data`]).
 //!
-//! - [`gap`]: gaps (`E0501`), accepted gaps (`W0505`), stale acceptances (`W0504`);
+//! - [`gap`]: gaps (`E0501`), accepted gaps (`W0505`), stale acceptances (`W0504`),
+//!   acceptances without `when` (`W0508`);
 //! - [`conflict`]: conflicts (`E0502`), listed one by one up to [`LISTED_CONFLICTS`] per
 //!   output and the rest summed up; overlaps of an `exclusive` output's rules (`E0506`)
 //!   and decisions of a precedence (`W0506`, notes), listed the same way;
@@ -42,6 +43,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     out.extend(a.gaps.iter().filter_map(|g| gap::gap(policy, g)));
+    out.extend(a.gaps.iter().flat_map(|g| gap::unconditional(policy, g)));
     out.extend(
         a.stale_acceptances
             .iter()
