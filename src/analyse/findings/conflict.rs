@@ -413,7 +413,9 @@ pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
 }
 
 /// `E0506`: two rules assign an `exclusive` output on the same incidents.
-pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnostic> {
+/// `twin`: the two rules decide the same everywhere (a rule written twice): the help
+/// then says to keep one, as W0507 would, which is not reported for the pair.
+pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding, twin: bool) -> Option<Diagnostic> {
     let o = policy.outputs.get(cf.output)?;
     let [r1, r2] = cf.rules;
     let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
@@ -442,15 +444,26 @@ pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnosti
         rules: [&d1.name, &d2.name],
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
-    Some(
-        super::pair_notes(d, policy, cf)
-            .note(format!(
-                "`policyc decide` gives `{}` no value there",
-                o.name
-            ))
-            .help("narrow the rules' conditions so they do not overlap, or, if the document makes one the exception, give it `overrides` naming the other; if the document lets the cases overlap, remove `exclusive`")
-            .data_of(&data),
-    )
+    let d = super::pair_notes(d, policy, cf).note(format!(
+        "`policyc decide` gives `{}` no value there",
+        o.name
+    ));
+    let d = if twin {
+        let keep = match super::redundant::merged_cites(d1.cites.as_deref(), d2.cites.as_deref()) {
+            Some(cites) => format!(
+                "keep `{}` with both citations (`cites {}`) and remove `{}`",
+                d1.name,
+                crate::format::quote(&cites),
+                d2.name
+            ),
+            None => format!("keep `{}` and remove `{}`", d1.name, d2.name),
+        };
+        d.note("the two rules are one rule written twice: removing either changes no decision")
+            .help(format!("{keep}; that also ends this overlap"))
+    } else {
+        d.help("narrow the rules' conditions so they do not overlap, or, if the document makes one the exception, give it `overrides` naming the other; if the document lets the cases overlap, remove `exclusive`")
+    };
+    Some(d.data_of(&data))
 }
 
 /// The conflicts over one output past the listed ones, counted per pair of values.
