@@ -260,6 +260,21 @@ impl<'p> Settle<'p> {
     }
 }
 
+/// What a way of settling a conflict does to its whole region, not only to the
+/// example: every incident where both rules apply gets the winning value from them (so
+/// an option that lowers a response shows how many incidents it lowers).
+fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &str) -> String {
+    let all = if region.count == 1 {
+        "the region's 1 incident gets".to_string()
+    } else {
+        format!(
+            "all {} of the region get",
+            crate::compile::describe::incidents(region.count)
+        )
+    };
+    format!("{all} `{output}` = {value} from these two rules")
+}
+
 /// One listed conflict, pointing at both rules and the output.
 pub(super) fn conflict(
     policy: &Policy,
@@ -297,10 +312,14 @@ pub(super) fn conflict(
                 continue;
             };
             let decides = settle.says(&settle.with_override(wi, li));
+            // Not only the example: the whole region, where `l`'s value gives way.
+            let wins = if wi == r1 { &v1 } else { &v2 };
             d = d
                 .note(format!(
-                    "with `overrides {}` on `{}`, the example gets {decides}",
-                    l.name, w.name,
+                    "with `overrides {}` on `{}`, the example gets {decides}; {}",
+                    l.name,
+                    w.name,
+                    region_gets(&cf.region, &o.name, wins),
                 ))
                 .fix(Fix::Override {
                     at: w.overrides_at.loc,
@@ -323,9 +342,19 @@ pub(super) fn conflict(
         };
         for (text, hit) in &offers {
             let decides = settle.says(&settle.with_hit(hit.clone()));
+            let ranked_first = match hit {
+                HitPolicy::Precedence { order, .. } => order
+                    .iter()
+                    .find(|v| *v == value1 || *v == value2)
+                    .map(|v| policy.show_value(v)),
+                _ => None,
+            };
+            let region = ranked_first
+                .map(|w| format!("; {}", region_gets(&cf.region, &o.name, &w)))
+                .unwrap_or_default();
             d = d
                 .note(format!(
-                    "with `{text}` on `{}`, the example gets {decides}",
+                    "with `{text}` on `{}`, the example gets {decides}{region}",
                     o.name,
                 ))
                 .fix(Fix::Precedence {
