@@ -633,3 +633,31 @@ fn bounds_on_one_difference_are_joined() {
         assert_eq!(a.analysis.gaps[0].region.condition(), said);
     }
 }
+
+/// An assumption of a `use`d vocabulary is not a read (docs/language.md): a policy that
+/// never reads the ages is told so (W0503, a note for vocabulary inputs), though the
+/// vocabulary assumes `youngest_age <= oldest_age`. The policy's own assumption is a
+/// read. From a new-user review (B7).
+#[test]
+fn a_vocabulary_assumption_does_not_make_its_inputs_read() {
+    let vocab = "input youngest_age: 0..=20\ninput oldest_age: 0..=20\ninput coercion: bool\n\
+                 assume youngest_age <= oldest_age\n";
+    let policy = "policy p \"P\"\nuse \"v.policy\"\noutput o: bool\n\
+                  rule r \"R\" cites \"c\" when coercion then o = true\n\
+                  rule s \"S\" cites \"c\" when not coercion then o = false\n";
+    let unused = |policy: &str| -> Vec<String> {
+        let fs = MemFs::from([("/mem/v.policy", vocab), ("/mem/p.policy", policy)]);
+        let mut sources = Sources::new();
+        let checked = policyc::check::check_file(&mut sources, &fs, Path::new("/mem/p.policy"));
+        let p = checked.policy.expect("a policy");
+        let a = analyse_policy(&p).expect("analysable");
+        a.analysis
+            .unused_inputs
+            .iter()
+            .map(|&i| p.inputs[i].name.clone())
+            .collect()
+    };
+    assert_eq!(unused(policy), ["youngest_age", "oldest_age"]);
+    let own = policy.replace("output o", "assume youngest_age <= oldest_age\noutput o");
+    assert_eq!(unused(&own), Vec::<String>::new());
+}

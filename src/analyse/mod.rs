@@ -613,12 +613,17 @@ fn find_unused_inputs(
     witnessed: Option<Vec<bool>>,
 ) -> CResult<()> {
     let policy = c.policy;
+    // A witness may show an input "used" only because it breaks a vocabulary's
+    // assumption, which is no read: such inputs are left to the diagrams.
+    let mentioned = own_decision_inputs(policy);
     let settled = witnessed.and_then(|used| {
-        let mentioned = crate::compile::order::decision_inputs(policy);
         let all = used.iter().zip(&mentioned).all(|(u, m)| *u || !*m);
         all.then(|| {
             (0..policy.inputs.len())
-                .filter(|&i| !used.get(i).copied().unwrap_or(true))
+                .filter(|&i| {
+                    !(used.get(i).copied().unwrap_or(true)
+                        && mentioned.get(i).copied().unwrap_or(true))
+                })
                 .collect::<Vec<InputId>>()
         })
     });
@@ -638,6 +643,21 @@ fn find_unused_inputs(
         None => a.unfinished.push(Unfinished::UnusedInputs),
     }
     Ok(())
+}
+
+/// The inputs the policy's decision logic mentions, leaving out the assumptions of the
+/// vocabularies it uses: those are not reads (docs/language.md, "ignore").
+pub(crate) fn own_decision_inputs(policy: &Policy) -> Vec<bool> {
+    if policy
+        .assumes
+        .iter()
+        .all(|a| a.loc.file == policy.root_file)
+    {
+        return crate::compile::order::decision_inputs(policy);
+    }
+    let mut own = policy.clone();
+    own.assumes.retain(|a| a.loc.file == policy.root_file);
+    crate::compile::order::decision_inputs(&own)
 }
 
 /// Every assert: proven, or refuted with the incidents that break it.
@@ -1012,7 +1032,19 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
             *u |= s;
         }
     };
-    let (scope, assume) = (c.scope, c.assume_all);
+    // An assumption of a `use`d vocabulary is not a read (docs/language.md): it says
+    // what an incident can be for every policy, so the incidents it rules out do not
+    // make the ages it mentions inputs this decision depends on. The policy's own
+    // assumptions do count.
+    let own: Vec<NodeId> = policy
+        .assumes
+        .iter()
+        .zip(&c.assumes)
+        .filter(|(a, _)| a.loc.file == policy.root_file)
+        .map(|(_, &n)| n)
+        .collect();
+    let assume = c.mdd.and_all(&own)?;
+    let scope = c.scope;
     let in_scope = c
         .mdd
         .ite(scope, NodeId::terminal(0), NodeId::terminal(T_OUT))?;

@@ -29,8 +29,23 @@ const MAX_READS_SHOWN: usize = 4;
 pub(crate) fn lower_ignores(decls: &Decls, usage: &mut Usage, sink: &mut Sink) -> Vec<ir::Ignored> {
     let mut out: Vec<ir::Ignored> = Vec::new();
     for at in &decls.ignores {
-        for name in &at.decl.inputs {
+        for (k, name) in at.decl.inputs.iter().enumerate() {
             let here = at.loc(name.span);
+            // Listed twice in one declaration: most often a slip for another input.
+            if let Some(first) = at.decl.inputs.iter().take(k).find(|n| n.name == name.name) {
+                sink.push(
+                    Diagnostic::warning(
+                        Code::W0007,
+                        format!("`{}` is listed twice in this `ignore`", name.name),
+                    )
+                    .primary(here, "listed again here")
+                    .secondary(at.loc(first.span), "first listed here")
+                    .help(
+                        "remove the second mention, or put the input that was meant in its place",
+                    ),
+                );
+                continue;
+            }
             let input = match decls.values.get(name.name.as_str()).copied() {
                 Some((Sym::Input(i), _)) => i,
                 Some((sym, decl)) => {

@@ -45,6 +45,7 @@ pub(crate) fn lints(
         unused(sources, root, decls, usage, types, &mut warnings);
     }
     uncited(root, decls, &mut warnings);
+    blank_texts(root, decls, &mut warnings);
     needless_acceptances(root, decls, types, &mut warnings);
     for w in warnings {
         sink.push(w);
@@ -160,6 +161,62 @@ fn uncited(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
                 .help(format!(
                     "add `cites \"DOCUMENT para N\"` after the title of `{name}`"
                 )),
+            );
+        }
+    }
+}
+
+/// A blank reason, judgement citation or rule title: `""` says nothing, yet it passes
+/// where a missing one would be a syntax error (or, for a title, leaves the name to
+/// speak), so the cheapest way to silence "the decision never depends on coercion" would
+/// be `ignore coercion ""`.
+fn blank_texts(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
+    let blank = |s: &crate::parse::ast::StrLit| s.value.trim().is_empty();
+    let mut warn = |loc, message: String, label: &str, help: &str| {
+        warnings.push(
+            Diagnostic::warning(Code::W0006, message)
+                .primary(loc, label.to_string())
+                .help(help.to_string()),
+        );
+    };
+    for at in decls.inputs.iter().filter(|a| a.file == root) {
+        if let Some(j) = at.decl.judgement.as_ref().filter(|j| blank(&j.citation)) {
+            warn(
+                at.loc(j.citation.span),
+                format!("the judgement on `{}` cites nothing", at.decl.name.name),
+                "this citation is empty",
+                "write the paragraph that leaves the matter to a person: `judgement \"DOCUMENT para N\"`",
+            );
+        }
+    }
+    for at in decls.ignores.iter().filter(|a| a.file == root) {
+        if blank(&at.decl.reason) {
+            let names: Vec<&str> = at.decl.inputs.iter().map(|i| i.name.as_str()).collect();
+            warn(
+                at.loc(at.decl.reason.span),
+                format!("`ignore {}` gives no reason", names.join(", ")),
+                "this reason is empty",
+                "say why the document does not use these facts: `ignore INPUT \"the document does not name it\"`",
+            );
+        }
+    }
+    for at in decls.accepts.iter().filter(|a| a.file == root) {
+        if blank(&at.decl.reason) {
+            warn(
+                at.loc(at.decl.reason.span),
+                format!("`accept gap {}` gives no reason", at.decl.output.name),
+                "this reason is empty",
+                "say what the document leaves open here, citing it: `accept gap OUTPUT \"DOCUMENT para N does not say ...\"`",
+            );
+        }
+    }
+    for at in decls.rules.iter().filter(|a| a.file == root) {
+        if let Some(t) = at.decl.title.as_ref().filter(|t| blank(t)) {
+            warn(
+                at.loc(t.span),
+                format!("the rule `{}` has a blank title", at.decl.name.name),
+                "this title is empty",
+                "say what the rule does in the document's words, or leave the title out",
             );
         }
     }

@@ -9,7 +9,7 @@ use super::suggest::HelpOr;
 use super::tables::{At, Sym, Usage};
 use super::types::{Ctx, Cx, Typer};
 use super::values::Target;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::parse::ast;
 use crate::source::{FileId, Loc};
 
@@ -99,17 +99,43 @@ impl<'a> Typer<'_, 'a> {
                         "`precedence` lets rules overlap and says which value wins there; `exclusive` says no two rules may overlap at all",
                     )
                 };
-                self.sink.error(
-                    Diagnostic::error(Code::E0323, message)
-                        .primary(at.loc(second.span()), "a second hit policy")
-                        .secondary(at.loc(first.span()), "the first")
-                        .note(note)
-                        .help(if second.keyword() == first.keyword() {
-                            "keep one of the two clauses"
-                        } else {
-                            "keep the one the document supports and remove the other"
-                        }),
-                );
+                let mut d = Diagnostic::error(Code::E0323, message)
+                    .primary(at.loc(second.span()), "a second hit policy")
+                    .secondary(at.loc(first.span()), "the first")
+                    .note(note);
+                d = match (first, second) {
+                    (
+                        ast::HitClause::Precedence { values: a, .. },
+                        ast::HitClause::Precedence { values: b, .. },
+                    ) => {
+                        let text = |vs: &[ast::Expr]| -> Vec<String> {
+                            vs.iter()
+                                .map(|v| self.sources.slice(at.loc(v.span)).to_string())
+                                .collect()
+                        };
+                        let (a, b) = (text(a), text(b));
+                        // Between the clauses only blanks: the merged clause can replace
+                        // both at once.
+                        let between = self.sources.slice(at.loc(crate::source::Span::new(
+                            first.span().end,
+                            second.span().start,
+                        )));
+                        let both = (first.span().end <= second.span().start
+                            && between.trim().is_empty())
+                        .then(|| {
+                            at.loc(crate::source::Span::new(
+                                first.span().start,
+                                second.span().end,
+                            ))
+                        });
+                        merge_help(d, &a, &b, both)
+                    }
+                    _ if second.keyword() == first.keyword() => {
+                        d.help("keep one of the two clauses")
+                    }
+                    _ => d.help("keep the one the document supports and remove the other"),
+                };
+                self.sink.error(d);
             }
             let Some(ty) = self.types.outputs.get(o).copied().flatten() else {
                 continue;
@@ -604,4 +630,76 @@ fn overrides_at(file: FileId, rule: &ast::RuleDecl) -> ir::OverridesAt {
         loc: Loc::new(file, crate::source::Span::new(end, end)),
         new_clause,
     }
+}
+
+/// E0323's help for two `precedence` clauses on one output (`a` first, `b` second, the
+/// values as written). Keeping one would bring back the conflicts the other settles, so
+/// the help merges them: one order when both clauses fit it (a fix replacing both, at
+/// `both`, when only blanks lie between them); the candidates when they leave some
+/// values unranked against each other; both candidate orders when they contradict.
+fn merge_help(d: Diagnostic, a: &[String], b: &[String], both: Option<Loc>) -> Diagnostic {
+    let ab = merge_orders(a, b);
+    let ba = merge_orders(b, a);
+    let fits = |o: &[String]| keeps_order(o, a) && keeps_order(o, b);
+    let clause = |o: &[String]| format!("precedence {}", o.join(" > "));
+    let fix = |d: Diagnostic, order: &[String], only: bool| match both {
+        Some(at) => d.fix(Fix::MergePrecedence {
+            at,
+            clause: clause(order),
+            only,
+        }),
+        None => d,
+    };
+    if fits(&ab) && ab == ba {
+        let d = d.help(format!(
+            "merge them into one clause, which keeps the order of both: `{}`",
+            clause(&ab)
+        ));
+        return fix(d, &ab, true);
+    }
+    if fits(&ab) && fits(&ba) {
+        let d = d.help(format!(
+            "merge them into one clause; the two do not rank every value against each other, so take the order the document gives, for example `{}` or `{}`",
+            clause(&ab),
+            clause(&ba)
+        ));
+        return fix(fix(d, &ab, false), &ba, false);
+    }
+    d.help(format!(
+        "the two clauses contradict each other: they rank some values in opposite orders, so no one order keeps both; merge them into the order the document gives: keeping the first clause's order, `{}`; keeping the second's, `{}`",
+        clause(&ab),
+        clause(&ba)
+    ))
+}
+
+/// `primary` with the values of `secondary` it lacks inserted, each just below the
+/// lowest value `secondary` ranks above it (at the top when none).
+fn merge_orders(primary: &[String], secondary: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in primary {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    for (k, v) in secondary.iter().enumerate() {
+        if out.contains(v) {
+            continue;
+        }
+        let above = secondary.iter().take(k);
+        let at = above
+            .filter_map(|x| out.iter().position(|y| y == x))
+            .max()
+            .map_or(0, |i| i + 1);
+        out.insert(at.min(out.len()), v.clone());
+    }
+    out
+}
+
+/// Whether `order` ranks every pair of `chain`'s values as `chain` does.
+fn keeps_order(order: &[String], chain: &[String]) -> bool {
+    let pos = |v: &String| order.iter().position(|x| x == v);
+    chain.windows(2).all(|w| match w {
+        [x, y] => matches!((pos(x), pos(y)), (Some(i), Some(j)) if i < j),
+        _ => true,
+    })
 }

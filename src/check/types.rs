@@ -685,7 +685,26 @@ impl<'a> Typer<'_, 'a> {
         let list = self.enums.variant_list(e);
         let suggestion = self
             .sink
-            .did_you_mean(n, loc, || self.enums.variant_names(e));
+            .did_you_mean(n, loc, || self.enums.variant_names(e))
+            .or_else(|| {
+                // Too far for a misspelling, but a variant is this name lengthened
+                // (`sexual` for `sexual_act`): the one such variant, if there is one.
+                let lower = n.to_lowercase();
+                let mut longer = self
+                    .enums
+                    .variant_names(e)
+                    .filter(|v| lower.len() >= 3 && v.to_lowercase().starts_with(&lower));
+                match (longer.next(), longer.next()) {
+                    (Some(v), None) => Some(super::suggest::Suggestion {
+                        at: loc,
+                        name: v.to_string(),
+                    }),
+                    _ => None,
+                }
+            });
+        // A vocabulary's enums are the interface of every policy that uses it: a policy
+        // does not add to them.
+        let here = self.decls.enum_loc(e).is_some_and(|l| l.file == loc.file);
         let mut d = Diagnostic::error(Code::E0205, format!("`{n}` is not a variant of `{en}`"))
             .primary(loc, format!("expected a variant of `{en}`"));
         if let Some(decl) = self.decls.enum_loc(e) {
@@ -704,7 +723,11 @@ impl<'a> Typer<'_, 'a> {
             }
         }
         self.sink.error(d.help_or(suggestion, || {
-            format!("use one of the variants of `{en}`, or add `{n}` to it")
+            if here {
+                format!("use one of the variants of `{en}`, or add `{n}` to it")
+            } else {
+                format!("use one of the variants of `{en}` (it is declared in a file this one uses, shared with other policies: a value it lacks is a change to that file, not to this policy)")
+            }
         }));
     }
 

@@ -21,6 +21,15 @@ pub enum Fix {
         output: String,
         condition: String,
     },
+    /// An `accept gap` without `when` narrowed to the gap as it is now: ` when CONDITION`
+    /// inserted at `at` (an empty span at the end of the acceptance). Not preferred: the
+    /// writer must check that the reason covers the whole of it.
+    AddWhen { at: Loc, condition: String },
+    /// Two `precedence` clauses of one output (E0323) replaced, at `at` (from the first
+    /// clause to the end of the second), by one `clause` keeping the order of both.
+    /// `only`: the one such order, the obvious fix; otherwise one of the orders the
+    /// clauses leave open, for the writer to choose by the document.
+    MergePrecedence { at: Loc, clause: String, only: bool },
     /// A conflict settled one way: `overrides OTHER` added to `rule` at `at` (an empty
     /// span: after the last name of its clause, or with `new_clause`, as one). A
     /// conflict offers one per direction, never one alone: which rule is the exception
@@ -59,6 +68,16 @@ impl Fix {
         match self {
             Fix::Rename { to, .. } => format!("Replace with `{to}`"),
             Fix::AcceptGap { .. } => "Accept this gap (then give the reason)".to_string(),
+            Fix::MergePrecedence { clause, only, .. } => {
+                if *only {
+                    format!("Merge the two clauses: `{clause}`")
+                } else {
+                    format!("Merge the two clauses as `{clause}` (check the order against the document)")
+                }
+            }
+            Fix::AddWhen { condition, .. } => {
+                format!("Accept only the gap as it is now: `when {condition}`")
+            }
             Fix::Override {
                 rule,
                 other,
@@ -85,7 +104,10 @@ impl Fix {
     /// settling a conflict one way, is a decision about the policy, never the obvious
     /// thing to do.
     pub fn preferred(&self) -> bool {
-        matches!(self, Fix::Rename { .. })
+        matches!(
+            self,
+            Fix::Rename { .. } | Fix::MergePrecedence { only: true, .. }
+        )
     }
 
     /// The change to make, in the files as `sources` holds them.
@@ -102,6 +124,14 @@ impl Fix {
                     text: format!("\n{}\n", self.accept_clause()),
                 }
             }
+            Fix::MergePrecedence { at, clause, .. } => Edit {
+                loc: *at,
+                text: clause.clone(),
+            },
+            Fix::AddWhen { at, condition } => Edit {
+                loc: *at,
+                text: format!(" when {condition}"),
+            },
             Fix::Override {
                 at,
                 new_clause,
@@ -138,6 +168,11 @@ impl Fix {
         match self {
             Fix::Rename { to, .. } => Some(("suggestion", to.clone())),
             Fix::AcceptGap { .. } => Some(("accept", self.accept_clause())),
+            Fix::AddWhen { condition, .. } => Some(("when", format!("when {condition}"))),
+            Fix::MergePrecedence {
+                clause, only: true, ..
+            } => Some(("suggestion", clause.clone())),
+            Fix::MergePrecedence { .. } => None,
             Fix::Override { .. } | Fix::Precedence { .. } => None,
         }
     }
@@ -191,6 +226,34 @@ mod tests {
             Some("rule r \"R\"\n  when coercoin\n\naccept gap o \"reason\" when not coercion\n")
         );
         assert!(!accept.preferred());
+        let clause = "accept gap o \"why\"";
+        let text2 = format!("{clause}\n");
+        let file2 = sources.add("q.policy", None, text2.clone());
+        let narrow = Fix::AddWhen {
+            at: Loc::new(file2, Span::new(clause.len(), clause.len())),
+            condition: "coercion".into(),
+        };
+        assert_eq!(
+            narrow.edit(&sources).apply(&text2).as_deref(),
+            Some("accept gap o \"why\" when coercion\n")
+        );
+        assert!(!narrow.preferred());
+        let two = "  precedence a > b\n  precedence b > c\n";
+        let file3 = sources.add("r.policy", None, two.to_string());
+        let merge = |only| Fix::MergePrecedence {
+            at: Loc::new(file3, Span::new(2, two.len() - 1)),
+            clause: "precedence a > b > c".into(),
+            only,
+        };
+        assert_eq!(
+            merge(true).edit(&sources).apply(two).as_deref(),
+            Some("  precedence a > b > c\n")
+        );
+        assert!(merge(true).preferred() && !merge(false).preferred());
+        assert_eq!(
+            narrow.data_entry(),
+            Some(("when", "when coercion".to_string()))
+        );
         let outside = Edit {
             loc: Loc::new(file, Span::new(0, text.len() + 1)),
             text: String::new(),

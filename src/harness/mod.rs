@@ -181,7 +181,8 @@ pub struct Step {
 ///
 /// A rule is *covered* by a scenario when, for every completion of the scenario's facts
 /// that is in scope and keeps the assumptions, the rule applies and none of its
-/// assignments is overridden; a leaf, when every such completion ends there. The looser
+/// assignments is overridden, outranked by a precedence, or lost in an overlap or
+/// conflict; a leaf, when every such completion ends there. The looser
 /// figures, *reached*, count what some completion fires or ends at: a scenario that
 /// leaves most facts open reaches much and covers little.
 #[derive(Clone, Debug, Default, Serialize)]

@@ -260,6 +260,21 @@ impl<'p> Settle<'p> {
     }
 }
 
+/// What a way of settling a conflict does to its whole region, not only to the
+/// example: every incident where both rules apply gets the winning value from them (so
+/// an option that lowers a response shows how many incidents it lowers).
+fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &str) -> String {
+    let all = if region.count == 1 {
+        "the region's 1 incident gets".to_string()
+    } else {
+        format!(
+            "all {} of the region get",
+            crate::compile::describe::incidents(region.count)
+        )
+    };
+    format!("{all} `{output}` = {value} from these two rules")
+}
+
 /// One listed conflict, pointing at both rules and the output.
 pub(super) fn conflict(
     policy: &Policy,
@@ -297,10 +312,14 @@ pub(super) fn conflict(
                 continue;
             };
             let decides = settle.says(&settle.with_override(wi, li));
+            // Not only the example: the whole region, where `l`'s value gives way.
+            let wins = if wi == r1 { &v1 } else { &v2 };
             d = d
                 .note(format!(
-                    "with `overrides {}` on `{}`, the example gets {decides}",
-                    l.name, w.name,
+                    "with `overrides {}` on `{}`, the example gets {decides}; {}",
+                    l.name,
+                    w.name,
+                    region_gets(&cf.region, &o.name, wins),
                 ))
                 .fix(Fix::Override {
                     at: w.overrides_at.loc,
@@ -323,9 +342,19 @@ pub(super) fn conflict(
         };
         for (text, hit) in &offers {
             let decides = settle.says(&settle.with_hit(hit.clone()));
+            let ranked_first = match hit {
+                HitPolicy::Precedence { order, .. } => order
+                    .iter()
+                    .find(|v| *v == value1 || *v == value2)
+                    .map(|v| policy.show_value(v)),
+                _ => None,
+            };
+            let region = ranked_first
+                .map(|w| format!("; {}", region_gets(&cf.region, &o.name, &w)))
+                .unwrap_or_default();
             d = d
                 .note(format!(
-                    "with `{text}` on `{}`, the example gets {decides}",
+                    "with `{text}` on `{}`, the example gets {decides}{region}",
                     o.name,
                 ))
                 .fix(Fix::Precedence {
@@ -413,7 +442,9 @@ pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
 }
 
 /// `E0506`: two rules assign an `exclusive` output on the same incidents.
-pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnostic> {
+/// `twin`: the two rules decide the same everywhere (a rule written twice): the help
+/// then says to keep one, as W0507 would, which is not reported for the pair.
+pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding, twin: bool) -> Option<Diagnostic> {
     let o = policy.outputs.get(cf.output)?;
     let [r1, r2] = cf.rules;
     let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
@@ -442,15 +473,26 @@ pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnosti
         rules: [&d1.name, &d2.name],
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
-    Some(
-        super::pair_notes(d, policy, cf)
-            .note(format!(
-                "`policyc decide` gives `{}` no value there",
-                o.name
-            ))
-            .help("narrow the rules' conditions so they do not overlap, or, if the document makes one the exception, give it `overrides` naming the other; if the document lets the cases overlap, remove `exclusive`")
-            .data_of(&data),
-    )
+    let d = super::pair_notes(d, policy, cf).note(format!(
+        "`policyc decide` gives `{}` no value there",
+        o.name
+    ));
+    let d = if twin {
+        let keep = match super::redundant::merged_cites(d1.cites.as_deref(), d2.cites.as_deref()) {
+            Some(cites) => format!(
+                "keep `{}` with both citations (`cites {}`) and remove `{}`",
+                d1.name,
+                crate::format::quote(&cites),
+                d2.name
+            ),
+            None => format!("keep `{}` and remove `{}`", d1.name, d2.name),
+        };
+        d.note("the two rules are one rule written twice: removing either changes no decision")
+            .help(format!("{keep}; that also ends this overlap"))
+    } else {
+        d.help("narrow the rules' conditions so they do not overlap, or, if the document makes one the exception, give it `overrides` naming the other; if the document lets the cases overlap, remove `exclusive`")
+    };
+    Some(d.data_of(&data))
 }
 
 /// The conflicts over one output past the listed ones, counted per pair of values.

@@ -20,6 +20,8 @@ pub(super) enum Data<'p> {
     },
     /// `W0504`: an `accept gap` that covers no gap.
     StaleAcceptance { output: &'p str },
+    /// `W0508`: an `accept gap` without `when` that covers a gap.
+    Unconditional { output: &'p str },
     /// `E0502`: two rules giving an output different values.
     Conflict {
         #[serde(flatten)]

@@ -1,11 +1,13 @@
 //! Gaps: `E0501` for incidents an output gets no value for, `W0505` for those an
-//! `accept gap` covers, `W0504` for an acceptance that covers none.
+//! `accept gap` covers, `W0504` for an acceptance that covers none, `W0508` for an
+//! acceptance without `when` that covers some.
 
 use super::data::Data;
 use super::{incidents, region_notes};
 use crate::analyse::GapFinding;
-use crate::check::ir::{OutputDef, Policy};
+use crate::check::ir::{Expr, OutputDef, Policy};
 use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
+use crate::source::{Loc, Span};
 
 /// A gap: an error when no acceptance covers it, else a note.
 pub(super) fn gap(policy: &Policy, g: &GapFinding) -> Option<Diagnostic> {
@@ -107,4 +109,56 @@ pub(super) fn stale_acceptance(policy: &Policy, i: usize) -> Option<Diagnostic> 
         .help("remove the `accept gap`: the policy now decides these incidents")
         .data_of(&Data::StaleAcceptance { output: name }),
     )
+}
+
+/// `W0508`: each acceptance without `when` among those covering an accepted gap of an
+/// output some rule assigns. It
+/// accepts the whole gap of its output, whatever the reason says, and every gap a later
+/// edit opens too; the help offers the `when` of the gap as it is now.
+pub(super) fn unconditional(policy: &Policy, g: &GapFinding) -> Vec<Diagnostic> {
+    let Some(o) = policy.outputs.get(g.output) else {
+        return Vec::new();
+    };
+    // An output no rule assigns is undecided everywhere: accepting all of it says the
+    // document never decides it, and there is no narrower `when` to offer.
+    let assigned = policy
+        .rules
+        .iter()
+        .any(|r| r.assigns.iter().any(|a| a.output == g.output));
+    if !assigned {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for &i in &g.accepted_by {
+        let Some(acc) = policy.accepted_gaps.get(i) else {
+            continue;
+        };
+        if !matches!(acc.when, Expr::Const(true)) {
+            continue;
+        }
+        let mut d = Diagnostic::warning(
+            Code::W0508,
+            format!(
+                "`accept gap {}` has no `when`: it accepts all {} the output gets no value for, and any gap a later edit opens",
+                o.name,
+                incidents(g.region.count)
+            ),
+        )
+        .primary(acc.loc, "accepts every gap of this output, now and after any edit");
+        d = region_notes(d, &g.region, "accepted now for");
+        d = if g.region.condition_complete {
+            let condition = g.region.condition();
+            d.help(format!(
+                "narrow it to the incidents the reason speaks of; the gap as it is now is `when {condition}` (check that the reason covers all of it)"
+            ))
+            .fix(Fix::AddWhen {
+                at: Loc::new(acc.loc.file, Span::new(acc.loc.span.end, acc.loc.span.end)),
+                condition,
+            })
+        } else {
+            d.help("narrow it to the incidents the reason speaks of: `when CONDITION`, with a condition the reason covers (the gap as it is now takes more parts to describe than are shown)")
+        };
+        out.push(d.data_of(&Data::Unconditional { output: &o.name }));
+    }
+    out
 }

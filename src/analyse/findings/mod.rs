@@ -1,7 +1,8 @@
 //! The findings of an [`Analysis`] as diagnostics: one builder per kind of finding, in
 //! its own file, each with the `data` machines read ([`data::Data`]).
 //!
-//! - [`gap`]: gaps (`E0501`), accepted gaps (`W0505`), stale acceptances (`W0504`);
+//! - [`gap`]: gaps (`E0501`), accepted gaps (`W0505`), stale acceptances (`W0504`),
+//!   acceptances without `when` (`W0508`);
 //! - [`conflict`]: conflicts (`E0502`), listed one by one up to [`LISTED_CONFLICTS`] per
 //!   output and the rest summed up; overlaps of an `exclusive` output's rules (`E0506`)
 //!   and decisions of a precedence (`W0506`, notes), listed the same way;
@@ -26,7 +27,7 @@ mod unused;
 pub use conflict::{conflict_listing, pair_listing, ConflictListing, Unlisted, LISTED_CONFLICTS};
 
 use super::Analysis;
-use crate::check::ir::Policy;
+use crate::check::ir::{Policy, RuleId};
 pub use crate::compile::describe::incidents;
 use crate::compile::describe::Region;
 use crate::diagnostics::Diagnostic;
@@ -42,6 +43,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     out.extend(a.gaps.iter().filter_map(|g| gap::gap(policy, g)));
+    out.extend(a.gaps.iter().flat_map(|g| gap::unconditional(policy, g)));
     out.extend(
         a.stale_acceptances
             .iter()
@@ -67,12 +69,28 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Conflict)),
     );
     let listing = pair_listing(&a.overlaps, &a.unlisted_overlaps);
+    // A rule written twice on an `exclusive` output is reported once, as the overlap
+    // (the error), whose help carries the redundancy advice (issue 23).
+    let twins: Vec<[RuleId; 2]> = a
+        .redundant
+        .iter()
+        .filter_map(|x| x.twin.map(|t| [x.rule.min(t), x.rule.max(t)]))
+        .collect();
+    let mut reported_twins: Vec<[RuleId; 2]> = Vec::new();
     out.extend(
         listing
             .listed
             .iter()
             .filter_map(|&i| a.overlaps.get(i))
-            .filter_map(|cf| conflict::overlap(policy, cf)),
+            .filter_map(|cf| {
+                let mut pair = cf.rules;
+                pair.sort_unstable();
+                let twin = twins.contains(&pair);
+                if twin {
+                    reported_twins.push(pair);
+                }
+                conflict::overlap(policy, cf, twin)
+            }),
     );
     out.extend(
         listing
@@ -107,6 +125,10 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     out.extend(
         a.redundant
             .iter()
+            .filter(|x| {
+                x.twin
+                    .is_none_or(|t| !reported_twins.contains(&[x.rule.min(t), x.rule.max(t)]))
+            })
             .filter_map(|x| redundant::redundant(policy, x, &a.redundant)),
     );
     out.extend(redundant::unsettled(policy, &a.redundant_unsettled));

@@ -131,7 +131,7 @@ pub(super) fn redundant(
 }
 
 /// Both citations as one: the first's, then the second's when it says more.
-fn merged_cites(a: Option<&str>, b: Option<&str>) -> Option<String> {
+pub(super) fn merged_cites(a: Option<&str>, b: Option<&str>) -> Option<String> {
     match (a, b) {
         (Some(a), Some(b)) if a != b => Some(format!("{a}; {b}")),
         _ => None,

@@ -2,7 +2,7 @@
 
 use super::data::Data;
 use crate::check::ir::{InputId, Policy};
-use crate::compile::order::{decision_inputs, mentioned_inputs};
+use crate::compile::order::mentioned_inputs;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
 /// Inputs of the checked file that nothing mentions are the checker's `W0001` already.
@@ -16,7 +16,9 @@ pub(super) fn unused_inputs(policy: &Policy, unused: &[InputId]) -> Vec<Diagnost
     if policy.outputs.is_empty() && !policy.imports.is_empty() {
         return Vec::new();
     }
-    let mentioned = decision_inputs(policy);
+    // A vocabulary's assumption is not a read: an input only it mentions is noted like
+    // any vocabulary input the policy does not mention.
+    let mentioned = crate::analyse::own_decision_inputs(policy);
     let anywhere = mentioned_inputs(policy);
     let is_mentioned = |i: InputId| mentioned.get(i).copied().unwrap_or(false);
     let in_scenarios = |i: InputId| anywhere.get(i).copied().unwrap_or(false);

@@ -1,5 +1,6 @@
 //! How much of a policy its scenarios exercise (docs/testing.md, "Coverage"): a rule is
-//! covered by a scenario when it fires (applies, none of its assignments overridden) for
+//! covered by a scenario when it fires (applies, none of its assignments overridden or
+//! outranked) for
 //! every completion of the facts that is in scope and keeps the assumptions, and a
 //! leaf when every such completion ends there. The looser figures (fired or reached by
 //! some completion) are kept beside them.
@@ -7,8 +8,9 @@
 use std::collections::HashMap;
 
 use super::leaf::{actual, rule_ref};
+use crate::check::ir::Value;
 use crate::check::ir::{Policy, RuleId};
-use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, Status};
+use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, Outcome, Status};
 use crate::harness::{Coverage, RuleRef, Uncovered};
 use crate::source::Sources;
 
@@ -211,13 +213,29 @@ fn count<K>(xs: &[(K, Mark)], f: fn(&Mark) -> bool) -> usize {
     xs.iter().filter(|x| f(&x.1)).count()
 }
 
-/// The rules that fired at a leaf: applied, and none of their assignments overridden.
+/// The rules that fired at a leaf: applied, and every assignment took effect: none
+/// overridden, none outranked by a precedence, none lost in an `exclusive` overlap or a
+/// conflict. A rule whose value never decides anything in a scenario must not count as
+/// exercised by it, or `--min-coverage` is met by scenarios that never see it decide.
 fn fired(leaf: &Leaf) -> Vec<RuleId> {
     leaf.applied
         .iter()
         .copied()
         .filter(|r| !leaf.overridden.contains(r))
+        .filter(|&r| leaf.outcomes.iter().all(|o| takes_effect(o, r)))
         .collect()
+}
+
+/// Whether rule `r`'s assignments to this outcome's output (if any) gave its value: a
+/// not-overridden rule's assignments all appear in the outcome, so `r` appearing
+/// anywhere but among the winners means its value was set aside.
+fn takes_effect(outcome: &Outcome, r: RuleId) -> bool {
+    let among = |values: &[(Value, Vec<RuleId>)]| values.iter().any(|v| v.1.contains(&r));
+    match outcome {
+        Outcome::Value { over, .. } => !among(over),
+        Outcome::Gap => true,
+        Outcome::Conflict { values } | Outcome::Overlap { values } => !among(values),
+    }
 }
 
 pub(super) fn leaf_key(policy: &Policy, l: &Leaf) -> String {
