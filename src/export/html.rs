@@ -281,11 +281,72 @@ fn findings_cell(pp: &PolicyPage) -> String {
         "warn",
     );
     s += &count_badge(a.dead_rules.len(), "dead rule", "dead rules", "warn");
+    // A precedence decides between rules that disagree: not wrong, but a precedence
+    // that ranks "manage in school" above "refer at once" must be seen on the index,
+    // so the values it puts first are named.
+    let decided = a.resolved_pairs();
+    s += &count_badge(
+        decided,
+        "decided by precedence",
+        "decided by precedence",
+        "warn",
+    );
+    if decided > 0 {
+        s += &precedence_note(pp, a);
+    }
     if s.is_empty() {
         "<span class=\"badge good\">none</span>".into()
     } else {
         s
     }
+}
+
+/// Which values the precedence chose over which, per output, from the listed pairs:
+/// "<code>response</code>: manage_in_setting over refer_immediately".
+fn precedence_note(pp: &PolicyPage, a: &Analysis) -> String {
+    let p = &pp.policy;
+    let mut seen: Vec<(usize, String, String)> = Vec::new();
+    for c in &a.resolved {
+        let (Some(def), [x, y, ..]) = (p.outputs.get(c.output), c.values.as_slice()) else {
+            continue;
+        };
+        let (win, lose) = if def.hit.rank(x) < def.hit.rank(y) {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        let pair = (
+            c.output,
+            plain::show_value(p, win),
+            plain::show_value(p, lose),
+        );
+        if !seen.contains(&pair) {
+            seen.push(pair);
+        }
+    }
+    if seen.is_empty() {
+        return String::new();
+    }
+    seen.sort_by_key(|x| x.0);
+    let mut parts: Vec<String> = Vec::new();
+    for (k, (o, win, lose)) in seen.iter().enumerate() {
+        let first_of_output = k == 0 || seen.get(k - 1).is_none_or(|prev| prev.0 != *o);
+        let name = if first_of_output {
+            let n = p
+                .outputs
+                .get(*o)
+                .map(|d| d.name.as_str())
+                .unwrap_or_default();
+            format!("<code>{}</code>: ", ident(n))
+        } else {
+            String::new()
+        };
+        parts.push(format!("{name}<b>{}</b> over {}", esc(win), esc(lose)));
+    }
+    format!(
+        "<br><span class=\"note\">the precedence puts {}</span>",
+        parts.join(", ")
+    )
 }
 
 fn scenarios_cell(pp: &PolicyPage) -> String {

@@ -301,3 +301,21 @@ fn undecided_incidents_read_as_a_share() {
     );
     assert_eq!(super::share(7, 7), "every incident it speaks to");
 }
+
+/// The review's policy whose precedence ranks managing in school above referring at
+/// once: the index must not say "Findings: none" in green, and must name what the
+/// precedence puts first.
+#[test]
+fn the_index_counts_and_names_what_a_precedence_decides() {
+    let mut sources = Sources::new();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff/precedence/v3.policy");
+    let pages = build_site(&mut sources, &RealFs, &[path]);
+    let index = index_page(&pages);
+    assert!(!index.contains("badge good\">none"), "{index}");
+    assert!(index.contains("decided by precedence</span>"), "{index}");
+    assert!(
+        index.contains("<code>response</code>: <b>manage in setting</b> over refer immediately, <b>refer after review</b> over refer immediately"),
+        "{index}"
+    );
+}
