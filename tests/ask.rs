@@ -385,3 +385,31 @@ fn past_the_graph_every_input_the_rules_read_is_asked() {
         "{out}"
     );
 }
+
+/// The review's school policy: the DSL's confidence (a judgement) is asked after the
+/// facts that may make it irrelevant, and never when they do (coercion refers at once).
+#[test]
+fn judgements_are_asked_after_the_facts() {
+    const REVIEW: &str = "tests/fixtures/diff/precedence/old.policy";
+    const CONFIDENT: &str = "Is the designated safeguarding lead (DSL)";
+    let questions = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("Question "))
+            .map(String::from)
+            .collect()
+    };
+    // Coercion: referred at once, and the confidence is never asked.
+    let text = stdout(&fed(&["ask", REVIEW], "15\n15\n1\n"));
+    assert!(text.contains("response = refer_immediately"), "{text}");
+    assert!(!text.contains(CONFIDENT), "{text}");
+    // No point applies: every fact is asked before the confidence.
+    let text = stdout(&fed(&["ask", REVIEW], "15\n15\n2\n2\n2\n2\n2\n2\n"));
+    let asked = questions(&text);
+    let at = asked.iter().position(|q| q.contains(CONFIDENT)).unwrap();
+    assert_eq!(at, 7, "{asked:#?}");
+    assert!(asked[at].starts_with("Question 8 (a judgement for you to make)"));
+    assert!(
+        asked[..at].iter().all(|q| !q.contains("a judgement")),
+        "{asked:#?}"
+    );
+}

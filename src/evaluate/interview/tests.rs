@@ -213,6 +213,36 @@ fn check_interview(
     for (o, a) in d.answers.iter().enumerate() {
         assert_eq!(verdict(a), verdict(&full.answers[o]), "{ctx} output {o}");
     }
+    // Each question still mattered when asked, and a judgement was asked only when no
+    // fact still mattered.
+    let judged = |i: usize| p.inputs[i].judgement.is_some();
+    for (k, step) in iv.steps().iter().enumerate() {
+        let before = if k == 0 {
+            &iv.first
+        } else {
+            &iv.decisions[k - 1]
+        };
+        let dont_knows: Vec<usize> = iv.steps()[..k]
+            .iter()
+            .filter(|s| s.value.is_none())
+            .map(|s| s.input)
+            .collect();
+        let open: Vec<usize> = before
+            .missing
+            .iter()
+            .copied()
+            .filter(|i| !dont_knows.contains(i))
+            .collect();
+        assert!(open.contains(&step.input), "{ctx}: step {k}");
+        if judged(step.input) {
+            assert!(open.iter().all(|&i| judged(i)), "{ctx}: step {k}");
+        }
+    }
+    // A judgement put off may cost questions off the path; without one open, every
+    // question is on it.
+    if (0..p.inputs.len()).any(judged) {
+        return 0;
+    }
     let idx = indices(p, truth);
     let outcome_path = g.facts_used(&idx);
     let graph_path = graph_path(p, g, &idx);
@@ -297,10 +327,13 @@ fn past_the_graph_the_rules_are_asked_in_declaration_order() {
             let dont_know = if seed % 2 == 0 { 0 } else { 20 };
             let iv = interview_on(&p, &by_rules, &truth, dont_know, &mut rng);
             let asked: Vec<usize> = iv.steps().iter().map(|s| s.input).collect();
+            let judged = |i: &usize| p.inputs[*i].judgement.is_some();
+            let (mut read, judgements): (Vec<usize>, Vec<usize>) =
+                r.read().iter().partition(|i| !judged(i));
+            read.extend(judgements);
             assert_eq!(
-                asked,
-                r.read(),
-                "{}: every input the rules read, in order",
+                asked, read,
+                "{}: every input the rules read, in order, judgements last",
                 p.name
             );
             let d = iv.decision();
