@@ -413,3 +413,25 @@ fn judgements_are_asked_after_the_facts() {
         "{asked:#?}"
     );
 }
+
+/// The review's m2: `response` is decided after the first answer because its
+/// precedence puts `manage_in_setting` first; the early line says a precedence may be
+/// what decides it, as the final summary does.
+#[test]
+fn an_early_decision_says_it_may_win_by_precedence() {
+    let text = stdout(&fed(
+        &["ask", "tests/fixtures/diff/precedence/m2.policy"],
+        "12\n13\n1\n",
+    ));
+    let early = text
+        .split("decided: response:")
+        .nth(1)
+        .and_then(|t| t.split("\n\n").next())
+        .unwrap_or_else(|| panic!("{text}"));
+    let early = early.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        early,
+        "manage in setting (response = manage_in_setting, by manage); it wins by precedence over refer_immediately wherever refer applies"
+    );
+    assert!(text.contains("by precedence over refer_immediately (manage_in_setting by manage; refer_immediately by refer)"));
+}

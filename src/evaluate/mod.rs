@@ -71,6 +71,9 @@ pub enum Answer {
     None,
 }
 
+/// Values, each with the rules that give it.
+pub type ValuesBy = Vec<(Value, Vec<RuleId>)>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub status: DecideStatus,
@@ -91,6 +94,11 @@ pub struct Decision {
     /// The gaps no acceptance is known to cover but one may, depending on facts not
     /// given (those inputs are in `missing` too): neither accepted nor unaccepted yet.
     pub open_acceptances: Vec<OpenAcceptance>,
+    /// For partial facts, per output decided by a value: the values it wins over by
+    /// precedence in some completion but not in every one (not in its `over`), each
+    /// with the rules that give it in some completion. The value is decided either way;
+    /// an early announcement must still say a precedence may be what decides it.
+    pub may_outrank: Vec<(OutputId, ValuesBy)>,
 }
 
 impl Decision {
@@ -365,6 +373,7 @@ fn decision_from_leaves(
             missing: Vec::new(),
             accepted_gaps: Vec::new(),
             open_acceptances: Vec::new(),
+            may_outrank: Vec::new(),
         });
     }
     let some_out = leaves.iter().any(|l| l.status == Status::OutOfScope);
@@ -374,6 +383,7 @@ fn decision_from_leaves(
         .filter(|l| l.status == Status::InScope)
         .collect();
     let mut answers = Vec::with_capacity(n_out);
+    let mut may_outrank = Vec::new();
     for o in 0..n_out {
         let outcomes: Vec<&Outcome> = in_scope.iter().filter_map(|l| l.outcomes.get(o)).collect();
         let first = outcomes.first().map(|x| x.verdict());
@@ -403,6 +413,27 @@ fn decision_from_leaves(
                                 None => false,
                             });
                         }
+                    }
+                    let mut maybe: Vec<(Value, Vec<RuleId>)> = Vec::new();
+                    for x in &outcomes {
+                        if let Outcome::Value { over: o, .. } = x {
+                            for (v, rules) in o {
+                                if over.iter().any(|p| &p.0 == v) {
+                                    continue;
+                                }
+                                match maybe.iter_mut().find(|p| &p.0 == v) {
+                                    Some((_, all)) => {
+                                        all.extend(rules.iter().copied());
+                                        all.sort_unstable();
+                                        all.dedup();
+                                    }
+                                    None => maybe.push((v.clone(), rules.clone())),
+                                }
+                            }
+                        }
+                    }
+                    if !maybe.is_empty() {
+                        may_outrank.push((o, maybe));
                     }
                     Answer::Value {
                         value: value.clone(),
@@ -459,6 +490,7 @@ fn decision_from_leaves(
         overridden,
         facts_used,
         missing,
+        may_outrank,
     })
 }
 

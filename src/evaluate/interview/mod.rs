@@ -334,6 +334,7 @@ fn decide_so_far(
                 missing,
                 accepted_gaps: Vec::new(),
                 open_acceptances: Vec::new(),
+                may_outrank: Vec::new(),
             });
         }
     }

@@ -127,11 +127,40 @@ pub fn progress(interview: &Interview<'_>) -> String {
             } else {
                 ""
             };
-            let line = format!("{verb}{}", answer_line(policy, after, o, a));
+            let mut line = format!("{verb}{}", answer_line(policy, after, o, a));
+            line.push_str(&may_outrank(policy, after, o));
             s.push_str(&wrap(&line, "   ", "     "));
         }
     }
     s
+}
+
+/// A value decided early that wins by precedence where another rule turns out to apply:
+/// "; it wins by precedence over refer_immediately wherever refer applies", as the final
+/// summary will say it won.
+fn may_outrank(policy: &Policy, d: &Decision, o: OutputId) -> String {
+    let Some((_, values)) = d.may_outrank.iter().find(|(x, _)| *x == o) else {
+        return String::new();
+    };
+    let parts: Vec<String> = values
+        .iter()
+        .map(|(v, rules)| {
+            let names: Vec<&str> = rules
+                .iter()
+                .filter_map(|&r| policy.rules.get(r).map(|x| x.name.as_str()))
+                .collect();
+            match names.as_slice() {
+                [] => format!("{} wherever a rule giving it applies", policy.show_value(v)),
+                [one] => format!("{} wherever {one} applies", policy.show_value(v)),
+                _ => format!(
+                    "{} wherever {} applies",
+                    policy.show_value(v),
+                    names.join(" or ")
+                ),
+            }
+        })
+        .collect();
+    format!("; it wins by precedence over {}", parts.join(", "))
 }
 
 /// Whether output `o` is settled: decided, a conflict, or a gap the facts settle as
