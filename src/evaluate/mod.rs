@@ -345,12 +345,77 @@ pub fn decide(
     if leaves.is_empty() {
         return Err(Box::new(broken_assumption(policy, facts)));
     }
-    let facts_used = graph.facts_asked(&given);
+    let facts_used = match given.iter().copied().collect::<Option<Vec<u32>>>() {
+        // Complete facts: only those whose change would change the decision.
+        Some(values) => graph.facts_that_mattered(&values),
+        None => partial_facts_that_mattered(policy, graph, &given),
+    };
     decision_from_leaves(policy, facts, &leaves, facts_used, || {
         graph
             .still_matter(&given)
             .map_err(|e| Box::new(e.diagnostic(policy)))
     })
+}
+
+/// How many alternative values `partial_facts_that_mattered` tries before it falls
+/// back to the facts the graph asks (each try walks the reachable part of the graph).
+const MATTER_BUDGET: u64 = 4096;
+
+/// The given facts that mattered, for partial facts: those on some path the graph asks
+/// whose change to another value (the other given facts fixed) changes what the
+/// reachable incidents decide. Past [`MATTER_BUDGET`] tries, the facts the graph asks.
+fn partial_facts_that_mattered(
+    policy: &Policy,
+    graph: &DecisionGraph,
+    given: &[Option<u32>],
+) -> Vec<InputId> {
+    let asked = graph.facts_asked(given);
+    let tries: u64 = asked
+        .iter()
+        .filter_map(|&i| policy.inputs.get(i).map(|d| policy.domain_size(d.ty)))
+        .sum();
+    if tries > MATTER_BUDGET {
+        return asked;
+    }
+    let classes = |g: &[Option<u32>]| {
+        let mut cs: Vec<(Status, Vec<crate::compile::graph::Verdict>)> = graph
+            .reachable_leaves(g)
+            .into_iter()
+            .filter_map(|l| graph.leaves.get(l))
+            .filter(|l| l.status != Status::BrokenAssumption)
+            .map(|l| (l.status, l.outcomes.iter().map(|o| o.verdict()).collect()))
+            .collect();
+        cs.sort();
+        cs.dedup();
+        cs
+    };
+    let here = classes(given);
+    let mut changed = given.to_vec();
+    asked
+        .into_iter()
+        .filter(|&i| {
+            let (Some(size), Some(&v)) = (
+                policy.inputs.get(i).map(|d| policy.domain_size(d.ty)),
+                given.get(i),
+            ) else {
+                return true;
+            };
+            let mattered = (0..size).filter_map(|w| u32::try_from(w).ok()).any(|w| {
+                if Some(w) == v {
+                    return false;
+                }
+                if let Some(slot) = changed.get_mut(i) {
+                    *slot = Some(w);
+                }
+                let c = classes(&changed);
+                !c.is_empty() && c != here
+            });
+            if let Some(slot) = changed.get_mut(i) {
+                *slot = v;
+            }
+            mattered
+        })
+        .collect()
 }
 
 /// The decision of the leaves the facts reach (one for complete facts); `missing`

@@ -165,7 +165,7 @@ impl<'p> Batch<'p> {
         let leaf = shared.clone()?;
         Some(Decided(Made::AtLeaf {
             leaf,
-            facts_used: graph.facts_used(&values),
+            facts_used: graph.facts_that_mattered(&values),
         }))
     }
 }
