@@ -173,3 +173,18 @@ fn batch_answers_are_pinned() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// A blank `cites ""` is said as no citation, not printed as `[]` (review D6).
+#[test]
+fn a_blank_citation_reads_as_no_citation() {
+    let dir = temp_dir("blank-cites");
+    let policy = write(
+        &dir,
+        "p.policy",
+        b"policy p \"p\"\ninput a: bool\noutput o: bool default false\nrule r \"R\" cites \"\" when a then o = true\n",
+    );
+    let o = fed(&["decide", &policy, "--facts", "-"], b"{\"a\": true}");
+    let text = stdout(&o);
+    assert!(text.contains("`r` — R (no citation)"), "{text}");
+    assert!(!text.contains("[]"), "{text}");
+}
