@@ -60,7 +60,13 @@ pub fn start_facts(policy: &Policy, file: Option<&Path>) -> Result<Facts, Vec<Di
     let json = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
         .and_then(|t| {
-            serde_json::from_str(&t).map_err(|e| format!("`{}` is not JSON: {e}", path.display()))
+            serde_json::from_str(&t).map_err(|e| {
+                format!(
+                    "`{}` is not JSON: {}",
+                    path.display(),
+                    super::batch::json_error_words(&e)
+                )
+            })
         })
         .map_err(|m| vec![Diagnostic::error(Code::E0001, m)])?;
     super::parse_facts(policy, &json)
