@@ -26,7 +26,8 @@ pub fn run(args: &DocArgs, color: ColorArg) -> u8 {
         return exit::USAGE;
     }
     let mut sources = sources;
-    let pages = report::build_site(&mut sources, &RealFs, &files);
+    let mut pages = report::build_site(&mut sources, &RealFs, &files);
+    report::name_relative_to(&mut pages, &files, &args.paths);
     for p in &pages {
         if let report::Content::Errors { .. } = p.content {
             eprintln!(
