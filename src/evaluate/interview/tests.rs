@@ -373,7 +373,7 @@ fn an_impossible_answer_is_refused_in_words_and_asked_again() {
     assert_eq!(
         refused,
         "that answer is impossible with the answers so far: the policy assumes \
-         `youngest_age <= oldest_age` of every incident; answer again, or b to change an \
+         youngest age ≤ oldest age of every incident; answer again, or b to change an \
          earlier answer"
     );
     assert_eq!(iv.next_question().unwrap().name, "youngest_age");
@@ -651,4 +651,27 @@ fn any_line_typed_is_read_or_refused() {
             iv.restart();
         }
     }
+}
+
+/// A question quotes the doc comment without the backticks around names (review D5).
+#[test]
+fn questions_lose_the_backticks_of_names() {
+    assert_eq!(
+        super::question::unquoted("counts as `extreme`."),
+        "counts as extreme."
+    );
+    assert_eq!(
+        super::question::unquoted("a lone ` stays"),
+        "a lone ` stays"
+    );
+    let p = crate::check::policy_from_text(
+        "policy w \"w\"\n/// Is it `extreme`? (Violent acts are the severity `extreme`.)\n\
+         input a: bool\noutput o: bool default false\n",
+    );
+    let q = Question::new(&p, 0, 1).unwrap();
+    assert_eq!(q.text, "Is it extreme?");
+    assert_eq!(
+        q.detail.as_deref(),
+        Some("(Violent acts are the severity extreme.)")
+    );
 }

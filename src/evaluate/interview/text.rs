@@ -179,7 +179,9 @@ pub fn refusal(policy: &Policy, facts: &Facts, d: &Diagnostic) -> String {
         .assumes
         .iter()
         .filter(|a| accept::settle(policy, &a.expr, facts) == Some(false))
-        .map(|a| format!("`{}`", policy.pretty_expr(&a.expr)))
+        // In words, as the report states conditions: "youngest age is at most oldest
+        // age", not the policy's `youngest_age <= oldest_age`.
+        .map(|a| crate::export::plain::to_text(&crate::export::plain::condition(policy, &a.expr)))
         .collect();
     let why = if broken.is_empty() {
         d.message.clone()
