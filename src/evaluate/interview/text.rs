@@ -163,6 +163,30 @@ fn may_outrank(policy: &Policy, d: &Decision, o: OutputId) -> String {
     format!("; it wins by precedence over {}", parts.join(", "))
 }
 
+/// A condition as the policy writes it, read aloud: names as words, comparisons as
+/// signs (`youngest_age <= oldest_age` is "youngest age ≤ oldest age").
+fn in_words(code: &str) -> String {
+    let code = code
+        .replace("<=", "≤")
+        .replace(">=", "≥")
+        .replace("!=", "is not")
+        .replace("==", "is");
+    let mut out = String::new();
+    let mut word = String::new();
+    for ch in code.chars().chain(std::iter::once(' ')) {
+        if ch.is_alphanumeric() || ch == '_' {
+            word.push(ch);
+        } else {
+            if !word.is_empty() {
+                out.push_str(&crate::words::humanise(&word));
+                word.clear();
+            }
+            out.push(ch);
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Whether output `o` is settled: decided, a conflict, or a gap the facts settle as
 /// accepted or not.
 fn settled(d: &Decision, o: OutputId, a: &Answer) -> bool {
@@ -179,9 +203,9 @@ pub fn refusal(policy: &Policy, facts: &Facts, d: &Diagnostic) -> String {
         .assumes
         .iter()
         .filter(|a| accept::settle(policy, &a.expr, facts) == Some(false))
-        // In words, as the report states conditions: "youngest age is at most oldest
-        // age", not the policy's `youngest_age <= oldest_age`.
-        .map(|a| crate::export::plain::to_text(&crate::export::plain::condition(policy, &a.expr)))
+        // In words: "youngest age ≤ oldest age", not the policy's
+        // `youngest_age <= oldest_age` (evaluate may not use export's plain language).
+        .map(|a| in_words(&policy.pretty_expr(&a.expr)))
         .collect();
     let why = if broken.is_empty() {
         d.message.clone()
