@@ -385,3 +385,53 @@ fn past_the_graph_every_input_the_rules_read_is_asked() {
         "{out}"
     );
 }
+
+/// The review's school policy: the DSL's confidence (a judgement) is asked after the
+/// facts that may make it irrelevant, and never when they do (coercion refers at once).
+#[test]
+fn judgements_are_asked_after_the_facts() {
+    const REVIEW: &str = "tests/fixtures/diff/precedence/old.policy";
+    const CONFIDENT: &str = "Is the designated safeguarding lead (DSL)";
+    let questions = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("Question "))
+            .map(String::from)
+            .collect()
+    };
+    // Coercion: referred at once, and the confidence is never asked.
+    let text = stdout(&fed(&["ask", REVIEW], "15\n15\n1\n"));
+    assert!(text.contains("response = refer_immediately"), "{text}");
+    assert!(!text.contains(CONFIDENT), "{text}");
+    // No point applies: every fact is asked before the confidence.
+    let text = stdout(&fed(&["ask", REVIEW], "15\n15\n2\n2\n2\n2\n2\n2\n"));
+    let asked = questions(&text);
+    let at = asked.iter().position(|q| q.contains(CONFIDENT)).unwrap();
+    assert_eq!(at, 7, "{asked:#?}");
+    assert!(asked[at].starts_with("Question 8 (a judgement for you to make)"));
+    assert!(
+        asked[..at].iter().all(|q| !q.contains("a judgement")),
+        "{asked:#?}"
+    );
+}
+
+/// The review's m2: `response` is decided after the first answer because its
+/// precedence puts `manage_in_setting` first; the early line says a precedence may be
+/// what decides it, as the final summary does.
+#[test]
+fn an_early_decision_says_it_may_win_by_precedence() {
+    let text = stdout(&fed(
+        &["ask", "tests/fixtures/diff/precedence/m2.policy"],
+        "12\n13\n1\n",
+    ));
+    let early = text
+        .split("decided: response:")
+        .nth(1)
+        .and_then(|t| t.split("\n\n").next())
+        .unwrap_or_else(|| panic!("{text}"));
+    let early = early.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        early,
+        "manage in setting (response = manage_in_setting, by manage); it wins by precedence over refer_immediately wherever refer applies"
+    );
+    assert!(text.contains("by precedence over refer_immediately (manage_in_setting by manage; refer_immediately by refer)"));
+}

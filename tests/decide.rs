@@ -222,3 +222,47 @@ fn answers_of_a_one_line_array_carry_their_index() {
         assert_eq!(a["index"], k, "{a}");
     }
 }
+
+/// A blank `cites ""` is said as no citation, not printed as `[]` (review D6).
+#[test]
+fn a_blank_citation_reads_as_no_citation() {
+    let dir = temp_dir("blank-cites");
+    let policy = write(
+        &dir,
+        "p.policy",
+        b"policy p \"p\"\ninput a: bool\noutput o: bool default false\nrule r \"R\" cites \"\" when a then o = true\n",
+    );
+    let o = fed(&["decide", &policy, "--facts", "-"], b"{\"a\": true}");
+    let text = stdout(&o);
+    assert!(text.contains("`r` — R (no citation)"), "{text}");
+    assert!(!text.contains("[]"), "{text}");
+}
+
+/// A JSON syntax error in the facts says what was expected in words, not in serde's
+/// ("expected ident at line 1 column 2"; review D3).
+#[test]
+fn a_json_syntax_error_is_said_in_words() {
+    let dir = temp_dir("json-words");
+    let policy = write(&dir, "p.policy", AGES.as_bytes());
+    for (facts, words) in [
+        (
+            &b"{sev: \"low\"}"[..],
+            "an input name without double quotes",
+        ),
+        (&b"{\"sev\": low}"[..], "or a word not in double quotes"),
+        (
+            &b"{\"sev\": tru}"[..],
+            "a word that is not true, false or null",
+        ),
+        (
+            &b"{\"sev\" \"low\"}"[..],
+            "a `:` missing between an input name and its value",
+        ),
+    ] {
+        let o = fed(&["decide", &policy, "--facts", "-"], facts);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(err.contains(words), "{err}");
+        assert!(err.contains("at line 1 column"), "{err}");
+        assert!(!err.contains("expected"), "{err}");
+    }
+}

@@ -582,3 +582,58 @@ fn json_output_is_pinned() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     insta::assert_snapshot!(format!("{changed}{}", stdout(&o)));
 }
+
+/// The review's policies: a precedence that ranks the school's own handling higher, and
+/// a reordering that decides no incident yet. A reviewer must see the downgrades and the
+/// latent reordering in every format.
+#[test]
+fn precedence_changes_are_marked_lowered_and_latent_reorderings_reported() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/precedence");
+    let run = |args: &[&str]| {
+        let o = policyc_in(&dir, args);
+        assert!(code(&o) < 2, "{}", stderr(&o));
+        (code(&o), stdout(&o))
+    };
+    let (c, v2) = run(&["diff", "old.policy", "v2.policy"]);
+    assert_eq!(c, 1);
+    insta::assert_snapshot!("precedence_v2_human", v2);
+    let (c, v3) = run(&["diff", "old.policy", "v3.policy"]);
+    assert_eq!(c, 1);
+    insta::assert_snapshot!("precedence_v3_human", v3);
+    // Decided the same today: exit 0, and the reordering still said.
+    let (c, latent) = run(&["diff", "old.policy", "latent.policy"]);
+    assert_eq!(c, 0);
+    insta::assert_snapshot!("precedence_latent_human", latent);
+    let (_, md) = run(&["diff", "old.policy", "v2.policy", "--format", "markdown"]);
+    assert!(
+        md.contains("- The precedence of `response` changes: "),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `response` | `refer_immediately` | `refer_after_review` (lowered) |"),
+        "{md}"
+    );
+    let (_, json) = run(&["diff", "old.policy", "v2.policy", "--format", "json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let out = &v["outputs"][0];
+    assert_eq!(out["output"], "response");
+    assert_eq!(
+        out["ranking_change"],
+        serde_json::json!({
+            "decides": false,
+            "new": {"precedence": ["refer_immediately", "manage_in_setting", "refer_after_review"]},
+            "old": {"precedence": ["refer_immediately", "refer_after_review", "manage_in_setting"]},
+            "reordered": [{"above": "manage_in_setting", "below": "refer_after_review", "decides": false}],
+        })
+    );
+    for ch in out["changes"].as_array().unwrap() {
+        assert_eq!(
+            ch["shift"],
+            serde_json::json!({"by": "old", "direction": "lowered", "disputed": false})
+        );
+    }
+    // Outputs without a precedence carry neither field.
+    let (_, json) = run(&["diff", "old.policy", "latent.policy", "--format", "json"]);
+    assert!(!json.contains("\"shift\""), "{json}");
+    assert_eq!(json.matches("\"ranking_change\"").count(), 1, "{json}");
+}

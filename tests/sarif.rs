@@ -403,3 +403,23 @@ fn the_bundled_policies_give_a_valid_log_and_annotations() {
         );
     }
 }
+
+/// A W0505 annotation does not say "accepted gap" twice (its label once repeated the
+/// message; review D2).
+#[test]
+fn an_accepted_gap_annotation_does_not_repeat_itself() {
+    let o = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "--format",
+            "github",
+            "tests/fixtures/diagnostics/W0505-accepted-gap.policy",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out.lines().find(|l| l.contains("title=W0505")).unwrap();
+    assert_eq!(line.matches("accepted gap").count(), 1, "{line}");
+    assert!(line.contains("left undecided on purpose there"), "{line}");
+}

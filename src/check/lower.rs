@@ -88,53 +88,7 @@ impl<'a> Typer<'_, 'a> {
             let mut fits = true;
             if let Some(second) = rest.first() {
                 fits = false;
-                let (message, note) = if second.keyword() == first.keyword() {
-                    (
-                        format!("`{name}` declares `{}` twice", first.keyword()),
-                        "an output has one hit policy",
-                    )
-                } else {
-                    (
-                        format!("`{name}` declares both `precedence` and `exclusive`"),
-                        "`precedence` lets rules overlap and says which value wins there; `exclusive` says no two rules may overlap at all",
-                    )
-                };
-                let mut d = Diagnostic::error(Code::E0323, message)
-                    .primary(at.loc(second.span()), "a second hit policy")
-                    .secondary(at.loc(first.span()), "the first")
-                    .note(note);
-                d = match (first, second) {
-                    (
-                        ast::HitClause::Precedence { values: a, .. },
-                        ast::HitClause::Precedence { values: b, .. },
-                    ) => {
-                        let text = |vs: &[ast::Expr]| -> Vec<String> {
-                            vs.iter()
-                                .map(|v| self.sources.slice(at.loc(v.span)).to_string())
-                                .collect()
-                        };
-                        let (a, b) = (text(a), text(b));
-                        // Between the clauses only blanks: the merged clause can replace
-                        // both at once.
-                        let between = self.sources.slice(at.loc(crate::source::Span::new(
-                            first.span().end,
-                            second.span().start,
-                        )));
-                        let both = (first.span().end <= second.span().start
-                            && between.trim().is_empty())
-                        .then(|| {
-                            at.loc(crate::source::Span::new(
-                                first.span().start,
-                                second.span().end,
-                            ))
-                        });
-                        merge_help(d, &a, &b, both)
-                    }
-                    _ if second.keyword() == first.keyword() => {
-                        d.help("keep one of the two clauses")
-                    }
-                    _ => d.help("keep the one the document supports and remove the other"),
-                };
+                let d = self.second_hit_policy(at, name, first, second);
                 self.sink.error(d);
             }
             let Some(ty) = self.types.outputs.get(o).copied().flatten() else {
@@ -245,6 +199,62 @@ impl<'a> Typer<'_, 'a> {
                 }
             }
         }
+    }
+
+    /// E0323 for an output's second hit policy, with the help that fits the pair: two
+    /// precedences merged into one order where they allow it.
+    fn second_hit_policy(
+        &self,
+        at: At<'_, ast::OutputDecl>,
+        name: &str,
+        first: &ast::HitClause,
+        second: &ast::HitClause,
+    ) -> Diagnostic {
+        let (message, note) = if second.keyword() == first.keyword() {
+            (
+                format!("`{name}` declares `{}` twice", first.keyword()),
+                "an output has one hit policy",
+            )
+        } else {
+            (
+                format!("`{name}` declares both `precedence` and `exclusive`"),
+                "`precedence` lets rules overlap and says which value wins there; `exclusive` says no two rules may overlap at all",
+            )
+        };
+        let mut d = Diagnostic::error(Code::E0323, message)
+            .primary(at.loc(second.span()), "a second hit policy")
+            .secondary(at.loc(first.span()), "the first")
+            .note(note);
+        d = match (first, second) {
+            (
+                ast::HitClause::Precedence { values: a, .. },
+                ast::HitClause::Precedence { values: b, .. },
+            ) => {
+                let text = |vs: &[ast::Expr]| -> Vec<String> {
+                    vs.iter()
+                        .map(|v| self.sources.slice(at.loc(v.span)).to_string())
+                        .collect()
+                };
+                let (a, b) = (text(a), text(b));
+                // Between the clauses only blanks: the merged clause can replace
+                // both at once.
+                let between = self.sources.slice(at.loc(crate::source::Span::new(
+                    first.span().end,
+                    second.span().start,
+                )));
+                let both = (first.span().end <= second.span().start && between.trim().is_empty())
+                    .then(|| {
+                        at.loc(crate::source::Span::new(
+                            first.span().start,
+                            second.span().end,
+                        ))
+                    });
+                merge_help(d, &a, &b, both)
+            }
+            _ if second.keyword() == first.keyword() => d.help("keep one of the two clauses"),
+            _ => d.help("keep the one the document supports and remove the other"),
+        };
+        d
     }
 
     /// The inputs' `typical` values, checked against their types as a scenario's facts are.

@@ -24,7 +24,8 @@ pub fn run(args: &DocArgs, color: ColorArg) -> u8 {
     if !errors.is_empty() || files.is_empty() {
         return usage_error(&sources, &errors, color);
     }
-    let pages = report::build_site(&mut sources, &RealFs, &files);
+    let mut pages = report::build_site(&mut sources, &RealFs, &files);
+    report::name_relative_to(&mut pages, &files, &args.paths);
     for p in &pages {
         if let report::Content::Errors { .. } = p.content {
             eprintln!(

@@ -725,6 +725,71 @@ impl DecisionGraph {
         out
     }
 
+    /// The facts that mattered for a complete incident: the inputs on its outcome path
+    /// whose change to another value (the others fixed) changes some output or the
+    /// scope. An input the path tests may not matter for this incident (the diagram
+    /// tests it for others): a precedence may decide alike either way. Values that
+    /// break an assumption are not incidents and are not tried. Within one edge of a
+    /// node every value leads to the same outcome, so one value per edge is tried.
+    pub fn facts_that_mattered(&self, values: &[u32]) -> Vec<InputId> {
+        let class = |vs: &[u32]| {
+            self.leaf(vs).map(|l| {
+                (
+                    l.status,
+                    l.outcomes.iter().map(|o| o.verdict()).collect::<Vec<_>>(),
+                )
+            })
+        };
+        let here = class(values);
+        // The path's nodes, each with the input and the starts of its other edges.
+        let mut tried: Vec<(InputId, Vec<u32>)> = Vec::new();
+        {
+            let mdd = match self.outcome_mdd.lock() {
+                Ok(m) => m,
+                Err(p) => p.into_inner(),
+            };
+            let mut n = self.outcome_root;
+            while let Some((level, edges)) = mdd.node(n) {
+                let input = self.order_levels.levels.get(level).copied().unwrap_or(0);
+                let v = values.get(input).copied().unwrap_or(0);
+                let i = edges.partition_point(|e| e.end <= v);
+                let mut start = 0;
+                let mut others = Vec::new();
+                for (k, e) in edges.iter().enumerate() {
+                    if k != i {
+                        others.push(start);
+                    }
+                    start = e.end;
+                }
+                tried.push((input, others));
+                match edges.get(i) {
+                    Some(e) => n = e.child,
+                    None => break,
+                }
+            }
+        }
+        let mut changed = values.to_vec();
+        tried
+            .into_iter()
+            .filter(|(input, others)| {
+                let mattered = others.iter().any(|&w| {
+                    if let Some(slot) = changed.get_mut(*input) {
+                        *slot = w;
+                    }
+                    let c = class(&changed);
+                    c.as_ref()
+                        .is_some_and(|(status, _)| *status != Status::BrokenAssumption)
+                        && c != here
+                });
+                if let (Some(slot), Some(&v)) = (changed.get_mut(*input), values.get(*input)) {
+                    *slot = v;
+                }
+                mattered
+            })
+            .map(|(input, _)| input)
+            .collect()
+    }
+
     /// The known inputs that the outcome graph asks on some path consistent with them:
     /// the facts that mattered, in the order the graph asks them.
     pub fn facts_asked(&self, given: &[Option<u32>]) -> Vec<InputId> {

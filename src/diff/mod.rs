@@ -31,7 +31,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::check::ir::{OutputId, OutputTy, Policy, RuleId, Ty, Value};
+use crate::check::ir::{HitPolicy, OutputId, OutputTy, Policy, RuleId, Ty, Value};
 use crate::check::widen;
 use crate::compile::describe::{describe, Region};
 use crate::compile::graph::{leaf_for_applied, Outcome};
@@ -190,6 +190,77 @@ pub struct Change {
     pub region: Region,
     pub old_reason: Reason,
     pub new_reason: Reason,
+    /// Whether the new value ranks below (or above) the old one in the output's
+    /// precedence; `None` without a precedence that ranks both values.
+    pub shift: Option<Shift>,
+}
+
+/// A change to a lower- or higher-ranked value: what a reviewer must see at a glance
+/// (a referral becoming "manage in school").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shift {
+    pub lowered: bool,
+    /// Whose precedence ranks the two values: the old policy's when it ranks both (the
+    /// ranking under review), else the new one's.
+    pub by: Side,
+    /// The other side's precedence ranks the two values the other way round.
+    pub disputed: bool,
+}
+
+/// How an output settles rules that give it different values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ranking {
+    /// They conflict.
+    None,
+    /// `precedence`: highest first.
+    Precedence(Vec<CVal>),
+    /// `exclusive`: rules may not even overlap.
+    Exclusive,
+}
+
+impl Ranking {
+    pub fn show(&self) -> String {
+        match self {
+            Ranking::None => "no precedence".to_string(),
+            Ranking::Exclusive => "`exclusive`".to_string(),
+            Ranking::Precedence(order) => format!(
+                "`precedence {}`",
+                order.iter().map(CVal::show).collect::<Vec<_>>().join(" > ")
+            ),
+        }
+    }
+
+    /// The rank of `v` (0 is the highest).
+    fn rank(&self, v: &CVal) -> Option<usize> {
+        match self {
+            Ranking::Precedence(order) => order.iter().position(|x| x == v),
+            _ => None,
+        }
+    }
+}
+
+/// Two values the new precedence ranks the other way round from the old.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reordered {
+    /// Ranked above `below` in the new policy (and below it in the old).
+    pub above: CVal,
+    pub below: CVal,
+    /// Some change of the output is decided by this pair's order; otherwise it decides
+    /// no incident today, and will decide any future overlap of rules giving them.
+    pub decides: bool,
+}
+
+/// An output whose precedence (or `exclusive`) changes, whether or not any incident is
+/// decided differently today.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RankingChange {
+    pub old: Ranking,
+    pub new: Ranking,
+    /// Pairs of values both precedences rank, ranked the other way round.
+    pub reordered: Vec<Reordered>,
+    /// Some change of the output involves rules that overlap (a value chosen by
+    /// precedence, a conflict or an overlap on either side).
+    pub decides: bool,
 }
 
 /// One output present in both policies.
@@ -199,6 +270,8 @@ pub struct OutputDiff {
     pub name: String,
     pub old_name: String,
     pub changes: Vec<Change>,
+    /// The output's precedence (or `exclusive`) changes.
+    pub ranking: Option<RankingChange>,
 }
 
 impl OutputDiff {
@@ -280,6 +353,13 @@ impl PolicyDiff {
             && self.outputs_only_old.is_empty()
             && self.outputs_only_new.is_empty()
             && self.outputs.iter().all(|o| o.changes.is_empty())
+    }
+
+    /// The outputs whose precedence (or `exclusive`) changes, with the change.
+    pub fn ranking_changes(&self) -> impl Iterator<Item = (&str, &RankingChange)> {
+        self.outputs
+            .iter()
+            .filter_map(|o| o.ranking.as_ref().map(|r| (o.name.as_str(), r)))
     }
 
     fn appearing(&self, is: impl Fn(&CVerdict) -> bool) -> Vec<Appearing> {
@@ -1031,6 +1111,7 @@ fn output_diff(
             region: described,
             old_reason,
             new_reason,
+            shift: None,
         });
     }
     changes.sort_by(|x, y| {
@@ -1040,11 +1121,108 @@ fn output_diff(
             .then_with(|| (&x.old, &x.new).cmp(&(&y.old, &y.new)))
     });
     let name = |p: &Policy, o: OutputId| p.outputs.get(o).map(|o| o.name.clone());
+    let rankings = [ranking(old, oa, pair.rename), ranking(new, ob, &no_rename)];
+    for c in &mut changes {
+        c.shift = shift(&rankings, c);
+    }
+    let [old_ranking, new_ranking] = rankings;
+    let ranking = ranking_change(old_ranking, new_ranking, &changes);
     Ok(Some(OutputDiff {
         name: name(new, ob).unwrap_or_default(),
         old_name: name(old, oa).unwrap_or_default(),
         changes,
+        ranking,
     }))
+}
+
+/// An output's hit policy over compared values (the old side's renamed).
+fn ranking(p: &Policy, o: OutputId, rename: &HashMap<String, String>) -> Ranking {
+    match p.outputs.get(o).map(|o| &o.hit) {
+        Some(HitPolicy::Precedence { order, .. }) => {
+            Ranking::Precedence(order.iter().map(|v| cval(p, v, rename)).collect())
+        }
+        Some(HitPolicy::Exclusive { .. }) => Ranking::Exclusive,
+        _ => Ranking::None,
+    }
+}
+
+/// Whether a change lowers or raises the value, by the old precedence when it ranks
+/// both values, else by the new one.
+fn shift(rankings: &[Ranking; 2], c: &Change) -> Option<Shift> {
+    let (from, to) = (c.old.value()?, c.new.value()?);
+    let ranks = |r: &Ranking| Some((r.rank(from)?, r.rank(to)?));
+    let [old, new] = rankings;
+    let (by, (a, b), other) = match (ranks(old), ranks(new)) {
+        (Some(x), other) => (Side::Old, x, other),
+        (None, Some(x)) => (Side::New, x, None),
+        (None, None) => return None,
+    };
+    if a == b {
+        return None;
+    }
+    let lowered = b > a;
+    Some(Shift {
+        lowered,
+        by,
+        disputed: other.is_some_and(|(x, y)| x != y && (y > x) != lowered),
+    })
+}
+
+/// Whether a verdict settles an overlap of `a` and `b` by choosing one of them.
+fn settles(v: &CVerdict, a: &CVal, b: &CVal) -> bool {
+    match v {
+        CVerdict::Resolved { value, over } => {
+            (value == a && over.contains(b)) || (value == b && over.contains(a))
+        }
+        _ => false,
+    }
+}
+
+/// The change of an output's ranking, if any: pairs reordered, and whether any change
+/// of the output is decided by it.
+fn ranking_change(old: Ranking, new: Ranking, changes: &[Change]) -> Option<RankingChange> {
+    if old == new {
+        return None;
+    }
+    let mut reordered = Vec::new();
+    if let (Ranking::Precedence(_), Ranking::Precedence(order)) = (&old, &new) {
+        for (i, above) in order.iter().enumerate() {
+            for below in order.iter().skip(i + 1) {
+                let (Some(x), Some(y)) = (old.rank(above), old.rank(below)) else {
+                    continue;
+                };
+                if x > y {
+                    let decides = changes
+                        .iter()
+                        .any(|c| settles(&c.old, above, below) || settles(&c.new, above, below));
+                    reordered.push(Reordered {
+                        above: above.clone(),
+                        below: below.clone(),
+                        decides,
+                    });
+                }
+            }
+        }
+    }
+    let overlapping = |v: &CVerdict| {
+        matches!(
+            v,
+            CVerdict::Resolved { .. } | CVerdict::Conflict(_) | CVerdict::Overlap(_)
+        )
+    };
+    let decides = if reordered.is_empty() {
+        changes
+            .iter()
+            .any(|c| overlapping(&c.old) || overlapping(&c.new))
+    } else {
+        reordered.iter().any(|r| r.decides)
+    };
+    Some(RankingChange {
+        old,
+        new,
+        reordered,
+        decides,
+    })
 }
 
 /// The inputs both policies declare whose values differ, each side's domain in words.

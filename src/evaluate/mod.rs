@@ -71,6 +71,9 @@ pub enum Answer {
     None,
 }
 
+/// Values, each with the rules that give it.
+pub type ValuesBy = Vec<(Value, Vec<RuleId>)>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub status: DecideStatus,
@@ -91,6 +94,11 @@ pub struct Decision {
     /// The gaps no acceptance is known to cover but one may, depending on facts not
     /// given (those inputs are in `missing` too): neither accepted nor unaccepted yet.
     pub open_acceptances: Vec<OpenAcceptance>,
+    /// For partial facts, per output decided by a value: the values it wins over by
+    /// precedence in some completion but not in every one (not in its `over`), each
+    /// with the rules that give it in some completion. The value is decided either way;
+    /// an early announcement must still say a precedence may be what decides it.
+    pub may_outrank: Vec<(OutputId, ValuesBy)>,
 }
 
 impl Decision {
@@ -337,12 +345,77 @@ pub fn decide(
     if leaves.is_empty() {
         return Err(Box::new(broken_assumption(policy, facts)));
     }
-    let facts_used = graph.facts_asked(&given);
+    let facts_used = match given.iter().copied().collect::<Option<Vec<u32>>>() {
+        // Complete facts: only those whose change would change the decision.
+        Some(values) => graph.facts_that_mattered(&values),
+        None => partial_facts_that_mattered(policy, graph, &given),
+    };
     decision_from_leaves(policy, facts, &leaves, facts_used, || {
         graph
             .still_matter(&given)
             .map_err(|e| Box::new(e.diagnostic(policy)))
     })
+}
+
+/// How many alternative values `partial_facts_that_mattered` tries before it falls
+/// back to the facts the graph asks (each try walks the reachable part of the graph).
+const MATTER_BUDGET: u64 = 4096;
+
+/// The given facts that mattered, for partial facts: those on some path the graph asks
+/// whose change to another value (the other given facts fixed) changes what the
+/// reachable incidents decide. Past [`MATTER_BUDGET`] tries, the facts the graph asks.
+fn partial_facts_that_mattered(
+    policy: &Policy,
+    graph: &DecisionGraph,
+    given: &[Option<u32>],
+) -> Vec<InputId> {
+    let asked = graph.facts_asked(given);
+    let tries: u64 = asked
+        .iter()
+        .filter_map(|&i| policy.inputs.get(i).map(|d| policy.domain_size(d.ty)))
+        .sum();
+    if tries > MATTER_BUDGET {
+        return asked;
+    }
+    let classes = |g: &[Option<u32>]| {
+        let mut cs: Vec<(Status, Vec<crate::compile::graph::Verdict>)> = graph
+            .reachable_leaves(g)
+            .into_iter()
+            .filter_map(|l| graph.leaves.get(l))
+            .filter(|l| l.status != Status::BrokenAssumption)
+            .map(|l| (l.status, l.outcomes.iter().map(|o| o.verdict()).collect()))
+            .collect();
+        cs.sort();
+        cs.dedup();
+        cs
+    };
+    let here = classes(given);
+    let mut changed = given.to_vec();
+    asked
+        .into_iter()
+        .filter(|&i| {
+            let (Some(size), Some(&v)) = (
+                policy.inputs.get(i).map(|d| policy.domain_size(d.ty)),
+                given.get(i),
+            ) else {
+                return true;
+            };
+            let mattered = (0..size).filter_map(|w| u32::try_from(w).ok()).any(|w| {
+                if Some(w) == v {
+                    return false;
+                }
+                if let Some(slot) = changed.get_mut(i) {
+                    *slot = Some(w);
+                }
+                let c = classes(&changed);
+                !c.is_empty() && c != here
+            });
+            if let Some(slot) = changed.get_mut(i) {
+                *slot = v;
+            }
+            mattered
+        })
+        .collect()
 }
 
 /// The decision of the leaves the facts reach (one for complete facts); `missing`
@@ -365,6 +438,7 @@ fn decision_from_leaves(
             missing: Vec::new(),
             accepted_gaps: Vec::new(),
             open_acceptances: Vec::new(),
+            may_outrank: Vec::new(),
         });
     }
     let some_out = leaves.iter().any(|l| l.status == Status::OutOfScope);
@@ -374,6 +448,7 @@ fn decision_from_leaves(
         .filter(|l| l.status == Status::InScope)
         .collect();
     let mut answers = Vec::with_capacity(n_out);
+    let mut may_outrank = Vec::new();
     for o in 0..n_out {
         let outcomes: Vec<&Outcome> = in_scope.iter().filter_map(|l| l.outcomes.get(o)).collect();
         let first = outcomes.first().map(|x| x.verdict());
@@ -403,6 +478,27 @@ fn decision_from_leaves(
                                 None => false,
                             });
                         }
+                    }
+                    let mut maybe: Vec<(Value, Vec<RuleId>)> = Vec::new();
+                    for x in &outcomes {
+                        if let Outcome::Value { over: o, .. } = x {
+                            for (v, rules) in o {
+                                if over.iter().any(|p| &p.0 == v) {
+                                    continue;
+                                }
+                                match maybe.iter_mut().find(|p| &p.0 == v) {
+                                    Some((_, all)) => {
+                                        all.extend(rules.iter().copied());
+                                        all.sort_unstable();
+                                        all.dedup();
+                                    }
+                                    None => maybe.push((v.clone(), rules.clone())),
+                                }
+                            }
+                        }
+                    }
+                    if !maybe.is_empty() {
+                        may_outrank.push((o, maybe));
                     }
                     Answer::Value {
                         value: value.clone(),
@@ -459,6 +555,7 @@ fn decision_from_leaves(
         overridden,
         facts_used,
         missing,
+        may_outrank,
     })
 }
 

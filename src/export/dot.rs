@@ -83,7 +83,7 @@ fn node_attrs(node: &ViewNode) -> String {
                 .outputs
                 .iter()
                 .filter(|o| !o.rules.is_empty())
-                .map(|o| format!("{} (by {})", o.code_line(), o.rules.join(", ")))
+                .map(|o| o.code_line_by(&o.rules))
                 .collect();
             let tooltip = if rules.is_empty() {
                 String::new()

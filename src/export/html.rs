@@ -128,6 +128,28 @@ pub fn write_site(pages: &[Page], dir: &Path) -> std::io::Result<Vec<std::path::
 }
 
 /// `1 accepted gap`, `2 accepted gaps`: `one` and `many` are the two forms.
+/// A doc comment as HTML: escaped, and `backticked` spans as code, as the writer meant
+/// them (an unpaired backtick stays a backtick).
+fn doc_html(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return esc(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(k, part)| {
+            if k % 2 == 1 && !part.is_empty() {
+                format!("<code>{}</code>", esc(part))
+            } else if k % 2 == 1 {
+                "``".to_string()
+            } else {
+                esc(part)
+            }
+        })
+        .collect()
+}
+
 fn count_badge(n: usize, one: &str, many: &str, class: &str) -> String {
     if n == 0 {
         String::new()
@@ -172,10 +194,23 @@ pub fn index_page(pages: &[Page]) -> String {
     let mut out = String::new();
     page_start(&mut out, "Policies");
     out.push_str("<header class=\"page\"><h1>Policies</h1><p class=\"lead\">The safeguarding policies in this report, with what the analyses found and how their scenarios fare. Each page states the policy's rules in plain language, draws its decision and lists its findings.</p></header>\n<main>\n");
+    // Policies that decide first; comparisons (no outputs, only asserts over the
+    // policies they import) after them, in a table of their own.
     let policies: Vec<(&Page, &PolicyPage)> = pages
         .iter()
         .filter_map(|p| match &p.content {
-            Content::Policy(pp) if pp.is_policy => Some((p, pp.as_ref())),
+            Content::Policy(pp) if pp.is_policy && !pp.policy.outputs.is_empty() => {
+                Some((p, pp.as_ref()))
+            }
+            _ => None,
+        })
+        .collect();
+    let comparisons: Vec<(&Page, &PolicyPage)> = pages
+        .iter()
+        .filter_map(|p| match &p.content {
+            Content::Policy(pp) if pp.is_policy && pp.policy.outputs.is_empty() => {
+                Some((p, pp.as_ref()))
+            }
             _ => None,
         })
         .collect();
@@ -212,6 +247,21 @@ pub fn index_page(pages: &[Page]) -> String {
                         c.rules_total
                     ))
                     .unwrap_or_else(|| "—".into()),
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    if !comparisons.is_empty() {
+        out.push_str("<h2>Comparisons between policies</h2>\n<table class=\"index\"><thead><tr><th>Comparison</th><th>Asserts</th><th>Findings</th></tr></thead><tbody>\n");
+        for (p, pp) in &comparisons {
+            let _ = writeln!(
+                out,
+                "<tr><td><a href=\"{}.html\">{}</a><br><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                esc(&p.slug),
+                esc(&pp.title()),
+                ident(&pp.policy.name),
+                asserts_cell(pp),
+                findings_cell(pp),
             );
         }
         out.push_str("</tbody></table>\n");
@@ -281,11 +331,92 @@ fn findings_cell(pp: &PolicyPage) -> String {
         "warn",
     );
     s += &count_badge(a.dead_rules.len(), "dead rule", "dead rules", "warn");
+    // A precedence decides between rules that disagree: not wrong, but a precedence
+    // that ranks "manage in school" above "refer at once" must be seen on the index,
+    // so the values it puts first are named.
+    let decided = a.resolved_pairs();
+    s += &count_badge(
+        decided,
+        "decided by precedence",
+        "decided by precedence",
+        "warn",
+    );
+    if decided > 0 {
+        s += &precedence_note(pp, a);
+    }
     if s.is_empty() {
         "<span class=\"badge good\">none</span>".into()
     } else {
         s
     }
+}
+
+/// Which values the precedence chose over which, per output, from the listed pairs:
+/// "<code>response</code>: manage_in_setting over refer_immediately".
+fn precedence_note(pp: &PolicyPage, a: &Analysis) -> String {
+    let p = &pp.policy;
+    let mut seen: Vec<(usize, String, String)> = Vec::new();
+    for c in &a.resolved {
+        let (Some(def), [x, y, ..]) = (p.outputs.get(c.output), c.values.as_slice()) else {
+            continue;
+        };
+        let (win, lose) = if def.hit.rank(x) < def.hit.rank(y) {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        let pair = (
+            c.output,
+            plain::show_value(p, win),
+            plain::show_value(p, lose),
+        );
+        if !seen.contains(&pair) {
+            seen.push(pair);
+        }
+    }
+    if seen.is_empty() {
+        return String::new();
+    }
+    seen.sort_by_key(|x| x.0);
+    let mut parts: Vec<String> = Vec::new();
+    for (k, (o, win, lose)) in seen.iter().enumerate() {
+        let first_of_output = k == 0 || seen.get(k - 1).is_none_or(|prev| prev.0 != *o);
+        let name = if first_of_output {
+            let n = p
+                .outputs
+                .get(*o)
+                .map(|d| d.name.as_str())
+                .unwrap_or_default();
+            format!("<code>{}</code>: ", ident(n))
+        } else {
+            String::new()
+        };
+        parts.push(format!("{name}<b>{}</b> over {}", esc(win), esc(lose)));
+    }
+    format!(
+        "<br><span class=\"note\">the precedence puts {}</span>",
+        parts.join(", ")
+    )
+}
+
+/// How many of a file's asserts hold: what a comparison is for.
+fn asserts_cell(pp: &PolicyPage) -> String {
+    let Ok(a) = &pp.analysis else {
+        return "<span class=\"badge bad\">not analysed</span>".into();
+    };
+    if a.asserts.is_empty() {
+        return "<span class=\"badge none\">none</span>".into();
+    }
+    let holding = a.asserts.iter().filter(|x| x.holds).count();
+    let class = if holding == a.asserts.len() {
+        "good"
+    } else {
+        "bad"
+    };
+    format!(
+        "<span class=\"badge {class}\">{holding} of {} hold</span>",
+        a.asserts.len()
+    )
 }
 
 fn scenarios_cell(pp: &PolicyPage) -> String {
@@ -451,7 +582,11 @@ impl PageWriter<'_> {
         }
         let _ = writeln!(self.out, "<dt>File</dt><dd>{}</dd></dl>", esc(file));
         if let Some(doc) = p.header.as_ref().and_then(|h| h.doc.as_ref()) {
-            let _ = writeln!(self.out, "<p class=\"lead\">{}</p>", esc(&one_line(doc)));
+            let _ = writeln!(
+                self.out,
+                "<p class=\"lead\">{}</p>",
+                doc_html(&one_line(doc))
+            );
         }
         self.out.push_str("</header>\n");
         if self.pp.is_policy {
@@ -865,7 +1000,7 @@ impl PageWriter<'_> {
                 );
             }
             if let Some(doc) = &rule.doc {
-                let _ = writeln!(self.out, "<p>{}</p>", esc(&one_line(doc)));
+                let _ = writeln!(self.out, "<p>{}</p>", doc_html(&one_line(doc)));
             }
             match &rule.cites {
                 Some(c) => {
@@ -1398,7 +1533,7 @@ impl PageWriter<'_> {
                 n = esc(&s.name)
             );
             if let Some(doc) = &s.doc {
-                let _ = write!(self.out, "<br>{}", esc(&one_line(doc)));
+                let _ = write!(self.out, "<br>{}", doc_html(&one_line(doc)));
             }
             if let Some(c) = &s.cites {
                 let _ = write!(
@@ -1578,7 +1713,7 @@ impl PageWriter<'_> {
                         .as_deref()
                         .map(|doc| format!(
                             "{}<br><span class=\"note\">means:</span> ",
-                            esc(&one_line(doc))
+                            doc_html(&one_line(doc))
                         ))
                         .unwrap_or_default(),
                     n = esc(&d.name)
@@ -1596,7 +1731,7 @@ impl PageWriter<'_> {
             .variants
             .iter()
             .map(|v| match &v.doc {
-                Some(d) => format!("{} <code>{}</code>", esc(&one_line(d)), ident(&v.name)),
+                Some(d) => format!("{} <code>{}</code>", doc_html(&one_line(d)), ident(&v.name)),
                 None => format!(
                     "{} <code>{}</code>",
                     esc(&humanise(&v.name)),

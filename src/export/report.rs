@@ -64,6 +64,21 @@ impl PolicyPage {
     }
 }
 
+/// Names each page's file relative to the folder given (`policyc doc policies`):
+/// `compare/npcc-vs-ukcis.policy`, not the path from the root of the disk. A file named
+/// on its own keeps the name it was given.
+pub fn name_relative_to(pages: &mut [Page], files: &[PathBuf], given: &[PathBuf]) {
+    for (page, path) in pages.iter_mut().zip(files) {
+        let relative = given
+            .iter()
+            .filter(|root| root.as_path() != path.as_path())
+            .find_map(|root| path.strip_prefix(root).ok());
+        if let Some(r) = relative {
+            page.file = r.to_string_lossy().replace('\\', "/");
+        }
+    }
+}
+
 /// Checks, analyses, draws and tests every file.
 pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf]) -> Vec<Page> {
     let mut pages = Vec::new();

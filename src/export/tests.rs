@@ -123,3 +123,22 @@ fn counts_past_128_bits_read_as_the_cli_says_them() {
     );
     assert_eq!(crate::compile::describe::show_count(8_232_960), "8,232,960");
 }
+
+/// A value chosen by precedence is said in one parenthesis in the DOT tooltip, not
+/// `(by precedence over x) (by r)` (review D4).
+#[test]
+fn a_precedence_tooltip_is_one_phrase() {
+    let p = crate::check::policy_from_text(
+        "policy h \"h\"\nenum R { escalate, manage }\ninput coercion: bool\ninput calm: bool\n\
+         output response: R\n  precedence escalate > manage\n\
+         rule refer \"R\" cites \"1\" when coercion then response = escalate\n\
+         rule settle \"S\" cites \"2\" when calm then response = manage\n",
+    );
+    let view = super::policy_view(&p, super::Which::Whole).unwrap();
+    let text = dot::to_dot(&view);
+    assert!(
+        text.contains("response = escalate (by refer, winning by precedence over manage)"),
+        "{text}"
+    );
+    assert!(!text.contains(") (by"), "{text}");
+}

@@ -207,6 +207,29 @@ impl LeafOutput {
         format!("{} {}", self.prompt(), self.answer())
     }
 
+    /// `code_line` with the rules that give the value, in one parenthesis: `response =
+    /// refer_immediately (by refer_points, winning by precedence over
+    /// refer_after_review)`.
+    pub fn code_line_by(&self, rules: &[String]) -> String {
+        let by = rules.join(", ");
+        match &self.status {
+            OutputStatus::Value {
+                code,
+                source: ValueSource::Precedence,
+                outranked,
+                ..
+            } => {
+                let vs: Vec<&str> = outranked.iter().map(|v| v.code.as_str()).collect();
+                format!(
+                    "{} = {code} (by {by}, winning by precedence over {})",
+                    self.output,
+                    vs.join(", ")
+                )
+            }
+            _ => format!("{} (by {by})", self.code_line()),
+        }
+    }
+
     /// `output = value` as the language writes it, for readers who need the names
     /// (tooltips).
     pub fn code_line(&self) -> String {

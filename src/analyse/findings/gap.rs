@@ -83,7 +83,10 @@ fn accepted(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
             incidents(g.region.read_count())
         ),
     )
-    .primary(o.loc, "this output has an accepted gap");
+    .primary(
+        o.loc,
+        "left undecided on purpose there: the acceptance says why",
+    );
     for &i in &g.accepted_by {
         if let Some(acc) = policy.accepted_gaps.get(i) {
             d = d.secondary(acc.loc, format!("accepted here: {}", acc.reason));

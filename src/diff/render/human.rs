@@ -1,8 +1,8 @@
 //! A diff for a terminal.
 
 use super::{
-    appearing_lines, change_title, example, incidents, list, one_sided_title, reason_lines,
-    same_outputs, shown, summary_line,
+    appearing_lines, change_title, example, incidents, list, one_sided_title, ranking_lines,
+    reason_lines, same_outputs, shown, summary_line,
 };
 use crate::compile::describe::show_count;
 use crate::diff::git::{FileStatus, RevisionDiff};
@@ -60,6 +60,14 @@ pub fn human(d: &PolicyDiff) -> String {
             "decided the same wherever both policies decide: {}",
             list(&same)
         ));
+    }
+    for (name, r) in d.ranking_changes() {
+        let (title, lines) = ranking_lines(name, r);
+        line(String::new());
+        line(title);
+        for l in lines {
+            line(format!("    {l}"));
+        }
     }
     for (kind, items) in [
         ("domain", &d.domain),

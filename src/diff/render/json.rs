@@ -11,7 +11,10 @@ use serde_json::Value;
 use super::{all_same, file_status, shown};
 use crate::compile::describe::{count_json, Region};
 use crate::diff::git::{FileStatus, RevisionDiff};
-use crate::diff::{Appearing, CVal, CVerdict, Change, InputChange, OneSided, PolicyDiff, Reason};
+use crate::diff::{
+    Appearing, CVal, CVerdict, Change, InputChange, OneSided, PolicyDiff, Ranking, RankingChange,
+    Reason,
+};
 
 /// The whole comparison.
 #[derive(Debug, Serialize)]
@@ -60,6 +63,38 @@ pub struct OutputJson<'a> {
     pub count: Value,
     pub old_output: &'a str,
     pub output: &'a str,
+    /// The output's precedence (or `exclusive`) changes; absent when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranking_change: Option<RankingChangeJson>,
+}
+
+/// `{"old": R, "new": R, "decides": bool, "reordered": [...]}`, each `R` being
+/// `{"precedence": [V, ...]}` (highest first), `"exclusive"` or `"none"`.
+#[derive(Debug, Serialize)]
+pub struct RankingChangeJson {
+    pub decides: bool,
+    pub new: Value,
+    pub old: Value,
+    pub reordered: Vec<ReorderedJson>,
+}
+
+/// Two values the new precedence ranks the other way round: `above` now ranks above
+/// `below`; `decides` is false when no incident is decided by their order today.
+#[derive(Debug, Serialize)]
+pub struct ReorderedJson {
+    pub above: Value,
+    pub below: Value,
+    pub decides: bool,
+}
+
+/// A change to a lower- (`"lowered"`) or higher-ranked (`"raised"`) value, by the
+/// precedence of `by` (`old` when it ranks both values); `disputed` when the other
+/// side's precedence ranks them the other way round.
+#[derive(Debug, Serialize)]
+pub struct ShiftJson {
+    pub by: &'static str,
+    pub direction: &'static str,
+    pub disputed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,6 +107,9 @@ pub struct ChangeJson<'a> {
     pub new_reason: ReasonJson<'a>,
     pub old: VerdictJson,
     pub old_reason: ReasonJson<'a>,
+    /// Absent when no precedence ranks both values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<ShiftJson>,
 }
 
 /// A verdict: `{"value": V}`, `{"resolved": {"value": V, "over": [V, ...]}}` (a value
@@ -140,6 +178,7 @@ pub fn to_json(d: &PolicyDiff) -> DiffJson<'_> {
                 count: count_json(o.read_count()),
                 old_output: &o.old_name,
                 output: &o.name,
+                ranking_change: o.ranking.as_ref().map(ranking_change),
             })
             .collect(),
         outputs_only_new: &d.outputs_only_new,
@@ -200,6 +239,38 @@ fn change(c: &Change) -> ChangeJson<'_> {
         new_reason: reason(&c.new_reason),
         old: verdict(&c.old),
         old_reason: reason(&c.old_reason),
+        shift: c.shift.map(|s| ShiftJson {
+            by: s.by.word(),
+            direction: if s.lowered { "lowered" } else { "raised" },
+            disputed: s.disputed,
+        }),
+    }
+}
+
+fn ranking(r: &Ranking) -> Value {
+    match r {
+        Ranking::None => Value::from("none"),
+        Ranking::Exclusive => Value::from("exclusive"),
+        Ranking::Precedence(order) => {
+            serde_json::json!({ "precedence": order.iter().map(CVal::to_json).collect::<Vec<_>>() })
+        }
+    }
+}
+
+fn ranking_change(r: &RankingChange) -> RankingChangeJson {
+    RankingChangeJson {
+        decides: r.decides,
+        new: ranking(&r.new),
+        old: ranking(&r.old),
+        reordered: r
+            .reordered
+            .iter()
+            .map(|p| ReorderedJson {
+                above: p.above.to_json(),
+                below: p.below.to_json(),
+                decides: p.decides,
+            })
+            .collect(),
     }
 }
 

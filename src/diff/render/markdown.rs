@@ -2,8 +2,8 @@
 //! table of what changes, then one collapsible section per change.
 
 use super::{
-    appearing_lines, change_count, change_title, incidents, list, one_sided_title, reason_lines,
-    same_outputs, shown, summary_line,
+    appearing_lines, change_count, change_title, incidents, list, one_sided_title, ranking_lines,
+    reason_lines, same_outputs, shift_word, shown, summary_line,
 };
 use crate::compile::describe::{show_count, Region};
 use crate::diff::git::{FileStatus, RevisionDiff};
@@ -103,6 +103,15 @@ fn notes(d: &PolicyDiff) -> Vec<String> {
             list(&same)
         ));
     }
+    for (name, r) in d.ranking_changes() {
+        let (title, lines) = ranking_lines(name, r);
+        let mut note = capitalised(&title);
+        for l in lines {
+            note.push_str(&format!("; {l}"));
+        }
+        note.push('.');
+        notes.push(note);
+    }
     notes
 }
 
@@ -130,7 +139,10 @@ fn table(d: &PolicyDiff) -> String {
                 "| `{}` | {} | {} | {} |\n",
                 cell(&o.name),
                 cell(&c.old.show()),
-                cell(&c.new.show()),
+                cell(&match c.shift {
+                    Some(s) => format!("{} ({})", c.new.show(), shift_word(s)),
+                    None => c.new.show(),
+                }),
                 show_count(c.region.read_count())
             ));
         }
@@ -242,6 +254,15 @@ fn html_escape(s: &str) -> String {
         out.push_str("</code>");
     }
     out
+}
+
+/// `s` with its first letter a capital.
+fn capitalised(s: &str) -> String {
+    let mut cs = s.chars();
+    match cs.next() {
+        Some(c) => c.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

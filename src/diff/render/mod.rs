@@ -11,7 +11,10 @@ pub use json::to_json;
 pub use markdown::markdown;
 
 use super::git::{FileStatus, RevisionDiff};
-use super::{Appearing, CVerdict, Change, OneSided, PolicyDiff, Reason, RuleRef, Side};
+use super::{
+    Appearing, CVerdict, Change, OneSided, PolicyDiff, Ranking, RankingChange, Reason, RuleRef,
+    Shift, Side,
+};
 use crate::compile::describe::{incidents, Region};
 
 /// A path as the report shows it: `/` between folders on every platform.
@@ -76,13 +79,77 @@ fn reason_lines(reason: &Reason, verdict: &CVerdict) -> Vec<String> {
     out
 }
 
-/// The headline of one change: "`resolution` changes from `a` to `b`".
+/// The headline of one change: "`resolution` changes from `a` to `b`", marked
+/// "lowered:" (or "raised:") when the output's precedence ranks the new value below (or
+/// above) the old one.
 pub fn change_title(output: &str, c: &Change) -> String {
+    let mark = c
+        .shift
+        .map(|s| format!("{}: ", shift_word(s)))
+        .unwrap_or_default();
     format!(
-        "`{output}` changes from {} to {}",
+        "{mark}`{output}` changes from {} to {}",
         c.old.show(),
         c.new.show()
     )
+}
+
+/// "lowered" or "raised", saying whose precedence when the two disagree.
+fn shift_word(s: Shift) -> String {
+    let (word, other) = if s.lowered {
+        ("lowered", "raised")
+    } else {
+        ("raised", "lowered")
+    };
+    if s.disputed {
+        let (by, then) = match s.by {
+            Side::Old => ("old", "new"),
+            Side::New => ("new", "old"),
+        };
+        format!("{word} by the {by} precedence, {other} by the {then}")
+    } else {
+        word.to_string()
+    }
+}
+
+/// Lines saying how an output's precedence (or `exclusive`) changes, and whether the
+/// change decides any incident today: a reordering that decides nothing yet still
+/// decides every future overlap of the rules.
+fn ranking_lines(output: &str, r: &RankingChange) -> (String, Vec<String>) {
+    let title = match (&r.old, &r.new) {
+        (Ranking::Precedence(_), Ranking::Precedence(_)) => format!(
+            "the precedence of `{output}` changes: {} → {}",
+            r.old.show(),
+            r.new.show()
+        ),
+        _ => format!(
+            "how `{output}` settles rules giving it different values changes: {} → {}",
+            r.old.show(),
+            r.new.show()
+        ),
+    };
+    let mut lines = Vec::new();
+    for p in &r.reordered {
+        let effect = if p.decides {
+            "it decides changes below"
+        } else {
+            "it decides no incident today, but will decide any future overlap of rules giving these values"
+        };
+        lines.push(format!(
+            "it now ranks `{}` above `{}`: {effect}",
+            p.above.show(),
+            p.below.show()
+        ));
+    }
+    if r.reordered.is_empty() {
+        lines.push(if r.decides {
+            "it decides changes below".to_string()
+        } else {
+            "it decides no incident today, but will decide any future overlap of the output's rules"
+                .to_string()
+        });
+    }
+    (title, lines)
 }
 
 fn one_sided_title(kind: &str, o: &OneSided) -> String {

@@ -53,8 +53,47 @@ pub fn from_text(text: &str) -> Incidents<'_> {
 
 /// Facts that are not JSON.
 fn bad_json(e: &serde_json::Error) -> Diagnostic {
-    Diagnostic::error(Code::E0510, format!("the facts are not valid JSON: {e}"))
-        .help("write the facts as {\"input_name\": value, ...}")
+    Diagnostic::error(
+        Code::E0510,
+        format!("the facts are not valid JSON: {}", json_error_words(e)),
+    )
+    .help("write the facts as {\"input_name\": value, ...}")
+}
+
+/// A JSON syntax error in words, with where it is: serde's wording ("expected ident")
+/// names its parser's tokens, not what a person wrote wrong.
+pub fn json_error_words(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let what = text.split(" at line ").next().unwrap_or(&text);
+    let words = match what {
+        "expected ident" => {
+            "a word that is not true, false or null (text is written in double quotes: \"sexual_act\")"
+        }
+        "key must be a string" => {
+            "an input name without double quotes (write \"youngest_age\": 15)"
+        }
+        "expected value" => {
+            "no value where one should be, or a word not in double quotes (a value is a number, true, false, null or text in double quotes: \"sexual_act\")"
+        }
+        "expected `:`" => "a `:` missing between an input name and its value",
+        "expected `,` or `}`" => "a comma missing between two facts, or the closing `}`",
+        "expected `,` or `]`" => "a comma missing between two items, or the closing `]`",
+        "trailing comma" => "a comma after the last item",
+        "trailing characters" => "more text after the end of the facts",
+        "invalid number" => "a number that is not a number",
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            "a line break or control character inside text in double quotes"
+        }
+        w if w.starts_with("EOF while parsing") => {
+            "the facts end early (a closing `}`, `]` or `\"` is missing)"
+        }
+        w => w,
+    };
+    if e.line() == 0 {
+        words.to_string()
+    } else {
+        format!("{words}, at line {} column {}", e.line(), e.column())
+    }
 }
 
 /// One incident on its own: its facts (checked against the policy's inputs) and its
@@ -173,7 +212,7 @@ impl<'p> Batch<'p> {
         let leaf = shared.clone()?;
         Some(Decided(Made::AtLeaf {
             leaf,
-            facts_used: graph.facts_used(&values),
+            facts_used: graph.facts_that_mattered(&values),
         }))
     }
 }

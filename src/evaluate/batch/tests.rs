@@ -252,7 +252,10 @@ fn array_answers_name_the_line_of_their_element() {
     assert!(out.contains("at line 3 column 1"), "{out}");
     assert_eq!(answers(&out).len(), 1);
     let out = run_text(&p, &g, "[{},\n{}] x");
-    assert!(out.contains("trailing characters at line 2"), "{out}");
+    assert!(
+        out.contains("more text after the end of the facts, at line 2"),
+        "{out}"
+    );
 }
 
 /// Every bad key of a line is reported, not only the first.

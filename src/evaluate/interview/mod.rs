@@ -4,12 +4,15 @@
 //! A state machine over plain data: the facts known so far, the steps taken (an answer
 //! or "don't know") and, per step, the decision `decide` gives for the facts so far. The
 //! next question is the first input, in the decision graph's order, that `decide` still
-//! lists as missing and that was not answered "don't know". Without "don't know" that is
-//! always an input on the graph's path for the answers (the simplified diagram
-//! `still_matter` reads never tests an input off that path), so an interview asks at most
-//! as many questions as the path is long, plus the facts an `accept gap` reads that the
-//! path did not settle. Past the graph's limit the rules decide, and they need every
-//! input they read: those are asked in declaration order, as `decide` lists them.
+//! lists as missing and that was not answered "don't know", judgement inputs last (a
+//! judgement is asked only when no fact still matters). Without "don't know" and without
+//! a judgement still open, that is always an input on the graph's path for the answers
+//! (the simplified diagram `still_matter` reads never tests an input off that path), so
+//! an interview of a policy without judgements asks at most as many questions as the
+//! path is long, plus the facts an `accept gap` reads that the path did not settle; a
+//! judgement put off may cost questions the graph's order would have spared. Past the
+//! graph's limit the rules decide, and they need every input they read: those are asked
+//! in declaration order, as `decide` lists them, judgements last.
 //!
 //! `question.rs` states a question (choices, a typed integer) and reads a reply to it;
 //! `text.rs` puts the interview into words. The command line only reads lines and
@@ -57,7 +60,13 @@ pub fn start_facts(policy: &Policy, file: Option<&Path>) -> Result<Facts, Vec<Di
     let json = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
         .and_then(|t| {
-            serde_json::from_str(&t).map_err(|e| format!("`{}` is not JSON: {e}", path.display()))
+            serde_json::from_str(&t).map_err(|e| {
+                format!(
+                    "`{}` is not JSON: {}",
+                    path.display(),
+                    super::batch::json_error_words(&e)
+                )
+            })
         })
         .map_err(|m| vec![Diagnostic::error(Code::E0001, m)])?;
     super::parse_facts(policy, &json)
@@ -142,9 +151,11 @@ impl<'a> Interview<'a> {
 
     /// The input to ask next; `None` when no answer could change the decision (every
     /// output decided, out of scope, a gap or a conflict, or what is left was answered
-    /// "don't know").
+    /// "don't know"). Judgement inputs come last: a person is not asked to commit to a
+    /// judgement (is the DSL confident?) before the facts that may make it irrelevant,
+    /// and is never asked it when they do.
     fn next_input(&self) -> Option<InputId> {
-        match self.decider {
+        let open: Vec<InputId> = match self.decider {
             // `missing` is what still matters, in the graph's order, then the facts an
             // open acceptance reads.
             Decider::Graph(_) => self
@@ -152,13 +163,25 @@ impl<'a> Interview<'a> {
                 .missing
                 .iter()
                 .copied()
-                .find(|&i| !self.is_unknown(i)),
+                .filter(|&i| !self.is_unknown(i))
+                .collect(),
             Decider::Rules(r) => r
                 .read()
                 .iter()
                 .copied()
-                .find(|&i| self.facts.get(i).is_none() && !self.is_unknown(i)),
-        }
+                .filter(|&i| self.facts.get(i).is_none() && !self.is_unknown(i))
+                .collect(),
+        };
+        let judged = |i: InputId| {
+            self.policy
+                .inputs
+                .get(i)
+                .is_some_and(|d| d.judgement.is_some())
+        };
+        open.iter()
+            .copied()
+            .find(|&i| !judged(i))
+            .or_else(|| open.first().copied())
     }
 
     /// The next question, or `None` when the interview is over.
@@ -317,6 +340,7 @@ fn decide_so_far(
                 missing,
                 accepted_gaps: Vec::new(),
                 open_acceptances: Vec::new(),
+                may_outrank: Vec::new(),
             });
         }
     }

@@ -58,16 +58,19 @@ impl Question {
     /// The question about `input`, the `number`th of the interview.
     pub fn new(policy: &Policy, input: InputId, number: usize) -> Option<Question> {
         let def = policy.inputs.get(input)?;
-        let text = def.question().unwrap_or_else(|| match def.ty {
-            Ty::Bool => format!("`{}`: yes or no?", def.name),
-            _ => format!("What is `{}`?", def.name),
-        });
+        let text = def
+            .question()
+            .map(|q| unquoted(&q))
+            .unwrap_or_else(|| match def.ty {
+                Ty::Bool => format!("`{}`: yes or no?", def.name),
+                _ => format!("What is `{}`?", def.name),
+            });
         // What the doc says after the question: its explanation.
         let detail = def
             .doc
             .as_deref()
             .and_then(|d| d.find('?').and_then(|i| d.get(i + 1..)))
-            .map(one_line)
+            .map(|d| unquoted(&one_line(d)))
             .filter(|d| !d.is_empty());
         let kind = match def.ty {
             Ty::Bool => QuestionKind::Choices(vec![
@@ -92,7 +95,11 @@ impl Question {
                     .map(|(v, var)| Choice {
                         value: Value::Enum(e, v),
                         name: var.name.clone(),
-                        label: var.doc.as_deref().map(one_line).filter(|d| !d.is_empty()),
+                        label: var
+                            .doc
+                            .as_deref()
+                            .map(|d| unquoted(&one_line(d)))
+                            .filter(|d| !d.is_empty()),
                     })
                     .collect(),
             ),
@@ -107,6 +114,17 @@ impl Question {
             judgement: judgement(policy, input),
             kind,
         })
+    }
+}
+
+/// A doc comment's words without the backticks a writer puts around names
+/// (`` `extreme` ``): a question is read by a person, not a programmer. An unpaired
+/// backtick stays.
+pub(super) fn unquoted(text: &str) -> String {
+    if text.matches('`').count() % 2 == 0 {
+        text.replace('`', "")
+    } else {
+        text.to_string()
     }
 }
 

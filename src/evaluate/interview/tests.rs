@@ -213,6 +213,36 @@ fn check_interview(
     for (o, a) in d.answers.iter().enumerate() {
         assert_eq!(verdict(a), verdict(&full.answers[o]), "{ctx} output {o}");
     }
+    // Each question still mattered when asked, and a judgement was asked only when no
+    // fact still mattered.
+    let judged = |i: usize| p.inputs[i].judgement.is_some();
+    for (k, step) in iv.steps().iter().enumerate() {
+        let before = if k == 0 {
+            &iv.first
+        } else {
+            &iv.decisions[k - 1]
+        };
+        let dont_knows: Vec<usize> = iv.steps()[..k]
+            .iter()
+            .filter(|s| s.value.is_none())
+            .map(|s| s.input)
+            .collect();
+        let open: Vec<usize> = before
+            .missing
+            .iter()
+            .copied()
+            .filter(|i| !dont_knows.contains(i))
+            .collect();
+        assert!(open.contains(&step.input), "{ctx}: step {k}");
+        if judged(step.input) {
+            assert!(open.iter().all(|&i| judged(i)), "{ctx}: step {k}");
+        }
+    }
+    // A judgement put off may cost questions off the path; without one open, every
+    // question is on it.
+    if (0..p.inputs.len()).any(judged) {
+        return 0;
+    }
     let idx = indices(p, truth);
     let outcome_path = g.facts_used(&idx);
     let graph_path = graph_path(p, g, &idx);
@@ -297,10 +327,13 @@ fn past_the_graph_the_rules_are_asked_in_declaration_order() {
             let dont_know = if seed % 2 == 0 { 0 } else { 20 };
             let iv = interview_on(&p, &by_rules, &truth, dont_know, &mut rng);
             let asked: Vec<usize> = iv.steps().iter().map(|s| s.input).collect();
+            let judged = |i: &usize| p.inputs[*i].judgement.is_some();
+            let (mut read, judgements): (Vec<usize>, Vec<usize>) =
+                r.read().iter().partition(|i| !judged(i));
+            read.extend(judgements);
             assert_eq!(
-                asked,
-                r.read(),
-                "{}: every input the rules read, in order",
+                asked, read,
+                "{}: every input the rules read, in order, judgements last",
                 p.name
             );
             let d = iv.decision();
@@ -340,7 +373,7 @@ fn an_impossible_answer_is_refused_in_words_and_asked_again() {
     assert_eq!(
         refused,
         "that answer is impossible with the answers so far: the policy assumes \
-         `youngest_age <= oldest_age` of every incident; answer again, or b to change an \
+         youngest age ≤ oldest age of every incident; answer again, or b to change an \
          earlier answer"
     );
     assert_eq!(iv.next_question().unwrap().name, "youngest_age");
@@ -618,4 +651,27 @@ fn any_line_typed_is_read_or_refused() {
             iv.restart();
         }
     }
+}
+
+/// A question quotes the doc comment without the backticks around names (review D5).
+#[test]
+fn questions_lose_the_backticks_of_names() {
+    assert_eq!(
+        super::question::unquoted("counts as `extreme`."),
+        "counts as extreme."
+    );
+    assert_eq!(
+        super::question::unquoted("a lone ` stays"),
+        "a lone ` stays"
+    );
+    let p = crate::check::policy_from_text(
+        "policy w \"w\"\n/// Is it `extreme`? (Violent acts are the severity `extreme`.)\n\
+         input a: bool\noutput o: bool default false\n",
+    );
+    let q = Question::new(&p, 0, 1).unwrap();
+    assert_eq!(q.text, "Is it extreme?");
+    assert_eq!(
+        q.detail.as_deref(),
+        Some("(Violent acts are the severity extreme.)")
+    );
 }

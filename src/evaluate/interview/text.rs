@@ -127,11 +127,64 @@ pub fn progress(interview: &Interview<'_>) -> String {
             } else {
                 ""
             };
-            let line = format!("{verb}{}", answer_line(policy, after, o, a));
+            let mut line = format!("{verb}{}", answer_line(policy, after, o, a));
+            line.push_str(&may_outrank(policy, after, o));
             s.push_str(&wrap(&line, "   ", "     "));
         }
     }
     s
+}
+
+/// A value decided early that wins by precedence where another rule turns out to apply:
+/// "; it wins by precedence over refer_immediately wherever refer applies", as the final
+/// summary will say it won.
+fn may_outrank(policy: &Policy, d: &Decision, o: OutputId) -> String {
+    let Some((_, values)) = d.may_outrank.iter().find(|(x, _)| *x == o) else {
+        return String::new();
+    };
+    let parts: Vec<String> = values
+        .iter()
+        .map(|(v, rules)| {
+            let names: Vec<&str> = rules
+                .iter()
+                .filter_map(|&r| policy.rules.get(r).map(|x| x.name.as_str()))
+                .collect();
+            match names.as_slice() {
+                [] => format!("{} wherever a rule giving it applies", policy.show_value(v)),
+                [one] => format!("{} wherever {one} applies", policy.show_value(v)),
+                _ => format!(
+                    "{} wherever {} applies",
+                    policy.show_value(v),
+                    names.join(" or ")
+                ),
+            }
+        })
+        .collect();
+    format!("; it wins by precedence over {}", parts.join(", "))
+}
+
+/// A condition as the policy writes it, read aloud: names as words, comparisons as
+/// signs (`youngest_age <= oldest_age` is "youngest age ≤ oldest age").
+fn in_words(code: &str) -> String {
+    let code = code
+        .replace("<=", "≤")
+        .replace(">=", "≥")
+        .replace("!=", "is not")
+        .replace("==", "is");
+    let mut out = String::new();
+    let mut word = String::new();
+    for ch in code.chars().chain(std::iter::once(' ')) {
+        if ch.is_alphanumeric() || ch == '_' {
+            word.push(ch);
+        } else {
+            if !word.is_empty() {
+                out.push_str(&crate::words::humanise(&word));
+                word.clear();
+            }
+            out.push(ch);
+        }
+    }
+    out.trim_end().to_string()
 }
 
 /// Whether output `o` is settled: decided, a conflict, or a gap the facts settle as
@@ -150,7 +203,9 @@ pub fn refusal(policy: &Policy, facts: &Facts, d: &Diagnostic) -> String {
         .assumes
         .iter()
         .filter(|a| accept::settle(policy, &a.expr, facts) == Some(false))
-        .map(|a| format!("`{}`", policy.pretty_expr(&a.expr)))
+        // In words: "youngest age ≤ oldest age", not the policy's
+        // `youngest_age <= oldest_age` (evaluate may not use export's plain language).
+        .map(|a| in_words(&policy.pretty_expr(&a.expr)))
         .collect();
     let why = if broken.is_empty() {
         d.message.clone()

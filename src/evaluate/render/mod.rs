@@ -50,8 +50,11 @@ fn rule_line(policy: &Policy, r: RuleId) -> String {
     if let Some(t) = &rule.title {
         s.push_str(&format!(" — {t}"));
     }
-    if let Some(c) = &rule.cites {
-        s.push_str(&format!(" [{}]", words::citation(policy, c)));
+    match &rule.cites {
+        // A blank `cites ""` (W0003) cites nothing: say so rather than print `[]`.
+        Some(c) if c.trim().is_empty() => s.push_str(" (no citation)"),
+        Some(c) => s.push_str(&format!(" [{}]", words::citation(policy, c))),
+        None => {}
     }
     s
 }

@@ -317,3 +317,63 @@ fn the_report_counts_over_the_facts_the_policy_reads() {
         "the gap, counted as check counts it"
     );
 }
+
+/// The review's policy whose precedence ranks managing in school above referring at
+/// once: the index must not say "Findings: none" in green, and must name what the
+/// precedence puts first.
+#[test]
+fn the_index_counts_and_names_what_a_precedence_decides() {
+    let mut sources = Sources::new();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff/precedence/v3.policy");
+    let pages = build_site(&mut sources, &RealFs, &[path]);
+    let index = index_page(&pages);
+    assert!(!index.contains("badge good\">none"), "{index}");
+    assert!(index.contains("decided by precedence</span>"), "{index}");
+    assert!(
+        index.contains("<code>response</code>: <b>manage in setting</b> over refer immediately, <b>refer after review</b> over refer immediately"),
+        "{index}"
+    );
+}
+
+/// A comparison (no outputs, only asserts) is listed after the policies, in a table of
+/// its own with how many of its asserts hold; page headers name files relative to the
+/// folder given to `doc`; doc comments' backticks are code (review B10, D1).
+#[test]
+fn comparisons_are_listed_apart_with_their_asserts() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let files = vec![
+        root.join("compare/school-advice-vs-ukcis.policy"),
+        root.join("school-advice.policy"),
+    ];
+    let mut sources = Sources::new();
+    let mut pages = build_site(&mut sources, &RealFs, &files);
+    crate::export::report::name_relative_to(&mut pages, &files, &[root]);
+    assert_eq!(pages[0].file, "compare/school-advice-vs-ukcis.policy");
+    assert_eq!(pages[1].file, "school-advice.policy");
+    let index = index_page(&pages);
+    let policy_row = index.find("href=\"school-advice.html\"").unwrap();
+    let comparisons = index.find("<h2>Comparisons between policies</h2>").unwrap();
+    let comparison_row = index.find("href=\"school-advice-vs-ukcis.html\"").unwrap();
+    assert!(
+        policy_row < comparisons && comparisons < comparison_row,
+        "{index}"
+    );
+    assert!(
+        index[comparison_row..].contains("<span class=\"badge good\">4 of 4 hold</span>"),
+        "{index}"
+    );
+    let page = policy_page(&pages[0]);
+    assert!(page.contains("<dt>File</dt><dd>compare/school-advice-vs-ukcis.policy</dd>"));
+    assert!(
+        page.contains("(002, <code>school-advice.policy</code>)"),
+        "{page}"
+    );
+    assert!(!page.contains("does not depend on these inputs"));
+}
+
+#[test]
+fn doc_comment_backticks_are_code() {
+    assert_eq!(doc_html("a `b<c` d"), "a <code>b&lt;c</code> d");
+    assert_eq!(doc_html("an odd ` tick"), "an odd ` tick");
+}
