@@ -444,7 +444,9 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     };
     find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
     find_conflicts(c, &mut a, &single_outputs, boxed.conflicts)?;
-    isolate::isolate_examples(c, &mut a)?;
+    if !c.errors_only {
+        isolate::isolate_examples(c, &mut a)?;
+    }
     (a.dead_rules, a.dead_assignments) = match &model {
         Some(m) => m.dead_rules(c),
         None => match attempt(c, dead_rules)? {
@@ -455,8 +457,10 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
             }
         },
     };
-    find_redundant_rules(c, &mut a)?;
-    find_unused_inputs(c, &mut a, boxed.used_inputs)?;
+    if !c.errors_only {
+        find_redundant_rules(c, &mut a)?;
+        find_unused_inputs(c, &mut a, boxed.used_inputs)?;
+    }
     find_asserts(c, &mut a)?;
     Ok(a)
 }
@@ -497,7 +501,7 @@ fn run_boxes(
         .iter()
         .map(|&o| Task::Gaps(o))
         .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
-        .chain([Task::UsedInputs])
+        .chain((!c.errors_only).then_some(Task::UsedInputs))
         .collect();
     let results = par_map(&tasks, &m.longest_first(c, &tasks), |t| match *t {
         Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(c, o)),

@@ -104,6 +104,7 @@ fn check_against_brute_force(
         max_nodes: None,
         engine,
         max_splits,
+        errors_only: false,
     };
     let mut c = Compiler::new(p, &options).unwrap();
     let a = analyse(&mut c).unwrap();
@@ -717,6 +718,7 @@ fn node_limit_leaves_the_other_analyses_exact() {
         max_nodes: Some(4_000),
         engine: Engine::Diagrams,
         max_splits: None,
+        errors_only: false,
     };
     let mut c = Compiler::new(&p, &options).unwrap();
     let limited = analyse(&mut c).unwrap();
@@ -856,4 +858,58 @@ rule r3 "R3" cites "t" when b or not b then o = x
     for engine in [Engine::Diagrams, Engine::Boxes] {
         check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
     }
+}
+
+/// `decide` and `ask` count `check`'s errors with only the analyses that can find them
+/// (`CompileOptions::errors_only`): the count must be the one `check` reports, on every
+/// policy of the diagnostics fixtures and the bundled ones, and on generated policies
+/// past the box engine's threshold.
+#[test]
+fn errors_only_counts_the_errors_check_reports() {
+    let errors = |p: &Policy, errors_only: bool| {
+        let options = CompileOptions {
+            errors_only,
+            ..CompileOptions::default()
+        };
+        match analyse_policy_with(p, &options) {
+            Ok(a) => a.diagnostics.iter().filter(|d| d.is_error()).count(),
+            Err(d) => usize::from(d.is_error()),
+        }
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    let mut with_errors = 0;
+    for dir in ["tests/fixtures/diagnostics", "policies", "examples"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "policy") {
+                continue;
+            }
+            let file = crate::check::check_file(
+                &mut crate::source::Sources::new(),
+                &crate::source::RealFs,
+                &path,
+            );
+            let Some(p) = file.policy.filter(|p| p.header.is_some()) else {
+                continue;
+            };
+            if file.diagnostics.iter().any(|d| d.is_error()) {
+                continue;
+            }
+            let full = errors(&p, false);
+            assert_eq!(errors(&p, true), full, "{path:?}");
+            checked += 1;
+            with_errors += usize::from(full > 0);
+        }
+    }
+    for seed in 0..6 {
+        let p = generate(&SynthSpec::table(12, 120, seed));
+        let full = errors(&p, false);
+        assert_eq!(errors(&p, true), full, "table seed {seed}");
+        with_errors += usize::from(full > 0);
+    }
+    assert!(
+        checked >= 20 && with_errors >= 10,
+        "{checked} policies, {with_errors} with errors"
+    );
 }

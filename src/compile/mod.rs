@@ -316,6 +316,8 @@ pub struct Compiler<'p> {
     pub preferred: Vec<Option<u32>>,
     /// See [`CompileOptions::max_splits`].
     pub max_splits: Option<usize>,
+    /// See [`CompileOptions::errors_only`].
+    pub errors_only: bool,
     /// Comparisons between inputs that region descriptions may use besides the
     /// policy's own ([`describe::describe`]): the diff gives the other side's, since a
     /// changed region can be bounded by either policy's.
@@ -340,6 +342,12 @@ pub struct CompileOptions {
     /// The box engine's budget of splits for counting one output's gaps (default
     /// [`crate::analyse::boxes::MAX_SPLITS`]).
     pub max_splits: Option<usize>,
+    /// Run only the analyses that can find errors (gaps, conflicts, overlaps, asserts,
+    /// and dead rules, whose unfinished search is one), leaving out what only warns or
+    /// notes (redundant rules, unused inputs) and the search for isolating examples:
+    /// for a caller that needs to know whether `policyc check` rejects a policy, not
+    /// the whole report.
+    pub errors_only: bool,
 }
 
 /// The engine behind the analyses of gaps, conflicts and dead rules.
@@ -382,6 +390,7 @@ impl<'p> Compiler<'p> {
         let mut c = Self::new_in(policy, order, mdd)?;
         c.engine = options.engine;
         c.max_splits = options.max_splits;
+        c.errors_only = options.errors_only;
         Ok(c)
     }
 
@@ -417,6 +426,7 @@ impl<'p> Compiler<'p> {
             fact_names: std::sync::Arc::new(describe::FactNames::new(policy)),
             preferred: preferred_values(policy),
             max_splits: None,
+            errors_only: false,
             other_relations: Vec::new(),
         };
         c.compile_defines()?;

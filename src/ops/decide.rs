@@ -95,7 +95,11 @@ pub fn load(
 
 /// The errors `policyc check`'s analysis finds in a policy that type-checks.
 fn count_check_errors(policy: &Policy) -> usize {
-    match crate::analyse::analyse_policy_with(policy, &CompileOptions::default()) {
+    let options = CompileOptions {
+        errors_only: true,
+        ..CompileOptions::default()
+    };
+    match crate::analyse::analyse_policy_with(policy, &options) {
         Ok(a) => a.diagnostics.iter().filter(|d| d.is_error()).count(),
         Err(d) => usize::from(d.severity == Severity::Error),
     }
