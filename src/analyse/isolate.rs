@@ -7,14 +7,30 @@
 //!
 //! Done on the diagrams for both engines, after the pairs are found, so both give the
 //! same example; only for the pairs listed one by one ([`super::LISTED_CONFLICTS`] per
-//! output and kind), the ones shown with their example.
+//! output and kind), the ones shown with their example, and within [`MAX_CHECKS`] and
+//! [`MAX_OTHERS`]: on a decision table of thousands of rules over dozens of inputs
+//! every check is a difference of large diagrams (about half a millisecond each), and a
+//! hundred pairs took 100 s where the rest of `check` takes under a second. A pair past
+//! either keeps the example it was found with, and `isolating` stays `None` (not
+//! looked at), as past the listed pairs.
 
 use super::{Analysis, ConflictFinding, LISTED_CONFLICTS};
 use crate::check::ir::OutputId;
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{NodeId, FALSE};
 
+/// The rules' conditions the search may test against pairs' regions, over all pairs of
+/// one analysis: small policies, whose examples the property tests check for
+/// exactness, stay far below it.
+pub(super) const MAX_CHECKS: usize = 12_000;
+
+/// The other rules of the output one pair's search may test: tables as people write
+/// them (the DMN examples of issue 23 have dozens of rows) stay below it; at 200 rules
+/// over 20 inputs one check already costs a quarter of a millisecond.
+pub(super) const MAX_OTHERS: usize = 60;
+
 pub(super) fn isolate_examples(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
+    let mut budget = MAX_CHECKS;
     for list in [&mut a.conflicts, &mut a.resolved, &mut a.overlaps] {
         let mut seen: Vec<(OutputId, usize)> = Vec::new();
         for cf in list.iter_mut() {
@@ -35,7 +51,7 @@ pub(super) fn isolate_examples(c: &mut Compiler<'_>, a: &mut Analysis) -> CResul
             if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
                 c.compact()?;
             }
-            match isolate(c, cf) {
+            match isolate(c, cf, &mut budget) {
                 Ok(()) => {}
                 Err(crate::compile::CompileError::TooLarge { .. }) => c.compact()?,
                 Err(e) => return Err(e),
@@ -57,9 +73,21 @@ fn effective_on(c: &Compiler<'_>, r: usize, o: OutputId) -> NodeId {
         .unwrap_or(FALSE)
 }
 
-fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding) -> CResult<()> {
+fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut usize) -> CResult<()> {
     let o = cf.output;
     let [r1, r2] = cf.rules;
+    let others = c
+        .policy
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|&(t, rule)| t != r1 && t != r2 && rule.assigns.iter().any(|a| a.output == o))
+        .count();
+    // All or nothing: a search cut short would say nothing true about the region.
+    if others > MAX_OTHERS || others > *budget {
+        return Ok(());
+    }
+    *budget -= others;
     let (e1, e2) = (effective_on(c, r1, o), effective_on(c, r2, o));
     let both = c.mdd.and(e1, e2)?;
     let mut alone = c.mdd.and(both, c.valid)?;
