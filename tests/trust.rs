@@ -621,3 +621,33 @@ fn the_gap_is_counted_and_shown_over_the_facts_the_policy_reads() {
     assert_eq!(d["undecided"]["response"]["reason"], "gap", "{d}");
     assert_eq!(d["missing"], serde_json::json!([]), "{d}");
 }
+
+/// One diagnostic, one way of counting: the conflict options' "all N incidents of the
+/// region" and W0508's headline count over the inputs the policy reads, as the region
+/// line above them does (review 2, N2: they counted every declared input).
+#[test]
+fn every_count_of_one_finding_is_over_the_inputs_read() {
+    let dir = temp_dir("one-count");
+    let text = b"policy p \"p\"\n\
+input a: bool\ninput b: bool\ninput c: bool\ninput unread: 0..=9\n\
+output o: bool\noutput q: bool\n\
+rule r1 \"r1\" cites \"x\" when a then o = true\n\
+rule r2 \"r2\" cites \"x\" when b then o = false\n\
+rule r3 \"r3\" cites \"x\" when c then q = true\n\
+accept gap q \"the document is silent\"\n\
+accept gap o \"the document is silent\" when not a and not b\n";
+    let path = write(&dir, "p.policy", text);
+    let out = stderr(&policyc(&["check", "--color", "never", &path]));
+    // a, b and c read: a and b for the conflict (c free: 2 incidents), not c for the gap
+    // of q (a, b free: 4 incidents).
+    assert!(out.contains("both apply to 2 incidents"), "{out}");
+    assert!(out.contains("all 2 incidents of the region get"), "{out}");
+    assert!(
+        out.contains("it accepts all 4 incidents the output gets no value for"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("20 incidents") && !out.contains("40 incidents"),
+        "{out}"
+    );
+}

@@ -264,12 +264,13 @@ impl<'p> Settle<'p> {
 /// example: every incident where both rules apply gets the winning value from them (so
 /// an option that lowers a response shows how many incidents it lowers).
 fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &str) -> String {
-    let all = if region.count == 1 {
+    let count = region.read_count();
+    let all = if count == 1 {
         "the region's 1 incident gets".to_string()
     } else {
         format!(
             "all {} of the region get",
-            crate::compile::describe::incidents(region.count)
+            crate::compile::describe::incidents(count)
         )
     };
     format!("{all} `{output}` = {value} from these two rules")

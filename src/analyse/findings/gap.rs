@@ -144,7 +144,7 @@ pub(super) fn unconditional(policy: &Policy, g: &GapFinding) -> Vec<Diagnostic> 
             format!(
                 "`accept gap {}` has no `when`: it accepts all {} the output gets no value for, and any gap a later edit opens",
                 o.name,
-                incidents(g.region.count)
+                incidents(g.region.read_count())
             ),
         )
         .primary(acc.loc, "accepts every gap of this output, now and after any edit");
