@@ -97,16 +97,18 @@ pub fn change_title(output: &str, c: &Change) -> String {
 /// "lowered" or "raised", saying whose precedence when the two disagree.
 fn shift_word(s: Shift) -> String {
     let (word, other) = if s.lowered {
-        ("lowered", "raised")
+        ("lowered", "higher")
     } else {
-        ("raised", "lowered")
+        ("raised", "lower")
     };
     if s.disputed {
         let (by, then) = match s.by {
             Side::Old => ("old", "new"),
             Side::New => ("new", "old"),
         };
-        format!("{word} by the {by} precedence, {other} by the {then}")
+        // The word a reviewer scans for comes alone; the other side's ranking follows
+        // in words that cannot be read as the opposite verdict (review 2, N7).
+        format!("{word} (by the {by} precedence; the {then} one ranks the new value {other})")
     } else {
         word.to_string()
     }
