@@ -266,3 +266,37 @@ fn a_json_syntax_error_is_said_in_words() {
         assert!(!err.contains("expected"), "{err}");
     }
 }
+
+/// The incident record a DSL files (`decide --format markdown`, `ask --record`) opens
+/// with the warning when the policy does not pass `policyc check`: standard error does
+/// not reach the file (review 2, N5).
+#[test]
+fn the_record_of_a_rejected_policy_says_so() {
+    let policy = "tests/fixtures/decide/rejected.policy";
+    let dir = temp_dir("decide-rejected-record");
+    let facts = write(&dir, "f.json", br#"{"youngest_age": 14, "oldest_age": 15}"#);
+    let warning = "> **Warning:** this policy does not pass `policyc check` (3 errors)";
+    let o = common::policyc(&["decide", policy, "--facts", &facts, "--format", "markdown"]);
+    assert!(stdout(&o).starts_with(warning), "{}", stdout(&o));
+    let batch = write(
+        &dir,
+        "b.jsonl",
+        b"{\"youngest_age\": 14}\n{\"oldest_age\": 15}\n",
+    );
+    let o = common::policyc(&["decide", policy, "--facts", &batch, "--format", "markdown"]);
+    assert_eq!(stdout(&o).matches(warning).count(), 1, "{}", stdout(&o));
+    let record = dir.join("record.md");
+    let record = record.to_str().unwrap();
+    fed(&["ask", policy, "--record", record], b"");
+    let text = std::fs::read_to_string(record).unwrap();
+    assert!(text.starts_with(warning), "{text}");
+    // A policy that passes has a record without it.
+    let clean = write(&dir, "p.policy", AGES.as_bytes());
+    let facts = write(
+        &dir,
+        "g.json",
+        br#"{"youngest_age": 14, "oldest_age": 15, "sev": "low"}"#,
+    );
+    let o = common::policyc(&["decide", &clean, "--facts", &facts, "--format", "markdown"]);
+    assert!(!stdout(&o).contains("Warning"), "{}", stdout(&o));
+}

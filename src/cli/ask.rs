@@ -85,7 +85,7 @@ pub fn run(args: &AskArgs, color: ColorArg) -> u8 {
         }
     }
     if let Some(path) = &args.record {
-        ok &= save(path, &interview.record(), false);
+        ok &= save(path, &loaded.markdown_record(&interview.record()), false);
     }
     match (ok, interview.is_decided()) {
         (false, _) => exit::USAGE,

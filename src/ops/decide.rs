@@ -51,6 +51,21 @@ impl Loaded {
         (n > 0).then_some(n)
     }
 
+    /// An incident record in Markdown (`decide --format markdown`, `ask --record`),
+    /// opening with the warning when the policy does not pass `policyc check`: the
+    /// record is the document a DSL files, and standard error does not reach it.
+    pub fn markdown_record(&self, record: &str) -> String {
+        match self.rejected() {
+            Some(n) => {
+                let errors = if n == 1 { "error" } else { "errors" };
+                format!(
+                    "> **Warning:** this policy does not pass `policyc check` ({n} {errors}); the answers below may be undecided or wrong.\n\n{record}"
+                )
+            }
+            None => record.to_string(),
+        }
+    }
+
     /// The line that says the policy does not pass `policyc check`, if it does not.
     pub fn warning(&self) -> Option<String> {
         let n = self.rejected()?;
@@ -195,7 +210,9 @@ pub fn answer(
                             &AnswerJson::Decided(decision_json(policy, &d))
                                 .with_check_errors(loaded.rejected()),
                         ),
-                        Format::Markdown => decision_markdown(policy, &facts, &d),
+                        Format::Markdown => {
+                            loaded.markdown_record(&decision_markdown(policy, &facts, &d))
+                        }
                     };
                     (text, Worst::from(d.status))
                 }
@@ -213,6 +230,9 @@ pub fn answer(
         Incidents::Many(Ok(items)) => items,
     };
     if format != Format::Json {
+        if format == Format::Markdown {
+            let _ = out.write_all(loaded.markdown_record("").as_bytes());
+        }
         return Ok(records(policy, decider, sources, items, format, out));
     }
     let mut batch = Batch::new(policy, decider);
