@@ -416,11 +416,11 @@ fn a_batch_honours_the_human_and_markdown_formats() {
     let out = stdout(&o);
     assert!(!out.lines().any(|l| l.starts_with('{')), "{out}");
     assert!(
-        out.contains("── incident on line 1 of the facts ──"),
+        out.contains("── incident 1, on line 1 of the facts ──"),
         "{out}"
     );
     assert!(
-        out.contains("── incident on line 2 of the facts ──"),
+        out.contains("── incident 2, on line 2 of the facts ──"),
         "{out}"
     );
     assert!(
@@ -431,11 +431,11 @@ fn a_batch_honours_the_human_and_markdown_formats() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("── incident on line 2 of the facts ──\nerror[E0510]"),
+        out.contains("── incident 2, on line 2 of the facts ──\nerror[E0510]"),
         "{out}"
     );
     assert!(
-        out.contains("── incident on line 3 of the facts ──"),
+        out.contains("── incident 3, on line 3 of the facts ──"),
         "{out}"
     );
     let o = policyc(&["decide", &policy, "--facts", &bad, "--format", "markdown"]);
@@ -444,12 +444,27 @@ fn a_batch_honours_the_human_and_markdown_formats() {
     assert!(!out.lines().any(|l| l.starts_with('{')), "{out}");
     assert_eq!(out.matches("\n---\n").count(), 2, "{out}");
     assert!(
-        out.contains("# Incident record: t (line 1 of the facts)"),
+        out.contains("# Incident record: t (incident 1, on line 1 of the facts)"),
         "{out}"
     );
-    assert!(out.contains("# Incident on line 2 of the facts"), "{out}");
     assert!(
-        out.contains("# Incident record: t (line 3 of the facts)"),
+        out.contains("# Incident 2, on line 2 of the facts"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# Incident record: t (incident 3, on line 3 of the facts)"),
+        "{out}"
+    );
+    // A JSON array on one line: each record says which incident it is, not only the
+    // line they share (review 2, W3).
+    let array = write(&dir, "array.json", b"[{\"x\": true}, {\"x\": false}]");
+    let out = stdout(&policyc(&["decide", &policy, "--facts", &array]));
+    assert!(
+        out.contains("── incident 1, on line 1 of the facts ──"),
+        "{out}"
+    );
+    assert!(
+        out.contains("── incident 2, on line 1 of the facts ──"),
         "{out}"
     );
     // JSON Lines stay the machines' form.

@@ -11,7 +11,7 @@ use crate::compile::CompileOptions;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::evaluate::batch::{self, Batch, Incidents};
 use crate::evaluate::render::json::{AnswerJson, ErrorJson};
-use crate::evaluate::render::record::{batch_record_human, batch_record_markdown};
+use crate::evaluate::render::record::{batch_record_human, batch_record_markdown, place};
 use crate::evaluate::{decision_human, decision_json, decision_markdown, DecideStatus, Decider};
 use crate::source::{FileSystem, Sources};
 
@@ -279,9 +279,10 @@ fn records(
             Ok((_, d)) => Worst::from(d.status),
             Err(_) => Worst::BadFacts,
         });
+        let place = place(k, item.line);
         let text = match format {
-            Format::Markdown => batch_record_markdown(policy, item.line, k == 0, &answered),
-            _ => batch_record_human(policy, sources, item.line, &answered),
+            Format::Markdown => batch_record_markdown(policy, &place, k == 0, &answered),
+            _ => batch_record_human(policy, sources, &place, &answered),
         };
         let _ = out.write_all(for_people(format, &text).as_bytes());
     }

@@ -15,14 +15,15 @@ pub fn decision_markdown(policy: &Policy, facts: &Facts, d: &Decision) -> String
     record_markdown(policy, facts, d, None)
 }
 
-/// The incident record, its title naming the `line` of the facts it answers in a batch.
+/// The incident record, its title naming the `place` in the facts of the incident it
+/// answers in a batch (`record::place`).
 pub(super) fn record_markdown(
     policy: &Policy,
     facts: &Facts,
     d: &Decision,
-    line: Option<usize>,
+    place: Option<&str>,
 ) -> String {
-    let mut s = heading(policy, d, line);
+    let mut s = heading(policy, d, place);
     s.push_str(&facts_table(policy, facts));
     if d.status == DecideStatus::OutOfScope {
         s.push_str("\nThe incident is outside the scope of this policy: it decides nothing.\n");
@@ -80,14 +81,14 @@ pub(super) fn record_markdown(
 }
 
 /// The title, the policy's source and the status.
-fn heading(policy: &Policy, d: &Decision, line: Option<usize>) -> String {
+fn heading(policy: &Policy, d: &Decision, place: Option<&str>) -> String {
     let title = policy
         .header
         .as_ref()
         .and_then(|h| h.title.clone())
         .unwrap_or_else(|| policy.name.clone());
-    let mut s = match line {
-        Some(line) => format!("# Incident record: {title} (line {line} of the facts)\n\n"),
+    let mut s = match place {
+        Some(place) => format!("# Incident record: {title} ({place})\n\n"),
         None => format!("# Incident record: {title}\n\n"),
     };
     if let Some(src) = policy.header.as_ref().and_then(|h| h.source.clone()) {
