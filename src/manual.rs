@@ -97,8 +97,10 @@ const COMMAND_EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
             (
                 2,
-                "The policy has errors or is a module, the facts file is unreadable or \
-                 breaks an assumption, or --save or --record cannot be written.",
+                "The policy does not type-check or is a module, the facts file is \
+                 unreadable or breaks an assumption, or --save or --record cannot be \
+                 written. A policy that type-checks but that check rejects is asked, with \
+                 a warning.",
             ),
         ],
     ),
