@@ -93,12 +93,29 @@ pub(super) fn redundant(
         rule.name_loc,
         "wherever this rule applies, the policy decides the same without it",
     );
+    // A covering rule may give the same value, or one the precedence ranks higher (it
+    // then wins where both apply): saying "the same" of the second would tell a writer
+    // that a referral rule and a "manage in school" rule agree (review 2, N3).
+    let outranks = |sr: &crate::check::ir::RuleDef| {
+        sr.assigns.iter().any(|b| {
+            rule.assigns
+                .iter()
+                .any(|a| a.output == b.output && a.value != b.value)
+        })
+    };
+    let mut outranked_by = Vec::new();
     for &s in &x.covered_by {
         if let Some(sr) = policy.rules.get(s) {
-            d = d.secondary(
-                sr.name_loc,
-                format!("`{}` decides the same where both apply", sr.name),
-            );
+            let label = if outranks(sr) {
+                outranked_by.push(s);
+                format!(
+                    "`{}` gives a value the precedence ranks higher, and wins, where both apply",
+                    sr.name
+                )
+            } else {
+                format!("`{}` decides the same where both apply", sr.name)
+            };
+            d = d.secondary(sr.name_loc, label);
         }
     }
     if rule.assigns.is_empty() {
@@ -121,6 +138,16 @@ pub(super) fn redundant(
         ));
     }
     let help = match (&x.covered_by[..], &rule.cites) {
+        // Without the rule the default decides part of what it decides: the default
+        // also answers every incident no rule speaks to, now and after any edit.
+        _ if x.by_default => format!(
+            "without this rule the default of {} decides these incidents; remove the rule only if the document gives that default for them, and if the document states this decision, keep the rule and ask whether the default belongs at all",
+            out_default()
+        ),
+        _ if !outranked_by.is_empty() => format!(
+            "where both apply, {} outranks this rule by precedence; remove the rule only if the document does not state this decision on its own, and check the precedence ranks the values as the document does",
+            quoted(&outranked_by)
+        ),
         ([s], Some(_)) => format!(
             "remove the rule, moving its citation to `{}` if it supports that rule too",
             name(*s)
