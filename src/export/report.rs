@@ -118,7 +118,7 @@ pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf])
     pages
 }
 
-fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> PolicyPage {
+fn policy_page(sources: &Sources, policy: Policy, mut warnings: Vec<String>) -> PolicyPage {
     let is_policy = policy.header.is_some() || !policy.rules.is_empty();
     let (mut compiled, (whole, whole_plan), (outputs, output_plans)) = analyse_and_draw(&policy);
     let (tests, coverage) = if is_policy {
@@ -140,6 +140,17 @@ fn policy_page(sources: &Sources, policy: Policy, warnings: Vec<String>) -> Poli
         .map(Compiled::into_analysis)
         .map_err(|d| d.message)
         .and_then(|a| nothing_to_decide(&policy, a));
+    // Every warning `policyc check` gives, the analysis's too: the page is what a head
+    // teacher reads, and an assignment that never takes effect (W0502) or an acceptance
+    // without `when` (W0508) must not be missing from it (review 2, N1).
+    if let Ok(a) = &analysis {
+        warnings.extend(
+            analyse::diagnostics(&policy, a)
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .map(|d| render::to_string(sources, d).trim_end().to_string()),
+        );
+    }
     PolicyPage {
         policy,
         is_policy,

@@ -377,3 +377,15 @@ fn doc_comment_backticks_are_code() {
     assert_eq!(doc_html("a `b<c` d"), "a <code>b&lt;c</code> d");
     assert_eq!(doc_html("an odd ` tick"), "an odd ` tick");
 }
+
+/// The page carries every warning `check` gives, the analysis's included: an assignment
+/// that never takes effect (W0502) and an acceptance without `when` (W0508) are what a
+/// head teacher reading the page must see (review 2, N1).
+#[test]
+fn the_page_shows_the_analysis_warnings() {
+    let outranked = page_of("tests/fixtures/diagnostics/W0502-assignment-outranked.policy");
+    assert!(outranked.contains("warning[W0502]"), "{outranked}");
+    let unbounded = page_of("tests/fixtures/diagnostics/W0508-accept-without-when.policy");
+    assert!(unbounded.contains("warning[W0508]"), "{unbounded}");
+    assert!(unbounded.contains("Warnings from the checker"));
+}
