@@ -222,9 +222,14 @@ impl<'p> Settle<'p> {
     }
 
     /// The precedences to offer for values `a` and `b`, with the clause each writes:
-    /// the declared one extended by the value(s) it lacks (first or last: where it
-    /// belongs is the document's to say), or a new one in both orders. None for an
-    /// integer output.
+    /// both winners among them. A declared precedence that ranks one of them gets the
+    /// other at every place in its order, since where it stands among the values the
+    /// conflict is not about decides future overlaps too (offered only first or last, a
+    /// referral value could only rank above "refer at once" or below "manage in
+    /// school"; review 2, N4); one that ranks neither
+    /// gets both at its end, in both orders (where they belong among the others is the
+    /// document's to say). A new one in both orders otherwise. None for an integer
+    /// output.
     fn precedences(&self, a: &Value, b: &Value) -> Vec<(String, HitPolicy)> {
         if !matches!(self.out.ty, OutputTy::Single(Ty::Bool | Ty::Enum(_))) {
             return Vec::new();
@@ -240,16 +245,28 @@ impl<'p> Settle<'p> {
         };
         match &self.out.hit {
             HitPolicy::Precedence { order, .. } => {
-                let missing: Vec<Value> = [a, b]
-                    .into_iter()
-                    .filter(|v| !order.contains(v))
-                    .cloned()
-                    .collect();
-                let mut first = missing.clone();
-                first.extend(order.iter().cloned());
-                let mut last = order.clone();
-                last.extend(missing);
-                vec![(clause(&first), hit(first)), (clause(&last), hit(last))]
+                let at = |v: &Value| order.iter().position(|x| x == v);
+                let orders: Vec<Vec<Value>> = match (at(a), at(b)) {
+                    (Some(_), None) | (None, Some(_)) => {
+                        let missing = if at(a).is_none() { a } else { b };
+                        (0..=order.len())
+                            .map(|k| {
+                                let mut o = order.clone();
+                                o.insert(k.min(o.len()), missing.clone());
+                                o
+                            })
+                            .collect()
+                    }
+                    _ => [[a, b], [b, a]]
+                        .into_iter()
+                        .map(|pair| {
+                            let mut o = order.clone();
+                            o.extend(pair.into_iter().filter(|v| !order.contains(v)).cloned());
+                            o
+                        })
+                        .collect(),
+                };
+                orders.into_iter().map(|o| (clause(&o), hit(o))).collect()
             }
             _ => {
                 let ab = vec![a.clone(), b.clone()];
