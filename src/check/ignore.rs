@@ -24,8 +24,8 @@ use crate::source::{FileId, Loc};
 /// At most this many places are labelled per ignored input that is read.
 const MAX_READS_SHOWN: usize = 4;
 
-/// The inputs of every `ignore`, in order, each once (a name given twice is taken once:
-/// saying it twice says nothing more).
+/// The inputs of every `ignore`, in order, each once (a name given twice is taken once,
+/// with its first reason, and warned about: W0007).
 pub(crate) fn lower_ignores(decls: &Decls, usage: &mut Usage, sink: &mut Sink) -> Vec<ir::Ignored> {
     let mut out: Vec<ir::Ignored> = Vec::new();
     for at in &decls.ignores {
@@ -81,7 +81,21 @@ pub(crate) fn lower_ignores(decls: &Decls, usage: &mut Usage, sink: &mut Sink) -
             // Saying it is not read is a use of the declaration (W0001 would say it is
             // never used, which the writer knows).
             Usage::mark(&mut usage.inputs, input);
-            if out.iter().any(|x| x.input == input) {
+            // Ignored again in another declaration: the two reasons may disagree, and
+            // the report shows only the first (review 2, W7).
+            if let Some(first) = out.iter().find(|x| x.input == input) {
+                sink.push(
+                    Diagnostic::warning(
+                        Code::W0007,
+                        format!("`{}` is ignored in two declarations", name.name),
+                    )
+                    .primary(here, "ignored again here")
+                    .secondary(
+                        first.loc,
+                        "first ignored here, with the reason that is kept",
+                    )
+                    .help("keep one declaration for the input, with the reason the document gives"),
+                );
                 continue;
             }
             out.push(ir::Ignored {

@@ -407,8 +407,8 @@ codes! {
         explanation: "The reason of an `ignore` or an `accept gap`, the citation of a `judgement`, and a rule's title are there for a reader: why the policy leaves these facts out, why it leaves these incidents undecided, which paragraph leaves the matter to a person, what the rule does. An empty or blank string (`\"\"`, `\"   \"`) says nothing, yet a missing one would not pass (a missing reason or citation is a syntax error). Most of all, `ignore coercion \"\"` would silence the note that the decision never depends on coercion without saying why.\n\nExample:\n\n    ignore coercion \"\"\n    accept gap response \" \" when suspected_aggravation\n\nFix: write the reason or citation, from the document (`ignore coercion \"002 does not name coercion\"`); for a rule, write its title or leave the title out.",
     },
     W0007 => {
-        title: "an input is listed twice in one `ignore`",
-        explanation: "`ignore a, b \"reason\"` lists the inputs the policy deliberately does not read. An input listed twice in one declaration is most often a slip for another input the writer meant to list (`ignore coercion, coercion` for `ignore coercion, exploitation`). The warning names both places.\n\nFix: remove the second mention, or put the input that was meant in its place.",
+        title: "an input is listed twice in `ignore`",
+        explanation: "`ignore a, b \"reason\"` lists the inputs the policy deliberately does not read. An input listed twice in one declaration is most often a slip for another input the writer meant to list (`ignore coercion, coercion` for `ignore coercion, exploitation`). An input ignored in two declarations has two reasons, and only the first is kept (the report shows it). The warning names both places.\n\nFix: remove the second mention, or put the input that was meant in its place; for two declarations, keep one, with the reason the document gives.",
     },
     W0100 => {
         title: "the file declares nothing",
