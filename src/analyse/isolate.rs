@@ -10,7 +10,7 @@
 //! output and kind), the ones shown with their example.
 
 use super::{Analysis, ConflictFinding, LISTED_CONFLICTS};
-use crate::check::ir::OutputId;
+use crate::check::ir::{OutputId, RuleId};
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{NodeId, FALSE};
 
@@ -46,12 +46,8 @@ pub(super) fn isolate_examples(c: &mut Compiler<'_>, a: &mut Analysis) -> CResul
 }
 
 /// The effective region of rule `r`'s assignment to `o`.
-fn effective_on(c: &Compiler<'_>, r: usize, o: OutputId) -> NodeId {
-    let k = c
-        .policy
-        .rules
-        .get(r)
-        .and_then(|x| x.assigns.iter().position(|a| a.output == o));
+fn effective_on(c: &Compiler<'_>, r: RuleId, o: OutputId) -> NodeId {
+    let k = c.policy.rules[r].assigns.iter().position(|a| a.output == o);
     k.and_then(|k| c.effective.get(r).and_then(|v| v.get(k)))
         .copied()
         .unwrap_or(FALSE)
@@ -63,7 +59,7 @@ fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding) -> CResult<()> {
     let (e1, e2) = (effective_on(c, r1, o), effective_on(c, r2, o));
     let both = c.mdd.and(e1, e2)?;
     let mut alone = c.mdd.and(both, c.valid)?;
-    for (t, rule) in c.policy.rules.iter().enumerate() {
+    for (t, rule) in c.policy.rules.entries() {
         if alone == FALSE {
             break;
         }
