@@ -102,14 +102,6 @@ pub fn output(policy: &Policy, o: OutputId) -> String {
     first_sentence(Some(&doc)).unwrap_or_else(|| humanise(&def.name))
 }
 
-/// The same, by name (a leaf of a drawing names its outputs).
-pub fn output_named(policy: &Policy, name: &str) -> String {
-    match policy.output_by_name(name) {
-        Some(o) => output(policy, o),
-        None => humanise(name),
-    }
-}
-
 /// `−3` for negative numbers, as print does.
 pub fn number(i: i64) -> String {
     if i < 0 {
