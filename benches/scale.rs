@@ -21,7 +21,7 @@ use policyc::compile::{CompileOptions, Compiler};
 fn export(policy: &policyc::check::ir::Policy) -> Option<serde_json::Value> {
     let c = Compiler::new(policy, &CompileOptions::default()).ok()?;
     let mut rules = Vec::new();
-    for (r, rule) in policy.rules.iter().enumerate() {
+    for (r, rule) in policy.rules.entries() {
         let cond = *c.rule_conds.get(r)?;
         let (cubes, _) = c.mdd.cubes(cond, |t| t == 1, 2);
         if cubes.len() > 1 {
@@ -67,7 +67,7 @@ fn export(policy: &policyc::check::ir::Policy) -> Option<serde_json::Value> {
             })
         })
         .collect();
-    let values = policy.enums.get(1).map_or(0, |e| e.variants.len());
+    let values = policy.enums.iter().nth(1).map_or(0, |e| e.variants.len());
     Some(serde_json::json!({
         "inputs": inputs,
         "outputs": outputs,
@@ -98,11 +98,11 @@ fn with_gap_counts(policy: &policyc::check::ir::Policy, j: &mut serde_json::Valu
         let uncounted = a
             .unfinished
             .iter()
-            .any(|u| matches!(u, Unfinished::Gaps(x) if *x == o));
+            .any(|u| matches!(u, Unfinished::Gaps(x) if x.index() == o));
         let count: u128 = a
             .gaps
             .iter()
-            .filter(|g| g.output == o)
+            .filter(|g| g.output.index() == o)
             .map(|g| g.region.count)
             .sum();
         if let Some(map) = out.as_object_mut() {

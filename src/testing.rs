@@ -75,3 +75,10 @@ impl<P: Into<PathBuf>, B: Into<Vec<u8>>, const N: usize> From<[(P, B); N]> for M
         files.into_iter().collect()
     }
 }
+
+/// The id of the `raw`-th item of a kind, for tests that build or inspect a policy by
+/// position (the first rule, the second output). Only the checker and the arenas make
+/// ids in the library.
+pub fn id<T>(raw: usize) -> crate::check::ir::Idx<T> {
+    crate::check::ir::Idx::from_raw(raw)
+}

@@ -8,7 +8,7 @@
 //! One place, so that the graphs, the HTML report and `decide`'s human forms say a value
 //! the same way.
 
-use crate::check::ir::{one_line, OutputTy, Policy, Ty, Value};
+use crate::check::ir::{one_line, EnumId, OutputId, OutputTy, Policy, Ty, Value, VariantId};
 
 /// A doc comment's first sentence stands for a value when it is at most this long;
 /// longer ones are explanations, shown on hover or in the report's tables.
@@ -45,26 +45,25 @@ fn first_sentence(doc: Option<&str>) -> Option<String> {
 
 /// A variant in the writer's words: its doc comment's first sentence when short enough,
 /// else its name made readable.
-pub fn variant(policy: &Policy, e: usize, v: usize) -> String {
-    let def = policy.enums.get(e).and_then(|d| d.variants.get(v));
-    def.and_then(|d| first_sentence(d.doc.as_deref()))
+pub fn variant(policy: &Policy, e: EnumId, v: VariantId) -> String {
+    let def = &policy.enums[e].variants[v];
+    first_sentence(def.doc.as_deref())
         .filter(|s| s.chars().count() <= MAX_VALUE_WORDS)
         .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
 }
 
 /// A variant in a heading, which may wrap: its doc comment's whole first sentence, else
 /// its name made readable.
-pub fn variant_long(policy: &Policy, e: usize, v: usize) -> String {
-    let def = policy.enums.get(e).and_then(|d| d.variants.get(v));
-    def.and_then(|d| first_sentence(d.doc.as_deref()))
-        .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
+pub fn variant_long(policy: &Policy, e: EnumId, v: VariantId) -> String {
+    let def = &policy.enums[e].variants[v];
+    first_sentence(def.doc.as_deref()).unwrap_or_else(|| humanise(policy.variant_name(e, v)))
 }
 
 /// A variant as an answer on an edge: shorter still, the doc comment's first sentence
 /// when it fits a small label, else the readable name.
-pub fn variant_short(policy: &Policy, e: usize, v: usize) -> String {
-    let def = policy.enums.get(e).and_then(|d| d.variants.get(v));
-    def.and_then(|d| first_sentence(d.doc.as_deref()))
+pub fn variant_short(policy: &Policy, e: EnumId, v: VariantId) -> String {
+    let def = &policy.enums[e].variants[v];
+    first_sentence(def.doc.as_deref())
         .filter(|s| s.chars().count() <= MAX_EDGE_WORDS)
         .unwrap_or_else(|| humanise(policy.variant_name(e, v)))
 }
@@ -94,23 +93,13 @@ pub fn value(policy: &Policy, v: &Value) -> String {
 
 /// An output as its doc comment asks it ("Is the crime recorded?"), its first sentence
 /// when the doc asks no question, or its name made readable.
-pub fn output(policy: &Policy, o: usize) -> String {
-    let Some(def) = policy.outputs.get(o) else {
-        return String::new();
-    };
+pub fn output(policy: &Policy, o: OutputId) -> String {
+    let def = &policy.outputs[o];
     let doc = def.doc.as_deref().map(one_line).unwrap_or_default();
     if let Some(q) = doc.find('?').and_then(|i| doc.get(..=i)) {
         return q.to_string();
     }
     first_sentence(Some(&doc)).unwrap_or_else(|| humanise(&def.name))
-}
-
-/// The same, by name (a leaf of a drawing names its outputs).
-pub fn output_named(policy: &Policy, name: &str) -> String {
-    match policy.output_by_name(name) {
-        Some(o) => output(policy, o),
-        None => humanise(name),
-    }
 }
 
 /// `−3` for negative numbers, as print does.
@@ -188,17 +177,18 @@ pub fn citation(policy: &Policy, cites: &str) -> String {
 
 /// The values an output can take, in words, for a table: `yes or no`, `0 to 99`, or
 /// the variants.
-pub fn output_values(policy: &Policy, o: usize) -> Vec<String> {
-    let Some(def) = policy.outputs.get(o) else {
-        return Vec::new();
-    };
+pub fn output_values(policy: &Policy, o: OutputId) -> Vec<String> {
+    let def = &policy.outputs[o];
     let e = match def.ty {
         OutputTy::Single(Ty::Bool) => return vec!["yes".into(), "no".into()],
         OutputTy::Single(Ty::Int { lo, hi }) => return vec![format!("{lo} to {hi}")],
         OutputTy::Single(Ty::Enum(e)) | OutputTy::Set(e) => e,
     };
-    let count = policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0);
-    (0..count).map(|v| variant(policy, e, v)).collect()
+    policy.enums[e]
+        .variants
+        .ids()
+        .map(|v| variant(policy, e, v))
+        .collect()
 }
 
 #[cfg(test)]
@@ -206,6 +196,7 @@ mod tests {
     use super::*;
     use crate::check::ir::{EnumDef, OutputDef, VariantDef};
     use crate::source::Loc;
+    use crate::testing::id;
 
     #[test]
     fn a_source_archive_file_is_named_by_its_number() {
@@ -239,14 +230,16 @@ mod tests {
                         Some("Not in the public interest to proceed after an investigation, a decision the police take alone and record with reasons (police decision)."),
                     ),
                     v("outcome_21", None),
-                ],
+                ]
+                .into(),
                 loc: Loc::default(),
-            }],
+            }]
+            .into(),
             outputs: vec![
                 OutputDef {
                     name: "likely_outcomes".into(),
                     doc: Some("Which outcome codes are likely? Said of the crime.".into()),
-                    ty: OutputTy::Set(0),
+                    ty: OutputTy::Set(id(0)),
                     default: None,
                     loc: Loc::default(),
                     hit: Default::default(),
@@ -254,7 +247,7 @@ mod tests {
                 OutputDef {
                     name: "response".into(),
                     doc: Some("What the school does. More text.".into()),
-                    ty: OutputTy::Single(Ty::Enum(0)),
+                    ty: OutputTy::Single(Ty::Enum(id(0))),
                     default: None,
                     loc: Loc::default(),
                     hit: Default::default(),
@@ -267,7 +260,8 @@ mod tests {
                     loc: Loc::default(),
                     hit: Default::default(),
                 },
-            ],
+            ]
+            .into(),
             ..Policy::default()
         }
     }
@@ -276,13 +270,13 @@ mod tests {
     fn values_in_the_writers_words() {
         let p = policy();
         assert_eq!(
-            value(&p, &Value::Set(0, vec![0, 1])),
+            value(&p, &Value::Set(id(0), vec![id(0), id(1)])),
             "Charge or summons; Youth caution"
         );
         // Too long to stand in a box: the readable name.
-        assert_eq!(value(&p, &Value::Enum(0, 2)), "outcome 10");
-        assert_eq!(value(&p, &Value::Enum(0, 3)), "outcome 21");
-        assert_eq!(value(&p, &Value::Set(0, vec![])), "none");
+        assert_eq!(value(&p, &Value::Enum(id(0), id(2))), "outcome 10");
+        assert_eq!(value(&p, &Value::Enum(id(0), id(3))), "outcome 21");
+        assert_eq!(value(&p, &Value::Set(id(0), vec![])), "none");
         assert_eq!(value(&p, &Value::Bool(true)), "yes");
         assert_eq!(value(&p, &Value::Int(-3)), "−3");
     }
@@ -290,10 +284,10 @@ mod tests {
     #[test]
     fn outputs_as_their_questions() {
         let p = policy();
-        assert_eq!(output(&p, 0), "Which outcome codes are likely?");
-        assert_eq!(output(&p, 1), "What the school does");
-        assert_eq!(output(&p, 2), "record crime");
-        assert_eq!(output_values(&p, 2), vec!["yes", "no"]);
+        assert_eq!(output(&p, id(0)), "Which outcome codes are likely?");
+        assert_eq!(output(&p, id(1)), "What the school does");
+        assert_eq!(output(&p, id(2)), "record crime");
+        assert_eq!(output_values(&p, id(2)), vec!["yes", "no"]);
     }
 
     #[test]

@@ -222,11 +222,16 @@ fn asserts_mean_what_the_docs_say() {
         let mut failing = 0u128;
         brute::for_each_incident(&p, |inc| {
             let d = brute::decide(&p, inc);
-            if !eval(&p, c, inc, &d.verdicts) {
+            if !eval(&p, c, inc, d.verdicts.as_slice()) {
                 failing += 1;
             }
         });
-        let finding = a.analysis.asserts.iter().find(|f| f.assert == k).unwrap();
+        let finding = a
+            .analysis
+            .asserts
+            .iter()
+            .find(|f| f.assert.index() == k)
+            .unwrap();
         let found = finding.counterexamples.as_ref().map_or(0, |r| r.count);
         assert_eq!(
             (finding.holds, found),

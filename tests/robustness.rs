@@ -172,8 +172,8 @@ impl Validator<'_> {
             self.loc(r.name_loc)?;
             self.expr(&r.when, false)?;
             for &o in &r.overrides {
-                if o >= p.rules.len() {
-                    return Err(format!("rule {} overrides rule {o}", r.name));
+                if p.rules.lookup(o).is_none() {
+                    return Err(format!("rule {} overrides rule {o:?}", r.name));
                 }
             }
             for a in &r.assigns {
@@ -196,8 +196,8 @@ impl Validator<'_> {
                 self.loc(f.loc)?;
                 let ty = p
                     .inputs
-                    .get(f.input)
-                    .ok_or_else(|| format!("fact on input {}", f.input))?
+                    .lookup(f.input)
+                    .ok_or_else(|| format!("fact on input {:?}", f.input))?
                     .ty;
                 self.value(OutputTy::Single(ty), &f.value)?;
             }
@@ -222,8 +222,8 @@ impl Validator<'_> {
         loc_ok(self.sources, loc)
     }
 
-    fn enum_id(&self, e: usize) -> Result<&ir::EnumDef, String> {
-        self.p.enums.get(e).ok_or_else(|| format!("enum {e}"))
+    fn enum_id(&self, e: ir::EnumId) -> Result<&ir::EnumDef, String> {
+        self.p.enums.lookup(e).ok_or_else(|| format!("enum {e:?}"))
     }
 
     fn ty(&self, t: Ty) -> Result<(), String> {
@@ -235,20 +235,20 @@ impl Validator<'_> {
         }
     }
 
-    fn output_ty(&self, o: usize) -> Result<OutputTy, String> {
+    fn output_ty(&self, o: ir::OutputId) -> Result<OutputTy, String> {
         self.p
             .outputs
-            .get(o)
+            .lookup(o)
             .map(|o| o.ty)
-            .ok_or_else(|| format!("output {o}"))
+            .ok_or_else(|| format!("output {o:?}"))
     }
 
-    fn input_ty(&self, i: usize) -> Result<Ty, String> {
+    fn input_ty(&self, i: ir::InputId) -> Result<Ty, String> {
         self.p
             .inputs
-            .get(i)
+            .lookup(i)
             .map(|i| i.ty)
-            .ok_or_else(|| format!("input {i}"))
+            .ok_or_else(|| format!("input {i:?}"))
     }
 
     fn value(&self, ty: OutputTy, v: &Value) -> Result<(), String> {
@@ -256,11 +256,13 @@ impl Validator<'_> {
             (OutputTy::Single(Ty::Bool), Value::Bool(_)) => true,
             (OutputTy::Single(Ty::Int { lo, hi }), Value::Int(x)) => lo <= *x && *x <= hi,
             (OutputTy::Single(Ty::Enum(e)), Value::Enum(e2, var)) => {
-                e == *e2 && *var < self.enum_id(e)?.variants.len()
+                e == *e2 && self.enum_id(e)?.variants.lookup(*var).is_some()
             }
             (OutputTy::Set(e), Value::Set(e2, vars)) => {
-                let n = self.enum_id(e)?.variants.len();
-                e == *e2 && vars.windows(2).all(|w| w[0] < w[1]) && vars.iter().all(|&x| x < n)
+                let vs = &self.enum_id(e)?.variants;
+                e == *e2
+                    && vars.windows(2).all(|w| w[0] < w[1])
+                    && vars.iter().all(|&x| vs.lookup(x).is_some())
             }
             _ => false,
         };
@@ -274,7 +276,7 @@ impl Validator<'_> {
     fn lin(&self, l: &LinExpr) -> Result<(), String> {
         for &(c, i) in &l.terms {
             if c == 0 || !matches!(self.input_ty(i)?, Ty::Int { .. }) {
-                return Err(format!("term {c} * input {i}"));
+                return Err(format!("term {c} * input {i:?}"));
             }
         }
         if !l.terms.windows(2).all(|w| w[0].1 < w[1].1) {
@@ -291,12 +293,12 @@ impl Validator<'_> {
                 Expr::Const(_) => {}
                 Expr::Input(i) => {
                     if self.input_ty(*i)? != Ty::Bool {
-                        return Err(format!("input {i} is not bool"));
+                        return Err(format!("input {i:?} is not bool"));
                     }
                 }
-                Expr::Define(d) => match self.p.defines.get(*d).map(|d| &d.body) {
+                Expr::Define(d) => match self.p.defines.lookup(*d).map(|d| &d.body) {
                     Some(ir::DefineBody::Bool(_)) => {}
-                    _ => return Err(format!("define {d} is not a bool define")),
+                    _ => return Err(format!("define {d:?} is not a bool define")),
                 },
                 Expr::Not(x) => stack.push(x),
                 Expr::And(xs) | Expr::Or(xs) => stack.extend(xs),
@@ -310,11 +312,11 @@ impl Validator<'_> {
                 }
                 Expr::EnumIn { input, variants } => {
                     let Ty::Enum(en) = self.input_ty(*input)? else {
-                        return Err(format!("input {input} is not an enum"));
+                        return Err(format!("input {input:?} is not an enum"));
                     };
-                    let n = self.enum_id(en)?.variants.len();
-                    if variants.iter().any(|&v| v >= n) {
-                        return Err(format!("variants {variants:?} of an enum of {n}"));
+                    let vs = &self.enum_id(en)?.variants;
+                    if variants.iter().any(|&v| vs.lookup(v).is_none()) {
+                        return Err(format!("variants {variants:?} of an enum of {}", vs.len()));
                     }
                 }
                 Expr::EnumEq(a, b) => {
@@ -337,10 +339,10 @@ impl Validator<'_> {
                         return Err("an output outside an assert".into());
                     }
                     let OutputTy::Set(en) = self.output_ty(*output)? else {
-                        return Err(format!("output {output} is not a set"));
+                        return Err(format!("output {output:?} is not a set"));
                     };
-                    if *variant >= self.enum_id(en)?.variants.len() {
-                        return Err(format!("variant {variant}"));
+                    if self.enum_id(en)?.variants.lookup(*variant).is_none() {
+                        return Err(format!("variant {variant:?}"));
                     }
                 }
                 // Another policy's decision, read by an assert of this one.
@@ -349,8 +351,8 @@ impl Validator<'_> {
                     if !outputs_allowed {
                         return Err("an imported output outside an assert".into());
                     }
-                    if *import >= self.p.imports.len() {
-                        return Err(format!("import {import} of {}", self.p.imports.len()));
+                    if self.p.imports.lookup(*import).is_none() {
+                        return Err(format!("import {import:?} of {}", self.p.imports.len()));
                     }
                 }
             }
@@ -903,13 +905,15 @@ fn an_enum_of_many_variants_listed_in_full_checks() {
     );
     let (_, checked) = check_buffer(&[], &text);
     let p = checked.policy.expect("checks");
-    let rule = &p.rules[0];
+    let rule = p.rules.iter().next().unwrap();
     let Expr::EnumIn { variants, .. } = &rule.when else {
         panic!("{:?}", rule.when);
     };
-    assert_eq!(*variants, (0..N).collect::<Vec<_>>());
-    assert_eq!(rule.assigns[0].value, Value::Enum(0, N - 1));
-    assert!(matches!(&rule.assigns[1].value, Value::Set(0, vs) if vs.len() == N));
+    let e = p.enums.ids().next().unwrap();
+    let all: Vec<ir::VariantId> = p.enums[e].variants.ids().collect();
+    assert_eq!(*variants, all);
+    assert_eq!(rule.assigns[0].value, Value::Enum(e, all[N - 1]));
+    assert!(matches!(&rule.assigns[1].value, Value::Set(e2, vs) if *e2 == e && vs.len() == N));
 }
 
 #[test]

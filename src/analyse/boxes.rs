@@ -21,7 +21,7 @@ use super::cuboid::{complement, holds, len, meet, overlaps, Cuboid};
 pub use super::sweep::MAX_SPLITS;
 use super::sweep::{Budget, Exhausted, Sweep};
 use super::{sat, ConflictFinding, DeadAssignment, DeadReason, DeadRule, GapFinding};
-use crate::check::ir::{OutputId, RuleId, Value};
+use crate::check::ir::{AcceptId, AcceptedGap, IdxVec, OutputId, RuleDef, RuleId, Value};
 use crate::compile::describe::{
     boxes_example, region_of_box, region_of_cubes, typical_example, Region, COLLECTED_CUBES,
 };
@@ -141,7 +141,7 @@ pub struct Uncounted {
     /// in the gap: part of the gap, described and counted exactly.
     pub part: Option<Region>,
     /// The output's acceptances that cover no gap (found without counting).
-    pub stale: Vec<usize>,
+    pub stale: Vec<AcceptId>,
 }
 
 /// A policy's regions as boxes.
@@ -150,11 +150,11 @@ pub struct BoxModel {
     /// The valid incidents (scope and assumptions), as disjoint boxes.
     valid: Vec<Cuboid>,
     /// Per rule, its condition.
-    conds: Vec<Vec<Cuboid>>,
+    conds: IdxVec<RuleDef, Vec<Cuboid>>,
     /// Per rule, parallel to its assignments: where that assignment is effective.
-    effective: Vec<Vec<Vec<Cuboid>>>,
+    effective: IdxVec<RuleDef, Vec<Vec<Cuboid>>>,
     /// Per accepted gap, where it applies.
-    accepted: Vec<Vec<Cuboid>>,
+    accepted: IdxVec<AcceptedGap, Vec<Cuboid>>,
     /// Splits one count may take.
     budget: Budget,
     /// Per level, whether its values are ordered (an integer input): a part of the gap
@@ -179,14 +179,14 @@ impl BoxModel {
         let Some(valid) = boxes(c, c.valid) else {
             return Ok(None);
         };
-        let mut conds = Vec::with_capacity(c.rule_conds.len());
+        let mut conds = IdxVec::new();
         for &f in &c.rule_conds {
             let Some(b) = boxes(c, f) else {
                 return Ok(None);
             };
             conds.push(b);
         }
-        let mut effective = Vec::with_capacity(c.effective.len());
+        let mut effective = IdxVec::new();
         for effs in &c.effective {
             let mut per = Vec::with_capacity(effs.len());
             for &f in effs {
@@ -198,7 +198,7 @@ impl BoxModel {
             effective.push(per);
         }
         let policy = c.policy;
-        let mut accepted = Vec::with_capacity(policy.accepted_gaps.len());
+        let mut accepted = IdxVec::new();
         for acc in &policy.accepted_gaps {
             let f = c.expr(&acc.when).map_err(|e| e.at(acc.loc))?;
             let Some(b) = boxes(c, f) else {
@@ -224,7 +224,7 @@ impl BoxModel {
     }
 
     /// The rule conditions, as boxes, per rule.
-    pub fn conds(&self) -> &[Vec<Cuboid>] {
+    pub fn conds(&self) -> &IdxVec<RuleDef, Vec<Cuboid>> {
         &self.conds
     }
 
@@ -250,7 +250,7 @@ impl BoxModel {
     /// Every effective assignment to `o`: (rule, assignment index, value).
     fn assignments_to(c: &Compiler<'_>, o: OutputId) -> Vec<(RuleId, usize, Value)> {
         let mut out = Vec::new();
-        for (r, rule) in c.policy.rules.iter().enumerate() {
+        for (r, rule) in c.policy.rules.entries() {
             for (k, a) in rule.assigns.iter().enumerate() {
                 if a.output == o {
                     out.push((r, k, a.value.clone()));
@@ -426,7 +426,7 @@ impl BoxModel {
         &self,
         c: &Compiler<'_>,
         o: OutputId,
-    ) -> Result<(Vec<GapFinding>, Vec<usize>), Uncounted> {
+    ) -> Result<(Vec<GapFinding>, Vec<AcceptId>), Uncounted> {
         let policy = c.policy;
         let mut has: Vec<&Cuboid> = Vec::new();
         for (r, k, _) in Self::assignments_to(c, o) {
@@ -448,7 +448,7 @@ impl BoxModel {
                 stale.push(i);
             }
         }
-        let uncounted = |example: Option<Vec<u32>>, stale: &[usize]| Uncounted {
+        let uncounted = |example: Option<Vec<u32>>, stale: &[AcceptId]| Uncounted {
             example,
             part: None,
             stale: stale.to_vec(),
@@ -563,7 +563,7 @@ impl BoxModel {
         let assigns = Self::assignments_to(c, o);
         let typical = typical_example(c);
         let mut found = super::Pairs::default();
-        let out = c.policy.outputs.get(o)?;
+        let out = c.policy.outputs.lookup(o)?;
         // The boxes where a value the precedence does not rank applies.
         let unranked: Vec<&Cuboid> = if out.hit.is_precedence() {
             assigns
@@ -679,7 +679,7 @@ impl BoxModel {
         };
         let mut found = Vec::new();
         let mut assigns = Vec::new();
-        for (r, rule) in c.policy.rules.iter().enumerate() {
+        for (r, rule) in c.policy.rules.entries() {
             let cond = self.conds.get(r).map(|v| v.as_slice()).unwrap_or(&[]);
             if !meets_valid(cond) {
                 found.push(DeadRule {
@@ -748,9 +748,9 @@ impl BoxModel {
     ) -> bool {
         let mine = self.effective_boxes(r, k);
         let meets_valid = |b: &Cuboid| self.valid.iter().any(|v| v.intersects(b));
-        let assign = c.policy.rules.get(r).and_then(|x| x.assigns.get(k));
+        let assign = c.policy.rules.lookup(r).and_then(|x| x.assigns.get(k));
         let ranked = assign.and_then(|a| {
-            let def = c.policy.outputs.get(a.output)?;
+            let def = c.policy.outputs.lookup(a.output)?;
             Some((a.output, def, def.hit.rank(&a.value)?))
         });
         let Some((o, def, rank)) = ranked else {

@@ -22,7 +22,9 @@ pub fn incident_count(policy: &Policy) -> u128 {
 pub fn values_of(policy: &Policy, ty: Ty) -> Vec<Value> {
     match ty {
         Ty::Bool => vec![Value::Bool(false), Value::Bool(true)],
-        Ty::Enum(e) => (0..policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0))
+        Ty::Enum(e) => policy.enums[e]
+            .variants
+            .ids()
             .map(|v| Value::Enum(e, v))
             .collect(),
         Ty::Int { lo, hi } => (lo..=hi).map(Value::Int).collect(),
@@ -72,13 +74,18 @@ fn int_of(v: Option<&Value>) -> i64 {
     match v {
         Some(Value::Int(i)) => *i,
         Some(Value::Bool(b)) => i64::from(*b),
-        Some(Value::Enum(_, v)) => *v as i64,
+        Some(Value::Enum(_, v)) => v.index() as i64,
         _ => 0,
     }
 }
 
 /// Evaluates a boolean expression; `outputs` gives the verdicts for asserts.
-pub fn eval(policy: &Policy, e: &Expr, inputs: &[Value], outputs: Option<&[Verdict]>) -> bool {
+pub fn eval(
+    policy: &Policy,
+    e: &Expr,
+    inputs: &[Value],
+    outputs: Option<&IdxVec<OutputDef, Verdict>>,
+) -> bool {
     eval_rec(policy, e, inputs, outputs, 0)
 }
 
@@ -86,7 +93,7 @@ fn eval_rec(
     policy: &Policy,
     e: &Expr,
     inputs: &[Value],
-    outputs: Option<&[Verdict]>,
+    outputs: Option<&IdxVec<OutputDef, Verdict>>,
     depth: usize,
 ) -> bool {
     if depth > MAX_DEPTH {
@@ -95,10 +102,10 @@ fn eval_rec(
     let ev = |x: &Expr| eval_rec(policy, x, inputs, outputs, depth + 1);
     match e {
         Expr::Const(b) => *b,
-        Expr::Input(i) => inputs.get(*i) == Some(&Value::Bool(true)),
-        Expr::Define(d) => match policy.defines.get(*d).map(|d| &d.body) {
-            Some(DefineBody::Bool(b)) => ev(b),
-            _ => false,
+        Expr::Input(i) => inputs.get(i.index()) == Some(&Value::Bool(true)),
+        Expr::Define(d) => match &policy.defines[*d].body {
+            DefineBody::Bool(b) => ev(b),
+            DefineBody::Int(_) => false,
         },
         Expr::Not(a) => !ev(a),
         Expr::And(xs) => xs.iter().all(ev),
@@ -110,13 +117,13 @@ fn eval_rec(
                 + lhs
                     .terms
                     .iter()
-                    .map(|&(c, i)| i128::from(c) * i128::from(int_of(inputs.get(i))))
+                    .map(|&(c, i)| i128::from(c) * i128::from(int_of(inputs.get(i.index()))))
                     .sum::<i128>();
             let r = i128::from(rhs.constant)
                 + rhs
                     .terms
                     .iter()
-                    .map(|&(c, i)| i128::from(c) * i128::from(int_of(inputs.get(i))))
+                    .map(|&(c, i)| i128::from(c) * i128::from(int_of(inputs.get(i.index()))))
                     .sum::<i128>();
             match op {
                 CmpOp::Eq => l == r,
@@ -127,11 +134,11 @@ fn eval_rec(
                 CmpOp::Ge => l >= r,
             }
         }
-        Expr::EnumIn { input, variants } => match inputs.get(*input) {
+        Expr::EnumIn { input, variants } => match inputs.get(input.index()) {
             Some(Value::Enum(_, v)) => variants.contains(v),
             _ => false,
         },
-        Expr::EnumEq(a, b) => inputs.get(*a) == inputs.get(*b),
+        Expr::EnumEq(a, b) => inputs.get(a.index()) == inputs.get(b.index()),
         Expr::OutputIs { output, values } => match outputs.and_then(|o| o.get(*output)) {
             Some(Verdict::Value(v)) => values.contains(v),
             _ => false,
@@ -145,23 +152,23 @@ fn eval_rec(
             import,
             output,
             values,
-        } => match policy.imports.get(*import) {
-            Some(imp) => match decide(&imp.policy, inputs).verdicts.get(*output) {
-                Some(Verdict::Value(v)) => values.contains(v),
-                _ => false,
-            },
-            None => false,
+        } => match decide(&policy.imports[*import].policy, inputs)
+            .verdicts
+            .get(*output)
+        {
+            Some(Verdict::Value(v)) => values.contains(v),
+            _ => false,
         },
         Expr::ImportedSetContains {
             import,
             output,
             variant,
-        } => match policy.imports.get(*import) {
-            Some(imp) => match decide(&imp.policy, inputs).verdicts.get(*output) {
-                Some(Verdict::Value(Value::Set(_, vs))) => vs.contains(variant),
-                _ => false,
-            },
-            None => false,
+        } => match decide(&policy.imports[*import].policy, inputs)
+            .verdicts
+            .get(*output)
+        {
+            Some(Verdict::Value(Value::Set(_, vs))) => vs.contains(variant),
+            _ => false,
         },
     }
 }
@@ -172,21 +179,15 @@ pub fn overrides(policy: &Policy, s: RuleId, r: RuleId) -> bool {
 }
 
 /// Every rule `s` overrides directly or through a chain, as a flag per rule.
-fn overridden_by(policy: &Policy, s: RuleId) -> Vec<bool> {
-    let mut seen = vec![false; policy.rules.len()];
-    let mut stack: Vec<RuleId> = policy
-        .rules
-        .get(s)
-        .map(|x| x.overrides.clone())
-        .unwrap_or_default();
+fn overridden_by(policy: &Policy, s: RuleId) -> IdxVec<RuleDef, bool> {
+    let mut seen = IdxVec::filled(false, policy.rules.len());
+    let mut stack: Vec<RuleId> = policy.rules[s].overrides.clone();
     while let Some(t) = stack.pop() {
         match seen.get_mut(t) {
             Some(x) if !*x => *x = true,
             _ => continue,
         }
-        if let Some(rule) = policy.rules.get(t) {
-            stack.extend(rule.overrides.iter().copied());
-        }
+        stack.extend(policy.rules[t].overrides.iter().copied());
     }
     seen
 }
@@ -195,20 +196,20 @@ fn overridden_by(policy: &Policy, s: RuleId) -> Vec<bool> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefDecision {
     pub status: Status,
-    pub verdicts: Vec<Verdict>,
+    pub verdicts: IdxVec<OutputDef, Verdict>,
     pub applied: Vec<RuleId>,
     pub overridden: Vec<RuleId>,
     /// Per output: the effective (rule, value) assignments.
-    pub effective: Vec<Vec<(RuleId, Value)>>,
+    pub effective: IdxVec<OutputDef, Vec<(RuleId, Value)>>,
 }
 
 pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
     let none = |status| RefDecision {
         status,
-        verdicts: Vec::new(),
+        verdicts: IdxVec::new(),
         applied: Vec::new(),
         overridden: Vec::new(),
-        effective: Vec::new(),
+        effective: IdxVec::new(),
     };
     if !policy
         .assumes
@@ -224,38 +225,31 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
     {
         return none(Status::OutOfScope);
     }
-    let applied: Vec<RuleId> = (0..policy.rules.len())
-        .filter(|&r| {
-            policy
-                .rules
-                .get(r)
-                .is_some_and(|x| eval(policy, &x.when, inputs, None))
-        })
+    let applied: Vec<RuleId> = policy
+        .rules
+        .entries()
+        .filter(|(_, x)| eval(policy, &x.when, inputs, None))
+        .map(|(r, _)| r)
         .collect();
     // An assignment of r to o is overridden when an applied rule that overrides r
     // (transitively) also assigns o. What each applied rule overrides is walked once:
     // asking `overrides` per pair made a policy of thousands of rules slow to decide.
-    let reach: Vec<(RuleId, Vec<bool>)> = applied
+    let reach: Vec<(RuleId, IdxVec<RuleDef, bool>)> = applied
         .iter()
         .map(|&s| (s, overridden_by(policy, s)))
         .collect();
     let beaten = |r: RuleId, o: OutputId| {
         reach.iter().any(|(s, over)| {
             over.get(r).copied().unwrap_or(false)
-                && policy
-                    .rules
-                    .get(*s)
-                    .is_some_and(|x| x.assigns.iter().any(|a| a.output == o))
+                && policy.rules[*s].assigns.iter().any(|a| a.output == o)
         })
     };
     let mut overridden = Vec::new();
-    let mut effective: Vec<Vec<(RuleId, Value)>> = vec![Vec::new(); policy.outputs.len()];
+    let mut effective: IdxVec<OutputDef, Vec<(RuleId, Value)>> =
+        IdxVec::filled(Vec::new(), policy.outputs.len());
     for &r in &applied {
-        let Some(rule) = policy.rules.get(r) else {
-            continue;
-        };
         let mut any = false;
-        for a in &rule.assigns {
+        for a in &policy.rules[r].assigns {
             if beaten(r, a.output) {
                 any = true;
             } else if let Some(e) = effective.get_mut(a.output) {
@@ -326,7 +320,7 @@ pub fn decide(policy: &Policy, inputs: &[Value]) -> RefDecision {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observed {
     pub status: Status,
-    pub verdicts: Vec<Verdict>,
+    pub verdicts: IdxVec<OutputDef, Verdict>,
     /// Per output in conflict or overlap: the effective (rule, value) assignments, sorted.
     pub conflicts: Vec<(OutputId, Vec<(RuleId, Value)>)>,
 }
@@ -335,8 +329,7 @@ pub struct Observed {
 pub fn observed(d: &RefDecision) -> Observed {
     let conflicts = d
         .verdicts
-        .iter()
-        .enumerate()
+        .entries()
         .filter(|(_, v)| matches!(v, Verdict::Conflict(_) | Verdict::Overlap(_)))
         .map(|(o, _)| {
             let mut eff = d.effective.get(o).cloned().unwrap_or_default();
@@ -374,8 +367,8 @@ fn deciding_and_pairs(
     out: &OutputDef,
     o: OutputId,
     eff: &[(RuleId, Value)],
-    rules: &[crate::check::ir::RuleDef],
-    effective_somewhere: &mut [Vec<bool>],
+    rules: &crate::check::ir::Arena<RuleDef>,
+    effective_somewhere: &mut IdxVec<RuleDef, Vec<bool>>,
     lists: [&mut Pairs; 3],
 ) {
     let [conflicts, resolved, overlaps] = lists;
@@ -399,7 +392,7 @@ fn deciding_and_pairs(
         if outranked {
             continue;
         }
-        let assigns = rules.get(*r).map(|x| x.assigns.as_slice()).unwrap_or(&[]);
+        let assigns = rules[*r].assigns.as_slice();
         let marks = effective_somewhere.get_mut(*r).map(|x| x.iter_mut());
         for (a, x) in assigns.iter().zip(marks.into_iter().flatten()) {
             if a.output == o && a.value == *v {
@@ -435,9 +428,9 @@ fn deciding_and_pairs(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BruteAnalysis {
     /// Per output: (unaccepted gap count, accepted gap count).
-    pub gaps: Vec<(u128, u128)>,
+    pub gaps: IdxVec<OutputDef, (u128, u128)>,
     /// Acceptances covering no gap.
-    pub stale: Vec<usize>,
+    pub stale: Vec<AcceptId>,
     /// (output, rule a, rule b) with a < b, and the number of incidents.
     pub conflicts: Vec<(OutputId, RuleId, RuleId, u128)>,
     /// Pairs of rules giving a precedence output different values where its precedence
@@ -458,24 +451,25 @@ pub struct BruteAnalysis {
     pub redundant: Vec<RuleId>,
     pub unused_inputs: Vec<InputId>,
     /// Per assert: the number of counterexamples.
-    pub assert_failures: Vec<u128>,
+    pub assert_failures: IdxVec<AssertDef, u128>,
     pub valid: u128,
 }
 
 pub fn analyse(policy: &Policy) -> BruteAnalysis {
     let n_out = policy.outputs.len();
     let mut b = BruteAnalysis {
-        gaps: vec![(0, 0); n_out],
-        assert_failures: vec![0; policy.asserts.len()],
+        gaps: IdxVec::filled((0, 0), n_out),
+        assert_failures: IdxVec::filled(0, policy.asserts.len()),
         ..BruteAnalysis::default()
     };
-    let mut applies = vec![false; policy.rules.len()];
-    let mut effective_somewhere: Vec<Vec<bool>> = policy
+    let mut applies: IdxVec<RuleDef, bool> = IdxVec::filled(false, policy.rules.len());
+    let mut effective_somewhere: IdxVec<RuleDef, Vec<bool>> = policy
         .rules
         .iter()
         .map(|r| vec![false; r.assigns.len()])
         .collect();
-    let mut stale_hit = vec![false; policy.accepted_gaps.len()];
+    let mut stale_hit: IdxVec<AcceptedGap, bool> =
+        IdxVec::filled(false, policy.accepted_gaps.len());
     let mut conflicts: Pairs = Default::default();
     let mut resolved: Pairs = Default::default();
     let mut overlaps: Pairs = Default::default();
@@ -493,10 +487,8 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
                 *a = true;
             }
         }
-        for (o, eff) in d.effective.iter().enumerate() {
-            let Some(out) = policy.outputs.get(o) else {
-                continue;
-            };
+        for (o, eff) in d.effective.entries() {
+            let out = &policy.outputs[o];
             deciding_and_pairs(
                 out,
                 o,
@@ -506,14 +498,13 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
                 [&mut conflicts, &mut resolved, &mut overlaps],
             );
         }
-        for (o, v) in d.verdicts.iter().enumerate() {
+        for (o, v) in d.verdicts.entries() {
             if *v != Verdict::Gap {
                 continue;
             }
-            let accepting: Vec<usize> = policy
+            let accepting: Vec<AcceptId> = policy
                 .accepted_gaps
-                .iter()
-                .enumerate()
+                .entries()
                 .filter(|(_, a)| a.output == o && eval(policy, &a.when, inc, None))
                 .map(|(i, _)| i)
                 .collect();
@@ -530,7 +521,7 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
                 }
             }
         }
-        for (k, a) in policy.asserts.iter().enumerate() {
+        for (k, a) in policy.asserts.entries() {
             if !eval(policy, &a.expr, inc, Some(&d.verdicts)) {
                 if let Some(f) = b.assert_failures.get_mut(k) {
                     *f += 1;
@@ -538,15 +529,15 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
             }
         }
     });
-    b.stale = (0..policy.accepted_gaps.len())
-        .filter(|&a| !stale_hit.get(a).copied().unwrap_or(true))
-        .filter(|&a| {
-            policy
-                .accepted_gaps
-                .get(a)
-                .and_then(|x| policy.outputs.get(x.output))
-                .is_some_and(|o| o.default.is_none() && matches!(o.ty, OutputTy::Single(_)))
+    b.stale = policy
+        .accepted_gaps
+        .entries()
+        .filter(|&(a, _)| !stale_hit.get(a).copied().unwrap_or(true))
+        .filter(|(_, x)| {
+            let o = &policy.outputs[x.output];
+            o.default.is_none() && matches!(o.ty, OutputTy::Single(_))
         })
+        .map(|(a, _)| a)
         .collect();
     let listed = |m: Pairs| {
         m.into_iter()
@@ -556,7 +547,7 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
     b.conflicts = listed(conflicts);
     b.resolved = listed(resolved);
     b.overlaps = listed(overlaps);
-    for r in 0..policy.rules.len() {
+    for r in policy.rules.ids() {
         if !applies.get(r).copied().unwrap_or(false) {
             b.never_apply.push(r);
         } else {
@@ -582,14 +573,12 @@ pub fn analyse(policy: &Policy) -> BruteAnalysis {
 /// incident's, in enumeration order).
 fn redundant(policy: &Policy, b: &BruteAnalysis, outcomes: &[Observed]) -> Vec<RuleId> {
     let mut redundant = Vec::new();
-    for r in 0..policy.rules.len() {
+    for r in policy.rules.ids() {
         if b.never_apply.contains(&r) || b.always_overridden.contains(&r) {
             continue;
         }
         let mut without = policy.clone();
-        if let Some(rule) = without.rules.get_mut(r) {
-            rule.when = Expr::Const(false);
-        }
+        without.rules[r].when = Expr::Const(false);
         let mut changes = false;
         let mut k = 0usize;
         for_each_incident(policy, |inc| {
@@ -618,7 +607,8 @@ fn unused_inputs(policy: &Policy, outcomes: &[Observed]) -> Vec<InputId> {
         .iter()
         .map(|i| policy.domain_size(i.ty) as usize)
         .collect();
-    for i in 0..policy.inputs.len() {
+    for input in policy.inputs.ids() {
+        let i = input.index();
         let stride: usize = sizes.iter().skip(i + 1).product();
         let size = sizes.get(i).copied().unwrap_or(1);
         let mut used = false;
@@ -631,8 +621,8 @@ fn unused_inputs(policy: &Policy, outcomes: &[Observed]) -> Vec<InputId> {
         }
         // An input an acceptance reads is used: `decide` says whether a gap is
         // accepted (the acceptance itself is read syntactically, as the engines do).
-        if !used && !super::accepting_inputs(policy).contains(&i) {
-            unused.push(i);
+        if !used && !super::accepting_inputs(policy).contains(&input) {
+            unused.push(input);
         }
     }
     unused

@@ -15,7 +15,7 @@
 //! looked at), as past the listed pairs.
 
 use super::{Analysis, ConflictFinding, LISTED_CONFLICTS};
-use crate::check::ir::OutputId;
+use crate::check::ir::{OutputId, RuleId};
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{NodeId, FALSE};
 
@@ -62,12 +62,8 @@ pub(super) fn isolate_examples(c: &mut Compiler<'_>, a: &mut Analysis) -> CResul
 }
 
 /// The effective region of rule `r`'s assignment to `o`.
-fn effective_on(c: &Compiler<'_>, r: usize, o: OutputId) -> NodeId {
-    let k = c
-        .policy
-        .rules
-        .get(r)
-        .and_then(|x| x.assigns.iter().position(|a| a.output == o));
+fn effective_on(c: &Compiler<'_>, r: RuleId, o: OutputId) -> NodeId {
+    let k = c.policy.rules[r].assigns.iter().position(|a| a.output == o);
     k.and_then(|k| c.effective.get(r).and_then(|v| v.get(k)))
         .copied()
         .unwrap_or(FALSE)
@@ -79,8 +75,7 @@ fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut usize) -
     let others = c
         .policy
         .rules
-        .iter()
-        .enumerate()
+        .entries()
         .filter(|&(t, rule)| t != r1 && t != r2 && rule.assigns.iter().any(|a| a.output == o))
         .count();
     // All or nothing: a search cut short would say nothing true about the region.
@@ -91,7 +86,7 @@ fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut usize) -
     let (e1, e2) = (effective_on(c, r1, o), effective_on(c, r2, o));
     let both = c.mdd.and(e1, e2)?;
     let mut alone = c.mdd.and(both, c.valid)?;
-    for (t, rule) in c.policy.rules.iter().enumerate() {
+    for (t, rule) in c.policy.rules.entries() {
         if alone == FALSE {
             break;
         }

@@ -37,7 +37,10 @@ pub use findings::{
     LISTED_CONFLICTS,
 };
 
-use crate::check::ir::{InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
+use crate::check::ir::{
+    AcceptId, AssertId, IdxVec, InputId, OutputDef, OutputId, OutputTy, Policy, RuleDef, RuleId,
+    Value,
+};
 use crate::compile::describe::{describe, example_values, Region};
 use crate::compile::{
     CResult, CompileError, CompileOptions, Compiler, Engine, OutputRegions, BOX_ENGINE_MIN_RULES,
@@ -51,7 +54,7 @@ pub use redundant::RedundantRule;
 pub struct GapFinding {
     pub output: OutputId,
     /// The acceptances covering this part (empty: not accepted, an error).
-    pub accepted_by: Vec<usize>,
+    pub accepted_by: Vec<AcceptId>,
     pub region: Region,
 }
 
@@ -157,7 +160,7 @@ pub struct DeadAssignment {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssertFinding {
-    pub assert: usize,
+    pub assert: AssertId,
     pub holds: bool,
     /// The incidents that break it (when it does not hold).
     pub counterexamples: Option<Region>,
@@ -168,7 +171,7 @@ pub struct AssertFinding {
 pub struct Analysis {
     pub gaps: Vec<GapFinding>,
     /// Acceptances (indices into `Policy::accepted_gaps`) that cover no gap.
-    pub stale_acceptances: Vec<usize>,
+    pub stale_acceptances: Vec<AcceptId>,
     /// The conflicts a report lists, with their regions: the first
     /// [`LISTED_CONFLICTS`] pairs of rules per output, in declaration order.
     pub conflicts: Vec<ConflictFinding>,
@@ -243,7 +246,7 @@ pub enum Unfinished {
     DeadRules,
     RedundantRules,
     UnusedInputs,
-    Assert(usize),
+    Assert(AssertId),
 }
 
 impl Analysis {
@@ -309,7 +312,7 @@ enum Task {
 
 /// One output's gaps on the box engine: the gaps and the acceptances that cover none,
 /// or gaps it proved but could not count.
-type BoxGaps = Result<(Vec<GapFinding>, Vec<usize>), boxes::Uncounted>;
+type BoxGaps = Result<(Vec<GapFinding>, Vec<AcceptId>), boxes::Uncounted>;
 
 /// One output's pairs of one kind: a region for each listed pair of rules (the first
 /// [`LISTED_CONFLICTS`]), counts for the rest.
@@ -477,8 +480,11 @@ fn box_model(c: &mut Compiler<'_>) -> CResult<Option<BoxModel>> {
 
 /// The outputs `keep` holds for, in declaration order.
 fn outputs_where(policy: &Policy, keep: impl Fn(&OutputDef) -> bool) -> Vec<OutputId> {
-    (0..policy.outputs.len())
-        .filter(|&o| policy.outputs.get(o).is_some_and(&keep))
+    policy
+        .outputs
+        .entries()
+        .filter(|(_, o)| keep(o))
+        .map(|(o, _)| o)
         .collect()
 }
 
@@ -623,10 +629,12 @@ fn find_unused_inputs(
     let settled = witnessed.and_then(|used| {
         let all = used.iter().zip(&mentioned).all(|(u, m)| *u || !*m);
         all.then(|| {
-            (0..policy.inputs.len())
-                .filter(|&i| {
-                    !(used.get(i).copied().unwrap_or(true)
-                        && mentioned.get(i).copied().unwrap_or(true))
+            policy
+                .inputs
+                .ids()
+                .filter(|i| {
+                    !(used.get(i.index()).copied().unwrap_or(true)
+                        && mentioned.get(i.index()).copied().unwrap_or(true))
                 })
                 .collect::<Vec<InputId>>()
         })
@@ -666,7 +674,7 @@ pub(crate) fn own_decision_inputs(policy: &Policy) -> Vec<bool> {
 
 /// Every assert: proven, or refuted with the incidents that break it.
 fn find_asserts(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
-    for (k, def) in c.policy.asserts.iter().enumerate() {
+    for (k, def) in c.policy.asserts.entries() {
         let found = attempt(c, |c| {
             let holds_region = c.expr(&def.expr).map_err(|e| e.at(def.loc))?;
             let broken = c.mdd.diff(c.valid, holds_region)?;
@@ -685,11 +693,10 @@ fn find_asserts(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
 }
 
 /// The `accept gap`s of output `o` (indices into `Policy::accepted_gaps`).
-fn acceptances_of(policy: &Policy, o: OutputId) -> Vec<usize> {
+fn acceptances_of(policy: &Policy, o: OutputId) -> Vec<AcceptId> {
     policy
         .accepted_gaps
-        .iter()
-        .enumerate()
+        .entries()
         .filter(|(_, x)| x.output == o)
         .map(|(i, _)| i)
         .collect()
@@ -697,7 +704,7 @@ fn acceptances_of(policy: &Policy, o: OutputId) -> Vec<usize> {
 
 /// The gaps of one single-valued output without default (open and accepted parts),
 /// and the acceptances of it that cover no gap.
-fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>, Vec<usize>)> {
+fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>, Vec<AcceptId>)> {
     let policy = c.policy;
     let has = match c.output_regions(o)? {
         OutputRegions::Single { has, .. } => has,
@@ -705,13 +712,12 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
     };
     let gap = c.mdd.diff(c.valid, has)?;
     let mine = acceptances_of(policy, o);
-    let mut whens: Vec<(usize, NodeId)> = Vec::with_capacity(mine.len());
+    let mut whens: Vec<(AcceptId, NodeId)> = Vec::with_capacity(mine.len());
     for &i in &mine {
-        if let Some(acc) = policy.accepted_gaps.get(i) {
-            whens.push((i, c.expr(&acc.when).map_err(|e| e.at(acc.loc))?));
-        }
+        let acc = &policy.accepted_gaps[i];
+        whens.push((i, c.expr(&acc.when).map_err(|e| e.at(acc.loc))?));
     }
-    let stale: Vec<usize> = whens
+    let stale: Vec<AcceptId> = whens
         .iter()
         .filter(|(_, w)| !c.mdd.intersects(gap, *w))
         .map(|p| p.0)
@@ -731,7 +737,7 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
             region,
         });
     }
-    let by: Vec<usize> = whens
+    let by: Vec<AcceptId> = whens
         .iter()
         .filter(|(_, w)| c.mdd.intersects(*w, gap))
         .map(|p| p.0)
@@ -753,16 +759,10 @@ fn gaps_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<(Vec<GapFinding>
 fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
     let policy = c.policy;
     let mut found = Pairs::default();
-    let Some(out) = policy.outputs.get(o) else {
-        return Ok(found);
-    };
+    let out = &policy.outputs[o];
     let mut assigns = c.assignments_to(o);
     let value_of = |r: RuleId, k: usize| -> Option<Value> {
-        policy
-            .rules
-            .get(r)
-            .and_then(|x| x.assigns.get(k))
-            .map(|x| x.value.clone())
+        policy.rules[r].assigns.get(k).map(|x| x.value.clone())
     };
     // Where a value no precedence ranks applies: a precedence decides nowhere there.
     let unranked = |c: &mut Compiler<'_>| -> CResult<NodeId> {
@@ -847,15 +847,10 @@ fn conflicts_of_output(c: &mut Compiler<'_>, o: OutputId) -> CResult<Pairs> {
 fn deciding(c: &mut Compiler<'_>, r: RuleId) -> CResult<Vec<(NodeId, Vec<RuleId>)>> {
     let policy = c.policy;
     let effs = c.effective.get(r).cloned().unwrap_or_default();
-    let Some(rule) = policy.rules.get(r) else {
-        return Ok(effs.into_iter().map(|e| (e, Vec::new())).collect());
-    };
+    let rule = &policy.rules[r];
     let mut out = Vec::with_capacity(effs.len());
     for (a, &eff) in rule.assigns.iter().zip(&effs) {
-        let Some(def) = policy.outputs.get(a.output) else {
-            out.push((eff, Vec::new()));
-            continue;
-        };
+        let def = &policy.outputs[a.output];
         let Some(rank) = def.hit.rank(&a.value) else {
             out.push((eff, Vec::new()));
             continue;
@@ -867,7 +862,7 @@ fn deciding(c: &mut Compiler<'_>, r: RuleId) -> CResult<Vec<(NodeId, Vec<RuleId>
         let mut higher = Vec::new();
         let mut outranked_by = Vec::new();
         for (s, k, e) in c.assignments_to(a.output) {
-            let value = policy.rules.get(s).and_then(|x| x.assigns.get(k));
+            let value = policy.rules[s].assigns.get(k);
             if value.is_some_and(|x| def.hit.rank(&x.value).is_some_and(|h| h < rank)) {
                 let beats = c.mdd.and(e, resolved)?;
                 if c.mdd.intersects(beats, eff) && !outranked_by.contains(&s) {
@@ -889,7 +884,7 @@ type DeadFound = (Vec<DeadRule>, Vec<DeadAssignment>);
 fn dead_rules(c: &mut Compiler<'_>) -> CResult<DeadFound> {
     let mut found = Vec::new();
     let mut assigns = Vec::new();
-    for r in 0..c.policy.rules.len() {
+    for r in c.policy.rules.ids() {
         let cond = c.rule_conds.get(r).copied().unwrap_or(FALSE);
         if !c.mdd.intersects(cond, c.valid) {
             found.push(DeadRule {
@@ -945,17 +940,17 @@ pub fn accepting_inputs(policy: &Policy) -> Vec<InputId> {
 /// conditions meet its own (`meets`).
 fn always_overridden(
     policy: &Policy,
-    overriders: &[Vec<RuleId>],
+    overriders: &IdxVec<RuleDef, Vec<RuleId>>,
     r: RuleId,
     mut meets: impl FnMut(RuleId) -> bool,
     outranked_by: Vec<RuleId>,
 ) -> DeadRule {
     let outputs = |x: RuleId| {
-        policy
-            .rules
-            .get(x)
-            .map(|rule| rule.assigns.iter().map(|a| a.output).collect::<Vec<_>>())
-            .unwrap_or_default()
+        policy.rules[x]
+            .assigns
+            .iter()
+            .map(|a| a.output)
+            .collect::<Vec<_>>()
     };
     let mine = outputs(r);
     let by = overriders
@@ -984,22 +979,18 @@ fn always_overridden(
 /// conditions meet its rule's (`meets`).
 fn dead_assignment(
     policy: &Policy,
-    overriders: &[Vec<RuleId>],
+    overriders: &IdxVec<RuleDef, Vec<RuleId>>,
     r: RuleId,
     k: usize,
     mut meets: impl FnMut(RuleId) -> bool,
     outranked_by: Vec<RuleId>,
 ) -> DeadAssignment {
-    let output = policy
-        .rules
-        .get(r)
-        .and_then(|x| x.assigns.get(k))
-        .map(|a| a.output);
+    let output = policy.rules[r].assigns.get(k).map(|a| a.output);
     let assigns_it = |s: RuleId| {
-        policy
-            .rules
-            .get(s)
-            .is_some_and(|x| x.assigns.iter().any(|a| Some(a.output) == output))
+        policy.rules[s]
+            .assigns
+            .iter()
+            .any(|a| Some(a.output) == output)
     };
     let by = overriders
         .get(r)
@@ -1054,7 +1045,7 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
         .ite(scope, NodeId::terminal(0), NodeId::terminal(T_OUT))?;
     let status = c.mdd.ite(assume, in_scope, NodeId::terminal(T_BROKEN))?;
     add(c.mdd.support(status), &mut used);
-    for (o, out) in policy.outputs.iter().enumerate() {
+    for (o, out) in policy.outputs.entries() {
         // The output's verdict as a multi-terminal diagram: terminals are sets of the
         // labels (values or variants, and an exclusive output's overlap) whose regions
         // hold.
@@ -1069,7 +1060,7 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
                 }
                 (l, assigned.iter().map(|p| p.0.clone()).collect())
             }
-            OutputRegions::Set { members } => (members.clone(), Vec::new()),
+            OutputRegions::Set { members } => (members.iter().copied().collect(), Vec::new()),
         };
         let (f, sets) = label_sets(&mut c.mdd, labelled.iter().copied())?;
         // Label sets that decide alike (no value and the default; two values and the
@@ -1086,7 +1077,11 @@ fn unused_inputs(c: &mut Compiler<'_>) -> CResult<Vec<InputId>> {
             let given: Vec<(Value, Vec<RuleId>)> = set
                 .iter()
                 .filter_map(|&l| values.get(l))
-                .map(|v| (v.clone(), if overlap { vec![0, 1] } else { vec![0] }))
+                .map(|v| {
+                    // The verdict does not read the rules: any two ids will do.
+                    let (a, b) = (RuleId::from_raw(0), RuleId::from_raw(1));
+                    (v.clone(), if overlap { vec![a, b] } else { vec![a] })
+                })
                 .collect();
             let verdict = if overlap {
                 let vs = given.into_iter().map(|g| g.0).collect();

@@ -13,7 +13,7 @@
 //! work per rule is a pass over the assignments to its outputs (an intersection test
 //! each, as the conflicts make) and diagram operations on the few that meet it.
 
-use crate::check::ir::{OutputTy, Policy, RuleId, Value};
+use crate::check::ir::{IdxVec, OutputDef, OutputId, OutputTy, Policy, RuleId, Value, VariantId};
 use crate::compile::graph::{Outcome, Verdict};
 use crate::compile::{CResult, Compiler};
 use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
@@ -40,6 +40,9 @@ type Choose = fn(&[(u32, u32)]) -> u32;
 /// One assignment present somewhere, as the verdict reads it: the rule and the value.
 type Label = (RuleId, Value);
 
+/// Per output, its assignments: (rule, which of the rule's assignments, where it is effective).
+type AssignsOf = IdxVec<OutputDef, Vec<(RuleId, usize, NodeId)>>;
+
 /// Rules whose comparison would take more than this many assignments meeting them (of
 /// one output) are left unsettled: on large random policies every rule meets hundreds,
 /// and none of them is redundant; real policies stay far below.
@@ -61,10 +64,8 @@ pub fn redundant_rules(
     let mut unsettled = Vec::new();
     let policy = c.policy;
     let mut found: Vec<RedundantRule> = Vec::new();
-    let assigns = |c: &Compiler<'_>| -> Vec<Vec<(RuleId, usize, NodeId)>> {
-        (0..policy.outputs.len())
-            .map(|o| c.assignments_to(o))
-            .collect()
+    let assigns = |c: &Compiler<'_>| -> AssignsOf {
+        policy.outputs.ids().map(|o| c.assignments_to(o)).collect()
     };
     let mut assigns_of = assigns(c);
     // Each rule is compared with every assignment to the outputs it decides: past a
@@ -77,12 +78,10 @@ pub fn redundant_rules(
         .map(|a| assigns_of.get(a.output).map_or(0, Vec::len))
         .sum();
     if work > MAX_WORK {
-        let unsettled = (0..policy.rules.len())
-            .filter(|r| !dead.contains(r))
-            .collect();
+        let unsettled = policy.rules.ids().filter(|r| !dead.contains(r)).collect();
         return Ok((Vec::new(), unsettled));
     }
-    for r in 0..policy.rules.len() {
+    for r in policy.rules.ids() {
         // Each rule's comparison leaves garbage; collect it before it fills the limit
         // (the compiler's own diagrams survive, renumbered).
         if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
@@ -119,18 +118,8 @@ pub fn redundant_rules(
 }
 
 /// The most assignments to one of `r`'s outputs that meet `here`, an output at a time.
-fn meeting(
-    c: &mut Compiler<'_>,
-    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
-    r: RuleId,
-    here: NodeId,
-) -> usize {
-    let outputs: Vec<usize> = c
-        .policy
-        .rules
-        .get(r)
-        .map(|x| x.assigns.iter().map(|a| a.output).collect())
-        .unwrap_or_default();
+fn meeting(c: &mut Compiler<'_>, assigns_of: &AssignsOf, r: RuleId, here: NodeId) -> usize {
+    let outputs: Vec<OutputId> = c.policy.rules[r].assigns.iter().map(|a| a.output).collect();
     let mut most = 0;
     for o in outputs {
         let mut n = 0;
@@ -156,14 +145,12 @@ fn meeting(
 /// left for the rest.
 fn changes_at_some_point(
     c: &Compiler<'_>,
-    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
+    assigns_of: &AssignsOf,
     r: RuleId,
     here: NodeId,
 ) -> bool {
     let policy = c.policy;
-    let Some(rule) = policy.rules.get(r) else {
-        return false;
-    };
+    let rule = &policy.rules[r];
     let picks: [Choose; 3] = [
         |runs| runs.first().map_or(0, |x| x.0),
         |runs| runs.last().map_or(0, |x| x.1),
@@ -183,7 +170,7 @@ fn changes_at_some_point(
             let mut with: Vec<(Label, NodeId)> = Vec::new();
             let mut without: Vec<(Label, NodeId)> = Vec::new();
             for &(s, k, eff) in assigns_of.get(o).map(|v| v.as_slice()).unwrap_or(&[]) {
-                let Some(value) = policy.rules.get(s).and_then(|x| x.assigns.get(k)) else {
+                let Some(value) = policy.rules[s].assigns.get(k) else {
                     continue;
                 };
                 let label = (s, value.value.clone());
@@ -200,10 +187,7 @@ fn changes_at_some_point(
                         ts.iter().any(|&t| {
                             t != r
                                 && applies(t)
-                                && policy
-                                    .rules
-                                    .get(t)
-                                    .is_some_and(|x| x.assigns.iter().any(|b| b.output == o))
+                                && policy.rules[t].assigns.iter().any(|b| b.output == o)
                         })
                     })
                 };
@@ -228,14 +212,12 @@ fn changes_at_some_point(
 /// decision; a few of them are decided with and without it.
 fn changes_where_alone(
     c: &mut Compiler<'_>,
-    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
+    assigns_of: &AssignsOf,
     r: RuleId,
     here: NodeId,
 ) -> CResult<bool> {
     let policy = c.policy;
-    let Some(rule) = policy.rules.get(r) else {
-        return Ok(false);
-    };
+    let rule = &policy.rules[r];
     for (k, a) in rule.assigns.iter().enumerate() {
         let eff = c
             .effective
@@ -257,7 +239,7 @@ fn changes_where_alone(
             .map(|v| v.as_slice())
             .unwrap_or(&[])
         {
-            let value = policy.rules.get(s).and_then(|x| x.assigns.get(j));
+            let value = policy.rules[s].assigns.get(j);
             if s != r && value.is_some_and(|x| shares(&x.value)) && c.mdd.intersects(e, mine) {
                 same.push(c.mdd.and(e, mine)?);
             }
@@ -272,11 +254,11 @@ fn changes_where_alone(
 }
 
 /// Output `o`'s verdict where the assignments `labels` are effective.
-fn verdict_of(policy: &Policy, o: usize, labels: Vec<&Label>) -> Option<Verdict> {
-    let out = policy.outputs.get(o)?;
+fn verdict_of(policy: &Policy, o: OutputId, labels: Vec<&Label>) -> Option<Verdict> {
+    let out = &policy.outputs[o];
     Some(match out.ty {
         OutputTy::Set(e) => {
-            let mut members: Vec<usize> = Vec::new();
+            let mut members: Vec<VariantId> = Vec::new();
             for (_, v) in labels {
                 if let Value::Set(_, vs) = v {
                     members.extend(vs.iter().copied());
@@ -302,23 +284,19 @@ fn verdict_of(policy: &Policy, o: usize, labels: Vec<&Label>) -> Option<Verdict>
 /// Whether rule `r` (applying in `here`) is redundant, with what covers it.
 fn redundant_rule(
     c: &mut Compiler<'_>,
-    assigns_of: &[Vec<(RuleId, usize, NodeId)>],
+    assigns_of: &AssignsOf,
     r: RuleId,
     here: NodeId,
 ) -> CResult<Option<RedundantRule>> {
     let policy = c.policy;
-    let Some(rule) = policy.rules.get(r) else {
-        return Ok(None);
-    };
-    let mut outputs: Vec<usize> = rule.assigns.iter().map(|a| a.output).collect();
+    let rule = &policy.rules[r];
+    let mut outputs: Vec<OutputId> = rule.assigns.iter().map(|a| a.output).collect();
     outputs.sort_unstable();
     outputs.dedup();
     let mut covered_by = Vec::new();
     let mut by_default = false;
     for o in outputs {
-        let Some(out) = policy.outputs.get(o) else {
-            continue;
-        };
+        let out = &policy.outputs[o];
         let mut with: Vec<(Label, NodeId)> = Vec::new();
         let mut without: Vec<(Label, NodeId)> = Vec::new();
         let mine_values: Vec<&Value> = rule
@@ -329,12 +307,7 @@ fn redundant_rule(
             .collect();
         let mut mine = FALSE;
         for &(s, k, eff) in assigns_of.get(o).map(|v| v.as_slice()).unwrap_or(&[]) {
-            let Some(value) = policy
-                .rules
-                .get(s)
-                .and_then(|x| x.assigns.get(k))
-                .map(|a| a.value.clone())
-            else {
+            let Some(value) = policy.rules[s].assigns.get(k).map(|a| a.value.clone()) else {
                 continue;
             };
             let overridden_by_r = c.overriders.get(s).is_some_and(|v| v.contains(&r));
@@ -353,10 +326,7 @@ fn redundant_rule(
                 }
                 let mut others = Vec::new();
                 for &t in c.overriders.get(s).map(|v| v.as_slice()).unwrap_or(&[]) {
-                    let assigns_o = policy
-                        .rules
-                        .get(t)
-                        .is_some_and(|x| x.assigns.iter().any(|a| a.output == o));
+                    let assigns_o = policy.rules[t].assigns.iter().any(|a| a.output == o);
                     if t != r && assigns_o {
                         others.push(c.rule_conds.get(t).copied().unwrap_or(FALSE));
                     }
@@ -429,13 +399,11 @@ fn redundant_rule(
 fn verdicts_differ(
     c: &mut Compiler<'_>,
     policy: &Policy,
-    o: usize,
+    o: OutputId,
     with: &[(Label, NodeId)],
     without: &[(Label, NodeId)],
 ) -> CResult<NodeId> {
-    let Some(out) = policy.outputs.get(o) else {
-        return Ok(FALSE);
-    };
+    let out = &policy.outputs[o];
     let exclusive = out.hit.is_exclusive();
     // Per side: (key, region) where `None` is "two or more assignments".
     let mut keyed: Vec<(bool, Option<Value>, NodeId)> = Vec::new();
@@ -485,7 +453,11 @@ fn verdicts_differ(
             return Some(Verdict::Overlap(values));
         }
         // One assignment per key, so counts read right (under two, for `exclusive`).
-        let labels: Vec<Label> = values.into_iter().map(|v| (0, v)).collect();
+        // The rule of a label is not read here: any id will do.
+        let labels: Vec<Label> = values
+            .into_iter()
+            .map(|v| (RuleId::from_raw(0), v))
+            .collect();
         verdict_of(policy, o, labels.iter().collect())
     };
     let differ: Vec<u32> = sets

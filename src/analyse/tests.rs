@@ -28,7 +28,7 @@ fn value_in(set: &crate::compile::graph::ValueSet, v: &Value) -> bool {
 /// comparisons between inputs.
 fn in_region(p: &Policy, r: &Region, inc: &[Value]) -> bool {
     r.cubes.iter().enumerate().any(|(k, cube)| {
-        cube.iter().all(|(i, set)| value_in(set, &inc[*i]))
+        cube.iter().all(|(i, set)| value_in(set, &inc[i.index()]))
             && r.relations
                 .get(k)
                 .is_none_or(|rs| rs.iter().all(|e| brute::eval(p, e, inc, None)))
@@ -50,15 +50,15 @@ fn same_pairs(
     p: &Policy,
     listed: &[ConflictFinding],
     unlisted: &[Unlisted],
-    brute: &[(usize, usize, usize, u128)],
+    brute: &[(OutputId, RuleId, RuleId, u128)],
     kind: &str,
 ) {
-    let found: Vec<(usize, usize, usize, u128)> = listed
+    let found: Vec<(OutputId, RuleId, RuleId, u128)> = listed
         .iter()
         .map(|c| (c.output, c.rules[0], c.rules[1], c.region.count))
         .collect();
-    let mut seen = vec![0usize; p.outputs.len()];
-    let mut rest: Vec<(usize, [Value; 2], usize)> = Vec::new();
+    let mut seen: IdxVec<OutputDef, usize> = IdxVec::filled(0, p.outputs.len());
+    let mut rest: Vec<(OutputId, [Value; 2], usize)> = Vec::new();
     let mut first = Vec::new();
     for &(o, r1, r2, n) in brute {
         seen[o] += 1;
@@ -66,7 +66,7 @@ fn same_pairs(
             first.push((o, r1, r2, n));
             continue;
         }
-        let value = |r: usize| {
+        let value = |r: RuleId| {
             p.rules[r]
                 .assigns
                 .iter()
@@ -84,7 +84,7 @@ fn same_pairs(
     }
     assert_eq!(found, first, "{kind}");
     rest.sort();
-    let mut counted: Vec<(usize, [Value; 2], usize)> = unlisted
+    let mut counted: Vec<(OutputId, [Value; 2], usize)> = unlisted
         .iter()
         .flat_map(|u| u.by_values.iter().map(|(v, k)| (u.output, v.clone(), *k)))
         .collect();
@@ -118,10 +118,10 @@ fn check_against_brute_force(
         let leaf = g.leaf(&indices(p, inc)).unwrap();
         assert_eq!(leaf.status, r.status, "status of {inc:?}");
         let verdicts: Vec<Verdict> = leaf.outcomes.iter().map(|o| o.verdict()).collect();
-        assert_eq!(verdicts, r.verdicts, "verdicts of {inc:?}");
+        assert_eq!(verdicts, r.verdicts.as_slice(), "verdicts of {inc:?}");
         assert_eq!(leaf.applied, r.applied, "applied rules of {inc:?}");
         // A value precedence chose carries every value it won over, with its rules.
-        for (o, outcome) in leaf.outcomes.iter().enumerate() {
+        for (o, outcome) in leaf.outcomes.entries() {
             let crate::compile::graph::Outcome::Value { value, over, .. } = outcome else {
                 continue;
             };
@@ -153,7 +153,7 @@ fn check_against_brute_force(
         };
         assert_ne!(max_splits, None, "unfinished without a split budget");
         if let Some(g) = a.gap_examples.iter().find(|g| g.output == o) {
-            assert!(b.gaps[o].0 > 0, "a gap example for gap-free output {o}");
+            assert!(b.gaps[o].0 > 0, "a gap example for gap-free output {o:?}");
             let r = brute::decide(p, &g.example);
             assert_eq!(r.verdicts[o], Verdict::Gap, "gap example {:?}", g.example);
             let accepted = p
@@ -181,7 +181,7 @@ fn check_against_brute_force(
             assert_eq!(inside, part.count, "`{}`", part.condition());
         }
     }
-    for (o, &(open, accepted)) in b.gaps.iter().enumerate() {
+    for (o, &(open, accepted)) in b.gaps.entries() {
         if a.unfinished.contains(&Unfinished::Gaps(o)) {
             continue;
         }
@@ -192,8 +192,8 @@ fn check_against_brute_force(
                 .map(|g| g.region.count)
                 .sum()
         };
-        assert_eq!(mine(false), open, "open gaps of output {o}");
-        assert_eq!(mine(true), accepted, "accepted gaps of output {o}");
+        assert_eq!(mine(false), open, "open gaps of output {o:?}");
+        assert_eq!(mine(true), accepted, "accepted gaps of output {o:?}");
     }
     for gap in &a.gaps {
         let r = brute::decide(p, &gap.region.example_values());
@@ -246,7 +246,7 @@ fn check_against_brute_force(
     for cf in a.conflicts.iter().chain(&a.resolved).chain(&a.overlaps) {
         let o = cf.output;
         let others_apply = |inc: &[Value]| {
-            p.rules.iter().enumerate().any(|(t, rule)| {
+            p.rules.entries().any(|(t, rule)| {
                 !cf.rules.contains(&t)
                     && rule.assigns.iter().any(|x| x.output == o)
                     && brute::eval(p, &rule.when, inc, None)
@@ -266,18 +266,18 @@ fn check_against_brute_force(
         if !cf.region.condition_complete {
             continue;
         }
-        assert_eq!(cf.isolating, Some(exists), "{:?} over {o}", cf.rules);
+        assert_eq!(cf.isolating, Some(exists), "{:?} over {o:?}", cf.rules);
         if exists {
             assert!(!others_apply(&cf.region.example_values()), "{:?}", cf.rules);
         }
     }
-    let never: Vec<usize> = a
+    let never: Vec<RuleId> = a
         .dead_rules
         .iter()
         .filter(|d| d.reason == DeadReason::NeverApplies)
         .map(|d| d.rule)
         .collect();
-    let shadowed: Vec<usize> = a
+    let shadowed: Vec<RuleId> = a
         .dead_rules
         .iter()
         .filter(|d| d.reason != DeadReason::NeverApplies)
@@ -331,7 +331,7 @@ fn check_against_brute_force(
         .iter()
         .map(|x| x.counterexamples.as_ref().map(|r| r.count).unwrap_or(0))
         .collect();
-    assert_eq!(failures, b.assert_failures);
+    assert_eq!(failures, b.assert_failures.as_slice());
     for af in &a.asserts {
         if let Some(r) = &af.counterexamples {
             let d = brute::decide(p, &r.example_values());
@@ -453,7 +453,11 @@ fn engines_give_the_same_examples(p: &Policy, order: OrderStrategy) -> usize {
     for g in &b.gaps {
         let mine = d.gaps.iter().find(|x| gap_key(x) == gap_key(g)).unwrap();
         if g.region.condition_complete {
-            assert_eq!(g.region.example, mine.region.example, "gap of {}", g.output);
+            assert_eq!(
+                g.region.example, mine.region.example,
+                "gap of {:?}",
+                g.output
+            );
             compared += 1;
         }
     }
@@ -488,8 +492,9 @@ fn read_counts_match_brute_force(p: &Policy, a: &Analysis) {
     let reads = p.reads();
     assert_eq!(&a.reads, &reads);
     let project = |inc: &[Value]| -> Vec<Value> {
-        inc.iter()
-            .enumerate()
+        p.inputs
+            .ids()
+            .zip(inc)
             .filter(|(i, _)| reads.contains(*i))
             .map(|(_, v)| v.clone())
             .collect()
@@ -527,13 +532,13 @@ fn read_counts_match_brute_force(p: &Policy, a: &Analysis) {
         }
         let proj = project(inc);
         *valid.entry(proj.clone()).or_default() += 1;
-        for (o, v) in r.verdicts.iter().enumerate() {
+        for (o, v) in r.verdicts.entries() {
             let accepted = p
                 .accepted_gaps
                 .iter()
                 .any(|x| x.output == o && brute::eval(p, &x.when, inc, None));
             if *v == Verdict::Gap && !accepted {
-                *open[o].entry(proj.clone()).or_default() += 1;
+                *open[o.index()].entry(proj.clone()).or_default() += 1;
             }
         }
         for (k, region) in complete_gaps.iter().enumerate() {
@@ -543,7 +548,7 @@ fn read_counts_match_brute_force(p: &Policy, a: &Analysis) {
         }
     });
     check("valid incidents", &valid, reads.count(a.valid_count));
-    for (o, tally) in open.iter().enumerate() {
+    for (o, tally) in p.outputs.ids().zip(open.iter()) {
         if a.unfinished.contains(&Unfinished::Gaps(o)) {
             continue;
         }
@@ -553,7 +558,7 @@ fn read_counts_match_brute_force(p: &Policy, a: &Analysis) {
             .filter(|g| g.output == o && g.accepted_by.is_empty())
             .map(|g| g.region.read_count())
             .sum();
-        check(&format!("open gaps of output {o}"), tally, told);
+        check(&format!("open gaps of output {o:?}"), tally, told);
     }
     for (k, region) in complete_gaps.iter().enumerate() {
         check(&region.condition(), &regions[k], region.read_count());
@@ -566,7 +571,7 @@ fn read_counts_match_brute_force(p: &Policy, a: &Analysis) {
 
 /// A policy with inputs it never reads: a bool and an enum of three, appended.
 fn with_unread_inputs(mut p: Policy) -> Policy {
-    let loc = p.inputs.first().map(|i| i.loc).unwrap_or_default();
+    let loc = p.inputs.iter().next().map(|i| i.loc).unwrap_or_default();
     p.enums.push(EnumDef {
         name: "Unread".into(),
         doc: None,
@@ -580,7 +585,7 @@ fn with_unread_inputs(mut p: Policy) -> Policy {
             .collect(),
         loc,
     });
-    let e = p.enums.len() - 1;
+    let e = crate::testing::id(p.enums.len() - 1);
     for (name, ty) in [("unread_flag", Ty::Bool), ("unread_kind", Ty::Enum(e))] {
         p.inputs.push(InputDef {
             name: name.into(),
@@ -600,7 +605,9 @@ fn counts_over_the_read_inputs_match_brute_force() {
     for seed in 0..40u64 {
         let p = with_unread_inputs(generate(&SynthSpec::small(seed)));
         let reads = p.reads();
-        assert!(!reads.contains(p.inputs.len() - 1) && !reads.contains(p.inputs.len() - 2));
+        let n = p.inputs.len();
+        let id = crate::testing::id;
+        assert!(!reads.contains(id(n - 1)) && !reads.contains(id(n - 2)));
         unread += usize::from(reads.unread_ways() > 1);
         check_against_brute_force(&p, OrderStrategy::Weighted, Engine::Diagrams, None);
         check_against_brute_force(&p, OrderStrategy::Declaration, Engine::Boxes, None);
@@ -738,7 +745,7 @@ fn node_limit_leaves_the_other_analyses_exact() {
     assert!(!limited.conflicts.is_empty());
     // (The examples may differ: one that isolates the pair is sought only within the
     // limit.)
-    let pairs = |a: &Analysis| -> Vec<(usize, [RuleId; 2], u128, String)> {
+    let pairs = |a: &Analysis| -> Vec<(OutputId, [RuleId; 2], u128, String)> {
         a.conflicts
             .iter()
             .map(|c| (c.output, c.rules, c.region.count, c.region.condition()))
@@ -776,7 +783,7 @@ rule r3 "R3" cites "t" when b or not b then o = y
     );
     let b = brute::analyse(&p);
     // Every incident is the same conflict of values, between other rules as `a` changes.
-    assert_eq!(b.unused_inputs, vec![1]);
+    assert_eq!(b.unused_inputs, vec![crate::testing::id(1)]);
     for engine in [Engine::Diagrams, Engine::Boxes] {
         check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
     }
@@ -796,8 +803,12 @@ rule r3 "R3" cites "t" when b or not b then o = y
 /// overlaps of an `exclusive` output.
 #[test]
 fn conflicts_past_the_listed_ones_are_counted_exactly() {
-    let values =
-        |n: usize| -> Vec<Value> { (0..n).rev().map(|v| Value::Enum(1, v)).collect::<Vec<_>>() };
+    let values = |n: usize| -> Vec<Value> {
+        (0..n)
+            .rev()
+            .map(|v| Value::Enum(crate::testing::id(1), crate::testing::id(v)))
+            .collect::<Vec<_>>()
+    };
     let hits = [
         HitPolicy::Any,
         HitPolicy::Exclusive {
@@ -818,7 +829,7 @@ fn conflicts_past_the_listed_ones_are_counted_exactly() {
         spec.int_hi = 3;
         for hit in &hits {
             let mut p = generate(&spec);
-            p.outputs[0].hit = hit.clone();
+            p.outputs[crate::testing::id(0)].hit = hit.clone();
             let b = brute::analyse(&p);
             for (n, list) in unlisted
                 .iter_mut()
@@ -854,7 +865,7 @@ rule r3 "R3" cites "t" when b or not b then o = x
 "#,
     );
     let b = brute::analyse(&p);
-    assert_eq!(b.unused_inputs, vec![1]);
+    assert_eq!(b.unused_inputs, vec![crate::testing::id(1)]);
     for engine in [Engine::Diagrams, Engine::Boxes] {
         check_against_brute_force(&p, OrderStrategy::Weighted, engine, None);
     }

@@ -32,8 +32,8 @@ pub fn used_inputs(c: &Compiler<'_>, model: &BoxModel) -> Vec<bool> {
     let sizes: Vec<u32> = (0..c.mdd.num_levels()).map(|l| c.mdd.size(l)).collect();
     let mut rng = Rng::new(0x5EED);
     let mut used = vec![false; policy.inputs.len()];
-    for (input, slot) in used.iter_mut().enumerate() {
-        if !mentioned.get(input).copied().unwrap_or(false) {
+    for (input, slot) in policy.inputs.ids().zip(used.iter_mut()) {
+        if !mentioned.get(input.index()).copied().unwrap_or(false) {
             continue;
         }
         let level = c.level(input);
@@ -74,7 +74,7 @@ fn targeted(c: &Compiler<'_>, model: &BoxModel, level: usize) -> bool {
     let policy = c.policy;
     let sizes = model.sizes();
     let mut tries = 0;
-    for (r, rule) in policy.rules.iter().enumerate() {
+    for (r, rule) in policy.rules.entries() {
         for (k, a) in rule.assigns.iter().enumerate() {
             // The assignments that give the output this value (or, for a set output,
             // its first variant) too.
@@ -104,7 +104,7 @@ fn targeted(c: &Compiler<'_>, model: &BoxModel, level: usize) -> bool {
                     *slot = vec![(here, here)];
                 }
                 let mut cover: Vec<Cuboid> = Vec::new();
-                for (r2, other) in policy.rules.iter().enumerate() {
+                for (r2, other) in policy.rules.entries() {
                     for (k2, b) in other.assigns.iter().enumerate() {
                         if (r2, k2) == (r, k) || b.output != a.output || !shared(&b.value) {
                             continue;

@@ -137,7 +137,7 @@ impl<'a> Checker<'a> {
             accepted_gaps,
             asserts,
             scenarios,
-            imports: Vec::new(),
+            imports: ir::Arena::new(),
             ignored,
         };
         ignore::check_reads(root_file, &decls, &ir, &mut sink);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::ir::{self, EnumId, OutputTy, Ty, VariantId};
+use super::ir::{self, Arena, EnumId, IdxVec, OutputTy, Ty, VariantId};
 
 /// How many variants a message lists at most.
 const LISTED_VARIANTS: usize = 20;
@@ -14,9 +14,9 @@ const LISTED_VARIANTS: usize = 20;
 /// which keeps the index in step (`imports::finish` drops the copied ones from the IR).
 #[derive(Default)]
 pub(crate) struct Enums {
-    defs: Vec<ir::EnumDef>,
+    defs: Arena<ir::EnumDef>,
     /// Per enum id: variant name to variant id.
-    by_enum: Vec<HashMap<String, VariantId>>,
+    by_enum: IdxVec<ir::EnumDef, HashMap<String, VariantId>>,
     /// Per variant name: the enums that have it, in id (declaration) order.
     by_name: HashMap<String, Vec<EnumId>>,
 }
@@ -24,9 +24,10 @@ pub(crate) struct Enums {
 impl Enums {
     /// Adds an enum; its id is the number of enums before it.
     pub(crate) fn push(&mut self, def: ir::EnumDef) -> EnumId {
-        let id = self.by_enum.len();
-        let mut names = HashMap::with_capacity(def.variants.len());
-        for (v, var) in def.variants.iter().enumerate() {
+        let id = self.defs.push(def);
+        let variants = &self.defs[id].variants;
+        let mut names = HashMap::with_capacity(variants.len());
+        for (v, var) in variants.entries() {
             // The first of two same names wins, as a scan from the start would find.
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(var.name.clone()) {
                 slot.insert(v);
@@ -34,7 +35,6 @@ impl Enums {
             }
         }
         self.by_enum.push(names);
-        self.defs.push(def);
         id
     }
 
@@ -42,16 +42,16 @@ impl Enums {
         self.defs.len()
     }
 
-    pub(crate) fn defs(&self) -> &[ir::EnumDef] {
+    pub(crate) fn defs(&self) -> &Arena<ir::EnumDef> {
         &self.defs
     }
 
-    pub(crate) fn into_defs(self) -> Vec<ir::EnumDef> {
+    pub(crate) fn into_defs(self) -> Arena<ir::EnumDef> {
         self.defs
     }
 
     pub(crate) fn name(&self, e: EnumId) -> &str {
-        self.defs.get(e).map(|d| d.name.as_str()).unwrap_or("?")
+        &self.defs[e].name
     }
 
     pub(crate) fn variant(&self, e: EnumId, name: &str) -> Option<VariantId> {
@@ -59,22 +59,19 @@ impl Enums {
     }
 
     pub(crate) fn variant_name(&self, e: EnumId, v: VariantId) -> &str {
-        self.defs
-            .get(e)
-            .and_then(|d| d.variants.get(v))
-            .map(|v| v.name.as_str())
-            .unwrap_or("?")
+        &self.defs[e].variants[v].name
     }
 
     pub(crate) fn variant_count(&self, e: EnumId) -> usize {
-        self.defs.get(e).map_or(0, |d| d.variants.len())
+        self.defs[e].variants.len()
+    }
+
+    pub(crate) fn variant_ids(&self, e: EnumId) -> ir::Ids<ir::VariantDef> {
+        self.defs[e].variants.ids()
     }
 
     pub(crate) fn variant_names(&self, e: EnumId) -> impl Iterator<Item = &str> {
-        self.defs
-            .get(e)
-            .into_iter()
-            .flat_map(|d| d.variants.iter().map(|v| v.name.as_str()))
+        self.defs[e].variants.iter().map(|v| v.name.as_str())
     }
 
     /// Every variant name of every enum, enum by enum.
@@ -111,17 +108,10 @@ impl Enums {
 
     /// A type as the language writes it.
     pub(crate) fn ty_text(&self, ty: Ty) -> String {
-        match ty {
-            Ty::Bool => "bool".into(),
-            Ty::Enum(e) => self.name(e).into(),
-            Ty::Int { lo, hi } => format!("{lo}..={hi}"),
-        }
+        ty.text(|e| self.name(e))
     }
 
     pub(crate) fn out_ty_text(&self, ty: OutputTy) -> String {
-        match ty {
-            OutputTy::Single(t) => self.ty_text(t),
-            OutputTy::Set(e) => format!("set of {}", self.name(e)),
-        }
+        ty.text(|e| self.name(e))
     }
 }

@@ -13,7 +13,10 @@
 
 use std::collections::HashMap;
 
-use super::ir::{self, DefineBody, DefineId, Expr, InputId};
+use super::ir::{self, DefineBody, DefineId, Expr, IdxVec, InputId};
+
+/// Per define, the inputs it reads once worked out.
+type Memo = IdxVec<ir::DefineDef, Option<Vec<InputId>>>;
 use super::sink::Sink;
 use super::suggest::HelpOr;
 use super::tables::{Decls, Sym, Usage};
@@ -184,11 +187,7 @@ pub(crate) fn check_reads(root: FileId, decls: &Decls, policy: &ir::Policy, sink
         let Some(reads) = found.get(&ig.input).filter(|r| !r.is_empty()) else {
             continue;
         };
-        let name = policy
-            .inputs
-            .get(ig.input)
-            .map(|i| i.name.as_str())
-            .unwrap_or("?");
+        let name = policy.inputs[ig.input].name.as_str();
         let mut seen: Vec<Loc> = Vec::new();
         let mut d = Diagnostic::error(
             Code::E0209,
@@ -224,25 +223,22 @@ pub(crate) fn check_reads(root: FileId, decls: &Decls, policy: &ir::Policy, sink
 
 /// Per define, every input it reads, through the defines it uses (acyclic: the
 /// checker reports cycles, and a define in one has no IR body to follow).
-fn define_reads(policy: &ir::Policy) -> Vec<Vec<InputId>> {
-    let mut memo: Vec<Option<Vec<InputId>>> = vec![None; policy.defines.len()];
-    (0..policy.defines.len())
+fn define_reads(policy: &ir::Policy) -> IdxVec<ir::DefineDef, Vec<InputId>> {
+    let mut memo: Memo = IdxVec::filled(None, policy.defines.len());
+    policy
+        .defines
+        .ids()
         .map(|d| reads_of(policy, d, &mut memo, 0))
         .collect()
 }
 
-fn reads_of(
-    policy: &ir::Policy,
-    d: DefineId,
-    memo: &mut Vec<Option<Vec<InputId>>>,
-    depth: usize,
-) -> Vec<InputId> {
+fn reads_of(policy: &ir::Policy, d: DefineId, memo: &mut Memo, depth: usize) -> Vec<InputId> {
     if let Some(Some(done)) = memo.get(d) {
         return done.clone();
     }
     let mut out = Vec::new();
     if depth <= MAX_DEFINE_DEPTH {
-        match policy.defines.get(d).map(|x| &x.body) {
+        match policy.defines.lookup(d).map(|x| &x.body) {
             Some(DefineBody::Bool(e)) => expr_reads(policy, e, memo, depth, &mut out),
             Some(DefineBody::Int(l)) => out.extend(l.terms.iter().map(|t| t.1)),
             None => {}
@@ -263,7 +259,7 @@ const MAX_DEFINE_DEPTH: usize = 256;
 fn expr_reads(
     policy: &ir::Policy,
     e: &Expr,
-    memo: &mut Vec<Option<Vec<InputId>>>,
+    memo: &mut Memo,
     depth: usize,
     out: &mut Vec<InputId>,
 ) {

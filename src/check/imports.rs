@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::enums::Enums;
-use super::ir::{self, EnumId, OutputId, OutputTy, Ty, Value};
+use super::ir::{self, EnumId, IdxVec, OutputId, OutputTy, Ty, Value};
 use super::modules::Program;
 use super::sink::Sink;
 use super::tables::{Decls, Sym, TypeTable, Usage};
@@ -155,10 +155,10 @@ pub(crate) fn load(
 pub(crate) struct ImportIds {
     own_outputs: usize,
     own_enums: usize,
-    /// Per imported output id (past `own_outputs`): (import, its output id).
-    outputs: Vec<(usize, OutputId)>,
-    /// Per copied enum id (past `own_enums`): (import, its enum id).
-    enums: Vec<(usize, EnumId)>,
+    /// Per imported output id (past `own_outputs`): (import, its output id there).
+    outputs: Vec<(ir::ImportId, OutputId)>,
+    /// Per copied enum id (past `own_enums`): (import, its enum id there).
+    enums: Vec<(ir::ImportId, EnumId)>,
 }
 
 /// Declares every imported output as an output of this policy, named `alias.output`,
@@ -176,18 +176,16 @@ pub(crate) fn register<'a>(
         own_enums: enums.len(),
         ..ImportIds::default()
     };
+    // `finish` keeps the imports in this order: their ids are their positions.
     for (k, imp) in imports.iter().enumerate() {
-        let mut enum_map: Vec<Option<EnumId>> = vec![None; imp.policy.enums.len()];
+        let k = ir::ImportId::from_raw(k);
+        let mut enum_map: IdxVec<ir::EnumDef, Option<EnumId>> =
+            IdxVec::filled(None, imp.policy.enums.len());
         let mut copy_enum = |e: EnumId| -> EnumId {
             if let Some(Some(id)) = enum_map.get(e) {
                 return *id;
             }
-            let mut def = imp.policy.enums.get(e).cloned().unwrap_or(ir::EnumDef {
-                name: String::new(),
-                doc: None,
-                variants: Vec::new(),
-                loc: imp.loc,
-            });
+            let mut def = imp.policy.enums[e].clone();
             def.name = format!("{}.{}", imp.alias, def.name);
             let id = enums.push(def);
             ids.enums.push((k, e));
@@ -196,7 +194,7 @@ pub(crate) fn register<'a>(
             }
             id
         };
-        for (j, out) in imp.policy.outputs.iter().enumerate() {
+        for (j, out) in imp.policy.outputs.entries() {
             let ty = match out.ty {
                 OutputTy::Single(Ty::Enum(e)) => OutputTy::Single(Ty::Enum(copy_enum(e))),
                 OutputTy::Set(e) => OutputTy::Set(copy_enum(e)),
@@ -217,12 +215,11 @@ pub(crate) fn register<'a>(
                     ints.insert(*i);
                 }
             }
-            let id = types.outputs.len();
-            types.outputs.push(Some(ty));
+            let id = types.outputs.push(Some(ty));
             usage.assigned_outputs.push(true);
             types.output_values.push(ints);
             ids.outputs.push((k, j));
-            if let Some(name) = imp.qualified.get(j) {
+            if let Some(name) = imp.qualified.get(j.index()) {
                 decls
                     .values
                     .insert(name.as_str(), (Sym::Output(id), imp.alias_loc));
@@ -265,8 +262,8 @@ fn rebase(imp: &Imported, ir: &ir::Policy, sink: &mut Sink) -> Option<ir::Policy
     let mut ok = true;
     for inp in &imp.policy.inputs {
         let mine = ir.input_by_name(&inp.name);
-        let theirs = widen::type_name(&imp.policy, inp.ty);
-        match mine.and_then(|i| ir.inputs.get(i)) {
+        let theirs = imp.policy.ty_text(inp.ty);
+        match mine.map(|i| &ir.inputs[i]) {
             None => {
                 ok = false;
                 sink.push(
@@ -283,10 +280,7 @@ fn rebase(imp: &Imported, ir: &ir::Policy, sink: &mut Sink) -> Option<ir::Policy
                 let same = match (my.ty, inp.ty) {
                     (Ty::Enum(a), Ty::Enum(b)) => {
                         let names = |p: &ir::Policy, e: EnumId| -> Vec<String> {
-                            p.enums
-                                .get(e)
-                                .map(|d| d.variants.iter().map(|v| v.name.clone()).collect())
-                                .unwrap_or_default()
+                            p.enums[e].variants.iter().map(|v| v.name.clone()).collect()
                         };
                         names(ir, a) == names(&imp.policy, b)
                     }
@@ -294,7 +288,7 @@ fn rebase(imp: &Imported, ir: &ir::Policy, sink: &mut Sink) -> Option<ir::Policy
                 };
                 if !same {
                     ok = false;
-                    let mine_ty = widen::type_name(ir, my.ty);
+                    let mine_ty = ir.ty_text(my.ty);
                     sink.push(
                         Diagnostic::error(
                             Code::E0322,
@@ -322,21 +316,30 @@ fn rebase(imp: &Imported, ir: &ir::Policy, sink: &mut Sink) -> Option<ir::Policy
 /// Rewrites reads of imported outputs (ids past this policy's own outputs).
 fn imported_reads(ids: &ImportIds, e: &ir::Expr) -> ir::Expr {
     use ir::Expr as E;
-    let imported = |o: OutputId| -> Option<(usize, OutputId)> {
-        o.checked_sub(ids.own_outputs)
+    let imported = |o: OutputId| -> Option<(ir::ImportId, OutputId)> {
+        o.index()
+            .checked_sub(ids.own_outputs)
             .and_then(|k| ids.outputs.get(k).copied())
     };
     // Values of a copied enum go back to the imported policy's enum ids.
     let value_back = |v: &Value| -> Value {
         match v {
             Value::Enum(e, var) => {
-                match e.checked_sub(ids.own_enums).and_then(|k| ids.enums.get(k)) {
+                match e
+                    .index()
+                    .checked_sub(ids.own_enums)
+                    .and_then(|k| ids.enums.get(k))
+                {
                     Some(&(_, theirs)) => Value::Enum(theirs, *var),
                     None => v.clone(),
                 }
             }
             Value::Set(e, vs) => {
-                match e.checked_sub(ids.own_enums).and_then(|k| ids.enums.get(k)) {
+                match e
+                    .index()
+                    .checked_sub(ids.own_enums)
+                    .and_then(|k| ids.enums.get(k))
+                {
                     Some(&(_, theirs)) => Value::Set(theirs, vs.clone()),
                     None => v.clone(),
                 }
@@ -380,6 +383,7 @@ mod tests {
         clippy::panic
     )]
 
+    use crate::testing::id;
     use std::path::Path;
 
     use crate::analyse::{analyse, brute};
@@ -391,17 +395,17 @@ mod tests {
 
     /// A random relation between the importer's outputs and the import's.
     fn relation(rng: &mut Rng, p: &Policy, imp: &Policy) -> Expr {
-        let lit = |rng: &mut Rng, import: Option<usize>, q: &Policy| -> Expr {
-            let o = rng.below(q.outputs.len() as u64) as usize;
+        let lit = |rng: &mut Rng, import: Option<ImportId>, q: &Policy| -> Expr {
+            let o: OutputId = id(rng.below(q.outputs.len() as u64) as usize);
             match (q.outputs[o].ty, import) {
                 (OutputTy::Set(_), Some(k)) => Expr::ImportedSetContains {
                     import: k,
                     output: o,
-                    variant: rng.below(3) as usize,
+                    variant: id(rng.below(3) as usize),
                 },
                 (OutputTy::Set(_), None) => Expr::SetContains {
                     output: o,
-                    variant: rng.below(3) as usize,
+                    variant: id(rng.below(3) as usize),
                 },
                 (OutputTy::Single(Ty::Bool), k) => {
                     let values = vec![Value::Bool(rng.chance(50))];
@@ -415,7 +419,7 @@ mod tests {
                     }
                 }
                 (OutputTy::Single(Ty::Enum(e)), k) => {
-                    let values = vec![Value::Enum(e, rng.below(3) as usize)];
+                    let values = vec![Value::Enum(e, id(rng.below(3) as usize))];
                     match k {
                         Some(k) => Expr::ImportedOutputIs {
                             import: k,
@@ -428,7 +432,7 @@ mod tests {
                 _ => Expr::Const(true),
             }
         };
-        let a = lit(rng, Some(0), imp);
+        let a = lit(rng, Some(id(0)), imp);
         let b = lit(rng, None, p);
         match rng.below(3) {
             0 => Expr::Implies(Box::new(a), Box::new(b)),
@@ -458,12 +462,12 @@ mod tests {
             if rng.chance(30) {
                 other.scope.clear();
             } else {
-                let i = rng.below(other.inputs.len() as u64) as usize;
+                let i = id(rng.below(other.inputs.len() as u64) as usize);
                 let lit = match other.inputs[i].ty {
                     Ty::Bool => Expr::Input(i),
                     Ty::Enum(_) => Expr::EnumIn {
                         input: i,
-                        variants: vec![0],
+                        variants: vec![id(0)],
                     },
                     Ty::Int { lo, .. } => Expr::Cmp {
                         lhs: LinExpr::input(i),
@@ -476,7 +480,7 @@ mod tests {
                     loc: Default::default(),
                 });
             }
-            p.asserts.clear();
+            p.asserts = Arena::new();
             for _ in 0..3 {
                 let expr = relation(&mut rng, &p, &other);
                 p.asserts.push(AssertDef {
@@ -500,9 +504,10 @@ mod tests {
             c.compact().unwrap();
             let again = analyse(&mut c).unwrap();
             assert_eq!(a.asserts, again.asserts, "seed {seed}: after compaction");
-            for (k, f) in a.asserts.iter().enumerate() {
+            for f in &a.asserts {
+                let k = f.assert;
                 let count = f.counterexamples.as_ref().map(|r| r.count).unwrap_or(0);
-                assert_eq!(count, b.assert_failures[k], "seed {seed}, assert {k}");
+                assert_eq!(count, b.assert_failures[k], "seed {seed}, assert {k:?}");
                 if let Some(r) = &f.counterexamples {
                     // The example really breaks the relation.
                     let d = brute::decide(&p, &r.example_values());

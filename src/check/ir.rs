@@ -1,24 +1,34 @@
 //! The checked policy: names resolved, types checked, integers in range.
 //!
 //! Later stages (compile, analyse, evaluate, export, diff) read only this; they never
-//! see the AST and never re-check. Ids are indices into the `Policy` vectors.
+//! see the AST and never re-check. Ids are typed positions in the `Policy`'s tables
+//! (`arena.rs`): looking one up in its own policy cannot fail.
 //! [`Policy::pretty`] (`pretty.rs`) writes it as text.
 
+mod arena;
 mod pretty;
 mod reads;
 
 pub use reads::Reads;
 
+pub use arena::{Arena, Ids, Idx, IdxVec};
+
 use serde::Serialize;
 
 use crate::source::Loc;
 
-pub type EnumId = usize;
-pub type VariantId = usize;
-pub type InputId = usize;
-pub type OutputId = usize;
-pub type DefineId = usize;
-pub type RuleId = usize;
+pub type EnumId = Idx<EnumDef>;
+/// A variant of the enum it is paired with (`Ty::Enum`, `Value::Enum`): an index into
+/// that enum's `variants`.
+pub type VariantId = Idx<VariantDef>;
+pub type InputId = Idx<InputDef>;
+pub type OutputId = Idx<OutputDef>;
+pub type DefineId = Idx<DefineDef>;
+pub type RuleId = Idx<RuleDef>;
+pub type AcceptId = Idx<AcceptedGap>;
+pub type AssertId = Idx<AssertDef>;
+pub type ScenarioId = Idx<ScenarioDef>;
+pub type ImportId = Idx<Import>;
 
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
@@ -27,19 +37,19 @@ pub struct Policy {
     pub header: Option<Header>,
     /// The file that was checked (others were reached through `use`).
     pub root_file: crate::source::FileId,
-    pub enums: Vec<EnumDef>,
-    pub inputs: Vec<InputDef>,
-    pub outputs: Vec<OutputDef>,
-    pub defines: Vec<DefineDef>,
+    pub enums: Arena<EnumDef>,
+    pub inputs: Arena<InputDef>,
+    pub outputs: Arena<OutputDef>,
+    pub defines: Arena<DefineDef>,
     pub assumes: Vec<Constraint>,
     /// Joined with `and`; empty means every incident is in scope.
     pub scope: Vec<Constraint>,
-    pub rules: Vec<RuleDef>,
-    pub accepted_gaps: Vec<AcceptedGap>,
-    pub asserts: Vec<AssertDef>,
-    pub scenarios: Vec<ScenarioDef>,
+    pub rules: Arena<RuleDef>,
+    pub accepted_gaps: Arena<AcceptedGap>,
+    pub asserts: Arena<AssertDef>,
+    pub scenarios: Arena<ScenarioDef>,
     /// Policies imported with `use "..." as alias`, whose decisions asserts read.
-    pub imports: Vec<Import>,
+    pub imports: Arena<Import>,
     /// Inputs the policy states it deliberately does not read (`ignore a, b "reason"`),
     /// one entry per input, in declaration order.
     pub ignored: Vec<Ignored>,
@@ -80,7 +90,7 @@ pub struct Header {
 pub struct EnumDef {
     pub name: String,
     pub doc: Option<String>,
-    pub variants: Vec<VariantDef>,
+    pub variants: Arena<VariantDef>,
     pub loc: Loc,
 }
 
@@ -107,6 +117,45 @@ pub enum Ty {
 pub enum OutputTy {
     Single(Ty),
     Set(EnumId),
+}
+
+impl Ty {
+    /// The enum of an enum type.
+    pub fn enum_id(self) -> Option<EnumId> {
+        match self {
+            Ty::Enum(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The type as the language writes it (`bool`, `0..=17`, an enum's name), naming
+    /// enums by `enum_name`: the one function for a type's text, for the checker
+    /// (whose enums are not a policy yet) and for a policy ([`Policy::ty_text`]).
+    pub fn text<'a>(self, enum_name: impl FnOnce(EnumId) -> &'a str) -> String {
+        match self {
+            Ty::Bool => "bool".into(),
+            Ty::Enum(e) => enum_name(e).into(),
+            Ty::Int { lo, hi } => format!("{lo}..={hi}"),
+        }
+    }
+}
+
+impl OutputTy {
+    /// The enum of an enum or set type.
+    pub fn enum_id(self) -> Option<EnumId> {
+        match self {
+            OutputTy::Single(t) => t.enum_id(),
+            OutputTy::Set(e) => Some(e),
+        }
+    }
+
+    /// The type as the language writes it: a [`Ty::text`], or `set of Enum`.
+    pub fn text<'a>(self, enum_name: impl FnOnce(EnumId) -> &'a str) -> String {
+        match self {
+            OutputTy::Single(t) => t.text(enum_name),
+            OutputTy::Set(e) => format!("set of {}", enum_name(e)),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -381,14 +430,14 @@ pub enum Expr {
     /// imported policy gives no single value (out of its scope, breaking its
     /// assumptions, a gap or a conflict).
     ImportedOutputIs {
-        import: usize,
+        import: ImportId,
         output: OutputId,
         values: Vec<Value>,
     },
     /// `alias.set_output contains variant` (asserts only); false out of the imported
     /// policy's scope or assumptions.
     ImportedSetContains {
-        import: usize,
+        import: ImportId,
         output: OutputId,
         variant: VariantId,
     },
@@ -513,11 +562,11 @@ impl Policy {
     }
 
     pub fn input_by_name(&self, name: &str) -> Option<InputId> {
-        self.inputs.iter().position(|i| i.name == name)
+        self.inputs.position(|i| i.name == name)
     }
 
     pub fn output_by_name(&self, name: &str) -> Option<OutputId> {
-        self.outputs.iter().position(|o| o.name == name)
+        self.outputs.position(|o| o.name == name)
     }
 
     /// Whether the policy states that it does not read input `i` (`ignore`).
@@ -526,28 +575,31 @@ impl Policy {
     }
 
     pub fn rule_by_name(&self, name: &str) -> Option<RuleId> {
-        self.rules.iter().position(|r| r.name == name)
+        self.rules.position(|r| r.name == name)
     }
 
     /// Number of values of an input's type (bool 2, enum its variants, range hi-lo+1).
     pub fn domain_size(&self, ty: Ty) -> u64 {
         match ty {
             Ty::Bool => 2,
-            Ty::Enum(e) => self
-                .enums
-                .get(e)
-                .map(|e| e.variants.len() as u64)
-                .unwrap_or(0),
+            Ty::Enum(e) => self.enums[e].variants.len() as u64,
             Ty::Int { lo, hi } => (hi.saturating_sub(lo) as u64).saturating_add(1),
         }
     }
 
+    /// A type as the language writes it: `bool`, `0..=17`, `Concern`.
+    pub fn ty_text(&self, ty: Ty) -> String {
+        ty.text(|e| &self.enums[e].name)
+    }
+
+    /// An output's type as the language writes it: a [`Policy::ty_text`], or `set of
+    /// Concern`.
+    pub fn output_ty_text(&self, ty: OutputTy) -> String {
+        ty.text(|e| &self.enums[e].name)
+    }
+
     pub fn variant_name(&self, e: EnumId, v: VariantId) -> &str {
-        self.enums
-            .get(e)
-            .and_then(|e| e.variants.get(v))
-            .map(|v| v.name.as_str())
-            .unwrap_or("?")
+        &self.enums[e].variants[v].name
     }
 
     /// A value as the language writes it: `true`, `15`, `nude`, `{outcome_1, outcome_2}`.

@@ -61,7 +61,7 @@ fn unused(
     types: &TypeTable,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    for (e, at) in decls.enums.iter().enumerate() {
+    for (e, at) in decls.enums.entries() {
         if at.file == root && usage.enums.get(e) == Some(&false) {
             let name = &at.decl.name.name;
             warnings.push(
@@ -74,7 +74,7 @@ fn unused(
             );
         }
     }
-    for (i, at) in decls.inputs.iter().enumerate() {
+    for (i, at) in decls.inputs.entries() {
         if at.file == root && usage.inputs.get(i) == Some(&false) {
             let name = &at.decl.name.name;
             warnings.push(
@@ -87,7 +87,7 @@ fn unused(
             );
         }
     }
-    for (d, at) in decls.defines.iter().enumerate() {
+    for (d, at) in decls.defines.entries() {
         if at.file == root && usage.defines.get(d) == Some(&false) {
             let name = &at.decl.name.name;
             warnings.push(
@@ -97,7 +97,7 @@ fn unused(
             );
         }
     }
-    for (o, at) in decls.outputs.iter().enumerate() {
+    for (o, at) in decls.outputs.entries() {
         // No rule assigns it, and its gaps are accepted: left undecided on purpose.
         let accepted = at.decl.default.is_none()
             && decls
@@ -239,7 +239,7 @@ fn needless_acceptances(
         let ty = types.outputs.get(o).copied().flatten();
         let has_default = decls
             .outputs
-            .get(o)
+            .lookup(o)
             .is_some_and(|d| d.decl.default.is_some());
         if never_gaps(ty, has_default) {
             let name = &gap.decl.output.name;

@@ -15,7 +15,7 @@ use crate::source::{FileId, Loc};
 
 impl<'a> Typer<'_, 'a> {
     fn output_target(&self, o: OutputId) -> Option<Target<'a>> {
-        let at = self.decls.outputs.get(o)?;
+        let at = self.decls.outputs.lookup(o)?;
         let ty = self.types.outputs.get(o).copied().flatten()?;
         Some(Target {
             name: &at.decl.name.name,
@@ -27,8 +27,8 @@ impl<'a> Typer<'_, 'a> {
     }
 
     /// Input `i` as the target of a value, written after `after` (or assigned).
-    fn input_target(&self, i: usize, after: Option<&'static str>) -> Option<Target<'a>> {
-        let at = self.decls.inputs.get(i)?;
+    fn input_target(&self, i: ir::InputId, after: Option<&'static str>) -> Option<Target<'a>> {
+        let at = &self.decls.inputs[i];
         let ty = self.types.inputs.get(i).copied().flatten()?;
         Some(Target {
             name: &at.decl.name.name,
@@ -46,11 +46,8 @@ impl<'a> Typer<'_, 'a> {
     }
 
     /// The outputs' defaults, checked against their types, into `outputs`.
-    pub(crate) fn lower_defaults(&mut self, outputs: &mut [ir::OutputDef]) {
-        for o in 0..self.decls.outputs.len() {
-            let Some(at) = self.decls.outputs.get(o).copied() else {
-                continue;
-            };
+    pub(crate) fn lower_defaults(&mut self, outputs: &mut ir::Arena<ir::OutputDef>) {
+        for (o, &at) in self.decls.outputs.entries() {
             let Some(default) = &at.decl.default else {
                 continue;
             };
@@ -63,20 +60,16 @@ impl<'a> Typer<'_, 'a> {
             };
             if let Some(v) = self.value(default, at.file, &target) {
                 self.record_value(o, &v);
-                if let Some(out) = outputs.get_mut(o) {
-                    out.default = Some(v);
-                }
+                outputs[o].default = Some(v);
             }
         }
     }
 
     /// The outputs' hit policies (`precedence`, `exclusive`), checked against their
     /// types, into `outputs`.
-    pub(crate) fn lower_hit_policies(&mut self, outputs: &mut [ir::OutputDef]) {
-        for o in 0..self.decls.outputs.len() {
-            let Some(at) = self.decls.outputs.get(o).copied() else {
-                continue;
-            };
+    pub(crate) fn lower_hit_policies(&mut self, outputs: &mut ir::Arena<ir::OutputDef>) {
+        for o in self.decls.outputs.ids() {
+            let at = self.decls.outputs[o];
             if at.decl.hit.is_empty() {
                 continue;
             }
@@ -116,7 +109,7 @@ impl<'a> Typer<'_, 'a> {
                     ));
                 }
                 (ast::HitClause::Exclusive(_), OutputTy::Single(_)) => {
-                    if let Some(out) = outputs.get_mut(o).filter(|_| fits) {
+                    if let Some(out) = Some(&mut outputs[o]).filter(|_| fits) {
                         out.hit = ir::HitPolicy::Exclusive { loc: hit_loc };
                     }
                 }
@@ -190,7 +183,7 @@ impl<'a> Typer<'_, 'a> {
                         }
                         order.push((value, here, at_index));
                     }
-                    if let Some(out) = outputs.get_mut(o).filter(|_| ok && fits) {
+                    if let Some(out) = Some(&mut outputs[o]).filter(|_| ok && fits) {
                         out.hit = ir::HitPolicy::Precedence {
                             order: order.into_iter().map(|(v, _, _)| v).collect(),
                             loc: hit_loc,
@@ -258,20 +251,15 @@ impl<'a> Typer<'_, 'a> {
     }
 
     /// The inputs' `typical` values, checked against their types as a scenario's facts are.
-    pub(crate) fn lower_typicals(&mut self, inputs: &mut [ir::InputDef]) {
-        for i in 0..self.decls.inputs.len() {
-            let Some(at) = self.decls.inputs.get(i).copied() else {
-                continue;
-            };
+    pub(crate) fn lower_typicals(&mut self, inputs: &mut ir::Arena<ir::InputDef>) {
+        for (i, &at) in self.decls.inputs.entries() {
             let (Some(typical), Some(target)) =
                 (&at.decl.typical, self.input_target(i, Some("typical")))
             else {
                 continue;
             };
             if let Some(v) = self.value(typical, at.file, &target) {
-                if let Some(input) = inputs.get_mut(i) {
-                    input.typical = Some(v);
-                }
+                inputs[i].typical = Some(v);
             }
         }
     }
@@ -338,10 +326,13 @@ impl<'a> Typer<'_, 'a> {
     }
 
     /// The rules, with the `overrides` already resolved.
-    pub(crate) fn lower_rules(&mut self, overrides: Vec<Vec<usize>>) -> Vec<ir::RuleDef> {
+    pub(crate) fn lower_rules(
+        &mut self,
+        overrides: ir::IdxVec<ir::RuleDef, Vec<ir::RuleId>>,
+    ) -> ir::Arena<ir::RuleDef> {
         let decls = self.decls;
-        let mut rules = Vec::with_capacity(decls.rules.len());
-        for (r, at) in decls.rules.iter().enumerate() {
+        let mut rules = ir::Arena::new();
+        for (r, at) in decls.rules.entries() {
             let cx = Cx {
                 file: at.file,
                 ctx: Ctx::Rule,
@@ -399,9 +390,9 @@ impl<'a> Typer<'_, 'a> {
         rules
     }
 
-    pub(crate) fn lower_accepted_gaps(&mut self) -> Vec<ir::AcceptedGap> {
+    pub(crate) fn lower_accepted_gaps(&mut self) -> ir::Arena<ir::AcceptedGap> {
         let decls = self.decls;
-        let mut gaps = Vec::with_capacity(decls.accepts.len());
+        let mut gaps = ir::Arena::new();
         for &at in &decls.accepts {
             let output = self.find_output(&at.decl.output, at.file, "`accept gap`");
             let when = match &at.decl.when {
@@ -426,9 +417,9 @@ impl<'a> Typer<'_, 'a> {
         gaps
     }
 
-    pub(crate) fn lower_asserts(&mut self) -> Vec<ir::AssertDef> {
+    pub(crate) fn lower_asserts(&mut self) -> ir::Arena<ir::AssertDef> {
         let decls = self.decls;
-        let mut asserts = Vec::with_capacity(decls.asserts.len());
+        let mut asserts = ir::Arena::new();
         for &at in &decls.asserts {
             let expr = self.condition(
                 &at.decl.cond,
@@ -449,9 +440,9 @@ impl<'a> Typer<'_, 'a> {
         asserts
     }
 
-    pub(crate) fn lower_scenarios(&mut self) -> Vec<ir::ScenarioDef> {
+    pub(crate) fn lower_scenarios(&mut self) -> ir::Arena<ir::ScenarioDef> {
         let decls = self.decls;
-        let mut scenarios = Vec::with_capacity(decls.scenarios.len());
+        let mut scenarios = ir::Arena::new();
         for &at in &decls.scenarios {
             let given = self.lower_given(at);
             let expect = self.lower_expect(at);
@@ -470,7 +461,7 @@ impl<'a> Typer<'_, 'a> {
 
     fn lower_given(&mut self, at: At<'a, ast::ScenarioDecl>) -> Vec<ir::Fact> {
         let mut facts = Vec::new();
-        let mut seen: HashMap<usize, Loc> = HashMap::new();
+        let mut seen: HashMap<ir::InputId, Loc> = HashMap::new();
         for a in &at.decl.given {
             let here = at.loc(a.target.span);
             let input = match self.decls.values.get(a.target.name.as_str()).copied() {
@@ -596,7 +587,11 @@ impl<'a> Typer<'_, 'a> {
                     }
                     if let Some(OutputTy::Set(_)) = self.types.outputs.get(o).copied().flatten() {
                         let name = &output.name;
-                        let decl = self.decls.outputs.get(o).map(|d| d.loc(d.decl.name.span));
+                        let decl = self
+                            .decls
+                            .outputs
+                            .lookup(o)
+                            .map(|d| d.loc(d.decl.name.span));
                         let mut d = Diagnostic::warning(
                             Code::W0005,
                             format!("`{name}` is a set: it is never undecided"),

@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::enums::Enums;
-use super::ir::{self, OutputTy, Ty};
+use super::ir::{self, Arena, IdxVec, OutputTy, Ty};
 use super::modules::Program;
 use super::sink::Sink;
 use super::suggest::HelpOr;
@@ -35,7 +35,7 @@ pub(crate) fn resolve_types(
     enums: &Enums,
     usage: &mut Usage,
     sink: &mut Sink,
-) -> (TypeTable, Vec<ir::InputDef>, Vec<ir::OutputDef>) {
+) -> (TypeTable, Arena<ir::InputDef>, Arena<ir::OutputDef>) {
     Resolver {
         decls,
         enums,
@@ -126,58 +126,52 @@ impl<'a> Collector<'_, 'a> {
                 file,
             }),
             K::Input(d) => {
-                let id = self.decls.inputs.len();
-                self.declare_value(&d.name, file, Sym::Input(id));
-                self.decls.inputs.push(At {
+                let id = self.decls.inputs.push(At {
                     decl: d,
                     item,
                     file,
                 });
+                self.declare_value(&d.name, file, Sym::Input(id));
             }
             K::Output(d) => {
-                let id = self.decls.outputs.len();
-                self.declare_value(&d.name, file, Sym::Output(id));
-                self.decls.outputs.push(At {
+                let id = self.decls.outputs.push(At {
                     decl: d,
                     item,
                     file,
                 });
+                self.declare_value(&d.name, file, Sym::Output(id));
             }
             K::Define(d) => {
-                let id = self.decls.defines.len();
-                self.declare_value(&d.name, file, Sym::Define(id));
-                self.decls.defines.push(At {
+                let id = self.decls.defines.push(At {
                     decl: d,
                     item,
                     file,
                 });
+                self.declare_value(&d.name, file, Sym::Define(id));
             }
             K::Rule(d) => {
-                let id = self.decls.rules.len();
-                self.declare_value(&d.name, file, Sym::Rule(id));
-                self.decls.rules.push(At {
+                let id = self.decls.rules.push(At {
                     decl: d,
                     item,
                     file,
                 });
+                self.declare_value(&d.name, file, Sym::Rule(id));
             }
             K::Assert(d) => {
-                let id = self.decls.asserts.len();
-                self.declare_value(&d.name, file, Sym::Assert(id));
-                self.decls.asserts.push(At {
+                let id = self.decls.asserts.push(At {
                     decl: d,
                     item,
                     file,
                 });
+                self.declare_value(&d.name, file, Sym::Assert(id));
             }
             K::Scenario(d) => {
-                let id = self.decls.scenarios.len();
-                self.declare_value(&d.name, file, Sym::Scenario(id));
-                self.decls.scenarios.push(At {
+                let id = self.decls.scenarios.push(At {
                     decl: d,
                     item,
                     file,
                 });
+                self.declare_value(&d.name, file, Sym::Scenario(id));
             }
             K::Assume(d) => self.decls.assumes.push(At {
                 decl: d,
@@ -189,11 +183,13 @@ impl<'a> Collector<'_, 'a> {
                 item,
                 file,
             }),
-            K::AcceptGap(d) => self.decls.accepts.push(At {
-                decl: d,
-                item,
-                file,
-            }),
+            K::AcceptGap(d) => {
+                self.decls.accepts.push(At {
+                    decl: d,
+                    item,
+                    file,
+                });
+            }
             K::Ignore(d) => self.decls.ignores.push(At {
                 decl: d,
                 item,
@@ -237,29 +233,28 @@ impl<'a> Collector<'_, 'a> {
     }
 
     fn declare_enum(&mut self, at: At<'a, ast::EnumDecl>) {
-        let id = self.enums.len();
         let name = &at.decl.name;
         let here = at.loc(name.span);
-        match self.decls.enum_names.get(name.name.as_str()) {
-            Some(&(_, first)) => {
-                self.sink.error(
-                    Diagnostic::error(
-                        Code::E0201,
-                        format!("the enum `{}` is declared twice", name.name),
-                    )
-                    .primary(here, "declared again here")
-                    .secondary(first, "first declared here")
-                    .help(format!(
-                        "rename one of the two, or remove the second `{}`",
-                        name.name
-                    )),
-                );
-            }
-            None => {
-                self.decls.enum_names.insert(name.name.as_str(), (id, here));
-            }
+        let first = self
+            .decls
+            .enum_names
+            .get(name.name.as_str())
+            .map(|&(_, l)| l);
+        if let Some(first) = first {
+            self.sink.error(
+                Diagnostic::error(
+                    Code::E0201,
+                    format!("the enum `{}` is declared twice", name.name),
+                )
+                .primary(here, "declared again here")
+                .secondary(first, "first declared here")
+                .help(format!(
+                    "rename one of the two, or remove the second `{}`",
+                    name.name
+                )),
+            );
         }
-        let mut variants: Vec<ir::VariantDef> = Vec::new();
+        let mut variants: ir::Arena<ir::VariantDef> = ir::Arena::new();
         let mut seen: HashMap<&str, Loc> = HashMap::new();
         for v in &at.decl.variants {
             let vloc = at.loc(v.name.span);
@@ -293,13 +288,16 @@ impl<'a> Collector<'_, 'a> {
                     .help(format!("list the values between the braces: `enum {} {{ a, b }}`", name.name)),
             );
         }
-        self.enums.push(ir::EnumDef {
+        let id = self.enums.push(ir::EnumDef {
             name: name.name.clone(),
             doc: at.doc(),
             variants,
             loc: at.item_loc(),
         });
         self.decls.enums.push(at);
+        if first.is_none() {
+            self.decls.enum_names.insert(name.name.as_str(), (id, here));
+        }
     }
 }
 
@@ -312,16 +310,17 @@ struct Resolver<'c, 'a> {
 
 impl Resolver<'_, '_> {
     /// The declared types of inputs and outputs, and their IR.
-    fn resolve_types(&mut self) -> (TypeTable, Vec<ir::InputDef>, Vec<ir::OutputDef>) {
+    fn resolve_types(&mut self) -> (TypeTable, Arena<ir::InputDef>, Arena<ir::OutputDef>) {
         let decls = self.decls;
         let mut types = TypeTable {
-            inputs: Vec::with_capacity(decls.inputs.len()),
-            outputs: Vec::with_capacity(decls.outputs.len()),
-            defines: vec![DefTy::Pending; decls.defines.len()],
-            output_values: vec![BTreeSet::new(); decls.outputs.len()],
+            inputs: IdxVec::new(),
+            outputs: IdxVec::new(),
+            defines: IdxVec::filled(DefTy::Pending, decls.defines.len()),
+            output_values: IdxVec::filled(BTreeSet::new(), decls.outputs.len()),
         };
-        let mut inputs = Vec::with_capacity(decls.inputs.len());
-        let mut outputs = Vec::with_capacity(decls.outputs.len());
+        // Filled in declaration order, as `decls` numbers them.
+        let mut inputs = Arena::new();
+        let mut outputs = Arena::new();
         for &at in &decls.inputs {
             let ty = match &at.decl.ty {
                 ast::TypeExpr::Set { span, .. } => {

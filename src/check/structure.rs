@@ -47,10 +47,10 @@ fn chain(names: &[&str]) -> String {
 
 /// Reports cycles among defines, then checks every define body, each after the
 /// defines it uses so that their types are known. Returns the defines' IR.
-pub(crate) fn check_defines(t: &mut Typer) -> Vec<ir::DefineDef> {
+pub(crate) fn check_defines(t: &mut Typer) -> ir::Arena<ir::DefineDef> {
     let all: &Decls = t.decls;
     let decls = &all.defines;
-    let mut defs: Vec<ir::DefineDef> = decls
+    let mut defs: ir::Arena<ir::DefineDef> = decls
         .iter()
         .map(|at| ir::DefineDef {
             name: at.decl.name.name.clone(),
@@ -59,10 +59,10 @@ pub(crate) fn check_defines(t: &mut Typer) -> Vec<ir::DefineDef> {
             loc: at.item_loc(),
         })
         .collect();
-    let n = decls.len();
+    let name = |x: ir::DefineId| decls[x].decl.name.name.as_str();
     let mut edges = Vec::new();
     let mut edge_locs = Vec::new();
-    for (i, at) in decls.iter().enumerate() {
+    for (i, at) in decls.entries() {
         for (name, span) in names_in(&at.decl.value) {
             if let Some(&(Sym::Define(j), _)) = all.values.get(name) {
                 edges.push((i, j));
@@ -70,41 +70,37 @@ pub(crate) fn check_defines(t: &mut Typer) -> Vec<ir::DefineDef> {
             }
         }
     }
-    let graph = Graph::new(n, edges.clone());
+    let graph = Graph::new(decls.len(), untyped(&edges));
     for cycle in graph.cycles() {
-        let mut names: Vec<&str> = Vec::new();
-        let mut d: Option<Diagnostic> = None;
-        for (pos, k) in cycle.iter().enumerate() {
-            let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
+        // The diagnostic, the first define, and the names along the cycle from it.
+        let mut found: Option<(Diagnostic, &str, Vec<&str>)> = None;
+        for k in cycle {
+            let (Some(&(from, to)), Some(&at)) = (edges.get(k), edge_locs.get(k)) else {
                 continue;
             };
-            let name = |x: usize| {
-                decls
-                    .get(x)
-                    .map(|a| a.decl.name.name.as_str())
-                    .unwrap_or("?")
-            };
-            if pos == 0 {
-                names.push(name(from));
-            }
-            names.push(name(to));
             if let Some(t) = t.types.defines.get_mut(from) {
                 *t = DefTy::Err;
             }
             let msg = if from == to {
                 format!("`{}` uses itself here", name(from))
-            } else if pos == 0 {
+            } else if found.is_none() {
                 format!("`{}` uses `{}` here", name(from), name(to))
             } else {
                 format!("which uses `{}` here", name(to))
             };
-            d = Some(match d {
-                None => Diagnostic::error(Code::E0407, String::new()).primary(at, msg),
-                Some(d) => d.secondary(at, msg),
+            found = Some(match found {
+                None => (
+                    Diagnostic::error(Code::E0407, String::new()).primary(at, msg),
+                    name(from),
+                    vec![name(from), name(to)],
+                ),
+                Some((d, first, mut names)) => {
+                    names.push(name(to));
+                    (d.secondary(at, msg), first, names)
+                }
             });
         }
-        if let Some(mut d) = d {
-            let first = names.first().copied().unwrap_or("?");
+        if let Some((mut d, first, names)) = found {
             d.message = if names.len() == 2 {
                 format!("the define `{first}` is defined in terms of itself")
             } else {
@@ -117,10 +113,12 @@ pub(crate) fn check_defines(t: &mut Typer) -> Vec<ir::DefineDef> {
         }
     }
     for i in graph.postorder() {
+        // The graph's nodes are the defines, numbered as `decls` numbers them.
+        let i = ir::DefineId::from_raw(i);
         if !matches!(t.types.defines.get(i), Some(DefTy::Pending)) {
             continue;
         }
-        let Some(&at) = decls.get(i) else { continue };
+        let at = decls[i];
         let cx = Cx {
             file: at.file,
             ctx: Ctx::Define,
@@ -134,21 +132,28 @@ pub(crate) fn check_defines(t: &mut Typer) -> Vec<ir::DefineDef> {
             (_, Some(b)) => ir::DefineBody::Bool(b),
             _ => ir::DefineBody::Bool(ir::Expr::Const(false)),
         };
-        if let Some(def) = defs.get_mut(i) {
-            def.body = body;
-        }
+        defs[i].body = body;
     }
     defs
 }
 
+/// Edges between typed ids as the graph's node numbers.
+fn untyped<T>(edges: &[(ir::Idx<T>, ir::Idx<T>)]) -> Vec<(usize, usize)> {
+    edges.iter().map(|(a, b)| (a.index(), b.index())).collect()
+}
+
 /// Resolves each rule's `overrides` to rule ids, reporting unknown names and
 /// overriding oneself; then reports cycles of overrides.
-pub(crate) fn resolve_overrides(decls: &Decls, sink: &mut Sink) -> Vec<Vec<usize>> {
+pub(crate) fn resolve_overrides(
+    decls: &Decls,
+    sink: &mut Sink,
+) -> ir::IdxVec<ir::RuleDef, Vec<ir::RuleId>> {
     let rules = &decls.rules;
-    let mut all = Vec::with_capacity(rules.len());
+    let name = |x: ir::RuleId| rules[x].decl.name.name.as_str();
+    let mut all = ir::IdxVec::new();
     let mut edges = Vec::new();
     let mut edge_locs: Vec<Loc> = Vec::new();
-    for (r, at) in rules.iter().enumerate() {
+    for (r, at) in rules.entries() {
         let mut ids = Vec::new();
         let mut seen = HashSet::new();
         for ident in &at.decl.overrides {
@@ -199,35 +204,31 @@ pub(crate) fn resolve_overrides(decls: &Decls, sink: &mut Sink) -> Vec<Vec<usize
         }
         all.push(ids);
     }
-    let graph = Graph::new(rules.len(), edges.clone());
+    let graph = Graph::new(rules.len(), untyped(&edges));
     for cycle in graph.cycles() {
-        let mut names: Vec<&str> = Vec::new();
-        let mut d: Option<Diagnostic> = None;
-        for (pos, k) in cycle.iter().enumerate() {
-            let (Some(&(from, to)), Some(&at)) = (edges.get(*k), edge_locs.get(*k)) else {
+        // The diagnostic, and the names along the cycle.
+        let mut found: Option<(Diagnostic, Vec<&str>)> = None;
+        for k in cycle {
+            let (Some(&(from, to)), Some(&at)) = (edges.get(k), edge_locs.get(k)) else {
                 continue;
             };
-            let name = |x: usize| {
-                rules
-                    .get(x)
-                    .map(|a| a.decl.name.name.as_str())
-                    .unwrap_or("?")
-            };
-            if pos == 0 {
-                names.push(name(from));
-            }
-            names.push(name(to));
-            let msg = if pos == 0 {
+            let msg = if found.is_none() {
                 format!("`{}` overrides `{}` here", name(from), name(to))
             } else {
                 format!("which overrides `{}` here", name(to))
             };
-            d = Some(match d {
-                None => Diagnostic::error(Code::E0406, String::new()).primary(at, msg),
-                Some(d) => d.secondary(at, msg),
+            found = Some(match found {
+                None => (
+                    Diagnostic::error(Code::E0406, String::new()).primary(at, msg),
+                    vec![name(from), name(to)],
+                ),
+                Some((d, mut names)) => {
+                    names.push(name(to));
+                    (d.secondary(at, msg), names)
+                }
             });
         }
-        if let Some(mut d) = d {
+        if let Some((mut d, names)) = found {
             d.message = format!("rules override each other in a cycle: {}", chain(&names));
             sink.error(
                 d.note("when rules in a cycle of overrides all apply, none of them can win")

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::ir::{self, EnumId, InputId, LinExpr, OutputId, OutputTy, Ty};
+use super::ir::{self, Arena, EnumId, IdxVec, InputId, LinExpr, OutputId, OutputTy, Ty};
 use crate::parse::ast;
 use crate::source::{FileId, Loc, Span};
 
@@ -17,8 +17,8 @@ pub(crate) enum Sym {
     Output(OutputId),
     Define(ir::DefineId),
     Rule(ir::RuleId),
-    Assert(usize),
-    Scenario(usize),
+    Assert(ir::AssertId),
+    Scenario(ir::ScenarioId),
 }
 
 impl Sym {
@@ -74,22 +74,25 @@ impl<D> At<'_, D> {
     }
 }
 
-/// Every declaration of a program, by kind in declaration order (their index is their
-/// id), and the namespaces that find them by name. Built by `resolve::collect`; the
-/// imported outputs join the value namespace (`imports::register`).
+/// Every declaration of a program, by kind in declaration order, and the namespaces
+/// that find them by name. These tables number the ids, and the IR's tables are filled
+/// in the same order; but the imported outputs join the value namespace
+/// (`imports::register`), and their enums the [`Enums`](super::enums::Enums), without a
+/// declaration here: an output's or an enum's declaration is looked up fallibly. Built
+/// by `resolve::collect`.
 #[derive(Default)]
 pub(crate) struct Decls<'a> {
     pub header: Option<At<'a, ast::PolicyHeader>>,
-    pub enums: Vec<At<'a, ast::EnumDecl>>,
-    pub inputs: Vec<At<'a, ast::InputDecl>>,
-    pub outputs: Vec<At<'a, ast::OutputDecl>>,
-    pub defines: Vec<At<'a, ast::DefineDecl>>,
-    pub rules: Vec<At<'a, ast::RuleDecl>>,
+    pub enums: Arena<At<'a, ast::EnumDecl>, ir::EnumDef>,
+    pub inputs: Arena<At<'a, ast::InputDecl>, ir::InputDef>,
+    pub outputs: Arena<At<'a, ast::OutputDecl>, ir::OutputDef>,
+    pub defines: Arena<At<'a, ast::DefineDecl>, ir::DefineDef>,
+    pub rules: Arena<At<'a, ast::RuleDecl>, ir::RuleDef>,
     pub assumes: Vec<At<'a, ast::CondDecl>>,
     pub scopes: Vec<At<'a, ast::CondDecl>>,
-    pub accepts: Vec<At<'a, ast::AcceptGapDecl>>,
-    pub asserts: Vec<At<'a, ast::AssertDecl>>,
-    pub scenarios: Vec<At<'a, ast::ScenarioDecl>>,
+    pub accepts: Arena<At<'a, ast::AcceptGapDecl>, ir::AcceptedGap>,
+    pub asserts: Arena<At<'a, ast::AssertDecl>, ir::AssertDef>,
+    pub scenarios: Arena<At<'a, ast::ScenarioDecl>, ir::ScenarioDef>,
     pub ignores: Vec<At<'a, ast::IgnoreDecl>>,
     /// The value namespace: inputs, outputs, defines, rules, asserts and scenarios, each
     /// name with its first declaration.
@@ -111,22 +114,33 @@ impl<'a> Decls<'a> {
     }
 
     /// Where an input's name and its type are declared.
-    pub(crate) fn input_loc(&self, i: InputId) -> Option<(Loc, Loc)> {
-        self.inputs
-            .get(i)
-            .map(|at| (at.loc(at.decl.name.span), at.loc(at.decl.ty.span())))
+    pub(crate) fn input_loc(&self, i: InputId) -> (Loc, Loc) {
+        let at = &self.inputs[i];
+        (at.loc(at.decl.name.span), at.loc(at.decl.ty.span()))
     }
 
     /// Where an output's name and its type are declared.
     pub(crate) fn output_loc(&self, o: OutputId) -> Option<(Loc, Loc)> {
         self.outputs
-            .get(o)
+            .lookup(o)
             .map(|at| (at.loc(at.decl.name.span), at.loc(at.decl.ty.span())))
+    }
+
+    /// An output's name: its declaration's, or `alias.output` for an imported one.
+    pub(crate) fn output_name(&self, o: OutputId) -> &'a str {
+        match self.outputs.lookup(o) {
+            Some(at) => &at.decl.name.name,
+            None => self
+                .value_order
+                .iter()
+                .find(|(_, s)| *s == Sym::Output(o))
+                .map_or("", |(n, _)| n),
+        }
     }
 
     /// Where an enum's name is declared.
     pub(crate) fn enum_loc(&self, e: EnumId) -> Option<Loc> {
-        self.enums.get(e).map(|at| at.loc(at.decl.name.span))
+        self.enums.lookup(e).map(|at| at.loc(at.decl.name.span))
     }
 }
 
@@ -145,35 +159,35 @@ pub(crate) enum DefTy {
 /// The types of the declarations, as resolved (`None`: the type had an error, already
 /// reported). Imported outputs follow this file's own.
 pub(crate) struct TypeTable {
-    pub inputs: Vec<Option<Ty>>,
-    pub outputs: Vec<Option<OutputTy>>,
-    pub defines: Vec<DefTy>,
+    pub inputs: IdxVec<ir::InputDef, Option<Ty>>,
+    pub outputs: IdxVec<ir::OutputDef, Option<OutputTy>>,
+    pub defines: IdxVec<ir::DefineDef, DefTy>,
     /// The integer values an int output can take: those rules assign and its default.
-    pub output_values: Vec<BTreeSet<i64>>,
+    pub output_values: IdxVec<ir::OutputDef, BTreeSet<i64>>,
 }
 
 /// Which declarations something reads (or, for outputs, assigns): what the lints warn
 /// about when it is nothing.
 pub(crate) struct Usage {
-    pub enums: Vec<bool>,
-    pub inputs: Vec<bool>,
-    pub defines: Vec<bool>,
-    pub assigned_outputs: Vec<bool>,
+    pub enums: IdxVec<ir::EnumDef, bool>,
+    pub inputs: IdxVec<ir::InputDef, bool>,
+    pub defines: IdxVec<ir::DefineDef, bool>,
+    pub assigned_outputs: IdxVec<ir::OutputDef, bool>,
 }
 
 impl Usage {
     /// Nothing used yet.
     pub(crate) fn new(decls: &Decls) -> Self {
         Usage {
-            enums: vec![false; decls.enums.len()],
-            inputs: vec![false; decls.inputs.len()],
-            defines: vec![false; decls.defines.len()],
-            assigned_outputs: vec![false; decls.outputs.len()],
+            enums: IdxVec::filled(false, decls.enums.len()),
+            inputs: IdxVec::filled(false, decls.inputs.len()),
+            defines: IdxVec::filled(false, decls.defines.len()),
+            assigned_outputs: IdxVec::filled(false, decls.outputs.len()),
         }
     }
 
     /// Marks one flag, if there is one at `i`.
-    pub(crate) fn mark(flags: &mut [bool], i: usize) {
+    pub(crate) fn mark<T>(flags: &mut IdxVec<T, bool>, i: ir::Idx<T>) {
         if let Some(u) = flags.get_mut(i) {
             *u = true;
         }

@@ -1,6 +1,7 @@
 //! Checker tests from policy text, through the real parser, over an in-memory file
 //! system.
 
+use crate::testing::id;
 use std::path::{Path, PathBuf};
 
 use super::ir::{CmpOp, Expr, Ty};
@@ -575,8 +576,8 @@ fn overrides_are_resolved_to_ids() {
          rule base \"b\" cites \"c\" then o = false\n\
          rule ex \"e\" cites \"c\" overrides base when a then o = true",
     );
-    assert_eq!(p.rules[1].overrides, vec![0]);
-    assert!(p.rules[0].overrides.is_empty());
+    assert_eq!(p.rules[id(1)].overrides, vec![id(0)]);
+    assert!(p.rules[id(0)].overrides.is_empty());
 }
 
 #[test]
@@ -611,7 +612,7 @@ fn a_file_used_twice_is_loaded_once() {
     let p = c.policy.expect("policy");
     assert_eq!(p.inputs.len(), 1);
     // The vocabulary comes first.
-    assert_eq!(p.inputs[0].loc.file, 1);
+    assert_eq!(p.inputs[id(0)].loc.file, 1);
 }
 
 #[test]
@@ -774,7 +775,7 @@ fn deep_chains_of_defines_do_not_overflow() {
 #[test]
 fn int_types_lower_to_ranges() {
     let p = policy("input age: -5..=17\nassume age >= -5");
-    assert_eq!(p.inputs[0].ty, Ty::Int { lo: -5, hi: 17 });
+    assert_eq!(p.inputs[id(0)].ty, Ty::Int { lo: -5, hi: 17 });
 }
 
 #[test]
@@ -831,13 +832,16 @@ fn long_chains_and_deep_brackets_do_not_overflow_the_stack() {
     // x0 - x1 - x2 - x0 - ...: x0 gets 1 - 333, x1 and x2 get -333 each.
     match &p.assumes[1].expr {
         Expr::Cmp { lhs, .. } => {
-            assert_eq!(lhs.terms, vec![(-332, n), (-333, n + 1), (-333, n + 2)])
+            assert_eq!(
+                lhs.terms,
+                vec![(-332, id(n)), (-333, id(n + 1)), (-333, id(n + 2))]
+            )
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(p.assumes[2].expr, Expr::Input(0));
+    assert_eq!(p.assumes[2].expr, Expr::Input(id(0)));
     // 250 negations: an even number.
-    assert_eq!(p.assumes[3].expr, Expr::Input(0));
+    assert_eq!(p.assumes[3].expr, Expr::Input(id(0)));
 }
 
 #[test]
@@ -1019,17 +1023,17 @@ fn eval(g: &Gen, w: &World) -> bool {
 
 /// The IR's meaning; inputs are b0 b1 x0 x1 e0 e1, ids 0 to 5.
 fn eval_ir(e: &Expr, w: &World) -> bool {
-    let int = |i: usize| match i {
-        2 | 3 => w.x[i - 2],
-        _ => panic!("not an int input: {i}"),
+    let int = |i: crate::check::ir::InputId| match i.index() {
+        i @ (2 | 3) => w.x[i - 2],
+        _ => panic!("not an int input: {i:?}"),
     };
-    let en = |i: usize| match i {
-        4 | 5 => w.e[i - 4],
-        _ => panic!("not an enum input: {i}"),
+    let en = |i: crate::check::ir::InputId| match i.index() {
+        i @ (4 | 5) => id::<crate::check::ir::VariantDef>(w.e[i - 4]),
+        _ => panic!("not an enum input: {i:?}"),
     };
     match e {
         Expr::Const(b) => *b,
-        Expr::Input(i) => w.b[*i],
+        Expr::Input(i) => w.b[i.index()],
         Expr::Not(a) => !eval_ir(a, w),
         Expr::And(v) => {
             assert!(v.len() >= 2, "{e:?}");

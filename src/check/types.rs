@@ -554,12 +554,11 @@ impl<'a> Typer<'_, 'a> {
                 let Some(ty) = self.types.inputs.get(i).copied().flatten() else {
                     return Typed::err(loc);
                 };
-                let why = self.decls.input_loc(i).map(|(_, tyloc)| {
-                    (
-                        tyloc,
-                        format!("`{n}` is declared as `{}` here", self.enums.ty_text(ty)),
-                    )
-                });
+                let (_, tyloc) = self.decls.input_loc(i);
+                let why = Some((
+                    tyloc,
+                    format!("`{n}` is declared as `{}` here", self.enums.ty_text(ty)),
+                ));
                 let t = match ty {
                     Ty::Bool => T::Bool(ir::Expr::Input(i)),
                     Ty::Enum(e) => T::Enum {
@@ -808,10 +807,9 @@ impl<'a> Typer<'_, 'a> {
     fn input_of_enum(&self, e: EnumId) -> Option<&str> {
         self.types
             .inputs
-            .iter()
-            .position(|t| *t == Some(Ty::Enum(e)))
-            .and_then(|i| self.decls.inputs.get(i))
-            .map(|at| at.decl.name.name.as_str())
+            .entries()
+            .find(|(_, t)| **t == Some(Ty::Enum(e)))
+            .map(|(i, _)| self.decls.inputs[i].decl.name.name.as_str())
     }
 
     fn with_why(&self, mut d: Diagnostic, ts: &[&Typed]) -> Diagnostic {
@@ -1079,7 +1077,9 @@ impl<'a> Typer<'_, 'a> {
                 if eq_only {
                     let (output, e) = (*output, *e);
                     self.variants_of_set(elems, e, cx).map(|vars| {
-                        let all = (0..self.enums.variant_count(e))
+                        let all = self
+                            .enums
+                            .variant_ids(e)
                             .map(|w| {
                                 let has = ir::Expr::SetContains { output, variant: w };
                                 if vars.binary_search(&w).is_ok() {
@@ -1194,12 +1194,7 @@ impl<'a> Typer<'_, 'a> {
         let Some(Some(Ty::Int { lo, hi })) = self.types.inputs.get(i).copied() else {
             return;
         };
-        let name = self
-            .decls
-            .inputs
-            .get(i)
-            .map(|a| a.decl.name.name.clone())
-            .unwrap_or_default();
+        let name = self.decls.inputs[i].decl.name.name.clone();
         self.check_range(&name, "input", lo, hi, value, at, input);
     }
 
@@ -1253,12 +1248,7 @@ impl<'a> Typer<'_, 'a> {
             if let Some(Some(OutputTy::Single(Ty::Int { lo, hi }))) =
                 self.types.outputs.get(o).copied()
             {
-                let name = self
-                    .decls
-                    .outputs
-                    .get(o)
-                    .map(|a| a.decl.name.name.clone())
-                    .unwrap_or_default();
+                let name = self.decls.output_name(o).to_string();
                 self.check_range(&name, "output", lo, hi, lin.constant, lt.loc, ot);
             }
             let values = vals
@@ -1343,7 +1333,8 @@ impl<'a> Typer<'_, 'a> {
             // An output on either side: they are equal when both have one same variant.
             (x, y) => join(
                 false,
-                (0..self.enums.variant_count(e))
+                self.enums
+                    .variant_ids(e)
                     .map(|v| {
                         join(
                             true,
@@ -1364,13 +1355,18 @@ impl<'a> Typer<'_, 'a> {
         if !output(&a) && !output(&b) {
             return not(self.enum_eq(e, a, b));
         }
-        let n = self.enums.variant_count(e);
-        let others = |v: VariantId| (0..n).filter(|&w| w != v).collect::<Vec<_>>();
+        let others = |v: VariantId| {
+            self.enums
+                .variant_ids(e)
+                .filter(|&w| w != v)
+                .collect::<Vec<_>>()
+        };
         match (a, b) {
             (atom, Atom::Variant(v)) | (Atom::Variant(v), atom) => self.atom_in(e, atom, others(v)),
             (x, y) => join(
                 false,
-                (0..n)
+                self.enums
+                    .variant_ids(e)
                     .map(|v| {
                         join(
                             true,
@@ -1532,7 +1528,9 @@ impl<'a> Typer<'_, 'a> {
         };
         let domain: Vec<Value> = match self.types.outputs.get(*output).copied().flatten()? {
             OutputTy::Single(Ty::Bool) => vec![Value::Bool(false), Value::Bool(true)],
-            OutputTy::Single(Ty::Enum(e)) => (0..self.enums.variant_count(e))
+            OutputTy::Single(Ty::Enum(e)) => self
+                .enums
+                .variant_ids(e)
                 .map(|v| Value::Enum(e, v))
                 .collect(),
             OutputTy::Single(Ty::Int { .. }) => self
@@ -1622,12 +1620,7 @@ impl<'a> Typer<'_, 'a> {
                         if let Some(Some(OutputTy::Single(Ty::Int { lo: olo, hi: ohi }))) =
                             self.types.outputs.get(*o).copied()
                         {
-                            let name = self
-                                .decls
-                                .outputs
-                                .get(*o)
-                                .map(|a| a.decl.name.name.clone())
-                                .unwrap_or_default();
+                            let name = self.decls.output_name(*o).to_string();
                             self.check_range(&name, "output", olo, ohi, lo, lo_loc, &vt);
                             self.check_range(&name, "output", olo, ohi, hi, hi_loc, &vt);
                         }
@@ -1695,7 +1688,8 @@ impl<'a> Typer<'_, 'a> {
                             Atom::Variant(w) => ir::Expr::SetContains { output, variant: w },
                             atom => join(
                                 false,
-                                (0..self.enums.variant_count(e))
+                                self.enums
+                                    .variant_ids(e)
                                     .map(|w| {
                                         join(
                                             true,

@@ -19,8 +19,8 @@
 //! the side's own rules.
 
 use crate::check::ir::{
-    AcceptedGap, AssertDef, Constraint, DefineBody, DefineDef, EnumDef, Expr, InputDef, InputId,
-    LinExpr, Policy, RuleDef, Ty, Value, VariantDef, VariantId,
+    AcceptedGap, Arena, AssertDef, Constraint, DefineBody, DefineDef, EnumDef, EnumId, Expr,
+    IdxVec, InputDef, InputId, LinExpr, Policy, RuleDef, Ty, Value, VariantDef, VariantId,
 };
 
 /// A type over the union vocabulary.
@@ -81,29 +81,14 @@ pub struct Incompatible {
 }
 
 /// The union of the two policies' inputs, in the old policy's declaration order, then
-/// the inputs only the new one declares.
+/// the inputs only the new one declares. Their ids are the widened policies' input ids.
 #[derive(Clone, Debug)]
 pub struct Vocabulary {
-    pub inputs: Vec<UnionInput>,
+    pub inputs: Arena<UnionInput, InputDef>,
 }
 
-pub fn type_name(p: &Policy, ty: Ty) -> String {
-    match ty {
-        Ty::Bool => "bool".to_string(),
-        Ty::Int { lo, hi } => format!("{lo}..={hi}"),
-        Ty::Enum(e) => p
-            .enums
-            .get(e)
-            .map(|d| d.name.clone())
-            .unwrap_or_else(|| "?".into()),
-    }
-}
-
-fn variant_names(p: &Policy, e: usize) -> Vec<String> {
-    p.enums
-        .get(e)
-        .map(|d| d.variants.iter().map(|v| v.name.clone()).collect())
-        .unwrap_or_default()
+fn variant_names(p: &Policy, e: EnumId) -> Vec<String> {
+    p.enums[e].variants.iter().map(|v| v.name.clone()).collect()
 }
 
 fn union_ty(old: &Policy, a: Ty, new: &Policy, b: Ty) -> Option<UnionTy> {
@@ -120,11 +105,7 @@ fn union_ty(old: &Policy, a: Ty, new: &Policy, b: Ty) -> Option<UnionTy> {
                     variants.push(v);
                 }
             }
-            let name = old
-                .enums
-                .get(e1)
-                .map(|d| d.name.clone())
-                .unwrap_or_default();
+            let name = old.enums[e1].name.clone();
             Some(UnionTy::Enum { name, variants })
         }
         _ => None,
@@ -136,7 +117,7 @@ fn own_ty(p: &Policy, ty: Ty) -> UnionTy {
         Ty::Bool => UnionTy::Bool,
         Ty::Int { lo, hi } => UnionTy::Int { lo, hi },
         Ty::Enum(e) => UnionTy::Enum {
-            name: p.enums.get(e).map(|d| d.name.clone()).unwrap_or_default(),
+            name: p.enums[e].name.clone(),
             variants: variant_names(p, e),
         },
     }
@@ -146,18 +127,18 @@ impl Vocabulary {
     /// Matches the inputs by name; every input declared with incompatible types on the
     /// two sides (a `bool` and an enum, say) is an error.
     pub fn build(old: &Policy, new: &Policy) -> Result<Vocabulary, Vec<Incompatible>> {
-        let mut inputs = Vec::new();
+        let mut inputs = Arena::new();
         let mut bad = Vec::new();
-        for (i, inp) in old.inputs.iter().enumerate() {
+        for (i, inp) in old.inputs.entries() {
             let other = new.input_by_name(&inp.name);
-            let ty = match other.and_then(|j| new.inputs.get(j)) {
+            let ty = match other.map(|j| &new.inputs[j]) {
                 Some(ni) => match union_ty(old, inp.ty, new, ni.ty) {
                     Some(t) => t,
                     None => {
                         bad.push(Incompatible {
                             input: inp.name.clone(),
-                            old: type_name(old, inp.ty),
-                            new: type_name(new, ni.ty),
+                            old: old.ty_text(inp.ty),
+                            new: new.ty_text(ni.ty),
                         });
                         continue;
                     }
@@ -171,7 +152,7 @@ impl Vocabulary {
                 new: other,
             });
         }
-        for (j, inp) in new.inputs.iter().enumerate() {
+        for (j, inp) in new.inputs.entries() {
             if old.input_by_name(&inp.name).is_none() {
                 inputs.push(UnionInput {
                     name: inp.name.clone(),
@@ -188,8 +169,9 @@ impl Vocabulary {
         }
     }
 
-    pub fn side_id(&self, u: usize, side: Side) -> Option<InputId> {
-        let inp = self.inputs.get(u)?;
+    /// A union input's id on one side, where that side declares it.
+    pub fn side_id(&self, u: InputId, side: Side) -> Option<InputId> {
+        let inp = &self.inputs[u];
         match side {
             Side::Old => inp.old,
             Side::New => inp.new,
@@ -197,9 +179,8 @@ impl Vocabulary {
     }
 
     /// The union input of a side's input.
-    pub fn union_of(&self, side: Side, id: InputId) -> Option<usize> {
+    pub fn union_of(&self, side: Side, id: InputId) -> Option<InputId> {
         self.inputs
-            .iter()
             .position(|u| self.side_id_of(u, side) == Some(id))
     }
 
@@ -211,22 +192,21 @@ impl Vocabulary {
     }
 
     /// The number of values of union input `u`.
-    pub fn size(&self, u: usize) -> u64 {
-        match self.inputs.get(u).map(|i| &i.ty) {
-            Some(UnionTy::Bool) => 2,
-            Some(UnionTy::Int { lo, hi }) => (hi.saturating_sub(*lo) as u64).saturating_add(1),
-            Some(UnionTy::Enum { variants, .. }) => variants.len() as u64,
-            None => 0,
+    pub fn size(&self, u: InputId) -> u64 {
+        match &self.inputs[u].ty {
+            UnionTy::Bool => 2,
+            UnionTy::Int { lo, hi } => (hi.saturating_sub(*lo) as u64).saturating_add(1),
+            UnionTy::Enum { variants, .. } => variants.len() as u64,
         }
     }
 
     /// The union value indices a side can express for union input `u`, as inclusive
     /// index ranges; `None` when it can express every value (it has the whole domain,
     /// or does not declare the input at all).
-    pub fn side_domain(&self, p: &Policy, side: Side, u: usize) -> Option<Vec<(u32, u32)>> {
-        let inp = self.inputs.get(u)?;
+    pub fn side_domain(&self, p: &Policy, side: Side, u: InputId) -> Option<Vec<(u32, u32)>> {
+        let inp = &self.inputs[u];
         let id = self.side_id_of(inp, side)?;
-        let ty = p.inputs.get(id)?.ty;
+        let ty = p.inputs[id].ty;
         match (&inp.ty, ty) {
             (UnionTy::Int { lo, hi }, Ty::Int { lo: l, hi: h }) => {
                 if l == *lo && h == *hi {
@@ -263,9 +243,9 @@ impl Vocabulary {
 struct Remap<'a> {
     side: &'a Policy,
     /// Side input id -> union input id.
-    input: Vec<usize>,
-    /// Side input id -> (side variant id -> union variant index), for enum inputs.
-    variants: Vec<Vec<VariantId>>,
+    input: IdxVec<InputDef, InputId>,
+    /// Side input id -> (side variant id -> union variant id), for enum inputs.
+    variants: IdxVec<InputDef, IdxVec<VariantDef, VariantId>>,
 }
 
 impl Remap<'_> {
@@ -319,30 +299,24 @@ impl Remap<'_> {
             Expr::EnumEq(a, b) => {
                 // Spelled out per variant the side knows: the two inputs may have
                 // different union enums when the other side types them differently.
-                let n = self
-                    .side
-                    .inputs
-                    .get(*a)
-                    .and_then(|d| match d.ty {
-                        Ty::Enum(e) => self.side.enums.get(e).map(|x| x.variants.len()),
-                        _ => None,
-                    })
-                    .unwrap_or(0);
+                let ids = match self.side.inputs[*a].ty {
+                    Ty::Enum(e) => self.side.enums[e].variants.ids(),
+                    _ => crate::check::ir::Ids::upto(0),
+                };
                 Expr::Or(
-                    (0..n)
-                        .map(|v| {
-                            Expr::And(vec![
-                                Expr::EnumIn {
-                                    input: self.input(*a),
-                                    variants: vec![self.variant(*a, v)],
-                                },
-                                Expr::EnumIn {
-                                    input: self.input(*b),
-                                    variants: vec![self.variant(*b, v)],
-                                },
-                            ])
-                        })
-                        .collect(),
+                    ids.map(|v| {
+                        Expr::And(vec![
+                            Expr::EnumIn {
+                                input: self.input(*a),
+                                variants: vec![self.variant(*a, v)],
+                            },
+                            Expr::EnumIn {
+                                input: self.input(*b),
+                                variants: vec![self.variant(*b, v)],
+                            },
+                        ])
+                    })
+                    .collect(),
                 )
             }
             Expr::OutputIs { output, values } => Expr::OutputIs {
@@ -365,7 +339,7 @@ pub fn to_union(p: &Policy, v: &Value, ty: Ty, union: &UnionTy) -> Option<Value>
         (Value::Enum(e, x), Ty::Enum(u), UnionTy::Enum { variants, .. }) => {
             let name = p.variant_name(*e, *x);
             let k = variants.iter().position(|n| n == name)?;
-            Some(Value::Enum(u, k))
+            Some(Value::Enum(u, VariantId::from_raw(k)))
         }
         (Value::Enum(..), _, _) => None,
         (v, _, _) => Some(v.clone()),
@@ -375,14 +349,14 @@ pub fn to_union(p: &Policy, v: &Value, ty: Ty, union: &UnionTy) -> Option<Value>
 /// A side's policy over the union inputs (same outputs, rules, defines and ids; the
 /// scenarios are dropped: the diff never runs them).
 pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
-    let mut enums: Vec<EnumDef> = p.enums.clone();
-    let mut inputs: Vec<InputDef> = Vec::with_capacity(vocab.inputs.len());
+    let mut enums: Arena<EnumDef> = p.enums.clone();
+    let mut inputs: Arena<InputDef> = Arena::new();
     for u in &vocab.inputs {
-        let own = vocab.side_id_of(u, side).and_then(|i| p.inputs.get(i));
+        let own = vocab.side_id_of(u, side).map(|i| &p.inputs[i]);
         let ty = match &u.ty {
             UnionTy::Bool => Ty::Bool,
             UnionTy::Int { lo, hi } => Ty::Int { lo: *lo, hi: *hi },
-            UnionTy::Enum { name, variants } => {
+            UnionTy::Enum { name, variants } => Ty::Enum(
                 enums.push(EnumDef {
                     name: name.clone(),
                     doc: None,
@@ -395,9 +369,8 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
                         })
                         .collect(),
                     loc: Default::default(),
-                });
-                Ty::Enum(enums.len() - 1)
-            }
+                }),
+            ),
         };
         let typical = own
             .and_then(|d| d.typical.as_ref())
@@ -411,22 +384,23 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
             judgement: own.and_then(|d| d.judgement.clone()),
         });
     }
-    let mut input_map = vec![0usize; p.inputs.len()];
-    let mut variant_map: Vec<Vec<VariantId>> = vec![Vec::new(); p.inputs.len()];
-    for (k, u) in vocab.inputs.iter().enumerate() {
+    let mut input_map: IdxVec<InputDef, InputId> = p.inputs.ids().collect();
+    let mut variant_map: IdxVec<InputDef, IdxVec<VariantDef, VariantId>> =
+        IdxVec::filled(IdxVec::new(), p.inputs.len());
+    for (k, u) in vocab.inputs.entries() {
         let Some(i) = vocab.side_id_of(u, side) else {
             continue;
         };
         if let Some(slot) = input_map.get_mut(i) {
             *slot = k;
         }
-        if let (UnionTy::Enum { variants, .. }, Some(Ty::Enum(e))) =
-            (&u.ty, p.inputs.get(i).map(|d| d.ty))
-        {
-            let own = variant_names(p, e);
-            let m: Vec<VariantId> = own
+        if let (UnionTy::Enum { variants, .. }, Ty::Enum(e)) = (&u.ty, p.inputs[i].ty) {
+            // The union has every variant of each side, by name.
+            let m: IdxVec<VariantDef, VariantId> = p.enums[e]
+                .variants
                 .iter()
-                .map(|v| variants.iter().position(|x| x == v).unwrap_or(0))
+                .map(|v| variants.iter().position(|x| *x == v.name).unwrap_or(0))
+                .map(VariantId::from_raw)
                 .collect();
             if let Some(slot) = variant_map.get_mut(i) {
                 *slot = m;
@@ -486,7 +460,7 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
                 ..a.clone()
             })
             .collect(),
-        scenarios: Vec::new(),
+        scenarios: Arena::new(),
         ignored: p
             .ignored
             .iter()
@@ -513,6 +487,7 @@ pub fn widen(p: &Policy, vocab: &Vocabulary, side: Side) -> Policy {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use crate::testing::id;
 
     /// A side's typical values carry over to the union vocabulary: integers and
     /// booleans as they are, a variant by its name (its index may change).
@@ -539,7 +514,7 @@ mod tests {
         assert_eq!(typical(&wa, "k").as_deref(), Some("y"));
         assert_eq!(typical(&wb, "k").as_deref(), Some("z"));
         let k = wb.inputs.iter().find(|i| i.name == "k").unwrap();
-        assert_eq!(k.typical, Some(Value::Enum(enum_of(k.ty), 2)));
+        assert_eq!(k.typical, Some(Value::Enum(k.ty.enum_id().unwrap(), id(2))));
         assert_eq!(typical(&wa, "age").as_deref(), Some("15"));
         assert_eq!(typical(&wb, "age"), None);
         assert_eq!(typical(&wa, "b").as_deref(), Some("true"));
@@ -570,14 +545,8 @@ mod tests {
         assert_eq!(wa.ignored.len(), 1);
         assert_eq!(wa.ignored[0].input, gone);
         assert_eq!(wa.ignored[0].reason, "unused");
-        assert_eq!(wa.outputs[0].hit, old.outputs[0].hit);
-        assert!(wb.outputs[0].hit.is_exclusive());
-    }
-
-    fn enum_of(ty: Ty) -> usize {
-        match ty {
-            Ty::Enum(e) => e,
-            _ => usize::MAX,
-        }
+        let o = wa.outputs.ids().next().unwrap();
+        assert_eq!(wa.outputs[o].hit, old.outputs[o].hit);
+        assert!(wb.outputs[o].hit.is_exclusive());
     }
 }

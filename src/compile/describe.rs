@@ -7,7 +7,10 @@ use serde::Serialize;
 
 use super::graph::{value_set, ValueSet};
 use super::{index_value, CResult, Compiler};
-use crate::check::ir::{CmpOp, DefineBody, Expr, InputId, LinExpr, Policy, Ty, Value};
+use crate::check::ir::{
+    Arena, CmpOp, DefineBody, EnumDef, EnumId, Expr, InputDef, InputId, LinExpr, Policy, Ty, Value,
+    VariantDef, VariantId,
+};
 use crate::mdd::{Cube, NodeId, ValueRanges, FALSE};
 
 /// A non-empty set of incidents.
@@ -44,10 +47,10 @@ pub struct Region {
 /// took gigabytes, and most are never shown.
 #[derive(Debug, PartialEq, Eq)]
 pub struct FactNames {
-    inputs: Vec<String>,
-    variants: Vec<Vec<String>>,
+    inputs: Arena<String, InputDef>,
+    variants: Arena<Arena<String, VariantDef>, EnumDef>,
     /// Per input, its type (to read an example's value indices).
-    tys: Vec<crate::check::ir::Ty>,
+    tys: Arena<crate::check::ir::Ty, InputDef>,
     /// Per input, whether the rules, scope or assumptions compare it by order (`<`,
     /// `>=`...): a bound at the edge of its range is then said as such a comparison.
     ordered: Vec<bool>,
@@ -66,15 +69,15 @@ fn compared_by_order(policy: &Policy) -> Vec<bool> {
         match e {
             Expr::Cmp { lhs, op, rhs } if !matches!(op, CmpOp::Eq | CmpOp::Ne) => {
                 for &(_, i) in lhs.terms.iter().chain(&rhs.terms) {
-                    if let Some(x) = ordered.get_mut(i) {
+                    if let Some(x) = ordered.get_mut(i.index()) {
                         *x = true;
                     }
                 }
             }
             Expr::Define(d) => {
-                if let Some(x) = seen.get_mut(*d).filter(|x| !**x) {
+                if let Some(x) = seen.get_mut(d.index()).filter(|x| !**x) {
                     *x = true;
-                    if let Some(DefineBody::Bool(b)) = policy.defines.get(*d).map(|d| &d.body) {
+                    if let DefineBody::Bool(b) = &policy.defines[*d].body {
                         stack.push(b);
                     }
                 }
@@ -112,9 +115,8 @@ impl FactNames {
         }
     }
 
-    fn variant(&self, e: usize, v: usize) -> serde_json::Value {
-        let name = self.variants.get(e).and_then(|vs| vs.get(v));
-        serde_json::Value::from(name.map(String::as_str).unwrap_or("?"))
+    fn variant(&self, e: EnumId, v: VariantId) -> serde_json::Value {
+        serde_json::Value::from(self.variants[e][v].as_str())
     }
 
     /// Parts (conjunctions of input value sets) as one condition: `false` for none,
@@ -241,7 +243,7 @@ impl FactNames {
         let mut terms = l.terms.clone();
         terms.sort_by_key(|t| t.0 < 0);
         for (k, &(coef, input)) in terms.iter().enumerate() {
-            let name = self.inputs.get(input)?;
+            let name = &self.inputs[input];
             let size = coef.unsigned_abs();
             let sign = match (k, coef < 0) {
                 (0, false) => "",
@@ -266,31 +268,25 @@ impl FactNames {
 
     /// One input's value set as a condition; `None` when it is every value.
     pub fn literal(&self, input: InputId, set: &ValueSet) -> Option<String> {
-        let name = self.inputs.get(input)?;
-        let variant = |e: usize, v: usize| -> &str {
-            self.variants
-                .get(e)
-                .and_then(|vs| vs.get(v))
-                .map(String::as_str)
-                .unwrap_or("?")
-        };
-        Some(match (set, *self.tys.get(input)?) {
+        let name = &self.inputs[input];
+        let variant = |e: EnumId, v: VariantId| -> &str { &self.variants[e][v] };
+        Some(match (set, self.tys[input]) {
             (ValueSet::Bools(bs), _) => match bs.as_slice() {
                 [true] => name.clone(),
                 [false] => format!("not {name}"),
                 _ => return None,
             },
             (ValueSet::Variants(e, vs), _) => {
-                let all = self.variants.get(*e).map(Vec::len).unwrap_or(0);
-                if vs.len() >= all {
+                let all = &self.variants[*e];
+                if vs.len() >= all.len() {
                     return None;
                 }
                 let names: Vec<&str> = vs.iter().map(|&v| variant(*e, v)).collect();
+                let missing: Vec<VariantId> = all.ids().filter(|v| !vs.contains(v)).collect();
                 if let [one] = names.as_slice() {
                     format!("{name} == {one}")
-                } else if names.len() + 1 == all {
-                    let missing = (0..all).find(|v| !vs.contains(v)).unwrap_or(0);
-                    format!("{name} != {}", variant(*e, missing))
+                } else if let [missing] = missing.as_slice() {
+                    format!("{name} != {}", variant(*e, *missing))
                 } else {
                     format!("{name} in {{{}}}", names.join(", "))
                 }
@@ -310,7 +306,7 @@ impl FactNames {
                 let one = |a: i64, b: i64| -> String {
                     // At an edge of the declared range a reader writes the comparison
                     // the rules use (`loan_size > 5000`), not the edge (`== 5001`).
-                    let ordered = self.ordered.get(input).copied().unwrap_or(false);
+                    let ordered = self.ordered.get(input.index()).copied().unwrap_or(false);
                     if a == b && a == hi && lo < hi && ordered {
                         format!("{name} > {}", a - 1)
                     } else if a == b && a == lo && lo < hi && ordered {
@@ -363,7 +359,7 @@ impl FactNames {
     /// inputs the policy reads only (`decide` needs no other to decide them the same).
     pub fn facts(&self, values: &[Value]) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        for (i, (name, v)) in self.inputs.iter().zip(values).enumerate() {
+        for ((i, name), v) in self.inputs.entries().zip(values) {
             if !self.reads.contains(i) {
                 continue;
             }
@@ -629,7 +625,7 @@ pub fn relation_atoms(policy: &Policy) -> Vec<Expr> {
                 walk(policy, b, out, depth + 1);
             }
             Expr::Define(d) => {
-                if let Some(DefineBody::Bool(body)) = policy.defines.get(*d).map(|d| &d.body) {
+                if let DefineBody::Bool(body) = &policy.defines[*d].body {
                     walk(policy, body, out, depth + 1);
                 }
             }
@@ -889,7 +885,7 @@ pub fn region_of_box(c: &Compiler<'_>, typical: &[u32], lits: &[(usize, ValueRan
             Some((at, set)) if *at == l => {
                 restricted.next();
                 if let Some(&input) = c.order.levels.get(l) {
-                    if let Some(slot) = example.get_mut(input) {
+                    if let Some(slot) = example.get_mut(input.index()) {
                         *slot = c.typical_at(l, Some(set));
                     }
                     part.push((input, value_set(c.input_ty(input), set)));
@@ -919,7 +915,9 @@ pub fn typical_example(c: &Compiler<'_>) -> Box<[u32]> {
 
 /// [`example_values`] as value indices per input.
 pub(crate) fn example_indices(c: &Compiler<'_>, per_level: &[u32]) -> Box<[u32]> {
-    (0..c.policy.inputs.len())
+    c.policy
+        .inputs
+        .ids()
         .map(|input| {
             let l = c.level(input);
             per_level

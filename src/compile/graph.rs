@@ -20,7 +20,8 @@ use serde::Serialize;
 
 use super::{value_index, CResult, CompileError, Compiler, Order};
 use crate::check::ir::{
-    EnumId, InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Ty, Value, VariantId,
+    Arena, EnumId, IdxVec, InputId, OutputDef, OutputId, OutputTy, Policy, RuleDef, RuleId, Ty,
+    Value, VariantId,
 };
 use crate::mdd::hash::FxHashMap;
 use crate::mdd::{Mdd, NodeId, FALSE};
@@ -146,12 +147,20 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Leaf {
     pub status: Status,
-    /// Per output (empty unless in scope).
-    pub outcomes: Vec<Outcome>,
+    /// Per output: one for every output of the policy when in scope (the leaf is made
+    /// by [`leaf_for_applied`] for that policy), none otherwise.
+    pub outcomes: Arena<Outcome, OutputDef>,
     /// Rules whose condition holds, in declaration order (empty unless in scope).
     pub applied: Vec<RuleId>,
     /// Applied rules with at least one assignment overridden by another applied rule.
     pub overridden: Vec<RuleId>,
+}
+
+impl Leaf {
+    /// The outcome for output `o`: `None` unless the leaf is in scope.
+    pub fn outcome(&self, o: OutputId) -> Option<&Outcome> {
+        (self.status == Status::InScope).then(|| &self.outcomes[o])
+    }
 }
 
 /// A leaf of a per-output graph.
@@ -258,7 +267,7 @@ impl Flat {
         };
         for n in &nodes {
             if let Some((level, edges)) = mdd.node(*n) {
-                let input = order.levels.get(level).copied().unwrap_or(0) as u32;
+                let input = order.levels.get(level).map_or(0, |i| i.index()) as u32;
                 flat.nodes
                     .push((input, flat.edges.len() as u32, edges.len() as u32));
                 flat.edges
@@ -368,36 +377,35 @@ impl std::fmt::Debug for DecisionGraph {
 
 /// Computes the decision for a set of applied rules (sorted), under the override
 /// semantics of docs/language.md "Rules".
-pub fn leaf_for_applied(policy: &Policy, overriders: &[Vec<RuleId>], applied: &[RuleId]) -> Leaf {
-    let mut outcomes = Vec::with_capacity(policy.outputs.len());
+pub fn leaf_for_applied(
+    policy: &Policy,
+    overriders: &IdxVec<RuleDef, Vec<RuleId>>,
+    applied: &[RuleId],
+) -> Leaf {
+    let mut outcomes = Arena::new();
     let mut overridden = Vec::new();
     let suppressed = |r: RuleId, o: OutputId| -> bool {
         overriders.get(r).is_some_and(|ss| {
             ss.iter().any(|&s| {
                 applied.binary_search(&s).is_ok()
-                    && policy
-                        .rules
-                        .get(s)
-                        .is_some_and(|sr| sr.assigns.iter().any(|a| a.output == o))
+                    && policy.rules[s].assigns.iter().any(|a| a.output == o)
             })
         })
     };
     for &r in applied {
-        let Some(rule) = policy.rules.get(r) else {
-            continue;
-        };
-        if rule.assigns.iter().any(|a| suppressed(r, a.output)) {
+        if policy.rules[r]
+            .assigns
+            .iter()
+            .any(|a| suppressed(r, a.output))
+        {
             overridden.push(r);
         }
     }
-    for (o, out) in policy.outputs.iter().enumerate() {
+    for (o, out) in policy.outputs.entries() {
         // (value, rules) for every effective assignment to o.
         let mut given: Vec<(Value, Vec<RuleId>)> = Vec::new();
         for &r in applied {
-            let Some(rule) = policy.rules.get(r) else {
-                continue;
-            };
-            for a in rule.assigns.iter().filter(|a| a.output == o) {
+            for a in policy.rules[r].assigns.iter().filter(|a| a.output == o) {
                 if suppressed(r, o) {
                     continue;
                 }
@@ -486,7 +494,8 @@ pub fn value_set(ty: Ty, ranges: &[(u32, u32)]) -> ValueSet {
         Ty::Enum(e) => {
             let mut vs = Vec::new();
             for &(a, b) in ranges {
-                vs.extend((a..=b).map(|v| v as usize));
+                // An enum's value indices are its variant ids.
+                vs.extend((a..=b).map(|v| VariantId::from_raw(v as usize)));
             }
             ValueSet::Variants(e, vs)
         }
@@ -516,7 +525,10 @@ fn to_petgraph(
     let inner = mdd.nodes_of(root);
     for &n in &inner {
         let level = mdd.node(n).map(|p| p.0).unwrap_or(0);
-        let input = order.levels.get(level).copied().unwrap_or(0);
+        // The store has one level per input of the order (`Compiler::new_in`).
+        let Some(&input) = order.levels.get(level) else {
+            continue;
+        };
         index.insert(n, g.add_node(GraphNode::Question { input }));
     }
     let terminals = mdd.terminals(root);
@@ -530,8 +542,10 @@ fn to_petgraph(
         let Some((level, edges)) = mdd.node(n) else {
             continue;
         };
-        let input = order.levels.get(level).copied().unwrap_or(0);
-        let ty = policy.inputs.get(input).map(|d| d.ty).unwrap_or(Ty::Bool);
+        let Some(&input) = order.levels.get(level) else {
+            continue;
+        };
+        let ty = policy.inputs[input].ty;
         let mut groups: Vec<(NodeId, Vec<(u32, u32)>)> = Vec::new();
         let mut prev = 0;
         for e in edges {
@@ -571,7 +585,7 @@ impl DecisionGraph {
         let mut sets: Interner<Vec<RuleId>> = Interner::new();
         let empty = sets.intern(Vec::new());
         let mut root = NodeId::terminal(empty);
-        for (r, &cond) in c.rule_conds.iter().enumerate() {
+        for (r, &cond) in c.rule_conds.entries() {
             if cond == FALSE {
                 continue;
             }
@@ -584,9 +598,7 @@ impl DecisionGraph {
                     s
                 }
             });
-            root = next.map_err(|e| {
-                CompileError::from(e).at(policy.rules.get(r).map(|r| r.loc).unwrap_or_default())
-            })?;
+            root = next.map_err(|e| CompileError::from(e).at(policy.rules[r].loc))?;
             if sets.items.len() as u32 >= OUT_OF_SCOPE {
                 return Err(CompileError::TooLarge {
                     max_nodes: c.mdd.max_nodes(),
@@ -609,13 +621,13 @@ impl DecisionGraph {
             let leaf = match t {
                 OUT_OF_SCOPE => Leaf {
                     status: Status::OutOfScope,
-                    outcomes: Vec::new(),
+                    outcomes: Arena::new(),
                     applied: Vec::new(),
                     overridden: Vec::new(),
                 },
                 BROKEN => Leaf {
                     status: Status::BrokenAssumption,
-                    outcomes: Vec::new(),
+                    outcomes: Arena::new(),
                     applied: Vec::new(),
                     overridden: Vec::new(),
                 },
@@ -645,15 +657,15 @@ impl DecisionGraph {
         })?;
         // 5. Per-output graphs.
         let mut outputs = Vec::with_capacity(policy.outputs.len());
-        for o in 0..policy.outputs.len() {
+        for o in policy.outputs.ids() {
             let mut ol: Interner<OutputLeaf> = Interner::new();
             let per_leaf: Vec<u32> = leaves
                 .iter()
                 .map(|l| {
                     ol.intern(OutputLeaf {
                         status: l.status,
-                        verdict: l.outcomes.get(o).map(|x| x.verdict()),
-                        outranked: l.outcomes.get(o).map(|x| x.outranked()).unwrap_or_default(),
+                        verdict: l.outcome(o).map(|x| x.verdict()),
+                        outranked: l.outcome(o).map(|x| x.outranked()).unwrap_or_default(),
                     })
                 })
                 .collect();
@@ -713,9 +725,11 @@ impl DecisionGraph {
         let mut out = Vec::new();
         let mut n = self.outcome_root;
         while let Some((level, edges)) = mdd.node(n) {
-            let input = self.order_levels.levels.get(level).copied().unwrap_or(0);
+            let Some(&input) = self.order_levels.levels.get(level) else {
+                break;
+            };
             out.push(input);
-            let v = values.get(input).copied().unwrap_or(0);
+            let v = values.get(input.index()).copied().unwrap_or(0);
             let i = edges.partition_point(|e| e.end <= v);
             match edges.get(i) {
                 Some(e) => n = e.child,
@@ -750,8 +764,10 @@ impl DecisionGraph {
             };
             let mut n = self.outcome_root;
             while let Some((level, edges)) = mdd.node(n) {
-                let input = self.order_levels.levels.get(level).copied().unwrap_or(0);
-                let v = values.get(input).copied().unwrap_or(0);
+                let Some(input) = self.order_levels.levels.get(level).copied() else {
+                    break;
+                };
+                let v = values.get(input.index()).copied().unwrap_or(0);
                 let i = edges.partition_point(|e| e.end <= v);
                 let mut start = 0;
                 let mut others = Vec::new();
@@ -773,7 +789,7 @@ impl DecisionGraph {
             .into_iter()
             .filter(|(input, others)| {
                 let mattered = others.iter().any(|&w| {
-                    if let Some(slot) = changed.get_mut(*input) {
+                    if let Some(slot) = changed.get_mut(input.index()) {
                         *slot = w;
                     }
                     let c = class(&changed);
@@ -781,7 +797,9 @@ impl DecisionGraph {
                         .is_some_and(|(status, _)| *status != Status::BrokenAssumption)
                         && c != here
                 });
-                if let (Some(slot), Some(&v)) = (changed.get_mut(*input), values.get(*input)) {
+                if let (Some(slot), Some(&v)) =
+                    (changed.get_mut(input.index()), values.get(input.index()))
+                {
                     *slot = v;
                 }
                 mattered
@@ -807,8 +825,10 @@ impl DecisionGraph {
             let Some((level, edges)) = mdd.node(n) else {
                 continue;
             };
-            let input = self.order_levels.levels.get(level).copied().unwrap_or(0);
-            match given.get(input).copied().flatten() {
+            let Some(&input) = self.order_levels.levels.get(level) else {
+                continue;
+            };
+            match given.get(input.index()).copied().flatten() {
                 Some(v) => {
                     if let Some(a) = asked.get_mut(level) {
                         *a = true;
@@ -851,7 +871,7 @@ impl DecisionGraph {
             .order_levels
             .levels
             .iter()
-            .map(|&i| given.get(i).copied().flatten())
+            .map(|&i| given.get(i.index()).copied().flatten())
             .collect();
         let r = mdd.restrict(self.outcome_root, &assign)?;
         let broken: Vec<u32> = self

@@ -17,8 +17,9 @@ pub mod order;
 pub mod synth;
 
 use crate::check::ir::{
-    CmpOp, DefineBody, Expr, HitPolicy, InputId, LinExpr, OutputId, OutputTy, Policy, RuleId, Ty,
-    Value,
+    CmpOp, DefineBody, DefineDef, DefineId, Expr, HitPolicy, IdxVec, Import, ImportId, InputDef,
+    InputId, LinExpr, OutputDef, OutputId, OutputTy, Policy, RuleDef, RuleId, Ty, Value,
+    VariantDef, VariantId,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::mdd::{BoolOp, Edge, Mdd, MddError, NodeId, FALSE, TRUE};
@@ -112,19 +113,16 @@ impl CompileError {
             )
             .help("narrow the ranges of the integer inputs it relates"),
             CompileError::RangeTooLarge { input } => {
-                let inp = policy.inputs.get(*input);
-                let d = Diagnostic::error(
+                let inp = &policy.inputs[*input];
+                Diagnostic::error(
                     Code::E0504,
                     format!(
                         "the range of input `{}` is too wide for the decision graph",
-                        inp.map(|i| i.name.as_str()).unwrap_or("?")
+                        inp.name
                     ),
                 )
-                .help(format!("use a range of at most {MAX_DOMAIN} values"));
-                match inp {
-                    Some(i) => d.primary(i.loc, "this range"),
-                    None => d,
-                }
+                .primary(inp.loc, "this range")
+                .help(format!("use a range of at most {MAX_DOMAIN} values"))
             }
             CompileError::Overflow { at } => with(
                 Diagnostic::error(Code::E0504, "integer overflow while compiling a relation"),
@@ -153,7 +151,7 @@ pub type CResult<T> = std::result::Result<T, CompileError>;
 pub fn value_index(ty: Ty, v: &Value) -> Option<u32> {
     match (ty, v) {
         (Ty::Bool, Value::Bool(b)) => Some(u32::from(*b)),
-        (Ty::Enum(e), Value::Enum(e2, var)) if e == *e2 => u32::try_from(*var).ok(),
+        (Ty::Enum(e), Value::Enum(e2, var)) if e == *e2 => u32::try_from(var.index()).ok(),
         (Ty::Int { lo, hi }, Value::Int(x)) if *x >= lo && *x <= hi => {
             u32::try_from(x.checked_sub(lo)?).ok()
         }
@@ -165,7 +163,8 @@ pub fn value_index(ty: Ty, v: &Value) -> Option<u32> {
 pub fn index_value(ty: Ty, idx: u32) -> Value {
     match ty {
         Ty::Bool => Value::Bool(idx != 0),
-        Ty::Enum(e) => Value::Enum(e, idx as usize),
+        // An enum's value indices are its variant ids.
+        Ty::Enum(e) => Value::Enum(e, VariantId::from_raw(idx as usize)),
         Ty::Int { lo, .. } => Value::Int(lo.saturating_add(i64::from(idx))),
     }
 }
@@ -230,12 +229,10 @@ pub fn typical_value(policy: &Policy, ty: Ty, preferred: Option<u32>) -> Value {
 /// value its declaration calls `typical`; else `None`. The scenarios come first: they
 /// are this policy's own incidents, where a shared vocabulary's `typical` speaks for
 /// every policy that uses it.
-pub fn preferred_values(policy: &Policy) -> Vec<Option<u32>> {
-    let mut given: Vec<Vec<u32>> = vec![Vec::new(); policy.inputs.len()];
+pub fn preferred_values(policy: &Policy) -> IdxVec<InputDef, Option<u32>> {
+    let mut given: IdxVec<InputDef, Vec<u32>> = IdxVec::filled(Vec::new(), policy.inputs.len());
     for fact in policy.scenarios.iter().flat_map(|s| &s.given) {
-        let Some(def) = policy.inputs.get(fact.input) else {
-            continue;
-        };
+        let def = &policy.inputs[fact.input];
         if let (Ty::Int { .. }, Some(idx), Some(values)) = (
             def.ty,
             value_index(def.ty, &fact.value),
@@ -283,7 +280,7 @@ pub enum OutputRegions {
     },
     Set {
         /// Per variant of the set's enum: the region where an effective assignment adds it.
-        members: Vec<NodeId>,
+        members: IdxVec<VariantDef, NodeId>,
     },
 }
 
@@ -293,8 +290,8 @@ pub struct Compiler<'p> {
     pub order: Order,
     pub mdd: Mdd,
     /// Bool defines (int defines are inlined by the checker).
-    pub defines: Vec<Option<NodeId>>,
-    pub rule_conds: Vec<NodeId>,
+    pub defines: IdxVec<DefineDef, Option<NodeId>>,
+    pub rule_conds: IdxVec<RuleDef, NodeId>,
     /// Each assumption's region.
     pub assumes: Vec<NodeId>,
     pub assume_all: NodeId,
@@ -302,18 +299,18 @@ pub struct Compiler<'p> {
     /// `assume_all and scope`: the incidents the analyses look at.
     pub valid: NodeId,
     /// Per rule, every rule that overrides it directly or through a chain.
-    pub overriders: Vec<Vec<RuleId>>,
+    pub overriders: IdxVec<RuleDef, Vec<RuleId>>,
     /// Per rule, parallel to its `assigns`: where that assignment is effective.
-    pub effective: Vec<Vec<NodeId>>,
+    pub effective: IdxVec<RuleDef, Vec<NodeId>>,
     /// Per output, once computed by [`Compiler::output_regions`].
-    pub outputs: Vec<Option<OutputRegions>>,
+    pub outputs: IdxVec<OutputDef, Option<OutputRegions>>,
     /// Per `Policy::imports`: what asserts read of the imported policy.
-    pub imports: Vec<ImportRegions>,
+    pub imports: IdxVec<Import, ImportRegions>,
     pub engine: Engine,
     /// What the regions' examples are shown with.
     pub fact_names: std::sync::Arc<describe::FactNames>,
     /// Per input, the value its examples prefer ([`preferred_values`]).
-    pub preferred: Vec<Option<u32>>,
+    pub preferred: IdxVec<InputDef, Option<u32>>,
     /// See [`CompileOptions::max_splits`].
     pub max_splits: Option<usize>,
     /// See [`CompileOptions::errors_only`].
@@ -329,7 +326,7 @@ pub struct Compiler<'p> {
 pub struct ImportRegions {
     /// Its scope and assumptions.
     pub valid: NodeId,
-    pub outputs: Vec<OutputRegions>,
+    pub outputs: IdxVec<OutputDef, OutputRegions>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -376,8 +373,7 @@ impl<'p> Compiler<'p> {
         let order = choose_order(policy, options.order);
         let mut sizes = Vec::with_capacity(policy.inputs.len());
         for &i in &order.levels {
-            let ty = policy.inputs.get(i).map(|d| d.ty).unwrap_or(Ty::Bool);
-            let n = policy.domain_size(ty);
+            let n = policy.domain_size(policy.inputs[i].ty);
             if n > MAX_DOMAIN || n == 0 {
                 return Err(CompileError::RangeTooLarge { input: i });
             }
@@ -402,8 +398,11 @@ impl<'p> Compiler<'p> {
         let fits = order.levels.len() == policy.inputs.len()
             && mdd.num_levels() == policy.inputs.len()
             && order.levels.iter().enumerate().all(|(l, &i)| {
-                let ty = policy.inputs.get(i).map(|d| d.ty).unwrap_or(Ty::Bool);
-                u64::from(mdd.size(l)) == policy.domain_size(ty)
+                // An order for another policy may name inputs this one lacks.
+                policy
+                    .inputs
+                    .lookup(i)
+                    .is_some_and(|d| u64::from(mdd.size(l)) == policy.domain_size(d.ty))
             });
         if !fits {
             return Err(CompileError::from_mdd(crate::mdd::MddError::Malformed));
@@ -412,16 +411,16 @@ impl<'p> Compiler<'p> {
             policy,
             order,
             mdd,
-            defines: vec![None; policy.defines.len()],
-            rule_conds: Vec::new(),
+            defines: IdxVec::filled(None, policy.defines.len()),
+            rule_conds: IdxVec::new(),
             assumes: Vec::new(),
             assume_all: TRUE,
             scope: TRUE,
             valid: TRUE,
-            overriders: Vec::new(),
-            effective: Vec::new(),
-            outputs: vec![None; policy.outputs.len()],
-            imports: Vec::new(),
+            overriders: IdxVec::new(),
+            effective: IdxVec::new(),
+            outputs: IdxVec::filled(None, policy.outputs.len()),
+            imports: IdxVec::new(),
             engine: Engine::Auto,
             fact_names: std::sync::Arc::new(describe::FactNames::new(policy)),
             preferred: preferred_values(policy),
@@ -457,11 +456,7 @@ impl<'p> Compiler<'p> {
     }
 
     pub fn input_ty(&self, input: InputId) -> Ty {
-        self.policy
-            .inputs
-            .get(input)
-            .map(|d| d.ty)
-            .unwrap_or(Ty::Bool)
+        self.policy.inputs[input].ty
     }
 
     /// The value index an example takes at `level` among the allowed `ranges`
@@ -478,7 +473,7 @@ impl<'p> Compiler<'p> {
         // Compile in dependency order without recursing along define chains, so a long
         // chain of defines cannot overflow the stack.
         let n = self.policy.defines.len();
-        let deps: Vec<Vec<usize>> = self
+        let deps: IdxVec<DefineDef, Vec<DefineId>> = self
             .policy
             .defines
             .iter()
@@ -490,9 +485,9 @@ impl<'p> Compiler<'p> {
                 out
             })
             .collect();
-        let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+        let mut state: IdxVec<DefineDef, u8> = IdxVec::filled(0, n); // 0 new, 1 on stack, 2 done
         let mut topo = Vec::with_capacity(n);
-        for start in 0..n {
+        for start in self.policy.defines.ids() {
             if state.get(start).copied() != Some(0) {
                 continue;
             }
@@ -521,9 +516,7 @@ impl<'p> Compiler<'p> {
             }
         }
         for d in topo {
-            let Some(def) = self.policy.defines.get(d) else {
-                continue;
-            };
+            let def = &self.policy.defines[d];
             if let DefineBody::Bool(e) = &def.body {
                 let node = self.expr(e).map_err(|err| err.at(def.loc))?;
                 if let Some(slot) = self.defines.get_mut(d) {
@@ -596,7 +589,7 @@ impl<'p> Compiler<'p> {
             }
             Expr::Cmp { lhs, op, rhs } => self.linear(lhs, *op, rhs)?,
             Expr::EnumIn { input, variants } => {
-                let vs: Vec<u32> = variants.iter().map(|&v| v as u32).collect();
+                let vs: Vec<u32> = variants.iter().map(|&v| v.index() as u32).collect();
                 self.mdd.value_set(self.level(*input), &vs)?
             }
             Expr::EnumEq(a, b) => {
@@ -681,7 +674,7 @@ impl<'p> Compiler<'p> {
         })
     }
 
-    fn imported(&self, import: usize) -> CResult<&ImportRegions> {
+    fn imported(&self, import: ImportId) -> CResult<&ImportRegions> {
         self.imports.get(import).ok_or(CompileError::Unsupported {
             at: None,
             what: "an import that was not compiled",
@@ -700,11 +693,13 @@ impl<'p> Compiler<'p> {
                 Ok(c) => c,
                 Err(e) => return Err(e.at(imp.loc)),
             };
-            let mut outputs = Vec::with_capacity(imp.policy.outputs.len());
+            let mut outputs = IdxVec::new();
             let mut failed = None;
-            for o in 0..imp.policy.outputs.len() {
+            for o in imp.policy.outputs.ids() {
                 match c.output_regions(o) {
-                    Ok(r) => outputs.push(r),
+                    Ok(r) => {
+                        outputs.push(r);
+                    }
                     Err(e) => {
                         failed = Some(e);
                         break;
@@ -791,16 +786,13 @@ impl<'p> Compiler<'p> {
 
     fn compute_effective(&mut self) -> CResult<()> {
         let policy = self.policy;
-        for (r, rule) in policy.rules.iter().enumerate() {
+        for (r, rule) in policy.rules.entries() {
             let cond = self.rule_conds.get(r).copied().unwrap_or(FALSE);
             let mut effs = Vec::with_capacity(rule.assigns.len());
             for a in &rule.assigns {
                 let mut suppress = Vec::new();
                 for &s in self.overriders.get(r).map(|v| v.as_slice()).unwrap_or(&[]) {
-                    let assigns_same = policy
-                        .rules
-                        .get(s)
-                        .is_some_and(|sr| sr.assigns.iter().any(|b| b.output == a.output));
+                    let assigns_same = policy.rules[s].assigns.iter().any(|b| b.output == a.output);
                     if assigns_same {
                         suppress.push(self.rule_conds.get(s).copied().unwrap_or(FALSE));
                     }
@@ -816,7 +808,7 @@ impl<'p> Compiler<'p> {
     /// Every effective assignment to `output`: (rule, assignment index, region).
     pub fn assignments_to(&self, output: OutputId) -> Vec<(RuleId, usize, NodeId)> {
         let mut out = Vec::new();
-        for (r, rule) in self.policy.rules.iter().enumerate() {
+        for (r, rule) in self.policy.rules.entries() {
             for (k, a) in rule.assigns.iter().enumerate() {
                 if a.output == output {
                     let eff = self
@@ -840,28 +832,18 @@ impl<'p> Compiler<'p> {
             return Ok(r.clone());
         }
         let policy = self.policy;
-        let Some(out) = policy.outputs.get(o) else {
-            return Err(CompileError::Unsupported {
-                at: None,
-                what: "an unknown output",
-            });
-        };
+        let out = &policy.outputs[o];
         {
             let assigns = self.assignments_to(o);
             let regions = match out.ty {
                 OutputTy::Set(e) => {
-                    let n = policy.enums.get(e).map(|e| e.variants.len()).unwrap_or(0);
-                    let mut members = Vec::with_capacity(n);
-                    for var in 0..n {
+                    let mut members = IdxVec::new();
+                    for var in policy.enums[e].variants.ids() {
                         let mut parts = Vec::new();
                         for &(r, k, eff) in &assigns {
-                            let adds = policy
-                                .rules
-                                .get(r)
-                                .and_then(|rule| rule.assigns.get(k))
-                                .is_some_and(
-                                    |a| matches!(&a.value, Value::Set(_, vs) if vs.contains(&var)),
-                                );
+                            let adds = policy.rules[r].assigns.get(k).is_some_and(
+                                |a| matches!(&a.value, Value::Set(_, vs) if vs.contains(&var)),
+                            );
                             if adds {
                                 parts.push(eff);
                             }
@@ -874,11 +856,7 @@ impl<'p> Compiler<'p> {
                     let mut values: Vec<Value> = assigns
                         .iter()
                         .filter_map(|&(r, k, _)| {
-                            policy
-                                .rules
-                                .get(r)
-                                .and_then(|rule| rule.assigns.get(k))
-                                .map(|a| a.value.clone())
+                            policy.rules[r].assigns.get(k).map(|a| a.value.clone())
                         })
                         .collect();
                     if let Some(d) = &out.default {
@@ -890,10 +868,9 @@ impl<'p> Compiler<'p> {
                     for v in &values {
                         let mut parts = Vec::new();
                         for &(r, k, eff) in &assigns {
-                            let same = policy
-                                .rules
-                                .get(r)
-                                .and_then(|rule| rule.assigns.get(k))
+                            let same = policy.rules[r]
+                                .assigns
+                                .get(k)
                                 .is_some_and(|a| &a.value == v);
                             if same {
                                 parts.push(eff);
@@ -1273,7 +1250,7 @@ impl Linear {
     }
 }
 
-fn define_refs(e: &Expr, out: &mut Vec<usize>, depth: usize) {
+fn define_refs(e: &Expr, out: &mut Vec<DefineId>, depth: usize) {
     if depth > MAX_EXPR_DEPTH {
         return;
     }
@@ -1290,17 +1267,13 @@ fn define_refs(e: &Expr, out: &mut Vec<usize>, depth: usize) {
 }
 
 /// Per rule, the rules that override it directly or through a chain.
-pub fn overriders(policy: &Policy) -> Vec<Vec<RuleId>> {
+pub fn overriders(policy: &Policy) -> IdxVec<RuleDef, Vec<RuleId>> {
     let n = policy.rules.len();
-    let mut out: Vec<Vec<RuleId>> = vec![Vec::new(); n];
-    for s in 0..n {
+    let mut out: IdxVec<RuleDef, Vec<RuleId>> = IdxVec::filled(Vec::new(), n);
+    for s in policy.rules.ids() {
         // Everything s reaches through `overrides` is overridden by s.
-        let mut seen = vec![false; n];
-        let mut stack: Vec<RuleId> = policy
-            .rules
-            .get(s)
-            .map(|r| r.overrides.clone())
-            .unwrap_or_default();
+        let mut seen: IdxVec<RuleDef, bool> = IdxVec::filled(false, n);
+        let mut stack: Vec<RuleId> = policy.rules[s].overrides.clone();
         while let Some(r) = stack.pop() {
             if r == s || seen.get(r).copied().unwrap_or(true) {
                 continue;
@@ -1311,9 +1284,7 @@ pub fn overriders(policy: &Policy) -> Vec<Vec<RuleId>> {
             if let Some(v) = out.get_mut(r) {
                 v.push(s);
             }
-            if let Some(rule) = policy.rules.get(r) {
-                stack.extend(rule.overrides.iter().copied());
-            }
+            stack.extend(policy.rules[r].overrides.iter().copied());
         }
     }
     out

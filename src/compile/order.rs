@@ -22,7 +22,7 @@
 //! [`OrderStrategy::Declaration`] (the inputs in the order they are declared) is kept for
 //! comparison; BENCHMARKS.md has the measurements.
 
-use crate::check::ir::{DefineBody, Expr, InputId, Policy};
+use crate::check::ir::{DefineBody, DefineDef, Expr, IdxVec, InputDef, InputId, Policy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum OrderStrategy {
@@ -38,12 +38,12 @@ pub enum OrderStrategy {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
     pub levels: Vec<InputId>,
-    pub level_of: Vec<usize>,
+    pub level_of: IdxVec<InputDef, usize>,
 }
 
 impl Order {
     pub fn from_levels(levels: Vec<InputId>) -> Order {
-        let mut level_of = vec![0; levels.len()];
+        let mut level_of = IdxVec::filled(0, levels.len());
         for (l, &i) in levels.iter().enumerate() {
             if let Some(slot) = level_of.get_mut(i) {
                 *slot = l;
@@ -62,7 +62,7 @@ impl Order {
 struct Walker<'p> {
     policy: &'p Policy,
     /// Inputs mentioned by each define (computed once each).
-    define_inputs: Vec<Option<Vec<InputId>>>,
+    define_inputs: IdxVec<DefineDef, Option<Vec<InputId>>>,
     relations: Vec<Vec<InputId>>,
 }
 
@@ -116,7 +116,7 @@ impl Walker<'_> {
         }
     }
 
-    fn define(&mut self, d: usize, depth: usize) -> Vec<InputId> {
+    fn define(&mut self, d: crate::check::ir::DefineId, depth: usize) -> Vec<InputId> {
         if let Some(Some(v)) = self.define_inputs.get(d) {
             return v.clone();
         }
@@ -125,11 +125,9 @@ impl Walker<'_> {
             *slot = Some(Vec::new());
         }
         let mut out = Vec::new();
-        if let Some(def) = self.policy.defines.get(d) {
-            match &def.body {
-                DefineBody::Bool(e) => self.inputs_of(e, &mut out, depth),
-                DefineBody::Int(l) => out.extend(l.terms.iter().map(|t| t.1)),
-            }
+        match &self.policy.defines[d].body {
+            DefineBody::Bool(e) => self.inputs_of(e, &mut out, depth),
+            DefineBody::Int(l) => out.extend(l.terms.iter().map(|t| t.1)),
         }
         out.sort_unstable();
         out.dedup();
@@ -166,7 +164,7 @@ pub fn deciding_inputs(policy: &Policy) -> Vec<bool> {
 pub fn expr_inputs(policy: &Policy, e: &Expr) -> Vec<InputId> {
     let mut w = Walker {
         policy,
-        define_inputs: vec![None; policy.defines.len()],
+        define_inputs: IdxVec::filled(None, policy.defines.len()),
         relations: Vec::new(),
     };
     let mut out = Vec::new();
@@ -182,9 +180,7 @@ pub fn expr_inputs(policy: &Policy, e: &Expr) -> Vec<InputId> {
 /// ([`Policy::reads`]), per input.
 pub fn decision_inputs(policy: &Policy) -> Vec<bool> {
     let reads = policy.reads();
-    (0..policy.inputs.len())
-        .map(|i| reads.contains(i))
-        .collect()
+    policy.inputs.ids().map(|i| reads.contains(i)).collect()
 }
 
 /// Every input the policy mentions anywhere: its decision logic, every define, and the
@@ -204,7 +200,7 @@ enum Mentions {
 fn inputs_mentioned(policy: &Policy, reach: Mentions) -> Vec<bool> {
     let mut w = Walker {
         policy,
-        define_inputs: vec![None; policy.defines.len()],
+        define_inputs: IdxVec::filled(None, policy.defines.len()),
         relations: Vec::new(),
     };
     let mut ins = Vec::new();
@@ -223,7 +219,7 @@ fn inputs_mentioned(policy: &Policy, reach: Mentions) -> Vec<bool> {
         }
     }
     if reach == Mentions::Everywhere {
-        for d in 0..policy.defines.len() {
+        for d in policy.defines.ids() {
             ins.extend(w.define(d, 0));
         }
         for s in &policy.scenarios {
@@ -232,7 +228,7 @@ fn inputs_mentioned(policy: &Policy, reach: Mentions) -> Vec<bool> {
     }
     let mut out = vec![false; policy.inputs.len()];
     for i in ins {
-        if let Some(x) = out.get_mut(i) {
+        if let Some(x) = out.get_mut(i.index()) {
             *x = true;
         }
     }
@@ -242,11 +238,11 @@ fn inputs_mentioned(policy: &Policy, reach: Mentions) -> Vec<bool> {
 pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
     let n = policy.inputs.len();
     if strategy == OrderStrategy::Declaration {
-        return Order::from_levels((0..n).collect());
+        return Order::from_levels(policy.inputs.ids().collect());
     }
     let mut w = Walker {
         policy,
-        define_inputs: vec![None; policy.defines.len()],
+        define_inputs: IdxVec::filled(None, policy.defines.len()),
         relations: Vec::new(),
     };
     let mut weight = vec![0u64; n];
@@ -257,7 +253,7 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
         ins.sort_unstable();
         ins.dedup();
         for i in ins {
-            if let Some(slot) = weight.get_mut(i) {
+            if let Some(slot) = weight.get_mut(i.index()) {
                 *slot = slot.saturating_add(amount);
             }
         }
@@ -282,7 +278,10 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
     for rel in &w.relations {
         if let Some(&first) = rel.first() {
             for &other in rel.iter().skip(1) {
-                let (a, b) = (find(&mut parent, first), find(&mut parent, other));
+                let (a, b) = (
+                    find(&mut parent, first.index()),
+                    find(&mut parent, other.index()),
+                );
                 if a != b {
                     if let Some(slot) = parent.get_mut(a.max(b)) {
                         *slot = a.min(b);
@@ -307,8 +306,9 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
             *g = (*g).min(i);
         }
     }
-    let mut levels: Vec<InputId> = (0..n).collect();
-    levels.sort_by_key(|&i| {
+    let mut levels: Vec<InputId> = policy.inputs.ids().collect();
+    levels.sort_by_key(|&id| {
+        let i = id.index();
         let r = roots.get(i).copied().unwrap_or(i);
         (
             !group_scope.get(r).copied().unwrap_or(false),

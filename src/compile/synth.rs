@@ -122,9 +122,9 @@ fn loc() -> Loc {
 /// A literal of a decision table's rule on one input: a bool, an enum in one or two
 /// variants, an integer below or from a threshold.
 fn table_literal(rng: &mut Rng, p: &Policy, input: InputId) -> Expr {
-    match p.inputs.get(input).map(|i| i.ty) {
-        Some(Ty::Enum(e)) => {
-            let n = p.enums.get(e).map(|d| d.variants.len()).unwrap_or(1).max(1);
+    match p.inputs[input].ty {
+        Ty::Enum(e) => {
+            let n = p.enums[e].variants.len().max(1);
             let first = rng.below(n as u64) as usize;
             let mut vs = vec![first];
             if rng.chance(50) {
@@ -136,10 +136,10 @@ fn table_literal(rng: &mut Rng, p: &Policy, input: InputId) -> Expr {
             }
             Expr::EnumIn {
                 input,
-                variants: vs,
+                variants: vs.into_iter().map(id).collect(),
             }
         }
-        Some(Ty::Int { lo, hi }) => {
+        Ty::Int { lo, hi } => {
             // A threshold that leaves values on both sides.
             let t = lo + 1 + rng.below((hi - lo).max(1) as u64) as i64;
             let op = if rng.chance(50) { CmpOp::Lt } else { CmpOp::Ge };
@@ -149,25 +149,37 @@ fn table_literal(rng: &mut Rng, p: &Policy, input: InputId) -> Expr {
                 rhs: LinExpr::constant(t),
             }
         }
-        _ => literal(rng, p, input),
+        Ty::Bool => literal(rng, p, input),
     }
 }
 
+/// The id of the `raw`-th item of a kind: the generator declares every table in order,
+/// so it numbers its ids as the tables will (and as random draws pick them).
+fn id<T>(raw: usize) -> Idx<T> {
+    Idx::from_raw(raw)
+}
+
+/// The enums `declarations` makes, in its order.
+const KIND: usize = 0;
+const ACT: usize = 1;
+const TAG: usize = 2;
+
 /// A random literal on one input.
 fn literal(rng: &mut Rng, p: &Policy, input: InputId) -> Expr {
-    match p.inputs.get(input).map(|i| i.ty) {
-        Some(Ty::Bool) | None => {
+    match p.inputs[input].ty {
+        Ty::Bool => {
             if rng.chance(50) {
                 Expr::Input(input)
             } else {
                 Expr::Not(Box::new(Expr::Input(input)))
             }
         }
-        Some(Ty::Enum(e)) => {
-            let n = p.enums.get(e).map(|d| d.variants.len()).unwrap_or(1);
-            let mut vs: Vec<VariantId> = (0..n).filter(|_| rng.chance(50)).collect();
+        Ty::Enum(e) => {
+            let variants = &p.enums[e].variants;
+            let n = variants.len();
+            let mut vs: Vec<VariantId> = variants.ids().filter(|_| rng.chance(50)).collect();
             if vs.is_empty() {
-                vs.push(rng.below(n as u64) as usize);
+                vs.push(id(rng.below(n as u64) as usize));
             }
             if vs.len() == n {
                 vs.pop();
@@ -177,7 +189,7 @@ fn literal(rng: &mut Rng, p: &Policy, input: InputId) -> Expr {
                 variants: vs,
             }
         }
-        Some(Ty::Int { lo, hi }) => {
+        Ty::Int { lo, hi } => {
             let span = (hi - lo + 1) as u64;
             let a = lo + rng.below(span) as i64;
             let b = lo + rng.below(span) as i64;
@@ -245,7 +257,7 @@ fn twin(rng: &mut Rng, p: &mut Policy) {
         return;
     }
     let k = rng.below(p.rules.len() as u64) as usize;
-    if let Some(mut copy) = p.rules.get(k).cloned() {
+    if let Some(mut copy) = p.rules.lookup(id(k)).cloned() {
         copy.name = format!("r{}", p.rules.len());
         p.rules.push(copy);
     }
@@ -258,7 +270,7 @@ fn hit_policies(rng: &mut Rng, p: &mut Policy) {
     for o in p.outputs.iter_mut() {
         let values: Vec<Value> = match o.ty {
             OutputTy::Single(Ty::Bool) => vec![Value::Bool(false), Value::Bool(true)],
-            OutputTy::Single(Ty::Enum(e)) => (0..3).map(|v| Value::Enum(e, v)).collect(),
+            OutputTy::Single(Ty::Enum(e)) => (0..3).map(|v| Value::Enum(e, id(v))).collect(),
             _ => continue,
         };
         o.hit = match rng.below(5) {
@@ -282,7 +294,7 @@ fn hit_policies(rng: &mut Rng, p: &mut Policy) {
 /// The enums (`Kind` for inputs, `Act` for outputs, `Tag` for the set output), inputs
 /// and outputs.
 fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
-    let variant_names = |n: usize, prefix: &str| -> Vec<VariantDef> {
+    let variant_names = |n: usize, prefix: &str| -> Arena<VariantDef> {
         (0..n)
             .map(|i| VariantDef {
                 name: format!("{prefix}{i}"),
@@ -313,7 +325,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
         let shift = if spec.table { 0 } else { spec.seed as usize };
         let ty = match (i + shift) % 3 {
             0 => Ty::Bool,
-            1 => Ty::Enum(0),
+            1 => Ty::Enum(id(KIND)),
             _ => Ty::Int {
                 lo: 0,
                 hi: spec.int_hi,
@@ -332,7 +344,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
         p.outputs.push(OutputDef {
             name: "out".into(),
             doc: None,
-            ty: OutputTy::Single(Ty::Enum(1)),
+            ty: OutputTy::Single(Ty::Enum(id(ACT))),
             default: None,
             loc: loc(),
             hit: HitPolicy::Any,
@@ -351,9 +363,9 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
             )
         } else {
             (
-                OutputTy::Single(Ty::Enum(1)),
+                OutputTy::Single(Ty::Enum(id(ACT))),
                 if rng.chance(30) {
-                    Some(Value::Enum(1, 0))
+                    Some(Value::Enum(id(ACT), id(0)))
                 } else {
                     None
                 },
@@ -371,7 +383,7 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
     p.outputs.push(OutputDef {
         name: "tags".into(),
         doc: None,
-        ty: OutputTy::Set(2),
+        ty: OutputTy::Set(id(TAG)),
         default: None,
         loc: loc(),
         hit: HitPolicy::Any,
@@ -382,8 +394,8 @@ fn declarations(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
 fn constraints(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
     let n_in = spec.inputs.max(1) as u64;
     // A define, used by some rules.
-    let a = rng.below(n_in) as usize;
-    let b = rng.below(n_in) as usize;
+    let a = id(rng.below(n_in) as usize);
+    let b = id(rng.below(n_in) as usize);
     let body = Expr::Or(vec![literal(rng, p, a), literal(rng, p, b)]);
     p.defines.push(DefineDef {
         name: "flag".into(),
@@ -391,30 +403,35 @@ fn constraints(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
         body: DefineBody::Bool(body),
         loc: loc(),
     });
-    let ints: Vec<InputId> = (0..p.inputs.len())
-        .filter(|&i| matches!(p.inputs.get(i).map(|d| d.ty), Some(Ty::Int { .. })))
-        .collect();
+    let ints = int_inputs(p);
     if ints.len() >= 2 && rng.chance(50) {
-        let (x, y) = (
-            ints.first().copied().unwrap_or(0),
-            ints.get(1).copied().unwrap_or(0),
-        );
-        p.assumes.push(Constraint {
-            expr: Expr::Cmp {
-                lhs: LinExpr::input(x),
-                op: CmpOp::Le,
-                rhs: LinExpr::input(y),
-            },
-            loc: loc(),
-        });
+        if let (Some(&x), Some(&y)) = (ints.first(), ints.get(1)) {
+            p.assumes.push(Constraint {
+                expr: Expr::Cmp {
+                    lhs: LinExpr::input(x),
+                    op: CmpOp::Le,
+                    rhs: LinExpr::input(y),
+                },
+                loc: loc(),
+            });
+        }
     }
     if rng.chance(50) {
-        let i = rng.below(n_in) as usize;
+        let i = id(rng.below(n_in) as usize);
         p.scope.push(Constraint {
             expr: literal(rng, p, i),
             loc: loc(),
         });
     }
+}
+
+/// The integer inputs, in order.
+fn int_inputs(p: &Policy) -> Vec<InputId> {
+    p.inputs
+        .entries()
+        .filter(|(_, d)| matches!(d.ty, Ty::Int { .. }))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Rule `r`: a conjunction of literals over a few inputs (with extras, sometimes a
@@ -427,14 +444,14 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
     if spec.table {
         // Distinct inputs: a decision table's row has one cell per column.
         while tested.len() < k.min(spec.inputs) {
-            let i = rng.below(n_in) as usize;
+            let i = id(rng.below(n_in) as usize);
             if !tested.contains(&i) {
                 tested.push(i);
             }
         }
     } else {
         for _ in 0..k.min(spec.inputs) {
-            let i = rng.below(n_in) as usize;
+            let i = id(rng.below(n_in) as usize);
             if !tested.contains(&i) {
                 tested.push(i);
             }
@@ -451,13 +468,11 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
         })
         .collect();
     if spec.extras && !p.defines.is_empty() && rng.chance(20) {
-        lits.push(Expr::Define(0));
+        lits.push(Expr::Define(id(0)));
     }
     if spec.extras && rng.chance(10) {
         // A relation between two integer inputs, or a disjunction.
-        let ints: Vec<InputId> = (0..p.inputs.len())
-            .filter(|&i| matches!(p.inputs.get(i).map(|d| d.ty), Some(Ty::Int { .. })))
-            .collect();
+        let ints = int_inputs(p);
         if let (Some(&x), Some(&y)) = (ints.first(), ints.last()) {
             let lhs = LinExpr::input(x)
                 .add_scaled(-1, &LinExpr::input(y))
@@ -478,12 +493,12 @@ fn rule(spec: &SynthSpec, rng: &mut Rng, p: &Policy, r: usize) -> RuleDef {
     };
     let mut overrides = Vec::new();
     if r > 0 && (r % 10 == 9 || (spec.extras && rng.chance(25))) {
-        overrides.push(rng.below(r as u64) as usize);
+        overrides.push(id(rng.below(r as u64) as usize));
     }
     let assigns = if spec.table {
         vec![Assign {
-            output: 0,
-            value: Value::Enum(1, rng.below(TABLE_VALUES as u64) as usize),
+            output: id(0),
+            value: Value::Enum(id(ACT), id(rng.below(TABLE_VALUES as u64) as usize)),
             loc: loc(),
         }]
     } else {
@@ -508,20 +523,20 @@ fn assignments(rng: &mut Rng, p: &Policy) -> Vec<Assign> {
     let mut assigns = Vec::new();
     let n_assign = 1 + rng.below(2) as usize;
     for _ in 0..n_assign {
-        let o = rng.below(p.outputs.len() as u64) as usize;
+        let o = id(rng.below(p.outputs.len() as u64) as usize);
         if assigns.iter().any(|a: &Assign| a.output == o) {
             continue;
         }
-        let value = match p.outputs.get(o).map(|d| d.ty) {
-            Some(OutputTy::Single(Ty::Bool)) => Value::Bool(rng.chance(50)),
-            Some(OutputTy::Set(e)) => {
-                let mut vs: Vec<VariantId> = (0..3).filter(|_| rng.chance(50)).collect();
+        let value = match p.outputs[o].ty {
+            OutputTy::Single(Ty::Bool) => Value::Bool(rng.chance(50)),
+            OutputTy::Set(e) => {
+                let mut vs: Vec<VariantId> = (0..3).map(id).filter(|_| rng.chance(50)).collect();
                 if vs.is_empty() {
-                    vs.push(rng.below(3) as usize);
+                    vs.push(id(rng.below(3) as usize));
                 }
                 Value::Set(e, vs)
             }
-            _ => Value::Enum(1, rng.below(3) as usize),
+            _ => Value::Enum(id(ACT), id(rng.below(3) as usize)),
         };
         assigns.push(Assign {
             output: o,
@@ -536,33 +551,34 @@ fn assignments(rng: &mut Rng, p: &Policy) -> Vec<Assign> {
 fn acceptance_and_asserts(spec: &SynthSpec, rng: &mut Rng, p: &mut Policy) {
     let n_in = spec.inputs.max(1) as u64;
     if rng.chance(40) {
-        let i = rng.below(n_in) as usize;
+        let i = id(rng.below(n_in) as usize);
         let when = if rng.chance(30) {
             Expr::Const(true)
         } else {
             literal(rng, p, i)
         };
         p.accepted_gaps.push(AcceptedGap {
-            output: 0,
+            output: id(0),
             reason: "unknown".into(),
             when,
             loc: loc(),
         });
     }
-    let i = rng.below(n_in) as usize;
+    let i = id(rng.below(n_in) as usize);
     let cond = literal(rng, p, i);
     let claim = match rng.below(3) {
         0 => Expr::OutputIs {
-            output: 0,
-            values: vec![Value::Enum(1, rng.below(3) as usize)],
+            output: id(0),
+            values: vec![Value::Enum(id(ACT), id(rng.below(3) as usize))],
         },
         1 => Expr::SetContains {
-            output: p.outputs.len() - 1,
-            variant: rng.below(3) as usize,
+            // The set output, declared last.
+            output: id(p.outputs.len() - 1),
+            variant: id(rng.below(3) as usize),
         },
         _ => Expr::Not(Box::new(Expr::OutputIs {
-            output: 0,
-            values: vec![Value::Enum(1, 0)],
+            output: id(0),
+            values: vec![Value::Enum(id(ACT), id(0))],
         })),
     };
     p.asserts.push(AssertDef {

@@ -9,6 +9,7 @@ use super::graph::{DecisionGraph, GraphNode, Status, ValueSet, Verdict};
 use super::*;
 use crate::check::ir::*;
 use crate::mdd::TRUE;
+use crate::testing::id;
 use proptest::prelude::*;
 
 fn loc() -> Loc {
@@ -85,17 +86,17 @@ fn ages_policy() -> Policy {
     p.outputs.push(OutputDef {
         name: "resolution".into(),
         doc: None,
-        ty: OutputTy::Single(Ty::Enum(0)),
+        ty: OutputTy::Single(Ty::Enum(id(0))),
         default: None,
         loc: loc(),
         hit: Default::default(),
     });
     p.assumes.push(Constraint {
-        expr: cmp(LinExpr::input(0), CmpOp::Le, LinExpr::input(1)),
+        expr: cmp(LinExpr::input(id(0)), CmpOp::Le, LinExpr::input(id(1))),
         loc: loc(),
     });
     p.scope.push(Constraint {
-        expr: cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(17)),
+        expr: cmp(LinExpr::input(id(1)), CmpOp::Le, LinExpr::constant(17)),
         loc: loc(),
     });
     p
@@ -106,10 +107,14 @@ fn integer_comparison_is_one_interval_node() {
     let p = ages_policy();
     let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
     let n = c
-        .expr(&cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(17)))
+        .expr(&cmp(
+            LinExpr::input(id(1)),
+            CmpOp::Le,
+            LinExpr::constant(17),
+        ))
         .unwrap();
     let (level, edges) = c.mdd.node(n).unwrap();
-    assert_eq!(c.order.levels[level], 1);
+    assert_eq!(c.order.levels[level], id(1));
     assert_eq!(edges.len(), 2);
     assert_eq!(edges[0].end, 18);
     assert_eq!(c.mdd.sat_count(n), 18 * 100 * 2);
@@ -119,13 +124,13 @@ fn integer_comparison_is_one_interval_node() {
 fn age_gap_relation_is_exact_and_small() {
     let p = ages_policy();
     let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
-    let gap = LinExpr::input(1)
-        .add_scaled(-1, &LinExpr::input(0))
+    let gap = LinExpr::input(id(1))
+        .add_scaled(-1, &LinExpr::input(id(0)))
         .unwrap();
     let n = c.expr(&cmp(gap, CmpOp::Ge, LinExpr::constant(3))).unwrap();
     // One node per first-input value that is not decided, plus the thresholds.
     assert!(c.mdd.count_nodes(n) <= 200, "{}", c.mdd.count_nodes(n));
-    let (y, o) = (c.level(0), c.level(1));
+    let (y, o) = (c.level(id(0)), c.level(id(1)));
     for young in 0..100u32 {
         for old in 0..100u32 {
             let mut v = vec![0u32; 3];
@@ -179,7 +184,7 @@ proptest! {
         p.inputs.push(input("c", Ty::Int { lo: 2, hi: 6 }));
         let mut lhs = LinExpr::constant(l.constant);
         for (i, &k) in l.coefs.iter().enumerate() {
-            lhs = lhs.add_scaled(k, &LinExpr::input(i)).unwrap();
+            lhs = lhs.add_scaled(k, &LinExpr::input(id(i))).unwrap();
         }
         let e = cmp(lhs.clone(), l.op, LinExpr::constant(0));
         let order = if decl { OrderStrategy::Declaration } else { OrderStrategy::Weighted };
@@ -189,11 +194,11 @@ proptest! {
             for b in 0i64..=5 {
                 for cc in 2i64..=6 {
                     let vals = [a, b, cc];
-                    let truth = l.op.holds(lhs.eval(|i| vals[i]).unwrap(), 0);
+                    let truth = l.op.holds(lhs.eval(|i| vals[i.index()]).unwrap(), 0);
                     let mut v = vec![0u32; 3];
-                    v[c.level(0)] = (a + 3) as u32;
-                    v[c.level(1)] = b as u32;
-                    v[c.level(2)] = (cc - 2) as u32;
+                    v[c.level(id(0))] = (a + 3) as u32;
+                    v[c.level(id(1))] = b as u32;
+                    v[c.level(id(2))] = (cc - 2) as u32;
                     prop_assert_eq!(c.mdd.eval(n, &v) == 1, truth, "{:?} at {:?}", l, vals);
                 }
             }
@@ -207,21 +212,21 @@ fn gap_region_is_described_relative_to_scope() {
     // Investigation when coerced; outcome 21 when not coerced and oldest <= 15.
     p.rules.push(rule(
         "coerced",
-        Expr::Input(2),
-        vec![(0, Value::Enum(0, 1))],
+        Expr::Input(id(2)),
+        vec![(id(0), Value::Enum(id(0), id(1)))],
         vec![],
     ));
     p.rules.push(rule(
         "young",
         Expr::And(vec![
-            Expr::Not(Box::new(Expr::Input(2))),
-            cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(15)),
+            Expr::Not(Box::new(Expr::Input(id(2)))),
+            cmp(LinExpr::input(id(1)), CmpOp::Le, LinExpr::constant(15)),
         ]),
-        vec![(0, Value::Enum(0, 0))],
+        vec![(id(0), Value::Enum(id(0), id(0)))],
         vec![],
     ));
     let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
-    let Ok(OutputRegions::Single { has, .. }) = c.output_regions(0) else {
+    let Ok(OutputRegions::Single { has, .. }) = c.output_regions(id(0)) else {
         panic!()
     };
     let gap = c.mdd.diff(c.valid, has).unwrap();
@@ -247,7 +252,7 @@ fn the_typical_value_is_the_middle_of_the_first_run_for_integers_only() {
     );
     assert_eq!(typical_index(int, &[(7, 7), (30, 40)], None), Some(7));
     assert_eq!(typical_index(Ty::Bool, &[(0, 1)], None), Some(0));
-    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], None), Some(1));
+    assert_eq!(typical_index(Ty::Enum(id(0)), &[(1, 3)], None), Some(1));
     assert_eq!(typical_index(int, &[], None), None);
     let p = ages_policy();
     assert_eq!(typical_value(&p, int, None), Value::Int(49));
@@ -269,8 +274,8 @@ fn a_preferred_value_is_taken_or_approached() {
     assert_eq!(typical_index(int, &[(0, 10), (20, 30)], Some(15)), Some(10));
     assert_eq!(typical_index(int, &[(0, 10), (19, 30)], Some(15)), Some(19));
     assert_eq!(typical_index(int, &[], Some(15)), None);
-    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], Some(2)), Some(2));
-    assert_eq!(typical_index(Ty::Enum(0), &[(1, 3)], Some(0)), Some(1));
+    assert_eq!(typical_index(Ty::Enum(id(0)), &[(1, 3)], Some(2)), Some(2));
+    assert_eq!(typical_index(Ty::Enum(id(0)), &[(1, 3)], Some(0)), Some(1));
     assert_eq!(typical_index(Ty::Bool, &[(0, 1)], Some(1)), Some(1));
     assert_eq!(typical_index(Ty::Bool, &[(0, 0)], Some(1)), Some(0));
     assert_eq!(typical_value(&ages_policy(), int, Some(15)), Value::Int(15));
@@ -288,7 +293,7 @@ fn scenarios_say_which_values_are_preferred() {
          scenario s3 \"c\" given age = 40 expect o = false\n\
          scenario s4 \"d\" given age = 13 expect o = false\n",
     );
-    assert_eq!(preferred_values(&p), vec![Some(14), None, None]);
+    assert_eq!(preferred_values(&p).as_slice(), [Some(14), None, None]);
 }
 
 /// Where the scenarios give an input no value, its declared `typical` value is
@@ -303,8 +308,8 @@ fn declared_typical_values_are_preferred_where_scenarios_are_silent() {
          scenario s1 \"a\" given age = 14 expect o = false\n",
     );
     assert_eq!(
-        preferred_values(&p),
-        vec![Some(14), Some(40), Some(1), Some(2), None]
+        preferred_values(&p).as_slice(),
+        [Some(14), Some(40), Some(1), Some(2), None]
     );
 }
 
@@ -314,7 +319,7 @@ fn declared_typical_values_are_preferred_where_scenarios_are_silent() {
 fn examples_take_the_middle_of_what_the_region_allows() {
     // youngest <= oldest, scope youngest <= 17 (not ages_policy's scope).
     let mut p = ages_policy();
-    p.scope[0].expr = cmp(LinExpr::input(0), CmpOp::Le, LinExpr::constant(17));
+    p.scope[0].expr = cmp(LinExpr::input(id(0)), CmpOp::Le, LinExpr::constant(17));
     let example = |p: &Policy, order, region: &dyn Fn(&mut Compiler<'_>) -> NodeId| {
         let options = CompileOptions {
             order,
@@ -343,12 +348,14 @@ fn examples_take_the_middle_of_what_the_region_allows() {
     );
     // oldest first (declared first): oldest in 0..=99, then youngest in 0..=17.
     let mut q = p.clone();
-    q.inputs.swap(0, 1);
+    let mut swapped: Vec<InputDef> = q.inputs.iter().cloned().collect();
+    swapped.swap(0, 1);
+    q.inputs = swapped.into();
     for e in [&mut q.assumes[0].expr, &mut q.scope[0].expr] {
         if let Expr::Cmp { lhs, rhs, .. } = e {
             for side in [lhs, rhs] {
                 for (_, i) in side.terms.iter_mut() {
-                    *i = 1 - *i;
+                    *i = id(1 - i.index());
                 }
             }
         }
@@ -365,7 +372,7 @@ fn examples_take_the_middle_of_what_the_region_allows() {
     // A region on one bound: its interval's middle, rounded down.
     let at_least = |n: i64| {
         move |c: &mut Compiler<'_>| {
-            c.expr(&cmp(LinExpr::input(1), CmpOp::Ge, LinExpr::constant(n)))
+            c.expr(&cmp(LinExpr::input(id(1)), CmpOp::Ge, LinExpr::constant(n)))
                 .unwrap()
         }
     };
@@ -378,13 +385,25 @@ fn examples_take_the_middle_of_what_the_region_allows() {
     teen.scope.clear();
     let older = |c: &mut Compiler<'_>| {
         let a = c
-            .expr(&cmp(LinExpr::input(1), CmpOp::Ge, LinExpr::constant(16)))
+            .expr(&cmp(
+                LinExpr::input(id(1)),
+                CmpOp::Ge,
+                LinExpr::constant(16),
+            ))
             .unwrap();
         let b = c
-            .expr(&cmp(LinExpr::input(1), CmpOp::Le, LinExpr::constant(17)))
+            .expr(&cmp(
+                LinExpr::input(id(1)),
+                CmpOp::Le,
+                LinExpr::constant(17),
+            ))
             .unwrap();
         let young = c
-            .expr(&cmp(LinExpr::input(0), CmpOp::Ge, LinExpr::constant(16)))
+            .expr(&cmp(
+                LinExpr::input(id(0)),
+                CmpOp::Ge,
+                LinExpr::constant(16),
+            ))
             .unwrap();
         let ab = c.mdd.and(a, b).unwrap();
         c.mdd.and(ab, young).unwrap()
@@ -395,8 +414,12 @@ fn examples_take_the_middle_of_what_the_region_allows() {
         (16, 16, false)
     );
     let adult = |c: &mut Compiler<'_>| {
-        c.expr(&cmp(LinExpr::input(0), CmpOp::Ge, LinExpr::constant(18)))
-            .unwrap()
+        c.expr(&cmp(
+            LinExpr::input(id(0)),
+            CmpOp::Ge,
+            LinExpr::constant(18),
+        ))
+        .unwrap()
     };
     // youngest in 18..=99, then oldest in 58..=99.
     assert_eq!(
@@ -429,7 +452,7 @@ fn overrides_are_transitive_and_per_output() {
     p.outputs.push(OutputDef {
         name: "o0".into(),
         doc: None,
-        ty: OutputTy::Single(Ty::Enum(0)),
+        ty: OutputTy::Single(Ty::Enum(id(0))),
         default: None,
         loc: loc(),
         hit: Default::default(),
@@ -445,23 +468,26 @@ fn overrides_are_transitive_and_per_output() {
     p.rules.push(rule(
         "base",
         Expr::Const(true),
-        vec![(0, Value::Enum(0, 0)), (1, Value::Bool(true))],
+        vec![
+            (id(0), Value::Enum(id(0), id(0))),
+            (id(1), Value::Bool(true)),
+        ],
         vec![],
     ));
     p.rules.push(rule(
         "mid",
-        Expr::Input(0),
-        vec![(0, Value::Enum(0, 1))],
-        vec![0],
+        Expr::Input(id(0)),
+        vec![(id(0), Value::Enum(id(0), id(1)))],
+        vec![id(0)],
     ));
     p.rules.push(rule(
         "top",
-        Expr::Input(1),
-        vec![(0, Value::Enum(0, 2))],
-        vec![1],
+        Expr::Input(id(1)),
+        vec![(id(0), Value::Enum(id(0), id(2)))],
+        vec![id(1)],
     ));
     let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
-    assert_eq!(c.overriders[0], vec![1, 2]);
+    assert_eq!(c.overriders[id(0)], vec![id(1), id(2)]);
     let g = DecisionGraph::build(&mut c).unwrap();
     let at = |x: u32, y: u32| {
         let mut v = vec![0u32; 2];
@@ -471,14 +497,26 @@ fn overrides_are_transitive_and_per_output() {
     };
     // y alone: top beats base through mid even though mid does not apply.
     let l = at(0, 1);
-    assert_eq!(l.outcomes[0].verdict(), Verdict::Value(Value::Enum(0, 2)));
-    assert_eq!(l.outcomes[1].verdict(), Verdict::Value(Value::Bool(true)));
-    assert_eq!(l.overridden, vec![0]);
+    assert_eq!(
+        l.outcomes[id(0)].verdict(),
+        Verdict::Value(Value::Enum(id(0), id(2)))
+    );
+    assert_eq!(
+        l.outcomes[id(1)].verdict(),
+        Verdict::Value(Value::Bool(true))
+    );
+    assert_eq!(l.overridden, vec![id(0)]);
     let l = at(1, 1);
-    assert_eq!(l.outcomes[0].verdict(), Verdict::Value(Value::Enum(0, 2)));
-    assert_eq!(l.overridden, vec![0, 1]);
+    assert_eq!(
+        l.outcomes[id(0)].verdict(),
+        Verdict::Value(Value::Enum(id(0), id(2)))
+    );
+    assert_eq!(l.overridden, vec![id(0), id(1)]);
     let l = at(0, 0);
-    assert_eq!(l.outcomes[0].verdict(), Verdict::Value(Value::Enum(0, 0)));
+    assert_eq!(
+        l.outcomes[id(0)].verdict(),
+        Verdict::Value(Value::Enum(id(0), id(0)))
+    );
     assert_eq!(l.status, Status::InScope);
 }
 
@@ -488,7 +526,7 @@ fn graph_edges_carry_merged_value_sets() {
     p.rules.push(rule(
         "all",
         Expr::Const(true),
-        vec![(0, Value::Enum(0, 0))],
+        vec![(id(0), Value::Enum(id(0), id(0)))],
         vec![],
     ));
     let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
@@ -526,7 +564,11 @@ fn node_limit_gives_a_diagnostic() {
     // x0 == x1 and x1 == x2 ... needs more than 30 nodes.
     let mut conj = Vec::new();
     for i in 0..11 {
-        conj.push(cmp(LinExpr::input(i), CmpOp::Eq, LinExpr::input(i + 1)));
+        conj.push(cmp(
+            LinExpr::input(id(i)),
+            CmpOp::Eq,
+            LinExpr::input(id(i + 1)),
+        ));
     }
     p.scope.push(Constraint {
         expr: Expr::And(conj),

@@ -31,7 +31,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::check::ir::{HitPolicy, OutputId, OutputTy, Policy, RuleId, Ty, Value};
+use crate::check::ir::{
+    EnumId, HitPolicy, IdxVec, InputId, OutputDef, OutputId, OutputTy, Policy, RuleId, Ty, Value,
+};
 use crate::check::widen;
 use crate::compile::describe::{describe, Region};
 use crate::compile::graph::{leaf_for_applied, Outcome};
@@ -420,10 +422,10 @@ impl DiffError {
                         ),
                     )
                     .help("the diff matches inputs by name: give the input one type on both sides, or rename one of them");
-                    if let Some(inp) = old.input_by_name(&i.input).and_then(|k| old.inputs.get(k)) {
+                    if let Some(inp) = old.input_by_name(&i.input).map(|k| &old.inputs[k]) {
                         d = d.primary(inp.loc, format!("`{}` here", i.old));
                     }
-                    if let Some(inp) = new.input_by_name(&i.input).and_then(|k| new.inputs.get(k)) {
+                    if let Some(inp) = new.input_by_name(&i.input).map(|k| &new.inputs[k]) {
                         d = d.secondary(inp.loc, format!("`{}` here", i.new));
                     }
                     d
@@ -485,7 +487,7 @@ impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
 fn union_order(a: &Policy, b: &Policy) -> Order {
     let oa = choose_order(a, OrderStrategy::Weighted);
     let ob = choose_order(b, OrderStrategy::Weighted);
-    let mut levels: Vec<usize> = (0..a.inputs.len()).collect();
+    let mut levels: Vec<InputId> = a.inputs.ids().collect();
     levels.sort_by_key(|&i| {
         let (la, lb) = (oa.level(i), ob.level(i));
         (la.min(lb), la.max(lb), i)
@@ -522,8 +524,8 @@ fn match_outputs(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<Outpu
     };
     let mut pairs = Vec::new();
     let mut only_old = Vec::new();
-    let mut matched_new = vec![false; new.outputs.len()];
-    for (i, o) in old.outputs.iter().enumerate() {
+    let mut matched_new: IdxVec<OutputDef, bool> = IdxVec::filled(false, new.outputs.len());
+    for (i, o) in old.outputs.entries() {
         match new.output_by_name(&target(&o.name)) {
             Some(j) if !matched_new.get(j).copied().unwrap_or(true) => {
                 if let Some(m) = matched_new.get_mut(j) {
@@ -551,14 +553,8 @@ fn match_outputs(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<Outpu
 
 /// Whether `name` is a value of output `o` (a variant, `true`/`false`, an integer).
 fn is_value_of(p: &Policy, o: OutputId, name: &str) -> bool {
-    let Some(out) = p.outputs.get(o) else {
-        return false;
-    };
-    let enum_has = |e: usize| {
-        p.enums
-            .get(e)
-            .is_some_and(|d| d.variants.iter().any(|v| v.name == name))
-    };
+    let out = &p.outputs[o];
+    let enum_has = |e: EnumId| p.enums[e].variants.iter().any(|v| v.name == name);
     match out.ty {
         OutputTy::Single(Ty::Bool) => name == "true" || name == "false",
         OutputTy::Single(Ty::Int { lo, hi }) => {
@@ -578,8 +574,7 @@ fn value_maps(
     let mut maps = vec![HashMap::new(); m.pairs.len()];
     for vm in &opts.value_map {
         let k = m.pairs.iter().position(|&(i, j)| {
-            old.outputs.get(i).is_some_and(|o| o.name == vm.output)
-                || new.outputs.get(j).is_some_and(|o| o.name == vm.output)
+            old.outputs[i].name == vm.output || new.outputs[j].name == vm.output
         });
         let Some(k) = k else {
             return Err(DiffError::Map(format!(
@@ -647,7 +642,7 @@ fn verdict_diagram(
     rename: &HashMap<String, String>,
     verdicts: &mut Interner<CVerdict>,
 ) -> Result<NodeId, crate::mdd::MddError> {
-    let out = p.outputs.get(o);
+    let out = &p.outputs[o];
     // Which (indices of) values have an effective assignment: a set of indices per
     // terminal, folded one value region at a time.
     let (parts, values): (Vec<NodeId>, Vec<Value>) = match regions {
@@ -655,16 +650,14 @@ fn verdict_diagram(
             assigned.iter().map(|a| a.1).collect(),
             assigned.iter().map(|a| a.0.clone()).collect(),
         ),
-        OutputRegions::Set { members } => {
-            let e = match out.map(|o| o.ty) {
-                Some(OutputTy::Set(e)) => e,
-                _ => 0,
-            };
-            (
-                members.clone(),
-                (0..members.len()).map(|v| Value::Set(e, vec![v])).collect(),
-            )
-        }
+        OutputRegions::Set { members } => match out.ty {
+            OutputTy::Set(e) => (
+                members.iter().copied().collect(),
+                members.ids().map(|v| Value::Set(e, vec![v])).collect(),
+            ),
+            // Set regions belong to set outputs.
+            OutputTy::Single(_) => (Vec::new(), Vec::new()),
+        },
     };
     // An exclusive output's overlap is one more label, after the values'.
     let overlap_label = parts.len();
@@ -691,7 +684,7 @@ fn verdict_diagram(
         })?;
     }
     let is_set = matches!(regions, OutputRegions::Set { .. });
-    let default = out.and_then(|o| o.default.clone());
+    let default = out.default.clone();
     let mut table: Vec<u32> = Vec::with_capacity(sets.items.len());
     for s in &sets.items {
         let verdict = if is_set {
@@ -709,7 +702,7 @@ fn verdict_diagram(
             let mut vals: Vec<CVal> = own.iter().map(|v| cval(p, v, rename)).collect();
             vals.sort();
             vals.dedup();
-            let winner = out.and_then(|o| o.hit.winner(&own));
+            let winner = out.hit.winner(&own);
             if s.contains(&overlap_label) {
                 CVerdict::Overlap(vals)
             } else {
@@ -748,7 +741,7 @@ fn reason(
     let p = c.policy;
     let mut rules: Vec<RuleId> = Vec::new();
     for (r, k, eff) in c.assignments_to(o) {
-        let Some(a) = p.rules.get(r).and_then(|rule| rule.assigns.get(k)) else {
+        let Some(a) = p.rules[r].assigns.get(k) else {
             continue;
         };
         let v = cval(p, &a.value, rename);
@@ -770,7 +763,7 @@ fn reason(
     rules.sort_unstable();
     let default = match (
         c.outputs.get(o).and_then(|r| r.as_ref()),
-        p.outputs.get(o).and_then(|d| d.default.as_ref()),
+        p.outputs[o].default.as_ref(),
     ) {
         (Some(OutputRegions::Single { has, .. }), Some(d)) => {
             let no_rule = mdd.not(*has)?;
@@ -782,13 +775,12 @@ fn reason(
     // The example's own rules, under the compile stage's override semantics.
     let applied: Vec<RuleId> = c
         .rule_conds
-        .iter()
-        .enumerate()
+        .entries()
         .filter(|(_, &cond)| mdd.eval(cond, example) == 1)
         .map(|(r, _)| r)
         .collect();
     let leaf = leaf_for_applied(p, &c.overriders, &applied);
-    let mut example_rules: Vec<RuleId> = match leaf.outcomes.get(o) {
+    let mut example_rules: Vec<RuleId> = match leaf.outcome(o) {
         Some(Outcome::Value { by, over, .. }) => by
             .iter()
             .copied()
@@ -802,18 +794,19 @@ fn reason(
     example_rules.sort_unstable();
     example_rules.dedup();
     let rule_ref = |r: RuleId| {
-        p.rules.get(r).map(|rule| RuleRef {
+        let rule = &p.rules[r];
+        RuleRef {
             name: rule.name.clone(),
             title: rule.title.clone(),
             cites: rule.cites.clone(),
-        })
+        }
     };
     Ok(Reason {
-        rules: rules.into_iter().filter_map(rule_ref).collect(),
+        rules: rules.into_iter().map(rule_ref).collect(),
         default,
         example_rules: example_rules
             .into_iter()
-            .filter_map(|r| p.rules.get(r).map(|x| x.name.clone()))
+            .map(|r| p.rules[r].name.clone())
             .collect(),
     })
 }
@@ -837,7 +830,7 @@ fn example_levels(c: &Compiler<'_>, example: &[u32]) -> Vec<u32> {
     c.order
         .levels
         .iter()
-        .map(|&i| example.get(i).copied().unwrap_or(0))
+        .map(|&i| example.get(i.index()).copied().unwrap_or(0))
         .collect()
 }
 
@@ -847,13 +840,11 @@ fn example_levels(c: &Compiler<'_>, example: &[u32]) -> Vec<u32> {
 /// (`compile::preferred_values`).
 fn carry_preferred(w: &mut Policy, sides: [(&Policy, Side); 2], vocab: &Vocabulary) {
     let preferred = sides.map(|(p, side)| (p, side, crate::compile::preferred_values(p)));
-    for (u, union) in vocab.inputs.iter().enumerate() {
-        let Some(target) = w.inputs.get_mut(u) else {
-            continue;
-        };
+    for (u, union) in vocab.inputs.entries() {
+        let target = &mut w.inputs[u];
         target.typical = preferred.iter().find_map(|(p, side, pref)| {
             let i = vocab.side_id(u, *side)?;
-            let value = crate::compile::index_value(p.inputs.get(i)?.ty, (*pref.get(i)?)?);
+            let value = crate::compile::index_value(p.inputs[i].ty, (*pref.get(i)?)?);
             widen::to_union(p, &value, target.ty, &union.ty)
         });
     }
@@ -873,7 +864,7 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
     let (a, mut b) = compile_both(&wa, &wb, &vocab, opts)?;
     // The new side describes the changes: over the inputs either policy reads, and any
     // whose values the two policies' types give differently (the domains constrain it).
-    let differing = (0..vocab.inputs.len()).filter(|&u| {
+    let differing = vocab.inputs.ids().filter(|&u| {
         vocab.side_domain(old, Side::Old, u).is_some()
             || vocab.side_domain(new, Side::New, u).is_some()
     });
@@ -976,12 +967,20 @@ fn compile_both<'w>(
     for &u in &order.levels {
         let n = vocab.size(u);
         if n == 0 || n > MAX_DOMAIN {
-            let side = if vocab.side_id(u, Side::Old).is_some() {
-                Side::Old
-            } else {
-                Side::New
+            // Said of the side that declares the input (the old one when both do).
+            let (side, input) = match (vocab.side_id(u, Side::Old), vocab.side_id(u, Side::New)) {
+                (Some(i), _) => (Side::Old, i),
+                (None, Some(i)) => (Side::New, i),
+                (None, None) => {
+                    return Err(DiffError::Compile(
+                        Side::Old,
+                        CompileError::Unsupported {
+                            at: None,
+                            what: "an input neither policy declares",
+                        },
+                    ))
+                }
             };
-            let input = vocab.side_id(u, side).unwrap_or(0);
             return Err(DiffError::Compile(
                 side,
                 CompileError::RangeTooLarge { input },
@@ -997,7 +996,7 @@ fn compile_both<'w>(
         Compiler::new_in(wa, order.clone(), store).map_err(|e| DiffError::Compile(Side::Old, e))?;
     // The compiler builds output regions on first use, in its own store: build the old
     // side's now, before the store moves to the new side.
-    for o in 0..wa.outputs.len() {
+    for o in wa.outputs.ids() {
         a.output_regions(o)
             .map_err(|e| DiffError::Compile(Side::Old, e))?;
     }
@@ -1008,7 +1007,7 @@ fn compile_both<'w>(
     // A changed region may be bounded by either side's comparisons between inputs; both
     // widened sides read the one union vocabulary, so the old side's compile here.
     b.other_relations = crate::compile::describe::relation_atoms(wa);
-    for o in 0..wb.outputs.len() {
+    for o in wb.outputs.ids() {
         b.output_regions(o)
             .map_err(|e| DiffError::Compile(Side::New, e))?;
     }
@@ -1023,7 +1022,7 @@ fn domains(
 ) -> Result<[NodeId; 2], DiffError> {
     let mut dom = [TRUE, TRUE];
     for (s, (side, p)) in [Side::Old, Side::New].into_iter().zip(policies).enumerate() {
-        for u in 0..vocab.inputs.len() {
+        for u in vocab.inputs.ids() {
             if let Some(ranges) = vocab.side_domain(p, side, u) {
                 let level = b.order.level(u);
                 let mut parts = Vec::new();
@@ -1120,7 +1119,7 @@ fn output_diff(
             .cmp(&x.region.count)
             .then_with(|| (&x.old, &x.new).cmp(&(&y.old, &y.new)))
     });
-    let name = |p: &Policy, o: OutputId| p.outputs.get(o).map(|o| o.name.clone());
+    let name = |p: &Policy, o: OutputId| p.outputs[o].name.clone();
     let rankings = [ranking(old, oa, pair.rename), ranking(new, ob, &no_rename)];
     for c in &mut changes {
         c.shift = shift(&rankings, c);
@@ -1128,8 +1127,8 @@ fn output_diff(
     let [old_ranking, new_ranking] = rankings;
     let ranking = ranking_change(old_ranking, new_ranking, &changes);
     Ok(Some(OutputDiff {
-        name: name(new, ob).unwrap_or_default(),
-        old_name: name(old, oa).unwrap_or_default(),
+        name: name(new, ob),
+        old_name: name(old, oa),
         changes,
         ranking,
     }))
@@ -1137,11 +1136,11 @@ fn output_diff(
 
 /// An output's hit policy over compared values (the old side's renamed).
 fn ranking(p: &Policy, o: OutputId, rename: &HashMap<String, String>) -> Ranking {
-    match p.outputs.get(o).map(|o| &o.hit) {
-        Some(HitPolicy::Precedence { order, .. }) => {
+    match &p.outputs[o].hit {
+        HitPolicy::Precedence { order, .. } => {
             Ranking::Precedence(order.iter().map(|v| cval(p, v, rename)).collect())
         }
-        Some(HitPolicy::Exclusive { .. }) => Ranking::Exclusive,
+        HitPolicy::Exclusive { .. } => Ranking::Exclusive,
         _ => Ranking::None,
     }
 }
@@ -1232,29 +1231,24 @@ fn input_changes(vocab: &Vocabulary, old: &Policy, new: &Policy) -> Vec<InputCha
         .iter()
         .filter_map(|u| {
             let (i, j) = (u.old?, u.new?);
-            let (ti, tj) = (old.inputs.get(i)?.ty, new.inputs.get(j)?.ty);
+            let (ti, tj) = (old.inputs[i].ty, new.inputs[j].ty);
             let show = |p: &Policy, t: Ty| match (t, &u.ty) {
                 (Ty::Enum(e), UnionTy::Enum { .. }) => {
-                    format!("{} {{{}}}", widen::type_name(p, t), {
-                        let names: Vec<String> = p
-                            .enums
-                            .get(e)
-                            .map(|d| d.variants.iter().map(|v| v.name.clone()).collect())
-                            .unwrap_or_default();
-                        names.join(", ")
-                    })
+                    let names: Vec<&str> = p.enums[e]
+                        .variants
+                        .iter()
+                        .map(|v| v.name.as_str())
+                        .collect();
+                    format!("{} {{{}}}", p.ty_text(t), names.join(", "))
                 }
-                _ => widen::type_name(p, t),
+                _ => p.ty_text(t),
             };
             let (si, sj) = (show(old, ti), show(new, tj));
             let same_domain = match (ti, tj) {
                 (Ty::Enum(e1), Ty::Enum(e2)) => {
-                    let names = |p: &Policy, e: usize| -> Vec<String> {
-                        let mut v: Vec<String> = p
-                            .enums
-                            .get(e)
-                            .map(|d| d.variants.iter().map(|v| v.name.clone()).collect())
-                            .unwrap_or_default();
+                    let names = |p: &Policy, e: EnumId| -> Vec<String> {
+                        let mut v: Vec<String> =
+                            p.enums[e].variants.iter().map(|v| v.name.clone()).collect();
                         v.sort();
                         v
                     };

@@ -9,6 +9,7 @@
     clippy::panic
 )]
 
+use crate::testing::id;
 use std::collections::{BTreeMap, HashMap};
 
 use super::*;
@@ -74,7 +75,7 @@ fn project(p: &Policy, names: &[String], inc: &[UVal]) -> Option<Vec<Value>> {
                     .variants
                     .iter()
                     .position(|v| v.name == *n)
-                    .map(|v| Value::Enum(e, v)),
+                    .map(|v| Value::Enum(e, id(v))),
                 _ => panic!("type mismatch"),
             }
         })
@@ -158,8 +159,7 @@ fn expected(old: &Policy, new: &Policy, opts: &DiffOptions) -> Expected {
     let mut e = Expected::default();
     let pairs: Vec<(OutputId, OutputId)> = old
         .outputs
-        .iter()
-        .enumerate()
+        .entries()
         .filter_map(|(i, o)| {
             let target = opts
                 .output_map
@@ -339,7 +339,7 @@ fn check_pair(old: &Policy, new: &Policy, opts: &DiffOptions) -> PolicyDiff {
 // ---------------------------------------------------------------- policy mutations
 
 fn random_literal(rng: &mut Rng, p: &Policy) -> Expr {
-    let i = rng.below(p.inputs.len() as u64) as usize;
+    let i = id(rng.below(p.inputs.len() as u64) as usize);
     match p.inputs[i].ty {
         Ty::Bool => {
             if rng.chance(50) {
@@ -350,7 +350,7 @@ fn random_literal(rng: &mut Rng, p: &Policy) -> Expr {
         }
         Ty::Enum(e) => {
             let n = p.enums[e].variants.len();
-            let v = rng.below(n as u64) as usize;
+            let v = id(rng.below(n as u64) as usize);
             Expr::EnumIn {
                 input: i,
                 variants: vec![v],
@@ -418,8 +418,8 @@ fn map_policy_exprs(p: &mut Policy, f: &impl Fn(&Expr) -> Expr) {
 /// Reverses the order of the inputs (new ids everywhere): same decisions.
 fn reverse_inputs(p: &mut Policy) {
     let n = p.inputs.len();
-    p.inputs.reverse();
-    let f = move |i: InputId| n - 1 - i;
+    in_order(&mut p.inputs, |v| v.reverse());
+    let f = move |i: InputId| id(n - 1 - i.index());
     map_policy_exprs(p, &|e| map_expr(e, &f));
     for d in &mut p.defines {
         if let DefineBody::Int(l) = &d.body {
@@ -436,10 +436,17 @@ fn reverse_inputs(p: &mut Policy) {
 /// Reverses the order of the rules (override ids remapped): same decisions.
 fn reverse_rules(p: &mut Policy) {
     let n = p.rules.len();
-    p.rules.reverse();
+    in_order(&mut p.rules, |v| v.reverse());
     for r in &mut p.rules {
-        r.overrides = r.overrides.iter().map(|&o| n - 1 - o).collect();
+        r.overrides = r.overrides.iter().map(|&o| id(n - 1 - o.index())).collect();
     }
+}
+
+/// Changes a table as a `Vec` (the ids of its items change: the caller renumbers them).
+fn in_order<T: Clone>(a: &mut Arena<T>, f: impl FnOnce(&mut Vec<T>)) {
+    let mut v: Vec<T> = a.iter().cloned().collect();
+    f(&mut v);
+    *a = v.into();
 }
 
 /// Rewrites conditions into equivalent forms: `a` as `not not a`, `and`/`or` operands
@@ -467,13 +474,15 @@ fn rewrite_equivalently(p: &mut Policy) {
 }
 
 fn remove_rule(p: &mut Policy, r: RuleId) {
-    p.rules.remove(r);
+    in_order(&mut p.rules, |v| {
+        v.remove(r.index());
+    });
     for x in &mut p.rules {
         x.overrides = x
             .overrides
             .iter()
             .filter(|&&o| o != r)
-            .map(|&o| if o > r { o - 1 } else { o })
+            .map(|&o| if o > r { id(o.index() - 1) } else { o })
             .collect();
     }
 }
@@ -490,11 +499,15 @@ fn add_bool_input(rng: &mut Rng, p: &mut Policy, name: &str) {
         typical: None,
         judgement: None,
     });
-    let i = p.inputs.len() - 1;
-    if let Some(r) = p.rules.first().cloned() {
+    let i = id(p.inputs.len() - 1);
+    if let Some(r) = p.rules.iter().next().cloned() {
         let mut r2 = r;
         r2.name = format!("{name}_rule");
-        r2.overrides = if rng.chance(50) { vec![0] } else { Vec::new() };
+        r2.overrides = if rng.chance(50) {
+            vec![id(0)]
+        } else {
+            Vec::new()
+        };
         r2.when = Expr::And(vec![Expr::Input(i), random_literal(rng, p)]);
         p.rules.push(r2);
     }
@@ -504,36 +517,43 @@ fn add_bool_input(rng: &mut Rng, p: &mut Policy, name: &str) {
 fn mutate(rng: &mut Rng, old: &mut Policy, new: &mut Policy, opts: &mut DiffOptions) {
     match rng.below(12) {
         0 => {
-            let r = rng.below(new.rules.len() as u64) as usize;
+            let r = id(rng.below(new.rules.len() as u64) as usize);
             let lit = random_literal(rng, new);
             new.rules[r].when = Expr::And(vec![new.rules[r].when.clone(), lit]);
         }
         1 => {
-            let r = rng.below(new.rules.len() as u64) as usize;
+            let r = id(rng.below(new.rules.len() as u64) as usize);
             new.rules[r].when = random_literal(rng, new);
         }
         2 => {
-            let r = rng.below(new.rules.len() as u64) as usize;
+            let r = id(rng.below(new.rules.len() as u64) as usize);
             if let Some(a) = new.rules[r].assigns.first_mut() {
                 a.value = match &a.value {
                     Value::Bool(b) => Value::Bool(!b),
-                    Value::Enum(e, v) => Value::Enum(*e, (v + 1) % 3),
-                    Value::Set(e, vs) => {
-                        Value::Set(*e, if vs.contains(&0) { vec![1] } else { vec![0, 2] })
-                    }
+                    Value::Enum(e, v) => Value::Enum(*e, id((v.index() + 1) % 3)),
+                    Value::Set(e, vs) => Value::Set(
+                        *e,
+                        if vs.contains(&id(0)) {
+                            vec![id(1)]
+                        } else {
+                            vec![id(0), id(2)]
+                        },
+                    ),
                     v => v.clone(),
                 };
             }
         }
         3 if new.rules.len() > 1 => {
-            let r = rng.below(new.rules.len() as u64) as usize;
+            let r = id(rng.below(new.rules.len() as u64) as usize);
             remove_rule(new, r);
         }
         4 => add_bool_input(rng, new, "extra_new"),
         5 => add_bool_input(rng, old, "extra_old"),
         6 => {
             // Widen (or narrow) an integer range on one side.
-            let ints: Vec<usize> = (0..new.inputs.len())
+            let ints: Vec<InputId> = new
+                .inputs
+                .ids()
                 .filter(|&i| matches!(new.inputs[i].ty, Ty::Int { .. }))
                 .collect();
             if let Some(&i) = ints.first() {
@@ -546,10 +566,10 @@ fn mutate(rng: &mut Rng, old: &mut Policy, new: &mut Policy, opts: &mut DiffOpti
                 }
             }
         }
-        7 if new.enums[0].variants.iter().any(|v| v.name == "k_new") => {}
+        7 if new.enums[id(0)].variants.iter().any(|v| v.name == "k_new") => {}
         7 => {
             // A new variant of the input enum on the new side.
-            new.enums[0].variants.push(VariantDef {
+            new.enums[id(0)].variants.push(VariantDef {
                 name: "k_new".into(),
                 doc: None,
                 loc: Default::default(),
@@ -578,12 +598,12 @@ fn mutate(rng: &mut Rng, old: &mut Policy, new: &mut Policy, opts: &mut DiffOpti
             }
         }
         10 => {
-            let o = rng.below(new.outputs.len() as u64) as usize;
+            let o: OutputId = id(rng.below(new.outputs.len() as u64) as usize);
             let out = &mut new.outputs[o];
             out.default = match (out.ty, &out.default) {
                 (_, Some(_)) => None,
                 (OutputTy::Single(Ty::Bool), None) => Some(Value::Bool(true)),
-                (OutputTy::Single(Ty::Enum(e)), None) => Some(Value::Enum(e, 2)),
+                (OutputTy::Single(Ty::Enum(e)), None) => Some(Value::Enum(e, id(2))),
                 _ => None,
             };
         }
@@ -591,9 +611,9 @@ fn mutate(rng: &mut Rng, old: &mut Policy, new: &mut Policy, opts: &mut DiffOpti
         _ => {
             // Rename an output and the enum its values come from on the new side: with
             // the maps, nothing changes by itself.
-            new.outputs[0].name = "renamed".into();
+            new.outputs[id(0)].name = "renamed".into();
             opts.output_map.push(("out0".into(), "renamed".into()));
-            if let OutputTy::Single(Ty::Enum(e)) = new.outputs[0].ty {
+            if let OutputTy::Single(Ty::Enum(e)) = new.outputs[id(0)].ty {
                 for (k, v) in new.enums[e].variants.iter_mut().enumerate() {
                     let old_name = v.name.clone();
                     v.name = format!("b{k}");

@@ -34,10 +34,7 @@ pub fn settle(policy: &Policy, e: &Expr, facts: &Facts) -> Option<bool> {
         .into_iter()
         .filter(|&i| facts.get(i).is_none())
         .collect();
-    let types: Vec<Ty> = open
-        .iter()
-        .filter_map(|&i| policy.inputs.get(i).map(|x| x.ty))
-        .collect();
+    let types: Vec<Ty> = open.iter().map(|&i| policy.inputs[i].ty).collect();
     let sizes: Vec<u64> = types.iter().map(|&t| policy.domain_size(t)).collect();
     let total = sizes.iter().fold(1u64, |acc, &s| acc.saturating_mul(s));
     if total == 0 || total > ENUMERATION_LIMIT || types.len() != open.len() {
@@ -56,7 +53,7 @@ pub fn settle(policy: &Policy, e: &Expr, facts: &Facts) -> Option<bool> {
     let mut idx = vec![0u64; open.len()];
     loop {
         for ((&i, &t), &k) in open.iter().zip(&types).zip(&idx) {
-            if let Some(slot) = values.get_mut(i) {
+            if let Some(slot) = values.get_mut(i.index()) {
                 *slot = crate::compile::index_value(t, u32::try_from(k).unwrap_or(0));
             }
         }
@@ -104,9 +101,9 @@ fn eval3(policy: &Policy, e: &Expr, facts: &Facts, depth: usize) -> Option<bool>
             Value::Bool(b) => Some(*b),
             _ => None,
         },
-        Expr::Define(d) => match policy.defines.get(*d).map(|d| &d.body) {
-            Some(DefineBody::Bool(b)) => ev(b),
-            _ => None,
+        Expr::Define(d) => match &policy.defines[*d].body {
+            DefineBody::Bool(b) => ev(b),
+            DefineBody::Int(_) => None,
         },
         Expr::Not(a) => ev(a).map(|b| !b),
         Expr::And(xs) => {
@@ -157,7 +154,7 @@ fn eval3(policy: &Policy, e: &Expr, facts: &Facts, depth: usize) -> Option<bool>
             }
             let (mut min, mut max) = (constant, constant);
             for (i, c) in coeffs {
-                let (lo, hi) = bounds(policy, policy.inputs.get(i)?.ty)?;
+                let (lo, hi) = bounds(policy, policy.inputs[i].ty)?;
                 let (a, b) = (c.saturating_mul(lo), c.saturating_mul(hi));
                 min = min.saturating_add(a.min(b));
                 max = max.saturating_add(a.max(b));
@@ -187,11 +184,15 @@ fn eval3(policy: &Policy, e: &Expr, facts: &Facts, depth: usize) -> Option<bool>
             Some(Value::Enum(_, v)) => Some(variants.contains(v)),
             Some(_) => None,
             None => {
-                let n = policy.domain_size(policy.inputs.get(*input)?.ty);
-                let listed = (0..n).filter(|&v| variants.contains(&(v as usize))).count();
+                let all = match policy.inputs[*input].ty {
+                    Ty::Enum(e) => policy.enums[e].variants.ids(),
+                    _ => return None,
+                };
+                let n = all.len();
+                let listed = all.filter(|v| variants.contains(v)).count();
                 match listed {
                     0 => Some(false),
-                    k if k as u64 == n => Some(true),
+                    k if k == n => Some(true),
                     _ => None,
                 }
             }
@@ -210,7 +211,7 @@ fn int_of(v: &Value) -> i128 {
     match v {
         Value::Int(i) => i128::from(*i),
         Value::Bool(b) => i128::from(*b),
-        Value::Enum(_, v) => i128::try_from(*v).unwrap_or(0),
+        Value::Enum(_, v) => i128::try_from(v.index()).unwrap_or(0),
         Value::Set(..) => 0,
     }
 }

@@ -1,12 +1,12 @@
 //! Facts: JSON objects keyed by input name, checked against the policy's inputs.
 
-use crate::check::ir::{InputDef, InputId, Policy, Ty, Value};
+use crate::check::ir::{IdxVec, InputDef, InputId, Policy, Ty, Value};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Known facts, one slot per input (`None`: not given).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts {
-    pub values: Vec<Option<Value>>,
+    pub values: IdxVec<InputDef, Option<Value>>,
 }
 
 impl Facts {
@@ -117,8 +117,7 @@ impl<'p> InputIndex<'p> {
         InputIndex {
             by_name: policy
                 .inputs
-                .iter()
-                .enumerate()
+                .entries()
                 .map(|(i, d)| (d.name.as_str(), i))
                 .collect(),
         }
@@ -265,7 +264,7 @@ fn check_facts(
         )]);
     };
     let mut facts = Facts {
-        values: vec![None; policy.inputs.len()],
+        values: IdxVec::filled(None, policy.inputs.len()),
     };
     let mut errors = Vec::new();
     for (key, v) in obj {
@@ -282,9 +281,10 @@ fn check_facts(
             errors.push(unknown_key(policy, key));
             continue;
         };
-        let Some(input) = policy.inputs.get(id).filter(|_| !v.is_null()) else {
+        if v.is_null() {
             continue;
-        };
+        }
+        let input = &policy.inputs[id];
         match fact_value(policy, input, key, v) {
             Ok(value) => {
                 if let Some(slot) = facts.values.get_mut(id) {
@@ -367,18 +367,18 @@ fn fact_value(
             }
         }
         Ty::Enum(e) => {
-            let variants: Vec<&str> = policy
-                .enums
-                .get(e)
-                .map(|d| d.variants.iter().map(|v| v.name.as_str()).collect())
-                .unwrap_or_default();
+            let variants: Vec<&str> = policy.enums[e]
+                .variants
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect();
             let Some(s) = v.as_str() else {
                 return Err(wrong(&format!(
                     "one of the strings {}",
                     variants.join(", ")
                 )));
             };
-            if let Some(var) = variants.iter().position(|n| *n == s) {
+            if let Some(var) = policy.enums[e].variants.position(|v| v.name == s) {
                 return Ok(Value::Enum(e, var));
             }
             let mut d = Diagnostic::error(

@@ -22,7 +22,7 @@ pub use rules::{rules_still_decide, RulesDecider};
 use std::path::Path;
 
 use crate::analyse::brute;
-use crate::check::ir::{Expr, InputId, OutputId, Policy, RuleId, Value};
+use crate::check::ir::{Expr, IdxVec, InputId, OutputDef, OutputId, Policy, RuleId, Value};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::diagnostics::{Code, Diagnostic};
 
@@ -78,7 +78,7 @@ pub type ValuesBy = Vec<(Value, Vec<RuleId>)>;
 pub struct Decision {
     pub status: DecideStatus,
     /// Per output.
-    pub answers: Vec<Answer>,
+    pub answers: IdxVec<OutputDef, Answer>,
     /// Rules that apply (for partial facts: in every completion).
     pub fired: Vec<RuleId>,
     /// Applied rules with an assignment overridden by another applied rule.
@@ -174,7 +174,7 @@ fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
             let v = facts.get(k)?;
             Some(format!(
                 "{} = {}",
-                policy.inputs.get(k)?.name,
+                policy.inputs[k].name,
                 policy.show_value(v)
             ))
         })
@@ -197,7 +197,7 @@ fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
         .help("no real incident is like this: check the facts (two values swapped?)")
         .data(FactsData::keys(
             keys.iter()
-                .filter_map(|&k| policy.inputs.get(k).map(|i| i.name.as_str()))
+                .map(|&k| policy.inputs[k].name.as_str())
                 .collect(),
         ));
     for &i in &broken {
@@ -372,7 +372,7 @@ fn partial_facts_that_mattered(
     let asked = graph.facts_asked(given);
     let tries: u64 = asked
         .iter()
-        .filter_map(|&i| policy.inputs.get(i).map(|d| policy.domain_size(d.ty)))
+        .map(|&i| policy.domain_size(policy.inputs[i].ty))
         .sum();
     if tries > MATTER_BUDGET {
         return asked;
@@ -395,8 +395,8 @@ fn partial_facts_that_mattered(
         .into_iter()
         .filter(|&i| {
             let (Some(size), Some(&v)) = (
-                policy.inputs.get(i).map(|d| policy.domain_size(d.ty)),
-                given.get(i),
+                Some(policy.domain_size(policy.inputs[i].ty)),
+                given.get(i.index()),
             ) else {
                 return true;
             };
@@ -404,13 +404,13 @@ fn partial_facts_that_mattered(
                 if Some(w) == v {
                     return false;
                 }
-                if let Some(slot) = changed.get_mut(i) {
+                if let Some(slot) = changed.get_mut(i.index()) {
                     *slot = Some(w);
                 }
                 let c = classes(&changed);
                 !c.is_empty() && c != here
             });
-            if let Some(slot) = changed.get_mut(i) {
+            if let Some(slot) = changed.get_mut(i.index()) {
                 *slot = v;
             }
             mattered
@@ -431,7 +431,7 @@ fn decision_from_leaves(
     if leaves.iter().all(|l| l.status == Status::OutOfScope) {
         return Ok(Decision {
             status: DecideStatus::OutOfScope,
-            answers: vec![Answer::None; n_out],
+            answers: IdxVec::filled(Answer::None, n_out),
             fired: Vec::new(),
             overridden: Vec::new(),
             facts_used,
@@ -447,10 +447,10 @@ fn decision_from_leaves(
         .copied()
         .filter(|l| l.status == Status::InScope)
         .collect();
-    let mut answers = Vec::with_capacity(n_out);
+    let mut answers = IdxVec::new();
     let mut may_outrank = Vec::new();
-    for o in 0..n_out {
-        let outcomes: Vec<&Outcome> = in_scope.iter().filter_map(|l| l.outcomes.get(o)).collect();
+    for o in policy.outputs.ids() {
+        let outcomes: Vec<&Outcome> = in_scope.iter().filter_map(|l| l.outcome(o)).collect();
         let first = outcomes.first().map(|x| x.verdict());
         let agree_in_scope = outcomes.iter().all(|x| Some(x.verdict()) == first);
         let answer = if !agree_in_scope || some_out {
@@ -562,11 +562,11 @@ fn decision_from_leaves(
 fn acceptances(
     policy: &Policy,
     facts: &Facts,
-    answers: &[Answer],
+    answers: &IdxVec<OutputDef, Answer>,
 ) -> (Vec<(OutputId, String)>, Vec<OpenAcceptance>) {
     let mut accepted = Vec::new();
     let mut open = Vec::new();
-    for (o, a) in answers.iter().enumerate() {
+    for (o, a) in answers.entries() {
         if !matches!(a, Answer::Gap) {
             continue;
         }

@@ -5,7 +5,7 @@
 use super::facts::FactsData;
 use super::{accept, broken_assumption, decision_from_leaves, Decision, Facts};
 use crate::analyse::brute;
-use crate::check::ir::{Expr, InputId, Policy, RuleId, Value};
+use crate::check::ir::{Arena, Expr, IdxVec, InputId, Policy, RuleDef, RuleId, Value};
 use crate::compile::graph::{Leaf, Status};
 use crate::diagnostics::{Code, Diagnostic};
 
@@ -13,7 +13,7 @@ use crate::diagnostics::{Code, Diagnostic};
 #[derive(Clone, Debug)]
 pub struct RulesDecider {
     /// Per rule, every rule that overrides it (`crate::compile::overriders`).
-    overriders: Vec<Vec<RuleId>>,
+    overriders: IdxVec<RuleDef, Vec<RuleId>>,
     /// The inputs the scope, the assumptions and the rules read, in declaration order
     /// ([`crate::compile::order::deciding_inputs`]): the facts that matter to a decision
     /// made this way.
@@ -25,8 +25,10 @@ impl RulesDecider {
         let read = crate::compile::order::deciding_inputs(policy);
         RulesDecider {
             overriders: crate::compile::overriders(policy),
-            read: (0..policy.inputs.len())
-                .filter(|&i| read.get(i).copied().unwrap_or(false))
+            read: policy
+                .inputs
+                .ids()
+                .filter(|i| read.get(i.index()).copied().unwrap_or(false))
                 .collect(),
         }
     }
@@ -45,7 +47,7 @@ impl RulesDecider {
             .read
             .iter()
             .filter(|&&i| facts.values.get(i).is_some_and(Option::is_none))
-            .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.as_str()))
+            .map(|&i| policy.inputs[i].name.as_str())
             .collect();
         if !missing.is_empty() {
             return Err(Box::new(
@@ -91,14 +93,17 @@ impl RulesDecider {
             return None;
         }
         Some(if policy.scope.iter().all(|s| holds(&s.expr)) {
-            let applied: Vec<RuleId> = (0..policy.rules.len())
-                .filter(|&r| policy.rules.get(r).is_some_and(|x| holds(&x.when)))
+            let applied: Vec<RuleId> = policy
+                .rules
+                .entries()
+                .filter(|(_, x)| holds(&x.when))
+                .map(|(r, _)| r)
                 .collect();
             crate::compile::graph::leaf_for_applied(policy, &self.overriders, &applied)
         } else {
             Leaf {
                 status: Status::OutOfScope,
-                outcomes: Vec::new(),
+                outcomes: Arena::new(),
                 applied: Vec::new(),
                 overridden: Vec::new(),
             }
@@ -133,7 +138,7 @@ pub(super) fn comparisons_fit_i128(policy: &Policy) -> bool {
         l.terms
             .iter()
             .try_fold(u128::from(l.constant.unsigned_abs()), |acc, &(c, i)| {
-                let (lo, hi) = accept::bounds(policy, policy.inputs.get(i)?.ty)?;
+                let (lo, hi) = accept::bounds(policy, policy.inputs[i].ty)?;
                 let magnitude = lo.unsigned_abs().max(hi.unsigned_abs());
                 acc.checked_add(u128::from(c.unsigned_abs()).checked_mul(magnitude)?)
             })

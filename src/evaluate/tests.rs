@@ -5,6 +5,7 @@ use crate::check::ir::*;
 use crate::compile::graph::{DecisionGraph, Verdict};
 use crate::compile::synth::{generate, Rng, SynthSpec};
 use crate::compile::{CompileOptions, Compiler};
+use crate::testing::id;
 use proptest::prelude::*;
 
 type BruteAnswer = (
@@ -51,7 +52,9 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
         .map(|c| &c.1)
         .filter(|d| d.status == Status::InScope)
         .collect();
-    let verdicts: Vec<Option<Verdict>> = (0..p.outputs.len())
+    let verdicts: Vec<Option<Verdict>> = p
+        .outputs
+        .ids()
         .map(|o| {
             let first = &ins[0].verdicts[o];
             if !some_out && ins.iter().all(|d| &d.verdicts[o] == first) {
@@ -61,7 +64,9 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
             }
         })
         .collect();
-    let if_in_scope: Vec<Option<Value>> = (0..p.outputs.len())
+    let if_in_scope: Vec<Option<Value>> = p
+        .outputs
+        .ids()
         .map(|o| match &ins[0].verdicts[o] {
             Verdict::Value(v)
                 if some_out && ins.iter().all(|d| d.verdicts[o] == ins[0].verdicts[o]) =>
@@ -81,7 +86,8 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
     // Inputs that matter: two valid completions differing only there, with different
     // outcomes.
     let mut matter = Vec::new();
-    for i in 0..p.inputs.len() {
+    for input in p.inputs.ids() {
+        let i = input.index();
         let differs = completions.iter().any(|(a, da)| {
             completions.iter().any(|(b, db)| {
                 (0..a.len()).all(|k| k == i || a[k] == b[k])
@@ -89,7 +95,7 @@ fn brute_partial(p: &Policy, facts: &Facts) -> Option<BruteAnswer> {
             })
         });
         if differs {
-            matter.push(i);
+            matter.push(input);
         }
     }
     let status = if decided {
@@ -110,7 +116,7 @@ fn with_acceptances(mut p: Policy, seed: u64) -> Policy {
         if rng.chance(40) {
             let when = r.when.clone();
             extra.push(AcceptedGap {
-                output: rng.below(p.outputs.len() as u64) as usize,
+                output: id(rng.below(p.outputs.len() as u64) as usize),
                 reason: String::new(),
                 when: if rng.chance(50) {
                     when
@@ -157,7 +163,7 @@ fn check_acceptances(
     rng: &mut Rng,
 ) -> Result<(), TestCaseError> {
     let completions = valid_completions(p, facts);
-    for (o, a) in d.answers.iter().enumerate() {
+    for (o, a) in d.answers.entries() {
         let accepted = d.accepted_gaps.iter().find(|x| x.0 == o);
         let open = d.open_acceptances.iter().find(|x| x.output == o);
         if !matches!(a, Answer::Gap) {
@@ -202,7 +208,7 @@ fn check_acceptances(
                 let pick = &completions[rng.below(completions.len() as u64) as usize];
                 let mut more = facts.clone();
                 for &i in &open.depends_on {
-                    more.values[i] = Some(pick[i].clone());
+                    more.values[i] = Some(pick[i.index()].clone());
                 }
                 let settled = decide(p, g, &more).unwrap();
                 prop_assert!(settled.open_acceptances.iter().all(|x| x.output != o));
@@ -242,8 +248,8 @@ proptest! {
         let g = DecisionGraph::build(&mut c).unwrap();
         let mut rng = Rng::new(seed ^ 77);
         for _ in 0..6 {
-            let mut facts = Facts { values: vec![None; p.inputs.len()] };
-            for (i, inp) in p.inputs.iter().enumerate() {
+            let mut facts = Facts { values: IdxVec::filled(None, p.inputs.len()) };
+            for (i, inp) in p.inputs.entries() {
                 if rng.chance(50) {
                     let vals = brute::values_of(&p, inp.ty);
                     facts.values[i] = Some(vals[rng.below(vals.len() as u64) as usize].clone());
@@ -388,7 +394,7 @@ proptest! {
             }
         }
         if crate::compile::order::deciding_inputs(&p).contains(&true) {
-            let partial = Facts { values: vec![None; p.inputs.len()] };
+            let partial = Facts { values: IdxVec::filled(None, p.inputs.len()) };
             prop_assert_eq!(by_rules.decide(&p, &partial).err().map(|d| d.code), Some(Code::E0516));
         }
     }
@@ -396,7 +402,7 @@ proptest! {
 
 fn tiny_policy() -> Policy {
     let mut p = generate(&SynthSpec::small(3));
-    p.inputs[0].name = "youngest_age".into();
+    p.inputs[id(0)].name = "youngest_age".into();
     p
 }
 
@@ -423,12 +429,13 @@ fn facts_errors_name_the_key() {
         InputDef {
             name: "kind".into(),
             doc: None,
-            ty: Ty::Enum(0),
+            ty: Ty::Enum(id(0)),
             loc: Default::default(),
             typical: None,
             judgement: None,
         },
-    ];
+    ]
+    .into();
     let errs = parse_facts(
         &p,
         &serde_json::json!({"coercon": true, "youngest_age": 120, "kind": "k9", "coercion": "yes"}),
@@ -447,8 +454,8 @@ fn facts_errors_name_the_key() {
     )
     .unwrap();
     assert_eq!(
-        ok.values,
-        vec![None, Some(Value::Int(15)), Some(Value::Enum(0, 1))]
+        ok.values.as_slice(),
+        [None, Some(Value::Int(15)), Some(Value::Enum(id(0), id(1)))]
     );
     assert!(parse_facts(&p, &serde_json::json!({"youngest_age": 1.5})).is_err());
     assert!(parse_facts(
@@ -465,7 +472,7 @@ fn json_shape_follows_the_contract() {
         let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
         let g = DecisionGraph::build(&mut c).unwrap();
         let facts = Facts {
-            values: vec![None; p.inputs.len()],
+            values: IdxVec::filled(None, p.inputs.len()),
         };
         let Ok(d) = decide(&p, &g, &facts) else {
             continue;
@@ -547,7 +554,7 @@ fn questions_wrapped_in_the_source_are_shown_on_one_line() {
     assert!(md.contains("| b | yes |"), "{md}");
     assert!(md.contains(&format!("\n- {whole}\n")), "{md}");
     assert_eq!(
-        p.inputs[0].question().as_deref(),
+        p.inputs[id(0)].question().as_deref(),
         Some("Was there force, coercion or blackmail?")
     );
 }
@@ -635,7 +642,7 @@ fn settling_a_condition_tries_the_values_not_given() {
              enum K {{ k1, k2 }}\ninput k: K\noutput o: bool\n\
              rule r1 \"x\" cites \"c\" when {src} then o = true\n"
         ));
-        q.rules[0].when.clone()
+        q.rules[id(0)].when.clone()
     };
     let facts = |v: serde_json::Value| parse_facts(&p, &v).unwrap();
     let none = facts(serde_json::json!({}));
@@ -833,7 +840,7 @@ fn compile_limits_fall_back_to_reading_the_rules() {
             at: None,
         },
         crate::compile::CompileError::Budget { at: None },
-        crate::compile::CompileError::RangeTooLarge { input: 0 },
+        crate::compile::CompileError::RangeTooLarge { input: id(0) },
         crate::compile::CompileError::Overflow { at: None },
     ] {
         assert!(rules_still_decide(&p, &e), "{e:?}");
@@ -855,7 +862,7 @@ fn compile_limits_fall_back_to_reading_the_rules() {
     assert!(!comparisons_fit_i128(&p));
     assert!(!rules_still_decide(
         &p,
-        &crate::compile::CompileError::RangeTooLarge { input: 0 }
+        &crate::compile::CompileError::RangeTooLarge { input: id(0) }
     ));
     let p = crate::check::policy_from_text(&format!(
         "policy w \"w\"\ninput a: {wide}\ninput b: {wide}\n\
@@ -941,7 +948,7 @@ fn bundled_examples_without_unread_inputs_decide_as_the_whole_incident() {
             let json = r.example_json();
             let keys = json.as_object().unwrap();
             let partial = facts::parse_facts(&p, &json).unwrap();
-            for (i, input) in p.inputs.iter().enumerate() {
+            for (i, input) in p.inputs.entries() {
                 assert_eq!(
                     keys.contains_key(&input.name),
                     a.reads.contains(i),
@@ -977,7 +984,7 @@ fn brute_classes(p: &Policy, facts: &Facts) -> Vec<(Status, Vec<Verdict>)> {
         if fits {
             let d = brute::decide(p, inc);
             if d.status != Status::BrokenAssumption {
-                out.push((d.status, d.verdicts));
+                out.push((d.status, d.verdicts.into_iter().collect()));
             }
         }
     });
@@ -998,9 +1005,9 @@ fn facts_that_mattered_are_exact() {
         let mut rng = Rng::new(seed ^ 0xB8);
         for k in 0..6 {
             let mut facts = Facts {
-                values: vec![None; p.inputs.len()],
+                values: crate::check::ir::IdxVec::filled(None, p.inputs.len()),
             };
-            for (i, inp) in p.inputs.iter().enumerate() {
+            for (i, inp) in p.inputs.entries() {
                 if k % 2 == 0 || rng.chance(60) {
                     let vals = brute::values_of(&p, inp.ty);
                     facts.values[i] = Some(vals[rng.below(vals.len() as u64) as usize].clone());
@@ -1011,7 +1018,7 @@ fn facts_that_mattered_are_exact() {
             };
             let here = brute_classes(&p, &facts);
             let mut expected = Vec::new();
-            for (i, inp) in p.inputs.iter().enumerate() {
+            for (i, inp) in p.inputs.entries() {
                 let Some(v) = facts.values[i].clone() else {
                     continue;
                 };

@@ -33,7 +33,9 @@ use super::view::{
     Question, ValueSource, ViewEdge, ViewNode,
 };
 use super::words;
-use crate::check::ir::{OutputId, OutputTy, Policy, RuleId, Ty, Value};
+use crate::check::ir::{
+    AcceptId, InputId, OutputId, OutputTy, Policy, RuleId, Ty, Value, VariantId,
+};
 use crate::compile::graph::{DecisionGraph, GraphNode, Outcome, Status, ValueSet, Verdict};
 use crate::compile::{CResult, CompileError, Compiler};
 use crate::mdd::{Edge, Mdd, NodeId, FALSE, TRUE};
@@ -47,7 +49,7 @@ pub enum Which {
     Output(OutputId),
     /// Whether a set output holds one variant: a set of five reasons has 32 values, and
     /// its graph is wide; each member's yes or no is a small graph of its own.
-    Member(OutputId, usize),
+    Member(OutputId, VariantId),
 }
 
 /// Acceptances beyond this many are not told apart in the drawing (their gaps show as
@@ -71,7 +73,7 @@ struct OutKey {
     conflict: Vec<(Value, Vec<RuleId>)>,
     /// The values a precedence ranked below the value, with their rules.
     over: Vec<(Value, Vec<RuleId>)>,
-    accepted: Vec<usize>,
+    accepted: Vec<AcceptId>,
 }
 
 /// The terminal for incidents that break an assumption (leaf ids stay far below it).
@@ -100,12 +102,12 @@ impl Keys<'_> {
             Status::OutOfScope => Key::OutOfScope,
             Status::InScope => {
                 let outputs: Vec<OutputId> = match self.which {
-                    Which::Whole => (0..self.policy.outputs.len()).collect(),
+                    Which::Whole => self.policy.outputs.ids().collect(),
                     Which::Output(o) | Which::Member(o, _) => vec![o],
                 };
                 let mut outs = Vec::new();
                 for o in outputs {
-                    let Some(outcome) = l.outcomes.get(o) else {
+                    let Some(outcome) = l.outcome(o) else {
                         continue;
                     };
                     let verdict = outcome.verdict();
@@ -120,13 +122,12 @@ impl Keys<'_> {
                         Which::Member(_, v) => self.member(o, v, verdict, by),
                         _ => (verdict, by),
                     };
-                    let accepted: Vec<usize> = if verdict == Verdict::Gap {
+                    let accepted: Vec<AcceptId> = if verdict == Verdict::Gap {
                         self.policy
                             .accepted_gaps
-                            .iter()
-                            .enumerate()
+                            .entries()
                             .take(MAX_ACCEPTANCES)
-                            .filter(|(k, acc)| acc.output == o && mask & (1 << k) != 0)
+                            .filter(|(k, acc)| acc.output == o && mask & (1 << k.index()) != 0)
                             .map(|(k, _)| k)
                             .collect()
                     } else {
@@ -171,7 +172,7 @@ impl Keys<'_> {
     fn member(
         &self,
         o: OutputId,
-        v: usize,
+        v: VariantId,
         verdict: Verdict,
         by: Vec<RuleId>,
     ) -> (Verdict, Vec<RuleId>) {
@@ -182,11 +183,10 @@ impl Keys<'_> {
                 let by = if yes {
                     by.into_iter()
                         .filter(|&r| {
-                            self.policy.rules.get(r).is_some_and(|rule| {
-                                rule.assigns
-                                    .iter()
-                                    .any(|a| a.output == o && holds(&a.value))
-                            })
+                            self.policy.rules[r]
+                                .assigns
+                                .iter()
+                                .any(|a| a.output == o && holds(&a.value))
                         })
                         .collect()
                 } else {
@@ -211,9 +211,7 @@ impl Keys<'_> {
 
     /// No rule gives the value: it is the output's default.
     fn is_default(&self, o: OutputId, verdict: &Verdict, by: &[RuleId]) -> bool {
-        let Some(def) = self.policy.outputs.get(o) else {
-            return false;
-        };
+        let def = &self.policy.outputs[o];
         match verdict {
             Verdict::Value(v) => {
                 by.is_empty()
@@ -242,7 +240,7 @@ impl Keys<'_> {
             o.rules = rules
                 .iter()
                 .filter(|(x, _)| Some(*x) == out)
-                .filter_map(|&(_, r)| self.policy.rules.get(r).map(|x| x.name.clone()))
+                .map(|&(_, r)| self.policy.rules[r].name.clone())
                 .collect();
         }
         leaf
@@ -250,12 +248,9 @@ impl Keys<'_> {
 
     fn leaf_output(&self, k: &OutKey) -> LeafOutput {
         let p = self.policy;
-        let def = p.outputs.get(k.output);
-        let name = def.map(|d| d.name.clone()).unwrap_or_default();
+        let name = p.outputs[k.output].name.clone();
         let rule_names = |rs: &[RuleId]| -> Vec<String> {
-            rs.iter()
-                .filter_map(|&r| p.rules.get(r).map(|x| x.name.clone()))
-                .collect()
+            rs.iter().map(|&r| p.rules[r].name.clone()).collect()
         };
         let with_rules = |values: &[Value], of: &[(Value, Vec<RuleId>)]| -> Vec<ConflictValue> {
             values
@@ -307,7 +302,7 @@ impl Keys<'_> {
                 accepted: (!k.accepted.is_empty()).then(|| {
                     k.accepted
                         .iter()
-                        .filter_map(|&i| p.accepted_gaps.get(i))
+                        .map(|&i| &p.accepted_gaps[i])
                         .map(|a| a.reason.as_str())
                         .collect::<Vec<_>>()
                         .join("; ")
@@ -331,8 +326,8 @@ impl Keys<'_> {
             },
         };
         let asks = match self.which {
-            Which::Member(o, v) => match p.outputs.get(o).map(|d| d.ty) {
-                Some(OutputTy::Set(e)) => {
+            Which::Member(o, v) => match p.outputs[o].ty {
+                OutputTy::Set(e) => {
                     format!("Among them: “{}”?", words::variant_long(p, e, v))
                 }
                 _ => words::output(p, k.output),
@@ -340,8 +335,8 @@ impl Keys<'_> {
             _ => words::output(p, k.output),
         };
         let name = match self.which {
-            Which::Member(o, v) => match p.outputs.get(o).map(|d| d.ty) {
-                Some(OutputTy::Set(e)) => format!("{name} includes {}", p.variant_name(e, v)),
+            Which::Member(o, v) => match p.outputs[o].ty {
+                OutputTy::Set(e) => format!("{name} includes {}", p.variant_name(e, v)),
                 _ => name,
             },
             _ => name,
@@ -405,16 +400,16 @@ pub fn graph_view(
     let (nodes, edges, root) = renumber(nodes, edges, root);
     let output = match which {
         Which::Whole => None,
-        Which::Output(o) | Which::Member(o, _) => policy.outputs.get(o).map(|d| d.name.clone()),
+        Which::Output(o) | Which::Member(o, _) => Some(policy.outputs[o].name.clone()),
     };
     let part = match which {
-        Which::Member(o, v) => match policy.outputs.get(o).map(|d| d.ty) {
-            Some(OutputTy::Set(e)) => Some(format!(
+        Which::Member(o, v) => match policy.outputs[o].ty {
+            OutputTy::Set(e) => Some(format!(
                 "{} “{}”",
                 words::output(policy, o),
                 words::variant_long(policy, e, v)
             )),
-            _ => None,
+            OutputTy::Single(_) => None,
         },
         _ => None,
     };
@@ -436,20 +431,14 @@ fn diagram_of(policy: &Policy, c: &mut Compiler<'_>, dg: &DecisionGraph) -> CRes
             at: None,
             what: "a decision graph with a cycle",
         })?;
-    let mut level_of = vec![usize::MAX; policy.inputs.len()];
-    for (l, &i) in c.order.levels.iter().enumerate() {
-        if let Some(slot) = level_of.get_mut(i) {
-            *slot = l;
-        }
-    }
     let mut id: HashMap<petgraph::graph::NodeIndex, NodeId> = HashMap::new();
     // Children before parents.
     for &n in order.iter().rev() {
         let node = match dg.graph.node_weight(n) {
             Some(GraphNode::Leaf { leaf }) => NodeId::terminal(*leaf as u32),
             Some(GraphNode::Question { input }) => {
-                let level = level_of.get(*input).copied().unwrap_or(usize::MAX);
-                let ty = policy.inputs.get(*input).map(|d| d.ty).unwrap_or(Ty::Bool);
+                let level = c.order.level(*input);
+                let ty = policy.inputs[*input].ty;
                 let mut parts: Vec<(u32, NodeId)> = Vec::new();
                 for e in dg.graph.edges(n) {
                     let Some(&child) = id.get(&e.target()) else {
@@ -586,7 +575,7 @@ impl Simplifier<'_> {
 /// The simplified diagram as questions and leaves.
 fn to_view(
     policy: &Policy,
-    levels: &[usize],
+    levels: &[InputId],
     mdd: &Mdd,
     root: Option<NodeId>,
     keys: &Keys<'_>,
@@ -606,14 +595,19 @@ fn to_view(
         let node = match n.terminal_value() {
             Some(t) => ViewNode::Leaf(keys.leaf(t)),
             None => {
+                // The store has a level per input of the order.
                 let level = mdd.level(n) as usize;
-                let input = levels.get(level).copied().unwrap_or(0);
-                let (name, text) = question_text(policy, input);
-                let judgement = policy
-                    .inputs
-                    .get(input)
-                    .and_then(|i| i.judgement.as_ref())
-                    .map(|j| super::words::citation(policy, &j.citation));
+                let (name, text, judgement) = match levels.get(level) {
+                    Some(&input) => {
+                        let (name, text) = question_text(policy, input);
+                        let judgement = policy.inputs[input]
+                            .judgement
+                            .as_ref()
+                            .map(|j| super::words::citation(policy, &j.citation));
+                        (name, text, judgement)
+                    }
+                    None => Default::default(),
+                };
                 ViewNode::Question(Question {
                     input: name,
                     text,
@@ -631,8 +625,10 @@ fn to_view(
             continue;
         };
         let from = ix_of(n, &mut nodes);
-        let input = levels.get(level).copied().unwrap_or(0);
-        let ty = policy.inputs.get(input).map(|d| d.ty).unwrap_or(Ty::Bool);
+        let Some(&input) = levels.get(level) else {
+            continue;
+        };
+        let ty = policy.inputs[input].ty;
         let offset = match ty {
             Ty::Int { lo, .. } => lo,
             _ => 0,
@@ -711,7 +707,10 @@ fn renumber(
 fn index_ranges(vs: &ValueSet, ty: Ty) -> Vec<(u32, u32)> {
     match vs {
         ValueSet::Bools(bs) => bs.iter().map(|&b| (u32::from(b), u32::from(b))).collect(),
-        ValueSet::Variants(_, vs) => vs.iter().map(|&v| (v as u32, v as u32)).collect(),
+        ValueSet::Variants(_, vs) => vs
+            .iter()
+            .map(|&v| (v.index() as u32, v.index() as u32))
+            .collect(),
         ValueSet::Ints(rs) => {
             let lo = match ty {
                 Ty::Int { lo, .. } => lo,

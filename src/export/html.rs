@@ -16,7 +16,9 @@ use super::text::{one_line, xml_escape as esc};
 use super::view::{GraphView, LeafKind, ViewNode};
 use super::words;
 use crate::analyse::{Analysis, DeadReason, Unfinished};
-use crate::check::ir::{Expect, HitPolicy, OutputTy, Policy, Ty};
+use crate::check::ir::{
+    EnumId, Expect, HitPolicy, InputId, OutputId, OutputTy, Policy, RuleId, Ty,
+};
 use crate::compile::describe::{show_count, Region};
 use crate::harness::{Outcome, TestCase, TestKind};
 
@@ -355,9 +357,10 @@ fn findings_cell(pp: &PolicyPage) -> String {
 /// "<code>response</code>: manage_in_setting over refer_immediately".
 fn precedence_note(pp: &PolicyPage, a: &Analysis) -> String {
     let p = &pp.policy;
-    let mut seen: Vec<(usize, String, String)> = Vec::new();
+    let mut seen: Vec<(OutputId, String, String)> = Vec::new();
     for c in &a.resolved {
-        let (Some(def), [x, y, ..]) = (p.outputs.get(c.output), c.values.as_slice()) else {
+        let def = &p.outputs[c.output];
+        let [x, y, ..] = c.values.as_slice() else {
             continue;
         };
         let (win, lose) = if def.hit.rank(x) < def.hit.rank(y) {
@@ -382,11 +385,7 @@ fn precedence_note(pp: &PolicyPage, a: &Analysis) -> String {
     for (k, (o, win, lose)) in seen.iter().enumerate() {
         let first_of_output = k == 0 || seen.get(k - 1).is_none_or(|prev| prev.0 != *o);
         let name = if first_of_output {
-            let n = p
-                .outputs
-                .get(*o)
-                .map(|d| d.name.as_str())
-                .unwrap_or_default();
+            let n = p.outputs[*o].name.as_str();
             format!("<code>{}</code>: ", ident(n))
         } else {
             String::new()
@@ -722,7 +721,7 @@ impl PageWriter<'_> {
             }
         );
         let analysis = pp.analysis.as_ref().ok();
-        for (o, def) in p.outputs.iter().enumerate() {
+        for (o, def) in p.outputs.entries() {
             let values = words::output_values(p, o);
             let answers = match def.ty {
                 OutputTy::Set(_) => format!("any of: {}", values.join("; ")),
@@ -876,7 +875,7 @@ impl PageWriter<'_> {
             }
         }
         self.out.push_str("</details>\n");
-        for (o, (def, view)) in pp.policy.outputs.iter().zip(&pp.outputs).enumerate() {
+        for ((o, def), view) in pp.policy.outputs.entries().zip(&pp.outputs) {
             let _ = write!(
                 self.out,
                 "<details class=\"graphs\" id=\"graph-{}\"><summary>{} <span class=\"note\"><code>{}</code></span></summary>",
@@ -889,8 +888,8 @@ impl PageWriter<'_> {
                     if let Some(text) = constant_decision(v) {
                         let _ = writeln!(self.out, "<p>{}</p>", esc(&text));
                     } else {
-                        let plan = pp.output_plans.get(o).and_then(Option::as_ref);
-                        self.drawing(v, plan, &format!("o{o}-"));
+                        let plan = pp.output_plans.get(o.index()).and_then(Option::as_ref);
+                        self.drawing(v, plan, &format!("o{}-", o.index()));
                     }
                 }
                 Err(e) => {
@@ -936,7 +935,7 @@ impl PageWriter<'_> {
             .as_ref()
             .map(|c| c.uncovered.iter().map(|u| u.rule.name.clone()).collect())
             .unwrap_or_default();
-        for (r, rule) in p.rules.iter().enumerate() {
+        for (r, rule) in p.rules.entries() {
             let title = rule.title.clone().unwrap_or_else(|| humanise(&rule.name));
             let _ = write!(
                 self.out,
@@ -950,16 +949,14 @@ impl PageWriter<'_> {
                     DeadReason::NeverApplies => "never applies".to_string(),
                     DeadReason::AlwaysOverridden => {
                         let by: Vec<&str> =
-                            d.by.iter()
-                                .filter_map(|&b| p.rules.get(b).map(|x| x.name.as_str()))
-                                .collect();
+                            d.by.iter().map(|&b| p.rules[b].name.as_str()).collect();
                         format!("always overridden by {}", by.join(", "))
                     }
                     DeadReason::Outranked => {
                         let by: Vec<&str> = d
                             .outranked_by
                             .iter()
-                            .filter_map(|&b| p.rules.get(b).map(|x| x.name.as_str()))
+                            .map(|&b| p.rules[b].name.as_str())
                             .collect();
                         format!("always outranked by precedence by {}", by.join(", "))
                     }
@@ -984,7 +981,7 @@ impl PageWriter<'_> {
                 let links: Vec<String> = rule
                     .overrides
                     .iter()
-                    .filter_map(|&o| p.rules.get(o))
+                    .map(|&o| &p.rules[o])
                     .map(|o| {
                         format!(
                             "<a href=\"#rule-{}\">{}</a>",
@@ -1050,11 +1047,11 @@ impl PageWriter<'_> {
         // In declaration order, as `decide --facts` takes them; inputs the decision does
         // not depend on are left out (any value would do).
         let p = &self.pp.policy;
-        let unused: &[usize] = match &self.pp.analysis {
+        let unused: &[InputId] = match &self.pp.analysis {
             Ok(a) => &a.unused_inputs,
             Err(_) => &[],
         };
-        for (i, input) in p.inputs.iter().enumerate() {
+        for (i, input) in p.inputs.entries() {
             if unused.contains(&i) {
                 continue;
             }
@@ -1062,10 +1059,9 @@ impl PageWriter<'_> {
                 let shown = match (v, input.ty) {
                     (serde_json::Value::Bool(true), _) => "yes".to_string(),
                     (serde_json::Value::Bool(false), _) => "no".to_string(),
-                    (serde_json::Value::String(s), Ty::Enum(e)) => p
-                        .enums
-                        .get(e)
-                        .and_then(|d| d.variants.iter().position(|x| &x.name == s))
+                    (serde_json::Value::String(s), Ty::Enum(e)) => p.enums[e]
+                        .variants
+                        .position(|x| &x.name == s)
                         .map(|k| words::variant_short(p, e, k))
                         .unwrap_or_else(|| humanise(s)),
                     (serde_json::Value::String(s), _) => humanise(s),
@@ -1087,7 +1083,7 @@ impl PageWriter<'_> {
     /// fragmented to count, proven by an example and a part of it.
     fn unfinished(&mut self, a: &Analysis) {
         let p = &self.pp.policy;
-        let name = |o: usize| p.outputs.get(o).map(|d| d.name.clone()).unwrap_or_default();
+        let name = |o: OutputId| p.outputs[o].name.clone();
         for u in &a.unfinished {
             let what = match *u {
                 Unfinished::Gaps(o) => format!("the gaps of <code>{}</code>", esc(&name(o))),
@@ -1097,10 +1093,7 @@ impl PageWriter<'_> {
                 Unfinished::DeadRules => "the dead rules".to_string(),
                 Unfinished::RedundantRules => "the redundant rules".to_string(),
                 Unfinished::UnusedInputs => "the inputs the decision depends on".to_string(),
-                Unfinished::Assert(k) => format!(
-                    "assert <code>{}</code>",
-                    esc(p.asserts.get(k).map(|x| x.name.as_str()).unwrap_or("?"))
-                ),
+                Unfinished::Assert(k) => format!("assert <code>{}</code>", esc(&p.asserts[k].name)),
             };
             let _ = write!(
                 self.out,
@@ -1157,20 +1150,12 @@ impl PageWriter<'_> {
         self.holding_asserts(a);
     }
 
-    fn output_name(&self, o: usize) -> String {
-        self.p()
-            .outputs
-            .get(o)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
+    fn output_name(&self, o: OutputId) -> String {
+        self.p().outputs[o].name.clone()
     }
 
-    fn rule_name(&self, r: usize) -> String {
-        self.p()
-            .rules
-            .get(r)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
+    fn rule_name(&self, r: RuleId) -> String {
+        self.p().rules[r].name.clone()
     }
 
     /// How exact the findings are, and a badge when there is nothing wrong.
@@ -1303,9 +1288,7 @@ impl PageWriter<'_> {
         let p = &self.pp.policy;
         let listing = crate::analyse::pair_listing(&a.resolved, &a.unlisted_resolved);
         for c in listing.listed.iter().filter_map(|&i| a.resolved.get(i)) {
-            let Some(def) = p.outputs.get(c.output) else {
-                continue;
-            };
+            let def = &p.outputs[c.output];
             let first_wins = def.hit.rank(&c.values[0]) < def.hit.rank(&c.values[1]);
             let (win, lose) = if first_wins {
                 (&c.values[0], &c.values[1])
@@ -1340,9 +1323,7 @@ impl PageWriter<'_> {
         let pp = self.pp;
         let p = &pp.policy;
         for f in a.asserts.iter().filter(|x| !x.holds) {
-            let Some(def) = p.asserts.get(f.assert) else {
-                continue;
-            };
+            let def = &p.asserts[f.assert];
             let _ = write!(
                 self.out,
                 "<article class=\"finding failed\"><h3><span class=\"badge bad\">assert fails</span> {}</h3><p><code>{}</code>: {}</p>",
@@ -1372,7 +1353,7 @@ impl PageWriter<'_> {
             let reasons: Vec<String> = g
                 .accepted_by
                 .iter()
-                .filter_map(|&i| p.accepted_gaps.get(i))
+                .map(|&i| &p.accepted_gaps[i])
                 .map(|x| format!("<blockquote>{}</blockquote>", esc(&x.reason)))
                 .collect();
             let _ = write!(
@@ -1392,7 +1373,7 @@ impl PageWriter<'_> {
         for acc in a
             .stale_acceptances
             .iter()
-            .filter_map(|&i| pp.policy.accepted_gaps.get(i))
+            .map(|&i| &pp.policy.accepted_gaps[i])
         {
             let _ = writeln!(
                 self.out,
@@ -1435,8 +1416,7 @@ impl PageWriter<'_> {
         let names: Vec<String> = a
             .unused_inputs
             .iter()
-            .filter_map(|&i| self.p().inputs.get(i))
-            .map(|i| format!("<code>{}</code>", esc(&i.name)))
+            .map(|&i| format!("<code>{}</code>", esc(&self.p().inputs[i].name)))
             .collect();
         let _ = writeln!(
             self.out,
@@ -1454,7 +1434,7 @@ impl PageWriter<'_> {
         }
         self.out
             .push_str("<h3>Asserts that hold for every incident</h3>\n");
-        for def in holding.iter().filter_map(|f| p.asserts.get(f.assert)) {
+        for def in holding.iter().map(|f| &p.asserts[f.assert]) {
             let _ = writeln!(
                 self.out,
                 "<article class=\"finding holds\"><h3><span class=\"badge good\">holds</span> {}</h3><p><code>{}</code>: {}</p>{}</article>",
@@ -1544,11 +1524,7 @@ impl PageWriter<'_> {
             }
             self.out.push_str("</td><td><ul class=\"facts\">");
             for f in &s.given {
-                let name = p
-                    .inputs
-                    .get(f.input)
-                    .map(|i| i.name.as_str())
-                    .unwrap_or("?");
+                let name = p.inputs[f.input].name.as_str();
                 let _ = write!(
                     self.out,
                     "<li>{}: <b>{}</b></li>",
@@ -1561,8 +1537,7 @@ impl PageWriter<'_> {
             }
             self.out.push_str("</ul></td><td><ul class=\"facts\">");
             for e in &s.expect {
-                let out_name =
-                    |o: &usize| humanise(p.outputs.get(*o).map(|x| x.name.as_str()).unwrap_or("?"));
+                let out_name = |o: &OutputId| humanise(&p.outputs[*o].name);
                 let text = match e {
                     Expect::Value { output, value, .. } => {
                         format!("{}: {}", out_name(output), plain::show_value(p, value))
@@ -1604,21 +1579,19 @@ impl PageWriter<'_> {
     fn vocabulary(&mut self) {
         let pp = self.pp;
         let p = &pp.policy;
-        let unused: Vec<usize> = pp
+        let unused: Vec<InputId> = pp
             .analysis
             .as_ref()
             .map(|a| a.unused_inputs.clone())
             .unwrap_or_default();
         self.out.push_str("<h2 id=\"inputs\">Inputs: the questions about an incident</h2>\n<table><thead><tr><th>Input</th><th>Question</th><th>Answers</th></tr></thead><tbody>\n");
         // The inputs the decision depends on first.
-        let mut order: Vec<usize> = (0..p.inputs.len()).collect();
+        let mut order: Vec<InputId> = p.inputs.ids().collect();
         if pp.is_policy {
             order.sort_by_key(|i| unused.contains(i));
         }
         for i in order {
-            let Some(input) = p.inputs.get(i) else {
-                continue;
-            };
+            let input = &p.inputs[i];
             let answers = match input.ty {
                 Ty::Bool => "yes or no".to_string(),
                 Ty::Int { lo, hi } => format!("{lo} to {hi}"),
@@ -1723,10 +1696,8 @@ impl PageWriter<'_> {
         }
     }
 
-    fn variants_html(&self, e: usize) -> String {
-        let Some(def) = self.p().enums.get(e) else {
-            return String::new();
-        };
+    fn variants_html(&self, e: EnumId) -> String {
+        let def = &self.p().enums[e];
         let items: Vec<String> = def
             .variants
             .iter()

@@ -16,7 +16,7 @@ pub mod split;
 pub mod svg;
 pub mod text;
 pub mod view;
-pub use crate::words;
+pub(crate) use crate::words;
 
 pub use build::Which;
 

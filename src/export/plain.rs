@@ -8,7 +8,8 @@
 
 use super::words;
 use crate::check::ir::{
-    Assign, CmpOp, Expr, LinExpr, OutputTy, Policy, RuleDef, Ty, Value, VariantId,
+    Assign, CmpOp, EnumId, Expr, ImportId, InputId, LinExpr, OutputId, Policy, RuleDef, Ty, Value,
+    VariantId,
 };
 
 /// What a term names.
@@ -72,30 +73,25 @@ impl Writer<'_> {
         });
     }
 
-    fn input(&mut self, i: usize) {
-        let name = self
-            .policy
-            .inputs
-            .get(i)
-            .map(|d| d.name.as_str())
-            .unwrap_or("?");
-        self.term(TermKind::Input, name);
+    fn input(&mut self, i: InputId) {
+        let policy = self.policy;
+        self.term(TermKind::Input, &policy.inputs[i].name);
     }
 
-    fn output(&mut self, o: usize) {
-        let name = self
-            .policy
-            .outputs
-            .get(o)
-            .map(|d| d.name.as_str())
-            .unwrap_or("?");
-        self.term(TermKind::Output, name);
+    fn output(&mut self, o: OutputId) {
+        let policy = self.policy;
+        self.term(TermKind::Output, &policy.outputs[o].name);
     }
 
-    fn variants(&mut self, e: usize, vs: &[VariantId]) {
+    /// Variants of enum `e` (the type of the input or output they are tested on), or
+    /// their numbers where that is not an enum (which the checker never builds).
+    fn variants(&mut self, p: &Policy, e: Option<EnumId>, vs: &[VariantId]) {
         let names: Vec<String> = vs
             .iter()
-            .map(|&v| quoted(self.policy, e, v, words::variant_short))
+            .map(|&v| match e {
+                Some(e) => quoted(p, e, v, words::variant_short),
+                None => format!("#{v:?}"),
+            })
             .collect();
         self.text(&or_list(&names));
     }
@@ -156,13 +152,8 @@ impl Writer<'_> {
             Expr::Const(false) => self.text("never"),
             Expr::Input(i) => self.input(*i),
             Expr::Define(d) => {
-                let name = self
-                    .policy
-                    .defines
-                    .get(*d)
-                    .map(|x| x.name.as_str())
-                    .unwrap_or("?");
-                self.term(TermKind::Define, name);
+                let policy = self.policy;
+                self.term(TermKind::Define, &policy.defines[*d].name);
             }
             Expr::Not(x) => self.not(x, depth),
             Expr::And(xs) => self.list(xs, " and ", Level::And, ctx, depth),
@@ -185,9 +176,9 @@ impl Writer<'_> {
             }
             Expr::EnumIn { input, variants } => {
                 self.input(*input);
-                let e = self.enum_of(*input);
+                let p = self.policy;
                 self.text(is_one_of(variants.len()));
-                self.variants(e, variants);
+                self.variants(p, p.inputs[*input].ty.enum_id(), variants);
             }
             Expr::EnumEq(a, b) => {
                 self.input(*a);
@@ -202,12 +193,9 @@ impl Writer<'_> {
             }
             Expr::SetContains { output, variant } => {
                 self.output(*output);
-                let e = match self.policy.outputs.get(*output).map(|o| o.ty) {
-                    Some(OutputTy::Set(e)) => e,
-                    _ => 0,
-                };
+                let p = self.policy;
                 self.text(" includes ");
-                self.text(&quoted(self.policy, e, *variant, words::variant_short));
+                self.variants(p, p.outputs[*output].ty.enum_id(), &[*variant]);
             }
             Expr::ImportedOutputIs {
                 import,
@@ -238,18 +226,9 @@ impl Writer<'_> {
     }
 
     /// An imported policy's decision (`use "..." as alias`), in its own names.
-    fn imported_output_is(&mut self, import: usize, output: usize, values: &[Value]) {
-        let policy = self.policy;
-        let Some(imp) = policy.imports.get(import) else {
-            self.text("?");
-            return;
-        };
-        let name = imp
-            .policy
-            .outputs
-            .get(output)
-            .map(|o| format!("{}.{}", imp.alias, o.name))
-            .unwrap_or_else(|| "?".into());
+    fn imported_output_is(&mut self, import: ImportId, output: OutputId, values: &[Value]) {
+        let imp = &self.policy.imports[import];
+        let name = format!("{}.{}", imp.alias, imp.policy.outputs[output].name);
         self.term(TermKind::Output, &name);
         let shown: Vec<String> = values.iter().map(|v| show_value(&imp.policy, v)).collect();
         self.text(is_one_of(shown.len()));
@@ -257,23 +236,13 @@ impl Writer<'_> {
     }
 
     /// Whether an imported policy's set output includes a variant, in its own names.
-    fn imported_set_contains(&mut self, import: usize, output: usize, variant: VariantId) {
-        let policy = self.policy;
-        let Some(imp) = policy.imports.get(import) else {
-            self.text("?");
-            return;
-        };
-        let out = imp.policy.outputs.get(output);
-        let name = out
-            .map(|o| format!("{}.{}", imp.alias, o.name))
-            .unwrap_or_else(|| "?".into());
-        let e = match out.map(|o| o.ty) {
-            Some(OutputTy::Set(e)) => e,
-            _ => 0,
-        };
+    fn imported_set_contains(&mut self, import: ImportId, output: OutputId, variant: VariantId) {
+        let imp = &self.policy.imports[import];
+        let out = &imp.policy.outputs[output];
+        let name = format!("{}.{}", imp.alias, out.name);
         self.term(TermKind::Output, &name);
         self.text(" includes ");
-        self.text(&humanise(imp.policy.variant_name(e, variant)));
+        self.variants(&imp.policy, out.ty.enum_id(), &[variant]);
     }
 
     fn not(&mut self, x: &Expr, depth: usize) {
@@ -285,13 +254,14 @@ impl Writer<'_> {
             }
             Expr::EnumIn { input, variants } => {
                 self.input(*input);
-                let e = self.enum_of(*input);
+                let p = self.policy;
+                let e = p.inputs[*input].ty.enum_id();
                 self.text(if variants.len() > 2 {
                     " is none of "
                 } else {
                     " is not "
                 });
-                self.variants(e, variants);
+                self.variants(p, e, variants);
             }
             Expr::EnumEq(a, b) => {
                 self.input(*a);
@@ -321,24 +291,14 @@ impl Writer<'_> {
             }
             Expr::SetContains { output, variant } => {
                 self.output(*output);
-                let e = match self.policy.outputs.get(*output).map(|o| o.ty) {
-                    Some(OutputTy::Set(e)) => e,
-                    _ => 0,
-                };
+                let p = self.policy;
                 self.text(" does not include ");
-                self.text(&quoted(self.policy, e, *variant, words::variant_short));
+                self.variants(p, p.outputs[*output].ty.enum_id(), &[*variant]);
             }
             _ => {
                 self.text("not ");
                 self.expr(x, Level::Atom, depth + 1);
             }
-        }
-    }
-
-    fn enum_of(&self, input: usize) -> usize {
-        match self.policy.inputs.get(input).map(|d| d.ty) {
-            Some(Ty::Enum(e)) => e,
-            _ => 0,
         }
     }
 
@@ -423,7 +383,12 @@ pub fn show_value(policy: &Policy, v: &Value) -> String {
 /// A variant in the words `say` picks, in quotation marks when they are its doc
 /// comment's sentence ("police response is “The police take control of the
 /// incident”"), bare when they are its name ("severity is nude").
-fn quoted(policy: &Policy, e: usize, v: usize, say: fn(&Policy, usize, usize) -> String) -> String {
+fn quoted(
+    policy: &Policy,
+    e: EnumId,
+    v: VariantId,
+    say: fn(&Policy, EnumId, VariantId) -> String,
+) -> String {
     let w = say(policy, e, v);
     if w == humanise(policy.variant_name(e, v)) {
         w
@@ -476,7 +441,7 @@ pub fn region(policy: &Policy, r: &crate::compile::describe::Region) -> Vec<Piec
             w.text("(");
         }
         for (input, set) in r.cubes.get(k).map(Vec::as_slice).unwrap_or(&[]) {
-            let ty = policy.inputs.get(*input).map(|d| d.ty);
+            let ty = policy.inputs.lookup(*input).map(|d| d.ty);
             match (set, ty) {
                 (ValueSet::Bools(bs), _) => match bs.as_slice() {
                     [true] => {
@@ -490,14 +455,11 @@ pub fn region(policy: &Policy, r: &crate::compile::describe::Region) -> Vec<Piec
                     }
                     _ => {}
                 },
-                (ValueSet::Variants(e, vs), _) => {
-                    let all = policy.enums.get(*e).map(|d| d.variants.len()).unwrap_or(0);
-                    if vs.len() < all {
-                        and(&mut w);
-                        w.input(*input);
-                        w.text(is_one_of(vs.len()));
-                        w.variants(*e, vs);
-                    }
+                (ValueSet::Variants(e, vs), _) if vs.len() < policy.enums[*e].variants.len() => {
+                    and(&mut w);
+                    w.input(*input);
+                    w.text(is_one_of(vs.len()));
+                    w.variants(policy, Some(*e), vs);
                 }
                 (ValueSet::Ints(rs), Some(Ty::Int { lo, hi })) => {
                     and(&mut w);
@@ -575,8 +537,9 @@ pub fn rule(policy: &Policy, r: &RuleDef) -> Vec<Piece> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::ir::{EnumDef, InputDef, OutputDef, VariantDef};
+    use crate::check::ir::{EnumDef, InputDef, OutputDef, OutputTy, Ty, VariantDef};
     use crate::source::Loc;
+    use crate::testing::id;
 
     fn policy() -> Policy {
         let v = |n: &str| VariantDef {
@@ -596,15 +559,17 @@ mod tests {
             enums: vec![EnumDef {
                 name: "Severity".into(),
                 doc: None,
-                variants: vec![v("semi_nude"), v("nude"), v("sexual_act"), v("extreme")],
+                variants: vec![v("semi_nude"), v("nude"), v("sexual_act"), v("extreme")].into(),
                 loc: Loc::default(),
-            }],
+            }]
+            .into(),
             inputs: vec![
                 input("coercion", Ty::Bool),
                 input("youngest_age", Ty::Int { lo: 0, hi: 99 }),
                 input("oldest_age", Ty::Int { lo: 0, hi: 99 }),
-                input("severity", Ty::Enum(0)),
-            ],
+                input("severity", Ty::Enum(id(0))),
+            ]
+            .into(),
             outputs: vec![OutputDef {
                 name: "record_crime".into(),
                 doc: None,
@@ -612,7 +577,8 @@ mod tests {
                 default: None,
                 loc: Loc::default(),
                 hit: Default::default(),
-            }],
+            }]
+            .into(),
             ..Policy::default()
         }
     }
@@ -623,7 +589,7 @@ mod tests {
 
     fn ge(i: usize, c: i64) -> Expr {
         Expr::Cmp {
-            lhs: LinExpr::input(i),
+            lhs: LinExpr::input(id(i)),
             op: CmpOp::Ge,
             rhs: LinExpr::constant(c),
         }
@@ -632,14 +598,14 @@ mod tests {
     #[test]
     fn conditions_read_as_words() {
         let e = Expr::And(vec![
-            Expr::Input(0),
+            Expr::Input(id(0)),
             Expr::Not(Box::new(ge(1, 16))),
             Expr::Or(vec![
                 Expr::EnumIn {
-                    input: 3,
-                    variants: vec![2, 3],
+                    input: id(3),
+                    variants: vec![id(2), id(3)],
                 },
-                Expr::Not(Box::new(Expr::Input(0))),
+                Expr::Not(Box::new(Expr::Input(id(0)))),
             ]),
         ]);
         assert_eq!(
@@ -651,22 +617,22 @@ mod tests {
     #[test]
     fn linear_relations_and_negated_sets() {
         let gap = Expr::Cmp {
-            lhs: LinExpr::input(2)
-                .add_scaled(-1, &LinExpr::input(1))
+            lhs: LinExpr::input(id(2))
+                .add_scaled(-1, &LinExpr::input(id(1)))
                 .unwrap(),
             op: CmpOp::Ge,
             rhs: LinExpr::constant(3),
         };
         assert_eq!(text(&gap), "oldest age − youngest age ≥ 3");
         let e = Expr::Not(Box::new(Expr::EnumIn {
-            input: 3,
-            variants: vec![0, 1, 2],
+            input: id(3),
+            variants: vec![id(0), id(1), id(2)],
         }));
         assert_eq!(
             text(&e),
             "severity is none of semi nude, nude or sexual act"
         );
-        let imp = Expr::Implies(Box::new(Expr::Input(0)), Box::new(ge(2, 18)));
+        let imp = Expr::Implies(Box::new(Expr::Input(id(0))), Box::new(ge(2, 18)));
         assert_eq!(text(&imp), "if coercion, then oldest age ≥ 18");
     }
 
@@ -674,17 +640,23 @@ mod tests {
     #[test]
     fn negated_decisions_read_as_english() {
         let not_recorded = Expr::Not(Box::new(Expr::OutputIs {
-            output: 0,
+            output: crate::testing::id(0),
             values: vec![Value::Bool(true)],
         }));
         assert_eq!(text(&not_recorded), "record crime is no");
-        let imp = Expr::Implies(Box::new(Expr::Input(0)), Box::new(not_recorded));
+        let imp = Expr::Implies(
+            Box::new(Expr::Input(crate::testing::id(0))),
+            Box::new(not_recorded),
+        );
         assert_eq!(text(&imp), "if coercion, then record crime is no");
     }
 
     #[test]
     fn or_inside_and_is_bracketed_and_and_inside_or_is_not() {
-        let e = Expr::Or(vec![Expr::And(vec![Expr::Input(0), ge(1, 3)]), ge(2, 18)]);
+        let e = Expr::Or(vec![
+            Expr::And(vec![Expr::Input(id(0)), ge(1, 3)]),
+            ge(2, 18),
+        ]);
         assert_eq!(text(&e), "coercion and youngest age ≥ 3 or oldest age ≥ 18");
     }
 
@@ -697,9 +669,9 @@ mod tests {
             cites: None,
             doc: None,
             overrides: vec![],
-            when: Expr::Input(0),
+            when: Expr::Input(id(0)),
             assigns: vec![Assign {
-                output: 0,
+                output: id(0),
                 value: Value::Bool(true),
                 loc: Loc::default(),
             }],

@@ -214,9 +214,8 @@ fn analyse_and_draw(policy: &Policy) -> Drawn {
                 (view, plan)
             };
             let whole = draw(Which::Whole);
-            let outputs: (Vec<_>, Vec<_>) = (0..policy.outputs.len())
-                .map(|o| draw(Which::Output(o)))
-                .unzip();
+            let outputs: (Vec<_>, Vec<_>) =
+                policy.outputs.ids().map(|o| draw(Which::Output(o))).unzip();
             (Ok(dg), whole, outputs)
         }
         Err(e) => {

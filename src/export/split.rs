@@ -211,15 +211,16 @@ pub fn plan(
             }],
         });
     }
-    let set_of = |o: OutputId| match policy.outputs.get(o).map(|d| d.ty) {
-        Some(OutputTy::Set(e)) => policy.enums.get(e).map(|d| d.variants.len()),
-        _ => None,
+    let set_of = |o: OutputId| match policy.outputs[o].ty {
+        OutputTy::Set(e) => Some(e),
+        OutputTy::Single(_) => None,
     };
     match which {
         Which::Output(o) if set_of(o).is_some() => {
-            let n = set_of(o).unwrap_or(0);
+            let variants = set_of(o).map(|e| policy.enums[e].variants.ids());
+            let n = variants.as_ref().map_or(0, |v| v.len());
             let mut sections = Vec::new();
-            for v in 0..n {
+            for v in variants.into_iter().flatten() {
                 let member = graph_view(policy, c, dg, Which::Member(o, v))?;
                 sections.push(Section {
                     title: member.part.clone(),
@@ -239,7 +240,7 @@ pub fn plan(
                 return Ok(region_plan(parts));
             }
             let mut sections = Vec::new();
-            for o in 0..policy.outputs.len() {
+            for o in policy.outputs.ids() {
                 let v = graph_view(policy, c, dg, Which::Output(o))?;
                 let sub = plan(policy, c, dg, Which::Output(o), &v, width)?;
                 for mut s in sub.sections {

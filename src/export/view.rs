@@ -5,7 +5,7 @@
 //! building one from the compiled decision graph happens in one place
 //! ([`super::build`]), so the writers cannot drift apart in what they say.
 
-use crate::check::ir::{Policy, Ty, Value};
+use crate::check::ir::{InputId, Policy, Ty, Value, VariantId};
 
 /// Index of a node in [`GraphView::nodes`].
 pub type NodeIx = usize;
@@ -363,10 +363,11 @@ pub fn answer(policy: &Policy, ty: Ty, ranges: &[(i64, i64)]) -> (String, String
             (label.to_string(), label.to_string(), EdgeValues::Bool(vals))
         }
         Ty::Enum(e) => {
-            let count = policy.enums.get(e).map(|d| d.variants.len()).unwrap_or(0);
-            let picked: Vec<usize> = (0..count)
+            let picked: Vec<VariantId> = policy.enums[e]
+                .variants
+                .ids()
                 .filter(|&v| {
-                    let v = v as i64;
+                    let v = v.index() as i64;
                     merged.iter().any(|&(lo, hi)| lo <= v && v <= hi)
                 })
                 .collect();
@@ -456,10 +457,8 @@ fn merge_ranges(ranges: &[(i64, i64)]) -> Vec<(i64, i64)> {
 /// The question a node about `input` asks: the doc comment's question (its text up to
 /// the first `?`; the rest of a doc comment explains the question and belongs in the
 /// report, not on a node), or a question made from the name when there is no doc.
-pub fn question_text(policy: &Policy, input: usize) -> (String, String) {
-    let Some(def) = policy.inputs.get(input) else {
-        return (format!("input {input}"), format!("input {input}?"));
-    };
+pub fn question_text(policy: &Policy, input: InputId) -> (String, String) {
+    let def = &policy.inputs[input];
     let text = def
         .question()
         .unwrap_or_else(|| format!("{}?", def.name.replace('_', " ")));
@@ -481,6 +480,7 @@ pub fn value_status(policy: &Policy, value: &Value, source: ValueSource) -> Outp
 mod tests {
     use super::*;
     use crate::check::ir::{EnumDef, InputDef, Ty, VariantDef};
+    use crate::testing::id;
 
     #[test]
     fn a_question_node_shows_the_doc_comments_question_only() {
@@ -498,10 +498,13 @@ mod tests {
         ));
         p.inputs.push(input("Statement without a question mark"));
         assert_eq!(
-            question_text(&p, 0).1,
+            question_text(&p, id(0)).1,
             "Is there a significant age difference?"
         );
-        assert_eq!(question_text(&p, 1).1, "Statement without a question mark");
+        assert_eq!(
+            question_text(&p, id(1)).1,
+            "Statement without a question mark"
+        );
     }
     use crate::source::Loc;
 
@@ -515,9 +518,10 @@ mod tests {
             enums: vec![EnumDef {
                 name: "Severity".into(),
                 doc: None,
-                variants: vec![v("semi_nude"), v("nude"), v("sexual_act"), v("extreme")],
+                variants: vec![v("semi_nude"), v("nude"), v("sexual_act"), v("extreme")].into(),
                 loc: Loc::default(),
-            }],
+            }]
+            .into(),
             ..Policy::default()
         }
     }
@@ -536,7 +540,7 @@ mod tests {
     #[test]
     fn enum_answers_merge_in_declaration_order() {
         let p = policy_with_enum();
-        let (label, code, vals) = answer(&p, Ty::Enum(0), &[(3, 3), (1, 1)]);
+        let (label, code, vals) = answer(&p, Ty::Enum(id(0)), &[(3, 3), (1, 1)]);
         assert_eq!(label, "nude\nor extreme");
         assert_eq!(code, "nude, extreme");
         assert_eq!(

@@ -5,12 +5,15 @@
 //! scenario exercises.
 
 use crate::diagnostics::Code;
+use crate::testing::id;
 use std::collections::BTreeSet;
 
 use super::run::{judge, test_policy, Options};
 use super::{Outcome, TestKind};
 use crate::analyse::brute::{self, RefDecision};
-use crate::check::ir::{Expect, Fact, OutputTy, Policy, ScenarioDef, Ty, Value};
+use crate::check::ir::{
+    Expect, Fact, IdxVec, OutputTy, Policy, RuleDef, RuleId, ScenarioDef, Ty, Value,
+};
 use crate::compile::graph::{DecisionGraph, Status, Verdict};
 use crate::compile::synth::{generate, Rng, SynthSpec};
 use crate::compile::{value_index, CompileOptions, Compiler};
@@ -25,13 +28,17 @@ fn pick<'a, T>(rng: &mut Rng, xs: &'a [T]) -> &'a T {
     &xs[rng.below(xs.len() as u64) as usize]
 }
 
-fn random_output_value(rng: &mut Rng, policy: &Policy, o: usize) -> Value {
+fn random_output_value(rng: &mut Rng, policy: &Policy, o: crate::check::ir::OutputId) -> Value {
     match policy.outputs[o].ty {
         OutputTy::Single(ty) => pick(rng, &brute::values_of(policy, ty)).clone(),
-        OutputTy::Set(e) => {
-            let n = policy.enums[e].variants.len();
-            Value::Set(e, (0..n).filter(|_| rng.chance(50)).collect())
-        }
+        OutputTy::Set(e) => Value::Set(
+            e,
+            policy.enums[e]
+                .variants
+                .ids()
+                .filter(|_| rng.chance(50))
+                .collect(),
+        ),
     }
 }
 
@@ -40,7 +47,7 @@ fn random_output_value(rng: &mut Rng, policy: &Policy, o: usize) -> Value {
 fn random_scenario(rng: &mut Rng, policy: &Policy, name: &str) -> ScenarioDef {
     let mut given = Vec::new();
     let mut completion = Vec::new();
-    for (i, inp) in policy.inputs.iter().enumerate() {
+    for (i, inp) in policy.inputs.entries() {
         let v = pick(rng, &brute::values_of(policy, inp.ty)).clone();
         if rng.chance(45) {
             given.push(Fact {
@@ -55,7 +62,7 @@ fn random_scenario(rng: &mut Rng, policy: &Policy, name: &str) -> ScenarioDef {
     let mut expect = Vec::new();
     let mut used = BTreeSet::new();
     for _ in 0..1 + rng.below(3) {
-        let o = rng.below(policy.outputs.len() as u64) as usize;
+        let o: crate::check::ir::OutputId = id(rng.below(policy.outputs.len() as u64) as usize);
         if rng.chance(15) {
             if !expect
                 .iter()
@@ -102,7 +109,7 @@ fn random_scenario(rng: &mut Rng, policy: &Policy, name: &str) -> ScenarioDef {
 fn completions(policy: &Policy, s: &ScenarioDef) -> Vec<(Vec<Value>, RefDecision)> {
     let mut out = Vec::new();
     brute::for_each_incident(policy, |inc| {
-        if s.given.iter().all(|f| inc[f.input] == f.value) {
+        if s.given.iter().all(|f| inc[f.input.index()] == f.value) {
             let d = brute::decide(policy, inc);
             if d.status != Status::BrokenAssumption {
                 out.push((inc.to_vec(), d));
@@ -143,7 +150,7 @@ fn value_from_json(policy: &Policy, ty: Ty, v: &serde_json::Value) -> Value {
                 .iter()
                 .position(|x| x.name == name)
                 .unwrap();
-            Value::Enum(e, idx)
+            Value::Enum(e, id(idx))
         }
     }
 }
@@ -160,7 +167,7 @@ fn universal_verdict_equals_enumeration_of_completions() {
         let scenarios: Vec<ScenarioDef> = (0..4)
             .map(|k| random_scenario(&mut rng, &policy, &format!("s{k}")))
             .collect();
-        policy.scenarios = scenarios.clone();
+        policy.scenarios = scenarios.clone().into();
         let graph = graph_of(&policy);
         let tested = test_policy(&sources, &policy, &Options::default());
         for (k, s) in scenarios.iter().enumerate() {
@@ -221,8 +228,7 @@ fn universal_verdict_equals_enumeration_of_completions() {
                         let mut facts = ex.facts.iter();
                         let inc: Vec<Value> = policy
                             .inputs
-                            .iter()
-                            .enumerate()
+                            .entries()
                             .map(|(k, i)| {
                                 if !reads.contains(k) {
                                     return s
@@ -240,7 +246,10 @@ fn universal_verdict_equals_enumeration_of_completions() {
                             .collect();
                         assert!(facts.next().is_none(), "{ctx}: an unread input shown");
                         // A completion of the facts that satisfies the assumptions...
-                        assert!(s.given.iter().all(|g| inc[g.input] == g.value), "{ctx}");
+                        assert!(
+                            s.given.iter().all(|g| inc[g.input.index()] == g.value),
+                            "{ctx}"
+                        );
                         let d = brute::decide(&policy, &inc);
                         assert_ne!(d.status, Status::BrokenAssumption, "{ctx}");
                         // ...that breaks what the example says it breaks: the first
@@ -265,7 +274,7 @@ fn universal_verdict_equals_enumeration_of_completions() {
                         // The path is a walk of the graph: every answer fits the facts.
                         for step in ex.path.iter().flatten() {
                             let i = policy.input_by_name(&step.input).unwrap();
-                            let shown = policy.show_value(&inc[i]);
+                            let shown = policy.show_value(&inc[i.index()]);
                             assert!(
                                 answer_contains(&step.answer, &shown),
                                 "{ctx}: {} -> {} does not contain {shown}",
@@ -309,10 +318,10 @@ fn answer_contains(answer: &str, value: &str) -> bool {
 /// applies, is not overridden, and every value it gives is the output's value (for a
 /// set output, the output is decided): not outranked by a precedence, not lost in an
 /// `exclusive` overlap or a conflict.
-fn takes_effect(policy: &Policy, d: &RefDecision, r: usize) -> bool {
+fn takes_effect(policy: &Policy, d: &RefDecision, r: RuleId) -> bool {
     d.applied.contains(&r)
         && !d.overridden.contains(&r)
-        && d.effective.iter().enumerate().all(|(o, eff)| {
+        && d.effective.entries().all(|(o, eff)| {
             eff.iter().filter(|e| e.0 == r).all(|(_, v)| {
                 match (&policy.outputs[o].ty, &d.verdicts[o]) {
                     (OutputTy::Set(_), Verdict::Value(_)) => true,
@@ -356,16 +365,17 @@ fn coverage_names_exactly_the_rules_no_scenario_covers() {
                 .collect();
             graph.evaluate(&idx)
         };
-        let fired = |d: &RefDecision| -> BTreeSet<usize> {
+        let fired = |d: &RefDecision| -> BTreeSet<RuleId> {
             d.applied
                 .iter()
                 .copied()
                 .filter(|&r| takes_effect(&policy, d, r))
                 .collect()
         };
-        let mut covered: BTreeSet<usize> = BTreeSet::new();
-        let mut fired_somewhere: BTreeSet<usize> = BTreeSet::new();
-        let mut first_reacher: Vec<Option<String>> = vec![None; policy.rules.len()];
+        let mut covered: BTreeSet<RuleId> = BTreeSet::new();
+        let mut fired_somewhere: BTreeSet<RuleId> = BTreeSet::new();
+        let mut first_reacher: IdxVec<RuleDef, Option<String>> =
+            IdxVec::filled(None, policy.rules.len());
         let mut leaves_covered = BTreeSet::new();
         let mut leaves_reached = BTreeSet::new();
         for s in &policy.scenarios {
@@ -374,7 +384,7 @@ fn coverage_names_exactly_the_rules_no_scenario_covers() {
                 .iter()
                 .filter(|c| c.1.status == Status::InScope)
                 .collect();
-            let mut always: Option<BTreeSet<usize>> = None;
+            let mut always: Option<BTreeSet<RuleId>> = None;
             for (_, d) in &in_scope {
                 let f = fired(d);
                 if d.applied
@@ -408,7 +418,9 @@ fn coverage_names_exactly_the_rules_no_scenario_covers() {
             }
             leaves_reached.extend(reached);
         }
-        let expected_uncovered: Vec<(String, Option<String>)> = (0..policy.rules.len())
+        let expected_uncovered: Vec<(String, Option<String>)> = policy
+            .rules
+            .ids()
             .filter(|r| !covered.contains(r))
             .map(|r| (policy.rules[r].name.clone(), first_reacher[r].clone()))
             .collect();
@@ -475,7 +487,7 @@ fn filtered_out_scenarios_are_skipped_and_not_run() {
 /// `random_scenario` with every input given: the facts fix the decision.
 fn complete_scenario(rng: &mut Rng, policy: &Policy, name: &str) -> ScenarioDef {
     let mut s = random_scenario(rng, policy, name);
-    for (i, inp) in policy.inputs.iter().enumerate() {
+    for (i, inp) in policy.inputs.entries() {
         if !s.given.iter().any(|f| f.input == i) {
             s.given.push(Fact {
                 input: i,
@@ -532,7 +544,8 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
             complete_scenario(&mut rng, &policy, "complete_0"),
             complete_scenario(&mut rng, &policy, "complete_1"),
             complete_scenario(&mut rng, &policy, "complete_2"),
-        ];
+        ]
+        .into();
         let full = test_policy(&sources, &policy, &Options::default());
         // The smallest limit at which the analyses fit.
         for limit in 1..4000 {
@@ -611,7 +624,7 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
                     );
                     continue;
                 }
-                let s = &policy.scenarios[k];
+                let s = &policy.scenarios[id(k)];
                 let complete = s.given.len() == policy.inputs.len();
                 match (&a.outcome, &b.outcome) {
                     (Outcome::Passed, Outcome::Passed) => {
@@ -670,7 +683,7 @@ fn without_the_graph_jointly_broken_assumptions_are_impossible_facts() {
     let by_rules = super::run::ByRules::new(&sources, &policy, &d);
     let mut assumes = super::run::Compiled::new(&policy, None).unwrap().assumes;
     let f = by_rules
-        .scenario_outcome(&mut assumes, &policy.scenarios[0], None)
+        .scenario_outcome(&mut assumes, &policy.scenarios[id(0)], None)
         .unwrap();
     assert!(
         f.message.starts_with("no incident has these facts"),

@@ -8,7 +8,7 @@ use crate::diagnostics::{Code, Diagnostic};
 
 /// An assert that does not hold; `None` for one that does.
 pub(super) fn refuted(policy: &Policy, af: &AssertFinding) -> Option<Diagnostic> {
-    let def = policy.asserts.get(af.assert)?;
+    let def = &policy.asserts[af.assert];
     let r = af.counterexamples.as_ref()?;
     let d = Diagnostic::error(Code::E0503, format!("assert `{}` does not hold", def.name))
         .primary(def.loc, "this invariant fails for some incidents");

@@ -10,7 +10,9 @@
 
 use super::data::{Data, ValuePairs};
 use crate::analyse::{brute, Analysis, ConflictFinding};
-use crate::check::ir::{HitPolicy, OutputDef, OutputId, OutputTy, Policy, RuleId, Ty, Value};
+use crate::check::ir::{
+    HitPolicy, IdxVec, OutputDef, OutputId, OutputTy, Policy, RuleDef, RuleId, Ty, Value,
+};
 use crate::compile::describe::show_count;
 use crate::compile::graph::{leaf_for_applied, Outcome};
 use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
@@ -129,25 +131,28 @@ struct Settle<'p> {
     o: OutputId,
     /// The rules that apply to the example.
     applied: Vec<RuleId>,
-    overriders: Vec<Vec<RuleId>>,
+    overriders: IdxVec<RuleDef, Vec<RuleId>>,
 }
 
 impl<'p> Settle<'p> {
-    fn new(policy: &'p Policy, cf: &ConflictFinding, overriders: &[Vec<RuleId>]) -> Option<Self> {
+    fn new(
+        policy: &'p Policy,
+        cf: &ConflictFinding,
+        overriders: &IdxVec<RuleDef, Vec<RuleId>>,
+    ) -> Option<Self> {
         let example = cf.region.example_values();
         let applied = policy
             .rules
-            .iter()
-            .enumerate()
+            .entries()
             .filter(|(_, r)| brute::eval(policy, &r.when, &example, None))
             .map(|(k, _)| k)
             .collect();
         Some(Settle {
             policy,
-            out: policy.outputs.get(cf.output)?,
+            out: &policy.outputs[cf.output],
             o: cf.output,
             applied,
-            overriders: overriders.to_vec(),
+            overriders: overriders.clone(),
         })
     }
 
@@ -158,7 +163,7 @@ impl<'p> Settle<'p> {
         // every rule the loser overrides.
         let mut over_winner = vec![winner];
         over_winner.extend(ov.get(winner).cloned().unwrap_or_default());
-        for (t, list) in ov.iter_mut().enumerate() {
+        for (t, list) in self.policy.rules.ids().zip(ov.iter_mut()) {
             if t == loser || self.overriders.get(t).is_some_and(|l| l.contains(&loser)) {
                 for &w in &over_winner {
                     if w != t && !list.contains(&w) {
@@ -175,9 +180,17 @@ impl<'p> Settle<'p> {
         self.outcome(&self.overriders, Some(hit))
     }
 
-    fn outcome(&self, overriders: &[Vec<RuleId>], hit: Option<HitPolicy>) -> Outcome {
+    fn outcome(
+        &self,
+        overriders: &IdxVec<RuleDef, Vec<RuleId>>,
+        hit: Option<HitPolicy>,
+    ) -> Outcome {
         let leaf = leaf_for_applied(self.policy, overriders, &self.applied);
-        let outcome = leaf.outcomes.get(self.o).cloned().unwrap_or(Outcome::Gap);
+        let outcome = leaf
+            .outcomes
+            .lookup(self.o)
+            .cloned()
+            .unwrap_or(Outcome::Gap);
         let Some(hit) = hit else {
             return outcome;
         };
@@ -297,11 +310,11 @@ fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &
 pub(super) fn conflict(
     policy: &Policy,
     cf: &ConflictFinding,
-    overriders: &[Vec<RuleId>],
+    overriders: &IdxVec<RuleDef, Vec<RuleId>>,
 ) -> Option<Diagnostic> {
-    let o = policy.outputs.get(cf.output)?;
+    let o = &policy.outputs[cf.output];
     let [r1, r2] = cf.rules;
-    let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
+    let (d1, d2) = (&policy.rules[r1], &policy.rules[r2]);
     let [value1, value2] = &cf.values;
     let (v1, v2) = (policy.show_value(value1), policy.show_value(value2));
     let d = Diagnostic::error(
@@ -412,9 +425,9 @@ pub(super) fn conflict(
 
 /// `W0506`: two rules give an output different values and its precedence decides.
 pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnostic> {
-    let o = policy.outputs.get(cf.output)?;
+    let o = &policy.outputs[cf.output];
     let [r1, r2] = cf.rules;
-    let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
+    let (d1, d2) = (&policy.rules[r1], &policy.rules[r2]);
     let [value1, value2] = &cf.values;
     let first_wins = o.hit.rank(value1) < o.hit.rank(value2);
     let ((wr, wv), (lr, lv)) = if first_wins {
@@ -463,9 +476,9 @@ pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
 /// `twin`: the two rules decide the same everywhere (a rule written twice): the help
 /// then says to keep one, as W0507 would, which is not reported for the pair.
 pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding, twin: bool) -> Option<Diagnostic> {
-    let o = policy.outputs.get(cf.output)?;
+    let o = &policy.outputs[cf.output];
     let [r1, r2] = cf.rules;
-    let (d1, d2) = (policy.rules.get(r1)?, policy.rules.get(r2)?);
+    let (d1, d2) = (&policy.rules[r1], &policy.rules[r2]);
     let [value1, value2] = &cf.values;
     let (v1, v2) = (policy.show_value(value1), policy.show_value(value2));
     let values = if value1 == value2 {
@@ -523,7 +536,7 @@ pub(super) enum PairWord {
 }
 
 pub(super) fn unlisted(policy: &Policy, u: &Unlisted, word: PairWord) -> Option<Diagnostic> {
-    let out_def = policy.outputs.get(u.output)?;
+    let out_def = &policy.outputs[u.output];
     let count = show_count(u.pairs as u128);
     let (code, severity, message, label) = match word {
         PairWord::Conflict => (

@@ -11,13 +11,13 @@ use crate::analyse::{DeadAssignment, DeadReason, DeadRule};
 use crate::check::ir::{HitPolicy, Policy, RuleDef, RuleId};
 use crate::diagnostics::{Code, Diagnostic};
 
-pub(super) fn dead_rule(policy: &Policy, dr: &DeadRule) -> Option<Diagnostic> {
-    let rule = policy.rules.get(dr.rule)?;
-    Some(match dr.reason {
+pub(super) fn dead_rule(policy: &Policy, dr: &DeadRule) -> Diagnostic {
+    let rule = &policy.rules[dr.rule];
+    match dr.reason {
         DeadReason::NeverApplies => never_applies(rule),
         DeadReason::AlwaysOverridden => always_overridden(policy, rule, &dr.by),
         DeadReason::Outranked => outranked(policy, rule, dr),
-    })
+    }
 }
 
 fn never_applies(rule: &RuleDef) -> Diagnostic {
@@ -37,10 +37,7 @@ fn never_applies(rule: &RuleDef) -> Diagnostic {
 
 /// `rule`, overridden wherever it applies by the rules `by`.
 fn always_overridden(policy: &Policy, rule: &RuleDef, by: &[RuleId]) -> Diagnostic {
-    let names: Vec<&str> = by
-        .iter()
-        .map(|&s| policy.rules.get(s).map(|x| x.name.as_str()).unwrap_or("?"))
-        .collect();
+    let names: Vec<&str> = by.iter().map(|&s| policy.rules[s].name.as_str()).collect();
     let mut d = Diagnostic::warning(
         Code::W0502,
         format!(
@@ -52,7 +49,7 @@ fn always_overridden(policy: &Policy, rule: &RuleDef, by: &[RuleId]) -> Diagnost
         rule.name_loc,
         "wherever this rule applies, a rule that overrides it applies too",
     );
-    for sr in by.iter().filter_map(|&s| policy.rules.get(s)) {
+    for sr in by.iter().map(|&s| &policy.rules[s]) {
         d = d.secondary(
             sr.name_loc,
             format!("`{}` overrides `{}`", sr.name, rule.name),
@@ -89,13 +86,13 @@ fn outranked(policy: &Policy, rule: &RuleDef, dr: &DeadRule) -> Diagnostic {
         rule.name_loc,
         "wherever this rule applies, a rule whose value the precedence ranks higher (or that overrides it) applies too",
     );
-    for sr in dr.outranked_by.iter().filter_map(|&s| policy.rules.get(s)) {
+    for sr in dr.outranked_by.iter().map(|&s| &policy.rules[s]) {
         d = d.secondary(
             sr.name_loc,
             format!("`{}` outranks `{}`", sr.name, rule.name),
         );
     }
-    for sr in dr.by.iter().filter_map(|&s| policy.rules.get(s)) {
+    for sr in dr.by.iter().map(|&s| &policy.rules[s]) {
         d = d.secondary(
             sr.name_loc,
             format!("`{}` overrides `{}`", sr.name, rule.name),
@@ -103,9 +100,7 @@ fn outranked(policy: &Policy, rule: &RuleDef, dr: &DeadRule) -> Diagnostic {
     }
     let mut clauses = Vec::new();
     for a in &rule.assigns {
-        if let Some(HitPolicy::Precedence { loc, .. }) =
-            policy.outputs.get(a.output).map(|o| &o.hit)
-        {
+        if let HitPolicy::Precedence { loc, .. } = &policy.outputs[a.output].hit {
             if !clauses.contains(loc) {
                 clauses.push(*loc);
                 d = d.secondary(*loc, "the precedence");
@@ -132,9 +127,7 @@ fn outranked(policy: &Policy, rule: &RuleDef, dr: &DeadRule) -> Diagnostic {
 fn ranking(policy: &Policy, rule: &RuleDef, assigns: &[usize], over: &[RuleId]) -> Vec<String> {
     let mut out = Vec::new();
     for a in assigns.iter().filter_map(|&k| rule.assigns.get(k)) {
-        let Some(o) = policy.outputs.get(a.output) else {
-            continue;
-        };
+        let o = &policy.outputs[a.output];
         let Some(rank) = o.hit.rank(&a.value) else {
             continue;
         };
@@ -146,7 +139,7 @@ fn ranking(policy: &Policy, rule: &RuleDef, assigns: &[usize], over: &[RuleId]) 
             .iter()
             .take(rank)
             .filter(|v| {
-                over.iter().filter_map(|&s| policy.rules.get(s)).any(|s| {
+                over.iter().map(|&s| &policy.rules[s]).any(|s| {
                     s.assigns
                         .iter()
                         .any(|b| b.output == a.output && b.value == **v)
@@ -187,9 +180,9 @@ fn outranked_help(ranks: &[String], over: &[&str], by: &[&str]) -> String {
 /// `W0502` for one assignment of a rule whose other assignments take effect: the rule
 /// is alive, so the rule-level warning stays silent, yet this value is never given.
 pub(super) fn dead_assignment(policy: &Policy, da: &DeadAssignment) -> Option<Diagnostic> {
-    let rule = policy.rules.get(da.rule)?;
+    let rule = &policy.rules[da.rule];
     let a = rule.assigns.get(da.assign)?;
-    let o = policy.outputs.get(a.output)?;
+    let o = &policy.outputs[a.output];
     let names = |rs: &[RuleId]| rule_names(policy, rs);
     let (over, by) = (names(&da.outranked_by), names(&da.by));
     let value = policy.show_value(&a.value);
@@ -206,13 +199,13 @@ pub(super) fn dead_assignment(policy: &Policy, da: &DeadAssignment) -> Option<Di
     )
     .primary(a.loc, how)
     .secondary(rule.name_loc, "its other assignments do take effect");
-    for sr in da.outranked_by.iter().filter_map(|&s| policy.rules.get(s)) {
+    for sr in da.outranked_by.iter().map(|&s| &policy.rules[s]) {
         d = d.secondary(
             sr.name_loc,
             format!("`{}` outranks `{}`", sr.name, rule.name),
         );
     }
-    for sr in da.by.iter().filter_map(|&s| policy.rules.get(s)) {
+    for sr in da.by.iter().map(|&s| &policy.rules[s]) {
         d = d.secondary(
             sr.name_loc,
             format!("`{}` overrides `{}`", sr.name, rule.name),
@@ -254,9 +247,7 @@ pub(super) fn dead_assignment(policy: &Policy, da: &DeadAssignment) -> Option<Di
 
 /// The names of rules `rs`.
 fn rule_names<'p>(policy: &'p Policy, rs: &[RuleId]) -> Vec<&'p str> {
-    rs.iter()
-        .map(|&s| policy.rules.get(s).map(|x| x.name.as_str()).unwrap_or("?"))
-        .collect()
+    rs.iter().map(|&s| policy.rules[s].name.as_str()).collect()
 }
 
 /// Names in backticks, separated by commas.

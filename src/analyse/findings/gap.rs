@@ -5,13 +5,13 @@
 use super::data::Data;
 use super::{incidents, region_notes};
 use crate::analyse::GapFinding;
-use crate::check::ir::{Expr, OutputDef, Policy};
+use crate::check::ir::{AcceptId, Expr, OutputDef, Policy};
 use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
 use crate::source::{Loc, Span};
 
 /// A gap: an error when no acceptance covers it, else a note.
-pub(super) fn gap(policy: &Policy, g: &GapFinding) -> Option<Diagnostic> {
-    let o = policy.outputs.get(g.output)?;
+pub(super) fn gap(policy: &Policy, g: &GapFinding) -> Diagnostic {
+    let o = &policy.outputs[g.output];
     let data = Data::Gap {
         region: g.region.data(),
         output: &o.name,
@@ -22,7 +22,7 @@ pub(super) fn gap(policy: &Policy, g: &GapFinding) -> Option<Diagnostic> {
     } else {
         accepted(policy, g, o)
     };
-    Some(d.data_of(&data))
+    d.data_of(&data)
 }
 
 /// `E0501`, with the rules that assign the output nearby and the clause that accepts
@@ -88,30 +88,23 @@ fn accepted(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
         "left undecided on purpose there: the acceptance says why",
     );
     for &i in &g.accepted_by {
-        if let Some(acc) = policy.accepted_gaps.get(i) {
-            d = d.secondary(acc.loc, format!("accepted here: {}", acc.reason));
-        }
+        let acc = &policy.accepted_gaps[i];
+        d = d.secondary(acc.loc, format!("accepted here: {}", acc.reason));
     }
     region_notes(d, &g.region, "no value for")
 }
 
 /// `W0504`: acceptance `i` covers no gap.
-pub(super) fn stale_acceptance(policy: &Policy, i: usize) -> Option<Diagnostic> {
-    let acc = policy.accepted_gaps.get(i)?;
-    let name = policy
-        .outputs
-        .get(acc.output)
-        .map(|o| o.name.as_str())
-        .unwrap_or("?");
-    Some(
-        Diagnostic::warning(
-            Code::W0504,
-            format!("this acceptance of a gap in `{name}` covers no gap"),
-        )
-        .primary(acc.loc, "no incident here lacks a value")
-        .help("remove the `accept gap`: the policy now decides these incidents")
-        .data_of(&Data::StaleAcceptance { output: name }),
+pub(super) fn stale_acceptance(policy: &Policy, i: AcceptId) -> Diagnostic {
+    let acc = &policy.accepted_gaps[i];
+    let name = policy.outputs[acc.output].name.as_str();
+    Diagnostic::warning(
+        Code::W0504,
+        format!("this acceptance of a gap in `{name}` covers no gap"),
     )
+    .primary(acc.loc, "no incident here lacks a value")
+    .help("remove the `accept gap`: the policy now decides these incidents")
+    .data_of(&Data::StaleAcceptance { output: name })
 }
 
 /// `W0508`: each acceptance without `when` among those covering an accepted gap of an
@@ -119,9 +112,7 @@ pub(super) fn stale_acceptance(policy: &Policy, i: usize) -> Option<Diagnostic> 
 /// accepts the whole gap of its output, whatever the reason says, and every gap a later
 /// edit opens too; the help offers the `when` of the gap as it is now.
 pub(super) fn unconditional(policy: &Policy, g: &GapFinding) -> Vec<Diagnostic> {
-    let Some(o) = policy.outputs.get(g.output) else {
-        return Vec::new();
-    };
+    let o = &policy.outputs[g.output];
     // An output no rule assigns is undecided everywhere: accepting all of it says the
     // document never decides it, and there is no narrower `when` to offer.
     let assigned = policy
@@ -133,9 +124,7 @@ pub(super) fn unconditional(policy: &Policy, g: &GapFinding) -> Vec<Diagnostic> 
     }
     let mut out = Vec::new();
     for &i in &g.accepted_by {
-        let Some(acc) = policy.accepted_gaps.get(i) else {
-            continue;
-        };
+        let acc = &policy.accepted_gaps[i];
         if !matches!(acc.when, Expr::Const(true)) {
             continue;
         }

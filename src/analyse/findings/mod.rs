@@ -42,16 +42,16 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         return vec![no_incident::no_valid_incident(policy, a)];
     }
     let mut out = Vec::new();
-    out.extend(a.gaps.iter().filter_map(|g| gap::gap(policy, g)));
+    out.extend(a.gaps.iter().map(|g| gap::gap(policy, g)));
     out.extend(a.gaps.iter().flat_map(|g| gap::unconditional(policy, g)));
     out.extend(
         a.stale_acceptances
             .iter()
-            .filter_map(|&i| gap::stale_acceptance(policy, i)),
+            .map(|&i| gap::stale_acceptance(policy, i)),
     );
     let listing = conflict_listing(a);
     let overriders = if listing.listed.is_empty() {
-        Vec::new()
+        crate::check::ir::IdxVec::new()
     } else {
         crate::compile::overriders(policy)
     };
@@ -112,11 +112,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Resolved)),
     );
-    out.extend(
-        a.dead_rules
-            .iter()
-            .filter_map(|dr| dead::dead_rule(policy, dr)),
-    );
+    out.extend(a.dead_rules.iter().map(|dr| dead::dead_rule(policy, dr)));
     out.extend(
         a.dead_assignments
             .iter()
@@ -150,10 +146,10 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
 /// incident of it applies other rules of the output too (the example then does).
 fn pair_notes(d: Diagnostic, policy: &Policy, cf: &super::ConflictFinding) -> Diagnostic {
     let d = region_notes(d, &cf.region, "both apply to");
-    match (cf.isolating, policy.outputs.get(cf.output)) {
-        (Some(false), Some(o)) => d.note(format!(
+    match cf.isolating {
+        Some(false) => d.note(format!(
             "no incident here applies only these two of the rules that assign `{}`: the example applies others too",
-            o.name
+            policy.outputs[cf.output].name
         )),
         _ => d,
     }

@@ -12,8 +12,8 @@ pub(super) fn redundant(
     x: &RedundantRule,
     all: &[RedundantRule],
 ) -> Option<Diagnostic> {
-    let rule = policy.rules.get(x.rule)?;
-    let name = |s: RuleId| policy.rules.get(s).map(|r| r.name.as_str()).unwrap_or("?");
+    let rule = &policy.rules[x.rule];
+    let name = |s: RuleId| policy.rules[s].name.as_str();
     let quoted = |rs: &[RuleId]| -> String {
         rs.iter()
             .map(|&s| format!("`{}`", name(s)))
@@ -27,7 +27,7 @@ pub(super) fn redundant(
         twin: x.twin.map(name),
     };
     if let Some(t) = x.twin {
-        let second = policy.rules.get(t)?;
+        let second = &policy.rules[t];
         let mut d = Diagnostic::warning(
             Code::W0507,
             format!(
@@ -65,7 +65,7 @@ pub(super) fn redundant(
         let outputs: Vec<&str> = rule
             .assigns
             .iter()
-            .filter_map(|a| policy.outputs.get(a.output))
+            .map(|a| &policy.outputs[a.output])
             .filter(|o| o.default.is_some())
             .map(|o| o.name.as_str())
             .collect();
@@ -105,18 +105,17 @@ pub(super) fn redundant(
     };
     let mut outranked_by = Vec::new();
     for &s in &x.covered_by {
-        if let Some(sr) = policy.rules.get(s) {
-            let label = if outranks(sr) {
-                outranked_by.push(s);
-                format!(
-                    "`{}` gives a value the precedence ranks higher, and wins, where both apply",
-                    sr.name
-                )
-            } else {
-                format!("`{}` decides the same where both apply", sr.name)
-            };
-            d = d.secondary(sr.name_loc, label);
-        }
+        let sr = &policy.rules[s];
+        let label = if outranks(sr) {
+            outranked_by.push(s);
+            format!(
+                "`{}` gives a value the precedence ranks higher, and wins, where both apply",
+                sr.name
+            )
+        } else {
+            format!("`{}` decides the same where both apply", sr.name)
+        };
+        d = d.secondary(sr.name_loc, label);
     }
     if rule.assigns.is_empty() {
         d = d.note("the rule assigns nothing");
@@ -169,11 +168,11 @@ pub(super) fn merged_cites(a: Option<&str>, b: Option<&str>) -> Option<String> {
 /// exact comparison): a note, so that no reader takes the absence of W0507 for a proof.
 pub(super) fn unsettled(policy: &Policy, rules: &[RuleId]) -> Option<Diagnostic> {
     const SHOWN: usize = 10;
-    let first = policy.rules.get(*rules.first()?)?;
+    let first = policy.rules.lookup(*rules.first()?)?;
     let names: Vec<String> = rules
         .iter()
         .take(SHOWN)
-        .filter_map(|&r| policy.rules.get(r).map(|r| format!("`{}`", r.name)))
+        .map(|&r| format!("`{}`", policy.rules[r].name))
         .collect();
     let more = rules.len().saturating_sub(SHOWN);
     let listed = if more > 0 {
@@ -211,7 +210,7 @@ mod tests {
              rule r1 \"t\" cites \"c\" when a then o = true\n\
              rule r2 \"t\" cites \"c\" when not a then o = false\n",
         );
-        let ids: Vec<RuleId> = (0..policy.rules.len()).collect();
+        let ids: Vec<RuleId> = policy.rules.ids().collect();
         assert!(unsettled(&policy, &[]).is_none());
         let d = unsettled(&policy, &ids).expect("a note");
         assert_eq!(d.severity, Severity::Note);

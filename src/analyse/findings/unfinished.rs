@@ -5,31 +5,27 @@
 use super::data::{Data, Part, ProvenGaps};
 use super::incidents;
 use crate::analyse::{boxes, Analysis, GapExample, Unfinished};
-use crate::check::ir::Policy;
+use crate::check::ir::{OutputId, Policy};
 use crate::compile::describe::{show_count, Count};
 use crate::compile::Engine;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Loc;
 
 pub(super) fn unfinished(policy: &Policy, a: &Analysis, u: &Unfinished) -> Diagnostic {
-    let output = |o: usize| policy.outputs.get(o);
-    let output_name = |o: usize| output(o).map(|x| x.name.as_str());
+    let output = |o: OutputId| &policy.outputs[o];
     // What was not finished, for people and for machines, and where.
     let (what, analysis, about, at): (String, &'static str, Option<&str>, Option<Loc>) = match *u {
         Unfinished::Gaps(o) => (
-            format!("the gaps of output `{}`", output_name(o).unwrap_or("?")),
+            format!("the gaps of output `{}`", output(o).name),
             "gaps",
-            output_name(o),
-            output(o).map(|x| x.loc),
+            Some(&output(o).name),
+            Some(output(o).loc),
         ),
         Unfinished::Conflicts(o) => (
-            format!(
-                "the conflicts over output `{}`",
-                output_name(o).unwrap_or("?")
-            ),
+            format!("the conflicts over output `{}`", output(o).name),
             "conflicts",
-            output_name(o),
-            output(o).map(|x| x.loc),
+            Some(&output(o).name),
+            Some(output(o).loc),
         ),
         Unfinished::DeadRules => ("the dead rules".to_string(), "dead_rules", None, None),
         Unfinished::RedundantRules => (
@@ -45,12 +41,12 @@ pub(super) fn unfinished(policy: &Policy, a: &Analysis, u: &Unfinished) -> Diagn
             None,
         ),
         Unfinished::Assert(k) => {
-            let def = policy.asserts.get(k);
+            let def = &policy.asserts[k];
             (
-                format!("assert `{}`", def.map(|x| x.name.as_str()).unwrap_or("?")),
+                format!("assert `{}`", def.name),
                 "assert",
                 None,
-                def.map(|x| x.loc),
+                Some(def.loc),
             )
         }
     };

@@ -20,14 +20,9 @@ pub(super) fn unused_inputs(policy: &Policy, unused: &[InputId]) -> Vec<Diagnost
     // any vocabulary input the policy does not mention.
     let mentioned = crate::analyse::own_decision_inputs(policy);
     let anywhere = mentioned_inputs(policy);
-    let is_mentioned = |i: InputId| mentioned.get(i).copied().unwrap_or(false);
-    let in_scenarios = |i: InputId| anywhere.get(i).copied().unwrap_or(false);
-    let imported = |i: InputId| {
-        policy
-            .inputs
-            .get(i)
-            .is_some_and(|x| x.loc.file != policy.root_file)
-    };
+    let is_mentioned = |i: InputId| mentioned.get(i.index()).copied().unwrap_or(false);
+    let in_scenarios = |i: InputId| anywhere.get(i.index()).copied().unwrap_or(false);
+    let imported = |i: InputId| policy.inputs[i].loc.file != policy.root_file;
     // An input the policy says it does not read (`ignore`, with a reason) is said
     // already; the checker has proven that nothing reads it (E0209).
     let unused: Vec<InputId> = unused
@@ -62,8 +57,7 @@ fn unused_diagnostic(
     let (&first, rest) = unused.split_first()?;
     let names: Vec<&str> = unused
         .iter()
-        .filter_map(|&i| policy.inputs.get(i))
-        .map(|i| i.name.as_str())
+        .map(|&i| policy.inputs[i].name.as_str())
         .collect();
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     let (what, verb) = if names.len() == 1 {
@@ -80,13 +74,14 @@ fn unused_diagnostic(
             quoted.join(", ")
         ),
     );
-    if let Some(i) = policy.inputs.get(first) {
-        d = d.primary(i.loc, "no outcome of this policy changes with this input");
-    }
+    d = d.primary(
+        policy.inputs[first].loc,
+        "no outcome of this policy changes with this input",
+    );
     // A note about shared vocabulary points once; pointing at every unread fact would
     // bury the findings that matter.
     if severity == Severity::Warning {
-        for inp in rest.iter().filter_map(|&i| policy.inputs.get(i)) {
+        for inp in rest.iter().map(|&i| &policy.inputs[i]) {
             d = d.secondary(inp.loc, "nor with this one");
         }
     }

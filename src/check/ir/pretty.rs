@@ -6,12 +6,11 @@
 //! `iff` where a boolean equality became one, an input's variants as `in {..}` and an
 //! output's values as `is {..}`; a nested `and`/`or`/`implies`/`iff` is bracketed, and
 //! so is anything but a name under `not`. Values name their enum (`Concern::none`):
-//! two enums may share a variant name. An id the policy does not have is shown as
-//! `input#7` rather than failing.
+//! two enums may share a variant name.
 
 use std::fmt::Write;
 
-use super::{DefineBody, Expect, Expr, HitPolicy, LinExpr, OutputTy, Policy, Ty, Value};
+use super::{DefineBody, EnumId, Expect, Expr, HitPolicy, LinExpr, Policy, Value, VariantId};
 
 impl Policy {
     /// The whole policy as text (see the module's documentation).
@@ -35,7 +34,7 @@ impl Policy {
     pub fn pretty_lin(&self, l: &LinExpr) -> String {
         let mut out = String::new();
         for (k, &(c, i)) in l.terms.iter().enumerate() {
-            let name = self.input_name(i);
+            let name = &self.inputs[i].name;
             let sign = match (k, c < 0) {
                 (0, false) => "",
                 (0, true) => "-",
@@ -103,7 +102,7 @@ impl Policy {
                 Some(v) => format!(" typical {}", self.pretty_value(v)),
                 None => String::new(),
             };
-            line(format!("input {}: {}{typical}", i.name, self.ty_name(i.ty)));
+            line(format!("input {}: {}{typical}", i.name, self.ty_text(i.ty)));
             if let Some(j) = &i.judgement {
                 line(format!("  judgement {:?}", j.citation));
             }
@@ -134,7 +133,11 @@ impl Policy {
             }
             line(format!("rule {}{}", r.name, titled(&r.title, &r.cites)));
             if !r.overrides.is_empty() {
-                let names: Vec<&str> = r.overrides.iter().map(|&k| self.rule_name(k)).collect();
+                let names: Vec<&str> = r
+                    .overrides
+                    .iter()
+                    .map(|&k| self.rules[k].name.as_str())
+                    .collect();
                 line(format!("  overrides {}", names.join(", ")));
             }
             line(format!("  when {}", self.pretty_expr(&r.when)));
@@ -206,10 +209,7 @@ impl Policy {
     /// An output's declaration: doc comment, type and default, hit policy.
     fn output_lines(&self, o: &super::OutputDef) -> Vec<String> {
         let mut lines = doc_lines(&o.doc);
-        let ty = match o.ty {
-            OutputTy::Single(t) => self.ty_name(t),
-            OutputTy::Set(e) => format!("set of {}", self.enum_name(e)),
-        };
+        let ty = self.output_ty_text(o.ty);
         let default = match &o.default {
             Some(v) => format!(" default {}", self.pretty_value(v)),
             None => String::new(),
@@ -231,13 +231,8 @@ impl Policy {
             Expr::Const(b) => {
                 let _ = write!(out, "{b}");
             }
-            Expr::Input(i) => out.push_str(&self.input_name(*i)),
-            Expr::Define(d) => match self.defines.get(*d) {
-                Some(def) => out.push_str(&def.name),
-                None => {
-                    let _ = write!(out, "define#{d}");
-                }
-            },
+            Expr::Input(i) => out.push_str(self.input_name(*i)),
+            Expr::Define(d) => out.push_str(&self.defines[*d].name),
             Expr::Not(x) => {
                 out.push_str("not ");
                 self.operand_into(out, x, is_name(x));
@@ -256,17 +251,8 @@ impl Policy {
                 );
             }
             Expr::EnumIn { input, variants } => {
-                let e = match self.inputs.get(*input).map(|i| i.ty) {
-                    Some(Ty::Enum(e)) => e,
-                    _ => usize::MAX,
-                };
-                let names: Vec<&str> = variants.iter().map(|&v| self.variant_name(e, v)).collect();
-                let _ = write!(
-                    out,
-                    "{} in {{{}}}",
-                    self.input_name(*input),
-                    names.join(", ")
-                );
+                let names = self.variant_names(self.inputs[*input].ty.enum_id(), variants);
+                let _ = write!(out, "{} in {{{names}}}", self.input_name(*input));
             }
             Expr::EnumEq(a, b) => {
                 let _ = write!(out, "{} == {}", self.input_name(*a), self.input_name(*b));
@@ -280,58 +266,43 @@ impl Policy {
                 );
             }
             Expr::SetContains { output, variant } => {
-                let e = match self.outputs.get(*output).map(|o| o.ty) {
-                    Some(OutputTy::Set(e)) => e,
-                    _ => usize::MAX,
-                };
+                let e = self.outputs[*output].ty.enum_id();
                 let _ = write!(
                     out,
                     "{} contains {}",
                     self.output_name(*output),
-                    self.variant_name(e, *variant)
+                    self.variant_names(e, &[*variant])
                 );
             }
             Expr::ImportedOutputIs {
                 import,
                 output,
                 values,
-            } => match self.imports.get(*import) {
-                Some(imp) => {
-                    let _ = write!(
-                        out,
-                        "{}.{} is {}",
-                        imp.alias,
-                        imp.policy.output_name(*output),
-                        imp.policy.values(values)
-                    );
-                }
-                None => {
-                    let _ = write!(out, "import#{import}.output#{output}");
-                }
-            },
+            } => {
+                let imp = &self.imports[*import];
+                let _ = write!(
+                    out,
+                    "{}.{} is {}",
+                    imp.alias,
+                    imp.policy.output_name(*output),
+                    imp.policy.values(values)
+                );
+            }
             Expr::ImportedSetContains {
                 import,
                 output,
                 variant,
-            } => match self.imports.get(*import) {
-                Some(imp) => {
-                    let p = &imp.policy;
-                    let e = match p.outputs.get(*output).map(|o| o.ty) {
-                        Some(OutputTy::Set(e)) => e,
-                        _ => usize::MAX,
-                    };
-                    let _ = write!(
-                        out,
-                        "{}.{} contains {}",
-                        imp.alias,
-                        p.output_name(*output),
-                        p.variant_name(e, *variant)
-                    );
-                }
-                None => {
-                    let _ = write!(out, "import#{import}.output#{output}");
-                }
-            },
+            } => {
+                let imp = &self.imports[*import];
+                let p = &imp.policy;
+                let _ = write!(
+                    out,
+                    "{}.{} contains {}",
+                    imp.alias,
+                    p.output_name(*output),
+                    p.variant_names(p.outputs[*output].ty.enum_id(), &[*variant])
+                );
+            }
         }
     }
 
@@ -369,8 +340,9 @@ impl Policy {
     /// which one: `true`, `15`, `Concern::none`, `Outcome::{o1, o21}`.
     pub fn pretty_value(&self, v: &Value) -> String {
         match v {
-            Value::Enum(e, _) => format!("{}::{}", self.enum_name(*e), self.show_value(v)),
-            Value::Set(e, _) => format!("{}::{}", self.enum_name(*e), self.show_value(v)),
+            Value::Enum(e, _) | Value::Set(e, _) => {
+                format!("{}::{}", self.enums[*e].name, self.show_value(v))
+            }
             _ => self.show_value(v),
         }
     }
@@ -380,34 +352,25 @@ impl Policy {
         format!("{{{}}}", shown.join(", "))
     }
 
-    fn input_name(&self, i: usize) -> String {
-        match self.inputs.get(i) {
-            Some(d) => d.name.clone(),
-            None => format!("input#{i}"),
-        }
+    fn input_name(&self, i: super::InputId) -> &str {
+        &self.inputs[i].name
     }
 
-    fn output_name(&self, o: usize) -> String {
-        match self.outputs.get(o) {
-            Some(d) => d.name.clone(),
-            None => format!("output#{o}"),
-        }
+    fn output_name(&self, o: super::OutputId) -> &str {
+        &self.outputs[o].name
     }
 
-    fn rule_name(&self, r: usize) -> &str {
-        self.rules.get(r).map_or("?", |d| d.name.as_str())
-    }
-
-    fn enum_name(&self, e: usize) -> &str {
-        self.enums.get(e).map_or("?", |d| d.name.as_str())
-    }
-
-    fn ty_name(&self, ty: Ty) -> String {
-        match ty {
-            Ty::Bool => "bool".into(),
-            Ty::Enum(e) => self.enum_name(e).into(),
-            Ty::Int { lo, hi } => format!("{lo}..={hi}"),
-        }
+    /// Variants of the enum `e`, by name, comma-separated; by number where the
+    /// expression's input or output is not of an enum (which the checker never builds).
+    fn variant_names(&self, e: Option<EnumId>, variants: &[VariantId]) -> String {
+        let names: Vec<String> = variants
+            .iter()
+            .map(|&v| match e {
+                Some(e) => self.variant_name(e, v).to_string(),
+                None => format!("#{v:?}"),
+            })
+            .collect();
+        names.join(", ")
     }
 }
 
@@ -446,14 +409,17 @@ fn doc_lines(doc: &Option<String>) -> Vec<String> {
 mod tests {
     use super::super::CmpOp;
     use super::*;
+    use crate::testing::id;
 
     /// What the checker never builds still prints, and says what it is.
     #[test]
-    fn odd_trees_and_unknown_ids_print_plainly() {
-        let p = crate::check::policy_from_text("input a: bool\ninput n: 0..=9\nassume a");
+    fn odd_trees_print_plainly() {
+        let p = crate::check::policy_from_text(
+            "input a: bool\ninput n: 0..=9\noutput o: bool\nassume a\nrule r when a then o = true",
+        );
         let cmp = Expr::Cmp {
             lhs: LinExpr {
-                terms: vec![(-3, 1), (1, 7)],
+                terms: vec![(-3, id(1)), (1, id(0))],
                 constant: i64::MIN,
             },
             op: CmpOp::Ne,
@@ -461,18 +427,18 @@ mod tests {
         };
         let e = Expr::Or(vec![
             Expr::And(vec![]),
-            Expr::And(vec![Expr::Input(0)]),
+            Expr::And(vec![Expr::Input(id(0))]),
             Expr::Not(Box::new(cmp)),
-            Expr::Not(Box::new(Expr::Not(Box::new(Expr::Define(4))))),
+            Expr::Not(Box::new(Expr::Not(Box::new(Expr::Input(id(0)))))),
             Expr::OutputIs {
-                output: 9,
-                values: vec![Value::Int(1), Value::Enum(3, 0)],
+                output: id(0),
+                values: vec![Value::Bool(true)],
             },
         ]);
         assert_eq!(
             p.pretty_expr(&e),
-            "(and()) or (and(a)) or not (-3*n + input#7 - 9223372036854775808 != -2) \
-             or not (not define#4) or output#9 is {1, ?::?}"
+            "(and()) or (and(a)) or not (-3*n + a - 9223372036854775808 != -2) \
+             or not (not a) or o is {true}"
         );
     }
 }

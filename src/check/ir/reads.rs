@@ -11,7 +11,7 @@
 //! ([`Reads::unread_ways`]). (`ignore` is stricter in what it calls a read: a
 //! vocabulary's assumption does not stop a policy ignoring an input, `check/ignore.rs`.)
 
-use super::{DefineBody, Expr, InputId, Policy};
+use super::{DefineBody, Expr, Idx, InputId, Policy};
 
 /// Per input of a policy, whether the policy reads it. Plain data, made once per
 /// compilation (`compile::describe::FactNames`) from [`Policy::reads`]. The default
@@ -26,7 +26,7 @@ pub struct Reads {
 impl Reads {
     /// Whether the policy reads input `i` (an unknown id is not read).
     pub fn contains(&self, i: InputId) -> bool {
-        self.read.get(i).copied().unwrap_or(false)
+        self.read.get(i.index()).copied().unwrap_or(false)
     }
 
     /// Whether every input of the vocabulary is read.
@@ -48,7 +48,7 @@ impl Reads {
     pub fn union(&self, other: &Reads, domain: impl Fn(InputId) -> u64) -> Reads {
         let n = self.read.len().max(other.read.len());
         let read: Vec<bool> = (0..n)
-            .map(|i| self.contains(i) || other.contains(i))
+            .map(|i| self.contains(Idx::from_raw(i)) || other.contains(Idx::from_raw(i)))
             .collect();
         Reads::new(read, domain)
     }
@@ -62,7 +62,7 @@ impl Reads {
     ) -> Reads {
         let mut read = self.read.clone();
         for i in extra {
-            if let Some(x) = read.get_mut(i) {
+            if let Some(x) = read.get_mut(i.index()) {
                 *x = true;
             }
         }
@@ -75,7 +75,7 @@ impl Reads {
             .enumerate()
             .filter(|(_, &r)| !r)
             .fold(1u128, |acc, (i, _)| {
-                acc.saturating_mul(u128::from(domain(i)))
+                acc.saturating_mul(u128::from(domain(Idx::from_raw(i))))
             });
         Reads { read, unread_ways }
     }
@@ -108,7 +108,7 @@ impl Policy {
 
     /// The number of values input `i` may take (0 for an unknown id).
     pub fn input_domain(&self, i: InputId) -> u64 {
-        self.inputs.get(i).map_or(0, |x| self.domain_size(x.ty))
+        self.inputs.lookup(i).map_or(0, |x| self.domain_size(x.ty))
     }
 }
 
@@ -122,7 +122,7 @@ fn mark(policy: &Policy, read: &mut [bool]) {
     stack.extend(policy.asserts.iter().map(|a| &a.expr));
     let mut seen = vec![false; policy.defines.len()];
     let set = |i: InputId, read: &mut [bool]| {
-        if let Some(x) = read.get_mut(i) {
+        if let Some(x) = read.get_mut(i.index()) {
             *x = true;
         }
     };
@@ -139,16 +139,15 @@ fn mark(policy: &Policy, read: &mut [bool]) {
                 }
             }
             Expr::Define(d) => {
-                if let Some(x) = seen.get_mut(*d).filter(|x| !**x) {
+                if let Some(x) = seen.get_mut(d.index()).filter(|x| !**x) {
                     *x = true;
-                    match policy.defines.get(*d).map(|d| &d.body) {
-                        Some(DefineBody::Bool(b)) => stack.push(b),
-                        Some(DefineBody::Int(l)) => {
+                    match &policy.defines[*d].body {
+                        DefineBody::Bool(b) => stack.push(b),
+                        DefineBody::Int(l) => {
                             for &(_, i) in &l.terms {
                                 set(i, read);
                             }
                         }
-                        None => {}
                     }
                 }
             }
@@ -180,8 +179,7 @@ mod tests {
         let p = policy_from_text(text);
         let r = p.reads();
         p.inputs
-            .iter()
-            .enumerate()
+            .entries()
             .filter(|(i, _)| r.contains(*i))
             .map(|(_, x)| x.name.clone())
             .collect()
@@ -224,9 +222,10 @@ mod tests {
         let r = p.reads();
         assert_eq!(r.unread_ways(), 6);
         let domain = |i| p.input_domain(i);
-        let u = r.union(&r.with([2], domain), domain);
-        assert!(u.contains(0) && !u.contains(1) && u.contains(2));
+        let id = crate::testing::id;
+        let u = r.union(&r.with([id(2)], domain), domain);
+        assert!(u.contains(id(0)) && !u.contains(id(1)) && u.contains(id(2)));
         assert_eq!(u.unread_ways(), 3);
-        assert!(u.with([1], domain).all());
+        assert!(u.with([id(1)], domain).all());
     }
 }

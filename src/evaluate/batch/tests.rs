@@ -6,6 +6,7 @@ use crate::compile::graph::DecisionGraph;
 use crate::compile::synth::{generate, SynthSpec};
 use crate::compile::{CompileOptions, Compiler};
 use crate::evaluate::render::json::ErrorJson;
+use crate::testing::id;
 use std::io::Read;
 
 fn setup() -> (Policy, DecisionGraph) {
@@ -53,7 +54,7 @@ fn run_reader(p: &Policy, g: &DecisionGraph, bytes: &[u8]) -> String {
 #[test]
 fn a_stream_is_answered_as_the_whole_text_is() {
     let (p, g) = setup();
-    let name = &p.inputs[0].name;
+    let name = &p.inputs[id(0)].name;
     for text in [
         format!("{{}}\nnot json\n\n{{\"{name}x\": 1}}\r\n{{}}\n"),
         "\n\n{}\n{}".to_string(),
@@ -217,7 +218,7 @@ fn a_bad_first_line_is_one_bad_line() {
 #[test]
 fn a_broken_pretty_object_is_one_error() {
     let (p, g) = setup();
-    let name = &p.inputs[0].name;
+    let name = &p.inputs[id(0)].name;
     for text in [
         format!("{{\n  \"{name}\": 1\n  \"x\": 2\n}}\n"),
         format!("{{\n  \"{name}\" 1,\n  \"x\": 2\n}}\n"),
@@ -262,7 +263,7 @@ fn array_answers_name_the_line_of_their_element() {
 #[test]
 fn every_bad_key_of_a_line_is_reported() {
     let (p, g) = setup();
-    let name = &p.inputs[0].name;
+    let name = &p.inputs[id(0)].name;
     let text = format!("{{}}\n{{\"a_nope\": 1, \"b_nope\": 2, \"{name}\": 1, \"{name}\": 2}}\n");
     let out = run_text(&p, &g, &text);
     let answers = answers(&out);
@@ -292,7 +293,7 @@ fn layouts_are_recognised() {
 #[test]
 fn batch_answers_every_line_in_order_and_reports_bad_ones() {
     let (p, g) = setup();
-    let name = &p.inputs[0].name;
+    let name = &p.inputs[id(0)].name;
     let text = format!("{{}}\nnot json\n\n{{\"{name}x\": 1}}\n{{}}\n");
     let lines = answers(&run_text(&p, &g, &text));
     assert_eq!(lines.len(), 4);

@@ -23,7 +23,7 @@ pub mod text;
 
 pub use question::{parse_reply, Choice, Question, QuestionKind, Reply};
 
-use crate::check::ir::{InputId, Policy, Value};
+use crate::check::ir::{IdxVec, InputId, Policy, Value};
 use std::path::Path;
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -54,7 +54,7 @@ pub enum Turn {
 pub fn start_facts(policy: &Policy, file: Option<&Path>) -> Result<Facts, Vec<Diagnostic>> {
     let Some(path) = file else {
         return Ok(Facts {
-            values: vec![None; policy.inputs.len()],
+            values: IdxVec::filled(None, policy.inputs.len()),
         });
     };
     let json = std::fs::read_to_string(path)
@@ -175,7 +175,7 @@ impl<'a> Interview<'a> {
         let judged = |i: InputId| {
             self.policy
                 .inputs
-                .get(i)
+                .lookup(i)
                 .is_some_and(|d| d.judgement.is_some())
         };
         open.iter()
@@ -205,7 +205,7 @@ impl<'a> Interview<'a> {
         let fits = self
             .policy
             .inputs
-            .get(input)
+            .lookup(input)
             .is_some_and(|i| crate::compile::value_index(i.ty, &value).is_some());
         if !fits {
             return Err(format!(
@@ -270,8 +270,7 @@ impl<'a> Interview<'a> {
         let entries: Vec<(&str, serde_json::Value)> = self
             .policy
             .inputs
-            .iter()
-            .enumerate()
+            .entries()
             .filter_map(|(i, def)| match self.facts.get(i) {
                 Some(v) => Some((def.name.as_str(), self.policy.value_json(v))),
                 None if self.is_unknown(i) => Some((def.name.as_str(), serde_json::Value::Null)),
@@ -333,7 +332,10 @@ fn decide_so_far(
         if !missing.is_empty() {
             return Ok(Decision {
                 status: DecideStatus::Undecided,
-                answers: vec![Answer::Missing { if_in_scope: None }; policy.outputs.len()],
+                answers: IdxVec::filled(
+                    Answer::Missing { if_in_scope: None },
+                    policy.outputs.len(),
+                ),
                 fired: Vec::new(),
                 overridden: Vec::new(),
                 facts_used: Vec::new(),

@@ -57,7 +57,7 @@ pub enum Reply {
 impl Question {
     /// The question about `input`, the `number`th of the interview.
     pub fn new(policy: &Policy, input: InputId, number: usize) -> Option<Question> {
-        let def = policy.inputs.get(input)?;
+        let def = policy.inputs.lookup(input)?;
         let text = def
             .question()
             .map(|q| unquoted(&q))
@@ -88,10 +88,9 @@ impl Question {
             Ty::Enum(e) => QuestionKind::Choices(
                 policy
                     .enums
-                    .get(e)?
+                    .lookup(e)?
                     .variants
-                    .iter()
-                    .enumerate()
+                    .entries()
                     .map(|(v, var)| Choice {
                         value: Value::Enum(e, v),
                         name: var.name.clone(),
@@ -134,7 +133,7 @@ fn judgement(policy: &Policy, input: InputId) -> Option<String> {
     Some(
         policy
             .inputs
-            .get(input)?
+            .lookup(input)?
             .judgement
             .as_ref()?
             .citation

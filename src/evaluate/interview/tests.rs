@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::check::ir::{Policy, Ty, Value};
+use crate::check::ir::{IdxVec, InputId, Policy, Ty, Value};
 use crate::compile::graph::{DecisionGraph, GraphNode, Verdict};
 use crate::compile::synth::Rng;
 use crate::evaluate::{decide, deciding_graph, Answer, DecideStatus, Decider, Decision, Facts};
 use crate::source::{RealFs, Sources};
+use crate::testing::id;
 
 /// The bundled policies that decide (`incident.policy` is a module; `compare/` holds
 /// policies without outputs, tested apart).
@@ -42,7 +43,7 @@ fn graph_of(path: &Path, p: &Policy) -> DecisionGraph {
 
 fn none(p: &Policy) -> Facts {
     Facts {
-        values: vec![None; p.inputs.len()],
+        values: IdxVec::filled(None, p.inputs.len()),
     }
 }
 
@@ -79,13 +80,13 @@ fn indices(p: &Policy, values: &[Value]) -> Vec<u32> {
 }
 
 /// The inputs the decision graph (rule sets at its leaves) asks on the incident's path.
-fn graph_path(p: &Policy, g: &DecisionGraph, values: &[u32]) -> Vec<usize> {
+fn graph_path(p: &Policy, g: &DecisionGraph, values: &[u32]) -> Vec<InputId> {
     use petgraph::visit::EdgeRef;
     let mut n = g.root;
     let mut path = Vec::new();
     while let GraphNode::Question { input } = g.graph[n] {
         path.push(input);
-        let v = values[input];
+        let v = values[input.index()];
         n = g
             .graph
             .edges(n)
@@ -142,7 +143,7 @@ fn interview_on<'a>(
             assert!(iv.dont_know());
         } else {
             let before = iv.steps().len();
-            iv.answer(truth[q.input].clone())
+            iv.answer(truth[q.input.index()].clone())
                 .unwrap_or_else(|e| panic!("a true answer is refused: {e}"));
             assert_eq!(iv.steps().len(), before + 1);
         }
@@ -152,8 +153,8 @@ fn interview_on<'a>(
 
 /// The acceptances' inputs: facts asked after the graph's path to settle whether a gap
 /// is accepted.
-fn acceptance_inputs(p: &Policy) -> Vec<usize> {
-    let mut out: Vec<usize> = p
+fn acceptance_inputs(p: &Policy) -> Vec<InputId> {
+    let mut out: Vec<InputId> = p
         .accepted_gaps
         .iter()
         .flat_map(|g| crate::compile::order::expr_inputs(p, &g.when))
@@ -190,9 +191,9 @@ fn check_interview(
     if d.status == DecideStatus::OutOfScope {
         assert_eq!(full.status, DecideStatus::OutOfScope, "{ctx}");
     }
-    for (o, a) in d.answers.iter().enumerate() {
+    for (o, a) in d.answers.entries() {
         if let Some(v) = verdict(a) {
-            assert_eq!(Some(v), verdict(&full.answers[o]), "{ctx} output {o}");
+            assert_eq!(Some(v), verdict(&full.answers[o]), "{ctx} output {o:?}");
         }
     }
     // An acceptance the answers settle is one of those the whole incident has (which
@@ -210,24 +211,24 @@ fn check_interview(
     assert_eq!(d.status, full.status, "{ctx}");
     let accepted = |d: &Decision| d.accepted_gaps.iter().map(|a| a.0).collect::<Vec<_>>();
     assert_eq!(accepted(d), accepted(&full), "{ctx}");
-    for (o, a) in d.answers.iter().enumerate() {
-        assert_eq!(verdict(a), verdict(&full.answers[o]), "{ctx} output {o}");
+    for (o, a) in d.answers.entries() {
+        assert_eq!(verdict(a), verdict(&full.answers[o]), "{ctx} output {o:?}");
     }
     // Each question still mattered when asked, and a judgement was asked only when no
     // fact still mattered.
-    let judged = |i: usize| p.inputs[i].judgement.is_some();
+    let judged = |i: InputId| p.inputs[i].judgement.is_some();
     for (k, step) in iv.steps().iter().enumerate() {
         let before = if k == 0 {
             &iv.first
         } else {
             &iv.decisions[k - 1]
         };
-        let dont_knows: Vec<usize> = iv.steps()[..k]
+        let dont_knows: Vec<InputId> = iv.steps()[..k]
             .iter()
             .filter(|s| s.value.is_none())
             .map(|s| s.input)
             .collect();
-        let open: Vec<usize> = before
+        let open: Vec<InputId> = before
             .missing
             .iter()
             .copied()
@@ -240,15 +241,15 @@ fn check_interview(
     }
     // A judgement put off may cost questions off the path; without one open, every
     // question is on it.
-    if (0..p.inputs.len()).any(judged) {
+    if p.inputs.ids().any(judged) {
         return 0;
     }
     let idx = indices(p, truth);
     let outcome_path = g.facts_used(&idx);
     let graph_path = graph_path(p, g, &idx);
     assert!(outcome_path.iter().all(|i| graph_path.contains(i)), "{ctx}");
-    let asked: Vec<usize> = iv.steps().iter().map(|s| s.input).collect();
-    let off_path: Vec<usize> = asked
+    let asked: Vec<InputId> = iv.steps().iter().map(|s| s.input).collect();
+    let off_path: Vec<InputId> = asked
         .iter()
         .copied()
         .filter(|i| !outcome_path.contains(i))
@@ -326,9 +327,9 @@ fn past_the_graph_the_rules_are_asked_in_declaration_order() {
             let full = decide(&p, &g, &complete).unwrap();
             let dont_know = if seed % 2 == 0 { 0 } else { 20 };
             let iv = interview_on(&p, &by_rules, &truth, dont_know, &mut rng);
-            let asked: Vec<usize> = iv.steps().iter().map(|s| s.input).collect();
-            let judged = |i: &usize| p.inputs[*i].judgement.is_some();
-            let (mut read, judgements): (Vec<usize>, Vec<usize>) =
+            let asked: Vec<InputId> = iv.steps().iter().map(|s| s.input).collect();
+            let judged = |i: &InputId| p.inputs[*i].judgement.is_some();
+            let (mut read, judgements): (Vec<InputId>, Vec<InputId>) =
                 r.read().iter().partition(|i| !judged(i));
             read.extend(judgements);
             assert_eq!(
@@ -341,7 +342,7 @@ fn past_the_graph_the_rules_are_asked_in_declaration_order() {
             if unknown.is_empty() {
                 assert_eq!(d, &by_rules.decide(&p, iv.facts()).unwrap());
                 assert_eq!(d.status, full.status, "{}", p.name);
-                for (o, a) in d.answers.iter().enumerate() {
+                for (o, a) in d.answers.entries() {
                     assert_eq!(verdict(a), verdict(&full.answers[o]));
                 }
             } else {
@@ -388,7 +389,7 @@ fn back_restart_and_the_facts_file() {
     let g = graph_of(&path, &p);
     let decider = Decider::Graph(&g);
     let mut start = none(&p);
-    let coercion = p.inputs.iter().position(|i| i.name == "coercion").unwrap();
+    let coercion = p.inputs.position(|i| i.name == "coercion").unwrap();
     start.values[coercion] = Some(Value::Bool(false));
     let mut iv = Interview::new(&p, &decider, start.clone()).unwrap();
     assert!(iv.back().is_none(), "nothing to take back at the start");
@@ -447,8 +448,8 @@ fn facts_that_break_an_assumption_are_refused_at_the_start() {
     let g = graph_of(&path, &p);
     let decider = Decider::Graph(&g);
     let mut start = none(&p);
-    start.values[0] = Some(Value::Int(16));
-    start.values[1] = Some(Value::Int(15));
+    start.values[id(0)] = Some(Value::Int(16));
+    start.values[id(1)] = Some(Value::Int(15));
     let err = Interview::new(&p, &decider, start).err().unwrap();
     assert_eq!(err.code, crate::diagnostics::Code::E0515);
 }
@@ -475,7 +476,10 @@ fn an_acceptance_off_the_path_is_asked_after_it() {
     );
     iv.answer(Value::Bool(true)).unwrap();
     assert!(iv.is_over());
-    assert_eq!(iv.decision().accepted_reason(0), Some("para 3 is silent"));
+    assert_eq!(
+        iv.decision().accepted_reason(id(0)),
+        Some("para 3 is silent")
+    );
     assert_eq!(
         text::progress(&iv),
         "   o: undecided on purpose: para 3 is silent (o)\n"
@@ -497,7 +501,7 @@ fn a_policy_without_outputs_asks_nothing() {
 }
 
 fn question(p: &Policy, name: &str) -> Question {
-    let i = p.inputs.iter().position(|i| i.name == name).unwrap();
+    let i = p.inputs.position(|i| i.name == name).unwrap();
     Question::new(p, i, 3).unwrap()
 }
 
@@ -552,11 +556,11 @@ fn replies_are_read_with_clear_words_for_mistakes() {
     let e = |q: &Question, s: &str| read(q, s).unwrap_err();
     assert!(matches!(
         read(&severity, " 2 "),
-        Ok(Reply::Answer(Value::Enum(_, 1)))
+        Ok(Reply::Answer(Value::Enum(_, v))) if v.index() == 1
     ));
     assert!(matches!(
         read(&severity, "Extreme"),
-        Ok(Reply::Answer(Value::Enum(_, 3)))
+        Ok(Reply::Answer(Value::Enum(_, v))) if v.index() == 3
     ));
     assert_eq!(read(&yes_no, "1"), Ok(Reply::Answer(Value::Bool(true))));
     assert_eq!(read(&yes_no, "n"), Ok(Reply::Answer(Value::Bool(false))));
@@ -668,7 +672,7 @@ fn questions_lose_the_backticks_of_names() {
         "policy w \"w\"\n/// Is it `extreme`? (Violent acts are the severity `extreme`.)\n\
          input a: bool\noutput o: bool default false\n",
     );
-    let q = Question::new(&p, 0, 1).unwrap();
+    let q = Question::new(&p, id(0), 1).unwrap();
     assert_eq!(q.text, "Is it extreme?");
     assert_eq!(
         q.detail.as_deref(),

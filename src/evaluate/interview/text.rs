@@ -119,7 +119,7 @@ pub fn progress(interview: &Interview<'_>) -> String {
         };
     }
     let mut s = String::new();
-    for (o, a) in after.answers.iter().enumerate() {
+    for (o, a) in after.answers.entries() {
         let was = before.answers.get(o).is_some_and(|b| settled(before, o, b));
         if !was && settled(after, o, a) {
             let verb = if matches!(a, Answer::Value { .. }) {
@@ -147,7 +147,7 @@ fn may_outrank(policy: &Policy, d: &Decision, o: OutputId) -> String {
         .map(|(v, rules)| {
             let names: Vec<&str> = rules
                 .iter()
-                .filter_map(|&r| policy.rules.get(r).map(|x| x.name.as_str()))
+                .map(|&r| policy.rules[r].name.as_str())
                 .collect();
             match names.as_slice() {
                 [] => format!("{} wherever a rule giving it applies", policy.show_value(v)),
@@ -235,11 +235,7 @@ pub fn ending(interview: &Interview<'_>) -> String {
     if !interview.steps().is_empty() {
         s.push_str("\nanswers:\n");
         for step in interview.steps() {
-            let name = policy
-                .inputs
-                .get(step.input)
-                .map(|i| i.name.as_str())
-                .unwrap_or("?");
+            let name = policy.inputs[step.input].name.as_str();
             let shown = match &step.value {
                 Some(v) => shown_value(policy, v),
                 None => "not known".into(),
@@ -257,11 +253,10 @@ fn undecided(policy: &Policy, d: &Decision, unknown: &[InputId]) -> String {
     let names = |keep: &dyn Fn(OutputId, &Answer) -> bool| -> String {
         let names: Vec<&str> = policy
             .outputs
-            .iter()
+            .entries()
             .zip(&d.answers)
-            .enumerate()
-            .filter(|(o, (_, a))| keep(*o, a))
-            .map(|(_, (out, _))| out.name.as_str())
+            .filter(|((o, _), a)| keep(*o, a))
+            .map(|((_, out), _)| out.name.as_str())
             .collect();
         names.join(", ")
     };

@@ -19,7 +19,7 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
     s.push_str(&format!("policy {}: {status}\n", policy.name));
     if d.status != DecideStatus::OutOfScope {
         s.push_str("\ndecision:\n");
-        for (o, a) in d.answers.iter().enumerate() {
+        for (o, a) in d.answers.entries() {
             s.push_str(&format!("  {}\n", answer_line(policy, d, o, a)));
         }
     }
@@ -46,11 +46,10 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
     if !d.missing.is_empty() {
         s.push_str("\nstill to find out:\n");
         for &i in &d.missing {
-            if let Some(inp) = policy.inputs.get(i) {
-                match missing_question(policy, i).filter(|q| !q.is_empty()) {
-                    Some(q) => s.push_str(&format!("  {} — {q}\n", inp.name)),
-                    None => s.push_str(&format!("  {}\n", inp.name)),
-                }
+            let inp = &policy.inputs[i];
+            match missing_question(policy, i).filter(|q| !q.is_empty()) {
+                Some(q) => s.push_str(&format!("  {} — {q}\n", inp.name)),
+                None => s.push_str(&format!("  {}\n", inp.name)),
             }
         }
     }
@@ -65,7 +64,7 @@ pub(crate) fn answer_line(policy: &Policy, d: &Decision, o: OutputId, a: &Answer
 
 /// What output `o` is, in words, and why, with the policy's names in parentheses.
 fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String {
-    let name = policy.outputs.get(o).map_or("", |out| out.name.as_str());
+    let name = policy.outputs[o].name.as_str();
     match a {
         Answer::Gap => match (d.accepted_reason(o), d.open_acceptance(o)) {
             (Some(r), _) => format!("{} ({name})", words::undecided_on_purpose(r)),
@@ -83,10 +82,7 @@ fn answer_text(policy: &Policy, d: &Decision, o: OutputId, a: &Answer) -> String
             precedence_text(policy, value, by, over)
         ),
         Answer::Value { value, by, .. } if by.is_empty() => {
-            let is_set = policy
-                .outputs
-                .get(o)
-                .is_some_and(|out| matches!(out.ty, OutputTy::Set(_)));
+            let is_set = matches!(policy.outputs[o].ty, OutputTy::Set(_));
             let why = if is_set {
                 "no rule adds to it"
             } else {

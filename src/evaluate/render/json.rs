@@ -97,7 +97,7 @@ pub struct PrecedenceJson<'a> {
 #[derive(Clone, Debug, Serialize)]
 pub struct LostJson<'a> {
     pub by: Vec<&'a str>,
-    pub output: Option<&'a str>,
+    pub output: &'a str,
 }
 
 /// Why an output is not decided.
@@ -154,7 +154,7 @@ pub fn decision_json<'a>(policy: &'a Policy, d: &'a Decision) -> DecisionJson<'a
     let mut decision = BTreeMap::new();
     let mut undecided = BTreeMap::new();
     let mut precedence = BTreeMap::new();
-    for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
+    for ((o, out), a) in policy.outputs.entries().zip(&d.answers) {
         match a {
             Answer::Value { value, by, over } => {
                 decision.insert(out.name.as_str(), policy.value_json(value));
@@ -188,14 +188,10 @@ pub fn decision_json<'a>(policy: &'a Policy, d: &'a Decision) -> DecisionJson<'a
         overridden: d
             .overridden
             .iter()
-            .filter_map(|&r| overridden_json(policy, d, r))
+            .map(|&r| overridden_json(policy, d, r))
             .collect(),
         policy: &policy.name,
-        rules: d
-            .fired
-            .iter()
-            .filter_map(|&r| rule_json(policy, r))
-            .collect(),
+        rules: d.fired.iter().map(|&r| rule_json(policy, r)).collect(),
         status: d.status,
         undecided,
         precedence: (!precedence.is_empty()).then_some(precedence),
@@ -206,7 +202,7 @@ pub fn decision_json<'a>(policy: &'a Policy, d: &'a Decision) -> DecisionJson<'a
 fn judgements<'a>(policy: &'a Policy, missing: &[InputId]) -> BTreeMap<&'a str, &'a str> {
     missing
         .iter()
-        .filter_map(|&i| policy.inputs.get(i))
+        .map(|&i| &policy.inputs[i])
         .filter_map(|inp| Some((inp.name.as_str(), inp.judgement.as_ref()?.citation.as_str())))
         .collect()
 }
@@ -272,19 +268,20 @@ fn undecided_json<'a>(
     })
 }
 
-fn rule_json(policy: &Policy, r: RuleId) -> Option<RuleJson<'_>> {
-    policy.rules.get(r).map(|rule| RuleJson {
+fn rule_json(policy: &Policy, r: RuleId) -> RuleJson<'_> {
+    let rule = &policy.rules[r];
+    RuleJson {
         cites: rule.cites.as_deref(),
         name: &rule.name,
         title: rule.title.as_deref(),
-    })
+    }
 }
 
-fn overridden_json<'a>(policy: &'a Policy, d: &Decision, r: RuleId) -> Option<OverriddenJson<'a>> {
-    let rule = rule_json(policy, r)?;
+fn overridden_json<'a>(policy: &'a Policy, d: &Decision, r: RuleId) -> OverriddenJson<'a> {
+    let rule = rule_json(policy, r);
     let detail = overridden_detail(policy, d, r);
-    let out_name = |o: &OutputId| policy.outputs.get(*o).map(|x| x.name.as_str());
-    Some(OverriddenJson {
+    let out_name = |o: &OutputId| policy.outputs[*o].name.as_str();
+    OverriddenJson {
         by: rule_refs(policy, &detail.by(d)),
         cites: rule.cites,
         lost: detail
@@ -296,22 +293,18 @@ fn overridden_json<'a>(policy: &'a Policy, d: &Decision, r: RuleId) -> Option<Ov
             })
             .collect(),
         name: rule.name,
-        open: detail.open.iter().filter_map(out_name).collect(),
-        stands: detail.stands.iter().filter_map(out_name).collect(),
+        open: detail.open.iter().map(out_name).collect(),
+        stands: detail.stands.iter().map(out_name).collect(),
         title: rule.title,
-    })
+    }
 }
 
 fn input_names<'a>(policy: &'a Policy, is: &[InputId]) -> Vec<&'a str> {
-    is.iter()
-        .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.as_str()))
-        .collect()
+    is.iter().map(|&i| policy.inputs[i].name.as_str()).collect()
 }
 
 fn rule_refs<'a>(policy: &'a Policy, rs: &[RuleId]) -> Vec<&'a str> {
-    rs.iter()
-        .filter_map(|&r| policy.rules.get(r).map(|x| x.name.as_str()))
-        .collect()
+    rs.iter().map(|&r| policy.rules[r].name.as_str()).collect()
 }
 
 /// The parts of a [`DecisionJson`] that depend only on the decision, serialized once:

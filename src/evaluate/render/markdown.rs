@@ -5,7 +5,7 @@ use super::{
     input_names, missing_question, missing_reason, overridden_text, question, rule_line,
     rule_names, said,
 };
-use crate::check::ir::{OutputDef, OutputId, OutputTy, Policy, RuleId, Value};
+use crate::check::ir::{OutputDef, OutputId, OutputTy, Policy, RuleId, Value, VariantId};
 use crate::evaluate::{Answer, DecideStatus, Decision, Facts};
 use crate::words;
 
@@ -30,7 +30,7 @@ pub(super) fn record_markdown(
         return s;
     }
     let mut actions = Actions::default();
-    for (o, (out, a)) in policy.outputs.iter().zip(&d.answers).enumerate() {
+    for ((o, out), a) in policy.outputs.entries().zip(&d.answers) {
         actions.add(policy, d, o, out, a);
     }
     s.push_str("\n## Actions taken\n\n");
@@ -67,14 +67,13 @@ pub(super) fn record_markdown(
             }
         }
         for &i in &d.missing {
-            if let Some(inp) = policy.inputs.get(i) {
-                s.push_str(&format!(
-                    "- {}\n",
-                    missing_question(policy, i)
-                        .filter(|q| !q.is_empty())
-                        .unwrap_or_else(|| inp.name.clone())
-                ));
-            }
+            let inp = &policy.inputs[i];
+            s.push_str(&format!(
+                "- {}\n",
+                missing_question(policy, i)
+                    .filter(|q| !q.is_empty())
+                    .unwrap_or_else(|| inp.name.clone())
+            ));
         }
     }
     s
@@ -112,7 +111,7 @@ fn facts_table(policy: &Policy, facts: &Facts) -> String {
     let reads = policy.reads();
     let mut s = String::from("## Facts\n\n| fact | value |\n|---|---|\n");
     let mut unread_given: Vec<&str> = Vec::new();
-    for (i, (inp, v)) in policy.inputs.iter().zip(&facts.values).enumerate() {
+    for ((i, inp), v) in policy.inputs.entries().zip(&facts.values) {
         if !reads.contains(i) {
             if v.is_some() {
                 unread_given.push(inp.name.as_str());
@@ -173,8 +172,11 @@ impl Actions {
                         justification(policy, by)
                     ));
                 }
-                let all = policy.enums.get(*e).map(|d| d.variants.len()).unwrap_or(0);
-                let absent: Vec<usize> = (0..all).filter(|v| !vs.contains(v)).collect();
+                let absent: Vec<VariantId> = policy.enums[*e]
+                    .variants
+                    .ids()
+                    .filter(|v| !vs.contains(v))
+                    .collect();
                 if !absent.is_empty() {
                     let said: Vec<String> = absent
                         .iter()

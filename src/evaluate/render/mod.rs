@@ -31,21 +31,15 @@ fn said(policy: &Policy, v: &Value) -> String {
 }
 
 fn input_names(policy: &Policy, is: &[InputId]) -> Vec<String> {
-    is.iter()
-        .filter_map(|&i| policy.inputs.get(i).map(|x| x.name.clone()))
-        .collect()
+    is.iter().map(|&i| policy.inputs[i].name.clone()).collect()
 }
 
 fn rule_names(policy: &Policy, rs: &[RuleId]) -> Vec<String> {
-    rs.iter()
-        .filter_map(|&r| policy.rules.get(r).map(|x| x.name.clone()))
-        .collect()
+    rs.iter().map(|&r| policy.rules[r].name.clone()).collect()
 }
 
 fn rule_line(policy: &Policy, r: RuleId) -> String {
-    let Some(rule) = policy.rules.get(r) else {
-        return String::new();
-    };
+    let rule = &policy.rules[r];
     let mut s = format!("`{}`", rule.name);
     if let Some(t) = &rule.title {
         s.push_str(&format!(" — {t}"));
@@ -84,11 +78,7 @@ impl Overridden {
 }
 
 fn overridden_detail(policy: &Policy, d: &Decision, r: RuleId) -> Overridden {
-    let mut outputs: Vec<OutputId> = policy
-        .rules
-        .get(r)
-        .map(|x| x.assigns.iter().map(|a| a.output).collect())
-        .unwrap_or_default();
+    let mut outputs: Vec<OutputId> = policy.rules[r].assigns.iter().map(|a| a.output).collect();
     outputs.sort_unstable();
     outputs.dedup();
     // Only an overriding rule that assigns the same output wins over `r` there: one
@@ -109,12 +99,7 @@ fn overridden_detail(policy: &Policy, d: &Decision, r: RuleId) -> Overridden {
         let winners: Vec<RuleId> = overriders
             .iter()
             .copied()
-            .filter(|&s| {
-                policy
-                    .rules
-                    .get(s)
-                    .is_some_and(|x| x.assigns.iter().any(|a| a.output == o))
-            })
+            .filter(|&s| policy.rules[s].assigns.iter().any(|a| a.output == o))
             .collect();
         let gives = match d.answers.get(o) {
             Some(Answer::Value { by, .. }) => by.contains(&r),
@@ -146,7 +131,7 @@ fn overridden_text(policy: &Policy, d: &Decision, r: RuleId) -> String {
     let detail = overridden_detail(policy, d, r);
     let out_names = |os: &[OutputId]| {
         os.iter()
-            .filter_map(|&o| policy.outputs.get(o).map(|x| x.name.clone()))
+            .map(|&o| policy.outputs[o].name.clone())
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -159,11 +144,7 @@ fn overridden_text(policy: &Policy, d: &Decision, r: RuleId) -> String {
             .iter()
             .enumerate()
             .map(|(k, (o, by))| {
-                let name = policy
-                    .outputs
-                    .get(*o)
-                    .map(|x| x.name.as_str())
-                    .unwrap_or("");
+                let name = &policy.outputs[*o].name;
                 let by = rule_names(policy, by).join(", ");
                 if k == 0 {
                     format!("{name} overridden by {by}")
@@ -257,7 +238,7 @@ fn values_by(policy: &Policy, vs: &[(Value, Vec<RuleId>)]) -> String {
 /// How a missing input is asked: its question, and for a judgement that it is one,
 /// with the paragraph that leaves it to a person.
 fn missing_question(policy: &Policy, i: InputId) -> Option<String> {
-    let inp = policy.inputs.get(i)?;
+    let inp = policy.inputs.lookup(i)?;
     let question = inp.doc_line();
     Some(match (&inp.judgement, question) {
         (Some(j), Some(q)) => format!(

@@ -16,7 +16,7 @@ fn walk<'v>(policy: &Policy, view: &'v GraphView, incident: &[Value]) -> &'v Lea
             ViewNode::Leaf(l) => return l,
             ViewNode::Question(q) => {
                 let input = policy.input_by_name(&q.input).unwrap();
-                let v = &incident[input];
+                let v = &incident[input.index()];
                 let matching: Vec<&ViewEdge> = view
                     .edges
                     .iter()
@@ -45,7 +45,7 @@ fn check_leaf(
     leaf: &Leaf,
     r: &brute::RefDecision,
     incident: &[Value],
-    outs: &[usize],
+    outs: &[OutputId],
 ) {
     if r.status == Status::OutOfScope {
         assert_eq!(leaf.kind, LeafKind::OutOfScope);
@@ -133,8 +133,10 @@ fn check_policy(policy: &Policy, order: OrderStrategy) {
     };
     let whole = graph_view(policy, &mut c, &dg, Which::Whole).unwrap();
     check_reduced(&whole);
-    let all: Vec<usize> = (0..policy.outputs.len()).collect();
-    let per: Vec<GraphView> = (0..policy.outputs.len())
+    let all: Vec<OutputId> = policy.outputs.ids().collect();
+    let per: Vec<GraphView> = policy
+        .outputs
+        .ids()
         .map(|o| graph_view(policy, &mut c, &dg, Which::Output(o)).unwrap())
         .collect();
     for v in &per {
@@ -147,7 +149,7 @@ fn check_policy(policy: &Policy, order: OrderStrategy) {
             return;
         }
         check_leaf(policy, walk(policy, &whole, incident), &r, incident, &all);
-        for (o, v) in per.iter().enumerate() {
+        for (o, v) in policy.outputs.ids().zip(&per) {
             check_leaf(policy, walk(policy, v, incident), &r, incident, &[o]);
         }
     });

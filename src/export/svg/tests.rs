@@ -279,7 +279,7 @@ fn bundled_views() -> Vec<(String, GraphView)> {
             stem.clone(),
             crate::export::policy_view(&policy, Which::Whole).unwrap(),
         ));
-        for (o, def) in policy.outputs.iter().enumerate() {
+        for (o, def) in policy.outputs.entries() {
             out.push((
                 format!("{stem}:{}", def.name),
                 crate::export::policy_view(&policy, Which::Output(o)).unwrap(),

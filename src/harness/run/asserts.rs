@@ -3,6 +3,7 @@
 
 use super::example::{example_at, Ctx};
 use crate::analyse::Analysis;
+use crate::check::ir::AssertId;
 use crate::harness::{Failure, Mismatch};
 
 /// The failure of assert `index` of the policy, `None` when it holds; with `ctx` (the
@@ -10,7 +11,7 @@ use crate::harness::{Failure, Mismatch};
 pub(super) fn assert_outcome(
     ctx: Option<&Ctx<'_>>,
     analysis: &Analysis,
-    index: usize,
+    index: AssertId,
 ) -> Option<Failure> {
     let Some(finding) = analysis.asserts.iter().find(|a| a.assert == index) else {
         // Not proven either way: the analysis passed the node limit (Unfinished).
@@ -44,11 +45,15 @@ pub(super) fn assert_outcome(
     let mut notes = Vec::new();
     if let Some(region) = &finding.counterexamples {
         notes.push(format!("the assert fails where {}", region.condition()));
-        match ctx {
-            Some(ctx) => {
+        // The leaf of the decision graph the example reaches.
+        let reached = ctx.and_then(|ctx| {
+            let leaf = ctx.graph.evaluate(&region.example);
+            Some((ctx, leaf, ctx.graph.leaves.get(leaf)?))
+        });
+        match reached {
+            Some((ctx, leaf, data)) => {
                 let idx: Vec<Option<u32>> = region.example.iter().map(|&v| Some(v)).collect();
-                let leaf = ctx.graph.evaluate(&region.example);
-                let mut ex = example_at(ctx, &idx, leaf);
+                let mut ex = example_at(ctx, &idx, leaf, data);
                 let count = crate::compile::describe::show_count(region.read_count());
                 ex.mismatches.push(Mismatch {
                     output: None,

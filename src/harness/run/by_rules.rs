@@ -6,7 +6,7 @@ use super::compiled::AssumeCheck;
 use super::coverage::CoverageData;
 use super::leaf::{leaf_rules, leaf_status};
 use super::scenario::{expectation_failure, failing_expectations, given_indices, impossible_facts};
-use crate::check::ir::{Policy, ScenarioDef, Value};
+use crate::check::ir::{IdxVec, InputDef, Policy, ScenarioDef, Value};
 use crate::compile::graph::Leaf;
 use crate::compile::{index_value, preferred_values, typical_value};
 use crate::diagnostics::{render, Diagnostic};
@@ -25,7 +25,7 @@ pub(crate) struct ByRules<'a> {
     /// What deciding by the rules needs, as `policyc decide` makes it.
     rules: RulesDecider,
     /// Per input, the value examples prefer ([`crate::compile::preferred_values`]).
-    preferred: Vec<Option<u32>>,
+    preferred: IdxVec<InputDef, Option<u32>>,
     /// Why there is no graph: the diagnostic's message and code.
     why: String,
     /// The diagnostic in the machine form, for the scenarios it stops.
@@ -69,8 +69,8 @@ impl<'a> ByRules<'a> {
             .rules
             .read()
             .iter()
-            .filter(|&&i| given.get(i).copied().flatten().is_none())
-            .filter_map(|&i| policy.inputs.get(i).map(|inp| inp.name.as_str()))
+            .filter(|&&i| given.get(i.index()).copied().flatten().is_none())
+            .map(|&i| policy.inputs[i].name.as_str())
             .collect();
         if !missing.is_empty() {
             // Facts that break the assumptions whatever the others are: the first thing
@@ -84,9 +84,8 @@ impl<'a> ByRules<'a> {
         // typical one reads best in the example.
         let values: Vec<Value> = policy
             .inputs
-            .iter()
-            .enumerate()
-            .map(|(k, inp)| match given.get(k).copied().flatten() {
+            .entries()
+            .map(|(k, inp)| match given.get(k.index()).copied().flatten() {
                 Some(idx) => index_value(inp.ty, idx),
                 None => typical_value(policy, inp.ty, self.preferred.get(k).copied().flatten()),
             })
@@ -104,7 +103,7 @@ impl<'a> ByRules<'a> {
             s,
             &failing,
             |l| leaves.get(l),
-            |l| self.example(&values, leaves.get(l)),
+            |_, l| self.example(&values, l),
         )
     }
 
@@ -128,19 +127,18 @@ impl<'a> ByRules<'a> {
         }
     }
 
-    fn example(&self, values: &[Value], leaf: Option<&Leaf>) -> Example {
+    fn example(&self, values: &[Value], leaf: &Leaf) -> Example {
         let policy = self.policy;
         let (rules, overridden) = leaf_rules(self.sources, policy, leaf);
         Example {
             facts: policy
                 .inputs
-                .iter()
+                .entries()
                 .zip(values)
-                .enumerate()
-                .filter(|(k, _)| self.reads.contains(*k))
-                .map(|(_, (i, v))| (i.name.clone(), policy.value_json(v)))
+                .filter(|((k, _), _)| self.reads.contains(*k))
+                .map(|((_, i), v)| (i.name.clone(), policy.value_json(v)))
                 .collect(),
-            status: leaf.map(leaf_status).unwrap_or("?").to_string(),
+            status: leaf_status(leaf).to_string(),
             mismatches: Vec::new(),
             rules,
             overridden,

@@ -69,7 +69,7 @@ impl AssumeCheck {
     pub(super) fn per_level(&self, given: &[Option<u32>]) -> Vec<Option<u32>> {
         self.levels
             .iter()
-            .map(|&i| given.get(i).copied().flatten())
+            .map(|&i| given.get(i.index()).copied().flatten())
             .collect()
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::leaf::{actual, rule_ref};
 use crate::check::ir::Value;
-use crate::check::ir::{Policy, RuleId};
+use crate::check::ir::{IdxVec, Policy, RuleDef, RuleId};
 use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, Outcome, Status};
 use crate::harness::{Coverage, RuleRef, Uncovered};
 use crate::source::Sources;
@@ -44,7 +44,7 @@ impl Mark {
 /// decisions), not by ids, which differ between programs.
 #[derive(Clone, Debug, Default)]
 pub struct CoverageData {
-    rules: Vec<(RuleRef, Mark)>,
+    rules: IdxVec<RuleDef, (RuleRef, Mark)>,
     /// Leaf keys of the graph (incidents that break an assumption excluded).
     leaves: Vec<(String, Mark)>,
     leaf_index: HashMap<usize, usize>,
@@ -54,7 +54,9 @@ pub struct CoverageData {
 
 impl CoverageData {
     pub(super) fn new(sources: &Sources, policy: &Policy, graph: &DecisionGraph) -> CoverageData {
-        let rules = (0..policy.rules.len())
+        let rules = policy
+            .rules
+            .ids()
             .map(|r| (rule_ref(sources, policy, r), Mark::default()))
             .collect();
         let mut leaves = Vec::new();
@@ -83,7 +85,9 @@ impl CoverageData {
     /// Rule coverage alone, for a policy without a decision graph (`why`).
     pub(super) fn without_graph(sources: &Sources, policy: &Policy, why: String) -> CoverageData {
         CoverageData {
-            rules: (0..policy.rules.len())
+            rules: policy
+                .rules
+                .ids()
                 .map(|r| (rule_ref(sources, policy, r), Mark::default()))
                 .collect(),
             leaves: Vec::new(),
@@ -163,10 +167,9 @@ impl CoverageData {
         }
         // Indexed, so that merging the test files of a policy with many leaves stays
         // linear.
-        let rules: HashMap<RuleRef, usize> = self
+        let rules: HashMap<RuleRef, RuleId> = self
             .rules
-            .iter()
-            .enumerate()
+            .entries()
             .map(|(i, r)| (r.0.clone(), i))
             .collect();
         for (rule, mark) in other.rules {
@@ -190,8 +193,8 @@ impl CoverageData {
     pub fn finish(self) -> Coverage {
         Coverage {
             rules_total: self.rules.len(),
-            rules_covered: count(&self.rules, |m| m.covered),
-            rules_reached: count(&self.rules, |m| m.reached_by.is_some()),
+            rules_covered: count(self.rules.as_slice(), |m| m.covered),
+            rules_reached: count(self.rules.as_slice(), |m| m.reached_by.is_some()),
             leaves_total: self.leaves.len(),
             leaves_covered: count(&self.leaves, |m| m.covered),
             leaves_reached: count(&self.leaves, |m| m.reached_by.is_some()),
@@ -240,13 +243,9 @@ fn takes_effect(outcome: &Outcome, r: RuleId) -> bool {
 
 pub(super) fn leaf_key(policy: &Policy, l: &Leaf) -> String {
     let names = |rs: &[RuleId]| -> Vec<String> {
-        rs.iter()
-            .filter_map(|r| policy.rules.get(*r).map(|r| r.name.clone()))
-            .collect()
+        rs.iter().map(|&r| policy.rules[r].name.clone()).collect()
     };
-    let verdicts: Vec<String> = (0..l.outcomes.len())
-        .map(|o| actual(policy, l, o))
-        .collect();
+    let verdicts: Vec<String> = l.outcomes.ids().map(|o| actual(policy, l, o)).collect();
     format!(
         "{:?}|{:?}|{:?}|{:?}",
         l.status,

@@ -8,8 +8,8 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::leaf::{leaf_rules, leaf_status};
-use crate::check::ir::{Policy, Ty, Value};
-use crate::compile::graph::{DecisionGraph, GraphNode, ValueSet};
+use crate::check::ir::{IdxVec, InputDef, InputId, Policy, Value};
+use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, ValueSet};
 use crate::compile::{index_value, preferred_values, typical_index, typical_value};
 use crate::harness::{Example, Step};
 use crate::source::Sources;
@@ -22,7 +22,7 @@ pub(super) struct Ctx<'a> {
     /// Per leaf, its node in the graph.
     leaf_nodes: HashMap<usize, NodeIndex>,
     /// Per input, the value examples prefer ([`crate::compile::preferred_values`]).
-    preferred: Vec<Option<u32>>,
+    preferred: IdxVec<InputDef, Option<u32>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -53,7 +53,12 @@ pub(super) fn leaf_nodes(graph: &DecisionGraph) -> HashMap<usize, NodeIndex> {
 }
 
 /// One complete incident that completes `given` and reaches `leaf`, with the path taken.
-pub(super) fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> Example {
+pub(super) fn example_at(
+    ctx: &Ctx<'_>,
+    given: &[Option<u32>],
+    leaf: usize,
+    leaf_data: &Leaf,
+) -> Example {
     let policy = ctx.policy;
     let mut values: Vec<Option<Value>> = policy
         .inputs
@@ -65,28 +70,27 @@ pub(super) fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> E
     if let Some(&target) = ctx.leaf_nodes.get(&leaf) {
         for (input, set, value) in path_to(ctx, given, target) {
             let answer = show_set(policy, &set);
-            if let Some(slot) = values.get_mut(input) {
+            if let Some(slot) = values.get_mut(input.index()) {
                 if slot.is_none() {
                     *slot = Some(value);
                 }
             }
-            let inp = policy.inputs.get(input);
+            let inp = &policy.inputs[input];
             path.push(Step {
-                input: inp.map(|i| i.name.clone()).unwrap_or_default(),
-                question: inp.and_then(|i| i.question()),
+                input: inp.name.clone(),
+                question: inp.question(),
                 answer,
             });
         }
     }
     let facts = policy
         .inputs
-        .iter()
+        .entries()
         .zip(values)
-        .enumerate()
         // An input the policy never reads is no part of the example: `decide` decides
         // the incident the same without it.
-        .filter(|(k, _)| ctx.graph.reads.contains(*k))
-        .map(|(k, (i, v))| {
+        .filter(|((k, _), _)| ctx.graph.reads.contains(*k))
+        .map(|((k, i), v)| {
             // Inputs the path does not ask do not change the decision: any value will
             // do, and the typical one reads best.
             let preferred = ctx.preferred.get(k).copied().flatten();
@@ -94,11 +98,10 @@ pub(super) fn example_at(ctx: &Ctx<'_>, given: &[Option<u32>], leaf: usize) -> E
             (i.name.clone(), policy.value_json(&v))
         })
         .collect();
-    let leaf_data = ctx.graph.leaves.get(leaf);
     let (rules, overridden) = leaf_rules(ctx.sources, policy, leaf_data);
     Example {
         facts,
-        status: leaf_data.map(leaf_status).unwrap_or("?").to_string(),
+        status: leaf_status(leaf_data).to_string(),
         mismatches: Vec::new(),
         rules,
         overridden,
@@ -114,11 +117,11 @@ pub(super) fn path_to(
     ctx: &Ctx<'_>,
     given: &[Option<u32>],
     target: NodeIndex,
-) -> Vec<(usize, ValueSet, Value)> {
+) -> Vec<(InputId, ValueSet, Value)> {
     let g = &ctx.graph.graph;
-    let ty_of = |input: usize| ctx.policy.inputs.get(input).map_or(Ty::Bool, |i| i.ty);
-    let allowed = |input: usize, set: &ValueSet| -> bool {
-        match given.get(input).copied().flatten() {
+    let ty_of = |input: InputId| ctx.policy.inputs[input].ty;
+    let allowed = |input: InputId, set: &ValueSet| -> bool {
+        match given.get(input.index()).copied().flatten() {
             None => true,
             Some(idx) => contains(set, &index_value(ty_of(input), idx)),
         }
@@ -159,7 +162,7 @@ pub(super) fn path_to(
             .filter(|e| reaches(e.target()) && allowed(input, &e.weight().values))
             .map(|e| (&e.weight().values, e.target()))
             .collect();
-        let wanted = match given.get(input).copied().flatten() {
+        let wanted = match given.get(input.index()).copied().flatten() {
             Some(idx) => Some(idx),
             None => {
                 let mut ranges: Vec<(u32, u32)> = onward

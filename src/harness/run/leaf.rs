@@ -1,7 +1,7 @@
 //! How a leaf of the decision graph reads in a report: its status, an output's result,
 //! its rules; and where a declaration is.
 
-use crate::check::ir::{Policy, RuleId};
+use crate::check::ir::{OutputId, Policy, RuleId};
 use crate::compile::graph::{Leaf, Outcome as LeafOutcome, Status};
 use crate::harness::RuleRef;
 use crate::source::{Loc, Sources};
@@ -14,19 +14,12 @@ pub fn location(sources: &Sources, loc: Loc) -> String {
 
 /// A rule as the report names it: name, title, citation and where it is declared.
 pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
-    match policy.rules.get(r) {
-        Some(rule) => RuleRef {
-            name: rule.name.clone(),
-            title: rule.title.clone(),
-            cites: rule.cites.clone(),
-            location: location(sources, rule.name_loc),
-        },
-        None => RuleRef {
-            name: format!("#{r}"),
-            title: None,
-            cites: None,
-            location: String::new(),
-        },
+    let rule = &policy.rules[r];
+    RuleRef {
+        name: rule.name.clone(),
+        title: rule.title.clone(),
+        cites: rule.cites.clone(),
+        location: location(sources, rule.name_loc),
     }
 }
 
@@ -34,26 +27,23 @@ pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef
 pub(super) fn leaf_rules(
     sources: &Sources,
     policy: &Policy,
-    leaf: Option<&Leaf>,
+    l: &Leaf,
 ) -> (Vec<RuleRef>, Vec<RuleRef>) {
-    match leaf {
-        Some(l) => (
-            l.applied
-                .iter()
-                .filter(|r| !l.overridden.contains(r))
-                .map(|&r| rule_ref(sources, policy, r))
-                .collect(),
-            l.overridden
-                .iter()
-                .map(|&r| rule_ref(sources, policy, r))
-                .collect(),
-        ),
-        None => (Vec::new(), Vec::new()),
-    }
+    (
+        l.applied
+            .iter()
+            .filter(|r| !l.overridden.contains(r))
+            .map(|&r| rule_ref(sources, policy, r))
+            .collect(),
+        l.overridden
+            .iter()
+            .map(|&r| rule_ref(sources, policy, r))
+            .collect(),
+    )
 }
 
 /// The text of one output's result at a leaf.
-pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: usize) -> String {
+pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: OutputId) -> String {
     match leaf.status {
         Status::OutOfScope => return "out_of_scope".into(),
         Status::BrokenAssumption => return "an impossible incident".into(),
@@ -63,18 +53,15 @@ pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: usize) -> String {
         let parts: Vec<String> = values
             .iter()
             .map(|(v, by)| {
-                let names: Vec<&str> = by
-                    .iter()
-                    .filter_map(|r| policy.rules.get(*r).map(|r| r.name.as_str()))
-                    .collect();
+                let names: Vec<&str> = by.iter().map(|&r| policy.rules[r].name.as_str()).collect();
                 format!("{} from {}", policy.show_value(v), names.join(", "))
             })
             .collect();
         parts.join("; ")
     };
-    match leaf.outcomes.get(output) {
+    match &leaf.outcomes[output] {
         // A value precedence chose is the value: what a scenario expects of it.
-        Some(LeafOutcome::Value { value, over, .. }) if !over.is_empty() => {
+        LeafOutcome::Value { value, over, .. } if !over.is_empty() => {
             let losers: Vec<String> = over.iter().map(|(v, _)| policy.show_value(v)).collect();
             format!(
                 "{} (by precedence over {})",
@@ -82,18 +69,17 @@ pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: usize) -> String {
                 losers.join(", ")
             )
         }
-        Some(LeafOutcome::Value { value, .. }) => policy.show_value(value),
-        Some(LeafOutcome::Gap) => "undecided (no rule gives it a value)".into(),
-        Some(LeafOutcome::Conflict { values }) => {
+        LeafOutcome::Value { value, .. } => policy.show_value(value),
+        LeafOutcome::Gap => "undecided (no rule gives it a value)".into(),
+        LeafOutcome::Conflict { values } => {
             format!("undecided (conflict: {})", from(values))
         }
-        Some(LeafOutcome::Overlap { values }) => {
+        LeafOutcome::Overlap { values } => {
             format!(
                 "undecided (the output is exclusive; rules overlap: {})",
                 from(values)
             )
         }
-        None => "?".into(),
     }
 }
 

@@ -142,7 +142,7 @@ struct Plan<'p> {
     /// Index in `tests`, and the scenario.
     scenarios: Vec<(usize, &'p ScenarioDef)>,
     /// Index in `tests`, and the assert's index in the policy.
-    asserts: Vec<(usize, usize)>,
+    asserts: Vec<(usize, crate::check::ir::AssertId)>,
     is_policy: bool,
     states_policy: bool,
 }
@@ -169,12 +169,7 @@ impl<'p> Plan<'p> {
                 plan.scenarios.push((k, s));
             }
         }
-        for (i, a) in policy
-            .asserts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.loc.file == root)
-        {
+        for (i, a) in policy.asserts.entries().filter(|(_, a)| a.loc.file == root) {
             let d = Declared {
                 kind: TestKind::Assert,
                 name: &a.name,
@@ -323,14 +318,11 @@ fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -
         .iter()
         .filter(|g| !g.accepted_by.is_empty())
         .map(|g| {
-            let output = policy
-                .outputs
-                .get(g.output)
-                .map_or("?", |o| o.name.as_str());
+            let output = policy.outputs[g.output].name.as_str();
             let reasons: Vec<String> = g
                 .accepted_by
                 .iter()
-                .filter_map(|&a| policy.accepted_gaps.get(a))
+                .map(|&a| &policy.accepted_gaps[a])
                 .map(|a| format!("\"{}\" at {}", a.reason, location(sources, a.loc)))
                 .collect();
             let n = crate::compile::describe::show_count(g.region.read_count());

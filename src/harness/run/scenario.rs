@@ -5,7 +5,7 @@
 use super::compiled::AssumeCheck;
 use super::example::{example_at, Ctx};
 use super::leaf::{actual, leaf_status, location};
-use crate::check::ir::{Expect, Policy, ScenarioDef};
+use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome as LeafOutcome, Status};
 use crate::compile::value_index;
 use crate::harness::{Example, Failure, Mismatch};
@@ -62,9 +62,8 @@ pub fn judge(policy: &Policy, graph: &DecisionGraph, s: &ScenarioDef) -> Judgeme
 pub(super) fn given_indices(policy: &Policy, s: &ScenarioDef) -> Vec<Option<u32>> {
     let mut given: Vec<Option<u32>> = vec![None; policy.inputs.len()];
     for f in &s.given {
-        let ty = policy.inputs.get(f.input).map(|i| i.ty);
-        if let (Some(slot), Some(ty)) = (given.get_mut(f.input), ty) {
-            *slot = value_index(ty, &f.value);
+        if let Some(slot) = given.get_mut(f.input.index()) {
+            *slot = value_index(policy.inputs[f.input].ty, &f.value);
         }
     }
     given
@@ -114,20 +113,14 @@ pub(super) fn holds(e: &Expect, leaf: &Leaf) -> bool {
     match e {
         Expect::OutOfScope { .. } => leaf.status == Status::OutOfScope,
         Expect::Value { output, value, .. } => {
-            leaf.status == Status::InScope
-                && matches!(leaf.outcomes.get(*output),
+            matches!(leaf.outcome(*output),
                     Some(LeafOutcome::Value { value: v, .. }) if v == value)
         }
         Expect::Undecided { output, .. } => {
-            leaf.status == Status::InScope
-                && matches!(
-                    leaf.outcomes.get(*output),
-                    Some(
-                        LeafOutcome::Gap
-                            | LeafOutcome::Conflict { .. }
-                            | LeafOutcome::Overlap { .. }
-                    )
-                )
+            matches!(
+                leaf.outcome(*output),
+                Some(LeafOutcome::Gap | LeafOutcome::Conflict { .. } | LeafOutcome::Overlap { .. })
+            )
         }
     }
 }
@@ -146,7 +139,7 @@ pub(super) fn scenario_outcome(
         s,
         &j.failing,
         |l| ctx.graph.leaves.get(l),
-        |l| example_at(ctx, &j.given, l),
+        |l, data| example_at(ctx, &j.given, l, data),
     )
 }
 
@@ -157,7 +150,7 @@ pub(super) fn expectation_failure<'l>(
     s: &ScenarioDef,
     failing: &[(usize, Vec<usize>)],
     leaf_of: impl Fn(usize) -> Option<&'l Leaf>,
-    mut example: impl FnMut(usize) -> Example,
+    mut example: impl FnMut(usize, &'l Leaf) -> Example,
 ) -> Option<Failure> {
     if failing.is_empty() {
         return None;
@@ -180,12 +173,15 @@ pub(super) fn expectation_failure<'l>(
             .filter(|&k| failing.iter().any(|f| f.0 == k && f.1.contains(&leaf)))
             .collect();
         left.retain(|k| !broken.contains(k));
-        let mut ex = example(leaf);
-        let leaf_data = leaf_of(leaf);
+        // `failing` names only leaves `leaf_of` has.
+        let Some(leaf_data) = leaf_of(leaf) else {
+            continue;
+        };
+        let mut ex = example(leaf, leaf_data);
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
-            .filter_map(|e| leaf_data.map(|l| mismatch(policy, e, l)))
+            .map(|e| mismatch(policy, e, leaf_data))
             .collect();
         examples.push(ex);
     }
@@ -260,7 +256,7 @@ pub(super) fn broken_assumption_notes(
 }
 
 pub(super) fn mismatch(policy: &Policy, e: &Expect, leaf: &Leaf) -> Mismatch {
-    let output_name = |o: usize| policy.outputs.get(o).map(|d| d.name.clone());
+    let output_name = |o: OutputId| Some(policy.outputs[o].name.clone());
     match e {
         Expect::OutOfScope { .. } => Mismatch {
             output: None,
