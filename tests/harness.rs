@@ -716,3 +716,36 @@ fn each_overlap_is_its_own_failed_test() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A failing scenario lists a rule a precedence outranked apart from the rules that
+/// fired: shown among them, it read as if it had decided (review 2, C-b).
+#[test]
+fn an_outranked_rule_is_not_shown_as_fired() {
+    let dir = common::temp_dir("harness-outranked");
+    let path = dir.join("p.policy");
+    std::fs::write(
+        &path,
+        "policy p \"p\"\n\
+enum R { refer, manage }\n\
+input adult: bool\n\
+input confident: bool\n\
+output response: R\n  precedence refer > manage\n\
+rule refer \"Adult: refer\" cites \"1\" when adult then response = refer\n\
+rule manage \"Confident: manage\" cites \"2\" when confident or not adult then response = manage\n\
+scenario s \"An adult and a confident DSL: managed\"\n  given adult = true, confident = true\n  expect response = manage\n",
+    )
+    .unwrap();
+    let o = policyc(&["test", path.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(code(&o), 1, "{out}");
+    let fired = out.find("rules that fired:").unwrap();
+    let outranked = out.find("rules outranked by precedence").unwrap();
+    let refer = out[fired..].find("refer \"Adult: refer\"").unwrap() + fired;
+    let manage = out[fired..].find("manage \"Confident: manage\"").unwrap() + fired;
+    assert!(
+        fired < refer && refer < outranked && outranked < manage,
+        "{out}"
+    );
+    let o = policyc(&["test", path.to_str().unwrap(), "--format", "json"]);
+    assert!(stdout(&o).contains("\"set_aside\":[{"), "{}", stdout(&o));
+}

@@ -40,6 +40,7 @@ pub(crate) fn sample_report() -> Report {
             Some("001 para 6"),
             14,
         )],
+        set_aside: Vec::new(),
         overridden: vec![rule("r0", "Base", None, 9)],
         path: Some(vec![
             Step {

@@ -146,6 +146,13 @@ fn example(out: &mut String, e: &Example) {
     }
     let _ = writeln!(out, "  decision: {}", e.status.replace('_', " "));
     rule_list(out, "rules that fired", &e.rules);
+    if !e.set_aside.is_empty() {
+        rule_list(
+            out,
+            "rules outranked by precedence (they applied, but a higher-ranked value won)",
+            &e.set_aside,
+        );
+    }
     rule_list(out, "rules overridden", &e.overridden);
     match &e.path {
         None => {

@@ -121,6 +121,10 @@ struct FailureLine<'a> {
     expected: &'a str,
     output: Option<&'a str>,
     overridden: Vec<RuleLine<'a>>,
+    /// Rules that applied but whose value a precedence ranked below another's; absent
+    /// when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    set_aside: Vec<RuleLine<'a>>,
     /// No path (null) when the decision was read from the rules: there is no graph.
     path: Option<Vec<StepLine<'a>>>,
     rules: Vec<RuleLine<'a>>,
@@ -138,6 +142,7 @@ impl<'a> FailureLine<'a> {
                 expected: &m.expected,
                 output: m.output.as_deref(),
                 overridden: e.overridden.iter().map(RuleLine::new).collect(),
+                set_aside: e.set_aside.iter().map(RuleLine::new).collect(),
                 path: e
                     .path
                     .as_ref()

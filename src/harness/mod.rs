@@ -128,6 +128,9 @@ pub struct Example {
     pub mismatches: Vec<Mismatch>,
     /// Rules that applied and were not overridden.
     pub rules: Vec<RuleRef>,
+    /// Rules that applied and were not overridden, but whose value a precedence ranked
+    /// below another's: they decided nothing.
+    pub set_aside: Vec<RuleRef>,
     /// Rules that applied but whose assignments lost to an overriding rule.
     pub overridden: Vec<RuleRef>,
     /// The questions the decision graph asked, in order, and the answers taken; `None`

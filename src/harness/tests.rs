@@ -269,8 +269,21 @@ fn universal_verdict_equals_enumeration_of_completions() {
                             .filter(|r| !d.overridden.contains(r))
                             .map(|&r| policy.rules[r].name.clone())
                             .collect();
-                        let shown: Vec<String> = ex.rules.iter().map(|r| r.name.clone()).collect();
+                        // Those a precedence outranked are shown apart, and only where
+                        // an output has one.
+                        let mut shown: Vec<String> = ex
+                            .rules
+                            .iter()
+                            .chain(&ex.set_aside)
+                            .map(|r| r.name.clone())
+                            .collect();
+                        shown.sort_by_key(|n| {
+                            policy.rules.ids().find(|&r| policy.rules[r].name == *n)
+                        });
                         assert_eq!(shown, fired, "{ctx}");
+                        if !policy.outputs.iter().any(|o| o.hit.is_precedence()) {
+                            assert!(ex.set_aside.is_empty(), "{ctx}");
+                        }
                         // The path is a walk of the graph: every answer fits the facts.
                         for step in ex.path.iter().flatten() {
                             let i = policy.input_by_name(&step.input).unwrap();

@@ -4,7 +4,7 @@
 use super::compiled::why_no_graph;
 use super::compiled::AssumeCheck;
 use super::coverage::CoverageData;
-use super::leaf::{leaf_rules, leaf_status};
+use super::leaf::{leaf_rules, leaf_status, LeafRules};
 use super::scenario::{expectation_failure, failing_expectations, given_indices, impossible_facts};
 use crate::check::ir::{IdxVec, InputDef, Policy, ScenarioDef, Value};
 use crate::compile::graph::Leaf;
@@ -129,7 +129,11 @@ impl<'a> ByRules<'a> {
 
     fn example(&self, values: &[Value], leaf: &Leaf) -> Example {
         let policy = self.policy;
-        let (rules, overridden) = leaf_rules(self.sources, policy, leaf);
+        let LeafRules {
+            fired: rules,
+            set_aside,
+            overridden,
+        } = leaf_rules(self.sources, policy, leaf);
         Example {
             facts: policy
                 .inputs
@@ -141,6 +145,7 @@ impl<'a> ByRules<'a> {
             status: leaf_status(leaf).to_string(),
             mismatches: Vec::new(),
             rules,
+            set_aside,
             overridden,
             path: None,
         }

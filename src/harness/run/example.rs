@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use super::leaf::{leaf_rules, leaf_status};
+use super::leaf::{leaf_rules, leaf_status, LeafRules};
 use crate::check::ir::{IdxVec, InputDef, InputId, Policy, Value};
 use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, ValueSet};
 use crate::compile::{index_value, preferred_values, typical_index, typical_value};
@@ -98,12 +98,17 @@ pub(super) fn example_at(
             (i.name.clone(), policy.value_json(&v))
         })
         .collect();
-    let (rules, overridden) = leaf_rules(ctx.sources, policy, leaf_data);
+    let LeafRules {
+        fired: rules,
+        set_aside,
+        overridden,
+    } = leaf_rules(ctx.sources, policy, leaf_data);
     Example {
         facts,
         status: leaf_status(leaf_data).to_string(),
         mismatches: Vec::new(),
         rules,
+        set_aside,
         overridden,
         path: Some(path),
     }

@@ -23,23 +23,32 @@ pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef
     }
 }
 
-/// The rules that fired at a leaf (applied, not overridden) and those overridden.
-pub(super) fn leaf_rules(
-    sources: &Sources,
-    policy: &Policy,
-    l: &Leaf,
-) -> (Vec<RuleRef>, Vec<RuleRef>) {
-    (
-        l.applied
-            .iter()
-            .filter(|r| !l.overridden.contains(r))
-            .map(|&r| rule_ref(sources, policy, r))
-            .collect(),
-        l.overridden
-            .iter()
-            .map(|&r| rule_ref(sources, policy, r))
-            .collect(),
-    )
+/// The rules at a leaf, as a failing test shows them: those that fired (applied, not
+/// overridden, not outranked), those outranked by a precedence (listed among the fired,
+/// they read as if they had decided; review 2, C-b), and those overridden. Rules in a
+/// conflict or an overlap stay among the fired: the actual result names them.
+pub(super) struct LeafRules {
+    pub fired: Vec<RuleRef>,
+    pub set_aside: Vec<RuleRef>,
+    pub overridden: Vec<RuleRef>,
+}
+
+pub(super) fn leaf_rules(sources: &Sources, policy: &Policy, l: &Leaf) -> LeafRules {
+    let outranked = |r: &RuleId| {
+        l.outcomes.iter().any(|o| match o {
+            LeafOutcome::Value { over, .. } => over.iter().any(|(_, by)| by.contains(r)),
+            _ => false,
+        })
+    };
+    let refs = |rs: &mut dyn Iterator<Item = &RuleId>| -> Vec<RuleRef> {
+        rs.map(|&r| rule_ref(sources, policy, r)).collect()
+    };
+    let live = || l.applied.iter().filter(|r| !l.overridden.contains(r));
+    LeafRules {
+        fired: refs(&mut live().filter(|r| !outranked(r))),
+        set_aside: refs(&mut live().filter(|r| outranked(r))),
+        overridden: refs(&mut l.overridden.iter()),
+    }
 }
 
 /// The text of one output's result at a leaf.
