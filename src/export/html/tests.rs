@@ -389,3 +389,13 @@ fn the_page_shows_the_analysis_warnings() {
     assert!(unbounded.contains("warning[W0508]"), "{unbounded}");
     assert!(unbounded.contains("Warnings from the checker"));
 }
+
+/// A policy without asserts is not said to have every assert holding, nor "0 of 0
+/// asserts hold" in green (review 2, cosmetic).
+#[test]
+fn no_asserts_are_not_counted_as_holding() {
+    let page = page_of("tests/fixtures/diagnostics/W0508-accept-without-when.policy");
+    assert!(!page.contains("0 of 0"), "{page}");
+    assert!(!page.contains("every assert holds"), "{page}");
+    assert!(page.contains("no gaps, no conflicts</span>"), "{page}");
+}
