@@ -686,6 +686,20 @@ impl PageWriter<'_> {
                 c.rule_percent()
             ));
         }
+        // The checker's warnings are listed at the foot of the page; a reader who stops
+        // at the summary must still see that there are some (a referral that never takes
+        // effect is one: review 2, N1).
+        let warnings = pp.warnings.len();
+        if warnings > 0 {
+            items.push(format!(
+                "<li class=\"warn\"><b><a href=\"#warnings\">{warnings}</a></b>{}</li>",
+                word(
+                    warnings,
+                    "warning from the checker",
+                    "warnings from the checker"
+                )
+            ));
+        }
         let _ = writeln!(self.out, "<ul class=\"summary\">{}</ul>", items.concat());
     }
 

@@ -388,6 +388,13 @@ fn the_page_shows_the_analysis_warnings() {
     let unbounded = page_of("tests/fixtures/diagnostics/W0508-accept-without-when.policy");
     assert!(unbounded.contains("warning[W0508]"), "{unbounded}");
     assert!(unbounded.contains("Warnings from the checker"));
+    // The summary at the top says there are warnings, and links to them.
+    assert!(
+        outranked.contains(
+            "<li class=\"warn\"><b><a href=\"#warnings\">1</a></b>warning from the checker</li>"
+        ),
+        "{outranked}"
+    );
 }
 
 /// A policy without asserts is not said to have every assert holding, nor "0 of 0
