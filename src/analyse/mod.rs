@@ -132,6 +132,17 @@ pub enum DeadReason {
     Outranked,
 }
 
+impl DeadReason {
+    /// Outranked when a precedence beats the rule somewhere it applies; else overridden.
+    fn given(outranked_by: &[RuleId]) -> DeadReason {
+        if outranked_by.is_empty() {
+            DeadReason::AlwaysOverridden
+        } else {
+            DeadReason::Outranked
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeadRule {
     pub rule: RuleId,
@@ -964,11 +975,7 @@ fn always_overridden(
         .unwrap_or_default();
     DeadRule {
         rule: r,
-        reason: if outranked_by.is_empty() {
-            DeadReason::AlwaysOverridden
-        } else {
-            DeadReason::Outranked
-        },
+        reason: DeadReason::given(&outranked_by),
         by,
         outranked_by,
     }
@@ -1004,11 +1011,7 @@ fn dead_assignment(
     DeadAssignment {
         rule: r,
         assign: k,
-        reason: if outranked_by.is_empty() {
-            DeadReason::AlwaysOverridden
-        } else {
-            DeadReason::Outranked
-        },
+        reason: DeadReason::given(&outranked_by),
         by,
         outranked_by,
     }

@@ -263,26 +263,9 @@ fn expr_reads(
     depth: usize,
     out: &mut Vec<InputId>,
 ) {
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match e {
-            Expr::Input(i) | Expr::EnumIn { input: i, .. } => out.push(*i),
-            Expr::EnumEq(a, b) => out.extend([*a, *b]),
-            Expr::Cmp { lhs, rhs, .. } => {
-                out.extend(lhs.terms.iter().chain(&rhs.terms).map(|t| t.1))
-            }
-            Expr::Define(d) => out.extend(reads_of(policy, *d, memo, depth + 1)),
-            Expr::Not(a) => stack.push(a),
-            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter()),
-            Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expr::Const(_)
-            | Expr::OutputIs { .. }
-            | Expr::SetContains { .. }
-            | Expr::ImportedOutputIs { .. }
-            | Expr::ImportedSetContains { .. } => {}
-        }
+    let mut named = Vec::new();
+    e.for_each_read(|i| out.push(i), |d| named.push(d));
+    for d in named {
+        out.extend(reads_of(policy, d, memo, depth + 1));
     }
 }

@@ -443,6 +443,42 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// Calls `input` for every input the expression reads and `define` for every define
+    /// it names, without looking into the defines: the one walk of what an expression
+    /// reads, for callers that follow defines each in their own way (`Policy::reads`,
+    /// the E0209 check of `ignore`).
+    pub fn for_each_read(&self, mut input: impl FnMut(InputId), mut define: impl FnMut(DefineId)) {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Input(i) | Expr::EnumIn { input: i, .. } => input(*i),
+                Expr::EnumEq(a, b) => {
+                    input(*a);
+                    input(*b);
+                }
+                Expr::Cmp { lhs, rhs, .. } => {
+                    for &(_, i) in lhs.terms.iter().chain(&rhs.terms) {
+                        input(i);
+                    }
+                }
+                Expr::Define(d) => define(*d),
+                Expr::Not(a) => stack.push(a),
+                Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter()),
+                Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Expr::Const(_)
+                | Expr::OutputIs { .. }
+                | Expr::SetContains { .. }
+                | Expr::ImportedOutputIs { .. }
+                | Expr::ImportedSetContains { .. } => {}
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum CmpOp {
     Eq,

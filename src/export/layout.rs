@@ -959,17 +959,6 @@ fn layer_bands(
             .filter_map(|&u| v.get(u).map(|x| x.h))
             .fold(0.0, f64::max)
             .max(4.0);
-        let widest_step = l
-            .iter()
-            .flat_map(|&u| {
-                let x0 = xs.get(u).copied().unwrap_or(0.0);
-                v.get(u)
-                    .map(|n| n.down.as_slice())
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(move |&(w, _)| (xs.get(w).copied().unwrap_or(0.0) - x0).abs())
-            })
-            .fold(0.0, f64::max);
         // Each edge leaving the layer as (x at the top of the gap, x at its bottom).
         let mut steps: Vec<(f64, f64)> = l
             .iter()
@@ -982,6 +971,10 @@ fn layer_bands(
                     .map(move |&(w, _)| (x0, xs.get(w).copied().unwrap_or(0.0)))
             })
             .collect();
+        let widest_step = steps
+            .iter()
+            .map(|(top, bottom)| (bottom - top).abs())
+            .fold(0.0, f64::max);
         steps.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         let crossing = steps
             .windows(2)

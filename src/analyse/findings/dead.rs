@@ -86,18 +86,7 @@ fn outranked(policy: &Policy, rule: &RuleDef, dr: &DeadRule) -> Diagnostic {
         rule.name_loc,
         "wherever this rule applies, a rule whose value the precedence ranks higher (or that overrides it) applies too",
     );
-    for sr in dr.outranked_by.iter().map(|&s| &policy.rules[s]) {
-        d = d.secondary(
-            sr.name_loc,
-            format!("`{}` outranks `{}`", sr.name, rule.name),
-        );
-    }
-    for sr in dr.by.iter().map(|&s| &policy.rules[s]) {
-        d = d.secondary(
-            sr.name_loc,
-            format!("`{}` overrides `{}`", sr.name, rule.name),
-        );
-    }
+    d = beaten_by(d, policy, rule, &dr.outranked_by, &dr.by);
     let mut clauses = Vec::new();
     for a in &rule.assigns {
         if let HitPolicy::Precedence { loc, .. } = &policy.outputs[a.output].hit {
@@ -199,18 +188,7 @@ pub(super) fn dead_assignment(policy: &Policy, da: &DeadAssignment) -> Option<Di
     )
     .primary(a.loc, how)
     .secondary(rule.name_loc, "its other assignments do take effect");
-    for sr in da.outranked_by.iter().map(|&s| &policy.rules[s]) {
-        d = d.secondary(
-            sr.name_loc,
-            format!("`{}` outranks `{}`", sr.name, rule.name),
-        );
-    }
-    for sr in da.by.iter().map(|&s| &policy.rules[s]) {
-        d = d.secondary(
-            sr.name_loc,
-            format!("`{}` overrides `{}`", sr.name, rule.name),
-        );
-    }
+    d = beaten_by(d, policy, rule, &da.outranked_by, &da.by);
     if let (DeadReason::Outranked, HitPolicy::Precedence { loc, .. }) = (da.reason, &o.hit) {
         d = d.secondary(*loc, "the precedence");
     }
@@ -256,4 +234,28 @@ fn quoted(ns: &[&str]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Labels the rules that beat `rule`: those whose value the precedence ranks higher,
+/// then those that override it.
+fn beaten_by(
+    mut d: Diagnostic,
+    policy: &Policy,
+    rule: &RuleDef,
+    outranked_by: &[RuleId],
+    by: &[RuleId],
+) -> Diagnostic {
+    for sr in outranked_by.iter().map(|&s| &policy.rules[s]) {
+        d = d.secondary(
+            sr.name_loc,
+            format!("`{}` outranks `{}`", sr.name, rule.name),
+        );
+    }
+    for sr in by.iter().map(|&s| &policy.rules[s]) {
+        d = d.secondary(
+            sr.name_loc,
+            format!("`{}` overrides `{}`", sr.name, rule.name),
+        );
+    }
+    d
 }

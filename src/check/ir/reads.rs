@@ -126,42 +126,21 @@ fn mark(policy: &Policy, read: &mut [bool]) {
             *x = true;
         }
     };
+    let mut named = Vec::new();
     while let Some(e) = stack.pop() {
-        match e {
-            Expr::Input(i) | Expr::EnumIn { input: i, .. } => set(*i, read),
-            Expr::EnumEq(a, b) => {
-                set(*a, read);
-                set(*b, read);
-            }
-            Expr::Cmp { lhs, rhs, .. } => {
-                for &(_, i) in lhs.terms.iter().chain(&rhs.terms) {
-                    set(i, read);
-                }
-            }
-            Expr::Define(d) => {
-                if let Some(x) = seen.get_mut(d.index()).filter(|x| !**x) {
-                    *x = true;
-                    match &policy.defines[*d].body {
-                        DefineBody::Bool(b) => stack.push(b),
-                        DefineBody::Int(l) => {
-                            for &(_, i) in &l.terms {
-                                set(i, read);
-                            }
+        e.for_each_read(|i| set(i, read), |d| named.push(d));
+        for d in named.drain(..) {
+            if let Some(x) = seen.get_mut(d.index()).filter(|x| !**x) {
+                *x = true;
+                match &policy.defines[d].body {
+                    DefineBody::Bool(b) => stack.push(b),
+                    DefineBody::Int(l) => {
+                        for &(_, i) in &l.terms {
+                            set(i, read);
                         }
                     }
                 }
             }
-            Expr::Not(a) => stack.push(a),
-            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter()),
-            Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expr::Const(_)
-            | Expr::OutputIs { .. }
-            | Expr::SetContains { .. }
-            | Expr::ImportedOutputIs { .. }
-            | Expr::ImportedSetContains { .. } => {}
         }
     }
     for import in &policy.imports {
