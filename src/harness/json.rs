@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Coverage, Example, Outcome, Report, RuleRef, Step, TestCase, Uncovered};
+use super::{Coverage, Example, Report, RuleRef, Step, TestCase, TestOutcome, Uncovered};
 
 /// The lines of the report, each one JSON object.
 pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
@@ -87,8 +87,8 @@ struct TestLine<'a> {
 impl<'a> TestLine<'a> {
     fn new(t: &'a TestCase) -> TestLine<'a> {
         let failure = match &t.outcome {
-            Outcome::Failed(f) => Some(f),
-            Outcome::Passed | Outcome::Skipped => None,
+            TestOutcome::Failed(f) => Some(f),
+            TestOutcome::Passed | TestOutcome::Skipped => None,
         };
         TestLine {
             cites: t.cites.as_deref(),

@@ -49,7 +49,7 @@ pub struct TestCase {
     pub cites: Option<String>,
     /// `file:line` of the declaration.
     pub location: String,
-    pub outcome: Outcome,
+    pub outcome: TestOutcome,
 }
 
 impl TestCase {
@@ -82,21 +82,22 @@ impl TestKind {
     }
 }
 
+/// How one test came out (its `status` in the JSON report).
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
-pub enum Outcome {
+pub enum TestOutcome {
     Passed,
     Failed(Failure),
     /// Left out by `--filter`.
     Skipped,
 }
 
-impl Outcome {
+impl TestOutcome {
     pub fn status(&self) -> &'static str {
         match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed(_) => "failed",
-            Outcome::Skipped => "skipped",
+            TestOutcome::Passed => "passed",
+            TestOutcome::Failed(_) => "failed",
+            TestOutcome::Skipped => "skipped",
         }
     }
 }
@@ -304,7 +305,7 @@ impl Report {
             .iter()
             .flat_map(|s| &s.tests)
             .filter(|t| matches!(t.kind, TestKind::Scenario | TestKind::Assert))
-            .filter(|t| !matches!(t.outcome, Outcome::Skipped))
+            .filter(|t| !matches!(t.outcome, TestOutcome::Skipped))
             .count()
     }
 
@@ -312,9 +313,9 @@ impl Report {
         let mut t = Totals::default();
         for test in self.suites.iter().flat_map(|s| &s.tests) {
             match test.outcome {
-                Outcome::Passed => t.passed += 1,
-                Outcome::Failed(_) => t.failed += 1,
-                Outcome::Skipped => t.skipped += 1,
+                TestOutcome::Passed => t.passed += 1,
+                TestOutcome::Failed(_) => t.failed += 1,
+                TestOutcome::Skipped => t.skipped += 1,
             }
         }
         t

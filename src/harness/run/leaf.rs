@@ -2,7 +2,7 @@
 //! its rules; and where a declaration is.
 
 use crate::check::ir::{OutputId, Policy, RuleId};
-use crate::compile::graph::{Leaf, Outcome as LeafOutcome, Status};
+use crate::compile::graph::{Leaf, Outcome, Status};
 use crate::harness::RuleRef;
 use crate::source::{Loc, Sources};
 
@@ -36,7 +36,7 @@ pub(super) struct LeafRules {
 pub(super) fn leaf_rules(sources: &Sources, policy: &Policy, l: &Leaf) -> LeafRules {
     let outranked = |r: &RuleId| {
         l.outcomes.iter().any(|o| match o {
-            LeafOutcome::Value { over, .. } => over.iter().any(|(_, by)| by.contains(r)),
+            Outcome::Value { over, .. } => over.iter().any(|(_, by)| by.contains(r)),
             _ => false,
         })
     };
@@ -70,7 +70,7 @@ pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: OutputId) -> String {
     };
     match &leaf.outcomes[output] {
         // A value precedence chose is the value: what a scenario expects of it.
-        LeafOutcome::Value { value, over, .. } if !over.is_empty() => {
+        Outcome::Value { value, over, .. } if !over.is_empty() => {
             let losers: Vec<String> = over.iter().map(|(v, _)| policy.show_value(v)).collect();
             format!(
                 "{} (by precedence over {})",
@@ -78,12 +78,12 @@ pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: OutputId) -> String {
                 losers.join(", ")
             )
         }
-        LeafOutcome::Value { value, .. } => policy.show_value(value),
-        LeafOutcome::Gap => "undecided (no rule gives it a value)".into(),
-        LeafOutcome::Conflict { values } => {
+        Outcome::Value { value, .. } => policy.show_value(value),
+        Outcome::Gap => "undecided (no rule gives it a value)".into(),
+        Outcome::Conflict { values } => {
             format!("undecided (conflict: {})", from(values))
         }
-        LeafOutcome::Overlap { values } => {
+        Outcome::Overlap { values } => {
             format!(
                 "undecided (the output is exclusive; rules overlap: {})",
                 from(values)
@@ -100,7 +100,7 @@ pub(super) fn leaf_status(leaf: &Leaf) -> &'static str {
             if leaf
                 .outcomes
                 .iter()
-                .any(|o| !matches!(o, LeafOutcome::Value { .. }))
+                .any(|o| !matches!(o, Outcome::Value { .. }))
             {
                 "undecided"
             } else {

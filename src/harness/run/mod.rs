@@ -33,7 +33,7 @@ pub use leaf::location;
 pub use plan::{test_compiled, test_policy, Tested};
 pub use scenario::{judge, Judgement};
 
-use super::{Failure, Outcome, Report, Suite, TestCase, TestKind};
+use super::{Failure, Report, Suite, TestCase, TestKind, TestOutcome};
 use crate::check::ir::Policy;
 use crate::diagnostics::{render, Code, Diagnostic};
 use crate::source::{FileSystem, Sources};
@@ -244,7 +244,7 @@ fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnosti
         title: None,
         cites: None,
         location: file.to_string(),
-        outcome: Outcome::Failed(Failure {
+        outcome: TestOutcome::Failed(Failure {
             message: format!("{file} has {n} {word}, so its scenarios and asserts cannot run"),
             notes: errors
                 .iter()

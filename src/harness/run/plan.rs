@@ -16,7 +16,7 @@ use crate::analyse::Analysis;
 use crate::check::ir::{Policy, ScenarioDef};
 use crate::compile::CompileOptions;
 use crate::diagnostics::{render, Diagnostic};
-use crate::harness::{matches_filter, Failure, Outcome, TestCase, TestKind};
+use crate::harness::{matches_filter, Failure, TestCase, TestKind, TestOutcome};
 use crate::source::Sources;
 
 /// What testing one checked file produced.
@@ -118,7 +118,7 @@ fn add_test(
         title: d.title.clone(),
         cites: d.cites.clone(),
         location: location(sources, d.loc),
-        outcome: Outcome::Passed,
+        outcome: TestOutcome::Passed,
     };
     let runs = options
         .filter
@@ -128,7 +128,7 @@ fn add_test(
         t
     } else {
         TestCase {
-            outcome: Outcome::Skipped,
+            outcome: TestOutcome::Skipped,
             ..t
         }
     });
@@ -300,8 +300,8 @@ impl<'p> Plan<'p> {
 fn settle(tests: &mut [TestCase], i: usize, failure: Option<Failure>) {
     if let Some(t) = tests.get_mut(i) {
         t.outcome = match failure {
-            Some(f) => Outcome::Failed(f),
-            None => Outcome::Passed,
+            Some(f) => TestOutcome::Failed(f),
+            None => TestOutcome::Passed,
         };
     }
 }

@@ -6,7 +6,7 @@ use super::compiled::AssumeCheck;
 use super::example::{example_at, Ctx};
 use super::leaf::{actual, leaf_status, location};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
-use crate::compile::graph::{DecisionGraph, Leaf, Outcome as LeafOutcome, Status};
+use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::compile::value_index;
 use crate::harness::{Example, Failure, Mismatch};
 use crate::source::Sources;
@@ -114,12 +114,12 @@ pub(super) fn holds(e: &Expect, leaf: &Leaf) -> bool {
         Expect::OutOfScope { .. } => leaf.status == Status::OutOfScope,
         Expect::Value { output, value, .. } => {
             matches!(leaf.outcome(*output),
-                    Some(LeafOutcome::Value { value: v, .. }) if v == value)
+                    Some(Outcome::Value { value: v, .. }) if v == value)
         }
         Expect::Undecided { output, .. } => {
             matches!(
                 leaf.outcome(*output),
-                Some(LeafOutcome::Gap | LeafOutcome::Conflict { .. } | LeafOutcome::Overlap { .. })
+                Some(Outcome::Gap | Outcome::Conflict { .. } | Outcome::Overlap { .. })
             )
         }
     }
