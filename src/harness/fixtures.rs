@@ -3,8 +3,8 @@
 
 use super::*;
 
-fn rule(name: &str, title: &str, cites: Option<&str>, line: usize) -> RuleRef {
-    RuleRef {
+fn rule(name: &str, title: &str, cites: Option<&str>, line: usize) -> LocatedRule {
+    LocatedRule {
         name: name.into(),
         title: Some(title.into()),
         cites: cites.map(Into::into),

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Example, Report, RuleRef, TestCase, TestKind, TestOutcome};
+use super::{Example, LocatedRule, Report, TestCase, TestKind, TestOutcome};
 
 /// Renders the whole report. `shortfalls` are the `--min-coverage` failures, printed
 /// just above the closing line.
@@ -180,7 +180,7 @@ fn example(out: &mut String, e: &Example) {
     }
 }
 
-fn rule_list(out: &mut String, heading: &str, rules: &[RuleRef]) {
+fn rule_list(out: &mut String, heading: &str, rules: &[LocatedRule]) {
     if rules.is_empty() {
         let _ = writeln!(out, "  {heading}: none");
         return;
@@ -192,7 +192,7 @@ fn rule_list(out: &mut String, heading: &str, rules: &[RuleRef]) {
 }
 
 /// `name "title" (cites "...") at file:line`
-pub(crate) fn rule_line(r: &RuleRef) -> String {
+pub(crate) fn rule_line(r: &LocatedRule) -> String {
     let mut s = r.name.clone();
     if let Some(t) = &r.title {
         s.push(' ');

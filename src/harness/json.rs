@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Coverage, Example, Report, RuleRef, Step, TestCase, TestOutcome, Uncovered};
+use super::{Coverage, Example, LocatedRule, Report, Step, TestCase, TestOutcome, Uncovered};
 
 /// The lines of the report, each one JSON object.
 pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
@@ -185,7 +185,7 @@ impl<'a> UncoveredLine<'a> {
 }
 
 impl<'a> RuleLine<'a> {
-    fn new(r: &'a RuleRef) -> RuleLine<'a> {
+    fn new(r: &'a LocatedRule) -> RuleLine<'a> {
         RuleLine {
             cites: r.cites.as_deref(),
             location: &r.location,

@@ -128,12 +128,12 @@ pub struct Example {
     /// What this incident broke.
     pub mismatches: Vec<Mismatch>,
     /// Rules that applied and were not overridden.
-    pub rules: Vec<RuleRef>,
+    pub rules: Vec<LocatedRule>,
     /// Rules that applied and were not overridden, but whose value a precedence ranked
     /// below another's: they decided nothing.
-    pub set_aside: Vec<RuleRef>,
+    pub set_aside: Vec<LocatedRule>,
     /// Rules that applied but whose assignments lost to an overriding rule.
-    pub overridden: Vec<RuleRef>,
+    pub overridden: Vec<LocatedRule>,
     /// The questions the decision graph asked, in order, and the answers taken; `None`
     /// when the decision was read from the rules because the graph is too large.
     pub path: Option<Vec<Step>>,
@@ -160,8 +160,9 @@ pub struct Mismatch {
     pub actual: String,
 }
 
+/// A rule of the policy under test, with its citation and where it is written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct RuleRef {
+pub struct LocatedRule {
     pub name: String,
     pub title: Option<String>,
     pub cites: Option<String>,
@@ -209,7 +210,7 @@ pub struct Coverage {
 #[derive(Clone, Debug, Serialize)]
 pub struct Uncovered {
     #[serde(flatten)]
-    pub rule: RuleRef,
+    pub rule: LocatedRule,
     /// The first scenario that fires it for some completion of its facts but not all:
     /// the one to make more specific. `None`: no scenario fires it at all.
     pub reached_by: Option<String>,

@@ -3,7 +3,7 @@
 
 use crate::check::ir::{OutputId, Policy, RuleId};
 use crate::compile::graph::{Leaf, Outcome, Status};
-use crate::harness::RuleRef;
+use crate::harness::LocatedRule;
 use crate::source::{Loc, Sources};
 
 /// `file:line` of a location.
@@ -13,9 +13,9 @@ pub fn location(sources: &Sources, loc: Loc) -> String {
 }
 
 /// A rule as the report names it: name, title, citation and where it is declared.
-pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
+pub(super) fn located_rule(sources: &Sources, policy: &Policy, r: RuleId) -> LocatedRule {
     let rule = &policy.rules[r];
-    RuleRef {
+    LocatedRule {
         name: rule.name.clone(),
         title: rule.title.clone(),
         cites: rule.cites.clone(),
@@ -28,9 +28,9 @@ pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef
 /// they read as if they had decided; review 2, C-b), and those overridden. Rules in a
 /// conflict or an overlap stay among the fired: the actual result names them.
 pub(super) struct LeafRules {
-    pub fired: Vec<RuleRef>,
-    pub set_aside: Vec<RuleRef>,
-    pub overridden: Vec<RuleRef>,
+    pub fired: Vec<LocatedRule>,
+    pub set_aside: Vec<LocatedRule>,
+    pub overridden: Vec<LocatedRule>,
 }
 
 pub(super) fn leaf_rules(sources: &Sources, policy: &Policy, l: &Leaf) -> LeafRules {
@@ -40,8 +40,8 @@ pub(super) fn leaf_rules(sources: &Sources, policy: &Policy, l: &Leaf) -> LeafRu
             _ => false,
         })
     };
-    let refs = |rs: &mut dyn Iterator<Item = &RuleId>| -> Vec<RuleRef> {
-        rs.map(|&r| rule_ref(sources, policy, r)).collect()
+    let refs = |rs: &mut dyn Iterator<Item = &RuleId>| -> Vec<LocatedRule> {
+        rs.map(|&r| located_rule(sources, policy, r)).collect()
     };
     let live = || l.applied.iter().filter(|r| !l.overridden.contains(r));
     LeafRules {
