@@ -7,7 +7,7 @@ use super::by_rules::ByRules;
 use super::compiled::why_no_graph;
 use super::compiled::Compiled;
 use super::coverage::CoverageData;
-use super::example::Ctx;
+use super::example::ExampleMaker;
 use super::findings::finding_tests;
 use super::leaf::location;
 use super::scenario::{judge, scenario_outcome};
@@ -229,7 +229,7 @@ impl<'p> Plan<'p> {
         let mut notes = Vec::new();
         let coverage = match graph {
             Ok(graph) => {
-                let ctx = Ctx::new(sources, policy, graph);
+                let maker = ExampleMaker::new(sources, policy, graph);
                 // Keying every leaf costs a string per leaf: only when coverage is asked
                 // for.
                 let mut coverage = options
@@ -243,11 +243,15 @@ impl<'p> Plan<'p> {
                     settle(
                         &mut self.tests,
                         i,
-                        scenario_outcome(&ctx, assumes, s, &judged),
+                        scenario_outcome(&maker, assumes, s, &judged),
                     );
                 }
                 for &(i, a) in &self.asserts {
-                    settle(&mut self.tests, i, assert_outcome(Some(&ctx), analysis, a));
+                    settle(
+                        &mut self.tests,
+                        i,
+                        assert_outcome(Some(&maker), analysis, a),
+                    );
                 }
                 coverage
             }

@@ -3,7 +3,7 @@
 //! of the expectations that break, shown on as few incidents as possible.
 
 use super::compiled::AssumeCheck;
-use super::example::{example_at, Ctx};
+use super::example::{example_at, ExampleMaker};
 use super::leaf::{actual, leaf_status, location};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
@@ -126,20 +126,25 @@ pub(super) fn holds(e: &Expect, leaf: &Leaf) -> bool {
 }
 
 pub(super) fn scenario_outcome(
-    ctx: &Ctx<'_>,
+    maker: &ExampleMaker<'_>,
     assumes: &mut AssumeCheck,
     s: &ScenarioDef,
     j: &Judgement,
 ) -> Option<Failure> {
     if j.impossible() {
-        return Some(impossible_facts(ctx.sources, ctx.policy, assumes, &j.given));
+        return Some(impossible_facts(
+            maker.sources,
+            maker.policy,
+            assumes,
+            &j.given,
+        ));
     }
     expectation_failure(
-        ctx.policy,
+        maker.policy,
         s,
         &j.failing,
-        |l| ctx.graph.leaves.get(l),
-        |l, data| example_at(ctx, &j.given, l, data),
+        |l| maker.graph.leaves.get(l),
+        |l, data| example_at(maker, &j.given, l, data),
     )
 }
 
