@@ -89,7 +89,7 @@ impl<'a> Typer<'_, 'a> {
             };
             let hit_loc = at.loc(first.span());
             let ty_loc = at.loc(at.decl.ty.span());
-            let ty_text = self.enums.out_ty_text(ty);
+            let ty_text = self.enums.output_ty_text(ty);
             let wrong = |what: &str, why: String, help: &str| {
                 Diagnostic::error(
                     Code::E0323,

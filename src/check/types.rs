@@ -614,7 +614,10 @@ impl<'a> Typer<'_, 'a> {
                 let why = self.decls.output_loc(o).map(|(_, tyloc)| {
                     (
                         tyloc,
-                        format!("`{n}` is declared as `{}` here", self.enums.out_ty_text(ty)),
+                        format!(
+                            "`{n}` is declared as `{}` here",
+                            self.enums.output_ty_text(ty)
+                        ),
                     )
                 });
                 let t = match ty {
