@@ -9,9 +9,11 @@
 //! `resolve` collects the declarations and resolves declared types; `types` types and
 //! lowers expressions (a `Typer` borrows the tables), `values` the constants of
 //! `then`/`given`/`expect`/`default`, `lower` each kind of declaration; `structure`
-//! checks define and override cycles; `lints` adds warnings; `suggest` finds "did you
-//! mean" names; `graph` finds cycles and orders; `widen` rewrites a policy over
-//! another vocabulary.
+//! checks define and override cycles; `ignore` lowers `ignore` declarations and refuses
+//! an ignored input that is read (E0209); `lints` adds warnings; `suggest` finds "did
+//! you mean" names; `graph` finds cycles and orders; `widen` rewrites a policy over
+//! another vocabulary. The IR is `ir` (typed ids in `ir/arena.rs`, the inputs a policy
+//! reads in `ir/reads.rs`, the IR as text for tests in `ir/pretty.rs`).
 
 pub mod ir;
 pub mod widen;

@@ -3,8 +3,9 @@
 //! compiled once (`compiled.rs`); `scenario.rs` judges a scenario on the decision graph
 //! and `by_rules.rs` by reading the rules when the graph is too large; `example.rs`
 //! finds a failing incident and its path, `leaf.rs` says what a leaf decides;
-//! `asserts.rs` judges asserts from the analysis; `coverage.rs` measures what the
-//! scenarios exercise.
+//! `asserts.rs` judges asserts from the analysis; `findings.rs` makes each error-level
+//! finding of the analyses a failed test; `coverage.rs` measures what the scenarios
+//! exercise.
 //!
 //! A scenario's expectation must hold for every completion of its `given` facts that
 //! satisfies the assumptions. The decision graph answers that without enumerating
