@@ -20,15 +20,15 @@
 //! region as a readable condition. [`brute`] is the enumerating reference the tests
 //! compare against.
 
-pub mod boxes;
-pub mod brute;
-pub mod cuboid;
+pub(crate) mod boxes;
+pub(crate) mod brute;
+pub(crate) mod cuboid;
 mod findings;
 mod isolate;
 mod redundant;
-pub mod sat;
+pub(crate) mod sat;
 mod sweep;
-pub mod witness;
+pub(crate) mod witness;
 
 mod files;
 pub use files::check_files;

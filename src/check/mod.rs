@@ -14,7 +14,7 @@
 //! another vocabulary.
 
 pub mod ir;
-pub mod widen;
+pub(crate) mod widen;
 
 mod checker;
 mod enums;
