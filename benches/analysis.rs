@@ -14,11 +14,12 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use policyc::analyse::{analyse, brute, check_and_analyse};
+use policyc::analyse::{analyse, check_and_analyse};
 use policyc::compile::graph::DecisionGraph;
-use policyc::compile::synth::{generate, SynthSpec};
 use policyc::compile::{CompileOptions, Compiler};
 use policyc::source::{RealFs, Sources};
+use policyc::testing::brute;
+use policyc::testing::synth::{generate, SynthSpec};
 
 fn policy_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");

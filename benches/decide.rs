@@ -10,9 +10,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use policyc::check::ir::Policy;
-use policyc::compile::synth::Rng;
 use policyc::evaluate::batch::{self, Batch, Incidents};
 use policyc::evaluate::Decider;
+use policyc::testing::synth::Rng;
 
 mod common;
 use common::{load, SEED_POLICY};

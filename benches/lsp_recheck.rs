@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
     let (server, client) = Connection::memory();
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || policyc::lsp::serve(server));
+        .spawn(move || policyc::testing::lsp::serve(server));
     let send = |m: Message| client.sender.send(m).unwrap_or_default();
     send(Message::Request(Request::new(
         RequestId::from(1),

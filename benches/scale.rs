@@ -13,8 +13,8 @@
 use std::time::Instant;
 
 use policyc::analyse::{analyse, Unfinished};
-use policyc::compile::synth::{generate, SynthSpec};
 use policyc::compile::{CompileOptions, Compiler};
+use policyc::testing::synth::{generate, SynthSpec};
 
 /// A synthetic policy as plain JSON: every rule condition is one box (one value range
 /// per tested input), as the generator builds them.
@@ -46,7 +46,7 @@ fn export(policy: &policyc::check::ir::Policy) -> Option<serde_json::Value> {
             .map(|a| serde_json::json!({ "output": a.output, "value": format!("{:?}", a.value) }))
             .collect();
         rules.push(serde_json::json!({
-            "never": cond == policyc::mdd::FALSE,
+            "never": cond == policyc::testing::mdd::FALSE,
             "box": boxes,
             "overrides": rule.overrides,
             "assigns": assigns,

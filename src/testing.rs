@@ -82,3 +82,30 @@ impl<P: Into<PathBuf>, B: Into<Vec<u8>>, const N: usize> From<[(P, B); N]> for M
 pub fn id<T>(raw: usize) -> crate::check::ir::Idx<T> {
     crate::check::ir::Idx::from_raw(raw)
 }
+
+// What tests and benchmarks reach besides the API: the reference semantics, the random
+// policy generator, and the faces' entry points that tests drive in process.
+/// The enumerating reference semantics the property tests check the engines against.
+pub mod brute {
+    pub use crate::analyse::brute::*;
+}
+
+/// The random policy generator of the property tests and benchmarks.
+pub mod synth {
+    pub use crate::compile::synth::*;
+}
+
+/// The command line's definition and `policyc man`, for tests of completions and pages.
+pub mod cli {
+    pub use crate::cli::{command, man};
+}
+
+/// The language server, run in process over a channel.
+pub mod lsp {
+    pub use crate::lsp::{serve, serve_with, Options};
+}
+
+/// The diagram store's constants, for benchmarks that read a [`crate::compile::Compiler`].
+pub mod mdd {
+    pub use crate::mdd::FALSE;
+}

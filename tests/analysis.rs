@@ -447,8 +447,8 @@ fn check_reports_no_graph_limit() {
 /// own (gaps too fragmented to count).
 #[test]
 fn check_of_many_rules_reports_only_the_analyses() {
-    use policyc::compile::synth::{generate, SynthSpec};
     use policyc::compile::Engine;
+    use policyc::testing::synth::{generate, SynthSpec};
     let p = generate(&SynthSpec::large(20, 200, 1));
     let a = analyse_policy(&p).expect("analysable");
     assert_eq!(a.analysis.engine, Engine::Boxes);

@@ -15,11 +15,12 @@
     clippy::indexing_slicing
 )] // test code fails loudly
 
-use policyc::analyse::{analyse_policy, brute};
+use policyc::analyse::analyse_policy;
 use policyc::check::ir::{Policy, Value};
 use policyc::compile::graph::Verdict;
-use policyc::compile::synth::Rng;
 use policyc::source::Sources;
+use policyc::testing::brute;
+use policyc::testing::synth::Rng;
 
 /// Gaps where neither `a` nor `b` holds, conflicts where both do, and `e` decided by
 /// `k` alone where it is `k3`.

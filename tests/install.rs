@@ -1,5 +1,5 @@
 //! What an installed policyc brings besides itself: shell completions and manual pages,
-//! both generated from the clap definitions (`policyc::cli::command`), checked here in
+//! both generated from the clap definitions (`policyc::testing::cli::command`), checked here in
 //! the shells and the man page formatters that are installed (each skipped with a note
 //! where missing; `.ci/run` installs them).
 
@@ -21,7 +21,7 @@ use common::{code, policyc, stderr, stdout, temp_dir};
 /// The commands of the binary, read from its definition: whatever is added later
 /// (`policyc ask`) is checked as it lands.
 fn commands() -> Vec<String> {
-    policyc::cli::command()
+    policyc::testing::cli::command()
         .get_subcommands()
         .filter(|c| !c.is_hide_set())
         .map(|c| c.get_name().to_string())
@@ -30,7 +30,7 @@ fn commands() -> Vec<String> {
 
 /// The long options of one command, `--help` and the global `--color` included.
 fn long_options(name: &str) -> Vec<String> {
-    let mut cmd = policyc::cli::command();
+    let mut cmd = policyc::testing::cli::command();
     cmd.build();
     let sub = cmd.find_subcommand(name).unwrap();
     sub.get_arguments()
@@ -362,11 +362,11 @@ fn man_refuses_what_is_not_a_command_and_a_folder_it_cannot_write() {
         stderr(&o)
     );
     // The library's own check, for a caller that builds `ManArgs` itself.
-    let args = policyc::cli::man::ManArgs {
+    let args = policyc::testing::cli::man::ManArgs {
         command: Some("nope".into()),
         dir: None,
     };
-    assert_eq!(policyc::cli::man::run(&args), 2);
+    assert_eq!(policyc::testing::cli::man::run(&args), 2);
 }
 
 #[test]

@@ -77,13 +77,13 @@ impl Client {
     fn start() -> Client {
         Client::start_with(
             editor_capabilities(),
-            policyc::lsp::Options {
+            policyc::testing::lsp::Options {
                 analysis_grace: Duration::from_secs(60),
             },
         )
     }
 
-    fn start_with(capabilities: Value, options: policyc::lsp::Options) -> Client {
+    fn start_with(capabilities: Value, options: policyc::testing::lsp::Options) -> Client {
         let mut c = Client::connect(options);
         let caps = c.request("initialize", json!({ "capabilities": capabilities }));
         assert_eq!(caps["capabilities"]["hoverProvider"], json!(true), "{caps}");
@@ -99,12 +99,12 @@ impl Client {
     }
 
     /// A server, not yet initialized.
-    fn connect(options: policyc::lsp::Options) -> Client {
+    fn connect(options: policyc::testing::lsp::Options) -> Client {
         let (server, client) = Connection::memory();
         // The parser recurses: give the server the stack the binary gives it.
         let handle = std::thread::Builder::new()
             .stack_size(256 * 1024 * 1024)
-            .spawn(move || policyc::lsp::serve_with(server, options))
+            .spawn(move || policyc::testing::lsp::serve_with(server, options))
             .unwrap();
         Client {
             conn: client,
@@ -598,7 +598,7 @@ fn the_analyses_report_as_you_type() {
     // The checker's diagnostics do not wait for the analyses here.
     let mut c = Client::start_with(
         editor_capabilities(),
-        policyc::lsp::Options {
+        policyc::testing::lsp::Options {
             analysis_grace: Duration::ZERO,
         },
     );
@@ -998,7 +998,7 @@ fn requests_before_initialized_are_refused_and_the_session_goes_on() {
     std::fs::write(&path, text).unwrap();
     let doc = uri(&path);
     let hover = json!({ "textDocument": { "uri": doc.as_str() }, "position": { "line": 3, "character": 27 } });
-    let mut c = Client::connect(policyc::lsp::Options::default());
+    let mut c = Client::connect(policyc::testing::lsp::Options::default());
     let early = c.call("textDocument/hover", hover.clone()).unwrap_err();
     assert_eq!(early.code, -32002, "{early:?}");
     let init = c.request("initialize", json!({ "capabilities": {} }));
@@ -1182,7 +1182,7 @@ fn a_plain_client_gets_plain_answers() {
     for apply_edit in [false, true] {
         let mut c = Client::start_with(
             json!({ "workspace": { "applyEdit": apply_edit } }),
-            policyc::lsp::Options::default(),
+            policyc::testing::lsp::Options::default(),
         );
         c.notify(
             "textDocument/didOpen",
@@ -1285,7 +1285,7 @@ fn positions_are_bytes_when_the_client_negotiates_utf8() {
     let doc = uri(&path);
     let mut caps = editor_capabilities();
     caps["general"] = json!({ "positionEncodings": ["utf-8", "utf-16"] });
-    let mut c = Client::connect(policyc::lsp::Options::default());
+    let mut c = Client::connect(policyc::testing::lsp::Options::default());
     let init = c.request("initialize", json!({ "capabilities": caps }));
     assert_eq!(init["capabilities"]["positionEncoding"], json!("utf-8"));
     c.notify("initialized", json!({}));

@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use policyc::analyse::brute;
 use policyc::check::ir::Policy;
 use policyc::compile::graph::DecisionGraph;
-use policyc::compile::synth::Rng;
 use policyc::compile::{value_index, CompileOptions, Compiler};
 use policyc::source::{RealFs, Sources};
+use policyc::testing::brute;
+use policyc::testing::synth::Rng;
 
 pub const SEED_POLICY: &str = "policies/devon-cornwall-dorset.policy";
 

@@ -11,13 +11,6 @@ use crate::compile::graph::{Status, Verdict};
 /// Expression nesting followed before giving up (the parser limits it far below).
 const MAX_DEPTH: usize = 4096;
 
-/// The number of complete incidents (saturating).
-pub fn incident_count(policy: &Policy) -> u128 {
-    policy.inputs.iter().fold(1u128, |acc, i| {
-        acc.saturating_mul(u128::from(policy.domain_size(i.ty)))
-    })
-}
-
 /// Every value of a type, in index order.
 pub fn values_of(policy: &Policy, ty: Ty) -> Vec<Value> {
     match ty {

@@ -26,15 +26,15 @@
 //! evaluation of one incident also serves where no diagram can (deciding by the
 //! rules, `evaluate::RulesDecider`; the witnesses of `witness`).
 
-pub mod boxes;
-pub mod brute;
-pub mod cuboid;
+pub(crate) mod boxes;
+pub(crate) mod brute;
+pub(crate) mod cuboid;
 mod findings;
 mod isolate;
 mod redundant;
-pub mod sat;
+pub(crate) mod sat;
 mod sweep;
-pub mod witness;
+pub(crate) mod witness;
 
 mod files;
 pub use files::check_files;

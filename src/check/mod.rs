@@ -16,7 +16,7 @@
 //! reads in `ir/reads.rs`, the IR as text for tests in `ir/pretty.rs`).
 
 pub mod ir;
-pub mod widen;
+pub(crate) mod widen;
 
 mod checker;
 mod enums;

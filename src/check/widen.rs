@@ -63,13 +63,6 @@ impl Side {
             Side::New => "new",
         }
     }
-
-    pub fn other(self) -> Side {
-        match self {
-            Side::Old => Side::New,
-            Side::New => Side::Old,
-        }
-    }
 }
 
 /// Two declarations of one input that cannot be compared.
@@ -176,12 +169,6 @@ impl Vocabulary {
             Side::Old => inp.old,
             Side::New => inp.new,
         }
-    }
-
-    /// The union input of a side's input.
-    pub fn union_of(&self, side: Side, id: InputId) -> Option<InputId> {
-        self.inputs
-            .position(|u| self.side_id_of(u, side) == Some(id))
     }
 
     fn side_id_of(&self, u: &UnionInput, side: Side) -> Option<InputId> {

@@ -462,11 +462,6 @@ impl Region {
             condition_complete: self.condition_complete,
         }
     }
-
-    /// [`Region::data`] as a JSON value.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self.data()).unwrap_or_default()
-    }
 }
 
 /// A region as machines read it (a finding's `data`, `policyc diff --format json`).

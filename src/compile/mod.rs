@@ -13,8 +13,8 @@
 
 pub mod describe;
 pub mod graph;
-pub mod order;
-pub mod synth;
+pub(crate) mod order;
+pub(crate) mod synth;
 
 use crate::check::ir::{
     CmpOp, DefineBody, DefineDef, DefineId, Expr, HitPolicy, IdxVec, Import, ImportId, InputDef,
@@ -22,7 +22,10 @@ use crate::check::ir::{
     VariantDef, VariantId,
 };
 use crate::diagnostics::{Code, Diagnostic};
-use crate::mdd::{BoolOp, Edge, Mdd, MddError, NodeId, FALSE, TRUE};
+/// The decision-diagram store a [`Compiler`] builds in: its fields, and the analyses
+/// and the decision graph built from it, hold these nodes.
+pub use crate::mdd::{BoolOp, Edge, Mdd, MddError, NodeId};
+use crate::mdd::{FALSE, TRUE};
 use crate::source::Loc;
 pub use order::{choose_order, Order, OrderStrategy};
 

@@ -7,8 +7,8 @@
 //! ([`sarif`]) and GitHub annotations ([`github`]). This module depends on nothing
 //! above [`crate::source`].
 
-pub mod codes;
-pub mod fix;
+pub(crate) mod codes;
+pub(crate) mod fix;
 pub mod github;
 pub mod render;
 pub mod sarif;

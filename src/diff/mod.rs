@@ -42,8 +42,8 @@ use crate::compile::{
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::mdd::{Mdd, NodeId, FALSE, TRUE};
-pub use widen::Side;
-use widen::{Incompatible, UnionTy, Vocabulary};
+pub use widen::{Incompatible, Side};
+use widen::{UnionTy, Vocabulary};
 
 /// A mistake in how `policyc diff` was asked (E0602).
 pub fn usage(msg: String) -> Diagnostic {
@@ -277,13 +277,8 @@ pub struct OutputDiff {
 }
 
 impl OutputDiff {
-    pub fn count(&self) -> u128 {
-        self.changes
-            .iter()
-            .fold(0u128, |acc, c| acc.saturating_add(c.region.count))
-    }
-
-    /// [`OutputDiff::count`] over the inputs either policy reads.
+    /// How many incidents the output's changes cover, over the inputs either policy
+    /// reads.
     pub fn read_count(&self) -> u128 {
         self.changes
             .iter()

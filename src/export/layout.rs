@@ -88,6 +88,7 @@ impl Rect {
         self.x + self.w / 2.0
     }
 
+    #[cfg(test)]
     pub fn cy(&self) -> f64 {
         self.y + self.h / 2.0
     }
@@ -101,6 +102,7 @@ impl Rect {
     }
 
     /// Whether the two boxes share interior area (touching edges do not count).
+    #[cfg(test)]
     pub fn overlaps(&self, o: &Rect) -> bool {
         self.x < o.right() && o.x < self.right() && self.y < o.bottom() && o.y < self.bottom()
     }
@@ -1138,15 +1140,13 @@ fn reverse_path(path: &[Seg]) -> Vec<Seg> {
 #[cfg(test)]
 mod tests;
 
-/// Where two edges of a drawing cross, counted from the drawn geometry (curves
-/// flattened): the measure a reader sees, not the layer-by-layer count the ordering
-/// heuristics use. Edges that meet at a node's port do not count; two edges that cross
-/// more than once count once per crossing.
-pub fn drawn_crossings(l: &Layout) -> usize {
-    crossing_pairs(l).len()
-}
+// The drawn geometry measured, for the tests of the layout and the SVG.
 
-/// The pairs of edges (by index) that cross, one entry per crossing.
+/// The pairs of edges (by index) that cross, one entry per crossing, counted from the
+/// drawn geometry (curves flattened): the measure a reader sees, not the layer-by-layer
+/// count the ordering heuristics use. Edges that meet at a node's port do not count;
+/// two edges that cross more than once count once per crossing.
+#[cfg(test)]
 pub fn crossing_pairs(l: &Layout) -> Vec<(usize, usize)> {
     let polys: Vec<Vec<(f64, f64)>> = l.edges.iter().map(|e| flatten(&e.path)).collect();
     let bounds: Vec<(f64, f64, f64, f64)> = polys
@@ -1193,6 +1193,7 @@ pub fn crossing_pairs(l: &Layout) -> Vec<(usize, usize)> {
 
 /// The pairs `(edge, label)` where `edge` passes within `clearance` pixels of the label
 /// box of edge `label`: a line running past a label reads as the label's own edge.
+#[cfg(test)]
 pub fn label_intrusions(l: &Layout, clearance: f64) -> Vec<(usize, usize)> {
     let polys: Vec<Vec<(f64, f64)>> = l.edges.iter().map(|e| flatten(&e.path)).collect();
     let mut out = Vec::new();
@@ -1217,6 +1218,7 @@ pub fn label_intrusions(l: &Layout, clearance: f64) -> Vec<(usize, usize)> {
 }
 
 /// Whether segment `a b` has a point strictly inside `r`.
+#[cfg(test)]
 fn segment_meets_rect(a: (f64, f64), b: (f64, f64), r: &Rect) -> bool {
     // Liang-Barsky clipping against the open rectangle.
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -1245,6 +1247,7 @@ fn segment_meets_rect(a: (f64, f64), b: (f64, f64), r: &Rect) -> bool {
 }
 
 /// An edge's path as points, each cubic curve cut into straight pieces.
+#[cfg(test)]
 fn flatten(path: &[Seg]) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = Vec::new();
     let mut at = (0.0, 0.0);
@@ -1282,6 +1285,7 @@ fn flatten(path: &[Seg]) -> Vec<(f64, f64)> {
 
 /// Where segments `a0 a1` and `b0 b1` cross, strictly inside both (touching at an end,
 /// as edges do at a shared port, is not a crossing).
+#[cfg(test)]
 fn proper_intersection(
     a0: (f64, f64),
     a1: (f64, f64),

@@ -8,13 +8,13 @@ pub mod build;
 pub mod dot;
 pub mod html;
 pub mod json;
-pub mod layout;
+pub(crate) mod layout;
 pub mod mermaid;
-pub mod plain;
+pub(crate) mod plain;
 pub mod report;
 pub mod split;
 pub mod svg;
-pub mod text;
+pub(crate) mod text;
 pub mod view;
 pub(crate) use crate::words;
 

@@ -3,8 +3,8 @@
 //! is outcome 21".
 //!
 //! Text comes out as [`Piece`]s so that the HTML report can mark the named terms
-//! (inputs, defines, outputs) and link them to their definitions; [`to_text`] joins them
-//! for plain text.
+//! (inputs, defines, outputs) and link them to their definitions; the tests join them
+//! as plain text (`to_text`).
 
 use super::words;
 use crate::check::ir::{
@@ -33,6 +33,7 @@ pub enum Piece {
 
 pub use super::words::humanise;
 
+#[cfg(test)]
 pub fn to_text(pieces: &[Piece]) -> String {
     pieces
         .iter()

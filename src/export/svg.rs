@@ -522,7 +522,7 @@ fn legend_of<'a>(nodes: impl IntoIterator<Item = &'a ViewNode>) -> Vec<(Style, &
 /// document: the heading and what was cut, then each section's title, each part's
 /// heading and its drawing; one legend at the bottom. `view` is the decision the plan
 /// was made for (its title heads the document).
-pub fn to_svg_plan(
+pub(crate) fn to_svg_plan(
     view: &GraphView,
     plan: &super::split::Plan,
     opts: &SvgOptions,

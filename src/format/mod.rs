@@ -18,7 +18,7 @@ mod same;
 use std::collections::HashMap;
 
 pub use build::quote;
-pub use same::{normalized, same_ast};
+pub use same::same_ast;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{File, ItemKind};

@@ -115,6 +115,7 @@ pub type Files<'a> = [(FileId, &'a ast::File)];
 pub type Imported<'a> = [(String, Vec<(FileId, &'a ast::File)>)];
 
 impl Index {
+    #[cfg(test)]
     pub fn build(sources: &Sources, files: &Files) -> Index {
         Index::build_with_imports(sources, files, &[])
     }

@@ -7,7 +7,6 @@ pub mod json;
 pub mod markdown;
 
 pub use human::human;
-pub use json::to_json;
 pub use markdown::markdown;
 
 use super::git::{FileStatus, RevisionDiff};
