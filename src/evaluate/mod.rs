@@ -3,7 +3,11 @@
 //! Complete facts walk the decision graph to one leaf. Partial facts are decided when
 //! every completion that satisfies the assumptions agrees (the leaves reachable under
 //! the given facts); otherwise the answer lists the questions that still matter, in the
-//! order the graph asks them. Facts that break an assumption are an error.
+//! order the graph asks them. Facts that break an assumption are an error. Past the
+//! graph's limits, facts that give every input the scope, the assumptions and the rules
+//! read are decided by reading the rules ([`RulesDecider`], `rules.rs`). The answer's
+//! forms are in `render/`, many incidents at once in `batch/`, `policyc ask` in
+//! `interview/`.
 
 pub mod accept;
 pub mod batch;
