@@ -26,7 +26,7 @@ pub use rules::{rules_still_decide, RulesDecider};
 use std::path::Path;
 
 use crate::analyse::brute;
-use crate::check::ir::{Expr, IdxVec, InputId, OutputDef, OutputId, Policy, RuleId, Value};
+use crate::check::ir::{IdxVec, InputId, OutputDef, OutputId, Policy, RuleId, Value};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::diagnostics::{Code, Diagnostic};
 
@@ -131,24 +131,6 @@ pub struct OpenAcceptance {
     pub depends_on: Vec<InputId>,
 }
 
-fn inputs_in(e: &Expr, out: &mut Vec<InputId>, depth: usize) {
-    if depth > 4096 {
-        return;
-    }
-    match e {
-        Expr::Input(i) | Expr::EnumIn { input: i, .. } => out.push(*i),
-        Expr::EnumEq(a, b) => out.extend([*a, *b]),
-        Expr::Cmp { lhs, rhs, .. } => out.extend(lhs.terms.iter().chain(&rhs.terms).map(|t| t.1)),
-        Expr::Not(a) => inputs_in(a, out, depth + 1),
-        Expr::And(xs) | Expr::Or(xs) => xs.iter().for_each(|x| inputs_in(x, out, depth + 1)),
-        Expr::Implies(a, b) | Expr::Iff(a, b) => {
-            inputs_in(a, out, depth + 1);
-            inputs_in(b, out, depth + 1);
-        }
-        _ => {}
-    }
-}
-
 /// The error for facts that break an assumption: names the assumptions (with labels)
 /// and the facts they involve.
 fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
@@ -167,7 +149,9 @@ fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
     let mut keys: Vec<InputId> = Vec::new();
     for &i in &broken {
         if let Some(a) = policy.assumes.get(i) {
-            inputs_in(&a.expr, &mut keys, 0);
+            // Through the defines it uses: an assumption over a define involves the
+            // facts the define reads.
+            keys.extend(crate::compile::order::expr_inputs(policy, &a.expr));
         }
     }
     keys.sort_unstable();
