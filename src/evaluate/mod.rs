@@ -257,9 +257,8 @@ pub fn deciding_graph_for_one(
     let index = facts::InputIndex::new(policy);
     let complete = facts::parse_facts_json(policy, &index, doc).is_ok_and(|f| {
         RulesDecider::new(policy)
-            .read()
-            .iter()
-            .all(|&i| f.values.get(i).is_some_and(Option::is_some))
+            .missing(|i| f.get(i).is_some())
+            .is_empty()
     });
     deciding_graph_within(policy, path, complete.then_some(ONE_INCIDENT_NODES))
 }
