@@ -497,9 +497,10 @@ fn document_height(file: &str) -> f64 {
 }
 
 /// UKCIS's drawing was 8,930 pixels tall before issue 20's tighter layers and wider
-/// questions where a drawing has room; a reader scrolls through all of it.
+/// questions where a drawing has room; a reader scrolls through all of it. (Answers in
+/// their order where that costs no crossing took it from under 8,000 to 8,086.)
 #[test]
 fn ukcis_drawing_is_shorter_than_before() {
     let h = document_height("policies/ukcis-2024.policy");
-    assert!(h <= 8000.0, "ukcis-2024 is {h} pixels tall");
+    assert!(h <= 8100.0, "ukcis-2024 is {h} pixels tall");
 }
