@@ -16,7 +16,12 @@
 //!    every path). Inputs that many rules test near the root split the incidents early
 //!    into the parts where different rules apply, so rule conditions share sub-graphs
 //!    below.
-//! 3. Within a group, heavier inputs first; ties keep declaration order, so the order is
+//! 3. Judgements (`judgement "..."`: the DSL's confidence, the officer's assessment) come
+//!    after the facts: a group of judgements only follows every group with a fact. A
+//!    person handling an incident establishes the facts first, and the facts may make
+//!    the judgement irrelevant; the exported graph asks in that order, as `policyc ask`
+//!    does, and does not put a judgement to a reader before the facts it depends on.
+//! 4. Within a group, heavier inputs first; ties keep declaration order, so the order is
 //!    deterministic and a policy writer can predict it.
 //!
 //! [`OrderStrategy::Declaration`] (the inputs in the order they are declared) is kept for
@@ -294,6 +299,8 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
     let mut group_weight = vec![0u64; n];
     let mut group_scope = vec![false; n];
     let mut group_first = vec![usize::MAX; n];
+    // A group is a judgement when all its inputs are.
+    let mut group_judgement = vec![true; n];
     for i in 0..n {
         let r = roots.get(i).copied().unwrap_or(i);
         if let Some(g) = group_weight.get_mut(r) {
@@ -305,6 +312,14 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
         if let Some(g) = group_first.get_mut(r) {
             *g = (*g).min(i);
         }
+        let judgement = policy
+            .inputs
+            .iter()
+            .nth(i)
+            .is_some_and(|d| d.judgement.is_some());
+        if let Some(g) = group_judgement.get_mut(r) {
+            *g &= judgement;
+        }
     }
     let mut levels: Vec<InputId> = policy.inputs.ids().collect();
     levels.sort_by_key(|&id| {
@@ -312,6 +327,7 @@ pub fn choose_order(policy: &Policy, strategy: OrderStrategy) -> Order {
         let r = roots.get(i).copied().unwrap_or(i);
         (
             !group_scope.get(r).copied().unwrap_or(false),
+            group_judgement.get(r).copied().unwrap_or(false),
             std::cmp::Reverse(group_weight.get(r).copied().unwrap_or(0)),
             group_first.get(r).copied().unwrap_or(i),
             std::cmp::Reverse(weight.get(i).copied().unwrap_or(0)),

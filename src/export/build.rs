@@ -71,10 +71,16 @@ struct OutKey {
     by_default: bool,
     /// Values of a conflict or an overlap with the rules giving each.
     conflict: Vec<(Value, Vec<RuleId>)>,
-    /// The values a precedence ranked below the value, with their rules.
-    over: Vec<(Value, Vec<RuleId>)>,
     accepted: Vec<AcceptId>,
 }
+
+/// The values a precedence ranked below an output's value, with their rules, gathered
+/// over the graph leaves of one drawn leaf: `None` where some incident of the leaf gets
+/// the value plainly (no other value applies), or wins over other values than another.
+type Over = Option<Outranked>;
+
+/// Values a precedence ranked below a value, each with the rules that gave it.
+type Outranked = Vec<(Value, Vec<RuleId>)>;
 
 /// The terminal for incidents that break an assumption (leaf ids stay far below it).
 const BROKEN: u32 = 1 << 30;
@@ -88,6 +94,11 @@ struct Keys<'a> {
     keys: Vec<Key>,
     /// Per key: the rules behind each output, gathered over every graph leaf.
     rules: Vec<Vec<(OutputId, RuleId)>>,
+    /// Per key and output: what its precedence ranked below the value. Whether a
+    /// precedence chose the value is not what a leaf decides: a question whose answers
+    /// differ only there (is the DSL confident, where a referral wins over managing in
+    /// school anyway) would be drawn though every answer leads to the same decision.
+    over: Vec<HashMap<OutputId, Over>>,
 }
 
 impl Keys<'_> {
@@ -97,6 +108,7 @@ impl Keys<'_> {
             return BROKEN;
         };
         let mut gathered: Vec<(OutputId, RuleId)> = Vec::new();
+        let mut overs: Vec<(OutputId, Outranked)> = Vec::new();
         let key = match l.status {
             Status::BrokenAssumption => return BROKEN,
             Status::OutOfScope => Key::OutOfScope,
@@ -137,12 +149,14 @@ impl Keys<'_> {
                     // Leaves are told apart by what they show, not by which rules gave
                     // it: two boxes saying the same would puzzle a reader.
                     gathered.extend(by.iter().map(|&r| (o, r)));
+                    if matches!(verdict, Verdict::Value(_)) {
+                        overs.push((o, over));
+                    }
                     outs.push(OutKey {
                         output: o,
                         verdict,
                         by_default,
                         conflict,
-                        over,
                         accepted,
                     });
                 }
@@ -156,6 +170,7 @@ impl Keys<'_> {
                 self.ids.insert(key.clone(), id);
                 self.keys.push(key);
                 self.rules.push(Vec::new());
+                self.over.push(HashMap::new());
                 id
             }
         };
@@ -163,6 +178,35 @@ impl Keys<'_> {
             rules.extend(gathered);
             rules.sort_unstable();
             rules.dedup();
+        }
+        if let Some(seen) = self.over.get_mut(id as usize) {
+            for (o, over) in overs {
+                let this = (!over.is_empty()).then_some(over);
+                match seen.get_mut(&o) {
+                    None => {
+                        seen.insert(o, this);
+                    }
+                    Some(slot) => {
+                        *slot = match (slot.take(), this) {
+                            // The same values outranked: their rules together.
+                            (Some(mut all), Some(more))
+                                if all.iter().map(|a| &a.0).eq(more.iter().map(|m| &m.0)) =>
+                            {
+                                for ((_, rs), (_, more)) in all.iter_mut().zip(more) {
+                                    rs.extend(more);
+                                    rs.sort_unstable();
+                                    rs.dedup();
+                                }
+                                Some(all)
+                            }
+                            // The value is plain for some incidents of the leaf, or it
+                            // wins over other values for others: the leaf says the value
+                            // alone, which holds for every incident of it.
+                            _ => None,
+                        };
+                    }
+                }
+            }
         }
         id
     }
@@ -228,7 +272,17 @@ impl Keys<'_> {
         };
         let mut leaf = match key {
             Key::OutOfScope => Leaf::out_of_scope(),
-            Key::InScope(outs) => Leaf::new(outs.iter().map(|k| self.leaf_output(k)).collect()),
+            Key::InScope(outs) => {
+                let over = self.over.get(id as usize);
+                Leaf::new(
+                    outs.iter()
+                        .map(|k| {
+                            let o = over.and_then(|m| m.get(&k.output)).and_then(Option::as_ref);
+                            self.leaf_output(k, o.map(Vec::as_slice).unwrap_or(&[]))
+                        })
+                        .collect(),
+                )
+            }
         };
         let rules = self
             .rules
@@ -246,7 +300,7 @@ impl Keys<'_> {
         leaf
     }
 
-    fn leaf_output(&self, k: &OutKey) -> LeafOutput {
+    fn leaf_output(&self, k: &OutKey, over: &[(Value, Vec<RuleId>)]) -> LeafOutput {
         let p = self.policy;
         let name = p.outputs[k.output].name.clone();
         let rule_names = |rs: &[RuleId]| -> Vec<String> {
@@ -268,18 +322,18 @@ impl Keys<'_> {
                 .collect()
         };
         let status = match &k.verdict {
-            Verdict::Value(v) if !k.over.is_empty() => {
+            Verdict::Value(v) if !over.is_empty() => {
                 match value_status(p, v, ValueSource::Precedence) {
                     OutputStatus::Value {
                         shown, code, json, ..
                     } => {
-                        let losers: Vec<Value> = k.over.iter().map(|o| o.0.clone()).collect();
+                        let losers: Vec<Value> = over.iter().map(|o| o.0.clone()).collect();
                         OutputStatus::Value {
                             shown,
                             code,
                             json,
                             source: ValueSource::Precedence,
-                            outranked: with_rules(&losers, &k.over),
+                            outranked: with_rules(&losers, over),
                         }
                     }
                     other => other,
@@ -386,6 +440,7 @@ pub fn graph_view(
         ids: HashMap::new(),
         keys: Vec::new(),
         rules: Vec::new(),
+        over: Vec::new(),
     };
     let shown = c
         .mdd

@@ -415,6 +415,7 @@ fn order(v: &[Vnode], layers: &mut [Vec<usize>], sweeps: usize) {
     layers.clone_from_slice(&best);
     set_pos(layers, &mut pos);
     transpose(v, layers, &mut pos);
+    answers_in_order(v, layers, &mut pos);
     labels_under_their_question(v, layers, &mut pos);
     siblings_apart(v, layers, &mut pos);
 }
@@ -576,6 +577,16 @@ fn transpose(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
         n
     };
     let ups = |u: usize| v.get(u).map(|x| x.up.clone()).unwrap_or_default();
+    let answers = answers_reaching(v, layers.len());
+    // Pairs of one question's answers that `a` left of `b` puts out of answer order.
+    let misordered = |a: usize, b: usize| -> usize {
+        let (Some(xa), Some(xb)) = (answers.get(a), answers.get(b)) else {
+            return 0;
+        };
+        xa.iter()
+            .map(|&(s, pa)| xb.iter().filter(|&&(t, pb)| t == s && pa > pb).count())
+            .sum()
+    };
     let downs = |u: usize| -> Vec<usize> {
         v.get(u)
             .map(|x| x.down.iter().map(|d| d.0).collect())
@@ -595,7 +606,10 @@ fn transpose(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
                 let (ua, ub, da, db) = (ups(a), ups(b), downs(a), downs(b));
                 let now = cross(pos, &ua, &ub) + cross(pos, &da, &db);
                 let swapped = cross(pos, &ub, &ua) + cross(pos, &db, &da);
-                if swapped < now {
+                // At no cost in crossings, a question's answers read in their order
+                // (`no` before `yes`, ranges ascending, variants as declared): each
+                // such swap puts one more pair in order, so the loop ends.
+                if swapped < now || (swapped == now && misordered(a, b) > misordered(b, a)) {
                     layer.swap(k, k + 1);
                     if let Some(p) = pos.get_mut(a) {
                         *p = (k + 1) as f64;
@@ -614,6 +628,111 @@ fn transpose(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
             break;
         }
     }
+}
+
+/// A question's answers in their order (`no` before `yes`, ranges ascending, variants
+/// as declared) where that costs no crossing: two neighbouring labels out of order swap
+/// together with the neighbouring nodes they lead to, which a swap of one pair alone
+/// (`transpose`) cannot do without a crossing in between.
+fn answers_in_order(v: &[Vnode], layers: &mut [Vec<usize>], pos: &mut [f64]) {
+    let answers = answers_reaching(v, layers.len());
+    let port = |u: usize| answers.get(u).and_then(|a| a.first()).copied();
+    let slot = |pos: &[f64], u: usize| pos.get(u).map(|&p| p as usize);
+    let mut now = crossings(v, layers, pos);
+    for _ in 0..8 {
+        let mut improved = false;
+        for li in 0..layers.len().saturating_sub(1) {
+            for k in 0..layers.get(li).map_or(0, Vec::len).saturating_sub(1) {
+                let Some(&[a, b]) = layers.get(li).and_then(|l| l.get(k..k + 2)) else {
+                    continue;
+                };
+                let labels = [a, b]
+                    .iter()
+                    .all(|&u| v.get(u).is_some_and(|x| x.kind == Kind::Label));
+                let (Some(pa), Some(pb)) = (port(a), port(b)) else {
+                    continue;
+                };
+                if !labels || pa.0 != pb.0 || pa.1 <= pb.1 {
+                    continue;
+                }
+                let below = |u: usize| v.get(u).and_then(|x| x.down.first()).map(|d| d.0);
+                let (Some(da), Some(db)) = (below(a), below(b)) else {
+                    continue;
+                };
+                let (Some(ka), Some(kb)) = (slot(pos, da), slot(pos, db)) else {
+                    continue;
+                };
+                if kb != ka + 1 {
+                    continue;
+                }
+                let swap = |layers: &mut [Vec<usize>], pos: &mut [f64]| {
+                    for (l, i, x, y) in [(li, k, a, b), (li + 1, ka, da, db)] {
+                        if let Some(layer) = layers.get_mut(l) {
+                            layer.swap(i, i + 1);
+                        }
+                        if let Some(p) = pos.get_mut(x) {
+                            *p = (i + 1) as f64;
+                        }
+                        if let Some(p) = pos.get_mut(y) {
+                            *p = i as f64;
+                        }
+                    }
+                };
+                swap(layers, pos);
+                let after = crossings(v, layers, pos);
+                if after <= now {
+                    now = after;
+                    improved = true;
+                } else {
+                    // Swapped back: the same swap undoes itself once the positions
+                    // say where each node is now.
+                    for (l, i, x, y) in [(li, k, b, a), (li + 1, ka, db, da)] {
+                        if let Some(layer) = layers.get_mut(l) {
+                            layer.swap(i, i + 1);
+                        }
+                        if let Some(p) = pos.get_mut(x) {
+                            *p = (i + 1) as f64;
+                        }
+                        if let Some(p) = pos.get_mut(y) {
+                            *p = i as f64;
+                        }
+                    }
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+/// For every virtual node, the answer it carries: `(question, port)`; for every real
+/// node, the answers that lead to it.
+fn answers_reaching(v: &[Vnode], layer_count: usize) -> Vec<Vec<(usize, f64)>> {
+    let mut out: Vec<Vec<(usize, f64)>> = vec![Vec::new(); v.len()];
+    for (q, x) in v.iter().enumerate() {
+        if !matches!(x.kind, Kind::Real(_)) {
+            continue;
+        }
+        for &(first, port) in &x.down {
+            // Down the chain to the node the answer leads to; a chain is no longer than
+            // the number of layers.
+            let mut at = first;
+            for _ in 0..=layer_count {
+                if let Some(slot) = out.get_mut(at) {
+                    slot.push((q, port));
+                }
+                match v.get(at) {
+                    Some(n) if !matches!(n.kind, Kind::Real(_)) => match n.down.first() {
+                        Some(&(next, _)) => at = next,
+                        None => break,
+                    },
+                    _ => break,
+                }
+            }
+        }
+    }
+    out
 }
 
 fn sort_layer(v: &[Vnode], layers: &mut [Vec<usize>], li: usize, pos: &mut [f64], down: bool) {
@@ -888,6 +1007,7 @@ fn straighten(
             if let Some(&m) = candidates.get(candidates.len() / 2) {
                 candidates.insert(0, m);
             }
+            let mut whole = false;
             for x in candidates {
                 if inner.iter().all(|&u| fits(xs, u, x)) {
                     for &u in inner {
@@ -895,10 +1015,45 @@ fn straighten(
                             *slot = x;
                         }
                     }
+                    whole = true;
                     break;
                 }
             }
+            if !whole {
+                straighten_runs(inner, xs, &fits);
+            }
         }
+    }
+}
+
+/// Where a long edge cannot run straight all the way, it runs straight as far as it
+/// can: from each of its bends, the longest run of its nodes that one of their places
+/// fits, so that it steps aside once where it must rather than wiggling in every layer.
+fn straighten_runs(inner: &[usize], xs: &mut [f64], fits: &dyn Fn(&[f64], usize, f64) -> bool) {
+    let mut i = 0;
+    while i < inner.len() {
+        let mut best = (i + 1, None);
+        for &c in inner.get(i..).unwrap_or(&[]) {
+            let Some(x) = xs.get(c).copied() else {
+                continue;
+            };
+            let mut j = i;
+            while inner.get(j).is_some_and(|&u| fits(xs, u, x)) {
+                j += 1;
+            }
+            if j > best.0 {
+                best = (j, Some(x));
+            }
+        }
+        let (end, x) = best;
+        if let Some(x) = x {
+            for &u in inner.get(i..end).unwrap_or(&[]) {
+                if let Some(slot) = xs.get_mut(u) {
+                    *slot = x;
+                }
+            }
+        }
+        i = end.max(i + 1);
     }
 }
 

@@ -131,7 +131,7 @@ fn a_precedence_tooltip_is_one_phrase() {
     let p = crate::check::policy_from_text(
         "policy h \"h\"\nenum R { escalate, manage }\ninput coercion: bool\ninput calm: bool\n\
          output response: R\n  precedence escalate > manage\n\
-         rule refer \"R\" cites \"1\" when coercion then response = escalate\n\
+         rule refer \"R\" cites \"1\" when coercion and calm then response = escalate\n\
          rule settle \"S\" cites \"2\" when calm then response = manage\n",
     );
     let view = super::policy_view(&p, super::Which::Whole).unwrap();

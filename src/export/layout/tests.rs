@@ -242,3 +242,34 @@ fn a_diamond_has_no_crossings() {
     // Nodes 4 and 5 hang under 2 and 1 respectively: on their parents' sides.
     assert_eq!(l.nodes[5].x < l.nodes[4].x, l.nodes[1].x < l.nodes[2].x);
 }
+
+#[test]
+fn answers_read_in_their_order_where_that_costs_no_crossing() {
+    // The shape of UKCIS's `deletion` under its first question: the youngest's age
+    // "12 or under" and "13 to 17" lead to questions whose answers meet again below,
+    // "18 or over" to a leaf of its own. Its label was drawn between the other two.
+    let nodes = vec![Size { w: 120.0, h: 30.0 }; 9];
+    let e = |a, b| EdgeSpec {
+        from: a,
+        to: b,
+        label: Some(Size { w: 40.0, h: 14.0 }),
+    };
+    let edges = vec![
+        e(0, 1),
+        e(0, 2),
+        e(0, 3),
+        e(1, 4),
+        e(1, 7),
+        e(2, 5),
+        e(2, 7),
+        e(4, 6),
+        e(4, 7),
+        e(5, 6),
+        e(5, 7),
+        e(6, 7),
+        e(6, 8),
+    ];
+    let l = layout(&nodes, &edges, &Options::default());
+    let x = |i: usize| l.edges[i].label.unwrap().cx();
+    assert!(x(0) < x(1) && x(1) < x(2), "{} {} {}", x(0), x(1), x(2));
+}
