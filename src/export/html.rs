@@ -60,7 +60,7 @@ th { background: #f9fafb; font-weight: 600; }
 .rule, .finding, .scenario { border: 1px solid var(--line); border-left: 5px solid var(--blue);
   border-radius: 6px; padding: .6rem 1rem; margin: .8rem 0; break-inside: avoid; }
 .finding.gap, .finding.conflict, .finding.failed, .scenario.failed { border-left-color: var(--red); background: #fffafa; }
-.finding.accepted, .finding.dead { border-left-color: #b7791f; }
+.finding.accepted, .finding.dead, .finding.precedence { border-left-color: #b7791f; }
 .finding.holds, .scenario.passed { border-left-color: #2f7d4a; }
 .scenario.not-run { border-left-color: #9ca3af; }
 .rule h3, .finding h3, .scenario h3 { margin: 0 0 .2rem; }
@@ -1305,7 +1305,8 @@ impl PageWriter<'_> {
     }
 
     /// Pairs of rules whose disagreement the output's precedence decides: not wrong,
-    /// but never hidden.
+    /// but never hidden, and amber, not green: a precedence ranked the wrong way round
+    /// decides the same way (review 2, N6).
     fn resolved(&mut self, a: &Analysis) {
         let p = &self.pp.policy;
         let listing = crate::analyse::pair_listing(&a.resolved, &a.unlisted_resolved);
@@ -1319,7 +1320,7 @@ impl PageWriter<'_> {
             };
             let _ = write!(
                 self.out,
-                "<article class=\"finding holds\"><h3><span class=\"badge warn\">decided by precedence</span> “{}” <code>{}</code>: {} over {}</h3><p>Rules <a href=\"#rule-{r1}\">{r1}</a> and <a href=\"#rule-{r2}\">{r2}</a> give different answers, and the policy's precedence ranks <b>{}</b> higher, for</p>",
+                "<article class=\"finding precedence\"><h3><span class=\"badge warn\">decided by precedence</span> “{}” <code>{}</code>: {} over {}</h3><p>Rules <a href=\"#rule-{r1}\">{r1}</a> and <a href=\"#rule-{r2}\">{r2}</a> give different answers, and the policy's precedence ranks <b>{}</b> higher, for</p>",
                 esc(&words::output(p, c.output)),
                 ident(&def.name),
                 esc(&plain::show_value(p, win)),
@@ -1334,7 +1335,7 @@ impl PageWriter<'_> {
         for u in &listing.unlisted {
             let _ = writeln!(
                 self.out,
-                "<article class=\"finding holds\"><h3><span class=\"badge warn\">decided by precedence</span> <code>{}</code>: {} more pairs of rules</h3></article>",
+                "<article class=\"finding precedence\"><h3><span class=\"badge warn\">decided by precedence</span> <code>{}</code>: {} more pairs of rules</h3></article>",
                 esc(&self.output_name(u.output)),
                 show_count(u.pairs as u128),
             );

@@ -254,6 +254,13 @@ fn counts_read_as_english_and_identifiers_break_between_words() {
 fn precedence_exclusive_judgement_and_ignore_are_shown() {
     let html = page_of("tests/fixtures/diagnostics/W0506-precedence-decides.policy");
     assert!(html.contains("decided by precedence</span>"), "{html}");
+    // Amber like an accepted gap, not green like an assert that holds: a precedence
+    // ranked the wrong way round decides the same way (review 2, N6).
+    assert!(
+        html.contains("<article class=\"finding precedence\"><h3><span class=\"badge warn\">decided by precedence"),
+        "{html}"
+    );
+    assert!(html.contains(".finding.precedence { border-left-color: #b7791f; }"));
     assert!(html.contains("the policy's precedence ranks <b>"), "{html}");
     assert!(html.contains("where rules disagree: "), "{html}");
     assert!(html.contains("(by precedence over "), "{html}");
@@ -385,13 +392,15 @@ fn doc_comment_backticks_are_code() {
 fn the_page_shows_the_analysis_warnings() {
     let outranked = page_of("tests/fixtures/diagnostics/W0502-assignment-outranked.policy");
     assert!(outranked.contains("warning[W0502]"), "{outranked}");
+    // Its precedence ranks managing above the referral it outranks (W0509, review 2, N6).
+    assert!(outranked.contains("warning[W0509]"), "{outranked}");
     let unbounded = page_of("tests/fixtures/diagnostics/W0508-accept-without-when.policy");
     assert!(unbounded.contains("warning[W0508]"), "{unbounded}");
     assert!(unbounded.contains("Warnings from the checker"));
     // The summary at the top says there are warnings, and links to them.
     assert!(
         outranked.contains(
-            "<li class=\"warn\"><b><a href=\"#warnings\">1</a></b>warning from the checker</li>"
+            "<li class=\"warn\"><b><a href=\"#warnings\">2</a></b>warnings from the checker</li>"
         ),
         "{outranked}"
     );
