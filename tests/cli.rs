@@ -445,3 +445,39 @@ fn check_makes_a_reversed_precedence_visible_to_ci() {
     );
     assert!(!stderr(&o).contains("W0509"), "{}", stderr(&o));
 }
+
+/// `graph` and `diff` on a policy that type-checks but that `check` rejects warn first,
+/// as `decide` and `ask` do, and exit as for a clean policy, as docs/cli.md and their
+/// man pages say (review 2, W1).
+#[test]
+fn graph_and_diff_warn_about_a_policy_check_rejects() {
+    let rejected = "tests/fixtures/decide/rejected.policy";
+    let clean = "tests/fixtures/diagnostics/W0506-precedence-decides.policy";
+    let o = policyc(&["graph", rejected, "--format", "mermaid"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("warning: this policy does not pass `policyc check` (3 errors); the graph may show undecided or conflicting answers"),
+        "{}",
+        stderr(&o)
+    );
+    let o = policyc(&["diff", rejected, rejected]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    for side in ["old", "new"] {
+        assert!(
+            err.contains(&format!(
+                "warning: the {side} policy `{rejected}` does not pass `policyc check` (3 errors)"
+            )),
+            "{err}"
+        );
+    }
+    let o = policyc(&["graph", clean, "--format", "mermaid"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = policyc(&["diff", clean, clean]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    for c in ["graph", "diff"] {
+        let roff = stdout(&policyc(&["man", c]));
+        assert!(roff.contains(".SH \"EXIT STATUS\""), "{c}: {roff}");
+        assert!(roff.contains("check rejects"), "{c}: {roff}");
+    }
+}

@@ -55,7 +55,13 @@ pub fn run(args: &DiffArgs, color: ColorArg) -> u8 {
 
 fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    match ops::two_files(&mut sources, &args.paths, opts) {
+    let compared = ops::two_files(&mut sources, &args.paths, opts);
+    if let Ok(c) = &compared {
+        for w in &c.warnings {
+            eprintln!("{w}");
+        }
+    }
+    match compared.map(|c| c.comparison) {
         Err(diags) => usage_error(&sources, &diags, color),
         Ok(FileComparison::Modules) => {
             eprintln!("neither file is a policy (no `policy` header): nothing to compare");

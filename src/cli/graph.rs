@@ -48,7 +48,12 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
         drawing,
     );
     let text = match drawn {
-        Ok(text) => text,
+        Ok(d) => {
+            if let Some(w) = &d.warning {
+                eprintln!("{w}");
+            }
+            d.text
+        }
         Err(not) => {
             if let NotDrawn::Errors(diags) | NotDrawn::View(diags) = &not {
                 print_human(&sources, diags, color);
