@@ -410,6 +410,10 @@ codes! {
         title: "an input is listed twice in `ignore`",
         explanation: "`ignore a, b \"reason\"` lists the inputs the policy deliberately does not read. An input listed twice in one declaration is most often a slip for another input the writer meant to list (`ignore coercion, coercion` for `ignore coercion, exploitation`). An input ignored in two declarations has two reasons, and only the first is kept (the report shows it). The warning names both places.\n\nFix: remove the second mention, or put the input that was meant in its place; for two declarations, keep one, with the reason the document gives.",
     },
+    W0008 => {
+        title: "two files declare the same policy name",
+        explanation: "Two policy files checked together (`policyc check FOLDER`) have the same name in their `policy` headers, most often a draft or old copy of a policy left beside it. Tests, JUnit suites, `--filter` and the HTML report know a policy by its name, so their results would read as one policy's. `policyc test` tells them apart by file (`oak_lane (mine/oak2.policy)::teen`) when this happens, but the names are still ambiguous to a reader.\n\nFix: remove the copy, or move it out of the folder that is checked; if both are policies in their own right, give one of them another name.",
+    },
     W0100 => {
         title: "the file declares nothing",
         explanation: "The file is empty or holds only comments. A policy starts with a header:\n\n    policy my_school \"Our sexting policy\"\n      source \"advice.txt\"\n\nfollowed by its inputs, outputs and rules (see docs/language.md).",

@@ -227,10 +227,13 @@ pub fn index_page(pages: &[Page]) -> String {
             let version = h.and_then(|h| h.version.clone());
             let _ = writeln!(
                 out,
-                "<tr><td><a href=\"{}.html\">{}</a><br><code>{}</code></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><a href=\"{}.html\">{}</a><br><code>{}</code> <span class=\"note\">{}</span></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&p.slug),
                 esc(&pp.title()),
                 ident(&pp.policy.name),
+                // Two files may declare one policy name (a draft copy, W0008): the file
+                // tells their rows apart.
+                esc(&p.file),
                 esc(&source),
                 version
                     .map(|v| format!("<br><span class=\"note\">version {}</span>", esc(&v)))
