@@ -1187,9 +1187,10 @@ impl PageWriter<'_> {
         };
         let _ = writeln!(
             self.out,
-            "<p>{exact}: policyc considers all {} possible incidents, every combination of {} ({} of them in scope and consistent with the assumptions).</p>",
+            "<p>{exact}: policyc considers all {} combinations of the {}, {} of them possible (consistent with the assumptions) and {} of those in scope.</p>",
             show_count(a.reads.count(a.incident_count)),
             plural(a.reads.len(), "fact the policy reads", "facts the policy reads"),
+            show_count(a.reads.count(a.assumed_count)),
             show_count(a.reads.count(a.valid_count))
         );
         let open = a.gaps.iter().any(|g| g.accepted_by.is_empty());

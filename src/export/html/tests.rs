@@ -315,9 +315,20 @@ fn undecided_incidents_read_as_a_share() {
 fn the_report_counts_over_the_facts_the_policy_reads() {
     let html = page_of("examples/school.policy");
     assert!(
-        html.contains("policyc considers all 120,000 possible incidents, every combination of 5 facts the policy reads ("),
+        html.contains(
+            "policyc considers all 120,000 combinations of the 5 facts the policy reads, "
+        ),
         "{}",
-        html.lines().find(|l| l.contains("considers all")).unwrap_or_default()
+        html.lines()
+            .find(|l| l.contains("considers all"))
+            .unwrap_or_default()
+    );
+    // Combinations the assumptions rule out are not called possible (review 2, W5).
+    let ages = page_of("tests/fixtures/decide/rejected.policy");
+    assert!(
+        ages.contains("policyc considers all 20,000 combinations of the 3 facts the policy reads, 10,100 of them possible (consistent with the assumptions) and "),
+        "{}",
+        ages.lines().find(|l| l.contains("considers all")).unwrap_or_default()
     );
     assert!(
         html.contains("342 incidents"),
