@@ -1440,11 +1440,19 @@ impl PageWriter<'_> {
         if a.unused_inputs.is_empty() || self.pp.policy.outputs.is_empty() {
             return;
         }
+        // An input the policy ignores is said so, with its reason, in the inputs
+        // table: it is not one the vocabulary brings and the policy forgot (review 2,
+        // C-g).
+        let p = self.p();
         let names: Vec<String> = a
             .unused_inputs
             .iter()
-            .map(|&i| format!("<code>{}</code>", esc(&self.p().inputs[i].name)))
+            .filter(|&&i| !p.ignored.iter().any(|g| g.input == i))
+            .map(|&i| format!("<code>{}</code>", esc(&p.inputs[i].name)))
             .collect();
+        if names.is_empty() {
+            return;
+        }
         let _ = writeln!(
             self.out,
             "<p class=\"note\">The decision does not depend on these inputs of the vocabulary: {}.</p>",
@@ -1612,6 +1620,7 @@ impl PageWriter<'_> {
             .map(|a| a.unused_inputs.clone())
             .unwrap_or_default();
         self.out.push_str("<h2 id=\"inputs\">Inputs: the questions about an incident</h2>\n<table><thead><tr><th>Input</th><th>Question</th><th>Answers</th></tr></thead><tbody>\n");
+        let reads = p.reads();
         // The inputs the decision depends on first.
         let mut order: Vec<InputId> = p.inputs.ids().collect();
         if pp.is_policy {
@@ -1644,10 +1653,21 @@ impl PageWriter<'_> {
                     "<br><span class=\"note\">this policy does not read it: {}</span>",
                     esc(&ignored.join("; "))
                 );
+            } else if pp.is_policy && unused.contains(&i) && reads.contains(i) {
+                // No output depends on it, but the asserts read it (a comparison of two
+                // policies reads their inputs only in asserts): "does not depend on it"
+                // would deny what the page's asserts say (review 2, W4).
+                unused_note.push_str(if p.outputs.is_empty() {
+                    "<br><span class=\"note\">its asserts depend on it</span>"
+                } else {
+                    "<br><span class=\"note\">no output of this policy depends on it; its asserts do</span>"
+                });
             } else if pp.is_policy && unused.contains(&i) {
-                unused_note.push_str(
-                    "<br><span class=\"note\">this policy's decision does not depend on it</span>",
-                );
+                unused_note.push_str(if p.outputs.is_empty() {
+                    "<br><span class=\"note\">its asserts do not depend on it</span>"
+                } else {
+                    "<br><span class=\"note\">this policy's decision does not depend on it</span>"
+                });
             }
             let _ = writeln!(
                 self.out,

@@ -388,6 +388,23 @@ fn comparisons_are_listed_apart_with_their_asserts() {
         "{page}"
     );
     assert!(!page.contains("does not depend on these inputs"));
+    // Its asserts read coercion: the inputs table must not deny it (review 2, W4).
+    let coercion = page
+        .find("<tr id=\"input-coercion\">")
+        .map(|at| &page[at..])
+        .and_then(|row| row.split("</tr>").next())
+        .unwrap_or_default();
+    assert!(coercion.contains("its asserts depend on it"), "{coercion}");
+    assert!(!page.contains("this policy's decision"), "{page}");
+}
+
+/// A policy's own input it ignores is listed with its reason in the inputs table, not
+/// among "inputs of the vocabulary" the decision does not depend on (review 2, C-g).
+#[test]
+fn an_ignored_input_is_not_listed_as_unused_vocabulary() {
+    let page = page_of("tests/fixtures/diagnostics/W0006-blank-reasons.policy");
+    assert!(!page.contains("inputs of the vocabulary"), "{page}");
+    assert!(page.contains("this policy does not read it"), "{page}");
 }
 
 #[test]
