@@ -13,61 +13,8 @@
 use super::data::Data;
 use crate::analyse::Analysis;
 use crate::check::ir::{HitPolicy, OutputId, Policy, RuleId, Value};
+use crate::check::protective::{kind, Kind};
 use crate::diagnostics::{Code, Diagnostic};
-
-/// What a value's name (and doc comment) says it does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Referral,
-    Managing,
-    Other,
-}
-
-/// The words of an identifier or a doc comment, lower case.
-fn words(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-}
-
-fn kind_of_text(s: &str) -> (bool, bool) {
-    let mut referral = false;
-    let mut managing = false;
-    for w in words(s) {
-        referral |= w == "refer"
-            || w == "refers"
-            || w.starts_with("referr")
-            || w.starts_with("escalat")
-            || w == "police";
-        managing |= w.starts_with("manag");
-    }
-    (referral, managing)
-}
-
-/// A value's kind: from its name, then its doc comment; a value that reads as both
-/// ("refer and manage") is neither, so that it never triggers the warning.
-fn kind(policy: &Policy, v: &Value) -> Kind {
-    let Value::Enum(e, var) = v else {
-        return Kind::Other;
-    };
-    let def = &policy.enums[*e].variants[*var];
-    let (mut referral, mut managing) = kind_of_text(&def.name);
-    if let Some(doc) = &def.doc {
-        let (r, m) = kind_of_text(doc);
-        referral |= r;
-        managing |= m;
-    }
-    let name = def.name.to_lowercase();
-    managing |= matches!(
-        name.as_str(),
-        "none" | "no_action" | "no_further_action" | "nfa"
-    );
-    match (referral, managing) {
-        (true, false) => Kind::Referral,
-        (false, true) => Kind::Managing,
-        _ => Kind::Other,
-    }
-}
 
 /// An output and (winning, losing) pair of values the warning is about.
 struct Found {
@@ -219,24 +166,4 @@ fn warning(
         loser: policy.value_json(lose),
         pairs: total,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::kind_of_text;
-
-    #[test]
-    fn names_read_as_referral_or_managing() {
-        assert_eq!(kind_of_text("refer_immediately"), (true, false));
-        assert_eq!(kind_of_text("escalate"), (true, false));
-        assert_eq!(kind_of_text("Refer to the police"), (true, false));
-        assert_eq!(kind_of_text("manage_in_setting"), (false, true));
-        assert_eq!(kind_of_text("refer_and_manage"), (true, true));
-        assert_eq!(kind_of_text("outcome_21"), (false, false));
-        // A word that merely starts like one is not read as it ("preferred" is not
-        // a referral).
-        assert_eq!(kind_of_text("preferred"), (false, false));
-        assert_eq!(kind_of_text("reference_only"), (false, false));
-        assert_eq!(kind_of_text("referral"), (true, false));
-    }
 }
