@@ -333,7 +333,7 @@ codes! {
     },
     E0511 => {
         title: "facts name an input the policy does not have",
-        explanation: "A key of the facts object is not the name of an input of the policy (or of the vocabulary it uses). A silent default would give a wrong decision, so this is an error.\n\nFix: correct the spelling (the message suggests the closest name), or remove the key.",
+        explanation: "A key of the facts object is not the name of an input of the policy (or of the vocabulary it uses). A silent default would give a wrong decision, so this is an error. A key that names a define (`any_point`) or an output (`response`) is said to be one: the policy works those out from the inputs, and the help names the inputs a define is made of.\n\nFix: correct the spelling (the message suggests the closest name), give the inputs a define is made of instead of the define, or remove the key.",
     },
     E0512 => {
         title: "a fact has the wrong type",
