@@ -56,11 +56,7 @@ pub fn run(args: &DiffArgs, color: ColorArg) -> u8 {
 fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
     let compared = ops::two_files(&mut sources, &args.paths, opts);
-    if let Ok(c) = &compared {
-        for w in &c.warnings {
-            eprintln!("{w}");
-        }
-    }
+    crate::output::eprintln_all(compared.iter().flat_map(|c| &c.warnings));
     match compared.map(|c| c.comparison) {
         Err(diags) => usage_error(&sources, &diags, color),
         Ok(FileComparison::Modules) => {
