@@ -88,6 +88,32 @@ const COMMAND_EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
         ],
     ),
     (
+        "graph",
+        &[
+            (0, "The graph is drawn."),
+            (
+                2,
+                "The policy does not type-check, has no output of the --output name, \
+                 cannot be drawn in the format, or --out cannot be written. A policy that \
+                 type-checks but that check rejects is drawn (0), after a warning on \
+                 standard error.",
+            ),
+        ],
+    ),
+    (
+        "diff",
+        &[
+            (0, "The policies decide the same."),
+            (1, "They decide differently for some incident."),
+            (
+                2,
+                "A policy does not type-check, a path or git revision cannot be read, or \
+                 a mapping is wrong. A policy that type-checks but that check rejects is \
+                 compared (0 or 1), after a warning on standard error naming it.",
+            ),
+        ],
+    ),
+    (
         "ask",
         &[
             (0, "Every output is decided at the end."),

@@ -107,6 +107,13 @@ pub fn eprintln(line: &str) {
     eprint(format!("{line}\n"));
 }
 
+/// Lines on standard error ([`eprintln`]), such as the warnings a command prints first.
+pub fn eprintln_all<I: IntoIterator<Item = S>, S: AsRef<str>>(lines: I) {
+    for line in lines {
+        eprintln(line.as_ref());
+    }
+}
+
 /// Writes lines to standard output through one buffer, stopping at a failed write.
 pub fn println_all<I: IntoIterator<Item = String>>(lines: I) {
     let mut out = io::BufWriter::new(Writer(Stream::Out));

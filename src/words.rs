@@ -17,6 +17,17 @@ const MAX_VALUE_WORDS: usize = 90;
 /// The same for an answer on an edge, whose label is small.
 const MAX_EDGE_WORDS: usize = 40;
 
+/// A doc comment's words without the backticks a writer puts around names
+/// (`` `extreme` ``), for a person reading plain text (`ask`'s questions, `decide`'s
+/// "still to find out"). An unpaired backtick stays.
+pub fn unquoted(text: &str) -> String {
+    if text.matches('`').count() % 2 == 0 {
+        text.replace('`', "")
+    } else {
+        text.to_string()
+    }
+}
+
 /// `youngest_age` as `youngest age`.
 pub fn humanise(name: &str) -> String {
     name.replace('_', " ")

@@ -435,3 +435,16 @@ fn an_early_decision_says_it_may_win_by_precedence() {
     );
     assert!(text.contains("by precedence over refer_immediately (manage_in_setting by manage; refer_immediately by refer)"));
 }
+
+/// The final "still to find out" list is plain text: the vocabulary's doc comments keep
+/// no backticks there, as the questions do not (review 2, D5).
+#[test]
+fn the_final_list_drops_the_vocabularys_backticks() {
+    let o = fed(&["ask", "policies/ukcis-2024.policy"], "15\n15\n?\n");
+    let out = stdout(&o);
+    assert!(
+        out.contains("(Violent acts are the severity extreme.)"),
+        "{out}"
+    );
+    assert!(!out.contains("`extreme`"), "{out}");
+}

@@ -8,7 +8,7 @@
 )] // test helpers fail loudly
 
 mod common;
-use common::{code, policyc, policyc_fed, stderr, temp_dir};
+use common::{code, policyc, policyc_fed, stderr, stdout, temp_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -410,4 +410,74 @@ fn the_bundled_policies_check_and_test_clean() {
     assert_eq!(code(&o), 0, "{out}");
     // The walk reaches the comparisons in the subfolder.
     assert!(out.contains("test school_advice_vs_ukcis::"), "{out}");
+}
+
+/// A precedence that makes managing win over a referral fails `--deny warnings` (W0509),
+/// and the summary line counts what a precedence decides even with `--quiet`, in both
+/// formats a CI log shows; one ranked the protective way passes with its count (review 2,
+/// N6).
+#[test]
+fn check_makes_a_reversed_precedence_visible_to_ci() {
+    let reversed = "tests/fixtures/diagnostics/W0509-referral-outranked.policy";
+    for format in ["human", "github"] {
+        let o = policyc(&[
+            "check", "--quiet", "--deny", "warnings", "--format", format, reversed,
+        ]);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        assert!(
+            stderr(&o)
+                .contains("checked 1 file: 1 error(s), 0 warning(s), 1 decided by precedence"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            format!("{}{}", stdout(&o), stderr(&o)).contains("W0509"),
+            "{format}"
+        );
+    }
+    let protective = "tests/fixtures/diagnostics/W0506-precedence-decides.policy";
+    let o = policyc(&["check", "--quiet", "--deny", "warnings", protective]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 warning(s), 1 decided by precedence"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("W0509"), "{}", stderr(&o));
+}
+
+/// `graph` and `diff` on a policy that type-checks but that `check` rejects warn first,
+/// as `decide` and `ask` do, and exit as for a clean policy, as docs/cli.md and their
+/// man pages say (review 2, W1).
+#[test]
+fn graph_and_diff_warn_about_a_policy_check_rejects() {
+    let rejected = "tests/fixtures/decide/rejected.policy";
+    let clean = "tests/fixtures/diagnostics/W0506-precedence-decides.policy";
+    let o = policyc(&["graph", rejected, "--format", "mermaid"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("warning: this policy does not pass `policyc check` (3 errors); the graph may show undecided or conflicting answers"),
+        "{}",
+        stderr(&o)
+    );
+    let o = policyc(&["diff", rejected, rejected]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    for side in ["old", "new"] {
+        assert!(
+            err.contains(&format!(
+                "warning: the {side} policy `{rejected}` does not pass `policyc check` (3 errors)"
+            )),
+            "{err}"
+        );
+    }
+    let o = policyc(&["graph", clean, "--format", "mermaid"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = policyc(&["diff", clean, clean]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    for c in ["graph", "diff"] {
+        let roff = stdout(&policyc(&["man", c]));
+        assert!(roff.contains(".SH \"EXIT STATUS\""), "{c}: {roff}");
+        assert!(roff.contains("check rejects"), "{c}: {roff}");
+    }
 }

@@ -300,3 +300,32 @@ fn the_record_of_a_rejected_policy_says_so() {
     let o = common::policyc(&["decide", &clean, "--facts", &facts, "--format", "markdown"]);
     assert!(!stdout(&o).contains("Warning"), "{}", stdout(&o));
 }
+
+/// A define or an output given as a fact is said to be one, with what to give instead,
+/// not met with "did you mean" another input (review 2).
+#[test]
+fn a_define_or_output_given_as_a_fact_is_named_so() {
+    let facts = br#"{"youngest_age": 15, "oldest_age": 15, "adult_involved": true, "response": "manage_in_setting"}"#;
+    let o = fed(
+        &[
+            "decide",
+            "tests/fixtures/decide/rejected.policy",
+            "--facts",
+            "-",
+        ],
+        facts,
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("`adult_involved` is a define: the policy works it out from the inputs, it is not given"),
+        "{err}"
+    );
+    assert!(
+        err.contains("give the inputs it is made of instead: `oldest_age`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`response` is an output: the policy decides it from the inputs"),
+        "{err}"
+    );
+}

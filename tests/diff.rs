@@ -99,7 +99,7 @@ fn one_changed_condition_reports_exactly_the_affected_region() {
     );
     // Neither policy reads `youngest_age`: the counts are over the inputs they read.
     assert!(
-        text.contains("compared 6 incidents that both policies decide, of 6 over the inputs either policy reads"),
+        text.contains("compared 6 incidents that both policies decide, of 6 possible over the inputs either policy reads"),
         "{text}"
     );
     assert!(

@@ -749,3 +749,42 @@ scenario s \"An adult and a confident DSL: managed\"\n  given adult = true, conf
     let o = policyc(&["test", path.to_str().unwrap(), "--format", "json"]);
     assert!(stdout(&o).contains("\"set_aside\":[{"), "{}", stdout(&o));
 }
+
+/// Two files declaring one policy name (a draft copy beside the policy): `check` warns
+/// (W0008), and `test`'s report, JUnit suites and classnames tell them apart by file,
+/// while `--filter` still matches the name (review 2, W6).
+#[test]
+fn two_files_of_one_policy_name_are_told_apart() {
+    let dir = common::temp_dir("same-name");
+    let text = "policy oak \"Oak\"\ninput a: bool\n/// o\noutput o: bool\nrule r \"R\" cites \"c\" when a then o = true\nrule s \"S\" cites \"c\" when not a then o = false\nscenario teen \"t\" given a = true expect o = true\n";
+    std::fs::write(dir.join("oak.policy"), text).unwrap();
+    std::fs::write(dir.join("oak2.policy"), text).unwrap();
+    let d = dir.to_str().unwrap();
+    let o = policyc(&["check", d]);
+    let err = common::stderr(&o);
+    assert!(
+        err.contains("warning[W0008]: policy `oak` is also declared in `"),
+        "{err}"
+    );
+    let o = policyc(&["test", d]);
+    let out = stdout(&o);
+    let a = format!("oak ({})", dir.join("oak.policy").display());
+    let b = format!("oak ({})", dir.join("oak2.policy").display());
+    assert!(out.contains(&format!("running 1 test for {a}\n")), "{out}");
+    assert!(out.contains(&format!("test {a}::teen ... ok")), "{out}");
+    assert!(out.contains(&format!("test {b}::teen ... ok")), "{out}");
+    let junit = stdout(&policyc(&["test", "--format", "junit", d]));
+    assert!(
+        junit.contains(&format!("<testsuite name=\"{a}\"")),
+        "{junit}"
+    );
+    assert!(junit.contains(&format!("classname=\"{b}\"")), "{junit}");
+    let o = policyc(&["test", "--filter", "oak::teen", d]);
+    assert!(stdout(&o).contains("2 passed, 0 failed"), "{}", stdout(&o));
+    // The doc index's rows name their files.
+    let site = dir.join("site");
+    let o = policyc(&["doc", d, "-o", site.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", common::stderr(&o));
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("oak2.policy</span></td>"), "{index}");
+}

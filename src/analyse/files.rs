@@ -21,9 +21,29 @@ pub fn check_files(
 ) -> Vec<Diagnostic> {
     let mut all = found;
     let mut vocabulary = Vec::new();
+    // Per policy name, the header files that declare it (a draft copy beside the real
+    // file), so that a second one is said: the test report, JUnit and `--filter` know a
+    // policy by its name.
+    let mut declared: Vec<(String, PathBuf, Loc)> = Vec::new();
     for path in files {
         let checked = super::check_and_analyse_with(sources, fs, path, options);
         let name = checked.policy.as_ref().map(|p| p.name.clone());
+        if let Some(p) = &checked.policy {
+            if let Some(h) = &p.header {
+                let at = sources.path(h.loc.file).unwrap_or(path);
+                let file = fs.canonical(at);
+                let first = declared
+                    .iter()
+                    .find(|(n, f, _)| *n == p.name && *f != file)
+                    .map(|(_, _, l)| *l);
+                if let Some(first) = first {
+                    all.push(same_name(sources, &p.name, h.loc, first));
+                }
+                if !declared.iter().any(|(n, f, _)| *n == p.name && *f == file) {
+                    declared.push((p.name.clone(), file, h.loc));
+                }
+            }
+        }
         for d in checked.diagnostics {
             match (&name, is_vocabulary_note(&d)) {
                 (Some(name), true) => vocabulary.push((name.clone(), d)),
@@ -43,6 +63,22 @@ pub fn check_files(
         }
     }
     all
+}
+
+/// `W0008`: a policy name declared by a second file.
+fn same_name(sources: &Sources, name: &str, here: Loc, first: Loc) -> Diagnostic {
+    let first_file = sources.name(first.file).replace('\\', "/");
+    let first_file = first_file.strip_prefix("./").unwrap_or(&first_file);
+    Diagnostic::warning(
+        Code::W0008,
+        format!("policy `{name}` is also declared in `{first_file}`"),
+    )
+    .primary(here, "a second policy of this name")
+    .secondary(first, "the first")
+    .note("`policyc test` reports both under this name, each with its file, and the HTML report lists both")
+    .help(format!(
+        "if this file is a draft or an old copy of `{first_file}`, remove it or move it out of the folder checked; otherwise give one of them another name"
+    ))
 }
 
 /// The note (not the warning) of `W0503`: inputs of a `use`d vocabulary a policy never

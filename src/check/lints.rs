@@ -9,7 +9,7 @@ use super::sink::Sink;
 use super::tables::{Decls, Sym, TypeTable, Usage};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::ItemKind;
-use crate::source::{FileId, Sources};
+use crate::source::{FileId, Loc, Sources};
 
 /// `true` when the output can never be undecided for want of a rule.
 pub(crate) fn never_gaps(ty: Option<OutputTy>, has_default: bool) -> bool {
@@ -45,7 +45,7 @@ pub(crate) fn lints(
         unused(sources, root, decls, usage, types, &mut warnings);
     }
     uncited(root, decls, &mut warnings);
-    blank_texts(root, decls, &mut warnings);
+    blank_texts(root, decls, root_items, &mut warnings);
     needless_acceptances(root, decls, types, &mut warnings);
     for w in warnings {
         sink.push(w);
@@ -170,12 +170,26 @@ fn uncited(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
 /// where a missing one would be a syntax error (or, for a title, leaves the name to
 /// speak), so the cheapest way to silence "the decision never depends on coercion" would
 /// be `ignore coercion ""`.
-fn blank_texts(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
-    let blank = |s: &crate::parse::ast::StrLit| s.value.trim().is_empty();
-    let mut warn = |loc, message: String, label: &str, help: &str| {
+/// A text without a letter or digit (`"-"`, `"."`, `"?"`) says nothing either.
+fn blank_texts(
+    root: FileId,
+    decls: &Decls,
+    root_items: &[crate::parse::ast::Item],
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let blank = |s: &crate::parse::ast::StrLit| !s.value.chars().any(char::is_alphanumeric);
+    // "is empty" would not describe `"-"`: say what is wrong with it.
+    let label = |s: &crate::parse::ast::StrLit, noun: &str| {
+        if s.value.trim().is_empty() {
+            format!("this {noun} is empty")
+        } else {
+            format!("this {noun} has no words")
+        }
+    };
+    let mut warn = |loc, message: String, label: String, help: &str| {
         warnings.push(
             Diagnostic::warning(Code::W0006, message)
-                .primary(loc, label.to_string())
+                .primary(loc, label)
                 .help(help.to_string()),
         );
     };
@@ -184,7 +198,7 @@ fn blank_texts(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
             warn(
                 at.loc(j.citation.span),
                 format!("the judgement on `{}` cites nothing", at.decl.name.name),
-                "this citation is empty",
+                label(&j.citation, "citation"),
                 "write the paragraph that leaves the matter to a person: `judgement \"DOCUMENT para N\"`",
             );
         }
@@ -195,8 +209,8 @@ fn blank_texts(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
             warn(
                 at.loc(at.decl.reason.span),
                 format!("`ignore {}` gives no reason", names.join(", ")),
-                "this reason is empty",
-                "say why the document does not use these facts: `ignore INPUT \"the document does not name it\"`",
+                label(&at.decl.reason, "reason"),
+                "say, citing the document, why it does not use these facts: `ignore INPUT \"DOCUMENT para N ...\"`",
             );
         }
     }
@@ -205,7 +219,7 @@ fn blank_texts(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
             warn(
                 at.loc(at.decl.reason.span),
                 format!("`accept gap {}` gives no reason", at.decl.output.name),
-                "this reason is empty",
+                label(&at.decl.reason, "reason"),
                 "say what the document leaves open here, citing it: `accept gap OUTPUT \"DOCUMENT para N does not say ...\"`",
             );
         }
@@ -215,9 +229,54 @@ fn blank_texts(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
             warn(
                 at.loc(t.span),
                 format!("the rule `{}` has a blank title", at.decl.name.name),
-                "this title is empty",
+                label(t, "title"),
                 "say what the rule does in the document's words, or leave the title out",
             );
+        }
+    }
+    // The header's texts head every report, and a scenario's title is what a failing
+    // test prints beside its name.
+    let at = |s: &crate::parse::ast::StrLit| Loc::new(root, s.span);
+    for item in root_items {
+        match &item.kind {
+            ItemKind::Policy(h) => {
+                let name = &h.name.name;
+                if let Some(t) = h.title.as_ref().filter(|t| blank(t)) {
+                    warn(
+                        at(t),
+                        format!("the policy `{name}` has a blank title"),
+                        label(t, "title"),
+                        "write the document's title, or leave the title out",
+                    );
+                }
+                if let Some(t) = h.source.as_ref().filter(|t| blank(t)) {
+                    warn(
+                        at(t),
+                        format!("the policy `{name}` names no source"),
+                        label(t, "source"),
+                        "name the document the policy encodes (`source \"FILE or title\"`), or leave `source` out",
+                    );
+                }
+                if let Some(t) = h.version.as_ref().filter(|t| blank(t)) {
+                    warn(
+                        at(t),
+                        format!("the policy `{name}` has a blank version"),
+                        label(t, "version"),
+                        "write the document's version or date, or leave `version` out",
+                    );
+                }
+            }
+            ItemKind::Scenario(sc) => {
+                if let Some(t) = sc.title.as_ref().filter(|t| blank(t)) {
+                    warn(
+                        at(t),
+                        format!("the scenario `{}` has a blank title", sc.name.name),
+                        label(t, "title"),
+                        "say what case the scenario tests, or leave the title out",
+                    );
+                }
+            }
+            _ => {}
         }
     }
 }

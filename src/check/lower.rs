@@ -203,19 +203,26 @@ impl<'a> Typer<'_, 'a> {
         first: &ast::HitClause,
         second: &ast::HitClause,
     ) -> Diagnostic {
-        let (message, note) = if second.keyword() == first.keyword() {
+        // In the language's words: "hit policy" is DMN's, which a policy writer need
+        // not know (review 2, C-c).
+        let (message, note, label) = if second.keyword() == first.keyword() {
             (
                 format!("`{name}` declares `{}` twice", first.keyword()),
-                "an output has one hit policy",
+                format!(
+                    "an output says once how rules that give it different values are settled: one `{}` clause",
+                    first.keyword()
+                ),
+                format!("a second `{}`", second.keyword()),
             )
         } else {
             (
                 format!("`{name}` declares both `precedence` and `exclusive`"),
-                "`precedence` lets rules overlap and says which value wins there; `exclusive` says no two rules may overlap at all",
+                "`precedence` lets rules overlap and says which value wins there; `exclusive` says no two rules may overlap at all".to_string(),
+                format!("`{}` as well", second.keyword()),
             )
         };
         let mut d = Diagnostic::error(Code::E0323, message)
-            .primary(at.loc(second.span()), "a second hit policy")
+            .primary(at.loc(second.span()), label)
             .secondary(at.loc(first.span()), "the first")
             .note(note);
         d = match (first, second) {
@@ -670,17 +677,30 @@ fn merge_help(d: Diagnostic, a: &[String], b: &[String], both: Option<Loc>) -> D
     }
     if fits(&ab) && fits(&ba) {
         let d = d.help(format!(
-            "merge them into one clause; the two do not rank every value against each other, so take the order the document gives, for example `{}` or `{}`",
+            "merge them into one clause; the two do not rank every value against each other, so take the order the document gives, for example `{}`{} or `{}`{}",
             clause(&ab),
-            clause(&ba)
+            lowers(&ab),
+            clause(&ba),
+            lowers(&ba)
         ));
         return fix(fix(d, &ab, false), &ba, false);
     }
     d.help(format!(
-        "the two clauses contradict each other: they rank some values in opposite orders, so no one order keeps both; merge them into the order the document gives: keeping the first clause's order, `{}`; keeping the second's, `{}`",
+        "the two clauses contradict each other: they rank some values in opposite orders, so no one order keeps both; merge them into the order the document gives: keeping the first clause's order, `{}`{}; keeping the second's, `{}`{}",
         clause(&ab),
-        clause(&ba)
+        lowers(&ab),
+        clause(&ba),
+        lowers(&ba)
     ))
+}
+
+/// What an offered order does that a writer must not take by accident: rank a value
+/// named as managing above a referral (review 2, C-d); empty otherwise.
+fn lowers(order: &[String]) -> String {
+    match super::protective::managing_above_referral(order) {
+        Some((m, r)) => format!(" (which ranks managing, `{m}`, above the referral `{r}`)"),
+        None => String::new(),
+    }
 }
 
 /// `primary` with the values of `secondary` it lacks inserted, each just below the

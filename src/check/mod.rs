@@ -27,6 +27,7 @@ mod imports;
 mod lints;
 mod lower;
 pub(crate) mod modules;
+pub(crate) mod protective;
 mod resolve;
 mod sink;
 mod structure;

@@ -55,7 +55,9 @@ pub fn run(args: &DiffArgs, color: ColorArg) -> u8 {
 
 fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    match ops::two_files(&mut sources, &args.paths, opts) {
+    let compared = ops::two_files(&mut sources, &args.paths, opts);
+    crate::output::eprintln_all(compared.iter().flat_map(|c| &c.warnings));
+    match compared.map(|c| c.comparison) {
         Err(diags) => usage_error(&sources, &diags, color),
         Ok(FileComparison::Modules) => {
             eprintln!("neither file is a policy (no `policy` header): nothing to compare");

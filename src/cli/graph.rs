@@ -47,8 +47,9 @@ pub fn run(args: &GraphArgs, color: ColorArg) -> u8 {
         args.output.as_deref(),
         drawing,
     );
+    crate::output::eprintln_all(drawn.iter().flat_map(|d| &d.warning));
     let text = match drawn {
-        Ok(text) => text,
+        Ok(d) => d.text,
         Err(not) => {
             if let NotDrawn::Errors(diags) | NotDrawn::View(diags) = &not {
                 print_human(&sources, diags, color);

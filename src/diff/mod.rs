@@ -331,7 +331,7 @@ pub struct PolicyDiff {
     pub outputs: Vec<OutputDiff>,
     /// Incidents both sides decide (the outputs are compared on these).
     pub compared: u128,
-    /// Every incident of the union space.
+    /// Every incident of the union space that either side's assumptions allow.
     pub total: u128,
     /// The inputs either policy reads: what `compared` and `total` are said over, as
     /// every region's count is (`Reads::count`).
@@ -918,7 +918,10 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
             output_diffs.push(d);
         }
     }
-    let total = b.mdd.sat_count(TRUE);
+    // The incidents either side deems possible: one both assumptions rule out (an
+    // oldest party younger than the youngest) is no incident to compare (review 2, W5).
+    let poss_either = b.mdd.or(poss_a, poss_b)?;
+    let total = b.mdd.sat_count(poss_either);
     let compared = b.mdd.sat_count(both);
     Ok(PolicyDiff {
         reads,

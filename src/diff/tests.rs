@@ -173,8 +173,14 @@ fn expected(old: &Policy, new: &Policy, opts: &DiffOptions) -> Expected {
     let mut inc: Vec<UVal> = space.iter().map(|s| s.1[0].clone()).collect();
     let mut idx = vec![0usize; space.len()];
     loop {
-        e.total += 1;
         let (pa, pb) = (project(old, &names, &inc), project(new, &names, &inc));
+        // Possible: some side can express the incident and its assumptions allow it.
+        let possible = |p: &Policy, v: &Option<Vec<Value>>| {
+            decide(p, v).is_some_and(|r| r.status != Status::BrokenAssumption)
+        };
+        if possible(old, &pa) || possible(new, &pb) {
+            e.total += 1;
+        }
         let side = |a: bool| if a { "old" } else { "new" };
         if pa.is_some() != pb.is_some() {
             *e.domain.entry(side(pa.is_some())).or_default() += 1;

@@ -308,6 +308,31 @@ fn unknown_key(policy: &Policy, key: &str) -> Diagnostic {
         format!("`{key}` is not an input of policy `{}`", policy.name),
     )
     .data(FactsData::key(key));
+    // A define or an output is worked out from the inputs: giving it as a fact is a
+    // natural slip (`any_point: true`), and "did you mean" a similar input would
+    // mislead (review 2).
+    if let Some(def) = policy.defines.iter().find(|d| d.name == key) {
+        let reads = def_reads(policy, def);
+        return d
+            .note(format!(
+                "`{key}` is a define: the policy works it out from the inputs, it is not given"
+            ))
+            .help(if reads.is_empty() {
+                "give the inputs it is made of instead".to_string()
+            } else {
+                format!(
+                    "give the inputs it is made of instead: {}",
+                    reads.join(", ")
+                )
+            });
+    }
+    if policy.outputs.iter().any(|o| o.name == key) {
+        return d
+            .note(format!(
+                "`{key}` is an output: the policy decides it from the inputs, it is not given"
+            ))
+            .help("remove it from the facts; `policyc decide` answers it");
+    }
     match did_you_mean(key, policy.inputs.iter().map(|i| i.name.as_str())) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => {
@@ -315,6 +340,45 @@ fn unknown_key(policy: &Policy, key: &str) -> Diagnostic {
             d.note(format!("the inputs are: {}", names.join(", ")))
         }
     }
+}
+
+/// The inputs a define reads, directly or through other defines, by name.
+fn def_reads(policy: &Policy, def: &crate::check::ir::DefineDef) -> Vec<String> {
+    let mut read = vec![false; policy.inputs.len()];
+    let mut seen = vec![false; policy.defines.len()];
+    let mut stack = vec![&def.body];
+    while let Some(body) = stack.pop() {
+        let mut named = Vec::new();
+        match body {
+            crate::check::ir::DefineBody::Bool(e) => e.for_each_read(
+                |i| {
+                    if let Some(x) = read.get_mut(i.index()) {
+                        *x = true;
+                    }
+                },
+                |d| named.push(d),
+            ),
+            crate::check::ir::DefineBody::Int(l) => {
+                for &(_, i) in &l.terms {
+                    if let Some(x) = read.get_mut(i.index()) {
+                        *x = true;
+                    }
+                }
+            }
+        }
+        for d in named {
+            if let Some(x) = seen.get_mut(d.index()).filter(|x| !**x) {
+                *x = true;
+                stack.push(&policy.defines[d].body);
+            }
+        }
+    }
+    policy
+        .inputs
+        .entries()
+        .filter(|(i, _)| read.get(i.index()).copied().unwrap_or(false))
+        .map(|(_, inp)| format!("`{}`", inp.name))
+        .collect()
 }
 
 /// The value of fact `key` (not null) for `input`, or why it is not one.

@@ -60,7 +60,7 @@ th { background: #f9fafb; font-weight: 600; }
 .rule, .finding, .scenario { border: 1px solid var(--line); border-left: 5px solid var(--blue);
   border-radius: 6px; padding: .6rem 1rem; margin: .8rem 0; break-inside: avoid; }
 .finding.gap, .finding.conflict, .finding.failed, .scenario.failed { border-left-color: var(--red); background: #fffafa; }
-.finding.accepted, .finding.dead { border-left-color: #b7791f; }
+.finding.accepted, .finding.dead, .finding.precedence { border-left-color: #b7791f; }
 .finding.holds, .scenario.passed { border-left-color: #2f7d4a; }
 .scenario.not-run { border-left-color: #9ca3af; }
 .rule h3, .finding h3, .scenario h3 { margin: 0 0 .2rem; }
@@ -227,10 +227,13 @@ pub fn index_page(pages: &[Page]) -> String {
             let version = h.and_then(|h| h.version.clone());
             let _ = writeln!(
                 out,
-                "<tr><td><a href=\"{}.html\">{}</a><br><code>{}</code></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><a href=\"{}.html\">{}</a><br><code>{}</code> <span class=\"note\">{}</span></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&p.slug),
                 esc(&pp.title()),
                 ident(&pp.policy.name),
+                // Two files may declare one policy name (a draft copy, W0008): the file
+                // tells their rows apart.
+                esc(&p.file),
                 esc(&source),
                 version
                     .map(|v| format!("<br><span class=\"note\">version {}</span>", esc(&v)))
@@ -1184,9 +1187,10 @@ impl PageWriter<'_> {
         };
         let _ = writeln!(
             self.out,
-            "<p>{exact}: policyc considers all {} possible incidents, every combination of {} ({} of them in scope and consistent with the assumptions).</p>",
+            "<p>{exact}: policyc considers all {} combinations of the {}, {} of them possible (consistent with the assumptions) and {} of those in scope.</p>",
             show_count(a.reads.count(a.incident_count)),
             plural(a.reads.len(), "fact the policy reads", "facts the policy reads"),
+            show_count(a.reads.count(a.assumed_count)),
             show_count(a.reads.count(a.valid_count))
         );
         let open = a.gaps.iter().any(|g| g.accepted_by.is_empty());
@@ -1305,7 +1309,8 @@ impl PageWriter<'_> {
     }
 
     /// Pairs of rules whose disagreement the output's precedence decides: not wrong,
-    /// but never hidden.
+    /// but never hidden, and amber, not green: a precedence ranked the wrong way round
+    /// decides the same way (review 2, N6).
     fn resolved(&mut self, a: &Analysis) {
         let p = &self.pp.policy;
         let listing = crate::analyse::pair_listing(&a.resolved, &a.unlisted_resolved);
@@ -1319,7 +1324,7 @@ impl PageWriter<'_> {
             };
             let _ = write!(
                 self.out,
-                "<article class=\"finding holds\"><h3><span class=\"badge warn\">decided by precedence</span> “{}” <code>{}</code>: {} over {}</h3><p>Rules <a href=\"#rule-{r1}\">{r1}</a> and <a href=\"#rule-{r2}\">{r2}</a> give different answers, and the policy's precedence ranks <b>{}</b> higher, for</p>",
+                "<article class=\"finding precedence\"><h3><span class=\"badge warn\">decided by precedence</span> “{}” <code>{}</code>: {} over {}</h3><p>Rules <a href=\"#rule-{r1}\">{r1}</a> and <a href=\"#rule-{r2}\">{r2}</a> give different answers, and the policy's precedence ranks <b>{}</b> higher, for</p>",
                 esc(&words::output(p, c.output)),
                 ident(&def.name),
                 esc(&plain::show_value(p, win)),
@@ -1334,7 +1339,7 @@ impl PageWriter<'_> {
         for u in &listing.unlisted {
             let _ = writeln!(
                 self.out,
-                "<article class=\"finding holds\"><h3><span class=\"badge warn\">decided by precedence</span> <code>{}</code>: {} more pairs of rules</h3></article>",
+                "<article class=\"finding precedence\"><h3><span class=\"badge warn\">decided by precedence</span> <code>{}</code>: {} more pairs of rules</h3></article>",
                 esc(&self.output_name(u.output)),
                 show_count(u.pairs as u128),
             );
@@ -1435,11 +1440,19 @@ impl PageWriter<'_> {
         if a.unused_inputs.is_empty() || self.pp.policy.outputs.is_empty() {
             return;
         }
+        // An input the policy ignores is said so, with its reason, in the inputs
+        // table: it is not one the vocabulary brings and the policy forgot (review 2,
+        // C-g).
+        let p = self.p();
         let names: Vec<String> = a
             .unused_inputs
             .iter()
-            .map(|&i| format!("<code>{}</code>", esc(&self.p().inputs[i].name)))
+            .filter(|&&i| !p.ignored.iter().any(|g| g.input == i))
+            .map(|&i| format!("<code>{}</code>", esc(&p.inputs[i].name)))
             .collect();
+        if names.is_empty() {
+            return;
+        }
         let _ = writeln!(
             self.out,
             "<p class=\"note\">The decision does not depend on these inputs of the vocabulary: {}.</p>",
@@ -1607,6 +1620,7 @@ impl PageWriter<'_> {
             .map(|a| a.unused_inputs.clone())
             .unwrap_or_default();
         self.out.push_str("<h2 id=\"inputs\">Inputs: the questions about an incident</h2>\n<table><thead><tr><th>Input</th><th>Question</th><th>Answers</th></tr></thead><tbody>\n");
+        let reads = p.reads();
         // The inputs the decision depends on first.
         let mut order: Vec<InputId> = p.inputs.ids().collect();
         if pp.is_policy {
@@ -1639,10 +1653,21 @@ impl PageWriter<'_> {
                     "<br><span class=\"note\">this policy does not read it: {}</span>",
                     esc(&ignored.join("; "))
                 );
+            } else if pp.is_policy && unused.contains(&i) && reads.contains(i) {
+                // No output depends on it, but the asserts read it (a comparison of two
+                // policies reads their inputs only in asserts): "does not depend on it"
+                // would deny what the page's asserts say (review 2, W4).
+                unused_note.push_str(if p.outputs.is_empty() {
+                    "<br><span class=\"note\">its asserts depend on it</span>"
+                } else {
+                    "<br><span class=\"note\">no output of this policy depends on it; its asserts do</span>"
+                });
             } else if pp.is_policy && unused.contains(&i) {
-                unused_note.push_str(
-                    "<br><span class=\"note\">this policy's decision does not depend on it</span>",
-                );
+                unused_note.push_str(if p.outputs.is_empty() {
+                    "<br><span class=\"note\">its asserts do not depend on it</span>"
+                } else {
+                    "<br><span class=\"note\">this policy's decision does not depend on it</span>"
+                });
             }
             let _ = writeln!(
                 self.out,

@@ -17,12 +17,19 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
             .filter(|t| !matches!(t.outcome, TestOutcome::Skipped))
             .collect();
         let word = if running.len() == 1 { "test" } else { "tests" };
+        let files = suite.files.join(", ");
+        // A policy named with its file (two files declare its name, W0008) is not
+        // followed by the same file again.
+        let files = if suite.policy.ends_with(&format!(" ({files})")) {
+            String::new()
+        } else {
+            format!(" ({files})")
+        };
         let _ = writeln!(
             out,
-            "running {} {word} for {} ({})",
+            "running {} {word} for {}{files}",
             running.len(),
             suite.policy,
-            suite.files.join(", ")
         );
         for t in running {
             let status = match t.outcome {

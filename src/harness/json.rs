@@ -66,6 +66,8 @@ fn round1(x: f64) -> f64 {
 /// `{"type": "test", ...}`: one test and, when it failed, why.
 #[derive(Serialize)]
 struct TestLine<'a> {
+    /// Absent when nothing is cited (scenarios seldom cite): never `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     cites: Option<&'a str>,
     /// The errors of a file that does not check, or of a graph too large.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,6 +157,8 @@ impl<'a> FailureLine<'a> {
 
 #[derive(Serialize)]
 struct RuleLine<'a> {
+    /// Absent when nothing is cited (scenarios seldom cite): never `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     cites: Option<&'a str>,
     location: &'a str,
     name: &'a str,
@@ -164,6 +168,8 @@ struct RuleLine<'a> {
 /// A rule no scenario covers, and the scenario that reaches it for some completion.
 #[derive(Serialize)]
 struct UncoveredLine<'a> {
+    /// Absent when nothing is cited (scenarios seldom cite): never `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     cites: Option<&'a str>,
     location: &'a str,
     name: &'a str,
@@ -320,6 +326,16 @@ mod tests {
         assert_eq!(values[7]["skipped"], 1);
         assert_eq!(values[7]["ok"], false);
         assert_eq!(values[6]["uncovered"][0]["name"], "r3");
+        // Nothing cited: no `"cites": null` (review 2).
+        for (v, line) in values.iter().zip(&lines) {
+            if v["type"] == "test" && v.get("cites").is_none() {
+                assert!(!line.contains("\"cites\":null"), "{line}");
+            }
+        }
+        assert!(
+            lines.iter().all(|l| !l.contains("\"cites\":null")),
+            "{lines:?}"
+        );
     }
 
     /// The bytes of every kind of line, keys in alphabetical order.

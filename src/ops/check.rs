@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::compile::CompileOptions;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::source::{RealFs, Sources};
 
 /// What checking some paths found.
@@ -38,15 +38,38 @@ impl Checked {
             .collect()
     }
 
-    /// The closing line for people: `checked N files: E error(s), W warning(s)`.
+    /// How many pairs of rules a precedence decides between (the notes `W0506`, one per
+    /// listed pair, and a count of the rest): not failures, but a precedence ranked the
+    /// wrong way round decides these, so a CI log shows how many even with `--quiet`.
+    pub fn decided_by_precedence(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.code == Code::W0506)
+            .map(|d| {
+                d.data
+                    .as_ref()
+                    .and_then(|v| v.get("pairs"))
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or(1)
+            })
+            .sum()
+    }
+
+    /// The closing line for people: `checked N files: E error(s), W warning(s)`, and
+    /// `, P decided by precedence` when a precedence decides between rules.
     pub fn summary(&self) -> String {
         let files = if self.files.len() == 1 {
             "file"
         } else {
             "files"
         };
+        let decided = match self.decided_by_precedence() {
+            0 => String::new(),
+            n => format!(", {n} decided by precedence"),
+        };
         format!(
-            "checked {} {files}: {} error(s), {} warning(s)",
+            "checked {} {files}: {} error(s), {} warning(s){decided}",
             self.files.len(),
             self.errors(),
             self.warnings()

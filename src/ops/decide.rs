@@ -69,9 +69,10 @@ impl Loaded {
     /// The line that says the policy does not pass `policyc check`, if it does not.
     pub fn warning(&self) -> Option<String> {
         let n = self.rejected()?;
-        let errors = if n == 1 { "error" } else { "errors" };
-        Some(format!(
-            "warning: this policy does not pass `policyc check` ({n} {errors}); answers may be undecided or wrong"
+        Some(super::rejected_warning(
+            "this policy",
+            n,
+            "answers may be undecided or wrong",
         ))
     }
 }
@@ -109,7 +110,7 @@ pub fn load(
 }
 
 /// The errors `policyc check`'s analysis finds in a policy that type-checks.
-fn count_check_errors(policy: &Policy) -> usize {
+pub(super) fn count_check_errors(policy: &Policy) -> usize {
     let options = CompileOptions {
         errors_only: true,
         ..CompileOptions::default()

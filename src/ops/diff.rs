@@ -33,19 +33,58 @@ pub fn options(
     Ok(opts)
 }
 
+/// Two policy files compared, and the lines to print first for a policy `policyc
+/// check` rejects: it type-checks, so it is compared, but its decisions may be gaps or
+/// conflicts, and a difference may be one of them.
+pub struct Compared {
+    pub comparison: FileComparison,
+    pub warnings: Vec<String>,
+}
+
 /// The two policy files of `policyc diff OLD NEW` compared.
 pub fn two_files(
     sources: &mut Sources,
     paths: &[PathBuf],
     opts: &DiffOptions,
-) -> Result<FileComparison, Vec<Diagnostic>> {
+) -> Result<Compared, Vec<Diagnostic>> {
     let [old, new] = paths else {
         return Err(vec![usage(format!(
             "`policyc diff` takes two policy files (OLD NEW), or `--git REV [PATH...]`; got {} path(s)",
             paths.len()
         ))]);
     };
-    diff::compare_files(sources, &RealFs, old, &RealFs, new, opts)
+    // Each policy checked on its own (the comparison widens both to one vocabulary;
+    // `check` analyses each as written), on other threads while they are compared: on a
+    // policy of thousands of rules the analysis costs as much as the diff.
+    let (comparison, errors) = std::thread::scope(|scope| {
+        let counts = [old, new].map(|path| {
+            scope.spawn(move || {
+                let mut own = Sources::new();
+                super::type_checked(&mut own, &RealFs, path)
+                    .map_or(0, |p| super::check_errors_of(&p))
+            })
+        });
+        let comparison = diff::compare_files(sources, &RealFs, old, &RealFs, new, opts);
+        // An analysis that panicked counts as an error rather than a pass.
+        (comparison, counts.map(|h| h.join().unwrap_or(1)))
+    });
+    let comparison = comparison?;
+    let mut warnings = Vec::new();
+    if matches!(comparison, FileComparison::Diff(_)) {
+        for ((side, path), n) in [("old", old), ("new", new)].into_iter().zip(errors) {
+            if n > 0 {
+                warnings.push(super::rejected_warning(
+                    &format!("the {side} policy `{}`", path.display()),
+                    n,
+                    "some differences may be to or from undecided or conflicting answers (`policyc check` lists them)",
+                ));
+            }
+        }
+    }
+    Ok(Compared {
+        comparison,
+        warnings,
+    })
 }
 
 /// The working tree's policies under `paths` (none: the current folder) compared with

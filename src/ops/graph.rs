@@ -67,6 +67,13 @@ impl NotDrawn {
     }
 }
 
+/// A drawing, and the line to print first when the policy does not pass `policyc check`
+/// (it type-checks, so it is drawn, but a gap or conflict shows as such in it).
+pub struct Drawn {
+    pub text: String,
+    pub warning: Option<String>,
+}
+
 /// The decision graph of the policy at `path` (of its output `output`, or of all).
 pub fn draw(
     sources: &mut Sources,
@@ -74,7 +81,7 @@ pub fn draw(
     path: &Path,
     output: Option<&str>,
     drawing: Drawing,
-) -> Result<String, NotDrawn> {
+) -> Result<Drawn, NotDrawn> {
     let policy = super::type_checked(sources, fs, path).map_err(NotDrawn::Errors)?;
     let which = match output {
         None => Which::Whole,
@@ -90,7 +97,15 @@ pub fn draw(
         },
     };
     let view = export::policy_view(&policy, which).map_err(|d| NotDrawn::View(vec![*d]))?;
-    Ok(match drawing {
+    let warning = match super::check_errors_of(&policy) {
+        0 => None,
+        n => Some(super::rejected_warning(
+            "this policy",
+            n,
+            "the graph may show undecided or conflicting answers (`policyc check` lists them)",
+        )),
+    };
+    let text = match drawing {
         Drawing::Dot => export::dot::to_dot(&view),
         Drawing::Mermaid => {
             let text = export::mermaid::to_mermaid(&view);
@@ -108,5 +123,6 @@ pub fn draw(
             export::svg_document(&policy, which, &view, &opts)
                 .map_err(|e| NotDrawn::Svg(e.to_string()))?
         }
-    })
+    };
+    Ok(Drawn { text, warning })
 }

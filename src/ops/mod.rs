@@ -33,3 +33,20 @@ fn type_checked(
         .collect();
     checked.policy.filter(|_| errors.is_empty()).ok_or(errors)
 }
+
+/// The line `decide`, `ask`, `graph` and `diff` print first on standard error about a
+/// policy that type-checks (so they can use it) but that `policyc check` rejects for its
+/// analysis: `what` names the policy, `consequence` says what that does to the output.
+pub fn rejected_warning(what: &str, errors: usize, consequence: &str) -> String {
+    let word = if errors == 1 { "error" } else { "errors" };
+    format!("warning: {what} does not pass `policyc check` ({errors} {word}); {consequence}")
+}
+
+/// How many errors `policyc check`'s analysis finds in a policy that type-checks; none
+/// for a module (it decides nothing, so nothing to analyse).
+fn check_errors_of(policy: &Policy) -> usize {
+    if policy.header.is_none() {
+        return 0;
+    }
+    decide::count_check_errors(policy)
+}

@@ -49,6 +49,14 @@ pub(super) enum Data<'p> {
         rules: [&'p str; 2],
         values: [serde_json::Value; 2],
     },
+    /// `W0509`: a precedence that makes a managing value win over a referral, for
+    /// `pairs` pairs of rules (each a `W0506`).
+    ReferralOutranked {
+        output: &'p str,
+        winner: serde_json::Value,
+        loser: serde_json::Value,
+        pairs: usize,
+    },
     /// `E0502`, `W0506`, `E0506`: the pairs over an output past the listed ones.
     ConflictsNotListed {
         output: &'p str,

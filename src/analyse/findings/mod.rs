@@ -6,6 +6,7 @@
 //! - [`conflict`]: conflicts (`E0502`), listed one by one up to [`LISTED_CONFLICTS`] per
 //!   output and the rest summed up; overlaps of an `exclusive` output's rules (`E0506`)
 //!   and decisions of a precedence (`W0506`, notes), listed the same way;
+//! - [`protective`]: a precedence that makes managing win over a referral (`W0509`);
 //! - [`dead`]: rules that never apply (`W0501`) or are always overridden or outranked
 //!   (`W0502`), and assignments that never take effect of the other rules (`W0502`);
 //! - [`redundant`]: rules whose removal changes no decision (`W0507`);
@@ -20,6 +21,7 @@ mod data;
 mod dead;
 mod gap;
 mod no_incident;
+mod protective;
 mod redundant;
 mod unfinished;
 mod unused;
@@ -112,6 +114,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|u| conflict::unlisted(policy, u, conflict::PairWord::Resolved)),
     );
+    out.extend(protective::referral_outranked(policy, a));
     out.extend(a.dead_rules.iter().map(|dr| dead::dead_rule(policy, dr)));
     out.extend(
         a.dead_assignments

@@ -116,7 +116,7 @@ pub fn human(d: &PolicyDiff) -> String {
     }
     line(String::new());
     line(format!(
-        "compared {} that both policies decide, of {} over the inputs either policy reads",
+        "compared {} that both policies decide, of {} possible over the inputs either policy reads",
         incidents(d.reads.count(d.compared)),
         show_count(d.reads.count(d.total))
     ));

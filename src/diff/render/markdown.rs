@@ -44,7 +44,7 @@ pub fn markdown(d: &PolicyDiff, heading: &str) -> String {
         out.push_str(&format!("- {l}\n"));
     }
     out.push_str(&format!(
-        "\n<sub>Compared {} that both policies decide, of {} over the inputs either policy reads.</sub>\n",
+        "\n<sub>Compared {} that both policies decide, of {} possible over the inputs either policy reads.</sub>\n",
         incidents(d.reads.count(d.compared)),
         show_count(d.reads.count(d.total))
     ));

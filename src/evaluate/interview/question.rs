@@ -120,11 +120,7 @@ impl Question {
 /// (`` `extreme` ``): a question is read by a person, not a programmer. An unpaired
 /// backtick stays.
 pub(super) fn unquoted(text: &str) -> String {
-    if text.matches('`').count() % 2 == 0 {
-        text.replace('`', "")
-    } else {
-        text.to_string()
-    }
+    crate::words::unquoted(text)
 }
 
 /// The citation of a judgement input (`judgement "CITATION"`): the question is then put

@@ -48,7 +48,12 @@ pub fn decision_human(policy: &Policy, d: &Decision) -> String {
         for &i in &d.missing {
             let inp = &policy.inputs[i];
             match missing_question(policy, i).filter(|q| !q.is_empty()) {
-                Some(q) => s.push_str(&format!("  {} — {q}\n", inp.name)),
+                // Plain text: the vocabulary's backticks are for Markdown readers.
+                Some(q) => s.push_str(&format!(
+                    "  {} — {}\n",
+                    inp.name,
+                    crate::words::unquoted(&q)
+                )),
                 None => s.push_str(&format!("  {}\n", inp.name)),
             }
         }

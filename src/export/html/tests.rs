@@ -262,6 +262,13 @@ fn counts_read_as_english_and_identifiers_break_between_words() {
 fn precedence_exclusive_judgement_and_ignore_are_shown() {
     let html = page_of("tests/fixtures/diagnostics/W0506-precedence-decides.policy");
     assert!(html.contains("decided by precedence</span>"), "{html}");
+    // Amber like an accepted gap, not green like an assert that holds: a precedence
+    // ranked the wrong way round decides the same way (review 2, N6).
+    assert!(
+        html.contains("<article class=\"finding precedence\"><h3><span class=\"badge warn\">decided by precedence"),
+        "{html}"
+    );
+    assert!(html.contains(".finding.precedence { border-left-color: #b7791f; }"));
     assert!(html.contains("the policy's precedence ranks <b>"), "{html}");
     assert!(html.contains("where rules disagree: "), "{html}");
     // Coerced incidents escalate whether or not it is a first time: the drawing does not
@@ -318,9 +325,20 @@ fn undecided_incidents_read_as_a_share() {
 fn the_report_counts_over_the_facts_the_policy_reads() {
     let html = page_of("examples/school.policy");
     assert!(
-        html.contains("policyc considers all 120,000 possible incidents, every combination of 5 facts the policy reads ("),
+        html.contains(
+            "policyc considers all 120,000 combinations of the 5 facts the policy reads, "
+        ),
         "{}",
-        html.lines().find(|l| l.contains("considers all")).unwrap_or_default()
+        html.lines()
+            .find(|l| l.contains("considers all"))
+            .unwrap_or_default()
+    );
+    // Combinations the assumptions rule out are not called possible (review 2, W5).
+    let ages = page_of("tests/fixtures/decide/rejected.policy");
+    assert!(
+        ages.contains("policyc considers all 20,000 combinations of the 3 facts the policy reads, 10,100 of them possible (consistent with the assumptions) and "),
+        "{}",
+        ages.lines().find(|l| l.contains("considers all")).unwrap_or_default()
     );
     assert!(
         html.contains("342 incidents"),
@@ -380,6 +398,23 @@ fn comparisons_are_listed_apart_with_their_asserts() {
         "{page}"
     );
     assert!(!page.contains("does not depend on these inputs"));
+    // Its asserts read coercion: the inputs table must not deny it (review 2, W4).
+    let coercion = page
+        .find("<tr id=\"input-coercion\">")
+        .map(|at| &page[at..])
+        .and_then(|row| row.split("</tr>").next())
+        .unwrap_or_default();
+    assert!(coercion.contains("its asserts depend on it"), "{coercion}");
+    assert!(!page.contains("this policy's decision"), "{page}");
+}
+
+/// A policy's own input it ignores is listed with its reason in the inputs table, not
+/// among "inputs of the vocabulary" the decision does not depend on (review 2, C-g).
+#[test]
+fn an_ignored_input_is_not_listed_as_unused_vocabulary() {
+    let page = page_of("tests/fixtures/diagnostics/W0006-blank-reasons.policy");
+    assert!(!page.contains("inputs of the vocabulary"), "{page}");
+    assert!(page.contains("this policy does not read it"), "{page}");
 }
 
 #[test]
@@ -395,13 +430,15 @@ fn doc_comment_backticks_are_code() {
 fn the_page_shows_the_analysis_warnings() {
     let outranked = page_of("tests/fixtures/diagnostics/W0502-assignment-outranked.policy");
     assert!(outranked.contains("warning[W0502]"), "{outranked}");
+    // Its precedence ranks managing above the referral it outranks (W0509, review 2, N6).
+    assert!(outranked.contains("warning[W0509]"), "{outranked}");
     let unbounded = page_of("tests/fixtures/diagnostics/W0508-accept-without-when.policy");
     assert!(unbounded.contains("warning[W0508]"), "{unbounded}");
     assert!(unbounded.contains("Warnings from the checker"));
     // The summary at the top says there are warnings, and links to them.
     assert!(
         outranked.contains(
-            "<li class=\"warn\"><b><a href=\"#warnings\">1</a></b>warning from the checker</li>"
+            "<li class=\"warn\"><b><a href=\"#warnings\">2</a></b>warnings from the checker</li>"
         ),
         "{outranked}"
     );

@@ -114,10 +114,51 @@ pub fn run_files(
             group.add(display, tested);
         }
     }
-    let suites = groups.into_iter().map(|g| g.finish(options)).collect();
+    let mut suites: Vec<Suite> = Vec::new();
+    let mut stated_in: Vec<Option<String>> = Vec::new();
+    for g in groups {
+        stated_in.push(g.stated_in.clone());
+        suites.push(g.finish(options));
+    }
+    tell_apart_same_names(&mut suites, &stated_in);
     Run {
         report: Report { suites },
         io_errors,
+    }
+}
+
+/// Two policies of one name from different files (a draft copy beside the policy,
+/// `W0008`): each suite and its tests are named `name (file)`, so that the report, JUnit's
+/// suites and classnames tell them apart. `--filter` still matches the name alone.
+fn tell_apart_same_names(suites: &mut [Suite], stated_in: &[Option<String>]) {
+    let names: Vec<String> = suites.iter().map(|s| s.policy.clone()).collect();
+    for (i, suite) in suites.iter_mut().enumerate() {
+        let twice = names
+            .iter()
+            .enumerate()
+            .any(|(j, n)| j != i && *n == suite.policy);
+        let Some(file) = stated_in
+            .get(i)
+            .cloned()
+            .flatten()
+            .or_else(|| suite.files.first().cloned())
+        else {
+            continue;
+        };
+        if !twice {
+            continue;
+        }
+        let qualified = format!("{} ({file})", suite.policy);
+        for t in &mut suite.tests {
+            if t.policy == suite.policy {
+                t.policy.clone_from(&qualified);
+            }
+        }
+        suite.notes.push(format!(
+            "another file checked with it declares a policy named `{}` too (W0008): its tests are named with their file",
+            suite.policy
+        ));
+        suite.policy = qualified;
     }
 }
 
@@ -148,6 +189,8 @@ fn group_key(
 /// The tests of one policy, from every file that tests it.
 struct Group {
     key: (String, String),
+    /// The file (as named) that states the policy, when one of the group's does.
+    stated_in: Option<String>,
     suite: Suite,
     coverage: Option<CoverageData>,
     coverage_unmeasured: Option<String>,
@@ -157,6 +200,7 @@ impl Group {
     fn new(key: (String, String), policy: String) -> Group {
         Group {
             key,
+            stated_in: None,
             suite: Suite {
                 policy,
                 ..Suite::default()
@@ -168,6 +212,9 @@ impl Group {
 
     /// Adds what testing one more file (`file`) produced.
     fn add(&mut self, file: String, tested: Tested) {
+        if tested.states_policy && self.stated_in.is_none() {
+            self.stated_in = Some(file.clone());
+        }
         self.suite.files.push(file);
         for t in tested.tests {
             // A policy and its test files share its findings: each is one failed test.

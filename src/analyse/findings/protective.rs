@@ -1,0 +1,169 @@
+//! `W0509`: a precedence that decides against a referral.
+//!
+//! The language has no order of protectiveness besides the precedence itself, so a
+//! precedence ranked the wrong way round ("manage in school" above "refer at once")
+//! is only a note (W0506) per pair of rules it decides, and passes `--deny warnings`.
+//! Safeguarding values say what they do in their names: a value named as a referral
+//! (`refer_immediately`, `escalate`, `police`) is the more protective one next to a value
+//! named as managing without one (`manage_in_setting`, `no_action`). Where the precedence
+//! makes the second win over the first for some incident, that is a warning; any other
+//! pair of values (two referrals, or names that say neither) is left to the notes, so
+//! the warning does not fire on orders policyc cannot judge.
+
+use super::data::Data;
+use crate::analyse::Analysis;
+use crate::check::ir::{HitPolicy, OutputId, Policy, RuleId, Value};
+use crate::check::protective::{kind, Kind};
+use crate::diagnostics::{Code, Diagnostic};
+
+/// An output and (winning, losing) pair of values the warning is about.
+struct Found {
+    output: OutputId,
+    win: Value,
+    lose: Value,
+    /// The listed pairs of rules, the loser's rule first.
+    pairs: Vec<[RuleId; 2]>,
+    /// How many more pairs the listing counts without naming them.
+    more: usize,
+}
+
+/// The entry of `found` for a managing `win` over a referral `lose`, made if new; none
+/// for any other pair of values.
+fn entry<'f>(
+    found: &'f mut Vec<Found>,
+    policy: &Policy,
+    output: OutputId,
+    win: &Value,
+    lose: &Value,
+) -> Option<&'f mut Found> {
+    if kind(policy, win) != Kind::Managing || kind(policy, lose) != Kind::Referral {
+        return None;
+    }
+    let at = found
+        .iter()
+        .position(|f| f.output == output && f.win == *win && f.lose == *lose);
+    let at = at.unwrap_or_else(|| {
+        found.push(Found {
+            output,
+            win: win.clone(),
+            lose: lose.clone(),
+            pairs: Vec::new(),
+            more: 0,
+        });
+        found.len() - 1
+    });
+    found.get_mut(at)
+}
+
+/// One warning per output and (winning, losing) pair of values where a managing value
+/// wins over a referral by the output's precedence for some incident.
+pub(super) fn referral_outranked(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    let mut found: Vec<Found> = Vec::new();
+    for cf in &a.resolved {
+        let hit = &policy.outputs[cf.output].hit;
+        let [v1, v2] = &cf.values;
+        let (win, lose, rules) = if hit.rank(v1) < hit.rank(v2) {
+            (v1, v2, [cf.rules[1], cf.rules[0]])
+        } else {
+            (v2, v1, cf.rules)
+        };
+        if let Some(f) = entry(&mut found, policy, cf.output, win, lose) {
+            f.pairs.push(rules);
+        }
+    }
+    for u in &a.unlisted_resolved {
+        let hit = &policy.outputs[u.output].hit;
+        for ([v1, v2], k) in &u.by_values {
+            let (win, lose) = if hit.rank(v1) < hit.rank(v2) {
+                (v1, v2)
+            } else {
+                (v2, v1)
+            };
+            if let Some(f) = entry(&mut found, policy, u.output, win, lose) {
+                f.more += k;
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|f| warning(policy, f.output, (&f.win, &f.lose), &f.pairs, f.more))
+        .collect()
+}
+
+fn warning(
+    policy: &Policy,
+    o: OutputId,
+    (win, lose): (&Value, &Value),
+    pairs: &[[RuleId; 2]],
+    more: usize,
+) -> Diagnostic {
+    let out = &policy.outputs[o];
+    let (w, l) = (
+        format!("`{}`", policy.show_value(win)),
+        format!("`{}`", policy.show_value(lose)),
+    );
+    let mut d = Diagnostic::warning(
+        Code::W0509,
+        format!(
+            "the precedence of `{}` makes {w} win over the referral {l} where rules disagree",
+            out.name
+        ),
+    );
+    if let HitPolicy::Precedence { loc, .. } = &out.hit {
+        d = d.primary(*loc, format!("ranks {w} above {l}"));
+    }
+    let mut losers: Vec<RuleId> = Vec::new();
+    for [lr, _] in pairs {
+        if !losers.contains(lr) {
+            losers.push(*lr);
+            d = d.secondary(
+                policy.rules[*lr].name_loc,
+                format!(
+                    "refers (`{} = {}`) and loses",
+                    out.name,
+                    policy.show_value(lose)
+                ),
+            );
+        }
+    }
+    let named: Vec<String> = pairs
+        .iter()
+        .map(|[lr, wr]| {
+            format!(
+                "`{}` loses to `{}`",
+                policy.rules[*lr].name, policy.rules[*wr].name
+            )
+        })
+        .collect();
+    let total = pairs.len() + more;
+    let mut listed = named.join(", ");
+    if more > 0 {
+        listed.push_str(&format!(", and {more} more pairs"));
+    }
+    let first_pair = pairs.first().map(|[lr, wr]| {
+        (
+            policy.rules[*lr].name.as_str(),
+            policy.rules[*wr].name.as_str(),
+        )
+    });
+    let overrides = match first_pair {
+        Some((lr, wr)) => format!(" (`rule {wr} ... overrides {lr}`)"),
+        None => String::new(),
+    };
+    d.note(format!(
+        "{total} {} of rules decided so (W0506 gives each its incidents): {listed}",
+        if total == 1 { "pair" } else { "pairs" }
+    ))
+    .note(format!(
+        "{l} is read as a referral and {w} as managing without one from their names: policyc cannot otherwise know which value is the more protective"
+    ))
+    .help(format!(
+        "if the document ranks a referral higher (\"if in doubt, refer\"), rank {l} above {w} in the precedence; if it makes managing the exception for these incidents, say so with `overrides` on the managing rule{overrides}, which names the exception instead of ranking managing above a referral wherever rules overlap, now and after later edits"
+    ))
+    .data_of(&Data::ReferralOutranked {
+        output: &out.name,
+        winner: policy.value_json(win),
+        loser: policy.value_json(lose),
+        pairs: total,
+    })
+}

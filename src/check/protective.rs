@@ -1,0 +1,131 @@
+//! Which of two safeguarding values is the more protective, as far as their names say:
+//! a referral (`refer_immediately`, `escalate`, `police`) above managing without one
+//! (`manage_in_setting`, `no_action`). The language has no order of protectiveness
+//! besides a `precedence`, and this is what a warning about a precedence ranked the
+//! wrong way round (W0509) and the merge of two precedences (E0323) read. A value whose
+//! name says neither, or both, is never judged.
+
+use super::ir::{Policy, Value};
+
+/// What a value's name (and doc comment) says it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Referral,
+    Managing,
+    Other,
+}
+
+/// The words of an identifier or a doc comment, lower case.
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+fn kind_of_text(s: &str) -> (bool, bool) {
+    let mut referral = false;
+    let mut managing = false;
+    for w in words(s) {
+        referral |= w == "refer"
+            || w == "refers"
+            || w.starts_with("referr")
+            || w.starts_with("escalat")
+            || w == "police";
+        managing |= w.starts_with("manag");
+    }
+    (referral, managing)
+}
+
+/// A value's kind: from its name, then its doc comment; a value that reads as both
+/// ("refer and manage") is neither, so that it never triggers the warning.
+pub(crate) fn kind(policy: &Policy, v: &Value) -> Kind {
+    let Value::Enum(e, var) = v else {
+        return Kind::Other;
+    };
+    let def = &policy.enums[*e].variants[*var];
+    let (mut referral, mut managing) = kind_of_text(&def.name);
+    if let Some(doc) = &def.doc {
+        let (r, m) = kind_of_text(doc);
+        referral |= r;
+        managing |= m;
+    }
+    let name = def.name.to_lowercase();
+    managing |= matches!(
+        name.as_str(),
+        "none" | "no_action" | "no_further_action" | "nfa"
+    );
+    match (referral, managing) {
+        (true, false) => Kind::Referral,
+        (false, true) => Kind::Managing,
+        _ => Kind::Other,
+    }
+}
+
+/// The kind of a value written by name only (a precedence clause's text, before it is
+/// lowered).
+pub(crate) fn kind_of_name(name: &str) -> Kind {
+    let (referral, mut managing) = kind_of_text(name);
+    managing |= matches!(
+        name.to_lowercase().as_str(),
+        "none" | "no_action" | "no_further_action" | "nfa"
+    );
+    match (referral, managing) {
+        (true, false) => Kind::Referral,
+        (false, true) => Kind::Managing,
+        _ => Kind::Other,
+    }
+}
+
+/// The first value named as managing that `order` (highest first) ranks above a value
+/// named as a referral, with that referral.
+pub(crate) fn managing_above_referral(order: &[String]) -> Option<(&str, &str)> {
+    order.iter().enumerate().find_map(|(i, m)| {
+        (kind_of_name(m) == Kind::Managing)
+            .then(|| {
+                order
+                    .iter()
+                    .skip(i + 1)
+                    .find(|r| kind_of_name(r) == Kind::Referral)
+                    .map(|r| (m.as_str(), r.as_str()))
+            })
+            .flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{kind_of_text, managing_above_referral};
+
+    #[test]
+    fn names_read_as_referral_or_managing() {
+        assert_eq!(kind_of_text("refer_immediately"), (true, false));
+        assert_eq!(kind_of_text("escalate"), (true, false));
+        assert_eq!(kind_of_text("Refer to the police"), (true, false));
+        assert_eq!(kind_of_text("manage_in_setting"), (false, true));
+        assert_eq!(kind_of_text("refer_and_manage"), (true, true));
+        assert_eq!(kind_of_text("outcome_21"), (false, false));
+        // A word that merely starts like one is not read as it ("preferred" is not
+        // a referral).
+        assert_eq!(kind_of_text("preferred"), (false, false));
+        assert_eq!(kind_of_text("reference_only"), (false, false));
+        assert_eq!(kind_of_text("referral"), (true, false));
+    }
+
+    #[test]
+    fn an_order_that_ranks_managing_above_a_referral_is_found() {
+        let order = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            managing_above_referral(&order(
+                "refer_immediately manage_in_setting refer_after_review"
+            )),
+            Some(("manage_in_setting", "refer_after_review"))
+        );
+        assert_eq!(
+            managing_above_referral(&order(
+                "refer_immediately refer_after_review manage_in_setting"
+            )),
+            None
+        );
+        assert_eq!(managing_above_referral(&order("high low")), None);
+    }
+}
