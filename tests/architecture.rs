@@ -9,6 +9,9 @@
 //! 2. No function over [`MAX_FN_LINES`] lines.
 //! 3. `src/cli/` (a face: parsing arguments and printing) under [`MAX_CLI_LINES`] lines.
 //! 4. Fewer than [`MAX_JSON_MACROS`] `json!` sites: JSON is built from typed data.
+//! 5. `lib.rs` makes public only the stages and the data between them
+//!    ([`PUBLIC_MODULES`]); what tests, benchmarks, the fuzz targets and the binary
+//!    need besides is `#[doc(hidden)]` ([`HIDDEN_ITEMS`]).
 //!
 //! Test code does not count: `#[cfg(test)]` items and the files they declare. The scan
 //! is lexical (comments and string literals blanked, braces matched), not a parser: it
@@ -22,6 +25,23 @@ use std::path::{Path, PathBuf};
 const MAX_FN_LINES: usize = 150;
 const MAX_CLI_LINES: usize = 1_000;
 const MAX_JSON_MACROS: usize = 20;
+/// The library's API: a new public module is a decision, made here and in
+/// ARCHITECTURE.md, not a default.
+const PUBLIC_MODULES: &[&str] = &[
+    "mod analyse",
+    "mod check",
+    "mod compile",
+    "mod diagnostics",
+    "mod diff",
+    "mod evaluate",
+    "mod export",
+    "mod format",
+    "mod harness",
+    "mod parse",
+    "mod source",
+];
+/// Public for the binary, the tests and the fuzz targets only, hidden from the docs.
+const HIDDEN_ITEMS: &[&str] = &["mod fuzzing", "mod testing", "fn main"];
 
 // ---- the rules, on the real source ------------------------------------------------
 
@@ -73,7 +93,44 @@ fn json_is_built_from_typed_data() {
     );
 }
 
+#[test]
+fn the_library_exports_only_its_stages() {
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let (public, hidden) = exports(&blank(&std::fs::read_to_string(lib).unwrap()));
+    assert_eq!(
+        public, PUBLIC_MODULES,
+        "lib.rs exports other items than the stages: make the new one `pub(crate)`, or \
+         `#[doc(hidden)]` if only tests need it (src/testing.rs)"
+    );
+    assert_eq!(hidden, HIDDEN_ITEMS);
+}
+
 // ---- reading the source ------------------------------------------------------------
+
+/// The items `lib.rs` makes public (`pub`, not `pub(crate)`) as `kind name` (`mod
+/// check`, `fn main`, `use x::y`): those shown in the documentation, and those under
+/// `#[doc(hidden)]`. Reads the crate root's own lines only (items start in column 0).
+fn exports(code: &str) -> (Vec<String>, Vec<String>) {
+    let (mut shown, mut hidden) = (Vec::new(), Vec::new());
+    let mut hide = false;
+    for line in code.lines() {
+        if line.starts_with("#[doc(hidden)]") {
+            hide = true;
+        } else if let Some(rest) = line.strip_prefix("pub ") {
+            let mut words = rest.split(|c: char| !(is_ident(c) || c == ':'));
+            let item = format!(
+                "{} {}",
+                words.next().unwrap_or(""),
+                words.next().unwrap_or("")
+            );
+            if hide { &mut hidden } else { &mut shown }.push(item);
+            hide = false;
+        } else if !line.starts_with("#[") && !line.trim().is_empty() {
+            hide = false;
+        }
+    }
+    (shown, hidden)
+}
 
 /// The library's source files outside tests: by path relative to `src/` (`check/ir.rs`),
 /// each with its code (comments and strings blanked, test items cut) and its module
@@ -732,6 +789,16 @@ fn a_planted_long_function_and_json_are_counted_outside_tests() {
     );
     assert_eq!(c.json_macros(), vec!["cli/mod.rs:153"]);
     assert_eq!(c.lines_under("cli/"), MAX_FN_LINES + 4 + 3);
+}
+
+#[test]
+fn a_planted_public_module_is_found_and_hidden_ones_told_apart() {
+    let lib = "pub mod check;\npub(crate) mod cli;\n#[doc(hidden)]\n#[allow(x)]\npub mod \
+               testing;\n/// Docs.\n#[doc(hidden)]\npub fn main() {\n    pub fn inner() {}\n}\n\
+               pub use check::ir;\n#[doc(hidden)]\nmod private;\npub mod lsp;";
+    let (shown, hidden) = exports(&blank(lib));
+    assert_eq!(shown, ["mod check", "use check::ir", "mod lsp"]);
+    assert_eq!(hidden, ["mod testing", "fn main"]);
 }
 
 #[test]
