@@ -1,8 +1,8 @@
 //! Exact analyses of a compiled policy, inside the scope and under the assumptions.
 //!
 //! Every finding is a set operation: on the diagrams of [`crate::compile::Compiler`],
-//! or, for policies with many rules, on unions of boxes ([`boxes`], over the box
-//! algebra of [`cuboid`]; counted by `sweep`, searched by [`sat`]):
+//! or, for policies with many rules, on unions of boxes (`boxes`, over the box algebra
+//! of `cuboid`; counted by `sweep`, searched by `sat`):
 //!
 //! - **gap** of a single-valued output without default: `valid and not has(o)`, split
 //!   into the part no `accept gap` covers (an error) and the part one does (a note);
@@ -11,14 +11,16 @@
 //!   both assignments are effective (each rule applies and no rule that overrides it,
 //!   directly or through a chain, applies and assigns that output);
 //! - **dead rule**: applies to no valid incident, or none of its assignments is ever
-//!   effective;
+//!   effective; a **redundant** rule (`redundant`): removing it changes no decision;
 //! - **unused inputs**: inputs the outcome (status, and per output its value or why it
 //!   has none) does not depend on;
 //! - **asserts**: `valid and not assert` is empty (proven) or gives counterexamples.
 //!
 //! Each comes with a [`Region`]: how many incidents, one complete example, and the
-//! region as a readable condition. [`brute`] is the enumerating reference the tests
-//! compare against.
+//! region as a readable condition. `findings` turns them into diagnostics, one file
+//! per kind; a finding neither engine can finish is E0504. `brute` is the enumerating
+//! reference semantics the tests compare the engines against (also used outside tests:
+//! ARCHITECTURE.md, Invariants).
 
 pub(crate) mod boxes;
 pub(crate) mod brute;
