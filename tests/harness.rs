@@ -103,7 +103,7 @@ fn a_graph_past_the_node_limit_judges_complete_facts_by_reading_the_rules() {
     }
     // Complete facts with a wrong expectation: the same failure as on the graph, on the
     // same incident with the same rules, only without a path.
-    let (harness::Outcome::Failed(by_rules), harness::Outcome::Failed(by_graph)) = (
+    let (harness::TestOutcome::Failed(by_rules), harness::TestOutcome::Failed(by_graph)) = (
         test(&report, "gap_managed"),
         test(&with_graph, "gap_managed"),
     ) else {
@@ -132,7 +132,7 @@ fn a_graph_past_the_node_limit_judges_complete_facts_by_reading_the_rules() {
     );
     assert!(r.path.is_none() && g.path.is_some());
     // Facts that break an assumption whatever the others are: said as on the graph.
-    let (harness::Outcome::Failed(by_rules), harness::Outcome::Failed(by_graph)) =
+    let (harness::TestOutcome::Failed(by_rules), harness::TestOutcome::Failed(by_graph)) =
         (test(&report, "swapped"), test(&with_graph, "swapped"))
     else {
         panic!("swapped must fail both ways");
@@ -141,7 +141,7 @@ fn a_graph_past_the_node_limit_judges_complete_facts_by_reading_the_rules() {
     assert_eq!(by_rules.notes, by_graph.notes);
     // Partial facts: the inputs the decision reads that are not given, in declaration
     // order; `parent_reported`, which no rule reads, is not asked for.
-    let harness::Outcome::Failed(partial) = test(&report, "uncoerced") else {
+    let harness::TestOutcome::Failed(partial) = test(&report, "uncoerced") else {
         panic!("uncoerced must fail");
     };
     assert!(

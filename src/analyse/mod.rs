@@ -9,18 +9,23 @@
 //!   an acceptance whose region holds no gap is stale (a warning);
 //! - **conflict**: for two rules giving an output different values, the incidents where
 //!   both assignments are effective (each rule applies and no rule that overrides it,
-//!   directly or through a chain, applies and assigns that output);
+//!   directly or through a chain, applies and assigns that output); where the output's
+//!   precedence ranks both values it decides them (a note), and on an `exclusive`
+//!   output two effective assignments overlap even when they agree;
 //! - **dead rule**: applies to no valid incident, or none of its assignments is ever
-//!   effective; a **redundant** rule (`redundant`): removing it changes no decision;
+//!   effective;
 //! - **unused inputs**: inputs the outcome (status, and per output its value or why it
 //!   has none) does not depend on;
-//! - **asserts**: `valid and not assert` is empty (proven) or gives counterexamples.
+//! - **no incident**: the scope and the assumptions leave nothing to decide;
+//! - **asserts**: `valid and not assert` is empty (proven) or gives counterexamples;
+//! - **redundant rule**: removing it changes no decision (`redundant`).
 //!
 //! Each comes with a [`Region`]: how many incidents, one complete example, and the
-//! region as a readable condition. `findings` turns them into diagnostics, one file
-//! per kind; a finding neither engine can finish is E0504. `brute` is the enumerating
-//! reference semantics the tests compare the engines against (also used outside tests:
-//! ARCHITECTURE.md, Invariants).
+//! region as a readable condition; `findings` words them as diagnostics, one file per
+//! kind (a finding neither engine can finish is E0504). `brute` is the enumerating
+//! reference the tests compare against; its evaluation of one incident also serves
+//! where no diagram can (deciding by the rules, `evaluate::RulesDecider`; the witnesses
+//! of `witness`).
 
 pub(crate) mod boxes;
 pub(crate) mod brute;

@@ -106,12 +106,14 @@ impl Enums {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
-    /// A type as the language writes it.
+    /// A type as the language writes it ([`Ty::text`]; once the IR is built,
+    /// [`crate::check::ir::Policy::ty_text`] writes it the same way).
     pub(crate) fn ty_text(&self, ty: Ty) -> String {
         ty.text(|e| self.name(e))
     }
 
-    pub(crate) fn out_ty_text(&self, ty: OutputTy) -> String {
+    /// An output's type as the language writes it: a type, or `set of Concern`.
+    pub(crate) fn output_ty_text(&self, ty: OutputTy) -> String {
         ty.text(|e| self.name(e))
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::ir::{self, OutputId, OutputTy, Value};
 use super::suggest::HelpOr;
 use super::tables::{At, Sym, Usage};
-use super::types::{Ctx, Cx, Typer};
+use super::types::{Cx, ExprPlace, Typer};
 use super::values::Target;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::parse::ast;
@@ -89,7 +89,7 @@ impl<'a> Typer<'_, 'a> {
             };
             let hit_loc = at.loc(first.span());
             let ty_loc = at.loc(at.decl.ty.span());
-            let ty_text = self.enums.out_ty_text(ty);
+            let ty_text = self.enums.output_ty_text(ty);
             let wrong = |what: &str, why: String, help: &str| {
                 Diagnostic::error(
                     Code::E0323,
@@ -267,16 +267,22 @@ impl<'a> Typer<'_, 'a> {
     /// The `assume` and `scope` conditions.
     pub(crate) fn lower_constraints(&mut self) -> (Vec<ir::Constraint>, Vec<ir::Constraint>) {
         let decls = self.decls;
-        let lower = |t: &mut Self, list: &[At<'a, ast::CondDecl>], ctx: Ctx| {
+        let lower = |t: &mut Self, list: &[At<'a, ast::CondDecl>], place: ExprPlace| {
             list.iter()
                 .map(|at| ir::Constraint {
-                    expr: t.condition(&at.decl.cond, Cx { file: at.file, ctx }),
+                    expr: t.condition(
+                        &at.decl.cond,
+                        Cx {
+                            file: at.file,
+                            place,
+                        },
+                    ),
                     loc: at.item_loc(),
                 })
                 .collect()
         };
-        let assumes = lower(self, &decls.assumes, Ctx::Assume);
-        let scope = lower(self, &decls.scopes, Ctx::Scope);
+        let assumes = lower(self, &decls.assumes, ExprPlace::Assume);
+        let scope = lower(self, &decls.scopes, ExprPlace::Scope);
         (assumes, scope)
     }
 
@@ -335,7 +341,7 @@ impl<'a> Typer<'_, 'a> {
         for (r, at) in decls.rules.entries() {
             let cx = Cx {
                 file: at.file,
-                ctx: Ctx::Rule,
+                place: ExprPlace::Rule,
             };
             let when = match &at.decl.when {
                 Some(w) => self.condition(w, cx),
@@ -400,7 +406,7 @@ impl<'a> Typer<'_, 'a> {
                     w,
                     Cx {
                         file: at.file,
-                        ctx: Ctx::AcceptGap,
+                        place: ExprPlace::AcceptGap,
                     },
                 ),
                 None => ir::Expr::Const(true),
@@ -425,7 +431,7 @@ impl<'a> Typer<'_, 'a> {
                 &at.decl.cond,
                 Cx {
                     file: at.file,
-                    ctx: Ctx::Assert,
+                    place: ExprPlace::Assert,
                 },
             );
             asserts.push(ir::AssertDef {

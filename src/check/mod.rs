@@ -12,10 +12,12 @@
 //! declared types; `types` types and lowers expressions (a `Typer` borrows the tables;
 //! variants resolved by the type expected), `values` the constants of
 //! `then`/`given`/`expect`/`default`, `lower` each kind of declaration; `structure`
-//! checks define and override cycles; `ignore` lowers `ignore` declarations and reports
+//! checks define and override cycles; `ignore` lowers `ignore` declarations and refuses
 //! an ignored input that is read (E0209); `lints` adds warnings. Beside them: `suggest`
 //! finds "did you mean" names, `graph` finds cycles and orders, and `widen` rewrites a
-//! policy over another input vocabulary (`crate::diff`, imports).
+//! policy over another input vocabulary (`crate::diff`, imports). The IR is `ir` (typed
+//! ids in `ir/arena.rs`, the inputs a policy reads in `ir/reads.rs`, the IR as text for
+//! tests in `ir/pretty.rs`).
 
 pub mod ir;
 pub(crate) mod widen;

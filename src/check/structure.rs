@@ -8,7 +8,7 @@ use super::ir;
 use super::sink::Sink;
 use super::suggest::HelpOr;
 use super::tables::{Decls, DefTy, Sym};
-use super::types::{Ctx, Cx, Typer};
+use super::types::{Cx, ExprPlace, Typer};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::ast::{self, ExprKind};
 use crate::source::{Loc, Span};
@@ -121,7 +121,7 @@ pub(crate) fn check_defines(t: &mut Typer) -> ir::Arena<ir::DefineDef> {
         let at = decls[i];
         let cx = Cx {
             file: at.file,
-            ctx: Ctx::Define,
+            place: ExprPlace::Define,
         };
         let (ty, body) = t.define_body(&at.decl.value, cx, &at.decl.name.name);
         if let Some(t) = t.types.defines.get_mut(i) {

@@ -20,7 +20,7 @@ const MAX_DEPTH: usize = crate::parse::MAX_EXPR_DEPTH + 1;
 
 /// Where an expression is, which decides whether it may read outputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Ctx {
+pub(crate) enum ExprPlace {
     Define,
     Assume,
     Scope,
@@ -29,35 +29,36 @@ pub(crate) enum Ctx {
     Assert,
 }
 
-impl Ctx {
+impl ExprPlace {
     fn describe(self) -> &'static str {
         match self {
-            Ctx::Define => "a define",
-            Ctx::Assume => "an `assume`",
-            Ctx::Scope => "a `scope`",
-            Ctx::Rule => "a rule's `when`",
-            Ctx::AcceptGap => "an `accept gap` condition",
-            Ctx::Assert => "an assert",
+            ExprPlace::Define => "a define",
+            ExprPlace::Assume => "an `assume`",
+            ExprPlace::Scope => "a `scope`",
+            ExprPlace::Rule => "a rule's `when`",
+            ExprPlace::AcceptGap => "an `accept gap` condition",
+            ExprPlace::Assert => "an assert",
         }
     }
 
     /// The name for "X must be a condition".
     fn condition_of(self) -> &'static str {
         match self {
-            Ctx::Define => "a define",
-            Ctx::Assume => "`assume`",
-            Ctx::Scope => "`scope`",
-            Ctx::Rule => "`when`",
-            Ctx::AcceptGap => "`when`",
-            Ctx::Assert => "`always`",
+            ExprPlace::Define => "a define",
+            ExprPlace::Assume => "`assume`",
+            ExprPlace::Scope => "`scope`",
+            ExprPlace::Rule => "`when`",
+            ExprPlace::AcceptGap => "`when`",
+            ExprPlace::Assert => "`always`",
         }
     }
 }
 
+/// Where an expression is: its file, for labels, and its place.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Cx {
     pub file: FileId,
-    pub ctx: Ctx,
+    pub place: ExprPlace,
 }
 
 impl Cx {
@@ -151,7 +152,7 @@ impl<'a> Typed<'a> {
 /// Which error a non-boolean operand gets.
 #[derive(Clone, Copy)]
 enum BoolUse {
-    Condition(Ctx),
+    Condition(ExprPlace),
     Operator(&'static str),
 }
 
@@ -272,7 +273,7 @@ impl<'a> Typer<'_, 'a> {
     /// A condition (`when`, `assume`, `scope`, `always`): must be `bool`.
     pub(crate) fn condition(&mut self, e: &'a ast::Expr, cx: Cx) -> ir::Expr {
         let t = self.expr(e, cx, Want::Any, 0);
-        self.as_bool(t, cx, BoolUse::Condition(cx.ctx))
+        self.as_bool(t, cx, BoolUse::Condition(cx.place))
             .unwrap_or(ir::Expr::Const(true))
     }
 
@@ -592,16 +593,16 @@ impl<'a> Typer<'_, 'a> {
                 }
             }
             Sym::Output(o) => {
-                if cx.ctx != Ctx::Assert {
+                if cx.place != ExprPlace::Assert {
                     let mut d = Diagnostic::error(
                         Code::E0310,
-                        format!("the output `{n}` is read in {}", cx.ctx.describe()),
+                        format!("the output `{n}` is read in {}", cx.place.describe()),
                     )
                     .primary(loc, "outputs cannot be read here")
                     .secondary(decl, format!("`{n}` is declared as an output here"))
                     .note("rules decide outputs from inputs; only asserts may read outputs, to state what every decision satisfies");
-                    d = d.help(match cx.ctx {
-                        Ctx::Rule => "test the inputs that decide this output instead; a `define` can name that condition",
+                    d = d.help(match cx.place {
+                        ExprPlace::Rule => "test the inputs that decide this output instead; a `define` can name that condition",
                         _ => "state this over inputs and defines, or move it into an `assert`",
                     });
                     self.sink.error(d);
@@ -613,7 +614,10 @@ impl<'a> Typer<'_, 'a> {
                 let why = self.decls.output_loc(o).map(|(_, tyloc)| {
                     (
                         tyloc,
-                        format!("`{n}` is declared as `{}` here", self.enums.out_ty_text(ty)),
+                        format!(
+                            "`{n}` is declared as `{}` here",
+                            self.enums.output_ty_text(ty)
+                        ),
                     )
                 });
                 let t = match ty {
@@ -649,7 +653,7 @@ impl<'a> Typer<'_, 'a> {
         if self.sink.lost(n) {
             return;
         }
-        let reads_outputs = cx.ctx == Ctx::Assert;
+        let reads_outputs = cx.place == ExprPlace::Assert;
         let (decls, enums) = (self.decls, self.enums);
         let suggestion = self.sink.did_you_mean(n, loc, || {
             let mut cands = decls.names_where(|s| {
@@ -837,9 +841,9 @@ impl<'a> Typer<'_, 'a> {
             _ => {
                 let desc = self.desc(&t);
                 let d = match usage {
-                    BoolUse::Condition(ctx) => Diagnostic::error(
+                    BoolUse::Condition(place) => Diagnostic::error(
                         Code::E0309,
-                        format!("{} needs a condition, found {desc}", ctx.condition_of()),
+                        format!("{} needs a condition, found {desc}", place.condition_of()),
                     ),
                     BoolUse::Operator(op) => Diagnostic::error(
                         Code::E0302,

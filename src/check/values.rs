@@ -105,7 +105,7 @@ impl<'a> Typer<'_, 'a> {
 
     /// The label saying how the target is declared.
     fn declared(&self, d: Diagnostic, target: &Target) -> Diagnostic {
-        let ty_text = self.enums.out_ty_text(target.ty);
+        let ty_text = self.enums.output_ty_text(target.ty);
         d.secondary(
             target.ty_loc,
             format!("`{}` is declared as `{ty_text}` here", target.name),

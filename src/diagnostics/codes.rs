@@ -1,11 +1,11 @@
 //! Every diagnostic code, with the long explanation `policyc explain CODE` prints.
 //!
 //! Codes are grouped by stage: `E00xx` input and files, `E01xx` syntax, `E02xx` names,
-//! `E03xx` types, `E04xx` structure and cycles, `E05xx` analysis findings and the errors
-//! of `decide`, `E06xx` diff, `E09xx` internal errors, `W00xx`/`W01xx` warnings of the
-//! checker and parser, `W05xx` of the analyses. A code is a [`Code`], so a misspelt code
-//! does not compile and every code has its explanation beside it;
-//! `tests/diagnostics.rs` checks that every code has a fixture under
+//! `E03xx` types, `E04xx` structure and cycles, `E05xx` analysis findings and what
+//! `decide` refuses (its facts, a module), `E06xx` diff, `E09xx` internal errors; `W00xx`
+//! and `W01xx` warnings of the parser and checker, `W05xx` those of the analyses. A code
+//! is a [`Code`], so a misspelt code does not compile and every code has its explanation
+//! beside it; `tests/diagnostics.rs` checks that every code has a fixture under
 //! `tests/fixtures/diagnostics/`, but for the few it lists that no file can show.
 
 use std::fmt;

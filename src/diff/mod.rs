@@ -166,7 +166,7 @@ impl CVerdict {
 
 /// A rule named in a change, with its citation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RuleRef {
+pub struct CitedRule {
     pub name: String,
     pub title: Option<String>,
     pub cites: Option<String>,
@@ -176,7 +176,7 @@ pub struct RuleRef {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Reason {
     /// The rules whose effective assignments give the verdict somewhere in the region.
-    pub rules: Vec<RuleRef>,
+    pub rules: Vec<CitedRule>,
     /// The output's default gives it somewhere in the region.
     pub default: bool,
     /// The rules behind the verdict for the change's example incident.
@@ -788,16 +788,16 @@ fn reason(
     };
     example_rules.sort_unstable();
     example_rules.dedup();
-    let rule_ref = |r: RuleId| {
+    let cited = |r: RuleId| {
         let rule = &p.rules[r];
-        RuleRef {
+        CitedRule {
             name: rule.name.clone(),
             title: rule.title.clone(),
             cites: rule.cites.clone(),
         }
     };
     Ok(Reason {
-        rules: rules.into_iter().map(rule_ref).collect(),
+        rules: rules.into_iter().map(cited).collect(),
         default,
         example_rules: example_rules
             .into_iter()

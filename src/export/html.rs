@@ -20,7 +20,7 @@ use crate::check::ir::{
     EnumId, Expect, HitPolicy, InputId, OutputId, OutputTy, Policy, RuleId, Ty,
 };
 use crate::compile::describe::{show_count, Region};
-use crate::harness::{Outcome, TestCase, TestKind};
+use crate::harness::{TestCase, TestKind, TestOutcome};
 
 const CSS: &str = r#"
 :root { --ink:#1f2937; --muted:#4b5563; --line:#e5e7eb; --red:#b91c1c; --red-bg:#fdecec;
@@ -429,11 +429,11 @@ fn scenarios_cell(pp: &PolicyPage) -> String {
     }
     let passed = scen
         .iter()
-        .filter(|t| matches!(t.outcome, Outcome::Passed))
+        .filter(|t| matches!(t.outcome, TestOutcome::Passed))
         .count();
     let failed = scen
         .iter()
-        .filter(|t| matches!(t.outcome, Outcome::Failed(_)))
+        .filter(|t| matches!(t.outcome, TestOutcome::Failed(_)))
         .count();
     let class = if failed > 0 { "bad" } else { "good" };
     format!(
@@ -668,7 +668,7 @@ impl PageWriter<'_> {
             .collect();
         let passed = scen
             .iter()
-            .filter(|t| matches!(t.outcome, Outcome::Passed))
+            .filter(|t| matches!(t.outcome, TestOutcome::Passed))
             .count();
         // No scenarios is not a success: said plainly, without the green of a pass.
         if scen.is_empty() {
@@ -1523,8 +1523,8 @@ impl PageWriter<'_> {
                 .iter()
                 .find(|t| t.kind == TestKind::Scenario && t.name == s.name);
             let badge = match result.map(|t| &t.outcome) {
-                Some(Outcome::Passed) => "<span class=\"badge good\">passes</span>",
-                Some(Outcome::Failed(_)) => "<span class=\"badge bad\">fails</span>",
+                Some(TestOutcome::Passed) => "<span class=\"badge good\">passes</span>",
+                Some(TestOutcome::Failed(_)) => "<span class=\"badge bad\">fails</span>",
                 _ => "<span class=\"badge none\">not run</span>",
             };
             let _ = write!(
@@ -1570,7 +1570,7 @@ impl PageWriter<'_> {
                 let _ = write!(self.out, "<li>{}</li>", esc(&text));
             }
             self.out.push_str("</ul>");
-            if let Some(Outcome::Failed(f)) = result.map(|t| &t.outcome) {
+            if let Some(TestOutcome::Failed(f)) = result.map(|t| &t.outcome) {
                 let _ = write!(self.out, "<p class=\"bad\">{}</p>", esc(&f.message));
                 for n in &f.notes {
                     let _ = write!(self.out, "<p class=\"note\">{}</p>", esc(n));

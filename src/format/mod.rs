@@ -92,8 +92,8 @@ pub fn format_file(file: &File, text: &str) -> String {
     let eof = seps.last().copied().unwrap_or(0);
     events.push(Event::Break(eof));
 
-    let ctx = Ctx::new(text, file, &events);
-    let attached = ctx.attach(file, &events, eof);
+    let placer = CommentPlacer::new(text, file, &events);
+    let attached = placer.attach(file, &events, eof);
 
     let mut p = Printer::new(WIDTH, &attached);
     let empty = Attached::default();
@@ -123,7 +123,7 @@ pub fn format_file(file: &File, text: &str) -> String {
             .get(k)
             .copied()
             .flatten()
-            .is_some_and(|s| ctx.blank_before(s.start));
+            .is_some_and(|s| placer.blank_before(s.start));
         if k == 0 {
             for (j, (c, blank)) in att.own_line.iter().enumerate() {
                 if j > 0 && *blank {
@@ -174,7 +174,7 @@ pub fn format_file(file: &File, text: &str) -> String {
 }
 
 /// What comment placement needs to know about the source.
-struct Ctx<'a> {
+struct CommentPlacer<'a> {
     text: &'a str,
     /// End offsets of every element and comment, sorted.
     ends: Vec<usize>,
@@ -182,7 +182,7 @@ struct Ctx<'a> {
     elems: Vec<(usize, usize, usize)>,
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> CommentPlacer<'a> {
     fn new(text: &'a str, file: &File, events: &[Event]) -> Self {
         let mut elems: Vec<(usize, usize, usize)> = events
             .iter()
@@ -196,7 +196,7 @@ impl<'a> Ctx<'a> {
         let mut ends: Vec<usize> = elems.iter().map(|e| e.1).collect();
         ends.extend(file.comments.iter().map(|c| c.span.end));
         ends.sort_unstable();
-        Ctx { text, ends, elems }
+        CommentPlacer { text, ends, elems }
     }
 
     /// Whether a blank line separates `start` from the code or comment before it.

@@ -3,8 +3,8 @@
 
 use super::*;
 
-fn rule(name: &str, title: &str, cites: Option<&str>, line: usize) -> RuleRef {
-    RuleRef {
+fn rule(name: &str, title: &str, cites: Option<&str>, line: usize) -> LocatedRule {
+    LocatedRule {
         name: name.into(),
         title: Some(title.into()),
         cites: cites.map(Into::into),
@@ -13,7 +13,7 @@ fn rule(name: &str, title: &str, cites: Option<&str>, line: usize) -> RuleRef {
 }
 
 pub(crate) fn sample_report() -> Report {
-    let scenario = |name: &str, title: &str, outcome: Outcome| TestCase {
+    let scenario = |name: &str, title: &str, outcome: TestOutcome| TestCase {
         policy: "p".into(),
         name: name.into(),
         kind: TestKind::Scenario,
@@ -61,18 +61,18 @@ pub(crate) fn sample_report() -> Report {
                 policy: "p".into(),
                 files: vec!["p.policy".into()],
                 tests: vec![
-                    scenario("passes", "A passing scenario", Outcome::Passed),
+                    scenario("passes", "A passing scenario", TestOutcome::Passed),
                     scenario(
                         "fails",
                         "A failing <scenario> & \"quotes\"",
-                        Outcome::Failed(Failure {
+                        TestOutcome::Failed(Failure {
                             message: "an expectation does not hold for every incident with the given facts".into(),
                             notes: vec![],
                             examples: vec![example],
                             diagnostics: Vec::new(),
                         }),
                     ),
-                    scenario("filtered_out", "Not run", Outcome::Skipped),
+                    scenario("filtered_out", "Not run", TestOutcome::Skipped),
                     TestCase {
                         policy: "p".into(),
                         name: "always_true".into(),
@@ -80,7 +80,7 @@ pub(crate) fn sample_report() -> Report {
                         title: Some("Holds".into()),
                         cites: None,
                         location: "p.policy:30".into(),
-                        outcome: Outcome::Passed,
+                        outcome: TestOutcome::Passed,
                     },
                 ],
                 coverage: Some(Coverage {
@@ -109,7 +109,7 @@ pub(crate) fn sample_report() -> Report {
                     title: None,
                     cites: None,
                     location: "broken.policy".into(),
-                    outcome: Outcome::Failed(Failure {
+                    outcome: TestOutcome::Failed(Failure {
                         message: "the file has 1 error, so its scenarios cannot run".into(),
                         notes: vec!["error[E0101]: expected `then`\n  ┌─ broken.policy:2:1\x07".into()],
                         examples: vec![],

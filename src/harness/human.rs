@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Example, Outcome, Report, RuleRef, TestCase, TestKind};
+use super::{Example, LocatedRule, Report, TestCase, TestKind, TestOutcome};
 
 /// Renders the whole report. `shortfalls` are the `--min-coverage` failures, printed
 /// just above the closing line.
@@ -14,7 +14,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         let running: Vec<&TestCase> = suite
             .tests
             .iter()
-            .filter(|t| !matches!(t.outcome, Outcome::Skipped))
+            .filter(|t| !matches!(t.outcome, TestOutcome::Skipped))
             .collect();
         let word = if running.len() == 1 { "test" } else { "tests" };
         let _ = writeln!(
@@ -26,7 +26,7 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         );
         for t in running {
             let status = match t.outcome {
-                Outcome::Failed(_) => "FAILED",
+                TestOutcome::Failed(_) => "FAILED",
                 _ => "ok",
             };
             let kind = match t.kind {
@@ -85,7 +85,7 @@ fn failures(out: &mut String, report: &Report) {
         .suites
         .iter()
         .flat_map(|s| &s.tests)
-        .filter(|t| matches!(t.outcome, Outcome::Failed(_)))
+        .filter(|t| matches!(t.outcome, TestOutcome::Failed(_)))
         .collect();
     if failed.is_empty() {
         return;
@@ -102,7 +102,7 @@ fn failures(out: &mut String, report: &Report) {
 }
 
 pub(crate) fn failure_details(out: &mut String, t: &TestCase) {
-    let Outcome::Failed(f) = &t.outcome else {
+    let TestOutcome::Failed(f) = &t.outcome else {
         return;
     };
     let _ = writeln!(out, "---- {} ----", t.full_name());
@@ -180,7 +180,7 @@ fn example(out: &mut String, e: &Example) {
     }
 }
 
-fn rule_list(out: &mut String, heading: &str, rules: &[RuleRef]) {
+fn rule_list(out: &mut String, heading: &str, rules: &[LocatedRule]) {
     if rules.is_empty() {
         let _ = writeln!(out, "  {heading}: none");
         return;
@@ -192,7 +192,7 @@ fn rule_list(out: &mut String, heading: &str, rules: &[RuleRef]) {
 }
 
 /// `name "title" (cites "...") at file:line`
-pub(crate) fn rule_line(r: &RuleRef) -> String {
+pub(crate) fn rule_line(r: &LocatedRule) -> String {
     let mut s = r.name.clone();
     if let Some(t) = &r.title {
         s.push(' ');

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Coverage, Example, Outcome, Report, RuleRef, Step, TestCase, Uncovered};
+use super::{Coverage, Example, LocatedRule, Report, Step, TestCase, TestOutcome, Uncovered};
 
 /// The lines of the report, each one JSON object.
 pub fn render(report: &Report, shortfalls: &[String]) -> Vec<String> {
@@ -87,8 +87,8 @@ struct TestLine<'a> {
 impl<'a> TestLine<'a> {
     fn new(t: &'a TestCase) -> TestLine<'a> {
         let failure = match &t.outcome {
-            Outcome::Failed(f) => Some(f),
-            Outcome::Passed | Outcome::Skipped => None,
+            TestOutcome::Failed(f) => Some(f),
+            TestOutcome::Passed | TestOutcome::Skipped => None,
         };
         TestLine {
             cites: t.cites.as_deref(),
@@ -185,7 +185,7 @@ impl<'a> UncoveredLine<'a> {
 }
 
 impl<'a> RuleLine<'a> {
-    fn new(r: &'a RuleRef) -> RuleLine<'a> {
+    fn new(r: &'a LocatedRule) -> RuleLine<'a> {
         RuleLine {
             cites: r.cites.as_deref(),
             location: &r.location,

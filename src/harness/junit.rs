@@ -14,7 +14,7 @@
 
 use std::fmt::Write;
 
-use super::{Outcome, Report, TestCase};
+use super::{Report, TestCase, TestOutcome};
 use crate::xml::{escape, escape_text};
 
 pub fn render(report: &Report, shortfalls: &[String]) -> String {
@@ -30,9 +30,10 @@ pub fn render(report: &Report, shortfalls: &[String]) -> String {
         totals.failed + extra,
     );
     for suite in &report.suites {
-        let count = |f: fn(&Outcome) -> bool| suite.tests.iter().filter(|t| f(&t.outcome)).count();
-        let failures = count(|o| matches!(o, Outcome::Failed(_)));
-        let skipped = count(|o| matches!(o, Outcome::Skipped));
+        let count =
+            |f: fn(&TestOutcome) -> bool| suite.tests.iter().filter(|t| f(&t.outcome)).count();
+        let failures = count(|o| matches!(o, TestOutcome::Failed(_)));
+        let skipped = count(|o| matches!(o, TestOutcome::Skipped));
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
@@ -97,9 +98,9 @@ fn testcase(out: &mut String, t: &TestCase) {
         let _ = write!(out, " line=\"{line}\"");
     }
     match &t.outcome {
-        Outcome::Passed => out.push_str("/>\n"),
-        Outcome::Skipped => out.push_str("><skipped message=\"filtered out\"/></testcase>\n"),
-        Outcome::Failed(f) => {
+        TestOutcome::Passed => out.push_str("/>\n"),
+        TestOutcome::Skipped => out.push_str("><skipped message=\"filtered out\"/></testcase>\n"),
+        TestOutcome::Failed(f) => {
             let first_mismatch = f
                 .examples
                 .first()

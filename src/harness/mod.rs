@@ -49,7 +49,7 @@ pub struct TestCase {
     pub cites: Option<String>,
     /// `file:line` of the declaration.
     pub location: String,
-    pub outcome: Outcome,
+    pub outcome: TestOutcome,
 }
 
 impl TestCase {
@@ -82,21 +82,22 @@ impl TestKind {
     }
 }
 
+/// How one test came out (its `status` in the JSON report).
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
-pub enum Outcome {
+pub enum TestOutcome {
     Passed,
     Failed(Failure),
     /// Left out by `--filter`.
     Skipped,
 }
 
-impl Outcome {
+impl TestOutcome {
     pub fn status(&self) -> &'static str {
         match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed(_) => "failed",
-            Outcome::Skipped => "skipped",
+            TestOutcome::Passed => "passed",
+            TestOutcome::Failed(_) => "failed",
+            TestOutcome::Skipped => "skipped",
         }
     }
 }
@@ -127,12 +128,12 @@ pub struct Example {
     /// What this incident broke.
     pub mismatches: Vec<Mismatch>,
     /// Rules that applied and were not overridden.
-    pub rules: Vec<RuleRef>,
+    pub rules: Vec<LocatedRule>,
     /// Rules that applied and were not overridden, but whose value a precedence ranked
     /// below another's: they decided nothing.
-    pub set_aside: Vec<RuleRef>,
+    pub set_aside: Vec<LocatedRule>,
     /// Rules that applied but whose assignments lost to an overriding rule.
-    pub overridden: Vec<RuleRef>,
+    pub overridden: Vec<LocatedRule>,
     /// The questions the decision graph asked, in order, and the answers taken; `None`
     /// when the decision was read from the rules because the graph is too large.
     pub path: Option<Vec<Step>>,
@@ -159,8 +160,9 @@ pub struct Mismatch {
     pub actual: String,
 }
 
+/// A rule of the policy under test, with its citation and where it is written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct RuleRef {
+pub struct LocatedRule {
     pub name: String,
     pub title: Option<String>,
     pub cites: Option<String>,
@@ -208,7 +210,7 @@ pub struct Coverage {
 #[derive(Clone, Debug, Serialize)]
 pub struct Uncovered {
     #[serde(flatten)]
-    pub rule: RuleRef,
+    pub rule: LocatedRule,
     /// The first scenario that fires it for some completion of its facts but not all:
     /// the one to make more specific. `None`: no scenario fires it at all.
     pub reached_by: Option<String>,
@@ -304,7 +306,7 @@ impl Report {
             .iter()
             .flat_map(|s| &s.tests)
             .filter(|t| matches!(t.kind, TestKind::Scenario | TestKind::Assert))
-            .filter(|t| !matches!(t.outcome, Outcome::Skipped))
+            .filter(|t| !matches!(t.outcome, TestOutcome::Skipped))
             .count()
     }
 
@@ -312,9 +314,9 @@ impl Report {
         let mut t = Totals::default();
         for test in self.suites.iter().flat_map(|s| &s.tests) {
             match test.outcome {
-                Outcome::Passed => t.passed += 1,
-                Outcome::Failed(_) => t.failed += 1,
-                Outcome::Skipped => t.skipped += 1,
+                TestOutcome::Passed => t.passed += 1,
+                TestOutcome::Failed(_) => t.failed += 1,
+                TestOutcome::Skipped => t.skipped += 1,
             }
         }
         t

@@ -9,7 +9,7 @@ use crate::testing::id;
 use std::collections::BTreeSet;
 
 use super::run::{judge, test_policy, Options};
-use super::{Outcome, TestKind};
+use super::{TestKind, TestOutcome};
 use crate::analyse::brute::{self, RefDecision};
 use crate::check::ir::{
     Expect, Fact, IdxVec, OutputTy, Policy, RuleDef, RuleId, ScenarioDef, Ty, Value,
@@ -187,7 +187,7 @@ fn universal_verdict_equals_enumeration_of_completions() {
             assert_eq!(test.kind, TestKind::Scenario);
             if comps.is_empty() {
                 impossible += 1;
-                assert!(matches!(test.outcome, Outcome::Failed(_)), "{ctx}");
+                assert!(matches!(test.outcome, TestOutcome::Failed(_)), "{ctx}");
                 continue;
             }
             let graph_failing: Vec<usize> = j.failing.iter().map(|f| f.0).collect();
@@ -212,11 +212,11 @@ fn universal_verdict_equals_enumeration_of_completions() {
             );
 
             match &test.outcome {
-                Outcome::Passed => {
+                TestOutcome::Passed => {
                     checked_pass += 1;
                     assert!(brute_failing.is_empty(), "{ctx}");
                 }
-                Outcome::Failed(f) => {
+                TestOutcome::Failed(f) => {
                     checked_fail += 1;
                     assert!(!brute_failing.is_empty(), "{ctx}");
                     let total: usize = f.examples.iter().map(|e| e.mismatches.len()).sum();
@@ -297,7 +297,7 @@ fn universal_verdict_equals_enumeration_of_completions() {
                         }
                     }
                 }
-                Outcome::Skipped => unreachable!(),
+                TestOutcome::Skipped => unreachable!(),
             }
         }
     }
@@ -487,7 +487,7 @@ fn filtered_out_scenarios_are_skipped_and_not_run() {
     let skipped: Vec<&str> = tested
         .tests
         .iter()
-        .filter(|t| matches!(t.outcome, Outcome::Skipped))
+        .filter(|t| matches!(t.outcome, TestOutcome::Skipped))
         .map(|t| t.name.as_str())
         .collect();
     assert!(
@@ -594,7 +594,7 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
                 limited.tests.iter().any(|t| {
                     t.name == name
                         && !matches!(&t.outcome,
-                            Outcome::Failed(f) if f.message.contains("only complete facts"))
+                            TestOutcome::Failed(f) if f.message.contains("only complete facts"))
                 })
             };
             let mut covered: BTreeSet<String> = BTreeSet::new();
@@ -631,8 +631,8 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
                 let ctx = format!("seed {seed} limit {limit} {}: {b:?}", b.name);
                 if a.kind == TestKind::Assert {
                     assert_eq!(
-                        matches!(a.outcome, Outcome::Passed),
-                        matches!(b.outcome, Outcome::Passed),
+                        matches!(a.outcome, TestOutcome::Passed),
+                        matches!(b.outcome, TestOutcome::Passed),
                         "{ctx}"
                     );
                     continue;
@@ -640,14 +640,14 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
                 let s = &policy.scenarios[id(k)];
                 let complete = s.given.len() == policy.inputs.len();
                 match (&a.outcome, &b.outcome) {
-                    (Outcome::Passed, Outcome::Passed) => {
+                    (TestOutcome::Passed, TestOutcome::Passed) => {
                         assert!(complete || b.name == "partial", "{ctx}");
                         complete_passed += usize::from(complete);
                     }
-                    (_, Outcome::Failed(f)) if f.message.contains("only complete facts") => {
+                    (_, TestOutcome::Failed(f)) if f.message.contains("only complete facts") => {
                         assert!(!complete, "{ctx}");
                         // Facts no incident has fail for that, with the graph or without.
-                        if let Outcome::Failed(fa) = &a.outcome {
+                        if let TestOutcome::Failed(fa) = &a.outcome {
                             assert!(
                                 !fa.message.starts_with("no incident has these facts"),
                                 "{ctx}"
@@ -660,7 +660,7 @@ fn without_the_graph_asserts_run_and_complete_facts_are_judged_by_the_rules() {
                         }
                         missing += 1;
                     }
-                    (Outcome::Failed(fa), Outcome::Failed(fb)) => {
+                    (TestOutcome::Failed(fa), TestOutcome::Failed(fb)) => {
                         assert_eq!(shown(fa), shown(fb), "{ctx}");
                         assert!(fb.examples.iter().all(|e| e.path.is_none()), "{ctx}");
                         complete_failed += usize::from(complete);

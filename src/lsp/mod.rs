@@ -413,7 +413,7 @@ impl FileSystem for Overlay<'_> {
 }
 
 /// What checking one open document produced, for the requests.
-struct Analysis {
+struct CheckedDoc {
     /// The files the index refers to (the document and what it `use`s).
     sources: Sources,
     lines: LineCache,
@@ -427,12 +427,12 @@ struct Analysis {
     define_types: HashMap<String, &'static str>,
 }
 
-impl Analysis {
-    fn empty(path: &Path, text: String, encoding: Encoding) -> Analysis {
+impl CheckedDoc {
+    fn empty(path: &Path, text: String, encoding: Encoding) -> CheckedDoc {
         let mut sources = Sources::new();
         let root = sources.add(path.display().to_string(), Some(path.to_path_buf()), text);
         let lines = LineCache::new(&sources, encoding);
-        Analysis {
+        CheckedDoc {
             sources,
             lines,
             root,
@@ -477,7 +477,7 @@ struct Server {
     caps: ClientCaps,
     options: Options,
     docs: HashMap<PathBuf, OpenDoc>,
-    analyses: HashMap<PathBuf, Analysis>,
+    checked: HashMap<PathBuf, CheckedDoc>,
     /// The latest check of each document; an analysis of an older one is dropped.
     generations: HashMap<PathBuf, u64>,
     next_generation: u64,
@@ -507,7 +507,7 @@ impl Server {
             caps,
             options,
             docs: HashMap::new(),
-            analyses: HashMap::new(),
+            checked: HashMap::new(),
             generations: HashMap::new(),
             next_generation: 0,
             held: HashMap::new(),
@@ -578,7 +578,7 @@ impl Server {
                     return Vec::new();
                 };
                 self.docs.remove(&path);
-                self.analyses.remove(&path);
+                self.checked.remove(&path);
                 self.held.remove(&path);
                 self.published.remove(&path);
                 self.drop_waiting(&path);
@@ -680,7 +680,7 @@ impl Server {
     /// Marks the other open documents that reached `path` to be checked again.
     fn mark_users_of(&mut self, path: &Path) {
         let mut users: Vec<PathBuf> = self
-            .analyses
+            .checked
             .iter()
             .filter(|(p, a)| p.as_path() != path && a.reached.iter().any(|r| r == path))
             .map(|(p, _)| p.clone())
@@ -719,9 +719,9 @@ impl Server {
         };
         let encoding = self.caps.encoding;
         if let Some(reason) = &doc.lost {
-            self.analyses.insert(
+            self.checked.insert(
                 path.to_path_buf(),
-                Analysis::empty(path, String::new(), encoding),
+                CheckedDoc::empty(path, String::new(), encoding),
             );
             let lost = lsp_types::Diagnostic {
                 severity: Some(DiagnosticSeverity::ERROR),
@@ -744,13 +744,13 @@ impl Server {
             .note(
                 "policy files are limited to 8 MiB; split large policies into modules with `use`",
             );
-            let a = Analysis::empty(path, String::new(), encoding);
+            let a = CheckedDoc::empty(path, String::new(), encoding);
             let diags = publish::to_lsp(&a.sources, &a.lines, self.caps, path, &[too_large], false);
-            self.analyses.insert(path.to_path_buf(), a);
+            self.checked.insert(path.to_path_buf(), a);
             return self.publish(path, uri, Some(version), diags);
         }
-        let (analysis, diags, job) = check_document(&self.docs, path, doc.text.clone(), self.caps);
-        self.analyses.insert(path.to_path_buf(), analysis);
+        let (checked, diags, job) = check_document(&self.docs, path, doc.text.clone(), self.caps);
+        self.checked.insert(path.to_path_buf(), checked);
         let Some((policy, sources, lines)) = job else {
             return self.publish(path, uri, Some(version), diags);
         };
@@ -882,7 +882,7 @@ impl Server {
     /// After `shutdown`: nothing more is checked or published.
     fn stop(&mut self) {
         self.docs.clear();
-        self.analyses.clear();
+        self.checked.clear();
         self.held.clear();
         self.waiting.clear();
     }
@@ -908,7 +908,7 @@ fn check_document(
     path: &Path,
     text: String,
     caps: ClientCaps,
-) -> (Analysis, Vec<lsp_types::Diagnostic>, Option<JobParts>) {
+) -> (CheckedDoc, Vec<lsp_types::Diagnostic>, Option<JobParts>) {
     let fs = Overlay { docs };
     let mut check_sources = Sources::new();
     let checked = crate::check::check_text(&mut check_sources, &fs, path, text.clone());
@@ -1016,7 +1016,7 @@ fn check_document(
         .filter(|p| clean && p.header.is_some())
         .map(|p| (p, check_sources, check_lines));
     (
-        Analysis {
+        CheckedDoc {
             sources,
             lines,
             root,

@@ -19,7 +19,7 @@ use super::complete::{self, Context};
 use super::convert::{path_to_uri, uri_to_path, LineIndex};
 use super::index::{self, DeclKind, ValueType};
 use super::publish::Carried;
-use super::{Analysis, Server, APPLY_FIX};
+use super::{CheckedDoc, Server, APPLY_FIX};
 use crate::source::FileId;
 
 impl Server {
@@ -66,10 +66,10 @@ impl Server {
         out
     }
 
-    /// The analysis of the document at `uri` and the byte offset of `pos` in it.
-    fn locate(&self, uri: &Uri, pos: lsp_types::Position) -> Option<(&Analysis, usize)> {
+    /// The checked document at `uri` and the byte offset of `pos` in it.
+    fn locate(&self, uri: &Uri, pos: lsp_types::Position) -> Option<(&CheckedDoc, usize)> {
         let path = uri_to_path(uri)?;
-        let a = self.analyses.get(&path)?;
+        let a = self.checked.get(&path)?;
         let offset = a.lines.offset(&a.sources, a.root, pos);
         Some((a, offset))
     }
@@ -248,7 +248,7 @@ impl Server {
         let Some(path) = uri_to_path(&p.text_document.uri) else {
             return Ok(None);
         };
-        let Some(a) = self.analyses.get(&path) else {
+        let Some(a) = self.checked.get(&path) else {
             return Ok(None);
         };
         let kind_of = |k: DeclKind| match k {
@@ -417,7 +417,7 @@ impl Server {
 /// `true` and `false`; `element`: an element of a set is wanted. `None` when the type
 /// has no values to list (integers).
 fn values(
-    a: &Analysis,
+    a: &CheckedDoc,
     ty: &ValueType,
     file: FileId,
     element: bool,
@@ -509,7 +509,7 @@ fn clause_keyword(word: &str) -> Option<&'static str> {
 }
 
 /// Hover on a clause keyword (`judgement`, `precedence`, `exclusive`, `ignore`).
-fn clause_hover(a: &Analysis, offset: usize, markdown: bool) -> Option<Hover> {
+fn clause_hover(a: &CheckedDoc, offset: usize, markdown: bool) -> Option<Hover> {
     let text = a.sources.text(a.root);
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let start = text
@@ -554,14 +554,14 @@ fn to_json<T: serde::Serialize>(v: T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-fn location(a: &Analysis, file: FileId, span: crate::source::Span) -> Option<Location> {
+fn location(a: &CheckedDoc, file: FileId, span: crate::source::Span) -> Option<Location> {
     let uri = path_to_uri(a.sources.path(file)?)?;
     Some(Location::new(uri, a.lines.range(&a.sources, file, span)))
 }
 
 /// Hover text for a declaration: its first line, type, doc comment, title and citation,
 /// in markdown or in plain text.
-fn describe(a: &Analysis, d: &index::Decl, markdown: bool) -> String {
+fn describe(a: &CheckedDoc, d: &index::Decl, markdown: bool) -> String {
     let code = |s: &str| {
         if markdown {
             format!("`{s}`")

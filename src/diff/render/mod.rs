@@ -11,7 +11,7 @@ pub use markdown::markdown;
 
 use super::git::{FileStatus, RevisionDiff};
 use super::{
-    Appearing, CVerdict, Change, OneSided, PolicyDiff, Ranking, RankingChange, Reason, RuleRef,
+    Appearing, CVerdict, Change, CitedRule, OneSided, PolicyDiff, Ranking, RankingChange, Reason,
     Shift, Side,
 };
 use crate::compile::describe::{incidents, Region};
@@ -49,7 +49,7 @@ fn side_policy(side: Side) -> &'static str {
     }
 }
 
-fn rule_line(r: &RuleRef) -> String {
+fn rule_line(r: &CitedRule) -> String {
     let mut s = format!("rule `{}`", r.name);
     if let Some(t) = &r.title {
         s.push_str(&format!(" \"{t}\""));

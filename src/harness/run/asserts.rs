@@ -1,15 +1,15 @@
 //! Judging an assert: proven or refuted by the analysis; a refuted one is shown on an
 //! incident where it fails.
 
-use super::example::{example_at, Ctx};
+use super::example::{example_at, ExampleMaker};
 use crate::analyse::Analysis;
 use crate::check::ir::AssertId;
 use crate::harness::{Failure, Mismatch};
 
-/// The failure of assert `index` of the policy, `None` when it holds; with `ctx` (the
-/// decision graph) a refuted assert is shown on an incident and its path.
+/// The failure of assert `index` of the policy, `None` when it holds; with `maker` (examples on
+/// the decision graph) a refuted assert is shown on an incident and its path.
 pub(super) fn assert_outcome(
-    ctx: Option<&Ctx<'_>>,
+    maker: Option<&ExampleMaker<'_>>,
     analysis: &Analysis,
     index: AssertId,
 ) -> Option<Failure> {
@@ -46,14 +46,14 @@ pub(super) fn assert_outcome(
     if let Some(region) = &finding.counterexamples {
         notes.push(format!("the assert fails where {}", region.condition()));
         // The leaf of the decision graph the example reaches.
-        let reached = ctx.and_then(|ctx| {
-            let leaf = ctx.graph.evaluate(&region.example);
-            Some((ctx, leaf, ctx.graph.leaves.get(leaf)?))
+        let reached = maker.and_then(|maker| {
+            let leaf = maker.graph.evaluate(&region.example);
+            Some((maker, leaf, maker.graph.leaves.get(leaf)?))
         });
         match reached {
-            Some((ctx, leaf, data)) => {
+            Some((maker, leaf, data)) => {
                 let idx: Vec<Option<u32>> = region.example.iter().map(|&v| Some(v)).collect();
-                let mut ex = example_at(ctx, &idx, leaf, data);
+                let mut ex = example_at(maker, &idx, leaf, data);
                 let count = crate::compile::describe::show_count(region.read_count());
                 ex.mismatches.push(Mismatch {
                     output: None,

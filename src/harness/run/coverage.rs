@@ -7,11 +7,11 @@
 
 use std::collections::HashMap;
 
-use super::leaf::{actual, rule_ref};
+use super::leaf::{actual, located_rule};
 use crate::check::ir::Value;
 use crate::check::ir::{IdxVec, Policy, RuleDef, RuleId};
 use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, Outcome, Status};
-use crate::harness::{Coverage, RuleRef, Uncovered};
+use crate::harness::{Coverage, LocatedRule, Uncovered};
 use crate::source::Sources;
 
 /// What the scenarios did to one rule or leaf.
@@ -44,7 +44,7 @@ impl Mark {
 /// decisions), not by ids, which differ between programs.
 #[derive(Clone, Debug, Default)]
 pub struct CoverageData {
-    rules: IdxVec<RuleDef, (RuleRef, Mark)>,
+    rules: IdxVec<RuleDef, (LocatedRule, Mark)>,
     /// Leaf keys of the graph (incidents that break an assumption excluded).
     leaves: Vec<(String, Mark)>,
     leaf_index: HashMap<usize, usize>,
@@ -57,7 +57,7 @@ impl CoverageData {
         let rules = policy
             .rules
             .ids()
-            .map(|r| (rule_ref(sources, policy, r), Mark::default()))
+            .map(|r| (located_rule(sources, policy, r), Mark::default()))
             .collect();
         let mut leaves = Vec::new();
         let mut leaf_index = HashMap::new();
@@ -88,7 +88,7 @@ impl CoverageData {
             rules: policy
                 .rules
                 .ids()
-                .map(|r| (rule_ref(sources, policy, r), Mark::default()))
+                .map(|r| (located_rule(sources, policy, r), Mark::default()))
                 .collect(),
             leaves: Vec::new(),
             leaf_index: HashMap::new(),
@@ -167,7 +167,7 @@ impl CoverageData {
         }
         // Indexed, so that merging the test files of a policy with many leaves stays
         // linear.
-        let rules: HashMap<RuleRef, RuleId> = self
+        let rules: HashMap<LocatedRule, RuleId> = self
             .rules
             .entries()
             .map(|(i, r)| (r.0.clone(), i))

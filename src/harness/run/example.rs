@@ -15,7 +15,7 @@ use crate::harness::{Example, Step};
 use crate::source::Sources;
 
 /// What making examples on the decision graph needs.
-pub(super) struct Ctx<'a> {
+pub(super) struct ExampleMaker<'a> {
     pub(super) sources: &'a Sources,
     pub(super) policy: &'a Policy,
     pub(super) graph: &'a DecisionGraph,
@@ -25,13 +25,13 @@ pub(super) struct Ctx<'a> {
     preferred: IdxVec<InputDef, Option<u32>>,
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> ExampleMaker<'a> {
     pub(super) fn new(
         sources: &'a Sources,
         policy: &'a Policy,
         graph: &'a DecisionGraph,
-    ) -> Ctx<'a> {
-        Ctx {
+    ) -> ExampleMaker<'a> {
+        ExampleMaker {
             sources,
             policy,
             graph,
@@ -54,12 +54,12 @@ pub(super) fn leaf_nodes(graph: &DecisionGraph) -> HashMap<usize, NodeIndex> {
 
 /// One complete incident that completes `given` and reaches `leaf`, with the path taken.
 pub(super) fn example_at(
-    ctx: &Ctx<'_>,
+    maker: &ExampleMaker<'_>,
     given: &[Option<u32>],
     leaf: usize,
     leaf_data: &Leaf,
 ) -> Example {
-    let policy = ctx.policy;
+    let policy = maker.policy;
     let mut values: Vec<Option<Value>> = policy
         .inputs
         .iter()
@@ -67,8 +67,8 @@ pub(super) fn example_at(
         .map(|(i, g)| g.map(|g| index_value(i.ty, g)))
         .collect();
     let mut path = Vec::new();
-    if let Some(&target) = ctx.leaf_nodes.get(&leaf) {
-        for (input, set, value) in path_to(ctx, given, target) {
+    if let Some(&target) = maker.leaf_nodes.get(&leaf) {
+        for (input, set, value) in path_to(maker, given, target) {
             let answer = show_set(policy, &set);
             if let Some(slot) = values.get_mut(input.index()) {
                 if slot.is_none() {
@@ -89,11 +89,11 @@ pub(super) fn example_at(
         .zip(values)
         // An input the policy never reads is no part of the example: `decide` decides
         // the incident the same without it.
-        .filter(|((k, _), _)| ctx.graph.reads.contains(*k))
+        .filter(|((k, _), _)| maker.graph.reads.contains(*k))
         .map(|((k, i), v)| {
             // Inputs the path does not ask do not change the decision: any value will
             // do, and the typical one reads best.
-            let preferred = ctx.preferred.get(k).copied().flatten();
+            let preferred = maker.preferred.get(k).copied().flatten();
             let v = v.unwrap_or_else(|| typical_value(policy, i.ty, preferred));
             (i.name.clone(), policy.value_json(&v))
         })
@@ -102,7 +102,7 @@ pub(super) fn example_at(
         fired: rules,
         set_aside,
         overridden,
-    } = leaf_rules(ctx.sources, policy, leaf_data);
+    } = leaf_rules(maker.sources, policy, leaf_data);
     Example {
         facts,
         status: leaf_status(leaf_data).to_string(),
@@ -119,12 +119,12 @@ pub(super) fn example_at(
 /// typical one among the answers that still lead to the target, as the analyses choose
 /// their examples, [`crate::compile::typical_index`]).
 pub(super) fn path_to(
-    ctx: &Ctx<'_>,
+    maker: &ExampleMaker<'_>,
     given: &[Option<u32>],
     target: NodeIndex,
 ) -> Vec<(InputId, ValueSet, Value)> {
-    let g = &ctx.graph.graph;
-    let ty_of = |input: InputId| ctx.policy.inputs[input].ty;
+    let g = &maker.graph.graph;
+    let ty_of = |input: InputId| maker.policy.inputs[input].ty;
     let allowed = |input: InputId, set: &ValueSet| -> bool {
         match given.get(input.index()).copied().flatten() {
             None => true,
@@ -158,7 +158,7 @@ pub(super) fn path_to(
     }
     let reaches = |n: NodeIndex| reaches.get(n.index()).copied().unwrap_or(false);
     let mut out = Vec::new();
-    let mut n = ctx.graph.root;
+    let mut n = maker.graph.root;
     while n != target {
         let Some(input) = input_at(n) else { break };
         let ty = ty_of(input);
@@ -175,7 +175,7 @@ pub(super) fn path_to(
                     .flat_map(|(set, _)| set.index_ranges(ty))
                     .collect();
                 ranges.sort_unstable();
-                typical_index(ty, &ranges, ctx.preferred.get(input).copied().flatten())
+                typical_index(ty, &ranges, maker.preferred.get(input).copied().flatten())
             }
         };
         let Some(value) = wanted.map(|idx| index_value(ty, idx)) else {

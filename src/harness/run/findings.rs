@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::leaf::location;
 use crate::check::ir::Policy;
 use crate::diagnostics::{render, Code, Diagnostic};
-use crate::harness::{Failure, Outcome, TestCase, TestKind};
+use crate::harness::{Failure, TestCase, TestKind, TestOutcome};
 use crate::source::Sources;
 
 /// One failed test per error among `diags` (the analyses' findings of `policy`, or the
@@ -53,7 +53,7 @@ fn finding_test(sources: &Sources, policy: &str, name: String, d: &Diagnostic) -
         title: Some(d.message.clone()),
         cites: None,
         location,
-        outcome: Outcome::Failed(Failure {
+        outcome: TestOutcome::Failed(Failure {
             message: format!(
                 "`policyc check` rejects the policy for this {} ({})",
                 what(d.code),

@@ -2,8 +2,8 @@
 //! its rules; and where a declaration is.
 
 use crate::check::ir::{OutputId, Policy, RuleId};
-use crate::compile::graph::{Leaf, Outcome as LeafOutcome, Status};
-use crate::harness::RuleRef;
+use crate::compile::graph::{Leaf, Outcome, Status};
+use crate::harness::LocatedRule;
 use crate::source::{Loc, Sources};
 
 /// `file:line` of a location.
@@ -13,9 +13,9 @@ pub fn location(sources: &Sources, loc: Loc) -> String {
 }
 
 /// A rule as the report names it: name, title, citation and where it is declared.
-pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef {
+pub(super) fn located_rule(sources: &Sources, policy: &Policy, r: RuleId) -> LocatedRule {
     let rule = &policy.rules[r];
-    RuleRef {
+    LocatedRule {
         name: rule.name.clone(),
         title: rule.title.clone(),
         cites: rule.cites.clone(),
@@ -28,20 +28,20 @@ pub(super) fn rule_ref(sources: &Sources, policy: &Policy, r: RuleId) -> RuleRef
 /// they read as if they had decided; review 2, C-b), and those overridden. Rules in a
 /// conflict or an overlap stay among the fired: the actual result names them.
 pub(super) struct LeafRules {
-    pub fired: Vec<RuleRef>,
-    pub set_aside: Vec<RuleRef>,
-    pub overridden: Vec<RuleRef>,
+    pub fired: Vec<LocatedRule>,
+    pub set_aside: Vec<LocatedRule>,
+    pub overridden: Vec<LocatedRule>,
 }
 
 pub(super) fn leaf_rules(sources: &Sources, policy: &Policy, l: &Leaf) -> LeafRules {
     let outranked = |r: &RuleId| {
         l.outcomes.iter().any(|o| match o {
-            LeafOutcome::Value { over, .. } => over.iter().any(|(_, by)| by.contains(r)),
+            Outcome::Value { over, .. } => over.iter().any(|(_, by)| by.contains(r)),
             _ => false,
         })
     };
-    let refs = |rs: &mut dyn Iterator<Item = &RuleId>| -> Vec<RuleRef> {
-        rs.map(|&r| rule_ref(sources, policy, r)).collect()
+    let refs = |rs: &mut dyn Iterator<Item = &RuleId>| -> Vec<LocatedRule> {
+        rs.map(|&r| located_rule(sources, policy, r)).collect()
     };
     let live = || l.applied.iter().filter(|r| !l.overridden.contains(r));
     LeafRules {
@@ -70,7 +70,7 @@ pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: OutputId) -> String {
     };
     match &leaf.outcomes[output] {
         // A value precedence chose is the value: what a scenario expects of it.
-        LeafOutcome::Value { value, over, .. } if !over.is_empty() => {
+        Outcome::Value { value, over, .. } if !over.is_empty() => {
             let losers: Vec<String> = over.iter().map(|(v, _)| policy.show_value(v)).collect();
             format!(
                 "{} (by precedence over {})",
@@ -78,12 +78,12 @@ pub(super) fn actual(policy: &Policy, leaf: &Leaf, output: OutputId) -> String {
                 losers.join(", ")
             )
         }
-        LeafOutcome::Value { value, .. } => policy.show_value(value),
-        LeafOutcome::Gap => "undecided (no rule gives it a value)".into(),
-        LeafOutcome::Conflict { values } => {
+        Outcome::Value { value, .. } => policy.show_value(value),
+        Outcome::Gap => "undecided (no rule gives it a value)".into(),
+        Outcome::Conflict { values } => {
             format!("undecided (conflict: {})", from(values))
         }
-        LeafOutcome::Overlap { values } => {
+        Outcome::Overlap { values } => {
             format!(
                 "undecided (the output is exclusive; rules overlap: {})",
                 from(values)
@@ -100,7 +100,7 @@ pub(super) fn leaf_status(leaf: &Leaf) -> &'static str {
             if leaf
                 .outcomes
                 .iter()
-                .any(|o| !matches!(o, LeafOutcome::Value { .. }))
+                .any(|o| !matches!(o, Outcome::Value { .. }))
             {
                 "undecided"
             } else {

@@ -3,8 +3,9 @@
 //! compiled once (`compiled.rs`); `scenario.rs` judges a scenario on the decision graph
 //! and `by_rules.rs` by reading the rules when the graph is too large; `example.rs`
 //! finds a failing incident and its path, `leaf.rs` says what a leaf decides;
-//! `asserts.rs` judges asserts from the analysis; `coverage.rs` measures what the
-//! scenarios exercise.
+//! `asserts.rs` judges asserts from the analysis; `findings.rs` makes each error-level
+//! finding of the analyses a failed test; `coverage.rs` measures what the scenarios
+//! exercise.
 //!
 //! A scenario's expectation must hold for every completion of its `given` facts that
 //! satisfies the assumptions. The decision graph answers that without enumerating
@@ -33,7 +34,7 @@ pub use leaf::location;
 pub use plan::{test_compiled, test_policy, Tested};
 pub use scenario::{judge, Judgement};
 
-use super::{Failure, Outcome, Report, Suite, TestCase, TestKind};
+use super::{Failure, Report, Suite, TestCase, TestKind, TestOutcome};
 use crate::check::ir::Policy;
 use crate::diagnostics::{render, Code, Diagnostic};
 use crate::source::{FileSystem, Sources};
@@ -244,7 +245,7 @@ fn check_failure(sources: &Sources, name: &str, file: &str, errors: &[&Diagnosti
         title: None,
         cites: None,
         location: file.to_string(),
-        outcome: Outcome::Failed(Failure {
+        outcome: TestOutcome::Failed(Failure {
             message: format!("{file} has {n} {word}, so its scenarios and asserts cannot run"),
             notes: errors
                 .iter()

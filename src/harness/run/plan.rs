@@ -7,7 +7,7 @@ use super::by_rules::ByRules;
 use super::compiled::why_no_graph;
 use super::compiled::Compiled;
 use super::coverage::CoverageData;
-use super::example::Ctx;
+use super::example::ExampleMaker;
 use super::findings::finding_tests;
 use super::leaf::location;
 use super::scenario::{judge, scenario_outcome};
@@ -16,7 +16,7 @@ use crate::analyse::Analysis;
 use crate::check::ir::{Policy, ScenarioDef};
 use crate::compile::CompileOptions;
 use crate::diagnostics::{render, Diagnostic};
-use crate::harness::{matches_filter, Failure, Outcome, TestCase, TestKind};
+use crate::harness::{matches_filter, Failure, TestCase, TestKind, TestOutcome};
 use crate::source::Sources;
 
 /// What testing one checked file produced.
@@ -118,7 +118,7 @@ fn add_test(
         title: d.title.clone(),
         cites: d.cites.clone(),
         location: location(sources, d.loc),
-        outcome: Outcome::Passed,
+        outcome: TestOutcome::Passed,
     };
     let runs = options
         .filter
@@ -128,7 +128,7 @@ fn add_test(
         t
     } else {
         TestCase {
-            outcome: Outcome::Skipped,
+            outcome: TestOutcome::Skipped,
             ..t
         }
     });
@@ -229,7 +229,7 @@ impl<'p> Plan<'p> {
         let mut notes = Vec::new();
         let coverage = match graph {
             Ok(graph) => {
-                let ctx = Ctx::new(sources, policy, graph);
+                let maker = ExampleMaker::new(sources, policy, graph);
                 // Keying every leaf costs a string per leaf: only when coverage is asked
                 // for.
                 let mut coverage = options
@@ -243,11 +243,15 @@ impl<'p> Plan<'p> {
                     settle(
                         &mut self.tests,
                         i,
-                        scenario_outcome(&ctx, assumes, s, &judged),
+                        scenario_outcome(&maker, assumes, s, &judged),
                     );
                 }
                 for &(i, a) in &self.asserts {
-                    settle(&mut self.tests, i, assert_outcome(Some(&ctx), analysis, a));
+                    settle(
+                        &mut self.tests,
+                        i,
+                        assert_outcome(Some(&maker), analysis, a),
+                    );
                 }
                 coverage
             }
@@ -300,8 +304,8 @@ impl<'p> Plan<'p> {
 fn settle(tests: &mut [TestCase], i: usize, failure: Option<Failure>) {
     if let Some(t) = tests.get_mut(i) {
         t.outcome = match failure {
-            Some(f) => Outcome::Failed(f),
-            None => Outcome::Passed,
+            Some(f) => TestOutcome::Failed(f),
+            None => TestOutcome::Passed,
         };
     }
 }

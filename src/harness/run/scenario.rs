@@ -3,10 +3,10 @@
 //! of the expectations that break, shown on as few incidents as possible.
 
 use super::compiled::AssumeCheck;
-use super::example::{example_at, Ctx};
+use super::example::{example_at, ExampleMaker};
 use super::leaf::{actual, leaf_status, location};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
-use crate::compile::graph::{DecisionGraph, Leaf, Outcome as LeafOutcome, Status};
+use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::compile::value_index;
 use crate::harness::{Example, Failure, Mismatch};
 use crate::source::Sources;
@@ -114,32 +114,37 @@ pub(super) fn holds(e: &Expect, leaf: &Leaf) -> bool {
         Expect::OutOfScope { .. } => leaf.status == Status::OutOfScope,
         Expect::Value { output, value, .. } => {
             matches!(leaf.outcome(*output),
-                    Some(LeafOutcome::Value { value: v, .. }) if v == value)
+                    Some(Outcome::Value { value: v, .. }) if v == value)
         }
         Expect::Undecided { output, .. } => {
             matches!(
                 leaf.outcome(*output),
-                Some(LeafOutcome::Gap | LeafOutcome::Conflict { .. } | LeafOutcome::Overlap { .. })
+                Some(Outcome::Gap | Outcome::Conflict { .. } | Outcome::Overlap { .. })
             )
         }
     }
 }
 
 pub(super) fn scenario_outcome(
-    ctx: &Ctx<'_>,
+    maker: &ExampleMaker<'_>,
     assumes: &mut AssumeCheck,
     s: &ScenarioDef,
     j: &Judgement,
 ) -> Option<Failure> {
     if j.impossible() {
-        return Some(impossible_facts(ctx.sources, ctx.policy, assumes, &j.given));
+        return Some(impossible_facts(
+            maker.sources,
+            maker.policy,
+            assumes,
+            &j.given,
+        ));
     }
     expectation_failure(
-        ctx.policy,
+        maker.policy,
         s,
         &j.failing,
-        |l| ctx.graph.leaves.get(l),
-        |l, data| example_at(ctx, &j.given, l, data),
+        |l| maker.graph.leaves.get(l),
+        |l, data| example_at(maker, &j.given, l, data),
     )
 }
 
