@@ -9,7 +9,9 @@
 //! 2. No function over [`MAX_FN_LINES`] lines.
 //! 3. `src/cli/` (a face: parsing arguments and printing) under [`MAX_CLI_LINES`] lines.
 //! 4. Fewer than [`MAX_JSON_MACROS`] `json!` sites: JSON is built from typed data.
-//! 5. `lib.rs` makes public only the stages and the data between them
+//! 5. The top-level modules are layered in the order of ARCHITECTURE.md's code map
+//!    ([`LAYERS`]): each names only modules before it.
+//! 6. `lib.rs` makes public only the stages and the data between them
 //!    ([`PUBLIC_MODULES`]); what tests, benchmarks, the fuzz targets and the binary
 //!    need besides is `#[doc(hidden)]` ([`HIDDEN_ITEMS`]).
 //!
@@ -42,6 +44,32 @@ const PUBLIC_MODULES: &[&str] = &[
 ];
 /// Public for the binary, the tests and the fuzz targets only, hidden from the docs.
 const HIDDEN_ITEMS: &[&str] = &["mod fuzzing", "mod testing", "fn main"];
+/// The top-level modules, each after every module it names: the order of the code map
+/// in ARCHITECTURE.md. The faces come last, then what only tests and fuzzing use.
+const LAYERS: &[&str] = &[
+    "xml",
+    "terminal",
+    "source",
+    "diagnostics",
+    "parse",
+    "format",
+    "check",
+    "mdd",
+    "compile",
+    "analyse",
+    "diff",
+    "words",
+    "evaluate",
+    "harness",
+    "export",
+    "ops",
+    "manual",
+    "output",
+    "lsp",
+    "cli",
+    "testing",
+    "fuzzing",
+];
 
 // ---- the rules, on the real source ------------------------------------------------
 
@@ -91,6 +119,12 @@ fn json_is_built_from_typed_data() {
         sites.len(),
         sites.join("\n")
     );
+}
+
+#[test]
+fn top_level_modules_name_only_earlier_layers() {
+    let crate_ = Crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path());
+    assert_eq!(crate_.layer_breaches(LAYERS), Vec::<String>::new());
 }
 
 #[test]
@@ -197,6 +231,29 @@ impl Crate {
 
     fn modules(&self) -> BTreeSet<Vec<String>> {
         self.files.values().map(|f| f.module.clone()).collect()
+    }
+
+    /// Top-level edges `a -> b` where `b` is not before `a` in `layers`, and modules
+    /// missing from `layers`.
+    fn layer_breaches(&self, layers: &[&str]) -> Vec<String> {
+        let at = |m: &str| layers.iter().position(|l| *l == m);
+        let mut out = Vec::new();
+        for m in self.modules().iter().filter_map(|m| m.first()) {
+            if at(m).is_none() && !out.contains(&format!("{m} is in no layer")) {
+                out.push(format!("{m} is in no layer"));
+            }
+        }
+        let edges = self.edges();
+        for (from, tos) in edges.get(&Vec::new()).into_iter().flatten() {
+            for to in tos {
+                if let (Some(a), Some(b)) = (at(from), at(to)) {
+                    if b >= a {
+                        out.push(format!("{from} -> {to}: {to} is not before {from}"));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Edges per folder (module path): `a -> b` between two of its modules.
@@ -789,6 +846,26 @@ fn a_planted_long_function_and_json_are_counted_outside_tests() {
     );
     assert_eq!(c.json_macros(), vec!["cli/mod.rs:153"]);
     assert_eq!(c.lines_under("cli/"), MAX_FN_LINES + 4 + 3);
+}
+
+#[test]
+fn a_planted_layer_breach_and_an_unlisted_module_are_found() {
+    let c = crate_of(&[
+        ("lib.rs", "pub mod low;\npub mod high;\npub mod stray;"),
+        ("low.rs", "pub fn f() { crate::high::g(); }"),
+        (
+            "high.rs",
+            "pub fn g() { crate::low::f(); }\n#[cfg(test)]\nmod t { use crate::stray; }",
+        ),
+        ("stray.rs", ""),
+    ]);
+    assert_eq!(
+        c.layer_breaches(&["low", "high"]),
+        [
+            "stray is in no layer",
+            "low -> high: high is not before low"
+        ]
+    );
 }
 
 #[test]
