@@ -3,7 +3,11 @@
 //! Complete facts walk the decision graph to one leaf. Partial facts are decided when
 //! every completion that satisfies the assumptions agrees (the leaves reachable under
 //! the given facts); otherwise the answer lists the questions that still matter, in the
-//! order the graph asks them. Facts that break an assumption are an error.
+//! order the graph asks them. Facts that break an assumption are an error. Past the
+//! graph's limits, facts that give every input the scope, the assumptions and the rules
+//! read are decided by reading the rules ([`RulesDecider`], `rules.rs`). The answer's
+//! forms are in `render/`, many incidents at once in `batch/`, `policyc ask` in
+//! `interview/`.
 
 pub mod accept;
 pub mod batch;
@@ -22,7 +26,7 @@ pub use rules::{rules_still_decide, RulesDecider};
 use std::path::Path;
 
 use crate::analyse::brute;
-use crate::check::ir::{Expr, IdxVec, InputId, OutputDef, OutputId, Policy, RuleId, Value};
+use crate::check::ir::{IdxVec, InputId, OutputDef, OutputId, Policy, RuleId, Value};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::diagnostics::{Code, Diagnostic};
 
@@ -127,24 +131,6 @@ pub struct OpenAcceptance {
     pub depends_on: Vec<InputId>,
 }
 
-fn inputs_in(e: &Expr, out: &mut Vec<InputId>, depth: usize) {
-    if depth > 4096 {
-        return;
-    }
-    match e {
-        Expr::Input(i) | Expr::EnumIn { input: i, .. } => out.push(*i),
-        Expr::EnumEq(a, b) => out.extend([*a, *b]),
-        Expr::Cmp { lhs, rhs, .. } => out.extend(lhs.terms.iter().chain(&rhs.terms).map(|t| t.1)),
-        Expr::Not(a) => inputs_in(a, out, depth + 1),
-        Expr::And(xs) | Expr::Or(xs) => xs.iter().for_each(|x| inputs_in(x, out, depth + 1)),
-        Expr::Implies(a, b) | Expr::Iff(a, b) => {
-            inputs_in(a, out, depth + 1);
-            inputs_in(b, out, depth + 1);
-        }
-        _ => {}
-    }
-}
-
 /// The error for facts that break an assumption: names the assumptions (with labels)
 /// and the facts they involve.
 fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
@@ -163,7 +149,9 @@ fn broken_assumption(policy: &Policy, facts: &Facts) -> Diagnostic {
     let mut keys: Vec<InputId> = Vec::new();
     for &i in &broken {
         if let Some(a) = policy.assumes.get(i) {
-            inputs_in(&a.expr, &mut keys, 0);
+            // Through the defines it uses: an assumption over a define involves the
+            // facts the define reads.
+            keys.extend(crate::compile::order::expr_inputs(policy, &a.expr));
         }
     }
     keys.sort_unstable();
@@ -269,9 +257,8 @@ pub fn deciding_graph_for_one(
     let index = facts::InputIndex::new(policy);
     let complete = facts::parse_facts_json(policy, &index, doc).is_ok_and(|f| {
         RulesDecider::new(policy)
-            .read()
-            .iter()
-            .all(|&i| f.values.get(i).is_some_and(Option::is_some))
+            .missing(|i| f.get(i).is_some())
+            .is_empty()
     });
     deciding_graph_within(policy, path, complete.then_some(ONE_INCIDENT_NODES))
 }

@@ -38,16 +38,21 @@ impl RulesDecider {
         &self.read
     }
 
+    /// The inputs a decision reads that facts leave open (`given` says which are
+    /// given), in declaration order: none, and these rules decide the facts.
+    pub fn missing(&self, given: impl Fn(InputId) -> bool) -> Vec<InputId> {
+        self.read.iter().copied().filter(|&i| !given(i)).collect()
+    }
+
     /// Decides facts that fix every input in `read` (those the scope, the assumptions and
     /// the rules read: [`crate::compile::order::deciding_inputs`]) by evaluating the scope,
     /// the assumptions and every rule's condition, with the same override semantics as the
     /// graph's leaves. The facts that mattered are then `read`.
     pub fn decide(&self, policy: &Policy, facts: &Facts) -> Result<Decision, Box<Diagnostic>> {
         let missing: Vec<&str> = self
-            .read
-            .iter()
-            .filter(|&&i| facts.values.get(i).is_some_and(Option::is_none))
-            .map(|&i| policy.inputs[i].name.as_str())
+            .missing(|i| facts.get(i).is_some())
+            .into_iter()
+            .map(|i| policy.inputs[i].name.as_str())
             .collect();
         if !missing.is_empty() {
             return Err(Box::new(

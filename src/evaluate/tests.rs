@@ -528,6 +528,23 @@ fn an_accepted_gap_is_answered_with_its_reason() {
     assert!(open["undecided"]["r"].get("because").is_none());
 }
 
+/// Facts that break an assumption over a define are named: the define's inputs are the
+/// facts the assumption involves (they were left out, and the error named none).
+#[test]
+fn a_broken_assumption_over_a_define_names_its_facts() {
+    let p = crate::check::policy_from_text(
+        "policy p \"t\"\ninput a: bool\ninput b: bool\ninput c: bool\noutput r: bool default false\n\
+         define both = a and b\nassume not both\n\
+         rule one \"c\" cites \"c\" when c then r = true\n",
+    );
+    let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+    let g = DecisionGraph::build(&mut c).unwrap();
+    let f = parse_facts(&p, &serde_json::json!({"a": true, "b": true, "c": false})).unwrap();
+    let d = decide(&p, &g, &f).unwrap_err();
+    assert_eq!(d.code, Code::E0515);
+    assert!(d.message.ends_with("(a = true, b = true)"), "{}", d.message);
+}
+
 /// A doc comment wrapped over several lines in the source is one line wherever a
 /// decision shows it: a line break inside an indented list or a table row broke them.
 #[test]

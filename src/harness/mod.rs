@@ -1,6 +1,8 @@
 //! The scenario test harness behind `policyc test`: runs every scenario and assert of a
-//! policy against its decision graph, measures coverage, and reports in the formats
-//! people and CI read (human, JSON Lines, JUnit XML).
+//! policy against its decision graph (past the graph's limit, scenarios with complete
+//! facts by reading the rules), fails the policy's error-level findings as tests of
+//! their own, measures coverage, and reports in the formats people and CI read (human,
+//! JSON Lines, JUnit XML).
 //!
 //! Running produces a [`Report`] of plain data (strings and numbers, no IR ids), so the
 //! formatters in [`human`], [`json`] and [`junit`] need nothing but the report, and the

@@ -166,10 +166,9 @@ impl<'a> Interview<'a> {
                 .filter(|&i| !self.is_unknown(i))
                 .collect(),
             Decider::Rules(r) => r
-                .read()
-                .iter()
-                .copied()
-                .filter(|&i| self.facts.get(i).is_none() && !self.is_unknown(i))
+                .missing(|i| self.facts.get(i).is_some())
+                .into_iter()
+                .filter(|&i| !self.is_unknown(i))
                 .collect(),
         };
         let judged = |i: InputId| {
@@ -323,12 +322,7 @@ fn decide_so_far(
     facts: &Facts,
 ) -> Result<Decision, Box<Diagnostic>> {
     if let Decider::Rules(r) = decider {
-        let missing: Vec<InputId> = r
-            .read()
-            .iter()
-            .copied()
-            .filter(|&i| facts.get(i).is_none())
-            .collect();
+        let missing = r.missing(|i| facts.get(i).is_some());
         if !missing.is_empty() {
             return Ok(Decision {
                 status: DecideStatus::Undecided,

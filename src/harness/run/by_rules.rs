@@ -67,10 +67,9 @@ impl<'a> ByRules<'a> {
         let given = given_indices(policy, s);
         let missing: Vec<&str> = self
             .rules
-            .read()
-            .iter()
-            .filter(|&&i| given.get(i.index()).copied().flatten().is_none())
-            .map(|&i| policy.inputs[i].name.as_str())
+            .missing(|i| given.get(i.index()).copied().flatten().is_some())
+            .into_iter()
+            .map(|i| policy.inputs[i].name.as_str())
             .collect();
         if !missing.is_empty() {
             // Facts that break the assumptions whatever the others are: the first thing
