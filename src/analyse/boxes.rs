@@ -88,6 +88,19 @@ impl Gathered {
         }
     }
 
+    /// Whether a box added now is kept as a part (to describe the region), not only
+    /// counted.
+    fn keeps_next(&self) -> bool {
+        self.first.len() < COLLECTED_CUBES
+    }
+
+    /// Counts a box of `volume` incidents past the parts kept ([`Gathered::keeps_next`]
+    /// is false), as [`Gathered::add_cuboid`] would.
+    fn add_uncollected(&mut self, volume: u128) {
+        self.count = self.count.saturating_add(volume);
+        self.boxes += 1;
+    }
+
     /// Adds one box, without spelling out the levels it leaves free.
     fn add_cuboid(&mut self, b: &Cuboid, sizes: &[u32]) {
         let mut volume = 1u128;
@@ -564,6 +577,8 @@ impl BoxModel {
         let typical = typical_example(c);
         let mut found = super::Pairs::default();
         let out = c.policy.outputs.lookup(o)?;
+        // The valid incidents are every incident (often): a meeting needs no third box.
+        let everything = matches!(self.valid.as_slice(), [v] if v.literals().is_empty());
         // The boxes where a value the precedence does not rank applies.
         let unranked: Vec<&Cuboid> = if out.hit.is_precedence() {
             assigns
@@ -585,6 +600,20 @@ impl BoxModel {
                 };
                 if r1 == r2 {
                     continue;
+                }
+                // Only the errors asked for: a precedence's decisions are notes, and
+                // once a pair past the listed ones is known the diagnostics are too
+                // (the listed pairs, one summary), whatever the number of pairs. An
+                // output's pairs that are errors are of one kind (overlaps for an
+                // `exclusive` output, conflicts otherwise).
+                if c.errors_only {
+                    if kind == super::PairKind::Resolved {
+                        continue;
+                    }
+                    let list = found.of_kind(kind);
+                    if !list.lists_next() && list.unlisted.is_some() {
+                        return Some(found);
+                    }
                 }
                 let e2 = self.effective_boxes(*r2, *k2);
                 let list = found.of_kind(kind);
@@ -625,10 +654,30 @@ impl BoxModel {
                 if !self.meet_validly(e1, e2) {
                     continue;
                 }
+                if c.errors_only {
+                    // Only that the pair is listed counts (one diagnostic each), not
+                    // its region: one part of it stands for the whole.
+                    let part = e1
+                        .iter()
+                        .flat_map(|a| e2.iter().filter_map(move |b| a.meet(b)))
+                        .find_map(|ab| self.valid.iter().find_map(|v| ab.meet(v)));
+                    if let Some(part) = part {
+                        list.listed
+                            .push(finding(region_of_box(c, &typical, part.literals())));
+                    }
+                    continue;
+                }
                 let mut both = Gathered::default();
                 for a in e1 {
                     for b in e2 {
                         if !a.intersects(b) {
+                            continue;
+                        }
+                        // Past the parts kept, a meeting within every incident is only
+                        // counted: building each took most of the time of a table's
+                        // listed pairs.
+                        if everything && !subtract && !both.keeps_next() {
+                            both.add_uncollected(a.meet_volume(b, &self.sizes));
                             continue;
                         }
                         let Some(ab) = a.meet(b) else { continue };

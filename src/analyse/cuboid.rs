@@ -100,6 +100,24 @@ impl Cuboid {
         }
     }
 
+    /// How many points the two boxes share (levels of `sizes` values each), counted
+    /// without building their meet; saturating at `u128::MAX`.
+    pub fn meet_volume(&self, other: &Cuboid, sizes: &[u32]) -> u128 {
+        let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
+        let mut volume = 1u128;
+        for (l, &n) in sizes.iter().enumerate() {
+            let x = a.next_if(|x| x.0 == l).map(|x| &x.1);
+            let y = b.next_if(|y| y.0 == l).map(|y| &y.1);
+            let here = match (x, y) {
+                (Some(x), Some(y)) => meet_len(x, y),
+                (Some(s), None) | (None, Some(s)) => len(s),
+                (None, None) => u64::from(n),
+            };
+            volume = volume.saturating_mul(u128::from(here));
+        }
+        volume
+    }
+
     /// Whether the two boxes share a point.
     pub fn intersects(&self, other: &Cuboid) -> bool {
         let (mut a, mut b) = (self.lits.iter().peekable(), other.lits.iter().peekable());
@@ -196,6 +214,24 @@ pub fn meet(a: &[(u32, u32)], b: &[(u32, u32)]) -> ValueRanges {
     out
 }
 
+/// How many values both sets hold.
+pub fn meet_len(a: &[(u32, u32)], b: &[(u32, u32)]) -> u64 {
+    let mut n = 0;
+    let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&(a0, a1)), Some(&&(b0, b1))) = (i.peek(), j.peek()) {
+        let (lo, hi) = (a0.max(b0), a1.min(b1));
+        if lo <= hi {
+            n += u64::from(hi - lo) + 1;
+        }
+        if a1 < b1 {
+            i.next();
+        } else {
+            j.next();
+        }
+    }
+    n
+}
+
 /// Whether the two sets share a value.
 pub fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
     let (mut i, mut j) = (a.iter().peekable(), b.iter().peekable());
@@ -258,5 +294,10 @@ mod tests {
         assert_eq!(a.meet(&c), None);
         assert!(!a.intersects(&c));
         assert!(b.intersects(&c));
+        let sizes = [5, 2, 4];
+        assert_eq!(a.meet_volume(&b, &sizes), 1);
+        assert_eq!(a.meet_volume(&c, &sizes), 0);
+        // b and c: {2,3,4} x {0} x {0,2,3}.
+        assert_eq!(b.meet_volume(&c, &sizes), 9);
     }
 }

@@ -469,6 +469,8 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         isolate::isolate_examples(c, &mut a)?;
     }
     (a.dead_rules, a.dead_assignments) = match &model {
+        // Warnings only, and the box engine always finishes them.
+        Some(_) if c.errors_only => (Vec::new(), Vec::new()),
         Some(m) => m.dead_rules(c),
         None => match attempt(c, dead_rules)? {
             Some(d) => d,

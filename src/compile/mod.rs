@@ -343,10 +343,14 @@ pub struct CompileOptions {
     /// `analyse::boxes::MAX_SPLITS`).
     pub max_splits: Option<usize>,
     /// Run only the analyses that can find errors (gaps, conflicts, overlaps, asserts,
-    /// and dead rules, whose unfinished search is one), leaving out what only warns or
-    /// notes (redundant rules, unused inputs) and the search for isolating examples:
-    /// for a caller that needs to know whether `policyc check` rejects a policy, not
-    /// the whole report.
+    /// and on the diagrams dead rules, whose unfinished search is one), leaving out
+    /// what only warns or notes (redundant rules, unused inputs, a precedence's
+    /// decisions, dead rules on the box engine) and the search for isolating examples:
+    /// for a caller that needs to know how many errors `policyc check` reports, not the
+    /// whole report. The box engine stops looking at an output's pairs once one past
+    /// the listed ones is found: the errors are then known (the listed pairs and one
+    /// summary), but the summary's count of pairs is not, so an analysis made so is
+    /// for counting its error diagnostics only.
     pub errors_only: bool,
 }
 
