@@ -9,6 +9,11 @@
 //! 2. No function over [`MAX_FN_LINES`] lines.
 //! 3. `src/cli/` (a face: parsing arguments and printing) under [`MAX_CLI_LINES`] lines.
 //! 4. Fewer than [`MAX_JSON_MACROS`] `json!` sites: JSON is built from typed data.
+//! 5. The top-level modules are layered in the order of ARCHITECTURE.md's code map
+//!    ([`LAYERS`]): each names only modules before it.
+//! 6. `lib.rs` makes public only the stages and the data between them
+//!    ([`PUBLIC_MODULES`]); what tests, benchmarks, the fuzz targets and the binary
+//!    need besides is `#[doc(hidden)]` ([`HIDDEN_ITEMS`]).
 //!
 //! Test code does not count: `#[cfg(test)]` items and the files they declare. The scan
 //! is lexical (comments and string literals blanked, braces matched), not a parser: it
@@ -22,6 +27,49 @@ use std::path::{Path, PathBuf};
 const MAX_FN_LINES: usize = 150;
 const MAX_CLI_LINES: usize = 1_000;
 const MAX_JSON_MACROS: usize = 20;
+/// The library's API: a new public module is a decision, made here and in
+/// ARCHITECTURE.md, not a default.
+const PUBLIC_MODULES: &[&str] = &[
+    "mod analyse",
+    "mod check",
+    "mod compile",
+    "mod diagnostics",
+    "mod diff",
+    "mod evaluate",
+    "mod export",
+    "mod format",
+    "mod harness",
+    "mod parse",
+    "mod source",
+];
+/// Public for the binary, the tests and the fuzz targets only, hidden from the docs.
+const HIDDEN_ITEMS: &[&str] = &["mod fuzzing", "mod testing", "fn main"];
+/// The top-level modules, each after every module it names: the order of the code map
+/// in ARCHITECTURE.md. The faces come last, then what only tests and fuzzing use.
+const LAYERS: &[&str] = &[
+    "xml",
+    "terminal",
+    "source",
+    "diagnostics",
+    "parse",
+    "format",
+    "check",
+    "mdd",
+    "compile",
+    "analyse",
+    "diff",
+    "words",
+    "evaluate",
+    "harness",
+    "export",
+    "ops",
+    "manual",
+    "output",
+    "lsp",
+    "cli",
+    "testing",
+    "fuzzing",
+];
 
 // ---- the rules, on the real source ------------------------------------------------
 
@@ -73,7 +121,50 @@ fn json_is_built_from_typed_data() {
     );
 }
 
+#[test]
+fn top_level_modules_name_only_earlier_layers() {
+    let crate_ = Crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path());
+    assert_eq!(crate_.layer_breaches(LAYERS), Vec::<String>::new());
+}
+
+#[test]
+fn the_library_exports_only_its_stages() {
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let (public, hidden) = exports(&blank(&std::fs::read_to_string(lib).unwrap()));
+    assert_eq!(
+        public, PUBLIC_MODULES,
+        "lib.rs exports other items than the stages: make the new one `pub(crate)`, or \
+         `#[doc(hidden)]` if only tests need it (src/testing.rs)"
+    );
+    assert_eq!(hidden, HIDDEN_ITEMS);
+}
+
 // ---- reading the source ------------------------------------------------------------
+
+/// The items `lib.rs` makes public (`pub`, not `pub(crate)`) as `kind name` (`mod
+/// check`, `fn main`, `use x::y`): those shown in the documentation, and those under
+/// `#[doc(hidden)]`. Reads the crate root's own lines only (items start in column 0).
+fn exports(code: &str) -> (Vec<String>, Vec<String>) {
+    let (mut shown, mut hidden) = (Vec::new(), Vec::new());
+    let mut hide = false;
+    for line in code.lines() {
+        if line.starts_with("#[doc(hidden)]") {
+            hide = true;
+        } else if let Some(rest) = line.strip_prefix("pub ") {
+            let mut words = rest.split(|c: char| !(is_ident(c) || c == ':'));
+            let item = format!(
+                "{} {}",
+                words.next().unwrap_or(""),
+                words.next().unwrap_or("")
+            );
+            if hide { &mut hidden } else { &mut shown }.push(item);
+            hide = false;
+        } else if !line.starts_with("#[") && !line.trim().is_empty() {
+            hide = false;
+        }
+    }
+    (shown, hidden)
+}
 
 /// The library's source files outside tests: by path relative to `src/` (`check/ir.rs`),
 /// each with its code (comments and strings blanked, test items cut) and its module
@@ -140,6 +231,29 @@ impl Crate {
 
     fn modules(&self) -> BTreeSet<Vec<String>> {
         self.files.values().map(|f| f.module.clone()).collect()
+    }
+
+    /// Top-level edges `a -> b` where `b` is not before `a` in `layers`, and modules
+    /// missing from `layers`.
+    fn layer_breaches(&self, layers: &[&str]) -> Vec<String> {
+        let at = |m: &str| layers.iter().position(|l| *l == m);
+        let mut out = Vec::new();
+        for m in self.modules().iter().filter_map(|m| m.first()) {
+            if at(m).is_none() && !out.contains(&format!("{m} is in no layer")) {
+                out.push(format!("{m} is in no layer"));
+            }
+        }
+        let edges = self.edges();
+        for (from, tos) in edges.get(&Vec::new()).into_iter().flatten() {
+            for to in tos {
+                if let (Some(a), Some(b)) = (at(from), at(to)) {
+                    if b >= a {
+                        out.push(format!("{from} -> {to}: {to} is not before {from}"));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Edges per folder (module path): `a -> b` between two of its modules.
@@ -732,6 +846,36 @@ fn a_planted_long_function_and_json_are_counted_outside_tests() {
     );
     assert_eq!(c.json_macros(), vec!["cli/mod.rs:153"]);
     assert_eq!(c.lines_under("cli/"), MAX_FN_LINES + 4 + 3);
+}
+
+#[test]
+fn a_planted_layer_breach_and_an_unlisted_module_are_found() {
+    let c = crate_of(&[
+        ("lib.rs", "pub mod low;\npub mod high;\npub mod stray;"),
+        ("low.rs", "pub fn f() { crate::high::g(); }"),
+        (
+            "high.rs",
+            "pub fn g() { crate::low::f(); }\n#[cfg(test)]\nmod t { use crate::stray; }",
+        ),
+        ("stray.rs", ""),
+    ]);
+    assert_eq!(
+        c.layer_breaches(&["low", "high"]),
+        [
+            "stray is in no layer",
+            "low -> high: high is not before low"
+        ]
+    );
+}
+
+#[test]
+fn a_planted_public_module_is_found_and_hidden_ones_told_apart() {
+    let lib = "pub mod check;\npub(crate) mod cli;\n#[doc(hidden)]\n#[allow(x)]\npub mod \
+               testing;\n/// Docs.\n#[doc(hidden)]\npub fn main() {\n    pub fn inner() {}\n}\n\
+               pub use check::ir;\n#[doc(hidden)]\nmod private;\npub mod lsp;";
+    let (shown, hidden) = exports(&blank(lib));
+    assert_eq!(shown, ["mod check", "use check::ir", "mod lsp"]);
+    assert_eq!(hidden, ["mod testing", "fn main"]);
 }
 
 #[test]

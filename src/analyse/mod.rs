@@ -1,8 +1,8 @@
 //! Exact analyses of a compiled policy, inside the scope and under the assumptions.
 //!
 //! Every finding is a set operation: on the diagrams of [`crate::compile::Compiler`],
-//! or, for policies with many rules, on unions of boxes ([`boxes`], over the box
-//! algebra of [`cuboid`]; counted by `sweep`, searched by [`sat`]):
+//! or, for policies with many rules, on unions of boxes (`boxes`, over the box algebra
+//! of `cuboid`; counted by `sweep`, searched by `sat`):
 //!
 //! - **gap** of a single-valued output without default: `valid and not has(o)`, split
 //!   into the part no `accept gap` covers (an error) and the part one does (a note);
@@ -22,9 +22,10 @@
 //!
 //! Each comes with a [`Region`]: how many incidents, one complete example, and the
 //! region as a readable condition; `findings` words them as diagnostics, one file per
-//! kind. [`brute`] is the enumerating reference the tests compare against; its
-//! evaluation of one incident also serves where no diagram can (deciding by the
-//! rules, `evaluate::RulesDecider`; the witnesses of `witness`).
+//! kind (a finding neither engine can finish is E0504). `brute` is the enumerating
+//! reference the tests compare against; its evaluation of one incident also serves
+//! where no diagram can (deciding by the rules, `evaluate::RulesDecider`; the witnesses
+//! of `witness`).
 
 pub(crate) mod boxes;
 pub(crate) mod brute;

@@ -1,19 +1,24 @@
 //! Checking: resolves names across `use`d files, checks types and ranges, and builds
 //! the [`ir::Policy`] that every later stage trusts.
 //!
-//! The code map: `files` words why a file cannot be read or a folder holds no policy;
-//! `modules` loads a file and what it `use`s; `imports` checks the policies imported
-//! with `use ... as` and adds their outputs; `checker` runs the passes in order and
-//! assembles the IR. The passes share tables (`tables`: declarations, their types,
-//! usage flags; `enums`: enums and variants by name) and report into one `sink`:
-//! `resolve` collects the declarations and resolves declared types; `types` types and
-//! lowers expressions (a `Typer` borrows the tables), `values` the constants of
+//! The code map: `files` words why a file cannot be read or a folder holds no policy
+//! (E0001-E0004); `modules` loads a file and what it `use`s, each file once by
+//! `FileSystem::canonical`, and finds `use` cycles; `imports` checks the policies
+//! imported with `use ... as` on their own and adds their outputs; `checker` runs the
+//! passes in order and assembles the IR. The passes share tables (`tables`: `Decls`,
+//! the declarations; `TypeTable`, their types; `Usage`, what is used; `enums`: enums and
+//! variants by name) and report into one `sink` (which also keeps the "did you mean"
+//! budget). In `checker`'s order: `resolve` collects the declarations and resolves
+//! declared types; `types` types and lowers expressions (a `Typer` borrows the tables;
+//! variants resolved by the type expected), `values` the constants of
 //! `then`/`given`/`expect`/`default`, `lower` each kind of declaration; `structure`
 //! checks define and override cycles; `ignore` lowers `ignore` declarations and refuses
-//! an ignored input that is read (E0209); `lints` adds warnings; `suggest` finds "did
-//! you mean" names; `graph` finds cycles and orders; `widen` rewrites a policy over
-//! another vocabulary. The IR is `ir` (typed ids in `ir/arena.rs`, the inputs a policy
-//! reads in `ir/reads.rs`, the IR as text for tests in `ir/pretty.rs`).
+//! an ignored input that is read (E0209); `lints` adds warnings. Beside them: `suggest`
+//! finds "did you mean" names, `graph` finds cycles and orders, `protective` reads from
+//! a value's name whether it refers or manages (W0509, E0323's merged orders), and
+//! `widen` rewrites a policy over another input vocabulary (`crate::diff`, imports).
+//! The IR is `ir` (typed ids in `ir/arena.rs`, the inputs a policy reads in `ir/reads.rs`, the IR as text for
+//! tests in `ir/pretty.rs`).
 
 pub mod ir;
 pub(crate) mod widen;

@@ -1,6 +1,6 @@
 //! Compiling the checked IR into decision diagrams.
 //!
-//! One MDD variable per input, in the order chosen by [`order`]. Booleans have the
+//! One MDD variable per input, in the order chosen by `order`. Booleans have the
 //! values `false = 0, true = 1`, enums their variant ids, an integer range `lo..=hi` the
 //! offsets `0..=hi-lo` (so `x <= 17` is one node with two edges). Linear constraints over
 //! several inputs are built exactly by [`Compiler::linear`].
@@ -335,12 +335,12 @@ pub struct ImportRegions {
 #[derive(Clone, Debug, Default)]
 pub struct CompileOptions {
     pub order: OrderStrategy,
-    /// The node limit (default [`crate::mdd::DEFAULT_MAX_NODES`]).
+    /// The node limit (default `mdd::DEFAULT_MAX_NODES`).
     pub max_nodes: Option<usize>,
     /// How the analyses find gaps, conflicts and dead rules.
     pub engine: Engine,
     /// The box engine's budget of splits for counting one output's gaps (default
-    /// [`crate::analyse::boxes::MAX_SPLITS`]).
+    /// `analyse::boxes::MAX_SPLITS`).
     pub max_splits: Option<usize>,
     /// Run only the analyses that can find errors (gaps, conflicts, overlaps, asserts,
     /// and on the diagrams dead rules, whose unfinished search is one), leaving out

@@ -5,8 +5,8 @@
 //! `decide` refuses (its facts, a module), `E06xx` diff, `E09xx` internal errors; `W00xx`
 //! and `W01xx` warnings of the parser and checker, `W05xx` those of the analyses. A code
 //! is a [`Code`], so a misspelt code does not compile and every code has its explanation
-//! beside it; a test checks that every code has a fixture under
-//! `tests/fixtures/diagnostics/`.
+//! beside it; `tests/diagnostics.rs` checks that every code has a fixture under
+//! `tests/fixtures/diagnostics/`, but for the few it lists that no file can show.
 
 use std::fmt;
 

@@ -1,11 +1,11 @@
 //! Diagnostics as values.
 //!
-//! Every stage reports problems as [`Diagnostic`]s: a code documented in
-//! [`codes`], a severity, a message, labelled spans, notes and help, details for
+//! Every stage reports problems as [`Diagnostic`]s: a [`Code`] (its explanation in
+//! `codes.rs`), a severity, a message, labelled spans, notes and help, details for
 //! machines (`data`) and the [`Fix`]es that resolve it. They are rendered for people
 //! by [`render`] (codespan-reporting) and serialised for machines as JSON, SARIF
-//! ([`sarif`]) and GitHub annotations ([`github`]). This module depends on nothing
-//! above [`crate::source`].
+//! ([`sarif`]) and GitHub annotations ([`github`]). This module depends only on
+//! [`crate::source`] (and the crate-internal `terminal`).
 
 pub(crate) mod codes;
 pub(crate) mod fix;

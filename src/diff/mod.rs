@@ -1,7 +1,7 @@
 //! Semantic diff: which incidents two policies decide differently, and why.
 //!
 //! Both policies are rewritten over the union of their inputs
-//! ([`crate::check::widen`]) and compiled
+//! (`crate::check::widen`) and compiled
 //! into **one** decision-diagram store with one variable order, so their diagrams can be
 //! combined exactly. Per incident of the union space each side has a status:
 //!

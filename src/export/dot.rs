@@ -2,7 +2,7 @@
 //!
 //! Node labels are Graphviz HTML-like labels (`label=<...>`): they allow a small grey
 //! caption and bold lines, and their escaping is plain XML, which
-//! [`super::text::xml_escape`] already does for every piece of policy text.
+//! `text::xml_escape` already does for every piece of policy text.
 
 use std::fmt::Write as _;
 
