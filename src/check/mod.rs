@@ -17,8 +17,8 @@
 //! finds "did you mean" names, `graph` finds cycles and orders, `protective` reads from
 //! a value's name whether it refers or manages (W0509, E0323's merged orders), and
 //! `widen` rewrites a policy over another input vocabulary (`crate::diff`, imports).
-//! The IR is `ir` (typed ids in `ir/arena.rs`, the inputs a policy reads in `ir/reads.rs`, the IR as text for
-//! tests in `ir/pretty.rs`).
+//! The IR is `ir` (typed ids in `ir/arena.rs`, the inputs a policy reads in
+//! `ir/reads.rs`, the IR as text for tests in `ir/pretty.rs`).
 
 pub mod ir;
 pub(crate) mod widen;
