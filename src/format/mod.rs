@@ -32,6 +32,10 @@ pub const WIDTH: usize = 100;
 /// returned, for file id 0), as is, defensively, any output that would not parse back
 /// to the same tree.
 pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    // A lone CR ends a line, as it does for every file policyc reads
+    // (`source::lone_cr_as_lf`): without this, a `///` line holding one would be one doc
+    // comment here and a doc comment and stray text to `check` (found by fuzzing).
+    let text = &crate::source::lone_cr_as_lf(text.to_string());
     let (file, diags) = crate::parse::parse(0, text);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

@@ -238,6 +238,18 @@ fn crlf_input_gives_lf_output() {
 }
 
 #[test]
+fn a_lone_cr_ends_a_line_as_it_does_for_check() {
+    // `check` reads a lone CR as a line break (`Sources::add`), so the text after one in
+    // a `///` line is not part of the doc comment: the formatter must not make it one.
+    let err = format("/// a doc\rstray words\ninput a: bool\n").unwrap_err();
+    assert!(err.iter().any(|d| d.is_error()));
+    assert_eq!(
+        fmt("input a: bool\r// c\rinput b: bool\r"),
+        "input a: bool\n// c\ninput b: bool\n"
+    );
+}
+
+#[test]
 fn deep_expressions_format_without_overflow() {
     // The parser needs the big stack the binary gives it (see src/main.rs).
     std::thread::Builder::new()

@@ -17,6 +17,7 @@ mod load;
 mod span;
 pub mod walk;
 
+pub(crate) use files::lone_cr_as_lf;
 pub use files::Sources;
 pub use fs::{normalize, FileSystem, RealFs, MAX_FILE_BYTES};
 pub use load::{load, LoadError};
