@@ -25,6 +25,11 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
 fn kind_of_text(s: &str) -> (bool, bool) {
     let mut referral = false;
     let mut managing = false;
+    // `no_referral`, `not_referred`, "without telling the police": a negated name says
+    // the opposite of its words, so it is not judged at all rather than judged wrong.
+    if words(s).any(|w| matches!(w.as_str(), "no" | "not" | "non" | "without" | "never")) {
+        return (false, false);
+    }
     for w in words(s) {
         referral |= w == "refer"
             || w == "refers"
@@ -109,6 +114,13 @@ mod tests {
         assert_eq!(kind_of_text("preferred"), (false, false));
         assert_eq!(kind_of_text("reference_only"), (false, false));
         assert_eq!(kind_of_text("referral"), (true, false));
+        // Negated names are not judged: `manage > no_referral` is no reversed ranking.
+        assert_eq!(kind_of_text("no_referral"), (false, false));
+        assert_eq!(kind_of_text("not_referred"), (false, false));
+        assert_eq!(
+            kind_of_text("Managed without telling the police"),
+            (false, false)
+        );
     }
 
     #[test]
