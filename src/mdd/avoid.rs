@@ -160,7 +160,8 @@ impl Walk<'_> {
             .min()
             .unwrap_or(u32::MAX);
         let mut found = false;
-        for (_, _, child) in self.intervals(s, level) {
+        let mut cuts = Cuts::new(self.mdd, s, level);
+        while let Some((_, _, child)) = cuts.next(s) {
             found = match normalize(child) {
                 Norm::Empty => false,
                 Norm::Only(_) => true,
@@ -177,52 +178,73 @@ impl Walk<'_> {
     /// The values of `level` cut where any node of `s` changes child, each stretch
     /// `[lo, end)` with the nodes' children there (nodes below `level` stay).
     fn intervals(&self, s: &[NodeId], level: u32) -> Vec<(u32, u32, State)> {
-        let edges: Vec<Option<&[Edge]>> = s
+        let mut cuts = Cuts::new(self.mdd, s, level);
+        let mut out = Vec::new();
+        while let Some(part) = cuts.next(s) {
+            out.push(part);
+        }
+        out
+    }
+}
+
+/// The stretches of [`Walk::intervals`] one at a time, so a search can stop at the
+/// first that holds an incident.
+struct Cuts<'a> {
+    edges: Vec<Option<&'a [Edge]>>,
+    at: Vec<usize>,
+    lo: u32,
+    size: u32,
+}
+
+impl<'a> Cuts<'a> {
+    fn new(mdd: &'a Mdd, s: &[NodeId], level: u32) -> Self {
+        let edges = s
             .iter()
             .map(|&n| {
-                if self.mdd.level(n) == level {
-                    self.mdd.node(n).map(|(_, e)| e)
+                if mdd.level(n) == level {
+                    mdd.node(n).map(|(_, e)| e)
                 } else {
                     None
                 }
             })
             .collect();
-        let size = self.mdd.size(level as usize);
-        let mut at = vec![0usize; s.len()];
-        let mut out = Vec::new();
-        let mut lo = 0;
-        while lo < size {
-            let mut end = size;
-            let mut child = Vec::with_capacity(s.len());
-            for (k, &n) in s.iter().enumerate() {
-                match edges.get(k).copied().flatten() {
-                    Some(es) => {
-                        let e = at.get(k).and_then(|&i| es.get(i));
-                        match e {
-                            Some(e) => {
-                                end = end.min(e.end);
-                                child.push(e.child);
-                            }
-                            None => child.push(FALSE),
-                        }
-                    }
-                    None => child.push(n),
-                }
-            }
-            if end <= lo {
-                // Malformed edges; stop rather than loop.
-                break;
-            }
-            for (k, es) in edges.iter().enumerate() {
-                if let (Some(es), Some(i)) = (es, at.get_mut(k)) {
-                    if es.get(*i).is_some_and(|e| e.end == end) {
-                        *i += 1;
-                    }
-                }
-            }
-            out.push((lo, end, child));
-            lo = end;
+        Cuts {
+            edges,
+            at: vec![0; s.len()],
+            lo: 0,
+            size: mdd.size(level as usize),
         }
-        out
+    }
+
+    fn next(&mut self, s: &[NodeId]) -> Option<(u32, u32, State)> {
+        let lo = self.lo;
+        if lo >= self.size {
+            return None;
+        }
+        let mut end = self.size;
+        let mut child = Vec::with_capacity(s.len());
+        for (k, &n) in s.iter().enumerate() {
+            match self.edges.get(k).copied().flatten() {
+                Some(es) => match self.at.get(k).and_then(|&i| es.get(i)) {
+                    Some(e) => {
+                        end = end.min(e.end);
+                        child.push(e.child);
+                    }
+                    None => child.push(FALSE),
+                },
+                None => child.push(n),
+            }
+        }
+        if end <= lo {
+            // Malformed edges; stop rather than loop.
+            return None;
+        }
+        for (es, i) in self.edges.iter().zip(self.at.iter_mut()) {
+            if es.and_then(|es| es.get(*i)).is_some_and(|e| e.end == end) {
+                *i += 1;
+            }
+        }
+        self.lo = end;
+        Some((lo, end, child))
     }
 }
