@@ -29,6 +29,10 @@ pub(super) const MAX_CHECKS: usize = 12_000;
 /// over 20 inputs one check already costs a quarter of a millisecond.
 pub(super) const MAX_OTHERS: usize = 60;
 
+/// The states one pair's walk past the other rules ([`crate::mdd::Mdd::pick_avoiding`])
+/// may visit before the difference is built instead.
+const MAX_STATES: usize = 20_000;
+
 pub(super) fn isolate_examples(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
     let mut budget = MAX_CHECKS;
     for list in [&mut a.conflicts, &mut a.resolved, &mut a.overlaps] {
@@ -85,22 +89,33 @@ fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut usize) -
     *budget -= others;
     let (e1, e2) = (effective_on(c, r1, o), effective_on(c, r2, o));
     let both = c.mdd.and(e1, e2)?;
-    let mut alone = c.mdd.and(both, c.valid)?;
+    let region = c.mdd.and(both, c.valid)?;
+    let mut avoid = Vec::new();
     for (t, rule) in c.policy.rules.entries() {
-        if alone == FALSE {
-            break;
-        }
         if t == r1 || t == r2 || !rule.assigns.iter().any(|a| a.output == o) {
             continue;
         }
         let cond = c.rule_conds.get(t).copied().unwrap_or(FALSE);
-        if c.mdd.intersects(cond, alone) {
-            alone = c.mdd.diff(alone, cond)?;
+        if c.mdd.intersects(cond, region) {
+            avoid.push(cond);
         }
     }
-    let example = c
-        .mdd
-        .pick(alone, |t| t == 1, |l, runs| c.typical_at(l, Some(runs)));
+    let choose = |l: usize, runs: &[(u32, u32)]| c.typical_at(l, Some(runs));
+    let example = match c.mdd.pick_avoiding(region, &avoid, choose, MAX_STATES) {
+        Ok(example) => example,
+        // Past the walk's budget the difference is built, as before the walk existed.
+        Err(_) => {
+            let mut alone = region;
+            for &cond in &avoid {
+                if alone == FALSE {
+                    break;
+                }
+                alone = c.mdd.diff(alone, cond)?;
+            }
+            c.mdd
+                .pick(alone, |t| t == 1, |l, runs| c.typical_at(l, Some(runs)))
+        }
+    };
     cf.isolating = Some(example.is_some());
     if let Some(levels) = example {
         cf.region.example = crate::compile::describe::example_indices(c, &levels);

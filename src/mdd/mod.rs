@@ -24,6 +24,7 @@
 //! the number of variables. The number of nodes is bounded by [`Mdd::max_nodes`]; an
 //! operation that would pass it returns [`MddError::TooLarge`] instead of exhausting memory.
 
+mod avoid;
 pub mod hash;
 
 use hash::{FxHashMap, FxHasher};

@@ -183,6 +183,37 @@ proptest! {
     }
 
     #[test]
+    fn pick_avoiding_is_pick_of_the_difference(
+        f in formula(),
+        avoid in prop::collection::vec(formula(), 0..5),
+    ) {
+        let mut m = Mdd::new(SIZES.to_vec());
+        let a = build(&mut m, &f);
+        let others: Vec<NodeId> = avoid.iter().map(|g| build(&mut m, g)).collect();
+        let mut alone = a;
+        for &o in &others {
+            alone = m.diff(alone, o).unwrap();
+        }
+        let last = |_: usize, runs: &[(u32, u32)]| runs.last().map_or(0, |r| r.1);
+        // A chooser that reads the whole set of runs, as `typical_index` does.
+        let nearest_two = |_: usize, runs: &[(u32, u32)]| {
+            runs.iter()
+                .map(|&(lo, hi)| 2u32.clamp(lo, hi.max(lo)))
+                .min_by_key(|v| v.abs_diff(2))
+                .unwrap_or(0)
+        };
+        for choose in [&middle_of_first_run as &dyn Fn(usize, &[(u32, u32)]) -> u32, &last, &nearest_two] {
+            let want = m.pick(alone, |t| t == 1, choose);
+            let got = m.pick_avoiding(a, &others, choose, 10_000);
+            prop_assert_eq!(got, Ok(want));
+        }
+        // A walk cut short says so rather than answer.
+        if let Err(e) = m.pick_avoiding(a, &others, middle_of_first_run, 0) {
+            prop_assert_eq!(e, avoid::Exhausted);
+        }
+    }
+
+    #[test]
     fn quantifiers_restrict_and_simplify(f in formula(), g in formula(), lv in 0..SIZES.len(), val in 0u32..5) {
         let mut m = Mdd::new(SIZES.to_vec());
         let a = build(&mut m, &f);
