@@ -30,6 +30,17 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// A policy `check` accepts (`AGES`) and complete facts for it, written into `dir`.
+fn clean_policy_and_facts(dir: &Path) -> (String, String) {
+    let clean = write(dir, "p.policy", AGES.as_bytes());
+    let facts = write(
+        dir,
+        "g.json",
+        br#"{"youngest_age": 14, "oldest_age": 15, "sev": "low"}"#,
+    );
+    (clean, facts)
+}
+
 fn fed(args: &[&str], input: &[u8]) -> Output {
     common::policyc_fed(args, std::process::Stdio::piped(), input)
 }
@@ -191,12 +202,7 @@ fn a_policy_check_rejects_says_so_when_it_decides() {
     let o = fed(&["ask", policy], b"");
     assert!(stderr(&o).contains(warning), "{}", stderr(&o));
     // A policy that passes says nothing of the kind.
-    let clean = write(&dir, "p.policy", AGES.as_bytes());
-    let facts = write(
-        &dir,
-        "g.json",
-        br#"{"youngest_age": 14, "oldest_age": 15, "sev": "low"}"#,
-    );
+    let (clean, facts) = clean_policy_and_facts(&dir);
     let o = common::policyc(&["decide", &clean, "--facts", &facts, "--format", "json"]);
     assert!(!stderr(&o).contains("policyc check"), "{}", stderr(&o));
     assert!(!stdout(&o).contains("check_errors"), "{}", stdout(&o));
@@ -291,12 +297,7 @@ fn the_record_of_a_rejected_policy_says_so() {
     let text = std::fs::read_to_string(record).unwrap();
     assert!(text.starts_with(warning), "{text}");
     // A policy that passes has a record without it.
-    let clean = write(&dir, "p.policy", AGES.as_bytes());
-    let facts = write(
-        &dir,
-        "g.json",
-        br#"{"youngest_age": 14, "oldest_age": 15, "sev": "low"}"#,
-    );
+    let (clean, facts) = clean_policy_and_facts(&dir);
     let o = common::policyc(&["decide", &clean, "--facts", &facts, "--format", "markdown"]);
     assert!(!stdout(&o).contains("Warning"), "{}", stdout(&o));
 }
