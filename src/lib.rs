@@ -1,7 +1,7 @@
 //! policyc: a compiler and test harness for safeguarding policies written as code.
 //!
 //! The pipeline runs one way: [`parse`] → [`check`] → [`compile`] → [`analyse`] / [`evaluate`] /
-//! [`diff`] / [`export`]; [`format`] lays out a policy's text and [`harness`] runs its tests.
+//! [`diff`] / [`export`]; [`mod@format`] lays out a policy's text and [`harness`] runs its tests.
 //! [`diagnostics`] and [`source`] are shared by every stage. See `ARCHITECTURE.md` for the
 //! code map.
 

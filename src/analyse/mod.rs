@@ -226,7 +226,7 @@ pub struct Analysis {
     /// Every combination of input values.
     pub incident_count: u128,
     /// The inputs the policy reads: the counts above and every region's count are over
-    /// all inputs; [`Reads::count`] says one over the read inputs, as people are told.
+    /// all inputs; [`Reads::count`](crate::check::ir::Reads::count) says one over the read inputs, as people are told.
     pub reads: crate::check::ir::Reads,
     /// Analyses that passed the node limit and so were not completed.
     pub unfinished: Vec<Unfinished>,

@@ -24,7 +24,7 @@ const MAX_DEPTH: usize = 4096;
 /// A three-valued reading settles most conditions; what it leaves open is settled by
 /// trying every value of the inputs not given that `e` reads (completions that break
 /// an assumption reading only those and given inputs left out) when they are few
-/// enough. Past [`ENUMERATION_LIMIT`] the condition is said to depend on them: it is
+/// enough. Past `ENUMERATION_LIMIT` the condition is said to depend on them: it is
 /// never settled wrongly, at worst asked about when it need not be.
 pub fn settle(policy: &Policy, e: &Expr, facts: &Facts) -> Option<bool> {
     if let Some(b) = eval3(policy, e, facts, 0) {

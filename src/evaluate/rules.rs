@@ -15,7 +15,7 @@ pub struct RulesDecider {
     /// Per rule, every rule that overrides it (`crate::compile::overriders`).
     overriders: IdxVec<RuleDef, Vec<RuleId>>,
     /// The inputs the scope, the assumptions and the rules read, in declaration order
-    /// ([`crate::compile::order::deciding_inputs`]): the facts that matter to a decision
+    /// (`compile::order::deciding_inputs`): the facts that matter to a decision
     /// made this way.
     read: Vec<InputId>,
 }
@@ -45,7 +45,7 @@ impl RulesDecider {
     }
 
     /// Decides facts that fix every input in `read` (those the scope, the assumptions and
-    /// the rules read: [`crate::compile::order::deciding_inputs`]) by evaluating the scope,
+    /// the rules read: `compile::order::deciding_inputs`) by evaluating the scope,
     /// the assumptions and every rule's condition, with the same override semantics as the
     /// graph's leaves. The facts that mattered are then `read`.
     pub fn decide(&self, policy: &Policy, facts: &Facts) -> Result<Decision, Box<Diagnostic>> {
@@ -121,7 +121,7 @@ impl RulesDecider {
 /// arithmetic of compiling a relation between integer inputs, the width of an input's
 /// range) are not limits of reading the rules, which evaluates each condition on the
 /// facts exactly, in 128-bit arithmetic, as long as no side of a comparison can leave
-/// that range ([`comparisons_fit_i128`]). A construct the compiler does not follow
+/// that range (`comparisons_fit_i128`). A construct the compiler does not follow
 /// (`Unsupported`) is not known to be read exactly, so it stays an error.
 pub fn rules_still_decide(policy: &Policy, e: &crate::compile::CompileError) -> bool {
     use crate::compile::CompileError;

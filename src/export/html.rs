@@ -2,7 +2,7 @@
 //! inline SVG, no scripts, no network: a Content-Security-Policy says so to the
 //! browser too), readable without JavaScript, and printable.
 //!
-//! Every piece of policy text goes through [`esc`]; the tests render a policy whose
+//! Every piece of policy text goes through `esc`; the tests render a policy whose
 //! title is a `<script>` and check that it shows as text.
 
 use std::fmt::Write as _;

@@ -1,7 +1,7 @@
 //! The decision graph as SVG, laid out and drawn by policyc itself (no Graphviz).
 //!
-//! Boxes are sized from the measured text ([`super::text`]), long questions wrapped;
-//! [`super::layout`] places them. Colours and strokes are presentation attributes, not a
+//! Boxes are sized from the measured text (`export::text`), long questions wrapped;
+//! `export::layout` places them. Colours and strokes are presentation attributes, not a
 //! style sheet, so that several drawings inlined in one HTML page cannot restyle each
 //! other and every SVG viewer shows the same picture.
 

@@ -3,7 +3,7 @@
 /// Changed lines shown per file by `--check`.
 const DIFF_LINES: usize = 20;
 
-/// A unified diff of the first [`DIFF_LINES`] changed lines, with a line of context.
+/// A unified diff of the first `DIFF_LINES` changed lines, with a line of context.
 pub fn short_diff(old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let mut out = String::new();

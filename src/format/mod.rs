@@ -1,13 +1,13 @@
 //! `policyc fmt`: the one canonical layout of a policy file.
 //!
-//! The formatter prints the AST ([`build`] gives each construct its layout, [`doc`] fits
+//! The formatter prints the AST (`build` gives each construct its layout, `doc` fits
 //! it in [`WIDTH`] columns) and puts every `//` comment back: a comment on a line of its
 //! own goes before the line that holds the code that followed it, at that line's
 //! indentation; a comment at the end of a line goes at the end of the line that holds
 //! the code before it. Comments attach to line breaks of the layout, never to source
 //! positions, so formatting twice gives the same text.
 //!
-//! Formatting never changes meaning: [`format`] parses its own output and refuses to
+//! Formatting never changes meaning: [`format()`] parses its own output and refuses to
 //! return it unless the tree is the same as the input's ([`same_ast`]).
 
 mod build;

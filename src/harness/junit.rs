@@ -10,7 +10,7 @@
 //! `<testsuites>` (which they refuse).
 //!
 //! Written by hand rather than with a crate: the format is small, and the one thing to
-//! get right is escaping, which [`escape`] does for text and attributes alike.
+//! get right is escaping, which `escape` does for text and attributes alike.
 
 use std::fmt::Write;
 

@@ -15,7 +15,7 @@ pub enum FactsLayout {
 /// A text that starts with `[` is a JSON array, a batch. A text of two or more
 /// non-blank lines is JSON Lines when its first non-blank line is a JSON value on its
 /// own, or when its second is a JSON object on its own and the first cannot begin one
-/// document with it (see [`is_json_lines`]): so a bad first line is one bad line of the
+/// document with it (see `is_json_lines`): so a bad first line is one bad line of the
 /// batch. Anything else is one (possibly pretty-printed) object, whose syntax error is
 /// reported once, with its position.
 pub fn layout(text: &str) -> FactsLayout {
