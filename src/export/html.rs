@@ -181,9 +181,10 @@ fn share(n: u128, of: u128) -> String {
     }
 }
 
-/// `1 rule`, `3 rules`.
+/// `1 rule`, `3 rules`, `1,200 rules`.
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    let word = if n == 1 { one } else { many };
+    format!("{} {word}", show_count(n as u128))
 }
 
 /// An identifier that may break only between its words (after `_`), never inside one.

@@ -97,7 +97,7 @@ pub(crate) fn sample_report() -> Report {
                     }],
                 }),
                 coverage_unmeasured: None,
-                notes: vec!["accepted gap: `resolution` has no value for 2 incident(s) where x; accepted: \"unclear <text>\" at p.policy:40".into()],
+                notes: vec!["accepted gap: `resolution` has no value for 2 incidents where x; accepted: \"unclear <text>\" at p.policy:40".into()],
             },
             Suite {
                 policy: "broken".into(),

@@ -54,11 +54,11 @@ pub(super) fn assert_outcome(
             Some((maker, leaf, data)) => {
                 let idx: Vec<Option<u32>> = region.example.iter().map(|&v| Some(v)).collect();
                 let mut ex = example_at(maker, &idx, leaf, data);
-                let count = crate::compile::describe::show_count(region.read_count());
+                let count = crate::compile::describe::incidents(region.read_count());
                 ex.mismatches.push(Mismatch {
                     output: None,
                     expected: "the assert to hold for every incident in scope".into(),
-                    actual: format!("it fails for {count} incident(s)"),
+                    actual: format!("it fails for {count}"),
                 });
                 examples.push(ex);
             }

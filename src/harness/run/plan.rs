@@ -329,9 +329,9 @@ fn accepted_gap_notes(sources: &Sources, policy: &Policy, analysis: &Analysis) -
                 .map(|&a| &policy.accepted_gaps[a])
                 .map(|a| format!("\"{}\" at {}", a.reason, location(sources, a.loc)))
                 .collect();
-            let n = crate::compile::describe::show_count(g.region.read_count());
+            let n = crate::compile::describe::incidents(g.region.read_count());
             format!(
-                "accepted gap: `{output}` has no value for {n} incident(s) where {}; accepted: {}",
+                "accepted gap: `{output}` has no value for {n} where {}; accepted: {}",
                 g.region.condition(),
                 reasons.join(", ")
             )
