@@ -637,3 +637,54 @@ fn precedence_changes_are_marked_lowered_and_latent_reorderings_reported() {
     assert!(!json.contains("\"shift\""), "{json}");
     assert_eq!(json.matches("\"ranking_change\"").count(), 1, "{json}");
 }
+
+/// `diff --git` warns about each side of a compared file that `policyc check` rejects,
+/// naming the side, as `diff OLD NEW` does (review 2): here the revision's policy has
+/// conflicts and the working tree's is fixed, so only the revision's side is named.
+#[test]
+fn git_mode_warns_about_a_side_check_rejects() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let dir = temp_dir("git-rejected");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decide");
+    let incident = std::fs::read_to_string(fixtures.join("incident.policy")).unwrap();
+    let rejected = std::fs::read_to_string(fixtures.join("rejected.policy")).unwrap();
+    write(&dir, "incident.policy", &incident);
+    write(&dir, "m2.policy", &rejected);
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+
+    let o = policyc_in(&dir, &["diff", "--git", "main"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    for side in ["`m2.policy` at `main`", "`m2.policy` in the working tree"] {
+        assert!(
+            err.contains(&format!(
+                "warning: {side} does not pass `policyc check` (3 errors)"
+            )),
+            "{err}"
+        );
+    }
+
+    // Fixed in the working tree: only the revision's side is named.
+    let fixed = rejected
+        .replace("  precedence manage_in_setting > refer_immediately\n", "")
+        .replace("rule manage2", "// rule manage2")
+        .replace(
+            "rule manage \"otherwise manage\" cites \"x\" then",
+            "rule manage \"otherwise manage\" cites \"x\" when not (coercion or adult_involved) then",
+        );
+    write(&dir, "m2.policy", &fixed);
+    let check = policyc_in(&dir, &["check", "--quiet", "m2.policy"]);
+    assert_eq!(code(&check), 0, "{}", stderr(&check));
+    let o = policyc_in(&dir, &["diff", "--git", "main"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: `m2.policy` at `main` does not pass `policyc check` (3 errors)"),
+        "{err}"
+    );
+    assert!(!err.contains("in the working tree"), "{err}");
+}

@@ -84,10 +84,11 @@ fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
 
 fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u8 {
     let mut sources = Sources::new();
-    let r = match ops::with_revision(&mut sources, rev, &args.paths, opts) {
-        Ok(r) => r,
+    let (r, warnings) = match ops::with_revision(&mut sources, rev, &args.paths, opts) {
+        Ok(c) => (c.diff, c.warnings),
         Err(d) => return usage_error(&sources, &[d], color),
     };
+    crate::output::eprintln_all(&warnings);
     if !r.errors.is_empty() {
         print_human(&sources, &r.errors, color);
     }

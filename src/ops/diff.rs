@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::diff::git::{self, GitRevision, RevisionDiff};
 use crate::diff::{self, usage, DiffOptions, FileComparison};
-use crate::source::{RealFs, Sources};
+use crate::source::{FileSystem, RealFs, Sources};
 
 /// The options of `--map OLD=NEW`, `--map-value OUTPUT:OLD=NEW` and `--map-file FILE`.
 pub fn options(
@@ -94,11 +94,51 @@ pub fn with_revision(
     rev: &str,
     paths: &[PathBuf],
     opts: &DiffOptions,
-) -> Result<RevisionDiff, Diagnostic> {
+) -> Result<ComparedRevision, Diagnostic> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let revision = GitRevision::open(rev, &repository_folder(paths, &cwd))?;
     let worktree = worktree_files(paths);
-    git::compare_with_revision(sources, &revision, &cwd, paths, worktree, opts)
+    let diff = git::compare_with_revision(sources, &revision, &cwd, paths, worktree, opts)?;
+    let warnings = rejected_sides(&revision, &diff);
+    Ok(ComparedRevision { diff, warnings })
+}
+
+/// The working tree's policies compared with a revision, and the lines to print first
+/// for each side of a compared file that `policyc check` rejects (as for two files).
+pub struct ComparedRevision {
+    pub diff: RevisionDiff,
+    pub warnings: Vec<String>,
+}
+
+/// A warning for each side of each compared file that type-checks but that `policyc
+/// check` rejects: a difference there may be to or from a gap or a conflict.
+fn rejected_sides(revision: &GitRevision, diff: &RevisionDiff) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (rel, status) in &diff.files {
+        if !matches!(status, git::FileStatus::Compared(_)) {
+            continue;
+        }
+        let path = revision.path_of(rel);
+        let sides: [(String, &dyn FileSystem); 2] = [
+            (
+                format!("`{}` at `{}`", rel.display(), diff.revision),
+                revision,
+            ),
+            (format!("`{}` in the working tree", rel.display()), &RealFs),
+        ];
+        for (what, fs) in sides {
+            let n = super::type_checked(&mut Sources::new(), fs, &path)
+                .map_or(0, |p| super::check_errors_of(&p));
+            if n > 0 {
+                warnings.push(super::rejected_warning(
+                    &what,
+                    n,
+                    "some differences may be to or from undecided or conflicting answers (`policyc check` lists them)",
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 /// The working tree's `.policy` files under `paths` and why a path named none: paths
