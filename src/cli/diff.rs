@@ -89,9 +89,7 @@ fn run_git(args: &DiffArgs, rev: &str, opts: &DiffOptions, color: ColorArg) -> u
         Err(d) => return usage_error(&sources, &[d], color),
     };
     crate::output::eprintln_all(&warnings);
-    if !r.errors.is_empty() {
-        print_human(&sources, &r.errors, color);
-    }
+    print_human(&sources, &r.errors, color);
     match args.format {
         DiffFormat::Human => print!("{}", escape_controls(&render::human::revision(&r))),
         DiffFormat::Markdown => print!("{}", escape_controls(&render::markdown::revision(&r))),
