@@ -4,7 +4,11 @@
 //!   complete incidents (a walk from the root per incident);
 //! - batch: 100,000 JSON Lines of facts answered by the `policyc decide` batch path,
 //!   `evaluate::batch` (parse, check the facts, decide, write the JSON answer), next to reading and
-//!   writing the same lines with serde_json alone, in one run.
+//!   writing the same lines with serde_json alone, in one run;
+//! - check errors: the count of `policyc check`'s errors that `decide` warns with, on a
+//!   decision table of 64 inputs and 2,000 rules (`analyse::count_errors_with`, the
+//!   errors-only analysis and brief diagnostics), beside the whole analysis's
+//!   diagnostics counted.
 
 use std::hint::black_box;
 
@@ -98,5 +102,31 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, in_process, batch);
+fn check_errors(c: &mut Criterion) {
+    use policyc::analyse::{analyse_policy_with, count_errors_with};
+    use policyc::compile::CompileOptions;
+    use policyc::testing::synth::{generate, SynthSpec};
+    let policy = generate(&SynthSpec::table(64, 2000, 1));
+    let mut group = c.benchmark_group("check_errors");
+    group.sample_size(10);
+    let errors_only = CompileOptions {
+        errors_only: true,
+        ..CompileOptions::default()
+    };
+    group.bench_function("table_64x2000_count", |b| {
+        b.iter(|| black_box(count_errors_with(&policy, &errors_only)))
+    });
+    group.bench_function("table_64x2000_full_diagnostics", |b| {
+        b.iter(|| {
+            black_box(
+                analyse_policy_with(&policy, &CompileOptions::default())
+                    .map(|a| a.diagnostics.iter().filter(|d| d.is_error()).count())
+                    .ok(),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, in_process, batch, check_errors);
 criterion_main!(benches);

@@ -499,6 +499,11 @@ impl BoxModel {
                 ..uncounted(Some(example), &stale)
             }
         };
+        // Counting errors only: a gap the solver proves is one error whether the sweep
+        // counts it (E0501) or runs out of budget (E0504), so it is not swept.
+        if c.errors_only && matches!(found_gap, sat::Found::Incident(_)) {
+            return Err(proven());
+        }
         // The accepted part, acceptance by acceptance, each without what an earlier one
         // took, so the boxes stay disjoint.
         let mut accepted = Gathered::default();

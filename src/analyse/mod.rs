@@ -40,7 +40,7 @@ pub(crate) mod witness;
 mod files;
 pub use files::check_files;
 pub use findings::{
-    conflict_listing, diagnostics, incidents, pair_listing, ConflictListing, Unlisted,
+    conflict_listing, diagnostics, error_count, incidents, pair_listing, ConflictListing, Unlisted,
     LISTED_CONFLICTS,
 };
 
@@ -1185,6 +1185,16 @@ pub fn analyse_policy_with(
         analysis,
         diagnostics,
     })
+}
+
+/// How many errors [`analyse_policy_with`] reports, without writing what only people
+/// read ([`findings::error_count`]): `decide`'s warning that `check` rejects a policy.
+pub fn count_errors_with(policy: &Policy, options: &CompileOptions) -> usize {
+    let analysed = Compiler::new(policy, options).and_then(|mut c| analyse(&mut c));
+    match analysed {
+        Ok(a) => findings::error_count(policy, &a),
+        Err(e) => usize::from(e.diagnostic(policy).is_error()),
+    }
 }
 
 /// What `policyc check` runs on one file: the checker and, for a policy (a file with a

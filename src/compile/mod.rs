@@ -349,7 +349,8 @@ pub struct CompileOptions {
     /// for a caller that needs to know how many errors `policyc check` reports, not the
     /// whole report. The box engine stops looking at an output's pairs once one past
     /// the listed ones is found: the errors are then known (the listed pairs and one
-    /// summary), but the summary's count of pairs is not, so an analysis made so is
+    /// summary), but the summary's count of pairs is not; nor does it count a gap the
+    /// box engine's solver proves (one error, counted or not): an analysis made so is
     /// for counting its error diagnostics only.
     pub errors_only: bool,
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::check::ir::Policy;
 use crate::compile::graph::DecisionGraph;
 use crate::compile::CompileOptions;
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::evaluate::batch::{self, Batch, Incidents};
 use crate::evaluate::render::json::{AnswerJson, ErrorJson};
 use crate::evaluate::render::record::{batch_record_human, batch_record_markdown, place};
@@ -115,10 +115,7 @@ pub(super) fn count_check_errors(policy: &Policy) -> usize {
         errors_only: true,
         ..CompileOptions::default()
     };
-    match crate::analyse::analyse_policy_with(policy, &options) {
-        Ok(a) => a.diagnostics.iter().filter(|d| d.is_error()).count(),
-        Err(d) => usize::from(d.severity == Severity::Error),
-    }
+    crate::analyse::count_errors_with(policy, &options)
 }
 
 /// How the answers are written.

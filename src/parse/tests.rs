@@ -453,3 +453,41 @@ fn malformed_clauses_get_hints() {
     let (_, h) = help("ignore \"x\"\n");
     assert!(h.contains("names the inputs"), "{h}");
 }
+
+#[test]
+fn a_large_file_parses_the_same_on_several_threads() {
+    // Declarations that parse, that fail to parse (recovered one by one) and that lower
+    // with a diagnostic, past the size where parsing is split among threads.
+    let mut text = String::from("policy p \"P\"\ninput a: bool\noutput o: bool\n");
+    for k in 0..3000 {
+        match k % 7 {
+            3 => text.push_str(&format!("rule r{k} \"R\" when a and then o = true\n")),
+            5 => text.push_str(&format!("rule when \"R\" when a then o = false\n// {k}\n")),
+            _ => text.push_str(&format!(
+                "/// r{k}\nrule r{k} \"R\" when not a then o = true\n"
+            )),
+        }
+    }
+    assert!(text.len() > PARALLEL_BYTES);
+    let scanned = scan::scan(&text);
+    let serial = parse_chunks_on(0, &text, &scanned.chunks, 1);
+    assert!(serial
+        .iter()
+        .any(|(item, d)| item.is_none() && !d.is_empty()));
+    assert!(serial
+        .iter()
+        .any(|(item, d)| item.is_some() && !d.is_empty()));
+    for threads in [2, 3, 4, 7] {
+        let parallel = parse_chunks_on(0, &text, &scanned.chunks, threads);
+        assert_eq!(parallel, serial, "{threads} threads");
+    }
+    let (file, diags) = parse(0, &text);
+    assert_eq!(
+        file.items.len(),
+        serial.iter().filter(|p| p.0.is_some()).count()
+    );
+    assert_eq!(
+        diags,
+        serial.into_iter().flat_map(|p| p.1).collect::<Vec<_>>()
+    );
+}

@@ -314,6 +314,25 @@ fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &
     format!("{all} `{output}` = {value} from these two rules")
 }
 
+/// A listed conflict's error (`E0502`) and its message, without the labels, notes,
+/// fixes and data of [`conflict`]: what counting `check`'s errors needs.
+pub(super) fn conflict_brief(policy: &Policy, cf: &ConflictFinding) -> Diagnostic {
+    Diagnostic::error(Code::E0502, conflict_message(policy, cf))
+}
+
+fn conflict_message(policy: &Policy, cf: &ConflictFinding) -> String {
+    let [r1, r2] = cf.rules;
+    let [value1, value2] = &cf.values;
+    format!(
+        "rules `{}` and `{}` give `{}` different values ({} and {})",
+        policy.rules[r1].name,
+        policy.rules[r2].name,
+        policy.outputs[cf.output].name,
+        policy.show_value(value1),
+        policy.show_value(value2)
+    )
+}
+
 /// One listed conflict, pointing at both rules and the output.
 pub(super) fn conflict(
     policy: &Policy,
@@ -325,16 +344,10 @@ pub(super) fn conflict(
     let (d1, d2) = (&policy.rules[r1], &policy.rules[r2]);
     let [value1, value2] = &cf.values;
     let (v1, v2) = (policy.show_value(value1), policy.show_value(value2));
-    let d = Diagnostic::error(
-        Code::E0502,
-        format!(
-            "rules `{}` and `{}` give `{}` different values ({} and {})",
-            d1.name, d2.name, o.name, v1, v2
-        ),
-    )
-    .primary(d2.name_loc, format!("gives `{}` = {v2}", o.name))
-    .secondary(d1.name_loc, format!("gives `{}` = {v1}", o.name))
-    .secondary(o.loc, "the output");
+    let d = Diagnostic::error(Code::E0502, conflict_message(policy, cf))
+        .primary(d2.name_loc, format!("gives `{}` = {v2}", o.name))
+        .secondary(d1.name_loc, format!("gives `{}` = {v1}", o.name))
+        .secondary(o.loc, "the output");
     let data = Data::Conflict {
         region: cf.region.data(),
         output: &o.name,

@@ -38,6 +38,29 @@ use crate::diagnostics::Diagnostic;
 /// analyses are errors; dead rules, unused inputs and stale acceptances warnings;
 /// accepted gaps notes), kind by kind in the order of this module's list.
 pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    diagnostics_in(policy, a, Detail::Full)
+}
+
+/// How many of the findings are errors: as many as [`diagnostics`] holds, without what
+/// only people read. `decide` counts them to warn that `check` rejects the policy; a
+/// listed conflict's ways of settling it (every rule judged on its example, the outcome
+/// under each override and precedence) cost it more than the analysis itself.
+pub fn error_count(policy: &Policy, a: &Analysis) -> usize {
+    diagnostics_in(policy, a, Detail::Brief)
+        .iter()
+        .filter(|d| d.is_error())
+        .count()
+}
+
+/// What a diagnostic carries: everything, or only its code, severity and message (the
+/// same diagnostics, one for one, at the same severities).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Detail {
+    Full,
+    Brief,
+}
+
+fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnostic> {
     if a.valid_count == 0 {
         // Every rule would be dead, every input unused and every assert would hold:
         // findings about nothing, which only bury the one that matters.
@@ -52,7 +75,7 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .map(|&i| gap::stale_acceptance(policy, i)),
     );
     let listing = conflict_listing(a);
-    let overriders = if listing.listed.is_empty() {
+    let overriders = if listing.listed.is_empty() || detail == Detail::Brief {
         crate::check::ir::IdxVec::new()
     } else {
         crate::compile::overriders(policy)
@@ -62,7 +85,10 @@ pub fn diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
             .listed
             .iter()
             .filter_map(|&i| a.conflicts.get(i))
-            .filter_map(|cf| conflict::conflict(policy, cf, &overriders)),
+            .filter_map(|cf| match detail {
+                Detail::Full => conflict::conflict(policy, cf, &overriders),
+                Detail::Brief => Some(conflict::conflict_brief(policy, cf)),
+            }),
     );
     out.extend(
         listing
