@@ -199,12 +199,39 @@ struct Walk<'a> {
 /// edges and the edge the cut has reached.
 type Cursor<'a> = (usize, &'a [Edge], usize);
 
+/// One region outside a set of others, to pick examples from ([`Mdd::avoiding`]): the
+/// walks of several picks share what they learnt about which states hold an incident.
+pub(crate) struct Avoiding<'a> {
+    walk: Walk<'a>,
+    /// The normalized start state, and what it normalized to.
+    start: Vec<NodeId>,
+    norm: Norm,
+}
+
 impl Mdd {
+    /// `region` minus every diagram of `avoid`, without building the difference, to
+    /// pick from ([`Avoiding::pick`]) within `budget` distinct states over all picks.
+    pub(crate) fn avoiding(&self, region: NodeId, avoid: &[NodeId], budget: usize) -> Avoiding<'_> {
+        let mut start = Vec::with_capacity(avoid.len() + 1);
+        start.push(region);
+        start.extend_from_slice(avoid);
+        let norm = normalize(&mut start);
+        Avoiding {
+            walk: Walk {
+                mdd: self,
+                memo: FxHashMap::default(),
+                states: 0,
+                budget,
+                states_pool: Vec::new(),
+                cursors_pool: Vec::new(),
+            },
+            start,
+            norm,
+        }
+    }
+
     /// What `self.pick(region ∧ ¬avoid[0] ∧ … , |t| t == 1, choose)` returns, without
-    /// building the conjunction: the same incident, since the pick depends only on the
-    /// function (at each level, `choose` over the values that still lead to an
-    /// incident). All diagrams are boolean. `Err(Exhausted)` once the walk has visited
-    /// `budget` distinct states, for the caller to build the difference instead.
+    /// building the conjunction ([`Mdd::avoiding`], one pick).
     pub(crate) fn pick_avoiding<C: Choose>(
         &self,
         region: NodeId,
@@ -212,28 +239,31 @@ impl Mdd {
         choose: C,
         budget: usize,
     ) -> Result<Option<Vec<u32>>, Exhausted> {
-        let mut walk = Walk {
-            mdd: self,
-            memo: FxHashMap::default(),
-            states: 0,
-            budget,
-            states_pool: Vec::new(),
-            cursors_pool: Vec::new(),
-        };
-        let mut state = Vec::with_capacity(avoid.len() + 1);
-        state.push(region);
-        state.extend_from_slice(avoid);
-        match normalize(&mut state) {
+        self.avoiding(region, avoid, budget).pick(choose)
+    }
+}
+
+impl Avoiding<'_> {
+    /// What `mdd.pick(region ∧ ¬avoid[0] ∧ … , |t| t == 1, choose)` returns: the same
+    /// incident, since the pick depends only on the function (at each level, `choose`
+    /// over the values that still lead to an incident). All diagrams are boolean.
+    /// `Err(Exhausted)` once the walks have visited their budget of distinct states,
+    /// for the caller to build the difference instead.
+    pub(crate) fn pick<C: Choose>(&mut self, choose: C) -> Result<Option<Vec<u32>>, Exhausted> {
+        let walk = &mut self.walk;
+        let mdd = walk.mdd;
+        match self.norm {
             Norm::Empty => return Ok(None),
             Norm::Only => {}
             Norm::Open => {
-                if !walk.sat(&state)? {
+                if !walk.sat(&self.start)? {
                     return Ok(None);
                 }
             }
         }
-        let mut values: Vec<u32> = (0..self.num_levels())
-            .map(|l| choose.choose(l, &[(0, self.size(l).saturating_sub(1))]))
+        let mut state = self.start.clone();
+        let mut values: Vec<u32> = (0..mdd.num_levels())
+            .map(|l| choose.choose(l, &[(0, mdd.size(l).saturating_sub(1))]))
             .collect();
         let mut bounds: Vec<(u32, u32)> = Vec::new();
         let mut kids: Vec<Kid> = Vec::new();
@@ -243,7 +273,7 @@ impl Mdd {
         // Invariant: `state` holds an incident.
         while let Some(level) = state
             .iter()
-            .map(|&n| self.level(n))
+            .map(|&n| mdd.level(n))
             .min()
             .filter(|&l| l != u32::MAX)
         {
@@ -251,7 +281,7 @@ impl Mdd {
             kids.clear();
             flat.clear();
             cut_level(
-                self,
+                mdd,
                 &state,
                 level,
                 &mut cursors,

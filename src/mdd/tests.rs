@@ -99,6 +99,7 @@ fn middle_of_first_run(_level: usize, runs: &[(u32, u32)]) -> u32 {
 enum Lazily {
     MiddleOfFirstRun,
     NearestTwo,
+    Highest,
 }
 
 impl avoid::Choose for Lazily {
@@ -110,6 +111,7 @@ impl avoid::Choose for Lazily {
                 .map(|&(lo, hi)| 2u32.clamp(lo, hi.max(lo)))
                 .min_by_key(|v| v.abs_diff(2))
                 .unwrap_or(0),
+            Lazily::Highest => runs.last().map_or(0, |r| r.1),
         }
     }
 
@@ -127,6 +129,7 @@ impl avoid::Choose for Lazily {
                     (b, a) => b.or(a),
                 }
             }
+            Lazily::Highest => leads.last_at_or_below(u32::MAX),
         }
     }
 }
@@ -245,7 +248,7 @@ proptest! {
             prop_assert_eq!(got, Ok(want));
         }
         // Choosers that ask only about the values they need take the same values.
-        for lazy in [Lazily::MiddleOfFirstRun, Lazily::NearestTwo] {
+        for lazy in [Lazily::MiddleOfFirstRun, Lazily::NearestTwo, Lazily::Highest] {
             let want = m.pick(alone, |t| t == 1, |l: usize, runs: &[(u32, u32)]| lazy.choose(l, runs));
             let got = m.pick_avoiding(a, &others, lazy, 10_000);
             prop_assert_eq!(got, Ok(want));
