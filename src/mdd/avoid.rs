@@ -188,6 +188,9 @@ struct Walk<'a> {
     /// regions to avoid that are neither empty nor already left behind) holds an
     /// incident.
     memo: FxHashMap<Box<[NodeId]>, bool>,
+    /// Per (region node, node to avoid): whether they meet, and whether the second
+    /// holds all of the first ([`Walk::relate`]).
+    related: FxHashMap<(NodeId, NodeId), (bool, bool)>,
     states: usize,
     budget: usize,
     /// Buffers reused by the states of the walk's depths.
@@ -215,19 +218,17 @@ impl Mdd {
         let mut start = Vec::with_capacity(avoid.len() + 1);
         start.push(region);
         start.extend_from_slice(avoid);
-        let norm = normalize(&mut start);
-        Avoiding {
-            walk: Walk {
-                mdd: self,
-                memo: FxHashMap::default(),
-                states: 0,
-                budget,
-                states_pool: Vec::new(),
-                cursors_pool: Vec::new(),
-            },
-            start,
-            norm,
-        }
+        let mut walk = Walk {
+            mdd: self,
+            memo: FxHashMap::default(),
+            related: FxHashMap::default(),
+            states: 0,
+            budget,
+            states_pool: Vec::new(),
+            cursors_pool: Vec::new(),
+        };
+        let norm = walk.normalize(&mut start);
+        Avoiding { walk, start, norm }
     }
 
     /// What `self.pick(region ∧ ¬avoid[0] ∧ … , |t| t == 1, choose)` returns, without
@@ -288,7 +289,7 @@ impl Avoiding<'_> {
                 &mut child,
                 |lo, end, c| {
                     let start = flat.len();
-                    let kid = match normalize(c) {
+                    let kid = match walk.normalize(c) {
                         Norm::Empty => Kid::Empty,
                         Norm::Only => Kid::Holds(start, c.len()),
                         Norm::Open => Kid::Open(start, c.len()),
@@ -344,8 +345,9 @@ impl Avoiding<'_> {
     }
 }
 
-/// Drops what no longer constrains a state (in place) and says when it is decided.
-fn normalize(s: &mut Vec<NodeId>) -> Norm {
+/// Drops what no longer constrains a state (in place), by the nodes alone, and says
+/// when it is decided.
+fn normalize_nodes(s: &mut Vec<NodeId>) -> Norm {
     let Some(&region) = s.first() else {
         return Norm::Empty;
     };
@@ -432,6 +434,99 @@ fn cut_level<'a>(
 }
 
 impl<'a> Walk<'a> {
+    /// Drops what no longer constrains a state (in place) and says when it is decided:
+    /// besides what [`normalize_nodes`] drops, a region some node to avoid holds all of
+    /// is empty, and a node to avoid that misses the region constrains nothing. Both
+    /// keep the state's function, so every answer stays; the second also lets states
+    /// that differ only in what no longer matters share their memo entry.
+    fn normalize(&mut self, s: &mut Vec<NodeId>) -> Norm {
+        let norm = normalize_nodes(s);
+        if norm != Norm::Open {
+            return norm;
+        }
+        let Some(&region) = s.first() else {
+            return Norm::Empty;
+        };
+        let mut empty = false;
+        let mut first = true;
+        s.retain(|&n| {
+            if std::mem::take(&mut first) || empty {
+                return true;
+            }
+            let (meets, inside) = self.relate(region, n);
+            empty |= inside;
+            meets
+        });
+        if empty {
+            Norm::Empty
+        } else if s.len() == 1 {
+            Norm::Only
+        } else {
+            Norm::Open
+        }
+    }
+
+    /// Whether `r` and `a` (boolean diagrams) meet, and whether `a` holds all of `r`.
+    fn relate(&mut self, r: NodeId, a: NodeId) -> (bool, bool) {
+        if r == FALSE {
+            return (false, true);
+        }
+        if a == FALSE {
+            return (false, false);
+        }
+        if a == TRUE || r == a {
+            return (true, true);
+        }
+        if r == TRUE {
+            // `a` is a node, so neither empty nor everything.
+            return (true, false);
+        }
+        if let Some(&x) = self.related.get(&(r, a)) {
+            return x;
+        }
+        let mdd = self.mdd;
+        let level = mdd.level(r).min(mdd.level(a));
+        let edges = |n: NodeId| {
+            if mdd.level(n) == level {
+                mdd.node(n).map(|(_, e)| e)
+            } else {
+                None
+            }
+        };
+        let (er, ea) = (edges(r), edges(a));
+        let (mut i, mut j) = (0, 0);
+        let (mut meets, mut inside) = (false, true);
+        let size = mdd.size(level as usize);
+        let mut lo = 0;
+        while lo < size && (inside || !meets) {
+            let (cr, endr) = match er {
+                Some(es) => es.get(i).map_or((FALSE, size), |e| (e.child, e.end)),
+                None => (r, size),
+            };
+            let (ca, enda) = match ea {
+                Some(es) => es.get(j).map_or((FALSE, size), |e| (e.child, e.end)),
+                None => (a, size),
+            };
+            let end = endr.min(enda);
+            if end <= lo {
+                // Malformed edges: claim nothing.
+                return (true, false);
+            }
+            let (m, k) = self.relate(cr, ca);
+            meets |= m;
+            inside &= k;
+            if endr == end {
+                i += 1;
+            }
+            if enda == end {
+                j += 1;
+            }
+            lo = end;
+        }
+        self.related.insert((r, a), (meets, inside));
+        (meets, inside)
+    }
+
     /// Whether an open state holds an incident.
     fn sat(&mut self, s: &[NodeId]) -> Result<bool, Exhausted> {
         if let Some(&r) = self.memo.get(s) {
@@ -447,7 +542,7 @@ impl<'a> Walk<'a> {
         let mut child = self.states_pool.pop().unwrap_or_default();
         let mut found = Ok(false);
         cut_level(mdd, s, level, &mut cursors, &mut child, |_, _, c| {
-            found = match normalize(c) {
+            found = match self.normalize(c) {
                 Norm::Empty => Ok(false),
                 Norm::Only => Ok(true),
                 Norm::Open => self.sat(c),
