@@ -215,8 +215,11 @@ fn changes_at(c: &Compiler<'_>, assigns_of: &AssignsOf, r: RuleId, point: &[u32]
             let Some(value) = policy.rules[s].assigns.get(k) else {
                 continue;
             };
-            let label = (s, value.value.clone());
-            if holds(eff) {
+            // An effective region lies inside its rule's condition, whose diagram is
+            // usually far smaller: most assignments are ruled out by that shorter walk.
+            let applies_s = applies(s);
+            if applies_s && holds(eff) {
+                let label = (s, value.value.clone());
                 with.push((label.clone(), FALSE));
                 if s != r {
                     without.push((label, FALSE));
@@ -233,8 +236,8 @@ fn changes_at(c: &Compiler<'_>, assigns_of: &AssignsOf, r: RuleId, point: &[u32]
                     })
                 })
             };
-            if overridden_by_r && applies(s) && !beaten_by_other() {
-                without.push((label, FALSE));
+            if overridden_by_r && applies_s && !beaten_by_other() {
+                without.push(((s, value.value.clone()), FALSE));
             }
         }
         let verdict = |labels: &[(Label, NodeId)]| {
