@@ -100,7 +100,7 @@ fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut usize) -
             avoid.push(cond);
         }
     }
-    let choose = |l: usize, runs: &[(u32, u32)]| c.typical_at(l, Some(runs));
+    let choose = crate::compile::Typical(c);
     let example = match c.mdd.pick_avoiding(region, &avoid, choose, MAX_STATES) {
         Ok(example) => example,
         // Past the walk's budget the difference is built, as before the walk existed.

@@ -34,8 +34,44 @@ pub struct RedundantRule {
     pub twin: Option<RuleId>,
 }
 
-/// How a quick proof chooses a value among the runs a level still allows.
-type Choose = fn(&[(u32, u32)]) -> u32;
+/// How a quick proof chooses a value among the runs a level still allows: the lowest,
+/// the highest, the middle of the middle run.
+#[derive(Clone, Copy)]
+enum Probe {
+    Lowest,
+    Highest,
+    Middle,
+}
+
+const PROBES: [Probe; 3] = [Probe::Lowest, Probe::Highest, Probe::Middle];
+
+impl crate::mdd::Choose for Probe {
+    fn choose(&self, _level: usize, runs: &[(u32, u32)]) -> u32 {
+        match self {
+            Probe::Lowest => runs.first().map_or(0, |x| x.0),
+            Probe::Highest => runs.last().map_or(0, |x| x.1),
+            Probe::Middle => runs
+                .get(runs.len() / 2)
+                .map_or(0, |x| x.0 + (x.1 - x.0) / 2),
+        }
+    }
+
+    fn choose_lazily(&self, level: usize, leads: &mut crate::mdd::Leads<'_>) -> Option<u32> {
+        match self {
+            Probe::Lowest => leads.first_at_or_above(0),
+            Probe::Highest => leads.last_at_or_below(u32::MAX),
+            Probe::Middle => {
+                let runs = leads.runs();
+                runs.first()?;
+                Some(self.choose(level, &runs))
+            }
+        }
+    }
+}
+
+/// The states a walk of [`changes_where_alone`] past the assignments that share a
+/// value ([`crate::mdd::Mdd::avoiding`]) may visit before the difference is built.
+const MAX_STATES: usize = 20_000;
 
 /// One assignment present somewhere, as the verdict reads it: the rule and the value.
 type Label = (RuleId, Value);
@@ -149,58 +185,66 @@ fn changes_at_some_point(
     r: RuleId,
     here: NodeId,
 ) -> bool {
-    let policy = c.policy;
-    let rule = &policy.rules[r];
-    let picks: [Choose; 3] = [
-        |runs| runs.first().map_or(0, |x| x.0),
-        |runs| runs.last().map_or(0, |x| x.1),
-        |runs| {
-            runs.get(runs.len() / 2)
-                .map_or(0, |x| x.0 + (x.1 - x.0) / 2)
-        },
-    ];
-    for choose in picks {
-        let Some(point) = c.mdd.pick(here, |t| t == 1, |_, runs| choose(runs)) else {
+    use crate::mdd::Choose;
+    for probe in PROBES {
+        let Some(point) = c
+            .mdd
+            .pick(here, |t| t == 1, |l, runs| probe.choose(l, runs))
+        else {
             return false;
         };
-        let holds = |f: NodeId| c.mdd.eval(f, &point) == 1;
-        let applies = |s: RuleId| c.rule_conds.get(s).is_some_and(|&f| holds(f));
-        for a in &rule.assigns {
-            let o = a.output;
-            let mut with: Vec<(Label, NodeId)> = Vec::new();
-            let mut without: Vec<(Label, NodeId)> = Vec::new();
-            for &(s, k, eff) in assigns_of.get(o).map(|v| v.as_slice()).unwrap_or(&[]) {
-                let Some(value) = policy.rules[s].assigns.get(k) else {
-                    continue;
-                };
+        if changes_at(c, assigns_of, r, &point) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the decision at `point` (one value per level), where rule `r` applies,
+/// changes without `r`: read from which assignments are effective there.
+fn changes_at(c: &Compiler<'_>, assigns_of: &AssignsOf, r: RuleId, point: &[u32]) -> bool {
+    let policy = c.policy;
+    let rule = &policy.rules[r];
+    let holds = |f: NodeId| c.mdd.eval(f, point) == 1;
+    let applies = |s: RuleId| c.rule_conds.get(s).is_some_and(|&f| holds(f));
+    for a in &rule.assigns {
+        let o = a.output;
+        let mut with: Vec<(Label, NodeId)> = Vec::new();
+        let mut without: Vec<(Label, NodeId)> = Vec::new();
+        for &(s, k, eff) in assigns_of.get(o).map(|v| v.as_slice()).unwrap_or(&[]) {
+            let Some(value) = policy.rules[s].assigns.get(k) else {
+                continue;
+            };
+            // An effective region lies inside its rule's condition, whose diagram is
+            // usually far smaller: most assignments are ruled out by that shorter walk.
+            let applies_s = applies(s);
+            if applies_s && holds(eff) {
                 let label = (s, value.value.clone());
-                if holds(eff) {
-                    with.push((label.clone(), FALSE));
-                    if s != r {
-                        without.push((label, FALSE));
-                    }
-                    continue;
-                }
-                let overridden_by_r = c.overriders.get(s).is_some_and(|v| v.contains(&r));
-                let beaten_by_other = || {
-                    c.overriders.get(s).is_some_and(|ts| {
-                        ts.iter().any(|&t| {
-                            t != r
-                                && applies(t)
-                                && policy.rules[t].assigns.iter().any(|b| b.output == o)
-                        })
-                    })
-                };
-                if overridden_by_r && applies(s) && !beaten_by_other() {
+                with.push((label.clone(), FALSE));
+                if s != r {
                     without.push((label, FALSE));
                 }
+                continue;
             }
-            let verdict = |labels: &[(Label, NodeId)]| {
-                verdict_of(policy, o, labels.iter().map(|x| &x.0).collect())
+            let overridden_by_r = c.overriders.get(s).is_some_and(|v| v.contains(&r));
+            let beaten_by_other = || {
+                c.overriders.get(s).is_some_and(|ts| {
+                    ts.iter().any(|&t| {
+                        t != r
+                            && applies(t)
+                            && policy.rules[t].assigns.iter().any(|b| b.output == o)
+                    })
+                })
             };
-            if verdict(&with) != verdict(&without) {
-                return true;
+            if overridden_by_r && applies_s && !beaten_by_other() {
+                without.push(((s, value.value.clone()), FALSE));
             }
+        }
+        let verdict = |labels: &[(Label, NodeId)]| {
+            verdict_of(policy, o, labels.iter().map(|x| &x.0).collect())
+        };
+        if verdict(&with) != verdict(&without) {
+            return true;
         }
     }
     false
@@ -241,12 +285,44 @@ fn changes_where_alone(
         {
             let value = policy.rules[s].assigns.get(j);
             if s != r && value.is_some_and(|x| shares(&x.value)) && c.mdd.intersects(e, mine) {
-                same.push(c.mdd.and(e, mine)?);
+                same.push(e);
             }
         }
-        let covered = c.mdd.or_all(&same)?;
-        let alone = c.mdd.diff(mine, covered)?;
-        if alone != FALSE && changes_at_some_point(c, assigns_of, r, alone) {
+        // The probes of `mine` less `same`, walked beside them rather than built: the
+        // same points (a pick depends only on the function), without a union of
+        // effective regions per assignment.
+        let walked = {
+            let mut alone = c.mdd.avoiding(mine, &same, MAX_STATES);
+            let mut changes = Some(false);
+            for probe in PROBES {
+                match alone.pick(probe) {
+                    Ok(Some(point)) if changes_at(c, assigns_of, r, &point) => {
+                        changes = Some(true);
+                        break;
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(crate::mdd::Exhausted) => {
+                        changes = None;
+                        break;
+                    }
+                }
+            }
+            changes
+        };
+        let changes = match walked {
+            Some(changes) => changes,
+            None => {
+                let parts = same
+                    .iter()
+                    .map(|&e| c.mdd.and(e, mine))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let covered = c.mdd.or_all(&parts)?;
+                let alone = c.mdd.diff(mine, covered)?;
+                alone != FALSE && changes_at_some_point(c, assigns_of, r, alone)
+            }
+        };
+        if changes {
             return Ok(true);
         }
     }

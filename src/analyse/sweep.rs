@@ -261,6 +261,9 @@ pub(super) struct Sweep {
     counts: Vec<u32>,
     owner: Vec<usize>,
     parent: Vec<usize>,
+    /// Per root of the union-find of [`Sweep::components`]: its tree's size, and the
+    /// last box of its group.
+    rank: Vec<(u32, u32)>,
     touched: Vec<usize>,
     grouped: Vec<(u32, u32)>,
     /// The working sets of [`Sweep::split`].
@@ -322,6 +325,7 @@ impl Sweep {
             counts: vec![0; levels],
             owner: vec![usize::MAX; levels],
             parent: Vec::new(),
+            rank: Vec::new(),
             touched: Vec::new(),
             grouped: Vec::new(),
             work: SplitWork {
@@ -496,9 +500,16 @@ impl Sweep {
     fn components(&mut self, start: usize, end: usize) -> Option<Vec<(usize, usize)>> {
         let n = end.saturating_sub(start);
         // Union-find over the boxes, joined through the levels they restrict.
+        // Union by size keeps the trees shallow (linking each group under the box that
+        // joins it made chains as long as the group, walked by every find). The groups
+        // are ordered as that linking ordered them, by their root then: the last box of
+        // each group, tracked per root.
         let mut parent = std::mem::take(&mut self.parent);
         parent.clear();
         parent.extend(0..n);
+        let mut rank = std::mem::take(&mut self.rank);
+        rank.clear();
+        rank.extend((0..n).map(|k| (1, k as u32)));
         let mut touched = std::mem::take(&mut self.touched);
         touched.clear();
         let mut joins = 0usize;
@@ -514,8 +525,16 @@ impl Sweep {
                 } else {
                     let (x, y) = (find(&mut parent, *slot), find(&mut parent, k));
                     if x != y {
-                        if let Some(px) = parent.get_mut(x) {
-                            *px = y;
+                        let (rx, ry) = (
+                            rank.get(x).copied().unwrap_or((1, 0)),
+                            rank.get(y).copied().unwrap_or((1, 0)),
+                        );
+                        let (root, under) = if rx.0 >= ry.0 { (x, y) } else { (y, x) };
+                        if let Some(p) = parent.get_mut(under) {
+                            *p = root;
+                        }
+                        if let Some(r) = rank.get_mut(root) {
+                            *r = (rx.0 + ry.0, rx.1.max(ry.1));
                         }
                         joins += 1;
                     }
@@ -531,13 +550,16 @@ impl Sweep {
         // n boxes are connected after n - 1 joins.
         if joins + 1 >= n {
             self.parent = parent;
+            self.rank = rank;
             return None;
         }
         // Boxes sorted by their group's root, each group kept in stack order.
         let mut grouped = std::mem::take(&mut self.grouped);
         grouped.clear();
         for k in 0..n {
-            grouped.push((find(&mut parent, k) as u32, k as u32));
+            let root = find(&mut parent, k);
+            let last = rank.get(root).map_or(k as u32, |r| r.1);
+            grouped.push((last, k as u32));
         }
         grouped.sort_unstable();
         let mut groups = Vec::new();
@@ -555,6 +577,7 @@ impl Sweep {
         }
         self.grouped = grouped;
         self.parent = parent;
+        self.rank = rank;
         Some(groups)
     }
 
@@ -898,6 +921,65 @@ mod tests {
         splits: 1_000_000,
         stop_on_stall: true,
     };
+
+    /// The groups of boxes come in the order the first union-find gave them (each group
+    /// rooted at the box that joined it last, groups ordered by root): the order of the
+    /// groups decides which is counted first, and so when a count is found stalled.
+    #[test]
+    fn groups_keep_the_order_of_linking_to_the_last_box() {
+        let mut rng = Rng::new(7);
+        let mut grouped = 0;
+        for _ in 0..300 {
+            let levels = 2 + rng.below(12) as usize;
+            let boxes = 1 + rng.below(14) as usize;
+            let cover = random_cover(&mut rng, levels, 5, boxes, 3);
+            let refs: Vec<&Cuboid> = cover.iter().collect();
+            let space = vec![vec![(0, 4)]; levels];
+            let Some(mut sweep) = Sweep::new(&refs, space, MAX) else {
+                continue;
+            };
+            let n = sweep.stack.len();
+            let before: Vec<Active> = sweep.stack.clone();
+            // The reference: each box linked under the box that joins it.
+            let mut parent: Vec<usize> = (0..n).collect();
+            let mut owner: Vec<Option<usize>> = vec![None; levels];
+            for (k, &a) in before.iter().enumerate() {
+                for (_, (l, _)) in Sweep::lits(&sweep.boxes, a) {
+                    match owner[*l] {
+                        None => owner[*l] = Some(k),
+                        Some(o) => {
+                            let (x, y) = (find(&mut parent, o), find(&mut parent, k));
+                            if x != y {
+                                parent[x] = y;
+                            }
+                        }
+                    }
+                }
+            }
+            let mut want: Vec<(usize, usize)> = (0..n).map(|k| (find(&mut parent, k), k)).collect();
+            want.sort_unstable();
+            match sweep.components(0, n) {
+                None => assert!(want.iter().all(|w| w.0 == want[0].0)),
+                Some(groups) => {
+                    grouped += 1;
+                    let got: Vec<Active> = sweep.stack[n..].to_vec();
+                    let want: Vec<Active> = want.iter().map(|w| before[w.1]).collect();
+                    assert_eq!(got, want);
+                    let mut roots: Vec<usize> = want_roots(&mut parent, n);
+                    roots.dedup();
+                    assert_eq!(groups.len(), roots.len());
+                }
+            }
+        }
+        assert!(grouped > 20, "{grouped}");
+    }
+
+    /// The distinct roots of a forest of `n` boxes, in order.
+    fn want_roots(parent: &mut [usize], n: usize) -> Vec<usize> {
+        let mut roots: Vec<usize> = (0..n).map(|k| find(parent, k)).collect();
+        roots.sort_unstable();
+        roots
+    }
 
     /// `boxes` random boxes over `levels` levels of 6 values (levels 1 and up), each also
     /// restricted to `at` on level 0: a corner of the space where the count is hard.

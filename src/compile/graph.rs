@@ -384,70 +384,90 @@ pub fn leaf_for_applied(
 ) -> Leaf {
     let mut outcomes = Arena::new();
     let mut overridden = Vec::new();
-    let suppressed = |r: RuleId, o: OutputId| -> bool {
-        overriders.get(r).is_some_and(|ss| {
-            ss.iter().any(|&s| {
-                applied.binary_search(&s).is_ok()
-                    && policy.rules[s].assigns.iter().any(|a| a.output == o)
-            })
-        })
-    };
     for &r in applied {
         if policy.rules[r]
             .assigns
             .iter()
-            .any(|a| suppressed(r, a.output))
+            .any(|a| suppressed(policy, overriders, applied, r, a.output))
         {
             overridden.push(r);
         }
     }
-    for (o, out) in policy.outputs.entries() {
-        // (value, rules) for every effective assignment to o.
-        let mut given: Vec<(Value, Vec<RuleId>)> = Vec::new();
-        for &r in applied {
-            for a in policy.rules[r].assigns.iter().filter(|a| a.output == o) {
-                if suppressed(r, o) {
-                    continue;
-                }
-                match given.iter_mut().find(|g| g.0 == a.value) {
-                    Some(g) => {
-                        if !g.1.contains(&r) {
-                            g.1.push(r)
-                        }
-                    }
-                    None => given.push((a.value.clone(), vec![r])),
-                }
-            }
-        }
-        let outcome = match out.ty {
-            OutputTy::Set(e) => {
-                let mut vs: Vec<VariantId> = Vec::new();
-                let mut by: Vec<RuleId> = Vec::new();
-                for (v, rules) in &given {
-                    if let Value::Set(_, items) = v {
-                        vs.extend(items);
-                    }
-                    by.extend(rules);
-                }
-                vs.sort_unstable();
-                vs.dedup();
-                by.sort_unstable();
-                by.dedup();
-                Outcome::Value {
-                    value: Value::Set(e, vs),
-                    by,
-                    over: Vec::new(),
-                }
-            }
-            OutputTy::Single(_) => Outcome::of_single(out, given),
-        };
-        outcomes.push(outcome);
+    for o in policy.outputs.ids() {
+        outcomes.push(outcome_for_applied(policy, overriders, applied, o));
     }
     Leaf {
         status: Status::InScope,
         outcomes,
         applied: applied.to_vec(),
         overridden,
+    }
+}
+
+/// Whether rule `r`'s assignment to `o` is overridden where the rules `applied`
+/// (sorted) apply.
+fn suppressed(
+    policy: &Policy,
+    overriders: &IdxVec<RuleDef, Vec<RuleId>>,
+    applied: &[RuleId],
+    r: RuleId,
+    o: OutputId,
+) -> bool {
+    overriders.get(r).is_some_and(|ss| {
+        ss.iter().any(|&s| {
+            applied.binary_search(&s).is_ok()
+                && policy.rules[s].assigns.iter().any(|a| a.output == o)
+        })
+    })
+}
+
+/// Output `o`'s outcome in [`leaf_for_applied`]: for a caller that reads one output
+/// (a conflict's ways of settling, each for one output) without deciding the others.
+pub fn outcome_for_applied(
+    policy: &Policy,
+    overriders: &IdxVec<RuleDef, Vec<RuleId>>,
+    applied: &[RuleId],
+    o: OutputId,
+) -> Outcome {
+    let out = &policy.outputs[o];
+    // (value, rules) for every effective assignment to o.
+    let mut given: Vec<(Value, Vec<RuleId>)> = Vec::new();
+    for &r in applied {
+        for a in policy.rules[r].assigns.iter().filter(|a| a.output == o) {
+            if suppressed(policy, overriders, applied, r, o) {
+                continue;
+            }
+            match given.iter_mut().find(|g| g.0 == a.value) {
+                Some(g) => {
+                    if !g.1.contains(&r) {
+                        g.1.push(r)
+                    }
+                }
+                None => given.push((a.value.clone(), vec![r])),
+            }
+        }
+    }
+    match out.ty {
+        OutputTy::Set(e) => {
+            let mut vs: Vec<VariantId> = Vec::new();
+            let mut by: Vec<RuleId> = Vec::new();
+            for (v, rules) in &given {
+                if let Value::Set(_, items) = v {
+                    vs.extend(items);
+                }
+                by.extend(rules);
+            }
+            vs.sort_unstable();
+            vs.dedup();
+            by.sort_unstable();
+            by.dedup();
+            Outcome::Value {
+                value: Value::Set(e, vs),
+                by,
+                over: Vec::new(),
+            }
+        }
+        OutputTy::Single(_) => Outcome::of_single(out, given),
     }
 }
 

@@ -220,6 +220,53 @@ pub fn typical_index(ty: Ty, ranges: &[(u32, u32)], preferred: Option<u32>) -> O
     })
 }
 
+/// [`typical_index`] over the values `leads` holds, asking it only about the values the
+/// rule reads: the preferred value, the nearest on either side of it, or the first run.
+/// The same answer (a property test compares them); the isolating examples' walk
+/// (`Mdd::pick_avoiding`) pays for every value it is asked about.
+pub(crate) fn typical_index_lazily(
+    ty: Ty,
+    leads: &mut crate::mdd::Leads<'_>,
+    preferred: Option<u32>,
+) -> Option<u32> {
+    match (ty, preferred) {
+        (Ty::Bool | Ty::Enum(_), Some(p)) if leads.leads(p) => return Some(p),
+        (Ty::Int { .. }, Some(p)) => {
+            // The nearest value that leads, the lower on a tie (the first run wins).
+            let below = leads.last_at_or_below(p);
+            let above = leads.first_at_or_above(p);
+            return match (below, above) {
+                (Some(b), Some(a)) => Some(if p - b <= a - p { b } else { a }),
+                (b, a) => b.or(a),
+            };
+        }
+        _ => {}
+    }
+    let lo = leads.first_at_or_above(0)?;
+    Some(match ty {
+        Ty::Int { .. } => {
+            let hi = leads.run_end(lo);
+            lo + hi.saturating_sub(lo) / 2
+        }
+        Ty::Bool | Ty::Enum(_) => lo,
+    })
+}
+
+/// The one rule for example values as a chooser of [`Mdd::pick_avoiding`]: what
+/// [`Compiler::typical_at`] takes, asking only about the values it reads.
+pub(crate) struct Typical<'c, 'p>(pub(crate) &'c Compiler<'p>);
+
+impl crate::mdd::Choose for Typical<'_, '_> {
+    fn choose(&self, level: usize, runs: &[(u32, u32)]) -> u32 {
+        self.0.typical_at(level, Some(runs))
+    }
+
+    fn choose_lazily(&self, level: usize, leads: &mut crate::mdd::Leads<'_>) -> Option<u32> {
+        let (ty, preferred) = self.0.typical_of(level);
+        typical_index_lazily(ty, leads, preferred)
+    }
+}
+
 /// The value an example takes when any value of type `ty` will do ([`typical_index`]
 /// over the whole domain).
 pub fn typical_value(policy: &Policy, ty: Ty, preferred: Option<u32>) -> Value {
@@ -467,12 +514,18 @@ impl<'p> Compiler<'p> {
         self.policy.inputs[input].ty
     }
 
-    /// The value index an example takes at `level` among the allowed `ranges`
-    /// ([`typical_index`]); `None` allows the whole domain.
-    pub fn typical_at(&self, level: usize, ranges: Option<&[(u32, u32)]>) -> u32 {
+    /// The type of `level`'s input and the value its examples prefer.
+    fn typical_of(&self, level: usize) -> (Ty, Option<u32>) {
         let input = self.order.levels.get(level).copied();
         let ty = input.map_or(Ty::Bool, |i| self.input_ty(i));
         let preferred = input.and_then(|i| self.preferred.get(i).copied().flatten());
+        (ty, preferred)
+    }
+
+    /// The value index an example takes at `level` among the allowed `ranges`
+    /// ([`typical_index`]); `None` allows the whole domain.
+    pub fn typical_at(&self, level: usize, ranges: Option<&[(u32, u32)]>) -> u32 {
+        let (ty, preferred) = self.typical_of(level);
         let all = [(0, self.mdd.size(level).saturating_sub(1))];
         typical_index(ty, ranges.unwrap_or(&all), preferred).unwrap_or(0)
     }

@@ -174,6 +174,42 @@ fn rand_lin() -> impl Strategy<Value = RandLin> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
+    /// The lazy form of the one rule for example values takes the value the rule takes
+    /// on every run of allowed values, whatever the stretches it is asked about.
+    #[test]
+    fn typical_index_lazily_is_typical_index(
+        leads in prop::collection::vec((1u32..4, any::<bool>()), 1..12),
+        kind in 0usize..3,
+        preferred in prop::option::of(0u32..40),
+    ) {
+        let ty = [Ty::Bool, Ty::Enum(id(0)), Ty::Int { lo: 0, hi: 99 }][kind];
+        let mut bounds = Vec::new();
+        let mut lo = 0;
+        for &(len, _) in &leads {
+            bounds.push((lo, lo + len));
+            lo += len;
+        }
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for (&(lo, end), &(_, holds)) in bounds.iter().zip(&leads) {
+            if !holds {
+                continue;
+            }
+            match runs.last_mut() {
+                Some(last) if last.1 + 1 == lo => last.1 = end - 1,
+                _ => runs.push((lo, end - 1)),
+            }
+        }
+        let mut asked = vec![0; leads.len()];
+        let mut ask = |i: usize| {
+            asked[i] += 1;
+            Ok(leads[i].1)
+        };
+        let mut lazily = crate::mdd::Leads::new(&bounds, &mut ask);
+        let got = typical_index_lazily(ty, &mut lazily, preferred);
+        prop_assert_eq!(got, typical_index(ty, &runs, preferred));
+        prop_assert!(asked.iter().all(|&k| k <= 1), "each stretch asked at most once");
+    }
+
     /// Any linear constraint over three integer inputs (with negative bounds too) is
     /// compiled exactly.
     #[test]

@@ -25,6 +25,7 @@
 //! operation that would pass it returns [`MddError::TooLarge`] instead of exhausting memory.
 
 mod avoid;
+pub(crate) use avoid::{Choose, Exhausted, Leads};
 pub mod hash;
 
 use hash::{FxHashMap, FxHasher};

@@ -94,6 +94,46 @@ fn middle_of_first_run(_level: usize, runs: &[(u32, u32)]) -> u32 {
     runs.first().map_or(0, |&(lo, hi)| lo + (hi - lo) / 2)
 }
 
+/// Choosers of [`Mdd::pick_avoiding`] that ask only about the values they need.
+#[derive(Clone, Copy)]
+enum Lazily {
+    MiddleOfFirstRun,
+    NearestTwo,
+    Highest,
+}
+
+impl avoid::Choose for Lazily {
+    fn choose(&self, level: usize, runs: &[(u32, u32)]) -> u32 {
+        match self {
+            Lazily::MiddleOfFirstRun => middle_of_first_run(level, runs),
+            Lazily::NearestTwo => runs
+                .iter()
+                .map(|&(lo, hi)| 2u32.clamp(lo, hi.max(lo)))
+                .min_by_key(|v| v.abs_diff(2))
+                .unwrap_or(0),
+            Lazily::Highest => runs.last().map_or(0, |r| r.1),
+        }
+    }
+
+    fn choose_lazily(&self, _level: usize, leads: &mut avoid::Leads<'_>) -> Option<u32> {
+        match self {
+            Lazily::MiddleOfFirstRun => {
+                let lo = leads.first_at_or_above(0)?;
+                let hi = leads.run_end(lo);
+                Some(lo + (hi - lo) / 2)
+            }
+            Lazily::NearestTwo => {
+                let (b, a) = (leads.last_at_or_below(2), leads.first_at_or_above(2));
+                match (b, a) {
+                    (Some(b), Some(a)) => Some(if 2 - b <= a - 2 { b } else { a }),
+                    (b, a) => b.or(a),
+                }
+            }
+            Lazily::Highest => leads.last_at_or_below(u32::MAX),
+        }
+    }
+}
+
 /// Checks the canonical-form invariants on every node reachable from `f`.
 fn check_canonical(m: &Mdd, f: NodeId) {
     for n in m.nodes_of(f) {
@@ -205,6 +245,12 @@ proptest! {
         for choose in [&middle_of_first_run as &dyn Fn(usize, &[(u32, u32)]) -> u32, &last, &nearest_two] {
             let want = m.pick(alone, |t| t == 1, choose);
             let got = m.pick_avoiding(a, &others, choose, 10_000);
+            prop_assert_eq!(got, Ok(want));
+        }
+        // Choosers that ask only about the values they need take the same values.
+        for lazy in [Lazily::MiddleOfFirstRun, Lazily::NearestTwo, Lazily::Highest] {
+            let want = m.pick(alone, |t| t == 1, |l: usize, runs: &[(u32, u32)]| lazy.choose(l, runs));
+            let got = m.pick_avoiding(a, &others, lazy, 10_000);
             prop_assert_eq!(got, Ok(want));
         }
         // A walk cut short says so rather than answer.
