@@ -338,34 +338,76 @@ fn draw(view: &GraphView) -> Result<Drawing, SvgError> {
 fn draw_with(view: &GraphView, q_max: f64) -> (Drawing, f64) {
     let blocks: Vec<Block> = view.nodes.iter().map(|n| node_block(n, q_max)).collect();
     let labels: Vec<Block> = view.edges.iter().map(|e| label_block(&e.label)).collect();
-    let keys = vec![0usize; view.edges.len()];
-    let now = lay_out(view, &blocks, &labels, &keys);
+    let try_keys =
+        |keys: Vec<usize>| Tried::new(view, lay_out(view, &blocks, &labels, &keys), keys);
+    let shared = try_keys(vec![0usize; view.edges.len()]);
     if view.nodes.len() > 200 {
         // Too many boxes to lay out again; such a drawing is drawn in parts anyway.
-        return (now, 0.0);
+        return (shared.drawing, 0.0);
     }
-    let faults = Faults::of(view, &now.layout);
-    let mut best_cost = cost(&now, &faults);
-    let mut best = (now, keys.clone(), faults);
+    let mut best = shared;
     // First the crossings, then the answers out of order, each from the best drawing
     // so far: copies made for the order alone must pay for themselves.
     for misorder in [false, true] {
-        let (mut now, mut keys, mut faults) = best.clone();
+        let mut now = best.clone();
         for _ in 0..COPY_ROUNDS {
-            if !copy_round(view, &now, &faults, &mut keys, misorder) {
+            let mut keys = now.keys.clone();
+            if !copy_round(view, &now, &mut keys, misorder) {
                 break;
             }
-            now = lay_out(view, &blocks, &labels, &keys);
-            faults = Faults::of(view, &now.layout);
-            let c = cost(&now, &faults);
-            if c < best_cost {
-                best_cost = c;
-                best = (now.clone(), keys.clone(), faults.clone());
+            now = try_keys(keys);
+            if now.cost < best.cost {
+                best = now.clone();
             }
         }
     }
-    let faults = best_cost - best.0.layout.width;
-    (best.0, faults)
+    // Then one copy at a time, the one that lowers the cost most, while one does: the
+    // rounds above copy every crossing edge at once, which may copy more than needed.
+    for _ in 0..GREEDY_STEPS {
+        let mut own = Vec::new();
+        copy_candidates(view, &best, true, &mut own);
+        own.sort_unstable();
+        own.dedup();
+        let mut step: Option<Tried> = None;
+        for &e in own.iter().take(GREEDY_TRIES) {
+            let mut keys = best.keys.clone();
+            if let Some(slot) = keys.get_mut(e) {
+                *slot = e + 1;
+            }
+            let t = try_keys(keys);
+            if t.cost < step.as_ref().map_or(best.cost, |s| s.cost) {
+                step = Some(t);
+            }
+        }
+        match step {
+            Some(t) => best = t,
+            None => break,
+        }
+    }
+    let faults = best.cost - best.drawing.layout.width;
+    (best.drawing, faults)
+}
+
+/// A drawing tried: its copy keys, its faults and its cost.
+#[derive(Clone)]
+struct Tried {
+    drawing: Drawing,
+    keys: Vec<usize>,
+    faults: Faults,
+    cost: f64,
+}
+
+impl Tried {
+    fn new(view: &GraphView, drawing: Drawing, keys: Vec<usize>) -> Tried {
+        let faults = Faults::of(view, &drawing.layout);
+        let cost = cost(&drawing, &faults);
+        Tried {
+            drawing,
+            keys,
+            faults,
+            cost,
+        }
+    }
 }
 
 /// Gives edges into shared boxes boxes of their own; whether any changed. Of two
@@ -373,13 +415,22 @@ fn draw_with(view: &GraphView, q_max: f64) -> (Drawing, f64) {
 /// leads to a shared one: the copy goes under its question. With `misorder`, so do the
 /// answers of a question drawn out of order that lead to shared boxes, so that the
 /// answers can take their order.
-fn copy_round(
-    view: &GraphView,
-    now: &Drawing,
-    faults: &Faults,
-    keys: &mut [usize],
-    misorder: bool,
-) -> bool {
+fn copy_round(view: &GraphView, now: &Tried, keys: &mut [usize], misorder: bool) -> bool {
+    let mut own: Vec<usize> = Vec::new();
+    copy_candidates(view, now, misorder, &mut own);
+    let mut changed = false;
+    for e in own {
+        if let Some(k) = keys.get_mut(e).filter(|k| **k != e + 1) {
+            *k = e + 1;
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The edges into shared boxes that a copy might help, as [`copy_round`] says.
+fn copy_candidates(view: &GraphView, tried: &Tried, misorder: bool, own: &mut Vec<usize>) {
+    let (now, faults) = (&tried.drawing, &tried.faults);
     let mut into: Vec<usize> = vec![0; now.of.len()];
     for &t in &now.targets {
         if let Some(c) = into.get_mut(t) {
@@ -393,7 +444,6 @@ fn copy_round(
             .is_some_and(|&c| c > 1)
     };
     let span = |e: usize| now.layout.edges.get(e).map_or(0.0, sideways);
-    let mut own: Vec<usize> = Vec::new();
     for &(a, b) in &faults.crossings {
         let (a, b) = if span(a) >= span(b) { (a, b) } else { (b, a) };
         own.extend([a, b].into_iter().find(|&e| shared(e)));
@@ -406,15 +456,11 @@ fn copy_round(
             );
         }
     }
-    let mut changed = false;
-    for e in own {
-        if let Some(k) = keys.get_mut(e).filter(|k| **k != e + 1) {
-            *k = e + 1;
-            changed = true;
-        }
-    }
-    changed
 }
+
+/// Steps of copying one leaf at a time, and the copies tried in each.
+const GREEDY_STEPS: usize = 6;
+const GREEDY_TRIES: usize = 12;
 
 /// Rounds of copying the leaves that crossing edges (or answers out of order) lead to:
 /// each round gives those of the last drawing boxes of their own.
