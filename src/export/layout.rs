@@ -1295,13 +1295,13 @@ fn reverse_path(path: &[Seg]) -> Vec<Seg> {
 #[cfg(test)]
 mod tests;
 
-// The drawn geometry measured, for the tests of the layout and the SVG.
+// The drawn geometry measured: crossings choose between drawings; the tests of the
+// layout and the SVG measure crossings and labels.
 
 /// The pairs of edges (by index) that cross, one entry per crossing, counted from the
 /// drawn geometry (curves flattened): the measure a reader sees, not the layer-by-layer
 /// count the ordering heuristics use. Edges that meet at a node's port do not count;
 /// two edges that cross more than once count once per crossing.
-#[cfg(test)]
 pub fn crossing_pairs(l: &Layout) -> Vec<(usize, usize)> {
     let polys: Vec<Vec<(f64, f64)>> = l.edges.iter().map(|e| flatten(&e.path)).collect();
     let bounds: Vec<(f64, f64, f64, f64)> = polys
@@ -1324,9 +1324,11 @@ pub fn crossing_pairs(l: &Layout) -> Vec<(usize, usize)> {
             if bp.2 < bq.0 || bq.2 < bp.0 || bp.3 < bq.1 || bq.3 < bp.1 {
                 continue;
             }
+            // Only the pieces of each inside the other's bounds can cross it.
+            let qs = pieces_within(q, bp);
             let mut points: Vec<(f64, f64)> = Vec::new();
-            for a in p.windows(2) {
-                for b in q.windows(2) {
+            for a in pieces_within(p, bq) {
+                for &b in &qs {
                     if let ([a0, a1], [b0, b1]) = (a, b) {
                         if let Some(x) = proper_intersection(*a0, *a1, *b0, *b1) {
                             // A crossing at a joint of the flattened curve shows twice.
@@ -1344,6 +1346,21 @@ pub fn crossing_pairs(l: &Layout) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The segments of a polyline that reach into the box `(x0, y0, x1, y1)`.
+fn pieces_within<'a>(poly: &'a [(f64, f64)], b: &(f64, f64, f64, f64)) -> Vec<&'a [(f64, f64)]> {
+    poly.windows(2)
+        .filter(|s| match s {
+            [s0, s1] => {
+                s0.0.max(s1.0) >= b.0
+                    && s0.0.min(s1.0) <= b.2
+                    && s0.1.max(s1.1) >= b.1
+                    && s0.1.min(s1.1) <= b.3
+            }
+            _ => false,
+        })
+        .collect()
 }
 
 /// The pairs `(edge, label)` where `edge` passes within `clearance` pixels of the label
@@ -1402,7 +1419,6 @@ fn segment_meets_rect(a: (f64, f64), b: (f64, f64), r: &Rect) -> bool {
 }
 
 /// An edge's path as points, each cubic curve cut into straight pieces.
-#[cfg(test)]
 fn flatten(path: &[Seg]) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = Vec::new();
     let mut at = (0.0, 0.0);
@@ -1440,7 +1456,6 @@ fn flatten(path: &[Seg]) -> Vec<(f64, f64)> {
 
 /// Where segments `a0 a1` and `b0 b1` cross, strictly inside both (touching at an end,
 /// as edges do at a shared port, is not a crossing).
-#[cfg(test)]
 fn proper_intersection(
     a0: (f64, f64),
     a1: (f64, f64),

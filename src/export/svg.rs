@@ -297,8 +297,14 @@ fn label_block(label: &str) -> Block {
 
 /// The laid-out drawing before it is written: used by the writer and by the tests that
 /// check that text fits.
+#[derive(Clone)]
 struct Drawing {
+    /// One block per drawn box: the view's nodes, then the copies of shared leaves.
     nodes: Vec<Block>,
+    /// The view node each drawn box shows (the identity on the view's own nodes).
+    of: Vec<usize>,
+    /// The drawn box each of the view's edges leads to.
+    targets: Vec<usize>,
     labels: Vec<Block>,
     layout: Layout,
 }
@@ -310,14 +316,16 @@ fn draw(view: &GraphView) -> Result<Drawing, SvgError> {
             max: MAX_DRAWN_NODES,
         });
     }
-    let narrow = draw_with(view, Q_MAX);
+    let (narrow, narrow_faults) = draw_with(view, Q_MAX);
     if view.nodes.len() > 200 {
         // Too many boxes to lay out twice; such a drawing is wide anyway.
         return Ok(narrow);
     }
-    let wide = draw_with(view, Q_MAX_WIDE);
+    let (wide, wide_faults) = draw_with(view, Q_MAX_WIDE);
     Ok(
-        if wide.layout.width <= WIDE_DRAWING_MAX.max(narrow.layout.width) {
+        if wide.layout.width <= WIDE_DRAWING_MAX.max(narrow.layout.width)
+            && wide_faults <= narrow_faults
+        {
             wide
         } else {
             narrow
@@ -325,24 +333,262 @@ fn draw(view: &GraphView) -> Result<Drawing, SvgError> {
     )
 }
 
-fn draw_with(view: &GraphView, q_max: f64) -> Drawing {
-    let nodes: Vec<Block> = view.nodes.iter().map(|n| node_block(n, q_max)).collect();
+/// The drawing with questions wrapped `q_max` wide, and what its faults cost (see
+/// [`cost`]).
+fn draw_with(view: &GraphView, q_max: f64) -> (Drawing, f64) {
+    let blocks: Vec<Block> = view.nodes.iter().map(|n| node_block(n, q_max)).collect();
     let labels: Vec<Block> = view.edges.iter().map(|e| label_block(&e.label)).collect();
+    let try_keys =
+        |keys: Vec<usize>| Tried::new(view, lay_out(view, &blocks, &labels, &keys), keys);
+    let shared = try_keys(vec![0usize; view.edges.len()]);
+    if view.nodes.len() > 200 {
+        // Too many boxes to lay out again; such a drawing is drawn in parts anyway.
+        return (shared.drawing, 0.0);
+    }
+    let mut best = shared;
+    // First the crossings, then the answers out of order, each from the best drawing
+    // so far: copies made for the order alone must pay for themselves.
+    for misorder in [false, true] {
+        let mut now = best.clone();
+        for _ in 0..COPY_ROUNDS {
+            let mut keys = now.keys.clone();
+            if !copy_round(view, &now, &mut keys, misorder) {
+                break;
+            }
+            now = try_keys(keys);
+            if now.cost < best.cost {
+                best = now.clone();
+            }
+        }
+    }
+    // Then one copy at a time, the one that lowers the cost most, while one does: the
+    // rounds above copy every crossing edge at once, which may copy more than needed.
+    for _ in 0..GREEDY_STEPS {
+        let mut own = Vec::new();
+        copy_candidates(view, &best, true, &mut own);
+        own.sort_unstable();
+        own.dedup();
+        let mut step: Option<Tried> = None;
+        for &e in own.iter().take(GREEDY_TRIES) {
+            let mut keys = best.keys.clone();
+            if let Some(slot) = keys.get_mut(e) {
+                *slot = e + 1;
+            }
+            let t = try_keys(keys);
+            if t.cost < step.as_ref().map_or(best.cost, |s| s.cost) {
+                step = Some(t);
+            }
+        }
+        match step {
+            Some(t) => best = t,
+            None => break,
+        }
+    }
+    let faults = best.cost - best.drawing.layout.width;
+    (best.drawing, faults)
+}
+
+/// A drawing tried: its copy keys, its faults and its cost.
+#[derive(Clone)]
+struct Tried {
+    drawing: Drawing,
+    keys: Vec<usize>,
+    faults: Faults,
+    cost: f64,
+}
+
+impl Tried {
+    fn new(view: &GraphView, drawing: Drawing, keys: Vec<usize>) -> Tried {
+        let faults = Faults::of(view, &drawing.layout);
+        let cost = cost(&drawing, &faults);
+        Tried {
+            drawing,
+            keys,
+            faults,
+            cost,
+        }
+    }
+}
+
+/// Gives edges into shared boxes boxes of their own; whether any changed. Of two
+/// crossing edges, the one that runs further sideways gets a box of its own where it
+/// leads to a shared one: the copy goes under its question. With `misorder`, so do the
+/// answers of a question drawn out of order that lead to shared boxes, so that the
+/// answers can take their order.
+fn copy_round(view: &GraphView, now: &Tried, keys: &mut [usize], misorder: bool) -> bool {
+    let mut own: Vec<usize> = Vec::new();
+    copy_candidates(view, now, misorder, &mut own);
+    let mut changed = false;
+    for e in own {
+        if let Some(k) = keys.get_mut(e).filter(|k| **k != e + 1) {
+            *k = e + 1;
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The edges into shared boxes that a copy might help, as [`copy_round`] says.
+fn copy_candidates(view: &GraphView, tried: &Tried, misorder: bool, own: &mut Vec<usize>) {
+    let (now, faults) = (&tried.drawing, &tried.faults);
+    let mut into: Vec<usize> = vec![0; now.of.len()];
+    for &t in &now.targets {
+        if let Some(c) = into.get_mut(t) {
+            *c += 1;
+        }
+    }
+    let shared = |e: usize| {
+        now.targets
+            .get(e)
+            .and_then(|&t| into.get(t))
+            .is_some_and(|&c| c > 1)
+    };
+    let span = |e: usize| now.layout.edges.get(e).map_or(0.0, sideways);
+    for &(a, b) in &faults.crossings {
+        let (a, b) = if span(a) >= span(b) { (a, b) } else { (b, a) };
+        own.extend([a, b].into_iter().find(|&e| shared(e)));
+    }
+    if misorder {
+        for &q in &faults.misordered {
+            own.extend(
+                (0..view.edges.len())
+                    .filter(|&e| view.edges.get(e).is_some_and(|x| x.from == q) && shared(e)),
+            );
+        }
+    }
+}
+
+/// Steps of copying one leaf at a time, and the copies tried in each.
+const GREEDY_STEPS: usize = 6;
+const GREEDY_TRIES: usize = 12;
+
+/// Rounds of copying the leaves that crossing edges (or answers out of order) lead to:
+/// each round gives those of the last drawing boxes of their own.
+const COPY_ROUNDS: usize = 4;
+
+/// What a crossing costs, in pixels of width: about one leaf box. A leaf copied to
+/// remove a crossing makes the drawing that much wider, and a wider drawing is read
+/// smaller or in parts; a copy is kept where it removes crossings for its width.
+const CROSSING_WIDTH: f64 = 300.0;
+
+/// What a question whose answers are drawn out of their order costs, in pixels of
+/// width: less than a crossing (the reader follows each label down its own edge) but
+/// not nothing (`yes` before `no` is read slower, and wrongly by a reader in a hurry).
+const MISORDER_WIDTH: f64 = 100.0;
+
+/// What a drawing is judged by: its width, its crossings and its questions whose
+/// answers are out of order.
+fn cost(d: &Drawing, f: &Faults) -> f64 {
+    d.layout.width
+        + CROSSING_WIDTH * f.crossings.len() as f64
+        + MISORDER_WIDTH * f.misordered.len() as f64
+}
+
+/// What a reader may trip on in a drawing.
+#[derive(Clone)]
+struct Faults {
+    /// Pairs of edges that cross (by view edge).
+    crossings: Vec<(usize, usize)>,
+    /// The questions whose answers do not read left to right in their order.
+    misordered: Vec<usize>,
+}
+
+impl Faults {
+    fn of(view: &GraphView, l: &Layout) -> Faults {
+        Faults {
+            crossings: layout::crossing_pairs(l),
+            misordered: misordered(view, l),
+        }
+    }
+}
+
+/// The questions whose answers' labels do not read left to right in the answers'
+/// order (`no` before `yes`, ranges ascending, variants as declared: the view lists a
+/// question's edges in that order).
+fn misordered(view: &GraphView, l: &Layout) -> Vec<usize> {
+    let mut last: Vec<Option<f64>> = vec![None; view.nodes.len()];
+    let mut out: Vec<usize> = Vec::new();
+    for (e, r) in view.edges.iter().zip(&l.edges) {
+        let Some(x) = r.label.map(|b| b.cx()) else {
+            continue;
+        };
+        if let Some(slot) = last.get_mut(e.from) {
+            if slot.is_some_and(|p| p > x) && !out.contains(&e.from) {
+                out.push(e.from);
+            }
+            *slot = Some(x);
+        }
+    }
+    out
+}
+
+/// How far an edge runs sideways, between its leftmost and rightmost points.
+fn sideways(r: &layout::EdgeRoute) -> f64 {
+    let (lo, hi) = r
+        .path
+        .iter()
+        .map(|s| match *s {
+            Seg::Move(x, _) | Seg::Line(x, _) | Seg::Curve(_, _, _, _, x, _) => x,
+        })
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
+    (hi - lo).max(0.0)
+}
+
+/// Lays out `view` with its leaves drawn once per copy key: edges to one leaf with
+/// one key lead to one box. A leaf that several questions lead to may be drawn once
+/// under each of them, as in a decision tree: one box shared by far-apart questions
+/// draws their answers across each other's, and a reader following an answer down a
+/// crossing loses it. The copies say the same decision; one question's answers never
+/// lead to two copies (its answers to one leaf are one edge).
+fn lay_out(view: &GraphView, blocks: &[Block], labels: &[Block], keys: &[usize]) -> Drawing {
+    let mut of: Vec<usize> = (0..view.nodes.len()).collect();
+    // Per leaf, the keys seen so far with their boxes.
+    let mut boxes: Vec<Vec<(usize, usize)>> = vec![Vec::new(); view.nodes.len()];
+    let targets: Vec<usize> = view
+        .edges
+        .iter()
+        .zip(keys)
+        .map(|(e, &key)| {
+            if !matches!(view.nodes.get(e.to), Some(ViewNode::Leaf(_))) {
+                return e.to;
+            }
+            let Some(seen) = boxes.get_mut(e.to) else {
+                return e.to;
+            };
+            if let Some(&(_, b)) = seen.iter().find(|s| s.0 == key) {
+                return b;
+            }
+            let b = if seen.is_empty() {
+                e.to
+            } else {
+                of.push(e.to);
+                of.len() - 1
+            };
+            seen.push((key, b));
+            b
+        })
+        .collect();
+    let nodes: Vec<Block> = of.iter().filter_map(|&o| blocks.get(o).cloned()).collect();
     let sizes: Vec<Size> = nodes.iter().map(|b| b.size).collect();
     let specs: Vec<EdgeSpec> = view
         .edges
         .iter()
-        .zip(&labels)
-        .map(|(e, l)| EdgeSpec {
+        .zip(labels)
+        .zip(&targets)
+        .map(|((e, l), &to)| EdgeSpec {
             from: e.from,
-            to: e.to,
+            to,
             label: Some(l.size),
         })
         .collect();
     let layout = layout::layout(&sizes, &specs, &Options::default());
     Drawing {
         nodes,
-        labels,
+        of,
+        targets,
+        labels: labels.to_vec(),
         layout,
     }
 }
@@ -901,18 +1147,25 @@ fn answers(out: &mut String, view: &GraphView, d: &Drawing) {
 /// The questions and the leaves, each with its tooltip.
 fn nodes(out: &mut String, view: &GraphView, d: &Drawing, p: &str) {
     out.push_str("<g class=\"nodes\">\n");
-    for (i, ((node, b), r)) in view
-        .nodes
-        .iter()
-        .zip(&d.nodes)
-        .zip(&d.layout.nodes)
-        .enumerate()
-    {
+    for (i, ((&v, b), r)) in d.of.iter().zip(&d.nodes).zip(&d.layout.nodes).enumerate() {
+        let Some(node) = view.nodes.get(v) else {
+            continue;
+        };
         let (class, style) = match node {
             ViewNode::Question(_) => ("question".to_string(), question_style()),
             ViewNode::Leaf(l) => (format!("leaf {}", l.kind.as_str()), leaf_style(l.kind)),
         };
-        let _ = write!(out, "<g id=\"{p}n{i}\" class=\"{class}\">");
+        // A copy of a shared leaf is named after the leaf and its place among the copies.
+        let id = if i == v {
+            format!("{p}n{v}")
+        } else {
+            format!(
+                "{p}n{v}-{}",
+                d.of.get(..i)
+                    .map_or(0, |a| a.iter().filter(|&&x| x == v).count())
+            )
+        };
+        let _ = write!(out, "<g id=\"{id}\" class=\"{class}\">");
         let _ = write!(out, "<title>{}</title>", xml_escape(&node_tooltip(node)));
         rect_el(out, r, &style);
         write_block(out, b, r);
