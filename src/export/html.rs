@@ -880,7 +880,7 @@ impl PageWriter<'_> {
                 if per_output {
                     let _ = writeln!(
                         self.out,
-                        "<p class=\"note\">The whole decision has too many outcomes to draw at once (every combination of its {} outputs is a box of its own): each output is drawn on its own below.</p>",
+                        "<p class=\"note\">The whole decision is too wide to read in one drawing, even cut by the first questions' answers (each of its boxes says all {} outputs): each output is drawn on its own below.</p>",
                         pp.policy.outputs.len()
                     );
                 } else {

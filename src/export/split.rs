@@ -255,7 +255,7 @@ pub fn plan(
             }
             Ok(Plan {
                 note: Some(format!(
-                    "The whole decision has too many outcomes to draw at once (every combination of its {} outputs is a box of its own): each output is drawn on its own.",
+                    "The whole decision is too wide to read in one drawing, even cut by the first questions' answers (each of its boxes says all {} outputs): each output is drawn on its own.",
                     policy.outputs.len()
                 )),
                 sections,
