@@ -1202,10 +1202,17 @@ impl PageWriter<'_> {
             && !failing
             && a.unfinished.is_empty()
         {
-            let badge = if a.asserts.is_empty() {
-                "no gaps, no conflicts"
+            // Beside outputs left undecided on purpose, "no gaps" reads as a contradiction
+            // to a reader who counts an undecided output as a gap: say which gaps.
+            let gaps = if a.gaps.is_empty() {
+                "no gaps"
             } else {
-                "no gaps, no conflicts, every assert holds"
+                "no open gaps"
+            };
+            let badge = if a.asserts.is_empty() {
+                format!("{gaps}, no conflicts")
+            } else {
+                format!("{gaps}, no conflicts, every assert holds")
             };
             let _ = writeln!(self.out, "<p><span class=\"badge good\">{badge}</span></p>");
         }
