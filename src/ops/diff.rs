@@ -33,6 +33,10 @@ pub fn options(
     Ok(opts)
 }
 
+/// What a difference may be when a side does not pass `policyc check`.
+const REJECTED_CONSEQUENCE: &str =
+    "some differences may be to or from undecided or conflicting answers (`policyc check` lists them)";
+
 /// Two policy files compared, and the lines to print first for a policy `policyc
 /// check` rejects: it type-checks, so it is compared, but its decisions may be gaps or
 /// conflicts, and a difference may be one of them.
@@ -76,7 +80,7 @@ pub fn two_files(
                 warnings.push(super::rejected_warning(
                     &format!("the {side} policy `{}`", path.display()),
                     n,
-                    "some differences may be to or from undecided or conflicting answers (`policyc check` lists them)",
+                    REJECTED_CONSEQUENCE,
                 ));
             }
         }
@@ -130,11 +134,7 @@ fn rejected_sides(revision: &GitRevision, diff: &RevisionDiff) -> Vec<String> {
             let n = super::type_checked(&mut Sources::new(), fs, &path)
                 .map_or(0, |p| super::check_errors_of(&p));
             if n > 0 {
-                warnings.push(super::rejected_warning(
-                    &what,
-                    n,
-                    "some differences may be to or from undecided or conflicting answers (`policyc check` lists them)",
-                ));
+                warnings.push(super::rejected_warning(&what, n, REJECTED_CONSEQUENCE));
             }
         }
     }
