@@ -29,6 +29,7 @@ pub mod testing;
 
 // The faces and the library's inner parts.
 pub(crate) mod cli;
+pub(crate) mod collections;
 pub(crate) mod lsp;
 pub(crate) mod manual;
 pub(crate) mod mdd;

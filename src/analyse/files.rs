@@ -246,7 +246,7 @@ fn merged_note(sources: &Sources, group: Vec<(String, Diagnostic)>) -> Diagnosti
 
 /// Keeps the first of diagnostics that say the same thing at the same place.
 fn dedup(sources: &Sources, diags: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = crate::collections::HashSet::default();
     diags.retain(|d| {
         let loc = d.primary_loc();
         let key = (

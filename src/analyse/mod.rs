@@ -379,10 +379,16 @@ enum BoxResult {
 /// deterministic, so the analysis is too).
 fn par_map<T: Sync, R: Send>(items: &[T], first: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items.len());
+    // Built for fuzzing, one worker: the coverage counters are not atomic, so threads
+    // racing on them would make a run's coverage vary for the same input.
+    let workers = if cfg!(fuzzing) {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(items.len())
+    };
     if workers <= 1 {
         return items.iter().map(&f).collect();
     }

@@ -1,7 +1,7 @@
 //! The enums in scope: this program's, then those copied in from imported policies
 //! (`alias.Enum`), with their variants indexed by name.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::ir::{self, Arena, EnumId, IdxVec, OutputTy, Ty, VariantId};
 
@@ -26,7 +26,7 @@ impl Enums {
     pub(crate) fn push(&mut self, def: ir::EnumDef) -> EnumId {
         let id = self.defs.push(def);
         let variants = &self.defs[id].variants;
-        let mut names = HashMap::with_capacity(variants.len());
+        let mut names = HashMap::with_capacity_and_hasher(variants.len(), Default::default());
         for (v, var) in variants.entries() {
             // The first of two same names wins, as a scan from the start would find.
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(var.name.clone()) {

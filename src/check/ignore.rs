@@ -11,7 +11,7 @@
 //! policy decides with. Asserts and scenarios are not reads either: they speak about
 //! the policy, they do not decide with it.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::ir::{self, DefineBody, DefineId, Expr, IdxVec, InputId};
 
@@ -125,7 +125,7 @@ pub(crate) fn check_reads(root: FileId, decls: &Decls, policy: &ir::Policy, sink
     }
     let reads_of_define = define_reads(policy);
     let ignored = |i: InputId| policy.is_ignored(i);
-    let mut found: HashMap<InputId, Vec<Read>> = HashMap::new();
+    let mut found: HashMap<InputId, Vec<Read>> = HashMap::default();
     let look = |e: &ast::Expr, file: FileId, found: &mut HashMap<InputId, Vec<Read>>| {
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {

@@ -2,7 +2,7 @@
 //! asserts and scenarios, each typed and lowered by a [`Typer`]. The order of the
 //! passes and the assembly of [`ir::Policy`] are `checker.rs`'s.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::ir::{self, OutputId, OutputTy, Value};
 use super::suggest::HelpOr;
@@ -355,7 +355,7 @@ impl<'a> Typer<'_, 'a> {
                 None => ir::Expr::Const(true),
             };
             let mut assigns = Vec::new();
-            let mut seen: HashMap<OutputId, Loc> = HashMap::new();
+            let mut seen: HashMap<OutputId, Loc> = HashMap::default();
             for a in &at.decl.then {
                 let Some(o) = self.find_output(&a.target, at.file, "`then`") else {
                     continue;
@@ -474,7 +474,7 @@ impl<'a> Typer<'_, 'a> {
 
     fn lower_given(&mut self, at: At<'a, ast::ScenarioDecl>) -> Vec<ir::Fact> {
         let mut facts = Vec::new();
-        let mut seen: HashMap<ir::InputId, Loc> = HashMap::new();
+        let mut seen: HashMap<ir::InputId, Loc> = HashMap::default();
         for a in &at.decl.given {
             let here = at.loc(a.target.span);
             let input = match self.decls.values.get(a.target.name.as_str()).copied() {
@@ -549,7 +549,7 @@ impl<'a> Typer<'_, 'a> {
 
     fn lower_expect(&mut self, at: At<'a, ast::ScenarioDecl>) -> Vec<ir::Expect> {
         let mut out = Vec::new();
-        let mut seen: HashMap<OutputId, Loc> = HashMap::new();
+        let mut seen: HashMap<OutputId, Loc> = HashMap::default();
         let mut twice = |c: &mut Self, o: OutputId, name: &str, here: Loc| -> bool {
             if let Some(&first) = seen.get(&o) {
                 c.sink.error(

@@ -1,6 +1,6 @@
 //! Loading a file and every file it `use`s, transitively, each once.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::files::load_file;
@@ -68,7 +68,7 @@ pub(crate) fn load(
         read: path.to_path_buf(),
         display: path.to_path_buf(),
     }];
-    let mut by_key: HashMap<PathBuf, usize> = HashMap::new();
+    let mut by_key: HashMap<PathBuf, usize> = HashMap::default();
     by_key.insert(fs.canonical(path), 0);
     let mut modules = vec![parse_module(sources, root_file, diags)];
 

@@ -4,7 +4,8 @@
 //! have their own; each enum has its variants, which expressions reach through the type
 //! they expect (so two enums may both have a `none`).
 
-use std::collections::{BTreeSet, HashMap};
+use crate::collections::HashMap;
+use std::collections::BTreeSet;
 
 use super::enums::Enums;
 use super::ir::{self, Arena, IdxVec, OutputTy, Ty};
@@ -255,7 +256,7 @@ impl<'a> Collector<'_, 'a> {
             );
         }
         let mut variants: ir::Arena<ir::VariantDef> = ir::Arena::new();
-        let mut seen: HashMap<&str, Loc> = HashMap::new();
+        let mut seen: HashMap<&str, Loc> = HashMap::default();
         for v in &at.decl.variants {
             let vloc = at.loc(v.name.span);
             if let Some(&first) = seen.get(v.name.name.as_str()) {

@@ -1,8 +1,8 @@
 //! Where the checker's passes put diagnostics, and what they need to word them well:
 //! the names a syntax error already explains, and the budget for "did you mean".
 
+use crate::collections::HashSet;
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use super::suggest::{self, Suggestion};
 use crate::diagnostics::Diagnostic;

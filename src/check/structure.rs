@@ -1,7 +1,7 @@
 //! Structure: defines that depend on themselves, and `overrides` (missing rules,
 //! self-overrides, cycles).
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::graph::Graph;
 use super::ir;
@@ -155,7 +155,7 @@ pub(crate) fn resolve_overrides(
     let mut edge_locs: Vec<Loc> = Vec::new();
     for (r, at) in rules.entries() {
         let mut ids = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for ident in &at.decl.overrides {
             let loc = at.loc(ident.span);
             match decls.values.get(ident.name.as_str()).copied() {

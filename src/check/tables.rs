@@ -4,7 +4,8 @@
 //! [`Sink`](super::sink::Sink), enums and their variants live in
 //! [`Enums`](super::enums::Enums).
 
-use std::collections::{BTreeSet, HashMap};
+use crate::collections::HashMap;
+use std::collections::BTreeSet;
 
 use super::ir::{self, Arena, EnumId, IdxVec, InputId, LinExpr, OutputId, OutputTy, Ty};
 use crate::parse::ast;

@@ -1,6 +1,6 @@
 //! Rendering diagnostics for people (codespan-reporting) and machines (JSON).
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic as cs;
@@ -35,7 +35,7 @@ impl<'s> Shown<'s> {
     fn new(sources: &'s Sources, d: &Diagnostic) -> Self {
         let mut shown = Shown {
             sources,
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
         };
         for l in &d.labels {
             for at in [l.span.start, l.span.end] {

@@ -395,7 +395,8 @@ pub fn log(
 /// Results whose fingerprints are equal (the same finding twice in a file) told apart
 /// by their order: `:2`, `:3`... after the second and later ones.
 fn numbered(mut results: Vec<SarifResult>) -> Vec<SarifResult> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen: crate::collections::HashMap<String, usize> =
+        crate::collections::HashMap::default();
     for r in &mut results {
         if let Some(f) = r.partial_fingerprints.get_mut(FINGERPRINT) {
             let n = seen.entry(f.clone()).or_insert(0);

@@ -6,8 +6,8 @@
 //! file, and every `use` resolves to the revision's version of the used file, exactly as
 //! in the working tree, without writing anything to disk.
 
+use crate::collections::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -67,7 +67,7 @@ impl GitRevision {
         Ok(GitRevision {
             rev: rev.to_string(),
             toplevel,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(HashMap::default()),
         })
     }
 

@@ -27,7 +27,7 @@ pub mod render;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use serde::Serialize;
 
@@ -457,7 +457,7 @@ impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
     fn new() -> Self {
         Interner {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 
@@ -566,7 +566,7 @@ fn value_maps(
     m: &OutputMatch,
     opts: &DiffOptions,
 ) -> Result<Vec<HashMap<String, String>>, DiffError> {
-    let mut maps = vec![HashMap::new(); m.pairs.len()];
+    let mut maps = vec![HashMap::default(); m.pairs.len()];
     for vm in &opts.value_map {
         let k = m.pairs.iter().position(|&(i, j)| {
             old.outputs[i].name == vm.output || new.outputs[j].name == vm.output
@@ -906,7 +906,7 @@ pub fn diff(old: &Policy, new: &Policy, opts: &DiffOptions) -> Result<PolicyDiff
 
     let mut verdicts: Interner<CVerdict> = Interner::new();
     let mut output_diffs = Vec::with_capacity(outputs.pairs.len());
-    let no_rename = HashMap::new();
+    let no_rename = HashMap::default();
     for (k, &(oa, ob)) in outputs.pairs.iter().enumerate() {
         let rename = renames.get(k).unwrap_or(&no_rename);
         let pair = OutputPair {
@@ -1054,7 +1054,7 @@ fn output_diff(
     verdicts: &mut Interner<CVerdict>,
 ) -> Result<Option<OutputDiff>, DiffError> {
     let [(old, oa), (new, ob)] = pair.sides;
-    let no_rename = HashMap::new();
+    let no_rename = HashMap::default();
     let (Some(ra), Some(rb)) = (
         a.outputs.get(oa).cloned().flatten(),
         b.outputs.get(ob).cloned().flatten(),

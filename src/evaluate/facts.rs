@@ -109,7 +109,7 @@ pub fn parse_facts(policy: &Policy, json: &serde_json::Value) -> Result<Facts, V
 
 /// Input names to ids, built once for many facts (batch `decide`).
 pub struct InputIndex<'p> {
-    by_name: std::collections::HashMap<&'p str, InputId>,
+    by_name: crate::collections::HashMap<&'p str, InputId>,
 }
 
 impl<'p> InputIndex<'p> {

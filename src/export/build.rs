@@ -24,7 +24,7 @@
 //! brute-force enumeration in the tests). With `--output NAME` the terminals keep only
 //! that output's result, which yields that output's own, usually much smaller, graph.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use petgraph::visit::EdgeRef;
 
@@ -170,7 +170,7 @@ impl Keys<'_> {
                 self.ids.insert(key.clone(), id);
                 self.keys.push(key);
                 self.rules.push(Vec::new());
-                self.over.push(HashMap::new());
+                self.over.push(HashMap::default());
                 id
             }
         };
@@ -437,7 +437,7 @@ pub fn graph_view(
         policy,
         dg,
         which,
-        ids: HashMap::new(),
+        ids: HashMap::default(),
         keys: Vec::new(),
         rules: Vec::new(),
         over: Vec::new(),
@@ -448,7 +448,7 @@ pub fn graph_view(
     let care = c.mdd.map_terminals(shown, |t| u32::from(t != BROKEN))?;
     let mut simp = Simplifier {
         mdd: &mut c.mdd,
-        memo: HashMap::new(),
+        memo: HashMap::default(),
     };
     let drawn = simp.run(shown, care)?;
     let (nodes, edges, root) = to_view(policy, &c.order.levels, &c.mdd, drawn, &keys);
@@ -486,7 +486,7 @@ fn diagram_of(policy: &Policy, c: &mut Compiler<'_>, dg: &DecisionGraph) -> CRes
             at: None,
             what: "a decision graph with a cycle",
         })?;
-    let mut id: HashMap<petgraph::graph::NodeIndex, NodeId> = HashMap::new();
+    let mut id: HashMap<petgraph::graph::NodeIndex, NodeId> = HashMap::default();
     // Children before parents.
     for &n in order.iter().rev() {
         let node = match dg.graph.node_weight(n) {
@@ -641,7 +641,7 @@ fn to_view(
         // Every incident breaks an assumption: nothing to decide.
         return (vec![ViewNode::Leaf(Leaf::out_of_scope())], edges, 0);
     };
-    let mut index: HashMap<NodeId, usize> = HashMap::new();
+    let mut index: HashMap<NodeId, usize> = HashMap::default();
     let mut ix_of = |n: NodeId, nodes: &mut Vec<ViewNode>| -> usize {
         if let Some(&i) = index.get(&n) {
             return i;

@@ -11,7 +11,8 @@
 //! - per member, for a set output (whether the set holds each value: five yes-or-no
 //!   graphs instead of one of 32 leaves), built by [`super::build::Which::Member`].
 
-use std::collections::{HashMap, VecDeque};
+use crate::collections::HashMap;
+use std::collections::VecDeque;
 
 use super::build::{graph_view, Which};
 use super::view::{GraphView, ViewEdge, ViewNode};
@@ -117,7 +118,7 @@ fn cut_at_root(part: &Part) -> Vec<Part> {
 
 /// The part of `view` reachable from `root`, numbered breadth-first from it.
 fn subgraph(view: &GraphView, root: usize) -> GraphView {
-    let mut new_of: HashMap<usize, usize> = HashMap::new();
+    let mut new_of: HashMap<usize, usize> = HashMap::default();
     let mut order: Vec<usize> = Vec::new();
     let mut queue = VecDeque::from([root]);
     new_of.insert(root, 0);

@@ -8,7 +8,7 @@
 //! break. That keeps comment placement a function of the document alone, so formatting
 //! is idempotent.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use crate::source::Span;
 

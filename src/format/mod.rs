@@ -15,7 +15,7 @@ pub mod changes;
 mod doc;
 mod same;
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 pub use build::quote;
 pub use same::same_ast;
@@ -228,10 +228,10 @@ impl<'a> CommentPlacer<'a> {
 
     /// Attaches every comment to a break of the layout.
     fn attach(&self, file: &File, events: &[Event], eof: usize) -> HashMap<usize, Attached> {
-        let mut attached: HashMap<usize, Attached> = HashMap::new();
+        let mut attached: HashMap<usize, Attached> = HashMap::default();
         // Comments that lost their place at the end of a line to an earlier one:
         // they go on lines of their own, first, at the same break.
-        let mut demoted: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut demoted: HashMap<usize, Vec<String>> = HashMap::default();
         for c in &file.comments {
             let body = c.text.trim_end().to_string();
             let own_line = self.starts_line(c.span.start);

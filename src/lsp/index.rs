@@ -7,7 +7,7 @@
 //! is no declared value is an enum variant (resolved by type in the checker; here every
 //! variant of that name is a candidate).
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use crate::parse::ast::{self, Expectation, ExprKind, ItemKind, TypeExpr};
 use crate::source::{FileId, Sources, Span};
@@ -159,9 +159,9 @@ impl Index {
                 declared.extend(path);
             }
         }
-        let mut values: HashMap<&str, usize> = HashMap::new();
-        let mut types: HashMap<&str, usize> = HashMap::new();
-        let mut variants: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut values: HashMap<&str, usize> = HashMap::default();
+        let mut types: HashMap<&str, usize> = HashMap::default();
+        let mut variants: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, d) in index.decls.iter().enumerate() {
             match d.kind {
                 DeclKind::Enum => {

@@ -26,7 +26,8 @@ mod publish;
 mod requests;
 pub mod transport;
 
-use std::collections::{HashMap, VecDeque};
+use crate::collections::HashMap;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -439,7 +440,7 @@ impl CheckedDoc {
             index: Index::default(),
             reached: Vec::new(),
             uses: Vec::new(),
-            define_types: HashMap::new(),
+            define_types: HashMap::default(),
         }
     }
 }
@@ -506,12 +507,12 @@ impl Server {
         Server {
             caps,
             options,
-            docs: HashMap::new(),
-            checked: HashMap::new(),
-            generations: HashMap::new(),
+            docs: HashMap::default(),
+            checked: HashMap::default(),
+            generations: HashMap::default(),
             next_generation: 0,
-            held: HashMap::new(),
-            published: HashMap::new(),
+            held: HashMap::default(),
+            published: HashMap::default(),
             done,
             running: false,
             waiting: Vec::new(),
@@ -922,7 +923,7 @@ fn check_document(
         false,
     );
 
-    let mut define_types = HashMap::new();
+    let mut define_types = HashMap::default();
     if let Some(policy) = &checked.policy {
         for d in &policy.defines {
             let ty = match d.body {

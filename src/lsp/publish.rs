@@ -3,7 +3,7 @@
 //! Every position goes through one [`LineCache`] per set of files: a document with
 //! 20,000 findings converts each file's lines once, not once per finding and label.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString};
@@ -182,7 +182,7 @@ pub fn foreign_errors(
     path: &Path,
 ) -> Vec<lsp_types::Diagnostic> {
     let norm = |p: &Path| crate::source::normalize(p);
-    let mut errors: HashMap<PathBuf, (usize, String)> = HashMap::new();
+    let mut errors: HashMap<PathBuf, (usize, String)> = HashMap::default();
     for d in diags.iter().filter(|d| d.is_error()) {
         let Some(p) = d
             .primary_loc()

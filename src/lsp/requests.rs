@@ -1,7 +1,7 @@
 //! The requests: each answers from the last check of its document (checked first if
 //! edited since), in the forms the client declared ([`super::caps`]).
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 
 use lsp_server::{ErrorCode, Message, Request, Response};
 use lsp_types::request::{
@@ -161,7 +161,7 @@ impl Server {
             return Ok(None);
         };
         // Each file's URI once, not once per mention.
-        let mut uris: HashMap<FileId, Option<Uri>> = HashMap::new();
+        let mut uris: HashMap<FileId, Option<Uri>> = HashMap::default();
         let mut locs = Vec::new();
         for &d in &occ.decls {
             let Some(decl) = a.index.decls.get(d) else {
@@ -219,7 +219,7 @@ impl Server {
         let in_type = context == Context::Type;
         let in_overrides = context == Context::Overrides;
         let mut items = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for d in &a.index.decls {
             let wanted = if in_overrides {
                 d.kind == DeclKind::Rule
@@ -362,7 +362,7 @@ impl Server {
                 // lsp_types keys a workspace edit's changes by `Uri`, whose cache clippy
                 // takes for mutability; the key is never changed once inserted.
                 #[allow(clippy::mutable_key_type)]
-                let changes = HashMap::from([(uri.clone(), vec![fix.edit])]);
+                let changes = std::collections::HashMap::from([(uri.clone(), vec![fix.edit])]);
                 let edit = WorkspaceEdit::new(changes);
                 if self.caps.code_action_literals {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {

@@ -89,8 +89,8 @@ struct Walk {
     unfound: Vec<Unfound>,
     /// `.policy` files met, listed now or before (a folder named twice is not empty).
     seen: usize,
-    dirs: std::collections::HashSet<PathBuf>,
-    real_files: std::collections::HashSet<PathBuf>,
+    dirs: crate::collections::HashSet<PathBuf>,
+    real_files: crate::collections::HashSet<PathBuf>,
 }
 
 impl Walk {

@@ -11,7 +11,7 @@
 mod layout;
 mod stream;
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 use std::rc::Rc;
 
 pub use layout::{layout, FactsLayout};
@@ -161,7 +161,7 @@ impl<'p> Batch<'p> {
             policy,
             decider,
             index: InputIndex::new(policy),
-            leaves: HashMap::new(),
+            leaves: HashMap::default(),
             answered: 0,
         }
     }

@@ -5,7 +5,7 @@
 //! leaf when every such completion ends there. The looser figures (fired or reached by
 //! some completion) are kept beside them.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::leaf::{actual, located_rule};
 use crate::check::ir::Value;
@@ -60,7 +60,7 @@ impl CoverageData {
             .map(|r| (located_rule(sources, policy, r), Mark::default()))
             .collect();
         let mut leaves = Vec::new();
-        let mut leaf_index = HashMap::new();
+        let mut leaf_index = HashMap::default();
         for n in graph.graph.node_weights() {
             let GraphNode::Leaf { leaf } = n else {
                 continue;
@@ -91,7 +91,7 @@ impl CoverageData {
                 .map(|r| (located_rule(sources, policy, r), Mark::default()))
                 .collect(),
             leaves: Vec::new(),
-            leaf_index: HashMap::new(),
+            leaf_index: HashMap::default(),
             leaves_unmeasured: Some(why),
         }
     }

@@ -2,7 +2,7 @@
 //! path the decision graph takes to a failing leaf (each input the typical value among
 //! those that still lead there), the questions asked and the rules that fired.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
