@@ -47,6 +47,7 @@ const HIDDEN_ITEMS: &[&str] = &["mod fuzzing", "mod testing", "fn main"];
 /// The top-level modules, each after every module it names: the order of the code map
 /// in ARCHITECTURE.md. The faces come last, then what only tests and fuzzing use.
 const LAYERS: &[&str] = &[
+    "collections",
     "xml",
     "terminal",
     "source",
