@@ -14,5 +14,8 @@ fi
 # a memory ceiling; an input slower than 10 s is reported as a hang; the target's own
 # standard error closed (the language server logs every bad message there). To see a
 # crash's panic message, run its artifact: cargo +nightly fuzz run TARGET ARTIFACT.
-exec cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- \
+# FUZZ_SANITIZER=none builds without AddressSanitizer: policyc has no `unsafe` code, so
+# the sanitizer guards only its dependencies', and it costs three quarters of the
+# speed; long runs use none, then replay the corpus once with it (docs/fuzzing.md).
+exec cargo +nightly fuzz run -s "${FUZZ_SANITIZER:-address}" "$target" "fuzz/corpus/$target" -- \
   -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -close_fd_mask=2 -print_final_stats=1 "$@"
