@@ -290,12 +290,37 @@ mod tests {
     }
 
     /// On the decision-table shape of 64 inputs and 2,000 rules the bound alone shows
-    /// the graph passes the default limit.
+    /// the graph passes the default limit, and the error says that it was counted, with
+    /// no rule blamed for passing it.
     #[test]
-    fn a_large_decision_table_is_proven_past_the_limit() {
+    fn a_large_decision_table_is_counted_past_the_limit_and_says_so() {
+        use crate::compile::graph::DecisionGraph;
+        use crate::compile::CompileError;
         let policy = generate(&SynthSpec::table(64, 2000, 1));
-        let c = Compiler::new(&policy, &CompileOptions::default()).unwrap();
+        let mut c = Compiler::new(&policy, &CompileOptions::default()).unwrap();
         let limit = crate::mdd::DEFAULT_MAX_NODES as u128;
         assert!(rule_sets_nodes_at_least(&c, limit) > limit);
+        let err = DecisionGraph::build(&mut c).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CompileError::TooLarge {
+                    at: None,
+                    counted: Some(n),
+                    ..
+                } if n > limit
+            ),
+            "{err:?}"
+        );
+        let d = err.diagnostic(&policy);
+        assert!(d.message.ends_with("would need more than 2,000,000 nodes"));
+        assert!(d.labels.is_empty());
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.starts_with("counted before building it")),
+            "{:?}",
+            d.notes
+        );
     }
 }
