@@ -125,6 +125,30 @@ fn check_with(
             diagnostics,
         };
     };
+    check_program(sources, fs, path, &program, diagnostics, stack)
+}
+
+/// Checks a program already loaded into `sources` by [`modules::load`] (`diagnostics`:
+/// what loading it found), for a caller that reads its syntax trees too: the language
+/// server parses an open document once for the checker and its index.
+pub(crate) fn check_loaded(
+    sources: &mut Sources,
+    fs: &dyn FileSystem,
+    path: &Path,
+    program: &modules::Program,
+    diagnostics: Vec<Diagnostic>,
+) -> Checked {
+    check_program(sources, fs, path, program, diagnostics, &Vec::new())
+}
+
+fn check_program(
+    sources: &mut Sources,
+    fs: &dyn FileSystem,
+    path: &Path,
+    program: &modules::Program,
+    mut diagnostics: Vec<Diagnostic>,
+    stack: &imports::ImportStack,
+) -> Checked {
     let Some(root) = program.root().map(|m| m.file) else {
         return Checked {
             policy: None,
@@ -134,9 +158,9 @@ fn check_with(
     let parse_failed = diagnostics.iter().any(Diagnostic::is_error);
     // Imported policies are checked first, on their own; an error in one fails this
     // policy too (the IR exists only for a policy without errors).
-    let imported = imports::load(sources, fs, &program, path, stack, &mut diagnostics);
+    let imported = imports::load(sources, fs, program, path, stack, &mut diagnostics);
     let import_failed = diagnostics.iter().any(Diagnostic::is_error);
-    let mut checker = checker::Checker::new(sources, &program, root).with_imports(&imported);
+    let mut checker = checker::Checker::new(sources, program, root).with_imports(&imported);
     if parse_failed {
         checker.after_parse_errors();
     }

@@ -475,7 +475,7 @@ const OUT_OF_SCOPE: u32 = 1 << 29;
 const BROKEN: u32 = OUT_OF_SCOPE + 1;
 
 /// Interns values in a vector, returning their index.
-struct Interner<T: std::hash::Hash + Eq + Clone> {
+pub(super) struct Interner<T: std::hash::Hash + Eq + Clone> {
     items: Vec<T>,
     index: FxHashMap<T, u32>,
 }
@@ -596,36 +596,57 @@ fn to_petgraph(
     (g, root_ix, terminals)
 }
 
+/// The diagram whose terminals are the sets of rules that apply (step 1 of
+/// [`DecisionGraph::build`]), with the sets it numbers.
+pub(super) fn rule_sets(c: &mut Compiler<'_>) -> CResult<(NodeId, Interner<Vec<RuleId>>)> {
+    let policy = c.policy;
+    let mut sets: Interner<Vec<RuleId>> = Interner::new();
+    let empty = sets.intern(Vec::new());
+    let mut root = NodeId::terminal(empty);
+    for (r, &cond) in c.rule_conds.entries() {
+        if cond == FALSE {
+            continue;
+        }
+        let next = c.mdd.apply_terminals(cond, root, |applies, s| {
+            if applies == 1 {
+                let mut v = sets.items.get(s as usize).cloned().unwrap_or_default();
+                v.push(r);
+                sets.intern(v)
+            } else {
+                s
+            }
+        });
+        root = next.map_err(|e| CompileError::from(e).at(policy.rules[r].loc))?;
+        if sets.items.len() as u32 >= OUT_OF_SCOPE {
+            return Err(CompileError::TooLarge {
+                max_nodes: c.mdd.max_nodes(),
+                at: None,
+                counted: None,
+            });
+        }
+    }
+    Ok((root, sets))
+}
+
 impl DecisionGraph {
     /// Builds the decision graph of a compiled policy. Fails (with the node limit) when
     /// the graph would be too large; the analyses do not need it.
     pub fn build(c: &mut Compiler<'_>) -> CResult<DecisionGraph> {
         let policy = c.policy;
-        // 1. A diagram whose terminals are the sets of rules that apply.
-        let mut sets: Interner<Vec<RuleId>> = Interner::new();
-        let empty = sets.intern(Vec::new());
-        let mut root = NodeId::terminal(empty);
-        for (r, &cond) in c.rule_conds.entries() {
-            if cond == FALSE {
-                continue;
-            }
-            let next = c.mdd.apply_terminals(cond, root, |applies, s| {
-                if applies == 1 {
-                    let mut v = sets.items.get(s as usize).cloned().unwrap_or_default();
-                    v.push(r);
-                    sets.intern(v)
-                } else {
-                    s
-                }
+        // A policy whose graph surely passes the limit fails before seconds of building
+        // show it (`graph_bound`); the others are built, so whether there is a graph,
+        // and which, does not depend on the bound.
+        let limit = c.mdd.max_nodes() as u128;
+        let counted = super::graph_bound::rule_sets_nodes_at_least(c, limit);
+        if counted > limit {
+            return Err(CompileError::TooLarge {
+                max_nodes: c.mdd.max_nodes(),
+                at: None,
+                counted: Some(counted),
             });
-            root = next.map_err(|e| CompileError::from(e).at(policy.rules[r].loc))?;
-            if sets.items.len() as u32 >= OUT_OF_SCOPE {
-                return Err(CompileError::TooLarge {
-                    max_nodes: c.mdd.max_nodes(),
-                    at: None,
-                });
-            }
         }
+        // 1. A diagram whose terminals are the sets of rules that apply.
+        let (root, sets) = rule_sets(c)?;
         // 2. Scope and assumptions on top.
         let in_scope = c.mdd.ite(c.scope, root, NodeId::terminal(OUT_OF_SCOPE))?;
         let full = c

@@ -13,6 +13,7 @@
 
 pub mod describe;
 pub mod graph;
+mod graph_bound;
 pub(crate) mod order;
 pub(crate) mod synth;
 
@@ -40,8 +41,14 @@ const MAX_EXPR_DEPTH: usize = 2048;
 /// turns it into the user-facing diagnostic.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CompileError {
-    /// The diagram would pass the node limit.
-    TooLarge { max_nodes: usize, at: Option<Loc> },
+    /// The diagram would pass the node limit. `counted`: the nodes a count made before
+    /// building the decision graph showed it needs at least (`graph_bound`), when that
+    /// count, not the build, found it.
+    TooLarge {
+        max_nodes: usize,
+        at: Option<Loc>,
+        counted: Option<u128>,
+    },
     /// A linear constraint needed more work than [`LINEAR_BUDGET`].
     Budget { at: Option<Loc> },
     /// An input's integer range is too wide.
@@ -59,6 +66,7 @@ impl CompileError {
             MddError::TooLarge { max_nodes } => CompileError::TooLarge {
                 max_nodes,
                 at: None,
+                counted: None,
             },
             MddError::Budget { .. } => CompileError::Budget { at: None },
             MddError::Malformed => CompileError::Unsupported {
@@ -74,9 +82,11 @@ impl CompileError {
             CompileError::TooLarge {
                 max_nodes,
                 at: None,
+                counted,
             } => CompileError::TooLarge {
                 max_nodes,
                 at: Some(loc),
+                counted,
             },
             CompileError::Budget { at: None } => CompileError::Budget { at: Some(loc) },
             CompileError::Overflow { at: None } => CompileError::Overflow { at: Some(loc) },
@@ -94,7 +104,12 @@ impl CompileError {
             None => d,
         };
         match self {
-            CompileError::TooLarge { max_nodes, at } => with(
+            CompileError::TooLarge {
+                max_nodes,
+                at,
+                counted,
+            } => {
+                let d = with(
                 Diagnostic::error(
                     Code::E0504,
                     format!(
@@ -108,9 +123,20 @@ impl CompileError {
             )
             .note("policyc bounds the graph so that a huge policy fails with this message rather than exhausting memory")
             .note("`policyc decide` and the scenarios of `policyc test` still decide incidents whose facts give every input the rules, scope and assumptions read, by reading the rules")
-            .help("split the policy, or narrow wide integer ranges that rules compare with each other"),
+            .help("split the policy, or narrow wide integer ranges that rules compare with each other");
+                match counted {
+                    Some(n) => d.note(format!(
+                        "counted before building it: after its first questions, incidents differ in at least {} ways in which rules can still apply, and each needs a node of its own",
+                        describe::show_count(*n)
+                    )),
+                    None => d,
+                }
+            }
             CompileError::Budget { at } => with(
-                Diagnostic::error(Code::E0504, "a relation between integer inputs is too expensive to compile exactly"),
+                Diagnostic::error(
+                    Code::E0504,
+                    "a relation between integer inputs is too expensive to compile exactly",
+                ),
                 at,
                 "this relation",
             )

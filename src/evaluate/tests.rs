@@ -855,6 +855,7 @@ fn compile_limits_fall_back_to_reading_the_rules() {
         crate::compile::CompileError::TooLarge {
             max_nodes: 1,
             at: None,
+            counted: None,
         },
         crate::compile::CompileError::Budget { at: None },
         crate::compile::CompileError::RangeTooLarge { input: id(0) },

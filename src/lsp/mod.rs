@@ -911,8 +911,29 @@ fn check_document(
     caps: ClientCaps,
 ) -> (CheckedDoc, Vec<lsp_types::Diagnostic>, Option<JobParts>) {
     let fs = Overlay { docs };
+    // The document and the files it `use`s, parsed once: the checker reads the syntax
+    // trees, and so does the index, over its own copy of the files (the checker adds the
+    // policies imported with `use ... as` to its copy; the index loads them itself).
     let mut check_sources = Sources::new();
-    let checked = crate::check::check_text(&mut check_sources, &fs, path, text.clone());
+    let mut load_diagnostics = Vec::new();
+    let program = crate::check::modules::load(
+        &mut check_sources,
+        &fs,
+        path,
+        Some(text),
+        None,
+        &mut load_diagnostics,
+    );
+    let mut sources = check_sources.clone();
+    let checked = match &program {
+        Some(prog) => {
+            crate::check::check_loaded(&mut check_sources, &fs, path, prog, load_diagnostics)
+        }
+        None => crate::check::Checked {
+            policy: None,
+            diagnostics: load_diagnostics,
+        },
+    };
     let check_lines = LineCache::new(&check_sources, caps.encoding);
     let mut diags = publish::to_lsp(
         &check_sources,
@@ -934,11 +955,7 @@ fn check_document(
         }
     }
 
-    // The index reads the same files through the checker's loader.
-    let mut sources = Sources::new();
     let mut ignored = Vec::new();
-    let program =
-        crate::check::modules::load(&mut sources, &fs, path, Some(text), None, &mut ignored);
     // The policies the root imports with `use ... as`, loaded the same way, so that
     // `alias.output` resolves to the imported output.
     let root_module = program.as_ref().and_then(|prog| prog.root());

@@ -7,7 +7,7 @@ use codespan_reporting::files::SimpleFiles;
 use super::{FileId, Loc};
 
 /// The files read in one run: their display names, paths and text.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Sources {
     files: SimpleFiles<String, String>,
     paths: Vec<Option<PathBuf>>,
@@ -42,7 +42,7 @@ pub fn lone_cr_as_lf(text: String) -> String {
 /// that a column is counted from the nearest block rather than from the start of its
 /// line: a diagnostic per name on one line of megabytes would otherwise count the
 /// line once per diagnostic.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct CharIndex {
     before_block: Vec<usize>,
 }
