@@ -472,6 +472,9 @@ pub fn outcome_for_applied(
 }
 
 const OUT_OF_SCOPE: u32 = 1 << 29;
+/// The rules the outcomes of a decision graph may list in all, per node of the limit
+/// (16 million at the default 2 million nodes: some 130 MB of sets).
+pub(super) const RULE_SET_ENTRIES_PER_NODE: usize = 8;
 const BROKEN: u32 = OUT_OF_SCOPE + 1;
 
 /// Interns values in a vector, returning their index.
@@ -603,6 +606,11 @@ pub(super) fn rule_sets(c: &mut Compiler<'_>) -> CResult<(NodeId, Interner<Vec<R
     let mut sets: Interner<Vec<RuleId>> = Interner::new();
     let empty = sets.intern(Vec::new());
     let mut root = NodeId::terminal(empty);
+    // The node limit bounds the diagram, not its terminals: with many rules over few
+    // inputs, a diagram within the limit can end in millions of distinct sets of
+    // hundreds of rules each (a 7-input policy of 1,500 rules took 23 GB).
+    let max_entries = c.mdd.max_nodes().saturating_mul(RULE_SET_ENTRIES_PER_NODE);
+    let mut entries = 0usize;
     for (r, &cond) in c.rule_conds.entries() {
         if cond == FALSE {
             continue;
@@ -611,12 +619,23 @@ pub(super) fn rule_sets(c: &mut Compiler<'_>) -> CResult<(NodeId, Interner<Vec<R
             if applies == 1 {
                 let mut v = sets.items.get(s as usize).cloned().unwrap_or_default();
                 v.push(r);
-                sets.intern(v)
+                let (before, len) = (sets.items.len(), v.len());
+                let id = sets.intern(v);
+                if sets.items.len() > before {
+                    entries = entries.saturating_add(len);
+                }
+                id
             } else {
                 s
             }
         });
         root = next.map_err(|e| CompileError::from(e).at(policy.rules[r].loc))?;
+        if entries > max_entries {
+            return Err(CompileError::TooManyRuleSets {
+                max_entries,
+                at: Some(policy.rules[r].loc),
+            });
+        }
         if sets.items.len() as u32 >= OUT_OF_SCOPE {
             return Err(CompileError::TooLarge {
                 max_nodes: c.mdd.max_nodes(),

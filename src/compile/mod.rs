@@ -49,6 +49,10 @@ pub enum CompileError {
         at: Option<Loc>,
         counted: Option<u128>,
     },
+    /// The decision graph's outcomes would list more than `max_entries` rules in all
+    /// (the sets of rules that apply, one per distinct outcome), though its diagram
+    /// may fit the node limit.
+    TooManyRuleSets { max_entries: usize, at: Option<Loc> },
     /// A linear constraint needed more work than [`LINEAR_BUDGET`].
     Budget { at: Option<Loc> },
     /// An input's integer range is too wide.
@@ -87,6 +91,13 @@ impl CompileError {
                 max_nodes,
                 at: Some(loc),
                 counted,
+            },
+            CompileError::TooManyRuleSets {
+                max_entries,
+                at: None,
+            } => CompileError::TooManyRuleSets {
+                max_entries,
+                at: Some(loc),
             },
             CompileError::Budget { at: None } => CompileError::Budget { at: Some(loc) },
             CompileError::Overflow { at: None } => CompileError::Overflow { at: Some(loc) },
@@ -132,6 +143,21 @@ impl CompileError {
                     None => d,
                 }
             }
+            CompileError::TooManyRuleSets { max_entries, at } => with(
+                Diagnostic::error(
+                    Code::E0504,
+                    format!("the decision graph of `{}` is too large to build", policy.name),
+                ),
+                at,
+                "compiling this passed the limit",
+            )
+            .note(format!(
+                "its outcomes, each the set of rules that apply, would list more than {} rules in all",
+                describe::show_count(*max_entries as u128)
+            ))
+            .note("policyc bounds the graph so that a huge policy fails with this message rather than exhausting memory")
+            .note("`policyc decide` and the scenarios of `policyc test` still decide incidents whose facts give every input the rules, scope and assumptions read, by reading the rules")
+            .help("split the policy: many rules over few inputs overlap in more ways than a graph can show"),
             CompileError::Budget { at } => with(
                 Diagnostic::error(
                     Code::E0504,

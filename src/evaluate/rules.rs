@@ -126,7 +126,7 @@ impl RulesDecider {
 pub fn rules_still_decide(policy: &Policy, e: &crate::compile::CompileError) -> bool {
     use crate::compile::CompileError;
     match e {
-        CompileError::TooLarge { .. } => true,
+        CompileError::TooLarge { .. } | CompileError::TooManyRuleSets { .. } => true,
         CompileError::Budget { .. }
         | CompileError::RangeTooLarge { .. }
         | CompileError::Overflow { .. } => comparisons_fit_i128(policy),
