@@ -66,6 +66,36 @@ fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnost
         // findings about nothing, which only bury the one that matters.
         return vec![no_incident::no_valid_incident(policy, a)];
     }
+    let mut out = gap_diagnostics(policy, a);
+    out.extend(rule_diagnostics(policy, a, detail));
+    out.extend(unfinished_diagnostics(policy, a));
+    out
+}
+
+/// [`diagnostics`] with the part [`pair_and_rule_diagnostics`] makes already made
+/// (`middle`): the analysis words it while the gaps are still being counted.
+pub(super) fn diagnostics_around(
+    policy: &Policy,
+    a: &Analysis,
+    middle: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if a.valid_count == 0 {
+        return vec![no_incident::no_valid_incident(policy, a)];
+    }
+    let mut out = gap_diagnostics(policy, a);
+    out.extend(middle);
+    out.extend(unfinished_diagnostics(policy, a));
+    out
+}
+
+/// The diagnostics of everything but the gaps and the unfinished analyses, in full
+/// (what [`diagnostics`] puts between them): they read neither.
+pub(super) fn pair_and_rule_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    rule_diagnostics(policy, a, Detail::Full)
+}
+
+/// The gaps, accepted gaps and stale acceptances.
+fn gap_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(a.gaps.iter().map(|g| gap::gap(policy, g)));
     out.extend(a.gaps.iter().flat_map(|g| gap::unconditional(policy, g)));
@@ -74,19 +104,34 @@ fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnost
             .iter()
             .map(|&i| gap::stale_acceptance(policy, i)),
     );
+    out
+}
+
+/// The analyses past the tool's limits.
+fn unfinished_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    a.unfinished
+        .iter()
+        .map(|u| unfinished::unfinished(policy, a, u))
+        .collect()
+}
+
+/// The pairs of rules, dead and redundant rules, unused inputs and asserts.
+fn rule_diagnostics(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let listing = conflict_listing(a);
     let overriders = if listing.listed.is_empty() || detail == Detail::Brief {
         crate::check::ir::IdxVec::new()
     } else {
         crate::compile::overriders(policy)
     };
+    let mut scratch = crate::check::ir::IdxVec::new();
     out.extend(
         listing
             .listed
             .iter()
             .filter_map(|&i| a.conflicts.get(i))
             .filter_map(|cf| match detail {
-                Detail::Full => conflict::conflict(policy, cf, &overriders),
+                Detail::Full => conflict::conflict(policy, cf, &overriders, &mut scratch),
                 Detail::Brief => Some(conflict::conflict_brief(policy, cf)),
             }),
     );
@@ -162,11 +207,6 @@ fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnost
         a.asserts
             .iter()
             .filter_map(|af| assert::refuted(policy, af)),
-    );
-    out.extend(
-        a.unfinished
-            .iter()
-            .map(|u| unfinished::unfinished(policy, a, u)),
     );
     out
 }
