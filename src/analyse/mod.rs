@@ -486,6 +486,7 @@ fn analyse_worded(
                 &single_outputs,
                 boxed.conflicts,
                 || used,
+                false,
             )?;
         }
     }
@@ -495,7 +496,7 @@ fn analyse_worded(
 /// Every analysis after the gaps, in order: conflicts (from the box engine's results
 /// where it has one per output), their isolating examples, dead and redundant rules,
 /// unused inputs (`used_inputs`: the box engine's witnesses, asked for only then) and
-/// asserts.
+/// asserts. With `beside`, the isolating examples are searched on another thread.
 fn after_gaps(
     c: &mut Compiler<'_>,
     a: &mut Analysis,
@@ -503,11 +504,48 @@ fn after_gaps(
     single_outputs: &[OutputId],
     conflicts: Vec<Option<Pairs>>,
     used_inputs: impl FnOnce() -> Option<Vec<bool>>,
+    beside: bool,
 ) -> CResult<()> {
     find_conflicts(c, a, single_outputs, conflicts)?;
-    if !c.errors_only {
-        isolate::isolate_examples(c, a)?;
+    if c.errors_only || !beside {
+        if !c.errors_only {
+            isolate::isolate_examples(c, a)?;
+        }
+        return after_isolating(c, a, model, used_inputs);
     }
+    // The search reads and changes only the pairs, in diagrams of its own: it runs on a
+    // copy of the compiler, taken where the steps in order run it, beside the rest
+    // (which reads no pair). Its error, if any, is the one returned, as in order.
+    let mut pairs = Analysis {
+        conflicts: std::mem::take(&mut a.conflicts),
+        resolved: std::mem::take(&mut a.resolved),
+        overlaps: std::mem::take(&mut a.overlaps),
+        ..Analysis::default()
+    };
+    let mut fork = c.clone();
+    let (isolated, rest) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| isolate::isolate_examples(&mut fork, &mut pairs));
+        let rest = after_isolating(c, a, model, used_inputs);
+        match search.join() {
+            Ok(isolated) => (isolated, rest),
+            // A panic in an analysis is a bug; let it surface as one.
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    });
+    a.conflicts = pairs.conflicts;
+    a.resolved = pairs.resolved;
+    a.overlaps = pairs.overlaps;
+    isolated?;
+    rest
+}
+
+/// Dead and redundant rules, unused inputs and asserts (see [`after_gaps`]).
+fn after_isolating(
+    c: &mut Compiler<'_>,
+    a: &mut Analysis,
+    model: Option<&BoxModel>,
+    used_inputs: impl FnOnce() -> Option<Vec<bool>>,
+) -> CResult<()> {
     (a.dead_rules, a.dead_assignments) = match model {
         // Warnings only, and the box engine always finishes them.
         Some(_) if c.errors_only => (Vec::new(), Vec::new()),
@@ -617,6 +655,7 @@ fn overlapped(
                 single_outputs,
                 boxed.conflicts,
                 used_inputs,
+                true,
             )?;
             let worded = (words && a.valid_count > 0)
                 .then(|| findings::pair_and_rule_diagnostics(mine.policy, a));

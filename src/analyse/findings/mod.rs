@@ -124,17 +124,15 @@ fn rule_diagnostics(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagno
     } else {
         crate::compile::overriders(policy)
     };
-    let mut scratch = crate::check::ir::IdxVec::new();
-    out.extend(
-        listing
-            .listed
-            .iter()
-            .filter_map(|&i| a.conflicts.get(i))
-            .filter_map(|cf| match detail {
-                Detail::Full => conflict::conflict(policy, cf, &overriders, &mut scratch),
-                Detail::Brief => Some(conflict::conflict_brief(policy, cf)),
-            }),
-    );
+    let listed: Vec<&super::ConflictFinding> = listing
+        .listed
+        .iter()
+        .filter_map(|&i| a.conflicts.get(i))
+        .collect();
+    match detail {
+        Detail::Full => out.extend(conflicts_in_full(policy, &listed, &overriders)),
+        Detail::Brief => out.extend(listed.iter().map(|cf| conflict::conflict_brief(policy, cf))),
+    }
     out.extend(
         listing
             .unlisted
@@ -210,6 +208,43 @@ fn rule_diagnostics(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagno
     );
     out
 }
+
+/// The listed conflicts in full, in order: hundreds of them (each rule of the output
+/// judged on each example, each way of settling it) are worded in parts on every core.
+fn conflicts_in_full(
+    policy: &Policy,
+    listed: &[&super::ConflictFinding],
+    overriders: &crate::check::ir::IdxVec<crate::check::ir::RuleDef, Vec<RuleId>>,
+) -> Vec<Diagnostic> {
+    let words = |part: &[&super::ConflictFinding]| -> Vec<Diagnostic> {
+        let mut scratch = crate::check::ir::IdxVec::new();
+        part.iter()
+            .filter_map(|cf| conflict::conflict(policy, cf, overriders, &mut scratch))
+            .collect()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || listed.len() < WORDED_APART {
+        return words(listed);
+    }
+    let chunk = listed.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = listed
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || words(part)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(part) => part,
+                // A panic in wording a finding is a bug; let it surface as one.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
+    })
+}
+
+/// Listed conflicts from which [`conflicts_in_full`] words them in parts.
+const WORDED_APART: usize = 64;
 
 /// The region of a pair of rules over one output for people, saying so when every
 /// incident of it applies other rules of the output too (the example then does).
