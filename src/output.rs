@@ -126,27 +126,59 @@ pub fn println_all<I: IntoIterator<Item = String>>(lines: I) {
 }
 
 /// Writes diagnostics for people on standard error, in colour when `color` wants it.
-pub fn eprint_diagnostics(
+pub fn eprint_diagnostics<'d>(
     sources: &crate::source::Sources,
-    diags: &[crate::diagnostics::Diagnostic],
+    diags: impl IntoIterator<Item = &'d crate::diagnostics::Diagnostic>,
     color: crate::terminal::Color,
 ) {
     use codespan_reporting::term::termcolor::{Buffer, ColorChoice};
     use std::io::IsTerminal;
-    // Rendered whole, then written at once: the renderer writes a character at a time.
-    let mut buf = match color.choice(io::stderr().is_terminal()) {
-        ColorChoice::Never => Buffer::no_color(),
+    let ansi = match color.choice(io::stderr().is_terminal()) {
+        ColorChoice::Never => false,
         // What termcolor's `Auto` does on a terminal: no colour for a dumb one.
-        ColorChoice::Auto if std::env::var_os("TERM").is_none_or(|t| t == "dumb") => {
-            Buffer::no_color()
-        }
-        _ => Buffer::ansi(),
+        ColorChoice::Auto if std::env::var_os("TERM").is_none_or(|t| t == "dumb") => false,
+        _ => true,
     };
-    for d in diags {
-        let _ = crate::diagnostics::render::emit(&mut buf, sources, d);
+    let diags: Vec<&crate::diagnostics::Diagnostic> = diags.into_iter().collect();
+    // Rendered whole, then written at once: the renderer writes a character at a time.
+    let render = |part: &[&crate::diagnostics::Diagnostic]| {
+        let mut buf = if ansi {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        for d in part {
+            let _ = crate::diagnostics::render::emit(&mut buf, sources, d);
+        }
+        buf.into_inner()
+    };
+    // Hundreds of diagnostics (a large policy's conflicts) are rendered in parts on
+    // every core, joined in order: the same bytes, without waiting on one core.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || diags.len() < RENDERED_APART {
+        eprint(render(&diags));
+        return;
     }
-    eprint(buf.as_slice());
+    let chunk = diags.len().div_ceil(cores);
+    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = diags
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || render(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(bytes) => bytes,
+                // A panic in rendering is a bug; let it surface as one.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
+    });
+    eprint(parts.concat());
 }
+
+/// Diagnostics from which [`eprint_diagnostics`] renders in parts, on every core.
+const RENDERED_APART: usize = 64;
 
 /// The exit code of a command that would exit with `code`, given how its writes went:
 /// a failed write (other than a closed pipe) is said once on standard error and exits

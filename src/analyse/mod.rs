@@ -379,16 +379,7 @@ enum BoxResult {
 /// deterministic, so the analysis is too).
 fn par_map<T: Sync, R: Send>(items: &[T], first: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    // Built for fuzzing, one worker: the coverage counters are not atomic, so threads
-    // racing on them would make a run's coverage vary for the same input.
-    let workers = if cfg!(fuzzing) {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(items.len())
-    };
+    let workers = workers(items.len());
     if workers <= 1 {
         return items.iter().map(&f).collect();
     }
@@ -446,6 +437,16 @@ fn attempt<T>(
 /// rules, whose work per output runs on every core, and on the diagrams for the rest
 /// and for what the box engine leaves.
 pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
+    analyse_worded(c, false).map(|(a, _)| a)
+}
+
+/// [`analyse`], and with `words` the diagnostics [`findings::pair_and_rule_diagnostics`]
+/// makes, when they are made beside the gap counts (else `None`: the caller makes
+/// them all).
+fn analyse_worded(
+    c: &mut Compiler<'_>,
+    words: bool,
+) -> CResult<(Analysis, Option<Vec<Diagnostic>>)> {
     let policy = c.policy;
     let mut a = Analysis {
         valid_count: c.mdd.sat_count(c.valid),
@@ -465,16 +466,87 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
     let single = |o: &OutputDef| matches!(o.ty, OutputTy::Single(_));
     let gap_outputs = outputs_where(policy, |o| o.default.is_none() && single(o));
     let single_outputs = outputs_where(policy, single);
-    let boxed = match &model {
-        Some(m) => run_boxes(c, m, &gap_outputs, &single_outputs),
-        None => Boxed::default(),
-    };
-    find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
-    find_conflicts(c, &mut a, &single_outputs, boxed.conflicts)?;
-    if !c.errors_only {
-        isolate::isolate_examples(c, &mut a)?;
+    let mut worded = None;
+    match &model {
+        Some(m) if workers(usize::MAX) > 1 => {
+            let outputs = (gap_outputs.as_slice(), single_outputs.as_slice());
+            worded = overlapped(c, m, &mut a, outputs, words)?;
+        }
+        _ => {
+            let boxed = match &model {
+                Some(m) => run_boxes(c, m, &gap_outputs, &single_outputs),
+                None => Boxed::default(),
+            };
+            find_gaps(c, &mut a, &gap_outputs, boxed.gaps)?;
+            let used = boxed.used_inputs;
+            after_gaps(
+                c,
+                &mut a,
+                model.as_ref(),
+                &single_outputs,
+                boxed.conflicts,
+                || used,
+                false,
+            )?;
+        }
     }
-    (a.dead_rules, a.dead_assignments) = match &model {
+    Ok((a, worded))
+}
+
+/// Every analysis after the gaps, in order: conflicts (from the box engine's results
+/// where it has one per output), their isolating examples, dead and redundant rules,
+/// unused inputs (`used_inputs`: the box engine's witnesses, asked for only then) and
+/// asserts. With `beside`, the isolating examples are searched on another thread.
+fn after_gaps(
+    c: &mut Compiler<'_>,
+    a: &mut Analysis,
+    model: Option<&BoxModel>,
+    single_outputs: &[OutputId],
+    conflicts: Vec<Option<Pairs>>,
+    used_inputs: impl FnOnce() -> Option<Vec<bool>>,
+    beside: bool,
+) -> CResult<()> {
+    find_conflicts(c, a, single_outputs, conflicts)?;
+    if c.errors_only || !beside {
+        if !c.errors_only {
+            isolate::isolate_examples(c, a)?;
+        }
+        return after_isolating(c, a, model, used_inputs);
+    }
+    // The search reads and changes only the pairs, in diagrams of its own: it runs on a
+    // copy of the compiler, taken where the steps in order run it, beside the rest
+    // (which reads no pair). Its error, if any, is the one returned, as in order.
+    let mut pairs = Analysis {
+        conflicts: std::mem::take(&mut a.conflicts),
+        resolved: std::mem::take(&mut a.resolved),
+        overlaps: std::mem::take(&mut a.overlaps),
+        ..Analysis::default()
+    };
+    let mut fork = c.clone();
+    let (isolated, rest) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| isolate::isolate_examples(&mut fork, &mut pairs));
+        let rest = after_isolating(c, a, model, used_inputs);
+        match search.join() {
+            Ok(isolated) => (isolated, rest),
+            // A panic in an analysis is a bug; let it surface as one.
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    });
+    a.conflicts = pairs.conflicts;
+    a.resolved = pairs.resolved;
+    a.overlaps = pairs.overlaps;
+    isolated?;
+    rest
+}
+
+/// Dead and redundant rules, unused inputs and asserts (see [`after_gaps`]).
+fn after_isolating(
+    c: &mut Compiler<'_>,
+    a: &mut Analysis,
+    model: Option<&BoxModel>,
+    used_inputs: impl FnOnce() -> Option<Vec<bool>>,
+) -> CResult<()> {
+    (a.dead_rules, a.dead_assignments) = match model {
         // Warnings only, and the box engine always finishes them.
         Some(_) if c.errors_only => (Vec::new(), Vec::new()),
         Some(m) => m.dead_rules(c),
@@ -487,11 +559,174 @@ pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
         },
     };
     if !c.errors_only {
-        find_redundant_rules(c, &mut a)?;
-        find_unused_inputs(c, &mut a, boxed.used_inputs)?;
+        find_redundant_rules(c, a)?;
+        find_unused_inputs(c, a, used_inputs())?;
     }
-    find_asserts(c, &mut a)?;
-    Ok(a)
+    find_asserts(c, a)?;
+    Ok(())
+}
+
+/// How many threads `par_map` runs `items` tasks on: one per core, at most one per task.
+pub(crate) fn workers(items: usize) -> usize {
+    // Built for fuzzing, one worker: the coverage counters are not atomic, so threads
+    // racing on them would make a run's coverage vary for the same input.
+    if cfg!(fuzzing) {
+        return 1;
+    }
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items)
+}
+
+/// The box engine's analysis with the rest beside it: the box tasks run on every core
+/// against `c` (conflicts first, then the witnesses of used inputs, then the gap counts,
+/// the longest of the analysis), while this thread takes each result as it comes and
+/// runs what follows on a copy of the compiler, which then replaces `c`. The analyses
+/// after the gaps build diagrams in the copy and read neither the gaps nor what the box
+/// tasks read of `c`, so every finding is what [`analyse`] finds one step after the
+/// other; only the unfinished gaps, found last here, are put first, where the order of
+/// the steps puts them. With `words`, the diagnostics of what does not depend on the
+/// gaps are made too while they are counted.
+fn overlapped(
+    c: &mut Compiler<'_>,
+    m: &BoxModel,
+    a: &mut Analysis,
+    (gap_outputs, single_outputs): (&[OutputId], &[OutputId]),
+    words: bool,
+) -> CResult<Option<Vec<Diagnostic>>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let tasks = box_tasks(c, gap_outputs, single_outputs);
+    // The conflicts first (what follows them waits on them), then the witnesses; each
+    // kind longest first.
+    let mut first = m.longest_first(c, &tasks);
+    first.sort_by_key(|&i| match tasks.get(i) {
+        Some(Task::Conflicts(_)) => 0,
+        Some(Task::UsedInputs) => 1,
+        _ => 2,
+    });
+    let mut mine = c.clone();
+    let shared: &Compiler<'_> = c;
+    let next = AtomicUsize::new(0);
+    // Set when the analysis fails: the tasks not started are then not run.
+    let stop = AtomicBool::new(false);
+    let done = std::thread::scope(|scope| -> CResult<Option<Vec<Diagnostic>>> {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, BoxResult)>();
+        for _ in 0..workers(tasks.len()) {
+            let tx = tx.clone();
+            let (next, stop, first, tasks) = (&next, &stop, &first, &tasks);
+            scope.spawn(move || loop {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&i) = first.get(k) else { break };
+                let Some(task) = tasks.get(i) else { continue };
+                if tx.send((i, run_box_task(shared, m, task))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut results: Vec<Option<BoxResult>> = tasks.iter().map(|_| None).collect();
+        // Takes results until every task `wanted` picks has one (or no worker is left:
+        // one panicked, which the scope then raises).
+        let wait = |wanted: fn(&Task) -> bool, results: &mut Vec<Option<BoxResult>>| {
+            while tasks
+                .iter()
+                .zip(results.iter())
+                .any(|(t, r)| wanted(t) && r.is_none())
+            {
+                let Ok((i, r)) = rx.recv() else { break };
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(r);
+                }
+            }
+        };
+        let conflicts: fn(&Task) -> bool = |t| matches!(t, Task::Conflicts(_));
+        let used: fn(&Task) -> bool = |t| matches!(t, Task::UsedInputs);
+        let gaps: fn(&Task) -> bool = |t| matches!(t, Task::Gaps(_));
+        let mut run = |results: &mut Vec<Option<BoxResult>>| {
+            wait(conflicts, results);
+            let boxed = take_boxed(results, &tasks, conflicts);
+            let used_inputs = || {
+                wait(used, results);
+                take_boxed(results, &tasks, used).used_inputs
+            };
+            after_gaps(
+                &mut mine,
+                a,
+                Some(m),
+                single_outputs,
+                boxed.conflicts,
+                used_inputs,
+                true,
+            )?;
+            let worded = (words && a.valid_count > 0)
+                .then(|| findings::pair_and_rule_diagnostics(mine.policy, a));
+            wait(gaps, results);
+            let before = a.unfinished.len();
+            find_gaps(
+                &mut mine,
+                a,
+                gap_outputs,
+                take_boxed(results, &tasks, gaps).gaps,
+            )?;
+            // The unfinished gaps come first, as when the gaps are found first.
+            let added = a.unfinished.len() - before;
+            a.unfinished.rotate_right(added);
+            CResult::Ok(worded)
+        };
+        let done = run(&mut results);
+        if done.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        done
+    });
+    *c = mine;
+    done
+}
+
+/// The box engine's tasks: the gaps of `gap_outputs`, the pairs of `single_outputs`,
+/// and the witnesses of used inputs unless only errors are asked for.
+fn box_tasks(c: &Compiler<'_>, gap_outputs: &[OutputId], single_outputs: &[OutputId]) -> Vec<Task> {
+    gap_outputs
+        .iter()
+        .map(|&o| Task::Gaps(o))
+        .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
+        .chain((!c.errors_only).then_some(Task::UsedInputs))
+        .collect()
+}
+
+fn run_box_task(c: &Compiler<'_>, m: &BoxModel, task: &Task) -> BoxResult {
+    match *task {
+        Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(c, o)),
+        Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(c, o)),
+        Task::UsedInputs => BoxResult::UsedInputs(witness::used_inputs(c, m)),
+    }
+}
+
+/// The results of the tasks `wanted` picks, taken out of `results`, by kind in task
+/// order.
+fn take_boxed(
+    results: &mut [Option<BoxResult>],
+    tasks: &[Task],
+    wanted: fn(&Task) -> bool,
+) -> Boxed {
+    let mut boxed = Boxed::default();
+    let picked = results
+        .iter_mut()
+        .zip(tasks)
+        .filter(|(_, t)| wanted(t))
+        .filter_map(|(r, _)| r.take());
+    for r in picked {
+        match r {
+            BoxResult::Gaps(g) => boxed.gaps.push(g),
+            BoxResult::Conflicts(f) => boxed.conflicts.push(f),
+            BoxResult::UsedInputs(u) => boxed.used_inputs = Some(u),
+        }
+    }
+    boxed
 }
 
 /// The box engine's model of the rules when it is to be used (a policy of many rules,
@@ -529,26 +764,14 @@ fn run_boxes(
     gap_outputs: &[OutputId],
     single_outputs: &[OutputId],
 ) -> Boxed {
-    let tasks: Vec<Task> = gap_outputs
-        .iter()
-        .map(|&o| Task::Gaps(o))
-        .chain(single_outputs.iter().map(|&o| Task::Conflicts(o)))
-        .chain((!c.errors_only).then_some(Task::UsedInputs))
-        .collect();
-    let results = par_map(&tasks, &m.longest_first(c, &tasks), |t| match *t {
-        Task::Gaps(o) => BoxResult::Gaps(m.gaps_of_output(c, o)),
-        Task::Conflicts(o) => BoxResult::Conflicts(m.conflicts_of_output(c, o)),
-        Task::UsedInputs => BoxResult::UsedInputs(witness::used_inputs(c, m)),
-    });
-    let mut boxed = Boxed::default();
-    for r in results {
-        match r {
-            BoxResult::Gaps(g) => boxed.gaps.push(g),
-            BoxResult::Conflicts(f) => boxed.conflicts.push(f),
-            BoxResult::UsedInputs(u) => boxed.used_inputs = Some(u),
-        }
-    }
-    boxed
+    let tasks = box_tasks(c, gap_outputs, single_outputs);
+    let mut results: Vec<Option<BoxResult>> = par_map(&tasks, &m.longest_first(c, &tasks), |t| {
+        run_box_task(c, m, t)
+    })
+    .into_iter()
+    .map(Some)
+    .collect();
+    take_boxed(&mut results, &tasks, |_| true)
 }
 
 /// The gaps of `outputs` (single-valued, without default) and the acceptances that
@@ -1185,8 +1408,12 @@ pub fn analyse_policy_with(
     options: &CompileOptions,
 ) -> Result<Analysed, Box<Diagnostic>> {
     let mut c = Compiler::new(policy, options).map_err(|e| Box::new(e.diagnostic(policy)))?;
-    let analysis = analyse(&mut c).map_err(|e| Box::new(e.diagnostic(policy)))?;
-    let diagnostics = diagnostics(policy, &analysis);
+    let (analysis, worded) =
+        analyse_worded(&mut c, true).map_err(|e| Box::new(e.diagnostic(policy)))?;
+    let diagnostics = match worded {
+        Some(middle) => findings::diagnostics_around(policy, &analysis, middle),
+        None => diagnostics(policy, &analysis),
+    };
     Ok(Analysed {
         analysis,
         diagnostics,

@@ -71,15 +71,15 @@ impl Memo {
         self.keys.get(start..start + len as usize).unwrap_or(&[])
     }
 
-    fn get(&self, key: &[Active]) -> Option<u128> {
-        let hash = Self::hash(key);
+    /// The count of `key`, whose [`Memo::hash`] is `hash`.
+    fn get(&self, hash: u64, key: &[Active]) -> Option<u128> {
         self.table
             .find(hash, |&(h, s, l, _)| h == hash && self.key(s, l) == key)
             .map(|e| e.3)
     }
 
-    fn insert(&mut self, key: &[Active], count: u128) {
-        let hash = Self::hash(key);
+    /// Remembers the count of `key`, whose [`Memo::hash`] is `hash`.
+    fn insert(&mut self, hash: u64, key: &[Active], count: u128) {
         let (Ok(start), Ok(len)) = (u32::try_from(self.keys.len()), u32::try_from(key.len()))
         else {
             // Past 4 billion remembered boxes: forget rather than wrap.
@@ -203,6 +203,8 @@ struct SplitWork {
     below: Vec<u64>,
     /// The levels the boxes that do not restrict the split level restrict.
     base: Vec<u64>,
+    /// The list [`SplitWork::group_runs`] fills, given back emptied.
+    spare_runs: Vec<(u64, ValueRanges)>,
 }
 
 impl SplitWork {
@@ -210,7 +212,8 @@ impl SplitWork {
     /// child, with how many values it has and (with `sets`) which.
     fn group_runs(&mut self, runs: usize, words: usize, sets: bool) -> Vec<(u64, ValueRanges)> {
         self.sigs.clear();
-        let mut groups: Vec<(u64, ValueRanges)> = Vec::new();
+        let mut groups = std::mem::take(&mut self.spare_runs);
+        groups.clear();
         for (r, w) in self.cuts.windows(2).enumerate() {
             let (Some(&lo), Some(&end)) = (w.first(), w.get(1)) else {
                 continue;
@@ -244,6 +247,59 @@ impl SplitWork {
     }
 }
 
+/// The level of each literal of each box, end to end: a sweep walks the levels of its
+/// boxes at every split, and reading them beside the value sets (a vector per box, a
+/// vector per literal) was most of its time.
+#[derive(Default)]
+struct Levels {
+    /// Per box, where its levels start in `flat`; then where the last box's end.
+    start: Vec<u32>,
+    flat: Vec<u32>,
+}
+
+impl Levels {
+    fn of(boxes: &[Vec<(usize, ValueRanges)>]) -> Levels {
+        let mut out = Levels::default();
+        for b in boxes {
+            out.start.push(out.flat.len() as u32);
+            out.flat.extend(b.iter().map(|(l, _)| *l as u32));
+        }
+        out.start.push(out.flat.len() as u32);
+        out
+    }
+
+    /// The levels of the literals of box `a` that still restrict it, with the
+    /// literals' positions.
+    fn active(&self, a: Active) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let i = a.idx as usize;
+        let (s, e) = (self.start.get(i).copied(), self.start.get(i + 1).copied());
+        let mine = match (s, e) {
+            (Some(s), Some(e)) => self.flat.get(s as usize..e as usize).unwrap_or(&[]),
+            _ => &[],
+        };
+        let mut mask = a.mask;
+        std::iter::from_fn(move || {
+            while mask != 0 {
+                let p = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                if let Some(&l) = mine.get(p) {
+                    return Some((p, l as usize));
+                }
+            }
+            None
+        })
+    }
+
+    /// Adds the levels box `a` still restricts to the bit set `out`.
+    fn add(&self, a: Active, out: &mut [u64]) {
+        for (_, l) in self.active(a) {
+            if let Some(w) = out.get_mut(l / 64) {
+                *w |= 1 << (l % 64);
+            }
+        }
+    }
+}
+
 pub(super) struct Sweep {
     /// The boxes of the cover that meet the space, cut to it, with only the literals
     /// that restrict it (at most 64, checked when the boxes are built).
@@ -257,15 +313,21 @@ pub(super) struct Sweep {
     memo: Memo,
     /// The boxes of every open subproblem, one list above the other.
     stack: Vec<Active>,
+    /// The levels of every box's literals, read far more often than their values.
+    levels: Levels,
     // Working sets, kept between splits.
     counts: Vec<u32>,
-    owner: Vec<usize>,
+    /// The union-find of [`Sweep::components`], over levels.
     parent: Vec<usize>,
-    /// Per root of the union-find of [`Sweep::components`]: its tree's size, and the
-    /// last box of its group.
-    rank: Vec<(u32, u32)>,
-    touched: Vec<usize>,
+    /// Per box of a subproblem, the root of its levels' group.
+    roots: Vec<u32>,
+    /// Per root, the last box of its group.
+    last: Vec<u32>,
     grouped: Vec<(u32, u32)>,
+    /// Emptied lists of children and of groups, for the next split to fill: a split
+    /// allocated three lists, a fifth of a count's time with the frees.
+    spare_children: Vec<Vec<Child>>,
+    spare_groups: Vec<Vec<(usize, usize)>>,
     /// The working sets of [`Sweep::split`].
     work: SplitWork,
     /// How much of the count is settled, by two measures ([`Progress`]): each
@@ -314,6 +376,7 @@ impl Sweep {
             boxes.push(lits);
         }
         let words = levels.div_ceil(64);
+        let levels_of = Levels::of(&boxes);
         Some(Sweep {
             boxes,
             sizes: space.iter().map(|s| len(s)).collect(),
@@ -322,12 +385,14 @@ impl Sweep {
             max_splits: budget.splits,
             memo: Memo::default(),
             stack,
+            levels: levels_of,
             counts: vec![0; levels],
-            owner: vec![usize::MAX; levels],
             parent: Vec::new(),
-            rank: Vec::new(),
-            touched: Vec::new(),
+            roots: Vec::new(),
+            last: Vec::new(),
             grouped: Vec::new(),
+            spare_children: Vec::new(),
+            spare_groups: Vec::new(),
             work: SplitWork {
                 above: vec![0; words],
                 below: vec![0; words],
@@ -339,37 +404,6 @@ impl Sweep {
             looks: [Progress::NONE; 2],
             watch: budget.stop_on_stall,
         })
-    }
-
-    /// The literals of a box that still restrict it, with their positions.
-    fn lits(
-        boxes: &[Vec<(usize, ValueRanges)>],
-        a: Active,
-    ) -> impl Iterator<Item = (usize, &(usize, ValueRanges))> {
-        let lits = boxes
-            .get(a.idx as usize)
-            .map(|b| b.as_slice())
-            .unwrap_or(&[]);
-        let mut mask = a.mask;
-        std::iter::from_fn(move || {
-            while mask != 0 {
-                let p = mask.trailing_zeros() as usize;
-                mask &= mask - 1;
-                if let Some(lit) = lits.get(p) {
-                    return Some((p, lit));
-                }
-            }
-            None
-        })
-    }
-
-    /// Adds the levels box `a` still restricts to the bit set `out`.
-    fn add_levels(boxes: &[Vec<(usize, ValueRanges)>], a: Active, out: &mut [u64]) {
-        for (_, (l, _)) in Self::lits(boxes, a) {
-            if let Some(w) = out.get_mut(l / 64) {
-                *w |= 1 << (l % 64);
-            }
-        }
     }
 
     /// The values literal `p` of box `b` allows.
@@ -393,7 +427,7 @@ impl Sweep {
     fn levels_into(&self, start: usize, end: usize, out: &mut [u64]) {
         out.fill(0);
         for &a in self.stack.get(start..end).unwrap_or(&[]) {
-            Self::add_levels(&self.boxes, a, out);
+            self.levels.add(a, out);
         }
     }
 
@@ -419,7 +453,13 @@ impl Sweep {
             self.settled.add(self.share);
             return Ok(1);
         }
-        if let Some(n) = self.stack.get(start..end).and_then(|k| self.memo.get(k)) {
+        // Hashed once for the look-up and, on a miss, for remembering the count.
+        let hash = Memo::hash(self.stack.get(start..end).unwrap_or(&[]));
+        if let Some(n) = self
+            .stack
+            .get(start..end)
+            .and_then(|k| self.memo.get(hash, k))
+        {
             self.settled.add(self.share);
             return Ok(n);
         }
@@ -432,7 +472,7 @@ impl Sweep {
         self.stack.truncate(top);
         let n = n?;
         if let Some(key) = self.stack.get(start..end) {
-            self.memo.insert(key, n);
+            self.memo.insert(hash, key, n);
         }
         Ok(n)
     }
@@ -453,7 +493,7 @@ impl Sweep {
     /// [`Sweep::count`] without the memo, leaving its subproblems on the stack.
     fn count_above(&mut self, start: usize, end: usize) -> Result<u128, Exhausted> {
         let share = self.share;
-        if let Some(groups) = self.components(start, end) {
+        if let Some(mut groups) = self.components(start, end) {
             let k = groups.len() as f64;
             let mut product = 1u128;
             for (i, (s, e)) in groups.iter().enumerate() {
@@ -467,9 +507,11 @@ impl Sweep {
                 }
             }
             self.share = share;
+            groups.clear();
+            self.spare_groups.push(groups);
             return Ok(product);
         }
-        let (level, children) = self.split(start, end, false);
+        let (level, mut children) = self.split(start, end, false);
         let values = self.sizes.get(level).copied().unwrap_or(1).max(1) as f64;
         // The search's share goes to the children that need counting: a child a box
         // holds costs nothing, and a thousand of them beside one hard child must not
@@ -480,7 +522,7 @@ impl Sweep {
         }
         let n = open.max(1) as f64;
         let mut sum = 0u128;
-        for child in children {
+        for child in children.drain(..) {
             let tree = if child.boxes.is_some() { 1.0 / n } else { 0.0 };
             let part = share.scaled(child.values as f64 / values, tree);
             let Some((s, e)) = child.boxes else {
@@ -492,82 +534,77 @@ impl Sweep {
             self.share = share;
             sum = sum.saturating_add(child.weight.saturating_mul(inner?));
         }
+        self.spare_children.push(children);
         Ok(sum)
     }
 
     /// The boxes at `start..end` in groups over disjoint levels, each group pushed on
-    /// the stack; `None` when they are all connected.
+    /// the stack; `None` when they are all connected. The groups are ordered by their
+    /// last box, each kept in stack order (the order decides which is counted first, and
+    /// so when a count is found stalled).
     fn components(&mut self, start: usize, end: usize) -> Option<Vec<(usize, usize)>> {
         let n = end.saturating_sub(start);
-        // Union-find over the boxes, joined through the levels they restrict.
-        // Union by size keeps the trees shallow (linking each group under the box that
-        // joins it made chains as long as the group, walked by every find). The groups
-        // are ordered as that linking ordered them, by their root then: the last box of
-        // each group, tracked per root.
+        // Union-find over the levels (a few dozen, where the boxes are hundreds), joined
+        // through the boxes that restrict them together: a box's group is then the root
+        // of any of its levels.
         let mut parent = std::mem::take(&mut self.parent);
         parent.clear();
-        parent.extend(0..n);
-        let mut rank = std::mem::take(&mut self.rank);
-        rank.clear();
-        rank.extend((0..n).map(|k| (1, k as u32)));
-        let mut touched = std::mem::take(&mut self.touched);
-        touched.clear();
-        let mut joins = 0usize;
+        parent.extend(0..self.space.len());
         for k in 0..n {
             let a = self.at(start + k);
-            for (_, (l, _)) in Self::lits(&self.boxes, a) {
-                let Some(slot) = self.owner.get_mut(*l) else {
-                    continue;
-                };
-                if *slot == usize::MAX {
-                    *slot = k;
-                    touched.push(*l);
-                } else {
-                    let (x, y) = (find(&mut parent, *slot), find(&mut parent, k));
-                    if x != y {
-                        let (rx, ry) = (
-                            rank.get(x).copied().unwrap_or((1, 0)),
-                            rank.get(y).copied().unwrap_or((1, 0)),
-                        );
-                        let (root, under) = if rx.0 >= ry.0 { (x, y) } else { (y, x) };
-                        if let Some(p) = parent.get_mut(under) {
-                            *p = root;
-                        }
-                        if let Some(r) = rank.get_mut(root) {
-                            *r = (rx.0 + ry.0, rx.1.max(ry.1));
-                        }
-                        joins += 1;
+            let mut levels = self.levels.active(a);
+            let Some((_, first)) = levels.next() else {
+                continue;
+            };
+            let root = find(&mut parent, first);
+            for (_, l) in levels {
+                let other = find(&mut parent, l);
+                if other != root {
+                    if let Some(p) = parent.get_mut(other) {
+                        *p = root;
                     }
                 }
             }
         }
-        for &l in &touched {
-            if let Some(slot) = self.owner.get_mut(l) {
-                *slot = usize::MAX;
-            }
+        let mut roots = std::mem::take(&mut self.roots);
+        roots.clear();
+        let mut connected = true;
+        for k in 0..n {
+            let a = self.at(start + k);
+            // A box restricts some level while it is on the stack (one that restricts
+            // none holds its subspace, which is then not split).
+            let first = self.levels.active(a).next().map_or(0, |(_, l)| l);
+            let root = find(&mut parent, first) as u32;
+            connected &= roots.first().is_none_or(|&r| r == root);
+            roots.push(root);
         }
-        self.touched = touched;
-        // n boxes are connected after n - 1 joins.
-        if joins + 1 >= n {
-            self.parent = parent;
-            self.rank = rank;
+        self.parent = parent;
+        if connected {
+            self.roots = roots;
             return None;
         }
-        // Boxes sorted by their group's root, each group kept in stack order.
+        let mut last = std::mem::take(&mut self.last);
+        last.clear();
+        last.resize(self.space.len(), 0);
+        for (k, &root) in roots.iter().enumerate() {
+            if let Some(slot) = last.get_mut(root as usize) {
+                *slot = k as u32;
+            }
+        }
+        // Boxes sorted by their group's last box, each group kept in stack order.
         let mut grouped = std::mem::take(&mut self.grouped);
         grouped.clear();
-        for k in 0..n {
-            let root = find(&mut parent, k);
-            let last = rank.get(root).map_or(k as u32, |r| r.1);
+        for (k, &root) in roots.iter().enumerate() {
+            let last = last.get(root as usize).copied().unwrap_or(k as u32);
             grouped.push((last, k as u32));
         }
         grouped.sort_unstable();
-        let mut groups = Vec::new();
-        let mut last = NONE;
-        for &(root, k) in &grouped {
-            if root != last {
+        let mut groups = self.spare_groups.pop().unwrap_or_default();
+        let mut current = NONE;
+        for &(group, k) in &grouped {
+            if group != current {
                 groups.push((self.stack.len(), self.stack.len()));
-                last = root;
+                current = group;
             }
             let a = self.at(start + k as usize);
             self.stack.push(a);
@@ -576,8 +613,8 @@ impl Sweep {
             }
         }
         self.grouped = grouped;
-        self.parent = parent;
-        self.rank = rank;
+        self.roots = roots;
+        self.last = last;
         Some(groups)
     }
 
@@ -587,22 +624,16 @@ impl Sweep {
         let mut best: Option<(usize, u32)> = None;
         for &a in self.stack.get(start..end).unwrap_or(&[]) {
             let weight = 1u32 << (8u32.saturating_sub(a.mask.count_ones()) * 2).min(16);
-            for (_, (l, _)) in Self::lits(&self.boxes, a) {
-                if let Some(n) = self.counts.get_mut(*l) {
+            for (_, l) in self.levels.active(a) {
+                if let Some(n) = self.counts.get_mut(l) {
                     *n = n.saturating_add(weight);
-                    if best.is_none_or(|(bl, m)| *n > m || (*n == m && *l < bl)) {
-                        best = Some((*l, *n));
+                    if best.is_none_or(|(bl, m)| *n > m || (*n == m && l < bl)) {
+                        best = Some((l, *n));
                     }
                 }
             }
         }
-        for &a in self.stack.get(start..end).unwrap_or(&[]) {
-            for (_, (l, _)) in Self::lits(&self.boxes, a) {
-                if let Some(n) = self.counts.get_mut(*l) {
-                    *n = 0;
-                }
-            }
-        }
+        self.counts.fill(0);
         best.map(|b| b.0).unwrap_or(0)
     }
 
@@ -631,8 +662,8 @@ impl Sweep {
         w.base.fill(0);
         for k in 0..n {
             let a = self.at(start + k);
-            for (p, (l, _)) in Self::lits(&self.boxes, a) {
-                if *l == level {
+            for (p, l) in self.levels.active(a) {
+                if l == level {
                     if let Some(slot) = w.taker_of.get_mut(k) {
                         *slot = w.takers.len() as u32;
                     }
@@ -640,7 +671,7 @@ impl Sweep {
                 }
             }
             if w.taker_of.get(k) == Some(&NONE) {
-                Self::add_levels(&self.boxes, a, &mut w.base);
+                self.levels.add(a, &mut w.base);
             }
         }
     }
@@ -694,7 +725,7 @@ impl Sweep {
         w.above.copy_from_slice(&w.base);
         for k in 0..n {
             if w.taker_of.get(k) != Some(&NONE) {
-                Self::add_levels(&self.boxes, self.at(start + k), &mut w.above);
+                self.levels.add(self.at(start + k), &mut w.above);
             }
         }
         if let Some(word) = w.above.get_mut(level / 64) {
@@ -712,8 +743,9 @@ impl Sweep {
         start: usize,
         n: usize,
     ) -> Vec<Child> {
-        let mut children = Vec::with_capacity(groups.len());
-        for (g, (size, set)) in groups.into_iter().enumerate() {
+        let mut children = self.spare_children.pop().unwrap_or_default();
+        let mut groups = groups;
+        for (g, (size, set)) in groups.drain(..).enumerate() {
             let sig = w.sigs.get(g * words..(g + 1) * words).unwrap_or(&[]);
             let first = self.stack.len();
             let mut held = false;
@@ -737,7 +769,7 @@ impl Sweep {
                         break;
                     }
                     let kept = Active { idx: a.idx, mask };
-                    Self::add_levels(&self.boxes, kept, &mut w.below);
+                    self.levels.add(kept, &mut w.below);
                     self.stack.push(kept);
                 }
             }
@@ -762,6 +794,7 @@ impl Sweep {
                 values: size,
             });
         }
+        w.spare_runs = groups;
         children
     }
 
@@ -789,8 +822,8 @@ impl Sweep {
         end: usize,
         emit: &mut dyn FnMut(&[ValueRanges]) -> ControlFlow<()>,
     ) -> Result<ControlFlow<()>, Exhausted> {
-        let (level, children) = self.split(start, end, true);
-        for child in children {
+        let (level, mut children) = self.split(start, end, true);
+        for child in children.drain(..) {
             let Some((s, e)) = child.boxes else { continue };
             if self.count(s, e)? == 0 {
                 continue;
@@ -805,6 +838,7 @@ impl Sweep {
                 return Ok(ControlFlow::Break(()));
             }
         }
+        self.spare_children.push(children);
         Ok(ControlFlow::Continue(()))
     }
 
@@ -944,9 +978,9 @@ mod tests {
             let mut parent: Vec<usize> = (0..n).collect();
             let mut owner: Vec<Option<usize>> = vec![None; levels];
             for (k, &a) in before.iter().enumerate() {
-                for (_, (l, _)) in Sweep::lits(&sweep.boxes, a) {
-                    match owner[*l] {
-                        None => owner[*l] = Some(k),
+                for (_, l) in sweep.levels.active(a) {
+                    match owner[l] {
+                        None => owner[l] = Some(k),
                         Some(o) => {
                             let (x, y) = (find(&mut parent, o), find(&mut parent, k));
                             if x != y {

@@ -62,7 +62,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
     let shown = c.shown(args.quiet);
     match args.format {
         CheckFormat::Human => {
-            print_human(sources, &shown, color);
+            print_human(sources, shown.iter().copied(), color);
             eprintln!("{}", c.summary());
         }
         CheckFormat::Json => {

@@ -386,7 +386,10 @@ pub enum OutputRegions {
     },
 }
 
-/// A policy compiled into diagrams over one [`Mdd`].
+/// A policy compiled into diagrams over one [`Mdd`]. A clone has its own store (the
+/// same diagrams under the same ids), so one thread may build in it while others read
+/// the original.
+#[derive(Clone)]
 pub struct Compiler<'p> {
     pub policy: &'p Policy,
     pub order: Order,

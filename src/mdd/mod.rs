@@ -172,7 +172,9 @@ pub type ValueRanges = Vec<(u32, u32)>;
 /// (any value), else the values that follow the path.
 pub type Cube = Vec<Option<ValueRanges>>;
 
-/// The diagram store: every node of every diagram built with it.
+/// The diagram store: every node of every diagram built with it. A clone is an
+/// independent store with the same nodes under the same ids.
+#[derive(Clone)]
 pub struct Mdd {
     sizes: Vec<u32>,
     nodes: Vec<NodeData>,

@@ -30,11 +30,10 @@ impl Checked {
 
     /// What `--quiet` leaves of the diagnostics for people: the errors (the counts of
     /// the summary still say what else there is).
-    pub fn shown(&self, quiet: bool) -> Vec<Diagnostic> {
+    pub fn shown(&self, quiet: bool) -> Vec<&Diagnostic> {
         self.diagnostics
             .iter()
             .filter(|d| !quiet || d.is_error())
-            .cloned()
             .collect()
     }
 

@@ -162,18 +162,26 @@ impl<'p> Settle<'p> {
     }
 
     /// The example's outcome for the output with `winner` overriding `loser` too.
-    fn with_override(&self, winner: RuleId, loser: RuleId) -> Outcome {
+    /// `scratch`: a table of overriders per rule, empty, left empty (one for every
+    /// conflict listed: a table per conflict was a tenth of `check` on a thousand rules).
+    fn with_override(
+        &self,
+        winner: RuleId,
+        loser: RuleId,
+        scratch: &mut IdxVec<RuleDef, Vec<RuleId>>,
+    ) -> Outcome {
         // Only the applied rules' overriders are read (`outcome_for_applied`), so only
         // theirs are copied: a copy of the whole table per conflict listed dominated
         // `check` on policies of thousands of rules.
-        let mut ov: IdxVec<RuleDef, Vec<RuleId>> =
-            IdxVec::filled(Vec::new(), self.overriders.len());
+        if scratch.len() != self.overriders.len() {
+            *scratch = IdxVec::filled(Vec::new(), self.overriders.len());
+        }
         // The winner, and every rule that overrides it, now override the loser and
         // every rule the loser overrides.
         let mut over_winner = vec![winner];
         over_winner.extend(self.overriders.get(winner).cloned().unwrap_or_default());
         for &t in &self.applied {
-            let (Some(list), Some(old)) = (ov.get_mut(t), self.overriders.get(t)) else {
+            let (Some(list), Some(old)) = (scratch.get_mut(t), self.overriders.get(t)) else {
                 continue;
             };
             list.clone_from(old);
@@ -185,7 +193,13 @@ impl<'p> Settle<'p> {
                 }
             }
         }
-        self.outcome(&ov, None)
+        let outcome = self.outcome(scratch, None);
+        for &t in &self.applied {
+            if let Some(list) = scratch.get_mut(t) {
+                list.clear();
+            }
+        }
+        outcome
     }
 
     /// The example's outcome for the output under another hit policy.
@@ -338,6 +352,7 @@ pub(super) fn conflict(
     policy: &Policy,
     cf: &ConflictFinding,
     overriders: &IdxVec<RuleDef, Vec<RuleId>>,
+    scratch: &mut IdxVec<RuleDef, Vec<RuleId>>,
 ) -> Option<Diagnostic> {
     let o = &policy.outputs[cf.output];
     let [r1, r2] = cf.rules;
@@ -363,7 +378,7 @@ pub(super) fn conflict(
             else {
                 continue;
             };
-            let decides = settle.says(&settle.with_override(wi, li));
+            let decides = settle.says(&settle.with_override(wi, li, scratch));
             // Not only the example: the whole region, where `l`'s value gives way.
             let wins = if wi == r1 { &v1 } else { &v2 };
             d = d

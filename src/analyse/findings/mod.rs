@@ -66,6 +66,36 @@ fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnost
         // findings about nothing, which only bury the one that matters.
         return vec![no_incident::no_valid_incident(policy, a)];
     }
+    let mut out = gap_diagnostics(policy, a);
+    out.extend(rule_diagnostics(policy, a, detail));
+    out.extend(unfinished_diagnostics(policy, a));
+    out
+}
+
+/// [`diagnostics`] with the part [`pair_and_rule_diagnostics`] makes already made
+/// (`middle`): the analysis words it while the gaps are still being counted.
+pub(super) fn diagnostics_around(
+    policy: &Policy,
+    a: &Analysis,
+    middle: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if a.valid_count == 0 {
+        return vec![no_incident::no_valid_incident(policy, a)];
+    }
+    let mut out = gap_diagnostics(policy, a);
+    out.extend(middle);
+    out.extend(unfinished_diagnostics(policy, a));
+    out
+}
+
+/// The diagnostics of everything but the gaps and the unfinished analyses, in full
+/// (what [`diagnostics`] puts between them): they read neither.
+pub(super) fn pair_and_rule_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    rule_diagnostics(policy, a, Detail::Full)
+}
+
+/// The gaps, accepted gaps and stale acceptances.
+fn gap_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(a.gaps.iter().map(|g| gap::gap(policy, g)));
     out.extend(a.gaps.iter().flat_map(|g| gap::unconditional(policy, g)));
@@ -74,22 +104,35 @@ fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnost
             .iter()
             .map(|&i| gap::stale_acceptance(policy, i)),
     );
+    out
+}
+
+/// The analyses past the tool's limits.
+fn unfinished_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    a.unfinished
+        .iter()
+        .map(|u| unfinished::unfinished(policy, a, u))
+        .collect()
+}
+
+/// The pairs of rules, dead and redundant rules, unused inputs and asserts.
+fn rule_diagnostics(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let listing = conflict_listing(a);
     let overriders = if listing.listed.is_empty() || detail == Detail::Brief {
         crate::check::ir::IdxVec::new()
     } else {
         crate::compile::overriders(policy)
     };
-    out.extend(
-        listing
-            .listed
-            .iter()
-            .filter_map(|&i| a.conflicts.get(i))
-            .filter_map(|cf| match detail {
-                Detail::Full => conflict::conflict(policy, cf, &overriders),
-                Detail::Brief => Some(conflict::conflict_brief(policy, cf)),
-            }),
-    );
+    let listed: Vec<&super::ConflictFinding> = listing
+        .listed
+        .iter()
+        .filter_map(|&i| a.conflicts.get(i))
+        .collect();
+    match detail {
+        Detail::Full => out.extend(conflicts_in_full(policy, &listed, &overriders)),
+        Detail::Brief => out.extend(listed.iter().map(|cf| conflict::conflict_brief(policy, cf))),
+    }
     out.extend(
         listing
             .unlisted
@@ -163,13 +206,45 @@ fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnost
             .iter()
             .filter_map(|af| assert::refuted(policy, af)),
     );
-    out.extend(
-        a.unfinished
-            .iter()
-            .map(|u| unfinished::unfinished(policy, a, u)),
-    );
     out
 }
+
+/// The listed conflicts in full, in order: hundreds of them (each rule of the output
+/// judged on each example, each way of settling it) are worded in parts on every core.
+fn conflicts_in_full(
+    policy: &Policy,
+    listed: &[&super::ConflictFinding],
+    overriders: &crate::check::ir::IdxVec<crate::check::ir::RuleDef, Vec<RuleId>>,
+) -> Vec<Diagnostic> {
+    let words = |part: &[&super::ConflictFinding]| -> Vec<Diagnostic> {
+        let mut scratch = crate::check::ir::IdxVec::new();
+        part.iter()
+            .filter_map(|cf| conflict::conflict(policy, cf, overriders, &mut scratch))
+            .collect()
+    };
+    let cores = super::workers(usize::MAX);
+    if cores < 2 || listed.len() < WORDED_APART {
+        return words(listed);
+    }
+    let chunk = listed.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = listed
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || words(part)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(part) => part,
+                // A panic in wording a finding is a bug; let it surface as one.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
+    })
+}
+
+/// Listed conflicts from which [`conflicts_in_full`] words them in parts.
+const WORDED_APART: usize = 64;
 
 /// The region of a pair of rules over one output for people, saying so when every
 /// incident of it applies other rules of the output too (the example then does).
