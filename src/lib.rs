@@ -35,6 +35,7 @@ pub(crate) mod manual;
 pub(crate) mod mdd;
 pub(crate) mod ops;
 pub(crate) mod output;
+pub(crate) mod parallel;
 pub(crate) mod terminal;
 pub(crate) mod words;
 pub(crate) mod xml;

@@ -154,27 +154,7 @@ pub fn eprint_diagnostics<'d>(
     };
     // Hundreds of diagnostics (a large policy's conflicts) are rendered in parts on
     // every core, joined in order: the same bytes, without waiting on one core.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 || diags.len() < RENDERED_APART {
-        eprint(render(&diags));
-        return;
-    }
-    let chunk = diags.len().div_ceil(cores);
-    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = diags
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || render(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h.join() {
-                Ok(bytes) => bytes,
-                // A panic in rendering is a bug; let it surface as one.
-                Err(payload) => std::panic::resume_unwind(payload),
-            })
-            .collect()
-    });
-    eprint(parts.concat());
+    eprint(crate::parallel::in_parts(&diags, RENDERED_APART, render));
 }
 
 /// Diagnostics from which [`eprint_diagnostics`] renders in parts, on every core.

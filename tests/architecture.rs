@@ -48,6 +48,7 @@ const HIDDEN_ITEMS: &[&str] = &["mod fuzzing", "mod testing", "fn main"];
 /// in ARCHITECTURE.md. The faces come last, then what only tests and fuzzing use.
 const LAYERS: &[&str] = &[
     "collections",
+    "parallel",
     "xml",
     "terminal",
     "source",

@@ -379,7 +379,7 @@ enum BoxResult {
 /// deterministic, so the analysis is too).
 fn par_map<T: Sync, R: Send>(items: &[T], first: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let workers = workers(items.len());
+    let workers = crate::parallel::workers(items.len());
     if workers <= 1 {
         return items.iter().map(&f).collect();
     }
@@ -468,7 +468,7 @@ fn analyse_worded(
     let single_outputs = outputs_where(policy, single);
     let mut worded = None;
     match &model {
-        Some(m) if workers(usize::MAX) > 1 => {
+        Some(m) if crate::parallel::workers(usize::MAX) > 1 => {
             let outputs = (gap_outputs.as_slice(), single_outputs.as_slice());
             worded = overlapped(c, m, &mut a, outputs, words)?;
         }
@@ -566,19 +566,6 @@ fn after_isolating(
     Ok(())
 }
 
-/// How many threads `par_map` runs `items` tasks on: one per core, at most one per task.
-pub(crate) fn workers(items: usize) -> usize {
-    // Built for fuzzing, one worker: the coverage counters are not atomic, so threads
-    // racing on them would make a run's coverage vary for the same input.
-    if cfg!(fuzzing) {
-        return 1;
-    }
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items)
-}
-
 /// The box engine's analysis with the rest beside it: the box tasks run on every core
 /// against `c` (conflicts first, then the witnesses of used inputs, then the gap counts,
 /// the longest of the analysis), while this thread takes each result as it comes and
@@ -612,7 +599,7 @@ fn overlapped(
     let stop = AtomicBool::new(false);
     let done = std::thread::scope(|scope| -> CResult<Option<Vec<Diagnostic>>> {
         let (tx, rx) = std::sync::mpsc::channel::<(usize, BoxResult)>();
-        for _ in 0..workers(tasks.len()) {
+        for _ in 0..crate::parallel::workers(tasks.len()) {
             let tx = tx.clone();
             let (next, stop, first, tasks) = (&next, &stop, &first, &tasks);
             scope.spawn(move || loop {

@@ -71,12 +71,10 @@ const PARALLEL_BYTES: usize = 64 * 1024;
 /// independent, so a large file's are split among threads (pest took most of `decide`'s
 /// time on a policy of 2,000 rules); the result is the same in the same order.
 fn parse_chunks(file: FileId, text: &str, chunks: &[Span]) -> Vec<Parsed> {
-    // Built for fuzzing, one thread: the coverage counters are not atomic, so threads
-    // racing on them would make a run's coverage vary for the same input.
-    let threads = if cfg!(fuzzing) || text.len() < PARALLEL_BYTES {
+    let threads = if text.len() < PARALLEL_BYTES {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        crate::parallel::workers(4)
     };
     parse_chunks_on(file, text, chunks, threads)
 }

@@ -222,25 +222,7 @@ fn conflicts_in_full(
             .filter_map(|cf| conflict::conflict(policy, cf, overriders, &mut scratch))
             .collect()
     };
-    let cores = super::workers(usize::MAX);
-    if cores < 2 || listed.len() < WORDED_APART {
-        return words(listed);
-    }
-    let chunk = listed.len().div_ceil(cores);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = listed
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || words(part)))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(part) => part,
-                // A panic in wording a finding is a bug; let it surface as one.
-                Err(payload) => std::panic::resume_unwind(payload),
-            })
-            .collect()
-    })
+    crate::parallel::in_parts(listed, WORDED_APART, words)
 }
 
 /// Listed conflicts from which [`conflicts_in_full`] words them in parts.
