@@ -222,6 +222,11 @@ impl Mdd {
         self
     }
 
+    /// Changes the node limit; nodes past it are kept, but no more are made.
+    pub fn set_max_nodes(&mut self, max_nodes: usize) {
+        self.max_nodes = max_nodes;
+    }
+
     pub fn max_nodes(&self) -> usize {
         self.max_nodes
     }
