@@ -190,9 +190,10 @@ type Drawn = (
     (Vec<Result<GraphView, String>>, Vec<Option<Plan>>),
 );
 
-/// The analyses, the graphs and what the tests need, from one compilation: a policy of
-/// many rules can take seconds to find that its graph passes the node limit, and the
-/// tests need the same graph.
+/// The analyses, the graphs and what the tests need, from one compilation: the graph is
+/// built once, for the drawings and the tests alike (a policy of thousands of rules is
+/// refused before it is built when `compile::graph_bound` proves it too large, else
+/// only after).
 fn analyse_and_draw(policy: &Policy) -> Drawn {
     let mut c = match Compiler::new(policy, &CompileOptions::default()) {
         Ok(c) => c,

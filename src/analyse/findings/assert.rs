@@ -1,7 +1,7 @@
 //! Refuted asserts (`E0503`): the incidents that break an invariant.
 
 use super::data::Data;
-use super::region_notes;
+use super::data_notes;
 use crate::analyse::AssertFinding;
 use crate::check::ir::Policy;
 use crate::diagnostics::{Code, Diagnostic};
@@ -12,11 +12,12 @@ pub(super) fn refuted(policy: &Policy, af: &AssertFinding) -> Option<Diagnostic>
     let r = af.counterexamples.as_ref()?;
     let d = Diagnostic::error(Code::E0503, format!("assert `{}` does not hold", def.name))
         .primary(def.loc, "this invariant fails for some incidents");
+    let region = r.data();
     Some(
-        region_notes(d, r, "it fails for")
+        data_notes(d, &region, "it fails for")
             .help("fix the rules so the invariant holds, or correct the assert")
             .data_of(&Data::Assert {
-                region: r.data(),
+                region,
                 assert: &def.name,
             }),
     )

@@ -363,13 +363,14 @@ pub(super) fn conflict(
         .primary(d2.name_loc, format!("gives `{}` = {v2}", o.name))
         .secondary(d1.name_loc, format!("gives `{}` = {v1}", o.name))
         .secondary(o.loc, "the output");
+    let region = cf.region.data();
+    let mut d = super::pair_notes(d, policy, cf, &region);
     let data = Data::Conflict {
-        region: cf.region.data(),
+        region,
         output: &o.name,
         rules: [&d1.name, &d2.name],
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
-    let mut d = super::pair_notes(d, policy, cf);
     let mut help = "decide from the document which rule is the exception and give it `overrides` naming the other".to_string();
     if let Some(settle) = Settle::new(policy, cf, overriders) {
         // Both directions, in declaration order only because one must come first.
@@ -485,16 +486,17 @@ pub(super) fn resolved(policy: &Policy, cf: &ConflictFinding) -> Option<Diagnost
     if let HitPolicy::Precedence { loc, .. } = &o.hit {
         d = d.secondary(*loc, "the precedence");
     }
+    let region = cf.region.data();
+    let d = super::pair_notes(d, policy, cf, &region);
     let data = Data::Resolved {
-        region: cf.region.data(),
+        region,
         output: &o.name,
         rules: [&d1.name, &d2.name],
         values: [policy.value_json(value1), policy.value_json(value2)],
         winner: policy.value_json(wv),
     };
     Some(
-        super::pair_notes(d, policy, cf)
-            .note(format!(
+        d.note(format!(
                 "`policyc decide` names both rules there and says that {win} won by precedence over {lose}"
             ))
             .help(format!(
@@ -534,13 +536,15 @@ pub(super) fn overlap(policy: &Policy, cf: &ConflictFinding, twin: bool) -> Opti
     if let HitPolicy::Exclusive { loc } = &o.hit {
         d = d.secondary(*loc, "no two rules may apply together");
     }
+    let region = cf.region.data();
+    let d = super::pair_notes(d, policy, cf, &region);
     let data = Data::Overlap {
-        region: cf.region.data(),
+        region,
         output: &o.name,
         rules: [&d1.name, &d2.name],
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
-    let d = super::pair_notes(d, policy, cf).note(format!(
+    let d = d.note(format!(
         "`policyc decide` gives `{}` no value there",
         o.name
     ));

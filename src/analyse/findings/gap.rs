@@ -3,31 +3,32 @@
 //! acceptance without `when` that covers some.
 
 use super::data::Data;
-use super::{incidents, region_notes};
+use super::{data_notes, incidents, region_notes};
 use crate::analyse::GapFinding;
 use crate::check::ir::{AcceptId, Expr, OutputDef, Policy};
+use crate::compile::describe::RegionData;
 use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
 use crate::source::{Loc, Span};
 
 /// A gap: an error when no acceptance covers it, else a note.
 pub(super) fn gap(policy: &Policy, g: &GapFinding) -> Diagnostic {
     let o = &policy.outputs[g.output];
-    let data = Data::Gap {
-        region: g.region.data(),
+    let region = g.region.data();
+    let d = if g.accepted_by.is_empty() {
+        open(policy, g, o, &region)
+    } else {
+        accepted(policy, g, o, &region)
+    };
+    d.data_of(&Data::Gap {
+        region,
         output: &o.name,
         accepted: !g.accepted_by.is_empty(),
-    };
-    let d = if g.accepted_by.is_empty() {
-        open(policy, g, o)
-    } else {
-        accepted(policy, g, o)
-    };
-    d.data_of(&data)
+    })
 }
 
 /// `E0501`, with the rules that assign the output nearby and the clause that accepts
 /// the gap (as help, and as a fix when it is valid syntax).
-fn open(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
+fn open(policy: &Policy, g: &GapFinding, o: &OutputDef, region: &RegionData) -> Diagnostic {
     let mut d = Diagnostic::error(
         Code::E0501,
         format!(
@@ -50,7 +51,7 @@ fn open(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
             format!("`{}` assigns `{}` but does not apply there", r.name, o.name),
         );
     }
-    d = region_notes(d, &g.region, "no value for");
+    d = data_notes(d, region, "no value for");
     // A cut-short condition ends in "or ... (N more parts)": pasted into the clause it
     // is not valid syntax, so the help then names the clause's shape, and there is no
     // fix.
@@ -63,17 +64,17 @@ fn open(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
     d.help(format!(
         "add a rule for these incidents, give `{0}` a default (only if the document says what happens otherwise: a default also answers every gap a later edit opens), or, if the source document is silent here, accept it: `accept gap {0} \"reason\" when {1}`",
         o.name,
-        g.region.condition()
+        region.condition
     ))
     .fix(Fix::AcceptGap {
         file: policy.root_file,
         output: o.name.clone(),
-        condition: g.region.condition(),
+        condition: region.condition.clone(),
     })
 }
 
 /// `W0505`, pointing at the acceptances and their reasons.
-fn accepted(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
+fn accepted(policy: &Policy, g: &GapFinding, o: &OutputDef, region: &RegionData) -> Diagnostic {
     let mut d = Diagnostic::new(
         Severity::Note,
         Code::W0505,
@@ -91,7 +92,7 @@ fn accepted(policy: &Policy, g: &GapFinding, o: &OutputDef) -> Diagnostic {
         let acc = &policy.accepted_gaps[i];
         d = d.secondary(acc.loc, format!("accepted here: {}", acc.reason));
     }
-    region_notes(d, &g.region, "no value for")
+    data_notes(d, region, "no value for")
 }
 
 /// `W0504`: acceptance `i` covers no gap.
