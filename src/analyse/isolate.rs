@@ -8,7 +8,7 @@
 //! Done on the diagrams for both engines, after the pairs are found, so both give the
 //! same example; only for the pairs listed one by one ([`super::LISTED_CONFLICTS`] per
 //! output and kind), the ones shown with their example, and within [`MAX_CHECKS`],
-//! [`MAX_OTHERS`] and [`MAX_DIFF_NODES`]: on a decision table of thousands of rules over dozens of inputs
+//! [`MAX_OTHERS`], [`MAX_DIFF_NODES`] and [`MAX_ALL_DIFF_NODES`]: on a decision table of thousands of rules over dozens of inputs
 //! every check is a difference of large diagrams (about half a millisecond each), and a
 //! hundred pairs took 100 s where the rest of `check` takes under a second. A pair past
 //! any keeps the example it was found with, and `isolating` stays `None` (not
@@ -143,8 +143,14 @@ fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut Budget) 
         // Past the walk's budget the difference is built, as before the walk existed,
         // within budgets of its own (past them, `TooLarge` leaves the pair as found).
         Err(_) => {
+            let allowed = budget.pair_nodes.min(budget.nodes);
+            if allowed == 0 {
+                // Not even tried: a try would fail at its first node and compact the
+                // diagrams for nothing, pair after pair.
+                return Ok(());
+            }
             let (limit, before) = (c.mdd.max_nodes(), c.mdd.total_nodes());
-            let cap = before.saturating_add(budget.pair_nodes.min(budget.nodes));
+            let cap = before.saturating_add(allowed);
             c.mdd.set_max_nodes(cap.min(limit));
             let alone = difference(c, region, &avoid);
             c.mdd.set_max_nodes(limit);

@@ -106,12 +106,15 @@ const NONE: u32 = u32::MAX;
 /// A count that settles less than this share of its space's incidents in two
 /// [`STALL_WINDOW`]s of splits, and less than [`STALL_TREE`] of its search, has stalled
 /// and is given up before its budget: at that pace it would need 10^8 splits or more.
-/// Measured with every count run to its budget (synthetic policies from 16x150 to
-/// 64x2000, seeds 1 to 8): counts that finish within 30,000 splits settled at least
-/// 10^-3 of their search in every 2,000 splits; synthetic policies of seeds 1 to 14
-/// from 12x100 to 28x400 count the same outputs with the check as without; of the 93
-/// gap counts of 40x1000 and 64x2000 that no budget finishes, 91 stall (82 at 3,000
-/// splits). Two shapes a review built are tests: the hard part one value of a wide
+/// Measured with every count run to its budget, when levels were chosen by the count of
+/// boxes alone (synthetic policies from 16x150 to 64x2000, seeds 1 to 8): counts that
+/// finish within 30,000 splits settled at least 10^-3 of their search in every 2,000
+/// splits; synthetic policies of seeds 1 to 14 from 12x100 to 28x400 count the same
+/// outputs with the check as without; of the 93 gap counts of 40x1000 and 64x2000 that
+/// no budget finishes, 91 stall (82 at 3,000 splits). With levels chosen as
+/// [`Sweep::per_bit`] says, finishing counts settle at least 1/110 of their search per
+/// 2,000 splits, and most hopeless ones move too fast for this rule ([`STALL_PROJECTED`]
+/// stops them). Two shapes a review built are tests: the hard part one value of a wide
 /// integer, and one of a thousand ranges of it. A heuristic all the same: a count it
 /// stops is reported unfinished (`E0504`, with an example), never wrong.
 const STALL_SHARE: f64 = 1e-5;
@@ -170,7 +173,7 @@ impl Progress {
 const STALL_WINDOW: usize = 1_000;
 
 /// Splits one count of a complement may take before it is reported unfinished (it
-/// stops sooner when it stalls: `STALL_SHARE`). Counting is #SAT: random rules past a
+/// stops sooner when it stalls: [`STALL_SHARE`], [`STALL_PROJECTED`]). Counting is #SAT: random rules past a
 /// few hundred per output exceed any budget, and a search for one uncovered incident
 /// (`sat`) still answers whether there is a gap.
 pub const MAX_SPLITS: usize = 30_000;
@@ -180,7 +183,8 @@ pub const MAX_SPLITS: usize = 30_000;
 pub struct Budget {
     /// Splits at most.
     pub splits: usize,
-    /// Whether it also gives up sooner, when it stalls ([`STALL_SHARE`]).
+    /// Whether it also gives up sooner, when it stalls ([`STALL_SHARE`],
+    /// [`STALL_PROJECTED`]).
     pub stop_on_stall: bool,
 }
 
@@ -337,9 +341,10 @@ pub(super) struct Sweep {
     /// Per level, what one box restricting it counts towards splitting there, in
     /// inverse proportion to the bits of its number of values: a split makes a child
     /// per run of values its boxes hold alike, so one on `0..=99` makes dozens where one
-    /// on a `bool` makes two. Measured on synthetic policies of seeds 1 to 6 from 12x100
-    /// to 28x400 (168 counts), beside the count of boxes alone: 2.3 times fewer splits at
-    /// 20x200, and 4 more counts finishing within [`MAX_SPLITS`].
+    /// on a `bool` makes two. Measured beside the count of boxes alone on the 168 counts
+    /// of [`STALL_PROJECTED`]: 119 finish within [`MAX_SPLITS`] instead of 115, and the
+    /// eight of 20x200 (seed 1) take 28,479 splits instead of 66,794; on seeds 7 to 9 no
+    /// count that finished stops now and one more finishes.
     per_bit: Vec<u64>,
     // Working sets, kept between splits.
     counts: Vec<u64>,
@@ -1148,5 +1153,52 @@ mod tests {
             Sweep::new(&refs, vec![vec![(0, 99)]; 40], Budget::exactly(budget)).unwrap();
         assert!(sweep.count(0, n).is_err());
         assert_eq!(sweep.splits, budget + 1);
+    }
+
+    #[test]
+    fn bits_count_what_writing_a_value_takes() {
+        let cases = [
+            (0, 1),
+            (1, 1),
+            (2, 1),
+            (3, 2),
+            (4, 2),
+            (5, 3),
+            (100, 7),
+            (1 << 32, 32),
+        ];
+        for (n, b) in cases {
+            assert_eq!(bits(n), b, "{n} values");
+        }
+    }
+
+    /// Whether a count whose settled share went from `before` to `now` (both measures)
+    /// over the two windows before its `splits`-th split has stalled.
+    fn judged(budget: Budget, splits: usize, before: f64, now: f64) -> bool {
+        let cover = [Cuboid::from_literals(vec![(0, vec![(0, 4)])])];
+        let refs: Vec<&Cuboid> = cover.iter().collect();
+        let mut sweep = Sweep::new(&refs, vec![vec![(0, 9)], vec![(0, 9)]], budget).unwrap();
+        sweep.splits = splits;
+        let at = |x| Progress { values: x, tree: x };
+        sweep.looks = [at(before), Progress::NONE];
+        sweep.settled = at(now);
+        sweep.stalled()
+    }
+
+    /// A count moving too fast for `STALL_SHARE` but too slowly to finish within
+    /// `STALL_PROJECTED` times its budget has stalled; one that would finish in time has
+    /// not, nor any count before three windows, nor one whose budget was asked for.
+    #[test]
+    fn a_count_too_slow_to_finish_has_stalled() {
+        let at = 3 * STALL_WINDOW;
+        // 10^-4 per two windows with half left: 10 million splits to go.
+        assert!(judged(Budget::DEFAULT, at, 0.5, 0.5001));
+        const { assert!(1e-4 > STALL_SHARE) };
+        // 10^-2 with half left: 100,000 to go, within 30 times 30,000.
+        assert!(!judged(Budget::DEFAULT, at, 0.49, 0.5));
+        // Nothing settled at all: stalled by the share alone.
+        assert!(judged(Budget::DEFAULT, at, 0.5, 0.5));
+        assert!(!judged(Budget::DEFAULT, 2 * STALL_WINDOW, 0.5, 0.5));
+        assert!(!judged(Budget::exactly(MAX_SPLITS), at, 0.5, 0.5001));
     }
 }

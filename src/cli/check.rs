@@ -21,8 +21,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "LINT")]
     pub deny: Vec<DenyArg>,
     /// Splits each gap count of a policy of many rules may take (default 30,000, and
-    /// fewer when the count stops making progress, or makes it too slowly ever to
-    /// finish). A gap too fragmented to count
+    /// fewer when the count stops making progress, or makes it too slowly to finish
+    /// within 30 times that). A gap too fragmented to count
     /// within it is proven with an example but not counted (E0504); a larger budget
     /// counts more, at about 400 bytes of memory per split (at most 50,000,000).
     #[arg(long, value_name = "SPLITS", value_parser = clap::value_parser!(u64).range(0..=MAX_COUNT_BUDGET))]
