@@ -511,8 +511,6 @@ fn verdicts_differ(
             keyed.push((side, None, two));
         }
     }
-    // Terminals: sets of indices into `keyed`.
-    let (f, sets) = super::label_sets(&mut c.mdd, keyed.iter().map(|k| k.2))?;
     let side_verdict = |set: &[usize], side: bool| -> Option<Verdict> {
         let mut values: Vec<Value> = Vec::new();
         let mut two = false;
@@ -536,12 +534,45 @@ fn verdicts_differ(
             .collect();
         verdict_of(policy, o, labels.iter().collect())
     };
-    let differ: Vec<u32> = sets
-        .iter()
-        .map(|set| u32::from(side_verdict(set, false) != side_verdict(set, true)))
-        .collect();
-    Ok(c.mdd
-        .map_terminals(f, |s| differ.get(s as usize).copied().unwrap_or(1))?)
+    // Each side's verdict is a diagram of its own, whose terminals number the verdicts
+    // it reaches: a side reads only its own keys, and the few verdicts merge what the
+    // sets of keys keep apart. One diagram of both sides' sets took most of `check`'s
+    // redundant rules on 200 rules over 20 inputs.
+    let mut side_diagram = |side: bool| -> CResult<(NodeId, Vec<Option<Verdict>>)> {
+        let mine: Vec<usize> = (0..keyed.len())
+            .filter(|&k| keyed.get(k).is_some_and(|x| x.0 == side))
+            .collect();
+        let regions = mine.iter().filter_map(|&k| keyed.get(k)).map(|x| x.2);
+        // Terminals: sets of indices into `mine`.
+        let (f, sets) = super::label_sets(&mut c.mdd, regions)?;
+        let mut verdicts: Vec<Option<Verdict>> = Vec::new();
+        let mut ids: Vec<u32> = Vec::with_capacity(sets.len());
+        for set in &sets {
+            let set: Vec<usize> = set.iter().filter_map(|&i| mine.get(i).copied()).collect();
+            let v = side_verdict(&set, side);
+            let id = match verdicts.iter().position(|x| *x == v) {
+                Some(i) => i,
+                None => {
+                    verdicts.push(v);
+                    verdicts.len() - 1
+                }
+            };
+            ids.push(u32::try_from(id).unwrap_or(u32::MAX));
+        }
+        let f = c
+            .mdd
+            .map_terminals(f, |s| ids.get(s as usize).copied().unwrap_or(u32::MAX))?;
+        Ok((f, verdicts))
+    };
+    let (with_f, with_v) = side_diagram(false)?;
+    let (without_f, without_v) = side_diagram(true)?;
+    Ok(c.mdd.apply_terminals(with_f, without_f, |x, y| {
+        match (with_v.get(x as usize), without_v.get(y as usize)) {
+            (Some(a), Some(b)) => u32::from(a != b),
+            // Not a verdict of either side: claim a difference (never redundant).
+            _ => 1,
+        }
+    })?)
 }
 
 /// Two redundant rules each covered by the other alone are one finding, on the first.
