@@ -141,6 +141,8 @@ pub fn eprint_diagnostics<'d>(
     };
     let diags: Vec<&crate::diagnostics::Diagnostic> = diags.into_iter().collect();
     // Rendered whole, then written at once: the renderer writes a character at a time.
+    // Each part's text is one item: joined byte by byte, a megabyte of conflicts took
+    // as long to join as to render.
     let render = |part: &[&crate::diagnostics::Diagnostic]| {
         let mut buf = if ansi {
             Buffer::ansi()
@@ -150,11 +152,12 @@ pub fn eprint_diagnostics<'d>(
         for d in part {
             let _ = crate::diagnostics::render::emit(&mut buf, sources, d);
         }
-        buf.into_inner()
+        vec![buf.into_inner()]
     };
     // Hundreds of diagnostics (a large policy's conflicts) are rendered in parts on
     // every core, joined in order: the same bytes, without waiting on one core.
-    eprint(crate::parallel::in_parts(&diags, RENDERED_APART, render));
+    let x = crate::parallel::in_parts(&diags, RENDERED_APART, render).concat();
+    eprint(x);
 }
 
 /// Diagnostics from which [`eprint_diagnostics`] renders in parts, on every core.

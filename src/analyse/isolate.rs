@@ -8,11 +8,15 @@
 //! Done on the diagrams for both engines, after the pairs are found, so both give the
 //! same example; only for the pairs listed one by one ([`super::LISTED_CONFLICTS`] per
 //! output and kind), the ones shown with their example, and within [`MAX_CHECKS`],
-//! [`MAX_OTHERS`], [`MAX_DIFF_NODES`] and [`MAX_ALL_DIFF_NODES`]: on a decision table of thousands of rules over dozens of inputs
-//! every check is a difference of large diagrams (about half a millisecond each), and a
-//! hundred pairs took 100 s where the rest of `check` takes under a second. A pair past
-//! any keeps the example it was found with, and `isolating` stays `None` (not
-//! looked at), as past the listed pairs.
+//! [`MAX_OTHERS`], [`MAX_DIFF_NODES`] and [`MAX_ALL_DIFF_NODES`]: on a decision table
+//! of thousands of rules over dozens of inputs every check is a difference of large
+//! diagrams (about half a millisecond each), and a hundred pairs took 100 s where the
+//! rest of `check` takes under a second. A pair past any keeps the example it was found
+//! with, and `isolating` stays `None` (not looked at), as past the listed pairs.
+//!
+//! The walks, hundreds on a policy of 200 rules, run on every core; what the budgets
+//! allow is settled in the order of the pairs before and after them, so the answers
+//! are those of one search after the other.
 
 use super::{Analysis, ConflictFinding, LISTED_CONFLICTS};
 use crate::check::ir::{OutputId, RuleId};
@@ -64,17 +68,41 @@ impl Budget {
 }
 
 pub(super) fn isolate_examples(c: &mut Compiler<'_>, a: &mut Analysis) -> CResult<()> {
-    isolate_examples_within(c, a, Budget::DEFAULT)
+    isolate_examples_within(c, a, Budget::DEFAULT, true)
 }
 
+/// What the walk past the other rules found for one pair.
+enum Walked {
+    /// The example, or `None` when no incident of the region applies only the pair.
+    Found(Option<Vec<u32>>),
+    /// The walk passed its budget of states: the difference is built instead.
+    Exhausted,
+    /// The pair's region passed the node limit: the pair stays as found.
+    TooLarge,
+}
+
+/// Pairs from which the walks run on every core (each thread on a copy of the
+/// compiler, whose diagrams it grows).
+pub(super) const WALKED_APART: usize = 32;
+
+/// The search in three steps, each pair's answer as when the pairs are searched one
+/// after the other: which pairs are searched (the listed ones, within the budget of
+/// checks, spent in order); the walks, which read nothing but the pair, on every core;
+/// then, in order, the differences of the pairs whose walk passed its budget, which
+/// share the budget of nodes. With `every_core` false, the walks run on this thread.
 pub(super) fn isolate_examples_within(
     c: &mut Compiler<'_>,
     a: &mut Analysis,
     mut budget: Budget,
+    every_core: bool,
 ) -> CResult<()> {
-    for list in [&mut a.conflicts, &mut a.resolved, &mut a.overlaps] {
+    let mut todo: Vec<(usize, usize)> = Vec::new();
+    for (k, list) in [&a.conflicts, &a.resolved, &a.overlaps]
+        .into_iter()
+        .enumerate()
+    {
         let mut seen: Vec<(OutputId, usize)> = Vec::new();
-        for cf in list.iter_mut() {
+        for (i, cf) in list.iter().enumerate() {
             let n = match seen.iter_mut().find(|x| x.0 == cf.output) {
                 Some(x) => {
                     x.1 += 1;
@@ -88,18 +116,124 @@ pub(super) fn isolate_examples_within(
             if n > LISTED_CONFLICTS {
                 continue;
             }
-            // Past the node limit the example stays as found, not looked at.
-            if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
-                c.compact()?;
+            let others = others_of(c, cf);
+            // All or nothing: a search cut short would say nothing true about the region.
+            if others > MAX_OTHERS || others > budget.checks {
+                continue;
             }
-            match isolate(c, cf, &mut budget) {
-                Ok(()) => {}
-                Err(crate::compile::CompileError::TooLarge { .. }) => c.compact()?,
-                Err(e) => return Err(e),
+            budget.checks -= others;
+            todo.push((k, i));
+        }
+    }
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<&ConflictFinding> = todo.iter().filter_map(|&(k, i)| pair(a, k, i)).collect();
+    let walked = walk_all(c, &pairs, budget.states, every_core)?;
+    for (&(k, i), walked) in todo.iter().zip(walked) {
+        let Some(cf) = pair_mut(a, k, i) else {
+            continue;
+        };
+        let example = match walked {
+            Walked::Found(example) => example,
+            Walked::TooLarge => continue,
+            Walked::Exhausted => {
+                // Past the node limit the example stays as found, not looked at.
+                if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
+                    c.compact()?;
+                }
+                match difference_example(c, cf, &mut budget) {
+                    Ok(Some(example)) => example,
+                    Ok(None) => continue,
+                    Err(crate::compile::CompileError::TooLarge { .. }) => {
+                        c.compact()?;
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
+        };
+        cf.isolating = Some(example.is_some());
+        if let Some(levels) = example {
+            cf.region.example = crate::compile::describe::example_indices(c, &levels);
         }
     }
     Ok(())
+}
+
+fn pair(a: &Analysis, k: usize, i: usize) -> Option<&ConflictFinding> {
+    [&a.conflicts, &a.resolved, &a.overlaps]
+        .into_iter()
+        .nth(k)
+        .and_then(|list| list.get(i))
+}
+
+fn pair_mut(a: &mut Analysis, k: usize, i: usize) -> Option<&mut ConflictFinding> {
+    [&mut a.conflicts, &mut a.resolved, &mut a.overlaps]
+        .into_iter()
+        .nth(k)
+        .and_then(|list| list.get_mut(i))
+}
+
+/// How many rules besides the pair's two assign its output.
+fn others_of(c: &Compiler<'_>, cf: &ConflictFinding) -> usize {
+    let [r1, r2] = cf.rules;
+    c.policy
+        .rules
+        .entries()
+        .filter(|&(t, rule)| {
+            t != r1 && t != r2 && rule.assigns.iter().any(|a| a.output == cf.output)
+        })
+        .count()
+}
+
+/// Each pair's walk, in order: on every core past [`WALKED_APART`] pairs, each
+/// thread taking the next pair as it is free (the pairs of one output can take ten
+/// times those of another).
+fn walk_all(
+    c: &mut Compiler<'_>,
+    pairs: &[&ConflictFinding],
+    states: usize,
+    every_core: bool,
+) -> CResult<Vec<Walked>> {
+    if !every_core || crate::parallel::workers(usize::MAX) < 2 || pairs.len() < WALKED_APART {
+        return pairs.iter().map(|cf| walk(c, cf, states)).collect();
+    }
+    let shared: &Compiler<'_> = c;
+    // The copies, each taken by one thread at a time; a pair's answer does not depend
+    // on the copy that finds it.
+    let copies: std::sync::Mutex<Vec<Compiler<'_>>> = std::sync::Mutex::new(Vec::new());
+    let order: Vec<usize> = (0..pairs.len()).collect();
+    let walked = super::par_map(pairs, &order, |cf| {
+        let mine = copies.lock().ok().and_then(|mut v| v.pop());
+        let mut mine = mine.unwrap_or_else(|| shared.clone());
+        let walked = walk(&mut mine, cf, states);
+        if let Ok(mut v) = copies.lock() {
+            v.push(mine);
+        }
+        walked
+    });
+    walked.into_iter().collect()
+}
+
+/// One pair's walk, on `c`'s diagrams.
+fn walk(c: &mut Compiler<'_>, cf: &ConflictFinding, states: usize) -> CResult<Walked> {
+    if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
+        c.compact()?;
+    }
+    let (region, avoid) = match region_and_avoid(c, cf) {
+        Ok(x) => x,
+        Err(crate::compile::CompileError::TooLarge { .. }) => {
+            c.compact()?;
+            return Ok(Walked::TooLarge);
+        }
+        Err(e) => return Err(e),
+    };
+    let choose = crate::compile::Typical(c);
+    Ok(match c.mdd.pick_avoiding(region, &avoid, choose, states) {
+        Ok(example) => Walked::Found(example),
+        Err(_) => Walked::Exhausted,
+    })
 }
 
 /// The effective region of rule `r`'s assignment to `o`.
@@ -110,20 +244,11 @@ fn effective_on(c: &Compiler<'_>, r: RuleId, o: OutputId) -> NodeId {
         .unwrap_or(FALSE)
 }
 
-fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut Budget) -> CResult<()> {
+/// The pair's region (valid incidents where both rules are effective) and the
+/// conditions of the other rules of the output that meet it.
+fn region_and_avoid(c: &mut Compiler<'_>, cf: &ConflictFinding) -> CResult<(NodeId, Vec<NodeId>)> {
     let o = cf.output;
     let [r1, r2] = cf.rules;
-    let others = c
-        .policy
-        .rules
-        .entries()
-        .filter(|&(t, rule)| t != r1 && t != r2 && rule.assigns.iter().any(|a| a.output == o))
-        .count();
-    // All or nothing: a search cut short would say nothing true about the region.
-    if others > MAX_OTHERS || others > budget.checks {
-        return Ok(());
-    }
-    budget.checks -= others;
     let (e1, e2) = (effective_on(c, r1, o), effective_on(c, r2, o));
     let both = c.mdd.and(e1, e2)?;
     let region = c.mdd.and(both, c.valid)?;
@@ -137,35 +262,38 @@ fn isolate(c: &mut Compiler<'_>, cf: &mut ConflictFinding, budget: &mut Budget) 
             avoid.push(cond);
         }
     }
-    let choose = crate::compile::Typical(c);
-    let example = match c.mdd.pick_avoiding(region, &avoid, choose, budget.states) {
-        Ok(example) => example,
-        // Past the walk's budget the difference is built, as before the walk existed,
-        // within budgets of its own (past them, `TooLarge` leaves the pair as found).
-        Err(_) => {
-            let allowed = budget.pair_nodes.min(budget.nodes);
-            if allowed == 0 {
-                // Not even tried: a try would fail at its first node and compact the
-                // diagrams for nothing, pair after pair.
-                return Ok(());
-            }
-            let (limit, before) = (c.mdd.max_nodes(), c.mdd.total_nodes());
-            let cap = before.saturating_add(allowed);
-            c.mdd.set_max_nodes(cap.min(limit));
-            let alone = difference(c, region, &avoid);
-            c.mdd.set_max_nodes(limit);
-            budget.nodes = budget
-                .nodes
-                .saturating_sub(c.mdd.total_nodes().saturating_sub(before));
-            c.mdd
-                .pick(alone?, |t| t == 1, |l, runs| c.typical_at(l, Some(runs)))
-        }
-    };
-    cf.isolating = Some(example.is_some());
-    if let Some(levels) = example {
-        cf.region.example = crate::compile::describe::example_indices(c, &levels);
+    Ok((region, avoid))
+}
+
+/// The example of a pair whose walk passed its budget, from the difference built
+/// within the budgets of nodes (past them, `TooLarge` leaves the pair as found); `None`
+/// when not even tried.
+fn difference_example(
+    c: &mut Compiler<'_>,
+    cf: &ConflictFinding,
+    budget: &mut Budget,
+) -> CResult<Option<Option<Vec<u32>>>> {
+    let allowed = budget.pair_nodes.min(budget.nodes);
+    if allowed == 0 {
+        // Not even tried: a try would fail at its first node and compact the diagrams
+        // for nothing, pair after pair.
+        return Ok(None);
     }
-    Ok(())
+    let (region, avoid) = region_and_avoid(c, cf)?;
+    let (limit, before) = (c.mdd.max_nodes(), c.mdd.total_nodes());
+    let cap = before.saturating_add(allowed);
+    c.mdd.set_max_nodes(cap.min(limit));
+    let alone = difference(c, region, &avoid);
+    c.mdd.set_max_nodes(limit);
+    budget.nodes = budget
+        .nodes
+        .saturating_sub(c.mdd.total_nodes().saturating_sub(before));
+    let alone = alone?;
+    Ok(Some(c.mdd.pick(
+        alone,
+        |t| t == 1,
+        |l, runs| c.typical_at(l, Some(runs)),
+    )))
 }
 
 /// `region` without any incident of `avoid`.

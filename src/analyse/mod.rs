@@ -384,29 +384,29 @@ fn par_map<T: Sync, R: Send>(items: &[T], first: &[usize], f: impl Fn(&T) -> R +
         return items.iter().map(&f).collect();
     }
     let next = AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = first.get(k) else { break };
+            let Some(item) = items.get(i) else { continue };
+            mine.push((i, f(item)));
+        }
+        mine
+    };
+    // This thread is one of the workers: it runs already, where a new thread waits its
+    // turn on a busy machine (the kernel puts new threads last).
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&i) = first.get(k) else { break };
-                        let Some(item) = items.get(i) else { continue };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for h in handles {
+            match h.join() {
+                Ok(v) => done.extend(v),
                 // A panic in an analysis is a bug; let it surface as one.
                 Err(payload) => std::panic::resume_unwind(payload),
-            })
-            .collect()
+            }
+        }
+        done
     });
     done.sort_by_key(|p| p.0);
     done.into_iter().map(|p| p.1).collect()
@@ -486,7 +486,7 @@ fn analyse_worded(
                 &single_outputs,
                 boxed.conflicts,
                 || used,
-                false,
+                (false, false),
             )?;
         }
     }
@@ -496,7 +496,9 @@ fn analyse_worded(
 /// Every analysis after the gaps, in order: conflicts (from the box engine's results
 /// where it has one per output), their isolating examples, dead and redundant rules,
 /// unused inputs (`used_inputs`: the box engine's witnesses, asked for only then) and
-/// asserts. With `beside`, the isolating examples are searched on another thread.
+/// asserts. With `beside`, the isolating examples are searched on another thread, and
+/// with `words` too the listed conflicts are worded there once they have them (the
+/// diagnostics are returned, else `None`).
 fn after_gaps(
     c: &mut Compiler<'_>,
     a: &mut Analysis,
@@ -504,18 +506,20 @@ fn after_gaps(
     single_outputs: &[OutputId],
     conflicts: Vec<Option<Pairs>>,
     used_inputs: impl FnOnce() -> Option<Vec<bool>>,
-    beside: bool,
-) -> CResult<()> {
+    (beside, words): (bool, bool),
+) -> CResult<Option<Vec<Diagnostic>>> {
     find_conflicts(c, a, single_outputs, conflicts)?;
     if c.errors_only || !beside {
         if !c.errors_only {
             isolate::isolate_examples(c, a)?;
         }
-        return after_isolating(c, a, model, used_inputs);
+        return after_isolating(c, a, model, used_inputs).map(|()| None);
     }
     // The search reads and changes only the pairs, in diagrams of its own: it runs on a
     // copy of the compiler, taken where the steps in order run it, beside the rest
-    // (which reads no pair). Its error, if any, is the one returned, as in order.
+    // (which reads no pair). Its error, if any, is the one returned, as in order. The
+    // wording of hundreds of listed conflicts follows it there, beside the rest too:
+    // waiting for the rest first left a core idle.
     let mut pairs = Analysis {
         conflicts: std::mem::take(&mut a.conflicts),
         resolved: std::mem::take(&mut a.resolved),
@@ -523,8 +527,12 @@ fn after_gaps(
         ..Analysis::default()
     };
     let mut fork = c.clone();
+    let policy = c.policy;
     let (isolated, rest) = std::thread::scope(|scope| {
-        let search = scope.spawn(|| isolate::isolate_examples(&mut fork, &mut pairs));
+        let search = scope.spawn(|| {
+            isolate::isolate_examples(&mut fork, &mut pairs)?;
+            CResult::Ok(words.then(|| findings::listed_conflicts(policy, &pairs)))
+        });
         let rest = after_isolating(c, a, model, used_inputs);
         match search.join() {
             Ok(isolated) => (isolated, rest),
@@ -535,8 +543,8 @@ fn after_gaps(
     a.conflicts = pairs.conflicts;
     a.resolved = pairs.resolved;
     a.overlaps = pairs.overlaps;
-    isolated?;
-    rest
+    let listed = isolated?;
+    rest.map(|()| listed)
 }
 
 /// Dead and redundant rules, unused inputs and asserts (see [`after_gaps`]).
@@ -640,17 +648,17 @@ fn overlapped(
                 wait(used, results);
                 take_boxed(results, &tasks, used).used_inputs
             };
-            after_gaps(
+            let words = words && a.valid_count > 0;
+            let listed = after_gaps(
                 &mut mine,
                 a,
                 Some(m),
                 single_outputs,
                 boxed.conflicts,
                 used_inputs,
-                true,
+                (true, words),
             )?;
-            let worded = (words && a.valid_count > 0)
-                .then(|| findings::pair_and_rule_diagnostics(mine.policy, a));
+            let worded = words.then(|| findings::pair_and_rule_diagnostics(mine.policy, a, listed));
             wait(gaps, results);
             let before = a.unfinished.len();
             find_gaps(

@@ -975,7 +975,7 @@ fn isolating_examples_agree_between_the_walk_and_the_difference() {
             ..isolate::Budget::DEFAULT
         };
         let mut again = walked.clone();
-        isolate::isolate_examples_within(&mut c, &mut again, no_walk).unwrap();
+        isolate::isolate_examples_within(&mut c, &mut again, no_walk, true).unwrap();
         assert_eq!(again.conflicts, walked.conflicts, "seed {seed}");
         assert_eq!(again.resolved, walked.resolved, "seed {seed}");
         assert_eq!(again.overlaps, walked.overlaps, "seed {seed}");
@@ -992,7 +992,7 @@ fn isolating_examples_agree_between_the_walk_and_the_difference() {
             pair_nodes: 1,
             ..no_walk
         };
-        isolate::isolate_examples_within(&mut c, &mut starved, one_node).unwrap();
+        isolate::isolate_examples_within(&mut c, &mut starved, one_node, true).unwrap();
         assert_eq!(c.mdd.max_nodes(), limit, "seed {seed}");
         for (cf, found) in starved.conflicts.iter().zip(&walked.conflicts) {
             if found.isolating.is_some() && cf.isolating.is_none() {
@@ -1004,4 +1004,35 @@ fn isolating_examples_agree_between_the_walk_and_the_difference() {
         by_difference >= 20,
         "{by_difference} pairs isolated by the difference"
     );
+}
+
+/// The walks run on every core past `isolate::WALKED_APART` pairs, each thread on a copy
+/// of the diagrams taking the next pair as it is free: every pair's answer is the one
+/// the walks give one after the other on this thread.
+#[test]
+fn isolating_examples_are_the_same_on_every_core() {
+    let mut on_cores = 0;
+    for seed in 1..=4 {
+        let p = generate(&SynthSpec::table(8, isolate::MAX_OTHERS - 10, seed));
+        let mut c = Compiler::new(&p, &CompileOptions::default()).unwrap();
+        let found = analyse(&mut c).unwrap();
+        let searched = found.conflicts.iter().filter(|cf| cf.isolating.is_some());
+        let searched = searched.count();
+        if searched >= isolate::WALKED_APART && crate::parallel::workers(usize::MAX) > 1 {
+            on_cores += 1;
+        }
+        for every_core in [false, true] {
+            let mut again = found.clone();
+            for cf in again.conflicts.iter_mut().chain(&mut again.resolved) {
+                cf.isolating = None;
+            }
+            let budget = isolate::Budget::DEFAULT;
+            isolate::isolate_examples_within(&mut c, &mut again, budget, every_core).unwrap();
+            assert_eq!(again, found, "seed {seed}, every core: {every_core}");
+        }
+    }
+    // On a machine of one core the walks run on this thread anyway.
+    if crate::parallel::workers(usize::MAX) > 1 {
+        assert!(on_cores >= 2, "{on_cores} policies searched on every core");
+    }
 }

@@ -1,12 +1,12 @@
 //! `policyc check [PATH...]`
 
-use std::path::PathBuf;
+use std::{mem::ManuallyDrop, path::PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use super::{exit, out_line, print_human, ColorArg};
-use crate::compile::CompileOptions;
 use crate::diagnostics::{github, render, sarif};
+use crate::{compile::CompileOptions, ops::check::check_paths};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -58,7 +58,7 @@ pub fn run(args: &CheckArgs, color: ColorArg) -> u8 {
         ..CompileOptions::default()
     };
     let deny_warnings = args.deny.contains(&DenyArg::Warnings);
-    let c = crate::ops::check::check_paths(&args.paths, &options, deny_warnings);
+    let c = ManuallyDrop::new(check_paths(&args.paths, &options, deny_warnings)); // exit frees it
     let (sources, all, files) = (&c.sources, &c.diagnostics, &c.files);
     let shown = c.shown(args.quiet);
     match args.format {

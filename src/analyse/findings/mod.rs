@@ -67,7 +67,7 @@ fn diagnostics_in(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnost
         return vec![no_incident::no_valid_incident(policy, a)];
     }
     let mut out = gap_diagnostics(policy, a);
-    out.extend(rule_diagnostics(policy, a, detail));
+    out.extend(rule_diagnostics(policy, a, detail, None));
     out.extend(unfinished_diagnostics(policy, a));
     out
 }
@@ -89,9 +89,30 @@ pub(super) fn diagnostics_around(
 }
 
 /// The diagnostics of everything but the gaps and the unfinished analyses, in full
-/// (what [`diagnostics`] puts between them): they read neither.
-pub(super) fn pair_and_rule_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
-    rule_diagnostics(policy, a, Detail::Full)
+/// (what [`diagnostics`] puts between them): they read neither. `listed`: those of the
+/// listed conflicts, when [`listed_conflicts`] has made them already.
+pub(super) fn pair_and_rule_diagnostics(
+    policy: &Policy,
+    a: &Analysis,
+    listed: Option<Vec<Diagnostic>>,
+) -> Vec<Diagnostic> {
+    rule_diagnostics(policy, a, Detail::Full, listed)
+}
+
+/// The listed conflicts of `a` in full, as [`pair_and_rule_diagnostics`] words them:
+/// they read only the pairs, so the analysis words them as soon as their examples are
+/// isolated, beside the analyses that follow.
+pub(super) fn listed_conflicts(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
+    let listing = conflict_listing(a);
+    if listing.listed.is_empty() {
+        return Vec::new();
+    }
+    let listed: Vec<&super::ConflictFinding> = listing
+        .listed
+        .iter()
+        .filter_map(|&i| a.conflicts.get(i))
+        .collect();
+    conflicts_in_full(policy, &listed, &crate::compile::overriders(policy))
 }
 
 /// The gaps, accepted gaps and stale acceptances.
@@ -115,24 +136,25 @@ fn unfinished_diagnostics(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The pairs of rules, dead and redundant rules, unused inputs and asserts.
-fn rule_diagnostics(policy: &Policy, a: &Analysis, detail: Detail) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// The pairs of rules, dead and redundant rules, unused inputs and asserts; `worded`:
+/// the listed conflicts in full, when made already ([`listed_conflicts`]).
+fn rule_diagnostics(
+    policy: &Policy,
+    a: &Analysis,
+    detail: Detail,
+    worded: Option<Vec<Diagnostic>>,
+) -> Vec<Diagnostic> {
     let listing = conflict_listing(a);
-    let overriders = if listing.listed.is_empty() || detail == Detail::Brief {
-        crate::check::ir::IdxVec::new()
-    } else {
-        crate::compile::overriders(policy)
+    let mut out = match (detail, worded) {
+        (Detail::Full, Some(worded)) => worded,
+        (Detail::Full, None) => listed_conflicts(policy, a),
+        (Detail::Brief, _) => listing
+            .listed
+            .iter()
+            .filter_map(|&i| a.conflicts.get(i))
+            .map(|cf| conflict::conflict_brief(policy, cf))
+            .collect(),
     };
-    let listed: Vec<&super::ConflictFinding> = listing
-        .listed
-        .iter()
-        .filter_map(|&i| a.conflicts.get(i))
-        .collect();
-    match detail {
-        Detail::Full => out.extend(conflicts_in_full(policy, &listed, &overriders)),
-        Detail::Brief => out.extend(listed.iter().map(|cf| conflict::conflict_brief(policy, cf))),
-    }
     out.extend(
         listing
             .unlisted
