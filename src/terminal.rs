@@ -61,7 +61,12 @@ fn unsafe_at(text: &str, i: usize, c: char) -> bool {
 /// `text` with every unsafe character written as a Rust-style escape (`\u{1b}`); line
 /// breaks and tabs are kept. Borrowed when there is nothing to escape.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.char_indices().any(|(i, c)| unsafe_at(text, i, c)) {
+    // Printable ASCII, line feeds and tabs, byte by byte: nearly every message. The
+    // check character by character alone took a quarter of the time to render a large
+    // policy's hundreds of findings.
+    let plain = |b: &u8| (b' '..=b'~').contains(b) || *b == b'\n' || *b == b'\t';
+    if text.as_bytes().iter().all(plain) || !text.char_indices().any(|(i, c)| unsafe_at(text, i, c))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
