@@ -15,8 +15,9 @@
 //! with, and `isolating` stays `None` (not looked at), as past the listed pairs.
 //!
 //! The walks, hundreds on a policy of 200 rules, run on every core; what the budgets
-//! allow is settled in the order of the pairs before and after them, so the answers
-//! are those of one search after the other.
+//! allow is settled in the order of the pairs before and after them, the differences'
+//! nodes counted from the compiler's own diagrams, so the answers do not depend on the
+//! number of cores.
 
 use super::{Analysis, ConflictFinding, LISTED_CONFLICTS};
 use crate::check::ir::{OutputId, RuleId};
@@ -85,11 +86,12 @@ enum Walked {
 /// compiler, whose diagrams it grows).
 pub(super) const WALKED_APART: usize = 32;
 
-/// The search in three steps, each pair's answer as when the pairs are searched one
-/// after the other: which pairs are searched (the listed ones, within the budget of
-/// checks, spent in order); the walks, which read nothing but the pair, on every core;
-/// then, in order, the differences of the pairs whose walk passed its budget, which
-/// share the budget of nodes. With `every_core` false, the walks run on this thread.
+/// The search in three steps, each pair's answer the same on any number of cores:
+/// which pairs are searched (the listed ones, within the budget of checks, spent in
+/// order); the walks, which read nothing but the pair, on every core; then, in order
+/// and from the compiler's own diagrams, the differences of the pairs whose walk passed
+/// its budget, which share the budget of nodes. With `every_core` false, the walks run
+/// on this thread.
 pub(super) fn isolate_examples_within(
     c: &mut Compiler<'_>,
     a: &mut Analysis,
@@ -130,6 +132,12 @@ pub(super) fn isolate_examples_within(
     }
     let pairs: Vec<&ConflictFinding> = todo.iter().filter_map(|&(k, i)| pair(a, k, i)).collect();
     let walked = walk_all(c, &pairs, budget.states, every_core)?;
+    // The differences count the nodes they add against their budgets: they start from
+    // the compiler's own diagrams alone, whichever walks ran here, so that what a budget
+    // allows does not depend on the number of cores.
+    if walked.iter().any(|w| matches!(w, Walked::Exhausted)) {
+        c.compact()?;
+    }
     for (&(k, i), walked) in todo.iter().zip(walked) {
         let Some(cf) = pair_mut(a, k, i) else {
             continue;
@@ -221,13 +229,22 @@ fn walk(c: &mut Compiler<'_>, cf: &ConflictFinding, states: usize) -> CResult<Wa
     if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
         c.compact()?;
     }
-    let (region, avoid) = match region_and_avoid(c, cf) {
-        Ok(x) => x,
-        Err(crate::compile::CompileError::TooLarge { .. }) => {
-            c.compact()?;
-            return Ok(Walked::TooLarge);
+    let mut tries = 0;
+    let (region, avoid) = loop {
+        match region_and_avoid(c, cf) {
+            Ok(x) => break x,
+            // Tried again on the compiler's own diagrams alone: whether a region fits
+            // must not depend on the pairs this copy walked before.
+            Err(crate::compile::CompileError::TooLarge { .. }) if tries == 0 => {
+                c.compact()?;
+                tries += 1;
+            }
+            Err(crate::compile::CompileError::TooLarge { .. }) => {
+                c.compact()?;
+                return Ok(Walked::TooLarge);
+            }
+            Err(e) => return Err(e),
         }
-        Err(e) => return Err(e),
     };
     let choose = crate::compile::Typical(c);
     Ok(match c.mdd.pick_avoiding(region, &avoid, choose, states) {
