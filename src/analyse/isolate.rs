@@ -229,22 +229,22 @@ fn walk(c: &mut Compiler<'_>, cf: &ConflictFinding, states: usize) -> CResult<Wa
     if c.mdd.total_nodes() > c.mdd.max_nodes() / 2 {
         c.compact()?;
     }
-    let mut tries = 0;
-    let (region, avoid) = loop {
-        match region_and_avoid(c, cf) {
-            Ok(x) => break x,
-            // Tried again on the compiler's own diagrams alone: whether a region fits
-            // must not depend on the pairs this copy walked before.
-            Err(crate::compile::CompileError::TooLarge { .. }) if tries == 0 => {
-                c.compact()?;
-                tries += 1;
-            }
-            Err(crate::compile::CompileError::TooLarge { .. }) => {
-                c.compact()?;
-                return Ok(Walked::TooLarge);
-            }
-            Err(e) => return Err(e),
+    let built = match region_and_avoid(c, cf) {
+        // Tried again on the compiler's own diagrams alone: whether a region fits must
+        // not depend on the pairs this copy walked before.
+        Err(crate::compile::CompileError::TooLarge { .. }) => {
+            c.compact()?;
+            region_and_avoid(c, cf)
         }
+        built => built,
+    };
+    let (region, avoid) = match built {
+        Ok(x) => x,
+        Err(crate::compile::CompileError::TooLarge { .. }) => {
+            c.compact()?;
+            return Ok(Walked::TooLarge);
+        }
+        Err(e) => return Err(e),
     };
     let choose = crate::compile::Typical(c);
     Ok(match c.mdd.pick_avoiding(region, &avoid, choose, states) {
