@@ -244,7 +244,7 @@ fn an_uncounted_gap_is_reported_with_an_example() {
     assert_eq!(codes(&a.diagnostics), vec!["E0504"]);
     let d = &a.diagnostics[0];
     insta::assert_snapshot!(render::to_string(&sources, d));
-    let data = d.data.as_ref().unwrap();
+    let data = d.data_value().unwrap();
     assert_eq!(data["kind"], "unfinished");
     assert_eq!(data["analysis"], "gaps");
     assert_eq!(data["output"], "resolution");
@@ -294,7 +294,7 @@ fn conflicts_past_the_listed_ones_are_summed_up() {
         .collect();
     assert_eq!(summary.len(), 1);
     insta::assert_snapshot!(render::to_string(&sources, summary[0]));
-    let data = summary[0].data.as_ref().unwrap();
+    let data = summary[0].data_value().unwrap();
     assert_eq!(data["pairs"], 21);
 }
 
@@ -454,7 +454,7 @@ fn check_of_many_rules_reports_only_the_analyses() {
     assert_eq!(a.analysis.engine, Engine::Boxes);
     assert!(!a.diagnostics.is_empty());
     for d in a.diagnostics.iter().filter(|d| d.code == "E0504") {
-        let kind = d.data.as_ref().map(|data| data["kind"].clone());
+        let kind = d.data_value().map(|data| data["kind"].clone());
         assert_eq!(kind, Some(serde_json::json!("unfinished")), "{}", d.message);
     }
 }
@@ -521,7 +521,7 @@ rule rc "C"
     let (_, _, a) = analyse(text);
     let dead: Vec<_> = a.diagnostics.iter().filter(|d| d.code == "W0502").collect();
     assert_eq!(dead.len(), 1, "{:?}", a.diagnostics);
-    let data = dead[0].data.as_ref().unwrap();
+    let data = dead[0].data_value().unwrap();
     assert_eq!(data["rule"], "rc");
     assert_eq!(data["by"], serde_json::json!(["ra"]));
 }

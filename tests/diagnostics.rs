@@ -127,7 +127,7 @@ fn conflict_fixes_offer_every_way_and_each_settles_the_pair() {
         assert!(!conflicts.is_empty(), "{fixture}");
         let mut shown = String::new();
         for d in conflicts {
-            let rules = d.data.as_ref().unwrap()["rules"].clone();
+            let rules = d.data_value().unwrap()["rules"].clone();
             // Two directions of `overrides`, and a precedence in both orders; a declared
             // precedence that ranks one of the two values gets the other at each of its
             // places (three, for `escalate > manage_in_school`).
@@ -157,7 +157,7 @@ fn conflict_fixes_offer_every_way_and_each_settles_the_pair() {
                 assert!(
                     !again.diagnostics.iter().any(|e| e.code == Code::E0101
                         || (e.code == Code::E0502
-                            && e.data.as_ref().is_some_and(|x| x["rules"] == rules))),
+                            && e.data_value().is_some_and(|x| x["rules"] == rules))),
                     "{fixture}: `{}` leaves the conflict or breaks the syntax:\n{fixed}",
                     fix.title()
                 );

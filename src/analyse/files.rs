@@ -89,7 +89,7 @@ fn is_vocabulary_note(d: &Diagnostic) -> bool {
 
 /// The inputs a note names, from its data.
 fn noted_inputs(d: &Diagnostic) -> Vec<String> {
-    d.data
+    d.data_value()
         .as_ref()
         .and_then(|v| v.get("inputs"))
         .and_then(serde_json::Value::as_array)

@@ -355,6 +355,54 @@ impl FactNames {
         &self.reads
     }
 
+    /// [`FactNames::facts`] as JSON text, written as `serde_json` writes the value
+    /// (keys sorted, no spaces) without building it: findings print and carry hundreds
+    /// of examples, and each map of names took a twentieth of `check` to build and free.
+    pub fn facts_text(&self, values: &[Value]) -> FactsText {
+        let mut read: Vec<(&str, &Value)> = self
+            .inputs
+            .entries()
+            .zip(values)
+            .filter(|((i, _), _)| self.reads.contains(*i))
+            .map(|((_, name), v)| (name.as_str(), v))
+            .collect();
+        // As `serde_json::Map` orders its keys (a `BTreeMap` of strings).
+        read.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut out = String::with_capacity(16 * read.len() + 2);
+        out.push('{');
+        for (k, (name, v)) in read.into_iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            push_json_str(&mut out, name);
+            out.push(':');
+            match v {
+                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                Value::Int(i) => out.push_str(&i.to_string()),
+                Value::Enum(e, x) => push_json_str(&mut out, self.variant_name(*e, *x)),
+                Value::Set(e, xs) => {
+                    out.push('[');
+                    for (j, x) in xs.iter().enumerate() {
+                        if j > 0 {
+                            out.push(',');
+                        }
+                        push_json_str(&mut out, self.variant_name(*e, *x));
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        out.push('}');
+        FactsText(out)
+    }
+
+    fn variant_name(&self, e: EnumId, v: VariantId) -> &str {
+        self.variants
+            .lookup(e)
+            .and_then(|vs| vs.lookup(v))
+            .map_or("", String::as_str)
+    }
+
     /// Facts as JSON: input names to booleans, integers and variant names, for the
     /// inputs the policy reads only (`decide` needs no other to decide them the same).
     pub fn facts(&self, values: &[Value]) -> serde_json::Value {
@@ -457,7 +505,7 @@ impl Region {
     pub fn data(&self) -> RegionData {
         RegionData {
             count: Count(self.read_count()),
-            example: self.example_json(),
+            example: self.names.facts_text(&self.example_values()),
             condition: self.condition(),
             condition_complete: self.condition_complete,
         }
@@ -470,11 +518,43 @@ pub struct RegionData {
     /// How many incidents, over the inputs the policy reads.
     pub count: Count,
     /// One of them, as facts `policyc decide` accepts.
-    pub example: serde_json::Value,
+    pub example: FactsText,
     /// All of them, in the language's syntax.
     pub condition: String,
     /// Whether `condition` is the whole region (not cut short).
     pub condition_complete: bool,
+}
+
+/// Facts as JSON text ([`FactNames::facts_text`]): shown as they are, serialised as
+/// the JSON object they hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactsText(String);
+
+impl std::fmt::Display for FactsText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for FactsText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
+/// `text` as a JSON string, escaped as `serde_json` escapes it.
+fn push_json_str(out: &mut String, text: &str) {
+    // Names are identifiers, which need no escaping; anything else goes through
+    // serde_json's own escaping.
+    if text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::Value::from(text).to_string());
+    }
 }
 
 /// A count of incidents for machines: a JSON number when it fits in 64 bits, else a
@@ -1107,6 +1187,50 @@ fn union_ranges(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use crate::check::ir::Value;
+
+    /// The text is what `serde_json` writes for the value, byte for byte: the notes
+    /// and the data of findings said the same before it was written by hand.
+    #[test]
+    fn facts_text_is_the_json_of_the_facts() {
+        let policy = crate::check::policy_from_text(
+            "policy p \"P\"\nenum E { a, b_c, Z9 }\ninput zeta: bool\ninput Alpha: 0..=99\ninput m: E\ninput s: E\ninput unread: bool\noutput o: bool\nrule r \"R\"\n  cites \"x\"\n  when zeta and Alpha > 3 and m == b_c and s == a\n  then o = true\n",
+        );
+        let names = super::FactNames::new(&policy);
+        let e = policy.enums.ids().next().unwrap();
+        let ids: Vec<_> = policy.enums[e].variants.ids().collect();
+        // A set is not an input's type, but the facts write one all the same.
+        for (b, i, v, set) in [
+            (true, 0, 0, vec![]),
+            (false, 99, 1, vec![ids[0], ids[2]]),
+            (true, -5, 2, vec![ids[1]]),
+        ] {
+            let values = vec![
+                Value::Bool(b),
+                Value::Int(i),
+                Value::Enum(e, ids[v]),
+                Value::Set(e, set),
+                Value::Bool(false),
+            ];
+            let text = names.facts_text(&values).to_string();
+            assert_eq!(text, names.facts(&values).to_string());
+            assert!(!text.contains("unread"), "{text}");
+            let back: serde_json::Value = serde_json::to_value(names.facts_text(&values)).unwrap();
+            assert_eq!(back, names.facts(&values));
+        }
+        assert_eq!(
+            {
+                let mut s = String::new();
+                super::push_json_str(&mut s, "a \"quoted\" \\ name\n");
+                s
+            },
+            serde_json::Value::from("a \"quoted\" \\ name\n").to_string()
+        );
+    }
 }
 
 #[cfg(test)]

@@ -569,7 +569,7 @@ mod tests {
         );
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].code, "E0517");
-        assert_eq!(e[0].data.as_ref().unwrap()["key"], "flag");
+        assert_eq!(e[0].data_value().unwrap()["key"], "flag");
         // Nested objects are read as values (a wrong type), duplicates and all.
         let doc: FactsJson = serde_json::from_str("{\"age\": {\"x\": 1, \"x\": 2}}").unwrap();
         assert!(doc.duplicates.is_empty());

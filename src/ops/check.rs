@@ -45,7 +45,7 @@ impl Checked {
             .iter()
             .filter(|d| d.code == Code::W0506)
             .map(|d| {
-                d.data
+                d.data_value()
                     .as_ref()
                     .and_then(|v| v.get("pairs"))
                     .and_then(serde_json::Value::as_u64)
