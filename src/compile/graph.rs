@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use super::{value_index, CResult, CompileError, Compiler, Order};
 use crate::check::ir::{
-    Arena, EnumId, IdxVec, InputId, OutputDef, OutputId, OutputTy, Policy, RuleDef, RuleId, Ty,
-    Value, VariantId,
+    Arena, EnumId, HitPolicy, IdxVec, InputId, OutputDef, OutputId, OutputTy, Policy, RuleDef,
+    RuleId, Ty, Value, VariantId,
 };
 use crate::mdd::hash::FxHashMap;
 use crate::mdd::{Mdd, NodeId, FALSE};
@@ -104,14 +104,24 @@ impl Outcome {
     /// value; the default or a gap without any; an overlap of an `exclusive` output's
     /// rules; the highest value where every value applying is in its precedence; a
     /// conflict otherwise.
-    pub fn of_single(out: &OutputDef, mut given: Vec<(Value, Vec<RuleId>)>) -> Outcome {
+    pub fn of_single(out: &OutputDef, given: Vec<(Value, Vec<RuleId>)>) -> Outcome {
+        Outcome::of_single_under(&out.hit, out.default.as_ref(), given)
+    }
+
+    /// [`Outcome::of_single`] for an output of hit policy `hit` and default `default`
+    /// (a conflict's help judges each way of settling it without a copy of the output).
+    pub fn of_single_under(
+        hit: &HitPolicy,
+        default: Option<&Value>,
+        mut given: Vec<(Value, Vec<RuleId>)>,
+    ) -> Outcome {
         given.sort();
         let rules: usize = given.iter().map(|g| g.1.len()).sum();
-        if out.hit.is_exclusive() && rules >= 2 {
+        if hit.is_exclusive() && rules >= 2 {
             return Outcome::Overlap { values: given };
         }
         match given.len() {
-            0 => match &out.default {
+            0 => match default {
                 Some(d) => Outcome::Value {
                     value: d.clone(),
                     by: Vec::new(),
@@ -129,7 +139,7 @@ impl Outcome {
             }
             _ => {
                 let values: Vec<&Value> = given.iter().map(|g| &g.0).collect();
-                match out.hit.winner(&values).cloned() {
+                match hit.winner(&values).cloned() {
                     Some(w) => {
                         let (won, over): (Vec<_>, Vec<_>) =
                             given.into_iter().partition(|g| g.0 == w);

@@ -134,31 +134,58 @@ struct Settle<'p> {
     overriders: &'p IdxVec<RuleDef, Vec<RuleId>>,
 }
 
+/// What wording every listed conflict of a policy reads, computed once for all of them.
+pub(super) struct Wording<'p> {
+    policy: &'p Policy,
+    overriders: IdxVec<RuleDef, Vec<RuleId>>,
+    /// Per output, the rules that assign it.
+    assigning: IdxVec<OutputDef, Vec<RuleId>>,
+}
+
+impl<'p> Wording<'p> {
+    pub(super) fn new(policy: &'p Policy) -> Self {
+        let mut assigning = IdxVec::filled(Vec::new(), policy.outputs.len());
+        for (r, rule) in policy.rules.entries() {
+            for a in &rule.assigns {
+                if let Some(list) = assigning.get_mut(a.output) {
+                    if list.last() != Some(&r) {
+                        list.push(r);
+                    }
+                }
+            }
+        }
+        Wording {
+            policy,
+            overriders: crate::compile::overriders(policy),
+            assigning,
+        }
+    }
+}
+
 impl<'p> Settle<'p> {
-    fn new(
-        policy: &'p Policy,
-        cf: &ConflictFinding,
-        overriders: &'p IdxVec<RuleDef, Vec<RuleId>>,
-    ) -> Option<Self> {
+    fn new(w: &'p Wording<'p>, cf: &ConflictFinding) -> Self {
+        let policy = w.policy;
         let example = cf.region.example_values();
         // The output's outcome reads only the rules that assign it (their assignments,
         // and which of them override which), so only those are evaluated: on a policy
         // of a thousand rules over eight outputs, every rule for every listed pair was
         // a tenth of `check`.
-        let applied = policy
-            .rules
-            .entries()
-            .filter(|(_, r)| r.assigns.iter().any(|a| a.output == cf.output))
-            .filter(|(_, r)| brute::eval(policy, &r.when, &example, None))
-            .map(|(k, _)| k)
+        let applied = w
+            .assigning
+            .get(cf.output)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|&r| brute::eval(policy, &policy.rules[r].when, &example, None))
             .collect();
-        Some(Settle {
+        Settle {
             policy,
             out: &policy.outputs[cf.output],
             o: cf.output,
             applied,
-            overriders,
-        })
+            overriders: &w.overriders,
+        }
     }
 
     /// The example's outcome for the output with `winner` overriding `loser` too.
@@ -203,14 +230,14 @@ impl<'p> Settle<'p> {
     }
 
     /// The example's outcome for the output under another hit policy.
-    fn with_hit(&self, hit: HitPolicy) -> Outcome {
+    fn with_hit(&self, hit: &HitPolicy) -> Outcome {
         self.outcome(self.overriders, Some(hit))
     }
 
     fn outcome(
         &self,
         overriders: &IdxVec<RuleDef, Vec<RuleId>>,
-        hit: Option<HitPolicy>,
+        hit: Option<&HitPolicy>,
     ) -> Outcome {
         let outcome = outcome_for_applied(self.policy, overriders, &self.applied, self.o);
         let Some(hit) = hit else {
@@ -229,11 +256,7 @@ impl<'p> Settle<'p> {
             }
             Outcome::Gap => Vec::new(),
         };
-        let out = OutputDef {
-            hit,
-            ..self.out.clone()
-        };
-        Outcome::of_single(&out, given)
+        Outcome::of_single_under(hit, self.out.default.as_ref(), given)
     }
 
     /// What an outcome gives the output, in words: `= escalate`, or that it still
@@ -349,11 +372,11 @@ fn conflict_message(policy: &Policy, cf: &ConflictFinding) -> String {
 
 /// One listed conflict, pointing at both rules and the output.
 pub(super) fn conflict(
-    policy: &Policy,
+    wording: &Wording<'_>,
     cf: &ConflictFinding,
-    overriders: &IdxVec<RuleDef, Vec<RuleId>>,
     scratch: &mut IdxVec<RuleDef, Vec<RuleId>>,
 ) -> Option<Diagnostic> {
+    let policy = wording.policy;
     let o = &policy.outputs[cf.output];
     let [r1, r2] = cf.rules;
     let (d1, d2) = (&policy.rules[r1], &policy.rules[r2]);
@@ -372,13 +395,10 @@ pub(super) fn conflict(
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
     let mut help = "decide from the document which rule is the exception and give it `overrides` naming the other".to_string();
-    if let Some(settle) = Settle::new(policy, cf, overriders) {
+    {
+        let settle = Settle::new(wording, cf);
         // Both directions, in declaration order only because one must come first.
-        for (w, l) in [(d1, d2), (d2, d1)] {
-            let (Some(wi), Some(li)) = (policy.rule_by_name(&w.name), policy.rule_by_name(&l.name))
-            else {
-                continue;
-            };
+        for ((w, wi), (l, li)) in [((d1, r1), (d2, r2)), ((d2, r2), (d1, r1))] {
             let decides = settle.says(&settle.with_override(wi, li, scratch));
             // Not only the example: the whole region, where `l`'s value gives way.
             let wins = if wi == r1 { &v1 } else { &v2 };
@@ -409,7 +429,7 @@ pub(super) fn conflict(
             ),
         };
         for (text, hit) in &offers {
-            let decides = settle.says(&settle.with_hit(hit.clone()));
+            let decides = settle.says(&settle.with_hit(hit));
             let ranked_first = match hit {
                 HitPolicy::Precedence { order, .. } => order
                     .iter()

@@ -112,7 +112,7 @@ pub(super) fn listed_conflicts(policy: &Policy, a: &Analysis) -> Vec<Diagnostic>
         .iter()
         .filter_map(|&i| a.conflicts.get(i))
         .collect();
-    conflicts_in_full(policy, &listed, &crate::compile::overriders(policy))
+    conflicts_in_full(policy, &listed)
 }
 
 /// The gaps, accepted gaps and stale acceptances.
@@ -233,15 +233,12 @@ fn rule_diagnostics(
 
 /// The listed conflicts in full, in order: hundreds of them (each rule of the output
 /// judged on each example, each way of settling it) are worded in parts on every core.
-fn conflicts_in_full(
-    policy: &Policy,
-    listed: &[&super::ConflictFinding],
-    overriders: &crate::check::ir::IdxVec<crate::check::ir::RuleDef, Vec<RuleId>>,
-) -> Vec<Diagnostic> {
+fn conflicts_in_full(policy: &Policy, listed: &[&super::ConflictFinding]) -> Vec<Diagnostic> {
+    let wording = conflict::Wording::new(policy);
     let words = |part: &[&super::ConflictFinding]| -> Vec<Diagnostic> {
         let mut scratch = crate::check::ir::IdxVec::new();
         part.iter()
-            .filter_map(|cf| conflict::conflict(policy, cf, overriders, &mut scratch))
+            .filter_map(|cf| conflict::conflict(&wording, cf, &mut scratch))
             .collect()
     };
     crate::parallel::in_parts(listed, WORDED_APART, words)
