@@ -9,10 +9,15 @@ pub(crate) fn workers(items: usize) -> usize {
     if cfg!(fuzzing) {
         return 1;
     }
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items)
+    // Asked once: the standard library reads the cgroup's quota files on every call,
+    // and one `check` asks a dozen times.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    cores.min(items)
 }
 
 /// `f` on `items` cut into one part per core, the parts' results joined in order: the
