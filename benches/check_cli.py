@@ -85,8 +85,9 @@ def main():
         for _ in range(3):
             # The output goes to files: policyc writes every byte, and the time is its
             # own, not this script's reading of a pipe (which held a megabyte of
-            # diagnostics back by 5 ms at synth 20x200). `--pipe` reads it through pipes,
-            # as the figures before 2026-12-06 were taken.
+            # diagnostics back by 5 ms at synth 20x200). `--pipe` reads it through pipes
+            # as bytes (before 2026-12-06 the script also decoded it as text within the
+            # time, a few ms more).
             with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
                 start = time.perf_counter()
                 if PIPE:

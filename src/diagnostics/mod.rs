@@ -144,7 +144,11 @@ impl Diagnostic {
     }
 
     /// [`Diagnostic::data`] from a typed payload; a payload that is not a JSON value
-    /// (a map with keys that are not strings) is a bug in a stage and leaves none.
+    /// (a map with keys that are not strings) is a bug in a stage and leaves none. Kept
+    /// as text ([`Data`]): a payload that text cannot carry back (nested past
+    /// serde_json's 128 levels) reads back as none, and an integer past 64 bits as a
+    /// float; counts of incidents go through `compile::describe::Count`, which writes
+    /// those as strings.
     pub fn data_of(mut self, data: &impl Serialize) -> Self {
         self.data = serde_json::value::to_raw_value(data).ok().map(Data);
         self
