@@ -116,7 +116,7 @@ impl FactNames {
     }
 
     fn variant(&self, e: EnumId, v: VariantId) -> serde_json::Value {
-        serde_json::Value::from(self.variants[e][v].as_str())
+        serde_json::Value::from(self.variant_name(e, v))
     }
 
     /// Parts (conjunctions of input value sets) as one condition: `false` for none,

@@ -395,82 +395,80 @@ pub(super) fn conflict(
         values: [policy.value_json(value1), policy.value_json(value2)],
     };
     let mut help = "decide from the document which rule is the exception and give it `overrides` naming the other".to_string();
-    {
-        let settle = Settle::new(wording, cf);
-        // Both directions, in declaration order only because one must come first.
-        for ((w, wi), (l, li)) in [((d1, r1), (d2, r2)), ((d2, r2), (d1, r1))] {
-            let decides = settle.says(&settle.with_override(wi, li, scratch));
-            // Not only the example: the whole region, where `l`'s value gives way.
-            let wins = if wi == r1 { &v1 } else { &v2 };
-            d = d
-                .note(format!(
-                    "with `overrides {}` on `{}`, the example gets {decides}; {}",
-                    l.name,
-                    w.name,
-                    region_gets(&cf.region, &o.name, wins),
-                ))
-                .fix(Fix::Override {
-                    at: w.overrides_at.loc,
-                    new_clause: w.overrides_at.new_clause,
-                    rule: w.name.clone(),
-                    other: l.name.clone(),
-                    decides,
-                });
-        }
-        let offers = settle.precedences(value1, value2);
-        let declared = o.hit.is_precedence();
-        // A declared precedence is changed in place; a new one goes on a line of its
-        // own at the end of the output's declaration.
-        let (at, replace) = match &o.hit {
-            HitPolicy::Precedence { loc, .. } => (*loc, true),
-            _ => (
-                Loc::new(o.loc.file, Span::new(o.loc.span.end, o.loc.span.end)),
-                false,
-            ),
+    let settle = Settle::new(wording, cf);
+    // Both directions, in declaration order only because one must come first.
+    for ((w, wi), (l, li)) in [((d1, r1), (d2, r2)), ((d2, r2), (d1, r1))] {
+        let decides = settle.says(&settle.with_override(wi, li, scratch));
+        // Not only the example: the whole region, where `l`'s value gives way.
+        let wins = if wi == r1 { &v1 } else { &v2 };
+        d = d
+            .note(format!(
+                "with `overrides {}` on `{}`, the example gets {decides}; {}",
+                l.name,
+                w.name,
+                region_gets(&cf.region, &o.name, wins),
+            ))
+            .fix(Fix::Override {
+                at: w.overrides_at.loc,
+                new_clause: w.overrides_at.new_clause,
+                rule: w.name.clone(),
+                other: l.name.clone(),
+                decides,
+            });
+    }
+    let offers = settle.precedences(value1, value2);
+    let declared = o.hit.is_precedence();
+    // A declared precedence is changed in place; a new one goes on a line of its
+    // own at the end of the output's declaration.
+    let (at, replace) = match &o.hit {
+        HitPolicy::Precedence { loc, .. } => (*loc, true),
+        _ => (
+            Loc::new(o.loc.file, Span::new(o.loc.span.end, o.loc.span.end)),
+            false,
+        ),
+    };
+    for (text, hit) in &offers {
+        let decides = settle.says(&settle.with_hit(hit));
+        let ranked_first = match hit {
+            HitPolicy::Precedence { order, .. } => order
+                .iter()
+                .find(|v| *v == value1 || *v == value2)
+                .map(|v| policy.show_value(v)),
+            _ => None,
         };
-        for (text, hit) in &offers {
-            let decides = settle.says(&settle.with_hit(hit));
-            let ranked_first = match hit {
-                HitPolicy::Precedence { order, .. } => order
-                    .iter()
-                    .find(|v| *v == value1 || *v == value2)
-                    .map(|v| policy.show_value(v)),
-                _ => None,
-            };
-            let region = ranked_first
-                .map(|w| format!("; {}", region_gets(&cf.region, &o.name, &w)))
-                .unwrap_or_default();
-            d = d
-                .note(format!(
-                    "with `{text}` on `{}`, the example gets {decides}{region}",
-                    o.name,
-                ))
-                .fix(Fix::Precedence {
-                    at,
-                    replace,
-                    output: o.name.clone(),
-                    clause: text.clone(),
-                    decides,
-                });
-        }
-        if declared {
-            let unranked: Vec<String> = [value1, value2]
-                .into_iter()
-                .filter(|v| o.hit.rank(v).is_none())
-                .map(|v| format!("`{}`", policy.show_value(v)))
-                .collect();
-            help = format!(
+        let region = ranked_first
+            .map(|w| format!("; {}", region_gets(&cf.region, &o.name, &w)))
+            .unwrap_or_default();
+        d = d
+            .note(format!(
+                "with `{text}` on `{}`, the example gets {decides}{region}",
+                o.name,
+            ))
+            .fix(Fix::Precedence {
+                at,
+                replace,
+                output: o.name.clone(),
+                clause: text.clone(),
+                decides,
+            });
+    }
+    if declared {
+        let unranked: Vec<String> = [value1, value2]
+            .into_iter()
+            .filter(|v| o.hit.rank(v).is_none())
+            .map(|v| format!("`{}`", policy.show_value(v)))
+            .collect();
+        help = format!(
                 "`{}` has a precedence that does not rank {}: extend it where the document ranks {} (\"if in doubt, refer\"); or {help}",
                 o.name,
                 unranked.join(" and "),
                 if unranked.len() == 1 { "it" } else { "them" },
             );
-        } else if !offers.is_empty() {
-            help = format!(
+    } else if !offers.is_empty() {
+        help = format!(
                 "{help}; or, where the document ranks the values of `{}` (\"if in doubt, refer\"), declare its precedence",
                 o.name
             );
-        }
     }
     Some(
         d.help(format!(
