@@ -9,14 +9,15 @@
 //! policy where `r` merely never applies). So for each output of `r`, the output's
 //! verdict is compared with and without `r` over the assignments that meet `r`'s
 //! condition: a multi-terminal diagram whose terminals are the sets of assignments
-//! present, each side's set turned into a verdict as the decision graph makes it. The
+//! present, each side's set turned into a verdict as the decision graph makes it, built
+//! only where the two sides present different values (elsewhere the verdicts agree). The
 //! work per rule is a pass over the assignments to its outputs (an intersection test
 //! each, as the conflicts make) and diagram operations on the few that meet it.
 
 use crate::check::ir::{IdxVec, OutputDef, OutputId, OutputTy, Policy, RuleId, Value, VariantId};
 use crate::compile::graph::{Outcome, Verdict};
 use crate::compile::{CResult, Compiler};
-use crate::mdd::{hash::FxHashMap, NodeId, FALSE};
+use crate::mdd::{hash::FxHashMap, BoolOp, NodeId, FALSE};
 
 /// A rule whose removal changes no decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -510,6 +511,24 @@ fn verdicts_differ(
         if exclusive {
             keyed.push((side, None, two));
         }
+    }
+    // A side's verdict reads only which keys are present: where both sides present the
+    // same keys their verdicts agree, so they are compared only where the keys differ
+    // (nowhere, for most rules another covers), on regions cut down to it.
+    let mut keys_differ = FALSE;
+    for (side, key, region) in &keyed {
+        let other = keyed
+            .iter()
+            .find(|x| x.0 != *side && x.1 == *key)
+            .map_or(FALSE, |x| x.2);
+        let apart = c.mdd.apply(BoolOp::Xor, *region, other)?;
+        keys_differ = c.mdd.or(keys_differ, apart)?;
+    }
+    if keys_differ == FALSE {
+        return Ok(FALSE);
+    }
+    for x in &mut keyed {
+        x.2 = c.mdd.and(x.2, keys_differ)?;
     }
     let side_verdict = |set: &[usize], side: bool| -> Option<Verdict> {
         let mut values: Vec<Value> = Vec::new();

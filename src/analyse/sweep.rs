@@ -14,14 +14,11 @@
 //! frame's children above its own list, dropped when it returns), the memo is keyed by
 //! slices of it, and the working sets are kept between splits.
 
-use std::hash::{Hash, Hasher};
 use std::ops::ControlFlow;
-
-use hashbrown::HashTable;
 
 use super::cuboid::{len, meet, Cuboid};
 use crate::compile::order::find;
-use crate::mdd::hash::FxHasher;
+use crate::mdd::hash::SliceMap;
 use crate::mdd::ValueRanges;
 
 /// The count did not finish within its budget of splits.
@@ -49,47 +46,9 @@ struct Child {
     values: u64,
 }
 
-/// The counts of the subproblems a sweep has seen, keyed by their boxes. The keys lie
-/// end to end in one arena: a sweep remembers tens of thousands of them, and a boxed
-/// key each took a fifth of the analysis of 200 rules to allocate and free.
-#[derive(Default)]
-struct Memo {
-    keys: Vec<Active>,
-    /// Per subproblem: the hash of its key, where the key lies in `keys`, its count.
-    table: HashTable<(u64, u32, u32, u128)>,
-}
-
-impl Memo {
-    fn hash(key: &[Active]) -> u64 {
-        let mut h = FxHasher::default();
-        key.hash(&mut h);
-        h.finish()
-    }
-
-    fn key(&self, start: u32, len: u32) -> &[Active] {
-        let start = start as usize;
-        self.keys.get(start..start + len as usize).unwrap_or(&[])
-    }
-
-    /// The count of `key`, whose [`Memo::hash`] is `hash`.
-    fn get(&self, hash: u64, key: &[Active]) -> Option<u128> {
-        self.table
-            .find(hash, |&(h, s, l, _)| h == hash && self.key(s, l) == key)
-            .map(|e| e.3)
-    }
-
-    /// Remembers the count of `key`, whose [`Memo::hash`] is `hash`.
-    fn insert(&mut self, hash: u64, key: &[Active], count: u128) {
-        let (Ok(start), Ok(len)) = (u32::try_from(self.keys.len()), u32::try_from(key.len()))
-        else {
-            // Past 4 billion remembered boxes: forget rather than wrap.
-            return;
-        };
-        self.keys.extend_from_slice(key);
-        self.table
-            .insert_unique(hash, (hash, start, len, count), |e| e.0);
-    }
-}
+/// The counts of the subproblems a sweep has seen, keyed by their boxes (slices of the
+/// stack, copied into the map's arena).
+type Memo = SliceMap<Active, u128>;
 
 /// What a box restricting a level of two values counts towards splitting there
 /// ([`Sweep::per_bit`]); divisible by every number of bits up to 12.

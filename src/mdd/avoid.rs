@@ -12,9 +12,10 @@
 //! leads nowhere is the walk's costly question, and most of them were never needed.
 //!
 //! The walk allocates no state per step: each state is built in a buffer reused at its
-//! depth, looked up in the memo by slice, and copied only when first remembered.
+//! depth, looked up in the memo by slice, and copied into the memo's arena only when
+//! first remembered.
 
-use super::hash::FxHashMap;
+use super::hash::{FxHashMap, SliceMap};
 use super::{Edge, Mdd, NodeId, FALSE, TRUE};
 
 /// The walk passed its budget of states before it could answer.
@@ -187,7 +188,7 @@ struct Walk<'a> {
     /// Whether a state (the region's node first, then the sorted, distinct nodes of the
     /// regions to avoid that are neither empty nor already left behind) holds an
     /// incident.
-    memo: FxHashMap<Box<[NodeId]>, bool>,
+    memo: SliceMap<NodeId, bool>,
     /// Per (region node, node to avoid): whether they meet, and whether the second
     /// holds all of the first ([`Walk::relate`]).
     related: FxHashMap<(NodeId, NodeId), (bool, bool)>,
@@ -220,7 +221,7 @@ impl Mdd {
         start.extend_from_slice(avoid);
         let mut walk = Walk {
             mdd: self,
-            memo: FxHashMap::default(),
+            memo: SliceMap::default(),
             related: FxHashMap::default(),
             states: 0,
             budget,
@@ -529,7 +530,10 @@ impl<'a> Walk<'a> {
 
     /// Whether an open state holds an incident.
     fn sat(&mut self, s: &[NodeId]) -> Result<bool, Exhausted> {
-        if let Some(&r) = self.memo.get(s) {
+        // Hashed once for the look-up and, on a miss, for remembering the answer (no
+        // state below this one is this one: each holds a node of a lower level).
+        let hash = SliceMap::<NodeId, bool>::hash(s);
+        if let Some(r) = self.memo.get(hash, s) {
             return Ok(r);
         }
         self.states += 1;
@@ -553,7 +557,7 @@ impl<'a> Walk<'a> {
         self.cursors_pool.push(cursors);
         self.states_pool.push(child);
         let found = found?;
-        self.memo.insert(s.into(), found);
+        self.memo.insert(hash, s, found);
         Ok(found)
     }
 }
