@@ -17,7 +17,7 @@
 //! both against enumeration). A policy whose regions break into too many boxes (such as
 //! a relation between two wide integer inputs) stays with the diagrams.
 
-use super::cuboid::{complement, holds, len, meet, overlaps, Cuboid};
+use super::cuboid::{complement, holds, len, meet, overlaps, Cuboid, Signature};
 pub use super::sweep::MAX_SPLITS;
 use super::sweep::{Budget, Exhausted, Sweep};
 use super::{sat, ConflictFinding, DeadAssignment, DeadReason, DeadRule, GapFinding};
@@ -594,12 +594,24 @@ impl BoxModel {
         } else {
             Vec::new()
         };
+        let signs: Vec<Vec<Signature>> = assigns
+            .iter()
+            .map(|(r, k, _)| {
+                let boxes = self.effective_boxes(*r, *k);
+                boxes
+                    .iter()
+                    .map(|b| Signature::of(b, &self.sizes))
+                    .collect()
+            })
+            .collect();
+        let no_signs: &[Signature] = &[];
         for (i, (r1, k1, v1)) in assigns.iter().enumerate() {
             let e1 = self.effective_boxes(*r1, *k1);
+            let s1 = signs.get(i).map_or(no_signs, Vec::as_slice);
             if e1.is_empty() {
                 continue;
             }
-            for (r2, k2, v2) in assigns.iter().skip(i + 1) {
+            for (j, (r2, k2, v2)) in assigns.iter().enumerate().skip(i + 1) {
                 let Some(kind) = super::pair_kind(out, v1, v2) else {
                     continue;
                 };
@@ -621,6 +633,7 @@ impl BoxModel {
                     }
                 }
                 let e2 = self.effective_boxes(*r2, *k2);
+                let s2 = signs.get(j).map_or(no_signs, Vec::as_slice);
                 let list = found.of_kind(kind);
                 let finding = |region| ConflictFinding {
                     output: o,
@@ -634,7 +647,7 @@ impl BoxModel {
                 // the precedence decides, by the count of the meeting less the unranked).
                 let listed = list.lists_next();
                 if !listed && !subtract {
-                    if self.meet_validly(e1, e2) {
+                    if self.meet_validly((e1, s1), (e2, s2)) {
                         list.count(o, v1, v2);
                     }
                     continue;
@@ -656,7 +669,7 @@ impl BoxModel {
                     continue;
                 }
                 // Test before building: most pairs of many boxes do not meet.
-                if !self.meet_validly(e1, e2) {
+                if !self.meet_validly((e1, s1), (e2, s2)) {
                     continue;
                 }
                 if c.errors_only {
@@ -713,11 +726,17 @@ impl BoxModel {
 
     /// Whether two unions of boxes meet on a valid incident, without building the
     /// meeting: a conflict past the listed ones is only counted.
-    fn meet_validly(&self, e1: &[Cuboid], e2: &[Cuboid]) -> bool {
+    fn meet_validly(
+        &self,
+        (e1, s1): (&[Cuboid], &[Signature]),
+        (e2, s2): (&[Cuboid], &[Signature]),
+    ) -> bool {
         let everything = self.valid.iter().any(|v| v.literals().is_empty());
-        e1.iter().any(|a| {
-            e2.iter().any(|b| {
-                a.intersects(b)
+        e1.iter().enumerate().any(|(i, a)| {
+            e2.iter().enumerate().any(|(j, b)| {
+                // A box without a signature is never ruled out by one.
+                let may = s1.get(i).zip(s2.get(j)).is_none_or(|(x, y)| x.may_meet(*y));
+                may && a.intersects(b)
                     && (everything || self.valid.iter().any(|v| v.intersects_both(a, b)))
             })
         })
