@@ -531,7 +531,7 @@ impl<'a> Walk<'a> {
     /// Whether an open state holds an incident.
     fn sat(&mut self, s: &[NodeId]) -> Result<bool, Exhausted> {
         // Hashed once for the look-up and, on a miss, for remembering the answer (no
-        // state below this one is this one: each holds a node of a lower level).
+        // state below this one is this one: none keeps a node at the level it cuts).
         let hash = SliceMap::<NodeId, bool>::hash(s);
         if let Some(r) = self.memo.get(hash, s) {
             return Ok(r);
