@@ -1073,13 +1073,13 @@ fn is_content(p: &Pair<Rule>) -> bool {
     )
 }
 
-fn doc_text(line: &str) -> String {
+pub(super) fn doc_text(line: &str) -> String {
     let t = line.strip_prefix("///").unwrap_or(line);
     let t = t.strip_suffix('\r').unwrap_or(t);
     t.strip_prefix(' ').unwrap_or(t).to_string()
 }
 
-fn unescape(raw: &str) -> String {
+pub(super) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
