@@ -50,6 +50,38 @@ pub(crate) fn in_parts<T: Sync, R: Send>(
     })
 }
 
+/// `f` on each item, item `i` on thread `i % threads`, the results in order: for work
+/// whose cost drifts along the slice, where contiguous parts would leave one thread
+/// with most of it (a table's early rules are the most overridden, so their regions
+/// break into the most boxes). Fewer than `at_least` items run here.
+pub(crate) fn map_interleaved<T: Sync, R: Send>(
+    items: &[T],
+    at_least: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = workers(usize::MAX);
+    if threads < 2 || items.len() < at_least.max(2) {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| scope.spawn(move || items.iter().skip(k).step_by(threads).map(f).collect()))
+            .collect();
+        let mut parts: Vec<std::vec::IntoIter<R>> = handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(part) => Vec::into_iter(part),
+                // A panic on a part is a bug; let it surface as one.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect();
+        (0..items.len())
+            .filter_map(|i| parts.get_mut(i % threads).and_then(Iterator::next))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -59,5 +91,16 @@ mod tests {
         assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         let few = super::in_parts(&items[..3], 10, |part| part.to_vec());
         assert_eq!(few, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn interleaved_results_come_in_order() {
+        let items: Vec<u32> = (0..1001).collect();
+        let doubled = super::map_interleaved(&items, 10, |x| x * 2);
+        assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        assert_eq!(
+            super::map_interleaved(&items[..3], 10, |x| *x),
+            vec![0, 1, 2]
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! witnesses (`witness`) all work on them.
 
 use crate::compile::synth::Rng;
-use crate::mdd::{Cube, ValueRanges};
+use crate::mdd::ValueRanges;
 
 /// A product of value sets: the constrained levels, in level order, each with the value
 /// indices it allows. Levels not listed take any value.
@@ -14,7 +14,7 @@ pub struct Cuboid {
 }
 
 impl Cuboid {
-    pub(super) fn from_cube(cube: &Cube, sizes: &[u32]) -> Cuboid {
+    pub(super) fn from_cube(cube: &[Option<ValueRanges>], sizes: &[u32]) -> Cuboid {
         let lits = cube
             .iter()
             .enumerate()

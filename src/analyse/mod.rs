@@ -437,16 +437,16 @@ fn attempt<T>(
 /// rules, whose work per output runs on every core, and on the diagrams for the rest
 /// and for what the box engine leaves.
 pub fn analyse(c: &mut Compiler<'_>) -> CResult<Analysis> {
-    analyse_worded(c, false).map(|(a, _)| a)
+    analyse_worded(c, false).map(|(a, _, _)| a)
 }
 
 /// [`analyse`], and with `words` the diagnostics [`findings::pair_and_rule_diagnostics`]
 /// makes, when they are made beside the gap counts (else `None`: the caller makes
-/// them all).
+/// them all); and the box model, for the caller to free when it has the time.
 fn analyse_worded(
     c: &mut Compiler<'_>,
     words: bool,
-) -> CResult<(Analysis, Option<Vec<Diagnostic>>)> {
+) -> CResult<(Analysis, Option<Vec<Diagnostic>>, Option<BoxModel>)> {
     let policy = c.policy;
     let mut a = Analysis {
         valid_count: c.mdd.sat_count(c.valid),
@@ -490,7 +490,7 @@ fn analyse_worded(
             )?;
         }
     }
-    Ok((a, worded))
+    Ok((a, worded, model))
 }
 
 /// Every analysis after the gaps, in order: conflicts (from the box engine's results
@@ -1403,7 +1403,7 @@ pub fn analyse_policy_with(
     options: &CompileOptions,
 ) -> Result<Analysed, Box<Diagnostic>> {
     let mut c = Compiler::new(policy, options).map_err(|e| Box::new(e.diagnostic(policy)))?;
-    let (analysis, worded) =
+    let (analysis, worded, _) =
         analyse_worded(&mut c, true).map_err(|e| Box::new(e.diagnostic(policy)))?;
     let diagnostics = match worded {
         Some(middle) => findings::diagnostics_around(policy, &analysis, middle),
@@ -1418,11 +1418,28 @@ pub fn analyse_policy_with(
 /// How many errors [`analyse_policy_with`] reports, without writing what only people
 /// read ([`findings::error_count`]): `decide`'s warning that `check` rejects a policy.
 pub fn count_errors_with(policy: &Policy, options: &CompileOptions) -> usize {
-    let analysed = Compiler::new(policy, options).and_then(|mut c| analyse(&mut c));
-    match analysed {
-        Ok(a) => findings::error_count(policy, &a),
-        Err(e) => usize::from(e.diagnostic(policy).is_error()),
+    let mut count = 0;
+    count_errors_then(policy, options, |n| count = n);
+    count
+}
+
+/// [`count_errors_with`], the count given to `report` before the compiler and the
+/// analysis are dropped: freeing a large policy's diagrams and regions takes
+/// milliseconds that a caller waiting for the count need not wait for.
+pub fn count_errors_then(policy: &Policy, options: &CompileOptions, report: impl FnOnce(usize)) {
+    let failed = |e: CompileError| usize::from(e.diagnostic(policy).is_error());
+    let mut c = match Compiler::new(policy, options) {
+        Ok(c) => c,
+        Err(e) => return report(failed(e)),
+    };
+    match analyse_worded(&mut c, false) {
+        Ok((a, _, model)) => {
+            report(findings::error_count(policy, &a));
+            drop((a, model));
+        }
+        Err(e) => report(failed(e)),
     }
+    drop(c);
 }
 
 /// What `policyc check` runs on one file: the checker and, for a policy (a file with a

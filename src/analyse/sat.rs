@@ -45,7 +45,13 @@ struct Encoder {
     /// Per level, the variables `class <= k` for every class but the last.
     le: Vec<Vec<Var>>,
     sizes: Vec<u32>,
+    /// Buffers for the clauses being added (`add_clause`, `exclude`).
+    scratch: Vec<Lit>,
+    outside: Vec<Lit>,
 }
+
+/// At most two literals, as [`Encoder::within`] makes them.
+type Within = [Option<Lit>; 2];
 
 impl Encoder {
     /// An encoder for the sets in `space` and `cover`.
@@ -88,6 +94,8 @@ impl Encoder {
             cuts,
             le,
             sizes: sizes.to_vec(),
+            scratch: Vec::with_capacity(2),
+            outside: Vec::new(),
         }
     }
 
@@ -107,63 +115,77 @@ impl Encoder {
 
     /// The literals whose conjunction says the value at `level` is in `lo..=hi` (a range
     /// whose ends are cuts).
-    fn within(&self, level: usize, lo: u32, hi: u32) -> Vec<Lit> {
+    fn within(&self, level: usize, lo: u32, hi: u32) -> Within {
         let (first, last) = (self.class(level, lo), self.class(level, hi));
-        let mut out = Vec::with_capacity(2);
-        if first > 0 {
-            out.extend(self.at_most(level, first - 1).map(|l| !l));
-        }
-        out.extend(self.at_most(level, last));
-        out
+        let above = if first > 0 {
+            self.at_most(level, first - 1).map(|l| !l)
+        } else {
+            None
+        };
+        [above, self.at_most(level, last)]
+    }
+
+    /// Adds the clause of `lits`, through a buffer kept for it: an encoding adds tens of
+    /// thousands of two-literal clauses, and a `Vec` each was most of its time.
+    fn add_clause(&mut self, lits: impl IntoIterator<Item = Lit>) {
+        self.scratch.clear();
+        self.scratch.extend(lits);
+        self.solver.add_clause_reuse(&mut self.scratch);
     }
 
     /// A literal that implies the value at `level` is in `lo..=hi`.
     fn implies_within(&mut self, level: usize, lo: u32, hi: u32) -> Lit {
         let t = Lit::new(self.solver.new_var_default(), true);
-        for l in self.within(level, lo, hi) {
-            self.solver.add_clause_reuse(&mut vec![!t, l]);
+        for l in self.within(level, lo, hi).into_iter().flatten() {
+            self.add_clause([!t, l]);
         }
         t
     }
 
-    /// Literals of which one must hold for the value at `level` to be in `set`.
-    fn one_of(&mut self, level: usize, set: &[(u32, u32)]) -> Vec<Lit> {
+    /// Literals of which one must hold for the value at `level` to be in `set`, added
+    /// to `out`.
+    fn one_of(&mut self, level: usize, set: &[(u32, u32)], out: &mut Vec<Lit>) {
         match set {
             [(lo, hi)] => {
                 let lits = self.within(level, *lo, *hi);
-                if lits.len() <= 1 {
-                    return lits;
+                if lits.iter().flatten().count() <= 1 {
+                    out.extend(lits.into_iter().flatten());
+                } else {
+                    out.push(self.implies_within(level, *lo, *hi));
                 }
-                vec![self.implies_within(level, *lo, *hi)]
             }
-            _ => set
-                .iter()
-                .map(|&(lo, hi)| self.implies_within(level, lo, hi))
-                .collect(),
+            _ => {
+                for &(lo, hi) in set {
+                    out.push(self.implies_within(level, lo, hi));
+                }
+            }
         }
     }
 
     /// Requires the value at `level` to be in `set`.
     fn require(&mut self, level: usize, set: &[(u32, u32)]) {
         if let [(lo, hi)] = set {
-            for l in self.within(level, *lo, *hi) {
-                self.solver.add_clause_reuse(&mut vec![l]);
+            for l in self.within(level, *lo, *hi).into_iter().flatten() {
+                self.add_clause([l]);
             }
             return;
         }
-        let mut clause = self.one_of(level, set);
+        let mut clause = Vec::new();
+        self.one_of(level, set, &mut clause);
         self.solver.add_clause_reuse(&mut clause);
     }
 
     /// Requires the incident to be outside the box.
     fn exclude(&mut self, b: &Cuboid) {
-        let mut clause = Vec::new();
+        let mut clause = std::mem::take(&mut self.outside);
+        clause.clear();
         for (level, set) in b.literals() {
             let n = self.sizes.get(*level).copied().unwrap_or(1);
             let outside = complement(set, n);
-            clause.extend(self.one_of(*level, &outside));
+            self.one_of(*level, &outside, &mut clause);
         }
         self.solver.add_clause_reuse(&mut clause);
+        self.outside = clause;
     }
 
     /// The value the model gives `level`: the first of its class.

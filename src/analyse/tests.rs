@@ -105,6 +105,7 @@ fn check_against_brute_force(
         engine,
         max_splits,
         errors_only: false,
+        quick_graph_bound: false,
     };
     let mut c = Compiler::new(p, &options).unwrap();
     let a = analyse(&mut c).unwrap();
@@ -726,6 +727,7 @@ fn node_limit_leaves_the_other_analyses_exact() {
         engine: Engine::Diagrams,
         max_splits: None,
         errors_only: false,
+        quick_graph_bound: false,
     };
     let mut c = Compiler::new(&p, &options).unwrap();
     let limited = analyse(&mut c).unwrap();

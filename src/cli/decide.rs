@@ -54,13 +54,13 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
             Ok(ig) => ig,
             Err(d) => return usage_error(&sources, &[d], color),
         };
-    if let Some(warning) = loaded.warning() {
-        eprintln!("{warning}");
-    }
     let decider = match &graph {
         Some(g) => Decider::Graph(g),
         None => Decider::rules(&loaded.policy),
     };
+    if let Some(warning) = loaded.warning() {
+        eprintln!("{warning}");
+    }
     let format = match args.format {
         DecideFormat::Human => Format::Human,
         DecideFormat::Json => Format::Json,

@@ -666,7 +666,7 @@ impl DecisionGraph {
         // show it (`graph_bound`); the others are built, so whether there is a graph,
         // and which, does not depend on the bound.
         let limit = c.mdd.max_nodes() as u128;
-        let counted = super::graph_bound::rule_sets_nodes_at_least(c, limit);
+        let counted = super::graph_bound::rule_sets_nodes_at_least(c, limit, c.quick_graph_bound);
         if counted > limit {
             return Err(CompileError::TooLarge {
                 max_nodes: c.mdd.max_nodes(),

@@ -420,6 +420,8 @@ pub struct Compiler<'p> {
     pub max_splits: Option<usize>,
     /// See [`CompileOptions::errors_only`].
     pub errors_only: bool,
+    /// See [`CompileOptions::quick_graph_bound`].
+    pub quick_graph_bound: bool,
     /// Comparisons between inputs that region descriptions may use besides the
     /// policy's own ([`describe::describe`]): the diff gives the other side's, since a
     /// changed region can be bounded by either policy's.
@@ -455,6 +457,11 @@ pub struct CompileOptions {
     /// box engine's solver proves (one error, counted or not): an analysis made so is
     /// for counting its error diagnostics only.
     pub errors_only: bool,
+    /// For a caller that needs a decision graph only if it fits the node limit and does
+    /// not show E0504 when it does not (`decide` on one incident, which then reads the
+    /// rules): the proof that a graph passes the limit (`graph_bound`) stops as soon as
+    /// it does, rather than look on for the larger count E0504 would show.
+    pub quick_graph_bound: bool,
 }
 
 /// The engine behind the analyses of gaps, conflicts and dead rules.
@@ -497,6 +504,7 @@ impl<'p> Compiler<'p> {
         c.engine = options.engine;
         c.max_splits = options.max_splits;
         c.errors_only = options.errors_only;
+        c.quick_graph_bound = options.quick_graph_bound;
         Ok(c)
     }
 
@@ -536,6 +544,7 @@ impl<'p> Compiler<'p> {
             preferred: preferred_values(policy),
             max_splits: None,
             errors_only: false,
+            quick_graph_bound: false,
             other_relations: Vec::new(),
         };
         c.compile_defines()?;

@@ -274,6 +274,9 @@ fn deciding_graph_within(
     }
     let options = crate::compile::CompileOptions {
         max_nodes,
+        // Only the one incident's limit is set here, and past it the rules decide:
+        // E0504 is not shown, so its proof need not look for its best count.
+        quick_graph_bound: max_nodes.is_some(),
         ..crate::compile::CompileOptions::default()
     };
     match crate::compile::Compiler::new(policy, &options)

@@ -1302,28 +1302,43 @@ impl Mdd {
     /// {1, 3}` is one cube, not two. The cubes are disjoint and their union is exactly
     /// the region when the list is complete.
     pub fn cubes<P: Fn(u32) -> bool>(&self, f: NodeId, pred: P, limit: usize) -> (Vec<Cube>, bool) {
-        let mut memo: FxHashMap<NodeId, bool> = FxHashMap::default();
         let mut out = Vec::new();
-        let mut current: Cube = vec![None; self.num_levels()];
-        let complete = self.cubes_rec(f, &pred, limit, &mut memo, &mut current, &mut out);
+        let complete = self.for_each_cube(f, pred, limit, |cube| out.push(cube.to_vec()));
         (out, complete)
+    }
+
+    /// [`Mdd::cubes`], each cube lent to `visit` rather than collected: a caller that
+    /// keeps only part of each (the box engine keeps the levels a cube restricts) copies
+    /// no more than that. `false` when there were more than `limit`.
+    pub fn for_each_cube<P: Fn(u32) -> bool>(
+        &self,
+        f: NodeId,
+        pred: P,
+        limit: usize,
+        mut visit: impl FnMut(&[Option<ValueRanges>]),
+    ) -> bool {
+        let mut walk = CubeWalk {
+            memo: FxHashMap::default(),
+            current: vec![None; self.num_levels()],
+            left: limit,
+        };
+        self.cubes_rec(f, &pred, &mut walk, &mut visit)
     }
 
     fn cubes_rec<P: Fn(u32) -> bool>(
         &self,
         f: NodeId,
         pred: &P,
-        limit: usize,
-        memo: &mut FxHashMap<NodeId, bool>,
-        current: &mut Cube,
-        out: &mut Vec<Cube>,
+        walk: &mut CubeWalk,
+        visit: &mut impl FnMut(&[Option<ValueRanges>]),
     ) -> bool {
         if let Some(t) = f.terminal_value() {
             if pred(t) {
-                if out.len() >= limit {
+                if walk.left == 0 {
                     return false;
                 }
-                out.push(current.clone());
+                walk.left -= 1;
+                visit(&walk.current);
             }
             return true;
         }
@@ -1342,21 +1357,31 @@ impl Mdd {
             }
         }
         for (child, ranges) in groups {
-            if !self.reaches(child, pred, memo) {
+            if !self.reaches(child, pred, &mut walk.memo) {
                 continue;
             }
-            if let Some(slot) = current.get_mut(level) {
+            if let Some(slot) = walk.current.get_mut(level) {
                 *slot = Some(ranges);
             }
-            if !self.cubes_rec(child, pred, limit, memo, current, out) {
+            if !self.cubes_rec(child, pred, walk, visit) {
                 return false;
             }
         }
-        if let Some(slot) = current.get_mut(level) {
+        if let Some(slot) = walk.current.get_mut(level) {
             *slot = None;
         }
         true
     }
+}
+
+/// The state of one walk of [`Mdd::for_each_cube`].
+struct CubeWalk {
+    /// Whether a node reaches an accepted terminal.
+    memo: FxHashMap<NodeId, bool>,
+    /// The path so far: each level's values, `None` where the path has no node.
+    current: Cube,
+    /// Cubes still allowed.
+    left: usize,
 }
 
 #[cfg(test)]

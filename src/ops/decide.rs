@@ -25,9 +25,10 @@ pub struct Loaded {
     check_errors: CheckErrors,
 }
 
-/// The count of `policyc check`'s errors: running, or known.
+/// The count of `policyc check`'s errors: running (its answer to come on the channel),
+/// or known.
 struct CheckErrors {
-    running: std::sync::Mutex<Option<std::thread::JoinHandle<usize>>>,
+    running: std::sync::Mutex<Option<std::sync::mpsc::Receiver<usize>>>,
     known: std::sync::OnceLock<usize>,
 }
 
@@ -35,13 +36,13 @@ impl Loaded {
     /// The errors `policyc check` finds in the policy (waiting for the analysis).
     pub fn check_errors(&self) -> usize {
         *self.check_errors.known.get_or_init(|| {
-            let handle = match self.check_errors.running.lock() {
+            let running = match self.check_errors.running.lock() {
                 Ok(mut running) => running.take(),
                 Err(poisoned) => poisoned.into_inner().take(),
             };
-            // An analysis that panicked is one the writer must hear about: it counts
-            // as an error rather than a pass.
-            handle.map_or(0, |h| h.join().unwrap_or(1))
+            // An analysis that panicked (its channel closed with no count) is one the
+            // writer must hear about: it counts as an error rather than a pass.
+            running.map_or(0, |r| r.recv().unwrap_or(1))
         })
     }
 
@@ -67,6 +68,7 @@ impl Loaded {
     }
 
     /// The line that says the policy does not pass `policyc check`, if it does not.
+    /// It waits for the analysis: a caller has its decider ready first.
     pub fn warning(&self) -> Option<String> {
         let n = self.rejected()?;
         Some(super::rejected_warning(
@@ -91,13 +93,20 @@ pub fn load(
     let mut running = None;
     if policy.header.is_some() {
         let copy = policy.clone();
-        let analysis = move || count_check_errors(&copy);
+        let (tell, count) = std::sync::mpsc::channel();
+        // The count is sent before the analysis is freed: the thread may still be
+        // freeing it when the process ends.
+        let analysis = move || {
+            count_check_errors(&copy, |n| {
+                let _ = tell.send(n);
+            })
+        };
         match std::thread::Builder::new().spawn(analysis) {
-            Ok(handle) => running = Some(handle),
+            Ok(_) => running = Some(count),
             // No thread to be had: count here, before deciding.
-            Err(_) => {
-                let _ = known.set(count_check_errors(&policy));
-            }
+            Err(_) => count_check_errors(&policy, |n| {
+                let _ = known.set(n);
+            }),
         }
     }
     Ok(Loaded {
@@ -109,13 +118,14 @@ pub fn load(
     })
 }
 
-/// The errors `policyc check`'s analysis finds in a policy that type-checks.
-pub(super) fn count_check_errors(policy: &Policy) -> usize {
+/// The errors `policyc check`'s analysis finds in a policy that type-checks, given to
+/// `report` as soon as they are counted.
+pub(super) fn count_check_errors(policy: &Policy, report: impl FnOnce(usize)) {
     let options = CompileOptions {
         errors_only: true,
         ..CompileOptions::default()
     };
-    crate::analyse::count_errors_with(policy, &options)
+    crate::analyse::count_errors_then(policy, &options, report)
 }
 
 /// How the answers are written.
