@@ -17,7 +17,9 @@ use crate::source::{FileSystem, Sources};
 
 /// A policy ready to decide with.
 pub struct Loaded {
-    pub policy: Policy,
+    /// Shared with the thread that counts `check`'s errors (a copy of a large policy
+    /// took milliseconds before that count could start).
+    pub policy: std::sync::Arc<Policy>,
     /// The errors `policyc check` finds in it (gaps, conflicts, overlaps): it type-checks,
     /// so it decides, but its answers may be undecided or wrong. Counted on another
     /// thread while the decider is built: on a policy of thousands of rules the analysis
@@ -86,13 +88,13 @@ pub fn load(
     fs: &dyn FileSystem,
     path: &Path,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let policy = super::type_checked(sources, fs, path)?;
+    let policy = std::sync::Arc::new(super::type_checked(sources, fs, path)?);
     // What `policyc check` adds to a policy that type-checks (a module decides nothing,
     // and deciding with one is refused on its own).
     let known = std::sync::OnceLock::new();
     let mut running = None;
     if policy.header.is_some() {
-        let copy = policy.clone();
+        let copy = std::sync::Arc::clone(&policy);
         let (tell, count) = std::sync::mpsc::channel();
         // The count is sent before the analysis is freed: the thread may still be
         // freeing it when the process ends.
