@@ -270,6 +270,24 @@ impl<'a> Fast<'a> {
         }
     }
 
+    /// `KEYWORD NAME "title"? (cites "citation")?`, the start of a rule, an assert and
+    /// a scenario.
+    fn titled(&mut self, keyword: &str) -> Option<(Ident, Option<StrLit>, Option<StrLit>)> {
+        self.keyword(keyword)?;
+        let name = self.ident()?;
+        let title = self.opt_string()?;
+        Some((name, title, self.opt_clause_string("cites")?))
+    }
+
+    /// `KEYWORD EXPR` if the keyword comes next.
+    fn opt_clause_expr(&mut self, word: &str) -> Option<Option<Expr>> {
+        if self.eat_keyword(word).is_some() {
+            self.expr().map(Some)
+        } else {
+            Some(None)
+        }
+    }
+
     /// An integer literal: digits, with a `-` when `signed` (the grammar's `sint`).
     fn int(&mut self, signed: bool) -> Option<IntLit> {
         self.skip();
@@ -359,10 +377,7 @@ impl<'a> Fast<'a> {
     }
 
     fn rule(&mut self) -> Option<RuleDecl> {
-        self.keyword("rule")?;
-        let name = self.ident()?;
-        let title = self.opt_string()?;
-        let cites = self.opt_clause_string("cites")?;
+        let (name, title, cites) = self.titled("rule")?;
         let mut overrides = Vec::new();
         if self.eat_keyword("overrides").is_some() {
             overrides.push(self.ident()?);
@@ -370,10 +385,7 @@ impl<'a> Fast<'a> {
                 overrides.push(self.ident()?);
             }
         }
-        let when = match self.eat_keyword("when") {
-            Some(_) => Some(self.expr()?),
-            None => None,
-        };
+        let when = self.opt_clause_expr("when")?;
         self.keyword("then")?;
         Some(RuleDecl {
             name,
@@ -389,10 +401,7 @@ impl<'a> Fast<'a> {
         self.keyword("input")?;
         let name = self.ident()?;
         let ty = self.type_after_colon()?;
-        let typical = match self.eat_keyword("typical") {
-            Some(_) => Some(self.expr()?),
-            None => None,
-        };
+        let typical = self.opt_clause_expr("typical")?;
         let judgement = match self.eat_keyword("judgement") {
             Some(keyword) => Some(Judgement {
                 keyword,
@@ -413,10 +422,7 @@ impl<'a> Fast<'a> {
         self.keyword("output")?;
         let name = self.ident()?;
         let ty = self.type_after_colon()?;
-        let default = match self.eat_keyword("default") {
-            Some(_) => Some(self.expr()?),
-            None => None,
-        };
+        let default = self.opt_clause_expr("default")?;
         Some(OutputDecl {
             name,
             ty,
@@ -485,10 +491,7 @@ impl<'a> Fast<'a> {
     }
 
     fn assert(&mut self) -> Option<AssertDecl> {
-        self.keyword("assert")?;
-        let name = self.ident()?;
-        let title = self.opt_string()?;
-        let cites = self.opt_clause_string("cites")?;
+        let (name, title, cites) = self.titled("assert")?;
         self.keyword("always")?;
         Some(AssertDecl {
             name,
@@ -499,10 +502,7 @@ impl<'a> Fast<'a> {
     }
 
     fn scenario(&mut self) -> Option<ScenarioDecl> {
-        self.keyword("scenario")?;
-        let name = self.ident()?;
-        let title = self.opt_string()?;
-        let cites = self.opt_clause_string("cites")?;
+        let (name, title, cites) = self.titled("scenario")?;
         let given = match self.eat_keyword("given") {
             Some(_) => self.assignments()?,
             None => Vec::new(),
