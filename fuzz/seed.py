@@ -87,6 +87,12 @@ def main():
         put("diff", texts[a] + b"\0" + texts[b])
     for c in compare:
         put("diff", texts[ROOT / "policies" / "ukcis-2024.policy"] + b"\0" + texts[c])
+    # Every fixture against its neighbour (in a folder, often two versions of one
+    # policy): without them the target spent hours finding the diagnostics and
+    # constructs the fixtures hold.
+    files = list(texts)
+    for a, b in zip(files, files[1:]):
+        put("diff", texts[a] + b"\0" + texts[b])
 
     for i, name in enumerate(DECIDE_POLICIES):
         text = (ROOT / "policies" / f"{name}.policy").read_text()
@@ -101,8 +107,9 @@ def main():
             put("decide", pick + json.dumps(facts).encode())
             put("decide", pick + b'{"youngest_age": 15}\nnot json\n' + json.dumps(facts[0]).encode())
 
-    for p in bundled + [ROOT / "examples" / "school.policy"]:
-        put("lsp", lsp_session(p.read_text()))
+    # Every policy and fixture, for the same reason as `diff`'s neighbours.
+    for data in texts.values():
+        put("lsp", lsp_session(data.decode("utf-8", "replace")))
     put("lsp", lsp_session("policy p \"P\"\ninput x: bool\noutput o: bool\nrule r \"R\" when x then o = tru\n"))
 
 
