@@ -421,12 +421,79 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
     None
 }
 
+/// `input age: int 0..=17`, `int in 0..=17`, `int(0..=17)`: a writer who knows other
+/// languages names an integer type and then bounds it, but here the range alone is the
+/// type. Only for a type word that reads as an integer type, so that `Severity in {..}`
+/// is not told about ranges.
+fn range_after_int_hint(c: &Context, rest: &str, before: &str) -> Option<String> {
+    let (head, ty) = before.trim_end().rsplit_once(':')?;
+    let ty = ty.trim();
+    let int_like = matches!(
+        ty.to_ascii_lowercase().as_str(),
+        "int" | "integer" | "number" | "num" | "nat" | "natural" | "uint" | "usize" | "isize"
+    ) || (ty.len() > 1
+        && (ty.starts_with('u') || ty.starts_with('i'))
+        && ty
+            .get(1..)
+            .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit())));
+    if !int_like || head.trim().is_empty() {
+        return None;
+    }
+    let bounded = rest.starts_with(|ch: char| ch.is_ascii_digit() || "([<-".contains(ch))
+        || ["in", "from", "between", "range"].iter().any(|w| {
+            rest.strip_prefix(w)
+                .is_some_and(|r| r.starts_with(|ch: char| ch.is_whitespace() || ch == '('))
+        });
+    if !bounded {
+        return None;
+    }
+    let name = c.name.unwrap_or("age");
+    Some(format!(
+        "the range is itself the type: `{} {name}: {}`, without `{ty}`",
+        c.keyword,
+        written_range(rest).unwrap_or_else(|| "LO..=HI".into())
+    ))
+}
+
+/// The first `LO..=HI` in `rest`, as written, when it is one: an exclusive `0..17` is
+/// not echoed, since `0..=17` would be a different range.
+fn written_range(rest: &str) -> Option<String> {
+    let start = rest.find(|ch: char| ch.is_ascii_digit())?;
+    let negative = start > 0 && rest.get(start - 1..start) == Some("-");
+    let tail = rest.get(start..)?;
+    let lo_len = tail
+        .find(|ch: char| !ch.is_ascii_digit())
+        .unwrap_or(tail.len());
+    let (lo, after) = tail.split_at(lo_len);
+    let lo = if negative {
+        format!("-{lo}")
+    } else {
+        lo.to_string()
+    };
+    let after = after.trim_start().strip_prefix("..=")?.trim_start();
+    let (sign, after) = match after.strip_prefix('-') {
+        Some(a) => ("-", a),
+        None => ("", after),
+    };
+    let hi_len = after
+        .find(|ch: char| !ch.is_ascii_digit())
+        .unwrap_or(after.len());
+    let hi = after.get(..hi_len).filter(|h| !h.is_empty())?;
+    let hi = format!("{sign}{hi}");
+    Some(format!("{lo}..={hi}"))
+}
+
 /// Hints for the clauses that qualify an input or an output, and for `ignore`.
 fn clause_hint(c: &Context, expected: &[&str], rest: &str, before: &str) -> Option<String> {
     let word = |w: &str| {
         rest.strip_prefix(w)
             .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
     };
+    if matches!(c.keyword, "input" | "output") {
+        if let Some(h) = range_after_int_hint(c, rest, before) {
+            return Some(h);
+        }
+    }
     match c.keyword {
         "output" if find_word(before, "precedence").is_some() => {
             if word("default") {

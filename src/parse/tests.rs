@@ -454,6 +454,59 @@ fn malformed_clauses_get_hints() {
     assert!(h.contains("names the inputs"), "{h}");
 }
 
+/// A writer who bounds an integer type as other languages do is shown the range alone,
+/// with their own bounds when they wrote an inclusive range, and never told to write a
+/// range they did not mean.
+#[test]
+fn a_range_after_int_is_shown_as_the_type() {
+    let help = |text: &str| -> String {
+        let d = parse(0, text).1;
+        assert_eq!(d.len(), 1, "{text}: {d:#?}");
+        d[0].help.clone().unwrap_or_default()
+    };
+    for (text, want) in [
+        (
+            "input age: int 0..=17\n",
+            "`input age: 0..=17`, without `int`",
+        ),
+        (
+            "input age: int in 0..=17\n",
+            "`input age: 0..=17`, without `int`",
+        ),
+        (
+            "input age: integer(0 ..= 17)\n",
+            "`input age: 0..=17`, without `integer`",
+        ),
+        (
+            "input t: i32 -5..=-1 typical -2\n",
+            "`input t: -5..=-1`, without `i32`",
+        ),
+        (
+            "output score: int [0..=10]\n",
+            "`output score: 0..=10`, without `int`",
+        ),
+        (
+            "input age: int 0..17\n",
+            "`input age: LO..=HI`, without `int`",
+        ),
+        (
+            "input age: Number between 0 and 17\n",
+            "`input age: LO..=HI`",
+        ),
+    ] {
+        let h = help(text);
+        assert!(h.contains(want), "{text}: {h}");
+    }
+    for text in [
+        "input s: Severity in {a, b}\n",
+        "input s: Severity 3\n",
+        "input age: int typical\n",
+    ] {
+        let h = help(text);
+        assert!(!h.contains("the range is itself the type"), "{text}: {h}");
+    }
+}
+
 #[test]
 fn a_large_file_parses_the_same_on_several_threads() {
     // Declarations that parse, that fail to parse (recovered one by one) and that lower
