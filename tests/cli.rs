@@ -397,6 +397,49 @@ fn a_folder_walk_skips_what_policyignore_lists() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A policy and the test file that `use`s it are one policy, however the paths reach
+/// them: a walk of `.` meets `./p.policy` where the `use` says `p.policy`, and a finding
+/// said twice would double the count CI gates on and every annotation.
+#[test]
+fn a_policy_used_by_its_tests_is_reported_once_from_any_path() {
+    let dir = temp_dir("used-once");
+    write(
+        &dir,
+        "p.policy",
+        b"policy p \"A policy with a gap\"\ninput coercion: bool\noutput escalate: bool\n\
+          rule r1 \"Coercion\" cites \"002\" when coercion then escalate = true\n",
+    );
+    write(
+        &dir,
+        "p_tests.policy",
+        b"use \"p.policy\"\nscenario s \"S\" given coercion = true expect escalate = true\n",
+    );
+    let abs = dir.to_string_lossy().into_owned();
+    for args in [
+        vec!["check"],
+        vec!["check", "."],
+        vec!["check", "./"],
+        vec!["check", "./p.policy", "p_tests.policy"],
+        vec!["check", "p_tests.policy", "./p.policy"],
+        vec!["check", &abs],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_policyc"))
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(code(&o), 1, "{args:?}: {err}");
+        assert_eq!(err.matches("error[E0501]").count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("checked 2 files: 1 error(s)"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("./p.policy"), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The bundled policies and the comparisons under `policies/compare/` check clean with
 /// warnings denied and pass their tests: an output a document names but never decides
 /// (every gap accepted, W0002) and a file that only relates other policies' decisions

@@ -52,7 +52,7 @@ pub fn check_files(
         }
     }
     all.extend(vocabulary_notes(sources, vocabulary));
-    dedup(sources, &mut all);
+    dedup(sources, fs, &mut all);
     if deny_warnings {
         for d in &mut all {
             if d.severity == Severity::Warning {
@@ -245,14 +245,15 @@ fn merged_note(sources: &Sources, group: Vec<(String, Diagnostic)>) -> Diagnosti
 }
 
 /// Keeps the first of diagnostics that say the same thing at the same place.
-fn dedup(sources: &Sources, diags: &mut Vec<Diagnostic>) {
+fn dedup(sources: &Sources, fs: &dyn FileSystem, diags: &mut Vec<Diagnostic>) {
     let mut seen = crate::collections::HashSet::default();
     diags.retain(|d| {
         let loc = d.primary_loc();
+        // By the real file: two paths to one file (a link, `a/../a`) are one place.
         let key = (
             d.code,
             d.message.clone(),
-            loc.map(|l| (sources.path(l.file).map(|p| p.to_path_buf()), l.span)),
+            loc.map(|l| (sources.path(l.file).map(|p| fs.canonical(p)), l.span)),
         );
         seen.insert(key)
     });

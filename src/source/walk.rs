@@ -111,7 +111,7 @@ impl Walk {
         }
         match std::fs::File::open(&p) {
             Err(e) if regular => self.unfound.push(Unfound::Unreadable(p, e.to_string())),
-            _ => self.files.push(p),
+            _ => self.files.push(without_cur_dir(&p)),
         }
     }
 
@@ -159,6 +159,22 @@ impl Walk {
             }
         }
         ignored.truncate(inherited);
+    }
+}
+
+/// The path without its `.` components: a walk of `.` meets `./p.policy`, which a `use`
+/// in `./p_tests.policy` names as `p.policy`. The checker knows a file by its path, so
+/// the two must agree, or the policy is checked, and its findings said, twice. Only `.`:
+/// removing `x/..` lexically would be wrong where `x` is a link.
+fn without_cur_dir(p: &Path) -> PathBuf {
+    let kept: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if kept.as_os_str().is_empty() {
+        p.to_path_buf()
+    } else {
+        kept
     }
 }
 
