@@ -268,15 +268,24 @@ pub fn to_diagnostic(
     .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
     .max_by_key(|(i, _)| *i);
     // `when` followed by nothing but blanks: there is no condition to be "after".
-    let no_condition = last_clause.is_some_and(|(i, k)| {
+    let empty_when = last_clause.is_some_and(|(i, k)| {
         k == "when"
             && before
                 .get(i + k.len()..)
                 .is_some_and(|rest| rest.trim().is_empty())
     });
+    // And missing only when `then` or the end follows: `when !coercion` has a condition,
+    // written with an operator the language spells `not`, and is told so.
+    let no_condition = empty_when && {
+        let rest = chunk.get(pos..).unwrap_or("");
+        at_end
+            || rest
+                .strip_prefix("then")
+                .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    };
     let last_clause = last_clause.map(|(_, k)| k);
     let place = match (&ctx, last_clause) {
-        (Some(c), Some("when")) if no_condition => {
+        (Some(c), Some("when")) if empty_when => {
             format!(" after `when` in {}", what(c))
         }
         (Some(c), Some("when")) if c.keyword == "rule" => {
@@ -371,6 +380,11 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
     if rest.starts_with("///") {
         return Some("doc comments (`///`) document the declaration that follows them; use `//` for a comment inside a declaration".into());
     }
+    if rest.starts_with('=') && !rest.starts_with("==") {
+        if let Some(h) = and_between_assignments(before, rest) {
+            return Some(h);
+        }
+    }
     if rest.starts_with('=') && !rest.starts_with("==") && expected.contains(&"an operator") {
         return Some(
             "compare with `==`; a single `=` assigns a value in `then`, `given` and `expect`"
@@ -388,6 +402,22 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
     }
     if rest.starts_with('\'') {
         return Some("strings are written with double quotes: \"...\"".into());
+    }
+    if rest.starts_with(';') {
+        let list = ["then", "given", "expect"]
+            .iter()
+            .any(|k| find_word(before, k).is_some());
+        return Some(if list && !rest.trim_start_matches(';').trim().is_empty() {
+            "a declaration ends where the next one begins: remove the `;`, and separate assignments with `,`".into()
+        } else {
+            "a declaration ends where the next one begins: remove the `;`".into()
+        });
+    }
+    if let Some(h) = ctx
+        .as_ref()
+        .and_then(|c| slip_hint(c, expected, rest, before))
+    {
+        return Some(h);
     }
     if ctx.is_none() && expected.contains(&"a declaration (`input`, `output`, `rule`, ...)") {
         return Some(
@@ -419,6 +449,80 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
         return Some("a declaration has one title string; join the strings into one".into());
     }
     None
+}
+
+/// Words and forms other languages use where this one has its own: an unquoted `use`
+/// path, a string as a default, `if` and `else` in a rule.
+fn slip_hint(c: &Context, expected: &[&str], rest: &str, before: &str) -> Option<String> {
+    let word = |w: &str| {
+        rest.strip_prefix(w)
+            .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    };
+    match c.keyword {
+        "use" if expected.contains(&"a string") && !rest.starts_with('"') => {
+            let path: String = rest
+                .chars()
+                .take_while(|ch| !ch.is_whitespace())
+                .collect();
+            let path = if path.is_empty() { "incident.policy".to_string() } else { path };
+            Some(format!("a `use` names its file in double quotes: `use \"{path}\"`"))
+        }
+        "output" | "input"
+            if rest.starts_with('"')
+                && before
+                    .trim_end()
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .is_some_and(|w| w == "default" || w == "typical") =>
+        {
+            Some("a value of the declared type goes here, not a string: `true` or `false`, a variant of the enum, or a number".into())
+        }
+        "rule" if word("if") && expected.contains(&"`when`") => Some(
+            "a rule's condition follows `when`: `when coercion then response = escalate`"
+                .into(),
+        ),
+        "rule" if word("else") => Some(
+            "a rule has no `else`: write a second rule for the other case, with its own condition (`when not coercion`) and citation"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+/// `then refer = true and record = true` (also in `given` and `expect`): the value of an
+/// assignment is an expression, so `true and record` parses and the second `=` is where
+/// it fails. Saying "compare with `==`" there would lead the writer to a second error;
+/// what they meant is a list.
+fn and_between_assignments(before: &str, rest: &str) -> Option<String> {
+    let (at, kw) = ["then", "given", "expect"]
+        .iter()
+        .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
+        .max_by_key(|(i, _)| *i)?;
+    let clause = before.get(at..)?;
+    let first_eq = clause.find('=')?;
+    let after_first = clause.get(first_eq + 1..)?;
+    let joiner = ["and", "or"]
+        .into_iter()
+        .filter(|w| find_word(after_first, w).is_some())
+        .max_by_key(|w| find_word(after_first, w))?;
+    if joiner == "or" {
+        let what = if kw == "then" { "rules" } else { "scenarios" };
+        return Some(format!(
+            "`{kw}` lists values that all hold, separated by `,`; for one value or another, write two {what}"
+        ));
+    }
+    let line = rest.lines().next().unwrap_or("");
+    let written = format!("{clause}{line}");
+    let written: Vec<&str> = written.split_whitespace().collect();
+    let fixed = written
+        .iter()
+        .map(|w| if *w == joiner { "," } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",");
+    Some(format!(
+        "separate assignments with `,`, not `{joiner}`: `{fixed}`"
+    ))
 }
 
 /// `input age: int 0..=17`, `int in 0..=17`, `int(0..=17)`: a writer who knows other

@@ -544,3 +544,84 @@ fn a_large_file_parses_the_same_on_several_threads() {
         serial.into_iter().flat_map(|p| p.1).collect::<Vec<_>>()
     );
 }
+
+/// `and` between assignments is told to be `,` (not "compare with `==`", which leads to
+/// a second error), with the writer's own clause mended; `or` is told that a list holds
+/// together, since `,` would change what was meant.
+#[test]
+fn and_between_assignments_is_told_to_be_a_comma() {
+    let help = |text: &str| -> String {
+        let d = parse(0, text).1;
+        assert_eq!(d.len(), 1, "{text}: {d:#?}");
+        d[0].help.clone().unwrap_or_default()
+    };
+    let h = help("rule r \"R\" cites \"x\" when a then refer = true and record = true\n");
+    assert!(
+        h.contains("separate assignments with `,`, not `and`: `then refer = true, record = true`"),
+        "{h}"
+    );
+    let h = help("scenario s \"S\"\n  given a = true and\n    b = false\n  expect o = true\n");
+    assert!(h.contains("`given a = true, b = false`"), "{h}");
+    let h = help("scenario s \"S\" given a = true expect o = x and p = y\n");
+    assert!(h.contains("`expect o = x, p = y`"), "{h}");
+    let h = help("scenario s \"S\" given a = true or b = true expect o = x\n");
+    assert!(h.contains("write two scenarios"), "{h}");
+    assert!(!h.contains("`given a = true, b = true`"), "{h}");
+    // A comparison in a condition is still told about `==`.
+    let h = help("rule r \"R\" cites \"x\" when a = true and b then o = true\n");
+    assert!(h.contains("compare with `==`"), "{h}");
+}
+
+/// `when !x` has a condition, written with `!`: it is told to write `not`, not that the
+/// condition is missing; `when then` still is.
+#[test]
+fn a_bang_after_when_is_not_a_missing_condition() {
+    let d = parse(0, "rule r \"R\" cites \"x\" when !a then o = true\n").1;
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(!d[0].message.contains("missing"), "{}", d[0].message);
+    assert!(d[0].message.contains("after `when`"), "{}", d[0].message);
+    assert_eq!(d[0].help.as_deref(), Some("write `not` instead of `!`"));
+    let d = parse(0, "rule r \"R\" cites \"x\" when then o = true\n").1;
+    assert!(
+        d[0].message.contains("the condition is missing"),
+        "{}",
+        d[0].message
+    );
+    let d = parse(0, "rule r \"R\" cites \"x\" when\n").1;
+    assert!(
+        d[0].message.contains("the condition is missing"),
+        "{}",
+        d[0].message
+    );
+}
+
+/// What other languages write where this one has its own form gets a hint naming it:
+/// an unquoted `use` path, a string as a default, `if`/`else` in a rule, a `;`.
+#[test]
+fn slips_from_other_languages_get_hints() {
+    let help = |text: &str| -> String {
+        let d = parse(0, text).1;
+        assert!(!d.is_empty(), "{text}");
+        d[0].help.clone().unwrap_or_default()
+    };
+    let h = help("use incident.policy\n");
+    assert!(h.contains("`use \"incident.policy\"`"), "{h}");
+    let h = help("output o: bool default \"no\"\n");
+    assert!(h.contains("not a string"), "{h}");
+    let h = help("input i: bool typical \"yes\"\n");
+    assert!(h.contains("not a string"), "{h}");
+    let h = help("rule r \"R\" cites \"x\"\n  if c then o = true\n");
+    assert!(h.contains("follows `when`"), "{h}");
+    let h = help("rule r \"R\" cites \"x\" when c then o = true else o = false\n");
+    assert!(h.contains("a second rule"), "{h}");
+    let h = help("enum E { a, b };\n");
+    assert_eq!(
+        h,
+        "a declaration ends where the next one begins: remove the `;`"
+    );
+    let h = help("rule r \"R\" cites \"x\" when c then o = true; p = false\n");
+    assert!(h.contains("separate assignments with `,`"), "{h}");
+    // A title string is not a default's string.
+    let h = help("output o: bool \"title\" default false\n");
+    assert!(!h.contains("not a string"), "{h}");
+}
