@@ -788,3 +788,53 @@ fn two_files_of_one_policy_name_are_told_apart() {
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(index.contains("oak2.policy</span></td>"), "{index}");
 }
+
+/// A failed expectation where the policy accepts the gap says so in the words `decide`,
+/// `ask` and the drawings use ("undecided on purpose: <reason>"); an open gap beside it
+/// is still a gap, and a gap the shown facts do not settle as accepted is never called
+/// one on purpose.
+#[test]
+fn a_failed_expectation_in_an_accepted_gap_says_undecided_on_purpose() {
+    let dir = common::temp_dir("accepted-actual");
+    let path = dir.join("p.policy");
+    std::fs::write(
+        &path,
+        r#"policy p "P"
+input reported: bool
+input online: bool
+output record: bool
+rule r "R" cites "x" when reported then record = true
+accept gap record "The letter only speaks of reports made to police" when not reported and not online
+scenario accepted "In the accepted gap"
+  given reported = false, online = false
+  expect record = false
+scenario open "In the open gap"
+  given reported = false, online = true
+  expect record = false
+"#,
+    )
+    .unwrap();
+    let o = policyc(&["test", &path.to_string_lossy()]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    let part = |name: &str| {
+        out.split(&format!("---- p::{name} ----"))
+            .nth(1)
+            .and_then(|s| s.split("----").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        part("accepted").contains(
+            "record: expected false, actual undecided on purpose: The letter only speaks of reports made to police"
+        ),
+        "{out}"
+    );
+    let open = part("open");
+    assert!(
+        open.contains("record: expected false, actual undecided (no rule gives it a value)"),
+        "{out}"
+    );
+    assert!(!open.contains("on purpose"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,7 +3,7 @@
 
 use crate::check::ir::{OutputId, Policy, RuleId};
 use crate::compile::graph::{Leaf, Outcome, Status};
-use crate::harness::LocatedRule;
+use crate::harness::{Example, LocatedRule};
 use crate::source::{Loc, Sources};
 
 /// `file:line` of a location.
@@ -49,6 +49,41 @@ pub(super) fn leaf_rules(sources: &Sources, policy: &Policy, l: &Leaf) -> LeafRu
         set_aside: refs(&mut live().filter(|r| outranked(r))),
         overridden: refs(&mut l.overridden.iter()),
     }
+}
+
+/// The outputs the leaf leaves without a value that the policy accepts (`accept gap`)
+/// for the example's incident as shown, each with its reasons: a failed scenario says
+/// "undecided on purpose: <reason>" there, as `decide`, `ask` and the drawings do. Only
+/// where the shown facts settle the acceptance: never "on purpose" for a gap that is not.
+pub(super) fn accepted_gaps(
+    policy: &Policy,
+    leaf: &Leaf,
+    example: &Example,
+) -> Vec<(OutputId, String)> {
+    if policy.accepted_gaps.is_empty() {
+        return Vec::new();
+    }
+    let json = serde_json::Value::Object(example.facts.iter().cloned().collect());
+    let Ok(facts) = crate::evaluate::parse_facts(policy, &json) else {
+        return Vec::new();
+    };
+    policy
+        .outputs
+        .ids()
+        .filter(|&o| matches!(leaf.outcome(o), Some(Outcome::Gap)))
+        .filter_map(|o| {
+            let reasons: Vec<&str> = policy
+                .accepted_gaps
+                .iter()
+                .filter(|g| {
+                    g.output == o
+                        && crate::evaluate::accept::settle(policy, &g.when, &facts) == Some(true)
+                })
+                .map(|g| g.reason.as_str())
+                .collect();
+            (!reasons.is_empty()).then(|| (o, reasons.join("; ")))
+        })
+        .collect()
 }
 
 /// The text of one output's result at a leaf.

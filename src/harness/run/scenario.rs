@@ -4,7 +4,7 @@
 
 use super::compiled::AssumeCheck;
 use super::example::{example_at, ExampleMaker};
-use super::leaf::{actual, leaf_status, location};
+use super::leaf::{accepted_gaps, actual, leaf_status, location};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::compile::value_index;
@@ -183,10 +183,11 @@ pub(super) fn expectation_failure<'l>(
             continue;
         };
         let mut ex = example(leaf, leaf_data);
+        let accepted = accepted_gaps(policy, leaf_data, &ex);
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
-            .map(|e| mismatch(policy, e, leaf_data))
+            .map(|e| mismatch(policy, e, leaf_data, &accepted))
             .collect();
         examples.push(ex);
     }
@@ -260,8 +261,19 @@ pub(super) fn broken_assumption_notes(
         .collect()
 }
 
-pub(super) fn mismatch(policy: &Policy, e: &Expect, leaf: &Leaf) -> Mismatch {
+/// What an expectation found at a leaf; `accepted`: the outputs left undecided on
+/// purpose there ([`accepted_gaps`]).
+pub(super) fn mismatch(
+    policy: &Policy,
+    e: &Expect,
+    leaf: &Leaf,
+    accepted: &[(OutputId, String)],
+) -> Mismatch {
     let output_name = |o: OutputId| Some(policy.outputs[o].name.clone());
+    let actual = |o: OutputId| match accepted.iter().find(|(a, _)| *a == o) {
+        Some((_, reason)) => crate::words::undecided_on_purpose(reason),
+        None => actual(policy, leaf, o),
+    };
     match e {
         Expect::OutOfScope { .. } => Mismatch {
             output: None,
@@ -271,12 +283,12 @@ pub(super) fn mismatch(policy: &Policy, e: &Expect, leaf: &Leaf) -> Mismatch {
         Expect::Value { output, value, .. } => Mismatch {
             output: output_name(*output),
             expected: policy.show_value(value),
-            actual: actual(policy, leaf, *output),
+            actual: actual(*output),
         },
         Expect::Undecided { output, .. } => Mismatch {
             output: output_name(*output),
             expected: "undecided".into(),
-            actual: actual(policy, leaf, *output),
+            actual: actual(*output),
         },
     }
 }
