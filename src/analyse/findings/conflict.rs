@@ -351,6 +351,26 @@ fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &
     format!("{all} `{output}` = {value} from these two rules")
 }
 
+/// Where an option makes a value named as managing win over one named as a referral
+/// (W0509's reading of names, [`crate::check::protective`]): the words that say so, for
+/// the fix's title and for the note. Every option is still offered (which rule is the
+/// exception is the document's to say), but the less protective one is never offered
+/// as if it were the same kind of choice.
+fn lowers_a_referral(
+    policy: &Policy,
+    winner: &Value,
+    loser: &Value,
+) -> Option<(&'static str, &'static str)> {
+    use crate::check::protective::{kind, Kind};
+    (kind(policy, winner) == Kind::Managing && kind(policy, loser) == Kind::Referral).then_some((
+        " (less protective: a referral gives way to managing)",
+        "; choose this only where the document makes managing the exception for these incidents",
+    ))
+}
+
+/// Said after a less protective precedence's note: what `check` will then say of it.
+const PRECEDENCE_WARNED: &str = "; policyc warns about such a precedence (W0509): where the document makes managing the exception, `overrides` on the managing rule says so for these rules alone";
+
 /// A listed conflict's error (`E0502`) and its message, without the labels, notes,
 /// fixes and data of [`conflict`]: what counting `check`'s errors needs.
 pub(super) fn conflict_brief(policy: &Policy, cf: &ConflictFinding) -> Diagnostic {
@@ -398,15 +418,23 @@ pub(super) fn conflict(
     let settle = Settle::new(wording, cf);
     // Both directions, in declaration order only because one must come first.
     for ((w, wi), (l, li)) in [((d1, r1), (d2, r2)), ((d2, r2), (d1, r1))] {
-        let decides = settle.says(&settle.with_override(wi, li, scratch));
+        let (winner, loser) = if wi == r1 {
+            (value1, value2)
+        } else {
+            (value2, value1)
+        };
+        let lowers = lowers_a_referral(policy, winner, loser);
+        let mut decides = settle.says(&settle.with_override(wi, li, scratch));
+        decides.push_str(lowers.map_or("", |l| l.0));
         // Not only the example: the whole region, where `l`'s value gives way.
-        let wins = if wi == r1 { &v1 } else { &v2 };
+        let wins = policy.show_value(winner);
         d = d
             .note(format!(
-                "with `overrides {}` on `{}`, the example gets {decides}; {}",
+                "with `overrides {}` on `{}`, the example gets {decides}; {}{}",
                 l.name,
                 w.name,
-                region_gets(&cf.region, &o.name, wins),
+                region_gets(&cf.region, &o.name, &wins),
+                lowers.map_or("", |l| l.1),
             ))
             .fix(Fix::Override {
                 at: w.overrides_at.loc,
@@ -428,21 +456,31 @@ pub(super) fn conflict(
         ),
     };
     for (text, hit) in &offers {
-        let decides = settle.says(&settle.with_hit(hit));
+        let mut decides = settle.says(&settle.with_hit(hit));
         let ranked_first = match hit {
-            HitPolicy::Precedence { order, .. } => order
-                .iter()
-                .find(|v| *v == value1 || *v == value2)
-                .map(|v| policy.show_value(v)),
+            HitPolicy::Precedence { order, .. } => {
+                order.iter().find(|v| *v == value1 || *v == value2)
+            }
             _ => None,
         };
+        let lowers = ranked_first.and_then(|w| {
+            let loser = if w == value1 { value2 } else { value1 };
+            lowers_a_referral(policy, w, loser)
+        });
+        decides.push_str(lowers.map_or("", |l| l.0));
         let region = ranked_first
-            .map(|w| format!("; {}", region_gets(&cf.region, &o.name, &w)))
+            .map(|w| {
+                format!(
+                    "; {}",
+                    region_gets(&cf.region, &o.name, &policy.show_value(w))
+                )
+            })
             .unwrap_or_default();
         d = d
             .note(format!(
-                "with `{text}` on `{}`, the example gets {decides}{region}",
+                "with `{text}` on `{}`, the example gets {decides}{region}{}",
                 o.name,
+                lowers.map_or("", |_| PRECEDENCE_WARNED),
             ))
             .fix(Fix::Precedence {
                 at,
