@@ -25,7 +25,7 @@ pub fn run(args: &DocArgs, color: ColorArg) -> u8 {
         return usage_error(&sources, &errors, color);
     }
     let mut pages = report::build_site(&mut sources, &RealFs, &files);
-    report::name_relative_to(&mut pages, &files, &args.paths);
+    report::name_relative_to(&mut pages, &args.paths);
     for p in &pages {
         if let report::Content::Errors { .. } = p.content {
             eprintln!(

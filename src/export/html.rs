@@ -234,7 +234,7 @@ pub fn index_page(pages: &[Page]) -> String {
                 ident(&pp.policy.name),
                 // Two files may declare one policy name (a draft copy, W0008): the file
                 // tells their rows apart.
-                esc(&p.file),
+                esc(&p.files_shown()),
                 esc(&source),
                 version
                     .map(|v| format!("<br><span class=\"note\">version {}</span>", esc(&v)))
@@ -470,7 +470,7 @@ pub fn policy_page(page: &Page) -> String {
             pp,
             out: String::new(),
         }
-        .write(&page.file),
+        .write(&page.files_shown()),
     }
 }
 

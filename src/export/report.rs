@@ -20,9 +20,15 @@ use crate::source::{FileSystem, Sources};
 pub struct Page {
     /// The file as it was named.
     pub file: String,
+    /// The other files that test this policy (they `use` the file that states it), as
+    /// named: their scenarios are on this page, as `policyc test` counts them, and they
+    /// have no page of their own.
+    pub tested_in: Vec<String>,
     /// The page's file name without `.html`.
     pub slug: String,
     pub content: Content,
+    /// The paths of `file` and of `tested_in`, for [`name_relative_to`].
+    paths: Vec<PathBuf>,
 }
 
 pub enum Content {
@@ -54,6 +60,22 @@ pub struct PolicyPage {
     pub coverage: Option<harness::Coverage>,
 }
 
+impl Page {
+    /// The file, and those whose scenarios the page shows with it: `p.policy (scenarios
+    /// also in p_tests.policy)`.
+    pub fn files_shown(&self) -> String {
+        if self.tested_in.is_empty() {
+            self.file.clone()
+        } else {
+            format!(
+                "{} (scenarios also in {})",
+                self.file,
+                self.tested_in.join(", ")
+            )
+        }
+    }
+}
+
 impl PolicyPage {
     pub fn title(&self) -> String {
         self.policy
@@ -67,21 +89,38 @@ impl PolicyPage {
 /// Names each page's file relative to the folder given (`policyc doc policies`):
 /// `compare/npcc-vs-ukcis.policy`, not the path from the root of the disk. A file named
 /// on its own keeps the name it was given.
-pub fn name_relative_to(pages: &mut [Page], files: &[PathBuf], given: &[PathBuf]) {
-    for (page, path) in pages.iter_mut().zip(files) {
-        let relative = given
+pub fn name_relative_to(pages: &mut [Page], given: &[PathBuf]) {
+    let relative = |path: &Path| {
+        given
             .iter()
-            .filter(|root| root.as_path() != path.as_path())
-            .find_map(|root| path.strip_prefix(root).ok());
-        if let Some(r) = relative {
-            page.file = r.to_string_lossy().replace('\\', "/");
+            .filter(|root| root.as_path() != path)
+            .find_map(|root| path.strip_prefix(root).ok())
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+    };
+    for page in pages {
+        let mut paths = page.paths.iter();
+        if let Some(r) = paths.next().and_then(|p| relative(p)) {
+            page.file = r;
+        }
+        for (named, path) in page.tested_in.iter_mut().zip(paths) {
+            if let Some(r) = relative(path) {
+                *named = r;
+            }
         }
     }
 }
 
 /// Checks, analyses, draws and tests every file.
+///
+/// A policy and the files that test it (`p.policy` and a `p_tests.policy` that `use`s it)
+/// are one page, that of the file stating the policy, with the scenarios of all of them:
+/// a reader of the report never sees `test`'s output, and a page of the policy alone
+/// would say it has no scenarios.
 pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf]) -> Vec<Page> {
-    let mut pages = Vec::new();
+    let mut pages: Vec<Page> = Vec::new();
+    // Per policy tested: its key (name, header file), the page that shows it, and what
+    // testing each of its files produced.
+    let mut groups: Vec<TestGroup> = Vec::new();
     let mut slugs: Vec<String> = Vec::new();
     for path in files {
         let slug = unique_slug(path, &mut slugs);
@@ -97,9 +136,13 @@ pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf])
         };
         let errors = rendered(Severity::Error);
         let warnings = rendered(Severity::Warning);
+        let mut tested = None;
         let content = match checked.policy {
             Some(policy) if errors.is_empty() => {
-                Content::Policy(Box::new(policy_page(sources, policy, warnings)))
+                let key = run::group_key(sources, fs, &policy, path);
+                let (page, t) = policy_page(sources, policy, warnings);
+                tested = t.map(|t| (key, t));
+                Content::Policy(Box::new(page))
             }
             _ => Content::Errors {
                 name: path
@@ -109,33 +152,94 @@ pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf])
                 errors,
             },
         };
-        pages.push(Page {
-            file,
+        let page = Page {
+            file: file.clone(),
+            tested_in: Vec::new(),
             slug,
             content,
-        });
+            paths: vec![path.clone()],
+        };
+        match tested {
+            None => pages.push(page),
+            Some((key, t)) => match groups.iter_mut().find(|g| g.key == key) {
+                Some(g) => {
+                    // The page of the file that states the policy shows the group.
+                    if t.states_policy && !g.stated {
+                        if let Some(slot) = pages.get_mut(g.page) {
+                            *slot = page;
+                        }
+                        g.stated = true;
+                        g.files.insert(0, (file, path.clone(), t));
+                    } else {
+                        g.files.push((file, path.clone(), t));
+                    }
+                }
+                None => {
+                    groups.push(TestGroup {
+                        key,
+                        page: pages.len(),
+                        stated: t.states_policy,
+                        files: vec![(file, path.clone(), t)],
+                    });
+                    pages.push(page);
+                }
+            },
+        }
+    }
+    for g in groups {
+        let Some(page) = pages.get_mut(g.page) else {
+            continue;
+        };
+        let others = g.files.iter().skip(1);
+        page.tested_in = others.clone().map(|f| f.0.clone()).collect();
+        page.paths.extend(others.map(|f| f.1.clone()));
+        let files = g.files.into_iter().map(|(f, _, t)| (f, t)).collect();
+        let suite = run::merge_tested(&g.key.0, files, &TEST_OPTIONS);
+        if let Content::Policy(pp) = &mut page.content {
+            pp.tests = suite.tests;
+            pp.coverage = suite.coverage;
+        }
     }
     pages
 }
 
-fn policy_page(sources: &Sources, policy: Policy, mut warnings: Vec<String>) -> PolicyPage {
+/// The files that test one policy, while the site is built.
+struct TestGroup {
+    /// [`run::group_key`]: the policy's name and the file that states it.
+    key: (String, String),
+    /// The index of its page.
+    page: usize,
+    /// The page is that of the file that states the policy.
+    stated: bool,
+    /// Each file as named, its path, and what testing it produced; the page's first.
+    files: Vec<(String, PathBuf, run::Tested)>,
+}
+
+/// How the report runs a policy's tests: all of them, with coverage.
+const TEST_OPTIONS: run::Options = run::Options {
+    filter: None,
+    coverage: true,
+    max_nodes: None,
+};
+
+/// The page of a policy that checks, its tests and coverage left for [`build_site`] to
+/// fill in from what testing it produced (returned beside it for a policy, rather than a
+/// shared vocabulary), with its test files'.
+fn policy_page(
+    sources: &Sources,
+    policy: Policy,
+    mut warnings: Vec<String>,
+) -> (PolicyPage, Option<run::Tested>) {
     let is_policy = policy.header.is_some() || !policy.rules.is_empty();
     let (mut compiled, (whole, whole_plan), (outputs, output_plans)) = analyse_and_draw(&policy);
-    let (tests, coverage) = if is_policy {
-        let tested = run::test_compiled(
+    let tested = is_policy.then(|| {
+        run::test_compiled(
             sources,
             &policy,
-            &run::Options {
-                filter: None,
-                coverage: true,
-                max_nodes: None,
-            },
+            &TEST_OPTIONS,
             compiled.as_mut().map_err(|d| &*d),
-        );
-        (tested.tests, tested.coverage.map(|c| c.finish()))
-    } else {
-        (Vec::new(), None)
-    };
+        )
+    });
     let analysis = compiled
         .map(Compiled::into_analysis)
         .map_err(|d| d.message)
@@ -151,7 +255,7 @@ fn policy_page(sources: &Sources, policy: Policy, mut warnings: Vec<String>) -> 
                 .map(|d| render::to_string(sources, d).trim_end().to_string()),
         );
     }
-    PolicyPage {
+    let page = PolicyPage {
         policy,
         is_policy,
         warnings,
@@ -160,9 +264,10 @@ fn policy_page(sources: &Sources, policy: Policy, mut warnings: Vec<String>) -> 
         whole_plan,
         outputs,
         output_plans,
-        tests,
-        coverage,
-    }
+        tests: Vec::new(),
+        coverage: None,
+    };
+    (page, tested)
 }
 
 /// A policy whose scope and assumptions admit no incident (E0505) has only vacuous

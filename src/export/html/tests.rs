@@ -376,7 +376,7 @@ fn comparisons_are_listed_apart_with_their_asserts() {
     ];
     let mut sources = Sources::new();
     let mut pages = build_site(&mut sources, &RealFs, &files);
-    crate::export::report::name_relative_to(&mut pages, &files, &[root]);
+    crate::export::report::name_relative_to(&mut pages, &[root]);
     assert_eq!(pages[0].file, "compare/school-advice-vs-ukcis.policy");
     assert_eq!(pages[1].file, "school-advice.policy");
     let index = index_page(&pages);
@@ -465,4 +465,57 @@ fn accepted_gaps_make_the_badge_say_no_open_gaps() {
         "{page}"
     );
     assert!(!page.contains("no gaps,"), "{page}");
+}
+
+/// A policy and the file that tests it (`use`s it) are one page and one row, whichever
+/// is named first, showing the scenarios and the coverage `policyc test` reports for the
+/// two together: a reader of the report never sees `test`, and a page of the policy
+/// alone said it had no scenarios.
+#[test]
+fn a_policy_and_its_test_file_are_one_page() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/harness/school");
+    let policy = root.join("school.policy");
+    let tests = root.join("school_tests.policy");
+    for files in [
+        vec![policy.clone(), tests.clone()],
+        vec![tests.clone(), policy.clone()],
+    ] {
+        let mut sources = Sources::new();
+        let mut pages = build_site(&mut sources, &RealFs, &files);
+        crate::export::report::name_relative_to(&mut pages, std::slice::from_ref(&root));
+        assert_eq!(pages.len(), 1, "{files:?}");
+        let page = &pages[0];
+        assert_eq!(page.file, "school.policy");
+        assert_eq!(page.tested_in, vec!["school_tests.policy".to_string()]);
+        assert_eq!(page.slug, "school");
+        let Content::Policy(pp) = &page.content else {
+            panic!("school.policy checks");
+        };
+        // As `policyc test` counts them: 8 scenarios from both files, 4 passing.
+        let scenarios: Vec<_> = pp
+            .tests
+            .iter()
+            .filter(|t| t.kind == crate::harness::TestKind::Scenario)
+            .collect();
+        assert_eq!(scenarios.len(), 8);
+        let passed = scenarios
+            .iter()
+            .filter(|t| matches!(t.outcome, crate::harness::TestOutcome::Passed))
+            .count();
+        assert_eq!(passed, 4);
+        let c = pp.coverage.as_ref().unwrap();
+        assert_eq!((c.rules_covered, c.rules_total), (4, 7));
+        let index = index_page(&pages);
+        assert!(
+            index.contains("school.policy (scenarios also in school_tests.policy)"),
+            "{index}"
+        );
+        assert!(index.contains("4 of 8 pass"), "{index}");
+        assert!(!index.contains("school-tests.html"), "{index}");
+        let html = policy_page(page);
+        assert!(html.contains(
+            "<dt>File</dt><dd>school.policy (scenarios also in school_tests.policy)</dd>"
+        ));
+    }
 }

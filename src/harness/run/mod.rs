@@ -168,8 +168,20 @@ fn is_io_error(d: &Diagnostic) -> bool {
     matches!(d.code, Code::E0001 | Code::E0003) && d.labels.is_empty()
 }
 
+/// The tests of one policy from every file that tests it (`files`: each as named, with
+/// what testing it produced), as `policyc test` reports them: its findings once, its
+/// accepted gaps once, its coverage over all its scenarios. `policyc doc` shows a policy
+/// and its test files on one page with this.
+pub fn merge_tested(policy: &str, files: Vec<(String, Tested)>, options: &Options) -> Suite {
+    let mut group = Group::new((String::new(), String::new()), policy.to_string());
+    for (file, tested) in files {
+        group.add(file, tested);
+    }
+    group.finish(options)
+}
+
 /// Tests of one policy share a group: its name and the file that holds its header.
-fn group_key(
+pub fn group_key(
     sources: &Sources,
     fs: &dyn FileSystem,
     policy: &Policy,
