@@ -394,6 +394,11 @@ fn git_mode_compares_the_working_tree_with_a_revision() {
         &OLD.replace("policy force", "policy gone"),
     );
     write(&dir, "README.md", "not a policy\n");
+    write(
+        &dir,
+        "policies/force_tests.policy",
+        "use \"force.policy\"\nscenario s \"S\" given coercion = true expect resolution = investigation\n",
+    );
     git(&dir, &["init", "-q", "-b", "main"]);
     git(&dir, &["add", "."]);
     git(&dir, &["commit", "-q", "-m", "base"]);
@@ -431,6 +436,37 @@ fn git_mode_compares_the_working_tree_with_a_revision() {
     assert_eq!(status("policies/added.policy"), "added");
     assert_eq!(status("policies/gone.policy"), "removed");
     assert_eq!(status("policies/vocab.policy"), "module");
+    // The test file's decisions are its policy's: not a second change.
+    assert_eq!(status("policies/force_tests.policy"), "tests");
+    let tests = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "policies/force_tests.policy")
+        .unwrap();
+    assert_eq!(tests["tests_policy"], "policies/force.policy");
+    assert!(tests.get("diff").is_none(), "{tests}");
+    // Named alone, it is compared.
+    let o = policyc_in(
+        &dir,
+        &[
+            "diff",
+            "--git",
+            "main",
+            "--format",
+            "json",
+            "policies/force_tests.policy",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let alone: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(alone["files"][0]["status"], "changed", "{alone}");
+    let o = policyc_in(&dir, &["diff", "--git", "main", "policies"]);
+    assert!(
+        stdout(&o).contains("== policies/force_tests.policy: tests the policy of `policies/force.policy`, compared there"),
+        "{}",
+        stdout(&o)
+    );
     let force = v["files"]
         .as_array()
         .unwrap()

@@ -63,7 +63,7 @@ fn run_files(args: &DiffArgs, opts: &DiffOptions, color: ColorArg) -> u8 {
             eprintln!("neither file is a policy (no `policy` header): nothing to compare");
             exit::OK
         }
-        Ok(FileComparison::Diff(d)) => {
+        Ok(FileComparison::Diff(d, _)) => {
             let names: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
             let heading = format!("policyc diff `{}`", names.join("` → `"));
             match args.format {

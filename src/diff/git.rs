@@ -197,6 +197,10 @@ pub enum FileStatus {
     Removed,
     /// A file without a `policy` header, compared through the policies that use it.
     Module,
+    /// A file that tests a policy stated in another file compared too (it `use`s it):
+    /// the same decisions, compared there, by that file's path relative to the
+    /// repository.
+    Tests(PathBuf),
 }
 
 /// The working tree's policy files compared with a revision, each by its path relative
@@ -213,7 +217,7 @@ impl RevisionDiff {
         self.files.iter().any(|(_, s)| match s {
             FileStatus::Compared(d) => !d.is_same(),
             FileStatus::Added | FileStatus::Removed => true,
-            FileStatus::Module => false,
+            FileStatus::Module | FileStatus::Tests(_) => false,
         })
     }
 }
@@ -265,6 +269,8 @@ pub fn compare_with_revision(
     errors.retain(|d| d.code != Code::E0004 || rels.is_empty());
     rels.sort();
     let mut compared = Vec::new();
+    // Files whose policy another file states: (their index, that file).
+    let mut tests_of: Vec<(usize, PathBuf)> = Vec::new();
     for (rel, worktree) in rels {
         let status = match (worktree, revision.read_ok(&rel)) {
             (Some(_), false) => FileStatus::Added,
@@ -274,7 +280,12 @@ pub fn compare_with_revision(
                 // diagnostics and `use` read the same in both.
                 let fs = crate::source::RealFs;
                 match super::compare_files(sources, revision, &path, &fs, &path, opts) {
-                    Ok(super::FileComparison::Diff(d)) => FileStatus::Compared(d),
+                    Ok(super::FileComparison::Diff(d, stated_in)) => {
+                        if let Some(rel) = stated_in.and_then(|s| revision.repo_relative(&s)) {
+                            tests_of.push((compared.len(), rel));
+                        }
+                        FileStatus::Compared(d)
+                    }
                     Ok(super::FileComparison::Modules) => FileStatus::Module,
                     Err(diags) => {
                         errors.extend(diags);
@@ -284,6 +295,16 @@ pub fn compare_with_revision(
             }
         };
         compared.push((rel, status));
+    }
+    // A test file's program is its policy's: listed as a change of its own, one edit
+    // would read as two files changed. Only where the policy's file is compared too.
+    for (i, policy) in tests_of {
+        let policy_compared = compared
+            .iter()
+            .any(|(r, s)| *r == policy && matches!(s, FileStatus::Compared(_)));
+        if let Some((_, status)) = compared.get_mut(i).filter(|_| policy_compared) {
+            *status = FileStatus::Tests(policy);
+        }
     }
     Ok(RevisionDiff {
         revision: revision.rev.clone(),

@@ -1313,7 +1313,9 @@ pub fn parse_map_file(text: &str, opts: &mut DiffOptions) -> Result<(), String> 
 
 /// What comparing two files gave.
 pub enum FileComparison {
-    Diff(Box<PolicyDiff>),
+    /// The diff, and the file that states the new policy when it is another than the
+    /// one compared (a test file that `use`s its policy).
+    Diff(Box<PolicyDiff>, Option<std::path::PathBuf>),
     /// Neither file is a policy (no `policy` header): shared vocabularies are compared
     /// through the policies that use them.
     Modules,
@@ -1349,7 +1351,13 @@ pub fn compare_files(
     if op.header.is_none() && np.header.is_none() {
         return Ok(FileComparison::Modules);
     }
+    let stated_in = np
+        .header
+        .as_ref()
+        .filter(|h| h.loc.file != np.root_file)
+        .and_then(|h| sources.path(h.loc.file))
+        .map(std::path::Path::to_path_buf);
     diff(&op, &np, opts)
-        .map(|d| FileComparison::Diff(Box::new(d)))
+        .map(|d| FileComparison::Diff(Box::new(d), stated_in))
         .map_err(|e| e.diagnostics(&op, &np))
 }

@@ -74,7 +74,7 @@ pub fn two_files(
     });
     let comparison = comparison?;
     let mut warnings = Vec::new();
-    if matches!(comparison, FileComparison::Diff(_)) {
+    if matches!(comparison, FileComparison::Diff(..)) {
         for ((side, path), n) in [("old", old), ("new", new)].into_iter().zip(errors) {
             if n > 0 {
                 warnings.push(super::rejected_warning(

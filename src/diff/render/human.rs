@@ -139,6 +139,10 @@ pub fn revision(r: &RevisionDiff) -> String {
             FileStatus::Module => out.push_str(&format!(
                 "== {rel}: a module (no `policy` header), compared through the policies that use it\n"
             )),
+            FileStatus::Tests(p) => out.push_str(&format!(
+                "== {rel}: tests the policy of `{}`, compared there\n",
+                shown(p)
+            )),
         }
     }
     // With errors (printed before this), "nothing to compare" would mislead: the files

@@ -317,8 +317,12 @@ pub struct FileJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<DiffJson<'a>>,
     pub path: String,
-    /// `same`, `changed`, `added`, `removed` or `module`.
+    /// `same`, `changed`, `added`, `removed`, `module` or `tests` (a file that tests a
+    /// policy compared under that policy's file: `tests_policy`).
     pub status: &'static str,
+    /// With `tests`: the file, relative to the repository, that states the policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tests_policy: Option<String>,
 }
 
 /// A comparison with a git revision as one line of JSON (without a line break).
@@ -329,10 +333,17 @@ pub fn revision(r: &RevisionDiff) -> String {
         .map(|(rel, s)| FileJson {
             diff: match s {
                 FileStatus::Compared(d) => Some(to_json(d)),
-                FileStatus::Added | FileStatus::Removed | FileStatus::Module => None,
+                FileStatus::Added
+                | FileStatus::Removed
+                | FileStatus::Module
+                | FileStatus::Tests(_) => None,
             },
             path: shown(rel),
             status: file_status(s),
+            tests_policy: match s {
+                FileStatus::Tests(p) => Some(shown(p)),
+                _ => None,
+            },
         })
         .collect();
     let json = RevisionJson {

@@ -207,6 +207,7 @@ pub fn revision(r: &RevisionDiff) -> String {
             FileStatus::Added => "added".into(),
             FileStatus::Removed => "removed".into(),
             FileStatus::Module => "module".into(),
+            FileStatus::Tests(p) => format!("tests `{}`: compared there", shown(p)),
         };
         out.push_str(&format!("| `{}` | {what} |\n", shown(rel)));
     }

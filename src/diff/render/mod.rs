@@ -29,6 +29,7 @@ fn file_status(s: &FileStatus) -> &'static str {
         FileStatus::Added => "added",
         FileStatus::Removed => "removed",
         FileStatus::Module => "module",
+        FileStatus::Tests(_) => "tests",
     }
 }
 
@@ -37,7 +38,7 @@ fn file_status(s: &FileStatus) -> &'static str {
 fn all_same(r: &RevisionDiff) -> bool {
     r.files.iter().all(|(_, s)| match s {
         FileStatus::Compared(d) => d.is_same(),
-        FileStatus::Module => true,
+        FileStatus::Module | FileStatus::Tests(_) => true,
         FileStatus::Added | FileStatus::Removed => false,
     })
 }
