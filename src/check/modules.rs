@@ -171,7 +171,15 @@ fn nearest_file(
         .unwrap_or_default();
     let files = fs.policy_files_in(dir);
     let budget = super::suggest::Budget::default();
-    match budget.did_you_mean(&name, files.iter().map(String::as_str)) {
+    // `use "incident"`: the name without its extension is further from the file's name
+    // than any typo "did you mean" allows, but it is the commonest slip of all.
+    let with_extension = format!("{name}.policy");
+    let found = if files.contains(&with_extension) {
+        Some(with_extension)
+    } else {
+        budget.did_you_mean(&name, files.iter().map(String::as_str))
+    };
+    match found {
         Some(found) => {
             // The path as written, with its last part replaced.
             let path = match target.rfind(['/', '\\']) {

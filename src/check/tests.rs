@@ -444,6 +444,29 @@ fn range_error_labels_the_declared_range() {
     assert_eq!(labelled(&s, d, LabelStyle::Secondary), vec!["0..=99"]);
 }
 
+/// Widening the range is offered where the input is the policy's own, never as the
+/// way out where it comes from a shared vocabulary every policy reading it shares.
+#[test]
+fn widening_a_shared_range_is_not_offered_lightly() {
+    let help = |c: &Checked| only_error(c, "E0312").help.clone().unwrap_or_default();
+    let (_, c) = run(&format!("{AGES}scope youngest_age < 120"));
+    assert!(
+        help(&c).contains("or widen the range of `youngest_age`"),
+        "{}",
+        help(&c)
+    );
+    let vocabulary = "/mem/incident.policy";
+    for text in [
+        "use \"incident.policy\"\nscope youngest_age < 120\n",
+        "use \"incident.policy\"\noutput o: bool\nscenario s \"S\" given youngest_age = 120 expect o = true\n",
+    ] {
+        let (_, c) = run_files(&[(vocabulary, AGES), (ROOT, text)], ROOT);
+        let h = help(&c);
+        assert!(!h.contains("or widen"), "{h}");
+        assert!(h.contains("declared in another file"), "{h}");
+    }
+}
+
 #[test]
 fn values_out_of_range_and_of_the_wrong_shape() {
     let (_, c) = run(

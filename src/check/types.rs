@@ -1229,7 +1229,12 @@ impl<'a> Typer<'_, 'a> {
         }
         self.sink.error(d
             .note("a comparison with a value outside the range is always true or always false, which is almost always a mistake")
-            .help(format!("use a value within {lo}..={hi}, or widen the range of `{name}`")));
+            .help(range_help(
+                lo,
+                hi,
+                name,
+                decl.why.as_ref().is_some_and(|(l, _)| l.file != at.file),
+            )));
         false
     }
 
@@ -1748,5 +1753,18 @@ impl LocExt for Loc {
     /// The smallest location covering both (they are in one file).
     fn to_span(self, other: Loc) -> Loc {
         Loc::new(self.file, self.span.to(other.span))
+    }
+}
+
+/// E0312's help. Where the input is declared in another file, that file is a shared
+/// vocabulary (`incident.policy`) whose ranges every policy reading it shares, so
+/// widening it is not offered as the easy way out of one policy's error.
+pub(super) fn range_help(lo: i64, hi: i64, name: &str, elsewhere: bool) -> String {
+    if elsewhere {
+        format!(
+            "use a value within {lo}..={hi}; `{name}` is declared in another file, whose range every policy that `use`s it shares: widen it there only if real incidents have such values"
+        )
+    } else {
+        format!("use a value within {lo}..={hi}, or widen the range of `{name}`")
     }
 }

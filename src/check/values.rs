@@ -143,9 +143,11 @@ impl<'a> Typer<'_, 'a> {
                 target.what, target.name
             ),
         )
-        .help(format!(
-            "use a value within {lo}..={hi}, or widen the range of `{}`",
-            target.name
+        .help(super::types::range_help(
+            lo,
+            hi,
+            target.name,
+            target.ty_loc.file != loc.file,
         ));
         self.sink.error(d);
         None
