@@ -267,6 +267,7 @@ fn an_unknown_output_is_a_usage_error_that_lists_the_outputs() {
         err.contains("no output `responce`") && err.contains("response, tell_police"),
         "{err}"
     );
+    assert!(err.contains("help: did you mean `response`?"), "{err}");
 }
 
 #[test]

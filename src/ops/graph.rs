@@ -47,14 +47,23 @@ impl NotDrawn {
                 policy,
                 name,
                 outputs,
-            } => vec![
-                format!("error: `{policy}` has no output `{name}`"),
-                if outputs.is_empty() {
+            } => {
+                let help = if outputs.is_empty() {
                     "note: it declares no outputs".to_string()
                 } else {
-                    format!("help: its outputs are: {}", outputs.join(", "))
-                },
-            ],
+                    let list = outputs.join(", ");
+                    match crate::evaluate::facts::did_you_mean(
+                        name,
+                        outputs.iter().map(String::as_str),
+                    ) {
+                        Some(near) => {
+                            format!("help: did you mean `{near}`? its outputs are: {list}")
+                        }
+                        None => format!("help: its outputs are: {list}"),
+                    }
+                };
+                vec![format!("error: `{policy}` has no output `{name}`"), help]
+            }
             NotDrawn::View(_) => Vec::new(),
             NotDrawn::TooLong(why) => {
                 vec![format!("error: {why}"), format!("{one}, or use `--format svg`")]

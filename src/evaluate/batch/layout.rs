@@ -1,7 +1,7 @@
 //! How facts held whole are laid out: one object (perhaps pretty-printed), a JSON array
 //! or JSON Lines; and the items of each, with the line each starts on.
 
-use super::{bad_json, Incidents, Item};
+use super::{bad_json, bad_json_line, Incidents, Item};
 use crate::evaluate::facts::FactsJson;
 
 /// How the facts text is laid out.
@@ -94,7 +94,7 @@ impl<T: AsRef<str>> Iterator for TextLines<T> {
 
 /// One line of JSON Lines.
 pub(super) fn parse_line(line: &str) -> Result<FactsJson, Vec<crate::diagnostics::Diagnostic>> {
-    serde_json::from_str(line).map_err(|e| vec![bad_json(&e)])
+    serde_json::from_str(line).map_err(|e| vec![bad_json_line(&e)])
 }
 
 /// JSON whitespace: a line of only this is blank, and skipped in a batch.

@@ -53,9 +53,25 @@ pub fn from_text(text: &str) -> Incidents<'_> {
 
 /// Facts that are not JSON.
 fn bad_json(e: &serde_json::Error) -> Diagnostic {
+    bad_json_saying(json_error_words(e))
+}
+
+/// A line of JSON Lines that is not JSON: where in the line only. serde reads the line
+/// on its own, so its "line 1" is not the line of the file, which the incident's heading
+/// names ("incident 3, on line 3 of the facts").
+fn bad_json_line(e: &serde_json::Error) -> Diagnostic {
+    let words = json_error_what(e);
+    bad_json_saying(if e.line() == 0 {
+        words.to_string()
+    } else {
+        format!("{words}, at column {}", e.column())
+    })
+}
+
+fn bad_json_saying(words: String) -> Diagnostic {
     Diagnostic::error(
         Code::E0510,
-        format!("the facts are not valid JSON: {}", json_error_words(e)),
+        format!("the facts are not valid JSON: {words}"),
     )
     .help("write the facts as {\"input_name\": value, ...}")
 }
@@ -63,6 +79,16 @@ fn bad_json(e: &serde_json::Error) -> Diagnostic {
 /// A JSON syntax error in words, with where it is: serde's wording ("expected ident")
 /// names its parser's tokens, not what a person wrote wrong.
 pub fn json_error_words(e: &serde_json::Error) -> String {
+    let words = json_error_what(e);
+    if e.line() == 0 {
+        words.to_string()
+    } else {
+        format!("{words}, at line {} column {}", e.line(), e.column())
+    }
+}
+
+/// What is wrong, in words, without where.
+fn json_error_what(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let what = text.split(" at line ").next().unwrap_or(&text);
     let words = match what {
@@ -89,11 +115,7 @@ pub fn json_error_words(e: &serde_json::Error) -> String {
         }
         w => w,
     };
-    if e.line() == 0 {
-        words.to_string()
-    } else {
-        format!("{words}, at line {} column {}", e.line(), e.column())
-    }
+    words.to_string()
 }
 
 /// One incident on its own: its facts (checked against the policy's inputs) and its

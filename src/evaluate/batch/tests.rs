@@ -239,6 +239,27 @@ fn a_broken_pretty_object_is_one_error() {
     }
 }
 
+/// A bad line of JSON Lines says where in the line, not "line 1" (serde reads the line
+/// on its own; the incident's heading names the line of the file), read whole or
+/// streamed alike.
+#[test]
+fn a_bad_json_line_says_its_column_not_line_one() {
+    let (p, g) = setup();
+    let name = &p.inputs[id(0)].name;
+    let text = format!("{{\"{name}\": 1}}\n{{\"{name}\": 2}}\n{{\"{name}\": tru}}\n");
+    assert_eq!(layout(&text), FactsLayout::Lines);
+    let Incidents::Many(Ok(items)) = from_text(&text) else {
+        panic!("a batch: {text:?}");
+    };
+    let third = items.into_iter().nth(2).unwrap();
+    assert_eq!(third.line, 3);
+    let diags = third.facts.unwrap_err();
+    let m = &diags[0].message;
+    assert!(!m.contains("line 1"), "{m}");
+    assert!(m.contains(", at column "), "{m}");
+    assert_eq!(run_reader(&p, &g, text.as_bytes()), run_text(&p, &g, &text));
+}
+
 /// An answer to an element of an array names the line the element starts on.
 #[test]
 fn array_answers_name_the_line_of_their_element() {
