@@ -330,3 +330,31 @@ fn a_define_or_output_given_as_a_fact_is_named_so() {
         "{err}"
     );
 }
+
+/// A batch without incidents answers nothing, in every format, and says so on standard
+/// error (before, it printed nothing at all and exited 0, as if all were decided).
+#[test]
+fn an_empty_batch_says_nothing_was_decided() {
+    let dir = common::temp_dir("empty-batch");
+    let (clean, _) = clean_policy_and_facts(&dir);
+    for (input, format) in [
+        (&b"[]"[..], "human"),
+        (b"[]\n", "json"),
+        (b"[ ]", "markdown"),
+    ] {
+        let o = fed(
+            &["decide", &clean, "--facts", "-", "--format", format],
+            input,
+        );
+        assert_eq!(code(&o), 0, "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("note: the facts hold no incident, so nothing was decided"),
+            "{format}: {}",
+            stderr(&o)
+        );
+        if format != "markdown" {
+            assert_eq!(stdout(&o), "", "{format}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -141,6 +141,9 @@ pub enum Format {
 /// The worst answer given, which sets `decide`'s exit code: ordered from best.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Worst {
+    /// A batch without incidents (`[]`, or only blank lines): nothing was decided, and
+    /// nothing went wrong, but whoever asked should hear that nothing was answered.
+    Empty,
     /// Every incident decided (or out of scope).
     Decided,
     /// Some incident undecided.
@@ -246,7 +249,7 @@ pub fn answer(
         return Ok(records(policy, decider, sources, items, format, out));
     }
     let mut batch = Batch::new(policy, decider);
-    let mut worst = Worst::Decided;
+    let mut worst = Worst::Empty;
     let mut line = Vec::new();
     for item in items {
         let a = batch.answer(item);
@@ -280,7 +283,7 @@ fn records(
     format: Format,
     out: &mut dyn Write,
 ) -> Worst {
-    let mut worst = Worst::Decided;
+    let mut worst = Worst::Empty;
     for (k, item) in items.enumerate() {
         let answered = item
             .facts
