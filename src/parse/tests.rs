@@ -420,13 +420,19 @@ fn the_new_words_are_names_except_ignore() {
     assert_eq!(f.items.len(), 3);
 }
 
+/// The one diagnostic parsing `text` gives.
+fn only_diagnostic(text: &str) -> crate::diagnostics::Diagnostic {
+    let mut d = parse(0, text).1;
+    assert_eq!(d.len(), 1, "{text}: {d:#?}");
+    d.remove(0)
+}
+
 /// Malformed clauses get messages that say what the clause is and how it is written.
 #[test]
 fn malformed_clauses_get_hints() {
     let help = |text: &str| -> (String, String) {
-        let d = parse(0, text).1;
-        assert_eq!(d.len(), 1, "{text}: {d:#?}");
-        (d[0].message.clone(), d[0].help.clone().unwrap_or_default())
+        let d = only_diagnostic(text);
+        (d.message, d.help.unwrap_or_default())
     };
     let (m, h) = help("output o: bool precedence true\n");
     assert!(m.contains("expected `>`"), "{m}");
@@ -459,11 +465,7 @@ fn malformed_clauses_get_hints() {
 /// range they did not mean.
 #[test]
 fn a_range_after_int_is_shown_as_the_type() {
-    let help = |text: &str| -> String {
-        let d = parse(0, text).1;
-        assert_eq!(d.len(), 1, "{text}: {d:#?}");
-        d[0].help.clone().unwrap_or_default()
-    };
+    let help = |text: &str| only_diagnostic(text).help.unwrap_or_default();
     for (text, want) in [
         (
             "input age: int 0..=17\n",
@@ -550,11 +552,7 @@ fn a_large_file_parses_the_same_on_several_threads() {
 /// together, since `,` would change what was meant.
 #[test]
 fn and_between_assignments_is_told_to_be_a_comma() {
-    let help = |text: &str| -> String {
-        let d = parse(0, text).1;
-        assert_eq!(d.len(), 1, "{text}: {d:#?}");
-        d[0].help.clone().unwrap_or_default()
-    };
+    let help = |text: &str| only_diagnostic(text).help.unwrap_or_default();
     let h = help("rule r \"R\" cites \"x\" when a then refer = true and record = true\n");
     assert!(
         h.contains("separate assignments with `,`, not `and`: `then refer = true, record = true`"),
@@ -599,7 +597,7 @@ fn a_bang_after_when_is_not_a_missing_condition() {
 /// an unquoted `use` path, a string as a default, `if`/`else` in a rule, a `;`.
 #[test]
 fn slips_from_other_languages_get_hints() {
-    let help = |text: &str| -> String {
+    let help = |text: &str| {
         let d = parse(0, text).1;
         assert!(!d.is_empty(), "{text}");
         d[0].help.clone().unwrap_or_default()
