@@ -70,11 +70,7 @@ pub fn run(args: &DecideArgs, color: ColorArg) -> u8 {
     let answered = decide::answer(&loaded, &decider, &sources, incidents, format, &mut out);
     let _ = out.flush();
     match answered {
-        Ok(Worst::Empty) => {
-            eprintln!("note: the facts hold no incident, so nothing was decided");
-            exit::OK
-        }
-        Ok(Worst::Decided) => exit::OK,
+        Ok(Worst::Decided | Worst::Empty) => exit::OK,
         Ok(Worst::Undecided) => exit::FAILED,
         Ok(Worst::BadFacts) => exit::USAGE,
         // One incident's errors, in human or markdown form.

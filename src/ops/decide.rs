@@ -142,7 +142,8 @@ pub enum Format {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Worst {
     /// A batch without incidents (`[]`, or only blank lines): nothing was decided, and
-    /// nothing went wrong, but whoever asked should hear that nothing was answered.
+    /// nothing went wrong, but whoever asked should hear that nothing was answered (the
+    /// human and Markdown answers say so).
     Empty,
     /// Every incident decided (or out of scope).
     Decided,
@@ -298,6 +299,11 @@ fn records(
             _ => batch_record_human(policy, sources, &place, &answered),
         };
         let _ = out.write_all(for_people(format, &text).as_bytes());
+    }
+    if worst == Worst::Empty {
+        // Nothing at all would read as a batch of decided incidents. (JSON Lines of no
+        // incident are no lines: a program counts them.)
+        let _ = out.write_all(b"The facts hold no incident, so nothing was decided.\n");
     }
     worst
 }
