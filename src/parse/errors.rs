@@ -252,21 +252,7 @@ pub fn to_diagnostic(
         .iter()
         .all(|e| *e == "the end of the declaration" || *e == "an operator");
     let before = chunk.get(..pos).unwrap_or("");
-    let last_clause = [
-        "when",
-        "then",
-        "given",
-        "expect",
-        "cites",
-        "overrides",
-        "always",
-        "default",
-        "precedence",
-        "judgement",
-    ]
-    .iter()
-    .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
-    .max_by_key(|(i, _)| *i);
+    let last_clause = last_clause(before);
     // `when` followed by nothing but blanks: there is no condition to be "after".
     let empty_when = last_clause.is_some_and(|(i, k)| {
         k == "when"
@@ -278,10 +264,7 @@ pub fn to_diagnostic(
     // written with an operator the language spells `not`, and is told so.
     let no_condition = empty_when && {
         let rest = chunk.get(pos..).unwrap_or("");
-        at_end
-            || rest
-                .strip_prefix("then")
-                .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        at_end || starts_with_word(rest, "then")
     };
     let last_clause = last_clause.map(|(_, k)| k);
     let place = match (&ctx, last_clause) {
@@ -397,6 +380,13 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
     if rest.starts_with('!') && !rest.starts_with("!=") {
         return Some("write `not` instead of `!`".into());
     }
+    // Before the `..` of a range: `use ../incident.policy` is an unquoted path.
+    if let Some(h) = ctx
+        .as_ref()
+        .and_then(|c| slip_hint(c, expected, rest, before))
+    {
+        return Some(h);
+    }
     if rest.starts_with("..") && !rest.starts_with("..=") {
         return Some("ranges are inclusive and written `13..=15`".into());
     }
@@ -412,12 +402,6 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
         } else {
             "a declaration ends where the next one begins: remove the `;`".into()
         });
-    }
-    if let Some(h) = ctx
-        .as_ref()
-        .and_then(|c| slip_hint(c, expected, rest, before))
-    {
-        return Some(h);
     }
     if ctx.is_none() && expected.contains(&"a declaration (`input`, `output`, `rule`, ...)") {
         return Some(
@@ -454,10 +438,7 @@ fn hint(ctx: &Option<Context>, expected: &[&str], rest: &str, before: &str) -> O
 /// Words and forms other languages use where this one has its own: an unquoted `use`
 /// path, a string as a default, `if` and `else` in a rule.
 fn slip_hint(c: &Context, expected: &[&str], rest: &str, before: &str) -> Option<String> {
-    let word = |w: &str| {
-        rest.strip_prefix(w)
-            .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
-    };
+    let word = |w: &str| starts_with_word(rest, w);
     match c.keyword {
         "use" if expected.contains(&"a string") && !rest.starts_with('"') => {
             let path: String = rest
@@ -494,35 +475,88 @@ fn slip_hint(c: &Context, expected: &[&str], rest: &str, before: &str) -> Option
 /// it fails. Saying "compare with `==`" there would lead the writer to a second error;
 /// what they meant is a list.
 fn and_between_assignments(before: &str, rest: &str) -> Option<String> {
-    let (at, kw) = ["then", "given", "expect"]
-        .iter()
-        .filter_map(|k| find_word(before, k).map(|i| (i, *k)))
-        .max_by_key(|(i, _)| *i)?;
+    let (at, kw) = last_clause(before)?;
+    if !matches!(kw, "then" | "given" | "expect") {
+        return None;
+    }
     let clause = before.get(at..)?;
-    let first_eq = clause.find('=')?;
-    let after_first = clause.get(first_eq + 1..)?;
-    let joiner = ["and", "or"]
+    let plain = blank_strings(clause);
+    let first_eq = plain.find('=')?;
+    let after_first = plain.get(first_eq + 1..)?;
+    // The joiner last before the `=` that failed: an `and` inside an earlier value
+    // (`a = coercion and vulnerable, b = ...`) is that value's.
+    let (joiner, pos) = ["and", "or"]
         .into_iter()
-        .filter(|w| find_word(after_first, w).is_some())
-        .max_by_key(|w| find_word(after_first, w))?;
+        .filter_map(|w| find_word(after_first, w).map(|i| (w, i)))
+        .max_by_key(|(_, i)| *i)?;
     if joiner == "or" {
         let what = if kw == "then" { "rules" } else { "scenarios" };
         return Some(format!(
             "`{kw}` lists values that all hold, separated by `,`; for one value or another, write two {what}"
         ));
     }
+    let cut = first_eq + 1 + pos;
+    let head = clause.get(..cut)?.trim_end();
+    let tail = clause.get(cut + joiner.len()..)?;
     let line = rest.lines().next().unwrap_or("");
-    let written = format!("{clause}{line}");
-    let written: Vec<&str> = written.split_whitespace().collect();
-    let fixed = written
-        .iter()
-        .map(|w| if *w == joiner { "," } else { w })
+    let fixed = format!("{head}, {tail}{line}")
+        .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" ,", ",");
+        .join(" ");
     Some(format!(
         "separate assignments with `,`, not `{joiner}`: `{fixed}`"
     ))
+}
+
+/// The words that begin a clause of a declaration.
+const CLAUSE_WORDS: [&str; 10] = [
+    "when",
+    "then",
+    "given",
+    "expect",
+    "cites",
+    "overrides",
+    "always",
+    "default",
+    "precedence",
+    "judgement",
+];
+
+/// The clause the text ends in: its word and where it starts. Strings are passed over:
+/// a title or citation that says "then escalate" begins no clause.
+fn last_clause(before: &str) -> Option<(usize, &'static str)> {
+    let plain = blank_strings(before);
+    CLAUSE_WORDS
+        .iter()
+        .filter_map(|k| find_word(&plain, k).map(|i| (i, *k)))
+        .max_by_key(|(i, _)| *i)
+}
+
+/// The text with what is inside its strings made blanks of the same length in bytes,
+/// so that offsets in it are offsets in the text.
+fn blank_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for ch in text.chars() {
+        if in_string && !escaped && ch == '"' {
+            in_string = false;
+            out.push(ch);
+        } else if in_string {
+            escaped = !escaped && ch == '\\';
+            out.extend(std::iter::repeat_n(' ', ch.len_utf8()));
+        } else {
+            in_string = ch == '"';
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Whether `rest` starts with the word `w` (not a longer name that begins with it).
+fn starts_with_word(rest: &str, w: &str) -> bool {
+    rest.strip_prefix(w)
+        .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// `input age: int 0..=17`, `int in 0..=17`, `int(0..=17)`: a writer who knows other
@@ -563,36 +597,37 @@ fn range_after_int_hint(c: &Context, rest: &str, before: &str) -> Option<String>
 /// not echoed, since `0..=17` would be a different range.
 fn written_range(rest: &str) -> Option<String> {
     let start = rest.find(|ch: char| ch.is_ascii_digit())?;
-    let negative = start > 0 && rest.get(start - 1..start) == Some("-");
-    let tail = rest.get(start..)?;
-    let lo_len = tail
-        .find(|ch: char| !ch.is_ascii_digit())
-        .unwrap_or(tail.len());
-    let (lo, after) = tail.split_at(lo_len);
-    let lo = if negative {
-        format!("-{lo}")
+    let lo_sign = if start > 0 && rest.get(start - 1..start) == Some("-") {
+        "-"
     } else {
-        lo.to_string()
+        ""
     };
+    let (lo, after) = whole_number(rest.get(start..)?)?;
     let after = after.trim_start().strip_prefix("..=")?.trim_start();
-    let (sign, after) = match after.strip_prefix('-') {
+    let (hi_sign, after) = match after.strip_prefix('-') {
         Some(a) => ("-", a),
         None => ("", after),
     };
-    let hi_len = after
+    let (hi, _) = whole_number(after)?;
+    Some(format!("{lo_sign}{lo}..={hi_sign}{hi}"))
+}
+
+/// The digits `text` starts with and what follows them, when they are a whole number:
+/// `1_000`, `0x10` and `17.5` are not `1`, `0` and `17`, and are not echoed as such.
+fn whole_number(text: &str) -> Option<(&str, &str)> {
+    let len = text
         .find(|ch: char| !ch.is_ascii_digit())
-        .unwrap_or(after.len());
-    let hi = after.get(..hi_len).filter(|h| !h.is_empty())?;
-    let hi = format!("{sign}{hi}");
-    Some(format!("{lo}..={hi}"))
+        .unwrap_or(text.len());
+    let (digits, after) = text.split_at(len);
+    // A `.` ends it only as the start of `..=`: `17.5` is not 17.
+    let ends = !after.starts_with(|ch: char| ch.is_alphanumeric() || ch == '_')
+        && (!after.starts_with('.') || after.starts_with(".."));
+    (!digits.is_empty() && ends).then_some((digits, after))
 }
 
 /// Hints for the clauses that qualify an input or an output, and for `ignore`.
 fn clause_hint(c: &Context, expected: &[&str], rest: &str, before: &str) -> Option<String> {
-    let word = |w: &str| {
-        rest.strip_prefix(w)
-            .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
-    };
+    let word = |w: &str| starts_with_word(rest, w);
     if matches!(c.keyword, "input" | "output") {
         if let Some(h) = range_after_int_hint(c, rest, before) {
             return Some(h);

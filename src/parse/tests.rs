@@ -491,6 +491,10 @@ fn a_range_after_int_is_shown_as_the_type() {
             "input age: int 0..17\n",
             "`input age: LO..=HI`, without `int`",
         ),
+        // Not whole decimal numbers: not echoed cut short.
+        ("input age: int 0..=1_000\n", "`input age: LO..=HI`"),
+        ("input age: int 1..=0x10\n", "`input age: LO..=HI`"),
+        ("input age: int 0..=17.5\n", "`input age: LO..=HI`"),
         (
             "input age: Number between 0 and 17\n",
             "`input age: LO..=HI`",
@@ -568,6 +572,14 @@ fn and_between_assignments_is_told_to_be_a_comma() {
     // A comparison in a condition is still told about `==`.
     let h = help("rule r \"R\" cites \"x\" when a = true and b then o = true\n");
     assert!(h.contains("compare with `==`"), "{h}");
+    // Also where a citation says "then" (it once passed for the clause).
+    let h = help(
+        "rule r \"R\" cites \"002: 'if so, then escalate'\" when y <= 12 and c = true then o = true\n",
+    );
+    assert!(h.contains("compare with `==`"), "{h}");
+    // Only the joiner before the failing `=` is mended: an earlier `and` is a value's.
+    let h = help("rule r \"R\" cites \"x\" when c then a = c and v, b = true and d = true\n");
+    assert!(h.contains("`then a = c and v, b = true, d = true`"), "{h}");
 }
 
 /// `when !x` has a condition, written with `!`: it is told to write `not`, not that the
@@ -604,6 +616,8 @@ fn slips_from_other_languages_get_hints() {
     };
     let h = help("use incident.policy\n");
     assert!(h.contains("`use \"incident.policy\"`"), "{h}");
+    let h = help("use ../incident.policy\n");
+    assert!(h.contains("`use \"../incident.policy\"`"), "{h}");
     let h = help("output o: bool default \"no\"\n");
     assert!(h.contains("not a string"), "{h}");
     let h = help("input i: bool typical \"yes\"\n");
