@@ -245,7 +245,11 @@ fn mistyped_uses(dir: &Path) -> (String, String) {
 fn a_mistyped_use_is_one_error_that_offers_the_nearest_file() {
     let dir = temp_dir("mistyped-use");
     let (example, advice) = mistyped_uses(&dir);
-    for (path, typo) in [(&example, "incident2.policy"), (&advice, "incidnt.policy")] {
+    // The help says the path to write, as the `use` wrote it, not the file name alone.
+    for (path, typo, meant) in [
+        (&example, "incident2.policy", "../policies/incident.policy"),
+        (&advice, "incidnt.policy", "incident.policy"),
+    ] {
         let o = policyc(&["check", path]);
         assert_eq!(code(&o), 1);
         let err = stderr(&o);
@@ -253,7 +257,7 @@ fn a_mistyped_use_is_one_error_that_offers_the_nearest_file() {
         assert!(err.contains("error[E0001]: cannot read"), "{err}");
         assert!(err.contains(typo), "{err}");
         assert!(
-            err.contains("help: did you mean `incident.policy`?"),
+            err.contains(&format!("help: did you mean `{meant}`?")),
             "{err}"
         );
         assert!(!err.contains("E0203"), "{err}");

@@ -187,7 +187,7 @@ fn nearest_file(
                 None => found.clone(),
             };
             let quoted = format!("\"{}\"", path.replace('\\', "\\\\").replace('"', "\\\""));
-            d.help(format!("did you mean `{found}`?"))
+            d.help(format!("did you mean `{path}`?"))
                 .fix(crate::diagnostics::Fix::Rename {
                     loc: at,
                     to: quoted,
