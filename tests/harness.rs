@@ -811,6 +811,9 @@ scenario accepted "In the accepted gap"
 scenario open "In the open gap"
   given reported = false, online = true
   expect record = false
+scenario both "Facts that reach both"
+  given reported = false
+  expect record = false
 "#,
     )
     .unwrap();
@@ -836,5 +839,42 @@ scenario open "In the open gap"
         "{out}"
     );
     assert!(!open.contains("on purpose"), "{out}");
+    // Facts that reach the accepted gap and an open one (the acceptance reads `online`,
+    // which the decision never asks) are a gap, accepted only in part: the failure must
+    // not read as if the policy meant it.
+    let both = part("both");
+    assert!(
+        both.contains("actual undecided (no rule gives it a value; the policy accepts that"),
+        "{out}"
+    );
+    assert!(!both.contains("on purpose"), "{out}");
+    assert!(
+        both.contains("for only some incidents with these facts"),
+        "{out}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A policy's coverage is the same however its files are named: the rules of the test
+/// file's program and the policy's were matched by where they read they are declared,
+/// so `p_tests.policy` beside `/abs/p.policy` once covered fewer rules (3 of 7, not 4).
+#[test]
+fn coverage_does_not_depend_on_how_the_files_are_named() {
+    let tests = "tests/fixtures/harness/school/school_tests.policy";
+    let policy = "tests/fixtures/harness/school/school.policy";
+    let absolute = std::fs::canonicalize(policy).unwrap();
+    let line = |args: &[&str]| -> String {
+        let o = policyc(args);
+        stdout(&o)
+            .lines()
+            .find(|l| l.starts_with("coverage of school:"))
+            .unwrap_or_else(|| panic!("no coverage line: {}", stdout(&o)))
+            .to_string()
+    };
+    let same = line(&["test", "--coverage", tests, policy]);
+    assert!(same.contains("4 of 7 rules"), "{same}");
+    assert_eq!(
+        line(&["test", "--coverage", tests, &absolute.to_string_lossy()]),
+        same
+    );
 }

@@ -10,7 +10,7 @@ use crate::check::ir::{IdxVec, InputDef, Policy, ScenarioDef, Value};
 use crate::compile::graph::Leaf;
 use crate::compile::{index_value, preferred_values, typical_value};
 use crate::diagnostics::{render, Diagnostic};
-use crate::evaluate::RulesDecider;
+use crate::evaluate::{Facts, RulesDecider};
 use crate::harness::{Example, Failure};
 use crate::source::Sources;
 
@@ -102,7 +102,24 @@ impl<'a> ByRules<'a> {
             s,
             &failing,
             |l| leaves.get(l),
-            |_, l| self.example(&values, l),
+            |_, l| {
+                // What every incident of the scenario shares: the given facts alone (the
+                // rest of `values` is one choice among many).
+                let fixed = Facts {
+                    values: policy
+                        .inputs
+                        .entries()
+                        .map(|(k, inp)| {
+                            given
+                                .get(k.index())
+                                .copied()
+                                .flatten()
+                                .map(|idx| index_value(inp.ty, idx))
+                        })
+                        .collect(),
+                };
+                (self.example(&values, l), fixed)
+            },
         )
     }
 

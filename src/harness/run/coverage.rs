@@ -166,14 +166,16 @@ impl CoverageData {
             self.leaves_unmeasured = other.leaves_unmeasured;
         }
         // Indexed, so that merging the test files of a policy with many leaves stays
-        // linear.
-        let rules: HashMap<LocatedRule, RuleId> = self
+        // linear. By name: rules share one namespace in a program, and both programs
+        // hold the policy's rules, while a rule's location reads as its file was named
+        // (`p.policy` from one, `/abs/p.policy` from another), which once matched none.
+        let rules: HashMap<String, RuleId> = self
             .rules
             .entries()
-            .map(|(i, r)| (r.0.clone(), i))
+            .map(|(i, r)| (r.0.name.clone(), i))
             .collect();
         for (rule, mark) in other.rules {
-            if let Some(slot) = rules.get(&rule).and_then(|&i| self.rules.get_mut(i)) {
+            if let Some(slot) = rules.get(&rule.name).and_then(|&i| self.rules.get_mut(i)) {
                 slot.1.merge(mark);
             }
         }

@@ -11,6 +11,7 @@ use super::leaf::{leaf_rules, leaf_status, LeafRules};
 use crate::check::ir::{IdxVec, InputDef, InputId, Policy, Value};
 use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, ValueSet};
 use crate::compile::{index_value, preferred_values, typical_index, typical_value};
+use crate::evaluate::Facts;
 use crate::harness::{Example, Step};
 use crate::source::Sources;
 
@@ -59,6 +60,17 @@ pub(super) fn example_at(
     leaf: usize,
     leaf_data: &Leaf,
 ) -> Example {
+    example_and_fixed(maker, given, leaf, leaf_data).0
+}
+
+/// [`example_at`], and the facts every incident it stands for shares: those given and
+/// those the path to the leaf asks (the rest of the example is one choice among many).
+pub(super) fn example_and_fixed(
+    maker: &ExampleMaker<'_>,
+    given: &[Option<u32>],
+    leaf: usize,
+    leaf_data: &Leaf,
+) -> (Example, Facts) {
     let policy = maker.policy;
     let mut values: Vec<Option<Value>> = policy
         .inputs
@@ -83,6 +95,9 @@ pub(super) fn example_at(
             });
         }
     }
+    let fixed = Facts {
+        values: values.iter().cloned().collect(),
+    };
     let facts = policy
         .inputs
         .entries()
@@ -103,7 +118,7 @@ pub(super) fn example_at(
         set_aside,
         overridden,
     } = leaf_rules(maker.sources, policy, leaf_data);
-    Example {
+    let example = Example {
         facts,
         status: leaf_status(leaf_data).to_string(),
         mismatches: Vec::new(),
@@ -111,7 +126,8 @@ pub(super) fn example_at(
         set_aside,
         overridden,
         path: Some(path),
-    }
+    };
+    (example, fixed)
 }
 
 /// The questions from the root to `target` along edges that `given` allows: each with

@@ -3,7 +3,7 @@
 
 use crate::check::ir::{OutputId, Policy, RuleId};
 use crate::compile::graph::{Leaf, Outcome, Status};
-use crate::harness::{Example, LocatedRule};
+use crate::harness::LocatedRule;
 use crate::source::{Loc, Sources};
 
 /// `file:line` of a location.
@@ -51,37 +51,46 @@ pub(super) fn leaf_rules(sources: &Sources, policy: &Policy, l: &Leaf) -> LeafRu
     }
 }
 
-/// The outputs the leaf leaves without a value that the policy accepts (`accept gap`)
-/// for the example's incident as shown, each with its reasons: a failed scenario says
-/// "undecided on purpose: <reason>" there, as `decide`, `ask` and the drawings do. Only
-/// where the shown facts settle the acceptance: never "on purpose" for a gap that is not.
+/// How far the policy accepts an output's gap (`accept gap`) for the incidents a failed
+/// scenario's example stands for: those with its `fixed` facts (given, and asked on the
+/// way to the leaf).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Accepted {
+    /// For every one of them: "undecided on purpose: <reasons>", as `decide`, `ask` and
+    /// the drawings say it.
+    All(String),
+    /// For some only (the acceptance reads inputs the decision never asks): still a gap,
+    /// and said so, with the reasons of the part accepted.
+    Part(String),
+}
+
+/// The outputs the leaf leaves without a value that an `accept gap` covers, wholly or in
+/// part, for the incidents with the `fixed` facts.
 pub(super) fn accepted_gaps(
     policy: &Policy,
     leaf: &Leaf,
-    example: &Example,
-) -> Vec<(OutputId, String)> {
-    if policy.accepted_gaps.is_empty() {
-        return Vec::new();
-    }
-    let json = serde_json::Value::Object(example.facts.iter().cloned().collect());
-    let Ok(facts) = crate::evaluate::parse_facts(policy, &json) else {
-        return Vec::new();
-    };
+    fixed: &crate::evaluate::Facts,
+) -> Vec<(OutputId, Accepted)> {
     policy
         .outputs
         .ids()
         .filter(|&o| matches!(leaf.outcome(o), Some(Outcome::Gap)))
         .filter_map(|o| {
-            let reasons: Vec<&str> = policy
-                .accepted_gaps
-                .iter()
-                .filter(|g| {
-                    g.output == o
-                        && crate::evaluate::accept::settle(policy, &g.when, &facts) == Some(true)
-                })
-                .map(|g| g.reason.as_str())
-                .collect();
-            (!reasons.is_empty()).then(|| (o, reasons.join("; ")))
+            let (mut all, mut part) = (Vec::new(), Vec::new());
+            for g in policy.accepted_gaps.iter().filter(|g| g.output == o) {
+                match crate::evaluate::accept::settle(policy, &g.when, fixed) {
+                    Some(true) => all.push(g.reason.as_str()),
+                    None => part.push(g.reason.as_str()),
+                    Some(false) => {}
+                }
+            }
+            if !all.is_empty() {
+                Some((o, Accepted::All(all.join("; "))))
+            } else if !part.is_empty() {
+                Some((o, Accepted::Part(part.join("; "))))
+            } else {
+                None
+            }
         })
         .collect()
 }

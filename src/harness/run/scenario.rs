@@ -3,11 +3,12 @@
 //! of the expectations that break, shown on as few incidents as possible.
 
 use super::compiled::AssumeCheck;
-use super::example::{example_at, ExampleMaker};
-use super::leaf::{accepted_gaps, actual, leaf_status, location};
+use super::example::{example_and_fixed, ExampleMaker};
+use super::leaf::{accepted_gaps, actual, leaf_status, location, Accepted};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
 use crate::compile::value_index;
+use crate::evaluate::Facts;
 use crate::harness::{Example, Failure, Mismatch};
 use crate::source::Sources;
 
@@ -144,7 +145,7 @@ pub(super) fn scenario_outcome(
         s,
         &j.failing,
         |l| maker.graph.leaves.get(l),
-        |l, data| example_at(maker, &j.given, l, data),
+        |l, data| example_and_fixed(maker, &j.given, l, data),
     )
 }
 
@@ -155,7 +156,7 @@ pub(super) fn expectation_failure<'l>(
     s: &ScenarioDef,
     failing: &[(usize, Vec<usize>)],
     leaf_of: impl Fn(usize) -> Option<&'l Leaf>,
-    mut example: impl FnMut(usize, &'l Leaf) -> Example,
+    mut example: impl FnMut(usize, &'l Leaf) -> (Example, Facts),
 ) -> Option<Failure> {
     if failing.is_empty() {
         return None;
@@ -165,11 +166,12 @@ pub(super) fn expectation_failure<'l>(
     let mut left: Vec<usize> = failing.iter().map(|f| f.0).collect();
     let mut examples = Vec::new();
     while let Some(&first) = left.first() {
-        let Some(leaf) = failing
+        let candidates = failing
             .iter()
             .find(|f| f.0 == first)
-            .and_then(|f| f.1.first().copied())
-        else {
+            .map(|f| f.1.as_slice())
+            .unwrap_or_default();
+        let Some(leaf) = worst_leaf(policy, candidates, &leaf_of, &mut example) else {
             break;
         };
         let broken: Vec<usize> = left
@@ -182,8 +184,8 @@ pub(super) fn expectation_failure<'l>(
         let Some(leaf_data) = leaf_of(leaf) else {
             continue;
         };
-        let mut ex = example(leaf, leaf_data);
-        let accepted = accepted_gaps(policy, leaf_data, &ex);
+        let (mut ex, fixed) = example(leaf, leaf_data);
+        let accepted = accepted_gaps(policy, leaf_data, &fixed);
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
@@ -203,6 +205,31 @@ pub(super) fn expectation_failure<'l>(
         examples,
         diagnostics: Vec::new(),
     })
+}
+
+/// The failing leaf to show: the first whose example leaves no output undecided on
+/// purpose, if one of the first few does. An example in an accepted gap reads "undecided
+/// on purpose", true of it; but where the scenario's facts also reach an open gap, that
+/// is the failure to show, or the report would read as if the policy meant it.
+fn worst_leaf<'l>(
+    policy: &Policy,
+    candidates: &[usize],
+    leaf_of: &impl Fn(usize) -> Option<&'l Leaf>,
+    example: &mut impl FnMut(usize, &'l Leaf) -> (Example, Facts),
+) -> Option<usize> {
+    let first = candidates.first().copied()?;
+    if policy.accepted_gaps.is_empty() {
+        return Some(first);
+    }
+    // Each look builds an example (a path through the graph): a few are enough.
+    let open = candidates.iter().take(16).copied().find(|&l| {
+        leaf_of(l).is_some_and(|data| {
+            accepted_gaps(policy, data, &example(l, data).1)
+                .iter()
+                .all(|(_, a)| !matches!(a, Accepted::All(_)))
+        })
+    });
+    Some(open.unwrap_or(first))
 }
 
 pub(super) fn impossible_facts(
@@ -261,18 +288,23 @@ pub(super) fn broken_assumption_notes(
         .collect()
 }
 
-/// What an expectation found at a leaf; `accepted`: the outputs left undecided on
-/// purpose there ([`accepted_gaps`]).
+/// What an expectation found at a leaf; `accepted`: the outputs whose gap the policy
+/// accepts there, wholly or in part ([`accepted_gaps`]).
 pub(super) fn mismatch(
     policy: &Policy,
     e: &Expect,
     leaf: &Leaf,
-    accepted: &[(OutputId, String)],
+    accepted: &[(OutputId, Accepted)],
 ) -> Mismatch {
     let output_name = |o: OutputId| Some(policy.outputs[o].name.clone());
-    let actual = |o: OutputId| match accepted.iter().find(|(a, _)| *a == o) {
-        Some((_, reason)) => crate::words::undecided_on_purpose(reason),
+    let actual = |o: OutputId| {
+        match accepted.iter().find(|(a, _)| *a == o) {
+        Some((_, Accepted::All(reason))) => crate::words::undecided_on_purpose(reason),
+        Some((_, Accepted::Part(reason))) => format!(
+            "undecided (no rule gives it a value; the policy accepts that, \"{reason}\", for only some incidents with these facts)"
+        ),
         None => actual(policy, leaf, o),
+    }
     };
     match e {
         Expect::OutOfScope { .. } => Mismatch {
