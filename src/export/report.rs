@@ -163,14 +163,18 @@ pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf])
             None => pages.push(page),
             Some((key, t)) => match groups.iter_mut().find(|g| g.key == key) {
                 Some(g) => {
-                    // The page of the file that states the policy shows the group.
+                    // The page of the file that states the policy shows the group, with
+                    // every file's warnings (a test file's W0006 too).
+                    let Some(shown) = pages.get_mut(g.page) else {
+                        continue;
+                    };
                     if t.states_policy && !g.stated {
-                        if let Some(slot) = pages.get_mut(g.page) {
-                            *slot = page;
-                        }
+                        let left = std::mem::replace(shown, page);
+                        merge_warnings(shown, left);
                         g.stated = true;
                         g.files.insert(0, (file, path.clone(), t));
                     } else {
+                        merge_warnings(shown, page);
                         g.files.push((file, path.clone(), t));
                     }
                 }
@@ -201,6 +205,19 @@ pub fn build_site(sources: &mut Sources, fs: &dyn FileSystem, files: &[PathBuf])
         }
     }
     pages
+}
+
+/// Adds the warnings of a page folded into `into` (a file of its group) that it does not
+/// already show: both pages' policies hold the policy's file, whose warnings they share.
+fn merge_warnings(into: &mut Page, from: Page) {
+    let (Content::Policy(to), Content::Policy(from)) = (&mut into.content, from.content) else {
+        return;
+    };
+    for w in from.warnings {
+        if !to.warnings.contains(&w) {
+            to.warnings.push(w);
+        }
+    }
 }
 
 /// The files that test one policy, while the site is built.

@@ -519,3 +519,35 @@ fn a_policy_and_its_test_file_are_one_page() {
         ));
     }
 }
+
+/// The page of a policy and its test file shows the test file's warnings too (its page
+/// of its own used to).
+#[test]
+fn a_test_files_warnings_are_on_its_policys_page() {
+    let dir = std::env::temp_dir().join(format!("policyc-doc-warnings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("p.policy");
+    std::fs::write(
+        &policy,
+        "policy p \"P\"\ninput c: bool\noutput o: bool\nrule r \"R\" cites \"x\" when c then o = true\nrule s \"S\" cites \"x\" when not c then o = false\n",
+    )
+    .unwrap();
+    let tests = dir.join("p_tests.policy");
+    std::fs::write(
+        &tests,
+        "use \"p.policy\"\nscenario s1 \" \" given c = true expect o = true\n",
+    )
+    .unwrap();
+    let mut sources = Sources::new();
+    let pages = build_site(&mut sources, &RealFs, &[policy, tests]);
+    assert_eq!(pages.len(), 1);
+    let Content::Policy(pp) = &pages[0].content else {
+        panic!("p.policy checks");
+    };
+    assert!(
+        pp.warnings.iter().any(|w| w.contains("W0006")),
+        "{:?}",
+        pp.warnings
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
