@@ -724,3 +724,44 @@ fn git_mode_warns_about_a_side_check_rejects() {
     );
     assert!(!err.contains("in the working tree"), "{err}");
 }
+
+/// A test file that moved from one policy to another is a change of its own, never
+/// "tests" (which would hide it: the two policies decide differently).
+#[test]
+fn git_mode_shows_a_test_file_that_moved_to_another_policy() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let dir = temp_dir("git-moved-tests");
+    write(&dir, "vocab.policy", VOCAB);
+    write(&dir, "force.policy", OLD);
+    let other = OLD
+        .replace("policy force", "policy other")
+        .replace("when coercion or previous != none", "when coercion");
+    write(&dir, "other.policy", &other);
+    write(
+        &dir,
+        "t_tests.policy",
+        "use \"other.policy\"\nscenario s \"S\" given coercion = true expect resolution = investigation\n",
+    );
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    write(
+        &dir,
+        "t_tests.policy",
+        "use \"force.policy\"\nscenario s \"S\" given coercion = true expect resolution = investigation\n",
+    );
+    let o = policyc_in(&dir, &["diff", "--git", "main", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let t = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "t_tests.policy")
+        .unwrap();
+    assert_eq!(t["status"], "changed", "{v}");
+    assert!(t.get("tests_policy").is_none(), "{v}");
+}

@@ -1313,8 +1313,8 @@ pub fn parse_map_file(text: &str, opts: &mut DiffOptions) -> Result<(), String> 
 
 /// What comparing two files gave.
 pub enum FileComparison {
-    /// The diff, and the file that states the new policy when it is another than the
-    /// one compared (a test file that `use`s its policy).
+    /// The diff, and the file that states both policies when it is another than the
+    /// one compared, the same on both sides (a test file that `use`s its policy).
     Diff(Box<PolicyDiff>, Option<std::path::PathBuf>),
     /// Neither file is a policy (no `policy` header): shared vocabularies are compared
     /// through the policies that use them.
@@ -1351,12 +1351,17 @@ pub fn compare_files(
     if op.header.is_none() && np.header.is_none() {
         return Ok(FileComparison::Modules);
     }
-    let stated_in = np
-        .header
-        .as_ref()
-        .filter(|h| h.loc.file != np.root_file)
-        .and_then(|h| sources.path(h.loc.file))
-        .map(std::path::Path::to_path_buf);
+    // Where both sides' policy is stated in one other file: a test file of the same
+    // policy before and after. One that moved to another policy (or stated its own)
+    // is a change of its own.
+    let stated = |p: &crate::check::ir::Policy| {
+        p.header
+            .as_ref()
+            .filter(|h| h.loc.file != p.root_file)
+            .and_then(|h| sources.path(h.loc.file))
+            .map(std::path::Path::to_path_buf)
+    };
+    let stated_in = stated(&np).filter(|n| stated(&op).as_ref() == Some(n));
     diff(&op, &np, opts)
         .map(|d| FileComparison::Diff(Box::new(d), stated_in))
         .map_err(|e| e.diagnostics(&op, &np))
