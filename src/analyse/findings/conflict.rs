@@ -351,25 +351,77 @@ fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &
     format!("{all} `{output}` = {value} from these two rules")
 }
 
-/// Where an option makes a value named as managing win over one named as a referral
-/// (W0509's reading of names, [`crate::check::protective`]): the words that say so, for
-/// the fix's title and for the note. Every option is still offered (which rule is the
-/// exception is the document's to say), but the less protective one is never offered
-/// as if it were the same kind of choice.
-fn lowers_a_referral(
-    policy: &Policy,
-    winner: &Value,
-    loser: &Value,
-) -> Option<(&'static str, &'static str)> {
-    use crate::check::protective::{kind, Kind};
-    (kind(policy, winner) == Kind::Managing && kind(policy, loser) == Kind::Referral).then_some((
-        " (less protective: a referral gives way to managing)",
-        "; choose this only where the document makes managing the exception for these incidents",
-    ))
+/// Whether `winner` over `loser` on output `o` lowers a referral, as far as names say
+/// ([`crate::check::protective`]): a value named as managing over one named as a
+/// referral (W0509's reading), or `false` over `true` on a yes/no output named as a
+/// referral (`immediate_referral`, `caid_referral`).
+fn lowers(policy: &Policy, o: OutputId, winner: &Value, loser: &Value) -> bool {
+    use crate::check::protective::{kind, kind_of_name, Kind};
+    match (winner, loser) {
+        (Value::Bool(false), Value::Bool(true)) => {
+            kind_of_name(&policy.outputs[o].name) == Kind::Referral
+        }
+        _ => kind(policy, winner) == Kind::Managing && kind(policy, loser) == Kind::Referral,
+    }
 }
 
-/// Said after a less protective precedence's note: what `check` will then say of it.
-const PRECEDENCE_WARNED: &str = "; policyc warns about such a precedence (W0509): where the document makes managing the exception, `overrides` on the managing rule says so for these rules alone";
+/// Where `overrides` of `winner` over `loser` lowers a referral on an output the two
+/// rules both assign (an override settles every one of them, not only the output of the
+/// conflict): what it puts over what, in words for the option.
+fn override_lowers(
+    policy: &Policy,
+    o: OutputId,
+    winner: &RuleDef,
+    loser: &RuleDef,
+) -> Option<String> {
+    // The conflict's own output first: that is what the option is read for.
+    let first = winner.assigns.iter().filter(|w| w.output == o);
+    let rest = winner.assigns.iter().filter(|w| w.output != o);
+    first.chain(rest).find_map(|w| {
+        loser
+            .assigns
+            .iter()
+            .find(|l| l.output == w.output && lowers(policy, w.output, &w.value, &l.value))
+            .map(|l| {
+                format!(
+                    " (less protective: `{}` = {} over {})",
+                    policy.outputs[w.output].name,
+                    policy.show_value(&w.value),
+                    policy.show_value(&l.value)
+                )
+            })
+    })
+}
+
+/// Where a precedence, highest first, ranks a value that lowers a referral above it
+/// anywhere in its order (it decides every later overlap of those values too): the
+/// first such pair, in words for the option.
+fn order_lowers(policy: &Policy, o: OutputId, order: &[Value]) -> Option<String> {
+    order.iter().enumerate().find_map(|(i, high)| {
+        order
+            .iter()
+            .skip(i + 1)
+            .find(|low| lowers(policy, o, high, low))
+            .map(|low| {
+                format!(
+                    " (less protective: ranks {} above {})",
+                    policy.show_value(high),
+                    policy.show_value(low)
+                )
+            })
+    })
+}
+
+/// Said after the note of an option that lowers a referral (whose fix title says how,
+/// [`override_lowers`], [`order_lowers`]). Every option is still offered (which rule is
+/// the exception is the document's to say), but the less protective one is never
+/// offered as if it were the same kind of choice.
+const LOWERS_OVERRIDE: &str =
+    "; choose this only where the document makes this the exception for these incidents";
+
+/// Said after a less protective precedence's note: an order decides every later overlap
+/// of its values, where `overrides` states an exception for two rules alone.
+const LOWERS_PRECEDENCE: &str = "; a precedence decides every overlap of these values, later rules' too: where the document makes this an exception, `overrides` on the rule says so for these rules alone";
 
 /// A listed conflict's error (`E0502`) and its message, without the labels, notes,
 /// fixes and data of [`conflict`]: what counting `check`'s errors needs.
@@ -418,14 +470,10 @@ pub(super) fn conflict(
     let settle = Settle::new(wording, cf);
     // Both directions, in declaration order only because one must come first.
     for ((w, wi), (l, li)) in [((d1, r1), (d2, r2)), ((d2, r2), (d1, r1))] {
-        let (winner, loser) = if wi == r1 {
-            (value1, value2)
-        } else {
-            (value2, value1)
-        };
-        let lowers = lowers_a_referral(policy, winner, loser);
+        let winner = if wi == r1 { value1 } else { value2 };
+        let lowered = override_lowers(policy, cf.output, w, l);
         let mut decides = settle.says(&settle.with_override(wi, li, scratch));
-        decides.push_str(lowers.map_or("", |l| l.0));
+        decides.push_str(lowered.as_deref().unwrap_or_default());
         // Not only the example: the whole region, where `l`'s value gives way.
         let wins = policy.show_value(winner);
         d = d
@@ -434,7 +482,11 @@ pub(super) fn conflict(
                 l.name,
                 w.name,
                 region_gets(&cf.region, &o.name, &wins),
-                lowers.map_or("", |l| l.1),
+                if lowered.is_some() {
+                    LOWERS_OVERRIDE
+                } else {
+                    ""
+                },
             ))
             .fix(Fix::Override {
                 at: w.overrides_at.loc,
@@ -457,17 +509,14 @@ pub(super) fn conflict(
     };
     for (text, hit) in &offers {
         let mut decides = settle.says(&settle.with_hit(hit));
-        let ranked_first = match hit {
-            HitPolicy::Precedence { order, .. } => {
-                order.iter().find(|v| *v == value1 || *v == value2)
-            }
-            _ => None,
+        let (ranked_first, lowered) = match hit {
+            HitPolicy::Precedence { order, .. } => (
+                order.iter().find(|v| *v == value1 || *v == value2),
+                order_lowers(policy, cf.output, order),
+            ),
+            _ => (None, None),
         };
-        let lowers = ranked_first.and_then(|w| {
-            let loser = if w == value1 { value2 } else { value1 };
-            lowers_a_referral(policy, w, loser)
-        });
-        decides.push_str(lowers.map_or("", |l| l.0));
+        decides.push_str(lowered.as_deref().unwrap_or_default());
         let region = ranked_first
             .map(|w| {
                 format!(
@@ -480,7 +529,11 @@ pub(super) fn conflict(
             .note(format!(
                 "with `{text}` on `{}`, the example gets {decides}{region}{}",
                 o.name,
-                lowers.map_or("", |_| PRECEDENCE_WARNED),
+                if lowered.is_some() {
+                    LOWERS_PRECEDENCE
+                } else {
+                    ""
+                },
             ))
             .fix(Fix::Precedence {
                 at,
