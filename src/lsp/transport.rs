@@ -190,6 +190,10 @@ pub fn parse_message(body: &[u8]) -> Incoming {
 pub struct IoThreads {
     reader: JoinHandle<Result<(), String>>,
     writer: JoinHandle<io::Result<()>>,
+    /// Why reading stopped, sent before the reader lets go of the incoming channel: the
+    /// server sees the channel close first and may join before the thread has finished,
+    /// and the cause (a frame that cannot be read) must not be lost to that race.
+    read_failed: Receiver<String>,
 }
 
 impl IoThreads {
@@ -198,7 +202,9 @@ impl IoThreads {
     /// stdin (the server stopped for another reason) is left behind: the process ends.
     pub fn join(self) -> Result<(), String> {
         let written = self.writer.join();
-        let read = if self.reader.is_finished() {
+        let read = if let Ok(e) = self.read_failed.try_recv() {
+            Err(e)
+        } else if self.reader.is_finished() {
             self.reader
                 .join()
                 .unwrap_or_else(|_| Err("the reader thread failed".into()))
@@ -224,15 +230,22 @@ pub fn stdio() -> Result<(Connection, IoThreads), String> {
         .spawn(move || write_all(&outgoing, &mut io::stdout().lock()))
         .map_err(|e| e.to_string())?;
     let replies = to_client.clone();
+    let (tell_failed, read_failed) = crossbeam_channel::bounded::<String>(1);
     let reader = std::thread::Builder::new()
         .name("policyc-lsp-reader".into())
         .spawn(move || {
-            read_all(
+            let read = read_all(
                 &mut io::stdin().lock(),
                 MAX_MESSAGE_BYTES,
                 &incoming,
                 &replies,
-            )
+            );
+            if let Err(e) = &read {
+                let _ = tell_failed.send(e.clone());
+            }
+            // Only now may the server see the connection close.
+            drop(incoming);
+            read
         })
         .map_err(|e| e.to_string())?;
     Ok((
@@ -240,7 +253,11 @@ pub fn stdio() -> Result<(Connection, IoThreads), String> {
             sender: to_client,
             receiver: from_client,
         },
-        IoThreads { reader, writer },
+        IoThreads {
+            reader,
+            writer,
+            read_failed,
+        },
     ))
 }
 
