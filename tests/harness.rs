@@ -792,7 +792,7 @@ fn two_files_of_one_policy_name_are_told_apart() {
 /// A failed expectation where the policy accepts the gap says so in the words `decide`,
 /// `ask` and the drawings use ("undecided on purpose: <reason>"); an open gap beside it
 /// is still a gap, and a gap the shown facts do not settle as accepted is never called
-/// one on purpose.
+/// one on purpose, nor shown on an incident the policy accepts.
 #[test]
 fn a_failed_expectation_in_an_accepted_gap_says_undecided_on_purpose() {
     let dir = common::temp_dir("accepted-actual");
@@ -850,6 +850,12 @@ scenario both "Facts that reach both"
     assert!(!both.contains("on purpose"), "{out}");
     assert!(
         both.contains("for only some incidents with these facts"),
+        "{out}"
+    );
+    // And the incident shown is one of those the policy leaves open (`online` is not
+    // asked on the way, so the typical `false` would have shown an accepted one).
+    assert!(
+        both.contains(r#"for example, the incident {"reported": false, "online": true}"#),
         "{out}"
     );
     let _ = std::fs::remove_dir_all(&dir);

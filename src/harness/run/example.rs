@@ -7,10 +7,12 @@ use crate::collections::HashMap;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use super::leaf::{leaf_rules, leaf_status, LeafRules};
-use crate::check::ir::{IdxVec, InputDef, InputId, Policy, Value};
+use super::leaf::{leaf_rules, leaf_status, Accepted, LeafRules};
+use crate::check::ir::{Expr, IdxVec, InputDef, InputId, OutputId, Policy, Value};
 use crate::compile::graph::{DecisionGraph, GraphNode, Leaf, ValueSet};
+use crate::compile::order::expr_inputs;
 use crate::compile::{index_value, preferred_values, typical_index, typical_value};
+use crate::evaluate::accept::settle;
 use crate::evaluate::Facts;
 use crate::harness::{Example, Step};
 use crate::source::Sources;
@@ -242,6 +244,119 @@ pub(super) fn show_set(policy: &Policy, set: &ValueSet) -> String {
                 })
                 .collect();
             parts.join(" or ")
+        }
+    }
+}
+
+/// How many values of one input are tried when moving an example out of an acceptance
+/// (ages and enums are far smaller; an integer of a wide range is left as it is).
+const TRIES_PER_INPUT: u64 = 256;
+
+/// Where the policy accepts a failing output's gap for only some of the incidents an
+/// example stands for ([`Accepted::Part`]: the acceptance reads inputs the path to the
+/// leaf never asks), the example is moved out of every such acceptance where it can
+/// be: the failure then shows an incident the policy leaves open, as "accepts that for
+/// only some incidents" promises, not one it accepts. Only inputs the path does not ask
+/// are changed, so the example reaches the same leaf; it is left as it is when no
+/// completion found one input at a time escapes the acceptances, or one breaks an
+/// assumption.
+pub(super) fn outside_partial_acceptances(
+    policy: &Policy,
+    fixed: &Facts,
+    accepted: &[(OutputId, Accepted)],
+    example: &mut Example,
+) {
+    let parts: Vec<&Expr> = policy
+        .accepted_gaps
+        .iter()
+        .filter(|g| {
+            accepted
+                .iter()
+                .any(|(o, a)| *o == g.output && matches!(a, Accepted::Part(_)))
+        })
+        .map(|g| &g.when)
+        .filter(|w| settle(policy, w, fixed).is_none())
+        .collect();
+    if parts.is_empty() {
+        return;
+    }
+    let object: serde_json::Map<String, serde_json::Value> =
+        example.facts.iter().cloned().collect();
+    let Ok(shown) = crate::evaluate::parse_facts(policy, &serde_json::Value::Object(object)) else {
+        return;
+    };
+    let mut open: Vec<InputId> = parts
+        .iter()
+        .flat_map(|w| expr_inputs(policy, w))
+        .filter(|&i| fixed.get(i).is_none())
+        .collect();
+    open.sort_unstable();
+    open.dedup();
+    let mut working = fixed.clone();
+    for &i in &open {
+        let ty = policy.inputs[i].ty;
+        let tries = policy.domain_size(ty).min(TRIES_PER_INPUT);
+        let candidates =
+            shown.get(i).cloned().into_iter().chain(
+                (0..tries).filter_map(|k| u32::try_from(k).ok().map(|k| index_value(ty, k))),
+            );
+        let mut chosen = false;
+        for v in candidates {
+            if let Some(slot) = working.values.get_mut(i) {
+                *slot = Some(v);
+            }
+            if parts
+                .iter()
+                .all(|w| settle(policy, w, &working) != Some(true))
+            {
+                chosen = true;
+                break;
+            }
+        }
+        if !chosen {
+            return;
+        }
+    }
+    if !parts
+        .iter()
+        .all(|w| settle(policy, w, &working) == Some(false))
+    {
+        return;
+    }
+    let mut whole = shown;
+    for &i in &open {
+        if let (Some(slot), Some(v)) = (whole.values.get_mut(i), working.get(i)) {
+            *slot = Some(v.clone());
+        }
+    }
+    if policy
+        .assumes
+        .iter()
+        .any(|a| settle(policy, &a.expr, &whole) == Some(false))
+    {
+        return;
+    }
+    for &i in &open {
+        let Some(v) = working.get(i) else { continue };
+        let name = &policy.inputs[i].name;
+        let json = policy.value_json(v);
+        match example.facts.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 = json,
+            None => {
+                // In declaration order, as every example's facts are.
+                let at = example
+                    .facts
+                    .iter()
+                    .position(|(n, _)| {
+                        policy
+                            .inputs
+                            .entries()
+                            .find(|(_, d)| d.name == *n)
+                            .is_some_and(|(k, _)| k > i)
+                    })
+                    .unwrap_or(example.facts.len());
+                example.facts.insert(at, (name.clone(), json));
+            }
         }
     }
 }

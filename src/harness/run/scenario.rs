@@ -3,7 +3,7 @@
 //! of the expectations that break, shown on as few incidents as possible.
 
 use super::compiled::AssumeCheck;
-use super::example::{example_and_fixed, ExampleMaker};
+use super::example::{example_and_fixed, outside_partial_acceptances, ExampleMaker};
 use super::leaf::{accepted_gaps, actual, leaf_status, location, Accepted};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
@@ -186,6 +186,7 @@ pub(super) fn expectation_failure<'l>(
         };
         let (mut ex, fixed) = example(leaf, leaf_data);
         let accepted = accepted_gaps(policy, leaf_data, &fixed);
+        outside_partial_acceptances(policy, &fixed, &accepted, &mut ex);
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
