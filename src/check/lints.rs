@@ -45,6 +45,10 @@ pub(crate) fn lints(
         unused(sources, root, decls, usage, types, &mut warnings);
     }
     uncited(root, decls, &mut warnings);
+    // An output that failed to parse or check is missing for that reason.
+    if !errors {
+        decides_nothing(root, decls, &mut warnings);
+    }
     blank_texts(root, decls, root_items, &mut warnings);
     needless_acceptances(root, decls, types, &mut warnings);
     for w in warnings {
@@ -128,6 +132,33 @@ fn unused(
             );
         }
     }
+}
+
+/// A policy header in the root file with no output anywhere and no assert (`W0009`):
+/// the policy would check clean and decide every incident with nothing. A file that
+/// `use`s a policy (its test file) has that policy's outputs, and one that compares
+/// imported policies (`use ... as`) states asserts about their decisions: neither is
+/// warned about.
+fn decides_nothing(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
+    let Some(header) = decls.header.as_ref().filter(|h| h.file == root) else {
+        return;
+    };
+    if decls.outputs.entries().next().is_some() || decls.asserts.entries().next().is_some() {
+        return;
+    }
+    let name = &header.decl.name.name;
+    warnings.push(
+        Diagnostic::warning(
+            Code::W0009,
+            format!("the policy `{name}` declares no output: it decides nothing"),
+        )
+        .primary(
+            header.loc(header.decl.name.span),
+            "no `output` is declared in this policy or the files it uses",
+        )
+        .note("every incident would be \"decided\" with an empty decision, and no gap or conflict can be found")
+        .help("declare what the document decides (`output response: Response`) and the rules that decide it; a file of facts other policies `use` needs no `policy` header"),
+    );
 }
 
 /// Rules without `cites`, or with a blank one (`cites ""` cites nothing either).

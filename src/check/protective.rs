@@ -5,7 +5,7 @@
 //! wrong way round (W0509) and the merge of two precedences (E0323) read. A value whose
 //! name says neither, or both, is never judged.
 
-use super::ir::{Policy, Value};
+use super::ir::{OutputId, Policy, Value};
 
 /// What a value's name (and doc comment) says it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +78,19 @@ pub(crate) fn kind_of_name(name: &str) -> Kind {
         (true, false) => Kind::Referral,
         (false, true) => Kind::Managing,
         _ => Kind::Other,
+    }
+}
+
+/// Whether `winner` over `loser` on output `o` lowers a referral, as far as names say: a
+/// value named as managing over one named as a referral, or `false` over `true` on a
+/// yes/no output named as a referral (`immediate_referral`, `caid_referral`). What
+/// W0509 warns about and what a conflict's less protective options are marked by.
+pub(crate) fn lowers_referral(policy: &Policy, o: OutputId, winner: &Value, loser: &Value) -> bool {
+    match (winner, loser) {
+        (Value::Bool(false), Value::Bool(true)) => {
+            kind_of_name(&policy.outputs[o].name) == Kind::Referral
+        }
+        _ => kind(policy, winner) == Kind::Managing && kind(policy, loser) == Kind::Referral,
     }
 }
 

@@ -13,6 +13,7 @@ use crate::analyse::{brute, Analysis, ConflictFinding};
 use crate::check::ir::{
     HitPolicy, IdxVec, OutputDef, OutputId, OutputTy, Policy, RuleDef, RuleId, Ty, Value,
 };
+use crate::check::protective::lowers_referral;
 use crate::compile::describe::show_count;
 use crate::compile::graph::{outcome_for_applied, Outcome};
 use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
@@ -351,20 +352,6 @@ fn region_gets(region: &crate::compile::describe::Region, output: &str, value: &
     format!("{all} `{output}` = {value} from these two rules")
 }
 
-/// Whether `winner` over `loser` on output `o` lowers a referral, as far as names say
-/// ([`crate::check::protective`]): a value named as managing over one named as a
-/// referral (W0509's reading), or `false` over `true` on a yes/no output named as a
-/// referral (`immediate_referral`, `caid_referral`).
-fn lowers(policy: &Policy, o: OutputId, winner: &Value, loser: &Value) -> bool {
-    use crate::check::protective::{kind, kind_of_name, Kind};
-    match (winner, loser) {
-        (Value::Bool(false), Value::Bool(true)) => {
-            kind_of_name(&policy.outputs[o].name) == Kind::Referral
-        }
-        _ => kind(policy, winner) == Kind::Managing && kind(policy, loser) == Kind::Referral,
-    }
-}
-
 /// Where `overrides` of `winner` over `loser` lowers a referral on an output the two
 /// rules both assign (an override settles every one of them, not only the output of the
 /// conflict): what it puts over what, in words for the option.
@@ -381,7 +368,7 @@ fn override_lowers(
         loser
             .assigns
             .iter()
-            .find(|l| l.output == w.output && lowers(policy, w.output, &w.value, &l.value))
+            .find(|l| l.output == w.output && lowers_referral(policy, w.output, &w.value, &l.value))
             .map(|l| {
                 format!(
                     " (less protective: `{}` = {} over {})",
@@ -401,7 +388,7 @@ fn order_lowers(policy: &Policy, o: OutputId, order: &[Value]) -> Option<String>
         order
             .iter()
             .skip(i + 1)
-            .find(|low| lowers(policy, o, high, low))
+            .find(|low| lowers_referral(policy, o, high, low))
             .map(|low| {
                 format!(
                     " (less protective: ranks {} above {})",

@@ -5,15 +5,16 @@
 //! is only a note (W0506) per pair of rules it decides, and passes `--deny warnings`.
 //! Safeguarding values say what they do in their names: a value named as a referral
 //! (`refer_immediately`, `escalate`, `police`) is the more protective one next to a value
-//! named as managing without one (`manage_in_setting`, `no_action`). Where the precedence
-//! makes the second win over the first for some incident, that is a warning; any other
+//! named as managing without one (`manage_in_setting`, `no_action`), and on a yes/no
+//! output named as a referral (`immediate_referral`) `true` is. Where the precedence
+//! makes the less protective value win for some incident, that is a warning; any other
 //! pair of values (two referrals, or names that say neither) is left to the notes, so
 //! the warning does not fire on orders policyc cannot judge.
 
 use super::data::Data;
 use crate::analyse::Analysis;
 use crate::check::ir::{HitPolicy, OutputId, Policy, RuleId, Value};
-use crate::check::protective::{kind, Kind};
+use crate::check::protective::lowers_referral;
 use crate::diagnostics::{Code, Diagnostic};
 
 /// An output and (winning, losing) pair of values the warning is about.
@@ -27,8 +28,8 @@ struct Found {
     more: usize,
 }
 
-/// The entry of `found` for a managing `win` over a referral `lose`, made if new; none
-/// for any other pair of values.
+/// The entry of `found` for a `win` over `lose` that lowers a referral, made if new;
+/// none for any other pair of values.
 fn entry<'f>(
     found: &'f mut Vec<Found>,
     policy: &Policy,
@@ -36,7 +37,7 @@ fn entry<'f>(
     win: &Value,
     lose: &Value,
 ) -> Option<&'f mut Found> {
-    if kind(policy, win) != Kind::Managing || kind(policy, lose) != Kind::Referral {
+    if !lowers_referral(policy, output, win, lose) {
         return None;
     }
     let at = found
@@ -55,8 +56,8 @@ fn entry<'f>(
     found.get_mut(at)
 }
 
-/// One warning per output and (winning, losing) pair of values where a managing value
-/// wins over a referral by the output's precedence for some incident.
+/// One warning per output and (winning, losing) pair of values where a value that lowers
+/// a referral wins by the output's precedence for some incident.
 pub(super) fn referral_outranked(policy: &Policy, a: &Analysis) -> Vec<Diagnostic> {
     let mut found: Vec<Found> = Vec::new();
     for cf in &a.resolved {
@@ -90,6 +91,36 @@ pub(super) fn referral_outranked(policy: &Policy, a: &Analysis) -> Vec<Diagnosti
         .collect()
 }
 
+/// The words of the warning that differ between an enum's values and a yes/no output.
+struct Words {
+    /// The losing value, as the message names it.
+    referral: String,
+    /// Why the values are read so.
+    reading: String,
+    /// The rule to put `overrides` on, in the help.
+    exception: String,
+    /// What the document would make the exception, in the help.
+    what: &'static str,
+}
+
+fn words(out_name: &str, (w, l): (&str, &str), yes_no: bool) -> Words {
+    if yes_no {
+        Words {
+            referral: format!("{l} (a referral)"),
+            reading: format!("`{out_name}` is read as a referral from its name, so {l} refers and {w} does not: policyc cannot otherwise know which value is the more protective"),
+            exception: format!("the rule that gives {w}"),
+            what: "not referring",
+        }
+    } else {
+        Words {
+            referral: format!("the referral {l}"),
+            reading: format!("{l} is read as a referral and {w} as managing without one from their names: policyc cannot otherwise know which value is the more protective"),
+            exception: "the managing rule".to_string(),
+            what: "managing",
+        }
+    }
+}
+
 fn warning(
     policy: &Policy,
     o: OutputId,
@@ -102,11 +133,13 @@ fn warning(
         format!("`{}`", policy.show_value(win)),
         format!("`{}`", policy.show_value(lose)),
     );
+    let yes_no = matches!(lose, Value::Bool(_));
+    let words = words(&out.name, (&w, &l), yes_no);
     let mut d = Diagnostic::warning(
         Code::W0509,
         format!(
-            "the precedence of `{}` makes {w} win over the referral {l} where rules disagree",
-            out.name
+            "the precedence of `{}` makes {w} win over {} where rules disagree",
+            out.name, words.referral
         ),
     );
     if let HitPolicy::Precedence { loc, .. } = &out.hit {
@@ -154,11 +187,11 @@ fn warning(
         "{total} {} of rules decided so (W0506 gives each its incidents): {listed}",
         if total == 1 { "pair" } else { "pairs" }
     ))
-    .note(format!(
-        "{l} is read as a referral and {w} as managing without one from their names: policyc cannot otherwise know which value is the more protective"
-    ))
+    .note(words.reading)
     .help(format!(
-        "if the document ranks a referral higher (\"if in doubt, refer\"), rank {l} above {w} in the precedence; if it makes managing the exception for these incidents, say so with `overrides` on the managing rule{overrides}, which names the exception instead of ranking managing above a referral wherever rules overlap, now and after later edits"
+        "if the document ranks a referral higher (\"if in doubt, refer\"), rank {l} above {w} in the precedence; if it makes {what} the exception for these incidents, say so with `overrides` on {exception}{overrides}, which names the exception instead of ranking {what} above a referral wherever rules overlap, now and after later edits",
+        what = words.what,
+        exception = words.exception,
     ))
     .data_of(&Data::ReferralOutranked {
         output: &out.name,
@@ -166,4 +199,57 @@ fn warning(
         loser: policy.value_json(lose),
         pairs: total,
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)] // tests unwrap what they just built
+mod tests {
+    use crate::diagnostics::Code;
+
+    /// The W0509 warnings of a policy with one yes/no output `name`, ranked `order`,
+    /// which two overlapping rules set `true` and `false`.
+    fn warned(name: &str, order: &str) -> Vec<String> {
+        let policy = crate::check::policy_from_text(&format!(
+            "policy p \"t\"\ninput a: bool\ninput b: bool\n\
+             output {name}: bool default false\n  precedence {order}\n\
+             rule yes \"t\" cites \"c\" when a then {name} = true\n\
+             rule no \"t\" cites \"c\" when b then {name} = false\n"
+        ));
+        let analysed = crate::analyse::analyse_policy(&policy).expect("analysed");
+        analysed
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == Code::W0509)
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn a_yes_no_referral_ranked_below_no_is_warned_about() {
+        for name in [
+            "immediate_referral",
+            "caid_referral",
+            "escalate",
+            "refer_to_police",
+        ] {
+            assert_eq!(
+                warned(name, "false > true"),
+                [format!(
+                    "the precedence of `{name}` makes `false` win over `true` (a referral) where rules disagree"
+                )],
+            );
+            // Ranked the protective way round, a precedence is only the notes' business.
+            assert!(warned(name, "true > false").is_empty(), "{name}");
+        }
+        // A name that says no referral, or a negated one, is never judged: `false` may be
+        // the protective value there.
+        for name in [
+            "parents_informed",
+            "record_incident",
+            "no_referral",
+            "delete_images",
+        ] {
+            assert!(warned(name, "false > true").is_empty(), "{name}");
+        }
+    }
 }

@@ -11,9 +11,10 @@ use crate::diagnostics::{Code, Diagnostic, Severity};
 /// policy reads only some of the shared facts), so it is only noted and never fails
 /// `--deny warnings`. At most one diagnostic of each.
 pub(super) fn unused_inputs(policy: &Policy, unused: &[InputId]) -> Vec<Diagnostic> {
-    // A file with no outputs that imports policies (`use ... as`) only relates their
-    // decisions in asserts: it has no decision of its own to depend on anything.
-    if policy.outputs.is_empty() && !policy.imports.is_empty() {
+    // A file with no outputs has no decision of its own to depend on anything: one that
+    // imports policies (`use ... as`) relates their decisions in asserts, and one that
+    // does not is told that it decides nothing (W0009).
+    if policy.outputs.is_empty() {
         return Vec::new();
     }
     // A vocabulary's assumption is not a read: an input only it mentions is noted like
