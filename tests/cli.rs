@@ -489,6 +489,41 @@ fn check_makes_a_reversed_precedence_visible_to_ci() {
     assert!(!stderr(&o).contains("W0509"), "{}", stderr(&o));
 }
 
+/// W0009 is for a policy that decides nothing: not for a test file (it has its policy's
+/// outputs), nor a comparison of imported policies that asserts about them; a
+/// comparison with no assert is told to state one.
+#[test]
+fn only_a_policy_that_decides_nothing_is_told_so() {
+    for quiet in [
+        "tests/fixtures/harness/school/school_tests.policy",
+        "policies/compare/npcc-vs-ukcis.policy",
+    ] {
+        let o = policyc(&["check", quiet]);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(!all.contains("W0009"), "{quiet}: {all}");
+    }
+    let dir = common::temp_dir("w0009");
+    std::fs::copy("policies/incident.policy", dir.join("incident.policy")).unwrap();
+    std::fs::copy("policies/npcc.policy", dir.join("npcc.policy")).unwrap();
+    let cmp = dir.join("cmp.policy");
+    std::fs::write(
+        &cmp,
+        "policy cmp \"Nothing compared yet\"\nuse \"incident.policy\"\nuse \"npcc.policy\" as npcc\n",
+    )
+    .unwrap();
+    let o = policyc(&["check", &cmp.to_string_lossy()]);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains("warning[W0009]: the policy `cmp` declares no output or assert: it decides and checks nothing"),
+        "{all}"
+    );
+    assert!(
+        all.contains("help: state what the compared policies must agree on with an `assert`"),
+        "{all}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `graph` and `diff` on a policy that type-checks but that `check` rejects warn first,
 /// as `decide` and `ask` do, and exit as for a clean policy, as docs/cli.md and their
 /// man pages say (review 2, W1).

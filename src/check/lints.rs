@@ -47,7 +47,10 @@ pub(crate) fn lints(
     uncited(root, decls, &mut warnings);
     // An output that failed to parse or check is missing for that reason.
     if !errors {
-        decides_nothing(root, decls, &mut warnings);
+        let imports = root_items
+            .iter()
+            .any(|i| matches!(&i.kind, ItemKind::Use(u) if u.alias.is_some()));
+        decides_nothing(root, decls, imports, &mut warnings);
     }
     blank_texts(root, decls, root_items, &mut warnings);
     needless_acceptances(root, decls, types, &mut warnings);
@@ -134,30 +137,38 @@ fn unused(
     }
 }
 
-/// A policy header in the root file with no output anywhere and no assert (`W0009`):
-/// the policy would check clean and decide every incident with nothing. A file that
-/// `use`s a policy (its test file) has that policy's outputs, and one that compares
-/// imported policies (`use ... as`) states asserts about their decisions: neither is
-/// warned about.
-fn decides_nothing(root: FileId, decls: &Decls, warnings: &mut Vec<Diagnostic>) {
+/// A policy header in the root file with no output anywhere (`W0009`): the policy
+/// would check clean and decide every incident with nothing. A file that `use`s a
+/// policy (its test file) has that policy's outputs; one that imports policies
+/// (`use ... as`) to compare them is warned only when it states no assert about them.
+fn decides_nothing(root: FileId, decls: &Decls, imports: bool, warnings: &mut Vec<Diagnostic>) {
     let Some(header) = decls.header.as_ref().filter(|h| h.file == root) else {
         return;
     };
-    if decls.outputs.entries().next().is_some() || decls.asserts.entries().next().is_some() {
+    let asserts = decls.asserts.entries().next().is_some();
+    if decls.outputs.entries().next().is_some() || (imports && asserts) {
         return;
     }
     let name = &header.decl.name.name;
-    warnings.push(
-        Diagnostic::warning(
-            Code::W0009,
+    let (message, help) = if imports {
+        (
+            format!("the policy `{name}` declares no output or assert: it decides and checks nothing"),
+            "state what the compared policies must agree on with an `assert` about their decisions (`always coercion implies npcc.police_response == take_control`), or declare what this policy decides (`output response: Response`) and the rules that decide it",
+        )
+    } else {
+        (
             format!("the policy `{name}` declares no output: it decides nothing"),
+            "declare what the document decides (`output response: Response`) and the rules that decide it; a file of facts other policies `use` needs no `policy` header",
         )
-        .primary(
-            header.loc(header.decl.name.span),
-            "no `output` is declared in this policy or the files it uses",
-        )
-        .note("every incident would be \"decided\" with an empty decision, and no gap or conflict can be found")
-        .help("declare what the document decides (`output response: Response`) and the rules that decide it; a file of facts other policies `use` needs no `policy` header"),
+    };
+    warnings.push(
+        Diagnostic::warning(Code::W0009, message)
+            .primary(
+                header.loc(header.decl.name.span),
+                "no `output` is declared in this policy or the files it uses",
+            )
+            .note("every incident would be \"decided\" with an empty decision, and no gap or conflict can be found")
+            .help(help),
     );
 }
 

@@ -27,15 +27,11 @@ fn kind_of_text(s: &str) -> (bool, bool) {
     let mut managing = false;
     // `no_referral`, `not_referred`, "without telling the police": a negated name says
     // the opposite of its words, so it is not judged at all rather than judged wrong.
-    if words(s).any(|w| matches!(w.as_str(), "no" | "not" | "non" | "without" | "never")) {
+    if negated(s) {
         return (false, false);
     }
     for w in words(s) {
-        referral |= w == "refer"
-            || w == "refers"
-            || w.starts_with("referr")
-            || w.starts_with("escalat")
-            || w == "police";
+        referral |= is_referral_word(&w);
         managing |= w.starts_with("manag");
     }
     (referral, managing)
@@ -88,10 +84,79 @@ pub(crate) fn kind_of_name(name: &str) -> Kind {
 pub(crate) fn lowers_referral(policy: &Policy, o: OutputId, winner: &Value, loser: &Value) -> bool {
     match (winner, loser) {
         (Value::Bool(false), Value::Bool(true)) => {
-            kind_of_name(&policy.outputs[o].name) == Kind::Referral
+            let out = &policy.outputs[o];
+            yes_no_referral(&out.name) && !out.doc.as_deref().is_some_and(negated)
         }
         _ => kind(policy, winner) == Kind::Managing && kind(policy, loser) == Kind::Referral,
     }
+}
+
+/// Whether a yes/no output's name says that `true` makes a referral: a word of
+/// referral (`refer`, `referral`, `escalate`, `police`) and otherwise only words that
+/// say to whom or how soon (`immediate_referral`, `caid_referral`, `report_to_police`,
+/// `police_informed`). A name with any other word is not judged: `referral_withheld`,
+/// `delay_referral` or `police_already_aware` are `true` where no referral is made,
+/// and reading them as referrals would call the protective order the less protective.
+fn yes_no_referral(name: &str) -> bool {
+    const QUALIFIERS: &[&str] = &[
+        "a",
+        "at",
+        "once",
+        "now",
+        "to",
+        "the",
+        "of",
+        "for",
+        "immediate",
+        "immediately",
+        "urgent",
+        "urgently",
+        "caid",
+        "ceop",
+        "mash",
+        "csc",
+        "lado",
+        "social",
+        "care",
+        "children",
+        "childrens",
+        "services",
+        "make",
+        "made",
+        "send",
+        "sent",
+        "tell",
+        "told",
+        "inform",
+        "informed",
+        "notify",
+        "notified",
+        "report",
+        "reported",
+        "required",
+    ];
+    let mut referral = false;
+    for w in words(name) {
+        if is_referral_word(&w) {
+            referral = true;
+        } else if !QUALIFIERS.contains(&w.as_str()) {
+            return false;
+        }
+    }
+    referral
+}
+
+/// Whether a text negates what it describes (`no_referral`, "true: we do not refer").
+fn negated(s: &str) -> bool {
+    words(s).any(|w| matches!(w.as_str(), "no" | "not" | "non" | "without" | "never"))
+}
+
+fn is_referral_word(w: &str) -> bool {
+    w == "refer"
+        || w == "refers"
+        || w.starts_with("referr")
+        || w.starts_with("escalat")
+        || w == "police"
 }
 
 /// The first value named as managing that `order` (highest first) ranks above a value

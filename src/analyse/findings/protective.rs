@@ -209,8 +209,12 @@ mod tests {
     /// The W0509 warnings of a policy with one yes/no output `name`, ranked `order`,
     /// which two overlapping rules set `true` and `false`.
     fn warned(name: &str, order: &str) -> Vec<String> {
+        warned_with_doc(name, "", order)
+    }
+
+    fn warned_with_doc(name: &str, doc: &str, order: &str) -> Vec<String> {
         let policy = crate::check::policy_from_text(&format!(
-            "policy p \"t\"\ninput a: bool\ninput b: bool\n\
+            "policy p \"t\"\ninput a: bool\ninput b: bool\n{doc}\
              output {name}: bool default false\n  precedence {order}\n\
              rule yes \"t\" cites \"c\" when a then {name} = true\n\
              rule no \"t\" cites \"c\" when b then {name} = false\n"
@@ -230,7 +234,11 @@ mod tests {
             "immediate_referral",
             "caid_referral",
             "escalate",
+            "escalated",
             "refer_to_police",
+            "report_to_police",
+            "police_informed",
+            "mash_referral",
         ] {
             assert_eq!(
                 warned(name, "false > true"),
@@ -243,13 +251,38 @@ mod tests {
         }
         // A name that says no referral, or a negated one, is never judged: `false` may be
         // the protective value there.
+        // A name that says no referral, a negated one, or one where `true` holds a
+        // referral back is never judged, either way round: `false` may be the protective
+        // value there, and warning would push the writer to rank the referral lower.
         for name in [
             "parents_informed",
             "record_incident",
             "no_referral",
+            "referral_not_needed",
             "delete_images",
+            "referral_withheld",
+            "referral_declined",
+            "delay_referral",
+            "defer_referral",
+            "escalation_cancelled",
+            "parent_objects_to_referral",
+            "police_already_aware",
         ] {
-            assert!(warned(name, "false > true").is_empty(), "{name}");
+            for order in ["false > true", "true > false"] {
+                assert!(warned(name, order).is_empty(), "{name}: {order}");
+            }
         }
+    }
+
+    /// A doc comment that says `true` is no referral keeps the name from being judged.
+    #[test]
+    fn a_yes_no_output_documented_as_no_referral_is_not_judged() {
+        let doc = "/// true: we do not refer to children's social care\n";
+        assert!(warned_with_doc("caid_referral", doc, "false > true").is_empty());
+        let doc = "/// Whether the school refers at once\n";
+        assert_eq!(
+            warned_with_doc("caid_referral", doc, "false > true").len(),
+            1
+        );
     }
 }
