@@ -861,6 +861,89 @@ scenario both "Facts that reach both"
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The incident a failure in a gap accepted in part shows is one the policy leaves open
+/// wherever one can be found: past several acceptances (one input at a time would stop
+/// at a dead end), past a wide integer's threshold, and with an age nearest its typical
+/// value (not 0); acceptances that together cover every incident with the facts make the
+/// gap accepted; and where no open incident is found, the failure says the one shown is
+/// accepted (review of b391d1f).
+#[test]
+fn a_failure_in_a_gap_accepted_in_part_shows_an_open_incident() {
+    let dir = common::temp_dir("accepted-part");
+    let run = |name: &str, decls: &str| -> String {
+        let path = dir.join(format!("{name}.policy"));
+        std::fs::write(
+            &path,
+            format!(
+                "policy p \"P\"\ninput reported: bool\n{decls}\noutput record: bool\n\
+                 rule r \"R\" cites \"x\" when reported then record = true\n\
+                 scenario both \"Facts that reach both\"\n  given reported = false\n  expect record = false\n"
+            ),
+        )
+        .unwrap();
+        let o = policyc(&["test", &path.to_string_lossy()]);
+        assert_eq!(code(&o), 1, "{}", stdout(&o));
+        stdout(&o)
+    };
+    let shown = |out: &str| -> String {
+        out.lines()
+            .find_map(|l| l.strip_prefix("for example, the incident "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let several = run(
+        "several",
+        "input online: bool\ninput images_shared: bool\n\
+         accept gap record \"Offline, shared\" when not reported and not online and images_shared\n\
+         accept gap record \"Offline, not shared\" when not reported and not online and not images_shared",
+    );
+    assert_eq!(
+        shown(&several),
+        r#"{"reported": false, "online": true, "images_shared": false}"#,
+        "{several}"
+    );
+    let wide = run(
+        "wide",
+        "input images: 0..=1000\naccept gap record \"Few images\" when not reported and images < 600",
+    );
+    assert_eq!(
+        shown(&wide),
+        r#"{"reported": false, "images": 600}"#,
+        "{wide}"
+    );
+    let age = run(
+        "age",
+        "input age: 0..=17\naccept gap record \"Older children\" when not reported and age >= 5",
+    );
+    assert_eq!(shown(&age), r#"{"reported": false, "age": 4}"#, "{age}");
+    for out in [&several, &wide, &age] {
+        assert!(
+            out.contains("for only some incidents with these facts)"),
+            "{out}"
+        );
+    }
+    // Together the two acceptances cover every incident with `reported = false`.
+    let union = run(
+        "union",
+        "input online: bool\n\
+         accept gap record \"Online: left to CEOP\" when not reported and online\n\
+         accept gap record \"Offline: the school's matter\" when not reported and not online",
+    );
+    assert!(union.contains("actual undecided on purpose: "), "{union}");
+    assert!(!union.contains("only some"), "{union}");
+    // The one open value is far from every value tried: the incident shown is accepted,
+    // and the failure says so rather than let it read as an open one.
+    let far = run(
+        "far",
+        "input images: 0..=100000\naccept gap record \"All but one count\" when not reported and images != 77777",
+    );
+    assert!(
+        far.contains("for only some incidents with these facts, this one among them)"),
+        "{far}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A policy's coverage is the same however its files are named: the rules of the test
 /// file's program and the policy's were matched by where they read they are declared,
 /// so `p_tests.policy` beside `/abs/p.policy` once covered fewer rules (3 of 7, not 4).

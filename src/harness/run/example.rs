@@ -248,82 +248,85 @@ pub(super) fn show_set(policy: &Policy, set: &ValueSet) -> String {
     }
 }
 
-/// How many values of one input are tried when moving an example out of an acceptance
-/// (ages and enums are far smaller; an integer of a wide range is left as it is).
-const TRIES_PER_INPUT: u64 = 256;
+/// How many values of one input are tried when moving an example out of an acceptance,
+/// nearest the value shown first (ages and enums are far smaller).
+const TRIES_PER_INPUT: u32 = 256;
+/// How many partial incidents the search settles the acceptances on before it gives up
+/// (each settles every acceptance once, three-valued).
+const SEARCH_BUDGET: usize = 4096;
 
-/// Where the policy accepts a failing output's gap for only some of the incidents an
-/// example stands for ([`Accepted::Part`]: the acceptance reads inputs the path to the
-/// leaf never asks), the example is moved out of every such acceptance where it can
-/// be: the failure then shows an incident the policy leaves open, as "accepts that for
-/// only some incidents" promises, not one it accepts. Only inputs the path does not ask
-/// are changed, so the example reaches the same leaf; it is left as it is when no
-/// completion found one input at a time escapes the acceptances, or one breaks an
-/// assumption.
+/// Where the policy accepts the gap of an output a failed expectation is about for only
+/// some of the incidents an example stands for ([`Accepted::Part`]: the acceptance reads
+/// inputs the path to the leaf never asks), the example is moved out of every such
+/// acceptance where it can be: the failure then shows an incident the policy leaves
+/// open, as "accepts that for only some incidents" promises, not one it accepts. Only
+/// inputs the path does not ask are changed, so the example reaches the same leaf; each
+/// takes the value nearest the one shown that lets the rest escape too (a bounded
+/// search, settled three-valued at each step). Returns the outputs whose acceptance the
+/// example shown is still inside (no escape found, or one would break an assumption),
+/// for the failure to say so.
 pub(super) fn outside_partial_acceptances(
     policy: &Policy,
     fixed: &Facts,
     accepted: &[(OutputId, Accepted)],
+    broken: &[OutputId],
     example: &mut Example,
-) {
-    let parts: Vec<&Expr> = policy
+) -> Vec<OutputId> {
+    let parts: Vec<(OutputId, &Expr)> = policy
         .accepted_gaps
         .iter()
+        .filter(|g| broken.contains(&g.output))
         .filter(|g| {
             accepted
                 .iter()
                 .any(|(o, a)| *o == g.output && matches!(a, Accepted::Part(_)))
         })
-        .map(|g| &g.when)
-        .filter(|w| settle(policy, w, fixed).is_none())
+        .filter(|g| settle(policy, &g.when, fixed).is_none())
+        .map(|g| (g.output, &g.when))
         .collect();
     if parts.is_empty() {
-        return;
+        return Vec::new();
     }
     let object: serde_json::Map<String, serde_json::Value> =
         example.facts.iter().cloned().collect();
     let Ok(shown) = crate::evaluate::parse_facts(policy, &serde_json::Value::Object(object)) else {
-        return;
+        return Vec::new();
+    };
+    // The outputs whose acceptance holds for the incident shown as it is.
+    let inside = |facts: &Facts| -> Vec<OutputId> {
+        let mut out: Vec<OutputId> = parts
+            .iter()
+            .filter(|(_, w)| settle(policy, w, facts) == Some(true))
+            .map(|(o, _)| *o)
+            .collect();
+        out.dedup();
+        out
     };
     let mut open: Vec<InputId> = parts
         .iter()
-        .flat_map(|w| expr_inputs(policy, w))
+        .flat_map(|(_, w)| expr_inputs(policy, w))
         .filter(|&i| fixed.get(i).is_none())
         .collect();
     open.sort_unstable();
     open.dedup();
-    let mut working = fixed.clone();
-    for &i in &open {
-        let ty = policy.inputs[i].ty;
-        let tries = policy.domain_size(ty).min(TRIES_PER_INPUT);
-        let candidates =
-            shown.get(i).cloned().into_iter().chain(
-                (0..tries).filter_map(|k| u32::try_from(k).ok().map(|k| index_value(ty, k))),
-            );
-        let mut chosen = false;
-        for v in candidates {
-            if let Some(slot) = working.values.get_mut(i) {
-                *slot = Some(v);
-            }
-            if parts
-                .iter()
-                .all(|w| settle(policy, w, &working) != Some(true))
-            {
-                chosen = true;
-                break;
-            }
-        }
-        if !chosen {
-            return;
-        }
-    }
-    if !parts
+    let candidates: Vec<Vec<Value>> = open
         .iter()
-        .all(|w| settle(policy, w, &working) == Some(false))
-    {
-        return;
+        .map(|&i| nearest_first(policy, i, shown.get(i)))
+        .collect();
+    let mut working = fixed.clone();
+    let mut budget = SEARCH_BUDGET;
+    let conds: Vec<&Expr> = parts.iter().map(|(_, w)| *w).collect();
+    if !escape(
+        policy,
+        &conds,
+        &open,
+        &candidates,
+        &mut working,
+        &mut budget,
+    ) {
+        return inside(&shown);
     }
-    let mut whole = shown;
+    let mut whole = shown.clone();
     for &i in &open {
         if let (Some(slot), Some(v)) = (whole.values.get_mut(i), working.get(i)) {
             *slot = Some(v.clone());
@@ -334,7 +337,7 @@ pub(super) fn outside_partial_acceptances(
         .iter()
         .any(|a| settle(policy, &a.expr, &whole) == Some(false))
     {
-        return;
+        return inside(&shown);
     }
     for &i in &open {
         let Some(v) = working.get(i) else { continue };
@@ -359,4 +362,78 @@ pub(super) fn outside_partial_acceptances(
             }
         }
     }
+    Vec::new()
+}
+
+/// The values of input `i` to try, the one shown first and then by distance from it
+/// (an integer's neighbours before its far values, as examples prefer typical values),
+/// at most [`TRIES_PER_INPUT`] of them, and the two ends of its range.
+fn nearest_first(policy: &Policy, i: InputId, shown: Option<&Value>) -> Vec<Value> {
+    let ty = policy.inputs[i].ty;
+    let n = u32::try_from(policy.domain_size(ty)).unwrap_or(u32::MAX);
+    if n == 0 {
+        return Vec::new();
+    }
+    let start = shown
+        .and_then(|v| crate::compile::value_index(ty, v))
+        .unwrap_or(0)
+        .min(n - 1);
+    let mut out: Vec<u32> = vec![start];
+    let mut d = 1u32;
+    while out.len() < TRIES_PER_INPUT as usize && (d <= start || start + d < n) {
+        if let Some(below) = start.checked_sub(d) {
+            out.push(below);
+        }
+        if start.saturating_add(d) < n {
+            out.push(start + d);
+        }
+        d += 1;
+    }
+    for end in [0, n - 1] {
+        if !out.contains(&end) {
+            out.push(end);
+        }
+    }
+    out.into_iter().map(|k| index_value(ty, k)).collect()
+}
+
+/// Gives `open` values from `candidates` (in order) so that no condition of `conds`
+/// holds, backtracking where a choice leaves one settled true; `false` when none is
+/// found within `budget` settlements.
+fn escape(
+    policy: &Policy,
+    conds: &[&Expr],
+    open: &[InputId],
+    candidates: &[Vec<Value>],
+    working: &mut Facts,
+    budget: &mut usize,
+) -> bool {
+    let Some((&i, rest)) = open.split_first() else {
+        return conds
+            .iter()
+            .all(|w| settle(policy, w, working) == Some(false));
+    };
+    let (values, later) = match candidates.split_first() {
+        Some((v, later)) => (v, later),
+        None => return false,
+    };
+    for v in values {
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        if let Some(slot) = working.values.get_mut(i) {
+            *slot = Some(v.clone());
+        }
+        let still_open = conds
+            .iter()
+            .all(|w| settle(policy, w, working) != Some(true));
+        if still_open && escape(policy, conds, rest, later, working, budget) {
+            return true;
+        }
+    }
+    if let Some(slot) = working.values.get_mut(i) {
+        *slot = None;
+    }
+    false
 }

@@ -62,6 +62,9 @@ pub(super) enum Accepted {
     /// For some only (the acceptance reads inputs the decision never asks): still a gap,
     /// and said so, with the reasons of the part accepted.
     Part(String),
+    /// [`Accepted::Part`] where the example shown is one of the incidents accepted (no
+    /// other could be found, `super::example::outside_partial_acceptances`).
+    PartShown(String),
 }
 
 /// The outputs the leaf leaves without a value that an `accept gap` covers, wholly or in
@@ -80,16 +83,28 @@ pub(super) fn accepted_gaps(
             for g in policy.accepted_gaps.iter().filter(|g| g.output == o) {
                 match crate::evaluate::accept::settle(policy, &g.when, fixed) {
                     Some(true) => all.push(g.reason.as_str()),
-                    None => part.push(g.reason.as_str()),
+                    None => part.push(g),
                     Some(false) => {}
                 }
             }
+            let reasons = |gs: &[&crate::check::ir::AcceptedGap]| {
+                gs.iter()
+                    .map(|g| g.reason.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             if !all.is_empty() {
-                Some((o, Accepted::All(all.join("; "))))
-            } else if !part.is_empty() {
-                Some((o, Accepted::Part(part.join("; "))))
-            } else {
-                None
+                return Some((o, Accepted::All(all.join("; "))));
+            }
+            if part.is_empty() {
+                return None;
+            }
+            // Acceptances that each cover some of the incidents may together cover them
+            // all (`when online` and `when not online`): then the gap is accepted.
+            let any = crate::check::ir::Expr::Or(part.iter().map(|g| g.when.clone()).collect());
+            match crate::evaluate::accept::settle(policy, &any, fixed) {
+                Some(true) => Some((o, Accepted::All(reasons(&part)))),
+                _ => Some((o, Accepted::Part(reasons(&part)))),
             }
         })
         .collect()

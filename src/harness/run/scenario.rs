@@ -185,8 +185,20 @@ pub(super) fn expectation_failure<'l>(
             continue;
         };
         let (mut ex, fixed) = example(leaf, leaf_data);
-        let accepted = accepted_gaps(policy, leaf_data, &fixed);
-        outside_partial_acceptances(policy, &fixed, &accepted, &mut ex);
+        let mut accepted = accepted_gaps(policy, leaf_data, &fixed);
+        let outputs: Vec<OutputId> = broken
+            .iter()
+            .filter_map(|&k| match s.expect.get(k)? {
+                Expect::Value { output, .. } | Expect::Undecided { output, .. } => Some(*output),
+                Expect::OutOfScope { .. } => None,
+            })
+            .collect();
+        let inside = outside_partial_acceptances(policy, &fixed, &accepted, &outputs, &mut ex);
+        for (o, a) in &mut accepted {
+            if let (true, Accepted::Part(reason)) = (inside.contains(o), &a) {
+                *a = Accepted::PartShown(reason.clone());
+            }
+        }
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
@@ -303,6 +315,9 @@ pub(super) fn mismatch(
         Some((_, Accepted::All(reason))) => crate::words::undecided_on_purpose(reason),
         Some((_, Accepted::Part(reason))) => format!(
             "undecided (no rule gives it a value; the policy accepts that, \"{reason}\", for only some incidents with these facts)"
+        ),
+        Some((_, Accepted::PartShown(reason))) => format!(
+            "undecided (no rule gives it a value; the policy accepts that, \"{reason}\", for only some incidents with these facts, this one among them)"
         ),
         None => actual(policy, leaf, o),
     }
