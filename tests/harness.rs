@@ -863,8 +863,8 @@ scenario both "Facts that reach both"
 
 /// The incident a failure in a gap accepted in part shows is one the policy leaves open
 /// wherever one can be found: past several acceptances (one input at a time would stop
-/// at a dead end), past a wide integer's threshold, and with an age nearest its typical
-/// value (not 0); acceptances that together cover every incident with the facts make the
+/// at a dead end), past a wide integer's threshold, with an age nearest its typical
+/// value (not 0), and along another path to the same leaf of the graph; acceptances that together cover every incident with the facts make the
 /// gap accepted; and where no open incident is found, the failure says the one shown is
 /// accepted (review of b391d1f).
 #[test]
@@ -922,6 +922,24 @@ fn a_failure_in_a_gap_accepted_in_part_shows_an_open_incident() {
             "{out}"
         );
     }
+    // One leaf of the graph is reached by accepted and open incidents alike (the
+    // assumption makes the graph ask both ages): the typical path's 8-year-old is
+    // accepted, so the search moves the ages the path asks, and the gap is said to be
+    // accepted in part, not on purpose.
+    let shared = run(
+        "shared",
+        "input youngest: 0..=17\ninput oldest: 0..=17\nassume youngest <= oldest\n\
+         accept gap record \"Older children\" when not reported and youngest >= 5",
+    );
+    assert!(
+        shown(&shared).starts_with(r#"{"reported": false, "youngest": 4, "#),
+        "{shared}"
+    );
+    assert!(!shared.contains("on purpose"), "{shared}");
+    assert!(
+        shared.contains("for only some incidents with these facts)"),
+        "{shared}"
+    );
     // Together the two acceptances cover every incident with `reported = false`.
     let union = run(
         "union",
@@ -940,6 +958,46 @@ fn a_failure_in_a_gap_accepted_in_part_shows_an_open_incident() {
     assert!(
         far.contains("for only some incidents with these facts, this one among them)"),
         "{far}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Past the node limit a scenario is judged by reading the rules, and its example is
+/// moved out of a gap accepted in part the same way: the acceptance reads an input no
+/// rule reads (`parent_reported`), so the typical `false` would show an accepted one.
+#[test]
+fn past_the_node_limit_a_gap_accepted_in_part_shows_an_open_incident() {
+    let dir = common::temp_dir("over-limit-accepted");
+    let base = std::fs::read_to_string(format!("{OVER_LIMIT}/over_limit.policy")).unwrap();
+    let policy = base.replace(
+        "/// Whether the parents are told.",
+        "/// Whether the police are told.\n\
+         output notify_police: bool\n\
+         rule tell_police \"Coercion is reported\" cites \"002 para 5\" when coercion then notify_police = true\n\
+         accept gap notify_police \"Parents' reports are the school's\" when not coercion and not parent_reported\n\
+         scenario quiet \"Nothing is reported\"\n  \
+           given coercion = false, youngest_age = 15, oldest_age = 15, severity = nude\n  \
+           expect notify_police = false\n\
+         /// Whether the parents are told.",
+    );
+    std::fs::write(dir.join("over_limit.policy"), policy).unwrap();
+    let report = run_dir(
+        dir.to_str().unwrap(),
+        &run::Options {
+            max_nodes: Some(OVER_LIMIT_NODES),
+            filter: Some("quiet".into()),
+            ..run::Options::default()
+        },
+    );
+    let text = harness::human::render(&report, &[]);
+    assert!(text.contains("decided by reading the rules"), "{text}");
+    assert!(
+        text.contains(r#"for example, the incident {"youngest_age": 15, "oldest_age": 15, "coercion": false, "severity": "nude", "parent_reported": true}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("for only some incidents with these facts)"),
+        "{text}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,6 +4,7 @@
 use super::compiled::why_no_graph;
 use super::compiled::AssumeCheck;
 use super::coverage::CoverageData;
+use super::escape::outside_partial_acceptances;
 use super::leaf::{leaf_rules, leaf_status, LeafRules};
 use super::scenario::{expectation_failure, failing_expectations, given_indices, impossible_facts};
 use crate::check::ir::{IdxVec, InputDef, Policy, ScenarioDef, Value};
@@ -119,6 +120,9 @@ impl<'a> ByRules<'a> {
                         .collect(),
                 };
                 (self.example(&values, l), fixed)
+            },
+            |_, _, fixed, accepted, broken, ex| {
+                outside_partial_acceptances(policy, fixed, accepted, broken, ex);
             },
         )
     }

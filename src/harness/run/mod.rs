@@ -18,6 +18,7 @@ mod asserts;
 mod by_rules;
 mod compiled;
 mod coverage;
+mod escape;
 mod example;
 mod findings;
 mod leaf;

@@ -3,7 +3,8 @@
 //! of the expectations that break, shown on as few incidents as possible.
 
 use super::compiled::AssumeCheck;
-use super::example::{example_and_fixed, outside_partial_acceptances, ExampleMaker};
+use super::escape::outside_acceptances_at_leaf;
+use super::example::{example_and_fixed, ExampleMaker};
 use super::leaf::{accepted_gaps, actual, leaf_status, location, Accepted};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
 use crate::compile::graph::{DecisionGraph, Leaf, Outcome, Status};
@@ -146,17 +147,30 @@ pub(super) fn scenario_outcome(
         &j.failing,
         |l| maker.graph.leaves.get(l),
         |l, data| example_and_fixed(maker, &j.given, l, data),
+        |l, data, _, accepted, broken, ex| {
+            outside_acceptances_at_leaf(maker, &j.given, l, data, accepted, broken, ex);
+        },
     )
 }
 
 /// The failure of the expectations in `failing` (see [`failing_expectations`]), shown
-/// on examples made by `example` at the failing leaves; `None` when none fails.
+/// on examples made by `example` at the failing leaves, each moved by `escape_from` out
+/// of the gaps the policy accepts where an open incident can be shown instead; `None`
+/// when none fails.
 pub(super) fn expectation_failure<'l>(
     policy: &Policy,
     s: &ScenarioDef,
     failing: &[(usize, Vec<usize>)],
     leaf_of: impl Fn(usize) -> Option<&'l Leaf>,
     mut example: impl FnMut(usize, &'l Leaf) -> (Example, Facts),
+    mut escape_from: impl FnMut(
+        usize,
+        &'l Leaf,
+        &Facts,
+        &mut [(OutputId, Accepted)],
+        &[OutputId],
+        &mut Example,
+    ),
 ) -> Option<Failure> {
     if failing.is_empty() {
         return None;
@@ -193,12 +207,7 @@ pub(super) fn expectation_failure<'l>(
                 Expect::OutOfScope { .. } => None,
             })
             .collect();
-        let inside = outside_partial_acceptances(policy, &fixed, &accepted, &outputs, &mut ex);
-        for (o, a) in &mut accepted {
-            if let (true, Accepted::Part(reason)) = (inside.contains(o), &a) {
-                *a = Accepted::PartShown(reason.clone());
-            }
-        }
+        escape_from(leaf, leaf_data, &fixed, &mut accepted, &outputs, &mut ex);
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
