@@ -864,9 +864,10 @@ scenario both "Facts that reach both"
 /// The incident a failure in a gap accepted in part shows is one the policy leaves open
 /// wherever one can be found: past several acceptances (one input at a time would stop
 /// at a dead end), past a wide integer's threshold, with an age nearest its typical
-/// value (not 0), and along another path to the same leaf of the graph; acceptances that together cover every incident with the facts make the
-/// gap accepted; and where no open incident is found, the failure says the one shown is
-/// accepted (review of b391d1f).
+/// value (not 0), past a compared threshold, and along another path to the same leaf
+/// of the graph; acceptances that together cover every incident with the facts make the
+/// gap accepted; and where the search stops at its budget, the failure says only what
+/// it knows (reviews of b391d1f and 3de9671).
 #[test]
 fn a_failure_in_a_gap_accepted_in_part_shows_an_open_incident() {
     let dir = common::temp_dir("accepted-part");
@@ -949,14 +950,50 @@ fn a_failure_in_a_gap_accepted_in_part_shows_an_open_incident() {
     );
     assert!(union.contains("actual undecided on purpose: "), "{union}");
     assert!(!union.contains("only some"), "{union}");
-    // The one open value is far from every value tried: the incident shown is accepted,
-    // and the failure says so rather than let it read as an open one.
-    let far = run(
-        "far",
-        "input images: 0..=100000\naccept gap record \"All but one count\" when not reported and images != 77777",
+    // Two failing outputs whose acceptances no one incident escapes: the first is
+    // escaped, and the second's words say the incident shown is accepted for it, where
+    // another incident is not (the example is not left in the second's acceptance with
+    // words made for the first's).
+    let two = dir.join("two.policy");
+    std::fs::write(
+        &two,
+        "policy p \"P\"\ninput reported: bool\ninput youngest: 0..=17\ninput oldest: 0..=17\n\
+         assume youngest <= oldest\noutput record: bool\noutput notify_parents: bool\n\
+         rule r \"R\" cites \"x\" when reported then record = true, notify_parents = true\n\
+         accept gap record \"Older children\" when not reported and youngest >= 5\n\
+         accept gap notify_parents \"Young children\" when not reported and youngest < 5\n\
+         scenario both \"B\"\n  given reported = false\n  expect record = false, notify_parents = false\n",
+    )
+    .unwrap();
+    let out = stdout(&policyc(&["test", &two.to_string_lossy()]));
+    assert!(
+        out.contains(r#"record: expected false, actual undecided (no rule gives it a value; the policy accepts that, "Older children", for only some incidents with these facts)"#),
+        "{out}"
     );
     assert!(
-        far.contains("for only some incidents with these facts, this one among them)"),
+        out.contains(r#"notify_parents: expected false, actual undecided (no rule gives it a value; the policy accepts that, "Young children", for only some incidents with these facts, this one among them)"#),
+        "{out}"
+    );
+    // A threshold the acceptance compares with is tried past the nearest values.
+    let threshold = run(
+        "threshold",
+        "input images: 0..=100000\naccept gap record \"All but one count\" when not reported and images != 77777",
+    );
+    assert_eq!(
+        shown(&threshold),
+        r#"{"reported": false, "images": 77777}"#,
+        "{threshold}"
+    );
+    // The one open sum is out of every value tried: the incident shown is accepted, and
+    // the failure says what is known, neither that every incident is accepted nor that
+    // some are not.
+    let far = run(
+        "far",
+        "input a: 0..=100000\ninput b: 0..=100000\n\
+         accept gap record \"All but one sum\" when not reported and a + b != 190000",
+    );
+    assert!(
+        far.contains("actual undecided on purpose: All but one sum (for this incident; policyc could not tell whether every incident with these facts is accepted)"),
         "{far}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -4,7 +4,7 @@
 use super::compiled::why_no_graph;
 use super::compiled::AssumeCheck;
 use super::coverage::CoverageData;
-use super::escape::outside_partial_acceptances;
+use super::escape::{settle_failure, OffGraph};
 use super::leaf::{leaf_rules, leaf_status, LeafRules};
 use super::scenario::{expectation_failure, failing_expectations, given_indices, impossible_facts};
 use crate::check::ir::{IdxVec, InputDef, Policy, ScenarioDef, Value};
@@ -121,8 +121,18 @@ impl<'a> ByRules<'a> {
                 };
                 (self.example(&values, l), fixed)
             },
-            |_, _, fixed, accepted, broken, ex| {
-                outside_partial_acceptances(policy, fixed, accepted, broken, ex);
+            |_, leaf, fixed, broken, ex| {
+                let shown = crate::evaluate::parse_facts(
+                    policy,
+                    &serde_json::Value::Object(ex.facts.iter().cloned().collect()),
+                )
+                .ok();
+                let mut mover = OffGraph {
+                    policy,
+                    given: fixed,
+                    shown,
+                };
+                settle_failure(policy, fixed, leaf, broken, ex, &mut mover)
             },
         )
     }

@@ -4,55 +4,264 @@
 //! read, nearest the values first shown), so that "accepts that for only some
 //! incidents" is never shown on one it accepts.
 
+use petgraph::graph::NodeIndex;
+
 use super::example::{example_at, reaching, ExampleMaker};
 use super::leaf::Accepted;
-use crate::check::ir::{Expr, InputId, OutputId, Policy, Value};
-use crate::compile::graph::Leaf;
-use crate::compile::index_value;
+use crate::check::ir::{AcceptedGap, DefineBody, Expr, InputId, OutputId, Policy, Ty, Value};
+use crate::compile::graph::{Leaf, Outcome};
 use crate::compile::order::expr_inputs;
+use crate::compile::{index_value, value_index};
 use crate::evaluate::accept::settle;
 use crate::evaluate::Facts;
 use crate::harness::Example;
 
 /// How many values of one input are tried when moving an example out of an acceptance,
-/// nearest the value shown first (ages and enums are far smaller).
+/// nearest the value shown first (ages and enums are far smaller), before the values
+/// the acceptances compare it with and the two ends of its range.
 const TRIES_PER_INPUT: u32 = 256;
-/// How many partial incidents the search settles the acceptances on before it gives up
+/// How many partial incidents one search settles the acceptances on before it gives up
 /// (each settles every acceptance once, three-valued).
 const SEARCH_BUDGET: usize = 4096;
-/// How many complete choices the search follows through the decision graph to see
-/// whether they still reach the failing leaf (each a walk of the whole graph).
+/// How many complete choices the searches of one example follow through the decision
+/// graph to see whether they still reach the failing leaf (each a walk of the graph).
 const LEAF_CHECKS: usize = 64;
 
-/// The acceptances an example may be moved out of: per failing output (`broken`) whose
-/// gap the policy accepts at the example, wholly or in part (`accepted`), its
-/// acceptances that neither hold nor fail for every incident with the facts `scope`;
-/// an output one of whose acceptances holds for all of them cannot be escaped and is
-/// left out.
-fn escapable<'p>(
-    policy: &'p Policy,
-    scope: &Facts,
-    accepted: &[(OutputId, Accepted)],
-    broken: &[OutputId],
-) -> Vec<(OutputId, &'p Expr)> {
-    let mut out = Vec::new();
-    for &(o, _) in accepted.iter().filter(|(o, _)| broken.contains(o)) {
-        let gs: Vec<(&Expr, Option<bool>)> = policy
-            .accepted_gaps
-            .iter()
-            .filter(|g| g.output == o)
-            .map(|g| (&g.when, settle(policy, &g.when, scope)))
-            .collect();
-        if gs.iter().any(|(_, held)| *held == Some(true)) {
-            continue;
-        }
-        out.extend(
-            gs.iter()
-                .filter(|(_, held)| held.is_none())
-                .map(|(w, _)| (o, *w)),
-        );
+/// Where a choice of facts may take the example, and how it is taken there.
+pub(super) trait Mover {
+    /// Whether the incident with the `chosen` facts (the scenario's, and values of some
+    /// inputs the acceptances read) is one the failure may show: it reaches the failing
+    /// leaf and keeps the assumptions. `None` when that can no longer be told.
+    fn fits(&mut self, chosen: &Facts) -> Option<bool>;
+    /// Moves the example to the `chosen` facts.
+    fn apply(&mut self, chosen: &Facts, example: &mut Example);
+}
+
+/// Past the graph's node limit the rules decide, and every input they read is given:
+/// any other input may move, and the decision stays; the example must keep the
+/// assumptions.
+pub(super) struct OffGraph<'a> {
+    pub(super) policy: &'a Policy,
+    pub(super) given: &'a Facts,
+    pub(super) shown: Option<Facts>,
+}
+
+impl Mover for OffGraph<'_> {
+    fn fits(&mut self, chosen: &Facts) -> Option<bool> {
+        let Some(shown) = &self.shown else {
+            return Some(false);
+        };
+        let whole = with_values(shown, chosen);
+        Some(
+            !self
+                .policy
+                .assumes
+                .iter()
+                .any(|a| settle(self.policy, &a.expr, &whole) == Some(false)),
+        )
     }
-    out
+
+    fn apply(&mut self, chosen: &Facts, example: &mut Example) {
+        for (i, v) in chosen.values.entries() {
+            if let (Some(v), None) = (v, self.given.get(i)) {
+                set_fact(self.policy, example, i, v);
+            }
+        }
+    }
+}
+
+/// On the decision graph one leaf is reached by every path with its outcomes, so an
+/// input the path asks may move too, as long as the facts still reach the leaf; the
+/// example is then made anew along its path.
+pub(super) struct OnGraph<'a, 'm> {
+    pub(super) maker: &'a ExampleMaker<'m>,
+    pub(super) leaf: usize,
+    pub(super) leaf_data: &'a Leaf,
+    walks: usize,
+}
+
+impl<'a, 'm> OnGraph<'a, 'm> {
+    pub(super) fn new(maker: &'a ExampleMaker<'m>, leaf: usize, leaf_data: &'a Leaf) -> Self {
+        OnGraph {
+            maker,
+            leaf,
+            leaf_data,
+            walks: LEAF_CHECKS,
+        }
+    }
+
+    fn target(&self) -> Option<NodeIndex> {
+        self.maker.leaf_nodes.get(&self.leaf).copied()
+    }
+}
+
+impl Mover for OnGraph<'_, '_> {
+    fn fits(&mut self, chosen: &Facts) -> Option<bool> {
+        let target = self.target()?;
+        if self.walks == 0 {
+            return None;
+        }
+        self.walks -= 1;
+        let reaches = reaching(self.maker, &chosen.indices(self.maker.policy), target);
+        Some(
+            reaches
+                .get(self.maker.graph.root.index())
+                .copied()
+                .unwrap_or(false),
+        )
+    }
+
+    fn apply(&mut self, chosen: &Facts, example: &mut Example) {
+        let moved = chosen.indices(self.maker.policy);
+        let mut anew = example_at(self.maker, &moved, self.leaf, self.leaf_data);
+        anew.mismatches = std::mem::take(&mut example.mismatches);
+        *example = anew;
+    }
+}
+
+/// What the searches found about one output's acceptances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    /// An incident the failure may show escapes them.
+    Escaped,
+    /// Every value was tried: none does.
+    NoneExists,
+    /// The search stopped at a budget.
+    Unknown,
+}
+
+/// One failing output's gap at the leaf and its acceptances, by how they stand for
+/// every incident with the scenario's facts.
+struct OutputGap<'p> {
+    output: OutputId,
+    /// Acceptances that hold for all of them.
+    holding: Vec<&'p AcceptedGap>,
+    /// Acceptances that hold for some.
+    partly: Vec<&'p AcceptedGap>,
+    /// The `partly` ones together hold for all of them (`when online`, `when not
+    /// online`).
+    together: bool,
+}
+
+/// How far the policy accepts the gap of each output a failed expectation is about
+/// (`broken`) for the incidents with the scenario's `given` facts, with the example
+/// moved, where the acceptances leave some open, to one of those: the failure then
+/// shows an incident the policy leaves open, not one it accepts. The values are the
+/// nearest to those shown (a bounded search, settled three-valued at each step); all
+/// failing outputs at once where one incident escapes all, else one output at a time.
+/// Where the example stays inside an acceptance, the words say how much is known: the
+/// search proved no other incident escapes (undecided on purpose), found one that
+/// escapes this output alone ("this one among them"), or stopped at a budget.
+pub(super) fn settle_failure(
+    policy: &Policy,
+    given: &Facts,
+    leaf: &Leaf,
+    broken: &[OutputId],
+    example: &mut Example,
+    mover: &mut dyn Mover,
+) -> Vec<(OutputId, Accepted)> {
+    let gaps: Vec<OutputGap<'_>> = broken
+        .iter()
+        .copied()
+        .filter(|&o| matches!(leaf.outcome(o), Some(Outcome::Gap)))
+        .map(|o| output_gap(policy, given, o))
+        .collect();
+    let shown = shown_facts(policy, example);
+    let searchable: Vec<&OutputGap<'_>> = gaps
+        .iter()
+        .filter(|g| g.holding.is_empty() && !g.partly.is_empty() && !g.together)
+        .collect();
+    let mut found: Vec<(OutputId, Found)> = Vec::new();
+    if let (Some(shown), false) = (&shown, searchable.is_empty()) {
+        let all: Vec<&Expr> = searchable
+            .iter()
+            .flat_map(|g| g.partly.iter().map(|a| &a.when))
+            .collect();
+        match search(policy, &all, given, shown, mover) {
+            (Found::Escaped, Some(chosen)) => {
+                mover.apply(&chosen, example);
+                found = searchable
+                    .iter()
+                    .map(|g| (g.output, Found::Escaped))
+                    .collect();
+            }
+            _ => {
+                let mut moved = false;
+                for g in &searchable {
+                    let conds: Vec<&Expr> = g.partly.iter().map(|a| &a.when).collect();
+                    let (f, chosen) = search(policy, &conds, given, shown, mover);
+                    if let (false, Some(chosen)) = (moved, chosen) {
+                        mover.apply(&chosen, example);
+                        moved = true;
+                    }
+                    found.push((g.output, f));
+                }
+            }
+        }
+    }
+    let Some(now) = shown_facts(policy, example) else {
+        return Vec::new();
+    };
+    gaps.iter()
+        .filter_map(|g| {
+            let status = found
+                .iter()
+                .find(|(o, _)| *o == g.output)
+                .map_or(Found::Unknown, |(_, f)| *f);
+            accepted(policy, g, &now, status).map(|a| (g.output, a))
+        })
+        .collect()
+}
+
+/// An output's acceptances, by how they stand for the incidents with the `given` facts.
+fn output_gap<'p>(policy: &'p Policy, given: &Facts, o: OutputId) -> OutputGap<'p> {
+    let (mut holding, mut partly) = (Vec::new(), Vec::new());
+    for g in policy.accepted_gaps.iter().filter(|g| g.output == o) {
+        match settle(policy, &g.when, given) {
+            Some(true) => holding.push(g),
+            None => partly.push(g),
+            Some(false) => {}
+        }
+    }
+    let any = Expr::Or(partly.iter().map(|g| g.when.clone()).collect());
+    let together = !partly.is_empty() && settle(policy, &any, given) == Some(true);
+    OutputGap {
+        output: o,
+        holding,
+        partly,
+        together,
+    }
+}
+
+/// How the failure words one output's gap at the example with the facts `now`.
+fn accepted(policy: &Policy, g: &OutputGap<'_>, now: &Facts, status: Found) -> Option<Accepted> {
+    let reasons = |gs: &mut dyn Iterator<Item = &&AcceptedGap>| {
+        gs.map(|a| a.reason.as_str()).collect::<Vec<_>>().join("; ")
+    };
+    if !g.holding.is_empty() {
+        return Some(Accepted::All(reasons(&mut g.holding.iter())));
+    }
+    if g.partly.is_empty() {
+        return None;
+    }
+    let here: Vec<&&AcceptedGap> = g
+        .partly
+        .iter()
+        .filter(|a| settle(policy, &a.when, now) == Some(true))
+        .collect();
+    if here.is_empty() {
+        return Some(Accepted::Part(reasons(&mut g.partly.iter())));
+    }
+    let reason = reasons(&mut here.into_iter());
+    Some(if g.together {
+        Accepted::All(reason)
+    } else {
+        match status {
+            Found::NoneExists => Accepted::All(reason),
+            Found::Escaped => Accepted::PartShown(reason),
+            Found::Unknown => Accepted::Here(reason),
+        }
+    })
 }
 
 /// The example's facts, read back as the policy's values.
@@ -62,184 +271,124 @@ fn shown_facts(policy: &Policy, example: &Example) -> Option<Facts> {
     crate::evaluate::parse_facts(policy, &serde_json::Value::Object(object)).ok()
 }
 
-/// What [`escape`] needs to search: the conditions to escape, the inputs it may set
-/// and the values to try for each, nearest the ones shown first.
-struct Search<'p> {
-    conds: Vec<&'p Expr>,
-    open: Vec<InputId>,
-    candidates: Vec<Vec<Value>>,
-}
-
-impl<'p> Search<'p> {
-    fn new(policy: &Policy, parts: &[(OutputId, &'p Expr)], scope: &Facts, shown: &Facts) -> Self {
-        let mut open: Vec<InputId> = parts
-            .iter()
-            .flat_map(|(_, w)| expr_inputs(policy, w))
-            .filter(|&i| scope.get(i).is_none())
-            .collect();
-        open.sort_unstable();
-        open.dedup();
-        let candidates = open
-            .iter()
-            .map(|&i| nearest_first(policy, i, shown.get(i)))
-            .collect();
-        Search {
-            conds: parts.iter().map(|(_, w)| *w).collect(),
-            open,
-            candidates,
-        }
-    }
-}
-
-/// The outputs among `parts` one of whose acceptances holds for the incident `facts`.
-fn inside(policy: &Policy, parts: &[(OutputId, &Expr)], facts: &Facts) -> Vec<OutputId> {
-    let mut out: Vec<OutputId> = parts
-        .iter()
-        .filter(|(_, w)| settle(policy, w, facts) == Some(true))
-        .map(|(o, _)| *o)
-        .collect();
-    out.dedup();
-    out
-}
-
-/// Marks the outputs whose acceptance the example shown is inside although others with
-/// its facts are not ([`Accepted::PartShown`]), for the failure to say so.
-fn mark_shown(accepted: &mut [(OutputId, Accepted)], inside: &[OutputId]) {
-    for (o, a) in accepted.iter_mut() {
-        if let (true, Accepted::Part(reason)) = (inside.contains(o), &a) {
-            *a = Accepted::PartShown(reason.clone());
-        }
-    }
-}
-
-/// Where the policy accepts the gap of an output a failed expectation is about for only
-/// some of the incidents an example stands for ([`Accepted::Part`]: the acceptance
-/// reads inputs the decision never asks), the example is moved out of every such
-/// acceptance where it can be: the failure then shows an incident the policy leaves
-/// open, as "accepts that for only some incidents" promises, not one it accepts. Only
-/// inputs the decision does not read are changed (the rules' reading, past the graph's
-/// node limit: every input the rules read is given), so the decision is the same; each
-/// takes the value nearest the one shown that lets the rest escape too. Where none is
-/// found (or it would break an assumption) the failure says the incident shown is one
-/// of those accepted.
-pub(super) fn outside_partial_acceptances(
+/// Values for the inputs `conds` read and `given` does not so that none of `conds`
+/// holds and the mover accepts the incident: what was found, and the facts chosen
+/// (the given ones with those values) when one was.
+fn search(
     policy: &Policy,
-    fixed: &Facts,
-    accepted: &mut [(OutputId, Accepted)],
-    broken: &[OutputId],
-    example: &mut Example,
-) {
-    let partly: Vec<(OutputId, Accepted)> = accepted
+    conds: &[&Expr],
+    given: &Facts,
+    shown: &Facts,
+    mover: &mut dyn Mover,
+) -> (Found, Option<Facts>) {
+    let mut open: Vec<InputId> = conds
         .iter()
-        .filter(|(_, a)| matches!(a, Accepted::Part(_)))
-        .cloned()
+        .flat_map(|w| expr_inputs(policy, w))
+        .filter(|&i| given.get(i).is_none())
         .collect();
-    let parts = escapable(policy, fixed, &partly, broken);
-    let Some(shown) = shown_facts(policy, example).filter(|_| !parts.is_empty()) else {
-        return;
-    };
-    let search = Search::new(policy, &parts, fixed, &shown);
-    let mut working = fixed.clone();
-    let found = escape(
-        policy,
-        &search,
-        0,
-        &mut working,
-        &mut SEARCH_BUDGET.clone(),
-        &mut |w| {
-            let whole = with_values(&shown, w, &search.open);
-            !policy
-                .assumes
-                .iter()
-                .any(|a| settle(policy, &a.expr, &whole) == Some(false))
-        },
-    );
-    if !found {
-        mark_shown(accepted, &inside(policy, &parts, &shown));
-        return;
+    open.sort_unstable();
+    open.dedup();
+    let mut constants = Vec::new();
+    for w in conds {
+        compared_constants(policy, w, &mut constants, 0);
     }
-    for &i in &search.open {
-        if let Some(v) = working.get(i) {
-            set_fact(policy, example, i, v);
-        }
+    let mut whole = true;
+    let candidates: Vec<Vec<Value>> = open
+        .iter()
+        .map(|&i| {
+            let (values, all) = candidates(policy, i, shown.get(i), &constants);
+            whole &= all;
+            values
+        })
+        .collect();
+    let mut state = State {
+        budget: SEARCH_BUDGET,
+        cut: !whole,
+    };
+    let mut working = given.clone();
+    let space = Space {
+        conds,
+        open: &open,
+        candidates: &candidates,
+    };
+    if escape(policy, &space, 0, &mut working, &mut state, mover) {
+        (Found::Escaped, Some(working))
+    } else if state.cut {
+        (Found::Unknown, None)
+    } else {
+        (Found::NoneExists, None)
     }
 }
 
-/// [`outside_partial_acceptances`] on the decision graph, where the leaf an example
-/// reaches may be reached by incidents the policy accepts and by others it leaves open
-/// (one leaf of the graph is shared by every path with its outcomes): the inputs the
-/// acceptances read may move, asked on the path or not, as long as the facts still
-/// reach the failing leaf, and the example is then made anew along its path. A gap the
-/// path's facts settle as wholly accepted but that some incident with the scenario's
-/// given facts reaching the same leaf escapes is then accepted only in part.
-#[allow(clippy::too_many_arguments)] // one call, from the graph's failing leaves
-pub(super) fn outside_acceptances_at_leaf(
-    maker: &ExampleMaker<'_>,
-    given: &[Option<u32>],
-    leaf: usize,
-    leaf_data: &Leaf,
-    accepted: &mut [(OutputId, Accepted)],
-    broken: &[OutputId],
-    example: &mut Example,
-) {
-    let policy = maker.policy;
-    let scope = Facts {
-        values: policy
-            .inputs
+/// The conditions to escape, the inputs the search sets and each one's values to try.
+struct Space<'s> {
+    conds: &'s [&'s Expr],
+    open: &'s [InputId],
+    candidates: &'s [Vec<Value>],
+}
+
+/// A search's budget left, and whether it skipped anything (values not tried, a budget
+/// spent, an incident the mover could not judge): then finding nothing proves nothing.
+struct State {
+    budget: usize,
+    cut: bool,
+}
+
+/// Gives the inputs from the `k`-th on values from their candidates (in order) so that
+/// no condition holds and the mover accepts the whole choice, backtracking where a
+/// choice leaves a condition settled true.
+fn escape(
+    policy: &Policy,
+    space: &Space<'_>,
+    k: usize,
+    working: &mut Facts,
+    state: &mut State,
+    mover: &mut dyn Mover,
+) -> bool {
+    let (Some(&i), Some(values)) = (space.open.get(k), space.candidates.get(k)) else {
+        if !space
+            .conds
             .iter()
-            .zip(given)
-            .map(|(i, g)| g.map(|g| index_value(i.ty, g)))
-            .collect(),
-    };
-    let parts = escapable(policy, &scope, accepted, broken);
-    let (Some(shown), Some(&target)) = (
-        shown_facts(policy, example).filter(|_| !parts.is_empty()),
-        maker.leaf_nodes.get(&leaf),
-    ) else {
-        return;
-    };
-    let search = Search::new(policy, &parts, &scope, &shown);
-    let mut working = scope.clone();
-    let mut checks = LEAF_CHECKS;
-    let found = escape(
-        policy,
-        &search,
-        0,
-        &mut working,
-        &mut SEARCH_BUDGET.clone(),
-        &mut |w| {
-            if checks == 0 {
-                return false;
+            .all(|w| settle(policy, w, working) == Some(false))
+        {
+            return false;
+        }
+        return match mover.fits(working) {
+            Some(fits) => fits,
+            None => {
+                state.cut = true;
+                false
             }
-            checks -= 1;
-            let reaches = reaching(maker, &w.indices(policy), target);
-            reaches
-                .get(maker.graph.root.index())
-                .copied()
-                .unwrap_or(false)
-        },
-    );
-    if !found {
-        mark_shown(accepted, &inside(policy, &parts, &shown));
-        return;
-    }
-    let moved = working.indices(policy);
-    let mut anew = example_at(maker, &moved, leaf, leaf_data);
-    anew.mismatches = std::mem::take(&mut example.mismatches);
-    *example = anew;
-    let escaped: Vec<OutputId> = parts.iter().map(|(o, _)| *o).collect();
-    for (o, a) in accepted.iter_mut() {
-        if let (true, Accepted::All(reason)) = (escaped.contains(o), &a) {
-            *a = Accepted::Part(reason.clone());
+        };
+    };
+    for v in values {
+        if state.budget == 0 {
+            state.cut = true;
+            break;
+        }
+        state.budget -= 1;
+        if let Some(slot) = working.values.get_mut(i) {
+            *slot = Some(v.clone());
+        }
+        let still_open = space
+            .conds
+            .iter()
+            .all(|w| settle(policy, w, working) != Some(true));
+        if still_open && escape(policy, space, k + 1, working, state, mover) {
+            return true;
         }
     }
+    if let Some(slot) = working.values.get_mut(i) {
+        *slot = None;
+    }
+    false
 }
 
-/// `base` with the values `from` gives the inputs `open`.
-fn with_values(base: &Facts, from: &Facts, open: &[InputId]) -> Facts {
+/// `base` with the values `chosen` gives.
+fn with_values(base: &Facts, chosen: &Facts) -> Facts {
     let mut whole = base.clone();
-    for &i in open {
-        if let (Some(slot), Some(v)) = (whole.values.get_mut(i), from.get(i)) {
+    for (slot, v) in whole.values.iter_mut().zip(chosen.values.iter()) {
+        if let Some(v) = v {
             *slot = Some(v.clone());
         }
     }
@@ -269,22 +418,59 @@ fn set_fact(policy: &Policy, example: &mut Example, i: InputId, v: &Value) {
     }
 }
 
-/// The values of input `i` to try, the one shown first and then by distance from it
-/// (an integer's neighbours before its far values, as examples prefer typical values),
-/// at most [`TRIES_PER_INPUT`] of them, and the two ends of its range.
-fn nearest_first(policy: &Policy, i: InputId, shown: Option<&Value>) -> Vec<Value> {
+/// The numbers the conditions compare with (`images >= 10`: 10; `a - b > 2`: 2),
+/// through the defines they use: an integer's threshold is where an acceptance stops,
+/// and the values beside it are the first to try past the nearest ones.
+fn compared_constants(policy: &Policy, e: &Expr, out: &mut Vec<i64>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match e {
+        Expr::Not(x) => compared_constants(policy, x, out, depth + 1),
+        Expr::And(xs) | Expr::Or(xs) => {
+            for x in xs {
+                compared_constants(policy, x, out, depth + 1);
+            }
+        }
+        Expr::Implies(a, b) | Expr::Iff(a, b) => {
+            compared_constants(policy, a, out, depth + 1);
+            compared_constants(policy, b, out, depth + 1);
+        }
+        Expr::Define(d) => {
+            if let Some(DefineBody::Bool(x)) = policy.defines.lookup(*d).map(|d| &d.body) {
+                compared_constants(policy, x, out, depth + 1);
+            }
+        }
+        Expr::Cmp { lhs, rhs, .. } => {
+            let k = rhs.constant.saturating_sub(lhs.constant);
+            out.extend([k, k.saturating_neg()]);
+        }
+        _ => {}
+    }
+}
+
+/// The values of input `i` to try: the one shown, then by distance from it (an
+/// integer's neighbours before its far values, as examples prefer typical values), at
+/// most [`TRIES_PER_INPUT`] of them; then for an integer each compared constant and
+/// its neighbours, and the two ends of its range. `true` when that is every value.
+fn candidates(
+    policy: &Policy,
+    i: InputId,
+    shown: Option<&Value>,
+    constants: &[i64],
+) -> (Vec<Value>, bool) {
     let ty = policy.inputs[i].ty;
     let n = u32::try_from(policy.domain_size(ty)).unwrap_or(u32::MAX);
     if n == 0 {
-        return Vec::new();
+        return (Vec::new(), true);
     }
     let start = shown
-        .and_then(|v| crate::compile::value_index(ty, v))
+        .and_then(|v| value_index(ty, v))
         .unwrap_or(0)
         .min(n - 1);
     let mut out: Vec<u32> = vec![start];
     let mut d = 1u32;
-    while out.len() < TRIES_PER_INPUT as usize && (d <= start || start + d < n) {
+    while out.len() < TRIES_PER_INPUT as usize && (d <= start || start.saturating_add(d) < n) {
         if let Some(below) = start.checked_sub(d) {
             out.push(below);
         }
@@ -293,51 +479,20 @@ fn nearest_first(policy: &Policy, i: InputId, shown: Option<&Value>) -> Vec<Valu
         }
         d += 1;
     }
-    for end in [0, n - 1] {
-        if !out.contains(&end) {
-            out.push(end);
+    let mut extra: Vec<u32> = Vec::new();
+    if let Ty::Int { .. } = ty {
+        for &c in constants {
+            for v in [c.saturating_sub(1), c, c.saturating_add(1)] {
+                extra.extend(value_index(ty, &Value::Int(v)));
+            }
         }
     }
-    out.into_iter().map(|k| index_value(ty, k)).collect()
-}
-
-/// Gives the search's inputs from the `k`-th on values from its candidates (in order)
-/// so that no condition holds and `fits` accepts the whole choice, backtracking where a
-/// choice leaves a condition settled true; `false` when none is found within `budget`
-/// settlements.
-fn escape(
-    policy: &Policy,
-    search: &Search<'_>,
-    k: usize,
-    working: &mut Facts,
-    budget: &mut usize,
-    fits: &mut dyn FnMut(&Facts) -> bool,
-) -> bool {
-    let (Some(&i), Some(values)) = (search.open.get(k), search.candidates.get(k)) else {
-        return search
-            .conds
-            .iter()
-            .all(|w| settle(policy, w, working) == Some(false))
-            && fits(working);
-    };
-    for v in values {
-        if *budget == 0 {
-            break;
-        }
-        *budget -= 1;
-        if let Some(slot) = working.values.get_mut(i) {
-            *slot = Some(v.clone());
-        }
-        let still_open = search
-            .conds
-            .iter()
-            .all(|w| settle(policy, w, working) != Some(true));
-        if still_open && escape(policy, search, k + 1, working, budget, fits) {
-            return true;
+    extra.extend([0, n - 1]);
+    for k in extra {
+        if !out.contains(&k) {
+            out.push(k);
         }
     }
-    if let Some(slot) = working.values.get_mut(i) {
-        *slot = None;
-    }
-    false
+    let all = out.len() as u64 >= u64::from(n);
+    (out.into_iter().map(|k| index_value(ty, k)).collect(), all)
 }

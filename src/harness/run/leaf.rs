@@ -62,9 +62,13 @@ pub(super) enum Accepted {
     /// For some only (the acceptance reads inputs the decision never asks): still a gap,
     /// and said so, with the reasons of the part accepted.
     Part(String),
-    /// [`Accepted::Part`] where the example shown is one of the incidents accepted (no
-    /// other could be found, `super::example::outside_partial_acceptances`).
+    /// [`Accepted::Part`] where the example shown is one of the incidents accepted, and
+    /// another escapes this output's acceptances but not with the other failing
+    /// outputs' (`super::escape`).
     PartShown(String),
+    /// Accepted for the example shown; whether for every incident with these facts, the
+    /// search stopped at a budget before it could tell.
+    Here(String),
 }
 
 /// The outputs the leaf leaves without a value that an `accept gap` covers, wholly or in

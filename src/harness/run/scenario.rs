@@ -3,7 +3,7 @@
 //! of the expectations that break, shown on as few incidents as possible.
 
 use super::compiled::AssumeCheck;
-use super::escape::outside_acceptances_at_leaf;
+use super::escape::{settle_failure, OnGraph};
 use super::example::{example_and_fixed, ExampleMaker};
 use super::leaf::{accepted_gaps, actual, leaf_status, location, Accepted};
 use crate::check::ir::{Expect, OutputId, Policy, ScenarioDef};
@@ -147,16 +147,18 @@ pub(super) fn scenario_outcome(
         &j.failing,
         |l| maker.graph.leaves.get(l),
         |l, data| example_and_fixed(maker, &j.given, l, data),
-        |l, data, _, accepted, broken, ex| {
-            outside_acceptances_at_leaf(maker, &j.given, l, data, accepted, broken, ex);
+        |l, data, _, broken, ex| {
+            let given = given_facts(maker.policy, &j.given);
+            let mut mover = OnGraph::new(maker, l, data);
+            settle_failure(maker.policy, &given, data, broken, ex, &mut mover)
         },
     )
 }
 
 /// The failure of the expectations in `failing` (see [`failing_expectations`]), shown
 /// on examples made by `example` at the failing leaves, each moved by `escape_from` out
-/// of the gaps the policy accepts where an open incident can be shown instead; `None`
-/// when none fails.
+/// of the gaps the policy accepts where an open incident can be shown instead (it says
+/// how far each failing output's gap is accepted); `None` when none fails.
 pub(super) fn expectation_failure<'l>(
     policy: &Policy,
     s: &ScenarioDef,
@@ -167,10 +169,9 @@ pub(super) fn expectation_failure<'l>(
         usize,
         &'l Leaf,
         &Facts,
-        &mut [(OutputId, Accepted)],
         &[OutputId],
         &mut Example,
-    ),
+    ) -> Vec<(OutputId, Accepted)>,
 ) -> Option<Failure> {
     if failing.is_empty() {
         return None;
@@ -199,7 +200,6 @@ pub(super) fn expectation_failure<'l>(
             continue;
         };
         let (mut ex, fixed) = example(leaf, leaf_data);
-        let mut accepted = accepted_gaps(policy, leaf_data, &fixed);
         let outputs: Vec<OutputId> = broken
             .iter()
             .filter_map(|&k| match s.expect.get(k)? {
@@ -207,7 +207,7 @@ pub(super) fn expectation_failure<'l>(
                 Expect::OutOfScope { .. } => None,
             })
             .collect();
-        escape_from(leaf, leaf_data, &fixed, &mut accepted, &outputs, &mut ex);
+        let accepted = escape_from(leaf, leaf_data, &fixed, &outputs, &mut ex);
         ex.mismatches = broken
             .iter()
             .filter_map(|&k| s.expect.get(k))
@@ -227,6 +227,18 @@ pub(super) fn expectation_failure<'l>(
         examples,
         diagnostics: Vec::new(),
     })
+}
+
+/// The scenario's given facts (value indices per input) as values.
+fn given_facts(policy: &Policy, given: &[Option<u32>]) -> Facts {
+    Facts {
+        values: policy
+            .inputs
+            .iter()
+            .zip(given)
+            .map(|(i, g)| g.map(|g| crate::compile::index_value(i.ty, g)))
+            .collect(),
+    }
 }
 
 /// The failing leaf to show: the first whose example leaves no output undecided on
@@ -324,6 +336,10 @@ pub(super) fn mismatch(
         Some((_, Accepted::All(reason))) => crate::words::undecided_on_purpose(reason),
         Some((_, Accepted::Part(reason))) => format!(
             "undecided (no rule gives it a value; the policy accepts that, \"{reason}\", for only some incidents with these facts)"
+        ),
+        Some((_, Accepted::Here(reason))) => format!(
+            "{} (for this incident; policyc could not tell whether every incident with these facts is accepted)",
+            crate::words::undecided_on_purpose(reason)
         ),
         Some((_, Accepted::PartShown(reason))) => format!(
             "undecided (no rule gives it a value; the policy accepts that, \"{reason}\", for only some incidents with these facts, this one among them)"
