@@ -85,7 +85,7 @@ pub(crate) fn lowers_referral(policy: &Policy, o: OutputId, winner: &Value, lose
     match (winner, loser) {
         (Value::Bool(false), Value::Bool(true)) => {
             let out = &policy.outputs[o];
-            yes_no_referral(&out.name) && !out.doc.as_deref().is_some_and(negated)
+            yes_no_referral(&out.name) && !out.doc.as_deref().is_some_and(negates_referral)
         }
         _ => kind(policy, winner) == Kind::Managing && kind(policy, loser) == Kind::Referral,
     }
@@ -134,27 +134,51 @@ fn yes_no_referral(name: &str) -> bool {
         "report",
         "reported",
         "required",
+        "dsl",
+        "dsp",
+        "nspcc",
+        "contact",
+        "contacted",
+        "call",
+        "called",
+        "section",
+        "s47",
     ];
     let mut referral = false;
     for w in words(name) {
         if is_referral_word(&w) {
             referral = true;
-        } else if !QUALIFIERS.contains(&w.as_str()) {
+        } else if !QUALIFIERS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()) {
             return false;
         }
     }
     referral
 }
 
-/// Whether a text negates what it describes (`no_referral`, "true: we do not refer").
-fn negated(s: &str) -> bool {
-    words(s).any(|w| matches!(w.as_str(), "no" | "not" | "non" | "without" | "never"))
+/// Whether a doc comment negates a referral ("true: we do not refer", "no referral is
+/// made"): a word of negation with a word of referral among the three after it. Other
+/// negations ("refer at once; do not wait for consent") say nothing against it.
+fn negates_referral(s: &str) -> bool {
+    let ws: Vec<String> = words(s).collect();
+    ws.iter()
+        .enumerate()
+        .any(|(k, w)| is_negation(w) && ws.iter().skip(k + 1).take(3).any(|x| is_referral_word(x)))
 }
 
+fn is_negation(w: &str) -> bool {
+    matches!(w, "no" | "not" | "non" | "without" | "never")
+}
+
+/// Whether a text negates what it describes (`no_referral`, `not_referred`).
+fn negated(s: &str) -> bool {
+    words(s).any(|w| is_negation(&w))
+}
+
+/// A word of referral; `referrer` (who made a referral) is not one.
 fn is_referral_word(w: &str) -> bool {
     w == "refer"
         || w == "refers"
-        || w.starts_with("referr")
+        || (w.starts_with("referr") && !w.starts_with("referrer"))
         || w.starts_with("escalat")
         || w == "police"
 }

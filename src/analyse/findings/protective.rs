@@ -239,6 +239,11 @@ mod tests {
             "report_to_police",
             "police_informed",
             "mash_referral",
+            "refer_to_dsl",
+            "refer_to_nspcc",
+            "contact_police",
+            "police_contacted",
+            "section_47_referral",
         ] {
             assert_eq!(
                 warned(name, "false > true"),
@@ -267,6 +272,8 @@ mod tests {
             "escalation_cancelled",
             "parent_objects_to_referral",
             "police_already_aware",
+            "notify_referrer",
+            "referrer_informed",
         ] {
             for order in ["false > true", "true > false"] {
                 assert!(warned(name, order).is_empty(), "{name}: {order}");
@@ -282,6 +289,12 @@ mod tests {
         let doc = "/// Whether the school refers at once\n";
         assert_eq!(
             warned_with_doc("caid_referral", doc, "false > true").len(),
+            1
+        );
+        // A negation about something else is no negation of the referral.
+        let doc = "/// Refer to CSC at once; do not wait for parental consent\n";
+        assert_eq!(
+            warned_with_doc("immediate_referral", doc, "false > true").len(),
             1
         );
     }
