@@ -585,6 +585,37 @@ impl LinExpr {
 }
 
 impl Policy {
+    /// Calls `f` on each atom of `e` (a comparison, an input, a test of an enum or an
+    /// output, a constant): the leaves under `not`, `and`, `or`, `implies`, `==` between
+    /// conditions and the bodies of the boolean defines `e` uses.
+    pub fn for_each_atom<'e>(&'e self, e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+        self.atoms_rec(e, f, 0);
+    }
+
+    fn atoms_rec<'e>(&'e self, e: &'e Expr, f: &mut dyn FnMut(&'e Expr), depth: usize) {
+        // Defines cannot be cyclic once checked; the depth only guards the walk.
+        if depth > 64 {
+            return;
+        }
+        match e {
+            Expr::Not(a) => self.atoms_rec(a, f, depth + 1),
+            Expr::And(xs) | Expr::Or(xs) => {
+                for x in xs {
+                    self.atoms_rec(x, f, depth + 1);
+                }
+            }
+            Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                self.atoms_rec(a, f, depth + 1);
+                self.atoms_rec(b, f, depth + 1);
+            }
+            Expr::Define(d) => match self.defines.lookup(*d).map(|d| &d.body) {
+                Some(DefineBody::Bool(body)) => self.atoms_rec(body, f, depth + 1),
+                _ => f(e),
+            },
+            _ => f(e),
+        }
+    }
+
     /// Every condition the policy states over inputs: its assumptions, its scope, its
     /// rules' conditions and its acceptances' conditions (not its asserts, which may
     /// read outputs).

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::graph::{value_set, ValueSet};
 use super::{index_value, CResult, Compiler};
 use crate::check::ir::{
-    Arena, CmpOp, DefineBody, EnumDef, EnumId, Expr, InputDef, InputId, LinExpr, Policy, Ty, Value,
-    VariantDef, VariantId,
+    Arena, CmpOp, EnumDef, EnumId, Expr, InputDef, InputId, LinExpr, Policy, Ty, Value, VariantDef,
+    VariantId,
 };
 use crate::mdd::{Cube, NodeId, ValueRanges, FALSE};
 
@@ -674,45 +674,22 @@ const MAX_CANDIDATES: usize = 16;
 /// scope, assumptions, accepted gaps, asserts and the defines they use), each once, in
 /// the order they first appear.
 pub fn relation_atoms(policy: &Policy) -> Vec<Expr> {
-    fn walk(policy: &Policy, e: &Expr, out: &mut Vec<Expr>, depth: usize) {
-        // Defines cannot be cyclic once checked; the depth only guards the walk.
-        if depth > 64 {
-            return;
-        }
-        match e {
-            Expr::Cmp { lhs, rhs, .. } => {
-                let mut inputs: Vec<InputId> =
-                    lhs.terms.iter().chain(&rhs.terms).map(|t| t.1).collect();
-                inputs.sort_unstable();
-                inputs.dedup();
-                if inputs.len() >= 2 && !out.contains(e) {
-                    out.push(e.clone());
-                }
-            }
-            Expr::Not(a) => walk(policy, a, out, depth + 1),
-            Expr::And(xs) | Expr::Or(xs) => {
-                for x in xs {
-                    walk(policy, x, out, depth + 1);
-                }
-            }
-            Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                walk(policy, a, out, depth + 1);
-                walk(policy, b, out, depth + 1);
-            }
-            Expr::Define(d) => {
-                if let DefineBody::Bool(body) = &policy.defines[*d].body {
-                    walk(policy, body, out, depth + 1);
-                }
-            }
-            _ => {}
-        }
-    }
     let mut out = Vec::new();
     let exprs = policy
         .conditions()
         .chain(policy.asserts.iter().map(|a| &a.expr));
     for e in exprs {
-        walk(policy, e, &mut out, 0);
+        policy.for_each_atom(e, &mut |atom| {
+            if let Expr::Cmp { lhs, rhs, .. } = atom {
+                let mut inputs: Vec<InputId> =
+                    lhs.terms.iter().chain(&rhs.terms).map(|t| t.1).collect();
+                inputs.sort_unstable();
+                inputs.dedup();
+                if inputs.len() >= 2 && !out.contains(atom) {
+                    out.push(atom.clone());
+                }
+            }
+        });
     }
     out
 }

@@ -8,7 +8,7 @@ use petgraph::graph::NodeIndex;
 
 use super::example::{example_at, reaching, ExampleMaker};
 use super::leaf::Accepted;
-use crate::check::ir::{AcceptedGap, DefineBody, Expr, InputId, OutputId, Policy, Ty, Value};
+use crate::check::ir::{AcceptedGap, Expr, InputId, OutputId, Policy, Ty, Value};
 use crate::compile::graph::{Leaf, Outcome};
 use crate::compile::order::expr_inputs;
 use crate::compile::{index_value, value_index};
@@ -290,7 +290,7 @@ fn search(
     open.dedup();
     let mut constants = Vec::new();
     for w in conds {
-        compared_constants(policy, w, &mut constants, 0);
+        compared_constants(policy, w, &mut constants);
     }
     let mut whole = true;
     let candidates: Vec<Vec<Value>> = open
@@ -421,32 +421,13 @@ fn set_fact(policy: &Policy, example: &mut Example, i: InputId, v: &Value) {
 /// The numbers the conditions compare with (`images >= 10`: 10; `a - b > 2`: 2),
 /// through the defines they use: an integer's threshold is where an acceptance stops,
 /// and the values beside it are the first to try past the nearest ones.
-fn compared_constants(policy: &Policy, e: &Expr, out: &mut Vec<i64>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match e {
-        Expr::Not(x) => compared_constants(policy, x, out, depth + 1),
-        Expr::And(xs) | Expr::Or(xs) => {
-            for x in xs {
-                compared_constants(policy, x, out, depth + 1);
-            }
-        }
-        Expr::Implies(a, b) | Expr::Iff(a, b) => {
-            compared_constants(policy, a, out, depth + 1);
-            compared_constants(policy, b, out, depth + 1);
-        }
-        Expr::Define(d) => {
-            if let Some(DefineBody::Bool(x)) = policy.defines.lookup(*d).map(|d| &d.body) {
-                compared_constants(policy, x, out, depth + 1);
-            }
-        }
-        Expr::Cmp { lhs, rhs, .. } => {
+fn compared_constants(policy: &Policy, e: &Expr, out: &mut Vec<i64>) {
+    policy.for_each_atom(e, &mut |atom| {
+        if let Expr::Cmp { lhs, rhs, .. } = atom {
             let k = rhs.constant.saturating_sub(lhs.constant);
             out.extend([k, k.saturating_neg()]);
         }
-        _ => {}
-    }
+    });
 }
 
 /// The values of input `i` to try: the one shown, then by distance from it (an
