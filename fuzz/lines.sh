@@ -29,7 +29,11 @@ mkdir "$work/one" "$work/corpus"
 # `cargo fuzz coverage` builds, then replays one input per process; a corpus of
 # thousands replays far faster in one process, so it gets one input to build with.
 find "fuzz/corpus/$target" -type f -print -quit | xargs -I{} cp {} "$work/one/"
-cargo +nightly fuzz coverage -s none --target-dir fuzz/target-cov "$target" "$work/one" >&2
+# Two listings at once (before and after, to compare) would race on the one folder
+# `cargo fuzz coverage` writes its profiles to (fuzz/coverage/TARGET): one at a time.
+mkdir -p fuzz/coverage
+flock fuzz/coverage/.lines.lock \
+  cargo +nightly fuzz coverage -s none --target-dir fuzz/target-cov "$target" "$work/one" >&2
 # Hard links, taken while a fuzzer may still be running: an input it deletes meanwhile
 # (a shorter one replaced it) is left out.
 if [ -n "${2:-}" ]; then
